@@ -1,0 +1,88 @@
+// Connected vendor accounts. Non-secret settings go to SQLite; credentials go to the
+// SecretStore under a key derived from the account id, and nowhere else.
+import { randomUUID } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import type { AccountSummary } from '../../../shared/contract';
+import type { AccountKind } from '../../../shared/domain';
+import type { Clock } from '../clock';
+import { CoreError } from '../errors';
+import type { Logger } from '../log';
+import { accountSecretKey, type SecretStore } from '../secrets/secret-store';
+import { checkBaseUrl } from '../vendors/base-url';
+
+export interface NewAccount {
+  kind: AccountKind;
+  label?: string;
+  baseUrl?: string | null;
+  settings?: Record<string, unknown>;
+  credentials?: Record<string, unknown>;
+}
+
+export class AccountsService {
+  constructor(
+    private readonly sqlite: Database.Database,
+    private readonly secrets: SecretStore,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+  ) {}
+
+  list(): AccountSummary[] {
+    const rows = this.sqlite
+      .prepare(
+        `SELECT a.*, (SELECT count(*) FROM records r WHERE r.account_id = a.id) AS record_count
+         FROM accounts a ORDER BY a.created_at, a.id`,
+      )
+      .all() as { id: string; kind: AccountKind; label: string; base_url: string | null; last_pull_at: string | null; last_push_at: string | null; health: string; health_message: string | null; record_count: number }[];
+    return rows.map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      label: r.label,
+      baseUrl: r.base_url,
+      lastPull: r.last_pull_at,
+      lastPush: r.last_push_at,
+      health: r.health,
+      healthMessage: r.health_message,
+      recordCount: r.record_count,
+    }));
+  }
+
+  get(id: string): AccountSummary {
+    const a = this.list().find((x) => x.id === id);
+    if (!a) throw new CoreError('not_found', `No account with id ${id}`);
+    return a;
+  }
+
+  async add(input: NewAccount): Promise<AccountSummary> {
+    if (input.baseUrl) {
+      try {
+        checkBaseUrl(input.baseUrl);
+      } catch (e) {
+        throw new CoreError('bad_request', (e as Error).message);
+      }
+    }
+    const id = randomUUID();
+    // The secret first: if the keychain refuses, no half-made account is left behind.
+    if (input.credentials) {
+      const json = JSON.stringify(input.credentials);
+      this.log.addSecret(json);
+      for (const v of Object.values(input.credentials)) if (typeof v === 'string') this.log.addSecret(v);
+      await this.secrets.set(accountSecretKey(id), json);
+    }
+    this.sqlite
+      .prepare('INSERT INTO accounts (id, kind, label, base_url, settings, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(id, input.kind, input.label ?? defaultLabel(input.kind), input.baseUrl ?? null, JSON.stringify(input.settings ?? {}), this.clock.now().toISOString());
+    this.log.info('account added', { id, kind: input.kind });
+    return this.get(id);
+  }
+
+  async credentials<C = Record<string, unknown>>(id: string): Promise<C | null> {
+    const json = await this.secrets.get(accountSecretKey(id));
+    if (!json) return null;
+    this.log.addSecret(json);
+    return JSON.parse(json) as C;
+  }
+}
+
+function defaultLabel(kind: AccountKind): string {
+  return kind === 'csv' ? 'CSV import' : kind[0]!.toUpperCase() + kind.slice(1);
+}

@@ -1,0 +1,6 @@
+/** Time comes from here so tests can move it; Concord's clock never decides a merge (DESIGN §4). */
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };

@@ -1,0 +1,51 @@
+import { CANONICAL_FIELDS, type CanonicalContact } from '../../../shared/domain';
+
+export interface GoldenSource {
+  local: CanonicalContact;
+  updatedAt: string;
+}
+
+/**
+ * Survivorship, first cut: each field comes from the most recently updated record that has
+ * it, lists (emails, phones, tags) are a union without repeats, and pinned values win.
+ * The duplicates issue refines this (trusted sources per field).
+ */
+export function computeGolden(sources: GoldenSource[], pinned: Partial<CanonicalContact> = {}): CanonicalContact {
+  const ordered = [...sources].sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : a.updatedAt > b.updatedAt ? -1 : 0));
+  const out: Record<string, unknown> = {};
+  for (const field of CANONICAL_FIELDS) {
+    if (field in pinned) {
+      out[field] = pinned[field];
+      continue;
+    }
+    if (field === 'emails') out.emails = unionBy(ordered.flatMap((s) => s.local.emails ?? []), (e) => e.address.trim().toLowerCase());
+    else if (field === 'phones') out.phones = unionBy(ordered.flatMap((s) => s.local.phones ?? []), (p) => p.e164 ?? p.raw.replace(/\D/g, ''));
+    else if (field === 'tags') out.tags = unionBy(ordered.flatMap((s) => s.local.tags ?? []), (t) => t.toLowerCase());
+    else {
+      const hit = ordered.find((s) => !isBlank(s.local[field]));
+      if (hit) out[field] = hit.local[field];
+    }
+  }
+  for (const k of ['emails', 'phones', 'tags'] as const) if ((out[k] as unknown[]).length === 0) delete out[k];
+  return out as CanonicalContact;
+}
+
+export function isBlank(v: unknown): boolean {
+  if (v == null) return true;
+  if (typeof v === 'string') return v.trim() === '';
+  if (Array.isArray(v)) return v.length === 0;
+  if (typeof v === 'object') return Object.values(v).every(isBlank);
+  return false;
+}
+
+function unionBy<T>(items: T[], key: (t: T) => string): T[] {
+  const seen = new Set<string>();
+  const out: T[] = [];
+  for (const it of items) {
+    const k = key(it);
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(it);
+  }
+  return out;
+}

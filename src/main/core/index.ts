@@ -1,0 +1,93 @@
+// createCore: the one place the core is assembled. The Electron worker, the CLI, the tests
+// and the e2e harness all call it (DESIGN §1). Nothing here imports electron.
+import path from 'node:path';
+import { AccountsService } from './accounts/accounts-service';
+import { createDispatcher, type Dispatch } from './api/dispatcher';
+import { createHandlers, type Handlers } from './api/handlers';
+import { systemClock, type Clock } from './clock';
+import { ContactsService } from './contacts/contacts-service';
+import { RecordsRepo } from './contacts/records-repo';
+import { EventBus } from './events';
+import { createLogger, fileSink, type Logger } from './log';
+import { chooseSecretStore } from './secrets/probe';
+import type { SecretStore } from './secrets/secret-store';
+import { StatusService } from './status/status-service';
+import { openStore, type Store } from './store/open';
+
+export interface CoreOptions {
+  dataDir: string;
+  /** Folder with the drizzle migrations (resources/migrations). */
+  migrationsDir?: string;
+  /** better_sqlite3.node for the host ABI (Electron build in the app). */
+  nativeBinding?: string;
+  /** A ready secret store; default: probe the keychain, fall back to memory. */
+  secretStore?: SecretStore;
+  /** keytar built for the host ABI (Electron), used by the probe. */
+  keytarPath?: string;
+  keychainProbeTimeoutMs?: number;
+  fetch?: typeof fetch;
+  clock?: Clock;
+  log?: Logger;
+}
+
+export interface CoreServices {
+  contacts: ContactsService;
+  accounts: AccountsService;
+  status: StatusService;
+  records: RecordsRepo;
+}
+
+export interface Core extends CoreServices {
+  readonly dataDir: string;
+  readonly store: Store;
+  readonly secretStore: SecretStore;
+  readonly events: EventBus;
+  readonly log: Logger;
+  readonly clock: Clock;
+  readonly fetch: typeof fetch;
+  readonly handlers: Handlers;
+  readonly dispatch: Dispatch;
+  close(): void;
+}
+
+/** resources/migrations next to the source tree (dev, CLI, tests). Packaged apps pass their own. */
+export function defaultMigrationsDir(): string {
+  return path.resolve(__dirname, '../../../resources/migrations');
+}
+
+export async function createCore(options: CoreOptions): Promise<Core> {
+  const dataDir = path.resolve(options.dataDir);
+  const clock = options.clock ?? systemClock;
+  const log = options.log ?? createLogger(fileSink(dataDir), { now: () => clock.now() });
+  const secretStore =
+    options.secretStore ?? (await chooseSecretStore({ keytarPath: options.keytarPath, timeoutMs: options.keychainProbeTimeoutMs }));
+  log.info('core starting', { dataDir, secretStore: secretStore.info.kind });
+
+  const store = openStore({
+    dataDir,
+    migrationsDir: options.migrationsDir ?? defaultMigrationsDir(),
+    nativeBinding: options.nativeBinding,
+    log: (msg, data) => log.info(msg, data),
+  });
+  const services: CoreServices = {
+    contacts: new ContactsService(store.sqlite),
+    accounts: new AccountsService(store.sqlite, secretStore, clock, log),
+    status: new StatusService(store.sqlite, secretStore, dataDir, store.schemaVersion),
+    records: new RecordsRepo(store.db, clock),
+  };
+  const handlers = createHandlers(services);
+  const events = new EventBus();
+  return {
+    ...services,
+    dataDir,
+    store,
+    secretStore,
+    events,
+    log,
+    clock,
+    fetch: options.fetch ?? globalThis.fetch,
+    handlers,
+    dispatch: createDispatcher(handlers, log),
+    close: () => store.close(),
+  };
+}

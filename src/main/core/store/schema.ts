@@ -1,0 +1,142 @@
+// The local store (DESIGN §2). JSON columns hold vendor payloads and canonical contacts
+// verbatim; everything sync needs to query on is a real column with an index.
+import { sql } from 'drizzle-orm';
+import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import type { CanonicalContact } from '../../../shared/domain';
+
+const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`;
+
+export const accounts = sqliteTable('accounts', {
+  id: text('id').primaryKey(),
+  /** calltools | mpdx | livevox | lightening | bigchange | csv */
+  kind: text('kind').notNull(),
+  label: text('label').notNull(),
+  baseUrl: text('base_url'),
+  /** Non-secret settings (default phone region, customer ids, …). Secrets live in the keychain. */
+  settings: text('settings', { mode: 'json' }).$type<Record<string, unknown>>().notNull().default({}),
+  pullCursor: text('pull_cursor'),
+  lastPullAt: text('last_pull_at'),
+  lastPushAt: text('last_push_at'),
+  /** ok | offline | auth | error | unknown */
+  health: text('health').notNull().default('unknown'),
+  healthMessage: text('health_message'),
+  createdAt: text('created_at').notNull().default(now),
+});
+
+export const people = sqliteTable('people', {
+  id: text('id').primaryKey(),
+  /** The golden record, recomputed by survivorship rules unless fields are pinned. */
+  golden: text('golden', { mode: 'json' }).$type<CanonicalContact>().notNull(),
+  /** Field name -> value a person chose; survivorship never overrides these. */
+  pinned: text('pinned', { mode: 'json' }).$type<Partial<CanonicalContact>>().notNull().default({}),
+  displayName: text('display_name').notNull().default(''),
+  createdAt: text('created_at').notNull().default(now),
+  updatedAt: text('updated_at').notNull().default(now),
+}, (t) => [index('people_display_name').on(t.displayName)]);
+
+export const records = sqliteTable('records', {
+  id: text('id').primaryKey(),
+  accountId: text('account_id').notNull().references(() => accounts.id, { onDelete: 'restrict' }),
+  remoteId: text('remote_id'),
+  personId: text('person_id').notNull().references(() => people.id, { onDelete: 'restrict' }),
+  /** Last raw JSON from the vendor, whole, so unknown fields survive a round trip. */
+  server: text('server', { mode: 'json' }),
+  /** Canonical fields both sides agreed on at the last successful sync. */
+  base: text('base', { mode: 'json' }).$type<CanonicalContact>(),
+  /** What the person sees: base plus pending local edits. */
+  local: text('local', { mode: 'json' }).$type<CanonicalContact>().notNull(),
+  /** Vendor version tokens, verbatim. */
+  versions: text('versions', { mode: 'json' }).$type<Record<string, string>>().notNull().default({}),
+  state: text('state').notNull().default('synced'),
+  remoteUpdatedAt: text('remote_updated_at'),
+  createdAt: text('created_at').notNull().default(now),
+  updatedAt: text('updated_at').notNull().default(now),
+}, (t) => [
+  uniqueIndex('records_account_remote').on(t.accountId, t.remoteId),
+  index('records_person').on(t.personId),
+  index('records_state').on(t.state),
+]);
+
+export const changes = sqliteTable('changes', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  recordId: text('record_id').notNull().references(() => records.id, { onDelete: 'restrict' }),
+  accountId: text('account_id').notNull().references(() => accounts.id, { onDelete: 'restrict' }),
+  /** create | update | delete | merge */
+  op: text('op').notNull(),
+  /** Canonical field patch (or merge instructions). */
+  patch: text('patch', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+  /** The version tokens of the base the edit was made against. */
+  baseVersions: text('base_versions', { mode: 'json' }).$type<Record<string, string>>().notNull().default({}),
+  idempotencyKey: text('idempotency_key').notNull(),
+  /** pending | in_flight | done | conflict | rejected */
+  state: text('state').notNull().default('pending'),
+  attempts: integer('attempts').notNull().default(0),
+  lastError: text('last_error'),
+  nextAttemptAt: text('next_attempt_at'),
+  createdAt: text('created_at').notNull().default(now),
+  updatedAt: text('updated_at').notNull().default(now),
+}, (t) => [
+  uniqueIndex('changes_idempotency').on(t.idempotencyKey),
+  index('changes_state').on(t.state),
+  index('changes_record').on(t.recordId),
+]);
+
+export const conflicts = sqliteTable('conflicts', {
+  id: text('id').primaryKey(),
+  recordId: text('record_id').notNull().references(() => records.id, { onDelete: 'restrict' }),
+  changeId: integer('change_id').references(() => changes.id, { onDelete: 'restrict' }),
+  /** [{field, base, local, remote}] */
+  fields: text('fields', { mode: 'json' }).$type<{ field: string; base: unknown; local: unknown; remote: unknown }[]>().notNull(),
+  remoteVersions: text('remote_versions', { mode: 'json' }).$type<Record<string, string>>(),
+  /** open | resolved */
+  state: text('state').notNull().default('open'),
+  resolution: text('resolution', { mode: 'json' }).$type<Record<string, unknown>>(),
+  resolvedBy: text('resolved_by'),
+  createdAt: text('created_at').notNull().default(now),
+  resolvedAt: text('resolved_at'),
+}, (t) => [index('conflicts_state').on(t.state), index('conflicts_record').on(t.recordId)]);
+
+export const matchCandidates = sqliteTable('match_candidates', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  recordA: text('record_a').notNull().references(() => records.id, { onDelete: 'cascade' }),
+  recordB: text('record_b').notNull().references(() => records.id, { onDelete: 'cascade' }),
+  score: real('score').notNull(),
+  reasons: text('reasons', { mode: 'json' }).$type<{ code: string; text: string; weight: number }[]>().notNull().default([]),
+  /** open | linked | dismissed */
+  status: text('status').notNull().default('open'),
+  createdAt: text('created_at').notNull().default(now),
+}, (t) => [uniqueIndex('match_pair').on(t.recordA, t.recordB), index('match_score').on(t.score)]);
+
+export const matchDecisions = sqliteTable('match_decisions', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  /** Stable vendor keys "<accountId>:<remoteId>" so decisions survive re-syncs; keyA < keyB. */
+  keyA: text('key_a').notNull(),
+  keyB: text('key_b').notNull(),
+  /** same | different */
+  decision: text('decision').notNull(),
+  decidedBy: text('decided_by'),
+  createdAt: text('created_at').notNull().default(now),
+  reversedAt: text('reversed_at'),
+}, (t) => [index('match_decision_pair').on(t.keyA, t.keyB)]);
+
+export const journal = sqliteTable('journal', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  at: text('at').notNull().default(now),
+  actor: text('actor').notNull().default('user'),
+  /** edit | sync.pull | sync.push | conflict.resolve | merge | unmerge | account.add | … */
+  kind: text('kind').notNull(),
+  entityType: text('entity_type').notNull(),
+  entityId: text('entity_id').notNull(),
+  summary: text('summary').notNull().default(''),
+  before: text('before', { mode: 'json' }),
+  after: text('after', { mode: 'json' }),
+  undoOf: integer('undo_of'),
+  undone: integer('undone', { mode: 'boolean' }).notNull().default(false),
+}, (t) => [index('journal_entity').on(t.entityType, t.entityId), index('journal_at').on(t.at)]);
+
+export type AccountRow = typeof accounts.$inferSelect;
+export type PersonRow = typeof people.$inferSelect;
+export type RecordRow = typeof records.$inferSelect;
+export type ChangeRow = typeof changes.$inferSelect;
+export type ConflictRow = typeof conflicts.$inferSelect;
+export type JournalRow = typeof journal.$inferSelect;

@@ -1,0 +1,74 @@
+// The one interface every vendor connector implements (issue 3). Sync talks only to this.
+import type { CanonicalContact, CanonicalField, Vendor } from '../../../shared/domain';
+
+/** One vendor record as Concord sees it after a read or a pull. */
+export interface RemoteRecord {
+  /** The vendor's own id (stringified), used in its URLs. */
+  remoteId: string;
+  /** The raw JSON the vendor returned, kept whole so unknown fields survive an update. */
+  raw: unknown;
+  canonical: CanonicalContact;
+  /**
+   * Version tokens verbatim: MPDX `updated_in_db_at` per sub-resource (keys like
+   * `person`, `phone:<id>`), CallTools `modified_on`, LiveVox `modifyDate`, Lightening
+   * `updated_at`, BigChange a content hash (`hash`).
+   */
+  versions: Record<string, string>;
+}
+
+export interface PullPage {
+  records: RemoteRecord[];
+  /** Ids known to be deleted on the server since the cursor, where the vendor says so. */
+  deletedIds?: string[];
+  /** Cursor to resume from after this page is committed; null when the pull is complete. */
+  nextCursor: string | null;
+  /** True when this pull saw every record (so absent ones were deleted remotely). */
+  fullScan: boolean;
+}
+
+export interface WriteResult {
+  remoteId: string;
+  /** The record as the server holds it after the write (re-read where the vendor returns nothing). */
+  record: RemoteRecord | null;
+  /** True when the vendor said the record already existed (LiveVox 202, CallTools MERGE). */
+  alreadyExisted?: boolean;
+}
+
+export interface FieldSupport {
+  read: readonly CanonicalField[];
+  write: readonly CanonicalField[];
+}
+
+export interface Connector {
+  readonly vendor: Vendor;
+  readonly fields: FieldSupport;
+  /** Start (cursor null) or resume a pull. Each yielded page must be committed before the next is asked for. */
+  pull(cursor: string | null, options?: { full?: boolean; signal?: AbortSignal }): AsyncGenerator<PullPage>;
+  read(remoteId: string): Promise<RemoteRecord>;
+  create(contact: CanonicalContact, options?: { idempotencyKey?: string }): Promise<WriteResult>;
+  /**
+   * Update with the fields in `patch` only. `base` is the last raw server JSON (the body is
+   * rebuilt from it), `versions` the tokens the patch was made against. `overwrite` is
+   * set only after a person chose "keep mine" for the disputed fields.
+   */
+  update(
+    remoteId: string,
+    patch: Partial<CanonicalContact>,
+    context: { raw: unknown; versions: Record<string, string>; overwrite?: boolean },
+  ): Promise<WriteResult>;
+  delete(remoteId: string): Promise<void>;
+  testConnection(): Promise<{ ok: true; detail: string }>;
+  /** Check a change against the vendor's constraints before sending; [] when it is fine. */
+  validate(contact: Partial<CanonicalContact>): { field: string; message: string }[];
+}
+
+/** What a connector factory receives. Credentials come from the SecretStore, never from SQLite. */
+export interface ConnectorOptions<C = Record<string, unknown>> {
+  baseUrl: string;
+  credentials: C;
+  settings?: Record<string, unknown>;
+  fetch?: typeof fetch;
+  /** Default phone region for E.164 normalisation (ISO 3166 alpha-2). */
+  defaultRegion?: string;
+  now?: () => Date;
+}

@@ -1,0 +1,105 @@
+// Domain types shared by every layer. Plain TypeScript + zod: no electron, no node:*.
+import { z } from 'zod';
+
+export const VENDORS = ['calltools', 'mpdx', 'livevox', 'lightening', 'bigchange'] as const;
+export const ACCOUNT_KINDS = [...VENDORS, 'csv'] as const;
+export const Vendor = z.enum(VENDORS);
+export type Vendor = z.infer<typeof Vendor>;
+export const AccountKind = z.enum(ACCOUNT_KINDS);
+export type AccountKind = z.infer<typeof AccountKind>;
+
+export const VENDOR_LABELS: Record<AccountKind, string> = {
+  calltools: 'CallTools',
+  mpdx: 'MPDX',
+  livevox: 'LiveVox',
+  lightening: 'Lightening',
+  bigchange: 'BigChange',
+  csv: 'CSV file',
+};
+
+export const EmailEntry = z.object({
+  address: z.string(),
+  label: z.string().nullable().optional(),
+  primary: z.boolean().optional(),
+  doNotContact: z.boolean().optional(),
+});
+export type EmailEntry = z.infer<typeof EmailEntry>;
+
+export const PhoneEntry = z.object({
+  /** E.164 when the number could be parsed, otherwise null (raw is always kept). */
+  e164: z.string().nullable(),
+  raw: z.string(),
+  label: z.string().nullable().optional(),
+  primary: z.boolean().optional(),
+  doNotContact: z.boolean().optional(),
+  mobile: z.boolean().optional(),
+});
+export type PhoneEntry = z.infer<typeof PhoneEntry>;
+
+export const Address = z.object({
+  street1: z.string().nullable().optional(),
+  street2: z.string().nullable().optional(),
+  city: z.string().nullable().optional(),
+  region: z.string().nullable().optional(),
+  postalCode: z.string().nullable().optional(),
+  county: z.string().nullable().optional(),
+  country: z.string().nullable().optional(),
+});
+export type Address = z.infer<typeof Address>;
+
+/** The canonical contact (DESIGN §3). Every field is optional: vendors hold different subsets. */
+export const CanonicalContact = z.object({
+  givenName: z.string().nullable().optional(),
+  familyName: z.string().nullable().optional(),
+  fullName: z.string().nullable().optional(),
+  emails: z.array(EmailEntry).optional(),
+  phones: z.array(PhoneEntry).optional(),
+  address: Address.nullable().optional(),
+  company: z.string().nullable().optional(),
+  department: z.string().nullable().optional(),
+  role: z.string().nullable().optional(),
+  /** ISO date YYYY-MM-DD. */
+  birthDate: z.string().nullable().optional(),
+  timeZone: z.string().nullable().optional(),
+  doNotContact: z.boolean().nullable().optional(),
+  tags: z.array(z.string()).optional(),
+  notes: z.string().nullable().optional(),
+  externalRef: z.string().nullable().optional(),
+  location: z.object({ lat: z.number(), lng: z.number() }).nullable().optional(),
+  custom: z.record(z.string(), z.string()).optional(),
+});
+export type CanonicalContact = z.infer<typeof CanonicalContact>;
+
+export const CANONICAL_FIELDS = [
+  'givenName', 'familyName', 'fullName', 'emails', 'phones', 'address', 'company',
+  'department', 'role', 'birthDate', 'timeZone', 'doNotContact', 'tags', 'notes',
+  'externalRef', 'location', 'custom',
+] as const satisfies readonly (keyof CanonicalContact)[];
+export type CanonicalField = (typeof CANONICAL_FIELDS)[number];
+
+export const RECORD_STATES = [
+  'synced', 'modified', 'conflicted', 'pushing', 'rejected', 'deleted_remote', 'deleted_local',
+] as const;
+export const RecordState = z.enum(RECORD_STATES);
+export type RecordState = z.infer<typeof RecordState>;
+
+export const CHANGE_STATES = ['pending', 'in_flight', 'done', 'conflict', 'rejected'] as const;
+export const ChangeState = z.enum(CHANGE_STATES);
+export type ChangeState = z.infer<typeof ChangeState>;
+
+export const CHANGE_OPS = ['create', 'update', 'delete', 'merge'] as const;
+export type ChangeOp = (typeof CHANGE_OPS)[number];
+
+/** A readable name for a contact, whatever subset of fields it has. */
+export function displayName(c: CanonicalContact): string {
+  const parts = [c.givenName, c.familyName].filter((p): p is string => !!p && p.trim() !== '');
+  if (parts.length) return parts.join(' ');
+  if (c.fullName) return c.fullName;
+  if (c.company) return c.company;
+  return c.emails?.[0]?.address ?? c.phones?.[0]?.raw ?? '(no name)';
+}
+
+export function primaryOf<T extends { primary?: boolean }>(list: T[] | undefined): T | undefined {
+  if (!list?.length) return undefined;
+  return list.find((x) => x.primary) ?? list[0];
+}

@@ -1,0 +1,90 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { toFtsQuery } from '../../src/main/core/contacts/contacts-service';
+import { makeTestCore, seedAccount, type TestCore } from '../helpers/core';
+
+let t: TestCore | undefined;
+afterEach(() => t?.cleanup());
+
+const ada = { givenName: 'Ada', familyName: 'Lovelace', emails: [{ address: 'ada@analytical.org', primary: true }], phones: [{ e164: '+16503517500', raw: '(650) 351-7500' }] };
+const alan = { givenName: 'Alan', familyName: 'Turing', company: 'Bletchley Park' };
+const zoe = { givenName: 'Zoë', familyName: 'Ångström' };
+
+describe('contacts service', () => {
+  it('lists people sorted by name with their vendors and canonical fields', async () => {
+    t = await makeTestCore();
+    await seedAccount(t.core, 'mpdx', [ada, alan]);
+    await seedAccount(t.core, 'livevox', [zoe]);
+    const res = t.core.contacts.list({ limit: 10, offset: 0 });
+    expect(res.total).toBe(3);
+    expect(res.rows.map((r) => r.displayName)).toEqual(['Ada Lovelace', 'Alan Turing', 'Zoë Ångström']);
+    expect(res.rows[0]!.vendors).toEqual(['mpdx']);
+    expect(res.rows[2]!.vendors).toEqual(['livevox']);
+    expect(res.rows[0]!.fields.emails?.[0]?.address).toBe('ada@analytical.org');
+    expect(res.rows[1]!.states).toEqual(['synced']);
+  });
+
+  it('pages with limit and offset', async () => {
+    t = await makeTestCore();
+    await seedAccount(t.core, 'calltools', Array.from({ length: 25 }, (_, i) => ({ givenName: `P${String(i).padStart(2, '0')}`, familyName: 'X' })));
+    const p1 = t.core.contacts.list({ limit: 10, offset: 0 });
+    const p3 = t.core.contacts.list({ limit: 10, offset: 20 });
+    expect(p1.total).toBe(25);
+    expect(p1.rows).toHaveLength(10);
+    expect(p3.rows.map((r) => r.displayName)).toEqual(['P20 X', 'P21 X', 'P22 X', 'P23 X', 'P24 X']);
+  });
+
+  it('searches names, emails, companies and phones by prefix, accent-insensitively', async () => {
+    t = await makeTestCore();
+    await seedAccount(t.core, 'mpdx', [ada, alan, zoe]);
+    const names = (q: string) => t!.core.contacts.list({ search: q, limit: 10, offset: 0 }).rows.map((r) => r.displayName);
+    expect(names('lov')).toEqual(['Ada Lovelace']);
+    expect(names('ada@analytical')).toEqual(['Ada Lovelace']);
+    expect(names('bletchley')).toEqual(['Alan Turing']);
+    expect(names('6503517500')).toEqual(['Ada Lovelace']);
+    expect(names('angstrom')).toEqual(['Zoë Ångström']);
+    expect(names('a')).toEqual(['Ada Lovelace', 'Alan Turing', 'Zoë Ångström']);
+    expect(names('nobody')).toEqual([]);
+  });
+
+  it('keeps the search index in step with edits to a record', async () => {
+    t = await makeTestCore();
+    const acc = await seedAccount(t.core, 'mpdx', [ada]);
+    t.core.records.upsertFromServer({ accountId: acc, remoteId: 'mpdx-1', raw: {}, canonical: { givenName: 'Augusta', familyName: 'King' }, versions: {} });
+    expect(t.core.contacts.list({ search: 'lovelace', limit: 5, offset: 0 }).total).toBe(0);
+    expect(t.core.contacts.list({ search: 'augusta king', limit: 5, offset: 0 }).total).toBe(1);
+  });
+
+  it('filters by vendor', async () => {
+    t = await makeTestCore();
+    await seedAccount(t.core, 'mpdx', [ada]);
+    await seedAccount(t.core, 'bigchange', [alan]);
+    expect(t.core.contacts.list({ vendor: 'bigchange', limit: 5, offset: 0 }).rows.map((r) => r.displayName)).toEqual(['Alan Turing']);
+  });
+
+  it('shows one contact with its vendor records, by person id or record id', async () => {
+    t = await makeTestCore();
+    await seedAccount(t.core, 'mpdx', [ada]);
+    const row = t.core.contacts.list({ limit: 1, offset: 0 }).rows[0]!;
+    const detail = t.core.contacts.get(row.id);
+    expect(detail.displayName).toBe('Ada Lovelace');
+    expect(detail.records).toHaveLength(1);
+    expect(detail.records[0]!.vendor).toBe('mpdx');
+    expect(detail.records[0]!.remoteId).toBe('mpdx-1');
+    expect(t.core.contacts.get(detail.records[0]!.id).id).toBe(row.id);
+    expect(() => t!.core.contacts.get('missing')).toThrow(/No contact/);
+  });
+
+  it('turns any typed text into a safe FTS query', () => {
+    expect(toFtsQuery('ada lov')).toBe('"ada"* "lov"*');
+    expect(toFtsQuery('a"b OR c*')).toBe('"a"* "b"* "OR"* "c*"*');
+    expect(toFtsQuery('  ,;  ')).toBeNull();
+  });
+
+  it('survives search input that is FTS syntax', async () => {
+    t = await makeTestCore();
+    await seedAccount(t.core, 'mpdx', [ada]);
+    for (const q of ['NEAR(', 'ada AND', '*', '"', 'col:ada', '^ada']) {
+      expect(() => t!.core.contacts.list({ search: q, limit: 5, offset: 0 })).not.toThrow();
+    }
+  });
+});
