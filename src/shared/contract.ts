@@ -2,7 +2,10 @@
 // event has a zod schema; main validates with it, and the preload and `window.api` types
 // derive from it, so a key without a handler or a preload entry does not compile.
 import { z } from 'zod';
+import type { EventKeyName, RequestKeyName } from './channels';
 import { AccountKind, CanonicalContact, RecordState } from './domain';
+
+export { EVENT_KEYS, REQUEST_KEYS, eventChannel, requestChannel } from './channels';
 
 export const ApiError = z.object({ code: z.string(), message: z.string() });
 export type ApiError = z.infer<typeof ApiError>;
@@ -105,12 +108,12 @@ export type EventPayload<E extends EventKey> = z.output<(typeof events)[E]>;
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiError };
 
-export const REQUEST_KEYS = Object.keys(requests) as RequestKey[];
-export const EVENT_KEYS = Object.keys(events) as EventKey[];
-
-/** IPC channel names; events get their own prefix so they can never collide with requests. */
-export const requestChannel = (key: RequestKey): string => `concord:${key}`;
-export const eventChannel = (key: EventKey): string => `concord-event:${key}`;
+// The name lists in channels.ts must be exactly the contract's keys (both ways).
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const requestKeysMatch: Same<RequestKey, RequestKeyName> = true;
+const eventKeysMatch: Same<EventKey, EventKeyName> = true;
+void requestKeysMatch;
+void eventKeysMatch;
 
 /** What the renderer sees as `window.api`. */
 export type Api = { [K in RequestKey]: (input: Input<K>) => Promise<Result<Output<K>>> } & {

@@ -1,0 +1,94 @@
+import { useEffect } from 'react';
+import { Icon } from './components/Icon';
+import { useApp, VIEWS, type View } from './store';
+import { AccountsView } from './views/AccountsView';
+import { ContactsView } from './views/ContactsView';
+import { PlannedView } from './views/PlannedView';
+import { StatusBar } from './components/StatusBar';
+
+const LABELS: Record<View, string> = {
+  contacts: 'Contacts',
+  conflicts: 'Conflicts',
+  duplicates: 'Duplicates',
+  sync: 'Sync',
+  accounts: 'Accounts',
+  activity: 'Activity',
+};
+
+export function App() {
+  const { view, setView, status, refreshStatus } = useApp();
+  useEffect(() => {
+    void refreshStatus();
+  }, [refreshStatus]);
+
+  // Ctrl/Cmd+1..6 switch views, like a mail client's folders.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!(e.ctrlKey || e.metaKey)) return;
+      const i = Number(e.key) - 1;
+      const target = VIEWS[i];
+      if (target) {
+        e.preventDefault();
+        setView(target);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [setView]);
+
+  const badge = (v: View): number | null => {
+    if (!status) return null;
+    if (v === 'contacts') return status.counts.people;
+    if (v === 'conflicts') return status.openConflicts || null;
+    if (v === 'sync') return status.outbox.pending + status.outbox.inFlight || null;
+    if (v === 'accounts') return status.counts.accounts || null;
+    return null;
+  };
+
+  return (
+    <div className="app">
+      <nav className="sidebar" aria-label="Main">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true">C</span>
+          <span className="brand-name">Concord</span>
+        </div>
+        <ul>
+          {VIEWS.map((v, i) => (
+            <li key={v}>
+              <button className={`nav-item${view === v ? ' active' : ''}`} onClick={() => setView(v)} aria-current={view === v ? 'page' : undefined} title={`${LABELS[v]} (Ctrl+${i + 1})`} data-view={v}>
+                <Icon name={v} />
+                <span className="nav-label">{LABELS[v]}</span>
+                {badge(v) != null && <span className={`nav-count${v === 'conflicts' ? ' warn' : ''}`}>{badge(v)!.toLocaleString()}</span>}
+              </button>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main className="content">
+        {view === 'contacts' && <ContactsView />}
+        {view === 'accounts' && <AccountsView />}
+        {view === 'conflicts' && (
+          <PlannedView icon="conflicts" title="No conflicts">
+            When the same field changes here and at a vendor, the three versions appear here side by side to settle.
+          </PlannedView>
+        )}
+        {view === 'duplicates' && (
+          <PlannedView icon="duplicates" title="No duplicates to review">
+            People who appear more than once, within a vendor or across vendors, will queue here best match first.
+          </PlannedView>
+        )}
+        {view === 'sync' && (
+          <PlannedView icon="sync" title="Nothing to sync yet">
+            Connect an account to pull its contacts. Edits you make offline wait here until the next sync.
+          </PlannedView>
+        )}
+        {view === 'activity' && (
+          <PlannedView icon="activity" title="No activity yet">
+            Every edit, sync, merge and resolution is recorded here, with undo where it is possible.
+          </PlannedView>
+        )}
+      </main>
+      <StatusBar />
+    </div>
+  );
+}

@@ -1,0 +1,32 @@
+import { useApp } from '../store';
+import { Icon } from './Icon';
+
+export function StatusBar() {
+  const { status, statusError } = useApp();
+  if (statusError) {
+    return (
+      <footer className="statusbar error" role="status">
+        <Icon name="warn" size={13} /> Cannot reach the Concord core: {statusError}
+      </footer>
+    );
+  }
+  if (!status) return <footer className="statusbar">Starting…</footer>;
+  const waiting = status.outbox.pending + status.outbox.inFlight;
+  const online = status.accounts.some((a) => a.health === 'ok');
+  const pill = status.offline ? ['pill-offline', 'Offline'] : online ? ['pill-online', 'Online'] : ['pill-idle', 'Not synced yet'];
+  return (
+    <footer className="statusbar" role="status">
+      <span className={`pill ${pill[0]}`}>{pill[1]}</span>
+      <span>
+        {status.counts.people.toLocaleString()} people · {status.counts.records.toLocaleString()} records · {status.counts.accounts} accounts
+      </span>
+      {waiting > 0 && <span>{status.offline ? 'offline, ' : ''}{waiting} changes waiting</span>}
+      <span className="spacer" />
+      <span className={`secret-store ${status.secretStore.persistent ? '' : 'warn'}`} title={status.secretStore.detail}>
+        <Icon name={status.secretStore.persistent ? 'key' : 'warn'} size={13} />
+        {status.secretStore.persistent ? 'Secrets in system keychain' : 'Keychain unavailable — secrets kept for this session only'}
+      </span>
+      <span className="muted">v{status.version}</span>
+    </footer>
+  );
+}

@@ -1,0 +1,177 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useRef, useState } from 'react';
+import type { ContactDetail } from '../../../shared/contract';
+import { ACCOUNT_KINDS, VENDOR_LABELS, primaryOf, type AccountKind } from '../../../shared/domain';
+import { call } from '../api';
+import { EmptyState } from '../components/EmptyState';
+import { Icon } from '../components/Icon';
+import { VendorBadge } from '../components/VendorBadge';
+import { useApp } from '../store';
+import { PersonPane } from './PersonPane';
+import { useContactPages } from './useContactPages';
+
+const ROW_HEIGHT = 52;
+
+export function ContactsView() {
+  const { search, setSearch, selectedId, select, contactsVersion, setView } = useApp();
+  const [vendor, setVendor] = useState<AccountKind | ''>('');
+  const [typed, setTyped] = useState(search);
+  const pages = useContactPages(search, vendor, contactsVersion);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const searchRef = useRef<HTMLInputElement>(null);
+
+  // Search as you type, without a query per keystroke.
+  useEffect(() => {
+    const t = setTimeout(() => setSearch(typed.trim()), 120);
+    return () => clearTimeout(t);
+  }, [typed, setSearch]);
+
+  const count = pages.total ?? 0;
+  const virtualizer = useVirtualizer({ count, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
+  const items = virtualizer.getVirtualItems();
+  useEffect(() => {
+    if (items.length) pages.ensure(items[0]!.index, items[items.length - 1]!.index);
+  });
+
+  // "/" focuses search; arrows / j,k move the selection.
+  const selectedIndex = (() => {
+    for (const it of items) if (pages.row(it.index)?.id === selectedId) return it.index;
+    return -1;
+  })();
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const inField = (e.target as HTMLElement)?.tagName === 'INPUT' || (e.target as HTMLElement)?.tagName === 'SELECT';
+      if (e.key === '/' && !inField) {
+        e.preventDefault();
+        searchRef.current?.focus();
+        return;
+      }
+      if (inField && e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
+      const down = e.key === 'ArrowDown' || (!inField && e.key === 'j');
+      const up = e.key === 'ArrowUp' || (!inField && e.key === 'k');
+      if (!down && !up) return;
+      e.preventDefault();
+      const next = Math.max(0, Math.min(count - 1, (selectedIndex < 0 ? -1 : selectedIndex) + (down ? 1 : -1)));
+      const row = pages.row(next);
+      if (row) {
+        select(row.id);
+        virtualizer.scrollToIndex(next, { align: 'auto' });
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  });
+
+  const [detail, setDetail] = useState<ContactDetail | null>(null);
+  const [detailError, setDetailError] = useState<string | null>(null);
+  useEffect(() => {
+    if (!selectedId) {
+      setDetail(null);
+      return;
+    }
+    let live = true;
+    call('getContact', { id: selectedId })
+      .then((d) => live && (setDetail(d), setDetailError(null)))
+      .catch((e: Error) => live && setDetailError(e.message));
+    return () => {
+      live = false;
+    };
+  }, [selectedId, contactsVersion]);
+
+  const empty = pages.total === 0;
+  return (
+    <section className="view contacts-view">
+      <header className="view-header">
+        <h1>Contacts</h1>
+        <div className="toolbar">
+          <label className="search">
+            <Icon name="search" size={14} />
+            <input ref={searchRef} type="search" placeholder="Search names, emails, phones…  ( / )" value={typed} onChange={(e) => setTyped(e.target.value)} aria-label="Search contacts" />
+          </label>
+          <select value={vendor} onChange={(e) => setVendor(e.target.value as AccountKind | '')} aria-label="Filter by vendor">
+            <option value="">All vendors</option>
+            {ACCOUNT_KINDS.map((k) => (
+              <option key={k} value={k}>
+                {VENDOR_LABELS[k]}
+              </option>
+            ))}
+          </select>
+          <span className="result-count" data-testid="result-count">
+            {pages.total == null ? '…' : `${pages.total.toLocaleString()} ${pages.total === 1 ? 'person' : 'people'}`}
+          </span>
+        </div>
+      </header>
+      {pages.error && (
+        <div className="banner error" role="alert">
+          Could not load contacts: {pages.error}
+        </div>
+      )}
+      <div className="split">
+        <div className="list-pane">
+          {empty && !search && !vendor ? (
+            <EmptyState icon="contacts" title="No contacts yet" action={<button className="btn primary" onClick={() => setView('accounts')}>Connect an account</button>}>
+              Connect a vendor account, or try Concord with the sandbox vendors, to pull contacts into this workstation.
+            </EmptyState>
+          ) : empty ? (
+            <EmptyState icon="search" title="No matches">
+              Nobody matches “{search}”{vendor ? ` in ${VENDOR_LABELS[vendor]}` : ''}.
+            </EmptyState>
+          ) : (
+            <div className="virtual-scroll" ref={scrollRef} role="listbox" aria-label="Contacts" data-testid="contact-list">
+              <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+                {items.map((it) => {
+                  const row = pages.row(it.index);
+                  const email = primaryOf(row?.fields.emails)?.address;
+                  const phone = primaryOf(row?.fields.phones);
+                  return (
+                    <div
+                      key={it.key}
+                      className={`contact-row${row && row.id === selectedId ? ' selected' : ''}`}
+                      style={{ transform: `translateY(${it.start}px)`, height: ROW_HEIGHT }}
+                      role="option"
+                      aria-selected={!!row && row.id === selectedId}
+                      onClick={() => row && select(row.id)}
+                    >
+                      {row ? (
+                        <>
+                          <div className="avatar" aria-hidden="true">{initials(row.displayName)}</div>
+                          <div className="contact-main">
+                            <div className="contact-name">{row.displayName}</div>
+                            <div className="contact-sub">{[email, phone?.raw, row.fields.address?.city].filter(Boolean).join(' · ') || '—'}</div>
+                          </div>
+                          <div className="contact-vendors">
+                            {row.vendors.map((v) => (
+                              <VendorBadge key={v} kind={v} />
+                            ))}
+                          </div>
+                        </>
+                      ) : (
+                        <div className="row-skeleton" />
+                      )}
+                    </div>
+                  );
+                })}
+              </div>
+            </div>
+          )}
+        </div>
+        <aside className="detail-pane" aria-label="Contact details">
+          {detailError ? (
+            <div className="banner error">{detailError}</div>
+          ) : detail ? (
+            <PersonPane detail={detail} />
+          ) : (
+            <EmptyState icon="contacts" title="Select a contact">
+              Pick someone on the left to see their golden record beside each vendor&apos;s copy.
+            </EmptyState>
+          )}
+        </aside>
+      </div>
+    </section>
+  );
+}
+
+function initials(name: string): string {
+  const parts = name.split(/\s+/).filter(Boolean);
+  return ((parts[0]?.[0] ?? '') + (parts.length > 1 ? (parts[parts.length - 1]?.[0] ?? '') : '')).toUpperCase() || '?';
+}

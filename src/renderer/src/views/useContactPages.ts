@@ -1,0 +1,61 @@
+// Windowed loading for the virtual list: rows are fetched a page at a time around what is
+// visible, so a 100k-person store never crosses the bridge in one piece.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { ContactRow } from '../../../shared/contract';
+import type { AccountKind } from '../../../shared/domain';
+import { call } from '../api';
+
+const PAGE = 200;
+
+export interface ContactPages {
+  total: number | null;
+  error: string | null;
+  row(index: number): ContactRow | undefined;
+  ensure(from: number, to: number): void;
+}
+
+export function useContactPages(search: string, vendor: AccountKind | '', version: number): ContactPages {
+  const [total, setTotal] = useState<number | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [, setTick] = useState(0);
+  const pages = useRef(new Map<number, ContactRow[]>());
+  const loading = useRef(new Set<number>());
+  const generation = useRef(0);
+
+  const load = useCallback(
+    async (page: number) => {
+      if (pages.current.has(page) || loading.current.has(page)) return;
+      loading.current.add(page);
+      const gen = generation.current;
+      try {
+        const res = await call('listContacts', { search: search || undefined, vendor: vendor || undefined, limit: PAGE, offset: page * PAGE });
+        if (gen !== generation.current) return; // a newer query replaced this one
+        pages.current.set(page, res.rows);
+        setTotal(res.total);
+        setError(null);
+        setTick((t) => t + 1);
+      } catch (e) {
+        if (gen === generation.current) setError((e as Error).message);
+      } finally {
+        loading.current.delete(page);
+      }
+    },
+    [search, vendor],
+  );
+
+  useEffect(() => {
+    generation.current++;
+    pages.current = new Map();
+    loading.current = new Set();
+    void load(0);
+  }, [load, version]);
+
+  return {
+    total,
+    error,
+    row: (i) => pages.current.get(Math.floor(i / PAGE))?.[i % PAGE],
+    ensure: (from, to) => {
+      for (let p = Math.floor(from / PAGE); p <= Math.floor(to / PAGE); p++) void load(p);
+    },
+  };
+}
