@@ -1,0 +1,155 @@
+// `concord` — the command-line host of the core. Same core, same store as the app; for
+// scripting and scheduled syncs. stdout carries results (JSON with --json); everything
+// else — progress, warnings, errors — goes to stderr, and failures exit non-zero.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { createCore, type Core } from '../main/core';
+import { CoreError } from '../main/core/errors';
+import { defaultDataDir } from '../main/core/paths';
+import { CONCORD_VERSION } from '../main/core/version';
+import type { ContactRow } from '../shared/contract';
+import { VENDOR_LABELS, displayName, primaryOf } from '../shared/domain';
+
+export class UsageError extends Error {}
+
+interface Io {
+  out: (s: string) => void;
+  err: (s: string) => void;
+}
+
+const USAGE = `concord ${CONCORD_VERSION} — reconcile contacts across vendor systems
+
+Usage: concord <command> [options]
+
+Commands:
+  status                         store, secret store, outbox and accounts
+  contacts list [--search Q] [--vendor V] [--limit N]
+                                 people (golden records) with their vendors
+  contacts show ID               one person (or record) with each vendor's copy
+
+Options for every command:
+  --data-dir DIR   the data directory (default: CONCORD_DATA_DIR or the app's: ${defaultDataDir()})
+  --json           machine-readable output on stdout
+  -h, --help       this help
+`;
+
+const COMMON: ParseArgsConfig['options'] = {
+  'data-dir': { type: 'string' },
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+};
+
+export async function main(argv: string[], io: Io = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) }): Promise<number> {
+  let core: Core | null = null;
+  let json = argv.includes('--json');
+  try {
+    const [command, ...rest] = argv;
+    if (!command || command === '--help' || command === '-h' || command === 'help') {
+      io.out(USAGE);
+      return command ? 0 : 2;
+    }
+    if (command === '--version') {
+      io.out(`${CONCORD_VERSION}\n`);
+      return 0;
+    }
+    const run = COMMANDS[command];
+    if (!run) throw new UsageError(`Unknown command "${command}". Run "concord --help".`);
+    const { sub, args } = run.sub ? splitSub(rest, run.sub, command) : { sub: '', args: rest };
+    const parsed = parseArgs({ args, options: { ...COMMON, ...(run.options?.[sub] ?? {}) }, allowPositionals: true, strict: true });
+    json = !!parsed.values.json;
+    if (parsed.values.help) {
+      io.out(USAGE);
+      return 0;
+    }
+    const dataDir = (parsed.values['data-dir'] as string | undefined) ?? defaultDataDir();
+    core = await createCore({ dataDir, keychainProbeTimeoutMs: 3000 });
+    const result = await run.handler({ core, sub, values: parsed.values, positionals: parsed.positionals, json, io });
+    if (result !== undefined) io.out(json ? JSON.stringify(result, null, 2) + '\n' : String(result));
+    return 0;
+  } catch (e) {
+    const code = e instanceof UsageError || (e as { code?: string })?.code?.startsWith('ERR_PARSE_ARGS') ? 2 : 1;
+    const message = e instanceof Error ? e.message : String(e);
+    io.err(json ? JSON.stringify({ error: { code: e instanceof CoreError ? e.code : code === 2 ? 'usage' : 'error', message } }) + '\n' : `concord: ${message}\n`);
+    return code;
+  } finally {
+    core?.close();
+  }
+}
+
+interface Ctx {
+  core: Core;
+  sub: string;
+  values: Record<string, unknown>;
+  positionals: string[];
+  json: boolean;
+  io: Io;
+}
+
+interface Command {
+  sub?: string[];
+  options?: Record<string, ParseArgsConfig['options']>;
+  handler(ctx: Ctx): Promise<unknown> | unknown;
+}
+
+function splitSub(rest: string[], subs: string[], command: string): { sub: string; args: string[] } {
+  const [sub, ...args] = rest;
+  if (!sub || !subs.includes(sub)) throw new UsageError(`"concord ${command}" needs one of: ${subs.join(', ')}`);
+  return { sub, args };
+}
+
+const COMMANDS: Record<string, Command> = {
+  status: {
+    handler: ({ core, json }) => {
+      const s = core.status.get();
+      if (json) return s;
+      const lines = [
+        `Concord ${s.version}  data: ${s.dataDir}  (schema ${s.schemaVersion})`,
+        `Secrets: ${s.secretStore.kind === 'keychain' ? 'system keychain' : 'session only — ' + s.secretStore.detail}`,
+        `Store: ${s.counts.people} people, ${s.counts.records} records, ${s.counts.accounts} accounts`,
+        `Outbox: ${s.outbox.pending} pending, ${s.outbox.inFlight} in flight, ${s.outbox.conflict} in conflict, ${s.outbox.rejected} rejected${s.offline ? '  (offline)' : ''}`,
+        ...s.accounts.map((a) => `  ${a.id}  ${VENDOR_LABELS[a.vendor].padEnd(10)} ${a.label}  last pull: ${a.lastPull ?? 'never'}  health: ${a.health}`),
+      ];
+      return lines.join('\n') + '\n';
+    },
+  },
+  contacts: {
+    sub: ['list', 'show'],
+    options: {
+      list: { search: { type: 'string', short: 's' }, vendor: { type: 'string' }, limit: { type: 'string' } },
+      show: {},
+    },
+    handler: ({ core, sub, values, positionals, json }) => {
+      if (sub === 'show') {
+        const id = positionals[0];
+        if (!id) throw new UsageError('Usage: concord contacts show ID');
+        const d = core.contacts.get(id);
+        if (json) return d;
+        const out = [`${d.displayName}  (${d.id})`];
+        for (const r of d.records) {
+          out.push(`  ${VENDOR_LABELS[r.vendor]} ${r.remoteId ?? '(not created yet)'} [${r.state}] ${r.accountLabel}`);
+          out.push(`    ${displayName(r.local)}  ${(r.local.emails ?? []).map((e) => e.address).join(', ')}  ${(r.local.phones ?? []).map((p) => p.e164 ?? p.raw).join(', ')}`);
+        }
+        return out.join('\n') + '\n';
+      }
+      const limit = values.limit === undefined ? Infinity : Number(values.limit);
+      if (!Number.isInteger(limit) && limit !== Infinity) throw new UsageError('--limit must be a whole number');
+      if (limit < 1) throw new UsageError('--limit must be at least 1');
+      const vendor = values.vendor as string | undefined;
+      if (vendor && !(vendor in VENDOR_LABELS)) throw new UsageError(`--vendor must be one of: ${Object.keys(VENDOR_LABELS).join(', ')}`);
+      const rows: ContactRow[] = [];
+      // Page through the store so a 100k-person list never sits in one query result.
+      for (let offset = 0; rows.length < limit; ) {
+        const page = core.contacts.list({ search: values.search as string | undefined, vendor: vendor as never, limit: Math.min(1000, limit - rows.length), offset });
+        rows.push(...page.rows);
+        offset += page.rows.length;
+        if (page.rows.length === 0 || offset >= page.total) break;
+      }
+      if (json) return rows;
+      if (!rows.length) return 'No contacts.\n';
+      return (
+        rows
+          .map((r) => [r.displayName.padEnd(28).slice(0, 28), r.vendors.join(',').padEnd(22), (primaryOf(r.fields.emails)?.address ?? '').padEnd(30).slice(0, 30), (primaryOf(r.fields.phones)?.e164 ?? primaryOf(r.fields.phones)?.raw ?? '').padEnd(16), r.id].join('  '))
+          .join('\n') + `\n${rows.length} ${rows.length === 1 ? 'person' : 'people'}\n`
+      );
+    },
+  },
+};

@@ -1,0 +1,84 @@
+// The CLI as a script would use it: a real process, a real data dir, stdout/stderr/exit code.
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTestCore, seedAccount } from '../helpers/core';
+import { tempDir } from '../helpers/tmp';
+
+const run = promisify(execFile);
+const BIN = path.resolve(__dirname, '../../bin/concord.mjs');
+const tmp = tempDir();
+const personIds: string[] = [];
+
+async function concord(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const r = await run(process.execPath, [BIN, ...args], { env: { ...process.env, CONCORD_DATA_DIR: tmp.dir }, timeout: 30_000 });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+beforeAll(async () => {
+  const t = await makeTestCore(tmp.dir);
+  await seedAccount(t.core, 'mpdx', [{ givenName: 'Ada', familyName: 'Lovelace', emails: [{ address: 'ada@analytical.org' }] }, { givenName: 'Grace', familyName: 'Hopper' }]);
+  await seedAccount(t.core, 'livevox', [{ givenName: 'Alan', familyName: 'Turing', phones: [{ e164: '+16503517500', raw: '650-351-7500' }] }]);
+  personIds.push(...t.core.contacts.list({ limit: 10, offset: 0 }).rows.map((r) => r.id));
+  t.core.close();
+});
+afterAll(() => tmp.cleanup());
+
+describe('concord CLI', () => {
+  it('status --json prints valid JSON against a fresh data dir', async () => {
+    const fresh = tempDir();
+    try {
+      const r = await run(process.execPath, [BIN, 'status', '--json', '--data-dir', fresh.dir], { timeout: 30_000 });
+      const s = JSON.parse(r.stdout);
+      expect(s).toMatchObject({ dataDir: fresh.dir, counts: { accounts: 0, people: 0, records: 0 }, outbox: { pending: 0 } });
+      expect(['keychain', 'memory']).toContain(s.secretStore.kind);
+    } finally {
+      fresh.cleanup();
+    }
+  });
+
+  it('contacts list --json gives rows with id, vendors and canonical fields', async () => {
+    const r = await concord('contacts', 'list', '--json');
+    expect(r.code).toBe(0);
+    const rows = JSON.parse(r.stdout);
+    expect(rows.map((x: { displayName: string }) => x.displayName)).toEqual(['Ada Lovelace', 'Alan Turing', 'Grace Hopper']);
+    expect(rows[0]).toMatchObject({ id: personIds[0], vendors: ['mpdx'], fields: { givenName: 'Ada', emails: [{ address: 'ada@analytical.org' }] } });
+    expect(rows[1].vendors).toEqual(['livevox']);
+  });
+
+  it('contacts list --search and --limit', async () => {
+    expect(JSON.parse((await concord('contacts', 'list', '--search', 'turing', '--json')).stdout)).toHaveLength(1);
+    expect(JSON.parse((await concord('contacts', 'list', '--search', '650351', '--json')).stdout)).toHaveLength(1);
+    expect(JSON.parse((await concord('contacts', 'list', '--limit', '2', '--json')).stdout)).toHaveLength(2);
+    const human = await concord('contacts', 'list');
+    expect(human.stdout).toMatch(/Ada Lovelace\s+mpdx/);
+    expect(human.stdout).toMatch(/3 people/);
+  });
+
+  it('contacts show ID', async () => {
+    const r = await concord('contacts', 'show', personIds[0]!, '--json');
+    expect(JSON.parse(r.stdout)).toMatchObject({ displayName: 'Ada Lovelace', records: [{ vendor: 'mpdx', remoteId: 'mpdx-1' }] });
+    expect((await concord('contacts', 'show', personIds[0]!)).stdout).toMatch(/^Ada Lovelace/);
+  });
+
+  it('errors go to stderr with a non-zero exit', async () => {
+    const missing = await concord('contacts', 'show', 'nope', '--json');
+    expect(missing.code).toBe(1);
+    expect(missing.stdout).toBe('');
+    expect(JSON.parse(missing.stderr)).toEqual({ error: { code: 'not_found', message: 'No contact with id nope' } });
+    const usage = await concord('contacts', 'list', '--limit', 'many');
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toMatch(/--limit must be a whole number/);
+    const unknown = await concord('frobnicate');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/Unknown command/);
+    const badFlag = await concord('status', '--colour');
+    expect(badFlag.code).toBe(2);
+  });
+});
