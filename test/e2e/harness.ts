@@ -60,6 +60,8 @@ export interface Harness {
   page: Page;
   url: string;
   screenshot(name: string): Promise<string>;
+  /** Console errors matching this are expected by the test (e.g. a CSP refusal it provokes). */
+  allowError(pattern: RegExp): void;
   close(): Promise<void>;
 }
 
@@ -86,9 +88,10 @@ export async function startHarness(core: Core, opts: { width?: number; height?: 
   await context.addInitScript(installApi, { requests: [...REQUEST_KEYS], events: [...EVENT_KEYS] });
   const page = await context.newPage();
   const pageErrors: string[] = [];
+  const allowed: RegExp[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
   page.on('console', (m) => {
-    if (m.type() === 'error') pageErrors.push(m.text());
+    if (m.type() === 'error' && !allowed.some((re) => re.test(m.text()))) pageErrors.push(m.text());
   });
   const unsubscribe = core.events.on((event: EventKey, payload) => {
     void page.evaluate(([e, p]) => (window as unknown as { __concordEmit: (e: string, p: unknown) => void }).__concordEmit(e as string, p), [event, payload] as const).catch(() => {});
@@ -105,6 +108,7 @@ export async function startHarness(core: Core, opts: { width?: number; height?: 
       await page.screenshot({ path: file });
       return file;
     },
+    allowError: (pattern) => void allowed.push(pattern),
     close: async () => {
       unsubscribe();
       await browser.close();

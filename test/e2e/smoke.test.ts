@@ -49,6 +49,21 @@ describe('smoke: the shell lists contacts from a real SQLite file', () => {
     expect(await page.locator('.contact-name').allTextContents()).toEqual(['Alan Turing']);
   });
 
+  it('runs under the strict Content-Security-Policy', async () => {
+    const csp = await h.page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+    // An inline script must be refused.
+    h.allowError(/Executing inline script violates the following Content Security Policy/);
+    const ran = await h.page.evaluate(() => {
+      const s = document.createElement('script');
+      s.textContent = 'window.__inlineRan = true';
+      document.head.appendChild(s);
+      return (window as unknown as { __inlineRan?: boolean }).__inlineRan === true;
+    });
+    expect(ran).toBe(false);
+  });
+
   it('lists accounts and keeps a usable layout at a narrow width', async () => {
     const { page } = h;
     await page.getByRole('navigation').getByText('Accounts', { exact: true }).click();

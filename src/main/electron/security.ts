@@ -1,19 +1,8 @@
 // Security posture (DESIGN §1): the page gets no Node, no navigation, no new windows, no
 // permissions, and a strict CSP. Vendor HTTP happens only in the core worker.
 import { app, session, shell, type WebContents } from 'electron';
+import { CSP } from '../../shared/csp';
 
-export const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
 
 /** Is `url` our own renderer (dev server origin or the bundled file)? */
 export function isAppUrl(url: string, devServerUrl: string | undefined, rendererFile: string): boolean {
