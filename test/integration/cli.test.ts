@@ -43,6 +43,16 @@ describe('concord CLI', () => {
     }
   });
 
+  it('`npm run concord -- status --json` prints only JSON on stdout (no npm banner)', async () => {
+    const fresh = tempDir();
+    try {
+      const r = await run('npm', ['run', 'concord', '--', 'status', '--json', '--data-dir', fresh.dir], { cwd: path.resolve(__dirname, '../..'), timeout: 60_000 });
+      expect(JSON.parse(r.stdout)).toMatchObject({ counts: { people: 0 } });
+    } finally {
+      fresh.cleanup();
+    }
+  });
+
   it('contacts list --json gives rows with id, vendors and canonical fields', async () => {
     const r = await concord('contacts', 'list', '--json');
     expect(r.code).toBe(0);
