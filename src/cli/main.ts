@@ -1,6 +1,7 @@
 // `concord` — the command-line host of the core. Same core, same store as the app; for
 // scripting and scheduled syncs. stdout carries results (JSON with --json); everything
 // else — progress, warnings, errors — goes to stderr, and failures exit non-zero.
+import fs from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createCore, type Core } from '../main/core';
 import { CoreError } from '../main/core/errors';
@@ -25,6 +26,10 @@ Commands:
   contacts list [--search Q] [--vendor V] [--limit N]
                                  people (golden records) with their vendors
   contacts show ID               one person (or record) with each vendor's copy
+  import FILE.csv --source NAME [--map HEADER=field ...] [--region CC]
+                                 load a CSV file as a source (bad rows are reported by line)
+  export --format csv [--out FILE] [--search Q]
+                                 write the golden records (formula-injection safe)
 
 Options for every command:
   --data-dir DIR   the data directory (default: CONCORD_DATA_DIR or the app's: ${defaultDataDir()})
@@ -96,7 +101,51 @@ function splitSub(rest: string[], subs: string[], command: string): { sub: strin
   return { sub, args };
 }
 
+function parseMaps(values: string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const m of values ?? []) {
+    const eq = m.lastIndexOf('=');
+    if (eq <= 0) throw new UsageError(`--map expects HEADER=field, got "${m}"`);
+    out[m.slice(0, eq)] = m.slice(eq + 1);
+  }
+  return out;
+}
+
 const COMMANDS: Record<string, Command> = {
+  import: {
+    options: { '': { source: { type: 'string' }, map: { type: 'string', multiple: true }, region: { type: 'string' } } },
+    handler: async ({ core, values, positionals, json, io }) => {
+      const file = positionals[0];
+      const source = values.source as string | undefined;
+      if (!file || !source) throw new UsageError('Usage: concord import FILE.csv --source NAME [--map HEADER=field ...]');
+      let text: string;
+      try {
+        text = fs.readFileSync(file, 'utf8');
+      } catch (e) {
+        throw new Error(`Cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      }
+      const r = await core.csv.import(text, { source, map: parseMaps(values.map as string[] | undefined), region: values.region as string | undefined });
+      if (json) return r;
+      for (const e of r.errors) io.err(`${file}:${e.line}: ${e.message}\n`);
+      if (r.ignoredHeaders.length) io.err(`Ignored columns: ${r.ignoredHeaders.join(', ')} (use --map HEADER=field to keep them)\n`);
+      return `Imported ${r.imported} rows into "${r.source}" (${r.created} new, ${r.updated} updated)${r.errors.length ? `; ${r.errors.length} rows skipped` : ''}\n`;
+    },
+  },
+  export: {
+    options: { '': { format: { type: 'string', default: 'csv' }, out: { type: 'string' }, search: { type: 'string' } } },
+    handler: ({ core, values, io, json }) => {
+      if (values.format !== 'csv') throw new UsageError(`--format ${String(values.format)} is not supported (csv)`);
+      const { text: csv, rows } = core.csv.export(values.search as string | undefined);
+      if (values.out) {
+        fs.writeFileSync(values.out as string, csv);
+        if (json) return { file: values.out, rows };
+        io.err(`Wrote ${rows} people to ${String(values.out)}\n`);
+        return undefined;
+      }
+      io.out(csv);
+      return undefined;
+    },
+  },
   status: {
     handler: ({ core, json }) => {
       const s = core.status.get();

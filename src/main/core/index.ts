@@ -6,6 +6,7 @@ import { createDispatcher, type Dispatch } from './api/dispatcher';
 import { createHandlers, type Handlers } from './api/handlers';
 import { systemClock, type Clock } from './clock';
 import { ContactsService } from './contacts/contacts-service';
+import { CsvService } from './csv/csv-service';
 import { RecordsRepo } from './contacts/records-repo';
 import { EventBus } from './events';
 import { createLogger, fileSink, type Logger } from './log';
@@ -35,6 +36,7 @@ export interface CoreServices {
   accounts: AccountsService;
   status: StatusService;
   records: RecordsRepo;
+  csv: CsvService;
 }
 
 export interface Core extends CoreServices {
@@ -69,11 +71,15 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     nativeBinding: options.nativeBinding,
     log: (msg, data) => log.info(msg, data),
   });
+  const contacts = new ContactsService(store.sqlite);
+  const accounts = new AccountsService(store.sqlite, secretStore, clock, log);
+  const records = new RecordsRepo(store.db, clock);
   const services: CoreServices = {
-    contacts: new ContactsService(store.sqlite),
-    accounts: new AccountsService(store.sqlite, secretStore, clock, log),
+    contacts,
+    accounts,
+    records,
     status: new StatusService(store.sqlite, secretStore, dataDir, store.schemaVersion),
-    records: new RecordsRepo(store.db, clock),
+    csv: new CsvService(store.sqlite, accounts, records, contacts),
   };
   const handlers = createHandlers(services);
   const events = new EventBus();

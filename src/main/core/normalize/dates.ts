@@ -1,0 +1,31 @@
+// Birth dates arrive as ISO dates, US or day-first slashes, epoch milliseconds (LiveVox) or
+// split day/month/year (MPDX). Canonical form is YYYY-MM-DD.
+
+export function isoDate(y: number, m: number, d: number): string | null {
+  if (!Number.isInteger(y) || !Number.isInteger(m) || !Number.isInteger(d)) return null;
+  if (y < 1000 || y > 9999 || m < 1 || m > 12 || d < 1 || d > 31) return null;
+  const dt = new Date(Date.UTC(y, m - 1, d));
+  if (dt.getUTCMonth() !== m - 1 || dt.getUTCDate() !== d) return null; // 31 February and friends
+  return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
+/**
+ * Parse a date a person or vendor typed. Slashed dates are read month-first (US) unless the
+ * first part cannot be a month; `dayFirst` flips that for day-first sources.
+ */
+export function parseDate(input: string | number | null | undefined, opts: { dayFirst?: boolean } = {}): string | null {
+  if (input == null || input === '') return null;
+  if (typeof input === 'number') return input > 0 ? new Date(input).toISOString().slice(0, 10) : null;
+  const s = input.trim();
+  let m = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$/.exec(s);
+  if (m) return isoDate(+m[1]!, +m[2]!, +m[3]!);
+  m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(s);
+  if (m) {
+    const a = +m[1]!;
+    const b = +m[2]!;
+    const dayFirst = opts.dayFirst ? b <= 12 : a > 12;
+    return dayFirst ? isoDate(+m[3]!, b, a) : isoDate(+m[3]!, a, b);
+  }
+  if (/^\d{11,14}$/.test(s)) return parseDate(Number(s));
+  return null;
+}
