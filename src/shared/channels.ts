@@ -1,7 +1,7 @@
 // Request and event names without their schemas, so the sandboxed preload can build
 // window.api without bundling zod. contract.ts proves at compile time these lists match.
 export const REQUEST_KEYS = ['getStatus', 'listContacts', 'getContact', 'listAccounts'] as const;
-export const EVENT_KEYS = ['contactsChanged', 'statusChanged'] as const;
+export const EVENT_KEYS = ['contactsChanged', 'statusChanged', 'syncProgress'] as const;
 
 export type RequestKeyName = (typeof REQUEST_KEYS)[number];
 export type EventKeyName = (typeof EVENT_KEYS)[number];

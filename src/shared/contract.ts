@@ -97,6 +97,15 @@ export const events = {
   contactsChanged: z.object({ reason: z.string() }),
   /** Status (counts, accounts, offline) may have changed. */
   statusChanged: z.object({}),
+  /** Progress of a sync, per account. `total` is null where the vendor does not say. */
+  syncProgress: z.object({
+    accountId: z.string(),
+    vendor: AccountKind,
+    phase: z.enum(['pull', 'push', 'done', 'error']),
+    done: z.number().int(),
+    total: z.number().int().nullable(),
+    message: z.string().nullable(),
+  }),
 } as const;
 
 export type RequestKey = keyof typeof requests;

@@ -73,7 +73,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   });
   const contacts = new ContactsService(store.sqlite);
   const accounts = new AccountsService(store.sqlite, secretStore, clock, log);
-  const records = new RecordsRepo(store.db, clock);
+  const records = new RecordsRepo(store.sqlite, clock);
   const services: CoreServices = {
     contacts,
     accounts,

@@ -1,11 +1,9 @@
 // Writing vendor records into the store. A new record starts as a person of its own;
 // the duplicates work later links records into shared people.
 import { randomUUID } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
+import type Database from 'better-sqlite3';
 import { displayName, type CanonicalContact } from '../../../shared/domain';
 import type { Clock } from '../clock';
-import type { Db } from '../store/open';
-import { people, records, type RecordRow } from '../store/schema';
 import { computeGolden } from './golden';
 
 export interface IncomingRecord {
@@ -16,52 +14,74 @@ export interface IncomingRecord {
   versions: Record<string, string>;
 }
 
+/** What happened to an incoming record. `held`: it has local edits, so sync merges it instead. */
+export type UpsertOutcome = 'created' | 'updated' | 'unchanged' | 'held';
+
 export class RecordsRepo {
+  private readonly stmts;
+
   constructor(
-    private readonly db: Db,
+    private readonly sqlite: Database.Database,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.stmts = {
+      byRemote: sqlite.prepare('SELECT id, person_id, state, server, versions FROM records WHERE account_id = ? AND remote_id = ?'),
+      fastForward: sqlite.prepare("UPDATE records SET server = ?, base = ?, local = ?, versions = ?, state = 'synced', updated_at = ? WHERE id = ?"),
+      insertPerson: sqlite.prepare('INSERT INTO people (id, golden, display_name, created_at, updated_at) VALUES (?, ?, ?, ?, ?)'),
+      insertRecord: sqlite.prepare(
+        "INSERT INTO records (id, account_id, remote_id, person_id, server, base, local, versions, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'synced', ?, ?)",
+      ),
+      person: sqlite.prepare('SELECT pinned FROM people WHERE id = ?'),
+      personRecords: sqlite.prepare('SELECT local, updated_at FROM records WHERE person_id = ?'),
+      updatePerson: sqlite.prepare('UPDATE people SET golden = ?, display_name = ?, updated_at = ? WHERE id = ?'),
+      markDeleted: sqlite.prepare("UPDATE records SET state = 'deleted_remote', updated_at = ? WHERE account_id = ? AND remote_id = ? AND state = 'synced'"),
+    };
+  }
+
+  private inTx<T>(fn: () => T): T {
+    return this.sqlite.inTransaction ? fn() : this.sqlite.transaction(fn)();
+  }
 
   /**
-   * Store what the server holds for a record with no local edits: server, base and local
-   * all fast-forward. (Records with pending edits go through the sync merge instead.)
-   * Returns the record id.
+   * Store what the server holds for a record with no local edits: server, base and local all
+   * fast-forward. A record with pending local edits is left for the sync merge.
    */
-  upsertFromServer(rec: IncomingRecord): string {
-    return this.db.transaction((tx) => {
+  upsertFromServer(rec: IncomingRecord): { id: string; outcome: UpsertOutcome } {
+    return this.inTx(() => {
       const now = this.clock.now().toISOString();
-      const existing = tx.select().from(records).where(eqRemote(rec.accountId, rec.remoteId)).get();
+      const raw = JSON.stringify(rec.raw ?? null);
+      const versions = JSON.stringify(rec.versions);
+      const canonical = JSON.stringify(rec.canonical);
+      const existing = this.stmts.byRemote.get(rec.accountId, rec.remoteId) as { id: string; person_id: string; state: string; server: string | null; versions: string } | undefined;
       if (existing) {
-        tx.update(records)
-          .set({ server: rec.raw, base: rec.canonical, local: rec.canonical, versions: rec.versions, state: 'synced', updatedAt: now })
-          .where(eq(records.id, existing.id))
-          .run();
-        this.refreshPerson(tx as unknown as Db, existing.personId);
-        return existing.id;
+        if (existing.state !== 'synced' && existing.state !== 'deleted_remote') return { id: existing.id, outcome: 'held' };
+        if (existing.state === 'synced' && existing.server === raw && existing.versions === versions) return { id: existing.id, outcome: 'unchanged' };
+        this.stmts.fastForward.run(raw, canonical, canonical, versions, now, existing.id);
+        this.refreshPerson(existing.person_id);
+        return { id: existing.id, outcome: 'updated' };
       }
       const personId = randomUUID();
-      tx.insert(people).values({ id: personId, golden: rec.canonical, displayName: displayName(rec.canonical), createdAt: now, updatedAt: now }).run();
+      this.stmts.insertPerson.run(personId, canonical, displayName(rec.canonical), now, now);
       const id = randomUUID();
-      tx.insert(records)
-        .values({ id, accountId: rec.accountId, remoteId: rec.remoteId, personId, server: rec.raw, base: rec.canonical, local: rec.canonical, versions: rec.versions, state: 'synced', createdAt: now, updatedAt: now })
-        .run();
-      return id;
+      this.stmts.insertRecord.run(id, rec.accountId, rec.remoteId, personId, raw, canonical, canonical, versions, now, now);
+      return { id, outcome: 'created' };
     });
   }
 
-  /** Recompute a person's golden record from its records (pinned fields win). */
-  refreshPerson(db: Db, personId: string): void {
-    const person = db.select().from(people).where(eq(people.id, personId)).get();
-    if (!person) return;
-    const recs: RecordRow[] = db.select().from(records).where(eq(records.personId, personId)).all();
-    const golden = computeGolden(recs.map((r) => ({ local: r.local, updatedAt: r.updatedAt })), person.pinned);
-    db.update(people)
-      .set({ golden, displayName: displayName(golden), updatedAt: this.clock.now().toISOString() })
-      .where(eq(people.id, personId))
-      .run();
+  /** The vendor says this record is gone; records with local edits are left for the sync merge. */
+  markDeletedRemote(accountId: string, remoteId: string): boolean {
+    return this.stmts.markDeleted.run(this.clock.now().toISOString(), accountId, remoteId).changes > 0;
   }
-}
 
-function eqRemote(accountId: string, remoteId: string) {
-  return and(eq(records.accountId, accountId), eq(records.remoteId, remoteId));
+  /** Recompute a person's golden record from its records (pinned fields win). */
+  refreshPerson(personId: string): void {
+    const person = this.stmts.person.get(personId) as { pinned: string } | undefined;
+    if (!person) return;
+    const recs = this.stmts.personRecords.all(personId) as { local: string; updated_at: string }[];
+    const golden = computeGolden(
+      recs.map((r) => ({ local: JSON.parse(r.local) as CanonicalContact, updatedAt: r.updated_at })),
+      JSON.parse(person.pinned) as Partial<CanonicalContact>,
+    );
+    this.stmts.updatePerson.run(JSON.stringify(golden), displayName(golden), this.clock.now().toISOString(), personId);
+  }
 }

@@ -24,6 +24,11 @@ export interface PullPage {
   nextCursor: string | null;
   /** True when this pull saw every record (so absent ones were deleted remotely). */
   fullScan: boolean;
+  /**
+   * On the last page (nextCursor null): the cursor to keep for the next pull, e.g. an
+   * updated_at watermark for an incremental pull. Null or absent: the next pull starts over.
+   */
+  checkpoint?: string | null;
 }
 
 export interface WriteResult {
