@@ -8,7 +8,7 @@ import { CoreError } from '../main/core/errors';
 import { defaultDataDir } from '../main/core/paths';
 import { CONCORD_VERSION } from '../main/core/version';
 import type { ContactRow } from '../shared/contract';
-import { VENDOR_LABELS, displayName, primaryOf } from '../shared/domain';
+import { VENDORS, VENDOR_LABELS, displayName, primaryOf, type Vendor } from '../shared/domain';
 
 export class UsageError extends Error {}
 
@@ -26,6 +26,9 @@ Commands:
   contacts list [--search Q] [--vendor V] [--limit N]
                                  people (golden records) with their vendors
   contacts show ID               one person (or record) with each vendor's copy
+  accounts list                  connected accounts
+  accounts add VENDOR --base-url URL [--label L]
+                                 add an account; credentials are read as JSON on stdin
   import FILE.csv --source NAME [--map HEADER=field ...] [--region CC]
                                  load a CSV file as a source (bad rows are reported by line)
   export --format csv [--out FILE] [--search Q]
@@ -111,7 +114,44 @@ function parseMaps(values: string[] | undefined): Record<string, string> {
   return out;
 }
 
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) throw new UsageError('Credentials are read as JSON on stdin, e.g.  echo \'{"token":"…"}\' | concord accounts add calltools --base-url …');
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 const COMMANDS: Record<string, Command> = {
+  accounts: {
+    sub: ['list', 'add'],
+    options: {
+      list: {},
+      add: { 'base-url': { type: 'string' }, label: { type: 'string' } },
+    },
+    handler: async ({ core, sub, values, positionals, json }) => {
+      if (sub === 'list') {
+        const list = core.accounts.list();
+        if (json) return list;
+        if (!list.length) return 'No accounts. Add one with "concord accounts add VENDOR --base-url URL" (credentials as JSON on stdin).\n';
+        return list.map((a) => `${a.id}  ${VENDOR_LABELS[a.kind].padEnd(10)} ${a.label.padEnd(24)} ${String(a.recordCount).padStart(7)} records  ${a.health}  ${a.baseUrl ?? ''}`).join('\n') + '\n';
+      }
+      const vendor = positionals[0];
+      if (!vendor || !(VENDORS as readonly string[]).includes(vendor)) throw new UsageError(`Usage: concord accounts add VENDOR --base-url URL [--label L]   (VENDOR: ${VENDORS.join(', ')})`);
+      if (!core.secretStore.info.persistent) {
+        throw new Error(`${core.secretStore.info.detail} The CLI cannot keep credentials between commands without a keychain; start a Secret Service (e.g. gnome-keyring) and try again.`);
+      }
+      let credentials: unknown;
+      try {
+        credentials = JSON.parse(await readStdin());
+      } catch (e) {
+        if (e instanceof UsageError) throw e;
+        throw new UsageError('The credentials on stdin are not valid JSON');
+      }
+      if (!credentials || typeof credentials !== 'object' || Array.isArray(credentials)) throw new UsageError('The credentials on stdin must be a JSON object');
+      const acc = await core.accounts.add({ kind: vendor as Vendor, label: values.label as string | undefined, baseUrl: (values['base-url'] as string | undefined) ?? null, credentials: credentials as Record<string, unknown> });
+      return json ? acc : `Added ${VENDOR_LABELS[acc.kind]} account ${acc.id} ("${acc.label}")\n`;
+    },
+  },
   import: {
     options: { '': { source: { type: 'string' }, map: { type: 'string', multiple: true }, region: { type: 'string' } } },
     handler: async ({ core, values, positionals, json, io }) => {

@@ -98,6 +98,29 @@ describe('concord CLI', () => {
     expect((await concord('import', path.join(tmp.dir, 'missing.csv'), '--source', 'x')).stderr).toMatch(/Cannot read .*ENOENT/);
   });
 
+  it('accounts add reads credentials on stdin, refuses plain http off loopback, lists accounts', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const add = (args: string[], stdin: string) =>
+      spawnSync(process.execPath, [BIN, 'accounts', 'add', ...args], { input: stdin, env: { ...process.env, CONCORD_DATA_DIR: tmp.dir }, encoding: 'utf8', timeout: 30_000 });
+    const keychain = process.env.CONCORD_KEYCHAIN_TEST === '1';
+    const ok = add(['calltools', '--base-url', 'http://127.0.0.1:8123', '--label', 'CT sandbox', '--json'], '{"token":"0123456789abcdef0123456789abcdef01234567"}');
+    if (!keychain) {
+      // Without a keychain the CLI cannot keep a secret between commands, and says so.
+      expect(ok.status).toBe(1);
+      expect(ok.stderr).toMatch(/cannot keep credentials between commands/);
+      return;
+    }
+    expect(ok.status).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ kind: 'calltools', label: 'CT sandbox', baseUrl: 'http://127.0.0.1:8123' });
+    expect(add(['mpdx', '--base-url', 'http://api.mpdx.org'], '{"jwt":"x"}').stderr).toMatch(/must use https/);
+    expect(add(['mpdx', '--base-url', 'https://api.mpdx.org'], 'not json').status).toBe(2);
+    expect(add(['nosuchvendor'], '{}').status).toBe(2);
+    const list = await concord('accounts', 'list', '--json');
+    const accounts = JSON.parse(list.stdout);
+    expect(accounts.filter((a: { kind: string }) => a.kind === 'calltools')).toHaveLength(1);
+    expect(list.stdout).not.toContain('0123456789abcdef');
+  });
+
   it('errors go to stderr with a non-zero exit', async () => {
     const missing = await concord('contacts', 'show', 'nope', '--json');
     expect(missing.code).toBe(1);
