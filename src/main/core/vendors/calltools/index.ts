@@ -1,0 +1,137 @@
+// CallTools connector (README §1): `Authorization: Token <40-hex>`, DRF paging (page/page_size,
+// up to 250), PATCH with only the changed flat fields, POST upsert that may answer
+// duplicate_action "MERGE", HTML bodies on 5xx. No change filter: every pull is a full scan,
+// and modified_on is the version token the sync engine compares before writing.
+import { z } from 'zod';
+import type { CanonicalContact } from '../../../../shared/domain';
+import { checkBaseUrl, joinUrl } from '../base-url';
+import type { Connector, ConnectorOptions, PullPage, RemoteRecord, WriteResult } from '../connector';
+import { VendorError } from '../errors';
+import { classifyStatus, httpRequest, parseJson, type HttpResponse } from '../http';
+import { withRetry, type RetryOptions } from '../retry';
+import { CALLTOOLS_FIELDS, callToolsToCanonical, canonicalToCallTools, validateCallTools, type CallToolsJson } from './mapping';
+
+export const CALLTOOLS_DEFAULT_BASE_URL = 'https://app.calltools.io';
+export const callToolsCredentialsSchema = z.object({ token: z.string().regex(/^[0-9a-f]{40}$/i, 'a CallTools API token is 40 hexadecimal characters') });
+export type CallToolsCredentials = z.infer<typeof callToolsCredentialsSchema>;
+
+const NAME = 'CallTools';
+
+export interface CallToolsOptions extends ConnectorOptions<CallToolsCredentials> {
+  pageSize?: number;
+  retry?: RetryOptions;
+}
+
+export function createCallToolsConnector(opts: CallToolsOptions): Connector {
+  const base = checkBaseUrl(opts.baseUrl || CALLTOOLS_DEFAULT_BASE_URL).toString();
+  const creds = callToolsCredentialsSchema.parse(opts.credentials);
+  const fetchImpl = opts.fetch ?? fetch;
+  const pageSize = Math.min(250, opts.pageSize ?? 250);
+  const region = opts.defaultRegion ?? 'US';
+
+  async function call(method: string, path: string, body?: unknown, ok: number[] = [200]): Promise<HttpResponse> {
+    return withRetry(async () => {
+      const url = /^https?:/.test(path) ? path : joinUrl(base, path);
+      const res = await httpRequest(fetchImpl, {
+        method,
+        url,
+        headers: { Authorization: `Token ${creds.token}`, Accept: 'application/json', ...(body ? { 'Content-Type': 'application/json' } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      if (ok.includes(res.status)) return res;
+      if (res.status === 400) {
+        const j = safeJson(res.text);
+        const fieldErrors = j && typeof j === 'object' ? Object.fromEntries(Object.entries(j).map(([k, v]) => [k, Array.isArray(v) ? v.map(String) : [String(v)]])) : undefined;
+        throw new VendorError({ kind: 'validation', status: 400, fieldErrors, message: `${NAME} refused the change: ${fieldErrors ? Object.entries(fieldErrors).map(([k, v]) => `${k}: ${v.join(' ')}`).join('; ') : res.text.slice(0, 200)}` });
+      }
+      throw classifyStatus(res, NAME) ?? new VendorError({ kind: 'malformed', status: res.status, message: `${NAME} answered HTTP ${res.status} unexpectedly`, bodyExcerpt: res.text.slice(0, 300) });
+    }, opts.retry);
+  }
+
+  function contactJson(res: HttpResponse): CallToolsJson {
+    const j = parseJson<CallToolsJson>(res, NAME);
+    if (!j || typeof j !== 'object' || typeof j.id !== 'number') throw new VendorError({ kind: 'malformed', status: res.status, message: `${NAME} sent a contact without an id`, bodyExcerpt: res.text.slice(0, 300) });
+    return j;
+  }
+
+  function toRecord(j: CallToolsJson): RemoteRecord {
+    return { remoteId: String(j.id), raw: j, canonical: callToolsToCanonical(j, region), versions: typeof j.modified_on === 'string' ? { modified_on: j.modified_on } : {} };
+  }
+
+  const connector: Connector = {
+    vendor: 'calltools',
+    fields: CALLTOOLS_FIELDS,
+
+    async *pull(cursor) {
+      // Cursor: the page number to fetch next. Full scan every time (no changed-since filter).
+      let page = cursor && /^\d+$/.test(cursor) ? Number(cursor) : 1;
+      for (;;) {
+        const res = await call('GET', `/api/contacts/?page=${page}&page_size=${pageSize}`);
+        const j = parseJson<{ results?: unknown; next?: unknown; count?: unknown }>(res, NAME);
+        if (!j || !Array.isArray(j.results)) throw new VendorError({ kind: 'malformed', status: res.status, message: `${NAME} sent a contact page without "results"`, bodyExcerpt: res.text.slice(0, 300) });
+        const records = (j.results as CallToolsJson[]).map((r) => {
+          if (!r || typeof r.id !== 'number') throw new VendorError({ kind: 'malformed', message: `${NAME} sent a contact without an id on page ${page}` });
+          return toRecord(r);
+        });
+        const next = typeof j.next === 'string' && j.next ? page + 1 : null;
+        const out: PullPage = { records, nextCursor: next === null ? null : String(next), fullScan: true, checkpoint: null };
+        yield out;
+        if (next === null) return;
+        page = next;
+      }
+    },
+
+    async read(remoteId) {
+      return toRecord(contactJson(await call('GET', `/api/contacts/${encodeURIComponent(remoteId)}/`)));
+    },
+
+    async create(contact: CanonicalContact): Promise<WriteResult> {
+      assertValid(contact);
+      const res = await call('POST', '/api/contacts/', canonicalToCallTools(contact, { forCreate: true }), [200, 201]);
+      const j = parseJson<CallToolsJson>(res, NAME);
+      if (j?.duplicate_action === 'MERGE' && Array.isArray(j.duplicate_contacts) && j.duplicate_contacts.length) {
+        // The upsert matched an existing contact by phone and merged into it.
+        const id = String(j.duplicate_contacts[0]);
+        return { remoteId: id, record: await connector.read(id), alreadyExisted: true };
+      }
+      const rec = toRecord(contactJson(res));
+      return { remoteId: rec.remoteId, record: rec };
+    },
+
+    async update(remoteId, patch) {
+      assertValid(patch);
+      const body = canonicalToCallTools(patch);
+      if (!Object.keys(body).length) return { remoteId, record: await connector.read(remoteId) };
+      const res = await call('PATCH', `/api/contacts/${encodeURIComponent(remoteId)}/`, body);
+      return { remoteId, record: toRecord(contactJson(res)) };
+    },
+
+    async delete(remoteId) {
+      await call('DELETE', `/api/contacts/${encodeURIComponent(remoteId)}/`, undefined, [204]);
+    },
+
+    async testConnection() {
+      const res = await call('GET', '/api/contacts/?page=1&page_size=1');
+      const j = parseJson<{ count?: unknown }>(res, NAME);
+      return { ok: true as const, detail: `Connected to ${NAME}: ${typeof j?.count === 'number' ? j.count : '?'} contacts` };
+    },
+
+    validate: validateCallTools,
+  };
+
+  function assertValid(c: Partial<CanonicalContact>): void {
+    const problems = validateCallTools(c);
+    if (problems.length) {
+      throw new VendorError({ kind: 'validation', message: problems.map((p) => p.message).join(' '), fieldErrors: Object.fromEntries(problems.map((p) => [p.field, [p.message]])) });
+    }
+  }
+  return connector;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
