@@ -6,6 +6,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createCore, type Core } from '../main/core';
 import { CoreError } from '../main/core/errors';
 import { defaultDataDir } from '../main/core/paths';
+import { startSandbox } from '../main/core/sandbox';
 import { CONCORD_VERSION } from '../main/core/version';
 import type { ContactRow } from '../shared/contract';
 import { VENDORS, VENDOR_LABELS, displayName, primaryOf, type Vendor } from '../shared/domain';
@@ -27,8 +28,13 @@ Commands:
                                  people (golden records) with their vendors
   contacts show ID               one person (or record) with each vendor's copy
   accounts list                  connected accounts
-  accounts add VENDOR --base-url URL [--label L]
+  accounts add VENDOR [--base-url URL] [--label L]
                                  add an account; credentials are read as JSON on stdin
+  accounts add-sandbox           add every vendor from the line \`concord sandbox\` printed (stdin)
+  accounts test ID               ask the vendor whether the account works
+  sync [--account ID] [--full]   pull every account (or one) into the local store
+  sandbox [--seed S] [--people N] [--faults SPEC] [--truth FILE]
+                                 run the sandbox vendors on 127.0.0.1 until interrupted
   import FILE.csv --source NAME [--map HEADER=field ...] [--region CC]
                                  load a CSV file as a source (bad rows are reported by line)
   export --format csv [--out FILE] [--search Q]
@@ -68,11 +74,13 @@ export async function main(argv: string[], io: Io = { out: (s) => process.stdout
       io.out(USAGE);
       return 0;
     }
+    if (command === 'sandbox') return await runSandbox(parsed.values, io);
     const dataDir = (parsed.values['data-dir'] as string | undefined) ?? defaultDataDir();
     core = await createCore({ dataDir, keychainProbeTimeoutMs: 3000 });
-    const result = await run.handler({ core, sub, values: parsed.values, positionals: parsed.positionals, json, io });
+    const ctx: Ctx = { core, sub, values: parsed.values, positionals: parsed.positionals, json, io, exitCode: 0 };
+    const result = await run.handler(ctx);
     if (result !== undefined) io.out(json ? JSON.stringify(result, null, 2) + '\n' : String(result));
-    return 0;
+    return ctx.exitCode;
   } catch (e) {
     const code = e instanceof UsageError || (e as { code?: string })?.code?.startsWith('ERR_PARSE_ARGS') ? 2 : 1;
     const message = e instanceof Error ? e.message : String(e);
@@ -90,6 +98,8 @@ interface Ctx {
   positionals: string[];
   json: boolean;
   io: Io;
+  /** Set by a command whose work partly failed (e.g. a sync with an unreachable vendor). */
+  exitCode: number;
 }
 
 interface Command {
@@ -114,6 +124,12 @@ function parseMaps(values: string[] | undefined): Record<string, string> {
   return out;
 }
 
+function requirePersistentSecrets(core: Core): void {
+  if (!core.secretStore.info.persistent) {
+    throw new Error(`${core.secretStore.info.detail} The CLI cannot keep credentials between commands without a keychain; start a Secret Service (e.g. gnome-keyring) and try again.`);
+  }
+}
+
 async function readStdin(): Promise<string> {
   if (process.stdin.isTTY) throw new UsageError('Credentials are read as JSON on stdin, e.g.  echo \'{"token":"…"}\' | concord accounts add calltools --base-url …');
   const chunks: Buffer[] = [];
@@ -121,14 +137,91 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** `concord sandbox`: the simulators need no store; one JSON line on stdout when ready. */
+async function runSandbox(values: Record<string, unknown>, io: Io): Promise<number> {
+  const num = (v: unknown, name: string, dflt: number): number => {
+    if (v === undefined) return dflt;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} must be a whole number`);
+    return n;
+  };
+  let sb;
+  try {
+    sb = await startSandbox({ seed: num(values.seed, 'seed', 1), people: num(values.people, 'people', 300), faults: values.faults as string | undefined, truthFile: values.truth as string | undefined });
+  } catch (e) {
+    if (/Bad fault/.test((e as Error).message)) throw new UsageError((e as Error).message);
+    throw e;
+  }
+  io.out(JSON.stringify({ vendors: sb.vendors }) + '\n');
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await sb.close();
+  return 0;
+}
+
 const COMMANDS: Record<string, Command> = {
+  sandbox: {
+    options: { '': { seed: { type: 'string' }, people: { type: 'string' }, faults: { type: 'string' }, truth: { type: 'string' } } },
+    handler: () => undefined, // handled by runSandbox before a store is opened
+  },
+  sync: {
+    options: { '': { account: { type: 'string' }, full: { type: 'boolean', default: false } } },
+    handler: async (ctx) => {
+      const { core, values, json, io } = ctx;
+      const ids = values.account ? [core.accounts.get(values.account as string).id] : core.accounts.list().map((a) => a.id);
+      const progress = !json && process.stderr.isTTY;
+      const off = progress ? core.events.on((e, p) => {
+        if (e !== 'syncProgress') return;
+        const x = p as { vendor: string; phase: string; done: number };
+        io.err(`\r${VENDOR_LABELS[x.vendor as Vendor].padEnd(11)} ${x.phase.padEnd(5)} ${String(x.done).padStart(7)} records`);
+      }) : () => {};
+      const summaries = [];
+      for (const id of ids) {
+        summaries.push(await core.sync.pull(id, { full: !!values.full }));
+        if (progress) io.err('\n');
+      }
+      off();
+      if (summaries.some((r) => r.error)) ctx.exitCode = 1;
+      if (json) return { accounts: summaries };
+      return summaries.map((r) => `${r.label.padEnd(24)} pulled ${r.pulled} (${r.created} new, ${r.updated} changed, ${r.deleted} deleted)${r.error ? `  — stopped: ${r.error.message}` : ''}`).join('\n') + '\n';
+    },
+  },
   accounts: {
-    sub: ['list', 'add'],
+    sub: ['list', 'add', 'add-sandbox', 'test'],
     options: {
       list: {},
       add: { 'base-url': { type: 'string' }, label: { type: 'string' } },
+      'add-sandbox': {},
+      test: {},
     },
     handler: async ({ core, sub, values, positionals, json }) => {
+      if (sub === 'test') {
+        const id = positionals[0];
+        if (!id) throw new UsageError('Usage: concord accounts test ID');
+        core.accounts.get(id);
+        const r = await core.sync.test(id);
+        if (!r.ok) throw new Error(r.detail);
+        return json ? r : `${r.detail}\n`;
+      }
+      if (sub === 'add-sandbox') {
+        requirePersistentSecrets(core);
+        let line: { vendors?: Record<string, { baseUrl?: string; credentials?: Record<string, unknown> }> };
+        try {
+          line = JSON.parse(await readStdin());
+        } catch (e) {
+          if (e instanceof UsageError) throw e;
+          throw new UsageError('Expected the JSON line `concord sandbox` prints, on stdin');
+        }
+        if (!line?.vendors || typeof line.vendors !== 'object') throw new UsageError('Expected {"vendors":{…}} on stdin (the line `concord sandbox` prints)');
+        const added = [];
+        for (const [vendor, info] of Object.entries(line.vendors)) {
+          if (!(VENDORS as readonly string[]).includes(vendor) || !info?.baseUrl || !info.credentials) throw new UsageError(`Sandbox entry "${vendor}" is incomplete`);
+          added.push(await core.accounts.add({ kind: vendor as Vendor, label: `${VENDOR_LABELS[vendor as Vendor]} sandbox`, baseUrl: info.baseUrl, credentials: info.credentials, settings: { sandbox: true } }));
+        }
+        return json ? added : added.map((a) => `Added ${a.label} (${a.id})`).join('\n') + '\n';
+      }
       if (sub === 'list') {
         const list = core.accounts.list();
         if (json) return list;
@@ -137,9 +230,7 @@ const COMMANDS: Record<string, Command> = {
       }
       const vendor = positionals[0];
       if (!vendor || !(VENDORS as readonly string[]).includes(vendor)) throw new UsageError(`Usage: concord accounts add VENDOR --base-url URL [--label L]   (VENDOR: ${VENDORS.join(', ')})`);
-      if (!core.secretStore.info.persistent) {
-        throw new Error(`${core.secretStore.info.detail} The CLI cannot keep credentials between commands without a keychain; start a Secret Service (e.g. gnome-keyring) and try again.`);
-      }
+      requirePersistentSecrets(core);
       let credentials: unknown;
       try {
         credentials = JSON.parse(await readStdin());

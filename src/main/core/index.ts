@@ -13,6 +13,8 @@ import { createLogger, fileSink, type Logger } from './log';
 import { chooseSecretStore } from './secrets/probe';
 import type { SecretStore } from './secrets/secret-store';
 import { StatusService } from './status/status-service';
+import { PullService } from './sync/pull-service';
+import { connectorFactory } from './vendors/connector-factory';
 import { openStore, type Store } from './store/open';
 
 export interface CoreOptions {
@@ -37,6 +39,7 @@ export interface CoreServices {
   status: StatusService;
   records: RecordsRepo;
   csv: CsvService;
+  sync: PullService;
 }
 
 export interface Core extends CoreServices {
@@ -71,6 +74,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     nativeBinding: options.nativeBinding,
     log: (msg, data) => log.info(msg, data),
   });
+  const events = new EventBus();
+  const fetchImpl = options.fetch ?? globalThis.fetch;
   const contacts = new ContactsService(store.sqlite);
   const accounts = new AccountsService(store.sqlite, secretStore, clock, log);
   const records = new RecordsRepo(store.sqlite, clock);
@@ -80,9 +85,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     records,
     status: new StatusService(store.sqlite, secretStore, dataDir, store.schemaVersion),
     csv: new CsvService(store.sqlite, accounts, records, contacts),
+    sync: new PullService(store.sqlite, records, accounts, connectorFactory(accounts, fetchImpl), clock, log, events),
   };
   const handlers = createHandlers(services);
-  const events = new EventBus();
   return {
     ...services,
     dataDir,
@@ -91,7 +96,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     events,
     log,
     clock,
-    fetch: options.fetch ?? globalThis.fetch,
+    fetch: fetchImpl,
     handlers,
     dispatch: createDispatcher(handlers, log),
     close: () => store.close(),

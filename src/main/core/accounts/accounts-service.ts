@@ -75,6 +75,12 @@ export class AccountsService {
     return this.get(id);
   }
 
+  settings(id: string): Record<string, unknown> {
+    const row = this.sqlite.prepare('SELECT settings FROM accounts WHERE id = ?').get(id) as { settings: string } | undefined;
+    if (!row) throw new CoreError('not_found', `No account with id ${id}`);
+    return JSON.parse(row.settings) as Record<string, unknown>;
+  }
+
   async credentials<C = Record<string, unknown>>(id: string): Promise<C | null> {
     const json = await this.secrets.get(accountSecretKey(id));
     if (!json) return null;

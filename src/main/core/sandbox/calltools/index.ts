@@ -10,9 +10,9 @@ import type { SeedContact } from '../population-types';
 import { createRng } from '../rng';
 import { Router, startSandboxServer, type SandboxRequest, type SandboxResponse, type SandboxServer } from '../server';
 
-export interface CallToolsSandboxCredentials {
+export type CallToolsSandboxCredentials = {
   token: string;
-}
+};
 
 type Json = Record<string, unknown>;
 

@@ -26,7 +26,8 @@ export function createCallToolsConnector(opts: CallToolsOptions): Connector {
   const base = checkBaseUrl(opts.baseUrl || CALLTOOLS_DEFAULT_BASE_URL).toString();
   const creds = callToolsCredentialsSchema.parse(opts.credentials);
   const fetchImpl = opts.fetch ?? fetch;
-  const pageSize = Math.min(250, opts.pageSize ?? 250);
+  // settings.pageSize lets an account (or a test) use smaller pages; CallTools caps at 250.
+  const pageSize = Math.min(250, opts.pageSize ?? Number(opts.settings?.pageSize ?? 250));
   const region = opts.defaultRegion ?? 'US';
 
   async function call(method: string, path: string, body?: unknown, ok: number[] = [200]): Promise<HttpResponse> {

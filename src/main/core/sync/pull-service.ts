@@ -1,0 +1,128 @@
+// Pull: page through a vendor and store what it holds (DESIGN §4). Each page and the cursor
+// that follows it are committed in one transaction, so a crash or a dropped connection
+// mid-pull resumes from the last committed page and never skips a record.
+import type Database from 'better-sqlite3';
+import type { AccountKind } from '../../../shared/domain';
+import type { AccountsService } from '../accounts/accounts-service';
+import type { Clock } from '../clock';
+import type { RecordsRepo } from '../contacts/records-repo';
+import type { EventBus } from '../events';
+import type { Logger } from '../log';
+import type { Connector } from '../vendors/connector';
+import { VendorError, type VendorErrorKind } from '../vendors/errors';
+
+export interface PullSummary {
+  accountId: string;
+  vendor: AccountKind;
+  label: string;
+  pulled: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  /** Records with local edits that the sync merge must reconcile. */
+  held: number;
+  deleted: number;
+  pages: number;
+  complete: boolean;
+  error: { kind: VendorErrorKind | 'internal'; message: string } | null;
+}
+
+export type ConnectorFactory = (accountId: string) => Promise<Connector>;
+
+interface AccountRow {
+  id: string;
+  kind: AccountKind;
+  label: string;
+  pull_cursor: string | null;
+}
+
+export class PullService {
+  constructor(
+    private readonly sqlite: Database.Database,
+    private readonly records: RecordsRepo,
+    private readonly accounts: AccountsService,
+    private readonly connectorFor: ConnectorFactory,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+    private readonly events: EventBus,
+  ) {}
+
+  async pull(accountId: string, opts: { full?: boolean; signal?: AbortSignal } = {}): Promise<PullSummary> {
+    const acc = this.sqlite.prepare('SELECT id, kind, label, pull_cursor FROM accounts WHERE id = ?').get(accountId) as AccountRow | undefined;
+    if (!acc) throw new Error(`No account with id ${accountId}`);
+    const summary: PullSummary = { accountId, vendor: acc.kind, label: acc.label, pulled: 0, created: 0, updated: 0, unchanged: 0, held: 0, deleted: 0, pages: 0, complete: false, error: null };
+    if (acc.kind === 'csv') {
+      summary.complete = true; // a file source has nothing to pull; it changes by re-import
+      return summary;
+    }
+    const startCursor = opts.full ? null : acc.pull_cursor;
+    const seen = new Set<string>();
+    let sawFullScan = false;
+    const saveCursor = this.sqlite.prepare('UPDATE accounts SET pull_cursor = ? WHERE id = ?');
+    this.progress(acc, 'pull', 0);
+    try {
+      const connector = await this.connectorFor(accountId);
+      for await (const page of connector.pull(startCursor, { full: opts.full, signal: opts.signal })) {
+        this.sqlite.transaction(() => {
+          for (const r of page.records) {
+            const { outcome } = this.records.upsertFromServer({ accountId, remoteId: r.remoteId, raw: r.raw, canonical: r.canonical, versions: r.versions });
+            summary[outcome]++;
+            seen.add(r.remoteId);
+          }
+          for (const id of page.deletedIds ?? []) if (this.records.markDeletedRemote(accountId, id)) summary.deleted++;
+          saveCursor.run(page.nextCursor ?? page.checkpoint ?? null, accountId);
+        })();
+        summary.pulled += page.records.length;
+        summary.pages++;
+        sawFullScan ||= page.fullScan;
+        this.progress(acc, 'pull', summary.pulled);
+      }
+      // A full scan that ran start to end in this call saw everything: the rest is gone.
+      if (sawFullScan && startCursor === null) summary.deleted += this.markUnseenDeleted(accountId, seen);
+      summary.complete = true;
+      this.sqlite.prepare("UPDATE accounts SET last_pull_at = ?, health = 'ok', health_message = NULL WHERE id = ?").run(this.clock.now().toISOString(), accountId);
+      this.progress(acc, 'done', summary.pulled);
+    } catch (e) {
+      const kind = e instanceof VendorError ? e.kind : 'internal';
+      const message = (e as Error)?.message ?? String(e);
+      summary.error = { kind, message };
+      const health = kind === 'offline' ? 'offline' : kind === 'auth' ? 'auth' : 'error';
+      this.sqlite.prepare('UPDATE accounts SET health = ?, health_message = ? WHERE id = ?').run(health, message, accountId);
+      this.log.warn('pull stopped', { accountId, vendor: acc.kind, kind, message, pulled: summary.pulled });
+      this.progress(acc, 'error', summary.pulled, message);
+    }
+    if (summary.created || summary.updated || summary.deleted) this.events.emit('contactsChanged', { reason: 'pull' });
+    this.events.emit('statusChanged', {});
+    return summary;
+  }
+
+  /** Ask the vendor whether the account works; the answer is kept as the account's health. */
+  async test(accountId: string): Promise<{ ok: boolean; detail: string }> {
+    try {
+      const connector = await this.connectorFor(accountId);
+      const r = await connector.testConnection();
+      this.sqlite.prepare("UPDATE accounts SET health = 'ok', health_message = NULL WHERE id = ?").run(accountId);
+      return r;
+    } catch (e) {
+      const kind = e instanceof VendorError ? e.kind : 'internal';
+      const detail = (e as Error)?.message ?? String(e);
+      this.sqlite.prepare('UPDATE accounts SET health = ?, health_message = ? WHERE id = ?').run(kind === 'offline' ? 'offline' : kind === 'auth' ? 'auth' : 'error', detail, accountId);
+      return { ok: false, detail };
+    } finally {
+      this.events.emit('statusChanged', {});
+    }
+  }
+
+  private markUnseenDeleted(accountId: string, seen: Set<string>): number {
+    const rows = this.sqlite.prepare("SELECT remote_id FROM records WHERE account_id = ? AND state = 'synced'").all(accountId) as { remote_id: string }[];
+    let n = 0;
+    this.sqlite.transaction(() => {
+      for (const r of rows) if (!seen.has(r.remote_id) && this.records.markDeletedRemote(accountId, r.remote_id)) n++;
+    })();
+    return n;
+  }
+
+  private progress(acc: AccountRow, phase: 'pull' | 'done' | 'error', done: number, message?: string): void {
+    this.events.emit('syncProgress', { accountId: acc.id, vendor: acc.kind, phase, done, total: null, message: message ?? null });
+  }
+}

@@ -1,0 +1,26 @@
+// Every vendor Concord can connect to: its default base URL, the shape of its credentials
+// and how to build its connector. Sync, the CLI and the window all look vendors up here.
+import type { z } from 'zod';
+import type { Vendor } from '../../../shared/domain';
+import { CALLTOOLS_DEFAULT_BASE_URL, callToolsCredentialsSchema, createCallToolsConnector } from './calltools';
+import type { Connector, ConnectorOptions } from './connector';
+
+export interface VendorDefinition {
+  vendor: Vendor;
+  defaultBaseUrl: string;
+  credentialsSchema: z.ZodType<Record<string, unknown>>;
+  create(opts: ConnectorOptions<Record<string, unknown>>): Connector;
+}
+
+export const VENDOR_DEFINITIONS: Partial<Record<Vendor, VendorDefinition>> = {
+  calltools: {
+    vendor: 'calltools',
+    defaultBaseUrl: CALLTOOLS_DEFAULT_BASE_URL,
+    credentialsSchema: callToolsCredentialsSchema,
+    create: (o) => createCallToolsConnector({ ...o, credentials: callToolsCredentialsSchema.parse(o.credentials) }),
+  },
+};
+
+export function vendorDefinition(vendor: string): VendorDefinition | undefined {
+  return VENDOR_DEFINITIONS[vendor as Vendor];
+}
