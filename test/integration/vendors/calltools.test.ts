@@ -3,8 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startCallToolsSandbox, type CallToolsSandbox } from '../../../src/main/core/sandbox/calltools';
 import { generatePopulation } from '../../../src/main/core/sandbox/population';
 import { createCallToolsConnector } from '../../../src/main/core/vendors/calltools';
-import type { Connector, PullPage } from '../../../src/main/core/vendors/connector';
-import { VendorError } from '../../../src/main/core/vendors/errors';
+import type { Connector } from '../../../src/main/core/vendors/connector';
+import { FAST_RETRY, failure, pullAll } from '../../helpers/vendor';
 
 let sb: CallToolsSandbox | undefined;
 afterEach(async () => {
@@ -12,25 +12,11 @@ afterEach(async () => {
   sb = undefined;
 });
 
-const FAST_RETRY = { maxRetries: 3, baseDelayMs: 5, maxRetryWaitMs: 50 };
-
 async function setup(n = 0, pageSize = 250): Promise<{ sb: CallToolsSandbox; c: Connector }> {
   const contacts = generatePopulation({ seed: 11, people: 200 }).byVendor.calltools.slice(0, n);
   sb = await startCallToolsSandbox({ seed: 11, contacts });
   const c = createCallToolsConnector({ baseUrl: sb.baseUrl, credentials: sb.credentials, pageSize, retry: FAST_RETRY });
   return { sb, c };
-}
-
-async function pullAll(c: Connector, cursor: string | null = null): Promise<PullPage[]> {
-  const pages: PullPage[] = [];
-  for await (const p of c.pull(cursor)) pages.push(p);
-  return pages;
-}
-
-async function failure(p: Promise<unknown>): Promise<VendorError> {
-  const e = await p.then(() => null, (x: unknown) => x);
-  expect(e).toBeInstanceOf(VendorError);
-  return e as VendorError;
 }
 
 describe('CallTools connector ↔ simulator', () => {

@@ -3,6 +3,7 @@
 import type { Vendor } from '../../../shared/domain';
 import { startCallToolsSandbox } from './calltools';
 import { faultsFor, parseFaultSpec } from './faults';
+import { startLighteningSandbox } from './lightening';
 import { generatePopulation, writeTruthFile } from './population';
 import type { Population, SeedContact } from './population-types';
 import type { SandboxServer } from './server';
@@ -34,6 +35,7 @@ type Starter = (o: { faults: ReturnType<typeof faultsFor>; seed: number; contact
 /** The simulators built so far; vendors missing here are not offered by the sandbox yet. */
 const STARTERS: Partial<Record<Vendor, Starter>> = {
   calltools: startCallToolsSandbox,
+  lightening: startLighteningSandbox,
 };
 
 export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSandbox> {

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { Vendor } from '../../../shared/domain';
 import { CALLTOOLS_DEFAULT_BASE_URL, callToolsCredentialsSchema, createCallToolsConnector } from './calltools';
 import type { Connector, ConnectorOptions } from './connector';
+import { createLighteningConnector, LIGHTENING_DEFAULT_BASE_URL, lighteningCredentialsSchema } from './lightening';
 
 export interface VendorDefinition {
   vendor: Vendor;
@@ -18,6 +19,12 @@ export const VENDOR_DEFINITIONS: Partial<Record<Vendor, VendorDefinition>> = {
     defaultBaseUrl: CALLTOOLS_DEFAULT_BASE_URL,
     credentialsSchema: callToolsCredentialsSchema,
     create: (o) => createCallToolsConnector({ ...o, credentials: callToolsCredentialsSchema.parse(o.credentials) }),
+  },
+  lightening: {
+    vendor: 'lightening',
+    defaultBaseUrl: LIGHTENING_DEFAULT_BASE_URL,
+    credentialsSchema: lighteningCredentialsSchema,
+    create: (o) => createLighteningConnector({ ...o, credentials: lighteningCredentialsSchema.parse(o.credentials) }),
   },
 };
 

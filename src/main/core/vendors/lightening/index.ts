@@ -1,0 +1,154 @@
+// Lightening connector (README §4): `Authorization` header with a static token; an unpaged
+// list per customer id; update is POST /contact/{id}; delete is GET /contact/{id}/delete.
+// Every answer is HTTP 200 with result:true|false — failures are read from `error`, `errors`
+// and `msg`, and a successful delete says result:false with "successfully deleted".
+import { z } from 'zod';
+import type { CanonicalContact } from '../../../../shared/domain';
+import { checkBaseUrl, joinUrl } from '../base-url';
+import type { Connector, ConnectorOptions, RemoteRecord } from '../connector';
+import { VendorError } from '../errors';
+import { classifyStatus, httpRequest, parseJson } from '../http';
+import { withRetry, type RetryOptions } from '../retry';
+import { canonicalToLightening, LIGHTENING_FIELDS, lighteningToCanonical, validateLightening, type LighteningJson } from './mapping';
+
+export const LIGHTENING_DEFAULT_BASE_URL = 'https://api.lightening.co';
+// The Login/Auth page is not in the vendor corpus: Concord stores the token the account was
+// issued and sends it verbatim in `Authorization`.
+export const lighteningCredentialsSchema = z.object({ token: z.string().min(8, 'the Lightening API token is missing') });
+export type LighteningCredentials = z.infer<typeof lighteningCredentialsSchema>;
+
+const NAME = 'Lightening';
+
+interface Envelope {
+  result?: unknown;
+  msg?: unknown;
+  error?: unknown;
+  errors?: unknown;
+  id?: unknown;
+  entities?: unknown;
+  [k: string]: unknown;
+}
+
+export interface LighteningOptions extends ConnectorOptions<LighteningCredentials> {
+  retry?: RetryOptions;
+}
+
+export function createLighteningConnector(opts: LighteningOptions): Connector {
+  const base = checkBaseUrl(opts.baseUrl || LIGHTENING_DEFAULT_BASE_URL).toString();
+  const creds = lighteningCredentialsSchema.parse(opts.credentials);
+  const fetchImpl = opts.fetch ?? fetch;
+  const region = opts.defaultRegion ?? 'US';
+  const configuredCustomers = Array.isArray(opts.settings?.customerIds) ? (opts.settings.customerIds as unknown[]).map(String) : null;
+
+  /** One request; the envelope's own verdict decides success. */
+  async function call(method: 'GET' | 'POST', path: string, body?: Record<string, unknown>): Promise<Envelope> {
+    return withRetry(async () => {
+      const res = await httpRequest(fetchImpl, {
+        method,
+        url: joinUrl(base, path),
+        headers: { Authorization: creds.token, Accept: 'application/json', ...(body ? { 'Content-Type': 'application/json' } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      // Lightening itself always answers 200; other statuses come from a proxy in front of it.
+      if (res.status !== 200) throw classifyStatus(res, NAME) ?? new VendorError({ kind: 'malformed', status: res.status, message: `${NAME} answered HTTP ${res.status}`, bodyExcerpt: res.text.slice(0, 300) });
+      const j = parseJson<Envelope>(res, NAME);
+      if (!j || typeof j !== 'object' || !('result' in j)) throw new VendorError({ kind: 'malformed', message: `${NAME} sent a reply without "result"`, bodyExcerpt: res.text.slice(0, 300) });
+      return j;
+    }, opts.retry);
+  }
+
+  function failure(j: Envelope, action: string): VendorError {
+    const msg = typeof j.msg === 'string' ? j.msg : '';
+    const error = typeof j.error === 'string' ? j.error : '';
+    if (/not found/i.test(msg) || /not found/i.test(error)) return new VendorError({ kind: 'not_found', message: `${NAME}: contact not found` });
+    if (/unauthori|token|auth/i.test(error)) return new VendorError({ kind: 'auth', message: `${NAME} refused the credentials: ${error}` });
+    if (j.errors && typeof j.errors === 'object') {
+      const fieldErrors = Object.fromEntries(Object.entries(j.errors as Record<string, unknown>).map(([k, v]) => [k, Array.isArray(v) ? v.map(String) : [String(v)]]));
+      return new VendorError({ kind: 'validation', fieldErrors, message: `${NAME} refused to ${action}: ${Object.entries(fieldErrors).map(([k, v]) => `${k}: ${v.join(' ')}`).join('; ')}` });
+    }
+    return new VendorError({ kind: 'validation', message: `${NAME} refused to ${action}: ${error || msg || 'no reason given'}` });
+  }
+
+  function toRecord(j: LighteningJson): RemoteRecord {
+    if (j.id === undefined || j.id === null || j.id === '') throw new VendorError({ kind: 'malformed', message: `${NAME} sent a contact without an id` });
+    return { remoteId: String(j.id), raw: j, canonical: lighteningToCanonical(j, region), versions: typeof j.updated_at === 'string' ? { updated_at: j.updated_at } : {} };
+  }
+
+  async function customerIds(): Promise<string[]> {
+    if (configuredCustomers?.length) return configuredCustomers;
+    // Not configured: every customer the token can see (the vendor's customer list).
+    const j = await call('GET', '/customer');
+    if (j.result !== true || !Array.isArray(j.entities)) throw failure(j, 'list customers');
+    return (j.entities as { id?: unknown }[]).map((c) => String(c.id));
+  }
+
+  async function readRaw(remoteId: string): Promise<LighteningJson> {
+    const j = await call('GET', `/contact/${encodeURIComponent(remoteId)}`);
+    if (j.result !== true) throw failure(j, 'read the contact');
+    // The single read answers {entity:{…}} or the entity itself (inferred; both are accepted).
+    const entity = (j.entity && typeof j.entity === 'object' ? j.entity : j) as LighteningJson;
+    const { result: _r, ...rest } = entity as Envelope;
+    return rest;
+  }
+
+  const connector: Connector = {
+    vendor: 'lightening',
+    fields: LIGHTENING_FIELDS,
+
+    async *pull(cursor) {
+      // No paging and no change filter: one page per customer id; the cursor is the index of
+      // the next customer to fetch, so a pull interrupted between customers resumes there.
+      const ids = await customerIds();
+      for (let i = cursor && /^\d+$/.test(cursor) ? Number(cursor) : 0; i < ids.length; i++) {
+        const j = await call('GET', `/contact?customer_id[]=${encodeURIComponent(ids[i]!)}`);
+        if (j.result !== true) throw failure(j, 'list contacts');
+        if (!Array.isArray(j.entities)) throw new VendorError({ kind: 'malformed', message: `${NAME} sent a contact list without "entities"` });
+        yield { records: (j.entities as LighteningJson[]).map(toRecord), nextCursor: i + 1 < ids.length ? String(i + 1) : null, fullScan: true, checkpoint: null };
+      }
+    },
+
+    async read(remoteId) {
+      return toRecord(await readRaw(remoteId));
+    },
+
+    async create(contact: CanonicalContact) {
+      assertValid(contact, {});
+      const body = Object.fromEntries(Object.entries(canonicalToLightening(contact, {})).filter(([, v]) => v !== ''));
+      const ids = await customerIds();
+      if (ids[0]) body.customer_id = Number(ids[0]);
+      const j = await call('POST', '/contact', body);
+      if (j.result !== true || j.id === undefined) throw failure(j, 'create the contact');
+      const id = String(j.id);
+      return { remoteId: id, record: await connector.read(id) };
+    },
+
+    async update(remoteId, patch, ctx) {
+      const current = ctx.raw && typeof ctx.raw === 'object' ? lighteningToCanonical(ctx.raw as LighteningJson, region) : {};
+      assertValid(patch, current);
+      // `name` is required on every write: it is rebuilt from the last server copy when unchanged.
+      const j = await call('POST', `/contact/${encodeURIComponent(remoteId)}`, canonicalToLightening(patch, current));
+      if (j.result !== true) throw failure(j, 'update the contact');
+      return { remoteId, record: await connector.read(remoteId) };
+    },
+
+    async delete(remoteId) {
+      const j = await call('GET', `/contact/${encodeURIComponent(remoteId)}/delete`);
+      // Quirk: success says result:false; only the message tells success from not-found.
+      if (typeof j.msg === 'string' && /successfully deleted/i.test(j.msg)) return;
+      throw failure(j, 'delete the contact');
+    },
+
+    async testConnection() {
+      const ids = await customerIds();
+      return { ok: true as const, detail: `Connected to ${NAME}: ${ids.length} customer${ids.length === 1 ? '' : 's'}` };
+    },
+
+    validate: (patch) => validateLightening(patch),
+  };
+
+  function assertValid(patch: Partial<CanonicalContact>, current: CanonicalContact): void {
+    const problems = validateLightening(patch, current);
+    if (problems.length) throw new VendorError({ kind: 'validation', message: problems.map((p) => p.message).join(' '), fieldErrors: Object.fromEntries(problems.map((p) => [p.field, [p.message]])) });
+  }
+  return connector;
+}

@@ -1,0 +1,91 @@
+// Lightening contact JSON <-> canonical. One `name` field (we split it for given/family on
+// read and write the display name back), up to three emails, tel/tel1/mobile phones.
+// Booleans and ids come back as strings (README §4).
+import type { CanonicalContact, CanonicalField } from '../../../../shared/domain';
+import { phoneEntry } from '../../normalize/phone';
+
+export type LighteningJson = Record<string, unknown>;
+
+export const LIGHTENING_FIELDS = {
+  read: ['givenName', 'familyName', 'fullName', 'emails', 'phones', 'company', 'department', 'role', 'externalRef'],
+  write: ['givenName', 'familyName', 'fullName', 'emails', 'phones', 'department', 'role', 'externalRef'],
+} as const satisfies { read: readonly CanonicalField[]; write: readonly CanonicalField[] };
+
+const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null);
+
+export function lighteningToCanonical(j: LighteningJson, region = 'US'): CanonicalContact {
+  const c: CanonicalContact = {};
+  const name = str(j.name);
+  if (name) {
+    c.fullName = name;
+    const parts = name.split(/\s+/);
+    c.givenName = parts.length > 1 ? parts.slice(0, -1).join(' ') : name;
+    if (parts.length > 1) c.familyName = parts[parts.length - 1];
+  }
+  const emails = ['email', 'email2', 'email3'].map((k) => str(j[k])).filter((e): e is string => !!e);
+  if (emails.length) c.emails = emails.map((address, i) => ({ address, primary: i === 0 }));
+  const phones = (
+    [
+      ['mobile', 'mobile'],
+      ['tel', 'work'],
+      ['tel1', 'other'],
+    ] as const
+  )
+    .filter(([k]) => str(j[k]))
+    .map(([k, label], i) => phoneEntry(String(j[k]), { region, label, mobile: k === 'mobile', primary: i === 0 }));
+  if (phones.length) c.phones = phones;
+  if (str(j.customer_name)) c.company = str(j.customer_name);
+  if (str(j.department)) c.department = str(j.department);
+  if (str(j.role)) c.role = str(j.role);
+  if (str(j.customer_custom_identifier)) c.externalRef = str(j.customer_custom_identifier);
+  return c;
+}
+
+/** Fields for a write. `name` is required on every Lightening write, so it always goes. */
+export function canonicalToLightening(patch: Partial<CanonicalContact>, current: CanonicalContact): LighteningJson {
+  const merged = { ...current, ...patch };
+  const b: LighteningJson = { name: lighteningName(merged) };
+  if ('emails' in patch) ['email', 'email2', 'email3'].forEach((k, i) => (b[k] = patch.emails?.[i]?.address ?? ''));
+  if ('phones' in patch) {
+    const list = patch.phones ?? [];
+    const mobile = list.find((p) => p.mobile || p.label === 'mobile');
+    const rest = list.filter((p) => p !== mobile);
+    b.mobile = mobile ? (mobile.e164 ?? mobile.raw) : '';
+    b.tel = rest[0] ? (rest[0].e164 ?? rest[0].raw) : '';
+    b.tel1 = rest[1] ? (rest[1].e164 ?? rest[1].raw) : '';
+  }
+  if ('department' in patch) b.department = patch.department ?? '';
+  if ('role' in patch) b.role = patch.role ?? '';
+  if ('externalRef' in patch) b.customer_custom_identifier = patch.externalRef ?? '';
+  return b;
+}
+
+function lighteningName(c: Partial<CanonicalContact>): string {
+  if (c.givenName || c.familyName) return [c.givenName, c.familyName].filter(Boolean).join(' ');
+  // No name at all stays empty so validation can say so (Lightening requires one).
+  return c.fullName ?? c.company ?? '';
+}
+
+const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const LIMITS: [string, number, string][] = [
+  ['name', 64, 'Name'], ['email', 191, 'Email'], ['email2', 191, 'Second email'], ['email3', 191, 'Third email'],
+  ['tel', 32, 'Phone'], ['tel1', 32, 'Second phone'], ['mobile', 32, 'Mobile'], ['role', 32, 'Role'], ['department', 64, 'Department'],
+  ['customer_custom_identifier', 16, 'External reference'],
+];
+
+/** With no `current` (a bare patch), the name is checked only if the patch touches it. */
+export function validateLightening(patch: Partial<CanonicalContact>, current?: CanonicalContact): { field: string; message: string }[] {
+  const b = canonicalToLightening(patch, current ?? {});
+  const out: { field: string; message: string }[] = [];
+  const touchesName = current !== undefined || 'givenName' in patch || 'familyName' in patch || 'fullName' in patch;
+  if (touchesName && !String(b.name ?? '').trim()) out.push({ field: 'name', message: 'Lightening needs a name for every contact.' });
+  for (const [k, max, label] of LIMITS) {
+    const v = b[k];
+    if (typeof v === 'string' && v.length > max) out.push({ field: k, message: `${label} is ${v.length} characters; Lightening allows at most ${max}.` });
+  }
+  for (const k of ['email', 'email2', 'email3']) {
+    const v = b[k];
+    if (typeof v === 'string' && v && !EMAIL_RE.test(v)) out.push({ field: k, message: `"${v}" is not an email address.` });
+  }
+  return out;
+}
