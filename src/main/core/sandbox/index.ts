@@ -1,6 +1,7 @@
 // All sandbox vendors at once, seeded from one population: what `concord sandbox` and
 // "Try with sandbox vendors" start. Each listens on a free 127.0.0.1 port.
 import type { Vendor } from '../../../shared/domain';
+import { startBigChangeSandbox } from './bigchange';
 import { startCallToolsSandbox } from './calltools';
 import { faultsFor, parseFaultSpec } from './faults';
 import { startLighteningSandbox } from './lightening';
@@ -36,6 +37,7 @@ type Starter = (o: { faults: ReturnType<typeof faultsFor>; seed: number; contact
 const STARTERS: Partial<Record<Vendor, Starter>> = {
   calltools: startCallToolsSandbox,
   lightening: startLighteningSandbox,
+  bigchange: startBigChangeSandbox,
 };
 
 export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSandbox> {

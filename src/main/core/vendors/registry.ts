@@ -3,6 +3,7 @@
 import type { z } from 'zod';
 import type { Vendor } from '../../../shared/domain';
 import { CALLTOOLS_DEFAULT_BASE_URL, callToolsCredentialsSchema, createCallToolsConnector } from './calltools';
+import { BIGCHANGE_DEFAULT_BASE_URL, bigChangeCredentialsSchema, createBigChangeConnector } from './bigchange';
 import type { Connector, ConnectorOptions } from './connector';
 import { createLighteningConnector, LIGHTENING_DEFAULT_BASE_URL, lighteningCredentialsSchema } from './lightening';
 
@@ -25,6 +26,12 @@ export const VENDOR_DEFINITIONS: Partial<Record<Vendor, VendorDefinition>> = {
     defaultBaseUrl: LIGHTENING_DEFAULT_BASE_URL,
     credentialsSchema: lighteningCredentialsSchema,
     create: (o) => createLighteningConnector({ ...o, credentials: lighteningCredentialsSchema.parse(o.credentials) }),
+  },
+  bigchange: {
+    vendor: 'bigchange',
+    defaultBaseUrl: BIGCHANGE_DEFAULT_BASE_URL,
+    credentialsSchema: bigChangeCredentialsSchema,
+    create: (o) => createBigChangeConnector({ ...o, credentials: bigChangeCredentialsSchema.parse(o.credentials) }),
   },
 };
 

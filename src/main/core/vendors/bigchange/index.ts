@@ -1,0 +1,171 @@
+// BigChange connector (README §5): OAuth2 client credentials for a short-lived bearer token
+// (refreshed before expiry and once on a 401), `Customer-Id` on every request, pages of
+// pageNumber/pageSize (≤1000) read while pageItemCount >= pageSize, PATCH with only the
+// changed fields (204), RFC 7807 problems with a 422 `errors` map. No timestamps: the version
+// token is a content hash. No contact delete exists in the API.
+import { z } from 'zod';
+import type { CanonicalContact } from '../../../../shared/domain';
+import { checkBaseUrl, joinUrl } from '../base-url';
+import type { Connector, ConnectorOptions, RemoteRecord } from '../connector';
+import { VendorError } from '../errors';
+import { classifyStatus, httpRequest, parseJson, type HttpResponse } from '../http';
+import { withRetry, type RetryOptions } from '../retry';
+import { BIGCHANGE_FIELDS, bigChangeContentHash, bigChangeToCanonical, canonicalToBigChange, validateBigChange, type BigChangeJson } from './mapping';
+
+export const BIGCHANGE_DEFAULT_BASE_URL = 'https://api.bigchange.com';
+export const bigChangeCredentialsSchema = z.object({
+  clientId: z.string().min(1, 'the OAuth client id is missing'),
+  clientSecret: z.string().min(1, 'the OAuth client secret is missing'),
+  customerId: z.union([z.string().regex(/^\d+$/), z.number().int()]).transform(String),
+});
+export type BigChangeCredentials = z.input<typeof bigChangeCredentialsSchema>;
+
+const NAME = 'BigChange';
+const EXPIRY_MARGIN_MS = 30_000;
+
+export interface BigChangeOptions extends ConnectorOptions<BigChangeCredentials> {
+  pageSize?: number;
+  retry?: RetryOptions;
+}
+
+export function createBigChangeConnector(opts: BigChangeOptions): Connector {
+  const base = checkBaseUrl(opts.baseUrl || BIGCHANGE_DEFAULT_BASE_URL).toString();
+  const creds = bigChangeCredentialsSchema.parse(opts.credentials);
+  const fetchImpl = opts.fetch ?? fetch;
+  const now = opts.now ?? (() => new Date());
+  const pageSize = Math.min(1000, opts.pageSize ?? Number(opts.settings?.pageSize ?? 1000));
+  const region = opts.defaultRegion ?? String(opts.settings?.region ?? 'GB');
+  // Create needs a group and a location; they come from the account's settings.
+  const groupId = Number(opts.settings?.groupId ?? 1);
+  const defaultLocation = (opts.settings?.defaultLocation as { latitude: number; longitude: number } | undefined) ?? { latitude: 51.5072, longitude: -0.1276 };
+  let token: { value: string; expiresAt: number } | null = null;
+
+  async function fetchToken(): Promise<string> {
+    const res = await httpRequest(fetchImpl, {
+      method: 'POST',
+      url: joinUrl(base, '/auth/tokens'),
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: creds.clientId, client_secret: creds.clientSecret, scope: 'contacts:read contacts:write' }).toString(),
+    });
+    if (res.status === 400 || res.status === 401) throw new VendorError({ kind: 'auth', status: res.status, message: `${NAME} refused the client credentials` });
+    if (res.status !== 200) throw classifyStatus(res, NAME) ?? new VendorError({ kind: 'malformed', status: res.status, message: `${NAME} token endpoint answered HTTP ${res.status}` });
+    const j = parseJson<{ access_token?: unknown; expires_in?: unknown }>(res, NAME);
+    if (typeof j?.access_token !== 'string') throw new VendorError({ kind: 'malformed', message: `${NAME} sent a token response without access_token` });
+    const ttl = typeof j.expires_in === 'number' ? j.expires_in * 1000 : 3_600_000;
+    token = { value: j.access_token, expiresAt: now().getTime() + ttl };
+    return token.value;
+  }
+
+  async function bearer(): Promise<string> {
+    if (token && token.expiresAt - EXPIRY_MARGIN_MS > now().getTime()) return token.value;
+    return fetchToken();
+  }
+
+  async function call(method: string, path: string, body?: unknown, ok: number[] = [200]): Promise<HttpResponse> {
+    return withRetry(async () => {
+      let res: HttpResponse | null = null;
+      for (let attempt = 0; attempt < 2; attempt++) {
+        res = await httpRequest(fetchImpl, {
+          method,
+          url: joinUrl(base, `/v1${path}`),
+          headers: { Authorization: `Bearer ${await bearer()}`, 'Customer-Id': creds.customerId, Accept: 'application/json', ...(body ? { 'Content-Type': 'application/json' } : {}) },
+          body: body ? JSON.stringify(body) : undefined,
+        });
+        if (res.status !== 401) break;
+        token = null; // expired or revoked early: one fresh token, then give up
+      }
+      if (ok.includes(res!.status)) return res!;
+      throw problem(res!);
+    }, opts.retry);
+  }
+
+  function problem(res: HttpResponse): VendorError {
+    const p = safeJson(res.text) as { title?: unknown; detail?: unknown; errors?: unknown } | null;
+    const title = [p?.title, p?.detail].filter((x) => typeof x === 'string' && x).join(': ');
+    if (res.status === 422 || res.status === 400) {
+      const fieldErrors = p?.errors && typeof p.errors === 'object' ? Object.fromEntries(Object.entries(p.errors as Record<string, unknown>).map(([k, v]) => [k, Array.isArray(v) ? v.map(String) : [String(v)]])) : undefined;
+      return new VendorError({ kind: 'validation', status: res.status, fieldErrors, message: `${NAME} refused the change: ${fieldErrors ? Object.entries(fieldErrors).map(([k, v]) => `${k}: ${v.join(' ')}`).join('; ') : title || `HTTP ${res.status}`}` });
+    }
+    const generic = classifyStatus(res, NAME);
+    if (generic) return title && generic.kind !== 'transient' ? new VendorError({ kind: generic.kind, status: res.status, retryAfterMs: generic.retryAfterMs, message: `${NAME}: ${title}` }) : generic;
+    return new VendorError({ kind: 'malformed', status: res.status, message: `${NAME} answered HTTP ${res.status} unexpectedly`, bodyExcerpt: res.text.slice(0, 300) });
+  }
+
+  function toRecord(j: BigChangeJson): RemoteRecord {
+    if (typeof j.id !== 'number' && typeof j.id !== 'string') throw new VendorError({ kind: 'malformed', message: `${NAME} sent a contact without an id` });
+    return { remoteId: String(j.id), raw: j, canonical: bigChangeToCanonical(j, region), versions: { hash: bigChangeContentHash(j) } };
+  }
+
+  const connector: Connector = {
+    vendor: 'bigchange',
+    fields: BIGCHANGE_FIELDS,
+
+    async *pull(cursor) {
+      let page = cursor && /^\d+$/.test(cursor) ? Number(cursor) : 1;
+      for (;;) {
+        const res = await call('GET', `/contacts?pageNumber=${page}&pageSize=${pageSize}`);
+        const j = parseJson<{ items?: unknown; pageItemCount?: unknown }>(res, NAME);
+        if (!j || !Array.isArray(j.items)) throw new VendorError({ kind: 'malformed', message: `${NAME} sent a page without "items"`, bodyExcerpt: res.text.slice(0, 300) });
+        const count = typeof j.pageItemCount === 'number' ? j.pageItemCount : j.items.length;
+        const more = count >= pageSize;
+        yield { records: (j.items as BigChangeJson[]).map(toRecord), nextCursor: more ? String(page + 1) : null, fullScan: true, checkpoint: null };
+        if (!more) return;
+        page++;
+      }
+    },
+
+    async read(remoteId) {
+      const res = await call('GET', `/contacts/${encodeURIComponent(remoteId)}`);
+      const j = parseJson<BigChangeJson>(res, NAME);
+      if (!j || typeof j !== 'object') throw new VendorError({ kind: 'malformed', message: `${NAME} sent an empty contact` });
+      return toRecord(j);
+    },
+
+    async create(contact: CanonicalContact) {
+      assertValid({ ...contact, fullName: contact.fullName ?? contact.company ?? null });
+      // Every field of the new contact, with the name always present (it is required).
+      const fields = canonicalToBigChange({ ...contact, fullName: contact.fullName ?? contact.company ?? null });
+      const body: Record<string, unknown> = { location: defaultLocation, groupId, ...Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== null)) };
+      const res = await call('POST', '/contacts', body, [201]);
+      const j = parseJson<{ id?: unknown }>(res, NAME);
+      if (j?.id === undefined) throw new VendorError({ kind: 'malformed', message: `${NAME} created a contact but sent no id` });
+      const id = String(j.id);
+      return { remoteId: id, record: await connector.read(id) };
+    },
+
+    async update(remoteId, patch, ctx) {
+      const current = ctx.raw && typeof ctx.raw === 'object' ? bigChangeToCanonical(ctx.raw as BigChangeJson, region) : {};
+      assertValid(patch, current);
+      const body = canonicalToBigChange(patch, current);
+      if (!Object.keys(body).length) return { remoteId, record: await connector.read(remoteId) }; // BigChange refuses empty updates
+      await call('PATCH', `/contacts/${encodeURIComponent(remoteId)}`, body, [204]);
+      return { remoteId, record: await connector.read(remoteId) };
+    },
+
+    async delete() {
+      throw new VendorError({ kind: 'validation', message: `${NAME} has no API to delete a contact; remove it in BigChange itself` });
+    },
+
+    async testConnection() {
+      const res = await call('GET', '/contacts?pageNumber=1&pageSize=1');
+      parseJson(res, NAME);
+      return { ok: true as const, detail: `Connected to ${NAME} (customer ${creds.customerId})` };
+    },
+
+    validate: (patch) => validateBigChange(patch),
+  };
+
+  function assertValid(patch: Partial<CanonicalContact>, current?: CanonicalContact): void {
+    const problems = validateBigChange(patch, current);
+    if (problems.length) throw new VendorError({ kind: 'validation', message: problems.map((p) => p.message).join(' '), fieldErrors: Object.fromEntries(problems.map((p) => [p.field, [p.message]])) });
+  }
+  return connector;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}

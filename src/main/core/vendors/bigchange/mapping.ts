@@ -1,0 +1,81 @@
+// BigChange contact JSON <-> canonical (README §5). The REST model has one `name`, an address
+// split into street/town/postalCode/country, a location, free text and custom fields; `email`
+// and `phone` come from the legacy web-service columns (inferred to be the same table).
+import { createHash } from 'node:crypto';
+import type { CanonicalContact, CanonicalField } from '../../../../shared/domain';
+import { phoneEntry } from '../../normalize/phone';
+
+export type BigChangeJson = Record<string, unknown>;
+
+export const BIGCHANGE_FIELDS = {
+  read: ['givenName', 'familyName', 'fullName', 'emails', 'phones', 'address', 'notes', 'externalRef', 'location', 'custom'],
+  write: ['givenName', 'familyName', 'fullName', 'emails', 'phones', 'address', 'notes', 'externalRef', 'location'],
+} as const satisfies { read: readonly CanonicalField[]; write: readonly CanonicalField[] };
+
+const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null);
+
+export function bigChangeToCanonical(j: BigChangeJson, region = 'GB'): CanonicalContact {
+  const c: CanonicalContact = {};
+  const name = str(j.name);
+  if (name) {
+    c.fullName = name;
+    const parts = name.split(/\s+/);
+    c.givenName = parts.length > 1 ? parts.slice(0, -1).join(' ') : name;
+    if (parts.length > 1) c.familyName = parts[parts.length - 1];
+  }
+  if (str(j.email)) c.emails = [{ address: str(j.email)!, primary: true }];
+  if (str(j.phone)) c.phones = [phoneEntry(str(j.phone)!, { region, primary: true })];
+  const address = { street1: str(j.street), city: str(j.town), postalCode: str(j.postalCode), country: str(j.country) };
+  if (Object.values(address).some(Boolean)) c.address = Object.fromEntries(Object.entries(address).filter(([, v]) => v)) as CanonicalContact['address'];
+  if (str(j.extraInformation)) c.notes = str(j.extraInformation);
+  if (str(j.reference)) c.externalRef = str(j.reference);
+  const loc = j.location as { latitude?: unknown; longitude?: unknown } | null | undefined;
+  if (loc && typeof loc.latitude === 'number' && typeof loc.longitude === 'number') c.location = { lat: loc.latitude, lng: loc.longitude };
+  if (Array.isArray(j.customFields) && j.customFields.length) {
+    c.custom = Object.fromEntries((j.customFields as { definitionId?: unknown; value?: unknown }[]).filter((f) => f.value != null).map((f) => [String(f.definitionId), String(f.value)]));
+  }
+  return c;
+}
+
+/** Only the fields in the patch: BigChange keeps omitted fields, `null` unsets a nullable one. */
+export function canonicalToBigChange(patch: Partial<CanonicalContact>, current: CanonicalContact = {}): BigChangeJson {
+  const b: BigChangeJson = {};
+  if ('givenName' in patch || 'familyName' in patch || 'fullName' in patch) {
+    const m = { ...current, ...patch };
+    b.name = m.givenName || m.familyName ? [m.givenName, m.familyName].filter(Boolean).join(' ') : (m.fullName ?? '');
+  }
+  if ('emails' in patch) b.email = patch.emails?.[0]?.address ?? null;
+  if ('phones' in patch) b.phone = patch.phones?.[0] ? (patch.phones[0].e164 ?? patch.phones[0].raw) : null;
+  if ('address' in patch) {
+    const a = patch.address ?? {};
+    Object.assign(b, { street: a.street1 ?? null, town: a.city ?? null, postalCode: a.postalCode ?? null, country: a.country ?? null });
+  }
+  if ('notes' in patch) b.extraInformation = patch.notes ?? null;
+  if ('externalRef' in patch) b.reference = patch.externalRef ?? null;
+  if ('location' in patch && patch.location) b.location = { latitude: patch.location.lat, longitude: patch.location.lng };
+  return b;
+}
+
+/** BigChange has no modification time: the version token is a hash of the stored record. */
+export function bigChangeContentHash(j: BigChangeJson): string {
+  const stable = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(stable) : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, stable((v as Record<string, unknown>)[k])])) : v;
+  return createHash('sha256').update(JSON.stringify(stable(j))).digest('hex').slice(0, 32);
+}
+
+const LIMITS: [string, number, string][] = [
+  ['name', 50, 'Name'], ['reference', 40, 'Reference'], ['street', 100, 'Street'], ['postalCode', 10, 'Postcode'], ['town', 100, 'Town'],
+  ['country', 50, 'Country'], ['phone', 30, 'Phone'], ['email', 100, 'Email'],
+];
+
+export function validateBigChange(patch: Partial<CanonicalContact>, current?: CanonicalContact): { field: string; message: string }[] {
+  const b = canonicalToBigChange(patch, current);
+  const out: { field: string; message: string }[] = [];
+  if ('name' in b && !String(b.name ?? '').trim()) out.push({ field: 'name', message: 'BigChange needs a name for every contact.' });
+  for (const [k, max, label] of LIMITS) {
+    const v = b[k];
+    if (typeof v === 'string' && v.length > max) out.push({ field: k, message: `${label} is ${v.length} characters; BigChange allows at most ${max}.` });
+  }
+  if (typeof b.phone === 'string' && b.phone && !b.phone.startsWith('+')) out.push({ field: 'phone', message: 'BigChange wants phone numbers in international format (+44…).' });
+  return out;
+}
