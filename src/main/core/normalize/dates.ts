@@ -15,7 +15,8 @@ export function isoDate(y: number, m: number, d: number): string | null {
  */
 export function parseDate(input: string | number | null | undefined, opts: { dayFirst?: boolean } = {}): string | null {
   if (input == null || input === '') return null;
-  if (typeof input === 'number') return input > 0 ? new Date(input).toISOString().slice(0, 10) : null;
+  // Epoch ms; 0 means unset (LiveVox), negative is before 1970 (people born then exist).
+  if (typeof input === 'number') return input !== 0 && Number.isFinite(input) ? new Date(input).toISOString().slice(0, 10) : null;
   const s = input.trim();
   let m = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$/.exec(s);
   if (m) return isoDate(+m[1]!, +m[2]!, +m[3]!);

@@ -5,6 +5,7 @@ import { startBigChangeSandbox } from './bigchange';
 import { startCallToolsSandbox } from './calltools';
 import { faultsFor, parseFaultSpec } from './faults';
 import { startLighteningSandbox } from './lightening';
+import { startLiveVoxSandbox } from './livevox';
 import { generatePopulation, writeTruthFile } from './population';
 import type { Population, SeedContact } from './population-types';
 import type { SandboxServer } from './server';
@@ -38,6 +39,7 @@ const STARTERS: Partial<Record<Vendor, Starter>> = {
   calltools: startCallToolsSandbox,
   lightening: startLighteningSandbox,
   bigchange: startBigChangeSandbox,
+  livevox: startLiveVoxSandbox,
 };
 
 export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSandbox> {

@@ -5,6 +5,7 @@ import type { Vendor } from '../../../shared/domain';
 import { CALLTOOLS_DEFAULT_BASE_URL, callToolsCredentialsSchema, createCallToolsConnector } from './calltools';
 import { BIGCHANGE_DEFAULT_BASE_URL, bigChangeCredentialsSchema, createBigChangeConnector } from './bigchange';
 import type { Connector, ConnectorOptions } from './connector';
+import { createLiveVoxConnector, LIVEVOX_DEFAULT_BASE_URL, liveVoxCredentialsSchema } from './livevox';
 import { createLighteningConnector, LIGHTENING_DEFAULT_BASE_URL, lighteningCredentialsSchema } from './lightening';
 
 export interface VendorDefinition {
@@ -32,6 +33,12 @@ export const VENDOR_DEFINITIONS: Partial<Record<Vendor, VendorDefinition>> = {
     defaultBaseUrl: BIGCHANGE_DEFAULT_BASE_URL,
     credentialsSchema: bigChangeCredentialsSchema,
     create: (o) => createBigChangeConnector({ ...o, credentials: bigChangeCredentialsSchema.parse(o.credentials) }),
+  },
+  livevox: {
+    vendor: 'livevox',
+    defaultBaseUrl: LIVEVOX_DEFAULT_BASE_URL,
+    credentialsSchema: liveVoxCredentialsSchema,
+    create: (o) => createLiveVoxConnector({ ...o, credentials: liveVoxCredentialsSchema.parse(o.credentials) }),
   },
 };
 

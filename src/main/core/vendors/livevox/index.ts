@@ -1,0 +1,217 @@
+// LiveVox connector (README §3): log in with LV-Access + user credentials for a session id,
+// send LV-Session on every call and log in again once when the session has expired; list with
+// count/offset (≤1000) following `next`; incremental pulls through the bulk CSV export by
+// startDate (with a lookback window) and a read per changed account; 202 "already exists" on
+// create; PUT the whole rebuilt contact; epoch-ms dates; padded phone slots dropped.
+import { createHash } from 'node:crypto';
+import { parse } from 'csv-parse/sync';
+import { z } from 'zod';
+import type { CanonicalContact } from '../../../../shared/domain';
+import { checkBaseUrl, joinUrl } from '../base-url';
+import type { Connector, ConnectorOptions, RemoteRecord } from '../connector';
+import { VendorError } from '../errors';
+import { classifyStatus, httpRequest, parseJson, type HttpResponse } from '../http';
+import { withRetry, type RetryOptions } from '../retry';
+import { canonicalToLiveVox, LIVEVOX_FIELDS, liveVoxToCanonical, validateLiveVox, type LiveVoxJson } from './mapping';
+
+export const LIVEVOX_DEFAULT_BASE_URL = 'https://api.livevox.com';
+export const liveVoxCredentialsSchema = z.object({
+  accessToken: z.string().min(1, 'the LV-Access API token is missing'),
+  clientName: z.string().min(1, 'the client name is missing'),
+  userName: z.string().min(1, 'the user name is missing'),
+  password: z.string().min(1, 'the password is missing'),
+});
+export type LiveVoxCredentials = z.infer<typeof liveVoxCredentialsSchema>;
+
+const NAME = 'LiveVox';
+/** Incremental pulls start this far before the last change seen, against clock skew and same-ms writes. */
+export const LIVEVOX_LOOKBACK_MS = 10 * 60 * 1000;
+const READS_PER_PAGE = 100;
+
+export interface LiveVoxOptions extends ConnectorOptions<LiveVoxCredentials> {
+  pageSize?: number;
+  retry?: RetryOptions;
+}
+
+export function createLiveVoxConnector(opts: LiveVoxOptions): Connector {
+  const base = checkBaseUrl(opts.baseUrl || LIVEVOX_DEFAULT_BASE_URL).toString();
+  const creds = liveVoxCredentialsSchema.parse(opts.credentials);
+  const fetchImpl = opts.fetch ?? fetch;
+  const region = opts.defaultRegion ?? 'US';
+  const pageSize = Math.min(1000, opts.pageSize ?? Number(opts.settings?.pageSize ?? 1000));
+  let session: string | null = null;
+
+  async function login(): Promise<string> {
+    const res = await httpRequest(fetchImpl, {
+      method: 'POST',
+      url: joinUrl(base, '/session/login'),
+      headers: { 'LV-Access': creds.accessToken, 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify({ clientName: creds.clientName, userName: creds.userName, password: creds.password, agent: false }),
+    });
+    if (res.status === 401 || res.status === 403 || res.status === 400) {
+      throw new VendorError({ kind: 'auth', status: res.status, message: `${NAME} refused the login: ${lvMessage(res) ?? `HTTP ${res.status}`}` });
+    }
+    if (res.status !== 200) throw classifyStatus(res, NAME) ?? new VendorError({ kind: 'malformed', status: res.status, message: `${NAME} login answered HTTP ${res.status}` });
+    const j = parseJson<{ sessionId?: unknown }>(res, NAME);
+    if (typeof j?.sessionId !== 'string') throw new VendorError({ kind: 'malformed', message: `${NAME} login sent no sessionId` });
+    session = j.sessionId;
+    return session;
+  }
+
+  async function call(method: string, path: string, body?: unknown, ok: number[] = [200]): Promise<HttpResponse> {
+    return withRetry(async () => {
+      let res: HttpResponse | null = null;
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const sid = session ?? (await login());
+        res = await httpRequest(fetchImpl, {
+          method,
+          url: joinUrl(base, path),
+          headers: { 'LV-Access': creds.accessToken, 'LV-Session': sid, Accept: 'application/json', ...(body ? { 'Content-Type': 'application/json' } : {}) },
+          body: body ? JSON.stringify(body) : undefined,
+        });
+        if (res.status !== 401) break;
+        session = null; // expired (2 h idle, or a password change): log in once more
+      }
+      if (ok.includes(res!.status)) return res!;
+      if (res!.status === 400 || res!.status === 422) {
+        throw new VendorError({ kind: 'validation', status: res!.status, message: `${NAME} refused the change: ${lvMessage(res!) ?? `HTTP ${res!.status}`}` });
+      }
+      if (res!.status === 404) throw new VendorError({ kind: 'not_found', status: 404, message: `${NAME}: contact not found` });
+      throw classifyStatus(res!, NAME) ?? new VendorError({ kind: 'malformed', status: res!.status, message: `${NAME} answered HTTP ${res!.status} unexpectedly`, bodyExcerpt: res!.text.slice(0, 300) });
+    }, opts.retry);
+  }
+
+  function toRecord(j: LiveVoxJson): RemoteRecord {
+    if (typeof j.account !== 'string' || !j.account) throw new VendorError({ kind: 'malformed', message: `${NAME} sent a contact without an account` });
+    const modified = j.modifiedDate ?? j.modifyDate; // the name differs by endpoint
+    return { remoteId: j.account, raw: j, canonical: liveVoxToCanonical(j, region), versions: modified != null ? { modifyDate: String(modified) } : {} };
+  }
+
+  async function readRaw(account: string): Promise<LiveVoxJson> {
+    const res = await call('GET', `/contact/contacts/${encodeURIComponent(account)}`);
+    const j = parseJson<{ readContactDetails?: LiveVoxJson }>(res, NAME);
+    if (!j?.readContactDetails || typeof j.readContactDetails !== 'object') throw new VendorError({ kind: 'malformed', message: `${NAME} sent a read without readContactDetails` });
+    return { account, ...j.readContactDetails };
+  }
+
+  /** Accounts whose modifyDate is on or after `since` (epoch ms), from the bulk CSV export. */
+  async function changedSince(since: number): Promise<string[]> {
+    const res = await call('POST', '/contact/contacts/bulk', { startDate: since, exportableFields: ['account', 'modifyDate'] });
+    let rows: string[][];
+    try {
+      rows = parse(res.text, { relax_column_count: true, skip_empty_lines: true, bom: true }) as string[][];
+    } catch (e) {
+      throw new VendorError({ kind: 'malformed', message: `${NAME} sent an export that is not CSV`, bodyExcerpt: res.text.slice(0, 300), cause: e });
+    }
+    const [header, ...data] = rows;
+    // The header row uses display labels ("Account", "Modify Date"), not field keys.
+    const col = (header ?? []).findIndex((h) => h.trim().toLowerCase() === 'account');
+    if (col < 0) throw new VendorError({ kind: 'malformed', message: `${NAME} export has no Account column`, bodyExcerpt: res.text.slice(0, 300) });
+    return data.map((r) => r[col]?.trim() ?? '').filter(Boolean);
+  }
+
+  const maxModified = (records: RemoteRecord[], floor: number): number =>
+    records.reduce((m, r) => Math.max(m, Number(r.versions.modifyDate ?? 0) || 0), floor);
+
+  const connector: Connector = {
+    vendor: 'livevox',
+    fields: LIVEVOX_FIELDS,
+
+    // Cursor forms: "full:<offset>:<maxModified>" mid full scan; "since:<ms>" for the next
+    // incremental pull. `full` (or no cursor) scans everything, which is how deletions show.
+    async *pull(cursor, options) {
+      const since = !options?.full && cursor?.startsWith('since:') ? Number(cursor.slice(6)) : null;
+      if (since !== null && Number.isFinite(since)) {
+        const accounts = await changedSince(Math.max(0, since - LIVEVOX_LOOKBACK_MS));
+        let newest = since;
+        for (let i = 0; i < accounts.length || i === 0; i += READS_PER_PAGE) {
+          const batch = accounts.slice(i, i + READS_PER_PAGE);
+          const records: RemoteRecord[] = [];
+          for (const account of batch) {
+            try {
+              records.push(toRecord(await readRaw(account)));
+            } catch (e) {
+              if (!(e instanceof VendorError && e.kind === 'not_found')) throw e; // deleted since the export
+            }
+          }
+          newest = maxModified(records, newest);
+          const last = i + READS_PER_PAGE >= accounts.length;
+          // Until the last batch is stored the cursor stays put: a resumed pull redoes it (idempotent).
+          yield { records, nextCursor: last ? null : cursor, fullScan: false, checkpoint: `since:${newest}` };
+          if (last) return;
+        }
+        return;
+      }
+      const m = !options?.full && cursor?.startsWith('full:') ? /^full:(\d+):(\d+)$/.exec(cursor) : null;
+      let offset = m ? Number(m[1]) : 0;
+      let newest = m ? Number(m[2]) : 0;
+      for (;;) {
+        const res = await call('GET', `/contact/contacts?count=${pageSize}&offset=${offset}`);
+        const j = parseJson<{ listContactDetails?: unknown; next?: unknown }>(res, NAME);
+        if (!j || !Array.isArray(j.listContactDetails)) throw new VendorError({ kind: 'malformed', message: `${NAME} sent a list without listContactDetails`, bodyExcerpt: res.text.slice(0, 300) });
+        const records = (j.listContactDetails as LiveVoxJson[]).map(toRecord);
+        newest = maxModified(records, newest);
+        const next = typeof j.next === 'string' && j.next.trim() ? j.next.trim() : null;
+        if (next) {
+          // `next` has no leading slash; its offset is where the following page starts.
+          offset = Number(new URL(next.replace(/^\/?/, '/'), 'http://x').searchParams.get('offset') ?? offset + pageSize);
+          yield { records, nextCursor: `full:${offset}:${newest}`, fullScan: true };
+        } else {
+          yield { records, nextCursor: null, fullScan: true, checkpoint: `since:${newest}` };
+          return;
+        }
+      }
+    },
+
+    async read(remoteId) {
+      return toRecord(await readRaw(remoteId));
+    },
+
+    async create(contact: CanonicalContact, options) {
+      assertValid(contact);
+      // The account key is ours to choose; deriving it from the idempotency key makes a retried
+      // create land on the same contact, which LiveVox then reports as "already exists" (202).
+      const account = `CONCORD-${createHash('sha256').update(options?.idempotencyKey ?? `${Date.now()}-${Math.random()}`).digest('hex').slice(0, 12).toUpperCase()}`;
+      const body = { ...canonicalToLiveVox(contact, {}), account, active: true };
+      const res = await call('POST', '/contact/contacts/', { createContactDetails: body }, [201, 202]);
+      const record = await connector.read(account);
+      return res.status === 202 ? { remoteId: account, record, alreadyExisted: true } : { remoteId: account, record };
+    },
+
+    async update(remoteId, patch, ctx) {
+      assertValid(patch);
+      const raw = ctx.raw && typeof ctx.raw === 'object' ? (ctx.raw as LiveVoxJson) : await readRaw(remoteId);
+      const { account: _a, ...body } = canonicalToLiveVox(patch, raw);
+      // 204, sometimes with a body (documented for the bulk form): the body is ignored.
+      await call('PUT', `/contact/contacts/${encodeURIComponent(remoteId)}`, { updateContactDetails: body }, [200, 204]);
+      return { remoteId, record: await connector.read(remoteId) };
+    },
+
+    async delete(remoteId) {
+      await call('DELETE', `/contact/contacts/${encodeURIComponent(remoteId)}`, undefined, [204, 200]);
+    },
+
+    async testConnection() {
+      const res = await call('GET', '/contact/contacts?count=1&offset=0');
+      parseJson(res, NAME);
+      return { ok: true as const, detail: `Connected to ${NAME} as ${creds.userName}@${creds.clientName}` };
+    },
+
+    validate: validateLiveVox,
+  };
+
+  function assertValid(c: Partial<CanonicalContact>): void {
+    const problems = validateLiveVox(c);
+    if (problems.length) throw new VendorError({ kind: 'validation', message: problems.map((p) => p.message).join(' '), fieldErrors: Object.fromEntries(problems.map((p) => [p.field, [p.message]])) });
+  }
+  return connector;
+}
+
+function lvMessage(res: HttpResponse): string | null {
+  try {
+    const j = JSON.parse(res.text) as { message?: unknown };
+    return typeof j?.message === 'string' ? j.message : null;
+  } catch {
+    return null;
+  }
+}
