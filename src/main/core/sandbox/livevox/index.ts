@@ -200,7 +200,11 @@ export async function startLiveVoxSandbox(opts: { faults?: Faults; seed?: number
       if (!b) return err(400, 400, 'Invalid request body');
       if (Array.isArray(b.createContactDetails)) {
         let created = 0;
-        for (const d of b.createContactDetails as Json[]) if (typeof d.account === 'string' && !store.contacts.has(d.account)) (store.create(d), created++);
+        for (const d of b.createContactDetails as Json[]) {
+          if (typeof d.account !== 'string' || store.contacts.has(d.account)) continue;
+          store.create(d);
+          created++;
+        }
         return { status: 201, body: { message: `Successfully created contacts ${created}` } };
       }
       const fields = Array.isArray(b.exportableFields) ? (b.exportableFields as string[]) : null;
