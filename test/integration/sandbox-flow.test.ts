@@ -40,6 +40,7 @@ describe.skipIf(process.env.CONCORD_KEYCHAIN_TEST !== '1')('sandbox → add-sand
       setTimeout(() => reject(new Error('sandbox did not start in 20 s')), 20_000);
     });
     const info = JSON.parse(line) as { vendors: Record<string, { baseUrl: string; credentials: object }> };
+    expect(Object.keys(info.vendors).sort()).toEqual(['bigchange', 'calltools', 'lightening', 'livevox', 'mpdx']);
     for (const v of Object.values(info.vendors)) expect(v.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+/);
 
     await concord(['accounts', 'add-sandbox'], line);

@@ -6,6 +6,7 @@ import { startCallToolsSandbox } from './calltools';
 import { faultsFor, parseFaultSpec } from './faults';
 import { startLighteningSandbox } from './lightening';
 import { startLiveVoxSandbox } from './livevox';
+import { startMpdxSandbox } from './mpdx';
 import { generatePopulation, writeTruthFile } from './population';
 import type { Population, SeedContact } from './population-types';
 import type { SandboxServer } from './server';
@@ -34,9 +35,10 @@ export interface SandboxOptions {
 
 type Starter = (o: { faults: ReturnType<typeof faultsFor>; seed: number; contacts: SeedContact[] }) => Promise<{ server: SandboxServer; baseUrl: string; credentials: object; seeded: { key: string; remoteId: string }[] }>;
 
-/** The simulators built so far; vendors missing here are not offered by the sandbox yet. */
-const STARTERS: Partial<Record<Vendor, Starter>> = {
+/** One simulator per vendor, in the order the sandbox line lists them. */
+const STARTERS: Record<Vendor, Starter> = {
   calltools: startCallToolsSandbox,
+  mpdx: startMpdxSandbox,
   lightening: startLighteningSandbox,
   bigchange: startBigChangeSandbox,
   livevox: startLiveVoxSandbox,

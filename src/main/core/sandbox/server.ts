@@ -72,7 +72,8 @@ export interface SandboxServer {
   port: number;
   faults: Faults;
   /** Count of requests served, by "METHOD path" — tests use it to check paging and retries. */
-  requestLog: { method: string; path: string; status: number }[];
+  /** Every request answered (status 0: connection dropped); `query` is the decoded search string. */
+  requestLog: { method: string; path: string; status: number; query: string }[];
   close(): Promise<void>;
 }
 
@@ -111,7 +112,7 @@ export async function startSandboxServer(opts: StartOptions): Promise<SandboxSer
       if (payload && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
         headers['content-type'] = isText ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8';
       }
-      requestLog.push({ method: sreq.method, path: sreq.path, status: r.status });
+      requestLog.push({ method: sreq.method, path: sreq.path, status: r.status, query: decodeURIComponent(url.search) });
       res.writeHead(r.status, headers);
       res.end(payload);
     };
@@ -120,7 +121,7 @@ export async function startSandboxServer(opts: StartOptions): Promise<SandboxSer
     const exempt = opts.hooks.exempt?.(sreq) ?? false;
     if (!exempt) {
       if (rng.chance(faults.dropRate)) {
-        requestLog.push({ method: sreq.method, path: sreq.path, status: 0 });
+        requestLog.push({ method: sreq.method, path: sreq.path, status: 0, query: decodeURIComponent(url.search) });
         req.socket.destroy();
         return;
       }

@@ -20,6 +20,8 @@ export interface VendorErrorInit {
   currentVersion?: string;
   /** A short excerpt of the raw body, for the activity log. Never contains request secrets. */
   bodyExcerpt?: string;
+  /** Which part of a record the error is about (MPDX: `person`, `phone:<id>`, …). */
+  resource?: string;
   cause?: unknown;
 }
 
@@ -30,6 +32,7 @@ export class VendorError extends Error {
   readonly retryAfterMs?: number;
   readonly currentVersion?: string;
   readonly bodyExcerpt?: string;
+  readonly resource?: string;
 
   constructor(init: VendorErrorInit) {
     super(init.message, { cause: init.cause });
@@ -40,6 +43,7 @@ export class VendorError extends Error {
     this.retryAfterMs = init.retryAfterMs;
     this.currentVersion = init.currentVersion;
     this.bodyExcerpt = init.bodyExcerpt;
+    this.resource = init.resource;
   }
 
   /** Whether trying the same request again later can succeed without a person acting. */

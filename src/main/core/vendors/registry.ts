@@ -7,6 +7,7 @@ import { BIGCHANGE_DEFAULT_BASE_URL, bigChangeCredentialsSchema, createBigChange
 import type { Connector, ConnectorOptions } from './connector';
 import { createLiveVoxConnector, LIVEVOX_DEFAULT_BASE_URL, liveVoxCredentialsSchema } from './livevox';
 import { createLighteningConnector, LIGHTENING_DEFAULT_BASE_URL, lighteningCredentialsSchema } from './lightening';
+import { createMpdxConnector, MPDX_DEFAULT_BASE_URL, mpdxCredentialsSchema } from './mpdx';
 
 export interface VendorDefinition {
   vendor: Vendor;
@@ -15,12 +16,18 @@ export interface VendorDefinition {
   create(opts: ConnectorOptions<Record<string, unknown>>): Connector;
 }
 
-export const VENDOR_DEFINITIONS: Partial<Record<Vendor, VendorDefinition>> = {
+export const VENDOR_DEFINITIONS: Record<Vendor, VendorDefinition> = {
   calltools: {
     vendor: 'calltools',
     defaultBaseUrl: CALLTOOLS_DEFAULT_BASE_URL,
     credentialsSchema: callToolsCredentialsSchema,
     create: (o) => createCallToolsConnector({ ...o, credentials: callToolsCredentialsSchema.parse(o.credentials) }),
+  },
+  mpdx: {
+    vendor: 'mpdx',
+    defaultBaseUrl: MPDX_DEFAULT_BASE_URL,
+    credentialsSchema: mpdxCredentialsSchema,
+    create: (o) => createMpdxConnector({ ...o, credentials: mpdxCredentialsSchema.parse(o.credentials) }),
   },
   lightening: {
     vendor: 'lightening',

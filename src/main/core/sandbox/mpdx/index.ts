@@ -1,0 +1,325 @@
+// MPDX simulator (README §2, the CruGlobal/mpdx_api behaviour): JSON:API with the
+// application/vnd.api+json content type (415/406 otherwise), JWT auth (401 body as MPDX),
+// page/per_page paging echoed as strings, filter[updated_at] ranges, and optimistic
+// concurrency exactly as ApplicationRecord does it: updated_in_db_at must equal the stored
+// updated_at in whole seconds or the answer is 409 (missing token: two errors); overwrite
+// "true" skips the check. Contacts merge through /contacts/merges.
+import { createHash } from 'node:crypto';
+import { SimClock } from '../clock';
+import type { Faults } from '../faults';
+import type { SeedContact } from '../population-types';
+import { Router, startSandboxServer, type SandboxRequest, type SandboxResponse, type SandboxServer } from '../server';
+import { signJwt, verifyJwt } from './jwt';
+import { ACCOUNT_LIST_ID, isoSecond, MpdxStore, type Attrs, type MpdxType, type Row } from './store';
+import { seedMpdx } from './seed';
+
+// The sandbox hands out a JWT and the CAS ticket it came from, so the connector can show its
+// re-authentication (real CAS tickets are single-use; the sandbox accepts its one ticket again).
+export type MpdxSandboxCredentials = { jwt: string; casTicket: string };
+const JSONAPI = 'application/vnd.api+json';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MODEL: Record<MpdxType, string> = { contacts: 'Contact', people: 'Person', phone_numbers: 'PhoneNumber', email_addresses: 'EmailAddress', addresses: 'Address' };
+const ADDRESS_LOCATIONS = ['Home', 'Business', 'Mailing', 'Seasonal', 'Other', 'Temporary', 'Rep Address'];
+const CONTACT_STATUSES = ['Never Contacted', 'Ask in Future', 'Cultivate Relationship', 'Contact for Appointment', 'Appointment Scheduled', 'Call for Decision', 'Partner - Financial', 'Partner - Special', 'Partner - Pray', 'Not Interested', 'Unresponsive', 'Never Ask', 'Research Abandoned', 'Expired Referral'];
+
+type ErrorEntry = { status: string; source?: { pointer: string }; title: string; detail: string; meta?: Record<string, unknown> };
+const doc = (status: number, body: unknown): SandboxResponse => ({ status, headers: { 'content-type': JSONAPI }, body: body as object });
+const errors = (status: number, list: ErrorEntry[]): SandboxResponse => doc(status, { errors: list });
+const notFound = (type: MpdxType, id: string): SandboxResponse => errors(404, [{ status: '404', title: 'Not Found', detail: `Couldn't find ${MODEL[type]} with 'id'=${id}` }]);
+
+export function serialize(store: MpdxStore, r: Row): Record<string, unknown> {
+  const attributes: Record<string, unknown> = { ...r.attrs, created_at: isoSecond(r.createdAt), updated_at: isoSecond(r.updatedAt), updated_in_db_at: isoSecond(r.updatedAt) };
+  if (r.type === 'people') attributes.parent_contacts = r.contactId ? [r.contactId] : [];
+  const relationships: Record<string, unknown> = {};
+  if (r.type === 'contacts') {
+    relationships.account_list = { data: { id: ACCOUNT_LIST_ID, type: 'account_lists' } };
+    relationships.people = { data: store.list('people', (p) => p.contactId === r.id).map((p) => ({ id: p.id, type: 'people' })) };
+    relationships.addresses = { data: store.list('addresses', (a) => a.contactId === r.id).map((a) => ({ id: a.id, type: 'addresses' })) };
+  }
+  if (r.type === 'people') {
+    relationships.phone_numbers = { data: store.list('phone_numbers', (p) => p.personId === r.id).map((p) => ({ id: p.id, type: 'phone_numbers' })) };
+    relationships.email_addresses = { data: store.list('email_addresses', (p) => p.personId === r.id).map((p) => ({ id: p.id, type: 'email_addresses' })) };
+  }
+  return { id: r.id, type: r.type, attributes, ...(Object.keys(relationships).length ? { relationships } : {}) };
+}
+
+/** ApplicationRecord's check, to the letter. Returns the 409 entries, [] when the write may go ahead. */
+export function concurrencyErrors(row: Row, attrs: Attrs): ErrorEntry[] | 'unparseable' {
+  if (String(attrs.overwrite) === 'true') return [];
+  const current = isoSecond(row.updatedAt);
+  const pointer = { pointer: '/data/attributes/updated_in_db_at' };
+  const out: ErrorEntry[] = [];
+  const sent = attrs.updated_in_db_at;
+  if (!('updated_in_db_at' in attrs)) {
+    out.push({ status: '409', source: pointer, title: 'has to be sent in the list of attributes in order to update resource', detail: 'Updated in db at has to be sent in the list of attributes in order to update resource', meta: { updated_in_db_at: current } });
+  }
+  let sentSec = 0; // nil.to_i
+  if (sent !== undefined) {
+    const t = typeof sent === 'string' && sent.trim() ? Date.parse(sent) : NaN;
+    if (Number.isNaN(t)) return 'unparseable'; // Time.parse raises: an unrescued 500 (inferred)
+    sentSec = Math.floor(t / 1000);
+  }
+  if (sentSec !== Math.floor(row.updatedAt / 1000)) {
+    out.push({ status: '409', source: pointer, title: `is not equal to the current value in the database (${current})`, detail: `Updated in db at is not equal to the current value in the database (${current})`, meta: { updated_in_db_at: current } });
+  }
+  return out;
+}
+
+/** filter[updated_at]: day, exact time, A..B inclusive, A...B end-exclusive (README §2). */
+export function updatedAtFilter(value: string): ((ms: number) => boolean) | null {
+  const day = /^\d{4}-\d{2}-\d{2}$/;
+  const dt = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|\+\d{2}:\d{2})$/;
+  const point = (s: string): [number, number] | null => {
+    if (day.test(s)) return [Date.parse(`${s}T00:00:00Z`), Date.parse(`${s}T00:00:00Z`) + 86_399_999];
+    if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}-\d{2}:\d{2}$/.test(s)) return point(s.slice(0, 10)); // a -hh:mm offset falls back to the whole day
+    if (dt.test(s)) return [Date.parse(s), Date.parse(s) + 999];
+    return null;
+  };
+  const m = /^(.+?)(\.\.\.?)(.+)$/.exec(value);
+  if (m) {
+    const a = point(m[1]!);
+    const b = point(m[3]!);
+    if (!a || !b) return null;
+    return m[2] === '...' ? (t) => t >= a[0] && t < b[0] : (t) => t >= a[0] && t <= b[1];
+  }
+  const p = point(value);
+  return p ? (t) => t >= p[0] && t <= p[1] : null;
+}
+
+export interface MpdxSandbox {
+  server: SandboxServer;
+  baseUrl: string;
+  credentials: MpdxSandboxCredentials;
+  seeded: { key: string; remoteId: string }[];
+  store: MpdxStore;
+  casTicket: string;
+}
+
+export async function startMpdxSandbox(opts: { faults?: Faults; seed?: number; contacts?: SeedContact[] } = {}): Promise<MpdxSandbox> {
+  const clock = new SimClock();
+  const store = new MpdxStore(clock);
+  const secret = createHash('sha256').update(`mpdx-${opts.seed ?? 1}`).digest('hex');
+  const casTicket = `ST-${secret.slice(0, 20)}`;
+  const issue = (): string => signJwt({ user_id: 'a1b2c3d4-0000-4000-8000-000000000001', exp: Math.floor(clock.now().getTime() / 1000) + 30 * 86400 }, secret);
+  const credentials = { jwt: issue(), casTicket };
+  const seeded = seedMpdx(store, opts.contacts ?? [], opts.seed ?? 1);
+
+  const unauthorized = errors(401, [{ status: '401', title: 'Unauthorized', detail: 'Exceptions::AuthenticationError' }]);
+  const gate = (req: SandboxRequest): SandboxResponse | null => {
+    const header = req.headers.authorization ?? '';
+    const token = header.trim().split(/\s+/).pop() || req.query.get('access_token') || '';
+    if (!verifyJwt(token, secret, Math.floor(clock.now().getTime() / 1000))) return unauthorized;
+    const accept = req.headers.accept;
+    if (accept && !accept.split(',').some((a) => [JSONAPI, '*/*'].includes(a.split(';')[0]!.trim()))) return errors(406, [{ status: '406', title: 'Not Acceptable', detail: `Accept must be ${JSONAPI}` }]);
+    if (req.body && (req.headers['content-type'] ?? '').split(';')[0] !== JSONAPI) return errors(415, [{ status: '415', title: 'Unsupported Media Type', detail: `Content-Type must be ${JSONAPI}` }]);
+    return null;
+  };
+  const body = (req: SandboxRequest): { data?: { id?: string; type?: string; attributes?: Attrs; relationships?: Record<string, { data?: { id?: string } }> } } | null => {
+    try {
+      return JSON.parse(req.body) as never;
+    } catch {
+      return null;
+    }
+  };
+
+  function page(req: SandboxRequest, rows: Row[]): SandboxResponse {
+    const sort = req.query.get('sort') ?? 'created_at';
+    const key = sort.replace(/^-/, '');
+    const dir = sort.startsWith('-') ? -1 : 1;
+    if (!['created_at', 'updated_at', 'name'].includes(key)) return errors(400, [{ status: '400', title: 'Bad Request', detail: `Sorting by ${key} is not supported` }]);
+    rows.sort((a, b) => dir * (key === 'updated_at' ? a.updatedAt - b.updatedAt : key === 'name' ? String(a.attrs.name).localeCompare(String(b.attrs.name)) : a.createdAt - b.createdAt) || a.id.localeCompare(b.id));
+    const f = req.query.get('filter[updated_at]');
+    if (f !== null) {
+      const test = updatedAtFilter(f);
+      if (!test) return errors(400, [{ status: '400', title: 'Bad Request', detail: "Wrong format of date range for filter 'updated_at', should follow 'YYYY-MM-DDTHH:MM:SSZ..YYYY-MM-DDTHH:MM:SSZ' for datetime range" }]);
+      rows = rows.filter((r) => test(r.updatedAt));
+    }
+    const p = Number(req.query.get('page') ?? '1');
+    const per = Number(req.query.get('per_page') ?? '25');
+    const slice = rows.slice((p - 1) * per, p * per);
+    const included: Record<string, unknown>[] = [];
+    const inc = (req.query.get('include') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    for (const r of slice) {
+      if (r.type !== 'contacts') continue;
+      const people = store.list('people', (x) => x.contactId === r.id);
+      if (inc.includes('people')) included.push(...people.map((x) => serialize(store, x)));
+      if (inc.includes('addresses')) included.push(...store.list('addresses', (x) => x.contactId === r.id).map((x) => serialize(store, x)));
+      for (const person of people) {
+        if (inc.includes('people.phone_numbers')) included.push(...store.list('phone_numbers', (x) => x.personId === person.id).map((x) => serialize(store, x)));
+        if (inc.includes('people.email_addresses')) included.push(...store.list('email_addresses', (x) => x.personId === person.id).map((x) => serialize(store, x)));
+      }
+    }
+    return doc(200, {
+      data: slice.map((r) => serialize(store, r)),
+      ...(included.length ? { included } : {}),
+      meta: {
+        pagination: { page: req.query.has('page') ? String(p) : 1, per_page: req.query.has('per_page') ? String(per) : 25, total_count: rows.length, total_pages: Math.max(1, Math.ceil(rows.length / per)) },
+        sort,
+        filter: f !== null ? { updated_at: f } : {},
+      },
+    });
+  }
+
+  /** Update with the concurrency check; `validate` returns 400 entries for bad attributes. */
+  function update(req: SandboxRequest, row: Row | undefined, type: MpdxType, id: string, validate: (a: Attrs) => ErrorEntry[] = () => []): SandboxResponse {
+    if (!row) return notFound(type, id);
+    const b = body(req);
+    if (!b?.data || b.data.type !== type) return errors(409, [{ status: '409', title: 'Conflict', detail: `Resource type must be ${type}` }]);
+    if (b.data.id !== undefined && b.data.id !== id) return errors(409, [{ status: '409', title: 'Conflict', detail: 'Resource id does not match the URL' }]);
+    const attrs = { ...(b.data.attributes ?? {}) };
+    for (const k of Object.keys(attrs)) if (k === 'id' || /_id$/.test(k)) return errors(409, [{ status: '409', title: 'Conflict', detail: `${k} is not allowed in attributes` }]);
+    const conflict = concurrencyErrors(row, attrs);
+    if (conflict === 'unparseable') return { status: 500, headers: { 'content-type': 'text/html' }, body: '<h1>We\'re sorry, but something went wrong.</h1>' };
+    const invalid = validate(attrs);
+    // Other validation errors ride along in the same 409 when the token is stale.
+    if (conflict.length) return errors(409, [...conflict, ...invalid.map((e) => ({ ...e, status: '409' }))]);
+    if (invalid.length) return errors(400, invalid);
+    const { updated_in_db_at: _t, overwrite: _o, created_at: _c, updated_at: _u, ...rest } = attrs;
+    store.update(row, normalise(type, rest));
+    return doc(200, { data: serialize(store, row) });
+  }
+
+  function create(req: SandboxRequest, type: MpdxType, parent: { contactId?: string; personId?: string }, validate: (a: Attrs) => ErrorEntry[] = () => []): SandboxResponse {
+    const b = body(req);
+    if (!b?.data || b.data.type !== type) return errors(409, [{ status: '409', title: 'Conflict', detail: `Resource type must be ${type}` }]);
+    const attrs = { ...(b.data.attributes ?? {}) };
+    const invalid = validate(attrs);
+    if (invalid.length) return errors(400, invalid);
+    const { updated_in_db_at: _t, overwrite: _o, created_at: _c, updated_at: _u, ...rest } = attrs;
+    return doc(201, { data: serialize(store, store.insert(type, defaults(type, normalise(type, rest)), parent)) });
+  }
+
+  const v400 = (field: string, title: string): ErrorEntry => ({ status: '400', source: { pointer: `/data/attributes/${field}` }, title, detail: `${field.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase())} ${title}` });
+  const personRules = (a: Attrs): ErrorEntry[] => ('first_name' in a && !String(a.first_name ?? '').trim() ? [v400('first_name', "can't be blank")] : []);
+  const contactRules = (a: Attrs): ErrorEntry[] => [
+    ...('name' in a && !String(a.name ?? '').trim() ? [v400('name', "can't be blank")] : []),
+    ...('status' in a && a.status !== null && !CONTACT_STATUSES.includes(String(a.status)) ? [v400('status', 'is not included in the list')] : []),
+  ];
+  const phoneRules = (a: Attrs): ErrorEntry[] => ('number' in a && !String(a.number ?? '').trim() ? [v400('number', "can't be blank")] : []);
+  const emailRules = (personId: string, selfId?: string) => (a: Attrs): ErrorEntry[] => {
+    if (!('email' in a)) return [];
+    const e = String(a.email ?? '').trim().toLowerCase();
+    if (!e) return [v400('email', "can't be blank")];
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(e)) return [v400('email', 'is invalid')];
+    const taken = store.list('email_addresses', (x) => x.personId === personId && x.id !== selfId && String(x.attrs.email).toLowerCase() === e && x.attrs.source === (a.source ?? 'MPDX'));
+    return taken.length ? [v400('email', 'has already been taken')] : [];
+  };
+  const addressRules = (a: Attrs): ErrorEntry[] => ('location' in a && a.location !== null && !ADDRESS_LOCATIONS.includes(String(a.location)) ? [v400('location', 'is not included in the list')] : []);
+
+  const contactOf = (req: SandboxRequest): Row | undefined => (UUID.test(req.params.cid!) ? store.get('contacts', req.params.cid!) : undefined);
+  const personOf = (req: SandboxRequest): Row | undefined => {
+    const c = contactOf(req);
+    const p = UUID.test(req.params.pid!) ? store.get('people', req.params.pid!) : undefined;
+    return c && p && p.contactId === c.id ? p : undefined;
+  };
+  const child = (type: MpdxType, req: SandboxRequest, parent: Row | undefined): Row | undefined => {
+    const r = UUID.test(req.params.id!) ? store.get(type, req.params.id!) : undefined;
+    return r && parent && (r.personId === parent.id || r.contactId === parent.id) ? r : undefined;
+  };
+  const guarded = (h: (req: SandboxRequest) => SandboxResponse) => (req: SandboxRequest) => gate(req) ?? h(req);
+
+  const router = new Router()
+    .on('POST', '/api/v2/user/authenticate', (req) => {
+      const b = body(req) as { data?: { attributes?: { cas_ticket?: string } } } | null;
+      if (b?.data?.attributes?.cas_ticket !== casTicket) return unauthorized;
+      return doc(200, { data: { id: null, type: 'authenticate', attributes: { json_web_token: issue() } } });
+    })
+    .on('GET', '/api/v2/contacts', guarded((req) => page(req, store.list('contacts'))))
+    .on('POST', '/api/v2/contacts', guarded((req) => {
+      const b = body(req);
+      if (!b?.data?.relationships?.account_list?.data?.id) return errors(400, [v400('account_list', 'must exist')]);
+      return create(req, 'contacts', {}, (a) => [...(!String(a.name ?? '').trim() ? [v400('name', "can't be blank")] : []), ...contactRules(a)]);
+    }))
+    .on('GET', '/api/v2/contacts/people', guarded((req) => page(req, store.list('people'))))
+    .on('POST', '/api/v2/contacts/merges', guarded((req) => {
+      const b = body(req);
+      const winner = store.get('contacts', String(b?.data?.relationships?.winner?.data?.id ?? ''));
+      const loser = store.get('contacts', String(b?.data?.relationships?.loser?.data?.id ?? ''));
+      if (!winner || !loser) return notFound('contacts', String(b?.data?.relationships?.winner?.data?.id ?? ''));
+      for (const r of store.list('people', (p) => p.contactId === loser.id)) r.contactId = winner.id;
+      for (const r of store.list('addresses', (p) => p.contactId === loser.id)) r.contactId = winner.id;
+      store.remove(loser);
+      store.update(winner, {});
+      return doc(200, { data: serialize(store, winner) });
+    }))
+    .on('GET', '/api/v2/deleted_records', guarded((req) => {
+      const since = Date.parse(req.query.get('filter[since_date]') ?? '1970-01-01T00:00:00Z');
+      const data = store.deletedRecords.filter((d) => d.deletedAt >= since).map((d) => ({ id: d.id, type: 'deleted_records', attributes: { deletable_id: d.id, deletable_type: d.type, deleted_at: isoSecond(d.deletedAt) } }));
+      return doc(200, { data, meta: { pagination: { page: 1, per_page: data.length, total_count: data.length, total_pages: 1 } } });
+    }))
+    .on('GET', '/api/v2/contacts/:cid', guarded((req) => (contactOf(req) ? doc(200, { data: serialize(store, contactOf(req)!) }) : notFound('contacts', req.params.cid!))))
+    .on('PUT', '/api/v2/contacts/:cid', guarded((req) => update(req, contactOf(req), 'contacts', req.params.cid!, contactRules)))
+    .on('PATCH', '/api/v2/contacts/:cid', guarded((req) => update(req, contactOf(req), 'contacts', req.params.cid!, contactRules)))
+    .on('DELETE', '/api/v2/contacts/:cid', guarded((req) => (contactOf(req) ? (store.remove(contactOf(req)!), { status: 204 }) : notFound('contacts', req.params.cid!))))
+    .on('GET', '/api/v2/contacts/:cid/people', guarded((req) => (contactOf(req) ? page(req, store.list('people', (p) => p.contactId === req.params.cid)) : notFound('contacts', req.params.cid!))))
+    .on('POST', '/api/v2/contacts/:cid/people', guarded((req) => (contactOf(req) ? create(req, 'people', { contactId: req.params.cid }, (a) => (!String(a.first_name ?? '').trim() ? [v400('first_name', "can't be blank")] : [])) : notFound('contacts', req.params.cid!))))
+    .on('GET', '/api/v2/contacts/:cid/people/:pid', guarded((req) => (personOf(req) ? doc(200, { data: serialize(store, personOf(req)!) }) : notFound('people', req.params.pid!))))
+    .on('PUT', '/api/v2/contacts/:cid/people/:pid', guarded((req) => update(req, personOf(req), 'people', req.params.pid!, personRules)))
+    .on('DELETE', '/api/v2/contacts/:cid/people/:pid', guarded((req) => (personOf(req) ? (store.remove(personOf(req)!), { status: 204 }) : notFound('people', req.params.pid!))));
+
+  for (const [path, type] of [['phones', 'phone_numbers'], ['email_addresses', 'email_addresses']] as const) {
+    const base = `/api/v2/contacts/:cid/people/:pid/${path}`;
+    router
+      .on('GET', base, guarded((req) => (personOf(req) ? page(req, store.list(type, (x) => x.personId === req.params.pid)) : notFound('people', req.params.pid!))))
+      .on('POST', base, guarded((req) => (personOf(req) ? create(req, type, { personId: req.params.pid, contactId: req.params.cid }, type === 'phone_numbers' ? (a) => (!String(a.number ?? '').trim() ? [v400('number', "can't be blank")] : []) : (a) => [...(!('email' in a) ? [v400('email', "can't be blank")] : []), ...emailRules(req.params.pid!)(a)]) : notFound('people', req.params.pid!))))
+      .on('PUT', `${base}/:id`, guarded((req) => update(req, child(type, req, personOf(req)), type, req.params.id!, type === 'phone_numbers' ? phoneRules : emailRules(req.params.pid!, req.params.id))))
+      .on('DELETE', `${base}/:id`, guarded((req) => {
+        const r = child(type, req, personOf(req));
+        if (!r) return notFound(type, req.params.id!);
+        store.remove(r);
+        return { status: 204 };
+      }));
+  }
+  router
+    .on('GET', '/api/v2/contacts/:cid/addresses', guarded((req) => (contactOf(req) ? page(req, store.list('addresses', (x) => x.contactId === req.params.cid)) : notFound('contacts', req.params.cid!))))
+    .on('POST', '/api/v2/contacts/:cid/addresses', guarded((req) => (contactOf(req) ? create(req, 'addresses', { contactId: req.params.cid }, addressRules) : notFound('contacts', req.params.cid!))))
+    .on('PUT', '/api/v2/contacts/:cid/addresses/:id', guarded((req) => update(req, child('addresses', req, contactOf(req)), 'addresses', req.params.id!, addressRules)))
+    .on('DELETE', '/api/v2/contacts/:cid/addresses/:id', guarded((req) => {
+      const r = child('addresses', req, contactOf(req));
+      if (!r) return notFound('addresses', req.params.id!);
+      store.remove(r);
+      return { status: 204 };
+    }));
+
+  const server = await startSandboxServer({
+    router,
+    seed: opts.seed,
+    faults: opts.faults,
+    hooks: {
+      tooMany: (s) => ({ ...errors(429, [{ status: '429', title: 'Too Many Requests', detail: 'Rate limit exceeded' }]), headers: { 'content-type': JSONAPI, 'Retry-After': String(s) } }),
+      serverError: () => ({ status: 500, headers: { 'content-type': 'text/html' }, body: "<html><body><h1>We're sorry, but something went wrong.</h1></body></html>" }),
+      exempt: (req) => req.path === '/api/v2/user/authenticate',
+    },
+    notFound: () => errors(404, [{ status: '404', title: 'Not Found', detail: 'Route not found' }]),
+  });
+  return { server, baseUrl: server.baseUrl, credentials, seeded, store, casTicket };
+}
+
+/** What MPDX stores for what was sent: emails downcased, phones to E.164 (US default). */
+function normalise(type: MpdxType, a: Attrs): Attrs {
+  const out = { ...a };
+  if (type === 'email_addresses' && typeof out.email === 'string') out.email = out.email.trim().toLowerCase();
+  if (type === 'phone_numbers' && typeof out.number === 'string') {
+    const [num, ext] = out.number.split(/\s*(?:x|ext\.?|;ext=)\s*/i);
+    const d = (num ?? '').replace(/\D/g, '');
+    const e164 = (num ?? '').trim().startsWith('+') ? `+${d}` : d.length === 10 ? `+1${d}` : d.length === 11 && d.startsWith('1') ? `+${d}` : `+${d}`;
+    out.number = ext ? `${e164};ext=${ext}` : e164;
+  }
+  return out;
+}
+
+function defaults(type: MpdxType, a: Attrs): Attrs {
+  const common = { source: 'MPDX', valid_values: true };
+  switch (type) {
+    case 'contacts':
+      return { status: null, likely_to_give: null, send_newsletter: null, greeting: null, notes: null, tag_list: [], timezone: null, pledge_amount: null, pledge_currency: 'USD', church_name: null, no_appeals: false, deceased: false, ...a };
+    case 'people':
+      return { first_name: null, middle_name: null, last_name: null, title: null, suffix: null, gender: null, marital_status: null, birthday_day: null, birthday_month: null, birthday_year: null, employer: null, occupation: null, deceased: false, optout_enewsletter: false, ...a };
+    case 'phone_numbers':
+      return { country_code: '1', location: 'mobile', primary: false, historic: false, ...common, ...a };
+    case 'email_addresses':
+      return { location: 'home', primary: false, historic: false, ...common, ...a };
+    case 'addresses':
+      return { street: null, city: null, state: null, postal_code: null, country: 'United States', region: null, metro_area: null, geo: null, location: 'Home', primary_mailing_address: true, historic: false, seasonal: false, remote_id: null, start_date: null, end_date: null, ...common, ...a };
+  }
+}

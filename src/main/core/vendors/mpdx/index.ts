@@ -1,0 +1,340 @@
+// MPDX connector (README §2): JWT bearer auth (or a CAS ticket exchanged for one), JSON:API
+// with application/vnd.api+json, page/per_page paging, incremental pulls by
+// filter[updated_at] ranges with a lookback, and every update carrying the stored
+// updated_in_db_at of the sub-resource it touches. A stale token comes back as 409; the
+// connector reports it as a `conflict` naming the resource and the server's current value,
+// and sends `overwrite: true` only when the caller says a person chose "keep mine".
+import { z } from 'zod';
+import type { CanonicalContact, EmailEntry, PhoneEntry } from '../../../../shared/domain';
+import { checkBaseUrl, joinUrl } from '../base-url';
+import type { Connector, ConnectorOptions, RemoteRecord, WriteResult } from '../connector';
+import { VendorError } from '../errors';
+import { classifyStatus, httpRequest, parseJson, type HttpResponse } from '../http';
+import { withRetry, type RetryOptions } from '../retry';
+import {
+  addressAttrs, contactAttrs, MPDX_FIELDS, mpdxRemoteId, mpdxToCanonical, mpdxVersions, newestUpdate, personAttrs, primaryAddress, validateMpdx,
+  type JsonApiResource, type MpdxBundle,
+} from './mapping';
+
+export const MPDX_DEFAULT_BASE_URL = 'https://api.mpdx.org';
+export const mpdxCredentialsSchema = z
+  .object({ jwt: z.string().min(10).optional(), casTicket: z.string().min(3).optional(), accountListId: z.string().optional() })
+  .refine((c) => c.jwt || c.casTicket, 'MPDX needs a JSON web token or a CAS ticket');
+export type MpdxCredentials = z.infer<typeof mpdxCredentialsSchema>;
+
+const NAME = 'MPDX';
+const JSONAPI = 'application/vnd.api+json';
+const INCLUDE = 'people,addresses,people.phone_numbers,people.email_addresses';
+/** Incremental pulls look back this far: MPDX compares whole seconds and clocks drift. */
+export const MPDX_LOOKBACK_MS = 5 * 60 * 1000;
+const FAR_FUTURE = '9999-12-31T23:59:59Z';
+
+export interface MpdxConnector extends Connector {
+  /** MPDX's own contact merge (POST /contacts/merges): the loser is destroyed. */
+  mergeContacts(winnerContactId: string, loserContactId: string): Promise<void>;
+}
+
+export interface MpdxOptions extends ConnectorOptions<MpdxCredentials> {
+  pageSize?: number;
+  retry?: RetryOptions;
+}
+
+type Doc = { data?: unknown; included?: JsonApiResource[]; errors?: { status?: string; title?: string; detail?: string; source?: { pointer?: string }; meta?: { updated_in_db_at?: string } }[]; meta?: { pagination?: { total_pages?: unknown } } };
+
+export function createMpdxConnector(opts: MpdxOptions): MpdxConnector {
+  const base = checkBaseUrl(opts.baseUrl || MPDX_DEFAULT_BASE_URL).toString();
+  const creds = mpdxCredentialsSchema.parse(opts.credentials);
+  const fetchImpl = opts.fetch ?? fetch;
+  const region = opts.defaultRegion ?? 'US';
+  const perPage = opts.pageSize ?? Number(opts.settings?.pageSize ?? 100);
+  let jwt = creds.jwt ?? null;
+  let accountListId = creds.accountListId ?? (opts.settings?.accountListId as string | undefined) ?? null;
+
+  async function authenticate(): Promise<string> {
+    if (!creds.casTicket) throw new VendorError({ kind: 'auth', message: `${NAME} refused the token and there is no CAS ticket to get a new one; sign in again` });
+    const res = await httpRequest(fetchImpl, {
+      method: 'POST',
+      url: joinUrl(base, '/api/v2/user/authenticate'),
+      headers: { 'Content-Type': JSONAPI, Accept: JSONAPI },
+      body: JSON.stringify({ data: { type: 'authenticate', attributes: { cas_ticket: creds.casTicket } } }),
+    });
+    if (res.status !== 200) throw new VendorError({ kind: res.status >= 500 ? 'transient' : 'auth', status: res.status, message: `${NAME} refused the CAS ticket (HTTP ${res.status})` });
+    const token = parseJson<{ data?: { attributes?: { json_web_token?: unknown } } }>(res, NAME)?.data?.attributes?.json_web_token;
+    if (typeof token !== 'string') throw new VendorError({ kind: 'malformed', message: `${NAME} sent no json_web_token` });
+    jwt = token;
+    return token;
+  }
+
+  async function call(method: string, path: string, body?: unknown, ok: number[] = [200], resource?: string): Promise<Doc> {
+    return withRetry(async () => {
+      let res: HttpResponse | null = null;
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const token = jwt ?? (await authenticate());
+        res = await httpRequest(fetchImpl, {
+          method,
+          url: joinUrl(base, path),
+          headers: { Authorization: `Bearer ${token}`, Accept: JSONAPI, ...(body ? { 'Content-Type': JSONAPI } : {}) },
+          body: body ? JSON.stringify(body) : undefined,
+        });
+        if (res.status !== 401 || !creds.casTicket) break;
+        jwt = null; // no refresh in MPDX: exchange the ticket again, once
+      }
+      const r = res!;
+      if (ok.includes(r.status)) return r.status === 204 || !r.text ? {} : (parseJson<Doc>(r, NAME) ?? {});
+      const d = safeJson(r.text) as Doc | null;
+      const errs = d?.errors ?? [];
+      if (r.status === 409) {
+        const stale = errs.find((e) => e.source?.pointer === '/data/attributes/updated_in_db_at');
+        if (stale) {
+          return Promise.reject(new VendorError({ kind: 'conflict', status: 409, resource, currentVersion: stale.meta?.updated_in_db_at, message: `${NAME} ${resource ?? 'record'} changed since it was read (${stale.title})`, fieldErrors: fieldErrorsOf(errs) }));
+        }
+        return Promise.reject(new VendorError({ kind: 'validation', status: 409, resource, message: `${NAME} refused the change: ${errs.map((e) => e.detail ?? e.title).join('; ')}` }));
+      }
+      if (r.status === 400) {
+        return Promise.reject(new VendorError({ kind: 'validation', status: 400, resource, fieldErrors: fieldErrorsOf(errs), message: `${NAME} refused the change: ${errs.map((e) => e.detail ?? e.title).join('; ') || 'HTTP 400'}` }));
+      }
+      if (r.status === 404) return Promise.reject(new VendorError({ kind: 'not_found', status: 404, resource, message: errs[0]?.detail ?? `${NAME}: not found` }));
+      if (r.status === 415 || r.status === 406) return Promise.reject(new VendorError({ kind: 'malformed', status: r.status, message: `${NAME} refused the request format (HTTP ${r.status})` }));
+      return Promise.reject(classifyStatus(r, NAME) ?? new VendorError({ kind: 'malformed', status: r.status, message: `${NAME} answered HTTP ${r.status} unexpectedly`, bodyExcerpt: r.text.slice(0, 300) }));
+    }, opts.retry);
+  }
+
+  const asList = (d: Doc): JsonApiResource[] => {
+    if (!Array.isArray(d.data)) throw new VendorError({ kind: 'malformed', message: `${NAME} sent a list without "data"` });
+    return d.data as JsonApiResource[];
+  };
+  const asOne = (d: Doc): JsonApiResource => {
+    const r = d.data as JsonApiResource | undefined;
+    if (!r || typeof r !== 'object' || typeof r.id !== 'string') throw new VendorError({ kind: 'malformed', message: `${NAME} sent a resource without an id` });
+    return r;
+  };
+
+  /** Person bundles from a contacts page with its `included` resources. */
+  function bundlesOf(d: Doc): MpdxBundle[] {
+    const byId = new Map((d.included ?? []).map((r) => [`${r.type}:${r.id}`, r]));
+    const rel = (r: JsonApiResource, name: string, type: string): JsonApiResource[] => {
+      const data = r.relationships?.[name]?.data;
+      return (Array.isArray(data) ? data : []).map((x) => byId.get(`${type}:${x.id}`)).filter((x): x is JsonApiResource => !!x);
+    };
+    const out: MpdxBundle[] = [];
+    for (const contact of asList(d)) {
+      const addresses = rel(contact, 'addresses', 'addresses');
+      for (const person of rel(contact, 'people', 'people')) {
+        out.push({ contact, person, addresses, phones: rel(person, 'phone_numbers', 'phone_numbers'), emails: rel(person, 'email_addresses', 'email_addresses') });
+      }
+    }
+    return out;
+  }
+
+  async function readBundle(remoteId: string): Promise<MpdxBundle> {
+    const [cid, pid] = splitId(remoteId);
+    const contact = asOne(await call('GET', `/api/v2/contacts/${cid}`, undefined, [200], 'contact'));
+    const person = asOne(await call('GET', `/api/v2/contacts/${cid}/people/${pid}`, undefined, [200], 'person'));
+    const phones = asList(await call('GET', `/api/v2/contacts/${cid}/people/${pid}/phones?per_page=100`));
+    const emails = asList(await call('GET', `/api/v2/contacts/${cid}/people/${pid}/email_addresses?per_page=100`));
+    const addresses = asList(await call('GET', `/api/v2/contacts/${cid}/addresses?per_page=100`));
+    return { contact, person, phones, emails, addresses };
+  }
+
+  async function contactBundles(cid: string): Promise<MpdxBundle[]> {
+    const people = asList(await call('GET', `/api/v2/contacts/${cid}/people?per_page=100`));
+    return Promise.all(people.map((p) => readBundle(`${cid}/${p.id}`)));
+  }
+
+  const toRecord = (b: MpdxBundle): RemoteRecord => ({ remoteId: mpdxRemoteId(b), raw: b, canonical: mpdxToCanonical(b, region), versions: mpdxVersions(b) });
+
+  const write = (type: string, id: string | undefined, attributes: Record<string, unknown>, token: string | undefined, overwrite: boolean) => ({
+    data: { type, ...(id ? { id } : {}), attributes: { ...attributes, ...(token !== undefined ? { updated_in_db_at: token } : {}), ...(overwrite ? { overwrite: true } : {}) } },
+  });
+
+  /** Bring a child list (phones or emails) to the wanted entries: update in place, add, remove. */
+  async function syncChildren<T extends PhoneEntry | EmailEntry>(
+    path: string, type: string, key: 'phone' | 'email', existing: JsonApiResource[], wanted: T[], versions: Record<string, string>, overwrite: boolean,
+    attrsOf: (x: T, i: number) => Record<string, unknown>, same: (r: JsonApiResource, x: T) => boolean,
+  ): Promise<void> {
+    // Same number/address: keep (update if its attributes differ). New entries reuse the
+    // resources left over (an in-place edit keeps the id), else are created; the rest go.
+    const remaining = [...existing];
+    const updates: [JsonApiResource, Record<string, unknown>][] = [];
+    const creates: Record<string, unknown>[] = [];
+    wanted.forEach((x, i) => {
+      const attrs = attrsOf(x, i);
+      const hit = remaining.findIndex((r) => same(r, x));
+      if (hit < 0) return void creates.push(attrs);
+      const [r] = remaining.splice(hit, 1);
+      if (Object.entries(attrs).some(([k, val]) => r!.attributes[k] !== val)) updates.push([r!, attrs]);
+    });
+    for (const attrs of creates) {
+      const reuse = remaining.shift();
+      if (reuse) updates.push([reuse, attrs]);
+      else await call('POST', path, write(type, undefined, attrs, undefined, false), [201], key);
+    }
+    for (const [r, attrs] of updates) {
+      await call('PUT', `${path}/${r.id}`, write(type, r.id, attrs, versions[`${key}:${r.id}`] ?? String(r.attributes.updated_in_db_at ?? ''), overwrite), [200], `${key}:${r.id}`);
+    }
+    for (const r of remaining) await call('DELETE', `${path}/${r.id}`, undefined, [204], `${key}:${r.id}`);
+  }
+
+  async function ensureAccountList(): Promise<string> {
+    if (accountListId) return accountListId;
+    const page = asList(await call('GET', '/api/v2/contacts?per_page=1'));
+    const rel = page[0]?.relationships?.account_list?.data as { id?: string } | undefined;
+    if (!rel?.id) throw new VendorError({ kind: 'validation', message: `${NAME}: set the account list to create contacts in (no contact to learn it from)` });
+    accountListId = rel.id;
+    return rel.id;
+  }
+
+  const connector: MpdxConnector = {
+    vendor: 'mpdx',
+    fields: MPDX_FIELDS,
+
+    // Cursors: "full:<page>:<newest ms>" during a full scan, "since:<newest ms>" afterwards.
+    async *pull(cursor, options) {
+      const since = !options?.full && cursor?.startsWith('since:') ? Number(cursor.slice(6)) : null;
+      if (since !== null && Number.isFinite(since)) {
+        const from = new Date(Math.max(0, since - MPDX_LOOKBACK_MS)).toISOString().replace(/\.\d{3}Z$/, 'Z');
+        const range = `filter[updated_at]=${encodeURIComponent(`${from}..${FAR_FUTURE}`)}`;
+        const contactIds = new Set<string>();
+        const records: RemoteRecord[] = [];
+        let newest = since;
+        // Contacts that changed (their own edits and address saves) come with everything included…
+        for (let page = 1; ; page++) {
+          const d = await call('GET', `/api/v2/contacts?include=${INCLUDE}&${range}&page=${page}&per_page=${perPage}&sort=updated_at`);
+          for (const b of bundlesOf(d)) {
+            contactIds.add(b.contact.id);
+            records.push(toRecord(b));
+            newest = Math.max(newest, newestUpdate(b));
+          }
+          if (page >= Number(d.meta?.pagination?.total_pages ?? 1)) break;
+        }
+        // …people that changed (a phone or email save touches only the person) are read by contact.
+        for (let page = 1; ; page++) {
+          const d = await call('GET', `/api/v2/contacts/people?${range}&page=${page}&per_page=${perPage}&sort=updated_at`);
+          for (const p of asList(d)) {
+            const cid = Array.isArray(p.attributes.parent_contacts) ? String(p.attributes.parent_contacts[0] ?? '') : '';
+            if (cid && !contactIds.has(cid)) {
+              contactIds.add(cid);
+              for (const b of await contactBundles(cid)) {
+                records.push(toRecord(b));
+                newest = Math.max(newest, newestUpdate(b));
+              }
+            }
+          }
+          if (page >= Number(d.meta?.pagination?.total_pages ?? 1)) break;
+        }
+        yield { records, nextCursor: null, fullScan: false, checkpoint: `since:${newest}` };
+        return;
+      }
+      const m = !options?.full && cursor ? /^full:(\d+):(\d+)$/.exec(cursor) : null;
+      let page = m ? Number(m[1]) : 1;
+      let newest = m ? Number(m[2]) : 0;
+      for (;;) {
+        const d = await call('GET', `/api/v2/contacts?include=${INCLUDE}&page=${page}&per_page=${perPage}&sort=created_at`);
+        const bundles = bundlesOf(d);
+        for (const b of bundles) newest = Math.max(newest, newestUpdate(b));
+        const last = page >= Number(d.meta?.pagination?.total_pages ?? 1);
+        yield { records: bundles.map(toRecord), nextCursor: last ? null : `full:${page + 1}:${newest}`, fullScan: true, checkpoint: last ? `since:${newest}` : undefined };
+        if (last) return;
+        page++;
+      }
+    },
+
+    async read(remoteId) {
+      return toRecord(await readBundle(remoteId));
+    },
+
+    async create(contact: CanonicalContact): Promise<WriteResult> {
+      assertValid(contact);
+      const list = await ensureAccountList();
+      const name = [contact.familyName, contact.givenName].filter(Boolean).join(', ') || contact.fullName || contact.company || 'Unnamed';
+      const k = asOne(await call('POST', '/api/v2/contacts', { data: { type: 'contacts', attributes: { name, ...contactAttrs(contact) }, relationships: { account_list: { data: { type: 'account_lists', id: list } } } } }, [201], 'contact'));
+      const p = asOne(await call('POST', `/api/v2/contacts/${k.id}/people`, write('people', undefined, { first_name: contact.givenName ?? contact.fullName ?? name, ...personAttrs({ ...contact, givenName: contact.givenName ?? contact.fullName ?? name }) }, undefined, false), [201], 'person'));
+      const base = `/api/v2/contacts/${k.id}/people/${p.id}`;
+      for (const [i, ph] of (contact.phones ?? []).entries()) await call('POST', `${base}/phones`, write('phone_numbers', undefined, { number: ph.e164 ?? ph.raw, location: ph.mobile ? 'mobile' : (ph.label ?? 'home'), primary: i === 0 }, undefined, false), [201], 'phone');
+      for (const [i, e] of (contact.emails ?? []).entries()) await call('POST', `${base}/email_addresses`, write('email_addresses', undefined, { email: e.address, location: e.label ?? 'home', primary: i === 0 }, undefined, false), [201], 'email');
+      if (contact.address) await call('POST', `/api/v2/contacts/${k.id}/addresses`, write('addresses', undefined, { ...addressAttrs(contact.address), location: 'Home', primary_mailing_address: true }, undefined, false), [201], 'address');
+      const remoteId = `${k.id}/${p.id}`;
+      return { remoteId, record: await connector.read(remoteId) };
+    },
+
+    async update(remoteId, patch, ctx) {
+      assertValid(patch);
+      const [cid, pid] = splitId(remoteId);
+      const raw = ctx.raw as MpdxBundle | undefined;
+      const bundle = raw?.contact && raw.person ? raw : await readBundle(remoteId);
+      const v = { ...mpdxVersions(bundle), ...ctx.versions };
+      const overwrite = ctx.overwrite === true;
+      // Contact first, person second, children last: child saves touch their parent's token.
+      const ca = contactAttrs(patch);
+      if (Object.keys(ca).length) await call('PUT', `/api/v2/contacts/${cid}`, write('contacts', cid, ca, v.contact, overwrite), [200], 'contact');
+      const pa = personAttrs(patch);
+      if (Object.keys(pa).length) await call('PUT', `/api/v2/contacts/${cid}/people/${pid}`, write('people', pid, pa, v.person, overwrite), [200], 'person');
+      if ('address' in patch) {
+        const current = primaryAddress(bundle);
+        if (patch.address && current) await call('PUT', `/api/v2/contacts/${cid}/addresses/${current.id}`, write('addresses', current.id, addressAttrs(patch.address), v[`address:${current.id}`], overwrite), [200], `address:${current.id}`);
+        else if (patch.address) await call('POST', `/api/v2/contacts/${cid}/addresses`, write('addresses', undefined, { ...addressAttrs(patch.address), location: 'Home', primary_mailing_address: true }, undefined, false), [201], 'address');
+        else if (current) await call('DELETE', `/api/v2/contacts/${cid}/addresses/${current.id}`, undefined, [204], `address:${current.id}`);
+      }
+      const digits = (s: unknown) => String(s ?? '').split(';')[0]!.replace(/\D/g, '');
+      if ('phones' in patch) {
+        await syncChildren(`/api/v2/contacts/${cid}/people/${pid}/phones`, 'phone_numbers', 'phone', bundle.phones, patch.phones ?? [], v, overwrite,
+          (x, i) => ({ number: x.e164 ?? x.raw, primary: x.primary ?? i === 0 }), (r, x) => digits(r.attributes.number) === digits(x.e164 ?? x.raw));
+      }
+      if ('emails' in patch) {
+        await syncChildren(`/api/v2/contacts/${cid}/people/${pid}/email_addresses`, 'email_addresses', 'email', bundle.emails, patch.emails ?? [], v, overwrite,
+          (x, i) => ({ email: x.address.trim().toLowerCase(), primary: x.primary ?? i === 0 }), (r, x) => String(r.attributes.email).toLowerCase() === x.address.trim().toLowerCase());
+      }
+      return { remoteId, record: await connector.read(remoteId) };
+    },
+
+    async delete(remoteId) {
+      const [cid, pid] = splitId(remoteId);
+      const people = asList(await call('GET', `/api/v2/contacts/${cid}/people?per_page=100`, undefined, [200], 'contact'));
+      if (!people.some((p) => p.id === pid)) throw new VendorError({ kind: 'not_found', message: `${NAME}: person not found` });
+      // The last person of a contact takes the contact with it (MPDX users think in contacts).
+      if (people.length <= 1) await call('DELETE', `/api/v2/contacts/${cid}`, undefined, [204], 'contact');
+      else await call('DELETE', `/api/v2/contacts/${cid}/people/${pid}`, undefined, [204], 'person');
+    },
+
+    async mergeContacts(winner, loser) {
+      await call('POST', '/api/v2/contacts/merges', { data: { type: 'contacts_merges', relationships: { winner: { data: { type: 'contacts', id: winner } }, loser: { data: { type: 'contacts', id: loser } } } } }, [200], 'contact');
+    },
+
+    async testConnection() {
+      const d = await call('GET', '/api/v2/contacts?per_page=1');
+      asList(d);
+      return { ok: true as const, detail: `Connected to ${NAME}` };
+    },
+
+    validate: validateMpdx,
+  };
+
+  function assertValid(c: Partial<CanonicalContact>): void {
+    const problems = validateMpdx(c);
+    if (problems.length) throw new VendorError({ kind: 'validation', message: problems.map((p) => p.message).join(' '), fieldErrors: Object.fromEntries(problems.map((p) => [p.field, [p.message]])) });
+  }
+  return connector;
+}
+
+function splitId(remoteId: string): [string, string] {
+  const [cid, pid] = remoteId.split('/');
+  if (!cid || !pid) throw new VendorError({ kind: 'not_found', message: `"${remoteId}" is not an MPDX contact/person id` });
+  return [cid, pid];
+}
+
+function fieldErrorsOf(errs: NonNullable<Doc['errors']>): Record<string, string[]> | undefined {
+  const out: Record<string, string[]> = {};
+  for (const e of errs) {
+    const field = e.source?.pointer?.split('/').pop();
+    if (field) (out[field] ??= []).push(e.detail ?? e.title ?? '');
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
