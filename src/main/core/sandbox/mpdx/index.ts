@@ -9,6 +9,7 @@ import { SimClock } from '../clock';
 import type { Faults } from '../faults';
 import type { SeedContact } from '../population-types';
 import { Router, startSandboxServer, type SandboxRequest, type SandboxResponse, type SandboxServer } from '../server';
+import { createRng } from '../rng';
 import { signJwt, verifyJwt } from './jwt';
 import { ACCOUNT_LIST_ID, isoSecond, MpdxStore, type Attrs, type MpdxType, type Row } from './store';
 import { seedMpdx } from './seed';
@@ -104,11 +105,13 @@ export async function startMpdxSandbox(opts: { faults?: Faults; seed?: number; c
   const credentials = { jwt: issue(), casTicket };
   const seeded = seedMpdx(store, opts.contacts ?? [], opts.seed ?? 1);
 
+  const faultRng = createRng((opts.seed ?? 1) + 13);
   const unauthorized = errors(401, [{ status: '401', title: 'Unauthorized', detail: 'Exceptions::AuthenticationError' }]);
   const gate = (req: SandboxRequest): SandboxResponse | null => {
     const header = req.headers.authorization ?? '';
     const token = header.trim().split(/\s+/).pop() || req.query.get('access_token') || '';
-    if (!verifyJwt(token, secret, Math.floor(clock.now().getTime() / 1000))) return unauthorized;
+    // An injected expiry stands for a JWT past its 30 days (MPDX has no refresh).
+    if (!verifyJwt(token, secret, Math.floor(clock.now().getTime() / 1000)) || faultRng.chance(server.faults.expireRate)) return unauthorized;
     const accept = req.headers.accept;
     if (accept && !accept.split(',').some((a) => [JSONAPI, '*/*'].includes(a.split(';')[0]!.trim()))) return errors(406, [{ status: '406', title: 'Not Acceptable', detail: `Accept must be ${JSONAPI}` }]);
     if (req.body && (req.headers['content-type'] ?? '').split(';')[0] !== JSONAPI) return errors(415, [{ status: '415', title: 'Unsupported Media Type', detail: `Content-Type must be ${JSONAPI}` }]);
@@ -281,7 +284,9 @@ export async function startMpdxSandbox(opts: { faults?: Faults; seed?: number; c
       return { status: 204 };
     }));
 
-  const server = await startSandboxServer({
+  // eslint-disable-next-line prefer-const -- the gate closes over it before it exists
+  let server: SandboxServer;
+  server = await startSandboxServer({
     router,
     seed: opts.seed,
     faults: opts.faults,
