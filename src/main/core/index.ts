@@ -13,8 +13,14 @@ import { createLogger, fileSink, type Logger } from './log';
 import { chooseSecretStore } from './secrets/probe';
 import type { SecretStore } from './secrets/secret-store';
 import { StatusService } from './status/status-service';
+import { EditService } from './sync/edit-service';
+import { Outbox } from './sync/outbox';
 import { PullService } from './sync/pull-service';
+import { PushService } from './sync/push-service';
+import { SyncService, type SyncTuning } from './sync/sync-service';
 import { connectorFactory } from './vendors/connector-factory';
+import type { RetryOptions } from './vendors/retry';
+import { writableFields } from './vendors/registry';
 import { openStore, type Store } from './store/open';
 
 export interface CoreOptions {
@@ -31,6 +37,10 @@ export interface CoreOptions {
   fetch?: typeof fetch;
   clock?: Clock;
   log?: Logger;
+  /** Per-request retry policy for every connector (tests shorten the waits). */
+  retry?: RetryOptions;
+  /** How a sync waits between rounds after rate limits and 5xx answers. */
+  syncTuning?: SyncTuning;
 }
 
 export interface CoreServices {
@@ -39,7 +49,9 @@ export interface CoreServices {
   status: StatusService;
   records: RecordsRepo;
   csv: CsvService;
-  sync: PullService;
+  outbox: Outbox;
+  edits: EditService;
+  sync: SyncService;
 }
 
 export interface Core extends CoreServices {
@@ -79,13 +91,17 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const contacts = new ContactsService(store.sqlite);
   const accounts = new AccountsService(store.sqlite, secretStore, clock, log);
   const records = new RecordsRepo(store.sqlite, clock);
+  const outbox = new Outbox(store.sqlite, records, clock, writableFields);
+  const connectorFor = connectorFactory(accounts, fetchImpl, options.retry);
   const services: CoreServices = {
     contacts,
     accounts,
     records,
     status: new StatusService(store.sqlite, secretStore, dataDir, store.schemaVersion),
     csv: new CsvService(store.sqlite, accounts, records, contacts),
-    sync: new PullService(store.sqlite, records, accounts, connectorFactory(accounts, fetchImpl), clock, log, events),
+    outbox,
+    edits: new EditService(store.sqlite, outbox, records, clock, writableFields),
+    sync: new SyncService(store.sqlite, accounts, connectorFor, new PullService(store.sqlite, records, accounts, connectorFor, clock, log, events, outbox), new PushService(outbox, clock, log), outbox, clock, log, events, options.syncTuning),
   };
   const handlers = createHandlers(services);
   return {

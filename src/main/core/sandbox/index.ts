@@ -33,10 +33,10 @@ export interface SandboxOptions {
   truthFile?: string;
 }
 
-type Starter = (o: { faults: ReturnType<typeof faultsFor>; seed: number; contacts: SeedContact[] }) => Promise<{ server: SandboxServer; baseUrl: string; credentials: object; seeded: { key: string; remoteId: string }[] }>;
+export type Starter = (o: { faults: ReturnType<typeof faultsFor>; seed: number; contacts: SeedContact[] }) => Promise<{ server: SandboxServer; baseUrl: string; credentials: object; seeded: { key: string; remoteId: string }[] }>;
 
 /** One simulator per vendor, in the order the sandbox line lists them. */
-const STARTERS: Record<Vendor, Starter> = {
+export const SANDBOX_STARTERS: Record<Vendor, Starter> = {
   calltools: startCallToolsSandbox,
   mpdx: startMpdxSandbox,
   lightening: startLighteningSandbox,
@@ -52,7 +52,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
   const servers: RunningSandbox['servers'] = {};
   const remoteIds: RunningSandbox['remoteIds'] = {};
   try {
-    for (const [vendor, start] of Object.entries(STARTERS) as [Vendor, Starter][]) {
+    for (const [vendor, start] of Object.entries(SANDBOX_STARTERS) as [Vendor, Starter][]) {
       const sb = await start({ faults: faultsFor(vendor, faults), seed, contacts: population.byVendor[vendor] });
       vendors[vendor] = { baseUrl: sb.baseUrl, credentials: { ...sb.credentials } };
       servers[vendor] = sb.server;

@@ -68,8 +68,13 @@ export const changes = sqliteTable('changes', {
   /** The version tokens of the base the edit was made against. */
   baseVersions: text('base_versions', { mode: 'json' }).$type<Record<string, string>>().notNull().default({}),
   idempotencyKey: text('idempotency_key').notNull(),
-  /** pending | in_flight | done | conflict | rejected */
+  /** pending | in_flight | done | conflict | rejected | cancelled */
   state: text('state').notNull().default('pending'),
+  /**
+   * Set only after a person chose "keep mine" in a conflict: MPDX gets `overwrite: true`, the
+   * other vendors are written without the re-read guard.
+   */
+  overwrite: integer('overwrite', { mode: 'boolean' }).notNull().default(false),
   attempts: integer('attempts').notNull().default(0),
   lastError: text('last_error'),
   nextAttemptAt: text('next_attempt_at'),
@@ -85,6 +90,8 @@ export const conflicts = sqliteTable('conflicts', {
   id: text('id').primaryKey(),
   recordId: text('record_id').notNull().references(() => records.id, { onDelete: 'restrict' }),
   changeId: integer('change_id').references(() => changes.id, { onDelete: 'restrict' }),
+  /** fields: the same field changed on both sides | deleted: gone on the server while edited here */
+  kind: text('kind').notNull().default('fields'),
   /** [{field, base, local, remote}] */
   fields: text('fields', { mode: 'json' }).$type<{ field: string; base: unknown; local: unknown; remote: unknown }[]>().notNull(),
   remoteVersions: text('remote_versions', { mode: 'json' }).$type<Record<string, string>>(),

@@ -10,6 +10,7 @@ import type { EventBus } from '../events';
 import type { Logger } from '../log';
 import type { Connector } from '../vendors/connector';
 import { VendorError, type VendorErrorKind } from '../vendors/errors';
+import type { Outbox } from './outbox';
 
 export interface PullSummary {
   accountId: string;
@@ -19,8 +20,10 @@ export interface PullSummary {
   created: number;
   updated: number;
   unchanged: number;
-  /** Records with local edits that the sync merge must reconcile. */
+  /** Records with local edits that were merged with the server's copy. */
   held: number;
+  /** Of those, how many became conflicts. */
+  conflicts: number;
   deleted: number;
   pages: number;
   complete: boolean;
@@ -45,12 +48,13 @@ export class PullService {
     private readonly clock: Clock,
     private readonly log: Logger,
     private readonly events: EventBus,
+    private readonly outbox: Outbox,
   ) {}
 
-  async pull(accountId: string, opts: { full?: boolean; signal?: AbortSignal } = {}): Promise<PullSummary> {
+  async pull(accountId: string, opts: { full?: boolean; signal?: AbortSignal; connector?: Connector } = {}): Promise<PullSummary> {
     const acc = this.sqlite.prepare('SELECT id, kind, label, pull_cursor FROM accounts WHERE id = ?').get(accountId) as AccountRow | undefined;
     if (!acc) throw new Error(`No account with id ${accountId}`);
-    const summary: PullSummary = { accountId, vendor: acc.kind, label: acc.label, pulled: 0, created: 0, updated: 0, unchanged: 0, held: 0, deleted: 0, pages: 0, complete: false, error: null };
+    const summary: PullSummary = { accountId, vendor: acc.kind, label: acc.label, pulled: 0, created: 0, updated: 0, unchanged: 0, held: 0, conflicts: 0, deleted: 0, pages: 0, complete: false, error: null };
     if (acc.kind === 'csv') {
       summary.complete = true; // a file source has nothing to pull; it changes by re-import
       return summary;
@@ -61,12 +65,16 @@ export class PullService {
     const saveCursor = this.sqlite.prepare('UPDATE accounts SET pull_cursor = ? WHERE id = ?');
     this.progress(acc, 'pull', 0);
     try {
-      const connector = await this.connectorFor(accountId);
+      const connector = opts.connector ?? (await this.connectorFor(accountId));
       for await (const page of connector.pull(startCursor, { full: opts.full, signal: opts.signal })) {
         this.sqlite.transaction(() => {
           for (const r of page.records) {
-            const { outcome } = this.records.upsertFromServer({ accountId, remoteId: r.remoteId, raw: r.raw, canonical: r.canonical, versions: r.versions });
+            const { id, outcome } = this.records.upsertFromServer({ accountId, remoteId: r.remoteId, raw: r.raw, canonical: r.canonical, versions: r.versions });
             summary[outcome]++;
+            // Edited here: three-way merge with what the server now holds (DESIGN §4).
+            if (outcome === 'held' && this.outbox.openChangesOf(id).some((c) => c.op === 'update' && c.state !== 'in_flight')) {
+              if (this.outbox.reconcile(id, r) === 'conflict') summary.conflicts++;
+            }
             seen.add(r.remoteId);
           }
           for (const id of page.deletedIds ?? []) if (this.records.markDeletedRemote(accountId, id)) summary.deleted++;
@@ -78,7 +86,11 @@ export class PullService {
         this.progress(acc, 'pull', summary.pulled);
       }
       // A full scan that ran start to end in this call saw everything: the rest is gone.
-      if (sawFullScan && startCursor === null) summary.deleted += this.markUnseenDeleted(accountId, seen);
+      if (sawFullScan && startCursor === null) {
+        const gone = this.markUnseenDeleted(accountId, seen);
+        summary.deleted += gone.deleted;
+        summary.conflicts += gone.conflicts;
+      }
       summary.complete = true;
       this.sqlite.prepare("UPDATE accounts SET last_pull_at = ?, health = 'ok', health_message = NULL WHERE id = ?").run(this.clock.now().toISOString(), accountId);
       this.progress(acc, 'done', summary.pulled);
@@ -113,11 +125,19 @@ export class PullService {
     }
   }
 
-  private markUnseenDeleted(accountId: string, seen: Set<string>): number {
-    const rows = this.sqlite.prepare("SELECT remote_id FROM records WHERE account_id = ? AND state = 'synced'").all(accountId) as { remote_id: string }[];
-    let n = 0;
+  private markUnseenDeleted(accountId: string, seen: Set<string>): { deleted: number; conflicts: number } {
+    const rows = this.sqlite.prepare("SELECT id, remote_id, state FROM records WHERE account_id = ? AND remote_id IS NOT NULL AND state IN ('synced', 'modified', 'rejected', 'conflicted')").all(accountId) as { id: string; remote_id: string; state: string }[];
+    const n = { deleted: 0, conflicts: 0 };
     this.sqlite.transaction(() => {
-      for (const r of rows) if (!seen.has(r.remote_id) && this.records.markDeletedRemote(accountId, r.remote_id)) n++;
+      for (const r of rows) {
+        if (seen.has(r.remote_id)) continue;
+        if (r.state === 'synced') {
+          if (this.records.markDeletedRemote(accountId, r.remote_id)) n.deleted++;
+        } else if (this.outbox.openConflict(r.id)?.kind !== 'deleted') {
+          this.outbox.raiseDeleted(r.id); // edited here, gone there: the person decides
+          n.conflicts++;
+        }
+      }
     })();
     return n;
   }

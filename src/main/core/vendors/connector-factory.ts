@@ -4,8 +4,9 @@ import type { AccountsService } from '../accounts/accounts-service';
 import type { Connector } from './connector';
 import { VendorError } from './errors';
 import { vendorDefinition } from './registry';
+import type { RetryOptions } from './retry';
 
-export function connectorFactory(accounts: AccountsService, fetchImpl: typeof fetch): (accountId: string) => Promise<Connector> {
+export function connectorFactory(accounts: AccountsService, fetchImpl: typeof fetch, retry?: RetryOptions): (accountId: string) => Promise<Connector> {
   return async (accountId) => {
     const acc = accounts.get(accountId);
     const def = vendorDefinition(acc.kind);
@@ -16,6 +17,6 @@ export function connectorFactory(accounts: AccountsService, fetchImpl: typeof fe
     }
     const parsed = def.credentialsSchema.safeParse(credentials);
     if (!parsed.success) throw new VendorError({ kind: 'auth', message: `The stored credentials for "${acc.label}" are not what ${acc.kind} needs: ${parsed.error.issues.map((i) => i.message).join('; ')}` });
-    return def.create({ baseUrl: acc.baseUrl ?? def.defaultBaseUrl, credentials: parsed.data, settings: accounts.settings(accountId), fetch: fetchImpl });
+    return def.create({ baseUrl: acc.baseUrl ?? def.defaultBaseUrl, credentials: parsed.data, settings: accounts.settings(accountId), fetch: fetchImpl, retry });
   };
 }

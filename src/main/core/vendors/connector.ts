@@ -1,4 +1,5 @@
 // The one interface every vendor connector implements (issue 3). Sync talks only to this.
+import type { RetryOptions } from './retry';
 import type { CanonicalContact, CanonicalField, Vendor } from '../../../shared/domain';
 
 /** One vendor record as Concord sees it after a read or a pull. */
@@ -47,6 +48,11 @@ export interface FieldSupport {
 export interface Connector {
   readonly vendor: Vendor;
   readonly fields: FieldSupport;
+  /**
+   * True when the vendor checks the version token itself and answers a stale write with a
+   * conflict (MPDX's updated_in_db_at). Otherwise sync re-reads and compares before writing.
+   */
+  readonly checksVersions?: boolean;
   /** Start (cursor null) or resume a pull. Each yielded page must be committed before the next is asked for. */
   pull(cursor: string | null, options?: { full?: boolean; signal?: AbortSignal }): AsyncGenerator<PullPage>;
   read(remoteId: string): Promise<RemoteRecord>;
@@ -62,6 +68,11 @@ export interface Connector {
     context: { raw: unknown; versions: Record<string, string>; overwrite?: boolean },
   ): Promise<WriteResult>;
   delete(remoteId: string): Promise<void>;
+  /**
+   * After a create whose answer never arrived (timeout, crash): the record that create made,
+   * if it landed. Vendors with a cheap exact lookup implement it; sync otherwise scans.
+   */
+  findCreated?(contact: CanonicalContact, options: { idempotencyKey: string }): Promise<RemoteRecord | null>;
   testConnection(): Promise<{ ok: true; detail: string }>;
   /** Check a change against the vendor's constraints before sending; [] when it is fine. */
   validate(contact: Partial<CanonicalContact>): { field: string; message: string }[];
@@ -76,4 +87,6 @@ export interface ConnectorOptions<C = Record<string, unknown>> {
   /** Default phone region for E.164 normalisation (ISO 3166 alpha-2). */
   defaultRegion?: string;
   now?: () => Date;
+  /** Per-request retry policy (tests shorten the waits). */
+  retry?: RetryOptions;
 }

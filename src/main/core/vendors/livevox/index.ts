@@ -33,6 +33,9 @@ export interface LiveVoxOptions extends ConnectorOptions<LiveVoxCredentials> {
   retry?: RetryOptions;
 }
 
+/** The LiveVox account key Concord gives a contact it creates: derived from the idempotency key. */
+export const accountKeyFor = (idempotencyKey: string): string => `CONCORD-${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 12).toUpperCase()}`;
+
 export function createLiveVoxConnector(opts: LiveVoxOptions): Connector {
   const base = checkBaseUrl(opts.baseUrl || LIVEVOX_DEFAULT_BASE_URL).toString();
   const creds = liveVoxCredentialsSchema.parse(opts.credentials);
@@ -167,11 +170,20 @@ export function createLiveVoxConnector(opts: LiveVoxOptions): Connector {
       return toRecord(await readRaw(remoteId));
     },
 
+    async findCreated(_contact, { idempotencyKey }) {
+      try {
+        return await connector.read(accountKeyFor(idempotencyKey));
+      } catch (e) {
+        if (e instanceof VendorError && e.kind === 'not_found') return null;
+        throw e;
+      }
+    },
+
     async create(contact: CanonicalContact, options) {
       assertValid(contact);
       // The account key is ours to choose; deriving it from the idempotency key makes a retried
       // create land on the same contact, which LiveVox then reports as "already exists" (202).
-      const account = `CONCORD-${createHash('sha256').update(options?.idempotencyKey ?? `${Date.now()}-${Math.random()}`).digest('hex').slice(0, 12).toUpperCase()}`;
+      const account = accountKeyFor(options?.idempotencyKey ?? `${Date.now()}-${Math.random()}`);
       const body = { ...canonicalToLiveVox(contact, {}), account, active: true };
       const res = await call('POST', '/contact/contacts/', { createContactDetails: body }, [201, 202]);
       const record = await connector.read(account);

@@ -187,6 +187,7 @@ export function createMpdxConnector(opts: MpdxOptions): MpdxConnector {
   const connector: MpdxConnector = {
     vendor: 'mpdx',
     fields: MPDX_FIELDS,
+    checksVersions: true,
 
     // Cursors: "full:<page>:<newest ms>" during a full scan, "since:<newest ms>" afterwards.
     async *pull(cursor, options) {

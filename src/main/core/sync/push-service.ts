@@ -1,0 +1,187 @@
+// Push (DESIGN §4): send an account's outbox, change by change, in the order they were made.
+// MPDX checks its own updated_in_db_at and answers a stale write with 409; for the other
+// vendors Concord guards the write itself by re-reading the record and comparing the version
+// token. Either way a moved record is merged: clean merges are re-sent with the fresh token,
+// real conflicts wait for a person. Retryable failures stop the account's push with the
+// change back in the queue, so order is kept and nothing is lost.
+import type { Clock } from '../clock';
+import type { Logger } from '../log';
+import type { Connector, RemoteRecord } from '../vendors/connector';
+import { VendorError } from '../vendors/errors';
+import { findCreated } from './find-created';
+import { diff } from './merge';
+import type { ChangeView, Outbox } from './outbox';
+
+export interface PushResult {
+  pushed: number;
+  conflicts: number;
+  rejected: number;
+  /** Why the push stopped early (the change that hit it is back in the queue). */
+  stoppedBy: VendorError | Error | null;
+}
+
+/** Re-merges per change before giving up on a record that keeps moving under us. */
+const MAX_ROUNDS = 3;
+
+export class PushService {
+  constructor(
+    private readonly outbox: Outbox,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+  ) {}
+
+  /**
+   * Changes left `in_flight` by a crash or a kill: ask the vendor whether they landed before
+   * anything is sent again, so a write reaches the vendor once.
+   */
+  async recover(accountId: string, connector: Connector): Promise<void> {
+    for (const c of this.outbox.openChanges(accountId, ['in_flight'])) {
+      const rec = this.outbox.record(c.recordId);
+      if (c.op === 'create') {
+        const found = rec.remoteId ? await this.readOrNull(connector, rec.remoteId) : await findCreated(connector, rec.local, c.idempotencyKey);
+        if (found) this.outbox.pushed(c.id, found, found.remoteId);
+        else this.outbox.release(c.id, 'Interrupted before the vendor answered; not found there, sending again');
+        continue;
+      }
+      const current = rec.remoteId ? await this.readOrNull(connector, rec.remoteId) : null;
+      if (c.op === 'delete') {
+        if (current) this.outbox.release(c.id, 'Interrupted; the record is still there, deleting again');
+        else this.outbox.pushed(c.id, null);
+        continue;
+      }
+      if (!current) {
+        this.outbox.release(c.id, null);
+        this.outbox.raiseDeleted(rec.id);
+        continue;
+      }
+      const landed = Object.keys(diff(current.canonical, rec.local, connector.fields.write)).length === 0;
+      if (landed) this.outbox.pushed(c.id, current);
+      else this.outbox.release(c.id, 'Interrupted before the vendor applied it; sending again');
+    }
+  }
+
+  async push(accountId: string, connector: Connector, onProgress?: (done: number, total: number) => void): Promise<PushResult> {
+    const result: PushResult = { pushed: 0, conflicts: 0, rejected: 0, stoppedBy: null };
+    const queue = this.outbox.openChanges(accountId, ['pending']);
+    let done = 0;
+    for (const queued of queue) {
+      const c = this.outbox.change(queued.id);
+      if (c.state !== 'pending') continue; // settled by an earlier change of the same record
+      try {
+        const outcome = await this.pushOne(c, connector);
+        if (outcome === 'pushed') result.pushed++;
+        else if (outcome === 'conflict') result.conflicts++;
+      } catch (e) {
+        if (e instanceof VendorError && e.kind === 'validation') {
+          this.outbox.reject(c.id, fieldMessage(e));
+          result.rejected++;
+        } else if (e instanceof VendorError && e.kind === 'not_found' && c.op === 'update') {
+          this.outbox.release(c.id, null);
+          this.outbox.raiseDeleted(c.recordId);
+          result.conflicts++;
+        } else {
+          // Offline, rate limited, 5xx, auth, a malformed answer or a bug: keep the change
+          // queued. A write that may have landed is re-read before it is sent again (updates
+          // are guarded; a create with attempts > 0 looks itself up first).
+          const current = this.outbox.change(c.id);
+          if (current.state === 'in_flight' || current.state === 'pending') {
+            this.outbox.release(c.id, (e as Error).message, this.retryAt(e, c.attempts + 1));
+          }
+          result.stoppedBy = e as Error;
+          this.log.warn('push stopped', { accountId, change: c.id, error: (e as Error).message });
+          break;
+        }
+      }
+      onProgress?.(++done, queue.length);
+    }
+    return result;
+  }
+
+  private async pushOne(c: ChangeView, connector: Connector): Promise<'pushed' | 'conflict' | 'nothing'> {
+    if (c.op === 'create') return this.pushCreate(c, connector);
+    const rec = this.outbox.record(c.recordId);
+    if (!rec.remoteId) throw new Error(`Record ${rec.id} has no vendor id to ${c.op}`);
+    if (c.op === 'delete') {
+      this.outbox.claim(c.id);
+      try {
+        await connector.delete(rec.remoteId);
+      } catch (e) {
+        if (!(e instanceof VendorError && e.kind === 'not_found')) throw e; // already gone is what we wanted
+      }
+      this.outbox.pushed(c.id, null);
+      return 'pushed';
+    }
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const change = this.outbox.change(c.id);
+      if (!connector.checksVersions && !change.overwrite) {
+        // Last-writer-wins vendors: look before writing.
+        const current = await connector.read(rec.remoteId);
+        const moved = JSON.stringify(current.versions) !== JSON.stringify(this.outbox.record(rec.id).versions);
+        if (moved) {
+          const outcome = this.outbox.reconcile(rec.id, current);
+          if (outcome === 'conflict') return 'conflict';
+          if (outcome === 'already_there') return 'nothing';
+        }
+      }
+      const now = this.outbox.record(rec.id);
+      const patch = diff(now.base ?? {}, now.local, connector.fields.write);
+      const latest = this.outbox.change(c.id);
+      if (latest.state !== 'pending') return latest.state === 'conflict' ? 'conflict' : 'nothing';
+      if (!Object.keys(patch).length) {
+        this.outbox.pushed(c.id, null);
+        return 'nothing';
+      }
+      this.outbox.claim(c.id);
+      try {
+        const res = await connector.update(rec.remoteId, patch, { raw: now.server, versions: now.versions, overwrite: latest.overwrite });
+        this.outbox.pushed(c.id, res.record);
+        return 'pushed';
+      } catch (e) {
+        if (!(e instanceof VendorError && e.kind === 'conflict')) throw e;
+        // MPDX 409: someone wrote in between. Re-read, merge, and go again with the fresh token.
+        this.outbox.release(c.id, e.message);
+        const current = await connector.read(rec.remoteId);
+        const outcome = this.outbox.reconcile(rec.id, current);
+        if (outcome === 'conflict') return 'conflict';
+        if (outcome === 'already_there') return 'nothing';
+      }
+    }
+    // Still moving after several merges: leave it for the next sync rather than loop.
+    throw new VendorError({ kind: 'transient', message: 'The record kept changing on the server while Concord was writing it; it will be tried again at the next sync' });
+  }
+
+  private async pushCreate(c: ChangeView, connector: Connector): Promise<'pushed' | 'nothing'> {
+    const rec = this.outbox.record(c.recordId);
+    if (c.attempts > 0) {
+      // An earlier attempt may have landed without us hearing the answer: look before creating again.
+      const found = await findCreated(connector, rec.local, c.idempotencyKey);
+      if (found) {
+        this.outbox.pushed(c.id, found, found.remoteId);
+        return 'pushed';
+      }
+    }
+    this.outbox.claim(c.id);
+    const res = await connector.create(rec.local, { idempotencyKey: c.idempotencyKey });
+    this.outbox.pushed(c.id, res.record, res.remoteId);
+    return 'pushed';
+  }
+
+  private async readOrNull(connector: Connector, remoteId: string): Promise<RemoteRecord | null> {
+    try {
+      return await connector.read(remoteId);
+    } catch (e) {
+      if (e instanceof VendorError && e.kind === 'not_found') return null;
+      throw e;
+    }
+  }
+
+  private retryAt(e: unknown, attempts: number): string {
+    const ms = e instanceof VendorError && e.retryAfterMs !== undefined ? e.retryAfterMs : Math.min(15 * 60_000, 2_000 * 2 ** attempts * (0.5 + Math.random()));
+    return new Date(this.clock.now().getTime() + ms).toISOString();
+  }
+}
+
+function fieldMessage(e: VendorError): string {
+  const fields = Object.entries(e.fieldErrors ?? {}).map(([f, msgs]) => `${f}: ${msgs.join(', ')}`);
+  return fields.length && !fields.every((f) => e.message.includes(f)) ? `${e.message} (${fields.join('; ')})` : e.message;
+}

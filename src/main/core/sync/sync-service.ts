@@ -1,0 +1,174 @@
+// One sync of one or every account (DESIGN §4): check changes a crash left in flight, pull
+// (merging into edited records), then push the outbox. Rate limits and 5xx answers that
+// outlast a request's own retries make the sync wait and carry on from where it stopped,
+// a few rounds at most; an unreachable vendor stops quietly with the outbox kept.
+import type Database from 'better-sqlite3';
+import type { AccountKind } from '../../../shared/domain';
+import type { AccountsService } from '../accounts/accounts-service';
+import type { Clock } from '../clock';
+import type { EventBus } from '../events';
+import type { Logger } from '../log';
+import type { Connector } from '../vendors/connector';
+import { VendorError, type VendorErrorKind } from '../vendors/errors';
+import type { Outbox } from './outbox';
+import type { ConnectorFactory, PullService, PullSummary } from './pull-service';
+import type { PushService } from './push-service';
+
+export interface AccountSyncSummary {
+  accountId: string;
+  vendor: AccountKind;
+  label: string;
+  pulled: number;
+  created: number;
+  updated: number;
+  deleted: number;
+  pushed: number;
+  conflicts: number;
+  rejected: number;
+  /** Outbox changes still waiting for this account after the sync. */
+  waiting: number;
+  complete: boolean;
+  errors: { kind: VendorErrorKind | 'internal'; message: string }[];
+}
+
+export interface SyncOptions {
+  accountId?: string;
+  full?: boolean;
+  /** Pull only (no push). */
+  pullOnly?: boolean;
+}
+
+export interface SyncTuning {
+  /** Extra rounds after a retryable stop (default 4). */
+  maxRounds?: number;
+  /** First wait between rounds (default 2 s), doubled each round, capped at 60 s. */
+  roundDelayMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export class SyncService {
+  constructor(
+    private readonly sqlite: Database.Database,
+    private readonly accounts: AccountsService,
+    private readonly connectorFor: ConnectorFactory,
+    private readonly puller: PullService,
+    private readonly pusher: PushService,
+    private readonly outbox: Outbox,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+    private readonly events: EventBus,
+    private readonly tuning: SyncTuning = {},
+  ) {}
+
+  async sync(opts: SyncOptions = {}): Promise<{ accounts: AccountSyncSummary[]; offline: boolean }> {
+    const ids = opts.accountId ? [this.accounts.get(opts.accountId).id] : this.accounts.list().filter((a) => a.kind !== 'csv').map((a) => a.id);
+    const out: AccountSyncSummary[] = [];
+    for (const id of ids) out.push(await this.syncAccount(id, opts));
+    this.events.emit('statusChanged', {});
+    return { accounts: out, offline: out.length > 0 && out.every((a) => a.errors.some((e) => e.kind === 'offline')) };
+  }
+
+  /** Pull only, as `concord sync` did before push existed; kept for the tests of pull alone. */
+  pull(accountId: string, opts: { full?: boolean } = {}): Promise<PullSummary> {
+    return this.puller.pull(accountId, opts);
+  }
+
+  test(accountId: string): Promise<{ ok: boolean; detail: string }> {
+    return this.puller.test(accountId);
+  }
+
+  async syncAccount(accountId: string, opts: SyncOptions = {}): Promise<AccountSyncSummary> {
+    const acc = this.accounts.get(accountId);
+    const s: AccountSyncSummary = { accountId, vendor: acc.kind, label: acc.label, pulled: 0, created: 0, updated: 0, deleted: 0, pushed: 0, conflicts: 0, rejected: 0, waiting: 0, complete: false, errors: [] };
+    if (acc.kind === 'csv') {
+      s.complete = true;
+      return s;
+    }
+    let connector: Connector;
+    try {
+      connector = await this.connectorFor(accountId);
+    } catch (e) {
+      this.fail(s, e);
+      return this.finish(s);
+    }
+    const maxRounds = this.tuning.maxRounds ?? 4;
+    let full = !!opts.full;
+    let pulled = false;
+    let pushed = !!opts.pullOnly;
+    for (let round = 0; round <= maxRounds && !(pulled && pushed); round++) {
+      if (round > 0) await this.wait(round, s.errors.at(-1));
+      try {
+        await this.pusher.recover(accountId, connector);
+        if (!pulled) {
+          const p = await this.puller.pull(accountId, { full, connector });
+          s.pulled += p.pulled;
+          s.created += p.created;
+          s.updated += p.updated;
+          s.deleted += p.deleted;
+          s.conflicts += p.conflicts;
+          full = false; // a resumed pull continues from its committed cursor
+          if (p.error) {
+            s.errors.push(p.error);
+            if (!retryable(p.error.kind)) break;
+            continue;
+          }
+          pulled = true;
+        }
+        if (!pushed) {
+          const total = this.outbox.openChanges(accountId, ['pending']).length;
+          this.progress(acc.kind, accountId, 'push', 0, total);
+          const r = await this.pusher.push(accountId, connector, (done, all) => this.progress(acc.kind, accountId, 'push', done, all));
+          s.pushed += r.pushed;
+          s.conflicts += r.conflicts;
+          s.rejected += r.rejected;
+          if (r.pushed) this.sqlite.prepare('UPDATE accounts SET last_push_at = ? WHERE id = ?').run(this.clock.now().toISOString(), accountId);
+          if (r.stoppedBy) {
+            this.fail(s, r.stoppedBy);
+            if (!(r.stoppedBy instanceof VendorError) || !retryable(r.stoppedBy.kind)) break;
+            continue;
+          }
+          pushed = true;
+        }
+      } catch (e) {
+        this.fail(s, e); // recovery could not reach the vendor
+        if (!(e instanceof VendorError) || !retryable(e.kind)) break;
+      }
+    }
+    s.complete = pulled && pushed;
+    return this.finish(s);
+  }
+
+  private finish(s: AccountSyncSummary): AccountSyncSummary {
+    s.waiting = this.outbox.openChanges(s.accountId, ['pending', 'in_flight']).length;
+    const last = s.errors.at(-1);
+    if (s.complete) {
+      this.sqlite.prepare("UPDATE accounts SET health = 'ok', health_message = NULL WHERE id = ?").run(s.accountId);
+      this.progress(s.vendor, s.accountId, 'done', s.pulled + s.pushed, null);
+    } else if (last) {
+      const health = last.kind === 'offline' ? 'offline' : last.kind === 'auth' ? 'auth' : 'error';
+      const message = last.kind === 'offline' ? `offline, ${s.waiting} change${s.waiting === 1 ? '' : 's'} waiting` : last.message;
+      this.sqlite.prepare('UPDATE accounts SET health = ?, health_message = ? WHERE id = ?').run(health, message, s.accountId);
+      this.progress(s.vendor, s.accountId, 'error', s.pulled + s.pushed, null, message);
+    }
+    if (s.pushed || s.conflicts || s.rejected) this.events.emit('contactsChanged', { reason: 'sync' });
+    return s;
+  }
+
+  private fail(s: AccountSyncSummary, e: unknown): void {
+    const kind = e instanceof VendorError ? e.kind : 'internal';
+    s.errors.push({ kind, message: (e as Error)?.message ?? String(e) });
+    if (kind === 'internal') this.log.error('sync failed', { accountId: s.accountId, error: String((e as Error)?.stack ?? e) });
+  }
+
+  private wait(round: number, last: { kind: string } | undefined): Promise<void> {
+    const base = this.tuning.roundDelayMs ?? 2_000;
+    const ms = Math.min(60_000, base * 2 ** (round - 1) * (last?.kind === 'rate_limited' ? 2 : 1));
+    return (this.tuning.sleep ?? ((x) => new Promise((r) => setTimeout(r, x))))(ms);
+  }
+
+  private progress(vendor: AccountKind, accountId: string, phase: 'pull' | 'push' | 'done' | 'error', done: number, total: number | null, message?: string): void {
+    this.events.emit('syncProgress', { accountId, vendor, phase, done, total, message: message ?? null });
+  }
+}
+
+const retryable = (kind: string): boolean => kind === 'transient' || kind === 'rate_limited' || kind === 'malformed';
