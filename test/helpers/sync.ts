@@ -23,6 +23,10 @@ export interface SyncRig {
   seeded: { key: string; remoteId: string }[];
   /** A second client of the same vendor account. */
   other: Connector;
+  /** The simulator's own store, for edits "another client" makes behind Concord's back. */
+  store: unknown;
+  /** Runs before each request Concord sends (a colleague writing in between, a kill). */
+  onRequest: ((method: string, url: string) => Promise<void> | void) | null;
   /** Makes the vendor unreachable (connections refused) until set back. */
   setOffline(off: boolean): void;
   recordOf(remoteId: string): { id: string; state: string; local: Record<string, unknown>; versions: Record<string, string> };
@@ -35,13 +39,18 @@ export async function syncRig(vendor: Vendor, n: number, opts: { seed?: number; 
   const sb = (await SANDBOX_STARTERS[vendor]({ faults: { ...NO_FAULTS }, seed, contacts })) as Awaited<ReturnType<(typeof SANDBOX_STARTERS)[Vendor]>> & { store: { clock: SimClock } };
   const tmp = opts.dataDir ? { dir: opts.dataDir, cleanup: () => {} } : tempDir();
   let offline = false;
-  const fetchImpl: typeof fetch = (url, init) => fetch(offline ? String(url).replace(/^http:\/\/127\.0\.0\.1:\d+/, 'http://127.0.0.1:9') : url, init);
+  const fetchImpl: typeof fetch = async (url, init) => {
+    await rig.onRequest?.(init?.method ?? 'GET', String(url));
+    return fetch(offline ? String(url).replace(/^http:\/\/127\.0\.0\.1:\d+/, 'http://127.0.0.1:9') : url, init);
+  };
   const core = await createCore({ dataDir: tmp.dir, secretStore: new MemorySecretStore(), log: createLogger(nullSink), fetch: fetchImpl, retry: FAST_RETRY, syncTuning: { roundDelayMs: 20 } });
   const acc = await core.accounts.add({ kind: vendor, label: vendor, baseUrl: sb.baseUrl, credentials: sb.credentials as Record<string, unknown> });
   const def = vendorDefinition(vendor)!;
   const other = def.create({ baseUrl: sb.baseUrl, credentials: def.credentialsSchema.parse(sb.credentials), retry: FAST_RETRY });
-  return {
+  const rig: SyncRig = {
     core,
+    store: sb.store,
+    onRequest: null,
     accountId: acc.id,
     server: sb.server,
     clock: sb.store.clock,
@@ -58,6 +67,7 @@ export async function syncRig(vendor: Vendor, n: number, opts: { seed?: number; 
       await sb.server.close();
     },
   };
+  return rig;
 }
 
 /** Successful writes the vendor received (PUT/PATCH/POST/DELETE answered 2xx), by path. */

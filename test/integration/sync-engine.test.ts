@@ -73,7 +73,7 @@ describe.each(VENDORS)('%s: offline edits, merges and conflicts', (vendor) => {
     const s = await r.core.sync.sync();
     expect(s.accounts[0]).toMatchObject({ pushed: 0, conflicts: 2 });
     expect(writes(r.server)).toHaveLength(before); // nothing pushed for a record in conflict
-    const list = r.core.edits.conflicts();
+    const list = r.core.edits.conflicts().sort((x, y) => String(x.fields[0]!.local).localeCompare(String(y.fields[0]!.local)));
     expect(list.map((c) => c.fields)).toEqual([
       [{ field: 'familyName', base: baseA, local: 'Mine', remote: 'Theirs' }],
       [{ field: 'familyName', base: baseB, local: 'Minetoo', remote: 'Theirs' }],

@@ -262,7 +262,19 @@ export class Outbox {
         this.journal('sync.push', 'record', rec.id, 'deleted on the server', null, null, 'sync');
         return;
       }
-      if (remoteId) this.sqlite.prepare('UPDATE records SET remote_id = ? WHERE id = ?').run(remoteId, rec.id);
+      if (remoteId && rec.remoteId !== remoteId) {
+        const holder = this.sqlite.prepare('SELECT id FROM records WHERE account_id = ? AND remote_id = ? AND id <> ?').get(rec.accountId, remoteId, rec.id) as { id: string } | undefined;
+        if (holder) {
+          // The vendor matched an existing contact instead of creating one (CallTools MERGE,
+          // LiveVox 202): Concord already has it as another record, so this one folds into it.
+          this.setRecordState(rec.id, 'deleted_local');
+          if (result) this.records.upsertFromServer({ accountId: rec.accountId, remoteId, raw: result.raw, canonical: result.canonical, versions: result.versions });
+          this.journal('sync.push', 'record', rec.id, `already existed at the vendor as record ${holder.id}; folded into it`, null, { existingRecord: holder.id, remoteId }, 'sync');
+          this.records.refreshPerson(rec.personId);
+          return;
+        }
+        this.sqlite.prepare('UPDATE records SET remote_id = ? WHERE id = ?').run(remoteId, rec.id);
+      }
       if (result) {
         const local = others.length ? rec.local : result.canonical;
         this.sqlite.prepare('UPDATE records SET server = ?, base = ?, local = ?, versions = ?, updated_at = ? WHERE id = ?')

@@ -95,8 +95,12 @@ export class SyncService {
     let full = !!opts.full;
     let pulled = false;
     let pushed = !!opts.pullOnly;
-    for (let round = 0; round <= maxRounds && !(pulled && pushed); round++) {
-      if (round > 0) await this.wait(round, s.errors.at(-1));
+    // Rounds that made progress do not count: a long outbox under a steady trickle of 429s
+    // keeps going; only rounds that got nothing through use up the budget.
+    let idle = 0;
+    for (let round = 0; idle <= maxRounds && !(pulled && pushed); round++) {
+      const progressBefore = s.pulled + s.pushed + s.conflicts + s.rejected;
+      if (round > 0) await this.wait(Math.max(1, idle), s.errors.at(-1));
       try {
         await this.pusher.recover(accountId, connector);
         if (!pulled) {
@@ -132,6 +136,8 @@ export class SyncService {
       } catch (e) {
         this.fail(s, e); // recovery could not reach the vendor
         if (!(e instanceof VendorError) || !retryable(e.kind)) break;
+      } finally {
+        idle = s.pulled + s.pushed + s.conflicts + s.rejected > progressBefore ? 0 : idle + 1;
       }
     }
     s.complete = pulled && pushed;

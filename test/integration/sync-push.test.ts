@@ -1,0 +1,170 @@
+// Push against the sandbox vendors over HTTP: MPDX 409s from a second client writing between
+// Concord's pull and its push (person, phone, email, address), a burst of 429s and HTML 500s,
+// rejected changes, undo, and each vendor's create/update/delete quirk end to end.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { MpdxStore } from '../../src/main/core/sandbox/mpdx/store';
+import type { Vendor } from '../../src/shared/domain';
+import { syncRig, writes, type SyncRig } from '../helpers/sync';
+
+let rig: SyncRig | undefined;
+afterEach(async () => {
+  await rig?.close();
+  rig = undefined;
+});
+
+describe('MPDX: a second client writes between pull and push', () => {
+  it('409 on a person, a phone, an email and an address: re-read, merged, re-sent with the fresh token; same field: a conflict', async () => {
+    const r = (rig = await syncRig('mpdx', 12));
+    await r.core.sync.sync();
+    const store = r.store as MpdxStore;
+    // Records whose person has a phone, an email and an address.
+    const full = r.seeded.map((s) => s.remoteId).filter((id) => {
+      const [cid, pid] = id.split('/');
+      return store.list('phone_numbers', (x) => x.personId === pid).length && store.list('email_addresses', (x) => x.personId === pid).length && store.list('addresses', (x) => x.contactId === cid).length;
+    });
+    expect(full.length).toBeGreaterThanOrEqual(5);
+    const [p, ph, em, ad, same] = full;
+    const edit = (remoteId: string, patch: Record<string, unknown>) => r.core.edits.edit(r.recordOf(remoteId).id, patch);
+    edit(p!, { givenName: 'Personedit' });
+    const phones = r.recordOf(ph!).local.phones as { e164: string; raw: string }[];
+    edit(ph!, { phones: [{ e164: '+15035550142', raw: '503-555-0142' }, ...phones.slice(1)] });
+    const emails = r.recordOf(em!).local.emails as { address: string }[];
+    edit(em!, { emails: [{ address: 'new.address@example.org' }, ...emails.slice(1)] });
+    edit(ad!, { address: { ...(r.recordOf(ad!).local.address as object), city: 'Eugene' } });
+    edit(same!, { familyName: 'Mine' });
+
+    // Just before Concord's first write to each resource, a colleague saves it in MPDX.
+    const touched = new Set<string>();
+    r.onRequest = (method, url) => {
+      if (method !== 'PUT') return;
+      const path = new URL(url).pathname;
+      if (touched.has(path)) return;
+      touched.add(path);
+      r.clock.advance(2000);
+      const id = path.split('/').pop()!;
+      const row = store.rows.get(id)!;
+      const attrs = row.type === 'people' ? (path.includes(same!.split('/')[1]!) ? { last_name: 'Theirs' } : { occupation: 'Colleague edit' }) : row.type === 'addresses' ? { location: 'Mailing' } : { location: 'work' };
+      store.touch(id, attrs);
+    };
+    const s = await r.core.sync.sync();
+    expect(s.accounts[0]).toMatchObject({ pushed: 4, conflicts: 1, rejected: 0, errors: [] });
+    const conflicted = r.server.requestLog.filter((x) => x.method === 'PUT' && x.status === 409).map((x) => x.path.split('/').slice(-2, -1)[0]);
+    expect(new Set(conflicted)).toEqual(new Set(['people', 'phones', 'email_addresses', 'addresses']));
+    // Both writers' changes are on the server.
+    const read = async (id: string) => (await r.other.read(id)).canonical;
+    expect(await read(p!)).toMatchObject({ givenName: 'Personedit', role: 'Colleague edit' });
+    expect((await read(ph!)).phones!.map((x) => x.e164)).toContain('+15035550142');
+    expect((await read(em!)).emails!.map((x) => x.address)).toContain('new.address@example.org');
+    expect((await read(ad!)).address).toMatchObject({ city: 'Eugene' });
+    expect(store.list('phone_numbers', (x) => x.personId === ph!.split('/')[1]).some((x) => x.attrs.location === 'work')).toBe(true);
+    // The same field: nothing overwritten, a conflict for the person to settle.
+    expect((await read(same!)).familyName).toBe('Theirs');
+    const [c] = r.core.edits.conflicts();
+    expect(c).toMatchObject({ recordId: r.recordOf(same!).id, kind: 'fields', fields: [{ field: 'familyName', local: 'Mine', remote: 'Theirs' }] });
+    r.onRequest = null;
+    r.core.edits.resolve(c!.id, { take: 'local' });
+    expect((await r.core.sync.sync()).accounts[0]).toMatchObject({ pushed: 1, conflicts: 0 });
+    expect((await read(same!)).familyName).toBe('Mine');
+  });
+});
+
+describe('rate limits, HTML 500s and refusals', () => {
+  it('a burst of 429s and HTML 500s: the sync waits and finishes', async () => {
+    const r = (rig = await syncRig('calltools', 40));
+    await r.core.sync.sync();
+    for (const s of r.seeded.slice(0, 30)) r.core.edits.edit(r.recordOf(s.remoteId).id, { givenName: `Burst${s.remoteId}` });
+    r.server.faults.rate429 = 0.35;
+    r.server.faults.rate5xx = 0.35;
+    r.server.faults.retryAfterSec = 0;
+    const s = await r.core.sync.sync();
+    expect(s.accounts[0]).toMatchObject({ pushed: 30, conflicts: 0, rejected: 0, waiting: 0, complete: true });
+    const statuses = r.server.requestLog.map((x) => x.status);
+    expect(statuses.filter((x) => x === 429).length).toBeGreaterThan(5);
+    expect(statuses.filter((x) => x >= 500).length).toBeGreaterThan(5);
+    r.server.faults.rate429 = r.server.faults.rate5xx = 0;
+    for (const x of r.seeded.slice(0, 30)) expect((await r.other.read(x.remoteId)).canonical.givenName).toBe(`Burst${x.remoteId}`);
+  });
+
+  it('a refused change is marked rejected with the vendor’s message; the person fixes it and it goes', async () => {
+    const r = (rig = await syncRig('calltools', 3));
+    await r.core.sync.sync();
+    const rec = r.recordOf(r.seeded[0]!.remoteId);
+    // Past CallTools' 50-character city: refused before sending, with a message a person reads.
+    r.core.edits.edit(rec.id, { address: { city: 'X'.repeat(60) } });
+    const s = await r.core.sync.sync();
+    expect(s.accounts[0]).toMatchObject({ pushed: 0, rejected: 1 });
+    expect(r.recordOf(r.seeded[0]!.remoteId).state).toBe('rejected');
+    const change = r.core.store.sqlite.prepare("SELECT last_error FROM changes WHERE record_id = ? AND state = 'rejected'").get(rec.id) as { last_error: string };
+    expect(change.last_error).toMatch(/city/i);
+    r.core.edits.edit(rec.id, { address: { city: 'Portland' } });
+    expect((await r.core.sync.sync()).accounts[0]).toMatchObject({ pushed: 1, rejected: 0 });
+    expect((await r.other.read(r.seeded[0]!.remoteId)).canonical.address?.city).toBe('Portland');
+  });
+
+  it('undo takes back an edit that was not pushed yet, and nothing is sent', async () => {
+    const r = (rig = await syncRig('lightening', 2));
+    await r.core.sync.sync();
+    const rec = r.recordOf(r.seeded[0]!.remoteId);
+    const original = rec.local.givenName;
+    r.core.edits.edit(rec.id, { givenName: 'Oops' });
+    expect(r.core.status.get().outbox.pending).toBe(1);
+    expect(r.core.edits.undo(rec.id)).toEqual({ undone: 1 });
+    expect(r.recordOf(r.seeded[0]!.remoteId)).toMatchObject({ state: 'synced', local: expect.objectContaining({ givenName: original }) });
+    const before = writes(r.server).length;
+    expect((await r.core.sync.sync()).accounts[0]!.pushed).toBe(0);
+    expect(writes(r.server)).toHaveLength(before);
+  });
+});
+
+describe.each<[Vendor, string]>([
+  ['calltools', 'create answered with duplicate_action MERGE links to the existing contact'],
+  ['livevox', 'a create sent again is answered 202 "already exists" and not duplicated'],
+  ['lightening', 'delete succeeds though the envelope says result:false'],
+  ['mpdx', 'create builds contact, person, phone, email and address; delete takes the contact with its last person'],
+  ['bigchange', 'create and update through OAuth; delete is refused with a clear reason'],
+])('%s write quirks end to end', (vendor, what) => {
+  it(what, async () => {
+    const r = (rig = await syncRig(vendor, 3));
+    await r.core.sync.sync();
+    const person = r.recordOf(r.seeded[0]!.remoteId);
+    const personId = (r.core.store.sqlite.prepare('SELECT person_id FROM records WHERE id = ?').get(person.id) as { person_id: string }).person_id;
+    const fresh = { givenName: 'Grace', familyName: 'Hopper', emails: [{ address: 'grace@navy.mil' }], phones: [{ e164: '+12025550111', raw: '(202) 555-0111' }] };
+    const { recordId } = r.core.outbox.createRecord(r.accountId, personId, vendor === 'mpdx' ? { ...fresh, address: { street1: '1 Navy Yard', city: 'Washington', region: 'DC', postalCode: '20374', country: 'US' } } : fresh);
+    const s = await r.core.sync.sync();
+    expect(s.accounts[0]).toMatchObject({ pushed: 1, errors: [] });
+    const created = r.core.outbox.record(recordId);
+    expect(created.remoteId).toBeTruthy();
+    expect((await r.other.read(created.remoteId!)).canonical).toMatchObject({ givenName: 'Grace', familyName: 'Hopper' });
+
+    if (vendor === 'calltools') {
+      // The same phone again: CallTools merges instead of creating; Concord adopts that contact.
+      const dup = r.core.outbox.createRecord(r.accountId, personId, { givenName: 'Grace', familyName: 'Hopper', phones: [{ e164: '+12025550111', raw: '202-555-0111' }] });
+      await r.core.sync.sync();
+      expect(r.server.requestLog.filter((x) => x.method === 'POST' && x.status === 200)).toHaveLength(1);
+      expect(r.core.outbox.record(dup.recordId)).toMatchObject({ state: 'deleted_local', remoteId: null });
+      const note = r.core.store.sqlite.prepare("SELECT summary FROM journal WHERE entity_id = ? AND kind = 'sync.push'").get(dup.recordId) as { summary: string };
+      expect(note.summary).toMatch(/already existed at the vendor/);
+      expect((await r.other.pull(null).next()).value!.records.filter((x: { canonical: { familyName?: string | null } }) => x.canonical.familyName === 'Hopper')).toHaveLength(1);
+    }
+    if (vendor === 'livevox') {
+      const change = r.core.store.sqlite.prepare("SELECT idempotency_key FROM changes WHERE record_id = ? AND op = 'create'").get(recordId) as { idempotency_key: string };
+      const again = await r.other.create(fresh, { idempotencyKey: change.idempotency_key });
+      expect(again).toMatchObject({ remoteId: created.remoteId, alreadyExisted: true });
+    }
+    // Update, then delete.
+    r.core.edits.edit(recordId, { familyName: 'Hopper-Murray' });
+    expect((await r.core.sync.sync()).accounts[0]!.pushed).toBe(1);
+    expect((await r.other.read(created.remoteId!)).canonical.familyName).toBe('Hopper-Murray');
+    r.core.outbox.deleteRecord(recordId);
+    const del = await r.core.sync.sync();
+    if (vendor === 'bigchange') {
+      expect(del.accounts[0]!.rejected).toBe(1);
+      const c = r.core.store.sqlite.prepare("SELECT last_error FROM changes WHERE record_id = ? AND op = 'delete'").get(recordId) as { last_error: string };
+      expect(c.last_error).toMatch(/BigChange/);
+      return;
+    }
+    expect(del.accounts[0]).toMatchObject({ pushed: 1, errors: [] });
+    const gone = await r.other.read(created.remoteId!).then(() => 'still there', (e: { kind?: string }) => e.kind);
+    expect(gone).toBe('not_found');
+  });
+});
