@@ -8,6 +8,7 @@ import { CoreError } from '../main/core/errors';
 import { defaultDataDir } from '../main/core/paths';
 import { startSandbox } from '../main/core/sandbox';
 import { CONCORD_VERSION } from '../main/core/version';
+import { currentOf, describeValue, parseSets, SetError } from './edits';
 import type { ContactRow } from '../shared/contract';
 import { VENDORS, VENDOR_LABELS, displayName, primaryOf, type Vendor } from '../shared/domain';
 
@@ -27,12 +28,18 @@ Commands:
   contacts list [--search Q] [--vendor V] [--limit N]
                                  people (golden records) with their vendors
   contacts show ID               one person (or record) with each vendor's copy
+  contacts edit ID --set FIELD=VALUE ...
+                                 edit a record, or a person (fans out to its records); works offline
+  contacts undo ID               take back the latest edit not pushed yet
+  conflicts list                 open conflicts with base, local and remote values
+  conflicts resolve ID (--take local|remote | --set FIELD=VALUE ... | --recreate | --drop)
+                                 settle a conflict; it goes out with the next sync
   accounts list                  connected accounts
   accounts add VENDOR [--base-url URL] [--label L]
                                  add an account; credentials are read as JSON on stdin
   accounts add-sandbox           add every vendor from the line \`concord sandbox\` printed (stdin)
   accounts test ID               ask the vendor whether the account works
-  sync [--account ID] [--full]   pull every account (or one) into the local store
+  sync [--account ID] [--full]   pull every account (or one), merge, then push the outbox
   sandbox [--seed S] [--people N] [--faults SPEC] [--truth FILE]
                                  run the sandbox vendors on 127.0.0.1 until interrupted
   import FILE.csv --source NAME [--map HEADER=field ...] [--region CC]
@@ -124,6 +131,15 @@ function parseMaps(values: string[] | undefined): Record<string, string> {
   return out;
 }
 
+function cliSets(sets: string[], current: Parameters<typeof parseSets>[1]): ReturnType<typeof parseSets> {
+  try {
+    return parseSets(sets, current);
+  } catch (e) {
+    if (e instanceof SetError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
 function requirePersistentSecrets(core: Core): void {
   if (!core.secretStore.info.persistent) {
     throw new Error(`${core.secretStore.info.detail} The CLI cannot keep credentials between commands without a keychain; start a Secret Service (e.g. gnome-keyring) and try again.`);
@@ -170,22 +186,51 @@ const COMMANDS: Record<string, Command> = {
     options: { '': { account: { type: 'string' }, full: { type: 'boolean', default: false } } },
     handler: async (ctx) => {
       const { core, values, json, io } = ctx;
-      const ids = values.account ? [core.accounts.get(values.account as string).id] : core.accounts.list().map((a) => a.id);
+      // A progress bar on a terminal only; scripts and --json get clean output.
       const progress = !json && process.stderr.isTTY;
       const off = progress ? core.events.on((e, p) => {
         if (e !== 'syncProgress') return;
-        const x = p as { vendor: string; phase: string; done: number };
-        io.err(`\r${VENDOR_LABELS[x.vendor as Vendor].padEnd(11)} ${x.phase.padEnd(5)} ${String(x.done).padStart(7)} records`);
+        const x = p as { vendor: string; phase: string; done: number; total: number | null };
+        const bar = x.total ? `[${'#'.repeat(Math.round((20 * x.done) / Math.max(1, x.total))).padEnd(20, '.')}] ${x.done}/${x.total}` : `${x.done}`;
+        io.err(`\r\x1b[K${VENDOR_LABELS[x.vendor as Vendor].padEnd(11)} ${x.phase.padEnd(5)} ${bar}${x.phase === 'done' || x.phase === 'error' ? '\n' : ''}`);
       }) : () => {};
-      const summaries = [];
-      for (const id of ids) {
-        summaries.push(await core.sync.pull(id, { full: !!values.full }));
-        if (progress) io.err('\n');
-      }
+      const r = await core.sync.sync({ accountId: values.account as string | undefined, full: !!values.full });
       off();
-      if (summaries.some((r) => r.error)) ctx.exitCode = 1;
-      if (json) return { accounts: summaries };
-      return summaries.map((r) => `${r.label.padEnd(24)} pulled ${r.pulled} (${r.created} new, ${r.updated} changed, ${r.deleted} deleted)${r.error ? `  — stopped: ${r.error.message}` : ''}`).join('\n') + '\n';
+      if (r.accounts.some((a) => a.errors.length && !a.complete)) ctx.exitCode = 1;
+      if (json) return r;
+      return r.accounts.map((a) => `${a.label.padEnd(24)} pulled ${a.pulled} (${a.created} new, ${a.updated} changed, ${a.deleted} deleted), pushed ${a.pushed}, ${a.conflicts} conflicts, ${a.rejected} rejected${a.waiting ? `, ${a.waiting} waiting` : ''}${!a.complete && a.errors.length ? `  — stopped: ${a.errors.at(-1)!.message}` : ''}`).join('\n') + '\n';
+    },
+  },
+  conflicts: {
+    sub: ['list', 'resolve'],
+    options: {
+      list: {},
+      resolve: { take: { type: 'string' }, set: { type: 'string', multiple: true }, recreate: { type: 'boolean', default: false }, drop: { type: 'boolean', default: false } },
+    },
+    handler: ({ core, sub, values, positionals, json }) => {
+      if (sub === 'list') {
+        const list = core.edits.conflicts();
+        if (json) return list.map((c) => ({ id: c.id, recordId: c.recordId, account: c.account, vendor: c.vendor, kind: c.kind, fields: c.fields }));
+        if (!list.length) return 'No conflicts.\n';
+        return list.map((c) => [`${c.id}  ${VENDOR_LABELS[c.vendor]} ${c.accountLabel}  record ${c.recordId}${c.kind === 'deleted' ? '  — deleted on the server while edited here (--recreate or --drop)' : ''}`,
+          ...c.fields.map((f) => `    ${f.field.padEnd(12)} base: ${describeValue(f.base)}  |  mine: ${describeValue(f.local)}  |  theirs: ${describeValue(f.remote)}`)].join('\n')).join('\n') + '\n';
+      }
+      const id = positionals[0];
+      if (!id) throw new UsageError('Usage: concord conflicts resolve ID (--take local|remote | --set FIELD=VALUE ... | --recreate | --drop)');
+      const chosen = [values.take !== undefined, !!(values.set as string[] | undefined)?.length, !!values.recreate, !!values.drop].filter(Boolean).length;
+      if (chosen !== 1) throw new UsageError('Give exactly one of --take, --set, --recreate or --drop');
+      let r;
+      if (values.recreate || values.drop) r = core.edits.resolve(id, { deleted: values.recreate ? 'recreate' : 'drop' });
+      else if (values.take !== undefined) {
+        if (values.take !== 'local' && values.take !== 'remote') throw new UsageError('--take is local or remote');
+        r = core.edits.resolve(id, { take: values.take });
+      } else {
+        const c = core.edits.conflicts().find((x) => x.id === id);
+        if (!c) throw new CoreError('not_found', `No open conflict with id ${id}`);
+        const patch = cliSets(values.set as string[], currentOf(core, c.recordId));
+        r = core.edits.resolve(id, { fields: Object.fromEntries(Object.entries(patch).map(([f, v]) => [f, { value: v }])) });
+      }
+      return json ? { resolved: id, ...r } : `Resolved; ${r.changeId === null ? 'nothing left to push' : 'it goes out with the next sync'}.\n`;
     },
   },
   accounts: {
@@ -285,19 +330,37 @@ const COMMANDS: Record<string, Command> = {
         `Concord ${s.version}  data: ${s.dataDir}  (schema ${s.schemaVersion})`,
         `Secrets: ${s.secretStore.kind === 'keychain' ? 'system keychain' : 'session only — ' + s.secretStore.detail}`,
         `Store: ${s.counts.people} people, ${s.counts.records} records, ${s.counts.accounts} accounts`,
-        `Outbox: ${s.outbox.pending} pending, ${s.outbox.inFlight} in flight, ${s.outbox.conflict} in conflict, ${s.outbox.rejected} rejected${s.offline ? '  (offline)' : ''}`,
-        ...s.accounts.map((a) => `  ${a.id}  ${VENDOR_LABELS[a.vendor].padEnd(10)} ${a.label}  last pull: ${a.lastPull ?? 'never'}  health: ${a.health}`),
+        `Outbox: ${s.outbox.pending} pending, ${s.outbox.inFlight} in flight, ${s.outbox.conflict} in conflict, ${s.outbox.rejected} rejected`,
+        ...(s.offline ? [`Offline, ${s.outbox.pending + s.outbox.inFlight} change${s.outbox.pending + s.outbox.inFlight === 1 ? '' : 's'} waiting`] : []),
+        ...(s.openConflicts ? [`${s.openConflicts} conflict${s.openConflicts === 1 ? '' : 's'} to settle: concord conflicts list`] : []),
+        ...s.accounts.map((a) => `  ${a.id}  ${VENDOR_LABELS[a.vendor].padEnd(10)} ${a.label}  last pull: ${a.lastPull ?? 'never'}  last push: ${a.lastPush ?? 'never'}  health: ${a.health}`),
       ];
       return lines.join('\n') + '\n';
     },
   },
   contacts: {
-    sub: ['list', 'show'],
+    sub: ['list', 'show', 'edit', 'undo'],
     options: {
       list: { search: { type: 'string', short: 's' }, vendor: { type: 'string' }, limit: { type: 'string' } },
       show: {},
+      edit: { set: { type: 'string', multiple: true } },
+      undo: {},
     },
     handler: ({ core, sub, values, positionals, json }) => {
+      if (sub === 'edit') {
+        const id = positionals[0];
+        const sets = values.set as string[] | undefined;
+        if (!id || !sets?.length) throw new UsageError('Usage: concord contacts edit ID --set FIELD=VALUE ...');
+        const r = core.edits.edit(id, cliSets(sets, currentOf(core, id)));
+        if (json) return r;
+        return `Saved locally for ${r.records.length} record${r.records.length === 1 ? '' : 's'}${r.pinned.length ? `; kept on the person only: ${r.pinned.join(', ')}` : ''}. Run "concord sync" to send.\n`;
+      }
+      if (sub === 'undo') {
+        const id = positionals[0];
+        if (!id) throw new UsageError('Usage: concord contacts undo ID');
+        const r = core.edits.undo(id);
+        return json ? r : r.undone ? `Undid the latest edit of ${r.undone} record${r.undone === 1 ? '' : 's'}.\n` : 'Nothing to undo (edits already sent cannot be undone here).\n';
+      }
       if (sub === 'show') {
         const id = positionals[0];
         if (!id) throw new UsageError('Usage: concord contacts show ID');

@@ -44,9 +44,9 @@ describe.skipIf(process.env.CONCORD_KEYCHAIN_TEST !== '1')('sandbox → add-sand
     for (const v of Object.values(info.vendors)) expect(v.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+/);
 
     await concord(['accounts', 'add-sandbox'], line);
-    const sync = JSON.parse((await concord(['sync', '--json'])).stdout) as { accounts: { vendor: string; pulled: number; error: unknown }[] };
+    const sync = JSON.parse((await concord(['sync', '--json'])).stdout) as { accounts: { vendor: string; pulled: number; errors: unknown[] }[] };
     expect(sync.accounts.map((a) => a.vendor).sort()).toEqual(Object.keys(info.vendors).sort());
-    for (const a of sync.accounts) expect(a.error).toBeNull();
+    for (const a of sync.accounts) expect(a.errors).toEqual([]);
 
     const truth = JSON.parse(fs.readFileSync(truthFile, 'utf8')) as { people: { records: { vendor: string; remoteId: string | null }[] }[] };
     const seeded: Record<string, number> = {};
