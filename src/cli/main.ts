@@ -333,6 +333,7 @@ const COMMANDS: Record<string, Command> = {
         `Outbox: ${s.outbox.pending} pending, ${s.outbox.inFlight} in flight, ${s.outbox.conflict} in conflict, ${s.outbox.rejected} rejected`,
         ...(s.offline ? [`Offline, ${s.outbox.pending + s.outbox.inFlight} change${s.outbox.pending + s.outbox.inFlight === 1 ? '' : 's'} waiting`] : []),
         ...(s.openConflicts ? [`${s.openConflicts} conflict${s.openConflicts === 1 ? '' : 's'} to settle: concord conflicts list`] : []),
+        ...core.edits.rejected().map((r) => `Rejected by ${r.accountLabel}: ${r.message}  (fix with: concord contacts edit ${r.recordId} --set …)`),
         ...s.accounts.map((a) => `  ${a.id}  ${VENDOR_LABELS[a.vendor].padEnd(10)} ${a.label}  last pull: ${a.lastPull ?? 'never'}  last push: ${a.lastPush ?? 'never'}  health: ${a.health}`),
       ];
       return lines.join('\n') + '\n';
@@ -370,6 +371,7 @@ const COMMANDS: Record<string, Command> = {
         for (const r of d.records) {
           out.push(`  ${VENDOR_LABELS[r.vendor]} ${r.remoteId ?? '(not created yet)'} [${r.state}] ${r.accountLabel}`);
           out.push(`    ${displayName(r.local)}  ${(r.local.emails ?? []).map((e) => e.address).join(', ')}  ${(r.local.phones ?? []).map((p) => p.e164 ?? p.raw).join(', ')}`);
+          if (r.change) out.push(`    ${r.change.op} ${r.change.state}: ${Object.keys(r.change.patch).join(', ') || '(whole record)'}${r.change.lastError ? ` — ${r.change.lastError}` : ''}`);
         }
         return out.join('\n') + '\n';
       }

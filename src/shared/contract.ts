@@ -64,6 +64,8 @@ export const ContactRecord = z.object({
   base: CanonicalContact.nullable(),
   versions: z.record(z.string(), z.string()),
   updatedAt: z.string(),
+  /** The record's open outbox change, if any: what waits to be sent, and why it could not be. */
+  change: z.object({ id: z.number().int(), op: z.string(), state: z.string(), patch: z.record(z.string(), z.unknown()), lastError: z.string().nullable() }).nullable(),
 });
 export type ContactRecord = z.infer<typeof ContactRecord>;
 

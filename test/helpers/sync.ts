@@ -33,7 +33,7 @@ export interface SyncRig {
   close(): Promise<void>;
 }
 
-export async function syncRig(vendor: Vendor, n: number, opts: { seed?: number; dataDir?: string } = {}): Promise<SyncRig> {
+export async function syncRig(vendor: Vendor, n: number, opts: { seed?: number; dataDir?: string; settings?: Record<string, unknown> } = {}): Promise<SyncRig> {
   const seed = opts.seed ?? 17;
   const contacts = generatePopulation({ seed, people: Math.max(60, n * 3) }).byVendor[vendor].slice(0, n);
   const sb = (await SANDBOX_STARTERS[vendor]({ faults: { ...NO_FAULTS }, seed, contacts })) as Awaited<ReturnType<(typeof SANDBOX_STARTERS)[Vendor]>> & { store: { clock: SimClock } };
@@ -44,7 +44,7 @@ export async function syncRig(vendor: Vendor, n: number, opts: { seed?: number; 
     return fetch(offline ? String(url).replace(/^http:\/\/127\.0\.0\.1:\d+/, 'http://127.0.0.1:9') : url, init);
   };
   const core = await createCore({ dataDir: tmp.dir, secretStore: new MemorySecretStore(), log: createLogger(nullSink), fetch: fetchImpl, retry: FAST_RETRY, syncTuning: { roundDelayMs: 20 } });
-  const acc = await core.accounts.add({ kind: vendor, label: vendor, baseUrl: sb.baseUrl, credentials: sb.credentials as Record<string, unknown> });
+  const acc = await core.accounts.add({ kind: vendor, label: vendor, baseUrl: sb.baseUrl, credentials: sb.credentials as Record<string, unknown>, settings: opts.settings });
   const def = vendorDefinition(vendor)!;
   const other = def.create({ baseUrl: sb.baseUrl, credentials: def.credentialsSchema.parse(sb.credentials), retry: FAST_RETRY });
   const rig: SyncRig = {

@@ -68,6 +68,25 @@ describe('MPDX: a second client writes between pull and push', () => {
   });
 });
 
+describe('a connection dropped in the middle of a pull', () => {
+  it('stops quietly; the next sync completes from the committed cursor and skips no record', async () => {
+    const r = (rig = await syncRig('calltools', 90, { settings: { pageSize: 20 } }));
+    let pages = 0;
+    r.onRequest = (method) => {
+      if (method === 'GET' && ++pages === 3) r.server.faults.dropRate = 1; // the third page never arrives
+    };
+    const broken = await r.core.sync.sync();
+    expect(broken.accounts[0]).toMatchObject({ pulled: 40, complete: false });
+    expect(broken.accounts[0]!.errors[0]!.kind).toMatch(/offline|transient/);
+    r.server.faults.dropRate = 0;
+    r.onRequest = null;
+    const next = await r.core.sync.sync();
+    expect(next.accounts[0]).toMatchObject({ pulled: 50, created: 50, complete: true, errors: [] });
+    const remoteIds = (r.core.store.sqlite.prepare('SELECT remote_id FROM records').all() as { remote_id: string }[]).map((x) => x.remote_id).sort();
+    expect(remoteIds).toEqual(r.seeded.map((x) => x.remoteId).sort());
+  });
+});
+
 describe('rate limits, HTML 500s and refusals', () => {
   it('a burst of 429s and HTML 500s: the sync waits and finishes', async () => {
     const r = (rig = await syncRig('calltools', 40));

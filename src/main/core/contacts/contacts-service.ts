@@ -74,6 +74,7 @@ export class ContactsService {
          FROM records r JOIN accounts a ON a.id = r.account_id WHERE r.person_id = ? ORDER BY a.kind, r.remote_id`,
       )
       .all(id) as { id: string; account_id: string; label: string; kind: AccountKind; remote_id: string | null; state: RecordState; local: string; base: string | null; versions: string; updated_at: string }[];
+    const changeOf = this.sqlite.prepare("SELECT id, op, state, patch, last_error FROM changes WHERE record_id = ? AND state IN ('pending', 'in_flight', 'conflict', 'rejected') ORDER BY id DESC LIMIT 1");
     return {
       id: person.id,
       displayName: person.display_name,
@@ -90,6 +91,9 @@ export class ContactsService {
         base: r.base ? (JSON.parse(r.base) as CanonicalContact) : null,
         versions: JSON.parse(r.versions) as Record<string, string>,
         updatedAt: r.updated_at,
+        change: ((c) => (c ? { id: c.id, op: c.op, state: c.state, patch: JSON.parse(c.patch) as Record<string, unknown>, lastError: c.last_error } : null))(
+          changeOf.get(r.id) as { id: number; op: string; state: string; patch: string; last_error: string | null } | undefined,
+        ),
       })),
     };
   }

@@ -25,7 +25,8 @@ export class RecordsRepo {
     private readonly clock: Clock,
   ) {
     this.stmts = {
-      byRemote: sqlite.prepare('SELECT id, person_id, state, server, versions FROM records WHERE account_id = ? AND remote_id = ?'),
+      byRemote: sqlite.prepare('SELECT id, person_id, state, server, base, versions FROM records WHERE account_id = ? AND remote_id = ?'),
+      setServer: sqlite.prepare('UPDATE records SET server = ? WHERE id = ?'),
       fastForward: sqlite.prepare("UPDATE records SET server = ?, base = ?, local = ?, versions = ?, state = 'synced', updated_at = ? WHERE id = ?"),
       insertPerson: sqlite.prepare('INSERT INTO people (id, golden, display_name, created_at, updated_at) VALUES (?, ?, ?, ?, ?)'),
       insertRecord: sqlite.prepare(
@@ -52,10 +53,15 @@ export class RecordsRepo {
       const raw = JSON.stringify(rec.raw ?? null);
       const versions = JSON.stringify(rec.versions);
       const canonical = JSON.stringify(rec.canonical);
-      const existing = this.stmts.byRemote.get(rec.accountId, rec.remoteId) as { id: string; person_id: string; state: string; server: string | null; versions: string } | undefined;
+      const existing = this.stmts.byRemote.get(rec.accountId, rec.remoteId) as { id: string; person_id: string; state: string; server: string | null; base: string | null; versions: string } | undefined;
       if (existing) {
         if (existing.state !== 'synced' && existing.state !== 'deleted_remote') return { id: existing.id, outcome: 'held' };
-        if (existing.state === 'synced' && existing.server === raw && existing.versions === versions) return { id: existing.id, outcome: 'unchanged' };
+        if (existing.state === 'synced' && existing.versions === versions && (existing.server === raw || existing.base === canonical)) {
+          // Same version, same meaning: a different endpoint's shape of the same record (LiveVox
+          // read vs list) is kept as the raw copy without counting as a change.
+          if (existing.server !== raw) this.stmts.setServer.run(raw, existing.id);
+          return { id: existing.id, outcome: 'unchanged' };
+        }
         this.stmts.fastForward.run(raw, canonical, canonical, versions, now, existing.id);
         this.refreshPerson(existing.person_id);
         return { id: existing.id, outcome: 'updated' };

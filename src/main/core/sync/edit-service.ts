@@ -107,6 +107,14 @@ export class EditService {
     });
   }
 
+  /** Changes a vendor refused, with its message, for the person to fix. */
+  rejected(): { changeId: number; recordId: string; personId: string; vendor: AccountKind; accountLabel: string; message: string }[] {
+    return (this.sqlite
+      .prepare("SELECT c.id, c.record_id, r.person_id, a.kind, a.label, c.last_error FROM changes c JOIN records r ON r.id = c.record_id JOIN accounts a ON a.id = c.account_id WHERE c.state = 'rejected' ORDER BY c.id")
+      .all() as { id: number; record_id: string; person_id: string; kind: AccountKind; label: string; last_error: string | null }[])
+      .map((c) => ({ changeId: c.id, recordId: c.record_id, personId: c.person_id, vendor: c.kind, accountLabel: c.label, message: c.last_error ?? 'refused by the vendor' }));
+  }
+
   conflicts(): ConflictView[] {
     const rows = this.sqlite
       .prepare("SELECT c.id, c.record_id, r.person_id, r.account_id, a.label, a.kind AS vendor, c.kind, c.fields, c.created_at FROM conflicts c JOIN records r ON r.id = c.record_id JOIN accounts a ON a.id = r.account_id WHERE c.state = 'open' ORDER BY c.created_at, c.rowid")
