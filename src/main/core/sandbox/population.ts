@@ -31,7 +31,9 @@ const ascii = (s: string): string => s.normalize('NFD').replace(/[\u0300-\u036f]
 
 function makePerson(rng: Rng, i: number, household?: Person): Person {
   const family = household?.family ?? rng.pick(FAMILY);
-  const given = rng.pick(GIVEN);
+  // Two people in one household rarely share a first name.
+  let given = rng.pick(GIVEN);
+  while (household && given === household.given) given = rng.pick(GIVEN);
   const city = household?.city ?? rng.pick(CITIES);
   const street = household?.street ?? `${rng.int(10, 9999)} ${rng.pick(STREETS)} ${rng.pick(STREET_TYPES)[0]}`;
   const p: Person = {
@@ -124,9 +126,13 @@ export function generatePopulation(opts: { seed: number; people?: number }): Pop
     return key;
   };
   let previous: Person | undefined;
+  const usedEmails = new Set<string>();
   for (let i = 0; i < n; i++) {
     // ~6% live with the previous person (same surname, address and landline).
     const p = makePerson(rng, i, previous && rng.chance(0.06) ? previous : undefined);
+    // An email address belongs to one person: strangers with the same name get another one.
+    for (let k = 2; usedEmails.has(p.email); k++) p.email = p.email.replace(/^([a-z]+\.[a-z]+?)(\d*)@/, `$1${k}@`);
+    usedEmails.add(p.email);
     previous = p;
     const spread = rng.next();
     const count = spread < 0.5 ? 1 : spread < 0.8 ? 2 : spread < 0.95 ? 3 : rng.int(4, 5);

@@ -1,0 +1,89 @@
+// What the matcher knows about one record, computed once per scan: normalised names,
+// phones, emails, address and birth date, plus how common each value is across the store
+// (frequent values are weak evidence: a shared office phone, a common surname).
+import type { CanonicalContact } from '../../../shared/domain';
+import { canonicalGiven, normBirthDate, normEmail, normName, normPhone, normPostcode, normStreet } from './normalize';
+
+export interface MatchRecord {
+  /** Index in the scan's array (pairs are kept as index pairs for speed). */
+  ix: number;
+  id: string;
+  accountId: string;
+  vendor: string;
+  remoteId: string | null;
+  personId: string;
+  given: string;
+  givenCanon: string;
+  family: string;
+  /** A single-string name where there are no parts (company contacts, BigChange names). */
+  full: string;
+  phones: string[];
+  emails: string[];
+  street: string;
+  postcode: string;
+  city: string;
+  birth: string;
+  /** Display strings for reasons. */
+  show: { given: string; family: string; phones: string[] };
+}
+
+export function toMatchRecord(ix: number, r: { id: string; accountId: string; vendor: string; remoteId: string | null; personId: string; contact: CanonicalContact }, region = 'US'): MatchRecord {
+  const c = r.contact;
+  let given = normName(c.givenName);
+  let family = normName(c.familyName);
+  if (!given && !family && c.fullName) {
+    // "Ada Lovelace" or "Lovelace, Ada": split a single name the way people write them.
+    const parts = c.fullName.includes(',') ? c.fullName.split(',').map((s) => s.trim()).reverse() : c.fullName.trim().split(/\s+/);
+    given = normName(parts[0]);
+    family = normName(parts.slice(1).join(' '));
+  }
+  const phones = [...new Set((c.phones ?? []).map((p) => normPhone(p.e164, p.raw, region)).filter((p) => p.length >= 7))];
+  return {
+    ix,
+    id: r.id,
+    accountId: r.accountId,
+    vendor: r.vendor,
+    remoteId: r.remoteId,
+    personId: r.personId,
+    given,
+    givenCanon: canonicalGiven(given),
+    family,
+    full: normName(c.fullName),
+    phones,
+    emails: [...new Set((c.emails ?? []).map((e) => normEmail(e.address)).filter(Boolean))],
+    street: normStreet(c.address?.street1),
+    postcode: normPostcode(c.address?.postalCode),
+    city: normName(c.address?.city),
+    birth: normBirthDate(c.birthDate),
+    show: { given: c.givenName ?? '', family: c.familyName ?? '', phones: (c.phones ?? []).map((p) => p.e164 ?? p.raw) },
+  };
+}
+
+/** How often each value occurs, for frequency-aware weights. */
+export class Frequencies {
+  readonly n: number;
+  private readonly family = new Map<string, number>();
+  private readonly given = new Map<string, number>();
+  private readonly phone = new Map<string, number>();
+  private readonly email = new Map<string, number>();
+
+  constructor(records: MatchRecord[]) {
+    this.n = Math.max(1, records.length);
+    const bump = (m: Map<string, number>, k: string): void => {
+      if (k) m.set(k, (m.get(k) ?? 0) + 1);
+    };
+    for (const r of records) {
+      bump(this.family, r.family);
+      bump(this.given, r.givenCanon);
+      for (const p of r.phones) bump(this.phone, p);
+      for (const e of r.emails) bump(this.email, e);
+    }
+  }
+
+  /** Share of records with this value, never below 1/n (or a floor for small stores). */
+  u(kind: 'family' | 'given' | 'phone' | 'email', v: string): number {
+    const m = kind === 'family' ? this.family : kind === 'given' ? this.given : kind === 'phone' ? this.phone : this.email;
+    // Small stores say little about how common a name is; assume at least 1 in 2,000.
+    return Math.max((m.get(v) ?? 1) / this.n, kind === 'family' || kind === 'given' ? 1 / 2000 : 1 / Math.max(this.n, 2000));
+  }
+}

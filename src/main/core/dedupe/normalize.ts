@@ -1,0 +1,132 @@
+// Normalisation for matching (DESIGN §5): names without accents and punctuation with
+// nicknames folded to one form, emails lower-cased, phones to E.164, addresses with the
+// usual abbreviations, birth dates from any vendor format. Pure functions, no I/O.
+import { parseDate } from '../normalize/dates';
+import { toE164 } from '../normalize/phone';
+
+/** Lower-case ASCII letters only: "José-María O'Neil" -> "josemariaoneil". */
+export function normName(s: string | null | undefined): string {
+  if (!s) return '';
+  return s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z]/g, '');
+}
+
+// Common English given-name variants, each group folded to its first entry. A general table
+// (the kind genealogy and CRM matchers use), not tuned to any test population.
+const NICKNAME_GROUPS: string[][] = [
+  ['robert', 'bob', 'bobby', 'rob', 'robbie', 'bert'], ['william', 'bill', 'billy', 'will', 'willie', 'liam'],
+  ['elizabeth', 'liz', 'lizzie', 'beth', 'betty', 'betsy', 'eliza', 'libby', 'elisabeth'], ['james', 'jim', 'jimmy', 'jamie'],
+  ['john', 'jack', 'johnny', 'jon'], ['michael', 'mike', 'mikey', 'mick'], ['richard', 'rick', 'ricky', 'dick', 'rich', 'richie'],
+  ['joseph', 'joe', 'joey'], ['thomas', 'tom', 'tommy'], ['charles', 'charlie', 'chuck', 'chas'], ['christopher', 'chris', 'kit'],
+  ['daniel', 'dan', 'danny'], ['matthew', 'matt'], ['anthony', 'tony'], ['donald', 'don', 'donnie'], ['steven', 'steve', 'stephen'],
+  ['andrew', 'andy', 'drew'], ['edward', 'ed', 'eddie', 'ted', 'ned'], ['joshua', 'josh'], ['kenneth', 'ken', 'kenny'],
+  ['timothy', 'tim', 'timmy'], ['jeffrey', 'jeff', 'geoffrey'], ['gregory', 'greg'], ['nicholas', 'nick', 'nicky'],
+  ['jonathan', 'jonny'], ['benjamin', 'ben', 'benny'], ['samuel', 'sam', 'sammy'], ['alexander', 'alex', 'al', 'sandy'],
+  ['patrick', 'pat', 'paddy'], ['peter', 'pete'], ['raymond', 'ray'], ['lawrence', 'larry', 'laurence'], ['gerald', 'gerry', 'jerry'],
+  ['frederick', 'fred', 'freddie'], ['henry', 'hank', 'harry'], ['leonard', 'leo', 'len', 'lenny'], ['walter', 'walt'],
+  ['douglas', 'doug'], ['ronald', 'ron', 'ronnie'], ['zachary', 'zach', 'zack'], ['nathaniel', 'nate', 'nathan'],
+  ['katherine', 'kate', 'kathy', 'katie', 'kat', 'catherine', 'kathryn', 'cathy', 'kitty', 'kathleen', 'kath'], ['margaret', 'maggie', 'meg', 'peggy', 'marge', 'madge'],
+  ['jennifer', 'jen', 'jenny'], ['jessica', 'jess', 'jessie'], ['patricia', 'patty', 'trish', 'tricia'], ['susan', 'sue', 'susie', 'suzanne'],
+  ['deborah', 'deb', 'debbie', 'debra'], ['barbara', 'barb', 'babs'], ['rebecca', 'becky', 'becca'], ['victoria', 'vicky', 'tori'],
+  ['christine', 'chris', 'chrissy', 'christina', 'tina'], ['kimberly', 'kim'], ['samantha', 'sam', 'sammie'], ['alexandra', 'alex', 'lexi', 'sandra'],
+  ['abigail', 'abby', 'gail'], ['jacqueline', 'jackie'], ['dorothy', 'dot', 'dottie'], ['theresa', 'terry', 'tess', 'teresa'],
+  ['pamela', 'pam'], ['cynthia', 'cindy'], ['judith', 'judy'], ['sarah', 'sara', 'sally'], ['amanda', 'mandy'], ['melissa', 'missy', 'mel'],
+  ['stephanie', 'steph'], ['nancy', 'nan'], ['carolyn', 'carol', 'caroline'], ['virginia', 'ginny', 'ginger'], ['frances', 'fran', 'frankie'],
+  ['francis', 'frank'], ['eleanor', 'ellie', 'nell', 'nora'], ['allison', 'ali', 'allie', 'alison'], ['angela', 'angie'], ['anne', 'ann', 'annie', 'anna'],
+  ['mary', 'molly', 'polly', 'mae'], ['helen', 'nell', 'ellen'], ['david', 'dave', 'davey'], ['gabriel', 'gabe'], ['gabrielle', 'gabby'],
+  ['isabella', 'bella', 'izzy', 'isabel'], ['olivia', 'liv'], ['madison', 'maddie'], ['natalie', 'nat'], ['valerie', 'val'], ['wendy', 'gwendolyn'], ['jacob', 'jake', 'jakob'], ['matthias', 'matthew'], ['vincent', 'vince', 'vinny'], ['philip', 'phil', 'phillip'], ['eugene', 'gene'], ['harold', 'hal'], ['albert', 'al', 'bert'], ['arthur', 'art'], ['louis', 'lou'], ['ernest', 'ernie'], ['stanley', 'stan'], ['sylvia', 'syl'], ['ronald', 'ron'],
+];
+const NICK: Map<string, string> = (() => {
+  const m = new Map<string, string>();
+  for (const g of NICKNAME_GROUPS) for (const n of g) if (!m.has(n)) m.set(n, g[0]!);
+  return m;
+})();
+
+/** A given name in its folded form ("bob" -> "robert"); unknown names unchanged. */
+export function canonicalGiven(normalized: string): string {
+  return NICK.get(normalized) ?? normalized;
+}
+
+export function isNicknameOf(a: string, b: string): boolean {
+  return a !== b && canonicalGiven(a) === canonicalGiven(b);
+}
+
+export function normEmail(s: string | null | undefined): string {
+  return (s ?? '').trim().toLowerCase();
+}
+
+export function normPhone(e164: string | null | undefined, raw: string | null | undefined, region = 'US'): string {
+  const e = e164 ?? (raw ? toE164(raw, region) : null);
+  return e ? e.replace(/\D/g, '') : (raw ?? '').replace(/\D/g, '');
+}
+
+const ABBREVIATIONS: Record<string, string> = {
+  street: 'st', road: 'rd', avenue: 'ave', av: 'ave', boulevard: 'blvd', drive: 'dr', lane: 'ln', court: 'ct', place: 'pl',
+  terrace: 'ter', highway: 'hwy', parkway: 'pkwy', circle: 'cir', square: 'sq', north: 'n', south: 's', east: 'e', west: 'w',
+  apartment: 'apt', suite: 'ste', unit: 'unit', mount: 'mt', saint: 'st', trail: 'trl', way: 'way',
+};
+
+/** "1200 North Main Street, Apt. 4" -> "1200 n main st apt 4". */
+export function normStreet(s: string | null | undefined): string {
+  if (!s) return '';
+  return s
+    .normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase()
+    .replace(/[^a-z0-9 ]/g, ' ')
+    .split(/\s+/).filter(Boolean)
+    .map((w) => ABBREVIATIONS[w] ?? w)
+    .join(' ');
+}
+
+export function normPostcode(s: string | null | undefined): string {
+  return (s ?? '').toUpperCase().replace(/[^A-Z0-9]/g, '').slice(0, 5);
+}
+
+export function normBirthDate(s: string | null | undefined): string {
+  return s ? (parseDate(s) ?? '') : '';
+}
+
+/** American Soundex: a phonetic key for surnames ("Smith" and "Smyth" -> S530). */
+export function soundex(normalized: string): string {
+  if (!normalized) return '';
+  const codes: Record<string, string> = { b: '1', f: '1', p: '1', v: '1', c: '2', g: '2', j: '2', k: '2', q: '2', s: '2', x: '2', z: '2', d: '3', t: '3', l: '4', m: '5', n: '5', r: '6' };
+  let out = normalized[0]!.toUpperCase();
+  let last = codes[normalized[0]!] ?? '';
+  for (let i = 1; i < normalized.length && out.length < 4; i++) {
+    const ch = normalized[i]!;
+    const code = codes[ch] ?? '';
+    if (code && code !== last) out += code;
+    if (ch !== 'h' && ch !== 'w') last = code;
+  }
+  return out.padEnd(4, '0');
+}
+
+/** Jaro–Winkler similarity in [0, 1]. */
+export function jaroWinkler(a: string, b: string): number {
+  if (a === b) return a ? 1 : 0;
+  if (!a || !b) return 0;
+  const range = Math.max(0, Math.floor(Math.max(a.length, b.length) / 2) - 1);
+  const aHit = new Uint8Array(a.length);
+  const bHit = new Uint8Array(b.length);
+  let matches = 0;
+  for (let i = 0; i < a.length; i++) {
+    const lo = Math.max(0, i - range);
+    const hi = Math.min(b.length - 1, i + range);
+    for (let j = lo; j <= hi; j++) {
+      if (bHit[j] || a[i] !== b[j]) continue;
+      aHit[i] = bHit[j] = 1;
+      matches++;
+      break;
+    }
+  }
+  if (!matches) return 0;
+  let t = 0;
+  for (let i = 0, j = 0; i < a.length; i++) {
+    if (!aHit[i]) continue;
+    while (!bHit[j]) j++;
+    if (a[i] !== b[j]) t++;
+    j++;
+  }
+  const jaro = (matches / a.length + matches / b.length + (matches - t / 2) / matches) / 3;
+  let prefix = 0;
+  while (prefix < 4 && a[prefix] === b[prefix]) prefix++;
+  return jaro + prefix * 0.1 * (1 - jaro);
+}
