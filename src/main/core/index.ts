@@ -20,7 +20,8 @@ import { PushService } from './sync/push-service';
 import { SyncService, type SyncTuning } from './sync/sync-service';
 import { connectorFactory } from './vendors/connector-factory';
 import type { RetryOptions } from './vendors/retry';
-import { writableFields } from './vendors/registry';
+import { canDeleteContacts, hasOwnMerge, writableFields } from './vendors/registry';
+import { DedupeService } from './dedupe/dedupe-service';
 import { openStore, type Store } from './store/open';
 
 export interface CoreOptions {
@@ -52,6 +53,7 @@ export interface CoreServices {
   outbox: Outbox;
   edits: EditService;
   sync: SyncService;
+  dedupe: DedupeService;
 }
 
 export interface Core extends CoreServices {
@@ -101,6 +103,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     csv: new CsvService(store.sqlite, accounts, records, contacts),
     outbox,
     edits: new EditService(store.sqlite, outbox, records, clock, writableFields),
+    dedupe: new DedupeService(store.sqlite, outbox, records, clock, writableFields, canDeleteContacts, hasOwnMerge),
     sync: new SyncService(store.sqlite, accounts, connectorFor, new PullService(store.sqlite, records, accounts, connectorFor, clock, log, events, outbox), new PushService(outbox, clock, log), outbox, clock, log, events, options.syncTuning),
   };
   const handlers = createHandlers(services);

@@ -33,7 +33,7 @@ export class RecordsRepo {
         "INSERT INTO records (id, account_id, remote_id, person_id, server, base, local, versions, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'synced', ?, ?)",
       ),
       person: sqlite.prepare('SELECT pinned FROM people WHERE id = ?'),
-      personRecords: sqlite.prepare('SELECT local, updated_at FROM records WHERE person_id = ?'),
+      personRecords: sqlite.prepare("SELECT local, updated_at FROM records WHERE person_id = ? AND state NOT IN ('deleted_local', 'deleted_remote')"),
       updatePerson: sqlite.prepare('UPDATE people SET golden = ?, display_name = ?, updated_at = ? WHERE id = ?'),
       markDeleted: sqlite.prepare("UPDATE records SET state = 'deleted_remote', updated_at = ? WHERE account_id = ? AND remote_id = ? AND state = 'synced'"),
     };

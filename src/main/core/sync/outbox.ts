@@ -10,7 +10,7 @@ import { CoreError } from '../errors';
 import type { RemoteRecord } from '../vendors/connector';
 import { applyPatch, diff, merge3, sameValue, type FieldConflict } from './merge';
 
-export type ChangeOp = 'create' | 'update' | 'delete';
+export type ChangeOp = 'create' | 'update' | 'delete' | 'merge';
 export type ChangeState = 'pending' | 'in_flight' | 'done' | 'conflict' | 'rejected' | 'cancelled';
 
 export interface RecordView {
@@ -259,6 +259,7 @@ export class Outbox {
       this.setChange(changeId, 'done', null);
       const others = this.openChangesOf(rec.id).filter((x) => x.id !== changeId);
       if (c.op === 'delete') {
+        this.setRecordState(rec.id, 'deleted_local');
         this.journal('sync.push', 'record', rec.id, 'deleted on the server', null, null, 'sync');
         return;
       }
@@ -287,12 +288,24 @@ export class Outbox {
     });
   }
 
+  /** The vendor merged a record into another: it now lives under a new id (or is gone). */
+  merged(changeId: number, loserRemoteId: string | null): void {
+    this.tx(() => {
+      const c = this.change(changeId);
+      this.setChange(changeId, 'done', null);
+      if (loserRemoteId) this.sqlite.prepare('UPDATE records SET remote_id = ?, updated_at = ? WHERE id = ?').run(loserRemoteId, this.now(), c.recordId);
+      else this.setRecordState(c.recordId, 'deleted_local');
+      if (loserRemoteId && !this.openChangesOf(c.recordId).length) this.setRecordState(c.recordId, 'synced');
+      this.journal('sync.push', 'record', c.recordId, `merged at the vendor into record ${String(c.patch.winnerRecordId)}`, null, c.patch, 'sync');
+    });
+  }
+
   /** The change is about to be sent: from here a crash leaves it `in_flight`, checked at the next start. */
   claim(changeId: number): void {
     this.tx(() => {
       const c = this.change(changeId);
       this.sqlite.prepare("UPDATE changes SET state = 'in_flight', attempts = attempts + 1, updated_at = ? WHERE id = ?").run(this.now(), changeId);
-      this.setRecordState(c.recordId, 'pushing');
+      if (c.op !== 'delete') this.setRecordState(c.recordId, 'pushing'); // a record deleted here stays deleted_local
     });
   }
 
@@ -301,7 +314,7 @@ export class Outbox {
     this.tx(() => {
       const c = this.change(changeId);
       this.sqlite.prepare("UPDATE changes SET state = 'pending', last_error = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?").run(error, nextAttemptAt, this.now(), changeId);
-      this.setRecordState(c.recordId, 'modified');
+      if (c.op !== 'delete') this.setRecordState(c.recordId, 'modified');
     });
   }
 

@@ -43,6 +43,10 @@ export class PushService {
         else this.outbox.release(c.id, 'Interrupted before the vendor answered; not found there, sending again');
         continue;
       }
+      if (c.op === 'merge') {
+        this.outbox.release(c.id, 'Interrupted; merging again'); // the vendor's merge of merged records is a no-op or a 404 we accept
+        continue;
+      }
       const current = rec.remoteId ? await this.readOrNull(connector, rec.remoteId) : null;
       if (c.op === 'delete') {
         if (current) this.outbox.release(c.id, 'Interrupted; the record is still there, deleting again');
@@ -101,6 +105,15 @@ export class PushService {
     if (c.op === 'create') return this.pushCreate(c, connector);
     const rec = this.outbox.record(c.recordId);
     if (!rec.remoteId) throw new Error(`Record ${rec.id} has no vendor id to ${c.op}`);
+    if (c.op === 'merge') {
+      // The vendor's own merge (MPDX): the loser lives on under the winner, or is gone.
+      const winner = this.outbox.record(String(c.patch.winnerRecordId));
+      if (!connector.mergeRecords || !winner.remoteId) throw new VendorError({ kind: 'validation', message: `${connector.vendor} has no merge of its own; the records stay linked in Concord` });
+      this.outbox.claim(c.id);
+      const res = await connector.mergeRecords(winner.remoteId, rec.remoteId);
+      this.outbox.merged(c.id, res.loserRemoteId);
+      return 'pushed';
+    }
     if (c.op === 'delete') {
       this.outbox.claim(c.id);
       try {

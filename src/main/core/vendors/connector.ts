@@ -72,6 +72,11 @@ export interface Connector {
    * After a create whose answer never arrived (timeout, crash): the record that create made,
    * if it landed. Vendors with a cheap exact lookup implement it; sync otherwise scans.
    */
+  /**
+   * The vendor's own merge of two of its records (MPDX contacts/merges). Returns the loser's
+   * id afterwards where the vendor keeps it under the winner, null when it is gone.
+   */
+  mergeRecords?(winnerRemoteId: string, loserRemoteId: string): Promise<{ loserRemoteId: string | null }>;
   findCreated?(contact: CanonicalContact, options: { idempotencyKey: string }): Promise<RemoteRecord | null>;
   testConnection(): Promise<{ ok: true; detail: string }>;
   /** Check a change against the vendor's constraints before sending; [] when it is fine. */

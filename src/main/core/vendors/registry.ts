@@ -20,12 +20,18 @@ export interface VendorDefinition {
   credentialsSchema: z.ZodType<Record<string, unknown>>;
   /** The canonical fields the connector reads and writes (the same as its `fields`). */
   fields: FieldSupport;
+  /** Whether the vendor's API can delete a contact (BigChange's cannot). */
+  canDelete: boolean;
+  /** Whether the vendor has its own merge of two records (MPDX contacts/merges). */
+  ownMerge: boolean;
   create(opts: ConnectorOptions<Record<string, unknown>>): Connector;
 }
 
 export const VENDOR_DEFINITIONS: Record<Vendor, VendorDefinition> = {
   calltools: {
     vendor: 'calltools',
+    canDelete: true,
+    ownMerge: false,
     fields: CALLTOOLS_FIELDS,
     defaultBaseUrl: CALLTOOLS_DEFAULT_BASE_URL,
     credentialsSchema: callToolsCredentialsSchema,
@@ -33,6 +39,8 @@ export const VENDOR_DEFINITIONS: Record<Vendor, VendorDefinition> = {
   },
   mpdx: {
     vendor: 'mpdx',
+    canDelete: true,
+    ownMerge: true,
     fields: MPDX_FIELDS,
     defaultBaseUrl: MPDX_DEFAULT_BASE_URL,
     credentialsSchema: mpdxCredentialsSchema,
@@ -40,6 +48,8 @@ export const VENDOR_DEFINITIONS: Record<Vendor, VendorDefinition> = {
   },
   lightening: {
     vendor: 'lightening',
+    canDelete: true,
+    ownMerge: false,
     fields: LIGHTENING_FIELDS,
     defaultBaseUrl: LIGHTENING_DEFAULT_BASE_URL,
     credentialsSchema: lighteningCredentialsSchema,
@@ -47,6 +57,8 @@ export const VENDOR_DEFINITIONS: Record<Vendor, VendorDefinition> = {
   },
   bigchange: {
     vendor: 'bigchange',
+    canDelete: false,
+    ownMerge: false,
     fields: BIGCHANGE_FIELDS,
     defaultBaseUrl: BIGCHANGE_DEFAULT_BASE_URL,
     credentialsSchema: bigChangeCredentialsSchema,
@@ -54,6 +66,8 @@ export const VENDOR_DEFINITIONS: Record<Vendor, VendorDefinition> = {
   },
   livevox: {
     vendor: 'livevox',
+    canDelete: true,
+    ownMerge: false,
     fields: LIVEVOX_FIELDS,
     defaultBaseUrl: LIVEVOX_DEFAULT_BASE_URL,
     credentialsSchema: liveVoxCredentialsSchema,
@@ -69,3 +83,6 @@ export function vendorDefinition(vendor: string): VendorDefinition | undefined {
 export function writableFields(kind: string): readonly string[] {
   return VENDOR_DEFINITIONS[kind as Vendor]?.fields.write ?? [];
 }
+
+export const canDeleteContacts = (kind: string): boolean => VENDOR_DEFINITIONS[kind as Vendor]?.canDelete ?? false;
+export const hasOwnMerge = (kind: string): boolean => VENDOR_DEFINITIONS[kind as Vendor]?.ownMerge ?? false;

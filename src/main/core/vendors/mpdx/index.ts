@@ -301,6 +301,15 @@ export function createMpdxConnector(opts: MpdxOptions): MpdxConnector {
       await call('POST', '/api/v2/contacts/merges', { data: { type: 'contacts_merges', relationships: { winner: { data: { type: 'contacts', id: winner } }, loser: { data: { type: 'contacts', id: loser } } } } }, [200], 'contact');
     },
 
+    async mergeRecords(winner, loser) {
+      const [wc] = splitId(winner);
+      const [lc, lp] = splitId(loser);
+      // One MPDX contact can hold several people: merging the contacts moves the loser's
+      // person (with its phones and emails) under the winner; nothing a person typed is lost.
+      if (wc !== lc) await connector.mergeContacts(wc, lc);
+      return { loserRemoteId: `${wc}/${lp}` };
+    },
+
     async testConnection() {
       const d = await call('GET', '/api/v2/contacts?per_page=1');
       asList(d);

@@ -1,0 +1,376 @@
+// Duplicate people (DESIGN §5): scan the store, keep scored candidates, show clusters best
+// first with their reasons, and act on a person's decision. "Same person" links records into
+// one person; picked values are written through the outbox, and inside one vendor the
+// duplicate is merged the vendor's way (MPDX's own merge, else update the survivor and delete
+// the loser) — always after a preview of the exact writes. "Not the same" is remembered on
+// the vendors' ids, so it survives re-syncs. Every merge and dismissal can be undone.
+import { createHash } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import type { AccountKind, CanonicalContact } from '../../../shared/domain';
+import { displayName } from '../../../shared/domain';
+import type { Clock } from '../clock';
+import { computeGolden, isBlank } from '../contacts/golden';
+import type { RecordsRepo } from '../contacts/records-repo';
+import { CoreError } from '../errors';
+import type { Outbox } from '../sync/outbox';
+import { clusterPairs } from './cluster';
+import { Frequencies, toMatchRecord, type MatchRecord } from './features';
+import { candidatePairs } from './blocking';
+import { confidence, DEFAULT_THRESHOLDS, scorePair, type Reason, type Thresholds } from './score';
+
+export interface ClusterView {
+  id: string;
+  score: number;
+  confidence: number;
+  /** At or above the auto-link threshold. */
+  auto: boolean;
+  records: { recordId: string; personId: string; account: string; accountLabel: string; vendor: AccountKind; remoteId: string | null; name: string; contact: CanonicalContact }[];
+  /** Reasons of the strongest pair, then the others' pairs. */
+  reasons: Reason[];
+  pairs: { a: string; b: string; score: number; reasons: Reason[] }[];
+}
+
+export interface PlannedWrite {
+  recordId: string;
+  vendor: AccountKind;
+  accountLabel: string;
+  remoteId: string | null;
+  op: 'update' | 'delete' | 'merge' | 'link';
+  fields?: Partial<CanonicalContact>;
+  note: string;
+}
+
+export interface MergePlan {
+  clusterId: string;
+  golden: CanonicalContact;
+  writes: PlannedWrite[];
+}
+
+export interface ScanResult {
+  clusters: ClusterView[];
+  records: number;
+  rescored: number;
+  comparisons: number;
+  autoLinked: number;
+  ms: number;
+}
+
+interface Loaded {
+  id: string;
+  accountId: string;
+  vendor: AccountKind;
+  label: string;
+  remoteId: string | null;
+  personId: string;
+  contact: CanonicalContact;
+}
+
+const FLOOR_MARGIN = 4;
+
+export class DedupeService {
+  private thresholds: Thresholds;
+
+  constructor(
+    private readonly sqlite: Database.Database,
+    private readonly outbox: Outbox,
+    private readonly records: RecordsRepo,
+    private readonly clock: Clock,
+    private readonly writable: (vendor: AccountKind) => readonly string[],
+    private readonly canDelete: (vendor: AccountKind) => boolean,
+    private readonly hasOwnMerge: (vendor: AccountKind) => boolean,
+    thresholds: Partial<Thresholds> = {},
+  ) {
+    this.thresholds = { ...DEFAULT_THRESHOLDS, ...thresholds };
+  }
+
+  setThresholds(t: Partial<Thresholds>): Thresholds {
+    this.thresholds = { ...this.thresholds, ...t };
+    return this.thresholds;
+  }
+
+  /**
+   * Score what changed since the last scan (everything with `full`), store the candidates,
+   * and return the clusters best first. With `autoLink`, clusters above the auto-link
+   * threshold whose records are all in different vendors are linked (undoable).
+   */
+  scan(opts: { full?: boolean; autoLink?: boolean } = {}): ScanResult {
+    const started = performance.now();
+    const loaded = this.load();
+    const last = opts.full ? null : (this.sqlite.prepare("SELECT max(at) AS at FROM journal WHERE kind = 'dedupe.scan'").get() as { at: string | null }).at;
+    const stored = (this.sqlite.prepare('SELECT count(*) AS n FROM match_candidates').get() as { n: number }).n;
+    const dirtyIds = last && stored >= 0 ? new Set((this.sqlite.prepare("SELECT id FROM records WHERE updated_at > ? AND state NOT IN ('deleted_local', 'deleted_remote')").all(last) as { id: string }[]).map((r) => r.id)) : null;
+    const recs = loaded.map((r, i) => toMatchRecord(i, r));
+    const freq = new Frequencies(recs);
+    const dirty = dirtyIds ? new Set(recs.filter((r) => dirtyIds.has(r.id)).map((r) => r.ix)) : undefined;
+    const pairs = candidatePairs(recs, dirty).map(([a, b]) => scorePair(recs[a]!, recs[b]!, freq));
+    const floor = this.thresholds.review - FLOOR_MARGIN;
+    this.outbox.tx(() => {
+      if (!dirty) this.sqlite.prepare("DELETE FROM match_candidates WHERE status = 'open'").run();
+      else {
+        const del = this.sqlite.prepare("DELETE FROM match_candidates WHERE status = 'open' AND (record_a = ? OR record_b = ?)");
+        for (const ix of dirty) del.run(recs[ix]!.id, recs[ix]!.id);
+      }
+      const ins = this.sqlite.prepare("INSERT INTO match_candidates (record_a, record_b, score, reasons, status, created_at) VALUES (?, ?, ?, ?, 'open', ?) ON CONFLICT(record_a, record_b) DO UPDATE SET score = excluded.score, reasons = excluded.reasons");
+      const now = this.now();
+      for (const p of pairs) {
+        if (p.score < floor) continue;
+        const [a, b] = [recs[p.a]!.id, recs[p.b]!.id].sort() as [string, string];
+        ins.run(a, b, p.score, JSON.stringify(p.reasons), now);
+      }
+      this.outbox.journal('dedupe.scan', 'store', 'dedupe', `scanned ${recs.length} records, ${pairs.length} comparisons`, null, { records: recs.length, rescored: dirty ? dirty.size : recs.length }, 'system');
+    });
+    const clusters = this.clustersOf(loaded, recs, freq);
+    let autoLinked = 0;
+    if (opts.autoLink) {
+      for (const c of clusters) {
+        if (!c.auto) continue;
+        const accounts = new Set(c.records.map((r) => r.account));
+        if (accounts.size !== c.records.length) continue; // inside one vendor: a person previews the writes
+        this.merge(c.id, { actor: 'auto', clusters: [c] });
+        autoLinked++;
+      }
+    }
+    return { clusters: autoLinked ? this.clusters() : clusters, records: recs.length, rescored: dirty ? dirty.size : recs.length, comparisons: pairs.length, autoLinked, ms: Math.round(performance.now() - started) };
+  }
+
+  /** The current clusters from the stored candidates (no rescoring). */
+  clusters(): ClusterView[] {
+    const loaded = this.load();
+    const recs = loaded.map((r, i) => toMatchRecord(i, r));
+    return this.clustersOf(loaded, recs, new Frequencies(recs));
+  }
+
+  private clustersOf(loaded: Loaded[], recs: MatchRecord[], freq: Frequencies): ClusterView[] {
+    const ixOf = new Map(recs.map((r) => [r.id, r.ix]));
+    const rows = this.sqlite.prepare("SELECT record_a, record_b, score, reasons FROM match_candidates WHERE status = 'open'").all() as { record_a: string; record_b: string; score: number; reasons: string }[];
+    const pairs = rows.flatMap((r) => {
+      const a = ixOf.get(r.record_a);
+      const b = ixOf.get(r.record_b);
+      if (a === undefined || b === undefined || recs[a]!.personId === recs[b]!.personId) return [];
+      return [{ a, b, score: r.score, reasons: JSON.parse(r.reasons) as Reason[] }];
+    });
+    const different = this.differentSet();
+    const keyOf = (r: MatchRecord) => stableKey(r.accountId, r.remoteId, r.id);
+    const clusters = clusterPairs(pairs, {
+      threshold: this.thresholds.review,
+      floor: this.thresholds.review - FLOOR_MARGIN,
+      score: (a, b) => (recs[a]!.personId === recs[b]!.personId ? 100 : scorePair(recs[a]!, recs[b]!, freq).score),
+      different: (a, b) => different.has(pairKey(keyOf(recs[a]!), keyOf(recs[b]!))),
+    });
+    return clusters.map((c) => {
+      const members = c.members.map((ix) => loaded[ix]!);
+      const best = c.pairs[0];
+      return {
+        id: clusterId(members.map((m) => m.id)),
+        score: c.score,
+        confidence: Math.round(confidence(c.score) * 1000) / 1000,
+        auto: c.score >= this.thresholds.autoLink,
+        records: members.map((m) => ({ recordId: m.id, personId: m.personId, account: m.accountId, accountLabel: m.label, vendor: m.vendor, remoteId: m.remoteId, name: displayName(m.contact), contact: m.contact })),
+        reasons: best?.reasons ?? [],
+        pairs: c.pairs.map((p) => ({ a: recs[p.a]!.id, b: recs[p.b]!.id, score: p.score, reasons: p.reasons })),
+      };
+    });
+  }
+
+  /**
+   * The exact writes a merge would make, per vendor record. `picks` chooses a field's value
+   * from one record (FIELD -> record id); `survivors` chooses the record that stays inside
+   * an account (default: the one with the most filled fields).
+   */
+  plan(clusterIdOrView: string | ClusterView, picks: Record<string, string> = {}): MergePlan {
+    const c = typeof clusterIdOrView === 'string' ? this.findCluster(clusterIdOrView) : clusterIdOrView;
+    const byId = new Map(c.records.map((r) => [r.recordId, r]));
+    const pinned: Record<string, unknown> = {};
+    for (const [field, recordId] of Object.entries(picks)) {
+      const r = byId.get(recordId);
+      if (!r) throw new CoreError('bad_request', `Record ${recordId} is not in this cluster`);
+      pinned[field] = r.contact[field as keyof CanonicalContact] ?? null;
+    }
+    const golden = computeGolden(c.records.map((r) => ({ local: r.contact, updatedAt: '' })), pinned as Partial<CanonicalContact>);
+    const writes: PlannedWrite[] = [];
+    const byAccount = new Map<string, ClusterView['records']>();
+    for (const r of c.records) byAccount.set(r.account, [...(byAccount.get(r.account) ?? []), r]);
+    for (const group of byAccount.values()) {
+      const survivor = [...group].sort((x, y) => filled(y.contact) - filled(x.contact) || x.recordId.localeCompare(y.recordId))[0]!;
+      const writable = this.writable(survivor.vendor);
+      // The picked values go to every record that can hold them; inside one vendor the
+      // survivor also takes what only the duplicates had (fill blanks).
+      const patch: Record<string, unknown> = {};
+      for (const [f, v] of Object.entries(pinned)) if (writable.includes(f) && JSON.stringify(survivor.contact[f as keyof CanonicalContact] ?? null) !== JSON.stringify(v)) patch[f] = v;
+      if (group.length > 1) {
+        for (const loser of group) {
+          if (loser === survivor) continue;
+          for (const f of writable) {
+            const key = f as keyof CanonicalContact;
+            if (f in patch || !isBlank(survivor.contact[key]) || isBlank(loser.contact[key])) continue;
+            patch[f] = loser.contact[key];
+          }
+        }
+      }
+      if (Object.keys(patch).length) writes.push({ recordId: survivor.recordId, vendor: survivor.vendor, accountLabel: survivor.accountLabel, remoteId: survivor.remoteId, op: 'update', fields: patch as Partial<CanonicalContact>, note: `update ${Object.keys(patch).join(', ')}` });
+      else writes.push({ recordId: survivor.recordId, vendor: survivor.vendor, accountLabel: survivor.accountLabel, remoteId: survivor.remoteId, op: 'link', note: 'linked; nothing to write' });
+      for (const loser of group) {
+        if (loser === survivor) continue;
+        if (this.hasOwnMerge(loser.vendor) && loser.remoteId && survivor.remoteId) writes.push({ recordId: loser.recordId, vendor: loser.vendor, accountLabel: loser.accountLabel, remoteId: loser.remoteId, op: 'merge', note: `merged into ${survivor.remoteId} by ${loser.vendor}'s own merge` });
+        else if (this.canDelete(loser.vendor) && loser.remoteId) writes.push({ recordId: loser.recordId, vendor: loser.vendor, accountLabel: loser.accountLabel, remoteId: loser.remoteId, op: 'delete', note: `delete the duplicate (its values are kept on ${survivor.remoteId})` });
+        else writes.push({ recordId: loser.recordId, vendor: loser.vendor, accountLabel: loser.accountLabel, remoteId: loser.remoteId, op: 'link', note: `${loser.vendor} cannot delete contacts; the duplicate stays and is linked` });
+      }
+    }
+    return { clusterId: c.id, golden, writes };
+  }
+
+  /** Apply a merge: link, pin the picks, queue the writes. Returns the journal id to undo it with. */
+  merge(clusterId: string, opts: { picks?: Record<string, string>; actor?: string; clusters?: ClusterView[] } = {}): { mergeId: number; personId: string; plan: MergePlan } {
+    const c = (opts.clusters ?? this.clusters()).find((x) => x.id === clusterId);
+    if (!c) throw new CoreError('not_found', `No duplicate cluster ${clusterId} (run a scan; clusters change as records change)`);
+    const plan = this.plan(c, opts.picks);
+    return this.outbox.tx(() => {
+      const recordIds = c.records.map((r) => r.recordId);
+      const before = {
+        records: recordIds.map((id) => {
+          const r = this.sqlite.prepare('SELECT id, person_id, local, state FROM records WHERE id = ?').get(id) as { id: string; person_id: string; local: string; state: string };
+          return { id: r.id, personId: r.person_id, local: JSON.parse(r.local) as CanonicalContact, state: r.state };
+        }),
+        people: [...new Set(c.records.map((r) => r.personId))].map((id) => this.sqlite.prepare('SELECT id, golden, pinned, display_name, created_at FROM people WHERE id = ?').get(id) as { id: string; golden: string; pinned: string; display_name: string; created_at: string }),
+      };
+      // The person with the most records keeps its id (links and deep links stay valid).
+      const counts = new Map<string, number>();
+      for (const r of c.records) counts.set(r.personId, (counts.get(r.personId) ?? 0) + 1);
+      const target = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]![0];
+      const pinned = { ...Object.assign({}, ...before.people.map((p) => JSON.parse(p.pinned) as object)) } as Record<string, unknown>;
+      for (const [f, rid] of Object.entries(opts.picks ?? {})) pinned[f] = c.records.find((r) => r.recordId === rid)!.contact[f as keyof CanonicalContact] ?? null;
+      this.sqlite.prepare('UPDATE records SET person_id = ? WHERE id IN (SELECT value FROM json_each(?))').run(target, JSON.stringify(recordIds));
+      this.sqlite.prepare('UPDATE people SET pinned = ? WHERE id = ?').run(JSON.stringify(pinned), target);
+      for (const p of before.people) if (p.id !== target) this.sqlite.prepare('DELETE FROM people WHERE id = ? AND NOT EXISTS (SELECT 1 FROM records WHERE person_id = ?)').run(p.id, p.id);
+      const changeIds: number[] = [];
+      const survivorOf = new Map<string, string>();
+      for (const w of plan.writes) if (w.op === 'update' || w.op === 'link') survivorOf.set(c.records.find((r) => r.recordId === w.recordId)!.account, w.recordId);
+      for (const w of plan.writes) {
+        if (w.op === 'update') changeIds.push(this.outbox.editRecord(w.recordId, w.fields!, 'merge').changeId ?? 0);
+        else if (w.op === 'delete') changeIds.push(this.outbox.deleteRecord(w.recordId));
+        else if (w.op === 'merge') {
+          const account = c.records.find((r) => r.recordId === w.recordId)!.account;
+          changeIds.push(this.outbox.insertChange(w.recordId, account, 'merge', { winnerRecordId: survivorOf.get(account) }, {}));
+        }
+      }
+      const stmt = this.sqlite.prepare("UPDATE match_candidates SET status = 'linked' WHERE record_a IN (SELECT value FROM json_each(?)) AND record_b IN (SELECT value FROM json_each(?))");
+      stmt.run(JSON.stringify(recordIds), JSON.stringify(recordIds));
+      const decisionIds = this.decide(c, 'same', opts.actor ?? 'user');
+      this.records.refreshPerson(target);
+      const mergeId = this.outbox.journal('merge', 'person', target, `merged ${c.records.length} records: ${plan.writes.map((w) => `${w.vendor} ${w.op}`).join(', ')}`, before, { personId: target, recordIds, changeIds: changeIds.filter(Boolean), decisionIds, clusterId, picks: opts.picks ?? {} }, opts.actor ?? 'user');
+      return { mergeId, personId: target, plan };
+    });
+  }
+
+  /** "Not the same person", remembered on the vendors' ids for every pair in the cluster. */
+  dismiss(clusterId: string): { dismissId: number } {
+    const c = this.findCluster(clusterId);
+    return this.outbox.tx(() => {
+      const ids = this.decide(c, 'different', 'user');
+      this.sqlite.prepare("UPDATE match_candidates SET status = 'dismissed' WHERE record_a IN (SELECT value FROM json_each(?)) AND record_b IN (SELECT value FROM json_each(?))").run(JSON.stringify(c.records.map((r) => r.recordId)), JSON.stringify(c.records.map((r) => r.recordId)));
+      return { dismissId: this.outbox.journal('dismiss', 'cluster', clusterId, `not the same: ${c.records.map((r) => r.name).join(' / ')}`, null, { decisionIds: ids, recordIds: c.records.map((r) => r.recordId) }, 'user') };
+    });
+  }
+
+  /**
+   * Undo a merge or a dismissal from the journal. A merge not yet pushed is taken back
+   * whole; once pushed, compensating writes restore each vendor record (a deleted duplicate
+   * is created again). MPDX cannot split contacts it merged: the people stay under one
+   * contact there, and are unlinked in Concord.
+   */
+  undo(journalId: number): { undone: string; compensating: number } {
+    const j = this.sqlite.prepare('SELECT id, kind, before, after, undone FROM journal WHERE id = ?').get(journalId) as { id: number; kind: string; before: string | null; after: string; undone: number } | undefined;
+    if (!j || (j.kind !== 'merge' && j.kind !== 'dismiss')) throw new CoreError('not_found', `No merge or dismissal with id ${journalId}`);
+    if (j.undone) throw new CoreError('bad_request', 'That was already undone');
+    const after = JSON.parse(j.after) as { decisionIds?: number[]; recordIds: string[]; changeIds?: number[] };
+    return this.outbox.tx(() => {
+      const now = this.now();
+      if (j.kind === 'dismiss') {
+        this.sqlite.prepare('UPDATE match_decisions SET reversed_at = ? WHERE id IN (SELECT value FROM json_each(?))').run(now, JSON.stringify(after.decisionIds ?? []));
+        this.sqlite.prepare("UPDATE match_candidates SET status = 'open' WHERE status = 'dismissed' AND record_a IN (SELECT value FROM json_each(?)) AND record_b IN (SELECT value FROM json_each(?))").run(JSON.stringify(after.recordIds), JSON.stringify(after.recordIds));
+        this.sqlite.prepare('UPDATE journal SET undone = 1 WHERE id = ?').run(j.id);
+        this.outbox.journal('undo', 'cluster', String(j.id), 'they may be the same after all', null, null, 'user');
+        return { undone: 'dismiss', compensating: 0 };
+      }
+      const before = JSON.parse(j.before!) as { records: { id: string; personId: string; local: CanonicalContact; state: string }[]; people: { id: string; golden: string; pinned: string; display_name: string; created_at: string }[] };
+      let compensating = 0;
+      // 1. Changes the merge queued: not sent yet -> cancelled; sent -> compensated.
+      for (const id of after.changeIds ?? []) {
+        const ch = this.outbox.change(id);
+        const rec = before.records.find((r) => r.id === ch.recordId)!;
+        if (ch.state === 'pending' || ch.state === 'rejected' || ch.state === 'conflict') {
+          this.outbox.setChange(id, 'cancelled', 'merge undone');
+          this.sqlite.prepare('UPDATE records SET local = ?, state = ? WHERE id = ?').run(JSON.stringify(rec.local), rec.state === 'deleted_local' ? 'deleted_local' : 'synced', rec.id);
+          this.outbox.refreshChange(rec.id);
+          continue;
+        }
+        if (ch.state !== 'done') throw new CoreError('conflict', 'A write of this merge is being sent right now; try again after the sync');
+        compensating++;
+        if (ch.op === 'update') {
+          const back = Object.fromEntries(Object.keys(ch.patch).map((f) => [f, rec.local[f as keyof CanonicalContact] ?? null]));
+          this.outbox.editRecord(rec.id, back as Partial<CanonicalContact>, 'undo');
+        } else if (ch.op === 'delete') {
+          this.sqlite.prepare("UPDATE records SET remote_id = NULL, server = NULL, base = NULL, versions = '{}', local = ?, state = 'modified' WHERE id = ?").run(JSON.stringify(rec.local), rec.id);
+          this.outbox.insertChange(rec.id, this.accountOf(rec.id), 'create', rec.local as Record<string, unknown>, {});
+        } else compensating--; // a vendor merge cannot be split (see above)
+      }
+      // 2. Unlink: every record back to its person, people recreated as they were.
+      for (const p of before.people) {
+        this.sqlite.prepare('INSERT INTO people (id, golden, pinned, display_name, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET pinned = excluded.pinned').run(p.id, p.golden, p.pinned, p.display_name, p.created_at, now);
+      }
+      for (const r of before.records) this.sqlite.prepare('UPDATE records SET person_id = ? WHERE id = ?').run(r.personId, r.id);
+      for (const p of before.people) this.records.refreshPerson(p.id);
+      const ids = JSON.stringify(before.records.map((r) => r.id));
+      this.sqlite.prepare("UPDATE match_candidates SET status = 'open' WHERE status = 'linked' AND record_a IN (SELECT value FROM json_each(?)) AND record_b IN (SELECT value FROM json_each(?))").run(ids, ids);
+      this.sqlite.prepare('UPDATE match_decisions SET reversed_at = ? WHERE id IN (SELECT value FROM json_each(?))').run(now, JSON.stringify(after.decisionIds ?? []));
+      this.sqlite.prepare('UPDATE journal SET undone = 1 WHERE id = ?').run(j.id);
+      this.outbox.journal('unmerge', 'person', String(j.id), `merge undone${compensating ? `; ${compensating} compensating write${compensating === 1 ? '' : 's'} queued` : ''}`, null, { compensating }, 'user');
+      return { undone: 'merge', compensating };
+    });
+  }
+
+  private decide(c: ClusterView, decision: 'same' | 'different', by: string): number[] {
+    const keys = c.records.map((r) => stableKey(r.account, r.remoteId, r.recordId));
+    const ids: number[] = [];
+    const ins = this.sqlite.prepare('INSERT INTO match_decisions (key_a, key_b, decision, decided_by, created_at) VALUES (?, ?, ?, ?, ?)');
+    for (let i = 0; i < keys.length; i++) {
+      for (let k = i + 1; k < keys.length; k++) {
+        const [a, b] = [keys[i]!, keys[k]!].sort() as [string, string];
+        ids.push(Number(ins.run(a, b, decision, by, this.now()).lastInsertRowid));
+      }
+    }
+    return ids;
+  }
+
+  private differentSet(): Set<string> {
+    const rows = this.sqlite.prepare("SELECT key_a, key_b FROM match_decisions WHERE decision = 'different' AND reversed_at IS NULL").all() as { key_a: string; key_b: string }[];
+    return new Set(rows.map((r) => pairKey(r.key_a, r.key_b)));
+  }
+
+  private findCluster(id: string): ClusterView {
+    const c = this.clusters().find((x) => x.id === id);
+    if (!c) throw new CoreError('not_found', `No duplicate cluster ${id} (run a scan; clusters change as records change)`);
+    return c;
+  }
+
+  private load(): Loaded[] {
+    const rows = this.sqlite
+      .prepare("SELECT r.id, r.account_id, a.kind, a.label, r.remote_id, r.person_id, r.local FROM records r JOIN accounts a ON a.id = r.account_id WHERE r.state NOT IN ('deleted_local', 'deleted_remote') ORDER BY r.rowid")
+      .all() as { id: string; account_id: string; kind: AccountKind; label: string; remote_id: string | null; person_id: string; local: string }[];
+    return rows.map((r) => ({ id: r.id, accountId: r.account_id, vendor: r.kind, label: r.label, remoteId: r.remote_id, personId: r.person_id, contact: JSON.parse(r.local) as CanonicalContact }));
+  }
+
+  private accountOf(recordId: string): string {
+    return (this.sqlite.prepare('SELECT account_id FROM records WHERE id = ?').get(recordId) as { account_id: string }).account_id;
+  }
+
+  private now(): string {
+    return this.clock.now().toISOString();
+  }
+}
+
+/** Decisions are keyed on the vendor's id, which survives a re-sync; a record not yet created there uses its own id. */
+const stableKey = (accountId: string, remoteId: string | null, recordId: string): string => (remoteId ? `${accountId}:${remoteId}` : `local:${recordId}`);
+const pairKey = (a: string, b: string): string => (a < b ? `${a}|${b}` : `${b}|${a}`);
+const clusterId = (recordIds: string[]): string => createHash('sha1').update([...recordIds].sort().join(',')).digest('hex').slice(0, 12);
+const filled = (c: CanonicalContact): number => Object.values(c).filter((v) => !isBlank(v)).length;
