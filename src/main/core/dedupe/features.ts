@@ -80,10 +80,13 @@ export class Frequencies {
     }
   }
 
-  /** Share of records with this value, never below 1/n (or a floor for small stores). */
+  /**
+   * How likely a stranger shares this value: the share of *other* records holding it (the
+   * pair being compared accounts for one). Names are never taken as rarer than 1 in 2,000.
+   */
   u(kind: 'family' | 'given' | 'phone' | 'email', v: string): number {
     const m = kind === 'family' ? this.family : kind === 'given' ? this.given : kind === 'phone' ? this.phone : this.email;
-    // Small stores say little about how common a name is; assume at least 1 in 2,000.
-    return Math.max((m.get(v) ?? 1) / this.n, kind === 'family' || kind === 'given' ? 1 / 2000 : 1 / Math.max(this.n, 2000));
+    const others = Math.max(1, (m.get(v) ?? 1) - 1);
+    return Math.max(others / this.n, kind === 'family' || kind === 'given' ? 1 / 2000 : 0);
   }
 }

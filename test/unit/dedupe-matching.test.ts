@@ -1,0 +1,121 @@
+// The matcher's parts on small, readable cases: normalisation, blocking, scoring, clustering.
+import { describe, expect, it } from 'vitest';
+import { blockingKeys, candidatePairs } from '../../src/main/core/dedupe/blocking';
+import { clusterPairs } from '../../src/main/core/dedupe/cluster';
+import { Frequencies, toMatchRecord } from '../../src/main/core/dedupe/features';
+import { canonicalGiven, jaroWinkler, normBirthDate, normName, normStreet, soundex } from '../../src/main/core/dedupe/normalize';
+import { scorePair, DEFAULT_THRESHOLDS } from '../../src/main/core/dedupe/score';
+import type { CanonicalContact } from '../../src/shared/domain';
+
+const rec = (ix: number, c: CanonicalContact, personId = `p${ix}`) => toMatchRecord(ix, { id: `r${ix}`, accountId: 'a', vendor: 'mpdx', remoteId: String(ix), personId, contact: c });
+
+describe('normalisation', () => {
+  it('strips accents and punctuation, folds nicknames, abbreviates streets, reads any date', () => {
+    expect(normName("José-María O'Neil")).toBe('josemariaoneil');
+    expect(canonicalGiven('bob')).toBe('robert');
+    expect(canonicalGiven('liz')).toBe(canonicalGiven('elizabeth'));
+    expect(canonicalGiven('zelda')).toBe('zelda');
+    expect(normStreet('1200 North Main Street, Apt. 4')).toBe('1200 n main st apt 4');
+    expect(normStreet('1200 N. Main St')).toBe('1200 n main st');
+    expect(normBirthDate('03/14/1979')).toBe('1979-03-14');
+    expect(normBirthDate('1979-03-14T00:00:00Z')).toBe('1979-03-14');
+    expect(soundex('smith')).toBe(soundex('smyth'));
+    expect(soundex('robert')).toBe('R163');
+    expect(jaroWinkler('martha', 'marhta')).toBeCloseTo(0.961, 2);
+    expect(jaroWinkler('abc', 'xyz')).toBe(0);
+  });
+
+  it('phones to E.164 digits and emails lower-cased, whatever the vendor format', () => {
+    const r = rec(0, { givenName: 'Ada', phones: [{ e164: null, raw: '(650) 351-7500' }], emails: [{ address: ' Ada@Example.ORG ' }] });
+    expect(r.phones).toEqual(['16503517500']);
+    expect(r.emails).toEqual(['ada@example.org']);
+  });
+});
+
+describe('blocking', () => {
+  it('keys on phone, email, phonetic surname + initial both ways round, postcode + surname, birth date + initial', () => {
+    const keys = blockingKeys(rec(0, { givenName: 'Robert', familyName: 'Smith', phones: [{ e164: '+16503517500', raw: '' }], emails: [{ address: 'bob@x.org' }], address: { postalCode: '94110' }, birthDate: '1970-01-02' }));
+    expect(keys).toEqual(['p:16503517500', 'e:bob@x.org', 'n:S530:r', 'n:R163:s', 'z:94110:smi', 'b:1970-01-02:r']);
+  });
+
+  it('compares only records that share a key, and never all pairs', () => {
+    const recs = [
+      rec(0, { givenName: 'Bob', familyName: 'Smith', emails: [{ address: 'b@x.org' }] }),
+      rec(1, { givenName: 'Robert', familyName: 'Smyth' }),
+      rec(2, { givenName: 'Zed', familyName: 'Quux', emails: [{ address: 'b@x.org' }] }),
+      rec(3, { givenName: 'Nobody', familyName: 'Elsewhere' }),
+    ];
+    expect(candidatePairs(recs).sort()).toEqual([[0, 1], [0, 2]]);
+  });
+
+  it('keeps a huge block near-linear with a sorted neighbourhood', () => {
+    const recs = Array.from({ length: 2000 }, (_, i) => rec(i, { givenName: `Given${i}`, familyName: 'Smith', phones: [{ e164: '+16505550000', raw: '' }] }));
+    const pairs = candidatePairs(recs);
+    expect(pairs.length).toBeLessThan(2000 * 20);
+    expect(pairs.length).toBeGreaterThan(2000);
+  });
+});
+
+describe('scoring', () => {
+  const others = Array.from({ length: 200 }, (_, i) => rec(100 + i, { givenName: i % 2 ? 'John' : 'Mary', familyName: i % 3 ? 'Smith' : 'Jones', phones: [{ e164: `+1650555${String(1000 + i)}`, raw: '' }] }));
+
+  it('a nickname, a typo and a reformatted phone still score as the same person, with reasons', () => {
+    const a = rec(0, { givenName: 'Robert', familyName: 'Lindqvist', phones: [{ e164: null, raw: '650.351.7500' }] });
+    const b = rec(1, { givenName: 'Bob', familyName: 'Lindkvist', phones: [{ e164: '+16503517500', raw: '' }] });
+    const s = scorePair(a, b, new Frequencies([a, b, ...others]));
+    expect(s.score).toBeGreaterThanOrEqual(DEFAULT_THRESHOLDS.review);
+    expect(s.reasons.map((r) => r.text)).toEqual(expect.arrayContaining(['same phone +16503517500', 'Robert is a nickname of Bob']));
+    expect(s.reasons.find((r) => r.code === 'family_close')!.text).toMatch(/family names 0\.9\d alike/);
+  });
+
+  it('names entered the other way round are recognised', () => {
+    const a = rec(0, { givenName: 'Margaret', familyName: 'Okafor', emails: [{ address: 'm.okafor@x.org' }] });
+    const b = rec(1, { givenName: 'Okafor', familyName: 'Peggy', emails: [{ address: 'm.okafor@x.org' }] });
+    const s = scorePair(a, b, new Frequencies([a, b, ...others]));
+    expect(s.reasons.map((r) => r.code)).toContain('names_swapped');
+    expect(s.score).toBeGreaterThanOrEqual(DEFAULT_THRESHOLDS.review);
+  });
+
+  it('a household (same surname, phone and address, different first names) is not one person', () => {
+    const home = { familyName: 'Okafor', phones: [{ e164: '+16503517500', raw: '' }], address: { street1: '1 Elm Street', postalCode: '94110' } };
+    const a = rec(0, { givenName: 'Chidi', ...home });
+    const b = rec(1, { givenName: 'Ngozi', ...home });
+    const s = scorePair(a, b, new Frequencies([a, b, ...others]));
+    expect(s.score).toBeLessThan(DEFAULT_THRESHOLDS.review);
+    expect(s.reasons[0]!.text).toBe('different given names (Chidi / Ngozi)');
+  });
+
+  it('common values weigh less than rare ones, and a shared name alone is not enough', () => {
+    const common = scorePair(others[1]!, others[7]!, new Frequencies(others)); // John Smith and John Smith, different phones
+    expect(common.score).toBeLessThan(DEFAULT_THRESHOLDS.review);
+    expect(common.reasons.map((r) => r.code)).toContain('name_only');
+    const rareA = rec(0, { givenName: 'Xanthe', familyName: 'Quenby', address: { postalCode: '94110' } });
+    const rareB = rec(1, { givenName: 'Xanthe', familyName: 'Quenby', address: { postalCode: '94110' } });
+    const johnA = rec(2, { givenName: 'John', familyName: 'Smith', address: { postalCode: '94110' } });
+    const johnB = rec(3, { givenName: 'John', familyName: 'Smith', address: { postalCode: '94110' } });
+    const f = new Frequencies([rareA, rareB, johnA, johnB, ...others]);
+    expect(scorePair(rareA, rareB, f).score).toBeGreaterThan(scorePair(johnA, johnB, f).score);
+  });
+
+  it('different birth dates count strongly against', () => {
+    const a = rec(0, { givenName: 'Ann', familyName: 'Lee', emails: [{ address: 'ann@x.org' }], birthDate: '1950-01-01' });
+    const b = rec(1, { givenName: 'Ann', familyName: 'Lee', emails: [{ address: 'ann@x.org' }], birthDate: '1980-06-30' });
+    const s = scorePair(a, b, new Frequencies([a, b, ...others]));
+    expect(s.reasons.find((r) => r.code === 'birth_differ')!.weight).toBeLessThan(-5);
+  });
+});
+
+describe('clustering', () => {
+  it('joins the strongest pairs first and refuses a weak link that would chain strangers', () => {
+    // 0-1 strong, 1-2 strong, 0-2 unrelated (score -10): 2 must not join 0 and 1 through 1.
+    const scores: Record<string, number> = { '0:1': 25, '1:2': 12, '0:2': -10, '3:4': 15 };
+    const pairs = Object.entries(scores).filter(([, s]) => s >= 9).map(([k, score]) => ({ a: Number(k[0]), b: Number(k[2]), score, reasons: [] }));
+    const clusters = clusterPairs(pairs, { threshold: 9, score: (a, b) => scores[`${Math.min(a, b)}:${Math.max(a, b)}`] ?? -20 });
+    expect(clusters.map((c) => c.members)).toEqual([[0, 1], [3, 4]]);
+  });
+
+  it('never crosses a "not the same" decision', () => {
+    const pairs = [{ a: 0, b: 1, score: 30, reasons: [] }];
+    expect(clusterPairs(pairs, { threshold: 9, score: () => 0, different: (a, b) => a + b === 1 })).toEqual([]);
+  });
+});
