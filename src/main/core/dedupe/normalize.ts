@@ -130,3 +130,30 @@ export function jaroWinkler(a: string, b: string): number {
   while (prefix < 4 && a[prefix] === b[prefix]) prefix++;
   return jaro + prefix * 0.1 * (1 - jaro);
 }
+
+/** Optimal-string-alignment distance (edits, with adjacent swaps as one), for short names. */
+export function editDistance(a: string, b: string): number {
+  if (a === b) return 0;
+  if (Math.abs(a.length - b.length) > 2) return 3;
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/**
+ * A typo, not a different name: one edit in a name of five letters or more, or very close
+ * spelling. Short names one letter apart (Mark / Mary) are different people.
+ */
+export function isTypoOf(a: string, b: string): { typo: boolean; similarity: number } {
+  const similarity = jaroWinkler(a, b);
+  // One edit in a 5+ letter name never drops Jaro–Winkler below 0.8: skip the distance then.
+  return { typo: similarity >= 0.92 || (similarity >= 0.8 && Math.min(a.length, b.length) >= 5 && editDistance(a, b) <= 1), similarity };
+}

@@ -3,7 +3,7 @@
 // how common the value is in the store) and subtracts when they clearly disagree. The total
 // is the score; every term is kept as a reason a person can read.
 import type { Frequencies, MatchRecord } from './features';
-import { canonicalGiven, isNicknameOf, jaroWinkler } from './normalize';
+import { canonicalGiven, isNicknameOf, isTypoOf, jaroWinkler } from './normalize';
 
 export interface Reason {
   code: string;
@@ -42,7 +42,7 @@ function compareFamily(a: string, b: string, f: Frequencies): Reason {
     const w = bits(0.95, Math.max(f.u('family', a), f.u('family', b)), 2, 9);
     return { code: 'family_same', text: `same family name ${cap(b)}`, weight: r1(w) };
   }
-  if (s >= 0.88) return { code: 'family_close', text: `family names ${s.toFixed(2)} alike (${cap(a)} / ${cap(b)})`, weight: 2.5 };
+  if (s >= 0.88 || isTypoOf(a, b).typo) return { code: 'family_close', text: `family names ${s.toFixed(2)} alike (${cap(a)} / ${cap(b)})`, weight: 2.5 };
   return { code: 'family_differ', text: `different family names (${cap(a)} / ${cap(b)})`, weight: -5 };
 }
 
@@ -53,8 +53,9 @@ function compareGiven(a: string, b: string, f: Frequencies): Reason {
     const w = r1(bits(0.9, Math.max(f.u('given', ac), f.u('given', bc)), 1.5, 7));
     return a !== b && isNicknameOf(a, b) ? { code: 'given_nickname', text: `${cap(a)} is a nickname of ${cap(b)}`, weight: w } : { code: 'given_same', text: `same given name ${cap(b)}`, weight: w };
   }
-  const s = Math.max(jaroWinkler(ac, bc), jaroWinkler(a, b));
-  if (s >= 0.88) return { code: 'given_close', text: `given names ${s.toFixed(2)} alike (${cap(a)} / ${cap(b)})`, weight: 2 };
+  const t = isTypoOf(a, b);
+  const s = Math.max(jaroWinkler(ac, bc), t.similarity);
+  if (t.typo || isTypoOf(ac, bc).typo) return { code: 'given_close', text: `given names ${s.toFixed(2)} alike (${cap(a)} / ${cap(b)})`, weight: 2 };
   if ((a.length === 1 || b.length === 1) && a[0] === b[0]) return { code: 'given_initial', text: `same initial ${b[0]!.toUpperCase()}.`, weight: 0.5 };
   // Households share a surname, a phone and an address: a different first name is the
   // strongest sign of two people.
@@ -121,8 +122,8 @@ export function scorePair(x: MatchRecord, y: MatchRecord, f: Frequencies): Score
       score += 6;
       reasons.push({ code: 'birth_same', text: `same birth date ${x.birth}`, weight: 6 });
     } else {
-      score -= 7;
-      reasons.push({ code: 'birth_differ', text: `different birth dates (${x.birth} / ${y.birth})`, weight: -7 });
+      score -= 10;
+      reasons.push({ code: 'birth_differ', text: `different birth dates (${x.birth} / ${y.birth})`, weight: -10 });
     }
   }
   if (x.postcode && y.postcode) {
