@@ -40,6 +40,12 @@ Commands:
   accounts add-sandbox           add every vendor from the line \`concord sandbox\` printed (stdin)
   accounts test ID               ask the vendor whether the account works
   sync [--account ID] [--full]   pull every account (or one), merge, then push the outbox
+  duplicates scan [--full] [--auto-link]
+                                 find the same person within and across vendors, best first
+  duplicates merge CLUSTER_ID [--pick FIELD=RECORD_ID ...] [--dry-run]
+                                 print the exact writes per vendor; without --dry-run, apply them
+  duplicates dismiss CLUSTER_ID  "not the same person", remembered across re-syncs
+  duplicates undo ID             undo a merge or a dismissal (the id they printed)
   sandbox [--seed S] [--people N] [--faults SPEC] [--truth FILE]
                                  run the sandbox vendors on 127.0.0.1 until interrupted
   import FILE.csv --source NAME [--map HEADER=field ...] [--region CC]
@@ -131,6 +137,10 @@ function parseMaps(values: string[] | undefined): Record<string, string> {
   return out;
 }
 
+function describePlan(plan: { writes: { vendor: keyof typeof VENDOR_LABELS; accountLabel: string; remoteId: string | null; op: string; note: string; fields?: object }[] }): string {
+  return plan.writes.map((w) => `  ${VENDOR_LABELS[w.vendor].padEnd(10)} ${String(w.remoteId ?? '(new)').padEnd(20)} ${w.op.padEnd(6)} ${w.note}${w.fields ? `: ${Object.entries(w.fields).map(([f, v]) => `${f}=${describeValue(v)}`).join(', ')}` : ''}`).join('\n') + '\n';
+}
+
 function cliSets(sets: string[], current: Parameters<typeof parseSets>[1]): ReturnType<typeof parseSets> {
   try {
     return parseSets(sets, current);
@@ -199,6 +209,48 @@ const COMMANDS: Record<string, Command> = {
       if (r.accounts.some((a) => a.errors.length && !a.complete)) ctx.exitCode = 1;
       if (json) return r;
       return r.accounts.map((a) => `${a.label.padEnd(24)} pulled ${a.pulled} (${a.created} new, ${a.updated} changed, ${a.deleted} deleted), pushed ${a.pushed}, ${a.conflicts} conflicts, ${a.rejected} rejected${a.waiting ? `, ${a.waiting} waiting` : ''}${!a.complete && a.errors.length ? `  — stopped: ${a.errors.at(-1)!.message}` : ''}`).join('\n') + '\n';
+    },
+  },
+  duplicates: {
+    sub: ['scan', 'merge', 'dismiss', 'undo'],
+    options: {
+      scan: { full: { type: 'boolean', default: false }, 'auto-link': { type: 'boolean', default: false } },
+      merge: { pick: { type: 'string', multiple: true }, 'dry-run': { type: 'boolean', default: false } },
+      dismiss: {},
+      undo: {},
+    },
+    handler: ({ core, sub, values, positionals, json }) => {
+      if (sub === 'scan') {
+        const r = core.dedupe.scan({ full: !!values.full, autoLink: !!values['auto-link'] });
+        const clusters = r.clusters.map((c) => ({ id: c.id, score: c.score, confidence: c.confidence, auto: c.auto, records: c.records.map((x) => ({ recordId: x.recordId, account: x.account, vendor: x.vendor, remoteId: x.remoteId, name: x.name })), reasons: c.reasons.map((x) => x.text) }));
+        if (json) return clusters;
+        const head = `${r.records} records, ${r.rescored} rescored, ${r.comparisons} comparisons in ${r.ms} ms${r.autoLinked ? `, ${r.autoLinked} auto-linked` : ''}: ${clusters.length} cluster${clusters.length === 1 ? '' : 's'} to review\n`;
+        return head + clusters.map((c) => [`${c.id}  score ${c.score}${c.auto ? ' (auto-link)' : ''}`, ...c.records.map((x) => `    ${x.recordId}  ${VENDOR_LABELS[x.vendor].padEnd(10)} ${x.name}`), `    why: ${c.reasons.slice(0, 4).join('; ')}`].join('\n')).join('\n') + '\n';
+      }
+      const id = positionals[0];
+      if (!id) throw new UsageError(`Usage: concord duplicates ${sub} ID`);
+      if (sub === 'dismiss') {
+        const r = core.dedupe.dismiss(id);
+        return json ? r : `Remembered as not the same person (undo with: concord duplicates undo ${r.dismissId}).\n`;
+      }
+      if (sub === 'undo') {
+        const n = Number(id);
+        if (!Number.isInteger(n)) throw new UsageError('duplicates undo takes the number a merge or dismissal printed');
+        const r = core.dedupe.undo(n);
+        return json ? r : `Undone${r.compensating ? `; ${r.compensating} compensating write${r.compensating === 1 ? '' : 's'} go out with the next sync` : ''}.\n`;
+      }
+      const picks: Record<string, string> = {};
+      for (const p of (values.pick as string[] | undefined) ?? []) {
+        const eq = p.indexOf('=');
+        if (eq <= 0) throw new UsageError(`--pick expects FIELD=RECORD_ID, got "${p}"`);
+        picks[p.slice(0, eq)] = p.slice(eq + 1);
+      }
+      if (values['dry-run']) {
+        const plan = core.dedupe.plan(id, picks);
+        return json ? plan : describePlan(plan) + 'Nothing was changed (--dry-run).\n';
+      }
+      const r = core.dedupe.merge(id, { picks });
+      return json ? { mergeId: r.mergeId, personId: r.personId, plan: r.plan } : describePlan(r.plan) + `Merged into person ${r.personId}; the writes go out with the next sync (undo with: concord duplicates undo ${r.mergeId}).\n`;
     },
   },
   conflicts: {

@@ -106,16 +106,37 @@ export function generateEvalSet(opts: { seed?: number; entities?: number } = {})
     let street = e.street;
     let birth = rng.pick(birthFormats(e.birth));
     if (variant) {
-      if (NICK[given] && rng.chance(0.3)) (given = rng.pick(NICK[given]!)), cases.push('nickname');
-      else if (rng.chance(0.15)) (given = typo(rng, given)), cases.push('typo');
-      if (rng.chance(0.12)) (family = typo(rng, family)), cases.push('typo');
-      if (rng.chance(0.05)) ([given, family] = [family, given]), cases.push('swapped');
-      if (rng.chance(0.25)) (email = ''), cases.push('missing');
-      else if (rng.chance(0.2)) email = email.toUpperCase();
-      if (rng.chance(0.2)) (phone = ''), cases.push('missing');
-      if (rng.chance(0.15)) (street = `${rng.int(1, 9999)} ${rng.pick(STREETS)} Street`), cases.push('stale-address');
-      else if (rng.chance(0.4)) street = street.replace(/Street$/, 'St').replace(/Avenue$/, 'Ave').replace(/Road$/, 'Rd');
-      if (rng.chance(0.4)) (birth = ''), cases.push('missing');
+      if (NICK[given] && rng.chance(0.3)) {
+        given = rng.pick(NICK[given]!);
+        cases.push('nickname');
+      } else if (rng.chance(0.15)) {
+        given = typo(rng, given);
+        cases.push('typo');
+      }
+      if (rng.chance(0.12)) {
+        family = typo(rng, family);
+        cases.push('typo');
+      }
+      if (rng.chance(0.05)) {
+        [given, family] = [family, given];
+        cases.push('swapped');
+      }
+      if (rng.chance(0.25)) {
+        email = '';
+        cases.push('missing');
+      } else if (rng.chance(0.2)) email = email.toUpperCase();
+      if (rng.chance(0.2)) {
+        phone = '';
+        cases.push('missing');
+      }
+      if (rng.chance(0.15)) {
+        street = `${rng.int(1, 9999)} ${rng.pick(STREETS)} Street`;
+        cases.push('stale-address');
+      } else if (rng.chance(0.4)) street = street.replace(/Street$/, 'St').replace(/Avenue$/, 'Ave').replace(/Road$/, 'Rd');
+      if (rng.chance(0.4)) {
+        birth = '';
+        cases.push('missing');
+      }
     } else if (rng.chance(0.3)) birth = '';
     if (e.phone && switchboards.includes(e.phone)) cases.push('switchboard');
     rows.push({ id: `R${String(++rowNo).padStart(6, '0')}`, entity: e.id, first_name: given, last_name: family, email, phone, street, city: e.city[0], state: e.city[1], zip: e.zip, date_of_birth: birth, case: [...new Set(cases)].join(' ') || 'clean' });
@@ -123,10 +144,14 @@ export function generateEvalSet(opts: { seed?: number; entities?: number } = {})
 
   for (let i = 0; i < n; i++) {
     const e = make(i);
-    if (entities.at(-1) && e.family === entities.at(-1)!.family && e.phone === entities.at(-1)!.phone) rows.length && (rows.at(-1)!.case += ' household');
+    const prev = entities.at(-1);
+    const household = !!prev && e.family === prev.family && e.phone === prev.phone;
     entities.push(e);
     const copies = rng.chance(0.45) ? 1 : rng.chance(0.6) ? 2 : rng.int(3, 4);
-    for (let k = 0; k < copies; k++) emit(e, k > 0);
+    for (let k = 0; k < copies; k++) {
+      emit(e, k > 0);
+      if (household) rows.at(-1)!.case += ' household';
+    }
   }
   return rows;
 }

@@ -51,7 +51,9 @@ function compareGiven(a: string, b: string, f: Frequencies): Reason {
   const [ac, bc] = [canonicalGiven(a), canonicalGiven(b)];
   if (ac === bc) {
     const w = r1(bits(0.9, Math.max(f.u('given', ac), f.u('given', bc)), 1.5, 7));
-    return a !== b && isNicknameOf(a, b) ? { code: 'given_nickname', text: `${cap(a)} is a nickname of ${cap(b)}`, weight: w } : { code: 'given_same', text: `same given name ${cap(b)}`, weight: w };
+    // Name the nickname first: "Bob is a nickname of Robert".
+    const [nick, formal] = ac === a ? [b, a] : [a, b];
+    return a !== b && isNicknameOf(a, b) ? { code: 'given_nickname', text: ac === a || bc === b ? `${cap(nick)} is a nickname of ${cap(formal)}` : `${cap(a)} and ${cap(b)} are the same name`, weight: w } : { code: 'given_same', text: `same given name ${cap(b)}`, weight: w };
   }
   const t = isTypoOf(a, b);
   const s = Math.max(jaroWinkler(ac, bc), t.similarity);

@@ -1,4 +1,4 @@
-// Birth dates arrive as ISO dates, US or day-first slashes, epoch milliseconds (LiveVox) or
+// Birth dates arrive as ISO dates, compact CCYYMMDD, US or day-first slashes, epoch milliseconds (LiveVox) or
 // split day/month/year (MPDX). Canonical form is YYYY-MM-DD.
 
 export function isoDate(y: number, m: number, d: number): string | null {
@@ -27,6 +27,9 @@ export function parseDate(input: string | number | null | undefined, opts: { day
     const dayFirst = opts.dayFirst ? b <= 12 : a > 12;
     return dayFirst ? isoDate(+m[3]!, b, a) : isoDate(+m[3]!, a, b);
   }
+  // Compact CCYYMMDD, as exports and older systems write it.
+  m = /^(\d{4})(\d{2})(\d{2})$/.exec(s);
+  if (m) return isoDate(+m[1]!, +m[2]!, +m[3]!);
   if (/^\d{11,14}$/.test(s)) return parseDate(Number(s));
   return null;
 }
