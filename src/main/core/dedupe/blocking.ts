@@ -24,6 +24,16 @@ export function blockingKeys(r: MatchRecord): string[] {
 
 /** Candidate pairs as [lo, hi] index pairs, each once. With `dirty`, only pairs touching a dirty record. */
 export function candidatePairs(records: MatchRecord[], dirty?: Set<number>): [number, number][] {
+  const out: [number, number][] = [];
+  forEachCandidate(records, (a, b) => out.push([a, b]), dirty);
+  return out;
+}
+
+/**
+ * Visit each candidate pair once (lo < hi) without holding them all: a 100,000-record scan
+ * makes over a million comparisons, and only the few that score well are kept.
+ */
+export function forEachCandidate(records: MatchRecord[], visit: (lo: number, hi: number) => void, dirty?: Set<number>): number {
   const blocks = new Map<string, number[]>();
   for (const r of records) {
     for (const k of blockingKeys(r)) {
@@ -33,7 +43,7 @@ export function candidatePairs(records: MatchRecord[], dirty?: Set<number>): [nu
     }
   }
   const seen = new Set<number>();
-  const out: [number, number][] = [];
+  let count = 0;
   const add = (a: number, b: number): void => {
     if (a === b) return;
     const lo = a < b ? a : b;
@@ -43,7 +53,8 @@ export function candidatePairs(records: MatchRecord[], dirty?: Set<number>): [nu
     const key = lo * 4_194_304 + hi;
     if (seen.has(key)) return;
     seen.add(key);
-    out.push([lo, hi]);
+    count++;
+    visit(lo, hi);
   };
   for (const ids of blocks.values()) {
     if (ids.length < 2) continue;
@@ -58,5 +69,5 @@ export function candidatePairs(records: MatchRecord[], dirty?: Set<number>): [nu
     const sorted = ids.map((ix) => [sortKey(ix), ix] as const).sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
     for (let i = 0; i < sorted.length; i++) for (let j = i + 1; j < Math.min(sorted.length, i + 1 + WINDOW); j++) add(sorted[i]![1], sorted[j]![1]);
   }
-  return out;
+  return count;
 }

@@ -15,7 +15,7 @@ import { CoreError } from '../errors';
 import type { Outbox } from '../sync/outbox';
 import { clusterPairs } from './cluster';
 import { Frequencies, toMatchRecord, type MatchRecord } from './features';
-import { candidatePairs } from './blocking';
+import { forEachCandidate } from './blocking';
 import { confidence, DEFAULT_THRESHOLDS, scorePair, type Reason, type Thresholds } from './score';
 
 export interface ClusterView {
@@ -102,8 +102,12 @@ export class DedupeService {
     const recs = loaded.map((r, i) => toMatchRecord(i, r));
     const freq = new Frequencies(recs);
     const dirty = dirtyIds ? new Set(recs.filter((r) => dirtyIds.has(r.id)).map((r) => r.ix)) : undefined;
-    const pairs = candidatePairs(recs, dirty).map(([a, b]) => scorePair(recs[a]!, recs[b]!, freq));
     const floor = this.thresholds.review - FLOOR_MARGIN;
+    // Score as the pairs come and keep only those near or above the review threshold.
+    const pairs: ReturnType<typeof scorePair>[] = [];
+    const comparisons = dirty?.size === 0 ? 0 : forEachCandidate(recs, (a, b) => {
+      if (scorePair(recs[a]!, recs[b]!, freq, false).score >= floor) pairs.push(scorePair(recs[a]!, recs[b]!, freq));
+    }, dirty);
     this.outbox.tx(() => {
       if (!dirty) this.sqlite.prepare("DELETE FROM match_candidates WHERE status = 'open'").run();
       else {
@@ -113,11 +117,10 @@ export class DedupeService {
       const ins = this.sqlite.prepare("INSERT INTO match_candidates (record_a, record_b, score, reasons, status, created_at) VALUES (?, ?, ?, ?, 'open', ?) ON CONFLICT(record_a, record_b) DO UPDATE SET score = excluded.score, reasons = excluded.reasons");
       const now = this.now();
       for (const p of pairs) {
-        if (p.score < floor) continue;
         const [a, b] = [recs[p.a]!.id, recs[p.b]!.id].sort() as [string, string];
         ins.run(a, b, p.score, JSON.stringify(p.reasons), now);
       }
-      this.outbox.journal('dedupe.scan', 'store', 'dedupe', `scanned ${recs.length} records, ${pairs.length} comparisons`, null, { records: recs.length, rescored: dirty ? dirty.size : recs.length }, 'system');
+      this.outbox.journal('dedupe.scan', 'store', 'dedupe', `scanned ${recs.length} records, ${comparisons} comparisons`, null, { records: recs.length, rescored: dirty ? dirty.size : recs.length }, 'system');
     });
     const clusters = this.clustersOf(loaded, recs, freq);
     let autoLinked = 0;
@@ -130,7 +133,7 @@ export class DedupeService {
         autoLinked++;
       }
     }
-    return { clusters: autoLinked ? this.clusters() : clusters, records: recs.length, rescored: dirty ? dirty.size : recs.length, comparisons: pairs.length, autoLinked, ms: Math.round(performance.now() - started) };
+    return { clusters: autoLinked ? this.clusters() : clusters, records: recs.length, rescored: dirty ? dirty.size : recs.length, comparisons, autoLinked, ms: Math.round(performance.now() - started) };
   }
 
   /** The current clusters from the stored candidates (no rescoring). */
@@ -154,7 +157,7 @@ export class DedupeService {
     const clusters = clusterPairs(pairs, {
       threshold: this.thresholds.review,
       floor: this.thresholds.review - FLOOR_MARGIN,
-      score: (a, b) => (recs[a]!.personId === recs[b]!.personId ? 100 : scorePair(recs[a]!, recs[b]!, freq).score),
+      score: (a, b) => (recs[a]!.personId === recs[b]!.personId ? 100 : scorePair(recs[a]!, recs[b]!, freq, false).score),
       different: (a, b) => different.has(pairKey(keyOf(recs[a]!), keyOf(recs[b]!))),
     });
     return clusters.map((c) => {

@@ -131,29 +131,35 @@ export function jaroWinkler(a: string, b: string): number {
   return jaro + prefix * 0.1 * (1 - jaro);
 }
 
+// Three rolling rows, reused: the distance runs on every close name pair in a scan.
+let rows = [new Uint16Array(64), new Uint16Array(64), new Uint16Array(64)];
+
 /** Optimal-string-alignment distance (edits, with adjacent swaps as one), for short names. */
 export function editDistance(a: string, b: string): number {
   if (a === b) return 0;
   if (Math.abs(a.length - b.length) > 2) return 3;
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  if (b.length + 1 > rows[0]!.length) rows = [new Uint16Array(b.length + 1), new Uint16Array(b.length + 1), new Uint16Array(b.length + 1)];
+  let [prev2, prev, cur] = rows as [Uint16Array, Uint16Array, Uint16Array];
+  for (let j = 0; j <= b.length; j++) prev[j] = j;
   for (let i = 1; i <= a.length; i++) {
+    cur[0] = i;
     for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = v;
+      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
+      let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+      if (i > 1 && j > 1 && a.charCodeAt(i - 1) === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === b.charCodeAt(j - 1)) v = Math.min(v, prev2[j - 2]! + 1);
+      cur[j] = v;
     }
+    [prev2, prev, cur] = [prev, cur, prev2];
   }
-  return d[a.length]![b.length]!;
+  return prev[b.length]!;
 }
 
 /**
  * A typo, not a different name: one edit in a name of five letters or more, or very close
  * spelling. Short names one letter apart (Mark / Mary) are different people.
  */
-export function isTypoOf(a: string, b: string): { typo: boolean; similarity: number } {
-  const similarity = jaroWinkler(a, b);
+export function isTypoOf(a: string, b: string, known?: number): { typo: boolean; similarity: number } {
+  const similarity = known ?? jaroWinkler(a, b);
   // One edit in a 5+ letter name never drops Jaro–Winkler below 0.8: skip the distance then.
   return { typo: similarity >= 0.92 || (similarity >= 0.8 && Math.min(a.length, b.length) >= 5 && editDistance(a, b) <= 1), similarity };
 }

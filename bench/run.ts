@@ -1,0 +1,115 @@
+// Benchmarks: `npm run bench` runs them all, `npm run bench -- NAME` one of them. Figures go
+// to stdout as JSON lines and into the README by hand, with the command that made them.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createCore } from '../src/main/core';
+import { evalSetCsv, generateEvalSet } from '../src/main/core/dedupe/eval-set';
+import { createLogger, nullSink } from '../src/main/core/log';
+import { generatePopulation } from '../src/main/core/sandbox/population';
+import { MemorySecretStore } from '../src/main/core/secrets/memory-store';
+import { VENDORS } from '../src/shared/domain';
+
+const rssMiB = (): number => Math.round(process.resourceUsage().maxRSS / 1024);
+const ms = (t0: number): number => Math.round(performance.now() - t0);
+const report = (name: string, figures: Record<string, unknown>): void => console.log(JSON.stringify({ bench: name, ...figures, node: process.version, cpus: os.cpus().length }));
+
+async function tempCore() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'concord-bench-'));
+  const core = await createCore({ dataDir: dir, secretStore: new MemorySecretStore(), log: createLogger(nullSink) });
+  return { core, done: () => (core.close(), fs.rmSync(dir, { recursive: true, force: true })) };
+}
+
+const BENCHES: Record<string, () => Promise<void>> = {
+  /** Duplicate scan over 100,000 generated records in a real SQLite store. */
+  async dedupe() {
+    const target = Number(process.env.BENCH_RECORDS ?? 100_000);
+    const t0 = performance.now();
+    const pop = generatePopulation({ seed: 42, people: Math.round(target / 1.74) });
+    const gen = ms(t0);
+    const { core, done } = await tempCore();
+    const t1 = performance.now();
+    let n = 0;
+    core.store.sqlite.transaction(() => {
+      for (const vendor of VENDORS) {
+        const acc = core.store.sqlite.prepare("INSERT INTO accounts (id, kind, label, settings, health) VALUES (?, ?, ?, '{}', 'ok')");
+        acc.run(`bench-${vendor}`, vendor, vendor);
+        for (const s of pop.byVendor[vendor]) {
+          if (n >= target) break;
+          core.records.upsertFromServer({ accountId: `bench-${vendor}`, remoteId: s.key, raw: s.contact, canonical: s.contact, versions: {} });
+          n++;
+        }
+      }
+    })();
+    const load = ms(t1);
+    const t2 = performance.now();
+    const full = core.dedupe.scan({ full: true });
+    const scanMs = ms(t2);
+    const rssAfterScan = rssMiB();
+    const t3 = performance.now();
+    const again = core.dedupe.scan();
+    const incMs = ms(t3);
+    done();
+    report('dedupe', { records: n, generateMs: gen, loadMs: load, fullScanMs: scanMs, comparisons: full.comparisons, clusters: full.clusters.length, incrementalScanMs: incMs, rescored: again.rescored, peakRssMiB: rssAfterScan });
+  },
+
+  /** Pairwise precision/recall at the default threshold: the labelled set and the sandbox. */
+  async 'dedupe-quality'() {
+    const measure = async (load: (core: Awaited<ReturnType<typeof tempCore>>['core']) => Promise<Map<string, string>>) => {
+      const { core, done } = await tempCore();
+      const truthOf = await load(core);
+      const scan = core.dedupe.scan();
+      let predicted = 0;
+      let correct = 0;
+      let autoWrong = 0;
+      for (const c of scan.clusters) {
+        if (c.auto && new Set(c.records.map((r) => truthOf.get(r.recordId))).size > 1) autoWrong++;
+        for (let i = 0; i < c.records.length; i++) for (let j = i + 1; j < c.records.length; j++) {
+          predicted++;
+          if (truthOf.get(c.records[i]!.recordId) === truthOf.get(c.records[j]!.recordId)) correct++;
+        }
+      }
+      const sizes = new Map<string, number>();
+      for (const e of truthOf.values()) sizes.set(e, (sizes.get(e) ?? 0) + 1);
+      const truePairs = [...sizes.values()].reduce((k, s) => k + (s * (s - 1)) / 2, 0);
+      done();
+      return { records: truthOf.size, truePairs, predictedPairs: predicted, precision: +(correct / predicted).toFixed(4), recall: +(correct / truePairs).toFixed(4), autoLinkFalsePositives: autoWrong };
+    };
+    const evalSet = await measure(async (core) => {
+      await core.csv.import(evalSetCsv(generateEvalSet({ seed: 2026, entities: 3000 })), { source: 'eval' });
+      return new Map((core.store.sqlite.prepare('SELECT id, server FROM records').all() as { id: string; server: string }[]).map((r) => [r.id, (JSON.parse(r.server) as { entity: string }).entity]));
+    });
+    report('dedupe-quality', { set: 'labelled evaluation set (seed 2026, 3000 people)', ...evalSet });
+    for (const seed of [1, 2, 3]) {
+      const sandbox = await measure(async (core) => {
+        const pop = generatePopulation({ seed, people: 300 });
+        const truth = new Map<string, string>();
+        for (const t of pop.truth) for (const k of t.keys) truth.set(k, t.personId);
+        const out = new Map<string, string>();
+        for (const vendor of VENDORS) {
+          core.store.sqlite.prepare("INSERT INTO accounts (id, kind, label, settings, health) VALUES (?, ?, ?, '{}', 'ok')").run(vendor, vendor, vendor);
+          for (const s of pop.byVendor[vendor]) out.set(core.records.upsertFromServer({ accountId: vendor, remoteId: s.key, raw: s.contact, canonical: s.contact, versions: {} }).id, truth.get(s.key)!);
+        }
+        return out;
+      });
+      report('dedupe-quality', { set: `sandbox population (seed ${seed}, 300 people)`, ...sandbox });
+    }
+  },
+
+  /** Sandbox population generation. */
+  async population() {
+    const t0 = performance.now();
+    const pop = generatePopulation({ seed: 1, people: 100_000 });
+    report('population', { people: 100_000, records: Object.values(pop.byVendor).reduce((n, l) => n + l.length, 0), ms: ms(t0), peakRssMiB: rssMiB() });
+  },
+};
+
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((w) => !BENCHES[w]);
+if (unknown.length) {
+  console.error(`Unknown bench ${unknown.join(', ')}; one of: ${Object.keys(BENCHES).join(', ')}`);
+  process.exit(2);
+}
+void (async () => {
+  for (const name of wanted.length ? wanted : Object.keys(BENCHES)) await BENCHES[name]!();
+})();
