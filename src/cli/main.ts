@@ -40,7 +40,7 @@ Commands:
   accounts add-sandbox           add every vendor from the line \`concord sandbox\` printed (stdin)
   accounts test ID               ask the vendor whether the account works
   sync [--account ID] [--full]   pull every account (or one), merge, then push the outbox
-  duplicates scan [--full] [--auto-link]
+  duplicates scan [--full] [--auto-link] [--review N] [--auto-threshold N]
                                  find the same person within and across vendors, best first
   duplicates merge CLUSTER_ID [--pick FIELD=RECORD_ID ...] [--dry-run]
                                  print the exact writes per vendor; without --dry-run, apply them
@@ -214,13 +214,22 @@ const COMMANDS: Record<string, Command> = {
   duplicates: {
     sub: ['scan', 'merge', 'dismiss', 'undo'],
     options: {
-      scan: { full: { type: 'boolean', default: false }, 'auto-link': { type: 'boolean', default: false } },
+      scan: { full: { type: 'boolean', default: false }, 'auto-link': { type: 'boolean', default: false }, review: { type: 'string' }, 'auto-threshold': { type: 'string' } },
       merge: { pick: { type: 'string', multiple: true }, 'dry-run': { type: 'boolean', default: false } },
       dismiss: {},
       undo: {},
     },
     handler: ({ core, sub, values, positionals, json }) => {
       if (sub === 'scan') {
+        const num = (v: unknown, name: string): number | undefined => {
+          if (v === undefined) return undefined;
+          const n = Number(v);
+          if (!Number.isFinite(n)) throw new UsageError(`--${name} takes a number of bits, e.g. 9`);
+          return n;
+        };
+        const review = num(values.review, 'review');
+        const autoLink = num(values['auto-threshold'], 'auto-threshold');
+        core.dedupe.setThresholds({ ...(review !== undefined ? { review } : {}), ...(autoLink !== undefined ? { autoLink } : {}) });
         const r = core.dedupe.scan({ full: !!values.full, autoLink: !!values['auto-link'] });
         const clusters = r.clusters.map((c) => ({ id: c.id, score: c.score, confidence: c.confidence, auto: c.auto, records: c.records.map((x) => ({ recordId: x.recordId, account: x.account, vendor: x.vendor, remoteId: x.remoteId, name: x.name })), reasons: c.reasons.map((x) => x.text) }));
         if (json) return clusters;

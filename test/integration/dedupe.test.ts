@@ -80,6 +80,10 @@ describe('duplicates in the sandbox', () => {
     const again = core.dedupe.scan();
     expect(again.rescored).toBe(0);
     expect(again.clusters.map((c) => c.id)).toEqual(scan.clusters.map((c) => c.id));
+    // After an edit only that record is rescored.
+    await new Promise((r) => setTimeout(r, 5)); // "changed since the last scan" is by the store's clock
+    core.edits.edit(scan.clusters[0]!.records[0]!.recordId, { givenName: 'Renamed' });
+    expect(core.dedupe.scan().rescored).toBe(1);
   });
 
   it('a merge across vendors links the records, writes the picked value to each vendor, and can be undone after the push', async () => {
