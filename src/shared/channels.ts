@@ -1,6 +1,10 @@
 // Request and event names without their schemas, so the sandboxed preload can build
 // window.api without bundling zod. contract.ts proves at compile time these lists match.
-export const REQUEST_KEYS = ['getStatus', 'listContacts', 'getContact', 'listAccounts'] as const;
+export const REQUEST_KEYS = [
+  'getStatus', 'listContacts', 'getContact', 'listAccounts', 'addAccount', 'testAccount', 'startSandbox', 'sync',
+  'editContact', 'undoEdit', 'listOutbox', 'listConflicts', 'resolveConflict', 'scanDuplicates', 'listDuplicates',
+  'planMerge', 'mergeDuplicates', 'dismissDuplicates', 'listJournal', 'undoJournal',
+] as const;
 export const EVENT_KEYS = ['contactsChanged', 'statusChanged', 'syncProgress'] as const;
 
 export type RequestKeyName = (typeof REQUEST_KEYS)[number];

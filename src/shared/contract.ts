@@ -85,12 +85,125 @@ export const ListContactsInput = z.object({
   offset: z.number().int().min(0).default(0),
 });
 
+const Patch = CanonicalContact.partial();
+
+export const AccountSyncSummary = z.object({
+  accountId: z.string(),
+  vendor: AccountKind,
+  label: z.string(),
+  pulled: z.number().int(),
+  created: z.number().int(),
+  updated: z.number().int(),
+  deleted: z.number().int(),
+  pushed: z.number().int(),
+  conflicts: z.number().int(),
+  rejected: z.number().int(),
+  waiting: z.number().int(),
+  complete: z.boolean(),
+  errors: z.array(z.object({ kind: z.string(), message: z.string() })),
+});
+export type AccountSyncSummary = z.infer<typeof AccountSyncSummary>;
+
+export const FieldConflict = z.object({ field: z.string(), base: z.unknown(), local: z.unknown(), remote: z.unknown() });
+export const ConflictItem = z.object({
+  id: z.string(),
+  recordId: z.string(),
+  personId: z.string(),
+  account: z.string(),
+  accountLabel: z.string(),
+  vendor: AccountKind,
+  kind: z.enum(['fields', 'deleted']),
+  fields: z.array(FieldConflict),
+  createdAt: z.string(),
+});
+export type ConflictItem = z.infer<typeof ConflictItem>;
+
+export const Resolution = z.union([
+  z.object({ take: z.enum(['local', 'remote']) }),
+  z.object({ fields: z.record(z.string(), z.union([z.object({ take: z.enum(['local', 'remote']) }), z.object({ value: z.unknown() })])) }),
+  z.object({ deleted: z.enum(['recreate', 'drop']) }),
+]);
+
+export const OutboxItem = z.object({
+  id: z.number().int(),
+  recordId: z.string(),
+  personId: z.string(),
+  name: z.string(),
+  vendor: AccountKind,
+  accountLabel: z.string(),
+  op: z.string(),
+  state: z.string(),
+  fields: z.array(z.string()),
+  lastError: z.string().nullable(),
+  attempts: z.number().int(),
+  createdAt: z.string(),
+});
+export type OutboxItem = z.infer<typeof OutboxItem>;
+
+export const Reason = z.object({ code: z.string(), text: z.string(), weight: z.number() });
+export type Reason = z.infer<typeof Reason>;
+export const DuplicateCluster = z.object({
+  id: z.string(),
+  score: z.number(),
+  confidence: z.number(),
+  auto: z.boolean(),
+  records: z.array(z.object({ recordId: z.string(), personId: z.string(), account: z.string(), accountLabel: z.string(), vendor: AccountKind, remoteId: z.string().nullable(), name: z.string(), contact: CanonicalContact })),
+  reasons: z.array(Reason),
+  pairs: z.array(z.object({ a: z.string(), b: z.string(), score: z.number(), reasons: z.array(Reason) })),
+});
+export type DuplicateCluster = z.infer<typeof DuplicateCluster>;
+
+export const MergePlan = z.object({
+  clusterId: z.string(),
+  golden: CanonicalContact,
+  writes: z.array(z.object({ recordId: z.string(), vendor: AccountKind, accountLabel: z.string(), remoteId: z.string().nullable(), op: z.enum(['update', 'delete', 'merge', 'link']), fields: Patch.optional(), note: z.string() })),
+});
+export type MergePlan = z.infer<typeof MergePlan>;
+
+export const JournalEntry = z.object({
+  id: z.number().int(),
+  at: z.string(),
+  actor: z.string(),
+  kind: z.string(),
+  entityType: z.string(),
+  entityId: z.string(),
+  summary: z.string(),
+  undone: z.boolean(),
+  /** What "undo" would do here, if anything. */
+  undo: z.enum(['edit', 'merge', 'dismiss']).nullable(),
+});
+export type JournalEntry = z.infer<typeof JournalEntry>;
+
+const Picks = z.record(z.string(), z.string());
+
 /** Requests: key -> {input, output}. Inputs are always objects so they can grow. */
 export const requests = {
   getStatus: { input: z.object({}), output: Status },
   listContacts: { input: ListContactsInput, output: z.object({ total: z.number().int(), rows: z.array(ContactRow) }) },
   getContact: { input: z.object({ id: z.string().min(1) }), output: ContactDetail },
   listAccounts: { input: z.object({}), output: z.array(AccountSummary) },
+  addAccount: {
+    input: z.object({ kind: AccountKind.exclude(['csv']), label: z.string().max(100).optional(), baseUrl: z.string().max(500).nullable().optional(), credentials: z.record(z.string(), z.unknown()) }),
+    output: AccountSummary,
+  },
+  testAccount: { input: z.object({ id: z.string().min(1) }), output: z.object({ ok: z.boolean(), detail: z.string() }) },
+  /** Start the five sandbox vendors inside Concord and connect an account to each. */
+  startSandbox: { input: z.object({ seed: z.number().int().optional(), people: z.number().int().min(1).max(5000).optional() }), output: z.object({ accounts: z.array(AccountSummary) }) },
+  sync: { input: z.object({ accountId: z.string().optional(), full: z.boolean().optional() }), output: z.object({ accounts: z.array(AccountSyncSummary), offline: z.boolean() }) },
+  /** Edit a record, or a person (fans out to its records). Works offline. */
+  editContact: { input: z.object({ id: z.string().min(1), patch: Patch }), output: z.object({ records: z.array(z.object({ recordId: z.string(), vendor: AccountKind, changeId: z.number().int().nullable() })), pinned: z.array(z.string()) }) },
+  undoEdit: { input: z.object({ id: z.string().min(1) }), output: z.object({ undone: z.number().int() }) },
+  listOutbox: { input: z.object({}), output: z.array(OutboxItem) },
+  listConflicts: { input: z.object({}), output: z.array(ConflictItem) },
+  resolveConflict: { input: z.object({ id: z.string().min(1), resolution: Resolution }), output: z.object({ changeId: z.number().int().nullable() }) },
+  scanDuplicates: { input: z.object({ full: z.boolean().optional() }), output: z.object({ clusters: z.array(DuplicateCluster), records: z.number().int(), rescored: z.number().int(), comparisons: z.number().int(), ms: z.number() }) },
+  listDuplicates: { input: z.object({}), output: z.array(DuplicateCluster) },
+  planMerge: { input: z.object({ clusterId: z.string().min(1), picks: Picks.default({}) }), output: MergePlan },
+  mergeDuplicates: { input: z.object({ clusterId: z.string().min(1), picks: Picks.default({}) }), output: z.object({ mergeId: z.number().int(), personId: z.string() }) },
+  dismissDuplicates: { input: z.object({ clusterId: z.string().min(1) }), output: z.object({ dismissId: z.number().int() }) },
+  listJournal: { input: z.object({ kind: z.string().max(40).optional(), limit: z.number().int().min(1).max(1000).default(200), offset: z.number().int().min(0).default(0) }), output: z.object({ total: z.number().int(), entries: z.array(JournalEntry) }) },
+  /** Undo a journal entry: an edit not yet pushed, a merge, or a dismissal. */
+  undoJournal: { input: z.object({ id: z.number().int() }), output: z.object({ undone: z.string() }) },
 } as const;
 
 /** Events pushed from the core to the window. */

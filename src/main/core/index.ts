@@ -22,6 +22,8 @@ import { connectorFactory } from './vendors/connector-factory';
 import type { RetryOptions } from './vendors/retry';
 import { canDeleteContacts, hasOwnMerge, writableFields } from './vendors/registry';
 import { DedupeService } from './dedupe/dedupe-service';
+import { JournalService } from './journal/journal-service';
+import { SandboxHost } from './sandbox/sandbox-host';
 import { openStore, type Store } from './store/open';
 
 export interface CoreOptions {
@@ -54,6 +56,8 @@ export interface CoreServices {
   edits: EditService;
   sync: SyncService;
   dedupe: DedupeService;
+  journal: JournalService;
+  sandbox: SandboxHost;
 }
 
 export interface Core extends CoreServices {
@@ -103,6 +107,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     csv: new CsvService(store.sqlite, accounts, records, contacts),
     outbox,
     edits: new EditService(store.sqlite, outbox, records, clock, writableFields),
+    journal: new JournalService(store.sqlite),
+    sandbox: new SandboxHost(accounts),
     dedupe: new DedupeService(store.sqlite, outbox, records, clock, writableFields, canDeleteContacts, hasOwnMerge),
     sync: new SyncService(store.sqlite, accounts, connectorFor, new PullService(store.sqlite, records, accounts, connectorFor, clock, log, events, outbox), new PushService(outbox, clock, log), outbox, clock, log, events, options.syncTuning),
   };
@@ -118,6 +124,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     fetch: fetchImpl,
     handlers,
     dispatch: createDispatcher(handlers, log),
-    close: () => store.close(),
+    close: () => {
+      void services.sandbox.stop();
+      store.close();
+    },
   };
 }

@@ -10,5 +10,29 @@ export function createHandlers(s: CoreServices): Handlers {
     listContacts: (input) => s.contacts.list(input),
     getContact: ({ id }) => s.contacts.get(id),
     listAccounts: () => s.accounts.list(),
+    addAccount: (input) => s.accounts.add(input),
+    testAccount: ({ id }) => s.sync.test(id),
+    startSandbox: (input) => s.sandbox.start(input),
+    sync: (input) => s.sync.sync(input),
+    editContact: ({ id, patch }) => s.edits.edit(id, patch),
+    undoEdit: ({ id }) => s.edits.undo(id),
+    listOutbox: () => s.edits.outboxItems(),
+    listConflicts: () => s.edits.conflicts(),
+    resolveConflict: ({ id, resolution }) => s.edits.resolve(id, resolution),
+    scanDuplicates: (input) => s.dedupe.scan(input),
+    listDuplicates: () => s.dedupe.clusters(),
+    planMerge: ({ clusterId, picks }) => s.dedupe.plan(clusterId, picks),
+    mergeDuplicates: ({ clusterId, picks }) => {
+      const r = s.dedupe.merge(clusterId, { picks });
+      return { mergeId: r.mergeId, personId: r.personId };
+    },
+    dismissDuplicates: ({ clusterId }) => s.dedupe.dismiss(clusterId),
+    listJournal: (input) => s.journal.list(input),
+    undoJournal: ({ id }) => {
+      const kind = s.journal.kindOf(id);
+      if (kind === 'edit') s.edits.undoEntry(id);
+      else s.dedupe.undo(id); // merges and dismissals (it says so when it is neither)
+      return { undone: kind ?? 'nothing' };
+    },
   };
 }

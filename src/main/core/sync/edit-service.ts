@@ -107,6 +107,25 @@ export class EditService {
     });
   }
 
+  /** The outbox as a person reads it: what waits, what is being sent, what was refused. */
+  outboxItems(): { id: number; recordId: string; personId: string; name: string; vendor: AccountKind; accountLabel: string; op: string; state: string; fields: string[]; lastError: string | null; attempts: number; createdAt: string }[] {
+    const rows = this.sqlite
+      .prepare("SELECT c.id, c.record_id, r.person_id, p.display_name, a.kind, a.label, c.op, c.state, c.patch, c.last_error, c.attempts, c.created_at FROM changes c JOIN records r ON r.id = c.record_id JOIN accounts a ON a.id = c.account_id JOIN people p ON p.id = r.person_id WHERE c.state IN ('pending', 'in_flight', 'conflict', 'rejected') ORDER BY c.id LIMIT 2000")
+      .all() as { id: number; record_id: string; person_id: string; display_name: string; kind: AccountKind; label: string; op: string; state: string; patch: string; last_error: string | null; attempts: number; created_at: string }[];
+    return rows.map((r) => ({ id: r.id, recordId: r.record_id, personId: r.person_id, name: r.display_name, vendor: r.kind, accountLabel: r.label, op: r.op, state: r.state, fields: r.op === 'update' ? Object.keys(JSON.parse(r.patch) as object) : [], lastError: r.last_error, attempts: r.attempts, createdAt: r.created_at }));
+  }
+
+  /** Undo one journaled edit (if it was not pushed since and its values are still there). */
+  undoEntry(journalId: number): { undone: number } {
+    const j = this.sqlite.prepare("SELECT entity_id FROM journal WHERE id = ? AND kind = 'edit' AND entity_type = 'record' AND undone = 0").get(journalId) as { entity_id: string } | undefined;
+    if (!j) throw new CoreError('not_found', 'That edit cannot be undone (already undone, or not an edit)');
+    const latest = this.sqlite.prepare("SELECT max(id) AS id FROM journal WHERE entity_type = 'record' AND entity_id = ? AND kind = 'edit' AND undone = 0").get(j.entity_id) as { id: number };
+    if (latest.id !== journalId) throw new CoreError('bad_request', 'Undo the later edits of this record first');
+    const r = this.undo(j.entity_id);
+    if (!r.undone) throw new CoreError('bad_request', 'That edit was already sent to the vendor; edit the record again to change it back');
+    return r;
+  }
+
   /** Changes a vendor refused, with its message, for the person to fix. */
   rejected(): { changeId: number; recordId: string; personId: string; vendor: AccountKind; accountLabel: string; message: string }[] {
     return (this.sqlite

@@ -1,0 +1,40 @@
+// The activity log: every edit, sync write, conflict, merge and undo, newest first, with
+// what "undo" would do where something can be undone.
+import type Database from 'better-sqlite3';
+
+export interface JournalEntryView {
+  id: number;
+  at: string;
+  actor: string;
+  kind: string;
+  entityType: string;
+  entityId: string;
+  summary: string;
+  undone: boolean;
+  undo: 'edit' | 'merge' | 'dismiss' | null;
+}
+
+// Scans are bookkeeping, not activity a person did.
+const HIDDEN = "('dedupe.scan')";
+
+export class JournalService {
+  constructor(private readonly sqlite: Database.Database) {}
+
+  list(q: { kind?: string; limit: number; offset: number }): { total: number; entries: JournalEntryView[] } {
+    const where = `WHERE kind NOT IN ${HIDDEN}${q.kind ? ' AND (kind = @kind OR kind LIKE @prefix)' : ''}`;
+    const params = { kind: q.kind ?? '', prefix: `${q.kind ?? ''}.%`, limit: q.limit, offset: q.offset };
+    const total = (this.sqlite.prepare(`SELECT count(*) AS n FROM journal ${where}`).get(params) as { n: number }).n;
+    const rows = this.sqlite.prepare(`SELECT id, at, actor, kind, entity_type, entity_id, summary, undone FROM journal ${where} ORDER BY id DESC LIMIT @limit OFFSET @offset`).all(params) as { id: number; at: string; actor: string; kind: string; entity_type: string; entity_id: string; summary: string; undone: number }[];
+    return {
+      total,
+      entries: rows.map((r) => ({
+        id: r.id, at: r.at, actor: r.actor, kind: r.kind, entityType: r.entity_type, entityId: r.entity_id, summary: r.summary, undone: r.undone === 1,
+        undo: r.undone ? null : r.kind === 'edit' && r.entity_type === 'record' ? 'edit' : r.kind === 'merge' ? 'merge' : r.kind === 'dismiss' ? 'dismiss' : null,
+      })),
+    };
+  }
+
+  kindOf(id: number): string | null {
+    return (this.sqlite.prepare('SELECT kind FROM journal WHERE id = ?').get(id) as { kind: string } | undefined)?.kind ?? null;
+  }
+}
