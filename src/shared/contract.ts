@@ -115,6 +115,8 @@ export const ConflictItem = z.object({
   kind: z.enum(['fields', 'deleted']),
   fields: z.array(FieldConflict),
   createdAt: z.string(),
+  /** The person's display name. */
+  name: z.string(),
 });
 export type ConflictItem = z.infer<typeof ConflictItem>;
 
@@ -201,7 +203,7 @@ export const requests = {
   planMerge: { input: z.object({ clusterId: z.string().min(1), picks: Picks.default({}) }), output: MergePlan },
   mergeDuplicates: { input: z.object({ clusterId: z.string().min(1), picks: Picks.default({}) }), output: z.object({ mergeId: z.number().int(), personId: z.string() }) },
   dismissDuplicates: { input: z.object({ clusterId: z.string().min(1) }), output: z.object({ dismissId: z.number().int() }) },
-  listJournal: { input: z.object({ kind: z.string().max(40).optional(), limit: z.number().int().min(1).max(1000).default(200), offset: z.number().int().min(0).default(0) }), output: z.object({ total: z.number().int(), entries: z.array(JournalEntry) }) },
+  listJournal: { input: z.object({ kind: z.string().max(40).optional(), entityIds: z.array(z.string()).max(100).optional(), limit: z.number().int().min(1).max(1000).default(200), offset: z.number().int().min(0).default(0) }), output: z.object({ total: z.number().int(), entries: z.array(JournalEntry) }) },
   /** Undo a journal entry: an edit not yet pushed, a merge, or a dismissal. */
   undoJournal: { input: z.object({ id: z.number().int() }), output: z.object({ undone: z.string() }) },
 } as const;

@@ -3,7 +3,10 @@ import { Icon } from './components/Icon';
 import { useApp, VIEWS, type View } from './store';
 import { AccountsView } from './views/AccountsView';
 import { ContactsView } from './views/ContactsView';
-import { PlannedView } from './views/PlannedView';
+import { ActivityView } from './views/ActivityView';
+import { ConflictsView } from './views/ConflictsView';
+import { DuplicatesView } from './views/DuplicatesView';
+import { SyncView } from './views/SyncView';
 import { StatusBar } from './components/StatusBar';
 
 const LABELS: Record<View, string> = {
@@ -67,26 +70,10 @@ export function App() {
       <main className="content">
         {view === 'contacts' && <ContactsView />}
         {view === 'accounts' && <AccountsView />}
-        {view === 'conflicts' && (
-          <PlannedView icon="conflicts" title="No conflicts">
-            When the same field changes here and at a vendor, the three versions appear here side by side to settle.
-          </PlannedView>
-        )}
-        {view === 'duplicates' && (
-          <PlannedView icon="duplicates" title="No duplicates to review">
-            People who appear more than once, within a vendor or across vendors, will queue here best match first.
-          </PlannedView>
-        )}
-        {view === 'sync' && (
-          <PlannedView icon="sync" title="Nothing to sync yet">
-            Connect an account to pull its contacts. Edits you make offline wait here until the next sync.
-          </PlannedView>
-        )}
-        {view === 'activity' && (
-          <PlannedView icon="activity" title="No activity yet">
-            Every edit, sync, merge and resolution is recorded here, with undo where it is possible.
-          </PlannedView>
-        )}
+        {view === 'conflicts' && <ConflictsView />}
+        {view === 'duplicates' && <DuplicatesView />}
+        {view === 'sync' && <SyncView />}
+        {view === 'activity' && <ActivityView />}
       </main>
       <StatusBar />
     </div>

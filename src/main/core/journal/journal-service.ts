@@ -20,9 +20,9 @@ const HIDDEN = "('dedupe.scan')";
 export class JournalService {
   constructor(private readonly sqlite: Database.Database) {}
 
-  list(q: { kind?: string; limit: number; offset: number }): { total: number; entries: JournalEntryView[] } {
-    const where = `WHERE kind NOT IN ${HIDDEN}${q.kind ? ' AND (kind = @kind OR kind LIKE @prefix)' : ''}`;
-    const params = { kind: q.kind ?? '', prefix: `${q.kind ?? ''}.%`, limit: q.limit, offset: q.offset };
+  list(q: { kind?: string; entityIds?: string[]; limit: number; offset: number }): { total: number; entries: JournalEntryView[] } {
+    const where = `WHERE kind NOT IN ${HIDDEN}${q.kind ? ' AND (kind = @kind OR kind LIKE @prefix)' : ''}${q.entityIds ? ' AND entity_id IN (SELECT value FROM json_each(@ids))' : ''}`;
+    const params = { kind: q.kind ?? '', prefix: `${q.kind ?? ''}.%`, ids: JSON.stringify(q.entityIds ?? []), limit: q.limit, offset: q.offset };
     const total = (this.sqlite.prepare(`SELECT count(*) AS n FROM journal ${where}`).get(params) as { n: number }).n;
     const rows = this.sqlite.prepare(`SELECT id, at, actor, kind, entity_type, entity_id, summary, undone FROM journal ${where} ORDER BY id DESC LIMIT @limit OFFSET @offset`).all(params) as { id: number; at: string; actor: string; kind: string; entity_type: string; entity_id: string; summary: string; undone: number }[];
     return {

@@ -32,6 +32,7 @@ export interface ConflictView {
   kind: 'fields' | 'deleted';
   fields: FieldConflict[];
   createdAt: string;
+  name: string;
 }
 
 export class EditService {
@@ -136,9 +137,9 @@ export class EditService {
 
   conflicts(): ConflictView[] {
     const rows = this.sqlite
-      .prepare("SELECT c.id, c.record_id, r.person_id, r.account_id, a.label, a.kind AS vendor, c.kind, c.fields, c.created_at FROM conflicts c JOIN records r ON r.id = c.record_id JOIN accounts a ON a.id = r.account_id WHERE c.state = 'open' ORDER BY c.created_at, c.rowid")
-      .all() as { id: string; record_id: string; person_id: string; account_id: string; label: string; vendor: AccountKind; kind: 'fields' | 'deleted'; fields: string; created_at: string }[];
-    return rows.map((r) => ({ id: r.id, recordId: r.record_id, personId: r.person_id, account: r.account_id, accountLabel: r.label, vendor: r.vendor, kind: r.kind, fields: JSON.parse(r.fields) as FieldConflict[], createdAt: r.created_at }));
+      .prepare("SELECT c.id, c.record_id, r.person_id, r.account_id, a.label, a.kind AS vendor, c.kind, c.fields, c.created_at, p.display_name FROM conflicts c JOIN records r ON r.id = c.record_id JOIN accounts a ON a.id = r.account_id JOIN people p ON p.id = r.person_id WHERE c.state = 'open' ORDER BY c.created_at, c.rowid")
+      .all() as { id: string; record_id: string; person_id: string; account_id: string; label: string; vendor: AccountKind; kind: 'fields' | 'deleted'; fields: string; created_at: string; display_name: string }[];
+    return rows.map((r) => ({ id: r.id, recordId: r.record_id, personId: r.person_id, account: r.account_id, accountLabel: r.label, vendor: r.vendor, kind: r.kind, fields: JSON.parse(r.fields) as FieldConflict[], createdAt: r.created_at, name: r.display_name }));
   }
 
   /**

@@ -1,66 +1,168 @@
-import { useEffect, useState } from 'react';
+// Accounts: connected vendors with their health, a form per vendor asking for exactly what
+// that vendor needs, a connection test, and "Try with sandbox vendors".
+import { useCallback, useEffect, useState } from 'react';
 import type { AccountSummary } from '../../../shared/contract';
-import { VENDOR_LABELS } from '../../../shared/domain';
+import { VENDORS, VENDOR_LABELS, type Vendor } from '../../../shared/domain';
 import { call } from '../api';
 import { EmptyState } from '../components/EmptyState';
 import { VendorBadge } from '../components/VendorBadge';
 import { useApp } from '../store';
 
+// What each vendor asks for (the keys of its credentials JSON), in the words its docs use.
+const CREDENTIAL_FIELDS: Record<Vendor, { key: string; label: string; secret?: boolean; optional?: boolean }[]> = {
+  calltools: [{ key: 'token', label: 'API token (40 hex characters)', secret: true }],
+  mpdx: [
+    { key: 'jwt', label: 'JSON web token', secret: true, optional: true },
+    { key: 'casTicket', label: 'CAS ticket (to get a new token when it expires)', secret: true, optional: true },
+  ],
+  livevox: [
+    { key: 'accessToken', label: 'LV-Access token', secret: true },
+    { key: 'clientName', label: 'Client name' },
+    { key: 'userName', label: 'User name' },
+    { key: 'password', label: 'Password', secret: true },
+  ],
+  lightening: [{ key: 'token', label: 'API token', secret: true }],
+  bigchange: [
+    { key: 'clientId', label: 'OAuth client id' },
+    { key: 'clientSecret', label: 'OAuth client secret', secret: true },
+    { key: 'customerId', label: 'Customer id' },
+  ],
+};
+
 export function AccountsView() {
-  const { status } = useApp();
+  const { status, refreshStatus, contactsChanged, syncNow } = useApp();
   const [accounts, setAccounts] = useState<AccountSummary[] | null>(null);
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
+  const [adding, setAdding] = useState<Vendor | null>(null);
+  const [form, setForm] = useState<Record<string, string>>({});
+  const [tests, setTests] = useState<Record<string, { ok: boolean; detail: string } | 'running'>>({});
+  const [busy, setBusy] = useState(false);
+
+  const load = useCallback(() => {
     call('listAccounts', {}).then(setAccounts, (e: Error) => setError(e.message));
   }, []);
+  useEffect(load, [load, status]);
+
+  async function add() {
+    if (!adding) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const credentials = Object.fromEntries(CREDENTIAL_FIELDS[adding].map((f) => [f.key, form[f.key]?.trim() ?? '']).filter(([, v]) => v));
+      await call('addAccount', { kind: adding, label: form.label?.trim() || undefined, baseUrl: form.baseUrl?.trim() || undefined, credentials });
+      setAdding(null);
+      setForm({});
+      load();
+      void refreshStatus();
+    } catch (e) {
+      setError((e as Error).message); // the form keeps what was typed
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function test(id: string) {
+    setTests((t) => ({ ...t, [id]: 'running' }));
+    const r = await call('testAccount', { id }).catch((e: Error) => ({ ok: false, detail: e.message }));
+    setTests((t) => ({ ...t, [id]: r }));
+    load();
+  }
+
+  async function sandbox() {
+    setBusy(true);
+    setError(null);
+    try {
+      await call('startSandbox', {});
+      load();
+      await syncNow();
+      contactsChanged();
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  }
 
   return (
-    <section className="view">
+    <section className="view accounts-view">
       <header className="view-header">
         <h1>Accounts</h1>
+        <span className="spacer" />
+        <select value={adding ?? ''} onChange={(e) => setAdding((e.target.value || null) as Vendor | null)} aria-label="Add an account">
+          <option value="">Add an account…</option>
+          {VENDORS.map((v) => (
+            <option key={v} value={v}>{VENDOR_LABELS[v]}</option>
+          ))}
+        </select>
+        <button className="btn" onClick={() => void sandbox()} disabled={busy} data-testid="try-sandbox">Try with sandbox vendors</button>
       </header>
       {status && !status.secretStore.persistent && (
         <div className="banner warn" role="alert">
           {status.secretStore.detail} Install and unlock a keychain (on Linux: GNOME Keyring or KWallet with libsecret) to keep them.
         </div>
       )}
-      {error && <div className="banner error">Could not load accounts: {error}</div>}
-      {accounts == null ? (
-        <div className="loading">Loading…</div>
-      ) : accounts.length === 0 ? (
-        <EmptyState icon="accounts" title="No accounts connected">
-          Add CallTools, MPDX, LiveVox, Lightening or BigChange with your credentials, or run <code>concord sandbox</code> and{' '}
-          <code>concord accounts add-sandbox</code> to try Concord without any.
-        </EmptyState>
-      ) : (
-        <table className="table">
-          <thead>
-            <tr>
-              <th>Account</th>
-              <th>Vendor</th>
-              <th>Records</th>
-              <th>Last pull</th>
-              <th>Health</th>
-            </tr>
-          </thead>
-          <tbody>
-            {accounts.map((a) => (
-              <tr key={a.id}>
-                <td>
-                  <VendorBadge kind={a.kind} /> {a.label}
-                  <div className="muted small">{a.baseUrl}</div>
-                </td>
-                <td>{VENDOR_LABELS[a.kind]}</td>
-                <td className="num">{a.recordCount.toLocaleString()}</td>
-                <td>{a.lastPull ? new Date(a.lastPull).toLocaleString() : 'never'}</td>
-                <td>
-                  <span className={`health health-${a.health}`}>{a.health}</span>
-                </td>
-              </tr>
+      {error && <div className="banner error" role="alert">{error}</div>}
+      <div className="scroll-body">
+        {adding && (
+          <form className="card add-form" onSubmit={(e) => (e.preventDefault(), void add())} aria-label={`Add ${VENDOR_LABELS[adding]}`}>
+            <h2><VendorBadge kind={adding} /> Add a {VENDOR_LABELS[adding]} account</h2>
+            <label>Label<input value={form.label ?? ''} placeholder={`${VENDOR_LABELS[adding]} (main)`} onChange={(e) => setForm({ ...form, label: e.target.value })} /></label>
+            <label>Base URL <span className="muted small">(leave empty for the vendor&apos;s own; other addresses must be https)</span><input value={form.baseUrl ?? ''} placeholder="https://…" onChange={(e) => setForm({ ...form, baseUrl: e.target.value })} /></label>
+            {CREDENTIAL_FIELDS[adding].map((f) => (
+              <label key={f.key}>
+                {f.label}{f.optional && <span className="muted small"> (optional)</span>}
+                <input type={f.secret ? 'password' : 'text'} autoComplete="off" value={form[f.key] ?? ''} onChange={(e) => setForm({ ...form, [f.key]: e.target.value })} />
+              </label>
             ))}
-          </tbody>
-        </table>
-      )}
+            <p className="muted small">{status?.secretStore.persistent ? 'Secrets go to the system keychain, never to disk in plain text.' : 'No keychain: secrets are kept for this session only.'}</p>
+            <div className="actions">
+              <button className="btn primary" type="submit" disabled={busy}>Add account</button>
+              <button className="btn" type="button" onClick={() => setAdding(null)}>Cancel</button>
+            </div>
+          </form>
+        )}
+        {accounts == null ? (
+          <div className="loading">Loading…</div>
+        ) : accounts.length === 0 && !adding ? (
+          <EmptyState icon="accounts" title="No accounts connected" action={<button className="btn primary" onClick={() => void sandbox()} disabled={busy}>Try with sandbox vendors</button>}>
+            Add CallTools, MPDX, LiveVox, Lightening or BigChange with your credentials — or try Concord first with five sandbox vendors that run on this computer.
+          </EmptyState>
+        ) : (
+          <table className="table" data-testid="accounts">
+            <thead>
+              <tr>
+                <th>Account</th>
+                <th>Vendor</th>
+                <th className="num">Records</th>
+                <th>Last pull</th>
+                <th>Health</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {accounts.map((a) => {
+                const t = tests[a.id];
+                return (
+                  <tr key={a.id}>
+                    <td>
+                      <VendorBadge kind={a.kind} /> {a.label}
+                      <div className="muted small">{a.baseUrl}</div>
+                    </td>
+                    <td>{VENDOR_LABELS[a.kind]}</td>
+                    <td className="num">{a.recordCount.toLocaleString()}</td>
+                    <td>{a.lastPull ? new Date(a.lastPull).toLocaleString() : 'never'}</td>
+                    <td>
+                      <span className={`health health-${a.health}`}>{a.health}</span>
+                      {t && t !== 'running' && <div className={`small ${t.ok ? 'ok-text' : 'error-text'}`}>{t.detail}</div>}
+                    </td>
+                    <td className="row-actions">{a.kind !== 'csv' && <button className="link" disabled={t === 'running'} onClick={() => void test(a.id)}>{t === 'running' ? 'Testing…' : 'Test'}</button>}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        )}
+      </div>
     </section>
   );
 }

@@ -1,50 +1,92 @@
-import type { ContactDetail } from '../../../shared/contract';
-import type { CanonicalContact } from '../../../shared/domain';
+// A person: the golden record beside each vendor's record, fields in aligned rows with the
+// differences marked; edit a golden value in place (it fans out to every record that can hold
+// it, offline too); what waits to be sent, and the history.
+import { useEffect, useState } from 'react';
+import type { ContactDetail, JournalEntry } from '../../../shared/contract';
+import { VENDOR_LABELS } from '../../../shared/domain';
+import { call } from '../api';
 import { VendorBadge } from '../components/VendorBadge';
+import { FIELD_ROWS, parseTyped, rowOf } from '../lib/fields';
+import { useApp } from '../store';
 
-// Fields shown in aligned rows: golden value beside each vendor record's value.
-const ROWS: { label: string; get: (c: CanonicalContact) => string }[] = [
-  { label: 'Given name', get: (c) => c.givenName ?? '' },
-  { label: 'Family name', get: (c) => c.familyName ?? '' },
-  { label: 'Emails', get: (c) => (c.emails ?? []).map((e) => e.address).join('\n') },
-  { label: 'Phones', get: (c) => (c.phones ?? []).map((p) => p.e164 ?? p.raw).join('\n') },
-  { label: 'Street', get: (c) => [c.address?.street1, c.address?.street2].filter(Boolean).join(', ') },
-  { label: 'City', get: (c) => [c.address?.city, c.address?.region, c.address?.postalCode].filter(Boolean).join(' ') },
-  { label: 'Country', get: (c) => c.address?.country ?? '' },
-  { label: 'Company', get: (c) => c.company ?? '' },
-  { label: 'Role', get: (c) => c.role ?? '' },
-  { label: 'Birth date', get: (c) => c.birthDate ?? '' },
-  { label: 'Tags', get: (c) => (c.tags ?? []).join(', ') },
-];
+const STATE_WORDS: Record<string, string> = { modified: 'changed here', conflicted: 'in conflict', rejected: 'refused', pushing: 'sending', deleted_remote: 'deleted at the vendor', deleted_local: 'deleted here' };
 
 export function PersonPane({ detail }: { detail: ContactDetail }) {
-  const rows = ROWS.filter((r) => r.get(detail.golden) || detail.records.some((rec) => r.get(rec.local)));
+  const { contactsChanged, refreshStatus, setView } = useApp();
+  const [editing, setEditing] = useState<string | null>(null);
+  const [typed, setTyped] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [history, setHistory] = useState<JournalEntry[]>([]);
+  useEffect(() => {
+    call('listJournal', { entityIds: [detail.id, ...detail.records.map((r) => r.id)], limit: 20, offset: 0 }).then((j) => setHistory(j.entries), () => setHistory([]));
+  }, [detail]);
+  useEffect(() => {
+    setEditing(null);
+    setError(null);
+  }, [detail.id]);
+
+  const rows = FIELD_ROWS.filter((r) => r.show(detail.golden[r.field]) || detail.records.some((rec) => r.show(rec.local[r.field])));
+  async function save(field: string) {
+    try {
+      await call('editContact', { id: detail.id, patch: { [field]: parseTyped(field, typed) } });
+      setEditing(null);
+      setError(null);
+      contactsChanged();
+      void refreshStatus();
+    } catch (e) {
+      setError((e as Error).message); // what was typed stays in the field
+    }
+  }
+  const pending = detail.records.filter((r) => r.change);
+
   return (
     <div className="person">
       <h2 className="person-name">{detail.displayName}</h2>
       <p className="muted">
         {detail.records.length} vendor record{detail.records.length === 1 ? '' : 's'}
+        {detail.pinned.length > 0 && <> · kept on the person: {detail.pinned.map((f) => rowOf(f).label).join(', ')}</>}
       </p>
+      {error && <div className="banner error inline" role="alert">{error}</div>}
       <div className="compare" role="table" aria-label="Golden record and vendor records">
         <div className="compare-row compare-head" role="row">
           <div role="columnheader">Field</div>
           <div role="columnheader">Golden</div>
           {detail.records.map((r) => (
             <div role="columnheader" key={r.id} title={`${r.accountLabel} · ${r.remoteId ?? 'not yet created'}`}>
-              <VendorBadge kind={r.vendor} /> <span className="muted">{r.remoteId}</span>
+              <VendorBadge kind={r.vendor} /> <span className="muted">{r.remoteId ?? 'new'}</span>
+              {r.state !== 'synced' && <span className={`state state-${r.state}`}>{STATE_WORDS[r.state] ?? r.state}</span>}
             </div>
           ))}
         </div>
-        {rows.map((row) => {
-          const golden = row.get(detail.golden);
+        {[...rows, ...FIELD_ROWS.filter((r) => !rows.includes(r) && editing === r.field)].map((row) => {
+          const golden = row.show(detail.golden[row.field]);
           return (
-            <div className="compare-row" role="row" key={row.label}>
+            <div className="compare-row" role="row" key={row.field} data-field={row.field}>
               <div className="field-label" role="rowheader">{row.label}</div>
-              <div role="cell" className="golden">{golden || <span className="muted">—</span>}</div>
+              <div role="cell" className="golden">
+                {editing === row.field ? (
+                  <form className="inline-edit" onSubmit={(e) => (e.preventDefault(), void save(row.field))}>
+                    <textarea aria-label={`New ${row.label}`} value={typed} autoFocus rows={Math.max(1, typed.split('\n').length)} onChange={(e) => setTyped(e.target.value)} onKeyDown={(e) => {
+                      if (e.key === 'Enter' && !e.shiftKey) {
+                        e.preventDefault();
+                        void save(row.field);
+                      } else if (e.key === 'Escape') setEditing(null);
+                    }} />
+                    <div className="inline-actions">
+                      <button className="btn primary small" type="submit">Save</button>
+                      <button className="btn small" type="button" onClick={() => setEditing(null)}>Cancel</button>
+                    </div>
+                  </form>
+                ) : (
+                  <button className="editable" onClick={() => (setEditing(row.field), setTyped(golden))} title="Edit (saved here at once, sent at the next sync)">
+                    {golden || <span className="muted">—</span>}
+                  </button>
+                )}
+              </div>
               {detail.records.map((r) => {
-                const v = row.get(r.local);
+                const v = row.show(r.local[row.field]);
                 return (
-                  <div role="cell" key={r.id} className={v && v !== golden ? 'differs' : ''}>
+                  <div role="cell" key={r.id} className={`${v && v !== golden ? 'differs' : ''}${r.change && row.field in r.change.patch ? ' pending' : ''}`}>
                     {v || <span className="muted">—</span>}
                   </div>
                 );
@@ -53,6 +95,42 @@ export function PersonPane({ detail }: { detail: ContactDetail }) {
           );
         })}
       </div>
+      <div className="add-field">
+        <select value="" onChange={(e) => e.target.value && (setEditing(e.target.value), setTyped(''))} aria-label="Add a field">
+          <option value="">Add a field…</option>
+          {FIELD_ROWS.filter((r) => !rows.includes(r)).map((r) => (
+            <option key={r.field} value={r.field}>{r.label}</option>
+          ))}
+        </select>
+      </div>
+      {pending.length > 0 && (
+        <div className="pending-changes">
+          <h3>Waiting to be sent</h3>
+          <ul>
+            {pending.map((r) => (
+              <li key={r.id} className={`state-${r.change!.state}`}>
+                <VendorBadge kind={r.vendor} /> {VENDOR_LABELS[r.vendor]}: {r.change!.op === 'update' ? Object.keys(r.change!.patch).map((f) => rowOf(f).label).join(', ') : r.change!.op}
+                {' — '}
+                <span className={`state state-${r.change!.state}`}>{r.change!.state === 'pending' ? 'waiting' : r.change!.state === 'rejected' ? 'refused' : r.change!.state === 'conflict' ? 'in conflict' : 'sending'}</span>
+                {r.change!.lastError && <div className="small error-text">{r.change!.lastError} — edit the value above to fix it; it is sent again at the next sync.</div>}
+                {r.change!.state === 'conflict' && <button className="link" onClick={() => setView('conflicts')}>Settle the conflict…</button>}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {history.length > 0 && (
+        <div className="history">
+          <h3>History</h3>
+          <ul>
+            {history.map((h) => (
+              <li key={h.id} className={h.undone ? 'undone' : ''}>
+                <span className="muted small">{new Date(h.at).toLocaleString()}</span> {h.summary}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
     </div>
   );
 }

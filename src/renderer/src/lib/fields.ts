@@ -1,0 +1,66 @@
+// How canonical fields read in the window: one label and one display string per field, the
+// same everywhere (person, conflicts, duplicates), so aligned rows line up across views.
+import type { CanonicalContact } from '../../../shared/domain';
+
+export interface FieldRow {
+  field: keyof CanonicalContact;
+  label: string;
+  show(v: unknown): string;
+}
+
+const text = (v: unknown): string => (v == null ? '' : String(v));
+const list = <T,>(pick: (x: T) => string) => (v: unknown): string => (Array.isArray(v) ? (v as T[]).map(pick).filter(Boolean).join('\n') : '');
+const addr = (v: unknown): string => {
+  const a = (v ?? {}) as NonNullable<CanonicalContact['address']>;
+  return [a.street1, a.street2, [a.city, a.region, a.postalCode].filter(Boolean).join(' '), a.country].filter(Boolean).join('\n');
+};
+
+export const FIELD_ROWS: FieldRow[] = [
+  { field: 'givenName', label: 'Given name', show: text },
+  { field: 'familyName', label: 'Family name', show: text },
+  { field: 'fullName', label: 'Full name', show: text },
+  { field: 'emails', label: 'Emails', show: list<{ address: string }>((e) => e.address) },
+  { field: 'phones', label: 'Phones', show: list<{ e164?: string | null; raw: string }>((p) => p.e164 ?? p.raw) },
+  { field: 'address', label: 'Address', show: addr },
+  { field: 'company', label: 'Company', show: text },
+  { field: 'department', label: 'Department', show: text },
+  { field: 'role', label: 'Role', show: text },
+  { field: 'birthDate', label: 'Birth date', show: text },
+  { field: 'timeZone', label: 'Time zone', show: text },
+  { field: 'doNotContact', label: 'Do not contact', show: (v) => (v == null ? '' : v ? 'Yes' : 'No') },
+  { field: 'tags', label: 'Tags', show: (v) => (Array.isArray(v) ? v.join(', ') : '') },
+  { field: 'notes', label: 'Notes', show: text },
+  { field: 'externalRef', label: 'External ref', show: text },
+];
+
+export const rowOf = (field: string): FieldRow => FIELD_ROWS.find((r) => r.field === field) ?? { field: field as keyof CanonicalContact, label: field, show: (v) => (v == null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v)) };
+
+/** Fields a person can type into directly (simple strings); lists and addresses have their own parse. */
+export function parseTyped(field: string, typed: string): unknown {
+  const t = typed.trim();
+  if (t === '') return null;
+  if (field === 'emails') return t.split(/[\n,]+/).map((a, i) => ({ address: a.trim(), primary: i === 0 })).filter((e) => e.address);
+  if (field === 'phones') return t.split(/[\n,]+/).map((r, i) => ({ raw: r.trim(), e164: /^\+\d{8,15}$/.test(r.trim()) ? r.trim() : null, primary: i === 0 })).filter((p) => p.raw);
+  if (field === 'tags') return t.split(',').map((x) => x.trim()).filter(Boolean);
+  if (field === 'doNotContact') return /^(y|yes|true|1)$/i.test(t);
+  if (field === 'address') {
+    const [street1, cityLine, country] = t.split('\n');
+    const m = /^(.*?)(?:\s+([A-Z]{2}))?(?:\s+(\S+))?$/.exec((cityLine ?? '').trim());
+    return { street1: street1?.trim() || null, city: m?.[1] || null, region: m?.[2] ?? null, postalCode: m?.[3] ?? null, country: country?.trim() || null };
+  }
+  return t;
+}
+
+/** Character ranges of `b` that differ from `a` (common prefix and suffix kept plain). */
+export function diffParts(a: string, b: string): { text: string; changed: boolean }[] {
+  if (a === b) return [{ text: b, changed: false }];
+  let p = 0;
+  while (p < a.length && p < b.length && a[p] === b[p]) p++;
+  let s = 0;
+  while (s < a.length - p && s < b.length - p && a[a.length - 1 - s] === b[b.length - 1 - s]) s++;
+  return [
+    { text: b.slice(0, p), changed: false },
+    { text: b.slice(p, b.length - s), changed: true },
+    { text: b.slice(b.length - s), changed: false },
+  ].filter((x) => x.text);
+}

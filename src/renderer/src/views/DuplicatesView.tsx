@@ -1,0 +1,254 @@
+// Duplicates: clusters best first; the records as cards side by side with fields in aligned
+// rows (agreeing and differing cells marked), why they matched as a small bar picture, a pick
+// per field for the golden record, the exact writes before anything is written, and undo.
+// Keys: j/k move, m merge, n not the same, s skip.
+import { useCallback, useEffect, useState } from 'react';
+import type { DuplicateCluster, MergePlan } from '../../../shared/contract';
+import { VENDOR_LABELS } from '../../../shared/domain';
+import { call } from '../api';
+import { EmptyState } from '../components/EmptyState';
+import { VendorBadge } from '../components/VendorBadge';
+import { FIELD_ROWS } from '../lib/fields';
+import { useApp } from '../store';
+
+export function DuplicatesView() {
+  const { contactsChanged, refreshStatus, contactsVersion } = useApp();
+  const [clusters, setClusters] = useState<DuplicateCluster[] | null>(null);
+  const [selected, setSelected] = useState<string | null>(null);
+  const [picks, setPicks] = useState<Record<string, string>>({});
+  const [plan, setPlan] = useState<MergePlan | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [scanInfo, setScanInfo] = useState<string | null>(null);
+  const [toast, setToast] = useState<{ text: string; undoId?: number } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const apply = useCallback((list: DuplicateCluster[]) => {
+    setClusters(list);
+    setSelected((cur) => (cur && list.some((c) => c.id === cur) ? cur : (list[0]?.id ?? null)));
+  }, []);
+  useEffect(() => {
+    call('listDuplicates', {}).then(apply, (e: Error) => setError(e.message));
+  }, [apply, contactsVersion]);
+
+  const current = clusters?.find((c) => c.id === selected) ?? null;
+  useEffect(() => setPicks({}), [selected]);
+  useEffect(() => {
+    if (!current) return setPlan(null);
+    let live = true;
+    call('planMerge', { clusterId: current.id, picks }).then((p) => live && setPlan(p), (e: Error) => live && setError(e.message));
+    return () => {
+      live = false;
+    };
+  }, [current, picks]);
+
+  async function scan() {
+    setBusy(true);
+    try {
+      const r = await call('scanDuplicates', {});
+      setScanInfo(`${r.records.toLocaleString()} records, ${r.comparisons.toLocaleString()} comparisons, ${r.ms} ms`);
+      apply(r.clusters);
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const next = useCallback(
+    (from: string | null, list: DuplicateCluster[] | null) => {
+      if (!list?.length) return null;
+      const i = list.findIndex((c) => c.id === from);
+      return list[Math.min(list.length - 1, i + 1)]?.id ?? null;
+    },
+    [],
+  );
+
+  async function act(kind: 'merge' | 'dismiss' | 'skip', cluster = current) {
+    if (!cluster || busy) return;
+    if (kind === 'skip') return setSelected(next(cluster.id, clusters));
+    setBusy(true);
+    try {
+      if (kind === 'merge') {
+        const r = await call('mergeDuplicates', { clusterId: cluster.id, picks });
+        setToast({ text: `Merged ${cluster.records.length} records into one person; the writes go out at the next sync.`, undoId: r.mergeId });
+      } else {
+        const r = await call('dismissDuplicates', { clusterId: cluster.id });
+        setToast({ text: 'Remembered as different people.', undoId: r.dismissId });
+      }
+      const rest = (clusters ?? []).filter((c) => c.id !== cluster.id);
+      const idx = (clusters ?? []).findIndex((c) => c.id === cluster.id);
+      setClusters(rest);
+      setSelected(rest[Math.min(idx, rest.length - 1)]?.id ?? null);
+      contactsChanged();
+      void refreshStatus();
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function acceptAllAuto() {
+    const auto = (clusters ?? []).filter((c) => c.auto);
+    setBusy(true);
+    let n = 0;
+    try {
+      for (const c of auto) {
+        await call('mergeDuplicates', { clusterId: c.id, picks: {} });
+        n++;
+      }
+      setToast({ text: `Merged ${n} clusters above the auto-link threshold (each can be undone from Activity).` });
+      apply(await call('listDuplicates', {}));
+      contactsChanged();
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function undo(id: number) {
+    await call('undoJournal', { id });
+    setToast({ text: 'Undone.' });
+    apply(await call('listDuplicates', {}));
+    contactsChanged();
+    void refreshStatus();
+  }
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.target as HTMLElement)?.tagName === 'INPUT' || e.ctrlKey || e.metaKey) return;
+      if (!clusters?.length) return;
+      const i = clusters.findIndex((c) => c.id === selected);
+      if (e.key === 'j') setSelected(clusters[Math.min(clusters.length - 1, i + 1)]!.id);
+      else if (e.key === 'k') setSelected(clusters[Math.max(0, i - 1)]!.id);
+      else if (e.key === 'm') void act('merge');
+      else if (e.key === 'n') void act('dismiss');
+      else if (e.key === 's') void act('skip');
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  });
+
+  const autoCount = (clusters ?? []).filter((c) => c.auto).length;
+  const rows = current ? FIELD_ROWS.filter((r) => current.records.some((rec) => r.show(rec.contact[r.field]))) : [];
+  return (
+    <section className="view duplicates-view">
+      <header className="view-header">
+        <h1>Duplicates</h1>
+        <span className="result-count">{clusters ? `${clusters.length} to review` : '…'}</span>
+        {scanInfo && <span className="muted small">{scanInfo}</span>}
+        <span className="spacer" />
+        {autoCount > 0 && <button className="btn" disabled={busy} onClick={() => void acceptAllAuto()}>Merge all {autoCount} above the auto-link threshold</button>}
+        <button className="btn primary" disabled={busy} onClick={() => void scan()} data-testid="scan">{busy ? 'Working…' : 'Scan for duplicates'}</button>
+      </header>
+      {error && <div className="banner error" role="alert">{error} <button className="link" onClick={() => setError(null)}>Dismiss</button></div>}
+      {toast && (
+        <div className="banner ok" role="status" data-testid="toast">
+          {toast.text} {toast.undoId != null && <button className="link" onClick={() => void undo(toast.undoId!)} data-testid="undo">Undo</button>}
+        </div>
+      )}
+      {clusters && clusters.length === 0 ? (
+        <EmptyState icon="duplicates" title="No duplicates to review" action={<button className="btn primary" onClick={() => void scan()} disabled={busy}>Scan now</button>}>
+          People who appear more than once, within a vendor or across vendors, queue here best match first.
+        </EmptyState>
+      ) : (
+        <div className="split">
+          <ul className="queue" aria-label="Duplicate clusters">
+            {(clusters ?? []).map((c) => (
+              <li key={c.id}>
+                <button className={`queue-item${c.id === selected ? ' selected' : ''}`} onClick={() => setSelected(c.id)} aria-current={c.id === selected}>
+                  <span className="queue-main">
+                    <span className="queue-title">{[...new Set(c.records.map((r) => r.name))].join(' / ')}</span>
+                    <span className="queue-sub">
+                      {c.records.map((r) => <VendorBadge key={r.recordId} kind={r.vendor} />)} <span className="score-bar" style={{ width: `${Math.min(100, (c.score / 30) * 100)}%` }} /> {c.score}
+                      {c.auto && <span className="pill pill-online">auto</span>}
+                    </span>
+                  </span>
+                </button>
+              </li>
+            ))}
+          </ul>
+          <div className="detail-pane">
+            {current && (
+              <div className="cluster" data-testid="cluster">
+                <div className="cluster-head">
+                  <h2 className="person-name">{current.records[0]!.name}</h2>
+                  <span className="muted">score {current.score} · {Math.round(current.confidence * 100)}% sure</span>
+                  <span className="spacer" />
+                  <button className="btn primary" disabled={busy} onClick={() => void act('merge')} title="m">Merge <kbd>m</kbd></button>
+                  <button className="btn" disabled={busy} onClick={() => void act('dismiss')} title="n">Not the same <kbd>n</kbd></button>
+                  <button className="btn" disabled={busy} onClick={() => void act('skip')} title="s">Skip <kbd>s</kbd></button>
+                </div>
+                <div className="cards" role="table" aria-label="Records side by side" style={{ gridTemplateColumns: `110px repeat(${current.records.length}, minmax(160px, 1fr))` }}>
+                  <div role="columnheader" className="cards-corner">Field</div>
+                  {current.records.map((r) => (
+                    <div role="columnheader" key={r.recordId} className="card-col-head">
+                      <VendorBadge kind={r.vendor} /> {VENDOR_LABELS[r.vendor]} <span className="muted small">{r.remoteId}</span>
+                    </div>
+                  ))}
+                  {rows.map((row) => {
+                    const values = current.records.map((r) => row.show(r.contact[row.field]));
+                    const filled = values.filter(Boolean);
+                    const agree = filled.length > 1 && filled.every((v) => v.toLowerCase() === filled[0]!.toLowerCase());
+                    const pickedId = picks[row.field];
+                    return [
+                      <div role="rowheader" key={`${row.field}-h`} className="field-label">{row.label}</div>,
+                      ...current.records.map((r, i) => {
+                        const v = values[i]!;
+                        const picked = pickedId === r.recordId;
+                        const cls = !v ? 'empty' : agree ? 'agree' : filled.length > 1 ? 'differ' : '';
+                        return (
+                          <button
+                            role="cell"
+                            key={`${row.field}-${r.recordId}`}
+                            className={`cell ${cls}${picked ? ' picked' : ''}`}
+                            disabled={!v}
+                            onClick={() => setPicks(picked ? Object.fromEntries(Object.entries(picks).filter(([f]) => f !== row.field)) : { ...picks, [row.field]: r.recordId })}
+                            title={v ? (picked ? 'Picked for the golden record (click to unpick)' : 'Use this value for everyone') : undefined}
+                            data-field={row.field}
+                          >
+                            {v || '—'}
+                          </button>
+                        );
+                      }),
+                    ];
+                  })}
+                </div>
+                <div className="why">
+                  <h3>Why they matched</h3>
+                  <ul className="reasons">
+                    {current.reasons.map((r) => (
+                      <li key={r.code + r.text}>
+                        <span className="reason-bar" aria-hidden="true">
+                          <span className={r.weight >= 0 ? 'pos' : 'neg'} style={{ width: `${Math.min(100, Math.abs(r.weight) * 8)}%` }} />
+                        </span>
+                        <span className="reason-weight">{r.weight > 0 ? '+' : ''}{r.weight}</span>
+                        <span>{r.text}</span>
+                      </li>
+                    ))}
+                  </ul>
+                </div>
+                {plan && (
+                  <div className="preview" aria-label="Write preview">
+                    <h3>Merging will</h3>
+                    <ul>
+                      {plan.writes.map((w) => (
+                        <li key={w.recordId} className={`write-${w.op}`}>
+                          <VendorBadge kind={w.vendor} /> <strong>{w.op === 'link' ? 'link' : w.op}</strong> {w.remoteId ?? ''} — {w.note}
+                          {w.fields && Object.keys(w.fields).length > 0 && (
+                            <span className="muted">: {Object.entries(w.fields).map(([f, v]) => `${FIELD_ROWS.find((x) => x.field === f)?.label ?? f} = ${FIELD_ROWS.find((x) => x.field === f)?.show(v) ?? String(v)}`).join('; ')}</span>
+                          )}
+                        </li>
+                      ))}
+                    </ul>
+                  </div>
+                )}
+              </div>
+            )}
+          </div>
+        </div>
+      )}
+    </section>
+  );
+}
