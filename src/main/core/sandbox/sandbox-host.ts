@@ -2,7 +2,7 @@
 // process on free loopback ports, and an account is connected to each. They stop with the
 // core; the accounts stay (a later sync says the vendor is offline, which is true).
 import type { AccountSummary } from '../../../shared/contract';
-import type { Vendor } from '../../../shared/domain';
+import { VENDOR_LABELS, type Vendor } from '../../../shared/domain';
 import type { AccountsService } from '../accounts/accounts-service';
 import { startSandbox, type RunningSandbox } from './index';
 
@@ -16,9 +16,14 @@ export class SandboxHost {
     this.running = await startSandbox({ seed: opts.seed ?? 1, people: opts.people ?? 300 });
     const added: AccountSummary[] = [];
     for (const [vendor, info] of Object.entries(this.running.vendors) as [Vendor, { baseUrl: string; credentials: Record<string, unknown> }][]) {
-      added.push(await this.accounts.add({ kind: vendor, label: `${vendor[0]!.toUpperCase()}${vendor.slice(1)} sandbox`, baseUrl: info.baseUrl, credentials: info.credentials }));
+      added.push(await this.accounts.add({ kind: vendor, label: `${VENDOR_LABELS[vendor]} sandbox`, baseUrl: info.baseUrl, credentials: info.credentials }));
     }
     return { accounts: added };
+  }
+
+  /** The running simulators (base URL and credentials per vendor), for tests and the CLI. */
+  info(): RunningSandbox | null {
+    return this.running;
   }
 
   async stop(): Promise<void> {

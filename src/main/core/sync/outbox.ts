@@ -108,7 +108,7 @@ export class Outbox {
       const before = rec.local;
       const local = applyPatch(rec.local, patch);
       this.sqlite.prepare('UPDATE records SET local = ?, updated_at = ? WHERE id = ?').run(JSON.stringify(local), this.now(), recordId);
-      const journalId = this.journal('edit', 'record', recordId, summaryOf(patch), pick(before, Object.keys(patch)), pick(local, Object.keys(patch)), actor);
+      const journalId = this.journal('edit', 'record', recordId, `edited ${summaryOf(patch)}`, pick(before, Object.keys(patch)), pick(local, Object.keys(patch)), actor);
       const changeId = this.refreshChange(recordId);
       this.records.refreshPerson(rec.personId);
       return { changeId, journalId };

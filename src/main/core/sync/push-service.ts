@@ -195,6 +195,7 @@ export class PushService {
 }
 
 function fieldMessage(e: VendorError): string {
-  const fields = Object.entries(e.fieldErrors ?? {}).map(([f, msgs]) => `${f}: ${msgs.join(', ')}`);
-  return fields.length && !fields.every((f) => e.message.includes(f)) ? `${e.message} (${fields.join('; ')})` : e.message;
+  // Field messages the summary does not already say, e.g. "email: has already been taken".
+  const extra = Object.entries(e.fieldErrors ?? {}).flatMap(([f, msgs]) => msgs.filter((m) => !e.message.includes(m)).map((m) => `${f}: ${m}`));
+  return extra.length ? `${e.message} (${extra.join('; ')})` : e.message;
 }

@@ -20,7 +20,7 @@ export function StatusBar() {
       <span>
         {status.counts.people.toLocaleString()} people · {status.counts.records.toLocaleString()} records · {status.counts.accounts} accounts
       </span>
-      {waiting > 0 && <span>{status.offline ? 'offline, ' : ''}{waiting} changes waiting</span>}
+      {waiting > 0 && <span>{status.offline ? 'offline, ' : ''}{waiting} change{waiting === 1 ? '' : 's'} waiting</span>}
       <span className="spacer" />
       <span className={`secret-store ${status.secretStore.persistent ? '' : 'warn'}`} title={status.secretStore.detail}>
         <Icon name={status.secretStore.persistent ? 'key' : 'warn'} size={13} />

@@ -137,8 +137,7 @@ function healthWord(h: string): string {
 
 /** A vendor error in words a person can act on. */
 function plainError(health: string, message: string): string {
-  if (health === 'offline') return `Cannot reach ${message.startsWith('offline') ? 'the vendor' : 'it'} — ${message}. Your changes are kept and go out at the next sync.`;
+  if (health === 'offline') return `Unreachable right now (${message}). Nothing is lost: changes go out at the next sync.`;
   if (health === 'auth') return `The vendor refused the credentials: ${message}`;
   return message;
 }
-

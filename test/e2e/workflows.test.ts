@@ -1,0 +1,182 @@
+// The window end to end: real Chromium, real core and SQLite, the sandbox vendors over HTTP on
+// 127.0.0.1. Connect the sandbox and sync with visible progress; edit with the vendors
+// unreachable and see the changes wait; settle a conflict in the conflict view and push it;
+// merge a duplicate cluster with a per-field pick and undo it; fix a refused change.
+// Every view is photographed at 1280×800 and at a narrow width.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCore, type Core } from '../../src/main/core';
+import { createLogger, nullSink } from '../../src/main/core/log';
+import { MemorySecretStore } from '../../src/main/core/secrets/memory-store';
+import { vendorDefinition } from '../../src/main/core/vendors/registry';
+import type { Vendor } from '../../src/shared/domain';
+import { tempDir } from '../helpers/tmp';
+import { startHarness, type Harness } from './harness';
+
+let core: Core;
+let h: Harness;
+let offline = false;
+const tmp = tempDir();
+
+beforeAll(async () => {
+  // "Unreachable" is real: requests go to a closed port while it is set.
+  const fetchImpl: typeof fetch = (url, init) => fetch(offline ? String(url).replace(/^http:\/\/127\.0\.0\.1:\d+/, 'http://127.0.0.1:9') : url, init);
+  core = await createCore({ dataDir: tmp.dir, secretStore: new MemorySecretStore(), log: createLogger(nullSink), fetch: fetchImpl, retry: { maxRetries: 1, baseDelayMs: 5, maxRetryWaitMs: 50 }, syncTuning: { roundDelayMs: 10, maxRounds: 1 } });
+  h = await startHarness(core);
+});
+
+afterAll(async () => {
+  await h?.close();
+  core?.close();
+  tmp.cleanup();
+});
+
+const nav = (label: string) => h.page.getByRole('navigation').getByText(label, { exact: true }).click();
+function vendorClient(vendor: Vendor) {
+  const info = core.sandbox.info()!.vendors[vendor]!;
+  const def = vendorDefinition(vendor)!;
+  return def.create({ baseUrl: info.baseUrl, credentials: def.credentialsSchema.parse(info.credentials) });
+}
+async function shots(name: string) {
+  await h.screenshot(`${name}-1280`);
+  await h.page.setViewportSize({ width: 760, height: 800 });
+  await h.screenshot(`${name}-760`);
+  await h.page.setViewportSize({ width: 1280, height: 800 });
+}
+/** A person with exactly one record, of this vendor. */
+function loner(vendor: Vendor): { personId: string; recordId: string; remoteId: string } {
+  // …and a name nobody else has, so a search finds just them.
+  return core.store.sqlite.prepare(`SELECT r.person_id AS personId, r.id AS recordId, r.remote_id AS remoteId FROM records r JOIN accounts a ON a.id = r.account_id JOIN people p ON p.id = r.person_id WHERE a.kind = ? AND (SELECT count(*) FROM records x WHERE x.person_id = r.person_id) = 1 AND (SELECT count(*) FROM people q WHERE q.display_name = p.display_name) = 1 ORDER BY r.remote_id LIMIT 1`).get(vendor) as never;
+}
+async function editGolden(field: string, value: string) {
+  const row = h.page.locator(`.compare-row[data-field="${field}"]`);
+  await row.locator('.editable').click();
+  await row.locator('textarea').fill(value);
+  await row.getByRole('button', { name: 'Save' }).click();
+  await row.locator('textarea').waitFor({ state: 'detached' });
+}
+async function syncNow() {
+  await nav('Sync');
+  await h.page.getByTestId('sync-now').click();
+  await h.page.waitForFunction(() => document.querySelector('[data-testid=sync-now]')?.textContent === 'Sync now');
+}
+
+describe('the Concord window', () => {
+  it('empty states, then connects the sandbox vendors and syncs with visible progress', async () => {
+    for (const v of ['Contacts', 'Conflicts', 'Duplicates', 'Sync', 'Accounts', 'Activity']) {
+      await nav(v);
+      await h.page.locator('.empty-state').first().waitFor();
+      await h.screenshot(`empty-${v.toLowerCase()}-1280`);
+    }
+    await nav('Accounts');
+    const seen = new Set<string>();
+    core.events.on((e, p) => e === 'syncProgress' && seen.add((p as { phase: string }).phase));
+    await h.page.getByTestId('try-sandbox').click();
+    await h.page.locator('[data-testid=accounts] tbody tr').nth(4).waitFor();
+    await h.page.waitForFunction(() => [...document.querySelectorAll('[data-testid=accounts] td.num')].every((td) => Number(td.textContent?.replace(/\D/g, '')) > 0), null, { timeout: 30_000 });
+    expect(seen.has('pull')).toBe(true);
+    await shots('accounts');
+    await nav('Sync');
+    await h.page.locator('[data-testid=account-mpdx] .progress').waitFor();
+    expect(await h.page.locator('.progress-fill').count()).toBe(5);
+    expect(await h.page.locator('[data-testid=account-mpdx]').textContent()).toMatch(/Connected/);
+    await shots('sync');
+    await nav('Contacts');
+    await h.page.locator('.contact-name').first().waitFor();
+    expect(Number((await h.page.getByTestId('result-count').textContent())!.replace(/\D/g, ''))).toBeGreaterThan(400);
+  });
+
+  it('edits while the vendors are unreachable: the change waits, then goes out', async () => {
+    const target = loner('lightening');
+    await selectPerson(target.personId);
+    offline = true;
+    await editGolden('role', 'Night shift lead');
+    await syncNow();
+    await h.page.getByTestId('offline-badge').waitFor();
+    expect(await h.page.getByTestId('waiting').textContent()).toBe('offline, 1 change waiting');
+    expect(await h.page.locator('[data-testid=outbox]').textContent()).toContain('Role');
+    await shots('sync-offline');
+    offline = false;
+    await syncNow();
+    await h.page.waitForFunction(() => document.querySelector('[data-testid=waiting]')?.textContent === 'Nothing waiting');
+    expect((await vendorClient('lightening').read(target.remoteId)).canonical.role).toBe('Night shift lead');
+  });
+
+  it('a remote change to the same field becomes a conflict, settled in the conflict view and pushed', async () => {
+    const target = loner('calltools');
+    await selectPerson(target.personId);
+    await editGolden('familyName', 'Mine-Hyphenated');
+    const ct = vendorClient('calltools');
+    const theirs = await ct.read(target.remoteId);
+    await ct.update(target.remoteId, { familyName: 'Theirs' }, { raw: theirs.raw, versions: theirs.versions });
+    await syncNow();
+    await nav('Conflicts');
+    const row = h.page.locator('.tw-row[data-field="familyName"]');
+    await row.waitFor();
+    expect(await row.locator('.tw-local').textContent()).toBe('Mine-Hyphenated');
+    expect(await row.locator('.tw-remote').textContent()).toBe('Theirs');
+    await row.getByRole('radio', { name: 'Type…' }).click();
+    await row.locator('textarea').fill('Theirs-Mine');
+    expect(await h.page.getByLabel('What will be sent').textContent()).toContain('Theirs-Mine');
+    await shots('conflicts');
+    await h.page.getByTestId('resolve').click();
+    await h.page.locator('.empty-state').waitFor();
+    await syncNow();
+    expect((await ct.read(target.remoteId)).canonical.familyName).toBe('Theirs-Mine');
+  });
+
+  it('a refused change is shown with the vendor’s message, fixed and sent again', async () => {
+    const target = loner('bigchange');
+    await selectPerson(target.personId);
+    await editGolden('givenName', 'X'.repeat(120)); // longer than BigChange allows
+    await syncNow();
+    await h.page.locator('[data-testid=outbox] .outbox-rejected').waitFor();
+    const text = await h.page.locator('[data-testid=outbox] .outbox-rejected').textContent();
+    expect(text).toMatch(/Refused/);
+    await shots('sync-rejected');
+    await h.page.locator('[data-testid=outbox] .outbox-rejected').getByRole('button', { name: 'Fix…' }).click();
+    await h.page.locator('.pending-changes').waitFor();
+    expect(await h.page.locator('.pending-changes').textContent()).toMatch(/refused/);
+    await editGolden('givenName', 'Xavier');
+    await syncNow();
+    expect(await h.page.locator('[data-testid=outbox] .outbox-rejected').count()).toBe(0);
+    expect((await vendorClient('bigchange').read(target.remoteId)).canonical.givenName).toBe('Xavier');
+    await selectPerson(target.personId);
+    await shots('person');
+  });
+
+  it('a duplicate cluster merged with a per-field pick, then undone', async () => {
+    await nav('Duplicates');
+    await h.page.getByTestId('scan').click();
+    await h.page.getByTestId('cluster').waitFor();
+    const cluster = h.page.getByTestId('cluster');
+    const cells = cluster.locator('.cell[data-field="givenName"]:not([disabled])');
+    const pickedText = await cells.last().textContent();
+    await cells.last().click();
+    await expect(cluster.locator('.cell.picked').count()).resolves.toBe(1);
+    expect(await h.page.getByLabel('Write preview').textContent()).toMatch(/link|update/);
+    await shots('duplicates');
+    const before = await h.page.locator('.queue-item').count();
+    await h.page.keyboard.press('m');
+    await h.page.getByTestId('toast').waitFor();
+    expect(await h.page.locator('.queue-item').count()).toBe(before - 1);
+    const merged = core.store.sqlite.prepare("SELECT after FROM journal WHERE kind = 'merge' ORDER BY id DESC LIMIT 1").get() as { after: string };
+    const personId = (JSON.parse(merged.after) as { personId: string }).personId;
+    expect(core.contacts.get(personId).golden.givenName).toBe(pickedText);
+    await h.page.getByTestId('undo').click();
+    await h.page.waitForFunction((n) => document.querySelectorAll('.queue-item').length === n, before);
+    await nav('Activity');
+    await h.page.locator('[data-testid=journal]').waitFor();
+    expect(await h.page.locator('[data-testid=journal]').textContent()).toMatch(/Unmerged/);
+    await shots('activity');
+  });
+});
+
+async function selectPerson(personId: string) {
+  const name = core.contacts.get(personId).displayName;
+  await nav('Contacts');
+  await h.page.getByLabel('Search contacts').fill(name);
+  // Search is by prefix, so others may match too: click the one with exactly this name.
+  const exact = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+  await h.page.locator('.contact-name').filter({ hasText: exact }).first().click();
+  await h.page.waitForFunction((n) => document.querySelector('.person-name')?.textContent === n, name);
+}
