@@ -9,6 +9,9 @@ import { createLogger, nullSink } from '../src/main/core/log';
 import { generatePopulation } from '../src/main/core/sandbox/population';
 import { MemorySecretStore } from '../src/main/core/secrets/memory-store';
 import { VENDORS } from '../src/shared/domain';
+import { execFileSync } from 'node:child_process';
+import { fillStore } from '../test/helpers/big-store';
+import { startHarness } from '../test/e2e/harness';
 
 const rssMiB = (): number => Math.round(process.resourceUsage().maxRSS / 1024);
 const ms = (t0: number): number => Math.round(performance.now() - t0);
@@ -94,6 +97,34 @@ const BENCHES: Record<string, () => Promise<void>> = {
       });
       report('dedupe-quality', { set: `sandbox population (seed ${seed}, 300 people)`, ...sandbox });
     }
+  },
+
+  /** Frame times while flinging through 100,000 contacts in Chromium (the built renderer). */
+  async scroll() {
+    if (!fs.existsSync(path.resolve(__dirname, '../out/renderer/index.html'))) execFileSync(process.execPath, [path.resolve(__dirname, '../node_modules/electron-vite/bin/electron-vite.js'), 'build'], { stdio: 'ignore' });
+    const { core, done } = await tempCore();
+    fillStore(core, 100_000);
+    const h = await startHarness(core, { width: 1280, height: 800 });
+    await h.page.locator('.contact-name').first().waitFor();
+    // A fling: 600 frames, 90 px per frame (about a screenful every 8 frames), through the list.
+    const frames = await h.page.evaluate(async () => {
+      const el = document.querySelector('[data-testid=contact-list]') as HTMLElement;
+      const deltas: number[] = [];
+      let last = performance.now();
+      for (let i = 0; i < 600; i++) {
+        await new Promise<void>((r) => requestAnimationFrame(() => r()));
+        const now = performance.now();
+        deltas.push(now - last);
+        last = now;
+        el.scrollTop += 90 + (i % 50 === 0 ? 40_000 : 0); // with a long jump now and then
+      }
+      return deltas.slice(1);
+    });
+    await h.close();
+    done();
+    const sorted = [...frames].sort((a, b) => a - b);
+    const q = (p: number) => Math.round(sorted[Math.floor(p * (sorted.length - 1))]! * 10) / 10;
+    report('scroll', { people: 100_000, frames: frames.length, p50Ms: q(0.5), p95Ms: q(0.95), p99Ms: q(0.99), maxMs: q(1), over16_7ms: frames.filter((f) => f > 16.7).length, over33ms: frames.filter((f) => f > 33.4).length, chromium: 'headless, --disable-gpu' });
   },
 
   /** Sandbox population generation. */

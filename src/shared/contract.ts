@@ -81,6 +81,10 @@ export type ContactDetail = z.infer<typeof ContactDetail>;
 export const ListContactsInput = z.object({
   search: z.string().max(200).optional(),
   vendor: AccountKind.optional(),
+  /** People with a record in this state (changed here, in conflict, refused). */
+  state: z.enum(['modified', 'conflicted', 'rejected']).optional(),
+  /** Only people in an open duplicate candidate pair. */
+  duplicates: z.boolean().optional(),
   limit: z.number().int().min(1).max(1000).default(100),
   offset: z.number().int().min(0).default(0),
 });

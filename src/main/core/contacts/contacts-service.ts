@@ -3,11 +3,14 @@
 import type Database from 'better-sqlite3';
 import type { ContactDetail, ContactRow } from '../../../shared/contract';
 import { type AccountKind, type CanonicalContact, type RecordState } from '../../../shared/domain';
+import { DEFAULT_THRESHOLDS } from '../dedupe/score';
 import { CoreError } from '../errors';
 
 export interface ListContactsQuery {
   search?: string;
   vendor?: AccountKind;
+  state?: 'modified' | 'conflicted' | 'rejected';
+  duplicates?: boolean;
   limit: number;
   offset: number;
 }
@@ -27,6 +30,15 @@ export class ContactsService {
     if (q.vendor) {
       where.push('p.id IN (SELECT r.person_id FROM records r JOIN accounts a ON a.id = r.account_id WHERE a.kind = @vendor)');
       params.vendor = q.vendor;
+    }
+    if (q.state) {
+      // "Changed here" includes what is being sent right now.
+      where.push(`p.id IN (SELECT person_id FROM records WHERE state IN (SELECT value FROM json_each(@states)))`);
+      params.states = JSON.stringify(q.state === 'modified' ? ['modified', 'pushing'] : [q.state]);
+    }
+    if (q.duplicates) {
+      where.push("p.id IN (SELECT r.person_id FROM records r JOIN match_candidates m ON (m.record_a = r.id OR m.record_b = r.id) WHERE m.status = 'open' AND m.score >= @dupMin)");
+      params.dupMin = DEFAULT_THRESHOLDS.review;
     }
     const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const total = (this.sqlite.prepare(`SELECT count(*) AS n FROM people p ${whereSql}`).get(params) as { n: number }).n;

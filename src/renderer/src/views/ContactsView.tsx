@@ -8,15 +8,18 @@ import { Icon } from '../components/Icon';
 import { VendorBadge } from '../components/VendorBadge';
 import { useApp } from '../store';
 import { PersonPane } from './PersonPane';
-import { useContactPages } from './useContactPages';
+import { useContactPages, type ContactFilters } from './useContactPages';
 
 const ROW_HEIGHT = 52;
 
 export function ContactsView() {
   const { search, setSearch, selectedId, select, contactsVersion, setView } = useApp();
   const [vendor, setVendor] = useState<AccountKind | ''>('');
+  const [state, setState] = useState<ContactFilters['state']>('');
+  const [duplicates, setDuplicates] = useState(false);
   const [typed, setTyped] = useState(search);
-  const pages = useContactPages(search, vendor, contactsVersion);
+  const pages = useContactPages(search, { vendor, state, duplicates }, contactsVersion);
+  const filtered = !!(search || vendor || state || duplicates);
   const scrollRef = useRef<HTMLDivElement>(null);
   const searchRef = useRef<HTMLInputElement>(null);
 
@@ -96,6 +99,15 @@ export function ContactsView() {
               </option>
             ))}
           </select>
+          <select value={state} onChange={(e) => setState(e.target.value as ContactFilters['state'])} aria-label="Filter by state">
+            <option value="">Any state</option>
+            <option value="modified">Changed here</option>
+            <option value="conflicted">In conflict</option>
+            <option value="rejected">Refused</option>
+          </select>
+          <label className="check">
+            <input type="checkbox" checked={duplicates} onChange={(e) => setDuplicates(e.target.checked)} /> Possible duplicates
+          </label>
           <span className="result-count" data-testid="result-count">
             {pages.total == null ? '…' : `${pages.total.toLocaleString()} ${pages.total === 1 ? 'person' : 'people'}`}
           </span>
@@ -108,13 +120,13 @@ export function ContactsView() {
       )}
       <div className="split">
         <div className="list-pane">
-          {empty && !search && !vendor ? (
+          {empty && !filtered ? (
             <EmptyState icon="contacts" title="No contacts yet" action={<button className="btn primary" onClick={() => setView('accounts')}>Connect an account</button>}>
               Connect a vendor account, or try Concord with the sandbox vendors, to pull contacts into this workstation.
             </EmptyState>
           ) : empty ? (
             <EmptyState icon="search" title="No matches">
-              Nobody matches “{search}”{vendor ? ` in ${VENDOR_LABELS[vendor]}` : ''}.
+              Nobody matches{search ? ` “${search}”` : ' these filters'}{vendor ? ` in ${VENDOR_LABELS[vendor]}` : ''}.
             </EmptyState>
           ) : (
             <div className="virtual-scroll" ref={scrollRef} role="listbox" aria-label="Contacts" data-testid="contact-list">

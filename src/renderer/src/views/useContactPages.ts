@@ -14,7 +14,14 @@ export interface ContactPages {
   ensure(from: number, to: number): void;
 }
 
-export function useContactPages(search: string, vendor: AccountKind | '', version: number): ContactPages {
+export interface ContactFilters {
+  vendor: AccountKind | '';
+  state: '' | 'modified' | 'conflicted' | 'rejected';
+  duplicates: boolean;
+}
+
+export function useContactPages(search: string, filters: ContactFilters, version: number): ContactPages {
+  const { vendor, state, duplicates } = filters;
   const [total, setTotal] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [, setTick] = useState(0);
@@ -28,7 +35,7 @@ export function useContactPages(search: string, vendor: AccountKind | '', versio
       loading.current.add(page);
       const gen = generation.current;
       try {
-        const res = await call('listContacts', { search: search || undefined, vendor: vendor || undefined, limit: PAGE, offset: page * PAGE });
+        const res = await call('listContacts', { search: search || undefined, vendor: vendor || undefined, state: state || undefined, duplicates: duplicates || undefined, limit: PAGE, offset: page * PAGE });
         if (gen !== generation.current) return; // a newer query replaced this one
         pages.current.set(page, res.rows);
         setTotal(res.total);
@@ -40,7 +47,7 @@ export function useContactPages(search: string, vendor: AccountKind | '', versio
         loading.current.delete(page);
       }
     },
-    [search, vendor],
+    [search, vendor, state, duplicates],
   );
 
   useEffect(() => {
