@@ -127,11 +127,16 @@ describe('rate limits, HTML 500s and refusals', () => {
     const original = rec.local.givenName;
     r.core.edits.edit(rec.id, { givenName: 'Oops' });
     expect(r.core.status.get().outbox.pending).toBe(1);
+    expect(r.core.journal.list({ kind: 'edit', limit: 5, offset: 0 }).entries[0]).toMatchObject({ summary: 'edited givenName', undo: 'edit' });
     expect(r.core.edits.undo(rec.id)).toEqual({ undone: 1 });
     expect(r.recordOf(r.seeded[0]!.remoteId)).toMatchObject({ state: 'synced', local: expect.objectContaining({ givenName: original }) });
     const before = writes(r.server).length;
     expect((await r.core.sync.sync()).accounts[0]!.pushed).toBe(0);
     expect(writes(r.server)).toHaveLength(before);
+    // Once sent, an edit is history: the journal no longer offers to undo it.
+    r.core.edits.edit(rec.id, { givenName: 'Sent' });
+    await r.core.sync.sync();
+    expect(r.core.journal.list({ kind: 'edit', limit: 5, offset: 0 }).entries[0]).toMatchObject({ summary: 'edited givenName', undo: null });
   });
 });
 

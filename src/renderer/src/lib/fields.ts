@@ -64,3 +64,8 @@ export function diffParts(a: string, b: string): { text: string; changed: boolea
     { text: b.slice(b.length - s), changed: false },
   ].filter((x) => x.text);
 }
+
+/** A journal summary with field names in words ("edited givenName" -> "edited given name"). */
+export function humanise(summary: string): string {
+  return summary.replace(/\b(givenName|familyName|fullName|emails|phones|address|company|department|role|birthDate|timeZone|doNotContact|tags|notes|externalRef)\b/g, (f) => rowOf(f).label.toLowerCase());
+}

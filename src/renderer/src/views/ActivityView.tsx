@@ -3,6 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { JournalEntry } from '../../../shared/contract';
 import { call } from '../api';
 import { EmptyState } from '../components/EmptyState';
+import { humanise } from '../lib/fields';
 import { useApp } from '../store';
 
 const KINDS = [
@@ -69,10 +70,10 @@ export function ActivityView() {
                 <tr key={e.id} className={e.undone ? 'undone' : ''}>
                   <td className="nowrap muted">{new Date(e.at).toLocaleString()}</td>
                   <td>
-                    <span className={`kind kind-${e.kind.split('.')[0]}`}>{label(e.kind)}</span> {e.summary}
+                    <span className={`kind kind-${e.kind.split('.')[0]}`}>{label(e.kind)}</span> {humanise(e.summary)}
                     {e.undone && <span className="muted small"> (undone)</span>}
                   </td>
-                  <td className="muted">{e.actor}</td>
+                  <td className="muted nowrap">{e.actor}</td>
                   <td className="row-actions">{e.undo && <button className="link" onClick={() => void undo(e)}>Undo</button>}</td>
                 </tr>
               ))}

@@ -6,7 +6,7 @@ import type { ContactDetail, JournalEntry } from '../../../shared/contract';
 import { VENDOR_LABELS } from '../../../shared/domain';
 import { call } from '../api';
 import { VendorBadge } from '../components/VendorBadge';
-import { FIELD_ROWS, parseTyped, rowOf } from '../lib/fields';
+import { FIELD_ROWS, humanise, parseTyped, rowOf } from '../lib/fields';
 import { useApp } from '../store';
 
 const STATE_WORDS: Record<string, string> = { modified: 'changed here', conflicted: 'in conflict', rejected: 'refused', pushing: 'sending', deleted_remote: 'deleted at the vendor', deleted_local: 'deleted here' };
@@ -125,7 +125,7 @@ export function PersonPane({ detail }: { detail: ContactDetail }) {
           <ul>
             {history.map((h) => (
               <li key={h.id} className={h.undone ? 'undone' : ''}>
-                <span className="muted small">{new Date(h.at).toLocaleString()}</span> {h.summary}
+                <span className="muted small">{new Date(h.at).toLocaleString()}</span> {humanise(h.summary)}
               </li>
             ))}
           </ul>
