@@ -10,7 +10,7 @@ import { startSandbox } from '../main/core/sandbox';
 import { CONCORD_VERSION } from '../main/core/version';
 import { currentOf, describeValue, parseSets, SetError } from './edits';
 import type { ContactRow } from '../shared/contract';
-import { VENDORS, VENDOR_LABELS, displayName, primaryOf, type Vendor } from '../shared/domain';
+import { CANONICAL_FIELDS, VENDORS, VENDOR_LABELS, displayName, primaryOf, type Vendor } from '../shared/domain';
 
 export class UsageError extends Error {}
 
@@ -39,6 +39,7 @@ Commands:
                                  add an account; credentials are read as JSON on stdin
   accounts add-sandbox           add every vendor from the line \`concord sandbox\` printed (stdin)
   accounts test ID               ask the vendor whether the account works
+  accounts trust ID FIELD ...    golden records take these fields from this account first
   sync [--account ID] [--full]   pull every account (or one), merge, then push the outbox
   duplicates scan [--full] [--auto-link] [--review N] [--auto-threshold N]
                                  find the same person within and across vendors, best first
@@ -295,14 +296,24 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   accounts: {
-    sub: ['list', 'add', 'add-sandbox', 'test'],
+    sub: ['list', 'add', 'add-sandbox', 'test', 'trust'],
     options: {
       list: {},
+      trust: {},
       add: { 'base-url': { type: 'string' }, label: { type: 'string' } },
       'add-sandbox': {},
       test: {},
     },
     handler: async ({ core, sub, values, positionals, json }) => {
+      if (sub === 'trust') {
+        const [id, ...fields] = positionals;
+        if (!id) throw new UsageError('Usage: concord accounts trust ID [FIELD ...]   (no fields: trust it for nothing)');
+        const bad = fields.filter((f) => !(CANONICAL_FIELDS as readonly string[]).includes(f));
+        if (bad.length) throw new UsageError(`Unknown field ${bad.join(', ')} (one of: ${CANONICAL_FIELDS.join(', ')})`);
+        const people = core.accounts.setTrustedFor(core.accounts.get(id).id, fields);
+        for (const p of people) core.records.refreshPerson(p);
+        return json ? { accountId: id, trustedFor: fields, peopleUpdated: people.length } : `${fields.length ? `Trusted for ${fields.join(', ')}` : 'Trusted for nothing'}; ${people.length} golden records recomputed.\n`;
+      }
       if (sub === 'test') {
         const id = positionals[0];
         if (!id) throw new UsageError('Usage: concord accounts test ID');

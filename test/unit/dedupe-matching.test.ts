@@ -119,3 +119,14 @@ describe('clustering', () => {
     expect(clusterPairs(pairs, { threshold: 9, score: () => 0, different: (a, b) => a + b === 1 })).toEqual([]);
   });
 });
+
+describe('survivorship', () => {
+  it('pinned beats trusted beats most recent; blanks filled; lists united', async () => {
+    const { computeGolden } = await import('../../src/main/core/contacts/golden');
+    const old = { local: { givenName: 'Robert', address: { city: 'Portland' }, emails: [{ address: 'a@x.org' }], birthDate: '1970-01-02' }, updatedAt: '2026-01-01', trusted: ['address'] };
+    const recent = { local: { givenName: 'Bob', address: { city: 'Salem' }, emails: [{ address: 'b@x.org' }] }, updatedAt: '2026-06-01' };
+    const g = computeGolden([old, recent], { familyName: 'Pinned' });
+    expect(g).toMatchObject({ givenName: 'Bob', familyName: 'Pinned', address: { city: 'Portland' }, birthDate: '1970-01-02' });
+    expect(g.emails!.map((e) => e.address)).toEqual(['b@x.org', 'a@x.org']);
+  });
+});

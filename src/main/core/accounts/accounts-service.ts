@@ -75,6 +75,16 @@ export class AccountsService {
     return this.get(id);
   }
 
+  /**
+   * Make this account the trusted source for some canonical fields: the golden record takes
+   * them from it before the most recent record. Returns the people whose golden record may change.
+   */
+  setTrustedFor(id: string, fields: string[]): string[] {
+    const settings = { ...this.settings(id), trustedFor: [...new Set(fields)] };
+    this.sqlite.prepare('UPDATE accounts SET settings = ? WHERE id = ?').run(JSON.stringify(settings), id);
+    return (this.sqlite.prepare('SELECT DISTINCT person_id FROM records WHERE account_id = ?').all(id) as { person_id: string }[]).map((r) => r.person_id);
+  }
+
   settings(id: string): Record<string, unknown> {
     const row = this.sqlite.prepare('SELECT settings FROM accounts WHERE id = ?').get(id) as { settings: string } | undefined;
     if (!row) throw new CoreError('not_found', `No account with id ${id}`);

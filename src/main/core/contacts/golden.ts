@@ -3,17 +3,22 @@ import { CANONICAL_FIELDS, type CanonicalContact } from '../../../shared/domain'
 export interface GoldenSource {
   local: CanonicalContact;
   updatedAt: string;
+  /** Fields this source is trusted for (its account's `trustedFor` setting): it wins them. */
+  trusted?: readonly string[];
 }
 
 /**
- * Survivorship, first cut: each field comes from the most recently updated record that has
- * it, lists (emails, phones, tags) are a union without repeats, and pinned values win.
- * The duplicates issue refines this (trusted sources per field).
+ * Survivorship: a pinned value wins; else a field comes from a source trusted for it (an
+ * account's `trustedFor` setting, e.g. MPDX for addresses), else from the most recently
+ * updated record that has it. Blanks are filled from whoever has a value; lists (emails,
+ * phones, tags) are a union without repeats, trusted and recent sources first.
  */
 export function computeGolden(sources: GoldenSource[], pinned: Partial<CanonicalContact> = {}): CanonicalContact {
-  const ordered = [...sources].sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : a.updatedAt > b.updatedAt ? -1 : 0));
+  const recent = [...sources].sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : a.updatedAt > b.updatedAt ? -1 : 0));
   const out: Record<string, unknown> = {};
   for (const field of CANONICAL_FIELDS) {
+    const trusted = recent.filter((s) => s.trusted?.includes(field));
+    const ordered = trusted.length ? [...trusted, ...recent.filter((s) => !trusted.includes(s))] : recent;
     if (field in pinned) {
       out[field] = pinned[field];
       continue;

@@ -33,7 +33,7 @@ export class RecordsRepo {
         "INSERT INTO records (id, account_id, remote_id, person_id, server, base, local, versions, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'synced', ?, ?)",
       ),
       person: sqlite.prepare('SELECT pinned FROM people WHERE id = ?'),
-      personRecords: sqlite.prepare("SELECT local, updated_at FROM records WHERE person_id = ? AND state NOT IN ('deleted_local', 'deleted_remote')"),
+      personRecords: sqlite.prepare("SELECT r.local, r.updated_at, a.settings FROM records r JOIN accounts a ON a.id = r.account_id WHERE r.person_id = ? AND r.state NOT IN ('deleted_local', 'deleted_remote')"),
       updatePerson: sqlite.prepare('UPDATE people SET golden = ?, display_name = ?, updated_at = ? WHERE id = ?'),
       markDeleted: sqlite.prepare("UPDATE records SET state = 'deleted_remote', updated_at = ? WHERE account_id = ? AND remote_id = ? AND state = 'synced'"),
     };
@@ -83,11 +83,16 @@ export class RecordsRepo {
   refreshPerson(personId: string): void {
     const person = this.stmts.person.get(personId) as { pinned: string } | undefined;
     if (!person) return;
-    const recs = this.stmts.personRecords.all(personId) as { local: string; updated_at: string }[];
+    const recs = this.stmts.personRecords.all(personId) as { local: string; updated_at: string; settings: string }[];
     const golden = computeGolden(
-      recs.map((r) => ({ local: JSON.parse(r.local) as CanonicalContact, updatedAt: r.updated_at })),
+      recs.map((r) => ({ local: JSON.parse(r.local) as CanonicalContact, updatedAt: r.updated_at, trusted: trustedFor(r.settings) })),
       JSON.parse(person.pinned) as Partial<CanonicalContact>,
     );
     this.stmts.updatePerson.run(JSON.stringify(golden), displayName(golden), this.clock.now().toISOString(), personId);
   }
+}
+
+function trustedFor(settings: string): string[] | undefined {
+  const t = (JSON.parse(settings) as { trustedFor?: unknown }).trustedFor;
+  return Array.isArray(t) ? t.map(String) : undefined;
 }
