@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createCore } from '../src/main/core';
 import { evalSetCsv, generateEvalSet } from '../src/main/core/dedupe/eval-set';
+import { clusterQuality } from '../src/main/core/dedupe/quality';
 import { createLogger, nullSink } from '../src/main/core/log';
 import { generatePopulation } from '../src/main/core/sandbox/population';
 import { MemorySecretStore } from '../src/main/core/secrets/memory-store';
@@ -62,21 +63,9 @@ const BENCHES: Record<string, () => Promise<void>> = {
       const { core, done } = await tempCore();
       const truthOf = await load(core);
       const scan = core.dedupe.scan();
-      let predicted = 0;
-      let correct = 0;
-      let autoWrong = 0;
-      for (const c of scan.clusters) {
-        if (c.auto && new Set(c.records.map((r) => truthOf.get(r.recordId))).size > 1) autoWrong++;
-        for (let i = 0; i < c.records.length; i++) for (let j = i + 1; j < c.records.length; j++) {
-          predicted++;
-          if (truthOf.get(c.records[i]!.recordId) === truthOf.get(c.records[j]!.recordId)) correct++;
-        }
-      }
-      const sizes = new Map<string, number>();
-      for (const e of truthOf.values()) sizes.set(e, (sizes.get(e) ?? 0) + 1);
-      const truePairs = [...sizes.values()].reduce((k, s) => k + (s * (s - 1)) / 2, 0);
+      const q = clusterQuality(scan.clusters, truthOf);
       done();
-      return { records: truthOf.size, truePairs, predictedPairs: predicted, precision: +(correct / predicted).toFixed(4), recall: +(correct / truePairs).toFixed(4), autoLinkFalsePositives: autoWrong };
+      return { records: truthOf.size, truePairs: q.truePairs, predictedPairs: q.predictedPairs, precision: +q.precision.toFixed(4), recall: +q.recall.toFixed(4), autoLinkFalsePositives: q.autoLinkFalsePositives };
     };
     const evalSet = await measure(async (core) => {
       await core.csv.import(evalSetCsv(generateEvalSet({ seed: 2026, entities: 3000 })), { source: 'eval' });
