@@ -192,3 +192,35 @@ describe.each<[Vendor, string]>([
     expect(gone).toBe('not_found');
   });
 });
+
+describe('deletions at vendors that pull incrementally', () => {
+  it('a day after the last full scan, the pull scans in full and sees what was deleted', async () => {
+    const { createCore } = await import('../../src/main/core');
+    const { createLogger, nullSink } = await import('../../src/main/core/log');
+    const { MemorySecretStore } = await import('../../src/main/core/secrets/memory-store');
+    const { startMpdxSandbox } = await import('../../src/main/core/sandbox/mpdx');
+    const { generatePopulation } = await import('../../src/main/core/sandbox/population');
+    const { tempDir } = await import('../helpers/tmp');
+    const sb = await startMpdxSandbox({ seed: 5, contacts: generatePopulation({ seed: 5, people: 60 }).byVendor.mpdx.slice(0, 10) });
+    const tmp = tempDir();
+    let now = Date.now();
+    const core = await createCore({ dataDir: tmp.dir, secretStore: new MemorySecretStore(), log: createLogger(nullSink), clock: { now: () => new Date(now) } });
+    try {
+      const acc = await core.accounts.add({ kind: 'mpdx', label: 'MPDX', baseUrl: sb.baseUrl, credentials: sb.credentials });
+      await core.sync.sync();
+      const gone = sb.seeded[0]!.remoteId;
+      sb.store.remove(sb.store.get('contacts', gone.split('/')[0]!)!);
+      const state = () => (core.store.sqlite.prepare('SELECT state FROM records WHERE account_id = ? AND remote_id = ?').get(acc.id, gone) as { state: string }).state;
+      await core.sync.sync(); // incremental: MPDX's updated_at filter cannot show a deletion
+      expect(state()).toBe('synced');
+      now += 25 * 3600_000;
+      const s = await core.sync.sync();
+      expect(s.accounts[0]!.deleted).toBe(1);
+      expect(state()).toBe('deleted_remote');
+    } finally {
+      core.close();
+      tmp.cleanup();
+      await sb.server.close();
+    }
+  });
+});

@@ -30,6 +30,9 @@ export interface PullSummary {
   error: { kind: VendorErrorKind | 'internal'; message: string } | null;
 }
 
+/** How often a vendor with incremental pulls is scanned in full, to see what was deleted there. */
+export const FULL_SCAN_EVERY_MS = 24 * 3600_000;
+
 export type ConnectorFactory = (accountId: string) => Promise<Connector>;
 
 interface AccountRow {
@@ -59,14 +62,19 @@ export class PullService {
       summary.complete = true; // a file source has nothing to pull; it changes by re-import
       return summary;
     }
-    const startCursor = opts.full ? null : acc.pull_cursor;
+    // Incremental pulls cannot see deletions (MPDX and LiveVox filter by change time), so a
+    // full scan runs when the last complete one is older than FULL_SCAN_EVERY_MS.
+    const settings = JSON.parse((this.sqlite.prepare('SELECT settings FROM accounts WHERE id = ?').get(accountId) as { settings: string }).settings) as { lastFullScanAt?: string };
+    const stale = acc.pull_cursor?.startsWith('since:') && (!settings.lastFullScanAt || this.clock.now().getTime() - Date.parse(settings.lastFullScanAt) > FULL_SCAN_EVERY_MS);
+    const full = opts.full || !!stale;
+    const startCursor = full ? null : acc.pull_cursor;
     const seen = new Set<string>();
     let sawFullScan = false;
     const saveCursor = this.sqlite.prepare('UPDATE accounts SET pull_cursor = ? WHERE id = ?');
     this.progress(acc, 'pull', 0);
     try {
       const connector = opts.connector ?? (await this.connectorFor(accountId));
-      for await (const page of connector.pull(startCursor, { full: opts.full, signal: opts.signal })) {
+      for await (const page of connector.pull(startCursor, { full, signal: opts.signal })) {
         this.sqlite.transaction(() => {
           for (const r of page.records) {
             const { id, outcome } = this.records.upsertFromServer({ accountId, remoteId: r.remoteId, raw: r.raw, canonical: r.canonical, versions: r.versions });
@@ -90,6 +98,7 @@ export class PullService {
         const gone = this.markUnseenDeleted(accountId, seen);
         summary.deleted += gone.deleted;
         summary.conflicts += gone.conflicts;
+        this.sqlite.prepare("UPDATE accounts SET settings = json_set(settings, '$.lastFullScanAt', ?) WHERE id = ?").run(this.clock.now().toISOString(), accountId);
       }
       summary.complete = true;
       this.sqlite.prepare("UPDATE accounts SET last_pull_at = ?, health = 'ok', health_message = NULL WHERE id = ?").run(this.clock.now().toISOString(), accountId);
