@@ -3,6 +3,7 @@
 // the rest still loads. Re-importing the same source updates rows by their id column, or by a
 // hash of who the row is (names, email, phone) when the file has no id column.
 import { createHash } from 'node:crypto';
+import { splitFullName } from '../normalize/names';
 import { parse } from 'csv-parse/sync';
 import type { CanonicalContact, EmailEntry, PhoneEntry } from '../../../shared/domain';
 import type { AccountsService } from '../accounts/accounts-service';
@@ -90,11 +91,11 @@ export function rowToContact(cells: string[], mapping: (CsvTarget | null)[], reg
     }
   });
   if (!c.givenName && !c.familyName && c.fullName) {
-    // "Ada Lovelace" in a single name column: split at the last space.
-    const parts = c.fullName.split(/\s+/);
-    if (parts.length > 1) {
-      c.familyName = parts.pop();
-      c.givenName = parts.join(' ');
+    // "Ada Lovelace" (or "Lovelace, Ada") in a single name column.
+    const { given, family } = splitFullName(c.fullName);
+    if (family) {
+      c.givenName = given;
+      c.familyName = family;
     }
   }
   if (emails.length) c.emails = emails;

@@ -2,6 +2,7 @@
 // phones, emails, address and birth date, plus how common each value is across the store
 // (frequent values are weak evidence: a shared office phone, a common surname).
 import type { CanonicalContact } from '../../../shared/domain';
+import { splitFullName } from '../normalize/names';
 import { canonicalGiven, normBirthDate, normEmail, normName, normPhone, normPostcode, normStreet } from './normalize';
 
 export interface MatchRecord {
@@ -32,10 +33,9 @@ export function toMatchRecord(ix: number, r: { id: string; accountId: string; ve
   let given = normName(c.givenName);
   let family = normName(c.familyName);
   if (!given && !family && c.fullName) {
-    // "Ada Lovelace" or "Lovelace, Ada": split a single name the way people write them.
-    const parts = c.fullName.includes(',') ? c.fullName.split(',').map((s) => s.trim()).reverse() : c.fullName.trim().split(/\s+/);
-    given = normName(parts[0]);
-    family = normName(parts.slice(1).join(' '));
+    const split = splitFullName(c.fullName);
+    given = normName(split.given);
+    family = normName(split.family);
   }
   const phones = [...new Set((c.phones ?? []).map((p) => normPhone(p.e164, p.raw, region)).filter((p) => p.length >= 7))];
   return {

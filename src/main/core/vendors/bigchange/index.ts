@@ -9,7 +9,7 @@ import { checkBaseUrl, joinUrl } from '../base-url';
 import type { Connector, ConnectorOptions, RemoteRecord } from '../connector';
 import { VendorError } from '../errors';
 import { classifyStatus, httpRequest, parseJson, type HttpResponse } from '../http';
-import { withRetry, type RetryOptions } from '../retry';
+import { withRetry } from '../retry';
 import { BIGCHANGE_FIELDS, bigChangeContentHash, bigChangeToCanonical, canonicalToBigChange, validateBigChange, type BigChangeJson } from './mapping';
 
 export const BIGCHANGE_DEFAULT_BASE_URL = 'https://api.bigchange.com';
@@ -25,7 +25,6 @@ const EXPIRY_MARGIN_MS = 30_000;
 
 export interface BigChangeOptions extends ConnectorOptions<BigChangeCredentials> {
   pageSize?: number;
-  retry?: RetryOptions;
 }
 
 export function createBigChangeConnector(opts: BigChangeOptions): Connector {

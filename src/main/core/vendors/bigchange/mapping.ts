@@ -2,6 +2,7 @@
 // split into street/town/postalCode/country, a location, free text and custom fields; `email`
 // and `phone` come from the legacy web-service columns (inferred to be the same table).
 import { createHash } from 'node:crypto';
+import { nonBlank, splitFullName } from '../../normalize/names';
 import type { CanonicalContact, CanonicalField } from '../../../../shared/domain';
 import { phoneEntry } from '../../normalize/phone';
 
@@ -12,16 +13,16 @@ export const BIGCHANGE_FIELDS = {
   write: ['givenName', 'familyName', 'fullName', 'emails', 'phones', 'address', 'notes', 'externalRef', 'location'],
 } as const satisfies { read: readonly CanonicalField[]; write: readonly CanonicalField[] };
 
-const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null);
+const str = nonBlank;
 
 export function bigChangeToCanonical(j: BigChangeJson, region = 'GB'): CanonicalContact {
   const c: CanonicalContact = {};
   const name = str(j.name);
   if (name) {
     c.fullName = name;
-    const parts = name.split(/\s+/);
-    c.givenName = parts.length > 1 ? parts.slice(0, -1).join(' ') : name;
-    if (parts.length > 1) c.familyName = parts[parts.length - 1];
+    const { given, family } = splitFullName(name);
+    c.givenName = given;
+    if (family) c.familyName = family;
   }
   if (str(j.email)) c.emails = [{ address: str(j.email)!, primary: true }];
   if (str(j.phone)) c.phones = [phoneEntry(str(j.phone)!, { region, primary: true })];

@@ -8,7 +8,7 @@ import { checkBaseUrl, joinUrl } from '../base-url';
 import type { Connector, ConnectorOptions, PullPage, RemoteRecord, WriteResult } from '../connector';
 import { VendorError } from '../errors';
 import { classifyStatus, httpRequest, parseJson, type HttpResponse } from '../http';
-import { withRetry, type RetryOptions } from '../retry';
+import { withRetry } from '../retry';
 import { CALLTOOLS_FIELDS, callToolsToCanonical, canonicalToCallTools, validateCallTools, type CallToolsJson } from './mapping';
 
 export const CALLTOOLS_DEFAULT_BASE_URL = 'https://app.calltools.io';
@@ -19,7 +19,6 @@ const NAME = 'CallTools';
 
 export interface CallToolsOptions extends ConnectorOptions<CallToolsCredentials> {
   pageSize?: number;
-  retry?: RetryOptions;
 }
 
 export function createCallToolsConnector(opts: CallToolsOptions): Connector {

@@ -8,7 +8,7 @@ import { checkBaseUrl, joinUrl } from '../base-url';
 import type { Connector, ConnectorOptions, RemoteRecord } from '../connector';
 import { VendorError } from '../errors';
 import { classifyStatus, httpRequest, parseJson } from '../http';
-import { withRetry, type RetryOptions } from '../retry';
+import { withRetry } from '../retry';
 import { canonicalToLightening, LIGHTENING_FIELDS, lighteningToCanonical, validateLightening, type LighteningJson } from './mapping';
 
 export const LIGHTENING_DEFAULT_BASE_URL = 'https://api.lightening.co';
@@ -29,9 +29,7 @@ interface Envelope {
   [k: string]: unknown;
 }
 
-export interface LighteningOptions extends ConnectorOptions<LighteningCredentials> {
-  retry?: RetryOptions;
-}
+export type LighteningOptions = ConnectorOptions<LighteningCredentials>;
 
 export function createLighteningConnector(opts: LighteningOptions): Connector {
   const base = checkBaseUrl(opts.baseUrl || LIGHTENING_DEFAULT_BASE_URL).toString();

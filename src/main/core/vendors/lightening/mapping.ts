@@ -2,6 +2,7 @@
 // read and write the display name back), up to three emails, tel/tel1/mobile phones.
 // Booleans and ids come back as strings (README §4).
 import type { CanonicalContact, CanonicalField } from '../../../../shared/domain';
+import { nonBlank, splitFullName } from '../../normalize/names';
 import { phoneEntry } from '../../normalize/phone';
 
 export type LighteningJson = Record<string, unknown>;
@@ -11,16 +12,16 @@ export const LIGHTENING_FIELDS = {
   write: ['givenName', 'familyName', 'fullName', 'emails', 'phones', 'department', 'role', 'externalRef'],
 } as const satisfies { read: readonly CanonicalField[]; write: readonly CanonicalField[] };
 
-const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null);
+const str = nonBlank;
 
 export function lighteningToCanonical(j: LighteningJson, region = 'US'): CanonicalContact {
   const c: CanonicalContact = {};
   const name = str(j.name);
   if (name) {
     c.fullName = name;
-    const parts = name.split(/\s+/);
-    c.givenName = parts.length > 1 ? parts.slice(0, -1).join(' ') : name;
-    if (parts.length > 1) c.familyName = parts[parts.length - 1];
+    const { given, family } = splitFullName(name);
+    c.givenName = given;
+    if (family) c.familyName = family;
   }
   const emails = ['email', 'email2', 'email3'].map((k) => str(j[k])).filter((e): e is string => !!e);
   if (emails.length) c.emails = emails.map((address, i) => ({ address, primary: i === 0 }));

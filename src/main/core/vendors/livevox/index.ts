@@ -11,7 +11,7 @@ import { checkBaseUrl, joinUrl } from '../base-url';
 import type { Connector, ConnectorOptions, RemoteRecord } from '../connector';
 import { VendorError } from '../errors';
 import { classifyStatus, httpRequest, parseJson, type HttpResponse } from '../http';
-import { withRetry, type RetryOptions } from '../retry';
+import { withRetry } from '../retry';
 import { canonicalToLiveVox, LIVEVOX_FIELDS, liveVoxToCanonical, validateLiveVox, type LiveVoxJson } from './mapping';
 
 export const LIVEVOX_DEFAULT_BASE_URL = 'https://api.livevox.com';
@@ -30,7 +30,6 @@ const READS_PER_PAGE = 100;
 
 export interface LiveVoxOptions extends ConnectorOptions<LiveVoxCredentials> {
   pageSize?: number;
-  retry?: RetryOptions;
 }
 
 /** The LiveVox account key Concord gives a contact it creates: derived from the idempotency key. */

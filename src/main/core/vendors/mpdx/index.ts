@@ -10,7 +10,7 @@ import { checkBaseUrl, joinUrl } from '../base-url';
 import type { Connector, ConnectorOptions, RemoteRecord, WriteResult } from '../connector';
 import { VendorError } from '../errors';
 import { classifyStatus, httpRequest, parseJson, type HttpResponse } from '../http';
-import { withRetry, type RetryOptions } from '../retry';
+import { withRetry } from '../retry';
 import {
   addressAttrs, contactAttrs, MPDX_FIELDS, mpdxRemoteId, mpdxToCanonical, mpdxVersions, newestUpdate, personAttrs, primaryAddress, validateMpdx,
   type JsonApiResource, type MpdxBundle,
@@ -36,7 +36,6 @@ export interface MpdxConnector extends Connector {
 
 export interface MpdxOptions extends ConnectorOptions<MpdxCredentials> {
   pageSize?: number;
-  retry?: RetryOptions;
 }
 
 type Doc = { data?: unknown; included?: JsonApiResource[]; errors?: { status?: string; title?: string; detail?: string; source?: { pointer?: string }; meta?: { updated_in_db_at?: string } }[]; meta?: { pagination?: { total_pages?: unknown } } };

@@ -2,6 +2,7 @@
 // the bundle of its contact, person, phone numbers, email addresses and the contact's
 // addresses, each a JSON:API resource with its own updated_in_db_at token.
 import type { CanonicalContact, CanonicalField } from '../../../../shared/domain';
+import { nonBlank } from '../../normalize/names';
 import { phoneEntry } from '../../normalize/phone';
 
 export interface JsonApiResource {
@@ -24,7 +25,7 @@ export const MPDX_FIELDS = {
   write: ['givenName', 'familyName', 'emails', 'phones', 'address', 'company', 'role', 'birthDate', 'timeZone', 'tags', 'notes'],
 } as const satisfies { read: readonly CanonicalField[]; write: readonly CanonicalField[] };
 
-const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null);
+const str = nonBlank;
 const COUNTRY_IN: Record<string, string> = { 'United States': 'US', USA: 'US', 'United Kingdom': 'GB', Canada: 'CA' };
 const COUNTRY_OUT: Record<string, string> = { US: 'United States', GB: 'United Kingdom', UK: 'United Kingdom', CA: 'Canada' };
 
