@@ -122,7 +122,7 @@ export class DedupeService {
       }
       this.outbox.journal('dedupe.scan', 'store', 'dedupe', `scanned ${recs.length} records, ${comparisons} comparisons`, null, { records: recs.length, rescored: dirty ? dirty.size : recs.length }, 'system');
     });
-    const clusters = this.clustersOf(loaded, recs, freq);
+    const clusters = this.remember(this.clustersOf(loaded, recs, freq));
     let autoLinked = 0;
     if (opts.autoLink) {
       for (const c of clusters) {
@@ -138,9 +138,27 @@ export class DedupeService {
 
   /** The current clusters from the stored candidates (no rescoring). */
   clusters(): ClusterView[] {
+    // Selecting a cluster in the window plans a merge each time: with 100,000 records,
+    // reloading them all per click would take seconds. Reuse the last clusters while nothing
+    // they depend on has changed (every link, decision and scan is journaled; every record
+    // change moves updated_at).
+    const key = this.fingerprint();
+    if (this.cache?.key === key) return this.cache.clusters;
     const loaded = this.load();
     const recs = loaded.map((r, i) => toMatchRecord(i, r));
-    return this.clustersOf(loaded, recs, new Frequencies(recs));
+    return this.remember(this.clustersOf(loaded, recs, new Frequencies(recs)));
+  }
+
+  private cache: { key: string; clusters: ClusterView[] } | null = null;
+
+  private fingerprint(): string {
+    const f = this.sqlite.prepare('SELECT (SELECT max(id) FROM journal) AS j, (SELECT count(*) FROM records) AS n, (SELECT max(updated_at) FROM records) AS u').get() as { j: number | null; n: number; u: string | null };
+    return `${f.j}:${f.n}:${f.u}:${this.thresholds.review}:${this.thresholds.autoLink}`;
+  }
+
+  private remember(clusters: ClusterView[]): ClusterView[] {
+    this.cache = { key: this.fingerprint(), clusters };
+    return clusters;
   }
 
   private clustersOf(loaded: Loaded[], recs: MatchRecord[], freq: Frequencies): ClusterView[] {
