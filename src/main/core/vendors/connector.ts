@@ -40,6 +40,17 @@ export interface WriteResult {
   alreadyExisted?: boolean;
 }
 
+/** Remote ids of the steps of a create already done, by step name (`contact`, `person`, `phone:0`, …). */
+export type CreateProgress = Record<string, string>;
+
+export interface CreateOptions {
+  idempotencyKey: string;
+  /** Steps an earlier, interrupted attempt completed. */
+  progress?: CreateProgress;
+  /** Awaited after each step, before the next request, so a crash cannot lose a step. */
+  onStep?: (progress: CreateProgress) => void | Promise<void>;
+}
+
 export interface FieldSupport {
   read: readonly CanonicalField[];
   write: readonly CanonicalField[];
@@ -56,7 +67,14 @@ export interface Connector {
   /** Start (cursor null) or resume a pull. Each yielded page must be committed before the next is asked for. */
   pull(cursor: string | null, options?: { full?: boolean; signal?: AbortSignal }): AsyncGenerator<PullPage>;
   read(remoteId: string): Promise<RemoteRecord>;
-  create(contact: CanonicalContact, options?: { idempotencyKey?: string }): Promise<WriteResult>;
+  /**
+   * Create a record. A create that takes several requests (MPDX: contact, person, phones,
+   * emails, address) is a saga: after each step the connector calls `onStep` with every step
+   * done so far, and sync stores it before the next request; given `progress` from an
+   * interrupted attempt, the connector resumes after the last completed step instead of
+   * starting again.
+   */
+  create(contact: CanonicalContact, options?: CreateOptions): Promise<WriteResult>;
   /**
    * Update with the fields in `patch` only. `base` is the last raw server JSON (the body is
    * rebuilt from it), `versions` the tokens the patch was made against. `overwrite` is
@@ -69,15 +87,17 @@ export interface Connector {
   ): Promise<WriteResult>;
   delete(remoteId: string): Promise<void>;
   /**
-   * After a create whose answer never arrived (timeout, crash): the record that create made,
-   * if it landed. Vendors with a cheap exact lookup implement it; sync otherwise scans.
-   */
-  /**
    * The vendor's own merge of two of its records (MPDX contacts/merges). Returns the loser's
    * id afterwards where the vendor keeps it under the winner, null when it is gone.
    */
   mergeRecords?(winnerRemoteId: string, loserRemoteId: string): Promise<{ loserRemoteId: string | null }>;
-  findCreated?(contact: CanonicalContact, options: { idempotencyKey: string }): Promise<RemoteRecord | null>;
+  /**
+   * After a create whose answer never arrived (timeout, cut connection, crash): the record
+   * that create made, if it landed. Strong evidence only — the stored step ids, an
+   * idempotency marker the vendor keeps, or an exact email / phone / external ref — never a
+   * name alone, so recovery cannot adopt a stranger.
+   */
+  findCreated?(contact: CanonicalContact, options: { idempotencyKey: string; progress?: CreateProgress }): Promise<RemoteRecord | null>;
   testConnection(): Promise<{ ok: true; detail: string }>;
   /** Check a change against the vendor's constraints before sending; [] when it is fine. */
   validate(contact: Partial<CanonicalContact>): { field: string; message: string }[];
