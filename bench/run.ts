@@ -40,7 +40,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
         acc.run(`bench-${vendor}`, vendor, vendor);
         for (const s of pop.byVendor[vendor]) {
           if (n >= target) break;
-          core.records.upsertFromServer({ accountId: `bench-${vendor}`, remoteId: s.key, raw: s.contact, canonical: s.contact, versions: {} });
+          core.syncStore.upsertFromServer({ accountId: `bench-${vendor}`, remoteId: s.key, raw: s.contact, canonical: s.contact, versions: {} });
           n++;
         }
       }
@@ -80,7 +80,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
         const out = new Map<string, string>();
         for (const vendor of VENDORS) {
           core.store.sqlite.prepare("INSERT INTO accounts (id, kind, label, settings, health) VALUES (?, ?, ?, '{}', 'ok')").run(vendor, vendor, vendor);
-          for (const s of pop.byVendor[vendor]) out.set(core.records.upsertFromServer({ accountId: vendor, remoteId: s.key, raw: s.contact, canonical: s.contact, versions: {} }).id, truth.get(s.key)!);
+          for (const s of pop.byVendor[vendor]) out.set(core.syncStore.upsertFromServer({ accountId: vendor, remoteId: s.key, raw: s.contact, canonical: s.contact, versions: {} }).id, truth.get(s.key)!);
         }
         return out;
       });

@@ -311,7 +311,7 @@ const COMMANDS: Record<string, Command> = {
         const bad = fields.filter((f) => !(CANONICAL_FIELDS as readonly string[]).includes(f));
         if (bad.length) throw new UsageError(`Unknown field ${bad.join(', ')} (one of: ${CANONICAL_FIELDS.join(', ')})`);
         const people = core.accounts.setTrustedFor(core.accounts.get(id).id, fields);
-        for (const p of people) core.records.refreshPerson(p);
+        core.syncStore.refreshPeople(people);
         return json ? { accountId: id, trustedFor: fields, peopleUpdated: people.length } : `${fields.length ? `Trusted for ${fields.join(', ')}` : 'Trusted for nothing'}; ${people.length} golden records recomputed.\n`;
       }
       if (sub === 'test') {

@@ -83,9 +83,12 @@ export const RECORD_STATES = [
 export const RecordState = z.enum(RECORD_STATES);
 export type RecordState = z.infer<typeof RecordState>;
 
-export const CHANGE_STATES = ['pending', 'in_flight', 'done', 'conflict', 'rejected'] as const;
+/** Outbox states, defined once; the sync-state module moves changes between them. */
+export const CHANGE_STATES = ['pending', 'in_flight', 'done', 'conflict', 'rejected', 'cancelled'] as const;
 export const ChangeState = z.enum(CHANGE_STATES);
 export type ChangeState = z.infer<typeof ChangeState>;
+/** States of a change still waiting for something (a push, a person). */
+export const OPEN_CHANGE_STATES = ['pending', 'in_flight', 'conflict', 'rejected'] as const satisfies readonly ChangeState[];
 
 export const CHANGE_OPS = ['create', 'update', 'delete', 'merge'] as const;
 export type ChangeOp = (typeof CHANGE_OPS)[number];

@@ -165,6 +165,6 @@ describe('duplicates in the sandbox', () => {
     expect(core.status.get().outbox.pending).toBe(0);
     const s = await core.sync.sync();
     expect(s.accounts.reduce((n, a) => n + a.pushed, 0)).toBe(0);
-    for (const r of c.records) expect(core.outbox.record(r.recordId).local).toEqual(r.contact);
+    for (const r of c.records) expect(core.syncStore.record(r.recordId).local).toEqual(r.contact);
   });
 });

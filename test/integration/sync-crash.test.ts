@@ -41,7 +41,7 @@ describe.skipIf(process.env.CONCORD_KEYCHAIN_TEST !== '1')('SIGKILL in the middl
     const core = await createCore({ dataDir: tmp.dir, secretStore: new MemorySecretStore(), log: createLogger(nullSink) });
     const recs = core.store.sqlite.prepare('SELECT id, remote_id, person_id, account_id FROM records ORDER BY CAST(remote_id AS INTEGER)').all() as { id: string; remote_id: string; person_id: string; account_id: string }[];
     recs.forEach((r, i) => core.edits.edit(r.id, { givenName: `Edit${i}` }));
-    for (let i = 0; i < 20; i++) core.outbox.createRecord(recs[0]!.account_id, recs[i]!.person_id, { givenName: `New${i}`, familyName: 'Crashtest', phones: [{ e164: `+1503555${String(1000 + i)}`, raw: `503-555-${1000 + i}` }] });
+    for (let i = 0; i < 20; i++) core.syncStore.create(recs[0]!.account_id, recs[i]!.person_id, { givenName: `New${i}`, familyName: 'Crashtest', phones: [{ e164: `+1503555${String(1000 + i)}`, raw: `503-555-${1000 + i}` }] });
     expect(core.status.get().outbox.pending).toBe(520);
     core.close();
 

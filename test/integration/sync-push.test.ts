@@ -153,19 +153,19 @@ describe.each<[Vendor, string]>([
     const person = r.recordOf(r.seeded[0]!.remoteId);
     const personId = (r.core.store.sqlite.prepare('SELECT person_id FROM records WHERE id = ?').get(person.id) as { person_id: string }).person_id;
     const fresh = { givenName: 'Grace', familyName: 'Hopper', emails: [{ address: 'grace@navy.mil' }], phones: [{ e164: '+12025550111', raw: '(202) 555-0111' }] };
-    const { recordId } = r.core.outbox.createRecord(r.accountId, personId, vendor === 'mpdx' ? { ...fresh, address: { street1: '1 Navy Yard', city: 'Washington', region: 'DC', postalCode: '20374', country: 'US' } } : fresh);
+    const { recordId } = r.core.syncStore.create(r.accountId, personId, vendor === 'mpdx' ? { ...fresh, address: { street1: '1 Navy Yard', city: 'Washington', region: 'DC', postalCode: '20374', country: 'US' } } : fresh);
     const s = await r.core.sync.sync();
     expect(s.accounts[0]).toMatchObject({ pushed: 1, errors: [] });
-    const created = r.core.outbox.record(recordId);
+    const created = r.core.syncStore.record(recordId);
     expect(created.remoteId).toBeTruthy();
     expect((await r.other.read(created.remoteId!)).canonical).toMatchObject({ givenName: 'Grace', familyName: 'Hopper' });
 
     if (vendor === 'calltools') {
       // The same phone again: CallTools merges instead of creating; Concord adopts that contact.
-      const dup = r.core.outbox.createRecord(r.accountId, personId, { givenName: 'Grace', familyName: 'Hopper', phones: [{ e164: '+12025550111', raw: '202-555-0111' }] });
+      const dup = r.core.syncStore.create(r.accountId, personId, { givenName: 'Grace', familyName: 'Hopper', phones: [{ e164: '+12025550111', raw: '202-555-0111' }] });
       await r.core.sync.sync();
       expect(r.server.requestLog.filter((x) => x.method === 'POST' && x.status === 200)).toHaveLength(1);
-      expect(r.core.outbox.record(dup.recordId)).toMatchObject({ state: 'deleted_local', remoteId: null });
+      expect(r.core.syncStore.record(dup.recordId)).toMatchObject({ state: 'deleted_local', remoteId: null });
       const note = r.core.store.sqlite.prepare("SELECT summary FROM journal WHERE entity_id = ? AND kind = 'sync.push'").get(dup.recordId) as { summary: string };
       expect(note.summary).toMatch(/already existed at the vendor/);
       expect((await r.other.pull(null).next()).value!.records.filter((x: { canonical: { familyName?: string | null } }) => x.canonical.familyName === 'Hopper')).toHaveLength(1);
@@ -179,7 +179,7 @@ describe.each<[Vendor, string]>([
     r.core.edits.edit(recordId, { familyName: 'Hopper-Murray' });
     expect((await r.core.sync.sync()).accounts[0]!.pushed).toBe(1);
     expect((await r.other.read(created.remoteId!)).canonical.familyName).toBe('Hopper-Murray');
-    r.core.outbox.deleteRecord(recordId);
+    r.core.syncStore.delete(recordId);
     const del = await r.core.sync.sync();
     if (vendor === 'bigchange') {
       expect(del.accounts[0]!.rejected).toBe(1);

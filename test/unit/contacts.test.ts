@@ -49,7 +49,7 @@ describe('contacts service', () => {
   it('keeps the search index in step with edits to a record', async () => {
     t = await makeTestCore();
     const acc = await seedAccount(t.core, 'mpdx', [ada]);
-    t.core.records.upsertFromServer({ accountId: acc, remoteId: 'mpdx-1', raw: {}, canonical: { givenName: 'Augusta', familyName: 'King' }, versions: {} });
+    t.core.syncStore.upsertFromServer({ accountId: acc, remoteId: 'mpdx-1', raw: {}, canonical: { givenName: 'Augusta', familyName: 'King' }, versions: {} });
     expect(t.core.contacts.list({ search: 'lovelace', limit: 5, offset: 0 }).total).toBe(0);
     expect(t.core.contacts.list({ search: 'augusta king', limit: 5, offset: 0 }).total).toBe(1);
   });

@@ -7,17 +7,16 @@ import { createHandlers, type Handlers } from './api/handlers';
 import { systemClock, type Clock } from './clock';
 import { ContactsService } from './contacts/contacts-service';
 import { CsvService } from './csv/csv-service';
-import { RecordsRepo } from './contacts/records-repo';
 import { EventBus } from './events';
 import { createLogger, fileSink, type Logger } from './log';
 import { chooseSecretStore } from './secrets/probe';
 import type { SecretStore } from './secrets/secret-store';
 import { StatusService } from './status/status-service';
 import { EditService } from './sync/edit-service';
-import { Outbox } from './sync/outbox';
 import { PullService } from './sync/pull-service';
 import { PushService } from './sync/push-service';
 import { SyncService, type SyncTuning } from './sync/sync-service';
+import { SyncStore } from './sync/sync-store';
 import { connectorFactory } from './vendors/connector-factory';
 import type { RetryOptions } from './vendors/retry';
 import { canDeleteContacts, hasOwnMerge, writableFields } from './vendors/registry';
@@ -50,9 +49,9 @@ export interface CoreServices {
   contacts: ContactsService;
   accounts: AccountsService;
   status: StatusService;
-  records: RecordsRepo;
   csv: CsvService;
-  outbox: Outbox;
+  /** The one owner of sync state: every write to records, changes, conflicts, people, journal. */
+  syncStore: SyncStore;
   edits: EditService;
   sync: SyncService;
   dedupe: DedupeService;
@@ -96,21 +95,19 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const fetchImpl = options.fetch ?? globalThis.fetch;
   const contacts = new ContactsService(store.sqlite);
   const accounts = new AccountsService(store.sqlite, secretStore, clock, log);
-  const records = new RecordsRepo(store.sqlite, clock);
-  const outbox = new Outbox(store.sqlite, records, clock, writableFields);
+  const syncStore = new SyncStore(store.sqlite, clock, writableFields);
   const connectorFor = connectorFactory(accounts, fetchImpl, options.retry);
   const services: CoreServices = {
     contacts,
     accounts,
-    records,
+    syncStore,
     status: new StatusService(store.sqlite, secretStore, dataDir, store.schemaVersion),
-    csv: new CsvService(store.sqlite, accounts, records, contacts),
-    outbox,
-    edits: new EditService(store.sqlite, outbox, records, clock, writableFields),
+    csv: new CsvService(store.sqlite, accounts, syncStore, contacts),
+    edits: new EditService(store.sqlite, syncStore, writableFields),
     journal: new JournalService(store.sqlite),
     sandbox: new SandboxHost(accounts),
-    dedupe: new DedupeService(store.sqlite, outbox, records, clock, writableFields, canDeleteContacts, hasOwnMerge),
-    sync: new SyncService(store.sqlite, accounts, connectorFor, new PullService(store.sqlite, records, accounts, connectorFor, clock, log, events, outbox), new PushService(outbox, clock, log), outbox, clock, log, events, options.syncTuning),
+    dedupe: new DedupeService(store.sqlite, syncStore, clock, writableFields, canDeleteContacts, hasOwnMerge),
+    sync: new SyncService(store.sqlite, accounts, connectorFor, new PullService(store.sqlite, syncStore, accounts, connectorFor, clock, log, events), new PushService(syncStore, clock, log, options.syncTuning?.roundDelayMs), syncStore, clock, log, events, options.syncTuning),
   };
   const handlers = createHandlers(services);
   return {

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { ContactRow } from '../../../shared/contract';
 import type { AccountsService } from '../accounts/accounts-service';
 import type { ContactsService } from '../contacts/contacts-service';
-import type { RecordsRepo } from '../contacts/records-repo';
+import type { SyncStore } from '../sync/sync-store';
 import { exportCsv } from './export';
 import { importCsv, type CsvImportOptions, type CsvImportResult } from './import';
 
@@ -10,7 +10,7 @@ export class CsvService {
   constructor(
     private readonly sqlite: Database.Database,
     private readonly accounts: AccountsService,
-    private readonly records: RecordsRepo,
+    private readonly records: SyncStore,
     private readonly contacts: ContactsService,
   ) {}
 

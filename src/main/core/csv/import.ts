@@ -7,7 +7,7 @@ import { splitFullName } from '../normalize/names';
 import { parse } from 'csv-parse/sync';
 import type { CanonicalContact, EmailEntry, PhoneEntry } from '../../../shared/domain';
 import type { AccountsService } from '../accounts/accounts-service';
-import type { RecordsRepo } from '../contacts/records-repo';
+import type { SyncStore } from '../sync/sync-store';
 import type Database from 'better-sqlite3';
 import { parseDate } from '../normalize/dates';
 import { phoneEntry } from '../normalize/phone';
@@ -169,7 +169,7 @@ function countQuotes(s: string): number {
 export async function importCsv(
   text: string,
   opts: CsvImportOptions,
-  deps: { accounts: AccountsService; records: RecordsRepo; sqlite: Database.Database },
+  deps: { accounts: AccountsService; records: SyncStore; sqlite: Database.Database },
 ): Promise<CsvImportResult> {
   const { records: rows, errors } = readRecords(text);
   if (!rows.length) throw new Error('The file has no header row');

@@ -10,9 +10,8 @@ import type { AccountKind, CanonicalContact } from '../../../shared/domain';
 import { displayName } from '../../../shared/domain';
 import type { Clock } from '../clock';
 import { computeGolden, isBlank } from '../contacts/golden';
-import type { RecordsRepo } from '../contacts/records-repo';
 import { CoreError } from '../errors';
-import type { Outbox } from '../sync/outbox';
+import type { MergeSnapshot, SyncStore } from '../sync/sync-store';
 import { clusterPairs } from './cluster';
 import { Frequencies, toMatchRecord, type MatchRecord } from './features';
 import { forEachCandidate } from './blocking';
@@ -72,8 +71,7 @@ export class DedupeService {
 
   constructor(
     private readonly sqlite: Database.Database,
-    private readonly outbox: Outbox,
-    private readonly records: RecordsRepo,
+    private readonly store: SyncStore,
     private readonly clock: Clock,
     private readonly writable: (vendor: AccountKind) => readonly string[],
     private readonly canDelete: (vendor: AccountKind) => boolean,
@@ -108,7 +106,7 @@ export class DedupeService {
     const comparisons = dirty?.size === 0 ? 0 : forEachCandidate(recs, (a, b) => {
       if (scorePair(recs[a]!, recs[b]!, freq, false).score >= floor) pairs.push(scorePair(recs[a]!, recs[b]!, freq));
     }, dirty);
-    this.outbox.tx(() => {
+    this.store.tx(() => {
       if (!dirty) this.sqlite.prepare("DELETE FROM match_candidates WHERE status = 'open'").run();
       else {
         const del = this.sqlite.prepare("DELETE FROM match_candidates WHERE status = 'open' AND (record_a = ? OR record_b = ?)");
@@ -120,7 +118,7 @@ export class DedupeService {
         const [a, b] = [recs[p.a]!.id, recs[p.b]!.id].sort() as [string, string];
         ins.run(a, b, p.score, JSON.stringify(p.reasons), now);
       }
-      this.outbox.journal('dedupe.scan', 'store', 'dedupe', `scanned ${recs.length} records, ${comparisons} comparisons`, null, { records: recs.length, rescored: dirty ? dirty.size : recs.length }, 'system');
+      this.store.journal('dedupe.scan', 'store', 'dedupe', `scanned ${recs.length} records, ${comparisons} comparisons`, null, { records: recs.length, rescored: dirty ? dirty.size : recs.length }, 'system');
     });
     const clusters = this.remember(this.clustersOf(loaded, recs, freq));
     let autoLinked = 0;
@@ -245,40 +243,28 @@ export class DedupeService {
     const c = (opts.clusters ?? this.clusters()).find((x) => x.id === clusterId);
     if (!c) throw new CoreError('not_found', `No duplicate cluster ${clusterId} (run a scan; clusters change as records change)`);
     const plan = this.plan(c, opts.picks);
-    return this.outbox.tx(() => {
+    return this.store.tx(() => {
       const recordIds = c.records.map((r) => r.recordId);
-      const before = {
-        records: recordIds.map((id) => {
-          const r = this.sqlite.prepare('SELECT id, person_id, local, state FROM records WHERE id = ?').get(id) as { id: string; person_id: string; local: string; state: string };
-          return { id: r.id, personId: r.person_id, local: JSON.parse(r.local) as CanonicalContact, state: r.state };
-        }),
-        people: [...new Set(c.records.map((r) => r.personId))].map((id) => this.sqlite.prepare('SELECT id, golden, pinned, display_name, created_at FROM people WHERE id = ?').get(id) as { id: string; golden: string; pinned: string; display_name: string; created_at: string }),
-      };
+      const before = this.store.snapshot(recordIds);
       // The person with the most records keeps its id (links and deep links stay valid).
       const counts = new Map<string, number>();
       for (const r of c.records) counts.set(r.personId, (counts.get(r.personId) ?? 0) + 1);
       const target = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]![0];
       const pinned = { ...Object.assign({}, ...before.people.map((p) => JSON.parse(p.pinned) as object)) } as Record<string, unknown>;
       for (const [f, rid] of Object.entries(opts.picks ?? {})) pinned[f] = c.records.find((r) => r.recordId === rid)!.contact[f as keyof CanonicalContact] ?? null;
-      this.sqlite.prepare('UPDATE records SET person_id = ? WHERE id IN (SELECT value FROM json_each(?))').run(target, JSON.stringify(recordIds));
-      this.sqlite.prepare('UPDATE people SET pinned = ? WHERE id = ?').run(JSON.stringify(pinned), target);
-      for (const p of before.people) if (p.id !== target) this.sqlite.prepare('DELETE FROM people WHERE id = ? AND NOT EXISTS (SELECT 1 FROM records WHERE person_id = ?)').run(p.id, p.id);
+      this.store.link(recordIds, target, pinned, before.people.map((p) => p.id));
       const changeIds: number[] = [];
       const survivorOf = new Map<string, string>();
       for (const w of plan.writes) if (w.op === 'update' || w.op === 'link') survivorOf.set(c.records.find((r) => r.recordId === w.recordId)!.account, w.recordId);
       for (const w of plan.writes) {
-        if (w.op === 'update') changeIds.push(this.outbox.editRecord(w.recordId, w.fields!, 'merge').changeId ?? 0);
-        else if (w.op === 'delete') changeIds.push(this.outbox.deleteRecord(w.recordId));
-        else if (w.op === 'merge') {
-          const account = c.records.find((r) => r.recordId === w.recordId)!.account;
-          changeIds.push(this.outbox.insertChange(w.recordId, account, 'merge', { winnerRecordId: survivorOf.get(account) }, {}));
-        }
+        if (w.op === 'update') changeIds.push(this.store.edit(w.recordId, w.fields!, 'merge').changeId ?? 0);
+        else if (w.op === 'delete') changeIds.push(this.store.delete(w.recordId, 'merge'));
+        else if (w.op === 'merge') changeIds.push(this.store.queueVendorMerge(w.recordId, survivorOf.get(c.records.find((r) => r.recordId === w.recordId)!.account)));
       }
       const stmt = this.sqlite.prepare("UPDATE match_candidates SET status = 'linked' WHERE record_a IN (SELECT value FROM json_each(?)) AND record_b IN (SELECT value FROM json_each(?))");
       stmt.run(JSON.stringify(recordIds), JSON.stringify(recordIds));
       const decisionIds = this.decide(c, 'same', opts.actor ?? 'user');
-      this.records.refreshPerson(target);
-      const mergeId = this.outbox.journal('merge', 'person', target, `merged ${c.records.length} records: ${plan.writes.map((w) => `${w.vendor} ${w.op}`).join(', ')}`, before, { personId: target, recordIds, changeIds: changeIds.filter(Boolean), decisionIds, clusterId, picks: opts.picks ?? {} }, opts.actor ?? 'user');
+      const mergeId = this.store.journal('merge', 'person', target, `merged ${c.records.length} records: ${plan.writes.map((w) => `${w.vendor} ${w.op}`).join(', ')}`, before, { personId: target, recordIds, changeIds: changeIds.filter(Boolean), decisionIds, clusterId, picks: opts.picks ?? {} }, opts.actor ?? 'user');
       return { mergeId, personId: target, plan };
     });
   }
@@ -286,10 +272,10 @@ export class DedupeService {
   /** "Not the same person", remembered on the vendors' ids for every pair in the cluster. */
   dismiss(clusterId: string): { dismissId: number } {
     const c = this.findCluster(clusterId);
-    return this.outbox.tx(() => {
+    return this.store.tx(() => {
       const ids = this.decide(c, 'different', 'user');
       this.sqlite.prepare("UPDATE match_candidates SET status = 'dismissed' WHERE record_a IN (SELECT value FROM json_each(?)) AND record_b IN (SELECT value FROM json_each(?))").run(JSON.stringify(c.records.map((r) => r.recordId)), JSON.stringify(c.records.map((r) => r.recordId)));
-      return { dismissId: this.outbox.journal('dismiss', 'cluster', clusterId, `not the same: ${c.records.map((r) => r.name).join(' / ')}`, null, { decisionIds: ids, recordIds: c.records.map((r) => r.recordId) }, 'user') };
+      return { dismissId: this.store.journal('dismiss', 'cluster', clusterId, `not the same: ${c.records.map((r) => r.name).join(' / ')}`, null, { decisionIds: ids, recordIds: c.records.map((r) => r.recordId) }, 'user') };
     });
   }
 
@@ -304,48 +290,22 @@ export class DedupeService {
     if (!j || (j.kind !== 'merge' && j.kind !== 'dismiss')) throw new CoreError('not_found', `No merge or dismissal with id ${journalId}`);
     if (j.undone) throw new CoreError('bad_request', 'That was already undone');
     const after = JSON.parse(j.after) as { decisionIds?: number[]; recordIds: string[]; changeIds?: number[] };
-    return this.outbox.tx(() => {
+    return this.store.tx(() => {
       const now = this.now();
       if (j.kind === 'dismiss') {
         this.sqlite.prepare('UPDATE match_decisions SET reversed_at = ? WHERE id IN (SELECT value FROM json_each(?))').run(now, JSON.stringify(after.decisionIds ?? []));
         this.sqlite.prepare("UPDATE match_candidates SET status = 'open' WHERE status = 'dismissed' AND record_a IN (SELECT value FROM json_each(?)) AND record_b IN (SELECT value FROM json_each(?))").run(JSON.stringify(after.recordIds), JSON.stringify(after.recordIds));
-        this.sqlite.prepare('UPDATE journal SET undone = 1 WHERE id = ?').run(j.id);
-        this.outbox.journal('undo', 'cluster', String(j.id), 'they may be the same after all', null, null, 'user');
+        this.store.markUndone(j.id);
+        this.store.journal('undo', 'cluster', String(j.id), 'they may be the same after all', null, null, 'user');
         return { undone: 'dismiss', compensating: 0 };
       }
-      const before = JSON.parse(j.before!) as { records: { id: string; personId: string; local: CanonicalContact; state: string }[]; people: { id: string; golden: string; pinned: string; display_name: string; created_at: string }[] };
-      let compensating = 0;
-      // 1. Changes the merge queued: not sent yet -> cancelled; sent -> compensated.
-      for (const id of after.changeIds ?? []) {
-        const ch = this.outbox.change(id);
-        const rec = before.records.find((r) => r.id === ch.recordId)!;
-        if (ch.state === 'pending' || ch.state === 'rejected' || ch.state === 'conflict') {
-          this.outbox.setChange(id, 'cancelled', 'merge undone');
-          this.sqlite.prepare('UPDATE records SET local = ?, state = ? WHERE id = ?').run(JSON.stringify(rec.local), rec.state === 'deleted_local' ? 'deleted_local' : 'synced', rec.id);
-          this.outbox.refreshChange(rec.id);
-          continue;
-        }
-        if (ch.state !== 'done') throw new CoreError('conflict', 'A write of this merge is being sent right now; try again after the sync');
-        compensating++;
-        if (ch.op === 'update') {
-          const back = Object.fromEntries(Object.keys(ch.patch).map((f) => [f, rec.local[f as keyof CanonicalContact] ?? null]));
-          this.outbox.editRecord(rec.id, back as Partial<CanonicalContact>, 'undo');
-        } else if (ch.op === 'delete') {
-          this.sqlite.prepare("UPDATE records SET remote_id = NULL, server = NULL, base = NULL, versions = '{}', local = ?, state = 'modified' WHERE id = ?").run(JSON.stringify(rec.local), rec.id);
-          this.outbox.insertChange(rec.id, this.accountOf(rec.id), 'create', rec.local as Record<string, unknown>, {});
-        } else compensating--; // a vendor merge cannot be split (see above)
-      }
-      // 2. Unlink: every record back to its person, people recreated as they were.
-      for (const p of before.people) {
-        this.sqlite.prepare('INSERT INTO people (id, golden, pinned, display_name, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET pinned = excluded.pinned').run(p.id, p.golden, p.pinned, p.display_name, p.created_at, now);
-      }
-      for (const r of before.records) this.sqlite.prepare('UPDATE records SET person_id = ? WHERE id = ?').run(r.personId, r.id);
-      for (const p of before.people) this.records.refreshPerson(p.id);
+      const before = JSON.parse(j.before!) as MergeSnapshot;
+      const { compensating } = this.store.unlink(before, after.changeIds ?? []);
       const ids = JSON.stringify(before.records.map((r) => r.id));
       this.sqlite.prepare("UPDATE match_candidates SET status = 'open' WHERE status = 'linked' AND record_a IN (SELECT value FROM json_each(?)) AND record_b IN (SELECT value FROM json_each(?))").run(ids, ids);
       this.sqlite.prepare('UPDATE match_decisions SET reversed_at = ? WHERE id IN (SELECT value FROM json_each(?))').run(now, JSON.stringify(after.decisionIds ?? []));
-      this.sqlite.prepare('UPDATE journal SET undone = 1 WHERE id = ?').run(j.id);
-      this.outbox.journal('unmerge', 'person', String(j.id), `merge undone${compensating ? `; ${compensating} compensating write${compensating === 1 ? '' : 's'} queued` : ''}`, null, { compensating }, 'user');
+      this.store.markUndone(j.id);
+      this.store.journal('unmerge', 'person', String(j.id), `merge undone${compensating ? `; ${compensating} compensating write${compensating === 1 ? '' : 's'} queued` : ''}`, null, { compensating }, 'user');
       return { undone: 'merge', compensating };
     });
   }
@@ -379,10 +339,6 @@ export class DedupeService {
       .prepare("SELECT r.id, r.account_id, a.kind, a.label, r.remote_id, r.person_id, r.local FROM records r JOIN accounts a ON a.id = r.account_id WHERE r.state NOT IN ('deleted_local', 'deleted_remote') ORDER BY r.rowid")
       .all() as { id: string; account_id: string; kind: AccountKind; label: string; remote_id: string | null; person_id: string; local: string }[];
     return rows.map((r) => ({ id: r.id, accountId: r.account_id, vendor: r.kind, label: r.label, remoteId: r.remote_id, personId: r.person_id, contact: JSON.parse(r.local) as CanonicalContact }));
-  }
-
-  private accountOf(recordId: string): string {
-    return (this.sqlite.prepare('SELECT account_id FROM records WHERE id = ?').get(recordId) as { account_id: string }).account_id;
   }
 
   private now(): string {

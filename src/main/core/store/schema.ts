@@ -68,7 +68,14 @@ export const changes = sqliteTable('changes', {
   /** The version tokens of the base the edit was made against. */
   baseVersions: text('base_versions', { mode: 'json' }).$type<Record<string, string>>().notNull().default({}),
   idempotencyKey: text('idempotency_key').notNull(),
-  /** pending | in_flight | done | conflict | rejected | cancelled */
+  /**
+   * What the person meant to change: canonical fields, and for phones/emails which parts
+   * (`phones.primary`, `emails.label`, `phones.doNotContact`, …). Push sends these fields only.
+   */
+  intent: text('intent', { mode: 'json' }).$type<string[]>().notNull().default([]),
+  /** A create's saga: remote ids of the steps already done, stored as each becomes known. */
+  progress: text('progress', { mode: 'json' }).$type<Record<string, string>>().notNull().default({}),
+  /** pending | in_flight | done | conflict | rejected | cancelled (CHANGE_STATES) */
   state: text('state').notNull().default('pending'),
   /**
    * Set only after a person chose "keep mine" in a conflict: MPDX gets `overwrite: true`, the
@@ -84,7 +91,22 @@ export const changes = sqliteTable('changes', {
   uniqueIndex('changes_idempotency').on(t.idempotencyKey),
   index('changes_state').on(t.state),
   index('changes_record').on(t.recordId),
+  index('changes_account_state').on(t.accountId, t.state),
 ]);
+
+/**
+ * One sync at a time per store, whoever runs it (the app, the CLI): a lease with an owner
+ * and a heartbeat. A lease whose holder stopped beating (a crash, a kill) expires by itself.
+ */
+export const syncLease = sqliteTable('sync_lease', {
+  name: text('name').primaryKey(),
+  owner: text('owner').notNull(),
+  /** Who holds it, in words: "concord sync (pid 4242)", "the app". */
+  holder: text('holder').notNull(),
+  startedAt: text('started_at').notNull(),
+  heartbeatAt: text('heartbeat_at').notNull(),
+  expiresAt: text('expires_at').notNull(),
+});
 
 export const conflicts = sqliteTable('conflicts', {
   id: text('id').primaryKey(),

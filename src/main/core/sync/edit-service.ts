@@ -4,11 +4,11 @@
 // and undo live here too: each is journaled and goes out with the next push.
 import type Database from 'better-sqlite3';
 import type { AccountKind, CanonicalContact } from '../../../shared/domain';
-import type { Clock } from '../clock';
-import type { RecordsRepo } from '../contacts/records-repo';
 import { CoreError } from '../errors';
 import type { FieldConflict } from './merge';
-import type { Outbox } from './outbox';
+import type { Resolution, SyncStore } from './sync-store';
+
+export type { Resolution };
 
 export interface EditResult {
   /** Records that took the edit, with their outbox change (null: nothing left to push). */
@@ -16,11 +16,6 @@ export interface EditResult {
   /** Fields kept on the person only, because no linked record can hold them. */
   pinned: string[];
 }
-
-export type Resolution =
-  | { take: 'local' | 'remote' }
-  | { fields: Record<string, { take: 'local' | 'remote' } | { value: unknown }> }
-  | { deleted: 'recreate' | 'drop' };
 
 export interface ConflictView {
   id: string;
@@ -38,23 +33,21 @@ export interface ConflictView {
 export class EditService {
   constructor(
     private readonly sqlite: Database.Database,
-    private readonly outbox: Outbox,
-    private readonly records: RecordsRepo,
-    private readonly clock: Clock,
+    private readonly store: SyncStore,
     private readonly writable: (vendor: AccountKind) => readonly string[],
   ) {}
 
   /** `id` is a record id or a person id. */
   edit(id: string, patch: Partial<CanonicalContact>): EditResult {
     if (!Object.keys(patch).length) throw new CoreError('bad_request', 'Nothing to change');
-    return this.outbox.tx(() => {
+    return this.store.tx(() => {
       const isRecord = this.sqlite.prepare('SELECT 1 FROM records WHERE id = ?').get(id);
       if (isRecord) {
-        const rec = this.outbox.record(id);
-        const { changeId } = this.outbox.editRecord(id, patch);
+        const rec = this.store.record(id);
+        const { changeId } = this.store.edit(id, patch);
         return { records: [{ recordId: id, vendor: rec.vendor, changeId }], pinned: [] };
       }
-      const person = this.sqlite.prepare('SELECT pinned FROM people WHERE id = ?').get(id) as { pinned: string } | undefined;
+      const person = this.sqlite.prepare('SELECT 1 FROM people WHERE id = ?').get(id);
       if (!person) throw new CoreError('not_found', `No person or record with id ${id}`);
       const recs = this.sqlite.prepare("SELECT r.id, a.kind FROM records r JOIN accounts a ON a.id = r.account_id WHERE r.person_id = ? AND r.state NOT IN ('deleted_local', 'deleted_remote') ORDER BY r.created_at").all(id) as { id: string; kind: AccountKind }[];
       const out: EditResult = { records: [], pinned: [] };
@@ -64,47 +57,20 @@ export class EditService {
         if (!fields.length) continue;
         fields.forEach((f) => held.add(f));
         const sub = Object.fromEntries(fields.map((f) => [f, patch[f as keyof CanonicalContact]]));
-        out.records.push({ recordId: r.id, vendor: r.kind, changeId: this.outbox.editRecord(r.id, sub).changeId });
+        out.records.push({ recordId: r.id, vendor: r.kind, changeId: this.store.edit(r.id, sub).changeId });
       }
       out.pinned = Object.keys(patch).filter((f) => !held.has(f));
-      if (out.pinned.length) {
-        const pinned = { ...(JSON.parse(person.pinned) as Record<string, unknown>), ...Object.fromEntries(out.pinned.map((f) => [f, patch[f as keyof CanonicalContact]])) };
-        this.sqlite.prepare('UPDATE people SET pinned = ? WHERE id = ?').run(JSON.stringify(pinned), id);
-        this.outbox.journal('edit', 'person', id, `pinned ${out.pinned.join(', ')}`, null, pinned, 'user');
-        this.records.refreshPerson(id);
-      }
+      if (out.pinned.length) this.store.pin(id, Object.fromEntries(out.pinned.map((f) => [f, patch[f as keyof CanonicalContact]])));
       return out;
     });
   }
 
   /** Undo the latest edit of a record (or of each record of a person) that has not been pushed yet. */
   undo(id: string): { undone: number } {
-    return this.outbox.tx(() => {
+    return this.store.tx(() => {
       const recordIds = (this.sqlite.prepare('SELECT id FROM records WHERE id = ? OR person_id = ?').all(id, id) as { id: string }[]).map((r) => r.id);
       if (!recordIds.length) throw new CoreError('not_found', `No person or record with id ${id}`);
-      let undone = 0;
-      for (const recordId of recordIds) {
-        if (this.outbox.openChangesOf(recordId).some((c) => c.state === 'in_flight')) continue;
-        const entry = this.sqlite.prepare("SELECT id, before, after FROM journal WHERE entity_type = 'record' AND entity_id = ? AND kind = 'edit' AND undone = 0 AND before IS NOT NULL ORDER BY id DESC LIMIT 1").get(recordId) as { id: number; before: string; after: string } | undefined;
-        if (!entry) continue;
-        // Only an edit not yet sent: a push since then makes it history, not something to undo.
-        const pushedSince = this.sqlite.prepare("SELECT 1 FROM journal WHERE entity_type = 'record' AND entity_id = ? AND kind = 'sync.push' AND id > ?").get(recordId, entry.id);
-        if (pushedSince) continue;
-        const rec = this.outbox.record(recordId);
-        const before = JSON.parse(entry.before) as Record<string, unknown>;
-        const local = { ...rec.local } as Record<string, unknown>;
-        for (const [f, v] of Object.entries(before)) {
-          if (v === null) delete local[f];
-          else local[f] = v;
-        }
-        this.sqlite.prepare('UPDATE records SET local = ? WHERE id = ?').run(JSON.stringify(local), recordId);
-        this.sqlite.prepare('UPDATE journal SET undone = 1 WHERE id = ?').run(entry.id);
-        this.outbox.journal('undo', 'record', recordId, `undid ${Object.keys(before).join(', ')}`, JSON.parse(entry.after), before, 'user');
-        this.outbox.refreshChange(recordId);
-        this.records.refreshPerson(rec.personId);
-        undone++;
-      }
-      return { undone };
+      return { undone: recordIds.filter((r) => this.store.undoLatestEdit(r)).length };
     });
   }
 
@@ -142,63 +108,8 @@ export class EditService {
     return rows.map((r) => ({ id: r.id, recordId: r.record_id, personId: r.person_id, account: r.account_id, accountLabel: r.label, vendor: r.vendor, kind: r.kind, fields: JSON.parse(r.fields) as FieldConflict[], createdAt: r.created_at, name: r.display_name }));
   }
 
-  /**
-   * Settle a conflict. "local" for a field is "keep mine": the change is then sent with
-   * MPDX's `overwrite` (or, elsewhere, without the re-read guard). "remote" drops the local
-   * value; a typed value replaces both.
-   */
+  /** Settle a conflict (see SyncStore.resolve). */
   resolve(conflictId: string, resolution: Resolution, by = 'user'): { changeId: number | null } {
-    return this.outbox.tx(() => {
-      const row = this.sqlite.prepare("SELECT record_id, kind, fields FROM conflicts WHERE id = ? AND state = 'open'").get(conflictId) as { record_id: string; kind: 'fields' | 'deleted'; fields: string } | undefined;
-      if (!row) throw new CoreError('not_found', `No open conflict with id ${conflictId}`);
-      const rec = this.outbox.record(row.record_id);
-      const fields = JSON.parse(row.fields) as FieldConflict[];
-      const now = this.clock.now().toISOString();
-      const close = (): void => {
-        this.sqlite.prepare("UPDATE conflicts SET state = 'resolved', resolution = ?, resolved_by = ?, resolved_at = ? WHERE id = ?").run(JSON.stringify(resolution), by, now, conflictId);
-        this.outbox.journal('conflict.resolve', 'record', rec.id, describe(resolution), fields, resolution, by);
-      };
-      const open = this.outbox.openChangesOf(rec.id).filter((c) => c.state !== 'in_flight');
-
-      if (row.kind === 'deleted') {
-        if (!('deleted' in resolution)) throw new CoreError('bad_request', 'This record was deleted on the server: choose recreate or drop');
-        for (const c of open) this.outbox.setChange(c.id, 'cancelled', null);
-        close();
-        if (resolution.deleted === 'drop') {
-          this.outbox.setRecordState(rec.id, 'deleted_remote');
-          return { changeId: null };
-        }
-        this.sqlite.prepare("UPDATE records SET remote_id = NULL, server = NULL, base = NULL, versions = '{}', state = 'modified', updated_at = ? WHERE id = ?").run(now, rec.id);
-        return { changeId: this.outbox.insertChange(rec.id, rec.accountId, 'create', rec.local as Record<string, unknown>, {}) };
-      }
-      if ('deleted' in resolution) throw new CoreError('bad_request', 'recreate/drop is only for a record deleted on the server');
-      const choice = (f: string): { take: 'local' | 'remote' } | { value: unknown } => ('take' in resolution ? { take: resolution.take } : (resolution.fields[f] ?? { take: 'local' }));
-      const local = { ...rec.local } as Record<string, unknown>;
-      let keepMine = false;
-      for (const f of fields) {
-        const c = choice(f.field);
-        if ('value' in c) local[f.field] = c.value;
-        else if (c.take === 'remote') local[f.field] = f.remote;
-        else {
-          local[f.field] = f.local;
-          keepMine = true;
-        }
-        if (local[f.field] === null || local[f.field] === undefined) delete local[f.field];
-      }
-      this.sqlite.prepare('UPDATE records SET local = ?, updated_at = ? WHERE id = ?').run(JSON.stringify(local), now, rec.id);
-      close();
-      for (const c of open) if (c.state === 'conflict') this.outbox.setChange(c.id, 'pending', null, keepMine);
-      const changeId = this.outbox.refreshChange(rec.id);
-      if (changeId !== null && keepMine) this.outbox.setChange(changeId, 'pending', null, true);
-      if (changeId !== null) this.outbox.setRecordState(rec.id, 'modified');
-      this.records.refreshPerson(rec.personId);
-      return { changeId };
-    });
+    return this.store.resolve(conflictId, resolution, by);
   }
-}
-
-function describe(r: Resolution): string {
-  if ('take' in r) return r.take === 'local' ? 'kept mine for every field' : 'took theirs for every field';
-  if ('deleted' in r) return r.deleted === 'recreate' ? 'recreate on the server' : 'dropped the local edit';
-  return Object.entries(r.fields).map(([f, c]) => `${f}: ${'value' in c ? 'typed a value' : c.take === 'local' ? 'kept mine' : 'took theirs'}`).join(', ');
 }

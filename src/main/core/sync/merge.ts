@@ -17,17 +17,18 @@ export interface MergeResult {
 }
 
 /**
- * The form two values are compared in. Vendors reorder lists, relabel entries, change case
- * in emails and reformat phones; none of that is a change a person made, so lists compare
- * as sets of their keys and blank compares equal to absent.
+ * The form two values are compared in. Vendors reorder lists, change case in emails and
+ * reformat phones; none of that is a change a person made, so lists compare as sorted sets
+ * and blank compares equal to absent. But every part a person can change stays in: which
+ * entry is primary, its label, its do-not-contact flag (and a phone's mobile flag) — an edit
+ * of only those is an edit, and must reach the vendor.
  */
 export function comparable(field: string, v: unknown): unknown {
   if (v == null) return null;
   if (typeof v === 'string') return v.trim() === '' ? null : v.trim();
   if (Array.isArray(v)) {
     if (v.length === 0) return null;
-    if (field === 'emails') return [...new Set(v.map((e: { address?: string }) => String(e?.address ?? '').trim().toLowerCase()))].sort();
-    if (field === 'phones') return [...new Set(v.map((p: { e164?: string | null; raw?: string }) => p?.e164 ?? String(p?.raw ?? '').replace(/\D/g, '')))].sort();
+    if (field === 'emails' || field === 'phones') return entries(field, v as EntryLike[]).map((e) => JSON.stringify(e)).sort();
     if (field === 'tags') return [...new Set(v.map((t) => String(t).trim().toLowerCase()))].sort();
     return v.map((x) => comparable('', x));
   }
@@ -40,6 +41,53 @@ export function comparable(field: string, v: unknown): unknown {
   }
   return v;
 }
+
+type EntryLike = { address?: string; e164?: string | null; raw?: string; label?: string | null; primary?: boolean; doNotContact?: boolean; mobile?: boolean };
+
+/** Phone and email entries reduced to what a person can change, one per value. */
+function entries(field: 'emails' | 'phones', list: EntryLike[]): { value: string; label: string | null; primary: boolean; doNotContact: boolean; mobile?: boolean }[] {
+  // With no entry marked, the first one is the primary (primaryOf): marking it is no change.
+  const primaryAt = Math.max(0, list.findIndex((x) => x?.primary));
+  const seen = new Map<string, { value: string; label: string | null; primary: boolean; doNotContact: boolean; mobile?: boolean }>();
+  list.forEach((x, i) => {
+    const value = field === 'emails' ? String(x?.address ?? '').trim().toLowerCase() : (x?.e164 ?? String(x?.raw ?? '').replace(/\D/g, ''));
+    if (!value || seen.has(value)) return;
+    const label = typeof x?.label === 'string' && x.label.trim() ? x.label.trim().toLowerCase() : null;
+    seen.set(value, { value, label, primary: i === primaryAt, doNotContact: !!x?.doNotContact, ...(field === 'phones' ? { mobile: !!x?.mobile } : {}) });
+  });
+  return [...seen.values()];
+}
+
+/**
+ * What a person changed between two versions of a contact, as intent paths: a canonical
+ * field (`givenName`, `address`), and for phones and emails whose values stayed the same,
+ * the parts that moved (`phones.primary`, `emails.label`, `phones.doNotContact`, `phones.mobile`).
+ */
+export function intentOf(before: CanonicalContact, after: CanonicalContact): string[] {
+  const out: string[] = [];
+  for (const f of fieldsOf(before, after)) {
+    if (sameValue(f, before[f], after[f])) continue;
+    if (f !== 'phones' && f !== 'emails') {
+      out.push(f);
+      continue;
+    }
+    const a = entries(f, (before[f] ?? []) as EntryLike[]);
+    const b = entries(f, (after[f] ?? []) as EntryLike[]);
+    const values = (xs: typeof a) => xs.map((x) => x.value).sort().join('|');
+    if (values(a) !== values(b)) {
+      out.push(f);
+      continue;
+    }
+    const byValue = new Map(a.map((x) => [x.value, x]));
+    for (const part of ['primary', 'label', 'doNotContact', 'mobile'] as const) {
+      if (b.some((x) => byValue.get(x.value)?.[part] !== x[part])) out.push(`${f}.${part}`);
+    }
+  }
+  return out;
+}
+
+/** The canonical field an intent path belongs to (`phones.primary` -> `phones`). */
+export const fieldOfIntent = (path: string): CanonicalField => path.split('.')[0] as CanonicalField;
 
 export function sameValue(field: string, a: unknown, b: unknown): boolean {
   return JSON.stringify(comparable(field, a)) === JSON.stringify(comparable(field, b));
@@ -56,12 +104,56 @@ export function merge3(base: CanonicalContact, local: CanonicalContact, remote: 
     const [b, l, r] = [base[f], local[f], remote[f]];
     if (sameValue(f, l, b) || sameValue(f, l, r)) continue; // untouched here, or both sides agree: take the server's
     if (sameValue(f, r, b)) merged[f] = l; // changed here only
-    else {
+    else if (f === 'phones' || f === 'emails') {
+      // Both sides changed the list: merge it entry by entry, so a number added here and a
+      // label changed there both survive; only the same part of the same entry changed two ways conflicts.
+      const m = mergeEntries(f, (b ?? []) as EntryLike[], (l ?? []) as EntryLike[], (r ?? []) as EntryLike[]);
+      merged[f] = m.merged;
+      if (m.conflict) conflicts.push({ field: f, base: b ?? null, local: l ?? null, remote: r ?? null });
+    } else {
       merged[f] = l;
       conflicts.push({ field: f, base: b ?? null, local: l ?? null, remote: r ?? null });
     }
   }
   return { merged: clean(merged), conflicts };
+}
+
+const PARTS = ['label', 'primary', 'doNotContact', 'mobile'] as const;
+
+/**
+ * Three-way merge of a phone or email list, keyed by the value (E.164 / lower-cased address).
+ * Added on either side: kept. Removed on one side: removed (a removal wins over the other
+ * side only relabelling it). Each part (label, primary, do-not-contact, mobile) merges by
+ * itself; the same part changed to two values, or two different primaries, is a conflict.
+ */
+function mergeEntries(field: 'phones' | 'emails', base: EntryLike[], local: EntryLike[], remote: EntryLike[]): { merged: EntryLike[]; conflict: boolean } {
+  const keyOf = (x: EntryLike): string => (field === 'emails' ? String(x?.address ?? '').trim().toLowerCase() : (x?.e164 ?? String(x?.raw ?? '').replace(/\D/g, '')));
+  const norm = (list: EntryLike[]) => new Map(entries(field, list).map((e) => [e.value, e]));
+  const [nb, nl, nr] = [norm(base), norm(local), norm(remote)];
+  const rawL = new Map(local.map((x) => [keyOf(x), x]));
+  const rawR = new Map(remote.map((x) => [keyOf(x), x]));
+  let conflict = false;
+  const out: EntryLike[] = [];
+  for (const k of new Set([...nl.keys(), ...nr.keys()])) {
+    const [eb, el, er] = [nb.get(k), nl.get(k), nr.get(k)];
+    if (eb && (!el || !er)) continue; // removed on one side
+    const entry: EntryLike = { ...(rawL.get(k) ?? rawR.get(k))! }; // local's own text where it has the entry
+    if (el && er) {
+      for (const part of PARTS) {
+        if (field === 'emails' && part === 'mobile') continue;
+        const [pb, pl, pr] = [eb?.[part], el[part], er[part]];
+        if (pl === pr) continue;
+        if (eb && pl === pb) {
+          // Changed there only: take the server's part (the primary flag as normalised, since unmarked means "first").
+          if (part === 'primary') entry.primary = pr as boolean;
+          else (entry as Record<string, unknown>)[part] = rawR.get(k)?.[part] ?? null;
+        } else if (!(eb && pr === pb)) conflict = true; // changed two ways: local stands until a person decides
+      }
+    }
+    out.push(entry);
+  }
+  if (out.filter((x) => x.primary).length > 1) conflict = true;
+  return { merged: out as unknown as EntryLike[], conflict };
 }
 
 /** The fields of `to` that differ from `from`, as a patch (absent fields become null). */

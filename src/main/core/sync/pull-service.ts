@@ -5,12 +5,11 @@ import type Database from 'better-sqlite3';
 import type { AccountKind } from '../../../shared/domain';
 import type { AccountsService } from '../accounts/accounts-service';
 import type { Clock } from '../clock';
-import type { RecordsRepo } from '../contacts/records-repo';
 import type { EventBus } from '../events';
 import type { Logger } from '../log';
 import type { Connector } from '../vendors/connector';
 import { VendorError, type VendorErrorKind } from '../vendors/errors';
-import type { Outbox } from './outbox';
+import type { SyncStore } from './sync-store';
 
 export interface PullSummary {
   accountId: string;
@@ -45,13 +44,12 @@ interface AccountRow {
 export class PullService {
   constructor(
     private readonly sqlite: Database.Database,
-    private readonly records: RecordsRepo,
+    private readonly store: SyncStore,
     private readonly accounts: AccountsService,
     private readonly connectorFor: ConnectorFactory,
     private readonly clock: Clock,
     private readonly log: Logger,
     private readonly events: EventBus,
-    private readonly outbox: Outbox,
   ) {}
 
   async pull(accountId: string, opts: { full?: boolean; signal?: AbortSignal; connector?: Connector } = {}): Promise<PullSummary> {
@@ -77,15 +75,15 @@ export class PullService {
       for await (const page of connector.pull(startCursor, { full, signal: opts.signal })) {
         this.sqlite.transaction(() => {
           for (const r of page.records) {
-            const { id, outcome } = this.records.upsertFromServer({ accountId, remoteId: r.remoteId, raw: r.raw, canonical: r.canonical, versions: r.versions });
+            const { id, outcome, moved } = this.store.upsertFromServer({ accountId, remoteId: r.remoteId, raw: r.raw, canonical: r.canonical, versions: r.versions });
             summary[outcome]++;
-            // Edited here: three-way merge with what the server now holds (DESIGN §4).
-            if (outcome === 'held' && this.outbox.openChangesOf(id).some((c) => c.op === 'update' && c.state !== 'in_flight')) {
-              if (this.outbox.reconcile(id, r) === 'conflict') summary.conflicts++;
+            // Edited here and the server moved since: three-way merge with what it now holds (DESIGN §4).
+            if (outcome === 'held' && moved && this.store.openChangesOf(id).some((c) => c.op === 'update' && c.state !== 'in_flight')) {
+              if (this.store.reconcile(id, r) === 'conflict') summary.conflicts++;
             }
             seen.add(r.remoteId);
           }
-          for (const id of page.deletedIds ?? []) if (this.records.markDeletedRemote(accountId, id)) summary.deleted++;
+          for (const id of page.deletedIds ?? []) if (this.store.markDeletedRemote(accountId, id)) summary.deleted++;
           saveCursor.run(page.nextCursor ?? page.checkpoint ?? null, accountId);
         })();
         summary.pulled += page.records.length;
@@ -141,9 +139,9 @@ export class PullService {
       for (const r of rows) {
         if (seen.has(r.remote_id)) continue;
         if (r.state === 'synced') {
-          if (this.records.markDeletedRemote(accountId, r.remote_id)) n.deleted++;
-        } else if (this.outbox.openConflict(r.id)?.kind !== 'deleted') {
-          this.outbox.raiseDeleted(r.id); // edited here, gone there: the person decides
+          if (this.store.markDeletedRemote(accountId, r.remote_id)) n.deleted++;
+        } else if (this.store.openConflict(r.id)?.kind !== 'deleted') {
+          this.store.raiseDeleted(r.id); // edited here, gone there: the person decides
           n.conflicts++;
         }
       }

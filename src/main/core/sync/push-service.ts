@@ -9,8 +9,8 @@ import type { Logger } from '../log';
 import type { Connector, RemoteRecord } from '../vendors/connector';
 import { VendorError } from '../vendors/errors';
 import { findCreated } from './find-created';
-import { diff } from './merge';
-import type { ChangeView, Outbox } from './outbox';
+import { diff, fieldOfIntent } from './merge';
+import type { ChangeView, SyncStore } from './sync-store';
 
 export interface PushResult {
   pushed: number;
@@ -25,9 +25,11 @@ const MAX_ROUNDS = 3;
 
 export class PushService {
   constructor(
-    private readonly outbox: Outbox,
+    private readonly outbox: SyncStore,
     private readonly clock: Clock,
     private readonly log: Logger,
+    /** First wait before a failed change is tried again, doubled per attempt (the sync's round delay). */
+    private readonly backoffBaseMs = 2_000,
   ) {}
 
   /**
@@ -35,12 +37,20 @@ export class PushService {
    * anything is sent again, so a write reaches the vendor once.
    */
   async recover(accountId: string, connector: Connector): Promise<void> {
+    // Only the holder of the store's sync lease gets here, so an in-flight change is a
+    // leftover of a sync that died (its lease expired), never one another sync is sending.
     for (const c of this.outbox.openChanges(accountId, ['in_flight'])) {
       const rec = this.outbox.record(c.recordId);
       if (c.op === 'create') {
-        const found = rec.remoteId ? await this.readOrNull(connector, rec.remoteId) : await findCreated(connector, rec.local, c.idempotencyKey);
-        if (found) this.outbox.pushed(c.id, found, found.remoteId);
-        else this.outbox.release(c.id, 'Interrupted before the vendor answered; not found there, sending again');
+        if (rec.remoteId) {
+          const found = await this.readOrNull(connector, rec.remoteId);
+          if (found) this.outbox.pushed(c.id, found, found.remoteId);
+          else this.outbox.release(c.id, 'Interrupted; not found at the vendor, creating again');
+        } else {
+          // Steps already done resume in push (the saga checks what landed); with none
+          // stored, push looks the record up by strong evidence before creating it.
+          this.outbox.release(c.id, 'Interrupted before the vendor answered; checking before sending again');
+        }
         continue;
       }
       if (c.op === 'merge') {
@@ -58,7 +68,7 @@ export class PushService {
         this.outbox.raiseDeleted(rec.id);
         continue;
       }
-      const landed = Object.keys(diff(current.canonical, rec.local, connector.fields.write)).length === 0;
+      const landed = Object.keys(diff(current.canonical, rec.local, intentFields(c, connector))).length === 0;
       if (landed) this.outbox.pushed(c.id, current);
       else this.outbox.release(c.id, 'Interrupted before the vendor applied it; sending again');
     }
@@ -66,7 +76,8 @@ export class PushService {
 
   async push(accountId: string, connector: Connector, onProgress?: (done: number, total: number) => void): Promise<PushResult> {
     const result: PushResult = { pushed: 0, conflicts: 0, rejected: 0, stoppedBy: null };
-    const queue = this.outbox.openChanges(accountId, ['pending']);
+    // Changes told to wait (a 429's Retry-After, backoff after a failure) are not due yet.
+    const queue = this.outbox.openChanges(accountId, ['pending'], this.clock.now());
     let done = 0;
     for (const queued of queue) {
       const c = this.outbox.change(queued.id);
@@ -89,7 +100,9 @@ export class PushService {
           // are guarded; a create with attempts > 0 looks itself up first).
           const current = this.outbox.change(c.id);
           if (current.state === 'in_flight' || current.state === 'pending') {
-            this.outbox.release(c.id, (e as Error).message, this.retryAt(e, c.attempts + 1));
+            // Offline: nothing to wait for at the vendor; the next sync that reaches it sends.
+            const offline = e instanceof VendorError && e.kind === 'offline';
+            this.outbox.release(c.id, (e as Error).message, offline ? null : this.retryAt(e, c.attempts + 1));
           }
           result.stoppedBy = e as Error;
           this.log.warn('push stopped', { accountId, change: c.id, error: (e as Error).message });
@@ -137,8 +150,9 @@ export class PushService {
         }
       }
       const now = this.outbox.record(rec.id);
-      const patch = diff(now.base ?? {}, now.local, connector.fields.write);
       const latest = this.outbox.change(c.id);
+      // Intent, not diffs: only the fields the person changed go out.
+      const patch = diff(now.base ?? {}, now.local, intentFields(latest, connector));
       if (latest.state !== 'pending') return latest.state === 'conflict' ? 'conflict' : 'nothing';
       if (!Object.keys(patch).length) {
         this.outbox.pushed(c.id, null);
@@ -163,10 +177,16 @@ export class PushService {
     throw new VendorError({ kind: 'transient', message: 'The record kept changing on the server while Concord was writing it; it will be tried again at the next sync' });
   }
 
+  /**
+   * A create is a saga: each step's remote id is stored the moment it is known, so an
+   * interrupted create resumes after its last completed step. With no step stored but an
+   * attempt made (its answer may have been lost), the vendor is asked first — by strong
+   * evidence only — whether the record exists.
+   */
   private async pushCreate(c: ChangeView, connector: Connector): Promise<'pushed' | 'nothing'> {
     const rec = this.outbox.record(c.recordId);
-    if (c.attempts > 0) {
-      // An earlier attempt may have landed without us hearing the answer: look before creating again.
+    const resuming = Object.keys(c.progress).length > 0;
+    if (!resuming && c.attempts > 0) {
       const found = await findCreated(connector, rec.local, c.idempotencyKey);
       if (found) {
         this.outbox.pushed(c.id, found, found.remoteId);
@@ -174,7 +194,11 @@ export class PushService {
       }
     }
     this.outbox.claim(c.id);
-    const res = await connector.create(rec.local, { idempotencyKey: c.idempotencyKey });
+    const res = await connector.create(rec.local, {
+      idempotencyKey: c.idempotencyKey,
+      progress: c.progress,
+      onStep: (progress) => this.outbox.step(c.id, progress),
+    });
     this.outbox.pushed(c.id, res.record, res.remoteId);
     return 'pushed';
   }
@@ -189,9 +213,15 @@ export class PushService {
   }
 
   private retryAt(e: unknown, attempts: number): string {
-    const ms = e instanceof VendorError && e.retryAfterMs !== undefined ? e.retryAfterMs : Math.min(15 * 60_000, 2_000 * 2 ** attempts * (0.5 + Math.random()));
+    const ms = e instanceof VendorError && e.retryAfterMs !== undefined ? e.retryAfterMs : Math.min(15 * 60_000, this.backoffBaseMs * 2 ** (attempts - 1) * (0.5 + Math.random()));
     return new Date(this.clock.now().getTime() + ms).toISOString();
   }
+}
+
+/** The canonical fields a change means to write, that this vendor can hold. */
+function intentFields(c: ChangeView, connector: Connector): string[] {
+  const meant = new Set(c.intent.map(fieldOfIntent));
+  return connector.fields.write.filter((f) => meant.has(f));
 }
 
 function fieldMessage(e: VendorError): string {

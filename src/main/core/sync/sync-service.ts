@@ -2,15 +2,17 @@
 // (merging into edited records), then push the outbox. Rate limits and 5xx answers that
 // outlast a request's own retries make the sync wait and carry on from where it stopped,
 // a few rounds at most; an unreachable vendor stops quietly with the outbox kept.
+import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { AccountKind } from '../../../shared/domain';
 import type { AccountsService } from '../accounts/accounts-service';
 import type { Clock } from '../clock';
 import type { EventBus } from '../events';
+import { CoreError } from '../errors';
 import type { Logger } from '../log';
 import type { Connector } from '../vendors/connector';
 import { VendorError, type VendorErrorKind } from '../vendors/errors';
-import type { Outbox } from './outbox';
+import type { SyncStore } from './sync-store';
 import type { ConnectorFactory, PullService, PullSummary } from './pull-service';
 import type { PushService } from './push-service';
 
@@ -36,7 +38,12 @@ export interface SyncOptions {
   full?: boolean;
   /** Pull only (no push). */
   pullOnly?: boolean;
+  /** When another sync holds the store, wait for it instead of saying so. */
+  wait?: boolean;
 }
+
+/** A sync holds the store's lease this long past its last heartbeat; a killed sync's lease lapses by itself. */
+export const LEASE_TTL_MS = 30_000;
 
 export interface SyncTuning {
   /** Extra rounds after a retryable stop (default 4). */
@@ -44,6 +51,8 @@ export interface SyncTuning {
   /** First wait between rounds (default 2 s), doubled each round, capped at 60 s. */
   roundDelayMs?: number;
   sleep?: (ms: number) => Promise<void>;
+  /** How this host names itself in "a sync is already running" (default: "process <pid>"). */
+  holder?: string;
 }
 
 export class SyncService {
@@ -53,19 +62,46 @@ export class SyncService {
     private readonly connectorFor: ConnectorFactory,
     private readonly puller: PullService,
     private readonly pusher: PushService,
-    private readonly outbox: Outbox,
+    private readonly outbox: SyncStore,
     private readonly clock: Clock,
     private readonly log: Logger,
     private readonly events: EventBus,
     private readonly tuning: SyncTuning = {},
   ) {}
 
+  /**
+   * Sync every account (or one) under the store's sync lease: one sync at a time per store,
+   * whether the app or the CLI started it. A second one is told plainly who is syncing.
+   */
   async sync(opts: SyncOptions = {}): Promise<{ accounts: AccountSyncSummary[]; offline: boolean }> {
     const ids = opts.accountId ? [this.accounts.get(opts.accountId).id] : this.accounts.list().filter((a) => a.kind !== 'csv').map((a) => a.id);
-    const out: AccountSyncSummary[] = [];
-    for (const id of ids) out.push(await this.syncAccount(id, opts));
-    this.events.emit('statusChanged', {});
-    return { accounts: out, offline: out.length > 0 && out.every((a) => a.errors.some((e) => e.kind === 'offline')) };
+    const owner = randomUUID();
+    const holder = this.tuning.holder ?? `process ${process.pid}`;
+    for (;;) {
+      const got = this.outbox.acquireLease(owner, holder, LEASE_TTL_MS);
+      if (got.ok) break;
+      if (!opts.wait) throw new CoreError('busy', `A sync is already running (since ${localTime(got.lease.startedAt)}, ${got.lease.holder})`);
+      await (this.tuning.sleep ?? ((x) => new Promise((r) => setTimeout(r, x))))(500);
+    }
+    const beat = setInterval(() => {
+      if (!this.outbox.heartbeat(owner, LEASE_TTL_MS)) this.log.warn('sync lease lost', { owner });
+    }, LEASE_TTL_MS / 3);
+    beat.unref?.();
+    try {
+      const out: AccountSyncSummary[] = [];
+      for (const id of ids) out.push(await this.syncAccount(id, opts));
+      this.events.emit('statusChanged', {});
+      return { accounts: out, offline: out.length > 0 && out.every((a) => a.errors.some((e) => e.kind === 'offline')) };
+    } finally {
+      clearInterval(beat);
+      this.outbox.releaseLease(owner);
+    }
+  }
+
+  /** Who is syncing this store right now, if anyone. */
+  running(): { holder: string; startedAt: string } | null {
+    const l = this.outbox.currentLease();
+    return l ? { holder: l.holder, startedAt: l.startedAt } : null;
   }
 
   /** Pull only, as `concord sync` did before push existed; kept for the tests of pull alone. */
@@ -98,11 +134,25 @@ export class SyncService {
     // Rounds that made progress do not count: a long outbox under a steady trickle of 429s
     // keeps going; only rounds that got nothing through use up the budget.
     let idle = 0;
+    const pushAll = async (): Promise<boolean> => {
+      const total = this.outbox.openChanges(accountId, ['pending'], this.clock.now()).length;
+      this.progress(acc.kind, accountId, 'push', 0, total);
+      const r = await this.pusher.push(accountId, connector, (done, all) => this.progress(acc.kind, accountId, 'push', done, all));
+      s.pushed += r.pushed;
+      s.conflicts += r.conflicts;
+      s.rejected += r.rejected;
+      if (r.pushed) this.sqlite.prepare('UPDATE accounts SET last_push_at = ? WHERE id = ?').run(this.clock.now().toISOString(), accountId);
+      if (r.stoppedBy) throw r.stoppedBy;
+      return true;
+    };
     for (let round = 0; idle <= maxRounds && !(pulled && pushed); round++) {
       const progressBefore = s.pulled + s.pushed + s.conflicts + s.rejected;
-      if (round > 0) await this.wait(Math.max(1, idle), s.errors.at(-1));
+      if (round > 0) await this.wait(Math.max(1, idle), s.errors.at(-1), accountId);
       try {
         await this.pusher.recover(accountId, connector);
+        // Changes to records Concord already holds go out first: the push guards each write
+        // itself (MPDX's 409, a re-read elsewhere), so it need not wait behind a full pull.
+        if (!pushed && round === 0) await pushAll();
         if (!pulled) {
           const p = await this.puller.pull(accountId, { full, connector });
           s.pulled += p.pulled;
@@ -118,23 +168,10 @@ export class SyncService {
           }
           pulled = true;
         }
-        if (!pushed) {
-          const total = this.outbox.openChanges(accountId, ['pending']).length;
-          this.progress(acc.kind, accountId, 'push', 0, total);
-          const r = await this.pusher.push(accountId, connector, (done, all) => this.progress(acc.kind, accountId, 'push', done, all));
-          s.pushed += r.pushed;
-          s.conflicts += r.conflicts;
-          s.rejected += r.rejected;
-          if (r.pushed) this.sqlite.prepare('UPDATE accounts SET last_push_at = ? WHERE id = ?').run(this.clock.now().toISOString(), accountId);
-          if (r.stoppedBy) {
-            this.fail(s, r.stoppedBy);
-            if (!(r.stoppedBy instanceof VendorError) || !retryable(r.stoppedBy.kind)) break;
-            continue;
-          }
-          pushed = true;
-        }
+        // …and whatever the pull merged into edited records goes after it.
+        if (!pushed) pushed = await pushAll();
       } catch (e) {
-        this.fail(s, e); // recovery could not reach the vendor
+        this.fail(s, e);
         if (!(e instanceof VendorError) || !retryable(e.kind)) break;
       } finally {
         idle = s.pulled + s.pushed + s.conflicts + s.rejected > progressBefore ? 0 : idle + 1;
@@ -166,9 +203,12 @@ export class SyncService {
     if (kind === 'internal') this.log.error('sync failed', { accountId: s.accountId, error: String((e as Error)?.stack ?? e) });
   }
 
-  private wait(round: number, last: { kind: string } | undefined): Promise<void> {
+  /** Between rounds: the round's backoff, or until the first change told to wait is due, whichever is later (capped). */
+  private wait(round: number, last: { kind: string } | undefined, accountId: string): Promise<void> {
     const base = this.tuning.roundDelayMs ?? 2_000;
-    const ms = Math.min(60_000, base * 2 ** (round - 1) * (last?.kind === 'rate_limited' ? 2 : 1));
+    const backoff = base * 2 ** (round - 1) * (last?.kind === 'rate_limited' ? 2 : 1);
+    const due = this.outbox.openChanges(accountId, ['pending']).map((c) => (c.nextAttemptAt ? Date.parse(c.nextAttemptAt) - this.clock.now().getTime() : 0));
+    const ms = Math.min(60_000, Math.max(backoff, due.length ? Math.min(...due) : 0));
     return (this.tuning.sleep ?? ((x) => new Promise((r) => setTimeout(r, x))))(ms);
   }
 
@@ -178,3 +218,8 @@ export class SyncService {
 }
 
 const retryable = (kind: string): boolean => kind === 'transient' || kind === 'rate_limited' || kind === 'malformed';
+
+function localTime(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : d.toTimeString().slice(0, 8);
+}

@@ -1,0 +1,741 @@
+// The one owner of sync state (DESIGN §1, §2, §4). Only this module writes the records,
+// changes, conflicts, people and journal tables, and only through named transitions — edit,
+// create, delete, reconcile, raise conflict, claim, step, pushed, release, reject, resolve,
+// undo, link, unlink — each one transaction. A crash between any two of them leaves the
+// store consistent: an edit and its outbox row land together, a push result and the
+// change's `done` land together, a create's step id lands before the next request.
+// Every other service calls these; `grep` for INSERT/UPDATE on those tables finds only here.
+import { randomUUID } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import {
+  displayName, OPEN_CHANGE_STATES, type AccountKind, type CanonicalContact, type ChangeOp, type ChangeState, type RecordState,
+} from '../../../shared/domain';
+import type { Clock } from '../clock';
+import { computeGolden } from '../contacts/golden';
+import { CoreError } from '../errors';
+import type { CreateProgress, RemoteRecord } from '../vendors/connector';
+import { applyPatch, diff, fieldOfIntent, intentOf, merge3, sameValue, type FieldConflict } from './merge';
+
+export type { ChangeOp, ChangeState };
+
+export interface RecordView {
+  id: string;
+  accountId: string;
+  vendor: AccountKind;
+  remoteId: string | null;
+  personId: string;
+  server: unknown;
+  base: CanonicalContact | null;
+  local: CanonicalContact;
+  versions: Record<string, string>;
+  state: RecordState;
+}
+
+export interface ChangeView {
+  id: number;
+  recordId: string;
+  accountId: string;
+  op: ChangeOp;
+  patch: Record<string, unknown>;
+  /** Intent paths: what the person changed (see `intentOf`). */
+  intent: string[];
+  /** A create's completed steps. */
+  progress: CreateProgress;
+  baseVersions: Record<string, string>;
+  idempotencyKey: string;
+  state: ChangeState;
+  overwrite: boolean;
+  attempts: number;
+  lastError: string | null;
+  nextAttemptAt: string | null;
+  createdAt: string;
+}
+
+/** What applying a server copy to an edited record came to. */
+export type ReconcileOutcome = 'clean' | 'conflict' | 'already_there';
+
+/** What sync does with a record the vendor sent (see `upsertFromServer`). `held`: it has local edits, so sync merges it instead. */
+export type UpsertOutcome = 'created' | 'updated' | 'unchanged' | 'held';
+
+export interface IncomingRecord {
+  accountId: string;
+  remoteId: string;
+  raw: unknown;
+  canonical: CanonicalContact;
+  versions: Record<string, string>;
+}
+
+export type Resolution =
+  | { take: 'local' | 'remote' }
+  | { fields: Record<string, { take: 'local' | 'remote' } | { value: unknown }> }
+  | { deleted: 'recreate' | 'drop' };
+
+/** A store-wide sync lease (see schema `sync_lease`). */
+export interface Lease {
+  owner: string;
+  holder: string;
+  startedAt: string;
+  expiresAt: string;
+}
+
+const OPEN = `(${OPEN_CHANGE_STATES.map((s) => `'${s}'`).join(',')})`;
+const LEASE = 'sync';
+
+type RecordSql = { id: string; account_id: string; kind: AccountKind; remote_id: string | null; person_id: string; server: string | null; base: string | null; local: string; versions: string; state: RecordState };
+type ChangeSql = { id: number; record_id: string; account_id: string; op: ChangeOp; patch: string; intent: string; progress: string; base_versions: string; idempotency_key: string; state: ChangeState; overwrite: number; attempts: number; last_error: string | null; next_attempt_at: string | null; created_at: string };
+type PersonSnapshot = { id: string; golden: string; pinned: string; display_name: string; created_at: string };
+export type MergeSnapshot = { records: { id: string; personId: string; local: CanonicalContact; state: string }[]; people: PersonSnapshot[] };
+
+export class SyncStore {
+  private readonly st;
+
+  constructor(
+    private readonly sqlite: Database.Database,
+    private readonly clock: Clock,
+    /** Canonical fields a vendor can write; edits outside them are refused. */
+    private readonly writable: (vendor: AccountKind) => readonly string[],
+    /** The vendor's field rules, checked when a value is typed (empty: fine). */
+    private readonly check: (vendor: AccountKind, accountId: string, patch: Partial<CanonicalContact>) => { field: string; message: string }[] = () => [],
+  ) {
+    this.st = {
+      record: sqlite.prepare('SELECT r.id, r.account_id, a.kind, r.remote_id, r.person_id, r.server, r.base, r.local, r.versions, r.state FROM records r JOIN accounts a ON a.id = r.account_id WHERE r.id = ?'),
+      change: sqlite.prepare('SELECT * FROM changes WHERE id = ?'),
+      openOf: sqlite.prepare(`SELECT * FROM changes WHERE record_id = ? AND state IN ${OPEN} ORDER BY id`),
+      setLocal: sqlite.prepare('UPDATE records SET local = ?, updated_at = ? WHERE id = ?'),
+      setState: sqlite.prepare('UPDATE records SET state = ?, updated_at = ? WHERE id = ?'),
+      setServerCopy: sqlite.prepare('UPDATE records SET server = ?, base = ?, local = ?, versions = ?, updated_at = ? WHERE id = ?'),
+      byRemote: sqlite.prepare('SELECT id, person_id, state, server, base, versions FROM records WHERE account_id = ? AND remote_id = ?'),
+      setServer: sqlite.prepare('UPDATE records SET server = ? WHERE id = ?'),
+      fastForward: sqlite.prepare("UPDATE records SET server = ?, base = ?, local = ?, versions = ?, state = 'synced', updated_at = ? WHERE id = ?"),
+      insertPerson: sqlite.prepare('INSERT INTO people (id, golden, display_name, created_at, updated_at) VALUES (?, ?, ?, ?, ?)'),
+      insertRecord: sqlite.prepare("INSERT INTO records (id, account_id, remote_id, person_id, server, base, local, versions, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+      person: sqlite.prepare('SELECT pinned FROM people WHERE id = ?'),
+      personRecords: sqlite.prepare("SELECT r.local, r.updated_at, a.settings FROM records r JOIN accounts a ON a.id = r.account_id WHERE r.person_id = ? AND r.state NOT IN ('deleted_local', 'deleted_remote')"),
+      updatePerson: sqlite.prepare('UPDATE people SET golden = ?, display_name = ?, updated_at = ? WHERE id = ?'),
+      markDeleted: sqlite.prepare("UPDATE records SET state = 'deleted_remote', updated_at = ? WHERE account_id = ? AND remote_id = ? AND state = 'synced'"),
+      insertChange: sqlite.prepare("INSERT INTO changes (record_id, account_id, op, patch, intent, base_versions, idempotency_key, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)"),
+      journal: sqlite.prepare('INSERT INTO journal (at, actor, kind, entity_type, entity_id, summary, before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+      openConflict: sqlite.prepare("SELECT id, kind, fields, change_id FROM conflicts WHERE record_id = ? AND state = 'open'"),
+      closeConflicts: sqlite.prepare("UPDATE conflicts SET state = 'resolved', resolution = ?, resolved_by = 'sync', resolved_at = ? WHERE record_id = ? AND state = 'open'"),
+    };
+  }
+
+  private now(): string {
+    return this.clock.now().toISOString();
+  }
+
+  /** Run several transitions as one transaction (a merge queues several edits at once). */
+  tx<T>(fn: () => T): T {
+    return this.sqlite.inTransaction ? fn() : this.sqlite.transaction(fn)();
+  }
+
+  // ---- reads ------------------------------------------------------------------------------
+
+  record(id: string): RecordView {
+    const r = this.st.record.get(id) as RecordSql | undefined;
+    if (!r) throw new CoreError('not_found', `No record with id ${id}`);
+    return {
+      id: r.id, accountId: r.account_id, vendor: r.kind, remoteId: r.remote_id, personId: r.person_id,
+      server: r.server ? JSON.parse(r.server) : null, base: r.base ? (JSON.parse(r.base) as CanonicalContact) : null,
+      local: JSON.parse(r.local) as CanonicalContact, versions: JSON.parse(r.versions) as Record<string, string>, state: r.state,
+    };
+  }
+
+  change(id: number): ChangeView {
+    const c = this.st.change.get(id) as ChangeSql | undefined;
+    if (!c) throw new CoreError('not_found', `No change with id ${id}`);
+    return toChange(c);
+  }
+
+  /** Open changes of one account in the order they were made; `dueBy` leaves out those told to wait (next_attempt_at). */
+  openChanges(accountId: string, states: ChangeState[] = ['pending'], dueBy?: Date): ChangeView[] {
+    const rows = this.sqlite.prepare(`SELECT * FROM changes WHERE account_id = ? AND state IN (SELECT value FROM json_each(?))${dueBy ? ' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)' : ''} ORDER BY id`)
+      .all(accountId, JSON.stringify(states), ...(dueBy ? [dueBy.toISOString()] : [])) as ChangeSql[];
+    return rows.map(toChange);
+  }
+
+  openChangesOf(recordId: string): ChangeView[] {
+    return (this.st.openOf.all(recordId) as ChangeSql[]).map(toChange);
+  }
+
+  openConflict(recordId: string): { id: string; kind: 'fields' | 'deleted'; fields: FieldConflict[]; changeId: number | null } | null {
+    const row = this.st.openConflict.get(recordId) as { id: string; kind: 'fields' | 'deleted'; fields: string; change_id: number | null } | undefined;
+    return row ? { id: row.id, kind: row.kind, fields: JSON.parse(row.fields) as FieldConflict[], changeId: row.change_id } : null;
+  }
+
+  /** Outbox counts for status. */
+  counts(): { pending: number; inFlight: number; conflict: number; rejected: number } {
+    const rows = this.sqlite.prepare(`SELECT state, count(*) AS n FROM changes WHERE state IN ${OPEN} GROUP BY state`).all() as { state: string; n: number }[];
+    const n = (s: string) => rows.find((r) => r.state === s)?.n ?? 0;
+    return { pending: n('pending'), inFlight: n('in_flight'), conflict: n('conflict'), rejected: n('rejected') };
+  }
+
+  // ---- pull --------------------------------------------------------------------------------
+
+  /**
+   * Store what the server holds for a record with no local edits: server, base and local all
+   * fast-forward. A record with pending local edits is left for `reconcile`.
+   */
+  upsertFromServer(rec: IncomingRecord): { id: string; outcome: UpsertOutcome; moved?: boolean } {
+    return this.tx(() => {
+      const now = this.now();
+      const raw = JSON.stringify(rec.raw ?? null);
+      const versions = JSON.stringify(rec.versions);
+      const canonical = JSON.stringify(rec.canonical);
+      const existing = this.st.byRemote.get(rec.accountId, rec.remoteId) as { id: string; person_id: string; state: string; server: string | null; base: string | null; versions: string } | undefined;
+      if (existing) {
+        // `moved`: the server's copy is not the one the edit was last merged with.
+        if (existing.state !== 'synced' && existing.state !== 'deleted_remote') return { id: existing.id, outcome: 'held', moved: existing.versions !== versions };
+        if (existing.state === 'synced' && existing.versions === versions && (existing.server === raw || existing.base === canonical)) {
+          // Same version, same meaning: a different endpoint's shape of the same record (LiveVox
+          // read vs list) is kept as the raw copy without counting as a change.
+          if (existing.server !== raw) this.st.setServer.run(raw, existing.id);
+          return { id: existing.id, outcome: 'unchanged' };
+        }
+        this.st.fastForward.run(raw, canonical, canonical, versions, now, existing.id);
+        this.refreshPerson(existing.person_id);
+        return { id: existing.id, outcome: 'updated' };
+      }
+      const personId = randomUUID();
+      this.st.insertPerson.run(personId, canonical, displayName(rec.canonical), now, now);
+      const id = randomUUID();
+      this.st.insertRecord.run(id, rec.accountId, rec.remoteId, personId, raw, canonical, canonical, versions, 'synced', now, now);
+      return { id, outcome: 'created' };
+    });
+  }
+
+  /** The vendor says this record is gone; records with local edits are left for the sync merge. */
+  markDeletedRemote(accountId: string, remoteId: string): boolean {
+    return this.st.markDeleted.run(this.now(), accountId, remoteId).changes > 0;
+  }
+
+  /**
+   * The server's copy of a record that has local edits (from a pull, or re-read before a
+   * push): three-way merge per field. Clean: the edit is rebased on the new server copy.
+   * Same field changed on both sides: a conflict, and the change is held.
+   */
+  reconcile(recordId: string, remote: RemoteRecord): ReconcileOutcome {
+    return this.tx(() => {
+      const rec = this.record(recordId);
+      const writable = this.writable(rec.vendor);
+      const { merged, conflicts } = merge3(rec.base ?? {}, rec.local, remote.canonical, writable);
+      this.st.setServerCopy.run(JSON.stringify(remote.raw ?? null), JSON.stringify(remote.canonical), JSON.stringify(merged), JSON.stringify(remote.versions), this.now(), recordId);
+      for (const c of this.openChangesOf(recordId)) {
+        if (c.op === 'update') this.sqlite.prepare('UPDATE changes SET base_versions = ? WHERE id = ?').run(JSON.stringify(remote.versions), c.id);
+      }
+      // A field already in dispute stays in dispute until a person settles it, unless the
+      // server now holds the local value (the merge above would see it as a local-only edit).
+      const prior = this.openConflict(recordId);
+      if (prior?.kind === 'fields') {
+        for (const f of prior.fields) {
+          if (conflicts.some((c) => c.field === f.field)) continue;
+          const field = f.field as keyof CanonicalContact;
+          if (!sameValue(f.field, merged[field], remote.canonical[field])) conflicts.push({ ...f, local: merged[field] ?? null, remote: remote.canonical[field] ?? null });
+        }
+      }
+      if (prior && !conflicts.length) this.settleConflict(recordId, prior.changeId);
+      let outcome: ReconcileOutcome;
+      if (conflicts.length) {
+        this.raiseConflict(recordId, 'fields', conflicts, remote.versions);
+        outcome = 'conflict';
+      } else {
+        outcome = Object.keys(diff(remote.canonical, merged, writable)).length ? 'clean' : 'already_there';
+      }
+      const id = this.refreshChange(recordId);
+      if (outcome === 'conflict' && id !== null) {
+        this.setChange(id, 'conflict', null);
+        this.setRecordState(recordId, 'conflicted');
+      }
+      this.refreshPerson(rec.personId);
+      return outcome;
+    });
+  }
+
+  /** A record with local edits is gone on the server: the person decides (recreate or drop). */
+  raiseDeleted(recordId: string): void {
+    this.tx(() => {
+      const rec = this.record(recordId);
+      const fields = Object.entries(diff(rec.base ?? {}, rec.local)).map(([field, local]) => ({ field, base: rec.base?.[field as keyof CanonicalContact] ?? null, local, remote: null }));
+      this.raiseConflict(recordId, 'deleted', fields, {});
+      for (const c of this.openChangesOf(recordId)) if (c.state !== 'in_flight') this.setChange(c.id, 'conflict', 'Deleted on the server');
+      this.setRecordState(recordId, 'conflicted');
+    });
+  }
+
+  // ---- edits -------------------------------------------------------------------------------
+
+  /**
+   * A person edited a record. Local changes at once; the outbox row (one open update per
+   * record; its intent the union of what was edited, its patch those fields of local) is
+   * written in the same transaction. Values the vendor cannot hold are refused here.
+   */
+  edit(recordId: string, patch: Partial<CanonicalContact>, actor = 'user'): { changeId: number | null; journalId: number } {
+    return this.tx(() => {
+      const rec = this.record(recordId);
+      if (rec.state === 'deleted_local') throw new CoreError('bad_request', 'This record was deleted here; it cannot be edited');
+      if (rec.vendor === 'csv') throw new CoreError('bad_request', 'A CSV source changes only by importing the file again');
+      const writable = this.writable(rec.vendor);
+      const refused = Object.keys(patch).filter((f) => !writable.includes(f));
+      if (refused.length) throw new CoreError('bad_request', `${rec.vendor} records cannot hold ${refused.join(', ')}`);
+      const problems = this.check(rec.vendor, rec.accountId, patch);
+      if (problems.length) throw new CoreError('bad_request', problems.map((p) => `${p.field}: ${p.message}`).join('; '));
+      const before = rec.local;
+      const local = applyPatch(rec.local, patch);
+      this.st.setLocal.run(JSON.stringify(local), this.now(), recordId);
+      const journalId = this.journal('edit', 'record', recordId, `edited ${summaryOf(patch)}`, pick(before, Object.keys(patch)), pick(local, Object.keys(patch)), actor);
+      const changeId = this.refreshChange(recordId, intentOf(before, local));
+      this.refreshPerson(rec.personId);
+      return { changeId, journalId };
+    });
+  }
+
+  /** Fields no linked record can hold are kept on the person, so nothing typed is dropped. */
+  pin(personId: string, fields: Partial<CanonicalContact>, actor = 'user'): void {
+    this.tx(() => {
+      const person = this.st.person.get(personId) as { pinned: string } | undefined;
+      if (!person) throw new CoreError('not_found', `No person with id ${personId}`);
+      const pinned = { ...(JSON.parse(person.pinned) as Record<string, unknown>), ...fields };
+      this.sqlite.prepare('UPDATE people SET pinned = ? WHERE id = ?').run(JSON.stringify(pinned), personId);
+      this.journal('edit', 'person', personId, `pinned ${Object.keys(fields).join(', ')}`, null, pinned, actor);
+      this.refreshPerson(personId);
+    });
+  }
+
+  /** A new record made here, pushed as a create. */
+  create(accountId: string, personId: string, contact: CanonicalContact, actor = 'user'): { recordId: string; changeId: number } {
+    return this.tx(() => {
+      const id = randomUUID();
+      const now = this.now();
+      this.st.insertRecord.run(id, accountId, null, personId, null, null, JSON.stringify(contact), '{}', 'modified', now, now);
+      const changeId = this.insertChange(id, accountId, 'create', contact as Record<string, unknown>, {}, Object.keys(contact));
+      this.journal('edit', 'record', id, 'created here', null, contact, actor);
+      this.refreshPerson(personId);
+      return { recordId: id, changeId };
+    });
+  }
+
+  delete(recordId: string, actor = 'user'): number {
+    return this.tx(() => {
+      const rec = this.record(recordId);
+      for (const c of this.openChangesOf(recordId)) if (c.state !== 'in_flight') this.setChange(c.id, 'cancelled', null);
+      this.setRecordState(recordId, 'deleted_local');
+      this.journal('edit', 'record', recordId, 'deleted here', rec.local, null, actor);
+      return rec.remoteId ? this.insertChange(recordId, rec.accountId, 'delete', {}, rec.versions) : 0;
+    });
+  }
+
+  /** A vendor's own merge of two of its records, queued (MPDX contacts/merges). */
+  queueVendorMerge(recordId: string, winnerRecordId: string | undefined): number {
+    return this.tx(() => this.insertChange(recordId, this.record(recordId).accountId, 'merge', { winnerRecordId }, {}));
+  }
+
+  /** Undo the latest edit of a record that has not been pushed yet. Returns false when there is none. */
+  undoLatestEdit(recordId: string, actor = 'user'): boolean {
+    return this.tx(() => {
+      if (this.openChangesOf(recordId).some((c) => c.state === 'in_flight')) return false;
+      const entry = this.sqlite.prepare("SELECT id, before, after FROM journal WHERE entity_type = 'record' AND entity_id = ? AND kind = 'edit' AND undone = 0 AND before IS NOT NULL ORDER BY id DESC LIMIT 1").get(recordId) as { id: number; before: string; after: string } | undefined;
+      if (!entry) return false;
+      // Only an edit not yet sent: a push since then makes it history, not something to undo.
+      const pushedSince = this.sqlite.prepare("SELECT 1 FROM journal WHERE entity_type = 'record' AND entity_id = ? AND kind = 'sync.push' AND id > ?").get(recordId, entry.id);
+      if (pushedSince) return false;
+      const rec = this.record(recordId);
+      const before = JSON.parse(entry.before) as Record<string, unknown>;
+      const local = { ...rec.local } as Record<string, unknown>;
+      for (const [f, v] of Object.entries(before)) {
+        if (v === null) delete local[f];
+        else local[f] = v;
+      }
+      this.st.setLocal.run(JSON.stringify(local), this.now(), recordId);
+      this.sqlite.prepare('UPDATE journal SET undone = 1 WHERE id = ?').run(entry.id);
+      this.journal('undo', 'record', recordId, `undid ${Object.keys(before).join(', ')}`, JSON.parse(entry.after), before, actor);
+      this.refreshChange(recordId);
+      this.refreshPerson(rec.personId);
+      return true;
+    });
+  }
+
+  // ---- conflicts ---------------------------------------------------------------------------
+
+  /**
+   * Settle a conflict. "local" for a field is "keep mine": the change is then sent with
+   * MPDX's `overwrite` (or, elsewhere, without the re-read guard). "remote" drops the local
+   * value; a typed value replaces both.
+   */
+  resolve(conflictId: string, resolution: Resolution, by = 'user'): { changeId: number | null } {
+    return this.tx(() => {
+      const row = this.sqlite.prepare("SELECT record_id, kind, fields FROM conflicts WHERE id = ? AND state = 'open'").get(conflictId) as { record_id: string; kind: 'fields' | 'deleted'; fields: string } | undefined;
+      if (!row) throw new CoreError('not_found', `No open conflict with id ${conflictId}`);
+      const rec = this.record(row.record_id);
+      const fields = JSON.parse(row.fields) as FieldConflict[];
+      const now = this.now();
+      const close = (): void => {
+        this.sqlite.prepare("UPDATE conflicts SET state = 'resolved', resolution = ?, resolved_by = ?, resolved_at = ? WHERE id = ?").run(JSON.stringify(resolution), by, now, conflictId);
+        this.journal('conflict.resolve', 'record', rec.id, describe(resolution), fields, resolution, by);
+      };
+      const open = this.openChangesOf(rec.id).filter((c) => c.state !== 'in_flight');
+
+      if (row.kind === 'deleted') {
+        if (!('deleted' in resolution)) throw new CoreError('bad_request', 'This record was deleted on the server: choose recreate or drop');
+        for (const c of open) this.setChange(c.id, 'cancelled', null);
+        close();
+        if (resolution.deleted === 'drop') {
+          this.setRecordState(rec.id, 'deleted_remote');
+          return { changeId: null };
+        }
+        this.sqlite.prepare("UPDATE records SET remote_id = NULL, server = NULL, base = NULL, versions = '{}', state = 'modified', updated_at = ? WHERE id = ?").run(now, rec.id);
+        return { changeId: this.insertChange(rec.id, rec.accountId, 'create', rec.local as Record<string, unknown>, {}, Object.keys(rec.local)) };
+      }
+      if ('deleted' in resolution) throw new CoreError('bad_request', 'recreate/drop is only for a record deleted on the server');
+      const choice = (f: string): { take: 'local' | 'remote' } | { value: unknown } => ('take' in resolution ? { take: resolution.take } : resolution.fields[f]) ?? missing(f);
+      const local = { ...rec.local } as Record<string, unknown>;
+      const typed: string[] = [];
+      let keepMine = false;
+      for (const f of fields) {
+        const c = choice(f.field);
+        if ('value' in c) {
+          local[f.field] = c.value;
+          typed.push(f.field);
+        } else if (c.take === 'remote') local[f.field] = f.remote;
+        else {
+          local[f.field] = f.local;
+          keepMine = true;
+        }
+        if (local[f.field] === null || local[f.field] === undefined) delete local[f.field];
+      }
+      if (typed.length) {
+        const problems = this.check(rec.vendor, rec.accountId, Object.fromEntries(typed.map((f) => [f, local[f] ?? null])));
+        if (problems.length) throw new CoreError('bad_request', problems.map((p) => `${p.field}: ${p.message}`).join('; '));
+      }
+      this.st.setLocal.run(JSON.stringify(local), now, rec.id);
+      close();
+      for (const c of open) if (c.state === 'conflict') this.setChange(c.id, 'pending', null, keepMine);
+      const changeId = this.refreshChange(rec.id, typed);
+      if (changeId !== null && keepMine) this.setChange(changeId, 'pending', null, true);
+      if (changeId !== null) this.setRecordState(rec.id, 'modified');
+      this.refreshPerson(rec.personId);
+      return { changeId };
+    });
+  }
+
+  // ---- push --------------------------------------------------------------------------------
+
+  /** The change is about to be sent: from here a crash leaves it `in_flight`, checked by the next sync. */
+  claim(changeId: number): void {
+    this.tx(() => {
+      const c = this.change(changeId);
+      this.sqlite.prepare("UPDATE changes SET state = 'in_flight', attempts = attempts + 1, updated_at = ? WHERE id = ?").run(this.now(), changeId);
+      if (c.op !== 'delete') this.setRecordState(c.recordId, 'pushing'); // a record deleted here stays deleted_local
+    });
+  }
+
+  /** A step of a create is done at the vendor: keep its id before the next request goes out. */
+  step(changeId: number, progress: CreateProgress): void {
+    this.sqlite.prepare('UPDATE changes SET progress = ?, updated_at = ? WHERE id = ?').run(JSON.stringify(progress), this.now(), changeId);
+  }
+
+  /** The vendor accepted a change: the server copy becomes base, and local follows where nothing else is waiting. */
+  pushed(changeId: number, result: RemoteRecord | null, remoteId?: string): void {
+    this.tx(() => {
+      const c = this.change(changeId);
+      const rec = this.record(c.recordId);
+      this.setChange(changeId, 'done', null);
+      const others = this.openChangesOf(rec.id).filter((x) => x.id !== changeId);
+      if (c.op === 'delete') {
+        this.setRecordState(rec.id, 'deleted_local');
+        this.journal('sync.push', 'record', rec.id, 'deleted on the server', null, null, 'sync');
+        return;
+      }
+      if (remoteId && rec.remoteId !== remoteId) {
+        const holder = this.sqlite.prepare('SELECT id FROM records WHERE account_id = ? AND remote_id = ? AND id <> ?').get(rec.accountId, remoteId, rec.id) as { id: string } | undefined;
+        if (holder) {
+          // The vendor matched an existing contact instead of creating one (CallTools MERGE,
+          // LiveVox 202): Concord already has it as another record, so this one folds into it.
+          this.setRecordState(rec.id, 'deleted_local');
+          if (result) this.upsertFromServer({ accountId: rec.accountId, remoteId, raw: result.raw, canonical: result.canonical, versions: result.versions });
+          this.journal('sync.push', 'record', rec.id, `already existed at the vendor as record ${holder.id}; folded into it`, null, { existingRecord: holder.id, remoteId }, 'sync');
+          this.refreshPerson(rec.personId);
+          return;
+        }
+        this.sqlite.prepare('UPDATE records SET remote_id = ? WHERE id = ?').run(remoteId, rec.id);
+      }
+      if (result) {
+        const local = others.length ? rec.local : result.canonical;
+        this.st.setServerCopy.run(JSON.stringify(result.raw ?? null), JSON.stringify(result.canonical), JSON.stringify(local), JSON.stringify(result.versions), this.now(), rec.id);
+      }
+      this.setRecordState(rec.id, others.length ? (others.some((o) => o.state === 'conflict') ? 'conflicted' : 'modified') : 'synced');
+      this.closeConflicts(rec.id, 'pushed');
+      this.journal('sync.push', 'record', rec.id, `${c.op} sent: ${summaryOf(c.patch)}`, null, c.patch, 'sync');
+      this.refreshPerson(rec.personId);
+    });
+  }
+
+  /** The vendor merged a record into another: it now lives under a new id (or is gone). */
+  merged(changeId: number, loserRemoteId: string | null): void {
+    this.tx(() => {
+      const c = this.change(changeId);
+      this.setChange(changeId, 'done', null);
+      if (loserRemoteId) this.sqlite.prepare('UPDATE records SET remote_id = ?, updated_at = ? WHERE id = ?').run(loserRemoteId, this.now(), c.recordId);
+      else this.setRecordState(c.recordId, 'deleted_local');
+      if (loserRemoteId && !this.openChangesOf(c.recordId).length) this.setRecordState(c.recordId, 'synced');
+      this.journal('sync.push', 'record', c.recordId, `merged at the vendor into record ${String(c.patch.winnerRecordId)}`, null, c.patch, 'sync');
+    });
+  }
+
+  /** Back to the queue (transient failure, or an in-flight change found unsent by recovery). */
+  release(changeId: number, error: string | null, nextAttemptAt: string | null = null): void {
+    this.tx(() => {
+      const c = this.change(changeId);
+      this.sqlite.prepare("UPDATE changes SET state = 'pending', last_error = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?").run(error, nextAttemptAt, this.now(), changeId);
+      if (c.op !== 'delete') this.setRecordState(c.recordId, this.openConflict(c.recordId) ? 'conflicted' : 'modified');
+    });
+  }
+
+  /** The vendor refused the data: shown to the person, who can fix the record and retry. */
+  reject(changeId: number, message: string): void {
+    this.tx(() => {
+      const c = this.change(changeId);
+      this.setChange(changeId, 'rejected', message);
+      this.setRecordState(c.recordId, 'rejected');
+      this.journal('sync.reject', 'record', c.recordId, message, null, c.patch, 'sync');
+    });
+  }
+
+  // ---- people ------------------------------------------------------------------------------
+
+  /** Recompute a person's golden record from its records (pinned fields win). */
+  refreshPerson(personId: string): void {
+    const person = this.st.person.get(personId) as { pinned: string } | undefined;
+    if (!person) return;
+    const recs = this.st.personRecords.all(personId) as { local: string; updated_at: string; settings: string }[];
+    const golden = computeGolden(
+      recs.map((r) => ({ local: JSON.parse(r.local) as CanonicalContact, updatedAt: r.updated_at, trusted: trustedFor(r.settings) })),
+      JSON.parse(person.pinned) as Partial<CanonicalContact>,
+    );
+    this.st.updatePerson.run(JSON.stringify(golden), displayName(golden), this.now(), personId);
+  }
+
+  /** Golden records again after a setting they depend on changed (e.g. an account's trust). */
+  refreshPeople(personIds: Iterable<string>): void {
+    this.tx(() => {
+      for (const id of personIds) this.refreshPerson(id);
+    });
+  }
+
+  /** How records and people stood before a merge: what `unlink` restores. */
+  snapshot(recordIds: string[]): MergeSnapshot {
+    const records = recordIds.map((id) => {
+      const r = this.sqlite.prepare('SELECT id, person_id, local, state FROM records WHERE id = ?').get(id) as { id: string; person_id: string; local: string; state: string };
+      return { id: r.id, personId: r.person_id, local: JSON.parse(r.local) as CanonicalContact, state: r.state };
+    });
+    const people = [...new Set(records.map((r) => r.personId))].map((id) => this.sqlite.prepare('SELECT id, golden, pinned, display_name, created_at FROM people WHERE id = ?').get(id) as PersonSnapshot);
+    return { records, people };
+  }
+
+  /** "Same person": records move to one person with the pinned picks; emptied people go. */
+  link(recordIds: string[], target: string, pinned: Record<string, unknown>, formerPeople: string[]): void {
+    this.tx(() => {
+      this.sqlite.prepare('UPDATE records SET person_id = ? WHERE id IN (SELECT value FROM json_each(?))').run(target, JSON.stringify(recordIds));
+      this.sqlite.prepare('UPDATE people SET pinned = ? WHERE id = ?').run(JSON.stringify(pinned), target);
+      for (const p of formerPeople) if (p !== target) this.sqlite.prepare('DELETE FROM people WHERE id = ? AND NOT EXISTS (SELECT 1 FROM records WHERE person_id = ?)').run(p, p);
+      this.refreshPerson(target);
+    });
+  }
+
+  /**
+   * Take a merge back. Its changes not sent yet are cancelled (record back as it was); sent
+   * ones are compensated (an update written back, a deleted duplicate created again). Vendor
+   * merges cannot be split. Then every record returns to its person as it was.
+   */
+  unlink(before: MergeSnapshot, changeIds: number[]): { compensating: number } {
+    return this.tx(() => {
+      const now = this.now();
+      let compensating = 0;
+      for (const id of changeIds) {
+        const ch = this.change(id);
+        const rec = before.records.find((r) => r.id === ch.recordId)!;
+        if (ch.state === 'pending' || ch.state === 'rejected' || ch.state === 'conflict') {
+          this.setChange(id, 'cancelled', 'merge undone');
+          this.sqlite.prepare('UPDATE records SET local = ?, state = ? WHERE id = ?').run(JSON.stringify(rec.local), rec.state === 'deleted_local' ? 'deleted_local' : 'synced', rec.id);
+          this.refreshChange(rec.id);
+          continue;
+        }
+        if (ch.state === 'cancelled') continue;
+        if (ch.state !== 'done') throw new CoreError('conflict', 'A write of this merge is being sent right now; try again after the sync');
+        if (ch.op === 'update') {
+          const back = Object.fromEntries(Object.keys(ch.patch).map((f) => [f, rec.local[f as keyof CanonicalContact] ?? null]));
+          this.edit(rec.id, back as Partial<CanonicalContact>, 'undo');
+          compensating++;
+        } else if (ch.op === 'delete') {
+          this.sqlite.prepare("UPDATE records SET remote_id = NULL, server = NULL, base = NULL, versions = '{}', local = ?, state = 'modified' WHERE id = ?").run(JSON.stringify(rec.local), rec.id);
+          this.insertChange(rec.id, ch.accountId, 'create', rec.local as Record<string, unknown>, {}, Object.keys(rec.local));
+          compensating++;
+        }
+      }
+      for (const p of before.people) {
+        this.sqlite.prepare('INSERT INTO people (id, golden, pinned, display_name, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET pinned = excluded.pinned').run(p.id, p.golden, p.pinned, p.display_name, p.created_at, now);
+      }
+      for (const r of before.records) this.sqlite.prepare('UPDATE records SET person_id = ? WHERE id = ?').run(r.personId, r.id);
+      for (const p of before.people) this.refreshPerson(p.id);
+      return { compensating };
+    });
+  }
+
+  // ---- journal -----------------------------------------------------------------------------
+
+  /** An entry in the activity journal (what happened, with before/after for undo). */
+  journal(kind: string, entityType: string, entityId: string, summary: string, before: unknown, after: unknown, actor: string): number {
+    return Number(this.st.journal.run(this.now(), actor, kind, entityType, entityId, summary, before === null ? null : JSON.stringify(before), after === null ? null : JSON.stringify(after)).lastInsertRowid);
+  }
+
+  /** Mark a journal entry undone (its undo is journaled by the caller's transition). */
+  markUndone(journalId: number): void {
+    this.sqlite.prepare('UPDATE journal SET undone = 1 WHERE id = ?').run(journalId);
+  }
+
+  // ---- the sync lease ----------------------------------------------------------------------
+
+  /**
+   * Take the store's sync lease, or say who holds it. One transaction that takes SQLite's
+   * write lock first (BEGIN IMMEDIATE), so two processes cannot both see it free.
+   */
+  acquireLease(owner: string, holder: string, ttlMs: number): { ok: true } | { ok: false; lease: Lease } {
+    const take = this.sqlite.transaction(() => {
+      const now = this.clock.now();
+      const cur = this.sqlite.prepare('SELECT owner, holder, started_at, expires_at FROM sync_lease WHERE name = ?').get(LEASE) as { owner: string; holder: string; started_at: string; expires_at: string } | undefined;
+      if (cur && cur.owner !== owner && Date.parse(cur.expires_at) > now.getTime()) {
+        return { ok: false as const, lease: { owner: cur.owner, holder: cur.holder, startedAt: cur.started_at, expiresAt: cur.expires_at } };
+      }
+      const at = now.toISOString();
+      this.sqlite.prepare('INSERT INTO sync_lease (name, owner, holder, started_at, heartbeat_at, expires_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET owner = excluded.owner, holder = excluded.holder, started_at = excluded.started_at, heartbeat_at = excluded.heartbeat_at, expires_at = excluded.expires_at')
+        .run(LEASE, owner, holder, at, at, new Date(now.getTime() + ttlMs).toISOString());
+      return { ok: true as const };
+    });
+    return take.immediate();
+  }
+
+  /** Still alive: push the lease's expiry on. False when it was lost (expired and taken). */
+  heartbeat(owner: string, ttlMs: number): boolean {
+    const now = this.clock.now();
+    return this.sqlite.prepare('UPDATE sync_lease SET heartbeat_at = ?, expires_at = ? WHERE name = ? AND owner = ?').run(now.toISOString(), new Date(now.getTime() + ttlMs).toISOString(), LEASE, owner).changes > 0;
+  }
+
+  releaseLease(owner: string): void {
+    this.sqlite.prepare('DELETE FROM sync_lease WHERE name = ? AND owner = ?').run(LEASE, owner);
+  }
+
+  /** Who is syncing right now, if anyone (an expired lease is nobody). */
+  currentLease(): Lease | null {
+    const cur = this.sqlite.prepare('SELECT owner, holder, started_at, expires_at FROM sync_lease WHERE name = ?').get(LEASE) as { owner: string; holder: string; started_at: string; expires_at: string } | undefined;
+    if (!cur || Date.parse(cur.expires_at) <= this.clock.now().getTime()) return null;
+    return { owner: cur.owner, holder: cur.holder, startedAt: cur.started_at, expiresAt: cur.expires_at };
+  }
+
+  // ---- internals ---------------------------------------------------------------------------
+
+  /**
+   * Bring the record's open update in line with what the person meant: the fields of its
+   * intent (plus `more`) whose local value differs from base. Creates it, rewrites its patch,
+   * or cancels it when nothing differs any more. Returns the open change id, if any.
+   */
+  private refreshChange(recordId: string, more: string[] = []): number | null {
+    const rec = this.record(recordId);
+    const open = this.openChangesOf(recordId);
+    if (open.some((c) => c.op === 'create')) {
+      const create = open.find((c) => c.op === 'create' && c.state !== 'in_flight');
+      if (create) this.sqlite.prepare('UPDATE changes SET patch = ?, updated_at = ? WHERE id = ?').run(JSON.stringify(rec.local), this.now(), create.id);
+      return create?.id ?? null;
+    }
+    const editable = open.find((c) => c.op === 'update' && c.state !== 'in_flight');
+    const inFlight = open.some((c) => c.state === 'in_flight');
+    const intent = [...new Set([...(editable?.intent ?? []), ...more])];
+    const writable = this.writable(rec.vendor);
+    const fields = [...new Set(intent.map(fieldOfIntent))].filter((f) => writable.includes(f));
+    const patch = diff(rec.base ?? {}, rec.local, fields);
+    if (!Object.keys(patch).length) {
+      if (editable) this.setChange(editable.id, 'cancelled', null);
+      if (!inFlight && rec.state !== 'deleted_remote') this.setRecordState(recordId, 'synced');
+      this.closeConflicts(recordId, 'nothing left to push');
+      return null;
+    }
+    const keptIntent = intent.filter((p) => fieldOfIntent(p) in patch);
+    if (editable) {
+      // A person's new edit after a rejection is their fix: try again. A re-read is not.
+      const state = editable.state === 'rejected' && more.length ? 'pending' : editable.state;
+      this.sqlite.prepare('UPDATE changes SET patch = ?, intent = ?, state = ?, updated_at = ? WHERE id = ?').run(JSON.stringify(patch), JSON.stringify(keptIntent), state, this.now(), editable.id);
+      if (!inFlight) this.setRecordState(recordId, state === 'conflict' ? 'conflicted' : 'modified');
+      return editable.id;
+    }
+    const id = this.insertChange(recordId, rec.accountId, 'update', patch as Record<string, unknown>, rec.versions, keptIntent);
+    if (!inFlight) this.setRecordState(recordId, 'modified');
+    return id;
+  }
+
+  private raiseConflict(recordId: string, kind: 'fields' | 'deleted', fields: FieldConflict[], remoteVersions: Record<string, string>): void {
+    const open = this.openConflict(recordId);
+    const change = this.openChangesOf(recordId).find((c) => c.op !== 'delete');
+    if (open) {
+      this.sqlite.prepare('UPDATE conflicts SET kind = ?, fields = ?, remote_versions = ?, change_id = coalesce(change_id, ?) WHERE id = ?').run(kind, JSON.stringify(fields), JSON.stringify(remoteVersions), change?.id ?? null, open.id);
+      return;
+    }
+    this.sqlite.prepare("INSERT INTO conflicts (id, record_id, change_id, kind, fields, remote_versions, state, created_at) VALUES (?, ?, ?, ?, ?, ?, 'open', ?)")
+      .run(randomUUID(), recordId, change?.id ?? null, kind, JSON.stringify(fields), JSON.stringify(remoteVersions), this.now());
+    this.journal('conflict.raise', 'record', recordId, `${kind === 'deleted' ? 'deleted on the server while edited here' : `conflict on ${fields.map((f) => f.field).join(', ')}`}`, null, fields, 'sync');
+  }
+
+  /** Both sides now agree on every disputed field: the conflict closes by itself and the change may go. */
+  private settleConflict(recordId: string, changeId: number | null): void {
+    this.closeConflicts(recordId, 'both sides agree now');
+    if (changeId !== null && this.change(changeId).state === 'conflict') this.setChange(changeId, 'pending', null);
+  }
+
+  private closeConflicts(recordId: string, why: string): void {
+    this.st.closeConflicts.run(JSON.stringify({ auto: why }), this.now(), recordId);
+  }
+
+  private setChange(id: number, state: ChangeState, error: string | null, overwrite?: boolean): void {
+    if (overwrite === undefined) this.sqlite.prepare('UPDATE changes SET state = ?, last_error = ?, updated_at = ? WHERE id = ?').run(state, error, this.now(), id);
+    else this.sqlite.prepare('UPDATE changes SET state = ?, last_error = ?, overwrite = ?, updated_at = ? WHERE id = ?').run(state, error, overwrite ? 1 : 0, this.now(), id);
+  }
+
+  private setRecordState(recordId: string, state: RecordState): void {
+    this.st.setState.run(state, this.now(), recordId);
+  }
+
+  private insertChange(recordId: string, accountId: string, op: ChangeOp, patch: Record<string, unknown>, baseVersions: Record<string, string>, intent: string[] = []): number {
+    const now = this.now();
+    return Number(this.st.insertChange.run(recordId, accountId, op, JSON.stringify(patch), JSON.stringify(intent), JSON.stringify(baseVersions), randomUUID(), now, now).lastInsertRowid);
+  }
+}
+
+function toChange(c: ChangeSql): ChangeView {
+  return {
+    id: c.id, recordId: c.record_id, accountId: c.account_id, op: c.op, patch: JSON.parse(c.patch) as Record<string, unknown>,
+    intent: JSON.parse(c.intent) as string[], progress: JSON.parse(c.progress) as CreateProgress,
+    baseVersions: JSON.parse(c.base_versions) as Record<string, string>, idempotencyKey: c.idempotency_key, state: c.state,
+    overwrite: c.overwrite === 1, attempts: c.attempts, lastError: c.last_error, nextAttemptAt: c.next_attempt_at, createdAt: c.created_at,
+  };
+}
+
+function pick(c: CanonicalContact, fields: string[]): Record<string, unknown> {
+  return Object.fromEntries(fields.map((f) => [f, c[f as keyof CanonicalContact] ?? null]));
+}
+
+function trustedFor(settings: string): string[] | undefined {
+  const t = (JSON.parse(settings) as { trustedFor?: unknown }).trustedFor;
+  return Array.isArray(t) ? t.map(String) : undefined;
+}
+
+/** A field-by-field resolution must say what to do with every disputed field: no silent "keep mine". */
+function missing(field: string): never {
+  throw new CoreError('bad_request', `Choose mine, theirs or a value for ${field}`);
+}
+
+export function summaryOf(patch: Record<string, unknown>): string {
+  return Object.keys(patch).join(', ') || '(nothing)';
+}
+
+function describe(r: Resolution): string {
+  if ('take' in r) return r.take === 'local' ? 'kept mine for every field' : 'took theirs for every field';
+  if ('deleted' in r) return r.deleted === 'recreate' ? 'recreate on the server' : 'dropped the local edit';
+  return Object.entries(r.fields).map(([f, c]) => `${f}: ${'value' in c ? 'typed a value' : c.take === 'local' ? 'kept mine' : 'took theirs'}`).join(', ');
+}
