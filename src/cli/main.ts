@@ -40,7 +40,9 @@ Commands:
   accounts add-sandbox           add every vendor from the line \`concord sandbox\` printed (stdin)
   accounts test ID               ask the vendor whether the account works
   accounts trust ID FIELD ...    golden records take these fields from this account first
-  sync [--account ID] [--full]   pull every account (or one), merge, then push the outbox
+  sync [--account ID] [--full] [--wait]
+                                 push, pull every account (or one), merge, push again;
+                                 one sync at a time per store (--wait: wait for a running one)
   duplicates scan [--full] [--auto-link] [--review N] [--auto-threshold N]
                                  find the same person within and across vendors, best first
   duplicates merge CLUSTER_ID [--pick FIELD=RECORD_ID ...] [--dry-run]
@@ -90,7 +92,7 @@ export async function main(argv: string[], io: Io = { out: (s) => process.stdout
     }
     if (command === 'sandbox') return await runSandbox(parsed.values, io);
     const dataDir = (parsed.values['data-dir'] as string | undefined) ?? defaultDataDir();
-    core = await createCore({ dataDir, keychainProbeTimeoutMs: 3000 });
+    core = await createCore({ dataDir, keychainProbeTimeoutMs: 3000, syncTuning: { holder: `concord ${command} (pid ${process.pid})` } });
     const ctx: Ctx = { core, sub, values: parsed.values, positionals: parsed.positionals, json, io, exitCode: 0 };
     const result = await run.handler(ctx);
     if (result !== undefined) io.out(json ? JSON.stringify(result, null, 2) + '\n' : String(result));
@@ -194,7 +196,7 @@ const COMMANDS: Record<string, Command> = {
     handler: () => undefined, // handled by runSandbox before a store is opened
   },
   sync: {
-    options: { '': { account: { type: 'string' }, full: { type: 'boolean', default: false } } },
+    options: { '': { account: { type: 'string' }, full: { type: 'boolean', default: false }, wait: { type: 'boolean', default: false } } },
     handler: async (ctx) => {
       const { core, values, json, io } = ctx;
       // A progress bar on a terminal only; scripts and --json get clean output.
@@ -205,7 +207,7 @@ const COMMANDS: Record<string, Command> = {
         const bar = x.total ? `[${'#'.repeat(Math.round((20 * x.done) / Math.max(1, x.total))).padEnd(20, '.')}] ${x.done}/${x.total}` : `${x.done}`;
         io.err(`\r\x1b[K${VENDOR_LABELS[x.vendor as Vendor].padEnd(11)} ${x.phase.padEnd(5)} ${bar}${x.phase === 'done' || x.phase === 'error' ? '\n' : ''}`);
       }) : () => {};
-      const r = await core.sync.sync({ accountId: values.account as string | undefined, full: !!values.full });
+      const r = await core.sync.sync({ accountId: values.account as string | undefined, full: !!values.full, wait: !!values.wait });
       off();
       if (r.accounts.some((a) => a.errors.length && !a.complete)) ctx.exitCode = 1;
       if (json) return r;
