@@ -119,7 +119,7 @@ describe('CallTools connector ↔ simulator', () => {
 
   it('validates before sending, and reports the vendor’s own field errors', async () => {
     const { sb, c } = await setup(1);
-    expect(c.validate({ address: { city: 'X'.repeat(51) } })).toEqual([{ field: 'city', message: 'City is 51 characters; CallTools allows at most 50.' }]);
+    expect(c.validate({ address: { city: 'X'.repeat(51) } })).toEqual([{ field: 'address.city', message: `address.city: "${'X'.repeat(39)}…" is 51 characters; CallTools allows at most 50` }]);
     const pre = await failure(c.update(sb.seeded[0]!.remoteId, { address: { city: 'X'.repeat(51) } }, { raw: {}, versions: {} }));
     expect(pre.kind).toBe('validation');
     expect(sb.server.requestLog.filter((r) => r.method === 'PATCH')).toHaveLength(0);
