@@ -2,9 +2,9 @@
 // when a person types an edit (registry checkEdit) and again before a push (connector validate).
 // Goal: nothing leaves that the vendor cannot hold, and a value that fails to parse is refused
 // rather than sent as a blank — vendors treat a blank as "clear the stored value".
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import type { CanonicalContact, EmailEntry, PhoneEntry } from '../../../shared/domain';
 import { isoDate } from '../normalize/dates';
+import { toE164 } from '../normalize/phone';
 import { VendorError } from './errors';
 
 export type FieldProblem = { field: string; message: string };
@@ -63,14 +63,6 @@ const EMAIL_RE = /^[^\s@"(),:;<>[\]\\]+@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9
 
 export function isEmail(s: string): boolean {
   return EMAIL_RE.test(s) && !s.split('@')[0]!.startsWith('.') && !s.split('@')[0]!.endsWith('.') && !s.includes('..');
-}
-
-/** E.164 for a typed number in `region`, or null when it cannot be a phone number there. */
-export function phoneE164(text: string, region: string): string | null {
-  const t = text.trim();
-  if (!/\d/.test(t)) return null; // libphonenumber reads letters as keypad digits; a person typing words did not mean a number
-  const p = parsePhoneNumberFromString(t, region.toUpperCase() as CountryCode);
-  return p && p.isPossible() ? p.number : null;
 }
 
 function todayLocal(now: Date): string {
@@ -134,7 +126,7 @@ function checkPhones(list: PhoneEntry[] | null | undefined, rules: FieldRule[], 
     }
     for (const r of rules) {
       if (r.kind === 'phone') {
-        if (!phoneE164(sent, opts.region)) say(`${show(p.raw || sent)} is not a phone number in ${opts.region.toUpperCase()}`);
+        if (!toE164(sent, opts.region)) say(`${show(p.raw || sent)} is not a phone number in ${opts.region.toUpperCase()}`);
         else if (r.international && !sent.trim().startsWith('+')) say(`${show(sent)} must be in international format (+44…) for ${vendor}`);
       } else if (r.kind === 'length') {
         if (sent.length > r.max) say(`${show(sent)} is ${sent.length} characters; ${vendor} allows at most ${r.max}`);
@@ -208,7 +200,7 @@ export function normalizeTypedContact(patch: Partial<CanonicalContact>, region: 
       const raw = (p.raw ?? '').trim();
       const typed = raw || (p.e164 ?? '').trim();
       if (!typed) continue;
-      const e164 = phoneE164(typed, region);
+      const e164 = toE164(typed, region);
       // The same number typed twice in different spellings is held once.
       if (e164 && seen.has(e164)) continue;
       if (e164) seen.add(e164);
