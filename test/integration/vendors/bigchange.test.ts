@@ -89,7 +89,7 @@ describe('BigChange connector ↔ simulator', () => {
 
   it('validates before sending and maps the 422 errors map', async () => {
     const { sb, c } = await setup(1);
-    expect(c.validate({ address: { postalCode: 'ABCDEFGHIJK' } })).toEqual([{ field: 'postalCode', message: 'Postcode is 11 characters; BigChange allows at most 10.' }]);
+    expect(c.validate({ address: { postalCode: 'ABCDEFGHIJK' } })).toEqual([{ field: 'address.postalCode', message: 'address.postalCode: "ABCDEFGHIJK" is 11 characters; BigChange allows at most 10' }]);
     const res = await fetch(`${sb.baseUrl}/auth/tokens`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'client_credentials', client_id: sb.credentials.clientId, client_secret: sb.credentials.clientSecret }) });
     const { access_token } = (await res.json()) as { access_token: string };
     const bad = await fetch(`${sb.baseUrl}/v1/contacts`, { method: 'POST', headers: { Authorization: `Bearer ${access_token}`, 'Customer-Id': sb.credentials.customerId, 'content-type': 'application/json' }, body: JSON.stringify({ name: '' }) });

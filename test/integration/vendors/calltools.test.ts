@@ -119,9 +119,13 @@ describe('CallTools connector ↔ simulator', () => {
 
   it('validates before sending, and reports the vendor’s own field errors', async () => {
     const { sb, c } = await setup(1);
-    expect(c.validate({ address: { city: 'X'.repeat(51) } })).toEqual([{ field: 'city', message: 'City is 51 characters; CallTools allows at most 50.' }]);
+    expect(c.validate({ address: { city: 'X'.repeat(51) } })).toEqual([{ field: 'address.city', message: `address.city: "${'X'.repeat(39)}…" is 51 characters; CallTools allows at most 50` }]);
     const pre = await failure(c.update(sb.seeded[0]!.remoteId, { address: { city: 'X'.repeat(51) } }, { raw: {}, versions: {} }));
     expect(pre.kind).toBe('validation');
+    // The typed phone that once cleared the stored number, and an invalid email, never leave.
+    const phone = await failure(c.update(sb.seeded[0]!.remoteId, { phones: [{ e164: null, raw: 'call-me-maybe' }] }, { raw: {}, versions: {} }));
+    expect(phone.fieldErrors).toEqual({ phones: ['phones: "call-me-maybe" is not a phone number in US'] });
+    expect((await failure(c.update(sb.seeded[0]!.remoteId, { emails: [{ address: 'ann@example' }] }, { raw: {}, versions: {} }))).kind).toBe('validation');
     expect(sb.server.requestLog.filter((r) => r.method === 'PATCH')).toHaveLength(0);
     // A value our pre-flight check cannot judge, which the server refuses with a field message.
     const server = await failure(c.update(sb.seeded[0]!.remoteId, { timeZone: 'Mars/Olympus_Mons' }, { raw: {}, versions: {} }));

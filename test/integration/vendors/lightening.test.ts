@@ -82,7 +82,7 @@ describe('Lightening connector ↔ simulator', () => {
 
   it('validates before sending and maps the vendor’s field errors', async () => {
     const { sb, c } = await setup(1);
-    expect(c.validate({ role: 'R'.repeat(33) })).toEqual([{ field: 'role', message: 'Role is 33 characters; Lightening allows at most 32.' }]);
+    expect(c.validate({ role: 'R'.repeat(33) })).toEqual([{ field: 'role', message: `role: "${'R'.repeat(33)}" is 33 characters; Lightening allows at most 32` }]);
     expect((await failure(c.create({ emails: [{ address: 'x@y.z' }] }))).message).toMatch(/needs a name/);
     const res = await fetch(`${sb.baseUrl}/contact`, { method: 'POST', headers: { Authorization: sb.credentials.token, 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'X', portal_password: 'short' }) });
     expect(await res.json()).toEqual({ errors: { portal_password: 'Field must be at least 8 characters.' }, result: false });

@@ -137,7 +137,10 @@ describe('MPDX connector ↔ simulator', () => {
     expect(c.validate({ givenName: '' })[0]!.message).toMatch(/first name/);
     const e = await failure(c.update(sb.seeded[0]!.remoteId, { emails: [{ address: 'nope' }] }, { raw: {}, versions: {} }));
     expect(e.kind).toBe('validation');
-    expect(e.fieldErrors?.email?.[0]).toMatch(/not an email/);
+    expect(e.fieldErrors?.emails?.[0]).toMatch(/not an email/);
+    // birthDate=yesterday once reached MPDX as a cleared birthday.
+    const b = await failure(c.update(sb.seeded[0]!.remoteId, { birthDate: 'yesterday' }, { raw: {}, versions: {} }));
+    expect(b.fieldErrors).toEqual({ birthDate: ['birthDate: "yesterday" is not a date (use YYYY-MM-DD)'] });
     expect(sb.server.requestLog.filter((r) => r.method === 'PUT')).toHaveLength(0);
   });
 

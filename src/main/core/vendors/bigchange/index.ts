@@ -10,6 +10,7 @@ import type { Connector, ConnectorOptions, RemoteRecord } from '../connector';
 import { VendorError } from '../errors';
 import { classifyStatus, httpRequest, parseJson, type HttpResponse } from '../http';
 import { withRetry } from '../retry';
+import { assertFields } from '../field-rules';
 import { BIGCHANGE_FIELDS, bigChangeContentHash, bigChangeToCanonical, canonicalToBigChange, validateBigChange, type BigChangeJson } from './mapping';
 
 export const BIGCHANGE_DEFAULT_BASE_URL = 'https://api.bigchange.com';
@@ -151,12 +152,11 @@ export function createBigChangeConnector(opts: BigChangeOptions): Connector {
       return { ok: true as const, detail: `Connected to ${NAME} (customer ${creds.customerId})` };
     },
 
-    validate: (patch) => validateBigChange(patch),
+    validate: (patch) => validateBigChange(patch, { region }),
   };
 
   function assertValid(patch: Partial<CanonicalContact>, current?: CanonicalContact): void {
-    const problems = validateBigChange(patch, current);
-    if (problems.length) throw new VendorError({ kind: 'validation', message: problems.map((p) => p.message).join(' '), fieldErrors: Object.fromEntries(problems.map((p) => [p.field, [p.message]])) });
+    assertFields(validateBigChange(patch, { region, current }));
   }
   return connector;
 }

@@ -5,6 +5,8 @@ import { createHash } from 'node:crypto';
 import { nonBlank, splitFullName } from '../../normalize/names';
 import type { CanonicalContact, CanonicalField } from '../../../../shared/domain';
 import { phoneEntry } from '../../normalize/phone';
+import { checkFields, type FieldProblem, type ValidateOptions } from '../field-rules';
+import { BIGCHANGE_RULES } from './rules';
 
 export type BigChangeJson = Record<string, unknown>;
 
@@ -64,19 +66,7 @@ export function bigChangeContentHash(j: BigChangeJson): string {
   return createHash('sha256').update(JSON.stringify(stable(j))).digest('hex').slice(0, 32);
 }
 
-const LIMITS: [string, number, string][] = [
-  ['name', 50, 'Name'], ['reference', 40, 'Reference'], ['street', 100, 'Street'], ['postalCode', 10, 'Postcode'], ['town', 100, 'Town'],
-  ['country', 50, 'Country'], ['phone', 30, 'Phone'], ['email', 100, 'Email'],
-];
-
-export function validateBigChange(patch: Partial<CanonicalContact>, current?: CanonicalContact): { field: string; message: string }[] {
-  const b = canonicalToBigChange(patch, current);
-  const out: { field: string; message: string }[] = [];
-  if ('name' in b && !String(b.name ?? '').trim()) out.push({ field: 'name', message: 'BigChange needs a name for every contact.' });
-  for (const [k, max, label] of LIMITS) {
-    const v = b[k];
-    if (typeof v === 'string' && v.length > max) out.push({ field: k, message: `${label} is ${v.length} characters; BigChange allows at most ${max}.` });
-  }
-  if (typeof b.phone === 'string' && b.phone && !b.phone.startsWith('+')) out.push({ field: 'phone', message: 'BigChange wants phone numbers in international format (+44…).' });
-  return out;
+/** BIGCHANGE_RULES on the patch and on the `name` it builds (only when the patch touches a name part). */
+export function validateBigChange(patch: Partial<CanonicalContact>, opts: ValidateOptions = {}): FieldProblem[] {
+  return checkFields(BIGCHANGE_RULES, patch, { region: opts.region ?? 'GB', now: opts.now, body: canonicalToBigChange(patch, opts.current) });
 }

@@ -9,6 +9,7 @@ import type { Connector, ConnectorOptions, PullPage, RemoteRecord, WriteResult }
 import { VendorError } from '../errors';
 import { classifyStatus, httpRequest, parseJson, type HttpResponse } from '../http';
 import { withRetry } from '../retry';
+import { assertFields } from '../field-rules';
 import { CALLTOOLS_FIELDS, callToolsToCanonical, canonicalToCallTools, validateCallTools, type CallToolsJson } from './mapping';
 
 export const CALLTOOLS_DEFAULT_BASE_URL = 'https://app.calltools.io';
@@ -116,14 +117,11 @@ export function createCallToolsConnector(opts: CallToolsOptions): Connector {
       return { ok: true as const, detail: `Connected to ${NAME}: ${typeof j?.count === 'number' ? j.count : '?'} contacts` };
     },
 
-    validate: validateCallTools,
+    validate: (patch) => validateCallTools(patch, { region }),
   };
 
   function assertValid(c: Partial<CanonicalContact>): void {
-    const problems = validateCallTools(c);
-    if (problems.length) {
-      throw new VendorError({ kind: 'validation', message: problems.map((p) => p.message).join(' '), fieldErrors: Object.fromEntries(problems.map((p) => [p.field, [p.message]])) });
-    }
+    assertFields(validateCallTools(c, { region }));
   }
   return connector;
 }

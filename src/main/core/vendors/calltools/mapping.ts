@@ -3,6 +3,8 @@
 // personal_email_address fields (README §1).
 import type { CanonicalContact, CanonicalField, PhoneEntry } from '../../../../shared/domain';
 import { phoneEntry } from '../../normalize/phone';
+import { checkFields, type FieldProblem, type ValidateOptions } from '../field-rules';
+import { CALLTOOLS_RULES } from './rules';
 
 export type CallToolsJson = Record<string, unknown>;
 
@@ -64,19 +66,7 @@ export function canonicalToCallTools(patch: Partial<CanonicalContact>, opts: { f
   return b;
 }
 
-const LIMITS: [keyof CallToolsJson, number, string][] = [
-  ['first_name', 255, 'First name'], ['last_name', 255, 'Last name'], ['address', 255, 'Street'], ['city', 50, 'City'], ['state', 50, 'State'],
-  ['zip_code', 50, 'ZIP code'], ['county', 50, 'County'], ['country', 50, 'Country'], ['time_zone', 50, 'Time zone'],
-  ['personal_email_address', 255, 'Email'], ['mobile_phone_number', 20, 'Mobile phone'], ['home_phone_number', 20, 'Home phone'],
-];
-
-export function validateCallTools(patch: Partial<CanonicalContact>): { field: string; message: string }[] {
-  const b = canonicalToCallTools(patch);
-  const out: { field: string; message: string }[] = [];
-  for (const [k, max, label] of LIMITS) {
-    const v = b[k];
-    if (typeof v === 'string' && v.length > max) out.push({ field: String(k), message: `${label} is ${v.length} characters; CallTools allows at most ${max}.` });
-  }
-  if (typeof b.birthday === 'string' && !/^\d{4}-\d{2}-\d{2}$/.test(b.birthday)) out.push({ field: 'birthday', message: 'Birth date must be YYYY-MM-DD.' });
-  return out;
+/** CALLTOOLS_RULES on the patch (lengths, email, phone, birthday); the region defaults to the connector's. */
+export function validateCallTools(patch: Partial<CanonicalContact>, opts: ValidateOptions = {}): FieldProblem[] {
+  return checkFields(CALLTOOLS_RULES, patch, { region: opts.region ?? 'US', now: opts.now });
 }

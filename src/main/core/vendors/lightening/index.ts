@@ -9,6 +9,7 @@ import type { Connector, ConnectorOptions, RemoteRecord } from '../connector';
 import { VendorError } from '../errors';
 import { classifyStatus, httpRequest, parseJson } from '../http';
 import { withRetry } from '../retry';
+import { assertFields } from '../field-rules';
 import { canonicalToLightening, LIGHTENING_FIELDS, lighteningToCanonical, validateLightening, type LighteningJson } from './mapping';
 
 export const LIGHTENING_DEFAULT_BASE_URL = 'https://api.lightening.co';
@@ -141,12 +142,11 @@ export function createLighteningConnector(opts: LighteningOptions): Connector {
       return { ok: true as const, detail: `Connected to ${NAME}: ${ids.length} customer${ids.length === 1 ? '' : 's'}` };
     },
 
-    validate: (patch) => validateLightening(patch),
+    validate: (patch) => validateLightening(patch, { region }),
   };
 
   function assertValid(patch: Partial<CanonicalContact>, current: CanonicalContact): void {
-    const problems = validateLightening(patch, current);
-    if (problems.length) throw new VendorError({ kind: 'validation', message: problems.map((p) => p.message).join(' '), fieldErrors: Object.fromEntries(problems.map((p) => [p.field, [p.message]])) });
+    assertFields(validateLightening(patch, { region, current }));
   }
   return connector;
 }

@@ -4,6 +4,8 @@
 import type { CanonicalContact, CanonicalField } from '../../../../shared/domain';
 import { nonBlank, splitFullName } from '../../normalize/names';
 import { phoneEntry } from '../../normalize/phone';
+import { checkFields, type FieldProblem, type ValidateOptions } from '../field-rules';
+import { LIGHTENING_RULES } from './rules';
 
 export type LighteningJson = Record<string, unknown>;
 
@@ -67,26 +69,13 @@ function lighteningName(c: Partial<CanonicalContact>): string {
   return c.fullName ?? c.company ?? '';
 }
 
-const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const LIMITS: [string, number, string][] = [
-  ['name', 64, 'Name'], ['email', 191, 'Email'], ['email2', 191, 'Second email'], ['email3', 191, 'Third email'],
-  ['tel', 32, 'Phone'], ['tel1', 32, 'Second phone'], ['mobile', 32, 'Mobile'], ['role', 32, 'Role'], ['department', 64, 'Department'],
-  ['customer_custom_identifier', 16, 'External reference'],
-];
-
-/** With no `current` (a bare patch), the name is checked only if the patch touches it. */
-export function validateLightening(patch: Partial<CanonicalContact>, current?: CanonicalContact): { field: string; message: string }[] {
-  const b = canonicalToLightening(patch, current ?? {});
-  const out: { field: string; message: string }[] = [];
-  const touchesName = current !== undefined || 'givenName' in patch || 'familyName' in patch || 'fullName' in patch;
-  if (touchesName && !String(b.name ?? '').trim()) out.push({ field: 'name', message: 'Lightening needs a name for every contact.' });
-  for (const [k, max, label] of LIMITS) {
-    const v = b[k];
-    if (typeof v === 'string' && v.length > max) out.push({ field: k, message: `${label} is ${v.length} characters; Lightening allows at most ${max}.` });
-  }
-  for (const k of ['email', 'email2', 'email3']) {
-    const v = b[k];
-    if (typeof v === 'string' && v && !EMAIL_RE.test(v)) out.push({ field: k, message: `"${v}" is not an email address.` });
-  }
-  return out;
+/**
+ * LIGHTENING_RULES on the patch and on the `name` it builds. With no `current` (a bare patch),
+ * the name is checked only if the patch touches it.
+ */
+export function validateLightening(patch: Partial<CanonicalContact>, opts: ValidateOptions = {}): FieldProblem[] {
+  const body = canonicalToLightening(patch, opts.current ?? {});
+  const touchesName = opts.current !== undefined || 'givenName' in patch || 'familyName' in patch || 'fullName' in patch;
+  if (!touchesName) delete body.name;
+  return checkFields(LIGHTENING_RULES, patch, { region: opts.region ?? 'US', now: opts.now, body });
 }

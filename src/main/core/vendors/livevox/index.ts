@@ -12,6 +12,7 @@ import type { Connector, ConnectorOptions, RemoteRecord } from '../connector';
 import { VendorError } from '../errors';
 import { classifyStatus, httpRequest, parseJson, type HttpResponse } from '../http';
 import { withRetry } from '../retry';
+import { assertFields } from '../field-rules';
 import { canonicalToLiveVox, LIVEVOX_FIELDS, liveVoxToCanonical, validateLiveVox, type LiveVoxJson } from './mapping';
 
 export const LIVEVOX_DEFAULT_BASE_URL = 'https://api.livevox.com';
@@ -208,12 +209,11 @@ export function createLiveVoxConnector(opts: LiveVoxOptions): Connector {
       return { ok: true as const, detail: `Connected to ${NAME} as ${creds.userName}@${creds.clientName}` };
     },
 
-    validate: validateLiveVox,
+    validate: (patch) => validateLiveVox(patch, { region }),
   };
 
   function assertValid(c: Partial<CanonicalContact>): void {
-    const problems = validateLiveVox(c);
-    if (problems.length) throw new VendorError({ kind: 'validation', message: problems.map((p) => p.message).join(' '), fieldErrors: Object.fromEntries(problems.map((p) => [p.field, [p.message]])) });
+    assertFields(validateLiveVox(c, { region }));
   }
   return connector;
 }

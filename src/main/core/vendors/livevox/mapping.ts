@@ -4,6 +4,8 @@
 import type { CanonicalContact, CanonicalField } from '../../../../shared/domain';
 import { parseDate } from '../../normalize/dates';
 import { phoneEntry } from '../../normalize/phone';
+import { checkFields, type FieldProblem, type ValidateOptions } from '../field-rules';
+import { LIVEVOX_RULES } from './rules';
 
 export type LiveVoxJson = Record<string, unknown>;
 
@@ -85,17 +87,7 @@ export function canonicalToLiveVox(patch: Partial<CanonicalContact>, raw: LiveVo
   return body;
 }
 
-const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-export function validateLiveVox(patch: Partial<CanonicalContact>): { field: string; message: string }[] {
-  const out: { field: string; message: string }[] = [];
-  if ((patch.phones?.length ?? 0) > 10) out.push({ field: 'phone', message: `LiveVox holds at most 10 phone numbers per contact (this one has ${patch.phones!.length}).` });
-  for (const p of patch.phones ?? []) {
-    const d = (p.e164 ?? p.raw).replace(/\D/g, '');
-    if (d.length < 7 || d.length > 15) out.push({ field: 'phone', message: `"${p.raw}" is not a phone number LiveVox can dial.` });
-  }
-  const email = patch.emails?.[0]?.address;
-  if (email && !EMAIL_RE.test(email)) out.push({ field: 'email', message: `"${email}" is not an email address.` });
-  if (patch.birthDate && !/^\d{4}-\d{2}-\d{2}$/.test(patch.birthDate)) out.push({ field: 'dateOfBirth', message: 'Birth date must be YYYY-MM-DD.' });
-  return out;
+/** LIVEVOX_RULES on the patch (at most ten phones, each a number; email; birth date). */
+export function validateLiveVox(patch: Partial<CanonicalContact>, opts: ValidateOptions = {}): FieldProblem[] {
+  return checkFields(LIVEVOX_RULES, patch, { region: opts.region ?? 'US', now: opts.now });
 }

@@ -11,6 +11,7 @@ import type { Connector, ConnectorOptions, RemoteRecord, WriteResult } from '../
 import { VendorError } from '../errors';
 import { classifyStatus, httpRequest, parseJson, type HttpResponse } from '../http';
 import { withRetry } from '../retry';
+import { assertFields } from '../field-rules';
 import {
   addressAttrs, contactAttrs, MPDX_FIELDS, mpdxRemoteId, mpdxToCanonical, mpdxVersions, newestUpdate, personAttrs, primaryAddress, validateMpdx,
   type JsonApiResource, type MpdxBundle,
@@ -315,12 +316,11 @@ export function createMpdxConnector(opts: MpdxOptions): MpdxConnector {
       return { ok: true as const, detail: `Connected to ${NAME}` };
     },
 
-    validate: validateMpdx,
+    validate: (patch) => validateMpdx(patch, { region }),
   };
 
   function assertValid(c: Partial<CanonicalContact>): void {
-    const problems = validateMpdx(c);
-    if (problems.length) throw new VendorError({ kind: 'validation', message: problems.map((p) => p.message).join(' '), fieldErrors: Object.fromEntries(problems.map((p) => [p.field, [p.message]])) });
+    assertFields(validateMpdx(c, { region }));
   }
   return connector;
 }

@@ -4,6 +4,8 @@
 import type { CanonicalContact, CanonicalField } from '../../../../shared/domain';
 import { nonBlank } from '../../normalize/names';
 import { phoneEntry } from '../../normalize/phone';
+import { checkFields, type FieldProblem, type ValidateOptions } from '../field-rules';
+import { MPDX_RULES } from './rules';
 
 export interface JsonApiResource {
   id: string;
@@ -109,18 +111,14 @@ export function addressAttrs(a: NonNullable<CanonicalContact['address']>): Recor
   return { street: a.street1 ?? null, city: a.city ?? null, state: a.region ?? null, postal_code: a.postalCode ?? null, country: a.country ? (COUNTRY_OUT[a.country.toUpperCase()] ?? a.country) : null };
 }
 
-const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-export function validateMpdx(patch: Partial<CanonicalContact>): { field: string; message: string }[] {
-  const out: { field: string; message: string }[] = [];
-  if ('givenName' in patch && !patch.givenName?.trim()) out.push({ field: 'first_name', message: 'MPDX needs a first name for every person.' });
-  for (const e of patch.emails ?? []) if (!EMAIL_RE.test(e.address)) out.push({ field: 'email', message: `"${e.address}" is not an email address.` });
+/** MPDX_RULES, plus MPDX's one-email-per-person uniqueness (case-insensitive). */
+export function validateMpdx(patch: Partial<CanonicalContact>, opts: ValidateOptions = {}): FieldProblem[] {
+  const out = checkFields(MPDX_RULES, patch, { region: opts.region ?? 'US', now: opts.now });
   const seen = new Set<string>();
   for (const e of patch.emails ?? []) {
     const k = e.address.trim().toLowerCase();
-    if (seen.has(k)) out.push({ field: 'email', message: `${e.address} is listed twice; MPDX keeps each email once per person.` });
+    if (seen.has(k)) out.push({ field: 'emails', message: `emails: ${e.address} is listed twice; MPDX keeps each email once per person` });
     seen.add(k);
   }
-  for (const p of patch.phones ?? []) if (!(p.e164 ?? p.raw).replace(/\D/g, '')) out.push({ field: 'number', message: `"${p.raw}" is not a phone number.` });
   return out;
 }

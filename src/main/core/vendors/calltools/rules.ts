@@ -1,0 +1,24 @@
+// What CallTools can hold, from its ContactDetail schema (docs/calltools-contacts.txt, README §1
+// "Constraints (S0)"). time_zone is only "string, maxLength 50" there: the document lists no
+// values, so Concord does not guess a list and the server's own refusal is reported instead.
+import type { VendorFieldRules } from '../field-rules';
+
+export const CALLTOOLS_RULES: VendorFieldRules = {
+  vendor: 'CallTools',
+  fields: {
+    givenName: [{ kind: 'length', max: 255 }], // first_name maxLength 255
+    familyName: [{ kind: 'length', max: 255 }], // last_name maxLength 255
+    'address.street1': [{ kind: 'length', max: 255 }], // address maxLength 255
+    'address.city': [{ kind: 'length', max: 50 }], // city/state/zip_code/county/country maxLength 50
+    'address.region': [{ kind: 'length', max: 50 }],
+    'address.postalCode': [{ kind: 'length', max: 50 }],
+    'address.county': [{ kind: 'length', max: 50 }],
+    'address.country': [{ kind: 'length', max: 50 }],
+    timeZone: [{ kind: 'length', max: 50 }], // time_zone maxLength 50
+    // Written via personal_email_address; stored as EmailAddress.email, minLength 1, maxLength 255.
+    emails: [{ kind: 'email' }, { kind: 'length', max: 255 }],
+    // Written via mobile/home_phone_number; stored as PhoneNumber.phone_number, 1–20.
+    phones: [{ kind: 'phone' }, { kind: 'length', max: 20 }],
+    birthDate: [{ kind: 'date', notFuture: true }], // birthday: string($date)
+  },
+};
