@@ -124,10 +124,24 @@ describe('the Concord window', () => {
     expect((await ct.read(target.remoteId)).canonical.familyName).toBe('Theirs-Mine');
   });
 
-  it('a refused change is shown with the vendor’s message, fixed and sent again', async () => {
-    const target = loner('bigchange');
+  it('a value the vendor cannot hold is refused as it is typed; one only the vendor refuses is shown with its message, fixed and sent again', async () => {
+    const big = loner('bigchange');
+    await selectPerson(big.personId);
+    const nameRow = h.page.locator('.compare-row[data-field="givenName"]');
+    await nameRow.locator('.editable').click();
+    await nameRow.locator('textarea').fill('X'.repeat(120)); // longer than BigChange allows
+    await nameRow.getByRole('button', { name: 'Save' }).click();
+    const alert = h.page.locator('.person [role=alert]');
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(/BigChange/);
+    expect(await nameRow.locator('textarea').inputValue()).toBe('X'.repeat(120)); // what was typed stays
+    await shots('person-refused-inline');
+    await nameRow.getByRole('button', { name: 'Cancel' }).click();
+    expect((await vendorClient('bigchange').read(big.remoteId)).canonical.givenName).not.toMatch(/^X+$/);
+
+    const target = loner('calltools');
     await selectPerson(target.personId);
-    await editGolden('givenName', 'X'.repeat(120)); // longer than BigChange allows
+    await editGolden('timeZone', 'Mars/Olympus_Mons'); // not one of CallTools' zones: only CallTools knows
     await syncNow();
     await h.page.locator('[data-testid=outbox] .outbox-rejected').waitFor();
     const text = await h.page.locator('[data-testid=outbox] .outbox-rejected').textContent();
@@ -136,10 +150,10 @@ describe('the Concord window', () => {
     await h.page.locator('[data-testid=outbox] .outbox-rejected').getByRole('button', { name: 'Fix…' }).click();
     await h.page.locator('.pending-changes').waitFor();
     expect(await h.page.locator('.pending-changes').textContent()).toMatch(/refused/);
-    await editGolden('givenName', 'Xavier');
+    await editGolden('timeZone', 'America/Chicago');
     await syncNow();
     expect(await h.page.locator('[data-testid=outbox] .outbox-rejected').count()).toBe(0);
-    expect((await vendorClient('bigchange').read(target.remoteId)).canonical.givenName).toBe('Xavier');
+    expect((await vendorClient('calltools').read(target.remoteId)).canonical.timeZone).toBe('America/Chicago');
     await selectPerson(target.personId);
     await shots('person');
   });

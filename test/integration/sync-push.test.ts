@@ -108,14 +108,17 @@ describe('rate limits, HTML 500s and refusals', () => {
     const r = (rig = await syncRig('calltools', 3));
     await r.core.sync.sync();
     const rec = r.recordOf(r.seeded[0]!.remoteId);
-    // Past CallTools' 50-character city: refused before sending, with a message a person reads.
-    r.core.edits.edit(rec.id, { address: { city: 'X'.repeat(60) } });
+    // Past CallTools' 50-character city: refused as it is typed, nothing saved or queued.
+    expect(() => r.core.edits.edit(rec.id, { address: { city: 'X'.repeat(60) } })).toThrow(/city.*50/i);
+    expect(r.core.status.get().outbox.pending).toBe(0);
+    // A value only the vendor knows is wrong (CallTools' own list of time zones): refused at push, with its message.
+    r.core.edits.edit(rec.id, { timeZone: 'Mars/Olympus_Mons' });
     const s = await r.core.sync.sync();
     expect(s.accounts[0]).toMatchObject({ pushed: 0, rejected: 1 });
     expect(r.recordOf(r.seeded[0]!.remoteId).state).toBe('rejected');
     const change = r.core.store.sqlite.prepare("SELECT last_error FROM changes WHERE record_id = ? AND state = 'rejected'").get(rec.id) as { last_error: string };
-    expect(change.last_error).toMatch(/city/i);
-    r.core.edits.edit(rec.id, { address: { city: 'Portland' } });
+    expect(change.last_error).toMatch(/time.?zone/i);
+    r.core.edits.edit(rec.id, { timeZone: 'America/Chicago', address: { city: 'Portland' } });
     expect((await r.core.sync.sync()).accounts[0]).toMatchObject({ pushed: 1, rejected: 0 });
     expect((await r.other.read(r.seeded[0]!.remoteId)).canonical.address?.city).toBe('Portland');
   });

@@ -19,7 +19,8 @@ import { SyncService, type SyncTuning } from './sync/sync-service';
 import { SyncStore } from './sync/sync-store';
 import { connectorFactory } from './vendors/connector-factory';
 import type { RetryOptions } from './vendors/retry';
-import { canDeleteContacts, hasOwnMerge, writableFields } from './vendors/registry';
+import { checkEdit, canDeleteContacts, hasOwnMerge, writableFields } from './vendors/registry';
+import { normalizeTypedContact } from './vendors/field-rules';
 import { DedupeService } from './dedupe/dedupe-service';
 import { JournalService } from './journal/journal-service';
 import { SandboxHost } from './sandbox/sandbox-host';
@@ -95,7 +96,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const fetchImpl = options.fetch ?? globalThis.fetch;
   const contacts = new ContactsService(store.sqlite);
   const accounts = new AccountsService(store.sqlite, secretStore, clock, log);
-  const syncStore = new SyncStore(store.sqlite, clock, writableFields);
+  // Phones are typed for the account's region (its `region` setting, else the vendor's home).
+  const regionOf = (accountId: string, vendor: string): string => String(accounts.settings(accountId).region ?? (vendor === 'bigchange' ? 'GB' : 'US'));
+  const syncStore = new SyncStore(store.sqlite, clock, writableFields, (vendor, accountId, patch, current) => {
+    const region = regionOf(accountId, vendor);
+    return { patch: normalizeTypedContact(patch, region), problems: checkEdit(vendor, patch, { region, current, now: clock.now() }) };
+  });
   const connectorFor = connectorFactory(accounts, fetchImpl, options.retry);
   const services: CoreServices = {
     contacts,

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import {
-  displayName, OPEN_CHANGE_STATES, type AccountKind, type CanonicalContact, type ChangeOp, type ChangeState, type RecordState,
+  displayName, OPEN_CHANGE_STATES, VENDOR_LABELS, type AccountKind, type CanonicalContact, type ChangeOp, type ChangeState, type RecordState,
 } from '../../../shared/domain';
 import type { Clock } from '../clock';
 import { computeGolden } from '../contacts/golden';
@@ -94,8 +94,11 @@ export class SyncStore {
     private readonly clock: Clock,
     /** Canonical fields a vendor can write; edits outside them are refused. */
     private readonly writable: (vendor: AccountKind) => readonly string[],
-    /** The vendor's field rules, checked when a value is typed (empty: fine). */
-    private readonly check: (vendor: AccountKind, accountId: string, patch: Partial<CanonicalContact>) => { field: string; message: string }[] = () => [],
+    /**
+     * The vendor's field rules, run when a value is typed: the patch as it will be stored
+     * (typed phones in E.164 with the raw text kept, emails trimmed) and what is wrong with it.
+     */
+    private readonly check: (vendor: AccountKind, accountId: string, patch: Partial<CanonicalContact>, current: CanonicalContact) => { patch: Partial<CanonicalContact>; problems: { field: string; message: string }[] } = (_v, _a, patch) => ({ patch, problems: [] }),
   ) {
     this.st = {
       record: sqlite.prepare('SELECT r.id, r.account_id, a.kind, r.remote_id, r.person_id, r.server, r.base, r.local, r.versions, r.state FROM records r JOIN accounts a ON a.id = r.account_id WHERE r.id = ?'),
@@ -269,16 +272,17 @@ export class SyncStore {
    * record; its intent the union of what was edited, its patch those fields of local) is
    * written in the same transaction. Values the vendor cannot hold are refused here.
    */
-  edit(recordId: string, patch: Partial<CanonicalContact>, actor = 'user'): { changeId: number | null; journalId: number } {
+  edit(recordId: string, typed: Partial<CanonicalContact>, actor = 'user'): { changeId: number | null; journalId: number } {
     return this.tx(() => {
       const rec = this.record(recordId);
       if (rec.state === 'deleted_local') throw new CoreError('bad_request', 'This record was deleted here; it cannot be edited');
       if (rec.vendor === 'csv') throw new CoreError('bad_request', 'A CSV source changes only by importing the file again');
       const writable = this.writable(rec.vendor);
-      const refused = Object.keys(patch).filter((f) => !writable.includes(f));
+      const refused = Object.keys(typed).filter((f) => !writable.includes(f));
       if (refused.length) throw new CoreError('bad_request', `${rec.vendor} records cannot hold ${refused.join(', ')}`);
-      const problems = this.check(rec.vendor, rec.accountId, patch);
-      if (problems.length) throw new CoreError('bad_request', problems.map((p) => `${p.field}: ${p.message}`).join('; '));
+      const checked = this.check(rec.vendor, rec.accountId, typed, rec.local);
+      if (checked.problems.length) throw new CoreError('bad_request', refusal(rec.vendor, checked.problems));
+      const patch = checked.patch;
       const before = rec.local;
       const local = applyPatch(rec.local, patch);
       this.st.setLocal.run(JSON.stringify(local), this.now(), recordId);
@@ -403,8 +407,9 @@ export class SyncStore {
         if (local[f.field] === null || local[f.field] === undefined) delete local[f.field];
       }
       if (typed.length) {
-        const problems = this.check(rec.vendor, rec.accountId, Object.fromEntries(typed.map((f) => [f, local[f] ?? null])));
-        if (problems.length) throw new CoreError('bad_request', problems.map((p) => `${p.field}: ${p.message}`).join('; '));
+        const checked = this.check(rec.vendor, rec.accountId, Object.fromEntries(typed.map((f) => [f, local[f] ?? null])), rec.local);
+        if (checked.problems.length) throw new CoreError('bad_request', refusal(rec.vendor, checked.problems));
+        Object.assign(local, checked.patch);
       }
       this.st.setLocal.run(JSON.stringify(local), now, rec.id);
       close();
@@ -728,6 +733,10 @@ function trustedFor(settings: string): string[] | undefined {
 /** A field-by-field resolution must say what to do with every disputed field: no silent "keep mine". */
 function missing(field: string): never {
   throw new CoreError('bad_request', `Choose mine, theirs or a value for ${field}`);
+}
+
+function refusal(vendor: AccountKind, problems: { field: string; message: string }[]): string {
+  return `Not saved — ${VENDOR_LABELS[vendor]} cannot hold this: ${problems.map((p) => p.message).join('; ')}`;
 }
 
 export function summaryOf(patch: Record<string, unknown>): string {
