@@ -5,7 +5,8 @@
 import { z } from 'zod';
 import type { CanonicalContact } from '../../../../shared/domain';
 import { checkBaseUrl, joinUrl } from '../base-url';
-import type { Connector, ConnectorOptions, RemoteRecord } from '../connector';
+import type { Connector, ConnectorOptions, CreateOptions, RemoteRecord } from '../connector';
+import { hasStrongEvidence, strongMatch } from '../evidence';
 import { VendorError } from '../errors';
 import { classifyStatus, httpRequest, parseJson } from '../http';
 import { withRetry } from '../retry';
@@ -109,7 +110,7 @@ export function createLighteningConnector(opts: LighteningOptions): Connector {
       return toRecord(await readRaw(remoteId));
     },
 
-    async create(contact: CanonicalContact) {
+    async create(contact: CanonicalContact, options?: CreateOptions) {
       assertValid(contact, {});
       const body = Object.fromEntries(Object.entries(canonicalToLightening(contact, {})).filter(([, v]) => v !== ''));
       const ids = await customerIds();
@@ -117,7 +118,28 @@ export function createLighteningConnector(opts: LighteningOptions): Connector {
       const j = await call('POST', '/contact', body);
       if (j.result !== true || j.id === undefined) throw failure(j, 'create the contact');
       const id = String(j.id);
+      await options?.onStep?.({ record: id });
       return { remoteId: id, record: await connector.read(id) };
+    },
+
+    // Lightening keeps no idempotency key; customer_custom_identifier is the person's own
+    // external ref in Concord, so it is not hijacked. Evidence: the stored id, else an exact
+    // external ref, email or E.164 phone among the contacts of the customer creates go to (one
+    // request: the list has no filter and no paging); none of those: null.
+    async findCreated(contact, { progress }) {
+      if (progress?.record) {
+        try {
+          return await connector.read(progress.record);
+        } catch (e) {
+          if (!(e instanceof VendorError && e.kind === 'not_found')) throw e;
+        }
+      }
+      if (!hasStrongEvidence(contact)) return null;
+      const [customer] = await customerIds();
+      if (!customer) return null;
+      const j = await call('GET', `/contact?customer_id[]=${encodeURIComponent(customer)}`);
+      if (j.result !== true || !Array.isArray(j.entities)) throw failure(j, 'list contacts');
+      return (j.entities as LighteningJson[]).map(toRecord).find((r) => strongMatch(contact, r.canonical)) ?? null;
     },
 
     async update(remoteId, patch, ctx) {
