@@ -113,6 +113,26 @@ describe('MPDX create saga', () => {
     });
   }
 
+  // A proxy answering 502 (or a timeout) after the server made the resource: retrying that
+  // POST as it is would make a second copy.
+  for (let failAfter = 1; failAfter <= 8; failAfter++) {
+    it(`a 502 after write ${failAfter} that did land: one create call still makes everything once`, async () => {
+      const { connector, held } = await mpdx();
+      let writes = 0;
+      const flaky: typeof fetch = async (url, init) => {
+        const res = await fetch(url, init);
+        if ((init?.method ?? 'GET') !== 'GET' && ++writes === failAfter) {
+          await res.text();
+          return new Response('<html><body>502 Bad Gateway</body></html>', { status: 502, headers: { 'content-type': 'text/html' } });
+        }
+        return res;
+      };
+      const res = await connector(flaky).create(ADA, { idempotencyKey: 'k-502' });
+      expect(held()).toEqual(COMPLETE);
+      expect(res.record?.canonical.phones).toHaveLength(2);
+    });
+  }
+
   it('survives being cut twice, the second time while resuming', async () => {
     const { sb, connector, held } = await mpdx();
     let stored: CreateProgress = {};

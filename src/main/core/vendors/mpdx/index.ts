@@ -12,7 +12,7 @@ import type { Connector, ConnectorOptions, CreateOptions, CreateProgress, Remote
 import { emailKey, hasStrongEvidence, strongMatch } from '../evidence';
 import { VendorError } from '../errors';
 import { classifyStatus, httpRequest, parseJson, type HttpResponse } from '../http';
-import { withRetry } from '../retry';
+import { withRetry, type RetryOptions } from '../retry';
 import {
   addressAttrs, contactAttrs, MPDX_FIELDS, mpdxRemoteId, mpdxToCanonical, mpdxVersions, newestUpdate, personAttrs, primaryAddress, validateMpdx,
   type JsonApiResource, type MpdxBundle,
@@ -83,7 +83,7 @@ export function createMpdxConnector(opts: MpdxOptions): MpdxConnector {
     return token;
   }
 
-  async function call(method: string, path: string, body?: unknown, ok: number[] = [200], resource?: string): Promise<Doc> {
+  async function call(method: string, path: string, body?: unknown, ok: number[] = [200], resource?: string, retry: RetryOptions | undefined = opts.retry): Promise<Doc> {
     return withRetry(async () => {
       let res: HttpResponse | null = null;
       for (let attempt = 0; attempt < 2; attempt++) {
@@ -114,7 +114,7 @@ export function createMpdxConnector(opts: MpdxOptions): MpdxConnector {
       if (r.status === 404) return Promise.reject(new VendorError({ kind: 'not_found', status: 404, resource, message: errs[0]?.detail ?? `${NAME}: not found` }));
       if (r.status === 415 || r.status === 406) return Promise.reject(new VendorError({ kind: 'malformed', status: r.status, message: `${NAME} refused the request format (HTTP ${r.status})` }));
       return Promise.reject(classifyStatus(r, NAME) ?? new VendorError({ kind: 'malformed', status: r.status, message: `${NAME} answered HTTP ${r.status} unexpectedly`, bodyExcerpt: r.text.slice(0, 300) }));
-    }, opts.retry);
+    }, retry);
   }
 
   const asList = (d: Doc): JsonApiResource[] => {
@@ -244,6 +244,77 @@ export function createMpdxConnector(opts: MpdxOptions): MpdxConnector {
     }
   }
 
+  /** The saga itself; `progress` is shared with the retries of create. */
+  // Saga POSTs are sent once per run; create retries the whole saga, which looks first.
+  const ONCE: RetryOptions = { ...opts.retry, maxRetries: 0 };
+  async function createSteps(contact: CanonicalContact, progress: CreateProgress, options?: CreateOptions): Promise<WriteResult> {
+    const step = async (name: string, id: string): Promise<void> => {
+      progress[name] = id;
+      await options?.onStep?.({ ...progress });
+    };
+    const marker = options?.idempotencyKey ? markerFor(options.idempotencyKey) : null;
+
+    // 1. The contact: the stored id, else our marked contact from an attempt whose answer was lost, else a new one.
+    let k: JsonApiResource | null = progress.contact ? await getOrNull(`/api/v2/contacts/${progress.contact}`, 'contact') : null;
+    if (progress.contact && !k) {
+      // Deleted on the server since (with all it held): start over.
+      for (const key of Object.keys(progress)) delete progress[key];
+    }
+    if (!k && marker && progress.started) k = (await findMarked(marker, progress.started))?.contact ?? null;
+    const oldContact = !!k;
+    if (!k) {
+      if (marker && !progress.started) await step('started', isoSecond(now()));
+      const list = await ensureAccountList();
+      const name = [contact.familyName, contact.givenName].filter(Boolean).join(', ') || contact.fullName || contact.company || 'Unnamed';
+      const attributes = { name, ...contactAttrs(contact), ...(marker ? { [MARKER_FIELD]: marker } : {}) };
+      k = asOne(await call('POST', '/api/v2/contacts', { data: { type: 'contacts', attributes, relationships: { account_list: { data: { type: 'account_lists', id: list } } } } }, [201], 'contact', ONCE));
+    }
+    const cid = k.id;
+    if (progress.contact !== cid) await step('contact', cid);
+    // The marker has done its job once the contact id is stored: take it off again.
+    if (marker && k.attributes[MARKER_FIELD] === marker) {
+      await call('PUT', `/api/v2/contacts/${cid}`, write('contacts', cid, { [MARKER_FIELD]: null }, String(k.attributes.updated_in_db_at ?? ''), false), [200], 'contact');
+    }
+
+    // 2. The person: the stored id, else the one an unheard attempt put under our contact, else a new one.
+    let pid = progress.person ?? null;
+    if (!pid && oldContact) pid = asList(await call('GET', `/api/v2/contacts/${cid}/people?per_page=100`, undefined, [200], 'contact'))[0]?.id ?? null;
+    const oldPerson = !!pid;
+    if (!pid) {
+      const given = contact.givenName ?? contact.fullName ?? String(k.attributes.name ?? 'Unnamed');
+      pid = asOne(await call('POST', `/api/v2/contacts/${cid}/people`, write('people', undefined, { first_name: given, ...personAttrs({ ...contact, givenName: given }) }, undefined, false), [201], 'person', ONCE)).id;
+    }
+    if (progress.person !== pid) await step('person', pid);
+
+    // 3. Children. Under a person or contact from an earlier attempt, one that already holds
+    // the same value is adopted instead of being sent again (no second copy, none lost).
+    const base = `/api/v2/contacts/${cid}/people/${pid}`;
+    const claimed = new Set(Object.values(progress));
+    const adopt = async (path: string, same: (r: JsonApiResource) => boolean): Promise<string | null> => {
+      const hit = asList(await call('GET', `${path}?per_page=100`)).find((r) => !claimed.has(r.id) && r.attributes.deleted !== true && same(r));
+      return hit?.id ?? null;
+    };
+    const child = async (name: string, path: string, type: string, attrs: Record<string, unknown>, old: boolean, same: (r: JsonApiResource) => boolean): Promise<void> => {
+      if (progress[name]) return;
+      const id = (old ? await adopt(path, same) : null) ?? asOne(await call('POST', path, write(type, undefined, attrs, undefined, false), [201], name.split(':')[0], ONCE)).id;
+      claimed.add(id);
+      await step(name, id);
+    };
+    for (const [i, ph] of (contact.phones ?? []).entries()) {
+      const number = ph.e164 ?? ph.raw;
+      await child(`phone:${i}`, `${base}/phones`, 'phone_numbers', { number, location: ph.mobile ? 'mobile' : (ph.label ?? 'home'), primary: i === 0 }, oldPerson, (r) => mpdxDigits(r.attributes.number) === mpdxDigits(number));
+    }
+    for (const [i, e] of (contact.emails ?? []).entries()) {
+      await child(`email:${i}`, `${base}/email_addresses`, 'email_addresses', { email: e.address, location: e.label ?? 'home', primary: i === 0 }, oldPerson, (r) => emailKey(String(r.attributes.email ?? '')) === emailKey(e.address));
+    }
+    if (contact.address) {
+      const attrs = addressAttrs(contact.address);
+      await child('address', `/api/v2/contacts/${cid}/addresses`, 'addresses', { ...attrs, location: 'Home', primary_mailing_address: true }, oldContact, (r) => ADDRESS_KEYS.every((f) => (r.attributes[f] ?? null) === (attrs[f] ?? null)));
+    }
+    const remoteId = `${cid}/${pid}`;
+    return { remoteId, record: await connector.read(remoteId) };
+  }
+
   const connector: MpdxConnector = {
     vendor: 'mpdx',
     fields: MPDX_FIELDS,
@@ -311,71 +382,9 @@ export function createMpdxConnector(opts: MpdxOptions): MpdxConnector {
     async create(contact: CanonicalContact, options?: CreateOptions): Promise<WriteResult> {
       assertValid(contact);
       const progress: CreateProgress = { ...(options?.progress ?? {}) };
-      const step = async (name: string, id: string): Promise<void> => {
-        progress[name] = id;
-        await options?.onStep?.({ ...progress });
-      };
-      const marker = options?.idempotencyKey ? markerFor(options.idempotencyKey) : null;
-
-      // 1. The contact: the stored id, else our marked contact from an attempt whose answer was lost, else a new one.
-      let k: JsonApiResource | null = progress.contact ? await getOrNull(`/api/v2/contacts/${progress.contact}`, 'contact') : null;
-      if (progress.contact && !k) {
-        // Deleted on the server since (with all it held): start over.
-        for (const key of Object.keys(progress)) delete progress[key];
-      }
-      if (!k && marker && progress.started) k = (await findMarked(marker, progress.started))?.contact ?? null;
-      const oldContact = !!k;
-      if (!k) {
-        if (marker && !progress.started) await step('started', isoSecond(now()));
-        const list = await ensureAccountList();
-        const name = [contact.familyName, contact.givenName].filter(Boolean).join(', ') || contact.fullName || contact.company || 'Unnamed';
-        const attributes = { name, ...contactAttrs(contact), ...(marker ? { [MARKER_FIELD]: marker } : {}) };
-        k = asOne(await call('POST', '/api/v2/contacts', { data: { type: 'contacts', attributes, relationships: { account_list: { data: { type: 'account_lists', id: list } } } } }, [201], 'contact'));
-      }
-      const cid = k.id;
-      if (progress.contact !== cid) await step('contact', cid);
-      // The marker has done its job once the contact id is stored: take it off again.
-      if (marker && k.attributes[MARKER_FIELD] === marker) {
-        await call('PUT', `/api/v2/contacts/${cid}`, write('contacts', cid, { [MARKER_FIELD]: null }, String(k.attributes.updated_in_db_at ?? ''), false), [200], 'contact');
-      }
-
-      // 2. The person: the stored id, else the one an unheard attempt put under our contact, else a new one.
-      let pid = progress.person ?? null;
-      if (!pid && oldContact) pid = asList(await call('GET', `/api/v2/contacts/${cid}/people?per_page=100`, undefined, [200], 'contact'))[0]?.id ?? null;
-      const oldPerson = !!pid;
-      if (!pid) {
-        const given = contact.givenName ?? contact.fullName ?? String(k.attributes.name ?? 'Unnamed');
-        pid = asOne(await call('POST', `/api/v2/contacts/${cid}/people`, write('people', undefined, { first_name: given, ...personAttrs({ ...contact, givenName: given }) }, undefined, false), [201], 'person')).id;
-      }
-      if (progress.person !== pid) await step('person', pid);
-
-      // 3. Children. Under a person or contact from an earlier attempt, one that already holds
-      // the same value is adopted instead of being sent again (no second copy, none lost).
-      const base = `/api/v2/contacts/${cid}/people/${pid}`;
-      const claimed = new Set(Object.values(progress));
-      const adopt = async (path: string, same: (r: JsonApiResource) => boolean): Promise<string | null> => {
-        const hit = asList(await call('GET', `${path}?per_page=100`)).find((r) => !claimed.has(r.id) && r.attributes.deleted !== true && same(r));
-        return hit?.id ?? null;
-      };
-      const child = async (name: string, path: string, type: string, attrs: Record<string, unknown>, old: boolean, same: (r: JsonApiResource) => boolean): Promise<void> => {
-        if (progress[name]) return;
-        const id = (old ? await adopt(path, same) : null) ?? asOne(await call('POST', path, write(type, undefined, attrs, undefined, false), [201], name.split(':')[0])).id;
-        claimed.add(id);
-        await step(name, id);
-      };
-      for (const [i, ph] of (contact.phones ?? []).entries()) {
-        const number = ph.e164 ?? ph.raw;
-        await child(`phone:${i}`, `${base}/phones`, 'phone_numbers', { number, location: ph.mobile ? 'mobile' : (ph.label ?? 'home'), primary: i === 0 }, oldPerson, (r) => mpdxDigits(r.attributes.number) === mpdxDigits(number));
-      }
-      for (const [i, e] of (contact.emails ?? []).entries()) {
-        await child(`email:${i}`, `${base}/email_addresses`, 'email_addresses', { email: e.address, location: e.label ?? 'home', primary: i === 0 }, oldPerson, (r) => emailKey(String(r.attributes.email ?? '')) === emailKey(e.address));
-      }
-      if (contact.address) {
-        const attrs = addressAttrs(contact.address);
-        await child('address', `/api/v2/contacts/${cid}/addresses`, 'addresses', { ...attrs, location: 'Home', primary_mailing_address: true }, oldContact, (r) => ADDRESS_KEYS.every((f) => (r.attributes[f] ?? null) === (attrs[f] ?? null)));
-      }
-      const remoteId = `${cid}/${pid}`;
-      return { remoteId, record: await connector.read(remoteId) };
+      // A POST whose answer was a timeout or a 5xx may have landed: it is never re-sent blindly.
+      // The whole saga is retried instead, from its progress, looking before each step it redoes.
+      return withRetry(() => createSteps(contact, progress, options), opts.retry);
     },
 
     // Strong evidence only: the stored step ids, else our marker on a contact touched since the
