@@ -172,11 +172,30 @@ const SIMPLE: Record<Exclude<Vendor, 'mpdx'>, { ada: CanonicalContact; stranger:
 
 describe.each(Object.keys(SIMPLE) as Exclude<Vendor, 'mpdx'>[])('%s findCreated', (vendor) => {
   const { ada, stranger } = SIMPLE[vendor];
-  const rig = async (): Promise<Connector> => {
+  const rig = async (f?: typeof fetch): Promise<Connector> => {
     const sb = await start(vendor);
     const def = vendorDefinition(vendor)!;
-    return def.create({ baseUrl: sb.baseUrl, credentials: def.credentialsSchema.parse(sb.credentials), retry: FAST_RETRY });
+    return def.create({ baseUrl: sb.baseUrl, credentials: def.credentialsSchema.parse(sb.credentials), retry: FAST_RETRY, ...(f ? { fetch: f } : {}) });
   };
+
+  it('a create answered 502 after it landed is looked for, not sent again', async () => {
+    let failed = false;
+    const flaky: typeof fetch = async (url, init) => {
+      const res = await fetch(url, init);
+      if (!failed && init?.method === 'POST' && /\/contacts?\/?$/.test(new URL(String(url)).pathname)) {
+        failed = true;
+        await res.text();
+        return new Response('<html><body>502 Bad Gateway</body></html>', { status: 502, headers: { 'content-type': 'text/html' } });
+      }
+      return res;
+    };
+    const c = await rig(flaky);
+    const created = await c.create(ada, { idempotencyKey: 'k-502' });
+    expect(failed).toBe(true);
+    const all: string[] = [];
+    for await (const page of c.pull(null, { full: true })) all.push(...page.records.filter((r) => r.canonical.givenName === 'Ada').map((r) => r.remoteId));
+    expect(all).toEqual([created.remoteId]);
+  });
 
   it('stores the id at once and finds the record again, with and without it', async () => {
     const c = await rig();

@@ -3,6 +3,8 @@
 // evidence on its own: two people called John Smith are common, and adopting the wrong one
 // would write one person's data over another's.
 import type { CanonicalContact, PhoneEntry } from '../../../shared/domain';
+import type { RemoteRecord } from './connector';
+import { withRetry, type RetryOptions } from './retry';
 
 export const emailKey = (address: string | null | undefined): string => (address ?? '').trim().toLowerCase();
 
@@ -25,4 +27,21 @@ export function strongMatch(wanted: CanonicalContact, found: CanonicalContact): 
   const emails = new Set((wanted.emails ?? []).map((e) => emailKey(e.address)).filter(Boolean));
   const phones = new Set((wanted.phones ?? []).map(phoneKey).filter(Boolean));
   return (found.emails ?? []).some((e) => emails.has(emailKey(e.address))) || (found.phones ?? []).some((p) => phones.has(phoneKey(p)));
+}
+
+/**
+ * A create POST answered by a timeout or a 5xx may have landed, so it is never re-sent as it
+ * is: before each retry `find` (the connector's findCreated) looks for it. `send` must not
+ * retry by itself.
+ */
+export async function createOnce<T>(send: () => Promise<T>, find: () => Promise<RemoteRecord | null>, retry?: RetryOptions): Promise<{ answer: T; found?: undefined } | { found: RemoteRecord }> {
+  let sent = false;
+  return withRetry(async () => {
+    if (sent) {
+      const found = await find();
+      if (found) return { found };
+    }
+    sent = true;
+    return { answer: await send() };
+  }, retry);
 }

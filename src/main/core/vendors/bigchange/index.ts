@@ -7,10 +7,10 @@ import { z } from 'zod';
 import type { CanonicalContact } from '../../../../shared/domain';
 import { checkBaseUrl, joinUrl } from '../base-url';
 import type { Connector, ConnectorOptions, CreateOptions, RemoteRecord } from '../connector';
-import { hasStrongEvidence, strongMatch } from '../evidence';
+import { createOnce, hasStrongEvidence, strongMatch } from '../evidence';
 import { VendorError } from '../errors';
 import { classifyStatus, httpRequest, parseJson, type HttpResponse } from '../http';
-import { withRetry } from '../retry';
+import { withRetry, type RetryOptions } from '../retry';
 import { BIGCHANGE_FIELDS, bigChangeContentHash, bigChangeToCanonical, canonicalToBigChange, validateBigChange, type BigChangeJson } from './mapping';
 
 export const BIGCHANGE_DEFAULT_BASE_URL = 'https://api.bigchange.com';
@@ -61,7 +61,7 @@ export function createBigChangeConnector(opts: BigChangeOptions): Connector {
     return fetchToken();
   }
 
-  async function call(method: string, path: string, body?: unknown, ok: number[] = [200]): Promise<HttpResponse> {
+  async function call(method: string, path: string, body?: unknown, ok: number[] = [200], retry: RetryOptions | undefined = opts.retry): Promise<HttpResponse> {
     return withRetry(async () => {
       let res: HttpResponse | null = null;
       for (let attempt = 0; attempt < 2; attempt++) {
@@ -76,7 +76,7 @@ export function createBigChangeConnector(opts: BigChangeOptions): Connector {
       }
       if (ok.includes(res!.status)) return res!;
       throw problem(res!);
-    }, opts.retry);
+    }, retry);
   }
 
   function problem(res: HttpResponse): VendorError {
@@ -126,7 +126,12 @@ export function createBigChangeConnector(opts: BigChangeOptions): Connector {
       // Every field of the new contact, with the name always present (it is required).
       const fields = canonicalToBigChange({ ...contact, fullName: contact.fullName ?? contact.company ?? null });
       const body: Record<string, unknown> = { location: defaultLocation, groupId, ...Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== null)) };
-      const res = await call('POST', '/contacts', body, [201]);
+      const sent = await createOnce(() => call('POST', '/contacts', body, [201], { ...opts.retry, maxRetries: 0 }), () => connector.findCreated(contact, { idempotencyKey: options?.idempotencyKey ?? '' }), opts.retry);
+      if (sent.found) {
+        await options?.onStep?.({ record: sent.found.remoteId });
+        return { remoteId: sent.found.remoteId, record: sent.found };
+      }
+      const res = sent.answer;
       const j = parseJson<{ id?: unknown }>(res, NAME);
       if (j?.id === undefined) throw new VendorError({ kind: 'malformed', message: `${NAME} created a contact but sent no id` });
       const id = String(j.id);

@@ -6,10 +6,10 @@ import { z } from 'zod';
 import type { CanonicalContact } from '../../../../shared/domain';
 import { checkBaseUrl, joinUrl } from '../base-url';
 import type { Connector, ConnectorOptions, CreateOptions, PullPage, RemoteRecord, WriteResult } from '../connector';
-import { hasStrongEvidence, strongMatch } from '../evidence';
+import { createOnce, hasStrongEvidence, strongMatch } from '../evidence';
 import { VendorError } from '../errors';
 import { classifyStatus, httpRequest, parseJson, type HttpResponse } from '../http';
-import { withRetry } from '../retry';
+import { withRetry, type RetryOptions } from '../retry';
 import { CALLTOOLS_FIELDS, callToolsToCanonical, canonicalToCallTools, validateCallTools, type CallToolsJson } from './mapping';
 
 export const CALLTOOLS_DEFAULT_BASE_URL = 'https://app.calltools.io';
@@ -30,7 +30,7 @@ export function createCallToolsConnector(opts: CallToolsOptions): Connector {
   const pageSize = Math.min(250, opts.pageSize ?? Number(opts.settings?.pageSize ?? 250));
   const region = opts.defaultRegion ?? 'US';
 
-  async function call(method: string, path: string, body?: unknown, ok: number[] = [200]): Promise<HttpResponse> {
+  async function call(method: string, path: string, body?: unknown, ok: number[] = [200], retry: RetryOptions | undefined = opts.retry): Promise<HttpResponse> {
     return withRetry(async () => {
       const url = /^https?:/.test(path) ? path : joinUrl(base, path);
       const res = await httpRequest(fetchImpl, {
@@ -46,7 +46,7 @@ export function createCallToolsConnector(opts: CallToolsOptions): Connector {
         throw new VendorError({ kind: 'validation', status: 400, fieldErrors, message: `${NAME} refused the change: ${fieldErrors ? Object.entries(fieldErrors).map(([k, v]) => `${k}: ${v.join(' ')}`).join('; ') : res.text.slice(0, 200)}` });
       }
       throw classifyStatus(res, NAME) ?? new VendorError({ kind: 'malformed', status: res.status, message: `${NAME} answered HTTP ${res.status} unexpectedly`, bodyExcerpt: res.text.slice(0, 300) });
-    }, opts.retry);
+    }, retry);
   }
 
   function contactJson(res: HttpResponse): CallToolsJson {
@@ -88,7 +88,16 @@ export function createCallToolsConnector(opts: CallToolsOptions): Connector {
 
     async create(contact: CanonicalContact, options?: CreateOptions): Promise<WriteResult> {
       assertValid(contact);
-      const res = await call('POST', '/api/contacts/', canonicalToCallTools(contact, { forCreate: true }), [200, 201]);
+      const sent = await createOnce(
+        () => call('POST', '/api/contacts/', canonicalToCallTools(contact, { forCreate: true }), [200, 201], { ...opts.retry, maxRetries: 0 }),
+        () => connector.findCreated(contact, { idempotencyKey: options?.idempotencyKey ?? '' }),
+        opts.retry,
+      );
+      if (sent.found) {
+        await options?.onStep?.({ record: sent.found.remoteId });
+        return { remoteId: sent.found.remoteId, record: sent.found };
+      }
+      const res = sent.answer;
       const j = parseJson<CallToolsJson>(res, NAME);
       if (j?.duplicate_action === 'MERGE' && Array.isArray(j.duplicate_contacts) && j.duplicate_contacts.length) {
         // The upsert matched an existing contact by phone and merged into it.

@@ -6,10 +6,10 @@ import { z } from 'zod';
 import type { CanonicalContact } from '../../../../shared/domain';
 import { checkBaseUrl, joinUrl } from '../base-url';
 import type { Connector, ConnectorOptions, CreateOptions, RemoteRecord } from '../connector';
-import { hasStrongEvidence, strongMatch } from '../evidence';
+import { createOnce, hasStrongEvidence, strongMatch } from '../evidence';
 import { VendorError } from '../errors';
 import { classifyStatus, httpRequest, parseJson } from '../http';
-import { withRetry } from '../retry';
+import { withRetry, type RetryOptions } from '../retry';
 import { canonicalToLightening, LIGHTENING_FIELDS, lighteningToCanonical, validateLightening, type LighteningJson } from './mapping';
 
 export const LIGHTENING_DEFAULT_BASE_URL = 'https://api.lightening.co';
@@ -40,7 +40,7 @@ export function createLighteningConnector(opts: LighteningOptions): Connector {
   const configuredCustomers = Array.isArray(opts.settings?.customerIds) ? (opts.settings.customerIds as unknown[]).map(String) : null;
 
   /** One request; the envelope's own verdict decides success. */
-  async function call(method: 'GET' | 'POST', path: string, body?: Record<string, unknown>): Promise<Envelope> {
+  async function call(method: 'GET' | 'POST', path: string, body?: Record<string, unknown>, retry: RetryOptions | undefined = opts.retry): Promise<Envelope> {
     return withRetry(async () => {
       const res = await httpRequest(fetchImpl, {
         method,
@@ -53,7 +53,7 @@ export function createLighteningConnector(opts: LighteningOptions): Connector {
       const j = parseJson<Envelope>(res, NAME);
       if (!j || typeof j !== 'object' || !('result' in j)) throw new VendorError({ kind: 'malformed', message: `${NAME} sent a reply without "result"`, bodyExcerpt: res.text.slice(0, 300) });
       return j;
-    }, opts.retry);
+    }, retry);
   }
 
   function failure(j: Envelope, action: string): VendorError {
@@ -115,7 +115,12 @@ export function createLighteningConnector(opts: LighteningOptions): Connector {
       const body = Object.fromEntries(Object.entries(canonicalToLightening(contact, {})).filter(([, v]) => v !== ''));
       const ids = await customerIds();
       if (ids[0]) body.customer_id = Number(ids[0]);
-      const j = await call('POST', '/contact', body);
+      const sent = await createOnce(() => call('POST', '/contact', body, { ...opts.retry, maxRetries: 0 }), () => connector.findCreated(contact, { idempotencyKey: options?.idempotencyKey ?? '' }), opts.retry);
+      if (sent.found) {
+        await options?.onStep?.({ record: sent.found.remoteId });
+        return { remoteId: sent.found.remoteId, record: sent.found };
+      }
+      const j = sent.answer;
       if (j.result !== true || j.id === undefined) throw failure(j, 'create the contact');
       const id = String(j.id);
       await options?.onStep?.({ record: id });
