@@ -97,7 +97,7 @@ export interface Connector {
    * idempotency marker the vendor keeps, or an exact email / phone / external ref — never a
    * name alone, so recovery cannot adopt a stranger.
    */
-  findCreated?(contact: CanonicalContact, options: { idempotencyKey: string; progress?: CreateProgress }): Promise<RemoteRecord | null>;
+  findCreated(contact: CanonicalContact, options: { idempotencyKey: string; progress?: CreateProgress }): Promise<RemoteRecord | null>;
   testConnection(): Promise<{ ok: true; detail: string }>;
   /** Check a change against the vendor's constraints before sending; [] when it is fine. */
   validate(contact: Partial<CanonicalContact>): { field: string; message: string }[];

@@ -6,10 +6,11 @@
 import { z } from 'zod';
 import type { CanonicalContact } from '../../../../shared/domain';
 import { checkBaseUrl, joinUrl } from '../base-url';
-import type { Connector, ConnectorOptions, RemoteRecord } from '../connector';
+import type { Connector, ConnectorOptions, CreateOptions, RemoteRecord } from '../connector';
+import { createOnce, hasStrongEvidence, strongMatch } from '../evidence';
 import { VendorError } from '../errors';
 import { classifyStatus, httpRequest, parseJson, type HttpResponse } from '../http';
-import { withRetry } from '../retry';
+import { withRetry, type RetryOptions } from '../retry';
 import { assertFields } from '../field-rules';
 import { BIGCHANGE_FIELDS, bigChangeContentHash, bigChangeToCanonical, canonicalToBigChange, validateBigChange, type BigChangeJson } from './mapping';
 
@@ -61,7 +62,7 @@ export function createBigChangeConnector(opts: BigChangeOptions): Connector {
     return fetchToken();
   }
 
-  async function call(method: string, path: string, body?: unknown, ok: number[] = [200]): Promise<HttpResponse> {
+  async function call(method: string, path: string, body?: unknown, ok: number[] = [200], retry: RetryOptions | undefined = opts.retry): Promise<HttpResponse> {
     return withRetry(async () => {
       let res: HttpResponse | null = null;
       for (let attempt = 0; attempt < 2; attempt++) {
@@ -76,7 +77,7 @@ export function createBigChangeConnector(opts: BigChangeOptions): Connector {
       }
       if (ok.includes(res!.status)) return res!;
       throw problem(res!);
-    }, opts.retry);
+    }, retry);
   }
 
   function problem(res: HttpResponse): VendorError {
@@ -121,16 +122,42 @@ export function createBigChangeConnector(opts: BigChangeOptions): Connector {
       return toRecord(j);
     },
 
-    async create(contact: CanonicalContact) {
+    async create(contact: CanonicalContact, options?: CreateOptions) {
       assertValid({ ...contact, fullName: contact.fullName ?? contact.company ?? null });
       // Every field of the new contact, with the name always present (it is required).
       const fields = canonicalToBigChange({ ...contact, fullName: contact.fullName ?? contact.company ?? null });
       const body: Record<string, unknown> = { location: defaultLocation, groupId, ...Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== null)) };
-      const res = await call('POST', '/contacts', body, [201]);
+      const sent = await createOnce(() => call('POST', '/contacts', body, [201], { ...opts.retry, maxRetries: 0 }), () => connector.findCreated(contact, { idempotencyKey: options?.idempotencyKey ?? '' }), opts.retry);
+      if (sent.found) {
+        await options?.onStep?.({ record: sent.found.remoteId });
+        return { remoteId: sent.found.remoteId, record: sent.found };
+      }
+      const res = sent.answer;
       const j = parseJson<{ id?: unknown }>(res, NAME);
       if (j?.id === undefined) throw new VendorError({ kind: 'malformed', message: `${NAME} created a contact but sent no id` });
       const id = String(j.id);
+      await options?.onStep?.({ record: id });
       return { remoteId: id, record: await connector.read(id) };
+    },
+
+    // BigChange keeps no idempotency key: `reference` is the person's own external ref in
+    // Concord (not hijacked) and custom fields need a per-account definition. Evidence: the
+    // stored id, else an exact reference, email or E.164 phone, paging until the first hit (no
+    // search is documented); none of those: null.
+    async findCreated(contact, { progress }) {
+      if (progress?.record) {
+        try {
+          return await connector.read(progress.record);
+        } catch (e) {
+          if (!(e instanceof VendorError && e.kind === 'not_found')) throw e;
+        }
+      }
+      if (!hasStrongEvidence(contact)) return null;
+      for await (const page of connector.pull(null)) {
+        const hit = page.records.find((r) => strongMatch(contact, r.canonical));
+        if (hit) return hit;
+      }
+      return null;
     },
 
     async update(remoteId, patch, ctx) {

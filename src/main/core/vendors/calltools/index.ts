@@ -5,10 +5,11 @@
 import { z } from 'zod';
 import type { CanonicalContact } from '../../../../shared/domain';
 import { checkBaseUrl, joinUrl } from '../base-url';
-import type { Connector, ConnectorOptions, PullPage, RemoteRecord, WriteResult } from '../connector';
+import type { Connector, ConnectorOptions, CreateOptions, PullPage, RemoteRecord, WriteResult } from '../connector';
+import { createOnce, hasStrongEvidence, strongMatch } from '../evidence';
 import { VendorError } from '../errors';
 import { classifyStatus, httpRequest, parseJson, type HttpResponse } from '../http';
-import { withRetry } from '../retry';
+import { withRetry, type RetryOptions } from '../retry';
 import { assertFields } from '../field-rules';
 import { CALLTOOLS_FIELDS, callToolsToCanonical, canonicalToCallTools, validateCallTools, type CallToolsJson } from './mapping';
 
@@ -30,7 +31,7 @@ export function createCallToolsConnector(opts: CallToolsOptions): Connector {
   const pageSize = Math.min(250, opts.pageSize ?? Number(opts.settings?.pageSize ?? 250));
   const region = opts.defaultRegion ?? 'US';
 
-  async function call(method: string, path: string, body?: unknown, ok: number[] = [200]): Promise<HttpResponse> {
+  async function call(method: string, path: string, body?: unknown, ok: number[] = [200], retry: RetryOptions | undefined = opts.retry): Promise<HttpResponse> {
     return withRetry(async () => {
       const url = /^https?:/.test(path) ? path : joinUrl(base, path);
       const res = await httpRequest(fetchImpl, {
@@ -46,7 +47,7 @@ export function createCallToolsConnector(opts: CallToolsOptions): Connector {
         throw new VendorError({ kind: 'validation', status: 400, fieldErrors, message: `${NAME} refused the change: ${fieldErrors ? Object.entries(fieldErrors).map(([k, v]) => `${k}: ${v.join(' ')}`).join('; ') : res.text.slice(0, 200)}` });
       }
       throw classifyStatus(res, NAME) ?? new VendorError({ kind: 'malformed', status: res.status, message: `${NAME} answered HTTP ${res.status} unexpectedly`, bodyExcerpt: res.text.slice(0, 300) });
-    }, opts.retry);
+    }, retry);
   }
 
   function contactJson(res: HttpResponse): CallToolsJson {
@@ -86,17 +87,52 @@ export function createCallToolsConnector(opts: CallToolsOptions): Connector {
       return toRecord(contactJson(await call('GET', `/api/contacts/${encodeURIComponent(remoteId)}/`)));
     },
 
-    async create(contact: CanonicalContact): Promise<WriteResult> {
+    async create(contact: CanonicalContact, options?: CreateOptions): Promise<WriteResult> {
       assertValid(contact);
-      const res = await call('POST', '/api/contacts/', canonicalToCallTools(contact, { forCreate: true }), [200, 201]);
+      const sent = await createOnce(
+        () => call('POST', '/api/contacts/', canonicalToCallTools(contact, { forCreate: true }), [200, 201], { ...opts.retry, maxRetries: 0 }),
+        () => connector.findCreated(contact, { idempotencyKey: options?.idempotencyKey ?? '' }),
+        opts.retry,
+      );
+      if (sent.found) {
+        await options?.onStep?.({ record: sent.found.remoteId });
+        return { remoteId: sent.found.remoteId, record: sent.found };
+      }
+      const res = sent.answer;
       const j = parseJson<CallToolsJson>(res, NAME);
       if (j?.duplicate_action === 'MERGE' && Array.isArray(j.duplicate_contacts) && j.duplicate_contacts.length) {
         // The upsert matched an existing contact by phone and merged into it.
         const id = String(j.duplicate_contacts[0]);
+        await options?.onStep?.({ record: id });
         return { remoteId: id, record: await connector.read(id), alreadyExisted: true };
       }
       const rec = toRecord(contactJson(res));
+      await options?.onStep?.({ record: rec.remoteId });
       return { remoteId: rec.remoteId, record: rec };
+    },
+
+    // CallTools keeps no idempotency key: custom fields exist but their schema is generated per
+    // account, so none can be counted on. Evidence: the stored id, else an exact email or E.164
+    // phone (also what its upsert dedupes on), narrowed by the documented exact first_name filter
+    // when there is a first name; no email or phone: null (a name alone proves nothing).
+    async findCreated(contact, { progress }) {
+      if (progress?.record) {
+        try {
+          return await connector.read(progress.record);
+        } catch (e) {
+          if (!(e instanceof VendorError && e.kind === 'not_found')) throw e;
+        }
+      }
+      if (!hasStrongEvidence(contact)) return null;
+      const filter = contact.givenName?.trim() ? `&first_name=${encodeURIComponent(contact.givenName.trim())}` : '';
+      for (let page = 1; ; page++) {
+        const res = await call('GET', `/api/contacts/?page=${page}&page_size=${pageSize}${filter}`);
+        const j = parseJson<{ results?: unknown; next?: unknown }>(res, NAME);
+        if (!j || !Array.isArray(j.results)) throw new VendorError({ kind: 'malformed', status: res.status, message: `${NAME} sent a contact page without "results"`, bodyExcerpt: res.text.slice(0, 300) });
+        const hit = (j.results as CallToolsJson[]).map(toRecord).find((r) => strongMatch(contact, r.canonical));
+        if (hit) return hit;
+        if (!(typeof j.next === 'string' && j.next)) return null;
+      }
     },
 
     async update(remoteId, patch) {

@@ -5,10 +5,11 @@
 import { z } from 'zod';
 import type { CanonicalContact } from '../../../../shared/domain';
 import { checkBaseUrl, joinUrl } from '../base-url';
-import type { Connector, ConnectorOptions, RemoteRecord } from '../connector';
+import type { Connector, ConnectorOptions, CreateOptions, RemoteRecord } from '../connector';
+import { createOnce, hasStrongEvidence, strongMatch } from '../evidence';
 import { VendorError } from '../errors';
 import { classifyStatus, httpRequest, parseJson } from '../http';
-import { withRetry } from '../retry';
+import { withRetry, type RetryOptions } from '../retry';
 import { assertFields } from '../field-rules';
 import { canonicalToLightening, LIGHTENING_FIELDS, lighteningToCanonical, validateLightening, type LighteningJson } from './mapping';
 
@@ -40,7 +41,7 @@ export function createLighteningConnector(opts: LighteningOptions): Connector {
   const configuredCustomers = Array.isArray(opts.settings?.customerIds) ? (opts.settings.customerIds as unknown[]).map(String) : null;
 
   /** One request; the envelope's own verdict decides success. */
-  async function call(method: 'GET' | 'POST', path: string, body?: Record<string, unknown>): Promise<Envelope> {
+  async function call(method: 'GET' | 'POST', path: string, body?: Record<string, unknown>, retry: RetryOptions | undefined = opts.retry): Promise<Envelope> {
     return withRetry(async () => {
       const res = await httpRequest(fetchImpl, {
         method,
@@ -53,7 +54,7 @@ export function createLighteningConnector(opts: LighteningOptions): Connector {
       const j = parseJson<Envelope>(res, NAME);
       if (!j || typeof j !== 'object' || !('result' in j)) throw new VendorError({ kind: 'malformed', message: `${NAME} sent a reply without "result"`, bodyExcerpt: res.text.slice(0, 300) });
       return j;
-    }, opts.retry);
+    }, retry);
   }
 
   function failure(j: Envelope, action: string): VendorError {
@@ -110,15 +111,41 @@ export function createLighteningConnector(opts: LighteningOptions): Connector {
       return toRecord(await readRaw(remoteId));
     },
 
-    async create(contact: CanonicalContact) {
+    async create(contact: CanonicalContact, options?: CreateOptions) {
       assertValid(contact, {});
       const body = Object.fromEntries(Object.entries(canonicalToLightening(contact, {})).filter(([, v]) => v !== ''));
       const ids = await customerIds();
       if (ids[0]) body.customer_id = Number(ids[0]);
-      const j = await call('POST', '/contact', body);
+      const sent = await createOnce(() => call('POST', '/contact', body, { ...opts.retry, maxRetries: 0 }), () => connector.findCreated(contact, { idempotencyKey: options?.idempotencyKey ?? '' }), opts.retry);
+      if (sent.found) {
+        await options?.onStep?.({ record: sent.found.remoteId });
+        return { remoteId: sent.found.remoteId, record: sent.found };
+      }
+      const j = sent.answer;
       if (j.result !== true || j.id === undefined) throw failure(j, 'create the contact');
       const id = String(j.id);
+      await options?.onStep?.({ record: id });
       return { remoteId: id, record: await connector.read(id) };
+    },
+
+    // Lightening keeps no idempotency key; customer_custom_identifier is the person's own
+    // external ref in Concord, so it is not hijacked. Evidence: the stored id, else an exact
+    // external ref, email or E.164 phone among the contacts of the customer creates go to (one
+    // request: the list has no filter and no paging); none of those: null.
+    async findCreated(contact, { progress }) {
+      if (progress?.record) {
+        try {
+          return await connector.read(progress.record);
+        } catch (e) {
+          if (!(e instanceof VendorError && e.kind === 'not_found')) throw e;
+        }
+      }
+      if (!hasStrongEvidence(contact)) return null;
+      const [customer] = await customerIds();
+      if (!customer) return null;
+      const j = await call('GET', `/contact?customer_id[]=${encodeURIComponent(customer)}`);
+      if (j.result !== true || !Array.isArray(j.entities)) throw failure(j, 'list contacts');
+      return (j.entities as LighteningJson[]).map(toRecord).find((r) => strongMatch(contact, r.canonical)) ?? null;
     },
 
     async update(remoteId, patch, ctx) {

@@ -170,6 +170,7 @@ export function createLiveVoxConnector(opts: LiveVoxOptions): Connector {
       return toRecord(await readRaw(remoteId));
     },
 
+    // The account key is derived from the idempotency key, so it is the marker: one exact read.
     async findCreated(_contact, { idempotencyKey }) {
       try {
         return await connector.read(accountKeyFor(idempotencyKey));
@@ -186,6 +187,7 @@ export function createLiveVoxConnector(opts: LiveVoxOptions): Connector {
       const account = accountKeyFor(options?.idempotencyKey ?? `${Date.now()}-${Math.random()}`);
       const body = { ...canonicalToLiveVox(contact, {}), account, active: true };
       const res = await call('POST', '/contact/contacts/', { createContactDetails: body }, [201, 202]);
+      await options?.onStep?.({ record: account });
       const record = await connector.read(account);
       return res.status === 202 ? { remoteId: account, record, alreadyExisted: true } : { remoteId: account, record };
     },

@@ -4,13 +4,15 @@
 // updated_in_db_at of the sub-resource it touches. A stale token comes back as 409; the
 // connector reports it as a `conflict` naming the resource and the server's current value,
 // and sends `overwrite: true` only when the caller says a person chose "keep mine".
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { CanonicalContact, EmailEntry, PhoneEntry } from '../../../../shared/domain';
 import { checkBaseUrl, joinUrl } from '../base-url';
-import type { Connector, ConnectorOptions, RemoteRecord, WriteResult } from '../connector';
+import type { Connector, ConnectorOptions, CreateOptions, CreateProgress, RemoteRecord, WriteResult } from '../connector';
+import { emailKey, hasStrongEvidence, strongMatch } from '../evidence';
 import { VendorError } from '../errors';
 import { classifyStatus, httpRequest, parseJson, type HttpResponse } from '../http';
-import { withRetry } from '../retry';
+import { withRetry, type RetryOptions } from '../retry';
 import { assertFields } from '../field-rules';
 import {
   addressAttrs, contactAttrs, MPDX_FIELDS, mpdxRemoteId, mpdxToCanonical, mpdxVersions, newestUpdate, personAttrs, primaryAddress, validateMpdx,
@@ -29,6 +31,22 @@ const INCLUDE = 'people,addresses,people.phone_numbers,people.email_addresses';
 /** Incremental pulls look back this far: MPDX compares whole seconds and clocks drift. */
 export const MPDX_LOOKBACK_MS = 5 * 60 * 1000;
 const FAR_FUTURE = '9999-12-31T23:59:59Z';
+/**
+ * Where a create marks its contact until the contact's id is stored, so an attempt whose answer
+ * was lost can be found by it. MPDX keeps no external id on contacts and documents no search
+ * but filter[updated_at]; Concord maps name, notes, tags and time zone, so those are never
+ * used. `church_name` is a plain text field Concord does not sync; the marker sits there only
+ * between the contact POST and the next request, which clears it.
+ */
+const MARKER_FIELD = 'church_name';
+export const markerFor = (idempotencyKey: string): string => `concord:${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 16)}`;
+const ADDRESS_KEYS = ['street', 'city', 'state', 'postal_code', 'country'] as const;
+/** Digits of a number as MPDX stores it (E.164, `;ext=` suffix dropped; a bare 10-digit number is US). */
+const mpdxDigits = (n: unknown): string => {
+  const d = String(n ?? '').split(';')[0]!.replace(/\D/g, '');
+  return d.length === 10 ? `1${d}` : d;
+};
+const isoSecond = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 export interface MpdxConnector extends Connector {
   /** MPDX's own contact merge (POST /contacts/merges): the loser is destroyed. */
@@ -47,6 +65,7 @@ export function createMpdxConnector(opts: MpdxOptions): MpdxConnector {
   const fetchImpl = opts.fetch ?? fetch;
   const region = opts.defaultRegion ?? 'US';
   const perPage = opts.pageSize ?? Number(opts.settings?.pageSize ?? 100);
+  const now = opts.now ?? (() => new Date());
   let jwt = creds.jwt ?? null;
   let accountListId = creds.accountListId ?? (opts.settings?.accountListId as string | undefined) ?? null;
 
@@ -65,7 +84,7 @@ export function createMpdxConnector(opts: MpdxOptions): MpdxConnector {
     return token;
   }
 
-  async function call(method: string, path: string, body?: unknown, ok: number[] = [200], resource?: string): Promise<Doc> {
+  async function call(method: string, path: string, body?: unknown, ok: number[] = [200], resource?: string, retry: RetryOptions | undefined = opts.retry): Promise<Doc> {
     return withRetry(async () => {
       let res: HttpResponse | null = null;
       for (let attempt = 0; attempt < 2; attempt++) {
@@ -96,7 +115,7 @@ export function createMpdxConnector(opts: MpdxOptions): MpdxConnector {
       if (r.status === 404) return Promise.reject(new VendorError({ kind: 'not_found', status: 404, resource, message: errs[0]?.detail ?? `${NAME}: not found` }));
       if (r.status === 415 || r.status === 406) return Promise.reject(new VendorError({ kind: 'malformed', status: r.status, message: `${NAME} refused the request format (HTTP ${r.status})` }));
       return Promise.reject(classifyStatus(r, NAME) ?? new VendorError({ kind: 'malformed', status: r.status, message: `${NAME} answered HTTP ${r.status} unexpectedly`, bodyExcerpt: r.text.slice(0, 300) }));
-    }, opts.retry);
+    }, retry);
   }
 
   const asList = (d: Doc): JsonApiResource[] => {
@@ -184,6 +203,119 @@ export function createMpdxConnector(opts: MpdxOptions): MpdxConnector {
     return rel.id;
   }
 
+  async function getOrNull(path: string, resource: string): Promise<JsonApiResource | null> {
+    try {
+      return asOne(await call('GET', path, undefined, [200], resource));
+    } catch (e) {
+      if (e instanceof VendorError && e.kind === 'not_found') return null;
+      throw e;
+    }
+  }
+
+  async function listOrNull(path: string): Promise<JsonApiResource[] | null> {
+    try {
+      return asList(await call('GET', path, undefined, [200], 'contact'));
+    } catch (e) {
+      if (e instanceof VendorError && e.kind === 'not_found') return null;
+      throw e;
+    }
+  }
+
+  /** Our marked contact among those touched since the attempt started (minus the clock-skew lookback). */
+  async function findMarked(marker: string, started: string): Promise<{ contact: JsonApiResource; bundle: MpdxBundle | null } | null> {
+    const t = Date.parse(started);
+    if (!Number.isFinite(t)) return null;
+    const range = `filter[updated_at]=${encodeURIComponent(`${isoSecond(new Date(Math.max(0, t - MPDX_LOOKBACK_MS)))}..${FAR_FUTURE}`)}`;
+    for (let page = 1; ; page++) {
+      const d = await call('GET', `/api/v2/contacts?include=${INCLUDE}&${range}&page=${page}&per_page=${perPage}&sort=-created_at`);
+      const contact = asList(d).find((k) => k.attributes[MARKER_FIELD] === marker);
+      if (contact) return { contact, bundle: bundlesOf(d).find((b) => b.contact.id === contact.id) ?? null };
+      if (page >= Number(d.meta?.pagination?.total_pages ?? 1)) return null;
+    }
+  }
+
+  /** Newest first, stopping at the first person sharing an exact email or phone. */
+  async function scanForEvidence(contact: CanonicalContact): Promise<MpdxBundle | null> {
+    if (!hasStrongEvidence(contact)) return null; // a name alone proves nothing: send again
+    for (let page = 1; ; page++) {
+      const d = await call('GET', `/api/v2/contacts?include=${INCLUDE}&page=${page}&per_page=${perPage}&sort=-created_at`);
+      const hit = bundlesOf(d).find((b) => strongMatch(contact, mpdxToCanonical(b, region)));
+      if (hit) return hit;
+      if (page >= Number(d.meta?.pagination?.total_pages ?? 1)) return null;
+    }
+  }
+
+  /** The saga itself; `progress` is shared with the retries of create. */
+  // Saga POSTs are sent once per run; create retries the whole saga, which looks first.
+  const ONCE: RetryOptions = { ...opts.retry, maxRetries: 0 };
+  async function createSteps(contact: CanonicalContact, progress: CreateProgress, options?: CreateOptions): Promise<WriteResult> {
+    const step = async (name: string, id: string): Promise<void> => {
+      progress[name] = id;
+      await options?.onStep?.({ ...progress });
+    };
+    const marker = options?.idempotencyKey ? markerFor(options.idempotencyKey) : null;
+
+    // 1. The contact: the stored id, else our marked contact from an attempt whose answer was lost, else a new one.
+    let k: JsonApiResource | null = progress.contact ? await getOrNull(`/api/v2/contacts/${progress.contact}`, 'contact') : null;
+    if (progress.contact && !k) {
+      // Deleted on the server since (with all it held): start over.
+      for (const key of Object.keys(progress)) delete progress[key];
+    }
+    if (!k && marker && progress.started) k = (await findMarked(marker, progress.started))?.contact ?? null;
+    const oldContact = !!k;
+    if (!k) {
+      if (marker && !progress.started) await step('started', isoSecond(now()));
+      const list = await ensureAccountList();
+      const name = [contact.familyName, contact.givenName].filter(Boolean).join(', ') || contact.fullName || contact.company || 'Unnamed';
+      const attributes = { name, ...contactAttrs(contact), ...(marker ? { [MARKER_FIELD]: marker } : {}) };
+      k = asOne(await call('POST', '/api/v2/contacts', { data: { type: 'contacts', attributes, relationships: { account_list: { data: { type: 'account_lists', id: list } } } } }, [201], 'contact', ONCE));
+    }
+    const cid = k.id;
+    if (progress.contact !== cid) await step('contact', cid);
+    // The marker has done its job once the contact id is stored: take it off again.
+    if (marker && k.attributes[MARKER_FIELD] === marker) {
+      await call('PUT', `/api/v2/contacts/${cid}`, write('contacts', cid, { [MARKER_FIELD]: null }, String(k.attributes.updated_in_db_at ?? ''), false), [200], 'contact');
+    }
+
+    // 2. The person: the stored id, else the one an unheard attempt put under our contact, else a new one.
+    let pid = progress.person ?? null;
+    if (!pid && oldContact) pid = asList(await call('GET', `/api/v2/contacts/${cid}/people?per_page=100`, undefined, [200], 'contact'))[0]?.id ?? null;
+    const oldPerson = !!pid;
+    if (!pid) {
+      const given = contact.givenName ?? contact.fullName ?? String(k.attributes.name ?? 'Unnamed');
+      pid = asOne(await call('POST', `/api/v2/contacts/${cid}/people`, write('people', undefined, { first_name: given, ...personAttrs({ ...contact, givenName: given }) }, undefined, false), [201], 'person', ONCE)).id;
+    }
+    if (progress.person !== pid) await step('person', pid);
+
+    // 3. Children. Under a person or contact from an earlier attempt, one that already holds
+    // the same value is adopted instead of being sent again (no second copy, none lost).
+    const base = `/api/v2/contacts/${cid}/people/${pid}`;
+    const claimed = new Set(Object.values(progress));
+    const adopt = async (path: string, same: (r: JsonApiResource) => boolean): Promise<string | null> => {
+      const hit = asList(await call('GET', `${path}?per_page=100`)).find((r) => !claimed.has(r.id) && r.attributes.deleted !== true && same(r));
+      return hit?.id ?? null;
+    };
+    const child = async (name: string, path: string, type: string, attrs: Record<string, unknown>, old: boolean, same: (r: JsonApiResource) => boolean): Promise<void> => {
+      if (progress[name]) return;
+      const id = (old ? await adopt(path, same) : null) ?? asOne(await call('POST', path, write(type, undefined, attrs, undefined, false), [201], name.split(':')[0], ONCE)).id;
+      claimed.add(id);
+      await step(name, id);
+    };
+    for (const [i, ph] of (contact.phones ?? []).entries()) {
+      const number = ph.e164 ?? ph.raw;
+      await child(`phone:${i}`, `${base}/phones`, 'phone_numbers', { number, location: ph.mobile ? 'mobile' : (ph.label ?? 'home'), primary: i === 0 }, oldPerson, (r) => mpdxDigits(r.attributes.number) === mpdxDigits(number));
+    }
+    for (const [i, e] of (contact.emails ?? []).entries()) {
+      await child(`email:${i}`, `${base}/email_addresses`, 'email_addresses', { email: e.address, location: e.label ?? 'home', primary: i === 0 }, oldPerson, (r) => emailKey(String(r.attributes.email ?? '')) === emailKey(e.address));
+    }
+    if (contact.address) {
+      const attrs = addressAttrs(contact.address);
+      await child('address', `/api/v2/contacts/${cid}/addresses`, 'addresses', { ...attrs, location: 'Home', primary_mailing_address: true }, oldContact, (r) => ADDRESS_KEYS.every((f) => (r.attributes[f] ?? null) === (attrs[f] ?? null)));
+    }
+    const remoteId = `${cid}/${pid}`;
+    return { remoteId, record: await connector.read(remoteId) };
+  }
+
   const connector: MpdxConnector = {
     vendor: 'mpdx',
     fields: MPDX_FIELDS,
@@ -244,18 +376,36 @@ export function createMpdxConnector(opts: MpdxOptions): MpdxConnector {
       return toRecord(await readBundle(remoteId));
     },
 
-    async create(contact: CanonicalContact): Promise<WriteResult> {
+    // A saga (connector.ts): `started` is stored before the first request, then each step's id
+    // (`contact`, `person`, `phone:<i>`, `email:<i>`, `address`) as soon as it is known. Given
+    // the progress of an interrupted attempt it resumes: stored ids are re-used, and a step that
+    // may have landed unheard is looked up under our own contact/person before it is sent again.
+    async create(contact: CanonicalContact, options?: CreateOptions): Promise<WriteResult> {
       assertValid(contact);
-      const list = await ensureAccountList();
-      const name = [contact.familyName, contact.givenName].filter(Boolean).join(', ') || contact.fullName || contact.company || 'Unnamed';
-      const k = asOne(await call('POST', '/api/v2/contacts', { data: { type: 'contacts', attributes: { name, ...contactAttrs(contact) }, relationships: { account_list: { data: { type: 'account_lists', id: list } } } } }, [201], 'contact'));
-      const p = asOne(await call('POST', `/api/v2/contacts/${k.id}/people`, write('people', undefined, { first_name: contact.givenName ?? contact.fullName ?? name, ...personAttrs({ ...contact, givenName: contact.givenName ?? contact.fullName ?? name }) }, undefined, false), [201], 'person'));
-      const base = `/api/v2/contacts/${k.id}/people/${p.id}`;
-      for (const [i, ph] of (contact.phones ?? []).entries()) await call('POST', `${base}/phones`, write('phone_numbers', undefined, { number: ph.e164 ?? ph.raw, location: ph.mobile ? 'mobile' : (ph.label ?? 'home'), primary: i === 0 }, undefined, false), [201], 'phone');
-      for (const [i, e] of (contact.emails ?? []).entries()) await call('POST', `${base}/email_addresses`, write('email_addresses', undefined, { email: e.address, location: e.label ?? 'home', primary: i === 0 }, undefined, false), [201], 'email');
-      if (contact.address) await call('POST', `/api/v2/contacts/${k.id}/addresses`, write('addresses', undefined, { ...addressAttrs(contact.address), location: 'Home', primary_mailing_address: true }, undefined, false), [201], 'address');
-      const remoteId = `${k.id}/${p.id}`;
-      return { remoteId, record: await connector.read(remoteId) };
+      const progress: CreateProgress = { ...(options?.progress ?? {}) };
+      // A POST whose answer was a timeout or a 5xx may have landed: it is never re-sent blindly.
+      // The whole saga is retried instead, from its progress, looking before each step it redoes.
+      return withRetry(() => createSteps(contact, progress, options), opts.retry);
+    },
+
+    // Strong evidence only: the stored step ids, else our marker on a contact touched since the
+    // attempt started. A saga record missing some value the create was to add is not returned:
+    // null makes sync resume the saga with its progress, which adds what is missing. With no
+    // progress at all (an attempt from before sagas) an exact email or phone on a person,
+    // newest contacts first; with neither, null (a same-name person is not evidence).
+    async findCreated(contact, { idempotencyKey, progress }) {
+      let bundle: MpdxBundle | null = null;
+      if (progress?.contact) {
+        const people = await listOrNull(`/api/v2/contacts/${progress.contact}/people?per_page=100`);
+        const pid = progress.person && people?.some((p) => p.id === progress.person) ? progress.person : people?.[0]?.id;
+        if (pid) bundle = await readBundle(`${progress.contact}/${pid}`);
+      } else if (progress?.started) {
+        bundle = (await findMarked(markerFor(idempotencyKey), progress.started))?.bundle ?? null;
+      } else {
+        const hit = await scanForEvidence(contact);
+        return hit ? toRecord(hit) : null;
+      }
+      return bundle && holdsEverything(bundle, contact) ? toRecord(bundle) : null;
     },
 
     async update(remoteId, patch, ctx) {
@@ -323,6 +473,15 @@ export function createMpdxConnector(opts: MpdxOptions): MpdxConnector {
     assertFields(validateMpdx(c, { region }));
   }
   return connector;
+}
+
+/** Every phone, email and the address the create was to add are on the person/contact. */
+function holdsEverything(b: MpdxBundle, c: CanonicalContact): boolean {
+  const phones = new Set(b.phones.map((r) => mpdxDigits(r.attributes.number)));
+  const emails = new Set(b.emails.map((r) => emailKey(String(r.attributes.email ?? ''))));
+  return (c.phones ?? []).every((p) => phones.has(mpdxDigits(p.e164 ?? p.raw)))
+    && (c.emails ?? []).every((e) => emails.has(emailKey(e.address)))
+    && (!c.address || b.addresses.some((a) => a.attributes.deleted !== true));
 }
 
 function splitId(remoteId: string): [string, string] {

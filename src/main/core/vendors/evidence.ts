@@ -1,0 +1,47 @@
+// Strong evidence that a vendor record is the one an interrupted create made (or an existing
+// copy of the same person): an exact external reference, email or E.164 phone. A name is never
+// evidence on its own: two people called John Smith are common, and adopting the wrong one
+// would write one person's data over another's.
+import type { CanonicalContact, PhoneEntry } from '../../../shared/domain';
+import type { RemoteRecord } from './connector';
+import { withRetry, type RetryOptions } from './retry';
+
+export const emailKey = (address: string | null | undefined): string => (address ?? '').trim().toLowerCase();
+
+/** E.164 digits, or '' when the number could not be parsed (raw digits are too loose to trust). */
+export const phoneKey = (p: Pick<PhoneEntry, 'e164'>): string => (p.e164 ?? '').replace(/\D/g, '');
+
+/** True when the wanted contact could claim something strong enough to recognise it by. */
+export function hasStrongEvidence(wanted: CanonicalContact): boolean {
+  return !!wanted.externalRef?.trim() || (wanted.emails ?? []).some((e) => emailKey(e.address)) || (wanted.phones ?? []).some((p) => phoneKey(p));
+}
+
+/**
+ * Same external ref, or a shared email or E.164 phone. Two different external refs mean two
+ * records even when they share an email (a household address).
+ */
+export function strongMatch(wanted: CanonicalContact, found: CanonicalContact): boolean {
+  const refA = wanted.externalRef?.trim();
+  const refB = found.externalRef?.trim();
+  if (refA && refB) return refA === refB;
+  const emails = new Set((wanted.emails ?? []).map((e) => emailKey(e.address)).filter(Boolean));
+  const phones = new Set((wanted.phones ?? []).map(phoneKey).filter(Boolean));
+  return (found.emails ?? []).some((e) => emails.has(emailKey(e.address))) || (found.phones ?? []).some((p) => phones.has(phoneKey(p)));
+}
+
+/**
+ * A create POST answered by a timeout or a 5xx may have landed, so it is never re-sent as it
+ * is: before each retry `find` (the connector's findCreated) looks for it. `send` must not
+ * retry by itself.
+ */
+export async function createOnce<T>(send: () => Promise<T>, find: () => Promise<RemoteRecord | null>, retry?: RetryOptions): Promise<{ answer: T; found?: undefined } | { found: RemoteRecord }> {
+  let sent = false;
+  return withRetry(async () => {
+    if (sent) {
+      const found = await find();
+      if (found) return { found };
+    }
+    sent = true;
+    return { answer: await send() };
+  }, retry);
+}
