@@ -38,7 +38,9 @@ async function twoCores(): Promise<{ r: SyncRig; other: Core; dir: string }> {
 describe('one sync at a time per store', () => {
   it('two syncs started together: each change reaches the vendor once, the second says a sync is running', async () => {
     const { r, other } = await twoCores();
-    const recs = r.seeded.map((s) => r.recordOf(s.remoteId));
+    // CallTools folds seeded contacts that share a phone, so count the records it really holds.
+    const recs = [...new Map(r.seeded.map((s) => r.recordOf(s.remoteId)).map((x) => [x.id, x])).values()];
+    const n = recs.length;
     recs.forEach((x, i) => r.core.edits.edit(x.id, { givenName: `Lease${i}` }));
     const personId = (r.core.store.sqlite.prepare('SELECT person_id FROM records WHERE id = ?').get(recs[0]!.id) as { person_id: string }).person_id;
     r.core.syncStore.create(r.accountId, personId, { givenName: 'Once', familyName: 'Only', phones: [{ e164: '+15035550177', raw: '503-555-0177' }] });
@@ -54,19 +56,20 @@ describe('one sync at a time per store', () => {
 
     const sent = writes(r.server).slice(before);
     const patches = sent.filter((w) => w.method === 'PATCH').map((w) => w.path);
-    expect(patches).toHaveLength(20);
-    expect(new Set(patches).size).toBe(20);
+    expect(patches).toHaveLength(n);
+    expect(new Set(patches).size).toBe(n);
     expect(sent.filter((w) => w.method === 'POST')).toHaveLength(1);
     expect(r.core.status.get().outbox).toEqual({ pending: 0, inFlight: 0, conflict: 0, rejected: 0 });
     // The lease is free again: the other host syncs now, and sends nothing twice.
     const again = await other.sync.sync();
     expect(again.accounts[0]).toMatchObject({ pushed: 0, errors: [] });
-    expect(writes(r.server).length).toBe(before + 21);
+    expect(writes(r.server).length).toBe(before + n + 1);
   });
 
   it('--wait (or wait: true) waits for the running sync instead of refusing', async () => {
     const { r, other } = await twoCores();
-    r.seeded.slice(0, 5).forEach((s, i) => r.core.edits.edit(r.recordOf(s.remoteId).id, { familyName: `Waited${i}` }));
+    const ids = [...new Set(r.seeded.map((s) => r.recordOf(s.remoteId).id))].slice(0, 5);
+    ids.forEach((id, i) => r.core.edits.edit(id, { familyName: `Waited${i}` }));
     r.server.faults.latencyMs = 30;
     const first = r.core.sync.sync();
     const waited = await other.sync.sync({ wait: true });
