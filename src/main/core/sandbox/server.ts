@@ -113,7 +113,11 @@ export async function startSandboxServer(opts: StartOptions): Promise<SandboxSer
   const held = new Set<NodeJS.Timeout>();
   // Non-exempt requests seen, so a plan added later counts filtered requests from the start.
   const seen: { method: string; path: string }[] = [];
-  const matches = (f: FaultFilter, r: { method: string; path: string }): boolean => (!f.method || f.method.toUpperCase() === r.method) && (!f.path || f.path.test(r.path));
+  const matches = (f: FaultFilter, r: { method: string; path: string }): boolean => {
+    if (f.method && f.method.toUpperCase() !== r.method) return false;
+    if (f.path) f.path.lastIndex = 0; // a /g regex would otherwise match every other time
+    return !f.path || f.path.test(r.path);
+  };
   type Pending = PlannedFault & { count: number };
   const plan: Pending[] = [];
   const addPlanned = (p: PlannedFault): void => {
