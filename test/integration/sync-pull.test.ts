@@ -8,6 +8,7 @@ import { startCallToolsSandbox, type CallToolsSandbox } from '../../src/main/cor
 import { generatePopulation } from '../../src/main/core/sandbox/population';
 import { MemorySecretStore } from '../../src/main/core/secrets/memory-store';
 import { tempDir } from '../helpers/tmp';
+import { FAST_RETRY } from '../helpers/vendor';
 
 let sb: CallToolsSandbox | undefined;
 let core: Core | undefined;
@@ -23,7 +24,7 @@ async function setup(n: number, fetchImpl?: typeof fetch) {
   sb = await startCallToolsSandbox({ seed: 5, contacts });
   const t = tempDir();
   cleanup = t.cleanup;
-  core = await createCore({ dataDir: t.dir, secretStore: new MemorySecretStore(), log: createLogger(nullSink), fetch: fetchImpl });
+  core = await createCore({ dataDir: t.dir, secretStore: new MemorySecretStore(), log: createLogger(nullSink), fetch: fetchImpl, retry: FAST_RETRY }); // drops are retried now: keep the waits short
   const acc = await core.accounts.add({ kind: 'calltools', label: 'CT', baseUrl: sb.baseUrl, credentials: sb.credentials, settings: { pageSize: 20 } });
   return { sb, core, accountId: acc.id };
 }

@@ -28,7 +28,7 @@ export interface RunningSandbox {
 export interface SandboxOptions {
   seed?: number;
   people?: number;
-  /** Fault spec, e.g. "429=0.1,5xx=0.05" or "mpdx:latency=200" (see faults.ts). */
+  /** Fault spec, e.g. "429=0.1,5xx=0.05", "mpdx:latency=200" or "fail=3:drop-after" (see faults.ts). */
   faults?: string;
   truthFile?: string;
 }

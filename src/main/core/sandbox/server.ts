@@ -2,7 +2,7 @@
 // fault injection live here once; each vendor simulator only describes its API.
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { type Faults, NO_FAULTS } from './faults';
+import { type FaultFilter, type FaultKind, type Faults, NO_FAULTS, type PlannedFault } from './faults';
 import { createRng, type Rng } from './rng';
 
 export interface SandboxRequest {
@@ -67,13 +67,31 @@ export interface FaultHooks {
   exempt?: (req: SandboxRequest) => boolean;
 }
 
+export interface LoggedRequest {
+  method: string;
+  path: string;
+  /** 0 when the connection was dropped without an answer. */
+  status: number;
+  query: string;
+  /** Set when a fault was injected (planned or random). */
+  fault?: FaultKind;
+}
+
 export interface SandboxServer {
   baseUrl: string;
   port: number;
   faults: Faults;
-  /** Count of requests served, by "METHOD path" — tests use it to check paging and retries. */
   /** Every request answered (status 0: connection dropped); `query` is the decoded search string. */
-  requestLog: { method: string; path: string; status: number; query: string }[];
+  requestLog: LoggedRequest[];
+  /** Requests seen that are not exempt from faults (login/token); what `failAt` counts. */
+  readonly requestCount: number;
+  /**
+   * Fail the `n`-th (from 1, counted since the server started) non-exempt request that matches
+   * `filter`; `holdMs` is how long a `timeout` holds the answer.
+   */
+  failAt(n: number, kind: FaultKind, filter?: FaultFilter & { holdMs?: number }): void;
+  /** Fail the next non-exempt request that matches `filter`. */
+  failNext(kind: FaultKind, filter?: FaultFilter & { holdMs?: number }): void;
   close(): Promise<void>;
 }
 
@@ -90,8 +108,37 @@ export interface StartOptions {
 export async function startSandboxServer(opts: StartOptions): Promise<SandboxServer> {
   const faults: Faults = { ...(opts.faults ?? NO_FAULTS) };
   const rng: Rng = createRng(opts.seed ?? 1);
-  const requestLog: SandboxServer['requestLog'] = [];
+  const requestLog: LoggedRequest[] = [];
   const sockets = new Set<Socket>();
+  const held = new Set<NodeJS.Timeout>();
+  // Non-exempt requests seen, so a plan added later counts filtered requests from the start.
+  const seen: { method: string; path: string }[] = [];
+  const matches = (f: FaultFilter, r: { method: string; path: string }): boolean => {
+    if (f.method && f.method.toUpperCase() !== r.method) return false;
+    if (f.path) f.path.lastIndex = 0; // a /g regex would otherwise match every other time
+    return !f.path || f.path.test(r.path);
+  };
+  type Pending = PlannedFault & { count: number };
+  const plan: Pending[] = [];
+  const addPlanned = (p: PlannedFault): void => {
+    const count = seen.filter((r) => matches(p, r)).length;
+    if (!Number.isInteger(p.at) || p.at <= count) throw new Error(`Cannot fail request ${p.at}: ${count} matching requests were already served`);
+    plan.push({ ...p, count });
+  };
+  for (const p of opts.faults?.plan ?? []) addPlanned(p);
+  delete faults.plan; // the server's own copy lives in `plan`; add more with failAt
+  /** The planned fault for this request, if any (one per request: the earliest planned wins). */
+  const planned = (r: { method: string; path: string }): Pending | undefined => {
+    seen.push(r);
+    let hit: Pending | undefined;
+    for (const p of plan) {
+      if (!matches(p, r)) continue;
+      p.count++;
+      if (p.count === p.at && !hit) hit = p;
+    }
+    for (let i = plan.length - 1; i >= 0; i--) if (plan[i]!.count >= plan[i]!.at) plan.splice(i, 1);
+    return hit;
+  };
 
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -105,46 +152,74 @@ export async function startSandboxServer(opts: StartOptions): Promise<SandboxSer
       body: Buffer.concat(chunks).toString('utf8'),
       params: {},
     };
-    const send = (r: SandboxResponse): void => {
+    const query = decodeURIComponent(url.search);
+    const log = (status: number, fault?: FaultKind): void => {
+      requestLog.push({ method: sreq.method, path: sreq.path, status, query, ...(fault ? { fault } : {}) });
+    };
+    const send = (r: SandboxResponse, fault?: FaultKind): void => {
       const isText = typeof r.body === 'string';
       const payload = r.body == null ? '' : isText ? (r.body as string) : JSON.stringify(r.body);
       const headers: Record<string, string> = { ...(r.headers ?? {}) };
       if (payload && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
         headers['content-type'] = isText ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8';
       }
-      requestLog.push({ method: sreq.method, path: sreq.path, status: r.status, query: decodeURIComponent(url.search) });
+      log(r.status, fault);
       res.writeHead(r.status, headers);
       res.end(payload);
+    };
+    const drop = (fault: FaultKind): void => {
+      log(0, fault);
+      req.socket.destroy();
     };
 
     if (faults.latencyMs > 0) await new Promise((r) => setTimeout(r, faults.latencyMs));
     const exempt = opts.hooks.exempt?.(sreq) ?? false;
+    let fault: FaultKind | undefined;
+    let holdMs = 60_000;
     if (!exempt) {
-      if (rng.chance(faults.dropRate)) {
-        requestLog.push({ method: sreq.method, path: sreq.path, status: 0, query: decodeURIComponent(url.search) });
-        req.socket.destroy();
-        return;
-      }
-      if (rng.chance(faults.rate429)) return send(opts.hooks.tooMany(faults.retryAfterSec));
-      if (rng.chance(faults.rate5xx)) return send(opts.hooks.serverError());
+      const p = planned(sreq);
+      if (p) {
+        fault = p.kind;
+        holdMs = p.holdMs ?? holdMs;
+      } else if (rng.chance(faults.dropRate)) fault = 'drop-before';
+      else if (rng.chance(faults.rate429)) fault = '429';
+      else if (rng.chance(faults.rate5xx)) fault = '500';
     }
+    if (fault === 'drop-before') return drop(fault);
+    if (fault === '429') return send(opts.hooks.tooMany(faults.retryAfterSec), fault);
+    if (fault === '500') return send(opts.hooks.serverError(), fault);
+
     let path = sreq.path;
     if (opts.basePath && path.startsWith(opts.basePath)) path = path.slice(opts.basePath.length) || '/';
     const m = opts.router.match(sreq.method, path);
+    let out: SandboxResponse;
     try {
-      let out: SandboxResponse;
       if (m === null) out = opts.notFound?.(sreq) ?? { status: 404, body: { detail: 'Not found.' } };
       else if (m === 'method') out = { status: 405, body: { detail: `Method "${sreq.method}" not allowed.` } };
       else out = await m.handler({ ...sreq, path, params: m.params });
-      if (!exempt && out.status < 300 && rng.chance(faults.malformedRate)) {
-        // A truncated body: what a proxy cutting the response short looks like.
-        const text = typeof out.body === 'string' ? out.body : JSON.stringify(out.body ?? {});
-        out = { ...out, body: text.slice(0, Math.max(1, Math.floor(text.length / 2))), headers: { ...(out.headers ?? {}), 'content-type': 'application/json' } };
-      }
-      send(out);
     } catch (e) {
-      send({ status: 500, body: { error: String((e as Error)?.message ?? e) } });
+      return send({ status: 500, body: { error: String((e as Error)?.message ?? e) } });
     }
+    if (fault === 'drop-after') return drop(fault);
+    if (fault === undefined && !exempt && out.status < 300 && rng.chance(faults.malformedRate)) fault = 'truncate';
+    if (fault === 'truncate') {
+      // A truncated body: what a proxy cutting the response short looks like.
+      const text = typeof out.body === 'string' ? out.body : JSON.stringify(out.body ?? {});
+      out = { ...out, body: text.slice(0, Math.max(1, Math.floor(text.length / 2))), headers: { ...(out.headers ?? {}), 'content-type': 'application/json' } };
+    }
+    if (fault === 'timeout') {
+      const answer = out;
+      log(answer.status, fault);
+      const t = setTimeout(() => {
+        held.delete(t);
+        if (res.destroyed || res.writableEnded) return;
+        res.writeHead(answer.status, { 'content-type': 'application/json; charset=utf-8' });
+        res.end(answer.body == null ? '' : typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body));
+      }, holdMs);
+      held.add(t);
+      return;
+    }
+    send(out, fault);
   });
   server.on('connection', (s) => {
     sockets.add(s);
@@ -157,8 +232,16 @@ export async function startSandboxServer(opts: StartOptions): Promise<SandboxSer
     port,
     faults,
     requestLog,
+    get requestCount() {
+      return seen.length;
+    },
+    failAt: (n, kind, filter = {}) => addPlanned({ ...filter, at: n, kind }),
+    failNext(kind, filter = {}) {
+      addPlanned({ ...filter, at: seen.filter((r) => matches(filter, r)).length + 1, kind });
+    },
     close: () =>
       new Promise<void>((resolve) => {
+        for (const t of held) clearTimeout(t);
         for (const s of sockets) s.destroy();
         server.close(() => resolve());
       }),

@@ -22,6 +22,10 @@ export interface VendorErrorInit {
   bodyExcerpt?: string;
   /** Which part of a record the error is about (MPDX: `person`, `phone:<id>`, …). */
   resource?: string;
+  /** HTTP method of the request that failed, when known (the retry layer needs it). */
+  method?: string;
+  /** Whether the vendor may have applied the request; see VendorError.maybeApplied. */
+  maybeApplied?: boolean;
   cause?: unknown;
 }
 
@@ -33,6 +37,12 @@ export class VendorError extends Error {
   readonly currentVersion?: string;
   readonly bodyExcerpt?: string;
   readonly resource?: string;
+  readonly method?: string;
+  /**
+   * False only when the vendor surely did not apply the request (host unreachable, 429, refused
+   * before acting). Unknown counts as true, so a lost answer to a create is never re-sent blindly.
+   */
+  readonly maybeApplied: boolean;
 
   constructor(init: VendorErrorInit) {
     super(init.message, { cause: init.cause });
@@ -44,6 +54,8 @@ export class VendorError extends Error {
     this.currentVersion = init.currentVersion;
     this.bodyExcerpt = init.bodyExcerpt;
     this.resource = init.resource;
+    this.method = init.method?.toUpperCase();
+    this.maybeApplied = init.kind === 'rate_limited' || init.status === 429 ? false : (init.maybeApplied ?? init.kind !== 'offline');
   }
 
   /** Whether trying the same request again later can succeed without a person acting. */

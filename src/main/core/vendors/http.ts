@@ -1,5 +1,6 @@
 // Thin HTTP layer shared by the connectors: timeouts, offline detection, body capture.
-// Status classification is vendor specific and stays in each vendor's folder.
+// Status classification is vendor specific and stays in each vendor's folder. Every error says
+// which method failed and whether the vendor may have applied it, so retries never duplicate.
 import { VendorError, parseRetryAfter } from './errors';
 
 export interface HttpRequest {
@@ -12,6 +13,8 @@ export interface HttpRequest {
 }
 
 export interface HttpResponse {
+  /** The request's method, so errors raised from this response can say whether a retry is safe. */
+  method?: string;
   status: number;
   headers: Headers;
   text: string;
@@ -22,40 +25,71 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 export async function httpRequest(fetchImpl: typeof fetch, req: HttpRequest): Promise<HttpResponse> {
   const timeout = AbortSignal.timeout(req.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
+  const method = req.method.toUpperCase();
   let res: Response;
   try {
     res = await fetchImpl(req.url, { method: req.method, headers: req.headers, body: req.body, signal });
   } catch (e) {
-    if (timeout.aborted) {
-      throw new VendorError({ kind: 'transient', message: `No answer from ${hostOf(req.url)} within ${(req.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000}s`, cause: e });
-    }
     if (req.signal?.aborted) throw e;
-    throw new VendorError({ kind: 'offline', message: `Cannot reach ${hostOf(req.url)}: ${describeNetworkError(e)}`, cause: e });
+    if (timeout.aborted) {
+      throw new VendorError({ kind: 'transient', method, maybeApplied: true, message: `No answer from ${hostOf(req.url)} within ${(req.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000}s`, cause: e });
+    }
+    const code = networkCode(e);
+    if (isUnreachable(e, code)) {
+      throw new VendorError({ kind: 'offline', method, maybeApplied: false, message: `Cannot reach ${hostOf(req.url)}: ${code ?? describeNetworkError(e)}`, cause: e });
+    }
+    // Reset or closed mid-request: the vendor may have acted before the connection died.
+    throw new VendorError({ kind: 'transient', method, maybeApplied: true, message: `Connection to ${hostOf(req.url)} dropped before the answer came (${code ?? describeNetworkError(e)})`, cause: e });
   }
   let text: string;
   try {
     text = await res.text();
   } catch (e) {
-    // The connection dropped while the body was streaming.
-    throw new VendorError({ kind: 'transient', status: res.status, message: `Connection to ${hostOf(req.url)} dropped mid-response`, cause: e });
+    if (req.signal?.aborted) throw e;
+    // The connection dropped (or timed out) while the body was streaming.
+    throw new VendorError({ kind: 'transient', method, maybeApplied: true, status: res.status, message: `Connection to ${hostOf(req.url)} dropped mid-response`, cause: e });
   }
-  return { status: res.status, headers: res.headers, text };
+  return { method, status: res.status, headers: res.headers, text };
+}
+
+// The host cannot be reached at all: nothing was sent, so nothing was applied.
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'ERR_INVALID_URL']);
+
+function isUnreachable(e: unknown, code: string | undefined): boolean {
+  if (code !== undefined) return UNREACHABLE.has(code);
+  // fetch refuses some ports outright ("bad port"), before opening any connection.
+  return /^bad port$/i.test(causeOf(e)?.message ?? '');
+}
+
+function causeOf(e: unknown): { code?: unknown; message?: string; errors?: unknown[] } | undefined {
+  const c = (e as { cause?: unknown })?.cause;
+  return c && typeof c === 'object' ? (c as { code?: unknown; message?: string; errors?: unknown[] }) : undefined;
+}
+
+/** The system/undici error code under fetch's TypeError (an AggregateError holds one per address). */
+function networkCode(e: unknown): string | undefined {
+  const c = causeOf(e);
+  if (!c) return undefined;
+  if (typeof c.code === 'string') return c.code;
+  const first = Array.isArray(c.errors) ? (c.errors[0] as { code?: unknown } | undefined) : undefined;
+  return typeof first?.code === 'string' ? first.code : undefined;
 }
 
 /** Generic fallbacks a connector uses after its vendor-specific checks. */
 export function classifyStatus(res: HttpResponse, vendorName: string): VendorError | null {
   const excerpt = res.text.slice(0, 300);
+  const method = res.method;
   if (res.status === 429) {
-    return new VendorError({ kind: 'rate_limited', status: 429, message: `${vendorName} asks us to slow down`, retryAfterMs: parseRetryAfter(res.headers.get('retry-after')), bodyExcerpt: excerpt });
+    return new VendorError({ kind: 'rate_limited', status: 429, method, maybeApplied: false, message: `${vendorName} asks us to slow down`, retryAfterMs: parseRetryAfter(res.headers.get('retry-after')), bodyExcerpt: excerpt });
   }
   if (res.status >= 500) {
     const html = /^\s*</.test(res.text);
-    return new VendorError({ kind: 'transient', status: res.status, message: `${vendorName} had a server error (HTTP ${res.status}${html ? ', HTML page' : ''}); will retry`, bodyExcerpt: excerpt });
+    return new VendorError({ kind: 'transient', status: res.status, method, maybeApplied: true, message: `${vendorName} had a server error (HTTP ${res.status}${html ? ', HTML page' : ''})`, bodyExcerpt: excerpt });
   }
   if (res.status === 401 || res.status === 403) {
-    return new VendorError({ kind: 'auth', status: res.status, message: `${vendorName} refused the credentials (HTTP ${res.status})`, bodyExcerpt: excerpt });
+    return new VendorError({ kind: 'auth', status: res.status, method, maybeApplied: false, message: `${vendorName} refused the credentials (HTTP ${res.status})`, bodyExcerpt: excerpt });
   }
-  if (res.status === 404) return new VendorError({ kind: 'not_found', status: 404, message: `${vendorName}: record not found`, bodyExcerpt: excerpt });
+  if (res.status === 404) return new VendorError({ kind: 'not_found', status: 404, method, maybeApplied: false, message: `${vendorName}: record not found`, bodyExcerpt: excerpt });
   return null;
 }
 
@@ -64,7 +98,7 @@ export function parseJson<T = unknown>(res: HttpResponse, vendorName: string): T
   try {
     return JSON.parse(res.text) as T;
   } catch (e) {
-    throw new VendorError({ kind: 'malformed', status: res.status, message: `${vendorName} sent a reply that is not valid JSON (HTTP ${res.status})`, bodyExcerpt: res.text.slice(0, 300), cause: e });
+    throw new VendorError({ kind: 'malformed', status: res.status, method: res.method, maybeApplied: true, message: `${vendorName} sent a reply that is not valid JSON (HTTP ${res.status})`, bodyExcerpt: res.text.slice(0, 300), cause: e });
   }
 }
 

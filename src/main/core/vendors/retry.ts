@@ -1,5 +1,9 @@
-// Bounded retries for one request: 429 waits for Retry-After, 5xx/transient back off with
-// jitter. Anything else (auth, validation, conflict, not found, malformed) is returned at once.
+// Bounded retries for one request. Rate limits, server errors, dropped connections and garbled
+// bodies are retried with the one backoff policy (backoff.ts) when repeating the request cannot
+// duplicate anything: the method is idempotent, or the error says the vendor did not apply it.
+// A POST whose answer was lost is NOT re-sent here; sync looks the record up before creating
+// again. An unreachable host is retried a couple of times, so one blip is not "offline".
+import { retryDelayMs } from './backoff';
 import { VendorError } from './errors';
 
 export interface RetryOptions {
@@ -7,27 +11,43 @@ export interface RetryOptions {
   maxRetries?: number;
   /** Cap on any single wait, so a hostile Retry-After cannot park a sync (default 60 s). */
   maxRetryWaitMs?: number;
-  /** First backoff step for 5xx (default 500 ms), doubled each time, with ±50% jitter. */
+  /** First backoff step (default 500 ms), doubled each time, with ±50% jitter. */
   baseDelayMs?: number;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
+}
+
+/** Extra attempts for an unreachable host (within maxRetries). */
+export const OFFLINE_RETRIES = 2;
+
+// PUT/PATCH/DELETE carry full target state or ids in our connectors, so repeating them is harmless.
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'DELETE']);
+const RETRIED = new Set(['rate_limited', 'transient', 'malformed']);
+
+/** Whether sending the failed request again cannot apply it twice. */
+export function safeToRepeat(e: VendorError): boolean {
+  return !e.maybeApplied || (e.method !== undefined && IDEMPOTENT.has(e.method));
+}
+
+/** How many retries this error allows in total (0: give up now). */
+function retriesFor(e: VendorError, max: number): number {
+  if (!safeToRepeat(e)) return 0;
+  if (e.kind === 'offline') return Math.min(max, OFFLINE_RETRIES);
+  return RETRIED.has(e.kind) ? max : 0;
 }
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export async function withRetry<T>(fn: () => Promise<T>, opts: RetryOptions = {}): Promise<T> {
   const max = opts.maxRetries ?? 3;
-  const cap = opts.maxRetryWaitMs ?? 60_000;
-  const base = opts.baseDelayMs ?? 500;
+  const backoff = { baseMs: opts.baseDelayMs ?? 500, capMs: opts.maxRetryWaitMs ?? 60_000, random: opts.random };
   const sleep = opts.sleep ?? defaultSleep;
-  const random = opts.random ?? Math.random;
   for (let attempt = 0; ; attempt++) {
     try {
       return await fn();
     } catch (e) {
-      if (!(e instanceof VendorError) || (e.kind !== 'rate_limited' && e.kind !== 'transient') || attempt >= max) throw e;
-      const wait = e.kind === 'rate_limited' && e.retryAfterMs !== undefined ? e.retryAfterMs : base * 2 ** attempt * (0.5 + random());
-      await sleep(Math.min(cap, wait));
+      if (!(e instanceof VendorError) || attempt >= retriesFor(e, max)) throw e;
+      await sleep(retryDelayMs(e, attempt, backoff));
     }
   }
 }
