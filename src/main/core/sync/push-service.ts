@@ -7,6 +7,7 @@
 import type { Clock } from '../clock';
 import type { Logger } from '../log';
 import type { Connector, RemoteRecord } from '../vendors/connector';
+import { retryDelayMs } from '../vendors/backoff';
 import { VendorError } from '../vendors/errors';
 import { findCreated } from './find-created';
 import { diff, fieldOfIntent } from './merge';
@@ -213,7 +214,7 @@ export class PushService {
   }
 
   private retryAt(e: unknown, attempts: number): string {
-    const ms = e instanceof VendorError && e.retryAfterMs !== undefined ? e.retryAfterMs : Math.min(15 * 60_000, this.backoffBaseMs * 2 ** (attempts - 1) * (0.5 + Math.random()));
+    const ms = retryDelayMs(e, attempts - 1, { baseMs: this.backoffBaseMs, capMs: 15 * 60_000 });
     return new Date(this.clock.now().getTime() + ms).toISOString();
   }
 }

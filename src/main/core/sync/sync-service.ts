@@ -11,6 +11,7 @@ import type { EventBus } from '../events';
 import { CoreError } from '../errors';
 import type { Logger } from '../log';
 import type { Connector } from '../vendors/connector';
+import { backoffMs } from '../vendors/backoff';
 import { VendorError, type VendorErrorKind } from '../vendors/errors';
 import type { SyncStore } from './sync-store';
 import type { ConnectorFactory, PullService, PullSummary } from './pull-service';
@@ -206,7 +207,7 @@ export class SyncService {
   /** Between rounds: the round's backoff, or until the first change told to wait is due, whichever is later (capped). */
   private wait(round: number, last: { kind: string } | undefined, accountId: string): Promise<void> {
     const base = this.tuning.roundDelayMs ?? 2_000;
-    const backoff = base * 2 ** (round - 1) * (last?.kind === 'rate_limited' ? 2 : 1);
+    const backoff = backoffMs(round - 1, { baseMs: base * (last?.kind === 'rate_limited' ? 2 : 1), capMs: 60_000 });
     const due = this.outbox.openChanges(accountId, ['pending']).map((c) => (c.nextAttemptAt ? Date.parse(c.nextAttemptAt) - this.clock.now().getTime() : 0));
     const ms = Math.min(60_000, Math.max(backoff, due.length ? Math.min(...due) : 0));
     return (this.tuning.sleep ?? ((x) => new Promise((r) => setTimeout(r, x))))(ms);
