@@ -428,7 +428,7 @@ const COMMANDS: Record<string, Command> = {
         if (!id || !sets?.length) throw new UsageError('Usage: concord contacts edit ID --set FIELD=VALUE ...');
         const r = core.edits.edit(id, cliSets(sets, currentOf(core, id)));
         if (json) return r;
-        return `Saved locally for ${r.records.length} record${r.records.length === 1 ? '' : 's'}${r.pinned.length ? `; kept on the person only: ${r.pinned.join(', ')}` : ''}. Run "concord sync" to send.\n`;
+        return `Saved locally for ${r.records.length} record${r.records.length === 1 ? '' : 's'}${r.pinned.length ? `; kept on the person only: ${r.pinned.join(', ')}` : ''}${r.notHeld.length ? `; not taken by ${r.notHeld.map((x) => `${x.recordId} (${x.reason})`).join(', ')}` : ''}. Run "concord sync" to send.\n`;
       }
       if (sub === 'undo') {
         const id = positionals[0];

@@ -197,7 +197,7 @@ export const requests = {
   startSandbox: { input: z.object({ seed: z.number().int().optional(), people: z.number().int().min(1).max(5000).optional() }), output: z.object({ accounts: z.array(AccountSummary) }) },
   sync: { input: z.object({ accountId: z.string().optional(), full: z.boolean().optional() }), output: z.object({ accounts: z.array(AccountSyncSummary), offline: z.boolean() }) },
   /** Edit a record, or a person (fans out to its records). Works offline. */
-  editContact: { input: z.object({ id: z.string().min(1), patch: Patch }), output: z.object({ records: z.array(z.object({ recordId: z.string(), vendor: AccountKind, changeId: z.number().int().nullable() })), pinned: z.array(z.string()) }) },
+  editContact: { input: z.object({ id: z.string().min(1), patch: Patch }), output: z.object({ records: z.array(z.object({ recordId: z.string(), vendor: AccountKind, changeId: z.number().int().nullable() })), pinned: z.array(z.string()), notHeld: z.array(z.object({ recordId: z.string(), vendor: AccountKind, reason: z.string() })) }) },
   undoEdit: { input: z.object({ id: z.string().min(1) }), output: z.object({ undone: z.number().int() }) },
   listOutbox: { input: z.object({}), output: z.array(OutboxItem) },
   listConflicts: { input: z.object({}), output: z.array(ConflictItem) },

@@ -3,10 +3,10 @@
 // record can hold are pinned on the person, so nothing typed is dropped. Conflict resolution
 // and undo live here too: each is journaled and goes out with the next push.
 import type Database from 'better-sqlite3';
-import type { AccountKind, CanonicalContact } from '../../../shared/domain';
+import { VENDOR_LABELS, type AccountKind, type CanonicalContact } from '../../../shared/domain';
 import { CoreError } from '../errors';
-import type { FieldConflict } from './merge';
-import type { Resolution, SyncStore } from './sync-store';
+import { applyPatch, intentOf, type FieldConflict } from './merge';
+import { partInWords, unheldParts, type Resolution, type SyncStore } from './sync-store';
 
 export type { Resolution };
 
@@ -15,6 +15,8 @@ export interface EditResult {
   records: { recordId: string; vendor: AccountKind; changeId: number | null }[];
   /** Fields kept on the person only, because no linked record can hold them. */
   pinned: string[];
+  /** Records that did not take the edit, and why (their vendor cannot hold a part of it). */
+  notHeld: { recordId: string; vendor: AccountKind; reason: string }[];
 }
 
 export interface ConflictView {
@@ -45,18 +47,26 @@ export class EditService {
       if (isRecord) {
         const rec = this.store.record(id);
         const { changeId } = this.store.edit(id, patch);
-        return { records: [{ recordId: id, vendor: rec.vendor, changeId }], pinned: [] };
+        return { records: [{ recordId: id, vendor: rec.vendor, changeId }], pinned: [], notHeld: [] };
       }
       const person = this.sqlite.prepare('SELECT 1 FROM people WHERE id = ?').get(id);
       if (!person) throw new CoreError('not_found', `No person or record with id ${id}`);
       const recs = this.sqlite.prepare("SELECT r.id, a.kind FROM records r JOIN accounts a ON a.id = r.account_id WHERE r.person_id = ? AND r.state NOT IN ('deleted_local', 'deleted_remote') ORDER BY r.created_at").all(id) as { id: string; kind: AccountKind }[];
-      const out: EditResult = { records: [], pinned: [] };
+      const out: EditResult = { records: [], pinned: [], notHeld: [] };
       const held = new Set<string>();
       for (const r of recs) {
         const fields = Object.keys(patch).filter((f) => this.writable(r.kind).includes(f));
         if (!fields.length) continue;
         fields.forEach((f) => held.add(f));
         const sub = Object.fromEntries(fields.map((f) => [f, patch[f as keyof CanonicalContact]]));
+        // A part of a phone or email this vendor cannot hold (say, which one is primary): its
+        // record keeps what it has, and the result says so rather than dropping it quietly.
+        const local = this.store.record(r.id).local;
+        const unheld = unheldParts(intentOf(local, applyPatch(local, sub)), this.writable(r.kind));
+        if (unheld.length) {
+          out.notHeld.push({ recordId: r.id, vendor: r.kind, reason: `${VENDOR_LABELS[r.kind]} cannot hold ${unheld.map(partInWords).join(' or ')}` });
+          continue;
+        }
         out.records.push({ recordId: r.id, vendor: r.kind, changeId: this.store.edit(r.id, sub).changeId });
       }
       out.pinned = Object.keys(patch).filter((f) => !held.has(f));

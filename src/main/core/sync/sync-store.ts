@@ -285,9 +285,12 @@ export class SyncStore {
       const patch = checked.patch;
       const before = rec.local;
       const local = applyPatch(rec.local, patch);
+      const intent = intentOf(before, local);
+      const unheld = unheldParts(intent, writable);
+      if (unheld.length) throw new CoreError('bad_request', `Not saved — ${VENDOR_LABELS[rec.vendor]} cannot hold ${unheld.map(partInWords).join(' or ')}`);
       this.st.setLocal.run(JSON.stringify(local), this.now(), recordId);
       const journalId = this.journal('edit', 'record', recordId, `edited ${summaryOf(patch)}`, pick(before, Object.keys(patch)), pick(local, Object.keys(patch)), actor);
-      const changeId = this.refreshChange(recordId, intentOf(before, local));
+      const changeId = this.refreshChange(recordId, intent);
       this.refreshPerson(rec.personId);
       return { changeId, journalId };
     });
@@ -733,6 +736,17 @@ function trustedFor(settings: string): string[] | undefined {
 /** A field-by-field resolution must say what to do with every disputed field: no silent "keep mine". */
 function missing(field: string): never {
   throw new CoreError('bad_request', `Choose mine, theirs or a value for ${field}`);
+}
+
+/** Parts of phones/emails an edit changes by themselves that the vendor cannot hold. */
+export function unheldParts(intent: string[], writable: readonly string[]): string[] {
+  return intent.filter((p) => p.includes('.') && !writable.includes(p));
+}
+
+export function partInWords(path: string): string {
+  const [field, part] = path.split('.') as [string, string];
+  const what = field === 'phones' ? 'phone' : 'email';
+  return part === 'primary' ? `which ${what} is the primary one` : part === 'label' ? `${what} labels` : part === 'mobile' ? 'which phone is the mobile' : `a do-not-contact flag per ${what}`;
 }
 
 function refusal(vendor: AccountKind, problems: { field: string; message: string }[]): string {

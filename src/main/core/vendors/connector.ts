@@ -51,9 +51,17 @@ export interface CreateOptions {
   onStep?: (progress: CreateProgress) => void | Promise<void>;
 }
 
+/** A part of a phone or email entry a person can change by itself (see sync/merge `intentOf`). */
+export type FieldPart = `${'phones' | 'emails'}.${'primary' | 'label' | 'doNotContact' | 'mobile'}`;
+
 export interface FieldSupport {
   read: readonly CanonicalField[];
   write: readonly CanonicalField[];
+  /**
+   * Parts of phones and emails the vendor can hold and Concord writes (which one is primary,
+   * its label, …). An edit of only a part the vendor cannot hold is refused with that reason.
+   */
+  parts?: readonly FieldPart[];
 }
 
 export interface Connector {

@@ -100,8 +100,10 @@ export function vendorDefinition(vendor: string): VendorDefinition | undefined {
 }
 
 /** Canonical fields a push can write for this kind of account; CSV sources change only by re-import. */
+/** Canonical fields a vendor can write, and the parts of phones/emails it holds (`phones.primary`, …). */
 export function writableFields(kind: string): readonly string[] {
-  return VENDOR_DEFINITIONS[kind as Vendor]?.fields.write ?? [];
+  const f = VENDOR_DEFINITIONS[kind as Vendor]?.fields;
+  return f ? [...f.write, ...(f.parts ?? [])] : [];
 }
 
 export const canDeleteContacts = (kind: string): boolean => VENDOR_DEFINITIONS[kind as Vendor]?.canDelete ?? false;

@@ -28,9 +28,10 @@ export function PersonPane({ detail }: { detail: ContactDetail }) {
   const rows = FIELD_ROWS.filter((r) => r.show(detail.golden[r.field]) || detail.records.some((rec) => r.show(rec.local[r.field])));
   async function save(field: string) {
     try {
-      await call('editContact', { id: detail.id, patch: { [field]: parseTyped(field, typed) } });
+      const r = await call('editContact', { id: detail.id, patch: { [field]: parseTyped(field, typed) } });
       setEditing(null);
-      setError(null);
+      // Saved, but a record whose vendor cannot hold part of it kept its value: say which.
+      setError(r.notHeld.length ? `Saved. ${r.notHeld.map((x) => x.reason).join('; ')}; those records keep their value.` : null);
       contactsChanged();
       void refreshStatus();
     } catch (e) {

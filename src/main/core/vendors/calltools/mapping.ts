@@ -1,7 +1,8 @@
 // CallTools contact JSON <-> canonical contact. Nested phone_numbers/email_addresses are
 // read-only; writes go through the flat mobile_phone_number, home_phone_number and
 // personal_email_address fields (README §1).
-import type { CanonicalContact, CanonicalField, PhoneEntry } from '../../../../shared/domain';
+import type { CanonicalContact, PhoneEntry } from '../../../../shared/domain';
+import type { FieldSupport } from '../connector';
 import { phoneEntry } from '../../normalize/phone';
 import { checkFields, type FieldProblem, type ValidateOptions } from '../field-rules';
 import { CALLTOOLS_RULES } from './rules';
@@ -12,7 +13,9 @@ export const CALLTOOLS_FIELDS = {
   read: ['givenName', 'familyName', 'emails', 'phones', 'address', 'timeZone', 'doNotContact', 'birthDate'],
   // Tags are integer ids in CallTools with no name lookup documented, so Concord leaves them alone.
   write: ['givenName', 'familyName', 'emails', 'phones', 'address', 'timeZone', 'doNotContact', 'birthDate'],
-} as const satisfies { read: readonly CanonicalField[]; write: readonly CanonicalField[] };
+  // Which number is the mobile one decides its flat slot (mobile_phone_number vs home_phone_number).
+  parts: ['phones.mobile'],
+} as const satisfies FieldSupport;
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v : null);
 

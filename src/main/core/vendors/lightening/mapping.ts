@@ -1,7 +1,8 @@
 // Lightening contact JSON <-> canonical. One `name` field (we split it for given/family on
 // read and write the display name back), up to three emails, tel/tel1/mobile phones.
 // Booleans and ids come back as strings (README §4).
-import type { CanonicalContact, CanonicalField } from '../../../../shared/domain';
+import type { FieldSupport } from '../connector';
+import type { CanonicalContact } from '../../../../shared/domain';
 import { nonBlank, splitFullName } from '../../normalize/names';
 import { phoneEntry } from '../../normalize/phone';
 import { checkFields, type FieldProblem, type ValidateOptions } from '../field-rules';
@@ -12,7 +13,10 @@ export type LighteningJson = Record<string, unknown>;
 export const LIGHTENING_FIELDS = {
   read: ['givenName', 'familyName', 'fullName', 'emails', 'phones', 'company', 'department', 'role', 'externalRef'],
   write: ['givenName', 'familyName', 'fullName', 'emails', 'phones', 'department', 'role', 'externalRef'],
-} as const satisfies { read: readonly CanonicalField[]; write: readonly CanonicalField[] };
+  // No parts: which number is the mobile follows the slot's label as well as the flag, so a
+  // flag-only edit does not move it reliably (issue 11 keeps tel/tel1/mobile slots).
+  parts: [],
+} as const satisfies FieldSupport;
 
 const str = nonBlank;
 

@@ -429,11 +429,11 @@ export function createMpdxConnector(opts: MpdxOptions): MpdxConnector {
       const digits = (s: unknown) => String(s ?? '').split(';')[0]!.replace(/\D/g, '');
       if ('phones' in patch) {
         await syncChildren(`/api/v2/contacts/${cid}/people/${pid}/phones`, 'phone_numbers', 'phone', bundle.phones, patch.phones ?? [], v, overwrite,
-          (x, i) => ({ number: x.e164 ?? x.raw, primary: x.primary ?? i === 0 }), (r, x) => digits(r.attributes.number) === digits(x.e164 ?? x.raw));
+          (x, i) => ({ number: x.e164 ?? x.raw, primary: i === primaryIndex(patch.phones ?? []), ...(x.label ? { location: x.label } : {}) }), (r, x) => digits(r.attributes.number) === digits(x.e164 ?? x.raw));
       }
       if ('emails' in patch) {
         await syncChildren(`/api/v2/contacts/${cid}/people/${pid}/email_addresses`, 'email_addresses', 'email', bundle.emails, patch.emails ?? [], v, overwrite,
-          (x, i) => ({ email: x.address.trim().toLowerCase(), primary: x.primary ?? i === 0 }), (r, x) => String(r.attributes.email).toLowerCase() === x.address.trim().toLowerCase());
+          (x, i) => ({ email: x.address.trim().toLowerCase(), primary: i === primaryIndex(patch.emails ?? []), ...(x.label ? { location: x.label } : {}) }), (r, x) => String(r.attributes.email).toLowerCase() === x.address.trim().toLowerCase());
       }
       return { remoteId, record: await connector.read(remoteId) };
     },
@@ -482,6 +482,11 @@ function holdsEverything(b: MpdxBundle, c: CanonicalContact): boolean {
   return (c.phones ?? []).every((p) => phones.has(mpdxDigits(p.e164 ?? p.raw)))
     && (c.emails ?? []).every((e) => emails.has(emailKey(e.address)))
     && (!c.address || b.addresses.some((a) => a.attributes.deleted !== true));
+}
+
+/** The one primary entry: the one marked, else the first (MPDX keeps a single primary). */
+function primaryIndex(list: { primary?: boolean }[]): number {
+  return Math.max(0, list.findIndex((x) => x.primary));
 }
 
 function splitId(remoteId: string): [string, string] {

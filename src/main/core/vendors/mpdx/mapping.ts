@@ -1,7 +1,8 @@
 // MPDX (JSON:API) <-> canonical. One Concord record per MPDX *person*; the record's raw JSON is
 // the bundle of its contact, person, phone numbers, email addresses and the contact's
 // addresses, each a JSON:API resource with its own updated_in_db_at token.
-import type { CanonicalContact, CanonicalField } from '../../../../shared/domain';
+import type { FieldSupport } from '../connector';
+import type { CanonicalContact } from '../../../../shared/domain';
 import { nonBlank } from '../../normalize/names';
 import { phoneEntry } from '../../normalize/phone';
 import { checkFields, type FieldProblem, type ValidateOptions } from '../field-rules';
@@ -25,7 +26,9 @@ export interface MpdxBundle {
 export const MPDX_FIELDS = {
   read: ['givenName', 'familyName', 'emails', 'phones', 'address', 'company', 'role', 'birthDate', 'timeZone', 'tags', 'notes'],
   write: ['givenName', 'familyName', 'emails', 'phones', 'address', 'company', 'role', 'birthDate', 'timeZone', 'tags', 'notes'],
-} as const satisfies { read: readonly CanonicalField[]; write: readonly CanonicalField[] };
+  // phone_numbers and email_addresses carry `primary` and `location` (README §2 attributes).
+  parts: ['phones.primary', 'phones.label', 'emails.primary', 'emails.label'],
+} as const satisfies FieldSupport;
 
 const str = nonBlank;
 const COUNTRY_IN: Record<string, string> = { 'United States': 'US', USA: 'US', 'United Kingdom': 'GB', Canada: 'CA' };
