@@ -26,7 +26,7 @@ async function handle(msg: ToWorker): Promise<void> {
   switch (msg.type) {
     case 'init':
       try {
-        core = await createCore(msg.options);
+        core = await createCore({ ...msg.options, syncTuning: { holder: 'the Concord app' } });
         core.events.on((event, payload) => post({ type: 'event', event, payload }));
         post({ type: 'ready' });
       } catch (e) {
