@@ -323,26 +323,35 @@ export function createMpdxConnector(opts: MpdxOptions): MpdxConnector {
 
     // Cursors: "full:<page>:<newest ms>" during a full scan, "since:<newest ms>" afterwards.
     async *pull(cursor, options) {
-      const since = !options?.full && cursor?.startsWith('since:') ? Number(cursor.slice(6)) : null;
+      // Incremental: "since:<ms>" to start, "inc:<since>:<c|p>:<page>:<newest>" to resume. Each
+      // page is yielded (and committed) by itself, so a failure keeps the pages before it.
+      const inc = !options?.full && cursor ? /^inc:(\d+):([cp]):(\d+):(\d+)$/.exec(cursor) : null;
+      const since = inc ? Number(inc[1]) : !options?.full && cursor?.startsWith('since:') ? Number(cursor.slice(6)) : null;
       if (since !== null && Number.isFinite(since)) {
         const from = new Date(Math.max(0, since - MPDX_LOOKBACK_MS)).toISOString().replace(/\.\d{3}Z$/, 'Z');
         const range = `filter[updated_at]=${encodeURIComponent(`${from}..${FAR_FUTURE}`)}`;
-        const contactIds = new Set<string>();
-        const records: RemoteRecord[] = [];
-        let newest = since;
+        const contactIds = new Set<string>(); // read in this run already (a resumed run may re-read a few)
+        let newest = inc ? Number(inc[4]) : since;
+        const next = (phase: 'c' | 'p', page: number) => `inc:${since}:${phase}:${page}:${newest}`;
         // Contacts that changed (their own edits and address saves) come with everything included…
-        for (let page = 1; ; page++) {
-          const d = await call('GET', `/api/v2/contacts?include=${INCLUDE}&${range}&page=${page}&per_page=${perPage}&sort=updated_at`);
-          for (const b of bundlesOf(d)) {
-            contactIds.add(b.contact.id);
-            records.push(toRecord(b));
-            newest = Math.max(newest, newestUpdate(b));
+        if (!inc || inc[2] === 'c') {
+          for (let page = inc ? Number(inc[3]) : 1; ; page++) {
+            const d = await call('GET', `/api/v2/contacts?include=${INCLUDE}&${range}&page=${page}&per_page=${perPage}&sort=updated_at`);
+            const records: RemoteRecord[] = [];
+            for (const b of bundlesOf(d)) {
+              contactIds.add(b.contact.id);
+              records.push(toRecord(b));
+              newest = Math.max(newest, newestUpdate(b));
+            }
+            const last = page >= Number(d.meta?.pagination?.total_pages ?? 1);
+            yield { records, nextCursor: last ? next('p', 1) : next('c', page + 1), fullScan: false };
+            if (last) break;
           }
-          if (page >= Number(d.meta?.pagination?.total_pages ?? 1)) break;
         }
         // …people that changed (a phone or email save touches only the person) are read by contact.
-        for (let page = 1; ; page++) {
+        for (let page = inc?.[2] === 'p' ? Number(inc[3]) : 1; ; page++) {
           const d = await call('GET', `/api/v2/contacts/people?${range}&page=${page}&per_page=${perPage}&sort=updated_at`);
+          const records: RemoteRecord[] = [];
           for (const p of asList(d)) {
             const cid = Array.isArray(p.attributes.parent_contacts) ? String(p.attributes.parent_contacts[0] ?? '') : '';
             if (cid && !contactIds.has(cid)) {
@@ -353,10 +362,10 @@ export function createMpdxConnector(opts: MpdxOptions): MpdxConnector {
               }
             }
           }
-          if (page >= Number(d.meta?.pagination?.total_pages ?? 1)) break;
+          const last = page >= Number(d.meta?.pagination?.total_pages ?? 1);
+          yield { records, nextCursor: last ? null : next('p', page + 1), fullScan: false, checkpoint: last ? `since:${newest}` : undefined };
+          if (last) return;
         }
-        yield { records, nextCursor: null, fullScan: false, checkpoint: `since:${newest}` };
-        return;
       }
       const m = !options?.full && cursor ? /^full:(\d+):(\d+)$/.exec(cursor) : null;
       let page = m ? Number(m[1]) : 1;
