@@ -187,8 +187,11 @@ export class PushService {
   private async pushCreate(c: ChangeView, connector: Connector): Promise<'pushed' | 'nothing'> {
     const rec = this.outbox.record(c.recordId);
     const resuming = Object.keys(c.progress).length > 0;
-    if (!resuming && c.attempts > 0) {
-      const found = await findCreated(connector, rec.local, c.idempotencyKey);
+    if (c.attempts > 0) {
+      // With progress stored the record may be complete already (its answer, or the re-read
+      // after it, failed): a one-request create would otherwise be sent again. A saga's
+      // findCreated adopts only a record holding everything; else it resumes below.
+      const found = await findCreated(connector, rec.local, c.idempotencyKey, resuming ? c.progress : undefined);
       if (found) {
         this.outbox.pushed(c.id, found, found.remoteId);
         return 'pushed';
