@@ -143,7 +143,10 @@ function mergeEntries(field: 'phones' | 'emails', base: EntryLike[], local: Entr
         if (field === 'emails' && part === 'mobile') continue;
         const [pb, pl, pr] = [eb?.[part], el[part], er[part]];
         if (pl === pr) continue;
-        if (eb && pl === pb) {
+        // Added on both sides (our own write that landed, or a colleague's): a part left unset
+        // here (no label, flag off) takes what the vendor gave it; only two set values conflict.
+        const unset = part !== 'primary' && (pl === null || pl === false);
+        if ((eb && pl === pb) || (!eb && unset)) {
           // Changed there only: take the server's part (the primary flag as normalised, since unmarked means "first").
           if (part === 'primary') entry.primary = pr as boolean;
           else (entry as Record<string, unknown>)[part] = rawR.get(k)?.[part] ?? null;
