@@ -1,0 +1,218 @@
+// The fault matrix, shared by test/integration/fault-matrix.test.ts and `npm run bench -- faults`:
+// one sync that pushes an update (name, phone, email) and a create (phone, email, and for MPDX
+// an address; MPDX creates are several requests), with one fault injected at one request index
+// of that sync; then syncs until the outbox is empty (bounded) and counts, against the
+// vendor's own truth, edits lost, duplicate records and changes stuck.
+// No vitest import here: the bench runs this under plain tsx.
+import { createCore, type Core } from '../../src/main/core';
+import { createLogger, nullSink } from '../../src/main/core/log';
+import { SANDBOX_STARTERS } from '../../src/main/core/sandbox';
+import { NO_FAULTS } from '../../src/main/core/sandbox/faults';
+import { generatePopulation } from '../../src/main/core/sandbox/population';
+import type { SandboxServer } from '../../src/main/core/sandbox/server';
+import { MemorySecretStore } from '../../src/main/core/secrets/memory-store';
+import type { Connector, RemoteRecord } from '../../src/main/core/vendors/connector';
+import { vendorDefinition } from '../../src/main/core/vendors/registry';
+import type { CanonicalContact, Vendor } from '../../src/shared/domain';
+import { tempDir } from './tmp';
+
+/** Retries that keep the matrix fast (the same as FAST_RETRY in vendor.ts, which imports vitest). */
+const RETRY = { maxRetries: 3, baseDelayMs: 5, maxRetryWaitMs: 50 };
+
+export type MatrixFault = 'latency' | '429-storm' | '5xx' | 'drop-before' | 'drop-after' | 'truncate' | 'malformed' | 'expire';
+export const MATRIX_FAULTS: readonly MatrixFault[] = ['latency', '429-storm', '5xx', 'drop-before', 'drop-after', 'truncate', 'malformed', 'expire'];
+/** Vendors whose simulator expires sessions/tokens (expireRate); CallTools and Lightening use fixed API keys. */
+export const EXPIRING: readonly Vendor[] = ['livevox', 'mpdx', 'bigchange'];
+
+export interface CaseResult {
+  vendor: Vendor;
+  fault: MatrixFault | null;
+  /** 1-based index, within the measured sync, of the request the fault hit. */
+  index: number | null;
+  /** Requests the simulator saw during the first (faulted) sync after the edits. */
+  requests: number;
+  syncs: number;
+  /** Edited or created values not at the vendor. */
+  lost: string[];
+  /** Vendor records carrying the created person's email, beyond one. */
+  duplicates: number;
+  /** Outbox entries left over, and records left in 'pushing'. */
+  stuck: number;
+  /** The created record ended up under a new person, not the one it was filed under (not a loss at the vendor). */
+  split: number;
+  detail?: string;
+}
+
+const NEW_PHONE = { e164: '+15035550142', raw: '+1 503 555 0142' }; // typed internationally: BigChange accounts are in GB
+const NEW_EMAIL = 'fault.matrix.edit@example.org';
+const CREATED: CanonicalContact = {
+  givenName: 'Faulty',
+  familyName: 'Matrixson',
+  phones: [{ e164: '+12025550177', raw: '+1 202 555 0177' }],
+  emails: [{ address: 'faulty.matrixson@example.org' }],
+};
+const CREATED_ADDRESS = { street1: '1 Fault Lane', city: 'Portland', region: 'OR', postalCode: '97201', country: 'US' };
+
+/**
+ * One case: a fresh simulator with `n` records and a fresh core; a clean first sync; the edits;
+ * then the faulted sync and up to `maxSyncs - 1` more until the outbox is empty.
+ */
+export async function runCase(vendor: Vendor, fault: MatrixFault | null, index: number | null, opts: { n?: number; seed?: number; maxSyncs?: number } = {}): Promise<CaseResult> {
+  const n = opts.n ?? 4;
+  const seed = opts.seed ?? 17;
+  const contacts = generatePopulation({ seed, people: Math.max(60, n * 3) }).byVendor[vendor].slice(0, n);
+  const sb = await SANDBOX_STARTERS[vendor]({ faults: { ...NO_FAULTS }, seed, contacts });
+  const server: SandboxServer = sb.server;
+  server.faults.retryAfterSec = 0; // a 429 storm is a storm of requests, not of seconds
+  const tmp = tempDir();
+  /** Set per case: what to do around the request the simulator will count as number `target`. */
+  let target = -1;
+  const fetchImpl: typeof fetch = async (url, init) => {
+    const before = server.requestCount;
+    const hit = before + 1 === target;
+    if (hit && fault === 'expire') server.faults.expireRate = 1;
+    let res: Response;
+    try {
+      res = await fetch(url, init);
+    } finally {
+      if (hit && fault === 'expire') server.faults.expireRate = 0;
+    }
+    // Malformed: the vendor applied the request, a proxy in between answered 200 with an HTML page.
+    if (hit && fault === 'malformed' && server.requestCount === target) {
+      await res.text();
+      return new Response('<html><body>Service temporarily unavailable</body></html>', { status: 200, headers: { 'content-type': 'text/html' } });
+    }
+    return res;
+  };
+  let core: Core | undefined;
+  try {
+    core = await createCore({ dataDir: tmp.dir, secretStore: new MemorySecretStore(), log: createLogger(nullSink), fetch: fetchImpl, retry: RETRY, syncTuning: { roundDelayMs: 20 } });
+    const acc = await core.accounts.add({ kind: vendor, label: vendor, baseUrl: sb.baseUrl, credentials: sb.credentials as Record<string, unknown> });
+    const def = vendorDefinition(vendor)!;
+    const other: Connector = def.create({ baseUrl: sb.baseUrl, credentials: def.credentialsSchema.parse(sb.credentials), retry: RETRY });
+    const first = await core.sync.sync();
+    if (!first.accounts[0]?.complete) throw new Error(`${vendor}: the clean first sync did not complete: ${JSON.stringify(first.accounts[0]?.errors)}`);
+
+    // The update: a name, the first phone and the first email replaced.
+    const edited = sb.seeded[0]!.remoteId;
+    const rec = core.store.sqlite.prepare('SELECT id, person_id, local FROM records WHERE account_id = ? AND remote_id = ?').get(acc.id, edited) as { id: string; person_id: string; local: string };
+    const local = JSON.parse(rec.local) as CanonicalContact;
+    const givenName = `Edited${vendor[0]!.toUpperCase()}`;
+    core.edits.edit(rec.id, { givenName, phones: [NEW_PHONE, ...(local.phones ?? []).slice(1)], emails: [{ address: NEW_EMAIL }, ...(local.emails ?? []).slice(1)] });
+    // The create, filed under another person.
+    const personOf = core.store.sqlite.prepare('SELECT person_id FROM records WHERE account_id = ? AND remote_id = ?').get(acc.id, sb.seeded[1]!.remoteId) as { person_id: string };
+    const created = vendor === 'mpdx' ? { ...CREATED, address: CREATED_ADDRESS } : CREATED;
+    const { recordId: createdId } = core.syncStore.create(acc.id, personOf.person_id, created);
+
+    const base = server.requestCount;
+    target = index === null ? -1 : base + index;
+    if (index !== null) plan(server, fault!, target);
+    let syncs = 0;
+    let requests = 0;
+    const outbox = () => core!.status.get().outbox;
+    const open = () => Object.values(outbox()).reduce((a, b) => a + b, 0);
+    do {
+      await core.sync.sync();
+      if (syncs++ === 0) requests = server.requestCount - base;
+      target = -1; // faults hit the first sync only
+      server.faults.latencyMs = 0;
+    } while (open() > 0 && syncs < (opts.maxSyncs ?? 6));
+
+    // The vendor's truth.
+    const lost: string[] = [];
+    const now = (await other.read(edited)).canonical;
+    if (now.givenName !== givenName) lost.push(`update givenName (${now.givenName})`);
+    if (!now.phones?.some((p) => p.e164 === NEW_PHONE.e164)) lost.push(`update phone (${JSON.stringify(now.phones?.map((p) => p.e164))})`);
+    if (!now.emails?.some((e) => e.address.toLowerCase() === NEW_EMAIL)) lost.push(`update email (${JSON.stringify(now.emails?.map((e) => e.address))})`);
+    const all: RemoteRecord[] = [];
+    for await (const page of other.pull(null, { full: true })) all.push(...page.records);
+    const carriers = all.filter((r) => r.canonical.emails?.some((e) => e.address.toLowerCase() === CREATED.emails![0]!.address));
+    if (carriers.length === 0) lost.push('create');
+    for (const c of carriers) {
+      if (!c.canonical.phones?.some((p) => p.e164 === CREATED.phones![0]!.e164)) lost.push(`create phone (${c.remoteId})`);
+      if (c.canonical.givenName !== CREATED.givenName || c.canonical.familyName !== CREATED.familyName) lost.push(`create name (${c.remoteId})`);
+      if (vendor === 'mpdx' && c.canonical.address?.street1 !== CREATED_ADDRESS.street1) lost.push(`create address (${c.remoteId})`);
+    }
+    // Locally: exactly one live record holds the created vendor record. It is the one the
+    // person made, or (when a pull saw the record before the create's answer was settled) the
+    // pulled one it folded into — then it sits under a person of its own: counted as `split`.
+    let split = 0;
+    if (carriers.length === 1) {
+      const holders = core.store.sqlite.prepare("SELECT id, person_id FROM records WHERE account_id = ? AND remote_id = ? AND state <> 'deleted_local'").all(acc.id, carriers[0]!.remoteId) as { id: string; person_id: string }[];
+      if (holders.length !== 1) lost.push(`create held by ${holders.length} local records`);
+      else if (holders[0]!.id !== createdId && holders[0]!.person_id !== personOf.person_id) split = 1;
+    }
+    const pushing = (core.store.sqlite.prepare("SELECT COUNT(*) AS n FROM records WHERE state = 'pushing'").get() as { n: number }).n;
+    const stuck = open() + pushing;
+    const detail = stuck || lost.length || carriers.length > 1 ? JSON.stringify({ outbox: outbox(), pushing, requests: server.requestLog.slice(-40).map((r) => `${r.method} ${r.path} ${r.status}${r.fault ? ` ${r.fault}` : ''}`), conflicts: core.store.sqlite.prepare('SELECT * FROM conflicts').all(), changes: core.store.sqlite.prepare("SELECT op, state, attempts, last_error FROM changes WHERE state != 'done'").all() }) : undefined;
+    return { vendor, fault, index, requests, syncs, lost, duplicates: Math.max(0, carriers.length - 1), stuck, split, ...(detail ? { detail } : {}) };
+  } finally {
+    core?.close();
+    tmp.cleanup();
+    await server.close();
+  }
+}
+
+/** Plan the fault so it hits simulator request number `at` (and, for storms, the few after it). */
+function plan(server: SandboxServer, fault: MatrixFault, at: number): void {
+  switch (fault) {
+    case 'latency':
+      server.faults.latencyMs = 2; // every request slow, and this one's answer held a while
+      server.failAt(at, 'timeout', { holdMs: 40 });
+      return;
+    case '429-storm':
+      // More 429s in a row than a request's own retries: the sync has to wait and come back.
+      for (let i = 0; i < 5; i++) server.failAt(at + i, '429');
+      return;
+    case '5xx':
+      server.failAt(at, '500');
+      server.failAt(at + 1, '500');
+      return;
+    case 'drop-before':
+    case 'drop-after':
+    case 'truncate':
+      server.failAt(at, fault);
+      return;
+    case 'malformed':
+    case 'expire':
+      return; // done in the rig's fetch, around request `at`
+  }
+}
+
+export interface MatrixSummary {
+  cases: number;
+  lost: number;
+  duplicates: number;
+  stuck: number;
+  /** Cases whose created record landed under a new local person (see CaseResult.split). */
+  split: number;
+  /** Requests of the clean measured sync, per vendor. */
+  requests: Partial<Record<Vendor, number>>;
+  failures: CaseResult[];
+}
+
+/** Every fault at every request index of the measured sync, for each vendor given. */
+export async function runMatrix(vendors: readonly Vendor[], opts: { n?: number; seed?: number; faults?: readonly MatrixFault[]; onCase?: (r: CaseResult) => void } = {}): Promise<MatrixSummary> {
+  const sum: MatrixSummary = { cases: 0, lost: 0, duplicates: 0, stuck: 0, split: 0, requests: {}, failures: [] };
+  const add = (r: CaseResult) => {
+    sum.cases++;
+    sum.lost += r.lost.length;
+    sum.duplicates += r.duplicates;
+    sum.stuck += r.stuck;
+    sum.split += r.split;
+    if (r.lost.length || r.duplicates || r.stuck) sum.failures.push(r);
+    opts.onCase?.(r);
+  };
+  await Promise.all(
+    vendors.map(async (vendor) => {
+      const clean = await runCase(vendor, null, null, opts);
+      add(clean);
+      sum.requests[vendor] = clean.requests;
+      for (const fault of opts.faults ?? MATRIX_FAULTS) {
+        if (fault === 'expire' && !EXPIRING.includes(vendor)) continue;
+        for (let i = 1; i <= clean.requests; i++) add(await runCase(vendor, fault, i, opts));
+      }
+    }),
+  );
+  return sum;
+}
