@@ -93,16 +93,7 @@ export async function runCase(vendor: Vendor, fault: MatrixFault | null, index: 
     const first = await core.sync.sync();
     if (!first.accounts[0]?.complete) throw new Error(`${vendor}: the clean first sync did not complete: ${JSON.stringify(first.accounts[0]?.errors)}`);
 
-    // The update: a name, the first phone and the first email replaced.
-    const edited = sb.seeded[0]!.remoteId;
-    const rec = core.store.sqlite.prepare('SELECT id, person_id, local FROM records WHERE account_id = ? AND remote_id = ?').get(acc.id, edited) as { id: string; person_id: string; local: string };
-    const local = JSON.parse(rec.local) as CanonicalContact;
-    const givenName = `Edited${vendor[0]!.toUpperCase()}`;
-    core.edits.edit(rec.id, { givenName, phones: [NEW_PHONE, ...(local.phones ?? []).slice(1)], emails: [{ address: NEW_EMAIL }, ...(local.emails ?? []).slice(1)] });
-    // The create, filed under another person.
-    const personOf = core.store.sqlite.prepare('SELECT person_id FROM records WHERE account_id = ? AND remote_id = ?').get(acc.id, sb.seeded[1]!.remoteId) as { person_id: string };
-    const created = vendor === 'mpdx' ? { ...CREATED, address: CREATED_ADDRESS } : CREATED;
-    const { recordId: createdId } = core.syncStore.create(acc.id, personOf.person_id, created);
+    const { givenName, edited, createdId, personId: createdPersonId } = makeEdits(core, acc.id, vendor, sb.seeded);
 
     const base = server.requestCount;
     target = index === null ? -1 : base + index;
@@ -118,21 +109,7 @@ export async function runCase(vendor: Vendor, fault: MatrixFault | null, index: 
       server.faults.latencyMs = 0;
     } while (open() > 0 && syncs < (opts.maxSyncs ?? 6));
 
-    // The vendor's truth.
-    const lost: string[] = [];
-    const now = (await other.read(edited)).canonical;
-    if (now.givenName !== givenName) lost.push(`update givenName (${now.givenName})`);
-    if (!now.phones?.some((p) => p.e164 === NEW_PHONE.e164)) lost.push(`update phone (${JSON.stringify(now.phones?.map((p) => p.e164))})`);
-    if (!now.emails?.some((e) => e.address.toLowerCase() === NEW_EMAIL)) lost.push(`update email (${JSON.stringify(now.emails?.map((e) => e.address))})`);
-    const all: RemoteRecord[] = [];
-    for await (const page of other.pull(null, { full: true })) all.push(...page.records);
-    const carriers = all.filter((r) => r.canonical.emails?.some((e) => e.address.toLowerCase() === CREATED.emails![0]!.address));
-    if (carriers.length === 0) lost.push('create');
-    for (const c of carriers) {
-      if (!c.canonical.phones?.some((p) => p.e164 === CREATED.phones![0]!.e164)) lost.push(`create phone (${c.remoteId})`);
-      if (c.canonical.givenName !== CREATED.givenName || c.canonical.familyName !== CREATED.familyName) lost.push(`create name (${c.remoteId})`);
-      if (vendor === 'mpdx' && c.canonical.address?.street1 !== CREATED_ADDRESS.street1) lost.push(`create address (${c.remoteId})`);
-    }
+    const { lost, carriers } = await vendorTruth(other, vendor, edited, givenName);
     // Locally: exactly one live record holds the created vendor record. It is the one the
     // person made, or (when a pull saw the record before the create's answer was settled) the
     // pulled one it folded into — then it sits under a person of its own: counted as `split`.
@@ -140,7 +117,7 @@ export async function runCase(vendor: Vendor, fault: MatrixFault | null, index: 
     if (carriers.length === 1) {
       const holders = core.store.sqlite.prepare("SELECT id, person_id FROM records WHERE account_id = ? AND remote_id = ? AND state <> 'deleted_local'").all(acc.id, carriers[0]!.remoteId) as { id: string; person_id: string }[];
       if (holders.length !== 1) lost.push(`create held by ${holders.length} local records`);
-      else if (holders[0]!.id !== createdId && holders[0]!.person_id !== personOf.person_id) split = 1;
+      else if (holders[0]!.id !== createdId && holders[0]!.person_id !== createdPersonId) split = 1;
     }
     const pushing = (core.store.sqlite.prepare("SELECT COUNT(*) AS n FROM records WHERE state = 'pushing'").get() as { n: number }).n;
     const stuck = open() + pushing;
@@ -215,4 +192,36 @@ export async function runMatrix(vendors: readonly Vendor[], opts: { n?: number; 
     }),
   );
   return sum;
+}
+
+/** The edits every case pushes: on the first seeded record a name, its first phone and first email; and one create. */
+export function makeEdits(core: Core, accountId: string, vendor: Vendor, seeded: { remoteId: string }[]): { givenName: string; edited: string; createdId: string; personId: string } {
+  const edited = seeded[0]!.remoteId;
+  const rec = core.store.sqlite.prepare('SELECT id, local FROM records WHERE account_id = ? AND remote_id = ?').get(accountId, edited) as { id: string; local: string };
+  const local = JSON.parse(rec.local) as CanonicalContact;
+  const givenName = `Edited${vendor[0]!.toUpperCase()}`;
+  core.edits.edit(rec.id, { givenName, phones: [NEW_PHONE, ...(local.phones ?? []).slice(1)], emails: [{ address: NEW_EMAIL }, ...(local.emails ?? []).slice(1)] });
+  // The create, filed under another person.
+  const { person_id: personId } = core.store.sqlite.prepare('SELECT person_id FROM records WHERE account_id = ? AND remote_id = ?').get(accountId, seeded[1]!.remoteId) as { person_id: string };
+  const { recordId: createdId } = core.syncStore.create(accountId, personId, vendor === 'mpdx' ? { ...CREATED, address: CREATED_ADDRESS } : CREATED);
+  return { givenName, edited, createdId, personId };
+}
+
+/** What the vendor holds, read by another client: edited values missing, and the records carrying the created email. */
+export async function vendorTruth(other: Connector, vendor: Vendor, edited: string, givenName: string): Promise<{ lost: string[]; carriers: RemoteRecord[] }> {
+  const lost: string[] = [];
+  const now = (await other.read(edited)).canonical;
+  if (now.givenName !== givenName) lost.push(`update givenName (${now.givenName})`);
+  if (!now.phones?.some((p) => p.e164 === NEW_PHONE.e164)) lost.push(`update phone (${JSON.stringify(now.phones?.map((p) => p.e164))})`);
+  if (!now.emails?.some((e) => e.address.toLowerCase() === NEW_EMAIL)) lost.push(`update email (${JSON.stringify(now.emails?.map((e) => e.address))})`);
+  const all: RemoteRecord[] = [];
+  for await (const page of other.pull(null, { full: true })) all.push(...page.records);
+  const carriers = all.filter((r) => r.canonical.emails?.some((e) => e.address.toLowerCase() === CREATED.emails![0]!.address));
+  if (carriers.length === 0) lost.push('create');
+  for (const c of carriers) {
+    if (!c.canonical.phones?.some((p) => p.e164 === CREATED.phones![0]!.e164)) lost.push(`create phone (${c.remoteId})`);
+    if (c.canonical.givenName !== CREATED.givenName || c.canonical.familyName !== CREATED.familyName) lost.push(`create name (${c.remoteId})`);
+    if (vendor === 'mpdx' && c.canonical.address?.street1 !== CREATED_ADDRESS.street1) lost.push(`create address (${c.remoteId})`);
+  }
+  return { lost, carriers };
 }
