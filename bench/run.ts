@@ -12,6 +12,7 @@ import { MemorySecretStore } from '../src/main/core/secrets/memory-store';
 import { VENDORS } from '../src/shared/domain';
 import { execFileSync } from 'node:child_process';
 import { fillStore } from '../test/helpers/big-store';
+import { runMatrix } from '../test/helpers/fault-matrix';
 import { startHarness } from '../test/e2e/harness';
 
 const rssMiB = (): number => Math.round(process.resourceUsage().maxRSS / 1024);
@@ -114,6 +115,21 @@ const BENCHES: Record<string, () => Promise<void>> = {
     const sorted = [...frames].sort((a, b) => a - b);
     const q = (p: number) => Math.round(sorted[Math.floor(p * (sorted.length - 1))]! * 10) / 10;
     report('scroll', { people: 100_000, frames: frames.length, p50Ms: q(0.5), p95Ms: q(0.95), p99Ms: q(0.99), maxMs: q(1), over16_7ms: frames.filter((f) => f > 16.7).length, over33ms: frames.filter((f) => f > 33.4).length, chromium: 'headless, --disable-gpu' });
+  },
+
+  /**
+   * The fault matrix of test/integration/fault-matrix.test.ts, larger: more records per vendor
+   * (BENCH_FAULT_RECORDS, default 25), every vendor, three times in a row with different seeds.
+   */
+  async faults() {
+    const n = Number(process.env.BENCH_FAULT_RECORDS ?? 25);
+    for (const [i, seed] of [17, 29, 41].entries()) {
+      const t0 = performance.now();
+      const s = await runMatrix(VENDORS, { n, seed });
+      report('faults', { run: i + 1, seed, recordsPerVendor: n, cases: s.cases, requestsPerSync: s.requests, lost: s.lost, duplicates: s.duplicates, stuck: s.stuck, createdUnderNewPerson: s.split, ms: ms(t0) });
+      for (const f of s.failures) console.error(JSON.stringify(f));
+      if (s.lost || s.duplicates || s.stuck) process.exitCode = 1;
+    }
   },
 
   /** Sandbox population generation. */
