@@ -99,7 +99,7 @@ describe('MPDX create saga', () => {
       const { connector, held } = await mpdx();
       let stored: CreateProgress = {};
       const onStep = (p: CreateProgress) => void (stored = p);
-      await expect(connector(cuttingFetch(cutAfter)).create(ADA, { idempotencyKey: 'k-cut', onStep })).rejects.toMatchObject({ kind: 'offline' });
+      await expect(connector(cuttingFetch(cutAfter)).create(ADA, { idempotencyKey: 'k-cut', onStep })).rejects.toMatchObject({ kind: 'transient' });
       expect(held().contacts).toBe(1); // the write did land
 
       const again = connector();

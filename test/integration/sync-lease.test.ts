@@ -2,7 +2,8 @@
 // cores in this process, or the app's core and the CLI in another process — send each
 // change once, and the one that has to wait says so plainly. A lease left by a killed sync
 // lapses by itself.
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -93,6 +94,17 @@ describe('one sync at a time per store', () => {
     expect(err.error.code).toBe('busy');
     expect(err.error.message).toMatch(/^A sync is already running \(since \d\d:\d\d:\d\d, process \d+\)$/);
     expect(err.error.message).not.toMatch(/database is locked/i);
+  });
+
+  it('a lease whose process on this machine is gone (killed) is taken at once', async () => {
+    const { r, other } = await twoCores();
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid; // a process that has ended
+    expect(r.core.syncStore.acquireLease(`${os.hostname()}|${dead}|x`, `concord sync (pid ${dead})`, 30_000)).toEqual({ ok: true });
+    const s = await other.sync.sync();
+    expect(s.accounts[0]).toMatchObject({ errors: [], complete: true });
+    // A live holder (this very process, another owner) still blocks.
+    expect(r.core.syncStore.acquireLease(`${os.hostname()}|${process.pid}|y`, 'the app', 30_000)).toEqual({ ok: true });
+    await expect(other.sync.sync()).rejects.toMatchObject({ code: 'busy' });
   });
 
   it('a lease left by a killed sync lapses: the next sync runs and recovers its in-flight changes', async () => {

@@ -3,6 +3,7 @@
 // outlast a request's own retries make the sync wait and carry on from where it stopped,
 // a few rounds at most; an unreachable vendor stops quietly with the outbox kept.
 import { randomUUID } from 'node:crypto';
+import os from 'node:os';
 import type Database from 'better-sqlite3';
 import type { AccountKind } from '../../../shared/domain';
 import type { AccountsService } from '../accounts/accounts-service';
@@ -76,10 +77,11 @@ export class SyncService {
    */
   async sync(opts: SyncOptions = {}): Promise<{ accounts: AccountSyncSummary[]; offline: boolean }> {
     const ids = opts.accountId ? [this.accounts.get(opts.accountId).id] : this.accounts.list().filter((a) => a.kind !== 'csv').map((a) => a.id);
-    const owner = randomUUID();
+    // The owner names this machine and process, so a sync killed here is seen as gone at once.
+    const owner = `${os.hostname()}|${process.pid}|${randomUUID()}`;
     const holder = this.tuning.holder ?? `process ${process.pid}`;
     for (;;) {
-      const got = this.outbox.acquireLease(owner, holder, LEASE_TTL_MS);
+      const got = this.outbox.acquireLease(owner, holder, LEASE_TTL_MS, holderGone);
       if (got.ok) break;
       if (!opts.wait) throw new CoreError('busy', `A sync is already running (since ${localTime(got.lease.startedAt)}, ${got.lease.holder})`);
       await (this.tuning.sleep ?? ((x) => new Promise((r) => setTimeout(r, x))))(500);
@@ -219,6 +221,19 @@ export class SyncService {
 }
 
 const retryable = (kind: string): boolean => kind === 'transient' || kind === 'rate_limited' || kind === 'malformed';
+
+/** A lease holder on this machine whose process no longer exists. */
+function holderGone(owner: string): boolean {
+  const [host, pidText] = owner.split('|');
+  const pid = Number(pidText);
+  if (host !== os.hostname() || !Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0); // signal 0: only asks whether the process exists
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
 
 function localTime(iso: string): string {
   const d = new Date(iso);

@@ -606,11 +606,13 @@ export class SyncStore {
    * Take the store's sync lease, or say who holds it. One transaction that takes SQLite's
    * write lock first (BEGIN IMMEDIATE), so two processes cannot both see it free.
    */
-  acquireLease(owner: string, holder: string, ttlMs: number): { ok: true } | { ok: false; lease: Lease } {
+  acquireLease(owner: string, holder: string, ttlMs: number, gone: (owner: string) => boolean = () => false): { ok: true } | { ok: false; lease: Lease } {
     const take = this.sqlite.transaction(() => {
       const now = this.clock.now();
       const cur = this.sqlite.prepare('SELECT owner, holder, started_at, expires_at FROM sync_lease WHERE name = ?').get(LEASE) as { owner: string; holder: string; started_at: string; expires_at: string } | undefined;
-      if (cur && cur.owner !== owner && Date.parse(cur.expires_at) > now.getTime()) {
+      // `gone`: the holder is known to have died (a killed process on this machine), so its
+      // lease need not run out first.
+      if (cur && cur.owner !== owner && Date.parse(cur.expires_at) > now.getTime() && !gone(cur.owner)) {
         return { ok: false as const, lease: { owner: cur.owner, holder: cur.holder, startedAt: cur.started_at, expiresAt: cur.expires_at } };
       }
       const at = now.toISOString();

@@ -43,5 +43,5 @@ export async function createOnce<T>(send: () => Promise<T>, find: () => Promise<
     }
     sent = true;
     return { answer: await send() };
-  }, retry);
+  }, retry, { repeatable: true });
 }

@@ -30,15 +30,20 @@ export function safeToRepeat(e: VendorError): boolean {
 }
 
 /** How many retries this error allows in total (0: give up now). */
-function retriesFor(e: VendorError, max: number): number {
-  if (!safeToRepeat(e)) return 0;
+function retriesFor(e: VendorError, max: number, repeatable: boolean): number {
+  if (!repeatable && !safeToRepeat(e)) return 0;
   if (e.kind === 'offline') return Math.min(max, OFFLINE_RETRIES);
   return RETRIED.has(e.kind) ? max : 0;
 }
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-export async function withRetry<T>(fn: () => Promise<T>, opts: RetryOptions = {}): Promise<T> {
+/**
+ * `repeatable`: the caller made repeating `fn` safe itself (it looks for what an earlier
+ * attempt made before sending again, as a create saga does), so even a POST whose answer was
+ * lost is retried.
+ */
+export async function withRetry<T>(fn: () => Promise<T>, opts: RetryOptions = {}, how: { repeatable?: boolean } = {}): Promise<T> {
   const max = opts.maxRetries ?? 3;
   const backoff = { baseMs: opts.baseDelayMs ?? 500, capMs: opts.maxRetryWaitMs ?? 60_000, random: opts.random };
   const sleep = opts.sleep ?? defaultSleep;
@@ -46,7 +51,7 @@ export async function withRetry<T>(fn: () => Promise<T>, opts: RetryOptions = {}
     try {
       return await fn();
     } catch (e) {
-      if (!(e instanceof VendorError) || attempt >= retriesFor(e, max)) throw e;
+      if (!(e instanceof VendorError) || attempt >= retriesFor(e, max, !!how.repeatable)) throw e;
       await sleep(retryDelayMs(e, attempt, backoff));
     }
   }

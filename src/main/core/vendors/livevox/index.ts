@@ -186,7 +186,8 @@ export function createLiveVoxConnector(opts: LiveVoxOptions): Connector {
       // create land on the same contact, which LiveVox then reports as "already exists" (202).
       const account = accountKeyFor(options?.idempotencyKey ?? `${Date.now()}-${Math.random()}`);
       const body = { ...canonicalToLiveVox(contact, {}), account, active: true };
-      const res = await call('POST', '/contact/contacts/', { createContactDetails: body }, [201, 202]);
+      // Re-sending is safe here (the same key answers 202 "already exists"), so a lost answer is retried.
+      const res = await withRetry(() => call('POST', '/contact/contacts/', { createContactDetails: body }, [201, 202]), opts.retry, { repeatable: true });
       await options?.onStep?.({ record: account });
       const record = await connector.read(account);
       return res.status === 202 ? { remoteId: account, record, alreadyExisted: true } : { remoteId: account, record };

@@ -394,7 +394,7 @@ export function createMpdxConnector(opts: MpdxOptions): MpdxConnector {
       const progress: CreateProgress = { ...(options?.progress ?? {}) };
       // A POST whose answer was a timeout or a 5xx may have landed: it is never re-sent blindly.
       // The whole saga is retried instead, from its progress, looking before each step it redoes.
-      return withRetry(() => createSteps(contact, progress, options), opts.retry);
+      return withRetry(() => createSteps(contact, progress, options), opts.retry, { repeatable: true });
     },
 
     // Strong evidence only: the stored step ids, else our marker on a contact touched since the
