@@ -6,8 +6,9 @@
 // change back in the queue, so order is kept and nothing is lost.
 import type { Clock } from '../clock';
 import type { Logger } from '../log';
-import type { Connector, RemoteRecord } from '../vendors/connector';
+import type { Connector } from '../vendors/connector';
 import { retryDelayMs } from '../vendors/backoff';
+import { readIfThere } from '../vendors/evidence';
 import { VendorError } from '../vendors/errors';
 import { findCreated } from './find-created';
 import { diff, fieldOfIntent } from './merge';
@@ -44,7 +45,7 @@ export class PushService {
       const rec = this.outbox.record(c.recordId);
       if (c.op === 'create') {
         if (rec.remoteId) {
-          const found = await this.readOrNull(connector, rec.remoteId);
+          const found = await readIfThere(connector, rec.remoteId);
           if (found) this.outbox.pushed(c.id, found, found.remoteId);
           else this.outbox.release(c.id, 'Interrupted; not found at the vendor, creating again');
         } else {
@@ -58,7 +59,7 @@ export class PushService {
         this.outbox.release(c.id, 'Interrupted; merging again'); // the vendor's merge of merged records is a no-op or a 404 we accept
         continue;
       }
-      const current = rec.remoteId ? await this.readOrNull(connector, rec.remoteId) : null;
+      const current = rec.remoteId ? await readIfThere(connector, rec.remoteId) : null;
       if (c.op === 'delete') {
         if (current) this.outbox.release(c.id, 'Interrupted; the record is still there, deleting again');
         else this.outbox.pushed(c.id, null);
@@ -205,15 +206,6 @@ export class PushService {
     });
     this.outbox.pushed(c.id, res.record, res.remoteId);
     return 'pushed';
-  }
-
-  private async readOrNull(connector: Connector, remoteId: string): Promise<RemoteRecord | null> {
-    try {
-      return await connector.read(remoteId);
-    } catch (e) {
-      if (e instanceof VendorError && e.kind === 'not_found') return null;
-      throw e;
-    }
   }
 
   private retryAt(e: unknown, attempts: number): string {

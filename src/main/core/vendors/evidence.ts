@@ -3,8 +3,20 @@
 // evidence on its own: two people called John Smith are common, and adopting the wrong one
 // would write one person's data over another's.
 import type { CanonicalContact, PhoneEntry } from '../../../shared/domain';
-import type { RemoteRecord } from './connector';
+import type { Connector, RemoteRecord } from './connector';
+import { VendorError } from './errors';
 import { withRetry, type RetryOptions } from './retry';
+
+/** The record under a known vendor id, or null when the vendor says it is not there (any other failure throws). */
+export async function readIfThere(connector: Pick<Connector, 'read'>, remoteId: string | undefined | null): Promise<RemoteRecord | null> {
+  if (!remoteId) return null;
+  try {
+    return await connector.read(remoteId);
+  } catch (e) {
+    if (e instanceof VendorError && e.kind === 'not_found') return null;
+    throw e;
+  }
+}
 
 export const emailKey = (address: string | null | undefined): string => (address ?? '').trim().toLowerCase();
 

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { CanonicalContact } from '../../../../shared/domain';
 import { checkBaseUrl, joinUrl } from '../base-url';
 import type { Connector, ConnectorOptions, CreateOptions, RemoteRecord } from '../connector';
-import { createOnce, hasStrongEvidence, strongMatch } from '../evidence';
+import { createOnce, hasStrongEvidence, readIfThere, strongMatch } from '../evidence';
 import { VendorError } from '../errors';
 import { classifyStatus, httpRequest, parseJson, type HttpResponse } from '../http';
 import { withRetry, type RetryOptions } from '../retry';
@@ -145,13 +145,8 @@ export function createBigChangeConnector(opts: BigChangeOptions): Connector {
     // stored id, else an exact reference, email or E.164 phone, paging until the first hit (no
     // search is documented); none of those: null.
     async findCreated(contact, { progress }) {
-      if (progress?.record) {
-        try {
-          return await connector.read(progress.record);
-        } catch (e) {
-          if (!(e instanceof VendorError && e.kind === 'not_found')) throw e;
-        }
-      }
+      const stored = await readIfThere(connector, progress?.record);
+      if (stored) return stored;
       if (!hasStrongEvidence(contact)) return null;
       for await (const page of connector.pull(null)) {
         const hit = page.records.find((r) => strongMatch(contact, r.canonical));

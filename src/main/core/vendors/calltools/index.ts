@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { CanonicalContact } from '../../../../shared/domain';
 import { checkBaseUrl, joinUrl } from '../base-url';
 import type { Connector, ConnectorOptions, CreateOptions, PullPage, RemoteRecord, WriteResult } from '../connector';
-import { createOnce, hasStrongEvidence, strongMatch } from '../evidence';
+import { createOnce, hasStrongEvidence, readIfThere, strongMatch } from '../evidence';
 import { VendorError } from '../errors';
 import { classifyStatus, httpRequest, parseJson, type HttpResponse } from '../http';
 import { withRetry, type RetryOptions } from '../retry';
@@ -116,13 +116,8 @@ export function createCallToolsConnector(opts: CallToolsOptions): Connector {
     // phone (also what its upsert dedupes on), narrowed by the documented exact first_name filter
     // when there is a first name; no email or phone: null (a name alone proves nothing).
     async findCreated(contact, { progress }) {
-      if (progress?.record) {
-        try {
-          return await connector.read(progress.record);
-        } catch (e) {
-          if (!(e instanceof VendorError && e.kind === 'not_found')) throw e;
-        }
-      }
+      const stored = await readIfThere(connector, progress?.record);
+      if (stored) return stored;
       if (!hasStrongEvidence(contact)) return null;
       const filter = contact.givenName?.trim() ? `&first_name=${encodeURIComponent(contact.givenName.trim())}` : '';
       for (let page = 1; ; page++) {

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { CanonicalContact } from '../../../../shared/domain';
 import { checkBaseUrl, joinUrl } from '../base-url';
 import type { Connector, ConnectorOptions, CreateOptions, RemoteRecord } from '../connector';
-import { createOnce, hasStrongEvidence, strongMatch } from '../evidence';
+import { createOnce, hasStrongEvidence, readIfThere, strongMatch } from '../evidence';
 import { VendorError } from '../errors';
 import { classifyStatus, httpRequest, parseJson } from '../http';
 import { withRetry, type RetryOptions } from '../retry';
@@ -133,13 +133,8 @@ export function createLighteningConnector(opts: LighteningOptions): Connector {
     // external ref, email or E.164 phone among the contacts of the customer creates go to (one
     // request: the list has no filter and no paging); none of those: null.
     async findCreated(contact, { progress }) {
-      if (progress?.record) {
-        try {
-          return await connector.read(progress.record);
-        } catch (e) {
-          if (!(e instanceof VendorError && e.kind === 'not_found')) throw e;
-        }
-      }
+      const stored = await readIfThere(connector, progress?.record);
+      if (stored) return stored;
       if (!hasStrongEvidence(contact)) return null;
       const [customer] = await customerIds();
       if (!customer) return null;

@@ -11,6 +11,7 @@ import { checkBaseUrl, joinUrl } from '../base-url';
 import type { Connector, ConnectorOptions, RemoteRecord } from '../connector';
 import { VendorError } from '../errors';
 import { classifyStatus, httpRequest, parseJson, type HttpResponse } from '../http';
+import { readIfThere } from '../evidence';
 import { withRetry } from '../retry';
 import { assertFields } from '../field-rules';
 import { canonicalToLiveVox, LIVEVOX_FIELDS, liveVoxToCanonical, validateLiveVox, type LiveVoxJson } from './mapping';
@@ -172,12 +173,7 @@ export function createLiveVoxConnector(opts: LiveVoxOptions): Connector {
 
     // The account key is derived from the idempotency key, so it is the marker: one exact read.
     async findCreated(_contact, { idempotencyKey }) {
-      try {
-        return await connector.read(accountKeyFor(idempotencyKey));
-      } catch (e) {
-        if (e instanceof VendorError && e.kind === 'not_found') return null;
-        throw e;
-      }
+      return readIfThere(connector, accountKeyFor(idempotencyKey));
     },
 
     async create(contact: CanonicalContact, options) {
