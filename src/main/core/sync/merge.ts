@@ -44,13 +44,17 @@ export function comparable(field: string, v: unknown): unknown {
 
 type EntryLike = { address?: string; e164?: string | null; raw?: string; label?: string | null; primary?: boolean; doNotContact?: boolean; mobile?: boolean };
 
+/** An entry's identity: the lower-cased address, or the E.164 number (else its digits). */
+const valueOf = (field: 'emails' | 'phones', x: EntryLike): string =>
+  field === 'emails' ? String(x?.address ?? '').trim().toLowerCase() : (x?.e164 ?? String(x?.raw ?? '').replace(/\D/g, ''));
+
 /** Phone and email entries reduced to what a person can change, one per value. */
 function entries(field: 'emails' | 'phones', list: EntryLike[]): { value: string; label: string | null; primary: boolean; doNotContact: boolean; mobile?: boolean }[] {
   // With no entry marked, the first one is the primary (primaryOf): marking it is no change.
   const primaryAt = Math.max(0, list.findIndex((x) => x?.primary));
   const seen = new Map<string, { value: string; label: string | null; primary: boolean; doNotContact: boolean; mobile?: boolean }>();
   list.forEach((x, i) => {
-    const value = field === 'emails' ? String(x?.address ?? '').trim().toLowerCase() : (x?.e164 ?? String(x?.raw ?? '').replace(/\D/g, ''));
+    const value = valueOf(field, x);
     if (!value || seen.has(value)) return;
     const label = typeof x?.label === 'string' && x.label.trim() ? x.label.trim().toLowerCase() : null;
     seen.set(value, { value, label, primary: i === primaryAt, doNotContact: !!x?.doNotContact, ...(field === 'phones' ? { mobile: !!x?.mobile } : {}) });
@@ -127,11 +131,10 @@ const PARTS = ['label', 'primary', 'doNotContact', 'mobile'] as const;
  * itself; the same part changed to two values, or two different primaries, is a conflict.
  */
 function mergeEntries(field: 'phones' | 'emails', base: EntryLike[], local: EntryLike[], remote: EntryLike[]): { merged: EntryLike[]; conflict: boolean } {
-  const keyOf = (x: EntryLike): string => (field === 'emails' ? String(x?.address ?? '').trim().toLowerCase() : (x?.e164 ?? String(x?.raw ?? '').replace(/\D/g, '')));
   const norm = (list: EntryLike[]) => new Map(entries(field, list).map((e) => [e.value, e]));
   const [nb, nl, nr] = [norm(base), norm(local), norm(remote)];
-  const rawL = new Map(local.map((x) => [keyOf(x), x]));
-  const rawR = new Map(remote.map((x) => [keyOf(x), x]));
+  const rawL = new Map(local.map((x) => [valueOf(field, x), x]));
+  const rawR = new Map(remote.map((x) => [valueOf(field, x), x]));
   let conflict = false;
   const out: EntryLike[] = [];
   for (const k of new Set([...nl.keys(), ...nr.keys()])) {

@@ -10,7 +10,6 @@ import type { Connector } from '../vendors/connector';
 import { retryDelayMs } from '../vendors/backoff';
 import { readIfThere } from '../vendors/evidence';
 import { VendorError } from '../vendors/errors';
-import { findCreated } from './find-created';
 import { diff, fieldOfIntent } from './merge';
 import type { ChangeView, SyncStore } from './sync-store';
 
@@ -27,7 +26,7 @@ const MAX_ROUNDS = 3;
 
 export class PushService {
   constructor(
-    private readonly outbox: SyncStore,
+    private readonly store: SyncStore,
     private readonly clock: Clock,
     private readonly log: Logger,
     /** First wait before a failed change is tried again, doubled per attempt (the sync's round delay). */
@@ -41,48 +40,48 @@ export class PushService {
   async recover(accountId: string, connector: Connector): Promise<void> {
     // Only the holder of the store's sync lease gets here, so an in-flight change is a
     // leftover of a sync that died (its lease expired), never one another sync is sending.
-    for (const c of this.outbox.openChanges(accountId, ['in_flight'])) {
-      const rec = this.outbox.record(c.recordId);
+    for (const c of this.store.openChanges(accountId, ['in_flight'])) {
+      const rec = this.store.record(c.recordId);
       if (c.op === 'create') {
         if (rec.remoteId) {
           const found = await readIfThere(connector, rec.remoteId);
-          if (found) this.outbox.pushed(c.id, found, found.remoteId);
-          else this.outbox.release(c.id, 'Interrupted; not found at the vendor, creating again');
+          if (found) this.store.pushed(c.id, found, found.remoteId);
+          else this.store.release(c.id, 'Interrupted; not found at the vendor, creating again');
         } else {
           // Steps already done resume in push (the saga checks what landed); with none
           // stored, push looks the record up by strong evidence before creating it.
-          this.outbox.release(c.id, 'Interrupted before the vendor answered; checking before sending again');
+          this.store.release(c.id, 'Interrupted before the vendor answered; checking before sending again');
         }
         continue;
       }
       if (c.op === 'merge') {
-        this.outbox.release(c.id, 'Interrupted; merging again'); // the vendor's merge of merged records is a no-op or a 404 we accept
+        this.store.release(c.id, 'Interrupted; merging again'); // the vendor's merge of merged records is a no-op or a 404 we accept
         continue;
       }
       const current = rec.remoteId ? await readIfThere(connector, rec.remoteId) : null;
       if (c.op === 'delete') {
-        if (current) this.outbox.release(c.id, 'Interrupted; the record is still there, deleting again');
-        else this.outbox.pushed(c.id, null);
+        if (current) this.store.release(c.id, 'Interrupted; the record is still there, deleting again');
+        else this.store.pushed(c.id, null);
         continue;
       }
       if (!current) {
-        this.outbox.release(c.id, null);
-        this.outbox.raiseDeleted(rec.id);
+        this.store.release(c.id, null);
+        this.store.raiseDeleted(rec.id);
         continue;
       }
       const landed = Object.keys(diff(current.canonical, rec.local, intentFields(c, connector))).length === 0;
-      if (landed) this.outbox.pushed(c.id, current);
-      else this.outbox.release(c.id, 'Interrupted before the vendor applied it; sending again');
+      if (landed) this.store.pushed(c.id, current);
+      else this.store.release(c.id, 'Interrupted before the vendor applied it; sending again');
     }
   }
 
   async push(accountId: string, connector: Connector, onProgress?: (done: number, total: number) => void): Promise<PushResult> {
     const result: PushResult = { pushed: 0, conflicts: 0, rejected: 0, stoppedBy: null };
     // Changes told to wait (a 429's Retry-After, backoff after a failure) are not due yet.
-    const queue = this.outbox.openChanges(accountId, ['pending'], this.clock.now());
+    const queue = this.store.openChanges(accountId, ['pending'], this.clock.now());
     let done = 0;
     for (const queued of queue) {
-      const c = this.outbox.change(queued.id);
+      const c = this.store.change(queued.id);
       if (c.state !== 'pending') continue; // settled by an earlier change of the same record
       try {
         const outcome = await this.pushOne(c, connector);
@@ -90,21 +89,21 @@ export class PushService {
         else if (outcome === 'conflict') result.conflicts++;
       } catch (e) {
         if (e instanceof VendorError && e.kind === 'validation') {
-          this.outbox.reject(c.id, fieldMessage(e));
+          this.store.reject(c.id, fieldMessage(e));
           result.rejected++;
         } else if (e instanceof VendorError && e.kind === 'not_found' && c.op === 'update') {
-          this.outbox.release(c.id, null);
-          this.outbox.raiseDeleted(c.recordId);
+          this.store.release(c.id, null);
+          this.store.raiseDeleted(c.recordId);
           result.conflicts++;
         } else {
           // Offline, rate limited, 5xx, auth, a malformed answer or a bug: keep the change
           // queued. A write that may have landed is re-read before it is sent again (updates
           // are guarded; a create with attempts > 0 looks itself up first).
-          const current = this.outbox.change(c.id);
+          const current = this.store.change(c.id);
           if (current.state === 'in_flight' || current.state === 'pending') {
             // Offline: nothing to wait for at the vendor; the next sync that reaches it sends.
             const offline = e instanceof VendorError && e.kind === 'offline';
-            this.outbox.release(c.id, (e as Error).message, offline ? null : this.retryAt(e, c.attempts + 1));
+            this.store.release(c.id, (e as Error).message, offline ? null : this.retryAt(e, c.attempts + 1));
           }
           result.stoppedBy = e as Error;
           this.log.warn('push stopped', { accountId, change: c.id, error: (e as Error).message });
@@ -118,59 +117,59 @@ export class PushService {
 
   private async pushOne(c: ChangeView, connector: Connector): Promise<'pushed' | 'conflict' | 'nothing'> {
     if (c.op === 'create') return this.pushCreate(c, connector);
-    const rec = this.outbox.record(c.recordId);
+    const rec = this.store.record(c.recordId);
     if (!rec.remoteId) throw new Error(`Record ${rec.id} has no vendor id to ${c.op}`);
     if (c.op === 'merge') {
       // The vendor's own merge (MPDX): the loser lives on under the winner, or is gone.
-      const winner = this.outbox.record(String(c.patch.winnerRecordId));
+      const winner = this.store.record(String(c.patch.winnerRecordId));
       if (!connector.mergeRecords || !winner.remoteId) throw new VendorError({ kind: 'validation', message: `${connector.vendor} has no merge of its own; the records stay linked in Concord` });
-      this.outbox.claim(c.id);
+      this.store.claim(c.id);
       const res = await connector.mergeRecords(winner.remoteId, rec.remoteId);
-      this.outbox.merged(c.id, res.loserRemoteId);
+      this.store.merged(c.id, res.loserRemoteId);
       return 'pushed';
     }
     if (c.op === 'delete') {
-      this.outbox.claim(c.id);
+      this.store.claim(c.id);
       try {
         await connector.delete(rec.remoteId);
       } catch (e) {
         if (!(e instanceof VendorError && e.kind === 'not_found')) throw e; // already gone is what we wanted
       }
-      this.outbox.pushed(c.id, null);
+      this.store.pushed(c.id, null);
       return 'pushed';
     }
     for (let round = 0; round < MAX_ROUNDS; round++) {
-      const change = this.outbox.change(c.id);
+      const change = this.store.change(c.id);
       if (!connector.checksVersions && !change.overwrite) {
         // Last-writer-wins vendors: look before writing.
         const current = await connector.read(rec.remoteId);
-        const moved = JSON.stringify(current.versions) !== JSON.stringify(this.outbox.record(rec.id).versions);
+        const moved = JSON.stringify(current.versions) !== JSON.stringify(this.store.record(rec.id).versions);
         if (moved) {
-          const outcome = this.outbox.reconcile(rec.id, current);
+          const outcome = this.store.reconcile(rec.id, current);
           if (outcome === 'conflict') return 'conflict';
           if (outcome === 'already_there') return 'nothing';
         }
       }
-      const now = this.outbox.record(rec.id);
-      const latest = this.outbox.change(c.id);
+      const now = this.store.record(rec.id);
+      const latest = this.store.change(c.id);
       // Intent, not diffs: only the fields the person changed go out.
       const patch = diff(now.base ?? {}, now.local, intentFields(latest, connector));
       if (latest.state !== 'pending') return latest.state === 'conflict' ? 'conflict' : 'nothing';
       if (!Object.keys(patch).length) {
-        this.outbox.pushed(c.id, null);
+        this.store.pushed(c.id, null);
         return 'nothing';
       }
-      this.outbox.claim(c.id);
+      this.store.claim(c.id);
       try {
         const res = await connector.update(rec.remoteId, patch, { raw: now.server, versions: now.versions, overwrite: latest.overwrite });
-        this.outbox.pushed(c.id, res.record);
+        this.store.pushed(c.id, res.record);
         return 'pushed';
       } catch (e) {
         if (!(e instanceof VendorError && e.kind === 'conflict')) throw e;
         // MPDX 409: someone wrote in between. Re-read, merge, and go again with the fresh token.
-        this.outbox.release(c.id, e.message);
+        this.store.release(c.id, e.message);
         const current = await connector.read(rec.remoteId);
-        const outcome = this.outbox.reconcile(rec.id, current);
+        const outcome = this.store.reconcile(rec.id, current);
         if (outcome === 'conflict') return 'conflict';
         if (outcome === 'already_there') return 'nothing';
       }
@@ -186,25 +185,24 @@ export class PushService {
    * evidence only — whether the record exists.
    */
   private async pushCreate(c: ChangeView, connector: Connector): Promise<'pushed' | 'nothing'> {
-    const rec = this.outbox.record(c.recordId);
-    const resuming = Object.keys(c.progress).length > 0;
+    const rec = this.store.record(c.recordId);
     if (c.attempts > 0) {
       // With progress stored the record may be complete already (its answer, or the re-read
       // after it, failed): a one-request create would otherwise be sent again. A saga's
       // findCreated adopts only a record holding everything; else it resumes below.
-      const found = await findCreated(connector, rec.local, c.idempotencyKey, resuming ? c.progress : undefined);
+      const found = await connector.findCreated(rec.local, { idempotencyKey: c.idempotencyKey, progress: c.progress });
       if (found) {
-        this.outbox.pushed(c.id, found, found.remoteId);
+        this.store.pushed(c.id, found, found.remoteId);
         return 'pushed';
       }
     }
-    this.outbox.claim(c.id);
+    this.store.claim(c.id);
     const res = await connector.create(rec.local, {
       idempotencyKey: c.idempotencyKey,
       progress: c.progress,
-      onStep: (progress) => this.outbox.step(c.id, progress),
+      onStep: (progress) => this.store.step(c.id, progress),
     });
-    this.outbox.pushed(c.id, res.record, res.remoteId);
+    this.store.pushed(c.id, res.record, res.remoteId);
     return 'pushed';
   }
 

@@ -64,7 +64,7 @@ export class SyncService {
     private readonly connectorFor: ConnectorFactory,
     private readonly puller: PullService,
     private readonly pusher: PushService,
-    private readonly outbox: SyncStore,
+    private readonly store: SyncStore,
     private readonly clock: Clock,
     private readonly log: Logger,
     private readonly events: EventBus,
@@ -81,13 +81,13 @@ export class SyncService {
     const owner = `${os.hostname()}|${process.pid}|${randomUUID()}`;
     const holder = this.tuning.holder ?? `process ${process.pid}`;
     for (;;) {
-      const got = this.outbox.acquireLease(owner, holder, LEASE_TTL_MS, holderGone);
+      const got = this.store.acquireLease(owner, holder, LEASE_TTL_MS, holderGone);
       if (got.ok) break;
       if (!opts.wait) throw new CoreError('busy', `A sync is already running (since ${localTime(got.lease.startedAt)}, ${got.lease.holder})`);
       await (this.tuning.sleep ?? ((x) => new Promise((r) => setTimeout(r, x))))(500);
     }
     const beat = setInterval(() => {
-      if (!this.outbox.heartbeat(owner, LEASE_TTL_MS)) this.log.warn('sync lease lost', { owner });
+      if (!this.store.heartbeat(owner, LEASE_TTL_MS)) this.log.warn('sync lease lost', { owner });
     }, LEASE_TTL_MS / 3);
     beat.unref?.();
     try {
@@ -97,13 +97,13 @@ export class SyncService {
       return { accounts: out, offline: out.length > 0 && out.every((a) => a.errors.some((e) => e.kind === 'offline')) };
     } finally {
       clearInterval(beat);
-      this.outbox.releaseLease(owner);
+      this.store.releaseLease(owner);
     }
   }
 
   /** Who is syncing this store right now, if anyone. */
   running(): { holder: string; startedAt: string } | null {
-    const l = this.outbox.currentLease();
+    const l = this.store.currentLease();
     return l ? { holder: l.holder, startedAt: l.startedAt } : null;
   }
 
@@ -138,7 +138,7 @@ export class SyncService {
     // keeps going; only rounds that got nothing through use up the budget.
     let idle = 0;
     const pushAll = async (): Promise<boolean> => {
-      const total = this.outbox.openChanges(accountId, ['pending'], this.clock.now()).length;
+      const total = this.store.openChanges(accountId, ['pending'], this.clock.now()).length;
       this.progress(acc.kind, accountId, 'push', 0, total);
       const r = await this.pusher.push(accountId, connector, (done, all) => this.progress(acc.kind, accountId, 'push', done, all));
       s.pushed += r.pushed;
@@ -185,7 +185,7 @@ export class SyncService {
   }
 
   private finish(s: AccountSyncSummary): AccountSyncSummary {
-    s.waiting = this.outbox.openChanges(s.accountId, ['pending', 'in_flight']).length;
+    s.waiting = this.store.openChanges(s.accountId, ['pending', 'in_flight']).length;
     const last = s.errors.at(-1);
     if (s.complete) {
       this.sqlite.prepare("UPDATE accounts SET health = 'ok', health_message = NULL WHERE id = ?").run(s.accountId);
@@ -210,7 +210,7 @@ export class SyncService {
   private wait(round: number, last: { kind: string } | undefined, accountId: string): Promise<void> {
     const base = this.tuning.roundDelayMs ?? 2_000;
     const backoff = backoffMs(round - 1, { baseMs: base * (last?.kind === 'rate_limited' ? 2 : 1), capMs: 60_000 });
-    const due = this.outbox.openChanges(accountId, ['pending']).map((c) => (c.nextAttemptAt ? Date.parse(c.nextAttemptAt) - this.clock.now().getTime() : 0));
+    const due = this.store.openChanges(accountId, ['pending']).map((c) => (c.nextAttemptAt ? Date.parse(c.nextAttemptAt) - this.clock.now().getTime() : 0));
     const ms = Math.min(60_000, Math.max(backoff, due.length ? Math.min(...due) : 0));
     return (this.tuning.sleep ?? ((x) => new Promise((r) => setTimeout(r, x))))(ms);
   }
