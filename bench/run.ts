@@ -128,7 +128,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
       const s = await runMatrix(VENDORS, { n, seed });
       report('faults', { run: i + 1, seed, recordsPerVendor: n, cases: s.cases, requestsPerSync: s.requests, lost: s.lost, duplicates: s.duplicates, stuck: s.stuck, createdUnderNewPerson: s.split, ms: ms(t0) });
       for (const f of s.failures) console.error(JSON.stringify(f));
-      if (s.lost || s.duplicates || s.stuck) process.exitCode = 1;
+      if (s.lost || s.duplicates || s.stuck || s.split) process.exitCode = 1;
     }
   },
 

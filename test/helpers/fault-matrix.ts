@@ -121,7 +121,7 @@ export async function runCase(vendor: Vendor, fault: MatrixFault | null, index: 
     }
     const pushing = (core.store.sqlite.prepare("SELECT COUNT(*) AS n FROM records WHERE state = 'pushing'").get() as { n: number }).n;
     const stuck = open() + pushing;
-    const detail = stuck || lost.length || carriers.length > 1 ? JSON.stringify({ outbox: outbox(), pushing, requests: server.requestLog.slice(-40).map((r) => `${r.method} ${r.path} ${r.status}${r.fault ? ` ${r.fault}` : ''}`), conflicts: core.store.sqlite.prepare('SELECT * FROM conflicts').all(), changes: core.store.sqlite.prepare("SELECT op, state, attempts, last_error FROM changes WHERE state != 'done'").all() }) : undefined;
+    const detail = stuck || lost.length || carriers.length > 1 ? JSON.stringify({ outbox: outbox(), pushing, requests: server.requestLog.slice(-40).map((r) => `${r.method} ${r.path} ${r.status}${r.fault ? ` ${r.fault}` : ''}`), conflicts: core.store.sqlite.prepare('SELECT * FROM conflicts').all(), changes: core.store.sqlite.prepare("SELECT op, state, attempts, last_error, next_attempt_at, updated_at FROM changes WHERE state != 'done'").all() }) : undefined;
     return { vendor, fault, index, requests, syncs, lost, duplicates: Math.max(0, carriers.length - 1), stuck, split, ...(detail ? { detail } : {}) };
   } finally {
     core?.close();

@@ -172,7 +172,9 @@ export class SyncService {
           pulled = true;
         }
         // …and whatever the pull merged into edited records goes after it.
-        if (!pushed) pushed = await pushAll();
+        // A change told to wait a little (backoff after a failed try) is waited for within this
+        // sync, so "Sync now" sends everything it can; one waiting longer goes with a later sync.
+        if (!pushed) pushed = (await pushAll()) && !this.dueSoon(accountId);
       } catch (e) {
         this.fail(s, e);
         if (!(e instanceof VendorError) || !retryable(e.kind)) break;
@@ -204,6 +206,12 @@ export class SyncService {
     const kind = e instanceof VendorError ? e.kind : 'internal';
     s.errors.push({ kind, message: (e as Error)?.message ?? String(e) });
     if (kind === 'internal') this.log.error('sync failed', { accountId: s.accountId, error: String((e as Error)?.stack ?? e) });
+  }
+
+  /** A pending change that will be due within a round's longest wait. */
+  private dueSoon(accountId: string): boolean {
+    const horizon = this.clock.now().getTime() + 60_000;
+    return this.store.openChanges(accountId, ['pending']).some((c) => c.nextAttemptAt !== null && Date.parse(c.nextAttemptAt) <= horizon);
   }
 
   /** Between rounds: the round's backoff, or until the first change told to wait is due, whichever is later (capped). */

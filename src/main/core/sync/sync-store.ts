@@ -454,12 +454,20 @@ export class SyncStore {
         return;
       }
       if (remoteId && rec.remoteId !== remoteId) {
-        const holder = this.sqlite.prepare('SELECT id FROM records WHERE account_id = ? AND remote_id = ? AND id <> ?').get(rec.accountId, remoteId, rec.id) as { id: string } | undefined;
+        const holder = this.sqlite.prepare('SELECT id, person_id FROM records WHERE account_id = ? AND remote_id = ? AND id <> ?').get(rec.accountId, remoteId, rec.id) as { id: string; person_id: string } | undefined;
         if (holder) {
           // The vendor matched an existing contact instead of creating one (CallTools MERGE,
-          // LiveVox 202): Concord already has it as another record, so this one folds into it.
+          // LiveVox 202), or a pull saw our create before its answer was settled: Concord
+          // already has it as another record, so this one folds into it.
           this.setRecordState(rec.id, 'deleted_local');
           if (result) this.upsertFromServer({ accountId: rec.accountId, remoteId, raw: result.raw, canonical: result.canonical, versions: result.versions });
+          // A holder alone in a person of its own (what a pull makes) joins the person the
+          // record was created for; one already linked to others stays where a person put it.
+          const alone = (this.sqlite.prepare('SELECT count(*) AS n FROM records WHERE person_id = ?').get(holder.person_id) as { n: number }).n === 1;
+          if (alone && holder.person_id !== rec.personId) {
+            this.sqlite.prepare('UPDATE records SET person_id = ? WHERE id = ?').run(rec.personId, holder.id);
+            this.sqlite.prepare('DELETE FROM people WHERE id = ? AND NOT EXISTS (SELECT 1 FROM records WHERE person_id = ?)').run(holder.person_id, holder.person_id);
+          }
           this.journal('sync.push', 'record', rec.id, `already existed at the vendor as record ${holder.id}; folded into it`, null, { existingRecord: holder.id, remoteId }, 'sync');
           this.refreshPerson(rec.personId);
           return;
