@@ -38,6 +38,8 @@ function vendorClient(vendor: Vendor) {
 }
 async function shots(name: string) {
   await h.screenshot(`${name}-1280`);
+  await h.page.setViewportSize({ width: 1024, height: 640 });
+  await h.screenshot(`${name}-1024`);
   await h.page.setViewportSize({ width: 760, height: 800 });
   await h.screenshot(`${name}-760`);
   await h.page.setViewportSize({ width: 1280, height: 800 });
@@ -163,6 +165,42 @@ describe('the Concord window', () => {
     expect((await vendorClient('calltools').read(target.remoteId)).canonical.timeZone).toBe('America/Chicago');
     await selectPerson(target.personId);
     await shots('person');
+  });
+
+  it('every shortcut key typed into an editor stays in the editor', async () => {
+    const target = loner('lightening');
+    await selectPerson(target.personId);
+    const search = h.page.getByRole('searchbox');
+    const searched = await search.inputValue();
+    const row = h.page.locator('.compare-row[data-field="givenName"]');
+    await row.locator('.editable').click();
+    const box = row.locator('textarea');
+    await box.fill('');
+    const typed = 'Jackson-Kirk/jr jkmns ↓/';
+    await box.pressSequentially(typed.replace('↓', ''));
+    await box.press('ArrowDown'); // moves the caret, not the list
+    await box.press('ArrowUp');
+    expect(await box.inputValue()).toBe(typed.replace('↓', ''));
+    expect(await search.inputValue()).toBe(searched); // "/" did not jump to the search box
+    expect(await h.page.locator('.person-name').textContent()).toBe(core.contacts.get(target.personId).displayName); // j/k/arrows did not move the selection
+    await shots('person-typing');
+    await row.getByRole('button', { name: 'Cancel' }).click();
+  });
+
+  it('a sync the CLI is running already: the window says so plainly, and nothing is sent twice', async () => {
+    const os = await import('node:os');
+    expect(core.syncStore.acquireLease(`${os.hostname()}|${process.pid}|cli`, 'concord sync (pid 4242)', 30_000)).toEqual({ ok: true });
+    try {
+      await nav('Sync');
+      await h.page.getByRole('button', { name: 'Sync now' }).click();
+      const banner = h.page.locator('.banner.error', { hasText: 'A sync is already running' });
+      await banner.waitFor();
+      expect(await banner.textContent()).toMatch(/A sync is already running \(since \d\d:\d\d:\d\d, concord sync \(pid 4242\)\)/);
+      expect(await banner.textContent()).not.toMatch(/database is locked/i);
+      await shots('sync-busy');
+    } finally {
+      core.syncStore.releaseLease(`${os.hostname()}|${process.pid}|cli`);
+    }
   });
 
   it('a duplicate cluster merged with a per-field pick, then undone', async () => {

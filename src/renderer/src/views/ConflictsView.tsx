@@ -1,6 +1,7 @@
 // Conflicts: a queue on the left; for the selected one, base | mine | theirs per field with the
 // differing parts marked inside the values, a choice per field (or for the whole record), and
 // exactly what will be sent before anything is.
+import { isEditable } from '../lib/keys';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { ConflictItem } from '../../../shared/contract';
 import { VENDOR_LABELS } from '../../../shared/domain';
@@ -40,7 +41,7 @@ export function ConflictsView() {
   // j/k move through the queue.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if ((e.target as HTMLElement)?.tagName === 'INPUT' || (e.target as HTMLElement)?.tagName === 'TEXTAREA' || !items?.length) return;
+      if (isEditable(e.target) || e.ctrlKey || e.metaKey || !items?.length) return;
       const i = items.findIndex((c) => c.id === selected);
       if (e.key === 'j') setSelected(items[Math.min(items.length - 1, i + 1)]!.id);
       if (e.key === 'k') setSelected(items[Math.max(0, i - 1)]!.id);

@@ -1,3 +1,4 @@
+import { isEditable } from '../lib/keys';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, useState } from 'react';
 import type { ContactDetail } from '../../../shared/contract';
@@ -43,7 +44,9 @@ export function ContactsView() {
   })();
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      const inField = (e.target as HTMLElement)?.tagName === 'INPUT' || (e.target as HTMLElement)?.tagName === 'SELECT';
+      // Only the search box lends its arrow keys to the list; every other field keeps its keys.
+      if (isEditable(e.target) && e.target !== searchRef.current) return;
+      const inField = e.target === searchRef.current;
       if (e.key === '/' && !inField) {
         e.preventDefault();
         searchRef.current?.focus();

@@ -2,6 +2,7 @@
 // rows (agreeing and differing cells marked), why they matched as a small bar picture, a pick
 // per field for the golden record, the exact writes before anything is written, and undo.
 // Keys: j/k move, m merge, n not the same, s skip.
+import { isEditable } from '../lib/keys';
 import { useCallback, useEffect, useState } from 'react';
 import type { DuplicateCluster, MergePlan } from '../../../shared/contract';
 import { VENDOR_LABELS } from '../../../shared/domain';
@@ -117,7 +118,7 @@ export function DuplicatesView() {
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if ((e.target as HTMLElement)?.tagName === 'INPUT' || e.ctrlKey || e.metaKey) return;
+      if (isEditable(e.target) || e.ctrlKey || e.metaKey) return;
       if (!clusters?.length) return;
       const i = clusters.findIndex((c) => c.id === selected);
       if (e.key === 'j') setSelected(clusters[Math.min(clusters.length - 1, i + 1)]!.id);
