@@ -190,6 +190,10 @@ async function runSandbox(values: Record<string, unknown>, io: Io): Promise<numb
   return 0;
 }
 
+function likelyDuplicates(d: { waiting: number; autoLinkable: number }): string {
+  return `${d.waiting} likely duplicate${d.waiting === 1 ? '' : 's'} waiting for review${d.autoLinkable ? ` (${d.autoLinkable} above the auto-link threshold: concord duplicates scan --auto-link)` : ''}: concord duplicates scan`;
+}
+
 const COMMANDS: Record<string, Command> = {
   sandbox: {
     options: { '': { seed: { type: 'string' }, people: { type: 'string' }, faults: { type: 'string' }, truth: { type: 'string' } } },
@@ -211,7 +215,7 @@ const COMMANDS: Record<string, Command> = {
       off();
       if (r.accounts.some((a) => a.errors.length && !a.complete)) ctx.exitCode = 1;
       if (json) return r;
-      return r.accounts.map((a) => `${a.label.padEnd(24)} pulled ${a.pulled} (${a.created} new, ${a.updated} changed, ${a.deleted} deleted), pushed ${a.pushed}, ${a.conflicts} conflicts, ${a.rejected} rejected${a.waiting ? `, ${a.waiting} waiting` : ''}${!a.complete && a.errors.length ? `  — stopped: ${a.errors.at(-1)!.message}` : ''}`).join('\n') + '\n';
+      return r.accounts.map((a) => `${a.label.padEnd(24)} pulled ${a.pulled} (${a.created} new, ${a.updated} changed, ${a.deleted} deleted), pushed ${a.pushed}, ${a.conflicts} conflicts, ${a.rejected} rejected${a.waiting ? `, ${a.waiting} waiting` : ''}${!a.complete && a.errors.length ? `  — stopped: ${a.errors.at(-1)!.message}` : ''}`).join('\n') + '\n' + (r.duplicates?.waiting ? likelyDuplicates(r.duplicates) + '\n' : '');
     },
   },
   duplicates: {
@@ -407,6 +411,7 @@ const COMMANDS: Record<string, Command> = {
         `Outbox: ${s.outbox.pending} pending, ${s.outbox.inFlight} in flight, ${s.outbox.conflict} in conflict, ${s.outbox.rejected} rejected`,
         ...(s.offline ? [`Offline, ${s.outbox.pending + s.outbox.inFlight} change${s.outbox.pending + s.outbox.inFlight === 1 ? '' : 's'} waiting`] : []),
         ...(s.openConflicts ? [`${s.openConflicts} conflict${s.openConflicts === 1 ? '' : 's'} to settle: concord conflicts list`] : []),
+        ...(s.duplicates?.waiting ? [likelyDuplicates(s.duplicates)] : []),
         ...core.edits.rejected().map((r) => `Rejected by ${r.accountLabel}: ${r.message}  (fix with: concord contacts edit ${r.recordId} --set …)`),
         ...s.accounts.map((a) => `  ${a.id}  ${VENDOR_LABELS[a.vendor].padEnd(10)} ${a.label}  last pull: ${a.lastPull ?? 'never'}  last push: ${a.lastPush ?? 'never'}  health: ${a.health}`),
       ];

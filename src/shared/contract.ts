@@ -38,6 +38,8 @@ export const Status = z.object({
   counts: z.object({ accounts: z.number().int(), people: z.number().int(), records: z.number().int() }),
   outbox: z.object({ pending: z.number().int(), inFlight: z.number().int(), conflict: z.number().int(), rejected: z.number().int() }),
   openConflicts: z.number().int(),
+  /** Likely duplicates waiting for a person (clusters), and how many are above the auto-link threshold; null before any scan. */
+  duplicates: z.object({ waiting: z.number().int(), autoLinkable: z.number().int() }).nullable(),
   accounts: z.array(z.object({ id: z.string(), vendor: AccountKind, label: z.string(), lastPull: z.string().nullable(), lastPush: z.string().nullable(), health: z.string() })),
 });
 export type Status = z.infer<typeof Status>;
@@ -195,7 +197,7 @@ export const requests = {
   testAccount: { input: z.object({ id: z.string().min(1) }), output: z.object({ ok: z.boolean(), detail: z.string() }) },
   /** Start the five sandbox vendors inside Concord and connect an account to each. */
   startSandbox: { input: z.object({ seed: z.number().int().optional(), people: z.number().int().min(1).max(5000).optional() }), output: z.object({ accounts: z.array(AccountSummary) }) },
-  sync: { input: z.object({ accountId: z.string().optional(), full: z.boolean().optional() }), output: z.object({ accounts: z.array(AccountSyncSummary), offline: z.boolean() }) },
+  sync: { input: z.object({ accountId: z.string().optional(), full: z.boolean().optional() }), output: z.object({ accounts: z.array(AccountSyncSummary), offline: z.boolean(), duplicates: z.object({ waiting: z.number().int(), autoLinkable: z.number().int() }).nullable() }) },
   /** Edit a record, or a person (fans out to its records). Works offline. */
   editContact: { input: z.object({ id: z.string().min(1), patch: Patch }), output: z.object({ records: z.array(z.object({ recordId: z.string(), vendor: AccountKind, changeId: z.number().int().nullable() })), pinned: z.array(z.string()), notHeld: z.array(z.object({ recordId: z.string(), vendor: AccountKind, reason: z.string() })) }) },
   undoEdit: { input: z.object({ id: z.string().min(1) }), output: z.object({ undone: z.number().int() }) },

@@ -44,9 +44,18 @@ describe.skipIf(process.env.CONCORD_KEYCHAIN_TEST !== '1')('sandbox → add-sand
     for (const v of Object.values(info.vendors)) expect(v.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+/);
 
     await concord(['accounts', 'add-sandbox'], line);
-    const sync = JSON.parse((await concord(['sync', '--json'])).stdout) as { accounts: { vendor: string; pulled: number; errors: unknown[] }[] };
+    const sync = JSON.parse((await concord(['sync', '--json'])).stdout) as { accounts: { vendor: string; pulled: number; errors: unknown[] }[]; duplicates: { waiting: number; autoLinkable: number } | null };
     expect(sync.accounts.map((a) => a.vendor).sort()).toEqual(Object.keys(info.vendors).sort());
     for (const a of sync.accounts) expect(a.errors).toEqual([]);
+
+    // The sync ended with a duplicate scan: the same people in several vendors wait for review,
+    // and status (JSON and words) says so without anyone running a scan.
+    expect(sync.duplicates!.waiting).toBeGreaterThan(10);
+    const status = JSON.parse((await concord(['status', '--json'])).stdout) as { duplicates: { waiting: number; autoLinkable: number } };
+    expect(status.duplicates).toEqual(sync.duplicates);
+    expect((await concord(['status'])).stdout).toContain(`${sync.duplicates!.waiting} likely duplicates waiting for review`);
+    const scan = JSON.parse((await concord(['duplicates', 'scan', '--json'])).stdout) as unknown[];
+    expect(scan.length).toBe(sync.duplicates!.waiting); // one count, from one source
 
     const truth = JSON.parse(fs.readFileSync(truthFile, 'utf8')) as { people: { records: { vendor: string; remoteId: string | null }[] }[] };
     const seeded: Record<string, number> = {};

@@ -25,9 +25,9 @@ afterEach(async () => {
   rig = undefined;
 });
 
-async function twoCores(): Promise<{ r: SyncRig; other: Core; dir: string }> {
+async function twoCores(settings?: Record<string, unknown>): Promise<{ r: SyncRig; other: Core; dir: string }> {
   const tmp = tempDir();
-  const r = (rig = await syncRig('calltools', 20, { dataDir: tmp.dir }));
+  const r = (rig = await syncRig('calltools', 20, { dataDir: tmp.dir, settings }));
   await r.core.sync.sync();
   // The second host shares the store file and the vendor account (same credentials).
   const creds = await r.core.accounts.credentials(r.accountId);
@@ -81,8 +81,8 @@ describe('one sync at a time per store', () => {
   });
 
   it('the CLI, while the app is syncing the same store: exit 1 with the plain message', { timeout: 60_000 }, async () => {
-    const { r, dir } = await twoCores();
-    r.server.faults.latencyMs = 400; // the app's sync takes a while
+    const { r, dir } = await twoCores({ pageSize: 2 });
+    r.server.faults.latencyMs = 400; // the app's sync takes a while: ten pages, 400 ms each
     const appSync = r.core.sync.sync();
     const cli = await run(process.execPath, [BIN, 'sync', '--json', '--data-dir', dir], { timeout: 30_000 }).then(
       (x) => ({ code: 0, stderr: x.stderr }),

@@ -103,17 +103,21 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     return { patch: normalizeTypedContact(patch, region), problems: checkEdit(vendor, patch, { region, current, now: clock.now() }) };
   });
   const connectorFor = connectorFactory(accounts, fetchImpl, options.retry);
+  const dedupe = new DedupeService(store.sqlite, syncStore, clock, writableFields, canDeleteContacts, hasOwnMerge);
   const services: CoreServices = {
     contacts,
     accounts,
     syncStore,
-    status: new StatusService(store.sqlite, secretStore, dataDir, store.schemaVersion),
+    status: new StatusService(store.sqlite, secretStore, dataDir, store.schemaVersion, () => dedupe.waiting()),
     csv: new CsvService(store.sqlite, accounts, syncStore, contacts),
     edits: new EditService(store.sqlite, syncStore, writableFields),
     journal: new JournalService(store.sqlite),
     sandbox: new SandboxHost(accounts),
-    dedupe: new DedupeService(store.sqlite, syncStore, clock, writableFields, canDeleteContacts, hasOwnMerge),
-    sync: new SyncService(store.sqlite, accounts, connectorFor, new PullService(store.sqlite, syncStore, accounts, connectorFor, clock, log, events), new PushService(syncStore, clock, log, options.syncTuning?.roundDelayMs), syncStore, clock, log, events, options.syncTuning),
+    dedupe,
+    sync: new SyncService(store.sqlite, accounts, connectorFor, new PullService(store.sqlite, syncStore, accounts, connectorFor, clock, log, events), new PushService(syncStore, clock, log, options.syncTuning?.roundDelayMs), syncStore, clock, log, events, options.syncTuning, () => {
+      const r = dedupe.scan();
+      return { waiting: r.clusters.length, autoLinkable: r.clusters.filter((c) => c.auto).length };
+    }),
   };
   const handlers = createHandlers(services);
   return {

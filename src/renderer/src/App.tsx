@@ -43,6 +43,7 @@ export function App() {
     if (!status) return null;
     if (v === 'contacts') return status.counts.people;
     if (v === 'conflicts') return status.openConflicts || null;
+    if (v === 'duplicates') return status.duplicates?.waiting || null;
     if (v === 'sync') return status.outbox.pending + status.outbox.inFlight || null;
     if (v === 'accounts') return status.counts.accounts || null;
     return null;

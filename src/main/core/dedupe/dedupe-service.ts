@@ -118,9 +118,10 @@ export class DedupeService {
         const [a, b] = [recs[p.a]!.id, recs[p.b]!.id].sort() as [string, string];
         ins.run(a, b, p.score, JSON.stringify(p.reasons), now);
       }
-      this.store.journal('dedupe.scan', 'store', 'dedupe', `scanned ${recs.length} records, ${comparisons} comparisons`, null, { records: recs.length, rescored: dirty ? dirty.size : recs.length }, 'system');
     });
     const clusters = this.remember(this.clustersOf(loaded, recs, freq));
+    // Journaled after clustering so the entry carries what waits for review (status reads it).
+    this.store.journal('dedupe.scan', 'store', 'dedupe', `scanned ${recs.length} records, ${comparisons} comparisons`, null, { records: recs.length, rescored: dirty ? dirty.size : recs.length, ...tally(clusters) }, 'system');
     let autoLinked = 0;
     if (opts.autoLink) {
       for (const c of clusters) {
@@ -156,7 +157,22 @@ export class DedupeService {
 
   private remember(clusters: ClusterView[]): ClusterView[] {
     this.cache = { key: this.fingerprint(), clusters };
+    this.lastTally = tally(clusters);
     return clusters;
+  }
+
+  private lastTally: { waiting: number; autoLinkable: number } | null = null;
+
+  /**
+   * Likely duplicates waiting for a person: from the clusters this process last worked out,
+   * else from the last scan's journal entry (a fresh CLI process), null before any scan. Cheap
+   * enough for every status call; a scan, merge or decision brings it up to date.
+   */
+  waiting(): { waiting: number; autoLinkable: number } | null {
+    if (this.lastTally) return this.lastTally;
+    const row = this.sqlite.prepare("SELECT after FROM journal WHERE kind = 'dedupe.scan' ORDER BY id DESC LIMIT 1").get() as { after: string | null } | undefined;
+    const after = row?.after ? (JSON.parse(row.after) as { waiting?: number; autoLinkable?: number }) : null;
+    return after && typeof after.waiting === 'number' ? { waiting: after.waiting, autoLinkable: after.autoLinkable ?? 0 } : null;
   }
 
   private clustersOf(loaded: Loaded[], recs: MatchRecord[], freq: Frequencies): ClusterView[] {
@@ -345,6 +361,8 @@ export class DedupeService {
     return this.clock.now().toISOString();
   }
 }
+
+const tally = (clusters: ClusterView[]): { waiting: number; autoLinkable: number } => ({ waiting: clusters.length, autoLinkable: clusters.filter((c) => c.auto).length });
 
 /** Decisions are keyed on the vendor's id, which survives a re-sync; a record not yet created there uses its own id. */
 const stableKey = (accountId: string, remoteId: string | null, recordId: string): string => (remoteId ? `${accountId}:${remoteId}` : `local:${recordId}`);

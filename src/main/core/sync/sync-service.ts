@@ -57,6 +57,9 @@ export interface SyncTuning {
   holder?: string;
 }
 
+/** What runs after a sync brought in changes: the incremental duplicate scan (DESIGN §5). */
+export type AfterSync = () => { waiting: number; autoLinkable: number } | null;
+
 export class SyncService {
   constructor(
     private readonly sqlite: Database.Database,
@@ -69,13 +72,14 @@ export class SyncService {
     private readonly log: Logger,
     private readonly events: EventBus,
     private readonly tuning: SyncTuning = {},
+    private readonly afterSync: AfterSync = () => null,
   ) {}
 
   /**
    * Sync every account (or one) under the store's sync lease: one sync at a time per store,
    * whether the app or the CLI started it. A second one is told plainly who is syncing.
    */
-  async sync(opts: SyncOptions = {}): Promise<{ accounts: AccountSyncSummary[]; offline: boolean }> {
+  async sync(opts: SyncOptions = {}): Promise<{ accounts: AccountSyncSummary[]; offline: boolean; duplicates: { waiting: number; autoLinkable: number } | null }> {
     const ids = opts.accountId ? [this.accounts.get(opts.accountId).id] : this.accounts.list().filter((a) => a.kind !== 'csv').map((a) => a.id);
     // The owner names this machine and process, so a sync killed here is seen as gone at once.
     const owner = `${os.hostname()}|${process.pid}|${randomUUID()}`;
@@ -93,8 +97,12 @@ export class SyncService {
     try {
       const out: AccountSyncSummary[] = [];
       for (const id of ids) out.push(await this.syncAccount(id, opts));
+      // Every sync that brought records in or out ends with an incremental duplicate scan, so
+      // likely duplicates are waiting for review without anyone asking for a scan.
+      const changed = out.some((a) => a.created + a.updated + a.deleted + a.pushed > 0);
+      const duplicates = changed ? this.afterSync() : null;
       this.events.emit('statusChanged', {});
-      return { accounts: out, offline: out.length > 0 && out.every((a) => a.errors.some((e) => e.kind === 'offline')) };
+      return { accounts: out, offline: out.length > 0 && out.every((a) => a.errors.some((e) => e.kind === 'offline')), duplicates };
     } finally {
       clearInterval(beat);
       this.store.releaseLease(owner);
