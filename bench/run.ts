@@ -132,6 +132,50 @@ const BENCHES: Record<string, () => Promise<void>> = {
     }
   },
 
+  /**
+   * Search as people type, on a 100,000-person store: name prefixes, emails, phones typed in
+   * every format (national, international, dashed, last digits) and names with one typo.
+   */
+  async search() {
+    const target = Number(process.env.BENCH_RECORDS ?? 100_000);
+    const { core, done } = await tempCore();
+    fillStore(core, target);
+    const sample = core.store.sqlite.prepare("SELECT local FROM records WHERE json_extract(local, '$.phones[0].e164') LIKE '+1%' ORDER BY rowid LIMIT 200").all() as { local: string }[];
+    const people = sample.map((r) => JSON.parse(r.local) as { givenName?: string; familyName?: string; emails?: { address: string }[]; phones?: { e164: string }[] });
+    const typo = (w: string) => (w.length >= 5 ? w.slice(0, 2) + w[3] + w[2] + w.slice(4) : w); // two letters swapped
+    const kinds: Record<string, (p: (typeof people)[number]) => string | null> = {
+      namePrefix: (p) => (p.familyName ? p.familyName.slice(0, 3) : null),
+      fullName: (p) => (p.givenName && p.familyName ? `${p.givenName} ${p.familyName}` : null),
+      email: (p) => p.emails?.[0]?.address ?? null,
+      phoneNational: (p) => { const d = p.phones?.[0]?.e164?.slice(2); return d ? `(${d.slice(0, 3)}) ${d.slice(3, 6)}-${d.slice(6)}` : null; },
+      phoneInternational: (p) => { const d = p.phones?.[0]?.e164?.slice(2); return d ? `+1 ${d.slice(0, 3)} ${d.slice(3, 6)} ${d.slice(6)}` : null; },
+      phoneLast7: (p) => { const d = p.phones?.[0]?.e164; return d ? `${d.slice(-7, -4)}-${d.slice(-4)}` : null; },
+      nameTypo: (p) => (p.familyName && p.familyName.length >= 5 ? typo(p.familyName) : null),
+    };
+    const figures: Record<string, unknown> = { people: (core.store.sqlite.prepare('SELECT count(*) AS n FROM people').get() as { n: number }).n };
+    const all: number[] = [];
+    for (const [kind, make] of Object.entries(kinds)) {
+      const times: number[] = [];
+      let found = 0;
+      for (const p of people) {
+        const q = make(p);
+        if (!q) continue;
+        const t0 = performance.now();
+        const r = core.contacts.list({ search: q, limit: 50, offset: 0 });
+        times.push(performance.now() - t0);
+        if (r.total > 0) found++;
+      }
+      times.sort((a, b) => a - b);
+      all.push(...times);
+      const pct = (x: number) => Math.round((times[Math.min(times.length - 1, Math.floor(x * times.length))] ?? 0) * 10) / 10;
+      figures[kind] = { queries: times.length, found, p50Ms: pct(0.5), p95Ms: pct(0.95) };
+    }
+    all.sort((a, b) => a - b);
+    figures.allP95Ms = Math.round((all[Math.floor(0.95 * all.length)] ?? 0) * 10) / 10;
+    done();
+    report('search', figures);
+  },
+
   /** Sandbox population generation. */
   async population() {
     const t0 = performance.now();

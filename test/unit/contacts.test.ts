@@ -46,6 +46,37 @@ describe('contacts service', () => {
     expect(names('nobody')).toEqual([]);
   });
 
+  it('finds a phone however it is typed — national, international, dashed, or just its last digits', async () => {
+    t = await makeTestCore();
+    const grace = { givenName: 'Grace', familyName: 'Hopper', phones: [{ e164: '+14027621915', raw: '402.762.1915' }] };
+    const unparsed = { givenName: 'Kim', familyName: 'Local', phones: [{ e164: null, raw: '555-0199' }] };
+    await seedAccount(t.core, 'calltools', [ada, grace, unparsed, alan]);
+    const names = (q: string) => t!.core.contacts.list({ search: q, limit: 10, offset: 0 }).rows.map((r) => r.displayName);
+    for (const q of ['(402) 762-1915', '402-762-1915', '+1 402 762 1915', '14027621915', '4027621915', '762-1915', '762 1915', '1915', '402762']) {
+      expect(names(q), q).toEqual(['Grace Hopper']);
+    }
+    expect(names('555-0199')).toEqual(['Kim Local']);
+    expect(names('0199')).toEqual(['Kim Local']);
+    expect(names('(650) 351-7500')).toEqual(['Ada Lovelace']);
+    expect(names('999-9999')).toEqual([]);
+  });
+
+  it('finds a name with one typo in it, and not a different name', async () => {
+    t = await makeTestCore();
+    const johnson = { givenName: 'Betty', familyName: 'Johnson' };
+    const mark = { givenName: 'Mark', familyName: 'Stone' };
+    await seedAccount(t.core, 'mpdx', [ada, alan, johnson, mark, zoe]);
+    const names = (q: string) => t!.core.contacts.list({ search: q, limit: 10, offset: 0 }).rows.map((r) => r.displayName);
+    expect(names('lovleace')).toEqual(['Ada Lovelace']); // a swap
+    expect(names('Johnsson')).toEqual(['Betty Johnson']); // a letter too many
+    expect(names('turning')).toEqual(['Alan Turing']); // a letter too many
+    expect(names('betty jonson')).toEqual(['Betty Johnson']); // one word right, one with a letter missing
+    expect(names('angstrem')).toEqual(['Zoë Ångström']); // accents folded, then one edit
+    expect(names('lovelace')).toEqual(['Ada Lovelace']); // exact still exact
+    expect(names('Marx')).toEqual([]); // short words are not fuzzed: Mark and Marx are different
+    expect(names('zzzzzz')).toEqual([]);
+  });
+
   it('keeps the search index in step with edits to a record', async () => {
     t = await makeTestCore();
     const acc = await seedAccount(t.core, 'mpdx', [ada]);

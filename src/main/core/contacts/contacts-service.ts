@@ -3,6 +3,7 @@
 import type Database from 'better-sqlite3';
 import type { ContactDetail, ContactRow } from '../../../shared/contract';
 import { type AccountKind, type CanonicalContact, type RecordState } from '../../../shared/domain';
+import { editDistance } from '../dedupe/normalize';
 import { DEFAULT_THRESHOLDS } from '../dedupe/score';
 import { CoreError } from '../errors';
 
@@ -21,12 +22,6 @@ export class ContactsService {
   list(q: ListContactsQuery): { total: number; rows: ContactRow[] } {
     const where: string[] = [];
     const params: Record<string, unknown> = { limit: q.limit, offset: q.offset };
-    const match = q.search ? toFtsQuery(q.search) : null;
-    if (q.search && !match) return { total: 0, rows: [] };
-    if (match) {
-      where.push('p.id IN (SELECT person_id FROM contacts_fts WHERE contacts_fts MATCH @match)');
-      params.match = match;
-    }
     if (q.vendor) {
       where.push('p.id IN (SELECT r.person_id FROM records r JOIN accounts a ON a.id = r.account_id WHERE a.kind = @vendor)');
       params.vendor = q.vendor;
@@ -40,6 +35,42 @@ export class ContactsService {
       where.push("p.id IN (SELECT r.person_id FROM records r JOIN match_candidates m ON (m.record_a = r.id OR m.record_b = r.id) WHERE m.status = 'open' AND m.score >= @dupMin)");
       params.dupMin = DEFAULT_THRESHOLDS.review;
     }
+    const match = q.search ? toFtsQuery(q.search) : null;
+    if (q.search && !match) return { total: 0, rows: [] };
+    const byWords = 'p.id IN (SELECT person_id FROM contacts_fts WHERE contacts_fts MATCH @match)';
+    const page = this.page(match ? [...where, byWords] : where, match ? { ...params, match } : params);
+    // Nobody by those words: try them with one typo each (a name misspelt as it is typed).
+    if (q.search && !page.total && match && !isPhoneQuery(q.search)) {
+      const people = this.typoMatches(q.search);
+      if (people.length) return this.page([...where, 'p.id IN (SELECT value FROM json_each(@typo))'], { ...params, typo: JSON.stringify(people) });
+    }
+    return page;
+  }
+
+  /**
+   * People whose name holds, for every word of the query, a word at most one edit away (a
+   * swap of two letters counts as one). Candidates come from the trigram index: a word with
+   * one typo still shares most of its trigrams with the right one.
+   */
+  private typoMatches(search: string): string[] {
+    const words = search.normalize('NFKC').toLowerCase().split(/[\s,;()"'+\-.@]+/).filter((w) => w.length >= 3).slice(0, 4);
+    if (!words.length) return [];
+    const trigrams = [...new Set(words.flatMap((w) => Array.from({ length: w.length - 2 }, (_, i) => w.slice(i, i + 3))))];
+    const rows = this.sqlite
+      .prepare('SELECT person_id, name FROM names_trigram WHERE names_trigram MATCH ? LIMIT 5000')
+      .all(trigrams.map((t) => `"${t.replace(/"/g, '""')}"`).join(' OR ')) as { person_id: string; name: string }[];
+    const fold = (x: string) => x.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+    const out = new Set<string>();
+    for (const r of rows) {
+      const tokens = fold(r.name).split(/[\s,;()"'+\-.@]+/).filter(Boolean);
+      // Each query word: a name word it starts (still typing), or one edit away from a whole
+      // name word when it has five letters or more (Mark and Marx are different people).
+      if (words.every((w) => tokens.some((t) => t.startsWith(fold(w)) || (w.length >= 5 && editDistance(fold(w), t) <= 1)))) out.add(r.person_id);
+    }
+    return [...out];
+  }
+
+  private page(where: string[], params: Record<string, unknown>): { total: number; rows: ContactRow[] } {
     const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const total = (this.sqlite.prepare(`SELECT count(*) AS n FROM people p ${whereSql}`).get(params) as { n: number }).n;
     const page = this.sqlite
@@ -115,7 +146,15 @@ export class ContactsService {
  * Turn what a person typed into a safe FTS5 query: every word must match as a prefix.
  * Quotes are doubled so no input can inject FTS syntax. Returns null when nothing is left.
  */
+/** A phone typed in any format, or its last digits: digits and phone punctuation only, four digits or more. */
+export function isPhoneQuery(input: string): boolean {
+  return /^[\d\s()+\-./]+$/.test(input.trim()) && input.replace(/\D/g, '').length >= 4;
+}
+
 export function toFtsQuery(input: string): string | null {
+  // Phones are indexed as every trailing run of their digits (migration 0004), so the digits
+  // of "(402) 762-1915", "+1 402 762 1915" or "762-1915" find the number as a prefix.
+  if (isPhoneQuery(input)) return `phones : "${input.replace(/\D/g, '')}"*`;
   const words = input
     .normalize('NFKC')
     .split(/[\s,;()"'+\-.@]+/)
