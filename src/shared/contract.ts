@@ -29,6 +29,15 @@ export const AccountSummary = z.object({
 });
 export type AccountSummary = z.infer<typeof AccountSummary>;
 
+export const SyncSchedule = z.object({
+  minutes: z.number().int(),
+  /** When the next scheduled sync runs (ISO), null when off or not running in this host. */
+  nextAt: z.string().nullable(),
+  /** The sync running in the core right now, if any, and who started it. */
+  running: z.object({ trigger: z.enum(['person', 'schedule', 'reconnect']), startedAt: z.string() }).nullable(),
+});
+export type SyncSchedule = z.infer<typeof SyncSchedule>;
+
 export const Status = z.object({
   version: z.string(),
   dataDir: z.string(),
@@ -197,7 +206,12 @@ export const requests = {
   testAccount: { input: z.object({ id: z.string().min(1) }), output: z.object({ ok: z.boolean(), detail: z.string() }) },
   /** Start the five sandbox vendors inside Concord and connect an account to each. */
   startSandbox: { input: z.object({ seed: z.number().int().optional(), people: z.number().int().min(1).max(5000).optional() }), output: z.object({ accounts: z.array(AccountSummary) }) },
-  sync: { input: z.object({ accountId: z.string().optional(), full: z.boolean().optional() }), output: z.object({ accounts: z.array(AccountSyncSummary), offline: z.boolean(), duplicates: z.object({ waiting: z.number().int(), autoLinkable: z.number().int() }).nullable() }) },
+  sync: { input: z.object({ accountId: z.string().optional(), full: z.boolean().optional() }), output: z.object({ accounts: z.array(AccountSyncSummary), offline: z.boolean(), cancelled: z.boolean(), duplicates: z.object({ waiting: z.number().int(), autoLinkable: z.number().int() }).nullable() }) },
+  /** Stop the sync running in the core (whoever started it): between pages and changes, nothing half-sent. */
+  cancelSync: { input: z.object({}), output: z.object({ cancelled: z.boolean() }) },
+  /** How often the app syncs by itself (minutes; 0 = never), and when it next will. */
+  getSyncSchedule: { input: z.object({}), output: SyncSchedule },
+  setSyncSchedule: { input: z.object({ minutes: z.number().int().min(0).max(24 * 60) }), output: SyncSchedule },
   /** Edit a record, or a person (fans out to its records). Works offline. */
   editContact: { input: z.object({ id: z.string().min(1), patch: Patch }), output: z.object({ records: z.array(z.object({ recordId: z.string(), vendor: AccountKind, changeId: z.number().int().nullable() })), pinned: z.array(z.string()), notHeld: z.array(z.object({ recordId: z.string(), vendor: AccountKind, reason: z.string() })) }) },
   undoEdit: { input: z.object({ id: z.string().min(1) }), output: z.object({ undone: z.number().int() }) },
@@ -220,6 +234,18 @@ export const events = {
   contactsChanged: z.object({ reason: z.string() }),
   /** Status (counts, accounts, offline) may have changed. */
   statusChanged: z.object({}),
+  /** A sync began in the core, whoever started it (a person, the schedule, connectivity returning). */
+  syncStarted: z.object({ trigger: z.enum(['person', 'schedule', 'reconnect']) }),
+  /** A sync ended: what it came to, so the window can say so quietly. */
+  syncFinished: z.object({
+    trigger: z.enum(['person', 'schedule', 'reconnect']),
+    cancelled: z.boolean(),
+    failed: z.boolean(),
+    conflicts: z.number().int(),
+    rejected: z.number().int(),
+    pushed: z.number().int(),
+    pulled: z.number().int(),
+  }),
   /** Progress of a sync, per account. `total` is null where the vendor does not say. */
   syncProgress: z.object({
     accountId: z.string(),

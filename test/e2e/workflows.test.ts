@@ -20,7 +20,7 @@ const tmp = tempDir();
 beforeAll(async () => {
   // "Unreachable" is real: requests go to a closed port while it is set.
   const fetchImpl: typeof fetch = (url, init) => fetch(offline ? String(url).replace(/^http:\/\/127\.0\.0\.1:\d+/, 'http://127.0.0.1:9') : url, init);
-  core = await createCore({ dataDir: tmp.dir, secretStore: new MemorySecretStore(), log: createLogger(nullSink), fetch: fetchImpl, retry: { maxRetries: 1, baseDelayMs: 5, maxRetryWaitMs: 50 }, syncTuning: { roundDelayMs: 10, maxRounds: 1 } });
+  core = await createCore({ dataDir: tmp.dir, secretStore: new MemorySecretStore(), log: createLogger(nullSink), fetch: fetchImpl, retry: { maxRetries: 1, baseDelayMs: 5, maxRetryWaitMs: 50 }, syncTuning: { roundDelayMs: 10, maxRounds: 1 }, scheduleTiming: { minuteMs: 100, probeMs: 60_000 } });
   h = await startHarness(core);
 });
 
@@ -201,6 +201,39 @@ describe('the Concord window', () => {
     } finally {
       core.syncStore.releaseLease(`${os.hostname()}|${process.pid}|cli`);
     }
+  });
+
+  it('syncs by itself on the schedule, says quietly what it found, and a running sync shows Cancel', async () => {
+    // A conflict for the scheduled sync to find: edited here and, differently, at the vendor.
+    const target = loner('lightening');
+    core.edits.edit(target.recordId, { department: 'Mine dept' });
+    const lg = vendorClient('lightening');
+    const theirs = await lg.read(target.remoteId);
+    await lg.update(target.remoteId, { department: 'Their dept' }, { raw: theirs.raw, versions: theirs.versions });
+    await nav('Sync');
+    core.scheduler.start();
+    try {
+      await h.page.getByTestId('schedule').selectOption('5'); // five (100 ms) "minutes"
+      await h.page.getByTestId('next-sync').waitFor();
+      const notice = h.page.getByTestId('notice');
+      await notice.waitFor({ timeout: 15_000 });
+      expect(await notice.textContent()).toMatch(/The scheduled sync found 1 new conflict/);
+      await shots('sync-scheduled');
+      await h.page.getByTestId('schedule').selectOption('0');
+      await h.page.getByTestId('next-sync').waitFor({ state: 'detached' });
+      expect(core.scheduler.schedule()).toMatchObject({ minutes: 0, nextAt: null });
+    } finally {
+      core.scheduler.stop();
+    }
+    // A sync in progress offers Cancel (whoever started it); cancelling leaves nothing half-done.
+    await h.page.getByTestId('sync-now').click();
+    const cancel = h.page.getByTestId('cancel-sync');
+    if (await cancel.isVisible()) await cancel.click().catch(() => undefined); // it may finish first: the sandbox is fast
+    await h.page.getByTestId('sync-now').waitFor();
+    expect(core.sync.running()).toBeNull();
+    expect(core.status.get().outbox.inFlight).toBe(0);
+    await h.page.getByTestId('notice').getByRole('button', { name: /conflict/ }).click();
+    await h.page.locator('.tw-row[data-field="department"]').waitFor();
   });
 
   it('a duplicate cluster merged with a per-field pick, then undone', async () => {

@@ -17,6 +17,7 @@ import { PullService } from './sync/pull-service';
 import { PushService } from './sync/push-service';
 import { SyncService, type SyncTuning } from './sync/sync-service';
 import { SyncStore } from './sync/sync-store';
+import { SyncScheduler, type SchedulerTiming } from './sync/sync-scheduler';
 import { connectorFactory } from './vendors/connector-factory';
 import type { RetryOptions } from './vendors/retry';
 import { checkEdit, canDeleteContacts, hasOwnMerge, writableFields } from './vendors/registry';
@@ -44,6 +45,8 @@ export interface CoreOptions {
   retry?: RetryOptions;
   /** How a sync waits between rounds after rate limits and 5xx answers. */
   syncTuning?: SyncTuning;
+  /** The app's own schedule (tests shrink its minute). */
+  scheduleTiming?: SchedulerTiming;
 }
 
 export interface CoreServices {
@@ -55,6 +58,8 @@ export interface CoreServices {
   syncStore: SyncStore;
   edits: EditService;
   sync: SyncService;
+  /** Syncs by itself while a host that stays open (the app) has started it. */
+  scheduler: SyncScheduler;
   dedupe: DedupeService;
   journal: JournalService;
   sandbox: SandboxHost;
@@ -104,6 +109,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   });
   const connectorFor = connectorFactory(accounts, fetchImpl, options.retry);
   const dedupe = new DedupeService(store.sqlite, syncStore, clock, writableFields, canDeleteContacts, hasOwnMerge);
+  const sync = new SyncService(store.sqlite, accounts, connectorFor, new PullService(store.sqlite, syncStore, accounts, connectorFor, clock, log, events), new PushService(syncStore, clock, log, options.syncTuning?.roundDelayMs), syncStore, clock, log, events, options.syncTuning, () => {
+    const r = dedupe.scan();
+    return { waiting: r.clusters.length, autoLinkable: r.clusters.filter((c) => c.auto).length };
+  });
   const services: CoreServices = {
     contacts,
     accounts,
@@ -114,10 +123,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     journal: new JournalService(store.sqlite),
     sandbox: new SandboxHost(accounts),
     dedupe,
-    sync: new SyncService(store.sqlite, accounts, connectorFor, new PullService(store.sqlite, syncStore, accounts, connectorFor, clock, log, events), new PushService(syncStore, clock, log, options.syncTuning?.roundDelayMs), syncStore, clock, log, events, options.syncTuning, () => {
-      const r = dedupe.scan();
-      return { waiting: r.clusters.length, autoLinkable: r.clusters.filter((c) => c.auto).length };
-    }),
+    sync,
+    scheduler: new SyncScheduler(store.sqlite, sync, accounts, clock, log, options.scheduleTiming),
   };
   const handlers = createHandlers(services);
   return {
@@ -132,6 +139,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     handlers,
     dispatch: createDispatcher(handlers, log),
     close: () => {
+      services.scheduler.stop();
+      services.sync.cancel();
       void services.sandbox.stop();
       store.close();
     },

@@ -28,6 +28,7 @@ async function handle(msg: ToWorker): Promise<void> {
       try {
         core = await createCore({ ...msg.options, syncTuning: { holder: 'the Concord app' } });
         core.events.on((event, payload) => post({ type: 'event', event, payload }));
+        core.scheduler.start(); // the app stays open: it syncs by itself on the person's schedule
         post({ type: 'ready' });
       } catch (e) {
         post({ type: 'fatal', message: (e as Error)?.message ?? String(e) });

@@ -16,7 +16,15 @@ interface AppState {
   /** The latest sync progress per account (from the core's syncProgress events). */
   progress: Record<string, EventPayload<'syncProgress'>>;
   syncing: boolean;
+  /** Who started the sync that is running (the schedule's is as visible as a person's). */
+  syncTrigger: 'person' | 'schedule' | 'reconnect' | null;
   lastSyncError: string | null;
+  /** A quiet word after a sync the app started by itself brought conflicts or refusals. */
+  notice: string | null;
+  onSyncStarted(p: EventPayload<'syncStarted'>): void;
+  onSyncFinished(p: EventPayload<'syncFinished'>): void;
+  cancelSync(): Promise<void>;
+  dismissNotice(): void;
   setView(v: View): void;
   onProgress(p: EventPayload<'syncProgress'>): void;
   syncNow(accountId?: string): Promise<void>;
@@ -37,11 +45,28 @@ export const useApp = create<AppState>((set) => ({
   contactsVersion: 0,
   progress: {},
   syncing: false,
+  syncTrigger: null,
   lastSyncError: null,
+  notice: null,
   setView: (view) => set({ view }),
   onProgress: (p) => set((s) => ({ progress: { ...s.progress, [p.accountId]: p } })),
+  onSyncStarted: (p) => set({ syncing: true, syncTrigger: p.trigger, lastSyncError: null }),
+  onSyncFinished: (p) => {
+    const said = [p.conflicts && `${p.conflicts} new conflict${p.conflicts === 1 ? '' : 's'}`, p.rejected && `${p.rejected} refused change${p.rejected === 1 ? '' : 's'}`].filter(Boolean).join(' and ');
+    set((s) => ({
+      syncing: false,
+      syncTrigger: null,
+      contactsVersion: s.contactsVersion + 1,
+      notice: said && p.trigger !== 'person' ? `The ${p.trigger === 'schedule' ? 'scheduled' : 'reconnect'} sync found ${said}.` : s.notice,
+    }));
+    void useApp.getState().refreshStatus();
+  },
+  cancelSync: async () => {
+    await call('cancelSync', {});
+  },
+  dismissNotice: () => set({ notice: null }),
   syncNow: async (accountId) => {
-    set({ syncing: true, lastSyncError: null });
+    set({ syncing: true, syncTrigger: 'person', lastSyncError: null });
     try {
       await call('sync', accountId ? { accountId } : {});
     } catch (e) {

@@ -91,14 +91,13 @@ describe('MPDX connector ↔ simulator', () => {
 
   it('waits out 429s, retries 500s with HTML bodies, reports malformed bodies', async () => {
     const { sb, c } = await setup(3);
-    sb.server.faults.rate429 = 1;
-    const p = c.testConnection();
-    setTimeout(() => (sb.server.faults.rate429 = 0), 20);
-    await expect(p).resolves.toMatchObject({ ok: true });
-    sb.server.faults.rate5xx = 1;
-    const p2 = c.read(sb.seeded[0]!.remoteId);
-    setTimeout(() => (sb.server.faults.rate5xx = 0), 10);
-    await expect(p2).resolves.toMatchObject({ remoteId: sb.seeded[0]!.remoteId });
+    // Planned, not timed: the next two answers are 429s (a timer racing the retries flaked under load).
+    const at = sb.server.requestCount;
+    sb.server.failAt(at + 1, '429');
+    sb.server.failAt(at + 2, '429');
+    await expect(c.testConnection()).resolves.toMatchObject({ ok: true });
+    sb.server.failNext('500');
+    await expect(c.read(sb.seeded[0]!.remoteId)).resolves.toMatchObject({ remoteId: sb.seeded[0]!.remoteId });
     expect(sb.server.requestLog.some((r) => r.status === 500)).toBe(true);
     sb.server.faults.malformedRate = 1;
     expect((await failure(pullAll(c))).kind).toBe('malformed');

@@ -163,6 +163,13 @@ export const journal = sqliteTable('journal', {
   undone: integer('undone', { mode: 'boolean' }).notNull().default(false),
 }, (t) => [index('journal_entity').on(t.entityType, t.entityId), index('journal_at').on(t.at)]);
 
+/** App-wide preferences a person sets (e.g. how often the app syncs by itself), one JSON value per key. */
+export const appSettings = sqliteTable('app_settings', {
+  key: text('key').primaryKey(),
+  value: text('value', { mode: 'json' }).notNull(),
+  updatedAt: text('updated_at').notNull().default(now),
+});
+
 export type AccountRow = typeof accounts.$inferSelect;
 export type PersonRow = typeof people.$inferSelect;
 export type RecordRow = typeof records.$inferSelect;

@@ -26,10 +26,18 @@ export interface PullSummary {
   deleted: number;
   pages: number;
   complete: boolean;
-  error: { kind: VendorErrorKind | 'internal'; message: string } | null;
+  error: { kind: VendorErrorKind | 'internal' | 'cancelled'; message: string } | null;
 }
 
 /** How often a vendor with incremental pulls is scanned in full, to see what was deleted there. */
+/** A person (or the app quitting) stopped the sync; what was committed stays. */
+export class SyncCancelled extends Error {
+  constructor() {
+    super('Cancelled; what was done so far is kept, the rest waits for the next sync');
+    this.name = 'SyncCancelled';
+  }
+}
+
 export const FULL_SCAN_EVERY_MS = 24 * 3600_000;
 
 export type ConnectorFactory = (accountId: string) => Promise<Connector>;
@@ -73,6 +81,8 @@ export class PullService {
     try {
       const connector = opts.connector ?? (await this.connectorFor(accountId));
       for await (const page of connector.pull(startCursor, { full, signal: opts.signal })) {
+        // Cancelled: stop between pages; every page before this one is committed with its cursor.
+        if (opts.signal?.aborted) throw new SyncCancelled();
         this.sqlite.transaction(() => {
           for (const r of page.records) {
             const { id, outcome, moved } = this.store.upsertFromServer({ accountId, remoteId: r.remoteId, raw: r.raw, canonical: r.canonical, versions: r.versions });
@@ -102,11 +112,11 @@ export class PullService {
       this.sqlite.prepare("UPDATE accounts SET last_pull_at = ?, health = 'ok', health_message = NULL WHERE id = ?").run(this.clock.now().toISOString(), accountId);
       this.progress(acc, 'done', summary.pulled);
     } catch (e) {
-      const kind = e instanceof VendorError ? e.kind : 'internal';
+      const kind = e instanceof SyncCancelled ? 'cancelled' : e instanceof VendorError ? e.kind : 'internal';
       const message = (e as Error)?.message ?? String(e);
       summary.error = { kind, message };
       const health = kind === 'offline' ? 'offline' : kind === 'auth' ? 'auth' : 'error';
-      this.sqlite.prepare('UPDATE accounts SET health = ?, health_message = ? WHERE id = ?').run(health, message, accountId);
+      if (kind !== 'cancelled') this.sqlite.prepare('UPDATE accounts SET health = ?, health_message = ? WHERE id = ?').run(health, message, accountId);
       this.log.warn('pull stopped', { accountId, vendor: acc.kind, kind, message, pulled: summary.pulled });
       this.progress(acc, 'error', summary.pulled, message);
     }

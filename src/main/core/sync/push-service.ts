@@ -75,12 +75,13 @@ export class PushService {
     }
   }
 
-  async push(accountId: string, connector: Connector, onProgress?: (done: number, total: number) => void): Promise<PushResult> {
+  async push(accountId: string, connector: Connector, onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<PushResult> {
     const result: PushResult = { pushed: 0, conflicts: 0, rejected: 0, stoppedBy: null };
     // Changes told to wait (a 429's Retry-After, backoff after a failure) are not due yet.
     const queue = this.store.openChanges(accountId, ['pending'], this.clock.now());
     let done = 0;
     for (const queued of queue) {
+      if (signal?.aborted) break; // cancelled: the rest stays queued, nothing half-sent
       const c = this.store.change(queued.id);
       if (c.state !== 'pending') continue; // settled by an earlier change of the same record
       try {

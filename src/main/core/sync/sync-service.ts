@@ -15,7 +15,7 @@ import type { Connector } from '../vendors/connector';
 import { backoffMs } from '../vendors/backoff';
 import { VendorError, type VendorErrorKind } from '../vendors/errors';
 import type { SyncStore } from './sync-store';
-import type { ConnectorFactory, PullService, PullSummary } from './pull-service';
+import { SyncCancelled, type ConnectorFactory, type PullService, type PullSummary } from './pull-service';
 import type { PushService } from './push-service';
 
 export interface AccountSyncSummary {
@@ -32,7 +32,7 @@ export interface AccountSyncSummary {
   /** Outbox changes still waiting for this account after the sync. */
   waiting: number;
   complete: boolean;
-  errors: { kind: VendorErrorKind | 'internal'; message: string }[];
+  errors: { kind: VendorErrorKind | 'internal' | 'cancelled'; message: string }[];
 }
 
 export interface SyncOptions {
@@ -42,6 +42,18 @@ export interface SyncOptions {
   pullOnly?: boolean;
   /** When another sync holds the store, wait for it instead of saying so. */
   wait?: boolean;
+  /** Who started it: a person, the app's schedule, or connectivity coming back. */
+  trigger?: SyncTrigger;
+}
+
+export type SyncTrigger = 'person' | 'schedule' | 'reconnect';
+
+export interface SyncResult {
+  accounts: AccountSyncSummary[];
+  offline: boolean;
+  /** Stopped by a person (or the app quitting); what was committed stays, the rest waits. */
+  cancelled: boolean;
+  duplicates: { waiting: number; autoLinkable: number } | null;
 }
 
 /** A sync holds the store's lease this long past its last heartbeat; a killed sync's lease lapses by itself. */
@@ -79,7 +91,22 @@ export class SyncService {
    * Sync every account (or one) under the store's sync lease: one sync at a time per store,
    * whether the app or the CLI started it. A second one is told plainly who is syncing.
    */
-  async sync(opts: SyncOptions = {}): Promise<{ accounts: AccountSyncSummary[]; offline: boolean; duplicates: { waiting: number; autoLinkable: number } | null }> {
+  /** The sync this process is running, so a person can stop it (whoever started it). */
+  private current: { controller: AbortController; trigger: SyncTrigger; startedAt: string } | null = null;
+
+  /** Stop this process's running sync between pages and changes. False when none runs here. */
+  cancel(): boolean {
+    if (!this.current) return false;
+    this.current.controller.abort();
+    return true;
+  }
+
+  /** This process's running sync, if any (the lease says whether another process syncs). */
+  inProgress(): { trigger: SyncTrigger; startedAt: string } | null {
+    return this.current ? { trigger: this.current.trigger, startedAt: this.current.startedAt } : null;
+  }
+
+  async sync(opts: SyncOptions = {}): Promise<SyncResult> {
     const ids = opts.accountId ? [this.accounts.get(opts.accountId).id] : this.accounts.list().filter((a) => a.kind !== 'csv').map((a) => a.id);
     // The owner names this machine and process, so a sync killed here is seen as gone at once.
     const owner = `${os.hostname()}|${process.pid}|${randomUUID()}`;
@@ -94,18 +121,38 @@ export class SyncService {
       if (!this.store.heartbeat(owner, LEASE_TTL_MS)) this.log.warn('sync lease lost', { owner });
     }, LEASE_TTL_MS / 3);
     beat.unref?.();
+    const trigger = opts.trigger ?? 'person';
+    const controller = new AbortController();
+    this.current = { controller, trigger, startedAt: this.clock.now().toISOString() };
+    this.events.emit('syncStarted', { trigger });
+    let result: SyncResult | null = null;
     try {
       const out: AccountSyncSummary[] = [];
-      for (const id of ids) out.push(await this.syncAccount(id, opts));
+      for (const id of ids) {
+        if (controller.signal.aborted) break;
+        out.push(await this.syncAccount(id, { ...opts, signal: controller.signal }));
+      }
+      const cancelled = controller.signal.aborted;
       // Every sync that brought records in or out ends with an incremental duplicate scan, so
       // likely duplicates are waiting for review without anyone asking for a scan.
       const changed = out.some((a) => a.created + a.updated + a.deleted + a.pushed > 0);
-      const duplicates = changed ? this.afterSync() : null;
+      const duplicates = changed && !cancelled ? this.afterSync() : null;
       this.events.emit('statusChanged', {});
-      return { accounts: out, offline: out.length > 0 && out.every((a) => a.errors.some((e) => e.kind === 'offline')), duplicates };
+      result = { accounts: out, offline: out.length > 0 && out.every((a) => a.errors.some((e) => e.kind === 'offline')), cancelled, duplicates };
+      return result;
     } finally {
       clearInterval(beat);
+      this.current = null;
       this.store.releaseLease(owner);
+      this.events.emit('syncFinished', {
+        trigger,
+        cancelled: result?.cancelled ?? false,
+        failed: result === null,
+        conflicts: result?.accounts.reduce((n, a) => n + a.conflicts, 0) ?? 0,
+        rejected: result?.accounts.reduce((n, a) => n + a.rejected, 0) ?? 0,
+        pushed: result?.accounts.reduce((n, a) => n + a.pushed, 0) ?? 0,
+        pulled: result?.accounts.reduce((n, a) => n + a.pulled, 0) ?? 0,
+      });
     }
   }
 
@@ -124,7 +171,7 @@ export class SyncService {
     return this.puller.test(accountId);
   }
 
-  async syncAccount(accountId: string, opts: SyncOptions = {}): Promise<AccountSyncSummary> {
+  async syncAccount(accountId: string, opts: SyncOptions & { signal?: AbortSignal } = {}): Promise<AccountSyncSummary> {
     const acc = this.accounts.get(accountId);
     const s: AccountSyncSummary = { accountId, vendor: acc.kind, label: acc.label, pulled: 0, created: 0, updated: 0, deleted: 0, pushed: 0, conflicts: 0, rejected: 0, waiting: 0, complete: false, errors: [] };
     if (acc.kind === 'csv') {
@@ -148,16 +195,20 @@ export class SyncService {
     const pushAll = async (): Promise<boolean> => {
       const total = this.store.openChanges(accountId, ['pending'], this.clock.now()).length;
       this.progress(acc.kind, accountId, 'push', 0, total);
-      const r = await this.pusher.push(accountId, connector, (done, all) => this.progress(acc.kind, accountId, 'push', done, all));
+      const r = await this.pusher.push(accountId, connector, (done, all) => this.progress(acc.kind, accountId, 'push', done, all), opts.signal);
       s.pushed += r.pushed;
       s.conflicts += r.conflicts;
       s.rejected += r.rejected;
       if (r.pushed) this.sqlite.prepare('UPDATE accounts SET last_push_at = ? WHERE id = ?').run(this.clock.now().toISOString(), accountId);
       if (r.stoppedBy) throw r.stoppedBy;
-      return true;
+      return !opts.signal?.aborted;
     };
     for (let round = 0; idle <= maxRounds && !(pulled && pushed); round++) {
       const progressBefore = s.pulled + s.pushed + s.conflicts + s.rejected;
+      if (opts.signal?.aborted) {
+        if (!s.errors.some((e) => e.kind === 'cancelled')) s.errors.push({ kind: 'cancelled', message: new SyncCancelled().message });
+        break;
+      }
       if (round > 0) await this.wait(Math.max(1, idle), s.errors.at(-1), accountId);
       try {
         await this.pusher.recover(accountId, connector);
@@ -165,7 +216,7 @@ export class SyncService {
         // itself (MPDX's 409, a re-read elsewhere), so it need not wait behind a full pull.
         if (!pushed && round === 0) await pushAll();
         if (!pulled) {
-          const p = await this.puller.pull(accountId, { full, connector });
+          const p = await this.puller.pull(accountId, { full, connector, signal: opts.signal });
           s.pulled += p.pulled;
           s.created += p.created;
           s.updated += p.updated;
@@ -200,6 +251,9 @@ export class SyncService {
     if (s.complete) {
       this.sqlite.prepare("UPDATE accounts SET health = 'ok', health_message = NULL WHERE id = ?").run(s.accountId);
       this.progress(s.vendor, s.accountId, 'done', s.pulled + s.pushed, null);
+    } else if (last?.kind === 'cancelled') {
+      // A person stopped it: the account is as healthy as it was; say so on its card.
+      this.progress(s.vendor, s.accountId, 'error', s.pulled + s.pushed, null, 'Cancelled; the rest waits for the next sync');
     } else if (last) {
       const health = last.kind === 'offline' ? 'offline' : last.kind === 'auth' ? 'auth' : 'error';
       const message = last.kind === 'offline' ? `offline, ${s.waiting} change${s.waiting === 1 ? '' : 's'} waiting` : last.message;

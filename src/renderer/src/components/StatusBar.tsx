@@ -2,7 +2,7 @@ import { useApp } from '../store';
 import { Icon } from './Icon';
 
 export function StatusBar() {
-  const { status, statusError } = useApp();
+  const { status, statusError, notice, dismissNotice, setView, syncing, syncTrigger } = useApp();
   if (statusError) {
     return (
       <footer className="statusbar error" role="status">
@@ -21,6 +21,13 @@ export function StatusBar() {
         {status.counts.people.toLocaleString()} people · {status.counts.records.toLocaleString()} records · {status.counts.accounts} accounts
       </span>
       {waiting > 0 && <span>{status.offline ? 'offline, ' : ''}{waiting} change{waiting === 1 ? '' : 's'} waiting</span>}
+      {syncing && syncTrigger !== 'person' && <span data-testid="auto-sync">{syncTrigger === 'reconnect' ? 'Back online — syncing…' : 'Syncing by itself…'}</span>}
+      {notice && (
+        <span className="notice" data-testid="notice">
+          <button className="link" onClick={() => setView('conflicts')}>{notice}</button>{' '}
+          <button className="link muted" aria-label="Dismiss" onClick={dismissNotice}>×</button>
+        </span>
+      )}
       <span className="spacer" />
       <span className={`secret-store ${status.secretStore.persistent ? '' : 'warn'}`} title={status.secretStore.detail}>
         <Icon name={status.secretStore.persistent ? 'key' : 'warn'} size={13} />

@@ -1,7 +1,7 @@
 // Sync: each account with its progress during pull and push, last sync and health; the
 // outbox — pending, in flight, in conflict, refused — with errors in plain words and a retry.
 import { useCallback, useEffect, useState } from 'react';
-import type { AccountSummary, OutboxItem } from '../../../shared/contract';
+import type { AccountSummary, OutboxItem, SyncSchedule } from '../../../shared/contract';
 import { call } from '../api';
 import { EmptyState } from '../components/EmptyState';
 import { VendorBadge } from '../components/VendorBadge';
@@ -15,8 +15,30 @@ const STATES = [
   ['rejected', 'Refused'],
 ] as const;
 
+/** How often the app syncs by itself, and when it next will. */
+function ScheduleControl() {
+  const [schedule, setSchedule] = useState<SyncSchedule | null>(null);
+  const syncing = useApp((s) => s.syncing);
+  useEffect(() => {
+    void call('getSyncSchedule', {}).then(setSchedule);
+  }, [syncing]);
+  if (!schedule) return null;
+  const next = schedule.nextAt ? new Date(schedule.nextAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : null;
+  return (
+    <label className="schedule muted small">
+      Sync by itself{' '}
+      <select aria-label="Sync by itself" value={schedule.minutes} onChange={(e) => void call('setSyncSchedule', { minutes: Number(e.target.value) }).then(setSchedule)} data-testid="schedule">
+        {[...new Set([0, 5, 15, 30, 60, schedule.minutes])].sort((a, b) => a - b).map((m) => (
+          <option key={m} value={m}>{m === 0 ? 'never' : m === 60 ? 'every hour' : `every ${m} min`}</option>
+        ))}
+      </select>
+      {next && <span data-testid="next-sync"> · next at {next}</span>}
+    </label>
+  );
+}
+
 export function SyncView() {
-  const { status, progress, syncing, syncNow, lastSyncError, contactsVersion, setView, openPerson } = useApp();
+  const { status, progress, syncing, syncTrigger, syncNow, cancelSync, lastSyncError, contactsVersion, setView, openPerson } = useApp();
   const [accounts, setAccounts] = useState<AccountSummary[] | null>(null);
   const [outbox, setOutbox] = useState<OutboxItem[] | null>(null);
   const [tab, setTab] = useState<string>('all');
@@ -36,9 +58,16 @@ export function SyncView() {
         {status?.offline && <span className="pill pill-offline" data-testid="offline-badge">Offline</span>}
         <span className="result-count" data-testid="waiting">{waiting ? `${status?.offline ? 'offline, ' : ''}${waiting} change${waiting === 1 ? '' : 's'} waiting` : 'Nothing waiting'}</span>
         <span className="spacer" />
-        <button className="btn primary" disabled={syncing || !vendorAccounts.length} onClick={() => void syncNow()} data-testid="sync-now">
-          {syncing ? 'Syncing…' : 'Sync now'}
-        </button>
+        <ScheduleControl />
+        {syncing ? (
+          <button className="btn" onClick={() => void cancelSync()} data-testid="cancel-sync">
+            {syncTrigger === 'schedule' ? 'Scheduled sync… Cancel' : syncTrigger === 'reconnect' ? 'Back online, syncing… Cancel' : 'Syncing… Cancel'}
+          </button>
+        ) : (
+          <button className="btn primary" disabled={!vendorAccounts.length} onClick={() => void syncNow()} data-testid="sync-now">
+            Sync now
+          </button>
+        )}
       </header>
       {lastSyncError && <div className="banner error">The sync could not run: {lastSyncError}</div>}
       {accounts && !vendorAccounts.length ? (
