@@ -14,12 +14,26 @@ import { canonicalToLiveVox } from '../../vendors/livevox/mapping';
 export type LiveVoxSandboxCredentials = { accessToken: string; clientName: string; userName: string; password: string };
 type Json = Record<string, unknown>;
 
-const EXPORT_LABELS: Record<string, string> = { account: 'Account', modifyDate: 'Modify Date', dueDate: 'Account Due Date', firstName: 'First Name', lastName: 'Last Name' };
+// Export columns are headed by display labels; the document shows "Account" and "Account Due Date".
+const EXPORT_LABELS: Record<string, string> = {
+  account: 'Account', modifyDate: 'Modify Date', dueDate: 'Account Due Date', firstName: 'First Name', lastName: 'Last Name', email: 'Email', zipCode: 'Zip Code',
+  address1: 'Address 1', address2: 'Address 2', city: 'City', state: 'State', balance: 'Balance', ...Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`phone${i + 1}`, `Phone ${i + 1}`])),
+};
+/** What `allFields` expands to (the document names the key, not its columns). */
+const ALL_FIELDS = ['account', 'firstName', 'lastName', 'email', 'zipCode', 'address1', 'address2', 'city', 'state', 'balance', 'dueDate', 'modifyDate', ...Array.from({ length: 10 }, (_, i) => `phone${i + 1}`)];
 
 export class LiveVoxStore {
   readonly contacts = new Map<string, Json>();
   /** sessionId -> last use (ms, simulator clock); sessions idle for 2 h expire. */
   readonly sessions = new Map<string, number>();
+  /** The client's custom-field labels (COL1–COL100), as "List Custom Field" answers them. */
+  readonly customFieldLabels = new Map<string, { label: string; dataType: 'STRING' | 'NUMBER' | 'LIST'; listValues?: string[] }>([
+    ['COL1', { label: 'Tier', dataType: 'STRING' }],
+    ['COL8', { label: 'Phone 1 Status Description', dataType: 'STRING' }],
+    ['COL9', { label: 'Company', dataType: 'STRING' }],
+    ['COL24', { label: 'Score Type', dataType: 'NUMBER' }],
+    ['COL30', { label: 'Test', dataType: 'LIST', listValues: ['blue', 'green', 'red'] }],
+  ]);
   private nextId = 1_500_000_000_000;
   constructor(readonly clock: SimClock) {}
 
@@ -39,7 +53,7 @@ export class LiveVoxStore {
     for (const [k, v] of Object.entries(body)) {
       if (['id', 'createDate', 'modifyDate', 'createdDate', 'modifiedDate'].includes(k)) continue;
       if (k === 'person' || k === 'guarantor') c[k] = { ...((c[k] as Json) ?? {}), ...(v as Json) };
-      else if (k === 'groupId') c[k] = Number(v) || 0; // a string in requests, a number in responses
+      else if (k === 'groupId') c[k] = v === null ? null : Number(v) || 0; // a string in requests, a number in responses
       else if (k === 'phone') c.phone = (v as Json[]).map((p) => ({ ...p, ordinal: Number(p.ordinal) }));
       else c[k] = v;
     }
@@ -66,7 +80,8 @@ function asRead(c: Json): Json {
 
 function padPhones(c: Json): Json {
   const byOrdinal = new Map((c.phone as Json[]).map((p) => [Number(p.ordinal), p]));
-  const phone = Array.from({ length: 10 }, (_, i) => ({ smsConsent: false, cellConsent: false, ...(byOrdinal.get(i + 1) ?? {}), ordinal: i + 1, position: i + 1, dnd: false, dndDaily: false, callAttemptsTotal: 0, callAttemptsToday: 0 }));
+  // Empty slots look like the document's (no `phone` key); a stored entry keeps its own flags.
+  const phone = Array.from({ length: 10 }, (_, i) => ({ smsConsent: false, cellConsent: false, dnd: false, dndDaily: false, callAttemptsTotal: 0, callAttemptsToday: 0, ...(byOrdinal.get(i + 1) ?? {}), ordinal: i + 1, position: i + 1 }));
   return { ...c, phone };
 }
 
@@ -74,6 +89,11 @@ function usDate(ms: number): string {
   const d = new Date(ms);
   const p = (n: number) => String(n).padStart(2, '0');
   return `${p(d.getUTCMonth() + 1)}/${p(d.getUTCDate())}/${d.getUTCFullYear()} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`;
+}
+
+/** Dates (dueDate) export as MM/DD/YYYY, as the document's "Account Due Date" column shows. */
+function usDay(ms: number): string {
+  return usDate(ms).slice(0, 10);
 }
 
 function parseLvDate(v: unknown): number | null {
@@ -84,15 +104,112 @@ function parseLvDate(v: unknown): number | null {
   return Number.isNaN(t) ? NaN : t;
 }
 
+/**
+ * The DND update: each entry sets phoneBlock and the consents of the phone at its ordinal (an
+ * empty slot with a number given gets that number); accountBlock is set as sent. The
+ * document's table of how an action combines with the current block did not survive in our
+ * copy, so the value sent is the value kept.
+ */
+function applyDnd(c: Json, d: Json, now: number): string | null {
+  const entries = Array.isArray(d.updateContactDND) ? (d.updateContactDND as Json[]) : [];
+  const next = [...((c.phone as Json[]) ?? [])].map((p) => ({ ...p }));
+  for (const e of entries) {
+    const o = Number(e.ordinal);
+    if (!Number.isInteger(o) || o < 1 || o > 10) return `Invalid phone ordinal ${String(e.ordinal)}: must be 1-10`;
+    let slot = next.find((p) => Number(p.ordinal) === o);
+    if (!slot) {
+      if (typeof e.phone !== 'string' || !e.phone) continue;
+      slot = { phone: e.phone, ordinal: o };
+      next.push(slot);
+    }
+    for (const k of ['phoneBlock', 'smsConsent', 'cellConsent'] as const) if (e[k] !== undefined) slot[k] = e[k];
+  }
+  const problem = validate({ ...c, phone: next, ...(d.accountBlock !== undefined ? { accountBlock: d.accountBlock } : {}) });
+  if (problem) return problem;
+  c.phone = next;
+  if (d.accountBlock !== undefined) c.accountBlock = d.accountBlock;
+  c.modifyDate = now;
+  return null;
+}
+
 function validate(c: Json): string | null {
   for (const p of (c.phone as Json[] | undefined) ?? []) {
     const o = Number(p.ordinal);
     if (!Number.isInteger(o) || o < 1 || o > 10) return `Invalid phone ordinal ${String(p.ordinal)}: must be 1-10`;
   }
+  const BLOCKS = ['NONE', 'DAILY', 'PERMANENT', 'BOTH', 'DAILY_OFF', 'PERMANENT_OFF'];
+  for (const p of (c.phone as Json[] | undefined) ?? []) {
+    if (p.phoneBlock != null && !BLOCKS.includes(String(p.phoneBlock))) return `Invalid phoneBlock ${String(p.phoneBlock)}`;
+  }
+  if (c.accountBlock != null && !BLOCKS.includes(String(c.accountBlock))) return `Invalid accountBlock ${String(c.accountBlock)}`;
+  for (const f of Array.isArray(c.customFields) ? (c.customFields as Json[]) : []) {
+    if (!/^COL([1-9]\d?|100)$/.test(String(f.field))) return `Invalid custom field ${String(f.field)}: must be COL1-COL100`;
+  }
   const person = (c.person ?? {}) as Json;
   if (person.email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(String(person.email))) return 'Invalid email address';
   if (typeof c.account === 'string' && c.account.length > 255) return 'Account must be at most 255 characters';
   return null;
+}
+
+/**
+ * The value a search or sort names. The document's examples use lower-case keys ("account",
+ * "postalcode", "paymentbalance"); we read them case-insensitively against the contact's own
+ * keys, person keys, and those aliases (its field list is not in the document we have).
+ */
+const ALIASES: Record<string, (c: Json) => unknown> = {
+  postalcode: (c) => (c.person as Json | undefined)?.zipCode,
+  zipcode: (c) => (c.person as Json | undefined)?.zipCode,
+  paymentbalance: (c) => c.balance,
+  phone: (c) => ((c.phone as Json[] | undefined) ?? []).map((p) => p.phone).filter(Boolean),
+};
+function fieldValue(c: Json, field: string): unknown {
+  const f = field.toLowerCase();
+  if (ALIASES[f]) return ALIASES[f](c);
+  const person = (c.person ?? {}) as Json;
+  const key = Object.keys(c).find((k) => k.toLowerCase() === f);
+  if (key && key !== 'person') return c[key];
+  const pk = Object.keys(person).find((k) => k.toLowerCase() === f);
+  if (pk) return person[pk];
+  const cf = (Array.isArray(c.customFields) ? (c.customFields as Json[]) : []).find((x) => String(x.field).toLowerCase() === f);
+  return cf?.value;
+}
+
+function compare(a: unknown, b: unknown): number {
+  const na = Number(a);
+  const nb = Number(b);
+  if (a !== null && b !== null && a !== '' && b !== '' && Number.isFinite(na) && Number.isFinite(nb)) return na - nb;
+  return String(a ?? '').localeCompare(String(b ?? ''));
+}
+
+const CONDITIONS: Record<string, (v: string, criteria: string, cmp: number) => boolean> = {
+  EQUALS: (v, c) => v === c,
+  STARTS_WITH: (v, c) => v.startsWith(c),
+  ENDS_WITH: (v, c) => v.endsWith(c),
+  CONTAINS: (v, c) => v.includes(c),
+  LESS: (_v, _c, cmp) => cmp < 0,
+  GREATER: (_v, _c, cmp) => cmp > 0,
+  GREATER_EQUAL: (_v, _c, cmp) => cmp >= 0,
+};
+
+/** A search tree: a rule {rule: AND|OR, left, right} or a condition {field, criteria, condition}. */
+function searchTest(node: Json): (c: Json) => boolean {
+  if ('rule' in node) {
+    const rule = String(node.rule).toUpperCase();
+    if (rule !== 'AND' && rule !== 'OR') throw new Error(`Invalid rule ${String(node.rule)}: must be AND or OR`);
+    if (!node.left || !node.right || typeof node.left !== 'object' || typeof node.right !== 'object') throw new Error('A rule needs left and right');
+    const l = searchTest(node.left as Json);
+    const r = searchTest(node.right as Json);
+    return rule === 'AND' ? (c) => l(c) && r(c) : (c) => l(c) || r(c);
+  }
+  const op = CONDITIONS[String(node.condition).toUpperCase()];
+  if (!op) throw new Error(`Invalid condition ${String(node.condition)}`);
+  if (typeof node.field !== 'string' || !node.field) throw new Error('A condition needs a field');
+  const criteria = String(node.criteria ?? '');
+  return (c) => {
+    const v = fieldValue(c, node.field as string);
+    const values = Array.isArray(v) ? v : [v];
+    return values.some((x) => x != null && op(String(x), criteria, compare(x, criteria)));
+  };
 }
 
 export interface LiveVoxSandbox {
@@ -165,13 +282,91 @@ export async function startLiveVoxSandbox(opts: { faults?: Faults; seed?: number
       const denied = session(req);
       if (denied) return denied;
       const b = json(req);
-      const s = (b?.search ?? {}) as Json;
-      const count = Math.min(1000, Number(req.query.get('count') ?? 100));
-      const offset = Number(req.query.get('offset') ?? 0);
-      const value = (c: Json): string => String(s.field === 'account' ? c.account : ((c.person as Json)?.[String(s.field)] ?? ''));
-      const hits = [...store.contacts.values()].filter((c) => (s.condition === 'EQUALS' ? value(c) === String(s.criteria) : value(c).startsWith(String(s.criteria ?? ''))));
-      const page = hits.slice(offset, offset + count).map((c) => padPhones(asRead(c)));
-      return { status: 200, body: { findMatchingContactsDetails: page.map((c, i) => ({ id: (hits[offset + i] as Json).id, ...c })), ...(offset + count < hits.length ? { next: `/contact/contacts/search?offset=${offset + count}` } : {}) } };
+      const count = Number(req.query.get('count'));
+      const offset = Number(req.query.get('offset'));
+      // Both are documented as mandatory here too.
+      if (!req.query.has('count') || !req.query.has('offset') || !Number.isInteger(count) || !Number.isInteger(offset) || count < 1 || offset < 0) return err(400, 400, 'count and offset are required');
+      if (count > 1000) return err(400, 400, 'count must not exceed 1000');
+      if (!b?.search || typeof b.search !== 'object') return err(400, 400, 'search is required');
+      let test: (c: Json) => boolean;
+      try {
+        test = searchTest(b.search as Json);
+      } catch (e) {
+        return err(400, 400, (e as Error).message);
+      }
+      const hits = [...store.contacts.values()].filter(test);
+      for (const s of [...(Array.isArray(b.sort) ? (b.sort as Json[]) : [])].reverse()) {
+        const dir = String(s.order ?? 'ASC').toUpperCase() === 'DESC' ? -1 : 1;
+        hits.sort((x, y) => dir * compare(fieldValue(x, String(s.field)), fieldValue(y, String(s.field))));
+      }
+      const page = hits.slice(offset, offset + count).map((c) => {
+        const zip = (c.person as Json | undefined)?.zipCode;
+        // Search answers carry the internal id and a top-level postalCode beside person.zipCode.
+        return { id: c.id, ...padPhones(asRead(c)), ...(zip != null ? { postalCode: zip } : {}) };
+      });
+      // The document's `next` here has a leading slash (the list's has none).
+      return { status: 200, body: { findMatchingContactsDetails: page, ...(offset + count < hits.length ? { next: `/contact/contacts/search?offset=${offset + count}&count=${count}` } : {}) } };
+    })
+    .on('PUT', '/contact/contacts/bulk', (req) => {
+      const denied = session(req);
+      if (denied) return denied;
+      const list = json(req)?.updateContactDetails;
+      if (!Array.isArray(list)) return err(400, 400, 'updateContactDetails is required');
+      let updated = 0;
+      for (const d of list as Json[]) {
+        const c = typeof d?.account === 'string' ? store.contacts.get(d.account) : undefined;
+        if (!c || validate({ ...c, ...d })) continue; // missing or invalid ones are not counted
+        const { account: _a, ...rest } = d;
+        store.apply(c, rest);
+        updated++;
+      }
+      // Documented as "204" with a message body; see README.md for what HTTP lets through.
+      return { status: 204, body: { message: `Successfully updated contacts ${updated}` } };
+    })
+    .on('POST', '/contact/contacts/dnd', (req) => {
+      const denied = session(req);
+      if (denied) return denied;
+      const list = json(req)?.contactDnd;
+      if (!Array.isArray(list)) return err(400, 400, 'contactDnd is required');
+      let updated = 0;
+      for (const d of list as Json[]) {
+        const c = typeof d?.account === 'string' ? store.contacts.get(d.account) : undefined;
+        if (!c) continue; // a missing account is not an error: it is just not counted
+        const problem = applyDnd(c, d, clock.now().getTime());
+        if (problem) return err(400, 400, problem);
+        updated++;
+      }
+      return { status: 200, body: { updated } };
+    })
+    .on('PUT', '/contact/contacts/:account/dnd', (req) => {
+      const denied = session(req);
+      if (denied) return denied;
+      const c = store.contacts.get(req.params.account!);
+      if (!c) return err(404, 203, 'No Record Found');
+      const problem = applyDnd(c, json(req) ?? {}, clock.now().getTime());
+      if (problem) return err(400, 400, problem);
+      return { status: 204 };
+    })
+    .on('GET', '/contact/contacts/customFields', (req) => {
+      const denied = session(req);
+      if (denied) return denied;
+      return { status: 200, body: { customFields: [...store.customFieldLabels].map(([field, f]) => ({ field, label: f.label, dataType: f.dataType })) } };
+    })
+    .on('GET', '/contact/contacts/customFields/:field', (req) => {
+      const denied = session(req);
+      if (denied) return denied;
+      const f = store.customFieldLabels.get(req.params.field!);
+      if (!f) return err(404, 203, 'No Record Found');
+      return { status: 200, body: { ...(f.listValues ? { listValues: f.listValues } : {}), field: req.params.field, label: f.label, dataType: f.dataType } };
+    })
+    .on('PUT', '/contact/contacts/customFields', (req) => {
+      const denied = session(req);
+      if (denied) return denied;
+      const list = json(req)?.customFields;
+      if (!Array.isArray(list) || !list.length) return err(400, 400, 'customFields is required');
+      for (const f of list as Json[]) if (!/^COL([1-9]\d?|100)$/.test(String(f.field)) || typeof f.label !== 'string') return err(400, 400, `Invalid custom field ${String(f.field)}`);
+      for (const f of list as Json[]) store.customFieldLabels.set(String(f.field), { dataType: 'STRING', ...store.customFieldLabels.get(String(f.field)), label: String(f.label) });
+      return { status: 204 };
     })
     .on('GET', '/contact/contacts/:account', (req) => {
       const denied = session(req);
@@ -205,19 +400,28 @@ export async function startLiveVoxSandbox(opts: { faults?: Faults; seed?: number
           store.create(d);
           created++;
         }
-        return { status: 201, body: { message: `Successfully created contacts ${created}` } };
+        // The document: 200 OK, and its example's message reads "updated" even for a create.
+        return { status: 200, body: { message: `Successfully updated contacts ${created}` } };
       }
-      const fields = Array.isArray(b.exportableFields) ? (b.exportableFields as string[]) : null;
+      const asked = Array.isArray(b.exportableFields) ? (b.exportableFields as string[]) : null;
+      const fields = asked?.flatMap((f) => (f === 'allFields' ? ALL_FIELDS : [f])) ?? null;
       if (!fields?.length) return err(400, 400, 'exportableFields is required');
       const start = parseLvDate(b.startDate);
       const end = parseLvDate(b.endDate);
       if (Number.isNaN(start) || Number.isNaN(end)) return err(400, 400, 'startDate/endDate must be CCYY-MM-DD or epoch milliseconds');
       const rows = [...store.contacts.values()].filter((c) => (start === null || (c.modifyDate as number) >= start) && (end === null || (c.modifyDate as number) <= end + (typeof b.endDate === 'string' && !/^\d+$/.test(b.endDate) ? 86_399_999 : 0)));
       const cell = (c: Json, f: string): string => {
-        const v = f === 'modifyDate' || f === 'dueDate' ? (c[f] ? usDate(c[f] as number) : '') : String(c[f] ?? (c.person as Json)?.[f] ?? '');
+        const ph = /^phone(\d+)$/.exec(f);
+        const col = /^COL\d+$/.test(f) ? ((c.customFields as Json[] | null) ?? []).find((x) => x.field === f) : undefined;
+        const v = f === 'modifyDate' ? (c[f] ? usDate(c[f] as number) : '')
+          : f === 'dueDate' ? (c[f] ? usDay(c[f] as number) : '')
+          : ph ? String(((c.phone as Json[]) ?? []).find((p) => Number(p.ordinal) === Number(ph[1]))?.phone ?? '')
+          : /^COL\d+$/.test(f) ? String(col?.value ?? '')
+          : String(c[f] ?? (c.person as Json)?.[f] ?? '');
         return /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
       };
-      const csv = [fields.map((f) => EXPORT_LABELS[f] ?? f).join(','), ...rows.map((c) => fields.map((f) => cell(c, f)).join(','))].join('\n') + '\n';
+      const label = (f: string): string => EXPORT_LABELS[f] ?? store.customFieldLabels.get(f)?.label ?? f;
+      const csv = [fields.map((f) => { const l = label(f); return /[",\n]/.test(l) ? `"${l.replace(/"/g, '""')}"` : l; }).join(','), ...rows.map((c) => fields.map((f) => cell(c, f)).join(','))].join('\n') + '\n';
       return { status: 200, headers: { 'content-type': 'text/csv' }, body: csv };
     })
     .on('PUT', '/contact/contacts/:account', (req) => {

@@ -1,12 +1,12 @@
 // What LiveVox can hold (docs/livevox-contacts.txt, README §3 "Constraints"): phone ordinals
-// 1–10, so at most ten numbers; person.email; person.dateOfBirth as epoch ms. The document
-// gives no lengths for the fields Concord writes.
+// 1–10, so at most ten numbers; one person.email, so one address; person.dateOfBirth as epoch
+// ms. The document gives no lengths for the fields Concord writes.
 import type { VendorFieldRules } from '../field-rules';
 
 export const LIVEVOX_RULES: VendorFieldRules = {
   vendor: 'LiveVox',
   fields: {
-    emails: [{ kind: 'email' }],
+    emails: [{ kind: 'email' }, { kind: 'count', max: 1 }],
     phones: [{ kind: 'phone' }, { kind: 'count', max: 10 }],
     birthDate: [{ kind: 'date', notFuture: true }],
   },
