@@ -111,6 +111,9 @@ describe('MPDX simulator: phones as docs/mpdx-phones.txt has them', () => {
     expect(one.json.data).toMatchObject({ id: made.json.data!.id, type: 'phone_numbers', attributes: { number: '+442079460000', location: 'office', country_code: 44, primary: false, historic: false } });
     expect(Object.keys(one.json.data!.attributes).sort()).toEqual(expect.arrayContaining(['country_code', 'created_at', 'historic', 'location', 'number', 'primary', 'source', 'updated_at', 'updated_in_db_at', 'valid_values']));
     expect((await req(sb, 'GET', `${base}/phones/not-a-uuid`)).status).toBe(404);
+    // PUT and PATCH both reach update (README §2).
+    const patched = await req(sb, 'PATCH', `${base}/phones/${made.json.data!.id}`, { data: { type: 'phone_numbers', id: made.json.data!.id, attributes: { location: 'home', overwrite: true } } });
+    expect(patched.json.data!.attributes.location).toBe('home');
     const other = sb.store.insert('people', { first_name: 'Bo' }, { contactId: cid });
     expect((await req(sb, 'GET', `/api/v2/contacts/${cid}/people/${other.id}/phones/${made.json.data!.id}`)).status).toBe(404);
     const email = await req(sb, 'POST', `${base}/email_addresses`, { data: { type: 'email_addresses', attributes: { email: 'A@X.org' } } });

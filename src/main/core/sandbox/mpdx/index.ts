@@ -323,6 +323,7 @@ export async function startMpdxSandbox(opts: { faults?: Faults; seed?: number; c
     .on('POST', '/api/v2/contacts/:cid/people', guarded((req) => (contactOf(req) ? create(req, 'people', { contactId: req.params.cid }, (a) => (!String(a.first_name ?? '').trim() ? [v400('first_name', "can't be blank")] : [])) : notFound('contacts', req.params.cid!))))
     .on('GET', '/api/v2/contacts/:cid/people/:pid', guarded((req) => (personOf(req) ? doc(200, { data: serialize(store, personOf(req)!) }) : notFound('people', req.params.pid!))))
     .on('PUT', '/api/v2/contacts/:cid/people/:pid', guarded((req) => update(req, personOf(req), 'people', req.params.pid!, personRules)))
+    .on('PATCH', '/api/v2/contacts/:cid/people/:pid', guarded((req) => update(req, personOf(req), 'people', req.params.pid!, personRules)))
     .on('DELETE', '/api/v2/contacts/:cid/people/:pid', guarded((req) => (personOf(req) ? (store.remove(personOf(req)!), { status: 204 }) : notFound('people', req.params.pid!))));
 
   for (const [path, type] of [['phones', 'phone_numbers'], ['email_addresses', 'email_addresses']] as const) {
@@ -335,6 +336,7 @@ export async function startMpdxSandbox(opts: { faults?: Faults; seed?: number; c
         return r ? doc(200, { data: serialize(store, r) }) : notFound(type, req.params.id!);
       }))
       .on('PUT', `${base}/:id`, guarded((req) => update(req, child(type, req, personOf(req)), type, req.params.id!, type === 'phone_numbers' ? phoneRules : emailRules(req.params.pid!, req.params.id))))
+      .on('PATCH', `${base}/:id`, guarded((req) => update(req, child(type, req, personOf(req)), type, req.params.id!, type === 'phone_numbers' ? phoneRules : emailRules(req.params.pid!, req.params.id))))
       .on('DELETE', `${base}/:id`, guarded((req) => {
         const r = child(type, req, personOf(req));
         if (!r) return notFound(type, req.params.id!);
@@ -346,6 +348,7 @@ export async function startMpdxSandbox(opts: { faults?: Faults; seed?: number; c
     .on('GET', '/api/v2/contacts/:cid/addresses', guarded((req) => (contactOf(req) ? page(req, store.list('addresses', (x) => x.contactId === req.params.cid)) : notFound('contacts', req.params.cid!))))
     .on('POST', '/api/v2/contacts/:cid/addresses', guarded((req) => (contactOf(req) ? create(req, 'addresses', { contactId: req.params.cid }, addressRules) : notFound('contacts', req.params.cid!))))
     .on('PUT', '/api/v2/contacts/:cid/addresses/:id', guarded((req) => update(req, child('addresses', req, contactOf(req)), 'addresses', req.params.id!, addressRules)))
+    .on('PATCH', '/api/v2/contacts/:cid/addresses/:id', guarded((req) => update(req, child('addresses', req, contactOf(req)), 'addresses', req.params.id!, addressRules)))
     .on('DELETE', '/api/v2/contacts/:cid/addresses/:id', guarded((req) => {
       const r = child('addresses', req, contactOf(req));
       if (!r) return notFound('addresses', req.params.id!);
