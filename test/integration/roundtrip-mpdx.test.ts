@@ -5,6 +5,6 @@ import { roundTrip } from '../helpers/roundtrip/mpdx';
 
 describe('MPDX round trip', () => {
   it('one edit changes only the vendor fields it maps to; no edit writes nothing', async () => {
-    await roundTrip({ numRuns: 30, seed: 20240611 });
+    await roundTrip({ numRuns: 60, seed: 20240611 });
   }, 60_000);
 });
