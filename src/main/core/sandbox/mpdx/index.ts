@@ -23,6 +23,41 @@ const MODEL: Record<MpdxType, string> = { contacts: 'Contact', people: 'Person',
 const ADDRESS_LOCATIONS = ['Home', 'Business', 'Mailing', 'Seasonal', 'Other', 'Temporary', 'Rep Address'];
 const CONTACT_STATUSES = ['Never Contacted', 'Ask in Future', 'Cultivate Relationship', 'Contact for Appointment', 'Appointment Scheduled', 'Call for Decision', 'Partner - Financial', 'Partner - Special', 'Partner - Pray', 'Not Interested', 'Unresponsive', 'Never Ask', 'Research Abandoned', 'Expired Referral'];
 
+const EDITABLE_SOURCES = ['MPDX', 'TntImport', 'manual'];
+const LOCKED_FIELDS: Partial<Record<MpdxType, string[]>> = {
+  phone_numbers: ['number', 'location'],
+  email_addresses: ['email', 'location'],
+  addresses: ['street', 'city', 'state', 'postal_code', 'country', 'location'],
+};
+/**
+ * Attribute types from docs/mpdx-phones.txt (phones) and README §2 (emails, addresses take
+ * the same kinds). The document types `number` as "number", but MPDX stores E.164 with a
+ * `;ext=` suffix, which no JSON number can hold: a string or a number is taken and served as
+ * a string. `country_code` is a number (a numeric string is taken, as Rails casts it).
+ * Booleans must be JSON booleans; null is taken for every attribute ("Required: No").
+ */
+const TYPES: Partial<Record<MpdxType, Record<string, 'boolean' | 'string' | 'number' | 'date' | 'text-or-number'>>> = {
+  phone_numbers: { country_code: 'number', created_at: 'date', historic: 'boolean', location: 'string', number: 'text-or-number', primary: 'boolean', source: 'string', updated_at: 'date', updated_in_db_at: 'date', valid_values: 'boolean', overwrite: 'boolean' },
+  email_addresses: { email: 'string', location: 'string', primary: 'boolean', historic: 'boolean', source: 'string', valid_values: 'boolean', created_at: 'date', updated_at: 'date', updated_in_db_at: 'date', overwrite: 'boolean' },
+  addresses: { historic: 'boolean', seasonal: 'boolean', primary_mailing_address: 'boolean', valid_values: 'boolean', location: 'string', source: 'string', overwrite: 'boolean' },
+};
+function typeErrors(type: MpdxType, a: Attrs): ErrorEntry[] {
+  const want = TYPES[type] ?? {};
+  const bad = Object.entries(a).filter(([k, v]) => {
+    const t = want[k];
+    if (!t || v === null || v === undefined) return false;
+    // overwrite: the README's "stringifies to true" check runs before validation; "true" is fine.
+    if (k === 'overwrite') return typeof v !== 'boolean' && typeof v !== 'string';
+    // updated_in_db_at is parsed by the concurrency check itself (garbage there is its own 500).
+    if (t === 'date') return k !== 'updated_in_db_at' && (typeof v !== 'string' || Number.isNaN(Date.parse(v)));
+    if (t === 'boolean') return typeof v !== 'boolean';
+    if (t === 'string') return typeof v !== 'string';
+    if (t === 'number') return !(typeof v === 'number' || (typeof v === 'string' && /^\+?\d+$/.test(v.trim())));
+    return typeof v !== 'string' && typeof v !== 'number';
+  });
+  return bad.map(([k]) => ({ status: '400', source: { pointer: `/data/attributes/${k}` }, title: `is not a valid ${want[k] === 'text-or-number' ? 'number' : want[k]}`, detail: `${k.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase())} is not a valid ${want[k] === 'text-or-number' ? 'number' : want[k]}` }));
+}
+
 type ErrorEntry = { status: string; source?: { pointer: string }; title: string; detail: string; meta?: Record<string, unknown> };
 const doc = (status: number, body: unknown): SandboxResponse => ({ status, headers: { 'content-type': JSONAPI }, body: body as object });
 const errors = (status: number, list: ErrorEntry[]): SandboxResponse => doc(status, { errors: list });
@@ -178,8 +213,34 @@ export async function startMpdxSandbox(opts: { faults?: Faults; seed?: number; c
     if (conflict.length) return errors(409, [...conflict, ...invalid.map((e) => ({ ...e, status: '409' }))]);
     if (invalid.length) return errors(400, invalid);
     const { updated_in_db_at: _t, overwrite: _o, created_at: _c, updated_at: _u, ...rest } = attrs;
-    store.update(row, normalise(type, rest));
+    const next = normalise(type, rest);
+    const locked = sourceLocked(row, next);
+    if (locked.length) return errors(400, locked);
+    store.update(row, next);
+    onePrimary(row);
     return doc(200, { data: serialize(store, row) });
+  }
+
+  /**
+   * README §2: when `source` is not MPDX, TntImport or manual, a change to the number, email,
+   * location or address fields fails. "Change" read as: a value different from the stored
+   * one (sending the stored value again is no change). `primary` and `historic` stay open.
+   */
+  function sourceLocked(row: Row, next: Attrs): ErrorEntry[] {
+    const fields = LOCKED_FIELDS[row.type];
+    if (!fields || EDITABLE_SOURCES.includes(String(row.attrs.source ?? 'MPDX'))) return [];
+    return fields.filter((f) => f in next && JSON.stringify(next[f] ?? null) !== JSON.stringify(row.attrs[f] ?? null))
+      .map((f) => ({ status: '400', source: { pointer: `/data/attributes/${f}` }, title: 'cannot be changed because the source is not MPDX or TntImport', detail: `${f.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase())} cannot be changed because the source is not MPDX or TntImport` }));
+  }
+
+  /**
+   * The document: "Ultimately there should only be one of these" primary numbers per owner.
+   * A saved primary clears the flag on the owner's other phones (emails) with update_column,
+   * so their updated_at does not move (README §2, HasPrimary). No primary is ever invented.
+   */
+  function onePrimary(row: Row): void {
+    if ((row.type !== 'phone_numbers' && row.type !== 'email_addresses') || row.attrs.primary !== true) return;
+    for (const r of store.list(row.type, (x) => x.personId === row.personId && x.id !== row.id && x.attrs.primary === true)) r.attrs.primary = false;
   }
 
   function create(req: SandboxRequest, type: MpdxType, parent: { contactId?: string; personId?: string }, validate: (a: Attrs) => ErrorEntry[] = () => []): SandboxResponse {
@@ -189,7 +250,9 @@ export async function startMpdxSandbox(opts: { faults?: Faults; seed?: number; c
     const invalid = validate(attrs);
     if (invalid.length) return errors(400, invalid);
     const { updated_in_db_at: _t, overwrite: _o, created_at: _c, updated_at: _u, ...rest } = attrs;
-    return doc(201, { data: serialize(store, store.insert(type, defaults(type, normalise(type, rest)), parent)) });
+    const row = store.insert(type, defaults(type, normalise(type, rest)), parent);
+    onePrimary(row);
+    return doc(201, { data: serialize(store, row) });
   }
 
   const v400 = (field: string, title: string): ErrorEntry => ({ status: '400', source: { pointer: `/data/attributes/${field}` }, title, detail: `${field.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase())} ${title}` });
@@ -198,8 +261,10 @@ export async function startMpdxSandbox(opts: { faults?: Faults; seed?: number; c
     ...('name' in a && !String(a.name ?? '').trim() ? [v400('name', "can't be blank")] : []),
     ...('status' in a && a.status !== null && !CONTACT_STATUSES.includes(String(a.status)) ? [v400('status', 'is not included in the list')] : []),
   ];
-  const phoneRules = (a: Attrs): ErrorEntry[] => ('number' in a && !String(a.number ?? '').trim() ? [v400('number', "can't be blank")] : []);
+  const phoneRules = (a: Attrs): ErrorEntry[] => [...typeErrors('phone_numbers', a), ...('number' in a && !String(a.number ?? '').trim() ? [v400('number', "can't be blank")] : [])];
   const emailRules = (personId: string, selfId?: string) => (a: Attrs): ErrorEntry[] => {
+    const typed = typeErrors('email_addresses', a);
+    if (typed.length) return typed;
     if (!('email' in a)) return [];
     const e = String(a.email ?? '').trim().toLowerCase();
     if (!e) return [v400('email', "can't be blank")];
@@ -207,7 +272,7 @@ export async function startMpdxSandbox(opts: { faults?: Faults; seed?: number; c
     const taken = store.list('email_addresses', (x) => x.personId === personId && x.id !== selfId && String(x.attrs.email).toLowerCase() === e && x.attrs.source === (a.source ?? 'MPDX'));
     return taken.length ? [v400('email', 'has already been taken')] : [];
   };
-  const addressRules = (a: Attrs): ErrorEntry[] => ('location' in a && a.location !== null && !ADDRESS_LOCATIONS.includes(String(a.location)) ? [v400('location', 'is not included in the list')] : []);
+  const addressRules = (a: Attrs): ErrorEntry[] => typeErrors('addresses', a).length ? typeErrors('addresses', a) : ('location' in a && a.location !== null && !ADDRESS_LOCATIONS.includes(String(a.location)) ? [v400('location', 'is not included in the list')] : []);
 
   const contactOf = (req: SandboxRequest): Row | undefined => (UUID.test(req.params.cid!) ? store.get('contacts', req.params.cid!) : undefined);
   const personOf = (req: SandboxRequest): Row | undefined => {
@@ -258,14 +323,20 @@ export async function startMpdxSandbox(opts: { faults?: Faults; seed?: number; c
     .on('POST', '/api/v2/contacts/:cid/people', guarded((req) => (contactOf(req) ? create(req, 'people', { contactId: req.params.cid }, (a) => (!String(a.first_name ?? '').trim() ? [v400('first_name', "can't be blank")] : [])) : notFound('contacts', req.params.cid!))))
     .on('GET', '/api/v2/contacts/:cid/people/:pid', guarded((req) => (personOf(req) ? doc(200, { data: serialize(store, personOf(req)!) }) : notFound('people', req.params.pid!))))
     .on('PUT', '/api/v2/contacts/:cid/people/:pid', guarded((req) => update(req, personOf(req), 'people', req.params.pid!, personRules)))
+    .on('PATCH', '/api/v2/contacts/:cid/people/:pid', guarded((req) => update(req, personOf(req), 'people', req.params.pid!, personRules)))
     .on('DELETE', '/api/v2/contacts/:cid/people/:pid', guarded((req) => (personOf(req) ? (store.remove(personOf(req)!), { status: 204 }) : notFound('people', req.params.pid!))));
 
   for (const [path, type] of [['phones', 'phone_numbers'], ['email_addresses', 'email_addresses']] as const) {
     const base = `/api/v2/contacts/:cid/people/:pid/${path}`;
     router
       .on('GET', base, guarded((req) => (personOf(req) ? page(req, store.list(type, (x) => x.personId === req.params.pid)) : notFound('people', req.params.pid!))))
-      .on('POST', base, guarded((req) => (personOf(req) ? create(req, type, { personId: req.params.pid, contactId: req.params.cid }, type === 'phone_numbers' ? (a) => (!String(a.number ?? '').trim() ? [v400('number', "can't be blank")] : []) : (a) => [...(!('email' in a) ? [v400('email', "can't be blank")] : []), ...emailRules(req.params.pid!)(a)]) : notFound('people', req.params.pid!))))
+      .on('POST', base, guarded((req) => (personOf(req) ? create(req, type, { personId: req.params.pid, contactId: req.params.cid }, type === 'phone_numbers' ? (a) => [...typeErrors(type, a), ...(!String(a.number ?? '').trim() ? [v400('number', "can't be blank")] : [])] : (a) => [...(!('email' in a) ? [v400('email', "can't be blank")] : []), ...emailRules(req.params.pid!)(a)]) : notFound('people', req.params.pid!))))
+      .on('GET', `${base}/:id`, guarded((req) => {
+        const r = child(type, req, personOf(req));
+        return r ? doc(200, { data: serialize(store, r) }) : notFound(type, req.params.id!);
+      }))
       .on('PUT', `${base}/:id`, guarded((req) => update(req, child(type, req, personOf(req)), type, req.params.id!, type === 'phone_numbers' ? phoneRules : emailRules(req.params.pid!, req.params.id))))
+      .on('PATCH', `${base}/:id`, guarded((req) => update(req, child(type, req, personOf(req)), type, req.params.id!, type === 'phone_numbers' ? phoneRules : emailRules(req.params.pid!, req.params.id))))
       .on('DELETE', `${base}/:id`, guarded((req) => {
         const r = child(type, req, personOf(req));
         if (!r) return notFound(type, req.params.id!);
@@ -277,6 +348,7 @@ export async function startMpdxSandbox(opts: { faults?: Faults; seed?: number; c
     .on('GET', '/api/v2/contacts/:cid/addresses', guarded((req) => (contactOf(req) ? page(req, store.list('addresses', (x) => x.contactId === req.params.cid)) : notFound('contacts', req.params.cid!))))
     .on('POST', '/api/v2/contacts/:cid/addresses', guarded((req) => (contactOf(req) ? create(req, 'addresses', { contactId: req.params.cid }, addressRules) : notFound('contacts', req.params.cid!))))
     .on('PUT', '/api/v2/contacts/:cid/addresses/:id', guarded((req) => update(req, child('addresses', req, contactOf(req)), 'addresses', req.params.id!, addressRules)))
+    .on('PATCH', '/api/v2/contacts/:cid/addresses/:id', guarded((req) => update(req, child('addresses', req, contactOf(req)), 'addresses', req.params.id!, addressRules)))
     .on('DELETE', '/api/v2/contacts/:cid/addresses/:id', guarded((req) => {
       const r = child('addresses', req, contactOf(req));
       if (!r) return notFound('addresses', req.params.id!);
@@ -304,6 +376,8 @@ export async function startMpdxSandbox(opts: { faults?: Faults; seed?: number; c
 function normalise(type: MpdxType, a: Attrs): Attrs {
   const out = { ...a };
   if (type === 'email_addresses' && typeof out.email === 'string') out.email = out.email.trim().toLowerCase();
+  if (type === 'phone_numbers' && typeof out.country_code === 'string') out.country_code = Number(out.country_code.replace('+', ''));
+  if (type === 'phone_numbers' && typeof out.number === 'number') out.number = `+${out.number}`;
   if (type === 'phone_numbers' && typeof out.number === 'string') {
     const [num, ext] = out.number.split(/\s*(?:x|ext\.?|;ext=)\s*/i);
     const d = (num ?? '').replace(/\D/g, '');
@@ -321,9 +395,10 @@ function defaults(type: MpdxType, a: Attrs): Attrs {
     case 'people':
       return { first_name: null, middle_name: null, last_name: null, title: null, suffix: null, gender: null, marital_status: null, birthday_day: null, birthday_month: null, birthday_year: null, employer: null, occupation: null, deceased: false, optout_enewsletter: false, ...a };
     case 'phone_numbers':
-      return { country_code: '1', location: 'mobile', primary: false, historic: false, ...common, ...a };
+      // No defaults are documented for country_code or location: they stay empty until sent.
+      return { country_code: null, location: null, primary: false, historic: false, ...common, ...a };
     case 'email_addresses':
-      return { location: 'home', primary: false, historic: false, ...common, ...a };
+      return { location: null, primary: false, historic: false, ...common, ...a };
     case 'addresses':
       return { street: null, city: null, state: null, postal_code: null, country: 'United States', region: null, metro_area: null, geo: null, location: 'Home', primary_mailing_address: true, historic: false, seasonal: false, remote_id: null, start_date: null, end_date: null, ...common, ...a };
   }

@@ -1,5 +1,6 @@
 // Seed the MPDX simulator from canonical contacts: one MPDX contact with one person each,
 // the way an MPDX user keeps a single donor (named "Family, Given").
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { SeedContact } from '../population-types';
 import { createRng } from '../rng';
 import type { MpdxStore } from './store';
@@ -18,7 +19,7 @@ export function seedMpdx(store: MpdxStore, contacts: SeedContact[], seed: number
       first_name: c.givenName ?? c.fullName ?? 'Unknown', middle_name: null, last_name: c.familyName ?? null, title: null, suffix: null, gender: null, marital_status: null,
       birthday_day: d || null, birthday_month: m || null, birthday_year: y || null, employer: c.company ?? null, occupation: c.role ?? null, deceased: false, optout_enewsletter: false,
     }, { contactId: contact.id });
-    (c.phones ?? []).forEach((p, i) => store.insert('phone_numbers', { number: p.e164 ?? p.raw, country_code: '1', location: p.mobile ? 'mobile' : 'home', primary: i === 0, historic: false, source: 'MPDX', valid_values: true }, { personId: person.id, contactId: contact.id }));
+    (c.phones ?? []).forEach((p, i) => store.insert('phone_numbers', { number: p.e164 ?? p.raw, country_code: Number(parsePhoneNumberFromString(p.e164 ?? p.raw, 'US')?.countryCallingCode ?? 1), location: p.mobile ? 'mobile' : 'home', primary: i === 0, historic: false, source: 'MPDX', valid_values: true }, { personId: person.id, contactId: contact.id }));
     (c.emails ?? []).forEach((e, i) => store.insert('email_addresses', { email: e.address.toLowerCase(), location: 'home', primary: i === 0, historic: false, source: 'MPDX', valid_values: true }, { personId: person.id, contactId: contact.id }));
     if (c.address) {
       store.insert('addresses', {

@@ -14,8 +14,9 @@ import { VendorError } from '../errors';
 import { classifyStatus, httpRequest, parseJson, type HttpResponse } from '../http';
 import { withRetry, type RetryOptions } from '../retry';
 import { assertFields } from '../field-rules';
+import { nonBlank } from '../../normalize/names';
 import {
-  addressAttrs, contactAttrs, MPDX_FIELDS, mpdxRemoteId, mpdxToCanonical, mpdxVersions, newestUpdate, personAttrs, primaryAddress, validateMpdx,
+  addressAttrs, contactAttrs, isShown, isSourceLocked, mpdxNumber, phoneKey, MPDX_FIELDS, mpdxRemoteId, mpdxToCanonical, mpdxVersions, newestUpdate, personAttrs, primaryAddress, validateMpdx,
   type JsonApiResource, type MpdxBundle,
 } from './mapping';
 
@@ -166,32 +167,60 @@ export function createMpdxConnector(opts: MpdxOptions): MpdxConnector {
     data: { type, ...(id ? { id } : {}), attributes: { ...attributes, ...(token !== undefined ? { updated_in_db_at: token } : {}), ...(overwrite ? { overwrite: true } : {}) } },
   });
 
-  /** Bring a child list (phones or emails) to the wanted entries: update in place, add, remove. */
-  async function syncChildren<T extends PhoneEntry | EmailEntry>(
-    path: string, type: string, key: 'phone' | 'email', existing: JsonApiResource[], wanted: T[], versions: Record<string, string>, overwrite: boolean,
-    attrsOf: (x: T, i: number) => Record<string, unknown>, same: (r: JsonApiResource, x: T) => boolean,
-  ): Promise<void> {
-    // Same number/address: keep (update if its attributes differ). New entries reuse the
-    // resources left over (an in-place edit keeps the id), else are created; the rest go.
-    const remaining = [...existing];
+  /**
+   * Bring the phones (emails) Concord shows to the wanted entries: a kept number or address is
+   * updated only in the attributes that differ; a new one reuses a shown resource left over
+   * (an in-place edit keeps its id), else is created; the shown ones left over are deleted.
+   * Historic ones are never shown, so never matched, reused or deleted (isShown). A source-locked
+   * one is never reused for another value, and a change of its label is refused before any
+   * request goes out, since MPDX would refuse it half way through.
+   */
+  function planChildren<T extends PhoneEntry | EmailEntry>(
+    path: string, type: string, key: 'phone' | 'email', all: JsonApiResource[], wanted: T[], versions: Record<string, string>, overwrite: boolean,
+    value: { attr: 'number' | 'email'; of: (x: T) => string; key: (v: unknown) => string },
+  ): () => Promise<void> {
+    const remaining = all.filter(isShown);
+    const first = primaryIndex(wanted);
+    // An entry without a label keeps the stored location; `label: null` clears it.
+    const locationOf = (x: T): Record<string, unknown> => (x.label !== undefined ? { location: x.label } : 'mobile' in x && x.mobile ? { location: 'mobile' } : {});
+    const attrsOf = (x: T, i: number): Record<string, unknown> => ({ [value.attr]: value.of(x), ...locationOf(x), primary: i === first });
+    const differs = (r: JsonApiResource, k: string, v: unknown): boolean => {
+      const now = r.attributes[k];
+      if (k === value.attr) return value.key(now) !== value.key(v);
+      if (k === 'primary') return (now === true) !== v;
+      return (typeof now === 'string' ? nonBlank(now) ?? null : now ?? null) !== (v ?? null); // a blank label is no label
+    };
+    const changes = (r: JsonApiResource, attrs: Record<string, unknown>) => Object.fromEntries(Object.entries(attrs).filter(([k, v]) => differs(r, k, v)));
     const updates: [JsonApiResource, Record<string, unknown>][] = [];
     const creates: Record<string, unknown>[] = [];
     wanted.forEach((x, i) => {
       const attrs = attrsOf(x, i);
-      const hit = remaining.findIndex((r) => same(r, x));
+      const hit = remaining.findIndex((r) => value.key(r.attributes[value.attr]) === value.key(attrs[value.attr]));
       if (hit < 0) return void creates.push(attrs);
       const [r] = remaining.splice(hit, 1);
-      if (Object.entries(attrs).some(([k, val]) => r!.attributes[k] !== val)) updates.push([r!, attrs]);
+      const diff = changes(r!, attrs);
+      if (Object.keys(diff).length) updates.push([r!, diff]);
     });
+    const posts: Record<string, unknown>[] = [];
     for (const attrs of creates) {
-      const reuse = remaining.shift();
-      if (reuse) updates.push([reuse, attrs]);
-      else await call('POST', path, write(type, undefined, attrs, undefined, false), [201], key);
+      const at = remaining.findIndex((r) => !isSourceLocked(r));
+      if (at < 0) posts.push(attrs);
+      else updates.push([remaining[at]!, changes(remaining.splice(at, 1)[0]!, attrs)]);
     }
-    for (const [r, attrs] of updates) {
-      await call('PUT', `${path}/${r.id}`, write(type, r.id, attrs, versions[`${key}:${r.id}`] ?? String(r.attributes.updated_in_db_at ?? ''), overwrite), [200], `${key}:${r.id}`);
+    const locked = updates.filter(([r, diff]) => isSourceLocked(r) && 'location' in diff);
+    if (locked.length) {
+      const [r] = locked[0]!;
+      throw new VendorError({ kind: 'validation', resource: `${key}:${r.id}`, fieldErrors: { [`${key}s`]: [`the label of ${String(r.attributes[value.attr])} cannot be changed`] }, message: `${NAME} cannot change the label of ${String(r.attributes[value.attr])}: its source is ${String(r.attributes.source)}, and MPDX lets only MPDX, TntImport or manual entries change` });
     }
-    for (const r of remaining) await call('DELETE', `${path}/${r.id}`, undefined, [204], `${key}:${r.id}`);
+    // The new primary first: MPDX then clears the others' flags itself, without touching their tokens.
+    updates.sort(([, a], [, b]) => Number(b.primary === true) - Number(a.primary === true));
+    return async () => {
+      for (const [r, attrs] of updates) {
+        await call('PUT', `${path}/${r.id}`, write(type, r.id, attrs, versions[`${key}:${r.id}`] ?? String(r.attributes.updated_in_db_at ?? ''), overwrite), [200], `${key}:${r.id}`);
+      }
+      for (const attrs of posts) await call('POST', path, write(type, undefined, attrs, undefined, false), [201], key);
+      for (const r of remaining) await call('DELETE', `${path}/${r.id}`, undefined, [204], `${key}:${r.id}`);
+    };
   }
 
   async function ensureAccountList(): Promise<string> {
@@ -302,11 +331,11 @@ export function createMpdxConnector(opts: MpdxOptions): MpdxConnector {
       await step(name, id);
     };
     for (const [i, ph] of (contact.phones ?? []).entries()) {
-      const number = ph.e164 ?? ph.raw;
-      await child(`phone:${i}`, `${base}/phones`, 'phone_numbers', { number, location: ph.mobile ? 'mobile' : (ph.label ?? 'home'), primary: i === 0 }, oldPerson, (r) => mpdxDigits(r.attributes.number) === mpdxDigits(number));
+      const number = mpdxNumber(ph, region);
+      await child(`phone:${i}`, `${base}/phones`, 'phone_numbers', { number, location: ph.mobile ? 'mobile' : (ph.label ?? 'home'), primary: i === primaryIndex(contact.phones!) }, oldPerson, (r) => phoneKey(r.attributes.number) === phoneKey(number));
     }
     for (const [i, e] of (contact.emails ?? []).entries()) {
-      await child(`email:${i}`, `${base}/email_addresses`, 'email_addresses', { email: e.address, location: e.label ?? 'home', primary: i === 0 }, oldPerson, (r) => emailKey(String(r.attributes.email ?? '')) === emailKey(e.address));
+      await child(`email:${i}`, `${base}/email_addresses`, 'email_addresses', { email: e.address, location: e.label ?? 'home', primary: i === primaryIndex(contact.emails!) }, oldPerson, (r) => emailKey(String(r.attributes.email ?? '')) === emailKey(e.address));
     }
     if (contact.address) {
       const attrs = addressAttrs(contact.address);
@@ -424,26 +453,29 @@ export function createMpdxConnector(opts: MpdxOptions): MpdxConnector {
       const bundle = raw?.contact && raw.person ? raw : await readBundle(remoteId);
       const v = { ...mpdxVersions(bundle), ...ctx.versions };
       const overwrite = ctx.overwrite === true;
+      // Every refusal MPDX would give for a source-locked resource is found before any request.
+      const current = primaryAddress(bundle);
+      if (patch.address && current && isSourceLocked(current)) {
+        throw new VendorError({ kind: 'validation', resource: `address:${current.id}`, fieldErrors: { address: ['this address cannot be changed'] }, message: `${NAME} cannot change this address: its source is ${String(current.attributes.source)}, and MPDX lets only MPDX, TntImport or manual addresses change` });
+      }
+      const phones = 'phones' in patch
+        ? planChildren(`/api/v2/contacts/${cid}/people/${pid}/phones`, 'phone_numbers', 'phone', bundle.phones, patch.phones ?? [], v, overwrite, { attr: 'number', of: (x) => mpdxNumber(x, region), key: phoneKey })
+        : null;
+      const emails = 'emails' in patch
+        ? planChildren(`/api/v2/contacts/${cid}/people/${pid}/email_addresses`, 'email_addresses', 'email', bundle.emails, patch.emails ?? [], v, overwrite, { attr: 'email', of: (x) => x.address.trim().toLowerCase(), key: (e) => String(e ?? '').trim().toLowerCase() })
+        : null;
       // Contact first, person second, children last: child saves touch their parent's token.
       const ca = contactAttrs(patch);
       if (Object.keys(ca).length) await call('PUT', `/api/v2/contacts/${cid}`, write('contacts', cid, ca, v.contact, overwrite), [200], 'contact');
       const pa = personAttrs(patch);
       if (Object.keys(pa).length) await call('PUT', `/api/v2/contacts/${cid}/people/${pid}`, write('people', pid, pa, v.person, overwrite), [200], 'person');
       if ('address' in patch) {
-        const current = primaryAddress(bundle);
         if (patch.address && current) await call('PUT', `/api/v2/contacts/${cid}/addresses/${current.id}`, write('addresses', current.id, addressAttrs(patch.address), v[`address:${current.id}`], overwrite), [200], `address:${current.id}`);
         else if (patch.address) await call('POST', `/api/v2/contacts/${cid}/addresses`, write('addresses', undefined, { ...addressAttrs(patch.address), location: 'Home', primary_mailing_address: true }, undefined, false), [201], 'address');
         else if (current) await call('DELETE', `/api/v2/contacts/${cid}/addresses/${current.id}`, undefined, [204], `address:${current.id}`);
       }
-      const digits = (s: unknown) => String(s ?? '').split(';')[0]!.replace(/\D/g, '');
-      if ('phones' in patch) {
-        await syncChildren(`/api/v2/contacts/${cid}/people/${pid}/phones`, 'phone_numbers', 'phone', bundle.phones, patch.phones ?? [], v, overwrite,
-          (x, i) => ({ number: x.e164 ?? x.raw, primary: i === primaryIndex(patch.phones ?? []), ...(x.label ? { location: x.label } : {}) }), (r, x) => digits(r.attributes.number) === digits(x.e164 ?? x.raw));
-      }
-      if ('emails' in patch) {
-        await syncChildren(`/api/v2/contacts/${cid}/people/${pid}/email_addresses`, 'email_addresses', 'email', bundle.emails, patch.emails ?? [], v, overwrite,
-          (x, i) => ({ email: x.address.trim().toLowerCase(), primary: i === primaryIndex(patch.emails ?? []), ...(x.label ? { location: x.label } : {}) }), (r, x) => String(r.attributes.email).toLowerCase() === x.address.trim().toLowerCase());
-      }
+      await phones?.();
+      await emails?.();
       return { remoteId, record: await connector.read(remoteId) };
     },
 
@@ -451,9 +483,11 @@ export function createMpdxConnector(opts: MpdxOptions): MpdxConnector {
       const [cid, pid] = splitId(remoteId);
       const people = asList(await call('GET', `/api/v2/contacts/${cid}/people?per_page=100`, undefined, [200], 'contact'));
       if (!people.some((p) => p.id === pid)) throw new VendorError({ kind: 'not_found', message: `${NAME}: person not found` });
-      // The last person of a contact takes the contact with it (MPDX users think in contacts).
-      if (people.length <= 1) await call('DELETE', `/api/v2/contacts/${cid}`, undefined, [204], 'contact');
-      else await call('DELETE', `/api/v2/contacts/${cid}/people/${pid}`, undefined, [204], 'person');
+      // A Concord record is one MPDX *person*, so a delete removes that person only, even the
+      // last one: the contact holds what Concord never showed (historic and other addresses,
+      // pledges, donations, tasks, the people of its other records…), and MPDX tombstones
+      // contacts but hard-deletes people, so a contact delete could not be undone either.
+      await call('DELETE', `/api/v2/contacts/${cid}/people/${pid}`, undefined, [204], 'person');
     },
 
     async mergeContacts(winner, loser) {

@@ -4,6 +4,7 @@
 import type { FieldSupport } from '../connector';
 import type { CanonicalContact } from '../../../../shared/domain';
 import { nonBlank } from '../../normalize/names';
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import { phoneEntry } from '../../normalize/phone';
 import { checkFields, type FieldProblem, type ValidateOptions } from '../field-rules';
 import { MPDX_RULES } from './rules';
@@ -34,6 +35,34 @@ const str = nonBlank;
 const COUNTRY_IN: Record<string, string> = { 'United States': 'US', USA: 'US', 'United Kingdom': 'GB', Canada: 'CA' };
 const COUNTRY_OUT: Record<string, string> = { US: 'United States', GB: 'United Kingdom', UK: 'United Kingdom', CA: 'Canada' };
 
+/**
+ * The phones and emails Concord shows, and so the only ones an update may match, reuse or
+ * delete. A historic one "should no longer be used" (docs/mpdx-phones.txt): it stays in MPDX
+ * as it is, untouched by any edit in Concord.
+ */
+export const isShown = (r: JsonApiResource): boolean => r.attributes.historic !== true && !!str(r.attributes[r.type === 'email_addresses' ? 'email' : 'number']);
+
+/** Sources whose number, email and location MPDX lets a client change (README §2 "Source-locked fields"). */
+export const EDITABLE_SOURCES = ['MPDX', 'TntImport', 'manual'];
+export const isSourceLocked = (r: JsonApiResource): boolean => !EDITABLE_SOURCES.includes(String(r.attributes.source ?? 'MPDX'));
+
+/**
+ * The number MPDX stores for an entry: E.164, with the extension as a `;ext=` suffix (README
+ * §2). The extension is kept in `raw` when read, so an edit elsewhere never drops it.
+ */
+export function mpdxNumber(p: { e164?: string | null; raw: string }, region = 'US'): string {
+  const parsed = parsePhoneNumberFromString(p.raw.replace(/;ext=/i, ' ext. '), region.toUpperCase() as CountryCode);
+  const base = p.e164 ?? parsed?.number ?? p.raw.trim();
+  return parsed?.ext ? `${base};ext=${parsed.ext}` : base;
+}
+
+/** What two stored or wanted numbers are compared by: their digits and extension. */
+export function phoneKey(number: unknown): string {
+  const [n, ext] = String(number ?? '').split(';ext=');
+  const d = (n ?? '').replace(/\D/g, '');
+  return `${d.length === 10 ? `1${d}` : d};${ext ?? ''}`;
+}
+
 export const mpdxRemoteId = (b: Pick<MpdxBundle, 'contact' | 'person'>): string => `${b.contact.id}/${b.person.id}`;
 
 export function primaryAddress(b: MpdxBundle): JsonApiResource | undefined {
@@ -53,12 +82,12 @@ export function mpdxToCanonical(b: MpdxBundle, region = 'US'): CanonicalContact 
   if (y && m && d) c.birthDate = `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
   if (str(p.employer)) c.company = str(p.employer);
   if (str(p.occupation)) c.role = str(p.occupation);
-  const emails = b.emails.filter((e) => e.attributes.historic !== true && str(e.attributes.email));
+  const emails = b.emails.filter(isShown);
   if (emails.length) c.emails = emails.map((e) => ({ address: String(e.attributes.email), primary: e.attributes.primary === true, label: str(e.attributes.location) }));
-  const phones = b.phones.filter((x) => x.attributes.historic !== true && str(x.attributes.number));
+  const phones = b.phones.filter(isShown);
   if (phones.length) {
     c.phones = phones.map((x) => {
-      const number = String(x.attributes.number).split(';')[0]!;
+      const number = String(x.attributes.number);
       return phoneEntry(number, { region, label: str(x.attributes.location), primary: x.attributes.primary === true, mobile: x.attributes.location === 'mobile' ? true : undefined });
     });
   }
@@ -114,7 +143,10 @@ export function addressAttrs(a: NonNullable<CanonicalContact['address']>): Recor
   return { street: a.street1 ?? null, city: a.city ?? null, state: a.region ?? null, postal_code: a.postalCode ?? null, country: a.country ? (COUNTRY_OUT[a.country.toUpperCase()] ?? a.country) : null };
 }
 
-/** MPDX_RULES, plus MPDX's one-email-per-person uniqueness (case-insensitive). */
+/**
+ * MPDX_RULES, plus MPDX's one-email-per-person uniqueness (case-insensitive), and the address
+ * parts an MPDX address has no place for (street, city, state, postal_code, country only).
+ */
 export function validateMpdx(patch: Partial<CanonicalContact>, opts: ValidateOptions = {}): FieldProblem[] {
   const out = checkFields(MPDX_RULES, patch, { region: opts.region ?? 'US', now: opts.now });
   const seen = new Set<string>();
@@ -122,6 +154,9 @@ export function validateMpdx(patch: Partial<CanonicalContact>, opts: ValidateOpt
     const k = e.address.trim().toLowerCase();
     if (seen.has(k)) out.push({ field: 'emails', message: `emails: ${e.address} is listed twice; MPDX keeps each email once per person` });
     seen.add(k);
+  }
+  for (const [part, words] of [['street2', 'a second street line'], ['county', 'a county']] as const) {
+    if (str(patch.address?.[part])) out.push({ field: `address.${part}`, message: `address: MPDX cannot hold ${words} (its addresses have street, city, state, postal code and country)` });
   }
   return out;
 }
