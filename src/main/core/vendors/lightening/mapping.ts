@@ -13,9 +13,10 @@ export type LighteningJson = Record<string, unknown>;
 export const LIGHTENING_FIELDS = {
   read: ['givenName', 'familyName', 'fullName', 'emails', 'phones', 'company', 'department', 'role', 'externalRef'],
   write: ['givenName', 'familyName', 'fullName', 'emails', 'phones', 'department', 'role', 'externalRef'],
-  // No parts: which number is the mobile follows the slot's label as well as the flag, so a
-  // flag-only edit does not move it reliably (issue 11 keeps tel/tel1/mobile slots).
-  parts: [],
+  // Which number is the mobile: the mobile slot, and phoneSlots moves a number into it (the
+  // old mobile takes its slot) — proved by the round-trip property. Not primary (it follows
+  // the slots' read order), labels (fixed per slot), do-not-contact (none), nor any email part.
+  parts: ['phones.mobile'],
 } as const satisfies FieldSupport;
 
 const str = nonBlank;
