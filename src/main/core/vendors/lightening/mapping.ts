@@ -77,10 +77,11 @@ export function lighteningUpdateBody(patch: Partial<CanonicalContact>, raw: Ligh
   b.name = touchesName ? lighteningName({ ...current, ...patch }, typeof raw.name === 'string' ? raw.name : '', patch) : typeof raw.name === 'string' ? raw.name : lighteningName(current, '');
   if ('emails' in patch) Object.assign(b, changedOnly(emailSlots(patch.emails ?? [], raw), raw));
   if ('phones' in patch) Object.assign(b, changedOnly(phoneSlots(patch.phones ?? [], raw, region), raw));
-  if ('department' in patch) b.department = patch.department ?? '';
-  if ('role' in patch) b.role = patch.role ?? '';
-  if ('externalRef' in patch) b.customer_custom_identifier = patch.externalRef ?? '';
-  return b;
+  const text: LighteningJson = {};
+  if ('department' in patch) text.department = patch.department ?? '';
+  if ('role' in patch) text.role = patch.role ?? '';
+  if ('externalRef' in patch) text.customer_custom_identifier = patch.externalRef ?? '';
+  return Object.assign(b, changedOnly(text, raw));
 }
 
 const EMAIL_SLOTS = ['email', 'email2', 'email3'] as const;
