@@ -18,11 +18,20 @@ const CUSTOMERS = [
   { id: '2', name: 'Contoso Housing', account: 'CH-204' },
   { id: '3', name: 'Fabrikam Estates', account: 'FE-310' },
 ];
-const RULES: Record<string, { max?: number; min?: number; email?: boolean; bool?: boolean }> = {
-  name: { max: 64 }, email: { max: 191, email: true }, email2: { max: 191, email: true }, email3: { max: 191, email: true },
-  tel: { max: 32 }, tel1: { max: 32 }, fax: { max: 32 }, mobile: { max: 32 }, role: { max: 32 }, department: { max: 64 },
-  customer_custom_identifier: { max: 16 }, portal_password: { min: 8, max: 32 }, is_active: { bool: true }, portal_active: { bool: true }, milestone: { bool: true },
+// The fields "Data requirements & limitations" lists for create and update, with their types.
+// email2 / email3 are not in that list but are served beside `email`; we read them as writable
+// with email's rules (inferred: the list gives limits, it does not say every field is writable;
+// customer_id is not in it either, yet every contact belongs to a customer).
+type Rule = { kind: 'string'; max: number; min?: number; email?: boolean } | { kind: 'bool' } | { kind: 'uint32' } | { kind: 'int' } | { kind: 'locale' };
+const RULES: Record<string, Rule> = {
+  name: { kind: 'string', max: 64 }, email: { kind: 'string', max: 191, email: true }, email2: { kind: 'string', max: 191, email: true }, email3: { kind: 'string', max: 191, email: true },
+  tel: { kind: 'string', max: 32 }, tel1: { kind: 'string', max: 32 }, fax: { kind: 'string', max: 32 }, mobile: { kind: 'string', max: 32 }, role: { kind: 'string', max: 32 }, department: { kind: 'string', max: 64 },
+  customer_custom_identifier: { kind: 'string', max: 16 }, portal_password: { kind: 'string', min: 8, max: 32 },
+  is_active: { kind: 'bool' }, portal_active: { kind: 'bool' }, milestone: { kind: 'bool' },
+  customer_portal_profile_id: { kind: 'uint32' }, cost_center_id: { kind: 'int' }, locale: { kind: 'locale' },
 };
+/** Written, never served back. */
+const WRITE_ONLY = new Set(['portal_password']);
 
 function fmt(d: Date): string {
   return d.toISOString().replace('T', ' ').slice(0, 19); // "2024-05-01 10:00:00"
@@ -49,10 +58,11 @@ export class LighteningStore {
     return c;
   }
 
+  /** Stores a write as Lightening serves it: booleans and ids as strings (README §4). */
   apply(c: Json, body: Json): void {
     for (const [k, v] of Object.entries(body)) {
-      if (k === 'customer_id' || k === 'id' || k === 'created_at' || k === 'updated_at') continue;
-      c[k] = typeof v === 'boolean' ? (v ? '1' : '0') : v == null ? '' : String(v); // stored and served as strings
+      if (k === 'customer_id' || k === 'id' || k === 'created_at' || k === 'updated_at' || WRITE_ONLY.has(k)) continue;
+      c[k] = typeof v === 'boolean' ? (v ? '1' : '0') : v == null ? '' : String(v);
     }
     c.updated_at = fmt(this.clock.now());
   }
@@ -65,18 +75,40 @@ export class LighteningStore {
   }
 }
 
+// Only documented fields are taken from a request; anything else (read-only fields such as
+// customer_name or created_at, or names the document never mentions) is ignored, not stored
+// (inferred: the document lists what a write may carry and says nothing of other keys).
+function writable(body: Json, creating: boolean): Json {
+  return Object.fromEntries(Object.entries(body).filter(([k]) => k in RULES || k === 'create_method' || (creating && k === 'customer_id')));
+}
+
 function validate(body: Json, creating: boolean): Record<string, string> | null {
   const errors: Record<string, string> = {};
   if ('create_method' in body) errors.create_method = 'Field is not allowed.';
-  if ((creating || 'name' in body) && !String(body.name ?? '').trim()) errors.name = 'Field is required.';
-  if (!creating && !('name' in body)) errors.name = 'Field is required.';
+  // "name (required)" is listed for update as well as create: an update must carry it.
+  if (typeof body.name !== 'string' || !body.name.trim()) errors.name = 'Field is required.';
+  if (creating && 'customer_id' in body && !CUSTOMERS.some((c) => c.id === String(body.customer_id))) errors.customer_id = 'Customer not found.';
   for (const [k, r] of Object.entries(RULES)) {
-    if (!(k in body) || body[k] === '' || body[k] == null) continue;
-    const v = String(body[k]);
-    if (r.max && v.length > r.max) errors[k] = `Field must be at most ${r.max} characters.`;
-    else if (r.min && v.length < r.min) errors[k] = `Field must be at least ${r.min} characters.`;
-    else if (r.email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v)) errors[k] = 'Field must be a valid email address.';
-    else if (r.bool && !['0', '1', 'true', 'false'].includes(v)) errors[k] = 'Field must be 1 or 0.';
+    if (!(k in body) || k in errors) continue;
+    const v = body[k];
+    if (r.kind === 'string') {
+      // "String": a number or null is not one. '' clears an optional field (inferred).
+      if (typeof v !== 'string') errors[k] = 'Field must be a string.';
+      else if (v === '') continue;
+      else if (v.length > r.max) errors[k] = `Field must be at most ${r.max} characters.`;
+      else if (r.min && v.length < r.min) errors[k] = `Field must be at least ${r.min} characters.`;
+      else if (r.email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v)) errors[k] = 'Field must be a valid email address.';
+    } else if (r.kind === 'bool') {
+      // "Boolean (1 or 0)": 1, 0, "1", "0", and JSON true/false; not "true", "yes", 2.
+      if (![true, false, 1, 0, '1', '0'].includes(v as never)) errors[k] = 'Field must be 1 or 0.';
+    } else if (r.kind === 'uint32') {
+      // "Unsigned integer between 0 and 4294967295", as a JSON number or a string of digits.
+      const ok = (typeof v === 'number' && Number.isInteger(v)) || (typeof v === 'string' && /^\d+$/.test(v));
+      if (!ok || Number(v) < 0 || Number(v) > 4294967295) errors[k] = 'Field must be an unsigned integer between 0 and 4294967295.';
+    } else if (r.kind === 'int') {
+      const ok = (typeof v === 'number' && Number.isInteger(v)) || (typeof v === 'string' && /^-?\d+$/.test(v));
+      if (!ok) errors[k] = 'Field must be an integer.';
+    } else if (typeof v !== 'string' || !/^[a-z]{2,3}(_[A-Z]{2})?$/.test(v)) errors[k] = 'Field must be a valid locale.';
   }
   return Object.keys(errors).length ? errors : null;
 }
@@ -127,7 +159,7 @@ export async function startLighteningSandbox(opts: { faults?: Faults; seed?: num
       if (!body || !Object.keys(body).length) return ok({ error: 'Nothing sent for request.', result: false });
       const errors = validate(body, true);
       if (errors) return ok({ errors, result: false });
-      const c = store.create(body);
+      const c = store.create(writable(body, true));
       return ok({ msg: 'Successfully created entity.', id: c.id, result: true });
     })
     .on('GET', '/contact/:id', (req) => {
@@ -145,7 +177,7 @@ export async function startLighteningSandbox(opts: { faults?: Faults; seed?: num
       if (!body || !Object.keys(body).length) return ok({ error: 'Nothing sent for request.', result: false });
       const errors = validate(body, false);
       if (errors) return ok({ errors, result: false });
-      store.apply(c, body);
+      store.apply(c, writable(body, false));
       return ok({ msg: 'Successfully updated entity.', result: true });
     })
     .on('GET', '/contact/:id/delete', (req) => {

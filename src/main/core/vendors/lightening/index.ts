@@ -11,7 +11,7 @@ import { VendorError } from '../errors';
 import { classifyStatus, httpRequest, parseJson } from '../http';
 import { withRetry, type RetryOptions } from '../retry';
 import { assertFields } from '../field-rules';
-import { canonicalToLightening, LIGHTENING_FIELDS, lighteningToCanonical, validateLightening, type LighteningJson } from './mapping';
+import { canonicalToLightening, LIGHTENING_FIELDS, lighteningToCanonical, lighteningUpdateBody, validateLightening, type LighteningJson } from './mapping';
 
 export const LIGHTENING_DEFAULT_BASE_URL = 'https://api.lightening.co';
 // The Login/Auth page is not in the vendor corpus: Concord stores the token the account was
@@ -144,10 +144,10 @@ export function createLighteningConnector(opts: LighteningOptions): Connector {
     },
 
     async update(remoteId, patch, ctx) {
-      const current = ctx.raw && typeof ctx.raw === 'object' ? lighteningToCanonical(ctx.raw as LighteningJson, region) : {};
-      assertValid(patch, current);
-      // `name` is required on every write: it is rebuilt from the last server copy when unchanged.
-      const j = await call('POST', `/contact/${encodeURIComponent(remoteId)}`, canonicalToLightening(patch, current));
+      const raw = ctx.raw && typeof ctx.raw === 'object' ? (ctx.raw as LighteningJson) : {};
+      assertValid(patch, lighteningToCanonical(raw, region));
+      // Only the fields the patch maps to, each slot kept; `name` (required on update) as the server holds it unless a name field changed.
+      const j = await call('POST', `/contact/${encodeURIComponent(remoteId)}`, lighteningUpdateBody(patch, raw, region));
       if (j.result !== true) throw failure(j, 'update the contact');
       return { remoteId, record: await connector.read(remoteId) };
     },

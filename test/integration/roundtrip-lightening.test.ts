@@ -1,0 +1,10 @@
+// The Lightening round-trip property (test/helpers/roundtrip/lightening.ts), bounded for the
+// unit run; the bench runs the same function with 500 runs.
+import { describe, it } from 'vitest';
+import { roundTrip } from '../helpers/roundtrip/lightening';
+
+describe('Lightening round trip', () => {
+  it('one edit changes only the vendor fields it maps to; no edit, no write', async () => {
+    await roundTrip({ numRuns: 60, seed: 3003 });
+  }, 30_000);
+});
