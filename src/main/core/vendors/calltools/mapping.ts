@@ -91,6 +91,9 @@ function phoneSlots(phones: PhoneEntry[], raw: CallToolsJson, region: string): C
   // Numbers whose mobile flag the person changed go to the slot that says so.
   for (const [k, p] of wanted) {
     if (!flagChanged(k)) continue;
+    // Writing a number held outside the flat fields into one would make a second nested record
+    // of it (the document does not say CallTools merges them), so its flag stays as CallTools has it.
+    if (!inSlot.has(k)) refuse('phones', `${shown(k)} is not in CallTools' home or mobile phone field, so whether it is a mobile number cannot be changed from Concord`);
     const want: Slot = p.mobile ? 'mobile_phone_number' : 'home_phone_number';
     if (cur[want] === k) refuse('phones', `CallTools decides whether ${shown(k)} is a mobile number by the field it is in, and it is in the ${want === 'mobile_phone_number' ? 'mobile' : 'home'} field already; its flag cannot be changed from Concord`);
     if (next[want]) refuse('phones', `CallTools holds one mobile and one home number; ${shown(k)} cannot be marked ${p.mobile ? '' : 'not '}mobile while ${shown(next[want])} ${p.mobile ? 'is' : 'is not'}`);
