@@ -289,6 +289,10 @@ async function oneEdit(records: Json[], edit: EditSpec): Promise<void> {
       const want = (intended.phones ?? []).map(key).sort();
       const got = (held.phones ?? []).map(key).sort();
       if (JSON.stringify(want) !== JSON.stringify(got)) throw new Error(`phones: meant ${want.join(',')}, CallTools holds ${got.join(',')}`);
+      if (edit.op.op === 'add' && edit.op.mobile !== undefined) {
+        const added = newPhone(edit.op.n);
+        if (!!held.phones!.find((h) => key(h) === key(added))!.mobile !== edit.op.mobile) throw new Error(`phones: ${key(added)} was added with mobile=${String(edit.op.mobile)}`);
+      }
       if (edit.op.op === 'toggle' || edit.op.op === 'swap') {
         for (const p of intended.phones ?? []) if (!!held.phones!.find((h) => key(h) === key(p))!.mobile !== !!p.mobile) throw new Error(`phones: ${key(p)} meant mobile=${String(!!p.mobile)}`);
       }

@@ -105,6 +105,8 @@ function phoneSlots(phones: PhoneEntry[], raw: CallToolsJson, region: string): C
     const order: Slot[] = p.mobile ? ['mobile_phone_number', 'home_phone_number'] : ['home_phone_number', 'mobile_phone_number'];
     const slot = order.find((s) => !next[s]);
     if (!slot) refuse('phones', `CallTools has two phone fields you can write (home and mobile), both in use; remove a number to add ${shown(k)}`);
+    // A flag typed with the number must hold: the other field would say the opposite.
+    if (p.mobile !== undefined && slot !== order[0]) refuse('phones', `CallTools holds one mobile and one home number; ${shown(k)} cannot be added as ${p.mobile ? '' : 'not '}mobile while ${shown(next[order[0]!]!)} ${p.mobile ? 'is' : 'is not'}`);
     next[slot!] = k;
   }
   const body: CallToolsJson = {};
