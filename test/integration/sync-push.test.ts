@@ -3,7 +3,7 @@
 // rejected changes, undo, and each vendor's create/update/delete quirk end to end.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MpdxStore } from '../../src/main/core/sandbox/mpdx/store';
-import type { Vendor } from '../../src/shared/domain';
+import type { PhoneEntry, Vendor } from '../../src/shared/domain';
 import { syncRig, writes, type SyncRig } from '../helpers/sync';
 
 let rig: SyncRig | undefined;
@@ -111,16 +111,23 @@ describe('rate limits, HTML 500s and refusals', () => {
     // Past CallTools' 50-character city: refused as it is typed, nothing saved or queued.
     expect(() => r.core.edits.edit(rec.id, { address: { city: 'X'.repeat(60) } })).toThrow(/city.*50/i);
     expect(r.core.status.get().outbox.pending).toBe(0);
-    // A value only the vendor knows is wrong (CallTools' own list of time zones): refused at push, with its message.
-    r.core.edits.edit(rec.id, { timeZone: 'Mars/Olympus_Mons' });
+    // A change only the vendor's record can judge: both numbers marked mobile, where CallTools
+    // has one mobile field. Refused at push (the connector places numbers against the record it
+    // read), with its message. (It once used a time zone, but the document gives time_zone no list.)
+    r.core.edits.edit(rec.id, { phones: [{ e164: '+15035550181', raw: '503-555-0181', mobile: true }, { e164: '+15035550182', raw: '503-555-0182' }] });
+    expect((await r.core.sync.sync()).accounts[0]).toMatchObject({ pushed: 1, rejected: 0 });
+    const two = r.recordOf(r.seeded[0]!.remoteId).local.phones as PhoneEntry[];
+    r.core.edits.edit(rec.id, { phones: two.map((p) => ({ ...p, mobile: true })) });
     const s = await r.core.sync.sync();
     expect(s.accounts[0]).toMatchObject({ pushed: 0, rejected: 1 });
     expect(r.recordOf(r.seeded[0]!.remoteId).state).toBe('rejected');
     const change = r.core.store.sqlite.prepare("SELECT last_error FROM changes WHERE record_id = ? AND state = 'rejected'").get(rec.id) as { last_error: string };
-    expect(change.last_error).toMatch(/time.?zone/i);
-    r.core.edits.edit(rec.id, { timeZone: 'America/Chicago', address: { city: 'Portland' } });
+    expect(change.last_error).toMatch(/one mobile/i);
+    r.core.edits.edit(rec.id, { phones: two.map((p) => ({ ...p, mobile: !p.mobile })), address: { city: 'Portland' } });
     expect((await r.core.sync.sync()).accounts[0]).toMatchObject({ pushed: 1, rejected: 0 });
-    expect((await r.other.read(r.seeded[0]!.remoteId)).canonical.address?.city).toBe('Portland');
+    const after = (await r.other.read(r.seeded[0]!.remoteId)).canonical;
+    expect(after.address?.city).toBe('Portland');
+    expect(after.phones?.find((p) => p.mobile)?.e164).toBe('+15035550182');
   });
 
   it('undo takes back an edit that was not pushed yet, and nothing is sent', async () => {

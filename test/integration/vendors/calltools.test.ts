@@ -127,8 +127,12 @@ describe('CallTools connector ↔ simulator', () => {
     expect(phone.fieldErrors).toEqual({ phones: ['phones: "call-me-maybe" is not a phone number in US'] });
     expect((await failure(c.update(sb.seeded[0]!.remoteId, { emails: [{ address: 'ann@example' }] }, { raw: {}, versions: {} }))).kind).toBe('validation');
     expect(sb.server.requestLog.filter((r) => r.method === 'PATCH')).toHaveLength(0);
-    // A value our pre-flight check cannot judge, which the server refuses with a field message.
-    const server = await failure(c.update(sb.seeded[0]!.remoteId, { timeZone: 'Mars/Olympus_Mons' }, { raw: {}, versions: {} }));
+    // The server's own refusal, in DRF's 400 {field: [messages]} shape, reaches the person. The
+    // document gives time_zone no Enum (the simulator holds any text up to 50), so a stub plays a
+    // server whose account does restrict it.
+    const drf400: typeof fetch = async () => new Response(JSON.stringify({ time_zone: ['"Mars/Olympus_Mons" is not a valid choice.'] }), { status: 400, headers: { 'content-type': 'application/json' } });
+    const strict = createCallToolsConnector({ baseUrl: sb.baseUrl, credentials: sb.credentials, retry: FAST_RETRY, fetch: drf400 });
+    const server = await failure(strict.update(sb.seeded[0]!.remoteId, { timeZone: 'Mars/Olympus_Mons' }, { raw: {}, versions: {} }));
     expect(server.fieldErrors).toEqual({ time_zone: ['"Mars/Olympus_Mons" is not a valid choice.'] });
     expect(server.message).toMatch(/time_zone: "Mars\/Olympus_Mons" is not a valid choice/);
     expect(server.kind).toBe('validation');

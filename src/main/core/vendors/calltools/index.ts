@@ -90,7 +90,7 @@ export function createCallToolsConnector(opts: CallToolsOptions): Connector {
     async create(contact: CanonicalContact, options?: CreateOptions): Promise<WriteResult> {
       assertValid(contact);
       const sent = await createOnce(
-        () => call('POST', '/api/contacts/', canonicalToCallTools(contact, { forCreate: true }), [200, 201], { ...opts.retry, maxRetries: 0 }),
+        () => call('POST', '/api/contacts/', canonicalToCallTools(contact, { forCreate: true, region }), [200, 201], { ...opts.retry, maxRetries: 0 }),
         () => connector.findCreated(contact, { idempotencyKey: options?.idempotencyKey ?? '' }),
         opts.retry,
       );
@@ -130,9 +130,10 @@ export function createCallToolsConnector(opts: CallToolsOptions): Connector {
       }
     },
 
-    async update(remoteId, patch) {
+    async update(remoteId, patch, context) {
       assertValid(patch);
-      const body = canonicalToCallTools(patch);
+      // Phones and emails are placed against the record as last read (which slot holds what).
+      const body = canonicalToCallTools(patch, { raw: context?.raw, region });
       if (!Object.keys(body).length) return { remoteId, record: await connector.read(remoteId) };
       const res = await call('PATCH', `/api/contacts/${encodeURIComponent(remoteId)}/`, body);
       return { remoteId, record: toRecord(contactJson(res)) };

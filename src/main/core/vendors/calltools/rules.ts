@@ -1,6 +1,7 @@
 // What CallTools can hold, from its ContactDetail schema (docs/calltools-contacts.txt, README §1
-// "Constraints (S0)"). time_zone is only "string, maxLength 50" there: the document lists no
-// values, so Concord does not guess a list and the server's own refusal is reported instead.
+// "Constraints (S0)"). time_zone is "string, maxLength 50, x-nullable" there, with no Enum (the
+// document lists one for every custom choice field), so any text up to 50 characters is held
+// and Concord does not guess a list of zones.
 import type { VendorFieldRules } from '../field-rules';
 
 export const CALLTOOLS_RULES: VendorFieldRules = {
@@ -15,10 +16,12 @@ export const CALLTOOLS_RULES: VendorFieldRules = {
     'address.county': [{ kind: 'length', max: 50 }],
     'address.country': [{ kind: 'length', max: 50 }],
     timeZone: [{ kind: 'length', max: 50 }], // time_zone maxLength 50
-    // Written via personal_email_address; stored as EmailAddress.email, minLength 1, maxLength 255.
-    emails: [{ kind: 'email' }, { kind: 'length', max: 255 }],
-    // Written via mobile/home_phone_number; stored as PhoneNumber.phone_number, 1–20.
-    phones: [{ kind: 'phone' }, { kind: 'length', max: 20 }],
+    // Written via personal_email_address, the one email field a client can write (the nested
+    // email_addresses are read-only); stored as EmailAddress.email, minLength 1, maxLength 255.
+    emails: [{ kind: 'count', max: 1 }, { kind: 'email' }, { kind: 'length', max: 255 }],
+    // Written via home_phone_number and mobile_phone_number, the two phone fields a client can
+    // write; stored as PhoneNumber.phone_number, 1–20.
+    phones: [{ kind: 'count', max: 2 }, { kind: 'phone' }, { kind: 'length', max: 20 }],
     birthDate: [{ kind: 'date', notFuture: true }], // birthday: string($date)
   },
 };
