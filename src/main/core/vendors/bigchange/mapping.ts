@@ -47,9 +47,12 @@ const ADDRESS_PARTS = [['street1', 'street'], ['city', 'town'], ['postalCode', '
  */
 export function canonicalToBigChange(patch: Partial<CanonicalContact>, current: CanonicalContact = {}, opts: { onlyChanged?: boolean } = {}): BigChangeJson {
   const b: BigChangeJson = {};
-  if ('givenName' in patch || 'familyName' in patch || 'fullName' in patch) {
+  if ('givenName' in patch || 'familyName' in patch) {
     const m = { ...current, ...patch };
     b.name = m.givenName || m.familyName ? [m.givenName, m.familyName].filter(Boolean).join(' ') : (m.fullName ?? '');
+  } else if ('fullName' in patch) {
+    // The whole name typed: it is the name (rebuilding it from the old given and family parts lost the edit).
+    b.name = patch.fullName ?? '';
   }
   if ('address' in patch) {
     const a = patch.address ?? {};
