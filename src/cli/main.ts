@@ -330,7 +330,7 @@ const COMMANDS: Record<string, Command> = {
       }
       if (sub === 'add-sandbox') {
         requirePersistentSecrets(core);
-        let line: { vendors?: Record<string, { baseUrl?: string; credentials?: Record<string, unknown> }> };
+        let line: { vendors?: Record<string, { baseUrl?: string; credentials?: Record<string, unknown>; settings?: Record<string, unknown> }> };
         try {
           line = JSON.parse(await readStdin());
         } catch (e) {
@@ -341,7 +341,7 @@ const COMMANDS: Record<string, Command> = {
         const added = [];
         for (const [vendor, info] of Object.entries(line.vendors)) {
           if (!(VENDORS as readonly string[]).includes(vendor) || !info?.baseUrl || !info.credentials) throw new UsageError(`Sandbox entry "${vendor}" is incomplete`);
-          added.push(await core.accounts.add({ kind: vendor as Vendor, label: `${VENDOR_LABELS[vendor as Vendor]} sandbox`, baseUrl: info.baseUrl, credentials: info.credentials, settings: { sandbox: true } }));
+          added.push(await core.accounts.add({ kind: vendor as Vendor, label: `${VENDOR_LABELS[vendor as Vendor]} sandbox`, baseUrl: info.baseUrl, credentials: info.credentials, settings: { ...info.settings, sandbox: true } }));
         }
         return json ? added : added.map((a) => `Added ${a.label} (${a.id})`).join('\n') + '\n';
       }

@@ -44,9 +44,9 @@ export async function syncRig(vendor: Vendor, n: number, opts: { seed?: number; 
     return fetch(offline ? String(url).replace(/^http:\/\/127\.0\.0\.1:\d+/, 'http://127.0.0.1:9') : url, init);
   };
   const core = await createCore({ dataDir: tmp.dir, secretStore: new MemorySecretStore(), log: createLogger(nullSink), fetch: fetchImpl, retry: FAST_RETRY, syncTuning: { roundDelayMs: 20 } });
-  const acc = await core.accounts.add({ kind: vendor, label: vendor, baseUrl: sb.baseUrl, credentials: sb.credentials as Record<string, unknown>, settings: opts.settings });
+  const acc = await core.accounts.add({ kind: vendor, label: vendor, baseUrl: sb.baseUrl, credentials: sb.credentials as Record<string, unknown>, settings: { ...sb.settings, ...opts.settings } });
   const def = vendorDefinition(vendor)!;
-  const other = def.create({ baseUrl: sb.baseUrl, credentials: def.credentialsSchema.parse(sb.credentials), retry: FAST_RETRY });
+  const other = def.create({ baseUrl: sb.baseUrl, credentials: def.credentialsSchema.parse(sb.credentials), settings: sb.settings as Record<string, unknown> | undefined, retry: FAST_RETRY });
   const rig: SyncRig = {
     core,
     store: sb.store,

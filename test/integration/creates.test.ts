@@ -20,11 +20,11 @@ afterEach(async () => {
   servers = [];
 });
 
-async function start(vendor: Vendor, n = 3): Promise<{ baseUrl: string; credentials: Record<string, unknown>; store: unknown; server: SandboxServer }> {
+async function start(vendor: Vendor, n = 3): Promise<{ baseUrl: string; credentials: Record<string, unknown>; settings?: Record<string, unknown>; store: unknown; server: SandboxServer }> {
   const contacts = generatePopulation({ seed: 5, people: 60 }).byVendor[vendor].slice(0, n);
   const sb = (await SANDBOX_STARTERS[vendor]({ faults: { ...NO_FAULTS }, seed: 5, contacts })) as Awaited<ReturnType<(typeof SANDBOX_STARTERS)[Vendor]>> & { store: unknown };
   servers.push(sb.server);
-  return { baseUrl: sb.baseUrl, credentials: sb.credentials as Record<string, unknown>, store: sb.store, server: sb.server };
+  return { baseUrl: sb.baseUrl, credentials: sb.credentials as Record<string, unknown>, settings: sb.settings as Record<string, unknown> | undefined, store: sb.store, server: sb.server };
 }
 
 const ADA: CanonicalContact = {
@@ -164,9 +164,10 @@ const SIMPLE: Record<Exclude<Vendor, 'mpdx'>, { ada: CanonicalContact; stranger:
   calltools: { ada: { givenName: 'Ada', familyName: 'Lovelace', phones: [{ e164: '+14155550101', raw: '+14155550101' }], emails: [{ address: 'ada@analytical.example' }] }, stranger: STRANGER },
   livevox: { ada: { givenName: 'Ada', familyName: 'Lovelace', phones: [{ e164: '+14155550101', raw: '+14155550101' }] }, stranger: STRANGER },
   lightening: { ada: { givenName: 'Ada', familyName: 'Lovelace', fullName: 'Ada Lovelace', emails: [{ address: 'ada@analytical.example' }] }, stranger: { ...STRANGER, fullName: 'Ada Lovelace' } },
+  // BigChange's contact model has no email or phone: its strong evidence is the reference.
   bigchange: {
-    ada: { givenName: 'Ada', familyName: 'Lovelace', fullName: 'Ada Lovelace', phones: [{ e164: '+442079460018', raw: '+442079460018' }] },
-    stranger: { givenName: 'Ada', familyName: 'Lovelace', fullName: 'Ada Lovelace', phones: [{ e164: '+442079460099', raw: '+442079460099' }], emails: [{ address: 'other.ada@example.org' }] },
+    ada: { givenName: 'Ada', familyName: 'Lovelace', fullName: 'Ada Lovelace', externalRef: 'ADA-1815' },
+    stranger: { givenName: 'Ada', familyName: 'Lovelace', fullName: 'Ada Lovelace', externalRef: 'ADA-OTHER' },
   },
 };
 
@@ -175,7 +176,7 @@ describe.each(Object.keys(SIMPLE) as Exclude<Vendor, 'mpdx'>[])('%s findCreated'
   const rig = async (f?: typeof fetch): Promise<Connector> => {
     const sb = await start(vendor);
     const def = vendorDefinition(vendor)!;
-    return def.create({ baseUrl: sb.baseUrl, credentials: def.credentialsSchema.parse(sb.credentials), retry: FAST_RETRY, ...(f ? { fetch: f } : {}) });
+    return def.create({ baseUrl: sb.baseUrl, credentials: def.credentialsSchema.parse(sb.credentials), settings: sb.settings, retry: FAST_RETRY, ...(f ? { fetch: f } : {}) });
   };
 
   it('a create answered 502 after it landed is looked for, not sent again', async () => {

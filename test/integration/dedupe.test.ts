@@ -29,7 +29,7 @@ async function setup(seed = 1, people = 300): Promise<{ core: Core; sb: RunningS
   core = await createCore({ dataDir: t.dir, secretStore: new MemorySecretStore(), log: createLogger(nullSink), retry: FAST_RETRY, syncTuning: { roundDelayMs: 10 } });
   const accountOf: Record<string, string> = {};
   for (const [vendor, info] of Object.entries(sb.vendors)) {
-    const acc = await core.accounts.add({ kind: vendor as Vendor, label: vendor, baseUrl: info!.baseUrl, credentials: info!.credentials });
+    const acc = await core.accounts.add({ kind: vendor as Vendor, label: vendor, baseUrl: info!.baseUrl, credentials: info!.credentials, settings: info!.settings });
     accountOf[vendor] = acc.id;
   }
   const s = await core.sync.sync();
@@ -50,7 +50,7 @@ function recordIdsByKey(core: Core, sb: RunningSandbox, accountOf: Record<string
 function other(sb: RunningSandbox, vendor: Vendor) {
   const def = vendorDefinition(vendor)!;
   const info = sb.vendors[vendor]!;
-  return def.create({ baseUrl: info.baseUrl, credentials: def.credentialsSchema.parse(info.credentials), retry: FAST_RETRY });
+  return def.create({ baseUrl: info.baseUrl, credentials: def.credentialsSchema.parse(info.credentials), settings: info.settings, retry: FAST_RETRY });
 }
 
 describe('duplicates in the sandbox', () => {
@@ -63,7 +63,10 @@ describe('duplicates in the sandbox', () => {
     const q = clusterQuality(scan.clusters, truth);
     expect(q.truePairs).toBe(sb.population.truth.reduce((n, t) => n + (t.keys.length * (t.keys.length - 1)) / 2, 0));
     expect(q.precision).toBeGreaterThanOrEqual(0.97);
-    expect(q.recall).toBeGreaterThanOrEqual(0.95);
+    // BigChange's contact model has no email or phone (docs/bigchange-contacts.txt): its copies
+    // are found by name and address alone, which costs recall (0.90 on this population; 0.95
+    // while the sandbox gave BigChange emails and phones the document does not have).
+    expect(q.recall).toBeGreaterThanOrEqual(0.9);
     expect(q.autoLinkFalsePositives).toBe(0);
     // Reasons are readable and the best cluster comes first.
     expect(scan.clusters[0]!.score).toBeGreaterThanOrEqual(scan.clusters.at(-1)!.score);
@@ -109,15 +112,19 @@ describe('duplicates in the sandbox', () => {
   it('a merge inside one vendor: MPDX merges its own contacts, CallTools updates the survivor and deletes the duplicate, BigChange links only', async () => {
     const { core, sb, accountOf } = await setup(5, 40);
     // Make a duplicate inside each vendor by hand: a copy of an existing contact with a typo and an extra field.
+    const made: Record<string, string> = {};
     for (const vendor of ['mpdx', 'calltools', 'bigchange'] as Vendor[]) {
       const conn = other(sb, vendor);
-      const first = (await conn.pull(null).next()).value!.records.find((r: { canonical: { givenName?: string | null; familyName?: string | null; emails?: unknown[] } }) => r.canonical.givenName && r.canonical.familyName && r.canonical.emails?.length)!;
-      await conn.create({ givenName: first.canonical.givenName, familyName: first.canonical.familyName!.replace(/(.)(.)$/, '$2$1'), emails: first.canonical.emails, ...(vendor === 'calltools' ? { timeZone: 'America/Denver' } : { notes: 'from the duplicate' }) });
+      // BigChange holds no email (its contact model has none): its copy shares the address instead.
+      const evidence = vendor === 'bigchange' ? 'address' : 'emails';
+      const first = (await conn.pull(null).next()).value!.records.find((r: { canonical: Record<string, unknown> & { givenName?: string | null; familyName?: string | null } }) => r.canonical.givenName && r.canonical.familyName && r.canonical[evidence])!;
+      made[vendor] = (await conn.create({ givenName: first.canonical.givenName, familyName: first.canonical.familyName!.replace(/(.)(.)$/, '$2$1'), [evidence]: first.canonical[evidence], ...(vendor === 'calltools' ? { timeZone: 'America/Denver' } : { notes: 'from the duplicate' }) })).remoteId;
     }
     await core.sync.sync();
     const scan = core.dedupe.scan();
     for (const vendor of ['mpdx', 'calltools', 'bigchange'] as Vendor[]) {
-      const c = scan.clusters.find((x) => x.records.filter((r) => r.account === accountOf[vendor]).length >= 2)!; // the seeded population has some too
+      // The cluster of the copy made above (the seeded population has some too).
+      const c = scan.clusters.find((x) => x.records.filter((r) => r.account === accountOf[vendor]).length >= 2 && x.records.some((r) => r.remoteId === made[vendor]))!;
       expect(c, vendor).toBeTruthy();
       const plan = core.dedupe.plan(c.id);
       const inVendor = plan.writes.filter((w) => w.vendor === vendor);
@@ -141,7 +148,9 @@ describe('duplicates in the sandbox', () => {
     const bc = [];
     for await (const p of other(sb, 'bigchange').pull(null)) bc.push(...p.records);
     expect(bc.length).toBe(sb.population.byVendor.bigchange.length + 1);
-    expect(bc.filter((r) => r.canonical.notes === 'from the duplicate').length).toBeGreaterThanOrEqual(2);
+    // Without an email the copy (name, address, notes) is the fuller record and survives; the
+    // original stays, linked, with nothing to write: the copy's notes are still there.
+    expect(bc.filter((r) => r.canonical.notes === 'from the duplicate').length).toBeGreaterThanOrEqual(1);
     expect(all.length).toBe(sb.population.byVendor.calltools.length + 1 - ct.n);
   });
 

@@ -61,6 +61,17 @@ describe.each(VENDORS)('%s: every edit kind it can hold reaches it', (vendor: Ve
   const holds = (p: FieldPart) => (fields.parts ?? []).includes(p) && (fields.write as readonly string[]).includes(p.split('.')[0]!);
   const maxOf = (f: 'phones' | 'emails'): number => (vendor === 'bigchange' || (vendor === 'livevox' && f === 'emails') || (vendor === 'calltools' && f === 'emails') ? 1 : 2);
 
+  // BigChange's contact model has neither (docs/bigchange-contacts.txt): typing one is refused.
+  if (!(['phones', 'emails'] as const).some((f) => (fields.write as readonly string[]).includes(f))) {
+    it('holds no phone or email: an edit of either is refused as it is typed, nothing queued', async () => {
+      const r = (rig = await syncRig(vendor, 2));
+      await r.core.sync.sync();
+      const rec = r.recordOf(r.seeded[0]!.remoteId);
+      expect(() => r.core.edits.edit(rec.id, { phones: [{ e164: '+15035550161', raw: '+1 503 555 0161' }] })).toThrow(/cannot hold phones/);
+      expect(() => r.core.edits.edit(rec.id, { emails: [{ address: 'kinds.one@example.org' }] })).toThrow(/cannot hold emails/);
+      expect(r.core.status.get().outbox.pending).toBe(0);
+    });
+  }
   for (const part of PARTS) {
     const field = part.split('.')[0] as 'phones' | 'emails';
     if (!(fields.write as readonly string[]).includes(field)) continue;

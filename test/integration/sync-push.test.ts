@@ -3,7 +3,7 @@
 // rejected changes, undo, and each vendor's create/update/delete quirk end to end.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MpdxStore } from '../../src/main/core/sandbox/mpdx/store';
-import type { PhoneEntry, Vendor } from '../../src/shared/domain';
+import type { CanonicalContact, PhoneEntry, Vendor } from '../../src/shared/domain';
 import { syncRig, writes, type SyncRig } from '../helpers/sync';
 
 let rig: SyncRig | undefined;
@@ -163,7 +163,9 @@ describe.each<[Vendor, string]>([
     const person = r.recordOf(r.seeded[0]!.remoteId);
     const personId = (r.core.store.sqlite.prepare('SELECT person_id FROM records WHERE id = ?').get(person.id) as { person_id: string }).person_id;
     const fresh = { givenName: 'Grace', familyName: 'Hopper', emails: [{ address: 'grace@navy.mil' }], phones: [{ e164: '+12025550111', raw: '(202) 555-0111' }] };
-    const { recordId } = r.core.syncStore.create(r.accountId, personId, vendor === 'mpdx' ? { ...fresh, address: { street1: '1 Navy Yard', city: 'Washington', region: 'DC', postalCode: '20374', country: 'US' } } : fresh);
+    // BigChange's contact model has no email or phone (docs/bigchange-contacts.txt): its create carries a reference instead.
+    const made: CanonicalContact = vendor === 'mpdx' ? { ...fresh, address: { street1: '1 Navy Yard', city: 'Washington', region: 'DC', postalCode: '20374', country: 'US' } } : vendor === 'bigchange' ? { givenName: 'Grace', familyName: 'Hopper', externalRef: 'GH-1906' } : fresh;
+    const { recordId } = r.core.syncStore.create(r.accountId, personId, made);
     const s = await r.core.sync.sync();
     expect(s.accounts[0]).toMatchObject({ pushed: 1, errors: [] });
     const created = r.core.syncStore.record(recordId);

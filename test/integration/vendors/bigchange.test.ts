@@ -14,7 +14,7 @@ afterEach(async () => {
 
 async function setup(n = 0, pageSize = 1000): Promise<{ sb: BigChangeSandbox; c: Connector }> {
   sb = await startBigChangeSandbox({ seed: 31, contacts: generatePopulation({ seed: 31, people: 200 }).byVendor.bigchange.slice(0, n) });
-  return { sb, c: createBigChangeConnector({ baseUrl: sb.baseUrl, credentials: sb.credentials, pageSize, retry: FAST_RETRY, now: () => sb!.store.clock.now() }) };
+  return { sb, c: createBigChangeConnector({ baseUrl: sb.baseUrl, credentials: sb.credentials, settings: sb.settings, pageSize, retry: FAST_RETRY, now: () => sb!.store.clock.now() }) };
 }
 
 describe('BigChange connector ↔ simulator', () => {
@@ -74,9 +74,11 @@ describe('BigChange connector ↔ simulator', () => {
 
   it('create → read → partial update (204) keeping custom fields; delete is not offered', async () => {
     const { sb, c } = await setup(0);
-    const created = await c.create({ givenName: 'Dorothy', familyName: 'Vaughan', phones: [{ e164: '+442079460958', raw: '020 7946 0958' }], address: { street1: '1 Langley Way', city: 'Hampton', postalCode: 'HA1 1AA', country: 'UK' } });
+    // No phone: the contact model has none (it used to be sent, and a custom field invented).
+    const created = await c.create({ givenName: 'Dorothy', familyName: 'Vaughan', externalRef: 'DV-1910', address: { street1: '1 Langley Way', city: 'Hampton', postalCode: 'HA1 1AA', country: 'UK' } });
     const read = await c.read(created.remoteId);
-    expect(read.canonical).toMatchObject({ givenName: 'Dorothy', familyName: 'Vaughan', phones: [{ e164: '+442079460958' }], address: { city: 'Hampton' }, custom: { '12': 'Gold' } });
+    expect(read.canonical).toMatchObject({ givenName: 'Dorothy', familyName: 'Vaughan', externalRef: 'DV-1910', address: { city: 'Hampton' } });
+    expect(read.canonical.custom).toBeUndefined();
     sb.store.touch(Number(created.remoteId), { customFields: [{ definitionId: 12, value: 'Platinum' }] });
     const before = (await c.read(created.remoteId)).versions.hash;
     const updated = await c.update(created.remoteId, { address: { street1: '2 Langley Way', city: 'Hampton', postalCode: 'HA1 1AB', country: 'UK' } }, { raw: read.raw, versions: read.versions });
@@ -96,7 +98,7 @@ describe('BigChange connector ↔ simulator', () => {
     expect(bad.status).toBe(422);
     const body = (await bad.json()) as { errors: Record<string, string[]> };
     expect(Object.keys(body.errors).sort()).toEqual(['groupId', 'location', 'name']);
-    // A UK number typed without the country code is refused before it travels.
-    expect((await failure(c.update(sb.seeded[0]!.remoteId, { phones: [{ e164: null, raw: '020 7946 0958' }] }, { raw: {}, versions: {} }))).message).toMatch(/international format/);
+    // A phone has no place in BigChange's contact model: refused before it travels.
+    expect((await failure(c.update(sb.seeded[0]!.remoteId, { phones: [{ e164: '+442079460958', raw: '020 7946 0958' }] }, { raw: {}, versions: {} }))).message).toMatch(/cannot hold a phone number/);
   });
 });

@@ -14,6 +14,8 @@ import type { SandboxServer } from './server';
 export interface SandboxVendorInfo {
   baseUrl: string;
   credentials: Record<string, unknown>;
+  /** Account settings the vendor needs (BigChange: the group and location a create asks for). */
+  settings?: Record<string, unknown>;
 }
 
 export interface RunningSandbox {
@@ -33,7 +35,7 @@ export interface SandboxOptions {
   truthFile?: string;
 }
 
-export type Starter = (o: { faults: ReturnType<typeof faultsFor>; seed: number; contacts: SeedContact[] }) => Promise<{ server: SandboxServer; baseUrl: string; credentials: object; seeded: { key: string; remoteId: string }[] }>;
+export type Starter = (o: { faults: ReturnType<typeof faultsFor>; seed: number; contacts: SeedContact[] }) => Promise<{ server: SandboxServer; baseUrl: string; credentials: object; seeded: { key: string; remoteId: string }[]; settings?: object }>;
 
 /** One simulator per vendor, in the order the sandbox line lists them. */
 export const SANDBOX_STARTERS: Record<Vendor, Starter> = {
@@ -54,7 +56,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
   try {
     for (const [vendor, start] of Object.entries(SANDBOX_STARTERS) as [Vendor, Starter][]) {
       const sb = await start({ faults: faultsFor(vendor, faults), seed, contacts: population.byVendor[vendor] });
-      vendors[vendor] = { baseUrl: sb.baseUrl, credentials: { ...sb.credentials } };
+      vendors[vendor] = { baseUrl: sb.baseUrl, credentials: { ...sb.credentials }, ...(sb.settings ? { settings: { ...sb.settings } } : {}) };
       servers[vendor] = sb.server;
       for (const s of sb.seeded) remoteIds[s.key] = { vendor, remoteId: s.remoteId };
     }

@@ -15,8 +15,8 @@ export class SandboxHost {
     await this.stop();
     this.running = await startSandbox({ seed: opts.seed ?? 1, people: opts.people ?? 300 });
     const added: AccountSummary[] = [];
-    for (const [vendor, info] of Object.entries(this.running.vendors) as [Vendor, { baseUrl: string; credentials: Record<string, unknown> }][]) {
-      added.push(await this.accounts.add({ kind: vendor, label: `${VENDOR_LABELS[vendor]} sandbox`, baseUrl: info.baseUrl, credentials: info.credentials }));
+    for (const [vendor, info] of Object.entries(this.running.vendors) as [Vendor, { baseUrl: string; credentials: Record<string, unknown>; settings?: Record<string, unknown> }][]) {
+      added.push(await this.accounts.add({ kind: vendor, label: `${VENDOR_LABELS[vendor]} sandbox`, baseUrl: info.baseUrl, credentials: info.credentials, settings: info.settings }));
     }
     return { accounts: added };
   }

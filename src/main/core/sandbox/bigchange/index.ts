@@ -1,7 +1,9 @@
 // BigChange simulator (shared/vendors/docs/bigchange-contacts.txt, README §5): OAuth2 client
 // credentials at /auth/tokens (short-lived tokens), Customer-Id required, /v1/contacts with
 // pageNumber/pageSize (≤1000) answering {items, pageItemCount}, 201 {id} on create, 204 on a
-// partial PATCH, RFC 7807 problems (422 with an `errors` map). No delete route, as documented.
+// partial PATCH, RFC 7807 problems: 400 for a body that does not bind to the contact model
+// (an undocumented field such as `email`, a wrong JSON type), 422 with an `errors` map for a
+// rule broken, 403 for another customer. No delete route, as documented. See README.md here.
 import { createHash, randomBytes } from 'node:crypto';
 import { SimClock } from '../clock';
 import type { Faults } from '../faults';
@@ -13,9 +15,15 @@ import { canonicalToBigChange } from '../../vendors/bigchange/mapping';
 export type BigChangeSandboxCredentials = { clientId: string; clientSecret: string; customerId: string };
 type Json = Record<string, unknown>;
 
-const LIMITS: Record<string, number> = { name: 50, reference: 40, street: 100, postalCode: 10, town: 100, country: 50, phone: 30, email: 100 };
-const NULLABLE = new Set(['reference', 'parentId', 'extraInformation', 'street', 'town', 'postalCode', 'country', 'phone', 'email']);
-const WRITABLE = new Set([...Object.keys(LIMITS), 'groupId', 'parentId', 'extraInformation', 'location', 'customFields']);
+// The create model (docs/bigchange-contacts.txt) is the whole contact model here: the document
+// shows no read or update model, so a read answers these fields plus `id` (our reading), and a
+// PATCH takes the same fields. `email` and `phone` are in none of them: refused, not stored.
+const MODEL = ['reference', 'name', 'groupId', 'parentId', 'extraInformation', 'street', 'town', 'postalCode', 'country', 'location', 'customFields'] as const;
+const TEXT = ['reference', 'name', 'extraInformation', 'street', 'town', 'postalCode', 'country'] as const;
+// Column limits from the legacy web service (README §5, "probably the same columns"): inferred.
+const LIMITS: Record<string, number> = { name: 50, reference: 40, street: 100, postalCode: 10, town: 100, country: 50 };
+// Nullable in the create model; name, groupId and location are required, so never null.
+const NULLABLE = new Set(['reference', 'parentId', 'extraInformation', 'street', 'town', 'postalCode', 'country', 'customFields']);
 const PROBLEM = { 'content-type': 'application/problem+json' };
 
 export const problem = (status: number, title: string, detail?: string, extra: Json = {}): SandboxResponse => ({
@@ -24,23 +32,33 @@ export const problem = (status: number, title: string, detail?: string, extra: J
   body: { type: `https://httpstatuses.io/${status}`, title, status, detail: detail ?? title, instance: `/v1/contacts#${randomBytes(4).toString('hex')}`, ...extra },
 });
 
+type CustomField = { definitionId: number; value: unknown };
+
 export class BigChangeStore {
   readonly contacts = new Map<number, Json>();
+  /** Contact groups of this customer; a create names one (groupId). */
+  readonly groups = new Set([1, 2, 3, 4]);
   private nextId = 5_000_000_001;
   /** token -> expiry (ms since epoch, simulator clock) */
   readonly tokens = new Map<string, number>();
   tokenTtlSec = 300;
   constructor(readonly clock: SimClock) {}
 
+  /** A contact as the create model defines it; unset nullable fields read as null. */
   create(body: Json): Json {
     const id = this.nextId++;
-    const c: Json = {
-      id, reference: null, name: '', groupId: 1, parentId: null, extraInformation: null, street: null, town: null, postalCode: null, country: null,
-      email: null, phone: null, location: { latitude: 0, longitude: 0 }, customFields: [{ definitionId: 12, value: 'Gold' }], isDeleted: false,
-    };
+    const c: Json = { id, reference: null, name: '', groupId: null, parentId: null, extraInformation: null, street: null, town: null, postalCode: null, country: null, location: null, customFields: [] };
     Object.assign(c, body);
+    // A null value on create has nothing to unset: it is not stored.
+    c.customFields = ((body.customFields as CustomField[] | null | undefined) ?? []).filter((f) => f.value !== null);
     this.contacts.set(id, c);
     return c;
+  }
+
+  /** Put a record exactly as given (tests: shapes the API would not make by itself). */
+  put(c: Json & { id: number }): void {
+    this.contacts.set(c.id, c);
+    if (c.id >= this.nextId) this.nextId = c.id + 1;
   }
 
   /** Change a contact as another BigChange user would (tests). */
@@ -57,21 +75,68 @@ export class BigChangeStore {
   }
 }
 
-function validate(body: Json, creating: boolean): Record<string, string[]> | null {
-  const errors: Record<string, string[]> = {};
-  if (creating || 'name' in body) if (typeof body.name !== 'string' || !body.name.trim()) errors.name = ["'Name' must not be empty."];
-  if (creating) {
-    if (typeof body.groupId !== 'number') errors.groupId = ["'Group Id' must not be empty."];
-    const loc = body.location as { latitude?: unknown; longitude?: unknown } | undefined;
-    if (!loc || typeof loc.latitude !== 'number' || typeof loc.longitude !== 'number') errors.location = ["'Location' must not be empty."];
+/** A body that does not bind to the contact model (unknown property, wrong JSON type): 400. */
+function unbound(body: Json): string | null {
+  for (const [k, v] of Object.entries(body)) {
+    if (!(MODEL as readonly string[]).includes(k)) return `The JSON property '${k}' is not part of the contact model`;
+    if (v === null) continue;
+    if ((TEXT as readonly string[]).includes(k) && typeof v !== 'string') return `The JSON value of '${k}' could not be converted to a string`;
+    if ((k === 'groupId' || k === 'parentId') && !Number.isInteger(v)) return `The JSON value of '${k}' could not be converted to an int64`;
+    if (k === 'location') {
+      const loc = v as Json;
+      if (typeof v !== 'object' || Array.isArray(v) || Object.keys(loc).some((x) => x !== 'latitude' && x !== 'longitude')) return "The JSON value of 'location' is not a location {latitude, longitude}";
+      if ((loc.latitude !== undefined && typeof loc.latitude !== 'number') || (loc.longitude !== undefined && typeof loc.longitude !== 'number')) return "The JSON value of 'location' could not be converted: latitude and longitude are numbers";
+    }
+    if (k === 'customFields') {
+      if (!Array.isArray(v)) return "The JSON value of 'customFields' could not be converted to an array";
+      for (const f of v as unknown[]) {
+        if (!f || typeof f !== 'object' || Array.isArray(f) || Object.keys(f).some((x) => x !== 'definitionId' && x !== 'value')) return "Each of 'customFields' is {definitionId, value}";
+        const { definitionId, value } = f as Json;
+        if (!Number.isInteger(definitionId)) return "The JSON value of 'customFields.definitionId' could not be converted to an int64";
+        if (value !== null && value !== undefined && typeof value === 'object') return "The JSON value of 'customFields.value' could not be converted";
+      }
+    }
   }
+  return null;
+}
+
+/** Values that bind but break the model's rules: 422 with an `errors` map. */
+function invalid(body: Json, creating: boolean, store: BigChangeStore): Record<string, string[]> | null {
+  const errors: Record<string, string[]> = {};
+  const say = (k: string, m: string) => void (errors[k] ??= []).push(m);
+  if (creating || 'name' in body) if (typeof body.name !== 'string' || !body.name.trim()) say('name', "'Name' must not be empty.");
+  if (creating || 'groupId' in body) {
+    if (typeof body.groupId !== 'number') say('groupId', "'Group Id' must not be empty.");
+    else if (!store.groups.has(body.groupId)) say('groupId', `Group ${body.groupId} does not exist.`);
+  }
+  if (creating || 'location' in body) {
+    const loc = body.location as { latitude?: unknown; longitude?: unknown } | null | undefined;
+    if (!loc || typeof loc.latitude !== 'number' || typeof loc.longitude !== 'number') say('location', "'Location' must not be empty.");
+    else {
+      if (loc.latitude < -90 || loc.latitude > 90) say('location.latitude', "'Latitude' must be between -90 and 90.");
+      if (loc.longitude < -180 || loc.longitude > 180) say('location.longitude', "'Longitude' must be between -180 and 180.");
+    }
+  }
+  if (typeof body.parentId === 'number' && !store.contacts.has(body.parentId)) say('parentId', `Contact ${body.parentId} does not exist.`);
   for (const [k, max] of Object.entries(LIMITS)) {
     const v = body[k];
-    if (v === null && !NULLABLE.has(k)) errors[k] = [`'${k}' must not be null.`];
-    if (typeof v === 'string' && v.length > max) errors[k] = [`The length of '${k}' must be ${max} characters or fewer. You entered ${v.length} characters.`];
+    if (typeof v === 'string' && v.length > max) say(k, `The length of '${k}' must be ${max} characters or fewer. You entered ${v.length} characters.`);
   }
-  if (typeof body.phone === 'string' && body.phone && !/^\+\d{6,}$/.test(body.phone.replace(/[\s-]/g, ''))) errors.phone = ["'Phone' must be in international format."];
+  for (const k of ['name', 'groupId', 'location']) if (k in body && body[k] === null && !NULLABLE.has(k) && !errors[k]) say(k, `'${k}' must not be null.`);
+  (Array.isArray(body.customFields) ? (body.customFields as Json[]) : []).forEach((f, i) => {
+    if (f.value === undefined) say(`customFields[${i}].value`, "'Value' is required; null unsets it.");
+  });
   return Object.keys(errors).length ? errors : null;
+}
+
+/** customFields on an update: omitted, null or [] keeps them; each entry sets its definition, a null value unsets it. */
+function mergeCustomFields(current: unknown, sent: CustomField[]): CustomField[] {
+  const out = new Map<number, CustomField>(((current as CustomField[] | null) ?? []).map((f) => [f.definitionId, f]));
+  for (const f of sent) {
+    if (f.value === null) out.delete(f.definitionId);
+    else out.set(f.definitionId, { definitionId: f.definitionId, value: f.value });
+  }
+  return [...out.values()];
 }
 
 export interface BigChangeSandbox {
@@ -80,7 +145,12 @@ export interface BigChangeSandbox {
   credentials: BigChangeSandboxCredentials;
   seeded: { key: string; remoteId: string }[];
   store: BigChangeStore;
+  /** Account settings a create needs (a group, a default location): the sandbox account carries them. */
+  settings: BigChangeSandboxSettings;
 }
+
+export type BigChangeSandboxSettings = { groupId: number; defaultLocation: { latitude: number; longitude: number } };
+export const BIGCHANGE_SANDBOX_SETTINGS: BigChangeSandboxSettings = { groupId: 1, defaultLocation: { latitude: 51.5072, longitude: -0.1276 } };
 
 export async function startBigChangeSandbox(opts: { faults?: Faults; seed?: number; contacts?: SeedContact[] } = {}): Promise<BigChangeSandbox> {
   const clock = new SimClock();
@@ -90,6 +160,7 @@ export async function startBigChangeSandbox(opts: { faults?: Faults; seed?: numb
   const rng = createRng(opts.seed ?? 4);
   const faultRng = createRng((opts.seed ?? 4) + 1);
   const seeded = (opts.contacts ?? []).map(({ key, contact }) => {
+    // Only what the contact model holds: the population's emails and phones have no place here.
     const fields = canonicalToBigChange({ ...contact, fullName: contact.fullName ?? contact.company ?? null });
     const c = store.create({ ...fields, groupId: rng.int(1, 4), location: { latitude: 51 + rng.next(), longitude: -1 + rng.next() } });
     return { key, remoteId: String(c.id) };
@@ -140,10 +211,12 @@ export async function startBigChangeSandbox(opts: { faults?: Faults; seed?: numb
       const denied = authorise(req);
       if (denied) return denied;
       const body = json(req);
-      if (!body) return problem(400, 'Bad Request', 'The request body is not valid JSON');
-      const errors = validate(body, true);
+      if (!body) return problem(400, 'Bad Request', 'The request body is not a JSON object');
+      const bad = unbound(body);
+      if (bad) return problem(400, 'Bad Request', bad);
+      const errors = invalid(body, true, store);
       if (errors) return problem(422, 'One or more validation errors occurred.', undefined, { errors });
-      const c = store.create(Object.fromEntries(Object.entries(body).filter(([k]) => WRITABLE.has(k))));
+      const c = store.create(body);
       return { status: 201, body: { id: c.id } };
     })
     .on('PATCH', '/v1/contacts/:id', (req) => {
@@ -152,14 +225,15 @@ export async function startBigChangeSandbox(opts: { faults?: Faults; seed?: numb
       const c = byId(req.params.id!);
       if (!c) return problem(404, 'Not Found', `Contact ${req.params.id} was not found`);
       const body = json(req);
-      if (!body) return problem(400, 'Bad Request', 'The request body is not valid JSON');
-      const fields = Object.fromEntries(Object.entries(body).filter(([k]) => WRITABLE.has(k)));
-      if (!Object.keys(fields).length) return problem(400, 'Bad Request', 'At least one field must be provided');
-      const errors = validate(fields, false);
+      if (!body) return problem(400, 'Bad Request', 'The request body is not a JSON object');
+      const bad = unbound(body);
+      if (bad) return problem(400, 'Bad Request', bad);
+      if (!Object.keys(body).length) return problem(400, 'Bad Request', 'At least one field must be provided');
+      const errors = invalid(body, false, store);
       if (errors) return problem(422, 'One or more validation errors occurred.', undefined, { errors });
-      // customFields omitted or [] keeps the current values.
-      if (Array.isArray(fields.customFields) && !fields.customFields.length) delete fields.customFields;
-      Object.assign(c, fields);
+      const { customFields, ...rest } = body;
+      Object.assign(c, rest);
+      if (Array.isArray(customFields) && customFields.length) c.customFields = mergeCustomFields(c.customFields, customFields as CustomField[]);
       return { status: 204 };
     });
 
@@ -176,5 +250,5 @@ export async function startBigChangeSandbox(opts: { faults?: Faults; seed?: numb
     },
     notFound: (req) => (req.path.startsWith('/v1/contacts/') && req.method === 'DELETE' ? problem(405, 'Method Not Allowed') : problem(404, 'Not Found')),
   });
-  return { server, baseUrl: server.baseUrl, credentials, seeded, store };
+  return { server, baseUrl: server.baseUrl, credentials, seeded, store, settings: { ...BIGCHANGE_SANDBOX_SETTINGS } };
 }

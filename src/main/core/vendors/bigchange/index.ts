@@ -2,7 +2,8 @@
 // (refreshed before expiry and once on a 401), `Customer-Id` on every request, pages of
 // pageNumber/pageSize (≤1000) read while pageItemCount >= pageSize, PATCH with only the
 // changed fields (204), RFC 7807 problems with a 422 `errors` map. No timestamps: the version
-// token is a content hash. No contact delete exists in the API.
+// token is a content hash. No contact delete exists in the API. A create's group and default
+// location are account settings (`groupId`, `defaultLocation`), never guessed.
 import { z } from 'zod';
 import type { CanonicalContact } from '../../../../shared/domain';
 import { checkBaseUrl, joinUrl } from '../base-url';
@@ -36,9 +37,10 @@ export function createBigChangeConnector(opts: BigChangeOptions): Connector {
   const now = opts.now ?? (() => new Date());
   const pageSize = Math.min(1000, opts.pageSize ?? Number(opts.settings?.pageSize ?? 1000));
   const region = opts.defaultRegion ?? String(opts.settings?.region ?? 'GB');
-  // Create needs a group and a location; they come from the account's settings.
-  const groupId = Number(opts.settings?.groupId ?? 1);
-  const defaultLocation = (opts.settings?.defaultLocation as { latitude: number; longitude: number } | undefined) ?? { latitude: 51.5072, longitude: -0.1276 };
+  // A create needs a group and a location (create model: both required). Neither is guessed:
+  // they are account settings, and a create without them is refused naming the setting.
+  const groupId = groupSetting(opts.settings?.groupId);
+  const defaultLocation = locationSetting(opts.settings?.defaultLocation);
   let token: { value: string; expiresAt: number } | null = null;
 
   async function fetchToken(): Promise<string> {
@@ -94,7 +96,7 @@ export function createBigChangeConnector(opts: BigChangeOptions): Connector {
 
   function toRecord(j: BigChangeJson): RemoteRecord {
     if (typeof j.id !== 'number' && typeof j.id !== 'string') throw new VendorError({ kind: 'malformed', message: `${NAME} sent a contact without an id` });
-    return { remoteId: String(j.id), raw: j, canonical: bigChangeToCanonical(j, region), versions: { hash: bigChangeContentHash(j) } };
+    return { remoteId: String(j.id), raw: j, canonical: bigChangeToCanonical(j), versions: { hash: bigChangeContentHash(j) } };
   }
 
   const connector: Connector = {
@@ -123,10 +125,17 @@ export function createBigChangeConnector(opts: BigChangeOptions): Connector {
     },
 
     async create(contact: CanonicalContact, options?: CreateOptions) {
-      assertValid({ ...contact, fullName: contact.fullName ?? contact.company ?? null });
+      const named = { ...contact, fullName: contact.fullName ?? contact.company ?? null };
+      assertValid(named);
+      const location = contact.location ? { latitude: contact.location.lat, longitude: contact.location.lng } : defaultLocation;
+      const missing = [
+        ...(groupId === null ? [{ field: 'groupId', message: `${NAME} needs a group for every new contact; set it with the account setting "groupId" (the id of a ${NAME} contact group)` }] : []),
+        ...(location === null ? [{ field: 'location', message: `${NAME} needs a location for every new contact; give the contact a location, or set it with the account setting "defaultLocation" ({"latitude": …, "longitude": …})` }] : []),
+      ];
+      assertFields(missing);
       // Every field of the new contact, with the name always present (it is required).
-      const fields = canonicalToBigChange({ ...contact, fullName: contact.fullName ?? contact.company ?? null });
-      const body: Record<string, unknown> = { location: defaultLocation, groupId, ...Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== null)) };
+      const fields = canonicalToBigChange(named);
+      const body: Record<string, unknown> = { ...Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== null)), groupId, location };
       const sent = await createOnce(() => call('POST', '/contacts', body, [201], { ...opts.retry, maxRetries: 0 }), () => connector.findCreated(contact, { idempotencyKey: options?.idempotencyKey ?? '' }), opts.retry);
       if (sent.found) {
         await options?.onStep?.({ record: sent.found.remoteId });
@@ -142,8 +151,8 @@ export function createBigChangeConnector(opts: BigChangeOptions): Connector {
 
     // BigChange keeps no idempotency key: `reference` is the person's own external ref in
     // Concord (not hijacked) and custom fields need a per-account definition. Evidence: the
-    // stored id, else an exact reference, email or E.164 phone, paging until the first hit (no
-    // search is documented); none of those: null.
+    // stored id, else an exact reference (the contact model has no email or phone), paging
+    // until the first hit (no search is documented); none of those: null.
     async findCreated(contact, { progress }) {
       const stored = await readIfThere(connector, progress?.record);
       if (stored) return stored;
@@ -156,9 +165,9 @@ export function createBigChangeConnector(opts: BigChangeOptions): Connector {
     },
 
     async update(remoteId, patch, ctx) {
-      const current = ctx.raw && typeof ctx.raw === 'object' ? bigChangeToCanonical(ctx.raw as BigChangeJson, region) : {};
+      const current = ctx.raw && typeof ctx.raw === 'object' ? bigChangeToCanonical(ctx.raw as BigChangeJson) : {};
       assertValid(patch, current);
-      const body = canonicalToBigChange(patch, current);
+      const body = canonicalToBigChange(patch, current, { onlyChanged: true });
       if (!Object.keys(body).length) return { remoteId, record: await connector.read(remoteId) }; // BigChange refuses empty updates
       await call('PATCH', `/contacts/${encodeURIComponent(remoteId)}`, body, [204]);
       return { remoteId, record: await connector.read(remoteId) };
@@ -181,6 +190,20 @@ export function createBigChangeConnector(opts: BigChangeOptions): Connector {
     assertFields(validateBigChange(patch, { region, current }));
   }
   return connector;
+}
+
+/** The `groupId` setting as BigChange's int64, or null when it is missing or not one. */
+function groupSetting(v: unknown): number | null {
+  const n = typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v) : v;
+  return typeof n === 'number' && Number.isSafeInteger(n) && n > 0 ? n : null;
+}
+
+/** The `defaultLocation` setting, or null when it is missing or not a place on Earth. */
+function locationSetting(v: unknown): { latitude: number; longitude: number } | null {
+  const l = v as { latitude?: unknown; longitude?: unknown } | null | undefined;
+  if (!l || typeof l.latitude !== 'number' || typeof l.longitude !== 'number') return null;
+  if (Math.abs(l.latitude) > 90 || Math.abs(l.longitude) > 180) return null;
+  return { latitude: l.latitude, longitude: l.longitude };
 }
 
 function safeJson(text: string): unknown {

@@ -1,23 +1,23 @@
-// BigChange contact JSON <-> canonical (README §5). The REST model has one `name`, an address
-// split into street/town/postalCode/country, a location, free text and custom fields; `email`
-// and `phone` come from the legacy web-service columns (inferred to be the same table).
+// BigChange contact JSON <-> canonical (docs/bigchange-contacts.txt, README §5). The contact
+// model has one `name`, an address split into street/town/postalCode/country, a location, free
+// text, a reference and custom fields. It has no email and no phone: Concord neither reads nor
+// writes them here (the legacy web service had such columns; the REST model does not).
 import { createHash } from 'node:crypto';
 import { nonBlank, splitFullName } from '../../normalize/names';
 import type { CanonicalContact, CanonicalField } from '../../../../shared/domain';
-import { phoneEntry } from '../../normalize/phone';
 import { checkFields, type FieldProblem, type ValidateOptions } from '../field-rules';
 import { BIGCHANGE_RULES } from './rules';
 
 export type BigChangeJson = Record<string, unknown>;
 
 export const BIGCHANGE_FIELDS = {
-  read: ['givenName', 'familyName', 'fullName', 'emails', 'phones', 'address', 'notes', 'externalRef', 'location', 'custom'],
-  write: ['givenName', 'familyName', 'fullName', 'emails', 'phones', 'address', 'notes', 'externalRef', 'location'],
+  read: ['givenName', 'familyName', 'fullName', 'address', 'notes', 'externalRef', 'location', 'custom'],
+  write: ['givenName', 'familyName', 'fullName', 'address', 'notes', 'externalRef', 'location'],
 } as const satisfies { read: readonly CanonicalField[]; write: readonly CanonicalField[] };
 
 const str = nonBlank;
 
-export function bigChangeToCanonical(j: BigChangeJson, region = 'GB'): CanonicalContact {
+export function bigChangeToCanonical(j: BigChangeJson): CanonicalContact {
   const c: CanonicalContact = {};
   const name = str(j.name);
   if (name) {
@@ -26,8 +26,6 @@ export function bigChangeToCanonical(j: BigChangeJson, region = 'GB'): Canonical
     c.givenName = given;
     if (family) c.familyName = family;
   }
-  if (str(j.email)) c.emails = [{ address: str(j.email)!, primary: true }];
-  if (str(j.phone)) c.phones = [phoneEntry(str(j.phone)!, { region, primary: true })];
   const address = { street1: str(j.street), city: str(j.town), postalCode: str(j.postalCode), country: str(j.country) };
   if (Object.values(address).some(Boolean)) c.address = Object.fromEntries(Object.entries(address).filter(([, v]) => v)) as CanonicalContact['address'];
   if (str(j.extraInformation)) c.notes = str(j.extraInformation);
@@ -40,21 +38,32 @@ export function bigChangeToCanonical(j: BigChangeJson, region = 'GB'): Canonical
   return c;
 }
 
-/** Only the fields in the patch: BigChange keeps omitted fields, `null` unsets a nullable one. */
-export function canonicalToBigChange(patch: Partial<CanonicalContact>, current: CanonicalContact = {}): BigChangeJson {
+const ADDRESS_PARTS = [['street1', 'street'], ['city', 'town'], ['postalCode', 'postalCode'], ['country', 'country']] as const;
+
+/**
+ * Only the fields in the patch: BigChange keeps omitted fields, `null` unsets a nullable one.
+ * With `current`, an address sends only the parts that changed (a blank the server holds as ""
+ * is not turned into null behind the person's back).
+ */
+export function canonicalToBigChange(patch: Partial<CanonicalContact>, current: CanonicalContact = {}, opts: { onlyChanged?: boolean } = {}): BigChangeJson {
   const b: BigChangeJson = {};
-  if ('givenName' in patch || 'familyName' in patch || 'fullName' in patch) {
+  if ('givenName' in patch || 'familyName' in patch) {
     const m = { ...current, ...patch };
     b.name = m.givenName || m.familyName ? [m.givenName, m.familyName].filter(Boolean).join(' ') : (m.fullName ?? '');
+  } else if ('fullName' in patch) {
+    // The whole name typed: it is the name (rebuilding it from the old given and family parts lost the edit).
+    b.name = patch.fullName ?? '';
   }
-  if ('emails' in patch) b.email = patch.emails?.[0]?.address ?? null;
-  if ('phones' in patch) b.phone = patch.phones?.[0] ? (patch.phones[0].e164 ?? patch.phones[0].raw) : null;
   if ('address' in patch) {
     const a = patch.address ?? {};
-    Object.assign(b, { street: a.street1 ?? null, town: a.city ?? null, postalCode: a.postalCode ?? null, country: a.country ?? null });
+    for (const [part, key] of ADDRESS_PARTS) {
+      const v = a[part] ?? null;
+      if (!opts.onlyChanged || (str(v) ?? null) !== (str(current.address?.[part]) ?? null)) b[key] = v;
+    }
   }
   if ('notes' in patch) b.extraInformation = patch.notes ?? null;
   if ('externalRef' in patch) b.reference = patch.externalRef ?? null;
+  // location is required and not nullable: a clear is refused in validateBigChange, never sent.
   if ('location' in patch && patch.location) b.location = { latitude: patch.location.lat, longitude: patch.location.lng };
   return b;
 }
@@ -66,7 +75,27 @@ export function bigChangeContentHash(j: BigChangeJson): string {
   return createHash('sha256').update(JSON.stringify(stable(j))).digest('hex').slice(0, 32);
 }
 
-/** BIGCHANGE_RULES on the patch and on the `name` it builds (only when the patch touches a name part). */
+/** Why BigChange cannot hold a field it has no place for (its contact model lacks it). */
+export const NO_PLACE: Partial<Record<keyof CanonicalContact, string>> = {
+  emails: 'BigChange cannot hold an email address: its contact model has no email field',
+  phones: 'BigChange cannot hold a phone number: its contact model has no phone field',
+};
+
+/**
+ * BIGCHANGE_RULES on the patch and on the `name` it builds (only when the patch touches a name
+ * part); a location is required (create model "location object required") so it cannot be
+ * cleared, and must be a real coordinate; emails and phones have no place at all.
+ */
 export function validateBigChange(patch: Partial<CanonicalContact>, opts: ValidateOptions = {}): FieldProblem[] {
-  return checkFields(BIGCHANGE_RULES, patch, { region: opts.region ?? 'GB', now: opts.now, body: canonicalToBigChange(patch, opts.current) });
+  const out = checkFields(BIGCHANGE_RULES, patch, { region: opts.region ?? 'GB', now: opts.now, body: canonicalToBigChange(patch, opts.current) });
+  for (const [f, message] of Object.entries(NO_PLACE)) {
+    const v = patch[f as keyof CanonicalContact];
+    if (Array.isArray(v) && v.length) out.push({ field: f, message: `${f}: ${message}` });
+  }
+  if ('location' in patch) {
+    const l = patch.location;
+    if (!l) out.push({ field: 'location', message: 'location: BigChange needs a location for every contact; it cannot be cleared' });
+    else if (!Number.isFinite(l.lat) || l.lat < -90 || l.lat > 90 || !Number.isFinite(l.lng) || l.lng < -180 || l.lng > 180) out.push({ field: 'location', message: `location: ${l.lat}, ${l.lng} is not a place on Earth (latitude -90…90, longitude -180…180)` });
+  }
+  return out;
 }

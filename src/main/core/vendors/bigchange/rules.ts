@@ -1,14 +1,12 @@
 // What BigChange can hold: create model "name: non-empty" (docs/bigchange-contacts.txt) and the
 // legacy web-service column limits, probably the same table (README §5, contactsave): name 50,
-// reference 40, street 100, postcode 10, town 100, country 50, phone 30 in international
-// format, email 100.
+// reference 40, street 100, postcode 10, town 100, country 50. The REST contact model has no
+// email or phone, so there are no rules for them: validateBigChange refuses them outright.
 import type { VendorFieldRules } from '../field-rules';
 
 export const BIGCHANGE_RULES: VendorFieldRules = {
   vendor: 'BigChange',
   fields: {
-    emails: [{ kind: 'email' }, { kind: 'length', max: 100 }],
-    phones: [{ kind: 'phone', international: true }, { kind: 'length', max: 30 }],
     externalRef: [{ kind: 'length', max: 40 }],
     'address.street1': [{ kind: 'length', max: 100 }],
     'address.postalCode': [{ kind: 'length', max: 10 }],
