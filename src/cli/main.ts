@@ -35,7 +35,7 @@ Commands:
   conflicts resolve ID (--take local|remote | --set FIELD=VALUE ... | --recreate | --drop)
                                  settle a conflict; it goes out with the next sync
   accounts list                  connected accounts
-  accounts add VENDOR [--base-url URL] [--label L]
+  accounts add VENDOR [--base-url URL] [--label L] [--setting KEY=VALUE ...]
                                  add an account; credentials are read as JSON on stdin
   accounts add-sandbox           add every vendor from the line \`concord sandbox\` printed (stdin)
   accounts test ID               ask the vendor whether the account works
@@ -190,6 +190,21 @@ async function runSandbox(values: Record<string, unknown>, io: Io): Promise<numb
   return 0;
 }
 
+/** `--setting KEY=VALUE`: the value as JSON when it parses (numbers, objects), else as text. */
+function parseSettings(pairs: string[] | undefined): Record<string, unknown> | undefined {
+  if (!pairs?.length) return undefined;
+  return Object.fromEntries(pairs.map((p) => {
+    const at = p.indexOf('=');
+    if (at < 1) throw new UsageError(`--setting takes KEY=VALUE, e.g. --setting groupId=7 (got "${p}")`);
+    const raw = p.slice(at + 1);
+    try {
+      return [p.slice(0, at), JSON.parse(raw) as unknown];
+    } catch {
+      return [p.slice(0, at), raw];
+    }
+  }));
+}
+
 function likelyDuplicates(d: { waiting: number; autoLinkable: number }): string {
   return `${d.waiting} likely duplicate${d.waiting === 1 ? '' : 's'} waiting for review${d.autoLinkable ? ` (${d.autoLinkable} above the auto-link threshold: concord duplicates scan --auto-link)` : ''}: concord duplicates scan`;
 }
@@ -306,7 +321,7 @@ const COMMANDS: Record<string, Command> = {
     options: {
       list: {},
       trust: {},
-      add: { 'base-url': { type: 'string' }, label: { type: 'string' } },
+      add: { 'base-url': { type: 'string' }, label: { type: 'string' }, setting: { type: 'string', multiple: true } },
       'add-sandbox': {},
       test: {},
     },
@@ -362,7 +377,7 @@ const COMMANDS: Record<string, Command> = {
         throw new UsageError('The credentials on stdin are not valid JSON');
       }
       if (!credentials || typeof credentials !== 'object' || Array.isArray(credentials)) throw new UsageError('The credentials on stdin must be a JSON object');
-      const acc = await core.accounts.add({ kind: vendor as Vendor, label: values.label as string | undefined, baseUrl: (values['base-url'] as string | undefined) ?? null, credentials: credentials as Record<string, unknown> });
+      const acc = await core.accounts.add({ kind: vendor as Vendor, label: values.label as string | undefined, baseUrl: (values['base-url'] as string | undefined) ?? null, credentials: credentials as Record<string, unknown>, settings: parseSettings(values.setting as string[] | undefined) });
       return json ? acc : `Added ${VENDOR_LABELS[acc.kind]} account ${acc.id} ("${acc.label}")\n`;
     },
   },

@@ -200,7 +200,11 @@ export const requests = {
   getContact: { input: z.object({ id: z.string().min(1) }), output: ContactDetail },
   listAccounts: { input: z.object({}), output: z.array(AccountSummary) },
   addAccount: {
-    input: z.object({ kind: AccountKind.exclude(['csv']), label: z.string().max(100).optional(), baseUrl: z.string().max(500).nullable().optional(), credentials: z.record(z.string(), z.unknown()) }),
+    input: z.object({
+      kind: AccountKind.exclude(['csv']), label: z.string().max(100).optional(), baseUrl: z.string().max(500).nullable().optional(), credentials: z.record(z.string(), z.unknown()),
+      /** Non-secret settings the vendor needs (BigChange: groupId and defaultLocation for new contacts). */
+      settings: z.record(z.string(), z.union([z.string().max(200), z.number()])).optional(),
+    }),
     output: AccountSummary,
   },
   testAccount: { input: z.object({ id: z.string().min(1) }), output: z.object({ ok: z.boolean(), detail: z.string() }) },

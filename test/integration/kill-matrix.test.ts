@@ -51,7 +51,9 @@ async function setup(vendor: Vendor): Promise<Setup> {
     if (input !== undefined) p.child.stdin!.end(input);
     return p;
   };
-  await concord(['accounts', 'add', vendor, '--base-url', sb.baseUrl, '--label', vendor], JSON.stringify(sb.credentials));
+  // The settings the vendor needs for a create (BigChange: a group and a default location), as a person would pass them.
+  const settings = Object.entries((sb as { settings?: Record<string, unknown> }).settings ?? {}).flatMap(([k, v]) => ['--setting', `${k}=${JSON.stringify(v)}`]);
+  await concord(['accounts', 'add', vendor, '--base-url', sb.baseUrl, '--label', vendor, ...settings], JSON.stringify(sb.credentials));
   await concord(['sync', '--json']);
   const core = await createCore({ dataDir: tmp.dir, secretStore: new MemorySecretStore(), log: createLogger(nullSink) });
   const accountId = (core.store.sqlite.prepare('SELECT id FROM accounts').get() as { id: string }).id;

@@ -89,6 +89,10 @@ describe('BigChange: the document’s contact model', () => {
     expect(s.store.contacts.get(Number(made.remoteId))).toMatchObject({ groupId: 3, location: { latitude: -90, longitude: 180 } });
     const byDefault = await conn({ groupId: '2', defaultLocation: { latitude: 53.48, longitude: -2.24 } }).create({ givenName: 'Annie', familyName: 'Easley' }, { idempotencyKey: 'k4' });
     expect(s.store.contacts.get(Number(byDefault.remoteId))).toMatchObject({ groupId: 2, location: { latitude: 53.48, longitude: -2.24 } });
+    // As a person types them in the Accounts form or with --setting: text "latitude, longitude".
+    const typed = await conn({ groupId: '4', defaultLocation: '51.5072, -0.1276' }).create({ givenName: 'Mary', familyName: 'Jackson' }, { idempotencyKey: 'k5' });
+    expect(s.store.contacts.get(Number(typed.remoteId))).toMatchObject({ groupId: 4, location: { latitude: 51.5072, longitude: -0.1276 } });
+    expect((await failure(conn({ groupId: 4, defaultLocation: 'London' }).create({ givenName: 'Mary', familyName: 'Jackson' }, { idempotencyKey: 'k6' }))).message).toMatch(/defaultLocation/);
   });
 
   it('the sandbox accounts carry the group and location, so a create works end to end', async () => {

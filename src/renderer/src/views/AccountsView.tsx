@@ -29,6 +29,14 @@ const CREDENTIAL_FIELDS: Record<Vendor, { key: string; label: string; secret?: b
   ],
 };
 
+// Non-secret settings a vendor needs before Concord can create contacts there (kept with the account).
+const SETTING_FIELDS: Partial<Record<Vendor, { key: string; label: string; placeholder: string }[]>> = {
+  bigchange: [
+    { key: 'groupId', label: 'Group id for new contacts', placeholder: 'e.g. 12' },
+    { key: 'defaultLocation', label: 'Location for new contacts without one (latitude, longitude)', placeholder: 'e.g. 51.5072, -0.1276' },
+  ],
+};
+
 export function AccountsView() {
   const { status, refreshStatus, contactsChanged, syncNow } = useApp();
   const [accounts, setAccounts] = useState<AccountSummary[] | null>(null);
@@ -49,7 +57,8 @@ export function AccountsView() {
     setError(null);
     try {
       const credentials = Object.fromEntries(CREDENTIAL_FIELDS[adding].map((f) => [f.key, form[f.key]?.trim() ?? '']).filter(([, v]) => v));
-      await call('addAccount', { kind: adding, label: form.label?.trim() || undefined, baseUrl: form.baseUrl?.trim() || undefined, credentials });
+      const settings = Object.fromEntries((SETTING_FIELDS[adding] ?? []).map((f) => [f.key, form[`setting:${f.key}`]?.trim() ?? '']).filter(([, v]) => v));
+      await call('addAccount', { kind: adding, label: form.label?.trim() || undefined, baseUrl: form.baseUrl?.trim() || undefined, credentials, ...(Object.keys(settings).length ? { settings } : {}) });
       setAdding(null);
       setForm({});
       load();
@@ -112,6 +121,12 @@ export function AccountsView() {
               <label key={f.key}>
                 {f.label}{f.optional && <span className="muted small"> (optional)</span>}
                 <input type={f.secret ? 'password' : 'text'} autoComplete="off" value={form[f.key] ?? ''} onChange={(e) => setForm({ ...form, [f.key]: e.target.value })} />
+              </label>
+            ))}
+            {(SETTING_FIELDS[adding] ?? []).map((f) => (
+              <label key={f.key}>
+                {f.label}
+                <input value={form[`setting:${f.key}`] ?? ''} placeholder={f.placeholder} onChange={(e) => setForm({ ...form, [`setting:${f.key}`]: e.target.value })} />
               </label>
             ))}
             <p className="muted small">{status?.secretStore.persistent ? 'Secrets go to the system keychain, never to disk in plain text.' : 'No keychain: secrets are kept for this session only.'}</p>

@@ -200,7 +200,9 @@ function groupSetting(v: unknown): number | null {
 
 /** The `defaultLocation` setting, or null when it is missing or not a place on Earth. */
 function locationSetting(v: unknown): { latitude: number; longitude: number } | null {
-  const l = v as { latitude?: unknown; longitude?: unknown } | null | undefined;
+  // Typed as "latitude, longitude" (the window's form, `--setting defaultLocation=51.5,-0.12`) or as the object.
+  const typed = typeof v === 'string' ? /^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$/.exec(v) : null;
+  const l = (typed ? { latitude: Number(typed[1]), longitude: Number(typed[2]) } : v) as { latitude?: unknown; longitude?: unknown } | null | undefined;
   if (!l || typeof l.latitude !== 'number' || typeof l.longitude !== 'number') return null;
   if (Math.abs(l.latitude) > 90 || Math.abs(l.longitude) > 180) return null;
   return { latitude: l.latitude, longitude: l.longitude };
