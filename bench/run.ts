@@ -176,6 +176,26 @@ const BENCHES: Record<string, () => Promise<void>> = {
     report('search', figures);
   },
 
+  /**
+   * The round-trip properties, large: per vendor, 500 generated records each pulled, edited in
+   * one field, pushed and re-read (nothing else may move), and the no-edit sync that sends nothing.
+   */
+  async roundtrip() {
+    const runs = Number(process.env.BENCH_ROUNDTRIP_RUNS ?? 500);
+    for (const vendor of VENDORS) {
+      const t0 = performance.now();
+      const mod = (await import(`../test/helpers/roundtrip/${vendor}`)) as { roundTrip(o: { numRuns: number; seed: number }): Promise<void> };
+      let failure: string | null = null;
+      try {
+        await mod.roundTrip({ numRuns: runs, seed: 20261123 });
+      } catch (e) {
+        failure = String((e as Error).message).split('\n').slice(0, 6).join(' | ');
+        process.exitCode = 1;
+      }
+      report('roundtrip', { vendor, runs, held: failure === null, ms: ms(t0), ...(failure ? { failure } : {}) });
+    }
+  },
+
   /** Sandbox population generation. */
   async population() {
     const t0 = performance.now();

@@ -119,3 +119,22 @@ describe('contacts service', () => {
     }
   });
 });
+
+describe('a person edit fanned out to vendors that can and cannot hold the value', () => {
+  it('the records that can take it do; the one that cannot keeps its value and the result says why', async () => {
+    t = await makeTestCore();
+    const mx = await seedAccount(t.core, 'mpdx', [{ givenName: 'Ada', familyName: 'Lovelace', emails: [{ address: 'ada@one.org' }] }]);
+    const lv = await seedAccount(t.core, 'livevox', [{ givenName: 'Ada', familyName: 'Lovelace', emails: [{ address: 'ada@one.org' }] }]);
+    const rec = (acc: string) => t!.core.store.sqlite.prepare('SELECT id, person_id FROM records WHERE account_id = ?').get(acc) as { id: string; person_id: string };
+    const [a, b] = [rec(mx), rec(lv)];
+    t.core.syncStore.link([a.id, b.id], a.person_id, {}, [a.person_id, b.person_id]);
+    const two = [{ address: 'ada@one.org' }, { address: 'ada@two.org' }];
+    const r = t.core.edits.edit(a.person_id, { emails: two });
+    expect(r.records.map((x) => x.vendor)).toEqual(['mpdx']);
+    expect(r.notHeld).toEqual([{ recordId: b.id, vendor: 'livevox', reason: expect.stringMatching(/LiveVox/) }]);
+    expect(t.core.syncStore.record(b.id).local.emails).toEqual([{ address: 'ada@one.org' }]); // untouched
+    expect(t.core.syncStore.record(a.id).local.emails!.map((e) => e.address)).toEqual(['ada@one.org', 'ada@two.org']);
+    // A value no linked record can hold is a refusal, not a save.
+    expect(() => t!.core.edits.edit(a.person_id, { emails: [{ address: 'not an email' }] })).toThrow(/not an email address/);
+  });
+});

@@ -40,6 +40,12 @@ describe('intentOf: what a person changed', () => {
     expect(intentOf(base, { ...base, givenName: 'Augusta' })).toEqual(['givenName']);
   });
 
+  it('a phone with no digits ("n/a") is still an entry: removing it is an edit', () => {
+    const withNa = { givenName: 'Ada', phones: [{ e164: null, raw: 'n/a' }] };
+    expect(intentOf(withNa, { givenName: 'Ada', phones: [] })).toEqual(['phones']);
+    expect(intentOf(withNa, { givenName: 'Ada', phones: [{ e164: null, raw: 'N/A ' }] })).toEqual([]);
+  });
+
   it('comparable keeps every part a person can change', () => {
     expect(comparable('phones', phones({ n: '+15035550100', label: 'Home' }))).toEqual([JSON.stringify({ value: '+15035550100', label: 'home', primary: true, doNotContact: false, mobile: false })]);
   });

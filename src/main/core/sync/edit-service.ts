@@ -67,8 +67,18 @@ export class EditService {
           out.notHeld.push({ recordId: r.id, vendor: r.kind, reason: `${VENDOR_LABELS[r.kind]} cannot hold ${unheld.map(partInWords).join(' or ')}` });
           continue;
         }
-        out.records.push({ recordId: r.id, vendor: r.kind, changeId: this.store.edit(r.id, sub).changeId });
+        try {
+          out.records.push({ recordId: r.id, vendor: r.kind, changeId: this.store.edit(r.id, sub).changeId });
+        } catch (e) {
+          // This vendor cannot hold the value (LiveVox and a second email): the other records
+          // still take it, and the result says which did not and why. SyncStore.edit refuses
+          // before writing anything, so nothing of this record changed.
+          if (!(e instanceof CoreError && e.code === 'bad_request')) throw e;
+          out.notHeld.push({ recordId: r.id, vendor: r.kind, reason: e.message });
+        }
       }
+      // Nobody could take it: that is a refusal, not a save.
+      if (!out.records.length && out.notHeld.length) throw new CoreError('bad_request', out.notHeld.map((x) => x.reason).join('; '));
       out.pinned = Object.keys(patch).filter((f) => !held.has(f));
       if (out.pinned.length) this.store.pin(id, Object.fromEntries(out.pinned.map((f) => [f, patch[f as keyof CanonicalContact]])));
       return out;

@@ -44,9 +44,16 @@ export function comparable(field: string, v: unknown): unknown {
 
 type EntryLike = { address?: string; e164?: string | null; raw?: string; label?: string | null; primary?: boolean; doNotContact?: boolean; mobile?: boolean };
 
-/** An entry's identity: the lower-cased address, or the E.164 number (else its digits). */
-const valueOf = (field: 'emails' | 'phones', x: EntryLike): string =>
-  field === 'emails' ? String(x?.address ?? '').trim().toLowerCase() : (x?.e164 ?? String(x?.raw ?? '').replace(/\D/g, ''));
+/**
+ * An entry's identity: the lower-cased address, or the E.164 number, else its digits, else its
+ * text ("n/a" in a phone slot is still something a person can remove).
+ */
+const valueOf = (field: 'emails' | 'phones', x: EntryLike): string => {
+  if (field === 'emails') return String(x?.address ?? '').trim().toLowerCase();
+  if (x?.e164) return x.e164;
+  const raw = String(x?.raw ?? '');
+  return raw.replace(/\D/g, '') || raw.trim().toLowerCase();
+};
 
 /** Phone and email entries reduced to what a person can change, one per value. */
 function entries(field: 'emails' | 'phones', list: EntryLike[]): { value: string; label: string | null; primary: boolean; doNotContact: boolean; mobile?: boolean }[] {
