@@ -189,7 +189,9 @@ const BENCHES: Record<string, () => Promise<void>> = {
       try {
         await mod.roundTrip({ numRuns: runs, seed: 20261123 });
       } catch (e) {
-        failure = String((e as Error).message).split('\n').slice(0, 6).join(' | ');
+        // fast-check puts the counterexample in the message and the property's own error in `cause`.
+        const err = e as Error & { cause?: { message?: string } };
+        failure = `${err.cause?.message ?? ''} | ${String(err.message).split('\n').slice(0, 3).join(' | ')}`;
         process.exitCode = 1;
       }
       report('roundtrip', { vendor, runs, held: failure === null, ms: ms(t0), ...(failure ? { failure } : {}) });

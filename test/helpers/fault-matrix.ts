@@ -15,9 +15,9 @@ import type { Connector, RemoteRecord } from '../../src/main/core/vendors/connec
 import { vendorDefinition } from '../../src/main/core/vendors/registry';
 import type { CanonicalContact, Vendor } from '../../src/shared/domain';
 import { tempDir } from './tmp';
+import { FAST_RETRY } from './fast-retry';
 
-/** Retries that keep the matrix fast (the same as FAST_RETRY in vendor.ts, which imports vitest). */
-const RETRY = { maxRetries: 3, baseDelayMs: 5, maxRetryWaitMs: 50 };
+const RETRY = FAST_RETRY;
 
 export type MatrixFault = 'latency' | '429-storm' | '5xx' | 'drop-before' | 'drop-after' | 'truncate' | 'malformed' | 'expire';
 export const MATRIX_FAULTS: readonly MatrixFault[] = ['latency', '429-storm', '5xx', 'drop-before', 'drop-after', 'truncate', 'malformed', 'expire'];

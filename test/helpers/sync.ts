@@ -12,7 +12,7 @@ import { MemorySecretStore } from '../../src/main/core/secrets/memory-store';
 import type { Connector } from '../../src/main/core/vendors/connector';
 import { vendorDefinition } from '../../src/main/core/vendors/registry';
 import type { Vendor } from '../../src/shared/domain';
-import { FAST_RETRY } from './vendor';
+import { FAST_RETRY } from './fast-retry';
 import { tempDir } from './tmp';
 
 export interface SyncRig {

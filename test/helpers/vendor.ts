@@ -2,8 +2,7 @@ import { expect } from 'vitest';
 import type { Connector, PullPage } from '../../src/main/core/vendors/connector';
 import { VendorError } from '../../src/main/core/vendors/errors';
 
-/** Retries that keep tests fast: small waits, Retry-After capped. */
-export const FAST_RETRY = { maxRetries: 3, baseDelayMs: 5, maxRetryWaitMs: 50 };
+export { FAST_RETRY } from './fast-retry';
 
 export async function pullAll(c: Connector, cursor: string | null = null): Promise<PullPage[]> {
   const pages: PullPage[] = [];

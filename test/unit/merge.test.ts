@@ -40,6 +40,12 @@ describe('intentOf: what a person changed', () => {
     expect(intentOf(base, { ...base, givenName: 'Augusta' })).toEqual(['givenName']);
   });
 
+  it('marking a primary where the vendor had none is an edit (MPDX: two numbers, neither primary)', () => {
+    const none = { phones: [{ e164: '+15035550000', raw: 'x', primary: false }, { e164: '+442079460000', raw: 'y', primary: false }] };
+    const first = { phones: [{ e164: '+15035550000', raw: 'x', primary: true }, { e164: '+442079460000', raw: 'y', primary: false }] };
+    expect(intentOf(none, first)).toEqual(['phones.primary']);
+  });
+
   it('a phone with no digits ("n/a") is still an entry: removing it is an edit', () => {
     const withNa = { givenName: 'Ada', phones: [{ e164: null, raw: 'n/a' }] };
     expect(intentOf(withNa, { givenName: 'Ada', phones: [] })).toEqual(['phones']);

@@ -14,7 +14,7 @@ import { callToolsToCanonical } from '../../../src/main/core/vendors/calltools/m
 import type { CanonicalContact, EmailEntry, PhoneEntry } from '../../../src/shared/domain';
 import { writes } from '../sync';
 import { tempDir } from '../tmp';
-import { FAST_RETRY } from '../vendor';
+import { FAST_RETRY } from '../fast-retry';
 
 type Json = Record<string, unknown>;
 type Field = 'givenName' | 'familyName' | 'address' | 'timeZone' | 'doNotContact' | 'birthDate' | 'phones' | 'emails';

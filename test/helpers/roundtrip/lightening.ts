@@ -14,7 +14,7 @@ import { MemorySecretStore } from '../../../src/main/core/secrets/memory-store';
 import { LIGHTENING_FIELDS, lighteningToCanonical } from '../../../src/main/core/vendors/lightening/mapping';
 import { toE164 } from '../../../src/main/core/normalize/phone';
 import type { CanonicalContact, EmailEntry, PhoneEntry } from '../../../src/shared/domain';
-import { FAST_RETRY } from '../vendor';
+import { FAST_RETRY } from '../fast-retry';
 import { tempDir } from '../tmp';
 
 type Raw = Record<string, unknown>;

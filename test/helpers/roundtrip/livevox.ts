@@ -17,7 +17,7 @@ import { liveVoxEpochOf, liveVoxToCanonical } from '../../../src/main/core/vendo
 import type { Address, CanonicalContact } from '../../../src/shared/domain';
 import { writes } from '../sync';
 import { tempDir } from '../tmp';
-import { FAST_RETRY } from '../vendor';
+import { FAST_RETRY } from '../fast-retry';
 
 type Json = Record<string, unknown>;
 

@@ -16,7 +16,7 @@ import { serialize } from '../../../src/main/core/sandbox/mpdx';
 import type { CanonicalContact, EmailEntry, PhoneEntry } from '../../../src/shared/domain';
 import { writes } from '../sync';
 import { tempDir } from '../tmp';
-import { FAST_RETRY } from '../vendor';
+import { FAST_RETRY } from '../fast-retry';
 
 /** Sources whose number/email/location/address fields MPDX lets a client change (README §2). */
 export const EDITABLE_SOURCES = ['MPDX', 'TntImport', 'manual'];

@@ -57,8 +57,11 @@ const valueOf = (field: 'emails' | 'phones', x: EntryLike): string => {
 
 /** Phone and email entries reduced to what a person can change, one per value. */
 function entries(field: 'emails' | 'phones', list: EntryLike[]): { value: string; label: string | null; primary: boolean; doNotContact: boolean; mobile?: boolean }[] {
-  // With no entry marked, the first one is the primary (primaryOf): marking it is no change.
-  const primaryAt = Math.max(0, list.findIndex((x) => x?.primary));
+  // A list that says nothing about primaries (typed by a person) has the first as its primary
+  // (primaryOf), so marking it is no change. A list that does say (a vendor's, with true/false
+  // on its entries) means what it says: "none is primary" differs from "the first one is".
+  const explicit = list.some((x) => typeof x?.primary === 'boolean');
+  const primaryAt = explicit ? list.findIndex((x) => x?.primary === true) : 0;
   const seen = new Map<string, { value: string; label: string | null; primary: boolean; doNotContact: boolean; mobile?: boolean }>();
   list.forEach((x, i) => {
     const value = valueOf(field, x);
