@@ -187,7 +187,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
       const mod = (await import(`../test/helpers/roundtrip/${vendor}`)) as { roundTrip(o: { numRuns: number; seed: number }): Promise<void> };
       let failure: string | null = null;
       try {
-        await mod.roundTrip({ numRuns: runs, seed: 20261123 });
+        await mod.roundTrip({ numRuns: runs, seed: Number(process.env.BENCH_ROUNDTRIP_SEED ?? 20261123) });
       } catch (e) {
         // fast-check puts the counterexample in the message and the property's own error in `cause`.
         const err = e as Error & { cause?: { message?: string } };

@@ -288,6 +288,11 @@ export class SyncStore {
       const intent = intentOf(before, local);
       const unheld = unheldParts(intent, writable);
       if (unheld.length) throw new CoreError('bad_request', `Not saved — ${VENDOR_LABELS[rec.vendor]} cannot hold ${unheld.map(partInWords).join(' or ')}`);
+      // A vendor that cannot hold which entry is primary keeps its own rule (its first entry), so
+      // the stored list carries no primary flags of its own there: what is shown is what it holds.
+      for (const f of ['phones', 'emails'] as const) {
+        if (f in patch && !writable.includes(`${f}.primary`) && Array.isArray(local[f])) (local as Record<string, unknown>)[f] = (local[f] as { primary?: boolean }[]).map(({ primary: _p, ...rest }) => rest);
+      }
       this.st.setLocal.run(JSON.stringify(local), this.now(), recordId);
       const journalId = this.journal('edit', 'record', recordId, `edited ${summaryOf(patch)}`, pick(before, Object.keys(patch)), pick(local, Object.keys(patch)), actor);
       const changeId = this.refreshChange(recordId, intent);
