@@ -141,28 +141,34 @@ describe('the Concord window', () => {
     await nameRow.getByRole('button', { name: 'Cancel' }).click();
     expect((await vendorClient('bigchange').read(big.remoteId)).canonical.givenName).not.toMatch(/^X+$/);
 
-    const target = loner('calltools');
+    // Only MPDX knows this one: an email is unique per person and source, and another MPDX
+    // client once added (and retired) the one this person is about to type — a historic email
+    // Concord does not show.
+    const target = loner('mpdx');
+    const mx = core.sandbox.info()!.vendors.mpdx!;
+    const [cid, pid] = target.remoteId.split('/');
+    const planted = await fetch(`${mx.baseUrl}/api/v2/contacts/${cid}/people/${pid}/email_addresses`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${String((mx.credentials as { jwt: string }).jwt)}`, 'Content-Type': 'application/vnd.api+json', Accept: 'application/vnd.api+json' },
+      body: JSON.stringify({ data: { type: 'email_addresses', attributes: { email: 'retired@example.org', historic: true, primary: false, source: 'MPDX' } } }),
+    });
+    expect(planted.status).toBe(201);
     await selectPerson(target.personId);
-    // Not one of CallTools' time zones: only CallTools knows its list, so it goes and is refused there.
-    const hasZone = await h.page.locator('.compare-row[data-field="timeZone"]').count();
-    if (!hasZone) await h.page.getByLabel('Add a field').selectOption('timeZone');
-    else await h.page.locator('.compare-row[data-field="timeZone"] .editable').click();
-    const zoneRow = h.page.locator('.compare-row[data-field="timeZone"]');
-    await zoneRow.locator('textarea').fill('Mars/Olympus_Mons');
-    await zoneRow.getByRole('button', { name: 'Save' }).click();
-    await zoneRow.locator('textarea').waitFor({ state: 'detached' });
+    const current = core.contacts.get(target.personId).golden.emails?.map((e) => e.address) ?? [];
+    await editGolden('emails', [...current, 'retired@example.org'].join(', '));
     await syncNow();
     await h.page.locator('[data-testid=outbox] .outbox-rejected').waitFor();
     const text = await h.page.locator('[data-testid=outbox] .outbox-rejected').textContent();
     expect(text).toMatch(/Refused/);
+    expect(text).toMatch(/already been taken/);
     await shots('sync-rejected');
     await h.page.locator('[data-testid=outbox] .outbox-rejected').getByRole('button', { name: 'Fix…' }).click();
     await h.page.locator('.pending-changes').waitFor();
     expect(await h.page.locator('.pending-changes').textContent()).toMatch(/refused/);
-    await editGolden('timeZone', 'America/Chicago');
+    await editGolden('emails', [...current, 'fresh@example.org'].join(', '));
     await syncNow();
     expect(await h.page.locator('[data-testid=outbox] .outbox-rejected').count()).toBe(0);
-    expect((await vendorClient('calltools').read(target.remoteId)).canonical.timeZone).toBe('America/Chicago');
+    expect((await vendorClient('mpdx').read(target.remoteId)).canonical.emails?.map((e) => e.address)).toContain('fresh@example.org');
     await selectPerson(target.personId);
     await shots('person');
   });
