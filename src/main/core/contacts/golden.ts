@@ -1,4 +1,5 @@
 import { CANONICAL_FIELDS, type CanonicalContact } from '../../../shared/domain';
+import { comparable } from '../sync/merge';
 
 export interface GoldenSource {
   local: CanonicalContact;
@@ -9,9 +10,12 @@ export interface GoldenSource {
 
 /**
  * Survivorship: a pinned value wins; else a field comes from a source trusted for it (an
- * account's `trustedFor` setting, e.g. MPDX for addresses), else from the most recently
- * updated record that has it. Blanks are filled from whoever has a value; lists (emails,
- * phones, tags) are a union without repeats, trusted and recent sources first.
+ * account's `trustedFor` setting, e.g. MPDX for addresses); else from the value most records
+ * agree on, when more records hold it than any other value (a typo in one record never wins
+ * by being the latest edit); else from the most recently updated record that has it. Blanks
+ * are filled from whoever has a value; lists (emails, phones, tags) are a union without
+ * repeats, trusted and recent sources first. The full name follows the chosen given and
+ * family names, so the golden record never contradicts itself.
  */
 export function computeGolden(sources: GoldenSource[], pinned: Partial<CanonicalContact> = {}): CanonicalContact {
   const recent = [...sources].sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : a.updatedAt > b.updatedAt ? -1 : 0));
@@ -27,13 +31,34 @@ export function computeGolden(sources: GoldenSource[], pinned: Partial<Canonical
     else if (field === 'phones') out.phones = unionBy(ordered.flatMap((s) => s.local.phones ?? []), (p) => p.e164 ?? p.raw.replace(/\D/g, ''));
     else if (field === 'tags') out.tags = unionBy(ordered.flatMap((s) => s.local.tags ?? []), (t) => t.toLowerCase());
     else {
-      const hit = ordered.find((s) => !isBlank(s.local[field]));
+      const hit = trusted.find((s) => !isBlank(s.local[field])) ?? agreed(recent, field) ?? recent.find((s) => !isBlank(s.local[field]));
       if (hit) out[field] = hit.local[field];
     }
+  }
+  if (!('fullName' in pinned) && (out.givenName || out.familyName)) {
+    const parts = [out.givenName, out.familyName].filter((x): x is string => typeof x === 'string' && x.trim() !== '');
+    const full = typeof out.fullName === 'string' ? fold(out.fullName) : '';
+    // A full name that does not hold the chosen given and family names is rebuilt from them.
+    if (!full || !parts.every((p) => full.includes(fold(p)))) out.fullName = parts.join(' ');
   }
   for (const k of ['emails', 'phones', 'tags'] as const) if ((out[k] as unknown[]).length === 0) delete out[k];
   return out as CanonicalContact;
 }
+
+/** The most recent source holding the value most sources agree on, when one value is held by more than any other. */
+function agreed(recent: GoldenSource[], field: (typeof CANONICAL_FIELDS)[number]): GoldenSource | undefined {
+  const groups = new Map<string, GoldenSource[]>();
+  for (const s of recent) {
+    if (isBlank(s.local[field])) continue;
+    const key = JSON.stringify(comparable(field, typeof s.local[field] === 'string' ? fold(s.local[field] as string) : s.local[field]));
+    groups.set(key, [...(groups.get(key) ?? []), s]);
+  }
+  const sizes = [...groups.values()].sort((a, b) => b.length - a.length);
+  const [best, next] = sizes;
+  return best && best.length >= 2 && best.length > (next?.length ?? 0) ? best[0] : undefined;
+}
+
+const fold = (s: string): string => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/\s+/g, ' ').trim().toLowerCase();
 
 export function isBlank(v: unknown): boolean {
   if (v == null) return true;
