@@ -4,7 +4,7 @@ export const REQUEST_KEYS = [
   'getStatus', 'listContacts', 'getContact', 'listAccounts', 'addAccount', 'testAccount', 'startSandbox', 'sync',
   'editContact', 'undoEdit', 'listOutbox', 'listConflicts', 'resolveConflict', 'scanDuplicates', 'listDuplicates',
   'planMerge', 'mergeDuplicates', 'dismissDuplicates', 'listJournal', 'undoJournal', 'cancelSync', 'getSyncSchedule',
-  'setSyncSchedule',
+  'setSyncSchedule', 'setAccountTrust',
 ] as const;
 export const EVENT_KEYS = ['contactsChanged', 'statusChanged', 'syncProgress', 'syncStarted', 'syncFinished'] as const;
 

@@ -3,7 +3,7 @@
 // derive from it, so a key without a handler or a preload entry does not compile.
 import { z } from 'zod';
 import type { EventKeyName, RequestKeyName } from './channels';
-import { AccountKind, CanonicalContact, RecordState } from './domain';
+import { AccountKind, CANONICAL_FIELDS, CanonicalContact, RecordState } from './domain';
 
 export { EVENT_KEYS, REQUEST_KEYS, eventChannel, requestChannel } from './channels';
 
@@ -26,6 +26,8 @@ export const AccountSummary = z.object({
   health: z.string(),
   healthMessage: z.string().nullable(),
   recordCount: z.number().int(),
+  /** Fields golden records take from this account before any other (survivorship). */
+  trustedFor: z.array(z.string()),
 });
 export type AccountSummary = z.infer<typeof AccountSummary>;
 
@@ -211,6 +213,8 @@ export const requests = {
   /** Start the five sandbox vendors inside Concord and connect an account to each. */
   startSandbox: { input: z.object({ seed: z.number().int().optional(), people: z.number().int().min(1).max(5000).optional() }), output: z.object({ accounts: z.array(AccountSummary) }) },
   sync: { input: z.object({ accountId: z.string().optional(), full: z.boolean().optional() }), output: z.object({ accounts: z.array(AccountSyncSummary), offline: z.boolean(), cancelled: z.boolean(), duplicates: z.object({ waiting: z.number().int(), autoLinkable: z.number().int() }).nullable() }) },
+  /** Golden records take these fields from this account first; every affected person is recomputed. */
+  setAccountTrust: { input: z.object({ id: z.string().min(1), fields: z.array(z.enum(CANONICAL_FIELDS)) }), output: z.object({ peopleUpdated: z.number().int() }) },
   /** Stop the sync running in the core (whoever started it): between pages and changes, nothing half-sent. */
   cancelSync: { input: z.object({}), output: z.object({ cancelled: z.boolean() }) },
   /** How often the app syncs by itself (minutes; 0 = never), and when it next will. */

@@ -242,6 +242,20 @@ describe('the Concord window', () => {
     await h.page.locator('.tw-row[data-field="department"]').waitFor();
   });
 
+  it('field trust per account is set in the window and recomputes golden records', async () => {
+    await nav('Accounts');
+    const lg = core.accounts.list().find((a) => a.kind === 'lightening')!;
+    await h.page.getByRole('button', { name: `Change what ${lg.label} is trusted for` }).click();
+    const editor = h.page.getByRole('group', { name: `${lg.label} is trusted for` });
+    await editor.getByLabel('Role').check();
+    await editor.getByLabel('Department').check();
+    await shots('accounts-trust');
+    await editor.getByRole('button', { name: 'Save' }).click();
+    await h.page.getByText(/golden records recomputed/).waitFor();
+    expect(core.accounts.settings(lg.id).trustedFor).toEqual(['department', 'role']);
+    expect(await h.page.locator('[data-testid=accounts]').textContent()).toMatch(/Department, Role/);
+  });
+
   it('a duplicate cluster merged with a per-field pick, then undone', async () => {
     await nav('Duplicates');
     await h.page.getByTestId('scan').click();

@@ -32,7 +32,7 @@ export class AccountsService {
         `SELECT a.*, (SELECT count(*) FROM records r WHERE r.account_id = a.id) AS record_count
          FROM accounts a ORDER BY a.created_at, a.id`,
       )
-      .all() as { id: string; kind: AccountKind; label: string; base_url: string | null; last_pull_at: string | null; last_push_at: string | null; health: string; health_message: string | null; record_count: number }[];
+      .all() as { id: string; kind: AccountKind; label: string; base_url: string | null; last_pull_at: string | null; last_push_at: string | null; health: string; health_message: string | null; record_count: number; settings: string }[];
     return rows.map((r) => ({
       id: r.id,
       kind: r.kind,
@@ -43,6 +43,7 @@ export class AccountsService {
       health: r.health,
       healthMessage: r.health_message,
       recordCount: r.record_count,
+      trustedFor: trustedOf(r.settings),
     }));
   }
 
@@ -101,4 +102,9 @@ export class AccountsService {
 
 function defaultLabel(kind: AccountKind): string {
   return kind === 'csv' ? 'CSV import' : kind[0]!.toUpperCase() + kind.slice(1);
+}
+
+function trustedOf(settings: string): string[] {
+  const t = (JSON.parse(settings) as { trustedFor?: unknown }).trustedFor;
+  return Array.isArray(t) ? t.map(String) : [];
 }

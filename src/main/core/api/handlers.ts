@@ -14,6 +14,11 @@ export function createHandlers(s: CoreServices): Handlers {
     testAccount: ({ id }) => s.sync.test(id),
     startSandbox: (input) => s.sandbox.start(input),
     sync: (input) => s.sync.sync({ ...input, trigger: 'person' }),
+    setAccountTrust: ({ id, fields }) => {
+      const people = s.accounts.setTrustedFor(s.accounts.get(id).id, fields);
+      s.syncStore.refreshPeople(people);
+      return { peopleUpdated: people.length };
+    },
     cancelSync: () => ({ cancelled: s.sync.cancel() }),
     getSyncSchedule: () => s.scheduler.schedule(),
     setSyncSchedule: ({ minutes }) => s.scheduler.setMinutes(minutes),

@@ -2,10 +2,11 @@
 // that vendor needs, a connection test, and "Try with sandbox vendors".
 import { useCallback, useEffect, useState } from 'react';
 import type { AccountSummary } from '../../../shared/contract';
-import { VENDORS, VENDOR_LABELS, type Vendor } from '../../../shared/domain';
+import { CANONICAL_FIELDS, VENDORS, VENDOR_LABELS, type Vendor } from '../../../shared/domain';
 import { call } from '../api';
 import { EmptyState } from '../components/EmptyState';
 import { VendorBadge } from '../components/VendorBadge';
+import { rowOf } from '../lib/fields';
 import { useApp } from '../store';
 
 // What each vendor asks for (the keys of its credentials JSON), in the words its docs use.
@@ -36,6 +37,53 @@ const SETTING_FIELDS: Partial<Record<Vendor, { key: string; label: string; place
     { key: 'defaultLocation', label: 'Location for new contacts without one (latitude, longitude)', placeholder: 'e.g. 51.5072, -0.1276' },
   ],
 };
+
+/**
+ * Which fields golden records take from this account before any other (e.g. MPDX for
+ * addresses): survivorship is pinned > trusted > what most records agree on > most recent.
+ */
+function TrustEditor({ account, onSaved }: { account: AccountSummary; onSaved: () => void }) {
+  const [open, setOpen] = useState(false);
+  const [chosen, setChosen] = useState<string[]>(account.trustedFor);
+  const [busy, setBusy] = useState(false);
+  const [said, setSaid] = useState<string | null>(null);
+  useEffect(() => setChosen(account.trustedFor), [account.trustedFor]);
+  const words = account.trustedFor.length ? account.trustedFor.map((f) => rowOf(f).label).join(', ') : 'No fields';
+  if (!open) {
+    return (
+      <span className="small">
+        {words}{' '}
+        <button className="link" onClick={() => setOpen(true)} aria-label={`Change what ${account.label} is trusted for`}>Change…</button>
+        {said && <span className="muted"> · {said}</span>}
+      </span>
+    );
+  }
+  async function save() {
+    setBusy(true);
+    try {
+      const fields = CANONICAL_FIELDS.filter((f) => chosen.includes(f)); // in the order the record shows them
+      const r = await call('setAccountTrust', { id: account.id, fields });
+      setSaid(`${r.peopleUpdated.toLocaleString()} golden records recomputed`);
+      setOpen(false);
+      onSaved();
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <fieldset className="trust-editor" aria-label={`${account.label} is trusted for`}>
+      {CANONICAL_FIELDS.filter((f) => f !== 'custom' && f !== 'location').map((f) => (
+        <label key={f} className="small">
+          <input type="checkbox" checked={chosen.includes(f)} onChange={(e) => setChosen(e.target.checked ? [...chosen, f] : chosen.filter((x) => x !== f))} /> {rowOf(f).label}
+        </label>
+      ))}
+      <div className="actions">
+        <button className="btn small primary" disabled={busy} onClick={() => void save()}>Save</button>
+        <button className="btn small" onClick={() => (setChosen(account.trustedFor), setOpen(false))}>Cancel</button>
+      </div>
+    </fieldset>
+  );
+}
 
 export function AccountsView() {
   const { status, refreshStatus, contactsChanged, syncNow } = useApp();
@@ -147,10 +195,10 @@ export function AccountsView() {
             <thead>
               <tr>
                 <th>Account</th>
-                <th>Vendor</th>
                 <th className="num">Records</th>
                 <th>Last pull</th>
                 <th>Health</th>
+                <th>Trusted for</th>
                 <th />
               </tr>
             </thead>
@@ -161,15 +209,15 @@ export function AccountsView() {
                   <tr key={a.id}>
                     <td>
                       <VendorBadge kind={a.kind} /> {a.label}
-                      <div className="muted small">{a.baseUrl}</div>
+                      <div className="muted small">{VENDOR_LABELS[a.kind]} · {a.baseUrl}</div>
                     </td>
-                    <td>{VENDOR_LABELS[a.kind]}</td>
                     <td className="num">{a.recordCount.toLocaleString()}</td>
                     <td>{a.lastPull ? new Date(a.lastPull).toLocaleString() : 'never'}</td>
                     <td>
                       <span className={`health health-${a.health}`}>{a.health}</span>
                       {t && t !== 'running' && <div className={`small ${t.ok ? 'ok-text' : 'error-text'}`}>{t.detail}</div>}
                     </td>
+                    <td><TrustEditor account={a} onSaved={load} /></td>
                     <td className="row-actions">{a.kind !== 'csv' && <button className="link" disabled={t === 'running'} onClick={() => void test(a.id)}>{t === 'running' ? 'Testing…' : 'Test'}</button>}</td>
                   </tr>
                 );
