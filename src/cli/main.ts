@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createCore, type Core } from '../main/core';
 import { CoreError } from '../main/core/errors';
+import { MAX_FILE_BYTES } from '../main/core/csv/import';
 import { defaultDataDir } from '../main/core/paths';
 import { startSandbox } from '../main/core/sandbox';
 import { CONCORD_VERSION } from '../main/core/version';
@@ -205,6 +206,11 @@ function parseSettings(pairs: string[] | undefined): Record<string, unknown> | u
   }));
 }
 
+/** A CSV cell: quoted when it holds a comma, quote or line break; formula-looking text is left as text by the quote. */
+function csvCell(v: string): string {
+  return /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}
+
 function likelyDuplicates(d: { waiting: number; autoLinkable: number }): string {
   return `${d.waiting} likely duplicate${d.waiting === 1 ? '' : 's'} waiting for review${d.autoLinkable ? ` (${d.autoLinkable} above the auto-link threshold: concord duplicates scan --auto-link)` : ''}: concord duplicates scan`;
 }
@@ -382,22 +388,32 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   import: {
-    options: { '': { source: { type: 'string' }, map: { type: 'string', multiple: true }, region: { type: 'string' } } },
+    options: { '': { source: { type: 'string' }, map: { type: 'string', multiple: true }, region: { type: 'string' }, encoding: { type: 'string' }, delimiter: { type: 'string' }, rejects: { type: 'string' } } },
     handler: async ({ core, values, positionals, json, io }) => {
       const file = positionals[0];
       const source = values.source as string | undefined;
-      if (!file || !source) throw new UsageError('Usage: concord import FILE.csv --source NAME [--map HEADER=field ...]');
-      let text: string;
+      if (!file || !source) throw new UsageError('Usage: concord import FILE.csv --source NAME [--map HEADER=field ...] [--encoding E] [--delimiter ,|;|tab] [--rejects FILE]');
+      let bytes: Buffer;
       try {
-        text = fs.readFileSync(file, 'utf8');
+        const size = fs.statSync(file).size;
+        if (size > MAX_FILE_BYTES) throw new Error(`${file} is ${(size / 1024 / 1024).toFixed(0)} MB; Concord imports files up to ${MAX_FILE_BYTES / 1024 / 1024} MB (split it and import the parts into the same --source)`);
+        bytes = fs.readFileSync(file);
       } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === undefined) throw e;
         throw new Error(`Cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
       }
-      const r = await core.csv.import(text, { source, map: parseMaps(values.map as string[] | undefined), region: values.region as string | undefined });
+      const r = await core.csv.import(bytes, { source, map: parseMaps(values.map as string[] | undefined), region: values.region as string | undefined, encoding: values.encoding as string | undefined, delimiter: values.delimiter as string | undefined });
+      // The details go to a file a person can open next to the data; the terminal gets a summary.
+      if (values.rejects) {
+        const rows = [['line', 'column', 'kind', 'message'], ...r.errors.map((e) => [String(e.line), '', 'unreadable', e.message]), ...r.warnings.map((w) => [String(w.line), w.column, w.kind, w.message])];
+        fs.writeFileSync(values.rejects as string, rows.map((row) => row.map(csvCell).join(',')).join('\n') + '\n');
+      }
       if (json) return r;
       for (const e of r.errors) io.err(`${file}:${e.line}: ${e.message}\n`);
+      const kinds = Object.entries(r.summary).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${n} ${k}`).join(', ');
+      if (kinds) io.err(`Values left out (rows kept): ${kinds}${values.rejects ? ` — details in ${String(values.rejects)}` : ' — add --rejects FILE for each line and column'}\n`);
       if (r.ignoredHeaders.length) io.err(`Ignored columns: ${r.ignoredHeaders.join(', ')} (use --map HEADER=field to keep them)\n`);
-      return `Imported ${r.imported} rows into "${r.source}" (${r.created} new, ${r.updated} updated)${r.errors.length ? `; ${r.errors.length} rows skipped` : ''}\n`;
+      return `Imported ${r.imported} rows into "${r.source}" (${r.created} new, ${r.updated} updated; ${r.encoding}, "${r.delimiter}"-separated)${r.errors.length ? `; ${r.errors.length} lines could not be read` : ''}\n`;
     },
   },
   export: {

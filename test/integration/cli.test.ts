@@ -77,22 +77,25 @@ describe('concord CLI', () => {
     expect((await concord('contacts', 'show', personIds[0]!)).stdout).toMatch(/^Ada Lovelace/);
   });
 
-  it('import a CSV (bad rows by line) and export the golden records', async () => {
+  it('import a CSV (every row kept, bad values by line and column) and export the golden records', async () => {
     const file = path.join(tmp.dir, 'people.csv');
     const fs = await import('node:fs');
     fs.writeFileSync(file, 'First Name,Surname,E-mail,Mobile,Suburb\nMary,Jackson,mj@nasa.gov,757-864-1000,Hampton\nBad,Row,not-an-email,,\n');
     const r = await concord('import', file, '--source', 'NASA list', '--json');
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ imported: 1, errors: [{ line: 3, message: expect.stringMatching(/not an email/) }] });
-    const human = await concord('import', file, '--source', 'NASA list');
-    expect(human.stderr).toContain(`${file}:3: "not-an-email" is not an email address`);
-    expect(human.stdout).toMatch(/Imported 1 rows into "NASA list" \(0 new, 1 updated\); 1 rows skipped/);
+    // Every row kept; the bad value is left out with its line and column.
+    expect(JSON.parse(r.stdout)).toMatchObject({ imported: 2, errors: [], warnings: [{ line: 3, column: 'E-mail', kind: 'bad-email', message: expect.stringMatching(/not an email/) }], summary: { 'bad-email': 1 } });
+    const rejects = path.join(tmp.dir, 'rejects.csv');
+    const human = await concord('import', file, '--source', 'NASA list', '--rejects', rejects);
+    expect(human.stderr).toContain(`Values left out (rows kept): 1 bad-email — details in ${rejects}`);
+    expect(human.stdout).toMatch(/Imported 2 rows into "NASA list" \(0 new, 2 updated; utf-8, ","-separated\)/);
+    expect(fs.readFileSync(rejects, 'utf8')).toMatch(/^line,column,kind,message\n3,E-mail,bad-email,"""not-an-email"" is not an email address; left out"\n$/);
 
     const out = path.join(tmp.dir, 'golden.csv');
     expect((await concord('export', '--format', 'csv', '--out', out)).code).toBe(0);
     const csv = fs.readFileSync(out, 'utf8').trim().split('\n');
     expect(csv[0]).toMatch(/^id,given_name,family_name/);
-    expect(csv).toHaveLength(5); // header + Ada, Alan, Grace, Mary
+    expect(csv).toHaveLength(6); // header + Ada, Alan, Grace, Mary, and the row whose email was bad
     expect(csv.some((l) => l.includes("Mary,Jackson") && l.includes("'+17578641000"))).toBe(true);
     expect((await concord('export', '--format', 'xlsx')).code).toBe(2);
     expect((await concord('import', path.join(tmp.dir, 'missing.csv'), '--source', 'x')).stderr).toMatch(/Cannot read .*ENOENT/);

@@ -54,29 +54,56 @@ describe('CSV import and export', () => {
     'Roads",,,,',
   ].join('\r\n');
 
-  it('loads good rows, reports bad ones with their line numbers', async () => {
+  it('keeps every row: a bad value drops only that field, with its line and column; unreadable lines are reported', async () => {
     t = await makeTestCore();
     const r = await t.core.csv.import(csv, { source: 'Donors 2024' });
-    expect(r.imported).toBe(4);
-    expect(r.errors.map((e) => e.line)).toEqual([3, 5, 7, 8]);
-    expect(r.errors[0]!.message).toMatch(/"grace@navy" is not an email address.*"555" is not a phone number/);
-    expect(r.errors[1]!.message).toMatch(/quote/i);
-    expect(r.errors[2]!.message).toMatch(/no name/);
-    expect(r.errors[3]!.message).toMatch(/quoted value is not closed/);
+    expect(r.imported).toBe(5);
+    expect(r.errors.map((e) => e.line)).toEqual([5, 8]); // quoting that cannot be read
+    expect(r.errors[0]!.message).toMatch(/quote/i);
+    expect(r.errors[1]!.message).toMatch(/quoted value is not closed/);
+    expect(r.warnings).toEqual([
+      { line: 3, column: 'email', kind: 'bad-email', message: expect.stringMatching(/"grace@navy" is not an email address; left out/) },
+      { line: 3, column: 'phone', kind: 'bad-phone', message: expect.stringMatching(/"555" is not a phone number; left out/) },
+      { line: 7, column: '', kind: 'empty', message: expect.stringMatching(/no value/) },
+    ]);
+    expect(r.summary).toEqual({ 'bad-email': 1, 'bad-phone': 1, empty: 1 });
     const rows = t.core.contacts.list({ limit: 10, offset: 0 }).rows;
-    expect(rows.map((x) => x.displayName)).toEqual(['Ada Lovelace', 'Dorothy Vaughan', 'Hopper, Jr Grace', 'Katherine Johnson']);
+    expect(rows.map((x) => x.displayName)).toEqual(['Ada Lovelace', 'Dorothy Vaughan', 'Grace Hopper', 'Hopper, Jr Grace', 'Katherine Johnson']);
+    const grace = rows.find((x) => x.displayName === 'Grace Hopper')!;
+    expect(grace.fields).toMatchObject({ address: { city: 'Arlington', postalCode: '22201' }, birthDate: '1906-12-09' }); // the row's good values stay
+    expect(grace.fields.emails).toBeUndefined();
     expect(rows[1]!.fields.address?.city).toBe('Hampton\nRoads');
     expect(rows[0]!.vendors).toEqual(['csv']);
     expect(rows[0]!.fields).toMatchObject({ emails: [{ address: 'ada@analytical.org' }], phones: [{ e164: '+16503517500', raw: '(650) 351-7500' }], birthDate: '1815-12-10', tags: ['pioneer', 'math'], address: { city: 'London', postalCode: '10001' } });
-    expect(t.core.accounts.list()).toMatchObject([{ kind: 'csv', label: 'Donors 2024', recordCount: 4 }]);
+    expect(t.core.accounts.list()).toMatchObject([{ kind: 'csv', label: 'Donors 2024', recordCount: 5 }]);
+  });
+
+  it("headers in Concord's own names, any case style; encodings and delimiters detected; a huge cell left out", async () => {
+    t = await makeTestCore();
+    const { mapping } = mapHeaders(['givenName', 'family_name', 'Postal Code', 'EXTERNAL-REF', 'streetNumber', 'street1', 'birthDate']);
+    expect(mapping).toEqual(['givenName', 'familyName', 'postalCode', 'externalRef', 'streetNumber', 'street1', 'birthDate']);
+    const text = 'givenName;familyName;city;notes\nZoë;Ångström;Malmö;é\n';
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    const r16 = await t.core.csv.import(utf16, { source: 'utf16' });
+    expect(r16).toMatchObject({ imported: 1, encoding: 'utf-16le', delimiter: ';' });
+    const latin1 = Buffer.from('First Name\tSurname\tCity\nJosé\tNúñez\tSão Paulo\n', 'latin1');
+    const rl = await t.core.csv.import(latin1, { source: 'latin1' });
+    expect(rl).toMatchObject({ imported: 1, encoding: 'windows-1252', delimiter: 'tab' });
+    expect(t.core.contacts.list({ search: 'nunez', limit: 5, offset: 0 }).rows[0]!.fields).toMatchObject({ givenName: 'José', familyName: 'Núñez', address: { city: 'São Paulo' } });
+    const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('given_name,surname\nAda,Byron\n')]);
+    expect(await t.core.csv.import(bom, { source: 'bom' })).toMatchObject({ imported: 1, encoding: 'utf-8 (BOM)' });
+    const huge = await t.core.csv.import(`given_name,surname,notes\nBig,Cell,${'x'.repeat(60_000)}\n`, { source: 'huge' });
+    expect(huge.imported).toBe(1);
+    expect(huge.warnings).toEqual([{ line: 2, column: 'notes', kind: 'too-long', message: expect.stringMatching(/60,000 characters was left out/) }]);
+    expect(t.core.contacts.list({ search: 'cell', limit: 1, offset: 0 }).rows[0]!.fields.notes).toBeUndefined();
   });
 
   it('re-importing the same source updates rows instead of duplicating them', async () => {
     t = await makeTestCore();
     await t.core.csv.import(csv, { source: 'Donors' });
     const again = await t.core.csv.import(csv.replace('London', 'Marylebone'), { source: 'Donors' });
-    expect(again).toMatchObject({ created: 0, updated: 4 });
-    expect(t.core.contacts.list({ limit: 10, offset: 0 }).total).toBe(4);
+    expect(again).toMatchObject({ created: 0, updated: 5 });
+    expect(t.core.contacts.list({ limit: 10, offset: 0 }).total).toBe(5);
     expect(t.core.contacts.list({ search: 'ada', limit: 1, offset: 0 }).rows[0]!.fields.address?.city).toBe('Marylebone');
   });
 

@@ -14,7 +14,7 @@ export class CsvService {
     private readonly contacts: ContactsService,
   ) {}
 
-  import(text: string, opts: CsvImportOptions): Promise<CsvImportResult> {
+  import(text: string | Uint8Array, opts: CsvImportOptions): Promise<CsvImportResult> {
     return importCsv(text, opts, { accounts: this.accounts, records: this.records, sqlite: this.sqlite });
   }
 

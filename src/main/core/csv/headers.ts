@@ -3,7 +3,7 @@
 
 export const CSV_TARGETS = [
   'givenName', 'familyName', 'fullName', 'email', 'phone', 'mobile', 'homePhone', 'workPhone',
-  'street1', 'street2', 'city', 'region', 'postalCode', 'county', 'country', 'company',
+  'streetNumber', 'street1', 'street2', 'city', 'region', 'postalCode', 'county', 'country', 'company',
   'department', 'role', 'birthDate', 'timeZone', 'notes', 'tags', 'externalRef', 'doNotContact',
 ] as const;
 export type CsvTarget = (typeof CSV_TARGETS)[number];
@@ -17,6 +17,8 @@ const ALIASES: Record<CsvTarget, string[]> = {
   mobile: ['mobile', 'mobile phone', 'cell', 'cell phone', 'mobile phone number', 'mobile number'],
   homePhone: ['home phone', 'home phone number', 'home'],
   workPhone: ['work phone', 'business phone', 'office phone', 'work'],
+  // A house number in its own column goes in front of street1 ("6" + "tullaroop street").
+  streetNumber: ['street number', 'house number', 'street no', 'number', 'house no', 'building number'],
   street1: ['street', 'street1', 'street 1', 'address', 'address 1', 'address1', 'address line 1', 'street address'],
   street2: ['street2', 'street 2', 'address 2', 'address2', 'address line 2'],
   city: ['city', 'town', 'suburb', 'locality'],
@@ -31,12 +33,17 @@ const ALIASES: Record<CsvTarget, string[]> = {
   timeZone: ['time zone', 'timezone', 'tz'],
   notes: ['notes', 'note', 'comments', 'comment'],
   tags: ['tags', 'tag', 'labels', 'groups'],
-  externalRef: ['id', 'external id', 'external ref', 'reference', 'ref', 'record id', 'contact id'],
+  externalRef: ['id', 'external id', 'external ref', 'reference', 'ref', 'record id', 'rec id', 'contact id'],
   doNotContact: ['do not contact', 'dnc', 'do not call', 'opt out'],
 };
 
+/**
+ * The form headers are compared in: camelCase split (Concord's own `givenName`, `postalCode`),
+ * then case, spaces, underscores, dashes and dots folded, so "givenName", "given_name",
+ * "Given Name" and "GIVEN-NAME" are one.
+ */
 export function headerKey(h: string): string {
-  return h.toLowerCase().replace(/[\s_\-.]+/g, ' ').replace(/[^a-z0-9/ ]/g, '').trim();
+  return h.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase().replace(/[\s_\-.]+/g, ' ').replace(/[^a-z0-9/ ]/g, '').trim();
 }
 
 const BY_KEY = new Map<string, CsvTarget>();

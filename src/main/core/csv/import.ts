@@ -1,7 +1,9 @@
 // CSV files as a source: each file is an account of kind `csv` (named by --source); each row a
-// record. Headers map by alias (headers.ts); a bad row is reported with its line number and
-// the rest still loads. Re-importing the same source updates rows by their id column, or by a
-// hash of who the row is (names, email, phone) when the file has no id column.
+// record. Headers map by alias (headers.ts). Every row is kept: a bad value drops only that
+// field, with a warning naming the line and column. The encoding (UTF-8 with or without BOM,
+// UTF-16, Windows-1252) and the delimiter (, ; tab) are detected unless given. Re-importing
+// the same source updates rows by their id column, or by a hash of who the row is (names,
+// email, phone) when the file has no id column.
 import { createHash } from 'node:crypto';
 import { splitFullName } from '../normalize/names';
 import { parse } from 'csv-parse/sync';
@@ -18,40 +20,72 @@ export interface CsvRowError {
   message: string;
 }
 
+/** One value left out of a row that was still kept. */
+export interface CsvWarning {
+  line: number;
+  column: string;
+  /** What kind of problem, for the summary (bad-email, bad-phone, bad-date, too-long, repeat, …). */
+  kind: string;
+  message: string;
+}
+
+/** A value this long is not a contact field but a mistake (a whole file in one cell): it is left out. */
+export const MAX_CELL_CHARS = 10_000;
+/** Files beyond this are refused with a plain message rather than read into memory. */
+export const MAX_FILE_BYTES = 200 * 1024 * 1024;
+
 export interface CsvImportResult {
   accountId: string;
   source: string;
   imported: number;
   created: number;
   updated: number;
+  /** Rows that could not be read at all (a quote never closed); everything else is kept. */
   errors: CsvRowError[];
+  /** Values left out of kept rows, each with its line and column. */
+  warnings: CsvWarning[];
+  /** Warnings counted by kind, for a person to read at a glance. */
+  summary: Record<string, number>;
   ignoredHeaders: string[];
+  encoding: string;
+  delimiter: string;
 }
 
 export interface CsvImportOptions {
   source: string;
   map?: Record<string, string>;
   region?: string;
+  /** utf-8 | utf-16le | utf-16be | windows-1252 (also latin1); detected when absent. */
+  encoding?: string;
+  /** , ; or tab; detected from the header line when absent. */
+  delimiter?: string;
 }
 
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-export function rowToContact(cells: string[], mapping: (CsvTarget | null)[], region: string): { contact: CanonicalContact; problems: string[] } {
+export function rowToContact(cells: string[], mapping: (CsvTarget | null)[], region: string, headers: string[] = []): { contact: CanonicalContact; problems: { column: string; kind: string; message: string }[] } {
   const c: CanonicalContact = {};
-  const problems: string[] = [];
+  const problems: { column: string; kind: string; message: string }[] = [];
   const emails: EmailEntry[] = [];
   const phones: PhoneEntry[] = [];
   const address: NonNullable<CanonicalContact['address']> = {};
+  let streetNumber = '';
   cells.forEach((raw, i) => {
     const target = mapping[i];
     const v = (raw ?? '').trim();
     if (!target || !v) return;
+    const column = headers[i]?.trim() || `column ${i + 1}`;
+    const drop = (kind: string, message: string): void => void problems.push({ column, kind, message });
+    if (v.length > MAX_CELL_CHARS) return drop('too-long', `a value of ${v.length.toLocaleString()} characters was left out (at most ${MAX_CELL_CHARS.toLocaleString()})`);
     switch (target) {
       case 'email':
         for (const e of v.split(/[;,\s]+/).filter(Boolean)) {
           if (EMAIL_RE.test(e)) emails.push({ address: e.toLowerCase(), primary: emails.length === 0 });
-          else problems.push(`"${e}" is not an email address`);
+          else drop('bad-email', `"${e}" is not an email address; left out`);
         }
+        return;
+      case 'streetNumber':
+        streetNumber = v;
         return;
       case 'phone':
       case 'mobile':
@@ -60,7 +94,7 @@ export function rowToContact(cells: string[], mapping: (CsvTarget | null)[], reg
         const label = target === 'phone' ? null : target === 'mobile' ? 'mobile' : target === 'homePhone' ? 'home' : 'work';
         for (const p of v.split(/[;,]+/).map((x) => x.trim()).filter(Boolean)) {
           const entry = phoneEntry(p, { region, label, mobile: target === 'mobile' ? true : undefined });
-          if (!entry.e164 && p.replace(/\D/g, '').length < 5) problems.push(`"${p}" is not a phone number`);
+          if (!entry.e164 && p.replace(/\D/g, '').length < 5) drop('bad-phone', `"${p}" is not a phone number; left out`);
           else phones.push(entry);
         }
         return;
@@ -77,7 +111,7 @@ export function rowToContact(cells: string[], mapping: (CsvTarget | null)[], reg
       case 'birthDate': {
         const d = parseDate(v);
         if (d) c.birthDate = d;
-        else problems.push(`"${v}" is not a date (use YYYY-MM-DD)`);
+        else drop('bad-date', `"${v}" is not a date (YYYY-MM-DD, YYYYMMDD, MM/DD/YYYY); left out`);
         return;
       }
       case 'tags':
@@ -103,10 +137,8 @@ export function rowToContact(cells: string[], mapping: (CsvTarget | null)[], reg
     phones[0]!.primary = true;
     c.phones = phones;
   }
+  if (streetNumber) address.street1 = address.street1 ? `${streetNumber} ${address.street1}` : streetNumber;
   if (Object.keys(address).length) c.address = address;
-  if (!c.givenName && !c.familyName && !c.fullName && !c.company && !emails.length && !phones.length) {
-    problems.push('the row has no name, company, email or phone');
-  }
   return { contact: c, problems };
 }
 
@@ -129,7 +161,7 @@ export interface CsvRecord {
  * a record that does not parse is reported and reading resumes on its next line, so one stray
  * quote cannot swallow the rest of the file.
  */
-export function readRecords(text: string): { records: CsvRecord[]; errors: CsvRowError[] } {
+export function readRecords(text: string, delimiter = ','): { records: CsvRecord[]; errors: CsvRowError[] } {
   const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/);
   const records: CsvRecord[] = [];
   const errors: CsvRowError[] = [];
@@ -148,7 +180,7 @@ export function readRecords(text: string): { records: CsvRecord[]; errors: CsvRo
     }
     try {
       if (quotes % 2 === 1) throw new Error('a quoted value is never closed');
-      const [cells] = parse(buf, { relax_column_count: true }) as string[][];
+      const [cells] = parse(buf, { relax_column_count: true, delimiter }) as string[][];
       if (cells && cells.some((c) => c.trim() !== '')) records.push({ line: i + 1, cells });
       i = j + 1;
     } catch (e) {
@@ -166,12 +198,65 @@ function countQuotes(s: string): number {
   return n;
 }
 
+/**
+ * Bytes to text. A BOM decides (UTF-8, UTF-16 LE/BE); else UTF-16 without a BOM shows as every
+ * other byte zero; else strict UTF-8 if it decodes, else Windows-1252 (what Excel on Windows
+ * writes, and a superset of Latin-1's printable characters).
+ */
+export function decodeCsv(bytes: Uint8Array, encoding?: string): { text: string; encoding: string } {
+  const named = encoding?.toLowerCase().replace(/^latin-?1$|^iso-?8859-?1$/, 'windows-1252').replace(/^utf8$/, 'utf-8').replace(/^cp1252$/, 'windows-1252');
+  if (named) {
+    try {
+      return { text: new TextDecoder(named).decode(bytes).replace(/^\uFEFF/, ''), encoding: named };
+    } catch {
+      throw new Error(`Unknown encoding "${encoding}" (utf-8, utf-16le, utf-16be, windows-1252, latin1)`);
+    }
+  }
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return { text: new TextDecoder('utf-8').decode(bytes.subarray(3)), encoding: 'utf-8 (BOM)' };
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return { text: new TextDecoder('utf-16le').decode(bytes.subarray(2)), encoding: 'utf-16le' };
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return { text: new TextDecoder('utf-16be').decode(bytes.subarray(2)), encoding: 'utf-16be' };
+  const sample = bytes.subarray(0, 4096);
+  let zeroEven = 0;
+  let zeroOdd = 0;
+  for (let i = 0; i < sample.length; i++) {
+    if (sample[i] !== 0) continue;
+    if (i % 2) zeroOdd++;
+    else zeroEven++;
+  }
+  if (zeroOdd > sample.length / 4) return { text: new TextDecoder('utf-16le').decode(bytes), encoding: 'utf-16le' };
+  if (zeroEven > sample.length / 4) return { text: new TextDecoder('utf-16be').decode(bytes), encoding: 'utf-16be' };
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), encoding: 'utf-8' };
+  } catch {
+    return { text: new TextDecoder('windows-1252').decode(bytes), encoding: 'windows-1252' };
+  }
+}
+
+/** The delimiter the header line uses most, outside quotes: comma, semicolon or tab. */
+export function detectDelimiter(text: string): string {
+  const first = text.split(/\r\n|\n|\r/).find((l) => l.trim() !== '') ?? '';
+  const counts = new Map<string, number>([[',', 0], [';', 0], ['\t', 0]]);
+  let quoted = false;
+  for (const ch of first) {
+    if (ch === '"') quoted = !quoted;
+    else if (!quoted && counts.has(ch)) counts.set(ch, counts.get(ch)! + 1);
+  }
+  const [best] = [...counts.entries()].sort((a, b) => b[1] - a[1]);
+  return best![1] > 0 ? best![0] : ',';
+}
+
 export async function importCsv(
-  text: string,
+  input: string | Uint8Array,
   opts: CsvImportOptions,
   deps: { accounts: AccountsService; records: SyncStore; sqlite: Database.Database },
 ): Promise<CsvImportResult> {
-  const { records: rows, errors } = readRecords(text);
+  if (typeof input !== 'string' && input.byteLength > MAX_FILE_BYTES) {
+    throw new Error(`The file is ${(input.byteLength / 1024 / 1024).toFixed(0)} MB; Concord imports files up to ${MAX_FILE_BYTES / 1024 / 1024} MB (split it and import the parts into the same --source)`);
+  }
+  const { text, encoding } = typeof input === 'string' ? { text: input, encoding: 'utf-8' } : decodeCsv(input, opts.encoding);
+  const delimiter = opts.delimiter === 'tab' ? '\t' : (opts.delimiter ?? detectDelimiter(text));
+  const { records: rows, errors } = readRecords(text, delimiter);
+  const warnings: CsvWarning[] = [];
   if (!rows.length) throw new Error('The file has no header row');
   const [header, ...body] = rows;
   const { mapping, ignored } = mapHeaders(header!.cells, opts.map);
@@ -186,15 +271,18 @@ export async function importCsv(
   let updated = 0;
   const exists = deps.sqlite.prepare('SELECT 1 FROM records WHERE account_id = ? AND remote_id = ?');
   for (const { cells: record, line } of body) {
-    const { contact, problems } = rowToContact(record, mapping, opts.region ?? 'US');
-    if (problems.length) {
-      errors.push({ line: line, message: problems.join('; ') });
+    const { contact, problems } = rowToContact(record, mapping, opts.region ?? 'US', header!.cells);
+    for (const p of problems) warnings.push({ line, ...p });
+    if (!Object.keys(contact).some((k) => k !== 'externalRef')) {
+      warnings.push({ line, column: '', kind: 'empty', message: 'no value in any mapped column; nothing to keep' });
       continue;
     }
-    const remoteId = contact.externalRef ? `id:${contact.externalRef}` : rowIdentity(contact);
+    let remoteId = contact.externalRef ? `id:${contact.externalRef}` : rowIdentity(contact);
     if (seen.has(remoteId)) {
-      errors.push({ line: line, message: `repeats an earlier row (${contact.externalRef ? `id ${contact.externalRef}` : 'same name, email and phone'}); skipped` });
-      continue;
+      // The same id (or the same person) twice in one file: both rows are kept, the second under
+      // its line number, so nothing typed is lost and duplicates can find them.
+      warnings.push({ line, column: contact.externalRef ? 'id' : '', kind: 'repeat', message: `repeats an earlier row (${contact.externalRef ? `id ${contact.externalRef}` : 'same name, email and phone'}); kept as line ${line}` });
+      remoteId = `${remoteId}#line${line}`;
     }
     seen.add(remoteId);
     const raw = Object.fromEntries(header!.cells.map((h, i) => [h, record[i] ?? '']));
@@ -203,5 +291,7 @@ export async function importCsv(
     deps.records.upsertFromServer({ accountId: account.id, remoteId, raw, canonical: contact, versions: {} });
   }
   errors.sort((a, b) => a.line - b.line);
-  return { accountId: account.id, source: opts.source, imported: created + updated, created, updated, errors, ignoredHeaders: ignored };
+  const summary: Record<string, number> = {};
+  for (const w of warnings) summary[w.kind] = (summary[w.kind] ?? 0) + 1;
+  return { accountId: account.id, source: opts.source, imported: created + updated, created, updated, errors, warnings, summary, ignoredHeaders: ignored, encoding, delimiter: delimiter === '\t' ? 'tab' : delimiter };
 }
