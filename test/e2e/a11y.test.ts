@@ -165,4 +165,72 @@ describe('accessibility', () => {
     console.log(`contrast: ${failures.length} text elements under AA`);
     expect(failures).toEqual([]);
   });
+
+  it('the contact list is a listbox with one tab stop that follows the selection, and a visible focus ring', async () => {
+    const { page } = h;
+    await nav('Contacts');
+    await page.getByLabel('Search contacts').fill('');
+    await page.locator('.contact-name').nth(2).click();
+    await page.locator('.person-name').waitFor();
+    const list = page.getByRole('listbox', { name: 'Contacts' });
+    const state = () => page.evaluate(() => {
+      const a = document.activeElement as HTMLElement;
+      const stops = [...document.querySelectorAll('[role=option][tabindex="0"]')];
+      return {
+        focused: a.getAttribute('role') === 'option' ? Number(a.getAttribute('aria-posinset')) : null,
+        focusedSelected: a.getAttribute('aria-selected'),
+        stops: stops.map((e) => Number(e.getAttribute('aria-posinset'))),
+        selected: [...document.querySelectorAll('[role=option][aria-selected=true]')].map((e) => Number(e.getAttribute('aria-posinset'))),
+        name: document.querySelector('.person-name')?.textContent,
+        rowName: a.querySelector('.contact-name')?.textContent,
+      };
+    });
+    expect(await state()).toMatchObject({ stops: [3], selected: [3] });
+
+    // Tab from the last header control enters the list at the selected row.
+    await page.getByLabel('Possible duplicates').focus();
+    await page.keyboard.press('Tab');
+    expect(await state()).toMatchObject({ focused: 3, focusedSelected: 'true' });
+
+    const settled = async (pos: number) => {
+      await page.waitForFunction((p) => {
+        const a = document.activeElement;
+        return a?.getAttribute('aria-posinset') === String(p) && a.getAttribute('aria-selected') === 'true' && document.querySelector('.person-name')?.textContent === a.querySelector('.contact-name')?.textContent;
+      }, pos);
+      const s = await state();
+      expect(s).toMatchObject({ focused: pos, stops: [pos], selected: [pos] });
+      expect(s.name).toBe(s.rowName);
+    };
+    await page.keyboard.press('ArrowDown');
+    await settled(4);
+    await page.keyboard.press('k');
+    await settled(3);
+    await page.keyboard.press('j');
+    await settled(4);
+    await page.keyboard.press('ArrowUp');
+    await settled(3);
+    const total = Number((await page.getByTestId('result-count').textContent())!.replace(/\D/g, ''));
+    await page.keyboard.press('End');
+    await settled(total);
+    await page.keyboard.press('Home');
+    await settled(1);
+
+    // The focus ring is drawn and stands out 3:1 from the selected row it sits on.
+    const ring = await page.evaluate(() => {
+      const a = document.activeElement as HTMLElement;
+      const st = getComputedStyle(a);
+      const rgb = (c: string) => c.match(/\d+(\.\d+)?/g)!.slice(0, 3).map(Number);
+      const lum = (c: number[]) => {
+        const v = c.map((x) => (x / 255 <= 0.03928 ? x / 255 / 12.92 : ((x / 255 + 0.055) / 1.055) ** 2.4));
+        return 0.2126 * v[0]! + 0.7152 * v[1]! + 0.0722 * v[2]!;
+      };
+      const [l1, l2] = [lum(rgb(st.outlineColor)), lum(rgb(st.backgroundColor))].sort((x, y) => y - x);
+      return { style: st.outlineStyle, width: parseFloat(st.outlineWidth), ratio: (l1! + 0.05) / (l2! + 0.05) };
+    });
+    expect(ring.style).not.toBe('none');
+    expect(ring.width).toBeGreaterThanOrEqual(2);
+    expect(ring.ratio).toBeGreaterThanOrEqual(3);
+    await h.screenshot('a11y-contacts-focus-1280');
+    expect(await list.getAttribute('aria-label')).toBe('Contacts');
+  });
 });
