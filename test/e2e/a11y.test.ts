@@ -233,4 +233,23 @@ describe('accessibility', () => {
     await h.screenshot('a11y-contacts-focus-1280');
     expect(await list.getAttribute('aria-label')).toBe('Contacts');
   });
+
+  it('at 1024×640 nothing is clipped: the status bar, the headers and the side-by-side tables fit', async () => {
+    await h.page.setViewportSize({ width: 1024, height: 640 });
+    const clipped: string[] = [];
+    for (const [view, ready] of [['Contacts', '.compare'], ['Conflicts', '.three-way'], ['Duplicates', '.cards'], ['Sync', '.account-cards'], ['Accounts', 'table.table'], ['Activity', '[data-testid=journal]']] as const) {
+      await nav(view);
+      await h.page.locator(ready).first().waitFor();
+      const over = await h.page.evaluate((sel) => {
+        const out: string[] = [];
+        for (const el of document.querySelectorAll<HTMLElement>(`.statusbar, .statusbar > *, .secret-text, .view-header, ${sel}`)) {
+          if (el.scrollWidth > el.clientWidth + 1) out.push(`${el.className || el.tagName} ${el.scrollWidth} > ${el.clientWidth}`);
+        }
+        return out;
+      }, ready);
+      clipped.push(...over.map((o) => `${view}: ${o}`));
+    }
+    await h.page.setViewportSize({ width: 1280, height: 800 });
+    expect(clipped).toEqual([]);
+  });
 });
