@@ -234,6 +234,33 @@ describe('accessibility', () => {
     expect(await list.getAttribute('aria-label')).toBe('Contacts');
   });
 
+  it('the duplicates queue is a listbox with one tab stop; arrows, j/k, Home/End move focus and selection', async () => {
+    const { page } = h;
+    await nav('Duplicates');
+    await page.getByTestId('cluster').waitFor();
+    const at = () => page.evaluate(() => {
+      const opts = [...document.querySelectorAll('.queue [role=option]')];
+      const a = document.activeElement;
+      return {
+        focused: opts.indexOf(a as Element),
+        stops: opts.flatMap((o, i) => (o.getAttribute('tabindex') === '0' ? [i] : [])),
+        selected: opts.flatMap((o, i) => (o.getAttribute('aria-selected') === 'true' ? [i] : [])),
+        total: opts.length,
+      };
+    });
+    expect(await at()).toMatchObject({ stops: [0], selected: [0] });
+    await page.getByRole('listbox', { name: 'Duplicate clusters' }).getByRole('option').first().focus();
+    for (const [key, want] of [['ArrowDown', 1], ['j', 2], ['k', 1], ['ArrowUp', 0]] as const) {
+      await page.keyboard.press(key);
+      expect(await at()).toMatchObject({ focused: want, stops: [want], selected: [want] });
+    }
+    const { total } = await at();
+    await page.keyboard.press('End');
+    expect(await at()).toMatchObject({ focused: total - 1, stops: [total - 1], selected: [total - 1] });
+    await page.keyboard.press('Home');
+    expect(await at()).toMatchObject({ focused: 0, stops: [0], selected: [0] });
+  });
+
   it('at 1024×640 nothing is clipped: the status bar, the headers and the side-by-side tables fit', async () => {
     await h.page.setViewportSize({ width: 1024, height: 640 });
     const clipped: string[] = [];
