@@ -29,9 +29,12 @@ export function StatusBar() {
         </span>
       )}
       <span className="spacer" />
-      <span className={`secret-store ${status.secretStore.persistent ? '' : 'warn'}`} title={status.secretStore.detail}>
+      <span className={`secret-store ${status.secretStore.persistent ? '' : 'warn'}`} title={status.secretStore.persistent ? status.secretStore.detail : `Keychain unavailable — secrets kept for this session only. ${status.secretStore.detail}`}>
         <Icon name={status.secretStore.persistent ? 'key' : 'warn'} size={13} />
-        {status.secretStore.persistent ? 'Secrets in system keychain' : 'Keychain unavailable — secrets kept for this session only'}
+        {/* The tail gives way first when the bar is short; the title keeps the whole story. */}
+        <span className="secret-text">
+          {status.secretStore.persistent ? 'Secrets in system keychain' : (<>Keychain unavailable<span className="secret-more"> — secrets kept for this session only</span></>)}
+        </span>
       </span>
       <span className="muted">v{status.version}</span>
     </footer>

@@ -37,19 +37,45 @@ export function ContactsView() {
     if (items.length) pages.ensure(items[0]!.index, items[items.length - 1]!.index);
   });
 
-  // "/" focuses search; arrows / j,k move the selection.
+  // "/" focuses search; arrows / j,k move the selection, Home/End jump (from the list).
   const selectedIndex = (() => {
     for (const it of items) if (pages.row(it.index)?.id === selectedId) return it.index;
     return -1;
   })();
+  // A move to a row not loaded yet (End on a long list) lands once its page arrives; focus
+  // follows the selection only when it was in the list already.
+  const pending = useRef<{ index: number; focus: boolean } | null>(null);
+  const moveTo = (index: number, focus: boolean) => {
+    if (count === 0) return;
+    pending.current = { index: Math.max(0, Math.min(count - 1, index)), focus };
+    virtualizer.scrollToIndex(pending.current.index, { align: 'auto' });
+    settle();
+  };
+  const settle = () => {
+    const p = pending.current;
+    const row = p && pages.row(p.index);
+    if (!p || !row) return;
+    if (row.id !== selectedId) select(row.id);
+    const el = scrollRef.current?.querySelector<HTMLElement>(`[data-index="${p.index}"]`);
+    if (!el) return;
+    if (p.focus) el.focus({ preventScroll: true });
+    pending.current = null;
+  };
+  useEffect(settle);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       // Only the search box lends its arrow keys to the list; every other field keeps its keys.
       if (isEditable(e.target) && e.target !== searchRef.current) return;
       const inField = e.target === searchRef.current;
+      const inList = !!scrollRef.current && scrollRef.current.contains(e.target as Node);
       if (e.key === '/' && !inField) {
         e.preventDefault();
         searchRef.current?.focus();
+        return;
+      }
+      if (inList && (e.key === 'Home' || e.key === 'End')) {
+        e.preventDefault();
+        moveTo(e.key === 'Home' ? 0 : count - 1, true);
         return;
       }
       if (inField && e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
@@ -57,16 +83,13 @@ export function ContactsView() {
       const up = e.key === 'ArrowUp' || (!inField && e.key === 'k');
       if (!down && !up) return;
       e.preventDefault();
-      const next = Math.max(0, Math.min(count - 1, (selectedIndex < 0 ? -1 : selectedIndex) + (down ? 1 : -1)));
-      const row = pages.row(next);
-      if (row) {
-        select(row.id);
-        virtualizer.scrollToIndex(next, { align: 'auto' });
-      }
+      moveTo((selectedIndex < 0 ? -1 : selectedIndex) + (down ? 1 : -1), inList);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   });
+  // Roving tabindex: Tab enters the list at the selected row, or the first one on screen.
+  const tabStop = selectedIndex >= 0 ? selectedIndex : (items[0]?.index ?? -1);
 
   const [detail, setDetail] = useState<ContactDetail | null>(null);
   const [detailError, setDetailError] = useState<string | null>(null);
@@ -145,6 +168,10 @@ export function ContactsView() {
                       style={{ transform: `translateY(${it.start}px)`, height: ROW_HEIGHT }}
                       role="option"
                       aria-selected={!!row && row.id === selectedId}
+                      aria-setsize={count}
+                      aria-posinset={it.index + 1}
+                      data-index={it.index}
+                      tabIndex={it.index === tabStop ? 0 : -1}
                       onClick={() => row && select(row.id)}
                     >
                       {row ? (

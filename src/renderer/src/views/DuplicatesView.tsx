@@ -3,7 +3,7 @@
 // per field for the golden record, the exact writes before anything is written, and undo.
 // Keys: j/k move, m merge, n not the same, s skip.
 import { isEditable } from '../lib/keys';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { DuplicateCluster, MergePlan } from '../../../shared/contract';
 import { VENDOR_LABELS } from '../../../shared/domain';
 import { call } from '../api';
@@ -116,13 +116,30 @@ export function DuplicatesView() {
     void refreshStatus();
   }
 
+  const queueRef = useRef<HTMLUListElement>(null);
+  const focusAfter = useRef(false);
+  useEffect(() => {
+    if (!focusAfter.current || !selected) return;
+    focusAfter.current = false;
+    const el = queueRef.current?.querySelector<HTMLElement>(`[data-cluster="${CSS.escape(selected)}"]`);
+    el?.focus();
+    el?.scrollIntoView({ block: 'nearest' });
+  }, [selected]);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (isEditable(e.target) || e.ctrlKey || e.metaKey) return;
       if (!clusters?.length) return;
       const i = clusters.findIndex((c) => c.id === selected);
-      if (e.key === 'j') setSelected(clusters[Math.min(clusters.length - 1, i + 1)]!.id);
-      else if (e.key === 'k') setSelected(clusters[Math.max(0, i - 1)]!.id);
+      const inQueue = !!queueRef.current?.contains(e.target as Node);
+      const to = (n: number) => {
+        e.preventDefault();
+        focusAfter.current = inQueue; // focus follows the selection only from the queue
+        setSelected(clusters[Math.max(0, Math.min(clusters.length - 1, n))]!.id);
+      };
+      if (e.key === 'j' || (inQueue && e.key === 'ArrowDown')) to(i + 1);
+      else if (e.key === 'k' || (inQueue && e.key === 'ArrowUp')) to(i - 1);
+      else if (inQueue && e.key === 'Home') to(0);
+      else if (inQueue && e.key === 'End') to(clusters.length - 1);
       else if (e.key === 'm') void act('merge');
       else if (e.key === 'n') void act('dismiss');
       else if (e.key === 's') void act('skip');
@@ -155,10 +172,11 @@ export function DuplicatesView() {
         </EmptyState>
       ) : (
         <div className="split">
-          <ul className="queue" aria-label="Duplicate clusters">
+          <ul className="queue" aria-label="Duplicate clusters" role="listbox" ref={queueRef}>
             {(clusters ?? []).map((c) => (
-              <li key={c.id}>
-                <button className={`queue-item${c.id === selected ? ' selected' : ''}`} onClick={() => setSelected(c.id)} aria-current={c.id === selected}>
+              <li key={c.id} role="presentation">
+                {/* Roving tabindex: the queue is one tab stop, at the selected cluster. */}
+                <button className={`queue-item${c.id === selected ? ' selected' : ''}`} onClick={() => setSelected(c.id)} role="option" aria-selected={c.id === selected} tabIndex={c.id === selected ? 0 : -1} data-cluster={c.id}>
                   <span className="queue-main">
                     <span className="queue-title">{[...new Set(c.records.map((r) => r.name))].join(' / ')}</span>
                     <span className="queue-sub">
