@@ -179,7 +179,7 @@ export const MergePlan = z.object({
 });
 export type MergePlan = z.infer<typeof MergePlan>;
 
-export const JournalEntry = z.object({
+export const JournalRow = z.object({
   id: z.number().int(),
   at: z.string(),
   actor: z.string(),
@@ -190,7 +190,17 @@ export const JournalEntry = z.object({
   undone: z.boolean(),
   /** What "undo" would do here, if anything. */
   undo: z.enum(['edit', 'merge', 'dismiss']).nullable(),
+  /** Who the row is about, named as they are now (a dismissal is about several). */
+  people: z.array(z.object({ id: z.string(), name: z.string() })),
+  /** The vendor of the record it is about. */
+  vendor: z.string().nullable(),
+  /** The action that caused it, in words: "the merge of Ann Lee and Ann Leigh". */
+  cause: z.string().nullable(),
 });
+export type JournalRow = z.infer<typeof JournalRow>;
+
+/** One action (a merge, a person edit sent to several vendors, a sync): its lead and its other rows. */
+export const JournalEntry = JournalRow.extend({ rows: z.array(JournalRow) });
 export type JournalEntry = z.infer<typeof JournalEntry>;
 
 const Picks = z.record(z.string(), z.string());

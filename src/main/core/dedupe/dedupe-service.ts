@@ -259,7 +259,8 @@ export class DedupeService {
     const c = (opts.clusters ?? this.clusters()).find((x) => x.id === clusterId);
     if (!c) throw new CoreError('not_found', `No duplicate cluster ${clusterId} (run a scan; clusters change as records change)`);
     const plan = this.plan(c, opts.picks);
-    return this.store.tx(() => {
+    // The merge's rows are one action, and its vendor deletes and edits say it caused them.
+    return this.store.withAction(`the merge of ${andList([...new Set(c.records.map((r) => r.name))])}`, () => {
       const recordIds = c.records.map((r) => r.recordId);
       const before = this.store.snapshot(recordIds);
       // The person with the most records keeps its id (links and deep links stay valid).
@@ -306,7 +307,8 @@ export class DedupeService {
     if (!j || (j.kind !== 'merge' && j.kind !== 'dismiss')) throw new CoreError('not_found', `No merge or dismissal with id ${journalId}`);
     if (j.undone) throw new CoreError('bad_request', 'That was already undone');
     const after = JSON.parse(j.after) as { decisionIds?: number[]; recordIds: string[]; changeIds?: number[] };
-    return this.store.tx(() => {
+    // An unmerge's compensating writes belong to it (one action); a person asked for it directly.
+    return this.store.withAction(null, () => {
       const now = this.now();
       if (j.kind === 'dismiss') {
         this.sqlite.prepare('UPDATE match_decisions SET reversed_at = ? WHERE id IN (SELECT value FROM json_each(?))').run(now, JSON.stringify(after.decisionIds ?? []));
@@ -369,3 +371,8 @@ const stableKey = (accountId: string, remoteId: string | null, recordId: string)
 const pairKey = (a: string, b: string): string => (a < b ? `${a}|${b}` : `${b}|${a}`);
 const clusterId = (recordIds: string[]): string => createHash('sha1').update([...recordIds].sort().join(',')).digest('hex').slice(0, 12);
 const filled = (c: CanonicalContact): number => Object.values(c).filter((v) => !isBlank(v)).length;
+
+/** "A", "A and B", "A, B and C". */
+function andList(names: string[]): string {
+  return names.length < 2 ? (names[0] ?? 'records') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}

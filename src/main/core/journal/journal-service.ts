@@ -1,8 +1,11 @@
 // The activity log: every edit, sync write, conflict, merge and undo, newest first, with
-// what "undo" would do where something can be undone.
+// what "undo" would do where something can be undone. The rows of one action (a merge, a
+// person edit fanned out to the vendors, one sync's pushes) come as one entry, each row naming
+// the person it is about.
 import type Database from 'better-sqlite3';
+import { VENDOR_LABELS, type AccountKind } from '../../../shared/domain';
 
-export interface JournalEntryView {
+export interface JournalRowView {
   id: number;
   at: string;
   actor: string;
@@ -12,33 +15,114 @@ export interface JournalEntryView {
   summary: string;
   undone: boolean;
   undo: 'edit' | 'merge' | 'dismiss' | null;
+  /** Who the row is about, as they are named now (a dismissal is about several). */
+  people: { id: string; name: string }[];
+  /** The vendor of the record the row is about. */
+  vendor: string | null;
+  /** The action that caused it, in words ("the merge of Ann Lee and Ann Leigh"). */
+  cause: string | null;
+}
+
+/** One action: its leading row (or a summary of them all) and the rest of its rows. */
+export interface JournalEntryView extends JournalRowView {
+  rows: JournalRowView[];
 }
 
 // Scans are bookkeeping, not activity a person did.
 const HIDDEN = "('dedupe.scan')";
+// The row that stands for the whole action when it has one.
+const LEADS = ['merge', 'unmerge', 'dismiss'];
+
+type RowSql = { id: number; at: string; actor: string; kind: string; entity_type: string; entity_id: string; summary: string; undone: number; edit_undoable: number; action_id: string | null; cause: string | null; after: string | null; person_id: string | null; vendor: AccountKind | null; merged_person: string | null; dismissed: string | null };
 
 export class JournalService {
   constructor(private readonly sqlite: Database.Database) {}
 
   list(q: { kind?: string; entityIds?: string[]; limit: number; offset: number }): { total: number; entries: JournalEntryView[] } {
+    // An action is in the list when any of its rows matches; it is paged as one entry.
     const where = `WHERE kind NOT IN ${HIDDEN}${q.kind ? ' AND (kind = @kind OR kind LIKE @prefix)' : ''}${q.entityIds ? ' AND entity_id IN (SELECT value FROM json_each(@ids))' : ''}`;
     const params = { kind: q.kind ?? '', prefix: `${q.kind ?? ''}.%`, ids: JSON.stringify(q.entityIds ?? []), limit: q.limit, offset: q.offset };
-    const total = (this.sqlite.prepare(`SELECT count(*) AS n FROM journal ${where}`).get(params) as { n: number }).n;
+    const total = (this.sqlite.prepare(`SELECT count(DISTINCT coalesce(action_id, 'j' || id)) AS n FROM journal ${where}`).get(params) as { n: number }).n;
+    const groups = this.sqlite.prepare(`SELECT action_id, max(id) AS top FROM journal ${where} GROUP BY coalesce(action_id, 'j' || id) ORDER BY top DESC LIMIT @limit OFFSET @offset`).all(params) as { action_id: string | null; top: number }[];
+    const actions = groups.filter((g) => g.action_id).map((g) => g.action_id!);
+    const singles = groups.filter((g) => !g.action_id).map((g) => g.top);
     // An edit can be undone while it has not been sent and no later edit of the record is still
-    // standing (entity_type first, so the lookup uses the journal_entity index).
-    const rows = this.sqlite.prepare(`SELECT id, at, actor, kind, entity_type, entity_id, summary, undone,
-        (kind = 'edit' AND before IS NOT NULL AND NOT EXISTS (SELECT 1 FROM journal l WHERE l.entity_type = journal.entity_type AND l.entity_id = journal.entity_id AND l.id > journal.id AND (l.kind = 'sync.push' OR (l.kind = 'edit' AND l.undone = 0)))) AS edit_undoable
-      FROM journal ${where} ORDER BY id DESC LIMIT @limit OFFSET @offset`).all(params) as { id: number; at: string; actor: string; kind: string; entity_type: string; entity_id: string; summary: string; undone: number; edit_undoable: number }[];
-    return {
-      total,
-      entries: rows.map((r) => ({
-        id: r.id, at: r.at, actor: r.actor, kind: r.kind, entityType: r.entity_type, entityId: r.entity_id, summary: r.summary, undone: r.undone === 1,
-        undo: r.undone ? null : r.kind === 'edit' && r.entity_type === 'record' ? (r.edit_undoable ? 'edit' : null) : r.kind === 'merge' ? 'merge' : r.kind === 'dismiss' ? 'dismiss' : null,
-      })),
-    };
+    // standing (entity_type first, so the lookup uses the journal_entity index). The person: a
+    // record's person now, a person row's own, an unmerge's merged person, a dismissal's records'.
+    const rows = this.sqlite.prepare(`SELECT j.id, j.at, j.actor, j.kind, j.entity_type, j.entity_id, j.summary, j.undone, j.action_id, j.cause, j.after,
+        (j.kind = 'edit' AND j.before IS NOT NULL AND NOT EXISTS (SELECT 1 FROM journal l WHERE l.entity_type = j.entity_type AND l.entity_id = j.entity_id AND l.id > j.id AND (l.kind = 'sync.push' OR (l.kind = 'edit' AND l.undone = 0)))) AS edit_undoable,
+        CASE j.entity_type WHEN 'record' THEN r.person_id WHEN 'person' THEN j.entity_id END AS person_id,
+        a.kind AS vendor,
+        (SELECT m.entity_id FROM journal m WHERE j.kind = 'unmerge' AND m.id = CAST(j.entity_id AS INTEGER)) AS merged_person,
+        CASE WHEN j.kind = 'dismiss' THEN j.after WHEN j.entity_type = 'cluster' THEN (SELECT d.after FROM journal d WHERE d.kind = 'dismiss' AND d.id = CAST(j.entity_id AS INTEGER)) END AS dismissed
+      FROM journal j
+      LEFT JOIN records r ON j.entity_type = 'record' AND r.id = j.entity_id
+      LEFT JOIN accounts a ON a.id = r.account_id
+      WHERE (j.action_id IN (SELECT value FROM json_each(@actions)) OR j.id IN (SELECT value FROM json_each(@singles))) AND j.kind NOT IN ${HIDDEN}
+      ORDER BY j.id`).all({ actions: JSON.stringify(actions), singles: JSON.stringify(singles) }) as RowSql[];
+
+    const personIds = new Map<number, string[]>();
+    for (const r of rows) {
+      const ids = r.kind === 'unmerge' ? [r.merged_person] : r.dismissed ? this.peopleOfRecords((JSON.parse(r.dismissed) as { recordIds?: string[] }).recordIds ?? []) : [r.person_id];
+      personIds.set(r.id, [...new Set(ids.filter((x): x is string => !!x))]);
+    }
+    const names = this.names([...new Set([...personIds.values()].flat())]);
+    const views = rows.map((r) => toView(r, (personIds.get(r.id) ?? []).filter((id) => names.has(id)).map((id) => ({ id, name: names.get(id)! }))));
+
+    const byGroup = new Map<string, JournalRowView[]>();
+    rows.forEach((r, i) => {
+      const key = r.action_id ?? `j${r.id}`;
+      byGroup.set(key, [...(byGroup.get(key) ?? []), views[i]!]);
+    });
+    return { total, entries: groups.map((g) => entryOf(byGroup.get(g.action_id ?? `j${g.top}`) ?? [])).filter((e): e is JournalEntryView => e !== null) };
   }
 
   kindOf(id: number): string | null {
     return (this.sqlite.prepare('SELECT kind FROM journal WHERE id = ?').get(id) as { kind: string } | undefined)?.kind ?? null;
   }
+
+  private peopleOfRecords(recordIds: string[]): string[] {
+    return (this.sqlite.prepare('SELECT DISTINCT person_id FROM records WHERE id IN (SELECT value FROM json_each(?))').all(JSON.stringify(recordIds)) as { person_id: string }[]).map((r) => r.person_id);
+  }
+
+  private names(ids: string[]): Map<string, string> {
+    const rows = this.sqlite.prepare('SELECT id, display_name FROM people WHERE id IN (SELECT value FROM json_each(?))').all(JSON.stringify(ids)) as { id: string; display_name: string }[];
+    return new Map(rows.map((r) => [r.id, r.display_name || 'Unnamed']));
+  }
+}
+
+function toView(r: RowSql, people: { id: string; name: string }[]): JournalRowView {
+  const vendor = r.vendor ? VENDOR_LABELS[r.vendor] : null;
+  return {
+    id: r.id, at: r.at, actor: r.actor, kind: r.kind, entityType: r.entity_type, entityId: r.entity_id, summary: wordsOf(r, vendor), undone: r.undone === 1,
+    undo: r.undone ? null : r.kind === 'edit' && r.entity_type === 'record' ? (r.edit_undoable ? 'edit' : null) : r.kind === 'merge' ? 'merge' : r.kind === 'dismiss' ? 'dismiss' : null,
+    people, vendor, cause: r.cause,
+  };
+}
+
+/** A deletion says where and, when an action caused it, which one. */
+function wordsOf(r: RowSql, vendor: string | null): string {
+  const because = r.cause ? ` because of ${r.cause}` : '';
+  if (r.kind === 'edit' && r.summary === 'deleted here' && vendor) return `deleted here; to be deleted at ${vendor}${because}`;
+  if (r.kind === 'sync.push' && r.summary === 'deleted on the server' && vendor) return `deleted at ${vendor}${because}`;
+  return r.summary;
+}
+
+/** An action as one entry: led by its merge (or unmerge, dismissal) row, else by a summary of its rows. */
+function entryOf(rows: JournalRowView[]): JournalEntryView | null {
+  if (!rows.length) return null;
+  if (rows.length === 1) return { ...rows[0]!, rows: [] };
+  const lead = rows.find((r) => LEADS.includes(r.kind));
+  if (lead) return { ...lead, rows: rows.filter((r) => r !== lead) };
+  const last = rows[rows.length - 1]!;
+  const kinds = new Set(rows.map((r) => r.kind));
+  const kind = kinds.size === 1 ? last.kind : kinds.has('sync.push') ? 'sync.push' : last.kind;
+  const vendors = [...new Set(rows.map((r) => r.vendor).filter((v): v is string => !!v))];
+  const people = [...new Map(rows.flatMap((r) => r.people).map((p) => [p.id, p])).values()];
+  const at = vendors.length ? ` at ${vendors.join(', ')}` : '';
+  const summary = kind === 'edit' && kinds.size === 1
+    ? `${[...new Set(rows.map((r) => r.summary))].join('; ')}${at}`
+    : kind === 'sync.push' ? `${rows.length} writes sent${at}` : `${rows.length} entries${at}`;
+  // Its rows keep their own undo; the action as a whole has none of its own.
+  return { ...last, kind, summary, people, vendor: vendors.length === 1 ? vendors[0]! : null, undo: null, undone: rows.every((r) => r.undone), cause: rows.find((r) => r.cause)?.cause ?? null, rows };
 }

@@ -161,7 +161,11 @@ export const journal = sqliteTable('journal', {
   after: text('after', { mode: 'json' }),
   undoOf: integer('undo_of'),
   undone: integer('undone', { mode: 'boolean' }).notNull().default(false),
-}, (t) => [index('journal_entity').on(t.entityType, t.entityId), index('journal_at').on(t.at)]);
+  /** The rows of one action (a merge, a person edit fanned out to vendors, one sync) share it; null: a row of its own. */
+  actionId: text('action_id'),
+  /** Why this happened when a person did not do it directly, in words: "the merge of Ann Lee and Ann Leigh". */
+  cause: text('cause'),
+}, (t) => [index('journal_entity').on(t.entityType, t.entityId), index('journal_at').on(t.at), index('journal_action').on(t.actionId)]);
 
 /** App-wide preferences a person sets (e.g. how often the app syncs by itself), one JSON value per key. */
 export const appSettings = sqliteTable('app_settings', {

@@ -42,7 +42,8 @@ export class EditService {
   /** `id` is a record id or a person id. */
   edit(id: string, patch: Partial<CanonicalContact>): EditResult {
     if (!Object.keys(patch).length) throw new CoreError('bad_request', 'Nothing to change');
-    return this.store.tx(() => {
+    // A person edit fans out to each linked record: one action in the journal.
+    return this.store.withAction(null, () => {
       const isRecord = this.sqlite.prepare('SELECT 1 FROM records WHERE id = ?').get(id);
       if (isRecord) {
         const rec = this.store.record(id);
@@ -87,7 +88,7 @@ export class EditService {
 
   /** Undo the latest edit of a record (or of each record of a person) that has not been pushed yet. */
   undo(id: string): { undone: number } {
-    return this.store.tx(() => {
+    return this.store.withAction(null, () => {
       const recordIds = (this.sqlite.prepare('SELECT id FROM records WHERE id = ? OR person_id = ?').all(id, id) as { id: string }[]).map((r) => r.id);
       if (!recordIds.length) throw new CoreError('not_found', `No person or record with id ${id}`);
       return { undone: recordIds.filter((r) => this.store.undoLatestEdit(r)).length };

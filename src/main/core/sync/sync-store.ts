@@ -88,6 +88,10 @@ export type MergeSnapshot = { records: { id: string; personId: string; local: Ca
 
 export class SyncStore {
   private readonly st;
+  /** The action whose journal rows are being written (see `withAction`). */
+  private action: { id: string; cause: string | null } | null = null;
+  /** While this store holds the sync lease, the sync's own rows (actor 'sync') are one action. */
+  private syncAction: string | null = null;
 
   constructor(
     private readonly sqlite: Database.Database,
@@ -117,7 +121,7 @@ export class SyncStore {
       updatePerson: sqlite.prepare('UPDATE people SET golden = ?, display_name = ?, updated_at = ? WHERE id = ?'),
       markDeleted: sqlite.prepare("UPDATE records SET state = 'deleted_remote', updated_at = ? WHERE account_id = ? AND remote_id = ? AND state = 'synced'"),
       insertChange: sqlite.prepare("INSERT INTO changes (record_id, account_id, op, patch, intent, base_versions, idempotency_key, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)"),
-      journal: sqlite.prepare('INSERT INTO journal (at, actor, kind, entity_type, entity_id, summary, before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+      journal: sqlite.prepare('INSERT INTO journal (at, actor, kind, entity_type, entity_id, summary, before, after, action_id, cause) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
       openConflict: sqlite.prepare("SELECT id, kind, fields, change_id FROM conflicts WHERE record_id = ? AND state = 'open'"),
       closeConflicts: sqlite.prepare("UPDATE conflicts SET state = 'resolved', resolution = ?, resolved_by = 'sync', resolved_at = ? WHERE record_id = ? AND state = 'open'"),
     };
@@ -130,6 +134,22 @@ export class SyncStore {
   /** Run several transitions as one transaction (a merge queues several edits at once). */
   tx<T>(fn: () => T): T {
     return this.sqlite.inTransaction ? fn() : this.sqlite.transaction(fn)();
+  }
+
+  /**
+   * One action a person sees as one thing (a merge, a person edit fanned out to five vendors):
+   * every journal row written inside shares an action id, and `cause` (words: "the merge of
+   * Ann Lee and Ann Leigh") says why rows it wrote happened. One transaction; nested, the outer
+   * action wins.
+   */
+  withAction<T>(cause: string | null, fn: () => T): T {
+    if (this.action) return this.tx(fn);
+    this.action = { id: randomUUID(), cause };
+    try {
+      return this.tx(fn);
+    } finally {
+      this.action = null;
+    }
   }
 
   // ---- reads ------------------------------------------------------------------------------
@@ -455,7 +475,9 @@ export class SyncStore {
       const others = this.openChangesOf(rec.id).filter((x) => x.id !== changeId);
       if (c.op === 'delete') {
         this.setRecordState(rec.id, 'deleted_local');
-        this.journal('sync.push', 'record', rec.id, 'deleted on the server', null, null, 'sync');
+        // The delete was queued by some action (a merge): the push says so too, sent much later.
+        const queued = this.sqlite.prepare("SELECT cause FROM journal WHERE entity_type = 'record' AND entity_id = ? AND kind = 'edit' AND after IS NULL ORDER BY id DESC LIMIT 1").get(rec.id) as { cause: string | null } | undefined;
+        this.journal('sync.push', 'record', rec.id, 'deleted on the server', null, null, 'sync', queued?.cause ?? null);
         return;
       }
       if (remoteId && rec.remoteId !== remoteId) {
@@ -603,9 +625,14 @@ export class SyncStore {
 
   // ---- journal -----------------------------------------------------------------------------
 
-  /** An entry in the activity journal (what happened, with before/after for undo). */
-  journal(kind: string, entityType: string, entityId: string, summary: string, before: unknown, after: unknown, actor: string): number {
-    return Number(this.st.journal.run(this.now(), actor, kind, entityType, entityId, summary, before === null ? null : JSON.stringify(before), after === null ? null : JSON.stringify(after)).lastInsertRowid);
+  /**
+   * An entry in the activity journal (what happened, with before/after for undo), stamped with
+   * the action it belongs to. `cause` overrides the action's, for a row written long after the
+   * action that caused it (a queued delete, pushed by a later sync).
+   */
+  journal(kind: string, entityType: string, entityId: string, summary: string, before: unknown, after: unknown, actor: string, cause?: string | null): number {
+    const actionId = this.action?.id ?? (actor === 'sync' ? this.syncAction : null);
+    return Number(this.st.journal.run(this.now(), actor, kind, entityType, entityId, summary, before === null ? null : JSON.stringify(before), after === null ? null : JSON.stringify(after), actionId, cause ?? this.action?.cause ?? null).lastInsertRowid);
   }
 
   /** Mark a journal entry undone (its undo is journaled by the caller's transition). */
@@ -633,7 +660,9 @@ export class SyncStore {
         .run(LEASE, owner, holder, at, at, new Date(now.getTime() + ttlMs).toISOString());
       return { ok: true as const };
     });
-    return take.immediate();
+    const got = take.immediate();
+    if (got.ok) this.syncAction = randomUUID();
+    return got;
   }
 
   /** Still alive: push the lease's expiry on. False when it was lost (expired and taken). */
@@ -643,6 +672,7 @@ export class SyncStore {
   }
 
   releaseLease(owner: string): void {
+    this.syncAction = null;
     this.sqlite.prepare('DELETE FROM sync_lease WHERE name = ? AND owner = ?').run(LEASE, owner);
   }
 

@@ -1,6 +1,7 @@
-// Activity: the journal, newest first, filterable by kind, with undo where it is possible.
-import { useCallback, useEffect, useState } from 'react';
-import type { JournalEntry } from '../../../shared/contract';
+// Activity: the journal, newest first, one entry per action (its steps folded in), each naming
+// the person it is about; filterable by kind, with undo where it is possible.
+import { Fragment, useCallback, useEffect, useState } from 'react';
+import type { JournalEntry, JournalRow } from '../../../shared/contract';
 import { call } from '../api';
 import { EmptyState } from '../components/EmptyState';
 import { humanise } from '../lib/fields';
@@ -17,7 +18,8 @@ const KINDS = [
 ] as const;
 
 export function ActivityView() {
-  const { contactsVersion, contactsChanged, refreshStatus } = useApp();
+  const { contactsVersion, contactsChanged, refreshStatus, openPerson } = useApp();
+  const [expanded, setExpanded] = useState<Set<number>>(new Set());
   const [kind, setKind] = useState('');
   const [data, setData] = useState<{ total: number; entries: JournalEntry[] } | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -26,7 +28,15 @@ export function ActivityView() {
   }, [kind]);
   useEffect(load, [load, contactsVersion]);
 
-  async function undo(e: JournalEntry) {
+  function toggle(id: number) {
+    setExpanded((x) => {
+      const next = new Set(x);
+      if (!next.delete(id)) next.add(id);
+      return next;
+    });
+  }
+
+  async function undo(e: JournalRow) {
     try {
       await call('undoJournal', { id: e.id });
       setError(null);
@@ -56,33 +66,79 @@ export function ActivityView() {
         </EmptyState>
       ) : (
         <div className="scroll-body">
-          <table className="table" data-testid="journal">
+          <table className="table journal-table" data-testid="journal">
             <thead>
               <tr>
                 <th>When</th>
+                <th>Who</th>
                 <th>What</th>
                 <th>By</th>
                 <th />
               </tr>
             </thead>
             <tbody>
-              {(data?.entries ?? []).map((e) => (
-                <tr key={e.id} className={e.undone ? 'undone' : ''}>
-                  <td className="nowrap muted">{new Date(e.at).toLocaleString()}</td>
-                  <td>
-                    <span className={`kind kind-${e.kind.split('.')[0]}`}>{label(e.kind)}</span> {humanise(e.summary)}
-                    {e.undone && <span className="muted small"> (undone)</span>}
-                  </td>
-                  <td className="muted nowrap">{e.actor}</td>
-                  <td className="row-actions">{e.undo && <button className="link" onClick={() => void undo(e)}>Undo</button>}</td>
-                </tr>
-              ))}
+              {(data?.entries ?? []).map((e) => {
+                const open = expanded.has(e.id);
+                return (
+                  <Fragment key={e.id}>
+                    <tr className={`journal-entry${e.undone ? ' undone' : ''}`} data-entry={e.id}>
+                      <td className="nowrap muted">{new Date(e.at).toLocaleString()}</td>
+                      <td><People people={e.people} open={openPerson} /></td>
+                      <td>
+                        {e.rows.length > 0 && (
+                          <button className="link expand" aria-expanded={open} onClick={() => toggle(e.id)} title={open ? 'Hide the steps' : 'Show each step'}>
+                            {open ? '▾' : '▸'} {e.rows.length}
+                          </button>
+                        )}
+                        <span className={`kind kind-${e.kind.split('.')[0]}`}>{label(e.kind)}</span> {humanise(e.summary)}
+                        {e.cause && e.kind === 'merge' && <span className="muted"> — {e.cause}</span>}
+                        {e.undone && <span className="muted small"> (undone)</span>}
+                      </td>
+                      <td className="muted nowrap">{e.actor}</td>
+                      <td className="row-actions">{e.undo && <button className="link" onClick={() => void undo(e)}>Undo</button>}</td>
+                    </tr>
+                    {open && e.rows.map((r) => (
+                      <tr key={r.id} className={`journal-step${r.undone ? ' undone' : ''}`}>
+                        <td className="nowrap muted small">{new Date(r.at).toLocaleTimeString()}</td>
+                        {/* The entry names them already; a step names only someone else. */}
+                        <td>{samePeople(r.people, e.people) ? null : <People people={r.people} open={openPerson} />}</td>
+                        <td>
+                          <span className={`kind kind-${r.kind.split('.')[0]}`}>{label(r.kind)}</span>
+                          {r.vendor && <span className="vendor-tag">{r.vendor}</span>} {humanise(r.summary)}
+                          {r.undone && <span className="muted small"> (undone)</span>}
+                        </td>
+                        <td className="muted nowrap">{r.actor}</td>
+                        <td className="row-actions">{r.undo && <button className="link" onClick={() => void undo(r)}>Undo</button>}</td>
+                      </tr>
+                    ))}
+                  </Fragment>
+                );
+              })}
             </tbody>
           </table>
         </div>
       )}
     </section>
   );
+}
+
+/** The people a row is about, each a link that opens them in Contacts. */
+function People({ people, open }: { people: JournalRow['people']; open: (id: string) => void }) {
+  if (!people.length) return <span className="muted">—</span>;
+  return (
+    <span className="journal-people">
+      {people.map((p, i) => (
+        <Fragment key={p.id}>
+          {i > 0 && ', '}
+          <button className="link person-link" onClick={() => open(p.id)}>{p.name}</button>
+        </Fragment>
+      ))}
+    </span>
+  );
+}
+
+function samePeople(a: JournalRow['people'], b: JournalRow['people']): boolean {
+  return a.length === b.length && a.every((p, i) => p.id === b[i]!.id);
 }
 
 function label(kind: string): string {

@@ -1,0 +1,78 @@
+// The Activity view at real work: a merge inside CallTools (which deletes the duplicate there),
+// a person edit sent to each of their vendors, and the sync that pushes both. Each is one
+// entry naming the person; the steps unfold; the vendor delete says which merge caused it, and
+// a name opens the person in Contacts. Photographed at 1280×800 and 1024×640.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCore, type Core } from '../../src/main/core';
+import { createLogger, nullSink } from '../../src/main/core/log';
+import { MemorySecretStore } from '../../src/main/core/secrets/memory-store';
+import { vendorDefinition } from '../../src/main/core/vendors/registry';
+import { tempDir } from '../helpers/tmp';
+import { startHarness, type Harness } from './harness';
+
+let core: Core;
+let h: Harness;
+const tmp = tempDir();
+
+beforeAll(async () => {
+  core = await createCore({ dataDir: tmp.dir, secretStore: new MemorySecretStore(), log: createLogger(nullSink), retry: { maxRetries: 1, baseDelayMs: 5, maxRetryWaitMs: 50 }, syncTuning: { roundDelayMs: 10, maxRounds: 1 } });
+  h = await startHarness(core);
+});
+
+afterAll(async () => {
+  await h?.close();
+  core?.close();
+  tmp.cleanup();
+});
+
+const nav = (label: string) => h.page.getByRole('navigation').getByText(label, { exact: true }).click();
+
+describe('the Activity view', () => {
+  it('shows one entry per action, names the person, and says which merge deleted a duplicate', async () => {
+    await nav('Accounts');
+    await h.page.getByTestId('try-sandbox').click();
+    await h.page.locator('[data-testid=accounts] tbody tr').nth(4).waitFor();
+    await h.page.waitForFunction(() => [...document.querySelectorAll('[data-testid=accounts] td.num')].every((td) => Number(td.textContent?.replace(/\D/g, '')) > 0), null, { timeout: 30_000 });
+    await expect.poll(() => core.sync.running(), { timeout: 30_000 }).toBeNull();
+
+    // A duplicate made at CallTools by hand (a typo in the family name), pulled in.
+    const info = core.sandbox.info()!.vendors.calltools!;
+    const def = vendorDefinition('calltools')!;
+    const ct = def.create({ baseUrl: info.baseUrl, credentials: def.credentialsSchema.parse(info.credentials), settings: info.settings });
+    const first = (await ct.pull(null).next()).value!.records.find((r: { canonical: { givenName?: string | null; familyName?: string | null; emails?: unknown[] } }) => r.canonical.givenName && r.canonical.familyName && r.canonical.emails?.length)!;
+    const copy = await ct.create({ givenName: first.canonical.givenName, familyName: first.canonical.familyName!.replace(/(.)(.)$/, '$2$1'), emails: first.canonical.emails, timeZone: 'America/Denver' });
+    await core.sync.sync();
+    const c = core.dedupe.scan().clusters.find((x) => x.records.some((r) => r.remoteId === copy.remoteId))!;
+    expect(c.records.length).toBeGreaterThanOrEqual(2);
+    expect(core.dedupe.plan(c.id).writes.map((w) => w.op)).toContain('delete');
+    const { personId, mergeId } = core.dedupe.merge(c.id);
+    const names = [...new Set(c.records.map((r) => r.name))];
+    core.edits.edit(personId, { notes: 'Prefers mornings' });
+    const s = await core.sync.sync();
+    for (const a of s.accounts) expect(a.errors).toEqual([]);
+    const name = core.contacts.get(personId).displayName;
+
+    await nav('Activity');
+    const merge = h.page.locator(`tr.journal-entry[data-entry="${mergeId}"]`);
+    await merge.waitFor();
+    const together = names.length < 2 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+    await expect(merge.textContent()).resolves.toContain(`the merge of ${together}`);
+    await expect(merge.getByRole('button', { name }).count()).resolves.toBe(1);
+    // The sync is the newest entry: its pushes folded into one, the delete among them.
+    const sync = h.page.locator('tr.journal-entry').first();
+    await expect(sync.textContent()).resolves.toMatch(/Sent.*writes sent at/);
+    await sync.locator('button.expand').click();
+    await h.page.locator('tr.journal-step', { hasText: 'deleted at CallTools because of the merge of' }).waitFor();
+    await merge.locator('button.expand').click();
+    await h.page.locator('tr.journal-step', { hasText: 'to be deleted at CallTools because of the merge of' }).waitFor();
+    await expect(h.page.locator('tr.journal-step', { hasText: 'user' }).count()).resolves.toBe(0);
+    await h.screenshot('activity-actions-1280');
+    await h.page.setViewportSize({ width: 1024, height: 640 });
+    await h.screenshot('activity-actions-1024');
+    await h.page.setViewportSize({ width: 1280, height: 800 });
+
+    // A name opens that person in Contacts.
+    await merge.getByRole('button', { name }).click();
+    await h.page.locator('.person-name', { hasText: name }).waitFor();
+  });
+});
