@@ -33,12 +33,12 @@ function vendorClient(vendor: Vendor) {
   return def.create({ baseUrl: info.baseUrl, credentials: def.credentialsSchema.parse(info.credentials) });
 }
 /** A person with exactly one record, of this vendor, and a name nobody else has. */
-function loner(vendor: Vendor): { personId: string; recordId: string; remoteId: string } {
-  return core.store.sqlite.prepare(`SELECT r.person_id AS personId, r.id AS recordId, r.remote_id AS remoteId FROM records r JOIN accounts a ON a.id = r.account_id JOIN people p ON p.id = r.person_id WHERE a.kind = ? AND (SELECT count(*) FROM records x WHERE x.person_id = r.person_id) = 1 AND (SELECT count(*) FROM people q WHERE q.display_name = p.display_name) = 1 ORDER BY r.remote_id LIMIT 1`).get(vendor) as never;
+function loner(vendor: Vendor, skip = 0): { personId: string; recordId: string; remoteId: string } {
+  return core.store.sqlite.prepare(`SELECT r.person_id AS personId, r.id AS recordId, r.remote_id AS remoteId FROM records r JOIN accounts a ON a.id = r.account_id JOIN people p ON p.id = r.person_id WHERE a.kind = ? AND (SELECT count(*) FROM records x WHERE x.person_id = r.person_id) = 1 AND (SELECT count(*) FROM people q WHERE q.display_name = p.display_name) = 1 ORDER BY r.remote_id LIMIT 1 OFFSET ?`).get(vendor, skip) as never;
 }
 /** Edit here with the core, edit differently at the vendor with a second client. */
-async function conflict(vendor: Vendor, mine: Partial<CanonicalContact>, theirs: Partial<CanonicalContact>) {
-  const target = loner(vendor);
+async function conflict(vendor: Vendor, mine: Partial<CanonicalContact>, theirs: Partial<CanonicalContact>, skip = 0) {
+  const target = loner(vendor, skip);
   core.edits.edit(target.recordId, mine);
   const client = vendorClient(vendor);
   const now = await client.read(target.remoteId);
@@ -144,5 +144,34 @@ describe('the conflict view', () => {
     expect(a[first as 'role']).toBe(typed);
     expect(a[second as 'department']).toBe(second === 'role' ? 'Their role' : 'Their dept');
     expect((await one.client.read(one.remoteId)).canonical.familyName).toBe('Mine-Family');
+  });
+
+  it('a long queue: j/k keep the selected conflict in sight and focused, at 1024×640', async () => {
+    for (let i = 1; i <= 14; i++) await conflict('lightening', { department: `Mine ${i}` }, { department: `Theirs ${i}` }, i);
+    await syncNow();
+    await expect.poll(() => core.sync.running() === null && core.status.get().outbox.conflict, { timeout: 15_000 }).toBe(14);
+    await h.page.setViewportSize({ width: 1024, height: 640 });
+    await nav('Conflicts');
+    await h.page.locator('.queue-item').nth(13).waitFor();
+    await h.page.locator('.queue-item').first().click();
+    const inSight = () =>
+      h.page.evaluate(() => {
+        const q = document.querySelector('.queue')!.getBoundingClientRect();
+        const s = document.querySelector('.queue-item.selected')!.getBoundingClientRect();
+        return s.top >= q.top - 1 && s.bottom <= q.bottom + 1;
+      });
+    for (let i = 0; i < 13; i++) await h.page.keyboard.press('j');
+    await h.page.waitForFunction(() => document.querySelectorAll('.queue-item')[13]?.classList.contains('selected'));
+    expect(await inSight()).toBe(true);
+    expect(await focusedIn('.queue-item.selected')).toBe(true);
+    await h.screenshot('conflicts-queue-1024');
+    for (let i = 0; i < 13; i++) await h.page.keyboard.press('k');
+    await h.page.waitForFunction(() => document.querySelectorAll('.queue-item')[0]?.classList.contains('selected'));
+    expect(await inSight()).toBe(true);
+    // Take all theirs stays an explicit bulk choice, and focus comes back to the queue.
+    await h.page.getByRole('button', { name: 'Take all theirs' }).click();
+    await h.page.waitForFunction(() => document.querySelectorAll('.queue-item').length === 13);
+    expect(await focusedIn('.queue-item.selected')).toBe(true);
+    await h.page.setViewportSize({ width: 1280, height: 800 });
   });
 });
