@@ -2,7 +2,7 @@
 // differing parts marked inside the values, a choice per field (or for the whole record), and
 // exactly what will be sent before anything is.
 import { isEditable } from '../lib/keys';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ConflictItem } from '../../../shared/contract';
 import { VENDOR_LABELS } from '../../../shared/domain';
 import { call } from '../api';
@@ -13,15 +13,24 @@ import { parseTyped, rowOf } from '../lib/fields';
 import { useApp } from '../store';
 
 type Choice = { take: 'local' | 'remote' } | { typed: string };
+type FieldConflict = ConflictItem['fields'][number];
 
 export function ConflictsView() {
   const { contactsVersion, refreshStatus, contactsChanged } = useApp();
   const [items, setItems] = useState<ConflictItem[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
+  // No entry means not chosen yet: nothing is sent until every field has a choice.
   const [choices, setChoices] = useState<Record<string, Choice>>({});
+  const [activeRow, setActiveRow] = useState(0);
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
+  const queueButtons = useRef(new Map<string, HTMLButtonElement>());
+  const typedBoxes = useRef(new Map<string, HTMLTextAreaElement>());
+  const rowEls = useRef(new Map<string, HTMLDivElement>());
+  // Set by an action (j/k, a resolve, a mouse pick) so the next render puts focus back in the queue.
+  const refocusQueue = useRef(false);
+  const focusTyped = useRef<string | null>(null);
 
   const load = useCallback(() => {
     call('listConflicts', {}).then(
@@ -36,37 +45,76 @@ export function ConflictsView() {
   useEffect(load, [load, contactsVersion]);
 
   const current = items?.find((c) => c.id === selected) ?? null;
-  useEffect(() => setChoices({}), [selected]);
-
-  // j/k move through the queue.
   useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (isEditable(e.target) || e.ctrlKey || e.metaKey || !items?.length) return;
-      const i = items.findIndex((c) => c.id === selected);
-      if (e.key === 'j') setSelected(items[Math.min(items.length - 1, i + 1)]!.id);
-      if (e.key === 'k') setSelected(items[Math.max(0, i - 1)]!.id);
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [items, selected]);
+    setChoices({});
+    setActiveRow(0);
+  }, [selected]);
 
-  const choiceOf = (field: string): Choice => choices[field] ?? { take: 'local' };
-  const finalValue = (f: ConflictItem['fields'][number]): unknown => {
-    const c = choiceOf(f.field);
-    return 'typed' in c ? parseTyped(f.field, c.typed) : c.take === 'local' ? f.local : f.remote;
+  // The selected conflict is always in sight, and focus returns to it after an action.
+  useEffect(() => {
+    const el = selected ? queueButtons.current.get(selected) : undefined;
+    if (!el) return;
+    el.scrollIntoView({ block: 'nearest' });
+    if (refocusQueue.current) {
+      refocusQueue.current = false;
+      el.focus({ preventScroll: true });
+    }
+  }, [selected, items]);
+
+  const fields = current?.kind === 'fields' ? current.fields : [];
+  const activeField = fields[Math.min(activeRow, fields.length - 1)]?.field ?? null;
+  useEffect(() => {
+    if (activeField) rowEls.current.get(activeField)?.scrollIntoView({ block: 'nearest' });
+  }, [activeField]);
+  useEffect(() => {
+    const f = focusTyped.current;
+    if (f && choices[f] && 'typed' in choices[f]) {
+      focusTyped.current = null;
+      typedBoxes.current.get(f)?.focus();
+    }
+  }, [choices]);
+
+  const allChosen = fields.length > 0 && fields.every((f) => choices[f.field]);
+  const unchosen = fields.filter((f) => !choices[f.field]);
+
+  function choose(f: FieldConflict, take: 'local' | 'remote' | 'typed') {
+    const c = choices[f.field];
+    if (take === 'typed') {
+      // Keep what was typed already; start from mine otherwise.
+      if (c && 'typed' in c) typedBoxes.current.get(f.field)?.focus();
+      else {
+        focusTyped.current = f.field; // focused once the text area exists
+        setChoices((cs) => ({ ...cs, [f.field]: { typed: rowOf(f.field).show(f.local) } }));
+      }
+    } else {
+      setChoices((cs) => ({ ...cs, [f.field]: { take } }));
+    }
+  }
+
+  const focusSelected = () => {
+    if (selected) queueButtons.current.get(selected)?.focus({ preventScroll: true });
   };
-  // What goes to the vendor: every field whose final value is not what the vendor holds now.
-  const preview = useMemo(() => {
-    if (!current || current.kind !== 'fields') return [];
-    return current.fields.filter((f) => rowOf(f.field).show(finalValue(f)) !== rowOf(f.field).show(f.remote)).map((f) => ({ field: f.field, value: rowOf(f.field).show(finalValue(f)) }));
-  }, [current, choices]);
+
+  const finalValue = (f: FieldConflict, c: Choice): unknown => ('typed' in c ? parseTyped(f.field, c.typed) : c.take === 'local' ? f.local : f.remote);
+  // What goes to the vendor: every chosen field whose final value is not what the vendor holds now.
+  const preview = useMemo(
+    () =>
+      fields.flatMap((f) => {
+        const c = choices[f.field];
+        if (!c) return [];
+        const value = rowOf(f.field).show(finalValue(f, c));
+        return value === rowOf(f.field).show(f.remote) ? [] : [{ field: f.field, value }];
+      }),
+    [fields, choices],
+  );
 
   async function resolve(resolution: Parameters<typeof window.api.resolveConflict>[0]['resolution']) {
-    if (!current) return;
+    if (!current || busy) return;
     setBusy(true);
     try {
       const r = await call('resolveConflict', { id: current.id, resolution });
       setNotice(r.changeId === null ? 'Resolved — nothing left to send.' : `Resolved — ${VENDOR_LABELS[current.vendor]} gets it at the next sync.`);
+      refocusQueue.current = true;
       contactsChanged();
       await refreshStatus();
       load();
@@ -78,14 +126,42 @@ export function ConflictsView() {
   }
 
   function resolveChosen() {
-    if (!current) return;
-    const fields: Record<string, { take: 'local' | 'remote' } | { value: unknown }> = {};
-    for (const f of current.fields) {
-      const c = choiceOf(f.field);
-      fields[f.field] = 'typed' in c ? { value: parseTyped(f.field, c.typed) } : c;
+    if (!current || !allChosen) return; // the core refuses a resolution that leaves a field out
+    const out: Record<string, { take: 'local' | 'remote' } | { value: unknown }> = {};
+    for (const f of fields) {
+      const c = choices[f.field]!;
+      out[f.field] = 'typed' in c ? { value: parseTyped(f.field, c.typed) } : c;
     }
-    void resolve({ fields });
+    void resolve({ fields: out });
   }
+
+  // j/k: conflicts; ↑/↓: field rows; 1/2/3: mine/theirs/type for the active row; Enter: resolve.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (isEditable(e.target) || e.ctrlKey || e.metaKey || e.altKey || !items?.length) return;
+      const i = items.findIndex((c) => c.id === selected);
+      const onButton = e.target instanceof HTMLElement && e.target.closest('button, a') !== null;
+      const inQueue = e.target instanceof HTMLElement && e.target.closest('.queue') !== null;
+      const row = fields[Math.min(activeRow, fields.length - 1)];
+      if (e.key === 'j' || e.key === 'k') {
+        refocusQueue.current = true;
+        setSelected(items[e.key === 'j' ? Math.min(items.length - 1, i + 1) : Math.max(0, i - 1)]!.id);
+        if (!inQueue) focusSelected();
+      } else if ((e.key === 'ArrowDown' || e.key === 'ArrowUp') && fields.length) {
+        e.preventDefault();
+        setActiveRow((r) => Math.max(0, Math.min(fields.length - 1, Math.min(r, fields.length - 1) + (e.key === 'ArrowDown' ? 1 : -1))));
+      } else if ((e.key === '1' || e.key === '2' || e.key === '3') && row) {
+        e.preventDefault(); // "3" must not land in the text area it opens
+        choose(row, e.key === '1' ? 'local' : e.key === '2' ? 'remote' : 'typed');
+      } else if (e.key === 'Enter' && current?.kind === 'fields' && (!onButton || inQueue)) {
+        // A focused action button keeps its own Enter; in the queue Enter means resolve.
+        e.preventDefault();
+        resolveChosen();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  });
 
   return (
     <section className="view conflicts-view">
@@ -104,7 +180,12 @@ export function ConflictsView() {
           <ul className="queue" aria-label="Conflicts">
             {(items ?? []).map((c) => (
               <li key={c.id}>
-                <button className={`queue-item${c.id === selected ? ' selected' : ''}`} onClick={() => setSelected(c.id)} aria-current={c.id === selected}>
+                <button
+                  className={`queue-item${c.id === selected ? ' selected' : ''}`}
+                  ref={(el) => void (el ? queueButtons.current.set(c.id, el) : queueButtons.current.delete(c.id))}
+                  onClick={() => setSelected(c.id)}
+                  aria-current={c.id === selected}
+                >
                   <VendorBadge kind={c.vendor} />
                   <span className="queue-main">
                     <span className="queue-title">{nameOf(c)}</span>
@@ -139,24 +220,47 @@ export function ConflictsView() {
                     <div role="columnheader">Theirs ({VENDOR_LABELS[current.vendor]})</div>
                     <div role="columnheader">Keep</div>
                   </div>
-                  {current.fields.map((f) => {
+                  {current.fields.map((f, idx) => {
                     const row = rowOf(f.field);
                     const [b, l, r] = [row.show(f.base), row.show(f.local), row.show(f.remote)];
-                    const c = choiceOf(f.field);
+                    const c = choices[f.field];
+                    const took = (t: 'local' | 'remote') => !!c && 'take' in c && c.take === t;
+                    const pick = (e: React.MouseEvent, take: 'local' | 'remote' | 'typed') => {
+                      setActiveRow(idx);
+                      choose(f, take);
+                      // A mouse pick hands focus back to the queue, so keys keep working.
+                      if (e.detail > 0 && take !== 'typed') focusSelected();
+                    };
                     return (
-                      <div className="tw-row" role="row" key={f.field} data-field={f.field}>
+                      <div
+                        className={`tw-row${f.field === activeField ? ' active' : ''}${c ? '' : ' unchosen'}`}
+                        role="row"
+                        key={f.field}
+                        data-field={f.field}
+                        aria-selected={f.field === activeField}
+                        ref={(el) => void (el ? rowEls.current.set(f.field, el) : rowEls.current.delete(f.field))}
+                        onClick={() => setActiveRow(idx)}
+                      >
                         <div className="field-label" role="rowheader">{row.label}</div>
-                        <div role="cell" className="tw-base">{b || <span className="muted">—</span>}</div>
-                        <div role="cell" className={`tw-local${'take' in c && c.take === 'local' ? ' chosen' : ''}`}><Diff value={l} against={b} kind="mark" /></div>
-                        <div role="cell" className={`tw-remote${'take' in c && c.take === 'remote' ? ' chosen' : ''}`}><Diff value={r} against={b} kind="mark" /></div>
+                        <div role="cell" className="tw-base" data-label="Before">{b || <span className="muted">—</span>}</div>
+                        <div role="cell" className={`tw-local${took('local') ? ' chosen' : ''}`} data-label="Mine"><Diff value={l} against={b} kind="mark" /></div>
+                        <div role="cell" className={`tw-remote${took('remote') ? ' chosen' : ''}`} data-label="Theirs"><Diff value={r} against={b} kind="mark" /></div>
                         <div role="cell" className="tw-choice">
                           <div className="segmented" role="radiogroup" aria-label={`Keep for ${row.label}`}>
-                            <button role="radio" aria-checked={'take' in c && c.take === 'local'} onClick={() => setChoices({ ...choices, [f.field]: { take: 'local' } })}>Mine</button>
-                            <button role="radio" aria-checked={'take' in c && c.take === 'remote'} onClick={() => setChoices({ ...choices, [f.field]: { take: 'remote' } })}>Theirs</button>
-                            <button role="radio" aria-checked={'typed' in c} onClick={() => setChoices({ ...choices, [f.field]: { typed: l } })}>Type…</button>
+                            <button role="radio" aria-checked={took('local')} onClick={(e) => pick(e, 'local')} title="1">Mine</button>
+                            <button role="radio" aria-checked={took('remote')} onClick={(e) => pick(e, 'remote')} title="2">Theirs</button>
+                            <button role="radio" aria-checked={!!c && 'typed' in c} onClick={(e) => pick(e, 'typed')} title="3">Type…</button>
                           </div>
-                          {'typed' in c && (
-                            <textarea className="typed" aria-label={`New value for ${row.label}`} value={c.typed} rows={Math.max(1, c.typed.split('\n').length)} onChange={(e) => setChoices({ ...choices, [f.field]: { typed: e.target.value } })} />
+                          {c && 'typed' in c && (
+                            <textarea
+                              className="typed"
+                              aria-label={`New value for ${row.label}`}
+                              value={c.typed}
+                              rows={Math.max(1, c.typed.split('\n').length)}
+                              ref={(el) => void (el ? typedBoxes.current.set(f.field, el) : typedBoxes.current.delete(f.field))}
+                              onChange={(e) => setChoices((cs) => ({ ...cs, [f.field]: { typed: e.target.value } }))}
+                              onKeyDown={(e) => e.key === 'Escape' && focusSelected()}
+                            />
                           )}
                         </div>
                       </div>
@@ -165,7 +269,9 @@ export function ConflictsView() {
                 </div>
                 <div className="preview" aria-label="What will be sent">
                   <h3>Will be sent to {VENDOR_LABELS[current.vendor]}</h3>
-                  {preview.length === 0 ? (
+                  {!allChosen ? (
+                    <p className="muted">Still to choose: {unchosen.map((f) => rowOf(f.field).label).join(', ')}.</p>
+                  ) : preview.length === 0 ? (
                     <p className="muted">Nothing — {VENDOR_LABELS[current.vendor]} already has these values; your edit is dropped.</p>
                   ) : (
                     <ul>
@@ -178,10 +284,14 @@ export function ConflictsView() {
                   )}
                 </div>
                 <div className="actions">
-                  <button className="btn primary" disabled={busy} onClick={resolveChosen} data-testid="resolve">Resolve</button>
+                  <button className="btn primary" disabled={busy || !allChosen} onClick={resolveChosen} data-testid="resolve" aria-describedby={allChosen ? undefined : 'resolve-hint'}>Resolve</button>
                   <button className="btn" disabled={busy} onClick={() => void resolve({ take: 'local' })}>Keep all mine</button>
                   <button className="btn" disabled={busy} onClick={() => void resolve({ take: 'remote' })}>Take all theirs</button>
+                  {!allChosen && <span className="resolve-hint" id="resolve-hint">Choose mine, theirs or a value for every field</span>}
                 </div>
+                <p className="keys-hint muted">
+                  <kbd>j</kbd>/<kbd>k</kbd> conflict · <kbd>↑</kbd>/<kbd>↓</kbd> field · <kbd>1</kbd> mine · <kbd>2</kbd> theirs · <kbd>3</kbd> type (<kbd>Esc</kbd> leaves the box) · <kbd>Enter</kbd> resolve
+                </p>
               </div>
             )}
           </div>
