@@ -58,6 +58,19 @@ describe.each(VENDORS)('%s: offline edits, merges and conflicts', (vendor) => {
     expect(r.core.edits.conflicts()).toHaveLength(0);
   });
 
+  it.skipIf(vendor === 'mpdx')('the same field changed at the vendor in the same second (the version token does not move): still a conflict, nothing overwritten', async () => {
+    // MPDX is skipped: it compares updated_in_db_at itself, to the second, by design (its document says so).
+    const r = await synced(vendor);
+    const id = r.seeded[3]!.remoteId;
+    const field = vendor === 'bigchange' ? 'notes' : 'familyName';
+    r.core.edits.edit(r.recordOf(id).id, { [field]: 'Minesecond' });
+    const t = await r.other.read(id);
+    await r.other.update(id, { [field]: 'Theirsecond' }, { raw: t.raw, versions: t.versions }); // no clock advance
+    const s = await r.core.sync.sync();
+    expect(s.accounts[0]).toMatchObject({ pushed: 0, conflicts: 1 });
+    expect((await r.other.read(id)).canonical[field]).toBe('Theirsecond');
+  });
+
   it('the server changed the same field: a conflict holds the push; keep mine pushes, take theirs drops and journals', async () => {
     const r = await synced(vendor);
     const [a, b] = [r.seeded[2]!.remoteId, r.seeded[3]!.remoteId];

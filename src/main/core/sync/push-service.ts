@@ -144,7 +144,10 @@ export class PushService {
       if (!connector.checksVersions && !change.overwrite) {
         // Last-writer-wins vendors: look before writing.
         const current = await connector.read(rec.remoteId);
-        const moved = JSON.stringify(current.versions) !== JSON.stringify(this.store.record(rec.id).versions);
+        // A version token can be too coarse to see a write in the same second (Lightening's
+        // updated_at), so what the record holds counts too: any change since base is a move.
+        const stored = this.store.record(rec.id);
+        const moved = JSON.stringify(current.versions) !== JSON.stringify(stored.versions) || Object.keys(diff(stored.base ?? {}, current.canonical)).length > 0;
         if (moved) {
           const outcome = this.store.reconcile(rec.id, current);
           if (outcome === 'conflict') return 'conflict';
