@@ -256,6 +256,23 @@ describe('the Concord window', () => {
     expect(await h.page.locator('[data-testid=accounts]').textContent()).toMatch(/Department, Role/);
   });
 
+  it('Ctrl+Z outside a field undoes the last edit; inside a field it is the field\'s own', async () => {
+    const target = loner('lightening');
+    await selectPerson(target.personId);
+    const before = core.contacts.get(target.personId).golden.familyName;
+    await editGolden('familyName', 'Oopsname');
+    expect(core.contacts.get(target.personId).golden.familyName).toBe('Oopsname');
+    await h.page.locator('.person-name').click(); // focus on the page, not in a field
+    await h.page.keyboard.press('Control+z');
+    const notice = h.page.getByTestId('notice');
+    await notice.waitFor();
+    expect(await notice.textContent()).toMatch(/Undone: edited familyName/);
+    await expect.poll(() => core.contacts.get(target.personId).golden.familyName).toBe(before);
+    expect(core.status.get().outbox.pending).toBe(0); // nothing left to send
+    await shots('undo-ctrl-z');
+    await notice.getByRole('button', { name: 'Dismiss' }).click();
+  });
+
   it('a duplicate cluster merged with a per-field pick, then undone', async () => {
     await nav('Duplicates');
     await h.page.getByTestId('scan').click();

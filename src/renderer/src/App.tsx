@@ -8,6 +8,7 @@ import { ConflictsView } from './views/ConflictsView';
 import { DuplicatesView } from './views/DuplicatesView';
 import { SyncView } from './views/SyncView';
 import { StatusBar } from './components/StatusBar';
+import { isEditable } from './lib/keys';
 
 const LABELS: Record<View, string> = {
   contacts: 'Contacts',
@@ -19,7 +20,7 @@ const LABELS: Record<View, string> = {
 };
 
 export function App() {
-  const { view, setView, status, refreshStatus } = useApp();
+  const { view, setView, status, refreshStatus, undoLast } = useApp();
   useEffect(() => {
     void refreshStatus();
   }, [refreshStatus]);
@@ -28,6 +29,12 @@ export function App() {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (!(e.ctrlKey || e.metaKey)) return;
+      // Ctrl+Z outside a text field takes back the last thing done (a text field keeps its own undo).
+      if (e.key.toLowerCase() === 'z' && !e.shiftKey && !isEditable(e.target)) {
+        e.preventDefault();
+        void undoLast();
+        return;
+      }
       const i = Number(e.key) - 1;
       const target = VIEWS[i];
       if (target) {
@@ -37,7 +44,7 @@ export function App() {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [setView]);
+  }, [setView, undoLast]);
 
   const badge = (v: View): number | null => {
     if (!status) return null;

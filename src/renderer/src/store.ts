@@ -25,6 +25,8 @@ interface AppState {
   onSyncFinished(p: EventPayload<'syncFinished'>): void;
   cancelSync(): Promise<void>;
   dismissNotice(): void;
+  /** Take back the newest action that can be undone (Ctrl+Z), and say what was undone. */
+  undoLast(): Promise<void>;
   setView(v: View): void;
   onProgress(p: EventPayload<'syncProgress'>): void;
   syncNow(accountId?: string): Promise<void>;
@@ -65,6 +67,22 @@ export const useApp = create<AppState>((set) => ({
     await call('cancelSync', {});
   },
   dismissNotice: () => set({ notice: null }),
+  undoLast: async () => {
+    const { entries } = await call('listJournal', { limit: 30, offset: 0 });
+    const rows = entries.flatMap((e) => [e, ...e.rows]);
+    const last = rows.find((r) => r.undo && !r.undone);
+    if (!last) {
+      set({ notice: 'Nothing to undo.' });
+      return;
+    }
+    try {
+      await call('undoJournal', { id: last.id });
+      set((s) => ({ notice: `Undone: ${last.summary}${last.people[0] ? ` (${last.people[0].name})` : ''}`, contactsVersion: s.contactsVersion + 1 }));
+    } catch (e) {
+      set({ notice: `Could not undo: ${(e as Error).message}` });
+    }
+    await useApp.getState().refreshStatus();
+  },
   syncNow: async (accountId) => {
     set({ syncing: true, syncTrigger: 'person', lastSyncError: null });
     try {

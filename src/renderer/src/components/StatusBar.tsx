@@ -24,7 +24,7 @@ export function StatusBar() {
       {syncing && syncTrigger !== 'person' && <span data-testid="auto-sync">{syncTrigger === 'reconnect' ? 'Back online — syncing…' : 'Syncing by itself…'}</span>}
       {notice && (
         <span className="notice" data-testid="notice">
-          <button className="link" onClick={() => setView('conflicts')}>{notice}</button>{' '}
+          {/conflict/.test(notice) ? <button className="link" onClick={() => setView('conflicts')}>{notice}</button> : /refused/.test(notice) ? <button className="link" onClick={() => setView('sync')}>{notice}</button> : <span>{notice}</span>}{' '}
           <button className="link muted" aria-label="Dismiss" onClick={dismissNotice}>×</button>
         </span>
       )}
