@@ -283,6 +283,8 @@ describe('the Concord window', () => {
     await cells.last().click();
     await expect(cluster.locator('.cell.picked').count()).resolves.toBe(1);
     expect(await h.page.getByLabel('Write preview').textContent()).toMatch(/link|update/);
+    // The golden record the merge will make is shown before it is made, with the pick in it.
+    await expect.poll(async () => h.page.getByLabel('Golden record after the merge').textContent()).toContain(pickedText!);
     await shots('duplicates');
     const before = await h.page.locator('.queue-item').count();
     await h.page.keyboard.press('m');

@@ -13,7 +13,7 @@ import { FIELD_ROWS } from '../lib/fields';
 import { useApp } from '../store';
 
 export function DuplicatesView() {
-  const { contactsChanged, refreshStatus, contactsVersion } = useApp();
+  const { contactsChanged, refreshStatus, contactsVersion, status } = useApp();
   const [clusters, setClusters] = useState<DuplicateCluster[] | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
   const [picks, setPicks] = useState<Record<string, string>>({});
@@ -167,8 +167,17 @@ export function DuplicatesView() {
         </div>
       )}
       {clusters && clusters.length === 0 ? (
-        <EmptyState icon="duplicates" title="No duplicates to review" action={<button className="btn primary" onClick={() => void scan()} disabled={busy}>Scan now</button>}>
-          People who appear more than once, within a vendor or across vendors, queue here best match first.
+        // Say what is true: scanning now, never scanned, or scanned and nothing found.
+        <EmptyState
+          icon="duplicates"
+          title={busy ? 'Scanning…' : status?.duplicates == null ? 'Not scanned yet' : 'No duplicates to review'}
+          action={<button className="btn primary" onClick={() => void scan()} disabled={busy}>{busy ? 'Scanning…' : 'Scan now'}</button>}
+        >
+          {busy
+            ? 'Comparing every record with the ones that could be the same person; this takes a few seconds on a large store.'
+            : status?.duplicates == null
+              ? 'Every sync ends with a scan; none has run on this store yet.'
+              : 'People who appear more than once, within a vendor or across vendors, queue here best match first.'}
         </EmptyState>
       ) : (
         <div className="split">
@@ -248,6 +257,19 @@ export function DuplicatesView() {
                     ))}
                   </ul>
                 </div>
+                {plan && (
+                  <div className="preview golden-preview" aria-label="Golden record after the merge">
+                    <h3>The person after the merge</h3>
+                    <dl>
+                      {FIELD_ROWS.filter((r) => r.show(plan.golden[r.field])).map((r) => (
+                        <div key={r.field} className="golden-field">
+                          <dt>{r.label}</dt>
+                          <dd>{r.show(plan.golden[r.field])}</dd>
+                        </div>
+                      ))}
+                    </dl>
+                  </div>
+                )}
                 {plan && (
                   <div className="preview" aria-label="Write preview">
                     <h3>Merging will</h3>
