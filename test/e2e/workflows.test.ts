@@ -283,6 +283,14 @@ describe('the Concord window', () => {
     await cells.last().click();
     await expect(cluster.locator('.cell.picked').count()).resolves.toBe(1);
     expect(await h.page.getByLabel('Write preview').textContent()).toMatch(/link|update/);
+    // Differences only: the rows where the records agree go; the field column stays.
+    const allRows = await cluster.locator('.field-label').count();
+    await cluster.getByLabel(/Differences only/).check();
+    const diffRows = await cluster.locator('.field-label').count();
+    expect(diffRows).toBeLessThan(allRows);
+    expect(diffRows).toBeGreaterThan(0); // these records do differ somewhere
+    await shots('duplicates-differences');
+    await cluster.getByLabel(/Differences only/).uncheck();
     // The golden record the merge will make is shown before it is made, with the pick in it.
     await expect.poll(async () => h.page.getByLabel('Golden record after the merge').textContent()).toContain(pickedText!);
     await shots('duplicates');

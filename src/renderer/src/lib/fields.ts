@@ -69,3 +69,9 @@ export function diffParts(a: string, b: string): { text: string; changed: boolea
 export function humanise(summary: string): string {
   return summary.replace(/\b(givenName|familyName|fullName|emails|phones|address|company|department|role|birthDate|timeZone|doNotContact|tags|notes|externalRef)\b/g, (f) => rowOf(f).label.toLowerCase());
 }
+
+/** A long vendor id shortened for a column header (the full one goes in its title). */
+export function shortId(id: string | null | undefined): string {
+  if (!id) return '';
+  return id.length > 14 ? `${id.slice(0, 6)}…${id.slice(-5)}` : id;
+}

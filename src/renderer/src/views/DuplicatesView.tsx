@@ -9,7 +9,7 @@ import { VENDOR_LABELS } from '../../../shared/domain';
 import { call } from '../api';
 import { EmptyState } from '../components/EmptyState';
 import { VendorBadge } from '../components/VendorBadge';
-import { FIELD_ROWS } from '../lib/fields';
+import { FIELD_ROWS, shortId } from '../lib/fields';
 import { useApp } from '../store';
 
 export function DuplicatesView() {
@@ -149,13 +149,17 @@ export function DuplicatesView() {
   });
 
   const autoCount = (clusters ?? []).filter((c) => c.auto).length;
-  const rows = current ? FIELD_ROWS.filter((r) => current.records.some((rec) => r.show(rec.contact[r.field]))) : [];
+  const [differencesOnly, setDifferencesOnly] = useState(false);
+  const allRows = current ? FIELD_ROWS.filter((r) => current.records.some((rec) => r.show(rec.contact[r.field]))) : [];
+  // "Differences only": rows where the records do not all say the same thing.
+  const differs = (r: (typeof FIELD_ROWS)[number]): boolean => new Set(current!.records.map((rec) => r.show(rec.contact[r.field]).toLowerCase())).size > 1;
+  const rows = differencesOnly ? allRows.filter(differs) : allRows;
   return (
     <section className="view duplicates-view">
       <header className="view-header">
         <h1>Duplicates</h1>
         <span className="result-count">{clusters ? `${clusters.length} to review` : '…'}</span>
-        {scanInfo && <span className="muted small">{scanInfo}</span>}
+        {scanInfo && <span className="muted small scan-info">{scanInfo}</span>}
         <span className="spacer" />
         {autoCount > 0 && <button className="btn" disabled={busy} onClick={() => void acceptAllAuto()}>Merge all {autoCount} above the auto-link threshold</button>}
         <button className="btn primary" disabled={busy} onClick={() => void scan()} data-testid="scan">{busy ? 'Working…' : 'Scan for duplicates'}</button>
@@ -208,11 +212,14 @@ export function DuplicatesView() {
                   <button className="btn" disabled={busy} onClick={() => void act('dismiss')} title="n">Not the same <kbd>n</kbd></button>
                   <button className="btn" disabled={busy} onClick={() => void act('skip')} title="s">Skip <kbd>s</kbd></button>
                 </div>
+                <label className="small muted differences-only">
+                  <input type="checkbox" checked={differencesOnly} onChange={(e) => setDifferencesOnly(e.target.checked)} /> Differences only ({allRows.filter(differs).length} of {allRows.length} fields)
+                </label>
                 <div className="cards" role="table" aria-label="Records side by side" style={{ gridTemplateColumns: `110px repeat(${current.records.length}, minmax(160px, 1fr))` }}>
                   <div role="columnheader" className="cards-corner">Field</div>
                   {current.records.map((r) => (
-                    <div role="columnheader" key={r.recordId} className="card-col-head">
-                      <VendorBadge kind={r.vendor} /> {VENDOR_LABELS[r.vendor]} <span className="muted small">{r.remoteId}</span>
+                    <div role="columnheader" key={r.recordId} className="card-col-head" title={`${r.accountLabel} · ${r.remoteId ?? 'not yet created'}`}>
+                      <VendorBadge kind={r.vendor} /> {VENDOR_LABELS[r.vendor]} <span className="muted small">{shortId(r.remoteId)}</span>
                     </div>
                   ))}
                   {rows.map((row) => {

@@ -6,7 +6,7 @@ import type { ContactDetail, JournalEntry } from '../../../shared/contract';
 import { VENDOR_LABELS } from '../../../shared/domain';
 import { call } from '../api';
 import { VendorBadge } from '../components/VendorBadge';
-import { FIELD_ROWS, humanise, parseTyped, rowOf } from '../lib/fields';
+import { FIELD_ROWS, humanise, parseTyped, rowOf, shortId } from '../lib/fields';
 import { useApp } from '../store';
 
 const STATE_WORDS: Record<string, string> = { modified: 'changed here', conflicted: 'in conflict', rejected: 'refused', pushing: 'sending', deleted_remote: 'deleted at the vendor', deleted_local: 'deleted here' };
@@ -25,7 +25,10 @@ export function PersonPane({ detail }: { detail: ContactDetail }) {
     setError(null);
   }, [detail.id]);
 
-  const rows = FIELD_ROWS.filter((r) => r.show(detail.golden[r.field]) || detail.records.some((rec) => r.show(rec.local[r.field])));
+  const [differencesOnly, setDifferencesOnly] = useState(false);
+  const allRows = FIELD_ROWS.filter((r) => r.show(detail.golden[r.field]) || detail.records.some((rec) => r.show(rec.local[r.field])));
+  // "Differences only": the rows where some record does not say what the golden record says.
+  const rows = differencesOnly ? allRows.filter((r) => detail.records.some((rec) => r.show(rec.local[r.field]) !== r.show(detail.golden[r.field]))) : allRows;
   async function save(field: string) {
     try {
       const r = await call('editContact', { id: detail.id, patch: { [field]: parseTyped(field, typed) } });
@@ -48,13 +51,18 @@ export function PersonPane({ detail }: { detail: ContactDetail }) {
         {detail.pinned.length > 0 && <> · kept on the person: {detail.pinned.map((f) => rowOf(f).label).join(', ')}</>}
       </p>
       {error && <div className="banner error inline" role="alert">{error}</div>}
+      {detail.records.length > 1 && (
+        <label className="small muted differences-only">
+          <input type="checkbox" checked={differencesOnly} onChange={(e) => setDifferencesOnly(e.target.checked)} /> Differences only ({allRows.length - allRows.filter((r) => detail.records.every((rec) => r.show(rec.local[r.field]) === r.show(detail.golden[r.field]))).length} of {allRows.length} fields)
+        </label>
+      )}
       <div className="compare" role="table" aria-label="Golden record and vendor records">
         <div className="compare-row compare-head" role="row">
           <div role="columnheader">Field</div>
           <div role="columnheader">Golden</div>
           {detail.records.map((r) => (
             <div role="columnheader" key={r.id} title={`${r.accountLabel} · ${r.remoteId ?? 'not yet created'}`}>
-              <VendorBadge kind={r.vendor} /> <span className="muted">{r.remoteId ?? 'new'}</span>
+              <VendorBadge kind={r.vendor} /> <span className="muted">{r.remoteId ? shortId(r.remoteId) : 'new'}</span>
               {r.state !== 'synced' && <span className={`state state-${r.state}`}>{STATE_WORDS[r.state] ?? r.state}</span>}
             </div>
           ))}
