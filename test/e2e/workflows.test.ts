@@ -307,6 +307,28 @@ describe('the Concord window', () => {
     await h.page.locator('[data-testid=journal]', { hasText: 'Unmerged' }).waitFor();
     await shots('activity');
   });
+
+  it('merge all above the auto-link threshold: says what it will write first, can be cancelled, then merges with progress', async () => {
+    await nav('Duplicates');
+    await h.page.getByTestId('merge-all').click();
+    const bulk = h.page.getByTestId('bulk');
+    await bulk.getByTestId('bulk-confirm').waitFor({ timeout: 30_000 });
+    const said = (await bulk.textContent()) ?? '';
+    expect(said).toMatch(/Merging \d+ clusters will/);
+    expect(said).toMatch(/\d+ linked/);
+    await shots('duplicates-bulk-confirm');
+    const merges = () => (core.store.sqlite.prepare("SELECT count(*) AS n FROM journal WHERE kind = 'merge'").get() as { n: number }).n;
+    const before = merges();
+    await bulk.getByTestId('bulk-cancel').click(); // nothing written on cancel
+    await bulk.waitFor({ state: 'detached' });
+    expect(merges()).toBe(before);
+    const auto = core.dedupe.clusters().filter((c) => c.auto).length;
+    await h.page.getByTestId('merge-all').click();
+    await bulk.getByTestId('bulk-confirm').click({ timeout: 30_000 });
+    await h.page.getByTestId('toast').waitFor({ timeout: 60_000 });
+    expect(await h.page.getByTestId('toast').textContent()).toMatch(new RegExp(`Merged ${auto} of ${auto} clusters`));
+    expect(merges()).toBe(before + auto);
+  });
 });
 
 async function selectPerson(personId: string) {

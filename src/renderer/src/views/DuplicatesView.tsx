@@ -89,22 +89,53 @@ export function DuplicatesView() {
     }
   }
 
+  // Bulk merge: first work out and show every write it will make (deletions by vendor above
+  // all), then merge with progress and a Cancel that stops after the cluster in hand.
+  const [bulk, setBulk] = useState<null | { phase: 'planning' | 'confirm' | 'merging'; total: number; done: number; clusters: DuplicateCluster[]; writes: Record<string, Record<string, number>> }>(null);
+  const cancelBulk = useRef(false);
   async function acceptAllAuto() {
     const auto = (clusters ?? []).filter((c) => c.auto);
+    cancelBulk.current = false;
+    const writes: Record<string, Record<string, number>> = {};
+    setBulk({ phase: 'planning', total: auto.length, done: 0, clusters: auto, writes });
+    try {
+      for (const [i, c] of auto.entries()) {
+        if (cancelBulk.current) return setBulk(null);
+        const p = await call('planMerge', { clusterId: c.id, picks: {} });
+        for (const w of p.writes) {
+          const byOp = (writes[VENDOR_LABELS[w.vendor]] ??= {});
+          byOp[w.op] = (byOp[w.op] ?? 0) + 1;
+        }
+        setBulk({ phase: 'planning', total: auto.length, done: i + 1, clusters: auto, writes: { ...writes } });
+      }
+      setBulk({ phase: 'confirm', total: auto.length, done: 0, clusters: auto, writes });
+    } catch (e) {
+      setError((e as Error).message);
+      setBulk(null);
+    }
+  }
+
+  async function runBulk() {
+    if (!bulk) return;
+    cancelBulk.current = false;
     setBusy(true);
     let n = 0;
     try {
-      for (const c of auto) {
+      for (const c of bulk.clusters) {
+        if (cancelBulk.current) break;
         await call('mergeDuplicates', { clusterId: c.id, picks: {} });
         n++;
+        setBulk((b) => (b ? { ...b, phase: 'merging', done: n } : b));
       }
-      setToast({ text: `Merged ${n} clusters above the auto-link threshold (each can be undone from Activity).` });
+      setToast({ text: `Merged ${n} of ${bulk.clusters.length} clusters above the auto-link threshold${n < bulk.clusters.length ? ' (cancelled)' : ''}; each can be undone from Activity. The writes go out at the next sync.` });
       apply(await call('listDuplicates', {}));
       contactsChanged();
+      void refreshStatus();
     } catch (e) {
       setError((e as Error).message);
     } finally {
       setBusy(false);
+      setBulk(null);
     }
   }
 
@@ -161,10 +192,25 @@ export function DuplicatesView() {
         <span className="result-count">{clusters ? `${clusters.length} to review` : '…'}</span>
         {scanInfo && <span className="muted small scan-info">{scanInfo}</span>}
         <span className="spacer" />
-        {autoCount > 0 && <button className="btn" disabled={busy} onClick={() => void acceptAllAuto()}>Merge all {autoCount} above the auto-link threshold</button>}
+        {autoCount > 0 && <button className="btn" disabled={busy || !!bulk} onClick={() => void acceptAllAuto()} data-testid="merge-all">Merge all {autoCount} above the auto-link threshold…</button>}
         <button className="btn primary" disabled={busy} onClick={() => void scan()} data-testid="scan">{busy ? 'Working…' : 'Scan for duplicates'}</button>
       </header>
       {error && <div className="banner error" role="alert">{error} <button className="link" onClick={() => setError(null)}>Dismiss</button></div>}
+      {bulk && (
+        <div className="banner warn bulk-merge" role="dialog" aria-label="Merge all above the auto-link threshold" data-testid="bulk">
+          {bulk.phase === 'planning' && <span>Working out what merging {bulk.total} clusters will write… {bulk.done} of {bulk.total}</span>}
+          {bulk.phase === 'merging' && <span>Merging… {bulk.done} of {bulk.total}</span>}
+          {bulk.phase === 'confirm' && (
+            <span>
+              Merging {bulk.total} clusters will{' '}
+              {Object.entries(bulk.writes).map(([vendor, ops]) => `${vendor}: ${Object.entries(ops).map(([op, n]) => `${n} ${op === 'link' ? 'linked' : op === 'delete' ? 'DELETED at the vendor' : op === 'merge' ? `merged by ${vendor} itself` : 'updated'}`).join(', ')}`).join(' · ')}.
+            </span>
+          )}
+          <span className="spacer" />
+          {bulk.phase === 'confirm' && <button className="btn primary small" onClick={() => void runBulk()} data-testid="bulk-confirm">Merge all {bulk.total}</button>}
+          <button className="btn small" onClick={() => (bulk.phase === 'confirm' ? setBulk(null) : (cancelBulk.current = true))} data-testid="bulk-cancel">Cancel</button>
+        </div>
+      )}
       {toast && (
         <div className="banner ok" role="status" data-testid="toast">
           {toast.text} {toast.undoId != null && <button className="link" onClick={() => void undo(toast.undoId!)} data-testid="undo">Undo</button>}
