@@ -283,6 +283,20 @@ describe('the Concord window', () => {
     await cells.last().click();
     await expect(cluster.locator('.cell.picked').count()).resolves.toBe(1);
     expect(await h.page.getByLabel('Write preview').textContent()).toMatch(/link|update/);
+    // Keyboard picking: ↓ chooses a field, a number picks that record's value (and again unpicks).
+    await cells.last().click(); // unpick the mouse pick
+    await expect(cluster.locator('.cell.picked').count()).resolves.toBe(0);
+    await cluster.locator('.person-name').click(); // focus outside the queue
+    await h.page.keyboard.press('ArrowDown');
+    await expect(cluster.locator('.field-label.active').count()).resolves.toBe(1);
+    const activeField = await cluster.locator('.field-label.active').textContent();
+    await h.page.keyboard.press('2');
+    await expect(cluster.locator('.cell.picked').count()).resolves.toBe(1);
+    expect(await cluster.locator('.cell.picked').getAttribute('data-field')).toBe((await cluster.locator(`.cell[data-field]`).first().getAttribute('data-field')));
+    await h.page.keyboard.press('2');
+    await expect(cluster.locator('.cell.picked').count()).resolves.toBe(0);
+    expect(activeField).toBeTruthy();
+    await cells.last().click(); // the pick the rest of this test checks
     // Differences only: the rows where the records agree go; the field column stays.
     const allRows = await cluster.locator('.field-label').count();
     await cluster.getByLabel(/Differences only/).check();

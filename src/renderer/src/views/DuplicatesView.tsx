@@ -171,7 +171,20 @@ export function DuplicatesView() {
       else if (e.key === 'k' || (inQueue && e.key === 'ArrowUp')) to(i - 1);
       else if (inQueue && e.key === 'Home') to(0);
       else if (inQueue && e.key === 'End') to(clusters.length - 1);
-      else if (e.key === 'm') void act('merge');
+      else if (!inQueue && current && (e.key === 'ArrowDown' || e.key === 'ArrowUp')) {
+        // Across the grid: ↑/↓ choose a field, 1…9 pick that record's value for it (no Tab marathon).
+        e.preventDefault();
+        const at = rows.findIndex((r) => r.field === activeField);
+        const next = rows[Math.max(0, Math.min(rows.length - 1, at + (e.key === 'ArrowDown' ? 1 : -1)))];
+        if (next) setActiveField(next.field);
+      } else if (current && activeField && /^[1-9]$/.test(e.key)) {
+        const rec = current.records[Number(e.key) - 1];
+        const row = rows.find((r) => r.field === activeField);
+        if (rec && row && row.show(rec.contact[row.field])) {
+          e.preventDefault();
+          setPicks(picks[activeField] === rec.recordId ? Object.fromEntries(Object.entries(picks).filter(([f]) => f !== activeField)) : { ...picks, [activeField]: rec.recordId });
+        }
+      } else if (e.key === 'm') void act('merge');
       else if (e.key === 'n') void act('dismiss');
       else if (e.key === 's') void act('skip');
     };
@@ -181,6 +194,7 @@ export function DuplicatesView() {
 
   const autoCount = (clusters ?? []).filter((c) => c.auto).length;
   const [differencesOnly, setDifferencesOnly] = useState(false);
+  const [activeField, setActiveField] = useState<string | null>(null);
   const allRows = current ? FIELD_ROWS.filter((r) => current.records.some((rec) => r.show(rec.contact[r.field]))) : [];
   // "Differences only": rows where the records do not all say the same thing.
   const differs = (r: (typeof FIELD_ROWS)[number]): boolean => new Set(current!.records.map((rec) => r.show(rec.contact[r.field]).toLowerCase())).size > 1;
@@ -274,7 +288,7 @@ export function DuplicatesView() {
                     const agree = filled.length > 1 && filled.every((v) => v.toLowerCase() === filled[0]!.toLowerCase());
                     const pickedId = picks[row.field];
                     return [
-                      <div role="rowheader" key={`${row.field}-h`} className="field-label">{row.label}</div>,
+                      <div role="rowheader" key={`${row.field}-h`} className={`field-label${activeField === row.field ? ' active' : ''}`} onClick={() => setActiveField(row.field)}>{row.label}</div>,
                       ...current.records.map((r, i) => {
                         const v = values[i]!;
                         const picked = pickedId === r.recordId;
