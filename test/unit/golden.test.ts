@@ -35,4 +35,18 @@ describe('computeGolden', () => {
     expect(computeGolden([src('2026-01-01', { givenName: 'Ada', familyName: 'King', fullName: 'Ada Lovelace' })], { fullName: 'Ada Lovelace' }).fullName).toBe('Ada Lovelace');
     expect(computeGolden([src('2026-01-01', { fullName: 'Cher' })]).fullName).toBe('Cher');
   });
+
+  it('given and family names travel together: picking a given name from one record never plans "Martinez Martinez"', () => {
+    const swapped = [src('2026-02-01', { givenName: 'Martinez', familyName: 'Linda' }), src('2026-01-01', { givenName: 'Linda', familyName: 'Martinez' })];
+    // The person picks the given name "Linda" (from the second record): the family name comes with it.
+    expect(computeGolden(swapped, { givenName: 'Linda' })).toMatchObject({ givenName: 'Linda', familyName: 'Martinez', fullName: 'Linda Martinez' });
+    expect(computeGolden(swapped, { familyName: 'Martinez' })).toMatchObject({ givenName: 'Linda', familyName: 'Martinez' });
+    // Without picks the golden name is one record's pair, never a mix of the two.
+    const g = computeGolden(swapped);
+    expect([`${g.givenName} ${g.familyName}`]).toContain(g.fullName);
+    expect(g.givenName).not.toBe(g.familyName);
+    // A pair two records agree on wins over a third record's swap, even a newer one.
+    const three = [...swapped, src('2025-12-01', { givenName: 'Linda', familyName: 'Martinez' })];
+    expect(computeGolden(three)).toMatchObject({ givenName: 'Linda', familyName: 'Martinez' });
+  });
 });

@@ -35,6 +35,7 @@ export function computeGolden(sources: GoldenSource[], pinned: Partial<Canonical
       if (hit) out[field] = hit.local[field];
     }
   }
+  keepNamesTogether(out, recent, pinned);
   if (!('fullName' in pinned) && (out.givenName || out.familyName)) {
     const parts = [out.givenName, out.familyName].filter((x): x is string => typeof x === 'string' && x.trim() !== '');
     const full = typeof out.fullName === 'string' ? fold(out.fullName) : '';
@@ -43,6 +44,35 @@ export function computeGolden(sources: GoldenSource[], pinned: Partial<Canonical
   }
   for (const k of ['emails', 'phones', 'tags'] as const) if ((out[k] as unknown[]).length === 0) delete out[k];
   return out as CanonicalContact;
+}
+
+/**
+ * Given and family names are one fact, not two: chosen field by field they can mix a record
+ * that has them swapped with one that has not ("Linda Linda"). A name part picked from a
+ * record brings that record's other part; otherwise the pair most records agree on wins, and
+ * a pair no record holds is replaced by the pair of the record the given name came from.
+ */
+function keepNamesTogether(out: Record<string, unknown>, recent: GoldenSource[], pinned: Partial<CanonicalContact>): void {
+  const both = recent.filter((s) => !isBlank(s.local.givenName) && !isBlank(s.local.familyName));
+  const key = (g: unknown, f: unknown): string => `${fold(String(g ?? ''))}|${fold(String(f ?? ''))}`;
+  const take = (s: GoldenSource) => ((out.givenName = s.local.givenName), (out.familyName = s.local.familyName));
+  const pinnedParts = (['givenName', 'familyName'] as const).filter((f) => f in pinned);
+  if (pinnedParts.length === 1) {
+    const p = pinnedParts[0]!;
+    const other = p === 'givenName' ? 'familyName' : 'givenName';
+    const from = both.find((s) => fold(String(s.local[p])) === fold(String(pinned[p] ?? '')));
+    if (from) out[other] = from.local[other];
+    return;
+  }
+  if (pinnedParts.length === 2 || recent.some((s) => s.trusted?.includes('givenName') || s.trusted?.includes('familyName'))) return;
+  const groups = new Map<string, GoldenSource[]>();
+  for (const s of both) groups.set(key(s.local.givenName, s.local.familyName), [...(groups.get(key(s.local.givenName, s.local.familyName)) ?? []), s]);
+  const [best, next] = [...groups.values()].sort((a, b) => b.length - a.length);
+  if (best && best.length >= 2 && best.length > (next?.length ?? 0)) return take(best[0]!);
+  if (out.givenName && out.familyName && !groups.has(key(out.givenName, out.familyName))) {
+    const from = both.find((s) => fold(String(s.local.givenName)) === fold(String(out.givenName)));
+    if (from) take(from);
+  }
 }
 
 /** The most recent source holding the value most sources agree on, when one value is held by more than any other. */
