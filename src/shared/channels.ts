@@ -4,9 +4,9 @@ export const REQUEST_KEYS = [
   'getStatus', 'listContacts', 'getContact', 'listAccounts', 'addAccount', 'testAccount', 'startSandbox', 'sync',
   'editContact', 'undoEdit', 'listOutbox', 'listConflicts', 'resolveConflict', 'scanDuplicates', 'listDuplicates',
   'planMerge', 'mergeDuplicates', 'dismissDuplicates', 'listJournal', 'undoJournal', 'cancelSync', 'getSyncSchedule',
-  'setSyncSchedule', 'setAccountTrust',
+  'setSyncSchedule', 'setAccountTrust', 'getDuplicate', 'planBulkMerge', 'bulkMerge', 'cancelBulkMerge',
 ] as const;
-export const EVENT_KEYS = ['contactsChanged', 'statusChanged', 'syncProgress', 'syncStarted', 'syncFinished'] as const;
+export const EVENT_KEYS = ['contactsChanged', 'statusChanged', 'syncProgress', 'syncStarted', 'syncFinished', 'bulkMergeProgress'] as const;
 
 export type RequestKeyName = (typeof REQUEST_KEYS)[number];
 export type EventKeyName = (typeof EVENT_KEYS)[number];

@@ -172,6 +172,18 @@ export const DuplicateCluster = z.object({
 });
 export type DuplicateCluster = z.infer<typeof DuplicateCluster>;
 
+/** A queue row: enough to list a cluster; `getDuplicate` has the rest. */
+export const DuplicateSummary = z.object({ id: z.string(), score: z.number(), confidence: z.number(), auto: z.boolean(), names: z.array(z.string()), vendors: z.array(AccountKind), size: z.number().int() });
+export type DuplicateSummary = z.infer<typeof DuplicateSummary>;
+
+export const BulkMergePlan = z.object({
+  clusters: z.number().int(),
+  accounts: z.array(z.object({ vendor: AccountKind, accountLabel: z.string(), update: z.number().int(), delete: z.number().int(), merge: z.number().int(), link: z.number().int() })),
+  deletions: z.array(z.object({ vendor: AccountKind, accountLabel: z.string(), remoteId: z.string().nullable(), name: z.string() })),
+  deletionsTotal: z.number().int(),
+});
+export type BulkMergePlan = z.infer<typeof BulkMergePlan>;
+
 export const MergePlan = z.object({
   clusterId: z.string(),
   golden: CanonicalContact,
@@ -200,7 +212,7 @@ export const JournalRow = z.object({
 export type JournalRow = z.infer<typeof JournalRow>;
 
 /** One action (a merge, a person edit sent to several vendors, a sync): its lead and its other rows. */
-export const JournalEntry = JournalRow.extend({ rows: z.array(JournalRow) });
+export const JournalEntry = JournalRow.extend({ rows: z.array(JournalRow), /** All its rows; `rows` holds the first ENTRY_ROWS_SHOWN. */ rowCount: z.number().int() });
 export type JournalEntry = z.infer<typeof JournalEntry>;
 
 const Picks = z.record(z.string(), z.string());
@@ -236,8 +248,16 @@ export const requests = {
   listOutbox: { input: z.object({}), output: z.array(OutboxItem) },
   listConflicts: { input: z.object({}), output: z.array(ConflictItem) },
   resolveConflict: { input: z.object({ id: z.string().min(1), resolution: Resolution }), output: z.object({ changeId: z.number().int().nullable() }) },
-  scanDuplicates: { input: z.object({ full: z.boolean().optional() }), output: z.object({ clusters: z.array(DuplicateCluster), records: z.number().int(), rescored: z.number().int(), comparisons: z.number().int(), ms: z.number() }) },
-  listDuplicates: { input: z.object({}), output: z.array(DuplicateCluster) },
+  scanDuplicates: { input: z.object({ full: z.boolean().optional() }), output: z.object({ total: z.number().int(), autoLinkable: z.number().int(), records: z.number().int(), rescored: z.number().int(), comparisons: z.number().int(), ms: z.number() }) },
+  /** One page of the duplicates queue, best first. */
+  listDuplicates: { input: z.object({ offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(500).default(100) }), output: z.object({ total: z.number().int(), autoLinkable: z.number().int(), items: z.array(DuplicateSummary) }) },
+  /** One cluster in full; null once it is gone (merged, dismissed, changed by a scan). */
+  getDuplicate: { input: z.object({ id: z.string().min(1) }), output: DuplicateCluster.nullable() },
+  /** What merging every cluster above the auto-link threshold would write, deletions named. */
+  planBulkMerge: { input: z.object({}), output: BulkMergePlan },
+  /** Merge them all as one job in the core (progress: bulkMergeProgress); `expected` is the count confirmed. */
+  bulkMerge: { input: z.object({ expected: z.number().int().min(0) }), output: z.object({ merged: z.number().int(), total: z.number().int(), cancelled: z.boolean(), bulkId: z.number().int().nullable() }) },
+  cancelBulkMerge: { input: z.object({}), output: z.object({ cancelled: z.boolean() }) },
   planMerge: { input: z.object({ clusterId: z.string().min(1), picks: Picks.default({}) }), output: MergePlan },
   mergeDuplicates: { input: z.object({ clusterId: z.string().min(1), picks: Picks.default({}) }), output: z.object({ mergeId: z.number().int(), personId: z.string() }) },
   dismissDuplicates: { input: z.object({ clusterId: z.string().min(1) }), output: z.object({ dismissId: z.number().int() }) },
@@ -264,6 +284,8 @@ export const events = {
     pushed: z.number().int(),
     pulled: z.number().int(),
   }),
+  /** Progress of a bulk merge running in the core. */
+  bulkMergeProgress: z.object({ done: z.number().int(), total: z.number().int() }),
   /** Progress of a sync, per account. `total` is null where the vendor does not say. */
   syncProgress: z.object({
     accountId: z.string(),

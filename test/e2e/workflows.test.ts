@@ -308,15 +308,21 @@ describe('the Concord window', () => {
     // The golden record the merge will make is shown before it is made, with the pick in it.
     await expect.poll(async () => h.page.getByLabel('Golden record after the merge').textContent()).toContain(pickedText!);
     await shots('duplicates');
-    const before = await h.page.locator('.queue-item').count();
+    const queued = () => h.page.getByTestId('queue-count').textContent().then((t) => Number(t?.replace(/\D/g, '')));
+    const before = await queued();
+    const mergedId = await cluster.getAttribute('data-cluster');
     await h.page.keyboard.press('m');
     await h.page.getByTestId('toast').waitFor();
-    expect(await h.page.locator('.queue-item').count()).toBe(before - 1);
+    // In place: the row goes and the next cluster takes the selection.
+    await expect.poll(queued).toBe(before - 1);
+    await expect.poll(() => cluster.getAttribute('data-cluster')).not.toBe(mergedId);
+    expect(await h.page.locator(`.queue-item[data-cluster="${mergedId}"]`).count()).toBe(0);
     const merged = core.store.sqlite.prepare("SELECT after FROM journal WHERE kind = 'merge' ORDER BY id DESC LIMIT 1").get() as { after: string };
     const personId = (JSON.parse(merged.after) as { personId: string }).personId;
     expect(core.contacts.get(personId).golden.givenName).toBe(pickedText);
     await h.page.getByTestId('undo').click();
-    await h.page.waitForFunction((n) => document.querySelectorAll('.queue-item').length === n, before);
+    await expect.poll(queued).toBe(before);
+    await h.page.locator(`.queue-item[data-cluster="${mergedId}"]`).waitFor();
     await nav('Activity');
     await h.page.locator('[data-testid=journal]', { hasText: 'Unmerged' }).waitFor();
     await shots('activity');
@@ -330,9 +336,21 @@ describe('the Concord window', () => {
     const said = (await bulk.textContent()) ?? '';
     expect(said).toMatch(/Merging \d+ clusters will/);
     expect(said).toMatch(/\d+ linked/);
+    // The deletions are named, vendor by vendor, before anything is written.
+    const deletions = core.dedupe.bulkPlan().deletionsTotal;
+    if (deletions > 0) {
+      expect(said).toMatch(/DELETED at (CallTools|LiveVox|Lightening)/);
+      await bulk.getByTestId('bulk-deletions-toggle').click();
+      expect(await bulk.getByTestId('bulk-deletions').locator('li').count()).toBe(deletions);
+    }
     await shots('duplicates-bulk-confirm');
+    await h.page.setViewportSize({ width: 1024, height: 640 });
+    await h.screenshot('duplicates-bulk-confirm-1024');
+    await h.page.setViewportSize({ width: 1280, height: 800 });
     const merges = () => (core.store.sqlite.prepare("SELECT count(*) AS n FROM journal WHERE kind = 'merge'").get() as { n: number }).n;
+    const standing = () => (core.store.sqlite.prepare("SELECT count(*) AS n FROM journal WHERE kind = 'merge' AND undone = 0").get() as { n: number }).n;
     const before = merges();
+    const standingBefore = standing();
     await bulk.getByTestId('bulk-cancel').click(); // nothing written on cancel
     await bulk.waitFor({ state: 'detached' });
     expect(merges()).toBe(before);
@@ -342,6 +360,14 @@ describe('the Concord window', () => {
     await h.page.getByTestId('toast').waitFor({ timeout: 60_000 });
     expect(await h.page.getByTestId('toast').textContent()).toMatch(new RegExp(`Merged ${auto} of ${auto} clusters`));
     expect(merges()).toBe(before + auto);
+    await shots('duplicates-bulk-done');
+    // One undo takes the whole bulk merge back, and the queue has them again.
+    const waiting = core.dedupe.clusters().length;
+    await h.page.getByTestId('toast').getByTestId('undo').click();
+    await h.page.getByTestId('toast').filter({ hasText: 'Undone.' }).waitFor({ timeout: 60_000 });
+    expect(standing()).toBe(standingBefore);
+    expect(core.dedupe.clusters().length).toBe(waiting + auto);
+    await h.page.getByTestId('queue-count').filter({ hasText: `${(waiting + auto).toLocaleString('en-US')} to review` }).waitFor();
   });
 });
 

@@ -63,6 +63,8 @@ export interface CoreServices {
   dedupe: DedupeService;
   journal: JournalService;
   sandbox: SandboxHost;
+  /** Core -> hosts: progress of long jobs, and what changed. */
+  events: EventBus;
 }
 
 export interface Core extends CoreServices {
@@ -111,7 +113,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const dedupe = new DedupeService(store.sqlite, syncStore, clock, writableFields, canDeleteContacts, hasOwnMerge);
   const sync = new SyncService(store.sqlite, accounts, connectorFor, new PullService(store.sqlite, syncStore, accounts, connectorFor, clock, log, events), new PushService(syncStore, clock, log, options.syncTuning?.roundDelayMs), syncStore, clock, log, events, options.syncTuning, () => {
     const r = dedupe.scan();
-    return { waiting: r.clusters.length, autoLinkable: r.clusters.filter((c) => c.auto).length };
+    return { waiting: r.total, autoLinkable: r.autoLinkable };
   });
   const services: CoreServices = {
     contacts,
@@ -123,6 +125,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     journal: new JournalService(store.sqlite),
     sandbox: new SandboxHost(accounts),
     dedupe,
+    events,
     sync,
     scheduler: new SyncScheduler(store.sqlite, sync, accounts, clock, log, options.scheduleTiming),
   };

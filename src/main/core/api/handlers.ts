@@ -27,8 +27,20 @@ export function createHandlers(s: CoreServices): Handlers {
     listOutbox: () => s.edits.outboxItems(),
     listConflicts: () => s.edits.conflicts(),
     resolveConflict: ({ id, resolution }) => s.edits.resolve(id, resolution),
-    scanDuplicates: (input) => s.dedupe.scan(input),
-    listDuplicates: () => s.dedupe.clusters(),
+    scanDuplicates: (input) => {
+      const { clusters: _all, ...r } = s.dedupe.scan(input); // the queue is paged, never sent whole
+      return r;
+    },
+    listDuplicates: ({ offset, limit }) => s.dedupe.page(offset, limit),
+    getDuplicate: ({ id }) => s.dedupe.cluster(id),
+    planBulkMerge: () => s.dedupe.bulkPlan(),
+    bulkMerge: async ({ expected }) => {
+      const r = await s.dedupe.bulkMerge({ expected, onProgress: (done, total) => s.events.emit('bulkMergeProgress', { done, total }) });
+      s.events.emit('contactsChanged', { reason: 'bulk merge' });
+      s.events.emit('statusChanged', {});
+      return r;
+    },
+    cancelBulkMerge: () => s.dedupe.cancelBulkMerge(),
     planMerge: ({ clusterId, picks }) => s.dedupe.plan(clusterId, picks),
     mergeDuplicates: ({ clusterId, picks }) => {
       const r = s.dedupe.merge(clusterId, { picks });

@@ -55,7 +55,10 @@ export function computeGolden(sources: GoldenSource[], pinned: Partial<Canonical
 function keepNamesTogether(out: Record<string, unknown>, recent: GoldenSource[], pinned: Partial<CanonicalContact>): void {
   const both = recent.filter((s) => !isBlank(s.local.givenName) && !isBlank(s.local.familyName));
   const key = (g: unknown, f: unknown): string => `${fold(String(g ?? ''))}|${fold(String(f ?? ''))}`;
-  const take = (s: GoldenSource) => ((out.givenName = s.local.givenName), (out.familyName = s.local.familyName));
+  const take = (s: GoldenSource): void => {
+    out.givenName = s.local.givenName;
+    out.familyName = s.local.familyName;
+  };
   const pinnedParts = (['givenName', 'familyName'] as const).filter((f) => f in pinned);
   if (pinnedParts.length === 1) {
     const p = pinnedParts[0]!;

@@ -4,7 +4,7 @@
 // duplicate is merged the vendor's way (MPDX's own merge, else update the survivor and delete
 // the loser) — always after a preview of the exact writes. "Not the same" is remembered on
 // the vendors' ids, so it survives re-syncs. Every merge and dismissal can be undone.
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { AccountKind, CanonicalContact } from '../../../shared/domain';
 import { displayName } from '../../../shared/domain';
@@ -47,6 +47,8 @@ export interface MergePlan {
 
 export interface ScanResult {
   clusters: ClusterView[];
+  total: number;
+  autoLinkable: number;
   records: number;
   rescored: number;
   comparisons: number;
@@ -65,6 +67,40 @@ interface Loaded {
 }
 
 const FLOOR_MARGIN = 4;
+// ~1 ms a merge: a batch is a short transaction, and the window hears progress often.
+const BULK_BATCH = 100;
+const BULK_DELETIONS_LISTED = 500;
+
+export interface ClusterSummary {
+  id: string;
+  score: number;
+  confidence: number;
+  auto: boolean;
+  /** The records' names, each once. */
+  names: string[];
+  vendors: AccountKind[];
+  size: number;
+}
+
+export interface BulkPlan {
+  clusters: number;
+  accounts: { vendor: AccountKind; accountLabel: string; update: number; delete: number; merge: number; link: number }[];
+  /** The vendor deletions, named (the first BULK_DELETIONS_LISTED). */
+  deletions: { vendor: AccountKind; accountLabel: string; remoteId: string | null; name: string }[];
+  deletionsTotal: number;
+}
+
+interface ClusterCache {
+  key: string;
+  clusters: ClusterView[];
+  byId: Map<string, ClusterView>;
+  auto: number;
+  rank: Map<string, number>;
+}
+
+type JournalRowSql = { id: number; kind: string; before: string | null; after: string; undone: number };
+
+const summaryOf = (c: ClusterView): ClusterSummary => ({ id: c.id, score: c.score, confidence: c.confidence, auto: c.auto, names: [...new Set(c.records.map((r) => r.name))], vendors: c.records.map((r) => r.vendor), size: c.records.length });
 
 export class DedupeService {
   private thresholds: Thresholds;
@@ -119,9 +155,11 @@ export class DedupeService {
         ins.run(a, b, p.score, JSON.stringify(p.reasons), now);
       }
     });
-    const clusters = this.remember(this.clustersOf(loaded, recs, freq));
-    // Journaled after clustering so the entry carries what waits for review (status reads it).
-    this.store.journal('dedupe.scan', 'store', 'dedupe', `scanned ${recs.length} records, ${comparisons} comparisons`, null, { records: recs.length, rescored: dirty ? dirty.size : recs.length, ...tally(clusters) }, 'system');
+    const found = this.clustersOf(loaded, recs, freq);
+    // Journaled after clustering so the entry carries what waits for review (status reads it),
+    // and before remembering: the cache is keyed on the store's write counter.
+    this.store.journal('dedupe.scan', 'store', 'dedupe', `scanned ${recs.length} records, ${comparisons} comparisons`, null, { records: recs.length, rescored: dirty ? dirty.size : recs.length, ...tally(found) }, 'system');
+    const clusters = this.remember(found);
     let autoLinked = 0;
     if (opts.autoLink) {
       for (const c of clusters) {
@@ -132,33 +170,91 @@ export class DedupeService {
         autoLinked++;
       }
     }
-    return { clusters: autoLinked ? this.clusters() : clusters, records: recs.length, rescored: dirty ? dirty.size : recs.length, comparisons, autoLinked, ms: Math.round(performance.now() - started) };
+    const now = autoLinked ? this.clusters() : clusters;
+    return { clusters: now, total: now.length, autoLinkable: now.filter((c) => c.auto).length, records: recs.length, rescored: dirty ? dirty.size : recs.length, comparisons, autoLinked, ms: Math.round(performance.now() - started) };
   }
 
   /** The current clusters from the stored candidates (no rescoring). */
   clusters(): ClusterView[] {
-    // Selecting a cluster in the window plans a merge each time: with 100,000 records,
-    // reloading them all per click would take seconds. Reuse the last clusters while nothing
-    // they depend on has changed (every link, decision and scan is journaled; every record
-    // change moves updated_at).
-    const key = this.fingerprint();
-    if (this.cache?.key === key) return this.cache.clusters;
+    return this.current().clusters;
+  }
+
+  /**
+   * One page of the queue, best first, as light summaries: at 100,000 records the queue is
+   * tens of thousands of clusters, and the window only ever shows a screenful.
+   */
+  page(offset: number, limit: number): { total: number; autoLinkable: number; items: ClusterSummary[] } {
+    const c = this.current();
+    return { total: c.clusters.length, autoLinkable: c.auto, items: c.clusters.slice(offset, offset + limit).map(summaryOf) };
+  }
+
+  /** One cluster in full (records and their values), or null when it is gone. */
+  cluster(id: string): ClusterView | null {
+    return this.current().byId.get(id) ?? null;
+  }
+
+  /**
+   * Selecting a cluster in the window plans a merge each time: with 100,000 records,
+   * reloading them all per click would take seconds. Reuse the last clusters while the store
+   * has not been written since (SQLite's own counters: this connection's total_changes and
+   * data_version for other connections, such as the CLI); a merge or decision made here
+   * updates them in place instead of recomputing.
+   */
+  private current(): ClusterCache {
+    if (this.cache && this.cache.key === this.key()) return this.cache;
     const loaded = this.load();
     const recs = loaded.map((r, i) => toMatchRecord(i, r));
-    return this.remember(this.clustersOf(loaded, recs, new Frequencies(recs)));
+    this.remember(this.clustersOf(loaded, recs, new Frequencies(recs)));
+    return this.cache!;
   }
 
-  private cache: { key: string; clusters: ClusterView[] } | null = null;
+  private cache: ClusterCache | null = null;
+  private writes?: Database.Statement;
 
-  private fingerprint(): string {
-    const f = this.sqlite.prepare('SELECT (SELECT max(id) FROM journal) AS j, (SELECT count(*) FROM records) AS n, (SELECT max(updated_at) FROM records) AS u').get() as { j: number | null; n: number; u: string | null };
-    return `${f.j}:${f.n}:${f.u}:${this.thresholds.review}:${this.thresholds.autoLink}`;
+  private key(): string {
+    this.writes ??= this.sqlite.prepare('SELECT total_changes() AS n');
+    const own = (this.writes.get() as { n: number }).n;
+    return `${own}:${this.sqlite.pragma('data_version', { simple: true }) as number}:${this.thresholds.review}:${this.thresholds.autoLink}`;
   }
 
-  private remember(clusters: ClusterView[]): ClusterView[] {
-    this.cache = { key: this.fingerprint(), clusters };
+  private remember(clusters: ClusterView[], rank?: Map<string, number>): ClusterView[] {
+    // Rank: the place each cluster had when the queue was worked out, so an undo puts one back exactly there.
+    this.cache = { key: this.key(), clusters, byId: new Map(clusters.map((c) => [c.id, c])), auto: clusters.filter((c) => c.auto).length, rank: rank ?? new Map(clusters.map((c, i) => [c.id, i])) };
     this.lastTally = tally(clusters);
     return clusters;
+  }
+
+  /**
+   * After a merge or decision made here: take its clusters out of the queue in place (valid
+   * only when the cache was current before the write, i.e. `wasKey` still matched).
+   */
+  private dropFromQueue(wasCurrent: boolean, ids: string[]): void {
+    if (!this.cache || !wasCurrent) return void this.recompute();
+    const gone = new Set(ids);
+    this.remember(this.cache.clusters.filter((c) => !gone.has(c.id)), this.cache.rank);
+  }
+
+  /** After an undo: put the clusters it reopened back in place, best first. */
+  private restoreToQueue(wasCurrent: boolean, views: ClusterView[]): void {
+    if (!this.cache || !wasCurrent) return void this.recompute();
+    const have = new Set(this.cache.clusters.map((c) => c.id));
+    const back = views.filter((v) => !have.has(v.id));
+    const rank = this.cache.rank;
+    const at = (c: ClusterView): number => rank.get(c.id) ?? Number.MAX_SAFE_INTEGER;
+    this.remember([...this.cache.clusters, ...back].sort((x, y) => y.score - x.score || at(x) - at(y)), rank);
+  }
+
+  /** Clusters taken out of the queue by a merge or dismissal in this process, by journal id (for undo). */
+  private taken = new Map<number, ClusterView>();
+
+  /** The queue was not current before the write: work it out again now, so counts stay true. */
+  private recompute(): void {
+    this.cache = null;
+    this.current();
+  }
+
+  private isCurrent(): boolean {
+    return !!this.cache && this.cache.key === this.key();
   }
 
   private lastTally: { waiting: number; autoLinkable: number } | null = null;
@@ -256,8 +352,17 @@ export class DedupeService {
 
   /** Apply a merge: link, pin the picks, queue the writes. Returns the journal id to undo it with. */
   merge(clusterId: string, opts: { picks?: Record<string, string>; actor?: string; clusters?: ClusterView[] } = {}): { mergeId: number; personId: string; plan: MergePlan } {
-    const c = (opts.clusters ?? this.clusters()).find((x) => x.id === clusterId);
+    const c = opts.clusters ? opts.clusters.find((x) => x.id === clusterId) : this.cluster(clusterId);
     if (!c) throw new CoreError('not_found', `No duplicate cluster ${clusterId} (run a scan; clusters change as records change)`);
+    const was = this.isCurrent();
+    const r = this.mergeOne(c, opts);
+    this.taken.set(r.mergeId, c);
+    this.dropFromQueue(was, [c.id]);
+    return r;
+  }
+
+  private mergeOne(c: ClusterView, opts: { picks?: Record<string, string>; actor?: string }): { mergeId: number; personId: string; plan: MergePlan } {
+    const clusterId = c.id;
     const plan = this.plan(c, opts.picks);
     // The merge's rows are one action, and its vendor deletes and edits say it caused them.
     return this.store.withAction(`the merge of ${andList([...new Set(c.records.map((r) => r.name))])}`, () => {
@@ -289,11 +394,15 @@ export class DedupeService {
   /** "Not the same person", remembered on the vendors' ids for every pair in the cluster. */
   dismiss(clusterId: string): { dismissId: number } {
     const c = this.findCluster(clusterId);
-    return this.store.tx(() => {
+    const was = this.isCurrent();
+    const r = this.store.tx(() => {
       const ids = this.decide(c, 'different', 'user');
       this.sqlite.prepare("UPDATE match_candidates SET status = 'dismissed' WHERE record_a IN (SELECT value FROM json_each(?)) AND record_b IN (SELECT value FROM json_each(?))").run(JSON.stringify(c.records.map((r) => r.recordId)), JSON.stringify(c.records.map((r) => r.recordId)));
       return { dismissId: this.store.journal('dismiss', 'cluster', clusterId, `not the same: ${c.records.map((r) => r.name).join(' / ')}`, null, { decisionIds: ids, recordIds: c.records.map((r) => r.recordId) }, 'user') };
     });
+    this.taken.set(r.dismissId, c);
+    this.dropFromQueue(was, [c.id]);
+    return r;
   }
 
   /**
@@ -303,29 +412,128 @@ export class DedupeService {
    * contact there, and are unlinked in Concord.
    */
   undo(journalId: number): { undone: string; compensating: number } {
-    const j = this.sqlite.prepare('SELECT id, kind, before, after, undone FROM journal WHERE id = ?').get(journalId) as { id: number; kind: string; before: string | null; after: string; undone: number } | undefined;
-    if (!j || (j.kind !== 'merge' && j.kind !== 'dismiss')) throw new CoreError('not_found', `No merge or dismissal with id ${journalId}`);
+    const j = this.journalRow(journalId);
+    if (!j || !['merge', 'dismiss', 'bulk-merge'].includes(j.kind)) throw new CoreError('not_found', `No merge or dismissal with id ${journalId}`);
     if (j.undone) throw new CoreError('bad_request', 'That was already undone');
-    const after = JSON.parse(j.after) as { decisionIds?: number[]; recordIds: string[]; changeIds?: number[] };
+    const was = this.isCurrent();
+    const back: ClusterView[] = [];
     // An unmerge's compensating writes belong to it (one action); a person asked for it directly.
-    return this.store.withAction(null, () => {
-      const now = this.now();
-      if (j.kind === 'dismiss') {
-        this.sqlite.prepare('UPDATE match_decisions SET reversed_at = ? WHERE id IN (SELECT value FROM json_each(?))').run(now, JSON.stringify(after.decisionIds ?? []));
-        this.sqlite.prepare("UPDATE match_candidates SET status = 'open' WHERE status = 'dismissed' AND record_a IN (SELECT value FROM json_each(?)) AND record_b IN (SELECT value FROM json_each(?))").run(JSON.stringify(after.recordIds), JSON.stringify(after.recordIds));
-        this.store.markUndone(j.id);
-        this.store.journal('undo', 'cluster', String(j.id), 'they may be the same after all', null, null, 'user');
-        return { undone: 'dismiss', compensating: 0 };
+    const r = this.store.withAction(j.kind === 'bulk-merge' ? 'undoing a bulk merge' : null, () => {
+      if (j.kind !== 'bulk-merge') return this.undoOne(j, back);
+      // One undo for the whole bulk merge: each of its merges, newest first (one a person
+      // already undid on its own stays undone).
+      const { mergeIds } = JSON.parse(j.after) as { mergeIds: number[] };
+      let compensating = 0;
+      let undone = 0;
+      for (const id of [...mergeIds].reverse()) {
+        const m = this.journalRow(id);
+        if (!m || m.undone) continue;
+        compensating += this.undoOne(m, back).compensating;
+        undone++;
       }
-      const before = JSON.parse(j.before!) as MergeSnapshot;
-      const { compensating } = this.store.unlink(before, after.changeIds ?? []);
-      const ids = JSON.stringify(before.records.map((r) => r.id));
-      this.sqlite.prepare("UPDATE match_candidates SET status = 'open' WHERE status = 'linked' AND record_a IN (SELECT value FROM json_each(?)) AND record_b IN (SELECT value FROM json_each(?))").run(ids, ids);
-      this.sqlite.prepare('UPDATE match_decisions SET reversed_at = ? WHERE id IN (SELECT value FROM json_each(?))').run(now, JSON.stringify(after.decisionIds ?? []));
       this.store.markUndone(j.id);
-      this.store.journal('unmerge', 'person', String(j.id), `merge undone${compensating ? `; ${compensating} compensating write${compensating === 1 ? '' : 's'} queued` : ''}`, null, { compensating }, 'user');
-      return { undone: 'merge', compensating };
+      this.store.journal('bulk-unmerge', 'bulk', String(j.id), `bulk merge undone: ${undone} merge${undone === 1 ? '' : 's'} taken back${compensating ? `; ${compensating} compensating write${compensating === 1 ? '' : 's'} queued` : ''}`, null, { undone, compensating }, 'user');
+      return { undone: 'bulk-merge', compensating };
     });
+    this.restoreToQueue(was, back);
+    return r;
+  }
+
+  private journalRow(id: number): JournalRowSql | undefined {
+    return this.sqlite.prepare('SELECT id, kind, before, after, undone FROM journal WHERE id = ?').get(id) as JournalRowSql | undefined;
+  }
+
+  private undoOne(j: JournalRowSql, back: ClusterView[]): { undone: string; compensating: number } {
+    const after = JSON.parse(j.after) as { decisionIds?: number[]; recordIds: string[]; changeIds?: number[] };
+    const now = this.now();
+    const taken = this.taken.get(j.id);
+    if (taken) back.push(taken);
+    if (j.kind === 'dismiss') {
+      this.sqlite.prepare('UPDATE match_decisions SET reversed_at = ? WHERE id IN (SELECT value FROM json_each(?))').run(now, JSON.stringify(after.decisionIds ?? []));
+      this.sqlite.prepare("UPDATE match_candidates SET status = 'open' WHERE status = 'dismissed' AND record_a IN (SELECT value FROM json_each(?)) AND record_b IN (SELECT value FROM json_each(?))").run(JSON.stringify(after.recordIds), JSON.stringify(after.recordIds));
+      this.store.markUndone(j.id);
+      this.store.journal('undo', 'cluster', String(j.id), 'they may be the same after all', null, null, 'user');
+      return { undone: 'dismiss', compensating: 0 };
+    }
+    const before = JSON.parse(j.before!) as MergeSnapshot;
+    const { compensating } = this.store.unlink(before, after.changeIds ?? []);
+    const ids = JSON.stringify(before.records.map((r) => r.id));
+    this.sqlite.prepare("UPDATE match_candidates SET status = 'open' WHERE status = 'linked' AND record_a IN (SELECT value FROM json_each(?)) AND record_b IN (SELECT value FROM json_each(?))").run(ids, ids);
+    this.sqlite.prepare('UPDATE match_decisions SET reversed_at = ? WHERE id IN (SELECT value FROM json_each(?))').run(now, JSON.stringify(after.decisionIds ?? []));
+    this.store.markUndone(j.id);
+    this.store.journal('unmerge', 'person', String(j.id), `merge undone${compensating ? `; ${compensating} compensating write${compensating === 1 ? '' : 's'} queued` : ''}`, null, { compensating }, 'user');
+    return { undone: 'merge', compensating };
+  }
+
+  /**
+   * What merging every cluster above the auto-link threshold would write, counted per
+   * vendor account, with every vendor deletion named — for the confirmation a person reads
+   * before a bulk merge.
+   */
+  bulkPlan(): BulkPlan {
+    const auto = this.clusters().filter((c) => c.auto);
+    const perAccount = new Map<string, BulkPlan['accounts'][number]>();
+    const deletions: BulkPlan['deletions'] = [];
+    for (const c of auto) {
+      for (const w of this.plan(c).writes) {
+        const key = `${w.vendor}|${w.accountLabel}`;
+        const a = perAccount.get(key) ?? { vendor: w.vendor, accountLabel: w.accountLabel, update: 0, delete: 0, merge: 0, link: 0 };
+        a[w.op]++;
+        perAccount.set(key, a);
+        if (w.op === 'delete' && deletions.length < BULK_DELETIONS_LISTED) deletions.push({ vendor: w.vendor, accountLabel: w.accountLabel, remoteId: w.remoteId, name: c.records.find((r) => r.recordId === w.recordId)?.name ?? '' });
+      }
+    }
+    const accounts = [...perAccount.values()];
+    return { clusters: auto.length, accounts, deletions, deletionsTotal: accounts.reduce((n, a) => n + a.delete, 0) };
+  }
+
+  private bulkRun: AbortController | null = null;
+
+  /**
+   * Merge every cluster above the auto-link threshold as one job in the core: in batches of
+   * one transaction each (a crash keeps whole merges only), yielding between batches so
+   * progress reaches the window and Cancel is heard. One journal entry leads them all, and
+   * undoing it undoes every merge. `expected` is the count the person confirmed: if the
+   * queue changed since, nothing is merged.
+   */
+  async bulkMerge(opts: { expected: number; onProgress?: (done: number, total: number) => void }): Promise<{ merged: number; total: number; cancelled: boolean; bulkId: number | null }> {
+    if (this.bulkRun) throw new CoreError('conflict', 'A bulk merge is already running');
+    const auto = this.clusters().filter((c) => c.auto);
+    if (auto.length !== opts.expected) throw new CoreError('conflict', `The queue changed since you confirmed (${opts.expected} clusters then, ${auto.length} now); review the new count and confirm again`);
+    const run = (this.bulkRun = new AbortController());
+    const actionId = randomUUID();
+    const cause = `the bulk merge of ${auto.length} cluster${auto.length === 1 ? '' : 's'}`;
+    const mergeIds: number[] = [];
+    let bulkId: number | null = null;
+    try {
+      for (let i = 0; i < auto.length && !run.signal.aborted; i += BULK_BATCH) {
+        const batch = auto.slice(i, i + BULK_BATCH);
+        const was = this.isCurrent();
+        this.store.withAction(cause, () => {
+          for (const c of batch) {
+            const r = this.mergeOne(c, { actor: 'user' });
+            this.taken.set(r.mergeId, c);
+            mergeIds.push(r.mergeId);
+          }
+          // The lead row, kept up to date batch by batch so a crash leaves one undoable entry.
+          if (bulkId === null) bulkId = this.store.journal('bulk-merge', 'bulk', actionId, '', null, null, 'user');
+          this.sqlite.prepare('UPDATE journal SET summary = ?, after = ? WHERE id = ?').run(`merged ${mergeIds.length} clusters above the auto-link threshold`, JSON.stringify({ mergeIds }), bulkId);
+        }, actionId);
+        this.dropFromQueue(was, batch.map((c) => c.id));
+        opts.onProgress?.(mergeIds.length, auto.length);
+        await new Promise((r) => setImmediate(r));
+      }
+    } finally {
+      this.bulkRun = null;
+    }
+    return { merged: mergeIds.length, total: auto.length, cancelled: mergeIds.length < auto.length, bulkId };
+  }
+
+  /** Stop a running bulk merge after the batch in hand (whole merges only). */
+  cancelBulkMerge(): { cancelled: boolean } {
+    if (!this.bulkRun) return { cancelled: false };
+    this.bulkRun.abort();
+    return { cancelled: true };
   }
 
   private decide(c: ClusterView, decision: 'same' | 'different', by: string): number[] {
@@ -347,7 +555,7 @@ export class DedupeService {
   }
 
   private findCluster(id: string): ClusterView {
-    const c = this.clusters().find((x) => x.id === id);
+    const c = this.cluster(id);
     if (!c) throw new CoreError('not_found', `No duplicate cluster ${id} (run a scan; clusters change as records change)`);
     return c;
   }

@@ -26,12 +26,16 @@ export interface JournalRowView {
 /** One action: its leading row (or a summary of them all) and the rest of its rows. */
 export interface JournalEntryView extends JournalRowView {
   rows: JournalRowView[];
+  rowCount: number;
 }
+
+// A bulk merge is one entry of tens of thousands of steps; the window shows the first ones.
+const ENTRY_ROWS_SHOWN = 200;
 
 // Scans are bookkeeping, not activity a person did.
 const HIDDEN = "('dedupe.scan')";
 // The row that stands for the whole action when it has one.
-const LEADS = ['merge', 'unmerge', 'dismiss'];
+const LEADS = ['bulk-merge', 'bulk-unmerge', 'merge', 'unmerge', 'dismiss'];
 
 type RowSql = { id: number; at: string; actor: string; kind: string; entity_type: string; entity_id: string; summary: string; undone: number; edit_undoable: number; action_id: string | null; cause: string | null; after: string | null; person_id: string | null; vendor: AccountKind | null; merged_person: string | null; dismissed: string | null };
 
@@ -95,7 +99,7 @@ function toView(r: RowSql, people: { id: string; name: string }[]): JournalRowVi
   const vendor = r.vendor ? VENDOR_LABELS[r.vendor] : null;
   return {
     id: r.id, at: r.at, actor: r.actor, kind: r.kind, entityType: r.entity_type, entityId: r.entity_id, summary: wordsOf(r, vendor), undone: r.undone === 1,
-    undo: r.undone ? null : r.kind === 'edit' && r.entity_type === 'record' ? (r.edit_undoable ? 'edit' : null) : r.kind === 'merge' ? 'merge' : r.kind === 'dismiss' ? 'dismiss' : null,
+    undo: r.undone ? null : r.kind === 'edit' && r.entity_type === 'record' ? (r.edit_undoable ? 'edit' : null) : r.kind === 'merge' || r.kind === 'bulk-merge' ? 'merge' : r.kind === 'dismiss' ? 'dismiss' : null,
     people, vendor, cause: r.cause,
   };
 }
@@ -111,8 +115,14 @@ function wordsOf(r: RowSql, vendor: string | null): string {
 /** An action as one entry: led by its merge (or unmerge, dismissal) row, else by a summary of its rows. */
 function entryOf(rows: JournalRowView[]): JournalEntryView | null {
   if (!rows.length) return null;
+  const entry = entryOfAll(rows);
+  return { ...entry, rowCount: entry.rows.length, rows: entry.rows.slice(0, ENTRY_ROWS_SHOWN) };
+}
+
+function entryOfAll(rows: JournalRowView[]): Omit<JournalEntryView, 'rowCount'> {
   if (rows.length === 1) return { ...rows[0]!, rows: [] };
-  const lead = rows.find((r) => LEADS.includes(r.kind));
+  // A bulk merge leads its many merges; else the first merge, unmerge or dismissal.
+  const lead = LEADS.map((k) => rows.find((r) => r.kind === k)).find((r) => r !== undefined);
   if (lead) return { ...lead, rows: rows.filter((r) => r !== lead) };
   const last = rows[rows.length - 1]!;
   const kinds = new Set(rows.map((r) => r.kind));

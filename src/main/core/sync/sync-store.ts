@@ -142,9 +142,10 @@ export class SyncStore {
    * Ann Lee and Ann Leigh") says why rows it wrote happened. One transaction; nested, the outer
    * action wins.
    */
-  withAction<T>(cause: string | null, fn: () => T): T {
+  withAction<T>(cause: string | null, fn: () => T, id: string = randomUUID()): T {
+    // A job that spans several transactions (a bulk merge) passes the same id to each.
     if (this.action) return this.tx(fn);
-    this.action = { id: randomUUID(), cause };
+    this.action = { id, cause };
     try {
       return this.tx(fn);
     } finally {

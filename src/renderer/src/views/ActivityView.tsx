@@ -87,7 +87,7 @@ export function ActivityView() {
                       <td>
                         {e.rows.length > 0 && (
                           <button className="link expand" aria-expanded={open} onClick={() => toggle(e.id)} title={open ? 'Hide the steps' : 'Show each step'}>
-                            {open ? '▾' : '▸'} {e.rows.length}
+                            {open ? '▾' : '▸'} {e.rowCount.toLocaleString()}
                           </button>
                         )}
                         <span className={`kind kind-${e.kind.split('.')[0]}`}>{label(e.kind)}</span> {humanise(e.summary)}
@@ -111,6 +111,15 @@ export function ActivityView() {
                         <td className="row-actions">{r.undo && <button className="link" onClick={() => void undo(r)}>Undo</button>}</td>
                       </tr>
                     ))}
+                    {open && e.rowCount > e.rows.length && (
+                      <tr className="journal-step">
+                        <td />
+                        <td />
+                        <td className="muted small">…and {(e.rowCount - e.rows.length).toLocaleString()} more steps</td>
+                        <td />
+                        <td />
+                      </tr>
+                    )}
                   </Fragment>
                 );
               })}
@@ -144,7 +153,7 @@ function samePeople(a: JournalRow['people'], b: JournalRow['people']): boolean {
 function label(kind: string): string {
   return (
     {
-      edit: 'Edit', 'sync.push': 'Sent', 'sync.reject': 'Refused', 'conflict.raise': 'Conflict', 'conflict.resolve': 'Resolved', merge: 'Merge', unmerge: 'Unmerged', dismiss: 'Not the same', undo: 'Undo', 'account.add': 'Account',
+      edit: 'Edit', 'sync.push': 'Sent', 'sync.reject': 'Refused', 'conflict.raise': 'Conflict', 'conflict.resolve': 'Resolved', merge: 'Merge', 'bulk-merge': 'Bulk merge', 'bulk-unmerge': 'Bulk merge undone', unmerge: 'Unmerged', dismiss: 'Not the same', undo: 'Undo', 'account.add': 'Account',
     } as Record<string, string>
   )[kind] ?? kind;
 }

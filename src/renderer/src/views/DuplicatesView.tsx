@@ -2,85 +2,116 @@
 // rows (agreeing and differing cells marked), why they matched as a small bar picture, a pick
 // per field for the golden record, the exact writes before anything is written, and undo.
 // Keys: j/k move, m merge, n not the same, s skip.
+import { useVirtualizer } from '@tanstack/react-virtual';
 import { isEditable } from '../lib/keys';
-import { useCallback, useEffect, useRef, useState } from 'react';
-import type { DuplicateCluster, MergePlan } from '../../../shared/contract';
+import { useEffect, useRef, useState } from 'react';
+import type { BulkMergePlan, DuplicateCluster, MergePlan } from '../../../shared/contract';
 import { VENDOR_LABELS } from '../../../shared/domain';
 import { call } from '../api';
 import { EmptyState } from '../components/EmptyState';
 import { VendorBadge } from '../components/VendorBadge';
+import { useDuplicateQueue } from '../lib/duplicate-queue';
 import { FIELD_ROWS, shortId } from '../lib/fields';
 import { useApp } from '../store';
 
+const ROW_HEIGHT = 58;
+
+type Bulk = { phase: 'planning' } | { phase: 'confirm'; plan: BulkMergePlan } | { phase: 'merging'; done: number; total: number; cancelling?: boolean };
+
 export function DuplicatesView() {
   const { contactsChanged, refreshStatus, contactsVersion, status } = useApp();
-  const [clusters, setClusters] = useState<DuplicateCluster[] | null>(null);
-  const [selected, setSelected] = useState<string | null>(null);
+  // The queue lives in the core; the window pages through it (see lib/duplicate-queue).
+  const queue = useDuplicateQueue(contactsVersion);
+  const total = queue.total;
+  const [index, setIndex] = useState(0);
+  const selected = total ? queue.at(Math.min(index, total - 1)) : undefined;
+  const [current, setCurrent] = useState<DuplicateCluster | null>(null);
   const [picks, setPicks] = useState<Record<string, string>>({});
   const [plan, setPlan] = useState<MergePlan | null>(null);
   const [busy, setBusy] = useState(false);
+  const [scanning, setScanning] = useState(false);
   const [scanInfo, setScanInfo] = useState<string | null>(null);
-  const [toast, setToast] = useState<{ text: string; undoId?: number } | null>(null);
+  const [toast, setToast] = useState<{ text: string; undoId?: number | null } | null>(null);
   const [error, setError] = useState<string | null>(null);
 
-  const apply = useCallback((list: DuplicateCluster[]) => {
-    setClusters(list);
-    setSelected((cur) => (cur && list.some((c) => c.id === cur) ? cur : (list[0]?.id ?? null)));
-  }, []);
+  // Keep the selection on the queue when it shrinks under it.
   useEffect(() => {
-    call('listDuplicates', {}).then(apply, (e: Error) => setError(e.message));
-  }, [apply, contactsVersion]);
+    if (total != null && index > 0 && index >= total) setIndex(Math.max(0, total - 1));
+  }, [total, index]);
 
-  const current = clusters?.find((c) => c.id === selected) ?? null;
-  useEffect(() => setPicks({}), [selected]);
+  // The selected cluster in full, and the next one fetched ahead so j answers at once.
+  const details = useRef(new Map<string, DuplicateCluster>());
+  useEffect(() => details.current.clear(), [contactsVersion]);
+  const fetchCluster = (id: string): Promise<DuplicateCluster | null> => {
+    const have = details.current.get(id);
+    if (have) return Promise.resolve(have);
+    return call('getDuplicate', { id }).then((c) => (c && details.current.set(id, c), c));
+  };
+  const selectedId = selected?.id ?? null;
+  useEffect(() => setPicks({}), [selectedId]);
   useEffect(() => {
-    if (!current) return setPlan(null);
+    if (!selectedId) return setCurrent(null);
     let live = true;
-    call('planMerge', { clusterId: current.id, picks }).then((p) => live && setPlan(p), (e: Error) => live && setError(e.message));
+    const have = details.current.get(selectedId);
+    if (have) setCurrent(have);
+    else
+      fetchCluster(selectedId).then(
+        (c) => {
+          if (!live) return;
+          if (c) setCurrent(c);
+          else queue.reload(index); // gone since the page was read: the queue moved on
+        },
+        (e: Error) => live && setError(e.message),
+      );
+    const ahead = queue.at(index + 1);
+    if (ahead) void fetchCluster(ahead.id).catch(() => {});
     return () => {
       live = false;
     };
-  }, [current, picks]);
+    // Only the selection matters here: the queue and index are read as they are now.
+  }, [selectedId]);
+  const shown = current && current.id === selectedId ? current : null;
+  useEffect(() => {
+    if (!shown) return setPlan(null);
+    let live = true;
+    call('planMerge', { clusterId: shown.id, picks }).then((p) => live && setPlan(p), (e: Error) => live && setError(e.message));
+    return () => {
+      live = false;
+    };
+  }, [shown, picks]);
 
   async function scan() {
-    setBusy(true);
+    setScanning(true);
     try {
       const r = await call('scanDuplicates', {});
       setScanInfo(`${r.records.toLocaleString()} records, ${r.comparisons.toLocaleString()} comparisons, ${r.ms} ms`);
-      apply(r.clusters);
+      details.current.clear();
+      setIndex(0);
+      queue.reload(0);
+      void refreshStatus();
     } catch (e) {
       setError((e as Error).message);
     } finally {
-      setBusy(false);
+      setScanning(false);
     }
   }
 
-  const next = useCallback(
-    (from: string | null, list: DuplicateCluster[] | null) => {
-      if (!list?.length) return null;
-      const i = list.findIndex((c) => c.id === from);
-      return list[Math.min(list.length - 1, i + 1)]?.id ?? null;
-    },
-    [],
-  );
-
-  async function act(kind: 'merge' | 'dismiss' | 'skip', cluster = current) {
-    if (!cluster || busy) return;
-    if (kind === 'skip') return setSelected(next(cluster.id, clusters));
+  async function act(kind: 'merge' | 'dismiss' | 'skip') {
+    if (!shown || busy) return;
+    if (kind === 'skip') return moveTo(index + 1, true);
     setBusy(true);
     try {
       if (kind === 'merge') {
-        const r = await call('mergeDuplicates', { clusterId: cluster.id, picks });
-        setToast({ text: `Merged ${cluster.records.length} records into one person; the writes go out at the next sync.`, undoId: r.mergeId });
+        const r = await call('mergeDuplicates', { clusterId: shown.id, picks });
+        setToast({ text: `Merged ${shown.records.length} records into one person; the writes go out at the next sync.`, undoId: r.mergeId });
       } else {
-        const r = await call('dismissDuplicates', { clusterId: cluster.id });
+        const r = await call('dismissDuplicates', { clusterId: shown.id });
         setToast({ text: 'Remembered as different people.', undoId: r.dismissId });
       }
-      const rest = (clusters ?? []).filter((c) => c.id !== cluster.id);
-      const idx = (clusters ?? []).findIndex((c) => c.id === cluster.id);
-      setClusters(rest);
-      setSelected(rest[Math.min(idx, rest.length - 1)]?.id ?? null);
-      contactsChanged();
+      // In place: the row goes, the next one slides under the selection.
+      details.current.delete(shown.id);
+      queue.remove(index);
+      focusAfter.current = true;
       void refreshStatus();
     } catch (e) {
       setError((e as Error).message);
@@ -89,96 +120,102 @@ export function DuplicatesView() {
     }
   }
 
-  // Bulk merge: first work out and show every write it will make (deletions by vendor above
-  // all), then merge with progress and a Cancel that stops after the cluster in hand.
-  const [bulk, setBulk] = useState<null | { phase: 'planning' | 'confirm' | 'merging'; total: number; done: number; clusters: DuplicateCluster[]; writes: Record<string, Record<string, number>> }>(null);
-  const cancelBulk = useRef(false);
-  async function acceptAllAuto() {
-    const auto = (clusters ?? []).filter((c) => c.auto);
-    cancelBulk.current = false;
-    const writes: Record<string, Record<string, number>> = {};
-    setBulk({ phase: 'planning', total: auto.length, done: 0, clusters: auto, writes });
+  // Bulk merge: the core works out every write first (deletions named, by vendor account);
+  // once confirmed it merges as one job with progress, a Cancel and one undo for all of it.
+  const [bulk, setBulk] = useState<Bulk | null>(null);
+  const [showDeletions, setShowDeletions] = useState(false);
+  async function planBulk() {
+    setBulk({ phase: 'planning' });
+    setShowDeletions(false);
     try {
-      for (const [i, c] of auto.entries()) {
-        if (cancelBulk.current) return setBulk(null);
-        const p = await call('planMerge', { clusterId: c.id, picks: {} });
-        for (const w of p.writes) {
-          const byOp = (writes[VENDOR_LABELS[w.vendor]] ??= {});
-          byOp[w.op] = (byOp[w.op] ?? 0) + 1;
-        }
-        setBulk({ phase: 'planning', total: auto.length, done: i + 1, clusters: auto, writes: { ...writes } });
-      }
-      setBulk({ phase: 'confirm', total: auto.length, done: 0, clusters: auto, writes });
+      setBulk({ phase: 'confirm', plan: await call('planBulkMerge', {}) });
     } catch (e) {
       setError((e as Error).message);
       setBulk(null);
     }
   }
-
-  async function runBulk() {
-    if (!bulk) return;
-    cancelBulk.current = false;
-    setBusy(true);
-    let n = 0;
+  async function runBulk(plan: BulkMergePlan) {
+    setBulk({ phase: 'merging', done: 0, total: plan.clusters });
+    const off = window.api.on('bulkMergeProgress', (p) => setBulk((b) => (b?.phase === 'merging' ? { ...b, done: p.done, total: p.total } : b)));
     try {
-      for (const c of bulk.clusters) {
-        if (cancelBulk.current) break;
-        await call('mergeDuplicates', { clusterId: c.id, picks: {} });
-        n++;
-        setBulk((b) => (b ? { ...b, phase: 'merging', done: n } : b));
-      }
-      setToast({ text: `Merged ${n} of ${bulk.clusters.length} clusters above the auto-link threshold${n < bulk.clusters.length ? ' (cancelled)' : ''}; each can be undone from Activity. The writes go out at the next sync.` });
-      apply(await call('listDuplicates', {}));
-      contactsChanged();
-      void refreshStatus();
+      const r = await call('bulkMerge', { expected: plan.clusters });
+      setToast({ text: `Merged ${r.merged.toLocaleString()} of ${r.total.toLocaleString()} clusters above the auto-link threshold${r.cancelled ? ' (cancelled; the rest are still in the queue)' : ''}. The writes go out at the next sync; one undo takes back all of them.`, undoId: r.bulkId });
     } catch (e) {
       setError((e as Error).message);
     } finally {
-      setBusy(false);
+      off();
       setBulk(null);
+      details.current.clear();
+      setIndex(0);
+      queue.reload(0);
+      contactsChanged();
+      void refreshStatus();
     }
+  }
+  async function cancelBulk() {
+    if (bulk?.phase !== 'merging') return setBulk(null);
+    setBulk({ ...bulk, cancelling: true });
+    await call('cancelBulkMerge', {});
   }
 
   async function undo(id: number) {
-    await call('undoJournal', { id });
-    setToast({ text: 'Undone.' });
-    apply(await call('listDuplicates', {}));
+    try {
+      await call('undoJournal', { id });
+      setToast({ text: 'Undone.' });
+    } catch (e) {
+      setError((e as Error).message);
+    }
+    details.current.clear();
+    queue.reload(index);
     contactsChanged();
     void refreshStatus();
   }
 
-  const queueRef = useRef<HTMLUListElement>(null);
-  const focusAfter = useRef(false);
+  // The queue list is virtual: a few dozen rows exist at a time, whatever the queue's length.
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({ count: total ?? 0, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 10 });
+  const visible = virtualizer.getVirtualItems();
   useEffect(() => {
-    if (!focusAfter.current || !selected) return;
+    if (visible.length) queue.ensure(visible[0]!.index, visible[visible.length - 1]!.index);
+  });
+  const focusAfter = useRef(false);
+  const moveTo = (to: number, focus: boolean) => {
+    if (!total) return;
+    const i = Math.max(0, Math.min(total - 1, to));
+    focusAfter.current = focus;
+    setIndex(i);
+    virtualizer.scrollToIndex(i, { align: 'auto' });
+  };
+  // Focus follows the selection when it was in the queue (it never drops to the page).
+  useEffect(() => {
+    if (!focusAfter.current) return;
+    const el = scrollRef.current?.querySelector<HTMLElement>(`[data-index="${index}"]`);
+    if (!el) return;
     focusAfter.current = false;
-    const el = queueRef.current?.querySelector<HTMLElement>(`[data-cluster="${CSS.escape(selected)}"]`);
-    el?.focus();
-    el?.scrollIntoView({ block: 'nearest' });
-  }, [selected]);
+    el.focus({ preventScroll: true });
+  });
+
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (isEditable(e.target) || e.ctrlKey || e.metaKey) return;
-      if (!clusters?.length) return;
-      const i = clusters.findIndex((c) => c.id === selected);
-      const inQueue = !!queueRef.current?.contains(e.target as Node);
+      if (isEditable(e.target) || e.ctrlKey || e.metaKey || e.altKey || bulk) return;
+      if (!total) return;
+      const inQueue = !!scrollRef.current?.contains(e.target as Node);
       const to = (n: number) => {
         e.preventDefault();
-        focusAfter.current = inQueue; // focus follows the selection only from the queue
-        setSelected(clusters[Math.max(0, Math.min(clusters.length - 1, n))]!.id);
+        moveTo(n, inQueue || document.activeElement === document.body);
       };
-      if (e.key === 'j' || (inQueue && e.key === 'ArrowDown')) to(i + 1);
-      else if (e.key === 'k' || (inQueue && e.key === 'ArrowUp')) to(i - 1);
+      if (e.key === 'j' || (inQueue && e.key === 'ArrowDown')) to(index + 1);
+      else if (e.key === 'k' || (inQueue && e.key === 'ArrowUp')) to(index - 1);
       else if (inQueue && e.key === 'Home') to(0);
-      else if (inQueue && e.key === 'End') to(clusters.length - 1);
-      else if (!inQueue && current && (e.key === 'ArrowDown' || e.key === 'ArrowUp')) {
+      else if (inQueue && e.key === 'End') to(total - 1);
+      else if (!inQueue && shown && (e.key === 'ArrowDown' || e.key === 'ArrowUp')) {
         // Across the grid: ↑/↓ choose a field, 1…9 pick that record's value for it (no Tab marathon).
         e.preventDefault();
         const at = rows.findIndex((r) => r.field === activeField);
         const next = rows[Math.max(0, Math.min(rows.length - 1, at + (e.key === 'ArrowDown' ? 1 : -1)))];
         if (next) setActiveField(next.field);
-      } else if (current && activeField && /^[1-9]$/.test(e.key)) {
-        const rec = current.records[Number(e.key) - 1];
+      } else if (shown && activeField && /^[1-9]$/.test(e.key)) {
+        const rec = shown.records[Number(e.key) - 1];
         const row = rows.find((r) => r.field === activeField);
         if (rec && row && row.show(rec.contact[row.field])) {
           e.preventDefault();
@@ -192,37 +229,64 @@ export function DuplicatesView() {
     return () => window.removeEventListener('keydown', onKey);
   });
 
-  const autoCount = (clusters ?? []).filter((c) => c.auto).length;
+  const autoCount = queue.autoLinkable;
   const [differencesOnly, setDifferencesOnly] = useState(false);
   const [activeField, setActiveField] = useState<string | null>(null);
-  const allRows = current ? FIELD_ROWS.filter((r) => current.records.some((rec) => r.show(rec.contact[r.field]))) : [];
+  const allRows = shown ? FIELD_ROWS.filter((r) => shown.records.some((rec) => r.show(rec.contact[r.field]))) : [];
   // "Differences only": rows where the records do not all say the same thing.
-  const differs = (r: (typeof FIELD_ROWS)[number]): boolean => new Set(current!.records.map((rec) => r.show(rec.contact[r.field]).toLowerCase())).size > 1;
+  const differs = (r: (typeof FIELD_ROWS)[number]): boolean => new Set(shown!.records.map((rec) => r.show(rec.contact[r.field]).toLowerCase())).size > 1;
   const rows = differencesOnly ? allRows.filter(differs) : allRows;
+  const opLabel = (op: 'update' | 'delete' | 'merge' | 'link', n: number, vendor: string): string =>
+    op === 'delete' ? `${n.toLocaleString()} DELETED at ${vendor}` : op === 'merge' ? `${n.toLocaleString()} merged by ${vendor} itself` : op === 'update' ? `${n.toLocaleString()} updated` : `${n.toLocaleString()} linked`;
   return (
     <section className="view duplicates-view">
       <header className="view-header">
         <h1>Duplicates</h1>
-        <span className="result-count">{clusters ? `${clusters.length} to review` : '…'}</span>
+        <span className="result-count" data-testid="queue-count">{total == null ? '…' : `${total.toLocaleString()} to review`}</span>
         {scanInfo && <span className="muted small scan-info">{scanInfo}</span>}
         <span className="spacer" />
-        {autoCount > 0 && <button className="btn" disabled={busy || !!bulk} onClick={() => void acceptAllAuto()} data-testid="merge-all">Merge all {autoCount} above the auto-link threshold…</button>}
-        <button className="btn primary" disabled={busy} onClick={() => void scan()} data-testid="scan">{busy ? 'Working…' : 'Scan for duplicates'}</button>
+        {autoCount > 0 && <button className="btn" disabled={busy || !!bulk} onClick={() => void planBulk()} data-testid="merge-all">Merge all {autoCount.toLocaleString()} above the auto-link threshold…</button>}
+        <button className="btn primary" disabled={scanning || !!bulk} onClick={() => void scan()} data-testid="scan">{scanning ? 'Scanning…' : 'Scan for duplicates'}</button>
       </header>
-      {error && <div className="banner error" role="alert">{error} <button className="link" onClick={() => setError(null)}>Dismiss</button></div>}
+      {(error || queue.error) && <div className="banner error" role="alert">{error ?? queue.error} <button className="link" onClick={() => setError(null)}>Dismiss</button></div>}
       {bulk && (
         <div className="banner warn bulk-merge" role="dialog" aria-label="Merge all above the auto-link threshold" data-testid="bulk">
-          {bulk.phase === 'planning' && <span>Working out what merging {bulk.total} clusters will write… {bulk.done} of {bulk.total}</span>}
-          {bulk.phase === 'merging' && <span>Merging… {bulk.done} of {bulk.total}</span>}
+          {bulk.phase === 'planning' && <span>Working out what the merge will write…</span>}
+          {bulk.phase === 'merging' && (
+            <span className="bulk-progress">
+              {bulk.cancelling ? 'Stopping after the batch in hand…' : 'Merging…'} {bulk.done.toLocaleString()} of {bulk.total.toLocaleString()}
+              <progress max={bulk.total} value={bulk.done} aria-label="Bulk merge progress" />
+            </span>
+          )}
           {bulk.phase === 'confirm' && (
             <span>
-              Merging {bulk.total} clusters will{' '}
-              {Object.entries(bulk.writes).map(([vendor, ops]) => `${vendor}: ${Object.entries(ops).map(([op, n]) => `${n} ${op === 'link' ? 'linked' : op === 'delete' ? 'DELETED at the vendor' : op === 'merge' ? `merged by ${vendor} itself` : 'updated'}`).join(', ')}`).join(' · ')}.
+              Merging {bulk.plan.clusters.toLocaleString()} clusters will write:
+              <ul className="bulk-accounts">
+                {bulk.plan.accounts.map((a) => (
+                  <li key={`${a.vendor}|${a.accountLabel}`}>
+                    <VendorBadge kind={a.vendor} /> <strong>{a.accountLabel}</strong>:{' '}
+                    {(['delete', 'merge', 'update', 'link'] as const).filter((op) => a[op] > 0).map((op) => <span key={op} className={op === 'delete' ? 'bulk-delete' : undefined}>{opLabel(op, a[op], VENDOR_LABELS[a.vendor])}</span>).reduce<React.ReactNode[]>((acc, x, i) => (i ? [...acc, ', ', x] : [x]), [])}
+                  </li>
+                ))}
+              </ul>
+              {bulk.plan.deletionsTotal > 0 && (
+                <button className="link" onClick={() => setShowDeletions((v) => !v)} aria-expanded={showDeletions} data-testid="bulk-deletions-toggle">
+                  {showDeletions ? 'Hide' : 'Show'} the {bulk.plan.deletionsTotal.toLocaleString()} records to be deleted
+                </button>
+              )}
+              {showDeletions && (
+                <ul className="bulk-deletions" data-testid="bulk-deletions">
+                  {bulk.plan.deletions.map((d) => (
+                    <li key={`${d.vendor}|${d.remoteId}`}><VendorBadge kind={d.vendor} /> {d.name} <span className="muted small">{d.accountLabel} · {d.remoteId}</span></li>
+                  ))}
+                  {bulk.plan.deletionsTotal > bulk.plan.deletions.length && <li className="muted">…and {(bulk.plan.deletionsTotal - bulk.plan.deletions.length).toLocaleString()} more</li>}
+                </ul>
+              )}
             </span>
           )}
           <span className="spacer" />
-          {bulk.phase === 'confirm' && <button className="btn primary small" onClick={() => void runBulk()} data-testid="bulk-confirm">Merge all {bulk.total}</button>}
-          <button className="btn small" onClick={() => (bulk.phase === 'confirm' ? setBulk(null) : (cancelBulk.current = true))} data-testid="bulk-cancel">Cancel</button>
+          {bulk.phase === 'confirm' && <button className="btn primary small" onClick={() => void runBulk(bulk.plan)} data-testid="bulk-confirm">Merge all {bulk.plan.clusters.toLocaleString()}</button>}
+          <button className="btn small" disabled={bulk.phase === 'merging' && bulk.cancelling} onClick={() => void cancelBulk()} data-testid="bulk-cancel">Cancel</button>
         </div>
       )}
       {toast && (
@@ -230,14 +294,14 @@ export function DuplicatesView() {
           {toast.text} {toast.undoId != null && <button className="link" onClick={() => void undo(toast.undoId!)} data-testid="undo">Undo</button>}
         </div>
       )}
-      {clusters && clusters.length === 0 ? (
+      {total === 0 ? (
         // Say what is true: scanning now, never scanned, or scanned and nothing found.
         <EmptyState
           icon="duplicates"
-          title={busy ? 'Scanning…' : status?.duplicates == null ? 'Not scanned yet' : 'No duplicates to review'}
-          action={<button className="btn primary" onClick={() => void scan()} disabled={busy}>{busy ? 'Scanning…' : 'Scan now'}</button>}
+          title={scanning ? 'Scanning…' : status?.duplicates == null ? 'Not scanned yet' : 'No duplicates to review'}
+          action={<button className="btn primary" onClick={() => void scan()} disabled={scanning}>{scanning ? 'Scanning…' : 'Scan now'}</button>}
         >
-          {busy
+          {scanning
             ? 'Comparing every record with the ones that could be the same person; this takes a few seconds on a large store.'
             : status?.duplicates == null
               ? 'Every sync ends with a scan; none has run on this store yet.'
@@ -245,28 +309,48 @@ export function DuplicatesView() {
         </EmptyState>
       ) : (
         <div className="split">
-          <ul className="queue" aria-label="Duplicate clusters" role="listbox" ref={queueRef}>
-            {(clusters ?? []).map((c) => (
-              <li key={c.id} role="presentation">
-                {/* Roving tabindex: the queue is one tab stop, at the selected cluster. */}
-                <button className={`queue-item${c.id === selected ? ' selected' : ''}`} onClick={() => setSelected(c.id)} role="option" aria-selected={c.id === selected} tabIndex={c.id === selected ? 0 : -1} data-cluster={c.id}>
-                  <span className="queue-main">
-                    <span className="queue-title">{[...new Set(c.records.map((r) => r.name))].join(' / ')}</span>
-                    <span className="queue-sub">
-                      {c.records.map((r) => <VendorBadge key={r.recordId} kind={r.vendor} />)} <span className="score-bar" style={{ width: `${Math.min(100, (c.score / 30) * 100)}%` }} /> {c.score}
-                      {c.auto && <span className="pill pill-online">auto</span>}
-                    </span>
-                  </span>
-                </button>
-              </li>
-            ))}
-          </ul>
+          <div className="queue" aria-label="Duplicate clusters" role="listbox" ref={scrollRef} data-testid="duplicate-queue">
+            <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+              {visible.map((v) => {
+                const c = queue.at(v.index);
+                const sel = v.index === index;
+                return (
+                  // Roving tabindex: the queue is one tab stop, at the selected cluster.
+                  <button
+                    key={v.index /* by position: a row that was loading keeps its element (and focus) when it arrives */}
+                    className={`queue-item${sel ? ' selected' : ''}`}
+                    style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${v.start}px)` }}
+                    onClick={() => moveTo(v.index, true)}
+                    role="option"
+                    aria-selected={sel}
+                    aria-setsize={total ?? 0}
+                    aria-posinset={v.index + 1}
+                    tabIndex={sel ? 0 : -1}
+                    data-index={v.index}
+                    data-cluster={c?.id}
+                  >
+                    {c ? (
+                      <span className="queue-main">
+                        <span className="queue-title">{c.names.join(' / ')}</span>
+                        <span className="queue-sub">
+                          {c.vendors.map((k, i) => <VendorBadge key={i} kind={k} />)} <span className="score-bar" style={{ width: `${Math.min(100, (c.score / 30) * 100)}%` }} /> {c.score}
+                          {c.auto && <span className="pill pill-online">auto</span>}
+                        </span>
+                      </span>
+                    ) : (
+                      <span className="queue-main muted">…</span>
+                    )}
+                  </button>
+                );
+              })}
+            </div>
+          </div>
           <div className="detail-pane">
-            {current && (
-              <div className="cluster" data-testid="cluster">
+            {shown && (
+              <div className="cluster" data-testid="cluster" data-cluster={shown.id}>
                 <div className="cluster-head">
-                  <h2 className="person-name">{current.records[0]!.name}</h2>
-                  <span className="muted">score {current.score} · {Math.round(current.confidence * 100)}% sure</span>
+                  <h2 className="person-name">{shown.records[0]!.name}</h2>
+                  <span className="muted">score {shown.score} · {Math.round(shown.confidence * 100)}% sure</span>
                   <span className="spacer" />
                   <button className="btn primary" disabled={busy} onClick={() => void act('merge')} title="m">Merge <kbd>m</kbd></button>
                   <button className="btn" disabled={busy} onClick={() => void act('dismiss')} title="n">Not the same <kbd>n</kbd></button>
@@ -275,21 +359,21 @@ export function DuplicatesView() {
                 <label className="small muted differences-only">
                   <input type="checkbox" checked={differencesOnly} onChange={(e) => setDifferencesOnly(e.target.checked)} /> Differences only ({allRows.filter(differs).length} of {allRows.length} fields)
                 </label>
-                <div className="cards" role="table" aria-label="Records side by side" style={{ gridTemplateColumns: `110px repeat(${current.records.length}, minmax(160px, 1fr))` }}>
+                <div className="cards" role="table" aria-label="Records side by side" style={{ gridTemplateColumns: `110px repeat(${shown.records.length}, minmax(160px, 1fr))` }}>
                   <div role="columnheader" className="cards-corner">Field</div>
-                  {current.records.map((r) => (
+                  {shown.records.map((r) => (
                     <div role="columnheader" key={r.recordId} className="card-col-head" title={`${r.accountLabel} · ${r.remoteId ?? 'not yet created'}`}>
                       <VendorBadge kind={r.vendor} /> {VENDOR_LABELS[r.vendor]} <span className="muted small">{shortId(r.remoteId)}</span>
                     </div>
                   ))}
                   {rows.map((row) => {
-                    const values = current.records.map((r) => row.show(r.contact[row.field]));
+                    const values = shown.records.map((r) => row.show(r.contact[row.field]));
                     const filled = values.filter(Boolean);
                     const agree = filled.length > 1 && filled.every((v) => v.toLowerCase() === filled[0]!.toLowerCase());
                     const pickedId = picks[row.field];
                     return [
                       <div role="rowheader" key={`${row.field}-h`} className={`field-label${activeField === row.field ? ' active' : ''}`} onClick={() => setActiveField(row.field)}>{row.label}</div>,
-                      ...current.records.map((r, i) => {
+                      ...shown.records.map((r, i) => {
                         const v = values[i]!;
                         const picked = pickedId === r.recordId;
                         const cls = !v ? 'empty' : agree ? 'agree' : filled.length > 1 ? 'differ' : '';
@@ -313,7 +397,7 @@ export function DuplicatesView() {
                 <div className="why">
                   <h3>Why they matched</h3>
                   <ul className="reasons">
-                    {current.reasons.map((r) => (
+                    {shown.reasons.map((r) => (
                       <li key={r.code + r.text}>
                         <span className="reason-bar" aria-hidden="true">
                           <span className={r.weight >= 0 ? 'pos' : 'neg'} style={{ width: `${Math.min(100, Math.abs(r.weight) * 8)}%` }} />
