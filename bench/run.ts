@@ -14,6 +14,54 @@ import { execFileSync } from 'node:child_process';
 import { fillStore } from '../test/helpers/big-store';
 import { runMatrix } from '../test/helpers/fault-matrix';
 import { startHarness } from '../test/e2e/harness';
+import { startWorkerCore } from '../test/helpers/worker-core';
+
+function ensureBuilt(): void {
+  if (!fs.existsSync(path.resolve(__dirname, '../out/renderer/index.html')) || !fs.existsSync(path.resolve(__dirname, '../out/main/core-worker.js'))) {
+    execFileSync(process.execPath, [path.resolve(__dirname, '../node_modules/electron-vite/bin/electron-vite.js'), 'build'], { stdio: 'ignore' });
+  }
+}
+
+/**
+ * Time from a key press to the window showing its result, measured in the page: the next
+ * cluster in full with its write preview (and, for m/n, the queue one shorter).
+ */
+async function keyLatencies(page: import('playwright-core').Page, key: string, n: number): Promise<number[]> {
+  // tsx keeps function names with a __name helper the page does not have.
+  await page.evaluate('window.__name = window.__name || ((f) => f)');
+  return page.evaluate(
+    async ({ key, n }) => {
+      const tick = () => new Promise<void>((r) => { const c = new MessageChannel(); c.port1.onmessage = () => r(); c.port2.postMessage(0); });
+      const shown = () => document.querySelector('[data-testid=cluster]')?.getAttribute('data-cluster') ?? null;
+      const planned = () => document.querySelector('[aria-label="Write preview"]')?.getAttribute('data-cluster') ?? null;
+      const selected = () => document.querySelector('.queue-item[aria-selected=true]')?.getAttribute('data-cluster') ?? null;
+      const count = () => document.querySelector('[data-testid=queue-count]')?.textContent ?? '';
+      const out: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const before = shown();
+        const c0 = count();
+        const t0 = performance.now();
+        document.body.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true }));
+        for (;;) {
+          await tick();
+          const s = shown();
+          const done = s && s !== before && s === selected() && planned() === s && (key === 'm' || key === 'n' ? count() !== c0 : true);
+          if (done) break;
+          if (performance.now() - t0 > 10_000) throw new Error(`"${key}" did not show the next cluster within 10 s`);
+        }
+        out.push(performance.now() - t0);
+        await new Promise((r) => setTimeout(r, 20)); // a person's pace, not a tight loop
+      }
+      return out;
+    },
+    { key, n },
+  );
+}
+
+const pctl = (xs: number[], p: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return Math.round((s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? 0) * 10) / 10;
+};
 
 const rssMiB = (): number => Math.round(process.resourceUsage().maxRSS / 1024);
 const ms = (t0: number): number => Math.round(performance.now() - t0);
@@ -89,9 +137,71 @@ const BENCHES: Record<string, () => Promise<void>> = {
     }
   },
 
+  /**
+   * The duplicates queue at 100,000 records, with the core in its own process as in the app:
+   * the first scan, time to the first cluster on opening the view (after a restart, nothing
+   * cached), j/k/s/m/n latency to the next cluster shown in full, and the bulk merge rate.
+   */
+  async duplicates() {
+    ensureBuilt();
+    const target = Number(process.env.BENCH_RECORDS ?? 100_000);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'concord-bench-'));
+    const seedCore = await createCore({ dataDir: dir, secretStore: new MemorySecretStore(), log: createLogger(nullSink) });
+    const records = fillStore(seedCore, target);
+    seedCore.close();
+    let worker = await startWorkerCore(dir);
+    let t0 = performance.now();
+    const scan = (await worker.dispatch('scanDuplicates', { full: true })) as { ok: true; value: { total: number; autoLinkable: number; comparisons: number } };
+    const scanMs = ms(t0);
+    await worker.close();
+    // A restart: the core process starts cold, the person opens Duplicates.
+    worker = await startWorkerCore(dir);
+    const h = await startHarness(worker, { width: 1280, height: 800 });
+    await h.page.locator('.contact-name').first().waitFor({ timeout: 60_000 });
+    t0 = performance.now();
+    await h.page.getByRole('navigation').getByText('Duplicates', { exact: true }).click();
+    await h.page.getByTestId('cluster').waitFor({ timeout: 60_000 });
+    await h.page.locator('[aria-label="Write preview"]').waitFor({ timeout: 60_000 });
+    const firstClusterMs = ms(t0);
+    t0 = performance.now();
+    await h.page.getByRole('navigation').getByText('Contacts', { exact: true }).click();
+    await h.page.getByRole('navigation').getByText('Duplicates', { exact: true }).click();
+    await h.page.locator('[aria-label="Write preview"]').waitFor({ timeout: 60_000 });
+    const reopenMs = ms(t0);
+    await h.screenshot('duplicates-100k-1280');
+    const keys: Record<string, { n: number; p50Ms: number; p95Ms: number; maxMs: number }> = {};
+    for (const [key, n] of [['j', 60], ['k', 20], ['s', 20], ['m', 30], ['n', 20]] as const) {
+      const xs = await keyLatencies(h.page, key, n);
+      keys[key] = { n: xs.length, p50Ms: pctl(xs, 0.5), p95Ms: pctl(xs, 0.95), maxMs: pctl(xs, 1) };
+    }
+    // Bulk merge: plan (confirmation), then the job with progress, measured end to end in the window.
+    t0 = performance.now();
+    await h.page.getByTestId('merge-all').click();
+    await h.page.getByTestId('bulk-confirm').waitFor({ timeout: 120_000 });
+    const bulkPlanMs = ms(t0);
+    await h.screenshot('duplicates-100k-bulk-confirm-1280');
+    const planned = Number(((await h.page.getByTestId('bulk-confirm').textContent()) ?? '').replace(/\D/g, ''));
+    t0 = performance.now();
+    await h.page.getByTestId('bulk-confirm').click();
+    await h.page.waitForTimeout(1500);
+    await h.screenshot('duplicates-100k-bulk-progress-1280');
+    await h.page.getByTestId('toast').filter({ hasText: 'clusters above the auto-link threshold' }).waitFor({ timeout: 600_000 });
+    const bulkMs = ms(t0);
+    const said = (await h.page.getByTestId('toast').textContent()) ?? '';
+    const merged = Number(/Merged ([\d,]+)/.exec(said)?.[1]?.replace(/,/g, '') ?? 0);
+    t0 = performance.now();
+    await h.page.getByTestId('toast').getByTestId('undo').click();
+    await h.page.getByTestId('toast').filter({ hasText: 'Undone.' }).waitFor({ timeout: 600_000 });
+    const undoMs = ms(t0);
+    await h.close();
+    await worker.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+    report('duplicates', { records, coreInOwnProcess: true, clusters: scan.value.total, autoLinkable: scan.value.autoLinkable, fullScanMs: scanMs, firstClusterColdMs: firstClusterMs, firstClusterWarmMs: reopenMs, keys, bulkPlanMs, bulkPlanned: planned, bulkMerged: merged, bulkMs, bulkClustersPerSecond: Math.round(merged / (bulkMs / 1000)), bulkUndoMs: undoMs });
+  },
+
   /** Frame times while flinging through 100,000 contacts in Chromium (the built renderer). */
   async scroll() {
-    if (!fs.existsSync(path.resolve(__dirname, '../out/renderer/index.html'))) execFileSync(process.execPath, [path.resolve(__dirname, '../node_modules/electron-vite/bin/electron-vite.js'), 'build'], { stdio: 'ignore' });
+    ensureBuilt();
     const { core, done } = await tempCore();
     fillStore(core, 100_000);
     const h = await startHarness(core, { width: 1280, height: 800 });

@@ -65,7 +65,10 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(core: Core, opts: { width?: number; height?: number } = {}): Promise<Harness> {
+/** What the harness needs of a core: an in-process one, or one in its own process (test/helpers/worker-core). */
+export type HarnessCore = { dispatch: Core['dispatch']; events: { on: Core['events']['on'] } };
+
+export async function startHarness(core: HarnessCore, opts: { width?: number; height?: number } = {}): Promise<Harness> {
   const server = await serveRenderer();
   const handlers = new Map<string, IpcHandler>();
   // The real registration code, with this process standing in for ipcMain and the core worker.

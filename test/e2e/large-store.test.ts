@@ -41,4 +41,36 @@ describe('a large store', () => {
     const bc = t.core.contacts.list({ vendor: 'bigchange', limit: 1, offset: 0 }).total;
     await page.waitForFunction((n) => document.querySelector('[data-testid=result-count]')?.textContent === `${n.toLocaleString('en-US')} people`, bc);
   });
+
+  it('the duplicates queue over 100,000 records: paged and virtual, keys move and merge in place', async () => {
+    const { page } = h;
+    const scan = t.core.dedupe.scan({ full: true });
+    expect(scan.total).toBeGreaterThan(10_000);
+    await page.getByRole('navigation').getByText('Duplicates', { exact: true }).click();
+    await page.getByTestId('cluster').waitFor({ timeout: 30_000 });
+    const count = () => page.getByTestId('queue-count').textContent().then((x) => Number(x?.replace(/\D/g, '')));
+    expect(await count()).toBe(scan.total);
+    expect(await page.locator('.queue-item').count()).toBeLessThan(60);
+    // What the window asks for is a page of summaries, never the whole queue.
+    const payload = JSON.stringify(await t.core.dispatch('listDuplicates', { offset: 0, limit: 100 })).length;
+    expect(payload).toBeLessThan(100_000);
+    // j three times, then m: the fourth cluster is merged and the queue shrinks in place.
+    for (let i = 0; i < 3; i++) await page.keyboard.press('j');
+    await expect.poll(() => page.locator('.queue-item[aria-selected=true]').getAttribute('aria-posinset')).toBe('4');
+    await expect.poll(() => page.getByLabel('Write preview').getAttribute('data-cluster')).toBe(await page.locator('.queue-item[aria-selected=true]').getAttribute('data-cluster'));
+    const merged = await page.getByTestId('cluster').getAttribute('data-cluster');
+    await page.keyboard.press('m');
+    await expect.poll(count).toBe(scan.total - 1);
+    await expect.poll(() => page.getByTestId('cluster').getAttribute('data-cluster')).not.toBe(merged);
+    expect(await page.locator('.queue-item[aria-selected=true]').getAttribute('aria-posinset')).toBe('4');
+    // The far end of the queue is a keypress away, loaded when it is reached.
+    await page.locator('.queue-item[aria-selected=true]').focus();
+    await page.keyboard.press('End');
+    await expect.poll(() => page.locator('.queue-item[aria-selected=true]').getAttribute('aria-posinset'), { timeout: 10_000 }).toBe(String(scan.total - 1));
+    await page.getByTestId('cluster').waitFor();
+    await h.screenshot('duplicates-100k-end-1280');
+    await page.setViewportSize({ width: 1024, height: 640 });
+    await h.screenshot('duplicates-100k-end-1024');
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
 });

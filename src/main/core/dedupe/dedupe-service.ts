@@ -230,8 +230,21 @@ export class DedupeService {
    */
   private dropFromQueue(wasCurrent: boolean, ids: string[]): void {
     if (!this.cache || !wasCurrent) return void this.recompute();
-    const gone = new Set(ids);
-    this.remember(this.cache.clusters.filter((c) => !gone.has(c.id)), this.cache.rank);
+    const c = this.cache;
+    if (ids.length > 1) {
+      const gone = new Set(ids);
+      c.clusters = c.clusters.filter((x) => !gone.has(x.id));
+    } else {
+      // One merge or decision: splice it out where it is, without rebuilding the rest.
+      const at = c.clusters.findIndex((x) => x.id === ids[0]);
+      if (at >= 0) c.clusters.splice(at, 1);
+    }
+    for (const id of ids) {
+      if (c.byId.get(id)?.auto) c.auto--;
+      c.byId.delete(id);
+    }
+    c.key = this.key();
+    this.lastTally = { waiting: c.clusters.length, autoLinkable: c.auto };
   }
 
   /** After an undo: put the clusters it reopened back in place, best first. */

@@ -41,7 +41,18 @@ export function DuplicatesView() {
 
   // The selected cluster in full, and the next one fetched ahead so j answers at once.
   const details = useRef(new Map<string, DuplicateCluster>());
-  useEffect(() => details.current.clear(), [contactsVersion]);
+  // Plans without picks, fetched with the cluster ahead: the preview is there when j lands.
+  const plans = useRef(new Map<string, MergePlan>());
+  const forget = () => {
+    details.current.clear();
+    plans.current.clear();
+  };
+  useEffect(forget, [contactsVersion]);
+  const fetchPlan = (id: string): Promise<MergePlan> => {
+    const have = plans.current.get(id);
+    if (have) return Promise.resolve(have);
+    return call('planMerge', { clusterId: id, picks: {} }).then((p) => (plans.current.set(id, p), p));
+  };
   const fetchCluster = (id: string): Promise<DuplicateCluster | null> => {
     const have = details.current.get(id);
     if (have) return Promise.resolve(have);
@@ -64,7 +75,7 @@ export function DuplicatesView() {
         (e: Error) => live && setError(e.message),
       );
     const ahead = queue.at(index + 1);
-    if (ahead) void fetchCluster(ahead.id).catch(() => {});
+    if (ahead) void fetchCluster(ahead.id).then(() => fetchPlan(ahead.id)).catch(() => {});
     return () => {
       live = false;
     };
@@ -74,7 +85,8 @@ export function DuplicatesView() {
   useEffect(() => {
     if (!shown) return setPlan(null);
     let live = true;
-    call('planMerge', { clusterId: shown.id, picks }).then((p) => live && setPlan(p), (e: Error) => live && setError(e.message));
+    const none = Object.keys(picks).length === 0;
+    (none ? fetchPlan(shown.id) : call('planMerge', { clusterId: shown.id, picks })).then((p) => live && setPlan(p), (e: Error) => live && setError(e.message));
     return () => {
       live = false;
     };
@@ -85,7 +97,7 @@ export function DuplicatesView() {
     try {
       const r = await call('scanDuplicates', {});
       setScanInfo(`${r.records.toLocaleString()} records, ${r.comparisons.toLocaleString()} comparisons, ${r.ms} ms`);
-      details.current.clear();
+      forget();
       setIndex(0);
       queue.reload(0);
       void refreshStatus();
@@ -110,6 +122,7 @@ export function DuplicatesView() {
       }
       // In place: the row goes, the next one slides under the selection.
       details.current.delete(shown.id);
+      plans.current.delete(shown.id);
       queue.remove(index);
       focusAfter.current = true;
       void refreshStatus();
@@ -145,7 +158,7 @@ export function DuplicatesView() {
     } finally {
       off();
       setBulk(null);
-      details.current.clear();
+      forget();
       setIndex(0);
       queue.reload(0);
       contactsChanged();
@@ -165,7 +178,7 @@ export function DuplicatesView() {
     } catch (e) {
       setError((e as Error).message);
     }
-    details.current.clear();
+    forget();
     queue.reload(index);
     contactsChanged();
     void refreshStatus();
@@ -422,7 +435,7 @@ export function DuplicatesView() {
                   </div>
                 )}
                 {plan && (
-                  <div className="preview" aria-label="Write preview">
+                  <div className="preview" aria-label="Write preview" data-cluster={plan.clusterId}>
                     <h3>Merging will</h3>
                     <ul>
                       {plan.writes.map((w) => (
