@@ -13,6 +13,7 @@ import { VENDORS } from '../src/shared/domain';
 import { execFileSync } from 'node:child_process';
 import { fillStore } from '../test/helpers/big-store';
 import { runMatrix } from '../test/helpers/fault-matrix';
+import type { Page } from 'playwright-core';
 import { startHarness } from '../test/e2e/harness';
 import { startWorkerCore } from '../test/helpers/worker-core';
 
@@ -26,7 +27,7 @@ function ensureBuilt(): void {
  * Time from a key press to the window showing its result, measured in the page: the next
  * cluster in full with its write preview (and, for m/n, the queue one shorter).
  */
-async function keyLatencies(page: import('playwright-core').Page, key: string, n: number): Promise<number[]> {
+async function keyLatencies(page: Page, key: string, n: number): Promise<number[]> {
   // tsx keeps function names with a __name helper the page does not have.
   await page.evaluate('window.__name = window.__name || ((f) => f)');
   return page.evaluate(

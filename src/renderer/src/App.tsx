@@ -19,6 +19,10 @@ const LABELS: Record<View, string> = {
   activity: 'Activity',
 };
 
+// Counts past 9,999 read "28K" in the narrow nav; the exact figure is in the tooltip and the view.
+const compact = new Intl.NumberFormat(undefined, { notation: 'compact', maximumFractionDigits: 1 });
+const navCount = (n: number): string => (n < 10_000 ? n.toLocaleString() : compact.format(n));
+
 export function App() {
   const { view, setView, status, refreshStatus, undoLast } = useApp();
   useEffect(() => {
@@ -69,7 +73,7 @@ export function App() {
               <button className={`nav-item${view === v ? ' active' : ''}`} onClick={() => setView(v)} aria-current={view === v ? 'page' : undefined} title={`${LABELS[v]} (Ctrl+${i + 1})`} data-view={v}>
                 <Icon name={v} />
                 <span className="nav-label">{LABELS[v]}</span>
-                {badge(v) != null && <span className={`nav-count${v === 'conflicts' ? ' warn' : ''}`}>{badge(v)!.toLocaleString()}</span>}
+                {badge(v) != null && <span className={`nav-count${v === 'conflicts' ? ' warn' : ''}`} title={badge(v)!.toLocaleString()}>{navCount(badge(v)!)}</span>}
               </button>
             </li>
           ))}

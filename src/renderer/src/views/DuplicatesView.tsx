@@ -365,9 +365,9 @@ export function DuplicatesView() {
                   <h2 className="person-name">{shown.records[0]!.name}</h2>
                   <span className="muted">score {shown.score} · {Math.round(shown.confidence * 100)}% sure</span>
                   <span className="spacer" />
-                  <button className="btn primary" disabled={busy} onClick={() => void act('merge')} title="m">Merge <kbd>m</kbd></button>
-                  <button className="btn" disabled={busy} onClick={() => void act('dismiss')} title="n">Not the same <kbd>n</kbd></button>
-                  <button className="btn" disabled={busy} onClick={() => void act('skip')} title="s">Skip <kbd>s</kbd></button>
+                  <button className="btn primary" disabled={busy || !!bulk} onClick={() => void act('merge')} title="m">Merge <kbd>m</kbd></button>
+                  <button className="btn" disabled={busy || !!bulk} onClick={() => void act('dismiss')} title="n">Not the same <kbd>n</kbd></button>
+                  <button className="btn" disabled={busy || !!bulk} onClick={() => void act('skip')} title="s">Skip <kbd>s</kbd></button>
                 </div>
                 <label className="small muted differences-only">
                   <input type="checkbox" checked={differencesOnly} onChange={(e) => setDifferencesOnly(e.target.checked)} /> Differences only ({allRows.filter(differs).length} of {allRows.length} fields)
