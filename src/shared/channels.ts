@@ -5,8 +5,10 @@ export const REQUEST_KEYS = [
   'editContact', 'undoEdit', 'listOutbox', 'listConflicts', 'resolveConflict', 'scanDuplicates', 'listDuplicates',
   'planMerge', 'mergeDuplicates', 'dismissDuplicates', 'listJournal', 'undoJournal', 'cancelSync', 'getSyncSchedule',
   'setSyncSchedule', 'setAccountTrust', 'getDuplicate', 'planBulkMerge', 'bulkMerge', 'cancelBulkMerge',
+  'previewAddTo', 'addTo', 'planBulkAddTo', 'bulkAddTo', 'cancelBulkAddTo', 'listPolicies', 'setPolicy', 'clearPolicy', 'getDrift',
+  'listDriftPeople', 'planAgree', 'applyAgree',
 ] as const;
-export const EVENT_KEYS = ['contactsChanged', 'statusChanged', 'syncProgress', 'syncStarted', 'syncFinished', 'bulkMergeProgress'] as const;
+export const EVENT_KEYS = ['contactsChanged', 'statusChanged', 'syncProgress', 'syncStarted', 'syncFinished', 'bulkMergeProgress', 'bulkAddProgress'] as const;
 
 export type RequestKeyName = (typeof REQUEST_KEYS)[number];
 export type EventKeyName = (typeof EVENT_KEYS)[number];

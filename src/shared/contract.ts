@@ -51,6 +51,8 @@ export const Status = z.object({
   openConflicts: z.number().int(),
   /** Likely duplicates waiting for a person (clusters), and how many are above the auto-link threshold; null before any scan. */
   duplicates: z.object({ waiting: z.number().int(), autoLinkable: z.number().int() }).nullable(),
+  /** People whose linked records disagree on a field a policy says should agree; null without policies. */
+  drift: z.object({ people: z.number().int(), checkedAt: z.string() }).nullable(),
   accounts: z.array(z.object({ id: z.string(), vendor: AccountKind, label: z.string(), lastPull: z.string().nullable(), lastPush: z.string().nullable(), health: z.string() })),
 });
 export type Status = z.infer<typeof Status>;
@@ -201,7 +203,7 @@ export const JournalRow = z.object({
   summary: z.string(),
   undone: z.boolean(),
   /** What "undo" would do here, if anything. */
-  undo: z.enum(['edit', 'merge', 'dismiss']).nullable(),
+  undo: z.enum(['edit', 'merge', 'dismiss', 'add', 'agree']).nullable(),
   /** Who the row is about, named as they are now (a dismissal is about several). */
   people: z.array(z.object({ id: z.string(), name: z.string() })),
   /** The vendor of the record it is about. */
@@ -216,6 +218,26 @@ export const JournalEntry = JournalRow.extend({ rows: z.array(JournalRow), /** A
 export type JournalEntry = z.infer<typeof JournalEntry>;
 
 const Picks = z.record(z.string(), z.string());
+
+// ---- reconciling across vendors (add-to, field policies, drift) ----
+const Values = z.record(z.string().max(100), z.string().max(300));
+export const CreateNeed = z.object({ key: z.string(), label: z.string(), why: z.string(), field: z.enum(['phones', 'givenName', 'fullName']).optional(), from: z.string().optional(), value: z.string().optional(), missing: z.boolean() });
+export type CreateNeed = z.infer<typeof CreateNeed>;
+export const AddToPreview = z.object({
+  personId: z.string(), name: z.string(), accountId: z.string(), accountLabel: z.string(), vendor: AccountKind, contact: CanonicalContact,
+  requests: z.array(z.object({ method: z.string(), path: z.string(), body: z.unknown() })),
+  needs: z.array(CreateNeed), notHeld: z.array(z.string()), problems: z.array(z.object({ field: z.string(), message: z.string() })), ready: z.boolean(),
+});
+export type AddToPreview = z.infer<typeof AddToPreview>;
+const BulkAddQuery = z.object({ from: z.string().min(1), to: z.string().min(1), search: z.string().max(200).optional(), tag: z.string().max(100).optional(), values: Values.optional() });
+export const BulkAddPlan = z.object({ from: z.string(), to: z.string(), count: z.number().int(), sample: z.array(z.object({ personId: z.string(), name: z.string() })), needs: z.array(CreateNeed), notHeld: z.array(z.string()) });
+export type BulkAddPlan = z.infer<typeof BulkAddPlan>;
+export const FieldPolicy = z.object({ field: z.enum(CANONICAL_FIELDS), accounts: z.array(z.string()) });
+export type FieldPolicy = z.infer<typeof FieldPolicy>;
+export const DriftReport = z.object({ policies: z.array(FieldPolicy), cells: z.array(z.object({ field: z.enum(CANONICAL_FIELDS), a: z.string(), b: z.string(), count: z.number().int() })), people: z.number().int(), checkedAt: z.string() });
+export type DriftReport = z.infer<typeof DriftReport>;
+export const AgreePlan = z.object({ people: z.number().int(), total: z.number().int(), writes: z.array(z.object({ recordId: z.string(), personId: z.string(), name: z.string(), vendor: AccountKind, accountLabel: z.string(), field: z.enum(CANONICAL_FIELDS), from: z.unknown(), to: z.unknown() })) });
+export type AgreePlan = z.infer<typeof AgreePlan>;
 
 /** Requests: key -> {input, output}. Inputs are always objects so they can grow. */
 export const requests = {
@@ -264,6 +286,23 @@ export const requests = {
   listJournal: { input: z.object({ kind: z.string().max(40).optional(), entityIds: z.array(z.string()).max(100).optional(), limit: z.number().int().min(1).max(1000).default(200), offset: z.number().int().min(0).default(0) }), output: z.object({ total: z.number().int(), entries: z.array(JournalEntry) }) },
   /** Undo a journal entry: an edit not yet pushed, a merge, or a dismissal. */
   undoJournal: { input: z.object({ id: z.number().int() }), output: z.object({ undone: z.string() }) },
+  /** Adding a person to an account where they are missing: the exact requests, what it cannot hold, what it needs. */
+  previewAddTo: { input: z.object({ personId: z.string().min(1), accountId: z.string().min(1), values: Values.default({}) }), output: AddToPreview },
+  addTo: { input: z.object({ personId: z.string().min(1), accountId: z.string().min(1), values: Values.default({}) }), output: z.object({ recordId: z.string(), changeId: z.number().int(), journalId: z.number().int() }) },
+  /** Everyone in one account missing from another (optionally a search or a tag): a count and a sample. */
+  planBulkAddTo: { input: BulkAddQuery, output: BulkAddPlan },
+  /** Add them as one job (progress: bulkAddProgress); `expected` is the count confirmed. */
+  bulkAddTo: { input: BulkAddQuery.extend({ expected: z.number().int().min(0) }), output: z.object({ added: z.number().int(), total: z.number().int(), cancelled: z.boolean(), bulkId: z.number().int().nullable(), refused: z.array(z.object({ personId: z.string(), name: z.string(), reason: z.string() })) }) },
+  cancelBulkAddTo: { input: z.object({}), output: z.object({ cancelled: z.boolean() }) },
+  listPolicies: { input: z.object({}), output: z.array(FieldPolicy) },
+  setPolicy: { input: FieldPolicy, output: z.array(FieldPolicy) },
+  clearPolicy: { input: z.object({ field: z.enum(CANONICAL_FIELDS).optional() }), output: z.array(FieldPolicy) },
+  /** The drift matrix now: account pairs × fields, with counts. */
+  getDrift: { input: z.object({ field: z.enum(CANONICAL_FIELDS).optional() }), output: DriftReport },
+  listDriftPeople: { input: z.object({ field: z.enum(CANONICAL_FIELDS), a: z.string(), b: z.string(), limit: z.number().int().min(1).max(500).default(100), offset: z.number().int().min(0).default(0) }), output: z.object({ total: z.number().int(), people: z.array(z.object({ personId: z.string(), name: z.string(), a: z.unknown(), b: z.unknown() })) }) },
+  /** The writes that would make the policy's accounts agree (from the golden record). */
+  planAgree: { input: z.object({ field: z.enum(CANONICAL_FIELDS).optional() }), output: AgreePlan },
+  applyAgree: { input: z.object({ field: z.enum(CANONICAL_FIELDS).optional(), expected: z.number().int().min(0) }), output: z.object({ written: z.number().int(), refused: z.array(z.object({ recordId: z.string(), name: z.string(), reason: z.string() })), applyId: z.number().int() }) },
 } as const;
 
 /** Events pushed from the core to the window. */
@@ -284,6 +323,8 @@ export const events = {
     pushed: z.number().int(),
     pulled: z.number().int(),
   }),
+  /** Progress of a bulk add running in the core. */
+  bulkAddProgress: z.object({ done: z.number().int(), total: z.number().int() }),
   /** Progress of a bulk merge running in the core. */
   bulkMergeProgress: z.object({ done: z.number().int(), total: z.number().int() }),
   /** Progress of a sync, per account. `total` is null where the vendor does not say. */

@@ -22,7 +22,10 @@ import { connectorFactory } from './vendors/connector-factory';
 import type { RetryOptions } from './vendors/retry';
 import { checkEdit, canDeleteContacts, hasOwnMerge, writableFields } from './vendors/registry';
 import { normalizeTypedContact } from './vendors/field-rules';
+import type { CanonicalContact } from '../../shared/domain';
 import { DedupeService } from './dedupe/dedupe-service';
+import { AddToService } from './reconcile/add-to-service';
+import { PolicyService } from './reconcile/policy-service';
 import { JournalService } from './journal/journal-service';
 import { SandboxHost } from './sandbox/sandbox-host';
 import { openStore, type Store } from './store/open';
@@ -61,6 +64,10 @@ export interface CoreServices {
   /** Syncs by itself while a host that stays open (the app) has started it. */
   scheduler: SyncScheduler;
   dedupe: DedupeService;
+  /** Putting people where they are missing (add-to, bulk add). */
+  addTo: AddToService;
+  /** Field policies and the drift between accounts. */
+  policies: PolicyService;
   journal: JournalService;
   sandbox: SandboxHost;
   /** Core -> hosts: progress of long jobs, and what changed. */
@@ -111,20 +118,32 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   });
   const connectorFor = connectorFactory(accounts, fetchImpl, options.retry);
   const dedupe = new DedupeService(store.sqlite, syncStore, clock, writableFields, canDeleteContacts, hasOwnMerge);
+  const policies = new PolicyService(store.sqlite, syncStore, accounts, clock, writableFields);
+  const addTo = new AddToService({
+    sqlite: store.sqlite, store: syncStore, accounts, contacts, connectorFor, writable: writableFields, canDelete: canDeleteContacts,
+    check: (vendor, accountId, contact) => {
+      const region = regionOf(accountId, vendor);
+      const typed = normalizeTypedContact(contact, region) as CanonicalContact;
+      return { contact: typed, problems: checkEdit(vendor, typed, { region, current: {}, now: clock.now() }) };
+    },
+  });
   const sync = new SyncService(store.sqlite, accounts, connectorFor, new PullService(store.sqlite, syncStore, accounts, connectorFor, clock, log, events), new PushService(syncStore, clock, log, options.syncTuning?.roundDelayMs), syncStore, clock, log, events, options.syncTuning, () => {
     const r = dedupe.scan();
+    policies.check(); // drift is re-checked after every sync, for status and the Sync view
     return { waiting: r.total, autoLinkable: r.autoLinkable };
   });
   const services: CoreServices = {
     contacts,
     accounts,
     syncStore,
-    status: new StatusService(store.sqlite, secretStore, dataDir, store.schemaVersion, () => dedupe.waiting()),
+    status: new StatusService(store.sqlite, secretStore, dataDir, store.schemaVersion, () => dedupe.waiting(), () => policies.last()),
     csv: new CsvService(store.sqlite, accounts, syncStore, contacts),
     edits: new EditService(store.sqlite, syncStore, writableFields),
     journal: new JournalService(store.sqlite),
     sandbox: new SandboxHost(accounts),
     dedupe,
+    addTo,
+    policies,
     events,
     sync,
     scheduler: new SyncScheduler(store.sqlite, sync, accounts, clock, log, options.scheduleTiming),

@@ -51,8 +51,31 @@ export function createHandlers(s: CoreServices): Handlers {
     undoJournal: ({ id }) => {
       const kind = s.journal.kindOf(id);
       if (kind === 'edit') s.edits.undoEntry(id);
+      else if (kind === 'add-to' || kind === 'bulk-add') s.addTo.undo(id);
+      else if (kind === 'policy-apply') s.policies.undo(id);
       else s.dedupe.undo(id); // merges and dismissals (it says so when it is neither)
       return { undone: kind ?? 'nothing' };
     },
+    previewAddTo: ({ personId, accountId, values }) => s.addTo.preview(personId, accountId, values),
+    addTo: async ({ personId, accountId, values }) => {
+      const r = await s.addTo.addTo(personId, accountId, values);
+      s.events.emit('contactsChanged', { reason: 'add-to' });
+      return r;
+    },
+    planBulkAddTo: (q) => s.addTo.planBulk(q),
+    bulkAddTo: async (q) => {
+      const r = await s.addTo.bulk(q, (done, total) => s.events.emit('bulkAddProgress', { done, total }));
+      s.events.emit('contactsChanged', { reason: 'bulk add' });
+      s.events.emit('statusChanged', {});
+      return r;
+    },
+    cancelBulkAddTo: () => s.addTo.cancelBulk(),
+    listPolicies: () => s.policies.list(),
+    setPolicy: ({ field, accounts }) => s.policies.set(field, accounts),
+    clearPolicy: ({ field }) => s.policies.clear(field),
+    getDrift: ({ field }) => s.policies.check(field),
+    listDriftPeople: (q) => s.policies.people(q),
+    planAgree: ({ field }) => s.policies.plan(field),
+    applyAgree: ({ field, expected }) => s.policies.apply(field, expected),
   };
 }

@@ -14,7 +14,7 @@ export interface JournalRowView {
   entityId: string;
   summary: string;
   undone: boolean;
-  undo: 'edit' | 'merge' | 'dismiss' | null;
+  undo: 'edit' | 'merge' | 'dismiss' | 'add' | 'agree' | null;
   /** Who the row is about, as they are named now (a dismissal is about several). */
   people: { id: string; name: string }[];
   /** The vendor of the record the row is about. */
@@ -35,7 +35,7 @@ const ENTRY_ROWS_SHOWN = 200;
 // Scans are bookkeeping, not activity a person did.
 const HIDDEN = "('dedupe.scan')";
 // The row that stands for the whole action when it has one.
-const LEADS = ['bulk-merge', 'bulk-unmerge', 'merge', 'unmerge', 'dismiss'];
+const LEADS = ['bulk-merge', 'bulk-unmerge', 'bulk-add', 'policy-apply', 'merge', 'unmerge', 'dismiss', 'add-to'];
 
 type RowSql = { id: number; at: string; actor: string; kind: string; entity_type: string; entity_id: string; summary: string; undone: number; edit_undoable: number; action_id: string | null; cause: string | null; after: string | null; person_id: string | null; vendor: AccountKind | null; merged_person: string | null; dismissed: string | null };
 
@@ -99,7 +99,7 @@ function toView(r: RowSql, people: { id: string; name: string }[]): JournalRowVi
   const vendor = r.vendor ? VENDOR_LABELS[r.vendor] : null;
   return {
     id: r.id, at: r.at, actor: r.actor, kind: r.kind, entityType: r.entity_type, entityId: r.entity_id, summary: wordsOf(r, vendor), undone: r.undone === 1,
-    undo: r.undone ? null : r.kind === 'edit' && r.entity_type === 'record' ? (r.edit_undoable ? 'edit' : null) : r.kind === 'merge' || r.kind === 'bulk-merge' ? 'merge' : r.kind === 'dismiss' ? 'dismiss' : null,
+    undo: r.undone ? null : r.kind === 'edit' && r.entity_type === 'record' ? (r.edit_undoable ? 'edit' : null) : r.kind === 'merge' || r.kind === 'bulk-merge' ? 'merge' : r.kind === 'dismiss' ? 'dismiss' : r.kind === 'add-to' || r.kind === 'bulk-add' ? 'add' : r.kind === 'policy-apply' ? 'agree' : null,
     people, vendor, cause: r.cause,
   };
 }

@@ -11,6 +11,7 @@ export class StatusService {
     private readonly dataDir: string,
     private readonly schemaVersion: number,
     private readonly duplicates: () => { waiting: number; autoLinkable: number } | null = () => null,
+    private readonly drift: () => { people: number; checkedAt: string } | null = () => null,
   ) {}
 
   get(): Status {
@@ -36,6 +37,7 @@ export class StatusService {
       outbox: { pending: outbox.pending ?? 0, inFlight: outbox.in_flight ?? 0, conflict: outbox.conflict ?? 0, rejected: outbox.rejected ?? 0 },
       openConflicts: count("SELECT count(*) AS n FROM conflicts WHERE state = 'open'"),
       duplicates: this.duplicates(),
+      drift: this.drift(),
       accounts: accounts.map((a) => ({ id: a.id, vendor: a.kind, label: a.label, lastPull: a.last_pull_at, lastPush: a.last_push_at, health: a.health })),
     };
   }

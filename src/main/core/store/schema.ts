@@ -75,6 +75,8 @@ export const changes = sqliteTable('changes', {
   intent: text('intent', { mode: 'json' }).$type<string[]>().notNull().default([]),
   /** A create's saga: remote ids of the steps already done, stored as each becomes known. */
   progress: text('progress', { mode: 'json' }).$type<Record<string, string>>().notNull().default({}),
+  /** A create's vendor-only values a person gave (LiveVox account key, Lightening customer, BigChange group). */
+  createValues: text('create_values', { mode: 'json' }).$type<Record<string, string>>().notNull().default({}),
   /** pending | in_flight | done | conflict | rejected | cancelled (CHANGE_STATES) */
   state: text('state').notNull().default('pending'),
   /**

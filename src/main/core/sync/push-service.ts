@@ -204,6 +204,7 @@ export class PushService {
     const res = await connector.create(rec.local, {
       idempotencyKey: c.idempotencyKey,
       progress: c.progress,
+      values: c.createValues,
       onStep: (progress) => this.store.step(c.id, progress),
     });
     this.store.pushed(c.id, res.record, res.remoteId);

@@ -41,6 +41,8 @@ export interface ChangeView {
   intent: string[];
   /** A create's completed steps. */
   progress: CreateProgress;
+  /** A create's vendor-only values a person gave (see Connector.previewCreate). */
+  createValues: Record<string, string>;
   baseVersions: Record<string, string>;
   idempotencyKey: string;
   state: ChangeState;
@@ -82,7 +84,7 @@ const OPEN = `(${OPEN_CHANGE_STATES.map((s) => `'${s}'`).join(',')})`;
 const LEASE = 'sync';
 
 type RecordSql = { id: string; account_id: string; kind: AccountKind; remote_id: string | null; person_id: string; server: string | null; base: string | null; local: string; versions: string; state: RecordState };
-type ChangeSql = { id: number; record_id: string; account_id: string; op: ChangeOp; patch: string; intent: string; progress: string; base_versions: string; idempotency_key: string; state: ChangeState; overwrite: number; attempts: number; last_error: string | null; next_attempt_at: string | null; created_at: string };
+type ChangeSql = { id: number; record_id: string; account_id: string; op: ChangeOp; patch: string; intent: string; progress: string; create_values?: string; base_versions: string; idempotency_key: string; state: ChangeState; overwrite: number; attempts: number; last_error: string | null; next_attempt_at: string | null; created_at: string };
 type PersonSnapshot = { id: string; golden: string; pinned: string; display_name: string; created_at: string };
 export type MergeSnapshot = { records: { id: string; personId: string; local: CanonicalContact; state: string }[]; people: PersonSnapshot[] };
 
@@ -335,13 +337,14 @@ export class SyncStore {
   }
 
   /** A new record made here, pushed as a create. */
-  create(accountId: string, personId: string, contact: CanonicalContact, actor = 'user'): { recordId: string; changeId: number } {
+  create(accountId: string, personId: string, contact: CanonicalContact, actor = 'user', values: Record<string, string> = {}, summary = 'created here'): { recordId: string; changeId: number } {
     return this.tx(() => {
       const id = randomUUID();
       const now = this.now();
       this.st.insertRecord.run(id, accountId, null, personId, null, null, JSON.stringify(contact), '{}', 'modified', now, now);
       const changeId = this.insertChange(id, accountId, 'create', contact as Record<string, unknown>, {}, Object.keys(contact));
-      this.journal('edit', 'record', id, 'created here', null, contact, actor);
+      if (Object.keys(values).length) this.sqlite.prepare('UPDATE changes SET create_values = ? WHERE id = ?').run(JSON.stringify(values), changeId);
+      this.journal('edit', 'record', id, summary, null, contact, actor);
       this.refreshPerson(personId);
       return { recordId: id, changeId };
     });
@@ -354,6 +357,21 @@ export class SyncStore {
       this.setRecordState(recordId, 'deleted_local');
       this.journal('edit', 'record', recordId, 'deleted here', rec.local, null, actor);
       return rec.remoteId ? this.insertChange(recordId, rec.accountId, 'delete', {}, rec.versions) : 0;
+    });
+  }
+
+  /** Take a record out of its person into a person of its own (an add undone where the vendor cannot delete). */
+  unlinkRecord(recordId: string, actor = 'user'): string {
+    return this.tx(() => {
+      const rec = this.record(recordId);
+      const personId = randomUUID();
+      const now = this.now();
+      this.st.insertPerson.run(personId, JSON.stringify(rec.local), displayName(rec.local), now, now);
+      this.sqlite.prepare('UPDATE records SET person_id = ?, updated_at = ? WHERE id = ?').run(personId, now, recordId);
+      this.journal('unlink', 'record', recordId, 'no longer linked to the person', { personId: rec.personId }, { personId }, actor);
+      this.refreshPerson(rec.personId);
+      this.refreshPerson(personId);
+      return personId;
     });
   }
 
@@ -764,7 +782,7 @@ export class SyncStore {
 function toChange(c: ChangeSql): ChangeView {
   return {
     id: c.id, recordId: c.record_id, accountId: c.account_id, op: c.op, patch: JSON.parse(c.patch) as Record<string, unknown>,
-    intent: JSON.parse(c.intent) as string[], progress: JSON.parse(c.progress) as CreateProgress,
+    intent: JSON.parse(c.intent) as string[], progress: JSON.parse(c.progress) as CreateProgress, createValues: JSON.parse(c.create_values ?? '{}') as Record<string, string>,
     baseVersions: JSON.parse(c.base_versions) as Record<string, string>, idempotencyKey: c.idempotency_key, state: c.state,
     overwrite: c.overwrite === 1, attempts: c.attempts, lastError: c.last_error, nextAttemptAt: c.next_attempt_at, createdAt: c.created_at,
   };

@@ -49,6 +49,28 @@ export interface CreateOptions {
   progress?: CreateProgress;
   /** Awaited after each step, before the next request, so a crash cannot lose a step. */
   onStep?: (progress: CreateProgress) => void | Promise<void>;
+  /** Values the vendor needs that a contact does not carry, given by a person (see `previewCreate`). */
+  values?: Record<string, string>;
+}
+
+/** Something a vendor requires to create a contact that the contact itself does not give. */
+export interface CreateNeed {
+  key: string;
+  label: string;
+  /** Why the vendor needs it, in words a person can act on. */
+  why: string;
+  /** Set when the value fills a contact field (a phone, a name) rather than a vendor-only value. */
+  field?: 'phones' | 'givenName' | 'fullName';
+  /** Where the value came from when it is already known (an account setting); absent when it must be asked for. */
+  from?: string;
+  value?: string;
+}
+
+/** What a create would send, request by request, before anything is sent. */
+export interface CreatePreview {
+  requests: { method: string; path: string; body: unknown }[];
+  /** What it needs that is not there yet (asked for, never invented), and what was taken from settings. */
+  needs: CreateNeed[];
 }
 
 /** A part of a phone or email entry a person can change by itself (see sync/merge `intentOf`). */
@@ -83,6 +105,12 @@ export interface Connector {
    * starting again.
    */
   create(contact: CanonicalContact, options?: CreateOptions): Promise<WriteResult>;
+  /**
+   * The requests `create` would send for this contact with these values, without sending
+   * anything: the body per the vendor's mapping, and what the vendor requires that is missing.
+   * Ids the vendor assigns during a multi-request create are shown as `{contact}`, `{person}`.
+   */
+  previewCreate(contact: CanonicalContact, values: Record<string, string>): CreatePreview;
   /**
    * Update with the fields in `patch` only. `base` is the last raw server JSON (the body is
    * rebuilt from it), `versions` the tokens the patch was made against. `overwrite` is

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { CanonicalContact } from '../../../../shared/domain';
 import { checkBaseUrl, joinUrl } from '../base-url';
-import type { Connector, ConnectorOptions, CreateOptions, RemoteRecord } from '../connector';
+import type { Connector, ConnectorOptions, CreateOptions, RemoteRecord, CreateNeed } from '../connector';
 import { createOnce, hasStrongEvidence, readIfThere, strongMatch } from '../evidence';
 import { VendorError } from '../errors';
 import { classifyStatus, httpRequest, parseJson, type HttpResponse } from '../http';
@@ -40,6 +40,7 @@ export function createBigChangeConnector(opts: BigChangeOptions): Connector {
   // A create needs a group and a location (create model: both required). Neither is guessed:
   // they are account settings, and a create without them is refused naming the setting.
   const groupId = groupSetting(opts.settings?.groupId);
+  const accountGroup = groupId;
   const defaultLocation = locationSetting(opts.settings?.defaultLocation);
   let token: { value: string; expiresAt: number } | null = null;
 
@@ -124,10 +125,29 @@ export function createBigChangeConnector(opts: BigChangeOptions): Connector {
       return toRecord(j);
     },
 
+    previewCreate(contact, values) {
+      const named = { ...contact, fullName: contact.fullName ?? contact.company ?? null };
+      const needs: CreateNeed[] = [];
+      if (!named.fullName?.trim()) needs.push({ key: 'name', label: 'Name', why: `${NAME} requires a name on every contact`, field: 'fullName' });
+      const group = values.groupId?.trim() ? groupSetting(values.groupId.trim()) : groupId;
+      if (group === null) needs.push({ key: 'groupId', label: 'Contact group id', why: `${NAME} puts every new contact in a contact group (or set the account setting "groupId")` });
+      else if (values.groupId?.trim()) needs.push({ key: 'groupId', label: 'Contact group id', why: `${NAME} puts every new contact in a contact group`, value: String(group) });
+      else needs.push({ key: 'groupId', label: 'Contact group id', why: `${NAME} puts every new contact in a contact group`, from: 'the account setting "groupId"', value: String(group) });
+      const given = values.location?.trim() ? locationSetting(values.location.trim()) : null;
+      const location = contact.location ? { latitude: contact.location.lat, longitude: contact.location.lng } : (given ?? defaultLocation);
+      if (location === null) needs.push({ key: 'location', label: 'Location (latitude, longitude)', why: `${NAME} needs a location for every new contact (or set the account setting "defaultLocation")` });
+      else if (given) needs.push({ key: 'location', label: 'Location (latitude, longitude)', why: `${NAME} needs a location for every new contact`, value: `${given.latitude}, ${given.longitude}` });
+      else if (!contact.location) needs.push({ key: 'location', label: 'Location (latitude, longitude)', why: `${NAME} needs a location for every new contact`, from: 'the account setting "defaultLocation"', value: `${location.latitude}, ${location.longitude}` });
+      const fields = canonicalToBigChange(named);
+      return { requests: [{ method: 'POST', path: '/contacts', body: { ...Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== null)), groupId: group ?? '{groupId}', location: location ?? '{location}' } }], needs };
+    },
+
     async create(contact: CanonicalContact, options?: CreateOptions) {
       const named = { ...contact, fullName: contact.fullName ?? contact.company ?? null };
       assertValid(named);
-      const location = contact.location ? { latitude: contact.location.lat, longitude: contact.location.lng } : defaultLocation;
+      const givenLocation = options?.values?.location?.trim() ? locationSetting(options.values.location.trim()) : null;
+      const location = contact.location ? { latitude: contact.location.lat, longitude: contact.location.lng } : (givenLocation ?? defaultLocation);
+      const groupId = options?.values?.groupId?.trim() ? groupSetting(options.values.groupId.trim()) : accountGroup;
       const missing = [
         ...(groupId === null ? [{ field: 'groupId', message: `${NAME} needs a group for every new contact; set it with the account setting "groupId" (the id of a ${NAME} contact group)` }] : []),
         ...(location === null ? [{ field: 'location', message: `${NAME} needs a location for every new contact; give the contact a location, or set it with the account setting "defaultLocation" ({"latitude": …, "longitude": …})` }] : []),

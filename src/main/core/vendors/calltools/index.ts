@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { CanonicalContact } from '../../../../shared/domain';
 import { checkBaseUrl, joinUrl } from '../base-url';
-import type { Connector, ConnectorOptions, CreateOptions, PullPage, RemoteRecord, WriteResult } from '../connector';
+import type { Connector, ConnectorOptions, CreateOptions, PullPage, RemoteRecord, WriteResult, CreateNeed } from '../connector';
 import { createOnce, hasStrongEvidence, readIfThere, strongMatch } from '../evidence';
 import { VendorError } from '../errors';
 import { classifyStatus, httpRequest, parseJson, type HttpResponse } from '../http';
@@ -85,6 +85,12 @@ export function createCallToolsConnector(opts: CallToolsOptions): Connector {
 
     async read(remoteId) {
       return toRecord(contactJson(await call('GET', `/api/contacts/${encodeURIComponent(remoteId)}/`)));
+    },
+
+    previewCreate(contact) {
+      // A phone number is required on every CallTools contact (phone_number, 1–20 digits).
+      const needs: CreateNeed[] = contact.phones?.length ? [] : [{ key: 'phone', label: 'Phone number', why: `${NAME} requires a phone number on every contact`, field: 'phones' }];
+      return { requests: [{ method: 'POST', path: '/api/contacts/', body: canonicalToCallTools(contact, { forCreate: true, region }) }], needs };
     },
 
     async create(contact: CanonicalContact, options?: CreateOptions): Promise<WriteResult> {

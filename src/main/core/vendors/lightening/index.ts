@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { CanonicalContact } from '../../../../shared/domain';
 import { checkBaseUrl, joinUrl } from '../base-url';
-import type { Connector, ConnectorOptions, CreateOptions, RemoteRecord } from '../connector';
+import type { Connector, ConnectorOptions, CreateOptions, RemoteRecord, CreateNeed } from '../connector';
 import { createOnce, hasStrongEvidence, readIfThere, strongMatch } from '../evidence';
 import { VendorError } from '../errors';
 import { classifyStatus, httpRequest, parseJson } from '../http';
@@ -111,10 +111,28 @@ export function createLighteningConnector(opts: LighteningOptions): Connector {
       return toRecord(await readRaw(remoteId));
     },
 
+    previewCreate(contact, values) {
+      const body: Record<string, unknown> = Object.fromEntries(Object.entries(canonicalToLightening(contact, {})).filter(([, v]) => v !== ''));
+      const needs: CreateNeed[] = [];
+      if (!body.name) needs.push({ key: 'name', label: 'Name', why: `${NAME} requires a name on every contact (up to 64 characters)`, field: 'fullName' });
+      // Contacts belong to a customer; which one is the person's choice (or the account's only one).
+      const given = values.customerId?.trim();
+      const only = configuredCustomers?.length === 1 ? configuredCustomers[0]! : null;
+      if (given) {
+        body.customer_id = Number(given);
+        needs.push({ key: 'customerId', label: 'Customer id', why: `${NAME} files every contact under a customer`, value: given });
+      } else if (only) {
+        body.customer_id = Number(only);
+        needs.push({ key: 'customerId', label: 'Customer id', why: `${NAME} files every contact under a customer`, from: 'the account setting "customerIds"', value: only });
+      } else needs.push({ key: 'customerId', label: 'Customer id', why: `${NAME} files every contact under a customer; give the id of the customer this person belongs to${configuredCustomers?.length ? ` (this account: ${configuredCustomers.join(', ')})` : ''}` });
+      return { requests: [{ method: 'POST', path: '/contact', body: { ...body, customer_id: body.customer_id ?? '{customerId}' } }], needs };
+    },
+
     async create(contact: CanonicalContact, options?: CreateOptions) {
       assertValid(contact, {});
       const body = Object.fromEntries(Object.entries(canonicalToLightening(contact, {})).filter(([, v]) => v !== ''));
-      const ids = await customerIds();
+      const chosen = options?.values?.customerId?.trim();
+      const ids = chosen ? [chosen] : await customerIds();
       if (ids[0]) body.customer_id = Number(ids[0]);
       const sent = await createOnce(() => call('POST', '/contact', body, { ...opts.retry, maxRetries: 0 }), () => connector.findCreated(contact, { idempotencyKey: options?.idempotencyKey ?? '' }), opts.retry);
       if (sent.found) {

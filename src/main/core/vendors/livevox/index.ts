@@ -8,7 +8,7 @@ import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import type { CanonicalContact } from '../../../../shared/domain';
 import { checkBaseUrl, joinUrl } from '../base-url';
-import type { Connector, ConnectorOptions, RemoteRecord } from '../connector';
+import type { Connector, ConnectorOptions, RemoteRecord, CreateNeed } from '../connector';
 import { VendorError } from '../errors';
 import { classifyStatus, httpRequest, parseJson, type HttpResponse } from '../http';
 import { readIfThere } from '../evidence';
@@ -176,11 +176,20 @@ export function createLiveVoxConnector(opts: LiveVoxOptions): Connector {
       return readIfThere(connector, accountKeyFor(idempotencyKey));
     },
 
+    previewCreate(contact, values) {
+      // Every LiveVox contact lives under an "account" key the client chooses (it is the id in
+      // every path): a person adding someone names it; it is not made up for them.
+      const account = values.account?.trim();
+      const needs: CreateNeed[] = [{ key: 'account', label: 'LiveVox account key', why: `${NAME} files every contact under an account key your organisation chooses (up to 255 characters)`, ...(account ? { value: account } : {}) }];
+      return { requests: [{ method: 'POST', path: '/contact/contacts/', body: { createContactDetails: { ...canonicalToLiveVox(contact, {}), account: account || '{account}', active: true } } }], needs };
+    },
+
     async create(contact: CanonicalContact, options) {
       assertValid(contact);
-      // The account key is ours to choose; deriving it from the idempotency key makes a retried
-      // create land on the same contact, which LiveVox then reports as "already exists" (202).
-      const account = accountKeyFor(options?.idempotencyKey ?? `${Date.now()}-${Math.random()}`);
+      // The account key: the one a person gave, else ours to choose — derived from the idempotency
+      // key, so a retried create lands on the same contact, which LiveVox then reports as
+      // "already exists" (202).
+      const account = options?.values?.account?.trim() || accountKeyFor(options?.idempotencyKey ?? `${Date.now()}-${Math.random()}`);
       const body = { ...canonicalToLiveVox(contact, {}), account, active: true };
       // Re-sending is safe here (the same key answers 202 "already exists"), so a lost answer is retried.
       const res = await withRetry(() => call('POST', '/contact/contacts/', { createContactDetails: body }, [201, 202]), opts.retry, { repeatable: true });

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { CanonicalContact, EmailEntry, PhoneEntry } from '../../../../shared/domain';
 import { checkBaseUrl, joinUrl } from '../base-url';
-import type { Connector, ConnectorOptions, CreateOptions, CreateProgress, RemoteRecord, WriteResult } from '../connector';
+import type { Connector, ConnectorOptions, CreateOptions, CreateProgress, RemoteRecord, WriteResult, CreatePreview } from '../connector';
 import { emailKey, hasStrongEvidence, strongMatch } from '../evidence';
 import { VendorError } from '../errors';
 import { classifyStatus, httpRequest, parseJson, type HttpResponse } from '../http';
@@ -418,6 +418,23 @@ export function createMpdxConnector(opts: MpdxOptions): MpdxConnector {
     // (`contact`, `person`, `phone:<i>`, `email:<i>`, `address`) as soon as it is known. Given
     // the progress of an interrupted attempt it resumes: stored ids are re-used, and a step that
     // may have landed unheard is looked up under our own contact/person before it is sent again.
+    // The saga's requests, built from the same attributes createSteps sends; ids MPDX assigns on
+    // the way are placeholders. The account list is the account's own (or learnt from a contact).
+    previewCreate(contact) {
+      const name = [contact.familyName, contact.givenName].filter(Boolean).join(', ') || contact.fullName || contact.company || 'Unnamed';
+      const given = contact.givenName ?? contact.fullName ?? name;
+      const base = '/api/v2/contacts/{contact}/people/{person}';
+      const requests: CreatePreview['requests'] = [
+        { method: 'POST', path: '/api/v2/contacts', body: { data: { type: 'contacts', attributes: { name, ...contactAttrs(contact) }, relationships: { account_list: { data: { type: 'account_lists', id: accountListId ?? '{account list}' } } } } } },
+        { method: 'POST', path: '/api/v2/contacts/{contact}/people', body: write('people', undefined, { first_name: given, ...personAttrs({ ...contact, givenName: given }) }, undefined, false) },
+        ...(contact.phones ?? []).map((ph, i) => ({ method: 'POST', path: `${base}/phones`, body: write('phone_numbers', undefined, { number: mpdxNumber(ph, region), location: ph.mobile ? 'mobile' : (ph.label ?? 'home'), primary: i === primaryIndex(contact.phones!) }, undefined, false) })),
+        ...(contact.emails ?? []).map((e, i) => ({ method: 'POST', path: `${base}/email_addresses`, body: write('email_addresses', undefined, { email: e.address, location: e.label ?? 'home', primary: i === primaryIndex(contact.emails!) }, undefined, false) })),
+        ...(contact.address ? [{ method: 'POST', path: '/api/v2/contacts/{contact}/addresses', body: write('addresses', undefined, { ...addressAttrs(contact.address), location: 'Home', primary_mailing_address: true }, undefined, false) }] : []),
+      ];
+      // MPDX requires a contact name and a person first name: never "Unnamed" for a person's add.
+      return { requests, needs: contact.familyName || contact.givenName || contact.fullName || contact.company ? [] : [{ key: 'name', label: 'Name', why: `${NAME} requires a name on every contact and person`, field: 'fullName' }] };
+    },
+
     async create(contact: CanonicalContact, options?: CreateOptions): Promise<WriteResult> {
       assertValid(contact);
       const progress: CreateProgress = { ...(options?.progress ?? {}) };

@@ -1,0 +1,1 @@
+ALTER TABLE `changes` ADD `create_values` text DEFAULT '{}' NOT NULL;

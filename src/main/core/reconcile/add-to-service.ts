@@ -1,0 +1,251 @@
+// Put a person where they are missing: create their record in another account from the golden
+// record, visibly. A preview shows the exact requests per the vendor's mapping, the golden
+// fields that vendor cannot hold, and what the vendor requires that the golden record lacks —
+// asked for, never invented. The record is created through the outbox (a create happens once,
+// see push-service), linked to the person, and can be undone: before it is sent by cancelling,
+// after by deleting it at the vendor where the vendor allows (and saying so where it does not).
+import { randomUUID } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import type { AccountKind, CanonicalContact } from '../../../shared/domain';
+import { displayName } from '../../../shared/domain';
+import type { AccountsService } from '../accounts/accounts-service';
+import type { ContactsService } from '../contacts/contacts-service';
+import { isBlank } from '../contacts/golden';
+import { CoreError } from '../errors';
+import type { SyncStore } from '../sync/sync-store';
+import type { Connector, CreateNeed } from '../vendors/connector';
+
+export interface AddToPreview {
+  personId: string;
+  name: string;
+  accountId: string;
+  accountLabel: string;
+  vendor: AccountKind;
+  /** The record as it will be created (the golden values this vendor can hold, plus what was given). */
+  contact: CanonicalContact;
+  requests: { method: string; path: string; body: unknown }[];
+  /** Everything the vendor needs beyond the contact: given, taken from a setting, or still missing. */
+  needs: (CreateNeed & { missing: boolean })[];
+  /** Golden fields this vendor cannot hold (they stay in Concord and the other vendors). */
+  notHeld: string[];
+  /** Values the vendor would refuse (too long, wrong shape), per its field rules. */
+  problems: { field: string; message: string }[];
+  ready: boolean;
+}
+
+export interface BulkAddPlan {
+  from: string;
+  to: string;
+  count: number;
+  sample: { personId: string; name: string }[];
+  /** What every create needs that is missing (the first person's preview stands for all). */
+  needs: (CreateNeed & { missing: boolean })[];
+  notHeld: string[];
+}
+
+export interface AddToDeps {
+  sqlite: Database.Database;
+  store: SyncStore;
+  accounts: AccountsService;
+  contacts: ContactsService;
+  connectorFor: (accountId: string) => Promise<Connector>;
+  writable: (vendor: AccountKind) => readonly string[];
+  canDelete: (vendor: AccountKind) => boolean;
+  /** The vendor's field rules on typed values, and its normaliser (typed phones to E.164). */
+  check: (vendor: AccountKind, accountId: string, contact: CanonicalContact) => { contact: CanonicalContact; problems: { field: string; message: string }[] };
+}
+
+const BULK_BATCH = 100;
+// Per-person placeholders a bulk value may use (a LiveVox account key per person, say).
+const TEMPLATE = /\{(personId|externalRef|n)\}/g;
+
+export class AddToService {
+  constructor(private readonly d: AddToDeps) {}
+
+  async preview(personId: string, accountId: string, values: Record<string, string> = {}): Promise<AddToPreview> {
+    const connector = await this.d.connectorFor(accountId);
+    return this.previewWith(connector, personId, accountId, values);
+  }
+
+  private previewWith(connector: Connector, personId: string, accountId: string, values: Record<string, string>): AddToPreview {
+    const account = this.d.accounts.get(accountId);
+    if (account.kind === 'csv') throw new CoreError('bad_request', 'A CSV source cannot take new records; export a CSV instead');
+    const person = this.d.contacts.get(personId);
+    const held = this.d.sqlite.prepare("SELECT 1 FROM records WHERE person_id = ? AND account_id = ? AND state NOT IN ('deleted_local', 'deleted_remote')").get(personId, accountId);
+    if (held) throw new CoreError('conflict', `${person.displayName} is in ${account.label} already`);
+    const vendor = account.kind as AccountKind;
+    const writable = this.d.writable(vendor);
+    const golden = person.golden as CanonicalContact;
+    const base: Record<string, unknown> = {};
+    const notHeld: string[] = [];
+    for (const [f, v] of Object.entries(golden)) {
+      if (isBlank(v)) continue;
+      if (writable.includes(f)) base[f] = v;
+      else notHeld.push(f);
+    }
+    // A name the vendor needs is the golden one when there is any; a value given for a field fills it.
+    const first = connector.previewCreate(base as CanonicalContact, values);
+    for (const n of first.needs) {
+      const v = values[n.key]?.trim();
+      if (!n.field || !v) continue;
+      if (n.field === 'phones') base.phones = [{ raw: v }];
+      else base[n.field] = v;
+    }
+    const checked = this.d.check(vendor, accountId, base as CanonicalContact);
+    const preview = connector.previewCreate(checked.contact, values);
+    const needs = preview.needs.map((n) => ({ ...n, missing: !n.from && !n.value && !values[n.key]?.trim() }));
+    const problems = checked.problems;
+    return { personId, name: person.displayName, accountId, accountLabel: account.label, vendor, contact: checked.contact, requests: preview.requests, needs, notHeld, problems, ready: !needs.some((n) => n.missing) && problems.length === 0 };
+  }
+
+  /** Create the person's record in the account (through the outbox). Refused, with what is missing, when the preview is not ready. */
+  async addTo(personId: string, accountId: string, values: Record<string, string> = {}): Promise<{ recordId: string; changeId: number; journalId: number }> {
+    const p = await this.preview(personId, accountId, values);
+    return this.store(p, values, null);
+  }
+
+  private store(p: AddToPreview, values: Record<string, string>, actionId: string | null): { recordId: string; changeId: number; journalId: number } {
+    if (!p.ready) throw new CoreError('bad_request', refusal(p));
+    const vendorValues = Object.fromEntries(p.needs.filter((n) => !n.field && values[n.key]?.trim()).map((n) => [n.key, values[n.key]!.trim()]));
+    const run = () => {
+      const { recordId, changeId } = this.d.store.create(p.accountId, p.personId, p.contact, 'user', vendorValues, `added to ${p.accountLabel} from the golden record`);
+      const journalId = this.d.store.journal('add-to', 'record', recordId, `added ${p.name} to ${p.accountLabel}`, null, { recordId, changeId, personId: p.personId }, 'user');
+      return { recordId, changeId, journalId };
+    };
+    return actionId ? run() : this.d.store.withAction(`adding ${p.name} to ${p.accountLabel}`, run);
+  }
+
+  /** People in account `from` who have no record in account `to`, optionally narrowed by a search or a tag. */
+  private missing(q: { from: string; to: string; search?: string; tag?: string }): { personId: string; name: string }[] {
+    const rows = this.d.sqlite
+      .prepare(`SELECT DISTINCT p.id, p.display_name FROM records r JOIN people p ON p.id = r.person_id
+        WHERE r.account_id = ? AND r.state NOT IN ('deleted_local', 'deleted_remote')
+          AND NOT EXISTS (SELECT 1 FROM records o WHERE o.person_id = p.id AND o.account_id = ? AND o.state NOT IN ('deleted_local', 'deleted_remote'))
+        ORDER BY p.display_name COLLATE NOCASE, p.id`)
+      .all(q.from, q.to) as { id: string; display_name: string }[];
+    let out = rows.map((r) => ({ personId: r.id, name: r.display_name }));
+    if (q.search?.trim()) {
+      const hits = new Set(this.d.contacts.list({ search: q.search, limit: 100_000, offset: 0 }).rows.map((r) => r.id));
+      out = out.filter((r) => hits.has(r.personId));
+    }
+    if (q.tag?.trim()) {
+      const tag = q.tag.trim().toLowerCase();
+      const tagged = new Set((this.d.sqlite.prepare("SELECT p.id FROM people p, json_each(p.golden, '$.tags') t WHERE lower(t.value) = ?").all(tag) as { id: string }[]).map((r) => r.id));
+      out = out.filter((r) => tagged.has(r.personId));
+    }
+    return out;
+  }
+
+  async planBulk(q: { from: string; to: string; search?: string; tag?: string; values?: Record<string, string> }): Promise<BulkAddPlan> {
+    if (q.from === q.to) throw new CoreError('bad_request', 'Choose two different accounts');
+    const people = this.missing(q);
+    const first = people[0];
+    const connector = await this.d.connectorFor(q.to);
+    const p = first ? this.previewWith(connector, first.personId, q.to, expand(q.values ?? {}, first.personId, this.externalRef(first.personId), 1)) : null;
+    return { from: q.from, to: q.to, count: people.length, sample: people.slice(0, 10), needs: p?.needs ?? [], notHeld: p?.notHeld ?? [] };
+  }
+
+  private bulkRun: AbortController | null = null;
+
+  /**
+   * Add everyone the plan named, as one job: batches of one transaction each, progress after
+   * each, a cancel heard between batches, one journal entry whose undo takes them all back.
+   * A person whose record the vendor would refuse (a value too long, a required value missing)
+   * is skipped and reported; the others go on.
+   */
+  async bulk(q: { from: string; to: string; search?: string; tag?: string; values?: Record<string, string>; expected: number }, onProgress?: (done: number, total: number) => void): Promise<{ added: number; total: number; cancelled: boolean; bulkId: number | null; refused: { personId: string; name: string; reason: string }[] }> {
+    if (this.bulkRun) throw new CoreError('conflict', 'A bulk add is already running');
+    const people = this.missing(q);
+    if (people.length !== q.expected) throw new CoreError('conflict', `The people to add changed since you confirmed (${q.expected} then, ${people.length} now); review the new count and confirm again`);
+    const connector = await this.d.connectorFor(q.to);
+    const label = this.d.accounts.get(q.to).label;
+    const run = (this.bulkRun = new AbortController());
+    const actionId = randomUUID();
+    const cause = `adding ${people.length} people to ${label}`;
+    const added: number[] = [];
+    const refused: { personId: string; name: string; reason: string }[] = [];
+    let bulkId: number | null = null;
+    let done = 0;
+    try {
+      for (let i = 0; i < people.length && !run.signal.aborted; i += BULK_BATCH) {
+        const batch = people.slice(i, i + BULK_BATCH);
+        this.d.store.withAction(cause, () => {
+          for (const [k, who] of batch.entries()) {
+            const values = expand(q.values ?? {}, who.personId, this.externalRef(who.personId), i + k + 1);
+            const p = this.previewWith(connector, who.personId, q.to, values);
+            if (!p.ready) refused.push({ personId: who.personId, name: who.name, reason: refusal(p) });
+            else added.push(this.store(p, values, actionId).journalId);
+          }
+          bulkId ??= this.d.store.journal('bulk-add', 'bulk', actionId, '', null, null, 'user');
+          this.d.sqlite.prepare('UPDATE journal SET summary = ?, after = ? WHERE id = ?').run(`added ${added.length} ${added.length === 1 ? 'person' : 'people'} to ${label}`, JSON.stringify({ addIds: added }), bulkId);
+        }, actionId);
+        done += batch.length;
+        onProgress?.(done, people.length);
+        await new Promise((r) => setImmediate(r));
+      }
+    } finally {
+      this.bulkRun = null;
+    }
+    return { added: added.length, total: people.length, cancelled: done < people.length, bulkId, refused };
+  }
+
+  cancelBulk(): { cancelled: boolean } {
+    if (!this.bulkRun) return { cancelled: false };
+    this.bulkRun.abort();
+    return { cancelled: true };
+  }
+
+  /**
+   * Undo an add (or a bulk add, each of its adds): not sent yet — the create is cancelled and
+   * the record goes; sent — the record is deleted at the vendor, or, where the vendor cannot
+   * delete, unlinked and left there, which the answer says.
+   */
+  undo(journalId: number): { undone: string; deletedAtVendor: number; leftAtVendor: string[] } {
+    const j = this.d.sqlite.prepare('SELECT id, kind, after, undone FROM journal WHERE id = ?').get(journalId) as { id: number; kind: string; after: string | null; undone: number } | undefined;
+    if (!j || (j.kind !== 'add-to' && j.kind !== 'bulk-add')) throw new CoreError('not_found', `No add with id ${journalId}`);
+    if (j.undone) throw new CoreError('bad_request', 'That was already undone');
+    return this.d.store.withAction(j.kind === 'bulk-add' ? 'undoing a bulk add' : null, () => {
+      const ids = j.kind === 'bulk-add' ? ((JSON.parse(j.after ?? '{}') as { addIds?: number[] }).addIds ?? []) : [j.id];
+      let deletedAtVendor = 0;
+      const leftAtVendor: string[] = [];
+      for (const id of [...ids].reverse()) {
+        const a = this.d.sqlite.prepare('SELECT id, after, undone FROM journal WHERE id = ?').get(id) as { id: number; after: string; undone: number } | undefined;
+        if (!a || a.undone) continue;
+        const { recordId } = JSON.parse(a.after) as { recordId: string };
+        const rec = this.d.store.record(recordId);
+        if (rec.state !== 'deleted_local' && rec.state !== 'deleted_remote') {
+          const vendor = this.d.accounts.get(rec.accountId).kind as AccountKind;
+          if (rec.remoteId && !this.d.canDelete(vendor)) {
+            // The vendor has no delete: the record stays there, no longer linked to this person.
+            this.d.store.unlinkRecord(recordId);
+            leftAtVendor.push(`${displayName(rec.local)} (${vendor} ${rec.remoteId})`);
+          } else {
+            this.d.store.delete(recordId);
+            if (rec.remoteId) deletedAtVendor++;
+          }
+        }
+        this.d.store.markUndone(a.id);
+      }
+      if (j.kind === 'bulk-add') this.d.store.markUndone(j.id);
+      const said = [deletedAtVendor && `${deletedAtVendor} to be deleted at the vendor`, leftAtVendor.length && `${leftAtVendor.length} left at the vendor, which cannot delete contacts`].filter(Boolean).join('; ');
+      this.d.store.journal('undo', j.kind === 'bulk-add' ? 'bulk' : 'record', String(j.id), `add undone${said ? `: ${said}` : ''}`, null, { deletedAtVendor, leftAtVendor }, 'user');
+      return { undone: j.kind, deletedAtVendor, leftAtVendor };
+    });
+  }
+
+  private externalRef(personId: string): string {
+    const g = this.d.sqlite.prepare("SELECT json_extract(golden, '$.externalRef') AS x FROM people WHERE id = ?").get(personId) as { x: string | null } | undefined;
+    return g?.x ?? '';
+  }
+}
+
+/** A bulk value with per-person placeholders filled in: "CONCORD-{n}", "{externalRef}". */
+function expand(values: Record<string, string>, personId: string, externalRef: string, n: number): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v.replace(TEMPLATE, (_m, name: string) => (name === 'personId' ? personId : name === 'externalRef' ? externalRef : String(n)))]));
+}
+
+function refusal(p: AddToPreview): string {
+  const missing = p.needs.filter((n) => n.missing).map((n) => `${n.label} (${n.why})`);
+  const bad = p.problems.map((x) => `${x.field}: ${x.message}`);
+  return `Cannot add ${p.name} to ${p.accountLabel} yet: ${[...missing.map((m) => `needs ${m}`), ...bad].join('; ')}`;
+}

@@ -1,0 +1,258 @@
+// Field policies: a person chooses, per field, which accounts should agree ("phones and emails
+// across CallTools, LiveVox and MPDX"). Drift is where linked records in those accounts say
+// different things — counted per pair of accounts and field, each cell naming its people.
+// Making them agree proposes writes from the golden record (its survivorship rules), which go
+// through the outbox like any edit: previewed, guarded at push, undoable as one action.
+// Policies live in app_settings; drift is re-checked after every sync and remembered there too,
+// so `status` can say how many people drift without working it out again.
+import { randomUUID } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import { CANONICAL_FIELDS, type AccountKind, type CanonicalContact, type CanonicalField } from '../../../shared/domain';
+import type { AccountsService } from '../accounts/accounts-service';
+import { isBlank } from '../contacts/golden';
+import { CoreError } from '../errors';
+import type { Clock } from '../clock';
+import type { SyncStore } from '../sync/sync-store';
+
+export interface FieldPolicy {
+  field: CanonicalField;
+  accounts: string[];
+}
+
+export interface DriftCell {
+  field: CanonicalField;
+  a: string;
+  b: string;
+  count: number;
+}
+
+export interface DriftReport {
+  policies: FieldPolicy[];
+  cells: DriftCell[];
+  /** People with at least one disagreement under some policy. */
+  people: number;
+  checkedAt: string;
+}
+
+export interface AgreeWrite {
+  recordId: string;
+  personId: string;
+  name: string;
+  vendor: AccountKind;
+  accountLabel: string;
+  field: CanonicalField;
+  from: unknown;
+  to: unknown;
+}
+
+const POLICIES = 'field_policies';
+const LAST = 'drift_last';
+const WRITES_LISTED = 500;
+
+interface Row {
+  id: string;
+  person_id: string;
+  account_id: string;
+  local: string;
+  name: string;
+  golden: string;
+}
+
+export class PolicyService {
+  constructor(
+    private readonly sqlite: Database.Database,
+    private readonly store: SyncStore,
+    private readonly accounts: AccountsService,
+    private readonly clock: Clock,
+    private readonly writable: (vendor: AccountKind) => readonly string[],
+  ) {}
+
+  list(): FieldPolicy[] {
+    const row = this.sqlite.prepare('SELECT value FROM app_settings WHERE key = ?').get(POLICIES) as { value: string } | undefined;
+    return row ? (JSON.parse(row.value) as FieldPolicy[]) : [];
+  }
+
+  /** Set (or replace) the policy for one field. Two accounts at least, each able to hold the field. */
+  set(field: CanonicalField, accountIds: string[]): FieldPolicy[] {
+    if (!CANONICAL_FIELDS.includes(field)) throw new CoreError('bad_request', `No field "${field}"`);
+    const ids = [...new Set(accountIds)];
+    if (ids.length < 2) throw new CoreError('bad_request', 'A policy needs at least two accounts to agree');
+    for (const id of ids) {
+      const a = this.accounts.get(id);
+      if (a.kind === 'csv') throw new CoreError('bad_request', `${a.label} is a CSV source; it cannot be written to`);
+      if (!this.writable(a.kind as AccountKind).includes(field)) throw new CoreError('bad_request', `${a.label} (${a.kind}) cannot hold ${field}`);
+    }
+    const next = [...this.list().filter((p) => p.field !== field), { field, accounts: ids }];
+    this.save(POLICIES, next);
+    this.check();
+    return next;
+  }
+
+  clear(field?: CanonicalField): FieldPolicy[] {
+    const next = field ? this.list().filter((p) => p.field !== field) : [];
+    this.save(POLICIES, next);
+    this.check();
+    return next;
+  }
+
+  /** Work drift out now (every sync does) and remember the count for `status`. */
+  check(only?: CanonicalField): DriftReport {
+    const { report } = this.compute(only);
+    if (!only) this.save(LAST, { people: report.people, checkedAt: report.checkedAt });
+    return report;
+  }
+
+  /** The last count, for status (null before any policy). */
+  last(): { people: number; checkedAt: string } | null {
+    if (!this.list().length) return null;
+    const row = this.sqlite.prepare('SELECT value FROM app_settings WHERE key = ?').get(LAST) as { value: string } | undefined;
+    return row ? (JSON.parse(row.value) as { people: number; checkedAt: string }) : null;
+  }
+
+  /** The people in one cell of the matrix, with what each side holds. */
+  people(q: { field: CanonicalField; a: string; b: string; limit: number; offset: number }): { total: number; people: { personId: string; name: string; a: unknown; b: unknown }[] } {
+    const { byCell } = this.compute(q.field);
+    const list = byCell.get(cellKey(q.field, q.a, q.b)) ?? byCell.get(cellKey(q.field, q.b, q.a)) ?? [];
+    const flip = !byCell.has(cellKey(q.field, q.a, q.b));
+    return { total: list.length, people: list.slice(q.offset, q.offset + q.limit).map((x) => ({ personId: x.personId, name: x.name, a: flip ? x.vb : x.va, b: flip ? x.va : x.vb })) };
+  }
+
+  /** The writes that make every policy's accounts hold the golden value (one field, or all). */
+  plan(field?: CanonicalField): { people: number; total: number; writes: AgreeWrite[] } {
+    const writes = this.writesFor(field);
+    return { people: new Set(writes.map((w) => w.personId)).size, total: writes.length, writes: writes.slice(0, WRITES_LISTED) };
+  }
+
+  /** Queue those writes as edits (one action, one undo); `expected` is the count the person saw. */
+  apply(field: CanonicalField | undefined, expected: number): { written: number; refused: { recordId: string; name: string; reason: string }[]; applyId: number } {
+    const writes = this.writesFor(field);
+    if (writes.length !== expected) throw new CoreError('conflict', `The writes changed since you looked (${expected} then, ${writes.length} now); review them again`);
+    const actionId = randomUUID();
+    const refused: { recordId: string; name: string; reason: string }[] = [];
+    return this.store.withAction(`making ${field ?? 'the policy fields'} agree`, () => {
+      const editIds: number[] = [];
+      for (const w of writes) {
+        try {
+          editIds.push(this.store.edit(w.recordId, { [w.field]: w.to } as Partial<CanonicalContact>, 'user').journalId);
+        } catch (e) {
+          // A value this vendor cannot hold (too many phones for its slots, say) is reported, not forced.
+          refused.push({ recordId: w.recordId, name: w.name, reason: (e as Error).message });
+        }
+      }
+      const applyId = this.store.journal('policy-apply', 'bulk', actionId, `made ${field ?? 'policy fields'} agree: ${editIds.length} write${editIds.length === 1 ? '' : 's'} queued`, null, { editIds }, 'user');
+      this.check();
+      return { written: editIds.length, refused, applyId };
+    }, actionId);
+  }
+
+  /** Take back a "make them agree": each of its edits not sent yet (a sent one is history; edit again to change it back). */
+  undo(applyId: number): { undone: number; alreadySent: number } {
+    const j = this.sqlite.prepare("SELECT id, after, undone FROM journal WHERE id = ? AND kind = 'policy-apply'").get(applyId) as { id: number; after: string; undone: number } | undefined;
+    if (!j) throw new CoreError('not_found', `No policy apply with id ${applyId}`);
+    if (j.undone) throw new CoreError('bad_request', 'That was already undone');
+    return this.store.withAction(null, () => {
+      const { editIds } = JSON.parse(j.after) as { editIds: number[] };
+      let undone = 0;
+      let alreadySent = 0;
+      for (const id of [...editIds].reverse()) {
+        const e = this.sqlite.prepare("SELECT entity_id, undone FROM journal WHERE id = ? AND kind = 'edit'").get(id) as { entity_id: string; undone: number } | undefined;
+        if (!e || e.undone) continue;
+        if (this.store.undoLatestEdit(e.entity_id)) undone++;
+        else alreadySent++;
+      }
+      this.store.markUndone(j.id);
+      this.store.journal('undo', 'bulk', String(j.id), `policy writes undone: ${undone}${alreadySent ? `; ${alreadySent} already sent` : ''}`, null, { undone, alreadySent }, 'user');
+      this.check();
+      return { undone, alreadySent };
+    });
+  }
+
+  private writesFor(field?: CanonicalField): AgreeWrite[] {
+    const out: AgreeWrite[] = [];
+    const labels = new Map(this.accounts.list().map((a) => [a.id, a] as const));
+    for (const policy of this.list()) {
+      if (field && policy.field !== field) continue;
+      for (const group of this.groups(policy).values()) {
+        const golden = JSON.parse(group[0]!.golden) as CanonicalContact;
+        const want = golden[policy.field];
+        if (isBlank(want)) continue; // nothing to agree on: the golden record has no value
+        const key = agreeKey(policy.field, want);
+        if (group.every((r) => agreeKey(policy.field, (JSON.parse(r.local) as CanonicalContact)[policy.field]) === key)) continue;
+        for (const r of group) {
+          const have = (JSON.parse(r.local) as CanonicalContact)[policy.field];
+          if (agreeKey(policy.field, have) === key) continue;
+          const acc = labels.get(r.account_id)!;
+          out.push({ recordId: r.id, personId: r.person_id, name: r.name, vendor: acc.kind as AccountKind, accountLabel: acc.label, field: policy.field, from: have ?? null, to: want });
+        }
+      }
+    }
+    return out;
+  }
+
+  /** A policy's linked records, by person (only people with records in two or more of its accounts). */
+  private groups(policy: FieldPolicy): Map<string, Row[]> {
+    const rows = this.sqlite
+      .prepare(`SELECT r.id, r.person_id, r.account_id, r.local, p.display_name AS name, p.golden FROM records r JOIN people p ON p.id = r.person_id
+        WHERE r.account_id IN (SELECT value FROM json_each(?)) AND r.state NOT IN ('deleted_local', 'deleted_remote')
+          AND r.person_id IN (SELECT person_id FROM records WHERE account_id IN (SELECT value FROM json_each(?)) AND state NOT IN ('deleted_local', 'deleted_remote') GROUP BY person_id HAVING count(DISTINCT account_id) >= 2)
+        ORDER BY p.display_name COLLATE NOCASE, r.person_id`)
+      .all(JSON.stringify(policy.accounts), JSON.stringify(policy.accounts)) as Row[];
+    const by = new Map<string, Row[]>();
+    for (const r of rows) by.set(r.person_id, [...(by.get(r.person_id) ?? []), r]);
+    return by;
+  }
+
+  private compute(only?: CanonicalField): { report: DriftReport; byCell: Map<string, { personId: string; name: string; va: unknown; vb: unknown }[]> } {
+    const policies = this.list();
+    const counts = new Map<string, DriftCell>();
+    const byCell = new Map<string, { personId: string; name: string; va: unknown; vb: unknown }[]>();
+    const drifting = new Set<string>();
+    for (const policy of policies) {
+      if (only && policy.field !== only) continue;
+      const order = new Map(policy.accounts.map((id, i) => [id, i]));
+      for (const group of this.groups(policy).values()) {
+        const seen = new Set<string>();
+        for (let i = 0; i < group.length; i++) {
+          for (let k = i + 1; k < group.length; k++) {
+            let [x, y] = [group[i]!, group[k]!];
+            if (x.account_id === y.account_id) continue;
+            if (order.get(x.account_id)! > order.get(y.account_id)!) [x, y] = [y, x];
+            const vx = (JSON.parse(x.local) as CanonicalContact)[policy.field];
+            const vy = (JSON.parse(y.local) as CanonicalContact)[policy.field];
+            if (agreeKey(policy.field, vx) === agreeKey(policy.field, vy)) continue;
+            const key = cellKey(policy.field, x.account_id, y.account_id);
+            if (seen.has(key)) continue; // a person counts once per cell
+            seen.add(key);
+            const cell = counts.get(key) ?? { field: policy.field, a: x.account_id, b: y.account_id, count: 0 };
+            cell.count++;
+            counts.set(key, cell);
+            byCell.set(key, [...(byCell.get(key) ?? []), { personId: x.person_id, name: x.name, va: vx ?? null, vb: vy ?? null }]);
+            drifting.add(x.person_id);
+          }
+        }
+      }
+    }
+    return { report: { policies, cells: [...counts.values()], people: drifting.size, checkedAt: this.clock.now().toISOString() }, byCell };
+  }
+
+  private save(key: string, value: unknown): void {
+    this.sqlite.prepare('INSERT INTO app_settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at').run(key, JSON.stringify(value), this.clock.now().toISOString());
+  }
+}
+
+const cellKey = (field: string, a: string, b: string): string => `${field}|${a}|${b}`;
+
+/**
+ * What "the same" means for a policy: the numbers of the phones (not their labels or slots,
+ * which vendors keep their own way), the addresses of the emails, text without case or
+ * surrounding space; a blank is its own value (missing at one vendor is drift).
+ */
+export function agreeKey(field: string, v: unknown): string {
+  if (isBlank(v)) return '';
+  if (field === 'phones' && Array.isArray(v)) return [...new Set((v as { e164?: string | null; raw?: string }[]).map((p) => p.e164 ?? String(p.raw ?? '').replace(/\D/g, '')))].sort().join(',');
+  if (field === 'emails' && Array.isArray(v)) return [...new Set((v as { address: string }[]).map((e) => e.address.trim().toLowerCase()))].sort().join(',');
+  if (field === 'tags' && Array.isArray(v)) return [...new Set(v.map((t) => String(t).trim().toLowerCase()))].sort().join(',');
+  if (typeof v === 'string') return v.trim().toLowerCase().replace(/\s+/g, ' ');
+  if (typeof v === 'object') return JSON.stringify(Object.fromEntries(Object.entries(v as Record<string, unknown>).filter(([, x]) => !isBlank(x)).map(([k, x]) => [k, typeof x === 'string' ? x.trim().toLowerCase() : x]).sort(([a], [b]) => String(a).localeCompare(String(b)))));
+  return JSON.stringify(v);
+}

@@ -1,0 +1,171 @@
+// Reconciling across vendors, against the five sandbox vendors over HTTP: a person added where
+// they are missing (the exact requests first, what is required asked for, never invented),
+// created exactly once with the golden values the vendor can hold, undone; field policies that
+// show drift, make the accounts agree through the outbox, and see a later edit at a vendor as
+// drift again after the next sync.
+import { afterEach, describe, expect, it } from 'vitest';
+import { createCore, type Core } from '../../src/main/core';
+import { createLogger, nullSink } from '../../src/main/core/log';
+import { agreeKey } from '../../src/main/core/reconcile/policy-service';
+import { startSandbox, type RunningSandbox } from '../../src/main/core/sandbox';
+import { MemorySecretStore } from '../../src/main/core/secrets/memory-store';
+import { vendorDefinition, writableFields } from '../../src/main/core/vendors/registry';
+import type { CanonicalContact, Vendor } from '../../src/shared/domain';
+import { FAST_RETRY } from '../helpers/vendor';
+import { tempDir } from '../helpers/tmp';
+
+let sb: RunningSandbox | undefined;
+let core: Core | undefined;
+let cleanup: (() => void) | undefined;
+afterEach(async () => {
+  core?.close();
+  cleanup?.();
+  await sb?.close();
+  sb = core = cleanup = undefined;
+});
+
+async function setup(seed: number, people: number) {
+  sb = await startSandbox({ seed, people });
+  const t = tempDir();
+  cleanup = t.cleanup;
+  core = await createCore({ dataDir: t.dir, secretStore: new MemorySecretStore(), log: createLogger(nullSink), retry: FAST_RETRY, syncTuning: { roundDelayMs: 10 } });
+  const accountOf = {} as Record<Vendor, string>;
+  for (const [vendor, info] of Object.entries(sb.vendors)) accountOf[vendor as Vendor] = (await core.accounts.add({ kind: vendor as Vendor, label: vendor, baseUrl: info!.baseUrl, credentials: info!.credentials, settings: info!.settings })).id;
+  const s = await core.sync.sync();
+  for (const a of s.accounts) expect(a.errors).toEqual([]);
+  return { core, sb, accountOf };
+}
+
+function client(vendor: Vendor) {
+  const def = vendorDefinition(vendor)!;
+  const info = sb!.vendors[vendor]!;
+  return def.create({ baseUrl: info.baseUrl, credentials: def.credentialsSchema.parse(info.credentials), settings: info.settings, retry: FAST_RETRY });
+}
+
+async function atVendor(vendor: Vendor): Promise<{ remoteId: string; canonical: CanonicalContact }[]> {
+  const out: { remoteId: string; canonical: CanonicalContact }[] = [];
+  for await (const page of client(vendor).pull(null, { full: true })) out.push(...page.records);
+  return out;
+}
+
+const recordsOf = (c: Core, personId: string, accountId: string) => c.store.sqlite.prepare("SELECT id, remote_id AS remoteId, state FROM records WHERE person_id = ? AND account_id = ? AND state NOT IN ('deleted_local', 'deleted_remote')").all(personId, accountId) as { id: string; remoteId: string | null; state: string }[];
+
+describe('add a person to a vendor where they are missing', () => {
+  it('previews the exact requests, asks for what is required, creates exactly one record with the golden values each vendor can hold, and undoes it', async () => {
+    const { core, accountOf } = await setup(11, 60);
+    // Someone in MPDX alone, with a phone and an email, goes to each of the other four vendors.
+    const person = core.store.sqlite.prepare(`SELECT r.person_id AS id FROM records r WHERE r.account_id = ? AND json_array_length(json_extract(r.local, '$.phones')) > 0 AND json_array_length(json_extract(r.local, '$.emails')) > 0
+      AND (SELECT count(*) FROM records o WHERE o.person_id = r.person_id) = 1 LIMIT 1`).get(accountOf.mpdx) as { id: string };
+    const golden = core.contacts.get(person.id).golden;
+    const given: Partial<Record<Vendor, Record<string, string>>> = { livevox: { account: 'CONCORD-ADD-1' }, lightening: { customerId: '2' } };
+    const email = golden.emails![0]!.address.toLowerCase();
+    const holding = async (vendor: Vendor) => (await atVendor(vendor)).filter((r) => (r.canonical.emails ?? []).some((e) => e.address.toLowerCase() === email)).length;
+    const heldBefore = {} as Record<Vendor, number>;
+    const totalBefore = {} as Record<Vendor, number>;
+    for (const vendor of ['calltools', 'livevox', 'lightening', 'bigchange'] as const) {
+      heldBefore[vendor] = await holding(vendor);
+      totalBefore[vendor] = (await atVendor(vendor)).length;
+      const p = await core.addTo.preview(person.id, accountOf[vendor]);
+      expect(p.requests.length).toBeGreaterThan(0);
+      expect(p.notHeld.every((f) => !writableFields(vendor).includes(f))).toBe(true);
+      const missing = p.needs.filter((n) => n.missing).map((n) => n.key);
+      if (given[vendor]) {
+        // Required and not in the golden record: asked for, and the add is refused until given.
+        expect(missing).toEqual(Object.keys(given[vendor]!));
+        await expect(core.addTo.addTo(person.id, accountOf[vendor])).rejects.toThrow(/Cannot add .* yet: needs/);
+        const ready = await core.addTo.preview(person.id, accountOf[vendor], given[vendor]);
+        expect(ready.ready).toBe(true);
+        expect(JSON.stringify(ready.requests)).toContain(Object.values(given[vendor]!)[0]!);
+      } else expect(missing).toEqual([]);
+      if (vendor === 'bigchange') expect(p.needs.filter((n) => n.from).map((n) => n.key).sort()).toEqual(['groupId', 'location']); // from the account's settings, said so
+      await core.addTo.addTo(person.id, accountOf[vendor], given[vendor] ?? {});
+      expect(recordsOf(core, person.id, accountOf[vendor])).toHaveLength(1);
+    }
+    await core.sync.sync();
+    await core.sync.sync(); // a second sync sends nothing again
+    for (const vendor of ['calltools', 'livevox', 'lightening', 'bigchange'] as const) {
+      const recs = recordsOf(core, person.id, accountOf[vendor]);
+      expect(recs).toHaveLength(1);
+      expect(recs[0]!.state).toBe('synced');
+      const mine = (await atVendor(vendor)).filter((r) => r.remoteId === recs[0]!.remoteId);
+      expect(mine).toHaveLength(1);
+      // Exactly one new record there, holding the golden values this vendor can hold.
+      expect((await atVendor(vendor)).length).toBe(totalBefore[vendor] + 1);
+      if (writableFields(vendor).includes('emails')) expect(await holding(vendor)).toBe(heldBefore[vendor] + 1);
+      for (const f of ['givenName', 'familyName', 'phones', 'emails'] as const) {
+        if (!writableFields(vendor).includes(f) || !golden[f]) continue;
+        expect(agreeKey(f, mine[0]!.canonical[f]), `${vendor} ${f}`).toBe(agreeKey(f, golden[f]));
+      }
+    }
+    if (given.livevox) expect(recordsOf(core, person.id, accountOf.livevox)[0]!.remoteId).toBe('CONCORD-ADD-1');
+
+    // Undo after the push: deleted at the vendors that can delete; BigChange says it cannot.
+    const adds = core.store.sqlite.prepare("SELECT id, entity_id FROM journal WHERE kind = 'add-to' ORDER BY id").all() as { id: number; entity_id: string }[];
+    const bcAdd = adds.find((a) => core.syncStore.record(a.entity_id).accountId === accountOf.bigchange)!;
+    const ctAdd = adds.find((a) => core.syncStore.record(a.entity_id).accountId === accountOf.calltools)!;
+    const ctRemote = core.syncStore.record(ctAdd.entity_id).remoteId!;
+    expect(core.addTo.undo(ctAdd.id)).toMatchObject({ deletedAtVendor: 1 });
+    expect(core.addTo.undo(bcAdd.id).leftAtVendor).toHaveLength(1);
+    expect(recordsOf(core, person.id, accountOf.bigchange)).toHaveLength(0); // unlinked, not deleted
+    await core.sync.sync();
+    expect((await atVendor('calltools')).some((r) => r.remoteId === ctRemote)).toBe(false);
+  });
+
+  it('an add not yet sent is taken back whole and nothing is sent; a second add to the same account is refused', async () => {
+    const { core, accountOf } = await setup(12, 30);
+    const person = core.store.sqlite.prepare('SELECT person_id AS id FROM records WHERE account_id = ? LIMIT 1').get(accountOf.calltools) as { id: string };
+    const { journalId } = await core.addTo.addTo(person.id, accountOf.mpdx);
+    await expect(core.addTo.addTo(person.id, accountOf.mpdx)).rejects.toThrow(/already/);
+    core.addTo.undo(journalId);
+    expect(core.status.get().outbox.pending).toBe(0);
+    const s = await core.sync.sync();
+    expect(s.accounts.reduce((n, a) => n + a.pushed, 0)).toBe(0);
+  });
+});
+
+describe('field policies and drift', () => {
+  it('a policy on phones across three vendors brings every linked record into agreement, and a later edit at a vendor is drift again after the next sync', async () => {
+    const { core, accountOf } = await setup(13, 400);
+    // Link across vendors (the duplicates the sandbox seeded), then ask three of them to agree on phones.
+    const scan = core.dedupe.scan();
+    for (const c of scan.clusters.filter((x) => x.auto && new Set(x.records.map((r) => r.account)).size === x.records.length)) core.dedupe.merge(c.id, { clusters: scan.clusters });
+    await core.sync.sync();
+    const three = [accountOf.calltools, accountOf.livevox, accountOf.mpdx];
+    core.policies.set('phones', three);
+    const drift = core.policies.check();
+    expect(drift.people).toBeGreaterThan(0);
+    expect(core.status.get().drift?.people).toBe(drift.people);
+    const cell = drift.cells.find((c) => c.field === 'phones')!;
+    const who = core.policies.people({ field: 'phones', a: cell.a, b: cell.b, limit: 5, offset: 0 });
+    expect(who.total).toBe(cell.count);
+    expect(agreeKey('phones', who.people[0]!.a)).not.toBe(agreeKey('phones', who.people[0]!.b));
+
+    const plan = core.policies.plan('phones');
+    expect(plan.total).toBeGreaterThan(0);
+    const applied = core.policies.apply('phones', plan.total);
+    expect(applied.written + applied.refused.length).toBe(plan.total);
+    await core.sync.sync();
+    await core.sync.sync();
+    // Everyone the writes reached now agrees; what a vendor refused is named, nothing else drifts.
+    const after = core.policies.check();
+    const refusedPeople = new Set(applied.refused.map((r) => core.syncStore.record(r.recordId).personId));
+    const stillDrifting = core.policies.plan('phones').writes.filter((w) => !refusedPeople.has(w.personId));
+    expect(stillDrifting).toEqual([]);
+    expect(after.people).toBeLessThanOrEqual(refusedPeople.size);
+
+    // A colleague changes a phone at LiveVox for someone who agreed: after the next sync, drift.
+    const agreed = core.store.sqlite.prepare(`SELECT r.remote_id AS remoteId, r.person_id AS personId FROM records r WHERE r.account_id = ? AND r.state = 'synced'
+      AND r.person_id IN (SELECT person_id FROM records WHERE account_id = ?) AND json_array_length(json_extract(r.local, '$.phones')) > 0 LIMIT 1`).get(accountOf.livevox, accountOf.calltools) as { remoteId: string; personId: string };
+    expect(refusedPeople.has(agreed.personId)).toBe(false);
+    const lv = client('livevox');
+    const current = await lv.read(agreed.remoteId);
+    await lv.update(agreed.remoteId, { phones: [{ raw: '+14155550199', e164: '+14155550199' }] }, { raw: current.raw, versions: current.versions });
+    await core.sync.sync();
+    const again = core.policies.check();
+    expect(again.people).toBe(after.people + 1);
+    expect(core.status.get().drift?.people).toBe(again.people);
+    const cells = again.cells.filter((c) => c.a === accountOf.livevox || c.b === accountOf.livevox);
+    const named = cells.flatMap((c) => core.policies.people({ field: 'phones', a: c.a, b: c.b, limit: 500, offset: 0 }).people.map((p) => p.personId));
+    expect(named).toContain(agreed.personId);
+  });
+});
