@@ -221,7 +221,7 @@ const Picks = z.record(z.string(), z.string());
 
 // ---- reconciling across vendors (add-to, field policies, drift) ----
 const Values = z.record(z.string().max(100), z.string().max(300));
-export const CreateNeed = z.object({ key: z.string(), label: z.string(), why: z.string(), field: z.enum(['phones', 'givenName', 'fullName']).optional(), from: z.string().optional(), value: z.string().optional(), missing: z.boolean() });
+export const CreateNeed = z.object({ key: z.string(), label: z.string(), why: z.string(), field: z.enum(['phones', 'givenName', 'fullName']).optional(), from: z.string().optional(), value: z.string().optional(), becomesId: z.boolean().optional(), missing: z.boolean() });
 export type CreateNeed = z.infer<typeof CreateNeed>;
 export const AddToPreview = z.object({
   personId: z.string(), name: z.string(), accountId: z.string(), accountLabel: z.string(), vendor: AccountKind, contact: CanonicalContact,

@@ -123,6 +123,63 @@ describe('add a person to a vendor where they are missing', () => {
   });
 });
 
+describe('bulk add under faults', () => {
+  it('adds 500+ people to LiveVox and to Lightening as one job each, with faults at requests all through the push: each is created exactly once', { timeout: 180_000 }, async () => {
+    const { core, sb, accountOf } = await setup(21, 1400);
+    const targets: [Vendor, Record<string, string>, 'remoteId' | 'email'][] = [['lightening', { customerId: '3' }, 'email'], ['livevox', { account: 'BULK-{personId}' }, 'remoteId']];
+    for (const [to, values, key] of targets) {
+      const q = { from: accountOf.calltools, to: accountOf[to], values };
+      const plan = await core.addTo.planBulk(q);
+      expect(plan.count).toBeGreaterThanOrEqual(500);
+      expect(plan.sample.length).toBe(10);
+      expect(plan.needs.filter((n) => n.missing)).toEqual([]);
+      // A stale count is refused; then the job, cancelled after its first batch, then the rest.
+      await expect(core.addTo.bulk({ ...q, expected: plan.count + 1 })).rejects.toThrow(/changed since you confirmed/);
+      const progress: number[] = [];
+      const first = await core.addTo.bulk({ ...q, expected: plan.count }, (done) => {
+        progress.push(done);
+        if (progress.length === 1) core.addTo.cancelBulk();
+      });
+      expect(first.refused).toEqual([]);
+      expect(first.cancelled).toBe(true);
+      const rest = await core.addTo.bulk({ ...q, expected: plan.count - first.added - first.refused.length });
+      expect(first.added + rest.added + first.refused.length + rest.refused.length).toBe(plan.count);
+      const added = first.added + rest.added;
+      expect(added).toBeGreaterThanOrEqual(500);
+
+      // Faults of every kind the simulator has, at requests spread through the push (creates, reads, lists).
+      const server = sb.servers[to]!;
+      const kinds = ['drop-before', 'drop-after', 'truncate', '500', '429'] as const;
+      for (let i = 0; i < 40; i++) server.failAt(server.requestCount + 7 + i * 37, kinds[i % kinds.length]!);
+      for (let round = 0; round < 12 && core.status.get().outbox.pending + core.status.get().outbox.inFlight > 0; round++) await core.sync.sync({ accountId: accountOf[to] });
+      expect(core.status.get().outbox).toMatchObject({ pending: 0, inFlight: 0 });
+
+      // Against the vendor's own truth: every added person there exactly once, linked to them
+      // (a create a pull saw before its answer settled is folded into the record the pull made).
+      const there = await atVendor(to);
+      const addedPeople = (core.store.sqlite.prepare("SELECT json_extract(after, '$.personId') AS personId FROM journal WHERE kind = 'add-to' AND entity_id IN (SELECT id FROM records WHERE account_id = ?)").all(accountOf[to]) as { personId: string }[]).map((r) => r.personId);
+      expect(addedPeople).toHaveLength(added);
+      let checked = 0;
+      for (const personId of addedPeople) {
+        const live = recordsOf(core, personId, accountOf[to]);
+        expect(live, personId).toHaveLength(1);
+        expect(live[0]!.remoteId).toBeTruthy();
+        expect(there.filter((x) => x.remoteId === live[0]!.remoteId)).toHaveLength(1);
+        if (key === 'remoteId') continue;
+        const email = core.syncStore.record(live[0]!.id).local.emails?.[0]?.address.toLowerCase();
+        if (!email) continue;
+        // Two people of one household can share an email: each of them was added once.
+        const before = sb.population.byVendor[to].filter((x) => x.contact.emails?.some((e) => e.address.toLowerCase() === email)).length;
+        const sharing = addedPeople.filter((p) => recordsOf(core, p, accountOf[to]).some((r) => core.syncStore.record(r.id).local.emails?.some((e) => e.address.toLowerCase() === email))).length;
+        expect(there.filter((x) => x.canonical.emails?.some((e) => e.address.toLowerCase() === email)).length, email).toBe(before + sharing);
+        checked++;
+      }
+      if (key === 'email') expect(checked).toBeGreaterThan(400);
+      expect(new Set(addedPeople.map((p) => recordsOf(core, p, accountOf[to])[0]!.remoteId)).size).toBe(added);
+    }
+  });
+});
+
 describe('field policies and drift', () => {
   it('a policy on phones across three vendors brings every linked record into agreement, and a later edit at a vendor is drift again after the next sync', async () => {
     const { core, accountOf } = await setup(13, 400);

@@ -57,7 +57,7 @@ export interface AddToDeps {
 
 const BULK_BATCH = 100;
 // Per-person placeholders a bulk value may use (a LiveVox account key per person, say).
-const TEMPLATE = /\{(personId|externalRef|n)\}/g;
+const TEMPLATE = /\{(personId|externalRef)\}/g;
 
 export class AddToService {
   constructor(private readonly d: AddToDeps) {}
@@ -94,7 +94,14 @@ export class AddToService {
     const checked = this.d.check(vendor, accountId, base as CanonicalContact);
     const preview = connector.previewCreate(checked.contact, values);
     const needs = preview.needs.map((n) => ({ ...n, missing: !n.from && !n.value && !values[n.key]?.trim() }));
-    const problems = checked.problems;
+    const problems = [...checked.problems];
+    // A value that becomes the vendor's id (a LiveVox account key) must not be one in use there.
+    for (const n of needs) {
+      const v = values[n.key]?.trim();
+      if (!n.becomesId || !v) continue;
+      const taken = this.d.sqlite.prepare('SELECT 1 FROM records WHERE account_id = ? AND remote_id = ?').get(accountId, v) ?? this.claimed?.has(v);
+      if (taken) problems.push({ field: n.key, message: `${n.label} "${v}" is in use in ${account.label}; choose another` });
+    }
     return { personId, name: person.displayName, accountId, accountLabel: account.label, vendor, contact: checked.contact, requests: preview.requests, needs, notHeld, problems, ready: !needs.some((n) => n.missing) && problems.length === 0 };
   }
 
@@ -141,11 +148,13 @@ export class AddToService {
     const people = this.missing(q);
     const first = people[0];
     const connector = await this.d.connectorFor(q.to);
-    const p = first ? this.previewWith(connector, first.personId, q.to, expand(q.values ?? {}, first.personId, this.externalRef(first.personId), 1)) : null;
+    const p = first ? this.previewWith(connector, first.personId, q.to, expand(q.values ?? {}, first.personId, this.externalRef(first.personId))) : null;
     return { from: q.from, to: q.to, count: people.length, sample: people.slice(0, 10), needs: p?.needs ?? [], notHeld: p?.notHeld ?? [] };
   }
 
   private bulkRun: AbortController | null = null;
+  /** Ids a running bulk job has given out already (its creates are not in the store's remote ids yet). */
+  private claimed: Set<string> | null = null;
 
   /**
    * Add everyone the plan named, as one job: batches of one transaction each, progress after
@@ -160,6 +169,7 @@ export class AddToService {
     const connector = await this.d.connectorFor(q.to);
     const label = this.d.accounts.get(q.to).label;
     const run = (this.bulkRun = new AbortController());
+    this.claimed = new Set(this.pendingIds(q.to));
     const actionId = randomUUID();
     const cause = `adding ${people.length} people to ${label}`;
     const added: number[] = [];
@@ -170,11 +180,14 @@ export class AddToService {
       for (let i = 0; i < people.length && !run.signal.aborted; i += BULK_BATCH) {
         const batch = people.slice(i, i + BULK_BATCH);
         this.d.store.withAction(cause, () => {
-          for (const [k, who] of batch.entries()) {
-            const values = expand(q.values ?? {}, who.personId, this.externalRef(who.personId), i + k + 1);
+          for (const who of batch) {
+            const values = expand(q.values ?? {}, who.personId, this.externalRef(who.personId));
             const p = this.previewWith(connector, who.personId, q.to, values);
             if (!p.ready) refused.push({ personId: who.personId, name: who.name, reason: refusal(p) });
-            else added.push(this.store(p, values, actionId).journalId);
+            else {
+              added.push(this.store(p, values, actionId).journalId);
+              for (const n of p.needs) if (n.becomesId && values[n.key]) this.claimed!.add(values[n.key]!.trim());
+            }
           }
           bulkId ??= this.d.store.journal('bulk-add', 'bulk', actionId, '', null, null, 'user');
           this.d.sqlite.prepare('UPDATE journal SET summary = ?, after = ? WHERE id = ?').run(`added ${added.length} ${added.length === 1 ? 'person' : 'people'} to ${label}`, JSON.stringify({ addIds: added }), bulkId);
@@ -185,6 +198,7 @@ export class AddToService {
       }
     } finally {
       this.bulkRun = null;
+      this.claimed = null;
     }
     return { added: added.length, total: people.length, cancelled: done < people.length, bulkId, refused };
   }
@@ -233,15 +247,20 @@ export class AddToService {
     });
   }
 
+  /** Vendor ids given to creates not sent yet (their records have no remote id until they are). */
+  private pendingIds(accountId: string): string[] {
+    return (this.d.sqlite.prepare("SELECT json_extract(c.create_values, '$.account') AS v FROM changes c WHERE c.account_id = ? AND c.op = 'create' AND c.state IN ('pending', 'in_flight')").all(accountId) as { v: string | null }[]).flatMap((r) => (r.v ? [r.v] : []));
+  }
+
   private externalRef(personId: string): string {
     const g = this.d.sqlite.prepare("SELECT json_extract(golden, '$.externalRef') AS x FROM people WHERE id = ?").get(personId) as { x: string | null } | undefined;
     return g?.x ?? '';
   }
 }
 
-/** A bulk value with per-person placeholders filled in: "CONCORD-{n}", "{externalRef}". */
-function expand(values: Record<string, string>, personId: string, externalRef: string, n: number): Record<string, string> {
-  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v.replace(TEMPLATE, (_m, name: string) => (name === 'personId' ? personId : name === 'externalRef' ? externalRef : String(n)))]));
+/** A bulk value with per-person placeholders filled in: "CONCORD-{personId}", "{externalRef}". */
+function expand(values: Record<string, string>, personId: string, externalRef: string): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v.replace(TEMPLATE, (_m, name: string) => (name === 'personId' ? personId : externalRef))]));
 }
 
 function refusal(p: AddToPreview): string {

@@ -194,7 +194,7 @@ export class PushService {
       // With progress stored the record may be complete already (its answer, or the re-read
       // after it, failed): a one-request create would otherwise be sent again. A saga's
       // findCreated adopts only a record holding everything; else it resumes below.
-      const found = await connector.findCreated(rec.local, { idempotencyKey: c.idempotencyKey, progress: c.progress });
+      const found = await connector.findCreated(rec.local, { idempotencyKey: c.idempotencyKey, progress: c.progress, values: c.createValues });
       if (found) {
         this.store.pushed(c.id, found, found.remoteId);
         return 'pushed';

@@ -64,6 +64,8 @@ export interface CreateNeed {
   /** Where the value came from when it is already known (an account setting); absent when it must be asked for. */
   from?: string;
   value?: string;
+  /** The value becomes the record's id at the vendor (LiveVox's account key): it must not be in use. */
+  becomesId?: boolean;
 }
 
 /** What a create would send, request by request, before anything is sent. */
@@ -133,7 +135,7 @@ export interface Connector {
    * idempotency marker the vendor keeps, or an exact email / phone / external ref — never a
    * name alone, so recovery cannot adopt a stranger.
    */
-  findCreated(contact: CanonicalContact, options: { idempotencyKey: string; progress?: CreateProgress }): Promise<RemoteRecord | null>;
+  findCreated(contact: CanonicalContact, options: { idempotencyKey: string; progress?: CreateProgress; values?: Record<string, string> }): Promise<RemoteRecord | null>;
   testConnection(): Promise<{ ok: true; detail: string }>;
   /** Check a change against the vendor's constraints before sending; [] when it is fine. */
   validate(contact: Partial<CanonicalContact>): { field: string; message: string }[];

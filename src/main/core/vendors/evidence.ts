@@ -36,6 +36,9 @@ export function strongMatch(wanted: CanonicalContact, found: CanonicalContact): 
   const refA = wanted.externalRef?.trim();
   const refB = found.externalRef?.trim();
   if (refA && refB) return refA === refB;
+  // A household shares a phone (often an email too): a shared number with a clearly different
+  // given name is someone else. A name is never evidence for a match, only against one.
+  if (differentGivenNames(wanted, found)) return false;
   const emails = new Set((wanted.emails ?? []).map((e) => emailKey(e.address)).filter(Boolean));
   const phones = new Set((wanted.phones ?? []).map(phoneKey).filter(Boolean));
   return (found.emails ?? []).some((e) => emails.has(emailKey(e.address))) || (found.phones ?? []).some((p) => phones.has(phoneKey(p)));
@@ -56,4 +59,14 @@ export async function createOnce<T>(send: () => Promise<T>, find: () => Promise<
     sent = true;
     return { answer: await send() };
   }, retry, { repeatable: true });
+}
+
+const fold = (s: string | null | undefined): string => (s ?? '').normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z]/g, '');
+
+/** Both give a first name and neither is the other (nor its initial, nor a shortening of it). */
+function differentGivenNames(a: CanonicalContact, b: CanonicalContact): boolean {
+  const first = (c: CanonicalContact): string => fold(c.givenName ?? (c.fullName ?? '').trim().split(/\s+/)[0]);
+  const [x, y] = [first(a), first(b)];
+  if (!x || !y) return false;
+  return !(x.startsWith(y) || y.startsWith(x));
 }

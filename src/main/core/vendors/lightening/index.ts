@@ -134,7 +134,7 @@ export function createLighteningConnector(opts: LighteningOptions): Connector {
       const chosen = options?.values?.customerId?.trim();
       const ids = chosen ? [chosen] : await customerIds();
       if (ids[0]) body.customer_id = Number(ids[0]);
-      const sent = await createOnce(() => call('POST', '/contact', body, { ...opts.retry, maxRetries: 0 }), () => connector.findCreated(contact, { idempotencyKey: options?.idempotencyKey ?? '' }), opts.retry);
+      const sent = await createOnce(() => call('POST', '/contact', body, { ...opts.retry, maxRetries: 0 }), () => connector.findCreated(contact, { idempotencyKey: options?.idempotencyKey ?? '', values: options?.values }), opts.retry);
       if (sent.found) {
         await options?.onStep?.({ record: sent.found.remoteId });
         return { remoteId: sent.found.remoteId, record: sent.found };
@@ -150,11 +150,12 @@ export function createLighteningConnector(opts: LighteningOptions): Connector {
     // external ref in Concord, so it is not hijacked. Evidence: the stored id, else an exact
     // external ref, email or E.164 phone among the contacts of the customer creates go to (one
     // request: the list has no filter and no paging); none of those: null.
-    async findCreated(contact, { progress }) {
+    async findCreated(contact, { progress, values }) {
       const stored = await readIfThere(connector, progress?.record);
       if (stored) return stored;
       if (!hasStrongEvidence(contact)) return null;
-      const [customer] = await customerIds();
+      // Where the create went: the customer a person chose for it, else the account's first.
+      const [customer] = values?.customerId?.trim() ? [values.customerId.trim()] : await customerIds();
       if (!customer) return null;
       const j = await call('GET', `/contact?customer_id[]=${encodeURIComponent(customer)}`);
       if (j.result !== true || !Array.isArray(j.entities)) throw failure(j, 'list contacts');

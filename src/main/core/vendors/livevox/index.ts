@@ -172,15 +172,16 @@ export function createLiveVoxConnector(opts: LiveVoxOptions): Connector {
     },
 
     // The account key is derived from the idempotency key, so it is the marker: one exact read.
-    async findCreated(_contact, { idempotencyKey }) {
-      return readIfThere(connector, accountKeyFor(idempotencyKey));
+    async findCreated(_contact, { idempotencyKey, values }) {
+      // The key the create used: the person's, else the one derived from the idempotency key.
+      return readIfThere(connector, values?.account?.trim() || accountKeyFor(idempotencyKey));
     },
 
     previewCreate(contact, values) {
       // Every LiveVox contact lives under an "account" key the client chooses (it is the id in
       // every path): a person adding someone names it; it is not made up for them.
       const account = values.account?.trim();
-      const needs: CreateNeed[] = [{ key: 'account', label: 'LiveVox account key', why: `${NAME} files every contact under an account key your organisation chooses (up to 255 characters)`, ...(account ? { value: account } : {}) }];
+      const needs: CreateNeed[] = [{ key: 'account', label: 'LiveVox account key', why: `${NAME} files every contact under an account key your organisation chooses (up to 255 characters)`, becomesId: true, ...(account ? { value: account } : {}) }];
       return { requests: [{ method: 'POST', path: '/contact/contacts/', body: { createContactDetails: { ...canonicalToLiveVox(contact, {}), account: account || '{account}', active: true } } }], needs };
     },
 
