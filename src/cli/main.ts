@@ -10,6 +10,7 @@ import { defaultDataDir } from '../main/core/paths';
 import { startSandbox } from '../main/core/sandbox';
 import { CONCORD_VERSION } from '../main/core/version';
 import { currentOf, describeValue, parseSets, SetError } from './edits';
+import * as reconcile from './reconcile-commands';
 import type { ContactRow } from '../shared/contract';
 import { CANONICAL_FIELDS, VENDORS, VENDOR_LABELS, displayName, primaryOf, type Vendor } from '../shared/domain';
 
@@ -50,6 +51,7 @@ Commands:
                                  print the exact writes per vendor; without --dry-run, apply them
   duplicates dismiss CLUSTER_ID  "not the same person", remembered across re-syncs
   duplicates undo ID             undo a merge or a dismissal (the id they printed)
+${reconcile.RECONCILE_USAGE.trimEnd()}
   sandbox [--seed S] [--people N] [--faults SPEC] [--truth FILE]
                                  run the sandbox vendors on 127.0.0.1 until interrupted
   import FILE.csv --source NAME [--map HEADER=field ...] [--region CC]
@@ -99,7 +101,7 @@ export async function main(argv: string[], io: Io = { out: (s) => process.stdout
     if (result !== undefined) io.out(json ? JSON.stringify(result, null, 2) + '\n' : String(result));
     return ctx.exitCode;
   } catch (e) {
-    const code = e instanceof UsageError || (e as { code?: string })?.code?.startsWith('ERR_PARSE_ARGS') ? 2 : 1;
+    const code = e instanceof UsageError || e instanceof reconcile.ReconcileUsageError || (e as { code?: string })?.code?.startsWith('ERR_PARSE_ARGS') ? 2 : 1;
     const message = e instanceof Error ? e.message : String(e);
     io.err(json ? JSON.stringify({ error: { code: e instanceof CoreError ? e.code : code === 2 ? 'usage' : 'error', message } }) + '\n' : `concord: ${message}\n`);
     return code;
@@ -443,6 +445,7 @@ const COMMANDS: Record<string, Command> = {
         ...(s.offline ? [`Offline, ${s.outbox.pending + s.outbox.inFlight} change${s.outbox.pending + s.outbox.inFlight === 1 ? '' : 's'} waiting`] : []),
         ...(s.openConflicts ? [`${s.openConflicts} conflict${s.openConflicts === 1 ? '' : 's'} to settle: concord conflicts list`] : []),
         ...(s.duplicates?.waiting ? [likelyDuplicates(s.duplicates)] : []),
+        ...(s.drift?.people ? [`${s.drift.people} ${s.drift.people === 1 ? 'person drifts' : 'people drift'} from the field policies: concord drift`] : []),
         ...core.edits.rejected().map((r) => `Rejected by ${r.accountLabel}: ${r.message}  (fix with: concord contacts edit ${r.recordId} --set …)`),
         ...s.accounts.map((a) => `  ${a.id}  ${VENDOR_LABELS[a.vendor].padEnd(10)} ${a.label}  last pull: ${a.lastPull ?? 'never'}  last push: ${a.lastPush ?? 'never'}  health: ${a.health}`),
       ];
@@ -450,14 +453,36 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   contacts: {
-    sub: ['list', 'show', 'edit', 'undo'],
+    sub: ['list', 'show', 'edit', 'undo', 'add-to', 'add-missing'],
     options: {
       list: { search: { type: 'string', short: 's' }, vendor: { type: 'string' }, limit: { type: 'string' } },
       show: {},
       edit: { set: { type: 'string', multiple: true } },
       undo: {},
+      'add-to': { value: { type: 'string', multiple: true }, 'dry-run': { type: 'boolean', default: false } },
+      'add-missing': { from: { type: 'string' }, to: { type: 'string' }, search: { type: 'string' }, tag: { type: 'string' }, value: { type: 'string', multiple: true }, 'dry-run': { type: 'boolean', default: false } },
     },
-    handler: ({ core, sub, values, positionals, json }) => {
+    handler: (ctx) => {
+      if (ctx.sub === 'add-to') return reconcile.addTo(ctx);
+      if (ctx.sub === 'add-missing') return reconcile.addMissing(ctx);
+      return contactsHandler(ctx);
+    },
+  },
+  policies: {
+    sub: ['list', 'set', 'clear'],
+    handler: (ctx) => reconcile.policies(ctx),
+  },
+  drift: {
+    options: { '': { field: { type: 'string' }, people: { type: 'boolean', default: false }, apply: { type: 'boolean', default: false } } },
+    handler: (ctx) => reconcile.drift(ctx),
+  },
+  undo: {
+    handler: (ctx) => reconcile.undo(ctx),
+  },
+};
+
+function contactsHandler({ core, sub, values, positionals, json }: Ctx): unknown {
+  {
       if (sub === 'edit') {
         const id = positionals[0];
         const sets = values.set as string[] | undefined;
@@ -505,6 +530,5 @@ const COMMANDS: Record<string, Command> = {
           .map((r) => [r.displayName.padEnd(28).slice(0, 28), r.vendors.join(',').padEnd(22), (primaryOf(r.fields.emails)?.address ?? '').padEnd(30).slice(0, 30), (primaryOf(r.fields.phones)?.e164 ?? primaryOf(r.fields.phones)?.raw ?? '').padEnd(16), r.id].join('  '))
           .join('\n') + `\n${rows.length} ${rows.length === 1 ? 'person' : 'people'}\n`
       );
-    },
-  },
-};
+  }
+}
