@@ -125,7 +125,7 @@ describe('add a person to a vendor where they are missing', () => {
 
 describe('bulk add under faults', () => {
   it('adds 500+ people to LiveVox and to Lightening as one job each, with faults at requests all through the push: each is created exactly once', { timeout: 180_000 }, async () => {
-    const { core, sb, accountOf } = await setup(21, 1400);
+    const { core, sb, accountOf } = await setup(21, 2000);
     const targets: [Vendor, Record<string, string>, 'remoteId' | 'email'][] = [['lightening', { customerId: '3' }, 'email'], ['livevox', { account: 'BULK-{personId}' }, 'remoteId']];
     for (const [to, values, key] of targets) {
       const q = { from: accountOf.calltools, to: accountOf[to], values };
@@ -140,10 +140,13 @@ describe('bulk add under faults', () => {
         progress.push(done);
         if (progress.length === 1) core.addTo.cancelBulk();
       });
-      expect(first.refused).toEqual([]);
+      // Only people already there under the same email or phone are left out (a merge links them).
+      for (const r of first.refused) expect(r.reason).toMatch(/likely in .* already as/);
       expect(first.cancelled).toBe(true);
-      const rest = await core.addTo.bulk({ ...q, expected: plan.count - first.added - first.refused.length });
-      expect(first.added + rest.added + first.refused.length + rest.refused.length).toBe(plan.count);
+      const rest = await core.addTo.bulk({ ...q, expected: plan.count - first.added });
+      for (const r of rest.refused) expect(r.reason).toMatch(/likely in .* already as/);
+      expect(first.added + rest.added + rest.refused.length).toBe(plan.count);
+      expect(first.refused.length + rest.refused.length).toBeGreaterThan(0); // the sandbox seeds people into several vendors
       const added = first.added + rest.added;
       expect(added).toBeGreaterThanOrEqual(500);
 

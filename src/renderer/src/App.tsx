@@ -6,6 +6,7 @@ import { ContactsView } from './views/ContactsView';
 import { ActivityView } from './views/ActivityView';
 import { ConflictsView } from './views/ConflictsView';
 import { DuplicatesView } from './views/DuplicatesView';
+import { ReconcileView } from './views/ReconcileView';
 import { SyncView } from './views/SyncView';
 import { StatusBar } from './components/StatusBar';
 import { isEditable } from './lib/keys';
@@ -14,6 +15,7 @@ const LABELS: Record<View, string> = {
   contacts: 'Contacts',
   conflicts: 'Conflicts',
   duplicates: 'Duplicates',
+  reconcile: 'Reconcile',
   sync: 'Sync',
   accounts: 'Accounts',
   activity: 'Activity',
@@ -55,6 +57,7 @@ export function App() {
     if (v === 'contacts') return status.counts.people;
     if (v === 'conflicts') return status.openConflicts || null;
     if (v === 'duplicates') return status.duplicates?.waiting || null;
+    if (v === 'reconcile') return status.drift?.people || null;
     if (v === 'sync') return status.outbox.pending + status.outbox.inFlight || null;
     if (v === 'accounts') return status.counts.accounts || null;
     return null;
@@ -84,6 +87,7 @@ export function App() {
         {view === 'accounts' && <AccountsView />}
         {view === 'conflicts' && <ConflictsView />}
         {view === 'duplicates' && <DuplicatesView />}
+        {view === 'reconcile' && <ReconcileView />}
         {view === 'sync' && <SyncView />}
         {view === 'activity' && <ActivityView />}
       </main>

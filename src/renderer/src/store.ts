@@ -2,7 +2,7 @@ import { create } from 'zustand';
 import type { EventPayload, Status } from '../../shared/contract';
 import { call } from './api';
 
-export const VIEWS = ['contacts', 'conflicts', 'duplicates', 'sync', 'accounts', 'activity'] as const;
+export const VIEWS = ['contacts', 'conflicts', 'duplicates', 'reconcile', 'sync', 'accounts', 'activity'] as const;
 export type View = (typeof VIEWS)[number];
 
 interface AppState {

@@ -14,6 +14,7 @@ import { isBlank } from '../contacts/golden';
 import { CoreError } from '../errors';
 import type { SyncStore } from '../sync/sync-store';
 import type { Connector, CreateNeed } from '../vendors/connector';
+import { emailKey, phoneKey, strongMatch } from '../vendors/evidence';
 
 export interface AddToPreview {
   personId: string;
@@ -30,6 +31,8 @@ export interface AddToPreview {
   notHeld: string[];
   /** Values the vendor would refuse (too long, wrong shape), per its field rules. */
   problems: { field: string; message: string }[];
+  /** Records already in that account with the same email, phone or reference (and no other first name): likely this person, unlinked. */
+  likelyThere: { recordId: string; personId: string; name: string }[];
   ready: boolean;
 }
 
@@ -56,6 +59,8 @@ export interface AddToDeps {
 }
 
 const BULK_BATCH = 100;
+
+type TargetIndex = Map<string, { recordId: string; personId: string; local: CanonicalContact }[]>;
 // Per-person placeholders a bulk value may use (a LiveVox account key per person, say).
 const TEMPLATE = /\{(personId|externalRef)\}/g;
 
@@ -67,7 +72,7 @@ export class AddToService {
     return this.previewWith(connector, personId, accountId, values);
   }
 
-  private previewWith(connector: Connector, personId: string, accountId: string, values: Record<string, string>): AddToPreview {
+  private previewWith(connector: Connector, personId: string, accountId: string, values: Record<string, string>, index?: TargetIndex): AddToPreview {
     const account = this.d.accounts.get(accountId);
     if (account.kind === 'csv') throw new CoreError('bad_request', 'A CSV source cannot take new records; export a CSV instead');
     const person = this.d.contacts.get(personId);
@@ -102,7 +107,28 @@ export class AddToService {
       const taken = this.d.sqlite.prepare('SELECT 1 FROM records WHERE account_id = ? AND remote_id = ?').get(accountId, v) ?? this.claimed?.has(v);
       if (taken) problems.push({ field: n.key, message: `${n.label} "${v}" is in use in ${account.label}; choose another` });
     }
-    return { personId, name: person.displayName, accountId, accountLabel: account.label, vendor, contact: checked.contact, requests: preview.requests, needs, notHeld, problems, ready: !needs.some((n) => n.missing) && problems.length === 0 };
+    const likelyThere = this.likelyThere(golden, index ?? this.targetIndex(accountId));
+    return { personId, name: person.displayName, accountId, accountLabel: account.label, vendor, contact: checked.contact, requests: preview.requests, needs, notHeld, problems, likelyThere, ready: !needs.some((n) => n.missing) && problems.length === 0 };
+  }
+
+  /** The account's live records by email, E.164 phone and reference, to spot a person there already. */
+  private targetIndex(accountId: string): TargetIndex {
+    const index: TargetIndex = new Map();
+    const rows = this.d.sqlite.prepare("SELECT r.id, r.person_id, r.local FROM records r WHERE r.account_id = ? AND r.state NOT IN ('deleted_local', 'deleted_remote')").all(accountId) as { id: string; person_id: string; local: string }[];
+    for (const r of rows) {
+      const local = JSON.parse(r.local) as CanonicalContact;
+      const hit = { recordId: r.id, personId: r.person_id, local };
+      const keys = [...(local.emails ?? []).map((e) => `e:${emailKey(e.address)}`), ...(local.phones ?? []).map((p) => `p:${phoneKey(p)}`), ...(local.externalRef?.trim() ? [`x:${local.externalRef.trim()}`] : [])];
+      for (const k of keys) if (!k.endsWith(':')) index.set(k, [...(index.get(k) ?? []), hit]);
+    }
+    return index;
+  }
+
+  private likelyThere(golden: CanonicalContact, index: TargetIndex): AddToPreview['likelyThere'] {
+    const keys = [...(golden.emails ?? []).map((e) => `e:${emailKey(e.address)}`), ...(golden.phones ?? []).map((p) => `p:${phoneKey(p)}`), ...(golden.externalRef?.trim() ? [`x:${golden.externalRef.trim()}`] : [])];
+    const seen = new Map<string, AddToPreview['likelyThere'][number]>();
+    for (const k of keys) for (const hit of index.get(k) ?? []) if (!seen.has(hit.recordId) && strongMatch(golden, hit.local)) seen.set(hit.recordId, { recordId: hit.recordId, personId: hit.personId, name: displayName(hit.local) });
+    return [...seen.values()];
   }
 
   /** Create the person's record in the account (through the outbox). Refused, with what is missing, when the preview is not ready. */
@@ -168,6 +194,7 @@ export class AddToService {
     if (people.length !== q.expected) throw new CoreError('conflict', `The people to add changed since you confirmed (${q.expected} then, ${people.length} now); review the new count and confirm again`);
     const connector = await this.d.connectorFor(q.to);
     const label = this.d.accounts.get(q.to).label;
+    const index = this.targetIndex(q.to);
     const run = (this.bulkRun = new AbortController());
     this.claimed = new Set(this.pendingIds(q.to));
     const actionId = randomUUID();
@@ -182,8 +209,10 @@ export class AddToService {
         this.d.store.withAction(cause, () => {
           for (const who of batch) {
             const values = expand(q.values ?? {}, who.personId, this.externalRef(who.personId));
-            const p = this.previewWith(connector, who.personId, q.to, values);
+            const p = this.previewWith(connector, who.personId, q.to, values, index);
             if (!p.ready) refused.push({ personId: who.personId, name: who.name, reason: refusal(p) });
+            // Someone already there under the same email or phone is linked by a merge, not added twice.
+            else if (p.likelyThere.length) refused.push({ personId: who.personId, name: who.name, reason: `likely in ${label} already as ${p.likelyThere.map((x) => x.name).join(', ')}; review it in Duplicates` });
             else {
               added.push(this.store(p, values, actionId).journalId);
               for (const n of p.needs) if (n.becomesId && values[n.key]) this.claimed!.add(values[n.key]!.trim());

@@ -5,6 +5,7 @@ import { useEffect, useState } from 'react';
 import type { ContactDetail, JournalEntry } from '../../../shared/contract';
 import { VENDOR_LABELS } from '../../../shared/domain';
 import { call } from '../api';
+import { AddToPanel } from '../components/AddToPanel';
 import { VendorBadge } from '../components/VendorBadge';
 import { FIELD_ROWS, humanise, parseTyped, rowOf, shortId } from '../lib/fields';
 import { useApp } from '../store';
@@ -128,6 +129,7 @@ export function PersonPane({ detail }: { detail: ContactDetail }) {
           </ul>
         </div>
       )}
+      <AddToPanel detail={detail} />
       {history.length > 0 && (
         <div className="history">
           <h3>History</h3>

@@ -70,6 +70,13 @@ export function SyncView() {
         )}
       </header>
       {lastSyncError && <div className="banner error">The sync could not run: {lastSyncError}</div>}
+      {!!status?.drift?.people && (
+        // Re-checked after every sync: linked records that disagree on a field a policy covers.
+        <div className="banner warn" data-testid="sync-drift">
+          {status.drift.people.toLocaleString()} {status.drift.people === 1 ? 'person drifts' : 'people drift'} from the field policies.{' '}
+          <button className="link" onClick={() => setView('reconcile')}>Review in Reconcile</button>
+        </div>
+      )}
       {accounts && !vendorAccounts.length ? (
         <EmptyState icon="sync" title="Nothing to sync yet" action={<button className="btn primary" onClick={() => setView('accounts')}>Connect an account</button>}>
           Connect an account to pull its contacts. Edits you make offline wait here until the next sync.

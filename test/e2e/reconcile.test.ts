@@ -1,0 +1,105 @@
+// The Reconcile view and add-to in Chromium, against the sandbox vendors: a phones policy
+// ticked across three accounts, the drift matrix with a cell opening its people, "make them
+// agree" previewed and queued; a person added to LiveVox from the person pane — the exact
+// request shown, the account key asked for, nothing sent until Add. 1280×800 and 1024×640.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCore, type Core } from '../../src/main/core';
+import { createLogger, nullSink } from '../../src/main/core/log';
+import { MemorySecretStore } from '../../src/main/core/secrets/memory-store';
+import { tempDir } from '../helpers/tmp';
+import { startHarness, type Harness } from './harness';
+
+let core: Core;
+let h: Harness;
+const tmp = tempDir();
+
+beforeAll(async () => {
+  core = await createCore({ dataDir: tmp.dir, secretStore: new MemorySecretStore(), log: createLogger(nullSink), retry: { maxRetries: 1, baseDelayMs: 5, maxRetryWaitMs: 50 }, syncTuning: { roundDelayMs: 10, maxRounds: 1 } });
+  h = await startHarness(core);
+});
+
+afterAll(async () => {
+  await h?.close();
+  core?.close();
+  tmp.cleanup();
+});
+
+const nav = (label: string) => h.page.getByRole('navigation').getByText(label, { exact: true }).click();
+async function both(name: string) {
+  await h.screenshot(`${name}-1280`);
+  await h.page.setViewportSize({ width: 1024, height: 640 });
+  await h.screenshot(`${name}-1024`);
+  await h.page.setViewportSize({ width: 1280, height: 800 });
+}
+
+describe('reconciling in the window', () => {
+  it('a phones policy shows drift by account pair, a cell opens its people, and the writes that make them agree are previewed and queued', async () => {
+    await nav('Accounts');
+    await h.page.getByTestId('try-sandbox').click();
+    await h.page.locator('[data-testid=accounts] tbody tr').nth(4).waitFor();
+    await h.page.waitForFunction(() => [...document.querySelectorAll('[data-testid=accounts] td.num')].every((td) => Number(td.textContent?.replace(/\D/g, '')) > 0), null, { timeout: 30_000 });
+    await expect.poll(() => core.sync.running(), { timeout: 30_000 }).toBeNull();
+    // The people the sandbox put in several vendors, linked (what "Merge all" would do).
+    const scan = core.dedupe.scan();
+    for (const c of scan.clusters.filter((x) => x.auto && new Set(x.records.map((r) => r.account)).size === x.records.length)) core.dedupe.merge(c.id, { clusters: scan.clusters });
+
+    await nav('Reconcile');
+    await expect.poll(() => h.page.getByTestId('drift-count').textContent()).toBe('no policies yet');
+    for (const account of ['CallTools sandbox', 'LiveVox sandbox', 'MPDX sandbox']) await h.page.getByLabel(`Phones at ${account}`).check();
+    await h.page.getByTestId('save-policies').click();
+    await h.page.getByTestId('drift-matrix').waitFor();
+    const drifting = core.policies.check().people;
+    expect(drifting).toBeGreaterThan(0);
+    await expect.poll(() => h.page.getByTestId('drift-count').textContent()).toBe(`${drifting} ${drifting === 1 ? 'person drifts' : 'people drift'}`);
+    // One cell per pair of the three accounts; a count opens its people, each with both values.
+    expect(await h.page.getByTestId('drift-matrix').locator('tbody tr').count()).toBe(3);
+    const cell = h.page.locator('.drift-cell').first();
+    const n = Number(await cell.textContent());
+    await cell.click();
+    await expect.poll(() => h.page.getByTestId('drift-people').locator('tbody tr').count()).toBe(n);
+    await h.page.getByTestId('plan-agree').click();
+    const plan = h.page.getByTestId('agree-plan');
+    await plan.waitFor();
+    const planned = core.policies.plan().total;
+    expect(await plan.textContent()).toContain(`${planned} write`);
+    await both('reconcile-drift');
+    await h.page.getByTestId('apply-agree').click();
+    await h.page.getByTestId('toast').filter({ hasText: 'Queued' }).waitFor();
+    expect(core.status.get().outbox.pending).toBeGreaterThanOrEqual(planned - core.policies.plan().total);
+    // The Sync view says how many drift (after the next sync: the check runs there too).
+    await nav('Sync');
+    await h.page.getByTestId('sync-now').click();
+    await h.page.waitForFunction(() => document.querySelector('[data-testid=sync-now]')?.textContent === 'Sync now', null, { timeout: 30_000 });
+    const left = core.status.get().drift?.people ?? 0;
+    if (left) await h.page.getByTestId('sync-drift').filter({ hasText: `${left}` }).waitFor();
+    else expect(await h.page.getByTestId('sync-drift').count()).toBe(0);
+  });
+
+  it('add to LiveVox from the person pane: the exact request, the account key asked for, nothing sent until Add', async () => {
+    const mpdx = core.accounts.list().find((a) => a.kind === 'mpdx')!;
+    const livevox = core.accounts.list().find((a) => a.kind === 'livevox')!;
+    const person = core.store.sqlite.prepare("SELECT person_id AS id FROM records r WHERE account_id = ? AND (SELECT count(*) FROM records o WHERE o.person_id = r.person_id) = 1 AND json_array_length(json_extract(local, '$.phones')) > 0 LIMIT 1").get(mpdx.id) as { id: string };
+    const name = core.contacts.get(person.id).displayName;
+    await nav('Contacts');
+    await h.page.getByLabel('Search contacts').fill(name);
+    await h.page.locator('.contact-row', { hasText: name }).first().click();
+    const panel = h.page.getByTestId('add-to');
+    await panel.locator(`[data-account="${livevox.id}"]`).click();
+    const preview = h.page.getByTestId('add-to-preview');
+    await preview.waitFor();
+    expect(await preview.textContent()).toContain('POST /contact/contacts/');
+    expect(await h.page.getByTestId('add-to-confirm').isDisabled()).toBe(true); // the key is required
+    await h.page.getByLabel('LiveVox account key').fill('E2E-ADD-1');
+    await expect.poll(() => preview.locator('.request-body').textContent()).toContain('"account": "E2E-ADD-1"');
+    await expect.poll(() => h.page.getByTestId('add-to-confirm').isDisabled()).toBe(false);
+    const outbox = core.status.get().outbox.pending;
+    await both('person-add-to');
+    await h.page.getByTestId('add-to-confirm').click();
+    await panel.getByRole('status').filter({ hasText: 'Added to' }).waitFor();
+    expect(core.status.get().outbox.pending).toBe(outbox + 1);
+    expect(core.contacts.get(person.id).records.map((r) => r.vendor).sort()).toEqual(['livevox', 'mpdx']);
+    await panel.getByRole('button', { name: 'Undo' }).click();
+    await panel.getByRole('status').filter({ hasText: 'Undone' }).waitFor();
+    expect(core.status.get().outbox.pending).toBe(outbox);
+  });
+});
