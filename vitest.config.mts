@@ -22,6 +22,8 @@ export default defineConfig({
           hookTimeout: 120_000,
           pool: 'forks',
           fileParallelism: false,
+          // The window answers within a frame or two, but CI has two busy cores: poll for up to 10 s.
+          expect: { poll: { timeout: 10_000 } },
         },
       },
     ],
