@@ -78,11 +78,15 @@ describe('reconciling in the window', () => {
   it('add to LiveVox from the person pane: the exact request, the account key asked for, nothing sent until Add', async () => {
     const mpdx = core.accounts.list().find((a) => a.kind === 'mpdx')!;
     const livevox = core.accounts.list().find((a) => a.kind === 'livevox')!;
-    const person = core.store.sqlite.prepare("SELECT person_id AS id FROM records r WHERE account_id = ? AND (SELECT count(*) FROM records o WHERE o.person_id = r.person_id) = 1 AND json_array_length(json_extract(local, '$.phones')) > 0 LIMIT 1").get(mpdx.id) as { id: string };
+    // Someone only in MPDX, with a phone, whose name no one else has (so the list click is theirs).
+    const person = core.store.sqlite.prepare(`SELECT r.person_id AS id FROM records r JOIN people p ON p.id = r.person_id WHERE r.account_id = ? AND (SELECT count(*) FROM records o WHERE o.person_id = r.person_id) = 1
+      AND json_array_length(json_extract(r.local, '$.phones')) > 0 AND (SELECT count(*) FROM people q WHERE q.display_name = p.display_name) = 1 ORDER BY p.display_name LIMIT 1`).get(mpdx.id) as { id: string };
     const name = core.contacts.get(person.id).displayName;
     await nav('Contacts');
     await h.page.getByLabel('Search contacts').fill(name);
-    await h.page.locator('.contact-row', { hasText: name }).first().click();
+    const exact = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+    await h.page.locator('.contact-name').filter({ hasText: exact }).first().click();
+    await h.page.waitForFunction((n) => document.querySelector('.person-name')?.textContent === n, name);
     const panel = h.page.getByTestId('add-to');
     await panel.locator(`[data-account="${livevox.id}"]`).click();
     const preview = h.page.getByTestId('add-to-preview');
