@@ -139,6 +139,10 @@ describe('accessibility', () => {
         await nav('Duplicates');
         await h.page.getByTestId('cluster').waitFor();
       }],
+      ['Reconcile', async () => {
+        await nav('Reconcile');
+        await h.page.getByTestId('policies').waitFor();
+      }],
       ['Sync', async () => {
         await nav('Sync');
         await h.page.locator('[data-testid=account-mpdx] .progress').waitFor();
@@ -267,7 +271,7 @@ describe('accessibility', () => {
   it('at 1024×640 nothing is clipped: the status bar, the headers and the side-by-side tables fit', async () => {
     await h.page.setViewportSize({ width: 1024, height: 640 });
     const clipped: string[] = [];
-    for (const [view, ready] of [['Contacts', '.compare'], ['Conflicts', '.three-way'], ['Duplicates', '.cards'], ['Sync', '.account-cards'], ['Accounts', 'table.table'], ['Activity', '[data-testid=journal]']] as const) {
+    for (const [view, ready] of [['Contacts', '.compare'], ['Conflicts', '.three-way'], ['Duplicates', '.cards'], ['Reconcile', '[data-testid=policies]'], ['Sync', '.account-cards'], ['Accounts', 'table.table'], ['Activity', '[data-testid=journal]']] as const) {
       await nav(view);
       await h.page.locator(ready).first().waitFor();
       const over = await h.page.evaluate((sel) => {
