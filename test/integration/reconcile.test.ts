@@ -99,6 +99,22 @@ describe('add a person to a vendor where they are missing', () => {
     }
     if (given.livevox) expect(recordsOf(core, person.id, accountOf.livevox)[0]!.remoteId).toBe('CONCORD-ADD-1');
 
+    // The fifth vendor: someone only in CallTools goes to MPDX (a create of several requests).
+    const other = core.store.sqlite.prepare(`SELECT r.person_id AS id FROM records r WHERE r.account_id = ? AND json_array_length(json_extract(r.local, '$.emails')) > 0
+      AND (SELECT count(*) FROM records o WHERE o.person_id = r.person_id) = 1 LIMIT 1`).get(accountOf.calltools) as { id: string };
+    const mpdxBefore = (await atVendor('mpdx')).length;
+    const mp = await core.addTo.preview(other.id, accountOf.mpdx);
+    expect(mp.ready).toBe(true);
+    expect(mp.requests.map((r) => `${r.method} ${r.path}`)).toContain('POST /api/v2/contacts');
+    await core.addTo.addTo(other.id, accountOf.mpdx);
+    await core.sync.sync();
+    const mpRec = recordsOf(core, other.id, accountOf.mpdx);
+    expect(mpRec).toHaveLength(1);
+    expect((await atVendor('mpdx')).length).toBe(mpdxBefore + 1);
+    const otherGolden = core.contacts.get(other.id).golden;
+    const made = (await atVendor('mpdx')).find((r) => r.remoteId === mpRec[0]!.remoteId)!;
+    for (const f of ['givenName', 'familyName', 'phones', 'emails'] as const) if (otherGolden[f]) expect(agreeKey(f, made.canonical[f]), `mpdx ${f}`).toBe(agreeKey(f, otherGolden[f]));
+
     // Undo after the push: deleted at the vendors that can delete; BigChange says it cannot.
     const adds = core.store.sqlite.prepare("SELECT id, entity_id FROM journal WHERE kind = 'add-to' ORDER BY id").all() as { id: number; entity_id: string }[];
     const bcAdd = adds.find((a) => core.syncStore.record(a.entity_id).accountId === accountOf.bigchange)!;
