@@ -33,9 +33,9 @@ describe('normalisation', () => {
 });
 
 describe('blocking', () => {
-  it('keys on phone, email, phonetic surname + initial both ways round, postcode + surname, birth date + initial', () => {
+  it('keys on the phone\'s last 7 digits, email local part, phonetic surname + initial both ways round, postcode + surname or its sound or the given name\'s, birth date + an initial, birth year + initials', () => {
     const keys = blockingKeys(rec(0, { givenName: 'Robert', familyName: 'Smith', phones: [{ e164: '+16503517500', raw: '' }], emails: [{ address: 'bob@x.org' }], address: { postalCode: '94110' }, birthDate: '1970-01-02' }));
-    expect(keys).toEqual(['p:16503517500', 'e:bob@x.org', 'n:S530:r', 'n:R163:s', 'z:94110:smi', 'b:1970-01-02:r']);
+    expect(keys).toEqual(['p:3517500', 'e:bob', 'n:S530:r', 'n:R163:s', 'z:94110:smi', 'zs:94110:S530', 'zg:94110:R163', 'b:1970-01-02:r', 'bf:1970-01-02:s', 'y:1970:rs']);
   });
 
   it('compares only records that share a key, and never all pairs', () => {

@@ -1,6 +1,8 @@
-// Blocking (DESIGN §5): only records that share a key are compared — same phone, same email,
-// phonetic family name + first initial (both ways round, for swapped names), postcode +
-// family-name prefix, birth date + initial. A block bigger than BIG (a shared switchboard, a
+// Blocking (DESIGN §5): only records that share a key are compared — the last 7 digits of a
+// phone, an email's local part, phonetic family name + first initial (both ways round, for
+// swapped names), company, postcode + family-name prefix or sound or given-name sound, birth
+// date + an initial, birth year + both initials, house number + street. Each key is one pass;
+// `npm run bench -- dedupe-quality` reports how many true pairs all passes together lose. A block bigger than BIG (a shared switchboard, a
 // very common name) is compared by sorted neighbourhood: sorted by name and postcode, each
 // record meets only its WINDOW nearest, so the work stays near-linear in the store size.
 import type { MatchRecord } from './features';
@@ -11,14 +13,27 @@ const WINDOW = 8;
 
 export function blockingKeys(r: MatchRecord): string[] {
   const keys: string[] = [];
-  for (const p of r.phones) keys.push(`p:${p}`);
-  for (const e of r.emails) keys.push(`e:${e}`);
+  // Last 7 digits: a local number written without its area code meets the full one.
+  for (const p of r.phones7) keys.push(`p:${p}`);
+  // The email's local part: the same person at another domain (and the same address).
+  for (const e of r.emailLocals) keys.push(`e:${e}`);
+  for (const e of r.emails) if (!r.emailLocals.includes(e.split('@')[0]!.split('+')[0]!.replace(/\./g, ''))) keys.push(`e:${e}`);
   const gi = r.givenCanon[0] ?? '';
+  const fi = r.family[0] ?? '';
   if (r.family) keys.push(`n:${soundex(r.family)}:${gi}`);
-  if (r.given && r.family) keys.push(`n:${soundex(r.given)}:${r.family[0]}`); // the other way round
+  if (r.given && r.family) keys.push(`n:${soundex(r.given)}:${fi}`); // the other way round
   if (!r.family && r.full) keys.push(`f:${soundex(r.full)}`);
+  if (r.company) keys.push(`c:${r.company}`);
   if (r.postcode && r.family) keys.push(`z:${r.postcode}:${r.family.slice(0, 3)}`);
+  // A typo in the family name's first letters: its sound, or the given name, with the postcode.
+  if (r.postcode && r.family) keys.push(`zs:${r.postcode}:${soundex(r.family)}`);
+  if (r.postcode && r.given) keys.push(`zg:${r.postcode}:${soundex(r.given)}`);
   if (r.birth && gi) keys.push(`b:${r.birth}:${gi}`);
+  // A corrupted birth date or name: the birth date with the family name's initial, the year with both initials.
+  if (r.birth && fi) keys.push(`bf:${r.birth}:${fi}`);
+  if (r.birth && gi && fi) keys.push(`y:${r.birth.slice(0, 4)}:${gi}${fi}`);
+  // The house: number and the start of the street name.
+  if (r.streetNumber && r.streetName) keys.push(`s:${r.streetNumber}:${r.streetName.slice(0, 4)}`);
   return keys;
 }
 

@@ -76,6 +76,12 @@ export function normStreet(s: string | null | undefined): string {
     .join(' ');
 }
 
+/** "12a main st" -> 12a / "main st": the house number is its own comparison level. */
+export function splitStreet(street: string): { number: string; name: string } {
+  const m = /^((?:\d+[a-z]?[ -/]?)+)\s+(.*)$/.exec(street);
+  return m ? { number: m[1]!.replace(/\s+/g, ''), name: m[2]! } : { number: '', name: street };
+}
+
 export function normPostcode(s: string | null | undefined): string {
   return (s ?? '').toUpperCase().replace(/[^A-Z0-9]/g, '').slice(0, 5);
 }

@@ -1,0 +1,157 @@
+// Estimating the matcher's parameters from the store itself, the way Splink does: no labels
+// needed. u (how often strangers land at each level) from random pairs of records, with the
+// exact level from how often values repeat; m (how often one person's records do) by
+// expectation–maximisation over the candidate pairs, each pair's levels given. A person's
+// decisions ("same person", "not the same") are labels: those pairs are known, not guessed,
+// and they count for more than one guessed pair each.
+import { createRng } from '../sandbox/rng';
+import type { MatchRecord } from './features';
+import { COMPARISONS, compareLevels, GAMMA_WIDTH, NF, NULL } from './levels';
+import type { MatchParameters } from './parameters';
+
+export interface Label {
+  /** Levels of the labelled pair (GAMMA_WIDTH slots). */
+  gamma: Int8Array;
+  same: boolean;
+}
+
+export interface EstimateInput {
+  records: MatchRecord[];
+  /** Levels of the candidate pairs, GAMMA_WIDTH slots each. */
+  gammas: Int8Array;
+  pairs: number;
+  labels?: Label[];
+  /** Where EM starts and what it is smoothed toward where the store says little. */
+  start: MatchParameters;
+  now: string;
+  seed?: number;
+}
+
+const RANDOM_PAIRS = 100_000;
+const EM_PAIRS = 300_000;
+const MAX_ITER = 40;
+/** Pseudo-pairs of the starting values behind every estimate: a level seen a handful of times does not swing. */
+const PRIOR_PAIRS = 5;
+/** One labelled pair counts as this many guessed ones: a person's word beats the model's. */
+const LABEL_WEIGHT = 20;
+
+// Single-valued fields whose exact level is "the same value": u from how often values repeat.
+const EXACT_KEY: (((r: MatchRecord) => string) | null)[] = COMPARISONS.map((c) => {
+  switch (c.key) {
+    case 'given': return (r) => r.given;
+    case 'family': return (r) => r.family;
+    case 'birth': return (r) => r.birth;
+    case 'street': return (r) => r.street;
+    case 'line2': return (r) => r.line2;
+    case 'postcode': return (r) => r.postcode;
+    case 'city': return (r) => r.city;
+    case 'company': return (r) => r.company;
+    default: return null;
+  }
+});
+
+/** u per comparison level: strangers' level shares from random pairs, exact levels from value counts. */
+export function estimateU(records: MatchRecord[], start: MatchParameters, seed = 1): number[][] {
+  const n = records.length;
+  const counts = COMPARISONS.map((c) => new Float64Array(c.levels.length));
+  const g = new Int8Array(GAMMA_WIDTH);
+  if (n >= 2) {
+    const rng = createRng(seed);
+    const total = Math.min(RANDOM_PAIRS, (n * (n - 1)) / 2);
+    for (let i = 0; i < total; i++) {
+      const a = Math.floor(rng.next() * n);
+      let b = Math.floor(rng.next() * (n - 1));
+      if (b >= a) b++;
+      compareLevels(records[a]!, records[b]!, g);
+      for (let k = 0; k < NF; k++) if (g[k]! !== NULL) counts[k]![g[k]!]!++;
+    }
+  }
+  return COMPARISONS.map((c, k) => {
+    const cnt = counts[k]!;
+    const seen = cnt.reduce((s, v) => s + v, 0);
+    const u = Array.from(cnt, (v, l) => (v + PRIOR_PAIRS * start.u[k]![l]!) / (seen + PRIOR_PAIRS));
+    const key = EXACT_KEY[k];
+    if (key) {
+      // P(two random non-blank values are equal) = sum over values of c(c-1) / (N(N-1)).
+      const freq = new Map<string, number>();
+      let filled = 0;
+      for (const r of records) {
+        const v = key(r);
+        if (!v) continue;
+        filled++;
+        freq.set(v, (freq.get(v) ?? 0) + 1);
+      }
+      let same = 0;
+      for (const v of freq.values()) same += v * (v - 1);
+      const exact = filled > 1 ? Math.max(same / (filled * (filled - 1)), 1 / (filled * filled)) : start.u[k]![0]!;
+      const rest = u.slice(1).reduce((s, v) => s + v, 0);
+      return [exact, ...u.slice(1).map((v) => ((1 - exact) * v) / rest)];
+    }
+    return u;
+  });
+}
+
+/** m and the share of matches among the candidates, by EM; u from estimateU. */
+export function estimateParameters(input: EstimateInput): MatchParameters {
+  const { records, gammas, pairs, start } = input;
+  const labels = input.labels ?? [];
+  const u = estimateU(records, start, input.seed);
+  // A fixed, even subsample keeps the estimate's time bounded on big stores.
+  const step = Math.max(1, Math.ceil(pairs / EM_PAIRS));
+  const used = Math.ceil(pairs / step);
+  let m = start.m.map((l) => [...l]);
+  // Among the candidates strangers agree far more than at random (blocking picked them for
+  // agreeing): their levels get their own distribution, uc, during EM only.
+  let uc = COMPARISONS.map((c) => c.levels.map(() => 1 / c.levels.length));
+  let lambda = 0.3;
+  let iterations = 0;
+  const mAcc = COMPARISONS.map((c) => new Float64Array(c.levels.length));
+  const uAcc = COMPARISONS.map((c) => new Float64Array(c.levels.length));
+  for (; iterations < MAX_ITER; iterations++) {
+    for (const a of [...mAcc, ...uAcc]) a.fill(0);
+    let pSum = 0;
+    let wSum = 0;
+    const visit = (g: Int8Array, at: number, fixed: number | null, weight: number): void => {
+      let p = fixed;
+      if (p === null) {
+        let lm = lambda;
+        let lu = 1 - lambda;
+        for (let k = 0; k < NF; k++) {
+          const l = g[at + k]!;
+          if (l === NULL) continue;
+          lm *= m[k]![l]!;
+          lu *= uc[k]![l]!;
+        }
+        p = lm / (lm + lu);
+      }
+      pSum += p * weight;
+      wSum += weight;
+      for (let k = 0; k < NF; k++) {
+        const l = g[at + k]!;
+        if (l === NULL) continue;
+        mAcc[k]![l]! += p * weight;
+        uAcc[k]![l]! += (1 - p) * weight;
+      }
+    };
+    for (let i = 0; i < pairs; i += step) visit(gammas, i * GAMMA_WIDTH, null, 1);
+    for (const lb of labels) visit(lb.gamma, 0, lb.same ? 1 : 0, LABEL_WEIGHT);
+    const nextLambda = wSum ? pSum / wSum : lambda;
+    const next = mAcc.map((acc, k) => normalise(acc, start.m[k]!));
+    uc = uAcc.map((acc, k) => normalise(acc, uc[k]!));
+    const moved = Math.max(Math.abs(nextLambda - lambda), ...next.flatMap((l, k) => l.map((v, i) => Math.abs(v - m[k]![i]!))));
+    m = next;
+    lambda = nextLambda;
+    if (moved < 1e-4) break;
+  }
+  // Prior odds over all pairs: the matches expected among the candidates (blocking keeps
+  // nearly all of them) against every pair the store could form.
+  const n = records.length;
+  const allPairs = Math.max(1, (n * (n - 1)) / 2);
+  const expected = Math.max(1, lambda * pairs);
+  return { m, u, priorBits: Math.log2(expected / allPairs), lambda, source: 'estimated', estimatedAt: input.now, records: n, pairs: used, labels: labels.length, iterations };
+}
+
+function normalise(acc: Float64Array, toward: number[]): number[] {
+  const total = acc.reduce((s, v) => s + v, 0);
+  return Array.from(acc, (v, l) => (v + PRIOR_PAIRS * toward[l]!) / (total + PRIOR_PAIRS));
+}

@@ -1,0 +1,125 @@
+// Comparison levels (the Fellegi–Sunter "gamma" of a pair): each field of two records is
+// put in one of a few ordered levels — exact, close in some named way, else — or left out
+// when either side is blank. Weights are per level (see parameters.ts), so a birth date with
+// day and month swapped counts for what it is, not as a plain disagreement.
+import type { MatchRecord } from './features';
+import { editDistance, isNicknameOf, isTypoOf, jaroWinkler } from './normalize';
+
+export interface ComparisonDef {
+  key: string;
+  label: string;
+  /** Level labels, best first; the last is "else". */
+  levels: string[];
+}
+
+export const COMPARISONS: readonly ComparisonDef[] = [
+  { key: 'given', label: 'Given name', levels: ['exact', 'nickname', 'close (typo)', 'initial', 'else'] },
+  { key: 'family', label: 'Family name', levels: ['exact', 'close (typo, part of a double name)', 'else'] },
+  { key: 'name', label: 'Name in one field', levels: ['exact', 'close', 'else'] },
+  { key: 'birth', label: 'Birth date', levels: ['exact', 'day and month swapped', 'one digit off', 'else'] },
+  { key: 'street', label: 'Street', levels: ['exact', 'same number, street close', 'same street, other or no number', 'else'] },
+  { key: 'line2', label: 'Address line 2', levels: ['exact', 'close', 'else'] },
+  { key: 'postcode', label: 'Postcode', levels: ['exact', 'one digit off', 'else'] },
+  { key: 'city', label: 'City', levels: ['exact', 'close', 'else'] },
+  { key: 'phone', label: 'Phone', levels: ['exact', 'same last 7 digits', 'else'] },
+  { key: 'email', label: 'Email', levels: ['exact', 'same local part', 'else'] },
+  { key: 'company', label: 'Company', levels: ['exact', 'close', 'else'] },
+];
+
+export const F = { given: 0, family: 1, name: 2, birth: 3, street: 4, line2: 5, postcode: 6, city: 7, phone: 8, email: 9, company: 10 } as const;
+export const NF = COMPARISONS.length;
+/** Level value for "blank on one side": no evidence either way. */
+export const NULL = -1;
+/**
+ * One extra slot after the NF levels: 0 names as entered; 1 x's family faces y's given name
+ * (and x's given y's family); 2 x's given faces y's family name as a given name.
+ */
+export const GAMMA_WIDTH = NF + 1;
+
+const givenLevel = (a: string, b: string): number => {
+  if (!a || !b) return NULL;
+  if (a === b) return 0;
+  if (isNicknameOf(a, b)) return 1;
+  if (isTypoOf(a, b).typo) return 2;
+  if ((a.length === 1 || b.length === 1) && a[0] === b[0]) return 3;
+  return 4;
+};
+
+const familyLevel = (a: string, b: string, ap: string[], bp: string[]): number => {
+  if (!a || !b) return NULL;
+  if (a === b) return 0;
+  const s = jaroWinkler(a, b);
+  if (s >= 0.88 || isTypoOf(a, b, s).typo) return 1;
+  // Double and hyphenated names: "Garcia-Lopez" and "Garcia", "Lopez Garcia" and "Garcia Lopez".
+  if (ap.length && (ap.includes(b) || bp.some((p) => ap.includes(p)))) return 1;
+  if (bp.length && bp.includes(a)) return 1;
+  return 2;
+};
+
+const closeLevel = (a: string, b: string, close = 0.9): number => (!a || !b ? NULL : a === b ? 0 : jaroWinkler(a, b) >= close ? 1 : 2);
+
+function birthLevel(a: string, b: string): number {
+  if (!a || !b) return NULL;
+  if (a === b) return 0;
+  // YYYY-MM-DD: day and month swapped is a data-entry habit, not a different person.
+  if (a.slice(0, 4) === b.slice(0, 4) && a.slice(5, 7) === b.slice(8, 10) && a.slice(8, 10) === b.slice(5, 7)) return 1;
+  return editDistance(a, b) <= 1 ? 2 : 3;
+}
+
+function streetLevel(x: MatchRecord, y: MatchRecord): number {
+  if (!x.street || !y.street) return NULL;
+  if (x.street === y.street) return 0;
+  const names = x.streetName === y.streetName ? 1 : jaroWinkler(x.streetName, y.streetName);
+  if (x.streetNumber && x.streetNumber === y.streetNumber && names >= 0.85) return 1;
+  if (names >= 0.92) return 2;
+  return 3;
+}
+
+function postcodeLevel(a: string, b: string): number {
+  if (!a || !b) return NULL;
+  if (a === b) return 0;
+  return a.length === b.length && editDistance(a, b) <= 1 ? 1 : 2;
+}
+
+const anyShared = (a: string[], b: string[]): boolean => a.some((v) => b.includes(v));
+
+function listLevel(a: string[], b: string[], a2: string[], b2: string[]): number {
+  if (!a.length || !b.length) return NULL;
+  if (anyShared(a, b)) return 0;
+  return anyShared(a2, b2) ? 1 : 2;
+}
+
+/** Given and family levels as entered, and the other way round (x's given against y's family). */
+function nameLevels(x: MatchRecord, y: MatchRecord): [number, number, number] {
+  const g = givenLevel(x.given, y.given);
+  const f = familyLevel(x.family, y.family, x.familyParts, y.familyParts);
+  const good = (l: number, worst: number): boolean => l !== NULL && l < worst;
+  if ((good(g, 3) && good(f, 2)) || !x.given || !x.family || !y.given || !y.family || x.given === x.family) return [g, f, 0];
+  // One of the two entered the other way round: both names must line up that way (a
+  // household's shared surname alone does not count).
+  const sg = givenLevel(x.family, y.given);
+  const sf = familyLevel(x.given, y.family, [], y.familyParts);
+  const sg2 = givenLevel(x.given, y.family);
+  const sf2 = familyLevel(x.family, y.given, x.familyParts, []);
+  const rank = (gl: number, fl: number): number => (gl === NULL ? 5 : gl) + (fl === NULL ? 3 : fl);
+  const best = good(sg, 3) && good(sf, 2) ? [sg, sf, 1] : good(sg2, 3) && good(sf2, 2) ? [sg2, sf2, 2] : null;
+  if (best && rank(best[0]!, best[1]!) < rank(g, f)) return best as [number, number, number];
+  return [g, f, 0];
+}
+
+/** Write the pair's levels into `out` at `at` (GAMMA_WIDTH slots). */
+export function compareLevels(x: MatchRecord, y: MatchRecord, out: Int8Array, at = 0): void {
+  const [g, f, swapped] = nameLevels(x, y);
+  out[at + F.given] = g;
+  out[at + F.family] = f;
+  out[at + F.name] = !x.family && !y.family ? closeLevel(x.full, y.full, 0.95) : NULL;
+  out[at + F.birth] = birthLevel(x.birth, y.birth);
+  out[at + F.street] = streetLevel(x, y);
+  out[at + F.line2] = closeLevel(x.line2, y.line2);
+  out[at + F.postcode] = postcodeLevel(x.postcode, y.postcode);
+  out[at + F.city] = closeLevel(x.city, y.city);
+  out[at + F.phone] = listLevel(x.phones, y.phones, x.phones7, y.phones7);
+  out[at + F.email] = listLevel(x.emails, y.emails, x.emailLocals, y.emailLocals);
+  out[at + F.company] = closeLevel(x.company, y.company, 0.92);
+  out[at + NF] = swapped;
+}
