@@ -9,15 +9,22 @@ import type { MatchRecord } from './features';
 import { COMPARISONS, compareLevels, GAMMA_WIDTH, NF, NULL } from './levels';
 import type { MatchParameters } from './parameters';
 
+// Local copies of imported constants and helpers used per pair: under the loader benches and
+// tests run with, every read of an imported binding is a getter call.
+const W = GAMMA_WIDTH;
+const nf = NF;
+const NONE = NULL;
+const levelsOf = compareLevels;
+
 export interface Label {
-  /** Levels of the labelled pair (GAMMA_WIDTH slots). */
+  /** Levels of the labelled pair (W slots). */
   gamma: Int8Array;
   same: boolean;
 }
 
 export interface EstimateInput {
   records: MatchRecord[];
-  /** Levels of the candidate pairs, GAMMA_WIDTH slots each. */
+  /** Levels of the candidate pairs, W slots each. */
   gammas: Int8Array;
   pairs: number;
   labels?: Label[];
@@ -28,8 +35,7 @@ export interface EstimateInput {
 }
 
 const RANDOM_PAIRS = 100_000;
-const EM_PAIRS = 300_000;
-const MAX_ITER = 40;
+const MAX_ITER = 100;
 /** Pseudo-pairs of the starting values behind every estimate: a level seen a handful of times does not swing. */
 const PRIOR_PAIRS = 5;
 /** One labelled pair counts as this many guessed ones: a person's word beats the model's. */
@@ -54,7 +60,7 @@ const EXACT_KEY: (((r: MatchRecord) => string) | null)[] = COMPARISONS.map((c) =
 export function estimateU(records: MatchRecord[], start: MatchParameters, seed = 1): number[][] {
   const n = records.length;
   const counts = COMPARISONS.map((c) => new Float64Array(c.levels.length));
-  const g = new Int8Array(GAMMA_WIDTH);
+  const g = new Int8Array(W);
   if (n >= 2) {
     const rng = createRng(seed);
     const total = Math.min(RANDOM_PAIRS, (n * (n - 1)) / 2);
@@ -62,8 +68,8 @@ export function estimateU(records: MatchRecord[], start: MatchParameters, seed =
       const a = Math.floor(rng.next() * n);
       let b = Math.floor(rng.next() * (n - 1));
       if (b >= a) b++;
-      compareLevels(records[a]!, records[b]!, g);
-      for (let k = 0; k < NF; k++) if (g[k]! !== NULL) counts[k]![g[k]!]!++;
+      levelsOf(records[a]!, records[b]!, g);
+      for (let k = 0; k < nf; k++) if (g[k]! !== NONE) counts[k]![g[k]!]!++;
     }
   }
   return COMPARISONS.map((c, k) => {
@@ -96,9 +102,16 @@ export function estimateParameters(input: EstimateInput): MatchParameters {
   const { records, gammas, pairs, start } = input;
   const labels = input.labels ?? [];
   const u = estimateU(records, start, input.seed);
-  // A fixed, even subsample keeps the estimate's time bounded on big stores.
-  const step = Math.max(1, Math.ceil(pairs / EM_PAIRS));
-  const used = Math.ceil(pairs / step);
+  // Pairs with the same levels are one pattern with a count: EM runs over a few thousand
+  // patterns, not millions of pairs, so every candidate counts and big stores stay fast.
+  const patterns = new Map<number, { gamma: Int8Array; count: number }>();
+  for (let i = 0; i < pairs; i++) {
+    let key = 0;
+    for (let k = 0; k < nf; k++) key = key * 6 + gammas[i * W + k]! + 1;
+    const p = patterns.get(key);
+    if (p) p.count++;
+    else patterns.set(key, { gamma: gammas.slice(i * W, (i + 1) * W), count: 1 });
+  }
   let m = start.m.map((l) => [...l]);
   // Among the candidates strangers agree far more than at random (blocking picked them for
   // agreeing): their levels get their own distribution, uc, during EM only.
@@ -107,18 +120,21 @@ export function estimateParameters(input: EstimateInput): MatchParameters {
   let iterations = 0;
   const mAcc = COMPARISONS.map((c) => new Float64Array(c.levels.length));
   const uAcc = COMPARISONS.map((c) => new Float64Array(c.levels.length));
+  const observed = [...patterns.values()].map((p) => ({ gamma: p.gamma, fixed: null as number | null, weight: p.count }));
+  const all = [...observed, ...labels.map((lb) => ({ gamma: lb.gamma, fixed: lb.same ? 1 : 0, weight: LABEL_WEIGHT }))];
   for (; iterations < MAX_ITER; iterations++) {
-    for (const a of [...mAcc, ...uAcc]) a.fill(0);
+    for (const a of mAcc) a.fill(0);
+    for (const a of uAcc) a.fill(0);
     let pSum = 0;
     let wSum = 0;
-    const visit = (g: Int8Array, at: number, fixed: number | null, weight: number): void => {
+    for (const { gamma: g, fixed, weight } of all) {
       let p = fixed;
       if (p === null) {
         let lm = lambda;
         let lu = 1 - lambda;
-        for (let k = 0; k < NF; k++) {
-          const l = g[at + k]!;
-          if (l === NULL) continue;
+        for (let k = 0; k < nf; k++) {
+          const l = g[k]!;
+          if (l === NONE) continue;
           lm *= m[k]![l]!;
           lu *= uc[k]![l]!;
         }
@@ -126,29 +142,27 @@ export function estimateParameters(input: EstimateInput): MatchParameters {
       }
       pSum += p * weight;
       wSum += weight;
-      for (let k = 0; k < NF; k++) {
-        const l = g[at + k]!;
-        if (l === NULL) continue;
+      for (let k = 0; k < nf; k++) {
+        const l = g[k]!;
+        if (l === NONE) continue;
         mAcc[k]![l]! += p * weight;
         uAcc[k]![l]! += (1 - p) * weight;
       }
-    };
-    for (let i = 0; i < pairs; i += step) visit(gammas, i * GAMMA_WIDTH, null, 1);
-    for (const lb of labels) visit(lb.gamma, 0, lb.same ? 1 : 0, LABEL_WEIGHT);
+    }
     const nextLambda = wSum ? pSum / wSum : lambda;
     const next = mAcc.map((acc, k) => normalise(acc, start.m[k]!));
     uc = uAcc.map((acc, k) => normalise(acc, uc[k]!));
     const moved = Math.max(Math.abs(nextLambda - lambda), ...next.flatMap((l, k) => l.map((v, i) => Math.abs(v - m[k]![i]!))));
     m = next;
     lambda = nextLambda;
-    if (moved < 1e-4) break;
+    if (moved < 1e-5) break;
   }
   // Prior odds over all pairs: the matches expected among the candidates (blocking keeps
   // nearly all of them) against every pair the store could form.
   const n = records.length;
   const allPairs = Math.max(1, (n * (n - 1)) / 2);
   const expected = Math.max(1, lambda * pairs);
-  return { m, u, priorBits: Math.log2(expected / allPairs), lambda, source: 'estimated', estimatedAt: input.now, records: n, pairs: used, labels: labels.length, iterations };
+  return { m, u, priorBits: Math.log2(expected / allPairs), lambda, source: 'estimated', estimatedAt: input.now, records: n, pairs, labels: labels.length, iterations };
 }
 
 function normalise(acc: Float64Array, toward: number[]): number[] {

@@ -93,7 +93,11 @@ export class Frequencies {
   private readonly email = new Map<string, number>();
   private readonly company = new Map<string, number>();
 
-  constructor(records: MatchRecord[]) {
+  /** u of each record's own given (folded) and family name, by record index: read for every candidate pair. */
+  readonly givenU: Float64Array;
+  readonly familyU: Float64Array;
+
+  constructor(private readonly records: MatchRecord[]) {
     this.n = Math.max(1, records.length);
     const bump = (m: Map<string, number>, k: string): void => {
       if (k) m.set(k, (m.get(k) ?? 0) + 1);
@@ -105,6 +109,14 @@ export class Frequencies {
       for (const e of r.emails) bump(this.email, e);
       bump(this.company, r.company);
     }
+    this.givenU = Float64Array.from(records, (r) => this.u('given', r.givenCanon));
+    this.familyU = Float64Array.from(records, (r) => this.u('family', r.family));
+  }
+
+  /** u of a record's own given or family name: precomputed for the records counted, else looked up. */
+  uOf(kind: 'given' | 'family', r: MatchRecord): number {
+    if (this.records[r.ix] === r) return kind === 'given' ? this.givenU[r.ix]! : this.familyU[r.ix]!;
+    return this.u(kind, kind === 'given' ? r.givenCanon : r.family);
   }
 
   /**

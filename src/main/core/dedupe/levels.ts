@@ -3,7 +3,14 @@
 // when either side is blank. Weights are per level (see parameters.ts), so a birth date with
 // day and month swapped counts for what it is, not as a plain disagreement.
 import type { MatchRecord } from './features';
-import { editDistance, isNicknameOf, isTypoOf, jaroWinkler } from './normalize';
+import { isNickname } from './nicknames';
+import { jaroWinklerMin, typo } from './normalize';
+
+// Local bindings of the helpers called millions of times a scan: a call through an imported
+// binding costs a property lookup (a getter, under the loader benches and tests run with).
+const jwMin = jaroWinklerMin;
+const isTypo = typo;
+const isNick = isNickname;
 
 export interface ComparisonDef {
   key: string;
@@ -39,8 +46,8 @@ export const GAMMA_WIDTH = NF + 1;
 const givenLevel = (a: string, b: string): number => {
   if (!a || !b) return NULL;
   if (a === b) return 0;
-  if (isNicknameOf(a, b)) return 1;
-  if (isTypoOf(a, b).typo) return 2;
+  if (isNick(a, b)) return 1;
+  if (isTypo(a, b)) return 2;
   if ((a.length === 1 || b.length === 1) && a[0] === b[0]) return 3;
   return 4;
 };
@@ -48,28 +55,41 @@ const givenLevel = (a: string, b: string): number => {
 const familyLevel = (a: string, b: string, ap: string[], bp: string[]): number => {
   if (!a || !b) return NULL;
   if (a === b) return 0;
-  const s = jaroWinkler(a, b);
-  if (s >= 0.88 || isTypoOf(a, b, s).typo) return 1;
+  const s = jwMin(a, b, 0.8);
+  if (s >= 0.88 || isTypo(a, b, s)) return 1;
   // Double and hyphenated names: "Garcia-Lopez" and "Garcia", "Lopez Garcia" and "Garcia Lopez".
-  if (ap.length && (ap.includes(b) || bp.some((p) => ap.includes(p)))) return 1;
+  if (ap.length && (ap.includes(b) || anyShared(bp, ap))) return 1;
   if (bp.length && bp.includes(a)) return 1;
   return 2;
 };
 
-const closeLevel = (a: string, b: string, close = 0.9): number => (!a || !b ? NULL : a === b ? 0 : jaroWinkler(a, b) >= close ? 1 : 2);
+const closeLevel = (a: string, b: string, close = 0.9): number => (!a || !b ? NULL : a === b ? 0 : jwMin(a, b, close) >= close ? 1 : 2);
 
 function birthLevel(a: string, b: string): number {
   if (!a || !b) return NULL;
   if (a === b) return 0;
   // YYYY-MM-DD: day and month swapped is a data-entry habit, not a different person.
   if (a.slice(0, 4) === b.slice(0, 4) && a.slice(5, 7) === b.slice(8, 10) && a.slice(8, 10) === b.slice(5, 7)) return 1;
-  return editDistance(a, b) <= 1 ? 2 : 3;
+  return oneOff(a, b) ? 2 : 3;
+}
+
+/** One character changed, or two neighbours swapped: at most two positions differ, side by side. */
+function oneOff(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let first = -1;
+  let diffs = 0;
+  for (let i = 0; i < a.length && diffs <= 2; i++) {
+    if (a.charCodeAt(i) === b.charCodeAt(i)) continue;
+    if (diffs === 0) first = i;
+    diffs++;
+  }
+  return diffs === 1 || (diffs === 2 && a[first] === b[first + 1] && a[first + 1] === b[first]);
 }
 
 function streetLevel(x: MatchRecord, y: MatchRecord): number {
   if (!x.street || !y.street) return NULL;
   if (x.street === y.street) return 0;
-  const names = x.streetName === y.streetName ? 1 : jaroWinkler(x.streetName, y.streetName);
+  const names = x.streetName === y.streetName ? 1 : jwMin(x.streetName, y.streetName, 0.85);
   if (x.streetNumber && x.streetNumber === y.streetNumber && names >= 0.85) return 1;
   if (names >= 0.92) return 2;
   return 3;
@@ -78,10 +98,16 @@ function streetLevel(x: MatchRecord, y: MatchRecord): number {
 function postcodeLevel(a: string, b: string): number {
   if (!a || !b) return NULL;
   if (a === b) return 0;
-  return a.length === b.length && editDistance(a, b) <= 1 ? 1 : 2;
+  return oneOff(a, b) ? 1 : 2;
 }
 
-const anyShared = (a: string[], b: string[]): boolean => a.some((v) => b.includes(v));
+function anyShared(a: string[], b: string[]): boolean {
+  for (let i = 0; i < a.length; i++) for (let j = 0; j < b.length; j++) if (a[i] === b[j]) return true;
+  return false;
+}
+
+const good = (l: number, worst: number): boolean => l !== NULL && l < worst;
+const rank = (gl: number, fl: number): number => (gl === NULL ? 5 : gl) + (fl === NULL ? 3 : fl);
 
 function listLevel(a: string[], b: string[], a2: string[], b2: string[]): number {
   if (!a.length || !b.length) return NULL;
@@ -89,29 +115,36 @@ function listLevel(a: string[], b: string[], a2: string[], b2: string[]): number
   return anyShared(a2, b2) ? 1 : 2;
 }
 
-/** Given and family levels as entered, and the other way round (x's given against y's family). */
-function nameLevels(x: MatchRecord, y: MatchRecord): [number, number, number] {
+/** Given and family levels as entered, or the other way round (x's given against y's family), into out. */
+function nameLevels(x: MatchRecord, y: MatchRecord, out: Int8Array, at: number): void {
   const g = givenLevel(x.given, y.given);
   const f = familyLevel(x.family, y.family, x.familyParts, y.familyParts);
-  const good = (l: number, worst: number): boolean => l !== NULL && l < worst;
-  if ((good(g, 3) && good(f, 2)) || !x.given || !x.family || !y.given || !y.family || x.given === x.family) return [g, f, 0];
+  out[at + F.given] = g;
+  out[at + F.family] = f;
+  out[at + NF] = 0;
+  if ((good(g, 3) && good(f, 2)) || !x.given || !x.family || !y.given || !y.family || x.given === x.family) return;
   // One of the two entered the other way round: both names must line up that way (a
   // household's shared surname alone does not count).
   const sg = givenLevel(x.family, y.given);
-  const sf = familyLevel(x.given, y.family, [], y.familyParts);
+  const sf = sg !== NULL && sg < 3 ? familyLevel(x.given, y.family, [], y.familyParts) : 2;
+  if (good(sg, 3) && good(sf, 2) && rank(sg, sf) < rank(g, f)) {
+    out[at + F.given] = sg;
+    out[at + F.family] = sf;
+    out[at + NF] = 1;
+    return;
+  }
   const sg2 = givenLevel(x.given, y.family);
-  const sf2 = familyLevel(x.family, y.given, x.familyParts, []);
-  const rank = (gl: number, fl: number): number => (gl === NULL ? 5 : gl) + (fl === NULL ? 3 : fl);
-  const best = good(sg, 3) && good(sf, 2) ? [sg, sf, 1] : good(sg2, 3) && good(sf2, 2) ? [sg2, sf2, 2] : null;
-  if (best && rank(best[0]!, best[1]!) < rank(g, f)) return best as [number, number, number];
-  return [g, f, 0];
+  const sf2 = sg2 !== NULL && sg2 < 3 ? familyLevel(x.family, y.given, x.familyParts, []) : 2;
+  if (good(sg2, 3) && good(sf2, 2) && rank(sg2, sf2) < rank(g, f)) {
+    out[at + F.given] = sg2;
+    out[at + F.family] = sf2;
+    out[at + NF] = 2;
+  }
 }
 
 /** Write the pair's levels into `out` at `at` (GAMMA_WIDTH slots). */
 export function compareLevels(x: MatchRecord, y: MatchRecord, out: Int8Array, at = 0): void {
-  const [g, f, swapped] = nameLevels(x, y);
-  out[at + F.given] = g;
-  out[at + F.family] = f;
+  nameLevels(x, y, out, at);
   out[at + F.name] = !x.family && !y.family ? closeLevel(x.full, y.full, 0.95) : NULL;
   out[at + F.birth] = birthLevel(x.birth, y.birth);
   out[at + F.street] = streetLevel(x, y);
@@ -121,5 +154,4 @@ export function compareLevels(x: MatchRecord, y: MatchRecord, out: Int8Array, at
   out[at + F.phone] = listLevel(x.phones, y.phones, x.phones7, y.phones7);
   out[at + F.email] = listLevel(x.emails, y.emails, x.emailLocals, y.emailLocals);
   out[at + F.company] = closeLevel(x.company, y.company, 0.92);
-  out[at + NF] = swapped;
 }

@@ -9,6 +9,13 @@ import { compareLevels, GAMMA_WIDTH, NF } from './levels';
 import type { MatchParameters } from './parameters';
 import { modelOf, reasonsOf, weigh, type Model, type ScoredPair } from './score';
 
+// Local copies of imported constants and helpers used per pair: under the loader benches and
+// tests run with, every read of an imported binding is a getter call.
+const W = GAMMA_WIDTH;
+const nf = NF;
+const levelsOf = compareLevels;
+const weighPair = weigh;
+
 export interface ScoredCandidates {
   pairs: ScoredPair[];
   comparisons: number;
@@ -23,11 +30,11 @@ export function scoreCandidates(recs: MatchRecord[], freq: Frequencies, opts: {
   /** Where the estimate starts, and the person's decisions as record index pairs. */
   estimate?: { start: MatchParameters; labels: [number, number, boolean][]; now: string };
 }): ScoredCandidates {
-  let gammas = new Int8Array(GAMMA_WIDTH * 65_536);
+  let gammas = new Int8Array(W * 65_536);
   let ix = new Int32Array(2 * 65_536);
   let n = 0;
   const comparisons = forEachCandidate(recs, (a, b) => {
-    if (n * GAMMA_WIDTH + GAMMA_WIDTH > gammas.length) {
+    if (n * W + W > gammas.length) {
       const g = new Int8Array(gammas.length * 2);
       g.set(gammas);
       gammas = g;
@@ -35,7 +42,7 @@ export function scoreCandidates(recs: MatchRecord[], freq: Frequencies, opts: {
       p.set(ix);
       ix = p;
     }
-    compareLevels(recs[a]!, recs[b]!, gammas, n * GAMMA_WIDTH);
+    levelsOf(recs[a]!, recs[b]!, gammas, n * W);
     ix[2 * n] = a;
     ix[2 * n + 1] = b;
     n++;
@@ -44,21 +51,21 @@ export function scoreCandidates(recs: MatchRecord[], freq: Frequencies, opts: {
   if (!params) {
     const est = opts.estimate!;
     const labels: Label[] = est.labels.map(([a, b, same]) => {
-      const gamma = new Int8Array(GAMMA_WIDTH);
-      compareLevels(recs[a]!, recs[b]!, gamma);
+      const gamma = new Int8Array(W);
+      levelsOf(recs[a]!, recs[b]!, gamma);
       return { gamma, same };
     });
     params = estimateParameters({ records: recs, gammas, pairs: n, labels, start: est.start, now: est.now });
   }
   const model: Model = modelOf(params);
-  const parts = new Float64Array(NF + 2);
+  const parts = new Float64Array(nf + 2);
   const pairs: ScoredPair[] = [];
   for (let i = 0; i < n; i++) {
     const x = recs[ix[2 * i]!]!;
     const y = recs[ix[2 * i + 1]!]!;
-    const score = weigh(gammas, i * GAMMA_WIDTH, x, y, freq, model, parts);
+    const score = weighPair(gammas, i * W, x, y, freq, model, parts);
     if (score < opts.floor) continue;
-    const g = gammas.subarray(i * GAMMA_WIDTH, (i + 1) * GAMMA_WIDTH);
+    const g = gammas.subarray(i * W, (i + 1) * W);
     pairs.push({ a: x.ix, b: y.ix, score: Math.round(score * 10) / 10, reasons: reasonsOf(g, parts, x, y) });
   }
   return { pairs, comparisons, params };

@@ -5,8 +5,16 @@
 // kept as a reason a person can read.
 import type { Frequencies, MatchRecord } from './features';
 import { compareLevels, F, GAMMA_WIDTH, NF, NULL } from './levels';
-import { canonicalGiven, jaroWinkler } from './normalize';
+import { isFormal } from './nicknames';
+import { jaroWinkler } from './normalize';
 import { bound, DEFAULT_PARAMETERS, levelWeights, type MatchParameters } from './parameters';
+
+// Local copies of imported constants and helpers used per pair: under the loader benches and
+// tests run with, every read of an imported binding is a getter call.
+const nf = NF;
+const NONE = NULL;
+const FL = F;
+const clamp = bound;
 
 export interface Reason {
   code: string;
@@ -50,9 +58,11 @@ export const DEFAULT_MODEL = modelOf(DEFAULT_PARAMETERS);
 
 // Fields a household shares: when the given names clearly differ, they are one piece of
 // evidence (the strongest counts), not one per field — strangers in one home agree on all.
-const HOUSEHOLD = [F.family, F.street, F.line2, F.postcode, F.city, F.phone, F.email];
-// Names alone are never enough: in a store of any size, strangers share common names.
-const EVIDENCE = [F.birth, F.street, F.line2, F.postcode, F.city, F.phone, F.email];
+// (An email address is a person's own, so it is not among them.)
+const HOUSEHOLD = [FL.family, FL.street, FL.line2, FL.postcode, FL.city, FL.phone];
+// Names alone are never enough when more could be compared: in a store of any size,
+// strangers share common names.
+const EVIDENCE = [FL.birth, FL.street, FL.line2, FL.postcode, FL.city, FL.phone, FL.email];
 const NAME_ONLY = -6;
 
 const r1 = (x: number): number => Math.round(x * 10) / 10;
@@ -61,11 +71,11 @@ const shared = (a: string[], b: string[]): string | undefined => a.find((v) => b
 /** An exact value's weight from how common that value is (term frequency). */
 function exactWeight(k: number, x: MatchRecord, y: MatchRecord, f: Frequencies, m: number, w: number): number {
   switch (k) {
-    case F.given: return bound(Math.log2(m / Math.max(f.u('given', x.givenCanon), f.u('given', y.givenCanon))));
-    case F.family: return bound(Math.log2(m / f.u('family', x.family)));
-    case F.phone: return bound(Math.log2(m / f.u('phone', shared(x.phones, y.phones)!)));
-    case F.email: return bound(Math.log2(m / f.u('email', shared(x.emails, y.emails)!)));
-    case F.company: return bound(Math.log2(m / f.u('company', x.company)));
+    case FL.given: return clamp(Math.log2(m / Math.max(f.uOf('given', x), f.uOf('given', y))));
+    case FL.family: return clamp(Math.log2(m / f.uOf('family', x)));
+    case FL.phone: return clamp(Math.log2(m / f.u('phone', shared(x.phones, y.phones)!)));
+    case FL.email: return clamp(Math.log2(m / f.u('email', shared(x.emails, y.emails)!)));
+    case FL.company: return clamp(Math.log2(m / f.u('company', x.company)));
     default: return w;
   }
 }
@@ -76,9 +86,9 @@ function exactWeight(k: number, x: MatchRecord, y: MatchRecord, f: Frequencies, 
  */
 export function weigh(g: Int8Array, at: number, x: MatchRecord, y: MatchRecord, f: Frequencies, model: Model, parts: Float64Array): number {
   let sum = 0;
-  for (let k = 0; k < NF; k++) {
+  for (let k = 0; k < nf; k++) {
     const l = g[at + k]!;
-    if (l === NULL) {
+    if (l === NONE) {
       parts[k] = NaN;
       continue;
     }
@@ -87,7 +97,7 @@ export function weigh(g: Int8Array, at: number, x: MatchRecord, y: MatchRecord, 
     sum += w;
   }
   let household = 0;
-  if (g[at + F.given] === 4) {
+  if (g[at + FL.given] === 4) {
     let pos = 0;
     let max = 0;
     for (const k of HOUSEHOLD) {
@@ -99,15 +109,22 @@ export function weigh(g: Int8Array, at: number, x: MatchRecord, y: MatchRecord, 
     }
     household = max - pos;
   }
-  let evidence = false;
+  // Only where there was something else to compare: a record holding nothing but a name
+  // (BigChange keeps no phone or email) is judged on the names and the prior alone.
+  let evidence = true;
+  for (const k of EVIDENCE) {
+    if (Number.isNaN(parts[k]!)) continue;
+    evidence = false;
+    break;
+  }
   for (const k of EVIDENCE) if (parts[k]! > 0) evidence = true;
-  parts[NF] = household;
-  parts[NF + 1] = evidence ? 0 : NAME_ONLY;
-  return sum + household + parts[NF + 1]! + model.offset;
+  parts[nf] = household;
+  parts[nf + 1] = evidence ? 0 : NAME_ONLY;
+  return sum + household + parts[nf + 1]! + model.offset;
 }
 
 const gamma = new Int8Array(GAMMA_WIDTH);
-const parts = new Float64Array(NF + 2);
+const parts = new Float64Array(nf + 2);
 
 /** Score a pair; `explain: false` skips writing the reasons (the bulk of a scan). */
 export function scorePair(x: MatchRecord, y: MatchRecord, f: Frequencies, explain = true, model: Model = DEFAULT_MODEL): ScoredPair {
@@ -122,45 +139,45 @@ export function reasonsOf(g: Int8Array, parts: Float64Array, x: MatchRecord, y: 
   const add = (k: number, code: string, text: string, extra = 0): void => {
     out.push({ code, text, weight: r1(parts[k]! + extra) });
   };
-  const swapped = g[NF]! > 0;
+  const swapped = g[nf]! > 0;
   // Which names faced each other (levels.ts: the other way round, in one of two readings).
-  const [xg, yg, xf, yf] = g[NF] === 1 ? [x.family, y.given, x.given, y.family] : g[NF] === 2 ? [x.given, y.family, x.family, y.given] : [x.given, y.given, x.family, y.family];
-  switch (g[F.given]) {
-    case 0: add(F.given, 'given_same', `same given name ${cap(yg)}`); break;
-    case 1: add(F.given, 'given_nickname', nicknameText(xg, yg)); break;
-    case 2: add(F.given, 'given_close', `given names ${jaroWinkler(xg, yg).toFixed(2)} alike (${cap(xg)} / ${cap(yg)})`); break;
-    case 3: add(F.given, 'given_initial', `same initial ${yg[0]!.toUpperCase()}.`); break;
-    case 4: add(F.given, 'given_differ', `different given names (${cap(xg)} / ${cap(yg)})`, parts[NF]!); break;
+  const [xg, yg, xf, yf] = g[nf] === 1 ? [x.family, y.given, x.given, y.family] : g[nf] === 2 ? [x.given, y.family, x.family, y.given] : [x.given, y.given, x.family, y.family];
+  switch (g[FL.given]) {
+    case 0: add(FL.given, 'given_same', `same given name ${cap(yg)}`); break;
+    case 1: add(FL.given, 'given_nickname', nicknameText(xg, yg)); break;
+    case 2: add(FL.given, 'given_close', `given names ${jaroWinkler(xg, yg).toFixed(2)} alike (${cap(xg)} / ${cap(yg)})`); break;
+    case 3: add(FL.given, 'given_initial', `same initial ${yg[0]!.toUpperCase()}.`); break;
+    case 4: add(FL.given, 'given_differ', `different given names (${cap(xg)} / ${cap(yg)})`, parts[nf]!); break;
   }
-  switch (g[F.family]) {
-    case 0: add(F.family, 'family_same', `same family name ${cap(yf)}`); break;
-    case 1: add(F.family, 'family_close', `family names ${jaroWinkler(xf, yf).toFixed(2)} alike (${cap(xf)} / ${cap(yf)})`); break;
-    case 2: add(F.family, 'family_differ', `different family names (${cap(xf)} / ${cap(yf)})`); break;
+  switch (g[FL.family]) {
+    case 0: add(FL.family, 'family_same', `same family name ${cap(yf)}`); break;
+    case 1: add(FL.family, 'family_close', `family names ${jaroWinkler(xf, yf).toFixed(2)} alike (${cap(xf)} / ${cap(yf)})`); break;
+    case 2: add(FL.family, 'family_differ', `different family names (${cap(xf)} / ${cap(yf)})`); break;
   }
   if (swapped) out.push({ code: 'names_swapped', text: 'given and family names entered the other way round', weight: 0 });
   const level = (k: number, codes: [string, string][]): void => {
     const l = g[k]!;
-    if (l !== NULL) add(k, codes[l]![0], codes[l]![1]);
+    if (l !== NONE) add(k, codes[l]![0], codes[l]![1]);
   };
-  level(F.name, [['name_same', 'same name'], ['name_close', 'names alike'], ['name_differ', 'different names']]);
-  level(F.birth, [['birth_same', `same birth date ${x.birth}`], ['birth_swapped', `birth dates with day and month swapped (${x.birth} / ${y.birth})`], ['birth_close', `birth dates one digit apart (${x.birth} / ${y.birth})`], ['birth_differ', `different birth dates (${x.birth} / ${y.birth})`]]);
-  level(F.street, [['address_same', `same street address ${x.street}`], ['street_close', `same house number, street alike (${x.street} / ${y.street})`], ['street_number_differ', `same street, other house number (${x.street} / ${y.street})`], ['street_differ', 'different street addresses']]);
-  level(F.line2, [['line2_same', `same address line 2 ${x.line2}`], ['line2_close', `address line 2 alike (${x.line2} / ${y.line2})`], ['line2_differ', 'different address line 2']]);
-  level(F.postcode, [['postcode_same', `same postcode ${x.postcode}`], ['postcode_close', `postcodes one digit apart (${x.postcode} / ${y.postcode})`], ['address_differ', 'different postcodes']]);
-  level(F.city, [['city_same', `same city ${cap(x.city)}`], ['city_close', `city names alike (${cap(x.city)} / ${cap(y.city)})`], ['city_differ', 'different cities']]);
+  level(FL.name, [['name_same', 'same name'], ['name_close', 'names alike'], ['name_differ', 'different names']]);
+  level(FL.birth, [['birth_same', `same birth date ${x.birth}`], ['birth_swapped', `birth dates with day and month swapped (${x.birth} / ${y.birth})`], ['birth_close', `birth dates one digit apart (${x.birth} / ${y.birth})`], ['birth_differ', `different birth dates (${x.birth} / ${y.birth})`]]);
+  level(FL.street, [['address_same', `same street address ${x.street}`], ['street_close', `same house number, street alike (${x.street} / ${y.street})`], ['street_number_differ', `same street, other house number (${x.street} / ${y.street})`], ['street_differ', 'different street addresses']]);
+  level(FL.line2, [['line2_same', `same address line 2 ${x.line2}`], ['line2_close', `address line 2 alike (${x.line2} / ${y.line2})`], ['line2_differ', 'different address line 2']]);
+  level(FL.postcode, [['postcode_same', `same postcode ${x.postcode}`], ['postcode_close', `postcodes one digit apart (${x.postcode} / ${y.postcode})`], ['address_differ', 'different postcodes']]);
+  level(FL.city, [['city_same', `same city ${cap(x.city)}`], ['city_close', `city names alike (${cap(x.city)} / ${cap(y.city)})`], ['city_differ', 'different cities']]);
   const phone = shared(x.phones, y.phones);
   const shownPhone = phone ? (x.show.phones.find((p) => p.replace(/\D/g, '') === phone) ?? `+${phone}`) : '';
-  level(F.phone, [['phone_same', `same phone ${shownPhone}${parts[F.phone]! < 4 ? ' (shared by several records)' : ''}`], ['phone_local', `same local number ${shared(x.phones7, y.phones7) ?? ''} (one without its area code)`], ['phone_differ', 'different phone numbers']]);
-  level(F.email, [['email_same', `same email ${shared(x.emails, y.emails) ?? ''}`], ['email_local', `same email name ${shared(x.emailLocals, y.emailLocals) ?? ''} at different domains`], ['email_differ', 'different email addresses']]);
-  level(F.company, [['company_same', `same company ${x.company}`], ['company_close', `company names alike (${x.company} / ${y.company})`], ['company_differ', 'different companies']]);
-  if (parts[NF + 1]! < 0) out.push({ code: 'name_only', text: 'nothing in common but the name', weight: parts[NF + 1]! });
+  level(FL.phone, [['phone_same', `same phone ${shownPhone}${parts[FL.phone]! < 4 ? ' (shared by several records)' : ''}`], ['phone_local', `same local number ${shared(x.phones7, y.phones7) ?? ''} (one without its area code)`], ['phone_differ', 'different phone numbers']]);
+  level(FL.email, [['email_same', `same email ${shared(x.emails, y.emails) ?? ''}`], ['email_local', `same email name ${shared(x.emailLocals, y.emailLocals) ?? ''} at different domains`], ['email_differ', 'different email addresses']]);
+  level(FL.company, [['company_same', `same company ${x.company}`], ['company_close', `company names alike (${x.company} / ${y.company})`], ['company_differ', 'different companies']]);
+  if (parts[nf + 1]! < 0) out.push({ code: 'name_only', text: 'nothing in common but the name', weight: parts[nf + 1]! });
   return out.sort((p, q) => Math.abs(q.weight) - Math.abs(p.weight));
 }
 
 /** "Bob is a nickname of Robert"; two short forms of one name: "Liz and Beth are the same name". */
 function nicknameText(a: string, b: string): string {
-  if (canonicalGiven(a) === a) return `${cap(b)} is a nickname of ${cap(a)}`;
-  if (canonicalGiven(b) === b) return `${cap(a)} is a nickname of ${cap(b)}`;
+  if (isFormal(a) && !isFormal(b)) return `${cap(b)} is a nickname of ${cap(a)}`;
+  if (isFormal(b) && !isFormal(a)) return `${cap(a)} is a nickname of ${cap(b)}`;
   return `${cap(a)} and ${cap(b)} are the same name`;
 }
 
