@@ -5,6 +5,7 @@ export const REQUEST_KEYS = [
   'editContact', 'undoEdit', 'listOutbox', 'listConflicts', 'resolveConflict', 'scanDuplicates', 'listDuplicates',
   'planMerge', 'mergeDuplicates', 'dismissDuplicates', 'listJournal', 'undoJournal', 'cancelSync', 'getSyncSchedule',
   'setSyncSchedule', 'setAccountTrust',
+  'getMatchWeights', 'listInformativePairs',
 ] as const;
 export const EVENT_KEYS = ['contactsChanged', 'statusChanged', 'syncProgress', 'syncStarted', 'syncFinished'] as const;
 

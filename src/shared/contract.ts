@@ -244,6 +244,27 @@ export const requests = {
   listJournal: { input: z.object({ kind: z.string().max(40).optional(), entityIds: z.array(z.string()).max(100).optional(), limit: z.number().int().min(1).max(1000).default(200), offset: z.number().int().min(0).default(0) }), output: z.object({ total: z.number().int(), entries: z.array(JournalEntry) }) },
   /** Undo a journal entry: an edit not yet pushed, a merge, or a dismissal. */
   undoJournal: { input: z.object({ id: z.number().int() }), output: z.object({ undone: z.string() }) },
+  // ── Matching weights and review order (issue #13) ──
+  /** What the matcher learnt from this store: per field, per comparison level, m, u and the weight in bits (log2 m/u). */
+  getMatchWeights: {
+    input: z.object({}),
+    output: z.object({
+      source: z.enum(['default', 'estimated']),
+      estimatedAt: z.string().nullable(),
+      records: z.number().int(),
+      pairs: z.number().int(),
+      labels: z.number().int(),
+      lambda: z.number(),
+      priorBits: z.number(),
+      fields: z.array(z.object({ field: z.string(), label: z.string(), levels: z.array(z.object({ level: z.string(), m: z.number(), u: z.number(), weight: z.number() })) })),
+    }),
+  },
+  /** Candidate pairs whose answer would teach the matcher most (closest to even odds), most informative first. */
+  listInformativePairs: {
+    input: z.object({ limit: z.number().int().min(1).max(200).optional() }),
+    output: z.array(z.object({ a: z.string(), b: z.string(), score: z.number(), confidence: z.number(), reasons: z.array(z.object({ code: z.string(), text: z.string(), weight: z.number() })) })),
+  },
+  // ── end of matching weights ──
 } as const;
 
 /** Events pushed from the core to the window. */

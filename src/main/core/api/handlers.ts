@@ -42,5 +42,8 @@ export function createHandlers(s: CoreServices): Handlers {
       else s.dedupe.undo(id); // merges and dismissals (it says so when it is neither)
       return { undone: kind ?? 'nothing' };
     },
+    // Matching weights and review order (issue #13).
+    getMatchWeights: () => s.dedupe.weights(),
+    listInformativePairs: ({ limit }) => s.dedupe.informativePairs(limit ?? 20),
   };
 }

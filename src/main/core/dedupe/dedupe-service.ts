@@ -15,7 +15,7 @@ import type { MergeSnapshot, SyncStore } from '../sync/sync-store';
 import { clusterPairs } from './cluster';
 import { Frequencies, toMatchRecord, type MatchRecord } from './features';
 import { loadParameters, saveParameters } from './parameter-store';
-import type { MatchParameters } from './parameters';
+import { describeParameters, type MatchParameters } from './parameters';
 import { scoreCandidates } from './scan-pairs';
 import { confidence, DEFAULT_THRESHOLDS, modelOf, scorePair, type Reason, type Thresholds } from './score';
 
@@ -349,6 +349,21 @@ export class DedupeService {
   /** The weights in use: the last full scan's estimate, or the defaults before one. */
   parameters(): MatchParameters {
     return loadParameters(this.sqlite);
+  }
+
+  /** The weights in use, per field and level, for the match-weights chart. */
+  weights(): Omit<MatchParameters, 'm' | 'u' | 'iterations'> & { fields: ReturnType<typeof describeParameters> } {
+    const p = this.parameters();
+    return { source: p.source, estimatedAt: p.estimatedAt, records: p.records, pairs: p.pairs, labels: p.labels, lambda: p.lambda, priorBits: p.priorBits, fields: describeParameters(p) };
+  }
+
+  /**
+   * Open candidate pairs a decision would teach most, as active learning picks them: those
+   * nearest even odds (score 10 bits, confidence 0.5), where the model is least sure.
+   */
+  informativePairs(limit = 20): { a: string; b: string; score: number; confidence: number; reasons: Reason[] }[] {
+    const rows = this.sqlite.prepare("SELECT record_a, record_b, score, reasons FROM match_candidates WHERE status = 'open' ORDER BY abs(score - 10), record_a, record_b LIMIT ?").all(limit) as { record_a: string; record_b: string; score: number; reasons: string }[];
+    return rows.map((r) => ({ a: r.record_a, b: r.record_b, score: r.score, confidence: Math.round(confidence(r.score) * 1000) / 1000, reasons: JSON.parse(r.reasons) as Reason[] }));
   }
 
   /** The person's standing decisions as record index pairs: labels for the estimate. */

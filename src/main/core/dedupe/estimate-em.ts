@@ -56,7 +56,10 @@ const EXACT_KEY: (((r: MatchRecord) => string) | null)[] = COMPARISONS.map((c) =
   }
 });
 
-/** u per comparison level: strangers' level shares from random pairs, exact levels from value counts. */
+/**
+ * u per comparison level: strangers' level shares from random pairs (a level never seen in the
+ * sample gets one pair's worth, not zero), exact levels from value counts.
+ */
 export function estimateU(records: MatchRecord[], start: MatchParameters, seed = 1): number[][] {
   const n = records.length;
   const counts = COMPARISONS.map((c) => new Float64Array(c.levels.length));
@@ -75,7 +78,7 @@ export function estimateU(records: MatchRecord[], start: MatchParameters, seed =
   return COMPARISONS.map((c, k) => {
     const cnt = counts[k]!;
     const seen = cnt.reduce((s, v) => s + v, 0);
-    const u = Array.from(cnt, (v, l) => (v + PRIOR_PAIRS * start.u[k]![l]!) / (seen + PRIOR_PAIRS));
+    const u = seen ? Array.from(cnt, (v) => (v + 1) / (seen + cnt.length)) : [...start.u[k]!];
     const key = EXACT_KEY[k];
     if (key) {
       // P(two random non-blank values are equal) = sum over values of c(c-1) / (N(N-1)).
@@ -87,9 +90,13 @@ export function estimateU(records: MatchRecord[], start: MatchParameters, seed =
         filled++;
         freq.set(v, (freq.get(v) ?? 0) + 1);
       }
-      let same = 0;
-      for (const v of freq.values()) same += v * (v - 1);
-      const exact = filled > 1 ? Math.max(same / (filled * (filled - 1)), 1 / (filled * filled)) : start.u[k]![0]!;
+      let equalPairs = 0;
+      for (const v of freq.values()) equalPairs += (v * (v - 1)) / 2;
+      // Repeats include one person's records, so this overstates u where a store is full of
+      // duplicates (weights err low). Taking out the pairs EM calls matches would be exact only
+      // when EM is right, and households fool it.
+      const all = (filled * (filled - 1)) / 2;
+      const exact = filled > 1 ? Math.max(equalPairs / all, 1 / all) : start.u[k]![0]!;
       const rest = u.slice(1).reduce((s, v) => s + v, 0);
       return [exact, ...u.slice(1).map((v) => ((1 - exact) * v) / rest)];
     }
@@ -101,7 +108,6 @@ export function estimateU(records: MatchRecord[], start: MatchParameters, seed =
 export function estimateParameters(input: EstimateInput): MatchParameters {
   const { records, gammas, pairs, start } = input;
   const labels = input.labels ?? [];
-  const u = estimateU(records, start, input.seed);
   // Pairs with the same levels are one pattern with a count: EM runs over a few thousand
   // patterns, not millions of pairs, so every candidate counts and big stores stay fast.
   const patterns = new Map<number, { gamma: Int8Array; count: number }>();
@@ -140,8 +146,11 @@ export function estimateParameters(input: EstimateInput): MatchParameters {
         }
         p = lm / (lm + lu);
       }
-      pSum += p * weight;
-      wSum += weight;
+      // The share of matches is the candidates' own: labelled pairs were picked by a person, not at random.
+      if (fixed === null) {
+        pSum += p * weight;
+        wSum += weight;
+      }
       for (let k = 0; k < nf; k++) {
         const l = g[k]!;
         if (l === NONE) continue;
@@ -157,6 +166,7 @@ export function estimateParameters(input: EstimateInput): MatchParameters {
     lambda = nextLambda;
     if (moved < 1e-5) break;
   }
+  const u = estimateU(records, start, input.seed);
   // Prior odds over all pairs: the matches expected among the candidates (blocking keeps
   // nearly all of them) against every pair the store could form.
   const n = records.length;

@@ -56,7 +56,13 @@ export const DEFAULT_PARAMETERS: MatchParameters = { m: DEFAULT_M, u: DEFAULT_U,
 
 /** Bits per comparison level: log2(m/u), bounded so one field can never decide alone. */
 export function levelWeights(p: MatchParameters): Float64Array[] {
-  return p.m.map((ms, f) => Float64Array.from(ms, (m, l) => bound(Math.log2(Math.max(m, 1e-6) / Math.max(p.u[f]![l]!, 1e-9)))));
+  return p.m.map((ms, f) => {
+    const w = Float64Array.from(ms, (m, l) => bound(Math.log2(Math.max(m, 1e-6) / Math.max(p.u[f]![l]!, 1e-9))));
+    // Levels are ordered from closest to furthest: a closer agreement is never weaker evidence
+    // than a looser one (an estimate can say so when a store has few pairs at some level).
+    for (let l = w.length - 2; l >= 0; l--) if (w[l]! < w[l + 1]!) w[l] = w[l + 1]!;
+    return w;
+  });
 }
 
 export const bound = (w: number): number => Math.max(-20, Math.min(20, w));
