@@ -5,7 +5,7 @@
 // entered several times); a handful of decisions measurably fixes the rest.
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeTestCore, seedAccount, type TestCore } from '../helpers/core';
-import { loadFebrl } from '../helpers/febrl';
+import { blockingRecall, loadFebrl } from '../helpers/febrl';
 import { clusterQuality } from '../helpers/quality';
 import type { CanonicalContact } from '../../src/shared/domain';
 
@@ -22,6 +22,10 @@ describe('weights estimated from the store', () => {
     const scan = t.core.dedupe.scan({ full: true });
     const q = clusterQuality(scan.clusters, truth);
     expect(f1(q)).toBeGreaterThanOrEqual(0.97);
+    // Blocking puts (nearly) every true pair in front of the scorer, without comparing all pairs.
+    const b = blockingRecall(t.core, truth);
+    expect(b.recall).toBeGreaterThanOrEqual(0.99);
+    expect(b.comparisons).toBeLessThan(5 * truth.size);
     const w = t.core.dedupe.weights();
     expect(w).toMatchObject({ source: 'estimated', records: 1000 });
     const level = (field: string, l: string) => w.fields.find((f) => f.field === field)!.levels.find((x) => x.level === l)!;
@@ -89,6 +93,11 @@ describe('learning from decisions', () => {
     const unlabelled = new Map([...truth].filter(([id]) => !labelled.has(id)));
     const keep = (cs: { records: { recordId: string }[] }[]) => cs.map((c) => ({ records: c.records.filter((r) => unlabelled.has(r.recordId)) }));
     const q = clusterQuality(keep(after.clusters), unlabelled);
+    // What to review next: the open pairs the model is least sure of (nearest even odds) first.
+    const next = t.core.dedupe.informativePairs(5);
+    expect(next.length).toBeGreaterThan(0);
+    const doubt = next.map((p) => Math.abs(p.confidence - 0.5));
+    expect(doubt).toEqual([...doubt].sort((x, y) => x - y));
     expect(q.precision).toBeGreaterThan(0.95);
     expect(q.recall).toBeGreaterThanOrEqual(0.9);
     expect(f1(q)).toBeGreaterThan(f1(before) + 0.2);
