@@ -26,9 +26,9 @@ export function truthOf(core: Core): Map<string, string> {
 }
 
 /** How many true pairs blocking puts in front of the scorer, and how many pairs it compares. */
-export function blockingRecall(core: Core, truth: Map<string, string>): { truePairs: number; found: number; recall: number; comparisons: number } {
+export function blockingRecall(core: Core, truth: Map<string, string>, region = 'AU'): { truePairs: number; found: number; recall: number; comparisons: number } {
   const rows = core.store.sqlite.prepare('SELECT id, account_id, remote_id, person_id, local FROM records ORDER BY rowid').all() as { id: string; account_id: string; remote_id: string | null; person_id: string; local: string }[];
-  const recs = rows.map((r, i) => toMatchRecord(i, { id: r.id, accountId: r.account_id, vendor: 'csv', remoteId: r.remote_id, personId: r.person_id, contact: JSON.parse(r.local) as CanonicalContact }, 'AU'));
+  const recs = rows.map((r, i) => toMatchRecord(i, { id: r.id, accountId: r.account_id, vendor: 'csv', remoteId: r.remote_id, personId: r.person_id, contact: JSON.parse(r.local) as CanonicalContact }, region));
   let found = 0;
   const comparisons = forEachCandidate(recs, (a, b) => {
     if (truth.get(recs[a]!.id) === truth.get(recs[b]!.id)) found++;

@@ -10,7 +10,7 @@ import { formalNames } from './nicknames';
 import { soundex } from './normalize';
 
 const BIG = 40;
-const WINDOW = 8;
+const WINDOW = 6;
 
 export function blockingKeys(r: MatchRecord): string[] {
   const keys: string[] = [];
