@@ -34,12 +34,17 @@ export interface MatchRecord {
   line2: string;
   /** Company name without legal suffixes and punctuation, words sorted. */
   company: string;
+  /**
+   * The name as one field (a CSV "Name" column, Lightening and BigChange: a person, or a site,
+   * a shop, a firm), normalised like a company name: words sorted, legal suffixes aside.
+   */
+  fullKey: string;
   /** Last 7 digits of each phone: a local number written without its area code still meets the full one. */
   phones7: string[];
   /** Email local parts without dots and +tags ("j.smith+news" -> "jsmith"). */
   emailLocals: string[];
   /** Display strings for reasons. */
-  show: { given: string; family: string; phones: string[] };
+  show: { given: string; family: string; full: string; phones: string[] };
 }
 
 export function toMatchRecord(ix: number, r: { id: string; accountId: string; vendor: string; remoteId: string | null; personId: string; contact: CanonicalContact }, region = 'US'): MatchRecord {
@@ -78,9 +83,10 @@ export function toMatchRecord(ix: number, r: { id: string; accountId: string; ve
     streetName,
     line2: normStreet(c.address?.street2),
     company: normCompany(c.company),
+    fullKey: normCompany(c.fullName),
     phones7: [...new Set(phones.map((p) => p.slice(-7)))],
     emailLocals: [...new Set(emails.map((e) => e.split('@')[0]!.split('+')[0]!.replace(/\./g, '')).filter((l) => l.length >= 3))],
-    show: { given: c.givenName ?? '', family: c.familyName ?? '', phones: (c.phones ?? []).map((p) => p.e164 ?? p.raw) },
+    show: { given: c.givenName ?? '', family: c.familyName ?? '', full: c.fullName ?? '', phones: (c.phones ?? []).map((p) => p.e164 ?? p.raw) },
   };
 }
 

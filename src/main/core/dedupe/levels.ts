@@ -95,6 +95,20 @@ function streetLevel(x: MatchRecord, y: MatchRecord): number {
   return 3;
 }
 
+/**
+ * Sorted-word names (normCompany): the same, close (alike, or every word of the shorter in
+ * the longer, at least two words or five letters: "arnie mortons" in "arnie mortons chicago"), else.
+ */
+function tokensLevel(a: string, b: string): number {
+  if (a === b) return 0;
+  if (jwMin(a, b, 0.92) >= 0.92) return 1;
+  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+  const words = short.split(' ');
+  if (words.length < 2 && short.length < 5) return 2;
+  const longWords = long.split(' ');
+  return words.every((w) => longWords.includes(w)) ? 1 : 2;
+}
+
 function postcodeLevel(a: string, b: string): number {
   if (!a || !b) return NULL;
   if (a === b) return 0;
@@ -146,6 +160,18 @@ function nameLevels(x: MatchRecord, y: MatchRecord, out: Int8Array, at: number):
 export function compareLevels(x: MatchRecord, y: MatchRecord, out: Int8Array, at = 0): void {
   nameLevels(x, y, out, at);
   out[at + F.name] = !x.family && !y.family ? closeLevel(x.full, y.full, 0.95) : NULL;
+  // Names in one field on both sides whose split parts do not line up ("Arnie Morton's of
+  // Chicago" / "Arnie Morton's", "Hotel Bel-Air" / "Bel-Air Hotel"): compared whole, word
+  // order and legal suffixes aside. A site or a firm, not a person's given and family name.
+  if (x.fullKey && y.fullKey && !(good(out[at + F.given]!, 3) && good(out[at + F.family]!, 2))) {
+    const whole = tokensLevel(x.fullKey, y.fullKey);
+    if (whole < 2) {
+      out[at + F.given] = NULL;
+      out[at + F.family] = NULL;
+      out[at + NF] = 0;
+      out[at + F.name] = whole;
+    }
+  }
   out[at + F.birth] = birthLevel(x.birth, y.birth);
   out[at + F.street] = streetLevel(x, y);
   out[at + F.line2] = closeLevel(x.line2, y.line2);
@@ -153,5 +179,5 @@ export function compareLevels(x: MatchRecord, y: MatchRecord, out: Int8Array, at
   out[at + F.city] = closeLevel(x.city, y.city);
   out[at + F.phone] = listLevel(x.phones, y.phones, x.phones7, y.phones7);
   out[at + F.email] = listLevel(x.emails, y.emails, x.emailLocals, y.emailLocals);
-  out[at + F.company] = closeLevel(x.company, y.company, 0.92);
+  out[at + F.company] = x.company && y.company ? tokensLevel(x.company, y.company) : NULL;
 }

@@ -38,6 +38,7 @@ const ABBREVIATIONS: Record<string, string> = {
   street: 'st', road: 'rd', avenue: 'ave', av: 'ave', boulevard: 'blvd', drive: 'dr', lane: 'ln', court: 'ct', place: 'pl',
   terrace: 'ter', highway: 'hwy', parkway: 'pkwy', circle: 'cir', square: 'sq', north: 'n', south: 's', east: 'e', west: 'w',
   apartment: 'apt', suite: 'ste', unit: 'unit', mount: 'mt', saint: 'st', trail: 'trl', way: 'way',
+  first: '1st', second: '2nd', third: '3rd', fourth: '4th', fifth: '5th', sixth: '6th', seventh: '7th', eighth: '8th', ninth: '9th', tenth: '10th',
 };
 
 /** "1200 North Main Street, Apt. 4" -> "1200 n main st apt 4". */
