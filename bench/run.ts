@@ -52,8 +52,12 @@ const BENCHES: Record<string, () => Promise<void>> = {
     })();
     const load = ms(t1);
     const t2 = performance.now();
+    const cpu0 = process.cpuUsage();
     const full = core.dedupe.scan({ full: true });
     const scanMs = ms(t2);
+    // CPU time as well as wall time: on a shared machine the wall time moves with the neighbours' load.
+    const cpu = process.cpuUsage(cpu0);
+    const scanCpuMs = Math.round((cpu.user + cpu.system) / 1000);
     const rssAfterScan = rssMiB();
     const t3 = performance.now();
     const again = core.dedupe.scan();
@@ -62,7 +66,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
     const blocking = blockingRecall(core, truth, 'US');
     const q = clusterQuality(full.clusters, truth);
     done();
-    report('dedupe', { records: n, generateMs: gen, loadMs: load, fullScanMs: scanMs, comparisons: full.comparisons, clusters: full.clusters.length, incrementalScanMs: incMs, rescored: again.rescored, peakRssMiB: rssAfterScan, blockingRecall: +blocking.recall.toFixed(4), precision: +q.precision.toFixed(4), recall: +q.recall.toFixed(4) });
+    report('dedupe', { records: n, generateMs: gen, loadMs: load, fullScanMs: scanMs, fullScanCpuMs: scanCpuMs, loadAverage: +os.loadavg()[0]!.toFixed(1), comparisons: full.comparisons, clusters: full.clusters.length, incrementalScanMs: incMs, rescored: again.rescored, peakRssMiB: rssAfterScan, blockingRecall: +blocking.recall.toFixed(4), precision: +q.precision.toFixed(4), recall: +q.recall.toFixed(4) });
   },
 
   /** Pairwise precision/recall at the default threshold: the labelled set and the sandbox. */

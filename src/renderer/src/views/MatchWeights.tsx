@@ -25,7 +25,7 @@ export function MatchWeights({ refreshKey }: { refreshKey?: unknown }): React.JS
 
 /** The chart alone, for a given set of weights. */
 export function MatchWeightsChart({ weights }: { weights: Weights }): React.JSX.Element {
-  const rows = weights.fields.flatMap((f) => f.levels.map((l, i) => ({ key: `${f.field}:${i}`, field: f.label, first: i === 0, ...l })));
+  const rows = weights.fields.flatMap((f) => f.levels.map((l, i) => ({ key: `${f.field}:${i}`, field: f.label, first: i === 0, span: f.levels.length, ...l })));
   return (
     <figure className="match-weights" aria-labelledby="match-weights-title">
       <figcaption id="match-weights-title">
@@ -42,9 +42,11 @@ export function MatchWeightsChart({ weights }: { weights: Weights }): React.JSX.
           <tr>
             <th scope="col">Field</th>
             <th scope="col">Level</th>
-            <th scope="col" className="match-weights-axis">
-              <span>against</span>
-              <span>for</span>
+            <th scope="col">
+              <div className="match-weights-axis">
+                <span>against</span>
+                <span>for</span>
+              </div>
             </th>
             <th scope="col" className="num">Bits</th>
             <th scope="col" className="num" title="How often one person's records land here">m</th>
@@ -57,7 +59,11 @@ export function MatchWeightsChart({ weights }: { weights: Weights }): React.JSX.
             const width = (Math.min(Math.abs(r.weight), RANGE) / RANGE) * 50;
             return (
               <tr key={r.key} className={r.first ? 'match-weights-first' : undefined}>
-                <th scope="row">{r.first ? r.field : ''}</th>
+                {r.first && (
+                  <th scope="rowgroup" rowSpan={r.span}>
+                    {r.field}
+                  </th>
+                )}
                 <td>{r.level}</td>
                 <td className="match-weights-bar-cell" aria-hidden="true">
                   <span className="match-weights-zero" />
