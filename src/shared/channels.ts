@@ -7,6 +7,7 @@ export const REQUEST_KEYS = [
   'setSyncSchedule', 'setAccountTrust', 'getDuplicate', 'planBulkMerge', 'bulkMerge', 'cancelBulkMerge',
   'previewAddTo', 'addTo', 'planBulkAddTo', 'bulkAddTo', 'cancelBulkAddTo', 'listPolicies', 'setPolicy', 'clearPolicy', 'getDrift',
   'listDriftPeople', 'planAgree', 'applyAgree',
+  'getMatchWeights', 'listInformativePairs',
 ] as const;
 export const EVENT_KEYS = ['contactsChanged', 'statusChanged', 'syncProgress', 'syncStarted', 'syncFinished', 'bulkMergeProgress', 'bulkAddProgress'] as const;
 

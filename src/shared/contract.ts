@@ -304,6 +304,27 @@ export const requests = {
   /** The writes that would make the policy's accounts agree (from the golden record). */
   planAgree: { input: z.object({ field: z.enum(CANONICAL_FIELDS).optional() }), output: AgreePlan },
   applyAgree: { input: z.object({ field: z.enum(CANONICAL_FIELDS).optional(), expected: z.number().int().min(0) }), output: z.object({ written: z.number().int(), refused: z.array(z.object({ recordId: z.string(), name: z.string(), reason: z.string() })), applyId: z.number().int() }) },
+  // ── Matching weights and review order (issue #13) ──
+  /** What the matcher learnt from this store: per field, per comparison level, m, u and the weight in bits (log2 m/u). */
+  getMatchWeights: {
+    input: z.object({}),
+    output: z.object({
+      source: z.enum(['default', 'estimated']),
+      estimatedAt: z.string().nullable(),
+      records: z.number().int(),
+      pairs: z.number().int(),
+      labels: z.number().int(),
+      lambda: z.number(),
+      priorBits: z.number(),
+      fields: z.array(z.object({ field: z.string(), label: z.string(), levels: z.array(z.object({ level: z.string(), m: z.number(), u: z.number(), weight: z.number() })) })),
+    }),
+  },
+  /** Candidate pairs whose answer would teach the matcher most (closest to even odds), most informative first. */
+  listInformativePairs: {
+    input: z.object({ limit: z.number().int().min(1).max(200).optional() }),
+    output: z.array(z.object({ a: z.string(), b: z.string(), score: z.number(), confidence: z.number(), reasons: z.array(z.object({ code: z.string(), text: z.string(), weight: z.number() })) })),
+  },
+  // ── end of matching weights ──
 } as const;
 
 /** Events pushed from the core to the window. */

@@ -2,8 +2,8 @@
 // way a person loads one), scanned, and scored against its `entity` column. The figures the
 // README quotes come from `npm run bench -- dedupe-quality`; this keeps the targets honest.
 import { describe, expect, it } from 'vitest';
-import { evalSetCsv, generateEvalSet } from '../../src/main/core/dedupe/eval-set';
-import { clusterQuality } from '../../src/main/core/dedupe/quality';
+import { evalSetCsv, generateEvalSet } from '../helpers/eval-set';
+import { clusterQuality } from '../helpers/quality';
 import { makeTestCore } from '../helpers/core';
 
 describe('duplicate finding on the labelled evaluation set', () => {

@@ -3,7 +3,7 @@
 // the outbox), "not the same" remembered across a re-sync, and undo before and after a push.
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../src/main/core';
-import { clusterQuality } from '../../src/main/core/dedupe/quality';
+import { clusterQuality } from '../helpers/quality';
 import { createLogger, nullSink } from '../../src/main/core/log';
 import { startSandbox, type RunningSandbox } from '../../src/main/core/sandbox';
 import { MemorySecretStore } from '../../src/main/core/secrets/memory-store';

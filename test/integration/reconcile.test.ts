@@ -90,7 +90,7 @@ describe('add a person to a vendor where they are missing', () => {
       const mine = (await atVendor(vendor)).filter((r) => r.remoteId === recs[0]!.remoteId);
       expect(mine).toHaveLength(1);
       // Exactly one new record there, holding the golden values this vendor can hold.
-      expect((await atVendor(vendor)).length).toBe(totalBefore[vendor] + 1);
+      expect((await atVendor(vendor)).length, `${vendor} records`).toBe(totalBefore[vendor] + 1);
       if (writableFields(vendor).includes('emails')) expect(await holding(vendor)).toBe(heldBefore[vendor] + 1);
       for (const f of ['givenName', 'familyName', 'phones', 'emails'] as const) {
         if (!writableFields(vendor).includes(f) || !golden[f]) continue;
@@ -110,7 +110,7 @@ describe('add a person to a vendor where they are missing', () => {
     await core.sync.sync();
     const mpRec = recordsOf(core, other.id, accountOf.mpdx);
     expect(mpRec).toHaveLength(1);
-    expect((await atVendor('mpdx')).length).toBe(mpdxBefore + 1);
+    expect((await atVendor('mpdx')).length, 'mpdx records').toBe(mpdxBefore + 1);
     const otherGolden = core.contacts.get(other.id).golden;
     const made = (await atVendor('mpdx')).find((r) => r.remoteId === mpRec[0]!.remoteId)!;
     for (const f of ['givenName', 'familyName', 'phones', 'emails'] as const) if (otherGolden[f]) expect(agreeKey(f, made.canonical[f]), `mpdx ${f}`).toBe(agreeKey(f, otherGolden[f]));

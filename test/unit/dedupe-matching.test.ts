@@ -3,8 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { blockingKeys, candidatePairs } from '../../src/main/core/dedupe/blocking';
 import { clusterPairs } from '../../src/main/core/dedupe/cluster';
 import { Frequencies, toMatchRecord } from '../../src/main/core/dedupe/features';
-import { canonicalGiven, jaroWinkler, normBirthDate, normName, normStreet, soundex } from '../../src/main/core/dedupe/normalize';
+import { canonicalGiven, isNicknameOf, jaroWinkler, normBirthDate, normName, normStreet, soundex } from '../../src/main/core/dedupe/normalize';
 import { scorePair, DEFAULT_THRESHOLDS } from '../../src/main/core/dedupe/score';
+import { COMPARISONS, compareLevels, GAMMA_WIDTH } from '../../src/main/core/dedupe/levels';
+import { normCompany } from '../../src/main/core/dedupe/company';
 import type { CanonicalContact } from '../../src/shared/domain';
 
 const rec = (ix: number, c: CanonicalContact, personId = `p${ix}`) => toMatchRecord(ix, { id: `r${ix}`, accountId: 'a', vendor: 'mpdx', remoteId: String(ix), personId, contact: c });
@@ -25,6 +27,19 @@ describe('normalisation', () => {
     expect(jaroWinkler('abc', 'xyz')).toBe(0);
   });
 
+  it('nicknames are many-to-many: Chris is short for Christopher and Christine, who are not one name; Sandy is not Sandra-is-Alexandra', () => {
+    expect(isNicknameOf('chris', 'christine')).toBe(true);
+    expect(isNicknameOf('chris', 'christopher')).toBe(true);
+    expect(isNicknameOf('christine', 'christopher')).toBe(false);
+    expect(isNicknameOf('sam', 'samantha')).toBe(true);
+    expect(isNicknameOf('sam', 'samuel')).toBe(true);
+    expect(isNicknameOf('samantha', 'samuel')).toBe(false);
+    expect(isNicknameOf('sandra', 'alexandra')).toBe(false);
+    expect(isNicknameOf('nathan', 'nathaniel')).toBe(false);
+    expect(isNicknameOf('gail', 'abigail')).toBe(false);
+    expect(isNicknameOf('bob', 'robert')).toBe(true);
+  });
+
   it('phones to E.164 digits and emails lower-cased, whatever the vendor format', () => {
     const r = rec(0, { givenName: 'Ada', phones: [{ e164: null, raw: '(650) 351-7500' }], emails: [{ address: ' Ada@Example.ORG ' }] });
     expect(r.phones).toEqual(['16503517500']);
@@ -33,9 +48,9 @@ describe('normalisation', () => {
 });
 
 describe('blocking', () => {
-  it('keys on phone, email, phonetic surname + initial both ways round, postcode + surname, birth date + initial', () => {
+  it('keys on the phone\'s last 7 digits, email local part, phonetic surname + initial both ways round, postcode + surname or the given name\'s sound, birth date, birth year + initials', () => {
     const keys = blockingKeys(rec(0, { givenName: 'Robert', familyName: 'Smith', phones: [{ e164: '+16503517500', raw: '' }], emails: [{ address: 'bob@x.org' }], address: { postalCode: '94110' }, birthDate: '1970-01-02' }));
-    expect(keys).toEqual(['p:16503517500', 'e:bob@x.org', 'n:S530:r', 'n:R163:s', 'z:94110:smi', 'b:1970-01-02:r']);
+    expect(keys).toEqual(['p:3517500', 'e:bob', 'n:S530:r', 'n:R163:s', 'z:94110:smi', 'zg:94110:R163', 'b:1970-01-02', 'y:1970:rs']);
   });
 
   it('compares only records that share a key, and never all pairs', () => {
@@ -102,6 +117,59 @@ describe('scoring', () => {
     const b = rec(1, { givenName: 'Ann', familyName: 'Lee', emails: [{ address: 'ann@x.org' }], birthDate: '1980-06-30' });
     const s = scorePair(a, b, new Frequencies([a, b, ...others]));
     expect(s.reasons.find((r) => r.code === 'birth_differ')!.weight).toBeLessThan(-5);
+  });
+});
+
+describe('comparison levels', () => {
+  const levelsOf = (a: CanonicalContact, b: CanonicalContact) => {
+    const g = new Int8Array(GAMMA_WIDTH);
+    compareLevels(rec(0, a), rec(1, b), g);
+    return Object.fromEntries(COMPARISONS.map((c, k) => [c.key, g[k] === -1 ? null : c.levels[g[k]!]]));
+  };
+
+  it('birth dates: day and month swapped, one digit off, else', () => {
+    expect(levelsOf({ birthDate: '1980-03-07' }, { birthDate: '1980-07-03' }).birth).toBe('day and month swapped');
+    expect(levelsOf({ birthDate: '1980-03-07' }, { birthDate: '1981-03-07' }).birth).toBe('one digit off');
+    expect(levelsOf({ birthDate: '1980-03-17' }, { birthDate: '1980-03-71' }).birth).toBeNull(); // not a date: left out, no evidence either way
+    expect(levelsOf({ birthDate: '1980-03-07' }, { birthDate: '1962-11-30' }).birth).toBe('else');
+  });
+
+  it('streets: the house number apart from the street', () => {
+    expect(levelsOf({ address: { street1: '12 Main Street' } }, { address: { street1: '12 Main St.' } }).street).toBe('exact');
+    expect(levelsOf({ address: { street1: '12 Main Street' } }, { address: { street1: '12 Mian Street' } }).street).toBe('same number, street close');
+    expect(levelsOf({ address: { street1: '12 Main Street' } }, { address: { street1: '14 Main Street' } }).street).toBe('same street, other or no number');
+    expect(levelsOf({ address: { street1: '12 Main Street' } }, { address: { street1: 'Main Street' } }).street).toBe('same street, other or no number');
+  });
+
+  it('names: swapped either way, hyphenated and double family names, initials', () => {
+    expect(levelsOf({ givenName: 'Okafor', familyName: 'Margaret' }, { givenName: 'Margaret', familyName: 'Okafor' })).toMatchObject({ given: 'exact', family: 'exact' });
+    expect(levelsOf({ givenName: 'Ana', familyName: 'García-López' }, { givenName: 'Ana', familyName: 'Garcia' }).family).toBe('close (typo, part of a double name)');
+    expect(levelsOf({ givenName: 'Ana', familyName: 'López García' }, { givenName: 'Ana', familyName: 'Garcia Lopez' }).family).toBe('close (typo, part of a double name)');
+    expect(levelsOf({ givenName: 'J', familyName: 'Smith' }, { givenName: 'John', familyName: 'Smith' }).given).toBe('initial');
+    expect(levelsOf({ givenName: 'Chris', familyName: 'Smith' }, { givenName: 'Christine', familyName: 'Smith' }).given).toBe('nickname');
+    expect(levelsOf({ givenName: 'Christopher', familyName: 'Smith' }, { givenName: 'Christine', familyName: 'Smith' }).given).toBe('else');
+  });
+
+  it('phones: a local number without its area code meets the full one by the last 7 digits', () => {
+    expect(levelsOf({ phones: [{ e164: '+16503517500', raw: '' }] }, { phones: [{ e164: null, raw: '351-7500' }] }).phone).toBe('same last 7 digits');
+    expect(levelsOf({ phones: [{ e164: '+16503517500', raw: '' }] }, { phones: [{ e164: null, raw: '(650) 351 7500' }] }).phone).toBe('exact');
+  });
+
+  it('companies: legal suffixes, Saint/St., &/and, punctuation and word order do not tell them apart', () => {
+    expect(normCompany("The St. Mary's Hospital & Clinic, Inc.")).toBe(normCompany('Saint Marys Clinic and Hospital'));
+    expect(normCompany('Acme Widgets LLC')).toBe('acme widgets');
+    expect(levelsOf({ company: 'Acme Widgets, Inc.' }, { company: 'ACME WIDGETS LLC' }).company).toBe('exact');
+  });
+
+  it('a company-only record matches on name, address and a local phone, with reasons', () => {
+    const a = rec(0, { fullName: "St. Mary's Hospital", company: "St. Mary's Hospital, Inc.", phones: [{ e164: '+16503517500', raw: '' }], address: { street1: '450 Oak Avenue', postalCode: '94110' } });
+    const b = rec(1, { fullName: 'Saint Marys Hospital', company: 'Saint Marys Hospital', phones: [{ e164: null, raw: '351-7500' }], address: { street1: '450 Oak Ave', postalCode: '94110' } });
+    const others = Array.from({ length: 50 }, (_, i) => rec(2 + i, { fullName: `Firm ${i}`, company: `Firm ${i}`, phones: [{ e164: `+1650555${String(1000 + i)}`, raw: '' }], address: { postalCode: '94110' } }));
+    expect(blockingKeys(a).filter((k) => blockingKeys(b).includes(k)).length).toBeGreaterThan(0);
+    const s = scorePair(a, b, new Frequencies([a, b, ...others]));
+    expect(s.score).toBeGreaterThanOrEqual(DEFAULT_THRESHOLDS.review);
+    expect(s.reasons.map((r) => r.code)).toEqual(expect.arrayContaining(['company_same', 'phone_local', 'address_same']));
+    expect(s.reasons.find((r) => r.code === 'phone_local')!.text).toBe('same local number 3517500 (one without its area code)');
   });
 });
 

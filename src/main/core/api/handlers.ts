@@ -77,5 +77,8 @@ export function createHandlers(s: CoreServices): Handlers {
     listDriftPeople: (q) => s.policies.people(q),
     planAgree: ({ field }) => s.policies.plan(field),
     applyAgree: ({ field, expected }) => s.policies.apply(field, expected),
+    // Matching weights and review order (issue #13).
+    getMatchWeights: () => s.dedupe.weights(),
+    listInformativePairs: ({ limit }) => s.dedupe.informativePairs(limit ?? 20),
   };
 }

@@ -1,25 +1,47 @@
-// Blocking (DESIGN §5): only records that share a key are compared — same phone, same email,
-// phonetic family name + first initial (both ways round, for swapped names), postcode +
-// family-name prefix, birth date + initial. A block bigger than BIG (a shared switchboard, a
+// Blocking (DESIGN §5): only records that share a key are compared — the last 7 digits of a
+// phone, an email's local part, phonetic family name + first initial (both ways round, for
+// swapped names), company (records with no person's name), postcode + family-name prefix or
+// given-name sound, birth date, birth year + both initials, house number + street. Each key is one pass;
+// `npm run bench -- dedupe-quality` reports how many true pairs all passes together lose. A block bigger than BIG (a shared switchboard, a
 // very common name) is compared by sorted neighbourhood: sorted by name and postcode, each
 // record meets only its WINDOW nearest, so the work stays near-linear in the store size.
 import type { MatchRecord } from './features';
+import { formalNames } from './nicknames';
 import { soundex } from './normalize';
 
 const BIG = 40;
-const WINDOW = 8;
+const WINDOW = 6;
 
 export function blockingKeys(r: MatchRecord): string[] {
   const keys: string[] = [];
-  for (const p of r.phones) keys.push(`p:${p}`);
-  for (const e of r.emails) keys.push(`e:${e}`);
+  // Last 7 digits: a local number written without its area code meets the full one.
+  for (const p of r.phones7) keys.push(`p:${p}`);
+  // The email's local part: the same person at another domain (and the same address).
+  for (const e of r.emailLocals) keys.push(`e:${e}`);
+  for (const e of r.emails) if (!r.emailLocals.includes(e.split('@')[0]!.split('+')[0]!.replace(/\./g, ''))) keys.push(`e:${e}`);
   const gi = r.givenCanon[0] ?? '';
-  if (r.family) keys.push(`n:${soundex(r.family)}:${gi}`);
-  if (r.given && r.family) keys.push(`n:${soundex(r.given)}:${r.family[0]}`); // the other way round
+  const fi = r.family[0] ?? '';
+  // The given name's initial and those of the formal names it may be short for (Sandy: a, c, s).
+  if (r.family) for (const i of initials(r.given)) keys.push(`n:${soundex(r.family)}:${i}`);
+  if (r.given && r.family) keys.push(`n:${soundex(r.given)}:${fi}`); // the other way round
   if (!r.family && r.full) keys.push(`f:${soundex(r.full)}`);
+  if (r.company && !r.given && !r.family) keys.push(`c:${r.company}`); // an organisation's own record
   if (r.postcode && r.family) keys.push(`z:${r.postcode}:${r.family.slice(0, 3)}`);
-  if (r.birth && gi) keys.push(`b:${r.birth}:${gi}`);
+  // A family name changed or mistyped at its start: the given name's sound with the postcode.
+  if (r.postcode && r.given) keys.push(`zg:${r.postcode}:${soundex(r.given)}`);
+  // A birth date alone is rare enough (one in ~30,000) to be a block; with a corrupted one,
+  // the year and both initials.
+  if (r.birth) keys.push(`b:${r.birth}`);
+  if (r.birth && gi && fi) keys.push(`y:${r.birth.slice(0, 4)}:${gi}${fi}`);
+  // The house: number and the start of the street name.
+  if (r.streetNumber && r.streetName) keys.push(`s:${r.streetNumber}:${r.streetName.slice(0, 4)}`);
   return keys;
+}
+
+function initials(given: string): string[] {
+  const out = given ? [given[0]!] : [''];
+  for (const f of formalNames(given)) if (!out.includes(f[0]!)) out.push(f[0]!);
+  return out;
 }
 
 /** Candidate pairs as [lo, hi] index pairs, each once. With `dirty`, only pairs touching a dirty record. */
@@ -30,8 +52,10 @@ export function candidatePairs(records: MatchRecord[], dirty?: Set<number>): [nu
 }
 
 /**
- * Visit each candidate pair once (lo < hi) without holding them all: a 100,000-record scan
- * makes over a million comparisons, and only the few that score well are kept.
+ * Visit each candidate pair once (lo < hi), in index order: a 100,000-record scan makes over
+ * a million comparisons, and only the few that score well are kept. Pairs are gathered as
+ * numbers in a typed array and sorted to drop repeats (several keys find the same pair),
+ * which is much cheaper than a set of a few million entries.
  */
 export function forEachCandidate(records: MatchRecord[], visit: (lo: number, hi: number) => void, dirty?: Set<number>): number {
   const blocks = new Map<string, number[]>();
@@ -42,19 +66,20 @@ export function forEachCandidate(records: MatchRecord[], visit: (lo: number, hi:
       else blocks.set(k, [r.ix]);
     }
   }
-  const seen = new Set<number>();
-  let count = 0;
+  let found = new Float64Array(1 << 16);
+  let n = 0;
   const add = (a: number, b: number): void => {
     if (a === b) return;
     const lo = a < b ? a : b;
     const hi = a < b ? b : a;
     if (dirty && !dirty.has(lo) && !dirty.has(hi)) return;
     if (records[lo]!.personId === records[hi]!.personId) return; // already one person
-    const key = lo * 4_194_304 + hi;
-    if (seen.has(key)) return;
-    seen.add(key);
-    count++;
-    visit(lo, hi);
+    if (n === found.length) {
+      const grown = new Float64Array(found.length * 2);
+      grown.set(found);
+      found = grown;
+    }
+    found[n++] = lo * SPAN + hi;
   };
   for (const ids of blocks.values()) {
     if (ids.length < 2) continue;
@@ -69,5 +94,17 @@ export function forEachCandidate(records: MatchRecord[], visit: (lo: number, hi:
     const sorted = ids.map((ix) => [sortKey(ix), ix] as const).sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
     for (let i = 0; i < sorted.length; i++) for (let j = i + 1; j < Math.min(sorted.length, i + 1 + WINDOW); j++) add(sorted[i]![1], sorted[j]![1]);
   }
+  const pairs = found.subarray(0, n).sort();
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    const key = pairs[i]!;
+    if (i > 0 && key === pairs[i - 1]) continue;
+    count++;
+    const lo = Math.floor(key / SPAN);
+    visit(lo, key - lo * SPAN);
+  }
   return count;
 }
+
+/** Record indexes up to 2^22 (4 million) fit in a pair's number. */
+const SPAN = 4_194_304;

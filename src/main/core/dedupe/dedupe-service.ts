@@ -14,8 +14,10 @@ import { CoreError } from '../errors';
 import type { MergeSnapshot, SyncStore } from '../sync/sync-store';
 import { clusterPairs } from './cluster';
 import { Frequencies, toMatchRecord, type MatchRecord } from './features';
-import { forEachCandidate } from './blocking';
-import { confidence, DEFAULT_THRESHOLDS, scorePair, type Reason, type Thresholds } from './score';
+import { loadParameters, saveParameters } from './parameter-store';
+import { describeParameters, type MatchParameters } from './parameters';
+import { scoreCandidates } from './scan-pairs';
+import { confidence, DEFAULT_THRESHOLDS, modelOf, scorePair, type Reason, type Thresholds } from './score';
 
 export interface ClusterView {
   id: string;
@@ -137,12 +139,14 @@ export class DedupeService {
     const freq = new Frequencies(recs);
     const dirty = dirtyIds ? new Set(recs.filter((r) => dirtyIds.has(r.id)).map((r) => r.ix)) : undefined;
     const floor = this.thresholds.review - FLOOR_MARGIN;
-    // Score as the pairs come and keep only those near or above the review threshold.
-    const pairs: ReturnType<typeof scorePair>[] = [];
-    const comparisons = dirty?.size === 0 ? 0 : forEachCandidate(recs, (a, b) => {
-      if (scorePair(recs[a]!, recs[b]!, freq, false).score >= floor) pairs.push(scorePair(recs[a]!, recs[b]!, freq));
-    }, dirty);
+    // A full scan estimates the weights from the store (and the person's decisions) first;
+    // an incremental one scores with the stored estimate.
+    const scored = dirty?.size === 0 ? { pairs: [], comparisons: 0, params: this.parameters() } : scoreCandidates(recs, freq, !dirty
+      ? { floor, dirty, estimate: { start: this.parameters(), labels: this.labels(recs), now: this.now() } }
+      : { floor, dirty, params: this.parameters() });
+    const { pairs, comparisons } = scored;
     this.store.tx(() => {
+      if (!dirty) saveParameters(this.sqlite, scored.params, this.now());
       if (!dirty) this.sqlite.prepare("DELETE FROM match_candidates WHERE status = 'open'").run();
       else {
         const del = this.sqlite.prepare("DELETE FROM match_candidates WHERE status = 'open' AND (record_a = ? OR record_b = ?)");
@@ -294,11 +298,12 @@ export class DedupeService {
       return [{ a, b, score: r.score, reasons: JSON.parse(r.reasons) as Reason[] }];
     });
     const different = this.differentSet();
+    const model = modelOf(this.parameters());
     const keyOf = (r: MatchRecord) => stableKey(r.accountId, r.remoteId, r.id);
     const clusters = clusterPairs(pairs, {
       threshold: this.thresholds.review,
       floor: this.thresholds.review - FLOOR_MARGIN,
-      score: (a, b) => (recs[a]!.personId === recs[b]!.personId ? 100 : scorePair(recs[a]!, recs[b]!, freq, false).score),
+      score: (a, b) => (recs[a]!.personId === recs[b]!.personId ? 100 : scorePair(recs[a]!, recs[b]!, freq, false, model).score),
       different: (a, b) => different.has(pairKey(keyOf(recs[a]!), keyOf(recs[b]!))),
     });
     return clusters.map((c) => {
@@ -560,6 +565,36 @@ export class DedupeService {
       }
     }
     return ids;
+  }
+
+  /** The weights in use: the last full scan's estimate, or the defaults before one. */
+  parameters(): MatchParameters {
+    return loadParameters(this.sqlite);
+  }
+
+  /** The weights in use, per field and level, for the match-weights chart. */
+  weights(): Omit<MatchParameters, 'm' | 'u' | 'iterations'> & { fields: ReturnType<typeof describeParameters> } {
+    const p = this.parameters();
+    return { source: p.source, estimatedAt: p.estimatedAt, records: p.records, pairs: p.pairs, labels: p.labels, lambda: p.lambda, priorBits: p.priorBits, fields: describeParameters(p) };
+  }
+
+  /**
+   * Open candidate pairs a decision would teach most, as active learning picks them: those
+   * nearest even odds (score 10 bits, confidence 0.5), where the model is least sure.
+   */
+  informativePairs(limit = 20): { a: string; b: string; score: number; confidence: number; reasons: Reason[] }[] {
+    const rows = this.sqlite.prepare("SELECT record_a, record_b, score, reasons FROM match_candidates WHERE status = 'open' ORDER BY abs(score - 10), record_a, record_b LIMIT ?").all(limit) as { record_a: string; record_b: string; score: number; reasons: string }[];
+    return rows.map((r) => ({ a: r.record_a, b: r.record_b, score: r.score, confidence: Math.round(confidence(r.score) * 1000) / 1000, reasons: JSON.parse(r.reasons) as Reason[] }));
+  }
+
+  /** The person's standing decisions as record index pairs: labels for the estimate. */
+  private labels(recs: MatchRecord[]): [number, number, boolean][] {
+    const ixOf = new Map(recs.map((r) => [stableKey(r.accountId, r.remoteId, r.id), r.ix]));
+    const rows = this.sqlite.prepare('SELECT key_a, key_b, decision FROM match_decisions WHERE reversed_at IS NULL').all() as { key_a: string; key_b: string; decision: string }[];
+    return rows.flatMap((r) => {
+      const [a, b] = [ixOf.get(r.key_a), ixOf.get(r.key_b)];
+      return a === undefined || b === undefined ? [] : [[a, b, r.decision === 'same'] as [number, number, boolean]];
+    });
   }
 
   private differentSet(): Set<string> {

@@ -3,7 +3,8 @@
 // (frequent values are weak evidence: a shared office phone, a common surname).
 import type { CanonicalContact } from '../../../shared/domain';
 import { splitFullName } from '../normalize/names';
-import { canonicalGiven, normBirthDate, normEmail, normName, normPhone, normPostcode, normStreet } from './normalize';
+import { normCompany } from './company';
+import { canonicalGiven, normBirthDate, normEmail, normName, normPhone, normPostcode, normStreet, splitStreet } from './normalize';
 
 export interface MatchRecord {
   /** Index in the scan's array (pairs are kept as index pairs for speed). */
@@ -24,8 +25,26 @@ export interface MatchRecord {
   postcode: string;
   city: string;
   birth: string;
+  /** The parts of a hyphenated or double family name ("garcia", "lopez"); empty for a single one. */
+  familyParts: string[];
+  /** House number and street name apart ("12a", "main st"), for the street comparison's levels. */
+  streetNumber: string;
+  streetName: string;
+  /** Second address line (a building, a property name). */
+  line2: string;
+  /** Company name without legal suffixes and punctuation, words sorted. */
+  company: string;
+  /**
+   * The name as one field (a CSV "Name" column, Lightening and BigChange: a person, or a site,
+   * a shop, a firm), normalised like a company name: words sorted, legal suffixes aside.
+   */
+  fullKey: string;
+  /** Last 7 digits of each phone: a local number written without its area code still meets the full one. */
+  phones7: string[];
+  /** Email local parts without dots and +tags ("j.smith+news" -> "jsmith"). */
+  emailLocals: string[];
   /** Display strings for reasons. */
-  show: { given: string; family: string; phones: string[] };
+  show: { given: string; family: string; full: string; phones: string[] };
 }
 
 export function toMatchRecord(ix: number, r: { id: string; accountId: string; vendor: string; remoteId: string | null; personId: string; contact: CanonicalContact }, region = 'US'): MatchRecord {
@@ -38,6 +57,10 @@ export function toMatchRecord(ix: number, r: { id: string; accountId: string; ve
     family = normName(split.family);
   }
   const phones = [...new Set((c.phones ?? []).map((p) => normPhone(p.e164, p.raw, region)).filter((p) => p.length >= 7))];
+  const emails = [...new Set((c.emails ?? []).map((e) => normEmail(e.address)).filter(Boolean))];
+  const street = normStreet(c.address?.street1);
+  const { number: streetNumber, name: streetName } = splitStreet(street);
+  const familyParts = (c.familyName ?? '').split(/[\s\-‐–]+/).map(normName).filter((p) => p.length > 1);
   return {
     ix,
     id: r.id,
@@ -50,12 +73,20 @@ export function toMatchRecord(ix: number, r: { id: string; accountId: string; ve
     family,
     full: normName(c.fullName),
     phones,
-    emails: [...new Set((c.emails ?? []).map((e) => normEmail(e.address)).filter(Boolean))],
-    street: normStreet(c.address?.street1),
+    emails,
+    street,
     postcode: normPostcode(c.address?.postalCode),
     city: normName(c.address?.city),
     birth: normBirthDate(c.birthDate),
-    show: { given: c.givenName ?? '', family: c.familyName ?? '', phones: (c.phones ?? []).map((p) => p.e164 ?? p.raw) },
+    familyParts: familyParts.length > 1 ? familyParts : [],
+    streetNumber,
+    streetName,
+    line2: normStreet(c.address?.street2),
+    company: normCompany(c.company),
+    fullKey: normCompany(c.fullName),
+    phones7: [...new Set(phones.map((p) => p.slice(-7)))],
+    emailLocals: [...new Set(emails.map((e) => e.split('@')[0]!.split('+')[0]!.replace(/\./g, '')).filter((l) => l.length >= 3))],
+    show: { given: c.givenName ?? '', family: c.familyName ?? '', full: c.fullName ?? '', phones: (c.phones ?? []).map((p) => p.e164 ?? p.raw) },
   };
 }
 
@@ -66,8 +97,13 @@ export class Frequencies {
   private readonly given = new Map<string, number>();
   private readonly phone = new Map<string, number>();
   private readonly email = new Map<string, number>();
+  private readonly company = new Map<string, number>();
 
-  constructor(records: MatchRecord[]) {
+  /** u of each record's own given (folded) and family name, by record index: read for every candidate pair. */
+  readonly givenU: Float64Array;
+  readonly familyU: Float64Array;
+
+  constructor(private readonly records: MatchRecord[]) {
     this.n = Math.max(1, records.length);
     const bump = (m: Map<string, number>, k: string): void => {
       if (k) m.set(k, (m.get(k) ?? 0) + 1);
@@ -77,15 +113,24 @@ export class Frequencies {
       bump(this.given, r.givenCanon);
       for (const p of r.phones) bump(this.phone, p);
       for (const e of r.emails) bump(this.email, e);
+      bump(this.company, r.company);
     }
+    this.givenU = Float64Array.from(records, (r) => this.u('given', r.givenCanon));
+    this.familyU = Float64Array.from(records, (r) => this.u('family', r.family));
+  }
+
+  /** u of a record's own given or family name: precomputed for the records counted, else looked up. */
+  uOf(kind: 'given' | 'family', r: MatchRecord): number {
+    if (this.records[r.ix] === r) return kind === 'given' ? this.givenU[r.ix]! : this.familyU[r.ix]!;
+    return this.u(kind, kind === 'given' ? r.givenCanon : r.family);
   }
 
   /**
    * How likely a stranger shares this value: the share of *other* records holding it (the
    * pair being compared accounts for one). Names are never taken as rarer than 1 in 2,000.
    */
-  u(kind: 'family' | 'given' | 'phone' | 'email', v: string): number {
-    const m = kind === 'family' ? this.family : kind === 'given' ? this.given : kind === 'phone' ? this.phone : this.email;
+  u(kind: 'family' | 'given' | 'phone' | 'email' | 'company', v: string): number {
+    const m = kind === 'family' ? this.family : kind === 'given' ? this.given : kind === 'phone' ? this.phone : kind === 'email' ? this.email : this.company;
     const others = Math.max(1, (m.get(v) ?? 1) - 1);
     return Math.max(others / this.n, kind === 'family' || kind === 'given' ? 1 / 2000 : 0);
   }

@@ -3,6 +3,7 @@
 // usual abbreviations, birth dates from any vendor format. Pure functions, no I/O.
 import { parseDate } from '../normalize/dates';
 import { toE164 } from '../normalize/phone';
+import { formalNames, isNickname } from './nicknames';
 
 /** Lower-case ASCII letters only: "José-María O'Neil" -> "josemariaoneil". */
 export function normName(s: string | null | undefined): string {
@@ -10,44 +11,18 @@ export function normName(s: string | null | undefined): string {
   return s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z]/g, '');
 }
 
-// Common English given-name variants, each group folded to its first entry. A general table
-// (the kind genealogy and CRM matchers use), not tuned to any test population.
-const NICKNAME_GROUPS: string[][] = [
-  ['robert', 'bob', 'bobby', 'rob', 'robbie', 'bert'], ['william', 'bill', 'billy', 'will', 'willie', 'liam'],
-  ['elizabeth', 'liz', 'lizzie', 'beth', 'betty', 'betsy', 'eliza', 'libby', 'elisabeth'], ['james', 'jim', 'jimmy', 'jamie'],
-  ['john', 'jack', 'johnny', 'jon'], ['michael', 'mike', 'mikey', 'mick'], ['richard', 'rick', 'ricky', 'dick', 'rich', 'richie'],
-  ['joseph', 'joe', 'joey'], ['thomas', 'tom', 'tommy'], ['charles', 'charlie', 'chuck', 'chas'], ['christopher', 'chris', 'kit'],
-  ['daniel', 'dan', 'danny'], ['matthew', 'matt'], ['anthony', 'tony'], ['donald', 'don', 'donnie'], ['steven', 'steve', 'stephen'],
-  ['andrew', 'andy', 'drew'], ['edward', 'ed', 'eddie', 'ted', 'ned'], ['joshua', 'josh'], ['kenneth', 'ken', 'kenny'],
-  ['timothy', 'tim', 'timmy'], ['jeffrey', 'jeff', 'geoffrey'], ['gregory', 'greg'], ['nicholas', 'nick', 'nicky'],
-  ['jonathan', 'jonny'], ['benjamin', 'ben', 'benny'], ['samuel', 'sam', 'sammy'], ['alexander', 'alex', 'al', 'sandy'],
-  ['patrick', 'pat', 'paddy'], ['peter', 'pete'], ['raymond', 'ray'], ['lawrence', 'larry', 'laurence'], ['gerald', 'gerry', 'jerry'],
-  ['frederick', 'fred', 'freddie'], ['henry', 'hank', 'harry'], ['leonard', 'leo', 'len', 'lenny'], ['walter', 'walt'],
-  ['douglas', 'doug'], ['ronald', 'ron', 'ronnie'], ['zachary', 'zach', 'zack'], ['nathaniel', 'nate', 'nathan'],
-  ['katherine', 'kate', 'kathy', 'katie', 'kat', 'catherine', 'kathryn', 'cathy', 'kitty', 'kathleen', 'kath'], ['margaret', 'maggie', 'meg', 'peggy', 'marge', 'madge'],
-  ['jennifer', 'jen', 'jenny'], ['jessica', 'jess', 'jessie'], ['patricia', 'patty', 'trish', 'tricia'], ['susan', 'sue', 'susie', 'suzanne'],
-  ['deborah', 'deb', 'debbie', 'debra'], ['barbara', 'barb', 'babs'], ['rebecca', 'becky', 'becca'], ['victoria', 'vicky', 'tori'],
-  ['christine', 'chris', 'chrissy', 'christina', 'tina'], ['kimberly', 'kim'], ['samantha', 'sam', 'sammie'], ['alexandra', 'alex', 'lexi', 'sandra'],
-  ['abigail', 'abby', 'gail'], ['jacqueline', 'jackie'], ['dorothy', 'dot', 'dottie'], ['theresa', 'terry', 'tess', 'teresa'],
-  ['pamela', 'pam'], ['cynthia', 'cindy'], ['judith', 'judy'], ['sarah', 'sara', 'sally'], ['amanda', 'mandy'], ['melissa', 'missy', 'mel'],
-  ['stephanie', 'steph'], ['nancy', 'nan'], ['carolyn', 'carol', 'caroline'], ['virginia', 'ginny', 'ginger'], ['frances', 'fran', 'frankie'],
-  ['francis', 'frank'], ['eleanor', 'ellie', 'nell', 'nora'], ['allison', 'ali', 'allie', 'alison'], ['angela', 'angie'], ['anne', 'ann', 'annie', 'anna'],
-  ['mary', 'molly', 'polly', 'mae'], ['helen', 'nell', 'ellen'], ['david', 'dave', 'davey'], ['gabriel', 'gabe'], ['gabrielle', 'gabby'],
-  ['isabella', 'bella', 'izzy', 'isabel'], ['olivia', 'liv'], ['madison', 'maddie'], ['natalie', 'nat'], ['valerie', 'val'], ['wendy', 'gwendolyn'], ['jacob', 'jake', 'jakob'], ['matthias', 'matthew'], ['vincent', 'vince', 'vinny'], ['philip', 'phil', 'phillip'], ['eugene', 'gene'], ['harold', 'hal'], ['albert', 'al', 'bert'], ['arthur', 'art'], ['louis', 'lou'], ['ernest', 'ernie'], ['stanley', 'stan'], ['sylvia', 'syl'], ['ronald', 'ron'],
-];
-const NICK: Map<string, string> = (() => {
-  const m = new Map<string, string>();
-  for (const g of NICKNAME_GROUPS) for (const n of g) if (!m.has(n)) m.set(n, g[0]!);
-  return m;
-})();
-
-/** A given name in its folded form ("bob" -> "robert"); unknown names unchanged. */
+/**
+ * One form of a given name for counting how common it is and for blocking keys: a nickname
+ * becomes the first formal name it is short for ("bob" -> "robert"); others are unchanged.
+ * Matching itself asks isNicknameOf, which never goes through a third name.
+ */
 export function canonicalGiven(normalized: string): string {
-  return NICK.get(normalized) ?? normalized;
+  return formalNames(normalized)[0] ?? normalized;
 }
 
+/** "bob" / "robert": one is listed as a variant of the other (nicknames.ts). */
 export function isNicknameOf(a: string, b: string): boolean {
-  return a !== b && canonicalGiven(a) === canonicalGiven(b);
+  return isNickname(a, b);
 }
 
 export function normEmail(s: string | null | undefined): string {
@@ -63,6 +38,7 @@ const ABBREVIATIONS: Record<string, string> = {
   street: 'st', road: 'rd', avenue: 'ave', av: 'ave', boulevard: 'blvd', drive: 'dr', lane: 'ln', court: 'ct', place: 'pl',
   terrace: 'ter', highway: 'hwy', parkway: 'pkwy', circle: 'cir', square: 'sq', north: 'n', south: 's', east: 'e', west: 'w',
   apartment: 'apt', suite: 'ste', unit: 'unit', mount: 'mt', saint: 'st', trail: 'trl', way: 'way',
+  first: '1st', second: '2nd', third: '3rd', fourth: '4th', fifth: '5th', sixth: '6th', seventh: '7th', eighth: '8th', ninth: '9th', tenth: '10th',
 };
 
 /** "1200 North Main Street, Apt. 4" -> "1200 n main st apt 4". */
@@ -74,6 +50,12 @@ export function normStreet(s: string | null | undefined): string {
     .split(/\s+/).filter(Boolean)
     .map((w) => ABBREVIATIONS[w] ?? w)
     .join(' ');
+}
+
+/** "12a main st" -> 12a / "main st": the house number is its own comparison level. */
+export function splitStreet(street: string): { number: string; name: string } {
+  const m = /^((?:\d+[a-z]?[ -/]?)+)\s+(.*)$/.exec(street);
+  return m ? { number: m[1]!.replace(/\s+/g, ''), name: m[2]! } : { number: '', name: street };
 }
 
 export function normPostcode(s: string | null | undefined): string {
@@ -99,19 +81,47 @@ export function soundex(normalized: string): string {
   return out.padEnd(4, '0');
 }
 
+/**
+ * Jaro–Winkler when it may reach `min`, else 0 — without the full computation for most
+ * unrelated strings: characters of one that occur nowhere in the other can never match, and
+ * that bounds the score from above. Scans call this on most candidate pairs.
+ */
+export function jaroWinklerMin(a: string, b: string, min: number): number {
+  if (a === b) return a ? 1 : 0;
+  if (!a || !b) return 0;
+  let maskA = 0;
+  let maskB = 0;
+  for (let i = 0; i < a.length; i++) maskA |= 1 << (a.charCodeAt(i) & 31);
+  for (let j = 0; j < b.length; j++) maskB |= 1 << (b.charCodeAt(j) & 31);
+  let inB = 0;
+  let inA = 0;
+  for (let i = 0; i < a.length; i++) if (maskB & (1 << (a.charCodeAt(i) & 31))) inB++;
+  for (let j = 0; j < b.length; j++) if (maskA & (1 << (b.charCodeAt(j) & 31))) inA++;
+  const m = Math.min(inA, inB);
+  const jaroMax = (m / a.length + m / b.length + 1) / 3;
+  // The common prefix (at most 4) lifts Jaro by at most 0.4 of what is left.
+  if (jaroMax + 0.4 * (1 - jaroMax) < min) return 0;
+  return jaroWinkler(a, b);
+}
+
+let hitA = new Uint8Array(64);
+let hitB = new Uint8Array(64);
+
 /** Jaro–Winkler similarity in [0, 1]. */
 export function jaroWinkler(a: string, b: string): number {
   if (a === b) return a ? 1 : 0;
   if (!a || !b) return 0;
   const range = Math.max(0, Math.floor(Math.max(a.length, b.length) / 2) - 1);
-  const aHit = new Uint8Array(a.length);
-  const bHit = new Uint8Array(b.length);
+  // Reused buffers: this runs on most candidate pairs of a scan, several fields each.
+  if (a.length > hitA.length || b.length > hitB.length) [hitA, hitB] = [new Uint8Array(Math.max(a.length, b.length) * 2), new Uint8Array(Math.max(a.length, b.length) * 2)];
+  const aHit = hitA.fill(0, 0, a.length);
+  const bHit = hitB.fill(0, 0, b.length);
   let matches = 0;
   for (let i = 0; i < a.length; i++) {
     const lo = Math.max(0, i - range);
     const hi = Math.min(b.length - 1, i + range);
     for (let j = lo; j <= hi; j++) {
-      if (bHit[j] || a[i] !== b[j]) continue;
+      if (bHit[j] || a.charCodeAt(i) !== b.charCodeAt(j)) continue;
       aHit[i] = bHit[j] = 1;
       matches++;
       break;
@@ -122,7 +132,7 @@ export function jaroWinkler(a: string, b: string): number {
   for (let i = 0, j = 0; i < a.length; i++) {
     if (!aHit[i]) continue;
     while (!bHit[j]) j++;
-    if (a[i] !== b[j]) t++;
+    if (a.charCodeAt(i) !== b.charCodeAt(j)) t++;
     j++;
   }
   const jaro = (matches / a.length + matches / b.length + (matches - t / 2) / matches) / 3;
@@ -155,11 +165,20 @@ export function editDistance(a: string, b: string): number {
 }
 
 /**
- * A typo, not a different name: one edit in a name of five letters or more, or very close
+ * A typo, not a different name: one edit in a name of five letters or more (or a letter dropped from one), or very close
  * spelling. Short names one letter apart (Mark / Mary) are different people.
  */
+/** isTypoOf without the similarity: no object per call, for the scan's hot path. */
+export function typo(a: string, b: string, known?: number): boolean {
+  const similarity = known ?? jaroWinklerMin(a, b, 0.8);
+  return similarity >= 0.92 || (similarity >= 0.8 && longEnough(a, b) && editDistance(a, b) <= 1);
+}
+
+/** One edit counts as a typo in names of five letters or more, or a letter dropped from one (Helen / Hlen). */
+const longEnough = (a: string, b: string): boolean => Math.min(a.length, b.length) >= 5 || (Math.max(a.length, b.length) >= 5 && Math.min(a.length, b.length) >= 4);
+
 export function isTypoOf(a: string, b: string, known?: number): { typo: boolean; similarity: number } {
-  const similarity = known ?? jaroWinkler(a, b);
+  const similarity = known ?? jaroWinklerMin(a, b, 0.8);
   // One edit in a 5+ letter name never drops Jaro–Winkler below 0.8: skip the distance then.
-  return { typo: similarity >= 0.92 || (similarity >= 0.8 && Math.min(a.length, b.length) >= 5 && editDistance(a, b) <= 1), similarity };
+  return { typo: similarity >= 0.92 || (similarity >= 0.8 && longEnough(a, b) && editDistance(a, b) <= 1), similarity };
 }

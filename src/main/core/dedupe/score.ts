@@ -1,9 +1,20 @@
-// Scoring a candidate pair, Fellegi–Sunter style: every comparison adds log2(m/u) bits when
-// the values agree (m: how often true matches agree, u: how often strangers do — taken from
-// how common the value is in the store) and subtracts when they clearly disagree. The total
-// is the score; every term is kept as a reason a person can read.
+// Scoring a candidate pair, Fellegi–Sunter style: each comparison puts the pair at a level
+// (levels.ts) worth log2(m/u) bits (parameters.ts, estimated from the store); an exact value
+// is worth more the rarer it is (u from how common that value is — a shared switchboard, a
+// common surname weigh little). The total plus the prior odds is the score; every term is
+// kept as a reason a person can read.
 import type { Frequencies, MatchRecord } from './features';
-import { canonicalGiven, isNicknameOf, isTypoOf, jaroWinkler } from './normalize';
+import { compareLevels, F, GAMMA_WIDTH, NF, NULL } from './levels';
+import { isFormal } from './nicknames';
+import { jaroWinkler } from './normalize';
+import { bound, DEFAULT_PARAMETERS, levelWeights, type MatchParameters } from './parameters';
+
+// Local copies of imported constants and helpers used per pair: under the loader benches and
+// tests run with, every read of an imported binding is a getter call.
+const nf = NF;
+const NONE = NULL;
+const FL = F;
+const clamp = bound;
 
 export interface Reason {
   code: string;
@@ -25,138 +36,150 @@ export interface Thresholds {
   autoLink: number;
 }
 
+/**
+ * Scores are bits of evidence over odds of one in a thousand (10 bits), so confidence() is the
+ * probability the two are one person: 9 is about a one-in-three chance, 18 over 99.6 %.
+ */
 export const DEFAULT_THRESHOLDS: Thresholds = { review: 9, autoLink: 18 };
 
-const bits = (m: number, u: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, Math.log2(m / u)));
+/** Parameters ready for scoring: weights per level and the prior's offset. */
+export interface Model {
+  params: MatchParameters;
+  w: Float64Array[];
+  /** Added to every score: the store's prior odds, against the one in a thousand scores are read at. */
+  offset: number;
+}
+
+export function modelOf(params: MatchParameters): Model {
+  return { params, w: levelWeights(params), offset: params.priorBits + 10 };
+}
+
+export const DEFAULT_MODEL = modelOf(DEFAULT_PARAMETERS);
+
+// Fields a household shares: when the given names clearly differ, they are one piece of
+// evidence (the strongest counts), not one per field — strangers in one home agree on all.
+// (An email address is a person's own, so it is not among them.)
+const HOUSEHOLD = [FL.family, FL.street, FL.line2, FL.postcode, FL.city, FL.phone];
+// Names alone are never enough when more could be compared: in a store of any size,
+// strangers share common names.
+const EVIDENCE = [FL.birth, FL.street, FL.line2, FL.postcode, FL.city, FL.phone, FL.email];
+const NAME_ONLY = -6;
+
 const r1 = (x: number): number => Math.round(x * 10) / 10;
+const shared = (a: string[], b: string[]): string | undefined => a.find((v) => b.includes(v));
 
-interface NameCompare {
-  weight: number;
-  reasons: Reason[];
+/** An exact value's weight from how common that value is (term frequency). */
+function exactWeight(k: number, x: MatchRecord, y: MatchRecord, f: Frequencies, m: number, w: number): number {
+  switch (k) {
+    case FL.given: return clamp(Math.log2(m / Math.max(f.uOf('given', x), f.uOf('given', y))));
+    case FL.family: return clamp(Math.log2(m / f.uOf('family', x)));
+    case FL.phone: return clamp(Math.log2(m / f.u('phone', shared(x.phones, y.phones)!)));
+    case FL.email: return clamp(Math.log2(m / f.u('email', shared(x.emails, y.emails)!)));
+    case FL.company: return clamp(Math.log2(m / f.u('company', x.company)));
+    default: return w;
+  }
 }
 
-function compareFamily(a: string, b: string, f: Frequencies, ex: boolean): Reason {
-  const s = jaroWinkler(a, b);
-  if (s >= 0.97) {
-    // The commoner spelling decides: a typo makes a name look rare, not the person.
-    const w = bits(0.95, Math.max(f.u('family', a), f.u('family', b)), 2, 9);
-    return { code: 'family_same', text: ex ? `same family name ${cap(b)}` : '', weight: r1(w) };
-  }
-  if (s >= 0.88 || isTypoOf(a, b, s).typo) return { code: 'family_close', text: ex ? `family names ${s.toFixed(2)} alike (${cap(a)} / ${cap(b)})` : '', weight: 2.5 };
-  return { code: 'family_differ', text: ex ? `different family names (${cap(a)} / ${cap(b)})` : '', weight: -5 };
-}
-
-/** Given names with nicknames folded, typos tolerated and initials allowed. */
-function compareGiven(a: string, b: string, f: Frequencies, ex: boolean): Reason {
-  const [ac, bc] = [canonicalGiven(a), canonicalGiven(b)];
-  if (ac === bc) {
-    const w = r1(bits(0.9, Math.max(f.u('given', ac), f.u('given', bc)), 1.5, 7));
-    // Name the nickname first: "Bob is a nickname of Robert".
-    const [nick, formal] = ac === a ? [b, a] : [a, b];
-    return a !== b && isNicknameOf(a, b) ? { code: 'given_nickname', text: ac === a || bc === b ? `${cap(nick)} is a nickname of ${cap(formal)}` : `${cap(a)} and ${cap(b)} are the same name`, weight: w } : { code: 'given_same', text: ex ? `same given name ${cap(b)}` : '', weight: w };
-  }
-  const t = isTypoOf(a, b);
-  const tc = t.typo || (ac === a && bc === b) ? t : isTypoOf(ac, bc);
-  const s = Math.max(tc.similarity, t.similarity);
-  if (t.typo || tc.typo) return { code: 'given_close', text: ex ? `given names ${s.toFixed(2)} alike (${cap(a)} / ${cap(b)})` : '', weight: 2 };
-  if ((a.length === 1 || b.length === 1) && a[0] === b[0]) return { code: 'given_initial', text: ex ? `same initial ${b[0]!.toUpperCase()}.` : '', weight: 0.5 };
-  // Households share a surname, a phone and an address: a different first name is the
-  // strongest sign of two people.
-  return { code: 'given_differ', text: ex ? `different given names (${cap(a)} / ${cap(b)})` : '', weight: -12 };
-}
-
-function compareNames(x: MatchRecord, y: MatchRecord, f: Frequencies, swapped: boolean, ex: boolean): NameCompare {
-  if (swapped) {
-    // One of the two was entered the other way round. Pair x's family with y's given and
-    // x's given with y's family; which side holds the real given names depends on which
-    // record was swapped, so try both readings and keep the better.
-    const a = [compareFamily(x.family, y.given, f, ex), compareGiven(x.given, y.family, f, ex)];
-    const b = [compareGiven(x.family, y.given, f, ex), compareFamily(x.given, y.family, f, ex)];
-    const sum = (rs: Reason[]) => rs.reduce((n, r) => n + r.weight, 0);
-    const reasons = [...(sum(a) >= sum(b) ? a : b), { code: 'names_swapped', text: 'given and family names entered the other way round', weight: -1 }];
-    return { weight: sum(reasons), reasons };
-  }
-  const reasons: Reason[] = [];
-  const [xg, xf] = [x.given, x.family];
-  if (xf && y.family) reasons.push(compareFamily(xf, y.family, f, ex));
-  if (xg && y.given) reasons.push(compareGiven(xg, y.given, f, ex));
-  if (!x.family && !y.family && x.full && y.full) {
-    reasons.push(jaroWinkler(x.full, y.full) >= 0.95 ? { code: 'name_same', text: 'same name', weight: 6 } : { code: 'name_differ', text: 'different names', weight: -6 });
-  }
-  return { weight: reasons.reduce((n, r) => n + r.weight, 0), reasons };
-}
-
-/** Score a pair; `explain: false` skips writing the reasons' texts (the bulk of a scan). */
-export function scorePair(x: MatchRecord, y: MatchRecord, f: Frequencies, explain = true): ScoredPair {
-  const ex = explain;
-  const straight = compareNames(x, y, f, false, ex);
-  // One of the two entered the other way round (comparing x swapped covers both cases).
-  // Only worth asking when the names do not line up as entered.
-  const swapped = straight.weight < 4 && x.given && x.family && y.given && y.family && x.given !== x.family ? compareNames(x, y, f, true, ex) : null;
-  // Swapped only when both names line up that way round (not a household's shared surname).
-  const swapOk = swapped && !swapped.reasons.some((r) => r.code.endsWith('_differ'));
-  const names = swapped && swapOk && swapped.weight > straight.weight ? swapped : straight;
-  const reasons = [...names.reasons];
-  let score = names.weight;
-
-  // Phones: a shared number is strong unless many records share it (a switchboard).
-  if (x.phones.length && y.phones.length) {
-    const shared = x.phones.find((p) => y.phones.includes(p));
-    if (shared) {
-      const w = bits(0.9, f.u('phone', shared), 1, 9);
-      score += w;
-      const shown = x.show.phones.find((p) => p.replace(/\D/g, '') === shared) ?? `+${shared}`;
-      reasons.push({ code: 'phone_same', text: ex ? `same phone ${shown}${w < 4 ? ' (shared by several records)' : ''}` : '', weight: r1(w) });
-    } else {
-      score -= 2.5;
-      reasons.push({ code: 'phone_differ', text: 'different phone numbers', weight: -2.5 });
+/**
+ * The score of a pair from its levels (`g` at `at`). `parts` receives each comparison's bits
+ * (NaN where blank) and, after them, the household and name-only adjustments.
+ */
+export function weigh(g: Int8Array, at: number, x: MatchRecord, y: MatchRecord, f: Frequencies, model: Model, parts: Float64Array): number {
+  let sum = 0;
+  for (let k = 0; k < nf; k++) {
+    const l = g[at + k]!;
+    if (l === NONE) {
+      parts[k] = NaN;
+      continue;
     }
+    const w = l === 0 ? exactWeight(k, x, y, f, model.params.m[k]![0]!, model.w[k]![0]!) : model.w[k]![l]!;
+    parts[k] = w;
+    sum += w;
   }
-  if (x.emails.length && y.emails.length) {
-    const shared = x.emails.find((e) => y.emails.includes(e));
-    if (shared) {
-      const w = bits(0.95, f.u('email', shared), 2, 10);
-      score += w;
-      reasons.push({ code: 'email_same', text: ex ? `same email ${shared}` : '', weight: r1(w) });
-    } else {
-      score -= 2.5;
-      reasons.push({ code: 'email_differ', text: 'different email addresses', weight: -2.5 });
-    }
-  }
-  if (x.birth && y.birth) {
-    if (x.birth === y.birth) {
-      score += 6;
-      reasons.push({ code: 'birth_same', text: ex ? `same birth date ${x.birth}` : '', weight: 6 });
-    } else {
-      score -= 10;
-      reasons.push({ code: 'birth_differ', text: ex ? `different birth dates (${x.birth} / ${y.birth})` : '', weight: -10 });
-    }
-  }
-  if (x.postcode && y.postcode) {
-    if (x.postcode === y.postcode) {
-      const street = x.street && y.street ? jaroWinkler(x.street, y.street) : 0;
-      if (street >= 0.92) {
-        score += 4;
-        reasons.push({ code: 'address_same', text: ex ? `same address ${x.street}, ${x.postcode}` : '', weight: 4 });
-      } else {
-        score += 1.5;
-        reasons.push({ code: 'postcode_same', text: ex ? `same postcode ${x.postcode}` : '', weight: 1.5 });
+  let household = 0;
+  if (g[at + FL.given] === 4) {
+    let pos = 0;
+    let max = 0;
+    for (const k of HOUSEHOLD) {
+      const w = parts[k]!;
+      if (w > 0) {
+        pos += w;
+        if (w > max) max = w;
       }
-    } else if (x.city && x.city === y.city) {
-      score += 0.5;
-      reasons.push({ code: 'city_same', text: ex ? `same city` : '', weight: 0.5 });
-    } else {
-      score -= 1.5;
-      reasons.push({ code: 'address_differ', text: 'different postcodes', weight: -1.5 });
     }
+    household = max - pos;
   }
-  // Names alone are never enough: in a store of any size, strangers share common names.
-  if (!reasons.some((r) => r.weight > 0 && EVIDENCE.has(r.code))) {
-    score -= 6;
-    reasons.push({ code: 'name_only', text: 'nothing in common but the name', weight: -6 });
+  // Only where there was something else to compare: a record holding nothing but a name
+  // (BigChange keeps no phone or email) is judged on the names and the prior alone.
+  let evidence = true;
+  for (const k of EVIDENCE) {
+    if (Number.isNaN(parts[k]!)) continue;
+    evidence = false;
+    break;
   }
-  reasons.sort((p, q) => Math.abs(q.weight) - Math.abs(p.weight));
-  return { a: x.ix, b: y.ix, score: r1(score), reasons };
+  for (const k of EVIDENCE) if (parts[k]! > 0) evidence = true;
+  parts[nf] = household;
+  parts[nf + 1] = evidence ? 0 : NAME_ONLY;
+  return sum + household + parts[nf + 1]! + model.offset;
+}
+
+const gamma = new Int8Array(GAMMA_WIDTH);
+const parts = new Float64Array(nf + 2);
+
+/** Score a pair; `explain: false` skips writing the reasons (the bulk of a scan). */
+export function scorePair(x: MatchRecord, y: MatchRecord, f: Frequencies, explain = true, model: Model = DEFAULT_MODEL): ScoredPair {
+  compareLevels(x, y, gamma);
+  const score = weigh(gamma, 0, x, y, f, model, parts);
+  return { a: x.ix, b: y.ix, score: r1(score), reasons: explain ? reasonsOf(gamma, parts, x, y) : [] };
+}
+
+/** Reasons in words, strongest first. */
+export function reasonsOf(g: Int8Array, parts: Float64Array, x: MatchRecord, y: MatchRecord): Reason[] {
+  const out: Reason[] = [];
+  const add = (k: number, code: string, text: string, extra = 0): void => {
+    out.push({ code, text, weight: r1(parts[k]! + extra) });
+  };
+  const swapped = g[nf]! > 0;
+  // Which names faced each other (levels.ts: the other way round, in one of two readings).
+  const [xg, yg, xf, yf] = g[nf] === 1 ? [x.family, y.given, x.given, y.family] : g[nf] === 2 ? [x.given, y.family, x.family, y.given] : [x.given, y.given, x.family, y.family];
+  switch (g[FL.given]) {
+    case 0: add(FL.given, 'given_same', `same given name ${cap(yg)}`); break;
+    case 1: add(FL.given, 'given_nickname', nicknameText(xg, yg)); break;
+    case 2: add(FL.given, 'given_close', `given names ${jaroWinkler(xg, yg).toFixed(2)} alike (${cap(xg)} / ${cap(yg)})`); break;
+    case 3: add(FL.given, 'given_initial', `same initial ${yg[0]!.toUpperCase()}.`); break;
+    case 4: add(FL.given, 'given_differ', `different given names (${cap(xg)} / ${cap(yg)})`, parts[nf]!); break;
+  }
+  switch (g[FL.family]) {
+    case 0: add(FL.family, 'family_same', `same family name ${cap(yf)}`); break;
+    case 1: add(FL.family, 'family_close', `family names ${jaroWinkler(xf, yf).toFixed(2)} alike (${cap(xf)} / ${cap(yf)})`); break;
+    case 2: add(FL.family, 'family_differ', `different family names (${cap(xf)} / ${cap(yf)})`); break;
+  }
+  if (swapped) out.push({ code: 'names_swapped', text: 'given and family names entered the other way round', weight: 0 });
+  const level = (k: number, codes: [string, string][]): void => {
+    const l = g[k]!;
+    if (l !== NONE) add(k, codes[l]![0], codes[l]![1]);
+  };
+  const [xn, yn] = [x.show.full || cap(x.full), y.show.full || cap(y.full)];
+  level(FL.name, [['name_same', `same name ${yn}`], ['name_close', `names alike (${xn} / ${yn})`], ['name_differ', `different names (${xn} / ${yn})`]]);
+  level(FL.birth, [['birth_same', `same birth date ${x.birth}`], ['birth_swapped', `birth dates with day and month swapped (${x.birth} / ${y.birth})`], ['birth_close', `birth dates one digit apart (${x.birth} / ${y.birth})`], ['birth_differ', `different birth dates (${x.birth} / ${y.birth})`]]);
+  level(FL.street, [['address_same', `same street address ${x.street}`], ['street_close', `same house number, street alike (${x.street} / ${y.street})`], ['street_number_differ', `same street, other house number (${x.street} / ${y.street})`], ['street_differ', 'different street addresses']]);
+  level(FL.line2, [['line2_same', `same address line 2 ${x.line2}`], ['line2_close', `address line 2 alike (${x.line2} / ${y.line2})`], ['line2_differ', 'different address line 2']]);
+  level(FL.postcode, [['postcode_same', `same postcode ${x.postcode}`], ['postcode_close', `postcodes one digit apart (${x.postcode} / ${y.postcode})`], ['address_differ', 'different postcodes']]);
+  level(FL.city, [['city_same', `same city ${cap(x.city)}`], ['city_close', `city names alike (${cap(x.city)} / ${cap(y.city)})`], ['city_differ', 'different cities']]);
+  const phone = shared(x.phones, y.phones);
+  const shownPhone = phone ? (x.show.phones.find((p) => p.replace(/\D/g, '') === phone) ?? `+${phone}`) : '';
+  level(FL.phone, [['phone_same', `same phone ${shownPhone}${parts[FL.phone]! < 4 ? ' (shared by several records)' : ''}`], ['phone_local', `same local number ${shared(x.phones7, y.phones7) ?? ''} (one without its area code)`], ['phone_differ', 'different phone numbers']]);
+  level(FL.email, [['email_same', `same email ${shared(x.emails, y.emails) ?? ''}`], ['email_local', `same email name ${shared(x.emailLocals, y.emailLocals) ?? ''} at different domains`], ['email_differ', 'different email addresses']]);
+  level(FL.company, [['company_same', `same company ${x.company}`], ['company_close', `company names alike (${x.company} / ${y.company})`], ['company_differ', 'different companies']]);
+  if (parts[nf + 1]! < 0) out.push({ code: 'name_only', text: 'nothing in common but the name', weight: parts[nf + 1]! });
+  return out.sort((p, q) => Math.abs(q.weight) - Math.abs(p.weight));
+}
+
+/** "Bob is a nickname of Robert"; two short forms of one name: "Liz and Beth are the same name". */
+function nicknameText(a: string, b: string): string {
+  if (isFormal(a) && !isFormal(b)) return `${cap(b)} is a nickname of ${cap(a)}`;
+  if (isFormal(b) && !isFormal(a)) return `${cap(a)} is a nickname of ${cap(b)}`;
+  return `${cap(a)} and ${cap(b)} are the same name`;
 }
 
 /** A 0–1 confidence for display: the score's odds against a one-in-a-thousand prior. */
@@ -164,5 +187,4 @@ export function confidence(score: number): number {
   return 1 / (1 + 2 ** -(score - 10));
 }
 
-const EVIDENCE = new Set(['phone_same', 'email_same', 'birth_same', 'address_same', 'postcode_same']);
 const cap = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);

@@ -5,8 +5,8 @@
 // addresses, households sharing a phone and address, same-name strangers, and switchboard
 // numbers shared by dozens. Its variation code is separate from the sandbox population's.
 import { stringify } from 'csv-stringify/sync';
-import { createRng, type Rng } from '../sandbox/rng';
-import { CITIES, EMAIL_DOMAINS, FAMILY, GIVEN, STREETS } from '../sandbox/population-data';
+import { createRng, type Rng } from '../../src/main/core/sandbox/rng';
+import { CITIES, EMAIL_DOMAINS, FAMILY, GIVEN, STREETS } from '../../src/main/core/sandbox/population-data';
 
 export interface EvalRow {
   id: string;

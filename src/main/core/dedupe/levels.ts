@@ -1,0 +1,183 @@
+// Comparison levels (the Fellegi–Sunter "gamma" of a pair): each field of two records is
+// put in one of a few ordered levels — exact, close in some named way, else — or left out
+// when either side is blank. Weights are per level (see parameters.ts), so a birth date with
+// day and month swapped counts for what it is, not as a plain disagreement.
+import type { MatchRecord } from './features';
+import { isNickname } from './nicknames';
+import { jaroWinklerMin, typo } from './normalize';
+
+// Local bindings of the helpers called millions of times a scan: a call through an imported
+// binding costs a property lookup (a getter, under the loader benches and tests run with).
+const jwMin = jaroWinklerMin;
+const isTypo = typo;
+const isNick = isNickname;
+
+export interface ComparisonDef {
+  key: string;
+  label: string;
+  /** Level labels, best first; the last is "else". */
+  levels: string[];
+}
+
+export const COMPARISONS: readonly ComparisonDef[] = [
+  { key: 'given', label: 'Given name', levels: ['exact', 'nickname', 'close (typo)', 'initial', 'else'] },
+  { key: 'family', label: 'Family name', levels: ['exact', 'close (typo, part of a double name)', 'else'] },
+  { key: 'name', label: 'Name in one field', levels: ['exact', 'close', 'else'] },
+  { key: 'birth', label: 'Birth date', levels: ['exact', 'day and month swapped', 'one digit off', 'else'] },
+  { key: 'street', label: 'Street', levels: ['exact', 'same number, street close', 'same street, other or no number', 'else'] },
+  { key: 'line2', label: 'Address line 2', levels: ['exact', 'close', 'else'] },
+  { key: 'postcode', label: 'Postcode', levels: ['exact', 'one digit off', 'else'] },
+  { key: 'city', label: 'City', levels: ['exact', 'close', 'else'] },
+  { key: 'phone', label: 'Phone', levels: ['exact', 'same last 7 digits', 'else'] },
+  { key: 'email', label: 'Email', levels: ['exact', 'same local part', 'else'] },
+  { key: 'company', label: 'Company', levels: ['exact', 'close', 'else'] },
+];
+
+export const F = { given: 0, family: 1, name: 2, birth: 3, street: 4, line2: 5, postcode: 6, city: 7, phone: 8, email: 9, company: 10 } as const;
+export const NF = COMPARISONS.length;
+/** Level value for "blank on one side": no evidence either way. */
+export const NULL = -1;
+/**
+ * One extra slot after the NF levels: 0 names as entered; 1 x's family faces y's given name
+ * (and x's given y's family); 2 x's given faces y's family name as a given name.
+ */
+export const GAMMA_WIDTH = NF + 1;
+
+const givenLevel = (a: string, b: string): number => {
+  if (!a || !b) return NULL;
+  if (a === b) return 0;
+  if (isNick(a, b)) return 1;
+  if (isTypo(a, b)) return 2;
+  if ((a.length === 1 || b.length === 1) && a[0] === b[0]) return 3;
+  return 4;
+};
+
+const familyLevel = (a: string, b: string, ap: string[], bp: string[]): number => {
+  if (!a || !b) return NULL;
+  if (a === b) return 0;
+  const s = jwMin(a, b, 0.8);
+  if (s >= 0.88 || isTypo(a, b, s)) return 1;
+  // Double and hyphenated names: "Garcia-Lopez" and "Garcia", "Lopez Garcia" and "Garcia Lopez".
+  if (ap.length && (ap.includes(b) || anyShared(bp, ap))) return 1;
+  if (bp.length && bp.includes(a)) return 1;
+  return 2;
+};
+
+const closeLevel = (a: string, b: string, close = 0.9): number => (!a || !b ? NULL : a === b ? 0 : jwMin(a, b, close) >= close ? 1 : 2);
+
+function birthLevel(a: string, b: string): number {
+  if (!a || !b) return NULL;
+  if (a === b) return 0;
+  // YYYY-MM-DD: day and month swapped is a data-entry habit, not a different person.
+  if (a.slice(0, 4) === b.slice(0, 4) && a.slice(5, 7) === b.slice(8, 10) && a.slice(8, 10) === b.slice(5, 7)) return 1;
+  return oneOff(a, b) ? 2 : 3;
+}
+
+/** One character changed, or two neighbours swapped: at most two positions differ, side by side. */
+function oneOff(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let first = -1;
+  let diffs = 0;
+  for (let i = 0; i < a.length && diffs <= 2; i++) {
+    if (a.charCodeAt(i) === b.charCodeAt(i)) continue;
+    if (diffs === 0) first = i;
+    diffs++;
+  }
+  return diffs === 1 || (diffs === 2 && a[first] === b[first + 1] && a[first + 1] === b[first]);
+}
+
+function streetLevel(x: MatchRecord, y: MatchRecord): number {
+  if (!x.street || !y.street) return NULL;
+  if (x.street === y.street) return 0;
+  const names = x.streetName === y.streetName ? 1 : jwMin(x.streetName, y.streetName, 0.85);
+  if (x.streetNumber && x.streetNumber === y.streetNumber && names >= 0.85) return 1;
+  if (names >= 0.92) return 2;
+  return 3;
+}
+
+/**
+ * Sorted-word names (normCompany): the same, close (alike, or every word of the shorter in
+ * the longer, at least two words or five letters: "arnie mortons" in "arnie mortons chicago"), else.
+ */
+function tokensLevel(a: string, b: string): number {
+  if (a === b) return 0;
+  if (jwMin(a, b, 0.92) >= 0.92) return 1;
+  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+  const words = short.split(' ');
+  if (words.length < 2 && short.length < 5) return 2;
+  const longWords = long.split(' ');
+  return words.every((w) => longWords.includes(w)) ? 1 : 2;
+}
+
+function postcodeLevel(a: string, b: string): number {
+  if (!a || !b) return NULL;
+  if (a === b) return 0;
+  return oneOff(a, b) ? 1 : 2;
+}
+
+function anyShared(a: string[], b: string[]): boolean {
+  for (let i = 0; i < a.length; i++) for (let j = 0; j < b.length; j++) if (a[i] === b[j]) return true;
+  return false;
+}
+
+const good = (l: number, worst: number): boolean => l !== NULL && l < worst;
+const rank = (gl: number, fl: number): number => (gl === NULL ? 5 : gl) + (fl === NULL ? 3 : fl);
+
+function listLevel(a: string[], b: string[], a2: string[], b2: string[]): number {
+  if (!a.length || !b.length) return NULL;
+  if (anyShared(a, b)) return 0;
+  return anyShared(a2, b2) ? 1 : 2;
+}
+
+/** Given and family levels as entered, or the other way round (x's given against y's family), into out. */
+function nameLevels(x: MatchRecord, y: MatchRecord, out: Int8Array, at: number): void {
+  const g = givenLevel(x.given, y.given);
+  const f = familyLevel(x.family, y.family, x.familyParts, y.familyParts);
+  out[at + F.given] = g;
+  out[at + F.family] = f;
+  out[at + NF] = 0;
+  if ((good(g, 3) && good(f, 2)) || !x.given || !x.family || !y.given || !y.family || x.given === x.family) return;
+  // One of the two entered the other way round: both names must line up that way (a
+  // household's shared surname alone does not count).
+  const sg = givenLevel(x.family, y.given);
+  const sf = sg !== NULL && sg < 3 ? familyLevel(x.given, y.family, [], y.familyParts) : 2;
+  if (good(sg, 3) && good(sf, 2) && rank(sg, sf) < rank(g, f)) {
+    out[at + F.given] = sg;
+    out[at + F.family] = sf;
+    out[at + NF] = 1;
+    return;
+  }
+  const sg2 = givenLevel(x.given, y.family);
+  const sf2 = sg2 !== NULL && sg2 < 3 ? familyLevel(x.family, y.given, x.familyParts, []) : 2;
+  if (good(sg2, 3) && good(sf2, 2) && rank(sg2, sf2) < rank(g, f)) {
+    out[at + F.given] = sg2;
+    out[at + F.family] = sf2;
+    out[at + NF] = 2;
+  }
+}
+
+/** Write the pair's levels into `out` at `at` (GAMMA_WIDTH slots). */
+export function compareLevels(x: MatchRecord, y: MatchRecord, out: Int8Array, at = 0): void {
+  nameLevels(x, y, out, at);
+  out[at + F.name] = !x.family && !y.family ? closeLevel(x.full, y.full, 0.95) : NULL;
+  // Names in one field on both sides whose split parts do not line up ("Arnie Morton's of
+  // Chicago" / "Arnie Morton's", "Hotel Bel-Air" / "Bel-Air Hotel"): compared whole, word
+  // order and legal suffixes aside. A site or a firm, not a person's given and family name.
+  if (x.fullKey && y.fullKey && !(good(out[at + F.given]!, 3) && good(out[at + F.family]!, 2))) {
+    const whole = tokensLevel(x.fullKey, y.fullKey);
+    if (whole < 2) {
+      out[at + F.given] = NULL;
+      out[at + F.family] = NULL;
+      out[at + NF] = 0;
+      out[at + F.name] = whole;
+    }
+  }
+  out[at + F.birth] = birthLevel(x.birth, y.birth);
+  out[at + F.street] = streetLevel(x, y);
+  out[at + F.line2] = closeLevel(x.line2, y.line2);
+  out[at + F.postcode] = postcodeLevel(x.postcode, y.postcode);
+  out[at + F.city] = closeLevel(x.city, y.city);
+  out[at + F.phone] = listLevel(x.phones, y.phones, x.phones7, y.phones7);
+  out[at + F.email] = listLevel(x.emails, y.emails, x.emailLocals, y.emailLocals);
+  out[at + F.company] = x.company && y.company ? tokensLevel(x.company, y.company) : NULL;
+}
