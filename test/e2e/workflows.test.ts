@@ -308,6 +308,12 @@ describe('the Concord window', () => {
     // The golden record the merge will make is shown before it is made, with the pick in it.
     await expect.poll(async () => h.page.getByLabel('Golden record after the merge').textContent()).toContain(pickedText!);
     await shots('duplicates');
+    // Why pairs score as they do: the weights the matcher learnt from this store, per field and level.
+    await h.page.getByTestId('match-weights-panel').locator('summary').click();
+    await h.page.locator('figure.match-weights').waitFor();
+    expect(await h.page.locator('figure.match-weights').textContent()).toMatch(/Email|Phone/);
+    await shots('duplicates-weights');
+    await h.page.getByTestId('match-weights-panel').locator('summary').click();
     const queued = () => h.page.getByTestId('queue-count').textContent().then((t) => Number(t?.replace(/\D/g, '')));
     const before = await queued();
     const mergedId = await cluster.getAttribute('data-cluster');

@@ -11,6 +11,7 @@ import { call } from '../api';
 import { EmptyState } from '../components/EmptyState';
 import { VendorBadge } from '../components/VendorBadge';
 import { useDuplicateQueue } from '../lib/duplicate-queue';
+import { MatchWeights } from './MatchWeights';
 import { FIELD_ROWS, shortId } from '../lib/fields';
 import { useApp } from '../store';
 
@@ -96,7 +97,7 @@ export function DuplicatesView() {
     setScanning(true);
     try {
       const r = await call('scanDuplicates', {});
-      setScanInfo(`${r.records.toLocaleString()} records, ${r.comparisons.toLocaleString()} comparisons, ${r.ms} ms`);
+      setScanInfo(`${r.records.toLocaleString()} records, ${r.comparisons.toLocaleString()} comparison${r.comparisons === 1 ? "" : "s"}, ${r.ms} ms`);
       forget();
       setIndex(0);
       queue.reload(0);
@@ -261,6 +262,10 @@ export function DuplicatesView() {
         {autoCount > 0 && <button className="btn" disabled={busy || !!bulk} onClick={() => void planBulk()} data-testid="merge-all">Merge all {autoCount.toLocaleString()} above the auto-link threshold…</button>}
         <button className="btn primary" disabled={scanning || !!bulk} onClick={() => void scan()} data-testid="scan">{scanning ? 'Scanning…' : 'Scan for duplicates'}</button>
       </header>
+      <details className="weights-panel" data-testid="match-weights-panel">
+        <summary>How matching weighs each field — learnt from this store</summary>
+        <MatchWeights refreshKey={contactsVersion} />
+      </details>
       {(error || queue.error) && <div className="banner error" role="alert">{error ?? queue.error} <button className="link" onClick={() => setError(null)}>Dismiss</button></div>}
       {bulk && (
         <div className="banner warn bulk-merge" role="dialog" aria-label="Merge all above the auto-link threshold" data-testid="bulk">
