@@ -50,6 +50,11 @@ export class JournalService {
     const groups = this.sqlite.prepare(`SELECT action_id, max(id) AS top FROM journal ${where} GROUP BY coalesce(action_id, 'j' || id) ORDER BY top DESC LIMIT @limit OFFSET @offset`).all(params) as { action_id: string | null; top: number }[];
     const actions = groups.filter((g) => g.action_id).map((g) => g.action_id!);
     const singles = groups.filter((g) => !g.action_id).map((g) => g.top);
+    // A bulk merge is one action of tens of thousands of rows: count them all, read the first
+    // ENTRY_ROWS_SHOWN of each (and a bulk action's own lead row, written after its first batch).
+    const counts = new Map((this.sqlite.prepare(`SELECT action_id, count(*) AS n FROM journal WHERE action_id IN (SELECT value FROM json_each(?)) AND kind NOT IN ${HIDDEN} GROUP BY action_id`).all(JSON.stringify(actions)) as { action_id: string; n: number }[]).map((c) => [c.action_id, c.n]));
+    const shownIds = (this.sqlite.prepare(`SELECT id FROM (SELECT id, kind, ROW_NUMBER() OVER (PARTITION BY action_id ORDER BY id) AS rn FROM journal WHERE action_id IN (SELECT value FROM json_each(?)) AND kind NOT IN ${HIDDEN})
+        WHERE rn <= ${ENTRY_ROWS_SHOWN + 1} OR kind IN ('bulk-merge', 'bulk-unmerge', 'bulk-add', 'policy-apply')`).all(JSON.stringify(actions)) as { id: number }[]).map((r) => r.id);
     // An edit can be undone while it has not been sent and no later edit of the record is still
     // standing (entity_type first, so the lookup uses the journal_entity index). The person: a
     // record's person now, a person row's own, an unmerge's merged person, a dismissal's records'.
@@ -62,8 +67,8 @@ export class JournalService {
       FROM journal j
       LEFT JOIN records r ON j.entity_type = 'record' AND r.id = j.entity_id
       LEFT JOIN accounts a ON a.id = r.account_id
-      WHERE (j.action_id IN (SELECT value FROM json_each(@actions)) OR j.id IN (SELECT value FROM json_each(@singles))) AND j.kind NOT IN ${HIDDEN}
-      ORDER BY j.id`).all({ actions: JSON.stringify(actions), singles: JSON.stringify(singles) }) as RowSql[];
+      WHERE j.id IN (SELECT value FROM json_each(@ids)) AND j.kind NOT IN ${HIDDEN}
+      ORDER BY j.id`).all({ ids: JSON.stringify([...shownIds, ...singles]) }) as RowSql[];
 
     const personIds = new Map<number, string[]>();
     for (const r of rows) {
@@ -76,9 +81,11 @@ export class JournalService {
     const byGroup = new Map<string, JournalRowView[]>();
     rows.forEach((r, i) => {
       const key = r.action_id ?? `j${r.id}`;
-      byGroup.set(key, [...(byGroup.get(key) ?? []), views[i]!]);
+      const list = byGroup.get(key);
+      if (list) list.push(views[i]!);
+      else byGroup.set(key, [views[i]!]);
     });
-    return { total, entries: groups.map((g) => entryOf(byGroup.get(g.action_id ?? `j${g.top}`) ?? [])).filter((e): e is JournalEntryView => e !== null) };
+    return { total, entries: groups.map((g) => entryOf(byGroup.get(g.action_id ?? `j${g.top}`) ?? [], g.action_id ? (counts.get(g.action_id) ?? 1) : 1)).filter((e): e is JournalEntryView => e !== null) };
   }
 
   kindOf(id: number): string | null {
@@ -113,13 +120,14 @@ function wordsOf(r: RowSql, vendor: string | null): string {
 }
 
 /** An action as one entry: led by its merge (or unmerge, dismissal) row, else by a summary of its rows. */
-function entryOf(rows: JournalRowView[]): JournalEntryView | null {
+function entryOf(rows: JournalRowView[], all: number): JournalEntryView | null {
   if (!rows.length) return null;
-  const entry = entryOfAll(rows);
-  return { ...entry, rowCount: entry.rows.length, rows: entry.rows.slice(0, ENTRY_ROWS_SHOWN) };
+  const entry = entryOfAll(rows, all);
+  // Its steps: every row but the lead (when one leads), the first ENTRY_ROWS_SHOWN of them.
+  return { ...entry, rowCount: all - (entry.rows.length < rows.length ? 1 : 0), rows: entry.rows.slice(0, ENTRY_ROWS_SHOWN) };
 }
 
-function entryOfAll(rows: JournalRowView[]): Omit<JournalEntryView, 'rowCount'> {
+function entryOfAll(rows: JournalRowView[], all: number): Omit<JournalEntryView, 'rowCount'> {
   if (rows.length === 1) return { ...rows[0]!, rows: [] };
   // A bulk merge leads its many merges; else the first merge, unmerge or dismissal.
   const lead = LEADS.map((k) => rows.find((r) => r.kind === k)).find((r) => r !== undefined);
@@ -132,7 +140,7 @@ function entryOfAll(rows: JournalRowView[]): Omit<JournalEntryView, 'rowCount'> 
   const at = vendors.length ? ` at ${vendors.join(', ')}` : '';
   const summary = kind === 'edit' && kinds.size === 1
     ? `${[...new Set(rows.map((r) => r.summary))].join('; ')}${at}`
-    : kind === 'sync.push' ? `${rows.length} writes sent${at}` : `${rows.length} entries${at}`;
+    : kind === 'sync.push' ? `${all} writes sent${at}` : `${all} entries${at}`;
   // Its rows keep their own undo; the action as a whole has none of its own.
   return { ...last, kind, summary, people, vendor: vendors.length === 1 ? vendors[0]! : null, undo: null, undone: rows.every((r) => r.undone), cause: rows.find((r) => r.cause)?.cause ?? null, rows };
 }
