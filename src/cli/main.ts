@@ -249,7 +249,7 @@ const COMMANDS: Record<string, Command> = {
       dismiss: {},
       undo: {},
     },
-    handler: ({ core, sub, values, positionals, json }) => {
+    handler: async ({ core, sub, values, positionals, json }) => {
       if (sub === 'scan') {
         const num = (v: unknown, name: string): number | undefined => {
           if (v === undefined) return undefined;
@@ -275,7 +275,7 @@ const COMMANDS: Record<string, Command> = {
       if (sub === 'undo') {
         const n = Number(id);
         if (!Number.isInteger(n)) throw new UsageError('duplicates undo takes the number a merge or dismissal printed');
-        const r = core.dedupe.undo(n);
+        const r = core.journal.kindOf(n) === 'bulk-merge' ? await core.dedupe.undoBulk(n) : core.dedupe.undo(n);
         return json ? r : `Undone${r.compensating ? `; ${r.compensating} compensating write${r.compensating === 1 ? '' : 's'} go out with the next sync` : ''}.\n`;
       }
       const picks: Record<string, string> = {};

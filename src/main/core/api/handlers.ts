@@ -48,11 +48,15 @@ export function createHandlers(s: CoreServices): Handlers {
     },
     dismissDuplicates: ({ clusterId }) => s.dedupe.dismiss(clusterId),
     listJournal: (input) => s.journal.list(input),
-    undoJournal: ({ id }) => {
+    undoJournal: async ({ id }) => {
       const kind = s.journal.kindOf(id);
       if (kind === 'edit') s.edits.undoEntry(id);
       else if (kind === 'add-to' || kind === 'bulk-add') s.addTo.undo(id);
       else if (kind === 'policy-apply') s.policies.undo(id);
+      else if (kind === 'bulk-merge') {
+        await s.dedupe.undoBulk(id, (done, total) => s.events.emit('bulkMergeProgress', { done, total }));
+        s.events.emit('contactsChanged', { reason: 'bulk merge undone' });
+      }
       else s.dedupe.undo(id); // merges and dismissals (it says so when it is neither)
       return { undone: kind ?? 'nothing' };
     },

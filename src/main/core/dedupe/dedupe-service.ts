@@ -433,28 +433,50 @@ export class DedupeService {
     const j = this.journalRow(journalId);
     if (!j || !['merge', 'dismiss', 'bulk-merge'].includes(j.kind)) throw new CoreError('not_found', `No merge or dismissal with id ${journalId}`);
     if (j.undone) throw new CoreError('bad_request', 'That was already undone');
+    if (j.kind === 'bulk-merge') throw new CoreError('bad_request', 'A bulk merge is undone as a job (undoBulk)');
     const was = this.isCurrent();
     const back: ClusterView[] = [];
     // An unmerge's compensating writes belong to it (one action); a person asked for it directly.
-    const r = this.store.withAction(j.kind === 'bulk-merge' ? 'undoing a bulk merge' : null, () => {
-      if (j.kind !== 'bulk-merge') return this.undoOne(j, back);
-      // One undo for the whole bulk merge: each of its merges, newest first (one a person
-      // already undid on its own stays undone).
-      const { mergeIds } = JSON.parse(j.after) as { mergeIds: number[] };
-      let compensating = 0;
-      let undone = 0;
-      for (const id of [...mergeIds].reverse()) {
-        const m = this.journalRow(id);
-        if (!m || m.undone) continue;
-        compensating += this.undoOne(m, back).compensating;
-        undone++;
-      }
-      this.store.markUndone(j.id);
-      this.store.journal('bulk-unmerge', 'bulk', String(j.id), `bulk merge undone: ${undone} merge${undone === 1 ? '' : 's'} taken back${compensating ? `; ${compensating} compensating write${compensating === 1 ? '' : 's'} queued` : ''}`, null, { undone, compensating }, 'user');
-      return { undone: 'bulk-merge', compensating };
-    });
+    const r = this.store.withAction(null, () => this.undoOne(j, back));
     this.restoreToQueue(was, back);
     return r;
+  }
+
+  /**
+   * One undo for a whole bulk merge, as a job like the merge itself: each of its merges, newest
+   * first, in batches of one transaction, yielding between them so the window stays answered.
+   * A crash part-way leaves the lead not yet undone: undoing it again takes back the rest (a
+   * merge already undone, on its own or by the first attempt, stays undone).
+   */
+  async undoBulk(journalId: number, onProgress?: (done: number, total: number) => void): Promise<{ undone: string; compensating: number }> {
+    const j = this.journalRow(journalId);
+    if (!j || j.kind !== 'bulk-merge') throw new CoreError('not_found', `No bulk merge with id ${journalId}`);
+    if (j.undone) throw new CoreError('bad_request', 'That was already undone');
+    const { mergeIds } = JSON.parse(j.after) as { mergeIds: number[] };
+    const order = [...mergeIds].reverse();
+    const actionId = randomUUID();
+    let compensating = 0;
+    let undone = 0;
+    for (let i = 0; i < order.length; i += BULK_BATCH) {
+      const was = this.isCurrent();
+      const back: ClusterView[] = [];
+      this.store.withAction('undoing a bulk merge', () => {
+        for (const id of order.slice(i, i + BULK_BATCH)) {
+          const m = this.journalRow(id);
+          if (!m || m.undone) continue;
+          compensating += this.undoOne(m, back).compensating;
+          undone++;
+        }
+      }, actionId);
+      this.restoreToQueue(was, back);
+      onProgress?.(Math.min(order.length, i + BULK_BATCH), order.length);
+      await new Promise((r) => setImmediate(r));
+    }
+    this.store.withAction('undoing a bulk merge', () => {
+      this.store.markUndone(j.id);
+      this.store.journal('bulk-unmerge', 'bulk', String(j.id), `bulk merge undone: ${undone} merge${undone === 1 ? '' : 's'} taken back${compensating ? `; ${compensating} compensating write${compensating === 1 ? '' : 's'} queued` : ''}`, null, { undone, compensating }, 'user');
+    }, actionId);
+    return { undone: 'bulk-merge', compensating };
   }
 
   private journalRow(id: number): JournalRowSql | undefined {

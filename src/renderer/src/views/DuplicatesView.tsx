@@ -173,12 +173,15 @@ export function DuplicatesView() {
   }
 
   async function undo(id: number) {
+    // A bulk merge is undone as a job in the core: its progress shows here while it runs.
+    const off = window.api.on('bulkMergeProgress', (p) => setToast({ text: `Undoing… ${p.done.toLocaleString()} of ${p.total.toLocaleString()}` }));
     try {
       await call('undoJournal', { id });
       setToast({ text: 'Undone.' });
     } catch (e) {
       setError((e as Error).message);
     }
+    off();
     forget();
     queue.reload(index);
     contactsChanged();
