@@ -17,14 +17,14 @@ const NONE = NULL;
 const levelsOf = compareLevels;
 
 export interface Label {
-  /** Levels of the labelled pair (W slots). */
+  /** Levels of the labelled pair (GAMMA_WIDTH slots). */
   gamma: Int8Array;
   same: boolean;
 }
 
 export interface EstimateInput {
   records: MatchRecord[];
-  /** Levels of the candidate pairs, W slots each. */
+  /** Levels of the candidate pairs, GAMMA_WIDTH slots each. */
   gammas: Int8Array;
   pairs: number;
   labels?: Label[];
