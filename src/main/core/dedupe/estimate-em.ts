@@ -35,6 +35,9 @@ export interface EstimateInput {
 }
 
 const RANDOM_PAIRS = 100_000;
+const MIN_PAIRS = 10;
+/** Prior odds are never taken as better than 1 in 8: a tiny store says little about them. */
+const MAX_PRIOR_BITS = -3;
 const MAX_ITER = 100;
 /** Pseudo-pairs of the starting values behind every estimate: a level seen a handful of times does not swing. */
 const PRIOR_PAIRS = 5;
@@ -108,6 +111,8 @@ export function estimateU(records: MatchRecord[], start: MatchParameters, seed =
 export function estimateParameters(input: EstimateInput): MatchParameters {
   const { records, gammas, pairs, start } = input;
   const labels = input.labels ?? [];
+  // A handful of pairs says nothing reliable: keep what we had (the defaults at first).
+  if (pairs < MIN_PAIRS) return start;
   // Pairs with the same levels are one pattern with a count: EM runs over a few thousand
   // patterns, not millions of pairs, so every candidate counts and big stores stay fast.
   const patterns = new Map<number, { gamma: Int8Array; count: number }>();
@@ -172,7 +177,7 @@ export function estimateParameters(input: EstimateInput): MatchParameters {
   const n = records.length;
   const allPairs = Math.max(1, (n * (n - 1)) / 2);
   const expected = Math.max(1, lambda * pairs);
-  return { m, u, priorBits: Math.log2(expected / allPairs), lambda, source: 'estimated', estimatedAt: input.now, records: n, pairs, labels: labels.length, iterations };
+  return { m, u, priorBits: Math.min(MAX_PRIOR_BITS, Math.log2(expected / allPairs)), lambda, source: 'estimated', estimatedAt: input.now, records: n, pairs, labels: labels.length, iterations };
 }
 
 function normalise(acc: Float64Array, toward: number[]): number[] {
