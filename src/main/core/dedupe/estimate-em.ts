@@ -127,7 +127,10 @@ export function estimateParameters(input: EstimateInput): MatchParameters {
   // Among the candidates strangers agree far more than at random (blocking picked them for
   // agreeing): their levels get their own distribution, uc, during EM only.
   let uc = COMPARISONS.map((c) => c.levels.map(() => 1 / c.levels.length));
-  let lambda = 0.3;
+  // EM finds a local optimum; it starts from "duplicates are rare among the candidates", so a
+  // family of look-alikes (a household: one surname, address and phone) is not taken for one
+  // person entered many times unless the data insists.
+  let lambda = 0.01;
   let iterations = 0;
   const mAcc = COMPARISONS.map((c) => new Float64Array(c.levels.length));
   const uAcc = COMPARISONS.map((c) => new Float64Array(c.levels.length));
