@@ -127,10 +127,11 @@ describe('comparison levels', () => {
     return Object.fromEntries(COMPARISONS.map((c, k) => [c.key, g[k] === -1 ? null : c.levels[g[k]!]]));
   };
 
-  it('birth dates: day and month swapped, one digit off, else', () => {
+  it('birth dates: day and month swapped, one digit off, same year, else', () => {
     expect(levelsOf({ birthDate: '1980-03-07' }, { birthDate: '1980-07-03' }).birth).toBe('day and month swapped');
     expect(levelsOf({ birthDate: '1980-03-07' }, { birthDate: '1981-03-07' }).birth).toBe('one digit off');
     expect(levelsOf({ birthDate: '1980-03-17' }, { birthDate: '1980-03-71' }).birth).toBeNull(); // not a date: left out, no evidence either way
+    expect(levelsOf({ birthDate: '1980-03-07' }, { birthDate: '1980-11-30' }).birth).toBe('same year');
     expect(levelsOf({ birthDate: '1980-03-07' }, { birthDate: '1962-11-30' }).birth).toBe('else');
   });
 

@@ -17,14 +17,14 @@ const NONE = NULL;
 const levelsOf = compareLevels;
 
 export interface Label {
-  /** Levels of the labelled pair (W slots). */
+  /** Levels of the labelled pair (GAMMA_WIDTH slots). */
   gamma: Int8Array;
   same: boolean;
 }
 
 export interface EstimateInput {
   records: MatchRecord[];
-  /** Levels of the candidate pairs, W slots each. */
+  /** Levels of the candidate pairs, GAMMA_WIDTH slots each. */
   gammas: Int8Array;
   pairs: number;
   labels?: Label[];
@@ -35,6 +35,9 @@ export interface EstimateInput {
 }
 
 const RANDOM_PAIRS = 100_000;
+const MIN_PAIRS = 10;
+/** Prior odds are never taken as better than 1 in 8: a tiny store says little about them. */
+const MAX_PRIOR_BITS = -3;
 const MAX_ITER = 100;
 /** Pseudo-pairs of the starting values behind every estimate: a level seen a handful of times does not swing. */
 const PRIOR_PAIRS = 5;
@@ -108,6 +111,8 @@ export function estimateU(records: MatchRecord[], start: MatchParameters, seed =
 export function estimateParameters(input: EstimateInput): MatchParameters {
   const { records, gammas, pairs, start } = input;
   const labels = input.labels ?? [];
+  // A handful of pairs says nothing reliable: keep what we had (the defaults at first).
+  if (pairs < MIN_PAIRS) return start;
   // Pairs with the same levels are one pattern with a count: EM runs over a few thousand
   // patterns, not millions of pairs, so every candidate counts and big stores stay fast.
   const patterns = new Map<number, { gamma: Int8Array; count: number }>();
@@ -122,7 +127,10 @@ export function estimateParameters(input: EstimateInput): MatchParameters {
   // Among the candidates strangers agree far more than at random (blocking picked them for
   // agreeing): their levels get their own distribution, uc, during EM only.
   let uc = COMPARISONS.map((c) => c.levels.map(() => 1 / c.levels.length));
-  let lambda = 0.3;
+  // EM finds a local optimum; it starts from "duplicates are rare among the candidates", so a
+  // family of look-alikes (a household: one surname, address and phone) is not taken for one
+  // person entered many times unless the data insists.
+  let lambda = 0.01;
   let iterations = 0;
   const mAcc = COMPARISONS.map((c) => new Float64Array(c.levels.length));
   const uAcc = COMPARISONS.map((c) => new Float64Array(c.levels.length));
@@ -172,7 +180,7 @@ export function estimateParameters(input: EstimateInput): MatchParameters {
   const n = records.length;
   const allPairs = Math.max(1, (n * (n - 1)) / 2);
   const expected = Math.max(1, lambda * pairs);
-  return { m, u, priorBits: Math.log2(expected / allPairs), lambda, source: 'estimated', estimatedAt: input.now, records: n, pairs, labels: labels.length, iterations };
+  return { m, u, priorBits: Math.min(MAX_PRIOR_BITS, Math.log2(expected / allPairs)), lambda, source: 'estimated', estimatedAt: input.now, records: n, pairs, labels: labels.length, iterations };
 }
 
 function normalise(acc: Float64Array, toward: number[]): number[] {

@@ -23,7 +23,7 @@ export const COMPARISONS: readonly ComparisonDef[] = [
   { key: 'given', label: 'Given name', levels: ['exact', 'nickname', 'close (typo)', 'initial', 'else'] },
   { key: 'family', label: 'Family name', levels: ['exact', 'close (typo, part of a double name)', 'else'] },
   { key: 'name', label: 'Name in one field', levels: ['exact', 'close', 'else'] },
-  { key: 'birth', label: 'Birth date', levels: ['exact', 'day and month swapped', 'one digit off', 'else'] },
+  { key: 'birth', label: 'Birth date', levels: ['exact', 'day and month swapped', 'one digit off', 'same year', 'else'] },
   { key: 'street', label: 'Street', levels: ['exact', 'same number, street close', 'same street, other or no number', 'else'] },
   { key: 'line2', label: 'Address line 2', levels: ['exact', 'close', 'else'] },
   { key: 'postcode', label: 'Postcode', levels: ['exact', 'one digit off', 'else'] },
@@ -70,7 +70,8 @@ function birthLevel(a: string, b: string): number {
   if (a === b) return 0;
   // YYYY-MM-DD: day and month swapped is a data-entry habit, not a different person.
   if (a.slice(0, 4) === b.slice(0, 4) && a.slice(5, 7) === b.slice(8, 10) && a.slice(8, 10) === b.slice(5, 7)) return 1;
-  return oneOff(a, b) ? 2 : 3;
+  if (oneOff(a, b)) return 2;
+  return a.slice(0, 4) === b.slice(0, 4) ? 3 : 4;
 }
 
 /** One character changed, or two neighbours swapped: at most two positions differ, side by side. */

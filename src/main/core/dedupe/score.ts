@@ -161,7 +161,7 @@ export function reasonsOf(g: Int8Array, parts: Float64Array, x: MatchRecord, y: 
   };
   const [xn, yn] = [x.show.full || cap(x.full), y.show.full || cap(y.full)];
   level(FL.name, [['name_same', `same name ${yn}`], ['name_close', `names alike (${xn} / ${yn})`], ['name_differ', `different names (${xn} / ${yn})`]]);
-  level(FL.birth, [['birth_same', `same birth date ${x.birth}`], ['birth_swapped', `birth dates with day and month swapped (${x.birth} / ${y.birth})`], ['birth_close', `birth dates one digit apart (${x.birth} / ${y.birth})`], ['birth_differ', `different birth dates (${x.birth} / ${y.birth})`]]);
+  level(FL.birth, [['birth_same', `same birth date ${x.birth}`], ['birth_swapped', `birth dates with day and month swapped (${x.birth} / ${y.birth})`], ['birth_close', `birth dates one digit apart (${x.birth} / ${y.birth})`], ['birth_year', `same birth year, other day (${x.birth} / ${y.birth})`], ['birth_differ', `different birth dates (${x.birth} / ${y.birth})`]]);
   level(FL.street, [['address_same', `same street address ${x.street}`], ['street_close', `same house number, street alike (${x.street} / ${y.street})`], ['street_number_differ', `same street, other house number (${x.street} / ${y.street})`], ['street_differ', 'different street addresses']]);
   level(FL.line2, [['line2_same', `same address line 2 ${x.line2}`], ['line2_close', `address line 2 alike (${x.line2} / ${y.line2})`], ['line2_differ', 'different address line 2']]);
   level(FL.postcode, [['postcode_same', `same postcode ${x.postcode}`], ['postcode_close', `postcodes one digit apart (${x.postcode} / ${y.postcode})`], ['address_differ', 'different postcodes']]);
