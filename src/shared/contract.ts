@@ -273,7 +273,7 @@ export const requests = {
   resolveConflict: { input: z.object({ id: z.string().min(1), resolution: Resolution }), output: z.object({ changeId: z.number().int().nullable() }) },
   scanDuplicates: { input: z.object({ full: z.boolean().optional() }), output: z.object({ total: z.number().int(), autoLinkable: z.number().int(), records: z.number().int(), rescored: z.number().int(), comparisons: z.number().int(), ms: z.number() }) },
   /** One page of the duplicates queue, best first. */
-  listDuplicates: { input: z.object({ offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(500).default(100) }), output: z.object({ total: z.number().int(), autoLinkable: z.number().int(), items: z.array(DuplicateSummary) }) },
+  listDuplicates: { input: z.object({ offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(500).default(100), /** best first, or least certain first (their answers teach the matcher most) */ order: z.enum(['best', 'unsure']).default('best') }), output: z.object({ total: z.number().int(), autoLinkable: z.number().int(), items: z.array(DuplicateSummary) }) },
   /** One cluster in full; null once it is gone (merged, dismissed, changed by a scan). */
   getDuplicate: { input: z.object({ id: z.string().min(1) }), output: DuplicateCluster.nullable() },
   /** What merging every cluster above the auto-link threshold would write, deletions named. */

@@ -313,6 +313,13 @@ describe('the Concord window', () => {
     await h.page.locator('figure.match-weights').waitFor();
     expect(await h.page.locator('figure.match-weights').textContent()).toMatch(/Email|Phone/);
     await shots('duplicates-weights');
+    // Least certain first: the queue reorders in the core, and the weights can be re-learnt on demand.
+    await h.page.getByTestId('queue-order').selectOption('unsure');
+    const unsureFirst = (await core.dispatch('listDuplicates', { offset: 0, limit: 1, order: 'unsure' })) as { ok: true; value: { items: { id: string }[] } };
+    await expect.poll(() => h.page.locator('.queue-item[aria-posinset="1"]').getAttribute('data-cluster')).toBe(unsureFirst.value.items[0]!.id);
+    await h.page.getByTestId('queue-order').selectOption('best');
+    await h.page.getByTestId('relearn').click();
+    await expect.poll(() => h.page.getByTestId('relearn').textContent()).toBe('Re-estimate now (full scan)');
     await h.page.getByTestId('match-weights-panel').locator('summary').click();
     const queued = () => h.page.getByTestId('queue-count').textContent().then((t) => Number(t?.replace(/\D/g, '')));
     const before = await queued();

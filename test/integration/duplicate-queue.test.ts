@@ -36,6 +36,11 @@ describe('the duplicates queue in the core', () => {
     expect(first.items[0]).not.toHaveProperty('records'); // summaries only
     const scores = first.items.map((c) => c.score);
     expect([...scores].sort((a, b) => b - a)).toEqual(scores); // best first
+    // Least certain first: nearest even odds lead (their answers teach the matcher most).
+    const unsure = await call('listDuplicates', { offset: 0, limit: 500, order: 'unsure' });
+    const doubt = unsure.items.map((c) => Math.abs(c.confidence - 0.5));
+    expect([...doubt].sort((a, b) => a - b)).toEqual(doubt);
+    expect(unsure.total).toBe(first.total);
     const second = await call('listDuplicates', { offset: 50, limit: 50 });
     expect(second.items.map((c) => c.id).filter((id) => first.items.some((x) => x.id === id))).toEqual([]);
 

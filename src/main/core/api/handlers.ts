@@ -31,7 +31,7 @@ export function createHandlers(s: CoreServices): Handlers {
       const { clusters: _all, ...r } = s.dedupe.scan(input); // the queue is paged, never sent whole
       return r;
     },
-    listDuplicates: ({ offset, limit }) => s.dedupe.page(offset, limit),
+    listDuplicates: ({ offset, limit, order }) => s.dedupe.page(offset, limit, order),
     getDuplicate: ({ id }) => s.dedupe.cluster(id),
     planBulkMerge: () => s.dedupe.bulkPlan(),
     bulkMerge: async ({ expected }) => {

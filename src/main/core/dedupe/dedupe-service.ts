@@ -98,6 +98,8 @@ interface ClusterCache {
   byId: Map<string, ClusterView>;
   auto: number;
   rank: Map<string, number>;
+  /** The queue least certain first, worked out when asked for. */
+  unsure?: ClusterView[];
 }
 
 type JournalRowSql = { id: number; kind: string; before: string | null; after: string; undone: number };
@@ -187,9 +189,20 @@ export class DedupeService {
    * One page of the queue, best first, as light summaries: at 100,000 records the queue is
    * tens of thousands of clusters, and the window only ever shows a screenful.
    */
-  page(offset: number, limit: number): { total: number; autoLinkable: number; items: ClusterSummary[] } {
+  page(offset: number, limit: number, order: 'best' | 'unsure' = 'best'): { total: number; autoLinkable: number; items: ClusterSummary[] } {
     const c = this.current();
-    return { total: c.clusters.length, autoLinkable: c.auto, items: c.clusters.slice(offset, offset + limit).map(summaryOf) };
+    return { total: c.clusters.length, autoLinkable: c.auto, items: this.ordered(c, order).slice(offset, offset + limit).map(summaryOf) };
+  }
+
+  /**
+   * 'unsure' puts the clusters nearest even odds first: a person's answer there teaches the
+   * matcher most (its decisions are labels at the next full scan), and they are the ones it
+   * cannot settle alone. Kept until the queue changes.
+   */
+  private ordered(c: ClusterCache, order: 'best' | 'unsure'): ClusterView[] {
+    if (order === 'best') return c.clusters;
+    if (c.unsure?.length !== c.clusters.length) c.unsure = [...c.clusters].sort((x, y) => Math.abs(x.confidence - 0.5) - Math.abs(y.confidence - 0.5) || y.score - x.score);
+    return c.unsure;
   }
 
   /** One cluster in full (records and their values), or null when it is gone. */
@@ -247,6 +260,7 @@ export class DedupeService {
       if (c.byId.get(id)?.auto) c.auto--;
       c.byId.delete(id);
     }
+    c.unsure = undefined;
     c.key = this.key();
     this.lastTally = { waiting: c.clusters.length, autoLinkable: c.auto };
   }

@@ -28,7 +28,7 @@ interface State {
   items: (DuplicateSummary | undefined)[];
 }
 
-export function useDuplicateQueue(version: number): DuplicateQueue {
+export function useDuplicateQueue(version: number, order: 'best' | 'unsure' = 'best'): DuplicateQueue {
   const [state, setState] = useState<State>({ total: null, autoLinkable: 0, items: [] });
   const [error, setError] = useState<string | null>(null);
   // Answers to requests made before a reload are dropped: they describe an older queue.
@@ -39,7 +39,7 @@ export function useDuplicateQueue(version: number): DuplicateQueue {
     if (loading.current.has(offset)) return;
     loading.current.add(offset);
     const g = generation.current;
-    call('listDuplicates', { offset, limit: QUEUE_PAGE }).then(
+    call('listDuplicates', { offset, limit: QUEUE_PAGE, order }).then(
       (r) => {
         if (g !== generation.current) return;
         loading.current.delete(offset);
@@ -56,7 +56,7 @@ export function useDuplicateQueue(version: number): DuplicateQueue {
         setError(e.message);
       },
     );
-  }, []);
+  }, [order]);
 
   const reload = useCallback(
     (index = 0) => {

@@ -22,7 +22,8 @@ type Bulk = { phase: 'planning' } | { phase: 'confirm'; plan: BulkMergePlan } | 
 export function DuplicatesView() {
   const { contactsChanged, refreshStatus, contactsVersion, status } = useApp();
   // The queue lives in the core; the window pages through it (see lib/duplicate-queue).
-  const queue = useDuplicateQueue(contactsVersion);
+  const [order, setOrder] = useState<'best' | 'unsure'>('best');
+  const queue = useDuplicateQueue(contactsVersion, order);
   const total = queue.total;
   const [index, setIndex] = useState(0);
   const selected = total ? queue.at(Math.min(index, total - 1)) : undefined;
@@ -93,10 +94,12 @@ export function DuplicatesView() {
     };
   }, [shown, picks]);
 
-  async function scan() {
+  const [relearned, setRelearned] = useState(0);
+  async function scan(full = false) {
     setScanning(true);
     try {
-      const r = await call('scanDuplicates', {});
+      const r = await call('scanDuplicates', full ? { full: true } : {});
+      if (full) setRelearned((n) => n + 1);
       setScanInfo(`${r.records.toLocaleString()} records, ${r.comparisons.toLocaleString()} comparison${r.comparisons === 1 ? "" : "s"}, ${r.ms} ms`);
       forget();
       setIndex(0);
@@ -262,12 +265,20 @@ export function DuplicatesView() {
         <span className="result-count" data-testid="queue-count">{total == null ? '…' : `${total.toLocaleString()} to review`}</span>
         {scanInfo && <span className="muted small scan-info">{scanInfo}</span>}
         <span className="spacer" />
+        <select value={order} onChange={(e) => (setOrder(e.target.value as 'best' | 'unsure'), setIndex(0))} aria-label="Queue order" data-testid="queue-order">
+          <option value="best">Best match first</option>
+          <option value="unsure">Least certain first</option>
+        </select>
         {autoCount > 0 && <button className="btn" disabled={busy || !!bulk} onClick={() => void planBulk()} data-testid="merge-all">Merge all {autoCount.toLocaleString()} above the auto-link threshold…</button>}
         <button className="btn primary" disabled={scanning || !!bulk} onClick={() => void scan()} data-testid="scan">{scanning ? 'Scanning…' : 'Scan for duplicates'}</button>
       </header>
       <details className="weights-panel" data-testid="match-weights-panel">
         <summary>How matching weighs each field — learnt from this store</summary>
-        <MatchWeights refreshKey={contactsVersion} />
+        <MatchWeights refreshKey={`${contactsVersion}|${relearned}`} />
+        <p className="small muted">
+          The weights are estimated again at every full scan, with your merges and &ldquo;not the same&rdquo; answers as labels (the least certain clusters teach it most).{' '}
+          <button className="link" disabled={scanning} onClick={() => void scan(true)} data-testid="relearn">{scanning ? 'Scanning…' : 'Re-estimate now (full scan)'}</button>
+        </p>
       </details>
       {(error || queue.error) && <div className="banner error" role="alert">{error ?? queue.error} <button className="link" onClick={() => setError(null)}>Dismiss</button></div>}
       {bulk && (
