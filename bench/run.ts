@@ -309,6 +309,92 @@ const BENCHES: Record<string, () => Promise<void>> = {
     }
   },
 
+  /**
+   * Sync at scale, measured from outside: BENCH_PEOPLE (default 100,000) sandbox people pulled
+   * from the five simulators over HTTP into an empty store, in this one process; the raw
+   * better-sqlite3 parse+insert rate of the same records measured in the same run; then a
+   * re-sync after 1 % of records changed at the vendors (through their own APIs, as another
+   * client would) and one with nothing changed; store bytes per record; peak RSS.
+   */
+  async sync() {
+    const people = Number(process.env.BENCH_PEOPLE ?? 100_000);
+    const { startSandbox } = await import('../src/main/core/sandbox');
+    const { connectorFactory } = await import('../src/main/core/vendors/connector-factory');
+    const Database = (await import('better-sqlite3')).default;
+    let t0 = performance.now();
+    const sb = await startSandbox({ seed: 7, people });
+    const sandboxStartMs = ms(t0);
+    const rows = Object.values(sb.population.byVendor).flatMap((l) => l.map((s) => [s.key, JSON.stringify(s.contact)] as const));
+    // The floor: parse each record's JSON and insert it, one transaction, one prepared statement.
+    const rawDir = fs.mkdtempSync(path.join(os.tmpdir(), 'concord-bench-raw-'));
+    const raw = new Database(path.join(rawDir, 'raw.db'));
+    raw.pragma('journal_mode = WAL');
+    raw.exec('CREATE TABLE t (id TEXT PRIMARY KEY, body TEXT NOT NULL)');
+    t0 = performance.now();
+    const ins = raw.prepare('INSERT INTO t (id, body) VALUES (?, ?)');
+    raw.transaction(() => { for (const [k, j] of rows) ins.run(k, JSON.stringify(JSON.parse(j))); })();
+    const rawPerSec = Math.round(rows.length / ((performance.now() - t0) / 1000));
+    raw.close();
+    fs.rmSync(rawDir, { recursive: true, force: true });
+
+    const { core, done } = await tempCore();
+    const ids: Record<string, string> = {};
+    for (const [vendor, info] of Object.entries(sb.vendors)) {
+      ids[vendor] = (await core.accounts.add({ kind: vendor as (typeof VENDORS)[number], label: vendor, baseUrl: info!.baseUrl, credentials: info!.credentials, settings: info!.settings })).id;
+    }
+    const pullAll = async () => {
+      const out: Record<string, { records: number; ms: number; perSec: number; created: number; updated: number; unchanged: number }> = {};
+      let total = 0;
+      const t = performance.now();
+      for (const [vendor, id] of Object.entries(ids)) {
+        const t1 = performance.now();
+        const s = await core.sync.pull(id);
+        if (s.error) throw new Error(`${vendor}: ${s.error.message}`);
+        const took = performance.now() - t1;
+        out[vendor] = { records: s.pulled, ms: Math.round(took), perSec: Math.round(s.pulled / (took / 1000)), created: s.created, updated: s.updated, unchanged: s.unchanged };
+        total += s.pulled;
+      }
+      return { ms: ms(t), records: total, vendors: out };
+    };
+    const first = await pullAll();
+    core.store.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+    const records = (core.store.sqlite.prepare('SELECT count(*) AS n FROM records').get() as { n: number }).n;
+    const bytes = fs.statSync(path.join(core.dataDir, 'concord.db')).size;
+    let tables: Record<string, number> | undefined;
+    try {
+      tables = Object.fromEntries((core.store.sqlite.prepare('SELECT name, sum(pgsize) AS b FROM dbstat GROUP BY name ORDER BY b DESC LIMIT 12').all() as { name: string; b: number }[]).map((r) => [r.name, Math.round(r.b / records)]));
+    } catch { /* dbstat is not compiled in */ }
+
+    // 1 % of each vendor's records changed at the vendor, through its API, before the re-sync.
+    const connectorFor = connectorFactory(core.accounts, core.fetch);
+    let changed = 0;
+    for (const [vendor, id] of Object.entries(ids)) {
+      const c = await connectorFor(id);
+      const picks = core.store.sqlite.prepare('SELECT remote_id, server, versions, local FROM records WHERE account_id = ? AND rowid % 100 = 0').all(id) as { remote_id: string; server: string; versions: string; local: string }[];
+      for (const r of picks) {
+        const family = (JSON.parse(r.local) as { familyName?: string }).familyName ?? 'Doe';
+        await c.update(r.remote_id, { familyName: `${family}-Smith` }, { raw: JSON.parse(r.server), versions: JSON.parse(r.versions) as Record<string, string> });
+        changed++;
+      }
+      void vendor;
+    }
+    const onePercent = await pullAll();
+    const nothing = await pullAll();
+    const rss = rssMiB();
+    done();
+    await sb.close();
+    const notBottleneck = Object.entries(first.vendors).filter(([v]) => v !== 'mpdx');
+    const firstRate = Math.round(notBottleneck.reduce((n, [, x]) => n + x.records, 0) / (notBottleneck.reduce((n, [, x]) => n + x.ms, 0) / 1000));
+    report('sync', {
+      people, records, sandboxStartMs, rawParseInsertPerSec: rawPerSec,
+      firstPull: { ms: first.ms, perSec: Math.round(first.records / (first.ms / 1000)), vendors: first.vendors },
+      firstPullPerSecWithoutMpdx: firstRate, ratioToRaw: +(firstRate / rawPerSec).toFixed(3),
+      changedAtVendors: changed, onePercentResync: { ms: onePercent.ms, updated: Object.values(onePercent.vendors).reduce((n, x) => n + x.updated, 0), vendors: onePercent.vendors },
+      nothingChangedResync: { ms: nothing.ms, ofFirst: +(nothing.ms / first.ms).toFixed(3), vendors: nothing.vendors },
+      storeBytes: bytes, bytesPerRecord: Math.round(bytes / records), ...(tables ? { bytesPerRecordByTable: tables } : {}), peakRssMiB: rss, rssNote: 'simulators and core in one process',
+    });
+  },
+
   /** Sandbox population generation. */
   async population() {
     const t0 = performance.now();
