@@ -160,10 +160,12 @@ export async function startBigChangeSandbox(opts: { faults?: Faults; seed?: numb
   const credentials: BigChangeSandboxCredentials = { clientId: `concord-${seedHex.slice(0, 8)}`, clientSecret: seedHex.slice(8, 40), customerId: String(100000 + (parseInt(seedHex.slice(40, 44), 16) % 900000)) };
   const rng = createRng(opts.seed ?? 4);
   const faultRng = createRng((opts.seed ?? 4) + 1);
-  const seeded = (opts.contacts ?? []).map(({ key, contact }) => {
+  const seeded = (opts.contacts ?? []).map(({ key, contact, updatedAgoMs }) => {
     // Only what the contact model holds: the population's emails and phones have no place here.
     const fields = canonicalToBigChange({ ...contact, fullName: contact.fullName ?? contact.company ?? null });
-    const c = store.create({ ...fields, groupId: rng.int(1, 4), location: { latitude: 51 + rng.next(), longitude: -1 + rng.next() } });
+    const groupId = rng.int(1, 4);
+    const location = { latitude: 51 + rng.next(), longitude: -1 + rng.next() };
+    const c = clock.at(updatedAgoMs ?? 0, () => store.create({ ...fields, groupId, location }));
     return { key, remoteId: String(c.id) };
   });
 

@@ -210,10 +210,10 @@ export async function startCallToolsSandbox(opts: { faults?: Faults; seed?: numb
   const store = new CallToolsStore(clock);
   const token = createHash('sha1').update(`calltools-${opts.seed ?? 1}`).digest('hex'); // 40 hex, like a real key
   const rng = createRng(opts.seed ?? 1);
-  const seeded = (opts.contacts ?? []).map(({ key, contact }) => {
+  const seeded = (opts.contacts ?? []).map(({ key, contact, updatedAgoMs }) => {
     // The population may give a person more numbers than CallTools' two phone fields and one
     // email field hold; seed what a CallTools user could have typed.
-    const c = store.create(canonicalToCallTools({ ...contact, ...(contact.phones ? { phones: contact.phones.slice(0, 2) } : {}), ...(contact.emails ? { emails: contact.emails.slice(0, 1) } : {}) }, { forCreate: true }));
+    const c = clock.at(updatedAgoMs ?? 0, () => store.create(canonicalToCallTools({ ...contact, ...(contact.phones ? { phones: contact.phones.slice(0, 2) } : {}), ...(contact.emails ? { emails: contact.emails.slice(0, 1) } : {}) }, { forCreate: true })));
     if (rng.chance(0.3)) c.calls_outbound = rng.int(1, 40);
     return { key, remoteId: String(c.id) };
   });

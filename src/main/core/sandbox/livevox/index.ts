@@ -229,9 +229,10 @@ export async function startLiveVoxSandbox(opts: { faults?: Faults; seed?: number
   const rng = createRng(opts.seed ?? 3);
   const faultRng = createRng((opts.seed ?? 3) + 7);
   let sessionId: string | null = null;
-  const seeded = (opts.contacts ?? []).map(({ key, contact }, i) => {
+  const seeded = (opts.contacts ?? []).map(({ key, contact, updatedAgoMs }, i) => {
     const account = `LV${String(100000 + i)}`;
-    store.create({ ...canonicalToLiveVox(contact, {}), account, balance: Math.round(rng.next() * 50000) / 100 });
+    const balance = Math.round(rng.next() * 50000) / 100;
+    clock.at(updatedAgoMs ?? 0, () => store.create({ ...canonicalToLiveVox(contact, {}), account, balance }));
     return { key, remoteId: account };
   });
 
