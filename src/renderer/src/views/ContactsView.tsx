@@ -8,13 +8,14 @@ import { EmptyState } from '../components/EmptyState';
 import { Icon } from '../components/Icon';
 import { VendorBadge } from '../components/VendorBadge';
 import { useApp } from '../store';
+import { useShallow } from 'zustand/react/shallow';
 import { PersonPane } from './PersonPane';
 import { useContactPages, type ContactFilters } from './useContactPages';
 
 const ROW_HEIGHT = 52;
 
 export function ContactsView() {
-  const { search, setSearch, selectedId, select, contactsVersion, setView } = useApp();
+  const { search, setSearch, selectedId, select, contactsVersion, setView } = useApp(useShallow((s) => ({ search: s.search, setSearch: s.setSearch, selectedId: s.selectedId, select: s.select, contactsVersion: s.contactsVersion, setView: s.setView })));
   const [vendor, setVendor] = useState<AccountKind | ''>('');
   const [state, setState] = useState<ContactFilters['state']>('');
   const [duplicates, setDuplicates] = useState(false);

@@ -13,13 +13,14 @@ import { VendorBadge } from '../components/VendorBadge';
 import { useDuplicateQueue } from '../lib/duplicate-queue';
 import { FIELD_ROWS, shortId } from '../lib/fields';
 import { useApp } from '../store';
+import { useShallow } from 'zustand/react/shallow';
 
 const ROW_HEIGHT = 58;
 
 type Bulk = { phase: 'planning' } | { phase: 'confirm'; plan: BulkMergePlan } | { phase: 'merging'; done: number; total: number; cancelling?: boolean };
 
 export function DuplicatesView() {
-  const { contactsChanged, refreshStatus, contactsVersion, status } = useApp();
+  const { contactsChanged, refreshStatus, contactsVersion, status } = useApp(useShallow((s) => ({ contactsChanged: s.contactsChanged, refreshStatus: s.refreshStatus, contactsVersion: s.contactsVersion, status: s.status })));
   // The queue lives in the core; the window pages through it (see lib/duplicate-queue).
   const queue = useDuplicateQueue(contactsVersion);
   const total = queue.total;
