@@ -32,7 +32,13 @@ export const people = sqliteTable('people', {
   displayName: text('display_name').notNull().default(''),
   createdAt: text('created_at').notNull().default(now),
   updatedAt: text('updated_at').notNull().default(now),
-}, (t) => [index('people_display_name').on(t.displayName)]);
+  /**
+   * What the contacts list sorts by (the name, case folded), computed by SQLite from
+   * display_name so no writer can forget it; `people_sort` (sort_key, id) serves the list's
+   * order and its keyset paging without a sort.
+   */
+  sortKey: text('sort_key').generatedAlwaysAs(sql`lower(display_name)`, { mode: 'virtual' }),
+}, (t) => [index('people_sort').on(t.sortKey, t.id)]);
 
 export const records = sqliteTable('records', {
   id: text('id').primaryKey(),
@@ -134,7 +140,7 @@ export const matchCandidates = sqliteTable('match_candidates', {
   /** open | linked | dismissed */
   status: text('status').notNull().default('open'),
   createdAt: text('created_at').notNull().default(now),
-}, (t) => [uniqueIndex('match_pair').on(t.recordA, t.recordB), index('match_score').on(t.score)]);
+}, (t) => [uniqueIndex('match_pair').on(t.recordA, t.recordB), index('match_score').on(t.score), index('match_record_b').on(t.recordB)]);
 
 export const matchDecisions = sqliteTable('match_decisions', {
   id: integer('id').primaryKey({ autoIncrement: true }),
@@ -172,6 +178,15 @@ export const appSettings = sqliteTable('app_settings', {
   key: text('key').primaryKey(),
   value: text('value', { mode: 'json' }).notNull(),
   updatedAt: text('updated_at').notNull().default(now),
+});
+
+/**
+ * Row counts kept by triggers (migration 0008), so status and the contacts list read a
+ * number instead of counting 100,000 rows each time: `people`, `records`.
+ */
+export const rowCounts = sqliteTable('row_counts', {
+  name: text('name').primaryKey(),
+  n: integer('n').notNull().default(0),
 });
 
 export type AccountRow = typeof accounts.$inferSelect;
