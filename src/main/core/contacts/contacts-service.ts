@@ -21,6 +21,9 @@ export interface ListContactsQuery {
 /** Where the next page starts (keyset), null after the last row. */
 export type ContactsCursor = { key: string; id: string } | null;
 
+/** Above this many matches a filtered page walks the sort index instead of sorting the matches. */
+const WALK_ABOVE = 2000;
+
 export class ContactsService {
   constructor(private readonly sqlite: Database.Database) {}
 
@@ -82,10 +85,15 @@ export class ContactsService {
   private page(where: string[], params: Record<string, unknown>, after?: { key: string; id: string }): { total: number; rows: ContactRow[]; next: ContactsCursor } {
     const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const kept = where.length ? undefined : (this.sqlite.prepare("SELECT n FROM row_counts WHERE name = 'people'").get() as { n: number } | undefined);
-    const total = kept?.n ?? (this.sqlite.prepare(`SELECT count(*) AS n FROM people p ${whereSql}`).get(params) as { n: number }).n;
+    // Words alone: count the people the search index names, without visiting each of them.
+    const wordsOnly = where.length === 1 && where[0]!.startsWith('p.id IN (SELECT person_id FROM contacts_fts');
+    const total = kept?.n ?? (this.sqlite.prepare(wordsOnly ? 'SELECT count(DISTINCT person_id) AS n FROM contacts_fts WHERE contacts_fts MATCH @match' : `SELECT count(*) AS n FROM people p ${whereSql}`).get(params) as { n: number }).n;
     const keyset = after ? [...where, '(p.sort_key, p.id) > (@afterKey, @afterId)'] : where;
+    // Many matches ("bro" finds thousands): walk the list order and stop after a page rather
+    // than sort them all. Few: look them up and sort the few (walking would visit everyone).
+    const walk = where.length > 0 && total > WALK_ABOVE;
     const page = this.sqlite
-      .prepare(`SELECT p.id, p.display_name, p.golden, p.sort_key FROM people p ${keyset.length ? `WHERE ${keyset.join(' AND ')}` : ''} ORDER BY p.sort_key, p.id LIMIT @limit OFFSET @offset`)
+      .prepare(`SELECT p.id, p.display_name, p.golden, p.sort_key FROM people p${walk ? ' INDEXED BY people_sort' : ''} ${keyset.length ? `WHERE ${keyset.join(' AND ')}` : ''} ORDER BY p.sort_key, p.id LIMIT @limit OFFSET @offset`)
       .all(after ? { ...params, afterKey: after.key, afterId: after.id } : params) as { id: string; display_name: string; golden: string; sort_key: string }[];
     if (!page.length) return { total, rows: [], next: null };
     const last = page[page.length - 1]!;
