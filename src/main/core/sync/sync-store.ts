@@ -83,6 +83,8 @@ const LEASE = 'sync';
 
 type RecordSql = { id: string; account_id: string; kind: AccountKind; remote_id: string | null; person_id: string; server: string | null; base: string | null; local: string; versions: string; state: RecordState };
 type ChangeSql = { id: number; record_id: string; account_id: string; op: ChangeOp; patch: string; intent: string; progress: string; base_versions: string; idempotency_key: string; state: ChangeState; overwrite: number; attempts: number; last_error: string | null; next_attempt_at: string | null; created_at: string };
+/** What a pull compares an incoming record with. */
+type StoredCopy = { id: string; person_id: string; state: string; server: string | null; base: string | null; versions: string };
 type PersonSnapshot = { id: string; golden: string; pinned: string; display_name: string; created_at: string };
 export type MergeSnapshot = { records: { id: string; personId: string; local: CanonicalContact; state: string }[]; people: PersonSnapshot[] };
 
@@ -112,6 +114,7 @@ export class SyncStore {
       setState: sqlite.prepare('UPDATE records SET state = ?, updated_at = ? WHERE id = ?'),
       setServerCopy: sqlite.prepare('UPDATE records SET server = ?, base = ?, local = ?, versions = ?, updated_at = ? WHERE id = ?'),
       byRemote: sqlite.prepare('SELECT id, person_id, state, server, base, versions FROM records WHERE account_id = ? AND remote_id = ?'),
+      byRemotes: sqlite.prepare('SELECT id, remote_id, person_id, state, server, base, versions FROM records WHERE account_id = ? AND remote_id IN (SELECT value FROM json_each(?))'),
       setServer: sqlite.prepare('UPDATE records SET server = ? WHERE id = ?'),
       fastForward: sqlite.prepare("UPDATE records SET server = ?, base = ?, local = ?, versions = ?, state = 'synced', updated_at = ? WHERE id = ?"),
       insertPerson: sqlite.prepare('INSERT INTO people (id, golden, display_name, created_at, updated_at) VALUES (?, ?, ?, ?, ?)'),
@@ -202,30 +205,60 @@ export class SyncStore {
    */
   upsertFromServer(rec: IncomingRecord): { id: string; outcome: UpsertOutcome; moved?: boolean } {
     return this.tx(() => {
-      const now = this.now();
-      const raw = JSON.stringify(rec.raw ?? null);
-      const versions = JSON.stringify(rec.versions);
-      const canonical = JSON.stringify(rec.canonical);
-      const existing = this.st.byRemote.get(rec.accountId, rec.remoteId) as { id: string; person_id: string; state: string; server: string | null; base: string | null; versions: string } | undefined;
-      if (existing) {
-        // `moved`: the server's copy is not the one the edit was last merged with.
-        if (existing.state !== 'synced' && existing.state !== 'deleted_remote') return { id: existing.id, outcome: 'held', moved: existing.versions !== versions };
-        if (existing.state === 'synced' && existing.versions === versions && (existing.server === raw || existing.base === canonical)) {
-          // Same version, same meaning: a different endpoint's shape of the same record (LiveVox
-          // read vs list) is kept as the raw copy without counting as a change.
-          if (existing.server !== raw) this.st.setServer.run(raw, existing.id);
-          return { id: existing.id, outcome: 'unchanged' };
-        }
-        this.st.fastForward.run(raw, canonical, canonical, versions, now, existing.id);
-        this.refreshPerson(existing.person_id);
-        return { id: existing.id, outcome: 'updated' };
-      }
-      const personId = randomUUID();
-      this.st.insertPerson.run(personId, canonical, displayName(rec.canonical), now, now);
-      const id = randomUUID();
-      this.st.insertRecord.run(id, rec.accountId, rec.remoteId, personId, raw, canonical, canonical, versions, 'synced', now, now);
-      return { id, outcome: 'created' };
+      const existing = this.st.byRemote.get(rec.accountId, rec.remoteId) as StoredCopy | undefined;
+      const touched = new Set<string>();
+      const out = this.upsertOne(rec, existing, touched);
+      for (const p of touched) this.refreshPerson(p);
+      return out;
     });
+  }
+
+  /**
+   * A page of a pull, as `upsertFromServer` record by record but as one unit of work: one
+   * transaction, one lookup of the page's stored copies, and each changed person's golden
+   * record computed once at the end of the page.
+   */
+  upsertPage(accountId: string, recs: Omit<IncomingRecord, 'accountId'>[]): { id: string; outcome: UpsertOutcome; moved?: boolean }[] {
+    return this.tx(() => {
+      const stored = new Map(
+        (this.st.byRemotes.all(accountId, JSON.stringify(recs.map((r) => r.remoteId))) as (StoredCopy & { remote_id: string })[]).map((r) => [r.remote_id, r as StoredCopy]),
+      );
+      const touched = new Set<string>();
+      const out = recs.map((r) => {
+        const res = this.upsertOne({ ...r, accountId }, stored.get(r.remoteId), touched);
+        // The same record twice in one page: the second sees what the first stored.
+        if (res.outcome === 'created' || res.outcome === 'updated') stored.set(r.remoteId, this.st.byRemote.get(accountId, r.remoteId) as StoredCopy);
+        return res;
+      });
+      for (const p of touched) this.refreshPerson(p);
+      return out;
+    });
+  }
+
+  /** One record of a pull against its stored copy; people whose golden record must be recomputed go to `touched`. */
+  private upsertOne(rec: IncomingRecord, existing: StoredCopy | undefined, touched: Set<string>): { id: string; outcome: UpsertOutcome; moved?: boolean } {
+    const raw = JSON.stringify(rec.raw ?? null);
+    const versions = JSON.stringify(rec.versions);
+    const canonical = JSON.stringify(rec.canonical);
+    if (existing) {
+      // `moved`: the server's copy is not the one the edit was last merged with.
+      if (existing.state !== 'synced' && existing.state !== 'deleted_remote') return { id: existing.id, outcome: 'held', moved: existing.versions !== versions };
+      if (existing.state === 'synced' && existing.versions === versions && (existing.server === raw || existing.base === canonical)) {
+        // Same version, same meaning: a different endpoint's shape of the same record (LiveVox
+        // read vs list) is kept as the raw copy without counting as a change.
+        if (existing.server !== raw) this.st.setServer.run(raw, existing.id);
+        return { id: existing.id, outcome: 'unchanged' };
+      }
+      this.st.fastForward.run(raw, canonical, canonical, versions, this.now(), existing.id);
+      touched.add(existing.person_id);
+      return { id: existing.id, outcome: 'updated' };
+    }
+    const now = this.now();
+    const personId = randomUUID();
+    this.st.insertPerson.run(personId, canonical, displayName(rec.canonical), now, now);
+    const id = randomUUID();
+    this.st.insertRecord.run(id, rec.accountId, rec.remoteId, personId, raw, canonical, canonical, versions, 'synced', now, now);
+    return { id, outcome: 'created' };
   }
 
   /** The vendor says this record is gone; records with local edits are left for the sync merge. */
