@@ -16,6 +16,7 @@ import { runMatrix } from '../test/helpers/fault-matrix';
 import type { Page } from 'playwright-core';
 import { startHarness } from '../test/e2e/harness';
 import { startWorkerCore } from '../test/helpers/worker-core';
+import { readServerCopy, type StoredServerCopy } from '../src/main/core/sync/server-copy';
 
 function ensureBuilt(): void {
   if (!fs.existsSync(path.resolve(__dirname, '../out/renderer/index.html')) || !fs.existsSync(path.resolve(__dirname, '../out/main/core-worker.js'))) {
@@ -119,7 +120,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
     };
     const evalSet = await measure(async (core) => {
       await core.csv.import(evalSetCsv(generateEvalSet({ seed: 2026, entities: 3000 })), { source: 'eval' });
-      return new Map((core.store.sqlite.prepare('SELECT id, server FROM records').all() as { id: string; server: string }[]).map((r) => [r.id, (JSON.parse(r.server) as { entity: string }).entity]));
+      return new Map((core.store.sqlite.prepare('SELECT id, server FROM records').all() as { id: string; server: StoredServerCopy }[]).map((r) => [r.id, (readServerCopy(r.server) as { entity: string }).entity]));
     });
     report('dedupe-quality', { set: 'labelled evaluation set (seed 2026, 3000 people)', ...evalSet });
     for (const seed of [1, 2, 3]) {
@@ -390,10 +391,10 @@ const BENCHES: Record<string, () => Promise<void>> = {
     let changed = 0;
     for (const [vendor, id] of Object.entries(ids)) {
       const c = await connectorFor(id);
-      const picks = core.store.sqlite.prepare('SELECT remote_id, server, versions, local FROM records WHERE account_id = ? AND rowid % 100 = 0').all(id) as { remote_id: string; server: string; versions: string; local: string }[];
+      const picks = core.store.sqlite.prepare('SELECT remote_id, server, versions, local FROM records WHERE account_id = ? AND rowid % 100 = 0').all(id) as { remote_id: string; server: StoredServerCopy; versions: string; local: string }[];
       for (const r of picks) {
         const family = (JSON.parse(r.local) as { familyName?: string }).familyName ?? 'Doe';
-        await c.update(r.remote_id, { familyName: `${family}-Smith` }, { raw: JSON.parse(r.server), versions: JSON.parse(r.versions) as Record<string, string> });
+        await c.update(r.remote_id, { familyName: `${family}-Smith` }, { raw: readServerCopy(r.server), versions: JSON.parse(r.versions) as Record<string, string> });
         changed++;
       }
       void vendor;

@@ -45,7 +45,10 @@ export const records = sqliteTable('records', {
   accountId: text('account_id').notNull().references(() => accounts.id, { onDelete: 'restrict' }),
   remoteId: text('remote_id'),
   personId: text('person_id').notNull().references(() => people.id, { onDelete: 'restrict' }),
-  /** Last raw JSON from the vendor, whole, so unknown fields survive a round trip. */
+  /**
+   * Last raw JSON from the vendor, whole, so unknown fields survive a round trip; larger copies
+   * are stored deflated (a BLOB): read and write it only through sync/server-copy.ts.
+   */
   server: text('server', { mode: 'json' }),
   /** Canonical fields both sides agreed on at the last successful sync. */
   base: text('base', { mode: 'json' }).$type<CanonicalContact>(),

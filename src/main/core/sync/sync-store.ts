@@ -15,6 +15,7 @@ import { computeGolden } from '../contacts/golden';
 import { CoreError } from '../errors';
 import type { CreateProgress, RemoteRecord } from '../vendors/connector';
 import { applyPatch, diff, fieldOfIntent, intentOf, merge3, sameValue, type FieldConflict } from './merge';
+import { packServerCopy, readServerCopy, unpackServerCopy, type StoredServerCopy } from './server-copy';
 
 export type { ChangeOp, ChangeState };
 
@@ -81,10 +82,10 @@ export interface Lease {
 const OPEN = `(${OPEN_CHANGE_STATES.map((s) => `'${s}'`).join(',')})`;
 const LEASE = 'sync';
 
-type RecordSql = { id: string; account_id: string; kind: AccountKind; remote_id: string | null; person_id: string; server: string | null; base: string | null; local: string; versions: string; state: RecordState };
+type RecordSql = { id: string; account_id: string; kind: AccountKind; remote_id: string | null; person_id: string; server: StoredServerCopy; base: string | null; local: string; versions: string; state: RecordState };
 type ChangeSql = { id: number; record_id: string; account_id: string; op: ChangeOp; patch: string; intent: string; progress: string; base_versions: string; idempotency_key: string; state: ChangeState; overwrite: number; attempts: number; last_error: string | null; next_attempt_at: string | null; created_at: string };
 /** What a pull compares an incoming record with. */
-type StoredCopy = { id: string; person_id: string; state: string; server: string | null; base: string | null; versions: string };
+type StoredCopy = { id: string; person_id: string; state: string; server: StoredServerCopy; base: string | null; versions: string };
 type PersonSnapshot = { id: string; golden: string; pinned: string; display_name: string; created_at: string };
 export type MergeSnapshot = { records: { id: string; personId: string; local: CanonicalContact; state: string }[]; people: PersonSnapshot[] };
 
@@ -163,7 +164,7 @@ export class SyncStore {
     if (!r) throw new CoreError('not_found', `No record with id ${id}`);
     return {
       id: r.id, accountId: r.account_id, vendor: r.kind, remoteId: r.remote_id, personId: r.person_id,
-      server: r.server ? JSON.parse(r.server) : null, base: r.base ? (JSON.parse(r.base) as CanonicalContact) : null,
+      server: readServerCopy(r.server), base: r.base ? (JSON.parse(r.base) as CanonicalContact) : null,
       local: JSON.parse(r.local) as CanonicalContact, versions: JSON.parse(r.versions) as Record<string, string>, state: r.state,
     };
   }
@@ -243,13 +244,16 @@ export class SyncStore {
     if (existing) {
       // `moved`: the server's copy is not the one the edit was last merged with.
       if (existing.state !== 'synced' && existing.state !== 'deleted_remote') return { id: existing.id, outcome: 'held', moved: existing.versions !== versions };
-      if (existing.state === 'synced' && existing.versions === versions && (existing.server === raw || existing.base === canonical)) {
-        // Same version, same meaning: a different endpoint's shape of the same record (LiveVox
-        // read vs list) is kept as the raw copy without counting as a change.
-        if (existing.server !== raw) this.st.setServer.run(raw, existing.id);
-        return { id: existing.id, outcome: 'unchanged' };
+      if (existing.state === 'synced' && existing.versions === versions) {
+        const server = unpackServerCopy(existing.server);
+        if (server === raw || existing.base === canonical) {
+          // Same version, same meaning: a different endpoint's shape of the same record (LiveVox
+          // read vs list) is kept as the raw copy without counting as a change.
+          if (server !== raw) this.st.setServer.run(packServerCopy(raw), existing.id);
+          return { id: existing.id, outcome: 'unchanged' };
+        }
       }
-      this.st.fastForward.run(raw, canonical, canonical, versions, this.now(), existing.id);
+      this.st.fastForward.run(packServerCopy(raw), canonical, canonical, versions, this.now(), existing.id);
       touched.add(existing.person_id);
       return { id: existing.id, outcome: 'updated' };
     }
@@ -257,7 +261,7 @@ export class SyncStore {
     const personId = randomUUID();
     this.st.insertPerson.run(personId, canonical, displayName(rec.canonical), now, now);
     const id = randomUUID();
-    this.st.insertRecord.run(id, rec.accountId, rec.remoteId, personId, raw, canonical, canonical, versions, 'synced', now, now);
+    this.st.insertRecord.run(id, rec.accountId, rec.remoteId, personId, packServerCopy(raw), canonical, canonical, versions, 'synced', now, now);
     return { id, outcome: 'created' };
   }
 
@@ -276,7 +280,7 @@ export class SyncStore {
       const rec = this.record(recordId);
       const writable = this.writable(rec.vendor);
       const { merged, conflicts } = merge3(rec.base ?? {}, rec.local, remote.canonical, writable);
-      this.st.setServerCopy.run(JSON.stringify(remote.raw ?? null), JSON.stringify(remote.canonical), JSON.stringify(merged), JSON.stringify(remote.versions), this.now(), recordId);
+      this.st.setServerCopy.run(packServerCopy(JSON.stringify(remote.raw ?? null)), JSON.stringify(remote.canonical), JSON.stringify(merged), JSON.stringify(remote.versions), this.now(), recordId);
       for (const c of this.openChangesOf(recordId)) {
         if (c.op === 'update') this.sqlite.prepare('UPDATE changes SET base_versions = ? WHERE id = ?').run(JSON.stringify(remote.versions), c.id);
       }
@@ -537,7 +541,7 @@ export class SyncStore {
       }
       if (result) {
         const local = others.length ? rec.local : result.canonical;
-        this.st.setServerCopy.run(JSON.stringify(result.raw ?? null), JSON.stringify(result.canonical), JSON.stringify(local), JSON.stringify(result.versions), this.now(), rec.id);
+        this.st.setServerCopy.run(packServerCopy(JSON.stringify(result.raw ?? null)), JSON.stringify(result.canonical), JSON.stringify(local), JSON.stringify(result.versions), this.now(), rec.id);
       }
       this.setRecordState(rec.id, others.length ? (others.some((o) => o.state === 'conflict') ? 'conflicted' : 'modified') : 'synced');
       this.closeConflicts(rec.id, 'pushed');
