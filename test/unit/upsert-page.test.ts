@@ -1,6 +1,7 @@
 // A pull stores a page as one unit: one lookup of the page's stored copies, the same record
 // twice in a page stored once, and each changed person's golden record recomputed once.
 import { afterEach, describe, expect, it } from 'vitest';
+import { BASE_IS_LOCAL } from '../../src/main/core/sync/sync-store';
 import { makeTestCore, seedAccount, type TestCore } from '../helpers/core';
 
 let t: TestCore | undefined;
@@ -34,5 +35,22 @@ describe('SyncStore.upsertPage', () => {
     t.core.syncStore.link([ra.id, rb.id], ra.person_id, {}, [ra.person_id, rb.person_id]);
     t.core.syncStore.upsertPage(b, [{ remoteId: 'livevox-1', raw: { id: 1 }, canonical: { givenName: 'Ann', familyName: 'Lee', company: 'Acme Ltd', role: 'CFO' }, versions: { v: '2' } }]);
     expect(t.core.contacts.get(ra.person_id).golden).toMatchObject({ company: 'Acme Ltd', role: 'CFO' });
+  });
+
+  it('keeps the canonical JSON once for an unedited record, and the base it had once edited', async () => {
+    t = await makeTestCore();
+    const acc = await seedAccount(t.core, 'calltools', [{ givenName: 'Ada', familyName: 'Lovelace' }]);
+    const row = () => t!.core.store.sqlite.prepare('SELECT id, base, local FROM records WHERE account_id = ?').get(acc) as { id: string; base: string; local: string };
+    const id = row().id;
+    expect(row().base).toBe(BASE_IS_LOCAL);
+    expect(t.core.syncStore.record(id).base).toEqual({ givenName: 'Ada', familyName: 'Lovelace' });
+    t.core.syncStore.edit(id, { familyName: 'King' });
+    expect(JSON.parse(row().base)).toEqual({ givenName: 'Ada', familyName: 'Lovelace' });
+    expect(t.core.syncStore.record(id).base).toEqual({ givenName: 'Ada', familyName: 'Lovelace' });
+    expect(t.core.syncStore.record(id).local.familyName).toBe('King');
+    expect(t.core.contacts.get(id).records[0]!.base).toEqual({ givenName: 'Ada', familyName: 'Lovelace' });
+    // The vendor's copy moves on with the edit's value: both agree again.
+    t.core.syncStore.upsertPage(acc, [{ remoteId: 'calltools-1', raw: { id: 1 }, canonical: { givenName: 'Ada', familyName: 'Lovelace' }, versions: { v: '1' } }]);
+    expect(row().base).not.toBe(BASE_IS_LOCAL); // held: it has an edit waiting
   });
 });

@@ -6,6 +6,7 @@ import { type AccountKind, type CanonicalContact, type RecordState } from '../..
 import { editDistance } from '../dedupe/normalize';
 import { DEFAULT_THRESHOLDS } from '../dedupe/score';
 import { CoreError } from '../errors';
+import { BASE_IS_LOCAL } from '../sync/sync-store';
 
 export interface ListContactsQuery {
   search?: string;
@@ -152,7 +153,7 @@ export class ContactsService {
         remoteId: r.remote_id,
         state: r.state,
         local: JSON.parse(r.local) as CanonicalContact,
-        base: r.base ? (JSON.parse(r.base) as CanonicalContact) : null,
+        base: r.base === BASE_IS_LOCAL ? (JSON.parse(r.local) as CanonicalContact) : r.base ? (JSON.parse(r.base) as CanonicalContact) : null,
         versions: JSON.parse(r.versions) as Record<string, string>,
         updatedAt: r.updated_at,
         change: ((c) => (c ? { id: c.id, op: c.op, state: c.state, patch: JSON.parse(c.patch) as Record<string, unknown>, lastError: c.last_error } : null))(

@@ -50,7 +50,7 @@ export const records = sqliteTable('records', {
    * are stored deflated (a BLOB): read and write it only through sync/server-copy.ts.
    */
   server: text('server', { mode: 'json' }),
-  /** Canonical fields both sides agreed on at the last successful sync. */
+  /** Canonical fields both sides agreed on at the last successful sync; '=' when the same as `local` (sync-store BASE_IS_LOCAL). */
   base: text('base', { mode: 'json' }).$type<CanonicalContact>(),
   /** What the person sees: base plus pending local edits. */
   local: text('local', { mode: 'json' }).$type<CanonicalContact>().notNull(),

@@ -80,12 +80,22 @@ export interface Lease {
 }
 
 const OPEN = `(${OPEN_CHANGE_STATES.map((s) => `'${s}'`).join(',')})`;
+/**
+ * `records.base` when it equals `local` (a record with no local edits: nearly all of them),
+ * so the canonical JSON is stored once. Not JSON, so a reader that forgets it fails loudly.
+ * Every write of `local` alone keeps the old value as base first (see `KEEP_BASE`).
+ */
+export const BASE_IS_LOCAL = '=';
+/** In an UPDATE that sets `local` but not `base`: a base that was "same as local" becomes the old local. */
+const KEEP_BASE = `base = CASE WHEN base = '${BASE_IS_LOCAL}' THEN local ELSE base END`;
+/** What to store as base beside `local`. */
+const baseBeside = (base: string, local: string): string => (base === local ? BASE_IS_LOCAL : base);
 const LEASE = 'sync';
 
 type RecordSql = { id: string; account_id: string; kind: AccountKind; remote_id: string | null; person_id: string; server: StoredServerCopy; base: string | null; local: string; versions: string; state: RecordState };
 type ChangeSql = { id: number; record_id: string; account_id: string; op: ChangeOp; patch: string; intent: string; progress: string; base_versions: string; idempotency_key: string; state: ChangeState; overwrite: number; attempts: number; last_error: string | null; next_attempt_at: string | null; created_at: string };
 /** What a pull compares an incoming record with. */
-type StoredCopy = { id: string; person_id: string; state: string; server: StoredServerCopy; base: string | null; versions: string };
+type StoredCopy = { id: string; person_id: string; state: string; server: StoredServerCopy; base: string | null; local: string; versions: string };
 type PersonSnapshot = { id: string; golden: string; pinned: string; display_name: string; created_at: string };
 export type MergeSnapshot = { records: { id: string; personId: string; local: CanonicalContact; state: string }[]; people: PersonSnapshot[] };
 
@@ -111,11 +121,11 @@ export class SyncStore {
       record: sqlite.prepare('SELECT r.id, r.account_id, a.kind, r.remote_id, r.person_id, r.server, r.base, r.local, r.versions, r.state FROM records r JOIN accounts a ON a.id = r.account_id WHERE r.id = ?'),
       change: sqlite.prepare('SELECT * FROM changes WHERE id = ?'),
       openOf: sqlite.prepare(`SELECT * FROM changes WHERE record_id = ? AND state IN ${OPEN} ORDER BY id`),
-      setLocal: sqlite.prepare('UPDATE records SET local = ?, updated_at = ? WHERE id = ?'),
+      setLocal: sqlite.prepare(`UPDATE records SET ${KEEP_BASE}, local = ?, updated_at = ? WHERE id = ?`),
       setState: sqlite.prepare('UPDATE records SET state = ?, updated_at = ? WHERE id = ?'),
       setServerCopy: sqlite.prepare('UPDATE records SET server = ?, base = ?, local = ?, versions = ?, updated_at = ? WHERE id = ?'),
-      byRemote: sqlite.prepare('SELECT id, person_id, state, server, base, versions FROM records WHERE account_id = ? AND remote_id = ?'),
-      byRemotes: sqlite.prepare('SELECT id, remote_id, person_id, state, server, base, versions FROM records WHERE account_id = ? AND remote_id IN (SELECT value FROM json_each(?))'),
+      byRemote: sqlite.prepare('SELECT id, person_id, state, server, base, local, versions FROM records WHERE account_id = ? AND remote_id = ?'),
+      byRemotes: sqlite.prepare('SELECT id, remote_id, person_id, state, server, base, local, versions FROM records WHERE account_id = ? AND remote_id IN (SELECT value FROM json_each(?))'),
       setServer: sqlite.prepare('UPDATE records SET server = ? WHERE id = ?'),
       fastForward: sqlite.prepare("UPDATE records SET server = ?, base = ?, local = ?, versions = ?, state = 'synced', updated_at = ? WHERE id = ?"),
       insertPerson: sqlite.prepare('INSERT INTO people (id, golden, display_name, created_at, updated_at) VALUES (?, ?, ?, ?, ?)'),
@@ -164,7 +174,7 @@ export class SyncStore {
     if (!r) throw new CoreError('not_found', `No record with id ${id}`);
     return {
       id: r.id, accountId: r.account_id, vendor: r.kind, remoteId: r.remote_id, personId: r.person_id,
-      server: readServerCopy(r.server), base: r.base ? (JSON.parse(r.base) as CanonicalContact) : null,
+      server: readServerCopy(r.server), base: r.base === BASE_IS_LOCAL ? (JSON.parse(r.local) as CanonicalContact) : r.base ? (JSON.parse(r.base) as CanonicalContact) : null,
       local: JSON.parse(r.local) as CanonicalContact, versions: JSON.parse(r.versions) as Record<string, string>, state: r.state,
     };
   }
@@ -246,14 +256,14 @@ export class SyncStore {
       if (existing.state !== 'synced' && existing.state !== 'deleted_remote') return { id: existing.id, outcome: 'held', moved: existing.versions !== versions };
       if (existing.state === 'synced' && existing.versions === versions) {
         const server = unpackServerCopy(existing.server);
-        if (server === raw || existing.base === canonical) {
+        if (server === raw || (existing.base === BASE_IS_LOCAL ? existing.local : existing.base) === canonical) {
           // Same version, same meaning: a different endpoint's shape of the same record (LiveVox
           // read vs list) is kept as the raw copy without counting as a change.
           if (server !== raw) this.st.setServer.run(packServerCopy(raw), existing.id);
           return { id: existing.id, outcome: 'unchanged' };
         }
       }
-      this.st.fastForward.run(packServerCopy(raw), canonical, canonical, versions, this.now(), existing.id);
+      this.st.fastForward.run(packServerCopy(raw), BASE_IS_LOCAL, canonical, versions, this.now(), existing.id);
       touched.add(existing.person_id);
       return { id: existing.id, outcome: 'updated' };
     }
@@ -261,7 +271,7 @@ export class SyncStore {
     const personId = randomUUID();
     this.st.insertPerson.run(personId, canonical, displayName(rec.canonical), now, now);
     const id = randomUUID();
-    this.st.insertRecord.run(id, rec.accountId, rec.remoteId, personId, packServerCopy(raw), canonical, canonical, versions, 'synced', now, now);
+    this.st.insertRecord.run(id, rec.accountId, rec.remoteId, personId, packServerCopy(raw), BASE_IS_LOCAL, canonical, versions, 'synced', now, now);
     return { id, outcome: 'created' };
   }
 
@@ -280,7 +290,7 @@ export class SyncStore {
       const rec = this.record(recordId);
       const writable = this.writable(rec.vendor);
       const { merged, conflicts } = merge3(rec.base ?? {}, rec.local, remote.canonical, writable);
-      this.st.setServerCopy.run(packServerCopy(JSON.stringify(remote.raw ?? null)), JSON.stringify(remote.canonical), JSON.stringify(merged), JSON.stringify(remote.versions), this.now(), recordId);
+      this.st.setServerCopy.run(packServerCopy(JSON.stringify(remote.raw ?? null)), baseBeside(JSON.stringify(remote.canonical), JSON.stringify(merged)), JSON.stringify(merged), JSON.stringify(remote.versions), this.now(), recordId);
       for (const c of this.openChangesOf(recordId)) {
         if (c.op === 'update') this.sqlite.prepare('UPDATE changes SET base_versions = ? WHERE id = ?').run(JSON.stringify(remote.versions), c.id);
       }
@@ -541,7 +551,7 @@ export class SyncStore {
       }
       if (result) {
         const local = others.length ? rec.local : result.canonical;
-        this.st.setServerCopy.run(packServerCopy(JSON.stringify(result.raw ?? null)), JSON.stringify(result.canonical), JSON.stringify(local), JSON.stringify(result.versions), this.now(), rec.id);
+        this.st.setServerCopy.run(packServerCopy(JSON.stringify(result.raw ?? null)), baseBeside(JSON.stringify(result.canonical), JSON.stringify(local)), JSON.stringify(local), JSON.stringify(result.versions), this.now(), rec.id);
       }
       this.setRecordState(rec.id, others.length ? (others.some((o) => o.state === 'conflict') ? 'conflicted' : 'modified') : 'synced');
       this.closeConflicts(rec.id, 'pushed');
@@ -636,7 +646,7 @@ export class SyncStore {
         const rec = before.records.find((r) => r.id === ch.recordId)!;
         if (ch.state === 'pending' || ch.state === 'rejected' || ch.state === 'conflict') {
           this.setChange(id, 'cancelled', 'merge undone');
-          this.sqlite.prepare('UPDATE records SET local = ?, state = ? WHERE id = ?').run(JSON.stringify(rec.local), rec.state === 'deleted_local' ? 'deleted_local' : 'synced', rec.id);
+          this.sqlite.prepare(`UPDATE records SET ${KEEP_BASE}, local = ?, state = ? WHERE id = ?`).run(JSON.stringify(rec.local), rec.state === 'deleted_local' ? 'deleted_local' : 'synced', rec.id);
           this.refreshChange(rec.id);
           continue;
         }
