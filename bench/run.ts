@@ -352,9 +352,12 @@ const BENCHES: Record<string, () => Promise<void>> = {
     raw.pragma('journal_mode = WAL');
     raw.exec('CREATE TABLE t (id TEXT PRIMARY KEY, body TEXT NOT NULL)');
     t0 = performance.now();
+    const rawCpu0 = process.cpuUsage();
     const ins = raw.prepare('INSERT INTO t (id, body) VALUES (?, ?)');
     raw.transaction(() => { for (const [k, j] of rows) ins.run(k, JSON.stringify(JSON.parse(j))); })();
     const rawPerSec = Math.round(rows.length / ((performance.now() - t0) / 1000));
+    const rawCpu = process.cpuUsage(rawCpu0);
+    const rawPerCpuSec = Math.round(rows.length / ((rawCpu.user + rawCpu.system) / 1e6));
     raw.close();
     fs.rmSync(rawDir, { recursive: true, force: true });
 
@@ -364,15 +367,18 @@ const BENCHES: Record<string, () => Promise<void>> = {
       ids[vendor] = (await core.accounts.add({ kind: vendor as (typeof VENDORS)[number], label: vendor, baseUrl: info!.baseUrl, credentials: info!.credentials, settings: info!.settings })).id;
     }
     const pullAll = async () => {
-      const out: Record<string, { records: number; ms: number; perSec: number; created: number; updated: number; unchanged: number }> = {};
+      // cpuMs: this process's CPU time (simulators and core), steadier than wall time on a shared machine.
+      const out: Record<string, { records: number; ms: number; cpuMs: number; perSec: number; created: number; updated: number; unchanged: number }> = {};
       let total = 0;
       const t = performance.now();
       for (const [vendor, id] of Object.entries(ids)) {
         const t1 = performance.now();
+        const c1 = process.cpuUsage();
         const s = await core.sync.pull(id);
+        const cpu = process.cpuUsage(c1);
         if (s.error) throw new Error(`${vendor}: ${s.error.message}`);
         const took = performance.now() - t1;
-        out[vendor] = { records: s.pulled, ms: Math.round(took), perSec: Math.round(s.pulled / (took / 1000)), created: s.created, updated: s.updated, unchanged: s.unchanged };
+        out[vendor] = { records: s.pulled, ms: Math.round(took), cpuMs: Math.round((cpu.user + cpu.system) / 1000), perSec: Math.round(s.pulled / (took / 1000)), created: s.created, updated: s.updated, unchanged: s.unchanged };
         total += s.pulled;
       }
       return { ms: ms(t), records: total, vendors: out };
@@ -406,10 +412,12 @@ const BENCHES: Record<string, () => Promise<void>> = {
     await sb.close();
     const notBottleneck = Object.entries(first.vendors).filter(([v]) => v !== 'mpdx');
     const firstRate = Math.round(notBottleneck.reduce((n, [, x]) => n + x.records, 0) / (notBottleneck.reduce((n, [, x]) => n + x.ms, 0) / 1000));
+    const firstCpuRate = Math.round(notBottleneck.reduce((n, [, x]) => n + x.records, 0) / (notBottleneck.reduce((n, [, x]) => n + x.cpuMs, 0) / 1000));
     report('sync', {
       people, records, sandboxStartMs, rawParseInsertPerSec: rawPerSec,
       firstPull: { ms: first.ms, perSec: Math.round(first.records / (first.ms / 1000)), vendors: first.vendors },
       firstPullPerSecWithoutMpdx: firstRate, ratioToRaw: +(firstRate / rawPerSec).toFixed(3),
+      rawParseInsertPerCpuSec: rawPerCpuSec, firstPullPerCpuSecWithoutMpdx: firstCpuRate, cpuRatioToRaw: +(firstCpuRate / rawPerCpuSec).toFixed(3),
       changedAtVendors: changed, onePercentResync: { ms: onePercent.ms, updated: Object.values(onePercent.vendors).reduce((n, x) => n + x.updated, 0), vendors: onePercent.vendors },
       nothingChangedResync: { ms: nothing.ms, ofFirst: +(nothing.ms / first.ms).toFixed(3), vendors: nothing.vendors },
       storeBytes: bytes, bytesPerRecord: Math.round(bytes / records), ...(tables ? { bytesPerRecordByTable: tables } : {}), peakRssMiB: rss, rssNote: 'simulators and core in one process',
