@@ -2,6 +2,7 @@
 // twice in a page stored once, and each changed person's golden record recomputed once.
 import { afterEach, describe, expect, it } from 'vitest';
 import { BASE_IS_LOCAL } from '../../src/main/core/sync/sync-store';
+import { lazyRecord } from '../../src/main/core/vendors/lazy-record';
 import { makeTestCore, seedAccount, type TestCore } from '../helpers/core';
 
 let t: TestCore | undefined;
@@ -52,5 +53,19 @@ describe('SyncStore.upsertPage', () => {
     // The vendor's copy moves on with the edit's value: both agree again.
     t.core.syncStore.upsertPage(acc, [{ remoteId: 'calltools-1', raw: { id: 1 }, canonical: { givenName: 'Ada', familyName: 'Lovelace' }, versions: { v: '1' } }]);
     expect(row().base).not.toBe(BASE_IS_LOCAL); // held: it has an edit waiting
+  });
+
+  it('never maps a record that arrives exactly as stored (lazy canonical form), and maps a changed one once', async () => {
+    t = await makeTestCore();
+    const acc = await seedAccount(t.core, 'calltools', []);
+    let mapped = 0;
+    const rec = (raw: Record<string, unknown>, v: string) => lazyRecord('r1', raw, { v }, () => (mapped++, { givenName: String(raw.first_name) }));
+    expect(t.core.syncStore.upsertPage(acc, [rec({ id: 1, first_name: 'Ada' }, '1')])[0]!.outcome).toBe('created');
+    expect(mapped).toBe(1);
+    expect(t.core.syncStore.upsertPage(acc, [rec({ id: 1, first_name: 'Ada' }, '1')])[0]!.outcome).toBe('unchanged');
+    expect(mapped).toBe(1);
+    expect(t.core.syncStore.upsertPage(acc, [rec({ id: 1, first_name: 'Ann' }, '2')])[0]!.outcome).toBe('updated');
+    expect(mapped).toBe(2);
+    expect(t.core.contacts.list({ limit: 5, offset: 0 }).rows[0]!.displayName).toBe('Ann');
   });
 });

@@ -218,7 +218,7 @@ export class SyncStore {
     return this.tx(() => {
       const existing = this.st.byRemote.get(rec.accountId, rec.remoteId) as StoredCopy | undefined;
       const touched = new Set<string>();
-      const out = this.upsertOne(rec, existing, touched);
+      const out = this.upsertOne(rec.accountId, rec, existing, touched);
       for (const p of touched) this.refreshPerson(p);
       return out;
     });
@@ -236,7 +236,7 @@ export class SyncStore {
       );
       const touched = new Set<string>();
       const out = recs.map((r) => {
-        const res = this.upsertOne({ ...r, accountId }, stored.get(r.remoteId), touched);
+        const res = this.upsertOne(accountId, r, stored.get(r.remoteId), touched);
         // The same record twice in one page: the second sees what the first stored.
         if (res.outcome === 'created' || res.outcome === 'updated') stored.set(r.remoteId, this.st.byRemote.get(accountId, r.remoteId) as StoredCopy);
         return res;
@@ -247,31 +247,34 @@ export class SyncStore {
   }
 
   /** One record of a pull against its stored copy; people whose golden record must be recomputed go to `touched`. */
-  private upsertOne(rec: IncomingRecord, existing: StoredCopy | undefined, touched: Set<string>): { id: string; outcome: UpsertOutcome; moved?: boolean } {
+  private upsertOne(accountId: string, rec: Omit<IncomingRecord, 'accountId'>, existing: StoredCopy | undefined, touched: Set<string>): { id: string; outcome: UpsertOutcome; moved?: boolean } {
     const raw = JSON.stringify(rec.raw ?? null);
     const versions = JSON.stringify(rec.versions);
-    const canonical = JSON.stringify(rec.canonical);
+    // Asked for only when needed: a connector may map a record lazily (see vendors/lazy-record),
+    // and an unchanged record (same version, same raw copy) never needs its canonical form.
+    let canonicalJson: string | undefined;
+    const canonical = (): string => (canonicalJson ??= JSON.stringify(rec.canonical));
     if (existing) {
       // `moved`: the server's copy is not the one the edit was last merged with.
       if (existing.state !== 'synced' && existing.state !== 'deleted_remote') return { id: existing.id, outcome: 'held', moved: existing.versions !== versions };
       if (existing.state === 'synced' && existing.versions === versions) {
         const server = unpackServerCopy(existing.server);
-        if (server === raw || (existing.base === BASE_IS_LOCAL ? existing.local : existing.base) === canonical) {
+        if (server === raw || (existing.base === BASE_IS_LOCAL ? existing.local : existing.base) === canonical()) {
           // Same version, same meaning: a different endpoint's shape of the same record (LiveVox
           // read vs list) is kept as the raw copy without counting as a change.
           if (server !== raw) this.st.setServer.run(packServerCopy(raw), existing.id);
           return { id: existing.id, outcome: 'unchanged' };
         }
       }
-      this.st.fastForward.run(packServerCopy(raw), BASE_IS_LOCAL, canonical, versions, this.now(), existing.id);
+      this.st.fastForward.run(packServerCopy(raw), BASE_IS_LOCAL, canonical(), versions, this.now(), existing.id);
       touched.add(existing.person_id);
       return { id: existing.id, outcome: 'updated' };
     }
     const now = this.now();
     const personId = randomUUID();
-    this.st.insertPerson.run(personId, canonical, displayName(rec.canonical), now, now);
+    this.st.insertPerson.run(personId, canonical(), displayName(rec.canonical), now, now);
     const id = randomUUID();
-    this.st.insertRecord.run(id, rec.accountId, rec.remoteId, personId, packServerCopy(raw), BASE_IS_LOCAL, canonical, versions, 'synced', now, now);
+    this.st.insertRecord.run(id, accountId, rec.remoteId, personId, packServerCopy(raw), BASE_IS_LOCAL, canonical(), versions, 'synced', now, now);
     return { id, outcome: 'created' };
   }
 
