@@ -1,7 +1,7 @@
 // Raw vendor copies are kept whole but stored deflated when large: they read back exactly,
 // small ones and copies written before (JSON text) read the same way.
 import { describe, expect, it } from 'vitest';
-import { packServerCopy, readServerCopy, unpackServerCopy } from '../../src/main/core/sync/server-copy';
+import { packServerCopy, readServerCopy, sameServerCopy, unpackServerCopy } from '../../src/main/core/sync/server-copy';
 import { makeTestCore } from '../helpers/core';
 
 describe('server copies', () => {
@@ -11,6 +11,10 @@ describe('server copies', () => {
     expect(Buffer.isBuffer(packed)).toBe(true);
     expect((packed as Buffer).length).toBeLessThan(big.length / 2);
     expect(unpackServerCopy(packed)).toBe(big);
+    expect(sameServerCopy(packed, big)).toBe(true);
+    expect(sameServerCopy(packed, big.replace('Zoë', 'Zoe'))).toBe(false);
+    expect(sameServerCopy('{"id":1}', '{"id":1}')).toBe(true);
+    expect(sameServerCopy(null, 'null')).toBe(false);
     expect(packServerCopy('{"id":1}')).toBe('{"id":1}');
     expect(readServerCopy('{"id":1}')).toEqual({ id: 1 });
     expect(readServerCopy(null)).toBeNull();

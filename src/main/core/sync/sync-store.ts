@@ -15,7 +15,7 @@ import { computeGolden } from '../contacts/golden';
 import { CoreError } from '../errors';
 import type { CreateProgress, RemoteRecord } from '../vendors/connector';
 import { applyPatch, diff, fieldOfIntent, intentOf, merge3, sameValue, type FieldConflict } from './merge';
-import { packServerCopy, readServerCopy, unpackServerCopy, type StoredServerCopy } from './server-copy';
+import { packServerCopy, readServerCopy, sameServerCopy, type StoredServerCopy } from './server-copy';
 
 export type { ChangeOp, ChangeState };
 
@@ -258,11 +258,11 @@ export class SyncStore {
       // `moved`: the server's copy is not the one the edit was last merged with.
       if (existing.state !== 'synced' && existing.state !== 'deleted_remote') return { id: existing.id, outcome: 'held', moved: existing.versions !== versions };
       if (existing.state === 'synced' && existing.versions === versions) {
-        const server = unpackServerCopy(existing.server);
-        if (server === raw || (existing.base === BASE_IS_LOCAL ? existing.local : existing.base) === canonical()) {
+        const sameRaw = sameServerCopy(existing.server, raw);
+        if (sameRaw || (existing.base === BASE_IS_LOCAL ? existing.local : existing.base) === canonical()) {
           // Same version, same meaning: a different endpoint's shape of the same record (LiveVox
           // read vs list) is kept as the raw copy without counting as a change.
-          if (server !== raw) this.st.setServer.run(packServerCopy(raw), existing.id);
+          if (!sameRaw) this.st.setServer.run(packServerCopy(raw), existing.id);
           return { id: existing.id, outcome: 'unchanged' };
         }
       }
