@@ -102,7 +102,12 @@ export const ListContactsInput = z.object({
   duplicates: z.boolean().optional(),
   limit: z.number().int().min(1).max(1000).default(100),
   offset: z.number().int().min(0).default(0),
+  /** Keyset paging: the page after this row (the `next` of the page before); `offset` is then ignored. */
+  after: z.object({ key: z.string(), id: z.string() }).optional(),
 });
+
+/** Where the page after this one starts (keyset), null after the last row. */
+export const ContactsCursor = z.object({ key: z.string(), id: z.string() }).nullable();
 
 const Patch = CanonicalContact.partial();
 
@@ -243,7 +248,7 @@ export type AgreePlan = z.infer<typeof AgreePlan>;
 /** Requests: key -> {input, output}. Inputs are always objects so they can grow. */
 export const requests = {
   getStatus: { input: z.object({}), output: Status },
-  listContacts: { input: ListContactsInput, output: z.object({ total: z.number().int(), rows: z.array(ContactRow) }) },
+  listContacts: { input: ListContactsInput, output: z.object({ total: z.number().int(), rows: z.array(ContactRow), next: ContactsCursor }) },
   getContact: { input: z.object({ id: z.string().min(1) }), output: ContactDetail },
   listAccounts: { input: z.object({}), output: z.array(AccountSummary) },
   addAccount: {

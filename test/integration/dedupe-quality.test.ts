@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { evalSetCsv, generateEvalSet } from '../helpers/eval-set';
 import { clusterQuality } from '../helpers/quality';
 import { makeTestCore } from '../helpers/core';
+import { readServerCopy, type StoredServerCopy } from '../../src/main/core/sync/server-copy';
 
 describe('duplicate finding on the labelled evaluation set', () => {
   it('reaches precision ≥ 0.97 and recall ≥ 0.95 at the default threshold', async () => {
@@ -15,7 +16,7 @@ describe('duplicate finding on the labelled evaluation set', () => {
       expect(imported.errors).toEqual([]);
       expect(imported.imported).toBe(rows.length);
       const scan = t.core.dedupe.scan();
-      const entityOf = new Map((t.core.store.sqlite.prepare('SELECT id, server FROM records').all() as { id: string; server: string }[]).map((r) => [r.id, (JSON.parse(r.server) as { entity: string }).entity]));
+      const entityOf = new Map((t.core.store.sqlite.prepare('SELECT id, server FROM records').all() as { id: string; server: StoredServerCopy }[]).map((r) => [r.id, (readServerCopy(r.server) as { entity: string }).entity]));
       const q = clusterQuality(scan.clusters, entityOf);
       expect(q.precision).toBeGreaterThanOrEqual(0.97);
       expect(q.recall).toBeGreaterThanOrEqual(0.95);

@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { Icon } from './components/Icon';
 import { useApp, VIEWS, type View } from './store';
+import { useShallow } from 'zustand/react/shallow';
 import { AccountsView } from './views/AccountsView';
 import { ContactsView } from './views/ContactsView';
 import { ActivityView } from './views/ActivityView';
@@ -26,7 +27,7 @@ const compact = new Intl.NumberFormat(undefined, { notation: 'compact', maximumF
 const navCount = (n: number): string => (n < 10_000 ? n.toLocaleString() : compact.format(n));
 
 export function App() {
-  const { view, setView, status, refreshStatus, undoLast } = useApp();
+  const { view, setView, status, refreshStatus, undoLast } = useApp(useShallow((s) => ({ view: s.view, setView: s.setView, status: s.status, refreshStatus: s.refreshStatus, undoLast: s.undoLast })));
   useEffect(() => {
     void refreshStatus();
   }, [refreshStatus]);

@@ -6,6 +6,7 @@ import { type AccountKind, type CanonicalContact, type RecordState } from '../..
 import { editDistance } from '../dedupe/normalize';
 import { DEFAULT_THRESHOLDS } from '../dedupe/score';
 import { CoreError } from '../errors';
+import { BASE_IS_LOCAL } from '../sync/sync-store';
 
 export interface ListContactsQuery {
   search?: string;
@@ -14,14 +15,22 @@ export interface ListContactsQuery {
   duplicates?: boolean;
   limit: number;
   offset: number;
+  /** Keyset paging: the page after this row (the `next` of the page before); `offset` is then ignored. */
+  after?: { key: string; id: string };
 }
+
+/** Where the next page starts (keyset), null after the last row. */
+export type ContactsCursor = { key: string; id: string } | null;
+
+/** Above this many matches a filtered page walks the sort index instead of sorting the matches. */
+const WALK_ABOVE = 2000;
 
 export class ContactsService {
   constructor(private readonly sqlite: Database.Database) {}
 
-  list(q: ListContactsQuery): { total: number; rows: ContactRow[] } {
+  list(q: ListContactsQuery): { total: number; rows: ContactRow[]; next: ContactsCursor } {
     const where: string[] = [];
-    const params: Record<string, unknown> = { limit: q.limit, offset: q.offset };
+    const params: Record<string, unknown> = { limit: q.limit, offset: q.after ? 0 : q.offset };
     if (q.vendor) {
       where.push('p.id IN (SELECT r.person_id FROM records r JOIN accounts a ON a.id = r.account_id WHERE a.kind = @vendor)');
       params.vendor = q.vendor;
@@ -36,13 +45,13 @@ export class ContactsService {
       params.dupMin = DEFAULT_THRESHOLDS.review;
     }
     const match = q.search ? toFtsQuery(q.search) : null;
-    if (q.search && !match) return { total: 0, rows: [] };
+    if (q.search && !match) return { total: 0, rows: [], next: null };
     const byWords = 'p.id IN (SELECT person_id FROM contacts_fts WHERE contacts_fts MATCH @match)';
-    const page = this.page(match ? [...where, byWords] : where, match ? { ...params, match } : params);
+    const page = this.page(match ? [...where, byWords] : where, match ? { ...params, match } : params, q.after);
     // Nobody by those words: try them with one typo each (a name misspelt as it is typed).
     if (q.search && !page.total && match && !isPhoneQuery(q.search)) {
       const people = this.typoMatches(q.search);
-      if (people.length) return this.page([...where, 'p.id IN (SELECT value FROM json_each(@typo))'], { ...params, typo: JSON.stringify(people) });
+      if (people.length) return this.page([...where, 'p.id IN (SELECT value FROM json_each(@typo))'], { ...params, typo: JSON.stringify(people) }, q.after);
     }
     return page;
   }
@@ -70,13 +79,26 @@ export class ContactsService {
     return [...out];
   }
 
-  private page(where: string[], params: Record<string, unknown>): { total: number; rows: ContactRow[] } {
+  /**
+   * One page in list order: (sort_key, id) on the `people_sort` index, so neither an offset
+   * nor a keyset (`after`) sorts anything. The unfiltered total is the kept count.
+   */
+  private page(where: string[], params: Record<string, unknown>, after?: { key: string; id: string }): { total: number; rows: ContactRow[]; next: ContactsCursor } {
     const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const total = (this.sqlite.prepare(`SELECT count(*) AS n FROM people p ${whereSql}`).get(params) as { n: number }).n;
+    const kept = where.length ? undefined : (this.sqlite.prepare("SELECT n FROM row_counts WHERE name = 'people'").get() as { n: number } | undefined);
+    // Words alone: count the people the search index names, without visiting each of them.
+    const wordsOnly = where.length === 1 && where[0]!.startsWith('p.id IN (SELECT person_id FROM contacts_fts');
+    const total = kept?.n ?? (this.sqlite.prepare(wordsOnly ? 'SELECT count(DISTINCT person_id) AS n FROM contacts_fts WHERE contacts_fts MATCH @match' : `SELECT count(*) AS n FROM people p ${whereSql}`).get(params) as { n: number }).n;
+    const keyset = after ? [...where, '(p.sort_key, p.id) > (@afterKey, @afterId)'] : where;
+    // Many matches ("bro" finds thousands): walk the list order and stop after a page rather
+    // than sort them all. Few: look them up and sort the few (walking would visit everyone).
+    const walk = where.length > 0 && total > WALK_ABOVE;
     const page = this.sqlite
-      .prepare(`SELECT p.id, p.display_name, p.golden FROM people p ${whereSql} ORDER BY p.display_name COLLATE NOCASE, p.id LIMIT @limit OFFSET @offset`)
-      .all(params) as { id: string; display_name: string; golden: string }[];
-    if (!page.length) return { total, rows: [] };
+      .prepare(`SELECT p.id, p.display_name, p.golden, p.sort_key FROM people p${walk ? ' INDEXED BY people_sort' : ''} ${keyset.length ? `WHERE ${keyset.join(' AND ')}` : ''} ORDER BY p.sort_key, p.id LIMIT @limit OFFSET @offset`)
+      .all(after ? { ...params, afterKey: after.key, afterId: after.id } : params) as { id: string; display_name: string; golden: string; sort_key: string }[];
+    if (!page.length) return { total, rows: [], next: null };
+    const last = page[page.length - 1]!;
+    const next = page.length < Number(params.limit) ? null : { key: last.sort_key, id: last.id };
 
     const ids = page.map((p) => p.id);
     const meta = this.sqlite
@@ -98,7 +120,7 @@ export class ContactsService {
         fields: JSON.parse(p.golden) as CanonicalContact,
       };
     });
-    return { total, rows };
+    return { total, rows, next };
   }
 
   get(id: string): ContactDetail {
@@ -131,7 +153,7 @@ export class ContactsService {
         remoteId: r.remote_id,
         state: r.state,
         local: JSON.parse(r.local) as CanonicalContact,
-        base: r.base ? (JSON.parse(r.base) as CanonicalContact) : null,
+        base: r.base === BASE_IS_LOCAL ? (JSON.parse(r.local) as CanonicalContact) : r.base ? (JSON.parse(r.base) as CanonicalContact) : null,
         versions: JSON.parse(r.versions) as Record<string, string>,
         updatedAt: r.updated_at,
         change: ((c) => (c ? { id: c.id, op: c.op, state: c.state, patch: JSON.parse(c.patch) as Record<string, unknown>, lastError: c.last_error } : null))(

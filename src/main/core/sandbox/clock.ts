@@ -7,4 +7,13 @@ export class SimClock {
   advance(ms: number): void {
     this.offset += ms;
   }
+  /** Run `fn` as if it were `agoMs` earlier (seeding a record last changed that long ago). */
+  at<T>(agoMs: number, fn: () => T): T {
+    this.offset -= agoMs;
+    try {
+      return fn();
+    } finally {
+      this.offset += agoMs;
+    }
+  }
 }

@@ -4,6 +4,11 @@ import type { CanonicalContact, Vendor } from '../../../shared/domain';
 export interface SeedContact {
   key: string;
   contact: CanonicalContact;
+  /**
+   * How long ago the vendor last saw this record change (ms): simulators stamp it so, and a
+   * re-sync with an incremental filter re-reads only what changed since, as it would for real.
+   */
+  updatedAgoMs?: number;
 }
 
 /** A generated person and where they were placed (the ground truth for duplicate finding). */

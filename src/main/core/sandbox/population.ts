@@ -114,15 +114,23 @@ function shuffle<T>(rng: Rng, list: T[]): T[] {
   return list;
 }
 
+/** How far back the sandbox's records go. */
+const HISTORY_MS = 3 * 365 * 24 * 3600_000;
+
 export function generatePopulation(opts: { seed: number; people?: number }): Population {
   const rng = createRng(opts.seed);
   const n = opts.people ?? 300;
   const byVendor = Object.fromEntries(VENDORS.map((v) => [v, [] as SeedContact[]])) as Record<Vendor, SeedContact[]>;
   const truth: TruthPerson[] = [];
   const counters = Object.fromEntries(VENDORS.map((v) => [v, 0])) as Record<Vendor, number>;
+  // Change history from its own stream, so the same seed still gives the same people: records
+  // are three years old at most; about 60 % never changed since they were entered, the rest
+  // last changed at some point since (a handful in the last day, almost none in the last minutes).
+  const history = createRng(opts.seed + 7919);
   const place = (vendor: Vendor, contact: CanonicalContact): string => {
     const key = `${vendor}:${String(++counters[vendor]).padStart(4, '0')}`;
-    byVendor[vendor].push({ key, contact });
+    const created = Math.floor(history.next() * HISTORY_MS);
+    byVendor[vendor].push({ key, contact, updatedAgoMs: history.chance(0.6) ? created : Math.floor(history.next() * created) });
     return key;
   };
   let previous: Person | undefined;

@@ -31,8 +31,9 @@ export class StatusService {
       offline: accounts.some((a) => a.kind !== 'csv') && accounts.filter((a) => a.kind !== 'csv').every((a) => a.health === 'offline'),
       counts: {
         accounts: accounts.length,
-        people: count('SELECT count(*) AS n FROM people'),
-        records: count('SELECT count(*) AS n FROM records'),
+        // Kept by triggers (migration 0008): no count over 100,000 rows on every status.
+        people: count("SELECT coalesce((SELECT n FROM row_counts WHERE name = 'people'), (SELECT count(*) FROM people)) AS n"),
+        records: count("SELECT coalesce((SELECT n FROM row_counts WHERE name = 'records'), (SELECT count(*) FROM records)) AS n"),
       },
       outbox: { pending: outbox.pending ?? 0, inFlight: outbox.in_flight ?? 0, conflict: outbox.conflict ?? 0, rejected: outbox.rejected ?? 0 },
       openConflicts: count("SELECT count(*) AS n FROM conflicts WHERE state = 'open'"),

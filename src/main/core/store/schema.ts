@@ -32,16 +32,25 @@ export const people = sqliteTable('people', {
   displayName: text('display_name').notNull().default(''),
   createdAt: text('created_at').notNull().default(now),
   updatedAt: text('updated_at').notNull().default(now),
-}, (t) => [index('people_display_name').on(t.displayName)]);
+  /**
+   * What the contacts list sorts by (the name, case folded), computed by SQLite from
+   * display_name so no writer can forget it; `people_sort` (sort_key, id) serves the list's
+   * order and its keyset paging without a sort.
+   */
+  sortKey: text('sort_key').generatedAlwaysAs(sql`lower(display_name)`, { mode: 'virtual' }),
+}, (t) => [index('people_sort').on(t.sortKey, t.id)]);
 
 export const records = sqliteTable('records', {
   id: text('id').primaryKey(),
   accountId: text('account_id').notNull().references(() => accounts.id, { onDelete: 'restrict' }),
   remoteId: text('remote_id'),
   personId: text('person_id').notNull().references(() => people.id, { onDelete: 'restrict' }),
-  /** Last raw JSON from the vendor, whole, so unknown fields survive a round trip. */
+  /**
+   * Last raw JSON from the vendor, whole, so unknown fields survive a round trip; larger copies
+   * are stored deflated (a BLOB): read and write it only through sync/server-copy.ts.
+   */
   server: text('server', { mode: 'json' }),
-  /** Canonical fields both sides agreed on at the last successful sync. */
+  /** Canonical fields both sides agreed on at the last successful sync; '=' when the same as `local` (sync-store BASE_IS_LOCAL). */
   base: text('base', { mode: 'json' }).$type<CanonicalContact>(),
   /** What the person sees: base plus pending local edits. */
   local: text('local', { mode: 'json' }).$type<CanonicalContact>().notNull(),
@@ -136,7 +145,7 @@ export const matchCandidates = sqliteTable('match_candidates', {
   /** open | linked | dismissed */
   status: text('status').notNull().default('open'),
   createdAt: text('created_at').notNull().default(now),
-}, (t) => [uniqueIndex('match_pair').on(t.recordA, t.recordB), index('match_score').on(t.score)]);
+}, (t) => [uniqueIndex('match_pair').on(t.recordA, t.recordB), index('match_score').on(t.score), index('match_record_b').on(t.recordB)]);
 
 export const matchDecisions = sqliteTable('match_decisions', {
   id: integer('id').primaryKey({ autoIncrement: true }),
@@ -174,6 +183,15 @@ export const appSettings = sqliteTable('app_settings', {
   key: text('key').primaryKey(),
   value: text('value', { mode: 'json' }).notNull(),
   updatedAt: text('updated_at').notNull().default(now),
+});
+
+/**
+ * Row counts kept by triggers (migration 0008), so status and the contacts list read a
+ * number instead of counting 100,000 rows each time: `people`, `records`.
+ */
+export const rowCounts = sqliteTable('row_counts', {
+  name: text('name').primaryKey(),
+  n: integer('n').notNull().default(0),
 });
 
 export type AccountRow = typeof accounts.$inferSelect;

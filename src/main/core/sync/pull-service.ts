@@ -84,15 +84,16 @@ export class PullService {
         // Cancelled: stop between pages; every page before this one is committed with its cursor.
         if (opts.signal?.aborted) throw new SyncCancelled();
         this.sqlite.transaction(() => {
-          for (const r of page.records) {
-            const { id, outcome, moved } = this.store.upsertFromServer({ accountId, remoteId: r.remoteId, raw: r.raw, canonical: r.canonical, versions: r.versions });
+          const results = this.store.upsertPage(accountId, page.records);
+          page.records.forEach((r, i) => {
+            const { id, outcome, moved } = results[i]!;
             summary[outcome]++;
             // Edited here and the server moved since: three-way merge with what it now holds (DESIGN §4).
             if (outcome === 'held' && moved && this.store.openChangesOf(id).some((c) => c.op === 'update' && c.state !== 'in_flight')) {
               if (this.store.reconcile(id, r) === 'conflict') summary.conflicts++;
             }
             seen.add(r.remoteId);
-          }
+          });
           for (const id of page.deletedIds ?? []) if (this.store.markDeletedRemote(accountId, id)) summary.deleted++;
           saveCursor.run(page.nextCursor ?? page.checkpoint ?? null, accountId);
         })();

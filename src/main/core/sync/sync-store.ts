@@ -15,6 +15,7 @@ import { computeGolden } from '../contacts/golden';
 import { CoreError } from '../errors';
 import type { CreateProgress, RemoteRecord } from '../vendors/connector';
 import { applyPatch, diff, fieldOfIntent, intentOf, merge3, sameValue, type FieldConflict } from './merge';
+import { packServerCopy, readServerCopy, sameServerCopy, type StoredServerCopy } from './server-copy';
 
 export type { ChangeOp, ChangeState };
 
@@ -81,10 +82,22 @@ export interface Lease {
 }
 
 const OPEN = `(${OPEN_CHANGE_STATES.map((s) => `'${s}'`).join(',')})`;
+/**
+ * `records.base` when it equals `local` (a record with no local edits: nearly all of them),
+ * so the canonical JSON is stored once. Not JSON, so a reader that forgets it fails loudly.
+ * Every write of `local` alone keeps the old value as base first (see `KEEP_BASE`).
+ */
+export const BASE_IS_LOCAL = '=';
+/** In an UPDATE that sets `local` but not `base`: a base that was "same as local" becomes the old local. */
+const KEEP_BASE = `base = CASE WHEN base = '${BASE_IS_LOCAL}' THEN local ELSE base END`;
+/** What to store as base beside `local`. */
+const baseBeside = (base: string, local: string): string => (base === local ? BASE_IS_LOCAL : base);
 const LEASE = 'sync';
 
-type RecordSql = { id: string; account_id: string; kind: AccountKind; remote_id: string | null; person_id: string; server: string | null; base: string | null; local: string; versions: string; state: RecordState };
+type RecordSql = { id: string; account_id: string; kind: AccountKind; remote_id: string | null; person_id: string; server: StoredServerCopy; base: string | null; local: string; versions: string; state: RecordState };
 type ChangeSql = { id: number; record_id: string; account_id: string; op: ChangeOp; patch: string; intent: string; progress: string; create_values?: string; base_versions: string; idempotency_key: string; state: ChangeState; overwrite: number; attempts: number; last_error: string | null; next_attempt_at: string | null; created_at: string };
+/** What a pull compares an incoming record with. */
+type StoredCopy = { id: string; person_id: string; state: string; server: StoredServerCopy; base: string | null; local: string; versions: string };
 type PersonSnapshot = { id: string; golden: string; pinned: string; display_name: string; created_at: string };
 export type MergeSnapshot = { records: { id: string; personId: string; local: CanonicalContact; state: string }[]; people: PersonSnapshot[] };
 
@@ -110,10 +123,11 @@ export class SyncStore {
       record: sqlite.prepare('SELECT r.id, r.account_id, a.kind, r.remote_id, r.person_id, r.server, r.base, r.local, r.versions, r.state FROM records r JOIN accounts a ON a.id = r.account_id WHERE r.id = ?'),
       change: sqlite.prepare('SELECT * FROM changes WHERE id = ?'),
       openOf: sqlite.prepare(`SELECT * FROM changes WHERE record_id = ? AND state IN ${OPEN} ORDER BY id`),
-      setLocal: sqlite.prepare('UPDATE records SET local = ?, updated_at = ? WHERE id = ?'),
+      setLocal: sqlite.prepare(`UPDATE records SET ${KEEP_BASE}, local = ?, updated_at = ? WHERE id = ?`),
       setState: sqlite.prepare('UPDATE records SET state = ?, updated_at = ? WHERE id = ?'),
       setServerCopy: sqlite.prepare('UPDATE records SET server = ?, base = ?, local = ?, versions = ?, updated_at = ? WHERE id = ?'),
-      byRemote: sqlite.prepare('SELECT id, person_id, state, server, base, versions FROM records WHERE account_id = ? AND remote_id = ?'),
+      byRemote: sqlite.prepare('SELECT id, person_id, state, server, base, local, versions FROM records WHERE account_id = ? AND remote_id = ?'),
+      byRemotes: sqlite.prepare('SELECT id, remote_id, person_id, state, server, base, local, versions FROM records WHERE account_id = ? AND remote_id IN (SELECT value FROM json_each(?))'),
       setServer: sqlite.prepare('UPDATE records SET server = ? WHERE id = ?'),
       fastForward: sqlite.prepare("UPDATE records SET server = ?, base = ?, local = ?, versions = ?, state = 'synced', updated_at = ? WHERE id = ?"),
       insertPerson: sqlite.prepare('INSERT INTO people (id, golden, display_name, created_at, updated_at) VALUES (?, ?, ?, ?, ?)'),
@@ -162,7 +176,7 @@ export class SyncStore {
     if (!r) throw new CoreError('not_found', `No record with id ${id}`);
     return {
       id: r.id, accountId: r.account_id, vendor: r.kind, remoteId: r.remote_id, personId: r.person_id,
-      server: r.server ? JSON.parse(r.server) : null, base: r.base ? (JSON.parse(r.base) as CanonicalContact) : null,
+      server: readServerCopy(r.server), base: r.base === BASE_IS_LOCAL ? (JSON.parse(r.local) as CanonicalContact) : r.base ? (JSON.parse(r.base) as CanonicalContact) : null,
       local: JSON.parse(r.local) as CanonicalContact, versions: JSON.parse(r.versions) as Record<string, string>, state: r.state,
     };
   }
@@ -204,30 +218,66 @@ export class SyncStore {
    */
   upsertFromServer(rec: IncomingRecord): { id: string; outcome: UpsertOutcome; moved?: boolean } {
     return this.tx(() => {
-      const now = this.now();
-      const raw = JSON.stringify(rec.raw ?? null);
-      const versions = JSON.stringify(rec.versions);
-      const canonical = JSON.stringify(rec.canonical);
-      const existing = this.st.byRemote.get(rec.accountId, rec.remoteId) as { id: string; person_id: string; state: string; server: string | null; base: string | null; versions: string } | undefined;
-      if (existing) {
-        // `moved`: the server's copy is not the one the edit was last merged with.
-        if (existing.state !== 'synced' && existing.state !== 'deleted_remote') return { id: existing.id, outcome: 'held', moved: existing.versions !== versions };
-        if (existing.state === 'synced' && existing.versions === versions && (existing.server === raw || existing.base === canonical)) {
+      const existing = this.st.byRemote.get(rec.accountId, rec.remoteId) as StoredCopy | undefined;
+      const touched = new Set<string>();
+      const out = this.upsertOne(rec.accountId, rec, existing, touched);
+      for (const p of touched) this.refreshPerson(p);
+      return out;
+    });
+  }
+
+  /**
+   * A page of a pull, as `upsertFromServer` record by record but as one unit of work: one
+   * transaction, one lookup of the page's stored copies, and each changed person's golden
+   * record computed once at the end of the page.
+   */
+  upsertPage(accountId: string, recs: Omit<IncomingRecord, 'accountId'>[]): { id: string; outcome: UpsertOutcome; moved?: boolean }[] {
+    return this.tx(() => {
+      const stored = new Map(
+        (this.st.byRemotes.all(accountId, JSON.stringify(recs.map((r) => r.remoteId))) as (StoredCopy & { remote_id: string })[]).map((r) => [r.remote_id, r as StoredCopy]),
+      );
+      const touched = new Set<string>();
+      const out = recs.map((r) => {
+        const res = this.upsertOne(accountId, r, stored.get(r.remoteId), touched);
+        // The same record twice in one page: the second sees what the first stored.
+        if (res.outcome === 'created' || res.outcome === 'updated') stored.set(r.remoteId, this.st.byRemote.get(accountId, r.remoteId) as StoredCopy);
+        return res;
+      });
+      for (const p of touched) this.refreshPerson(p);
+      return out;
+    });
+  }
+
+  /** One record of a pull against its stored copy; people whose golden record must be recomputed go to `touched`. */
+  private upsertOne(accountId: string, rec: Omit<IncomingRecord, 'accountId'>, existing: StoredCopy | undefined, touched: Set<string>): { id: string; outcome: UpsertOutcome; moved?: boolean } {
+    const raw = JSON.stringify(rec.raw ?? null);
+    const versions = JSON.stringify(rec.versions);
+    // Asked for only when needed: a connector may map a record lazily (see vendors/lazy-record),
+    // and an unchanged record (same version, same raw copy) never needs its canonical form.
+    let canonicalJson: string | undefined;
+    const canonical = (): string => (canonicalJson ??= JSON.stringify(rec.canonical));
+    if (existing) {
+      // `moved`: the server's copy is not the one the edit was last merged with.
+      if (existing.state !== 'synced' && existing.state !== 'deleted_remote') return { id: existing.id, outcome: 'held', moved: existing.versions !== versions };
+      if (existing.state === 'synced' && existing.versions === versions) {
+        const sameRaw = sameServerCopy(existing.server, raw);
+        if (sameRaw || (existing.base === BASE_IS_LOCAL ? existing.local : existing.base) === canonical()) {
           // Same version, same meaning: a different endpoint's shape of the same record (LiveVox
           // read vs list) is kept as the raw copy without counting as a change.
-          if (existing.server !== raw) this.st.setServer.run(raw, existing.id);
+          if (!sameRaw) this.st.setServer.run(packServerCopy(raw), existing.id);
           return { id: existing.id, outcome: 'unchanged' };
         }
-        this.st.fastForward.run(raw, canonical, canonical, versions, now, existing.id);
-        this.refreshPerson(existing.person_id);
-        return { id: existing.id, outcome: 'updated' };
       }
-      const personId = randomUUID();
-      this.st.insertPerson.run(personId, canonical, displayName(rec.canonical), now, now);
-      const id = randomUUID();
-      this.st.insertRecord.run(id, rec.accountId, rec.remoteId, personId, raw, canonical, canonical, versions, 'synced', now, now);
-      return { id, outcome: 'created' };
-    });
+      this.st.fastForward.run(packServerCopy(raw), BASE_IS_LOCAL, canonical(), versions, this.now(), existing.id);
+      touched.add(existing.person_id);
+      return { id: existing.id, outcome: 'updated' };
+    }
+    const now = this.now();
+    const personId = randomUUID();
+    this.st.insertPerson.run(personId, canonical(), displayName(rec.canonical), now, now);
+    const id = randomUUID();
+    this.st.insertRecord.run(id, accountId, rec.remoteId, personId, packServerCopy(raw), BASE_IS_LOCAL, canonical(), versions, 'synced', now, now);
+    return { id, outcome: 'created' };
   }
 
   /** The vendor says this record is gone; records with local edits are left for the sync merge. */
@@ -245,7 +295,7 @@ export class SyncStore {
       const rec = this.record(recordId);
       const writable = this.writable(rec.vendor);
       const { merged, conflicts } = merge3(rec.base ?? {}, rec.local, remote.canonical, writable);
-      this.st.setServerCopy.run(JSON.stringify(remote.raw ?? null), JSON.stringify(remote.canonical), JSON.stringify(merged), JSON.stringify(remote.versions), this.now(), recordId);
+      this.st.setServerCopy.run(packServerCopy(JSON.stringify(remote.raw ?? null)), baseBeside(JSON.stringify(remote.canonical), JSON.stringify(merged)), JSON.stringify(merged), JSON.stringify(remote.versions), this.now(), recordId);
       for (const c of this.openChangesOf(recordId)) {
         if (c.op === 'update') this.sqlite.prepare('UPDATE changes SET base_versions = ? WHERE id = ?').run(JSON.stringify(remote.versions), c.id);
       }
@@ -522,7 +572,7 @@ export class SyncStore {
       }
       if (result) {
         const local = others.length ? rec.local : result.canonical;
-        this.st.setServerCopy.run(JSON.stringify(result.raw ?? null), JSON.stringify(result.canonical), JSON.stringify(local), JSON.stringify(result.versions), this.now(), rec.id);
+        this.st.setServerCopy.run(packServerCopy(JSON.stringify(result.raw ?? null)), baseBeside(JSON.stringify(result.canonical), JSON.stringify(local)), JSON.stringify(local), JSON.stringify(result.versions), this.now(), rec.id);
       }
       this.setRecordState(rec.id, others.length ? (others.some((o) => o.state === 'conflict') ? 'conflicted' : 'modified') : 'synced');
       this.closeConflicts(rec.id, 'pushed');
@@ -617,7 +667,7 @@ export class SyncStore {
         const rec = before.records.find((r) => r.id === ch.recordId)!;
         if (ch.state === 'pending' || ch.state === 'rejected' || ch.state === 'conflict') {
           this.setChange(id, 'cancelled', 'merge undone');
-          this.sqlite.prepare('UPDATE records SET local = ?, state = ? WHERE id = ?').run(JSON.stringify(rec.local), rec.state === 'deleted_local' ? 'deleted_local' : 'synced', rec.id);
+          this.sqlite.prepare(`UPDATE records SET ${KEEP_BASE}, local = ?, state = ? WHERE id = ?`).run(JSON.stringify(rec.local), rec.state === 'deleted_local' ? 'deleted_local' : 'synced', rec.id);
           this.refreshChange(rec.id);
           continue;
         }

@@ -1,8 +1,9 @@
 import { useApp } from '../store';
+import { useShallow } from 'zustand/react/shallow';
 import { Icon } from './Icon';
 
 export function StatusBar() {
-  const { status, statusError, notice, dismissNotice, setView, syncing, syncTrigger } = useApp();
+  const { status, statusError, notice, dismissNotice, setView, syncing, syncTrigger } = useApp(useShallow((s) => ({ status: s.status, statusError: s.statusError, notice: s.notice, dismissNotice: s.dismissNotice, setView: s.setView, syncing: s.syncing, syncTrigger: s.syncTrigger })));
   if (statusError) {
     return (
       <footer className="statusbar error" role="status">

@@ -8,6 +8,7 @@ import { EmptyState } from '../components/EmptyState';
 import { VendorBadge } from '../components/VendorBadge';
 import { rowOf } from '../lib/fields';
 import { useApp } from '../store';
+import { useShallow } from 'zustand/react/shallow';
 
 // What each vendor asks for (the keys of its credentials JSON), in the words its docs use.
 const CREDENTIAL_FIELDS: Record<Vendor, { key: string; label: string; secret?: boolean; optional?: boolean }[]> = {
@@ -86,7 +87,7 @@ function TrustEditor({ account, onSaved }: { account: AccountSummary; onSaved: (
 }
 
 export function AccountsView() {
-  const { status, refreshStatus, contactsChanged, syncNow } = useApp();
+  const { status, refreshStatus, contactsChanged, syncNow } = useApp(useShallow((s) => ({ status: s.status, refreshStatus: s.refreshStatus, contactsChanged: s.contactsChanged, syncNow: s.syncNow })));
   const [accounts, setAccounts] = useState<AccountSummary[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [adding, setAdding] = useState<Vendor | null>(null);

@@ -6,6 +6,7 @@ import { call } from '../api';
 import { EmptyState } from '../components/EmptyState';
 import { humanise } from '../lib/fields';
 import { useApp } from '../store';
+import { useShallow } from 'zustand/react/shallow';
 
 const KINDS = [
   ['', 'Everything'],
@@ -18,7 +19,7 @@ const KINDS = [
 ] as const;
 
 export function ActivityView() {
-  const { contactsVersion, contactsChanged, refreshStatus, openPerson } = useApp();
+  const { contactsVersion, contactsChanged, refreshStatus, openPerson } = useApp(useShallow((s) => ({ contactsVersion: s.contactsVersion, contactsChanged: s.contactsChanged, refreshStatus: s.refreshStatus, openPerson: s.openPerson })));
   const [expanded, setExpanded] = useState<Set<number>>(new Set());
   const [kind, setKind] = useState('');
   const [data, setData] = useState<{ total: number; entries: JournalEntry[] } | null>(null);

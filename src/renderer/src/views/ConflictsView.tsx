@@ -11,12 +11,13 @@ import { EmptyState } from '../components/EmptyState';
 import { VendorBadge } from '../components/VendorBadge';
 import { parseTyped, rowOf } from '../lib/fields';
 import { useApp } from '../store';
+import { useShallow } from 'zustand/react/shallow';
 
 type Choice = { take: 'local' | 'remote' } | { typed: string };
 type FieldConflict = ConflictItem['fields'][number];
 
 export function ConflictsView() {
-  const { contactsVersion, refreshStatus, contactsChanged } = useApp();
+  const { contactsVersion, refreshStatus, contactsChanged } = useApp(useShallow((s) => ({ contactsVersion: s.contactsVersion, refreshStatus: s.refreshStatus, contactsChanged: s.contactsChanged })));
   const [items, setItems] = useState<ConflictItem[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [selected, setSelected] = useState<string | null>(null);

@@ -1,20 +1,21 @@
 import { isEditable } from '../lib/keys';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef, useState } from 'react';
-import type { ContactDetail } from '../../../shared/contract';
+import { memo, useEffect, useRef, useState } from 'react';
+import type { ContactDetail, ContactRow } from '../../../shared/contract';
 import { ACCOUNT_KINDS, VENDOR_LABELS, primaryOf, type AccountKind } from '../../../shared/domain';
 import { call } from '../api';
 import { EmptyState } from '../components/EmptyState';
 import { Icon } from '../components/Icon';
 import { VendorBadge } from '../components/VendorBadge';
 import { useApp } from '../store';
+import { useShallow } from 'zustand/react/shallow';
 import { PersonPane } from './PersonPane';
 import { useContactPages, type ContactFilters } from './useContactPages';
 
 const ROW_HEIGHT = 52;
 
 export function ContactsView() {
-  const { search, setSearch, selectedId, select, contactsVersion, setView } = useApp();
+  const { search, setSearch, selectedId, select, contactsVersion, setView } = useApp(useShallow((s) => ({ search: s.search, setSearch: s.setSearch, selectedId: s.selectedId, select: s.select, contactsVersion: s.contactsVersion, setView: s.setView })));
   const [vendor, setVendor] = useState<AccountKind | ''>('');
   const [state, setState] = useState<ContactFilters['state']>('');
   const [duplicates, setDuplicates] = useState(false);
@@ -159,39 +160,7 @@ export function ContactsView() {
               <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
                 {items.map((it) => {
                   const row = pages.row(it.index);
-                  const email = primaryOf(row?.fields.emails)?.address;
-                  const phone = primaryOf(row?.fields.phones);
-                  return (
-                    <div
-                      key={it.key}
-                      className={`contact-row${row && row.id === selectedId ? ' selected' : ''}`}
-                      style={{ transform: `translateY(${it.start}px)`, height: ROW_HEIGHT }}
-                      role="option"
-                      aria-selected={!!row && row.id === selectedId}
-                      aria-setsize={count}
-                      aria-posinset={it.index + 1}
-                      data-index={it.index}
-                      tabIndex={it.index === tabStop ? 0 : -1}
-                      onClick={() => row && select(row.id)}
-                    >
-                      {row ? (
-                        <>
-                          <div className="avatar" aria-hidden="true">{initials(row.displayName)}</div>
-                          <div className="contact-main">
-                            <div className="contact-name">{row.displayName}</div>
-                            <div className="contact-sub">{[email, phone?.raw, row.fields.address?.city].filter(Boolean).join(' · ') || '—'}</div>
-                          </div>
-                          <div className="contact-vendors">
-                            {row.vendors.map((v) => (
-                              <VendorBadge key={v} kind={v} />
-                            ))}
-                          </div>
-                        </>
-                      ) : (
-                        <div className="row-skeleton" />
-                      )}
-                    </div>
-                  );
+                  return <ContactListRow key={it.key} index={it.index} start={it.start} row={row} selected={!!row && row.id === selectedId} count={count} tabStop={it.index === tabStop} onSelect={select} />;
                 })}
               </div>
             </div>
@@ -212,6 +181,46 @@ export function ContactsView() {
     </section>
   );
 }
+
+/**
+ * One row of the virtual list. Memoised: while the list scrolls, a row still on screen keeps
+ * its props (index, offset, data) and is not rendered again — only rows coming into view are.
+ */
+const ContactListRow = memo(function ContactListRow(props: { index: number; start: number; row: ContactRow | undefined; selected: boolean; count: number; tabStop: boolean; onSelect: (id: string) => void }) {
+  const { index, start, row, selected, count, tabStop, onSelect } = props;
+  const email = primaryOf(row?.fields.emails)?.address;
+  const phone = primaryOf(row?.fields.phones);
+  return (
+    <div
+      className={`contact-row${selected ? ' selected' : ''}`}
+      style={{ transform: `translateY(${start}px)`, height: ROW_HEIGHT }}
+      role="option"
+      aria-selected={selected}
+      aria-setsize={count}
+      aria-posinset={index + 1}
+      data-index={index}
+      tabIndex={tabStop ? 0 : -1}
+      onClick={() => row && onSelect(row.id)}
+    >
+      {row ? (
+        <>
+          <div className="avatar" aria-hidden="true">{initials(row.displayName)}</div>
+          <div className="contact-main">
+            <div className="contact-name">{row.displayName}</div>
+            <div className="contact-sub">{[email, phone?.raw, row.fields.address?.city].filter(Boolean).join(' · ') || '—'}</div>
+          </div>
+          <div className="contact-vendors">
+            {row.vendors.map((v) => (
+              <VendorBadge key={v} kind={v} />
+            ))}
+          </div>
+        </>
+      ) : (
+        <div className="row-skeleton" />
+      )}
+    </div>
+  );
+});
 
 function initials(name: string): string {
   const parts = name.split(/\s+/).filter(Boolean);

@@ -20,6 +20,9 @@ const ROW_HEIGHT = 58;
 type Bulk = { phase: 'planning' } | { phase: 'confirm'; plan: BulkMergePlan } | { phase: 'merging'; done: number; total: number; cancelling?: boolean };
 
 export function DuplicatesView() {
+  // The whole store, not a selector: the queue's focus-follows-selection effect leans on the
+  // renders other store changes bring (with a selector, k after j can leave focus behind —
+  // test/e2e/a11y.test.ts); until that effect stands alone, this view re-renders with the store.
   const { contactsChanged, refreshStatus, contactsVersion, status } = useApp();
   // The queue lives in the core; the window pages through it (see lib/duplicate-queue).
   const [order, setOrder] = useState<'best' | 'unsure'>('best');

@@ -9,11 +9,12 @@ import { AddToPanel } from '../components/AddToPanel';
 import { VendorBadge } from '../components/VendorBadge';
 import { FIELD_ROWS, humanise, parseTyped, rowOf, shortId } from '../lib/fields';
 import { useApp } from '../store';
+import { useShallow } from 'zustand/react/shallow';
 
 const STATE_WORDS: Record<string, string> = { modified: 'changed here', conflicted: 'in conflict', rejected: 'refused', pushing: 'sending', deleted_remote: 'deleted at the vendor', deleted_local: 'deleted here' };
 
 export function PersonPane({ detail }: { detail: ContactDetail }) {
-  const { contactsChanged, refreshStatus, setView } = useApp();
+  const { contactsChanged, refreshStatus, setView } = useApp(useShallow((s) => ({ contactsChanged: s.contactsChanged, refreshStatus: s.refreshStatus, setView: s.setView })));
   const [editing, setEditing] = useState<string | null>(null);
   const [typed, setTyped] = useState('');
   const [error, setError] = useState<string | null>(null);

@@ -7,6 +7,7 @@ import { EmptyState } from '../components/EmptyState';
 import { VendorBadge } from '../components/VendorBadge';
 import { rowOf } from '../lib/fields';
 import { useApp } from '../store';
+import { useShallow } from 'zustand/react/shallow';
 
 const STATES = [
   ['pending', 'Waiting'],
@@ -38,7 +39,7 @@ function ScheduleControl() {
 }
 
 export function SyncView() {
-  const { status, progress, syncing, syncTrigger, syncNow, cancelSync, lastSyncError, contactsVersion, setView, openPerson } = useApp();
+  const { status, progress, syncing, syncTrigger, syncNow, cancelSync, lastSyncError, contactsVersion, setView, openPerson } = useApp(useShallow((s) => ({ status: s.status, progress: s.progress, syncing: s.syncing, syncTrigger: s.syncTrigger, syncNow: s.syncNow, cancelSync: s.cancelSync, lastSyncError: s.lastSyncError, contactsVersion: s.contactsVersion, setView: s.setView, openPerson: s.openPerson })));
   const [accounts, setAccounts] = useState<AccountSummary[] | null>(null);
   const [outbox, setOutbox] = useState<OutboxItem[] | null>(null);
   const [tab, setTab] = useState<string>('all');

@@ -1,5 +1,7 @@
 // Windowed loading for the virtual list: rows are fetched a page at a time around what is
-// visible, so a 100k-person store never crosses the bridge in one piece.
+// visible, so a 100k-person store never crosses the bridge in one piece. A page that follows
+// one already loaded is asked for by keyset (after its last row); a jump far down the list
+// by offset — both walk the core's sort index, neither sorts.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ContactRow } from '../../../shared/contract';
 import type { AccountKind } from '../../../shared/domain';
@@ -26,6 +28,7 @@ export function useContactPages(search: string, filters: ContactFilters, version
   const [error, setError] = useState<string | null>(null);
   const [, setTick] = useState(0);
   const pages = useRef(new Map<number, ContactRow[]>());
+  const cursors = useRef(new Map<number, { key: string; id: string } | null>());
   const loading = useRef(new Set<number>());
   const generation = useRef(0);
 
@@ -35,9 +38,11 @@ export function useContactPages(search: string, filters: ContactFilters, version
       loading.current.add(page);
       const gen = generation.current;
       try {
-        const res = await call('listContacts', { search: search || undefined, vendor: vendor || undefined, state: state || undefined, duplicates: duplicates || undefined, limit: PAGE, offset: page * PAGE });
+        const after = cursors.current.get(page - 1) ?? undefined;
+        const res = await call('listContacts', { search: search || undefined, vendor: vendor || undefined, state: state || undefined, duplicates: duplicates || undefined, limit: PAGE, offset: page * PAGE, after });
         if (gen !== generation.current) return; // a newer query replaced this one
         pages.current.set(page, res.rows);
+        cursors.current.set(page, res.next);
         setTotal(res.total);
         setError(null);
         setTick((t) => t + 1);
@@ -53,6 +58,7 @@ export function useContactPages(search: string, filters: ContactFilters, version
   useEffect(() => {
     generation.current++;
     pages.current = new Map();
+    cursors.current = new Map();
     loading.current = new Set();
     void load(0);
   }, [load, version]);

@@ -4,6 +4,7 @@
 // partial PATCH, RFC 7807 problems: 400 for a body that does not bind to the contact model
 // (an undocumented field such as `email`, a wrong JSON type), 422 with an `errors` map for a
 // rule broken, 403 for another customer. No delete route, as documented. See README.md here.
+import { IndexedMap } from '../indexed-map';
 import { createHash, randomBytes } from 'node:crypto';
 import { SimClock } from '../clock';
 import type { Faults } from '../faults';
@@ -35,7 +36,7 @@ export const problem = (status: number, title: string, detail?: string, extra: J
 type CustomField = { definitionId: number; value: unknown };
 
 export class BigChangeStore {
-  readonly contacts = new Map<number, Json>();
+  readonly contacts = new IndexedMap<number, Json>();
   /** Contact groups of this customer; a create names one (groupId). */
   readonly groups = new Set([1, 2, 3, 4]);
   private nextId = 5_000_000_001;
@@ -159,10 +160,12 @@ export async function startBigChangeSandbox(opts: { faults?: Faults; seed?: numb
   const credentials: BigChangeSandboxCredentials = { clientId: `concord-${seedHex.slice(0, 8)}`, clientSecret: seedHex.slice(8, 40), customerId: String(100000 + (parseInt(seedHex.slice(40, 44), 16) % 900000)) };
   const rng = createRng(opts.seed ?? 4);
   const faultRng = createRng((opts.seed ?? 4) + 1);
-  const seeded = (opts.contacts ?? []).map(({ key, contact }) => {
+  const seeded = (opts.contacts ?? []).map(({ key, contact, updatedAgoMs }) => {
     // Only what the contact model holds: the population's emails and phones have no place here.
     const fields = canonicalToBigChange({ ...contact, fullName: contact.fullName ?? contact.company ?? null });
-    const c = store.create({ ...fields, groupId: rng.int(1, 4), location: { latitude: 51 + rng.next(), longitude: -1 + rng.next() } });
+    const groupId = rng.int(1, 4);
+    const location = { latitude: 51 + rng.next(), longitude: -1 + rng.next() };
+    const c = clock.at(updatedAgoMs ?? 0, () => store.create({ ...fields, groupId, location }));
     return { key, remoteId: String(c.id) };
   });
 
@@ -202,7 +205,7 @@ export async function startBigChangeSandbox(opts: { faults?: Faults; seed?: numb
       const pageSize = Number(req.query.get('pageSize') ?? '100');
       if (!Number.isInteger(pageNumber) || pageNumber < 1) return problem(400, 'Bad Request', "'Page Number' must be greater than or equal to '1'.");
       if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) return problem(400, 'Bad Request', "'Page Size' must be between 1 and 1000.");
-      const all = [...store.contacts.values()].sort((a, b) => (a.id as number) - (b.id as number));
+      const all = store.contacts.ordered('id', (a, b) => (a.id as number) - (b.id as number));
       const items = all.slice((pageNumber - 1) * pageSize, pageNumber * pageSize);
       return { status: 200, body: { items, pageNumber, pageSize, pageItemCount: items.length } };
     })

@@ -2,6 +2,7 @@
 // contacts API with Token auth, page/page_size paging (25 default, 250 max), PATCH partial
 // updates, read-only nested phones/emails written through flat fields, POST as an upsert that
 // answers duplicate_action "MERGE" when the phone matches, and HTML bodies on 5xx.
+import { IndexedMap } from '../indexed-map';
 import { createHash, randomUUID } from 'node:crypto';
 import { canonicalToCallTools } from '../../vendors/calltools/mapping';
 import { SimClock } from '../clock';
@@ -73,7 +74,7 @@ function defaultOf(k: string, f: FieldSpec): unknown {
 }
 
 export class CallToolsStore {
-  readonly contacts = new Map<number, Json>();
+  readonly contacts = new IndexedMap<number, Json>();
   private nextId = 1000;
   private nextSubId = 1;
   constructor(readonly clock: SimClock) {}
@@ -209,10 +210,10 @@ export async function startCallToolsSandbox(opts: { faults?: Faults; seed?: numb
   const store = new CallToolsStore(clock);
   const token = createHash('sha1').update(`calltools-${opts.seed ?? 1}`).digest('hex'); // 40 hex, like a real key
   const rng = createRng(opts.seed ?? 1);
-  const seeded = (opts.contacts ?? []).map(({ key, contact }) => {
+  const seeded = (opts.contacts ?? []).map(({ key, contact, updatedAgoMs }) => {
     // The population may give a person more numbers than CallTools' two phone fields and one
     // email field hold; seed what a CallTools user could have typed.
-    const c = store.create(canonicalToCallTools({ ...contact, ...(contact.phones ? { phones: contact.phones.slice(0, 2) } : {}), ...(contact.emails ? { emails: contact.emails.slice(0, 1) } : {}) }, { forCreate: true }));
+    const c = clock.at(updatedAgoMs ?? 0, () => store.create(canonicalToCallTools({ ...contact, ...(contact.phones ? { phones: contact.phones.slice(0, 2) } : {}), ...(contact.emails ? { emails: contact.emails.slice(0, 1) } : {}) }, { forCreate: true })));
     if (rng.chance(0.3)) c.calls_outbound = rng.int(1, 40);
     return { key, remoteId: String(c.id) };
   });
@@ -243,7 +244,7 @@ export async function startCallToolsSandbox(opts: { faults?: Faults; seed?: numb
       const page = Number(req.query.get('page') ?? '1');
       const size = Math.min(250, Number(req.query.get('page_size') ?? '25'));
       if (!Number.isInteger(page) || page < 1 || !Number.isInteger(size) || size < 1) return { status: 404, body: { detail: 'Invalid page.' } };
-      let all = [...store.contacts.values()].sort((a, b) => (a.id as number) - (b.id as number));
+      let all = store.contacts.ordered('id', (a, b) => (a.id as number) - (b.id as number));
       const fn = req.query.get('first_name');
       if (fn) all = all.filter((c) => String(c.first_name ?? '').toLowerCase() === fn.toLowerCase());
       const pages = Math.max(1, Math.ceil(all.length / size));

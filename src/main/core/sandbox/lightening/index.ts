@@ -122,11 +122,13 @@ export interface LighteningSandbox {
 }
 
 export async function startLighteningSandbox(opts: { faults?: Faults; seed?: number; contacts?: SeedContact[] } = {}): Promise<LighteningSandbox> {
-  const store = new LighteningStore(new SimClock());
+  const clock = new SimClock();
+  const store = new LighteningStore(clock);
   const token = createHash('sha256').update(`lightening-${opts.seed ?? 1}`).digest('hex').slice(0, 32);
   const rng = createRng(opts.seed ?? 2);
-  const seeded = (opts.contacts ?? []).map(({ key, contact }) => {
-    const c = store.create({ ...canonicalToLightening(contact, contact), customer_id: rng.pick(CUSTOMERS).id, milestone: rng.chance(0.2) ? '1' : '0' });
+  const seeded = (opts.contacts ?? []).map(({ key, contact, updatedAgoMs }) => {
+    const body = { ...canonicalToLightening(contact, contact), customer_id: rng.pick(CUSTOMERS).id, milestone: rng.chance(0.2) ? '1' : '0' };
+    const c = clock.at(updatedAgoMs ?? 0, () => store.create(body));
     return { key, remoteId: String(c.id) };
   });
 

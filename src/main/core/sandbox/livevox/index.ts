@@ -3,6 +3,7 @@
 // (no leading slash), read/create/update/delete by account, 202 "Contact already exists!",
 // 404 with an empty body for a missing update/delete, search results padded to ten phone
 // ordinals, and the bulk CSV export by startDate whose header uses display labels.
+import { IndexedMap } from '../indexed-map';
 import { createHash, randomBytes } from 'node:crypto';
 import { SimClock } from '../clock';
 import type { Faults } from '../faults';
@@ -23,7 +24,7 @@ const EXPORT_LABELS: Record<string, string> = {
 const ALL_FIELDS = ['account', 'firstName', 'lastName', 'email', 'zipCode', 'address1', 'address2', 'city', 'state', 'balance', 'dueDate', 'modifyDate', ...Array.from({ length: 10 }, (_, i) => `phone${i + 1}`)];
 
 export class LiveVoxStore {
-  readonly contacts = new Map<string, Json>();
+  readonly contacts = new IndexedMap<string, Json>();
   /** sessionId -> last use (ms, simulator clock); sessions idle for 2 h expire. */
   readonly sessions = new Map<string, number>();
   /** The client's custom-field labels (COL1–COL100), as "List Custom Field" answers them. */
@@ -228,9 +229,10 @@ export async function startLiveVoxSandbox(opts: { faults?: Faults; seed?: number
   const rng = createRng(opts.seed ?? 3);
   const faultRng = createRng((opts.seed ?? 3) + 7);
   let sessionId: string | null = null;
-  const seeded = (opts.contacts ?? []).map(({ key, contact }, i) => {
+  const seeded = (opts.contacts ?? []).map(({ key, contact, updatedAgoMs }, i) => {
     const account = `LV${String(100000 + i)}`;
-    store.create({ ...canonicalToLiveVox(contact, {}), account, balance: Math.round(rng.next() * 50000) / 100 });
+    const balance = Math.round(rng.next() * 50000) / 100;
+    clock.at(updatedAgoMs ?? 0, () => store.create({ ...canonicalToLiveVox(contact, {}), account, balance }));
     return { key, remoteId: account };
   });
 
@@ -274,7 +276,7 @@ export async function startLiveVoxSandbox(opts: { faults?: Faults; seed?: number
       const offset = Number(req.query.get('offset'));
       if (!req.query.has('count') || !req.query.has('offset') || !Number.isInteger(count) || !Number.isInteger(offset) || count < 1 || offset < 0) return err(400, 400, 'count and offset are required');
       if (count > 1000) return err(400, 400, 'count must not exceed 1000');
-      const all = [...store.contacts.values()];
+      const all = store.contacts.ordered();
       const page = all.slice(offset, offset + count).map(({ id: _id, ...c }) => c);
       return { status: 200, body: { listContactDetails: page, ...(offset + count < all.length ? { next: `contact/contacts?offset=${offset + count}&count=${count}` } : {}) } };
     })

@@ -69,12 +69,12 @@ export function serialize(store: MpdxStore, r: Row): Record<string, unknown> {
   const relationships: Record<string, unknown> = {};
   if (r.type === 'contacts') {
     relationships.account_list = { data: { id: ACCOUNT_LIST_ID, type: 'account_lists' } };
-    relationships.people = { data: store.list('people', (p) => p.contactId === r.id).map((p) => ({ id: p.id, type: 'people' })) };
-    relationships.addresses = { data: store.list('addresses', (a) => a.contactId === r.id).map((a) => ({ id: a.id, type: 'addresses' })) };
+    relationships.people = { data: store.childrenOf('people', { contactId: r.id }).map((p) => ({ id: p.id, type: 'people' })) };
+    relationships.addresses = { data: store.childrenOf('addresses', { contactId: r.id }).map((a) => ({ id: a.id, type: 'addresses' })) };
   }
   if (r.type === 'people') {
-    relationships.phone_numbers = { data: store.list('phone_numbers', (p) => p.personId === r.id).map((p) => ({ id: p.id, type: 'phone_numbers' })) };
-    relationships.email_addresses = { data: store.list('email_addresses', (p) => p.personId === r.id).map((p) => ({ id: p.id, type: 'email_addresses' })) };
+    relationships.phone_numbers = { data: store.childrenOf('phone_numbers', { personId: r.id }).map((p) => ({ id: p.id, type: 'phone_numbers' })) };
+    relationships.email_addresses = { data: store.childrenOf('email_addresses', { personId: r.id }).map((p) => ({ id: p.id, type: 'email_addresses' })) };
   }
   return { id: r.id, type: r.type, attributes, ...(Object.keys(relationships).length ? { relationships } : {}) };
 }
@@ -101,25 +101,43 @@ export function concurrencyErrors(row: Row, attrs: Attrs): ErrorEntry[] | 'unpar
   return out;
 }
 
-/** filter[updated_at]: day, exact time, A..B inclusive, A...B end-exclusive (README §2). */
-export function updatedAtFilter(value: string): ((ms: number) => boolean) | null {
-  const day = /^\d{4}-\d{2}-\d{2}$/;
-  const dt = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|\+\d{2}:\d{2})$/;
-  const point = (s: string): [number, number] | null => {
-    if (day.test(s)) return [Date.parse(`${s}T00:00:00Z`), Date.parse(`${s}T00:00:00Z`) + 86_399_999];
-    if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}-\d{2}:\d{2}$/.test(s)) return point(s.slice(0, 10)); // a -hh:mm offset falls back to the whole day
-    if (dt.test(s)) return [Date.parse(s), Date.parse(s) + 999];
-    return null;
-  };
+/** First index in `rows` (ordered so that `past` turns true once and stays) where `past` holds. */
+function firstIndex(rows: readonly Row[], past: (r: Row) => boolean): number {
+  let lo = 0;
+  let hi = rows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (past(rows[mid]!)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/** One side of a filter[updated_at] value as [first ms, last ms]: a day, or a time to the second. */
+function pointOf(s: string): [number, number] | null {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(s)) return [Date.parse(`${s}T00:00:00Z`), Date.parse(`${s}T00:00:00Z`) + 86_399_999];
+  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}-\d{2}:\d{2}$/.test(s)) return pointOf(s.slice(0, 10)); // a -hh:mm offset falls back to the whole day
+  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|\+\d{2}:\d{2})$/.test(s)) return [Date.parse(s), Date.parse(s) + 999];
+  return null;
+}
+
+/** filter[updated_at] as bounds in ms: `from` inclusive, `to` inclusive (A..B, one point) or exclusive (A...B). */
+export function updatedAtRange(value: string): { from: number; to: number; endExclusive: boolean } | null {
   const m = /^(.+?)(\.\.\.?)(.+)$/.exec(value);
   if (m) {
-    const a = point(m[1]!);
-    const b = point(m[3]!);
+    const a = pointOf(m[1]!);
+    const b = pointOf(m[3]!);
     if (!a || !b) return null;
-    return m[2] === '...' ? (t) => t >= a[0] && t < b[0] : (t) => t >= a[0] && t <= b[1];
+    return m[2] === '...' ? { from: a[0], to: b[0], endExclusive: true } : { from: a[0], to: b[1], endExclusive: false };
   }
-  const p = point(value);
-  return p ? (t) => t >= p[0] && t <= p[1] : null;
+  const p = pointOf(value);
+  return p ? { from: p[0], to: p[1], endExclusive: false } : null;
+}
+
+/** filter[updated_at]: day, exact time, A..B inclusive, A...B end-exclusive (README §2). */
+export function updatedAtFilter(value: string): ((ms: number) => boolean) | null {
+  const r = updatedAtRange(value);
+  return r ? (t) => t >= r.from && (r.endExclusive ? t < r.to : t <= r.to) : null;
 }
 
 export interface MpdxSandbox {
@@ -160,38 +178,61 @@ export async function startMpdxSandbox(opts: { faults?: Faults; seed?: number; c
     }
   };
 
-  function page(req: SandboxRequest, rows: Row[]): SandboxResponse {
+  /**
+   * One page of a collection: a whole type (served from the store's ordered index, so a page
+   * costs what it holds) or a contact's or person's few children (sorted here).
+   */
+  function page(req: SandboxRequest, of: MpdxType | Row[]): SandboxResponse {
     const sort = req.query.get('sort') ?? 'created_at';
     const key = sort.replace(/^-/, '');
     const dir = sort.startsWith('-') ? -1 : 1;
     if (!['created_at', 'updated_at', 'name'].includes(key)) return errors(400, [{ status: '400', title: 'Bad Request', detail: `Sorting by ${key} is not supported` }]);
-    rows.sort((a, b) => dir * (key === 'updated_at' ? a.updatedAt - b.updatedAt : key === 'name' ? String(a.attrs.name).localeCompare(String(b.attrs.name)) : a.createdAt - b.createdAt) || a.id.localeCompare(b.id));
     const f = req.query.get('filter[updated_at]');
-    if (f !== null) {
-      const test = updatedAtFilter(f);
-      if (!test) return errors(400, [{ status: '400', title: 'Bad Request', detail: "Wrong format of date range for filter 'updated_at', should follow 'YYYY-MM-DDTHH:MM:SSZ..YYYY-MM-DDTHH:MM:SSZ' for datetime range" }]);
-      rows = rows.filter((r) => test(r.updatedAt));
-    }
+    const test = f !== null ? updatedAtFilter(f) : null;
+    if (f !== null && !test) return errors(400, [{ status: '400', title: 'Bad Request', detail: "Wrong format of date range for filter 'updated_at', should follow 'YYYY-MM-DDTHH:MM:SSZ..YYYY-MM-DDTHH:MM:SSZ' for datetime range" }]);
     const p = Number(req.query.get('page') ?? '1');
     const per = Number(req.query.get('per_page') ?? '25');
-    const slice = rows.slice((p - 1) * per, p * per);
+    let rows: readonly Row[];
+    const from = (p - 1) * per;
+    let total: number;
+    if (typeof of === 'string' && key !== 'name' && dir > 0) {
+      rows = store.inOrder(of, key as 'created_at' | 'updated_at');
+      total = rows.length;
+      const range = f !== null && key === 'updated_at' ? updatedAtRange(f) : null;
+      if (range) {
+        // The filter is a range of updated_at: two binary searches on the index.
+        const lo = firstIndex(rows, (r) => r.updatedAt >= range.from);
+        const hi = firstIndex(rows, (r) => (range.endExclusive ? r.updatedAt >= range.to : r.updatedAt > range.to));
+        rows = rows.slice(lo, Math.max(lo, hi));
+        total = rows.length;
+      } else if (test) {
+        rows = rows.filter((r) => test(r.updatedAt));
+        total = rows.length;
+      }
+    } else {
+      const list = typeof of === 'string' ? store.list(of) : [...of];
+      list.sort((a, b) => dir * (key === 'updated_at' ? a.updatedAt - b.updatedAt : key === 'name' ? String(a.attrs.name).localeCompare(String(b.attrs.name)) : a.createdAt - b.createdAt) || a.id.localeCompare(b.id));
+      rows = test ? list.filter((r) => test(r.updatedAt)) : list;
+      total = rows.length;
+    }
+    const slice = rows.slice(from, from + per);
     const included: Record<string, unknown>[] = [];
     const inc = (req.query.get('include') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
     for (const r of slice) {
       if (r.type !== 'contacts') continue;
-      const people = store.list('people', (x) => x.contactId === r.id);
+      const people = store.childrenOf('people', { contactId: r.id });
       if (inc.includes('people')) included.push(...people.map((x) => serialize(store, x)));
-      if (inc.includes('addresses')) included.push(...store.list('addresses', (x) => x.contactId === r.id).map((x) => serialize(store, x)));
+      if (inc.includes('addresses')) included.push(...store.childrenOf('addresses', { contactId: r.id }).map((x) => serialize(store, x)));
       for (const person of people) {
-        if (inc.includes('people.phone_numbers')) included.push(...store.list('phone_numbers', (x) => x.personId === person.id).map((x) => serialize(store, x)));
-        if (inc.includes('people.email_addresses')) included.push(...store.list('email_addresses', (x) => x.personId === person.id).map((x) => serialize(store, x)));
+        if (inc.includes('people.phone_numbers')) included.push(...store.childrenOf('phone_numbers', { personId: person.id }).map((x) => serialize(store, x)));
+        if (inc.includes('people.email_addresses')) included.push(...store.childrenOf('email_addresses', { personId: person.id }).map((x) => serialize(store, x)));
       }
     }
     return doc(200, {
       data: slice.map((r) => serialize(store, r)),
       ...(included.length ? { included } : {}),
       meta: {
-        pagination: { page: req.query.has('page') ? String(p) : 1, per_page: req.query.has('per_page') ? String(per) : 25, total_count: rows.length, total_pages: Math.max(1, Math.ceil(rows.length / per)) },
+        pagination: { page: req.query.has('page') ? String(p) : 1, per_page: req.query.has('per_page') ? String(per) : 25, total_count: total, total_pages: Math.max(1, Math.ceil(total / per)) },
         sort,
         filter: f !== null ? { updated_at: f } : {},
       },
@@ -240,7 +281,7 @@ export async function startMpdxSandbox(opts: { faults?: Faults; seed?: number; c
    */
   function onePrimary(row: Row): void {
     if ((row.type !== 'phone_numbers' && row.type !== 'email_addresses') || row.attrs.primary !== true) return;
-    for (const r of store.list(row.type, (x) => x.personId === row.personId && x.id !== row.id && x.attrs.primary === true)) r.attrs.primary = false;
+    for (const r of store.childrenOf(row.type, { personId: row.personId! }).filter((x) => x.id !== row.id && x.attrs.primary === true)) r.attrs.primary = false;
   }
 
   function create(req: SandboxRequest, type: MpdxType, parent: { contactId?: string; personId?: string }, validate: (a: Attrs) => ErrorEntry[] = () => []): SandboxResponse {
@@ -269,7 +310,7 @@ export async function startMpdxSandbox(opts: { faults?: Faults; seed?: number; c
     const e = String(a.email ?? '').trim().toLowerCase();
     if (!e) return [v400('email', "can't be blank")];
     if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(e)) return [v400('email', 'is invalid')];
-    const taken = store.list('email_addresses', (x) => x.personId === personId && x.id !== selfId && String(x.attrs.email).toLowerCase() === e && x.attrs.source === (a.source ?? 'MPDX'));
+    const taken = store.childrenOf('email_addresses', { personId }).filter((x) => x.id !== selfId && String(x.attrs.email).toLowerCase() === e && x.attrs.source === (a.source ?? 'MPDX'));
     return taken.length ? [v400('email', 'has already been taken')] : [];
   };
   const addressRules = (a: Attrs): ErrorEntry[] => typeErrors('addresses', a).length ? typeErrors('addresses', a) : ('location' in a && a.location !== null && !ADDRESS_LOCATIONS.includes(String(a.location)) ? [v400('location', 'is not included in the list')] : []);
@@ -292,20 +333,20 @@ export async function startMpdxSandbox(opts: { faults?: Faults; seed?: number; c
       if (b?.data?.attributes?.cas_ticket !== casTicket) return unauthorized;
       return doc(200, { data: { id: null, type: 'authenticate', attributes: { json_web_token: issue() } } });
     })
-    .on('GET', '/api/v2/contacts', guarded((req) => page(req, store.list('contacts'))))
+    .on('GET', '/api/v2/contacts', guarded((req) => page(req, 'contacts')))
     .on('POST', '/api/v2/contacts', guarded((req) => {
       const b = body(req);
       if (!b?.data?.relationships?.account_list?.data?.id) return errors(400, [v400('account_list', 'must exist')]);
       return create(req, 'contacts', {}, (a) => [...(!String(a.name ?? '').trim() ? [v400('name', "can't be blank")] : []), ...contactRules(a)]);
     }))
-    .on('GET', '/api/v2/contacts/people', guarded((req) => page(req, store.list('people'))))
+    .on('GET', '/api/v2/contacts/people', guarded((req) => page(req, 'people')))
     .on('POST', '/api/v2/contacts/merges', guarded((req) => {
       const b = body(req);
       const winner = store.get('contacts', String(b?.data?.relationships?.winner?.data?.id ?? ''));
       const loser = store.get('contacts', String(b?.data?.relationships?.loser?.data?.id ?? ''));
       if (!winner || !loser) return notFound('contacts', String(b?.data?.relationships?.winner?.data?.id ?? ''));
-      for (const r of store.list('people', (p) => p.contactId === loser.id)) r.contactId = winner.id;
-      for (const r of store.list('addresses', (p) => p.contactId === loser.id)) r.contactId = winner.id;
+      for (const r of store.childrenOf('people', { contactId: loser.id })) store.reparent(r, winner.id);
+      for (const r of store.childrenOf('addresses', { contactId: loser.id })) store.reparent(r, winner.id);
       store.remove(loser);
       store.update(winner, {});
       return doc(200, { data: serialize(store, winner) });
@@ -319,7 +360,7 @@ export async function startMpdxSandbox(opts: { faults?: Faults; seed?: number; c
     .on('PUT', '/api/v2/contacts/:cid', guarded((req) => update(req, contactOf(req), 'contacts', req.params.cid!, contactRules)))
     .on('PATCH', '/api/v2/contacts/:cid', guarded((req) => update(req, contactOf(req), 'contacts', req.params.cid!, contactRules)))
     .on('DELETE', '/api/v2/contacts/:cid', guarded((req) => (contactOf(req) ? (store.remove(contactOf(req)!), { status: 204 }) : notFound('contacts', req.params.cid!))))
-    .on('GET', '/api/v2/contacts/:cid/people', guarded((req) => (contactOf(req) ? page(req, store.list('people', (p) => p.contactId === req.params.cid)) : notFound('contacts', req.params.cid!))))
+    .on('GET', '/api/v2/contacts/:cid/people', guarded((req) => (contactOf(req) ? page(req, store.childrenOf('people', { contactId: req.params.cid! })) : notFound('contacts', req.params.cid!))))
     .on('POST', '/api/v2/contacts/:cid/people', guarded((req) => (contactOf(req) ? create(req, 'people', { contactId: req.params.cid }, (a) => (!String(a.first_name ?? '').trim() ? [v400('first_name', "can't be blank")] : [])) : notFound('contacts', req.params.cid!))))
     .on('GET', '/api/v2/contacts/:cid/people/:pid', guarded((req) => (personOf(req) ? doc(200, { data: serialize(store, personOf(req)!) }) : notFound('people', req.params.pid!))))
     .on('PUT', '/api/v2/contacts/:cid/people/:pid', guarded((req) => update(req, personOf(req), 'people', req.params.pid!, personRules)))
@@ -329,7 +370,7 @@ export async function startMpdxSandbox(opts: { faults?: Faults; seed?: number; c
   for (const [path, type] of [['phones', 'phone_numbers'], ['email_addresses', 'email_addresses']] as const) {
     const base = `/api/v2/contacts/:cid/people/:pid/${path}`;
     router
-      .on('GET', base, guarded((req) => (personOf(req) ? page(req, store.list(type, (x) => x.personId === req.params.pid)) : notFound('people', req.params.pid!))))
+      .on('GET', base, guarded((req) => (personOf(req) ? page(req, store.childrenOf(type, { personId: req.params.pid! })) : notFound('people', req.params.pid!))))
       .on('POST', base, guarded((req) => (personOf(req) ? create(req, type, { personId: req.params.pid, contactId: req.params.cid }, type === 'phone_numbers' ? (a) => [...typeErrors(type, a), ...(!String(a.number ?? '').trim() ? [v400('number', "can't be blank")] : [])] : (a) => [...(!('email' in a) ? [v400('email', "can't be blank")] : []), ...emailRules(req.params.pid!)(a)]) : notFound('people', req.params.pid!))))
       .on('GET', `${base}/:id`, guarded((req) => {
         const r = child(type, req, personOf(req));
@@ -345,7 +386,7 @@ export async function startMpdxSandbox(opts: { faults?: Faults; seed?: number; c
       }));
   }
   router
-    .on('GET', '/api/v2/contacts/:cid/addresses', guarded((req) => (contactOf(req) ? page(req, store.list('addresses', (x) => x.contactId === req.params.cid)) : notFound('contacts', req.params.cid!))))
+    .on('GET', '/api/v2/contacts/:cid/addresses', guarded((req) => (contactOf(req) ? page(req, store.childrenOf('addresses', { contactId: req.params.cid! })) : notFound('contacts', req.params.cid!))))
     .on('POST', '/api/v2/contacts/:cid/addresses', guarded((req) => (contactOf(req) ? create(req, 'addresses', { contactId: req.params.cid }, addressRules) : notFound('contacts', req.params.cid!))))
     .on('PUT', '/api/v2/contacts/:cid/addresses/:id', guarded((req) => update(req, child('addresses', req, contactOf(req)), 'addresses', req.params.id!, addressRules)))
     .on('PATCH', '/api/v2/contacts/:cid/addresses/:id', guarded((req) => update(req, child('addresses', req, contactOf(req)), 'addresses', req.params.id!, addressRules)))

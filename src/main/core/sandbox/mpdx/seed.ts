@@ -7,7 +7,7 @@ import type { MpdxStore } from './store';
 
 export function seedMpdx(store: MpdxStore, contacts: SeedContact[], seed: number): { key: string; remoteId: string }[] {
   const rng = createRng(seed + 11);
-  return contacts.map(({ key, contact: c }) => {
+  return contacts.map(({ key, contact: c, updatedAgoMs }) => store.clock.at(updatedAgoMs ?? 0, () => {
     const name = [c.familyName, c.givenName].filter(Boolean).join(', ') || c.fullName || 'Unnamed';
     const contact = store.insert('contacts', {
       name, status: rng.pick(['Partner - Financial', 'Partner - Pray', 'Ask in Future', 'Cultivate Relationship']), likely_to_give: null, send_newsletter: rng.pick(['Email', 'Physical', 'Both', null]),
@@ -28,5 +28,5 @@ export function seedMpdx(store: MpdxStore, contacts: SeedContact[], seed: number
       }, { contactId: contact.id });
     }
     return { key, remoteId: `${contact.id}/${person.id}` };
-  });
+  }));
 }

@@ -27,6 +27,13 @@ export const isoSecond = (ms: number): string => new Date(Math.floor(ms / 1000) 
 export class MpdxStore {
   readonly rows = new Map<string, Row>();
   readonly deletedRecords: { id: string; type: string; deletedAt: number }[] = [];
+  // Indexes, so a page costs what the page holds (MPDX's own tables are indexed the same way):
+  // rows by type, children by the contact and the person they belong to, and each type's rows
+  // ordered by created_at and by updated_at (rebuilt only after a write, not per request).
+  private readonly ofType = new Map<MpdxType, Map<string, Row>>();
+  private readonly byContact = new Map<string, Set<Row>>();
+  private readonly byPerson = new Map<string, Set<Row>>();
+  private readonly ordered = new Map<string, Row[]>();
   constructor(readonly clock: SimClock) {}
 
   private now(): number {
@@ -37,6 +44,7 @@ export class MpdxStore {
     const t = this.now();
     const row: Row = { id: randomUUID(), type, attrs: { ...attrs }, createdAt: t, updatedAt: t, ...parent };
     this.rows.set(row.id, row);
+    this.index(row);
     this.cascade(row, true);
     return row;
   }
@@ -44,6 +52,7 @@ export class MpdxStore {
   update(row: Row, attrs: Attrs): void {
     Object.assign(row.attrs, attrs);
     row.updatedAt = this.now();
+    this.ordered.clear();
     this.cascade(row);
   }
 
@@ -52,27 +61,72 @@ export class MpdxStore {
     if (row.type === 'addresses') {
       row.deleted = true;
       row.updatedAt = this.now();
+      this.ordered.clear();
       this.cascade(row);
       return;
     }
-    this.rows.delete(row.id);
-    for (const child of this.children(row)) this.rows.delete(child.id);
+    for (const child of this.children(row)) this.unindex(child);
+    this.unindex(row);
     if (row.type === 'contacts') this.deletedRecords.push({ id: row.id, type: 'Contact', deletedAt: this.now() });
     this.cascade(row);
+  }
+
+  /** A contacts merge moves a person or an address to the winning contact. */
+  reparent(row: Row, contactId: string): void {
+    if (row.contactId) this.byContact.get(row.contactId)?.delete(row);
+    row.contactId = contactId;
+    this.kids(this.byContact, contactId).add(row);
   }
 
   private cascade(row: Row, created = false): void {
     const touch = (id: string | undefined): void => {
       const r = id ? this.rows.get(id) : undefined;
-      if (r) r.updatedAt = this.now();
+      if (r) {
+        r.updatedAt = this.now();
+        this.ordered.clear();
+      }
     };
     if (row.type === 'phone_numbers' || row.type === 'email_addresses') touch(row.personId);
     if (row.type === 'addresses') touch(row.contactId);
     if (row.type === 'people' && created) touch(row.contactId); // the ContactPerson join was saved
   }
 
+  private kids(map: Map<string, Set<Row>>, id: string): Set<Row> {
+    let s = map.get(id);
+    if (!s) map.set(id, (s = new Set()));
+    return s;
+  }
+
+  private index(row: Row): void {
+    let t = this.ofType.get(row.type);
+    if (!t) this.ofType.set(row.type, (t = new Map()));
+    t.set(row.id, row);
+    if (row.contactId) this.kids(this.byContact, row.contactId).add(row);
+    if (row.personId) this.kids(this.byPerson, row.personId).add(row);
+    this.ordered.clear();
+  }
+
+  private unindex(row: Row): void {
+    this.rows.delete(row.id);
+    this.ofType.get(row.type)?.delete(row.id);
+    if (row.contactId) this.byContact.get(row.contactId)?.delete(row);
+    if (row.personId) this.byPerson.get(row.personId)?.delete(row);
+    this.byContact.delete(row.id);
+    this.byPerson.delete(row.id);
+    this.ordered.clear();
+  }
+
   children(row: Row): Row[] {
-    return [...this.rows.values()].filter((r) => (row.type === 'contacts' ? r.contactId === row.id : row.type === 'people' ? r.personId === row.id : false));
+    const s = row.type === 'contacts' ? this.byContact.get(row.id) : row.type === 'people' ? this.byPerson.get(row.id) : undefined;
+    return s ? [...s] : [];
+  }
+
+  /** Rows of `type` belonging to a contact or a person, in the order they were made. */
+  childrenOf(type: MpdxType, parent: { contactId?: string; personId?: string }): Row[] {
+    const s = parent.contactId !== undefined ? this.byContact.get(parent.contactId) : parent.personId !== undefined ? this.byPerson.get(parent.personId) : undefined;
+    const out: Row[] = [];
+    if (s) for (const r of s) if (r.type === type && !r.deleted && (parent.personId === undefined || r.personId === parent.personId)) out.push(r);
+    return out;
   }
 
   get(type: MpdxType, id: string): Row | undefined {
@@ -81,7 +135,24 @@ export class MpdxStore {
   }
 
   list(type: MpdxType, where: (r: Row) => boolean = () => true): Row[] {
-    return [...this.rows.values()].filter((r) => r.type === type && !r.deleted && where(r));
+    const out: Row[] = [];
+    for (const r of this.ofType.get(type)?.values() ?? []) if (!r.deleted && where(r)) out.push(r);
+    return out;
+  }
+
+  /**
+   * A type's rows in created_at or updated_at order (ties by id), as the index holds them:
+   * sorted once after the last write and kept, so paging through them sorts nothing.
+   */
+  inOrder(type: MpdxType, key: 'created_at' | 'updated_at'): readonly Row[] {
+    const k = `${type}|${key}`;
+    let rows = this.ordered.get(k);
+    if (!rows) {
+      const by = key === 'updated_at' ? (r: Row) => r.updatedAt : (r: Row) => r.createdAt;
+      rows = this.list(type).sort((a, b) => by(a) - by(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      this.ordered.set(k, rows);
+    }
+    return rows;
   }
 
   /** Edit a resource as a second MPDX client would (tests). */

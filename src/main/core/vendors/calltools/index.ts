@@ -12,6 +12,7 @@ import { classifyStatus, httpRequest, parseJson, type HttpResponse } from '../ht
 import { withRetry, type RetryOptions } from '../retry';
 import { assertFields } from '../field-rules';
 import { CALLTOOLS_FIELDS, callToolsToCanonical, canonicalToCallTools, validateCallTools, type CallToolsJson } from './mapping';
+import { lazyRecord } from '../lazy-record';
 
 export const CALLTOOLS_DEFAULT_BASE_URL = 'https://app.calltools.io';
 export const callToolsCredentialsSchema = z.object({ token: z.string().regex(/^[0-9a-f]{40}$/i, 'a CallTools API token is 40 hexadecimal characters') });
@@ -57,7 +58,7 @@ export function createCallToolsConnector(opts: CallToolsOptions): Connector {
   }
 
   function toRecord(j: CallToolsJson): RemoteRecord {
-    return { remoteId: String(j.id), raw: j, canonical: callToolsToCanonical(j, region), versions: typeof j.modified_on === 'string' ? { modified_on: j.modified_on } : {} };
+    return lazyRecord(String(j.id), j, typeof j.modified_on === 'string' ? { modified_on: j.modified_on } : {}, () => callToolsToCanonical(j, region));
   }
 
   const connector: Connector = {

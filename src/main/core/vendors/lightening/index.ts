@@ -12,6 +12,7 @@ import { classifyStatus, httpRequest, parseJson } from '../http';
 import { withRetry, type RetryOptions } from '../retry';
 import { assertFields } from '../field-rules';
 import { canonicalToLightening, LIGHTENING_FIELDS, lighteningToCanonical, lighteningUpdateBody, validateLightening, type LighteningJson } from './mapping';
+import { lazyRecord } from '../lazy-record';
 
 export const LIGHTENING_DEFAULT_BASE_URL = 'https://api.lightening.co';
 // The Login/Auth page is not in the vendor corpus: Concord stores the token the account was
@@ -71,7 +72,7 @@ export function createLighteningConnector(opts: LighteningOptions): Connector {
 
   function toRecord(j: LighteningJson): RemoteRecord {
     if (j.id === undefined || j.id === null || j.id === '') throw new VendorError({ kind: 'malformed', message: `${NAME} sent a contact without an id` });
-    return { remoteId: String(j.id), raw: j, canonical: lighteningToCanonical(j, region), versions: typeof j.updated_at === 'string' ? { updated_at: j.updated_at } : {} };
+    return lazyRecord(String(j.id), j, typeof j.updated_at === 'string' ? { updated_at: j.updated_at } : {}, () => lighteningToCanonical(j, region));
   }
 
   async function customerIds(): Promise<string[]> {

@@ -15,6 +15,7 @@ import { readIfThere } from '../evidence';
 import { withRetry } from '../retry';
 import { assertFields } from '../field-rules';
 import { canonicalToLiveVox, LIVEVOX_FIELDS, liveVoxToCanonical, validateLiveVox, type LiveVoxJson } from './mapping';
+import { lazyRecord } from '../lazy-record';
 
 export const LIVEVOX_DEFAULT_BASE_URL = 'https://api.livevox.com';
 export const liveVoxCredentialsSchema = z.object({
@@ -88,7 +89,7 @@ export function createLiveVoxConnector(opts: LiveVoxOptions): Connector {
   function toRecord(j: LiveVoxJson): RemoteRecord {
     if (typeof j.account !== 'string' || !j.account) throw new VendorError({ kind: 'malformed', message: `${NAME} sent a contact without an account` });
     const modified = j.modifiedDate ?? j.modifyDate; // the name differs by endpoint
-    return { remoteId: j.account, raw: j, canonical: liveVoxToCanonical(j, region), versions: modified != null ? { modifyDate: String(modified) } : {} };
+    return lazyRecord(j.account, j, modified != null ? { modifyDate: String(modified) } : {}, () => liveVoxToCanonical(j, region));
   }
 
   async function readRaw(account: string): Promise<LiveVoxJson> {

@@ -15,6 +15,7 @@ import { classifyStatus, httpRequest, parseJson, type HttpResponse } from '../ht
 import { withRetry, type RetryOptions } from '../retry';
 import { assertFields } from '../field-rules';
 import { nonBlank } from '../../normalize/names';
+import { lazyRecord } from '../lazy-record';
 import {
   addressAttrs, contactAttrs, isShown, isSourceLocked, mpdxNumber, phoneKey, MPDX_FIELDS, mpdxRemoteId, mpdxToCanonical, mpdxVersions, newestUpdate, personAttrs, primaryAddress, validateMpdx,
   type JsonApiResource, type MpdxBundle,
@@ -161,7 +162,7 @@ export function createMpdxConnector(opts: MpdxOptions): MpdxConnector {
     return Promise.all(people.map((p) => readBundle(`${cid}/${p.id}`)));
   }
 
-  const toRecord = (b: MpdxBundle): RemoteRecord => ({ remoteId: mpdxRemoteId(b), raw: b, canonical: mpdxToCanonical(b, region), versions: mpdxVersions(b) });
+  const toRecord = (b: MpdxBundle): RemoteRecord => lazyRecord(mpdxRemoteId(b), b, mpdxVersions(b), () => mpdxToCanonical(b, region));
 
   const write = (type: string, id: string | undefined, attributes: Record<string, unknown>, token: string | undefined, overwrite: boolean) => ({
     data: { type, ...(id ? { id } : {}), attributes: { ...attributes, ...(token !== undefined ? { updated_in_db_at: token } : {}), ...(overwrite ? { overwrite: true } : {}) } },

@@ -1,0 +1,56 @@
+// The contacts list at scale: its order is served by an index (no temp sort), keyset pages
+// follow each other exactly like offset pages, and the counts status shows are kept by the
+// store instead of counted.
+import { afterEach, describe, expect, it } from 'vitest';
+import { makeTestCore, seedAccount, type TestCore } from '../helpers/core';
+
+let t: TestCore | undefined;
+afterEach(() => t?.cleanup());
+
+const names = ['bob Stone', 'Ada Lovelace', 'alan Turing', 'Zoë Ångström', 'ada Byron', 'Carl Sagan', 'Ada Lovelace', 'BOB Stone', 'Émile Zola', 'carl sagan', 'Dora Maar'];
+
+describe('contacts list hot paths', () => {
+  it('keyset pages walk the same order as offset pages, case folded, ties by id', async () => {
+    t = await makeTestCore();
+    await seedAccount(t.core, 'calltools', names.map((n) => ({ givenName: n.split(' ')[0], familyName: n.split(' ')[1] })));
+    const all = t.core.contacts.list({ limit: 100, offset: 0 });
+    expect(all.total).toBe(names.length);
+    expect(all.next).toBeNull();
+    const folded = all.rows.map((r) => r.displayName.toLowerCase());
+    expect(folded.slice(0, 3)).toEqual(['ada byron', 'ada lovelace', 'ada lovelace']);
+    const seen: string[] = [];
+    let after: { key: string; id: string } | undefined;
+    for (let i = 0; i < 10; i++) {
+      const p = t.core.contacts.list({ limit: 3, offset: after ? 999 : 0, after }); // with a keyset the offset is ignored
+      expect(p.total).toBe(names.length);
+      seen.push(...p.rows.map((r) => r.id));
+      expect(p.rows).toEqual(t.core.contacts.list({ limit: 3, offset: i * 3 }).rows);
+      if (!p.next) break;
+      after = p.next;
+    }
+    expect(seen).toEqual(all.rows.map((r) => r.id));
+  });
+
+  it('sorts the list on its index, with no temp sort, and keeps the counts status reads', async () => {
+    t = await makeTestCore();
+    const db = t.core.store.sqlite;
+    const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join(' | ');
+    expect(plan('SELECT p.id FROM people p ORDER BY p.sort_key, p.id LIMIT 200 OFFSET 400')).toMatch(/people_sort/);
+    expect(plan('SELECT p.id FROM people p ORDER BY p.sort_key, p.id LIMIT 200 OFFSET 400')).not.toMatch(/TEMP B-TREE/);
+    expect(plan("SELECT p.id FROM people p WHERE (p.sort_key, p.id) > ('m', 'x') ORDER BY p.sort_key, p.id LIMIT 200")).toMatch(/SEARCH p USING (COVERING )?INDEX people_sort/);
+    expect(plan("SELECT id FROM match_candidates WHERE record_b = 'r1'")).toMatch(/match_record_b/);
+
+    await seedAccount(t.core, 'mpdx', names.slice(0, 4).map((n) => ({ givenName: n.split(' ')[0], familyName: n.split(' ')[1] })));
+    const kept = () => Object.fromEntries((db.prepare('SELECT name, n FROM row_counts').all() as { name: string; n: number }[]).map((r) => [r.name, r.n]));
+    const counted = () => ({ people: (db.prepare('SELECT count(*) AS n FROM people').get() as { n: number }).n, records: (db.prepare('SELECT count(*) AS n FROM records').get() as { n: number }).n });
+    expect(kept()).toEqual(counted());
+    expect(kept().people).toBe(4);
+    // A merge links two records to one person and deletes the emptied one.
+    const ids = t.core.contacts.list({ limit: 10, offset: 0 }).rows.map((r) => r.id);
+    const recs = ids.slice(0, 2).map((id) => t!.core.contacts.get(id).records[0]!.id);
+    t.core.syncStore.link(recs, ids[0]!, {}, ids.slice(0, 2));
+    expect(kept()).toEqual(counted());
+    expect(kept().people).toBe(3);
+    expect(t.core.status.get().counts).toMatchObject(counted());
+  });
+});
