@@ -258,7 +258,7 @@ describe('accessibility', () => {
     await page.getByRole('listbox', { name: 'Duplicate clusters' }).getByRole('option').first().focus();
     for (const [key, want] of [['ArrowDown', 1], ['j', 2], ['k', 1], ['ArrowUp', 0]] as const) {
       await page.keyboard.press(key);
-      expect(await at()).toMatchObject({ focused: want, stops: [want], selected: [want] });
+      await expect.poll(at).toMatchObject({ focused: want, stops: [want], selected: [want] });
     }
     const { total } = await at();
     await page.keyboard.press('End');

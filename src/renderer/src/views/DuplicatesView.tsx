@@ -4,7 +4,7 @@
 // Keys: j/k move, m merge, n not the same, s skip.
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { isEditable } from '../lib/keys';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { BulkMergePlan, DuplicateCluster, MergePlan } from '../../../shared/contract';
 import { VENDOR_LABELS } from '../../../shared/domain';
 import { call } from '../api';
@@ -13,6 +13,7 @@ import { VendorBadge } from '../components/VendorBadge';
 import { useDuplicateQueue } from '../lib/duplicate-queue';
 import { MatchWeights } from './MatchWeights';
 import { FIELD_ROWS, shortId } from '../lib/fields';
+import { useShallow } from 'zustand/react/shallow';
 import { useApp } from '../store';
 
 const ROW_HEIGHT = 58;
@@ -20,10 +21,8 @@ const ROW_HEIGHT = 58;
 type Bulk = { phase: 'planning' } | { phase: 'confirm'; plan: BulkMergePlan } | { phase: 'merging'; done: number; total: number; cancelling?: boolean };
 
 export function DuplicatesView() {
-  // The whole store, not a selector: the queue's focus-follows-selection effect leans on the
-  // renders other store changes bring (with a selector, k after j can leave focus behind —
-  // test/e2e/a11y.test.ts); until that effect stands alone, this view re-renders with the store.
-  const { contactsChanged, refreshStatus, contactsVersion, status } = useApp();
+  // Through a selector, like every view: a sync's progress events do not re-render the queue.
+  const { contactsChanged, refreshStatus, contactsVersion, status } = useApp(useShallow((s) => ({ contactsChanged: s.contactsChanged, refreshStatus: s.refreshStatus, contactsVersion: s.contactsVersion, status: s.status })));
   // The queue lives in the core; the window pages through it (see lib/duplicate-queue).
   const [order, setOrder] = useState<'best' | 'unsure'>('best');
   const queue = useDuplicateQueue(contactsVersion, order);
@@ -209,8 +208,9 @@ export function DuplicatesView() {
     setIndex(i);
     virtualizer.scrollToIndex(i, { align: 'auto' });
   };
-  // Focus follows the selection when it was in the queue (it never drops to the page).
-  useEffect(() => {
+  // Focus follows the selection when it was in the queue (it never drops to the page); in a
+  // layout effect, so it moves in the same frame as the selection.
+  useLayoutEffect(() => {
     if (!focusAfter.current) return;
     const el = scrollRef.current?.querySelector<HTMLElement>(`[data-index="${index}"]`);
     if (!el) return;
