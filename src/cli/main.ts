@@ -8,6 +8,8 @@ import { CoreError } from '../main/core/errors';
 import { MAX_FILE_BYTES } from '../main/core/csv/import';
 import { defaultDataDir } from '../main/core/paths';
 import { startSandbox } from '../main/core/sandbox';
+import { FileSecretStore } from '../main/core/secrets/file-store';
+import type { SecretStore } from '../main/core/secrets/secret-store';
 import { CONCORD_VERSION } from '../main/core/version';
 import { currentOf, describeValue, parseSets, SetError } from './edits';
 import type { ContactRow } from '../shared/contract';
@@ -60,12 +62,18 @@ Commands:
 Options for every command:
   --data-dir DIR   the data directory (default: CONCORD_DATA_DIR or the app's: ${defaultDataDir()})
   --json           machine-readable output on stdout
+  --secret-store keychain|file
+                   where real accounts' credentials live (default: the system keychain).
+                   "file" keeps them unencrypted in DATA_DIR/secrets.json (mode 600) for
+                   machines without a Secret Service, and warns every time it is used.
+                   Sandbox accounts need neither: their test tokens stay with the account.
   -h, --help       this help
 `;
 
 const COMMON: ParseArgsConfig['options'] = {
   'data-dir': { type: 'string' },
   json: { type: 'boolean', default: false },
+  'secret-store': { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 };
 
@@ -93,7 +101,8 @@ export async function main(argv: string[], io: Io = { out: (s) => process.stdout
     }
     if (command === 'sandbox') return await runSandbox(parsed.values, io);
     const dataDir = (parsed.values['data-dir'] as string | undefined) ?? defaultDataDir();
-    core = await createCore({ dataDir, keychainProbeTimeoutMs: 3000, syncTuning: { holder: `concord ${command} (pid ${process.pid})` } });
+    const secretStore = pickSecretStore(parsed.values['secret-store'], dataDir, io);
+    core = await createCore({ dataDir, secretStore, keychainProbeTimeoutMs: 3000, syncTuning: { holder: `concord ${command} (pid ${process.pid})` } });
     const ctx: Ctx = { core, sub, values: parsed.values, positionals: parsed.positionals, json, io, exitCode: 0 };
     const result = await run.handler(ctx);
     if (result !== undefined) io.out(json ? JSON.stringify(result, null, 2) + '\n' : String(result));
@@ -154,9 +163,44 @@ function cliSets(sets: string[], current: Parameters<typeof parseSets>[1]): Retu
   }
 }
 
+/** `--secret-store file` is the only way the plaintext store is used, and it says so each time. */
+function pickSecretStore(value: unknown, dataDir: string, io: Io): SecretStore | undefined {
+  if (value === undefined || value === 'keychain') return undefined; // probe the keychain
+  if (value !== 'file') throw new UsageError(`--secret-store is keychain or file, not "${String(value)}"`);
+  const store = new FileSecretStore(dataDir);
+  io.err(`concord: ${store.warning()}\n`);
+  return store;
+}
+
 function requirePersistentSecrets(core: Core): void {
   if (!core.secretStore.info.persistent) {
-    throw new Error(`${core.secretStore.info.detail} The CLI cannot keep credentials between commands without a keychain; start a Secret Service (e.g. gnome-keyring) and try again.`);
+    throw new Error(`${core.secretStore.info.detail} The CLI cannot keep credentials between commands without a keychain; start a Secret Service (e.g. gnome-keyring) and try again, or pass --secret-store file to keep them unencrypted in a file only you can read. (Sandbox accounts need neither: concord accounts add-sandbox.)`);
+  }
+}
+
+/**
+ * The line `concord sandbox` prints. When stdin is a file the sandbox is still writing
+ * (the README's `sandbox > /tmp/sandbox.json &` then `add-sandbox < /tmp/sandbox.json`),
+ * wait for the whole line instead of failing on an empty file.
+ */
+async function readSandboxLine(timeoutMs = 30_000): Promise<string> {
+  let st: fs.Stats | null = null;
+  try {
+    st = fs.fstatSync(0);
+  } catch {
+    st = null;
+  }
+  if (!st?.isFile()) return readStdin();
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    // Read from offset 0 each time: the file grows while the sandbox starts.
+    const size = fs.fstatSync(0).size;
+    const buf = Buffer.alloc(size);
+    const text = buf.subarray(0, size ? fs.readSync(0, buf, 0, size, 0) : 0).toString('utf8');
+    const line = text.split('\n').find((l) => l.trim().startsWith('{'));
+    if (line !== undefined && text.includes('\n')) return line;
+    if (Date.now() > deadline) return text;
+    await new Promise((r) => setTimeout(r, 100));
   }
 }
 
@@ -350,10 +394,9 @@ const COMMANDS: Record<string, Command> = {
         return json ? r : `${r.detail}\n`;
       }
       if (sub === 'add-sandbox') {
-        requirePersistentSecrets(core);
         let line: { vendors?: Record<string, { baseUrl?: string; credentials?: Record<string, unknown>; settings?: Record<string, unknown> }> };
         try {
-          line = JSON.parse(await readStdin());
+          line = JSON.parse(await readSandboxLine());
         } catch (e) {
           if (e instanceof UsageError) throw e;
           throw new UsageError('Expected the JSON line `concord sandbox` prints, on stdin');
@@ -362,7 +405,7 @@ const COMMANDS: Record<string, Command> = {
         const added = [];
         for (const [vendor, info] of Object.entries(line.vendors)) {
           if (!(VENDORS as readonly string[]).includes(vendor) || !info?.baseUrl || !info.credentials) throw new UsageError(`Sandbox entry "${vendor}" is incomplete`);
-          added.push(await core.accounts.add({ kind: vendor as Vendor, label: `${VENDOR_LABELS[vendor as Vendor]} sandbox`, baseUrl: info.baseUrl, credentials: info.credentials, settings: { ...info.settings, sandbox: true } }));
+          added.push(await core.accounts.add({ kind: vendor as Vendor, label: `${VENDOR_LABELS[vendor as Vendor]} sandbox`, baseUrl: info.baseUrl, credentials: info.credentials, settings: info.settings, sandbox: true }));
         }
         return json ? added : added.map((a) => `Added ${a.label} (${a.id})`).join('\n') + '\n';
       }
@@ -437,7 +480,7 @@ const COMMANDS: Record<string, Command> = {
       if (json) return s;
       const lines = [
         `Concord ${s.version}  data: ${s.dataDir}  (schema ${s.schemaVersion})`,
-        `Secrets: ${s.secretStore.kind === 'keychain' ? 'system keychain' : 'session only — ' + s.secretStore.detail}`,
+        `Secrets: ${s.secretStore.kind === 'keychain' ? 'system keychain' : s.secretStore.kind === 'file' ? 'file (--secret-store file) — ' + s.secretStore.detail : 'session only — ' + s.secretStore.detail}${s.secretStore.kind === 'keychain' ? '' : '; sandbox accounts keep their test tokens with the account'}`,
         `Store: ${s.counts.people} people, ${s.counts.records} records, ${s.counts.accounts} accounts`,
         `Outbox: ${s.outbox.pending} pending, ${s.outbox.inFlight} in flight, ${s.outbox.conflict} in conflict, ${s.outbox.rejected} rejected`,
         ...(s.offline ? [`Offline, ${s.outbox.pending + s.outbox.inFlight} change${s.outbox.pending + s.outbox.inFlight === 1 ? '' : 's'} waiting`] : []),

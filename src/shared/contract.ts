@@ -11,7 +11,7 @@ export const ApiError = z.object({ code: z.string(), message: z.string() });
 export type ApiError = z.infer<typeof ApiError>;
 
 export const SecretStoreInfo = z.object({
-  kind: z.enum(['keychain', 'memory']),
+  kind: z.enum(['keychain', 'memory', 'file']),
   persistent: z.boolean(),
   detail: z.string(),
 });
