@@ -2,6 +2,7 @@
 // scripting and scheduled syncs. stdout carries results (JSON with --json); everything
 // else — progress, warnings, errors — goes to stderr, and failures exit non-zero.
 import fs from 'node:fs';
+import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createCore, type Core } from '../main/core';
 import { CoreError } from '../main/core/errors';
@@ -9,6 +10,7 @@ import { MAX_FILE_BYTES } from '../main/core/csv/import';
 import { defaultDataDir } from '../main/core/paths';
 import { startSandbox } from '../main/core/sandbox';
 import { FileSecretStore } from '../main/core/secrets/file-store';
+import { doctor, restoreLatestBackup, storageError } from '../main/core/store/health';
 import type { SecretStore } from '../main/core/secrets/secret-store';
 import { CONCORD_VERSION } from '../main/core/version';
 import { currentOf, describeValue, parseSets, SetError } from './edits';
@@ -58,6 +60,8 @@ Commands:
                                  load a CSV file as a source (bad rows are reported by line)
   export --format csv [--out FILE] [--search Q]
                                  write the golden records (formula-injection safe)
+  doctor [--restore]             full integrity check of the data file; --restore puts the
+                                 latest backup from backups/ in place (the old file is kept)
 
 Options for every command:
   --data-dir DIR   the data directory (default: CONCORD_DATA_DIR or the app's: ${defaultDataDir()})
@@ -80,6 +84,7 @@ const COMMON: ParseArgsConfig['options'] = {
 export async function main(argv: string[], io: Io = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) }): Promise<number> {
   let core: Core | null = null;
   let json = argv.includes('--json');
+  let dataDir = '';
   try {
     const [command, ...rest] = argv;
     if (!command || command === '--help' || command === '-h' || command === 'help') {
@@ -100,14 +105,17 @@ export async function main(argv: string[], io: Io = { out: (s) => process.stdout
       return 0;
     }
     if (command === 'sandbox') return await runSandbox(parsed.values, io);
-    const dataDir = (parsed.values['data-dir'] as string | undefined) ?? defaultDataDir();
+    dataDir = path.resolve((parsed.values['data-dir'] as string | undefined) ?? defaultDataDir());
+    // Before a core: doctor is for the store the core refuses to open.
+    if (command === 'doctor') return runDoctor(dataDir, !!parsed.values.restore, json, io);
     const secretStore = pickSecretStore(parsed.values['secret-store'], dataDir, io);
     core = await createCore({ dataDir, secretStore, keychainProbeTimeoutMs: 3000, syncTuning: { holder: `concord ${command} (pid ${process.pid})` } });
     const ctx: Ctx = { core, sub, values: parsed.values, positionals: parsed.positionals, json, io, exitCode: 0 };
     const result = await run.handler(ctx);
     if (result !== undefined) io.out(json ? JSON.stringify(result, null, 2) + '\n' : String(result));
     return ctx.exitCode;
-  } catch (e) {
+  } catch (raw) {
+    const e = (dataDir && storageError(raw, dataDir)) || raw;
     const code = e instanceof UsageError || (e as { code?: string })?.code?.startsWith('ERR_PARSE_ARGS') ? 2 : 1;
     const message = e instanceof Error ? e.message : String(e);
     io.err(json ? JSON.stringify({ error: { code: e instanceof CoreError ? e.code : code === 2 ? 'usage' : 'error', message } }) + '\n' : `concord: ${message}\n`);
@@ -211,6 +219,25 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+function runDoctor(dataDir: string, restore: boolean, json: boolean, io: Io): number {
+  let restored: ReturnType<typeof restoreLatestBackup> | null = null;
+  if (restore) restored = restoreLatestBackup(dataDir);
+  const r = doctor(dataDir);
+  if (json) {
+    io.out(JSON.stringify({ ...r, restored }, null, 2) + '\n');
+    return r.ok ? 0 : 1;
+  }
+  const lines: string[] = [];
+  if (restored) lines.push(`Restored ${restored.restored}${restored.keptAs ? `; the file it replaced is kept as ${restored.keptAs}` : ''}.`);
+  if (!r.exists) lines.push(`No data file yet at ${r.file}.`);
+  else lines.push(`Data file: ${r.file} (${r.bytes} bytes)`, r.ok ? 'Integrity: ok (integrity_check)' : `Integrity: DAMAGED\n${r.problems.slice(0, 10).map((p) => `  ${p}`).join('\n')}`);
+  const [latest] = r.backups;
+  lines.push(latest ? `Backups: ${r.backups.length} in ${path.dirname(latest.file)}; latest ${path.basename(latest.file)} (${latest.modified})` : `Backups: none in ${path.join(dataDir, 'backups')}`);
+  if (!r.ok) lines.push(latest ? 'Restore the latest backup with: concord doctor --restore' : 'There is no backup to restore; move the file away to start with an empty store.');
+  io.out(lines.join('\n') + '\n');
+  return r.ok ? 0 : 1;
+}
+
 /** `concord sandbox`: the simulators need no store; one JSON line on stdout when ready. */
 async function runSandbox(values: Record<string, unknown>, io: Io): Promise<number> {
   const num = (v: unknown, name: string, dflt: number): number => {
@@ -260,6 +287,10 @@ function likelyDuplicates(d: { waiting: number; autoLinkable: number }): string 
 }
 
 const COMMANDS: Record<string, Command> = {
+  doctor: {
+    options: { '': { restore: { type: 'boolean', default: false } } },
+    handler: () => undefined, // handled by runDoctor before a store is opened
+  },
   sandbox: {
     options: { '': { seed: { type: 'string' }, people: { type: 'string' }, faults: { type: 'string' }, truth: { type: 'string' } } },
     handler: () => undefined, // handled by runSandbox before a store is opened
