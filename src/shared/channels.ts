@@ -5,6 +5,8 @@ export const REQUEST_KEYS = [
   'editContact', 'undoEdit', 'listOutbox', 'listConflicts', 'resolveConflict', 'scanDuplicates', 'listDuplicates',
   'planMerge', 'mergeDuplicates', 'dismissDuplicates', 'listJournal', 'undoJournal', 'cancelSync', 'getSyncSchedule',
   'setSyncSchedule', 'setAccountTrust', 'getDuplicate', 'planBulkMerge', 'bulkMerge', 'cancelBulkMerge',
+  // issue #14: the CLI as a host, core rules out of the renderer
+  'listRejected', 'importCsv', 'exportCsv', 'previewResolution', 'getAccountForms',
 ] as const;
 export const EVENT_KEYS = ['contactsChanged', 'statusChanged', 'syncProgress', 'syncStarted', 'syncFinished', 'bulkMergeProgress'] as const;
 
