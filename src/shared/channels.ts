@@ -8,7 +8,7 @@ export const REQUEST_KEYS = [
   // issue #14: the CLI as a host, core rules out of the renderer
   'listRejected', 'importCsv', 'exportCsv', 'previewResolution', 'getAccountForms',
 ] as const;
-export const EVENT_KEYS = ['contactsChanged', 'statusChanged', 'syncProgress', 'syncStarted', 'syncFinished', 'bulkMergeProgress'] as const;
+export const EVENT_KEYS = ['contactsChanged', 'statusChanged', 'syncProgress', 'syncStarted', 'syncFinished', 'bulkMergeProgress', /* issue #14 */ 'coreStatus'] as const;
 
 export type RequestKeyName = (typeof REQUEST_KEYS)[number];
 export type EventKeyName = (typeof EVENT_KEYS)[number];

@@ -340,6 +340,8 @@ export const events = {
     pushed: z.number().int(),
     pulled: z.number().int(),
   }),
+  /** From the window's host, not the core: the core process stopped and is restarting, is back, or gave up. */
+  coreStatus: z.object({ state: z.enum(['restarting', 'ready', 'down']), message: z.string() }),
   /** Progress of a bulk merge running in the core. */
   bulkMergeProgress: z.object({ done: z.number().int(), total: z.number().int() }),
   /** Progress of a sync, per account. `total` is null where the vendor does not say. */

@@ -7,6 +7,7 @@ import { ActivityView } from './views/ActivityView';
 import { ConflictsView } from './views/ConflictsView';
 import { DuplicatesView } from './views/DuplicatesView';
 import { SyncView } from './views/SyncView';
+import { CoreBanner } from './components/CoreBanner';
 import { StatusBar } from './components/StatusBar';
 import { isEditable } from './lib/keys';
 
@@ -80,6 +81,7 @@ export function App() {
         </ul>
       </nav>
       <main className="content">
+        <CoreBanner />
         {view === 'contacts' && <ContactsView />}
         {view === 'accounts' && <AccountsView />}
         {view === 'conflicts' && <ConflictsView />}
