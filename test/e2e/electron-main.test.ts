@@ -2,128 +2,22 @@
 // module that records every call — Electron's binary cannot run here. Its utilityProcess.fork
 // starts the real built core worker in a Node child (parent-port shim), so the worker path,
 // the IPC channels, the preload's keys, a worker crash and quit are all checked for real.
-import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import Module from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EVENT_KEYS, REQUEST_KEYS, eventChannel, requestChannel } from '../../src/shared/contract';
 import { tempDir } from '../helpers/tmp';
+import { FakeContents, load, ready, rec, standDown, until } from './electron-stand-in';
 
 const ROOT = path.resolve(__dirname, '../..');
 const MAIN = path.join(ROOT, 'out/main/index.js');
 const PRELOAD = path.join(ROOT, 'out/preload/index.js');
-const SHIM = path.join(__dirname, 'parent-port-shim.cjs');
 const tmp = tempDir('concord-electron-');
 
-type Handler = (...args: unknown[]) => unknown;
-const rec = {
-  lock: true,
-  quit: 0,
-  exit: null as number | null,
-  forks: [] as string[],
-  children: [] as ChildProcess[],
-  handles: new Map<string, Handler>(),
-  appOn: new Map<string, Handler[]>(),
-  sent: [] as [string, unknown][],
-  errors: [] as string[],
-  exposed: {} as Record<string, unknown>,
-  windows: [] as FakeWindow[],
-};
-let ready!: () => void;
-const whenReady = new Promise<void>((r) => (ready = r));
-
-class FakeContents {
-  readonly handlers = new Map<string, Handler>();
-  readonly mainFrame = { url: 'file:///stand-in' };
-  send(channel: string, payload: unknown) {
-    rec.sent.push([channel, payload]);
-  }
-  on(event: string, fn: Handler) {
-    this.handlers.set(event, fn);
-    return this;
-  }
-  setWindowOpenHandler() {}
-}
-class FakeWindow {
-  readonly webContents = new FakeContents();
-  loaded: string | null = null;
-  constructor(readonly options: { webPreferences: { preload: string; sandbox: boolean; contextIsolation: boolean } }) {
-    rec.windows.push(this);
-    for (const fn of rec.appOn.get('web-contents-created') ?? []) fn({}, this.webContents);
-  }
-  static getAllWindows() {
-    return rec.windows;
-  }
-  once() {}
-  on() {}
-  loadURL(u: string) {
-    this.loaded = u;
-  }
-  loadFile(f: string) {
-    this.loaded = f;
-  }
-  isMinimized() {
-    return false;
-  }
-  focus() {}
-}
-const electron = {
-  app: {
-    requestSingleInstanceLock: () => rec.lock,
-    quit: () => void rec.quit++,
-    exit: (code: number) => void (rec.exit = code),
-    enableSandbox() {},
-    whenReady: () => whenReady,
-    on: (event: string, fn: Handler) => void rec.appOn.set(event, [...(rec.appOn.get(event) ?? []), fn]),
-    getPath: () => path.join(tmp.dir, 'userData'),
-    getAppPath: () => ROOT,
-    isPackaged: false,
-  },
-  BrowserWindow: FakeWindow,
-  dialog: { showErrorBox: (title: string, message: string) => void rec.errors.push(`${title}: ${message}`) },
-  ipcMain: { handle: (channel: string, fn: Handler) => void rec.handles.set(channel, fn) },
-  session: { defaultSession: { setPermissionRequestHandler() {}, setPermissionCheckHandler() {}, webRequest: { onHeadersReceived() {} } } },
-  shell: { openExternal: async () => {} },
-  utilityProcess: {
-    fork: (modulePath: string) => {
-      rec.forks.push(modulePath);
-      const child = fork(modulePath, [], { execArgv: ['-r', SHIM], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-      rec.children.push(child);
-      return {
-        postMessage: (m: unknown) => child.connected && child.send(m as never),
-        on: (event: string, fn: Handler) => (event === 'exit' ? child.on('exit', (code, signal) => fn(code ?? (signal ? 1 : 0))) : child.on(event, fn)),
-        kill: () => child.kill(),
-      };
-    },
-  },
-  contextBridge: { exposeInMainWorld: (name: string, value: unknown) => void (rec.exposed[name] = value) },
-  ipcRenderer: { invoke: async () => undefined, on() {}, removeListener() {} },
-};
-
-// `require('electron')` from the built bundles gets the stand-in.
-const M = Module as unknown as { _load: (request: string, ...rest: unknown[]) => unknown };
-const realLoad = M._load;
-M._load = function (request: string, ...rest: unknown[]) {
-  return request === 'electron' ? electron : realLoad.call(this, request, ...rest);
-};
-const nodeRequire = Module.createRequire(__filename);
-const load = (file: string) => {
-  delete nodeRequire.cache[file];
-  return nodeRequire(file) as unknown;
-};
-const until = async (what: () => boolean, ms = 20_000) => {
-  const end = Date.now() + ms;
-  while (!what()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
-
+rec.userData = path.join(tmp.dir, 'userData');
 afterAll(() => {
-  M._load = realLoad;
-  for (const c of rec.children) c.kill('SIGKILL');
+  standDown();
   tmp.cleanup();
 });
 

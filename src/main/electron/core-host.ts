@@ -56,7 +56,7 @@ export async function startCoreWorker(modulePath: string, init: WorkerInit, opts
   };
 
   /** Start a worker; resolves when it is ready, rejects with its fatal message or its exit. */
-  const launch = (): Promise<void> =>
+  const launch = (options: WorkerInit): Promise<void> =>
     new Promise((resolve, reject) => {
       const c = fork(modulePath);
       child = c;
@@ -69,7 +69,7 @@ export async function startCoreWorker(modulePath: string, init: WorkerInit, opts
             resolve();
             return;
           case 'fatal':
-            reject(new Error(m.message));
+            reject(Object.assign(new Error(m.message), { code: m.code }));
             return;
           case 'response':
             pending.get(m.id)?.(m.result);
@@ -95,7 +95,7 @@ export async function startCoreWorker(modulePath: string, init: WorkerInit, opts
         }
         void restart(code);
       });
-      c.postMessage({ type: 'init', options: init });
+      c.postMessage({ type: 'init', options });
     });
 
   const restart = async (code: number): Promise<void> => {
@@ -109,7 +109,7 @@ export async function startCoreWorker(modulePath: string, init: WorkerInit, opts
     restarts.push(now);
     tell({ state: 'restarting', message: `The Concord core stopped unexpectedly (exit ${code}); restarting it. Nothing saved was lost.` });
     try {
-      await launch();
+      await launch({ ...init, restoreLatestBackup: false }); // a restore happens once, never again on a restart
       tell({ state: 'ready', message: 'The Concord core is running again.' });
     } catch (e) {
       down = `The Concord core could not be restarted: ${(e as Error).message}`;
@@ -117,7 +117,7 @@ export async function startCoreWorker(modulePath: string, init: WorkerInit, opts
     }
   };
 
-  await launch();
+  await launch(init);
   return {
     request: (key, input) => {
       if (!ready || !child) {

@@ -3,6 +3,8 @@
 import path from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain } from 'electron';
 import { eventChannel } from '../../shared/contract';
+import { listBackups } from '../core/store/backups';
+import type { WorkerInit } from '../worker/protocol';
 import { startCoreWorker, type CoreClient } from './core-host';
 import { registerIpc } from './ipc';
 import { dataDir, electronNative, resourcesDir } from './paths';
@@ -33,14 +35,8 @@ function start(): void {
 
   app.whenReady().then(async () => {
     hardenSession(!!devServerUrl);
-    try {
-      core = await startCoreWorker(workerPath, {
-        dataDir: dataDir(),
-        migrationsDir: path.join(resourcesDir(), 'migrations'),
-        ...electronNative(),
-      });
-    } catch (e) {
-      dialog.showErrorBox('Concord could not start', `${(e as Error).message}\n\nIf this mentions NODE_MODULE_VERSION, run "npm start" again: it rebuilds the native modules for Electron.`);
+    core = await startCore({ dataDir: dataDir(), migrationsDir: path.join(resourcesDir(), 'migrations'), ...electronNative() });
+    if (!core) {
       app.exit(1);
       return;
     }
@@ -53,6 +49,42 @@ function start(): void {
       if (BrowserWindow.getAllWindows().length === 0) createMainWindow(preloadPath, devServerUrl, rendererFile);
     });
   });
+
+  /**
+   * Start the core. A damaged data file is never replaced by itself: the person is told what is
+   * wrong and offered the latest backup (the damaged file is kept beside it); anything else
+   * that stops the start (a read-only folder, a full disk) is said as the core words it.
+   */
+  async function startCore(init: WorkerInit): Promise<CoreClient | null> {
+    try {
+      return await startCoreWorker(workerPath, init);
+    } catch (e) {
+      const message = (e as Error).message;
+      const [latest] = (e as { code?: string }).code === 'store_damaged' ? listBackups(init.dataDir) : [];
+      if (latest) {
+        const choice = dialog.showMessageBoxSync({
+          type: 'error',
+          title: 'Concord',
+          message: 'Concord’s data file is damaged',
+          detail: `${message}\n\nRestore the latest backup, from ${new Date(latest.modified).toLocaleString()}? Changes made since then are lost; the damaged file is kept beside it.`,
+          buttons: ['Restore the latest backup', 'Quit'],
+          defaultId: 0,
+          cancelId: 1,
+        });
+        if (choice === 0) {
+          try {
+            return await startCoreWorker(workerPath, { ...init, restoreLatestBackup: true });
+          } catch (again) {
+            dialog.showErrorBox('Concord could not start', (again as Error).message);
+            return null;
+          }
+        }
+        return null;
+      }
+      dialog.showErrorBox('Concord could not start', `${message}${/NODE_MODULE_VERSION/.test(message) ? '\n\nRun "npm start" again: it rebuilds the native modules for Electron.' : ''}`);
+      return null;
+    }
+  }
 
   app.on('second-instance', () => {
     const [win] = BrowserWindow.getAllWindows();

@@ -6,33 +6,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { CoreError } from '../errors';
+import { BACKUP_DIR, listBackups, type Backup } from './backups';
 
 export const DB_FILE = 'concord.db';
-export const BACKUP_DIR = 'backups';
-
-export interface Backup {
-  file: string;
-  bytes: number;
-  modified: string;
-}
-
-/** Backups in DATA_DIR/backups, newest first. */
-export function listBackups(dataDir: string): Backup[] {
-  const dir = path.join(dataDir, BACKUP_DIR);
-  let names: string[];
-  try {
-    names = fs.readdirSync(dir).filter((n) => n.endsWith('.db'));
-  } catch {
-    return [];
-  }
-  return names
-    .map((n) => {
-      const st = fs.statSync(path.join(dir, n));
-      return { file: path.join(dir, n), bytes: st.size, modified: st.mtime.toISOString() };
-    })
-    .filter((b) => b.bytes > 0)
-    .sort((a, b) => b.modified.localeCompare(a.modified) || b.file.localeCompare(a.file));
-}
+export { BACKUP_DIR, listBackups, type Backup } from './backups';
 
 export function damagedStore(dataDir: string, file: string, what: string): CoreError {
   const [latest] = listBackups(dataDir);
@@ -85,7 +62,7 @@ export interface DoctorReport {
 }
 
 /** `concord doctor`: a full integrity_check, read-only, that works even when the core cannot open the store. */
-export function doctor(dataDir: string): DoctorReport {
+export function doctor(dataDir: string, nativeBinding?: string): DoctorReport {
   const file = path.join(dataDir, DB_FILE);
   const backups = listBackups(dataDir);
   if (!fs.existsSync(file)) return { file, exists: false, bytes: 0, ok: true, problems: [], backups };
@@ -93,7 +70,7 @@ export function doctor(dataDir: string): DoctorReport {
   if (bytes === 0) return { file, exists: true, bytes, ok: false, problems: ['the file is empty (0 bytes)'], backups };
   let sqlite: Database.Database | null = null;
   try {
-    sqlite = new Database(file, { readonly: true, fileMustExist: true });
+    sqlite = new Database(file, { readonly: true, fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) });
     const problems = checkIntegrity(sqlite, true);
     return { file, exists: true, bytes, ok: problems.length === 0, problems, backups };
   } catch (e) {
@@ -107,10 +84,11 @@ export function doctor(dataDir: string): DoctorReport {
  * Put the latest backup in place of the data file. The file it replaces (and its WAL) is
  * kept, renamed concord.db.damaged-<time>; the backup itself stays in backups/.
  */
-export function restoreLatestBackup(dataDir: string, now = new Date()): { restored: string; keptAs: string | null } {
+export function restoreLatestBackup(dataDir: string, opts: { now?: Date; nativeBinding?: string } = {}): { restored: string; keptAs: string | null } {
+  const now = opts.now ?? new Date();
   const [latest] = listBackups(dataDir);
   if (!latest) throw new CoreError('not_found', `There is no backup in ${path.join(dataDir, BACKUP_DIR)} to restore.`);
-  const check = new Database(latest.file, { readonly: true, fileMustExist: true });
+  const check = new Database(latest.file, { readonly: true, fileMustExist: true, ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}) });
   try {
     const problems = checkIntegrity(check, true);
     if (problems.length) throw new CoreError('store_damaged', `The latest backup ${latest.file} is damaged too (${problems[0]}); nothing was changed.`);
