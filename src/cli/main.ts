@@ -42,7 +42,8 @@ Commands:
   accounts list                  connected accounts
   accounts add VENDOR [--base-url URL] [--label L] [--setting KEY=VALUE ...]
                                  add an account; credentials are read as JSON on stdin
-  accounts add-sandbox           add every vendor from the line \`concord sandbox\` printed (stdin)
+  accounts add-sandbox [FILE]    add every vendor from the line \`concord sandbox\` printed
+                                 (in FILE, waiting for it, or on stdin)
   accounts test ID               ask the vendor whether the account works
   accounts trust ID FIELD ...    golden records take these fields from this account first
   sync [--account ID] [--full] [--wait]
@@ -201,29 +202,44 @@ async function requirePersistentSecrets(call: Call): Promise<void> {
 }
 
 /**
- * The line `concord sandbox` prints. When stdin is a file the sandbox is still writing
- * (the README's `sandbox > /tmp/sandbox.json &` then `add-sandbox < /tmp/sandbox.json`),
- * wait for the whole line instead of failing on an empty file.
+ * The line `concord sandbox` prints, from FILE or stdin. A file may not exist yet or still be
+ * being written by a sandbox started a moment ago in the background (the README's
+ * `sandbox > /tmp/sandbox.json &`, then `add-sandbox /tmp/sandbox.json`): wait up to 30 s for
+ * the whole line instead of failing.
  */
-async function readSandboxLine(timeoutMs = 30_000): Promise<string> {
-  let st: fs.Stats | null = null;
-  try {
-    st = fs.fstatSync(0);
-  } catch {
-    st = null;
+async function readSandboxLine(file: string | undefined, timeoutMs = 30_000): Promise<string> {
+  let fd: number | null = null;
+  if (!file) {
+    try {
+      if (fs.fstatSync(0).isFile()) fd = 0;
+    } catch {
+      fd = null;
+    }
+    if (fd === null) return readStdin();
   }
-  if (!st?.isFile()) return readStdin();
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    // Read from offset 0 each time: the file grows while the sandbox starts.
-    const size = fs.fstatSync(0).size;
-    const buf = Buffer.alloc(size);
-    const text = buf.subarray(0, size ? fs.readSync(0, buf, 0, size, 0) : 0).toString('utf8');
+    let text = '';
+    try {
+      // From the start each time: the file grows while the sandbox starts.
+      text = fd !== null ? readWhole(fd) : fs.readFileSync(file!, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
     const line = text.split('\n').find((l) => l.trim().startsWith('{'));
     if (line !== undefined && text.includes('\n')) return line;
-    if (Date.now() > deadline) return text;
+    if (Date.now() > deadline) {
+      if (file && !text) throw new UsageError(`${file} did not appear within ${timeoutMs / 1000} s; start "concord sandbox > ${file}" first`);
+      return text;
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+function readWhole(fd: number): string {
+  const size = fs.fstatSync(fd).size;
+  const buf = Buffer.alloc(size);
+  return buf.subarray(0, size ? fs.readSync(fd, buf, 0, size, 0) : 0).toString('utf8');
 }
 
 async function readStdin(): Promise<string> {
@@ -445,7 +461,7 @@ const COMMANDS: Record<string, Command> = {
       if (sub === 'add-sandbox') {
         let line: { vendors?: Record<string, { baseUrl?: string; credentials?: Record<string, unknown>; settings?: Record<string, unknown> }> };
         try {
-          line = JSON.parse(await readSandboxLine());
+          line = JSON.parse(await readSandboxLine(positionals[0]));
         } catch (e) {
           if (e instanceof UsageError) throw e;
           throw new UsageError('Expected the JSON line `concord sandbox` prints, on stdin');

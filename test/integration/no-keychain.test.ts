@@ -33,7 +33,7 @@ describe('on a machine without a keychain', () => {
     const home = path.join(tmp.dir, 'home');
     fs.mkdirSync(home);
     const block = readmeWalkthrough();
-    expect(block).toMatch(/sandbox --seed 7 > \/tmp\/sandbox\.json &/);
+    expect(block).toMatch(/sandbox --seed 7 > \/tmp\/sandbox\.json &.*\n.*accounts add-sandbox \/tmp\/sandbox\.json/);
     const script = block.replaceAll('/tmp/sandbox.json', path.join(tmp.dir, 'sandbox.json'));
     // Its own process group, so the background sandbox goes with it at the end.
     const child = spawn('bash', ['-e', '-c', `${script}\nkill %1 2>/dev/null || true`], { cwd: ROOT, env: headlessEnv(home), detached: true });
