@@ -220,6 +220,9 @@ export type JournalEntry = z.infer<typeof JournalEntry>;
 
 const Picks = z.record(z.string(), z.string());
 
+/** The largest CSV file an import takes (split bigger ones and import the parts into one source). */
+export const MAX_CSV_BYTES = 200 * 1024 * 1024;
+
 export const CsvImportResult = z.object({
   accountId: z.string(),
   source: z.string(),
@@ -305,7 +308,7 @@ export const requests = {
   /** Load a CSV file as a source; every row is kept, bad values are reported by line and column. */
   importCsv: {
     input: z.object({
-      bytes: z.instanceof(Uint8Array).refine((b) => b.byteLength <= 64 * 1024 * 1024, 'Concord imports files up to 64 MB'),
+      bytes: z.instanceof(Uint8Array).refine((b) => b.byteLength <= MAX_CSV_BYTES, `Concord imports files up to ${MAX_CSV_BYTES / 1024 / 1024} MB`),
       source: z.string().min(1).max(100),
       map: z.record(z.string(), z.string()).optional(),
       region: z.string().max(2).optional(),
