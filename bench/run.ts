@@ -10,6 +10,7 @@ import { clusterQuality } from '../test/helpers/quality';
 import { createLogger, nullSink } from '../src/main/core/log';
 import { generatePopulation } from '../src/main/core/sandbox/population';
 import { MemorySecretStore } from '../src/main/core/secrets/memory-store';
+import { doctor } from '../src/main/core/store/health';
 import { VENDORS } from '../src/shared/domain';
 import { execFileSync } from 'node:child_process';
 import { fillStore } from '../test/helpers/big-store';
@@ -439,6 +440,32 @@ const BENCHES: Record<string, () => Promise<void>> = {
       nothingChangedResync: { ms: nothing.ms, ofFirst: +(nothing.ms / first.ms).toFixed(3), vendors: nothing.vendors },
       storeBytes: bytes, bytesPerRecord: Math.round(bytes / records), ...(tables ? { bytesPerRecordByTable: tables } : {}), peakRssMiB: rss, rssNote: 'simulators and core in one process',
     });
+  },
+
+  /** issue #14: what the store's self-check costs — quick_check at every open, integrity_check for `concord doctor` — at 100,000 records. */
+  async 'store-check'() {
+    const target = Number(process.env.BENCH_RECORDS ?? 100_000);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'concord-bench-'));
+    const opts = { dataDir: dir, secretStore: new MemorySecretStore(), log: createLogger(nullSink) };
+    const filled = await createCore(opts);
+    const records = fillStore(filled, target);
+    filled.close();
+    const bytes = fs.statSync(path.join(dir, 'concord.db')).size;
+    const opens: number[] = [];
+    const quick: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const t0 = performance.now();
+      const core = await createCore(opts);
+      opens.push(ms(t0));
+      const t1 = performance.now();
+      core.store.sqlite.pragma('quick_check');
+      quick.push(ms(t1));
+      core.close();
+    }
+    const t2 = performance.now();
+    const r = doctor(dir);
+    report('store-check', { records, storeMiB: Math.round(bytes / 1024 / 1024), openMs: opens, quickCheckMs: quick, integrityCheckMs: ms(t2), healthy: r.ok, peakRssMiB: rssMiB() });
+    fs.rmSync(dir, { recursive: true, force: true });
   },
 
   /** Sandbox population generation. */

@@ -2,16 +2,20 @@
 // scripting and scheduled syncs. stdout carries results (JSON with --json); everything
 // else — progress, warnings, errors — goes to stderr, and failures exit non-zero.
 import fs from 'node:fs';
+import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createCore, type Core } from '../main/core';
 import { CoreError } from '../main/core/errors';
 import { MAX_FILE_BYTES } from '../main/core/csv/import';
 import { defaultDataDir } from '../main/core/paths';
 import { startSandbox } from '../main/core/sandbox';
+import { FileSecretStore } from '../main/core/secrets/file-store';
+import { doctor, restoreLatestBackup, storageError } from '../main/core/store/health';
+import type { SecretStore } from '../main/core/secrets/secret-store';
 import { CONCORD_VERSION } from '../main/core/version';
-import { currentOf, describeValue, parseSets, SetError } from './edits';
+import { describeValue } from './edits';
 import * as reconcile from './reconcile-commands';
-import type { ContactRow } from '../shared/contract';
+import type { ContactRow, Input, Output, RequestKey } from '../shared/contract';
 import { CANONICAL_FIELDS, VENDORS, VENDOR_LABELS, displayName, primaryOf, type Vendor } from '../shared/domain';
 
 export class UsageError extends Error {}
@@ -39,7 +43,8 @@ Commands:
   accounts list                  connected accounts
   accounts add VENDOR [--base-url URL] [--label L] [--setting KEY=VALUE ...]
                                  add an account; credentials are read as JSON on stdin
-  accounts add-sandbox           add every vendor from the line \`concord sandbox\` printed (stdin)
+  accounts add-sandbox [FILE]    add every vendor from the line \`concord sandbox\` printed
+                                 (in FILE, waiting for it, or on stdin)
   accounts test ID               ask the vendor whether the account works
   accounts trust ID FIELD ...    golden records take these fields from this account first
   sync [--account ID] [--full] [--wait]
@@ -58,22 +63,31 @@ ${reconcile.RECONCILE_USAGE.trimEnd()}
                                  load a CSV file as a source (bad rows are reported by line)
   export --format csv [--out FILE] [--search Q]
                                  write the golden records (formula-injection safe)
+  doctor [--restore]             full integrity check of the data file; --restore puts the
+                                 latest backup from backups/ in place (the old file is kept)
 
 Options for every command:
   --data-dir DIR   the data directory (default: CONCORD_DATA_DIR or the app's: ${defaultDataDir()})
   --json           machine-readable output on stdout
+  --secret-store keychain|file
+                   where real accounts' credentials live (default: the system keychain).
+                   "file" keeps them unencrypted in DATA_DIR/secrets.json (mode 600) for
+                   machines without a Secret Service, and warns every time it is used.
+                   Sandbox accounts need neither: their test tokens stay with the account.
   -h, --help       this help
 `;
 
 const COMMON: ParseArgsConfig['options'] = {
   'data-dir': { type: 'string' },
   json: { type: 'boolean', default: false },
+  'secret-store': { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 };
 
 export async function main(argv: string[], io: Io = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) }): Promise<number> {
   let core: Core | null = null;
   let json = argv.includes('--json');
+  let dataDir = '';
   try {
     const [command, ...rest] = argv;
     if (!command || command === '--help' || command === '-h' || command === 'help') {
@@ -94,13 +108,23 @@ export async function main(argv: string[], io: Io = { out: (s) => process.stdout
       return 0;
     }
     if (command === 'sandbox') return await runSandbox(parsed.values, io);
-    const dataDir = (parsed.values['data-dir'] as string | undefined) ?? defaultDataDir();
-    core = await createCore({ dataDir, keychainProbeTimeoutMs: 3000, syncTuning: { holder: `concord ${command} (pid ${process.pid})` } });
-    const ctx: Ctx = { core, sub, values: parsed.values, positionals: parsed.positionals, json, io, exitCode: 0 };
+    dataDir = path.resolve((parsed.values['data-dir'] as string | undefined) ?? defaultDataDir());
+    // Before a core: doctor is for the store the core refuses to open.
+    if (command === 'doctor') return runDoctor(dataDir, !!parsed.values.restore, json, io);
+    const secretStore = pickSecretStore(parsed.values['secret-store'], dataDir, io);
+    core = await createCore({ dataDir, secretStore, keychainProbeTimeoutMs: 3000, syncTuning: { holder: `concord ${command} (pid ${process.pid})` } });
+    const c = core;
+    const call: Call = async (key, input) => {
+      const r = await c.dispatch(key, input);
+      if (!r.ok) throw new CoreError(r.error.code as CoreError['code'], r.error.message);
+      return r.value as never;
+    };
+    const ctx: Ctx = { core, call, sub, values: parsed.values, positionals: parsed.positionals, json, io, exitCode: 0 };
     const result = await run.handler(ctx);
     if (result !== undefined) io.out(json ? JSON.stringify(result, null, 2) + '\n' : String(result));
     return ctx.exitCode;
-  } catch (e) {
+  } catch (raw) {
+    const e = (dataDir && storageError(raw, dataDir)) || raw;
     const code = e instanceof UsageError || e instanceof reconcile.ReconcileUsageError || (e as { code?: string })?.code?.startsWith('ERR_PARSE_ARGS') ? 2 : 1;
     const message = e instanceof Error ? e.message : String(e);
     io.err(json ? JSON.stringify({ error: { code: e instanceof CoreError ? e.code : code === 2 ? 'usage' : 'error', message } }) + '\n' : `concord: ${message}\n`);
@@ -110,8 +134,13 @@ export async function main(argv: string[], io: Io = { out: (s) => process.stdout
   }
 }
 
+/** A request through the contract, as the window makes it: validated input, {code, message} errors. */
+type Call = <K extends RequestKey>(key: K, input: Input<K>) => Promise<Output<K>>;
+
 interface Ctx {
+  /** The host's handle: events (sync progress) only; every request goes through `call`. */
   core: Core;
+  call: Call;
   sub: string;
   values: Record<string, unknown>;
   positionals: string[];
@@ -147,19 +176,72 @@ function describePlan(plan: { writes: { vendor: keyof typeof VENDOR_LABELS; acco
   return plan.writes.map((w) => `  ${VENDOR_LABELS[w.vendor].padEnd(10)} ${String(w.remoteId ?? '(new)').padEnd(20)} ${w.op.padEnd(6)} ${w.note}${w.fields ? `: ${Object.entries(w.fields).map(([f, v]) => `${f}=${describeValue(v)}`).join(', ')}` : ''}`).join('\n') + '\n';
 }
 
-function cliSets(sets: string[], current: Parameters<typeof parseSets>[1]): ReturnType<typeof parseSets> {
-  try {
-    return parseSets(sets, current);
-  } catch (e) {
-    if (e instanceof SetError) throw new UsageError(e.message);
-    throw e;
+/** `--set FIELD=VALUE ...` as typed text per field; the core parses it (the window's boxes go the same way). */
+function typedSets(sets: string[]): Record<string, string> {
+  const typed: Record<string, string> = {};
+  for (const s of sets) {
+    const eq = s.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--set expects FIELD=VALUE, got "${s}"`);
+    typed[s.slice(0, eq).trim()] = s.slice(eq + 1);
+  }
+  return typed;
+}
+
+/** `--secret-store file` is the only way the plaintext store is used, and it says so each time. */
+function pickSecretStore(value: unknown, dataDir: string, io: Io): SecretStore | undefined {
+  if (value === undefined || value === 'keychain') return undefined; // probe the keychain
+  if (value !== 'file') throw new UsageError(`--secret-store is keychain or file, not "${String(value)}"`);
+  const store = new FileSecretStore(dataDir);
+  io.err(`concord: ${store.warning()}\n`);
+  return store;
+}
+
+async function requirePersistentSecrets(call: Call): Promise<void> {
+  const { secretStore } = await call('getStatus', {});
+  if (!secretStore.persistent) {
+    throw new Error(`${secretStore.detail} The CLI cannot keep credentials between commands without a keychain; start a Secret Service (e.g. gnome-keyring) and try again, or pass --secret-store file to keep them unencrypted in a file only you can read. (Sandbox accounts need neither: concord accounts add-sandbox.)`);
   }
 }
 
-function requirePersistentSecrets(core: Core): void {
-  if (!core.secretStore.info.persistent) {
-    throw new Error(`${core.secretStore.info.detail} The CLI cannot keep credentials between commands without a keychain; start a Secret Service (e.g. gnome-keyring) and try again.`);
+/**
+ * The line `concord sandbox` prints, from FILE or stdin. A file may not exist yet or still be
+ * being written by a sandbox started a moment ago in the background (the README's
+ * `sandbox > /tmp/sandbox.json &`, then `add-sandbox /tmp/sandbox.json`): wait up to 30 s for
+ * the whole line instead of failing.
+ */
+async function readSandboxLine(file: string | undefined, timeoutMs = 30_000): Promise<string> {
+  let fd: number | null = null;
+  if (!file) {
+    try {
+      if (fs.fstatSync(0).isFile()) fd = 0;
+    } catch {
+      fd = null;
+    }
+    if (fd === null) return readStdin();
   }
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    let text = '';
+    try {
+      // From the start each time: the file grows while the sandbox starts.
+      text = fd !== null ? readWhole(fd) : fs.readFileSync(file!, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+    const line = text.split('\n').find((l) => l.trim().startsWith('{'));
+    if (line !== undefined && text.includes('\n')) return line;
+    if (Date.now() > deadline) {
+      if (file && !text) throw new UsageError(`${file} did not appear within ${timeoutMs / 1000} s; start "concord sandbox > ${file}" first`);
+      return text;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function readWhole(fd: number): string {
+  const size = fs.fstatSync(fd).size;
+  const buf = Buffer.alloc(size);
+  return buf.subarray(0, size ? fs.readSync(fd, buf, 0, size, 0) : 0).toString('utf8');
 }
 
 async function readStdin(): Promise<string> {
@@ -167,6 +249,25 @@ async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of process.stdin) chunks.push(c as Buffer);
   return Buffer.concat(chunks).toString('utf8');
+}
+
+function runDoctor(dataDir: string, restore: boolean, json: boolean, io: Io): number {
+  let restored: ReturnType<typeof restoreLatestBackup> | null = null;
+  if (restore) restored = restoreLatestBackup(dataDir);
+  const r = doctor(dataDir);
+  if (json) {
+    io.out(JSON.stringify({ ...r, restored }, null, 2) + '\n');
+    return r.ok ? 0 : 1;
+  }
+  const lines: string[] = [];
+  if (restored) lines.push(`Restored ${restored.restored}${restored.keptAs ? `; the file it replaced is kept as ${restored.keptAs}` : ''}.`);
+  if (!r.exists) lines.push(`No data file yet at ${r.file}.`);
+  else lines.push(`Data file: ${r.file} (${r.bytes} bytes)`, r.ok ? 'Integrity: ok (integrity_check)' : `Integrity: DAMAGED\n${r.problems.slice(0, 10).map((p) => `  ${p}`).join('\n')}`);
+  const [latest] = r.backups;
+  lines.push(latest ? `Backups: ${r.backups.length} in ${path.dirname(latest.file)}; latest ${path.basename(latest.file)} (${latest.modified})` : `Backups: none in ${path.join(dataDir, 'backups')}`);
+  if (!r.ok) lines.push(latest ? 'Restore the latest backup with: concord doctor --restore' : 'There is no backup to restore; move the file away to start with an empty store.');
+  io.out(lines.join('\n') + '\n');
+  return r.ok ? 0 : 1;
 }
 
 /** `concord sandbox`: the simulators need no store; one JSON line on stdout when ready. */
@@ -218,6 +319,10 @@ function likelyDuplicates(d: { waiting: number; autoLinkable: number }): string 
 }
 
 const COMMANDS: Record<string, Command> = {
+  doctor: {
+    options: { '': { restore: { type: 'boolean', default: false } } },
+    handler: () => undefined, // handled by runDoctor before a store is opened
+  },
   sandbox: {
     options: { '': { seed: { type: 'string' }, people: { type: 'string' }, faults: { type: 'string' }, truth: { type: 'string' } } },
     handler: () => undefined, // handled by runSandbox before a store is opened
@@ -225,7 +330,7 @@ const COMMANDS: Record<string, Command> = {
   sync: {
     options: { '': { account: { type: 'string' }, full: { type: 'boolean', default: false }, wait: { type: 'boolean', default: false } } },
     handler: async (ctx) => {
-      const { core, values, json, io } = ctx;
+      const { core, call, values, json, io } = ctx;
       // A progress bar on a terminal only; scripts and --json get clean output.
       const progress = !json && process.stderr.isTTY;
       const off = progress ? core.events.on((e, p) => {
@@ -234,7 +339,7 @@ const COMMANDS: Record<string, Command> = {
         const bar = x.total ? `[${'#'.repeat(Math.round((20 * x.done) / Math.max(1, x.total))).padEnd(20, '.')}] ${x.done}/${x.total}` : `${x.done}`;
         io.err(`\r\x1b[K${VENDOR_LABELS[x.vendor as Vendor].padEnd(11)} ${x.phase.padEnd(5)} ${bar}${x.phase === 'done' || x.phase === 'error' ? '\n' : ''}`);
       }) : () => {};
-      const r = await core.sync.sync({ accountId: values.account as string | undefined, full: !!values.full, wait: !!values.wait });
+      const r = await call('sync', { accountId: values.account as string | undefined, full: !!values.full, wait: !!values.wait });
       off();
       if (r.accounts.some((a) => a.errors.length && !a.complete)) ctx.exitCode = 1;
       if (json) return r;
@@ -249,7 +354,7 @@ const COMMANDS: Record<string, Command> = {
       dismiss: {},
       undo: {},
     },
-    handler: async ({ core, sub, values, positionals, json }) => {
+    handler: async ({ call, sub, values, positionals, json }) => {
       if (sub === 'scan') {
         const num = (v: unknown, name: string): number | undefined => {
           if (v === undefined) return undefined;
@@ -257,11 +362,19 @@ const COMMANDS: Record<string, Command> = {
           if (!Number.isFinite(n)) throw new UsageError(`--${name} takes a number of bits, e.g. 9`);
           return n;
         };
-        const review = num(values.review, 'review');
-        const autoLink = num(values['auto-threshold'], 'auto-threshold');
-        core.dedupe.setThresholds({ ...(review !== undefined ? { review } : {}), ...(autoLink !== undefined ? { autoLink } : {}) });
-        const r = core.dedupe.scan({ full: !!values.full, autoLink: !!values['auto-link'] });
-        const clusters = r.clusters.map((c) => ({ id: c.id, score: c.score, confidence: c.confidence, auto: c.auto, records: c.records.map((x) => ({ recordId: x.recordId, account: x.account, vendor: x.vendor, remoteId: x.remoteId, name: x.name })), reasons: c.reasons.map((x) => x.text) }));
+        const r = await call('scanDuplicates', { full: !!values.full, autoLink: !!values['auto-link'], review: num(values.review, 'review'), autoThreshold: num(values['auto-threshold'], 'auto-threshold') });
+        // The queue a page at a time, each cluster in full: the window's own requests.
+        const all = [];
+        for (let offset = 0; ; ) {
+          const page = await call('listDuplicates', { offset, limit: 500 });
+          for (const item of page.items) {
+            const c = await call('getDuplicate', { id: item.id });
+            if (c) all.push(c);
+          }
+          offset += page.items.length;
+          if (!page.items.length || offset >= page.total) break;
+        }
+        const clusters = all.map((c) => ({ id: c.id, score: c.score, confidence: c.confidence, auto: c.auto, records: c.records.map((x) => ({ recordId: x.recordId, account: x.account, vendor: x.vendor, remoteId: x.remoteId, name: x.name })), reasons: c.reasons.map((x) => x.text) }));
         if (json) return clusters;
         const head = `${r.records} records, ${r.rescored} rescored, ${r.comparisons} comparisons in ${r.ms} ms${r.autoLinked ? `, ${r.autoLinked} auto-linked` : ''}: ${clusters.length} cluster${clusters.length === 1 ? '' : 's'} to review\n`;
         return head + clusters.map((c) => [`${c.id}  score ${c.score}${c.auto ? ' (auto-link)' : ''}`, ...c.records.map((x) => `    ${x.recordId}  ${VENDOR_LABELS[x.vendor].padEnd(10)} ${x.name}`), `    why: ${c.reasons.slice(0, 4).join('; ')}`].join('\n')).join('\n') + '\n';
@@ -269,14 +382,14 @@ const COMMANDS: Record<string, Command> = {
       const id = positionals[0];
       if (!id) throw new UsageError(`Usage: concord duplicates ${sub} ID`);
       if (sub === 'dismiss') {
-        const r = core.dedupe.dismiss(id);
+        const r = await call('dismissDuplicates', { clusterId: id });
         return json ? r : `Remembered as not the same person (undo with: concord duplicates undo ${r.dismissId}).\n`;
       }
       if (sub === 'undo') {
         const n = Number(id);
         if (!Number.isInteger(n)) throw new UsageError('duplicates undo takes the number a merge or dismissal printed');
-        const r = core.journal.kindOf(n) === 'bulk-merge' ? await core.dedupe.undoBulk(n) : core.dedupe.undo(n);
-        return json ? r : `Undone${r.compensating ? `; ${r.compensating} compensating write${r.compensating === 1 ? '' : 's'} go out with the next sync` : ''}.\n`;
+        const r = await call('undoJournal', { id: n });
+        return json ? { undone: r.undone, compensating: r.compensating ?? 0 } : `Undone${r.compensating ? `; ${r.compensating} compensating write${r.compensating === 1 ? '' : 's'} go out with the next sync` : ''}.\n`;
       }
       const picks: Record<string, string> = {};
       for (const p of (values.pick as string[] | undefined) ?? []) {
@@ -285,10 +398,10 @@ const COMMANDS: Record<string, Command> = {
         picks[p.slice(0, eq)] = p.slice(eq + 1);
       }
       if (values['dry-run']) {
-        const plan = core.dedupe.plan(id, picks);
+        const plan = await call('planMerge', { clusterId: id, picks });
         return json ? plan : describePlan(plan) + 'Nothing was changed (--dry-run).\n';
       }
-      const r = core.dedupe.merge(id, { picks });
+      const r = await call('mergeDuplicates', { clusterId: id, picks });
       return json ? { mergeId: r.mergeId, personId: r.personId, plan: r.plan } : describePlan(r.plan) + `Merged into person ${r.personId}; the writes go out with the next sync (undo with: concord duplicates undo ${r.mergeId}).\n`;
     },
   },
@@ -298,9 +411,9 @@ const COMMANDS: Record<string, Command> = {
       list: {},
       resolve: { take: { type: 'string' }, set: { type: 'string', multiple: true }, recreate: { type: 'boolean', default: false }, drop: { type: 'boolean', default: false } },
     },
-    handler: ({ core, sub, values, positionals, json }) => {
+    handler: async ({ call, sub, values, positionals, json }) => {
       if (sub === 'list') {
-        const list = core.edits.conflicts();
+        const list = await call('listConflicts', {});
         if (json) return list.map((c) => ({ id: c.id, recordId: c.recordId, account: c.account, vendor: c.vendor, kind: c.kind, fields: c.fields }));
         if (!list.length) return 'No conflicts.\n';
         return list.map((c) => [`${c.id}  ${VENDOR_LABELS[c.vendor]} ${c.accountLabel}  record ${c.recordId}${c.kind === 'deleted' ? '  — deleted on the server while edited here (--recreate or --drop)' : ''}`,
@@ -311,15 +424,13 @@ const COMMANDS: Record<string, Command> = {
       const chosen = [values.take !== undefined, !!(values.set as string[] | undefined)?.length, !!values.recreate, !!values.drop].filter(Boolean).length;
       if (chosen !== 1) throw new UsageError('Give exactly one of --take, --set, --recreate or --drop');
       let r;
-      if (values.recreate || values.drop) r = core.edits.resolve(id, { deleted: values.recreate ? 'recreate' : 'drop' });
+      if (values.recreate || values.drop) r = await call('resolveConflict', { id, resolution: { deleted: values.recreate ? 'recreate' : 'drop' } });
       else if (values.take !== undefined) {
         if (values.take !== 'local' && values.take !== 'remote') throw new UsageError('--take is local or remote');
-        r = core.edits.resolve(id, { take: values.take });
+        r = await call('resolveConflict', { id, resolution: { take: values.take } });
       } else {
-        const c = core.edits.conflicts().find((x) => x.id === id);
-        if (!c) throw new CoreError('not_found', `No open conflict with id ${id}`);
-        const patch = cliSets(values.set as string[], currentOf(core, c.recordId));
-        r = core.edits.resolve(id, { fields: Object.fromEntries(Object.entries(patch).map(([f, v]) => [f, { value: v }])) });
+        const typed = typedSets(values.set as string[]);
+        r = await call('resolveConflict', { id, resolution: { fields: Object.fromEntries(Object.entries(typed).map(([f, t]) => [f, { typed: t }])) } });
       }
       return json ? { resolved: id, ...r } : `Resolved; ${r.changeId === null ? 'nothing left to push' : 'it goes out with the next sync'}.\n`;
     },
@@ -333,29 +444,26 @@ const COMMANDS: Record<string, Command> = {
       'add-sandbox': {},
       test: {},
     },
-    handler: async ({ core, sub, values, positionals, json }) => {
+    handler: async ({ call, sub, values, positionals, json }) => {
       if (sub === 'trust') {
         const [id, ...fields] = positionals;
         if (!id) throw new UsageError('Usage: concord accounts trust ID [FIELD ...]   (no fields: trust it for nothing)');
         const bad = fields.filter((f) => !(CANONICAL_FIELDS as readonly string[]).includes(f));
         if (bad.length) throw new UsageError(`Unknown field ${bad.join(', ')} (one of: ${CANONICAL_FIELDS.join(', ')})`);
-        const people = core.accounts.setTrustedFor(core.accounts.get(id).id, fields);
-        core.syncStore.refreshPeople(people);
-        return json ? { accountId: id, trustedFor: fields, peopleUpdated: people.length } : `${fields.length ? `Trusted for ${fields.join(', ')}` : 'Trusted for nothing'}; ${people.length} golden records recomputed.\n`;
+        const { peopleUpdated } = await call('setAccountTrust', { id, fields: fields as (typeof CANONICAL_FIELDS)[number][] });
+        return json ? { accountId: id, trustedFor: fields, peopleUpdated } : `${fields.length ? `Trusted for ${fields.join(', ')}` : 'Trusted for nothing'}; ${peopleUpdated} golden records recomputed.\n`;
       }
       if (sub === 'test') {
         const id = positionals[0];
         if (!id) throw new UsageError('Usage: concord accounts test ID');
-        core.accounts.get(id);
-        const r = await core.sync.test(id);
+        const r = await call('testAccount', { id });
         if (!r.ok) throw new Error(r.detail);
         return json ? r : `${r.detail}\n`;
       }
       if (sub === 'add-sandbox') {
-        requirePersistentSecrets(core);
         let line: { vendors?: Record<string, { baseUrl?: string; credentials?: Record<string, unknown>; settings?: Record<string, unknown> }> };
         try {
-          line = JSON.parse(await readStdin());
+          line = JSON.parse(await readSandboxLine(positionals[0]));
         } catch (e) {
           if (e instanceof UsageError) throw e;
           throw new UsageError('Expected the JSON line `concord sandbox` prints, on stdin');
@@ -364,19 +472,19 @@ const COMMANDS: Record<string, Command> = {
         const added = [];
         for (const [vendor, info] of Object.entries(line.vendors)) {
           if (!(VENDORS as readonly string[]).includes(vendor) || !info?.baseUrl || !info.credentials) throw new UsageError(`Sandbox entry "${vendor}" is incomplete`);
-          added.push(await core.accounts.add({ kind: vendor as Vendor, label: `${VENDOR_LABELS[vendor as Vendor]} sandbox`, baseUrl: info.baseUrl, credentials: info.credentials, settings: { ...info.settings, sandbox: true } }));
+          added.push(await call('addAccount', { kind: vendor as Vendor, label: `${VENDOR_LABELS[vendor as Vendor]} sandbox`, baseUrl: info.baseUrl, credentials: info.credentials, settings: info.settings as Input<'addAccount'>['settings'], sandbox: true }));
         }
         return json ? added : added.map((a) => `Added ${a.label} (${a.id})`).join('\n') + '\n';
       }
       if (sub === 'list') {
-        const list = core.accounts.list();
+        const list = await call('listAccounts', {});
         if (json) return list;
         if (!list.length) return 'No accounts. Add one with "concord accounts add VENDOR --base-url URL" (credentials as JSON on stdin).\n';
         return list.map((a) => `${a.id}  ${VENDOR_LABELS[a.kind].padEnd(10)} ${a.label.padEnd(24)} ${String(a.recordCount).padStart(7)} records  ${a.health}  ${a.baseUrl ?? ''}`).join('\n') + '\n';
       }
       const vendor = positionals[0];
       if (!vendor || !(VENDORS as readonly string[]).includes(vendor)) throw new UsageError(`Usage: concord accounts add VENDOR --base-url URL [--label L]   (VENDOR: ${VENDORS.join(', ')})`);
-      requirePersistentSecrets(core);
+      await requirePersistentSecrets(call);
       let credentials: unknown;
       try {
         credentials = JSON.parse(await readStdin());
@@ -385,13 +493,13 @@ const COMMANDS: Record<string, Command> = {
         throw new UsageError('The credentials on stdin are not valid JSON');
       }
       if (!credentials || typeof credentials !== 'object' || Array.isArray(credentials)) throw new UsageError('The credentials on stdin must be a JSON object');
-      const acc = await core.accounts.add({ kind: vendor as Vendor, label: values.label as string | undefined, baseUrl: (values['base-url'] as string | undefined) ?? null, credentials: credentials as Record<string, unknown>, settings: parseSettings(values.setting as string[] | undefined) });
+      const acc = await call('addAccount', { kind: vendor as Exclude<Vendor, 'csv'>, label: values.label as string | undefined, baseUrl: (values['base-url'] as string | undefined) ?? null, credentials: credentials as Record<string, unknown>, settings: parseSettings(values.setting as string[] | undefined) as Input<'addAccount'>['settings'] });
       return json ? acc : `Added ${VENDOR_LABELS[acc.kind]} account ${acc.id} ("${acc.label}")\n`;
     },
   },
   import: {
     options: { '': { source: { type: 'string' }, map: { type: 'string', multiple: true }, region: { type: 'string' }, encoding: { type: 'string' }, delimiter: { type: 'string' }, rejects: { type: 'string' } } },
-    handler: async ({ core, values, positionals, json, io }) => {
+    handler: async ({ call, values, positionals, json, io }) => {
       const file = positionals[0];
       const source = values.source as string | undefined;
       if (!file || !source) throw new UsageError('Usage: concord import FILE.csv --source NAME [--map HEADER=field ...] [--encoding E] [--delimiter ,|;|tab] [--rejects FILE]');
@@ -404,7 +512,7 @@ const COMMANDS: Record<string, Command> = {
         if ((e as NodeJS.ErrnoException).code === undefined) throw e;
         throw new Error(`Cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
       }
-      const r = await core.csv.import(bytes, { source, map: parseMaps(values.map as string[] | undefined), region: values.region as string | undefined, encoding: values.encoding as string | undefined, delimiter: values.delimiter as string | undefined });
+      const r = await call('importCsv', { bytes: bytes as Uint8Array<ArrayBuffer>, source, map: parseMaps(values.map as string[] | undefined), region: values.region as string | undefined, encoding: values.encoding as string | undefined, delimiter: values.delimiter as string | undefined });
       // The details go to a file a person can open next to the data; the terminal gets a summary.
       if (values.rejects) {
         const rows = [['line', 'column', 'kind', 'message'], ...r.errors.map((e) => [String(e.line), '', 'unreadable', e.message]), ...r.warnings.map((w) => [String(w.line), w.column, w.kind, w.message])];
@@ -420,9 +528,9 @@ const COMMANDS: Record<string, Command> = {
   },
   export: {
     options: { '': { format: { type: 'string', default: 'csv' }, out: { type: 'string' }, search: { type: 'string' } } },
-    handler: ({ core, values, io, json }) => {
+    handler: async ({ call, values, io, json }) => {
       if (values.format !== 'csv') throw new UsageError(`--format ${String(values.format)} is not supported (csv)`);
-      const { text: csv, rows } = core.csv.export(values.search as string | undefined);
+      const { text: csv, rows } = await call('exportCsv', { search: values.search as string | undefined });
       if (values.out) {
         fs.writeFileSync(values.out as string, csv);
         if (json) return { file: values.out, rows };
@@ -434,19 +542,20 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   status: {
-    handler: ({ core, json }) => {
-      const s = core.status.get();
+    handler: async ({ call, json }) => {
+      const s = await call('getStatus', {});
+      const rejected = json ? [] : await call('listRejected', {});
       if (json) return s;
       const lines = [
         `Concord ${s.version}  data: ${s.dataDir}  (schema ${s.schemaVersion})`,
-        `Secrets: ${s.secretStore.kind === 'keychain' ? 'system keychain' : 'session only — ' + s.secretStore.detail}`,
+        `Secrets: ${s.secretStore.kind === 'keychain' ? 'system keychain' : s.secretStore.kind === 'file' ? 'file (--secret-store file) — ' + s.secretStore.detail : 'session only — ' + s.secretStore.detail}${s.secretStore.kind === 'keychain' ? '' : '; sandbox accounts keep their test tokens with the account'}`,
         `Store: ${s.counts.people} people, ${s.counts.records} records, ${s.counts.accounts} accounts`,
         `Outbox: ${s.outbox.pending} pending, ${s.outbox.inFlight} in flight, ${s.outbox.conflict} in conflict, ${s.outbox.rejected} rejected`,
         ...(s.offline ? [`Offline, ${s.outbox.pending + s.outbox.inFlight} change${s.outbox.pending + s.outbox.inFlight === 1 ? '' : 's'} waiting`] : []),
         ...(s.openConflicts ? [`${s.openConflicts} conflict${s.openConflicts === 1 ? '' : 's'} to settle: concord conflicts list`] : []),
         ...(s.duplicates?.waiting ? [likelyDuplicates(s.duplicates)] : []),
         ...(s.drift?.people ? [`${s.drift.people} ${s.drift.people === 1 ? 'person drifts' : 'people drift'} from the field policies: concord drift`] : []),
-        ...core.edits.rejected().map((r) => `Rejected by ${r.accountLabel}: ${r.message}  (fix with: concord contacts edit ${r.recordId} --set …)`),
+        ...rejected.map((r) => `Rejected by ${r.accountLabel}: ${r.message}  (fix with: concord contacts edit ${r.recordId} --set …)`),
         ...s.accounts.map((a) => `  ${a.id}  ${VENDOR_LABELS[a.vendor].padEnd(10)} ${a.label}  last pull: ${a.lastPull ?? 'never'}  last push: ${a.lastPush ?? 'never'}  health: ${a.health}`),
       ];
       return lines.join('\n') + '\n';
@@ -481,26 +590,26 @@ const COMMANDS: Record<string, Command> = {
   },
 };
 
-function contactsHandler({ core, sub, values, positionals, json }: Ctx): unknown {
+async function contactsHandler({ call, sub, values, positionals, json }: Ctx): Promise<unknown> {
   {
       if (sub === 'edit') {
         const id = positionals[0];
         const sets = values.set as string[] | undefined;
         if (!id || !sets?.length) throw new UsageError('Usage: concord contacts edit ID --set FIELD=VALUE ...');
-        const r = core.edits.edit(id, cliSets(sets, currentOf(core, id)));
+        const r = await call('editContact', { id, typed: typedSets(sets) });
         if (json) return r;
         return `Saved locally for ${r.records.length} record${r.records.length === 1 ? '' : 's'}${r.pinned.length ? `; kept on the person only: ${r.pinned.join(', ')}` : ''}${r.notHeld.length ? `; not taken by ${r.notHeld.map((x) => `${x.recordId} (${x.reason})`).join(', ')}` : ''}. Run "concord sync" to send.\n`;
       }
       if (sub === 'undo') {
         const id = positionals[0];
         if (!id) throw new UsageError('Usage: concord contacts undo ID');
-        const r = core.edits.undo(id);
+        const r = await call('undoEdit', { id });
         return json ? r : r.undone ? `Undid the latest edit of ${r.undone} record${r.undone === 1 ? '' : 's'}.\n` : 'Nothing to undo (edits already sent cannot be undone here).\n';
       }
       if (sub === 'show') {
         const id = positionals[0];
         if (!id) throw new UsageError('Usage: concord contacts show ID');
-        const d = core.contacts.get(id);
+        const d = await call('getContact', { id });
         if (json) return d;
         const out = [`${d.displayName}  (${d.id})`];
         for (const r of d.records) {
@@ -518,7 +627,7 @@ function contactsHandler({ core, sub, values, positionals, json }: Ctx): unknown
       const rows: ContactRow[] = [];
       // Page through the store so a 100k-person list never sits in one query result.
       for (let offset = 0; rows.length < limit; ) {
-        const page = core.contacts.list({ search: values.search as string | undefined, vendor: vendor as never, limit: Math.min(1000, limit - rows.length), offset });
+        const page = await call('listContacts', { search: values.search as string | undefined, vendor: vendor as never, limit: Math.min(1000, limit - rows.length), offset });
         rows.push(...page.rows);
         offset += page.rows.length;
         if (page.rows.length === 0 || offset >= page.total) break;

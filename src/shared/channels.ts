@@ -8,8 +8,10 @@ export const REQUEST_KEYS = [
   'previewAddTo', 'addTo', 'planBulkAddTo', 'bulkAddTo', 'cancelBulkAddTo', 'listPolicies', 'setPolicy', 'clearPolicy', 'getDrift',
   'listDriftPeople', 'planAgree', 'applyAgree',
   'getMatchWeights', 'listInformativePairs',
+  // issue #14: the CLI as a host, core rules out of the renderer
+  'listRejected', 'importCsv', 'exportCsv', 'previewResolution', 'getAccountForms',
 ] as const;
-export const EVENT_KEYS = ['contactsChanged', 'statusChanged', 'syncProgress', 'syncStarted', 'syncFinished', 'bulkMergeProgress', 'bulkAddProgress'] as const;
+export const EVENT_KEYS = ['contactsChanged', 'statusChanged', 'syncProgress', 'syncStarted', 'syncFinished', 'bulkMergeProgress', 'bulkAddProgress', /* issue #14 */ 'coreStatus'] as const;
 
 export type RequestKeyName = (typeof REQUEST_KEYS)[number];
 export type EventKeyName = (typeof EVENT_KEYS)[number];

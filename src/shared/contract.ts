@@ -11,7 +11,7 @@ export const ApiError = z.object({ code: z.string(), message: z.string() });
 export type ApiError = z.infer<typeof ApiError>;
 
 export const SecretStoreInfo = z.object({
-  kind: z.enum(['keychain', 'memory']),
+  kind: z.enum(['keychain', 'memory', 'file']),
   persistent: z.boolean(),
   detail: z.string(),
 });
@@ -144,9 +144,12 @@ export const ConflictItem = z.object({
 });
 export type ConflictItem = z.infer<typeof ConflictItem>;
 
+/** Text a person typed per field, parsed by the core (one parser for the window and the CLI). */
+export const TypedValues = z.record(z.string().max(80), z.string().max(20_000));
+
 export const Resolution = z.union([
   z.object({ take: z.enum(['local', 'remote']) }),
-  z.object({ fields: z.record(z.string(), z.union([z.object({ take: z.enum(['local', 'remote']) }), z.object({ value: z.unknown() })])) }),
+  z.object({ fields: z.record(z.string(), z.union([z.object({ take: z.enum(['local', 'remote']) }), z.object({ value: z.unknown() }), /** as typed; the core parses it */ z.object({ typed: z.string().max(20_000) })])) }),
   z.object({ deleted: z.enum(['recreate', 'drop']) }),
 ]);
 
@@ -244,6 +247,28 @@ export const DriftReport = z.object({ policies: z.array(FieldPolicy), cells: z.a
 export type DriftReport = z.infer<typeof DriftReport>;
 export const AgreePlan = z.object({ people: z.number().int(), total: z.number().int(), writes: z.array(z.object({ recordId: z.string(), personId: z.string(), name: z.string(), vendor: AccountKind, accountLabel: z.string(), field: z.enum(CANONICAL_FIELDS), from: z.unknown(), to: z.unknown() })) });
 export type AgreePlan = z.infer<typeof AgreePlan>;
+/** The largest CSV file an import takes (split bigger ones and import the parts into one source). */
+export const MAX_CSV_BYTES = 200 * 1024 * 1024;
+
+export const CsvImportResult = z.object({
+  accountId: z.string(),
+  source: z.string(),
+  imported: z.number().int(),
+  created: z.number().int(),
+  updated: z.number().int(),
+  errors: z.array(z.object({ line: z.number().int(), message: z.string() })),
+  warnings: z.array(z.object({ line: z.number().int(), column: z.string(), kind: z.string(), message: z.string() })),
+  summary: z.record(z.string(), z.number().int()),
+  ignoredHeaders: z.array(z.string()),
+  encoding: z.string(),
+  delimiter: z.string(),
+});
+
+export const AccountForm = z.object({
+  credentials: z.array(z.object({ key: z.string(), label: z.string(), secret: z.boolean().optional(), optional: z.boolean().optional() })),
+  settings: z.array(z.object({ key: z.string(), label: z.string(), placeholder: z.string() })),
+});
+export type AccountForm = z.infer<typeof AccountForm>;
 
 /** Requests: key -> {input, output}. Inputs are always objects so they can grow. */
 export const requests = {
@@ -255,14 +280,16 @@ export const requests = {
     input: z.object({
       kind: AccountKind.exclude(['csv']), label: z.string().max(100).optional(), baseUrl: z.string().max(500).nullable().optional(), credentials: z.record(z.string(), z.unknown()),
       /** Non-secret settings the vendor needs (BigChange: groupId and defaultLocation for new contacts). */
-      settings: z.record(z.string(), z.union([z.string().max(200), z.number()])).optional(),
+      settings: z.record(z.string(), z.union([z.string().max(200), z.number(), z.boolean(), z.record(z.string(), z.union([z.string().max(200), z.number()]))])).optional(),
+      /** A sandbox account (loopback only): its test tokens stay with the account, no keychain needed. */
+      sandbox: z.boolean().optional(),
     }),
     output: AccountSummary,
   },
   testAccount: { input: z.object({ id: z.string().min(1) }), output: z.object({ ok: z.boolean(), detail: z.string() }) },
   /** Start the five sandbox vendors inside Concord and connect an account to each. */
   startSandbox: { input: z.object({ seed: z.number().int().optional(), people: z.number().int().min(1).max(5000).optional() }), output: z.object({ accounts: z.array(AccountSummary) }) },
-  sync: { input: z.object({ accountId: z.string().optional(), full: z.boolean().optional() }), output: z.object({ accounts: z.array(AccountSyncSummary), offline: z.boolean(), cancelled: z.boolean(), duplicates: z.object({ waiting: z.number().int(), autoLinkable: z.number().int() }).nullable() }) },
+  sync: { input: z.object({ accountId: z.string().optional(), full: z.boolean().optional(), /** Wait for a sync another host is running instead of failing busy. */ wait: z.boolean().optional() }), output: z.object({ accounts: z.array(AccountSyncSummary), offline: z.boolean(), cancelled: z.boolean(), duplicates: z.object({ waiting: z.number().int(), autoLinkable: z.number().int() }).nullable() }) },
   /** Golden records take these fields from this account first; every affected person is recomputed. */
   setAccountTrust: { input: z.object({ id: z.string().min(1), fields: z.array(z.enum(CANONICAL_FIELDS)) }), output: z.object({ peopleUpdated: z.number().int() }) },
   /** Stop the sync running in the core (whoever started it): between pages and changes, nothing half-sent. */
@@ -271,12 +298,22 @@ export const requests = {
   getSyncSchedule: { input: z.object({}), output: SyncSchedule },
   setSyncSchedule: { input: z.object({ minutes: z.number().int().min(0).max(24 * 60) }), output: SyncSchedule },
   /** Edit a record, or a person (fans out to its records). Works offline. */
-  editContact: { input: z.object({ id: z.string().min(1), patch: Patch }), output: z.object({ records: z.array(z.object({ recordId: z.string(), vendor: AccountKind, changeId: z.number().int().nullable() })), pinned: z.array(z.string()), notHeld: z.array(z.object({ recordId: z.string(), vendor: AccountKind, reason: z.string() })) }) },
+  editContact: { input: z.object({ id: z.string().min(1), patch: Patch.default({}), /** Text as typed per field (`address.city` reaches inside); the core parses it. */ typed: TypedValues.optional() }), output: z.object({ records: z.array(z.object({ recordId: z.string(), vendor: AccountKind, changeId: z.number().int().nullable() })), pinned: z.array(z.string()), notHeld: z.array(z.object({ recordId: z.string(), vendor: AccountKind, reason: z.string() })) }) },
   undoEdit: { input: z.object({ id: z.string().min(1) }), output: z.object({ undone: z.number().int() }) },
   listOutbox: { input: z.object({}), output: z.array(OutboxItem) },
   listConflicts: { input: z.object({}), output: z.array(ConflictItem) },
   resolveConflict: { input: z.object({ id: z.string().min(1), resolution: Resolution }), output: z.object({ changeId: z.number().int().nullable() }) },
-  scanDuplicates: { input: z.object({ full: z.boolean().optional() }), output: z.object({ total: z.number().int(), autoLinkable: z.number().int(), records: z.number().int(), rescored: z.number().int(), comparisons: z.number().int(), ms: z.number() }) },
+  scanDuplicates: {
+    input: z.object({
+      full: z.boolean().optional(),
+      /** Link every cluster above the auto-link threshold whose records are in different vendors (undoable). */
+      autoLink: z.boolean().optional(),
+      /** Thresholds in bits, for this scan and the core's later ones. */
+      review: z.number().finite().optional(),
+      autoThreshold: z.number().finite().optional(),
+    }),
+    output: z.object({ total: z.number().int(), autoLinkable: z.number().int(), records: z.number().int(), rescored: z.number().int(), comparisons: z.number().int(), ms: z.number(), autoLinked: z.number().int() }),
+  },
   /** One page of the duplicates queue, best first. */
   listDuplicates: { input: z.object({ offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(500).default(100), /** best first, or least certain first (their answers teach the matcher most) */ order: z.enum(['best', 'unsure']).default('best') }), output: z.object({ total: z.number().int(), autoLinkable: z.number().int(), items: z.array(DuplicateSummary) }) },
   /** One cluster in full; null once it is gone (merged, dismissed, changed by a scan). */
@@ -287,11 +324,11 @@ export const requests = {
   bulkMerge: { input: z.object({ expected: z.number().int().min(0) }), output: z.object({ merged: z.number().int(), total: z.number().int(), cancelled: z.boolean(), bulkId: z.number().int().nullable() }) },
   cancelBulkMerge: { input: z.object({}), output: z.object({ cancelled: z.boolean() }) },
   planMerge: { input: z.object({ clusterId: z.string().min(1), picks: Picks.default({}) }), output: MergePlan },
-  mergeDuplicates: { input: z.object({ clusterId: z.string().min(1), picks: Picks.default({}) }), output: z.object({ mergeId: z.number().int(), personId: z.string() }) },
+  mergeDuplicates: { input: z.object({ clusterId: z.string().min(1), picks: Picks.default({}) }), output: z.object({ mergeId: z.number().int(), personId: z.string(), plan: MergePlan }) },
   dismissDuplicates: { input: z.object({ clusterId: z.string().min(1) }), output: z.object({ dismissId: z.number().int() }) },
   listJournal: { input: z.object({ kind: z.string().max(40).optional(), entityIds: z.array(z.string()).max(100).optional(), limit: z.number().int().min(1).max(1000).default(200), offset: z.number().int().min(0).default(0) }), output: z.object({ total: z.number().int(), entries: z.array(JournalEntry) }) },
   /** Undo a journal entry: an edit not yet pushed, a merge, or a dismissal. */
-  undoJournal: { input: z.object({ id: z.number().int() }), output: z.object({ undone: z.string() }) },
+  undoJournal: { input: z.object({ id: z.number().int() }), output: z.object({ undone: z.string(), /** Writes a merge's undo sends to vendors at the next sync. */ compensating: z.number().int().optional() }) },
   /** Adding a person to an account where they are missing: the exact requests, what it cannot hold, what it needs. */
   previewAddTo: { input: z.object({ personId: z.string().min(1), accountId: z.string().min(1), values: Values.default({}) }), output: AddToPreview },
   addTo: { input: z.object({ personId: z.string().min(1), accountId: z.string().min(1), values: Values.default({}) }), output: z.object({ recordId: z.string(), changeId: z.number().int(), journalId: z.number().int() }) },
@@ -330,6 +367,27 @@ export const requests = {
     output: z.array(z.object({ a: z.string(), b: z.string(), score: z.number(), confidence: z.number(), reasons: z.array(z.object({ code: z.string(), text: z.string(), weight: z.number() })) })),
   },
   // ── end of matching weights ──
+  // --- Requests the CLI needed to be a host like the window, and core rules the renderer used to copy (issue #14) ---
+  /** Changes a vendor refused, with its message. */
+  listRejected: { input: z.object({}), output: z.array(z.object({ changeId: z.number().int(), recordId: z.string(), personId: z.string(), vendor: AccountKind, accountLabel: z.string(), message: z.string() })) },
+  /** Load a CSV file as a source; every row is kept, bad values are reported by line and column. */
+  importCsv: {
+    input: z.object({
+      bytes: z.instanceof(Uint8Array).refine((b) => b.byteLength <= MAX_CSV_BYTES, `Concord imports files up to ${MAX_CSV_BYTES / 1024 / 1024} MB`),
+      source: z.string().min(1).max(100),
+      map: z.record(z.string(), z.string()).optional(),
+      region: z.string().max(2).optional(),
+      encoding: z.string().max(20).optional(),
+      delimiter: z.string().max(5).optional(),
+    }),
+    output: CsvImportResult,
+  },
+  /** The golden records as CSV (formula-injection safe). */
+  exportCsv: { input: z.object({ search: z.string().max(200).optional() }), output: z.object({ text: z.string(), rows: z.number().int() }) },
+  /** What resolving a conflict this way would send to the vendor: each field whose final value differs from theirs. */
+  previewResolution: { input: z.object({ id: z.string().min(1), resolution: Resolution }), output: z.object({ sends: z.array(z.object({ field: z.string(), value: z.unknown() })) }) },
+  /** What each vendor asks for when an account is added (credential keys, settings). */
+  getAccountForms: { input: z.object({}), output: z.record(AccountKind.exclude(['csv']), AccountForm) },
 } as const;
 
 /** Events pushed from the core to the window. */
@@ -352,6 +410,8 @@ export const events = {
   }),
   /** Progress of a bulk add running in the core. */
   bulkAddProgress: z.object({ done: z.number().int(), total: z.number().int() }),
+  /** From the window's host, not the core: the core process stopped and is restarting, is back, or gave up. */
+  coreStatus: z.object({ state: z.enum(['restarting', 'ready', 'down']), message: z.string() }),
   /** Progress of a bulk merge running in the core. */
   bulkMergeProgress: z.object({ done: z.number().int(), total: z.number().int() }),
   /** Progress of a sync, per account. `total` is null where the vendor does not say. */

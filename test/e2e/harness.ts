@@ -75,7 +75,7 @@ export async function startHarness(core: HarnessCore, opts: { width?: number; he
   registerIpc(
     { handle: (channel: string, fn: unknown) => void handlers.set(channel, fn as IpcHandler) } as never,
     { request: (key, input) => core.dispatch(key, input) },
-    (frame) => !!frame && new URL(frame.url).origin === new URL(server.url).origin,
+    ({ senderFrame }) => !!senderFrame && new URL(senderFrame.url).origin === new URL(server.url).origin, // Chromium pages, not Electron windows: checked by origin here
   );
   const browser = await chromium.launch({
     executablePath: CHROMIUM,

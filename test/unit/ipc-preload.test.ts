@@ -45,7 +45,7 @@ describe('ipc handlers', () => {
     registerIpc(
       { handle: (ch: string, fn: unknown) => void handlers.set(ch, fn as H) } as never,
       { request: (key, input) => (forwarded.push(key), t!.core.dispatch(key, input)) },
-      (frame) => frame?.url === 'app://concord/index.html',
+      ({ senderFrame }) => (senderFrame as { url: string } | null)?.url === 'app://concord/index.html', // the real check compares the sender with our windows (test/e2e/electron-main.test.ts)
     );
     return { handlers, forwarded };
   }

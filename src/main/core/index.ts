@@ -29,6 +29,7 @@ import { PolicyService } from './reconcile/policy-service';
 import { JournalService } from './journal/journal-service';
 import { SandboxHost } from './sandbox/sandbox-host';
 import { openStore, type Store } from './store/open';
+import { ensureDataDir } from './store/health';
 
 export interface CoreOptions {
   dataDir: string;
@@ -95,6 +96,7 @@ export function defaultMigrationsDir(): string {
 export async function createCore(options: CoreOptions): Promise<Core> {
   const dataDir = path.resolve(options.dataDir);
   const clock = options.clock ?? systemClock;
+  ensureDataDir(dataDir); // before the log file: a read-only directory is named, not "ENOENT … mkdir logs"
   const log = options.log ?? createLogger(fileSink(dataDir), { now: () => clock.now() });
   const secretStore =
     options.secretStore ?? (await chooseSecretStore({ keytarPath: options.keytarPath, timeoutMs: options.keychainProbeTimeoutMs }));
@@ -159,7 +161,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     clock,
     fetch: fetchImpl,
     handlers,
-    dispatch: createDispatcher(handlers, log),
+    dispatch: createDispatcher(handlers, log, dataDir),
     close: () => {
       services.scheduler.stop();
       services.sync.cancel();

@@ -13,15 +13,12 @@ export function resourcesDir(): string {
 }
 
 /**
- * Native modules built for Electron's ABI by scripts/build-electron-native.mjs. The copies in
- * node_modules are Node builds (tests, CLI) and would not load in Electron.
+ * better-sqlite3 built for Electron's ABI by scripts/build-electron-native.mjs (the copy in
+ * node_modules is the Node build the tests and the CLI use). keytar 7.9 is N-API: the worker
+ * loads it from node_modules as it is. Packaged, electron-builder rebuilt node_modules itself.
  */
-export function electronNative(): { nativeBinding?: string; keytarPath?: string } {
-  const root = app.isPackaged ? path.join(process.resourcesPath, 'native') : path.join(app.getAppPath(), '.native', 'electron');
-  const sqlite = path.join(root, 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
-  const keytar = path.join(root, 'keytar', 'lib', 'keytar.js');
-  return {
-    nativeBinding: fs.existsSync(sqlite) ? sqlite : undefined,
-    keytarPath: fs.existsSync(keytar) ? keytar : undefined,
-  };
+export function electronNative(): { nativeBinding?: string } {
+  if (app.isPackaged) return {};
+  const sqlite = path.join(app.getAppPath(), '.native', 'electron', 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
+  return { nativeBinding: fs.existsSync(sqlite) ? sqlite : undefined };
 }

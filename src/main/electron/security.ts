@@ -1,15 +1,20 @@
 // Security posture (DESIGN §1): the page gets no Node, no navigation, no new windows, no
 // permissions, and a strict CSP. Vendor HTTP happens only in the core worker.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { app, session, shell, type WebContents } from 'electron';
 import { CSP } from '../../shared/csp';
 
 
-/** Is `url` our own renderer (dev server origin or the bundled file)? */
+/** Is `url` our own renderer (dev server origin or the bundled file)? Used for navigation only; IPC checks the sender object. */
 export function isAppUrl(url: string, devServerUrl: string | undefined, rendererFile: string): boolean {
   try {
     const u = new URL(url);
     if (devServerUrl) return u.origin === new URL(devServerUrl).origin;
-    return u.protocol === 'file:' && decodeURIComponent(u.pathname) === rendererFile.replace(/\\/g, '/').replace(/^(?!\/)/, '/');
+    if (u.protocol !== 'file:') return false;
+    // As paths, not strings: drive-letter case and %-escapes differ between the two on Windows.
+    const same = (p: string) => (process.platform === 'win32' ? path.resolve(p).toLowerCase() : path.resolve(p));
+    return same(fileURLToPath(u)) === same(rendererFile);
   } catch {
     return false;
   }
@@ -27,10 +32,18 @@ export function hardenSession(devServer: boolean): void {
   }
 }
 
-export function lockDownWebContents(): void {
+/**
+ * No navigation away from the app. A navigation to the app itself is let through: the Vite
+ * dev server's full reload is one, and cancelling it left a stale page in development.
+ */
+export function lockDownWebContents(devServerUrl: string | undefined, rendererFile: string): void {
   app.on('web-contents-created', (_e, contents: WebContents) => {
-    contents.on('will-navigate', (event) => event.preventDefault());
-    contents.on('will-redirect', (event) => event.preventDefault());
+    contents.on('will-navigate', (event) => {
+      if (!isAppUrl(event.url, devServerUrl, rendererFile)) event.preventDefault();
+    });
+    contents.on('will-redirect', (event) => {
+      if (!isAppUrl(event.url, devServerUrl, rendererFile)) event.preventDefault();
+    });
     contents.on('will-attach-webview', (event) => event.preventDefault());
     contents.setWindowOpenHandler(({ url }) => {
       // Links to vendor sites open in the browser, never inside Concord.

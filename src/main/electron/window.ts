@@ -1,5 +1,13 @@
 import path from 'node:path';
-import { BrowserWindow } from 'electron';
+import { BrowserWindow, type WebContents, type WebFrameMain } from 'electron';
+
+// The webContents of the windows this process opened: the only senders IPC answers.
+const ours = new Set<WebContents>();
+
+/** The sender is the main frame of one of our windows (object identity: no URL string games with drive letters or %). */
+export function isOwnWindowFrame(event: { sender: WebContents; senderFrame: WebFrameMain | null }): boolean {
+  return ours.has(event.sender) && !!event.senderFrame && event.senderFrame === event.sender.mainFrame;
+}
 
 export function createMainWindow(preloadPath: string, devServerUrl: string | undefined, rendererFile: string): BrowserWindow {
   const win = new BrowserWindow({
@@ -20,6 +28,9 @@ export function createMainWindow(preloadPath: string, devServerUrl: string | und
       spellcheck: false,
     },
   });
+  const contents = win.webContents;
+  ours.add(contents);
+  win.on('closed', () => ours.delete(contents));
   win.once('ready-to-show', () => win.show());
   if (devServerUrl) void win.loadURL(devServerUrl);
   else void win.loadFile(path.resolve(rendererFile));

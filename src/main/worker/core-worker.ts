@@ -2,6 +2,8 @@
 // jobs (pulling 100k contacts, dedupe) never block the main process or the window.
 // It talks only through process.parentPort and never imports electron.
 import { createCore, type Core } from '../core';
+import { CoreError } from '../core/errors';
+import { restoreLatestBackup } from '../core/store/health';
 import type { FromWorker, ToWorker } from './protocol';
 
 interface ParentPort {
@@ -26,12 +28,14 @@ async function handle(msg: ToWorker): Promise<void> {
   switch (msg.type) {
     case 'init':
       try {
-        core = await createCore({ ...msg.options, syncTuning: { holder: 'the Concord app' } });
+        const { restoreLatestBackup: restore, ...options } = msg.options;
+        if (restore) restoreLatestBackup(options.dataDir, { nativeBinding: options.nativeBinding });
+        core = await createCore({ ...options, syncTuning: { holder: 'the Concord app' } });
         core.events.on((event, payload) => post({ type: 'event', event, payload }));
         core.scheduler.start(); // the app stays open: it syncs by itself on the person's schedule
         post({ type: 'ready' });
       } catch (e) {
-        post({ type: 'fatal', message: (e as Error)?.message ?? String(e) });
+        post({ type: 'fatal', message: (e as Error)?.message ?? String(e), ...(e instanceof CoreError ? { code: e.code } : {}) });
       }
       return;
     case 'request': {

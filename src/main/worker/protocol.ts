@@ -6,6 +6,8 @@ export interface WorkerInit {
   migrationsDir: string;
   nativeBinding?: string;
   keytarPath?: string;
+  /** The person chose to restore the latest backup over a damaged store (the old file is kept). */
+  restoreLatestBackup?: boolean;
 }
 
 export type ToWorker =
@@ -15,6 +17,6 @@ export type ToWorker =
 
 export type FromWorker =
   | { type: 'ready' }
-  | { type: 'fatal'; message: string }
+  | { type: 'fatal'; message: string; /** CoreError code when there is one (store_damaged, not_writable, disk_full, …). */ code?: string }
   | { type: 'response'; id: number; result: Result<unknown> }
   | { type: 'event'; event: EventKey; payload: unknown };

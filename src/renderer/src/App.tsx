@@ -9,6 +9,7 @@ import { ConflictsView } from './views/ConflictsView';
 import { DuplicatesView } from './views/DuplicatesView';
 import { ReconcileView } from './views/ReconcileView';
 import { SyncView } from './views/SyncView';
+import { CoreBanner } from './components/CoreBanner';
 import { StatusBar } from './components/StatusBar';
 import { isEditable } from './lib/keys';
 
@@ -84,6 +85,7 @@ export function App() {
         </ul>
       </nav>
       <main className="content">
+        <CoreBanner />
         {view === 'contacts' && <ContactsView />}
         {view === 'accounts' && <AccountsView />}
         {view === 'conflicts' && <ConflictsView />}

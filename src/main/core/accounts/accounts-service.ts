@@ -8,7 +8,7 @@ import type { Clock } from '../clock';
 import { CoreError } from '../errors';
 import type { Logger } from '../log';
 import { accountSecretKey, type SecretStore } from '../secrets/secret-store';
-import { checkBaseUrl } from '../vendors/base-url';
+import { checkBaseUrl, isLoopbackHost } from '../vendors/base-url';
 
 export interface NewAccount {
   kind: AccountKind;
@@ -16,6 +16,12 @@ export interface NewAccount {
   baseUrl?: string | null;
   settings?: Record<string, unknown>;
   credentials?: Record<string, unknown>;
+  /**
+   * A sandbox account: its credentials are loopback-only test tokens made up by the
+   * simulators, so they are kept with the account (settings.testCredentials, marked
+   * sandbox) and need no keychain. Only a loopback base URL may be a sandbox account.
+   */
+  sandbox?: boolean;
 }
 
 export class AccountsService {
@@ -62,8 +68,16 @@ export class AccountsService {
       }
     }
     const id = randomUUID();
-    // The secret first: if the keychain refuses, no half-made account is left behind.
-    if (input.credentials) {
+    const settings = { ...(input.settings ?? {}) };
+    delete settings.testCredentials; // only ever set here, from a sandbox account's own tokens
+    if (input.sandbox) {
+      if (!input.baseUrl || !isLoopbackHost(new URL(input.baseUrl).hostname)) {
+        throw new CoreError('bad_request', 'A sandbox account must point at a loopback address (127.0.0.1); real credentials go to the secret store');
+      }
+      settings.sandbox = true;
+      if (input.credentials) settings.testCredentials = input.credentials;
+    } else if (input.credentials) {
+      // The secret first: if the keychain refuses, no half-made account is left behind.
       const json = JSON.stringify(input.credentials);
       this.log.addSecret(json);
       for (const v of Object.values(input.credentials)) if (typeof v === 'string') this.log.addSecret(v);
@@ -71,7 +85,7 @@ export class AccountsService {
     }
     this.sqlite
       .prepare('INSERT INTO accounts (id, kind, label, base_url, settings, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(id, input.kind, input.label ?? defaultLabel(input.kind), input.baseUrl ?? null, JSON.stringify(input.settings ?? {}), this.clock.now().toISOString());
+      .run(id, input.kind, input.label ?? defaultLabel(input.kind), input.baseUrl ?? null, JSON.stringify(settings), this.clock.now().toISOString());
     this.log.info('account added', { id, kind: input.kind });
     return this.get(id);
   }
@@ -81,22 +95,48 @@ export class AccountsService {
    * them from it before the most recent record. Returns the people whose golden record may change.
    */
   setTrustedFor(id: string, fields: string[]): string[] {
-    const settings = { ...this.settings(id), trustedFor: [...new Set(fields)] };
+    const settings = { ...this.rawSettings(id), trustedFor: [...new Set(fields)] };
     this.sqlite.prepare('UPDATE accounts SET settings = ? WHERE id = ?').run(JSON.stringify(settings), id);
     return (this.sqlite.prepare('SELECT DISTINCT person_id FROM records WHERE account_id = ?').all(id) as { person_id: string }[]).map((r) => r.person_id);
   }
 
+  /** Non-secret settings (a sandbox account's test tokens are not among them). */
   settings(id: string): Record<string, unknown> {
+    const { testCredentials: _t, ...rest } = this.rawSettings(id);
+    return rest;
+  }
+
+  private rawSettings(id: string): Record<string, unknown> {
     const row = this.sqlite.prepare('SELECT settings FROM accounts WHERE id = ?').get(id) as { settings: string } | undefined;
     if (!row) throw new CoreError('not_found', `No account with id ${id}`);
     return JSON.parse(row.settings) as Record<string, unknown>;
   }
 
   async credentials<C = Record<string, unknown>>(id: string): Promise<C | null> {
+    const test = this.testCredentials(id);
+    if (test) {
+      for (const v of Object.values(test)) if (typeof v === 'string') this.log.addSecret(v); // test tokens, still kept out of logs
+      return test as C;
+    }
     const json = await this.secrets.get(accountSecretKey(id));
     if (!json) return null;
     this.log.addSecret(json);
     return JSON.parse(json) as C;
+  }
+
+  /** A sandbox account's test tokens — honoured only while the account still points at loopback. */
+  private testCredentials(id: string): Record<string, unknown> | null {
+    const row = this.sqlite.prepare('SELECT base_url, settings FROM accounts WHERE id = ?').get(id) as { base_url: string | null; settings: string } | undefined;
+    if (!row?.base_url) return null;
+    const s = JSON.parse(row.settings) as { sandbox?: unknown; testCredentials?: unknown };
+    if (s.sandbox !== true || !s.testCredentials || typeof s.testCredentials !== 'object') return null;
+    let host: string;
+    try {
+      host = new URL(row.base_url).hostname;
+    } catch {
+      return null;
+    }
+    return isLoopbackHost(host) ? (s.testCredentials as Record<string, unknown>) : null;
   }
 }
 

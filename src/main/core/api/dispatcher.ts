@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { requests, type ApiError, type RequestKey, type Result } from '../../../shared/contract';
 import { CoreError } from '../errors';
+import { storageError } from '../store/health';
 import type { Logger } from '../log';
 import type { Handlers } from './handlers';
 
@@ -21,7 +22,7 @@ export function parseRequest(key: string, input: unknown): { ok: true; key: Requ
   return { ok: true, key, input: parsed.data };
 }
 
-export function createDispatcher(handlers: Handlers, log: Logger): Dispatch {
+export function createDispatcher(handlers: Handlers, log: Logger, dataDir = ''): Dispatch {
   return async (key, rawInput) => {
     const req = parseRequest(key, rawInput);
     if (!req.ok) return req;
@@ -30,13 +31,19 @@ export function createDispatcher(handlers: Handlers, log: Logger): Dispatch {
       const value = await handler(req.input);
       return { ok: true, value };
     } catch (e) {
-      return { ok: false, error: toApiError(e, key, log) };
+      return { ok: false, error: toApiError(e, key, log, dataDir) };
     }
   };
 }
 
-export function toApiError(e: unknown, key: string, log: Logger): ApiError {
+export function toApiError(e: unknown, key: string, log: Logger, dataDir = ''): ApiError {
   if (e instanceof CoreError) return { code: e.code, message: e.message };
+  // A full disk, a read-only directory or a damaged file mid-session: say which, plainly.
+  const storage = dataDir ? storageError(e, dataDir) : null;
+  if (storage) {
+    log.error(`request ${key} failed`, { error: (e as Error)?.message ?? String(e) });
+    return { code: storage.code, message: storage.message };
+  }
   log.error(`request ${key} failed`, { error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
   return { code: 'internal', message: `Concord could not complete "${key}": ${(e as Error)?.message ?? String(e)}` };
 }

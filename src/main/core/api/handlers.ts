@@ -1,6 +1,12 @@
 // One handler per contract key. The mapped type makes a missing key a compile error.
 import type { Output, ParsedInput, RequestKey } from '../../../shared/contract';
+import type { CanonicalContact } from '../../../shared/domain';
+import { parseTypedValues } from '../contacts/typed-values';
+import { CoreError } from '../errors';
 import type { CoreServices } from '../index';
+import type { ConflictView } from '../sync/edit-service';
+import { parsedResolution, previewResolution } from '../sync/resolution-preview';
+import { ACCOUNT_FORMS } from '../vendors/account-forms';
 
 export type Handlers = { [K in RequestKey]: (input: ParsedInput<K>) => Promise<Output<K>> | Output<K> };
 
@@ -22,13 +28,14 @@ export function createHandlers(s: CoreServices): Handlers {
     cancelSync: () => ({ cancelled: s.sync.cancel() }),
     getSyncSchedule: () => s.scheduler.schedule(),
     setSyncSchedule: ({ minutes }) => s.scheduler.setMinutes(minutes),
-    editContact: ({ id, patch }) => s.edits.edit(id, patch),
+    editContact: ({ id, patch, typed }) => s.edits.edit(id, typed ? { ...patch, ...parseTypedValues(typed, currentOf(s, id)) } : patch),
     undoEdit: ({ id }) => s.edits.undo(id),
     listOutbox: () => s.edits.outboxItems(),
     listConflicts: () => s.edits.conflicts(),
-    resolveConflict: ({ id, resolution }) => s.edits.resolve(id, resolution),
-    scanDuplicates: (input) => {
-      const { clusters: _all, ...r } = s.dedupe.scan(input); // the queue is paged, never sent whole
+    resolveConflict: ({ id, resolution }) => s.edits.resolve(id, parsedResolution(resolution, conflictOf(s, id).local)),
+    scanDuplicates: ({ full, autoLink, review, autoThreshold }) => {
+      if (review !== undefined || autoThreshold !== undefined) s.dedupe.setThresholds({ ...(review !== undefined ? { review } : {}), ...(autoThreshold !== undefined ? { autoLink: autoThreshold } : {}) });
+      const { clusters: _all, ...r } = s.dedupe.scan({ full, autoLink }); // the queue is paged, never sent whole
       return r;
     },
     listDuplicates: ({ offset, limit, order }) => s.dedupe.page(offset, limit, order),
@@ -44,7 +51,7 @@ export function createHandlers(s: CoreServices): Handlers {
     planMerge: ({ clusterId, picks }) => s.dedupe.plan(clusterId, picks),
     mergeDuplicates: ({ clusterId, picks }) => {
       const r = s.dedupe.merge(clusterId, { picks });
-      return { mergeId: r.mergeId, personId: r.personId };
+      return { mergeId: r.mergeId, personId: r.personId, plan: r.plan };
     },
     dismissDuplicates: ({ clusterId }) => s.dedupe.dismiss(clusterId),
     listJournal: (input) => s.journal.list(input),
@@ -54,10 +61,10 @@ export function createHandlers(s: CoreServices): Handlers {
       else if (kind === 'add-to' || kind === 'bulk-add') s.addTo.undo(id);
       else if (kind === 'policy-apply') s.policies.undo(id);
       else if (kind === 'bulk-merge') {
-        await s.dedupe.undoBulk(id, (done, total) => s.events.emit('bulkMergeProgress', { done, total }));
+        const r = await s.dedupe.undoBulk(id, (done, total) => s.events.emit('bulkMergeProgress', { done, total }));
         s.events.emit('contactsChanged', { reason: 'bulk merge undone' });
-      }
-      else s.dedupe.undo(id); // merges and dismissals (it says so when it is neither)
+        return { undone: kind, compensating: r.compensating };
+      } else return { undone: kind ?? 'nothing', compensating: s.dedupe.undo(id).compensating }; // merges and dismissals (it says so when it is neither)
       return { undone: kind ?? 'nothing' };
     },
     previewAddTo: ({ personId, accountId, values }) => s.addTo.preview(personId, accountId, values),
@@ -84,5 +91,26 @@ export function createHandlers(s: CoreServices): Handlers {
     // Matching weights and review order (issue #13).
     getMatchWeights: () => s.dedupe.weights(),
     listInformativePairs: ({ limit }) => s.dedupe.informativePairs(limit ?? 20),
+    // --- issue #14: what the CLI needs as a host, and core rules the renderer used to copy ---
+    listRejected: () => s.edits.rejected(),
+    importCsv: ({ bytes, ...opts }) => s.csv.import(bytes, opts),
+    exportCsv: ({ search }) => s.csv.export(search),
+    previewResolution: ({ id, resolution }) => {
+      const c = conflictOf(s, id);
+      return { sends: previewResolution(c, parsedResolution(resolution, c.local)) };
+    },
+    getAccountForms: () => ACCOUNT_FORMS,
   };
+}
+
+/** The contact typed values apply to: a record's local copy, or a person's golden record. */
+function currentOf(s: CoreServices, id: string): CanonicalContact {
+  const d = s.contacts.get(id);
+  return d.id === id ? d.golden : (d.records.find((r) => r.id === id)?.local ?? d.golden);
+}
+
+function conflictOf(s: CoreServices, id: string): ConflictView & { local: CanonicalContact } {
+  const c = s.edits.conflicts().find((x) => x.id === id);
+  if (!c) throw new CoreError('not_found', `No open conflict with id ${id}`);
+  return { ...c, local: currentOf(s, c.recordId) };
 }

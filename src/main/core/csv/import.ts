@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { splitFullName } from '../normalize/names';
 import { parse } from 'csv-parse/sync';
 import type { CanonicalContact, EmailEntry, PhoneEntry } from '../../../shared/domain';
+import { MAX_CSV_BYTES } from '../../../shared/contract';
 import type { AccountsService } from '../accounts/accounts-service';
 import type { SyncStore } from '../sync/sync-store';
 import type Database from 'better-sqlite3';
@@ -32,7 +33,7 @@ export interface CsvWarning {
 /** A value this long is not a contact field but a mistake (a whole file in one cell): it is left out. */
 export const MAX_CELL_CHARS = 10_000;
 /** Files beyond this are refused with a plain message rather than read into memory. */
-export const MAX_FILE_BYTES = 200 * 1024 * 1024;
+export const MAX_FILE_BYTES = MAX_CSV_BYTES; // the contract's limit for importCsv
 
 export interface CsvImportResult {
   accountId: string;

@@ -16,7 +16,7 @@ export class SandboxHost {
     this.running = await startSandbox({ seed: opts.seed ?? 1, people: opts.people ?? 300 });
     const added: AccountSummary[] = [];
     for (const [vendor, info] of Object.entries(this.running.vendors) as [Vendor, { baseUrl: string; credentials: Record<string, unknown>; settings?: Record<string, unknown> }][]) {
-      added.push(await this.accounts.add({ kind: vendor, label: `${VENDOR_LABELS[vendor]} sandbox`, baseUrl: info.baseUrl, credentials: info.credentials, settings: info.settings }));
+      added.push(await this.accounts.add({ kind: vendor, label: `${VENDOR_LABELS[vendor]} sandbox`, baseUrl: info.baseUrl, credentials: info.credentials, settings: info.settings, sandbox: true }));
     }
     return { accounts: added };
   }

@@ -1,5 +1,5 @@
 // Secrets (vendor credentials) live in the OS keychain, never in SQLite, logs or the renderer.
-export type SecretStoreKind = 'keychain' | 'memory';
+export type SecretStoreKind = 'keychain' | 'memory' | 'file';
 
 export interface SecretStoreInfo {
   kind: SecretStoreKind;

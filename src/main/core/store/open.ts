@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
+import { checkIntegrity, damagedStore, DB_FILE, ensureDataDir, storageError } from './health';
 import * as schema from './schema';
 
 export type Db = BetterSQLite3Database<typeof schema>;
@@ -30,16 +31,28 @@ export interface Store {
   close(): void;
 }
 
-export const DB_FILE = 'concord.db';
+export { DB_FILE };
 
 export function openStore(opts: OpenStoreOptions): Store {
-  fs.mkdirSync(opts.dataDir, { recursive: true });
+  ensureDataDir(opts.dataDir);
   const file = path.join(opts.dataDir, DB_FILE);
   const existed = fs.existsSync(file);
-  const sqlite = new Database(file, opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {});
+  // SQLite would take an empty file for a new store and start over in it: say so instead.
+  if (existed && fs.statSync(file).size === 0) throw damagedStore(opts.dataDir, file, 'is empty (0 bytes) — it may have been cut short by a crash, a full disk or a sync tool');
+  let sqlite: Database.Database;
   try {
-    sqlite.pragma('journal_mode = WAL');
+    sqlite = new Database(file, opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {});
+  } catch (e) {
+    throw storageError(e, opts.dataDir) ?? e;
+  }
+  try {
     sqlite.pragma('busy_timeout = 5000');
+    // Checked before anything writes to the file (the WAL switch rewrites its header).
+    if (existed) {
+      const problems = checkIntegrity(sqlite, false);
+      if (problems.length) throw damagedStore(opts.dataDir, file, `is damaged (quick_check: ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? '; …' : ''})`);
+    }
+    sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL');
     const db = drizzle(sqlite, { schema });
     const { applied, backupFile, total } = runMigrations(sqlite, db, opts, existed);
@@ -57,7 +70,7 @@ export function openStore(opts: OpenStoreOptions): Store {
     };
   } catch (e) {
     sqlite.close();
-    throw e;
+    throw storageError(e, opts.dataDir) ?? e;
   }
 }
 

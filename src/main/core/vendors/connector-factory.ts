@@ -13,7 +13,7 @@ export function connectorFactory(accounts: AccountsService, fetchImpl: typeof fe
     if (!def) throw new VendorError({ kind: 'validation', message: `Concord cannot talk to ${acc.kind} accounts yet` });
     const credentials = await accounts.credentials(accountId);
     if (!credentials) {
-      throw new VendorError({ kind: 'auth', message: `No credentials are stored for "${acc.label}" (the keychain may have been unavailable when it was added); add the account again` });
+      throw new VendorError({ kind: 'auth', message: `No credentials are stored for "${acc.label}" (the keychain may have been unavailable when it was added, or it was added with --secret-store file and this run did not pass it); add the account again` });
     }
     const parsed = def.credentialsSchema.safeParse(credentials);
     if (!parsed.success) throw new VendorError({ kind: 'auth', message: `The stored credentials for "${acc.label}" are not what ${acc.kind} needs: ${parsed.error.issues.map((i) => i.message).join('; ')}` });

@@ -35,21 +35,7 @@ export const FIELD_ROWS: FieldRow[] = [
 
 export const rowOf = (field: string): FieldRow => FIELD_ROWS.find((r) => r.field === field) ?? { field: field as keyof CanonicalContact, label: field, show: (v) => (v == null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v)) };
 
-/** Fields a person can type into directly (simple strings); lists and addresses have their own parse. */
-export function parseTyped(field: string, typed: string): unknown {
-  const t = typed.trim();
-  if (t === '') return null;
-  if (field === 'emails') return t.split(/[\n,]+/).map((a, i) => ({ address: a.trim(), primary: i === 0 })).filter((e) => e.address);
-  if (field === 'phones') return t.split(/[\n,]+/).map((r, i) => ({ raw: r.trim(), e164: /^\+\d{8,15}$/.test(r.trim()) ? r.trim() : null, primary: i === 0 })).filter((p) => p.raw);
-  if (field === 'tags') return t.split(',').map((x) => x.trim()).filter(Boolean);
-  if (field === 'doNotContact') return /^(y|yes|true|1)$/i.test(t);
-  if (field === 'address') {
-    const [street1, cityLine, country] = t.split('\n');
-    const m = /^(.*?)(?:\s+([A-Z]{2}))?(?:\s+(\S+))?$/.exec((cityLine ?? '').trim());
-    return { street1: street1?.trim() || null, city: m?.[1] || null, region: m?.[2] ?? null, postalCode: m?.[3] ?? null, country: country?.trim() || null };
-  }
-  return t;
-}
+// What a person types is parsed by the core (editContact `typed`, resolveConflict `{typed}`).
 
 /** Character ranges of `b` that differ from `a` (common prefix and suffix kept plain). */
 export function diffParts(a: string, b: string): { text: string; changed: boolean }[] {

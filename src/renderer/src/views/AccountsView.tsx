@@ -1,7 +1,7 @@
 // Accounts: connected vendors with their health, a form per vendor asking for exactly what
 // that vendor needs, a connection test, and "Try with sandbox vendors".
 import { useCallback, useEffect, useState } from 'react';
-import type { AccountSummary } from '../../../shared/contract';
+import type { AccountForm, AccountSummary } from '../../../shared/contract';
 import { CANONICAL_FIELDS, VENDORS, VENDOR_LABELS, type Vendor } from '../../../shared/domain';
 import { call } from '../api';
 import { EmptyState } from '../components/EmptyState';
@@ -10,34 +10,9 @@ import { rowOf } from '../lib/fields';
 import { useApp } from '../store';
 import { useShallow } from 'zustand/react/shallow';
 
-// What each vendor asks for (the keys of its credentials JSON), in the words its docs use.
-const CREDENTIAL_FIELDS: Record<Vendor, { key: string; label: string; secret?: boolean; optional?: boolean }[]> = {
-  calltools: [{ key: 'token', label: 'API token (40 hex characters)', secret: true }],
-  mpdx: [
-    { key: 'jwt', label: 'JSON web token', secret: true, optional: true },
-    { key: 'casTicket', label: 'CAS ticket (to get a new token when it expires)', secret: true, optional: true },
-  ],
-  livevox: [
-    { key: 'accessToken', label: 'LV-Access token', secret: true },
-    { key: 'clientName', label: 'Client name' },
-    { key: 'userName', label: 'User name' },
-    { key: 'password', label: 'Password', secret: true },
-  ],
-  lightening: [{ key: 'token', label: 'API token', secret: true }],
-  bigchange: [
-    { key: 'clientId', label: 'OAuth client id' },
-    { key: 'clientSecret', label: 'OAuth client secret', secret: true },
-    { key: 'customerId', label: 'Customer id' },
-  ],
-};
-
-// Non-secret settings a vendor needs before Concord can create contacts there (kept with the account).
-const SETTING_FIELDS: Partial<Record<Vendor, { key: string; label: string; placeholder: string }[]>> = {
-  bigchange: [
-    { key: 'groupId', label: 'Group id for new contacts', placeholder: 'e.g. 12' },
-    { key: 'defaultLocation', label: 'Location for new contacts without one (latitude, longitude)', placeholder: 'e.g. 51.5072, -0.1276' },
-  ],
-};
+// What each vendor asks for (credential keys in its docs' words, and the settings it needs)
+// comes from the core (getAccountForms), where a test holds it to the credentials schemas.
+const NO_FORM: AccountForm = { credentials: [], settings: [] };
 
 /**
  * Which fields golden records take from this account before any other (e.g. MPDX for
@@ -95,6 +70,11 @@ export function AccountsView() {
   const [tests, setTests] = useState<Record<string, { ok: boolean; detail: string } | 'running'>>({});
   const [busy, setBusy] = useState(false);
 
+  const [forms, setForms] = useState<Partial<Record<Vendor, AccountForm>>>({});
+  useEffect(() => {
+    call('getAccountForms', {}).then(setForms, (e: Error) => setError(e.message));
+  }, []);
+  const formOf = (v: Vendor): AccountForm => forms[v] ?? NO_FORM;
   const load = useCallback(() => {
     call('listAccounts', {}).then(setAccounts, (e: Error) => setError(e.message));
   }, []);
@@ -105,8 +85,8 @@ export function AccountsView() {
     setBusy(true);
     setError(null);
     try {
-      const credentials = Object.fromEntries(CREDENTIAL_FIELDS[adding].map((f) => [f.key, form[f.key]?.trim() ?? '']).filter(([, v]) => v));
-      const settings = Object.fromEntries((SETTING_FIELDS[adding] ?? []).map((f) => [f.key, form[`setting:${f.key}`]?.trim() ?? '']).filter(([, v]) => v));
+      const credentials = Object.fromEntries(formOf(adding).credentials.map((f) => [f.key, form[f.key]?.trim() ?? '']).filter(([, v]) => v));
+      const settings = Object.fromEntries(formOf(adding).settings.map((f) => [f.key, form[`setting:${f.key}`]?.trim() ?? '']).filter(([, v]) => v));
       await call('addAccount', { kind: adding, label: form.label?.trim() || undefined, baseUrl: form.baseUrl?.trim() || undefined, credentials, ...(Object.keys(settings).length ? { settings } : {}) });
       setAdding(null);
       setForm({});
@@ -166,13 +146,13 @@ export function AccountsView() {
             <h2><VendorBadge kind={adding} /> Add a {VENDOR_LABELS[adding]} account</h2>
             <label>Label<input value={form.label ?? ''} placeholder={`${VENDOR_LABELS[adding]} (main)`} onChange={(e) => setForm({ ...form, label: e.target.value })} /></label>
             <label>Base URL <span className="muted small">(leave empty for the vendor&apos;s own; other addresses must be https)</span><input value={form.baseUrl ?? ''} placeholder="https://…" onChange={(e) => setForm({ ...form, baseUrl: e.target.value })} /></label>
-            {CREDENTIAL_FIELDS[adding].map((f) => (
+            {formOf(adding).credentials.map((f) => (
               <label key={f.key}>
                 {f.label}{f.optional && <span className="muted small"> (optional)</span>}
                 <input type={f.secret ? 'password' : 'text'} autoComplete="off" value={form[f.key] ?? ''} onChange={(e) => setForm({ ...form, [f.key]: e.target.value })} />
               </label>
             ))}
-            {(SETTING_FIELDS[adding] ?? []).map((f) => (
+            {formOf(adding).settings.map((f) => (
               <label key={f.key}>
                 {f.label}
                 <input value={form[`setting:${f.key}`] ?? ''} placeholder={f.placeholder} onChange={(e) => setForm({ ...form, [`setting:${f.key}`]: e.target.value })} />

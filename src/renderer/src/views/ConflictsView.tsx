@@ -9,7 +9,7 @@ import { call } from '../api';
 import { Diff } from '../components/Diff';
 import { EmptyState } from '../components/EmptyState';
 import { VendorBadge } from '../components/VendorBadge';
-import { parseTyped, rowOf } from '../lib/fields';
+import { rowOf } from '../lib/fields';
 import { useApp } from '../store';
 import { useShallow } from 'zustand/react/shallow';
 
@@ -96,18 +96,27 @@ export function ConflictsView() {
     if (selected) queueButtons.current.get(selected)?.focus({ preventScroll: true });
   };
 
-  const finalValue = (f: FieldConflict, c: Choice): unknown => ('typed' in c ? parseTyped(f.field, c.typed) : c.take === 'local' ? f.local : f.remote);
-  // What goes to the vendor: every chosen field whose final value is not what the vendor holds now.
-  const preview = useMemo(
-    () =>
-      fields.flatMap((f) => {
-        const c = choices[f.field];
-        if (!c) return [];
-        const value = rowOf(f.field).show(finalValue(f, c));
-        return value === rowOf(f.field).show(f.remote) ? [] : [{ field: f.field, value }];
-      }),
-    [fields, choices],
-  );
+  // What goes to the vendor — every chosen field whose final value is not what the vendor holds
+  // now — as the core works it out (typed text parsed by the core's own parser).
+  const chosen = useMemo(() => Object.fromEntries(fields.filter((f) => choices[f.field]).map((f) => [f.field, choices[f.field]!])), [fields, choices]);
+  const [preview, setPreview] = useState<{ field: string; value: string }[]>([]);
+  const [previewError, setPreviewError] = useState<string | null>(null);
+  const currentId = current?.kind === 'fields' ? current.id : null;
+  useEffect(() => {
+    if (!currentId) return;
+    let live = true;
+    call('previewResolution', { id: currentId, resolution: { fields: chosen } }).then(
+      (r) => {
+        if (!live) return;
+        setPreview(r.sends.map((x) => ({ field: x.field, value: rowOf(x.field).show(x.value) })));
+        setPreviewError(null);
+      },
+      (e: unknown) => live && setPreviewError((e as Error).message),
+    );
+    return () => {
+      live = false;
+    };
+  }, [currentId, chosen]);
 
   async function resolve(resolution: Parameters<typeof window.api.resolveConflict>[0]['resolution']) {
     if (!current || busy) return;
@@ -128,12 +137,7 @@ export function ConflictsView() {
 
   function resolveChosen() {
     if (!current || !allChosen) return; // the core refuses a resolution that leaves a field out
-    const out: Record<string, { take: 'local' | 'remote' } | { value: unknown }> = {};
-    for (const f of fields) {
-      const c = choices[f.field]!;
-      out[f.field] = 'typed' in c ? { value: parseTyped(f.field, c.typed) } : c;
-    }
-    void resolve({ fields: out });
+    void resolve({ fields: Object.fromEntries(fields.map((f) => [f.field, choices[f.field]!])) }); // typed text is parsed by the core
   }
 
   // j/k: conflicts; ↑/↓: field rows; 1/2/3: mine/theirs/type for the active row; Enter: resolve.
@@ -270,7 +274,9 @@ export function ConflictsView() {
                 </div>
                 <div className="preview" aria-label="What will be sent">
                   <h3>Will be sent to {VENDOR_LABELS[current.vendor]}</h3>
-                  {!allChosen ? (
+                  {previewError ? (
+                    <p className="error" role="alert">{previewError}</p>
+                  ) : !allChosen ? (
                     <p className="muted">Still to choose: {unchosen.map((f) => rowOf(f.field).label).join(', ')}.</p>
                   ) : preview.length === 0 ? (
                     <p className="muted">Nothing — {VENDOR_LABELS[current.vendor]} already has these values; your edit is dropped.</p>

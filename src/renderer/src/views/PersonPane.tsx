@@ -7,7 +7,7 @@ import { VENDOR_LABELS } from '../../../shared/domain';
 import { call } from '../api';
 import { AddToPanel } from '../components/AddToPanel';
 import { VendorBadge } from '../components/VendorBadge';
-import { FIELD_ROWS, humanise, parseTyped, rowOf, shortId } from '../lib/fields';
+import { FIELD_ROWS, humanise, rowOf, shortId } from '../lib/fields';
 import { useApp } from '../store';
 import { useShallow } from 'zustand/react/shallow';
 
@@ -33,7 +33,7 @@ export function PersonPane({ detail }: { detail: ContactDetail }) {
   const rows = differencesOnly ? allRows.filter((r) => detail.records.some((rec) => r.show(rec.local[r.field]) !== r.show(detail.golden[r.field]))) : allRows;
   async function save(field: string) {
     try {
-      const r = await call('editContact', { id: detail.id, patch: { [field]: parseTyped(field, typed) } });
+      const r = await call('editContact', { id: detail.id, typed: { [field]: typed } }); // the core parses what was typed
       setEditing(null);
       // Saved, but a record whose vendor cannot hold part of it kept its value: say which.
       setError(r.notHeld.length ? `Saved. ${r.notHeld.map((x) => x.reason).join('; ')}; those records keep their value.` : null);
