@@ -54,8 +54,11 @@ describe('add a person to a vendor where they are missing', () => {
   it('previews the exact requests, asks for what is required, creates exactly one record with the golden values each vendor can hold, and undoes it', async () => {
     const { core, accountOf } = await setup(11, 60);
     // Someone in MPDX alone, with a phone and an email, goes to each of the other four vendors.
-    const person = core.store.sqlite.prepare(`SELECT r.person_id AS id FROM records r WHERE r.account_id = ? AND json_array_length(json_extract(r.local, '$.phones')) > 0 AND json_array_length(json_extract(r.local, '$.emails')) > 0
-      AND (SELECT count(*) FROM records o WHERE o.person_id = r.person_id) = 1 LIMIT 1`).get(accountOf.mpdx) as { id: string };
+    // …whose phone no other account holds (CallTools would merge a create into that contact: see below).
+    const held = new Set((core.store.sqlite.prepare("SELECT json_extract(p.value, '$.e164') AS e FROM records r, json_each(r.local, '$.phones') p WHERE r.account_id <> ?").all(accountOf.mpdx) as { e: string | null }[]).map((x) => x.e));
+    const candidates = core.store.sqlite.prepare(`SELECT r.person_id AS id, r.local FROM records r WHERE r.account_id = ? AND json_array_length(json_extract(r.local, '$.phones')) > 0 AND json_array_length(json_extract(r.local, '$.emails')) > 0
+      AND (SELECT count(*) FROM records o WHERE o.person_id = r.person_id) = 1`).all(accountOf.mpdx) as { id: string; local: string }[];
+    const person = candidates.find((c) => !(JSON.parse(c.local) as CanonicalContact).phones!.some((p) => held.has(p.e164 ?? '')))!;
     const golden = core.contacts.get(person.id).golden;
     const given: Partial<Record<Vendor, Record<string, string>>> = { livevox: { account: 'CONCORD-ADD-1' }, lightening: { customerId: '2' } };
     const email = golden.emails![0]!.address.toLowerCase();
@@ -127,6 +130,21 @@ describe('add a person to a vendor where they are missing', () => {
     expect(recordsOf(core, person.id, accountOf.bigchange)).toHaveLength(0); // unlinked, not deleted
     await core.sync.sync();
     expect((await atVendor('calltools')).some((r) => r.remoteId === ctRemote)).toBe(false);
+  });
+
+  it('CallTools merges a create into a contact with the same phone: an add that would overwrite someone else is refused, naming them', async () => {
+    const { core, accountOf } = await setup(14, 40);
+    const ct = core.store.sqlite.prepare("SELECT local FROM records WHERE account_id = ? AND json_array_length(json_extract(local, '$.phones')) > 0 LIMIT 1").get(accountOf.calltools) as { local: string };
+    const holder = JSON.parse(ct.local) as CanonicalContact;
+    // A different person (another first name) who shares that number, from a CSV source.
+    await core.csv.import(`first_name,last_name,phone\nZebedee,${holder.familyName ?? 'Other'},${holder.phones![0]!.e164}\n`, { source: 'household' });
+    const zeb = core.contacts.list({ search: 'Zebedee', limit: 1, offset: 0 }).rows[0]!;
+    const p = await core.addTo.preview(zeb.id, accountOf.calltools);
+    expect(p.ready).toBe(false);
+    expect(p.problems.map((x) => x.message).join(' ')).toMatch(/would merge this into .* \(same phone .*\) and overwrite it/);
+    await expect(core.addTo.addTo(zeb.id, accountOf.calltools)).rejects.toThrow(/would merge this into/);
+    // Elsewhere the shared number is no obstacle.
+    expect((await core.addTo.preview(zeb.id, accountOf.mpdx)).ready).toBe(true);
   });
 
   it('an add not yet sent is taken back whole and nothing is sent; a second add to the same account is refused', async () => {

@@ -107,7 +107,15 @@ export class AddToService {
       const taken = this.d.sqlite.prepare('SELECT 1 FROM records WHERE account_id = ? AND remote_id = ?').get(accountId, v) ?? this.claimed?.has(v);
       if (taken) problems.push({ field: n.key, message: `${n.label} "${v}" is in use in ${account.label}; choose another` });
     }
-    const likelyThere = this.likelyThere(golden, index ?? this.targetIndex(accountId));
+    const idx = index ?? this.targetIndex(accountId);
+    const likelyThere = this.likelyThere(golden, idx);
+    if (connector.createMergesOn === 'phones') {
+      // The vendor would not create a record but merge into (and overwrite) one holding a phone.
+      for (const p of checked.contact.phones ?? []) {
+        const holder = (idx.get(`p:${phoneKey(p)}`) ?? []).find((h) => !likelyThere.some((l) => l.recordId === h.recordId));
+        if (holder && phoneKey(p)) problems.push({ field: 'phones', message: `${account.label} would merge this into ${displayName(holder.local)} (same phone ${p.e164 ?? p.raw}) and overwrite it; link them in Duplicates instead, or leave that phone out` });
+      }
+    }
     return { personId, name: person.displayName, accountId, accountLabel: account.label, vendor, contact: checked.contact, requests: preview.requests, needs, notHeld, problems, likelyThere, ready: !needs.some((n) => n.missing) && problems.length === 0 };
   }
 

@@ -96,6 +96,11 @@ export interface Connector {
    * conflict (MPDX's updated_in_db_at). Otherwise sync re-reads and compares before writing.
    */
   readonly checksVersions?: boolean;
+  /**
+   * The vendor's create is an upsert on this field: a new record sharing a value with an
+   * existing one is merged into it (CallTools matches the phone and overwrites).
+   */
+  readonly createMergesOn?: 'phones';
   /** Start (cursor null) or resume a pull. Each yielded page must be committed before the next is asked for. */
   pull(cursor: string | null, options?: { full?: boolean; signal?: AbortSignal }): AsyncGenerator<PullPage>;
   read(remoteId: string): Promise<RemoteRecord>;

@@ -63,6 +63,8 @@ export function createCallToolsConnector(opts: CallToolsOptions): Connector {
 
   const connector: Connector = {
     vendor: 'calltools',
+    // POST is an upsert: a contact with a phone CallTools already holds is merged into that one.
+    createMergesOn: 'phones',
     fields: CALLTOOLS_FIELDS,
 
     async *pull(cursor) {
