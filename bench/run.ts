@@ -271,6 +271,62 @@ const BENCHES: Record<string, () => Promise<void>> = {
    * The fault matrix of test/integration/fault-matrix.test.ts, larger: more records per vendor
    * (BENCH_FAULT_RECORDS, default 25), every vendor, three times in a row with different seeds.
    */
+  /**
+   * Bulk add under faults, larger than npm test's: BENCH_BULK_ROUNDS rounds (default 29), each a
+   * fresh sandbox of 2,000 people whose CallTools people are added to Lightening as one job,
+   * then pushed with a fault at every 29th request — every kind the simulators have (drop
+   * before or after the answer, a truncated body, 500, 429) in turn — shifted by one request
+   * each round, so over 29 rounds every request of the push is hit. Counted against the
+   * vendor's own records: people created twice, people missing, changes left unsent; all 0.
+   */
+  async 'bulk-add-faults'() {
+    const rounds = Number(process.env.BENCH_BULK_ROUNDS ?? 29);
+    const { startSandbox } = await import('../src/main/core/sandbox');
+    const { FAST_RETRY } = await import('../test/helpers/fast-retry');
+    for (let round = 0; round < rounds; round++) {
+      const t0 = performance.now();
+      const sb = await startSandbox({ seed: 100, people: 2000 });
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'concord-bench-'));
+      const core = await createCore({ dataDir: dir, secretStore: new MemorySecretStore(), log: createLogger(nullSink), retry: FAST_RETRY, syncTuning: { roundDelayMs: 10 } });
+      const ids: Record<string, string> = {};
+      for (const [vendor, info] of Object.entries(sb.vendors)) ids[vendor] = (await core.accounts.add({ kind: vendor as (typeof VENDORS)[number], label: vendor, baseUrl: info!.baseUrl, credentials: info!.credentials, settings: info!.settings })).id;
+      await core.sync.sync();
+      const q = { from: ids.calltools!, to: ids.lightening!, values: { customerId: '3' } };
+      const plan = await core.addTo.planBulk(q);
+      const job = await core.addTo.bulk({ ...q, expected: plan.count });
+      const server = sb.servers.lightening!;
+      const kinds = ['drop-before', 'drop-after', 'truncate', '500', '429'] as const;
+      for (let i = 0; i < 60; i++) server.failAt(server.requestCount + 1 + round + i * 29, kinds[(i + round) % kinds.length]!);
+      for (let k = 0; k < 15 && core.status.get().outbox.pending + core.status.get().outbox.inFlight > 0; k++) await core.sync.sync({ accountId: ids.lightening });
+      const stuck = core.status.get().outbox.pending + core.status.get().outbox.inFlight;
+      const there: { remoteId: string; emails: string[] }[] = [];
+      const conn = await (await import('../src/main/core/vendors/connector-factory')).connectorFactory(core.accounts, core.fetch)(ids.lightening!);
+      for await (const page of conn.pull(null, { full: true })) for (const r of page.records) there.push({ remoteId: r.remoteId, emails: (r.canonical.emails ?? []).map((e) => e.address.toLowerCase()) });
+      const people = (core.store.sqlite.prepare("SELECT json_extract(after, '$.personId') AS p FROM journal WHERE kind = 'add-to'").all() as { p: string }[]).map((r) => r.p);
+      let missing = 0;
+      let twice = 0;
+      const byEmail = new Map<string, number>();
+      for (const x of there) for (const e of new Set(x.emails)) byEmail.set(e, (byEmail.get(e) ?? 0) + 1);
+      const seeded = new Map<string, number>();
+      for (const x of sb.population.byVendor.lightening) for (const e of new Set((x.contact.emails ?? []).map((m) => m.address.toLowerCase()))) seeded.set(e, (seeded.get(e) ?? 0) + 1);
+      const addedWith = new Map<string, number>();
+      const live = people.map((p) => core.store.sqlite.prepare("SELECT remote_id AS r, local FROM records WHERE person_id = ? AND account_id = ? AND state NOT IN ('deleted_local', 'deleted_remote')").all(p, ids.lightening) as { r: string | null; local: string }[]);
+      for (const l of live) for (const e of new Set(((l[0] ? JSON.parse(l[0].local) : {}) as { emails?: { address: string }[] }).emails?.map((m) => m.address.toLowerCase()) ?? [])) addedWith.set(e, (addedWith.get(e) ?? 0) + 1);
+      for (const l of live) {
+        if (l.length !== 1 || !l[0]!.r || !there.some((x) => x.remoteId === l[0]!.r)) missing++;
+        // Created twice: the vendor holds more records with this email than were seeded plus added.
+        const emails = new Set(((l[0] ? JSON.parse(l[0].local) : {}) as { emails?: { address: string }[] }).emails?.map((m) => m.address.toLowerCase()) ?? []);
+        if ([...emails].some((e) => (byEmail.get(e) ?? 0) > (seeded.get(e) ?? 0) + (addedWith.get(e) ?? 0))) twice++;
+      }
+      const faultsHit = server.requestLog.filter((l) => l.fault).length;
+      core.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+      await sb.close();
+      report('bulk-add-faults', { round: round + 1, added: job.added, leftOut: job.refused.length, faultsHit, missing, createdTwice: twice, stuck, ms: ms(t0) });
+      if (missing || twice || stuck) process.exitCode = 1;
+    }
+  },
+
   async faults() {
     const n = Number(process.env.BENCH_FAULT_RECORDS ?? 25);
     for (const [i, seed] of [17, 29, 41].entries()) {
