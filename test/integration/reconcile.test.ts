@@ -145,6 +145,11 @@ describe('add a person to a vendor where they are missing', () => {
     await expect(core.addTo.addTo(zeb.id, accountOf.calltools)).rejects.toThrow(/would merge this into/);
     // Elsewhere the shared number is no obstacle.
     expect((await core.addTo.preview(zeb.id, accountOf.mpdx)).ready).toBe(true);
+    // The same person under the same number (same first name) is "likely there already": named, not refused.
+    await core.csv.import(`first_name,last_name,phone\n${holder.givenName},${holder.familyName ?? ''},${holder.phones![0]!.e164}\n`, { source: 'copy' });
+    const copy = core.store.sqlite.prepare("SELECT r.person_id AS id FROM records r JOIN accounts a ON a.id = r.account_id WHERE a.label = 'copy'").get() as { id: string };
+    const same = await core.addTo.preview(copy.id, accountOf.calltools);
+    expect(same.likelyThere.map((x) => x.name)).toContain(`${holder.givenName} ${holder.familyName ?? ''}`.trim());
   });
 
   it('an add not yet sent is taken back whole and nothing is sent; a second add to the same account is refused', async () => {

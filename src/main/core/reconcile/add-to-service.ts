@@ -107,7 +107,8 @@ export class AddToService {
       const taken = this.d.sqlite.prepare('SELECT 1 FROM records WHERE account_id = ? AND remote_id = ?').get(accountId, v) ?? this.claimed?.has(v);
       if (taken) problems.push({ field: n.key, message: `${n.label} "${v}" is in use in ${account.label}; choose another` });
     }
-    const idx = index ?? this.targetIndex(accountId);
+    // One preview looks up only this person's keys; a bulk job indexes the account once.
+    const idx = index ?? this.targetIndex(accountId, [...keysOf(golden), ...keysOf(checked.contact)]);
     const likelyThere = this.likelyThere(golden, idx);
     if (connector.createMergesOn === 'phones') {
       // The vendor would not create a record but merge into (and overwrite) one holding a phone.
@@ -119,23 +120,34 @@ export class AddToService {
     return { personId, name: person.displayName, accountId, accountLabel: account.label, vendor, contact: checked.contact, requests: preview.requests, needs, notHeld, problems, likelyThere, ready: !needs.some((n) => n.missing) && problems.length === 0 };
   }
 
-  /** The account's live records by email, E.164 phone and reference, to spot a person there already. */
-  private targetIndex(accountId: string): TargetIndex {
+  /**
+   * The account's live records by email, E.164 phone and reference, to spot a person there
+   * already — all of them, or (`only`) just the records holding one of these keys.
+   */
+  private targetIndex(accountId: string, only?: string[]): TargetIndex {
     const index: TargetIndex = new Map();
-    const rows = this.d.sqlite.prepare("SELECT r.id, r.person_id, r.local FROM records r WHERE r.account_id = ? AND r.state NOT IN ('deleted_local', 'deleted_remote')").all(accountId) as { id: string; person_id: string; local: string }[];
+    const live = "r.account_id = @account AND r.state NOT IN ('deleted_local', 'deleted_remote')";
+    const rows = (only
+      ? this.d.sqlite.prepare(`SELECT r.id, r.person_id, r.local FROM records r WHERE ${live} AND (
+          EXISTS (SELECT 1 FROM json_each(r.local, '$.emails') e WHERE 'e:' || lower(trim(json_extract(e.value, '$.address'))) IN (SELECT value FROM json_each(@keys)))
+          OR EXISTS (SELECT 1 FROM json_each(r.local, '$.phones') p WHERE 'p:' || replace(json_extract(p.value, '$.e164'), '+', '') IN (SELECT value FROM json_each(@keys)))
+          OR 'x:' || trim(json_extract(r.local, '$.externalRef')) IN (SELECT value FROM json_each(@keys)))`).all({ account: accountId, keys: JSON.stringify(only) })
+      : this.d.sqlite.prepare(`SELECT r.id, r.person_id, r.local FROM records r WHERE ${live}`).all({ account: accountId })) as { id: string; person_id: string; local: string }[];
     for (const r of rows) {
       const local = JSON.parse(r.local) as CanonicalContact;
       const hit = { recordId: r.id, personId: r.person_id, local };
-      const keys = [...(local.emails ?? []).map((e) => `e:${emailKey(e.address)}`), ...(local.phones ?? []).map((p) => `p:${phoneKey(p)}`), ...(local.externalRef?.trim() ? [`x:${local.externalRef.trim()}`] : [])];
-      for (const k of keys) if (!k.endsWith(':')) index.set(k, [...(index.get(k) ?? []), hit]);
+      for (const k of keysOf(local)) {
+        const list = index.get(k);
+        if (list) list.push(hit);
+        else index.set(k, [hit]);
+      }
     }
     return index;
   }
 
   private likelyThere(golden: CanonicalContact, index: TargetIndex): AddToPreview['likelyThere'] {
-    const keys = [...(golden.emails ?? []).map((e) => `e:${emailKey(e.address)}`), ...(golden.phones ?? []).map((p) => `p:${phoneKey(p)}`), ...(golden.externalRef?.trim() ? [`x:${golden.externalRef.trim()}`] : [])];
     const seen = new Map<string, AddToPreview['likelyThere'][number]>();
-    for (const k of keys) for (const hit of index.get(k) ?? []) if (!seen.has(hit.recordId) && strongMatch(golden, hit.local)) seen.set(hit.recordId, { recordId: hit.recordId, personId: hit.personId, name: displayName(hit.local) });
+    for (const k of keysOf(golden)) for (const hit of index.get(k) ?? []) if (!seen.has(hit.recordId) && strongMatch(golden, hit.local)) seen.set(hit.recordId, { recordId: hit.recordId, personId: hit.personId, name: displayName(hit.local) });
     return [...seen.values()];
   }
 
@@ -293,6 +305,12 @@ export class AddToService {
     const g = this.d.sqlite.prepare("SELECT json_extract(golden, '$.externalRef') AS x FROM people WHERE id = ?").get(personId) as { x: string | null } | undefined;
     return g?.x ?? '';
   }
+}
+
+/** What can recognise a person in another account: emails, E.164 phones (digits), the external reference. */
+function keysOf(c: CanonicalContact): string[] {
+  const keys = [...(c.emails ?? []).map((e) => `e:${emailKey(e.address)}`), ...(c.phones ?? []).map((p) => `p:${phoneKey(p)}`), ...(c.externalRef?.trim() ? [`x:${c.externalRef.trim()}`] : [])];
+  return keys.filter((k) => !k.endsWith(':'));
 }
 
 /** A bulk value with per-person placeholders filled in: "CONCORD-{personId}", "{externalRef}". */
