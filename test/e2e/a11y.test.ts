@@ -3,29 +3,18 @@
 // ring, and nothing clipped at 1024×640.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { createCore, type Core } from '../../src/main/core';
-import { createLogger, nullSink } from '../../src/main/core/log';
-import { MemorySecretStore } from '../../src/main/core/secrets/memory-store';
+import type { Core } from '../../src/main/core';
 import { vendorDefinition } from '../../src/main/core/vendors/registry';
-import { tempDir } from '../helpers/tmp';
-import { startHarness, type Harness } from './harness';
+import type { Harness } from './harness';
+import { navTo, openWindow } from './window';
 
 let core: Core;
 let h: Harness;
-const tmp = tempDir();
+let close: () => Promise<void> = async () => {};
+beforeAll(async () => void ({ core, h, close } = await openWindow()));
+afterAll(() => close());
 
-beforeAll(async () => {
-  core = await createCore({ dataDir: tmp.dir, secretStore: new MemorySecretStore(), log: createLogger(nullSink), retry: { maxRetries: 1, baseDelayMs: 5, maxRetryWaitMs: 50 }, syncTuning: { roundDelayMs: 10, maxRounds: 1 } });
-  h = await startHarness(core);
-});
-
-afterAll(async () => {
-  await h?.close();
-  core?.close();
-  tmp.cleanup();
-});
-
-const nav = (label: string) => h.page.getByRole('navigation').getByText(label, { exact: true }).click();
+const nav = (label: string) => navTo(h, label);
 
 interface LowContrast { text: string; where: string; color: string; background: string; ratio: number; need: number }
 

@@ -3,29 +3,18 @@
 // entry naming the person; the steps unfold; the vendor delete says which merge caused it, and
 // a name opens the person in Contacts. Photographed at 1280×800 and 1024×640.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../src/main/core';
-import { createLogger, nullSink } from '../../src/main/core/log';
-import { MemorySecretStore } from '../../src/main/core/secrets/memory-store';
+import type { Core } from '../../src/main/core';
 import { vendorDefinition } from '../../src/main/core/vendors/registry';
-import { tempDir } from '../helpers/tmp';
-import { startHarness, type Harness } from './harness';
+import type { Harness } from './harness';
+import { navTo, openWindow } from './window';
 
 let core: Core;
 let h: Harness;
-const tmp = tempDir();
+let close: () => Promise<void> = async () => {};
+beforeAll(async () => void ({ core, h, close } = await openWindow()));
+afterAll(() => close());
 
-beforeAll(async () => {
-  core = await createCore({ dataDir: tmp.dir, secretStore: new MemorySecretStore(), log: createLogger(nullSink), retry: { maxRetries: 1, baseDelayMs: 5, maxRetryWaitMs: 50 }, syncTuning: { roundDelayMs: 10, maxRounds: 1 } });
-  h = await startHarness(core);
-});
-
-afterAll(async () => {
-  await h?.close();
-  core?.close();
-  tmp.cleanup();
-});
-
-const nav = (label: string) => h.page.getByRole('navigation').getByText(label, { exact: true }).click();
+const nav = (label: string) => navTo(h, label);
 
 describe('the Activity view', () => {
   it('shows one entry per action, names the person, and says which merge deleted a duplicate', async () => {

@@ -3,30 +3,19 @@
 // eat, and a three-way table whose choices stay visible at 1024×640. The vendor must end up
 // holding exactly what was chosen.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../src/main/core';
-import { createLogger, nullSink } from '../../src/main/core/log';
-import { MemorySecretStore } from '../../src/main/core/secrets/memory-store';
+import type { Core } from '../../src/main/core';
 import { vendorDefinition } from '../../src/main/core/vendors/registry';
 import type { CanonicalContact, Vendor } from '../../src/shared/domain';
-import { tempDir } from '../helpers/tmp';
-import { startHarness, type Harness } from './harness';
+import type { Harness } from './harness';
+import { navTo, openWindow } from './window';
 
 let core: Core;
 let h: Harness;
-const tmp = tempDir();
+let close: () => Promise<void> = async () => {};
+beforeAll(async () => void ({ core, h, close } = await openWindow()));
+afterAll(() => close());
 
-beforeAll(async () => {
-  core = await createCore({ dataDir: tmp.dir, secretStore: new MemorySecretStore(), log: createLogger(nullSink), retry: { maxRetries: 1, baseDelayMs: 5, maxRetryWaitMs: 50 }, syncTuning: { roundDelayMs: 10, maxRounds: 1 } });
-  h = await startHarness(core);
-});
-
-afterAll(async () => {
-  await h?.close();
-  core?.close();
-  tmp.cleanup();
-});
-
-const nav = (label: string) => h.page.getByRole('navigation').getByText(label, { exact: true }).click();
+const nav = (label: string) => navTo(h, label);
 function vendorClient(vendor: Vendor) {
   const info = core.sandbox.info()!.vendors[vendor]!;
   const def = vendorDefinition(vendor)!;

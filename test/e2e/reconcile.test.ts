@@ -3,28 +3,17 @@
 // agree" previewed and queued; a person added to LiveVox from the person pane — the exact
 // request shown, the account key asked for, nothing sent until Add. 1280×800 and 1024×640.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../src/main/core';
-import { createLogger, nullSink } from '../../src/main/core/log';
-import { MemorySecretStore } from '../../src/main/core/secrets/memory-store';
-import { tempDir } from '../helpers/tmp';
-import { startHarness, type Harness } from './harness';
+import type { Core } from '../../src/main/core';
+import type { Harness } from './harness';
+import { navTo, openWindow } from './window';
 
 let core: Core;
 let h: Harness;
-const tmp = tempDir();
+let close: () => Promise<void> = async () => {};
+beforeAll(async () => void ({ core, h, close } = await openWindow()));
+afterAll(() => close());
 
-beforeAll(async () => {
-  core = await createCore({ dataDir: tmp.dir, secretStore: new MemorySecretStore(), log: createLogger(nullSink), retry: { maxRetries: 1, baseDelayMs: 5, maxRetryWaitMs: 50 }, syncTuning: { roundDelayMs: 10, maxRounds: 1 } });
-  h = await startHarness(core);
-});
-
-afterAll(async () => {
-  await h?.close();
-  core?.close();
-  tmp.cleanup();
-});
-
-const nav = (label: string) => h.page.getByRole('navigation').getByText(label, { exact: true }).click();
+const nav = (label: string) => navTo(h, label);
 async function both(name: string) {
   await h.screenshot(`${name}-1280`);
   await h.page.setViewportSize({ width: 1024, height: 640 });
@@ -57,6 +46,14 @@ describe('reconciling in the window', () => {
     const n = Number(await cell.textContent());
     await cell.click();
     await expect.poll(() => h.page.getByTestId('drift-people').locator('tbody tr').count()).toBe(n);
+    // The bulk-add fields keep what is typed, shortcut letters and all.
+    for (const label of ['Narrow by search', 'Narrow by tag']) {
+      const box = h.page.getByLabel(label);
+      await box.pressSequentially('jkmns/ Jackson-Kirk');
+      await box.press('ArrowDown');
+      expect(await box.inputValue()).toBe('jkmns/ Jackson-Kirk');
+      await box.fill('');
+    }
     await h.page.getByTestId('plan-agree').click();
     const plan = h.page.getByTestId('agree-plan');
     await plan.waitFor();
@@ -93,7 +90,15 @@ describe('reconciling in the window', () => {
     await preview.waitFor();
     expect(await preview.textContent()).toContain('POST /contact/contacts/');
     expect(await h.page.getByTestId('add-to-confirm').isDisabled()).toBe(true); // the key is required
-    await h.page.getByLabel('LiveVox account key').fill('E2E-ADD-1');
+    // Shortcut keys typed into the box stay in the box: no jump to search, no move in the list.
+    const keyBox = h.page.getByLabel('LiveVox account key');
+    await keyBox.pressSequentially('jk/ms-n');
+    await keyBox.press('ArrowDown');
+    await keyBox.press('ArrowUp');
+    expect(await keyBox.inputValue()).toBe('jk/ms-n');
+    expect(await h.page.getByLabel('Search contacts').inputValue()).toBe(name);
+    expect(await h.page.locator('.person-name').textContent()).toBe(name);
+    await keyBox.fill('E2E-ADD-1');
     await expect.poll(() => preview.locator('.request-body').textContent()).toContain('"account": "E2E-ADD-1"');
     await expect.poll(() => h.page.getByTestId('add-to-confirm').isDisabled()).toBe(false);
     const outbox = core.status.get().outbox.pending;
