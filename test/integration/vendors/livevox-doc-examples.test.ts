@@ -2,6 +2,7 @@
 // canonical and back: every value survives, and the write carries the server's own bytes.
 import { describe, expect, it } from 'vitest';
 import { canonicalToLiveVox, liveVoxToCanonical } from '../../../src/main/core/vendors/livevox/mapping';
+import { vendorDefinition } from '../../../src/main/core/vendors/registry';
 
 type Json = Record<string, unknown>;
 const pad = (real: Json[]): Json[] => Array.from({ length: 10 }, (_, i) => ({ smsConsent: false, cellConsent: false, ...(real.find((p) => p.ordinal === i + 1) ?? {}), ordinal: i + 1, position: i + 1, dnd: false, dndDaily: false, callAttemptsTotal: 0, callAttemptsToday: 0 }));
@@ -29,6 +30,20 @@ describe('LiveVox document examples', () => {
   it('create (dateOfBirth 621057600000 is 1989-09-06; groupId a string in requests)', () => {
     const c = liveVoxToCanonical(CREATE);
     expect(c).toMatchObject({ birthDate: '1989-09-06', phones: [{ e164: '+16503517500', mobile: true }], custom: { COL1: '123' }, address: { postalCode: '560001', country: 'US' } });
+  });
+
+  it('create preview: the document\'s own create body shape — createContactDetails with the account key a person gave, active, person names, email, zip and the number at ordinal 1', () => {
+    const def = vendorDefinition('livevox')!;
+    const lv = def.create({ baseUrl: 'http://127.0.0.1:9', credentials: def.credentialsSchema.parse({ accessToken: 't', clientName: 'c', userName: 'u', password: 'p' }) });
+    const p = lv.previewCreate(liveVoxToCanonical(CREATE), { account: '1234556' });
+    expect(p.requests).toHaveLength(1);
+    expect(p.requests[0]).toMatchObject({ method: 'POST', path: '/contact/contacts/' });
+    const body = (p.requests[0]!.body as { createContactDetails: Json }).createContactDetails;
+    expect(body).toMatchObject({ account: '1234556', active: true, person: { firstName: 'James', lastName: '22', email: 'example@liveox.com', zipCode: '560001', dateOfBirth: 621057600000 } });
+    expect((body.phone as Json[])[0]).toMatchObject({ phone: '6503517500', ordinal: 1 });
+    expect(p.needs).toEqual([expect.objectContaining({ key: 'account', value: '1234556', becomesId: true })]);
+    // Without a key the preview says it is needed instead of inventing one.
+    expect(lv.previewCreate(liveVoxToCanonical(CREATE), {}).needs[0]).not.toHaveProperty('value');
   });
 
   it('search (padded to ten; only the real number is a phone)', () => {

@@ -116,7 +116,9 @@ export function createLighteningConnector(opts: LighteningOptions): Connector {
       const body: Record<string, unknown> = Object.fromEntries(Object.entries(canonicalToLightening(contact, {})).filter(([, v]) => v !== ''));
       const needs: CreateNeed[] = [];
       if (!body.name) needs.push({ key: 'name', label: 'Name', why: `${NAME} requires a name on every contact (up to 64 characters)`, field: 'fullName' });
-      // Contacts belong to a customer; which one is the person's choice (or the account's only one).
+      // Contacts belong to a customer (the document lists them by customer_id[] and each entity
+      // carries customer_id; its create field list omits it, so sending it is inferred): which
+      // customer is the person's choice, or the account's only one — never the first one found.
       const given = values.customerId?.trim();
       const only = configuredCustomers?.length === 1 ? configuredCustomers[0]! : null;
       if (given) {
