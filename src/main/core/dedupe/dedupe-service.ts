@@ -12,6 +12,7 @@ import type { Clock } from '../clock';
 import { computeGolden, isBlank } from '../contacts/golden';
 import { CoreError } from '../errors';
 import type { MergeSnapshot, SyncStore } from '../sync/sync-store';
+import { inBatches } from '../jobs';
 import { clusterPairs } from './cluster';
 import { Frequencies, toMatchRecord, type MatchRecord } from './features';
 import { loadParameters, saveParameters } from './parameter-store';
@@ -471,11 +472,11 @@ export class DedupeService {
     const actionId = randomUUID();
     let compensating = 0;
     let undone = 0;
-    for (let i = 0; i < order.length; i += BULK_BATCH) {
+    await inBatches(order, BULK_BATCH, (batch) => {
       const was = this.isCurrent();
       const back: ClusterView[] = [];
       this.store.withAction('undoing a bulk merge', () => {
-        for (const id of order.slice(i, i + BULK_BATCH)) {
+        for (const id of batch) {
           const m = this.journalRow(id);
           if (!m || m.undone) continue;
           compensating += this.undoOne(m, back).compensating;
@@ -483,9 +484,7 @@ export class DedupeService {
         }
       }, actionId);
       this.restoreToQueue(was, back);
-      onProgress?.(Math.min(order.length, i + BULK_BATCH), order.length);
-      await new Promise((r) => setImmediate(r));
-    }
+    }, { onProgress });
     this.store.withAction('undoing a bulk merge', () => {
       this.store.markUndone(j.id);
       this.store.journal('bulk-unmerge', 'bulk', String(j.id), `bulk merge undone: ${undone} merge${undone === 1 ? '' : 's'} taken back${compensating ? `; ${compensating} compensating write${compensating === 1 ? '' : 's'} queued` : ''}`, null, { undone, compensating }, 'user');
@@ -560,8 +559,7 @@ export class DedupeService {
     const mergeIds: number[] = [];
     let bulkId: number | null = null;
     try {
-      for (let i = 0; i < auto.length && !run.signal.aborted; i += BULK_BATCH) {
-        const batch = auto.slice(i, i + BULK_BATCH);
+      await inBatches(auto, BULK_BATCH, (batch) => {
         const was = this.isCurrent();
         this.store.withAction(cause, () => {
           for (const c of batch) {
@@ -570,13 +568,11 @@ export class DedupeService {
             mergeIds.push(r.mergeId);
           }
           // The lead row, kept up to date batch by batch so a crash leaves one undoable entry.
-          if (bulkId === null) bulkId = this.store.journal('bulk-merge', 'bulk', actionId, '', null, null, 'user');
-          this.sqlite.prepare('UPDATE journal SET summary = ?, after = ? WHERE id = ?').run(`merged ${mergeIds.length} clusters above the auto-link threshold`, JSON.stringify({ mergeIds }), bulkId);
+          bulkId ??= this.store.journal('bulk-merge', 'bulk', actionId, '', null, null, 'user');
+          this.store.amendJournal(bulkId, `merged ${mergeIds.length} clusters above the auto-link threshold`, { mergeIds });
         }, actionId);
         this.dropFromQueue(was, batch.map((c) => c.id));
-        opts.onProgress?.(mergeIds.length, auto.length);
-        await new Promise((r) => setImmediate(r));
-      }
+      }, { signal: run.signal, onProgress: opts.onProgress });
     } finally {
       this.bulkRun = null;
     }

@@ -12,6 +12,7 @@ import type { AccountsService } from '../accounts/accounts-service';
 import type { ContactsService } from '../contacts/contacts-service';
 import { isBlank } from '../contacts/golden';
 import { CoreError } from '../errors';
+import { inBatches } from '../jobs';
 import type { SyncStore } from '../sync/sync-store';
 import type { Connector, CreateNeed } from '../vendors/connector';
 import { emailKey, phoneKey, strongMatch } from '../vendors/evidence';
@@ -224,8 +225,7 @@ export class AddToService {
     let bulkId: number | null = null;
     let done = 0;
     try {
-      for (let i = 0; i < people.length && !run.signal.aborted; i += BULK_BATCH) {
-        const batch = people.slice(i, i + BULK_BATCH);
+      done = await inBatches(people, BULK_BATCH, (batch) => {
         this.d.store.withAction(cause, () => {
           for (const who of batch) {
             const values = expand(q.values ?? {}, who.personId, this.externalRef(who.personId));
@@ -239,12 +239,9 @@ export class AddToService {
             }
           }
           bulkId ??= this.d.store.journal('bulk-add', 'bulk', actionId, '', null, null, 'user');
-          this.d.sqlite.prepare('UPDATE journal SET summary = ?, after = ? WHERE id = ?').run(`added ${added.length} ${added.length === 1 ? 'person' : 'people'} to ${label}`, JSON.stringify({ addIds: added }), bulkId);
+          this.d.store.amendJournal(bulkId, `added ${added.length} ${added.length === 1 ? 'person' : 'people'} to ${label}`, { addIds: added });
         }, actionId);
-        done += batch.length;
-        onProgress?.(done, people.length);
-        await new Promise((r) => setImmediate(r));
-      }
+      }, { signal: run.signal, onProgress });
     } finally {
       this.bulkRun = null;
       this.claimed = null;

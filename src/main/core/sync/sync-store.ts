@@ -705,6 +705,11 @@ export class SyncStore {
   }
 
   /** Mark a journal entry undone (its undo is journaled by the caller's transition). */
+  /** Bring a job's lead row up to date as it goes (a bulk merge or add: one undoable entry even if it stops part-way). */
+  amendJournal(journalId: number, summary: string, after: unknown): void {
+    this.sqlite.prepare('UPDATE journal SET summary = ?, after = ? WHERE id = ?').run(summary, JSON.stringify(after), journalId);
+  }
+
   markUndone(journalId: number): void {
     this.sqlite.prepare('UPDATE journal SET undone = 1 WHERE id = ?').run(journalId);
   }
