@@ -1,7 +1,10 @@
 // Raw vendor copies are kept whole but stored deflated when large: they read back exactly,
 // small ones and copies written before (JSON text) read the same way.
 import { describe, expect, it } from 'vitest';
-import { packServerCopy, readServerCopy, sameServerCopy, unpackServerCopy } from '../../src/main/core/sync/server-copy';
+import zlib from 'node:zlib';
+import { VENDORS } from '../../src/shared/domain';
+import { dictionaryIds, packServerCopy, readServerCopy, sameServerCopy, unpackServerCopy } from '../../src/main/core/sync/server-copy';
+import { RAW_DICTIONARIES } from '../../src/main/core/sync/server-copy-dictionaries';
 import { makeTestCore } from '../helpers/core';
 
 describe('server copies', () => {
@@ -18,6 +21,29 @@ describe('server copies', () => {
     expect(packServerCopy('{"id":1}')).toBe('{"id":1}');
     expect(readServerCopy('{"id":1}')).toEqual({ id: 1 });
     expect(readServerCopy(null)).toBeNull();
+  });
+
+  it("packs with the vendor's dictionary to a fraction of what deflate alone gives, and still reads copies packed before dictionaries", () => {
+    for (const vendor of VENDORS) {
+      // A record like the dictionary's but not in it: its values changed, one key added.
+      const model = JSON.parse(RAW_DICTIONARIES[vendor].slice(0, RAW_DICTIONARIES[vendor].indexOf('}{') + 1 || undefined)) as Record<string, unknown>;
+      const json = JSON.stringify({ ...Object.fromEntries(Object.entries(model).map(([k, v]) => [k, typeof v === 'string' ? `${v}-Zoë` : v])), an_unknown_field: 'kept-Zoë' });
+      const packed = packServerCopy(json, vendor) as Buffer;
+      expect(Buffer.isBuffer(packed), vendor).toBe(true);
+      const alone = zlib.deflateRawSync(json).length + 8;
+      expect(packed.length, `${vendor}: ${json.length} bytes packed to ${packed.length}, deflate alone ${alone}`).toBeLessThan(alone * 0.7);
+      expect(unpackServerCopy(packed)).toBe(json);
+      expect(sameServerCopy(packed, json)).toBe(true);
+      expect(sameServerCopy(packed, json.replace('Zoë', 'Zoe'))).toBe(false);
+    }
+    // A copy packed the way builds before dictionaries did (raw deflate, 4 KB window) reads back.
+    const old = JSON.stringify({ id: 1, first_name: 'Ada', pad: 'x'.repeat(500) });
+    const before = Buffer.concat([Buffer.alloc(8), zlib.deflateRawSync(old, { level: 1, windowBits: 12, memLevel: 4 })]);
+    expect(unpackServerCopy(before)).toBe(old);
+  });
+
+  it('the dictionaries never change: stored copies name theirs by its Adler-32', () => {
+    expect(dictionaryIds()).toEqual({ calltools: 3156347009, mpdx: 1859694417, livevox: 2235407238, lightening: 303673573, bigchange: 912503374 });
   });
 
   it('a store keeps a pulled record whole, and a copy written as text before still reads', async () => {

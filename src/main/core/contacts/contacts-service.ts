@@ -24,6 +24,10 @@ export type ContactsCursor = { key: string; id: string } | null;
 
 /** Above this many matches a filtered page walks the sort index instead of sorting the matches. */
 const WALK_ABOVE = 2000;
+// The search indexes are contentless (migration 0009): a match names a record by rowid; its
+// person, and the name the trigram index was built from, are read from records.
+const BY_WORDS = 'p.id IN (SELECT r.person_id FROM contacts_fts f JOIN records r ON r.rowid = f.rowid WHERE contacts_fts MATCH @match)';
+const NAME_OF_RECORD = "trim(coalesce(r.local ->> '$.givenName', '') || ' ' || coalesce(r.local ->> '$.familyName', '') || ' ' || coalesce(r.local ->> '$.fullName', ''))";
 
 export class ContactsService {
   constructor(private readonly sqlite: Database.Database) {}
@@ -46,8 +50,7 @@ export class ContactsService {
     }
     const match = q.search ? toFtsQuery(q.search) : null;
     if (q.search && !match) return { total: 0, rows: [], next: null };
-    const byWords = 'p.id IN (SELECT person_id FROM contacts_fts WHERE contacts_fts MATCH @match)';
-    const page = this.page(match ? [...where, byWords] : where, match ? { ...params, match } : params, q.after);
+    const page = this.page(match ? [...where, BY_WORDS] : where, match ? { ...params, match } : params, q.after);
     // Nobody by those words: try them with one typo each (a name misspelt as it is typed).
     if (q.search && !page.total && match && !isPhoneQuery(q.search)) {
       const people = this.typoMatches(q.search);
@@ -66,7 +69,7 @@ export class ContactsService {
     if (!words.length) return [];
     const trigrams = [...new Set(words.flatMap((w) => Array.from({ length: w.length - 2 }, (_, i) => w.slice(i, i + 3))))];
     const rows = this.sqlite
-      .prepare('SELECT person_id, name FROM names_trigram WHERE names_trigram MATCH ? LIMIT 5000')
+      .prepare(`SELECT r.person_id, ${NAME_OF_RECORD} AS name FROM names_trigram t JOIN records r ON r.rowid = t.rowid WHERE names_trigram MATCH ? LIMIT 5000`)
       .all(trigrams.map((t) => `"${t.replace(/"/g, '""')}"`).join(' OR ')) as { person_id: string; name: string }[];
     const fold = (x: string) => x.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
     const out = new Set<string>();
@@ -87,8 +90,8 @@ export class ContactsService {
     const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const kept = where.length ? undefined : (this.sqlite.prepare("SELECT n FROM row_counts WHERE name = 'people'").get() as { n: number } | undefined);
     // Words alone: count the people the search index names, without visiting each of them.
-    const wordsOnly = where.length === 1 && where[0]!.startsWith('p.id IN (SELECT person_id FROM contacts_fts');
-    const total = kept?.n ?? (this.sqlite.prepare(wordsOnly ? 'SELECT count(DISTINCT person_id) AS n FROM contacts_fts WHERE contacts_fts MATCH @match' : `SELECT count(*) AS n FROM people p ${whereSql}`).get(params) as { n: number }).n;
+    const wordsOnly = where.length === 1 && where[0] === BY_WORDS;
+    const total = kept?.n ?? (this.sqlite.prepare(wordsOnly ? 'SELECT count(DISTINCT r.person_id) AS n FROM contacts_fts f JOIN records r ON r.rowid = f.rowid WHERE contacts_fts MATCH @match' : `SELECT count(*) AS n FROM people p ${whereSql}`).get(params) as { n: number }).n;
     const keyset = after ? [...where, '(p.sort_key, p.id) > (@afterKey, @afterId)'] : where;
     // Many matches ("bro" finds thousands): walk the list order and stop after a page rather
     // than sort them all. Few: look them up and sort the few (walking would visit everyone).

@@ -13,6 +13,7 @@ import {
 import type { Clock } from '../clock';
 import { computeGolden } from '../contacts/golden';
 import { CoreError } from '../errors';
+import { SearchIndex } from '../store/search-index';
 import type { CreateProgress, RemoteRecord } from '../vendors/connector';
 import { applyPatch, diff, fieldOfIntent, intentOf, merge3, sameValue, type FieldConflict } from './merge';
 import { packServerCopy, readServerCopy, sameServerCopy, type StoredServerCopy } from './server-copy';
@@ -107,6 +108,9 @@ export class SyncStore {
   private action: { id: string; cause: string | null } | null = null;
   /** While this store holds the sync lease, the sync's own rows (actor 'sync') are one action. */
   private syncAction: string | null = null;
+  /** How deep in `tx` calls this store is; the outermost one indexes what it wrote (see `tx`). */
+  private depth = 0;
+  private readonly search: SearchIndex;
 
   constructor(
     private readonly sqlite: Database.Database,
@@ -119,9 +123,12 @@ export class SyncStore {
      */
     private readonly check: (vendor: AccountKind, accountId: string, patch: Partial<CanonicalContact>, current: CanonicalContact) => { patch: Partial<CanonicalContact>; problems: { field: string; message: string }[] } = (_v, _a, patch) => ({ patch, problems: [] }),
   ) {
+    this.search = new SearchIndex(sqlite);
+    this.search.flush(); // what a migration or an older build left to index
     this.st = {
       record: sqlite.prepare('SELECT r.id, r.account_id, a.kind, r.remote_id, r.person_id, r.server, r.base, r.local, r.versions, r.state FROM records r JOIN accounts a ON a.id = r.account_id WHERE r.id = ?'),
       change: sqlite.prepare('SELECT * FROM changes WHERE id = ?'),
+      kindOf: sqlite.prepare('SELECT kind FROM accounts WHERE id = ?'),
       openOf: sqlite.prepare(`SELECT * FROM changes WHERE record_id = ? AND state IN ${OPEN} ORDER BY id`),
       setLocal: sqlite.prepare(`UPDATE records SET ${KEEP_BASE}, local = ?, updated_at = ? WHERE id = ?`),
       setState: sqlite.prepare('UPDATE records SET state = ?, updated_at = ? WHERE id = ?'),
@@ -149,7 +156,20 @@ export class SyncStore {
 
   /** Run several transitions as one transaction (a merge queues several edits at once). */
   tx<T>(fn: () => T): T {
-    return this.sqlite.inTransaction ? fn() : this.sqlite.transaction(fn)();
+    // The outermost call indexes the records it wrote before it returns, inside the transaction
+    // (its own, or the caller's: a pull commits a page and its cursor together), so a committed
+    // record is always findable.
+    const run = (): T => {
+      this.depth++;
+      try {
+        const out = fn();
+        if (this.depth === 1) this.search.flush();
+        return out;
+      } finally {
+        this.depth--;
+      }
+    };
+    return this.sqlite.inTransaction ? run() : this.sqlite.transaction(run)();
   }
 
   /**
@@ -220,7 +240,7 @@ export class SyncStore {
     return this.tx(() => {
       const existing = this.st.byRemote.get(rec.accountId, rec.remoteId) as StoredCopy | undefined;
       const touched = new Set<string>();
-      const out = this.upsertOne(rec.accountId, rec, existing, touched);
+      const out = this.upsertOne(rec.accountId, this.kindOf(rec.accountId), rec, existing, touched);
       for (const p of touched) this.refreshPerson(p);
       return out;
     });
@@ -237,8 +257,9 @@ export class SyncStore {
         (this.st.byRemotes.all(accountId, JSON.stringify(recs.map((r) => r.remoteId))) as (StoredCopy & { remote_id: string })[]).map((r) => [r.remote_id, r as StoredCopy]),
       );
       const touched = new Set<string>();
+      const kind = this.kindOf(accountId);
       const out = recs.map((r) => {
-        const res = this.upsertOne(accountId, r, stored.get(r.remoteId), touched);
+        const res = this.upsertOne(accountId, kind, r, stored.get(r.remoteId), touched);
         // The same record twice in one page: the second sees what the first stored.
         if (res.outcome === 'created' || res.outcome === 'updated') stored.set(r.remoteId, this.st.byRemote.get(accountId, r.remoteId) as StoredCopy);
         return res;
@@ -248,8 +269,13 @@ export class SyncStore {
     });
   }
 
+  /** The account's vendor (it picks the dictionary its raw copies are packed with). */
+  private kindOf(accountId: string): AccountKind | undefined {
+    return (this.st.kindOf.get(accountId) as { kind: AccountKind } | undefined)?.kind;
+  }
+
   /** One record of a pull against its stored copy; people whose golden record must be recomputed go to `touched`. */
-  private upsertOne(accountId: string, rec: Omit<IncomingRecord, 'accountId'>, existing: StoredCopy | undefined, touched: Set<string>): { id: string; outcome: UpsertOutcome; moved?: boolean } {
+  private upsertOne(accountId: string, kind: AccountKind | undefined, rec: Omit<IncomingRecord, 'accountId'>, existing: StoredCopy | undefined, touched: Set<string>): { id: string; outcome: UpsertOutcome; moved?: boolean } {
     const raw = JSON.stringify(rec.raw ?? null);
     const versions = JSON.stringify(rec.versions);
     // Asked for only when needed: a connector may map a record lazily (see vendors/lazy-record),
@@ -264,11 +290,11 @@ export class SyncStore {
         if (sameRaw || (existing.base === BASE_IS_LOCAL ? existing.local : existing.base) === canonical()) {
           // Same version, same meaning: a different endpoint's shape of the same record (LiveVox
           // read vs list) is kept as the raw copy without counting as a change.
-          if (!sameRaw) this.st.setServer.run(packServerCopy(raw), existing.id);
+          if (!sameRaw) this.st.setServer.run(packServerCopy(raw, kind), existing.id);
           return { id: existing.id, outcome: 'unchanged' };
         }
       }
-      this.st.fastForward.run(packServerCopy(raw), BASE_IS_LOCAL, canonical(), versions, this.now(), existing.id);
+      this.st.fastForward.run(packServerCopy(raw, kind), BASE_IS_LOCAL, canonical(), versions, this.now(), existing.id);
       touched.add(existing.person_id);
       return { id: existing.id, outcome: 'updated' };
     }
@@ -276,7 +302,7 @@ export class SyncStore {
     const personId = randomUUID();
     this.st.insertPerson.run(personId, canonical(), displayName(rec.canonical), now, now);
     const id = randomUUID();
-    this.st.insertRecord.run(id, accountId, rec.remoteId, personId, packServerCopy(raw), BASE_IS_LOCAL, canonical(), versions, 'synced', now, now);
+    this.st.insertRecord.run(id, accountId, rec.remoteId, personId, packServerCopy(raw, kind), BASE_IS_LOCAL, canonical(), versions, 'synced', now, now);
     return { id, outcome: 'created' };
   }
 
@@ -295,7 +321,7 @@ export class SyncStore {
       const rec = this.record(recordId);
       const writable = this.writable(rec.vendor);
       const { merged, conflicts } = merge3(rec.base ?? {}, rec.local, remote.canonical, writable);
-      this.st.setServerCopy.run(packServerCopy(JSON.stringify(remote.raw ?? null)), baseBeside(JSON.stringify(remote.canonical), JSON.stringify(merged)), JSON.stringify(merged), JSON.stringify(remote.versions), this.now(), recordId);
+      this.st.setServerCopy.run(packServerCopy(JSON.stringify(remote.raw ?? null), rec.vendor), baseBeside(JSON.stringify(remote.canonical), JSON.stringify(merged)), JSON.stringify(merged), JSON.stringify(remote.versions), this.now(), recordId);
       for (const c of this.openChangesOf(recordId)) {
         if (c.op === 'update') this.sqlite.prepare('UPDATE changes SET base_versions = ? WHERE id = ?').run(JSON.stringify(remote.versions), c.id);
       }
@@ -572,7 +598,7 @@ export class SyncStore {
       }
       if (result) {
         const local = others.length ? rec.local : result.canonical;
-        this.st.setServerCopy.run(packServerCopy(JSON.stringify(result.raw ?? null)), baseBeside(JSON.stringify(result.canonical), JSON.stringify(local)), JSON.stringify(local), JSON.stringify(result.versions), this.now(), rec.id);
+        this.st.setServerCopy.run(packServerCopy(JSON.stringify(result.raw ?? null), rec.vendor), baseBeside(JSON.stringify(result.canonical), JSON.stringify(local)), JSON.stringify(local), JSON.stringify(result.versions), this.now(), rec.id);
       }
       this.setRecordState(rec.id, others.length ? (others.some((o) => o.state === 'conflict') ? 'conflicted' : 'modified') : 'synced');
       this.closeConflicts(rec.id, 'pushed');

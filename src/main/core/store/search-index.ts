@@ -1,0 +1,71 @@
+// The search index (migration 0009): two contentless FTS5 tables keyed by the record's rowid —
+// contacts_fts (name, company, emails, phone suffixes) and names_trigram (the name, for one-typo
+// matches). Triggers on `records` note in `search_pending` what must be (re)indexed; `flush`
+// indexes it. SyncStore flushes before each of its writes ends, so a transaction that changes a
+// record commits its index entry with it; the store's open flushes whatever an older build or a
+// migration left pending.
+import type Database from 'better-sqlite3';
+import type { CanonicalContact } from '../../../shared/domain';
+
+/** The words a record is found by, in the columns of contacts_fts. */
+export interface SearchText {
+  name: string;
+  company: string;
+  emails: string;
+  phones: string;
+}
+
+/** A phone is found by any trailing run of four or more of its digits ("762-1915", "4027621915"). */
+const MIN_SUFFIX = 4;
+/** The longest numbers (with country code) have 15 digits; 12 suffixes cover every useful start. */
+const MAX_SUFFIXES = 12;
+
+export function searchTextOf(c: Partial<CanonicalContact>): SearchText {
+  const phones: string[] = [];
+  for (const p of c.phones ?? []) {
+    const digits = String(p.e164 ?? p.raw ?? '').replace(/\D/g, '');
+    for (let k = 0; k < MAX_SUFFIXES && digits.length - k >= MIN_SUFFIX; k++) phones.push(digits.slice(k));
+  }
+  return {
+    name: [c.givenName, c.familyName, c.fullName].filter(Boolean).join(' '),
+    company: c.company ?? '',
+    emails: (c.emails ?? []).map((e) => e.address).filter(Boolean).join(' '),
+    phones: phones.join(' '),
+  };
+}
+
+export class SearchIndex {
+  private readonly st;
+
+  constructor(private readonly sqlite: Database.Database) {
+    this.st = {
+      any: sqlite.prepare('SELECT 1 FROM search_pending LIMIT 1').pluck(),
+      pending: sqlite.prepare('SELECT p.rowid AS rowid, p.indexed AS indexed, r.local AS local FROM search_pending p JOIN records r ON r.rowid = p.rowid'),
+      dropWords: sqlite.prepare('DELETE FROM contacts_fts WHERE rowid = ?'),
+      dropName: sqlite.prepare('DELETE FROM names_trigram WHERE rowid = ?'),
+      addWords: sqlite.prepare('INSERT INTO contacts_fts (rowid, name, company, emails, phones) VALUES (?, ?, ?, ?, ?)'),
+      addName: sqlite.prepare('INSERT INTO names_trigram (rowid, name) VALUES (?, ?)'),
+      clear: sqlite.prepare('DELETE FROM search_pending'),
+    };
+  }
+
+  /** Index what is pending; returns how many records were (re)indexed. Runs in the caller's transaction, or its own. */
+  flush(): number {
+    if (this.st.any.get() === undefined) return 0;
+    const run = (): number => {
+      const rows = this.st.pending.all() as { rowid: number; indexed: number; local: string }[];
+      for (const r of rows) {
+        if (r.indexed) {
+          this.st.dropWords.run(r.rowid);
+          this.st.dropName.run(r.rowid);
+        }
+        const t = searchTextOf(JSON.parse(r.local) as Partial<CanonicalContact>);
+        this.st.addWords.run(r.rowid, t.name, t.company, t.emails, t.phones);
+        this.st.addName.run(r.rowid, t.name);
+      }
+      this.st.clear.run();
+      return rows.length;
+    };
+    return this.sqlite.inTransaction ? run() : this.sqlite.transaction(run)();
+  }
+}
