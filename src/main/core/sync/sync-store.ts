@@ -13,6 +13,7 @@ import {
 import type { Clock } from '../clock';
 import { computeGolden } from '../contacts/golden';
 import { CoreError } from '../errors';
+import { uuidv7 } from '../ids';
 import { SearchIndex } from '../store/search-index';
 import type { CreateProgress, RemoteRecord } from '../vendors/connector';
 import { applyPatch, diff, fieldOfIntent, intentOf, merge3, sameValue, type FieldConflict } from './merge';
@@ -299,9 +300,9 @@ export class SyncStore {
       return { id: existing.id, outcome: 'updated' };
     }
     const now = this.now();
-    const personId = randomUUID();
+    const personId = uuidv7();
     this.st.insertPerson.run(personId, canonical(), displayName(rec.canonical), now, now);
-    const id = randomUUID();
+    const id = uuidv7();
     this.st.insertRecord.run(id, accountId, rec.remoteId, personId, packServerCopy(raw, kind), BASE_IS_LOCAL, canonical(), versions, 'synced', now, now);
     return { id, outcome: 'created' };
   }
@@ -415,7 +416,7 @@ export class SyncStore {
   /** A new record made here, pushed as a create. */
   create(accountId: string, personId: string, contact: CanonicalContact, actor = 'user', values: Record<string, string> = {}, summary = 'created here'): { recordId: string; changeId: number } {
     return this.tx(() => {
-      const id = randomUUID();
+      const id = uuidv7();
       const now = this.now();
       this.st.insertRecord.run(id, accountId, null, personId, null, null, JSON.stringify(contact), '{}', 'modified', now, now);
       const changeId = this.insertChange(id, accountId, 'create', contact as Record<string, unknown>, {}, Object.keys(contact));
@@ -440,7 +441,7 @@ export class SyncStore {
   unlinkRecord(recordId: string, actor = 'user'): string {
     return this.tx(() => {
       const rec = this.record(recordId);
-      const personId = randomUUID();
+      const personId = uuidv7();
       const now = this.now();
       this.st.insertPerson.run(personId, JSON.stringify(rec.local), displayName(rec.local), now, now);
       this.sqlite.prepare('UPDATE records SET person_id = ?, updated_at = ? WHERE id = ?').run(personId, now, recordId);
