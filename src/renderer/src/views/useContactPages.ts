@@ -72,6 +72,14 @@ export function useContactPages(search: string, filters: ContactFilters, version
     error,
     row: (i) => pages.current.get(Math.floor(i / PAGE))?.[i % PAGE],
     ensure: (from, to) => {
+      let shown = true;
+      for (let p = Math.floor(from / PAGE); p <= Math.floor(to / PAGE); p++) {
+        void load(p);
+        shown &&= pages.current.has(p);
+      }
+      // The rows ahead only once those on screen are in: after a long jump the pages land
+      // one or two at a time, in separate frames, the ones shown first.
+      if (!shown) return;
       const last = total == null ? to : Math.min(to + AHEAD, total - 1);
       for (let p = Math.floor(Math.max(0, from - AHEAD) / PAGE); p <= Math.floor(last / PAGE); p++) void load(p);
     },
