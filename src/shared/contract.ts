@@ -104,6 +104,8 @@ export const ListContactsInput = z.object({
   offset: z.number().int().min(0).default(0),
   /** Keyset paging: the page after this row (the `next` of the page before); `offset` is then ignored. */
   after: z.object({ key: z.string(), id: z.string() }).optional(),
+  /** Only what a list row shows: `fields` holds the primary email, the primary phone and the city, nothing else. */
+  brief: z.boolean().optional(),
 });
 
 /** Where the page after this one starts (keyset), null after the last row. */

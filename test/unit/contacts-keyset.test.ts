@@ -53,4 +53,28 @@ describe('contacts list hot paths', () => {
     expect(kept().people).toBe(3);
     expect(t.core.status.get().counts).toMatchObject(counted());
   });
+
+  it('brief rows carry what a list row shows (primary email and phone, city) and the rest of the row unchanged', async () => {
+    t = await makeTestCore();
+    await seedAccount(t.core, 'calltools', [
+      {
+        givenName: 'Ada', familyName: 'Lovelace', company: 'Analytical', notes: 'long notes '.repeat(50), tags: ['a', 'b'],
+        emails: [{ address: 'ada@old.example' }, { address: 'ada@example.org', primary: true, label: 'work' }],
+        phones: [{ e164: '+15555550100', raw: '555-0100' }, { e164: '+15555550199', raw: '(555) 555-0199', primary: true, mobile: true }],
+        address: { street1: '1 Main St', city: 'London', country: 'GB' },
+      },
+      { givenName: 'Bob', familyName: 'Stone' },
+    ]);
+    const full = t.core.contacts.list({ limit: 10, offset: 0 });
+    const brief = t.core.contacts.list({ limit: 10, offset: 0, brief: true });
+    expect(brief.total).toBe(full.total);
+    expect(brief.next).toEqual(full.next);
+    expect(brief.rows.map(({ fields: _, ...r }) => r)).toEqual(full.rows.map(({ fields: _, ...r }) => r));
+    expect(brief.rows[0]!.fields).toEqual({ emails: [{ address: 'ada@example.org' }], phones: [{ e164: '+15555550199', raw: '(555) 555-0199' }], address: { city: 'London' } });
+    expect(brief.rows[1]!.fields).toEqual({});
+    expect(full.rows[0]!.fields.notes).toContain('long notes');
+    // Through the dispatcher as the window asks for it (the contract lets `brief` through).
+    const viaApi = (await t.core.dispatch('listContacts', { limit: 10, offset: 0, brief: true })) as { ok: true; value: typeof brief };
+    expect(viaApi.value.rows[0]!.fields).toEqual(brief.rows[0]!.fields);
+  });
 });

@@ -1,6 +1,6 @@
 import { isEditable } from '../lib/keys';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useEffect, useRef, useState } from 'react';
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import type { ContactDetail, ContactRow } from '../../../shared/contract';
 import { ACCOUNT_KINDS, VENDOR_LABELS, primaryOf, type AccountKind } from '../../../shared/domain';
 import { call } from '../api';
@@ -109,8 +109,11 @@ export function ContactsView() {
   }, [selectedId, contactsVersion]);
 
   const empty = pages.total === 0;
-  return (
-    <section className="view contacts-view">
+  // The list renders again on every frame of a scroll; the toolbar and the person beside it
+  // have not changed and are kept as they are.
+  const total = pages.total;
+  const header = useMemo(
+    () => (
       <header className="view-header">
         <h1>Contacts</h1>
         <div className="toolbar">
@@ -136,10 +139,32 @@ export function ContactsView() {
             <input type="checkbox" checked={duplicates} onChange={(e) => setDuplicates(e.target.checked)} /> Possible duplicates
           </label>
           <span className="result-count" data-testid="result-count">
-            {pages.total == null ? '…' : `${pages.total.toLocaleString()} ${pages.total === 1 ? 'person' : 'people'}`}
+            {total == null ? '…' : `${total.toLocaleString()} ${total === 1 ? 'person' : 'people'}`}
           </span>
         </div>
       </header>
+    ),
+    [typed, vendor, state, duplicates, total],
+  );
+  const detailPane = useMemo(
+    () => (
+      <aside className="detail-pane" aria-label="Contact details">
+        {detailError ? (
+          <div className="banner error">{detailError}</div>
+        ) : detail ? (
+          <PersonPane detail={detail} />
+        ) : (
+          <EmptyState icon="contacts" title="Select a contact">
+            Pick someone on the left to see their golden record beside each vendor&apos;s copy.
+          </EmptyState>
+        )}
+      </aside>
+    ),
+    [detail, detailError],
+  );
+  return (
+    <section className="view contacts-view">
+      {header}
       {pages.error && (
         <div className="banner error" role="alert">
           Could not load contacts: {pages.error}
@@ -166,17 +191,7 @@ export function ContactsView() {
             </div>
           )}
         </div>
-        <aside className="detail-pane" aria-label="Contact details">
-          {detailError ? (
-            <div className="banner error">{detailError}</div>
-          ) : detail ? (
-            <PersonPane detail={detail} />
-          ) : (
-            <EmptyState icon="contacts" title="Select a contact">
-              Pick someone on the left to see their golden record beside each vendor&apos;s copy.
-            </EmptyState>
-          )}
-        </aside>
+        {detailPane}
       </div>
     </section>
   );

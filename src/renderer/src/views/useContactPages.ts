@@ -7,7 +7,11 @@ import type { ContactRow } from '../../../shared/contract';
 import type { AccountKind } from '../../../shared/domain';
 import { call } from '../api';
 
-const PAGE = 200;
+// Small pages: a jump far down the list waits for (and the bridge carries) one or two pages
+// of brief rows, not hundreds of full records landing in one long task mid-fling.
+const PAGE = 50;
+/** Rows fetched beyond what is on screen (and overscanned), so a steady scroll meets loaded rows. */
+const AHEAD = 25;
 
 export interface ContactPages {
   total: number | null;
@@ -39,7 +43,7 @@ export function useContactPages(search: string, filters: ContactFilters, version
       const gen = generation.current;
       try {
         const after = cursors.current.get(page - 1) ?? undefined;
-        const res = await call('listContacts', { search: search || undefined, vendor: vendor || undefined, state: state || undefined, duplicates: duplicates || undefined, limit: PAGE, offset: page * PAGE, after });
+        const res = await call('listContacts', { search: search || undefined, vendor: vendor || undefined, state: state || undefined, duplicates: duplicates || undefined, limit: PAGE, offset: page * PAGE, after, brief: true });
         if (gen !== generation.current) return; // a newer query replaced this one
         pages.current.set(page, res.rows);
         cursors.current.set(page, res.next);
@@ -68,7 +72,16 @@ export function useContactPages(search: string, filters: ContactFilters, version
     error,
     row: (i) => pages.current.get(Math.floor(i / PAGE))?.[i % PAGE],
     ensure: (from, to) => {
-      for (let p = Math.floor(from / PAGE); p <= Math.floor(to / PAGE); p++) void load(p);
+      let shown = true;
+      for (let p = Math.floor(from / PAGE); p <= Math.floor(to / PAGE); p++) {
+        void load(p);
+        shown &&= pages.current.has(p);
+      }
+      // The rows ahead only once those on screen are in: after a long jump the pages land
+      // one or two at a time, in separate frames, the ones shown first.
+      if (!shown) return;
+      const last = total == null ? to : Math.min(to + AHEAD, total - 1);
+      for (let p = Math.floor(Math.max(0, from - AHEAD) / PAGE); p <= Math.floor(last / PAGE); p++) void load(p);
     },
   };
 }
