@@ -9,6 +9,7 @@ import { generatePopulation } from '../../src/main/core/sandbox/population';
 import { MemorySecretStore } from '../../src/main/core/secrets/memory-store';
 import { tempDir } from '../helpers/tmp';
 import { FAST_RETRY } from '../helpers/vendor';
+import { nodeFetch } from '../../src/main/core/vendors/node-http-client';
 
 let sb: CallToolsSandbox | undefined;
 let core: Core | undefined;
@@ -63,7 +64,7 @@ describe('pull into the store', () => {
     const fetchWithDrop: typeof fetch = (input, init) => {
       calls++;
       if (calls > dropAfter && sb) sb.server.faults.dropRate = 1;
-      return fetch(input, init);
+      return nodeFetch(input, init);
     };
     const { sb: server, core, accountId } = await setup(70, fetchWithDrop);
     dropAfter = 2; // the vendor drops every connection after two pages
