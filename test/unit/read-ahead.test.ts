@@ -40,6 +40,20 @@ describe('readAhead', () => {
     expect(log.filter((l) => l.startsWith('fetch'))).toEqual(['fetch 1', 'fetch 2', 'fetch 3']);
   });
 
+  it('lets the read-ahead’s deferred work run before the caller’s synchronous work (node:http writes a request on the next tick)', async () => {
+    const log: string[] = [];
+    async function* source() {
+      for (let p = 1; p <= 3; p++) {
+        process.nextTick(() => log.push(`sent ${p}`));
+        await sleep(2);
+        yield p;
+      }
+    }
+    for await (const p of readAhead(source())) log.push(`store ${p}`); // synchronous, as a SQLite transaction is
+    expect(log.indexOf('sent 2')).toBeLessThan(log.indexOf('store 1'));
+    expect(log.indexOf('sent 3')).toBeLessThan(log.indexOf('store 2'));
+  });
+
   it('an error on the read-ahead item reaches the caller only after it finished the item before', async () => {
     const log: string[] = [];
     const stored: number[] = [];
