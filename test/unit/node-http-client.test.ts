@@ -131,6 +131,7 @@ describe('nodeFetch answers like fetch', () => {
       ['/old', 'Token abc'],
       ['/new', 'Token abc'],
     ]);
+    expect(seen[1]!.port).toBe(seen[0]!.port); // the redirect's body was read, its connection reused
     expect(await (await nodeFetch(`${url}/away`, { headers: { authorization: 'Token abc' } })).text()).toBe('moved here');
     expect(other.seen[0]!.headers.authorization).toBeUndefined();
   });

@@ -64,7 +64,7 @@ export const nodeFetch: typeof fetch = async (input, init = {}) => {
     const res = await send(out, RETRY_ON_STALE_SOCKET.has(method));
     const location = res.headers.get('location');
     if (!REDIRECT.has(res.status) || location === null || init.redirect === 'manual') return res;
-    await res.body?.cancel();
+    await res.arrayBuffer().catch(() => undefined); // read to the end, so the connection is reused
     if (init.redirect === 'error' || hops >= MAX_REDIRECTS) throw new TypeError('fetch failed', { cause: new Error(`redirect ${init.redirect === 'error' ? 'refused' : 'count exceeded'} (${res.status} to ${location})`) });
     out = redirected(out, res.status, location);
   }
