@@ -123,6 +123,7 @@ describe('nodeFetch answers like fetch', () => {
     const { url, seen } = await recording((req, res) => {
       if (req.path === '/old') res.writeHead(301, { location: '/new' }).end();
       else if (req.path === '/away') res.writeHead(302, { location: `${other.url}/there` }).end();
+      else if (req.path === '/created') res.writeHead(303, { location: '/new' }).end();
       else res.end('new place');
     });
     const res = await nodeFetch(`${url}/old`, { headers: { authorization: 'Token abc' } });
@@ -134,6 +135,12 @@ describe('nodeFetch answers like fetch', () => {
     expect(seen[1]!.port).toBe(seen[0]!.port); // the redirect's body was read, its connection reused
     expect(await (await nodeFetch(`${url}/away`, { headers: { authorization: 'Token abc' } })).text()).toBe('moved here');
     expect(other.seen[0]!.headers.authorization).toBeUndefined();
+    // 303 after a POST: fetched with GET, without the body.
+    expect(await (await nodeFetch(`${url}/created`, { method: 'POST', body: '{"a":1}', headers: { 'content-type': 'application/json' } })).text()).toBe('new place');
+    expect(seen.slice(-2).map((s) => [s.method, s.path, s.body, s.headers['content-type']])).toEqual([
+      ['POST', '/created', '{"a":1}', 'application/json'],
+      ['GET', '/new', '', undefined],
+    ]);
   });
 
   it('https URLs go through TLS (a plain-HTTP server fails the handshake)', async () => {

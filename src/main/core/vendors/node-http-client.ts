@@ -61,7 +61,7 @@ export const nodeFetch: typeof fetch = async (input, init = {}) => {
   const body = bodyBuffer(init.body, headers);
   let out: Outgoing = { url, method, headers, body, signal };
   for (let hops = 0; ; hops++) {
-    const res = await send(out, RETRY_ON_STALE_SOCKET.has(method));
+    const res = await send(out, RETRY_ON_STALE_SOCKET.has(out.method));
     const location = res.headers.get('location');
     if (!REDIRECT.has(res.status) || location === null || init.redirect === 'manual') return res;
     await res.arrayBuffer().catch(() => undefined); // read to the end, so the connection is reused
