@@ -2,6 +2,7 @@
 // answer (status, headers, body), keep-alive reuse, and a stale keep-alive socket.
 import http from 'node:http';
 import net from 'node:net';
+import zlib from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { VendorError } from '../../src/main/core/vendors/errors';
@@ -141,6 +142,21 @@ describe('nodeFetch answers like fetch', () => {
       ['POST', '/created', '{"a":1}', 'application/json'],
       ['GET', '/new', '', undefined],
     ]);
+  });
+
+  it('asks for gzip and decodes a gzip or deflate body; a corrupt one fails res.text()', async () => {
+    const json = JSON.stringify({ results: Array.from({ length: 200 }, (_, i) => ({ id: i, name: `Zoë ${i}` })) });
+    const { url, seen } = await recording((req, res) => {
+      const enc = req.path.slice(1);
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': enc === 'corrupt' ? 'gzip' : enc });
+      res.end(enc === 'gzip' ? zlib.gzipSync(json) : enc === 'deflate' ? zlib.deflateSync(json) : Buffer.from('not gzip at all'));
+    });
+    expect(await (await nodeFetch(`${url}/gzip`)).text()).toBe(json);
+    expect(await (await nodeFetch(`${url}/deflate`)).text()).toBe(json);
+    expect(seen[0]!.headers['accept-encoding']).toMatch(/gzip/);
+    expect(await failure(httpRequest(nodeFetch, { method: 'GET', url: `${url}/corrupt` }))).toMatchObject({ kind: 'transient', status: 200 });
+    await (await nodeFetch(`${url}/gzip`)).text();
+    expect(new Set(seen.map((s) => s.port)).size).toBe(1); // every answer read to its end: one connection throughout
   });
 
   it('https URLs go through TLS (a plain-HTTP server fails the handshake)', async () => {

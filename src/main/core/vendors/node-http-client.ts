@@ -1,17 +1,19 @@
 // The core's HTTP client: a `typeof fetch` on node:http/node:https with keep-alive agents.
-// Node's built-in fetch (undici) parses HTTP in WASM and decodes through web streams; a profile
-// of a CallTools re-read spent about a fifth of its time there. node:http parses natively.
+// Node's built-in fetch (undici) parses HTTP in WASM and moves bodies through web streams;
+// node:http parses natively. On a CallTools re-read (30 pages of ~650 KB) this client took about
+// half of fetch's transport CPU (bench/http-pull.mts).
 // It keeps fetch's shape so connectors, httpRequest's error classification and the tests'
 // fault-injecting wrappers work unchanged:
 // - resolves with a real Response once the headers are in; a body cut off later errors res.text();
 // - network failures reject with TypeError('fetch failed', { cause }) where cause is the node
 //   error with its .code (ECONNREFUSED, ECONNRESET, ...), as undici's do;
 // - init.signal aborting rejects with the signal's reason and destroys the request;
-// - redirects are followed as fetch follows them (vendors may move an endpoint).
-// Not done (nobody needs it): request streams, Request objects as input, content-encoding (we
-// do not ask for gzip, so bodies come as sent).
+// - redirects are followed as fetch follows them (vendors may move an endpoint);
+// - gzip and deflate bodies are asked for and decoded, as fetch does.
+// Not done (nobody needs it): request streams, Request objects as input, brotli.
 import http from 'node:http';
 import https from 'node:https';
+import zlib from 'node:zlib';
 
 // Keep-alive: a pull is dozens of sequential requests to one host; reusing the connection saves
 // a TCP (and TLS) handshake per page. LIFO hands out the most recently used, least likely stale, socket.
@@ -57,6 +59,7 @@ export const nodeFetch: typeof fetch = async (input, init = {}) => {
   new Headers(init.headers).forEach((v, k) => (headers[k] = v)); // lower-cased names
   headers.accept ??= '*/*';
   headers['user-agent'] ??= 'Concord';
+  headers['accept-encoding'] ??= 'gzip, deflate';
   const method = (init.method ?? 'GET').toUpperCase();
   const body = bodyBuffer(init.body, headers);
   let out: Outgoing = { url, method, headers, body, signal };
@@ -98,6 +101,13 @@ function redirected(prev: Outgoing, status: number, location: string): Outgoing 
   }
   if (url.origin !== prev.url.origin) for (const h of ['authorization', 'cookie', 'proxy-authorization', 'host']) delete headers[h];
   return { url, method, headers, body, signal: prev.signal };
+}
+
+function decoderFor(encoding: string | undefined): zlib.Gunzip | zlib.Inflate | null {
+  const e = encoding?.trim().toLowerCase();
+  if (e === 'gzip' || e === 'x-gzip') return zlib.createGunzip({ finishFlush: zlib.constants.Z_SYNC_FLUSH });
+  if (e === 'deflate') return zlib.createInflate({ finishFlush: zlib.constants.Z_SYNC_FLUSH });
+  return null;
 }
 
 function send(o: Outgoing, retryStale: boolean): Promise<Response> {
@@ -144,16 +154,20 @@ function send(o: Outgoing, retryStale: boolean): Promise<Response> {
         res.resume(); // drain, so the socket goes back to the pool
         return resolve(new Response(null, init));
       }
+      // fetch asked for gzip/deflate and decoded it; so do we (a real vendor's 350 KB JSON page
+      // is a few dozen KB on the wire). The sandbox answers uncompressed.
+      const decoder = decoderFor(res.headers['content-encoding']);
+      const src = decoder ? res.pipe(decoder) : res;
       let ended = false;
       const body = new ReadableStream<Uint8Array>({
         start(c) {
-          res.on('data', (chunk: Buffer) => c.enqueue(chunk));
-          res.on('end', () => {
+          src.on('data', (chunk: Buffer) => c.enqueue(chunk));
+          src.on('end', () => {
             ended = true;
             done();
             c.close();
           });
-          // A reset or close mid-body: 'error' (ECONNRESET "aborted"), or at least an early 'close'.
+          // A reset or close mid-body: 'error' (ECONNRESET "aborted"), or at least 'close' before complete.
           const fail = (e?: Error): void => {
             if (ended) return;
             ended = true;
@@ -161,11 +175,18 @@ function send(o: Outgoing, retryStale: boolean): Promise<Response> {
             c.error(o.signal?.aborted ? o.signal.reason : new TypeError('terminated', { cause: e ?? new Error('connection closed mid-body') }));
           };
           res.on('error', fail);
-          res.on('close', () => fail());
+          res.on('close', () => {
+            if (!res.complete) fail();
+          });
+          decoder?.on('error', (e) => {
+            res.resume(); // a corrupt compressed body: read the rest, so the connection is reused
+            fail(e);
+          });
         },
         cancel() {
           done();
           res.destroy();
+          decoder?.destroy();
         },
       });
       try {
