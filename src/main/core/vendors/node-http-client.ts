@@ -151,6 +151,7 @@ function send(o: Outgoing, retryStale: boolean): Promise<Response> {
       const init = { status, statusText: res.statusMessage ?? '', headers };
       if (NULL_BODY.has(status) || o.method === 'HEAD') {
         done();
+        res.on('error', () => {}); // nothing to read, nothing to report
         res.resume(); // drain, so the socket goes back to the pool
         return resolve(new Response(null, init));
       }
