@@ -16,6 +16,7 @@ import { vendorDefinition } from '../../src/main/core/vendors/registry';
 import type { CanonicalContact, Vendor } from '../../src/shared/domain';
 import { tempDir } from './tmp';
 import { FAST_RETRY } from './fast-retry';
+import { nodeFetch } from '../../src/main/core/vendors/node-http-client';
 
 const RETRY = FAST_RETRY;
 
@@ -74,13 +75,14 @@ export async function runCase(vendor: Vendor, fault: MatrixFault | null, index: 
   const tmp = tempDir();
   /** Set per case: what to do around the request the simulator will count as number `target`. */
   let target = -1;
+  // Wraps the core's own client: the faults hit the production transport.
   const fetchImpl: typeof fetch = async (url, init) => {
     const before = server.requestCount;
     const hit = before + 1 === target;
     if (hit && fault === 'expire') server.faults.expireRate = 1;
     let res: Response;
     try {
-      res = await fetch(url, init);
+      res = await nodeFetch(url, init);
     } finally {
       if (hit && fault === 'expire') server.faults.expireRate = 0;
     }

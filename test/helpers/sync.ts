@@ -14,6 +14,7 @@ import { vendorDefinition } from '../../src/main/core/vendors/registry';
 import type { Vendor } from '../../src/shared/domain';
 import { FAST_RETRY } from './fast-retry';
 import { tempDir } from './tmp';
+import { nodeFetch } from '../../src/main/core/vendors/node-http-client';
 
 export interface SyncRig {
   core: Core;
@@ -39,9 +40,10 @@ export async function syncRig(vendor: Vendor, n: number, opts: { seed?: number; 
   const sb = (await SANDBOX_STARTERS[vendor]({ faults: { ...NO_FAULTS }, seed, contacts })) as Awaited<ReturnType<(typeof SANDBOX_STARTERS)[Vendor]>> & { store: { clock: SimClock } };
   const tmp = opts.dataDir ? { dir: opts.dataDir, cleanup: () => {} } : tempDir();
   let offline = false;
+  // Wraps the core's own client, so these tests run the production transport.
   const fetchImpl: typeof fetch = async (url, init) => {
     await rig.onRequest?.(init?.method ?? 'GET', String(url));
-    return fetch(offline ? String(url).replace(/^http:\/\/127\.0\.0\.1:\d+/, 'http://127.0.0.1:9') : url, init);
+    return nodeFetch(offline ? String(url).replace(/^http:\/\/127\.0\.0\.1:\d+/, 'http://127.0.0.1:9') : url, init);
   };
   const core = await createCore({ dataDir: tmp.dir, secretStore: new MemorySecretStore(), log: createLogger(nullSink), fetch: fetchImpl, retry: FAST_RETRY, syncTuning: { roundDelayMs: 20 } });
   const acc = await core.accounts.add({ kind: vendor, label: vendor, baseUrl: sb.baseUrl, credentials: sb.credentials as Record<string, unknown>, settings: { ...sb.settings, ...opts.settings } });

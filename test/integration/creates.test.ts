@@ -13,6 +13,7 @@ import type { Connector, CreateProgress } from '../../src/main/core/vendors/conn
 import { createMpdxConnector } from '../../src/main/core/vendors/mpdx';
 import { vendorDefinition } from '../../src/main/core/vendors/registry';
 import { FAST_RETRY } from '../helpers/vendor';
+import { nodeFetch } from '../../src/main/core/vendors/node-http-client';
 
 let servers: SandboxServer[] = [];
 afterEach(async () => {
@@ -49,7 +50,7 @@ function cuttingFetch(cutAfter: number): typeof fetch {
   let cut = false;
   return async (url, init) => {
     if (cut) throw new TypeError('fetch failed');
-    const res = await fetch(url, init);
+    const res = await nodeFetch(url, init);
     if ((init?.method ?? 'GET') !== 'GET' && ++writes === cutAfter) {
       await res.text();
       cut = true;
@@ -120,7 +121,7 @@ describe('MPDX create saga', () => {
       const { connector, held } = await mpdx();
       let writes = 0;
       const flaky: typeof fetch = async (url, init) => {
-        const res = await fetch(url, init);
+        const res = await nodeFetch(url, init);
         if ((init?.method ?? 'GET') !== 'GET' && ++writes === failAfter) {
           await res.text();
           return new Response('<html><body>502 Bad Gateway</body></html>', { status: 502, headers: { 'content-type': 'text/html' } });
@@ -182,7 +183,7 @@ describe.each(Object.keys(SIMPLE) as Exclude<Vendor, 'mpdx'>[])('%s findCreated'
   it('a create answered 502 after it landed is looked for, not sent again', async () => {
     let failed = false;
     const flaky: typeof fetch = async (url, init) => {
-      const res = await fetch(url, init);
+      const res = await nodeFetch(url, init);
       if (!failed && init?.method === 'POST' && /\/contacts?\/?$/.test(new URL(String(url)).pathname)) {
         failed = true;
         await res.text();

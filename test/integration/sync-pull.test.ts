@@ -9,6 +9,7 @@ import { generatePopulation } from '../../src/main/core/sandbox/population';
 import { MemorySecretStore } from '../../src/main/core/secrets/memory-store';
 import { tempDir } from '../helpers/tmp';
 import { FAST_RETRY } from '../helpers/vendor';
+import { nodeFetch } from '../../src/main/core/vendors/node-http-client';
 
 let sb: CallToolsSandbox | undefined;
 let core: Core | undefined;
@@ -63,7 +64,7 @@ describe('pull into the store', () => {
     const fetchWithDrop: typeof fetch = (input, init) => {
       calls++;
       if (calls > dropAfter && sb) sb.server.faults.dropRate = 1;
-      return fetch(input, init);
+      return nodeFetch(input, init);
     };
     const { sb: server, core, accountId } = await setup(70, fetchWithDrop);
     dropAfter = 2; // the vendor drops every connection after two pages
@@ -83,6 +84,23 @@ describe('pull into the store', () => {
     expect(recordCount(core)).toBe(70);
     const ids = (core.store.sqlite.prepare('SELECT remote_id FROM records').all() as { remote_id: string }[]).map((r) => r.remote_id).sort();
     expect(ids).toEqual(server.seeded.map((s) => s.remoteId).sort());
+  });
+
+  it('asks for the next page while storing this one; a fault on page 3 surfaces after pages 1–2 are committed with their cursor', async () => {
+    const cursors: (string | null)[] = [];
+    const spy: typeof fetch = (input, init) => {
+      if (/\/api\/contacts\/\?page=/.test(String(input))) cursors.push(core ? (core.store.sqlite.prepare('SELECT pull_cursor FROM accounts').get() as { pull_cursor: string | null }).pull_cursor : null);
+      return nodeFetch(input, init);
+    };
+    const { sb: server, core: c, accountId } = await setup(70, spy);
+    // Page 3 answers 500 to the first try and to every retry.
+    for (let at = 3; at <= 3 + FAST_RETRY.maxRetries; at++) server.server.failAt(at, '500');
+    const r = await c.sync.pull(accountId);
+    expect(r).toMatchObject({ complete: false, pulled: 40, pages: 2, error: { kind: 'transient' } });
+    expect(recordCount(c)).toBe(40);
+    expect((c.store.sqlite.prepare('SELECT pull_cursor FROM accounts WHERE id = ?').get(accountId) as { pull_cursor: string }).pull_cursor).toBe('3');
+    // Read-ahead: page 2 was requested before page 1 was committed (cursor still unset), page 3 before page 2 was.
+    expect(cursors.slice(0, 3)).toEqual([null, null, '2']);
   });
 
   it('says so when the account has no stored credentials, and tests a connection', async () => {

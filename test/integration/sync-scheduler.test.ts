@@ -8,6 +8,7 @@ import { MemorySecretStore } from '../../src/main/core/secrets/memory-store';
 import { syncRig, writes, type SyncRig } from '../helpers/sync';
 import { tempDir } from '../helpers/tmp';
 import { FAST_RETRY } from '../helpers/vendor';
+import { nodeFetch } from '../../src/main/core/vendors/node-http-client';
 
 let rig: SyncRig | undefined;
 let core: Core | undefined;
@@ -63,7 +64,7 @@ describe('syncing by itself', () => {
     const r = (rig = await syncRig('calltools', 5, { dataDir: tmp.dir }));
     await r.core.sync.sync();
     let offline = true;
-    const fetchImpl: typeof fetch = (url, init) => fetch(offline ? String(url).replace(/^http:\/\/127\.0\.0\.1:\d+/, 'http://127.0.0.1:9') : url, init);
+    const fetchImpl: typeof fetch = (url, init) => nodeFetch(offline ? String(url).replace(/^http:\/\/127\.0\.0\.1:\d+/, 'http://127.0.0.1:9') : url, init);
     core = await scheduledCore(r, tmp.dir, fetchImpl);
     core.scheduler.setMinutes(0); // only connectivity starts this one
     const rec = r.recordOf(r.seeded[0]!.remoteId);

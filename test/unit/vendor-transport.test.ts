@@ -1,10 +1,12 @@
 // Transport faults over real 127.0.0.1 sockets: an unreachable host is `offline` and surely not
 // applied; a reset, a closed socket or a timeout is `transient` and may have been applied.
+// Run with the core's client (node:http) and with Node's fetch: both must classify alike.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { VendorError } from '../../src/main/core/vendors/errors';
 import { classifyStatus, httpRequest, parseJson } from '../../src/main/core/vendors/http';
+import { nodeFetch } from '../../src/main/core/vendors/node-http-client';
 
 const servers: http.Server[] = [];
 afterEach(async () => {
@@ -39,15 +41,18 @@ async function failure(p: Promise<unknown>): Promise<VendorError> {
   return e as VendorError;
 }
 
-describe('httpRequest classifies transport faults', () => {
+describe.each([
+  ['nodeFetch', nodeFetch],
+  ['fetch', fetch],
+] as const)('httpRequest over %s classifies transport faults', (_name, client) => {
   it('a refused connection is offline, not applied', async () => {
-    const e = await failure(httpRequest(fetch, { method: 'post', url: `${await closedPort()}/x`, body: '{}' }));
+    const e = await failure(httpRequest(client, { method: 'post', url: `${await closedPort()}/x`, body: '{}' }));
     expect(e).toMatchObject({ kind: 'offline', method: 'POST', maybeApplied: false });
     expect(e.message).toMatch(/ECONNREFUSED/);
   });
 
   it('an unknown host is offline', async () => {
-    const e = await failure(httpRequest(fetch, { method: 'GET', url: 'http://no-such-host.invalid/x' }));
+    const e = await failure(httpRequest(client, { method: 'GET', url: 'http://no-such-host.invalid/x' }));
     expect(e).toMatchObject({ kind: 'offline', maybeApplied: false });
   });
 
@@ -58,14 +63,14 @@ describe('httpRequest classifies transport faults', () => {
       req.resume();
       req.on('end', () => req.socket.destroy());
     });
-    const e = await failure(httpRequest(fetch, { method: 'POST', url, body: '{"a":1}' }));
+    const e = await failure(httpRequest(client, { method: 'POST', url, body: '{"a":1}' }));
     expect(e).toMatchObject({ kind: 'transient', method: 'POST', maybeApplied: true });
     expect(received).toBe(1);
   });
 
   it('a TCP reset is transient', async () => {
     const url = await serve((req) => req.socket.resetAndDestroy());
-    const e = await failure(httpRequest(fetch, { method: 'GET', url }));
+    const e = await failure(httpRequest(client, { method: 'GET', url }));
     expect(e).toMatchObject({ kind: 'transient', method: 'GET', maybeApplied: true });
     expect(e.message).toMatch(/ECONNRESET|UND_ERR_SOCKET|closed/);
   });
@@ -76,14 +81,14 @@ describe('httpRequest classifies transport faults', () => {
       res.write('{"par');
       setTimeout(() => req.socket.destroy(), 10);
     });
-    const e = await failure(httpRequest(fetch, { method: 'PATCH', url }));
+    const e = await failure(httpRequest(client, { method: 'PATCH', url }));
     expect(e).toMatchObject({ kind: 'transient', status: 200, method: 'PATCH', maybeApplied: true });
   });
 
   it('no answer within the timeout is transient and may have been applied', async () => {
     const url = await serve(() => {}); // never answers
     const started = Date.now();
-    const e = await failure(httpRequest(fetch, { method: 'POST', url, body: '{}', timeoutMs: 100 }));
+    const e = await failure(httpRequest(client, { method: 'POST', url, body: '{}', timeoutMs: 100 }));
     expect(e).toMatchObject({ kind: 'transient', method: 'POST', maybeApplied: true });
     expect(e.message).toMatch(/within 0.1s/);
     expect(Date.now() - started).toBeLessThan(5_000);
@@ -93,7 +98,7 @@ describe('httpRequest classifies transport faults', () => {
     const url = await serve(() => {});
     const ctl = new AbortController();
     setTimeout(() => ctl.abort(), 20);
-    const e = await httpRequest(fetch, { method: 'GET', url, signal: ctl.signal }).catch((x: unknown) => x);
+    const e = await httpRequest(client, { method: 'GET', url, signal: ctl.signal }).catch((x: unknown) => x);
     expect(e).not.toBeInstanceOf(VendorError);
   });
 });

@@ -28,6 +28,7 @@ import { AddToService } from './reconcile/add-to-service';
 import { PolicyService } from './reconcile/policy-service';
 import { JournalService } from './journal/journal-service';
 import { SandboxHost } from './sandbox/sandbox-host';
+import { nodeFetch } from './vendors/node-http-client';
 import { openStore, type Store } from './store/open';
 import { ensureDataDir } from './store/health';
 
@@ -42,6 +43,7 @@ export interface CoreOptions {
   /** keytar built for the host ABI (Electron), used by the probe. */
   keytarPath?: string;
   keychainProbeTimeoutMs?: number;
+  /** How connectors reach vendors; default nodeFetch (node:http). Tests wrap it to inject faults. */
   fetch?: typeof fetch;
   clock?: Clock;
   log?: Logger;
@@ -109,7 +111,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     log: (msg, data) => log.info(msg, data),
   });
   const events = new EventBus();
-  const fetchImpl = options.fetch ?? globalThis.fetch;
+  const fetchImpl = options.fetch ?? nodeFetch;
   const contacts = new ContactsService(store.sqlite);
   const accounts = new AccountsService(store.sqlite, secretStore, clock, log);
   // Phones are typed for the account's region (its `region` setting, else the vendor's home).

@@ -10,6 +10,7 @@ import type { Connector } from '../../../src/main/core/vendors/connector';
 import { checkEdit } from '../../../src/main/core/vendors/registry';
 import type { PhoneEntry } from '../../../src/shared/domain';
 import { FAST_RETRY, failure } from '../../helpers/vendor';
+import { nodeFetch } from '../../../src/main/core/vendors/node-http-client';
 
 let sb: CallToolsSandbox | undefined;
 afterEach(async () => {
@@ -24,7 +25,7 @@ async function setup(): Promise<{ sb: CallToolsSandbox; c: Connector; sent: Sent
   const sent: Sent[] = [];
   const spy: typeof fetch = async (url, init) => {
     sent.push({ method: init?.method ?? 'GET', url: String(url), body: init?.body ? (JSON.parse(String(init.body)) as Record<string, unknown>) : null });
-    return fetch(url, init);
+    return nodeFetch(url, init);
   };
   const c = createCallToolsConnector({ baseUrl: sb.baseUrl, credentials: sb.credentials, retry: FAST_RETRY, fetch: spy });
   return { sb, c, sent };

@@ -9,6 +9,7 @@ import type { EventBus } from '../events';
 import type { Logger } from '../log';
 import type { Connector } from '../vendors/connector';
 import { VendorError, type VendorErrorKind } from '../vendors/errors';
+import { readAhead } from './read-ahead';
 import type { SyncStore } from './sync-store';
 
 export interface PullSummary {
@@ -80,7 +81,8 @@ export class PullService {
     this.progress(acc, 'pull', 0);
     try {
       const connector = opts.connector ?? (await this.connectorFor(accountId));
-      for await (const page of connector.pull(startCursor, { full, signal: opts.signal })) {
+      // The next page is requested while this one is stored; it is committed only after this one.
+      for await (const page of readAhead(connector.pull(startCursor, { full, signal: opts.signal }))) {
         // Cancelled: stop between pages; every page before this one is committed with its cursor.
         if (opts.signal?.aborted) throw new SyncCancelled();
         this.sqlite.transaction(() => {

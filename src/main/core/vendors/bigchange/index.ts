@@ -11,6 +11,7 @@ import type { Connector, ConnectorOptions, CreateOptions, RemoteRecord, CreateNe
 import { createOnce, hasStrongEvidence, readIfThere, strongMatch } from '../evidence';
 import { VendorError } from '../errors';
 import { classifyStatus, httpRequest, parseJson, type HttpResponse } from '../http';
+import { nodeFetch } from '../node-http-client';
 import { withRetry, type RetryOptions } from '../retry';
 import { assertFields } from '../field-rules';
 import { BIGCHANGE_FIELDS, bigChangeContentHash, bigChangeToCanonical, canonicalToBigChange, validateBigChange, type BigChangeJson } from './mapping';
@@ -33,7 +34,7 @@ export interface BigChangeOptions extends ConnectorOptions<BigChangeCredentials>
 export function createBigChangeConnector(opts: BigChangeOptions): Connector {
   const base = checkBaseUrl(opts.baseUrl || BIGCHANGE_DEFAULT_BASE_URL).toString();
   const creds = bigChangeCredentialsSchema.parse(opts.credentials);
-  const fetchImpl = opts.fetch ?? fetch;
+  const fetchImpl = opts.fetch ?? nodeFetch;
   const now = opts.now ?? (() => new Date());
   const pageSize = Math.min(1000, opts.pageSize ?? Number(opts.settings?.pageSize ?? 1000));
   const region = opts.defaultRegion ?? String(opts.settings?.region ?? 'GB');

@@ -9,6 +9,7 @@ import type { Connector, ConnectorOptions, CreateOptions, PullPage, RemoteRecord
 import { createOnce, hasStrongEvidence, readIfThere, strongMatch } from '../evidence';
 import { VendorError } from '../errors';
 import { classifyStatus, httpRequest, parseJson, type HttpResponse } from '../http';
+import { nodeFetch } from '../node-http-client';
 import { withRetry, type RetryOptions } from '../retry';
 import { assertFields } from '../field-rules';
 import { CALLTOOLS_FIELDS, callToolsToCanonical, canonicalToCallTools, validateCallTools, type CallToolsJson } from './mapping';
@@ -27,7 +28,7 @@ export interface CallToolsOptions extends ConnectorOptions<CallToolsCredentials>
 export function createCallToolsConnector(opts: CallToolsOptions): Connector {
   const base = checkBaseUrl(opts.baseUrl || CALLTOOLS_DEFAULT_BASE_URL).toString();
   const creds = callToolsCredentialsSchema.parse(opts.credentials);
-  const fetchImpl = opts.fetch ?? fetch;
+  const fetchImpl = opts.fetch ?? nodeFetch;
   // settings.pageSize lets an account (or a test) use smaller pages; CallTools caps at 250.
   const pageSize = Math.min(250, opts.pageSize ?? Number(opts.settings?.pageSize ?? 250));
   const region = opts.defaultRegion ?? 'US';

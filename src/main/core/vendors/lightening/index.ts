@@ -9,6 +9,7 @@ import type { Connector, ConnectorOptions, CreateOptions, RemoteRecord, CreateNe
 import { createOnce, hasStrongEvidence, readIfThere, strongMatch } from '../evidence';
 import { VendorError } from '../errors';
 import { classifyStatus, httpRequest, parseJson } from '../http';
+import { nodeFetch } from '../node-http-client';
 import { withRetry, type RetryOptions } from '../retry';
 import { assertFields } from '../field-rules';
 import { canonicalToLightening, LIGHTENING_FIELDS, lighteningToCanonical, lighteningUpdateBody, validateLightening, type LighteningJson } from './mapping';
@@ -37,7 +38,7 @@ export type LighteningOptions = ConnectorOptions<LighteningCredentials>;
 export function createLighteningConnector(opts: LighteningOptions): Connector {
   const base = checkBaseUrl(opts.baseUrl || LIGHTENING_DEFAULT_BASE_URL).toString();
   const creds = lighteningCredentialsSchema.parse(opts.credentials);
-  const fetchImpl = opts.fetch ?? fetch;
+  const fetchImpl = opts.fetch ?? nodeFetch;
   const region = opts.defaultRegion ?? 'US';
   const configuredCustomers = Array.isArray(opts.settings?.customerIds) ? (opts.settings.customerIds as unknown[]).map(String) : null;
 

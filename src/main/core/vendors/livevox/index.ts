@@ -11,6 +11,7 @@ import { checkBaseUrl, joinUrl } from '../base-url';
 import type { Connector, ConnectorOptions, RemoteRecord, CreateNeed } from '../connector';
 import { VendorError } from '../errors';
 import { classifyStatus, httpRequest, parseJson, type HttpResponse } from '../http';
+import { nodeFetch } from '../node-http-client';
 import { readIfThere } from '../evidence';
 import { withRetry } from '../retry';
 import { assertFields } from '../field-rules';
@@ -41,7 +42,7 @@ export const accountKeyFor = (idempotencyKey: string): string => `CONCORD-${crea
 export function createLiveVoxConnector(opts: LiveVoxOptions): Connector {
   const base = checkBaseUrl(opts.baseUrl || LIVEVOX_DEFAULT_BASE_URL).toString();
   const creds = liveVoxCredentialsSchema.parse(opts.credentials);
-  const fetchImpl = opts.fetch ?? fetch;
+  const fetchImpl = opts.fetch ?? nodeFetch;
   const region = opts.defaultRegion ?? 'US';
   const pageSize = Math.min(1000, opts.pageSize ?? Number(opts.settings?.pageSize ?? 1000));
   let session: string | null = null;

@@ -12,6 +12,7 @@ import type { Connector, ConnectorOptions, CreateOptions, CreateProgress, Remote
 import { emailKey, hasStrongEvidence, strongMatch } from '../evidence';
 import { VendorError } from '../errors';
 import { classifyStatus, httpRequest, parseJson, type HttpResponse } from '../http';
+import { nodeFetch } from '../node-http-client';
 import { withRetry, type RetryOptions } from '../retry';
 import { assertFields } from '../field-rules';
 import { nonBlank } from '../../normalize/names';
@@ -67,7 +68,7 @@ type Doc = { data?: unknown; included?: JsonApiResource[]; errors?: { status?: s
 export function createMpdxConnector(opts: MpdxOptions): MpdxConnector {
   const base = checkBaseUrl(opts.baseUrl || MPDX_DEFAULT_BASE_URL).toString();
   const creds = mpdxCredentialsSchema.parse(opts.credentials);
-  const fetchImpl = opts.fetch ?? fetch;
+  const fetchImpl = opts.fetch ?? nodeFetch;
   const region = opts.defaultRegion ?? 'US';
   const perPage = opts.pageSize ?? Number(opts.settings?.pageSize ?? 100);
   const now = opts.now ?? (() => new Date());
