@@ -10,6 +10,7 @@ import { MemorySecretStore } from '../../src/main/core/secrets/memory-store';
 import { tempDir } from '../helpers/tmp';
 import { FAST_RETRY } from '../helpers/vendor';
 import { nodeFetch } from '../../src/main/core/vendors/node-http-client';
+import { readServerCopy, type StoredServerCopy } from '../../src/main/core/sync/server-copy';
 
 let sb: CallToolsSandbox | undefined;
 let core: Core | undefined;
@@ -33,6 +34,43 @@ async function setup(n: number, fetchImpl?: typeof fetch) {
 const recordCount = (c: Core) => (c.store.sqlite.prepare("SELECT count(*) AS n FROM records WHERE state = 'synced'").get() as { n: number }).n;
 
 describe('pull into the store', () => {
+  it('a page the vendor sends again byte for byte is not read again; a changed page, or one with a record held by a local edit, is', async () => {
+    const { sb, core, accountId } = await setup(50);
+    expect(await core.sync.pull(accountId)).toMatchObject({ pulled: 50, created: 50, pages: 3, samePages: 0 });
+    // Nothing changed: every page is the one stored, so no record is parsed or compared.
+    expect(await core.sync.pull(accountId)).toMatchObject({ pulled: 50, unchanged: 50, updated: 0, deleted: 0, pages: 3, samePages: 3 });
+
+    // One record changed at the vendor: only its page is read, and the change arrives.
+    const [a, b, c] = sb.seeded;
+    sb.store.clock.advance(2000);
+    sb.store.touch(Number(a!.remoteId), { last_name: 'Changed-Elsewhere' });
+    expect(await core.sync.pull(accountId)).toMatchObject({ pulled: 50, updated: 1, unchanged: 49, pages: 3, samePages: 2 });
+    expect(core.contacts.list({ search: 'changed elsewhere', limit: 5, offset: 0 }).total).toBe(1);
+
+    // Edited here, then changed there in another field: the merge runs, and the page holding
+    // the edited record is not remembered while the edit waits, so it is read every time.
+    const rec = core.store.sqlite.prepare('SELECT id FROM records WHERE remote_id = ?').pluck().get(b!.remoteId) as string;
+    core.syncStore.edit(rec, { givenName: 'Edited-Here' });
+    sb.store.clock.advance(2000);
+    sb.store.touch(Number(b!.remoteId), { city: 'Elsewhere' });
+    expect(await core.sync.pull(accountId)).toMatchObject({ updated: 0, pages: 3 });
+    expect(core.syncStore.record(rec).local).toMatchObject({ givenName: 'Edited-Here', address: expect.objectContaining({ city: 'Elsewhere' }) });
+    expect(await core.sync.pull(accountId)).toMatchObject({ unchanged: 49, pages: 3, samePages: 2 });
+    // Sent: the vendor's answer is stored outside a page, so every page is read once more, then skipped again.
+    expect((await core.sync.sync({ accountId })).accounts[0]).toMatchObject({ pushed: 1 });
+    expect(sb.store.contacts.get(Number(b!.remoteId))).toMatchObject({ first_name: 'Edited-Here', city: 'Elsewhere' });
+    core.syncStore.upsertFromServer({ accountId, remoteId: 'not-from-a-page', raw: { id: 0 }, canonical: { givenName: 'Single' }, versions: {} });
+    expect(core.store.sqlite.prepare('SELECT count(*) FROM pull_pages').pluck().get()).toBe(0);
+    expect(await core.sync.pull(accountId)).toMatchObject({ updated: 0, pages: 3, samePages: 0 });
+    expect(await core.sync.pull(accountId)).toMatchObject({ pulled: 50, unchanged: 50, pages: 3, samePages: 3 });
+    expect(readServerCopy(core.store.sqlite.prepare('SELECT server FROM records WHERE id = ?').pluck().get(rec) as StoredServerCopy)).toEqual(sb.store.contacts.get(Number(b!.remoteId)));
+
+    // Skipped pages still count as seen: a record deleted at the vendor is the only one marked.
+    sb.store.contacts.delete(Number(c!.remoteId));
+    expect(await core.sync.pull(accountId)).toMatchObject({ pulled: 49, deleted: 1 }); // c (the record no page held went at the first full read after it)
+    expect(core.store.sqlite.prepare("SELECT remote_id FROM records WHERE state = 'deleted_remote' ORDER BY remote_id").pluck().all()).toEqual([c!.remoteId, 'not-from-a-page'].sort());
+  });
+
   it('pulls every page, then re-pulls without churn, then sees changes and deletions', async () => {
     const { sb, core, accountId } = await setup(50);
     const progress: number[] = [];
@@ -109,5 +147,29 @@ describe('pull into the store', () => {
     const orphan = await core.accounts.add({ kind: 'calltools', label: 'No secret', baseUrl: sb!.baseUrl });
     const r = await core.sync.pull(orphan.id);
     expect(r.error).toMatchObject({ kind: 'auth', message: expect.stringMatching(/No credentials are stored/) });
+  });
+});
+
+describe('vendors read in full every time', () => {
+  it('CallTools, Lightening and BigChange: a second pull with nothing changed reads no page again', async () => {
+    const { startSandbox } = await import('../../src/main/core/sandbox');
+    const all = await startSandbox({ seed: 11, people: 120 });
+    const t = tempDir();
+    const c = await createCore({ dataDir: t.dir, secretStore: new MemorySecretStore(), log: createLogger(nullSink), retry: FAST_RETRY });
+    try {
+      for (const vendor of ['calltools', 'lightening', 'bigchange'] as const) {
+        const info = all.vendors[vendor]!;
+        const id = (await c.accounts.add({ kind: vendor, label: vendor, baseUrl: info.baseUrl, credentials: info.credentials, settings: { ...info.settings, pageSize: 25 } })).id;
+        const first = await c.sync.pull(id);
+        expect(first, vendor).toMatchObject({ error: null, samePages: 0 });
+        expect(first.created, vendor).toBeGreaterThan(10);
+        const again = await c.sync.pull(id);
+        expect(again, vendor).toMatchObject({ error: null, pulled: first.pulled, unchanged: first.pulled, created: 0, updated: 0, deleted: 0, pages: first.pages, samePages: first.pages });
+      }
+    } finally {
+      c.close();
+      t.cleanup();
+      await all.close();
+    }
   });
 });

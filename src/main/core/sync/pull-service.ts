@@ -26,6 +26,8 @@ export interface PullSummary {
   conflicts: number;
   deleted: number;
   pages: number;
+  /** Of those, pages the vendor sent exactly as last time, whose records were not looked at again. */
+  samePages: number;
   complete: boolean;
   error: { kind: VendorErrorKind | 'internal' | 'cancelled'; message: string } | null;
 }
@@ -64,7 +66,7 @@ export class PullService {
   async pull(accountId: string, opts: { full?: boolean; signal?: AbortSignal; connector?: Connector } = {}): Promise<PullSummary> {
     const acc = this.sqlite.prepare('SELECT id, kind, label, pull_cursor FROM accounts WHERE id = ?').get(accountId) as AccountRow | undefined;
     if (!acc) throw new Error(`No account with id ${accountId}`);
-    const summary: PullSummary = { accountId, vendor: acc.kind, label: acc.label, pulled: 0, created: 0, updated: 0, unchanged: 0, held: 0, conflicts: 0, deleted: 0, pages: 0, complete: false, error: null };
+    const summary: PullSummary = { accountId, vendor: acc.kind, label: acc.label, pulled: 0, created: 0, updated: 0, unchanged: 0, held: 0, conflicts: 0, deleted: 0, pages: 0, samePages: 0, complete: false, error: null };
     if (acc.kind === 'csv') {
       summary.complete = true; // a file source has nothing to pull; it changes by re-import
       return summary;
@@ -82,14 +84,24 @@ export class PullService {
     try {
       const connector = opts.connector ?? (await this.connectorFor(accountId));
       // The next page is requested while this one is stored; it is committed only after this one.
-      for await (const page of readAhead(connector.pull(startCursor, { full, signal: opts.signal }))) {
+      const remembered = (key: string) => this.store.rememberedPage(accountId, key);
+      for await (const page of readAhead(connector.pull(startCursor, { full, signal: opts.signal, remembered }))) {
         // Cancelled: stop between pages; every page before this one is committed with its cursor.
         if (opts.signal?.aborted) throw new SyncCancelled();
         this.sqlite.transaction(() => {
+          if (page.unchangedIds) {
+            // The vendor sent the very page it sent last time: its records are stored as they are.
+            for (const id of page.unchangedIds) seen.add(id);
+            summary.unchanged += page.unchangedIds.length;
+            saveCursor.run(page.nextCursor ?? page.checkpoint ?? null, accountId);
+            return;
+          }
           const results = this.store.upsertPage(accountId, page.records);
+          let allStored = true;
           page.records.forEach((r, i) => {
             const { id, outcome, moved } = results[i]!;
             summary[outcome]++;
+            allStored &&= outcome !== 'held';
             // Edited here and the server moved since: three-way merge with what it now holds (DESIGN §4).
             if (outcome === 'held' && moved && this.store.openChangesOf(id).some((c) => c.op === 'update' && c.state !== 'in_flight')) {
               if (this.store.reconcile(id, r) === 'conflict') summary.conflicts++;
@@ -97,10 +109,12 @@ export class PullService {
             seen.add(r.remoteId);
           });
           for (const id of page.deletedIds ?? []) if (this.store.markDeletedRemote(accountId, id)) summary.deleted++;
+          if (page.source) this.store.rememberPage(accountId, page.source.key, allStored ? { digest: page.source.digest, remoteIds: page.records.map((r) => r.remoteId), nextCursor: page.nextCursor } : null);
           saveCursor.run(page.nextCursor ?? page.checkpoint ?? null, accountId);
         })();
-        summary.pulled += page.records.length;
+        summary.pulled += page.unchangedIds?.length ?? page.records.length;
         summary.pages++;
+        if (page.unchangedIds) summary.samePages++;
         sawFullScan ||= page.fullScan;
         this.progress(acc, 'pull', summary.pulled);
       }

@@ -15,7 +15,7 @@ import { computeGolden } from '../contacts/golden';
 import { CoreError } from '../errors';
 import { uuidv7 } from '../ids';
 import { SearchIndex } from '../store/search-index';
-import type { CreateProgress, RemoteRecord } from '../vendors/connector';
+import type { CreateProgress, RemoteRecord, RememberedPage } from '../vendors/connector';
 import { applyPatch, diff, fieldOfIntent, intentOf, merge3, sameValue, type FieldConflict } from './merge';
 import { packServerCopy, readServerCopy, sameServerCopy, type StoredServerCopy } from './server-copy';
 
@@ -130,6 +130,10 @@ export class SyncStore {
       record: sqlite.prepare('SELECT r.id, r.account_id, a.kind, r.remote_id, r.person_id, r.server, r.base, r.local, r.versions, r.state FROM records r JOIN accounts a ON a.id = r.account_id WHERE r.id = ?'),
       change: sqlite.prepare('SELECT * FROM changes WHERE id = ?'),
       kindOf: sqlite.prepare('SELECT kind FROM accounts WHERE id = ?'),
+      rememberedPage: sqlite.prepare('SELECT digest, remote_ids, next_cursor FROM pull_pages WHERE account_id = ? AND page_key = ?'),
+      rememberPage: sqlite.prepare('INSERT INTO pull_pages (account_id, page_key, digest, remote_ids, next_cursor) VALUES (?, ?, ?, ?, ?) ON CONFLICT (account_id, page_key) DO UPDATE SET digest = excluded.digest, remote_ids = excluded.remote_ids, next_cursor = excluded.next_cursor'),
+      forgetPage: sqlite.prepare('DELETE FROM pull_pages WHERE account_id = ? AND page_key = ?'),
+      forgetPages: sqlite.prepare('DELETE FROM pull_pages WHERE account_id = ?'),
       openOf: sqlite.prepare(`SELECT * FROM changes WHERE record_id = ? AND state IN ${OPEN} ORDER BY id`),
       setLocal: sqlite.prepare(`UPDATE records SET ${KEEP_BASE}, local = ?, updated_at = ? WHERE id = ?`),
       setState: sqlite.prepare('UPDATE records SET state = ?, updated_at = ? WHERE id = ?'),
@@ -239,6 +243,7 @@ export class SyncStore {
    */
   upsertFromServer(rec: IncomingRecord): { id: string; outcome: UpsertOutcome; moved?: boolean } {
     return this.tx(() => {
+      this.st.forgetPages.run(rec.accountId); // a server copy stored outside a page (see rememberPage)
       const existing = this.st.byRemote.get(rec.accountId, rec.remoteId) as StoredCopy | undefined;
       const touched = new Set<string>();
       const out = this.upsertOne(rec.accountId, this.kindOf(rec.accountId), rec, existing, touched);
@@ -307,6 +312,24 @@ export class SyncStore {
     return { id, outcome: 'created' };
   }
 
+  /** What a page of a full re-read held when it was last stored (see PullPage.source). */
+  rememberedPage(accountId: string, key: string): RememberedPage | undefined {
+    const row = this.st.rememberedPage.get(accountId, key) as { digest: string; remote_ids: string; next_cursor: string | null } | undefined;
+    return row ? { digest: row.digest, remoteIds: JSON.parse(row.remote_ids) as string[], nextCursor: row.next_cursor } : undefined;
+  }
+
+  /**
+   * Remember a page just stored, or forget it: only a page whose every record now holds what
+   * the page said may be skipped next time. A record held by local edits keeps its own server
+   * copy until the merge, so such a page is read again; and a server copy stored any other way
+   * (a push's answer, a merge, a single read) forgets every page of its account, since the
+   * vendor could later send a page that matches an older memory but not that copy.
+   */
+  rememberPage(accountId: string, key: string, page: RememberedPage | null): void {
+    if (page) this.st.rememberPage.run(accountId, key, page.digest, JSON.stringify(page.remoteIds), page.nextCursor);
+    else this.st.forgetPage.run(accountId, key);
+  }
+
   /** The vendor says this record is gone; records with local edits are left for the sync merge. */
   markDeletedRemote(accountId: string, remoteId: string): boolean {
     return this.st.markDeleted.run(this.now(), accountId, remoteId).changes > 0;
@@ -320,6 +343,7 @@ export class SyncStore {
   reconcile(recordId: string, remote: RemoteRecord): ReconcileOutcome {
     return this.tx(() => {
       const rec = this.record(recordId);
+      this.st.forgetPages.run(rec.accountId); // a server copy stored outside a page (see rememberPage)
       const writable = this.writable(rec.vendor);
       const { merged, conflicts } = merge3(rec.base ?? {}, rec.local, remote.canonical, writable);
       this.st.setServerCopy.run(packServerCopy(JSON.stringify(remote.raw ?? null), rec.vendor), baseBeside(JSON.stringify(remote.canonical), JSON.stringify(merged)), JSON.stringify(merged), JSON.stringify(remote.versions), this.now(), recordId);
@@ -567,6 +591,7 @@ export class SyncStore {
     this.tx(() => {
       const c = this.change(changeId);
       const rec = this.record(c.recordId);
+      this.st.forgetPages.run(rec.accountId); // a server copy stored outside a page (see rememberPage)
       this.setChange(changeId, 'done', null);
       const others = this.openChangesOf(rec.id).filter((x) => x.id !== changeId);
       if (c.op === 'delete') {

@@ -30,6 +30,30 @@ export interface PullPage {
    * updated_at watermark for an incremental pull. Null or absent: the next pull starts over.
    */
   checkpoint?: string | null;
+  /**
+   * For vendors read in full every time: the page's request and the SHA-1 of its body, so the
+   * store can remember what the page held (see `samePage`).
+   */
+  source?: { key: string; digest: string };
+  /**
+   * Instead of records: the body was byte-for-byte the one the store remembered under
+   * `source`, so these are its records, unchanged; nothing was parsed.
+   */
+  unchangedIds?: string[];
+}
+
+/** What the store remembers of a page of a full re-read: its body's digest, the records it held and where it led. */
+export interface RememberedPage {
+  digest: string;
+  remoteIds: string[];
+  nextCursor: string | null;
+}
+
+export interface PullOptions {
+  full?: boolean;
+  signal?: AbortSignal;
+  /** The store's memory of a page by its request (see PullPage.source); absent: always parse. */
+  remembered?: (key: string) => RememberedPage | undefined;
 }
 
 export interface WriteResult {
@@ -102,7 +126,7 @@ export interface Connector {
    */
   readonly createMergesOn?: 'phones';
   /** Start (cursor null) or resume a pull. Each yielded page must be committed before the next is asked for. */
-  pull(cursor: string | null, options?: { full?: boolean; signal?: AbortSignal }): AsyncGenerator<PullPage>;
+  pull(cursor: string | null, options?: PullOptions): AsyncGenerator<PullPage>;
   read(remoteId: string): Promise<RemoteRecord>;
   /**
    * Create a record. A create that takes several requests (MPDX: contact, person, phones,

@@ -12,6 +12,7 @@ import { createOnce, hasStrongEvidence, readIfThere, strongMatch } from '../evid
 import { VendorError } from '../errors';
 import { classifyStatus, httpRequest, parseJson, type HttpResponse } from '../http';
 import { nodeFetch } from '../node-http-client';
+import { samePage } from '../same-page';
 import { withRetry, type RetryOptions } from '../retry';
 import { assertFields } from '../field-rules';
 import { BIGCHANGE_FIELDS, bigChangeContentHash, bigChangeToCanonical, canonicalToBigChange, validateBigChange, type BigChangeJson } from './mapping';
@@ -105,15 +106,24 @@ export function createBigChangeConnector(opts: BigChangeOptions): Connector {
     vendor: 'bigchange',
     fields: BIGCHANGE_FIELDS,
 
-    async *pull(cursor) {
+    async *pull(cursor, options) {
       let page = cursor && /^\d+$/.test(cursor) ? Number(cursor) : 1;
       for (;;) {
-        const res = await call('GET', `/contacts?pageNumber=${page}&pageSize=${pageSize}`);
+        const path = `/contacts?pageNumber=${page}&pageSize=${pageSize}`;
+        const res = await call('GET', path);
+        // The same body as last time: the same records, and the same next page.
+        const { unchanged, source } = samePage(options, path, res.text);
+        if (unchanged) {
+          yield unchanged;
+          if (unchanged.nextCursor === null) return;
+          page = Number(unchanged.nextCursor);
+          continue;
+        }
         const j = parseJson<{ items?: unknown; pageItemCount?: unknown }>(res, NAME);
         if (!j || !Array.isArray(j.items)) throw new VendorError({ kind: 'malformed', message: `${NAME} sent a page without "items"`, bodyExcerpt: res.text.slice(0, 300) });
         const count = typeof j.pageItemCount === 'number' ? j.pageItemCount : j.items.length;
         const more = count >= pageSize;
-        yield { records: (j.items as BigChangeJson[]).map(toRecord), nextCursor: more ? String(page + 1) : null, fullScan: true, checkpoint: null };
+        yield { records: (j.items as BigChangeJson[]).map(toRecord), nextCursor: more ? String(page + 1) : null, fullScan: true, checkpoint: null, source };
         if (!more) return;
         page++;
       }

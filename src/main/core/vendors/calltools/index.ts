@@ -14,6 +14,7 @@ import { withRetry, type RetryOptions } from '../retry';
 import { assertFields } from '../field-rules';
 import { CALLTOOLS_FIELDS, callToolsToCanonical, canonicalToCallTools, validateCallTools, type CallToolsJson } from './mapping';
 import { lazyRecord } from '../lazy-record';
+import { samePage } from '../same-page';
 
 export const CALLTOOLS_DEFAULT_BASE_URL = 'https://app.calltools.io';
 export const callToolsCredentialsSchema = z.object({ token: z.string().regex(/^[0-9a-f]{40}$/i, 'a CallTools API token is 40 hexadecimal characters') });
@@ -68,11 +69,20 @@ export function createCallToolsConnector(opts: CallToolsOptions): Connector {
     createMergesOn: 'phones',
     fields: CALLTOOLS_FIELDS,
 
-    async *pull(cursor) {
+    async *pull(cursor, options) {
       // Cursor: the page number to fetch next. Full scan every time (no changed-since filter).
       let page = cursor && /^\d+$/.test(cursor) ? Number(cursor) : 1;
       for (;;) {
-        const res = await call('GET', `/api/contacts/?page=${page}&page_size=${pageSize}`);
+        const path = `/api/contacts/?page=${page}&page_size=${pageSize}`;
+        const res = await call('GET', path);
+        // The same body as last time: the same records, and the same next page.
+        const { unchanged, source } = samePage(options, path, res.text);
+        if (unchanged) {
+          yield unchanged;
+          if (unchanged.nextCursor === null) return;
+          page = Number(unchanged.nextCursor);
+          continue;
+        }
         const j = parseJson<{ results?: unknown; next?: unknown; count?: unknown }>(res, NAME);
         if (!j || !Array.isArray(j.results)) throw new VendorError({ kind: 'malformed', status: res.status, message: `${NAME} sent a contact page without "results"`, bodyExcerpt: res.text.slice(0, 300) });
         const records = (j.results as CallToolsJson[]).map((r) => {
@@ -80,7 +90,7 @@ export function createCallToolsConnector(opts: CallToolsOptions): Connector {
           return toRecord(r);
         });
         const next = typeof j.next === 'string' && j.next ? page + 1 : null;
-        const out: PullPage = { records, nextCursor: next === null ? null : String(next), fullScan: true, checkpoint: null };
+        const out: PullPage = { records, nextCursor: next === null ? null : String(next), fullScan: true, checkpoint: null, source };
         yield out;
         if (next === null) return;
         page = next;

@@ -8,12 +8,13 @@ import { checkBaseUrl, joinUrl } from '../base-url';
 import type { Connector, ConnectorOptions, CreateOptions, RemoteRecord, CreateNeed } from '../connector';
 import { createOnce, hasStrongEvidence, readIfThere, strongMatch } from '../evidence';
 import { VendorError } from '../errors';
-import { classifyStatus, httpRequest, parseJson } from '../http';
+import { classifyStatus, httpRequest, parseJson, type HttpResponse } from '../http';
 import { nodeFetch } from '../node-http-client';
 import { withRetry, type RetryOptions } from '../retry';
 import { assertFields } from '../field-rules';
 import { canonicalToLightening, LIGHTENING_FIELDS, lighteningToCanonical, lighteningUpdateBody, validateLightening, type LighteningJson } from './mapping';
 import { lazyRecord } from '../lazy-record';
+import { samePage } from '../same-page';
 
 export const LIGHTENING_DEFAULT_BASE_URL = 'https://api.lightening.co';
 // The Login/Auth page is not in the vendor corpus: Concord stores the token the account was
@@ -44,6 +45,11 @@ export function createLighteningConnector(opts: LighteningOptions): Connector {
 
   /** One request; the envelope's own verdict decides success. */
   async function call(method: 'GET' | 'POST', path: string, body?: Record<string, unknown>, retry: RetryOptions | undefined = opts.retry): Promise<Envelope> {
+    return envelopeOf(await send(method, path, body, retry));
+  }
+
+  /** The answer as it came (status checked), before its body is read as an envelope. */
+  async function send(method: 'GET' | 'POST', path: string, body?: Record<string, unknown>, retry: RetryOptions | undefined = opts.retry): Promise<HttpResponse> {
     return withRetry(async () => {
       const res = await httpRequest(fetchImpl, {
         method,
@@ -53,10 +59,14 @@ export function createLighteningConnector(opts: LighteningOptions): Connector {
       });
       // Lightening itself always answers 200; other statuses come from a proxy in front of it.
       if (res.status !== 200) throw classifyStatus(res, NAME) ?? new VendorError({ kind: 'malformed', status: res.status, message: `${NAME} answered HTTP ${res.status}`, bodyExcerpt: res.text.slice(0, 300) });
-      const j = parseJson<Envelope>(res, NAME);
-      if (!j || typeof j !== 'object' || !('result' in j)) throw new VendorError({ kind: 'malformed', message: `${NAME} sent a reply without "result"`, bodyExcerpt: res.text.slice(0, 300) });
-      return j;
+      return res;
     }, retry);
+  }
+
+  function envelopeOf(res: HttpResponse): Envelope {
+    const j = parseJson<Envelope>(res, NAME);
+    if (!j || typeof j !== 'object' || !('result' in j)) throw new VendorError({ kind: 'malformed', message: `${NAME} sent a reply without "result"`, bodyExcerpt: res.text.slice(0, 300) });
+    return j;
   }
 
   function failure(j: Envelope, action: string): VendorError {
@@ -97,15 +107,24 @@ export function createLighteningConnector(opts: LighteningOptions): Connector {
     vendor: 'lightening',
     fields: LIGHTENING_FIELDS,
 
-    async *pull(cursor) {
+    async *pull(cursor, options) {
       // No paging and no change filter: one page per customer id; the cursor is the index of
       // the next customer to fetch, so a pull interrupted between customers resumes there.
       const ids = await customerIds();
       for (let i = cursor && /^\d+$/.test(cursor) ? Number(cursor) : 0; i < ids.length; i++) {
-        const j = await call('GET', `/contact?customer_id[]=${encodeURIComponent(ids[i]!)}`);
+        const path = `/contact?customer_id[]=${encodeURIComponent(ids[i]!)}`;
+        const res = await send('GET', path);
+        const nextCursor = i + 1 < ids.length ? String(i + 1) : null;
+        const { unchanged, source } = samePage(options, path, res.text);
+        // The same body as last time, and leading to the same place: nothing on it to look at.
+        if (unchanged && unchanged.nextCursor === nextCursor) {
+          yield unchanged;
+          continue;
+        }
+        const j = envelopeOf(res);
         if (j.result !== true) throw failure(j, 'list contacts');
         if (!Array.isArray(j.entities)) throw new VendorError({ kind: 'malformed', message: `${NAME} sent a contact list without "entities"` });
-        yield { records: (j.entities as LighteningJson[]).map(toRecord), nextCursor: i + 1 < ids.length ? String(i + 1) : null, fullScan: true, checkpoint: null };
+        yield { records: (j.entities as LighteningJson[]).map(toRecord), nextCursor, fullScan: true, checkpoint: null, source };
       }
     },
 
