@@ -11,6 +11,7 @@ import { tempDir } from '../helpers/tmp';
 import { FAST_RETRY } from '../helpers/vendor';
 import { nodeFetch } from '../../src/main/core/vendors/node-http-client';
 import { readServerCopy, type StoredServerCopy } from '../../src/main/core/sync/server-copy';
+import { connectorFactory } from '../../src/main/core/vendors/connector-factory';
 
 let sb: CallToolsSandbox | undefined;
 let core: Core | undefined;
@@ -165,6 +166,14 @@ describe('vendors read in full every time', () => {
         expect(first.created, vendor).toBeGreaterThan(10);
         const again = await c.sync.pull(id);
         expect(again, vendor).toMatchObject({ error: null, pulled: first.pulled, unchanged: first.pulled, created: 0, updated: 0, deleted: 0, pages: first.pages, samePages: first.pages });
+        // One record changed at the vendor, by another client: it arrives, the rest stay as they are.
+        const r = c.store.sqlite.prepare('SELECT remote_id, server, versions, local FROM records WHERE account_id = ? ORDER BY rowid LIMIT 1 OFFSET 7').get(id) as { remote_id: string; server: StoredServerCopy; versions: string; local: string };
+        const other = await connectorFactory(c.accounts, c.fetch)(id);
+        await other.update(r.remote_id, { familyName: 'Changed-Elsewhere' }, { raw: readServerCopy(r.server), versions: JSON.parse(r.versions) as Record<string, string> });
+        const third = await c.sync.pull(id);
+        expect(third, vendor).toMatchObject({ error: null, pulled: first.pulled, updated: 1, unchanged: first.pulled - 1, deleted: 0 });
+        expect(third.samePages, vendor).toBe(first.pages - 1);
+        expect(c.syncStore.record(c.store.sqlite.prepare('SELECT id FROM records WHERE account_id = ? AND remote_id = ?').pluck().get(id, r.remote_id) as string).local.familyName, vendor).toBe('Changed-Elsewhere');
       }
     } finally {
       c.close();

@@ -89,14 +89,10 @@ export class PullService {
         // Cancelled: stop between pages; every page before this one is committed with its cursor.
         if (opts.signal?.aborted) throw new SyncCancelled();
         this.sqlite.transaction(() => {
-          if (page.unchangedIds) {
-            // The vendor sent the very page it sent last time: its records are stored as they are.
-            for (const id of page.unchangedIds) seen.add(id);
-            summary.unchanged += page.unchangedIds.length;
-            saveCursor.run(page.nextCursor ?? page.checkpoint ?? null, accountId);
-            return;
-          }
-          const results = this.store.upsertPage(accountId, page.records);
+          // Records the vendor sent byte for byte as last time: stored as they are, not looked at again.
+          for (const id of page.unchangedIds ?? []) seen.add(id);
+          summary.unchanged += page.unchangedIds?.length ?? 0;
+          const results = page.records.length ? this.store.upsertPage(accountId, page.records) : [];
           let allStored = true;
           page.records.forEach((r, i) => {
             const { id, outcome, moved } = results[i]!;
@@ -109,12 +105,15 @@ export class PullService {
             seen.add(r.remoteId);
           });
           for (const id of page.deletedIds ?? []) if (this.store.markDeletedRemote(accountId, id)) summary.deleted++;
-          if (page.source) this.store.rememberPage(accountId, page.source.key, allStored ? { digest: page.source.digest, remoteIds: page.records.map((r) => r.remoteId), nextCursor: page.nextCursor } : null);
+          if (page.source) {
+            const remember = page.remember ?? { remoteIds: page.records.map((r) => r.remoteId) };
+            this.store.rememberPage(accountId, page.source.key, allStored ? { digest: page.source.digest, remoteIds: remember.remoteIds, itemDigests: remember.itemDigests, nextCursor: page.nextCursor } : null);
+          }
           saveCursor.run(page.nextCursor ?? page.checkpoint ?? null, accountId);
         })();
-        summary.pulled += page.unchangedIds?.length ?? page.records.length;
+        summary.pulled += (page.unchangedIds?.length ?? 0) + page.records.length;
         summary.pages++;
-        if (page.unchangedIds) summary.samePages++;
+        if (page.unchangedIds && !page.records.length) summary.samePages++;
         sawFullScan ||= page.fullScan;
         this.progress(acc, 'pull', summary.pulled);
       }

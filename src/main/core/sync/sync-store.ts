@@ -130,8 +130,8 @@ export class SyncStore {
       record: sqlite.prepare('SELECT r.id, r.account_id, a.kind, r.remote_id, r.person_id, r.server, r.base, r.local, r.versions, r.state FROM records r JOIN accounts a ON a.id = r.account_id WHERE r.id = ?'),
       change: sqlite.prepare('SELECT * FROM changes WHERE id = ?'),
       kindOf: sqlite.prepare('SELECT kind FROM accounts WHERE id = ?'),
-      rememberedPage: sqlite.prepare('SELECT digest, remote_ids, next_cursor FROM pull_pages WHERE account_id = ? AND page_key = ?'),
-      rememberPage: sqlite.prepare('INSERT INTO pull_pages (account_id, page_key, digest, remote_ids, next_cursor) VALUES (?, ?, ?, ?, ?) ON CONFLICT (account_id, page_key) DO UPDATE SET digest = excluded.digest, remote_ids = excluded.remote_ids, next_cursor = excluded.next_cursor'),
+      rememberedPage: sqlite.prepare('SELECT digest, remote_ids, item_digests, next_cursor FROM pull_pages WHERE account_id = ? AND page_key = ?'),
+      rememberPage: sqlite.prepare('INSERT INTO pull_pages (account_id, page_key, digest, remote_ids, item_digests, next_cursor) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (account_id, page_key) DO UPDATE SET digest = excluded.digest, remote_ids = excluded.remote_ids, item_digests = excluded.item_digests, next_cursor = excluded.next_cursor'),
       forgetPage: sqlite.prepare('DELETE FROM pull_pages WHERE account_id = ? AND page_key = ?'),
       forgetPages: sqlite.prepare('DELETE FROM pull_pages WHERE account_id = ?'),
       openOf: sqlite.prepare(`SELECT * FROM changes WHERE record_id = ? AND state IN ${OPEN} ORDER BY id`),
@@ -314,8 +314,10 @@ export class SyncStore {
 
   /** What a page of a full re-read held when it was last stored (see PullPage.source). */
   rememberedPage(accountId: string, key: string): RememberedPage | undefined {
-    const row = this.st.rememberedPage.get(accountId, key) as { digest: string; remote_ids: string; next_cursor: string | null } | undefined;
-    return row ? { digest: row.digest, remoteIds: JSON.parse(row.remote_ids) as string[], nextCursor: row.next_cursor } : undefined;
+    const row = this.st.rememberedPage.get(accountId, key) as { digest: string; remote_ids: string; item_digests: string | null; next_cursor: string | null } | undefined;
+    if (!row) return undefined;
+    const itemDigests = row.item_digests ? (JSON.parse(row.item_digests) as string[]) : undefined;
+    return { digest: row.digest, remoteIds: JSON.parse(row.remote_ids) as string[], ...(itemDigests ? { itemDigests } : {}), nextCursor: row.next_cursor };
   }
 
   /**
@@ -326,7 +328,7 @@ export class SyncStore {
    * vendor could later send a page that matches an older memory but not that copy.
    */
   rememberPage(accountId: string, key: string, page: RememberedPage | null): void {
-    if (page) this.st.rememberPage.run(accountId, key, page.digest, JSON.stringify(page.remoteIds), page.nextCursor);
+    if (page) this.st.rememberPage.run(accountId, key, page.digest, JSON.stringify(page.remoteIds), page.itemDigests ? JSON.stringify(page.itemDigests) : null, page.nextCursor);
     else this.st.forgetPage.run(accountId, key);
   }
 

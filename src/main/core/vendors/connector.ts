@@ -32,20 +32,25 @@ export interface PullPage {
   checkpoint?: string | null;
   /**
    * For vendors read in full every time: the page's request and the SHA-1 of its body, so the
-   * store can remember what the page held (see `samePage`).
+   * store can remember what the page held (see vendors/same-page.ts).
    */
   source?: { key: string; digest: string };
   /**
-   * Instead of records: the body was byte-for-byte the one the store remembered under
-   * `source`, so these are its records, unchanged; nothing was parsed.
+   * Records of this page the store holds exactly as the vendor sent them again (their bytes'
+   * digests are remembered from this page), so they were not parsed: they count as seen and
+   * unchanged. With no `records` beside them, the whole body was the same as last time.
    */
   unchangedIds?: string[];
+  /** Every record of the page (unchanged and parsed) with its bytes' digest, for the store to remember. */
+  remember?: { remoteIds: string[]; itemDigests?: string[] };
 }
 
-/** What the store remembers of a page of a full re-read: its body's digest, the records it held and where it led. */
+/** What the store remembers of a page of a full re-read. */
 export interface RememberedPage {
   digest: string;
   remoteIds: string[];
+  /** The digest of each record's bytes, aligned with remoteIds (absent: the page could not be cut into records). */
+  itemDigests?: string[];
   nextCursor: string | null;
 }
 

@@ -12,7 +12,7 @@ import { createOnce, hasStrongEvidence, readIfThere, strongMatch } from '../evid
 import { VendorError } from '../errors';
 import { classifyStatus, httpRequest, parseJson, type HttpResponse } from '../http';
 import { nodeFetch } from '../node-http-client';
-import { samePage } from '../same-page';
+import { readListPage, rememberOf } from '../same-page';
 import { withRetry, type RetryOptions } from '../retry';
 import { assertFields } from '../field-rules';
 import { BIGCHANGE_FIELDS, bigChangeContentHash, bigChangeToCanonical, canonicalToBigChange, validateBigChange, type BigChangeJson } from './mapping';
@@ -111,19 +111,20 @@ export function createBigChangeConnector(opts: BigChangeOptions): Connector {
       for (;;) {
         const path = `/contacts?pageNumber=${page}&pageSize=${pageSize}`;
         const res = await call('GET', path);
-        // The same body as last time: the same records, and the same next page.
-        const { unchanged, source } = samePage(options, path, res.text);
-        if (unchanged) {
-          yield unchanged;
-          if (unchanged.nextCursor === null) return;
-          page = Number(unchanged.nextCursor);
+        // Only what the store does not hold already is parsed (same-page.ts).
+        const read = readListPage(options, path, res, 'items', NAME);
+        if (read.same) {
+          yield read.same;
+          if (read.same.nextCursor === null) return;
+          page = Number(read.same.nextCursor);
           continue;
         }
-        const j = parseJson<{ items?: unknown; pageItemCount?: unknown }>(res, NAME);
+        const j = read.json as { items?: unknown; pageItemCount?: unknown };
         if (!j || !Array.isArray(j.items)) throw new VendorError({ kind: 'malformed', message: `${NAME} sent a page without "items"`, bodyExcerpt: res.text.slice(0, 300) });
-        const count = typeof j.pageItemCount === 'number' ? j.pageItemCount : j.items.length;
+        const count = typeof j.pageItemCount === 'number' ? j.pageItemCount : j.items.length + read.unchangedIds.length;
         const more = count >= pageSize;
-        yield { records: (j.items as BigChangeJson[]).map(toRecord), nextCursor: more ? String(page + 1) : null, fullScan: true, checkpoint: null, source };
+        const records = (j.items as BigChangeJson[]).map(toRecord);
+        yield { records, unchangedIds: read.unchangedIds, nextCursor: more ? String(page + 1) : null, fullScan: true, checkpoint: null, source: read.source, remember: rememberOf(read, records.map((r) => r.remoteId)) };
         if (!more) return;
         page++;
       }

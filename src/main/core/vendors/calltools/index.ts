@@ -14,7 +14,7 @@ import { withRetry, type RetryOptions } from '../retry';
 import { assertFields } from '../field-rules';
 import { CALLTOOLS_FIELDS, callToolsToCanonical, canonicalToCallTools, validateCallTools, type CallToolsJson } from './mapping';
 import { lazyRecord } from '../lazy-record';
-import { samePage } from '../same-page';
+import { readListPage, rememberOf } from '../same-page';
 
 export const CALLTOOLS_DEFAULT_BASE_URL = 'https://app.calltools.io';
 export const callToolsCredentialsSchema = z.object({ token: z.string().regex(/^[0-9a-f]{40}$/i, 'a CallTools API token is 40 hexadecimal characters') });
@@ -75,22 +75,22 @@ export function createCallToolsConnector(opts: CallToolsOptions): Connector {
       for (;;) {
         const path = `/api/contacts/?page=${page}&page_size=${pageSize}`;
         const res = await call('GET', path);
-        // The same body as last time: the same records, and the same next page.
-        const { unchanged, source } = samePage(options, path, res.text);
-        if (unchanged) {
-          yield unchanged;
-          if (unchanged.nextCursor === null) return;
-          page = Number(unchanged.nextCursor);
+        // Only what the store does not hold already is parsed (same-page.ts).
+        const read = readListPage(options, path, res, 'results', NAME);
+        if (read.same) {
+          yield read.same;
+          if (read.same.nextCursor === null) return;
+          page = Number(read.same.nextCursor);
           continue;
         }
-        const j = parseJson<{ results?: unknown; next?: unknown; count?: unknown }>(res, NAME);
+        const j = read.json as { results?: unknown; next?: unknown; count?: unknown };
         if (!j || !Array.isArray(j.results)) throw new VendorError({ kind: 'malformed', status: res.status, message: `${NAME} sent a contact page without "results"`, bodyExcerpt: res.text.slice(0, 300) });
         const records = (j.results as CallToolsJson[]).map((r) => {
           if (!r || typeof r.id !== 'number') throw new VendorError({ kind: 'malformed', message: `${NAME} sent a contact without an id on page ${page}` });
           return toRecord(r);
         });
         const next = typeof j.next === 'string' && j.next ? page + 1 : null;
-        const out: PullPage = { records, nextCursor: next === null ? null : String(next), fullScan: true, checkpoint: null, source };
+        const out: PullPage = { records, unchangedIds: read.unchangedIds, nextCursor: next === null ? null : String(next), fullScan: true, checkpoint: null, source: read.source, remember: rememberOf(read, records.map((r) => r.remoteId)) };
         yield out;
         if (next === null) return;
         page = next;

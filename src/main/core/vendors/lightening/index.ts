@@ -14,7 +14,7 @@ import { withRetry, type RetryOptions } from '../retry';
 import { assertFields } from '../field-rules';
 import { canonicalToLightening, LIGHTENING_FIELDS, lighteningToCanonical, lighteningUpdateBody, validateLightening, type LighteningJson } from './mapping';
 import { lazyRecord } from '../lazy-record';
-import { samePage } from '../same-page';
+import { readListPage, rememberOf } from '../same-page';
 
 export const LIGHTENING_DEFAULT_BASE_URL = 'https://api.lightening.co';
 // The Login/Auth page is not in the vendor corpus: Concord stores the token the account was
@@ -115,16 +115,19 @@ export function createLighteningConnector(opts: LighteningOptions): Connector {
         const path = `/contact?customer_id[]=${encodeURIComponent(ids[i]!)}`;
         const res = await send('GET', path);
         const nextCursor = i + 1 < ids.length ? String(i + 1) : null;
-        const { unchanged, source } = samePage(options, path, res.text);
-        // The same body as last time, and leading to the same place: nothing on it to look at.
-        if (unchanged && unchanged.nextCursor === nextCursor) {
-          yield unchanged;
+        // Only what the store does not hold already is parsed (same-page.ts); the next customer
+        // comes from the account's list, not from the page.
+        const read = readListPage(options, path, res, 'entities', NAME);
+        if (read.same) {
+          yield { ...read.same, nextCursor };
           continue;
         }
-        const j = envelopeOf(res);
+        const j = read.json as Envelope;
+        if (!j || typeof j !== 'object' || !('result' in j)) throw new VendorError({ kind: 'malformed', message: `${NAME} sent a reply without "result"`, bodyExcerpt: res.text.slice(0, 300) });
         if (j.result !== true) throw failure(j, 'list contacts');
         if (!Array.isArray(j.entities)) throw new VendorError({ kind: 'malformed', message: `${NAME} sent a contact list without "entities"` });
-        yield { records: (j.entities as LighteningJson[]).map(toRecord), nextCursor, fullScan: true, checkpoint: null, source };
+        const records = (j.entities as LighteningJson[]).map(toRecord);
+        yield { records, unchangedIds: read.unchangedIds, nextCursor, fullScan: true, checkpoint: null, source: read.source, remember: rememberOf(read, records.map((r) => r.remoteId)) };
       }
     },
 
