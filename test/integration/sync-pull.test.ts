@@ -166,6 +166,8 @@ describe('vendors read in full every time', () => {
         expect(first.created, vendor).toBeGreaterThan(10);
         const again = await c.sync.pull(id);
         expect(again, vendor).toMatchObject({ error: null, pulled: first.pulled, unchanged: first.pulled, created: 0, updated: 0, deleted: 0, pages: first.pages, samePages: first.pages });
+        // Asked for in full (`concord sync --full`): every record is read and compared again.
+        expect(await c.sync.pull(id, { full: true }), vendor).toMatchObject({ error: null, unchanged: first.pulled, samePages: 0 });
         // One record changed at the vendor, by another client: it arrives, the rest stay as they are.
         const r = c.store.sqlite.prepare('SELECT remote_id, server, versions, local FROM records WHERE account_id = ? ORDER BY rowid LIMIT 1 OFFSET 7').get(id) as { remote_id: string; server: StoredServerCopy; versions: string; local: string };
         const other = await connectorFactory(c.accounts, c.fetch)(id);

@@ -84,7 +84,8 @@ export class PullService {
     try {
       const connector = opts.connector ?? (await this.connectorFor(accountId));
       // The next page is requested while this one is stored; it is committed only after this one.
-      const remembered = (key: string) => this.store.rememberedPage(accountId, key);
+      // A full pull asked for by a person reads and compares every record, remembered or not.
+      const remembered = opts.full ? undefined : (key: string) => this.store.rememberedPage(accountId, key);
       for await (const page of readAhead(connector.pull(startCursor, { full, signal: opts.signal, remembered }))) {
         // Cancelled: stop between pages; every page before this one is committed with its cursor.
         if (opts.signal?.aborted) throw new SyncCancelled();
