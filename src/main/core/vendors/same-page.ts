@@ -35,8 +35,9 @@ export function readListPage(options: PullOptions | undefined, key: string, res:
   const source = { key, digest: sha1(body) };
   const known = options?.remembered?.(key);
   if (known && known.digest === source.digest) {
-    const same: PullPage = { records: [], unchangedIds: known.remoteIds, nextCursor: known.nextCursor, fullScan: true, checkpoint: null, source, remember: { remoteIds: known.remoteIds, itemDigests: known.itemDigests } };
-    return { same, json: {}, unchangedIds: known.remoteIds, unchangedDigests: known.itemDigests ?? [], digests: undefined, source };
+    // Nothing to remember afresh: the store holds this page as it is (pull-service skips it).
+    const same: PullPage = { records: [], unchangedIds: known.remoteIds, nextCursor: known.nextCursor, fullScan: true, checkpoint: null };
+    return { same, json: {}, unchangedIds: known.remoteIds, unchangedDigests: [], digests: undefined, source };
   }
   const malformed = (e: unknown) => new VendorError({ kind: 'malformed', status: res.status, method: res.method, maybeApplied: true, message: `${vendorName} sent a reply that is not valid JSON (HTTP ${res.status})`, bodyExcerpt: body.slice(0, 300), cause: e });
   const slices = sliceRecords(body, arrayKey);
