@@ -63,10 +63,10 @@ export function createLighteningConnector(opts: LighteningOptions): Connector {
     }, retry);
   }
 
-  function envelopeOf(res: HttpResponse): Envelope {
-    const j = parseJson<Envelope>(res, NAME);
-    if (!j || typeof j !== 'object' || !('result' in j)) throw new VendorError({ kind: 'malformed', message: `${NAME} sent a reply without "result"`, bodyExcerpt: res.text.slice(0, 300) });
-    return j;
+  /** The reply as Lightening's envelope; `parsed` when the page was read already (same-page.ts). */
+  function envelopeOf(res: HttpResponse, parsed: unknown = parseJson<unknown>(res, NAME)): Envelope {
+    if (!parsed || typeof parsed !== 'object' || !('result' in parsed)) throw new VendorError({ kind: 'malformed', message: `${NAME} sent a reply without "result"`, bodyExcerpt: res.text.slice(0, 300) });
+    return parsed as Envelope;
   }
 
   function failure(j: Envelope, action: string): VendorError {
@@ -122,8 +122,7 @@ export function createLighteningConnector(opts: LighteningOptions): Connector {
           yield { ...read.same, nextCursor };
           continue;
         }
-        const j = read.json as Envelope;
-        if (!j || typeof j !== 'object' || !('result' in j)) throw new VendorError({ kind: 'malformed', message: `${NAME} sent a reply without "result"`, bodyExcerpt: res.text.slice(0, 300) });
+        const j = envelopeOf(res, read.json);
         if (j.result !== true) throw failure(j, 'list contacts');
         if (!Array.isArray(j.entities)) throw new VendorError({ kind: 'malformed', message: `${NAME} sent a contact list without "entities"` });
         const records = (j.entities as LighteningJson[]).map(toRecord);
