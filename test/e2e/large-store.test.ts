@@ -42,6 +42,34 @@ describe('a large store', () => {
     await page.waitForFunction((n) => document.querySelector('[data-testid=result-count]')?.textContent === `${n.toLocaleString('en-US')} people`, bc);
   });
 
+  it('the search box keeps every character typed, shortcut letters included, while a person is open beside it', async () => {
+    const { page } = h;
+    await page.getByLabel('Filter by vendor').selectOption('');
+    await page.locator('.contact-row').first().click();
+    await page.getByLabel('Contact details').locator('.person-name').waitFor();
+    const person = await page.getByLabel('Contact details').locator('.person-name').textContent();
+    const box = page.getByLabel('Search contacts');
+    await box.click();
+    // j, k, m, n, s and / move, merge or search elsewhere in the window; in the box they are letters.
+    const typed = 'jk/mns Ab';
+    await box.pressSequentially(typed);
+    expect(await box.inputValue()).toBe(typed);
+    expect(await page.getByLabel('Contact details').locator('.person-name').textContent()).toBe(person);
+    await box.fill('');
+    await box.pressSequentially('Abernathy');
+    expect(await box.inputValue()).toBe('Abernathy');
+    const expected = t.core.contacts.list({ search: 'Abernathy', limit: 1, offset: 0 }).total;
+    await page.waitForFunction((n) => document.querySelector('[data-testid=result-count]')?.textContent === `${n.toLocaleString('en-US')} ${n === 1 ? 'person' : 'people'}`, expected);
+    // The first row is found by the word, in its name or its email (an Abbernathy with an abernathy@ address).
+    expect((await page.locator('.contact-row').first().textContent())?.toLowerCase()).toContain('bernathy');
+    expect(await page.getByLabel('Contact details').locator('.person-name').textContent()).toBe(person);
+    await h.screenshot('contacts-100k-search-1280');
+    await page.setViewportSize({ width: 1024, height: 640 });
+    await h.screenshot('contacts-100k-search-1024');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await box.fill('');
+  });
+
   it('the duplicates queue over 100,000 records: paged and virtual, keys move and merge in place', async () => {
     const { page } = h;
     const scan = t.core.dedupe.scan({ full: true });
