@@ -530,6 +530,107 @@ const BENCHES: Record<string, () => Promise<void>> = {
     });
   },
 
+  /**
+   * Where a first pull's time goes on the core's thread, against the raw parse + insert of the
+   * sync bench. The four vendors whose simulators are not the bottleneck are read once over
+   * HTTP into memory (timed: "read"); then the same records are stored again and again into
+   * fresh stores, one part of the data model added each time, pages of 250 in a transaction
+   * each, as a pull does.
+   */
+  async 'store-floor'() {
+    const people = Number(process.env.BENCH_PEOPLE ?? 100_000);
+    const { connectorFactory } = await import('../src/main/core/vendors/connector-factory');
+    const { SearchIndex } = await import('../src/main/core/store/search-index');
+    const { packServerCopy } = await import('../src/main/core/sync/server-copy');
+    const { uuidv7 } = await import('../src/main/core/ids');
+    const { displayName } = await import('../src/shared/domain');
+    const { Worker } = await import('node:worker_threads');
+    const Database = (await import('better-sqlite3')).default;
+    const worker = new Worker(`require('tsx/cjs'); require(${JSON.stringify(path.join(__dirname, 'sandbox-worker.ts'))});`, { eval: true, workerData: { seed: 7, people } });
+    const sb = await new Promise<{ vendors: Record<string, { baseUrl: string; credentials: Record<string, unknown>; settings?: Record<string, unknown> }> }>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    type Rec = { vendor: (typeof VENDORS)[number]; remoteId: string; raw: unknown; canonical: import('../src/shared/domain').CanonicalContact; versions: Record<string, string> };
+    const pages: Rec[][] = [];
+    const reader = await tempCore();
+    const connectorFor = connectorFactory(reader.core.accounts, reader.core.fetch);
+    let readCpu = 0;
+    for (const vendor of ['calltools', 'lightening', 'bigchange', 'livevox'] as const) {
+      const info = sb.vendors[vendor]!;
+      const id = (await reader.core.accounts.add({ kind: vendor, label: vendor, baseUrl: info.baseUrl, credentials: info.credentials, settings: info.settings })).id;
+      const c0 = mainThreadCpuMs();
+      for await (const page of (await connectorFor(id)).pull(null, { full: true })) {
+        // canonical is mapped lazily by some connectors: ask for it here, as the store would.
+        pages.push(page.records.map((r) => ({ vendor, remoteId: r.remoteId, raw: r.raw, canonical: r.canonical, versions: r.versions })));
+      }
+      readCpu += mainThreadCpuMs() - c0;
+    }
+    reader.done();
+    await new Promise<void>((resolve) => { worker.once('exit', () => resolve()); worker.postMessage('close'); });
+    const records = pages.reduce((n, p) => n + p.length, 0);
+    const perRecord = (msTaken: number) => +((msTaken * 1000) / records).toFixed(1);
+
+    // The floor of the sync bench: each record's JSON parsed and inserted, one table.
+    const rows = pages.flat().map((r) => [`${r.vendor}:${r.remoteId}`, JSON.stringify(r.raw)] as const);
+    const rawDir = fs.mkdtempSync(path.join(os.tmpdir(), 'concord-bench-raw-'));
+    const raw = new Database(path.join(rawDir, 'raw.db'));
+    raw.pragma('journal_mode = WAL');
+    raw.exec('CREATE TABLE t (id TEXT PRIMARY KEY, body TEXT NOT NULL)');
+    const ins = raw.prepare('INSERT INTO t (id, body) VALUES (?, ?)');
+    let c0 = mainThreadCpuMs();
+    raw.transaction(() => { for (const [k, j] of rows) ins.run(k, JSON.stringify(JSON.parse(j))); })();
+    const rawUs = perRecord(mainThreadCpuMs() - c0);
+    raw.close();
+    fs.rmSync(rawDir, { recursive: true, force: true });
+
+    const steps: { step: string; usPerRecord: number }[] = [];
+    const run = async (step: string, parts: { search: boolean; pack: boolean; store?: boolean }) => {
+      const { core, done } = await tempCore();
+      const db = core.store.sqlite;
+      const accounts = new Map<string, string>();
+      for (const v of ['calltools', 'lightening', 'bigchange', 'livevox']) {
+        accounts.set(v, `floor-${v}`);
+        db.prepare("INSERT INTO accounts (id, kind, label, settings, health) VALUES (?, ?, ?, '{}', 'ok')").run(`floor-${v}`, v, v);
+      }
+      const search = new SearchIndex(db);
+      const insertPerson = db.prepare('INSERT INTO people (id, golden, display_name, created_at, updated_at) VALUES (?, ?, ?, ?, ?)');
+      const insertRecord = db.prepare("INSERT INTO records (id, account_id, remote_id, person_id, server, base, local, versions, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, '=', ?, ?, 'synced', ?, ?)");
+      const c1 = mainThreadCpuMs();
+      for (const page of pages) {
+        const account = accounts.get(page[0]!.vendor)!;
+        db.transaction(() => {
+          if (parts.store) {
+            core.syncStore.upsertPage(account, page);
+            return;
+          }
+          const now = new Date().toISOString();
+          for (const r of page) {
+            const json = JSON.stringify(r.raw ?? null);
+            const local = JSON.stringify(r.canonical);
+            const personId = uuidv7();
+            insertPerson.run(personId, local, displayName(r.canonical), now, now);
+            const row = insertRecord.run(uuidv7(), account, r.remoteId, personId, parts.pack ? packServerCopy(json, r.vendor) : json, local, JSON.stringify(r.versions), now, now);
+            if (parts.search) search.add(row.lastInsertRowid, r.canonical);
+          }
+        })();
+      }
+      steps.push({ step, usPerRecord: perRecord(mainThreadCpuMs() - c1) });
+      done();
+    };
+    await run('rows: people and records with their indexes, the raw copy as text', { search: false, pack: false });
+    await run('the same, the raw copy packed (deflated with its dictionary)', { search: false, pack: true });
+    await run('+ the search index', { search: true, pack: true });
+    await run("the store's own upsertPage (all of the above, the counts, the store's checks)", { search: true, pack: true, store: true });
+    const readUs = perRecord(readCpu);
+    const storeUs = steps[steps.length - 1]!.usPerRecord;
+    report('store-floor', {
+      people, records, rawParseInsertUsPerRecord: rawUs, readFromVendorsUsPerRecord: readUs, steps,
+      firstPullUsPerRecord: +(readUs + storeUs).toFixed(1), ratioToRaw: +(rawUs / (readUs + storeUs)).toFixed(3),
+      note: "core thread CPU per record; 'read' is HTTP, JSON and mapping of the connectors; a first pull is read + upsertPage",
+    });
+  },
+
   /** issue #14: what the store's self-check costs — quick_check at every open, integrity_check for `concord doctor` — at 100,000 records. */
   async 'store-check'() {
     const target = Number(process.env.BENCH_RECORDS ?? 100_000);
