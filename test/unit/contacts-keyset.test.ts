@@ -48,10 +48,28 @@ describe('contacts list hot paths', () => {
     // A merge links two records to one person and deletes the emptied one.
     const ids = t.core.contacts.list({ limit: 10, offset: 0 }).rows.map((r) => r.id);
     const recs = ids.slice(0, 2).map((id) => t!.core.contacts.get(id).records[0]!.id);
+    const before = t.core.syncStore.snapshot(recs);
     t.core.syncStore.link(recs, ids[0]!, {}, ids.slice(0, 2));
     expect(kept()).toEqual(counted());
     expect(kept().people).toBe(3);
     expect(t.core.status.get().counts).toMatchObject(counted());
+    // The merge taken back brings the emptied person back; a record taken out gets a person of
+    // its own; a record made here adds a record, not a person. (SyncStore keeps these counts,
+    // migration 0011: every path that adds or removes a row is one of these.)
+    t.core.syncStore.unlink(before, []);
+    expect(kept()).toEqual({ people: 4, records: 4 });
+    t.core.syncStore.link(recs, ids[0]!, {}, ids.slice(0, 2));
+    t.core.syncStore.unlinkRecord(recs[1]!);
+    expect(kept()).toEqual({ people: 4, records: 4 });
+    t.core.syncStore.create(t.core.contacts.get(ids[0]!).records[0]!.accountId, ids[0]!, { givenName: 'Made', familyName: 'Here' });
+    expect(kept()).toEqual({ people: 4, records: 5 });
+    expect(kept()).toEqual(counted());
+    // A write that fails part way takes its count back with its rows.
+    expect(() => t!.core.syncStore.tx(() => {
+      t!.core.syncStore.create(t!.core.contacts.get(ids[0]!).records[0]!.accountId, ids[0]!, { givenName: 'Never', familyName: 'Kept' });
+      throw new Error('stop');
+    })).toThrow('stop');
+    expect(kept()).toEqual(counted());
   });
 
   it('brief rows carry what a list row shows (primary email and phone, city) and the rest of the row unchanged', async () => {

@@ -1,7 +1,7 @@
 // The search index (migration 0009): two contentless FTS5 tables keyed by the record's rowid —
 // contacts_fts (name, company, emails, phone suffixes) and names_trigram (the name, for one-typo
-// matches). Triggers on `records` note in `search_pending` what must be (re)indexed; `flush`
-// indexes it. SyncStore flushes before each of its writes ends, so a transaction that changes a
+// matches). A record SyncStore inserts is indexed as it is written (`add`); triggers on `records`
+// note in `search_pending` what an update must re-index, and `flush` indexes it. SyncStore flushes before each of its writes ends, so a transaction that changes a
 // record commits its index entry with it; the store's open flushes whatever an older build or a
 // migration left pending.
 import type Database from 'better-sqlite3';
@@ -47,6 +47,16 @@ export class SearchIndex {
       addName: sqlite.prepare('INSERT INTO names_trigram (rowid, name) VALUES (?, ?)'),
       clear: sqlite.prepare('DELETE FROM search_pending'),
     };
+  }
+
+  /**
+   * Index a record just inserted (migration 0011: no trigger notes inserts, SyncStore, their
+   * only writer, calls this with the contact it wrote). Runs in the caller's transaction.
+   */
+  add(rowid: number | bigint, contact: Partial<CanonicalContact>): void {
+    const t = searchTextOf(contact);
+    this.st.addWords.run(rowid, t.name, t.company, t.emails, t.phones);
+    this.st.addName.run(rowid, t.name);
   }
 
   /** Index what is pending; returns how many records were (re)indexed. Runs in the caller's transaction, or its own. */

@@ -111,6 +111,8 @@ export class SyncStore {
   private syncAction: string | null = null;
   /** How deep in `tx` calls this store is; the outermost one indexes what it wrote (see `tx`). */
   private depth = 0;
+  /** row_counts changes not yet written (migration 0011: SyncStore keeps the counts, not triggers). */
+  private readonly rowDeltas = { people: 0, records: 0 };
   private readonly search: SearchIndex;
 
   constructor(
@@ -151,6 +153,8 @@ export class SyncStore {
       insertChange: sqlite.prepare("INSERT INTO changes (record_id, account_id, op, patch, intent, base_versions, idempotency_key, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)"),
       journal: sqlite.prepare('INSERT INTO journal (at, actor, kind, entity_type, entity_id, summary, before, after, action_id, cause) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
       openConflict: sqlite.prepare("SELECT id, kind, fields, change_id FROM conflicts WHERE record_id = ? AND state = 'open'"),
+      bumpCount: sqlite.prepare('UPDATE row_counts SET n = n + ? WHERE name = ?'),
+      dropPersonIfEmpty: sqlite.prepare('DELETE FROM people WHERE id = ? AND NOT EXISTS (SELECT 1 FROM records WHERE person_id = ?)'),
       closeConflicts: sqlite.prepare("UPDATE conflicts SET state = 'resolved', resolution = ?, resolved_by = 'sync', resolved_at = ? WHERE record_id = ? AND state = 'open'"),
     };
   }
@@ -171,10 +175,31 @@ export class SyncStore {
         if (this.depth === 1) this.search.flush();
         return out;
       } finally {
+        // Counts follow the rows written, thrown or not: they are in the same transaction, and
+        // roll back with the rows if it does.
+        if (this.depth === 1) this.writeCounts();
         this.depth--;
       }
     };
     return this.sqlite.inTransaction ? run() : this.sqlite.transaction(run)();
+  }
+
+  /** Rows of people or records this transaction added (or, negative, removed); written by `tx`. */
+  private counted(table: 'people' | 'records', n: number): void {
+    this.rowDeltas[table] += n;
+  }
+
+  /** A record row just inserted: counted, and indexed for search (no trigger does either, migration 0011). */
+  private inserted(rowid: number | bigint, contact: CanonicalContact): void {
+    this.counted('records', 1);
+    this.search.add(rowid, contact);
+  }
+
+  private writeCounts(): void {
+    for (const table of ['people', 'records'] as const) {
+      if (this.rowDeltas[table]) this.st.bumpCount.run(this.rowDeltas[table], table);
+      this.rowDeltas[table] = 0;
+    }
   }
 
   /**
@@ -307,8 +332,10 @@ export class SyncStore {
     const now = this.now();
     const personId = uuidv7();
     this.st.insertPerson.run(personId, canonical(), displayName(rec.canonical), now, now);
+    this.counted('people', 1);
     const id = uuidv7();
-    this.st.insertRecord.run(id, accountId, rec.remoteId, personId, packServerCopy(raw, kind), BASE_IS_LOCAL, canonical(), versions, 'synced', now, now);
+    const row = this.st.insertRecord.run(id, accountId, rec.remoteId, personId, packServerCopy(raw, kind), BASE_IS_LOCAL, canonical(), versions, 'synced', now, now);
+    this.inserted(row.lastInsertRowid, rec.canonical);
     return { id, outcome: 'created' };
   }
 
@@ -444,7 +471,8 @@ export class SyncStore {
     return this.tx(() => {
       const id = uuidv7();
       const now = this.now();
-      this.st.insertRecord.run(id, accountId, null, personId, null, null, JSON.stringify(contact), '{}', 'modified', now, now);
+      const row = this.st.insertRecord.run(id, accountId, null, personId, null, null, JSON.stringify(contact), '{}', 'modified', now, now);
+      this.inserted(row.lastInsertRowid, contact);
       const changeId = this.insertChange(id, accountId, 'create', contact as Record<string, unknown>, {}, Object.keys(contact));
       if (Object.keys(values).length) this.sqlite.prepare('UPDATE changes SET create_values = ? WHERE id = ?').run(JSON.stringify(values), changeId);
       this.journal('edit', 'record', id, summary, null, contact, actor);
@@ -470,6 +498,7 @@ export class SyncStore {
       const personId = uuidv7();
       const now = this.now();
       this.st.insertPerson.run(personId, JSON.stringify(rec.local), displayName(rec.local), now, now);
+      this.counted('people', 1);
       this.sqlite.prepare('UPDATE records SET person_id = ?, updated_at = ? WHERE id = ?').run(personId, now, recordId);
       this.journal('unlink', 'record', recordId, 'no longer linked to the person', { personId: rec.personId }, { personId }, actor);
       this.refreshPerson(rec.personId);
@@ -616,7 +645,7 @@ export class SyncStore {
           const alone = (this.sqlite.prepare('SELECT count(*) AS n FROM records WHERE person_id = ?').get(holder.person_id) as { n: number }).n === 1;
           if (alone && holder.person_id !== rec.personId) {
             this.sqlite.prepare('UPDATE records SET person_id = ? WHERE id = ?').run(rec.personId, holder.id);
-            this.sqlite.prepare('DELETE FROM people WHERE id = ? AND NOT EXISTS (SELECT 1 FROM records WHERE person_id = ?)').run(holder.person_id, holder.person_id);
+            this.counted('people', -this.st.dropPersonIfEmpty.run(holder.person_id, holder.person_id).changes);
           }
           this.journal('sync.push', 'record', rec.id, `already existed at the vendor as record ${holder.id}; folded into it`, null, { existingRecord: holder.id, remoteId }, 'sync');
           this.refreshPerson(rec.personId);
@@ -702,7 +731,7 @@ export class SyncStore {
     this.tx(() => {
       this.sqlite.prepare('UPDATE records SET person_id = ? WHERE id IN (SELECT value FROM json_each(?))').run(target, JSON.stringify(recordIds));
       this.sqlite.prepare('UPDATE people SET pinned = ? WHERE id = ?').run(JSON.stringify(pinned), target);
-      for (const p of formerPeople) if (p !== target) this.sqlite.prepare('DELETE FROM people WHERE id = ? AND NOT EXISTS (SELECT 1 FROM records WHERE person_id = ?)').run(p, p);
+      for (const p of formerPeople) if (p !== target) this.counted('people', -this.st.dropPersonIfEmpty.run(p, p).changes);
       this.refreshPerson(target);
     });
   }
@@ -738,7 +767,9 @@ export class SyncStore {
         }
       }
       for (const p of before.people) {
-        this.sqlite.prepare('INSERT INTO people (id, golden, pinned, display_name, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET pinned = excluded.pinned').run(p.id, p.golden, p.pinned, p.display_name, p.created_at, now);
+        const back = this.sqlite.prepare('INSERT OR IGNORE INTO people (id, golden, pinned, display_name, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)').run(p.id, p.golden, p.pinned, p.display_name, p.created_at, now);
+        if (back.changes) this.counted('people', 1);
+        else this.sqlite.prepare('UPDATE people SET pinned = ? WHERE id = ?').run(p.pinned, p.id);
       }
       for (const r of before.records) this.sqlite.prepare('UPDATE records SET person_id = ? WHERE id = ?').run(r.personId, r.id);
       for (const p of before.people) this.refreshPerson(p.id);
