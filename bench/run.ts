@@ -458,12 +458,19 @@ const BENCHES: Record<string, () => Promise<void>> = {
     const raw = new Database(path.join(rawDir, 'raw.db'));
     raw.pragma('journal_mode = WAL');
     raw.exec('CREATE TABLE t (id TEXT PRIMARY KEY, body TEXT NOT NULL)');
-    t0 = performance.now();
-    const rawCpu0 = mainThreadCpuMs();
     const ins = raw.prepare('INSERT INTO t (id, body) VALUES (?, ?)');
-    raw.transaction(() => { for (const [k, j] of rows) ins.run(k, JSON.stringify(JSON.parse(j))); })();
-    const rawPerSec = Math.round(rows.length / ((performance.now() - t0) / 1000));
-    const rawPerCpuSec = Math.round(rows.length / ((mainThreadCpuMs() - rawCpu0) / 1000));
+    // The best of three runs: one run on a shared machine varied from 124,000 to 166,000 a second,
+    // and the floor is what the machine can do.
+    let rawPerSec = 0;
+    let rawPerCpuSec = 0;
+    for (let run = 0; run < 3; run++) {
+      raw.exec('DELETE FROM t');
+      t0 = performance.now();
+      const rawCpu0 = mainThreadCpuMs();
+      raw.transaction(() => { for (const [k, j] of rows) ins.run(k, JSON.stringify(JSON.parse(j))); })();
+      rawPerSec = Math.max(rawPerSec, Math.round(rows.length / ((performance.now() - t0) / 1000)));
+      rawPerCpuSec = Math.max(rawPerCpuSec, Math.round(rows.length / ((mainThreadCpuMs() - rawCpu0) / 1000)));
+    }
     raw.close();
     fs.rmSync(rawDir, { recursive: true, force: true });
 
