@@ -11,7 +11,7 @@ import { createLogger, nullSink } from '../src/main/core/log';
 import { generatePopulation } from '../src/main/core/sandbox/population';
 import { MemorySecretStore } from '../src/main/core/secrets/memory-store';
 import { doctor } from '../src/main/core/store/health';
-import { VENDORS } from '../src/shared/domain';
+import { VENDORS, type CanonicalContact } from '../src/shared/domain';
 import { execFileSync } from 'node:child_process';
 import { fillStore } from '../test/helpers/big-store';
 import { runMatrix } from '../test/helpers/fault-matrix';
@@ -558,7 +558,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
       worker.once('message', resolve);
       worker.once('error', reject);
     });
-    type Rec = { vendor: (typeof VENDORS)[number]; remoteId: string; raw: unknown; canonical: import('../src/shared/domain').CanonicalContact; versions: Record<string, string> };
+    type Rec = { vendor: (typeof VENDORS)[number]; remoteId: string; raw: unknown; canonical: CanonicalContact; versions: Record<string, string> };
     const pages: Rec[][] = [];
     const reader = await tempCore();
     const connectorFor = connectorFactory(reader.core.accounts, reader.core.fetch);
@@ -585,7 +585,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
     raw.pragma('journal_mode = WAL');
     raw.exec('CREATE TABLE t (id TEXT PRIMARY KEY, body TEXT NOT NULL)');
     const ins = raw.prepare('INSERT INTO t (id, body) VALUES (?, ?)');
-    let c0 = mainThreadCpuMs();
+    const c0 = mainThreadCpuMs();
     raw.transaction(() => { for (const [k, j] of rows) ins.run(k, JSON.stringify(JSON.parse(j))); })();
     const rawUs = perRecord(mainThreadCpuMs() - c0);
     raw.close();
