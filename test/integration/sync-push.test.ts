@@ -111,23 +111,32 @@ describe('rate limits, HTML 500s and refusals', () => {
     // Past CallTools' 50-character city: refused as it is typed, nothing saved or queued.
     expect(() => r.core.edits.edit(rec.id, { address: { city: 'X'.repeat(60) } })).toThrow(/city.*50/i);
     expect(r.core.status.get().outbox.pending).toBe(0);
-    // A change only the vendor's record can judge: both numbers marked mobile, where CallTools
-    // has one mobile field. Refused at push (the connector places numbers against the record it
-    // read), with its message. (It once used a time zone, but the document gives time_zone no list.)
-    r.core.edits.edit(rec.id, { phones: [{ e164: '+15035550181', raw: '503-555-0181', mobile: true }, { e164: '+15035550182', raw: '503-555-0182' }] });
+    // Both numbers marked mobile, where CallTools has one mobile field: judged against the record
+    // as last read, so refused as typed too.
+    r.core.edits.edit(rec.id, { phones: [{ e164: '+15035550181', raw: '503-555-0181' }] });
     expect((await r.core.sync.sync()).accounts[0]).toMatchObject({ pushed: 1, rejected: 0 });
-    const two = r.recordOf(r.seeded[0]!.remoteId).local.phones as PhoneEntry[];
-    r.core.edits.edit(rec.id, { phones: two.map((p) => ({ ...p, mobile: true })) });
+    const one = r.recordOf(r.seeded[0]!.remoteId).local.phones as PhoneEntry[];
+    expect(() => r.core.edits.edit(rec.id, { phones: [...one, { e164: '+15035550183', raw: '503-555-0183', mobile: false }] })).toThrow(/one mobile and one home/);
+    expect(r.core.status.get().outbox.pending).toBe(0);
+    // What only the push can see: CallTools changed after the edit. A number is added here (it
+    // fits the free mobile field), and meanwhile another client puts one there; the pull merges
+    // both into the list, which CallTools' two fields cannot hold. Refused at push, with its message.
+    r.core.edits.edit(rec.id, { phones: [...one, { e164: '+15035550182', raw: '503-555-0182' }] });
+    const theirs = await r.other.read(r.seeded[0]!.remoteId);
+    await r.other.update(r.seeded[0]!.remoteId, { phones: [...(theirs.canonical.phones ?? []), { e164: '+15035550184', raw: '503-555-0184', mobile: true }] }, { raw: theirs.raw, versions: theirs.versions });
     const s = await r.core.sync.sync();
     expect(s.accounts[0]).toMatchObject({ pushed: 0, rejected: 1 });
     expect(r.recordOf(r.seeded[0]!.remoteId).state).toBe('rejected');
     const change = r.core.store.sqlite.prepare("SELECT last_error FROM changes WHERE record_id = ? AND state = 'rejected'").get(rec.id) as { last_error: string };
-    expect(change.last_error).toMatch(/one mobile/i);
-    r.core.edits.edit(rec.id, { phones: two.map((p) => ({ ...p, mobile: !p.mobile })), address: { city: 'Portland' } });
+    expect(change.last_error).toMatch(/at most 2 phone numbers/i);
+    // The person fixes it: the number they added goes, theirs stays, and the city is set.
+    const merged = r.recordOf(r.seeded[0]!.remoteId).local.phones as PhoneEntry[];
+    r.core.edits.edit(rec.id, { phones: merged.filter((p) => p.e164 !== '+15035550182'), address: { city: 'Portland' } });
     expect((await r.core.sync.sync()).accounts[0]).toMatchObject({ pushed: 1, rejected: 0 });
     const after = (await r.other.read(r.seeded[0]!.remoteId)).canonical;
     expect(after.address?.city).toBe('Portland');
-    expect(after.phones?.find((p) => p.mobile)?.e164).toBe('+15035550182');
+    expect(after.phones?.map((p) => p.e164).sort()).toEqual(['+15035550181', '+15035550184']);
+    expect(after.phones?.find((p) => p.mobile)?.e164).toBe('+15035550184');
   });
 
   it('undo takes back an edit that was not pushed yet, and nothing is sent', async () => {

@@ -116,9 +116,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const accounts = new AccountsService(store.sqlite, secretStore, clock, log);
   // Phones are typed for the account's region (its `region` setting, else the vendor's home).
   const regionOf = (accountId: string, vendor: string): string => String(accounts.settings(accountId).region ?? (vendor === 'bigchange' ? 'GB' : 'US'));
-  const syncStore = new SyncStore(store.sqlite, clock, writableFields, (vendor, accountId, patch, current) => {
+  const syncStore = new SyncStore(store.sqlite, clock, writableFields, (vendor, accountId, patch, current, raw) => {
     const region = regionOf(accountId, vendor);
-    return { patch: normalizeTypedContact(patch, region), problems: checkEdit(vendor, patch, { region, current, now: clock.now() }) };
+    return { patch: normalizeTypedContact(patch, region), problems: checkEdit(vendor, patch, { region, current, now: clock.now(), raw }) };
   });
   const connectorFor = connectorFactory(accounts, fetchImpl, options.retry);
   const dedupe = new DedupeService(store.sqlite, syncStore, clock, writableFields, canDeleteContacts, hasOwnMerge);

@@ -124,7 +124,7 @@ export class SyncStore {
      * The vendor's field rules, run when a value is typed: the patch as it will be stored
      * (typed phones in E.164 with the raw text kept, emails trimmed) and what is wrong with it.
      */
-    private readonly check: (vendor: AccountKind, accountId: string, patch: Partial<CanonicalContact>, current: CanonicalContact) => { patch: Partial<CanonicalContact>; problems: { field: string; message: string }[] } = (_v, _a, patch) => ({ patch, problems: [] }),
+    private readonly check: (vendor: AccountKind, accountId: string, patch: Partial<CanonicalContact>, current: CanonicalContact, raw: unknown) => { patch: Partial<CanonicalContact>; problems: { field: string; message: string }[] } = (_v, _a, patch) => ({ patch, problems: [] }),
   ) {
     this.search = new SearchIndex(sqlite);
     this.search.flush(); // what a migration or an older build left to index
@@ -433,7 +433,7 @@ export class SyncStore {
       const writable = this.writable(rec.vendor);
       const refused = Object.keys(typed).filter((f) => !writable.includes(f));
       if (refused.length) throw new CoreError('bad_request', `${rec.vendor} records cannot hold ${refused.join(', ')}`);
-      const checked = this.check(rec.vendor, rec.accountId, typed, rec.local);
+      const checked = this.check(rec.vendor, rec.accountId, typed, rec.local, rec.server);
       if (checked.problems.length) throw new CoreError('bad_request', refusal(rec.vendor, checked.problems));
       const patch = checked.patch;
       const before = rec.local;
@@ -586,7 +586,7 @@ export class SyncStore {
         if (local[f.field] === null || local[f.field] === undefined) delete local[f.field];
       }
       if (typed.length) {
-        const checked = this.check(rec.vendor, rec.accountId, Object.fromEntries(typed.map((f) => [f, local[f] ?? null])), rec.local);
+        const checked = this.check(rec.vendor, rec.accountId, Object.fromEntries(typed.map((f) => [f, local[f] ?? null])), rec.local, rec.server);
         if (checked.problems.length) throw new CoreError('bad_request', refusal(rec.vendor, checked.problems));
         Object.assign(local, checked.patch);
       }

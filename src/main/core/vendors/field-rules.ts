@@ -45,6 +45,12 @@ export interface ValidateOptions {
   region?: string;
   current?: CanonicalContact;
   now?: Date;
+  /**
+   * The record as last read from the vendor, when there is one: where a vendor keeps what it
+   * holds decides what it can take (CallTools' home, mobile and email fields), so an edit is
+   * refused as it is typed rather than at the push.
+   */
+  raw?: unknown;
 }
 
 export interface CheckOptions {

@@ -158,5 +158,22 @@ export function canonicalToCallTools(patch: Partial<CanonicalContact>, opts: { f
 
 /** CALLTOOLS_RULES on the patch (lengths, counts, email, phone, birthday); the region defaults to the connector's. */
 export function validateCallTools(patch: Partial<CanonicalContact>, opts: ValidateOptions = {}): FieldProblem[] {
-  return checkFields(CALLTOOLS_RULES, patch, { region: opts.region ?? 'US', now: opts.now });
+  const region = opts.region ?? 'US';
+  const problems = checkFields(CALLTOOLS_RULES, patch, { region, now: opts.now });
+  // Phones and emails also have to fit the fields CallTools keeps them in, against the record as
+  // last read: the same placement the push makes (phoneSlots, emailSlot), so what it would refuse
+  // is refused now, while the person is typing.
+  if (opts.raw && typeof opts.raw === 'object' && !problems.length) {
+    for (const field of ['phones', 'emails'] as const) {
+      if (!(field in patch)) continue;
+      try {
+        canonicalToCallTools({ [field]: patch[field] }, { raw: opts.raw, region });
+      } catch (e) {
+        const said = e instanceof VendorError ? e.fieldErrors?.[field] : undefined;
+        if (!said) throw e;
+        problems.push(...said.map((m) => ({ field, message: m.replace(`${field}: `, '') })));
+      }
+    }
+  }
+  return problems;
 }
