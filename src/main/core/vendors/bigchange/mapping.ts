@@ -68,6 +68,13 @@ export function canonicalToBigChange(patch: Partial<CanonicalContact>, current: 
   return b;
 }
 
+/** The parts of `address` that differ from `current` (as a push compares them). */
+function changedParts(address: NonNullable<CanonicalContact['address']>, current: NonNullable<CanonicalContact['address']>): CanonicalContact['address'] {
+  const out: Record<string, unknown> = {};
+  for (const [part] of ADDRESS_PARTS) if ((str(address[part]) ?? null) !== (str(current[part]) ?? null)) out[part] = address[part];
+  return out as CanonicalContact['address'];
+}
+
 /** BigChange has no modification time: the version token is a hash of the stored record. */
 export function bigChangeContentHash(j: BigChangeJson): string {
   const stable = (v: unknown): unknown =>
@@ -87,7 +94,11 @@ export const NO_PLACE: Partial<Record<keyof CanonicalContact, string>> = {
  * cleared, and must be a real coordinate; emails and phones have no place at all.
  */
 export function validateBigChange(patch: Partial<CanonicalContact>, opts: ValidateOptions = {}): FieldProblem[] {
-  const out = checkFields(BIGCHANGE_RULES, patch, { region: opts.region ?? 'GB', now: opts.now, body: canonicalToBigChange(patch, opts.current) });
+  // An address edit sends only the parts that changed (canonicalToBigChange, onlyChanged), so only
+  // those are judged: a part BigChange already holds beyond its limit, which the person did not
+  // touch, is not sent and must not block an edit of the town beside it.
+  const judged = patch.address && opts.current?.address ? { ...patch, address: changedParts(patch.address, opts.current.address) } : patch;
+  const out = checkFields(BIGCHANGE_RULES, judged, { region: opts.region ?? 'GB', now: opts.now, body: canonicalToBigChange(patch, opts.current) });
   for (const [f, message] of Object.entries(NO_PLACE)) {
     const v = patch[f as keyof CanonicalContact];
     if (Array.isArray(v) && v.length) out.push({ field: f, message: `${f}: ${message}` });
