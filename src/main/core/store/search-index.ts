@@ -54,7 +54,11 @@ export class SearchIndex {
    * only writer, calls this with the contact it wrote). Runs in the caller's transaction.
    */
   add(rowid: number | bigint, contact: Partial<CanonicalContact>): void {
-    const t = searchTextOf(contact);
+    this.addText(rowid, searchTextOf(contact));
+  }
+
+  /** `add` with the words already worked out. */
+  addText(rowid: number | bigint, t: SearchText): void {
     this.st.addWords.run(rowid, t.name, t.company, t.emails, t.phones);
     this.st.addName.run(rowid, t.name);
   }
