@@ -1,9 +1,10 @@
 // The search index (migration 0009): two contentless FTS5 tables keyed by the record's rowid —
 // contacts_fts (name, company, emails, phone suffixes) and names_trigram (the name, for one-typo
 // matches). A record SyncStore inserts is indexed as it is written (`add`); triggers on `records`
-// note in `search_pending` what an update must re-index, and `flush` indexes it. SyncStore flushes before each of its writes ends, so a transaction that changes a
-// record commits its index entry with it; the store's open flushes whatever an older build or a
-// migration left pending.
+// note in `search_pending` what an update must re-index, and `flush` indexes it. SyncStore
+// flushes before each of its writes ends, so a transaction that changes a record commits its
+// index entry with it; the store's open flushes whatever an older build or a migration left
+// pending.
 import type Database from 'better-sqlite3';
 import type { CanonicalContact } from '../../../shared/domain';
 
