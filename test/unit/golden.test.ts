@@ -16,6 +16,16 @@ describe('computeGolden', () => {
     expect(g.familyName?.trim().toLowerCase()).toBe('johnson'); // either spelling of the agreed value, never the typo
   });
 
+  it('an address said more fully elsewhere wins over a newer copy that holds fewer parts of it; a different address still wins by being newer', () => {
+    const full = { street1: '1 Main St', street2: 'Flat 2', city: 'Portland', region: 'OR', postalCode: '97201', county: 'Multnomah', country: 'US' };
+    const short = { street1: '1 main st', city: 'Portland', postalCode: '97201', country: 'US' }; // what BigChange keeps of it
+    expect(computeGolden([src('2026-01-01', { address: full }), src('2026-02-01', { address: short })]).address).toEqual(full);
+    const moved = { street1: '9 Elm Ave', city: 'Portland', postalCode: '97202', country: 'US' };
+    expect(computeGolden([src('2026-01-01', { address: full }), src('2026-02-01', { address: moved })]).address).toEqual(moved);
+    // A trusted account's address is taken as it is.
+    expect(computeGolden([src('2026-01-01', { address: full }), src('2026-02-01', { address: short }, ['address'])]).address).toEqual(short);
+  });
+
   it('with no majority, the most recent record still decides; a trusted account beats the majority; a pin beats all', () => {
     const two = [src('2026-01-01', { role: 'Lead' }), src('2026-02-01', { role: 'Manager' })];
     expect(computeGolden(two).role).toBe('Manager');

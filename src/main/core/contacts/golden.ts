@@ -12,7 +12,8 @@ export interface GoldenSource {
  * Survivorship: a pinned value wins; else a field comes from a source trusted for it (an
  * account's `trustedFor` setting, e.g. MPDX for addresses); else from the value most records
  * agree on, when more records hold it than any other value (a typo in one record never wins
- * by being the latest edit); else from the most recently updated record that has it. Blanks
+ * by being the latest edit); else from the most recently updated record that has it (an address
+ * said more fully elsewhere, the same in every part they share, is taken whole). Blanks
  * are filled from whoever has a value; lists (emails, phones, tags) are a union without
  * repeats, trusted and recent sources first. The full name follows the chosen given and
  * family names, so the golden record never contradicts itself.
@@ -31,8 +32,9 @@ export function computeGolden(sources: GoldenSource[], pinned: Partial<Canonical
     else if (field === 'phones') out.phones = unionBy(ordered.flatMap((s) => s.local.phones ?? []), (p) => p.e164 ?? p.raw.replace(/\D/g, ''));
     else if (field === 'tags') out.tags = unionBy(ordered.flatMap((s) => s.local.tags ?? []), (t) => t.toLowerCase());
     else {
-      const hit = trusted.find((s) => !isBlank(s.local[field])) ?? agreed(recent, field) ?? recent.find((s) => !isBlank(s.local[field]));
-      if (hit) out[field] = hit.local[field];
+      const fromTrusted = trusted.find((s) => !isBlank(s.local[field]));
+      const hit = fromTrusted ?? agreed(recent, field) ?? recent.find((s) => !isBlank(s.local[field]));
+      if (hit) out[field] = field === 'address' && !fromTrusted ? fullerAddress(hit.local.address!, recent) : hit.local[field];
     }
   }
   keepNamesTogether(out, recent, pinned);
@@ -76,6 +78,22 @@ function keepNamesTogether(out: Record<string, unknown>, recent: GoldenSource[],
     const from = both.find((s) => fold(String(s.local.givenName)) === fold(String(out.givenName)));
     if (from) take(from);
   }
+}
+
+/**
+ * The same address said more fully, if a source has it: every part `chosen` has, the same, and
+ * more parts besides. A vendor with no place for a second street line or a county keeps the
+ * rest, and its copy must not cut the person's address down to what it holds.
+ */
+function fullerAddress(chosen: NonNullable<CanonicalContact['address']>, recent: GoldenSource[]): CanonicalContact['address'] {
+  const parts = (a: Record<string, unknown>) => Object.entries(a).filter(([, v]) => !isBlank(v));
+  let best = chosen;
+  for (const s of recent) {
+    const a = s.local.address;
+    if (!a || parts(a).length <= parts(best).length) continue;
+    if (parts(chosen).every(([k, v]) => typeof v === 'string' && typeof a[k as keyof typeof a] === 'string' && fold(v) === fold(a[k as keyof typeof a]!))) best = a;
+  }
+  return best;
 }
 
 /** The most recent source holding the value most sources agree on, when one value is held by more than any other. */
