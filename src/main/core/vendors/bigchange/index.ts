@@ -139,8 +139,10 @@ export function createBigChangeConnector(opts: BigChangeOptions): Connector {
 
     previewCreate(contact, values) {
       const named = { ...contact, fullName: contact.fullName ?? contact.company ?? null };
+      const fields = canonicalToBigChange(named);
       const needs: CreateNeed[] = [];
-      if (!named.fullName?.trim()) needs.push({ key: 'name', label: 'Name', why: `${NAME} requires a name on every contact`, field: 'fullName' });
+      // Asked for only when the name sent would be blank: a given and family name make one too.
+      if (!String(fields.name ?? '').trim()) needs.push({ key: 'name', label: 'Name', why: `${NAME} requires a name on every contact`, field: 'fullName' });
       const group = values.groupId?.trim() ? groupSetting(values.groupId.trim()) : groupId;
       if (group === null) needs.push({ key: 'groupId', label: 'Contact group id', why: `${NAME} puts every new contact in a contact group (or set the account setting "groupId")` });
       else if (values.groupId?.trim()) needs.push({ key: 'groupId', label: 'Contact group id', why: `${NAME} puts every new contact in a contact group`, value: String(group) });
@@ -150,7 +152,6 @@ export function createBigChangeConnector(opts: BigChangeOptions): Connector {
       if (location === null) needs.push({ key: 'location', label: 'Location (latitude, longitude)', why: `${NAME} needs a location for every new contact (or set the account setting "defaultLocation")` });
       else if (given) needs.push({ key: 'location', label: 'Location (latitude, longitude)', why: `${NAME} needs a location for every new contact`, value: `${given.latitude}, ${given.longitude}` });
       else if (!contact.location) needs.push({ key: 'location', label: 'Location (latitude, longitude)', why: `${NAME} needs a location for every new contact`, from: 'the account setting "defaultLocation"', value: `${location.latitude}, ${location.longitude}` });
-      const fields = canonicalToBigChange(named);
       return { requests: [{ method: 'POST', path: '/contacts', body: { ...Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== null)), groupId: group ?? '{groupId}', location: location ?? '{location}' } }], needs };
     },
 
