@@ -111,4 +111,23 @@ describe('reconciling in the window', () => {
     await panel.getByRole('status').filter({ hasText: 'Undone' }).waitFor();
     expect(core.status.get().outbox.pending).toBe(outbox);
   });
+
+  it('add to BigChange: the address parts it has no place for are named, and the rest of the address goes', async () => {
+    const bigchange = core.accounts.list().find((a) => a.kind === 'bigchange')!;
+    await core.csv.import('first_name,last_name,street1,street2,city,state,postal code,county,country\nOrla,Quillfeather,1 Main St,Flat 2,Portland,OR,97201,Multnomah,US\n', { source: 'paper list' });
+    await nav('Contacts');
+    await h.page.getByLabel('Search contacts').fill('Quillfeather');
+    await h.page.locator('.contact-name').filter({ hasText: /^Orla Quillfeather$/ }).first().click();
+    await h.page.waitForFunction(() => document.querySelector('.person-name')?.textContent === 'Orla Quillfeather');
+    await h.page.getByTestId('add-to').locator(`[data-account="${bigchange.id}"]`).click();
+    const preview = h.page.getByTestId('add-to-preview');
+    await preview.waitFor();
+    const text = (await preview.textContent()) ?? '';
+    expect(text).toMatch(/BigChange cannot hold .*the address's second street line, the address's state or region, the address's county/);
+    expect(text).not.toMatch(/Flat 2|Multnomah/); // not in the request
+    expect(text).toContain('Portland');
+    // Nothing left to ask: the name comes from the given and family names.
+    await expect.poll(() => h.page.getByTestId('add-to-confirm').isDisabled()).toBe(false);
+    await both('person-add-to-address');
+  });
 });

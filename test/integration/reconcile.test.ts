@@ -152,6 +152,32 @@ describe('add a person to a vendor where they are missing', () => {
     expect(same.likelyThere.map((x) => x.name)).toContain(`${holder.givenName} ${holder.familyName ?? ''}`.trim());
   });
 
+  it('an address part a vendor has no place for is listed as not held there, and the rest of the address is created', async () => {
+    const { core, accountOf, sb } = await setup(15, 20);
+    await core.csv.import('first_name,last_name,street1,street2,city,state,postal code,county,country\nOrla,Quill,1 Main St,Flat 2,Portland,OR,97201,Multnomah,US\n', { source: 'paper' });
+    const orla = core.contacts.list({ search: 'Quill', limit: 1, offset: 0 }).rows[0]!;
+    const big = await core.addTo.preview(orla.id, accountOf.bigchange);
+    expect(big.notHeld).toEqual(expect.arrayContaining(['address.street2', 'address.region', 'address.county']));
+    expect(big.contact.address).toEqual({ street1: '1 Main St', city: 'Portland', postalCode: '97201', country: 'US' });
+    expect(big.problems).toEqual([]);
+    // A given and a family name are a name: BigChange's required name is not asked for again.
+    expect(big.needs.filter((n) => n.missing)).toEqual([]);
+    expect(big.ready).toBe(true);
+    // MPDX keeps a state but no second street line or county: listed, not a reason to refuse the add.
+    const mp = await core.addTo.preview(orla.id, accountOf.mpdx);
+    expect(mp.notHeld).toEqual(expect.arrayContaining(['address.street2', 'address.county']));
+    expect(mp.notHeld).not.toContain('address.region');
+    expect(mp.ready).toBe(true);
+    await core.addTo.addTo(orla.id, accountOf.bigchange);
+    const s = await core.sync.sync();
+    for (const a of s.accounts) expect(a.errors).toEqual([]);
+    const there = (await atVendor('bigchange')).find((r) => r.canonical.fullName === 'Orla Quill');
+    expect(there?.canonical.address).toEqual({ street1: '1 Main St', city: 'Portland', postalCode: '97201', country: 'US' });
+    // And the person keeps the whole address: the CSV record still says it all.
+    expect(core.contacts.get(orla.id).golden.address).toMatchObject({ street2: 'Flat 2', region: 'OR', county: 'Multnomah' });
+    void sb;
+  });
+
   it('an add not yet sent is taken back whole and nothing is sent; a second add to the same account is refused', async () => {
     const { core, accountOf } = await setup(12, 30);
     const person = core.store.sqlite.prepare('SELECT person_id AS id FROM records WHERE account_id = ? LIMIT 1').get(accountOf.calltools) as { id: string };

@@ -50,6 +50,30 @@ describe('bad values seen in practice are refused by every vendor that holds the
   });
 });
 
+describe('address parts a vendor has no place for', () => {
+  it('are refused as typed, by each vendor that writes addresses, with the parts it keeps', () => {
+    const full = { street1: '1 Main St', street2: 'Flat 2', city: 'Portland', region: 'OR', postalCode: '97201', county: 'Multnomah', country: 'US' };
+    const refused = (v: Vendor) => checkEdit(v, { address: full }, { region: REGION[v] }).map((p) => p.field).sort();
+    // From the documents: CallTools address/city/state/zip_code/county/country; MPDX street, city,
+    // state, postal code, country; LiveVox address1/2, city, state, zipCode, country; BigChange
+    // street, town, postalCode, country. Lightening writes no address.
+    expect(refused('calltools')).toEqual(['address.street2']);
+    expect(refused('mpdx')).toEqual(['address.county', 'address.street2']);
+    expect(refused('livevox')).toEqual(['address.county']);
+    expect(refused('bigchange')).toEqual(['address.county', 'address.region', 'address.street2']);
+    expect(msgs(checkEdit('bigchange', { address: { street1: '1 Main St', region: 'Kent' } }, { region: 'GB' }))).toEqual([
+      'address: BigChange cannot hold a state or region (its addresses have street, city, postal code, country); clear it to save the address here',
+    ]);
+    // What a vendor keeps goes through; a blank part is no value.
+    for (const v of ['calltools', 'mpdx', 'livevox', 'bigchange'] as const) {
+      const kept = Object.fromEntries((VENDOR_DEFINITIONS[v].fields as { addressParts?: readonly string[] }).addressParts!.map((p) => [p, p === 'postalCode' ? '97201' : p === 'country' ? 'US' : 'X']));
+      expect(checkEdit(v, { address: { ...kept, street2: '  ' } }, { region: REGION[v] }), v).toEqual([]);
+    }
+    // The connector's own check before a push says the same.
+    expect(VENDOR_DEFINITIONS.bigchange.validate({ address: full }, { region: 'GB' }).map((p) => p.field)).toContain('address.region');
+  });
+});
+
 describe('normalizeTypedContact', () => {
   it.each([
     ['(650) 351-7500', 'US', '+16503517500'],

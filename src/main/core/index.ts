@@ -20,7 +20,7 @@ import { SyncStore } from './sync/sync-store';
 import { SyncScheduler, type SchedulerTiming } from './sync/sync-scheduler';
 import { connectorFactory } from './vendors/connector-factory';
 import type { RetryOptions } from './vendors/retry';
-import { checkEdit, canDeleteContacts, hasOwnMerge, writableFields } from './vendors/registry';
+import { checkEdit, canDeleteContacts, hasOwnMerge, vendorDefinition, writableFields } from './vendors/registry';
 import { normalizeTypedContact } from './vendors/field-rules';
 import type { CanonicalContact } from '../../shared/domain';
 import { DedupeService } from './dedupe/dedupe-service';
@@ -124,7 +124,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const dedupe = new DedupeService(store.sqlite, syncStore, clock, writableFields, canDeleteContacts, hasOwnMerge);
   const policies = new PolicyService(store.sqlite, syncStore, accounts, clock, writableFields);
   const addTo = new AddToService({
-    sqlite: store.sqlite, store: syncStore, accounts, contacts, connectorFor, writable: writableFields, canDelete: canDeleteContacts,
+    sqlite: store.sqlite, store: syncStore, accounts, contacts, connectorFor, writable: writableFields, addressParts: (vendor) => vendorDefinition(vendor)?.fields.addressParts, canDelete: canDeleteContacts,
     check: (vendor, accountId, contact) => {
       const region = regionOf(accountId, vendor);
       const typed = normalizeTypedContact(contact, region) as CanonicalContact;

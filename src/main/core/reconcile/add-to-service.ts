@@ -54,6 +54,8 @@ export interface AddToDeps {
   contacts: ContactsService;
   connectorFor: (accountId: string) => Promise<Connector>;
   writable: (vendor: AccountKind) => readonly string[];
+  /** The address parts a vendor keeps (absent: all); see FieldSupport.addressParts. */
+  addressParts: (vendor: AccountKind) => readonly string[] | undefined;
   canDelete: (vendor: AccountKind) => boolean;
   /** The vendor's field rules on typed values, and its normaliser (typed phones to E.164). */
   check: (vendor: AccountKind, accountId: string, contact: CanonicalContact) => { contact: CanonicalContact; problems: { field: string; message: string }[] };
@@ -88,6 +90,18 @@ export class AddToService {
       if (isBlank(v)) continue;
       if (writable.includes(f)) base[f] = v;
       else notHeld.push(f);
+    }
+    // An address takes the parts the vendor has a place for; the others are listed, like a field
+    // it cannot hold, rather than refused (an edit refuses them) or dropped without a word.
+    const parts = this.d.addressParts(vendor);
+    if (parts && base.address && typeof base.address === 'object') {
+      const address = { ...(base.address as Record<string, unknown>) };
+      for (const [part, v] of Object.entries(address)) {
+        if (parts.includes(part) || isBlank(v)) continue;
+        delete address[part];
+        notHeld.push(`address.${part}`);
+      }
+      base.address = address;
     }
     // A name the vendor needs is the golden one when there is any; a value given for a field fills it.
     const first = connector.previewCreate(base as CanonicalContact, values);

@@ -1,6 +1,6 @@
 // The one interface every vendor connector implements (issue 3). Sync talks only to this.
 import type { RetryOptions } from './retry';
-import type { CanonicalContact, CanonicalField, Vendor } from '../../../shared/domain';
+import type { Address, CanonicalContact, CanonicalField, Vendor } from '../../../shared/domain';
 
 /** One vendor record as Concord sees it after a read or a pull. */
 export interface RemoteRecord {
@@ -115,7 +115,15 @@ export interface FieldSupport {
    * its label, …). An edit of only a part the vendor cannot hold is refused with that reason.
    */
   parts?: readonly FieldPart[];
+  /**
+   * The parts of an address the vendor keeps, where it writes addresses (absent: every part).
+   * A value typed for another part is refused for that record, and a create from the golden
+   * record leaves it out and says so (field-rules.ts, addressPartsNotHeld).
+   */
+  addressParts?: readonly AddressPart[];
 }
+
+export type AddressPart = keyof Address;
 
 export interface Connector {
   readonly vendor: Vendor;

@@ -5,7 +5,7 @@ import { useEffect, useState } from 'react';
 import type { AccountSummary, AddToPreview, ContactDetail } from '../../../shared/contract';
 import { VENDOR_LABELS } from '../../../shared/domain';
 import { call } from '../api';
-import { rowOf } from '../lib/fields';
+import { fieldInWords, rowOf } from '../lib/fields';
 import { useApp } from '../store';
 import { VendorBadge } from './VendorBadge';
 
@@ -107,7 +107,7 @@ export function AddToPanel({ detail }: { detail: ContactDetail }) {
               {preview.accountLabel} may have this person already: {preview.likelyThere.map((x) => x.name).join(', ')} (same email or phone). Merging them in Duplicates links the records; adding makes a second one.
             </div>
           )}
-          {preview.notHeld.length > 0 && <p className="small muted">{VENDOR_LABELS[preview.vendor]} cannot hold {preview.notHeld.map((f) => rowOf(f).label.toLowerCase()).join(', ')}; those stay in Concord and the other vendors.</p>}
+          {preview.notHeld.length > 0 && <p className="small muted">{VENDOR_LABELS[preview.vendor]} cannot hold {preview.notHeld.map(fieldInWords).join(', ')}; those stay in Concord and the other vendors.</p>}
           {preview.problems.map((p) => <p key={p.field} className="small error-text">{rowOf(p.field).label}: {p.message}</p>)}
           <h4>What will be sent to {preview.accountLabel}</h4>
           {preview.requests.map((r, i) => (

@@ -33,6 +33,15 @@ export const FIELD_ROWS: FieldRow[] = [
   { field: 'externalRef', label: 'External ref', show: text },
 ];
 
+const ADDRESS_PARTS: Record<string, string> = { street1: 'street', street2: 'second street line', city: 'city', region: 'state or region', postalCode: 'postal code', county: 'county', country: 'country' };
+
+/** A field (or an address part, `address.region`) as words in a sentence: "birth date", "the address's county". */
+export const fieldInWords = (field: string): string => {
+  const [f, part] = field.split('.');
+  if (f === 'address' && part) return `the address's ${ADDRESS_PARTS[part] ?? part}`;
+  return rowOf(field).label.toLowerCase();
+};
+
 export const rowOf = (field: string): FieldRow => FIELD_ROWS.find((r) => r.field === field) ?? { field: field as keyof CanonicalContact, label: field, show: (v) => (v == null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v)) };
 
 // What a person types is parsed by the core (editContact `typed`, resolveConflict `{typed}`).

@@ -7,7 +7,7 @@ import type { AccountSummary, AgreePlan, BulkAddPlan, DriftReport, FieldPolicy }
 import type { CanonicalField } from '../../../shared/domain';
 import { call } from '../api';
 import { VendorBadge } from '../components/VendorBadge';
-import { FIELD_ROWS, rowOf } from '../lib/fields';
+import { FIELD_ROWS, fieldInWords, rowOf } from '../lib/fields';
 import { useApp } from '../store';
 
 type Cell = { field: CanonicalField; a: string; b: string };
@@ -278,7 +278,7 @@ export function ReconcileView() {
                   <span className="muted small">{n.why}{n.becomesId ? ' — one per person: use {personId} or {externalRef}' : ''}</span>
                 </label>
               ))}
-              {bulk.notHeld.length > 0 && <p className="small muted">Not held there: {bulk.notHeld.map((f) => rowOf(f).label.toLowerCase()).join(', ')}.</p>}
+              {bulk.notHeld.length > 0 && <p className="small muted">Not held there: {bulk.notHeld.map(fieldInWords).join(', ')}.</p>}
               {progress ? (
                 <div className="bulk-progress">
                   Adding… {progress.done.toLocaleString()} of {progress.total.toLocaleString()} <progress max={progress.total} value={progress.done} aria-label="Bulk add progress" />

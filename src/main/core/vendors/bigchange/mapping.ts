@@ -4,8 +4,9 @@
 // writes them here (the legacy web service had such columns; the REST model does not).
 import { createHash } from 'node:crypto';
 import { nonBlank, splitFullName } from '../../normalize/names';
-import type { CanonicalContact, CanonicalField } from '../../../../shared/domain';
-import { checkFields, type FieldProblem, type ValidateOptions } from '../field-rules';
+import type { CanonicalContact } from '../../../../shared/domain';
+import { addressPartsNotHeld, checkFields, type FieldProblem, type ValidateOptions } from '../field-rules';
+import type { FieldSupport } from '../connector';
 import { BIGCHANGE_RULES } from './rules';
 
 export type BigChangeJson = Record<string, unknown>;
@@ -13,7 +14,9 @@ export type BigChangeJson = Record<string, unknown>;
 export const BIGCHANGE_FIELDS = {
   read: ['givenName', 'familyName', 'fullName', 'address', 'notes', 'externalRef', 'location', 'custom'],
   write: ['givenName', 'familyName', 'fullName', 'address', 'notes', 'externalRef', 'location'],
-} as const satisfies { read: readonly CanonicalField[]; write: readonly CanonicalField[] };
+  // street, town, postalCode and country: no second street line, state or county.
+  addressParts: ['street1', 'city', 'postalCode', 'country'],
+} as const satisfies FieldSupport;
 
 const str = nonBlank;
 
@@ -99,6 +102,7 @@ export function validateBigChange(patch: Partial<CanonicalContact>, opts: Valida
   // touch, is not sent and must not block an edit of the town beside it.
   const judged = patch.address && opts.current?.address ? { ...patch, address: changedParts(patch.address, opts.current.address) } : patch;
   const out = checkFields(BIGCHANGE_RULES, judged, { region: opts.region ?? 'GB', now: opts.now, body: canonicalToBigChange(patch, opts.current) });
+  out.push(...addressPartsNotHeld(judged, BIGCHANGE_FIELDS.addressParts, 'BigChange'));
   for (const [f, message] of Object.entries(NO_PLACE)) {
     const v = patch[f as keyof CanonicalContact];
     if (Array.isArray(v) && v.length) out.push({ field: f, message: `${f}: ${message}` });

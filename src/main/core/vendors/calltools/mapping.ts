@@ -5,7 +5,7 @@
 import type { CanonicalContact, EmailEntry, PhoneEntry } from '../../../../shared/domain';
 import type { FieldSupport } from '../connector';
 import { phoneEntry, toE164 } from '../../normalize/phone';
-import { checkFields, type FieldProblem, type ValidateOptions } from '../field-rules';
+import { addressPartsNotHeld, checkFields, type FieldProblem, type ValidateOptions } from '../field-rules';
 import { VendorError } from '../errors';
 import { CALLTOOLS_RULES } from './rules';
 
@@ -17,6 +17,8 @@ export const CALLTOOLS_FIELDS = {
   write: ['givenName', 'familyName', 'emails', 'phones', 'address', 'timeZone', 'doNotContact', 'birthDate'],
   // Which number is the mobile one decides its flat slot (mobile_phone_number vs home_phone_number).
   parts: ['phones.mobile'],
+  // address, city, state, zip_code, county, country: no second street line.
+  addressParts: ['street1', 'city', 'region', 'postalCode', 'county', 'country'],
 } as const satisfies FieldSupport;
 
 type Slot = 'home_phone_number' | 'mobile_phone_number';
@@ -160,6 +162,7 @@ export function canonicalToCallTools(patch: Partial<CanonicalContact>, opts: { f
 export function validateCallTools(patch: Partial<CanonicalContact>, opts: ValidateOptions = {}): FieldProblem[] {
   const region = opts.region ?? 'US';
   const problems = checkFields(CALLTOOLS_RULES, patch, { region, now: opts.now });
+  problems.push(...addressPartsNotHeld(patch, CALLTOOLS_FIELDS.addressParts, 'CallTools'));
   // Phones and emails also have to fit the fields CallTools keeps them in, against the record as
   // last read: the same placement the push makes (phoneSlots, emailSlot), so what it would refuse
   // is refused now, while the person is typing.

@@ -1,11 +1,12 @@
 // LiveVox contact JSON <-> canonical (README §3). The person block holds names, email, birth
 // date (epoch ms, 0 = unset) and ZIP; phones carry ordinals 1–10 and search results pad the
 // list to ten with empty slots (no `phone` key), which are dropped here.
-import type { CanonicalContact, CanonicalField, PhoneEntry } from '../../../../shared/domain';
+import type { CanonicalContact, PhoneEntry } from '../../../../shared/domain';
 import { parseDate } from '../../normalize/dates';
 import { phoneEntry, toE164 } from '../../normalize/phone';
 import { VendorError } from '../errors';
-import { checkFields, type FieldProblem, type ValidateOptions } from '../field-rules';
+import { addressPartsNotHeld, checkFields, type FieldProblem, type ValidateOptions } from '../field-rules';
+import type { FieldSupport } from '../connector';
 import { LIVEVOX_RULES } from './rules';
 
 export type LiveVoxJson = Record<string, unknown>;
@@ -13,7 +14,9 @@ export type LiveVoxJson = Record<string, unknown>;
 export const LIVEVOX_FIELDS = {
   read: ['givenName', 'familyName', 'emails', 'phones', 'address', 'birthDate', 'externalRef', 'custom'],
   write: ['givenName', 'familyName', 'emails', 'phones', 'address', 'birthDate'],
-} as const satisfies { read: readonly CanonicalField[]; write: readonly CanonicalField[] };
+  // address1/2, city, state, country and person.zipCode, nothing for a county.
+  addressParts: ['street1', 'street2', 'city', 'region', 'postalCode', 'country'],
+} as const satisfies FieldSupport;
 
 // LiveVox spells countries as enum names.
 const COUNTRY_TO_LV: Record<string, string> = { US: 'UNITED_STATES_OF_AMERICA', USA: 'UNITED_STATES_OF_AMERICA', GB: 'UNITED_KINGDOM', UK: 'UNITED_KINGDOM', CA: 'CANADA' };
@@ -188,7 +191,6 @@ export function canonicalToLiveVox(patch: Partial<CanonicalContact>, raw: LiveVo
 /** LIVEVOX_RULES on the patch (at most ten phones, each a number; email; birth date). */
 export function validateLiveVox(patch: Partial<CanonicalContact>, opts: ValidateOptions = {}): FieldProblem[] {
   const out = checkFields(LIVEVOX_RULES, patch, { region: opts.region ?? 'US', now: opts.now });
-  // The contact has address1/2, city, state, country and person.zipCode, nothing for a county.
-  if (patch.address?.county?.trim()) out.push({ field: 'address.county', message: 'address.county: LiveVox has no county field; clear it to save the address' });
+  out.push(...addressPartsNotHeld(patch, LIVEVOX_FIELDS.addressParts, 'LiveVox'));
   return out;
 }

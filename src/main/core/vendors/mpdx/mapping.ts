@@ -6,7 +6,7 @@ import type { CanonicalContact } from '../../../../shared/domain';
 import { nonBlank } from '../../normalize/names';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import { phoneEntry } from '../../normalize/phone';
-import { checkFields, type FieldProblem, type ValidateOptions } from '../field-rules';
+import { addressPartsNotHeld, checkFields, type FieldProblem, type ValidateOptions } from '../field-rules';
 import { MPDX_RULES } from './rules';
 
 export interface JsonApiResource {
@@ -29,6 +29,8 @@ export const MPDX_FIELDS = {
   write: ['givenName', 'familyName', 'emails', 'phones', 'address', 'company', 'role', 'birthDate', 'timeZone', 'tags', 'notes'],
   // phone_numbers and email_addresses carry `primary` and `location` (README §2 attributes).
   parts: ['phones.primary', 'phones.label', 'emails.primary', 'emails.label'],
+  // Addresses have street, city, state, postal code and country.
+  addressParts: ['street1', 'city', 'region', 'postalCode', 'country'],
 } as const satisfies FieldSupport;
 
 const str = nonBlank;
@@ -155,8 +157,6 @@ export function validateMpdx(patch: Partial<CanonicalContact>, opts: ValidateOpt
     if (seen.has(k)) out.push({ field: 'emails', message: `emails: ${e.address} is listed twice; MPDX keeps each email once per person` });
     seen.add(k);
   }
-  for (const [part, words] of [['street2', 'a second street line'], ['county', 'a county']] as const) {
-    if (str(patch.address?.[part])) out.push({ field: `address.${part}`, message: `address: MPDX cannot hold ${words} (its addresses have street, city, state, postal code and country)` });
-  }
+  out.push(...addressPartsNotHeld(patch, MPDX_FIELDS.addressParts, 'MPDX'));
   return out;
 }
