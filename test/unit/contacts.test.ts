@@ -137,4 +137,22 @@ describe('a person edit fanned out to vendors that can and cannot hold the value
     // A value no linked record can hold is a refusal, not a save.
     expect(() => t!.core.edits.edit(a.person_id, { emails: [{ address: 'not an email' }] })).toThrow(/not an email address/);
   });
+
+  it('an address with a county: CallTools takes it; MPDX, with no place for a county, keeps what it had and the result says why', async () => {
+    t = await makeTestCore();
+    const mx = await seedAccount(t.core, 'mpdx', [{ givenName: 'Ada', familyName: 'Lovelace' }]);
+    const ct = await seedAccount(t.core, 'calltools', [{ givenName: 'Ada', familyName: 'Lovelace' }]);
+    const rec = (acc: string) => t!.core.store.sqlite.prepare('SELECT id, person_id FROM records WHERE account_id = ?').get(acc) as { id: string; person_id: string };
+    const [a, b] = [rec(mx), rec(ct)];
+    t.core.syncStore.link([a.id, b.id], a.person_id, {}, [a.person_id, b.person_id]);
+    const withCounty = { street1: '1 Main St', city: 'Portland', region: 'OR', postalCode: '97201', county: 'Multnomah', country: 'US' };
+    // CallTools keeps a county, MPDX does not: MPDX keeps what it had, and the result says why.
+    const r = t.core.edits.edit(a.person_id, { address: withCounty });
+    expect(r.records.map((x) => x.vendor)).toEqual(['calltools']);
+    expect(r.notHeld).toEqual([{ recordId: a.id, vendor: 'mpdx', reason: expect.stringMatching(/MPDX cannot hold this: address: no place for a county/) }]);
+    expect(t.core.syncStore.record(a.id).local.address).toBeUndefined();
+    expect(t.core.syncStore.record(b.id).local.address).toEqual(withCounty);
+    // The person still shows the whole address.
+    expect(t.core.contacts.get(a.person_id).golden.address).toMatchObject({ county: 'Multnomah' });
+  });
 });

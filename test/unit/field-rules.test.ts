@@ -62,7 +62,7 @@ describe('address parts a vendor has no place for', () => {
     expect(refused('livevox')).toEqual(['address.county']);
     expect(refused('bigchange')).toEqual(['address.county', 'address.region', 'address.street2']);
     expect(msgs(checkEdit('bigchange', { address: { street1: '1 Main St', region: 'Kent' } }, { region: 'GB' }))).toEqual([
-      'address: BigChange cannot hold a state or region (its addresses have street, city, postal code, country); clear it to save the address here',
+      'address: no place for a state or region (BigChange addresses have street, city, postal code, country); clear it to save the address here',
     ]);
     // What a vendor keeps goes through; a blank part is no value.
     for (const v of ['calltools', 'mpdx', 'livevox', 'bigchange'] as const) {

@@ -240,5 +240,5 @@ export function addressPartsNotHeld(patch: Partial<CanonicalContact>, held: read
   const keeps = held.map((p) => ADDRESS_PART_WORDS[p].replace(/^an? /, '')).join(', ');
   return (Object.keys(ADDRESS_PART_WORDS) as (keyof Address)[])
     .filter((part) => !held.includes(part) && typeof patch.address?.[part] === 'string' && patch.address[part]!.trim() !== '')
-    .map((part) => ({ field: `address.${part}`, message: `address: ${vendor} cannot hold ${ADDRESS_PART_WORDS[part]} (its addresses have ${keeps}); clear it to save the address here` }));
+    .map((part) => ({ field: `address.${part}`, message: `address: no place for ${ADDRESS_PART_WORDS[part]} (${vendor} addresses have ${keeps}); clear it to save the address here` }));
 }
