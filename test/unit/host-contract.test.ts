@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseTypedValues } from '../../src/main/core/contacts/typed-values';
+import { rowOf } from '../../src/renderer/src/lib/fields';
 import { previewResolution, parsedResolution } from '../../src/main/core/sync/resolution-preview';
 import { ACCOUNT_FORMS } from '../../src/main/core/vendors/account-forms';
 import { VENDOR_DEFINITIONS } from '../../src/main/core/vendors/registry';
@@ -59,6 +60,16 @@ describe('typed values (one parser for the window and the CLI)', () => {
     expect(parseTypedValues({ address: '1 Main St\nSpringfield IL 62701\nUS' }, {})).toEqual({ address: { street1: '1 Main St', street2: null, city: 'Springfield', region: 'IL', postalCode: '62701', country: 'US' } });
     expect(parseTypedValues({ address: '1 Main St\nFlat 2\nLondon SW1A 1AA\nGB' }, {}).address).toMatchObject({ street1: '1 Main St', street2: 'Flat 2', country: 'GB' });
     expect(parseTypedValues({ address: '{"city":"Paris"}' }, {})).toEqual({ address: { city: 'Paris' } });
+  });
+  it('an address edited as the window shows it keeps its county (it used to be dropped, unseen)', () => {
+    const shown = rowOf('address').show({ street1: '1 Main St', city: 'Portland', region: 'OR', postalCode: '97201', county: 'Multnomah', country: 'US' });
+    expect(shown).toBe('1 Main St\nPortland OR 97201\nCounty: Multnomah\nUS');
+    // The person changes the street and leaves the rest as shown.
+    expect(parseTypedValues({ address: shown.replace('1 Main St', '2 Main St') }, {}).address).toEqual({ street1: '2 Main St', street2: null, city: 'Portland', region: 'OR', postalCode: '97201', county: 'Multnomah', country: 'US' });
+    const withSecond = rowOf('address').show({ street1: '1 Main St', street2: 'Flat 2', city: 'Portland', county: 'Multnomah', country: 'US' });
+    expect(parseTypedValues({ address: withSecond }, {}).address).toMatchObject({ street1: '1 Main St', street2: 'Flat 2', city: 'Portland', county: 'Multnomah', country: 'US' });
+    // Taking the county line out clears it.
+    expect(parseTypedValues({ address: '1 Main St\nPortland OR 97201\nUS' }, {}).address).not.toHaveProperty('county');
   });
   it('refuses what it cannot read, with the reason', () => {
     expect(() => parseTypedValues({ colour: 'red' }, {})).toThrow(/Unknown field "colour"/);

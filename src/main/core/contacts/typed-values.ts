@@ -49,12 +49,16 @@ export function typedValue(field: string, raw: string, region?: string): unknown
   }
 }
 
-/** An address as the window shows it: street, [second street,] "city REGION postcode", country. */
+/** An address as the window shows it: street, [second street,] "city REGION postcode", ["County: name",] country. */
 function addressOf(t: string): Record<string, string | null> {
-  const lines = t.split('\n').map((l) => l.trim());
+  const all = t.split('\n').map((l) => l.trim());
+  // The county line is labelled (the window writes it so), so it cannot be taken for a street or a city.
+  const countyLine = all.find((l) => /^county:/i.test(l));
+  const county = countyLine ? countyLine.replace(/^county:\s*/i, '').trim() || null : null;
+  const lines = all.filter((l) => l !== countyLine);
   const [street1, street2, cityLine, country] = lines.length >= 4 ? lines : [lines[0], null, lines[1], lines[2]];
   const m = /^(.*?)(?:\s+([A-Z]{2}))?(?:\s+(\S*\d\S*))?$/.exec((cityLine ?? '').trim());
-  return { street1: street1 || null, street2: street2 || null, city: m?.[1] || null, region: m?.[2] ?? null, postalCode: m?.[3] ?? null, country: country || null };
+  return { street1: street1 || null, street2: street2 || null, city: m?.[1] || null, region: m?.[2] ?? null, postalCode: m?.[3] ?? null, ...(county ? { county } : {}), country: country || null };
 }
 
 function json(field: string, t: string): unknown {

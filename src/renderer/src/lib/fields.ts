@@ -12,7 +12,8 @@ const text = (v: unknown): string => (v == null ? '' : String(v));
 const list = <T,>(pick: (x: T) => string) => (v: unknown): string => (Array.isArray(v) ? (v as T[]).map(pick).filter(Boolean).join('\n') : '');
 const addr = (v: unknown): string => {
   const a = (v ?? {}) as NonNullable<CanonicalContact['address']>;
-  return [a.street1, a.street2, [a.city, a.region, a.postalCode].filter(Boolean).join(' '), a.country].filter(Boolean).join('\n');
+  // The county on a line of its own, labelled, so editing the address as shown keeps it (the core reads it back).
+  return [a.street1, a.street2, [a.city, a.region, a.postalCode].filter(Boolean).join(' '), a.county ? `County: ${a.county}` : null, a.country].filter(Boolean).join('\n');
 };
 
 export const FIELD_ROWS: FieldRow[] = [
