@@ -47,6 +47,11 @@ export const Address = z.object({
 });
 export type Address = z.infer<typeof Address>;
 
+/** Each part of an address in words, for the core's messages and the window alike. */
+export const ADDRESS_PART_WORDS: Record<keyof Address, string> = {
+  street1: 'street', street2: 'second street line', city: 'city', region: 'state or region', postalCode: 'postal code', county: 'county', country: 'country',
+};
+
 /** The canonical contact (DESIGN §3). Every field is optional: vendors hold different subsets. */
 export const CanonicalContact = z.object({
   givenName: z.string().nullable().optional(),

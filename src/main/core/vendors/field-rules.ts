@@ -2,7 +2,7 @@
 // when a person types an edit (registry checkEdit) and again before a push (connector validate).
 // Goal: nothing leaves that the vendor cannot hold, and a value that fails to parse is refused
 // rather than sent as a blank — vendors treat a blank as "clear the stored value".
-import type { Address, CanonicalContact, EmailEntry, PhoneEntry } from '../../../shared/domain';
+import { ADDRESS_PART_WORDS, type Address, type CanonicalContact, type EmailEntry, type PhoneEntry } from '../../../shared/domain';
 import { isoDate } from '../normalize/dates';
 import { toE164 } from '../normalize/phone';
 import { VendorError } from './errors';
@@ -227,18 +227,14 @@ export function normalizeTypedContact(patch: Partial<CanonicalContact>, region: 
   return out;
 }
 
-const ADDRESS_PART_WORDS: Record<keyof Address, string> = {
-  street1: 'street', street2: 'a second street line', city: 'city', region: 'a state or region', postalCode: 'postal code', county: 'a county', country: 'country',
-};
-
 /**
  * A typed address's parts the vendor has no place for (`held`: the parts it keeps; absent, all):
  * refused with the vendor's own words, rather than dropped at the push and lost at the next pull.
  */
 export function addressPartsNotHeld(patch: Partial<CanonicalContact>, held: readonly (keyof Address)[] | undefined, vendor: string): FieldProblem[] {
   if (!held || !patch.address) return [];
-  const keeps = held.map((p) => ADDRESS_PART_WORDS[p].replace(/^an? /, '')).join(', ');
+  const keeps = held.map((p) => ADDRESS_PART_WORDS[p]).join(', ');
   return (Object.keys(ADDRESS_PART_WORDS) as (keyof Address)[])
     .filter((part) => !held.includes(part) && typeof patch.address?.[part] === 'string' && patch.address[part]!.trim() !== '')
-    .map((part) => ({ field: `address.${part}`, message: `address: no place for ${ADDRESS_PART_WORDS[part]} (${vendor} addresses have ${keeps}); clear it to save the address here` }));
+    .map((part) => ({ field: `address.${part}`, message: `address: no place for a ${ADDRESS_PART_WORDS[part]} (${vendor} addresses have ${keeps}); clear it to save the address here` }));
 }

@@ -1,6 +1,6 @@
 // How canonical fields read in the window: one label and one display string per field, the
 // same everywhere (person, conflicts, duplicates), so aligned rows line up across views.
-import type { CanonicalContact } from '../../../shared/domain';
+import { ADDRESS_PART_WORDS, type CanonicalContact } from '../../../shared/domain';
 
 export interface FieldRow {
   field: keyof CanonicalContact;
@@ -34,12 +34,10 @@ export const FIELD_ROWS: FieldRow[] = [
   { field: 'externalRef', label: 'External ref', show: text },
 ];
 
-const ADDRESS_PARTS: Record<string, string> = { street1: 'street', street2: 'second street line', city: 'city', region: 'state or region', postalCode: 'postal code', county: 'county', country: 'country' };
-
 /** A field (or an address part, `address.region`) as words in a sentence: "birth date", "the address's county". */
 export const fieldInWords = (field: string): string => {
   const [f, part] = field.split('.');
-  if (f === 'address' && part) return `the address's ${ADDRESS_PARTS[part] ?? part}`;
+  if (f === 'address' && part) return `the address's ${ADDRESS_PART_WORDS[part as keyof typeof ADDRESS_PART_WORDS] ?? part}`;
   return rowOf(field).label.toLowerCase();
 };
 
