@@ -592,6 +592,17 @@ const BENCHES: Record<string, () => Promise<void>> = {
     fs.rmSync(rawDir, { recursive: true, force: true });
 
     const steps: { step: string; usPerRecord: number }[] = [];
+    /** A fresh store with the four accounts (`floor-<vendor>`) and the statements a record's rows need. */
+    const floorStore = async () => {
+      const { core, done } = await tempCore();
+      const db = core.store.sqlite;
+      for (const v of ['calltools', 'lightening', 'bigchange', 'livevox']) db.prepare("INSERT INTO accounts (id, kind, label, settings, health) VALUES (?, ?, ?, '{}', 'ok')").run(`floor-${v}`, v, v);
+      return {
+        core, db, done, search: new SearchIndex(db),
+        insertPerson: db.prepare('INSERT INTO people (id, golden, display_name, created_at, updated_at) VALUES (?, ?, ?, ?, ?)'),
+        insertRecord: db.prepare("INSERT INTO records (id, account_id, remote_id, person_id, server, base, local, versions, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, '=', ?, ?, 'synced', ?, ?)"),
+      };
+    };
     // SQLite's part alone: every value made beforehand, so the timed loop is only the statements
     // a record needs, on the one writer SQLite allows (no other thread could take this work).
     const { searchTextOf } = await import('../src/main/core/store/search-index');
@@ -600,12 +611,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
         personId: uuidv7(), recordId: uuidv7(), remoteId: r.remoteId, local: JSON.stringify(r.canonical), name: displayName(r.canonical),
         server: packServerCopy(JSON.stringify(r.raw ?? null), r.vendor), versions: JSON.stringify(r.versions), text: searchTextOf(r.canonical),
       })));
-      const { core, done } = await tempCore();
-      const db = core.store.sqlite;
-      for (const v of ['calltools', 'lightening', 'bigchange', 'livevox']) db.prepare("INSERT INTO accounts (id, kind, label, settings, health) VALUES (?, ?, ?, '{}', 'ok')").run(`floor-${v}`, v, v);
-      const search = new SearchIndex(db);
-      const insertPerson = db.prepare('INSERT INTO people (id, golden, display_name, created_at, updated_at) VALUES (?, ?, ?, ?, ?)');
-      const insertRecord = db.prepare("INSERT INTO records (id, account_id, remote_id, person_id, server, base, local, versions, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, '=', ?, ?, 'synced', ?, ?)");
+      const { db, done, search, insertPerson, insertRecord } = await floorStore();
       const now = new Date().toISOString();
       const c1 = mainThreadCpuMs();
       made.forEach((page, i) => {
@@ -624,19 +630,10 @@ const BENCHES: Record<string, () => Promise<void>> = {
     await sqlOnly('SQLite alone: the rows and their indexes, values made beforehand (raw copy packed)', false);
     await sqlOnly('SQLite alone: + the search entries', true);
     const run = async (step: string, parts: { search: boolean; pack: boolean; store?: boolean }) => {
-      const { core, done } = await tempCore();
-      const db = core.store.sqlite;
-      const accounts = new Map<string, string>();
-      for (const v of ['calltools', 'lightening', 'bigchange', 'livevox']) {
-        accounts.set(v, `floor-${v}`);
-        db.prepare("INSERT INTO accounts (id, kind, label, settings, health) VALUES (?, ?, ?, '{}', 'ok')").run(`floor-${v}`, v, v);
-      }
-      const search = new SearchIndex(db);
-      const insertPerson = db.prepare('INSERT INTO people (id, golden, display_name, created_at, updated_at) VALUES (?, ?, ?, ?, ?)');
-      const insertRecord = db.prepare("INSERT INTO records (id, account_id, remote_id, person_id, server, base, local, versions, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, '=', ?, ?, 'synced', ?, ?)");
+      const { core, db, done, search, insertPerson, insertRecord } = await floorStore();
       const c1 = mainThreadCpuMs();
       for (const page of pages) {
-        const account = accounts.get(page[0]!.vendor)!;
+        const account = `floor-${page[0]!.vendor}`;
         db.transaction(() => {
           if (parts.store) {
             core.syncStore.upsertPage(account, page);
