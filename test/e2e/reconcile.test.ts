@@ -129,5 +129,37 @@ describe('reconciling in the window', () => {
     // Nothing left to ask: the name comes from the given and family names.
     await expect.poll(() => h.page.getByTestId('add-to-confirm').isDisabled()).toBe(false);
     await both('person-add-to-address');
+
+    // The address as shown, edited key by key (shortcut letters included): the county line comes back whole.
+    const row = h.page.locator('.compare-row[data-field="address"]');
+    await row.locator('.editable').click();
+    const box = row.locator('textarea');
+    expect(await box.inputValue()).toBe('1 Main St\nFlat 2\nPortland OR 97201\nCounty: Multnomah\nUS');
+    await box.press('Control+Home');
+    await box.press('End');
+    await box.pressSequentially(' jk/mns');
+    expect((await box.inputValue()).split('\n')[0]).toBe('1 Main St jk/mns');
+    expect(await h.page.locator('.person-name').textContent()).toBe('Orla Quillfeather');
+    await both('person-edit-address');
+    await box.press('Enter');
+    await box.waitFor({ state: 'detached' });
+    await expect.poll(() => core.contacts.get(core.contacts.list({ search: 'Quillfeather', limit: 1, offset: 0 }).rows[0]!.id).golden.address).toMatchObject({ street1: '1 Main St jk/mns', street2: 'Flat 2', county: 'Multnomah', country: 'US' });
+
+    // Everyone in MPDX missing from BigChange: the plan names what BigChange has no place for,
+    // the state of an MPDX address among it.
+    const mpdx = core.accounts.list().find((a) => a.kind === 'mpdx')!;
+    await nav('Reconcile');
+    await h.page.getByLabel('From account').selectOption(mpdx.id);
+    await h.page.getByLabel('To account').selectOption(bigchange.id);
+    await h.page.getByTestId('plan-bulk-add').click();
+    const plan = h.page.getByTestId('bulk-add-plan');
+    await plan.waitFor();
+    expect(await plan.textContent()).toMatch(/Not held there: [^.]*the address's state or region/);
+    await plan.scrollIntoViewIfNeeded();
+    await h.screenshot('reconcile-bulk-add-address-1280');
+    await h.page.setViewportSize({ width: 1024, height: 640 });
+    await h.page.getByTestId('run-bulk-add').scrollIntoViewIfNeeded(); // the plan's end in view at the smaller size too
+    await h.screenshot('reconcile-bulk-add-address-1024');
+    await h.page.setViewportSize({ width: 1280, height: 800 });
   });
 });
