@@ -208,11 +208,8 @@ function checkDiff(before: Snap, after: Snap, edit: Edit, cid: string, pid: stri
   for (const [id, b] of before) {
     const a = after.get(id)!;
     const mine = childType && b.type === childType && b.personId === pid;
-    if (!after.has(id)) {
-      // Only a live (non-historic) phone/email Concord showed may be deleted, and only by that list's edit.
-      if (!refused && mine && b.a.historic !== true) continue;
-      fail(`${b.type} ${id} (${b.attrs}) was deleted`);
-    }
+    // Nothing is ever destroyed: a number the person stopped using is retired (historic).
+    if (!after.has(id)) fail(`${b.type} ${id} (${b.attrs}) was deleted`);
     if (a.created !== b.created || a.contactId !== b.contactId || a.personId !== b.personId) fail(`${b.type} ${id} moved`);
     const keys = changedKeys(b.a, a.a);
     if (a.deleted !== b.deleted) keys.push('(deleted)');
@@ -221,12 +218,13 @@ function checkDiff(before: Snap, after: Snap, edit: Edit, cid: string, pid: stri
     let allowed: string[] = [];
     if (b.type === 'people' && id === pid) allowed = ({ givenName: ['first_name'], familyName: ['last_name'], company: ['employer'], role: ['occupation'], birthDate: ['birthday_year', 'birthday_month', 'birthday_day'] } as Record<string, string[]>)[edit.field] ?? [];
     if (b.type === 'contacts' && id === cid) allowed = ({ notes: ['notes'], tags: ['tag_list'], timeZone: ['timezone'] } as Record<string, string[]>)[edit.field] ?? [];
-    if (b.type === 'addresses' && id === shownAddress && edit.field === 'address') allowed = ['street', 'city', 'state', 'postal_code', 'country', '(deleted)'];
+    if (b.type === 'addresses' && id === shownAddress && edit.field === 'address') allowed = edit.value === null ? ['historic', 'primary_mailing_address'] : ['street', 'city', 'state', 'postal_code', 'country'];
     // MPDX keeps one primary per person: saving a primary clears it on the siblings (update_column).
-    if (mine) allowed = b.a.historic === true ? ['primary'] : ['number', 'email', 'location', 'primary'];
+    // A row keeps its value for good: a new value is a new row, an old one is retired or revived.
+    if (mine) allowed = ['location', 'primary', 'historic'];
     const bad = keys.filter((k) => !allowed.includes(k));
     if (bad.length) fail(`${b.type} ${id} changed ${bad.join(',')} (before ${JSON.stringify(pickKeys(b.a, bad))}, after ${JSON.stringify(pickKeys(a.a, bad))})`);
-    if (mine && b.a.historic === true && a.a.primary !== false) fail(`historic ${b.type} ${id} became primary`);
+    if (mine && a.a.historic === true && a.a.primary === true) fail(`historic ${b.type} ${id} is primary`);
     if (isLocked(b.a) && keys.some((k) => (LOCKED_ATTRS[b.type] ?? []).includes(k))) fail(`source-locked ${b.type} ${id} (${String(b.a.source)}) changed ${keys.join(',')}`);
   }
   for (const [id, a] of after) {

@@ -28,7 +28,7 @@ const req = async (sb: MpdxSandbox, method: string, path: string, body?: unknown
 };
 
 describe('MPDX: children Concord does not show', () => {
-  it('a phone edit neither deletes nor reuses a historic phone (the older one would have taken the new number)', async () => {
+  it('a new number retires the old one and never reuses a historic phone (the older one would have taken the new number)', async () => {
     const { sb, c, cid, pid } = await setup();
     const old = sb.store.insert('phone_numbers', { number: '+15035550100', location: 'home', primary: false, historic: true, source: 'MPDX' }, { personId: pid, contactId: cid });
     sb.store.clock.advance(2000);
@@ -38,7 +38,10 @@ describe('MPDX: children Concord does not show', () => {
     sb.store.clock.advance(2000);
     await c.update(`${cid}/${pid}`, { phones: [{ e164: '+15035550199', raw: '503 555 0199', label: 'mobile', primary: true }] }, { raw: read.raw, versions: read.versions });
     expect(sb.store.get('phone_numbers', old.id)?.attrs).toMatchObject({ number: '+15035550100', historic: true, location: 'home' });
-    expect(sb.store.get('phone_numbers', live.id)?.attrs).toMatchObject({ number: '+15035550199', historic: false });
+    // The replaced number is kept as history, not rewritten in place; the new one is a new phone.
+    expect(sb.store.get('phone_numbers', live.id)?.attrs).toMatchObject({ number: '+15035550111', historic: true, primary: false });
+    const fresh = sb.store.list('phone_numbers', (r) => r.personId === pid && r.attrs.historic === false);
+    expect(fresh.map((r) => r.attrs)).toMatchObject([{ number: '+15035550199', location: 'mobile', primary: true }]);
   });
 
   it('an email edit leaves a historic email alone', async () => {
@@ -68,7 +71,7 @@ describe('MPDX: children Concord does not show', () => {
     expect(e.message).toMatch(/source is DataServer/);
     expect(sb.server.requestLog.filter((r) => r.method !== 'GET')).toHaveLength(0);
     await c.update(`${cid}/${pid}`, { phones: [{ e164: '+15035550177', raw: '+15035550177', label: 'home', primary: true }] }, { raw: read.raw, versions: read.versions });
-    expect(sb.store.get('phone_numbers', locked.id)).toBeUndefined(); // removed as the person asked, never rewritten
+    expect(sb.store.get('phone_numbers', locked.id)?.attrs).toMatchObject({ number: '+15035550100', historic: true }); // retired as the person asked, never rewritten
     read = await c.read(`${cid}/${pid}`);
     expect(read.canonical.phones).toMatchObject([{ e164: '+15035550177', label: 'home', primary: true }]);
   });

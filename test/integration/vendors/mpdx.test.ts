@@ -119,13 +119,16 @@ describe('MPDX connector ↔ simulator', () => {
     const raw = updated.record!.raw as MpdxBundle;
     expect(raw.contact.attributes).toMatchObject({ church_name: 'Dohnavur Fellowship', pledge_amount: '75', notes: 'Annual' });
     expect(raw.person.attributes).toMatchObject({ legal_first_name: 'Amy Beatrice', last_name: 'Carmichael-Wilson' });
-    // The phone was edited in place (same id), the second email created.
-    expect(raw.phones.map((p) => p.id)).toEqual((read.raw as MpdxBundle).phones.map((p) => p.id));
+    // The old number is retired, not rewritten in place (docs/mpdx-phones.txt: historic "should
+    // be true when a phone number should no longer be used"); the new one and the second email created.
+    const oldPhone = (read.raw as MpdxBundle).phones[0]!;
+    expect(raw.phones.find((p) => p.id === oldPhone.id)?.attributes).toMatchObject({ number: '+14155550123', historic: true });
     expect(updated.record!.canonical.phones).toMatchObject([{ e164: '+14155550199' }]);
     expect(updated.record!.canonical.emails!.map((e) => e.address).sort()).toEqual(['amy@dohnavur.org', 'amy@example.org']);
-    // Only changed attributes go out, each with its own updated_in_db_at.
+    // Only changed attributes go out, each with its own updated_in_db_at; nothing is DELETEd.
     const puts = sb.server.requestLog.filter((r) => r.method === 'PUT');
     expect(puts.map((r) => r.path.replace(/[0-9a-f-]{36}/g, ':id'))).toEqual(['/api/v2/contacts/:id', '/api/v2/contacts/:id/people/:id', '/api/v2/contacts/:id/people/:id/phones/:id']);
+    expect(sb.server.requestLog.filter((r) => r.method === 'DELETE')).toEqual([]);
     await c.delete(id);
     expect((await failure(c.read(id))).kind).toBe('not_found');
     expect((await failure(c.delete(id))).kind).toBe('not_found');

@@ -6,7 +6,7 @@
 // and sends `overwrite: true` only when the caller says a person chose "keep mine".
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { CanonicalContact, EmailEntry, PhoneEntry } from '../../../../shared/domain';
+import type { CanonicalContact } from '../../../../shared/domain';
 import { checkBaseUrl, joinUrl } from '../base-url';
 import type { Connector, ConnectorOptions, CreateOptions, CreateProgress, RemoteRecord, WriteResult, CreatePreview } from '../connector';
 import { emailKey, hasStrongEvidence, strongMatch } from '../evidence';
@@ -15,11 +15,11 @@ import { classifyStatus, httpRequest, parseJson, type HttpResponse } from '../ht
 import { nodeFetch } from '../node-http-client';
 import { withRetry, type RetryOptions } from '../retry';
 import { assertFields } from '../field-rules';
-import { nonBlank } from '../../normalize/names';
+import { mpdxLocation, planChildren, type ChildIo } from './children';
 import { lazyRecord } from '../lazy-record';
 import { mapLimit } from '../map-limit';
 import {
-  addressAttrs, contactAttrs, isShown, isSourceLocked, mpdxNumber, phoneKey, MPDX_FIELDS, mpdxRemoteId, mpdxToCanonical, mpdxVersions, newestUpdate, personAttrs, primaryAddress, validateMpdx,
+  addressAttrs, contactAttrs, isSourceLocked, mpdxNumber, phoneKey, MPDX_FIELDS, mpdxRemoteId, mpdxToCanonical, mpdxVersions, newestUpdate, personAttrs, primaryAddress, validateMpdx,
   type JsonApiResource, type MpdxBundle,
 } from './mapping';
 
@@ -175,60 +175,40 @@ export function createMpdxConnector(opts: MpdxOptions): MpdxConnector {
     data: { type, ...(id ? { id } : {}), attributes: { ...attributes, ...(token !== undefined ? { updated_in_db_at: token } : {}), ...(overwrite ? { overwrite: true } : {}) } },
   });
 
-  /**
-   * Bring the phones (emails) Concord shows to the wanted entries: a kept number or address is
-   * updated only in the attributes that differ; a new one reuses a shown resource left over
-   * (an in-place edit keeps its id), else is created; the shown ones left over are deleted.
-   * Historic ones are never shown, so never matched, reused or deleted (isShown). A source-locked
-   * one is never reused for another value, and a change of its label is refused before any
-   * request goes out, since MPDX would refuse it half way through.
-   */
-  function planChildren<T extends PhoneEntry | EmailEntry>(
-    path: string, type: string, key: 'phone' | 'email', all: JsonApiResource[], wanted: T[], versions: Record<string, string>, overwrite: boolean,
-    value: { attr: 'number' | 'email'; of: (x: T) => string; key: (v: unknown) => string },
-  ): () => Promise<void> {
-    const remaining = all.filter(isShown);
-    const first = primaryIndex(wanted);
-    // An entry without a label keeps the stored location; `label: null` clears it.
-    const locationOf = (x: T): Record<string, unknown> => (x.label !== undefined ? { location: x.label } : 'mobile' in x && x.mobile ? { location: 'mobile' } : {});
-    const attrsOf = (x: T, i: number): Record<string, unknown> => ({ [value.attr]: value.of(x), ...locationOf(x), primary: i === first });
-    const differs = (r: JsonApiResource, k: string, v: unknown): boolean => {
-      const now = r.attributes[k];
-      if (k === value.attr) return value.key(now) !== value.key(v);
-      if (k === 'primary') return (now === true) !== v;
-      return (typeof now === 'string' ? nonBlank(now) ?? null : now ?? null) !== (v ?? null); // a blank label is no label
-    };
-    const changes = (r: JsonApiResource, attrs: Record<string, unknown>) => Object.fromEntries(Object.entries(attrs).filter(([k, v]) => differs(r, k, v)));
-    const updates: [JsonApiResource, Record<string, unknown>][] = [];
-    const creates: Record<string, unknown>[] = [];
-    wanted.forEach((x, i) => {
-      const attrs = attrsOf(x, i);
-      const hit = remaining.findIndex((r) => value.key(r.attributes[value.attr]) === value.key(attrs[value.attr]));
-      if (hit < 0) return void creates.push(attrs);
-      const [r] = remaining.splice(hit, 1);
-      const diff = changes(r!, attrs);
-      if (Object.keys(diff).length) updates.push([r!, diff]);
-    });
-    const posts: Record<string, unknown>[] = [];
-    for (const attrs of creates) {
-      const at = remaining.findIndex((r) => !isSourceLocked(r));
-      if (at < 0) posts.push(attrs);
-      else updates.push([remaining[at]!, changes(remaining.splice(at, 1)[0]!, attrs)]);
-    }
-    const locked = updates.filter(([r, diff]) => isSourceLocked(r) && 'location' in diff);
-    if (locked.length) {
-      const [r] = locked[0]!;
-      throw new VendorError({ kind: 'validation', resource: `${key}:${r.id}`, fieldErrors: { [`${key}s`]: [`the label of ${String(r.attributes[value.attr])} cannot be changed`] }, message: `${NAME} cannot change the label of ${String(r.attributes[value.attr])}: its source is ${String(r.attributes.source)}, and MPDX lets only MPDX, TntImport or manual entries change` });
-    }
-    // The new primary first: MPDX then clears the others' flags itself, without touching their tokens.
-    updates.sort(([, a], [, b]) => Number(b.primary === true) - Number(a.primary === true));
-    return async () => {
-      for (const [r, attrs] of updates) {
-        await call('PUT', `${path}/${r.id}`, write(type, r.id, attrs, versions[`${key}:${r.id}`] ?? String(r.attributes.updated_in_db_at ?? ''), overwrite), [200], `${key}:${r.id}`);
+  /** A child's requests: PUTs carry its own token; a POST is sent once (a lost answer is looked for, not re-sent). */
+  const childIo = (path: string, type: string, key: string, overwrite: boolean): ChildIo => ({
+    put: async (id, attrs, token) => {
+      try {
+        await call('PUT', `${path}/${id}`, write(type, id, attrs, token, overwrite), [200], `${key}:${id}`);
+      } catch (e) {
+        // Another user removed it (MPDX hard-deletes phones and emails): retiring it is done;
+        // changing it is a conflict for the person, never a silent re-create.
+        if (!(e instanceof VendorError && e.kind === 'not_found')) throw e;
+        if (attrs.historic === true) return;
+        throw new VendorError({ kind: 'conflict', status: 404, resource: `${key}:${id}`, message: `${NAME} ${key} was removed by someone else since it was read` });
       }
-      for (const attrs of posts) await call('POST', path, write(type, undefined, attrs, undefined, false), [201], key);
-      for (const r of remaining) await call('DELETE', `${path}/${r.id}`, undefined, [204], `${key}:${r.id}`);
-    };
+    },
+    post: async (attrs) => void (await call('POST', path, write(type, undefined, attrs, undefined, false), [201], key, ONCE)),
+    list: async () => asList(await call('GET', `${path}?per_page=100`)),
+  });
+
+  /**
+   * The shown address: changed with its token, retired (historic) when the person removed it
+   * (MPDX keeps its history; a DELETE would hide it for good), or added once: an address
+   * already there with the same parts (an earlier attempt's POST) is not posted again.
+   */
+  async function writeAddress(cid: string, address: CanonicalContact['address'] | null, current: JsonApiResource | undefined, v: Record<string, string>, overwrite: boolean): Promise<void> {
+    const path = `/api/v2/contacts/${cid}/addresses`;
+    if (address && current) {
+      await call('PUT', `${path}/${current.id}`, write('addresses', current.id, addressAttrs(address), v[`address:${current.id}`], overwrite), [200], `address:${current.id}`);
+    } else if (address) {
+      const attrs = addressAttrs(address);
+      const there = asList(await call('GET', `${path}?per_page=100`)).find((r) => r.attributes.deleted !== true && r.attributes.historic !== true && ADDRESS_KEYS.every((f) => (r.attributes[f] ?? null) === (attrs[f] ?? null)));
+      if (!there) await call('POST', path, write('addresses', undefined, { ...attrs, location: 'Home', primary_mailing_address: true }, undefined, false), [201], 'address', ONCE);
+    } else if (current) {
+      const retire = { historic: true, ...(current.attributes.primary_mailing_address === true ? { primary_mailing_address: false } : {}) };
+      await childIo(path, 'addresses', 'address', overwrite).put(current.id, retire, v[`address:${current.id}`] ?? String(current.attributes.updated_in_db_at ?? ''));
+    }
   }
 
   async function ensureAccountList(): Promise<string> {
@@ -340,10 +320,10 @@ export function createMpdxConnector(opts: MpdxOptions): MpdxConnector {
     };
     for (const [i, ph] of (contact.phones ?? []).entries()) {
       const number = mpdxNumber(ph, region);
-      await child(`phone:${i}`, `${base}/phones`, 'phone_numbers', { number, location: ph.mobile ? 'mobile' : (ph.label ?? 'home'), primary: i === primaryIndex(contact.phones!) }, oldPerson, (r) => phoneKey(r.attributes.number) === phoneKey(number));
+      await child(`phone:${i}`, `${base}/phones`, 'phone_numbers', { number, location: ph.mobile ? 'mobile' : (mpdxLocation(ph.label) ?? 'home'), primary: i === primaryIndex(contact.phones!) }, oldPerson, (r) => phoneKey(r.attributes.number) === phoneKey(number));
     }
     for (const [i, e] of (contact.emails ?? []).entries()) {
-      await child(`email:${i}`, `${base}/email_addresses`, 'email_addresses', { email: e.address, location: e.label ?? 'home', primary: i === primaryIndex(contact.emails!) }, oldPerson, (r) => emailKey(String(r.attributes.email ?? '')) === emailKey(e.address));
+      await child(`email:${i}`, `${base}/email_addresses`, 'email_addresses', { email: e.address, location: mpdxLocation(e.label) ?? 'home', primary: i === primaryIndex(contact.emails!) }, oldPerson, (r) => emailKey(String(r.attributes.email ?? '')) === emailKey(e.address));
     }
     if (contact.address) {
       const attrs = addressAttrs(contact.address);
@@ -440,8 +420,8 @@ export function createMpdxConnector(opts: MpdxOptions): MpdxConnector {
       const requests: CreatePreview['requests'] = [
         { method: 'POST', path: '/api/v2/contacts', body: { data: { type: 'contacts', attributes: { name, ...contactAttrs(contact) }, relationships: { account_list: { data: { type: 'account_lists', id: accountListId ?? '{account list}' } } } } } },
         { method: 'POST', path: '/api/v2/contacts/{contact}/people', body: write('people', undefined, { first_name: given, ...personAttrs({ ...contact, givenName: given }) }, undefined, false) },
-        ...(contact.phones ?? []).map((ph, i) => ({ method: 'POST', path: `${base}/phones`, body: write('phone_numbers', undefined, { number: mpdxNumber(ph, region), location: ph.mobile ? 'mobile' : (ph.label ?? 'home'), primary: i === primaryIndex(contact.phones!) }, undefined, false) })),
-        ...(contact.emails ?? []).map((e, i) => ({ method: 'POST', path: `${base}/email_addresses`, body: write('email_addresses', undefined, { email: e.address, location: e.label ?? 'home', primary: i === primaryIndex(contact.emails!) }, undefined, false) })),
+        ...(contact.phones ?? []).map((ph, i) => ({ method: 'POST', path: `${base}/phones`, body: write('phone_numbers', undefined, { number: mpdxNumber(ph, region), location: ph.mobile ? 'mobile' : (mpdxLocation(ph.label) ?? 'home'), primary: i === primaryIndex(contact.phones!) }, undefined, false) })),
+        ...(contact.emails ?? []).map((e, i) => ({ method: 'POST', path: `${base}/email_addresses`, body: write('email_addresses', undefined, { email: e.address, location: mpdxLocation(e.label) ?? 'home', primary: i === primaryIndex(contact.emails!) }, undefined, false) })),
         ...(contact.address ? [{ method: 'POST', path: '/api/v2/contacts/{contact}/addresses', body: write('addresses', undefined, { ...addressAttrs(contact.address), location: 'Home', primary_mailing_address: true }, undefined, false) }] : []),
       ];
       // MPDX requires a contact name and a person first name: never "Unnamed" for a person's add.
@@ -488,22 +468,19 @@ export function createMpdxConnector(opts: MpdxOptions): MpdxConnector {
       if (patch.address && current && isSourceLocked(current)) {
         throw new VendorError({ kind: 'validation', resource: `address:${current.id}`, fieldErrors: { address: ['this address cannot be changed'] }, message: `${NAME} cannot change this address: its source is ${String(current.attributes.source)}, and MPDX lets only MPDX, TntImport or manual addresses change` });
       }
+      const base = `/api/v2/contacts/${cid}/people/${pid}`;
       const phones = 'phones' in patch
-        ? planChildren(`/api/v2/contacts/${cid}/people/${pid}/phones`, 'phone_numbers', 'phone', bundle.phones, patch.phones ?? [], v, overwrite, { attr: 'number', of: (x) => mpdxNumber(x, region), key: phoneKey })
+        ? planChildren(bundle.phones, patch.phones ?? [], v, { key: 'phone', attr: 'number', of: (x) => mpdxNumber(x, region), same: phoneKey }, childIo(`${base}/phones`, 'phone_numbers', 'phone', overwrite))
         : null;
       const emails = 'emails' in patch
-        ? planChildren(`/api/v2/contacts/${cid}/people/${pid}/email_addresses`, 'email_addresses', 'email', bundle.emails, patch.emails ?? [], v, overwrite, { attr: 'email', of: (x) => x.address.trim().toLowerCase(), key: (e) => String(e ?? '').trim().toLowerCase() })
+        ? planChildren(bundle.emails, patch.emails ?? [], v, { key: 'email', attr: 'email', of: (x) => x.address.trim().toLowerCase(), same: (e) => String(e ?? '').trim().toLowerCase() }, childIo(`${base}/email_addresses`, 'email_addresses', 'email', overwrite))
         : null;
       // Contact first, person second, children last: child saves touch their parent's token.
       const ca = contactAttrs(patch);
       if (Object.keys(ca).length) await call('PUT', `/api/v2/contacts/${cid}`, write('contacts', cid, ca, v.contact, overwrite), [200], 'contact');
       const pa = personAttrs(patch);
       if (Object.keys(pa).length) await call('PUT', `/api/v2/contacts/${cid}/people/${pid}`, write('people', pid, pa, v.person, overwrite), [200], 'person');
-      if ('address' in patch) {
-        if (patch.address && current) await call('PUT', `/api/v2/contacts/${cid}/addresses/${current.id}`, write('addresses', current.id, addressAttrs(patch.address), v[`address:${current.id}`], overwrite), [200], `address:${current.id}`);
-        else if (patch.address) await call('POST', `/api/v2/contacts/${cid}/addresses`, write('addresses', undefined, { ...addressAttrs(patch.address), location: 'Home', primary_mailing_address: true }, undefined, false), [201], 'address');
-        else if (current) await call('DELETE', `/api/v2/contacts/${cid}/addresses/${current.id}`, undefined, [204], `address:${current.id}`);
-      }
+      if ('address' in patch) await writeAddress(cid, patch.address ?? null, current, v, overwrite);
       await phones?.();
       await emails?.();
       return { remoteId, record: await connector.read(remoteId) };
