@@ -183,6 +183,61 @@ function editFor(local: CanonicalContact): fc.Arbitrary<Edit> {
   );
 }
 
+// ---- another user ------------------------------------------------------------------------
+
+/**
+ * What "another MPDX user" does between Concord's pull and its push: renumber, relabel, retire
+ * or hard-delete one of the person's phones or emails, add a phone, move the address, or edit
+ * the person or the contact. Their change must survive Concord's push, or become a conflict.
+ */
+const OTHER_KINDS = ['phone', 'email', 'address', 'person', 'contact', 'newPhone', 'dropPhone', 'dropEmail'] as const;
+type Other = { kind: (typeof OTHER_KINDS)[number]; pick: number; variant: number } | null;
+const genOther: fc.Arbitrary<Other> = fc.option(fc.record({ kind: fc.constantFrom(...OTHER_KINDS), pick: fc.nat(), variant: fc.nat({ max: 2 }) }), { freq: 3 });
+/** The canonical field the other user's change lands in (to know when the person's edit overlaps it). */
+const OTHER_FIELD: Record<(typeof OTHER_KINDS)[number], keyof CanonicalContact> = { phone: 'phones', email: 'emails', address: 'address', person: 'role', contact: 'notes', newPhone: 'phones', dropPhone: 'phones', dropEmail: 'emails' };
+
+/** Apply the other user's change; returns a check that it is still there (null: it is). */
+function applyOther(sb: MpdxSandbox, cid: string, pid: string, o: NonNullable<Other>): (() => string | null) | null {
+  const s = sb.store;
+  s.clock.advance(2000); // their save moves the tokens (whole seconds)
+  // Their row stays as they left it: the attributes they set, and retired or not as it was.
+  const keep = (row: Row, attrs: Attrs) => {
+    s.update(row, attrs);
+    const want = { historic: row.attrs.historic, ...attrs };
+    return () => (s.get(row.type, row.id) && Object.entries(want).every(([k, v]) => JSON.stringify(s.get(row.type, row.id)!.attrs[k]) === JSON.stringify(v)) ? null : `their ${row.type} change ${JSON.stringify(attrs)} was lost: ${JSON.stringify(s.get(row.type, row.id)?.attrs ?? 'row gone')}`);
+  };
+  const liveWith = (type: MpdxType, attr: string, v: unknown) => s.list(type, (r) => r.personId === pid && r.attrs.historic !== true && String(r.attrs[attr]) === String(v));
+  if (o.kind === 'phone' || o.kind === 'email') {
+    const type = o.kind === 'phone' ? 'phone_numbers' : 'email_addresses';
+    const rows = s.list(type, (r) => r.personId === pid);
+    if (!rows.length) return null;
+    const row = rows[o.pick % rows.length]!;
+    const locked = isLocked(row.attrs);
+    if (o.variant === 2 || locked) return keep(row, { historic: row.attrs.historic !== true, ...(row.attrs.historic !== true ? { primary: false } : {}) });
+    if (o.variant === 1) return keep(row, { location: 'other' });
+    return keep(row, o.kind === 'phone' ? { number: `+1503555${8000 + (o.pick % 1000)}` } : { email: `other${o.pick % 100}@example.com` });
+  }
+  if (o.kind === 'address') {
+    const rows = s.list('addresses', (r) => r.contactId === cid && !r.deleted && !isLocked(r.attrs));
+    return rows.length ? keep(rows[o.pick % rows.length]!, { city: 'Elsewhere' }) : null;
+  }
+  if (o.kind === 'person') return keep(s.get('people', pid)!, { occupation: 'Changed elsewhere' });
+  if (o.kind === 'contact') return keep(s.get('contacts', cid)!, { notes: 'Changed elsewhere' });
+  if (o.kind === 'newPhone') {
+    s.insert('phone_numbers', { number: '+15035558888', location: 'work', primary: false, historic: false, source: 'MPDX' }, { personId: pid, contactId: cid });
+    return () => (liveWith('phone_numbers', 'number', '+15035558888').length === 1 ? null : 'their new phone +15035558888 was lost or copied');
+  }
+  // MPDX hard-deletes phones and emails: a removal another user made must stay a removal.
+  const type = o.kind === 'dropPhone' ? 'phone_numbers' : 'email_addresses';
+  const attr = type === 'phone_numbers' ? 'number' : 'email';
+  const rows = s.list(type, (r) => r.personId === pid && r.attrs.historic !== true);
+  if (!rows.length) return null;
+  const row = rows[o.pick % rows.length]!;
+  const value = row.attrs[attr];
+  s.remove(row);
+  return () => (liveWith(type, attr, value).length ? `their removal of ${String(value)} was undone` : null);
+}
+
 // ---- the property -------------------------------------------------------------------------
 
 interface Rig { sb: MpdxSandbox; core: Core; cleanup: () => Promise<void> }
@@ -268,10 +323,10 @@ function recordIdOf(core: Core, accountId: string, remoteId: string): { id: stri
   return { id: r.id, local: JSON.parse(r.local) as CanonicalContact };
 }
 
-export async function roundTrip(opts: { numRuns: number; seed: number }): Promise<void> {
+export async function roundTrip(opts: { numRuns: number; seed: number; path?: string }): Promise<void> {
   // 1. One edit changes only what it maps to.
   await fc.assert(
-    fc.asyncProperty(genWorld, fc.nat(), fc.nat(), async (w, who, pick) => {
+    fc.asyncProperty(genWorld, fc.nat(), fc.nat(), genOther, async (w, who, pick, other) => {
       const r = await rig(w);
       try {
         const first = await r.core.sync.sync();
@@ -280,6 +335,8 @@ export async function roundTrip(opts: { numRuns: number; seed: number }): Promis
         const rec = recordIdOf(r.core, r.accountId, `${r.cid}/${pid}`);
         // The edit is drawn from the record as Concord shows it, with fast-check's own seed.
         const edit = fc.sample(editFor(rec.local), { numRuns: 1, seed: pick })[0]!;
+        // Another MPDX user saves something after Concord's read, before its push.
+        const survives = other ? applyOther(r.sb, r.cid, pid, other) : null;
         const before = snapshot(r.sb);
         let refused: string | null = null;
         try {
@@ -293,21 +350,27 @@ export async function roundTrip(opts: { numRuns: number; seed: number }): Promis
           const acc = s.accounts[0]!;
           if (acc.errors.length) throw new Error(`sync failed: ${JSON.stringify(acc.errors)}`);
           if (acc.rejected) {
-            const ch = r.core.store.sqlite.prepare('SELECT last_error FROM changes WHERE record_id = ? ORDER BY id DESC LIMIT 1').get(rec.id) as { last_error: string };
-            refused = ch.last_error;
+            const ch = r.core.store.sqlite.prepare('SELECT last_error, state FROM changes WHERE record_id = ? ORDER BY id DESC LIMIT 1').get(rec.id) as { last_error: string | null; state: string };
             // A refusal is fine only when MPDX truly cannot hold it: a field of a source-locked row.
-            if (!/source/.test(refused)) throw new Error(`${edit.field} edit rejected: ${refused}`);
+            // (A refused edit of a row another user then retired is settled by the pull: cancelled.)
+            refused = ch.last_error ?? (other && ch.state === 'cancelled' ? 'cancelled: the row it changed was retired meanwhile' : null);
+            if (!refused || (!/source/.test(refused) && ch.state !== 'cancelled')) throw new Error(`${edit.field} edit rejected: ${refused}`);
           }
         }
         const after = snapshot(r.sb);
         checkDiff(before, after, edit, r.cid, pid, refused);
-        if (!refused) checkHeld(r.sb, edit, r.cid, pid);
+        // Their change survived, or it is a conflict for a person to settle; never lost silently.
+        const raised = r.core.edits.conflicts().some((c) => c.recordId === rec.id);
+        const lost = survives?.() ?? null;
+        if (lost && !raised) throw new Error(`another user's change lost (${JSON.stringify(other)}, Concord's ${edit.field} edit): ${lost}`);
+        if (!refused && !raised && (!other || OTHER_FIELD[other.kind] !== edit.field)) checkHeld(r.sb, edit, r.cid, pid);
       } finally {
         await r.cleanup();
       }
     }),
-    { numRuns: opts.numRuns, seed: opts.seed },
+    { numRuns: opts.numRuns, seed: opts.seed, ...(opts.path ? { path: opts.path, endOnFailure: true } : {}) },
   );
+  if (opts.path) return;
   // 2. No edit, no write.
   await fc.assert(
     fc.asyncProperty(genWorld, async (w) => {
