@@ -21,7 +21,8 @@ describe('MPDX incremental pull, interrupted', () => {
 
     let gets = 0;
     r.onRequest = (method) => {
-      if (method === 'GET' && ++gets === 3) r.server.faults.dropRate = 1; // the third page never arrives, retries included
+      // The first GET asks for MPDX's tombstones (deleted_records); the third page never arrives, retries included.
+      if (method === 'GET' && ++gets === 4) r.server.faults.dropRate = 1;
     };
     const broken = await r.core.sync.sync();
     expect(broken.accounts[0]).toMatchObject({ complete: false });

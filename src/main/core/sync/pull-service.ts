@@ -93,6 +93,13 @@ export class PullService {
           // Records the vendor sent byte for byte as last time: stored as they are, not looked at again.
           for (const id of page.unchangedIds ?? []) seen.add(id);
           summary.unchanged += page.unchangedIds?.length ?? 0;
+          // A vendor's deleted containers first (MPDX deleted_records), then records it moved out of them.
+          for (const g of page.deletedGroups ?? []) {
+            const n = this.store.markGroupDeleted(accountId, g);
+            summary.deleted += n.deleted;
+            summary.conflicts += n.conflicts;
+          }
+          if (connector.recordKey && !page.fullScan) for (const r of page.records) this.store.adoptMoved(accountId, r.remoteId, connector.recordKey);
           const results = page.records.length ? this.store.upsertPage(accountId, page.records) : [];
           let allStored = true;
           page.records.forEach((r, i) => {

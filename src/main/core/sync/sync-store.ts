@@ -418,6 +418,46 @@ export class SyncStore {
     });
   }
 
+  /**
+   * The vendor deleted a container of records (an MPDX contact): each record under it is gone,
+   * or, where it holds local edits, a deleted-conflict for the person (as a full scan does).
+   */
+  markGroupDeleted(accountId: string, group: string): { deleted: number; conflicts: number } {
+    return this.tx(() => {
+      const n = { deleted: 0, conflicts: 0 };
+      // `group/` up to `group0` ('0' follows '/'): a range on the remote-id index, not a LIKE scan.
+      const rows = this.sqlite.prepare("SELECT id, remote_id, state FROM records WHERE account_id = ? AND remote_id >= ? AND remote_id < ? AND state IN ('synced', 'modified', 'rejected', 'conflicted')").all(accountId, `${group}/`, `${group}0`) as { id: string; remote_id: string; state: string }[];
+      for (const r of rows) {
+        if (r.state === 'synced') {
+          if (this.markDeletedRemote(accountId, r.remote_id)) n.deleted++;
+        } else if (this.openConflict(r.id)?.kind !== 'deleted') {
+          this.raiseDeleted(r.id);
+          n.conflicts++;
+        }
+      }
+      return n;
+    });
+  }
+
+  /**
+   * A record arriving under an id Concord does not know may be one the vendor moved (a merge of
+   * two MPDX contacts moves the loser's people under the winner). A record deleted with its old
+   * container and carrying the same key takes the new id and comes back: its person, links and
+   * history stay, and the pull then updates it instead of storing the person a second time.
+   */
+  adoptMoved(accountId: string, remoteId: string, keyOf: (remoteId: string) => string): boolean {
+    if (this.st.byRemote.get(accountId, remoteId)) return false;
+    const key = keyOf(remoteId);
+    const gone = (this.sqlite.prepare("SELECT id, remote_id FROM records WHERE account_id = ? AND state = 'deleted_remote' AND instr(remote_id, ?) > 0").all(accountId, key) as { id: string; remote_id: string }[])
+      .filter((r) => r.remote_id !== remoteId && keyOf(r.remote_id) === key);
+    if (gone.length !== 1) return false; // none, or not one clear match: store it as new
+    this.tx(() => {
+      this.sqlite.prepare("UPDATE records SET remote_id = ?, state = 'synced', updated_at = ? WHERE id = ?").run(remoteId, this.now(), gone[0]!.id);
+      this.st.forgetPages.run(accountId);
+    });
+    return true;
+  }
+
   // ---- edits -------------------------------------------------------------------------------
 
   /**

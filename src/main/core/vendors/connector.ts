@@ -21,6 +21,12 @@ export interface PullPage {
   records: RemoteRecord[];
   /** Ids known to be deleted on the server since the cursor, where the vendor says so. */
   deletedIds?: string[];
+  /**
+   * Containers the vendor says were deleted since the cursor (MPDX contacts, from its
+   * deleted_records): every record whose remote id is `<group>/…` is gone, unless the same
+   * record (by `recordKey`) arrives in this pull under another id: a vendor merge moved it.
+   */
+  deletedGroups?: string[];
   /** Cursor to resume from after this page is committed; null when the pull is complete. */
   nextCursor: string | null;
   /** True when this pull saw every record (so absent ones were deleted remotely). */
@@ -138,6 +144,11 @@ export interface Connector {
    * existing one is merged into it (CallTools matches the phone and overwrites).
    */
   readonly createMergesOn?: 'phones';
+  /**
+   * What stays the same when the vendor moves a record (MPDX: the person's id, when a merge of
+   * two contacts moves the person under the winner), so the record is re-keyed, not duplicated.
+   */
+  recordKey?(remoteId: string): string;
   /** Start (cursor null) or resume a pull. Each yielded page must be committed before the next is asked for. */
   pull(cursor: string | null, options?: PullOptions): AsyncGenerator<PullPage>;
   read(remoteId: string): Promise<RemoteRecord>;

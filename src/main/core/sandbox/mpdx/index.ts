@@ -352,9 +352,15 @@ export async function startMpdxSandbox(opts: { faults?: Faults; seed?: number; c
       return doc(200, { data: serialize(store, winner) });
     }))
     .on('GET', '/api/v2/deleted_records', guarded((req) => {
+      // README §2: filter[since_date], filter[types] (Contact,Task,Donation), paged like every list.
       const since = Date.parse(req.query.get('filter[since_date]') ?? '1970-01-01T00:00:00Z');
-      const data = store.deletedRecords.filter((d) => d.deletedAt >= since).map((d) => ({ id: d.id, type: 'deleted_records', attributes: { deletable_id: d.id, deletable_type: d.type, deleted_at: isoSecond(d.deletedAt) } }));
-      return doc(200, { data, meta: { pagination: { page: 1, per_page: data.length, total_count: data.length, total_pages: 1 } } });
+      if (!Number.isFinite(since)) return errors(400, [{ status: '400', title: 'Bad Request', detail: "Wrong format of date for filter 'since_date'" }]);
+      const types = (req.query.get('filter[types]') ?? '').split(',').map((t) => t.trim()).filter(Boolean);
+      const all = store.deletedRecords.filter((d) => d.deletedAt >= since && (!types.length || types.includes(d.type)));
+      const p = Math.max(1, Number(req.query.get('page') ?? '1') || 1);
+      const per = Math.max(1, Number(req.query.get('per_page') ?? '25') || 25);
+      const data = all.slice((p - 1) * per, p * per).map((d) => ({ id: d.id, type: 'deleted_records', attributes: { deletable_id: d.id, deletable_type: d.type, deleted_at: isoSecond(d.deletedAt) } }));
+      return doc(200, { data, meta: { pagination: { page: String(p), per_page: String(per), total_count: all.length, total_pages: Math.max(1, Math.ceil(all.length / per)) } } });
     }))
     .on('GET', '/api/v2/contacts/:cid', guarded((req) => (contactOf(req) ? doc(200, { data: serialize(store, contactOf(req)!) }) : notFound('contacts', req.params.cid!))))
     .on('PUT', '/api/v2/contacts/:cid', guarded((req) => update(req, contactOf(req), 'contacts', req.params.cid!, contactRules)))

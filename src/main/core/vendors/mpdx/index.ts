@@ -211,6 +211,19 @@ export function createMpdxConnector(opts: MpdxOptions): MpdxConnector {
     }
   }
 
+  /** Ids of the contacts MPDX tombstoned since `from` (GET /api/v2/deleted_records, every page). */
+  async function deletedContacts(from: string): Promise<string[]> {
+    const out: string[] = [];
+    for (let page = 1; ; page++) {
+      const d = await call('GET', `/api/v2/deleted_records?filter[since_date]=${encodeURIComponent(from)}&filter[types]=Contact&page=${page}&per_page=${perPage}`);
+      for (const r of asList(d)) {
+        const a = r.attributes ?? {};
+        if (String(a.deletable_type ?? 'Contact') === 'Contact' && typeof a.deletable_id === 'string') out.push(a.deletable_id);
+      }
+      if (page >= Number(d.meta?.pagination?.total_pages ?? 1)) return out;
+    }
+  }
+
   async function ensureAccountList(): Promise<string> {
     if (accountListId) return accountListId;
     const page = asList(await call('GET', '/api/v2/contacts?per_page=1'));
@@ -337,6 +350,7 @@ export function createMpdxConnector(opts: MpdxOptions): MpdxConnector {
     vendor: 'mpdx',
     fields: MPDX_FIELDS,
     checksVersions: true,
+    recordKey: (remoteId) => remoteId.split('/')[1] ?? remoteId,
 
     // Cursors: "full:<page>:<newest ms>" during a full scan, "since:<newest ms>" afterwards.
     async *pull(cursor, options) {
@@ -350,6 +364,14 @@ export function createMpdxConnector(opts: MpdxOptions): MpdxConnector {
         const contactIds = new Set<string>(); // read in this run already (a resumed run may re-read a few)
         let newest = inc ? Number(inc[4]) : since;
         const next = (phase: 'c' | 'p', page: number) => `inc:${since}:${phase}:${page}:${newest}`;
+        // Contacts deleted or merged away since (MPDX tombstones contacts; people, phones and
+        // emails have none, so only the daily full scan sees those). Read first, so a person
+        // a merge moved is re-keyed as it arrives under the winner, not stored twice.
+        if (!inc) {
+          const deletedGroups = await deletedContacts(from);
+          // The cursor stays where it was: a pull stopped after this page reads the tombstones again.
+          if (deletedGroups.length) yield { records: [], deletedGroups, nextCursor: cursor, fullScan: false };
+        }
         // Contacts that changed (their own edits and address saves) come with everything included…
         if (!inc || inc[2] === 'c') {
           for (let page = inc ? Number(inc[3]) : 1; ; page++) {
