@@ -236,7 +236,7 @@ export type CreateNeed = z.infer<typeof CreateNeed>;
 export const AddToPreview = z.object({
   personId: z.string(), name: z.string(), accountId: z.string(), accountLabel: z.string(), vendor: AccountKind, contact: CanonicalContact,
   requests: z.array(z.object({ method: z.string(), path: z.string(), body: z.unknown() })),
-  needs: z.array(CreateNeed), notHeld: z.array(z.string()), problems: z.array(z.object({ field: z.string(), message: z.string() })),
+  needs: z.array(CreateNeed), notHeld: z.array(z.string()), blocks: z.array(z.string()), problems: z.array(z.object({ field: z.string(), message: z.string() })),
   likelyThere: z.array(z.object({ recordId: z.string(), personId: z.string(), name: z.string() })), ready: z.boolean(),
 });
 export type AddToPreview = z.infer<typeof AddToPreview>;
