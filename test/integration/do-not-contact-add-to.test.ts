@@ -64,6 +64,21 @@ describe('do-not-contact travels with the person', () => {
     expect((created[0]!.phone_numbers as Json[]).map((x) => String(x.phone_number).slice(-10))).toEqual(['6503517500']);
     // And the person stays do-not-contact, now said by both records.
     expect(core.contacts.get(personId).golden).toMatchObject({ doNotContact: true });
+
+    // Someone lifts the flag at CallTools; "make them agree" on phones puts the block back there
+    // (LiveVox still blocks the person), and still never writes the blocked number to CallTools.
+    const ctId = Number((core.store.sqlite.prepare('SELECT remote_id FROM records WHERE account_id = ?').get(ctAccount) as { remote_id: string }).remote_id);
+    ct.store.contacts.get(ctId)!.do_not_contact = false;
+    for (const a of (await core.sync.sync({ full: true })).accounts) expect(a.errors).toEqual([]);
+    expect(core.contacts.get(personId).golden).toMatchObject({ doNotContact: true, doNotContactWhy: 'blocked in LiveVox: PERMANENT' });
+    const lvAccount = (core.store.sqlite.prepare('SELECT account_id FROM records WHERE remote_id = ?').get(account) as { account_id: string }).account_id;
+    core.policies.set('phones', [lvAccount, ctAccount]);
+    const plan = core.policies.plan('phones');
+    expect(plan.writes.map((w) => [w.accountLabel, w.field, w.to, w.note])).toEqual([['CallTools', 'doNotContact', true, 'Do not contact — blocked in LiveVox: PERMANENT']]);
+    core.policies.apply('phones', plan.total);
+    for (const a of (await core.sync.sync()).accounts) expect(a.errors).toEqual([]);
+    expect(ct.store.contacts.get(ctId)).toMatchObject({ do_not_contact: true });
+    expect(JSON.stringify(ct.store.contacts.get(ctId))).not.toContain('4158149720');
   });
 
   it('a vendor that cannot hold a block refuses the person, saying why; LiveVox takes a blocked person and number blocked', () => {
