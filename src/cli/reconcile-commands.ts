@@ -72,6 +72,7 @@ function describePreview(p: Output<'previewAddTo'>): string {
   for (const r of p.requests) out.push(`  ${r.method} ${r.path}`, ...JSON.stringify(r.body, null, 2).split('\n').map((l) => `    ${l}`));
   for (const n of p.needs) out.push(n.missing ? `  NEEDS ${n.label}: ${n.why} (give it with --value ${n.key}=…)` : `  ${n.label}: ${n.value ?? ''}${n.from ? ` (from ${n.from})` : ''}`);
   if (p.notHeld.length) out.push(`  ${VENDOR_LABELS[p.vendor]} cannot hold: ${p.notHeld.join(', ')} (they stay in Concord and the other vendors)`);
+  for (const b of p.blocks) out.push(`  ${b}`);
   for (const x of p.problems) out.push(`  REFUSED ${x.field}: ${x.message}`);
   return out.join('\n') + '\n';
 }

@@ -236,7 +236,7 @@ export type CreateNeed = z.infer<typeof CreateNeed>;
 export const AddToPreview = z.object({
   personId: z.string(), name: z.string(), accountId: z.string(), accountLabel: z.string(), vendor: AccountKind, contact: CanonicalContact,
   requests: z.array(z.object({ method: z.string(), path: z.string(), body: z.unknown() })),
-  needs: z.array(CreateNeed), notHeld: z.array(z.string()), problems: z.array(z.object({ field: z.string(), message: z.string() })),
+  needs: z.array(CreateNeed), notHeld: z.array(z.string()), blocks: z.array(z.string()), problems: z.array(z.object({ field: z.string(), message: z.string() })),
   likelyThere: z.array(z.object({ recordId: z.string(), personId: z.string(), name: z.string() })), ready: z.boolean(),
 });
 export type AddToPreview = z.infer<typeof AddToPreview>;
@@ -247,7 +247,7 @@ export const FieldPolicy = z.object({ field: z.enum(CANONICAL_FIELDS), accounts:
 export type FieldPolicy = z.infer<typeof FieldPolicy>;
 export const DriftReport = z.object({ policies: z.array(FieldPolicy), cells: z.array(z.object({ field: z.enum(CANONICAL_FIELDS), a: z.string(), b: z.string(), count: z.number().int() })), people: z.number().int(), checkedAt: z.string() });
 export type DriftReport = z.infer<typeof DriftReport>;
-export const AgreePlan = z.object({ people: z.number().int(), total: z.number().int(), writes: z.array(z.object({ recordId: z.string(), personId: z.string(), name: z.string(), vendor: AccountKind, accountLabel: z.string(), field: z.enum(CANONICAL_FIELDS), from: z.unknown(), to: z.unknown() })) });
+export const AgreePlan = z.object({ people: z.number().int(), total: z.number().int(), writes: z.array(z.object({ recordId: z.string(), personId: z.string(), name: z.string(), vendor: AccountKind, accountLabel: z.string(), field: z.enum(CANONICAL_FIELDS), from: z.unknown(), to: z.unknown(), note: z.string().optional() })) });
 export type AgreePlan = z.infer<typeof AgreePlan>;
 /** The largest CSV file an import takes (split bigger ones and import the parts into one source). */
 export const MAX_CSV_BYTES = 200 * 1024 * 1024;

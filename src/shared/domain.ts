@@ -17,11 +17,19 @@ export const VENDOR_LABELS: Record<AccountKind, string> = {
   csv: 'CSV file',
 };
 
+/**
+ * Why a contact, phone or email is not to be contacted, in words ("blocked in LiveVox:
+ * PERMANENT"), as the vendor said it. Kept beside `doNotContact` so the window can say why,
+ * and through the golden record; not a field of its own (it goes where `doNotContact` goes).
+ */
+export const DoNotContactWhy = z.string().nullable().optional();
+
 export const EmailEntry = z.object({
   address: z.string(),
   label: z.string().nullable().optional(),
   primary: z.boolean().optional(),
   doNotContact: z.boolean().optional(),
+  doNotContactWhy: DoNotContactWhy,
 });
 export type EmailEntry = z.infer<typeof EmailEntry>;
 
@@ -32,7 +40,13 @@ export const PhoneEntry = z.object({
   label: z.string().nullable().optional(),
   primary: z.boolean().optional(),
   doNotContact: z.boolean().optional(),
+  doNotContactWhy: DoNotContactWhy,
   mobile: z.boolean().optional(),
+  /**
+   * Consent to be called on a cell phone / texted, exactly as the vendor holds it (LiveVox
+   * cellConsent, smsConsent). A legal fact: read only, never written or derived by Concord.
+   */
+  consent: z.object({ call: z.boolean().optional(), sms: z.boolean().optional() }).optional(),
 });
 export type PhoneEntry = z.infer<typeof PhoneEntry>;
 
@@ -67,6 +81,7 @@ export const CanonicalContact = z.object({
   birthDate: z.string().nullable().optional(),
   timeZone: z.string().nullable().optional(),
   doNotContact: z.boolean().nullable().optional(),
+  doNotContactWhy: DoNotContactWhy,
   tags: z.array(z.string()).optional(),
   notes: z.string().nullable().optional(),
   externalRef: z.string().nullable().optional(),

@@ -122,7 +122,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   });
   const connectorFor = connectorFactory(accounts, fetchImpl, options.retry);
   const dedupe = new DedupeService(store.sqlite, syncStore, clock, writableFields, canDeleteContacts, hasOwnMerge);
-  const policies = new PolicyService(store.sqlite, syncStore, accounts, clock, writableFields);
+  const policies = new PolicyService(store.sqlite, syncStore, accounts, clock, writableFields, (vendor) => vendorDefinition(vendor)?.fields.parts ?? []);
   const addTo = new AddToService({
     sqlite: store.sqlite, store: syncStore, accounts, contacts, connectorFor, writable: writableFields, addressParts: (vendor) => vendorDefinition(vendor)?.fields.addressParts, canDelete: canDeleteContacts,
     check: (vendor, accountId, contact) => {

@@ -4,7 +4,10 @@
 // into the simulator's store, are pulled into a real core, get one single-field edit through
 // core.edits.edit, and are synced. The raw record must then differ only in the vendor fields
 // that canonical field maps to, plus `modifyDate` (the vendor's own bookkeeping, the only key
-// the simulator stamps on a write). A pull and a sync with no edit write nothing.
+// the simulator stamps on a write). Every run also checks that no write set a consent flag
+// (cellConsent, smsConsent) the number did not already hold, and that the contact's
+// accountBlock and every kept number's phoneBlock came back as they were. A pull and a sync
+// with no edit write nothing.
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { createCore } from '../../../src/main/core';
@@ -100,7 +103,7 @@ type EditSpec =
   | { kind: 'emails'; value: string | null }
   | { kind: 'birthDate'; value: string | null }
   | { kind: 'address'; part: keyof Address; value: string | null }
-  | { kind: 'phones'; op: 'add' | 'change' | 'remove'; at: number; number: string }
+  | { kind: 'phones'; op: 'add' | 'change' | 'remove'; at: number; number: string; mobile: boolean }
   | { kind: 'refused'; what: 'second email' | 'county' };
 
 const nameValue = fc.oneof(fc.constant(null), fc.constantFrom('Katherine', 'Zoë', 'de la Cruz'), fc.string({ minLength: 1, maxLength: 10 }).filter((s) => s.trim() !== ''));
@@ -109,7 +112,7 @@ export const editSpec: fc.Arbitrary<EditSpec> = fc.oneof(
   fc.record({ kind: fc.constant('emails' as const), value: fc.option(fc.constantFrom('new.person@example.org', 'kj@nasa.gov')) }),
   fc.record({ kind: fc.constant('birthDate' as const), value: fc.option(day) }),
   fc.record({ kind: fc.constant('address' as const), part: fc.constantFrom<keyof Address>('street1', 'street2', 'city', 'region', 'postalCode', 'country'), value: fc.option(fc.constantFrom('1 NASA Dr', 'Hampton', 'VA', '23681', 'US', 'GB', 'CA')) }),
-  fc.record({ kind: fc.constant('phones' as const), op: fc.constantFrom('add' as const, 'change' as const, 'remove' as const), at: fc.nat(), number: usNumber }),
+  fc.record({ kind: fc.constant('phones' as const), op: fc.constantFrom('add' as const, 'change' as const, 'remove' as const), at: fc.nat(), number: usNumber, mobile: fc.boolean() }),
   fc.record({ kind: fc.constant('refused' as const), what: fc.constantFrom('second email' as const, 'county' as const) }),
 );
 
@@ -132,7 +135,8 @@ function patchOf(spec: EditSpec, local: CanonicalContact): { patch: Partial<Cano
       const list = local.phones ?? [];
       const e164 = `+1${spec.number}`;
       if (spec.op === 'add' || !list.length) {
-        const next = [...list, { e164, raw: spec.number }];
+        // Typed as a mobile, sometimes: that is no consent to be called on it.
+        const next = [...list, { e164, raw: spec.number, ...(spec.mobile ? { mobile: true } : {}) }];
         return list.length >= 10 ? { patch: { phones: next }, refusal: /at most 10 phone numbers/ } : { patch: { phones: next } };
       }
       const i = spec.at % list.length;
@@ -166,6 +170,16 @@ function outside(raw: Json, field: string, changedParts: string[]): Json {
   if (Object.keys(person).length) r.person = person;
   else delete r.person;
   return r;
+}
+
+/** Every consent flag a number holds after the write, it held before (same number, same value). */
+function noConsentInvented(before: Json, after: Json): void {
+  const had = new Map((Array.isArray(before.phone) ? (before.phone as Json[]) : []).filter(hasNumber).map((p) => [e164Of(p), p]));
+  for (const p of (Array.isArray(after.phone) ? (after.phone as Json[]) : []).filter(hasNumber)) {
+    for (const k of ['cellConsent', 'smsConsent']) {
+      if (p[k] !== undefined && had.get(e164Of(p))?.[k] !== p[k]) fail(`a write set ${k} on a number that did not hold it`, { before: before.phone, after: after.phone });
+    }
+  }
 }
 
 async function withCore<T>(sb: LiveVoxSandbox, fn: (core: Awaited<ReturnType<typeof createCore>>, accountId: string) => Promise<T>): Promise<T> {
@@ -229,6 +243,8 @@ export async function roundTrip(opts: { numRuns: number; seed: number }): Promis
           if (field === 'birthDate' && patch.birthDate && patch.birthDate !== was.birthDate && (after.person as Json).dateOfBirth !== liveVoxEpochOf(patch.birthDate)) {
             fail('a new birth date is not midnight New York', after.person);
           }
+          noConsentInvented(before, after);
+          if (before.accountBlock !== after.accountBlock) fail('the account block changed', { before: before.accountBlock, after: after.accountBlock });
           // Everything else is as it was, byte for byte.
           const parts = field === 'address' ? (['street1', 'street2', 'city', 'region', 'postalCode', 'country'] as const).filter((p) => (was.address?.[p] ?? null) !== (now.address?.[p] ?? null)) : [];
           const a = outside(before, field, parts);
@@ -250,7 +266,9 @@ export async function roundTrip(opts: { numRuns: number; seed: number }): Promis
               const o = Number(/\d+/.exec(changedAt.label)![0]);
               const old = (before.phone as Json[]).find((p) => hasNumber(p) && Number(p.ordinal) === o)!;
               const neu = (after.phone as Json[]).find((p) => hasNumber(p) && Number(p.ordinal) === o);
-              if (!isDeepStrictEqual({ ...old, phone: neu?.phone }, neu)) fail('a changed number lost its slot fields', { old, neu });
+              // …but not the old number's consents: they were not given for the new one.
+              const { cellConsent: _c, smsConsent: _s, ...slot } = old;
+              if (!isDeepStrictEqual({ ...slot, phone: neu?.phone }, neu)) fail('a changed number lost its slot fields, or kept the old number\'s consents', { old, neu });
             }
             delete a.phone;
             delete b.phone;

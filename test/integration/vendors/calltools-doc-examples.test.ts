@@ -58,7 +58,7 @@ describe('CallTools document examples', () => {
       emails: [{ address: 'maria.lopez@example.org', doNotContact: false, primary: true }],
       phones: [
         { e164: '+15035550142', raw: '5035550142', mobile: true, primary: true, doNotContact: false },
-        { e164: '+15035550199', raw: '5035550199', mobile: false, primary: false, doNotContact: true },
+        { e164: '+15035550199', raw: '5035550199', mobile: false, primary: false, doNotContact: true, doNotContactWhy: 'do not contact (CallTools)' },
       ],
       address: { street1: '12 Elm St', city: 'Portland', region: 'OR', postalCode: '97201', county: 'Multnomah', country: 'US' },
       timeZone: 'America/Los_Angeles', doNotContact: false, birthDate: '1984-07-09',

@@ -1,5 +1,6 @@
 // LiveVox edits through the real edit path (core.edits.edit → sync) against the simulator's
-// store: each phone keeps its ordinal, phoneBlock and consents; dates stay the dates they were.
+// store: each phone keeps its ordinal, phoneBlock and consents; a new or changed number gets no
+// consent (consent was given for the old number, if at all); dates stay the dates they were.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LiveVoxStore } from '../../../src/main/core/sandbox/livevox';
 import type { PhoneEntry } from '../../../src/shared/domain';
@@ -37,12 +38,13 @@ async function edit(r: SyncRig, recordId: string, patch: Json): Promise<void> {
 }
 
 describe('LiveVox phones keep their slots', () => {
-  it('a changed number keeps its ordinal, phoneBlock and consents; the other is untouched', async () => {
+  it('a changed number keeps its ordinal and phoneBlock but not the old number\'s consents; the other is untouched', async () => {
     const { r, recordId, account, store } = await pulled({ phone: PHONES });
     const local = r.core.syncStore.record(recordId).local.phones as PhoneEntry[];
     expect(local.map((p) => p.label)).toEqual(['ordinal 1', 'ordinal 7']);
     await edit(r, recordId, { phones: [local[0], { ...local[1], e164: '+14155550199', raw: '415-555-0199' }] });
-    expect(store.contacts.get(account)!.phone).toEqual([PHONES[0], { ...PHONES[1], phone: '4155550199' }]);
+    const { smsConsent: _s, cellConsent: _c, ...slot } = PHONES[1]!;
+    expect(store.contacts.get(account)!.phone).toEqual([PHONES[0], { ...slot, phone: '4155550199' }]);
   });
 
   it('a new number takes a free ordinal; a removed one frees only its own slot', async () => {
@@ -66,7 +68,8 @@ describe('LiveVox phones keep their slots', () => {
     const sent = body.phone as Json[];
     expect(sent.find((p) => p.ordinal === 7)).toEqual(PHONES[1]);
     expect(sent.find((p) => p.ordinal === 10)).toEqual(padded[9]);
-    expect(sent.find((p) => p.ordinal === 8)).toEqual({ ordinal: 8, smsConsent: false, cellConsent: false, phone: '4155550123' });
+    // The padded slot's consent flags are not given to the new number.
+    expect(sent.find((p) => p.ordinal === 8)).toEqual({ ordinal: 8, phone: '4155550123' });
     expect(sent).toHaveLength(10);
   });
 });

@@ -1,5 +1,6 @@
 import { CANONICAL_FIELDS, type CanonicalContact } from '../../../shared/domain';
 import { comparable } from '../sync/merge';
+import { strictestDoNotContact } from './do-not-contact';
 
 export interface GoldenSource {
   local: CanonicalContact;
@@ -16,7 +17,8 @@ export interface GoldenSource {
  * said more fully elsewhere, the same in every part they share, is taken whole). Blanks
  * are filled from whoever has a value; lists (emails, phones, tags) are a union without
  * repeats, trusted and recent sources first. The full name follows the chosen given and
- * family names, so the golden record never contradicts itself.
+ * family names, so the golden record never contradicts itself. Do-not-contact is the
+ * exception to all of that: the strictest wins (do-not-contact.ts), pins included.
  */
 export function computeGolden(sources: GoldenSource[], pinned: Partial<CanonicalContact> = {}): CanonicalContact {
   const recent = [...sources].sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : a.updatedAt > b.updatedAt ? -1 : 0));
@@ -45,6 +47,7 @@ export function computeGolden(sources: GoldenSource[], pinned: Partial<Canonical
     if (!full || !parts.every((p) => full.includes(fold(p)))) out.fullName = parts.join(' ');
   }
   for (const k of ['emails', 'phones', 'tags'] as const) if ((out[k] as unknown[]).length === 0) delete out[k];
+  strictestDoNotContact(out, recent);
   return out as CanonicalContact;
 }
 

@@ -16,6 +16,7 @@ import { inBatches } from '../jobs';
 import type { SyncStore } from '../sync/sync-store';
 import type { Connector, CreateNeed } from '../vendors/connector';
 import { emailKey, phoneKey, strongMatch } from '../vendors/evidence';
+import { carryBlocks } from './blocks';
 
 export interface AddToPreview {
   personId: string;
@@ -30,6 +31,8 @@ export interface AddToPreview {
   needs: (CreateNeed & { missing: boolean })[];
   /** Golden fields this vendor cannot hold (they stay in Concord and the other vendors). */
   notHeld: string[];
+  /** What happens to each do-not-contact the person carries: sent with the block, or left out and why. */
+  blocks: string[];
   /** Values the vendor would refuse (too long, wrong shape), per its field rules. */
   problems: { field: string; message: string }[];
   /** Records already in that account with the same email, phone or reference (and no other first name): likely this person, unlinked. */
@@ -87,7 +90,8 @@ export class AddToService {
     const base: Record<string, unknown> = {};
     const notHeld: string[] = [];
     for (const [f, v] of Object.entries(golden)) {
-      if (isBlank(v)) continue;
+      // The reason goes where doNotContact goes (carryBlocks); a block is never just "not held".
+      if (isBlank(v) || f === 'doNotContactWhy' || (f === 'doNotContact' && v === true)) continue;
       if (writable.includes(f)) base[f] = v;
       else notHeld.push(f);
     }
@@ -103,6 +107,12 @@ export class AddToService {
       }
       base.address = address;
     }
+    // Blocks travel with the person: sent where the vendor can hold them, else left out or refused.
+    const carried = carryBlocks({ ...(base as CanonicalContact), ...(golden.doNotContact === true ? { doNotContact: true, doNotContactWhy: golden.doNotContactWhy ?? null } : {}) }, connector.fields, account.label);
+    Object.keys(base).forEach((k) => delete base[k]);
+    Object.assign(base, carried.contact);
+    if (!connector.fields.write.includes('doNotContact')) delete base.doNotContact;
+    delete base.doNotContactWhy;
     // A name the vendor needs is the golden one when there is any; a value given for a field fills it.
     const first = connector.previewCreate(base as CanonicalContact, values);
     for (const n of first.needs) {
@@ -114,7 +124,7 @@ export class AddToService {
     const checked = this.d.check(vendor, accountId, base as CanonicalContact);
     const preview = connector.previewCreate(checked.contact, values);
     const needs = preview.needs.map((n) => ({ ...n, missing: !n.from && !n.value && !values[n.key]?.trim() }));
-    const problems = [...checked.problems];
+    const problems = [...checked.problems, ...(carried.refusal ? [{ field: 'doNotContact', message: carried.refusal }] : [])];
     // A value that becomes the vendor's id (a LiveVox account key) must not be one in use there.
     for (const n of needs) {
       const v = values[n.key]?.trim();
@@ -132,7 +142,7 @@ export class AddToService {
         if (holder && phoneKey(p)) problems.push({ field: 'phones', message: `${account.label} would merge this into ${displayName(holder.local)} (same phone ${p.e164 ?? p.raw}) and overwrite it; link them in Duplicates instead, or leave that phone out` });
       }
     }
-    return { personId, name: person.displayName, accountId, accountLabel: account.label, vendor, contact: checked.contact, requests: preview.requests, needs, notHeld, problems, likelyThere, ready: !needs.some((n) => n.missing) && problems.length === 0 };
+    return { personId, name: person.displayName, accountId, accountLabel: account.label, vendor, contact: checked.contact, requests: preview.requests, needs, notHeld, blocks: carried.lines, problems, likelyThere, ready: !needs.some((n) => n.missing) && problems.length === 0 };
   }
 
   /**

@@ -43,6 +43,8 @@ export interface AgreeWrite {
   field: CanonicalField;
   from: unknown;
   to: unknown;
+  /** What the write leaves out or cannot carry of a do-not-contact, in words. */
+  note?: string;
 }
 
 const POLICIES = 'field_policies';
@@ -65,6 +67,8 @@ export class PolicyService {
     private readonly accounts: AccountsService,
     private readonly clock: Clock,
     private readonly writable: (vendor: AccountKind) => readonly string[],
+    /** The parts of phones/emails a vendor writes (`phones.doNotContact`: it can mark one number blocked). */
+    private readonly parts: (vendor: AccountKind) => readonly string[] = () => [],
   ) {}
 
   list(): FieldPolicy[] {
@@ -167,8 +171,14 @@ export class PolicyService {
     });
   }
 
+  /**
+   * The writes, and for a person blocked anywhere the block carried along (blocks.ts): every
+   * record of theirs whose vendor can say do-not-contact and does not yet is written so, and a
+   * blocked number or email is never written to a vendor that cannot mark it.
+   */
   private writesFor(field?: CanonicalField): AgreeWrite[] {
     const out: AgreeWrite[] = [];
+    const blocking = new Set<string>();
     const labels = new Map(this.accounts.list().map((a) => [a.id, a] as const));
     for (const policy of this.list()) {
       if (field && policy.field !== field) continue;
@@ -179,14 +189,36 @@ export class PolicyService {
         const key = agreeKey(policy.field, want);
         if (group.every((r) => agreeKey(policy.field, (JSON.parse(r.local) as CanonicalContact)[policy.field]) === key)) continue;
         for (const r of group) {
-          const have = (JSON.parse(r.local) as CanonicalContact)[policy.field];
-          if (agreeKey(policy.field, have) === key) continue;
+          const local = JSON.parse(r.local) as CanonicalContact;
+          const have = local[policy.field];
           const acc = labels.get(r.account_id)!;
-          out.push({ recordId: r.id, personId: r.person_id, name: r.name, vendor: acc.kind as AccountKind, accountLabel: acc.label, field: policy.field, from: have ?? null, to: want });
+          const vendor = acc.kind as AccountKind;
+          const base = { recordId: r.id, personId: r.person_id, name: r.name, vendor, accountLabel: acc.label };
+          if (golden.doNotContact === true && !blocking.has(r.id) && local.doNotContact !== true && this.writable(vendor).includes('doNotContact')) {
+            blocking.add(r.id);
+            out.push({ ...base, field: 'doNotContact', from: local.doNotContact ?? null, to: true, note: `Do not contact — ${golden.doNotContactWhy ?? 'a linked record says so'}` });
+          }
+          if (agreeKey(policy.field, have) === key) continue;
+          const { to, note } = this.withoutUnmarkable(policy.field, want, have, vendor, acc.label);
+          if (agreeKey(policy.field, to) === agreeKey(policy.field, have)) continue; // only blocked entries differ: left as they are
+          out.push({ ...base, field: policy.field, from: have ?? null, to, ...(note ? { note } : {}) });
         }
       }
     }
     return out;
+  }
+
+  /** A phone or email list without the blocked entries a vendor cannot mark (unless the record holds them already). */
+  private withoutUnmarkable(field: CanonicalField, want: unknown, have: unknown, vendor: AccountKind, label: string): { to: unknown; note?: string } {
+    if ((field !== 'phones' && field !== 'emails') || !Array.isArray(want) || this.parts(vendor).includes(`${field}.doNotContact`)) return { to: want };
+    const held = new Set(agreeKey(field, have).split(','));
+    const left: string[] = [];
+    const to = (want as { doNotContact?: boolean; doNotContactWhy?: string | null }[]).filter((e) => {
+      if (!e.doNotContact || held.has(agreeKey(field, [e]))) return true;
+      left.push(`${agreeKey(field, [e])} (${e.doNotContactWhy ?? 'do not contact'})`);
+      return false;
+    });
+    return left.length ? { to, note: `left out: ${left.join(', ')}; ${label} cannot mark one ${field === 'phones' ? 'number' : 'email address'} as do-not-contact` } : { to };
   }
 
   /** A policy's linked records, by person (only people with records in two or more of its accounts). */

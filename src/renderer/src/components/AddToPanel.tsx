@@ -108,6 +108,11 @@ export function AddToPanel({ detail }: { detail: ContactDetail }) {
             </div>
           )}
           {preview.notHeld.length > 0 && <p className="small muted">{VENDOR_LABELS[preview.vendor]} cannot hold {preview.notHeld.map(fieldInWords).join(', ')}; those stay in Concord and the other vendors.</p>}
+          {preview.blocks.length > 0 && (
+            <ul className="small add-to-blocks" data-testid="add-to-blocks">
+              {preview.blocks.map((b) => <li key={b}>{b}</li>)}
+            </ul>
+          )}
           {preview.problems.map((p) => <p key={p.field} className="small error-text">{rowOf(p.field).label}: {p.message}</p>)}
           <h4>What will be sent to {preview.accountLabel}</h4>
           {preview.requests.map((r, i) => (

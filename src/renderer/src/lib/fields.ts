@@ -1,9 +1,9 @@
 // How canonical fields read in the window: one label and one display string per field, the
 // same everywhere (person, conflicts, duplicates), so aligned rows line up across views.
-import { ADDRESS_PART_WORDS, type CanonicalContact } from '../../../shared/domain';
+import { ADDRESS_PART_WORDS, type CanonicalContact, type CanonicalField } from '../../../shared/domain';
 
 export interface FieldRow {
-  field: keyof CanonicalContact;
+  field: CanonicalField;
   label: string;
   show(v: unknown): string;
 }
@@ -41,7 +41,7 @@ export const fieldInWords = (field: string): string => {
   return rowOf(field).label.toLowerCase();
 };
 
-export const rowOf = (field: string): FieldRow => FIELD_ROWS.find((r) => r.field === field) ?? { field: field as keyof CanonicalContact, label: field, show: (v) => (v == null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v)) };
+export const rowOf = (field: string): FieldRow => FIELD_ROWS.find((r) => r.field === field) ?? { field: field as CanonicalField, label: field, show: (v) => (v == null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v)) };
 
 // What a person types is parsed by the core (editContact `typed`, resolveConflict `{typed}`).
 

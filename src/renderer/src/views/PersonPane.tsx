@@ -6,6 +6,7 @@ import type { ContactDetail, JournalEntry } from '../../../shared/contract';
 import { VENDOR_LABELS } from '../../../shared/domain';
 import { call } from '../api';
 import { AddToPanel } from '../components/AddToPanel';
+import { DoNotContact } from '../components/DoNotContact';
 import { VendorBadge } from '../components/VendorBadge';
 import { FIELD_ROWS, humanise, rowOf, shortId } from '../lib/fields';
 import { useApp } from '../store';
@@ -52,6 +53,7 @@ export function PersonPane({ detail }: { detail: ContactDetail }) {
         {detail.records.length} vendor record{detail.records.length === 1 ? '' : 's'}
         {detail.pinned.length > 0 && <> · kept on the person: {detail.pinned.map((f) => rowOf(f).label).join(', ')}</>}
       </p>
+      <DoNotContact contact={detail.golden} />
       {error && <div className="banner error inline" role="alert">{error}</div>}
       {detail.records.length > 1 && (
         <label className="small muted differences-only">

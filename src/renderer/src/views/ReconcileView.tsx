@@ -244,7 +244,7 @@ export function ReconcileView() {
                       {agree.total.toLocaleString()} write{agree.total === 1 ? '' : 's'} for {agree.people.toLocaleString()} {agree.people === 1 ? 'person' : 'people'}, each record given the golden value:
                       <ul className="agree-writes">
                         {agree.writes.slice(0, 12).map((w) => (
-                          <li key={`${w.recordId}|${w.field}`}><VendorBadge kind={w.vendor} /> {w.name}: {rowOf(w.field).label} {show(w.field, w.from).replace(/\n/g, ', ')} → <strong>{show(w.field, w.to).replace(/\n/g, ', ')}</strong></li>
+                          <li key={`${w.recordId}|${w.field}`}><VendorBadge kind={w.vendor} /> {w.name}: {rowOf(w.field).label} {show(w.field, w.from).replace(/\n/g, ', ')} → <strong>{show(w.field, w.to).replace(/\n/g, ', ')}</strong>{w.note && <span className="muted small"> — {w.note}</span>}</li>
                         ))}
                         {agree.total > 12 && <li className="muted">…and {(agree.total - 12).toLocaleString()} more</li>}
                       </ul>

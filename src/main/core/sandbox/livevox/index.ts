@@ -10,7 +10,8 @@ import type { Faults } from '../faults';
 import type { SeedContact } from '../population-types';
 import { createRng } from '../rng';
 import { Router, startSandboxServer, type SandboxRequest, type SandboxResponse, type SandboxServer } from '../server';
-import { canonicalToLiveVox } from '../../vendors/livevox/mapping';
+import { liveVoxCreateBody } from '../../vendors/livevox/mapping';
+import { dndAction, seedBlocksAndConsents } from './blocks';
 
 export type LiveVoxSandboxCredentials = { accessToken: string; clientName: string; userName: string; password: string };
 type Json = Record<string, unknown>;
@@ -106,10 +107,10 @@ function parseLvDate(v: unknown): number | null {
 }
 
 /**
- * The DND update: each entry sets phoneBlock and the consents of the phone at its ordinal (an
- * empty slot with a number given gets that number); accountBlock is set as sent. The
- * document's table of how an action combines with the current block did not survive in our
- * copy, so the value sent is the value kept.
+ * The DND update: each entry acts on the phoneBlock of the phone at its ordinal and sets its
+ * consents as sent (an empty slot with a number given gets that number); accountBlock acts on
+ * the contact's. How an action combines with the current block is the document's lost table,
+ * read as blocks.ts says (DAILY on PERMANENT is BOTH, PERMANENT_OFF on BOTH leaves DAILY…).
  */
 function applyDnd(c: Json, d: Json, now: number): string | null {
   const entries = Array.isArray(d.updateContactDND) ? (d.updateContactDND as Json[]) : [];
@@ -123,12 +124,17 @@ function applyDnd(c: Json, d: Json, now: number): string | null {
       slot = { phone: e.phone, ordinal: o };
       next.push(slot);
     }
-    for (const k of ['phoneBlock', 'smsConsent', 'cellConsent'] as const) if (e[k] !== undefined) slot[k] = e[k];
+    if (e.phoneBlock !== undefined) {
+      const problem = validate({ phone: [{ ordinal: o, phoneBlock: e.phoneBlock }] });
+      if (problem) return problem;
+      slot.phoneBlock = dndAction(slot.phoneBlock, e.phoneBlock);
+    }
+    for (const k of ['smsConsent', 'cellConsent'] as const) if (e[k] !== undefined) slot[k] = e[k];
   }
   const problem = validate({ ...c, phone: next, ...(d.accountBlock !== undefined ? { accountBlock: d.accountBlock } : {}) });
   if (problem) return problem;
   c.phone = next;
-  if (d.accountBlock !== undefined) c.accountBlock = d.accountBlock;
+  if (d.accountBlock !== undefined) c.accountBlock = dndAction(c.accountBlock, d.accountBlock);
   c.modifyDate = now;
   return null;
 }
@@ -227,12 +233,13 @@ export async function startLiveVoxSandbox(opts: { faults?: Faults; seed?: number
   const h = createHash('sha256').update(`livevox-${opts.seed ?? 1}`).digest('hex');
   const credentials: LiveVoxSandboxCredentials = { accessToken: `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`, clientName: 'ConcordSandbox', userName: 'concord.api', password: h.slice(32, 48) };
   const rng = createRng(opts.seed ?? 3);
+  const blockRng = createRng((opts.seed ?? 3) + 11); // its own stream, so the other seeded values stay as they were
   const faultRng = createRng((opts.seed ?? 3) + 7);
   let sessionId: string | null = null;
   const seeded = (opts.contacts ?? []).map(({ key, contact, updatedAgoMs }, i) => {
     const account = `LV${String(100000 + i)}`;
     const balance = Math.round(rng.next() * 50000) / 100;
-    clock.at(updatedAgoMs ?? 0, () => store.create({ ...canonicalToLiveVox(contact, {}), account, balance }));
+    clock.at(updatedAgoMs ?? 0, () => store.create(seedBlocksAndConsents(blockRng, { ...liveVoxCreateBody(contact), account, balance })));
     return { key, remoteId: account };
   });
 

@@ -38,7 +38,18 @@ function nestedPhone(p: CallToolsJson, region: string, primary: boolean): PhoneE
   // A number stored with its country code already (+1503…) is not prefixed twice.
   const e164 = raw.trim().startsWith('+') ? toE164(raw, region) : (toE164(`+${cc}${national}`, region) ?? toE164(raw, region));
   const entry: PhoneEntry = { e164, raw: raw.trim(), mobile: p.is_mobile === true, primary };
-  return { ...entry, doNotContact: p.do_not_contact === true };
+  return { ...entry, ...dnc(p) };
+}
+
+// Why CallTools says not to contact: its own flag, or (for a number) the federal do-not-call list.
+const CT_DNC = 'do not contact (CallTools)';
+const CT_FDNC = 'federal do-not-call list (CallTools)';
+
+/** A nested phone's or email's do-not-contact: `is_fdnc` (on the federal list) or `do_not_contact`. */
+function dnc(x: CallToolsJson): { doNotContact: boolean; doNotContactWhy?: string } {
+  if (x.is_fdnc === true) return { doNotContact: true, doNotContactWhy: CT_FDNC };
+  if (x.do_not_contact === true) return { doNotContact: true, doNotContactWhy: CT_DNC };
+  return { doNotContact: false };
 }
 
 export function callToolsToCanonical(j: CallToolsJson, region = 'US'): CanonicalContact {
@@ -47,7 +58,7 @@ export function callToolsToCanonical(j: CallToolsJson, region = 'US'): Canonical
   if (str(j.last_name)) c.familyName = str(j.last_name);
   // The nested lists are what CallTools holds; a flat slot with no nested record yet is added so
   // a later write cannot clear a number the person never saw.
-  const emails: EmailEntry[] = list(j.email_addresses).filter((e) => str(e.email)).map((e) => ({ address: String(e.email).trim(), doNotContact: e.do_not_contact === true }));
+  const emails: EmailEntry[] = list(j.email_addresses).filter((e) => str(e.email)).map((e) => ({ address: String(e.email).trim(), ...dnc(e) }));
   const flatEmail = str(j.personal_email_address);
   if (flatEmail && !emails.some((e) => emailKey(e.address) === emailKey(flatEmail))) emails.push({ address: flatEmail.trim(), doNotContact: false });
   if (emails.length) c.emails = emails.map((e, i) => ({ ...e, primary: i === 0 }));
@@ -61,6 +72,7 @@ export function callToolsToCanonical(j: CallToolsJson, region = 'US'): Canonical
   if (Object.values(address).some(Boolean)) c.address = Object.fromEntries(Object.entries(address).filter(([, v]) => v)) as CanonicalContact['address'];
   if (str(j.time_zone)) c.timeZone = str(j.time_zone);
   if (typeof j.do_not_contact === 'boolean') c.doNotContact = j.do_not_contact;
+  if (j.do_not_contact === true) c.doNotContactWhy = CT_DNC;
   if (str(j.birthday)) c.birthDate = str(j.birthday);
   return c;
 }

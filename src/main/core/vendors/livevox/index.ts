@@ -15,7 +15,7 @@ import { nodeFetch } from '../node-http-client';
 import { readIfThere } from '../evidence';
 import { withRetry } from '../retry';
 import { assertFields } from '../field-rules';
-import { canonicalToLiveVox, LIVEVOX_FIELDS, liveVoxToCanonical, validateLiveVox, type LiveVoxJson } from './mapping';
+import { canonicalToLiveVox, LIVEVOX_FIELDS, liveVoxCreateBody, liveVoxDnd, liveVoxToCanonical, realPhones, validateLiveVox, type LiveVoxJson } from './mapping';
 import { lazyRecord } from '../lazy-record';
 
 export const LIVEVOX_DEFAULT_BASE_URL = 'https://api.livevox.com';
@@ -184,7 +184,7 @@ export function createLiveVoxConnector(opts: LiveVoxOptions): Connector {
       // every path): a person adding someone names it; it is not made up for them.
       const account = values.account?.trim();
       const needs: CreateNeed[] = [{ key: 'account', label: 'LiveVox account key', why: `${NAME} files every contact under an account key your organisation chooses (up to 255 characters)`, becomesId: true, ...(account ? { value: account } : {}) }];
-      return { requests: [{ method: 'POST', path: '/contact/contacts/', body: { createContactDetails: { ...canonicalToLiveVox(contact, {}), account: account || '{account}', active: true } } }], needs };
+      return { requests: [{ method: 'POST', path: '/contact/contacts/', body: { createContactDetails: { ...liveVoxCreateBody(contact, region), account: account || '{account}', active: true } } }], needs };
     },
 
     async create(contact: CanonicalContact, options) {
@@ -193,7 +193,7 @@ export function createLiveVoxConnector(opts: LiveVoxOptions): Connector {
       // key, so a retried create lands on the same contact, which LiveVox then reports as
       // "already exists" (202).
       const account = options?.values?.account?.trim() || accountKeyFor(options?.idempotencyKey ?? `${Date.now()}-${Math.random()}`);
-      const body = { ...canonicalToLiveVox(contact, {}), account, active: true };
+      const body = { ...liveVoxCreateBody(contact, region), account, active: true };
       // Re-sending is safe here (the same key answers 202 "already exists"), so a lost answer is retried.
       const res = await withRetry(() => call('POST', '/contact/contacts/', { createContactDetails: body }, [201, 202]), opts.retry, { repeatable: true });
       await options?.onStep?.({ record: account });
@@ -202,11 +202,16 @@ export function createLiveVoxConnector(opts: LiveVoxOptions): Connector {
     },
 
     async update(remoteId, patch, ctx) {
-      assertValid(patch);
       const raw = ctx.raw && typeof ctx.raw === 'object' ? (ctx.raw as LiveVoxJson) : await readRaw(remoteId);
-      const { account: _a, ...body } = canonicalToLiveVox(patch, raw);
+      assertValid(patch, raw);
+      // The body is rebuilt from the raw copy, so its blocks and consents go back as they were.
+      const { account: _a, ...body } = canonicalToLiveVox(patch, raw, region);
+      const { doNotContact: _d, ...fields } = patch;
       // 204, sometimes with a body (documented for the bulk form): the body is ignored.
-      await call('PUT', `/contact/contacts/${encodeURIComponent(remoteId)}`, { updateContactDetails: body }, [200, 204]);
+      if (Object.keys(fields).length) await call('PUT', `/contact/contacts/${encodeURIComponent(remoteId)}`, { updateContactDetails: body }, [200, 204]);
+      // Blocking goes through the documented DND route, after the numbers are in their slots.
+      const dnd = liveVoxDnd(patch, raw, Array.isArray(body.phone) ? (body.phone as LiveVoxJson[]) : realPhones(raw), region);
+      if (dnd) await call('PUT', `/contact/contacts/${encodeURIComponent(remoteId)}/dnd`, dnd, [200, 204]);
       return { remoteId, record: await connector.read(remoteId) };
     },
 
@@ -223,8 +228,8 @@ export function createLiveVoxConnector(opts: LiveVoxOptions): Connector {
     validate: (patch) => validateLiveVox(patch, { region }),
   };
 
-  function assertValid(c: Partial<CanonicalContact>): void {
-    assertFields(validateLiveVox(c, { region }));
+  function assertValid(c: Partial<CanonicalContact>, raw?: LiveVoxJson): void {
+    assertFields(validateLiveVox(c, { region, raw }));
   }
   return connector;
 }

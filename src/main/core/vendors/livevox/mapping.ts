@@ -1,6 +1,7 @@
 // LiveVox contact JSON <-> canonical (README §3). The person block holds names, email, birth
 // date (epoch ms, 0 = unset) and ZIP; phones carry ordinals 1–10 and search results pad the
-// list to ten with empty slots (no `phone` key), which are dropped here.
+// list to ten with empty slots (no `phone` key), which are dropped here. Blocks and consents:
+// see blocks.ts.
 import type { CanonicalContact, PhoneEntry } from '../../../../shared/domain';
 import { parseDate } from '../../normalize/dates';
 import { phoneEntry, toE164 } from '../../normalize/phone';
@@ -8,12 +9,15 @@ import { VendorError } from '../errors';
 import { addressPartsNotHeld, checkFields, type FieldProblem, type ValidateOptions } from '../field-rules';
 import type { FieldSupport } from '../connector';
 import { LIVEVOX_RULES } from './rules';
+import { isLiveVoxBlock, LIVEVOX_BLOCK, liveVoxBlockWhy, liveVoxConsent } from './blocks';
 
 export type LiveVoxJson = Record<string, unknown>;
 
 export const LIVEVOX_FIELDS = {
-  read: ['givenName', 'familyName', 'emails', 'phones', 'address', 'birthDate', 'externalRef', 'custom'],
-  write: ['givenName', 'familyName', 'emails', 'phones', 'address', 'birthDate'],
+  read: ['givenName', 'familyName', 'emails', 'phones', 'address', 'birthDate', 'doNotContact', 'externalRef', 'custom'],
+  // doNotContact and a phone's block are written through the DND route, and only ever to block.
+  write: ['givenName', 'familyName', 'emails', 'phones', 'address', 'birthDate', 'doNotContact'],
+  parts: ['phones.doNotContact'],
   // address1/2, city, state, country and person.zipCode, nothing for a county.
   addressParts: ['street1', 'street2', 'city', 'region', 'postalCode', 'country'],
 } as const satisfies FieldSupport;
@@ -44,15 +48,32 @@ export function liveVoxToCanonical(j: LiveVoxJson, region = 'US'): CanonicalCont
   const dob = dateOfEpoch(person.dateOfBirth);
   if (dob) c.birthDate = dob;
   const phones = realPhones(j).sort((a, b) => Number(a.ordinal) - Number(b.ordinal));
-  if (phones.length) c.phones = phones.map((p, i) => ({ ...phoneEntry(String(p.phone), { region, label: `ordinal ${Number(p.ordinal)}`, primary: i === 0, mobile: p.cellConsent === true ? true : undefined }), doNotContact: p.dnd === true }));
+  if (phones.length) c.phones = phones.map((p, i) => phoneOf(p, i === 0, region));
   const country = str(j.country);
   const address = { street1: str(j.address1), street2: str(j.address2), city: str(j.city), region: str(j.state), postalCode: str(person.zipCode), country: country ? (LV_TO_COUNTRY[country] ?? country) : null };
   if (Object.values(address).some(Boolean)) c.address = Object.fromEntries(Object.entries(address).filter(([, v]) => v)) as CanonicalContact['address'];
+  const why = liveVoxBlockWhy(j.accountBlock, { dnd: j.dnd });
+  if (why) Object.assign(c, { doNotContact: true, doNotContactWhy: why });
+  else if (typeof j.accountBlock === 'string') c.doNotContact = false;
   if (str(j.account)) c.externalRef = str(j.account);
   if (Array.isArray(j.customFields) && j.customFields.length) {
     c.custom = Object.fromEntries((j.customFields as { field?: unknown; value?: unknown }[]).filter((f) => f.value != null).map((f) => [String(f.field), String(f.value)]));
   }
   return c;
+}
+
+/**
+ * A phone as canonical. LiveVox says nothing of which number is a mobile: consent to be called
+ * on a cell phone is not that, so `mobile` is left unsaid, and the consents ride along read-only.
+ */
+function phoneOf(p: LvPhone, primary: boolean, region: string): PhoneEntry {
+  const e = phoneEntry(String(p.phone), { region, label: `ordinal ${Number(p.ordinal)}`, primary });
+  const why = liveVoxBlockWhy(p.phoneBlock, p);
+  e.doNotContact = why !== null;
+  if (why) e.doNotContactWhy = why;
+  const consent = liveVoxConsent(p);
+  if (consent) e.consent = consent;
+  return e;
 }
 
 /** The calendar date of an epoch-ms value read in UTC (any US midnight, or UTC noon, falls on that date). */
@@ -98,7 +119,11 @@ const ordinalOfLabel = (label: string | null | undefined): number | null => {
  * in place (same `ordinal N` label, new digits) keeps its slot's fields with the new digits;
  * a removed number frees only its own slot; a new number takes a free ordinal (a padded,
  * number-less slot counts as free and is filled) without renumbering the others. New numbers
- * go above the current first ordinal so the primary stays, unless the new one is marked primary.
+ * go above the current first ordinal so the primary stays, unless the new one is marked primary
+ * (so on a create the primary takes ordinal 1, which reads back as the primary).
+ * Consents are never written: a new number has none, and a number changed in place does not
+ * inherit its slot's (they were given for the old number). A new number blocked elsewhere is
+ * sent blocked; a slot's block is never lifted here.
  */
 function phonesFor(list: PhoneEntry[], raw: LiveVoxJson, region: string): LvPhone[] {
   const all = Array.isArray(raw.phone) ? (raw.phone as LvPhone[]) : [];
@@ -121,9 +146,13 @@ function phonesFor(list: PhoneEntry[], raw: LiveVoxJson, region: string): LvPhon
   for (const p of pending) {
     const o = ordinalOfLabel(p.label);
     const e = o === null ? undefined : real.find((x) => !out.has(x) && Number(x.ordinal) === o);
-    if (e) out.set(e, { ...e, phone: digitsOf(p.e164 ?? p.raw) });
-    else fresh.push(p);
+    if (e) {
+      const { cellConsent: _c, smsConsent: _s, ...slot } = e;
+      out.set(e, { ...slot, phone: digitsOf(p.e164 ?? p.raw) });
+    } else fresh.push(p);
   }
+  // The primary first, so it takes the lowest free ordinal.
+  fresh.sort((a, b) => Number(!!b.primary) - Number(!!a.primary));
   // 3. New numbers: free ordinals. Slots of removed numbers are free; padded slots are free and are filled.
   const used = new Set([...out.keys()].map((e) => Number(e.ordinal)));
   const first = used.size ? Math.min(...used) : 11;
@@ -135,8 +164,9 @@ function phonesFor(list: PhoneEntry[], raw: LiveVoxJson, region: string): LvPhon
     if (o === undefined) throw new VendorError({ kind: 'validation', message: 'phones: LiveVox holds at most 10 phone numbers per contact (ordinals 1–10)' });
     used.add(o);
     const slot = all.find((x) => !(typeof x?.phone === 'string' && x.phone.trim()) && Number(x?.ordinal) === o);
-    const entry: LvPhone = { ...(slot ?? {}), phone: digitsOf(p.e164 ?? p.raw), ordinal: o };
-    if (p.mobile) entry.cellConsent = true;
+    const { cellConsent: _c, smsConsent: _s, ...empty } = slot ?? {};
+    const entry: LvPhone = { ...empty, phone: digitsOf(p.e164 ?? p.raw), ordinal: o };
+    if (p.doNotContact && !isLiveVoxBlock(entry.phoneBlock)) entry.phoneBlock = LIVEVOX_BLOCK;
     if (slot) out.set(slot, entry);
     else added.push(entry);
   }
@@ -188,9 +218,41 @@ export function canonicalToLiveVox(patch: Partial<CanonicalContact>, raw: LiveVo
   return body;
 }
 
+/** The body of a create: a person blocked elsewhere is created blocked (the document's create example carries accountBlock). */
+export function liveVoxCreateBody(contact: Partial<CanonicalContact>, region = 'US'): LiveVoxJson {
+  const body = canonicalToLiveVox(contact, {}, region);
+  if (contact.doNotContact) body.accountBlock = LIVEVOX_BLOCK;
+  return body;
+}
+
+/**
+ * What a write must send through the DND route (`PUT /contact/contacts/{account}/dnd`) so that
+ * what the patch says is blocked is blocked: the account, and each number sent in `phones` (as
+ * placed by phonesFor) whose slot is not blocked yet. Null when nothing is to be blocked. It
+ * only ever blocks: lifting a block is refused (validateLiveVox) and otherwise left as it is.
+ */
+export function liveVoxDnd(patch: Partial<CanonicalContact>, raw: LiveVoxJson, sent: LvPhone[], region = 'US'): LiveVoxJson | null {
+  const body: LiveVoxJson = {};
+  if (patch.doNotContact === true && !liveVoxBlockWhy(raw.accountBlock, { dnd: raw.dnd })) body.accountBlock = LIVEVOX_BLOCK;
+  const phones: LvPhone[] = [];
+  for (const p of patch.phones ?? []) {
+    if (!p.doNotContact) continue;
+    const want = p.e164 ?? toE164(p.raw, region) ?? digitsOf(p.raw);
+    const e = sent.find((x) => typeof x.phone === 'string' && (toE164(x.phone, region) ?? digitsOf(x.phone)) === want);
+    if (e && !liveVoxBlockWhy(e.phoneBlock, e)) phones.push({ phone: e.phone, ordinal: e.ordinal, phoneBlock: LIVEVOX_BLOCK });
+  }
+  if (phones.length) body.updateContactDND = phones;
+  return Object.keys(body).length ? body : null;
+}
+
 /** LIVEVOX_RULES on the patch (at most ten phones, each a number; email; birth date). */
 export function validateLiveVox(patch: Partial<CanonicalContact>, opts: ValidateOptions = {}): FieldProblem[] {
   const out = checkFields(LIVEVOX_RULES, patch, { region: opts.region ?? 'US', now: opts.now });
   out.push(...addressPartsNotHeld(patch, LIVEVOX_FIELDS.addressParts, 'LiveVox'));
+  // A block is lifted in LiveVox by whoever is entitled to, never by a write from Concord.
+  const raw = (opts.raw && typeof opts.raw === 'object' ? opts.raw : {}) as LiveVoxJson;
+  if ('doNotContact' in patch && !patch.doNotContact && isLiveVoxBlock(raw.accountBlock)) {
+    out.push({ field: 'doNotContact', message: `LiveVox blocks this contact (${String(raw.accountBlock)}); a LiveVox block is lifted in LiveVox itself, Concord never lifts one` });
+  }
   return out;
 }
