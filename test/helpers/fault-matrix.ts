@@ -35,7 +35,7 @@ export interface CaseResult {
   syncs: number;
   /** Edited or created values not at the vendor. */
   lost: string[];
-  /** Vendor records carrying the created person's email, beyond one. */
+  /** Vendor records carrying the created person's email, beyond one; and sub-resources (phones, emails) held twice. */
   duplicates: number;
   /** Outbox entries left over, and records left in 'pushing'. */
   stuck: number;
@@ -56,6 +56,8 @@ const CREATED_ADDRESS = { street1: '1 Fault Lane', city: 'Portland', region: 'OR
 // BigChange's contact model has no phone or email: its update changes the notes instead, and
 // its create carries a reference (its strong evidence) in place of the phone and email.
 const NEW_NOTES = 'fault matrix edit';
+// MPDX's update also moves the address (a guarded PUT of a sub-resource of the contact).
+const NEW_CITY = 'Faultville';
 const CREATED_REF = 'FAULT-MATRIX-1';
 const holdsContactDetails = (vendor: Vendor): boolean => (vendorDefinition(vendor)!.fields.write as readonly string[]).includes('emails');
 const createdFor = (vendor: Vendor): CanonicalContact =>
@@ -102,7 +104,7 @@ export async function runCase(vendor: Vendor, fault: MatrixFault | null, index: 
     const first = await core.sync.sync();
     if (!first.accounts[0]?.complete) throw new Error(`${vendor}: the clean first sync did not complete: ${JSON.stringify(first.accounts[0]?.errors)}`);
 
-    const { givenName, edited, createdId, personId: createdPersonId } = makeEdits(core, acc.id, vendor, sb.seeded);
+    const { givenName, edited, createdId, personId: createdPersonId, replaced } = makeEdits(core, acc.id, vendor, sb.seeded);
 
     const base = server.requestCount;
     target = index === null ? -1 : base + index;
@@ -118,7 +120,7 @@ export async function runCase(vendor: Vendor, fault: MatrixFault | null, index: 
       server.faults.latencyMs = 0;
     } while (open() > 0 && syncs < (opts.maxSyncs ?? 6));
 
-    const { lost, carriers } = await vendorTruth(other, vendor, edited, givenName);
+    const { lost, carriers, doubled } = await vendorTruth(other, vendor, edited, givenName, replaced);
     // Locally: exactly one live record holds the created vendor record. It is the one the
     // person made, or (when a pull saw the record before the create's answer was settled) the
     // pulled one it folded into — then it sits under a person of its own: counted as `split`.
@@ -131,7 +133,7 @@ export async function runCase(vendor: Vendor, fault: MatrixFault | null, index: 
     const pushing = (core.store.sqlite.prepare("SELECT COUNT(*) AS n FROM records WHERE state = 'pushing'").get() as { n: number }).n;
     const stuck = open() + pushing;
     const detail = stuck || lost.length || carriers.length > 1 ? JSON.stringify({ outbox: outbox(), pushing, requests: server.requestLog.slice(-40).map((r) => `${r.method} ${r.path} ${r.status}${r.fault ? ` ${r.fault}` : ''}`), conflicts: core.store.sqlite.prepare('SELECT * FROM conflicts').all(), changes: core.store.sqlite.prepare("SELECT op, state, attempts, last_error, next_attempt_at, updated_at FROM changes WHERE state != 'done'").all() }) : undefined;
-    return { vendor, fault, index, requests, syncs, lost, duplicates: Math.max(0, carriers.length - 1), stuck, split, ...(detail ? { detail } : {}) };
+    return { vendor, fault, index, requests, syncs, lost, duplicates: Math.max(0, carriers.length - 1) + doubled, stuck, split, ...(detail ? { detail } : {}) };
   } finally {
     core?.close();
     tmp.cleanup();
@@ -204,20 +206,23 @@ export async function runMatrix(vendors: readonly Vendor[], opts: { n?: number; 
 }
 
 /** The edits every case pushes: on the first seeded record a name, its first phone and first email; and one create. */
-export function makeEdits(core: Core, accountId: string, vendor: Vendor, seeded: { remoteId: string }[]): { givenName: string; edited: string; createdId: string; personId: string } {
+export function makeEdits(core: Core, accountId: string, vendor: Vendor, seeded: { remoteId: string }[]): { givenName: string; edited: string; createdId: string; personId: string; replaced: { phone?: string; email?: string } } {
   const edited = seeded[0]!.remoteId;
   const rec = core.store.sqlite.prepare('SELECT id, local FROM records WHERE account_id = ? AND remote_id = ?').get(accountId, edited) as { id: string; local: string };
   const local = JSON.parse(rec.local) as CanonicalContact;
   const givenName = `Edited${vendor[0]!.toUpperCase()}`;
-  core.edits.edit(rec.id, holdsContactDetails(vendor) ? { givenName, phones: [NEW_PHONE, ...(local.phones ?? []).slice(1)], emails: [{ address: NEW_EMAIL }, ...(local.emails ?? []).slice(1)] } : { givenName, notes: NEW_NOTES });
+  const address = vendor === 'mpdx' ? { address: { ...(local.address ?? CREATED_ADDRESS), city: NEW_CITY } } : {};
+  core.edits.edit(rec.id, holdsContactDetails(vendor) ? { givenName, phones: [NEW_PHONE, ...(local.phones ?? []).slice(1)], emails: [{ address: NEW_EMAIL }, ...(local.emails ?? []).slice(1)], ...address } : { givenName, notes: NEW_NOTES });
+  // The first phone and email are replaced: the vendor must no longer show them.
+  const replaced = holdsContactDetails(vendor) ? { phone: local.phones?.[0]?.e164 ?? undefined, email: local.emails?.[0]?.address.toLowerCase() } : {};
   // The create, filed under another person.
   const { person_id: personId } = core.store.sqlite.prepare('SELECT person_id FROM records WHERE account_id = ? AND remote_id = ?').get(accountId, seeded[1]!.remoteId) as { person_id: string };
   const { recordId: createdId } = core.syncStore.create(accountId, personId, createdFor(vendor));
-  return { givenName, edited, createdId, personId };
+  return { givenName, edited, createdId, personId, replaced };
 }
 
 /** What the vendor holds, read by another client: edited values missing, and the records carrying the created email. */
-export async function vendorTruth(other: Connector, vendor: Vendor, edited: string, givenName: string): Promise<{ lost: string[]; carriers: RemoteRecord[] }> {
+export async function vendorTruth(other: Connector, vendor: Vendor, edited: string, givenName: string, replaced: { phone?: string; email?: string } = {}): Promise<{ lost: string[]; carriers: RemoteRecord[]; doubled: number }> {
   const lost: string[] = [];
   const now = (await other.read(edited)).canonical;
   if (now.givenName !== givenName) lost.push(`update givenName (${now.givenName})`);
@@ -225,14 +230,21 @@ export async function vendorTruth(other: Connector, vendor: Vendor, edited: stri
   if (!details && now.notes !== NEW_NOTES) lost.push(`update notes (${now.notes})`);
   if (details && !now.phones?.some((p) => p.e164 === NEW_PHONE.e164)) lost.push(`update phone (${JSON.stringify(now.phones?.map((p) => p.e164))})`);
   if (details && !now.emails?.some((e) => e.address.toLowerCase() === NEW_EMAIL)) lost.push(`update email (${JSON.stringify(now.emails?.map((e) => e.address))})`);
+  // Sub-resources are counted too: each new value held once, each replaced one gone from view.
+  const count = <T>(list: T[] | undefined, hit: (x: T) => boolean): number => (list ?? []).filter(hit).length;
+  let doubled = details ? Math.max(0, count(now.phones, (p) => p.e164 === NEW_PHONE.e164) - 1) + Math.max(0, count(now.emails, (e) => e.address.toLowerCase() === NEW_EMAIL) - 1) : 0;
+  if (replaced.phone && replaced.phone !== NEW_PHONE.e164 && now.phones?.some((p) => p.e164 === replaced.phone)) lost.push(`update phone removal (${replaced.phone} still shown)`);
+  if (replaced.email && replaced.email !== NEW_EMAIL && now.emails?.some((e) => e.address.toLowerCase() === replaced.email)) lost.push(`update email removal (${replaced.email} still shown)`);
+  if (vendor === 'mpdx' && now.address?.city !== NEW_CITY) lost.push(`update address (${JSON.stringify(now.address)})`);
   const all: RemoteRecord[] = [];
   for await (const page of other.pull(null, { full: true })) all.push(...page.records);
   const carriers = all.filter((r) => (details ? r.canonical.emails?.some((e) => e.address.toLowerCase() === CREATED.emails![0]!.address) : r.canonical.externalRef === CREATED_REF));
   if (carriers.length === 0) lost.push('create');
   for (const c of carriers) {
     if (details && !c.canonical.phones?.some((p) => p.e164 === CREATED.phones![0]!.e164)) lost.push(`create phone (${c.remoteId})`);
+    if (details) doubled += Math.max(0, count(c.canonical.phones, (p) => p.e164 === CREATED.phones![0]!.e164) - 1) + Math.max(0, count(c.canonical.emails, (e) => e.address.toLowerCase() === CREATED.emails![0]!.address) - 1);
     if (c.canonical.givenName !== CREATED.givenName || c.canonical.familyName !== CREATED.familyName) lost.push(`create name (${c.remoteId})`);
     if (vendor === 'mpdx' && c.canonical.address?.street1 !== CREATED_ADDRESS.street1) lost.push(`create address (${c.remoteId})`);
   }
-  return { lost, carriers };
+  return { lost, carriers, doubled };
 }

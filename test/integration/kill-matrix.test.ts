@@ -57,7 +57,7 @@ async function setup(vendor: Vendor): Promise<Setup> {
   await concord(['sync', '--json']);
   const core = await createCore({ dataDir: tmp.dir, secretStore: new MemorySecretStore(), log: createLogger(nullSink) });
   const accountId = (core.store.sqlite.prepare('SELECT id FROM accounts').get() as { id: string }).id;
-  const { givenName, edited } = makeEdits(core, accountId, vendor, sb.seeded);
+  const { givenName, edited, replaced } = makeEdits(core, accountId, vendor, sb.seeded);
   core.close();
   const def = vendorDefinition(vendor)!;
   const other = def.create({ baseUrl: sb.baseUrl, credentials: def.credentialsSchema.parse(sb.credentials), retry: FAST_RETRY });
@@ -66,8 +66,9 @@ async function setup(vendor: Vendor): Promise<Setup> {
     dir: tmp.dir,
     concord,
     check: async () => {
-      const { lost, carriers } = await vendorTruth(other, vendor, edited, givenName);
+      const { lost, carriers, doubled } = await vendorTruth(other, vendor, edited, givenName, replaced);
       const problems = [...lost];
+      if (doubled) problems.push(`${doubled} phones or emails held twice`);
       if (carriers.length > 1) problems.push(`${carriers.length} records carry the created email`);
       const status = JSON.parse((await concord(['status', '--json'])).stdout) as { outbox: Record<string, number> };
       if (Object.values(status.outbox).some((x) => x !== 0)) problems.push(`outbox ${JSON.stringify(status.outbox)}`);
