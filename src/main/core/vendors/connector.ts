@@ -26,6 +26,12 @@ export interface PullPage {
   /** True when this pull saw every record (so absent ones were deleted remotely). */
   fullScan: boolean;
   /**
+   * This page begins the scan again from the start: the cursor it resumed from now points past
+   * the vendor's last page (it shrank meanwhile). What earlier pages of this pull saw is
+   * forgotten, and a full scan that ends counts as one from the start (absent records are gone).
+   */
+  restarted?: boolean;
+  /**
    * On the last page (nextCursor null): the cursor to keep for the next pull, e.g. an
    * updated_at watermark for an incremental pull. Null or absent: the next pull starts over.
    */
