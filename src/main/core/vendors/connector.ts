@@ -71,8 +71,14 @@ export interface WriteResult {
   remoteId: string;
   /** The record as the server holds it after the write (re-read where the vendor returns nothing). */
   record: RemoteRecord | null;
-  /** True when the vendor said the record already existed (LiveVox 202, CallTools MERGE). */
+  /**
+   * True when the vendor said the record already existed (LiveVox 202, CallTools MERGE): the
+   * create met someone's existing record. Sync raises an `exists` conflict; nothing of that
+   * record is taken as the person's own until a person says they are the same.
+   */
   alreadyExisted?: boolean;
+  /** The vendor wrote the values sent over that existing record (CallTools' upsert "MERGE"). */
+  mergedByVendor?: boolean;
 }
 
 /** Remote ids of the steps of a create already done, by step name (`contact`, `person`, `phone:0`, …). */

@@ -137,10 +137,11 @@ export function createCallToolsConnector(opts: CallToolsOptions): Connector {
       const res = sent.answer;
       const j = parseJson<CallToolsJson>(res, NAME);
       if (j?.duplicate_action === 'MERGE' && Array.isArray(j.duplicate_contacts) && j.duplicate_contacts.length) {
-        // The upsert matched an existing contact by phone and merged into it.
+        // The upsert matched an existing contact by phone and merged into it: CallTools wrote
+        // the values sent over that contact's. Whether it is this person is for a person to
+        // say (sync raises a conflict), so no step is stored that would adopt it.
         const id = String(j.duplicate_contacts[0]);
-        await options?.onStep?.({ record: id });
-        return { remoteId: id, record: await connector.read(id), alreadyExisted: true };
+        return { remoteId: id, record: await connector.read(id), alreadyExisted: true, mergedByVendor: true };
       }
       const rec = toRecord(contactJson(res));
       await options?.onStep?.({ record: rec.remoteId });
