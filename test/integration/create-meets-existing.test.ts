@@ -80,6 +80,16 @@ describe('LiveVox: an add-to whose account key a colleague took meanwhile', () =
     expect(await conflicts(r)).toHaveLength(0);
   });
 
+  it('undoing the add instead settles the question: nothing created, nothing left to answer', async () => {
+    const { r, personId, lv, before } = await setUp();
+    const add = r.core.store.sqlite.prepare("SELECT id FROM journal WHERE kind = 'add-to' ORDER BY id DESC LIMIT 1").get() as { id: number };
+    r.core.addTo.undo(add.id);
+    expect(await conflicts(r)).toHaveLength(0);
+    expect(recordsOf(r, personId)).toEqual([expect.objectContaining({ remote_id: null, state: 'deleted_local' })]);
+    await r.core.sync.sync();
+    expect(JSON.stringify(lv.contacts.get('ACC-77'))).toBe(before);
+  });
+
   it('"a different person" with a new key creates the person under it', async () => {
     const { r, personId, lv, before } = await setUp();
     const [c] = await conflicts(r);

@@ -531,6 +531,8 @@ export class SyncStore {
       const rec = this.record(recordId);
       for (const c of this.openChangesOf(recordId)) if (c.state !== 'in_flight') this.setChange(c.id, 'cancelled', null);
       this.setRecordState(recordId, 'deleted_local');
+      // A create never sent (one that met an existing record waits as a conflict) has nothing left to settle.
+      if (!rec.remoteId) this.closeConflicts(recordId, 'deleted here before it was created');
       this.journal('edit', 'record', recordId, 'deleted here', rec.local, null, actor);
       return rec.remoteId ? this.insertChange(recordId, rec.accountId, 'delete', {}, rec.versions) : 0;
     });
