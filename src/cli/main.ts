@@ -38,7 +38,7 @@ Commands:
                                  edit a record, or a person (fans out to its records); works offline
   contacts undo ID               take back the latest edit not pushed yet
   conflicts list                 open conflicts with base, local and remote values
-  conflicts resolve ID (--take local|remote | --set FIELD=VALUE ... | --recreate | --drop)
+  conflicts resolve ID (--take local|remote | --set FIELD=VALUE ... | --recreate | --drop | --same-person | --different-person [--key KEY])
                                  settle a conflict; it goes out with the next sync
   accounts list                  connected accounts
   accounts add VENDOR [--base-url URL] [--label L] [--setting KEY=VALUE ...]
@@ -409,22 +409,24 @@ const COMMANDS: Record<string, Command> = {
     sub: ['list', 'resolve'],
     options: {
       list: {},
-      resolve: { take: { type: 'string' }, set: { type: 'string', multiple: true }, recreate: { type: 'boolean', default: false }, drop: { type: 'boolean', default: false } },
+      resolve: { take: { type: 'string' }, set: { type: 'string', multiple: true }, recreate: { type: 'boolean', default: false }, drop: { type: 'boolean', default: false }, 'same-person': { type: 'boolean', default: false }, 'different-person': { type: 'boolean', default: false }, key: { type: 'string' } },
     },
     handler: async ({ call, sub, values, positionals, json }) => {
       if (sub === 'list') {
         const list = await call('listConflicts', {});
-        if (json) return list.map((c) => ({ id: c.id, recordId: c.recordId, account: c.account, vendor: c.vendor, kind: c.kind, fields: c.fields }));
+        if (json) return list.map((c) => ({ id: c.id, recordId: c.recordId, account: c.account, vendor: c.vendor, kind: c.kind, fields: c.fields, ...(c.existing ? { existing: c.existing } : {}) }));
         if (!list.length) return 'No conflicts.\n';
-        return list.map((c) => [`${c.id}  ${VENDOR_LABELS[c.vendor]} ${c.accountLabel}  record ${c.recordId}${c.kind === 'deleted' ? '  — deleted on the server while edited here (--recreate or --drop)' : ''}`,
+        return list.map((c) => [`${c.id}  ${VENDOR_LABELS[c.vendor]} ${c.accountLabel}  record ${c.recordId}${c.kind === 'deleted' ? '  — deleted on the server while edited here (--recreate or --drop)' : c.existing ? `  — ${c.existing.mergedByVendor ? `${VENDOR_LABELS[c.vendor]} merged this new contact into its contact ${c.existing.remoteId}` : `already at ${VENDOR_LABELS[c.vendor]} as ${c.existing.key ? `${c.existing.key.label} ` : ''}${c.existing.remoteId}`}: --same-person or --different-person${c.existing.key ? ' --key NEW' : ''}` : ''}`,
           ...c.fields.map((f) => `    ${f.field.padEnd(12)} base: ${describeValue(f.base)}  |  mine: ${describeValue(f.local)}  |  theirs: ${describeValue(f.remote)}`)].join('\n')).join('\n') + '\n';
       }
       const id = positionals[0];
-      if (!id) throw new UsageError('Usage: concord conflicts resolve ID (--take local|remote | --set FIELD=VALUE ... | --recreate | --drop)');
-      const chosen = [values.take !== undefined, !!(values.set as string[] | undefined)?.length, !!values.recreate, !!values.drop].filter(Boolean).length;
-      if (chosen !== 1) throw new UsageError('Give exactly one of --take, --set, --recreate or --drop');
+      if (!id) throw new UsageError('Usage: concord conflicts resolve ID (--take local|remote | --set FIELD=VALUE ... | --recreate | --drop | --same-person | --different-person [--key KEY])');
+      const chosen = [values.take !== undefined, !!(values.set as string[] | undefined)?.length, !!values.recreate, !!values.drop, !!values['same-person'], !!values['different-person']].filter(Boolean).length;
+      if (chosen !== 1) throw new UsageError('Give exactly one of --take, --set, --recreate, --drop, --same-person or --different-person');
       let r;
-      if (values.recreate || values.drop) r = await call('resolveConflict', { id, resolution: { deleted: values.recreate ? 'recreate' : 'drop' } });
+      if (values['same-person']) r = await call('resolveConflict', { id, resolution: { exists: 'same' } });
+      else if (values['different-person']) r = await call('resolveConflict', { id, resolution: { exists: 'different', ...(values.key ? { key: values.key as string } : {}) } });
+      else if (values.recreate || values.drop) r = await call('resolveConflict', { id, resolution: { deleted: values.recreate ? 'recreate' : 'drop' } });
       else if (values.take !== undefined) {
         if (values.take !== 'local' && values.take !== 'remote') throw new UsageError('--take is local or remote');
         r = await call('resolveConflict', { id, resolution: { take: values.take } });

@@ -138,8 +138,19 @@ export const ConflictItem = z.object({
   account: z.string(),
   accountLabel: z.string(),
   vendor: AccountKind,
-  kind: z.enum(['fields', 'deleted']),
+  /** fields: changed both sides · deleted: gone there, edited here · exists: a create met a record already at the vendor */
+  kind: z.enum(['fields', 'deleted', 'exists']),
   fields: z.array(FieldConflict),
+  /** kind "exists": the vendor's record the create met (fields: local = this person, remote = that record). */
+  existing: z
+    .object({
+      remoteId: z.string(),
+      /** The vendor wrote this person's values over that record already (CallTools' upsert). */
+      mergedByVendor: z.boolean(),
+      /** The create's key that is taken (LiveVox's account key), which "a different person" replaces. */
+      key: z.object({ name: z.string(), label: z.string(), value: z.string() }).nullable(),
+    })
+    .optional(),
   createdAt: z.string(),
   /** The person's display name. */
   name: z.string(),
@@ -153,6 +164,9 @@ export const Resolution = z.union([
   z.object({ take: z.enum(['local', 'remote']) }),
   z.object({ fields: z.record(z.string(), z.union([z.object({ take: z.enum(['local', 'remote']) }), z.object({ value: z.unknown() }), /** as typed; the core parses it */ z.object({ typed: z.string().max(20_000) })])) }),
   z.object({ deleted: z.enum(['recreate', 'drop']) }),
+  /** kind "exists": the same person (link them), or a different one (create under a new key, or not at all where the vendor has no key). */
+  z.object({ exists: z.literal('same') }),
+  z.object({ exists: z.literal('different'), key: z.string().trim().min(1).max(255).optional() }),
 ]);
 
 export const OutboxItem = z.object({

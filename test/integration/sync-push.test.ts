@@ -160,7 +160,7 @@ describe('rate limits, HTML 500s and refusals', () => {
 });
 
 describe.each<[Vendor, string]>([
-  ['calltools', 'create answered with duplicate_action MERGE links to the existing contact'],
+  ['calltools', 'create answered with duplicate_action MERGE is a conflict; "the same person" links the existing contact'],
   ['livevox', 'a create sent again is answered 202 "already exists" and not duplicated'],
   ['lightening', 'delete succeeds though the envelope says result:false'],
   ['mpdx', 'create builds contact, person, phone, email and address; delete takes the contact with its last person'],
@@ -182,10 +182,16 @@ describe.each<[Vendor, string]>([
     expect((await r.other.read(created.remoteId!)).canonical).toMatchObject({ givenName: 'Grace', familyName: 'Hopper' });
 
     if (vendor === 'calltools') {
-      // The same phone again: CallTools merges instead of creating; Concord adopts that contact.
+      // The same phone again: CallTools merges instead of creating. That is a question for a
+      // person (a conflict naming the merge); "the same person" then links that contact.
       const dup = r.core.syncStore.create(r.accountId, personId, { givenName: 'Grace', familyName: 'Hopper', phones: [{ e164: '+12025550111', raw: '202-555-0111' }] });
-      await r.core.sync.sync();
+      expect((await r.core.sync.sync()).accounts[0]).toMatchObject({ conflicts: 1 });
       expect(r.server.requestLog.filter((x) => x.method === 'POST' && x.status === 200)).toHaveLength(1);
+      expect(r.core.syncStore.record(dup.recordId)).toMatchObject({ state: 'conflicted', remoteId: null });
+      const conflict = r.core.edits.conflicts().find((c) => c.recordId === dup.recordId)!;
+      expect(conflict).toMatchObject({ kind: 'exists', existing: { remoteId: created.remoteId, mergedByVendor: true } });
+      r.core.edits.resolve(conflict.id, { exists: 'same' });
+      await r.core.sync.sync();
       expect(r.core.syncStore.record(dup.recordId)).toMatchObject({ state: 'deleted_local', remoteId: null });
       const note = r.core.store.sqlite.prepare("SELECT summary FROM journal WHERE entity_id = ? AND kind = 'sync.push'").get(dup.recordId) as { summary: string };
       expect(note.summary).toMatch(/already existed at the vendor/);

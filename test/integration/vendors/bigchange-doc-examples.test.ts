@@ -22,7 +22,8 @@ describe('BigChange document examples', () => {
   it('a contact with every create-model field maps to canonical and back without loss', () => {
     const contact = { id: 1, reference: 'REF-1', name: 'Katherine Johnson', groupId: 2, parentId: 9, extraInformation: 'Prefers mornings', street: '1 NASA Way', town: 'Hampton', postalCode: 'VA 23681', country: 'United States', location: { latitude: 37.08, longitude: -76.36 }, customFields: [{ definitionId: 12, value: 'Gold' }, { definitionId: 13, value: null }] };
     const c = bigChangeToCanonical(contact);
-    expect(c).toEqual({ fullName: 'Katherine Johnson', givenName: 'Katherine', familyName: 'Johnson', externalRef: 'REF-1', notes: 'Prefers mornings', address: { street1: '1 NASA Way', city: 'Hampton', postalCode: 'VA 23681', country: 'United States' }, location: { lat: 37.08, lng: -76.36 }, custom: { '12': 'Gold' } });
+    // The country's name is read as its ISO code (canonical) and written back as the name.
+    expect(c).toEqual({ fullName: 'Katherine Johnson', givenName: 'Katherine', familyName: 'Johnson', externalRef: 'REF-1', notes: 'Prefers mornings', address: { street1: '1 NASA Way', city: 'Hampton', postalCode: 'VA 23681', country: 'US' }, location: { lat: 37.08, lng: -76.36 }, custom: { '12': 'Gold' } });
     const back = canonicalToBigChange(c);
     for (const k of ['name', 'reference', 'extraInformation', 'street', 'town', 'postalCode', 'country', 'location'] as const) expect(back[k], k).toEqual(contact[k]);
     // Not Concord's to write: the group, the parent and custom fields (read only) are never sent.

@@ -6,7 +6,7 @@ import type Database from 'better-sqlite3';
 import { VENDOR_LABELS, type AccountKind, type CanonicalContact } from '../../../shared/domain';
 import { CoreError } from '../errors';
 import { applyPatch, intentOf, type FieldConflict } from './merge';
-import { partInWords, unheldParts, type Resolution, type SyncStore } from './sync-store';
+import { existingOf, partInWords, unheldParts, type ConflictKind, type Resolution, type SyncStore } from './sync-store';
 
 export type { Resolution };
 
@@ -26,8 +26,10 @@ export interface ConflictView {
   account: string;
   accountLabel: string;
   vendor: AccountKind;
-  kind: 'fields' | 'deleted';
+  kind: ConflictKind;
   fields: FieldConflict[];
+  /** kind "exists": the record the create met, and the key a different person needs. */
+  existing?: { remoteId: string; mergedByVendor: boolean; key: { name: string; label: string; value: string } | null };
   createdAt: string;
   name: string;
 }
@@ -124,9 +126,15 @@ export class EditService {
 
   conflicts(): ConflictView[] {
     const rows = this.sqlite
-      .prepare("SELECT c.id, c.record_id, r.person_id, r.account_id, a.label, a.kind AS vendor, c.kind, c.fields, c.created_at, p.display_name FROM conflicts c JOIN records r ON r.id = c.record_id JOIN accounts a ON a.id = r.account_id JOIN people p ON p.id = r.person_id WHERE c.state = 'open' ORDER BY c.created_at, c.rowid")
-      .all() as { id: string; record_id: string; person_id: string; account_id: string; label: string; vendor: AccountKind; kind: 'fields' | 'deleted'; fields: string; created_at: string; display_name: string }[];
-    return rows.map((r) => ({ id: r.id, recordId: r.record_id, personId: r.person_id, account: r.account_id, accountLabel: r.label, vendor: r.vendor, kind: r.kind, fields: JSON.parse(r.fields) as FieldConflict[], createdAt: r.created_at, name: r.display_name }));
+      .prepare("SELECT c.id, c.record_id, r.person_id, r.account_id, a.label, a.kind AS vendor, c.kind, c.fields, c.remote_versions, c.created_at, p.display_name FROM conflicts c JOIN records r ON r.id = c.record_id JOIN accounts a ON a.id = r.account_id JOIN people p ON p.id = r.person_id WHERE c.state = 'open' ORDER BY c.created_at, c.rowid")
+      .all() as { id: string; record_id: string; person_id: string; account_id: string; label: string; vendor: AccountKind; kind: ConflictKind; fields: string; remote_versions: string | null; created_at: string; display_name: string }[];
+    return rows.map((r) => {
+      const existing = existingOf(r.kind, r.remote_versions);
+      return {
+        id: r.id, recordId: r.record_id, personId: r.person_id, account: r.account_id, accountLabel: r.label, vendor: r.vendor, kind: r.kind, fields: JSON.parse(r.fields) as FieldConflict[], createdAt: r.created_at, name: r.display_name,
+        ...(existing ? { existing: { remoteId: existing.remoteId, mergedByVendor: existing.mergedByVendor, key: existing.key ? { ...existing.key, value: existing.remoteId } : null } } : {}),
+      };
+    });
   }
 
   /** Settle a conflict (see SyncStore.resolve). */

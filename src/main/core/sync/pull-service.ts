@@ -79,6 +79,8 @@ export class PullService {
     const startCursor = full ? null : acc.pull_cursor;
     const seen = new Set<string>();
     let sawFullScan = false;
+    // The connector began again from the first page (its cursor pointed past the end).
+    let fromStart = startCursor === null;
     const saveCursor = this.sqlite.prepare('UPDATE accounts SET pull_cursor = ? WHERE id = ?');
     this.progress(acc, 'pull', 0);
     try {
@@ -89,6 +91,12 @@ export class PullService {
       for await (const page of readAhead(connector.pull(startCursor, { full, signal: opts.signal, remembered }))) {
         // Cancelled: stop between pages; every page before this one is committed with its cursor.
         if (opts.signal?.aborted) throw new SyncCancelled();
+        if (page.restarted) {
+          // Records seen before the restart may have moved pages: only the new scan counts.
+          seen.clear();
+          sawFullScan = false;
+          fromStart = true;
+        }
         this.sqlite.transaction(() => {
           // Records the vendor sent byte for byte as last time: stored as they are, not looked at again.
           for (const id of page.unchangedIds ?? []) seen.add(id);
@@ -126,7 +134,7 @@ export class PullService {
         this.progress(acc, 'pull', summary.pulled);
       }
       // A full scan that ran start to end in this call saw everything: the rest is gone.
-      if (sawFullScan && startCursor === null) {
+      if (sawFullScan && fromStart) {
         const gone = this.markUnseenDeleted(accountId, seen);
         summary.deleted += gone.deleted;
         summary.conflicts += gone.conflicts;

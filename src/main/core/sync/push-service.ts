@@ -188,7 +188,7 @@ export class PushService {
    * attempt made (its answer may have been lost), the vendor is asked first — by strong
    * evidence only — whether the record exists.
    */
-  private async pushCreate(c: ChangeView, connector: Connector): Promise<'pushed' | 'nothing'> {
+  private async pushCreate(c: ChangeView, connector: Connector): Promise<'pushed' | 'nothing' | 'conflict'> {
     const rec = this.store.record(c.recordId);
     if (c.attempts > 0) {
       // With progress stored the record may be complete already (its answer, or the re-read
@@ -207,6 +207,12 @@ export class PushService {
       values: c.createValues,
       onStep: (progress) => this.store.step(c.id, progress),
     });
+    if (res.alreadyExisted && res.record) {
+      // Someone's record already there: a person says whether it is this one (never adopted here).
+      const key = connector.previewCreate(rec.local, c.createValues).needs.find((n) => n.becomesId);
+      this.store.raiseExists(c.id, res.record, { mergedByVendor: !!res.mergedByVendor, key: key ? { name: key.key, label: key.label } : null });
+      return 'conflict';
+    }
     this.store.pushed(c.id, res.record, res.remoteId);
     return 'pushed';
   }

@@ -9,10 +9,12 @@ import type { Resolution } from './sync-store';
 export type ResolutionInput =
   | { take: 'local' | 'remote' }
   | { fields: Record<string, { take: 'local' | 'remote' } | { value: unknown } | { typed: string }> }
-  | { deleted: 'recreate' | 'drop' };
+  | { deleted: 'recreate' | 'drop' }
+  | { exists: 'same' }
+  | { exists: 'different'; key?: string };
 
 interface ConflictFields {
-  kind: 'fields' | 'deleted';
+  kind: 'fields' | 'deleted' | 'exists';
   fields: { field: string; local: unknown; remote: unknown }[];
 }
 
@@ -35,6 +37,12 @@ export function previewResolution(conflict: ConflictFields, resolution: Resoluti
     if (conflict.kind !== 'deleted') throw new CoreError('bad_request', 'recreate/drop is only for a record deleted on the server');
     return [];
   }
+  // Linking writes nothing to the existing record; a new key sends the create again (not a field).
+  if ('exists' in resolution) {
+    if (conflict.kind !== 'exists') throw new CoreError('bad_request', 'same/different person is only for a create that met an existing record');
+    return [];
+  }
+  if (conflict.kind === 'exists') throw new CoreError('bad_request', 'This create met a record already at the vendor: say whether it is the same person');
   return conflict.fields.flatMap((f) => {
     const c = 'take' in resolution ? { take: resolution.take } : resolution.fields[f.field];
     if (!c) return [];

@@ -73,7 +73,29 @@ export interface IncomingRecord {
 export type Resolution =
   | { take: 'local' | 'remote' }
   | { fields: Record<string, { take: 'local' | 'remote' } | { value: unknown }> }
-  | { deleted: 'recreate' | 'drop' };
+  | { deleted: 'recreate' | 'drop' }
+  | { exists: 'same' }
+  | { exists: 'different'; key?: string };
+
+export type ConflictKind = 'fields' | 'deleted' | 'exists';
+
+/**
+ * What an `exists` conflict keeps of the record the create met (in `conflicts.remote_versions`,
+ * which for this kind holds no version tokens: nothing of that record is the person's yet).
+ */
+export interface ExistingRecord {
+  remoteId: string;
+  mergedByVendor: boolean;
+  /** The create's value that became the record's id (LiveVox's account key); null where there is none. */
+  key: { name: string; label: string } | null;
+}
+
+/** The `exists` details kept in remote_versions, or null for another kind. */
+export function existingOf(kind: string, remoteVersions: string | null): ExistingRecord | null {
+  if (kind !== 'exists' || !remoteVersions) return null;
+  const v = JSON.parse(remoteVersions) as Record<string, string>;
+  return { remoteId: v.existingRemoteId ?? '', mergedByVendor: v.mergedByVendor === 'true', key: v.keyName ? { name: v.keyName, label: v.keyLabel ?? v.keyName } : null };
+}
 
 /** A store-wide sync lease (see schema `sync_lease`). */
 export interface Lease {
@@ -248,8 +270,8 @@ export class SyncStore {
     return (this.st.openOf.all(recordId) as ChangeSql[]).map(toChange);
   }
 
-  openConflict(recordId: string): { id: string; kind: 'fields' | 'deleted'; fields: FieldConflict[]; changeId: number | null } | null {
-    const row = this.st.openConflict.get(recordId) as { id: string; kind: 'fields' | 'deleted'; fields: string; change_id: number | null } | undefined;
+  openConflict(recordId: string): { id: string; kind: ConflictKind; fields: FieldConflict[]; changeId: number | null } | null {
+    const row = this.st.openConflict.get(recordId) as { id: string; kind: ConflictKind; fields: string; change_id: number | null } | undefined;
     return row ? { id: row.id, kind: row.kind, fields: JSON.parse(row.fields) as FieldConflict[], changeId: row.change_id } : null;
   }
 
@@ -407,6 +429,29 @@ export class SyncStore {
     });
   }
 
+  /**
+   * A create met a record the vendor already holds (LiveVox 202 "Contact already exists!",
+   * CallTools' upsert "MERGE"): a question for a person, not an adoption. The create waits as a
+   * conflict showing both records; nothing of the existing one becomes the person's, and no
+   * vendor id is kept, until someone says they are the same person.
+   */
+  raiseExists(changeId: number, existing: RemoteRecord, how: { mergedByVendor: boolean; key: { name: string; label: string } | null }): void {
+    this.tx(() => {
+      const c = this.change(changeId);
+      const rec = this.record(c.recordId);
+      const names = [...new Set([...Object.keys(rec.local), ...Object.keys(existing.canonical)])];
+      const fields = names.map((field) => ({ field, base: null, local: rec.local[field as keyof CanonicalContact] ?? null, remote: existing.canonical[field as keyof CanonicalContact] ?? null }));
+      const vendor = VENDOR_LABELS[rec.vendor];
+      const why = how.mergedByVendor
+        ? `${vendor} merged this new contact into its contact ${existing.remoteId}: is it the same person?`
+        : `${vendor} already has a contact${how.key ? ` under ${how.key.label} ${existing.remoteId}` : ` ${existing.remoteId}`}: is it the same person?`;
+      this.setChange(changeId, 'conflict', why);
+      const meta: Record<string, string> = { existingRemoteId: existing.remoteId, mergedByVendor: String(how.mergedByVendor), ...(how.key ? { keyName: how.key.name, keyLabel: how.key.label } : {}) };
+      this.raiseConflict(rec.id, 'exists', fields, meta);
+      this.setRecordState(rec.id, 'conflicted');
+    });
+  }
+
   /** A record with local edits is gone on the server: the person decides (recreate or drop). */
   raiseDeleted(recordId: string): void {
     this.tx(() => {
@@ -526,6 +571,8 @@ export class SyncStore {
       const rec = this.record(recordId);
       for (const c of this.openChangesOf(recordId)) if (c.state !== 'in_flight') this.setChange(c.id, 'cancelled', null);
       this.setRecordState(recordId, 'deleted_local');
+      // A create never sent (one that met an existing record waits as a conflict) has nothing left to settle.
+      if (!rec.remoteId) this.closeConflicts(recordId, 'deleted here before it was created');
       this.journal('edit', 'record', recordId, 'deleted here', rec.local, null, actor);
       return rec.remoteId ? this.insertChange(recordId, rec.accountId, 'delete', {}, rec.versions) : 0;
     });
@@ -586,7 +633,7 @@ export class SyncStore {
    */
   resolve(conflictId: string, resolution: Resolution, by = 'user'): { changeId: number | null } {
     return this.tx(() => {
-      const row = this.sqlite.prepare("SELECT record_id, kind, fields FROM conflicts WHERE id = ? AND state = 'open'").get(conflictId) as { record_id: string; kind: 'fields' | 'deleted'; fields: string } | undefined;
+      const row = this.sqlite.prepare("SELECT record_id, kind, fields, remote_versions FROM conflicts WHERE id = ? AND state = 'open'").get(conflictId) as { record_id: string; kind: ConflictKind; fields: string; remote_versions: string | null } | undefined;
       if (!row) throw new CoreError('not_found', `No open conflict with id ${conflictId}`);
       const rec = this.record(row.record_id);
       const fields = JSON.parse(row.fields) as FieldConflict[];
@@ -597,6 +644,11 @@ export class SyncStore {
       };
       const open = this.openChangesOf(rec.id).filter((c) => c.state !== 'in_flight');
 
+      if (row.kind === 'exists') {
+        if (!('exists' in resolution)) throw new CoreError('bad_request', 'This create met a record already at the vendor: say whether it is the same person or a different one');
+        return this.resolveExists(rec, open, existingOf(row.kind, row.remote_versions)!, resolution, close);
+      }
+      if ('exists' in resolution) throw new CoreError('bad_request', 'same/different person is only for a create that met an existing record');
       if (row.kind === 'deleted') {
         if (!('deleted' in resolution)) throw new CoreError('bad_request', 'This record was deleted on the server: choose recreate or drop');
         for (const c of open) this.setChange(c.id, 'cancelled', null);
@@ -639,6 +691,41 @@ export class SyncStore {
       this.refreshPerson(rec.personId);
       return { changeId };
     });
+  }
+
+  /**
+   * "The same person": the create goes back to the queue holding the existing record's id, so
+   * the next push looks it up and links it (as a create whose answer was lost would be).
+   * "A different person": under a new key the create is sent again from the start; where the
+   * vendor has no key (CallTools merged by phone), nothing is created and the record is dropped.
+   */
+  private resolveExists(rec: RecordView, open: ChangeView[], existing: ExistingRecord, resolution: { exists: 'same' } | { exists: 'different'; key?: string }, close: () => void): { changeId: number | null } {
+    const create = open.find((c) => c.op === 'create' && c.state === 'conflict');
+    if (!create) throw new CoreError('conflict', 'The create this conflict holds is not waiting any more');
+    const now = this.now();
+    if (resolution.exists === 'same') {
+      this.sqlite.prepare("UPDATE changes SET state = 'pending', progress = ?, attempts = max(attempts, 1), last_error = NULL, next_attempt_at = NULL, updated_at = ? WHERE id = ?").run(JSON.stringify({ record: existing.remoteId }), now, create.id);
+      this.setRecordState(rec.id, 'modified');
+      close();
+      return { changeId: create.id };
+    }
+    if (!existing.key) {
+      this.setChange(create.id, 'cancelled', null);
+      this.setRecordState(rec.id, 'deleted_local');
+      close();
+      this.refreshPerson(rec.personId);
+      return { changeId: null };
+    }
+    const key = resolution.key?.trim();
+    if (!key) throw new CoreError('bad_request', `Type a new ${existing.key.label} for this person`);
+    if (key === existing.remoteId) throw new CoreError('bad_request', `${existing.key.label} ${key} is the one already taken`);
+    const taken = this.sqlite.prepare('SELECT 1 FROM records WHERE account_id = ? AND remote_id = ?').get(rec.accountId, key);
+    if (taken) throw new CoreError('bad_request', `${VENDOR_LABELS[rec.vendor]} already has a contact under ${existing.key.label} ${key}`);
+    const values = { ...create.createValues, [existing.key.name]: key };
+    this.sqlite.prepare("UPDATE changes SET state = 'pending', progress = '{}', attempts = 0, create_values = ?, last_error = NULL, next_attempt_at = NULL, updated_at = ? WHERE id = ?").run(JSON.stringify(values), now, create.id);
+    this.setRecordState(rec.id, 'modified');
+    close();
+    return { changeId: create.id };
   }
 
   // ---- push --------------------------------------------------------------------------------
@@ -922,7 +1009,7 @@ export class SyncStore {
     return id;
   }
 
-  private raiseConflict(recordId: string, kind: 'fields' | 'deleted', fields: FieldConflict[], remoteVersions: Record<string, string>): void {
+  private raiseConflict(recordId: string, kind: ConflictKind, fields: FieldConflict[], remoteVersions: Record<string, string>): void {
     const open = this.openConflict(recordId);
     const change = this.openChangesOf(recordId).find((c) => c.op !== 'delete');
     if (open) {
@@ -931,7 +1018,8 @@ export class SyncStore {
     }
     this.sqlite.prepare("INSERT INTO conflicts (id, record_id, change_id, kind, fields, remote_versions, state, created_at) VALUES (?, ?, ?, ?, ?, ?, 'open', ?)")
       .run(randomUUID(), recordId, change?.id ?? null, kind, JSON.stringify(fields), JSON.stringify(remoteVersions), this.now());
-    this.journal('conflict.raise', 'record', recordId, `${kind === 'deleted' ? 'deleted on the server while edited here' : `conflict on ${fields.map((f) => f.field).join(', ')}`}`, null, fields, 'sync');
+    const said = kind === 'deleted' ? 'deleted on the server while edited here' : kind === 'exists' ? `the create met a record already at the vendor (${remoteVersions.existingRemoteId ?? '?'})` : `conflict on ${fields.map((f) => f.field).join(', ')}`;
+    this.journal('conflict.raise', 'record', recordId, said, null, fields, 'sync');
   }
 
   /** Both sides now agree on every disputed field: the conflict closes by itself and the change may go. */
@@ -1004,5 +1092,6 @@ export function summaryOf(patch: Record<string, unknown>): string {
 function describe(r: Resolution): string {
   if ('take' in r) return r.take === 'local' ? 'kept mine for every field' : 'took theirs for every field';
   if ('deleted' in r) return r.deleted === 'recreate' ? 'recreate on the server' : 'dropped the local edit';
+  if ('exists' in r) return r.exists === 'same' ? 'the same person: link them' : `a different person${r.key ? `: create under ${r.key}` : ': not created there'}`;
   return Object.entries(r.fields).map(([f, c]) => `${f}: ${'value' in c ? 'typed a value' : c.take === 'local' ? 'kept mine' : 'took theirs'}`).join(', ');
 }

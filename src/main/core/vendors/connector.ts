@@ -32,6 +32,12 @@ export interface PullPage {
   /** True when this pull saw every record (so absent ones were deleted remotely). */
   fullScan: boolean;
   /**
+   * This page begins the scan again from the start: the cursor it resumed from now points past
+   * the vendor's last page (it shrank meanwhile). What earlier pages of this pull saw is
+   * forgotten, and a full scan that ends counts as one from the start (absent records are gone).
+   */
+  restarted?: boolean;
+  /**
    * On the last page (nextCursor null): the cursor to keep for the next pull, e.g. an
    * updated_at watermark for an incremental pull. Null or absent: the next pull starts over.
    */
@@ -71,8 +77,14 @@ export interface WriteResult {
   remoteId: string;
   /** The record as the server holds it after the write (re-read where the vendor returns nothing). */
   record: RemoteRecord | null;
-  /** True when the vendor said the record already existed (LiveVox 202, CallTools MERGE). */
+  /**
+   * True when the vendor said the record already existed (LiveVox 202, CallTools MERGE): the
+   * create met someone's existing record. Sync raises an `exists` conflict; nothing of that
+   * record is taken as the person's own until a person says they are the same.
+   */
   alreadyExisted?: boolean;
+  /** The vendor wrote the values sent over that existing record (CallTools' upsert "MERGE"). */
+  mergedByVendor?: boolean;
 }
 
 /** Remote ids of the steps of a create already done, by step name (`contact`, `person`, `phone:0`, …). */

@@ -86,11 +86,42 @@ export function classifyStatus(res: HttpResponse, vendorName: string): VendorErr
     const html = /^\s*</.test(res.text);
     return new VendorError({ kind: 'transient', status: res.status, method, maybeApplied: true, message: `${vendorName} had a server error (HTTP ${res.status}${html ? ', HTML page' : ''})`, bodyExcerpt: excerpt });
   }
+  if (res.status === 403) {
+    const refusal = businessRefusal(res, vendorName);
+    if (refusal) return refusal;
+  }
   if (res.status === 401 || res.status === 403) {
     return new VendorError({ kind: 'auth', status: res.status, method, maybeApplied: false, message: `${vendorName} refused the credentials (HTTP ${res.status})`, bodyExcerpt: excerpt });
   }
   if (res.status === 404) return new VendorError({ kind: 'not_found', status: 404, method, maybeApplied: false, message: `${vendorName}: record not found`, bodyExcerpt: excerpt });
   return null;
+}
+
+// What a 403 says when it is about who is asking (credentials, scope, tenant), not about what.
+const AUTH_WORDS = /\b(auth\w*|unauthori[sz]ed|forbidden|access|permissions?|scopes?|tokens?|credentials?|sign(ed)? ?in|log(ged)? ?in|customer[- ]?id|not allowed)\b/i;
+
+/**
+ * A 403 RFC 7807 problem whose detail is a business reason ("You do not have enough credit"):
+ * the vendor refused this request for what it asks, not for who asks, so it is a permanent
+ * refusal carrying the vendor's words, never "sign in again". Null for any other 403.
+ */
+export function businessRefusal(res: HttpResponse, vendorName: string): VendorError | null {
+  let p: unknown;
+  try {
+    p = JSON.parse(res.text);
+  } catch {
+    return null;
+  }
+  if (!p || typeof p !== 'object' || Array.isArray(p)) return null;
+  const { type, title, detail } = p as { type?: unknown; title?: unknown; detail?: unknown };
+  // The status phrase as a title says nothing of why; the detail does.
+  const phrase = typeof title === 'string' && /^forbidden$/i.test(title.trim()) && typeof detail === 'string' && detail.trim();
+  const texts = [type, phrase ? null : title, detail].filter((x): x is string => typeof x === 'string' && x.trim() !== '');
+  // RFC 7807: at least a title or a detail; a bare {"detail"} is DRF's, not a problem document.
+  if (typeof title !== 'string' && typeof type !== 'string') return null;
+  if (!texts.length || texts.some((t) => AUTH_WORDS.test(t.replace(/[-_/]/g, ' ')))) return null;
+  const said = [title, detail].filter((x) => typeof x === 'string' && x.trim()).join(': ');
+  return new VendorError({ kind: 'validation', status: 403, method: res.method, maybeApplied: false, message: `${vendorName} refused it: ${said}`, bodyExcerpt: res.text.slice(0, 300) });
 }
 
 /** Parse a JSON body or throw a `malformed` error that says what came back. */

@@ -8,6 +8,7 @@ import { VENDOR_LABELS } from '../../../shared/domain';
 import { call } from '../api';
 import { Diff } from '../components/Diff';
 import { EmptyState } from '../components/EmptyState';
+import { ExistsConflict } from './ExistsConflict';
 import { VendorBadge } from '../components/VendorBadge';
 import { rowOf } from '../lib/fields';
 import { useApp } from '../store';
@@ -194,14 +195,16 @@ export function ConflictsView() {
                   <VendorBadge kind={c.vendor} />
                   <span className="queue-main">
                     <span className="queue-title">{nameOf(c)}</span>
-                    <span className="queue-sub">{c.kind === 'deleted' ? 'deleted at the vendor while edited here' : c.fields.map((f) => rowOf(f.field).label).join(', ')}</span>
+                    <span className="queue-sub">{c.kind === 'deleted' ? 'deleted at the vendor while edited here' : c.kind === 'exists' ? `already at ${VENDOR_LABELS[c.vendor]}: the same person?` : c.fields.map((f) => rowOf(f.field).label).join(', ')}</span>
                   </span>
                 </button>
               </li>
             ))}
           </ul>
           <div className="detail-pane">
-            {!current ? null : current.kind === 'deleted' ? (
+            {!current ? null : current.kind === 'exists' ? (
+              <ExistsConflict conflict={current} busy={busy} onResolve={(r) => void resolve(r)} />
+            ) : current.kind === 'deleted' ? (
               <div className="conflict">
                 <h2 className="person-name">{nameOf(current)}</h2>
                 <p className="muted">{VENDOR_LABELS[current.vendor]} · {current.accountLabel} — this record was deleted at {VENDOR_LABELS[current.vendor]} while you edited it here.</p>

@@ -26,6 +26,8 @@ const LIMITS: Record<string, number> = { name: 50, reference: 40, street: 100, p
 // Nullable in the create model; name, groupId and location are required, so never null.
 const NULLABLE = new Set(['reference', 'parentId', 'extraInformation', 'street', 'town', 'postalCode', 'country', 'customFields']);
 const PROBLEM = { 'content-type': 'application/problem+json' };
+/** The 403 of the document's example (docs/bigchange-contacts.txt, every answer's schema), for `refuseWrites`. */
+export const BIGCHANGE_OUT_OF_CREDIT = { type: 'https://example.com/probs/out-of-credit', title: 'You do not have enough credit', detail: 'Your current balance is 30, but that costs 50' };
 
 export const problem = (status: number, title: string, detail?: string, extra: Json = {}): SandboxResponse => ({
   status,
@@ -35,6 +37,13 @@ export const problem = (status: number, title: string, detail?: string, extra: J
 
 type CustomField = { definitionId: number; value: unknown };
 
+/** A 403 problem for a business reason: the type, title and detail given, as the document shows one. */
+const refused = (p: { type: string; title: string; detail: string }): SandboxResponse => ({
+  status: 403,
+  headers: PROBLEM,
+  body: { type: p.type, title: p.title, status: 403, detail: p.detail, instance: `/v1/contacts#${randomBytes(4).toString('hex')}` },
+});
+
 export class BigChangeStore {
   readonly contacts = new IndexedMap<number, Json>();
   /** Contact groups of this customer; a create names one (groupId). */
@@ -43,6 +52,11 @@ export class BigChangeStore {
   /** token -> expiry (ms since epoch, simulator clock) */
   readonly tokens = new Map<string, number>();
   tokenTtlSec = 300;
+  /**
+   * A fault knob (tests, `--faults`-free): while set, every create and update is refused with
+   * this 403 problem, as the document's own example refuses one for want of credit.
+   */
+  refuseWrites: { type: string; title: string; detail: string } | null = null;
   constructor(readonly clock: SimClock) {}
 
   /** A contact as the create model defines it; unset nullable fields read as null. */
@@ -217,6 +231,7 @@ export async function startBigChangeSandbox(opts: { faults?: Faults; seed?: numb
       if (!body) return problem(400, 'Bad Request', 'The request body is not a JSON object');
       const bad = unbound(body);
       if (bad) return problem(400, 'Bad Request', bad);
+      if (store.refuseWrites) return refused(store.refuseWrites);
       const errors = invalid(body, true, store);
       if (errors) return problem(422, 'One or more validation errors occurred.', undefined, { errors });
       const c = store.create(body);
@@ -232,6 +247,7 @@ export async function startBigChangeSandbox(opts: { faults?: Faults; seed?: numb
       const bad = unbound(body);
       if (bad) return problem(400, 'Bad Request', bad);
       if (!Object.keys(body).length) return problem(400, 'Bad Request', 'At least one field must be provided');
+      if (store.refuseWrites) return refused(store.refuseWrites);
       const errors = invalid(body, false, store);
       if (errors) return problem(422, 'One or more validation errors occurred.', undefined, { errors });
       const { customFields, ...rest } = body;

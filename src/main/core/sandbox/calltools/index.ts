@@ -241,14 +241,19 @@ export async function startCallToolsSandbox(opts: { faults?: Faults; seed?: numb
     .on('GET', '/api/contacts/', (req) => {
       const denied = auth(req);
       if (denied) return denied;
-      const page = Number(req.query.get('page') ?? '1');
-      const size = Math.min(250, Number(req.query.get('page_size') ?? '25'));
-      if (!Number.isInteger(page) || page < 1 || !Number.isInteger(size) || size < 1) return { status: 404, body: { detail: 'Invalid page.' } };
+      // DRF PageNumberPagination: a page_size that is not a positive integer falls back to the
+      // default (25), one above the maximum is cut to it (250); a page that is not a number, is
+      // below 1 or past the last page is 404 {"detail":"Invalid page."} (page 1 of an empty list
+      // is an empty page); "last" is the last page.
+      const sizeParam = req.query.get('page_size') ?? '';
+      const size = /^\d+$/.test(sizeParam) && Number(sizeParam) > 0 ? Math.min(250, Number(sizeParam)) : 25;
       let all = store.contacts.ordered('id', (a, b) => (a.id as number) - (b.id as number));
       const fn = req.query.get('first_name');
       if (fn) all = all.filter((c) => String(c.first_name ?? '').toLowerCase() === fn.toLowerCase());
       const pages = Math.max(1, Math.ceil(all.length / size));
-      if (page > pages) return { status: 404, body: { detail: 'Invalid page.' } };
+      const pageParam = req.query.get('page') ?? '1';
+      const page = pageParam === 'last' ? pages : /^\d+$/.test(pageParam) ? Number(pageParam) : NaN;
+      if (!(page >= 1 && page <= pages)) return { status: 404, body: { detail: 'Invalid page.' } };
       const base = `http://${req.headers.host}/api/contacts/`;
       const link = (p: number) => `${base}?page=${p}&page_size=${size}`;
       return { status: 200, body: { count: all.length, next: page < pages ? link(page + 1) : null, previous: page > 1 ? link(page - 1) : null, results: all.slice((page - 1) * size, page * size) } };

@@ -93,6 +93,8 @@ export function createBigChangeConnector(opts: BigChangeOptions): Connector {
       return new VendorError({ kind: 'validation', status: res.status, fieldErrors, message: `${NAME} refused the change: ${fieldErrors ? Object.entries(fieldErrors).map(([k, v]) => `${k}: ${v.join(' ')}`).join('; ') : title || `HTTP ${res.status}`}` });
     }
     const generic = classifyStatus(res, NAME);
+    // A 403 with a business reason (out of credit) is already a refusal carrying its words.
+    if (generic?.status === 403 && generic.kind === 'validation') return generic;
     if (generic) return title && generic.kind !== 'transient' ? new VendorError({ kind: generic.kind, status: res.status, retryAfterMs: generic.retryAfterMs, message: `${NAME}: ${title}` }) : generic;
     return new VendorError({ kind: 'malformed', status: res.status, message: `${NAME} answered HTTP ${res.status} unexpectedly`, bodyExcerpt: res.text.slice(0, 300) });
   }

@@ -3,10 +3,12 @@
 // text, a reference and custom fields. It has no email and no phone: Concord neither reads nor
 // writes them here (the legacy web service had such columns; the REST model does not).
 import { createHash } from 'node:crypto';
-import { nonBlank, splitFullName } from '../../normalize/names';
+import { canonicalCountry, countryName, sameCountry } from '../../normalize/countries';
+import { nonBlank } from '../../normalize/names';
 import type { CanonicalContact } from '../../../../shared/domain';
 import { addressPartsNotHeld, checkFields, type FieldProblem, type ValidateOptions } from '../field-rules';
 import type { FieldSupport } from '../connector';
+import { readName, writeName } from './name';
 import { BIGCHANGE_RULES } from './rules';
 
 export type BigChangeJson = Record<string, unknown>;
@@ -25,11 +27,14 @@ export function bigChangeToCanonical(j: BigChangeJson): CanonicalContact {
   const name = str(j.name);
   if (name) {
     c.fullName = name;
-    const { given, family } = splitFullName(name);
-    c.givenName = given;
+    // A suffix or a title stays in the name, in neither part (name.ts).
+    const { given, family } = readName(name);
+    c.givenName = given || name;
     if (family) c.familyName = family;
   }
-  const address = { street1: str(j.street), city: str(j.town), postalCode: str(j.postalCode), country: str(j.country) };
+  // The country is held as its name ("The textual name of the contact address country"); a
+  // name or a code read back is the same canonical value (ISO alpha-2 where known).
+  const address = { street1: str(j.street), city: str(j.town), postalCode: str(j.postalCode), country: canonicalCountry(str(j.country)) };
   if (Object.values(address).some(Boolean)) c.address = Object.fromEntries(Object.entries(address).filter(([, v]) => v)) as CanonicalContact['address'];
   if (str(j.extraInformation)) c.notes = str(j.extraInformation);
   if (str(j.reference)) c.externalRef = str(j.reference);
@@ -52,7 +57,11 @@ export function canonicalToBigChange(patch: Partial<CanonicalContact>, current: 
   const b: BigChangeJson = {};
   if ('givenName' in patch || 'familyName' in patch) {
     const m = { ...current, ...patch };
-    b.name = m.givenName || m.familyName ? [m.givenName, m.familyName].filter(Boolean).join(' ') : (m.fullName ?? '');
+    // The name BigChange holds with only the changed part replaced (name.ts); a create starts
+    // from the person's full name, which keeps a suffix the parts do not carry.
+    const held = current.fullName ?? patch.fullName;
+    b.name = m.givenName || m.familyName ? writeName(held, { given: m.givenName, family: m.familyName }) : (m.fullName ?? '');
+    if (opts.onlyChanged && b.name === current.fullName) delete b.name;
   } else if ('fullName' in patch) {
     // The whole name typed: it is the name (rebuilding it from the old given and family parts lost the edit).
     b.name = patch.fullName ?? '';
@@ -61,7 +70,8 @@ export function canonicalToBigChange(patch: Partial<CanonicalContact>, current: 
     const a = patch.address ?? {};
     for (const [part, key] of ADDRESS_PARTS) {
       const v = a[part] ?? null;
-      if (!opts.onlyChanged || (str(v) ?? null) !== (str(current.address?.[part]) ?? null)) b[key] = v;
+      if (opts.onlyChanged && samePart(part, v, current.address?.[part])) continue;
+      b[key] = part === 'country' ? countryName(v) : v;
     }
   }
   if ('notes' in patch) b.extraInformation = patch.notes ?? null;
@@ -71,10 +81,18 @@ export function canonicalToBigChange(patch: Partial<CanonicalContact>, current: 
   return b;
 }
 
+/**
+ * Whether an address part is what BigChange holds already. A country is compared by meaning, so
+ * a "UK" BigChange holds is left as it is, not rewritten as "United Kingdom", unless it changed.
+ */
+function samePart(part: (typeof ADDRESS_PARTS)[number][0], v: string | null | undefined, held: string | null | undefined): boolean {
+  return part === 'country' ? sameCountry(str(v), str(held)) : (str(v) ?? null) === (str(held) ?? null);
+}
+
 /** The parts of `address` that differ from `current` (as a push compares them). */
 function changedParts(address: NonNullable<CanonicalContact['address']>, current: NonNullable<CanonicalContact['address']>): CanonicalContact['address'] {
   const out: Record<string, unknown> = {};
-  for (const [part] of ADDRESS_PARTS) if ((str(address[part]) ?? null) !== (str(current[part]) ?? null)) out[part] = address[part];
+  for (const [part] of ADDRESS_PARTS) if (!samePart(part, address[part], current[part])) out[part] = address[part];
   return out as CanonicalContact['address'];
 }
 

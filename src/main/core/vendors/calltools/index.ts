@@ -72,13 +72,29 @@ export function createCallToolsConnector(opts: CallToolsOptions): Connector {
     async *pull(cursor, options) {
       // Cursor: the page number to fetch next. Full scan every time (no changed-since filter).
       let page = cursor && /^\d+$/.test(cursor) ? Number(cursor) : 1;
+      // Once per pull: a page past the end (the vendor shrank since the cursor was stored, or
+      // during this scan) starts the scan again from page 1 rather than failing every sync.
+      let restarted = false;
+      let restarting = false;
       for (;;) {
         const path = `/api/contacts/?page=${page}&page_size=${pageSize}`;
-        const res = await call('GET', path);
+        let res: HttpResponse;
+        try {
+          res = await call('GET', path);
+        } catch (e) {
+          if (page > 1 && !restarted && isInvalidPage(e)) {
+            restarted = restarting = true;
+            page = 1;
+            continue;
+          }
+          throw e;
+        }
+        const restart = restarting ? { restarted: true } : {};
+        restarting = false;
         // Only what the store does not hold already is parsed (same-page.ts).
         const read = readListPage(options, path, res, 'results', NAME);
         if (read.same) {
-          yield read.same;
+          yield { ...read.same, ...restart };
           if (read.same.nextCursor === null) return;
           page = Number(read.same.nextCursor);
           continue;
@@ -90,7 +106,7 @@ export function createCallToolsConnector(opts: CallToolsOptions): Connector {
           return toRecord(r);
         });
         const next = typeof j.next === 'string' && j.next ? page + 1 : null;
-        const out: PullPage = { records, unchangedIds: read.unchangedIds, nextCursor: next === null ? null : String(next), fullScan: true, checkpoint: null, source: read.source, remember: rememberOf(read, records.map((r) => r.remoteId)) };
+        const out: PullPage = { ...restart, records, unchangedIds: read.unchangedIds, nextCursor: next === null ? null : String(next), fullScan: true, checkpoint: null, source: read.source, remember: rememberOf(read, records.map((r) => r.remoteId)) };
         yield out;
         if (next === null) return;
         page = next;
@@ -121,10 +137,11 @@ export function createCallToolsConnector(opts: CallToolsOptions): Connector {
       const res = sent.answer;
       const j = parseJson<CallToolsJson>(res, NAME);
       if (j?.duplicate_action === 'MERGE' && Array.isArray(j.duplicate_contacts) && j.duplicate_contacts.length) {
-        // The upsert matched an existing contact by phone and merged into it.
+        // The upsert matched an existing contact by phone and merged into it: CallTools wrote
+        // the values sent over that contact's. Whether it is this person is for a person to
+        // say (sync raises a conflict), so no step is stored that would adopt it.
         const id = String(j.duplicate_contacts[0]);
-        await options?.onStep?.({ record: id });
-        return { remoteId: id, record: await connector.read(id), alreadyExisted: true };
+        return { remoteId: id, record: await connector.read(id), alreadyExisted: true, mergedByVendor: true };
       }
       const rec = toRecord(contactJson(res));
       await options?.onStep?.({ record: rec.remoteId });
@@ -176,6 +193,13 @@ export function createCallToolsConnector(opts: CallToolsOptions): Connector {
     assertFields(validateCallTools(c, { region }));
   }
   return connector;
+}
+
+/** DRF's answer to a page number past the last page: 404 {"detail":"Invalid page."}. */
+function isInvalidPage(e: unknown): boolean {
+  if (!(e instanceof VendorError) || e.kind !== 'not_found') return false;
+  const j = safeJson(e.bodyExcerpt ?? '') as { detail?: unknown } | null;
+  return typeof j?.detail === 'string' && /invalid page/i.test(j.detail);
 }
 
 function safeJson(text: string): unknown {

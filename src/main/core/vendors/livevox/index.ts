@@ -195,10 +195,24 @@ export function createLiveVoxConnector(opts: LiveVoxOptions): Connector {
       const account = options?.values?.account?.trim() || accountKeyFor(options?.idempotencyKey ?? `${Date.now()}-${Math.random()}`);
       const body = { ...liveVoxCreateBody(contact, region), account, active: true };
       // Re-sending is safe here (the same key answers 202 "already exists"), so a lost answer is retried.
-      const res = await withRetry(() => call('POST', '/contact/contacts/', { createContactDetails: body }, [201, 202]), opts.retry, { repeatable: true });
+      let mayHaveLanded = false;
+      const res = await withRetry(
+        async () => {
+          try {
+            return await call('POST', '/contact/contacts/', { createContactDetails: body }, [201, 202]);
+          } catch (e) {
+            mayHaveLanded ||= !(e instanceof VendorError) || e.maybeApplied;
+            throw e;
+          }
+        },
+        opts.retry,
+        { repeatable: true },
+      );
+      // 202 to the first POST that could have landed: the key was someone else's contact
+      // already. It is not ours: no step is stored, and sync asks a person (a conflict).
+      if (res.status === 202 && !mayHaveLanded) return { remoteId: account, record: await connector.read(account), alreadyExisted: true };
       await options?.onStep?.({ record: account });
-      const record = await connector.read(account);
-      return res.status === 202 ? { remoteId: account, record, alreadyExisted: true } : { remoteId: account, record };
+      return { remoteId: account, record: await connector.read(account) };
     },
 
     async update(remoteId, patch, ctx) {
