@@ -236,9 +236,11 @@ describe('deletions at vendors that pull incrementally', () => {
       const acc = await core.accounts.add({ kind: 'mpdx', label: 'MPDX', baseUrl: sb.baseUrl, credentials: sb.credentials });
       await core.sync.sync();
       const gone = sb.seeded[0]!.remoteId;
-      sb.store.remove(sb.store.get('contacts', gone.split('/')[0]!)!);
+      // A person, not a contact: MPDX hard-deletes people with no tombstone (a deleted contact is
+      // seen at once through deleted_records: vendors/mpdx-deletions.test.ts).
+      sb.store.remove(sb.store.get('people', gone.split('/')[1]!)!);
       const state = () => (core.store.sqlite.prepare('SELECT state FROM records WHERE account_id = ? AND remote_id = ?').get(acc.id, gone) as { state: string }).state;
-      await core.sync.sync(); // incremental: MPDX's updated_at filter cannot show a deletion
+      await core.sync.sync(); // incremental: MPDX's updated_at filter cannot show a deleted person
       expect(state()).toBe('synced');
       now += 25 * 3600_000;
       const s = await core.sync.sync();
