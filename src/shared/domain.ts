@@ -30,6 +30,11 @@ export const EmailEntry = z.object({
   primary: z.boolean().optional(),
   doNotContact: z.boolean().optional(),
   doNotContactWhy: DoNotContactWhy,
+  /**
+   * Why the vendor marks this entry as not accurate, in words (MPDX `valid_values: false`:
+   * "whether the number is accurate", docs/mpdx-phones.txt). Read only; Concord never sets it.
+   */
+  notAccurate: z.string().optional(),
 });
 export type EmailEntry = z.infer<typeof EmailEntry>;
 
@@ -41,6 +46,11 @@ export const PhoneEntry = z.object({
   primary: z.boolean().optional(),
   doNotContact: z.boolean().optional(),
   doNotContactWhy: DoNotContactWhy,
+  /**
+   * Why the vendor marks this entry as not accurate, in words (MPDX `valid_values: false`:
+   * "whether the number is accurate", docs/mpdx-phones.txt). Read only; Concord never sets it.
+   */
+  notAccurate: z.string().optional(),
   mobile: z.boolean().optional(),
   /**
    * Consent to be called on a cell phone / texted, exactly as the vendor holds it (LiveVox

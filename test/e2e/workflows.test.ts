@@ -141,9 +141,9 @@ describe('the Concord window', () => {
     await nameRow.getByRole('button', { name: 'Cancel' }).click();
     expect((await vendorClient('bigchange').read(big.remoteId)).canonical.givenName).not.toMatch(/^X+$/);
 
-    // Only MPDX knows this one: an email is unique per person and source, and another MPDX
-    // client once added (and retired) the one this person is about to type — a historic email
-    // Concord does not show.
+    // Another MPDX client once added (and retired) the email this person is about to type: a
+    // historic email Concord does not show. Typed again, it is brought back, not copied (MPDX
+    // keeps an email once per person and source, and would refuse a second one).
     const target = loner('mpdx');
     const mx = core.sandbox.info()!.vendors.mpdx!;
     const [cid, pid] = target.remoteId.split('/');
@@ -157,6 +157,15 @@ describe('the Concord window', () => {
     const current = core.contacts.get(target.personId).golden.emails?.map((e) => e.address) ?? [];
     await editGolden('emails', [...current, 'retired@example.org'].join(', '));
     await syncNow();
+    expect(await h.page.locator('[data-testid=outbox] .outbox-rejected').count()).toBe(0);
+    expect((await vendorClient('mpdx').read(target.remoteId)).canonical.emails?.filter((e) => e.address === 'retired@example.org')).toHaveLength(1);
+
+    // A refusal only MPDX can give (its unique index, met by a write Concord cannot see).
+    core.sandbox.info()!.servers.mpdx!.failNext('refuse', { method: 'POST', path: /email_addresses$/ });
+    await selectPerson(target.personId);
+    const now = core.contacts.get(target.personId).golden.emails?.map((e) => e.address) ?? [];
+    await editGolden('emails', [...now, 'taken@example.org'].join(', '));
+    await syncNow();
     await h.page.locator('[data-testid=outbox] .outbox-rejected').waitFor();
     const text = await h.page.locator('[data-testid=outbox] .outbox-rejected').textContent();
     expect(text).toMatch(/Refused/);
@@ -165,7 +174,7 @@ describe('the Concord window', () => {
     await h.page.locator('[data-testid=outbox] .outbox-rejected').getByRole('button', { name: 'Fix…' }).click();
     await h.page.locator('.pending-changes').waitFor();
     expect(await h.page.locator('.pending-changes').textContent()).toMatch(/refused/);
-    await editGolden('emails', [...current, 'fresh@example.org'].join(', '));
+    await editGolden('emails', [...now, 'fresh@example.org'].join(', '));
     await syncNow();
     expect(await h.page.locator('[data-testid=outbox] .outbox-rejected').count()).toBe(0);
     expect((await vendorClient('mpdx').read(target.remoteId)).canonical.emails?.map((e) => e.address)).toContain('fresh@example.org');

@@ -7,10 +7,11 @@
  * drop-before: socket destroyed, handler not run. drop-after: handler runs (the write is
  * applied), then the socket is destroyed — the lost-answer case. truncate: handler runs, body
  * cut in half. 500 / 429: the vendor's own answer, handler not run. timeout: handler runs,
- * answer held for holdMs.
+ * answer held for holdMs. refuse: the vendor's own validation refusal (its hook), handler not
+ * run — a rule Concord cannot see from its copy (tests of how a refusal reaches the person).
  */
-export type FaultKind = 'drop-before' | 'drop-after' | 'truncate' | '500' | '429' | 'timeout';
-export const FAULT_KINDS: readonly FaultKind[] = ['drop-before', 'drop-after', 'truncate', '500', '429', 'timeout'];
+export type FaultKind = 'drop-before' | 'drop-after' | 'truncate' | '500' | '429' | 'timeout' | 'refuse';
+export const FAULT_KINDS: readonly FaultKind[] = ['drop-before', 'drop-after', 'truncate', '500', '429', 'timeout', 'refuse'];
 
 export interface FaultFilter {
   method?: string;

@@ -63,6 +63,8 @@ export interface FaultHooks {
   tooMany: (retryAfterSec: number) => SandboxResponse;
   /** The vendor's own 5xx answer (CallTools sends HTML). */
   serverError: () => SandboxResponse;
+  /** The vendor's own refusal of a write (a validation error in its format), for the `refuse` fault. */
+  refuse?: () => SandboxResponse;
   /** Paths that never get faults (e.g. login, so a test can always re-authenticate). */
   exempt?: (req: SandboxRequest) => boolean;
 }
@@ -188,6 +190,7 @@ export async function startSandboxServer(opts: StartOptions): Promise<SandboxSer
     if (fault === 'drop-before') return drop(fault);
     if (fault === '429') return send(opts.hooks.tooMany(faults.retryAfterSec), fault);
     if (fault === '500') return send(opts.hooks.serverError(), fault);
+    if (fault === 'refuse') return send(opts.hooks.refuse?.() ?? { status: 400, body: { detail: 'Refused.' } }, fault);
 
     let path = sreq.path;
     if (opts.basePath && path.startsWith(opts.basePath)) path = path.slice(opts.basePath.length) || '/';

@@ -12,13 +12,19 @@ export function DoNotContact({ contact }: { contact: CanonicalContact }) {
     ...(contact.emails ?? []).filter((e) => e.doNotContact).map((e) => ({ what: e.address, why: e.doNotContactWhy })),
   ];
   const consents = (contact.phones ?? []).filter((p) => p.consent && consentWords(p.consent));
-  if (!contact.doNotContact && !entries.length && !consents.length) return null;
+  const inaccurate = [...(contact.phones ?? []).map((p) => ({ what: p.e164 ?? p.raw, why: p.notAccurate })), ...(contact.emails ?? []).map((e) => ({ what: e.address, why: e.notAccurate }))].filter((x) => x.why);
+  if (!contact.doNotContact && !entries.length && !consents.length && !inaccurate.length) return null;
   return (
     <div className="do-not-contact small" data-testid="do-not-contact">
       {contact.doNotContact && <p className="banner warn inline" role="note">Do not contact — {contact.doNotContactWhy ?? 'a linked record says so'}</p>}
       {entries.length > 0 && (
         <ul className="muted">
           {entries.map((e) => <li key={e.what}>Do not contact {e.what} — {e.why ?? 'a linked record says so'}</li>)}
+        </ul>
+      )}
+      {inaccurate.length > 0 && (
+        <ul className="muted">
+          {inaccurate.map((x) => <li key={`acc-${x.what}`}>{x.what} — {x.why}</li>)}
         </ul>
       )}
       {consents.length > 0 && (

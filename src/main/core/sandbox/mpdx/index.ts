@@ -412,6 +412,8 @@ export async function startMpdxSandbox(opts: { faults?: Faults; seed?: number; c
     hooks: {
       tooMany: (s) => ({ ...errors(429, [{ status: '429', title: 'Too Many Requests', detail: 'Rate limit exceeded' }]), headers: { 'content-type': JSONAPI, 'Retry-After': String(s) } }),
       serverError: () => ({ status: 500, headers: { 'content-type': 'text/html' }, body: "<html><body><h1>We're sorry, but something went wrong.</h1></body></html>" }),
+      // A unique-index refusal MPDX gives (README §2: email unique per person and source).
+      refuse: () => errors(400, [v400('email', 'has already been taken')]),
       exempt: (req) => req.path === '/api/v2/user/authenticate',
     },
     notFound: () => errors(404, [{ status: '404', title: 'Not Found', detail: 'Route not found' }]),

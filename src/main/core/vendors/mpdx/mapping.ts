@@ -72,6 +72,9 @@ export function primaryAddress(b: MpdxBundle): JsonApiResource | undefined {
   return live.find((a) => a.attributes.primary_mailing_address === true) ?? live[0];
 }
 
+/** MPDX's `valid_values: false` says the number or address "is not accurate": kept as read, never written. */
+const accuracy = (r: JsonApiResource): { notAccurate?: string } => (r.attributes.valid_values === false ? { notAccurate: 'marked not accurate in MPDX' } : {});
+
 export function mpdxToCanonical(b: MpdxBundle, region = 'US'): CanonicalContact {
   const p = b.person.attributes;
   const k = b.contact.attributes;
@@ -85,12 +88,12 @@ export function mpdxToCanonical(b: MpdxBundle, region = 'US'): CanonicalContact 
   if (str(p.employer)) c.company = str(p.employer);
   if (str(p.occupation)) c.role = str(p.occupation);
   const emails = b.emails.filter(isShown);
-  if (emails.length) c.emails = emails.map((e) => ({ address: String(e.attributes.email), primary: e.attributes.primary === true, label: str(e.attributes.location) }));
+  if (emails.length) c.emails = emails.map((e) => ({ address: String(e.attributes.email), primary: e.attributes.primary === true, label: str(e.attributes.location), ...accuracy(e) }));
   const phones = b.phones.filter(isShown);
   if (phones.length) {
     c.phones = phones.map((x) => {
       const number = String(x.attributes.number);
-      return phoneEntry(number, { region, label: str(x.attributes.location), primary: x.attributes.primary === true, mobile: x.attributes.location === 'mobile' ? true : undefined });
+      return { ...phoneEntry(number, { region, label: str(x.attributes.location), primary: x.attributes.primary === true, mobile: x.attributes.location === 'mobile' ? true : undefined }), ...accuracy(x) };
     });
   }
   const a = primaryAddress(b)?.attributes;
