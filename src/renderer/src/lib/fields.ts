@@ -41,7 +41,10 @@ export const fieldInWords = (field: string): string => {
   return rowOf(field).label.toLowerCase();
 };
 
-export const rowOf = (field: string): FieldRow => FIELD_ROWS.find((r) => r.field === field) ?? { field: field as CanonicalField, label: field, show: (v) => (v == null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v)) };
+// A field without a row of its own (a vendor's custom fields, LiveVox COL1…) reads as "name: value" lines, never raw JSON.
+const OTHER_LABELS: Record<string, string> = { custom: 'Other fields', location: 'Map location' };
+const plain = (v: unknown): string => (v == null ? '' : typeof v === 'object' ? Object.entries(v as Record<string, unknown>).map(([k, x]) => `${k}: ${typeof x === 'object' ? JSON.stringify(x) : String(x)}`).join('\n') : String(v));
+export const rowOf = (field: string): FieldRow => FIELD_ROWS.find((r) => r.field === field) ?? { field: field as CanonicalField, label: OTHER_LABELS[field] ?? field, show: plain };
 
 // What a person types is parsed by the core (editContact `typed`, resolveConflict `{typed}`).
 

@@ -19,7 +19,7 @@ export function ExistsConflict({ conflict, busy, onResolve }: { conflict: Confli
     <div className="conflict">
       <h2 className="person-name">{conflict.name || `Record ${conflict.recordId.slice(0, 8)}`}</h2>
       <p className="muted">
-        {vendor} · {conflict.accountLabel} —{' '}
+        {conflict.accountLabel !== vendor ? `${vendor} · ${conflict.accountLabel} — ` : ''}
         {existing.mergedByVendor
           ? `${vendor} merged this new contact into its contact ${existing.remoteId} (same phone): review it there.`
           : `${vendor} already has a contact under ${keyLabel} ${existing.remoteId}.`}{' '}
