@@ -63,6 +63,9 @@ describe('electron-builder configuration (npm run dist)', () => {
     expect(pkg.main).toBe('out/main/index.js');
     // resourcesDir() is process.resourcesPath when packaged; the store opens <resources>/migrations.
     expect(c.extraResources).toContainEqual({ from: 'resources/migrations', to: 'migrations' });
+    // …and <resources>/data/nicknames/names.csv beside them (createCore finds it there).
+    expect(c.extraResources).toContainEqual({ from: 'resources/data', to: 'data' });
+    expect(fs.existsSync(path.join(ROOT, 'resources/data/nicknames/names.csv'))).toBe(true);
     expect(fs.readFileSync(path.join(ROOT, 'src/main/electron/paths.ts'), 'utf8')).toMatch(/app\.isPackaged \? process\.resourcesPath/);
     expect(fs.existsSync(path.join(ROOT, 'resources/migrations/meta/_journal.json'))).toBe(true);
     expect(c.npmRebuild).toBe(true);

@@ -1,6 +1,7 @@
 // createCore: the one place the core is assembled. The Electron worker, the CLI, the tests
 // and the e2e harness all call it (DESIGN §1). Nothing here imports electron.
 import path from 'node:path';
+import { useNicknameFile } from './dedupe/nicknames';
 import { AccountsService } from './accounts/accounts-service';
 import { createDispatcher, type Dispatch } from './api/dispatcher';
 import { createHandlers, type Handlers } from './api/handlers';
@@ -96,6 +97,8 @@ export function defaultMigrationsDir(): string {
 }
 
 export async function createCore(options: CoreOptions): Promise<Core> {
+  // Resources sit beside the migrations in every host (source tree, electron-vite dev, packaged).
+  useNicknameFile(path.join(path.dirname(options.migrationsDir ?? defaultMigrationsDir()), 'data', 'nicknames', 'names.csv'));
   const dataDir = path.resolve(options.dataDir);
   const clock = options.clock ?? systemClock;
   ensureDataDir(dataDir); // before the log file: a read-only directory is named, not "ENOENT … mkdir logs"

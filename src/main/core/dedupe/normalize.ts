@@ -3,7 +3,7 @@
 // usual abbreviations, birth dates from any vendor format. Pure functions, no I/O.
 import { parseDate } from '../normalize/dates';
 import { toE164 } from '../normalize/phone';
-import { formalNames, isNickname } from './nicknames';
+import { hubName, isNickname } from './nicknames';
 
 /** Lower-case ASCII letters only: "José-María O'Neil" -> "josemariaoneil". */
 export function normName(s: string | null | undefined): string {
@@ -13,11 +13,11 @@ export function normName(s: string | null | undefined): string {
 
 /**
  * One form of a given name for counting how common it is and for blocking keys: a nickname
- * becomes the first formal name it is short for ("bob" -> "robert"); others are unchanged.
+ * becomes the formal name most of its variants hang from ("bob" -> "robert"); others are unchanged.
  * Matching itself asks isNicknameOf, which never goes through a third name.
  */
 export function canonicalGiven(normalized: string): string {
-  return formalNames(normalized)[0] ?? normalized;
+  return hubName(normalized);
 }
 
 /** "bob" / "robert": one is listed as a variant of the other (nicknames.ts). */
