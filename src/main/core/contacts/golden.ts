@@ -1,6 +1,7 @@
 import { CANONICAL_FIELDS, type CanonicalContact } from '../../../shared/domain';
 import { comparable } from '../sync/merge';
 import { strictestDoNotContact } from './do-not-contact';
+import { chooseName, type NameStats } from './name-choice';
 
 export interface GoldenSource {
   local: CanonicalContact;
@@ -20,7 +21,7 @@ export interface GoldenSource {
  * family names, so the golden record never contradicts itself. Do-not-contact is the
  * exception to all of that: the strictest wins (do-not-contact.ts), pins included.
  */
-export function computeGolden(sources: GoldenSource[], pinned: Partial<CanonicalContact> = {}): CanonicalContact {
+export function computeGolden(sources: GoldenSource[], pinned: Partial<CanonicalContact> = {}, names?: NameStats): CanonicalContact {
   const recent = [...sources].sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : a.updatedAt > b.updatedAt ? -1 : 0));
   const out: Record<string, unknown> = {};
   for (const field of CANONICAL_FIELDS) {
@@ -39,7 +40,7 @@ export function computeGolden(sources: GoldenSource[], pinned: Partial<Canonical
       if (hit) out[field] = field === 'address' && !fromTrusted ? fullerAddress(hit.local.address!, recent) : hit.local[field];
     }
   }
-  keepNamesTogether(out, recent, pinned);
+  keepNamesTogether(out, recent, pinned, names);
   if (!('fullName' in pinned) && (out.givenName || out.familyName)) {
     const parts = [out.givenName, out.familyName].filter((x): x is string => typeof x === 'string' && x.trim() !== '');
     const full = typeof out.fullName === 'string' ? fold(out.fullName) : '';
@@ -54,16 +55,11 @@ export function computeGolden(sources: GoldenSource[], pinned: Partial<Canonical
 /**
  * Given and family names are one fact, not two: chosen field by field they can mix a record
  * that has them swapped with one that has not ("Linda Linda"). A name part picked from a
- * record brings that record's other part; otherwise the pair most records agree on wins, and
- * a pair no record holds is replaced by the pair of the record the given name came from.
+ * record brings that record's other part; otherwise the name is chosen whole (name-choice.ts:
+ * swaps repaired, then the pair most records hold, then the spelling common in the store).
  */
-function keepNamesTogether(out: Record<string, unknown>, recent: GoldenSource[], pinned: Partial<CanonicalContact>): void {
+function keepNamesTogether(out: Record<string, unknown>, recent: GoldenSource[], pinned: Partial<CanonicalContact>, names?: NameStats): void {
   const both = recent.filter((s) => !isBlank(s.local.givenName) && !isBlank(s.local.familyName));
-  const key = (g: unknown, f: unknown): string => `${fold(String(g ?? ''))}|${fold(String(f ?? ''))}`;
-  const take = (s: GoldenSource): void => {
-    out.givenName = s.local.givenName;
-    out.familyName = s.local.familyName;
-  };
   const pinnedParts = (['givenName', 'familyName'] as const).filter((f) => f in pinned);
   if (pinnedParts.length === 1) {
     const p = pinnedParts[0]!;
@@ -73,14 +69,10 @@ function keepNamesTogether(out: Record<string, unknown>, recent: GoldenSource[],
     return;
   }
   if (pinnedParts.length === 2 || recent.some((s) => s.trusted?.includes('givenName') || s.trusted?.includes('familyName'))) return;
-  const groups = new Map<string, GoldenSource[]>();
-  for (const s of both) groups.set(key(s.local.givenName, s.local.familyName), [...(groups.get(key(s.local.givenName, s.local.familyName)) ?? []), s]);
-  const [best, next] = [...groups.values()].sort((a, b) => b.length - a.length);
-  if (best && best.length >= 2 && best.length > (next?.length ?? 0)) return take(best[0]!);
-  if (out.givenName && out.familyName && !groups.has(key(out.givenName, out.familyName))) {
-    const from = both.find((s) => fold(String(s.local.givenName)) === fold(String(out.givenName)));
-    if (from) take(from);
-  }
+  const chosen = chooseName(both.map((s) => ({ givenName: String(s.local.givenName), familyName: String(s.local.familyName) })), names);
+  if (!chosen) return;
+  out.givenName = chosen.givenName;
+  out.familyName = chosen.familyName;
 }
 
 /**

@@ -10,6 +10,7 @@ import type { AccountKind, CanonicalContact } from '../../../shared/domain';
 import { displayName } from '../../../shared/domain';
 import type { Clock } from '../clock';
 import { computeGolden, isBlank } from '../contacts/golden';
+import { NameCounts } from '../contacts/name-choice';
 import { CoreError } from '../errors';
 import type { MergeSnapshot, SyncStore } from '../sync/sync-store';
 import { inBatches } from '../jobs';
@@ -139,6 +140,7 @@ export class DedupeService {
     const stored = (this.sqlite.prepare('SELECT count(*) AS n FROM match_candidates').get() as { n: number }).n;
     const dirtyIds = last && stored >= 0 ? new Set((this.sqlite.prepare("SELECT id FROM records WHERE updated_at > ? AND state NOT IN ('deleted_local', 'deleted_remote')").all(last) as { id: string }[]).map((r) => r.id)) : null;
     const recs = loaded.map((r, i) => toMatchRecord(i, r));
+    this.countNames(recs);
     const freq = new Frequencies(recs);
     const dirty = dirtyIds ? new Set(recs.filter((r) => dirtyIds.has(r.id)).map((r) => r.ix)) : undefined;
     const floor = this.thresholds.review - FLOOR_MARGIN;
@@ -222,8 +224,16 @@ export class DedupeService {
     if (this.cache && this.cache.key === this.key()) return this.cache;
     const loaded = this.load();
     const recs = loaded.map((r, i) => toMatchRecord(i, r));
+    this.countNames(recs);
     this.remember(this.clustersOf(loaded, recs, new Frequencies(recs)));
     return this.cache!;
+  }
+
+  /** The store's name statistics, for golden records to repair swaps and prefer common spellings (name-choice.ts). */
+  private countNames(recs: MatchRecord[]): void {
+    const counts = new NameCounts();
+    for (const r of recs) counts.add(r.given, r.family);
+    this.store.useNameStats(counts);
   }
 
   private cache: ClusterCache | null = null;
@@ -343,14 +353,8 @@ export class DedupeService {
    */
   plan(clusterIdOrView: string | ClusterView, picks: Record<string, string> = {}): MergePlan {
     const c = typeof clusterIdOrView === 'string' ? this.findCluster(clusterIdOrView) : clusterIdOrView;
-    const byId = new Map(c.records.map((r) => [r.recordId, r]));
-    const pinned: Record<string, unknown> = {};
-    for (const [field, recordId] of Object.entries(picks)) {
-      const r = byId.get(recordId);
-      if (!r) throw new CoreError('bad_request', `Record ${recordId} is not in this cluster`);
-      pinned[field] = r.contact[field as keyof CanonicalContact] ?? null;
-    }
-    const golden = computeGolden(c.records.map((r) => ({ local: r.contact, updatedAt: '' })), pinned as Partial<CanonicalContact>);
+    const pinned = pinsOf(c, picks);
+    const golden = computeGolden(c.records.map((r) => ({ local: r.contact, updatedAt: '' })), pinned as Partial<CanonicalContact>, this.store.nameStats);
     const writes: PlannedWrite[] = [];
     const byAccount = new Map<string, ClusterView['records']>();
     for (const r of c.records) byAccount.set(r.account, [...(byAccount.get(r.account) ?? []), r]);
@@ -406,7 +410,7 @@ export class DedupeService {
       for (const r of c.records) counts.set(r.personId, (counts.get(r.personId) ?? 0) + 1);
       const target = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]![0];
       const pinned = { ...Object.assign({}, ...before.people.map((p) => JSON.parse(p.pinned) as object)) } as Record<string, unknown>;
-      for (const [f, rid] of Object.entries(opts.picks ?? {})) pinned[f] = c.records.find((r) => r.recordId === rid)!.contact[f as keyof CanonicalContact] ?? null;
+      Object.assign(pinned, pinsOf(c, opts.picks ?? {}));
       this.store.link(recordIds, target, pinned, before.people.map((p) => p.id));
       const changeIds: number[] = [];
       const survivorOf = new Map<string, string>();
@@ -663,4 +667,25 @@ const filled = (c: CanonicalContact): number => Object.values(c).filter((v) => !
 /** "A", "A and B", "A, B and C". */
 function andList(names: string[]): string {
   return names.length < 2 ? (names[0] ?? 'records') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
+/**
+ * The values a merge's picks pin, FIELD -> the picked record's value, for the preview and the
+ * merge alike. A name is one fact: picking a record's given or family name takes both of its
+ * parts (README: a picked given name brings its family name along), so no record is written a
+ * name nobody has ("Melissa Melissa").
+ */
+export function pinsOf(c: Pick<ClusterView, 'records'>, picks: Record<string, string>): Record<string, unknown> {
+  const byId = new Map(c.records.map((r) => [r.recordId, r]));
+  const pinned: Record<string, unknown> = {};
+  for (const [field, recordId] of Object.entries(picks)) {
+    const r = byId.get(recordId);
+    if (!r) throw new CoreError('bad_request', `Record ${recordId} is not in this cluster`);
+    pinned[field] = r.contact[field as keyof CanonicalContact] ?? null;
+    if (field === 'givenName' || field === 'familyName') {
+      const other = field === 'givenName' ? 'familyName' : 'givenName';
+      if (!(other in picks) && !isBlank(r.contact[other])) pinned[other] = r.contact[other];
+    }
+  }
+  return pinned;
 }

@@ -12,6 +12,7 @@ import {
 } from '../../../shared/domain';
 import type { Clock } from '../clock';
 import { computeGolden } from '../contacts/golden';
+import type { NameStats } from '../contacts/name-choice';
 import { CoreError } from '../errors';
 import { uuidv7 } from '../ids';
 import { SearchIndex } from '../store/search-index';
@@ -824,6 +825,13 @@ export class SyncStore {
 
   // ---- people ------------------------------------------------------------------------------
 
+  /** The store's name statistics (given / family name counts), from the last duplicate scan. */
+  nameStats: NameStats | undefined;
+  /** Golden names from now on repair swaps and prefer common spellings by these counts (contacts/name-choice.ts). */
+  useNameStats(stats: NameStats): void {
+    this.nameStats = stats;
+  }
+
   /** Recompute a person's golden record from its records (pinned fields win). */
   refreshPerson(personId: string): void {
     const person = this.st.person.get(personId) as { pinned: string } | undefined;
@@ -832,6 +840,7 @@ export class SyncStore {
     const golden = computeGolden(
       recs.map((r) => ({ local: JSON.parse(r.local) as CanonicalContact, updatedAt: r.updated_at, trusted: trustedFor(r.settings) })),
       JSON.parse(person.pinned) as Partial<CanonicalContact>,
+      this.nameStats,
     );
     this.st.updatePerson.run(JSON.stringify(golden), displayName(golden), this.now(), personId);
   }
