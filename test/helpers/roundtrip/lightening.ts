@@ -267,9 +267,9 @@ function otherBody(raw: Raw, o: NonNullable<Other>): Raw | null {
       if (o.variant === 1 && str(raw[slot])) return { [slot]: '' };
       return { [slot]: `other${o.pick % 10}@example.com` };
     }
-    case 'role': return { role: o.variant === 1 ? '' : 'Changed elsewhere' };
-    case 'department': return { department: o.variant === 1 ? '' : 'Changed elsewhere' };
-    case 'externalRef': return { customer_custom_identifier: o.variant === 1 ? '' : 'OT-77' };
+    case 'role': return { role: o.variant === 1 && str(raw.role) ? '' : 'Changed elsewhere' };
+    case 'department': return { department: o.variant === 1 && str(raw.department) ? '' : 'Changed elsewhere' };
+    case 'externalRef': return { customer_custom_identifier: o.variant === 1 && str(raw.customer_custom_identifier) ? '' : 'OT-77' };
     case 'unmapped': {
       const flip = (k: string) => ({ [k]: raw[k] === '1' ? '0' : '1' });
       return at([{ fax: '503-555-0888' }, flip('milestone'), flip('is_active'), { locale: raw.locale === 'fr_FR' ? 'en_GB' : 'fr_FR' }, { cost_center_id: '99' }]);
@@ -287,7 +287,8 @@ function otherBody(raw: Raw, o: NonNullable<Other>): Raw | null {
 function applyOther(sb: LighteningSandbox, remoteId: string, o: NonNullable<Other>): ((overlaps: boolean) => string | null) | null {
   const c = sb.store.contacts.get(remoteId)!;
   const body = otherBody(c, o);
-  if (!body) return null;
+  // A save that changes nothing is no change of theirs to keep.
+  if (!body || Object.entries(body).every(([k, v]) => String(c[k] ?? '') === v)) return null;
   const was = structuredClone(c);
   if (o.sameSecond) {
     // Stamped in the very second Concord read: the version token cannot tell.
