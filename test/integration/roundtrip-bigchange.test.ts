@@ -1,5 +1,6 @@
 // BigChange round trip (test/helpers/roundtrip/bigchange.ts): a single-field edit changes only
-// the vendor fields it maps to, and a sync with no edit writes nothing. The bench runs it larger.
+// the vendor fields it maps to, another user's save in between survives or is a conflict, and a
+// sync with no edit writes nothing. The bench runs it larger.
 import { describe, it } from 'vitest';
 import { roundTrip } from '../helpers/roundtrip/bigchange';
 

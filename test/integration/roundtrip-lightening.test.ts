@@ -1,5 +1,5 @@
 // The Lightening round-trip property (test/helpers/roundtrip/lightening.ts), bounded for the
-// unit run; the bench runs the same function with 500 runs.
+// unit run (with another user saving between pull and push); the bench runs it with 500 runs.
 import { describe, it } from 'vitest';
 import { roundTrip } from '../helpers/roundtrip/lightening';
 

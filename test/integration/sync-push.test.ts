@@ -2,6 +2,7 @@
 // Concord's pull and its push (person, phone, email, address), a burst of 429s and HTML 500s,
 // rejected changes, undo, and each vendor's create/update/delete quirk end to end.
 import { afterEach, describe, expect, it } from 'vitest';
+import type { LighteningStore } from '../../src/main/core/sandbox/lightening';
 import type { MpdxStore } from '../../src/main/core/sandbox/mpdx/store';
 import type { CanonicalContact, PhoneEntry, Vendor } from '../../src/shared/domain';
 import { syncRig, writes, type SyncRig } from '../helpers/sync';
@@ -65,6 +66,25 @@ describe('MPDX: a second client writes between pull and push', () => {
     r.core.edits.resolve(c!.id, { take: 'local' });
     expect((await r.core.sync.sync()).accounts[0]).toMatchObject({ pushed: 1, conflicts: 0 });
     expect((await read(same!)).familyName).toBe('Mine');
+  });
+});
+
+describe('Lightening: a colleague saves in the second Concord read', () => {
+  it('tidying the name is not undone by a role edit that sends the name Concord read', async () => {
+    // updated_at has whole seconds and the name reads trimmed: neither tells Concord's re-read
+    // that the name moved, yet Lightening's update must carry the name (it is required).
+    const r = (rig = await syncRig('lightening', 2));
+    const store = r.store as LighteningStore;
+    const id = r.seeded[0]!.remoteId;
+    const c = store.contacts.get(id)!;
+    const tidy = String(c.name).trim();
+    c.name = ` ${tidy}  `;
+    await r.core.sync.sync();
+    r.core.edits.edit(r.recordOf(id).id, { role: 'Caretaker' });
+    const read = Date.parse(`${String(c.updated_at).replace(' ', 'T')}Z`);
+    r.clock.at(r.clock.now().getTime() - read, () => store.touch(id, { name: tidy }));
+    expect((await r.core.sync.sync()).accounts[0]).toMatchObject({ pushed: 1, errors: [] });
+    expect(store.contacts.get(id)).toMatchObject({ name: tidy, role: 'Caretaker' });
   });
 });
 

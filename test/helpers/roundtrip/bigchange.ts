@@ -2,16 +2,19 @@
 // model allows, plus unknown fields the API may add) are put straight into the simulator's
 // store, pulled into a real core, edited once through the real edit path, and synced. The raw
 // record may then differ only in the vendor fields the edited canonical field maps to; BigChange
-// keeps no modification time, so there is no bookkeeping field to allow. A second property: a
-// sync with no edit sends no write. No vitest import: the bench runs this under plain tsx.
+// keeps no modification time, so there is no bookkeeping field to allow. Between the pull and
+// the push "another BigChange user" may save the contact (see applyOther): their change must
+// still be there after the sync, or the record must hold a conflict. A second property: a sync
+// with no edit sends no write. No vitest import: the bench runs this under plain tsx.
 import fc from 'fast-check';
-import { createCore } from '../../../src/main/core';
+import { createCore, type Core } from '../../../src/main/core';
 import { createLogger, nullSink } from '../../../src/main/core/log';
-import { startBigChangeSandbox } from '../../../src/main/core/sandbox/bigchange';
+import { startBigChangeSandbox, type BigChangeSandbox } from '../../../src/main/core/sandbox/bigchange';
 import { MemorySecretStore } from '../../../src/main/core/secrets/memory-store';
 import type { CanonicalContact } from '../../../src/shared/domain';
 import { nonBlank } from '../../../src/main/core/normalize/names';
 import { canonicalCountry } from '../../../src/main/core/normalize/countries';
+import { readName } from '../../../src/main/core/vendors/bigchange/name';
 import { tempDir } from '../tmp';
 
 type Raw = Record<string, unknown> & { id: number };
@@ -75,64 +78,180 @@ const edit: fc.Arbitrary<Edit> = fc.oneof(
 
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
+// ---- another user ---------------------------------------------------------------------------
+
+/**
+ * What "another BigChange user" saves between Concord's pull and its push: the name, the notes
+ * (extraInformation), one address part, the reference, the location, or a field Concord does
+ * not write (group, parent, custom fields). BigChange keeps no modification time: Concord's
+ * only way to see it is the content hash.
+ */
+const OTHER_KINDS = ['name', 'notes', 'street', 'town', 'postalCode', 'country', 'reference', 'location', 'unmapped'] as const;
+type OtherKind = (typeof OTHER_KINDS)[number];
+export type Other = { kind: OtherKind; pick: number; clear: boolean } | null;
+export const otherArb: fc.Arbitrary<Other> = fc.option(fc.record({ kind: fc.constantFrom(...OTHER_KINDS), pick: fc.nat(), clear: fc.boolean() }), { freq: 3 });
+/** The canonical fields their save lands in (to know when the person's edit overlaps it). */
+const OTHER_FIELDS: Record<OtherKind, Edit['field'][]> = {
+  name: ['givenName', 'familyName', 'fullName'], notes: ['notes'], street: ['address'], town: ['address'], postalCode: ['address'], country: ['address'], reference: ['externalRef'], location: ['location'], unmapped: [],
+};
+
+/** The fields their save sets, as BigChange's own update would store them. */
+function otherBody(c: Record<string, unknown>, o: NonNullable<Other>, ids: number[]): Record<string, unknown> {
+  const at = <T>(xs: readonly T[]): T => xs[o.pick % xs.length]!;
+  // A nullable field that holds something may be cleared (null unsets it); name and location may not.
+  const text = (key: string, values: string[]) => ({ [key]: o.clear && nonBlank(c[key]) ? null : at(values) });
+  switch (o.kind) {
+    case 'name': return { name: at(['Ada Byron', 'Grace Hopper Jr', 'Cher', 'Dr Mary Ann Smith']) };
+    case 'notes': return text('extraInformation', ['Changed elsewhere', 'Gate code 4412']);
+    case 'street': return text('street', ['9 Other Road', 'Unit 4, Mill Lane']);
+    case 'town': return text('town', ['Elsewhere', 'Leeds']);
+    case 'postalCode': return text('postalCode', ['ZZ1 1ZZ', '75001']);
+    case 'country': return text('country', ['France', 'United Kingdom', 'Ireland']);
+    case 'reference': return text('reference', ['OT-77', 'REF 2']);
+    case 'location': return { location: at([{ latitude: 48.8566, longitude: 2.3522 }, { latitude: -33.9, longitude: 151.2 }]) };
+    case 'unmapped': {
+      const cf = ((c.customFields as { definitionId: number; value: unknown }[] | null | undefined) ?? []).filter((f) => f.definitionId !== 77);
+      return at([
+        { groupId: (Number(c.groupId ?? 1) % 4) + 1 },
+        { customFields: [...cf, { definitionId: 77, value: 'set elsewhere' }] },
+        { parentId: o.clear && c.parentId != null ? null : (ids.find((id) => id !== c.id && id !== c.parentId) ?? null) },
+      ]);
+    }
+  }
+}
+
+/**
+ * Apply their save to the simulator's store, as BigChange's update stores it (a plain
+ * assignment: no timestamp to bump). Returns a check that it is still there: the fields they
+ * set, as they left them; where the person edited a name part, the part they changed.
+ */
+function applyOther(sb: BigChangeSandbox, id: number, o: NonNullable<Other>, ids: number[]): ((overlaps: boolean) => string | null) | null {
+  const c = sb.store.contacts.get(id)!;
+  const was = structuredClone(c);
+  const body = otherBody(c, o, ids);
+  // A save that changes nothing is no change of theirs to keep.
+  if (Object.entries(body).every(([k, v]) => same(c[k] ?? null, v))) return null;
+  sb.store.touch(id, structuredClone(body));
+  return (overlaps) => {
+    const now = sb.store.contacts.get(id);
+    if (!now) return 'the contact is gone';
+    if (overlaps && o.kind === 'name') {
+      // One `name` holds both parts: a part they changed reads as they left it, the other part
+      // may be the person's (a given name edited here, a family name there: both stand).
+      const [b, t, n] = [was.name, body.name, now.name].map((x) => readName(String(x)));
+      const lostPart = (['given', 'family'] as const).find((k) => t![k] !== b![k] && t![k] !== n![k]);
+      return lostPart ? `their ${lostPart} name in ${JSON.stringify(body.name)} is lost: ${JSON.stringify(now.name)}` : null;
+    }
+    const lost = Object.keys(body).filter((k) => !same(now[k], body[k]));
+    return lost.length ? `their ${lost.map((k) => `${k}: ${JSON.stringify(body[k])} is now ${JSON.stringify(now[k])}`).join(', ')}` : null;
+  };
+}
+
+// ---- the rig --------------------------------------------------------------------------------
+
+async function coreOn(sb: BigChangeSandbox): Promise<{ core: Core; accountId: string; close(): void }> {
+  const tmp = tempDir();
+  const core = await createCore({ dataDir: tmp.dir, secretStore: new MemorySecretStore(), log: createLogger(nullSink), retry: RETRY, syncTuning: { roundDelayMs: 0 } });
+  const acc = await core.accounts.add({ kind: 'bigchange', label: 'bc', baseUrl: sb.baseUrl, credentials: sb.credentials, settings: sb.settings });
+  return { core, accountId: acc.id, close: () => (core.close(), tmp.cleanup()) };
+}
+
+/** Writes the vendor received since `from` (the token request is not one). */
+const writesSince = (sb: BigChangeSandbox, from: number) => sb.server.requestLog.slice(from).filter((r) => r.method !== 'GET' && r.path !== '/auth/tokens').map((r) => `${r.method} ${r.path} → ${r.status}`);
+
+/** The edit, read back where it maps (as Concord reads it). */
+function landed(e: Edit, after: Record<string, unknown>): boolean {
+  switch (e.field) {
+    case 'givenName': return typeof after.name === 'string' && after.name.startsWith(String(e.value));
+    case 'familyName': return typeof after.name === 'string' && after.name.endsWith(String(e.value));
+    case 'fullName': return after.name === e.value;
+    // A blank the server holds ("  ") already reads as cleared.
+    case 'notes': return nonBlank(after.extraInformation) === e.value;
+    case 'externalRef': return nonBlank(after.reference) === e.value;
+    // A country is sent as its name where it is a known one ("us" → "United States").
+    case 'address': return e.part === 'country' ? canonicalCountry(after.country as string) === canonicalCountry(String(e.value)) : after[{ street1: 'street', city: 'town', postalCode: 'postalCode' }[e.part!]!] === e.value;
+    case 'location': return same(after.location, { latitude: (e.value as { lat: number }).lat, longitude: (e.value as { lng: number }).lng });
+  }
+}
+
 export async function roundTrip(opts: { numRuns: number; seed: number }): Promise<void> {
   const sb = await startBigChangeSandbox({ seed: opts.seed });
+  const records = fc.integer({ min: 1, max: 4 }).chain((n) => {
+    const ids = Array.from({ length: n }, (_, i) => 7_000_000_001 + i);
+    return fc.tuple(...ids.map((id) => rawContact(id, ids)));
+  });
+  const plant = (raws: Raw[]) => {
+    sb.store.contacts.clear();
+    sb.server.requestLog.length = 0;
+    for (const r of raws) sb.store.put(structuredClone(r));
+  };
   try {
-    const records = fc.integer({ min: 1, max: 4 }).chain((n) => {
-      const ids = Array.from({ length: n }, (_, i) => 7_000_000_001 + i);
-      return fc.tuple(...ids.map((id) => rawContact(id, ids)));
-    });
+    // 1. One edit changes only the vendor fields it maps to, and lands — unless another user's
+    // save in between raised a conflict; their save is never lost silently.
     await fc.assert(
-      fc.asyncProperty(records, fc.nat(), edit, async (raws, pick, e) => {
-        sb.store.contacts.clear();
-        sb.server.requestLog.length = 0;
-        for (const r of raws) sb.store.put(structuredClone(r));
-        const tmp = tempDir();
-        const core = await createCore({ dataDir: tmp.dir, secretStore: new MemorySecretStore(), log: createLogger(nullSink), retry: RETRY, syncTuning: { roundDelayMs: 0 } });
+      fc.asyncProperty(records, fc.nat(), edit, otherArb, async (raws, pick, e, other) => {
+        plant(raws);
+        const run = await coreOn(sb);
         try {
-          const acc = await core.accounts.add({ kind: 'bigchange', label: 'bc', baseUrl: sb.baseUrl, credentials: sb.credentials, settings: sb.settings });
-          const first = await core.sync.sync();
+          const first = await run.core.sync.sync();
           if (first.accounts[0]?.errors.length) throw new Error(`pull failed: ${JSON.stringify(first.accounts[0].errors)}`);
-          // Property 2: a sync with nothing edited writes nothing.
-          const before = sb.server.requestLog.length;
-          await core.sync.sync();
-          const writes = sb.server.requestLog.slice(before).filter((r) => r.method !== 'GET' && r.path !== '/auth/tokens');
-          if (writes.length) throw new Error(`a sync with no edit wrote: ${JSON.stringify(writes)}`);
-
-          // Property 1: one edit changes only the vendor fields it maps to.
           const target = raws[pick % raws.length]!;
-          const rec = core.store.sqlite.prepare('SELECT id, local FROM records WHERE account_id = ? AND remote_id = ?').get(acc.id, String(target.id)) as { id: string; local: string };
+          const rec = run.core.store.sqlite.prepare('SELECT id, local FROM records WHERE account_id = ? AND remote_id = ?').get(run.accountId, String(target.id)) as { id: string; local: string };
           const local = JSON.parse(rec.local) as CanonicalContact;
           const patch: Partial<CanonicalContact> = e.field === 'address' ? { address: { ...(local.address ?? {}), [e.part!]: e.value } } : { [e.field]: e.value };
-          core.edits.edit(rec.id, patch);
-          const s = await core.sync.sync();
+          // Another BigChange user saves after Concord's read, before its push.
+          const survives = other ? applyOther(sb, target.id, other, raws.map((r) => r.id)) : null;
+          const before = new Map([...sb.store.contacts.values()].map((c) => [c.id as number, structuredClone(c)]));
+          run.core.edits.edit(rec.id, patch);
+          const mark = sb.server.requestLog.length;
+          const s = await run.core.sync.sync();
           const a = s.accounts[0]!;
-          if (a.errors.length || a.rejected) throw new Error(`the push failed: ${JSON.stringify(a.errors)} rejected ${a.rejected}; ${JSON.stringify(core.store.sqlite.prepare('SELECT last_error FROM changes').all())}`);
+          const why = () => JSON.stringify(run.core.store.sqlite.prepare('SELECT state, last_error FROM changes').all());
+          if (a.errors.length || a.rejected || (a.conflicts && !survives)) throw new Error(`the push did not go cleanly: ${JSON.stringify(a)}; ${why()}`);
           const after = sb.store.contacts.get(target.id)!;
+          const was = before.get(target.id)!;
           const allowed = new Set(MAPS_TO[e.field]);
-          for (const k of new Set([...Object.keys(target), ...Object.keys(after)])) {
-            if (!allowed.has(k) && !same(target[k], after[k])) throw new Error(`editing ${e.field} changed "${k}": ${JSON.stringify(target[k])} -> ${JSON.stringify(after[k])}`);
+          for (const k of new Set([...Object.keys(was), ...Object.keys(after)])) {
+            if (!allowed.has(k) && !same(was[k], after[k])) throw new Error(`editing ${e.field} changed "${k}": ${JSON.stringify(was[k])} -> ${JSON.stringify(after[k])}`);
           }
-          for (const r of raws) if (r.id !== target.id && !same(r, sb.store.contacts.get(r.id))) throw new Error(`contact ${r.id} was not edited but changed`);
-          // …and the edit landed where it maps.
-          const landed: Record<Edit['field'], () => boolean> = {
-            givenName: () => typeof after.name === 'string' && after.name.startsWith(String(e.value)),
-            familyName: () => typeof after.name === 'string' && after.name.endsWith(String(e.value)),
-            fullName: () => after.name === e.value,
-            // As Concord reads them: a blank the server holds ("  ") already reads as cleared.
-            notes: () => nonBlank(after.extraInformation) === e.value,
-            externalRef: () => nonBlank(after.reference) === e.value,
-            // A country is sent as its name where it is a known one ("us" → "United States").
-            address: () => (e.part === 'country' ? canonicalCountry(after.country as string) === canonicalCountry(String(e.value)) : after[{ street1: 'street', city: 'town', postalCode: 'postalCode' }[e.part!]!] === e.value),
-            location: () => same(after.location, { latitude: (e.value as { lat: number }).lat, longitude: (e.value as { lng: number }).lng }),
-          };
-          if (!landed[e.field]()) throw new Error(`the edit of ${e.field} to ${JSON.stringify(e.value)} did not land: ${JSON.stringify(after)}`);
+          for (const [id, c] of before) if (id !== target.id && !same(c, sb.store.contacts.get(id))) throw new Error(`contact ${id} was not edited but changed`);
+          // Their save survived, or it is a conflict for a person to settle; never lost silently.
+          const raised = run.core.edits.conflicts().some((c) => c.recordId === rec.id);
+          const overlaps = !!survives && OTHER_FIELDS[other!.kind].some((f) => MAPS_TO[f].some((k) => allowed.has(k)));
+          const lost = survives?.(overlaps) ?? null;
+          if (lost && !raised) throw new Error(`another user's save lost (${JSON.stringify(other)}, Concord's ${e.field} edit): ${lost}`);
+          // …and the edit landed where it maps, unless their save of the same field won the merge or is the conflict.
+          if (!raised && !overlaps && !landed(e, after)) throw new Error(`the edit of ${e.field} to ${JSON.stringify(e.value)} did not land${other ? ` (another user: ${JSON.stringify(other)})` : ''}: ${JSON.stringify(after)}`);
+          // At most one write, none for a conflict; settled: the next sync sends nothing.
+          const w = writesSince(sb, mark);
+          if (w.length > 1 || (raised && w.length)) throw new Error(`expected ${raised ? 'no write' : 'one write at most'}, got ${w.join(', ')}`);
+          const again = sb.server.requestLog.length;
+          await run.core.sync.sync();
+          if (writesSince(sb, again).length) throw new Error(`a second sync wrote again: ${writesSince(sb, again).join(', ')}`);
         } finally {
-          core.close();
-          tmp.cleanup();
+          run.close();
         }
       }),
       { numRuns: opts.numRuns, seed: opts.seed },
+    );
+
+    // 2. A pull and a sync with no edit send no write at all.
+    await fc.assert(
+      fc.asyncProperty(records, async (raws) => {
+        plant(raws);
+        const run = await coreOn(sb);
+        try {
+          const first = await run.core.sync.sync();
+          if (first.accounts[0]?.errors.length) throw new Error(`pull failed: ${JSON.stringify(first.accounts[0].errors)}`);
+          await run.core.sync.sync();
+          const w = writesSince(sb, 0);
+          if (w.length) throw new Error(`a sync with no edit wrote: ${w.join(', ')}`);
+          for (const r of raws) if (!same(r, sb.store.contacts.get(r.id))) throw new Error(`contact ${r.id} changed with no edit`);
+        } finally {
+          run.close();
+        }
+      }),
+      { numRuns: Math.max(1, Math.ceil(opts.numRuns / 4)), seed: opts.seed + 1 },
     );
   } finally {
     await sb.server.close();

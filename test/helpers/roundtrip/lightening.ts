@@ -3,8 +3,10 @@
 // unknown fields, booleans and ids as strings) goes straight into the simulator's store, is
 // pulled into a real core, takes ONE single-field edit through core.edits.edit, and is synced.
 // The raw record may then differ only in the vendor fields that canonical field maps to, plus
-// `updated_at` (Lightening's own bookkeeping); a second sync sends nothing. A pull and a sync
-// with no edit send no write at all.
+// `updated_at` (Lightening's own bookkeeping); a second sync sends nothing. Between the pull and
+// the push "another Lightening user" may save the contact (see applyOther): their change must
+// still be there after the sync, or the record must hold a conflict. A pull and a sync with no
+// edit send no write at all.
 import fc from 'fast-check';
 import { createCore, type Core } from '../../../src/main/core';
 import { CoreError } from '../../../src/main/core/errors';
@@ -14,6 +16,7 @@ import { MemorySecretStore } from '../../../src/main/core/secrets/memory-store';
 import { LIGHTENING_FIELDS, lighteningToCanonical } from '../../../src/main/core/vendors/lightening/mapping';
 import { toE164 } from '../../../src/main/core/normalize/phone';
 import type { CanonicalContact, EmailEntry, PhoneEntry } from '../../../src/shared/domain';
+import { nonBlank as str, splitFullName } from '../../../src/main/core/normalize/names';
 import { FAST_RETRY } from '../fast-retry';
 import { tempDir } from '../tmp';
 
@@ -221,6 +224,105 @@ function landed(p: Planned, after: Raw, local: CanonicalContact): string | null 
   return got === want ? null : `${p.field} is ${JSON.stringify(got)}, edited ${JSON.stringify(want)}`;
 }
 
+// ---- another user ---------------------------------------------------------------------------
+
+/**
+ * What "another Lightening user" saves between Concord's pull and its push: the name (another
+ * name, another form, or the same name tidied of padding), a number (changed, cleared, or the
+ * same number spelled another way), an email, role, department, the custom identifier, or a
+ * field Concord does not map. `sameSecond`: their save lands in the second Concord read, so
+ * Lightening's whole-second `updated_at` reads as it did.
+ */
+const OTHER_KINDS = ['name', 'phone', 'email', 'role', 'department', 'externalRef', 'unmapped'] as const;
+type OtherKind = (typeof OTHER_KINDS)[number];
+export type Other = { kind: OtherKind; pick: number; variant: number; sameSecond: boolean } | null;
+export const otherArb: fc.Arbitrary<Other> = fc.option(fc.record({ kind: fc.constantFrom(...OTHER_KINDS), pick: fc.nat(), variant: fc.nat({ max: 3 }), sameSecond: fc.boolean() }), { freq: 3 });
+/** The canonical fields their change lands in (to know when the person's edit overlaps it). */
+const OTHER_FIELDS: Record<OtherKind, string[]> = {
+  name: ['givenName', 'familyName', 'fullName'], phone: ['phones'], email: ['emails'], role: ['role'], department: ['department'], externalRef: ['externalRef'], unmapped: [],
+};
+
+/** The vendor fields their save sets (null: nothing to do on this record). */
+function otherBody(raw: Raw, o: NonNullable<Other>): Raw | null {
+  const at = <T>(xs: readonly T[]): T => xs[o.pick % xs.length]!;
+  const filled = (keys: readonly string[]) => keys.filter((k) => str(raw[k]));
+  switch (o.kind) {
+    case 'name': {
+      const tidy = String(raw.name).trim();
+      if (o.variant === 0 && tidy !== raw.name) return { name: tidy };
+      return { name: at(['Ada Byron', 'King, Augusta', 'Madonna', 'Grace Brewster Hopper']) };
+    }
+    case 'phone': {
+      const slot = at(['tel', 'tel1', 'mobile'] as const);
+      const now = str(raw[slot]);
+      if (o.variant === 1 && now) return { [slot]: '' };
+      // The same number spelled another way: no change of meaning, still their save.
+      if (o.variant === 2 && now && toE164(now, 'US')) return { [slot]: ` ${toE164(now, 'US')!}` };
+      const used = new Set(filled(['tel', 'tel1', 'mobile']).map((k) => toE164(String(raw[k]), 'US')));
+      const fresh = spell(80 + (o.pick % 20), o.pick, '03');
+      return used.has(toE164(fresh, 'US')) ? null : { [slot]: fresh };
+    }
+    case 'email': {
+      const slot = at(['email', 'email2', 'email3'] as const);
+      if (o.variant === 1 && str(raw[slot])) return { [slot]: '' };
+      return { [slot]: `other${o.pick % 10}@example.com` };
+    }
+    case 'role': return { role: o.variant === 1 && str(raw.role) ? '' : 'Changed elsewhere' };
+    case 'department': return { department: o.variant === 1 && str(raw.department) ? '' : 'Changed elsewhere' };
+    case 'externalRef': return { customer_custom_identifier: o.variant === 1 && str(raw.customer_custom_identifier) ? '' : 'OT-77' };
+    case 'unmapped': {
+      const flip = (k: string) => ({ [k]: raw[k] === '1' ? '0' : '1' });
+      return at([{ fax: '503-555-0888' }, flip('milestone'), flip('is_active'), { locale: raw.locale === 'fr_FR' ? 'en_GB' : 'fr_FR' }, { cost_center_id: '99' }]);
+    }
+  }
+}
+
+/**
+ * Apply their save through the store's own update (it stamps `updated_at`). Returns a check
+ * that it is still there: the fields they set, as they left them. Where the person's edit
+ * overlaps it, meaning is checked, not bytes: a number or email they wrote is held and one they
+ * removed stays removed (lists merge entry by entry, so a slot may be refilled); a name part
+ * they changed reads as they left it.
+ */
+function applyOther(sb: LighteningSandbox, remoteId: string, o: NonNullable<Other>): ((overlaps: boolean) => string | null) | null {
+  const c = sb.store.contacts.get(remoteId)!;
+  const body = otherBody(c, o);
+  // A save that changes nothing is no change of theirs to keep.
+  if (!body || Object.entries(body).every(([k, v]) => String(c[k] ?? '') === v)) return null;
+  const was = structuredClone(c);
+  if (o.sameSecond) {
+    // Stamped in the very second Concord read: the version token cannot tell.
+    const read = Date.parse(`${String(c.updated_at).replace(' ', 'T')}Z`);
+    sb.store.clock.at(sb.store.clock.now().getTime() - read, () => sb.store.touch(remoteId, body));
+  } else {
+    sb.store.clock.advance(2000);
+    sb.store.touch(remoteId, body);
+  }
+  const left = Object.fromEntries(Object.keys(body).map((k) => [k, c[k]]));
+  const key = (k: string, v: unknown) => (o.kind === 'phone' ? (toE164(String(v), 'US') ?? String(v).trim()) : String(v).trim().toLowerCase());
+  return (overlaps) => {
+    const now = sb.store.contacts.get(remoteId);
+    if (!now) return 'the contact is gone';
+    if (overlaps && (o.kind === 'phone' || o.kind === 'email')) {
+      const slots = o.kind === 'phone' ? ['mobile', 'tel', 'tel1'] : ['email', 'email2', 'email3'];
+      const held = new Set(slots.filter((k) => str(now[k])).map((k) => key(k, now[k])));
+      const [[k, v]] = Object.entries(left) as [[string, unknown]];
+      const gone = str(was[k]) && key(k, was[k]) !== (str(v) ? key(k, v) : null) && held.has(key(k, was[k]));
+      if (gone) return `their removal of ${String(was[k])} (${k}) was undone`;
+      return str(v) && !held.has(key(k, v)) ? `their ${String(v)} (${k}) is no longer held` : null;
+    }
+    if (overlaps && o.kind === 'name') {
+      // One `name` holds both parts: a part they changed reads as they left it, the other part
+      // may be the person's (a given name edited here, a family name there: both stand).
+      const [b, t, n] = [was, left, now].map((r) => splitFullName(String(r.name)));
+      const lostPart = (['given', 'family'] as const).find((k) => t![k] !== b![k] && t![k] !== n![k]);
+      return lostPart ? `their ${lostPart} name in ${JSON.stringify(left.name)} is lost: ${JSON.stringify(now.name)}` : null;
+    }
+    const lost = Object.keys(left).filter((k) => now[k] !== left[k]);
+    return lost.length ? `their ${lost.map((k) => `${k}: ${JSON.stringify(left[k])} is now ${JSON.stringify(now[k])}`).join(', ')}` : null;
+  };
+}
+
 // ---- the rig --------------------------------------------------------------------------------
 
 interface Run {
@@ -241,10 +343,12 @@ function writesSince(sb: LighteningSandbox, from: number): string[] {
   return sb.server.requestLog.slice(from).filter((r) => r.method !== 'GET' || r.path.endsWith('/delete')).map((r) => `${r.method} ${r.path} → ${r.status}`);
 }
 
-async function syncOk(run: Run): Promise<void> {
+/** A sync with no error; a conflict or a refusal only where another user's save may explain one. */
+async function syncOk(run: Run, may: { conflicts?: boolean; rejected?: boolean } = {}): Promise<{ rejected: number }> {
   const s = await run.core.sync.sync();
   const a = s.accounts[0]!;
-  if (a.errors.length || a.rejected || a.conflicts) throw new Error(`sync did not go cleanly: ${JSON.stringify(a)}`);
+  if (a.errors.length || (a.rejected && !may.rejected) || (a.conflicts && !may.conflicts)) throw new Error(`sync did not go cleanly: ${JSON.stringify(a)}`);
+  return a;
 }
 
 function put(sb: LighteningSandbox, raw: Raw): string {
@@ -258,9 +362,10 @@ const changedKeys = (a: Raw, b: Raw): string[] => [...new Set([...Object.keys(a)
 export async function roundTrip(opts: { numRuns: number; seed: number }): Promise<void> {
   const sb = await startLighteningSandbox({ seed: opts.seed });
   try {
-    // 1. One edit changes only what its field maps to, and lands.
+    // 1. One edit changes only what its field maps to, and lands — unless another user's save
+    // in between raised a conflict; their save is never lost silently.
     await fc.assert(
-      fc.asyncProperty(rawRecordArb, editArb, async (raw, spec) => {
+      fc.asyncProperty(rawRecordArb, editArb, otherArb, async (raw, spec, other) => {
         sb.store.contacts.clear();
         const remoteId = put(sb, raw);
         const run = await coreOn(sb);
@@ -270,6 +375,8 @@ export async function roundTrip(opts: { numRuns: number; seed: number }): Promis
           const local = run.core.syncStore.record(recordId).local;
           const p = plan(spec, local);
           if (!p) return; // no such edit on this record (say, removing a phone it does not have)
+          // Another Lightening user saves after Concord's read, before its push.
+          const survives = other ? applyOther(sb, remoteId, other) : null;
           const before = structuredClone(sb.store.contacts.get(remoteId)!);
           let changeId: number | null;
           try {
@@ -279,21 +386,37 @@ export async function roundTrip(opts: { numRuns: number; seed: number }): Promis
             return; // refused as it was typed, with the reason: Lightening cannot hold it
           }
           if (p.refusal) throw new Error(`expected a refusal (${p.refusal}) but the edit was taken`);
+          // Their save of the same field may win the merge or become the conflict: the edit need not land then.
+          const overlaps = !!survives && OTHER_FIELDS[other!.kind].some((f) => MAPS_TO[f]!.some((k) => (MAPS_TO[p.field] ?? []).includes(k)));
           const mark = sb.server.requestLog.length;
-          await syncOk(run);
+          const synced = await syncOk(run, { conflicts: !!survives, rejected: overlaps });
+          if (synced.rejected) {
+            // Both replaced numbers (or emails): merged entry by entry, the list can outgrow the
+            // slots. Refused with that reason, nothing written; a person sees why.
+            const why = (run.core.store.sqlite.prepare('SELECT last_error FROM changes WHERE record_id = ? ORDER BY id DESC LIMIT 1').get(recordId) as { last_error: string | null }).last_error ?? '';
+            if (!/at most 3|one mobile|two numbers besides/.test(why)) throw new Error(`${p.field} edit refused after another user's save (${JSON.stringify(other)}): ${why}`);
+          }
           const after = sb.store.contacts.get(remoteId)!;
           const changed = changedKeys(before, after).filter((k) => !BOOKKEEPING.includes(k));
           const allowed = MAPS_TO[p.field] ?? [];
           const stray = changed.filter((k) => !allowed.includes(k));
           if (stray.length) throw new Error(`edit of ${p.field} changed ${stray.map((k) => `${k}: ${JSON.stringify(before[k])} → ${JSON.stringify(after[k])}`).join(', ')}`);
           if (changed.length > p.maxChanged) throw new Error(`edit of ${p.field} changed ${changed.length} vendor fields (${changed.map((k) => `${k}: ${JSON.stringify(before[k])} → ${JSON.stringify(after[k])}`).join(', ')}); at most ${p.maxChanged} expected`);
-          const miss = landed(p, after, local);
-          if (miss) throw new Error(`edit did not land: ${miss}`);
-          // One write, or none where the edit changed nothing (say, clearing an empty field).
-          if (writesSince(sb, mark).length !== (changeId === null ? 0 : 1)) throw new Error(`expected ${changeId === null ? 'no' : 'one'} write, got ${writesSince(sb, mark).join(', ') || 'none'}`);
+          // Their save survived, or it is a conflict for a person to settle; never lost silently.
+          const raised = run.core.edits.conflicts().some((c) => c.recordId === recordId);
+          const lost = survives?.(overlaps) ?? null;
+          if (lost && !raised) throw new Error(`another user's save lost (${JSON.stringify(other)}, Concord's ${p.field} edit): ${lost}`);
+          if (!raised && !overlaps) {
+            const miss = landed(p, after, local);
+            if (miss) throw new Error(`edit did not land${other ? ` (another user: ${JSON.stringify(other)})` : ''}: ${miss}`);
+          }
+          // One write, or none where the edit changed nothing (say, clearing an empty field) or
+          // where their save already holds it or raised a conflict.
+          const w = writesSince(sb, mark).length;
+          if (survives ? w > 1 || ((raised || synced.rejected) && w) : w !== (changeId === null ? 0 : 1)) throw new Error(`expected ${changeId === null ? 'no' : 'one'} write, got ${writesSince(sb, mark).join(', ') || 'none'}`);
           // Settled: the next sync has nothing to send.
           const again = sb.server.requestLog.length;
-          await syncOk(run);
+          await syncOk(run, { conflicts: raised, rejected: !!synced.rejected });
           if (writesSince(sb, again).length) throw new Error(`a second sync wrote again: ${writesSince(sb, again).join(', ')}`);
         } finally {
           run.close();

@@ -141,9 +141,12 @@ export class PushService {
     }
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const change = this.store.change(c.id);
+      // The record as just re-read: the write is built against it, not the copy of the last pull.
+      let fresh: unknown;
       if (!connector.checksVersions && !change.overwrite) {
         // Last-writer-wins vendors: look before writing.
         const current = await connector.read(rec.remoteId);
+        fresh = current.raw;
         // A version token can be too coarse to see a write in the same second (Lightening's
         // updated_at), so what the record holds counts too: any change since base is a move.
         const stored = this.store.record(rec.id);
@@ -165,7 +168,9 @@ export class PushService {
       }
       this.store.claim(c.id);
       try {
-        const res = await connector.update(rec.remoteId, patch, { raw: now.server, versions: now.versions, overwrite: latest.overwrite });
+        // A save the re-read could not see (same second, a change of no meaning such as a
+        // trimmed name) is still in the fresh copy, which a connector sends back (Lightening's name).
+        const res = await connector.update(rec.remoteId, patch, { raw: fresh ?? now.server, versions: now.versions, overwrite: latest.overwrite });
         this.store.pushed(c.id, res.record);
         return 'pushed';
       } catch (e) {
