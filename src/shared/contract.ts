@@ -261,7 +261,16 @@ export const FieldPolicy = z.object({ field: z.enum(CANONICAL_FIELDS), accounts:
 export type FieldPolicy = z.infer<typeof FieldPolicy>;
 export const DriftReport = z.object({ policies: z.array(FieldPolicy), cells: z.array(z.object({ field: z.enum(CANONICAL_FIELDS), a: z.string(), b: z.string(), count: z.number().int() })), people: z.number().int(), checkedAt: z.string() });
 export type DriftReport = z.infer<typeof DriftReport>;
-export const AgreePlan = z.object({ people: z.number().int(), total: z.number().int(), writes: z.array(z.object({ recordId: z.string(), personId: z.string(), name: z.string(), vendor: AccountKind, accountLabel: z.string(), field: z.enum(CANONICAL_FIELDS), from: z.unknown(), to: z.unknown(), note: z.string().optional() })) });
+export const AgreeGroup = z.object({ field: z.enum(CANONICAL_FIELDS), accountId: z.string(), accountLabel: z.string(), vendor: AccountKind, count: z.number().int() });
+export type AgreeGroup = z.infer<typeof AgreeGroup>;
+export const AgreePlan = z.object({
+  people: z.number().int(),
+  total: z.number().int(),
+  offset: z.number().int(),
+  /** One page of the writes, grouped by field, then account, then person. */
+  writes: z.array(z.object({ key: z.string(), recordId: z.string(), personId: z.string(), name: z.string(), vendor: AccountKind, accountLabel: z.string(), accountId: z.string(), field: z.enum(CANONICAL_FIELDS), from: z.unknown(), to: z.unknown(), note: z.string().optional(), held: z.number().int(), of: z.number().int() })),
+  groups: z.array(AgreeGroup),
+});
 export type AgreePlan = z.infer<typeof AgreePlan>;
 /** The largest CSV file an import takes (split bigger ones and import the parts into one source). */
 export const MAX_CSV_BYTES = 200 * 1024 * 1024;
@@ -360,8 +369,8 @@ export const requests = {
   getDrift: { input: z.object({ field: z.enum(CANONICAL_FIELDS).optional() }), output: DriftReport },
   listDriftPeople: { input: z.object({ field: z.enum(CANONICAL_FIELDS), a: z.string(), b: z.string(), limit: z.number().int().min(1).max(500).default(100), offset: z.number().int().min(0).default(0) }), output: z.object({ total: z.number().int(), people: z.array(z.object({ personId: z.string(), name: z.string(), a: z.unknown(), b: z.unknown() })) }) },
   /** The writes that would make the policy's accounts agree (from the golden record). */
-  planAgree: { input: z.object({ field: z.enum(CANONICAL_FIELDS).optional() }), output: AgreePlan },
-  applyAgree: { input: z.object({ field: z.enum(CANONICAL_FIELDS).optional(), expected: z.number().int().min(0) }), output: z.object({ written: z.number().int(), refused: z.array(z.object({ recordId: z.string(), name: z.string(), reason: z.string() })), applyId: z.number().int() }) },
+  planAgree: { input: z.object({ field: z.enum(CANONICAL_FIELDS).optional(), offset: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(500).optional() }), output: AgreePlan },
+  applyAgree: { input: z.object({ field: z.enum(CANONICAL_FIELDS).optional(), expected: z.number().int().min(0), exclude: z.object({ keys: z.array(z.string()).max(100_000).optional(), groups: z.array(z.object({ field: z.enum(CANONICAL_FIELDS), accountId: z.string() })).max(1000).optional() }).optional() }), output: z.object({ written: z.number().int(), refused: z.array(z.object({ recordId: z.string(), name: z.string(), reason: z.string() })), applyId: z.number().int() }) },
   // ── Matching weights and review order (issue #13) ──
   /** What the matcher learnt from this store: per field, per comparison level, m, u and the weight in bits (log2 m/u). */
   getMatchWeights: {

@@ -296,3 +296,48 @@ describe('field policies and drift', () => {
     expect(named).toContain(agreed.personId);
   });
 });
+
+describe('make them agree: reviewed, and taken back after the push', () => {
+  it('queues exactly what was left ticked, and its undo after the push writes the vendors’ previous values back', { timeout: 120_000 }, async () => {
+    const { core, accountOf } = await setup(16, 200);
+    const scan = core.dedupe.scan();
+    for (const c of scan.clusters.filter((x) => x.auto && new Set(x.records.map((r) => r.account)).size === x.records.length)) core.dedupe.merge(c.id, { clusters: scan.clusters });
+    await core.sync.sync();
+    core.policies.set('familyName', [accountOf.calltools, accountOf.livevox, accountOf.mpdx]);
+    const plan = core.policies.plan('familyName', { limit: 3 });
+    expect(plan.total).toBeGreaterThan(3);
+    // Every write is reachable page by page, grouped by field and account; the groups add up.
+    const all = [...plan.writes, ...core.policies.plan('familyName', { offset: 3 }).writes];
+    expect(all).toHaveLength(plan.total);
+    expect(plan.groups.reduce((n, g) => n + g.count, 0)).toBe(plan.total);
+    expect(new Set(all.map((w) => w.key)).size).toBe(plan.total);
+    for (const w of all) expect(w.held).toBeLessThan(w.of);
+    // Leave out one whole account and one single write of another.
+    const [skipGroup, ...rest] = plan.groups;
+    const single = all.find((w) => w.accountId !== skipGroup!.accountId)!;
+    expect(rest.length).toBeGreaterThan(0);
+    const expected = plan.total - skipGroup!.count - 1;
+    expect(() => core.policies.apply('familyName', plan.total, { groups: [skipGroup!], keys: [single.key] })).toThrow(/changed since you looked/);
+    const applied = core.policies.apply('familyName', expected, { groups: [skipGroup!], keys: [single.key] });
+    expect(applied.written + applied.refused.length).toBe(expected);
+    const queued = new Set(core.store.sqlite.prepare("SELECT record_id FROM changes WHERE state = 'pending'").pluck().all() as string[]);
+    for (const w of all) expect(queued.has(w.recordId)).toBe(w.accountId !== skipGroup!.accountId && w.key !== single.key);
+
+    // Sent; then undone: each sent write goes back, through the outbox, to what it replaced.
+    for (let i = 0; i < 3 && core.status.get().outbox.pending; i++) await core.sync.sync();
+    const sent = all.filter((w) => w.accountId !== skipGroup!.accountId && w.key !== single.key && !applied.refused.some((r) => r.recordId === w.recordId));
+    const vendorOf = (accountId: string) => (Object.entries(accountOf).find(([, id]) => id === accountId)![0]) as Vendor;
+    const remoteOf = (recordId: string) => core.syncStore.record(recordId).remoteId!;
+    const probe = sent.slice(0, 5);
+    for (const w of probe) expect((await client(vendorOf(w.accountId)).read(remoteOf(w.recordId))).canonical.familyName).toBe(w.to);
+    const undo = core.policies.undo(applied.applyId);
+    expect(undo).toMatchObject({ undone: 0, leftAsIs: 0, writtenBack: sent.length });
+    for (let i = 0; i < 3 && core.status.get().outbox.pending; i++) await core.sync.sync();
+    for (const w of probe) expect((await client(vendorOf(w.accountId)).read(remoteOf(w.recordId))).canonical.familyName ?? null).toBe(w.from ?? null);
+    // Activity marks it undone only now that everything was taken back, and says how.
+    const j = core.store.sqlite.prepare("SELECT undone FROM journal WHERE id = ?").get(applied.applyId) as { undone: number };
+    expect(j.undone).toBe(1);
+    const said = core.store.sqlite.prepare("SELECT summary FROM journal WHERE kind = 'undo' ORDER BY id DESC LIMIT 1").pluck().get() as string;
+    expect(said).toMatch(/already sent, written back/);
+  });
+});

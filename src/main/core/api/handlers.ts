@@ -86,8 +86,8 @@ export function createHandlers(s: CoreServices): Handlers {
     clearPolicy: ({ field }) => s.policies.clear(field),
     getDrift: ({ field }) => s.policies.check(field),
     listDriftPeople: (q) => s.policies.people(q),
-    planAgree: ({ field }) => s.policies.plan(field),
-    applyAgree: ({ field, expected }) => s.policies.apply(field, expected),
+    planAgree: ({ field, offset, limit }) => s.policies.plan(field, { offset, limit }),
+    applyAgree: ({ field, expected, exclude }) => s.policies.apply(field, expected, exclude),
     // Matching weights and review order (issue #13).
     getMatchWeights: () => s.dedupe.weights(),
     listInformativePairs: ({ limit }) => s.dedupe.informativePairs(limit ?? 20),

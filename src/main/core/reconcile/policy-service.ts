@@ -40,16 +40,37 @@ export interface AgreeWrite {
   name: string;
   vendor: AccountKind;
   accountLabel: string;
+  accountId: string;
   field: CanonicalField;
   from: unknown;
   to: unknown;
   /** What the write leaves out or cannot carry of a do-not-contact, in words. */
   note?: string;
+  /** `recordId|field`: what a person excludes a write by. */
+  key: string;
+  /** How many of the person's records in the policy's accounts already hold the value written, of how many. */
+  held: number;
+  of: number;
+}
+
+/** Writes per field and account, for the window's groups (each can be left out whole). */
+export interface AgreeGroup {
+  field: CanonicalField;
+  accountId: string;
+  accountLabel: string;
+  vendor: AccountKind;
+  count: number;
+}
+
+/** Writes a person chose to leave out before queuing: single writes by key, or whole field × account groups. */
+export interface AgreeExclusions {
+  keys?: string[];
+  groups?: { field: CanonicalField; accountId: string }[];
 }
 
 const POLICIES = 'field_policies';
 const LAST = 'drift_last';
-const WRITES_LISTED = 500;
+const WRITES_PAGE = 500;
 
 interface Row {
   id: string;
@@ -121,53 +142,85 @@ export class PolicyService {
     return { total: list.length, people: list.slice(q.offset, q.offset + q.limit).map((x) => ({ personId: x.personId, name: x.name, a: flip ? x.vb : x.va, b: flip ? x.va : x.vb })) };
   }
 
-  /** The writes that make every policy's accounts hold the golden value (one field, or all). */
-  plan(field?: CanonicalField): { people: number; total: number; writes: AgreeWrite[] } {
+  /**
+   * The writes that make every policy's accounts hold the golden value (one field, or all), a
+   * page at a time in the order they are queued (field, then account, then person), with the
+   * count per field and account so a person can review every one and leave groups out.
+   */
+  plan(field?: CanonicalField, page: { offset?: number; limit?: number } = {}): { people: number; total: number; writes: AgreeWrite[]; groups: AgreeGroup[]; offset: number } {
     const writes = this.writesFor(field);
-    return { people: new Set(writes.map((w) => w.personId)).size, total: writes.length, writes: writes.slice(0, WRITES_LISTED) };
+    const offset = Math.max(0, page.offset ?? 0);
+    return { people: new Set(writes.map((w) => w.personId)).size, total: writes.length, writes: writes.slice(offset, offset + Math.min(page.limit ?? WRITES_PAGE, WRITES_PAGE)), groups: groupsOf(writes), offset };
   }
 
-  /** Queue those writes as edits (one action, one undo); `expected` is the count the person saw. */
-  apply(field: CanonicalField | undefined, expected: number): { written: number; refused: { recordId: string; name: string; reason: string }[]; applyId: number } {
-    const writes = this.writesFor(field);
+  /**
+   * Queue those writes as edits (one action, one undo), less the ones a person left out;
+   * `expected` is the count the person saw queued. Each write keeps what it replaced, so an
+   * undo after the push can write it back.
+   */
+  apply(field: CanonicalField | undefined, expected: number, exclude: AgreeExclusions = {}): { written: number; refused: { recordId: string; name: string; reason: string }[]; applyId: number } {
+    const writes = excluding(this.writesFor(field), exclude);
     if (writes.length !== expected) throw new CoreError('conflict', `The writes changed since you looked (${expected} then, ${writes.length} now); review them again`);
     const actionId = randomUUID();
     const refused: { recordId: string; name: string; reason: string }[] = [];
     return this.store.withAction(`making ${field ?? 'the policy fields'} agree`, () => {
       const editIds: number[] = [];
+      const done: { editId: number; recordId: string; field: CanonicalField; from: unknown; to: unknown }[] = [];
       for (const w of writes) {
         try {
-          editIds.push(this.store.edit(w.recordId, { [w.field]: w.to } as Partial<CanonicalContact>, 'user').journalId);
+          const editId = this.store.edit(w.recordId, { [w.field]: w.to } as Partial<CanonicalContact>, 'user').journalId;
+          editIds.push(editId);
+          done.push({ editId, recordId: w.recordId, field: w.field, from: w.from, to: w.to });
         } catch (e) {
           // A value this vendor cannot hold (too many phones for its slots, say) is reported, not forced.
           refused.push({ recordId: w.recordId, name: w.name, reason: (e as Error).message });
         }
       }
-      const applyId = this.store.journal('policy-apply', 'bulk', actionId, `made ${field ?? 'policy fields'} agree: ${editIds.length} write${editIds.length === 1 ? '' : 's'} queued`, null, { editIds }, 'user');
+      const left = writes.length === expected ? this.writesFor(field).length - writes.length : 0;
+      const summary = `made ${field ? fieldWords(field) : 'the policy fields'} agree: ${editIds.length} write${editIds.length === 1 ? '' : 's'} queued${left ? `, ${left} left out` : ''}`;
+      const applyId = this.store.journal('policy-apply', 'bulk', actionId, summary, null, { editIds, writes: done }, 'user');
       this.check();
       return { written: editIds.length, refused, applyId };
     }, actionId);
   }
 
-  /** Take back a "make them agree": each of its edits not sent yet (a sent one is history; edit again to change it back). */
-  undo(applyId: number): { undone: number; alreadySent: number } {
+  /**
+   * Take back a "make them agree". A write not sent yet is cancelled; one already sent is
+   * written back to what it replaced — through the outbox, guarded like any edit — if the
+   * record still holds what the apply wrote; one changed since (by a person here or at the
+   * vendor) is left as it is and counted, and then the apply is not marked undone.
+   */
+  undo(applyId: number): { undone: number; writtenBack: number; leftAsIs: number } {
     const j = this.sqlite.prepare("SELECT id, after, undone FROM journal WHERE id = ? AND kind = 'policy-apply'").get(applyId) as { id: number; after: string; undone: number } | undefined;
     if (!j) throw new CoreError('not_found', `No policy apply with id ${applyId}`);
     if (j.undone) throw new CoreError('bad_request', 'That was already undone');
     return this.store.withAction(null, () => {
-      const { editIds } = JSON.parse(j.after) as { editIds: number[] };
+      const after = JSON.parse(j.after) as { editIds: number[]; writes?: { editId: number; recordId: string; field: CanonicalField; from: unknown; to: unknown }[] };
+      // Applies from before writes were kept: only their unsent edits can be taken back.
+      const writes = after.writes ?? after.editIds.map((editId) => ({ editId, recordId: '', field: 'notes' as CanonicalField, from: undefined, to: undefined }));
       let undone = 0;
-      let alreadySent = 0;
-      for (const id of [...editIds].reverse()) {
-        const e = this.sqlite.prepare("SELECT entity_id, undone FROM journal WHERE id = ? AND kind = 'edit'").get(id) as { entity_id: string; undone: number } | undefined;
+      let writtenBack = 0;
+      let leftAsIs = 0;
+      for (const w of [...writes].reverse()) {
+        const e = this.sqlite.prepare("SELECT entity_id, undone FROM journal WHERE id = ? AND kind = 'edit'").get(w.editId) as { entity_id: string; undone: number } | undefined;
         if (!e || e.undone) continue;
-        if (this.store.undoLatestEdit(e.entity_id)) undone++;
-        else alreadySent++;
+        // Only the record's latest edit is this one's to take back; a later edit is someone's change.
+        const latest = this.sqlite.prepare("SELECT max(id) AS id FROM journal WHERE entity_type = 'record' AND entity_id = ? AND kind = 'edit' AND undone = 0").get(e.entity_id) as { id: number };
+        if (latest.id === w.editId && this.store.undoLatestEdit(e.entity_id)) {
+          undone++;
+          continue;
+        }
+        const rec = w.recordId ? this.store.record(w.recordId) : null;
+        if (rec && w.to !== undefined && agreeKey(w.field, rec.local[w.field]) === agreeKey(w.field, w.to)) {
+          this.store.edit(w.recordId, { [w.field]: w.from ?? null } as Partial<CanonicalContact>, 'user');
+          writtenBack++;
+        } else leftAsIs++;
       }
-      this.store.markUndone(j.id);
-      this.store.journal('undo', 'bulk', String(j.id), `policy writes undone: ${undone}${alreadySent ? `; ${alreadySent} already sent` : ''}`, null, { undone, alreadySent }, 'user');
+      if (!leftAsIs) this.store.markUndone(j.id);
+      const parts = [undone && `${undone} not sent yet, cancelled`, writtenBack && `${writtenBack} already sent, written back`, leftAsIs && `${leftAsIs} changed since, left as they are`].filter(Boolean);
+      this.store.journal('undo', 'bulk', String(j.id), `${leftAsIs ? 'partly undid' : 'undid'} making them agree: ${parts.join('; ') || 'nothing to take back'}`, null, { undone, writtenBack, leftAsIs }, 'user');
       this.check();
-      return { undone, alreadySent };
+      return { undone, writtenBack, leftAsIs };
     });
   }
 
@@ -176,8 +229,8 @@ export class PolicyService {
    * record of theirs whose vendor can say do-not-contact and does not yet is written so, and a
    * blocked number or email is never written to a vendor that cannot mark it.
    */
-  private writesFor(field?: CanonicalField): AgreeWrite[] {
-    const out: AgreeWrite[] = [];
+  private writesFor(field?: CanonicalField): PlannedWrite[] {
+    const out: PlannedWrite[] = [];
     const blocking = new Set<string>();
     const labels = new Map(this.accounts.list().map((a) => [a.id, a] as const));
     for (const policy of this.list()) {
@@ -187,25 +240,27 @@ export class PolicyService {
         const want = golden[policy.field];
         if (isBlank(want)) continue; // nothing to agree on: the golden record has no value
         const key = agreeKey(policy.field, want);
-        if (group.every((r) => agreeKey(policy.field, (JSON.parse(r.local) as CanonicalContact)[policy.field]) === key)) continue;
+        const held = group.filter((r) => agreeKey(policy.field, (JSON.parse(r.local) as CanonicalContact)[policy.field]) === key).length;
+        if (held === group.length) continue;
         for (const r of group) {
           const local = JSON.parse(r.local) as CanonicalContact;
           const have = local[policy.field];
           const acc = labels.get(r.account_id)!;
           const vendor = acc.kind as AccountKind;
-          const base = { recordId: r.id, personId: r.person_id, name: r.name, vendor, accountLabel: acc.label };
+          const base = { recordId: r.id, personId: r.person_id, name: r.name, vendor, accountLabel: acc.label, accountId: r.account_id, held, of: group.length };
           if (golden.doNotContact === true && !blocking.has(r.id) && local.doNotContact !== true && this.writable(vendor).includes('doNotContact')) {
             blocking.add(r.id);
-            out.push({ ...base, field: 'doNotContact', from: local.doNotContact ?? null, to: true, note: `Do not contact — ${golden.doNotContactWhy ?? 'a linked record says so'}` });
+            out.push({ ...base, key: `${r.id}|doNotContact`, field: 'doNotContact', from: local.doNotContact ?? null, to: true, note: `Do not contact — ${golden.doNotContactWhy ?? 'a linked record says so'}` });
           }
           if (agreeKey(policy.field, have) === key) continue;
           const { to, note } = this.withoutUnmarkable(policy.field, want, have, vendor, acc.label);
           if (agreeKey(policy.field, to) === agreeKey(policy.field, have)) continue; // only blocked entries differ: left as they are
-          out.push({ ...base, field: policy.field, from: have ?? null, to, ...(note ? { note } : {}) });
+          out.push({ ...base, key: `${r.id}|${policy.field}`, field: policy.field, from: have ?? null, to, ...(note ? { note } : {}) });
         }
       }
     }
-    return out;
+    // Grouped as the window shows them: by field, then account, then person.
+    return out.sort((a, b) => a.field.localeCompare(b.field) || a.accountLabel.localeCompare(b.accountLabel) || a.accountId.localeCompare(b.accountId) || a.name.localeCompare(b.name) || a.recordId.localeCompare(b.recordId));
   }
 
   /** A phone or email list without the blocked entries a vendor cannot mark (unless the record holds them already). */
@@ -273,6 +328,28 @@ export class PolicyService {
 }
 
 const cellKey = (field: string, a: string, b: string): string => `${field}|${a}|${b}`;
+
+type PlannedWrite = AgreeWrite;
+
+function groupsOf(writes: PlannedWrite[]): AgreeGroup[] {
+  const by = new Map<string, AgreeGroup>();
+  for (const w of writes) {
+    const k = `${w.field}|${w.accountId}`;
+    const g = by.get(k) ?? { field: w.field, accountId: w.accountId, accountLabel: w.accountLabel, vendor: w.vendor, count: 0 };
+    g.count++;
+    by.set(k, g);
+  }
+  return [...by.values()];
+}
+
+function excluding(writes: PlannedWrite[], ex: AgreeExclusions): PlannedWrite[] {
+  const keys = new Set(ex.keys ?? []);
+  const groups = new Set((ex.groups ?? []).map((g) => `${g.field}|${g.accountId}`));
+  return writes.filter((w) => !keys.has(w.key) && !groups.has(`${w.field}|${w.accountId}`));
+}
+
+const FIELD_WORDS: Partial<Record<CanonicalField, string>> = { givenName: 'given names', familyName: 'family names', fullName: 'full names', birthDate: 'birth dates', timeZone: 'time zones', doNotContact: 'do-not-contact', externalRef: 'external refs' };
+const fieldWords = (f: CanonicalField): string => FIELD_WORDS[f] ?? f;
 
 /**
  * What "the same" means for a policy: the numbers of the phones (not their labels or slots,

@@ -7,6 +7,7 @@ import type { AccountSummary, AgreePlan, BulkAddPlan, DriftReport, FieldPolicy }
 import type { CanonicalField } from '../../../shared/domain';
 import { call } from '../api';
 import { VendorBadge } from '../components/VendorBadge';
+import { AgreeReview } from './AgreeReview';
 import { FIELD_ROWS, fieldInWords, rowOf } from '../lib/fields';
 import { useApp } from '../store';
 
@@ -76,10 +77,10 @@ export function ReconcileView() {
       setError((e as Error).message);
     }
   }
-  async function applyAgree() {
+  async function applyAgree(expected: number, exclude: { keys: string[]; groups: { field: CanonicalField; accountId: string }[] }) {
     if (!agree) return;
     try {
-      const r = await call('applyAgree', { expected: agree.total });
+      const r = await call('applyAgree', { expected, exclude });
       setToast({ text: `Queued ${r.written} write${r.written === 1 ? '' : 's'}; they go out at the next sync.${r.refused.length ? ` ${r.refused.length} not taken: ${r.refused.slice(0, 3).map((x) => `${x.name} (${x.reason})`).join('; ')}` : ''}`, undoId: r.applyId });
       setAgree(null);
       setCell(null);
@@ -238,22 +239,7 @@ export function ReconcileView() {
               )}
               <div className="agree">
                 {report!.people > 0 && !agree && <button className="btn" onClick={() => void planAgree()} data-testid="plan-agree">Make them agree…</button>}
-                {agree && (
-                  <div className="banner warn" role="dialog" aria-label="Make them agree" data-testid="agree-plan">
-                    <span>
-                      {agree.total.toLocaleString()} write{agree.total === 1 ? '' : 's'} for {agree.people.toLocaleString()} {agree.people === 1 ? 'person' : 'people'}, each record given the golden value:
-                      <ul className="agree-writes">
-                        {agree.writes.slice(0, 12).map((w) => (
-                          <li key={`${w.recordId}|${w.field}`}><VendorBadge kind={w.vendor} /> {w.name}: {rowOf(w.field).label} {show(w.field, w.from).replace(/\n/g, ', ')} → <strong>{show(w.field, w.to).replace(/\n/g, ', ')}</strong>{w.note && <span className="muted small"> — {w.note}</span>}</li>
-                        ))}
-                        {agree.total > 12 && <li className="muted">…and {(agree.total - 12).toLocaleString()} more</li>}
-                      </ul>
-                    </span>
-                    <span className="spacer" />
-                    <button className="btn primary small" onClick={() => void applyAgree()} data-testid="apply-agree">Queue {agree.total.toLocaleString()} writes</button>
-                    <button className="btn small" onClick={() => setAgree(null)}>Cancel</button>
-                  </div>
-                )}
+                {agree && <AgreeReview first={agree} onQueue={(n, ex) => void applyAgree(n, ex)} onCancel={() => setAgree(null)} />}
               </div>
             </>
           )}
