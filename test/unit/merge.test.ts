@@ -82,6 +82,23 @@ describe('diff and merge3 with sub-field edits', () => {
     expect(merge3(base, l2, r2).conflicts.map((c) => c.field)).toEqual(['emails']);
   });
 
+  it('a removal on one side and a do-not-contact set on the other is a conflict, not a silent drop of the flag', () => {
+    // Round trip (CallTools): a colleague marked an email do-not-contact, the person replaced it here.
+    const local = { ...base, emails: emails({ a: 'ada@example.org', primary: true }) };
+    const remote = { ...base, emails: emails({ a: 'ada@example.org', primary: true }, { a: 'ada@work.example.org', label: 'work', dnc: true }) };
+    const m = merge3(base, local, remote);
+    expect(m.conflicts.map((c) => c.field)).toEqual(['emails']);
+    expect(m.merged.emails!.map((e) => e.address)).toEqual(['ada@example.org']); // local stands
+    // And the other way round: flagged here, removed there.
+    const m2 = merge3(base, { ...base, phones: phones({ n: '+15035550100', primary: true, label: 'home' }, { n: '+15035550101', label: 'work', dnc: true }) }, { ...base, phones: [base.phones![0]!] });
+    expect(m2.conflicts.map((c) => c.field)).toEqual(['phones']);
+    expect(m2.merged.phones!.map((p) => [p.e164, !!p.doNotContact])).toEqual([['+15035550100', false], ['+15035550101', true]]);
+    // Round trip (LiveVox): a colleague recorded a consent on the number the person replaced here.
+    const consented = { ...base, phones: [base.phones![0]!, { ...base.phones![1]!, consent: { call: true } }] };
+    const replaced = { ...base, phones: [base.phones![0]!, ...phones({ n: '+15035550109' })] };
+    expect(merge3(base, replaced, consented).conflicts.map((c) => c.field)).toEqual(['phones']);
+  });
+
   it('two different primaries chosen on the two sides is a conflict', () => {
     const local = { ...base, phones: phones({ n: '+15035550100', primary: false, label: 'home' }, { n: '+15035550101', primary: true, label: 'work' }) };
     const remote = { ...base, phones: [...phones({ n: '+15035550100', primary: false, label: 'home' }, { n: '+15035550101', label: 'work' }), ...phones({ n: '+15035550109', primary: true })] };

@@ -3,6 +3,8 @@
 // the simulator's store, a real core pulls them, one field is edited through the real edit path,
 // and after a sync the raw record may differ only in the vendor fields that canonical field maps
 // to (plus modified_on / modified_by, CallTools' own bookkeeping). A sync with no edit writes nothing.
+// Between the pull and the push "another CallTools user" may save something (applyOther): their
+// change must still be there after the sync, or the record must hold a conflict.
 import fc from 'fast-check';
 import { createCore, type Core } from '../../../src/main/core';
 import { createLogger, nullSink } from '../../../src/main/core/log';
@@ -188,6 +190,112 @@ export function patchOf(e: EditSpec, local: CanonicalContact): Partial<Canonical
   return { [e.field]: e.value };
 }
 
+// ---- another user --------------------------------------------------------------------------
+
+/**
+ * What "another CallTools user" saves between Concord's pull and its push: a name, a phone field
+ * (a new number), a number's or email's do-not-contact flag, the email field, the address, the
+ * contact's do_not_contact, or a field Concord does not map. CallTools is last-writer-wins, so
+ * only Concord's re-read before writing stands between their change and its loss.
+ */
+const OTHER_KINDS = ['firstName', 'lastName', 'homePhone', 'mobilePhone', 'phoneDnc', 'email', 'emailDnc', 'address', 'doNotContact', 'unmapped'] as const;
+type OtherKind = (typeof OTHER_KINDS)[number];
+export type Other = { kind: OtherKind; pick: number; variant: number } | null;
+/** The canonical field their change lands in (null: none Concord maps), to know when the person's edit overlaps it. */
+const OTHER_FIELD: Record<OtherKind, Field | null> = {
+  firstName: 'givenName', lastName: 'familyName', homePhone: 'phones', mobilePhone: 'phones', phoneDnc: 'phones',
+  email: 'emails', emailDnc: 'emails', address: 'address', doNotContact: 'doNotContact', unmapped: null,
+};
+const otherOf = (kinds: readonly OtherKind[]) => fc.record({ kind: fc.constantFrom(...kinds), pick: fc.nat(), variant: fc.nat({ max: 2 }) });
+/** Their change, for an edit of `field`: any kind, or (as often) one landing in the same field, where the merge is tested. */
+export const genOther = (field: Field): fc.Arbitrary<Other> => {
+  const same = OTHER_KINDS.filter((k) => OTHER_FIELD[k] === field);
+  return fc.option(same.length ? fc.oneof(otherOf(OTHER_KINDS), otherOf(same)) : otherOf(OTHER_KINDS), { freq: 3 });
+};
+/** Who the colleague is (modified_by): not the API token's user. */
+const OTHER_USER = '2a7d9c41-0b3e-4f6a-8c15-7e90d2b4a6f3';
+
+interface OtherCheck {
+  /** Null while their change is at CallTools as they left it; else what was lost. */
+  survives(): string | null;
+  /** A do-not-contact they set that Concord's write took off (never allowed, conflict or not). */
+  lifted(): string | null;
+}
+
+/** Apply the other user's save to contact `id` in the simulator's store; null when there is nothing to change. */
+export function applyOther(sb: CallToolsSandbox, id: number, o: NonNullable<Other>): OtherCheck | null {
+  const s = sb.store;
+  const c = s.contacts.get(id)!;
+  s.clock.advance(2000); // their save is later than Concord's read
+  const stamp = s.clock.now().toISOString().replace('Z', '000Z'); // as the store stamps (DRF microseconds)
+  const contact = () => s.contacts.get(id);
+  const none = () => null;
+  // A save through the UI: the flat fields as the API applies them (nested records follow), by them.
+  const save = (sent: Json): OtherCheck => {
+    // What they changed: a value sent as it already was is no change of theirs to keep.
+    // (Blank and null are one to a person: '' -> null changes nothing they could see.)
+    const blank = (v: unknown) => v == null || (typeof v === 'string' && v.trim() === '');
+    const body = Object.fromEntries(Object.entries(sent).filter(([k, v]) => JSON.stringify(c[k]) !== JSON.stringify(v) && !(blank(c[k]) && blank(v))));
+    const before = structuredClone(c);
+    s.touch(id, sent);
+    c.modified_by = OTHER_USER;
+    for (const sub of [...((c.phone_numbers as Json[]) ?? []), ...((c.email_addresses as Json[]) ?? [])]) if (sub.modified_on === c.modified_on) sub.modified_by = OTHER_USER;
+    const survives = () => {
+      const now = contact()!;
+      for (const [k, v] of Object.entries(body)) {
+        const field = CALLTOOLS_CONTACT_FIELDS[k as keyof typeof CALLTOOLS_CONTACT_FIELDS];
+        const email = k === 'personal_email_address';
+        const list = (now[email ? 'email_addresses' : 'phone_numbers'] as Json[] | undefined) ?? [];
+        const norm = (x: unknown) => (email ? String(x ?? '').trim().toLowerCase() : String(x ?? '').replace(/\D/g, '').replace(/^1(\d{10})$/, '$1'));
+        if (field !== undefined && blank(v)) {
+          // A phone or email field they cleared: the number or address it held is gone (the field
+          // itself is free again, and may take a number the person added).
+          const gone = norm(before[k]);
+          const still = list.filter((x) => norm(x.phone_number ?? x.email) === gone);
+          if (still.length) return `their removal of ${gone} (${k}) was undone: ${JSON.stringify(still)}`;
+          continue;
+        }
+        if (JSON.stringify(now[k]) !== JSON.stringify(v)) return `their ${k} ${JSON.stringify(v)} is now ${JSON.stringify(now[k])}`;
+        if (field === undefined) continue;
+        // A phone or email field they filled feeds one nested record holding it.
+        const nested = list.filter((x) => x.contact_field === field);
+        if (nested.length !== 1 || norm(nested[0]!.phone_number ?? nested[0]!.email) !== norm(v)) return `their ${k} ${JSON.stringify(v)} has nested ${JSON.stringify(nested)}`;
+      }
+      return null;
+    };
+    const lifted = () => (body.do_not_contact === true && contact()?.do_not_contact !== true ? 'their do_not_contact was lifted' : null);
+    return { survives, lifted };
+  };
+  // A flag set on one nested number or email (the UI's, not the API's: nested records are read-only there).
+  const flag = (list: 'phone_numbers' | 'email_addresses'): OtherCheck | null => {
+    const subs = ((c[list] as Json[] | undefined) ?? []).filter((x) => x.do_not_contact !== true);
+    if (!subs.length) return null;
+    const sub = subs[o.pick % subs.length]!;
+    const value = String(sub.phone_number ?? sub.email);
+    Object.assign(sub, { do_not_contact: true, modified_on: stamp, modified_by: OTHER_USER });
+    Object.assign(c, { modified_on: stamp, modified_by: OTHER_USER });
+    const held = () => ((contact()?.[list] as Json[] | undefined) ?? []).filter((x) => String(x.phone_number ?? x.email) === value);
+    return {
+      survives: () => (held().some((x) => x.id === sub.id && x.do_not_contact === true) ? null : `their do_not_contact on ${value} is gone: ${JSON.stringify(held())}`),
+      // Whatever became of the entry, the number or address is never held again without the flag.
+      lifted: () => (held().some((x) => x.do_not_contact !== true) ? `their do_not_contact on ${value} was lifted: ${JSON.stringify(held())}` : null),
+    };
+  };
+  switch (o.kind) {
+    case 'firstName': return save({ first_name: ['Set Elsewhere', null, ''][o.variant] });
+    case 'lastName': return save({ last_name: ['Elsewhere', null, 'Ng'][o.variant] });
+    case 'homePhone': return save({ home_phone_number: ['5035550777', '(503) 555-0778', ''][o.variant] });
+    case 'mobilePhone': return save({ mobile_phone_number: ['5035550779', '+15035550780', ''][o.variant] });
+    case 'email': return save({ personal_email_address: [`other${o.pick % 10}@example.com`, `Other${o.pick % 10}@Example.com`, ''][o.variant] });
+    case 'address': return save([{ city: 'Elsewhere' }, { address: '9 Other Rd', zip_code: '97999' }, { state: '' }][o.variant]!);
+    case 'doNotContact': return save({ do_not_contact: c.do_not_contact !== true });
+    case 'unmapped': return save([{ status: 'Called back' }, { car_model: 'Set elsewhere' }, { tags: [9, 8] }][o.variant]!);
+    case 'phoneDnc': return flag('phone_numbers');
+    case 'emailDnc': return flag('email_addresses');
+  }
+  return { survives: none, lifted: none };
+}
+
 // ---- the rig -------------------------------------------------------------------------------
 
 interface Rig {
@@ -231,13 +339,14 @@ function nestedMovedOnlyWithSlots(before: Json, after: Json, list: 'phone_number
   return JSON.stringify(keep(before[list])) === JSON.stringify(keep(after[list])) ? null : `${list} entries not fed by ${written.join(', ') || 'any written field'} changed`;
 }
 
+const COUNT_REFUSAL = /CallTools holds at most (2 phone numbers|1 email addresses) per contact/;
 const SLOT_REFUSAL = /CallTools (decides whether|holds one mobile|has two phone fields|has one email field)|cannot be removed here; remove it in CallTools|is a mobile number cannot be changed from Concord/;
 
 /** How the runs ended, for ROUNDTRIP_STATS=1. */
 export const outcomes: Record<string, number> = {};
 const saw = (what: string): void => void (outcomes[what] = (outcomes[what] ?? 0) + 1);
 
-async function oneEdit(records: Json[], edit: EditSpec): Promise<void> {
+async function oneEdit(records: Json[], edit: EditSpec, other: Other = null): Promise<void> {
   const r = await rig(records);
   try {
     const s1 = await r.core.sync.sync();
@@ -247,6 +356,8 @@ async function oneEdit(records: Json[], edit: EditSpec): Promise<void> {
     const local = r.core.syncStore.record(id).local;
     const patch = patchOf(edit, local);
     if (!patch) return saw('no such edit');
+    // Another CallTools user saves after Concord's read, before its push.
+    const theirs = other ? applyOther(r.sb, target, other) : null;
     const before = structuredClone(r.sb.store.contacts.get(target)!);
     const others = records.slice(1).map((x) => structuredClone(r.sb.store.contacts.get(x.id as number)!));
     try {
@@ -255,7 +366,7 @@ async function oneEdit(records: Json[], edit: EditSpec): Promise<void> {
       // Refused as typed: only for what CallTools cannot hold (its two phone fields, one email
       // field), counted or placed against the record as last read.
       const msg = (e as Error).message;
-      if (!/CallTools holds at most (2 phone numbers|1 email addresses) per contact/.test(msg) && !SLOT_REFUSAL.test(msg)) throw new Error(`edit refused without a reason CallTools has: ${msg}`);
+      if (!COUNT_REFUSAL.test(msg) && !SLOT_REFUSAL.test(msg)) throw new Error(`edit refused without a reason CallTools has: ${msg}`);
       if (r.core.store.sqlite.prepare('SELECT count(*) FROM changes WHERE record_id = ?').pluck().get(id) !== 0) throw new Error('a refused edit was queued');
       return saw(`${edit.field}: refused as typed`);
     }
@@ -266,13 +377,23 @@ async function oneEdit(records: Json[], edit: EditSpec): Promise<void> {
     const after = r.sb.store.contacts.get(target)!;
     for (const o of others) if (JSON.stringify(r.sb.store.contacts.get(o.id as number)) !== JSON.stringify(o)) throw new Error(`contact ${String(o.id)} changed, but it was not edited`);
     const state = r.core.syncStore.record(id).state;
+    // Their change is still at CallTools as they left it, or it is a conflict for a person to
+    // settle; never lost silently. A do-not-contact they set is never taken off, conflict or not.
+    const raised = r.core.edits.conflicts().some((c) => c.recordId === id);
+    const lifted = theirs?.lifted() ?? null;
+    if (lifted) throw new Error(`another user's block was lifted (${JSON.stringify(other)}, Concord's ${edit.field} edit): ${lifted}`);
+    const lost = theirs?.survives() ?? null;
+    if (lost && !raised) throw new Error(`another user's change lost (${JSON.stringify(other)}, Concord's ${edit.field} edit): ${lost}`);
+    let rejected: string | null = null;
     if (acc.rejected) {
-      // Nothing changed at CallTools between the edit and the push, so the edit's check against
-      // the record as last read saw what the push sees: a refusal belongs at the edit.
       const err = (r.core.store.sqlite.prepare("SELECT last_error FROM changes WHERE record_id = ? AND state = 'rejected'").get(id) as { last_error: string }).last_error;
-      throw new Error(`the push refused what the edit took: ${err}`);
+      // With nothing changed at CallTools since the read, the edit's check saw what the push sees:
+      // a refusal belongs at the edit.
+      // Another user's save can fill the slot, or add the number, the edit counted on: refused then.
+      if (!theirs || OTHER_FIELD[other!.kind] !== edit.field || !(SLOT_REFUSAL.test(err) || COUNT_REFUSAL.test(err))) throw new Error(`the push refused what the edit took: ${err}`);
+      rejected = err;
     }
-    if (state !== 'synced') throw new Error(`record is ${state} after the sync`);
+    if (state !== (raised ? 'conflicted' : rejected ? 'rejected' : 'synced')) throw new Error(`record is ${state} after the sync${raised ? ' (a conflict is open)' : ''}`);
     // Only the mapped vendor fields and the bookkeeping moved.
     const allowed = new Set([...CALLTOOLS_FIELD_MAP[edit.field], ...CALLTOOLS_BOOKKEEPING]);
     const moved = changedKeys(before, after);
@@ -283,7 +404,10 @@ async function oneEdit(records: Json[], edit: EditSpec): Promise<void> {
       const bad = nestedMovedOnlyWithSlots(before, after, edit.field === 'phones' ? 'phone_numbers' : 'email_addresses', written);
       if (bad) throw new Error(bad);
     }
-    // And what was meant is what CallTools now holds.
+    // And what was meant is what CallTools now holds — unless it waits for a person, was refused,
+    // or the other user changed the same field (then the merge of the two is what it holds).
+    if (other) saw(`another user: ${other.kind} × ${edit.field}: ${raised ? 'conflict' : rejected ? 'refused' : 'their change kept'}`);
+    if (raised || rejected || (other && OTHER_FIELD[other.kind] === edit.field)) return saw(`${edit.field}: ${raised ? 'conflict' : rejected ? 'refused at the push' : 'merged with theirs'}`);
     const held = callToolsToCanonical(after);
     if (edit.field === 'phones') {
       const want = (intended.phones ?? []).map(key).sort();
@@ -323,7 +447,8 @@ async function noEditNoWrite(records: Json[]): Promise<void> {
 const recordsArb = fc.tuple(rawContactArb(1001), fc.option(rawContactArb(1002), { nil: undefined })).map(([a, b]) => [a.record, ...(b ? [b.record] : [])]);
 
 export async function roundTrip(opts: { numRuns: number; seed: number }): Promise<void> {
-  await fc.assert(fc.asyncProperty(recordsArb, editArb, (records, edit) => oneEdit(records, edit)), { numRuns: opts.numRuns, seed: opts.seed });
+  const editAndOther = editArb.chain((edit) => fc.tuple(fc.constant(edit), genOther(edit.field)));
+  await fc.assert(fc.asyncProperty(recordsArb, editAndOther, (records, [edit, other]) => oneEdit(records, edit, other)), { numRuns: opts.numRuns, seed: opts.seed });
   await fc.assert(fc.asyncProperty(recordsArb, (records) => noEditNoWrite(records)), { numRuns: Math.max(1, Math.ceil(opts.numRuns / 4)), seed: opts.seed + 1 });
   if (process.env.ROUNDTRIP_STATS) console.log('calltools round trip outcomes', outcomes);
 }

@@ -7,7 +7,9 @@
 // the simulator stamps on a write). Every run also checks that no write set a consent flag
 // (cellConsent, smsConsent) the number did not already hold, and that the contact's
 // accountBlock and every kept number's phoneBlock came back as they were. A pull and a sync
-// with no edit write nothing.
+// with no edit write nothing. Between the pull and the push "another LiveVox user" may save
+// something (applyOther): their change must still be there after the sync, or the record
+// must hold a conflict; a block they set is never lifted.
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { createCore } from '../../../src/main/core';
@@ -16,6 +18,7 @@ import { createLogger, nullSink } from '../../../src/main/core/log';
 import { startLiveVoxSandbox, type LiveVoxSandbox } from '../../../src/main/core/sandbox/livevox';
 import { MemorySecretStore } from '../../../src/main/core/secrets/memory-store';
 import { sameValue } from '../../../src/main/core/sync/merge';
+import { isLiveVoxBlock } from '../../../src/main/core/vendors/livevox/blocks';
 import { liveVoxEpochOf, liveVoxToCanonical } from '../../../src/main/core/vendors/livevox/mapping';
 import type { Address, CanonicalContact } from '../../../src/shared/domain';
 import { writes } from '../sync';
@@ -146,6 +149,117 @@ function patchOf(spec: EditSpec, local: CanonicalContact): { patch: Partial<Cano
   }
 }
 
+// ---- another user --------------------------------------------------------------------------------
+
+/**
+ * What "another LiveVox user" saves between Concord's pull and its push: a name, the email, a
+ * number (changed in its slot, or a new one), a number's phoneBlock or consent, the contact's
+ * accountBlock, the address, or a field Concord does not map (balance, a custom field, the
+ * guarantor). LiveVox is last-writer-wins and Concord PUTs the whole contact, so only its
+ * re-read before writing stands between their change and its loss.
+ */
+const OTHER_KINDS = ['firstName', 'lastName', 'email', 'phoneNumber', 'newPhone', 'phoneBlock', 'consent', 'accountBlock', 'address', 'unmapped'] as const;
+type OtherKind = (typeof OTHER_KINDS)[number];
+type Other = { kind: OtherKind; pick: number; variant: number } | null;
+/** The canonical field their change lands in (null: none Concord maps), to know when the person's edit overlaps it. */
+const OTHER_FIELD: Record<OtherKind, string | null> = {
+  firstName: 'givenName', lastName: 'familyName', email: 'emails', phoneNumber: 'phones', newPhone: 'phones', phoneBlock: 'phones', consent: 'phones',
+  accountBlock: 'doNotContact', address: 'address', unmapped: null,
+};
+const otherOf = (kinds: readonly OtherKind[]) => fc.record({ kind: fc.constantFrom(...kinds), pick: fc.nat(), variant: fc.nat({ max: 2 }) });
+/** Their change, for an edit of `field`: any kind, or (as often) one landing in the same field, where the merge is tested. */
+const genOther = (field: string): fc.Arbitrary<Other> => {
+  const same = OTHER_KINDS.filter((k) => OTHER_FIELD[k] === field);
+  return fc.option(same.length ? fc.oneof(otherOf(OTHER_KINDS), otherOf(same)) : otherOf(OTHER_KINDS), { freq: 3 });
+};
+
+interface OtherCheck {
+  /** Null while their change is at LiveVox as they left it; else what was lost. */
+  survives(): string | null;
+  /** A block they set that Concord's write took off (never allowed, conflict or not). */
+  lifted(): string | null;
+}
+
+/** Apply the other user's save to `account` in the simulator's store; null when there is nothing to change. */
+function applyOther(sb: LiveVoxSandbox, account: string, o: NonNullable<Other>): OtherCheck | null {
+  const s = sb.store;
+  const c = s.contacts.get(account)!;
+  s.clock.advance(2000); // their save is later than Concord's read
+  const now = () => s.contacts.get(account)!;
+  const same = (a: unknown, b: unknown) => isDeepStrictEqual(a, b);
+  const real = (x: Json) => (Array.isArray(x.phone) ? (x.phone as Json[]) : []).filter(hasNumber);
+  // A save through LiveVox (store.touch stamps modifyDate, served as modifiedDate on a read).
+  const save = (body: Json, kept: (x: Json) => string | null, lifted: (x: Json) => string | null = () => null): OtherCheck => {
+    s.touch(account, body);
+    return { survives: () => kept(now()), lifted: () => lifted(now()) };
+  };
+  const keys = (want: Json, at: (x: Json) => Json) => (x: Json) => {
+    const lost = Object.entries(want).filter(([k, v]) => !same(at(x)[k], v));
+    return lost.length ? `their ${JSON.stringify(want)} is now ${JSON.stringify(Object.fromEntries(lost.map(([k]) => [k, at(x)[k]])))}` : null;
+  };
+  const personSave = (p: Json) => {
+    const was = (c.person ?? {}) as Json;
+    // No change of theirs (blank and null are one to a person).
+    const blank = (v: unknown) => v == null || (typeof v === 'string' && v.trim() === '');
+    if (Object.entries(p).every(([k, v]) => same(was[k], v) || (blank(was[k]) && blank(v)))) return null;
+    return save({ person: p }, keys(p, (x) => (x.person ?? {}) as Json));
+  };
+  // One number's entry, by ordinal, with `patch` laid over it: the whole entry as they left it must stay.
+  const phoneSave = (patch: (p: Json) => Json | null, blockLifted?: (p: Json) => boolean) => {
+    const phones = real(c);
+    if (!phones.length) return null;
+    const target = phones[o.pick % phones.length]!;
+    const next = patch(target);
+    if (!next || same(next, target)) return null;
+    const list = (c.phone as Json[]).map((p) => (p === target ? next : p));
+    const at = (x: Json) => real(x).find((p) => Number(p.ordinal) === Number(next.ordinal));
+    return save(
+      { phone: structuredClone(list) },
+      (x) => (same(at(x), next) ? null : `their phone entry ${JSON.stringify(next)} is now ${JSON.stringify(at(x) ?? 'gone')}`),
+      // The number, wherever it is now, is not held unblocked.
+      (x) => (blockLifted && real(x).some((p) => p.phone === next.phone && blockLifted(p)) ? `their ${String(next.phoneBlock)} on ${String(next.phone)} was lifted: ${JSON.stringify(x.phone)}` : null),
+    );
+  };
+  const fresh = ['5715550123', '2025550199', '3125550147'][o.variant]!;
+  switch (o.kind) {
+    case 'firstName': return personSave({ firstName: ['Set Elsewhere', null, ''][o.variant] });
+    case 'lastName': return personSave({ lastName: ['Elsewhere', null, 'Ng'][o.variant] });
+    case 'email': {
+      const gone = (c.person as Json | undefined)?.email;
+      if (o.variant !== 1 || typeof gone !== 'string' || !gone.trim()) return personSave({ email: ['other@example.com', null, 'kj@nasa.gov'][o.variant] });
+      // They removed the email: it stays removed (the field is free again for the person's).
+      return save({ person: { email: null } }, (x) => (((x.person ?? {}) as Json).email === gone ? `their removal of ${gone} was undone` : null));
+    }
+    case 'phoneNumber': return phoneSave((p) => (real(c).some((x) => x.phone === fresh) ? null : { ...p, phone: fresh }));
+    case 'phoneBlock': return phoneSave((p) => (isLiveVoxBlock(p.phoneBlock) ? null : { ...p, phoneBlock: ['PERMANENT', 'DAILY', 'BOTH'][o.variant] }), (p) => !isLiveVoxBlock(p.phoneBlock));
+    case 'consent': return phoneSave((p) => ({ ...p, [o.pick % 2 ? 'smsConsent' : 'cellConsent']: o.variant !== 1 }));
+    case 'newPhone': {
+      const used = new Set(real(c).map((p) => Number(p.ordinal)));
+      const free = Array.from({ length: 10 }, (_, i) => i + 1).filter((n) => !used.has(n));
+      if (!free.length || real(c).some((x) => x.phone === fresh)) return null;
+      const entry: Json = { phone: fresh, ordinal: free[o.pick % free.length]!, phoneBlock: 'NONE' };
+      // A padded, number-less slot at that ordinal is the one they filled.
+      const list = [...(Array.isArray(c.phone) ? (c.phone as Json[]) : []).filter((p) => Number(p.ordinal) !== entry.ordinal), entry];
+      return save({ phone: structuredClone(list) }, (x) => (real(x).some((p) => same(p, entry)) ? null : `their new phone ${JSON.stringify(entry)} is now ${JSON.stringify(x.phone)}`));
+    }
+    case 'accountBlock': {
+      if (isLiveVoxBlock(c.accountBlock)) return null;
+      const block = ['PERMANENT', 'DAILY', 'BOTH'][o.variant]!;
+      return save({ accountBlock: block }, keys({ accountBlock: block }, (x) => x), (x) => (isLiveVoxBlock(x.accountBlock) ? null : `their accountBlock ${block} was lifted: ${String(x.accountBlock)}`));
+    }
+    case 'address': {
+      if (o.variant === 2) return personSave({ zipCode: '99501' });
+      const body = o.variant === 0 ? { city: 'Elsewhere' } : { address1: '9 Other Rd', state: 'WA' };
+      return Object.entries(body).every(([k, v]) => same(c[k], v)) ? null : save(body, keys(body, (x) => x));
+    }
+    case 'unmapped': {
+      const body: Json = [{ balance: 1234.5 }, { customFields: [...((c.customFields as Json[] | null) ?? []).filter((f) => f.field !== 'COL9'), { field: 'COL9', value: 'Set elsewhere' }] }, { guarantor: { firstName: 'Gus', lastName: 'Elsewhere' } }][o.variant]!;
+      return Object.entries(body).every(([k, v]) => same(c[k], v)) ? null : save(body, keys(body, (x) => x));
+    }
+  }
+  return null;
+}
+
 // ---- the comparison ----------------------------------------------------------------------------
 
 const BOOKKEEPING = ['modifyDate'];
@@ -209,7 +323,7 @@ export async function roundTrip(opts: { numRuns: number; seed: number }): Promis
   try {
     // 1. One edit changes only what it maps to.
     await fc.assert(
-      fc.asyncProperty(rawContact, editSpec, async (raw, spec) => {
+      fc.asyncProperty(rawContact, editSpec.chain((e) => fc.tuple(fc.constant(e), genOther(e.kind))), async (raw, [spec, other]) => {
         const account = `RT${++n}`;
         const clockNow = sb.store.clock.now().getTime();
         sb.store.contacts.clear();
@@ -218,8 +332,10 @@ export async function roundTrip(opts: { numRuns: number; seed: number }): Promis
           expectClean(await core.sync.sync(), 'first pull');
           const rec = core.store.sqlite.prepare('SELECT id, local FROM records WHERE account_id = ? AND remote_id = ?').get(accountId, account) as { id: string; local: string };
           const local = JSON.parse(rec.local) as CanonicalContact;
-          const before = structuredClone(sb.store.contacts.get(account)!);
           const { patch, refusal } = patchOf(spec, local);
+          // Another LiveVox user saves after Concord's read, before its push.
+          const theirs = other ? applyOther(sb, account, other) : null;
+          const before = structuredClone(sb.store.contacts.get(account)!);
           try {
             core.edits.edit(rec.id, patch);
           } catch (e) {
@@ -228,19 +344,38 @@ export async function roundTrip(opts: { numRuns: number; seed: number }): Promis
           }
           if (refusal) fail(`an edit LiveVox cannot hold was taken (${spec.kind})`, patch);
           sb.store.clock.advance(1000);
-          expectClean(await core.sync.sync(), 'sync after the edit');
-          const after = sb.store.contacts.get(account)!;
           const field = Object.keys(patch)[0]!;
+          const overlap = !!other && OTHER_FIELD[other.kind] === field;
+          const summary = await core.sync.sync();
+          let rejected: string | null = null;
+          if (summary.accounts[0]!.rejected && !summary.accounts[0]!.errors.length) {
+            // Their new number can leave no free ordinal for the person's, their email no room for
+            // the person's (LiveVox holds one): refused, and said so; theirs stays.
+            rejected = (core.store.sqlite.prepare("SELECT last_error FROM changes WHERE record_id = ? AND state = 'rejected'").get(rec.id) as { last_error: string } | undefined)?.last_error ?? null;
+            if (!overlap || !/at most (10 phone numbers|1 email addresses)/.test(rejected ?? '')) fail(`the push refused what the edit took: ${rejected}`, { spec, other });
+          } else expectClean(summary, 'sync after the edit');
+          const after = sb.store.contacts.get(account)!;
+          // Their change is still at LiveVox as they left it, or it is a conflict for a person to
+          // settle; never lost silently. A block they set is never lifted, conflict or not.
+          const raised = core.edits.conflicts().some((c) => c.recordId === rec.id);
+          const lifted = theirs?.lifted() ?? null;
+          if (lifted) fail(`another user's block was lifted (Concord's ${field} edit): ${lifted}`, { other, spec });
+          const lost = theirs?.survives() ?? null;
+          if (lost && !raised) fail(`another user's change lost (Concord's ${field} edit): ${lost}`, { other, spec, before, after });
           const was = liveVoxToCanonical(before);
           const now = liveVoxToCanonical(after);
-          // The edited field now holds what was typed.
-          if (field === 'phones') {
+          // The edited field now holds what was typed (unless it waits for a person, was refused,
+          // or the other user changed the same field: then the merge of the two is what it holds).
+          const held = !raised && !rejected && !overlap;
+          if (!held) {
+            // checked below: nothing else moved
+          } else if (field === 'phones') {
             const want = (patch.phones ?? []).map((p) => p.e164).sort();
             if (!isDeepStrictEqual((now.phones ?? []).map((p) => p.e164).sort(), want)) fail('the phones did not land', { want, after: after.phone });
           } else if (!sameValue(field, now[field as keyof CanonicalContact], patch[field as keyof CanonicalContact])) {
             fail(`${field} did not land`, { patch, now: now[field as keyof CanonicalContact] });
           }
-          if (field === 'birthDate' && patch.birthDate && patch.birthDate !== was.birthDate && (after.person as Json).dateOfBirth !== liveVoxEpochOf(patch.birthDate)) {
+          if (held && field === 'birthDate' && patch.birthDate && patch.birthDate !== was.birthDate && (after.person as Json).dateOfBirth !== liveVoxEpochOf(patch.birthDate)) {
             fail('a new birth date is not midnight New York', after.person);
           }
           noConsentInvented(before, after);
@@ -261,7 +396,7 @@ export async function roundTrip(opts: { numRuns: number; seed: number }): Promis
             const ordinals = (after.phone as Json[]).map((p) => Number(p.ordinal));
             if (new Set(ordinals).size !== ordinals.length || ordinals.some((o) => o < 1 || o > 10)) fail('ordinals clash or leave 1–10', after.phone);
             const changedAt = spec.kind === 'phones' && spec.op === 'change' ? (local.phones ?? [])[spec.at % Math.max(1, (local.phones ?? []).length)] : undefined;
-            if (changedAt?.label) {
+            if (held && changedAt?.label) {
               // A number changed in place keeps its slot's fields.
               const o = Number(/\d+/.exec(changedAt.label)![0]);
               const old = (before.phone as Json[]).find((p) => hasNumber(p) && Number(p.ordinal) === o)!;

@@ -114,6 +114,21 @@ describe('CallTools flat phone and email slots', () => {
     expect(sb.server.requestLog.filter((r) => r.method === 'PATCH')).toHaveLength(0);
   });
 
+  it('refuses to move a number marked do not contact between the fields: the new nested record would not hold the mark', async () => {
+    const { sb, c } = await setup();
+    const made = await c.create({ givenName: 'Gil', phones: [{ e164: H, raw: H }] });
+    // A colleague marks the number do not contact in CallTools (the nested record; the API cannot).
+    const stored = sb.store.contacts.get(Number(made.remoteId))!;
+    (stored.phone_numbers as Record<string, unknown>[])[0]!.do_not_contact = true;
+    const before = await c.read(made.remoteId);
+    const toggled = before.canonical.phones!.map((p) => ({ ...p, mobile: true }));
+    const e = await failure(c.update(made.remoteId, { phones: toggled }, { raw: before.raw, versions: before.versions }));
+    expect(e.kind).toBe('validation');
+    expect(e.message).toMatch(/marked do not contact/);
+    expect(sb.server.requestLog.filter((r) => r.method === 'PATCH')).toHaveLength(0);
+    expect((sb.store.contacts.get(Number(made.remoteId))!.phone_numbers as Record<string, unknown>[]).map((p) => p.do_not_contact)).toEqual([true]);
+  });
+
   it('refuses a third phone and a second email as they are typed (count rules), and before a push', async () => {
     const { c } = await setup();
     const three = [H, M, N].map((n) => ({ e164: n, raw: n }));

@@ -117,7 +117,9 @@ export function merge3(base: CanonicalContact, local: CanonicalContact, remote: 
     if (onlyFields && !onlyFields.includes(f)) continue; // fields the vendor cannot hold: the server's value stands
     const [b, l, r] = [base[f], local[f], remote[f]];
     if (sameValue(f, l, b) || sameValue(f, l, r)) continue; // untouched here, or both sides agree: take the server's
-    if (sameValue(f, r, b)) merged[f] = l; // changed here only
+    // A consent is read-only here (not a part a person edits), so it is not in sameValue; but a
+    // consent recorded there on a number removed here must not go silently (mergeEntries).
+    if (sameValue(f, r, b) && !(f === 'phones' && consentsMoved(b, r))) merged[f] = l; // changed here only
     else if (f === 'phones' || f === 'emails') {
       // Both sides changed the list: merge it entry by entry, so a number added here and a
       // label changed there both survive; only the same part of the same entry changed two ways conflicts.
@@ -134,22 +136,39 @@ export function merge3(base: CanonicalContact, local: CanonicalContact, remote: 
 
 const PARTS = ['label', 'primary', 'doNotContact', 'mobile'] as const;
 
+const consentOf = (x: unknown): string => JSON.stringify((x as { consent?: unknown } | undefined)?.consent ?? null);
+/** Whether any number's consent differs between two phone lists (by number). */
+function consentsMoved(a: unknown, b: unknown): boolean {
+  const by = (xs: unknown) => new Map(((xs ?? []) as EntryLike[]).map((x) => [valueOf('phones', x), consentOf(x)]));
+  const [ma, mb] = [by(a), by(b)];
+  return [...mb].some(([k, v]) => ma.has(k) && ma.get(k) !== v);
+}
+
 /**
  * Three-way merge of a phone or email list, keyed by the value (E.164 / lower-cased address).
  * Added on either side: kept. Removed on one side: removed (a removal wins over the other
- * side only relabelling it). Each part (label, primary, do-not-contact, mobile) merges by
+ * side only relabelling it), unless the other side changed its do-not-contact flag or a consent
+ * (what a colleague just recorded about that very number): a conflict. Each part (label, primary, do-not-contact, mobile) merges by
  * itself; the same part changed to two values, or two different primaries, is a conflict.
  */
 function mergeEntries(field: 'phones' | 'emails', base: EntryLike[], local: EntryLike[], remote: EntryLike[]): { merged: EntryLike[]; conflict: boolean } {
   const norm = (list: EntryLike[]) => new Map(entries(field, list).map((e) => [e.value, e]));
   const [nb, nl, nr] = [norm(base), norm(local), norm(remote)];
+  const rawB = new Map(base.map((x) => [valueOf(field, x), x]));
   const rawL = new Map(local.map((x) => [valueOf(field, x), x]));
   const rawR = new Map(remote.map((x) => [valueOf(field, x), x]));
   let conflict = false;
   const out: EntryLike[] = [];
   for (const k of new Set([...nl.keys(), ...nr.keys()])) {
     const [eb, el, er] = [nb.get(k), nl.get(k), nr.get(k)];
-    if (eb && (!el || !er)) continue; // removed on one side
+    if (eb && (!el || !er)) {
+      // Removed on one side. A do-not-contact flag or a consent changed on the other side is
+      // not dropped with its entry: the two are a conflict (local stands until a person decides).
+      const kept = el ?? er!;
+      if (kept.doNotContact === eb.doNotContact && consentOf(rawL.get(k) ?? rawR.get(k)) === consentOf(rawB.get(k))) continue;
+      conflict = true;
+      if (!el) continue;
+    }
     const entry: EntryLike = { ...(rawL.get(k) ?? rawR.get(k))! }; // local's own text where it has the entry
     if (el && er) {
       for (const part of PARTS) {

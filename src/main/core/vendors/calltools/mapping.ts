@@ -93,7 +93,13 @@ function phoneSlots(phones: PhoneEntry[], raw: CallToolsJson, region: string): C
   const cur: Record<Slot, string | null> = { home_phone_number: null, mobile_phone_number: null };
   for (const s of SLOTS) if (str(raw[s])) cur[s] = phoneKey(String(raw[s]), region);
   const wasMobile = new Map<string, boolean>();
-  for (const p of list(raw.phone_numbers)) if (str(p.phone_number)) wasMobile.set(entryKey(nestedPhone(p, region, false), region), p.is_mobile === true);
+  const flagged = new Set<string>();
+  for (const p of list(raw.phone_numbers)) {
+    if (!str(p.phone_number)) continue;
+    const k = entryKey(nestedPhone(p, region, false), region);
+    wasMobile.set(k, p.is_mobile === true);
+    if (p.do_not_contact === true) flagged.add(k);
+  }
   for (const s of SLOTS) if (cur[s] && !wasMobile.has(cur[s])) wasMobile.set(cur[s], s === 'mobile_phone_number');
   const wanted = new Map(phones.map((p) => [entryKey(p, region), p] as const));
   const inSlot = new Set(Object.values(cur).filter(Boolean));
@@ -108,6 +114,9 @@ function phoneSlots(phones: PhoneEntry[], raw: CallToolsJson, region: string): C
     // Writing a number held outside the flat fields into one would make a second nested record
     // of it (the document does not say CallTools merges them), so its flag stays as CallTools has it.
     if (!inSlot.has(k)) refuse('phones', `${shown(k)} is not in CallTools' home or mobile phone field, so whether it is a mobile number cannot be changed from Concord`);
+    // Moving a number to the other field makes a new nested record of it, without the
+    // do-not-contact flag its record holds: that would lift it (whoever set it, whenever).
+    if (flagged.has(k)) refuse('phones', `${shown(k)} is marked do not contact in CallTools; moving it between the home and mobile fields would drop that mark, so whether it is a mobile number cannot be changed from Concord`);
     const want: Slot = p.mobile ? 'mobile_phone_number' : 'home_phone_number';
     if (cur[want] === k) refuse('phones', `CallTools decides whether ${shown(k)} is a mobile number by the field it is in, and it is in the ${want === 'mobile_phone_number' ? 'mobile' : 'home'} field already; its flag cannot be changed from Concord`);
     if (next[want]) refuse('phones', `CallTools holds one mobile and one home number; ${shown(k)} cannot be marked ${p.mobile ? '' : 'not '}mobile while ${shown(next[want])} ${p.mobile ? 'is' : 'is not'}`);
