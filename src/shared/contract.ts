@@ -268,7 +268,7 @@ export const AgreePlan = z.object({
   total: z.number().int(),
   offset: z.number().int(),
   /** One page of the writes, grouped by field, then account, then person. */
-  writes: z.array(z.object({ key: z.string(), recordId: z.string(), personId: z.string(), name: z.string(), vendor: AccountKind, accountLabel: z.string(), accountId: z.string(), field: z.enum(CANONICAL_FIELDS), from: z.unknown(), to: z.unknown(), note: z.string().optional(), held: z.number().int(), of: z.number().int() })),
+  writes: z.array(z.object({ key: z.string(), recordId: z.string(), personId: z.string(), name: z.string(), vendor: AccountKind, accountLabel: z.string(), accountId: z.string(), field: z.enum(CANONICAL_FIELDS), from: z.unknown(), to: z.unknown(), note: z.string().optional(), held: z.number().int(), of: z.number().int(), contested: z.boolean() })),
   groups: z.array(AgreeGroup),
 });
 export type AgreePlan = z.infer<typeof AgreePlan>;

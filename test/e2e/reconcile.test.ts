@@ -57,12 +57,28 @@ describe('reconciling in the window', () => {
     await h.page.getByTestId('plan-agree').click();
     const plan = h.page.getByTestId('agree-plan');
     await plan.waitFor();
-    const planned = core.policies.plan().total;
+    const full = core.policies.plan();
+    const planned = full.total;
     expect(await plan.textContent()).toContain(`${planned} write`);
+    // Every write is there to review: a header per field and account, rows under it, the last one reachable.
+    expect(await plan.getByTestId('agree-group').count()).toBeGreaterThan(0);
+    await plan.getByTestId('agree-list').evaluate((el) => el.scrollTo(0, el.scrollHeight));
+    const last = core.policies.plan(undefined, { offset: planned - 1, limit: 1 }).writes[0]!;
+    await plan.getByTestId('agree-write').filter({ hasText: last.name }).last().waitFor();
+    await plan.getByTestId('agree-list').evaluate((el) => el.scrollTo(0, 0));
+    // Leave one account's writes out: the button counts what will be queued.
+    const group = full.groups[0]!;
+    await plan.getByTestId('agree-group').first().locator('input').uncheck();
+    await expect.poll(() => h.page.getByTestId('apply-agree').textContent()).toBe(`Queue ${(planned - group.count).toLocaleString()} write${planned - group.count === 1 ? '' : 's'}`);
     await both('reconcile-drift');
+    await plan.scrollIntoViewIfNeeded();
+    await both('reconcile-agree');
+    const pendingBefore = core.status.get().outbox.pending;
     await h.page.getByTestId('apply-agree').click();
     await h.page.getByTestId('toast').filter({ hasText: 'Queued' }).waitFor();
-    expect(core.status.get().outbox.pending).toBeGreaterThanOrEqual(planned - core.policies.plan().total);
+    // The left-out group stays to do; nothing of it was queued.
+    expect(core.policies.plan().groups.find((g) => g.field === group.field && g.accountId === group.accountId)?.count).toBe(group.count);
+    expect(core.status.get().outbox.pending - pendingBefore).toBeLessThanOrEqual(planned - group.count);
     // The Sync view says how many drift (after the next sync: the check runs there too).
     await nav('Sync');
     await h.page.getByTestId('sync-now').click();

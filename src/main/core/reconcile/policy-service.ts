@@ -51,6 +51,8 @@ export interface AgreeWrite {
   /** How many of the person's records in the policy's accounts already hold the value written, of how many. */
   held: number;
   of: number;
+  /** Another record holds a different value: with `held` 1, the golden value is one record's word against another's. */
+  contested: boolean;
 }
 
 /** Writes per field and account, for the window's groups (each can be left out whole). */
@@ -240,14 +242,16 @@ export class PolicyService {
         const want = golden[policy.field];
         if (isBlank(want)) continue; // nothing to agree on: the golden record has no value
         const key = agreeKey(policy.field, want);
-        const held = group.filter((r) => agreeKey(policy.field, (JSON.parse(r.local) as CanonicalContact)[policy.field]) === key).length;
+        const keys = group.map((r) => agreeKey(policy.field, (JSON.parse(r.local) as CanonicalContact)[policy.field]));
+        const held = keys.filter((k) => k === key).length;
         if (held === group.length) continue;
+        const contested = keys.some((k) => k !== '' && k !== key);
         for (const r of group) {
           const local = JSON.parse(r.local) as CanonicalContact;
           const have = local[policy.field];
           const acc = labels.get(r.account_id)!;
           const vendor = acc.kind as AccountKind;
-          const base = { recordId: r.id, personId: r.person_id, name: r.name, vendor, accountLabel: acc.label, accountId: r.account_id, held, of: group.length };
+          const base = { recordId: r.id, personId: r.person_id, name: r.name, vendor, accountLabel: acc.label, accountId: r.account_id, held, of: group.length, contested };
           if (golden.doNotContact === true && !blocking.has(r.id) && local.doNotContact !== true && this.writable(vendor).includes('doNotContact')) {
             blocking.add(r.id);
             out.push({ ...base, key: `${r.id}|doNotContact`, field: 'doNotContact', from: local.doNotContact ?? null, to: true, note: `Do not contact — ${golden.doNotContactWhy ?? 'a linked record says so'}` });

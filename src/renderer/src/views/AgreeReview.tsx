@@ -65,7 +65,7 @@ export function AgreeReview({ first, onQueue, onCancel }: { first: AgreePlan; on
 
   const excludedCount = first.groups.reduce((n, g) => n + (groupsOut.has(groupKey(g)) ? g.count : 0), 0) + [...leftOut.values()].filter((g) => !groupsOut.has(g)).length;
   const queued = first.total - excludedCount;
-  const minority = writes.filter((w) => w && w.held <= 1 && w.of >= 2).length;
+  const minority = writes.filter((w) => w && w.held <= 1 && w.contested).length;
 
   const toggleGroup = (key: string) => {
     const next = new Set(groupsOut);
@@ -85,7 +85,7 @@ export function AgreeReview({ first, onQueue, onCancel }: { first: AgreePlan; on
       <p>
         {first.total.toLocaleString()} write{first.total === 1 ? '' : 's'} for {first.people.toLocaleString()} {first.people === 1 ? 'person' : 'people'}, each record given the golden value.
         Untick what should stay as it is.
-        {minority > 0 && <span className="muted small"> ⚑ marks a value only one of the person’s records holds.</span>}
+        {minority > 0 && <span className="muted small"> ⚑ marks a value only one of the person’s records holds while another says otherwise.</span>}
       </p>
       <div className="agree-list" ref={scrollRef} data-testid="agree-list">
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
@@ -111,7 +111,7 @@ export function AgreeReview({ first, onQueue, onCancel }: { first: AgreePlan; on
                 <span className="agree-from">{show(w.field, w.from) || '—'}</span>
                 <span aria-hidden="true">→</span>
                 <strong className="agree-to">{show(w.field, w.to) || '—'}</strong>
-                {w.held <= 1 && w.of >= 2 && <span className="flag" title={`Only ${w.held} of ${w.of} records hold this value`}>⚑ {w.held} of {w.of}</span>}
+                {w.held <= 1 && w.contested && <span className="flag" title={`Only ${w.held} of ${w.of} records hold this value`}>⚑ {w.held} of {w.of}</span>}
                 {w.note && <span className="muted small">{w.note}</span>}
               </label>
             );
