@@ -124,7 +124,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     return { patch: normalizeTypedContact(patch, region), problems: checkEdit(vendor, patch, { region, current, now: clock.now(), raw }) };
   });
   const connectorFor = connectorFactory(accounts, fetchImpl, options.retry);
-  const dedupe = new DedupeService(store.sqlite, syncStore, clock, writableFields, canDeleteContacts, hasOwnMerge);
+  const dedupe = new DedupeService(store.sqlite, syncStore, clock, writableFields, canDeleteContacts, hasOwnMerge, {}, (vendor) => vendorDefinition(vendor)?.fields.addressParts, (vendor) => vendorDefinition(vendor)?.fields.parts ?? []);
   const policies = new PolicyService(store.sqlite, syncStore, accounts, clock, writableFields, (vendor) => vendorDefinition(vendor)?.fields.parts ?? []);
   const addTo = new AddToService({
     sqlite: store.sqlite, store: syncStore, accounts, contacts, connectorFor, writable: writableFields, addressParts: (vendor) => vendorDefinition(vendor)?.fields.addressParts, canDelete: canDeleteContacts,

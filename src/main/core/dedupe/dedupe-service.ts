@@ -7,13 +7,15 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { AccountKind, CanonicalContact } from '../../../shared/domain';
-import { displayName } from '../../../shared/domain';
+import { ADDRESS_PART_WORDS, displayName, VENDOR_LABELS } from '../../../shared/domain';
 import type { Clock } from '../clock';
 import { computeGolden, isBlank } from '../contacts/golden';
 import { NameCounts } from '../contacts/name-choice';
 import { CoreError } from '../errors';
 import type { MergeSnapshot, SyncStore } from '../sync/sync-store';
 import { inBatches } from '../jobs';
+import { sameValue } from '../sync/merge';
+import { agreeKey } from '../reconcile/policy-service';
 import { clusterPairs } from './cluster';
 import { Frequencies, toMatchRecord, type MatchRecord } from './features';
 import { loadParameters, saveParameters } from './parameter-store';
@@ -119,6 +121,10 @@ export class DedupeService {
     private readonly canDelete: (vendor: AccountKind) => boolean,
     private readonly hasOwnMerge: (vendor: AccountKind) => boolean,
     thresholds: Partial<Thresholds> = {},
+    /** The address parts a vendor keeps (absent: all): a merge's preview shows only what it will hold. */
+    private readonly addressParts: (vendor: AccountKind) => readonly string[] | undefined = () => undefined,
+    /** The parts of phones and emails a vendor holds (`phones.label`, …); see FieldSupport.parts. */
+    private readonly parts: (vendor: AccountKind) => readonly string[] = () => [],
   ) {
     this.thresholds = { ...DEFAULT_THRESHOLDS, ...thresholds };
   }
@@ -375,7 +381,9 @@ export class DedupeService {
           }
         }
       }
-      if (Object.keys(patch).length) writes.push({ recordId: survivor.recordId, vendor: survivor.vendor, accountLabel: survivor.accountLabel, remoteId: survivor.remoteId, op: 'update', fields: patch as Partial<CanonicalContact>, note: `update ${Object.keys(patch).join(', ')}` });
+      const notHeld = this.keepHeldAddress(patch, survivor);
+      this.keepHeldEntries(patch, survivor);
+      if (Object.keys(patch).length) writes.push({ recordId: survivor.recordId, vendor: survivor.vendor, accountLabel: survivor.accountLabel, remoteId: survivor.remoteId, op: 'update', fields: patch as Partial<CanonicalContact>, note: `update ${Object.keys(patch).join(', ')}${notHeld}` });
       else writes.push({ recordId: survivor.recordId, vendor: survivor.vendor, accountLabel: survivor.accountLabel, remoteId: survivor.remoteId, op: 'link', note: 'linked; nothing to write' });
       for (const loser of group) {
         if (loser === survivor) continue;
@@ -385,6 +393,41 @@ export class DedupeService {
       }
     }
     return { clusterId: c.id, golden, writes };
+  }
+
+  /**
+   * An address goes to a vendor as the parts it keeps (BigChange: no state or county): the
+   * preview shows what the vendor will hold, and says what it leaves out. Dropped from the
+   * patch when what is left is what the record holds already.
+   */
+  private keepHeldAddress(patch: Record<string, unknown>, r: ClusterView['records'][number]): string {
+    const a = patch.address as CanonicalContact['address'] | undefined;
+    const parts = this.addressParts(r.vendor);
+    if (!a || !parts) return '';
+    const kept = Object.fromEntries(Object.entries(a).filter(([k]) => parts.includes(k)));
+    const lost = Object.keys(a).filter((k) => !parts.includes(k) && !isBlank(a[k as keyof typeof a]));
+    if (sameValue('address', kept, r.contact.address)) delete patch.address;
+    else patch.address = kept;
+    return lost.length ? `; ${VENDOR_LABELS[r.vendor]} keeps no ${lost.map((k) => ADDRESS_PART_WORDS[k as keyof typeof ADDRESS_PART_WORDS] ?? k).join(' or ')}` : '';
+  }
+
+  /**
+   * Phones and emails go to a vendor as it can hold them: the same numbers (addresses) it holds
+   * already are no write at all, whatever labels or flags the picked record gives them (the
+   * vendor has no place for those, and the edit would be refused); otherwise the entries carry
+   * only the parts it keeps.
+   */
+  private keepHeldEntries(patch: Record<string, unknown>, r: ClusterView['records'][number]): void {
+    const held = this.parts(r.vendor);
+    for (const f of ['phones', 'emails'] as const) {
+      const v = patch[f] as Record<string, unknown>[] | undefined;
+      if (!v) continue;
+      if (agreeKey(f, v) === agreeKey(f, r.contact[f])) {
+        delete patch[f];
+        continue;
+      }
+      patch[f] = v.map((e) => Object.fromEntries(Object.entries(e).filter(([k]) => !['label', 'primary', 'mobile', 'doNotContact'].includes(k) || held.includes(`${f}.${k}`))));
+    }
   }
 
   /** Apply a merge: link, pin the picks, queue the writes. Returns the journal id to undo it with. */

@@ -1,0 +1,123 @@
+// A preview is a promise (issue 22): for generated picks over the sandbox's real duplicate
+// clusters, the writes a merge's preview shows are exactly what reaches the vendors — every
+// previewed update is held there afterwards, every record the preview leaves alone is unchanged
+// there, deletions happen and nothing else does — and the person's golden record is the one the
+// preview showed. The same for "make them agree": each previewed write is what the vendor holds.
+// fast-check draws the cluster and the picks; runs are bounded with a fixed seed.
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCore, type Core } from '../../src/main/core';
+import { createLogger, nullSink } from '../../src/main/core/log';
+import { startSandbox, type RunningSandbox } from '../../src/main/core/sandbox';
+import { MemorySecretStore } from '../../src/main/core/secrets/memory-store';
+import { agreeKey } from '../../src/main/core/reconcile/policy-service';
+import { sameValue as sameAny } from '../../src/main/core/sync/merge';
+import type { Connector } from '../../src/main/core/vendors/connector';
+import { vendorDefinition } from '../../src/main/core/vendors/registry';
+import type { CanonicalContact, Vendor } from '../../src/shared/domain';
+import { FAST_RETRY } from '../helpers/vendor';
+import { tempDir } from '../helpers/tmp';
+
+let sb: RunningSandbox;
+let core: Core;
+let cleanup: () => void;
+const clients = new Map<Vendor, Connector>();
+
+beforeAll(async () => {
+  sb = await startSandbox({ seed: 4, people: 300 });
+  const t = tempDir();
+  cleanup = t.cleanup;
+  core = await createCore({ dataDir: t.dir, secretStore: new MemorySecretStore(), log: createLogger(nullSink), retry: FAST_RETRY, syncTuning: { roundDelayMs: 10 } });
+  for (const [vendor, info] of Object.entries(sb.vendors)) {
+    await core.accounts.add({ kind: vendor as Vendor, label: vendor, baseUrl: info!.baseUrl, credentials: info!.credentials, settings: info!.settings });
+    const def = vendorDefinition(vendor as Vendor)!;
+    clients.set(vendor as Vendor, def.create({ baseUrl: info!.baseUrl, credentials: def.credentialsSchema.parse(info!.credentials), settings: info!.settings, retry: FAST_RETRY }));
+  }
+  for (const a of (await core.sync.sync()).accounts) expect(a.errors).toEqual([]);
+  core.dedupe.scan({ full: true });
+}, 120_000);
+
+afterAll(async () => {
+  core?.close();
+  cleanup?.();
+  await sb?.close();
+});
+
+const vendorRead = async (vendor: Vendor | string, remoteId: string): Promise<CanonicalContact | null> => {
+  try {
+    return (await clients.get(vendor as Vendor)!.read(remoteId)).canonical;
+  } catch {
+    return null;
+  }
+};
+/** Phones and emails by their numbers and addresses (the labels and slots are each vendor's own); the rest as the merge compares them. */
+const sameValue = (f: string, a: unknown, b: unknown): boolean => (f === 'phones' || f === 'emails' ? agreeKey(f, a) === agreeKey(f, b) : sameAny(f, a, b));
+/** The fields a vendor's record shows. */
+const FIELDS = ['givenName', 'familyName', 'emails', 'phones', 'address', 'company', 'role', 'birthDate', 'notes'] as const;
+const differsAt = (a: CanonicalContact, b: CanonicalContact): string[] => FIELDS.filter((f) => !sameValue(f, a[f], b[f]));
+
+describe('preview = outcome', () => {
+  it('a merge with generated picks: the previewed writes are what the vendors hold, and nothing else moves', { timeout: 240_000 }, async () => {
+    const used = new Set<string>();
+    await fc.assert(
+      fc.asyncProperty(fc.nat(), fc.array(fc.tuple(fc.constantFrom('givenName', 'familyName', 'emails', 'phones', 'address', 'birthDate'), fc.nat()), { maxLength: 3 }), async (which, rawPicks) => {
+        const open = core.dedupe.clusters().filter((c) => !used.has(c.id) && c.records.every((r) => r.remoteId) && new Set(c.records.map((r) => r.account)).size === c.records.length);
+        if (!open.length) return;
+        const c = open[which % open.length]!;
+        used.add(c.id);
+        // A pick takes a field from a record that has a value for it.
+        const picks: Record<string, string> = {};
+        for (const [field, n] of rawPicks) {
+          const holders = c.records.filter((r) => r.contact[field] != null);
+          if (holders.length) picks[field] = holders[n % holders.length]!.recordId;
+        }
+        const plan = core.dedupe.plan(c.id, picks);
+        const before = new Map<string, CanonicalContact | null>();
+        for (const r of c.records) before.set(r.recordId, await vendorRead(r.vendor, r.remoteId!));
+        const merged = core.dedupe.merge(c.id, { picks });
+        for (let i = 0; i < 3 && core.status.get().outbox.pending; i++) await core.sync.sync();
+        const problems: string[] = [];
+        for (const r of c.records) {
+          const w = plan.writes.find((x) => x.recordId === r.recordId);
+          const now = await vendorRead(r.vendor, r.remoteId!);
+          const was = before.get(r.recordId)!;
+          if (!w || w.op === 'link') {
+            if (!now || differsAt(was!, now).length) problems.push(`${r.vendor} ${r.remoteId}: not in the preview, yet ${now ? `changed ${differsAt(was!, now).join(', ')}` : 'gone'}`);
+          } else if (w.op === 'update') {
+            if (!now) problems.push(`${r.vendor} ${r.remoteId}: previewed update, but the record is gone`);
+            else {
+              for (const [f, v] of Object.entries(w.fields ?? {})) if (!sameValue(f, now[f as keyof CanonicalContact], v)) problems.push(`${r.vendor} ${r.remoteId}: previewed ${f} = ${JSON.stringify(v)}, vendor holds ${JSON.stringify(now[f as keyof CanonicalContact])}`);
+              const moved = differsAt(was!, now).filter((f) => !(f in (w.fields ?? {})));
+              if (moved.length) problems.push(`${r.vendor} ${r.remoteId}: ${moved.join(', ')} moved, not in the preview`);
+            }
+          } else if (w.op === 'delete' && now) problems.push(`${r.vendor} ${r.remoteId}: previewed delete, still there`);
+        }
+        // The golden record is the one previewed (names whole; lists as sets).
+        const golden = core.contacts.get(merged.personId).golden;
+        for (const f of ['givenName', 'familyName', 'birthDate'] as const) if (!sameValue(f, golden[f], plan.golden[f])) problems.push(`golden ${f}: previewed ${JSON.stringify(plan.golden[f])}, now ${JSON.stringify(golden[f])}`);
+        if (problems.length) throw new Error(`cluster ${c.records.map((r) => `${r.vendor}:${r.name}`).join(' / ')}, picks ${JSON.stringify(picks)}:\n${problems.join('\n')}`);
+      }),
+      { numRuns: Number(process.env.PREVIEW_RUNS ?? 12), seed: Number(process.env.PREVIEW_SEED ?? 20261207) },
+    );
+    expect(used.size).toBeGreaterThan(0);
+  });
+
+  it('make them agree: each previewed write is what the vendor holds after the push', { timeout: 240_000 }, async () => {
+    const ids = Object.fromEntries(core.accounts.list().map((a) => [a.kind, a.id]));
+    core.policies.set('familyName', [ids.calltools!, ids.livevox!, ids.mpdx!]);
+    const plan = core.policies.plan('familyName');
+    if (!plan.total) return;
+    const all = [...plan.writes];
+    for (let o = all.length; o < plan.total; o += 500) all.push(...core.policies.plan('familyName', { offset: o }).writes);
+    const applied = core.policies.apply('familyName', plan.total);
+    for (let i = 0; i < 3 && core.status.get().outbox.pending; i++) await core.sync.sync();
+    const refused = new Set(applied.refused.map((r) => r.recordId));
+    const problems: string[] = [];
+    for (const w of all.filter((x) => !refused.has(x.recordId))) {
+      const rec = core.syncStore.record(w.recordId);
+      const now = await vendorRead(w.vendor as Vendor, rec.remoteId!);
+      if (!now || !sameValue(w.field, now[w.field], w.to)) problems.push(`${w.vendor} ${rec.remoteId}: previewed ${w.field} = ${JSON.stringify(w.to)}, vendor holds ${JSON.stringify(now?.[w.field])}`);
+    }
+    expect(problems).toEqual([]);
+  });
+});
