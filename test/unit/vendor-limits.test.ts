@@ -54,6 +54,9 @@ describe('jsonTooDeep', () => {
     expect(jsonTooDeep('{"a":[{"b":[1]}]}', 4)).toBe(false);
     expect(jsonTooDeep('{"a":[{"b":[1]}]}', 3)).toBe(true);
     expect(jsonTooDeep(`{"s":"${'[{'.repeat(100)}\\"${'['.repeat(100)}"}`, 2)).toBe(false);
+    // An escaped backslash ends right before the closing quote: the string ends there.
+    expect(jsonTooDeep(String.raw`{"a":"\\","b":[[[1]]]}`, 4)).toBe(false);
+    expect(jsonTooDeep(String.raw`{"a":"\\","b":[[[1]]]}`, 3)).toBe(true);
     expect(jsonTooDeep('['.repeat(1_000_000) + ']'.repeat(1_000_000), 64)).toBe(true);
   });
 });
