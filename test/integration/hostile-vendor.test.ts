@@ -192,6 +192,20 @@ describe('a hostile vendor cannot loop a pull', () => {
     expect(c.message).toMatch(/^BigChange sent an empty contacts page \(2\) that says more follow/);
     expect(c.kept).toBe(2);
   });
+  it('a LiveVox change export listing far more contacts than a pull may read is refused; the next sync scans in full', async () => {
+    const core = await newCore({ pullRecordFloor: 10 });
+    const lv = await fakeVendor((req, res) => {
+      if (req.path === '/session/login') return json(res, { sessionId: LV_SESSION });
+      if (req.path === '/contact/contacts/bulk') return res.writeHead(200, { 'content-type': 'text/csv' }).end(['Account,Modify Date', ...Array.from({ length: 50 }, (_, i) => `A${i},1700000000000`)].join('\n'));
+      json(res, { listContactDetails: [lvContact(0), lvContact(1)] });
+    });
+    const acc = await core.accounts.add({ kind: 'livevox', baseUrl: lv.url, credentials: LV });
+    expect((await core.sync.sync({ accountId: acc.id })).accounts[0]).toMatchObject({ complete: true, pulled: 2 });
+    const r = (await core.sync.sync({ accountId: acc.id })).accounts[0]!;
+    expect(r.errors).toEqual([{ kind: 'refused', message: expect.stringMatching(/^LiveVox listed 50 changed contacts, more than the 20 a pull may read — refused/) }]);
+    expect(lv.seen.filter((s) => s.path.startsWith('/contact/contacts/A'))).toEqual([]); // none read one by one
+    expect(core.store.sqlite.prepare('SELECT pull_cursor FROM accounts WHERE id = ?').pluck().get(acc.id)).toBeNull();
+  });
 });
 
 describe('a hostile vendor cannot exhaust memory or the stack', () => {

@@ -133,7 +133,10 @@ export function createLiveVoxConnector(opts: LiveVoxOptions): Connector {
     async *pull(cursor, options) {
       const since = !options?.full && cursor?.startsWith('since:') ? Number(cursor.slice(6)) : null;
       if (since !== null && Number.isFinite(since)) {
-        const accounts = await changedSince(Math.max(0, since - LIVEVOX_LOOKBACK_MS));
+        // Each account is read by itself, so the export's list is capped as a pull is (limits.ts), and read once.
+        const accounts = [...new Set(await changedSince(Math.max(0, since - LIVEVOX_LOOKBACK_MS)))];
+        const cap = Math.max(limits.pullRecordFloor, limits.pullRecordFactor * (options?.knownRecords ?? 0));
+        if (accounts.length > cap) throw refused(`${NAME} listed ${accounts.length.toLocaleString('en')} changed contacts, more than the ${cap.toLocaleString('en')} a pull may read — refused; the next sync reads everything from the first page`, { restartPull: true });
         let newest = since;
         for (let i = 0; i < accounts.length || i === 0; i += READS_PER_PAGE) {
           const batch = accounts.slice(i, i + READS_PER_PAGE);
