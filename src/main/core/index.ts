@@ -21,6 +21,7 @@ import { SyncStore } from './sync/sync-store';
 import { SyncScheduler, type SchedulerTiming } from './sync/sync-scheduler';
 import { connectorFactory } from './vendors/connector-factory';
 import type { RetryOptions } from './vendors/retry';
+import type { VendorLimits } from './vendors/limits';
 import { checkEdit, canDeleteContacts, hasOwnMerge, vendorDefinition, writableFields } from './vendors/registry';
 import { normalizeTypedContact } from './vendors/field-rules';
 import type { CanonicalContact } from '../../shared/domain';
@@ -50,6 +51,8 @@ export interface CoreOptions {
   log?: Logger;
   /** Per-request retry policy for every connector (tests shorten the waits). */
   retry?: RetryOptions;
+  /** What connectors accept from vendors (vendors/limits.ts): answer size, nesting, deadlines. Tests shrink them. */
+  vendorLimits?: Partial<VendorLimits>;
   /** How a sync waits between rounds after rate limits and 5xx answers. */
   syncTuning?: SyncTuning;
   /** The app's own schedule (tests shrink its minute). */
@@ -123,7 +126,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     const region = regionOf(accountId, vendor);
     return { patch: normalizeTypedContact(patch, region), problems: checkEdit(vendor, patch, { region, current, now: clock.now(), raw }) };
   });
-  const connectorFor = connectorFactory(accounts, fetchImpl, options.retry);
+  const connectorFor = connectorFactory(accounts, fetchImpl, options.retry, options.vendorLimits);
   const dedupe = new DedupeService(store.sqlite, syncStore, clock, writableFields, canDeleteContacts, hasOwnMerge, {}, (vendor) => vendorDefinition(vendor)?.fields.addressParts, (vendor) => vendorDefinition(vendor)?.fields.parts ?? []);
   const policies = new PolicyService(store.sqlite, syncStore, accounts, clock, writableFields, (vendor) => vendorDefinition(vendor)?.fields.parts ?? []);
   const addTo = new AddToService({
@@ -134,7 +137,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       return { contact: typed, problems: checkEdit(vendor, typed, { region, current: {}, now: clock.now() }) };
     },
   });
-  const sync = new SyncService(store.sqlite, accounts, connectorFor, new PullService(store.sqlite, syncStore, accounts, connectorFor, clock, log, events), new PushService(syncStore, clock, log, options.syncTuning?.roundDelayMs), syncStore, clock, log, events, options.syncTuning, () => {
+  const sync = new SyncService(store.sqlite, accounts, connectorFor, new PullService(store.sqlite, syncStore, accounts, connectorFor, clock, log, events), new PushService(syncStore, clock, log, options.syncTuning?.roundDelayMs), syncStore, clock, log, events, { syncDeadlineMs: options.vendorLimits?.syncDeadlineMs, ...options.syncTuning }, () => {
     const r = dedupe.scan();
     policies.check(); // drift is re-checked after every sync, for status and the Sync view
     return { waiting: r.total, autoLinkable: r.autoLinkable };

@@ -29,7 +29,7 @@ export interface PullSummary {
   /** Of those, pages the vendor sent exactly as last time, whose records were not looked at again. */
   samePages: number;
   complete: boolean;
-  error: { kind: VendorErrorKind | 'internal' | 'cancelled'; message: string } | null;
+  error: { kind: VendorErrorKind | 'internal' | 'cancelled'; message: string; timedOut?: boolean } | null;
 }
 
 /** How often a vendor with incremental pulls is scanned in full, to see what was deleted there. */
@@ -43,7 +43,7 @@ export class SyncCancelled extends Error {
 
 export const FULL_SCAN_EVERY_MS = 24 * 3600_000;
 
-export type ConnectorFactory = (accountId: string) => Promise<Connector>;
+export type ConnectorFactory = (accountId: string, opts?: { signal?: AbortSignal }) => Promise<Connector>;
 
 interface AccountRow {
   id: string;
@@ -88,7 +88,8 @@ export class PullService {
       // The next page is requested while this one is stored; it is committed only after this one.
       // A full pull asked for by a person reads and compares every record, remembered or not.
       const remembered = opts.full ? undefined : (key: string) => this.store.rememberedPage(accountId, key);
-      for await (const page of readAhead(connector.pull(startCursor, { full, signal: opts.signal, remembered }))) {
+      const knownRecords = this.sqlite.prepare('SELECT count(*) FROM records WHERE account_id = ?').pluck().get(accountId) as number;
+      for await (const page of readAhead(connector.pull(startCursor, { full, signal: opts.signal, remembered, knownRecords }))) {
         // Cancelled: stop between pages; every page before this one is committed with its cursor.
         if (opts.signal?.aborted) throw new SyncCancelled();
         if (page.restarted) {
@@ -146,7 +147,9 @@ export class PullService {
     } catch (e) {
       const kind = e instanceof SyncCancelled ? 'cancelled' : e instanceof VendorError ? e.kind : 'internal';
       const message = (e as Error)?.message ?? String(e);
-      summary.error = { kind, message };
+      summary.error = { kind, message, ...(e instanceof VendorError && e.timedOut ? { timedOut: true } : {}) };
+      // Paging that went nowhere: the cursor it reached would only resume the loop.
+      if (e instanceof VendorError && e.restartPull) saveCursor.run(null, accountId);
       const health = kind === 'offline' ? 'offline' : kind === 'auth' ? 'auth' : 'error';
       if (kind !== 'cancelled') this.sqlite.prepare('UPDATE accounts SET health = ?, health_message = ? WHERE id = ?').run(health, message, accountId);
       this.log.warn('pull stopped', { accountId, vendor: acc.kind, kind, message, pulled: summary.pulled });

@@ -14,6 +14,7 @@ import type { Logger } from '../log';
 import type { Connector } from '../vendors/connector';
 import { backoffMs } from '../vendors/backoff';
 import { VendorError, type VendorErrorKind } from '../vendors/errors';
+import { DEFAULT_VENDOR_LIMITS, refused } from '../vendors/limits';
 import type { SyncStore } from './sync-store';
 import { SyncCancelled, type ConnectorFactory, type PullService, type PullSummary } from './pull-service';
 import type { PushService } from './push-service';
@@ -67,6 +68,8 @@ export interface SyncTuning {
   sleep?: (ms: number) => Promise<void>;
   /** How this host names itself in "a sync is already running" (default: "process <pid>"). */
   holder?: string;
+  /** One account's whole sync, every request of it (default limits.ts syncDeadlineMs). */
+  syncDeadlineMs?: number;
 }
 
 /** What runs after a sync brought in changes: the incremental duplicate scan (DESIGN §5). */
@@ -178,9 +181,25 @@ export class SyncService {
       s.complete = true;
       return s;
     }
+    // One deadline for the account's whole sync: every request of its connector is aborted with
+    // this refusal when it passes, so a vendor that answers slowly on every page cannot hold the
+    // sync (and the store's lease) for ever. Pages already committed stay.
+    const deadlineMs = this.tuning.syncDeadlineMs ?? DEFAULT_VENDOR_LIMITS.syncDeadlineMs;
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(refused(`The sync of ${acc.label} ran past its ${durationText(deadlineMs)} limit — stopped; what came so far is kept, the rest waits for the next sync`)), deadlineMs);
+    timer.unref();
+    try {
+      return await this.syncAccountWithin(acc, s, deadline.signal, opts);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async syncAccountWithin(acc: { id: string; kind: AccountKind; label: string }, s: AccountSyncSummary, deadline: AbortSignal, opts: SyncOptions & { signal?: AbortSignal }): Promise<AccountSyncSummary> {
+    const accountId = acc.id;
     let connector: Connector;
     try {
-      connector = await this.connectorFor(accountId);
+      connector = await this.connectorFor(accountId, { signal: deadline });
     } catch (e) {
       this.fail(s, e);
       return this.finish(s);
@@ -224,8 +243,10 @@ export class SyncService {
           s.conflicts += p.conflicts;
           full = false; // a resumed pull continues from its committed cursor
           if (p.error) {
-            s.errors.push(p.error);
-            if (!retryable(p.error.kind)) break;
+            const { timedOut, ...error } = p.error;
+            s.errors.push(error);
+            // A timeout was retried once already (retry.ts); another round would only wait again.
+            if (!retryable(p.error.kind) || timedOut) break;
             continue;
           }
           pulled = true;
@@ -236,7 +257,7 @@ export class SyncService {
         if (!pushed) pushed = (await pushAll()) && !this.dueSoon(accountId);
       } catch (e) {
         this.fail(s, e);
-        if (!(e instanceof VendorError) || !retryable(e.kind)) break;
+        if (!(e instanceof VendorError) || !retryable(e.kind) || e.timedOut) break;
       } finally {
         idle = s.pulled + s.pushed + s.conflicts + s.rejected > progressBefore ? 0 : idle + 1;
       }
@@ -303,6 +324,14 @@ function holderGone(owner: string): boolean {
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'ESRCH';
   }
+}
+
+/** "60 minutes", "2 seconds". */
+function durationText(ms: number): string {
+  const n = ms >= 60_000 ? ms / 60_000 : ms / 1000;
+  const unit = ms >= 60_000 ? 'minute' : 'second';
+  const v = Number.isInteger(n) ? n : Number(n.toFixed(1));
+  return `${v}-${unit}`;
 }
 
 function localTime(iso: string): string {

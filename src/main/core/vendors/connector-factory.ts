@@ -5,9 +5,10 @@ import type { Connector } from './connector';
 import { VendorError } from './errors';
 import { vendorDefinition } from './registry';
 import type { RetryOptions } from './retry';
+import type { VendorLimits } from './limits';
 
-export function connectorFactory(accounts: AccountsService, fetchImpl: typeof fetch, retry?: RetryOptions): (accountId: string) => Promise<Connector> {
-  return async (accountId) => {
+export function connectorFactory(accounts: AccountsService, fetchImpl: typeof fetch, retry?: RetryOptions, limits?: Partial<VendorLimits>): (accountId: string, opts?: { signal?: AbortSignal }) => Promise<Connector> {
+  return async (accountId, opts = {}) => {
     const acc = accounts.get(accountId);
     const def = vendorDefinition(acc.kind);
     if (!def) throw new VendorError({ kind: 'validation', message: `Concord cannot talk to ${acc.kind} accounts yet` });
@@ -17,6 +18,6 @@ export function connectorFactory(accounts: AccountsService, fetchImpl: typeof fe
     }
     const parsed = def.credentialsSchema.safeParse(credentials);
     if (!parsed.success) throw new VendorError({ kind: 'auth', message: `The stored credentials for "${acc.label}" are not what ${acc.kind} needs: ${parsed.error.issues.map((i) => i.message).join('; ')}` });
-    return def.create({ baseUrl: acc.baseUrl ?? def.defaultBaseUrl, credentials: parsed.data, settings: accounts.settings(accountId), fetch: fetchImpl, retry });
+    return def.create({ baseUrl: acc.baseUrl ?? def.defaultBaseUrl, credentials: parsed.data, settings: accounts.settings(accountId), fetch: fetchImpl, retry, limits, signal: opts.signal });
   };
 }

@@ -1,5 +1,6 @@
 // The one interface every vendor connector implements (issue 3). Sync talks only to this.
 import type { RetryOptions } from './retry';
+import type { VendorLimits } from './limits';
 import type { Address, CanonicalContact, CanonicalField, Vendor } from '../../../shared/domain';
 
 /** One vendor record as Concord sees it after a read or a pull. */
@@ -71,6 +72,8 @@ export interface PullOptions {
   signal?: AbortSignal;
   /** The store's memory of a page by its request (see PullPage.source); absent: always parse. */
   remembered?: (key: string) => RememberedPage | undefined;
+  /** Records the store holds for the account: where a vendor states no total, a pull may bring a multiple of it (limits.ts). */
+  knownRecords?: number;
 }
 
 export interface WriteResult {
@@ -217,4 +220,13 @@ export interface ConnectorOptions<C = Record<string, unknown>> {
   now?: () => Date;
   /** Per-request retry policy (tests shorten the waits). */
   retry?: RetryOptions;
+  /** What the connector accepts from its vendor (limits.ts); absent parts take the defaults. */
+  limits?: Partial<VendorLimits>;
+  /** Aborts every request of this connector, with a VendorError as its reason (the sync's deadline). */
+  signal?: AbortSignal;
+}
+
+/** What every request of a connector carries to httpRequest: its name, limits and deadline. */
+export function transportOf(opts: Pick<ConnectorOptions, 'limits' | 'signal'>, vendorName: string): { vendorName: string; limits?: Partial<VendorLimits>; signal?: AbortSignal } {
+  return { vendorName, limits: opts.limits, signal: opts.signal };
 }

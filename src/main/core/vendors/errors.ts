@@ -8,7 +8,8 @@ export type VendorErrorKind =
   | 'rate_limited' // 429; retryAfterMs when the vendor said
   | 'transient' // 5xx, HTML error pages, timeouts: retry with backoff
   | 'offline' // could not reach the host at all
-  | 'malformed'; // the vendor answered, but not in the shape its API promises
+  | 'malformed' // the vendor answered, but not in the shape its API promises
+  | 'refused'; // Concord refused what the vendor did (redirect off its origin, untrusted certificate, an answer past a limit, paging that goes nowhere): permanent, never retried
 
 export interface VendorErrorInit {
   kind: VendorErrorKind;
@@ -26,6 +27,10 @@ export interface VendorErrorInit {
   method?: string;
   /** Whether the vendor may have applied the request; see VendorError.maybeApplied. */
   maybeApplied?: boolean;
+  /** No answer (or no whole answer) within the request's deadline: retried once at most. */
+  timedOut?: boolean;
+  /** The pull's cursor cannot be trusted (paging looped): the next pull starts from the beginning. */
+  restartPull?: boolean;
   cause?: unknown;
 }
 
@@ -43,6 +48,8 @@ export class VendorError extends Error {
    * before acting). Unknown counts as true, so a lost answer to a create is never re-sent blindly.
    */
   readonly maybeApplied: boolean;
+  readonly timedOut?: boolean;
+  readonly restartPull?: boolean;
 
   constructor(init: VendorErrorInit) {
     super(init.message, { cause: init.cause });
@@ -55,6 +62,8 @@ export class VendorError extends Error {
     this.bodyExcerpt = init.bodyExcerpt;
     this.resource = init.resource;
     this.method = init.method?.toUpperCase();
+    if (init.timedOut) this.timedOut = true;
+    if (init.restartPull) this.restartPull = true;
     this.maybeApplied = init.kind === 'rate_limited' || init.status === 429 ? false : (init.maybeApplied ?? init.kind !== 'offline');
   }
 

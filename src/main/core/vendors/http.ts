@@ -1,15 +1,22 @@
-// Thin HTTP layer shared by the connectors: timeouts, offline detection, body capture.
-// Status classification is vendor specific and stays in each vendor's folder. Every error says
-// which method failed and whether the vendor may have applied it, so retries never duplicate.
+// Thin HTTP layer shared by the connectors: timeouts, offline detection, body capture, and what
+// Concord refuses from a vendor (limits.ts): redirects off the vendor's origin, untrusted
+// certificates, answers past the byte cap or nested past the depth cap. Status classification
+// is vendor specific and stays in each vendor's folder. Every error says which method failed
+// and whether the vendor may have applied it, so retries never duplicate.
 import { VendorError, parseRetryAfter } from './errors';
+import { jsonTooDeep, looksLikeJson, refused, resolveLimits, sizeText, type VendorLimits } from './limits';
 
 export interface HttpRequest {
   method: string;
   url: string;
   headers?: Record<string, string>;
   body?: string;
+  /** The whole request, body included (default: limits.requestTimeoutMs). */
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** Who answers, for the messages of refusals ("LiveVox sent more than 64 MB"); default the host. */
+  vendorName?: string;
+  limits?: Partial<VendorLimits>;
 }
 
 export interface HttpResponse {
@@ -20,36 +27,128 @@ export interface HttpResponse {
   text: string;
 }
 
-const DEFAULT_TIMEOUT_MS = 30_000;
+const REDIRECT = new Set([301, 302, 303, 307, 308]);
+const CONTENT_HEADERS = ['content-type', 'content-length', 'content-encoding', 'content-language', 'content-location'];
 
 export async function httpRequest(fetchImpl: typeof fetch, req: HttpRequest): Promise<HttpResponse> {
-  const timeout = AbortSignal.timeout(req.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const limits = resolveLimits(req.limits);
+  const timeoutMs = req.timeoutMs ?? limits.requestTimeoutMs;
+  const who = req.vendorName ?? hostOf(req.url);
+  // One deadline for the whole request, headers and body: a body trickled a byte at a time
+  // ends here, not only an idle connection.
+  const timeout = AbortSignal.timeout(timeoutMs);
   const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
   const method = req.method.toUpperCase();
+  let out = { url: req.url, method, headers: req.headers, body: req.body };
   let res: Response;
-  try {
-    res = await fetchImpl(req.url, { method: req.method, headers: req.headers, body: req.body, signal });
-  } catch (e) {
-    if (req.signal?.aborted) throw e;
-    if (timeout.aborted) {
-      throw new VendorError({ kind: 'transient', method, maybeApplied: true, message: `No answer from ${hostOf(req.url)} within ${(req.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000}s`, cause: e });
+  for (let hops = 0; ; hops++) {
+    try {
+      // Redirects are followed here, not by the client: only this layer knows which headers
+      // carry credentials (LV-Access, Customer-Id, …), so it refuses to leave the origin at all.
+      res = await fetchImpl(out.url, { method: out.method, headers: out.headers, body: out.body, signal, redirect: 'manual' });
+    } catch (e) {
+      throw failure(e, req, method, timeout, timeoutMs);
     }
-    const code = networkCode(e);
-    if (isUnreachable(e, code)) {
-      throw new VendorError({ kind: 'offline', method, maybeApplied: false, message: `Cannot reach ${hostOf(req.url)}: ${code ?? describeNetworkError(e)}`, cause: e });
+    const location = REDIRECT.has(res.status) ? res.headers.get('location') : null;
+    if (location === null) break;
+    await res.body?.cancel().catch(() => undefined); // a redirect's body is not read (it could be endless)
+    let to: URL;
+    try {
+      to = new URL(location, out.url);
+    } catch (e) {
+      throw new VendorError({ kind: 'malformed', status: res.status, method, message: `${who} redirected to an invalid address`, cause: e });
     }
-    // Reset or closed mid-request: the vendor may have acted before the connection died.
-    throw new VendorError({ kind: 'transient', method, maybeApplied: true, message: `Connection to ${hostOf(req.url)} dropped before the answer came (${code ?? describeNetworkError(e)})`, cause: e });
+    // Another origin includes https -> http on the same host: either could expose the credentials.
+    if (to.origin !== new URL(out.url).origin) throw refused(`${who} redirected to ${to.origin} — refused`, { status: res.status, method });
+    if (hops >= limits.maxRedirects) throw refused(`${who} redirected more than ${limits.maxRedirects} times — refused`, { status: res.status, method });
+    // fetch's rules within the origin: 307/308 keep method and body; 303 (and 301/302 after a POST) become a GET without one.
+    if (res.status === 303 ? out.method !== 'HEAD' : (res.status === 301 || res.status === 302) && out.method === 'POST') {
+      const headers = Object.fromEntries(Object.entries(out.headers ?? {}).filter(([k]) => !CONTENT_HEADERS.includes(k.toLowerCase())));
+      out = { ...out, method: 'GET', headers, body: undefined };
+    }
+    out = { ...out, url: to.toString() };
   }
-  let text: string;
+  const tooBig = (): VendorError => refused(`${who} sent more than ${sizeText(limits.maxResponseBytes)} in one answer — refused`, { status: res.status, method });
+  // A declared length over the cap is refused before a byte is read (with gzip it is the
+  // compressed size, and a compressed answer that large decodes to more).
+  if (Number(res.headers.get('content-length') ?? 0) > limits.maxResponseBytes) {
+    await res.body?.cancel().catch(() => undefined);
+    throw tooBig();
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
   try {
-    text = await res.text();
+    const reader = res.body?.getReader();
+    for (;;) {
+      if (!reader) break;
+      const { done, value } = await reader.read();
+      if (done) break;
+      // Counted as decoded: a gzip bomb is refused when its output passes the cap, not its input.
+      size += value.byteLength;
+      if (size > limits.maxResponseBytes) {
+        await reader.cancel().catch(() => undefined);
+        throw tooBig();
+      }
+      chunks.push(value);
+    }
   } catch (e) {
-    if (req.signal?.aborted) throw e;
-    // The connection dropped (or timed out) while the body was streaming.
+    if (e instanceof VendorError) throw e;
+    if (req.signal?.aborted) throw req.signal.reason instanceof VendorError ? req.signal.reason : e;
+    if (timeout.aborted) {
+      throw new VendorError({ kind: 'transient', method, maybeApplied: true, status: res.status, timedOut: true, message: `${hostOf(req.url)} did not finish its answer within ${timeoutMs / 1000}s`, cause: e });
+    }
+    // The connection dropped while the body was streaming.
     throw new VendorError({ kind: 'transient', method, maybeApplied: true, status: res.status, message: `Connection to ${hostOf(req.url)} dropped mid-response`, cause: e });
   }
+  // As Response.text() decodes: UTF-8, a leading BOM dropped.
+  const text = new TextDecoder().decode(Buffer.concat(chunks, size));
+  chunks.length = 0;
+  if (looksLikeJson(text) && jsonTooDeep(text, limits.maxJsonDepth)) {
+    throw refused(`${who} sent JSON nested deeper than ${limits.maxJsonDepth} levels — refused`, { status: res.status, method });
+  }
   return { method, status: res.status, headers: res.headers, text };
+}
+
+/** What a fetch that failed before its answer means: timeout, offline, untrusted certificate, or a dropped connection. */
+function failure(e: unknown, req: HttpRequest, method: string, timeout: AbortSignal, timeoutMs: number): unknown {
+  if (e instanceof VendorError) return e; // a wrapping client's own verdict
+  // The caller's own abort passes through unclassified (a deadline's reason is its refusal).
+  if (req.signal?.aborted) return req.signal.reason instanceof VendorError ? req.signal.reason : e;
+  if (timeout.aborted) {
+    return new VendorError({ kind: 'transient', method, maybeApplied: true, timedOut: true, message: `No answer from ${hostOf(req.url)} within ${timeoutMs / 1000}s`, cause: e });
+  }
+  const code = networkCode(e);
+  const untrusted = code !== undefined ? certificateProblem(code) : null;
+  if (untrusted) {
+    // Nothing was sent (the handshake failed) and trying again meets the same certificate.
+    return new VendorError({ kind: 'refused', method, maybeApplied: false, message: `the certificate of ${hostnameOf(req.url)} is not trusted: ${untrusted}`, cause: e });
+  }
+  if (isUnreachable(e, code)) {
+    return new VendorError({ kind: 'offline', method, maybeApplied: false, message: `Cannot reach ${hostOf(req.url)}: ${code ?? describeNetworkError(e)}`, cause: e });
+  }
+  // Reset or closed mid-request: the vendor may have acted before the connection died.
+  return new VendorError({ kind: 'transient', method, maybeApplied: true, message: `Connection to ${hostOf(req.url)} dropped before the answer came (${code ?? describeNetworkError(e)})`, cause: e });
+}
+
+// Node's (OpenSSL's) verification failures, in words.
+const CERTIFICATE_PROBLEMS: Record<string, string> = {
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed',
+  SELF_SIGNED_CERT_IN_CHAIN: 'self-signed certificate in its chain',
+  CERT_HAS_EXPIRED: 'expired',
+  CERT_NOT_YET_VALID: 'not valid yet',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'issued for another host name',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'signed by an unknown authority',
+  UNABLE_TO_GET_ISSUER_CERT: 'signed by an unknown authority',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'signed by an unknown authority',
+  CERT_SIGNATURE_FAILURE: 'its signature does not verify',
+  CERT_REVOKED: 'revoked',
+  CERT_UNTRUSTED: 'not trusted for this use',
+  CERT_REJECTED: 'rejected',
+  INVALID_CA: 'an invalid authority in its chain',
+};
+
+function certificateProblem(code: string): string | null {
+  return CERTIFICATE_PROBLEMS[code] ?? (/CERT/.test(code) ? code.toLowerCase().replace(/_/g, ' ') : null);
 }
 
 // The host cannot be reached at all: nothing was sent, so nothing was applied.
@@ -130,6 +229,14 @@ export function parseJson<T = unknown>(res: HttpResponse, vendorName: string): T
     return JSON.parse(res.text) as T;
   } catch (e) {
     throw new VendorError({ kind: 'malformed', status: res.status, method: res.method, maybeApplied: true, message: `${vendorName} sent a reply that is not valid JSON (HTTP ${res.status})`, bodyExcerpt: res.text.slice(0, 300), cause: e });
+  }
+}
+
+function hostnameOf(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return url;
   }
 }
 

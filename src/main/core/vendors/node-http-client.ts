@@ -8,7 +8,10 @@
 // - network failures reject with TypeError('fetch failed', { cause }) where cause is the node
 //   error with its .code (ECONNREFUSED, ECONNRESET, ...), as undici's do;
 // - init.signal aborting rejects with the signal's reason and destroys the request;
-// - redirects are followed as fetch follows them (vendors may move an endpoint);
+// - redirects are followed as fetch follows them, except that leaving the origin keeps only
+//   headers known to carry nothing secret, and never a body (connectors go through httpRequest,
+//   which refuses such a redirect outright; this is for any other caller);
+// - the body stream has backpressure: a fast (or decompressing) source waits for its reader;
 // - gzip and deflate bodies are asked for and decoded, as fetch does.
 // Not done (nobody needs it): request streams, Request objects as input, brotli.
 import http from 'node:http';
@@ -36,6 +39,7 @@ const STALE_SOCKET_CODES = new Set(['ECONNRESET', 'EPIPE']);
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);
 const REDIRECT = new Set([301, 302, 303, 307, 308]);
 const MAX_REDIRECTS = 20; // fetch's limit
+const CROSS_ORIGIN_SAFE = new Set(['accept', 'accept-encoding', 'accept-language', 'user-agent']);
 
 interface Outgoing {
   url: URL;
@@ -99,7 +103,12 @@ function redirected(prev: Outgoing, status: number, location: string): Outgoing 
     body = undefined;
     for (const h of ['content-type', 'content-length', 'content-encoding', 'content-language', 'content-location']) delete headers[h];
   }
-  if (url.origin !== prev.url.origin) for (const h of ['authorization', 'cookie', 'proxy-authorization', 'host']) delete headers[h];
+  if (url.origin !== prev.url.origin) {
+    // A vendor's credentials ride in headers of its own (LV-Access, Customer-Id, …): on another
+    // origin only headers known to hold nothing secret go along, and a body never does.
+    if (body !== undefined) throw new TypeError('fetch failed', { cause: new Error(`redirect with a body to another origin refused (${status} to ${url.origin})`) });
+    for (const h of Object.keys(headers)) if (!CROSS_ORIGIN_SAFE.has(h)) delete headers[h];
+  }
   return { url, method, headers, body, signal: prev.signal };
 }
 
@@ -162,7 +171,11 @@ function send(o: Outgoing, retryStale: boolean): Promise<Response> {
       let ended = false;
       const body = new ReadableStream<Uint8Array>({
         start(c) {
-          src.on('data', (chunk: Buffer) => c.enqueue(chunk));
+          src.on('data', (chunk: Buffer) => {
+            c.enqueue(chunk);
+            // Backpressure: without it a gzip bomb or a fast socket fills memory ahead of the reader.
+            if ((c.desiredSize ?? 1) <= 0) src.pause();
+          });
           src.on('end', () => {
             ended = true;
             done();
@@ -183,6 +196,9 @@ function send(o: Outgoing, retryStale: boolean): Promise<Response> {
             res.resume(); // a corrupt compressed body: read the rest, so the connection is reused
             fail(e);
           });
+        },
+        pull() {
+          src.resume();
         },
         cancel() {
           done();

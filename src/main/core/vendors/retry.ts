@@ -9,6 +9,8 @@ import { VendorError } from './errors';
 export interface RetryOptions {
   /** Extra attempts after the first (default 3). */
   maxRetries?: number;
+  /** Extra attempts after a timeout (default 1): a vendor too slow to answer is asked again once, not twenty times. */
+  timeoutRetries?: number;
   /** Cap on any single wait, so a hostile Retry-After cannot park a sync (default 60 s). */
   maxRetryWaitMs?: number;
   /** First backoff step (default 500 ms), doubled each time, with ±50% jitter. */
@@ -29,6 +31,9 @@ export function safeToRepeat(e: VendorError): boolean {
   return !e.maybeApplied || (e.method !== undefined && IDEMPOTENT.has(e.method));
 }
 
+/** Extra attempts for a request that timed out (within maxRetries). */
+export const TIMEOUT_RETRIES = 1;
+
 /** How many retries this error allows in total (0: give up now). */
 function retriesFor(e: VendorError, max: number, repeatable: boolean): number {
   if (!repeatable && !safeToRepeat(e)) return 0;
@@ -47,11 +52,14 @@ export async function withRetry<T>(fn: () => Promise<T>, opts: RetryOptions = {}
   const max = opts.maxRetries ?? 3;
   const backoff = { baseMs: opts.baseDelayMs ?? 500, capMs: opts.maxRetryWaitMs ?? 60_000, random: opts.random };
   const sleep = opts.sleep ?? defaultSleep;
+  let timeouts = 0;
   for (let attempt = 0; ; attempt++) {
     try {
       return await fn();
     } catch (e) {
       if (!(e instanceof VendorError) || attempt >= retriesFor(e, max, !!how.repeatable)) throw e;
+      // Timeouts have their own, smaller budget: each one costs a whole request deadline.
+      if (e.timedOut && ++timeouts > (opts.timeoutRetries ?? TIMEOUT_RETRIES)) throw e;
       await sleep(retryDelayMs(e, attempt, backoff));
     }
   }

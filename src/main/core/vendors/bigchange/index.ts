@@ -7,9 +7,10 @@
 import { z } from 'zod';
 import type { CanonicalContact } from '../../../../shared/domain';
 import { checkBaseUrl, joinUrl } from '../base-url';
-import type { Connector, ConnectorOptions, CreateOptions, RemoteRecord, CreateNeed } from '../connector';
+import { transportOf, type Connector, type ConnectorOptions, type CreateOptions, type RemoteRecord, type CreateNeed } from '../connector';
 import { createOnce, hasStrongEvidence, readIfThere, strongMatch } from '../evidence';
 import { VendorError } from '../errors';
+import { PagingGuard, resolveLimits } from '../limits';
 import { classifyStatus, httpRequest, parseJson, type HttpResponse } from '../http';
 import { nodeFetch } from '../node-http-client';
 import { readListPage, rememberOf } from '../same-page';
@@ -36,6 +37,8 @@ export function createBigChangeConnector(opts: BigChangeOptions): Connector {
   const base = checkBaseUrl(opts.baseUrl || BIGCHANGE_DEFAULT_BASE_URL).toString();
   const creds = bigChangeCredentialsSchema.parse(opts.credentials);
   const fetchImpl = opts.fetch ?? nodeFetch;
+  const net = transportOf(opts, NAME);
+  const limits = resolveLimits(opts.limits);
   const now = opts.now ?? (() => new Date());
   const pageSize = Math.min(1000, opts.pageSize ?? Number(opts.settings?.pageSize ?? 1000));
   const region = opts.defaultRegion ?? String(opts.settings?.region ?? 'GB');
@@ -48,6 +51,7 @@ export function createBigChangeConnector(opts: BigChangeOptions): Connector {
 
   async function fetchToken(): Promise<string> {
     const res = await httpRequest(fetchImpl, {
+        ...net,
       method: 'POST',
       url: joinUrl(base, '/auth/tokens'),
       headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
@@ -72,6 +76,7 @@ export function createBigChangeConnector(opts: BigChangeOptions): Connector {
       let res: HttpResponse | null = null;
       for (let attempt = 0; attempt < 2; attempt++) {
         res = await httpRequest(fetchImpl, {
+        ...net,
           method,
           url: joinUrl(base, `/v1${path}`),
           headers: { Authorization: `Bearer ${await bearer()}`, 'Customer-Id': creds.customerId, Accept: 'application/json', ...(body ? { 'Content-Type': 'application/json' } : {}) },
@@ -110,12 +115,16 @@ export function createBigChangeConnector(opts: BigChangeOptions): Connector {
 
     async *pull(cursor, options) {
       let page = cursor && /^\d+$/.test(cursor) ? Number(cursor) : 1;
+      // BigChange states no total: a full page means "more", so the guard caps the pull at a
+      // multiple of what the store holds, and stops at a page with nothing new on it.
+      const guard = new PagingGuard(NAME, { pageSize, limits, knownRecords: options?.knownRecords });
       for (;;) {
         const path = `/contacts?pageNumber=${page}&pageSize=${pageSize}`;
         const res = await call('GET', path);
         // Only what the store does not hold already is parsed (same-page.ts).
         const read = readListPage(options, path, res, 'items', NAME);
         if (read.same) {
+          guard.page({ at: String(page), ids: read.same.unchangedIds ?? [], more: read.same.nextCursor !== null, remembered: true });
           yield read.same;
           if (read.same.nextCursor === null) return;
           page = Number(read.same.nextCursor);
@@ -126,6 +135,7 @@ export function createBigChangeConnector(opts: BigChangeOptions): Connector {
         const count = typeof j.pageItemCount === 'number' ? j.pageItemCount : j.items.length + read.unchangedIds.length;
         const more = count >= pageSize;
         const records = (j.items as BigChangeJson[]).map(toRecord);
+        guard.page({ at: String(page), ids: [...read.unchangedIds, ...records.map((r) => r.remoteId)], more });
         yield { records, unchangedIds: read.unchangedIds, nextCursor: more ? String(page + 1) : null, fullScan: true, checkpoint: null, source: read.source, remember: rememberOf(read, records.map((r) => r.remoteId)) };
         if (!more) return;
         page++;

@@ -5,9 +5,10 @@
 import { z } from 'zod';
 import type { CanonicalContact } from '../../../../shared/domain';
 import { checkBaseUrl, joinUrl } from '../base-url';
-import type { Connector, ConnectorOptions, CreateOptions, PullPage, RemoteRecord, WriteResult, CreateNeed } from '../connector';
+import { transportOf, type Connector, type ConnectorOptions, type CreateOptions, type PullPage, type RemoteRecord, type WriteResult, type CreateNeed } from '../connector';
 import { createOnce, hasStrongEvidence, readIfThere, strongMatch } from '../evidence';
 import { VendorError } from '../errors';
+import { PagingGuard, resolveLimits } from '../limits';
 import { classifyStatus, httpRequest, parseJson, type HttpResponse } from '../http';
 import { nodeFetch } from '../node-http-client';
 import { withRetry, type RetryOptions } from '../retry';
@@ -30,6 +31,8 @@ export function createCallToolsConnector(opts: CallToolsOptions): Connector {
   const base = checkBaseUrl(opts.baseUrl || CALLTOOLS_DEFAULT_BASE_URL).toString();
   const creds = callToolsCredentialsSchema.parse(opts.credentials);
   const fetchImpl = opts.fetch ?? nodeFetch;
+  const net = transportOf(opts, NAME);
+  const limits = resolveLimits(opts.limits);
   // settings.pageSize lets an account (or a test) use smaller pages; CallTools caps at 250.
   const pageSize = Math.min(250, opts.pageSize ?? Number(opts.settings?.pageSize ?? 250));
   const region = opts.defaultRegion ?? 'US';
@@ -38,6 +41,7 @@ export function createCallToolsConnector(opts: CallToolsOptions): Connector {
     return withRetry(async () => {
       const url = /^https?:/.test(path) ? path : joinUrl(base, path);
       const res = await httpRequest(fetchImpl, {
+        ...net,
         method,
         url,
         headers: { Authorization: `Token ${creds.token}`, Accept: 'application/json', ...(body ? { 'Content-Type': 'application/json' } : {}) },
@@ -76,6 +80,8 @@ export function createCallToolsConnector(opts: CallToolsOptions): Connector {
       // during this scan) starts the scan again from page 1 rather than failing every sync.
       let restarted = false;
       let restarting = false;
+      const newGuard = () => new PagingGuard(NAME, { pageSize, limits, knownRecords: options?.knownRecords });
+      let guard = newGuard();
       for (;;) {
         const path = `/api/contacts/?page=${page}&page_size=${pageSize}`;
         let res: HttpResponse;
@@ -85,6 +91,7 @@ export function createCallToolsConnector(opts: CallToolsOptions): Connector {
           if (page > 1 && !restarted && isInvalidPage(e)) {
             restarted = restarting = true;
             page = 1;
+            guard = newGuard(); // the records of the pages before come again
             continue;
           }
           throw e;
@@ -94,6 +101,7 @@ export function createCallToolsConnector(opts: CallToolsOptions): Connector {
         // Only what the store does not hold already is parsed (same-page.ts).
         const read = readListPage(options, path, res, 'results', NAME);
         if (read.same) {
+          guard.page({ at: String(page), ids: read.same.unchangedIds ?? [], more: read.same.nextCursor !== null, remembered: true });
           yield { ...read.same, ...restart };
           if (read.same.nextCursor === null) return;
           page = Number(read.same.nextCursor);
@@ -106,6 +114,8 @@ export function createCallToolsConnector(opts: CallToolsOptions): Connector {
           return toRecord(r);
         });
         const next = typeof j.next === 'string' && j.next ? page + 1 : null;
+        // Proof of progress: a new `next` every page, something new on it, within its own `count`.
+        guard.page({ at: String(page), next: typeof j.next === 'string' ? j.next : null, ids: [...read.unchangedIds, ...records.map((r) => r.remoteId)], more: next !== null, statedTotal: typeof j.count === 'number' ? j.count : undefined });
         const out: PullPage = { ...restart, records, unchangedIds: read.unchangedIds, nextCursor: next === null ? null : String(next), fullScan: true, checkpoint: null, source: read.source, remember: rememberOf(read, records.map((r) => r.remoteId)) };
         yield out;
         if (next === null) return;
@@ -157,13 +167,17 @@ export function createCallToolsConnector(opts: CallToolsOptions): Connector {
       if (stored) return stored;
       if (!hasStrongEvidence(contact)) return null;
       const filter = contact.givenName?.trim() ? `&first_name=${encodeURIComponent(contact.givenName.trim())}` : '';
+      const guard = new PagingGuard(NAME, { pageSize, limits });
       for (let page = 1; ; page++) {
         const res = await call('GET', `/api/contacts/?page=${page}&page_size=${pageSize}${filter}`);
-        const j = parseJson<{ results?: unknown; next?: unknown }>(res, NAME);
+        const j = parseJson<{ results?: unknown; next?: unknown; count?: unknown }>(res, NAME);
         if (!j || !Array.isArray(j.results)) throw new VendorError({ kind: 'malformed', status: res.status, message: `${NAME} sent a contact page without "results"`, bodyExcerpt: res.text.slice(0, 300) });
-        const hit = (j.results as CallToolsJson[]).map(toRecord).find((r) => strongMatch(contact, r.canonical));
+        const records = (j.results as CallToolsJson[]).map(toRecord);
+        const hit = records.find((r) => strongMatch(contact, r.canonical));
         if (hit) return hit;
-        if (!(typeof j.next === 'string' && j.next)) return null;
+        const more = typeof j.next === 'string' && !!j.next;
+        guard.page({ at: String(page), next: more ? (j.next as string) : null, ids: records.map((r) => r.remoteId), more, statedTotal: typeof j.count === 'number' ? j.count : undefined });
+        if (!more) return null;
       }
     },
 

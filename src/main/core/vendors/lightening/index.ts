@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { CanonicalContact } from '../../../../shared/domain';
 import { checkBaseUrl, joinUrl } from '../base-url';
-import type { Connector, ConnectorOptions, CreateOptions, RemoteRecord, CreateNeed } from '../connector';
+import { transportOf, type Connector, type ConnectorOptions, type CreateOptions, type RemoteRecord, type CreateNeed } from '../connector';
 import { createOnce, hasStrongEvidence, readIfThere, strongMatch } from '../evidence';
 import { VendorError } from '../errors';
 import { classifyStatus, httpRequest, parseJson, type HttpResponse } from '../http';
@@ -40,6 +40,7 @@ export function createLighteningConnector(opts: LighteningOptions): Connector {
   const base = checkBaseUrl(opts.baseUrl || LIGHTENING_DEFAULT_BASE_URL).toString();
   const creds = lighteningCredentialsSchema.parse(opts.credentials);
   const fetchImpl = opts.fetch ?? nodeFetch;
+  const net = transportOf(opts, NAME);
   const region = opts.defaultRegion ?? 'US';
   const configuredCustomers = Array.isArray(opts.settings?.customerIds) ? (opts.settings.customerIds as unknown[]).map(String) : null;
 
@@ -52,6 +53,7 @@ export function createLighteningConnector(opts: LighteningOptions): Connector {
   async function send(method: 'GET' | 'POST', path: string, body?: Record<string, unknown>, retry: RetryOptions | undefined = opts.retry): Promise<HttpResponse> {
     return withRetry(async () => {
       const res = await httpRequest(fetchImpl, {
+        ...net,
         method,
         url: joinUrl(base, path),
         headers: { Authorization: creds.token, Accept: 'application/json', ...(body ? { 'Content-Type': 'application/json' } : {}) },

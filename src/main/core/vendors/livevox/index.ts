@@ -8,8 +8,9 @@ import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import type { CanonicalContact } from '../../../../shared/domain';
 import { checkBaseUrl, joinUrl } from '../base-url';
-import type { Connector, ConnectorOptions, RemoteRecord, CreateNeed } from '../connector';
+import { transportOf, type Connector, type ConnectorOptions, type RemoteRecord, type CreateNeed } from '../connector';
 import { VendorError } from '../errors';
+import { PagingGuard, refused, resolveLimits } from '../limits';
 import { classifyStatus, httpRequest, parseJson, type HttpResponse } from '../http';
 import { nodeFetch } from '../node-http-client';
 import { readIfThere } from '../evidence';
@@ -43,12 +44,15 @@ export function createLiveVoxConnector(opts: LiveVoxOptions): Connector {
   const base = checkBaseUrl(opts.baseUrl || LIVEVOX_DEFAULT_BASE_URL).toString();
   const creds = liveVoxCredentialsSchema.parse(opts.credentials);
   const fetchImpl = opts.fetch ?? nodeFetch;
+  const net = transportOf(opts, NAME);
+  const limits = resolveLimits(opts.limits);
   const region = opts.defaultRegion ?? 'US';
   const pageSize = Math.min(1000, opts.pageSize ?? Number(opts.settings?.pageSize ?? 1000));
   let session: string | null = null;
 
   async function login(): Promise<string> {
     const res = await httpRequest(fetchImpl, {
+        ...net,
       method: 'POST',
       url: joinUrl(base, '/session/login'),
       headers: { 'LV-Access': creds.accessToken, 'Content-Type': 'application/json', Accept: 'application/json' },
@@ -70,6 +74,7 @@ export function createLiveVoxConnector(opts: LiveVoxOptions): Connector {
       for (let attempt = 0; attempt < 2; attempt++) {
         const sid = session ?? (await login());
         res = await httpRequest(fetchImpl, {
+        ...net,
           method,
           url: joinUrl(base, path),
           headers: { 'LV-Access': creds.accessToken, 'LV-Session': sid, Accept: 'application/json', ...(body ? { 'Content-Type': 'application/json' } : {}) },
@@ -128,7 +133,10 @@ export function createLiveVoxConnector(opts: LiveVoxOptions): Connector {
     async *pull(cursor, options) {
       const since = !options?.full && cursor?.startsWith('since:') ? Number(cursor.slice(6)) : null;
       if (since !== null && Number.isFinite(since)) {
-        const accounts = await changedSince(Math.max(0, since - LIVEVOX_LOOKBACK_MS));
+        // Each account is read by itself, so the export's list is capped as a pull is (limits.ts), and read once.
+        const accounts = [...new Set(await changedSince(Math.max(0, since - LIVEVOX_LOOKBACK_MS)))];
+        const cap = Math.max(limits.pullRecordFloor, limits.pullRecordFactor * (options?.knownRecords ?? 0));
+        if (accounts.length > cap) throw refused(`${NAME} listed ${accounts.length.toLocaleString('en')} changed contacts, more than the ${cap.toLocaleString('en')} a pull may read — refused; the next sync reads everything from the first page`, { restartPull: true });
         let newest = since;
         for (let i = 0; i < accounts.length || i === 0; i += READS_PER_PAGE) {
           const batch = accounts.slice(i, i + READS_PER_PAGE);
@@ -151,6 +159,8 @@ export function createLiveVoxConnector(opts: LiveVoxOptions): Connector {
       const m = !options?.full && cursor?.startsWith('full:') ? /^full:(\d+):(\d+)$/.exec(cursor) : null;
       let offset = m ? Number(m[1]) : 0;
       let newest = m ? Number(m[2]) : 0;
+      // LiveVox states no total: the guard caps the pull at a multiple of what the store holds.
+      const guard = new PagingGuard(NAME, { pageSize, limits, knownRecords: options?.knownRecords });
       for (;;) {
         const res = await call('GET', `/contact/contacts?count=${pageSize}&offset=${offset}`);
         const j = parseJson<{ listContactDetails?: unknown; next?: unknown }>(res, NAME);
@@ -158,9 +168,15 @@ export function createLiveVoxConnector(opts: LiveVoxOptions): Connector {
         const records = (j.listContactDetails as LiveVoxJson[]).map(toRecord);
         newest = maxModified(records, newest);
         const next = typeof j.next === 'string' && j.next.trim() ? j.next.trim() : null;
+        guard.page({ at: `offset ${offset}`, next, ids: records.map((r) => r.remoteId), more: next !== null });
         if (next) {
           // `next` has no leading slash; its offset is where the following page starts.
-          offset = Number(new URL(next.replace(/^\/?/, '/'), 'http://x').searchParams.get('offset') ?? offset + pageSize);
+          const to = Number(new URL(next.replace(/^\/?/, '/'), 'http://x').searchParams.get('offset') ?? offset + pageSize);
+          // An offset that does not move forward would read the same records for ever.
+          if (!Number.isSafeInteger(to) || to <= offset) {
+            throw refused(`${NAME} sent a next link back to offset ${to} from offset ${offset} — paging stopped; what came before is kept, and the next sync starts from the first page`, { restartPull: true });
+          }
+          offset = to;
           yield { records, nextCursor: `full:${offset}:${newest}`, fullScan: true };
         } else {
           yield { records, nextCursor: null, fullScan: true, checkpoint: `since:${newest}` };

@@ -8,9 +8,10 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { CanonicalContact } from '../../../../shared/domain';
 import { checkBaseUrl, joinUrl } from '../base-url';
-import type { Connector, ConnectorOptions, CreateOptions, CreateProgress, RemoteRecord, WriteResult, CreatePreview } from '../connector';
+import { transportOf, type Connector, type ConnectorOptions, type CreateOptions, type CreateProgress, type RemoteRecord, type WriteResult, type CreatePreview } from '../connector';
 import { emailKey, hasStrongEvidence, strongMatch } from '../evidence';
 import { VendorError } from '../errors';
+import { PagingGuard, resolveLimits } from '../limits';
 import { classifyStatus, httpRequest, parseJson, type HttpResponse } from '../http';
 import { nodeFetch } from '../node-http-client';
 import { withRetry, type RetryOptions } from '../retry';
@@ -63,12 +64,22 @@ export interface MpdxOptions extends ConnectorOptions<MpdxCredentials> {
   pageSize?: number;
 }
 
-type Doc = { data?: unknown; included?: JsonApiResource[]; errors?: { status?: string; title?: string; detail?: string; source?: { pointer?: string }; meta?: { updated_in_db_at?: string } }[]; meta?: { pagination?: { total_pages?: unknown } } };
+type Doc = { data?: unknown; included?: JsonApiResource[]; errors?: { status?: string; title?: string; detail?: string; source?: { pointer?: string }; meta?: { updated_in_db_at?: string } }[]; meta?: { pagination?: { total_pages?: unknown; total_count?: unknown } } };
+
+/** What a list page says of itself, for the paging guard: its ids, whether more follow, the stated totals. */
+function pageFacts(d: Doc, page: number, ids: string[]): { at: string; ids: string[]; more: boolean; statedPages?: number; statedTotal?: number } {
+  const p = d.meta?.pagination;
+  const pages = Number(p?.total_pages ?? 1);
+  const total = Number(p?.total_count);
+  return { at: String(page), ids, more: page < pages, statedPages: Number.isFinite(pages) ? pages : undefined, statedTotal: Number.isFinite(total) ? total : undefined };
+}
 
 export function createMpdxConnector(opts: MpdxOptions): MpdxConnector {
   const base = checkBaseUrl(opts.baseUrl || MPDX_DEFAULT_BASE_URL).toString();
   const creds = mpdxCredentialsSchema.parse(opts.credentials);
   const fetchImpl = opts.fetch ?? nodeFetch;
+  const net = transportOf(opts, NAME);
+  const limits = resolveLimits(opts.limits);
   const region = opts.defaultRegion ?? 'US';
   const perPage = opts.pageSize ?? Number(opts.settings?.pageSize ?? 100);
   const now = opts.now ?? (() => new Date());
@@ -78,6 +89,7 @@ export function createMpdxConnector(opts: MpdxOptions): MpdxConnector {
   async function authenticate(): Promise<string> {
     if (!creds.casTicket) throw new VendorError({ kind: 'auth', message: `${NAME} refused the token and there is no CAS ticket to get a new one; sign in again` });
     const res = await httpRequest(fetchImpl, {
+        ...net,
       method: 'POST',
       url: joinUrl(base, '/api/v2/user/authenticate'),
       headers: { 'Content-Type': JSONAPI, Accept: JSONAPI },
@@ -96,6 +108,7 @@ export function createMpdxConnector(opts: MpdxOptions): MpdxConnector {
       for (let attempt = 0; attempt < 2; attempt++) {
         const token = jwt ?? (await authenticate());
         res = await httpRequest(fetchImpl, {
+        ...net,
           method,
           url: joinUrl(base, path),
           headers: { Authorization: `Bearer ${token}`, Accept: JSONAPI, ...(body ? { 'Content-Type': JSONAPI } : {}) },
@@ -214,8 +227,10 @@ export function createMpdxConnector(opts: MpdxOptions): MpdxConnector {
   /** Ids of the contacts MPDX tombstoned since `from` (GET /api/v2/deleted_records, every page). */
   async function deletedContacts(from: string): Promise<string[]> {
     const out: string[] = [];
+    const guard = new PagingGuard(NAME, { pageSize: perPage, limits, what: 'deleted records' });
     for (let page = 1; ; page++) {
       const d = await call('GET', `/api/v2/deleted_records?filter[since_date]=${encodeURIComponent(from)}&filter[types]=Contact&page=${page}&per_page=${perPage}`);
+      guard.page(pageFacts(d, page, asList(d).map((r) => r.id)));
       for (const r of asList(d)) {
         const a = r.attributes ?? {};
         if (String(a.deletable_type ?? 'Contact') === 'Contact' && typeof a.deletable_id === 'string') out.push(a.deletable_id);
@@ -256,8 +271,10 @@ export function createMpdxConnector(opts: MpdxOptions): MpdxConnector {
     const t = Date.parse(started);
     if (!Number.isFinite(t)) return null;
     const range = `filter[updated_at]=${encodeURIComponent(`${isoSecond(new Date(Math.max(0, t - MPDX_LOOKBACK_MS)))}..${FAR_FUTURE}`)}`;
+    const guard = new PagingGuard(NAME, { pageSize: perPage, limits });
     for (let page = 1; ; page++) {
       const d = await call('GET', `/api/v2/contacts?include=${INCLUDE}&${range}&page=${page}&per_page=${perPage}&sort=-created_at`);
+      guard.page(pageFacts(d, page, asList(d).map((r) => r.id)));
       const contact = asList(d).find((k) => k.attributes[MARKER_FIELD] === marker);
       if (contact) return { contact, bundle: bundlesOf(d).find((b) => b.contact.id === contact.id) ?? null };
       if (page >= Number(d.meta?.pagination?.total_pages ?? 1)) return null;
@@ -267,8 +284,10 @@ export function createMpdxConnector(opts: MpdxOptions): MpdxConnector {
   /** Newest first, stopping at the first person sharing an exact email or phone. */
   async function scanForEvidence(contact: CanonicalContact): Promise<MpdxBundle | null> {
     if (!hasStrongEvidence(contact)) return null; // a name alone proves nothing: send again
+    const guard = new PagingGuard(NAME, { pageSize: perPage, limits });
     for (let page = 1; ; page++) {
       const d = await call('GET', `/api/v2/contacts?include=${INCLUDE}&page=${page}&per_page=${perPage}&sort=-created_at`);
+      guard.page(pageFacts(d, page, asList(d).map((r) => r.id)));
       const hit = bundlesOf(d).find((b) => strongMatch(contact, mpdxToCanonical(b, region)));
       if (hit) return hit;
       if (page >= Number(d.meta?.pagination?.total_pages ?? 1)) return null;
@@ -374,8 +393,10 @@ export function createMpdxConnector(opts: MpdxOptions): MpdxConnector {
         }
         // Contacts that changed (their own edits and address saves) come with everything included…
         if (!inc || inc[2] === 'c') {
+          const guard = new PagingGuard(NAME, { pageSize: perPage, limits, knownRecords: options?.knownRecords });
           for (let page = inc ? Number(inc[3]) : 1; ; page++) {
             const d = await call('GET', `/api/v2/contacts?include=${INCLUDE}&${range}&page=${page}&per_page=${perPage}&sort=updated_at`);
+            guard.page(pageFacts(d, page, asList(d).map((r) => r.id)));
             const records: RemoteRecord[] = [];
             for (const b of bundlesOf(d)) {
               contactIds.add(b.contact.id);
@@ -388,8 +409,10 @@ export function createMpdxConnector(opts: MpdxOptions): MpdxConnector {
           }
         }
         // …people that changed (a phone or email save touches only the person) are read by contact.
+        const guard = new PagingGuard(NAME, { pageSize: perPage, limits, knownRecords: options?.knownRecords, what: 'people' });
         for (let page = inc?.[2] === 'p' ? Number(inc[3]) : 1; ; page++) {
           const d = await call('GET', `/api/v2/contacts/people?${range}&page=${page}&per_page=${perPage}&sort=updated_at`);
+          guard.page(pageFacts(d, page, asList(d).map((r) => r.id)));
           const records: RemoteRecord[] = [];
           const cids: string[] = [];
           for (const p of asList(d)) {
@@ -414,8 +437,11 @@ export function createMpdxConnector(opts: MpdxOptions): MpdxConnector {
       const m = !options?.full && cursor ? /^full:(\d+):(\d+)$/.exec(cursor) : null;
       let page = m ? Number(m[1]) : 1;
       let newest = m ? Number(m[2]) : 0;
+      // Proof of progress: new contacts on every page, within the pages and count MPDX states.
+      const guard = new PagingGuard(NAME, { pageSize: perPage, limits, knownRecords: options?.knownRecords });
       for (;;) {
         const d = await call('GET', `/api/v2/contacts?include=${INCLUDE}&page=${page}&per_page=${perPage}&sort=created_at`);
+        guard.page(pageFacts(d, page, asList(d).map((r) => r.id)));
         const bundles = bundlesOf(d);
         for (const b of bundles) newest = Math.max(newest, newestUpdate(b));
         const last = page >= Number(d.meta?.pagination?.total_pages ?? 1);
