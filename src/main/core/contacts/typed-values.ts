@@ -57,8 +57,37 @@ function addressOf(t: string): Record<string, string | null> {
   const county = countyLine ? countyLine.replace(/^county:\s*/i, '').trim() || null : null;
   const lines = all.filter((l) => l !== countyLine);
   const [street1, street2, cityLine, country] = lines.length >= 4 ? lines : [lines[0], null, lines[1], lines[2]];
-  const m = /^(.*?)(?:\s+([A-Z]{2}))?(?:\s+(\S*\d\S*))?$/.exec((cityLine ?? '').trim());
-  return { street1: street1 || null, street2: street2 || null, city: m?.[1] || null, region: m?.[2] ?? null, postalCode: m?.[3] ?? null, ...(county ? { county } : {}), country: country || null };
+  const m = cityRegionPostcode((cityLine ?? '').trim());
+  return { street1: street1 || null, street2: street2 || null, city: m?.city || null, region: m?.region ?? null, postalCode: m?.postalCode ?? null, ...(county ? { county } : {}), country: country || null };
+}
+
+const isSpace = (ch: string | undefined) => ch !== undefined && /\s/.test(ch);
+
+/**
+ * "Portland OR 97201" -> city, a two-letter region, a postcode (a last word with a digit).
+ * Read word by word from the end, not by /^(.*?)(?:\s+([A-Z]{2}))?(?:\s+(\S*\d\S*))?$/,
+ * whose lazy city before optional whitespace took seconds on a long run of spaces. Same
+ * results, null included (a line break inside the city, where `.` stops).
+ */
+function cityRegionPostcode(t: string): { city: string; region?: string; postalCode?: string } | null {
+  // The last two words and where the whitespace before each starts.
+  const lastWord = (end: number): { word: string; spaceAt: number } | null => {
+    let i = end;
+    while (i > 0 && !isSpace(t[i - 1])) i--;
+    let j = i;
+    while (j > 0 && isSpace(t[j - 1])) j--;
+    return i < end && j < i ? { word: t.slice(i, end), spaceAt: j } : null;
+  };
+  const last = lastWord(t.length);
+  const before = last ? lastWord(last.spaceAt) : null;
+  const isRegion = (w: string) => /^[A-Z]{2}$/.test(w);
+  const isPostcode = (w: string) => /\d/.test(w);
+  let out: { city: string; region?: string; postalCode?: string };
+  if (last && before && isPostcode(last.word) && isRegion(before.word)) out = { city: t.slice(0, before.spaceAt), region: before.word, postalCode: last.word };
+  else if (last && isRegion(last.word)) out = { city: t.slice(0, last.spaceAt), region: last.word };
+  else if (last && isPostcode(last.word)) out = { city: t.slice(0, last.spaceAt), postalCode: last.word };
+  else out = { city: t };
+  return /[\n\r\u2028\u2029]/.test(out.city) ? null : out;
 }
 
 function json(field: string, t: string): unknown {
