@@ -94,9 +94,9 @@ describe('concord CLI', () => {
     const out = path.join(tmp.dir, 'golden.csv');
     expect((await concord('export', '--format', 'csv', '--out', out)).code).toBe(0);
     const csv = fs.readFileSync(out, 'utf8').trim().split('\n');
-    expect(csv[0]).toMatch(/^id,given_name,family_name/);
+    expect(csv[0]).toMatch(/^"id","given_name","family_name"/); // every cell quoted
     expect(csv).toHaveLength(6); // header + Ada, Alan, Grace, Mary, and the row whose email was bad
-    expect(csv.some((l) => l.includes("Mary,Jackson") && l.includes("'+17578641000"))).toBe(true);
+    expect(csv.some((l) => l.includes('"Mary","Jackson"') && l.includes(`"'+17578641000"`))).toBe(true);
     expect((await concord('export', '--format', 'xlsx')).code).toBe(2);
     expect((await concord('import', path.join(tmp.dir, 'missing.csv'), '--source', 'x')).stderr).toMatch(/Cannot read .*ENOENT/);
   });
