@@ -116,6 +116,11 @@ describe('concord CLI', () => {
     expect(ok.status).toBe(0);
     expect(JSON.parse(ok.stdout)).toMatchObject({ kind: 'calltools', label: 'CT sandbox', baseUrl: 'http://127.0.0.1:8123' });
     expect(add(['mpdx', '--base-url', 'http://api.mpdx.org'], '{"jwt":"x"}').stderr).toMatch(/must use https/);
+    // Credentials are checked before they are kept, and the message names the key that is wrong.
+    const badToken = add(['calltools', '--base-url', 'https://app.calltools.io'], '{"token":"0123"}');
+    expect(badToken.status).toBe(1);
+    expect(badToken.stderr).toMatch(/CallTools credentials: "token": a CallTools API token is 40 hexadecimal characters/);
+    expect(add(['mpdx', '--base-url', 'https://api.mpdx.org'], '{}').stderr).toMatch(/MPDX needs "jwt"/);
     expect(add(['mpdx', '--base-url', 'https://api.mpdx.org'], 'not json').status).toBe(2);
     expect(add(['nosuchvendor'], '{}').status).toBe(2);
     const list = await concord('accounts', 'list', '--json');

@@ -3,7 +3,8 @@
 // or line, phones typed for the region, an address as lines or JSON, dotted names into the
 // address and custom fields, and an empty value to clear a field.
 import { CANONICAL_FIELDS, type CanonicalContact } from '../../../shared/domain';
-import { CoreError } from '../errors';
+import { CoreError, excerpt } from '../errors';
+import { timeZoneProblem } from '../normalize/time-zone';
 import { phoneEntry } from '../normalize/phone';
 
 /** Typed text per field (`address.city` and `custom.NAME` reach inside) -> a patch, against the contact it applies to. */
@@ -11,9 +12,9 @@ export function parseTypedValues(typed: Record<string, string>, current: Canonic
   const patch: Record<string, unknown> = {};
   for (const [key, raw] of Object.entries(typed)) {
     const [field, sub] = key.trim().split('.', 2) as [string, string | undefined];
-    if (!(CANONICAL_FIELDS as readonly string[]).includes(field)) throw bad(`Unknown field "${field}" (one of: ${CANONICAL_FIELDS.join(', ')})`);
+    if (!(CANONICAL_FIELDS as readonly string[]).includes(field)) throw bad(`Unknown field "${excerpt(field)}" (one of: ${CANONICAL_FIELDS.join(', ')})`);
     if (sub) {
-      if (field !== 'address' && field !== 'custom') throw bad(`Only address.* and custom.* take a dotted name, not "${key}"`);
+      if (field !== 'address' && field !== 'custom') throw bad(`Only address.* and custom.* take a dotted name, not "${excerpt(key)}"`);
       const base = { ...((patch[field] ?? current[field as keyof CanonicalContact] ?? {}) as Record<string, unknown>) };
       if (raw.trim() === '') delete base[sub];
       else base[sub] = raw.trim();
@@ -44,6 +45,11 @@ export function typedValue(field: string, raw: string, region?: string): unknown
     case 'location':
     case 'custom':
       return json(field, t);
+    case 'timeZone': {
+      const problem = timeZoneProblem(t);
+      if (problem) throw bad(`timeZone: ${problem}`);
+      return t;
+    }
     default:
       return t;
   }
