@@ -6,6 +6,7 @@ import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createCore, type Core } from '../main/core';
 import { CoreError } from '../main/core/errors';
+import { neutralizeFormula } from '../main/core/csv/export';
 import { MAX_FILE_BYTES } from '../main/core/csv/import';
 import { defaultDataDir } from '../main/core/paths';
 import { startSandbox } from '../main/core/sandbox';
@@ -309,8 +310,9 @@ function parseSettings(pairs: string[] | undefined): Record<string, unknown> | u
   }));
 }
 
-/** A CSV cell: quoted when it holds a comma, quote or line break; formula-looking text is left as text by the quote. */
-function csvCell(v: string): string {
+/** A CSV cell of the rejects file: the imported file's text, so a formula is neutralised as the export does; quoted when it holds a comma, quote or line break. */
+function csvCell(value: string): string {
+  const v = neutralizeFormula(value);
   return /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
 

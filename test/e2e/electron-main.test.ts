@@ -69,6 +69,22 @@ describe('built main process under a stand-in electron', () => {
     expect(go(pathToFileURL(path.join(ROOT, 'out/renderer/other.html')).href)).toBe(true);
   });
 
+  it('opens in the browser only the https origins on its allow-list, and never a new window', () => {
+    const open = rec.windows[0]!.webContents.windowOpenHandler!;
+    for (const url of ['https://app.calltools.io/contacts/7', 'https://api.mpdx.org/', 'https://api.livevox.com/x', 'https://api.lightening.co/', 'https://api.bigchange.com/v1']) {
+      expect(open({ url })).toEqual({ action: 'deny' });
+    }
+    for (const url of ['https://evil.example/', 'http://app.calltools.io/', 'file:///etc/passwd', 'smb://host/share', 'javascript:alert(1)', 'https://user:pw@app.calltools.io/', 'https://app.calltools.io.evil.example/', 'ms-settings:', 'not a url']) {
+      expect(open({ url })).toEqual({ action: 'deny' });
+    }
+    expect(rec.opened).toEqual(['https://app.calltools.io/contacts/7', 'https://api.mpdx.org/', 'https://api.livevox.com/x', 'https://api.lightening.co/', 'https://api.bigchange.com/v1']);
+  });
+
+  it('keeps the userData folder and the data directory readable by their owner only', () => {
+    expect(fs.statSync(rec.userData).mode & 0o777).toBe(0o700);
+    expect(fs.statSync(path.join(tmp.dir, 'data')).mode & 0o777).toBe(0o700);
+  });
+
   it('a worker crash: requests answer "unavailable" at once, the worker restarts, the window is told', async () => {
     const win = rec.windows[0]!;
     const event = { sender: win.webContents, senderFrame: win.webContents.mainFrame };

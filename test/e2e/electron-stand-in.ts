@@ -25,6 +25,8 @@ export const rec = {
   messageBoxChoice: 1,
   messageBoxes: [] as { message: string; detail: string; buttons: string[] }[],
   userData: '',
+  /** What shell.openExternal was asked to open. */
+  opened: [] as string[],
 };
 let resolveReady!: () => void;
 const whenReady = new Promise<void>((r) => (resolveReady = r));
@@ -41,7 +43,10 @@ export class FakeContents {
     this.handlers.set(event, fn);
     return this;
   }
-  setWindowOpenHandler() {}
+  windowOpenHandler: Handler | null = null;
+  setWindowOpenHandler(fn: Handler) {
+    this.windowOpenHandler = fn;
+  }
 }
 export class FakeWindow {
   readonly webContents = new FakeContents();
@@ -85,7 +90,7 @@ const electron = {
   },
   ipcMain: { handle: (channel: string, fn: Handler) => void rec.handles.set(channel, fn) },
   session: { defaultSession: { setPermissionRequestHandler() {}, setPermissionCheckHandler() {}, webRequest: { onHeadersReceived() {} } } },
-  shell: { openExternal: async () => {} },
+  shell: { openExternal: async (url: string) => void rec.opened.push(url) },
   utilityProcess: {
     fork: (modulePath: string) => {
       rec.forks.push(modulePath);

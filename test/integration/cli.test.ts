@@ -94,9 +94,9 @@ describe('concord CLI', () => {
     const out = path.join(tmp.dir, 'golden.csv');
     expect((await concord('export', '--format', 'csv', '--out', out)).code).toBe(0);
     const csv = fs.readFileSync(out, 'utf8').trim().split('\n');
-    expect(csv[0]).toMatch(/^id,given_name,family_name/);
+    expect(csv[0]).toMatch(/^"id","given_name","family_name"/); // every cell quoted
     expect(csv).toHaveLength(6); // header + Ada, Alan, Grace, Mary, and the row whose email was bad
-    expect(csv.some((l) => l.includes("Mary,Jackson") && l.includes("'+17578641000"))).toBe(true);
+    expect(csv.some((l) => l.includes('"Mary","Jackson"') && l.includes(`"'+17578641000"`))).toBe(true);
     expect((await concord('export', '--format', 'xlsx')).code).toBe(2);
     expect((await concord('import', path.join(tmp.dir, 'missing.csv'), '--source', 'x')).stderr).toMatch(/Cannot read .*ENOENT/);
   });
@@ -116,6 +116,11 @@ describe('concord CLI', () => {
     expect(ok.status).toBe(0);
     expect(JSON.parse(ok.stdout)).toMatchObject({ kind: 'calltools', label: 'CT sandbox', baseUrl: 'http://127.0.0.1:8123' });
     expect(add(['mpdx', '--base-url', 'http://api.mpdx.org'], '{"jwt":"x"}').stderr).toMatch(/must use https/);
+    // Credentials are checked before they are kept, and the message names the key that is wrong.
+    const badToken = add(['calltools', '--base-url', 'https://app.calltools.io'], '{"token":"0123"}');
+    expect(badToken.status).toBe(1);
+    expect(badToken.stderr).toMatch(/CallTools credentials: "token": a CallTools API token is 40 hexadecimal characters/);
+    expect(add(['mpdx', '--base-url', 'https://api.mpdx.org'], '{}').stderr).toMatch(/MPDX needs "jwt"/);
     expect(add(['mpdx', '--base-url', 'https://api.mpdx.org'], 'not json').status).toBe(2);
     expect(add(['nosuchvendor'], '{}').status).toBe(2);
     const list = await concord('accounts', 'list', '--json');

@@ -118,11 +118,39 @@ describe('CSV import and export', () => {
     await t.core.csv.import('first name,last name,email,phone,notes\n=cmd|calc,Smith,s@example.org,+16503517500,@SUM(A1)\n', { source: 'evil' });
     const out = t.core.csv.export().text;
     const [header, line] = out.trim().split('\n');
-    expect(header).toMatch(/^id,given_name,family_name/);
+    expect(header).toMatch(/^"id","given_name","family_name"/);
     expect(line).toContain("'=cmd|calc");
     expect(line).toContain("'+16503517500");
     expect(line).toContain("'@SUM(A1)");
     expect(neutralizeFormula('-2+3')).toBe("'-2+3");
     expect(neutralizeFormula('plain')).toBe('plain');
+  });
+
+  it('neutralises a formula at the start of a cell or after a separator a spreadsheet splits on', () => {
+    for (const start of ['=', '+', '-', '@', '\t', '\r', '\0']) {
+      expect(neutralizeFormula(`${start}cmd|' /C calc'!A0`), JSON.stringify(start)).toBe(`'${start}cmd|' /C calc'!A0`);
+      for (const sep of [',', ';', '\t', '\n']) {
+        expect(neutralizeFormula(`Acme${sep}${start}cmd`), JSON.stringify(sep + start)).toBe(`'Acme${sep}${start}cmd`);
+        expect(neutralizeFormula(`Acme${sep}  ${start}cmd`)).toBe(`'Acme${sep}  ${start}cmd`);
+      }
+    }
+    expect(neutralizeFormula("Acme;=cmd|' /C calc'!A0")).toBe("'Acme;=cmd|' /C calc'!A0");
+    expect(neutralizeFormula(' =1+1')).toBe("' =1+1");
+    // Ordinary values stay as they are: a hyphen or a plus inside a word is not a cell's start.
+    for (const plain of ['Mary-Jane', 'Smith, Jones', '1980-03-07', 'a+b@example.org', '12 Main St; Flat 2', 'AT&T', "O'Neil"]) expect(neutralizeFormula(plain)).toBe(plain);
+  });
+
+  it('quotes every cell of the export, and ordinary values read back as they were', async () => {
+    t = await makeTestCore();
+    await t.core.csv.import('first name,last name,email,company,notes\nAda,Lovelace,ada@example.org,"Acme;=cmd|\' /C calc\'!A0",\n', { source: 'evil' });
+    const out = t.core.csv.export().text;
+    const lines = out.trim().split('\n');
+    for (const line of lines) expect(line).toMatch(/^"([^"]|"")*"(,"([^"]|"")*")*$/); // every cell in quotes
+    expect(out).toContain(`"'Acme;=cmd|' /C calc'!A0"`);
+    expect(out).not.toContain('"Acme;=cmd'); // never bare
+    const back = await t.core.csv.import(out, { source: 'again' });
+    expect(back.created).toBe(1);
+    const ada = t.core.contacts.list({ search: 'lovelace', limit: 5, offset: 0 }).rows.find((r) => r.vendors.length === 1 && r.fields.givenName === 'Ada');
+    expect(ada?.fields).toMatchObject({ givenName: 'Ada', familyName: 'Lovelace', emails: [{ address: 'ada@example.org' }] });
   });
 });

@@ -26,6 +26,7 @@ type Config = {
   mac: { target: string[]; icon: string };
   win: { target: string[]; icon: string };
   deb: { depends: string[] };
+  electronFuses?: Record<string, boolean>;
 };
 
 /** The file as written (getConfig normalises `files` and friends). */
@@ -36,6 +37,23 @@ describe('electron-builder configuration (npm run dist)', () => {
     const config = await getConfig(ROOT, 'electron-builder.json', null);
     await expect(validateConfiguration(config, new DebugLogger(false))).resolves.toBeUndefined();
     await expect(validateConfiguration({ ...config, linux: { target: ['AppImage'], tragets: ['deb'] } }, new DebugLogger(false))).rejects.toThrow(/configuration\.linux/);
+  });
+
+  it('flips Electron’s fuses so the packaged binary cannot be run as Node, inspected, or fed other code', async () => {
+    // Anyone who can start the installed app could otherwise run it as a Node interpreter
+    // (ELECTRON_RUN_AS_NODE), inject code (NODE_OPTIONS, --inspect) or swap app.asar / load an
+    // app folder beside it, with the keychain access the app has. Only names the schema knows
+    // pass the validation above; these are the values.
+    expect(raw().electronFuses).toEqual({
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+      enableCookieEncryption: true,
+    });
+    const config = await getConfig(ROOT, 'electron-builder.json', null);
+    await expect(validateConfiguration({ ...config, electronFuses: { runAsNod: false } }, new DebugLogger(false))).rejects.toThrow(/electronFuses/);
   });
 
   it('builds AppImage and deb, dmg and nsis, with the app id, product name and an icon big enough for all three', () => {

@@ -8,3 +8,11 @@ export class CoreError extends Error {
     this.name = 'CoreError';
   }
 }
+
+/**
+ * What a message quotes of what it was given: at most `max` characters and "…". A 50 MB line
+ * or a pasted document must not come back as a 50 MB error (issue 23).
+ */
+export function excerpt(text: string, max = 80): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}

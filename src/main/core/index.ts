@@ -33,6 +33,7 @@ import { SandboxHost } from './sandbox/sandbox-host';
 import { nodeFetch } from './vendors/node-http-client';
 import { openStore, type Store } from './store/open';
 import { ensureDataDir } from './store/health';
+import { tightenDataDir } from './store/private-files';
 
 export interface CoreOptions {
   dataDir: string;
@@ -105,6 +106,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const dataDir = path.resolve(options.dataDir);
   const clock = options.clock ?? systemClock;
   ensureDataDir(dataDir); // before the log file: a read-only directory is named, not "ENOENT … mkdir logs"
+  tightenDataDir(dataDir); // only its owner may read it, whatever an older Concord or the umask left
   const log = options.log ?? createLogger(fileSink(dataDir), { now: () => clock.now() });
   const secretStore =
     options.secretStore ?? (await chooseSecretStore({ keytarPath: options.keytarPath, timeoutMs: options.keychainProbeTimeoutMs }));

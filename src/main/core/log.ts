@@ -2,6 +2,7 @@
 // wherever they appear, and fields whose names look secret are never printed.
 import fs from 'node:fs';
 import path from 'node:path';
+import { makePrivateDir, makePrivateFile, PRIVATE_FILE_MODE } from './store/private-files';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -67,9 +68,11 @@ export function createLogger(sink: LogSink, opts: { level?: LogLevel; now?: () =
 /** Append JSON lines to <dataDir>/logs/concord.log. */
 export function fileSink(dataDir: string): LogSink {
   const dir = path.join(dataDir, 'logs');
-  fs.mkdirSync(dir, { recursive: true });
+  makePrivateDir(dir);
   const file = path.join(dir, 'concord.log');
-  return (line) => fs.appendFileSync(file, line + '\n');
+  makePrivateFile(file);
+  // Created 0600 (never readable by others, not even briefly); an older, wider log was narrowed above.
+  return (line) => fs.appendFileSync(file, line + '\n', { mode: PRIVATE_FILE_MODE });
 }
 
 export const nullSink: LogSink = () => {};

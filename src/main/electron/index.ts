@@ -4,6 +4,7 @@ import path from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain } from 'electron';
 import { eventChannel } from '../../shared/contract';
 import { listBackups } from '../core/store/backups';
+import { makePrivateDir } from '../core/store/private-files';
 import type { WorkerInit } from '../worker/protocol';
 import { startCoreWorker, type CoreClient } from './core-host';
 import { registerIpc } from './ipc';
@@ -26,6 +27,9 @@ if (!app.requestSingleInstanceLock()) {
 
 function start(): void {
   app.enableSandbox();
+  // Chromium keeps the window's storage in userData (and the store lives there too unless
+  // CONCORD_DATA_DIR says otherwise): only its owner may read it, whatever the umask.
+  makePrivateDir(app.getPath('userData'));
   lockDownWebContents(devServerUrl, rendererFile);
   let core: CoreClient | null = null;
   let closed = false;

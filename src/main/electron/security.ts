@@ -5,6 +5,29 @@ import { fileURLToPath } from 'node:url';
 import { app, session, shell, type WebContents } from 'electron';
 import { CSP } from '../../shared/csp';
 
+/**
+ * The only places a link may open in the browser: the vendors' own sites, which the app's
+ * links point at. A page that was somehow made to open another URL (a vendor's text rendered
+ * as a link, an injected script) cannot hand the OS a file:, smb: or custom-scheme URL, nor a
+ * phishing page.
+ */
+export const EXTERNAL_ORIGINS: readonly string[] = [
+  'https://app.calltools.io',
+  'https://api.mpdx.org',
+  'https://api.livevox.com',
+  'https://api.lightening.co',
+  'https://api.bigchange.com',
+];
+
+/** https, no credentials in it, and an origin on the allow-list. */
+export function isAllowedExternalUrl(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return u.protocol === 'https:' && !u.username && !u.password && EXTERNAL_ORIGINS.includes(u.origin);
+  } catch {
+    return false;
+  }
+}
 
 /** Is `url` our own renderer (dev server origin or the bundled file)? Used for navigation only; IPC checks the sender object. */
 export function isAppUrl(url: string, devServerUrl: string | undefined, rendererFile: string): boolean {
@@ -46,8 +69,8 @@ export function lockDownWebContents(devServerUrl: string | undefined, rendererFi
     });
     contents.on('will-attach-webview', (event) => event.preventDefault());
     contents.setWindowOpenHandler(({ url }) => {
-      // Links to vendor sites open in the browser, never inside Concord.
-      if (/^https:\/\//.test(url)) void shell.openExternal(url);
+      // Links to vendor sites open in the browser, never inside Concord; nothing else opens at all.
+      if (isAllowedExternalUrl(url)) void shell.openExternal(url);
       return { action: 'deny' };
     });
   });

@@ -9,6 +9,7 @@ import { CoreError } from '../errors';
 import type { Logger } from '../log';
 import { accountSecretKey, type SecretStore } from '../secrets/secret-store';
 import { checkBaseUrl, isLoopbackHost } from '../vendors/base-url';
+import { credentialsProblem } from './credentials-check';
 
 export interface NewAccount {
   kind: AccountKind;
@@ -66,6 +67,11 @@ export class AccountsService {
       } catch (e) {
         throw new CoreError('bad_request', (e as Error).message);
       }
+    }
+    // Checked before anything is kept: credentials a sync would refuse are refused here, by key.
+    if (input.credentials !== undefined) {
+      const problem = credentialsProblem(input.kind, input.credentials);
+      if (problem) throw new CoreError('bad_request', problem);
     }
     const id = randomUUID();
     const settings = { ...(input.settings ?? {}) };

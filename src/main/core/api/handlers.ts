@@ -2,6 +2,7 @@
 import type { Output, ParsedInput, RequestKey } from '../../../shared/contract';
 import type { CanonicalContact } from '../../../shared/domain';
 import { parseTypedValues } from '../contacts/typed-values';
+import { timeZoneProblem } from '../normalize/time-zone';
 import { CoreError } from '../errors';
 import type { CoreServices } from '../index';
 import type { ConflictView } from '../sync/edit-service';
@@ -28,7 +29,12 @@ export function createHandlers(s: CoreServices): Handlers {
     cancelSync: () => ({ cancelled: s.sync.cancel() }),
     getSyncSchedule: () => s.scheduler.schedule(),
     setSyncSchedule: ({ minutes }) => s.scheduler.setMinutes(minutes),
-    editContact: ({ id, patch, typed }) => s.edits.edit(id, typed ? { ...patch, ...parseTypedValues(typed, currentOf(s, id)) } : patch),
+    editContact: ({ id, patch, typed }) => {
+      // A time zone sent as a value (not typed) is checked at the door as a typed one is.
+      const zone = patch?.timeZone ? timeZoneProblem(patch.timeZone) : null;
+      if (zone) throw new CoreError('bad_request', `timeZone: ${zone}`);
+      return s.edits.edit(id, typed ? { ...patch, ...parseTypedValues(typed, currentOf(s, id)) } : patch);
+    },
     undoEdit: ({ id }) => s.edits.undo(id),
     listOutbox: () => s.edits.outboxItems(),
     listConflicts: () => s.edits.conflicts(),

@@ -1,6 +1,9 @@
-// Export the golden records as CSV. Cells that a spreadsheet would run as a formula
-// (=, +, -, @, tab, CR first) are prefixed with an apostrophe (OWASP's CSV-injection advice),
-// so a phone like +16505551234 comes out as '+16505551234 — safe to open in Excel.
+// Export the golden records as CSV, safe to open in a spreadsheet (OWASP's CSV-injection
+// advice): every cell is quoted, and a cell a spreadsheet could run as a formula is prefixed
+// with an apostrophe — one that starts with =, +, -, @, tab, CR or NUL, or has one right after a
+// character a spreadsheet may split cells on (`,` `;` tab, or a line break), since splitting
+// "Acme;=cmd|' /C calc'!A0" there would start a cell with the formula. So a phone like
+// +16505551234 comes out as '+16505551234; ordinary values come out as they are.
 import { stringify } from 'csv-stringify/sync';
 import type { ContactRow } from '../../../shared/contract';
 
@@ -10,8 +13,11 @@ export const EXPORT_COLUMNS = [
   'birth_date', 'tags', 'notes', 'vendors',
 ] as const;
 
+// A formula starter at the start or after a separator, spaces allowed between (some spreadsheets trim them).
+const FORMULA_AT_A_CELL_START = /(?:^|[,;\t\r\n]) *[=+\-@\t\r\0]/;
+
 export function neutralizeFormula(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return FORMULA_AT_A_CELL_START.test(value) ? `'${value}` : value;
 }
 
 export function exportCsv(rows: Iterable<ContactRow>): string {
@@ -32,5 +38,6 @@ export function exportCsv(rows: Iterable<ContactRow>): string {
     ];
     out.push(cells.map((c) => neutralizeFormula(c ?? '')));
   }
-  return stringify(out, { header: true, columns: [...EXPORT_COLUMNS], bom: false });
+  // Every cell quoted (empty ones too), so no reader splits a cell at a separator inside it.
+  return stringify(out, { header: true, columns: [...EXPORT_COLUMNS], bom: false, quoted: true, quoted_empty: true });
 }

@@ -15,6 +15,7 @@ import type Database from 'better-sqlite3';
 import { parseDate } from '../normalize/dates';
 import { phoneEntry } from '../normalize/phone';
 import { mapHeaders, type CsvTarget } from './headers';
+import { excerpt } from '../errors';
 
 export interface CsvRowError {
   line: number;
@@ -82,7 +83,7 @@ export function rowToContact(cells: string[], mapping: (CsvTarget | null)[], reg
       case 'email':
         for (const e of v.split(/[;,\s]+/).filter(Boolean)) {
           if (EMAIL_RE.test(e)) emails.push({ address: e.toLowerCase(), primary: emails.length === 0 });
-          else drop('bad-email', `"${e}" is not an email address; left out`);
+          else drop('bad-email', `"${excerpt(e)}" is not an email address; left out`);
         }
         return;
       case 'streetNumber':
@@ -95,7 +96,7 @@ export function rowToContact(cells: string[], mapping: (CsvTarget | null)[], reg
         const label = target === 'phone' ? null : target === 'mobile' ? 'mobile' : target === 'homePhone' ? 'home' : 'work';
         for (const p of v.split(/[;,]+/).map((x) => x.trim()).filter(Boolean)) {
           const entry = phoneEntry(p, { region, label, mobile: target === 'mobile' ? true : undefined });
-          if (!entry.e164 && p.replace(/\D/g, '').length < 5) drop('bad-phone', `"${p}" is not a phone number; left out`);
+          if (!entry.e164 && p.replace(/\D/g, '').length < 5) drop('bad-phone', `"${excerpt(p)}" is not a phone number; left out`);
           else phones.push(entry);
         }
         return;
@@ -112,7 +113,7 @@ export function rowToContact(cells: string[], mapping: (CsvTarget | null)[], reg
       case 'birthDate': {
         const d = parseDate(v);
         if (d) c.birthDate = d;
-        else drop('bad-date', `"${v}" is not a date (YYYY-MM-DD, YYYYMMDD, MM/DD/YYYY); left out`);
+        else drop('bad-date', `"${excerpt(v)}" is not a date (YYYY-MM-DD, YYYYMMDD, MM/DD/YYYY); left out`);
         return;
       }
       case 'tags':
@@ -185,7 +186,7 @@ export function readRecords(text: string, delimiter = ','): { records: CsvRecord
       if (cells && cells.some((c) => c.trim() !== '')) records.push({ line: i + 1, cells });
       i = j + 1;
     } catch (e) {
-      const msg = j > i ? 'a quoted value is not closed properly' : (e as Error).message.replace(/ at line \d+/, '');
+      const msg = j > i ? 'a quoted value is not closed properly' : excerpt((e as Error).message.replace(/ at line \d+/, ''), 200);
       errors.push({ line: i + 1, message: msg });
       i++;
     }
@@ -210,7 +211,7 @@ export function decodeCsv(bytes: Uint8Array, encoding?: string): { text: string;
     try {
       return { text: new TextDecoder(named).decode(bytes).replace(/^\uFEFF/, ''), encoding: named };
     } catch {
-      throw new Error(`Unknown encoding "${encoding}" (utf-8, utf-16le, utf-16be, windows-1252, latin1)`);
+      throw new Error(`Unknown encoding "${excerpt(encoding ?? '')}" (utf-8, utf-16le, utf-16be, windows-1252, latin1)`);
     }
   }
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return { text: new TextDecoder('utf-8').decode(bytes.subarray(3)), encoding: 'utf-8 (BOM)' };
@@ -262,7 +263,9 @@ export async function importCsv(
   const [header, ...body] = rows;
   const { mapping, ignored } = mapHeaders(header!.cells, opts.map);
   if (!mapping.some(Boolean)) {
-    throw new Error(`No column could be matched to a contact field (headers: ${header!.cells.join(', ')}). Use --map HEADER=field.`);
+    // The headers are quoted short: a file of one 50 MB line is one 50 MB "header".
+    const shown = header!.cells.slice(0, 12).map((h) => excerpt(h)).join(', ') + (header!.cells.length > 12 ? `, … (${header!.cells.length} columns)` : '');
+    throw new Error(`No column could be matched to a contact field (headers: ${shown}). Use --map HEADER=field.`);
   }
 
   const existing = deps.accounts.list().find((a) => a.kind === 'csv' && a.label === opts.source);
@@ -282,7 +285,7 @@ export async function importCsv(
     if (seen.has(remoteId)) {
       // The same id (or the same person) twice in one file: both rows are kept, the second under
       // its line number, so nothing typed is lost and duplicates can find them.
-      warnings.push({ line, column: contact.externalRef ? 'id' : '', kind: 'repeat', message: `repeats an earlier row (${contact.externalRef ? `id ${contact.externalRef}` : 'same name, email and phone'}); kept as line ${line}` });
+      warnings.push({ line, column: contact.externalRef ? 'id' : '', kind: 'repeat', message: `repeats an earlier row (${contact.externalRef ? `id ${excerpt(contact.externalRef)}` : 'same name, email and phone'}); kept as line ${line}` });
       remoteId = `${remoteId}#line${line}`;
     }
     seen.add(remoteId);

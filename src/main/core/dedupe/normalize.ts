@@ -52,10 +52,41 @@ export function normStreet(s: string | null | undefined): string {
     .join(' ');
 }
 
-/** "12a main st" -> 12a / "main st": the house number is its own comparison level. */
+const isDigit = (c: number) => c >= 48 && c <= 57;
+const isLower = (c: number) => c >= 97 && c <= 122;
+/** The separators a house number may hold ("12-14", "12/3", "12 14"): U+0020 to U+002F. */
+const isNumberSep = (c: number) => c >= 32 && c <= 47;
+const LINE_END = /[\n\r\u2028\u2029]/;
+
+/**
+ * "12a main st" -> 12a / "main st": the house number is its own comparison level.
+ * A scan by hand, not a regex: the old /^((?:\d+[a-z]?[ -/]?)+)\s+(.*)$/ nested its quantifiers,
+ * so a long run of digits and a letter from a vendor's street took time doubling per digit.
+ * Same results: the number is the longest run of "digits, a letter?, a separator?" groups that
+ * is followed by whitespace; the name is what follows that whitespace (on one line).
+ */
 export function splitStreet(street: string): { number: string; name: string } {
-  const m = /^((?:\d+[a-z]?[ -/]?)+)\s+(.*)$/.exec(street);
-  return m ? { number: m[1]!.replace(/\s+/g, ''), name: m[2]! } : { number: '', name: street };
+  const n = street.length;
+  let end = -1; // the last place the number may end: just before whitespace
+  let i = 0;
+  while (i < n && isDigit(street.charCodeAt(i))) {
+    while (i < n && isDigit(street.charCodeAt(i))) i++;
+    if (i < n && /\s/.test(street[i]!)) end = i;
+    if (i < n && isLower(street.charCodeAt(i))) {
+      i++;
+      if (i < n && /\s/.test(street[i]!)) end = i;
+    }
+    if (i < n && isNumberSep(street.charCodeAt(i))) {
+      i++;
+      if (i < n && /\s/.test(street[i]!)) end = i;
+    }
+  }
+  if (end < 0) return { number: '', name: street };
+  let j = end;
+  while (j < n && /\s/.test(street[j]!)) j++;
+  const name = street.slice(j);
+  if (LINE_END.test(name)) return { number: '', name: street };
+  return { number: street.slice(0, end).replace(/\s+/g, ''), name };
 }
 
 export function normPostcode(s: string | null | undefined): string {

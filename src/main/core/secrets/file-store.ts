@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CoreError } from '../errors';
 import type { SecretStore, SecretStoreInfo } from './secret-store';
+import { makePrivateDir } from '../store/private-files';
 
 export const SECRETS_FILE = 'secrets.json';
 
@@ -65,7 +66,7 @@ export class FileSecretStore implements SecretStore {
   }
 
   private write(all: Record<string, string>): void {
-    fs.mkdirSync(path.dirname(this.file), { recursive: true });
+    makePrivateDir(path.dirname(this.file));
     // Written beside and renamed over, created 0600 so it is never readable by others, not even briefly.
     const tmp = `${this.file}.${process.pid}.tmp`;
     fs.writeFileSync(tmp, JSON.stringify(all, null, 2) + '\n', { mode: 0o600 });

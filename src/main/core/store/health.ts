@@ -7,6 +7,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { CoreError } from '../errors';
 import { BACKUP_DIR, listBackups, type Backup } from './backups';
+import { makePrivateDir, makePrivateFile } from './private-files';
 
 export const DB_FILE = 'concord.db';
 export { BACKUP_DIR, listBackups, type Backup } from './backups';
@@ -29,7 +30,7 @@ export function checkIntegrity(sqlite: Database.Database, full: boolean): string
 /** Make sure the data directory exists and Concord may write there, before anything else touches it. */
 export function ensureDataDir(dataDir: string): void {
   try {
-    fs.mkdirSync(dataDir, { recursive: true });
+    makePrivateDir(dataDir);
     fs.accessSync(dataDir, fs.constants.W_OK);
   } catch (e) {
     throw storageError(e, dataDir) ?? e;
@@ -103,5 +104,6 @@ export function restoreLatestBackup(dataDir: string, opts: { now?: Date; nativeB
     for (const side of ['-wal', '-shm']) if (fs.existsSync(file + side)) fs.renameSync(file + side, keptAs + side);
   }
   fs.copyFileSync(latest.file, file);
+  makePrivateFile(file, true);
   return { restored: latest.file, keptAs };
 }

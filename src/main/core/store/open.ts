@@ -7,6 +7,7 @@ import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { checkIntegrity, damagedStore, DB_FILE, ensureDataDir, storageError } from './health';
+import { makePrivateDir, makePrivateFile } from './private-files';
 import * as schema from './schema';
 
 export type Db = BetterSQLite3Database<typeof schema>;
@@ -45,6 +46,8 @@ export function openStore(opts: OpenStoreOptions): Store {
   } catch (e) {
     throw storageError(e, opts.dataDir) ?? e;
   }
+  // 0600 before the WAL switch: SQLite creates -wal and -shm with the store's own mode.
+  makePrivateFile(file, !existed);
   try {
     sqlite.pragma('busy_timeout = 5000');
     // Checked before anything writes to the file (the WAL switch rewrites its header).
@@ -53,6 +56,7 @@ export function openStore(opts: OpenStoreOptions): Store {
       if (problems.length) throw damagedStore(opts.dataDir, file, `is damaged (quick_check: ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? '; …' : ''})`);
     }
     sqlite.pragma('journal_mode = WAL');
+    for (const side of ['-wal', '-shm']) makePrivateFile(file + side);
     sqlite.pragma('synchronous = NORMAL');
     const db = drizzle(sqlite, { schema });
     const { applied, backupFile, total } = runMigrations(sqlite, db, opts, existed);
@@ -91,10 +95,11 @@ function runMigrations(sqlite: Database.Database, db: Db, opts: OpenStoreOptions
   let backupFile: string | null = null;
   if (existed && before > 0) {
     const dir = path.join(opts.dataDir, 'backups');
-    fs.mkdirSync(dir, { recursive: true });
+    makePrivateDir(dir);
     backupFile = path.join(dir, `concord-schema${before}-${new Date().toISOString().replace(/[:.]/g, '-')}.db`);
     // VACUUM INTO makes a consistent copy even with a WAL file beside the database.
     sqlite.prepare('VACUUM INTO ?').run(backupFile);
+    makePrivateFile(backupFile, true);
     opts.log?.('store: backed up before migrating', { backupFile, from: before, to: migrations.length });
   }
   // A drizzle table rebuild (create new, copy, drop old) would cascade-delete child rows

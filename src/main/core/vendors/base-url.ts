@@ -1,11 +1,13 @@
 // Real vendor hosts are the defaults; any base URL may be set per account, but only
 // loopback may be plain http (the sandbox vendors) — secrets never travel unencrypted.
+import { excerpt } from '../errors';
+
 export function checkBaseUrl(value: string): URL {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new Error(`"${value}" is not a valid URL`);
+    throw new Error(`"${excerpt(value)}" is not a valid URL`);
   }
   if (url.protocol === 'https:') return url;
   if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return url;
@@ -19,5 +21,8 @@ export function isLoopbackHost(host: string): boolean {
 
 /** Join a base URL and a path without doubling or dropping slashes. */
 export function joinUrl(base: string, path: string): string {
-  return base.replace(/\/+$/, '') + '/' + path.replace(/^\/+/, '');
+  // Trailing slashes cut by hand: /\/+$/ is quadratic on a long run of slashes not at the end.
+  let end = base.length;
+  while (end > 0 && base[end - 1] === '/') end--;
+  return base.slice(0, end) + '/' + path.replace(/^\/+/, '');
 }

@@ -22,7 +22,7 @@ export const BIGCHANGE_DEFAULT_BASE_URL = 'https://api.bigchange.com';
 export const bigChangeCredentialsSchema = z.object({
   clientId: z.string().min(1, 'the OAuth client id is missing'),
   clientSecret: z.string().min(1, 'the OAuth client secret is missing'),
-  customerId: z.union([z.string().regex(/^\d+$/), z.number().int()]).transform(String),
+  customerId: z.union([z.string().regex(/^\d+$/, 'the customer id is a number'), z.number().int('the customer id is a number')], 'the customer id is a number').transform(String),
 });
 export type BigChangeCredentials = z.input<typeof bigChangeCredentialsSchema>;
 

@@ -66,6 +66,15 @@ export function readName(full: string): ReadName {
   return { given: textOf(full, g), family: textOf(full, f), givenSpan: g, familySpan: f };
 }
 
+const isSpaceOrComma = (ch: string) => ch === ',' || /\s/.test(ch);
+function trimSpaceAndCommas(s: string): string {
+  let a = 0;
+  let b = s.length;
+  while (a < b && isSpaceOrComma(s[a]!)) a++;
+  while (b > a && isSpaceOrComma(s[b - 1]!)) b--;
+  return s.slice(a, b);
+}
+
 const norm = (s: string | null | undefined) => (s ?? '').trim().replace(/\s+/g, ' ');
 
 /**
@@ -95,6 +104,7 @@ export function writeName(held: string | null | undefined, next: { given?: strin
   // Right to left, so each span still points where it did.
   for (const e of edits.sort((a, b) => b.span[0] - a.span[0])) out = out.slice(0, e.span[0]) + e.text + out.slice(e.span[1]);
   // A part removed leaves its spaces behind; a comma left first or last has nothing to separate.
-  out = out.replace(/\s+/g, ' ').replace(/\s+,/g, ',').replace(/^[\s,]+|[\s,]+$/g, '');
+  // (Trimmed by hand: /[\s,]+$/ retries from every comma of a long run, quadratic on a vendor's string.)
+  out = trimSpaceAndCommas(out.replace(/\s+/g, ' ').replace(/ ,/g, ','));
   return readName(out).givenSpan ? out : plain;
 }

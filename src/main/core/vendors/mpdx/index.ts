@@ -26,8 +26,13 @@ import {
 
 export const MPDX_DEFAULT_BASE_URL = 'https://api.mpdx.org';
 export const mpdxCredentialsSchema = z
-  .object({ jwt: z.string().min(10).optional(), casTicket: z.string().min(3).optional(), accountListId: z.string().optional() })
-  .refine((c) => c.jwt || c.casTicket, 'MPDX needs a JSON web token or a CAS ticket');
+  .object({
+    // MPDX's JWT (HS256, from /user/authenticate) is header.payload.signature in base64url.
+    jwt: z.string().regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, 'a JSON web token is three base64url parts joined by dots (header.payload.signature)').optional(),
+    casTicket: z.string().regex(/^\S{3,}$/, 'a CAS ticket is one word (e.g. ST-…), without spaces').optional(),
+    accountListId: z.string().optional(),
+  })
+  .refine((c) => c.jwt || c.casTicket, 'MPDX needs "jwt" (a JSON web token) or "casTicket" (a CAS ticket), or both');
 export type MpdxCredentials = z.infer<typeof mpdxCredentialsSchema>;
 
 const NAME = 'MPDX';
