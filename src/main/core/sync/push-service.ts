@@ -176,9 +176,10 @@ export class PushService {
       } catch (e) {
         if (!(e instanceof VendorError && e.kind === 'conflict')) throw e;
         // MPDX 409: someone wrote in between. Re-read, merge, and go again with the fresh token.
+        // A 409 on one phone, email or address means both wrote that very entry: a person decides.
         this.store.release(c.id, e.message);
         const current = await connector.read(rec.remoteId);
-        const outcome = this.store.reconcile(rec.id, current);
+        const outcome = this.store.reconcile(rec.id, current, { contested: contestedField(e.resource) });
         if (outcome === 'conflict') return 'conflict';
         if (outcome === 'already_there') return 'nothing';
       }
@@ -226,6 +227,12 @@ export class PushService {
     const ms = retryDelayMs(e, attempts - 1, { baseMs: this.backoffBaseMs, capMs: 15 * 60_000 });
     return new Date(this.clock.now().getTime() + ms).toISOString();
   }
+}
+
+/** The canonical field a vendor's conflict names by its part (`phone:<id>` -> phones). */
+function contestedField(resource: string | undefined): string[] {
+  const kind = resource?.split(':')[0];
+  return kind === 'phone' ? ['phones'] : kind === 'email' ? ['emails'] : kind === 'address' ? ['address'] : [];
 }
 
 /** The canonical fields a change means to write, that this vendor can hold. */

@@ -392,12 +392,20 @@ export class SyncStore {
    * push): three-way merge per field. Clean: the edit is rebased on the new server copy.
    * Same field changed on both sides: a conflict, and the change is held.
    */
-  reconcile(recordId: string, remote: RemoteRecord): ReconcileOutcome {
+  reconcile(recordId: string, remote: RemoteRecord, opts: { contested?: readonly string[] } = {}): ReconcileOutcome {
     return this.tx(() => {
       const rec = this.record(recordId);
       this.st.forgetPages.run(rec.accountId); // a server copy stored outside a page (see rememberPage)
       const writable = this.writable(rec.vendor);
       const { merged, conflicts } = merge3(rec.base ?? {}, rec.local, remote.canonical, writable);
+      // The vendor said both sides wrote the same part (MPDX: a 409 on one phone): where both
+      // changed that field, a person decides, even if the lists would merge entry by entry.
+      for (const f of opts.contested ?? []) {
+        const field = f as keyof CanonicalContact;
+        if (conflicts.some((c) => c.field === f) || sameValue(f, rec.local[field], rec.base?.[field]) || sameValue(f, remote.canonical[field], rec.base?.[field]) || sameValue(f, rec.local[field], remote.canonical[field])) continue;
+        conflicts.push({ field: f, base: rec.base?.[field] ?? null, local: rec.local[field] ?? null, remote: remote.canonical[field] ?? null });
+        merged[field] = rec.local[field] as never;
+      }
       this.st.setServerCopy.run(packServerCopy(JSON.stringify(remote.raw ?? null), rec.vendor), baseBeside(JSON.stringify(remote.canonical), JSON.stringify(merged)), JSON.stringify(merged), JSON.stringify(remote.versions), this.now(), recordId);
       for (const c of this.openChangesOf(recordId)) {
         if (c.op === 'update') this.sqlite.prepare('UPDATE changes SET base_versions = ? WHERE id = ?').run(JSON.stringify(remote.versions), c.id);
