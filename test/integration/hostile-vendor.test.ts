@@ -120,7 +120,8 @@ async function syncAccount(core: Core, kind: AccountKind, baseUrl: string, crede
 const CT = { token: 'ab'.repeat(20) };
 const LV = { accessToken: 'lv-access-SECRET', clientName: 'client', userName: 'user', password: 'lv-password-SECRET' };
 const LV_SESSION = 'lv-session-SECRET';
-const MPDX = { jwt: 'mpdx-jwt-SECRET-0123456789', accountListId: 'al-1' };
+// A JWT's shape (header.payload.signature), as the account form checks it.
+const MPDX = { jwt: 'eyJhbGciOiJIUzI1NiJ9.eyJ1c2VyX2lkIjoiU0VDUkVUIn0.mpdx-SECRET-signature', accountListId: 'al-1' };
 const BC = { clientId: 'bc-client', clientSecret: 'bc-client-SECRET', customerId: '4242' };
 const BC_TOKEN = 'bc-token-SECRET';
 const LT = { token: 'lt-token-SECRET' };
