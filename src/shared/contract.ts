@@ -214,6 +214,8 @@ export const MergePlan = z.object({
   clusterId: z.string(),
   golden: CanonicalContact,
   writes: z.array(z.object({ recordId: z.string(), vendor: AccountKind, accountLabel: z.string(), remoteId: z.string().nullable(), op: z.enum(['update', 'delete', 'merge', 'link']), fields: Patch.optional(), note: z.string() })),
+  /** Golden values fewer than half of the records with the field hold. */
+  minority: z.array(z.object({ field: z.string(), held: z.number().int(), of: z.number().int() })),
 });
 export type MergePlan = z.infer<typeof MergePlan>;
 

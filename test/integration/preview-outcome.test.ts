@@ -102,6 +102,26 @@ describe('preview = outcome', () => {
     expect(used.size).toBeGreaterThan(0);
   });
 
+  it('the bulk merge writes what each cluster’s preview showed', { timeout: 240_000 }, async () => {
+    const auto = core.dedupe.clusters().filter((c) => c.auto && c.records.every((r) => r.remoteId));
+    if (!auto.length) return;
+    const plans = auto.map((c) => ({ c, plan: core.dedupe.plan(c.id) }));
+    const bulk = core.dedupe.bulkPlan();
+    const r = await core.dedupe.bulkMerge({ expected: bulk.clusters });
+    expect(r.merged).toBe(bulk.clusters);
+    for (let i = 0; i < 3 && core.status.get().outbox.pending; i++) await core.sync.sync();
+    const problems: string[] = [];
+    for (const { c, plan } of plans) {
+      for (const w of plan.writes) {
+        const rec = c.records.find((x) => x.recordId === w.recordId)!;
+        const now = await vendorRead(rec.vendor, rec.remoteId!);
+        if (w.op === 'update') for (const [f, v] of Object.entries(w.fields ?? {})) if (!now || !sameValue(f, now[f as keyof CanonicalContact], v)) problems.push(`${rec.vendor} ${rec.remoteId}: previewed ${f} = ${JSON.stringify(v)}, vendor holds ${JSON.stringify(now?.[f as keyof CanonicalContact])}`);
+        if (w.op === 'delete' && now) problems.push(`${rec.vendor} ${rec.remoteId}: previewed delete, still there`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
   it('make them agree: each previewed write is what the vendor holds after the push', { timeout: 240_000 }, async () => {
     const ids = Object.fromEntries(core.accounts.list().map((a) => [a.kind, a.id]));
     core.policies.set('familyName', [ids.calltools!, ids.livevox!, ids.mpdx!]);

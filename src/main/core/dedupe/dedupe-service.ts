@@ -49,6 +49,8 @@ export interface MergePlan {
   clusterId: string;
   golden: CanonicalContact;
   writes: PlannedWrite[];
+  /** Golden values only a minority of the records that have the field hold (marked in the preview). */
+  minority: { field: string; held: number; of: number }[];
 }
 
 export interface ScanResult {
@@ -392,7 +394,7 @@ export class DedupeService {
         else writes.push({ recordId: loser.recordId, vendor: loser.vendor, accountLabel: loser.accountLabel, remoteId: loser.remoteId, op: 'link', note: `${loser.vendor} cannot delete contacts; the duplicate stays and is linked` });
       }
     }
-    return { clusterId: c.id, golden, writes };
+    return { clusterId: c.id, golden, writes, minority: minorityOf(c, golden) };
   }
 
   /**
@@ -731,4 +733,21 @@ export function pinsOf(c: Pick<ClusterView, 'records'>, picks: Record<string, st
     }
   }
   return pinned;
+}
+
+/**
+ * Single-value golden fields fewer than half of the records that have the field agree with:
+ * the person should look twice before every vendor is given that value. Names count as one:
+ * a record agrees when both parts match (a swapped record agrees in neither order).
+ */
+function minorityOf(c: Pick<ClusterView, 'records'>, golden: CanonicalContact): MergePlan['minority'] {
+  const out: MergePlan['minority'] = [];
+  for (const field of ['givenName', 'familyName', 'birthDate', 'company', 'role', 'address'] as const) {
+    if (isBlank(golden[field])) continue;
+    const having = c.records.filter((r) => !isBlank(r.contact[field]));
+    if (having.length < 2) continue;
+    const held = having.filter((r) => sameValue(field, r.contact[field], golden[field])).length;
+    if (held * 2 < having.length) out.push({ field, held, of: having.length });
+  }
+  return out;
 }

@@ -447,12 +447,18 @@ export function DuplicatesView() {
                   <div className="preview golden-preview" aria-label="Golden record after the merge">
                     <h3>The person after the merge</h3>
                     <dl>
-                      {FIELD_ROWS.filter((r) => r.show(plan.golden[r.field])).map((r) => (
-                        <div key={r.field} className="golden-field">
-                          <dt>{r.label}</dt>
-                          <dd>{r.show(plan.golden[r.field])}</dd>
-                        </div>
-                      ))}
+                      {FIELD_ROWS.filter((r) => r.show(plan.golden[r.field])).map((r) => {
+                        const few = plan.minority.find((m) => m.field === r.field);
+                        return (
+                          <div key={r.field} className="golden-field">
+                            <dt>{r.label}</dt>
+                            <dd>
+                              {r.show(plan.golden[r.field])}
+                              {few && <span className="flag small" title="Most records say otherwise: check before merging" data-testid="minority-flag"> ⚑ {few.held} of {few.of} records</span>}
+                            </dd>
+                          </div>
+                        );
+                      })}
                     </dl>
                   </div>
                 )}
