@@ -123,16 +123,21 @@ describe('scoring', () => {
   });
 });
 
-describe('comparison levels', () => {
-  const levelsOf = (a: CanonicalContact, b: CanonicalContact) => {
-    const g = new Int8Array(GAMMA_WIDTH);
-    compareLevels(rec(0, a), rec(1, b), g);
-    return Object.fromEntries(COMPARISONS.map((c, k) => [c.key, g[k] === -1 ? null : c.levels[g[k]!]]));
-  };
+const levelsOf = (a: CanonicalContact, b: CanonicalContact) => {
+  const g = new Int8Array(GAMMA_WIDTH);
+  compareLevels(rec(0, a), rec(1, b), g);
+  return Object.fromEntries(COMPARISONS.map((c, k) => [c.key, g[k] === -1 ? null : c.levels[g[k]!]]));
+};
 
-  it('birth dates: day and month swapped, one digit off, same year, else', () => {
+describe('comparison levels', () => {
+
+  it('birth dates: day and month swapped, one digit or one part off, same year, else', () => {
     expect(levelsOf({ birthDate: '1980-03-07' }, { birthDate: '1980-07-03' }).birth).toBe('day and month swapped');
-    expect(levelsOf({ birthDate: '1980-03-07' }, { birthDate: '1981-03-07' }).birth).toBe('one digit off');
+    expect(levelsOf({ birthDate: '1980-03-07' }, { birthDate: '1981-03-07' }).birth).toBe('one digit or one part off');
+    // A year or a month one away whose digits roll over is still one slip, not a stranger.
+    expect(levelsOf({ birthDate: '1969-05-04' }, { birthDate: '1970-05-04' }).birth).toBe('one digit or one part off');
+    expect(levelsOf({ birthDate: '1970-09-04' }, { birthDate: '1970-10-04' }).birth).toBe('one digit or one part off');
+    expect(levelsOf({ birthDate: '1970-09-04' }, { birthDate: '1972-10-04' }).birth).toBe('else');
     expect(levelsOf({ birthDate: '1980-03-17' }, { birthDate: '1980-03-71' }).birth).toBeNull(); // not a date: left out, no evidence either way
     expect(levelsOf({ birthDate: '1980-03-07' }, { birthDate: '1980-11-30' }).birth).toBe('same year');
     expect(levelsOf({ birthDate: '1980-03-07' }, { birthDate: '1962-11-30' }).birth).toBe('else');
@@ -200,5 +205,29 @@ describe('survivorship', () => {
     const g = computeGolden([old, recent], { familyName: 'Pinned' });
     expect(g).toMatchObject({ givenName: 'Bob', familyName: 'Pinned', address: { city: 'Portland' }, birthDate: '1970-01-02' });
     expect(g.emails!.map((e) => e.address)).toEqual(['b@x.org', 'a@x.org']);
+  });
+});
+
+describe('titles in the given-name field', () => {
+  it('are not part of the name, and a title alone is no evidence', async () => {
+    const { givenWithoutTitle } = await import('../../src/main/core/dedupe/normalize');
+    expect(givenWithoutTitle('Sir John')).toBe('john');
+    expect(givenWithoutTitle('Rev. Ann Marie')).toBe('annmarie');
+    expect(givenWithoutTitle('Admiral')).toBe('');
+    expect(givenWithoutTitle('Doctora')).toBe('doctora');
+    expect(levelsOf({ givenName: 'Sir John', familyName: 'Smith' }, { givenName: 'John', familyName: 'Smith' }).given).toBe('exact');
+    expect(levelsOf({ givenName: 'Reverend', familyName: 'Smith' }, { givenName: 'John', familyName: 'Smith' }).given).toBeNull();
+  });
+});
+
+describe('near-identical emails', () => {
+  it('one character off at the same domain, or the same local part at a cut-short domain, is close; a short local part is not', () => {
+    const close = 'same local part, or one character off';
+    expect(levelsOf({ emails: [{ address: 'h.k@sharp.co' }] }, { emails: [{ address: 'h.k@sharp.com' }] }).email).toBe(close);
+    expect(levelsOf({ emails: [{ address: 'jsmith@example.org' }] }, { emails: [{ address: 'jsmiht@example.org' }] }).email).toBe(close);
+    expect(levelsOf({ emails: [{ address: 'jsmith@example.org' }] }, { emails: [{ address: 'jsmith1@example.org' }] }).email).toBe(close);
+    expect(levelsOf({ emails: [{ address: 'jsmith@example.org' }] }, { emails: [{ address: 'jsmith@other.org' }] }).email).toBe(close);
+    expect(levelsOf({ emails: [{ address: 'ann@example.org' }] }, { emails: [{ address: 'amn@example.org' }] }).email).toBe('else');
+    expect(levelsOf({ emails: [{ address: 'jsmith@example.org' }] }, { emails: [{ address: 'jsmiht@other.org' }] }).email).toBe('else');
   });
 });

@@ -4,7 +4,7 @@
 import type { CanonicalContact } from '../../../shared/domain';
 import { splitFullName } from '../normalize/names';
 import { normCompany } from './company';
-import { canonicalGiven, normBirthDate, normEmail, normName, normPhone, normPostcode, normStreet, splitStreet } from './normalize';
+import { canonicalGiven, givenWithoutTitle, normBirthDate, normEmail, normName, normPhone, normPostcode, normStreet, splitStreet } from './normalize';
 
 export interface MatchRecord {
   /** Index in the scan's array (pairs are kept as index pairs for speed). */
@@ -49,11 +49,12 @@ export interface MatchRecord {
 
 export function toMatchRecord(ix: number, r: { id: string; accountId: string; vendor: string; remoteId: string | null; personId: string; contact: CanonicalContact }, region = 'US'): MatchRecord {
   const c = r.contact;
-  let given = normName(c.givenName);
+  // A title typed as the given name ("Reverend", "Sir John") is no evidence about the name.
+  let given = givenWithoutTitle(c.givenName);
   let family = normName(c.familyName);
   if (!given && !family && c.fullName) {
     const split = splitFullName(c.fullName);
-    given = normName(split.given);
+    given = givenWithoutTitle(split.given);
     family = normName(split.family);
   }
   const phones = [...new Set((c.phones ?? []).map((p) => normPhone(p.e164, p.raw, region)).filter((p) => p.length >= 7))];

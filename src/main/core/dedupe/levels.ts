@@ -4,7 +4,7 @@
 // day and month swapped counts for what it is, not as a plain disagreement.
 import type { MatchRecord } from './features';
 import { isNickname } from './nicknames';
-import { jaroWinklerMin, typo } from './normalize';
+import { editDistance, jaroWinklerMin, typo } from './normalize';
 
 // Local bindings of the helpers called millions of times a scan: a call through an imported
 // binding costs a property lookup (a getter, under the loader benches and tests run with).
@@ -23,13 +23,13 @@ export const COMPARISONS: readonly ComparisonDef[] = [
   { key: 'given', label: 'Given name', levels: ['exact', 'nickname', 'close (typo)', 'initial', 'else'] },
   { key: 'family', label: 'Family name', levels: ['exact', 'close (typo, part of a double name)', 'else'] },
   { key: 'name', label: 'Name in one field', levels: ['exact', 'close', 'else'] },
-  { key: 'birth', label: 'Birth date', levels: ['exact', 'day and month swapped', 'one digit off', 'same year', 'else'] },
+  { key: 'birth', label: 'Birth date', levels: ['exact', 'day and month swapped', 'one digit or one part off', 'same year', 'else'] },
   { key: 'street', label: 'Street', levels: ['exact', 'same number, street close', 'same street, other or no number', 'else'] },
   { key: 'line2', label: 'Address line 2', levels: ['exact', 'close', 'else'] },
   { key: 'postcode', label: 'Postcode', levels: ['exact', 'one digit off', 'else'] },
   { key: 'city', label: 'City', levels: ['exact', 'close', 'else'] },
   { key: 'phone', label: 'Phone', levels: ['exact', 'same last 7 digits', 'else'] },
-  { key: 'email', label: 'Email', levels: ['exact', 'same local part', 'else'] },
+  { key: 'email', label: 'Email', levels: ['exact', 'same local part, or one character off', 'else'] },
   { key: 'company', label: 'Company', levels: ['exact', 'close', 'else'] },
 ];
 
@@ -70,8 +70,21 @@ function birthLevel(a: string, b: string): number {
   if (a === b) return 0;
   // YYYY-MM-DD: day and month swapped is a data-entry habit, not a different person.
   if (a.slice(0, 4) === b.slice(0, 4) && a.slice(5, 7) === b.slice(8, 10) && a.slice(8, 10) === b.slice(5, 7)) return 1;
-  if (oneOff(a, b)) return 2;
+  if (oneOff(a, b) || onePartOff(a, b)) return 2;
   return a.slice(0, 4) === b.slice(0, 4) ? 3 : 4;
+}
+
+/**
+ * Two of year, month and day the same and the third one away (1969-05-04 / 1970-05-04,
+ * 1970-04-04 / 1970-05-04): a slip in one part, which a digit comparison misses when the
+ * digits roll over.
+ */
+function onePartOff(a: string, b: string): boolean {
+  if (a.length !== 10 || b.length !== 10) return false;
+  const [ya, ma, da] = [+a.slice(0, 4), +a.slice(5, 7), +a.slice(8, 10)];
+  const [yb, mb, db] = [+b.slice(0, 4), +b.slice(5, 7), +b.slice(8, 10)];
+  const same = Number(ya === yb) + Number(ma === mb) + Number(da === db);
+  return same === 2 && (Math.abs(ya - yb) === 1 || Math.abs(ma - mb) === 1 || Math.abs(da - db) === 1);
 }
 
 /** One character changed, or two neighbours swapped: at most two positions differ, side by side. */
@@ -130,6 +143,28 @@ function listLevel(a: string[], b: string[], a2: string[], b2: string[]): number
   return anyShared(a2, b2) ? 1 : 2;
 }
 
+/**
+ * Emails: the same address; the same local part (a cut-short or other domain: h.k@sharp.co /
+ * h.k@sharp.com); or one character off in the local part at the same domain (a typo); else.
+ */
+function emailLevel(a: string[], b: string[], a2: string[], b2: string[]): number {
+  const l = listLevel(a, b, a2, b2);
+  if (l !== 2) return l;
+  for (const x of a) {
+    const at = x.indexOf('@');
+    for (const y of b) {
+      if (Math.abs(y.length - x.length) > 2) continue;
+      const yat = y.indexOf('@');
+      const [lx, ly, dx, dy] = [x.slice(0, at), y.slice(0, yat), x.slice(at + 1), y.slice(yat + 1)];
+      // The whole local part, at a domain cut short or one letter off (sharp.co / sharp.com).
+      if (lx === ly && lx.length >= 2 && editDistance(dx, dy) <= 1) return 1;
+      // One character off in a local part of four or more, at the same domain.
+      if (dx === dy && lx.length >= 4 && editDistance(lx, ly) <= 1) return 1;
+    }
+  }
+  return 2;
+}
+
 /** Given and family levels as entered, or the other way round (x's given against y's family), into out. */
 function nameLevels(x: MatchRecord, y: MatchRecord, out: Int8Array, at: number): void {
   const g = givenLevel(x.given, y.given);
@@ -179,6 +214,6 @@ export function compareLevels(x: MatchRecord, y: MatchRecord, out: Int8Array, at
   out[at + F.postcode] = postcodeLevel(x.postcode, y.postcode);
   out[at + F.city] = closeLevel(x.city, y.city);
   out[at + F.phone] = listLevel(x.phones, y.phones, x.phones7, y.phones7);
-  out[at + F.email] = listLevel(x.emails, y.emails, x.emailLocals, y.emailLocals);
+  out[at + F.email] = emailLevel(x.emails, y.emails, x.emailLocals, y.emailLocals);
   out[at + F.company] = x.company && y.company ? tokensLevel(x.company, y.company) : NULL;
 }

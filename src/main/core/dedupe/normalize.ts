@@ -12,6 +12,21 @@ export function normName(s: string | null | undefined): string {
 }
 
 /**
+ * Titles and honorifics people type into the given-name field ("Sir John", "Rev. Ann",
+ * "Admiral"): not part of the name. Words only, compared after normName.
+ */
+const TITLES = new Set(['mr', 'mrs', 'ms', 'miss', 'mx', 'dr', 'doctor', 'prof', 'professor', 'sir', 'dame', 'lady', 'lord', 'rev', 'revd', 'reverend', 'fr', 'father', 'sr', 'sister', 'br', 'brother', 'pastor', 'rabbi', 'imam', 'hon', 'capt', 'captain', 'col', 'colonel', 'gen', 'general', 'maj', 'major', 'lt', 'sgt', 'adm', 'admiral', 'cmdr', 'commander', 'judge', 'mister', 'madam', 'mme', 'mlle', 'herr', 'frau']);
+
+/** A given name without the titles in front of it ("Sir John" -> "john"); blank when it was only a title. */
+export function givenWithoutTitle(s: string | null | undefined): string {
+  if (!s) return '';
+  const words = s.split(/[\s.]+/).map(normName).filter(Boolean);
+  let i = 0;
+  while (i < words.length && TITLES.has(words[i]!)) i++;
+  return words.slice(i).join('');
+}
+
+/**
  * One form of a given name for counting how common it is and for blocking keys: a nickname
  * becomes the formal name most of its variants hang from ("bob" -> "robert"); others are unchanged.
  * Matching itself asks isNicknameOf, which never goes through a third name.
