@@ -29,7 +29,6 @@ const WALK_ABOVE = 2000;
 // The search indexes are contentless (migration 0009): a match names a record by rowid; its
 // person, and the name the trigram index was built from, are read from records.
 const BY_WORDS = 'p.id IN (SELECT r.person_id FROM contacts_fts f JOIN records r ON r.rowid = f.rowid WHERE contacts_fts MATCH @match)';
-const NAME_OF_RECORD = "trim(coalesce(r.local ->> '$.givenName', '') || ' ' || coalesce(r.local ->> '$.familyName', '') || ' ' || coalesce(r.local ->> '$.fullName', ''))";
 
 export class ContactsService {
   constructor(private readonly sqlite: Database.Database) {}
@@ -55,33 +54,32 @@ export class ContactsService {
     const page = this.page(match ? [...where, BY_WORDS] : where, match ? { ...params, match } : params, q.after, q.brief);
     // Nobody by those words: try them with one typo each (a name misspelt as it is typed).
     if (q.search && !page.total && match && !isPhoneQuery(q.search)) {
-      const people = this.typoMatches(q.search);
-      if (people.length) return this.page([...where, 'p.id IN (SELECT value FROM json_each(@typo))'], { ...params, typo: JSON.stringify(people) }, q.after, q.brief);
+      const typo = this.typoQuery(q.search);
+      if (typo) return this.page([...where, BY_WORDS], { ...params, match: typo }, q.after, q.brief);
     }
     return page;
   }
 
   /**
-   * People whose name holds, for every word of the query, a word at most one edit away (a
-   * swap of two letters counts as one). Candidates come from the trigram index: a word with
-   * one typo still shares most of its trigrams with the right one.
+   * The search again with one typo allowed per word: each query word becomes the name words of
+   * the store it starts, or is one edit from (an insertion, a deletion, a substitution or two
+   * letters swapped) when that name word has four letters or more ("bown", "brwn", "brawn" ->
+   * brown; "bakr" -> baker). The words come from the search index's own vocabulary (fts5vocab),
+   * so any typo is found, not only those that keep a trigram of the right spelling. Null when
+   * some word has no such name word.
    */
-  private typoMatches(search: string): string[] {
-    const words = search.normalize('NFKC').toLowerCase().split(/[\s,;()"'+\-.@]+/).filter((w) => w.length >= 3).slice(0, 4);
-    if (!words.length) return [];
-    const trigrams = [...new Set(words.flatMap((w) => Array.from({ length: w.length - 2 }, (_, i) => w.slice(i, i + 3))))];
-    const rows = this.sqlite
-      .prepare(`SELECT r.person_id, ${NAME_OF_RECORD} AS name FROM names_trigram t JOIN records r ON r.rowid = t.rowid WHERE names_trigram MATCH ? LIMIT 5000`)
-      .all(trigrams.map((t) => `"${t.replace(/"/g, '""')}"`).join(' OR ')) as { person_id: string; name: string }[];
-    const fold = (x: string) => x.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
-    const out = new Set<string>();
-    for (const r of rows) {
-      const tokens = fold(r.name).split(/[\s,;()"'+\-.@]+/).filter(Boolean);
-      // Each query word: a name word it starts (still typing), or one edit away from a whole
-      // name word when it has five letters or more (Mark and Marx are different people).
-      if (words.every((w) => tokens.some((t) => t.startsWith(fold(w)) || (w.length >= 5 && editDistance(fold(w), t) <= 1)))) out.add(r.person_id);
+  private typoQuery(search: string): string | null {
+    const words = search.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().split(/[\s,;()"'+\-.@]+/).filter((w) => w.length >= 3).slice(0, 4);
+    if (!words.length) return null;
+    this.sqlite.exec("CREATE VIRTUAL TABLE IF NOT EXISTS temp.name_words USING fts5vocab(main, contacts_fts, 'col')");
+    const vocab = this.sqlite.prepare("SELECT term FROM temp.name_words WHERE col = 'name'").pluck().all() as string[];
+    const parts: string[] = [];
+    for (const w of words) {
+      const near = vocab.filter((t) => t.startsWith(w) || (t.length >= 4 && Math.abs(t.length - w.length) <= 1 && editDistance(w, t) <= 1)).slice(0, 200);
+      if (!near.length) return null;
+      parts.push(`name : (${near.map((t) => `"${t.replace(/"/g, '""')}"`).join(' OR ')})`);
     }
-    return [...out];
+    return parts.join(' AND ');
   }
 
   /**
