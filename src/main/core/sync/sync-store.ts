@@ -859,13 +859,13 @@ export class SyncStore {
    * with those), and its changes still open (waiting, sending, in conflict or refused).
    */
   removalPlan(accountId: string): { records: number; peopleOnlyHere: number; peopleLinked: number; waiting: number; conflicts: number } {
-    const n = (sql: string): number => (this.sqlite.prepare(sql).get(accountId) as { n: number }).n;
+    const n = (sql: string): number => (this.sqlite.prepare(sql).get({ id: accountId }) as { n: number }).n;
     return {
-      records: n('SELECT count(*) AS n FROM records WHERE account_id = ?'),
-      peopleOnlyHere: n('SELECT count(DISTINCT r.person_id) AS n FROM records r WHERE r.account_id = ?1 AND NOT EXISTS (SELECT 1 FROM records o WHERE o.person_id = r.person_id AND o.account_id <> ?1)'),
-      peopleLinked: n('SELECT count(DISTINCT r.person_id) AS n FROM records r WHERE r.account_id = ?1 AND EXISTS (SELECT 1 FROM records o WHERE o.person_id = r.person_id AND o.account_id <> ?1)'),
-      waiting: n(`SELECT count(*) AS n FROM changes WHERE account_id = ? AND state IN ${OPEN}`),
-      conflicts: n("SELECT count(*) AS n FROM conflicts c JOIN records r ON r.id = c.record_id WHERE r.account_id = ? AND c.state = 'open'"),
+      records: n('SELECT count(*) AS n FROM records WHERE account_id = @id'),
+      peopleOnlyHere: n('SELECT count(DISTINCT r.person_id) AS n FROM records r WHERE r.account_id = @id AND NOT EXISTS (SELECT 1 FROM records o WHERE o.person_id = r.person_id AND o.account_id <> @id)'),
+      peopleLinked: n('SELECT count(DISTINCT r.person_id) AS n FROM records r WHERE r.account_id = @id AND EXISTS (SELECT 1 FROM records o WHERE o.person_id = r.person_id AND o.account_id <> @id)'),
+      waiting: n(`SELECT count(*) AS n FROM changes WHERE account_id = @id AND state IN ${OPEN}`),
+      conflicts: n("SELECT count(*) AS n FROM conflicts c JOIN records r ON r.id = c.record_id WHERE r.account_id = @id AND c.state = 'open'"),
     };
   }
 
@@ -885,7 +885,7 @@ export class SyncStore {
       this.sqlite.prepare('DELETE FROM changes WHERE account_id = ?').run(accountId);
       this.sqlite.prepare(`DELETE FROM changes WHERE record_id IN (${mine})`).run(accountId);
       this.sqlite.prepare(`DELETE FROM match_candidates WHERE record_a IN (${mine}) OR record_b IN (${mine})`).run(accountId, accountId);
-      this.sqlite.prepare("DELETE FROM match_decisions WHERE key_a LIKE ?1 || ':%' OR key_b LIKE ?1 || ':%'").run(accountId);
+      this.sqlite.prepare("DELETE FROM match_decisions WHERE key_a LIKE @id || ':%' OR key_b LIKE @id || ':%'").run({ id: accountId });
       this.st.forgetPages.run(accountId);
       const records = this.sqlite.prepare('DELETE FROM records WHERE account_id = ?').run(accountId).changes;
       this.counted('records', -records);

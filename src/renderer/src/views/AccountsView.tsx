@@ -381,7 +381,7 @@ export function AccountsView() {
         )}
         {accounts == null ? (
           <div className="loading">Loading…</div>
-        ) : accounts.length === 0 && !adding ? (
+        ) : accounts.length === 0 && adding ? null : accounts.length === 0 ? (
           <EmptyState icon="accounts" title="No accounts connected" action={<button className="btn primary" onClick={() => void sandbox()} disabled={busy}>Try with sandbox vendors</button>}>
             Add CallTools, MPDX, LiveVox, Lightening or BigChange with your credentials — or try Concord first with five sandbox vendors that run on this computer.
           </EmptyState>
