@@ -164,7 +164,7 @@ export function ContactsView() {
   );
   return (
     <section className="view contacts-view">
-      {header}
+      {/* Above the toolbar, so Tab still goes from the toolbar straight into the list. */}
       {tip && (
         <div className="tip-line" role="status" data-testid="tip">
           <span>{tip}</span>
@@ -172,6 +172,7 @@ export function ContactsView() {
           <button className="link" onClick={() => setTip(null)} aria-label="Dismiss the tip">Got it</button>
         </div>
       )}
+      {header}
       {pages.error && (
         <div className="banner error" role="alert">
           Could not load contacts: {pages.error}
