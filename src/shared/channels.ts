@@ -10,6 +10,8 @@ export const REQUEST_KEYS = [
   'getMatchWeights', 'listInformativePairs',
   // issue #14: the CLI as a host, core rules out of the renderer
   'listRejected', 'importCsv', 'exportCsv', 'previewResolution', 'getAccountForms',
+  // issue #26: accounts a person can manage
+  'checkCredentials', 'testCredentials', 'updateAccount', 'planRemoveAccount', 'removeAccount', 'getSandbox', 'getVendorFields',
 ] as const;
 export const EVENT_KEYS = ['contactsChanged', 'statusChanged', 'syncProgress', 'syncStarted', 'syncFinished', 'bulkMergeProgress', 'bulkAddProgress', /* issue #14 */ 'coreStatus'] as const;
 

@@ -28,6 +28,10 @@ export const AccountSummary = z.object({
   recordCount: z.number().int(),
   /** Fields golden records take from this account before any other (survivorship). */
   trustedFor: z.array(z.string()),
+  /** A sandbox account (its vendor is a simulator on 127.0.0.1). */
+  sandbox: z.boolean(),
+  /** The non-secret settings the account form shows (BigChange: groupId, defaultLocation), for Edit. */
+  settings: z.record(z.string(), z.string()),
 });
 export type AccountSummary = z.infer<typeof AccountSummary>;
 
@@ -314,8 +318,8 @@ export const requests = {
     output: AccountSummary,
   },
   testAccount: { input: z.object({ id: z.string().min(1) }), output: z.object({ ok: z.boolean(), detail: z.string() }) },
-  /** Start the five sandbox vendors inside Concord and connect an account to each. */
-  startSandbox: { input: z.object({ seed: z.number().int().optional(), people: z.number().int().min(1).max(5000).optional() }), output: z.object({ accounts: z.array(AccountSummary) }) },
+  /** Start the five sandbox vendors inside Concord and connect an account to each — once: again, it reuses them. */
+  startSandbox: { input: z.object({ seed: z.number().int().optional(), people: z.number().int().min(1).max(5000).optional() }), output: z.object({ accounts: z.array(AccountSummary), /** Accounts it had to add (0 when the sandbox's were here). */ added: z.number().int(), /** The simulators were running already: nothing was started. */ reused: z.boolean() }) },
   sync: { input: z.object({ accountId: z.string().optional(), full: z.boolean().optional(), /** Wait for a sync another host is running instead of failing busy. */ wait: z.boolean().optional() }), output: z.object({ accounts: z.array(AccountSyncSummary), offline: z.boolean(), cancelled: z.boolean(), duplicates: z.object({ waiting: z.number().int(), autoLinkable: z.number().int() }).nullable() }) },
   /** Golden records take these fields from this account first; every affected person is recomputed. */
   setAccountTrust: { input: z.object({ id: z.string().min(1), fields: z.array(z.enum(CANONICAL_FIELDS)) }), output: z.object({ peopleUpdated: z.number().int() }) },
@@ -415,6 +419,21 @@ export const requests = {
   previewResolution: { input: z.object({ id: z.string().min(1), resolution: Resolution }), output: z.object({ sends: z.array(z.object({ field: z.string(), value: z.unknown() })) }) },
   /** What each vendor asks for when an account is added (credential keys, settings). */
   getAccountForms: { input: z.object({}), output: z.record(AccountKind.exclude(['csv']), AccountForm) },
+  // ── Accounts a person can manage (issue #26) ──
+  /** The door's own credentials rule, problem by problem with its key, so the form says it as it is typed. `partial`: an edit, where keys left out keep what is stored. */
+  checkCredentials: { input: z.object({ kind: AccountKind.exclude(['csv']), credentials: z.record(z.string(), z.unknown()), partial: z.boolean().optional() }), output: z.object({ problems: z.array(z.object({ key: z.string().nullable(), message: z.string() })) }) },
+  /** Try credentials before they are saved (over an account's stored ones when `accountId` is given: keys left out keep theirs). Nothing is kept. */
+  testCredentials: { input: z.object({ kind: AccountKind.exclude(['csv']), accountId: z.string().optional(), baseUrl: z.string().max(500).nullable().optional(), credentials: z.record(z.string(), z.unknown()), settings: z.record(z.string(), z.string().max(200)).optional() }), output: z.object({ ok: z.boolean(), detail: z.string() }) },
+  /** Change an account's label, base URL, credentials (keys left out keep theirs) or settings. */
+  updateAccount: { input: z.object({ id: z.string().min(1), label: z.string().max(100).optional(), baseUrl: z.string().max(500).nullable().optional(), credentials: z.record(z.string(), z.unknown()).optional(), settings: z.record(z.string(), z.string().max(200)).optional() }), output: AccountSummary },
+  /** What removing an account would do: its records, the people only there and those linked elsewhere, its open changes. */
+  planRemoveAccount: { input: z.object({ id: z.string().min(1) }), output: z.object({ records: z.number().int(), peopleOnlyHere: z.number().int(), peopleLinked: z.number().int(), waiting: z.number().int(), conflicts: z.number().int() }) },
+  /** Remove it (final; refused while any of its changes is open or a sync runs). */
+  removeAccount: { input: z.object({ id: z.string().min(1) }), output: z.object({ records: z.number().int(), people: z.number().int() }) },
+  /** Whether the sandbox vendors run in this core now. */
+  getSandbox: { input: z.object({}), output: z.object({ running: z.boolean() }) },
+  /** Canonical fields (and parts) each vendor can hold, so an edit can say at once where a value cannot go. */
+  getVendorFields: { input: z.object({}), output: z.record(AccountKind, z.array(z.string())) },
 } as const;
 
 /** Events pushed from the core to the window. */

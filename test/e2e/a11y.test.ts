@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { Core } from '../../src/main/core';
 import { vendorDefinition } from '../../src/main/core/vendors/registry';
-import type { Harness } from './harness';
+import { startSandboxInWindow, type Harness } from './harness';
 import { navTo, openWindow } from './window';
 
 let core: Core;
@@ -93,8 +93,7 @@ const report = (view: string, list: LowContrast[]) => list.map((f) => `${view}: 
 describe('accessibility', () => {
   it('loads the sandbox, with a conflict and duplicates to show', async () => {
     await nav('Accounts');
-    await h.page.getByTestId('try-sandbox').click();
-    await h.page.locator('[data-testid=accounts] tbody tr').nth(4).waitFor();
+    await startSandboxInWindow(h);
     await h.page.waitForFunction(() => [...document.querySelectorAll('[data-testid=accounts] td.num')].every((td) => Number(td.textContent?.replace(/\D/g, '')) > 0), null, { timeout: 30_000 });
     // A conflict: the same field edited here and, differently, at the vendor.
     const rec = core.store.sqlite.prepare("SELECT r.id, r.remote_id AS remoteId FROM records r JOIN accounts a ON a.id = r.account_id WHERE a.kind = 'calltools' ORDER BY r.remote_id LIMIT 1").get() as { id: string; remoteId: string };

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../src/main/core';
 import { vendorDefinition } from '../../src/main/core/vendors/registry';
-import type { Harness } from './harness';
+import { startSandboxInWindow, type Harness } from './harness';
 import { navTo, openWindow } from './window';
 
 let core: Core;
@@ -19,8 +19,7 @@ const nav = (label: string) => navTo(h, label);
 describe('the Activity view', () => {
   it('shows one entry per action, names the person, and says which merge deleted a duplicate', async () => {
     await nav('Accounts');
-    await h.page.getByTestId('try-sandbox').click();
-    await h.page.locator('[data-testid=accounts] tbody tr').nth(4).waitFor();
+    await startSandboxInWindow(h);
     await h.page.waitForFunction(() => [...document.querySelectorAll('[data-testid=accounts] td.num')].every((td) => Number(td.textContent?.replace(/\D/g, '')) > 0), null, { timeout: 30_000 });
     await expect.poll(() => core.sync.running(), { timeout: 30_000 }).toBeNull();
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../src/main/core';
 import { vendorDefinition } from '../../src/main/core/vendors/registry';
 import type { CanonicalContact, Vendor } from '../../src/shared/domain';
-import type { Harness } from './harness';
+import { startSandboxInWindow, type Harness } from './harness';
 import { navTo, openWindow } from './window';
 
 let core: Core;
@@ -44,8 +44,7 @@ const focusedIn = (selector: string) => h.page.evaluate((s) => !!document.active
 describe('the conflict view', () => {
   it('waits for a choice per field, picks by keyboard, keeps typed keys in the box, and sends what was chosen', async () => {
     await nav('Accounts');
-    await h.page.getByTestId('try-sandbox').click();
-    await h.page.locator('[data-testid=accounts] tbody tr').nth(4).waitFor();
+    await startSandboxInWindow(h);
     await h.page.waitForFunction(() => [...document.querySelectorAll('[data-testid=accounts] td.num')].every((td) => Number(td.textContent?.replace(/\D/g, '')) > 0), null, { timeout: 30_000 });
 
     const two = await conflict('lightening', { role: 'Mine role', department: 'Mine dept' }, { role: 'Their role', department: 'Their dept' });

@@ -120,3 +120,14 @@ export async function startHarness(core: HarnessCore, opts: { width?: number; he
     },
   };
 }
+
+/**
+ * Accounts → Try with sandbox vendors, as a newcomer does it: the first start syncs and goes to
+ * Contacts with a line of what to try next; this comes back to Accounts with the five rows.
+ */
+export async function startSandboxInWindow(h: Harness): Promise<void> {
+  await h.page.getByTestId('try-sandbox').click();
+  await h.page.getByTestId('tip').waitFor({ timeout: 60_000 });
+  await h.page.getByRole('navigation').getByText('Accounts', { exact: true }).click();
+  await h.page.locator('[data-testid=accounts] tbody tr').nth(4).waitFor();
+}

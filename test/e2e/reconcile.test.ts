@@ -4,7 +4,7 @@
 // request shown, the account key asked for, nothing sent until Add. 1280×800 and 1024×640.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../src/main/core';
-import type { Harness } from './harness';
+import { startSandboxInWindow, type Harness } from './harness';
 import { navTo, openWindow } from './window';
 
 let core: Core;
@@ -24,8 +24,7 @@ async function both(name: string) {
 describe('reconciling in the window', () => {
   it('a phones policy shows drift by account pair, a cell opens its people, and the writes that make them agree are previewed and queued', async () => {
     await nav('Accounts');
-    await h.page.getByTestId('try-sandbox').click();
-    await h.page.locator('[data-testid=accounts] tbody tr').nth(4).waitFor();
+    await startSandboxInWindow(h);
     await h.page.waitForFunction(() => [...document.querySelectorAll('[data-testid=accounts] td.num')].every((td) => Number(td.textContent?.replace(/\D/g, '')) > 0), null, { timeout: 30_000 });
     await expect.poll(() => core.sync.running(), { timeout: 30_000 }).toBeNull();
     // The people the sandbox put in several vendors, linked (what "Merge all" would do).

@@ -10,7 +10,7 @@ import { MemorySecretStore } from '../../src/main/core/secrets/memory-store';
 import { vendorDefinition } from '../../src/main/core/vendors/registry';
 import type { Vendor } from '../../src/shared/domain';
 import { tempDir } from '../helpers/tmp';
-import { startHarness, type Harness } from './harness';
+import { startHarness, startSandboxInWindow, type Harness } from './harness';
 
 let core: Core;
 let h: Harness;
@@ -72,8 +72,7 @@ describe('the Concord window', () => {
     await nav('Accounts');
     const seen = new Set<string>();
     core.events.on((e, p) => e === 'syncProgress' && seen.add((p as { phase: string }).phase));
-    await h.page.getByTestId('try-sandbox').click();
-    await h.page.locator('[data-testid=accounts] tbody tr').nth(4).waitFor();
+    await startSandboxInWindow(h);
     await h.page.waitForFunction(() => [...document.querySelectorAll('[data-testid=accounts] td.num')].every((td) => Number(td.textContent?.replace(/\D/g, '')) > 0), null, { timeout: 30_000 });
     expect(seen.has('pull')).toBe(true);
     await shots('accounts');

@@ -19,7 +19,7 @@ import { PushService } from './sync/push-service';
 import { SyncService, type SyncTuning } from './sync/sync-service';
 import { SyncStore } from './sync/sync-store';
 import { SyncScheduler, type SchedulerTiming } from './sync/sync-scheduler';
-import { connectorFactory } from './vendors/connector-factory';
+import { connectorFactory, credentialsTester, type CredentialsTest } from './vendors/connector-factory';
 import type { RetryOptions } from './vendors/retry';
 import type { VendorLimits } from './vendors/limits';
 import { checkEdit, canDeleteContacts, hasOwnMerge, vendorDefinition, writableFields } from './vendors/registry';
@@ -78,6 +78,8 @@ export interface CoreServices {
   policies: PolicyService;
   journal: JournalService;
   sandbox: SandboxHost;
+  /** Credentials as typed, tried against the vendor before they are saved. */
+  testCredentials: CredentialsTest;
   /** Core -> hosts: progress of long jobs, and what changed. */
   events: EventBus;
 }
@@ -153,6 +155,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     edits: new EditService(store.sqlite, syncStore, writableFields),
     journal: new JournalService(store.sqlite),
     sandbox: new SandboxHost(accounts),
+    testCredentials: credentialsTester(accounts, fetchImpl, options.retry, options.vendorLimits),
     dedupe,
     addTo,
     policies,

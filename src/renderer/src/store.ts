@@ -36,6 +36,12 @@ interface AppState {
   select(id: string | null): void;
   refreshStatus(): Promise<void>;
   contactsChanged(): void;
+  /** One line in Contacts saying what to try next (after the sandbox first starts); null: none. */
+  tip: string | null;
+  setTip(tip: string | null): void;
+  /** The account whose Edit dialog Accounts opens (from "Fix credentials" anywhere). */
+  editingAccount: string | null;
+  fixCredentials(accountId: string | null): void;
 }
 
 export const useApp = create<AppState>((set) => ({
@@ -105,4 +111,8 @@ export const useApp = create<AppState>((set) => ({
     }
   },
   contactsChanged: () => set((s) => ({ contactsVersion: s.contactsVersion + 1 })),
+  tip: null,
+  setTip: (tip) => set({ tip }),
+  editingAccount: null,
+  fixCredentials: (editingAccount) => set(editingAccount ? { editingAccount, view: 'accounts' } : { editingAccount }),
 }));

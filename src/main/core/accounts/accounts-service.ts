@@ -8,6 +8,7 @@ import type { Clock } from '../clock';
 import { CoreError } from '../errors';
 import type { Logger } from '../log';
 import { accountSecretKey, type SecretStore } from '../secrets/secret-store';
+import { ACCOUNT_FORMS } from '../vendors/account-forms';
 import { checkBaseUrl, isLoopbackHost } from '../vendors/base-url';
 import { credentialsProblem } from './credentials-check';
 
@@ -51,6 +52,7 @@ export class AccountsService {
       healthMessage: r.health_message,
       recordCount: r.record_count,
       trustedFor: trustedOf(r.settings),
+      ...formSettingsOf(r.kind, r.settings),
     }));
   }
 
@@ -93,6 +95,81 @@ export class AccountsService {
       .prepare('INSERT INTO accounts (id, kind, label, base_url, settings, created_at) VALUES (?, ?, ?, ?, ?, ?)')
       .run(id, input.kind, input.label ?? defaultLabel(input.kind), input.baseUrl ?? null, JSON.stringify(settings), this.clock.now().toISOString());
     this.log.info('account added', { id, kind: input.kind });
+    return this.get(id);
+  }
+
+  /**
+   * Change an account as the Edit dialog does: label, base URL, credentials, settings. Keys of
+   * `credentials` left out keep what is stored (the window never sees a secret to send back);
+   * the merged whole is checked by the same rule as `add`. A new address or new credentials
+   * make the account's health unknown again until the next test or sync says otherwise.
+   */
+  async update(id: string, input: { label?: string; baseUrl?: string | null; credentials?: Record<string, unknown>; settings?: Record<string, unknown> }): Promise<AccountSummary> {
+    const before = this.get(id);
+    if (before.kind === 'csv') throw new CoreError('bad_request', 'A CSV source has no address or credentials to change');
+    const raw = this.rawSettings(id);
+    const sandbox = raw.sandbox === true;
+    const label = input.label?.trim();
+    if (input.label !== undefined && !label) throw new CoreError('bad_request', 'An account needs a label');
+    let baseUrl = before.baseUrl;
+    if (input.baseUrl !== undefined) {
+      baseUrl = input.baseUrl?.trim() || null;
+      if (baseUrl) {
+        try {
+          checkBaseUrl(baseUrl);
+        } catch (e) {
+          throw new CoreError('bad_request', (e as Error).message);
+        }
+      }
+      // Its test tokens are honoured only on loopback: a sandbox account cannot become a real one.
+      if (sandbox && (!baseUrl || !isLoopbackHost(new URL(baseUrl).hostname))) throw new CoreError('bad_request', 'A sandbox account stays on 127.0.0.1; add a new account for the real vendor');
+    }
+    const settings = { ...raw };
+    for (const [k, v] of Object.entries(input.settings ?? {})) {
+      if (k === 'testCredentials' || k === 'sandbox' || k === 'trustedFor') continue; // set only by their own paths
+      if (v === '' || v == null) delete settings[k];
+      else settings[k] = v;
+    }
+    const typed = Object.fromEntries(Object.entries(input.credentials ?? {}).filter(([, v]) => v !== '' && v != null));
+    const newCredentials = Object.keys(typed).length > 0;
+    if (newCredentials) {
+      const merged = { ...((await this.credentials(id)) ?? {}), ...typed };
+      const problem = credentialsProblem(before.kind, merged);
+      if (problem) throw new CoreError('bad_request', problem);
+      if (sandbox) settings.testCredentials = merged;
+      else {
+        const json = JSON.stringify(merged);
+        this.log.addSecret(json);
+        for (const v of Object.values(merged)) if (typeof v === 'string') this.log.addSecret(v);
+        await this.secrets.set(accountSecretKey(id), json);
+      }
+    }
+    const reach = newCredentials || baseUrl !== before.baseUrl;
+    this.sqlite
+      .prepare(`UPDATE accounts SET label = ?, base_url = ?, settings = ?${reach ? ", health = 'unknown', health_message = NULL" : ''} WHERE id = ?`)
+      .run(label ?? before.label, baseUrl, JSON.stringify(settings), id);
+    this.log.info('account changed', { id, label: label !== undefined, baseUrl: baseUrl !== before.baseUrl, credentials: newCredentials, settings: Object.keys(input.settings ?? {}) });
+    return this.get(id);
+  }
+
+  /** A removed account's secret leaves the keychain (its row went with its records, SyncStore.removeAccount). */
+  async forgetSecret(id: string): Promise<void> {
+    await this.secrets.delete(accountSecretKey(id)).catch((e: Error) => this.log.warn('account secret not deleted', { id, error: e.message }));
+    this.log.info('account removed', { id });
+  }
+
+  /** Sandbox accounts already here, by vendor (the first of each), so the sandbox is started once. */
+  sandboxAccounts(): Map<AccountKind, AccountSummary> {
+    const out = new Map<AccountKind, AccountSummary>();
+    for (const a of this.list()) if (!out.has(a.kind) && this.rawSettings(a.id).sandbox === true) out.set(a.kind, a);
+    return out;
+  }
+
+  /** A sandbox account pointed at simulators started again (new port, new test tokens). */
+  repointSandbox(id: string, baseUrl: string, credentials: Record<string, unknown>, settings: Record<string, unknown> = {}): AccountSummary {
+    if (!isLoopbackHost(new URL(baseUrl).hostname)) throw new CoreError('bad_request', 'A sandbox account must point at a loopback address (127.0.0.1)');
+    const next = { ...this.rawSettings(id), ...settings, sandbox: true, testCredentials: credentials };
+    this.sqlite.prepare("UPDATE accounts SET base_url = ?, settings = ?, health = 'unknown', health_message = NULL WHERE id = ?").run(baseUrl, JSON.stringify(next), id);
     return this.get(id);
   }
 
@@ -148,6 +225,21 @@ export class AccountsService {
 
 function defaultLabel(kind: AccountKind): string {
   return kind === 'csv' ? 'CSV import' : kind[0]!.toUpperCase() + kind.slice(1);
+}
+
+/** Whether it is a sandbox account, and the settings its form shows (never its test tokens). */
+function formSettingsOf(kind: AccountKind, settings: string): { sandbox: boolean; settings: Record<string, string> } {
+  const s = JSON.parse(settings) as Record<string, unknown>;
+  const keys = kind === 'csv' ? [] : ACCOUNT_FORMS[kind].settings.map((f) => f.key);
+  return { sandbox: s.sandbox === true, settings: Object.fromEntries(keys.filter((k) => s[k] != null).map((k) => [k, typeof s[k] === 'object' ? formatSetting(s[k]) : String(s[k])])) };
+}
+
+/** A structured setting as typed in the form (BigChange's location: "latitude, longitude"). */
+function formatSetting(v: unknown): string {
+  const o = v as { lat?: unknown; lng?: unknown; latitude?: unknown; longitude?: unknown };
+  const lat = o.lat ?? o.latitude;
+  const lng = o.lng ?? o.longitude;
+  return lat != null && lng != null ? `${String(lat)}, ${String(lng)}` : JSON.stringify(v);
 }
 
 function trustedOf(settings: string): string[] {

@@ -1,6 +1,6 @@
 // One handler per contract key. The mapped type makes a missing key a compile error.
 import type { Output, ParsedInput, RequestKey } from '../../../shared/contract';
-import type { CanonicalContact } from '../../../shared/domain';
+import { ACCOUNT_KINDS, type AccountKind, type CanonicalContact } from '../../../shared/domain';
 import { parseTypedValues } from '../contacts/typed-values';
 import { timeZoneProblem } from '../normalize/time-zone';
 import { CoreError } from '../errors';
@@ -8,6 +8,8 @@ import type { CoreServices } from '../index';
 import type { ConflictView } from '../sync/edit-service';
 import { parsedResolution, previewResolution } from '../sync/resolution-preview';
 import { ACCOUNT_FORMS } from '../vendors/account-forms';
+import { writableFields } from '../vendors/registry';
+import { credentialsProblems } from '../accounts/credentials-check';
 
 export type Handlers = { [K in RequestKey]: (input: ParsedInput<K>) => Promise<Output<K>> | Output<K> };
 
@@ -106,6 +108,38 @@ export function createHandlers(s: CoreServices): Handlers {
       return { sends: previewResolution(c, parsedResolution(resolution, c.local)) };
     },
     getAccountForms: () => ACCOUNT_FORMS,
+    // --- issue #26: accounts a person can manage ---
+    checkCredentials: ({ kind, credentials, partial }) => {
+      // What the form has typed so far: an empty field is not yet a value.
+      const typed = Object.fromEntries(Object.entries(credentials).filter(([, v]) => v !== '' && v != null));
+      return { problems: credentialsProblems(kind, typed, { partial }) };
+    },
+    testCredentials: (input) => s.testCredentials(input),
+    updateAccount: async ({ id, ...change }) => {
+      const a = await s.accounts.update(id, change);
+      s.events.emit('statusChanged', {});
+      return a;
+    },
+    planRemoveAccount: ({ id }) => s.syncStore.removalPlan(s.accounts.get(id).id),
+    removeAccount: async ({ id }) => {
+      const a = s.accounts.get(id);
+      // A sync writing this account's records while they go would bring some back half-made.
+      const lease = s.syncStore.currentLease();
+      if (lease) throw new CoreError('busy', `${lease.holder} is syncing; remove ${a.label} when it has finished`);
+      const r = s.syncStore.removeAccount(a.id, a.label);
+      await s.accounts.forgetSecret(a.id);
+      // Field policies naming it keep their other accounts (two at least), else they go.
+      for (const p of s.policies.list().filter((x) => x.accounts.includes(a.id))) {
+        const rest = p.accounts.filter((x) => x !== a.id);
+        if (rest.length >= 2) s.policies.set(p.field, rest);
+        else s.policies.clear(p.field);
+      }
+      s.events.emit('contactsChanged', { reason: 'account removed' });
+      s.events.emit('statusChanged', {});
+      return r;
+    },
+    getSandbox: () => ({ running: s.sandbox.isRunning() }),
+    getVendorFields: () => Object.fromEntries(ACCOUNT_KINDS.map((k) => [k, [...writableFields(k)]])) as Record<AccountKind, string[]>,
   };
 }
 

@@ -853,6 +853,55 @@ export class SyncStore {
     this.st.updatePerson.run(JSON.stringify(golden), displayName(golden), this.now(), personId);
   }
 
+  /**
+   * What removing an account would do, for the window to say before it is done: its records,
+   * the people who are only there (they go) and those linked to records elsewhere (they stay,
+   * with those), and its changes still open (waiting, sending, in conflict or refused).
+   */
+  removalPlan(accountId: string): { records: number; peopleOnlyHere: number; peopleLinked: number; waiting: number; conflicts: number } {
+    const n = (sql: string): number => (this.sqlite.prepare(sql).get({ id: accountId }) as { n: number }).n;
+    return {
+      records: n('SELECT count(*) AS n FROM records WHERE account_id = @id'),
+      peopleOnlyHere: n('SELECT count(DISTINCT r.person_id) AS n FROM records r WHERE r.account_id = @id AND NOT EXISTS (SELECT 1 FROM records o WHERE o.person_id = r.person_id AND o.account_id <> @id)'),
+      peopleLinked: n('SELECT count(DISTINCT r.person_id) AS n FROM records r WHERE r.account_id = @id AND EXISTS (SELECT 1 FROM records o WHERE o.person_id = r.person_id AND o.account_id <> @id)'),
+      waiting: n(`SELECT count(*) AS n FROM changes WHERE account_id = @id AND state IN ${OPEN}`),
+      conflicts: n("SELECT count(*) AS n FROM conflicts c JOIN records r ON r.id = c.record_id WHERE r.account_id = @id AND c.state = 'open'"),
+    };
+  }
+
+  /**
+   * Remove an account and everything Concord keeps of it: its records (the vendor keeps its
+   * own; nothing is sent), their closed changes and conflicts, match pairs and decisions, and
+   * the people left with no record. Linked people stay with their other records, their golden
+   * record recomputed. Refused while any of its changes is open, so none is dropped silently.
+   */
+  removeAccount(accountId: string, label: string): { records: number; people: number } {
+    return this.tx(() => {
+      const plan = this.removalPlan(accountId);
+      if (plan.waiting) throw new CoreError('bad_request', `${plan.waiting} change${plan.waiting === 1 ? '' : 's'} to ${label} ${plan.waiting === 1 ? 'is' : 'are'} still open (waiting, in conflict or refused): send, settle or undo ${plan.waiting === 1 ? 'it' : 'them'} first`);
+      const people = (this.sqlite.prepare('SELECT DISTINCT person_id FROM records WHERE account_id = ?').all(accountId) as { person_id: string }[]).map((r) => r.person_id);
+      const mine = 'SELECT id FROM records WHERE account_id = ?';
+      this.sqlite.prepare(`DELETE FROM conflicts WHERE record_id IN (${mine})`).run(accountId);
+      this.sqlite.prepare('DELETE FROM changes WHERE account_id = ?').run(accountId);
+      this.sqlite.prepare(`DELETE FROM changes WHERE record_id IN (${mine})`).run(accountId);
+      this.sqlite.prepare(`DELETE FROM match_candidates WHERE record_a IN (${mine}) OR record_b IN (${mine})`).run(accountId, accountId);
+      this.sqlite.prepare("DELETE FROM match_decisions WHERE key_a LIKE @id || ':%' OR key_b LIKE @id || ':%'").run({ id: accountId });
+      this.st.forgetPages.run(accountId);
+      const records = this.sqlite.prepare('DELETE FROM records WHERE account_id = ?').run(accountId).changes;
+      this.counted('records', -records);
+      let gone = 0;
+      for (const p of people) {
+        const dropped = this.st.dropPersonIfEmpty.run(p, p).changes;
+        gone += dropped;
+        if (!dropped) this.refreshPerson(p);
+      }
+      this.counted('people', -gone);
+      this.sqlite.prepare('DELETE FROM accounts WHERE id = ?').run(accountId);
+      this.journal('account.remove', 'account', accountId, `removed the account ${label}: ${records} record${records === 1 ? '' : 's'} and ${gone} ${gone === 1 ? 'person' : 'people'} only there`, { label, records, people: gone }, null, 'user');
+      return { records, people: gone };
+    });
+  }
+
   /** Golden records again after a setting they depend on changed (e.g. an account's trust). */
   refreshPeople(personIds: Iterable<string>): void {
     this.tx(() => {

@@ -15,7 +15,7 @@ import { useContactPages, type ContactFilters } from './useContactPages';
 const ROW_HEIGHT = 52;
 
 export function ContactsView() {
-  const { search, setSearch, selectedId, select, contactsVersion, setView } = useApp(useShallow((s) => ({ search: s.search, setSearch: s.setSearch, selectedId: s.selectedId, select: s.select, contactsVersion: s.contactsVersion, setView: s.setView })));
+  const { search, setSearch, selectedId, select, contactsVersion, setView, tip, setTip } = useApp(useShallow((s) => ({ search: s.search, setSearch: s.setSearch, selectedId: s.selectedId, select: s.select, contactsVersion: s.contactsVersion, setView: s.setView, tip: s.tip, setTip: s.setTip })));
   const [vendor, setVendor] = useState<AccountKind | ''>('');
   const [state, setState] = useState<ContactFilters['state']>('');
   const [duplicates, setDuplicates] = useState(false);
@@ -164,6 +164,14 @@ export function ContactsView() {
   );
   return (
     <section className="view contacts-view">
+      {/* Above the toolbar, so Tab still goes from the toolbar straight into the list. */}
+      {tip && (
+        <div className="tip-line" role="status" data-testid="tip">
+          <span>{tip}</span>
+          <span className="spacer" />
+          <button className="link" onClick={() => setTip(null)} aria-label="Dismiss the tip">Got it</button>
+        </div>
+      )}
       {header}
       {pages.error && (
         <div className="banner error" role="alert">

@@ -12,6 +12,33 @@ import { FIELD_ROWS, humanise, rowOf, shortId } from '../lib/fields';
 import { useApp } from '../store';
 import { useShallow } from 'zustand/react/shallow';
 
+/** Which fields each vendor can hold, from the core's vendor definitions; asked once. */
+let vendorFields: Promise<Record<string, string[]>> | null = null;
+function useVendorFields(): Record<string, string[]> | null {
+  const [fields, setFields] = useState<Record<string, string[]> | null>(null);
+  useEffect(() => {
+    vendorFields ??= call('getVendorFields', {}).catch((e: Error) => ((vendorFields = null), Promise.reject(e)));
+    vendorFields.then(setFields, () => setFields(null));
+  }, []);
+  return fields;
+}
+
+/**
+ * Said at the moment of the edit, as the add-to panel says it: the linked records whose vendor
+ * cannot hold this field, and where the value then lives. Null when every record can hold it.
+ */
+function notHeldLine(detail: ContactDetail, field: string, fields: Record<string, string[]> | null): string | null {
+  if (!fields) return null;
+  const top = field.split('.')[0]!;
+  const live = detail.records.filter((r) => r.state !== 'deleted_local' && r.state !== 'deleted_remote');
+  const cannot = live.filter((r) => !(fields[r.vendor] ?? []).includes(top));
+  if (!cannot.length) return null;
+  const names = [...new Set(cannot.map((r) => VENDOR_LABELS[r.vendor]))];
+  const what = rowOf(top).label.toLowerCase();
+  const where = cannot.length === live.length ? 'kept on the person only' : `not sent there; kept on the person and sent to ${[...new Set(live.filter((r) => !cannot.includes(r)).map((r) => VENDOR_LABELS[r.vendor]))].join(', ')}`;
+  return `${names.join(' and ')} ${names.length === 1 ? 'has' : 'have'} no ${what}: ${where}`;
+}
+
 const STATE_WORDS: Record<string, string> = { modified: 'changed here', conflicted: 'in conflict', rejected: 'refused', pushing: 'sending', deleted_remote: 'deleted at the vendor', deleted_local: 'deleted here' };
 
 export function PersonPane({ detail }: { detail: ContactDetail }) {
@@ -20,12 +47,16 @@ export function PersonPane({ detail }: { detail: ContactDetail }) {
   const [typed, setTyped] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [history, setHistory] = useState<JournalEntry[]>([]);
+  const fields = useVendorFields();
+  /** After a save: the field whose value some vendor could not take, and the line saying so. */
+  const [kept, setKept] = useState<{ field: string; line: string } | null>(null);
   useEffect(() => {
     call('listJournal', { entityIds: [detail.id, ...detail.records.map((r) => r.id)], limit: 20, offset: 0 }).then((j) => setHistory(j.entries), () => setHistory([]));
   }, [detail]);
   useEffect(() => {
     setEditing(null);
     setError(null);
+    setKept(null);
   }, [detail.id]);
 
   const [differencesOnly, setDifferencesOnly] = useState(false);
@@ -36,6 +67,8 @@ export function PersonPane({ detail }: { detail: ContactDetail }) {
     try {
       const r = await call('editContact', { id: detail.id, typed: { [field]: typed } }); // the core parses what was typed
       setEditing(null);
+      const line = notHeldLine(detail, field, fields);
+      setKept(line ? { field, line } : null);
       // Saved, but a record whose vendor cannot hold part of it kept its value: say which.
       setError(r.notHeld.length ? `Saved. ${r.notHeld.map((x) => x.reason).join('; ')}; those records keep their value.` : null);
       contactsChanged();
@@ -73,6 +106,7 @@ export function PersonPane({ detail }: { detail: ContactDetail }) {
         </div>
         {[...rows, ...FIELD_ROWS.filter((r) => !rows.includes(r) && editing === r.field)].map((row) => {
           const golden = row.show(detail.golden[row.field]);
+          const notHeld = editing === row.field ? notHeldLine(detail, row.field, fields) : null;
           return (
             <div className="compare-row" role="row" key={row.field} data-field={row.field}>
               <div className="field-label" role="rowheader">{row.label}</div>
@@ -89,11 +123,15 @@ export function PersonPane({ detail }: { detail: ContactDetail }) {
                       <button className="btn primary small" type="submit">Save</button>
                       <button className="btn small" type="button" onClick={() => setEditing(null)}>Cancel</button>
                     </div>
+                    {notHeld && <p className="not-held-line" data-testid="not-held">{notHeld}</p>}
                   </form>
                 ) : (
-                  <button className="editable" onClick={() => (setEditing(row.field), setTyped(golden))} title="Edit (saved here at once, sent at the next sync)">
-                    {golden || <span className="muted">—</span>}
-                  </button>
+                  <>
+                    <button className="editable" onClick={() => (setEditing(row.field), setTyped(golden), setKept(null))} title="Edit (saved here at once, sent at the next sync)">
+                      {golden || <span className="muted">—</span>}
+                    </button>
+                    {kept?.field === row.field && <p className="not-held-line" data-testid="not-held">{kept.line}</p>}
+                  </>
                 )}
               </div>
               {detail.records.map((r) => {

@@ -39,7 +39,7 @@ function ScheduleControl() {
 }
 
 export function SyncView() {
-  const { status, progress, syncing, syncTrigger, syncNow, cancelSync, lastSyncError, contactsVersion, setView, openPerson } = useApp(useShallow((s) => ({ status: s.status, progress: s.progress, syncing: s.syncing, syncTrigger: s.syncTrigger, syncNow: s.syncNow, cancelSync: s.cancelSync, lastSyncError: s.lastSyncError, contactsVersion: s.contactsVersion, setView: s.setView, openPerson: s.openPerson })));
+  const { status, progress, syncing, syncTrigger, syncNow, cancelSync, lastSyncError, contactsVersion, setView, openPerson, fixCredentials } = useApp(useShallow((s) => ({ status: s.status, progress: s.progress, syncing: s.syncing, syncTrigger: s.syncTrigger, syncNow: s.syncNow, cancelSync: s.cancelSync, lastSyncError: s.lastSyncError, contactsVersion: s.contactsVersion, setView: s.setView, openPerson: s.openPerson, fixCredentials: s.fixCredentials })));
   const [accounts, setAccounts] = useState<AccountSummary[] | null>(null);
   const [outbox, setOutbox] = useState<OutboxItem[] | null>(null);
   const [tab, setTab] = useState<string>('all');
@@ -106,7 +106,8 @@ export function SyncView() {
                   {a.health !== 'ok' && a.healthMessage && (
                     <div className="card-error">
                       {plainError(a.health, a.healthMessage)}{' '}
-                      <button className="link" onClick={() => void syncNow(a.id)} disabled={syncing}>Retry</button>
+                      {/* Refused credentials do not get better by asking again: they need fixing. */}
+                      {a.health === 'auth' ? <button className="link" onClick={() => fixCredentials(a.id)}>Fix credentials</button> : <button className="link" onClick={() => void syncNow(a.id)} disabled={syncing}>Retry</button>}
                     </div>
                   )}
                 </div>
