@@ -15,6 +15,9 @@ set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 commit="$(git -C "$repo" rev-parse HEAD)"
 work="$(mktemp -d "${TMPDIR:-/tmp}/concord-fresh-XXXXXX")"
+# mktemp makes it 0700; store-protection.test.ts runs the CLI from the clone as an unprivileged
+# user (as root, to meet a read-only directory), so the clone must be readable, as a home is.
+chmod 755 "$work"
 cleanup() { [ -n "${KEEP:-}" ] && echo "kept $work" || rm -rf "$work"; }
 trap cleanup EXIT
 
