@@ -2,6 +2,7 @@
 // One closing line for the whole suite (unit + integration + e2e), in the plain
 // "N passed, N failed" form CI reads, from vitest's JSON reports.
 import fs from 'node:fs';
+import { keychainNote } from './keychain-note.mjs';
 
 let passed = 0;
 let failed = 0;
@@ -16,5 +17,7 @@ for (const file of ['test-results/unit.json', 'test-results/e2e.json']) {
   failed += r.numFailedTests;
   skipped += r.numPendingTests + r.numTodoTests;
 }
+const note = keychainNote();
+if (note) console.log(note);
 console.log(`tests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(failed ? 1 : 0);

@@ -1,6 +1,7 @@
 // End-to-end harness: the built renderer (out/renderer) served on 127.0.0.1, driven in real
-// Chromium by playwright-core. window.api is installed by an init script and dispatches to a
-// real core in this process through the very handlers src/main/electron/ipc.ts registers.
+// Chromium by playwright-core (which Chromium: test/e2e/browser.ts). window.api is installed by
+// an init script and dispatches to a real core in this process through the very handlers
+// src/main/electron/ipc.ts registers.
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,10 +10,10 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { EVENT_KEYS, REQUEST_KEYS, requestChannel, type EventKey } from '../../src/shared/contract';
 import type { Core } from '../../src/main/core';
 import { registerIpc } from '../../src/main/electron/ipc';
+import { chooseBrowser } from './browser';
 
 const RENDERER_DIR = path.resolve(__dirname, '../../out/renderer');
 export const SCREENSHOT_DIR = path.resolve(__dirname, 'screenshots');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.woff2': 'font/woff2' };
 
@@ -77,8 +78,10 @@ export async function startHarness(core: HarnessCore, opts: { width?: number; he
     { request: (key, input) => core.dispatch(key, input) },
     ({ senderFrame }) => !!senderFrame && new URL(senderFrame.url).origin === new URL(server.url).origin, // Chromium pages, not Electron windows: checked by origin here
   );
+  const choice = await chooseBrowser();
   const browser = await chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath: choice.executablePath,
+    ...(choice.env ? { env: { ...process.env, ...choice.env } } : {}),
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
   });

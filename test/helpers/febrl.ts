@@ -1,4 +1,4 @@
-// FEBRL datasets 1–3 (../shared/data/febrl): load one into a core the way a person would
+// FEBRL datasets 1–3 (test/fixtures/febrl, copied from shared/data/febrl): load one into a core the way a person would
 // (`concord import`, soc_sec_id left out — vendors hold no such number) and read the answer
 // key from rec_id: `rec-12-org` and `rec-12-dup-0` are one person.
 import fs from 'node:fs';
@@ -8,7 +8,7 @@ import { forEachCandidate } from '../../src/main/core/dedupe/blocking';
 import { toMatchRecord } from '../../src/main/core/dedupe/features';
 import type { CanonicalContact } from '../../src/shared/domain';
 
-export const FEBRL_DIR = path.resolve(__dirname, '../../../shared/data/febrl');
+export const FEBRL_DIR = path.resolve(__dirname, '../fixtures/febrl');
 
 /** Import a FEBRL file without its soc_sec_id column; returns record id -> entity. */
 export async function loadFebrl(core: Core, file: string, limit?: number): Promise<Map<string, string>> {

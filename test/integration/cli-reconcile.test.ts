@@ -9,12 +9,15 @@ import type { Vendor } from '../../src/shared/domain';
 import { tempDir } from '../helpers/tmp';
 
 const BIN = path.resolve(__dirname, '../../bin/concord.mjs');
+// The CLI keeps credentials in the keychain: the private one npm test starts where it can
+// (scripts/with-keychain.mjs), else the explicit file store, so this runs on any machine.
+const SECRETS = process.env.CONCORD_KEYCHAIN_TEST === '1' ? [] : ['--secret-store', 'file'];
 const tmp = tempDir();
 let sb: RunningSandbox;
 
 function concord(args: string[], stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, CONCORD_DATA_DIR: tmp.dir } });
+    const child = spawn(process.execPath, [BIN, ...args, ...SECRETS], { env: { ...process.env, CONCORD_DATA_DIR: tmp.dir } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

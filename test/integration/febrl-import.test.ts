@@ -1,4 +1,4 @@
-// Public labelled data nobody here wrote (FEBRL datasets 1–3, ../shared/data/febrl): imported as
+// Public labelled data nobody here wrote (FEBRL datasets 1–3, test/fixtures/febrl): imported as
 // the files are — leading spaces after every comma, YYYYMMDD birth dates, some corrupted, house
 // numbers in their own column, an id column named rec_id — every row is kept.
 import fs from 'node:fs';
@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeTestCore, type TestCore } from '../helpers/core';
 
-const DIR = path.resolve(__dirname, '../../../shared/data/febrl');
+const DIR = path.resolve(__dirname, '../fixtures/febrl');
 let t: TestCore | undefined;
 afterEach(() => t?.cleanup());
 

@@ -1,4 +1,4 @@
-// The document's own example payloads (docs/bigchange-contacts.txt), parsed and mapped. The
+// The document's own example payloads (test/fixtures/vendors/bigchange-contacts.txt, from shared/vendors/docs), parsed and mapped. The
 // document shows no example contact, only the create answer and the problem bodies, so the
 // contact case is built from the create model's field list, every field set.
 import fs from 'node:fs';
@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bigChangeToCanonical, canonicalToBigChange } from '../../../src/main/core/vendors/bigchange/mapping';
 
-const DOC = fs.readFileSync(path.resolve(__dirname, '../../../../shared/vendors/docs/bigchange-contacts.txt'), 'utf8');
+const DOC = fs.readFileSync(path.resolve(__dirname, '../../fixtures/vendors/bigchange-contacts.txt'), 'utf8');
 /** Every top-level JSON example in the document, in order. */
 const examples = (): Record<string, unknown>[] => [...DOC.matchAll(/^\{\n[\s\S]*?\n\}$/gm)].map((m) => JSON.parse(m[0]) as Record<string, unknown>);
 
