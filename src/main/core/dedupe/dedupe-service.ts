@@ -19,7 +19,7 @@ import { agreeKey } from '../reconcile/policy-service';
 import { clusterPairs } from './cluster';
 import { Frequencies, toMatchRecord, type MatchRecord } from './features';
 import { loadParameters, saveParameters } from './parameter-store';
-import { describeParameters, type MatchParameters } from './parameters';
+import { DEFAULT_PARAMETERS, describeParameters, type MatchParameters } from './parameters';
 import { scoreCandidates } from './scan-pairs';
 import { confidence, DEFAULT_THRESHOLDS, modelOf, scorePair, type Reason, type Thresholds } from './score';
 
@@ -155,7 +155,7 @@ export class DedupeService {
     // A full scan estimates the weights from the store (and the person's decisions) first;
     // an incremental one scores with the stored estimate.
     const scored = dirty?.size === 0 ? { pairs: [], comparisons: 0, params: this.parameters() } : scoreCandidates(recs, freq, !dirty
-      ? { floor, dirty, estimate: { start: this.parameters(), labels: this.labels(recs), now: this.now() } }
+      ? { floor, dirty, estimate: { start: DEFAULT_PARAMETERS, labels: this.labels(recs), now: this.now() } }
       : { floor, dirty, params: this.parameters() });
     const { pairs, comparisons } = scored;
     this.store.tx(() => {
