@@ -3,32 +3,19 @@
 // person's records spell otherwise, and picking a record's given name in a merge writes its
 // family name along (never "Melissa Melissa"). Real core, real SQLite, simulators over HTTP.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../src/main/core';
-import { createLogger, nullSink } from '../../src/main/core/log';
-import { startSandbox, type RunningSandbox } from '../../src/main/core/sandbox';
-import { MemorySecretStore } from '../../src/main/core/secrets/memory-store';
-import type { CanonicalContact, Vendor } from '../../src/shared/domain';
-import { FAST_RETRY } from '../helpers/vendor';
-import { tempDir } from '../helpers/tmp';
+import type { Core } from '../../src/main/core';
+import type { CanonicalContact } from '../../src/shared/domain';
+import { sandboxCore, type SandboxCore } from '../helpers/sandbox-core';
 
-let sb: RunningSandbox | undefined;
-let core: Core | undefined;
-let cleanup: (() => void) | undefined;
+let rig: SandboxCore | undefined;
 afterEach(async () => {
-  core?.close();
-  cleanup?.();
-  await sb?.close();
-  sb = core = cleanup = undefined;
+  await rig?.close();
+  rig = undefined;
 });
 
 async function setup(seed: number): Promise<Core> {
-  sb = await startSandbox({ seed, people: 300 });
-  const t = tempDir();
-  cleanup = t.cleanup;
-  core = await createCore({ dataDir: t.dir, secretStore: new MemorySecretStore(), log: createLogger(nullSink), retry: FAST_RETRY, syncTuning: { roundDelayMs: 10 } });
-  for (const [vendor, info] of Object.entries(sb.vendors)) await core.accounts.add({ kind: vendor as Vendor, label: vendor, baseUrl: info!.baseUrl, credentials: info!.credentials, settings: info!.settings });
-  for (const a of (await core.sync.sync()).accounts) expect(a.errors).toEqual([]);
-  return core;
+  rig = await sandboxCore(seed, 300);
+  return rig.core;
 }
 
 const fold = (s: unknown): string => String(s ?? '').normalize('NFD').replace(/[\u0300-\u036f]/g, '').trim().toLowerCase();

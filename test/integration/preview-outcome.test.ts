@@ -6,41 +6,31 @@
 // fast-check draws the cluster and the picks; runs are bounded with a fixed seed.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../src/main/core';
-import { createLogger, nullSink } from '../../src/main/core/log';
-import { startSandbox, type RunningSandbox } from '../../src/main/core/sandbox';
-import { MemorySecretStore } from '../../src/main/core/secrets/memory-store';
+import type { Core } from '../../src/main/core';
 import { agreeKey } from '../../src/main/core/reconcile/policy-service';
 import { sameValue as sameAny } from '../../src/main/core/sync/merge';
 import type { Connector } from '../../src/main/core/vendors/connector';
 import { vendorDefinition } from '../../src/main/core/vendors/registry';
 import type { CanonicalContact, Vendor } from '../../src/shared/domain';
 import { FAST_RETRY } from '../helpers/vendor';
-import { tempDir } from '../helpers/tmp';
+import { sandboxCore, type SandboxCore } from '../helpers/sandbox-core';
 
-let sb: RunningSandbox;
+let rig: SandboxCore;
 let core: Core;
-let cleanup: () => void;
 const clients = new Map<Vendor, Connector>();
 
 beforeAll(async () => {
-  sb = await startSandbox({ seed: 4, people: 300 });
-  const t = tempDir();
-  cleanup = t.cleanup;
-  core = await createCore({ dataDir: t.dir, secretStore: new MemorySecretStore(), log: createLogger(nullSink), retry: FAST_RETRY, syncTuning: { roundDelayMs: 10 } });
-  for (const [vendor, info] of Object.entries(sb.vendors)) {
-    await core.accounts.add({ kind: vendor as Vendor, label: vendor, baseUrl: info!.baseUrl, credentials: info!.credentials, settings: info!.settings });
+  rig = await sandboxCore(4, 300);
+  core = rig.core;
+  for (const [vendor, info] of Object.entries(rig.sb.vendors)) {
     const def = vendorDefinition(vendor as Vendor)!;
     clients.set(vendor as Vendor, def.create({ baseUrl: info!.baseUrl, credentials: def.credentialsSchema.parse(info!.credentials), settings: info!.settings, retry: FAST_RETRY }));
   }
-  for (const a of (await core.sync.sync()).accounts) expect(a.errors).toEqual([]);
   core.dedupe.scan({ full: true });
 }, 120_000);
 
 afterAll(async () => {
-  core?.close();
-  cleanup?.();
-  await sb?.close();
+  await rig?.close();
 });
 
 const vendorRead = async (vendor: Vendor | string, remoteId: string): Promise<CanonicalContact | null> => {
