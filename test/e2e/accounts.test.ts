@@ -4,7 +4,7 @@
 // is one thing however often it is started; and an edit a vendor cannot hold says so at once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../src/main/core';
-import { startSandboxInWindow, type Harness } from './harness';
+import { selectPerson, startSandboxInWindow, type Harness } from './harness';
 import { navTo, openWindow } from './window';
 
 let core: Core;
@@ -165,12 +165,7 @@ describe('accounts a person can manage', () => {
 
   it('says at the edit that CallTools has no notes, and where the value is kept', async () => {
     const p = core.store.sqlite.prepare(`SELECT r.person_id AS personId FROM records r JOIN accounts a ON a.id = r.account_id JOIN people pe ON pe.id = r.person_id WHERE a.kind = 'calltools' AND (SELECT count(*) FROM records x WHERE x.person_id = r.person_id) = 1 AND (SELECT count(*) FROM people q WHERE q.display_name = pe.display_name) = 1 ORDER BY r.remote_id LIMIT 1`).get() as { personId: string };
-    const name = core.contacts.get(p.personId).displayName;
-    await navTo(h, 'Contacts');
-    await h.page.getByLabel('Search contacts').fill(name);
-    const exact = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
-    await h.page.locator('.contact-name').filter({ hasText: exact }).first().click();
-    await h.page.waitForFunction((n) => document.querySelector('.person-name')?.textContent === n, name);
+    await selectPerson(h, p.personId, core.contacts.get(p.personId).displayName);
     await h.page.getByLabel('Add a field').selectOption({ label: 'Notes' });
     const notes = h.page.locator('.compare-row[data-field="notes"]');
     // Said while typing, before anything is saved.

@@ -134,3 +134,14 @@ export async function startSandboxInWindow(h: Harness): Promise<void> {
   await h.page.getByRole('navigation').getByText('Accounts', { exact: true }).click();
   await h.page.locator('[data-testid=accounts] tbody tr').nth(4).waitFor();
 }
+
+/**
+ * Contacts → search for this person's name → click their row, by id: a name can be shared, and
+ * can change under a test (a sync may repair a swapped name into one another person has).
+ */
+export async function selectPerson(h: Harness, personId: string, name: string): Promise<void> {
+  await h.page.getByRole('navigation').getByText('Contacts', { exact: true }).click();
+  await h.page.getByLabel('Search contacts').fill(name);
+  await h.page.locator(`.contact-row[data-person-id="${personId}"]`).click();
+  await h.page.locator(`.person[data-person-id="${personId}"]`).waitFor();
+}

@@ -10,7 +10,7 @@ import { MemorySecretStore } from '../../src/main/core/secrets/memory-store';
 import { vendorDefinition } from '../../src/main/core/vendors/registry';
 import type { Vendor } from '../../src/shared/domain';
 import { tempDir } from '../helpers/tmp';
-import { startHarness, startSandboxInWindow, type Harness } from './harness';
+import { selectPerson as selectHim, startHarness, startSandboxInWindow, type Harness } from './harness';
 
 let core: Core;
 let h: Harness;
@@ -393,11 +393,5 @@ describe('the Concord window', () => {
 });
 
 async function selectPerson(personId: string) {
-  const name = core.contacts.get(personId).displayName;
-  await nav('Contacts');
-  await h.page.getByLabel('Search contacts').fill(name);
-  // Search is by prefix, so others may match too: click the one with exactly this name.
-  const exact = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
-  await h.page.locator('.contact-name').filter({ hasText: exact }).first().click();
-  await h.page.waitForFunction((n) => document.querySelector('.person-name')?.textContent === n, name);
+  await selectHim(h, personId, core.contacts.get(personId).displayName);
 }

@@ -31,3 +31,12 @@ export function hashString(s: string): number {
   }
   return h >>> 0;
 }
+
+/**
+ * UUID v4-shaped ids drawn from a seeded stream: a sandbox seeded alike hands out the same ids,
+ * so "the first record by id" is the same person on every run.
+ */
+export function uuidStream(rng: Rng): () => string {
+  const hex = (n: number) => Array.from({ length: n }, () => Math.floor(rng.next() * 16).toString(16)).join('');
+  return () => `${hex(8)}-${hex(4)}-4${hex(3)}-${'89ab'[Math.floor(rng.next() * 4)]}${hex(3)}-${hex(12)}`;
+}

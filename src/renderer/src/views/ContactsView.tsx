@@ -222,6 +222,7 @@ const ContactListRow = memo(function ContactListRow(props: { index: number; star
       aria-setsize={count}
       aria-posinset={index + 1}
       data-index={index}
+      data-person-id={row?.id}
       tabIndex={tabStop ? 0 : -1}
       onClick={() => row && onSelect(row.id)}
     >

@@ -80,7 +80,7 @@ export function PersonPane({ detail }: { detail: ContactDetail }) {
   const pending = detail.records.filter((r) => r.change);
 
   return (
-    <div className="person">
+    <div className="person" data-person-id={detail.id}>
       <h2 className="person-name">{detail.displayName}</h2>
       <p className="muted">
         {detail.records.length} vendor record{detail.records.length === 1 ? '' : 's'}

@@ -9,7 +9,7 @@ import { SimClock } from '../clock';
 import type { Faults } from '../faults';
 import type { SeedContact } from '../population-types';
 import { Router, startSandboxServer, type SandboxRequest, type SandboxResponse, type SandboxServer } from '../server';
-import { createRng } from '../rng';
+import { createRng, uuidStream } from '../rng';
 import { signJwt, verifyJwt } from './jwt';
 import { ACCOUNT_LIST_ID, isoSecond, MpdxStore, type Attrs, type MpdxType, type Row } from './store';
 import { seedMpdx } from './seed';
@@ -151,7 +151,7 @@ export interface MpdxSandbox {
 
 export async function startMpdxSandbox(opts: { faults?: Faults; seed?: number; contacts?: SeedContact[] } = {}): Promise<MpdxSandbox> {
   const clock = new SimClock();
-  const store = new MpdxStore(clock);
+  const store = new MpdxStore(clock, uuidStream(createRng(`mpdx-ids-${opts.seed ?? 1}`)));
   const secret = createHash('sha256').update(`mpdx-${opts.seed ?? 1}`).digest('hex');
   const casTicket = `ST-${secret.slice(0, 20)}`;
   const issue = (): string => signJwt({ user_id: 'a1b2c3d4-0000-4000-8000-000000000001', exp: Math.floor(clock.now().getTime() / 1000) + 30 * 86400 }, secret);

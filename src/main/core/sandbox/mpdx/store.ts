@@ -34,7 +34,11 @@ export class MpdxStore {
   private readonly byContact = new Map<string, Set<Row>>();
   private readonly byPerson = new Map<string, Set<Row>>();
   private readonly ordered = new Map<string, Row[]>();
-  constructor(readonly clock: SimClock) {}
+  /** `newId`: seeded by the sandbox, so its ids (and test picks by id) repeat run to run. */
+  constructor(
+    readonly clock: SimClock,
+    private readonly newId: () => string = randomUUID,
+  ) {}
 
   private now(): number {
     return this.clock.now().getTime();
@@ -42,7 +46,7 @@ export class MpdxStore {
 
   insert(type: MpdxType, attrs: Attrs, parent: { contactId?: string; personId?: string } = {}): Row {
     const t = this.now();
-    const row: Row = { id: randomUUID(), type, attrs: { ...attrs }, createdAt: t, updatedAt: t, ...parent };
+    const row: Row = { id: this.newId(), type, attrs: { ...attrs }, createdAt: t, updatedAt: t, ...parent };
     this.rows.set(row.id, row);
     this.index(row);
     this.cascade(row, true);
