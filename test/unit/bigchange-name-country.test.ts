@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalCountry, countryName, sameCountry } from '../../src/main/core/normalize/countries';
+import { splitFullName } from '../../src/main/core/normalize/names';
 import { bigChangeToCanonical, canonicalToBigChange } from '../../src/main/core/vendors/bigchange/mapping';
 import { isNameAffix, readName, writeName } from '../../src/main/core/vendors/bigchange/name';
 
@@ -16,6 +17,18 @@ describe('BigChange name', () => {
     expect(readName('Smith, Mary Ann')).toMatchObject({ given: 'Mary Ann', family: 'Smith' });
     expect(readName('Mary Smith, Jr.')).toMatchObject({ given: 'Mary', family: 'Smith' });
     expect(readName('Cher')).toMatchObject({ given: 'Cher', family: null });
+  });
+
+  it('keeps a family name of several words whole, read and written (a create that read back as "William Van der" / "Berg")', () => {
+    expect(readName('William Van der Berg')).toMatchObject({ given: 'William', family: 'Van der Berg' });
+    expect(readName('Maria de la Cruz')).toMatchObject({ given: 'Maria', family: 'de la Cruz' });
+    expect(splitFullName('Ludwig van Beethoven')).toEqual({ given: 'Ludwig', family: 'van Beethoven' });
+    expect(splitFullName('Van Morrison')).toEqual({ given: 'Van', family: 'Morrison' }); // a given name is always left
+    // A family name no rule can find in "Given Family" is written "Family, Given", which reads back whole.
+    const name = writeName(null, { given: 'Mary Ann', family: 'Smith Jones' });
+    expect(name).toBe('Smith Jones, Mary Ann');
+    expect(readName(name)).toMatchObject({ given: 'Mary Ann', family: 'Smith Jones' });
+    expect(writeName(null, { given: 'William', family: 'Van der Berg' })).toBe('William Van der Berg');
   });
 
   it('the issue: "Mary-Jane Smith Jr." with the family name edited keeps the suffix and doubles nothing', () => {

@@ -77,6 +77,8 @@ export interface LoggedRequest {
   query: string;
   /** Set when a fault was injected (planned or random). */
   fault?: FaultKind;
+  /** A write's body as received (the first 64 KiB): a test compares it with a preview's promise. */
+  body?: string;
 }
 
 export interface SandboxServer {
@@ -156,7 +158,8 @@ export async function startSandboxServer(opts: StartOptions): Promise<SandboxSer
     };
     const query = decodeURIComponent(url.search);
     const log = (status: number, fault?: FaultKind): void => {
-      requestLog.push({ method: sreq.method, path: sreq.path, status, query, ...(fault ? { fault } : {}) });
+      const body = sreq.method !== 'GET' && sreq.body ? { body: sreq.body.slice(0, 65_536) } : {};
+      requestLog.push({ method: sreq.method, path: sreq.path, status, query, ...(fault ? { fault } : {}), ...body });
     };
     const send = (r: SandboxResponse, fault?: FaultKind): void => {
       const isText = typeof r.body === 'string';

@@ -2,6 +2,7 @@
 // parts, and writes a changed part back into that string where it stands, so "Mary-Jane Smith
 // Jr." with the family name edited becomes "Mary-Jane Smythe Jr." — never rebuilt as "given
 // family", which dropped the suffix or doubled a word ("Mary-Jane Smith Smith").
+import { familyStart } from '../../normalize/names';
 
 /** A span of the name string: [start, end) in UTF-16 units. */
 type Span = readonly [number, number];
@@ -61,8 +62,9 @@ export function readName(full: string): ReadName {
   ws = ws.slice(start, end);
   if (!ws.length) return { given: '', family: null, givenSpan: null, familySpan: null };
   if (ws.length === 1) return { given: ws[0]!.text, family: null, givenSpan: spanOf(ws), familySpan: null };
-  const g = spanOf(ws.slice(0, -1));
-  const f = spanOf(ws.slice(-1));
+  const at = familyStart(ws.map((w) => w.text)); // "William Van der Berg": the particles go with the family name
+  const g = spanOf(ws.slice(0, at));
+  const f = spanOf(ws.slice(at));
   return { given: textOf(full, g), family: textOf(full, f), givenSpan: g, familySpan: f };
 }
 
@@ -85,7 +87,11 @@ const norm = (s: string | null | undefined) => (s ?? '').trim().replace(/\s+/g, 
 export function writeName(held: string | null | undefined, next: { given?: string | null; family?: string | null }): string {
   const given = norm(next.given);
   const family = norm(next.family);
-  const plain = [given, family].filter(Boolean).join(' ');
+  const spaced = [given, family].filter(Boolean).join(' ');
+  // "Given Family" unless it would read back split elsewhere ("Mary Ann" + "Smith Jones"): then
+  // "Family, Given", the form BigChange's one string holds faithfully.
+  const back = readName(spaced);
+  const plain = !given || !family || (norm(back.given) === given && norm(back.family) === family) ? spaced : `${family}, ${given}`;
   const name = held ?? '';
   const r = readName(name);
   if (!r.givenSpan) return plain;

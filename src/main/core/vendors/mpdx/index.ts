@@ -471,7 +471,9 @@ export function createMpdxConnector(opts: MpdxOptions): MpdxConnector {
       const given = contact.givenName ?? contact.fullName ?? name;
       const base = '/api/v2/contacts/{contact}/people/{person}';
       const requests: CreatePreview['requests'] = [
-        { method: 'POST', path: '/api/v2/contacts', body: { data: { type: 'contacts', attributes: { name, ...contactAttrs(contact) }, relationships: { account_list: { data: { type: 'account_lists', id: accountListId ?? '{account list}' } } } } } },
+        // The create's marker goes out with the contact and is taken off at once (MARKER_FIELD): shown, since it reaches MPDX.
+        { method: 'POST', path: '/api/v2/contacts', body: { data: { type: 'contacts', attributes: { name, ...contactAttrs(contact), [MARKER_FIELD]: '{concord marker}' }, relationships: { account_list: { data: { type: 'account_lists', id: accountListId ?? '{account list}' } } } } } },
+        { method: 'PUT', path: '/api/v2/contacts/{contact}', body: write('contacts', '{contact}', { [MARKER_FIELD]: null }, '{updated_in_db_at}', false) },
         { method: 'POST', path: '/api/v2/contacts/{contact}/people', body: write('people', undefined, { first_name: given, ...personAttrs({ ...contact, givenName: given }) }, undefined, false) },
         ...(contact.phones ?? []).map((ph, i) => ({ method: 'POST', path: `${base}/phones`, body: write('phone_numbers', undefined, { number: mpdxNumber(ph, region), location: ph.mobile ? 'mobile' : (mpdxLocation(ph.label) ?? 'home'), primary: i === primaryIndex(contact.phones!) }, undefined, false) })),
         ...(contact.emails ?? []).map((e, i) => ({ method: 'POST', path: `${base}/email_addresses`, body: write('email_addresses', undefined, { email: e.address, location: mpdxLocation(e.label) ?? 'home', primary: i === primaryIndex(contact.emails!) }, undefined, false) })),
