@@ -140,9 +140,11 @@ const BENCHES: Record<string, () => Promise<void>> = {
       const scan = core.dedupe.scan();
       const q = clusterQuality(scan.clusters, truthOf);
       const blocking = blockingRecall(core, truthOf);
+      // The thresholds the estimated model chose for this store, and what it expected of them.
+      const d = core.dedupe.decision();
       done();
       const f1 = q.precision + q.recall ? (2 * q.precision * q.recall) / (q.precision + q.recall) : 0;
-      return { records: truthOf.size, truePairs: q.truePairs, predictedPairs: q.predictedPairs, precision: +q.precision.toFixed(4), recall: +q.recall.toFixed(4), f1: +f1.toFixed(4), autoLinkFalsePositives: q.autoLinkFalsePositives, blockingRecall: +blocking.recall.toFixed(4), comparisons: blocking.comparisons, scanMs: scan.ms };
+      return { records: truthOf.size, truePairs: q.truePairs, predictedPairs: q.predictedPairs, precision: +q.precision.toFixed(4), recall: +q.recall.toFixed(4), f1: +f1.toFixed(4), autoLinkFalsePositives: q.autoLinkFalsePositives, blockingRecall: +blocking.recall.toFixed(4), comparisons: blocking.comparisons, scanMs: scan.ms, review: d?.review, autoLink: d?.autoLink, expectedPrecision: d?.expectedPrecision, expectedRecall: d?.expectedRecall };
     };
     // Public labelled data no one here wrote, with zero configuration.
     for (const file of ['dataset1.csv', 'dataset2.csv', 'dataset3.csv']) {

@@ -68,6 +68,15 @@ describe('duplicates in the sandbox', () => {
     // while the sandbox gave BigChange emails and phones the document does not have).
     expect(q.recall).toBeGreaterThanOrEqual(0.9);
     expect(q.autoLinkFalsePositives).toBe(0);
+    // The lines are the model's own (decision.ts), kept for the incremental scans, and a person's
+    // setting wins over them.
+    const d = core.dedupe.decision()!;
+    expect(d).not.toBeNull();
+    expect(scan.clusters.every((c) => c.auto === (c.score >= d.autoLink))).toBe(true);
+    expect(scan.clusters.every((c) => c.score >= d.review)).toBe(true);
+    core.dedupe.setThresholds({ autoLink: 99 });
+    expect(core.dedupe.clusters().some((c) => c.auto)).toBe(false);
+    core.dedupe.setThresholds({ autoLink: d.autoLink });
     // Reasons are readable and the best cluster comes first.
     expect(scan.clusters[0]!.score).toBeGreaterThanOrEqual(scan.clusters.at(-1)!.score);
     expect(scan.clusters[0]!.reasons.map((r) => r.text).join('; ')).toMatch(/same (phone|email|family name|given name|address)/);

@@ -21,6 +21,7 @@ import { Frequencies, toMatchRecord, type MatchRecord } from './features';
 import { loadParameters, saveParameters } from './parameter-store';
 import { DEFAULT_PARAMETERS, describeParameters, type MatchParameters } from './parameters';
 import { scoreCandidates } from './scan-pairs';
+import { decide, type Decision } from './decision';
 import { confidence, DEFAULT_THRESHOLDS, modelOf, scorePair, type Reason, type Thresholds } from './score';
 
 export interface ClusterView {
@@ -113,7 +114,10 @@ type JournalRowSql = { id: number; kind: string; before: string | null; after: s
 const summaryOf = (c: ClusterView): ClusterSummary => ({ id: c.id, score: c.score, confidence: c.confidence, auto: c.auto, names: [...new Set(c.records.map((r) => r.name))], vendors: c.records.map((r) => r.vendor), size: c.records.length });
 
 export class DedupeService {
-  private thresholds: Thresholds;
+  /** Thresholds a person set (CLI, settings): they win over the model's own (decision.ts). */
+  private overrides: Partial<Thresholds>;
+  /** The last full scan's decision, read from the store again when another connection (the CLI) wrote it. */
+  private decided?: { decision: Decision | null; version: number };
 
   constructor(
     private readonly sqlite: Database.Database,
@@ -128,12 +132,25 @@ export class DedupeService {
     /** The parts of phones and emails a vendor holds (`phones.label`, …); see FieldSupport.parts. */
     private readonly parts: (vendor: AccountKind) => readonly string[] = () => [],
   ) {
-    this.thresholds = { ...DEFAULT_THRESHOLDS, ...thresholds };
+    this.overrides = { ...thresholds };
   }
 
   setThresholds(t: Partial<Thresholds>): Thresholds {
-    this.thresholds = { ...this.thresholds, ...t };
+    this.overrides = { ...this.overrides, ...t };
     return this.thresholds;
+  }
+
+  /** The thresholds in use: a person's, else those the estimated model implies, else the defaults. */
+  get thresholds(): Thresholds {
+    const version = this.sqlite.pragma('data_version', { simple: true }) as number;
+    if (this.decided?.version !== version) this.decided = { decision: this.parameters().decision ?? null, version };
+    const d = this.decided.decision;
+    return { ...DEFAULT_THRESHOLDS, ...(d ? { review: d.review, autoLink: d.autoLink } : {}), ...this.overrides };
+  }
+
+  /** What the model expects of its own thresholds (null before the first full scan). */
+  decision(): Decision | null {
+    return this.parameters().decision ?? null;
   }
 
   /**
@@ -151,13 +168,19 @@ export class DedupeService {
     this.countNames(recs);
     const freq = new Frequencies(recs);
     const dirty = dirtyIds ? new Set(recs.filter((r) => dirtyIds.has(r.id)).map((r) => r.ix)) : undefined;
-    const floor = this.thresholds.review - FLOOR_MARGIN;
+    // Candidates are kept from below the lowest review threshold the model may choose, so the
+    // next full scan's curve (decision.ts) sees the pairs around it.
+    const floor = Math.min(this.thresholds.review, DEFAULT_THRESHOLDS.review) - FLOOR_MARGIN;
     // A full scan estimates the weights from the store (and the person's decisions) first;
     // an incremental one scores with the stored estimate.
     const scored = dirty?.size === 0 ? { pairs: [], comparisons: 0, params: this.parameters() } : scoreCandidates(recs, freq, !dirty
       ? { floor, dirty, estimate: { start: DEFAULT_PARAMETERS, labels: this.labels(recs), now: this.now() } }
       : { floor, dirty, params: this.parameters() });
     const { pairs, comparisons } = scored;
+    if (!dirty) {
+      scored.params = { ...scored.params, decision: decide(pairs.map((p) => p.score), scored.params.lambda * scored.params.pairs) };
+      this.decided = { decision: scored.params.decision ?? null, version: this.sqlite.pragma('data_version', { simple: true }) as number };
+    }
     this.store.tx(() => {
       if (!dirty) saveParameters(this.sqlite, scored.params, this.now());
       if (!dirty) this.sqlite.prepare("DELETE FROM match_candidates WHERE status = 'open'").run();

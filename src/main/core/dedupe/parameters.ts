@@ -2,6 +2,7 @@
 // records of one person land at that level) and u (how often two strangers do). A level's
 // weight is log2(m/u) bits. The defaults below are what a store starts with; every full scan
 // replaces them with estimates from the store itself (estimate-em.ts), kept in the store.
+import type { Decision } from './decision';
 import { COMPARISONS, NF } from './levels';
 
 export interface MatchParameters {
@@ -21,6 +22,8 @@ export interface MatchParameters {
   /** Person decisions ("same", "not the same") the estimate used. */
   labels: number;
   iterations: number;
+  /** The thresholds this estimate implies (decision.ts), worked out by the full scan that made it. */
+  decision?: Decision;
 }
 
 // Starting values: general, not fitted to any set — most people's records agree on a field,
