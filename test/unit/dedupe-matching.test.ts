@@ -157,6 +157,12 @@ describe('comparison levels', () => {
     expect(levelsOf({ givenName: 'J', familyName: 'Smith' }, { givenName: 'John', familyName: 'Smith' }).given).toBe('initial');
     expect(levelsOf({ givenName: 'Chris', familyName: 'Smith' }, { givenName: 'Christine', familyName: 'Smith' }).given).toBe('nickname');
     expect(levelsOf({ givenName: 'Christopher', familyName: 'Smith' }, { givenName: 'Christine', familyName: 'Smith' }).given).toBe('else');
+    // Two nicknames of one formal name, neither listed under the other: a level of its own.
+    expect(levelsOf({ givenName: 'Hal', familyName: 'Smith' }, { givenName: 'Harry', familyName: 'Smith' }).given).toBe('nicknames of one name');
+    expect(levelsOf({ givenName: 'Peggy', familyName: 'Smith' }, { givenName: 'Maggie', familyName: 'Smith' }).given).toBe('nicknames of one name');
+    expect(levelsOf({ givenName: 'Bert', familyName: 'Smith' }, { givenName: 'Herbert', familyName: 'Smith' }).given).toBe('nickname');
+    // Formal names sharing a nickname do not meet this way.
+    expect(levelsOf({ givenName: 'Francis', familyName: 'Smith' }, { givenName: 'Frances', familyName: 'Smith' }).given).not.toBe('nicknames of one name');
   });
 
   it('phones: a local number without its area code meets the full one by the last 7 digits', () => {

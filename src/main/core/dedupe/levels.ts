@@ -3,7 +3,7 @@
 // when either side is blank. Weights are per level (see parameters.ts), so a birth date with
 // day and month swapped counts for what it is, not as a plain disagreement.
 import type { MatchRecord } from './features';
-import { isNickname } from './nicknames';
+import { isNickname, shareFormal } from './nicknames';
 import { editDistance, jaroWinklerMin, typo } from './normalize';
 
 // Local bindings of the helpers called millions of times a scan: a call through an imported
@@ -11,6 +11,7 @@ import { editDistance, jaroWinklerMin, typo } from './normalize';
 const jwMin = jaroWinklerMin;
 const isTypo = typo;
 const isNick = isNickname;
+const isSibling = shareFormal;
 
 export interface ComparisonDef {
   key: string;
@@ -20,7 +21,7 @@ export interface ComparisonDef {
 }
 
 export const COMPARISONS: readonly ComparisonDef[] = [
-  { key: 'given', label: 'Given name', levels: ['exact', 'nickname', 'close (typo)', 'initial', 'else'] },
+  { key: 'given', label: 'Given name', levels: ['exact', 'nickname', 'close (typo)', 'nicknames of one name', 'initial', 'else'] },
   { key: 'family', label: 'Family name', levels: ['exact', 'close (typo, part of a double name)', 'else'] },
   { key: 'name', label: 'Name in one field', levels: ['exact', 'close', 'else'] },
   { key: 'birth', label: 'Birth date', levels: ['exact', 'day and month swapped', 'one digit or one part off', 'same year', 'else'] },
@@ -32,6 +33,9 @@ export const COMPARISONS: readonly ComparisonDef[] = [
   { key: 'email', label: 'Email', levels: ['exact', 'same local part, or one character off', 'else'] },
   { key: 'company', label: 'Company', levels: ['exact', 'close', 'else'] },
 ];
+
+/** The given-name levels by name (COMPARISONS[0]). */
+export const GIVEN = { exact: 0, nickname: 1, typo: 2, sibling: 3, initial: 4, else: 5 } as const;
 
 export const F = { given: 0, family: 1, name: 2, birth: 3, street: 4, line2: 5, postcode: 6, city: 7, phone: 8, email: 9, company: 10 } as const;
 export const NF = COMPARISONS.length;
@@ -45,11 +49,13 @@ export const GAMMA_WIDTH = NF + 1;
 
 const givenLevel = (a: string, b: string): number => {
   if (!a || !b) return NULL;
-  if (a === b) return 0;
-  if (isNick(a, b)) return 1;
-  if (isTypo(a, b)) return 2;
-  if ((a.length === 1 || b.length === 1) && a[0] === b[0]) return 3;
-  return 4;
+  if (a === b) return GIVEN.exact;
+  if (isNick(a, b)) return GIVEN.nickname;
+  if (isTypo(a, b)) return GIVEN.typo;
+  // Hal and Harry: both short for Henry (and Harold), though neither is listed under the other.
+  if (isSibling(a, b)) return GIVEN.sibling;
+  if ((a.length === 1 || b.length === 1) && a[0] === b[0]) return GIVEN.initial;
+  return GIVEN.else;
 };
 
 const familyLevel = (a: string, b: string, ap: string[], bp: string[]): number => {
@@ -135,7 +141,7 @@ function anyShared(a: string[], b: string[]): boolean {
 }
 
 const good = (l: number, worst: number): boolean => l !== NULL && l < worst;
-const rank = (gl: number, fl: number): number => (gl === NULL ? 5 : gl) + (fl === NULL ? 3 : fl);
+const rank = (gl: number, fl: number): number => (gl === NULL ? GIVEN.else + 1 : gl) + (fl === NULL ? 3 : fl);
 
 function listLevel(a: string[], b: string[], a2: string[], b2: string[]): number {
   if (!a.length || !b.length) return NULL;
@@ -172,20 +178,20 @@ function nameLevels(x: MatchRecord, y: MatchRecord, out: Int8Array, at: number):
   out[at + F.given] = g;
   out[at + F.family] = f;
   out[at + NF] = 0;
-  if ((good(g, 3) && good(f, 2)) || !x.given || !x.family || !y.given || !y.family || x.given === x.family) return;
+  if ((good(g, GIVEN.initial) && good(f, 2)) || !x.given || !x.family || !y.given || !y.family || x.given === x.family) return;
   // One of the two entered the other way round: both names must line up that way (a
   // household's shared surname alone does not count).
   const sg = givenLevel(x.family, y.given);
-  const sf = sg !== NULL && sg < 3 ? familyLevel(x.given, y.family, [], y.familyParts) : 2;
-  if (good(sg, 3) && good(sf, 2) && rank(sg, sf) < rank(g, f)) {
+  const sf = sg !== NULL && sg < GIVEN.initial ? familyLevel(x.given, y.family, [], y.familyParts) : 2;
+  if (good(sg, GIVEN.initial) && good(sf, 2) && rank(sg, sf) < rank(g, f)) {
     out[at + F.given] = sg;
     out[at + F.family] = sf;
     out[at + NF] = 1;
     return;
   }
   const sg2 = givenLevel(x.given, y.family);
-  const sf2 = sg2 !== NULL && sg2 < 3 ? familyLevel(x.family, y.given, x.familyParts, []) : 2;
-  if (good(sg2, 3) && good(sf2, 2) && rank(sg2, sf2) < rank(g, f)) {
+  const sf2 = sg2 !== NULL && sg2 < GIVEN.initial ? familyLevel(x.family, y.given, x.familyParts, []) : 2;
+  if (good(sg2, GIVEN.initial) && good(sf2, 2) && rank(sg2, sf2) < rank(g, f)) {
     out[at + F.given] = sg2;
     out[at + F.family] = sf2;
     out[at + NF] = 2;
@@ -199,7 +205,7 @@ export function compareLevels(x: MatchRecord, y: MatchRecord, out: Int8Array, at
   // Names in one field on both sides whose split parts do not line up ("Arnie Morton's of
   // Chicago" / "Arnie Morton's", "Hotel Bel-Air" / "Bel-Air Hotel"): compared whole, word
   // order and legal suffixes aside. A site or a firm, not a person's given and family name.
-  if (x.fullKey && y.fullKey && !(good(out[at + F.given]!, 3) && good(out[at + F.family]!, 2))) {
+  if (x.fullKey && y.fullKey && !(good(out[at + F.given]!, GIVEN.initial) && good(out[at + F.family]!, 2))) {
     const whole = tokensLevel(x.fullKey, y.fullKey);
     if (whole < 2) {
       out[at + F.given] = NULL;

@@ -102,3 +102,25 @@ export function hubName(name: string): string {
   }
   return best;
 }
+
+/** Per nickname, its formal names (formalNames), worked out once: asked for millions of pairs a scan. */
+let siblingsOf: { from: Relation; formal: Map<string, string[]> } | null = null;
+
+/**
+ * Two nicknames of one formal name (Hal and Harry, both Henry's; Peggy and Maggie, Margaret's):
+ * plausibly one person, though the file lists neither under the other. Formal names never
+ * meet this way — Christopher and Christine share Chris, not a formal name.
+ */
+export function shareFormal(a: string, b: string): boolean {
+  const r = rel();
+  if (siblingsOf?.from !== r) siblingsOf = { from: r, formal: new Map() };
+  const of = (n: string): string[] => {
+    let f = siblingsOf!.formal.get(n);
+    if (!f) siblingsOf!.formal.set(n, (f = isFormal(n) ? [] : formalNames(n)));
+    return f;
+  };
+  const fa = of(a);
+  if (!fa.length) return false;
+  const fb = of(b);
+  return fb.some((x) => fa.includes(x));
+}

@@ -29,7 +29,7 @@ export interface MatchParameters {
 // Starting values: general, not fitted to any set — most people's records agree on a field,
 // strangers rarely do; the estimate moves them to what the store shows.
 const DEFAULT_M: number[][] = [
-  [0.86, 0.05, 0.05, 0.01, 0.03], // given
+  [0.86, 0.05, 0.05, 0.01, 0.01, 0.02], // given
   [0.9, 0.06, 0.04], // family
   [0.9, 0.05, 0.05], // name in one field
   [0.9, 0.02, 0.05, 0.01, 0.02], // birth
@@ -42,7 +42,7 @@ const DEFAULT_M: number[][] = [
   [0.85, 0.1, 0.05], // company
 ];
 const DEFAULT_U: number[][] = [
-  [0.002, 0.0004, 0.004, 0.01, 0.9836],
+  [0.002, 0.0004, 0.004, 0.0008, 0.01, 0.9828],
   [0.001, 0.01, 0.989],
   [0.001, 0.005, 0.994],
   [0.00005, 0.00001, 0.0005, 0.012, 0.98744],

@@ -4,8 +4,8 @@
 // common surname weigh little). The total plus the prior odds is the score; every term is
 // kept as a reason a person can read.
 import type { Frequencies, MatchRecord } from './features';
-import { compareLevels, F, GAMMA_WIDTH, NF, NULL } from './levels';
-import { isFormal } from './nicknames';
+import { compareLevels, F, GAMMA_WIDTH, GIVEN, NF, NULL } from './levels';
+import { formalNames, isFormal } from './nicknames';
 import { jaroWinkler } from './normalize';
 import { bound, DEFAULT_PARAMETERS, levelWeights, type MatchParameters } from './parameters';
 
@@ -97,7 +97,7 @@ export function weigh(g: Int8Array, at: number, x: MatchRecord, y: MatchRecord, 
     sum += w;
   }
   let household = 0;
-  if (g[at + FL.given] === 4) {
+  if (g[at + FL.given] === GIVEN.else) {
     let pos = 0;
     let max = 0;
     for (const k of HOUSEHOLD) {
@@ -146,8 +146,9 @@ export function reasonsOf(g: Int8Array, parts: Float64Array, x: MatchRecord, y: 
     case 0: add(FL.given, 'given_same', `same given name ${cap(yg)}`); break;
     case 1: add(FL.given, 'given_nickname', nicknameText(xg, yg)); break;
     case 2: add(FL.given, 'given_close', `given names ${jaroWinkler(xg, yg).toFixed(2)} alike (${cap(xg)} / ${cap(yg)})`); break;
-    case 3: add(FL.given, 'given_initial', `same initial ${yg[0]!.toUpperCase()}.`); break;
-    case 4: add(FL.given, 'given_differ', `different given names (${cap(xg)} / ${cap(yg)})`, parts[nf]!); break;
+    case GIVEN.sibling: add(FL.given, 'given_sibling', siblingText(xg, yg)); break;
+    case GIVEN.initial: add(FL.given, 'given_initial', `same initial ${yg[0]!.toUpperCase()}.`); break;
+    case GIVEN.else: add(FL.given, 'given_differ', `different given names (${cap(xg)} / ${cap(yg)})`, parts[nf]!); break;
   }
   switch (g[FL.family]) {
     case 0: add(FL.family, 'family_same', `same family name ${cap(yf)}`); break;
@@ -180,6 +181,12 @@ function nicknameText(a: string, b: string): string {
   if (isFormal(a) && !isFormal(b)) return `${cap(b)} is a nickname of ${cap(a)}`;
   if (isFormal(b) && !isFormal(a)) return `${cap(a)} is a nickname of ${cap(b)}`;
   return `${cap(a)} and ${cap(b)} are the same name`;
+}
+
+function siblingText(a: string, b: string): string {
+  const fa = formalNames(a);
+  const both = formalNames(b).filter((f) => fa.includes(f)).map(cap);
+  return `${cap(a)} and ${cap(b)} are both short for ${both.slice(0, 2).join(' or ')}`;
 }
 
 /** A 0–1 confidence for display: the score's odds against a one-in-a-thousand prior. */
