@@ -345,7 +345,7 @@ const COMMANDS: Record<string, Command> = {
       off();
       if (r.accounts.some((a) => a.errors.length && !a.complete)) ctx.exitCode = 1;
       if (json) return r;
-      return r.accounts.map((a) => `${a.label.padEnd(24)} pulled ${a.pulled} (${a.created} new, ${a.updated} changed, ${a.deleted} deleted), pushed ${a.pushed}, ${a.conflicts} conflicts, ${a.rejected} rejected${a.waiting ? `, ${a.waiting} waiting` : ''}${!a.complete && a.errors.length ? `  — stopped: ${a.errors.at(-1)!.message}` : ''}`).join('\n') + '\n' + (r.duplicates?.waiting ? likelyDuplicates(r.duplicates) + '\n' : '');
+      return r.accounts.map((a) => `${a.label.padEnd(24)} pulled ${a.pulled} (${a.created} new, ${a.updated} changed, ${a.deleted} deleted), pushed ${a.pushed}, ${a.conflicts} conflicts, ${a.rejected} rejected${a.waiting ? `, ${a.waiting} waiting` : ''}${!a.complete && a.errors.length ? `  — stopped: ${a.errors.at(-1)!.message}` : ''}`).join('\n') + '\n' + (r.duplicates?.linked ? `Linked automatically: ${r.duplicates.linked} ${r.duplicates.linked === 1 ? 'person' : 'people'} the model is near-certain about (nothing sent to a vendor; undo with: concord duplicates undo ${r.duplicates.linkId})\n` : '') + (r.duplicates?.waiting ? likelyDuplicates(r.duplicates) + '\n' : '');
     },
   },
   duplicates: {

@@ -44,6 +44,9 @@ export const SyncSchedule = z.object({
 });
 export type SyncSchedule = z.infer<typeof SyncSchedule>;
 
+/** After a sync: what waits in the duplicates queue, and the people linked without asking (one undo: `linkId`). */
+export const SyncDuplicates = z.object({ waiting: z.number().int(), autoLinkable: z.number().int(), linked: z.number().int(), linkId: z.number().int().nullable() });
+
 export const Status = z.object({
   version: z.string(),
   dataDir: z.string(),
@@ -320,7 +323,7 @@ export const requests = {
   testAccount: { input: z.object({ id: z.string().min(1) }), output: z.object({ ok: z.boolean(), detail: z.string() }) },
   /** Start the five sandbox vendors inside Concord and connect an account to each — once: again, it reuses them. */
   startSandbox: { input: z.object({ seed: z.number().int().optional(), people: z.number().int().min(1).max(5000).optional() }), output: z.object({ accounts: z.array(AccountSummary), /** Accounts it had to add (0 when the sandbox's were here). */ added: z.number().int(), /** The simulators were running already: nothing was started. */ reused: z.boolean() }) },
-  sync: { input: z.object({ accountId: z.string().optional(), full: z.boolean().optional(), /** Wait for a sync another host is running instead of failing busy. */ wait: z.boolean().optional() }), output: z.object({ accounts: z.array(AccountSyncSummary), offline: z.boolean(), cancelled: z.boolean(), duplicates: z.object({ waiting: z.number().int(), autoLinkable: z.number().int() }).nullable() }) },
+  sync: { input: z.object({ accountId: z.string().optional(), full: z.boolean().optional(), /** Wait for a sync another host is running instead of failing busy. */ wait: z.boolean().optional() }), output: z.object({ accounts: z.array(AccountSyncSummary), offline: z.boolean(), cancelled: z.boolean(), duplicates: SyncDuplicates.nullable() }) },
   /** Golden records take these fields from this account first; every affected person is recomputed. */
   setAccountTrust: { input: z.object({ id: z.string().min(1), fields: z.array(z.enum(CANONICAL_FIELDS)) }), output: z.object({ peopleUpdated: z.number().int() }) },
   /** Stop the sync running in the core (whoever started it): between pages and changes, nothing half-sent. */
@@ -453,6 +456,9 @@ export const events = {
     rejected: z.number().int(),
     pushed: z.number().int(),
     pulled: z.number().int(),
+    /** People the sync linked because the model was near-certain (nothing sent), and the journal entry that undoes them. */
+    linked: z.number().int(),
+    linkId: z.number().int().nullable(),
   }),
   /** Progress of a bulk add running in the core. */
   bulkAddProgress: z.object({ done: z.number().int(), total: z.number().int() }),

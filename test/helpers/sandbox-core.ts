@@ -1,5 +1,6 @@
 // The five sandbox vendors and a real core connected to all of them, synced once: the set-up
 // the whole-window and whole-sandbox tests share. `close` stops both and removes the store.
+// Near-certain duplicates are not linked after the sync: these tests work the review queue.
 import { createCore, type Core } from '../../src/main/core';
 import { createLogger, nullSink } from '../../src/main/core/log';
 import { startSandbox, type RunningSandbox } from '../../src/main/core/sandbox';
@@ -17,7 +18,7 @@ export interface SandboxCore {
 export async function sandboxCore(seed: number, people: number): Promise<SandboxCore> {
   const sb = await startSandbox({ seed, people });
   const t = tempDir();
-  const core = await createCore({ dataDir: t.dir, secretStore: new MemorySecretStore(), log: createLogger(nullSink), retry: FAST_RETRY, syncTuning: { roundDelayMs: 10 } });
+  const core = await createCore({ dataDir: t.dir, secretStore: new MemorySecretStore(), log: createLogger(nullSink), retry: FAST_RETRY, syncTuning: { roundDelayMs: 10 }, linkAfterSync: false });
   const close = async () => {
     core.close();
     t.cleanup();

@@ -26,7 +26,7 @@ async function setup(seed = 1, people = 300): Promise<{ core: Core; sb: RunningS
   sb = await startSandbox({ seed, people });
   const t = tempDir();
   cleanup = t.cleanup;
-  core = await createCore({ dataDir: t.dir, secretStore: new MemorySecretStore(), log: createLogger(nullSink), retry: FAST_RETRY, syncTuning: { roundDelayMs: 10 } });
+  core = await createCore({ dataDir: t.dir, secretStore: new MemorySecretStore(), log: createLogger(nullSink), retry: FAST_RETRY, syncTuning: { roundDelayMs: 10 }, linkAfterSync: false }); // the queue itself is under test
   const accountOf: Record<string, string> = {};
   for (const [vendor, info] of Object.entries(sb.vendors)) {
     const acc = await core.accounts.add({ kind: vendor as Vendor, label: vendor, baseUrl: info!.baseUrl, credentials: info!.credentials, settings: info!.settings });

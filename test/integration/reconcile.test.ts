@@ -28,7 +28,7 @@ async function setup(seed: number, people: number) {
   sb = await startSandbox({ seed, people });
   const t = tempDir();
   cleanup = t.cleanup;
-  core = await createCore({ dataDir: t.dir, secretStore: new MemorySecretStore(), log: createLogger(nullSink), retry: FAST_RETRY, syncTuning: { roundDelayMs: 10 } });
+  core = await createCore({ dataDir: t.dir, secretStore: new MemorySecretStore(), log: createLogger(nullSink), retry: FAST_RETRY, syncTuning: { roundDelayMs: 10 }, linkAfterSync: false }); // the queue itself is under test
   const accountOf = {} as Record<Vendor, string>;
   for (const [vendor, info] of Object.entries(sb.vendors)) accountOf[vendor as Vendor] = (await core.accounts.add({ kind: vendor as Vendor, label: vendor, baseUrl: info!.baseUrl, credentials: info!.credentials, settings: info!.settings })).id;
   const s = await core.sync.sync();

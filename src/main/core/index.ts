@@ -58,6 +58,8 @@ export interface CoreOptions {
   syncTuning?: SyncTuning;
   /** The app's own schedule (tests shrink its minute). */
   scheduleTiming?: SchedulerTiming;
+  /** Set the stored "link near-certain duplicates after each sync" (default on); tests of the review queue turn it off. */
+  linkAfterSync?: boolean;
 }
 
 export interface CoreServices {
@@ -132,6 +134,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   });
   const connectorFor = connectorFactory(accounts, fetchImpl, options.retry, options.vendorLimits);
   const dedupe = new DedupeService(store.sqlite, syncStore, clock, writableFields, canDeleteContacts, hasOwnMerge, {}, (vendor) => vendorDefinition(vendor)?.fields.addressParts, (vendor) => vendorDefinition(vendor)?.fields.parts ?? []);
+  if (options.linkAfterSync !== undefined) dedupe.setLinksAfterSync(options.linkAfterSync);
   const policies = new PolicyService(store.sqlite, syncStore, accounts, clock, writableFields, (vendor) => vendorDefinition(vendor)?.fields.parts ?? []);
   const addTo = new AddToService({
     sqlite: store.sqlite, store: syncStore, accounts, contacts, connectorFor, writable: writableFields, addressParts: (vendor) => vendorDefinition(vendor)?.fields.addressParts, canDelete: canDeleteContacts,
@@ -142,9 +145,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     },
   });
   const sync = new SyncService(store.sqlite, accounts, connectorFor, new PullService(store.sqlite, syncStore, accounts, connectorFor, clock, log, events), new PushService(syncStore, clock, log, options.syncTuning?.roundDelayMs), syncStore, clock, log, events, { syncDeadlineMs: options.vendorLimits?.syncDeadlineMs, ...options.syncTuning }, () => {
-    const r = dedupe.scan();
+    dedupe.scan();
+    // Near-certain duplicates across vendors become one person (a link, nothing sent), unless turned off.
+    const { linked, linkId } = dedupe.linksAfterSync() ? dedupe.linkNearCertain() : { linked: 0, linkId: null };
     policies.check(); // drift is re-checked after every sync, for status and the Sync view
-    return { waiting: r.total, autoLinkable: r.autoLinkable };
+    const q = dedupe.page(0, 1);
+    return { waiting: q.total, autoLinkable: q.autoLinkable, linked, linkId };
   });
   const services: CoreServices = {
     contacts,

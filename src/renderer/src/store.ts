@@ -21,6 +21,10 @@ interface AppState {
   lastSyncError: string | null;
   /** A quiet word after a sync the app started by itself brought conflicts or refusals. */
   notice: string | null;
+  /** The last sync's automatic links, with the journal entry that undoes them all; null once settled. */
+  linked: { count: number; linkId: number } | null;
+  undoLinked(): Promise<void>;
+  dismissLinked(): void;
   onSyncStarted(p: EventPayload<'syncStarted'>): void;
   onSyncFinished(p: EventPayload<'syncFinished'>): void;
   cancelSync(): Promise<void>;
@@ -56,6 +60,7 @@ export const useApp = create<AppState>((set) => ({
   syncTrigger: null,
   lastSyncError: null,
   notice: null,
+  linked: null,
   setView: (view) => set({ view }),
   onProgress: (p) => set((s) => ({ progress: { ...s.progress, [p.accountId]: p } })),
   onSyncStarted: (p) => set({ syncing: true, syncTrigger: p.trigger, lastSyncError: null }),
@@ -66,6 +71,7 @@ export const useApp = create<AppState>((set) => ({
       syncTrigger: null,
       contactsVersion: s.contactsVersion + 1,
       notice: said && p.trigger !== 'person' ? `The ${p.trigger === 'schedule' ? 'scheduled' : 'reconnect'} sync found ${said}.` : s.notice,
+      linked: p.linked > 0 && p.linkId !== null ? { count: p.linked, linkId: p.linkId } : s.linked,
     }));
     void useApp.getState().refreshStatus();
   },
@@ -73,6 +79,19 @@ export const useApp = create<AppState>((set) => ({
     await call('cancelSync', {});
   },
   dismissNotice: () => set({ notice: null }),
+  undoLinked: async () => {
+    const l = useApp.getState().linked;
+    if (!l) return;
+    try {
+      await call('undoJournal', { id: l.linkId });
+      set((s) => ({ linked: null, notice: `Unlinked ${l.count === 1 ? 'the person' : `the ${l.count} people`} linked automatically.`, contactsVersion: s.contactsVersion + 1 }));
+    } catch (e) {
+      // Already undone (from Activity, or another window): the banner has nothing left to offer.
+      set({ linked: null, notice: `Could not undo the links: ${(e as Error).message}` });
+    }
+    await useApp.getState().refreshStatus();
+  },
+  dismissLinked: () => set({ linked: null }),
   undoLast: async () => {
     const { entries } = await call('listJournal', { limit: 30, offset: 0 });
     const rows = entries.flatMap((e) => [e, ...e.rows]);

@@ -23,6 +23,7 @@ import { DEFAULT_PARAMETERS, describeParameters, type MatchParameters } from './
 import { scoreCandidates } from './scan-pairs';
 import { decide, type Decision } from './decision';
 import { confidence, DEFAULT_THRESHOLDS, modelOf, scorePair, type Reason, type Thresholds } from './score';
+import { readSetting, writeSetting } from '../store/app-settings';
 
 export interface ClusterView {
   id: string;
@@ -76,6 +77,7 @@ interface Loaded {
 }
 
 const FLOOR_MARGIN = 4;
+const LINK_AFTER_SYNC = 'dedupe.linkAfterSync';
 // ~1 ms a merge: a batch is a short transaction, and the window hears progress often.
 const BULK_BATCH = 100;
 const BULK_DELETIONS_LISTED = 500;
@@ -200,16 +202,7 @@ export class DedupeService {
     // and before remembering: the cache is keyed on the store's write counter.
     this.store.journal('dedupe.scan', 'store', 'dedupe', `scanned ${recs.length} records, ${comparisons} comparisons`, null, { records: recs.length, rescored: dirty ? dirty.size : recs.length, ...tally(found) }, 'system');
     const clusters = this.remember(found);
-    let autoLinked = 0;
-    if (opts.autoLink) {
-      for (const c of clusters) {
-        if (!c.auto) continue;
-        const accounts = new Set(c.records.map((r) => r.account));
-        if (accounts.size !== c.records.length) continue; // inside one vendor: a person previews the writes
-        this.merge(c.id, { actor: 'auto', clusters: [c] });
-        autoLinked++;
-      }
-    }
+    const autoLinked = opts.autoLink ? this.linkNearCertain().linked : 0;
     const now = autoLinked ? this.clusters() : clusters;
     return { clusters: now, total: now.length, autoLinkable: now.filter((c) => c.auto).length, records: recs.length, rescored: dirty ? dirty.size : recs.length, comparisons, autoLinked, ms: Math.round(performance.now() - started) };
   }
@@ -339,7 +332,9 @@ export class DedupeService {
    */
   waiting(): { waiting: number; autoLinkable: number } | null {
     if (this.lastTally) return this.lastTally;
-    const row = this.sqlite.prepare("SELECT after FROM journal WHERE kind = 'dedupe.scan' ORDER BY id DESC LIMIT 1").get() as { after: string | null } | undefined;
+    // The last scan's tally, or the links after it (they take clusters out of the queue), as
+    // another process (the CLI) wrote them.
+    const row = this.sqlite.prepare("SELECT after FROM journal WHERE kind = 'dedupe.scan' OR (kind = 'bulk-merge' AND actor = 'auto' AND undone = 0) ORDER BY id DESC LIMIT 1").get() as { after: string | null } | undefined;
     const after = row?.after ? (JSON.parse(row.after) as { waiting?: number; autoLinkable?: number }) : null;
     return after && typeof after.waiting === 'number' ? { waiting: after.waiting, autoLinkable: after.autoLinkable ?? 0 } : null;
   }
@@ -466,7 +461,8 @@ export class DedupeService {
     return r;
   }
 
-  private mergeOne(c: ClusterView, opts: { picks?: Record<string, string>; actor?: string }): { mergeId: number; personId: string; plan: MergePlan } {
+  /** `linkOnly`: one person in Concord, nothing written to a vendor (the links after a sync). */
+  private mergeOne(c: ClusterView, opts: { picks?: Record<string, string>; actor?: string; linkOnly?: boolean }): { mergeId: number; personId: string; plan: MergePlan } {
     const clusterId = c.id;
     const plan = this.plan(c, opts.picks);
     // The merge's rows are one action, and its vendor deletes and edits say it caused them.
@@ -483,7 +479,7 @@ export class DedupeService {
       const changeIds: number[] = [];
       const survivorOf = new Map<string, string>();
       for (const w of plan.writes) if (w.op === 'update' || w.op === 'link') survivorOf.set(c.records.find((r) => r.recordId === w.recordId)!.account, w.recordId);
-      for (const w of plan.writes) {
+      for (const w of opts.linkOnly ? [] : plan.writes) {
         if (w.op === 'update') changeIds.push(this.store.edit(w.recordId, w.fields!, 'merge').changeId ?? 0);
         else if (w.op === 'delete') changeIds.push(this.store.delete(w.recordId, 'merge'));
         else if (w.op === 'merge') changeIds.push(this.store.queueVendorMerge(w.recordId, survivorOf.get(c.records.find((r) => r.recordId === w.recordId)!.account)));
@@ -491,9 +487,53 @@ export class DedupeService {
       const stmt = this.sqlite.prepare("UPDATE match_candidates SET status = 'linked' WHERE record_a IN (SELECT value FROM json_each(?)) AND record_b IN (SELECT value FROM json_each(?))");
       stmt.run(JSON.stringify(recordIds), JSON.stringify(recordIds));
       const decisionIds = this.decide(c, 'same', opts.actor ?? 'user');
-      const mergeId = this.store.journal('merge', 'person', target, `merged ${c.records.length} records: ${plan.writes.map((w) => `${w.vendor} ${w.op}`).join(', ')}`, before, { personId: target, recordIds, changeIds: changeIds.filter(Boolean), decisionIds, clusterId, picks: opts.picks ?? {} }, opts.actor ?? 'user');
+      const said = opts.linkOnly ? `linked ${c.records.length} records as one person (nothing sent to a vendor)` : `merged ${c.records.length} records: ${plan.writes.map((w) => `${w.vendor} ${w.op}`).join(', ')}`;
+      const mergeId = this.store.journal('merge', 'person', target, said, before, { personId: target, recordIds, changeIds: changeIds.filter(Boolean), decisionIds, clusterId, picks: opts.picks ?? {} }, opts.actor ?? 'user');
       return { mergeId, personId: target, plan };
     });
+  }
+
+  /**
+   * Every cluster the model is near-certain about (at or above the auto-link line) whose records
+   * are all in different accounts, linked as one person in Concord: a link only, nothing sent to
+   * a vendor (inside one vendor a merge writes, so a person previews it). One journal entry
+   * leads them, and undoing it unlinks them all.
+   */
+  linkNearCertain(): { linked: number; linkId: number | null } {
+    const all = this.clusters();
+    const sure = all.filter((c) => c.auto && new Set(c.records.map((r) => r.account)).size === c.records.length);
+    if (!sure.length) return { linked: 0, linkId: null };
+    const was = this.isCurrent();
+    const actionId = randomUUID();
+    const mergeIds: number[] = [];
+    const people = sure.length === 1 ? '1 person' : `${sure.length} people`;
+    const linkId = this.store.withAction(`linking ${people} the model is near-certain about`, () => {
+      for (const c of sure) {
+        const r = this.mergeOne(c, { actor: 'auto', linkOnly: true });
+        this.taken.set(r.mergeId, c);
+        mergeIds.push(r.mergeId);
+      }
+      return this.store.journal('bulk-merge', 'bulk', actionId, `linked ${people} automatically (nothing sent to a vendor)`, null, { mergeIds, linkOnly: true }, 'auto');
+    }, actionId);
+    this.dropFromQueue(was, sure.map((c) => c.id));
+    // What now waits: the queue re-forms around the people just linked (clusters that held one
+    // of their records regroup), so it is worked out again, and kept on the entry for status in
+    // another process.
+    this.cache = null;
+    const left = tally(this.clusters());
+    this.store.amendJournal(linkId, `linked ${people} automatically (nothing sent to a vendor)`, { mergeIds, linkOnly: true, ...left });
+    this.lastTally = left;
+    return { linked: sure.length, linkId };
+  }
+
+  /** Whether each sync ends by linking the near-certain duplicates (on unless a person turned it off). */
+  linksAfterSync(): boolean {
+    return readSetting<boolean>(this.sqlite, LINK_AFTER_SYNC) ?? true;
+  }
+
+  setLinksAfterSync(on: boolean): boolean {
+    writeSetting(this.sqlite, LINK_AFTER_SYNC, on, this.now());
+    return on;
   }
 
   /** "Not the same person", remembered on the vendors' ids for every pair in the cluster. */

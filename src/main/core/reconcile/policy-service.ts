@@ -13,6 +13,7 @@ import { isBlank } from '../contacts/golden';
 import { CoreError } from '../errors';
 import type { Clock } from '../clock';
 import type { SyncStore } from '../sync/sync-store';
+import { readSetting, writeSetting } from '../store/app-settings';
 
 export interface FieldPolicy {
   field: CanonicalField;
@@ -95,8 +96,7 @@ export class PolicyService {
   ) {}
 
   list(): FieldPolicy[] {
-    const row = this.sqlite.prepare('SELECT value FROM app_settings WHERE key = ?').get(POLICIES) as { value: string } | undefined;
-    return row ? (JSON.parse(row.value) as FieldPolicy[]) : [];
+    return readSetting<FieldPolicy[]>(this.sqlite, POLICIES) ?? [];
   }
 
   /** Set (or replace) the policy for one field. Two accounts at least, each able to hold the field. */
@@ -132,8 +132,7 @@ export class PolicyService {
   /** The last count, for status (null before any policy). */
   last(): { people: number; checkedAt: string } | null {
     if (!this.list().length) return null;
-    const row = this.sqlite.prepare('SELECT value FROM app_settings WHERE key = ?').get(LAST) as { value: string } | undefined;
-    return row ? (JSON.parse(row.value) as { people: number; checkedAt: string }) : null;
+    return readSetting<{ people: number; checkedAt: string }>(this.sqlite, LAST) ?? null;
   }
 
   /** The people in one cell of the matrix, with what each side holds. */
@@ -327,7 +326,7 @@ export class PolicyService {
   }
 
   private save(key: string, value: unknown): void {
-    this.sqlite.prepare('INSERT INTO app_settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at').run(key, JSON.stringify(value), this.clock.now().toISOString());
+    writeSetting(this.sqlite, key, value, this.clock.now().toISOString());
   }
 }
 

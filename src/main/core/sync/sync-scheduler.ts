@@ -10,6 +10,7 @@ import type { Clock } from '../clock';
 import { CoreError } from '../errors';
 import type { Logger } from '../log';
 import type { SyncService, SyncTrigger } from './sync-service';
+import { readSetting, writeSetting } from '../store/app-settings';
 
 export const DEFAULT_SYNC_MINUTES = 15;
 const KEY = 'sync.scheduleMinutes';
@@ -38,8 +39,8 @@ export class SyncScheduler {
   ) {}
 
   minutes(): number {
-    const row = this.sqlite.prepare('SELECT value FROM app_settings WHERE key = ?').get(KEY) as { value: string } | undefined;
-    const n = row ? Number(JSON.parse(row.value)) : DEFAULT_SYNC_MINUTES;
+    const stored = readSetting(this.sqlite, KEY);
+    const n = stored === undefined ? DEFAULT_SYNC_MINUTES : Number(stored);
     return Number.isInteger(n) && n >= 0 ? n : DEFAULT_SYNC_MINUTES;
   }
 
@@ -49,8 +50,7 @@ export class SyncScheduler {
 
   setMinutes(minutes: number): SyncSchedule {
     if (!Number.isInteger(minutes) || minutes < 0) throw new CoreError('bad_request', 'Minutes must be a whole number, 0 for never');
-    this.sqlite.prepare('INSERT INTO app_settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at')
-      .run(KEY, JSON.stringify(minutes), this.clock.now().toISOString());
+    writeSetting(this.sqlite, KEY, minutes, this.clock.now().toISOString());
     if (this.started) this.plan();
     return this.schedule();
   }

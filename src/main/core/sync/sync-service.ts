@@ -54,7 +54,7 @@ export interface SyncResult {
   offline: boolean;
   /** Stopped by a person (or the app quitting); what was committed stays, the rest waits. */
   cancelled: boolean;
-  duplicates: { waiting: number; autoLinkable: number } | null;
+  duplicates: { waiting: number; autoLinkable: number; linked: number; linkId: number | null } | null;
 }
 
 /** A sync holds the store's lease this long past its last heartbeat; a killed sync's lease lapses by itself. */
@@ -73,7 +73,7 @@ export interface SyncTuning {
 }
 
 /** What runs after a sync brought in changes: the incremental duplicate scan (DESIGN §5). */
-export type AfterSync = () => { waiting: number; autoLinkable: number } | null;
+export type AfterSync = () => { waiting: number; autoLinkable: number; linked: number; linkId: number | null } | null;
 
 export class SyncService {
   constructor(
@@ -155,6 +155,8 @@ export class SyncService {
         rejected: result?.accounts.reduce((n, a) => n + a.rejected, 0) ?? 0,
         pushed: result?.accounts.reduce((n, a) => n + a.pushed, 0) ?? 0,
         pulled: result?.accounts.reduce((n, a) => n + a.pulled, 0) ?? 0,
+        linked: result?.duplicates?.linked ?? 0,
+        linkId: result?.duplicates?.linkId ?? null,
       });
     }
   }

@@ -3,7 +3,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { Icon } from './Icon';
 
 export function StatusBar() {
-  const { status, statusError, notice, dismissNotice, setView, syncing, syncTrigger } = useApp(useShallow((s) => ({ status: s.status, statusError: s.statusError, notice: s.notice, dismissNotice: s.dismissNotice, setView: s.setView, syncing: s.syncing, syncTrigger: s.syncTrigger })));
+  const { status, statusError, notice, dismissNotice, setView, syncing, syncTrigger, linked, undoLinked, dismissLinked } = useApp(useShallow((s) => ({ status: s.status, statusError: s.statusError, notice: s.notice, dismissNotice: s.dismissNotice, setView: s.setView, syncing: s.syncing, syncTrigger: s.syncTrigger, linked: s.linked, undoLinked: s.undoLinked, dismissLinked: s.dismissLinked })));
   if (statusError) {
     return (
       <footer className="statusbar error" role="status">
@@ -27,6 +27,13 @@ export function StatusBar() {
         <span className="notice" data-testid="notice">
           {/conflict/.test(notice) ? <button className="link" onClick={() => setView('conflicts')}>{notice}</button> : /refused/.test(notice) ? <button className="link" onClick={() => setView('sync')}>{notice}</button> : <span>{notice}</span>}{' '}
           <button className="link muted" aria-label="Dismiss" onClick={dismissNotice}>×</button>
+        </span>
+      )}
+      {linked && (
+        <span className="notice" data-testid="linked" role="status" title="Records the model is near-certain are one person, now shown as one. Nothing was sent to a vendor.">
+          <span>Linked automatically: {linked.count.toLocaleString()} {linked.count === 1 ? 'person' : 'people'}</span>{' '}
+          <button className="link" onClick={() => void undoLinked()}>Undo</button>{' '}
+          <button className="link muted" aria-label="Dismiss" onClick={dismissLinked}>×</button>
         </span>
       )}
       <span className="spacer" />
