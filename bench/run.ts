@@ -155,6 +155,11 @@ const BENCHES: Record<string, () => Promise<void>> = {
       return new Map((core.store.sqlite.prepare('SELECT id, server FROM records').all() as { id: string; server: StoredServerCopy }[]).map((r) => [r.id, (readServerCopy(r.server) as { entity: string }).entity]));
     });
     report('dedupe-quality', { set: 'labelled evaluation set (seed 2026, 3000 people)', ...evalSet });
+    const heavy = await measure(async (core) => {
+      await core.csv.import(evalSetCsv(generateEvalSet({ seed: 11, entities: 1500, heavy: true })), { source: 'eval' });
+      return new Map((core.store.sqlite.prepare('SELECT id, server FROM records').all() as { id: string; server: StoredServerCopy }[]).map((r) => [r.id, (readServerCopy(r.server) as { entity: string }).entity]));
+    });
+    report('dedupe-quality', { set: 'labelled evaluation set, heavy (seed 11, 1500 people, 5-15 records each)', ...heavy });
     for (const seed of [1, 2, 3]) {
       const sandbox = await measure(async (core) => {
         const pop = generatePopulation({ seed, people: 300 });

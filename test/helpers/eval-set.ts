@@ -64,8 +64,14 @@ const birthFormats = (iso: string): string[] => {
 };
 const ascii = (s: string): string => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^A-Za-z]/g, '').toLowerCase();
 
-export function generateEvalSet(opts: { seed?: number; entities?: number } = {}): EvalRow[] {
+/**
+ * `heavy`: the other shape of labelled set the issue describes — many records per person (5 to
+ * 15), each copy corrupted more (typos in both names at once, a swap with a typo, fewer fields
+ * left, a birth date with a part wrong). Same generator otherwise, so the two compare.
+ */
+export function generateEvalSet(opts: { seed?: number; entities?: number; heavy?: boolean } = {}): EvalRow[] {
   const rng = createRng(opts.seed ?? 2026);
+  const k = opts.heavy ? 2 : 1; // how much likelier each corruption is
   const n = opts.entities ?? 2000;
   const rows: EvalRow[] = [];
   const entities: Entity[] = [];
@@ -109,33 +115,38 @@ export function generateEvalSet(opts: { seed?: number; entities?: number } = {})
       if (NICK[given] && rng.chance(0.3)) {
         given = rng.pick(NICK[given]!);
         cases.push('nickname');
-      } else if (rng.chance(0.15)) {
+      } else if (rng.chance(0.15 * k)) {
         given = typo(rng, given);
         cases.push('typo');
       }
-      if (rng.chance(0.12)) {
+      if (rng.chance(0.12 * k)) {
         family = typo(rng, family);
         cases.push('typo');
       }
-      if (rng.chance(0.05)) {
+      if (rng.chance(0.05 * k)) {
         [given, family] = [family, given];
         cases.push('swapped');
       }
-      if (rng.chance(0.25)) {
+      if (rng.chance(0.25 * k)) {
         email = '';
         cases.push('missing');
       } else if (rng.chance(0.2)) email = email.toUpperCase();
-      if (rng.chance(0.2)) {
+      if (rng.chance(0.2 * k)) {
         phone = '';
         cases.push('missing');
       }
-      if (rng.chance(0.15)) {
+      if (rng.chance(0.15 * k)) {
         street = `${rng.int(1, 9999)} ${rng.pick(STREETS)} Street`;
         cases.push('stale-address');
       } else if (rng.chance(0.4)) street = street.replace(/Street$/, 'St').replace(/Avenue$/, 'Ave').replace(/Road$/, 'Rd');
       if (rng.chance(0.4)) {
         birth = '';
         cases.push('missing');
+      } else if (opts.heavy && rng.chance(0.3)) {
+        // One part of the date wrong: a month or a year off, or a digit slipped.
+        const [y, m, d] = e.birth.split('-').map(Number) as [number, number, number];
+        birth = rng.pick([`${y + rng.pick([-1, 1])}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`, `${y}-${String(((m % 12) + 1)).padStart(2, '0')}-${String(d).padStart(2, '0')}`, `${y}-${String(m).padStart(2, '0')}-${String(Math.min(28, d + 1)).padStart(2, '0')}`]);
+        cases.push('birth-off');
       }
     } else if (rng.chance(0.3)) birth = '';
     if (e.phone && switchboards.includes(e.phone)) cases.push('switchboard');
@@ -147,7 +158,7 @@ export function generateEvalSet(opts: { seed?: number; entities?: number } = {})
     const prev = entities.at(-1);
     const household = !!prev && e.family === prev.family && e.phone === prev.phone;
     entities.push(e);
-    const copies = rng.chance(0.45) ? 1 : rng.chance(0.6) ? 2 : rng.int(3, 4);
+    const copies = opts.heavy ? rng.int(5, 15) : rng.chance(0.45) ? 1 : rng.chance(0.6) ? 2 : rng.int(3, 4);
     for (let k = 0; k < copies; k++) {
       emit(e, k > 0);
       if (household) rows.at(-1)!.case += ' household';
