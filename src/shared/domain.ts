@@ -89,6 +89,12 @@ export const CanonicalContact = z.object({
   role: z.string().nullable().optional(),
   /** ISO date YYYY-MM-DD. */
   birthDate: z.string().nullable().optional(),
+  /**
+   * A birth date as an import had it when it is not a whole date ("1856-86-18"): matching reads
+   * what it can of it (the year, a slipped digit); it is never shown as the birth date nor sent
+   * to a vendor, so it is not among CANONICAL_FIELDS.
+   */
+  birthDateText: z.string().nullable().optional(),
   timeZone: z.string().nullable().optional(),
   doNotContact: z.boolean().nullable().optional(),
   doNotContactWhy: DoNotContactWhy,

@@ -138,7 +138,13 @@ describe('comparison levels', () => {
     expect(levelsOf({ birthDate: '1969-05-04' }, { birthDate: '1970-05-04' }).birth).toBe('one digit or one part off');
     expect(levelsOf({ birthDate: '1970-09-04' }, { birthDate: '1970-10-04' }).birth).toBe('one digit or one part off');
     expect(levelsOf({ birthDate: '1970-09-04' }, { birthDate: '1972-10-04' }).birth).toBe('else');
-    expect(levelsOf({ birthDate: '1980-03-17' }, { birthDate: '1980-03-71' }).birth).toBeNull(); // not a date: left out, no evidence either way
+    // Not a whole date: what can be read of it still counts — two digits transposed, a month
+    // that cannot be (1856-86-18 / 1856-06-18), or the year alone.
+    expect(levelsOf({ birthDate: '1980-03-17' }, { birthDate: '1980-03-71' }).birth).toBe('one digit or one part off');
+    expect(levelsOf({ birthDate: '1856-06-18' }, { birthDateText: '1856-86-18' }).birth).toBe('one digit or one part off');
+    expect(levelsOf({ birthDate: '1856-06-18' }, { birthDateText: 'sometime in 1856' }).birth).toBe('same year');
+    expect(levelsOf({ birthDate: '1856-06-18' }, { birthDateText: 'unknown' }).birth).toBeNull(); // nothing readable: no evidence either way
+    expect(levelsOf({ birthDate: '1856-06-18' }, { birthDateText: '1931-86-02' }).birth).toBeNull(); // a broken date that disagrees says little
     expect(levelsOf({ birthDate: '1980-03-07' }, { birthDate: '1980-11-30' }).birth).toBe('same year');
     expect(levelsOf({ birthDate: '1980-03-07' }, { birthDate: '1962-11-30' }).birth).toBe('else');
   });

@@ -12,7 +12,7 @@ import { MAX_CSV_BYTES } from '../../../shared/contract';
 import type { AccountsService } from '../accounts/accounts-service';
 import type { SyncStore } from '../sync/sync-store';
 import type Database from 'better-sqlite3';
-import { parseDate } from '../normalize/dates';
+import { parseDate, partialDate } from '../normalize/dates';
 import { phoneEntry } from '../normalize/phone';
 import { mapHeaders, type CsvTarget } from './headers';
 import { excerpt } from '../errors';
@@ -113,7 +113,10 @@ export function rowToContact(cells: string[], mapping: (CsvTarget | null)[], reg
       case 'birthDate': {
         const d = parseDate(v);
         if (d) c.birthDate = d;
-        else drop('bad-date', `"${excerpt(v)}" is not a date (YYYY-MM-DD, YYYYMMDD, MM/DD/YYYY); left out`);
+        else if (partialDate(v)) {
+          c.birthDateText = v; // the year (and what else is readable) still tells people apart
+          drop('bad-date', `"${excerpt(v)}" is not a whole date (YYYY-MM-DD, YYYYMMDD, MM/DD/YYYY); kept for finding duplicates only`);
+        } else drop('bad-date', `"${excerpt(v)}" is not a date (YYYY-MM-DD, YYYYMMDD, MM/DD/YYYY); left out`);
         return;
       }
       case 'tags':

@@ -5,6 +5,7 @@ import type { CanonicalContact } from '../../../shared/domain';
 import { splitFullName } from '../normalize/names';
 import { normCompany } from './company';
 import { canonicalGiven, givenWithoutTitle, normBirthDate, normEmail, normName, normPhone, normPostcode, normStreet, splitStreet } from './normalize';
+import { parseDate } from '../normalize/dates';
 
 export interface MatchRecord {
   /** Index in the scan's array (pairs are kept as index pairs for speed). */
@@ -25,6 +26,8 @@ export interface MatchRecord {
   postcode: string;
   city: string;
   birth: string;
+  /** `birth` is only what could be read of a date that is not whole (partialDate). */
+  birthPartial: boolean;
   /** The parts of a hyphenated or double family name ("garcia", "lopez"); empty for a single one. */
   familyParts: string[];
   /** House number and street name apart ("12a", "main st"), for the street comparison's levels. */
@@ -78,7 +81,8 @@ export function toMatchRecord(ix: number, r: { id: string; accountId: string; ve
     street,
     postcode: normPostcode(c.address?.postalCode),
     city: normName(c.address?.city),
-    birth: normBirthDate(c.birthDate),
+    birth: normBirthDate(c.birthDate || c.birthDateText),
+    birthPartial: !parseDate(c.birthDate || c.birthDateText || ''),
     familyParts: familyParts.length > 1 ? familyParts : [],
     streetNumber,
     streetName,

@@ -214,7 +214,9 @@ export function compareLevels(x: MatchRecord, y: MatchRecord, out: Int8Array, at
       out[at + F.name] = whole;
     }
   }
-  out[at + F.birth] = birthLevel(x.birth, y.birth);
+  const birth = birthLevel(x.birth, y.birth);
+  // What is read of a broken date can only add evidence: disagreeing with it says little.
+  out[at + F.birth] = birth === 4 && (x.birthPartial || y.birthPartial) ? NULL : birth;
   out[at + F.street] = streetLevel(x, y);
   out[at + F.line2] = closeLevel(x.line2, y.line2);
   out[at + F.postcode] = postcodeLevel(x.postcode, y.postcode);

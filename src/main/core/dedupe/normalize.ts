@@ -1,7 +1,7 @@
 // Normalisation for matching (DESIGN §5): names without accents and punctuation with
 // nicknames folded to one form, emails lower-cased, phones to E.164, addresses with the
 // usual abbreviations, birth dates from any vendor format. Pure functions, no I/O.
-import { parseDate } from '../normalize/dates';
+import { parseDate, partialDate } from '../normalize/dates';
 import { toE164 } from '../normalize/phone';
 import { hubName, isNickname } from './nicknames';
 
@@ -108,8 +108,9 @@ export function normPostcode(s: string | null | undefined): string {
   return (s ?? '').toUpperCase().replace(/[^A-Z0-9]/g, '').slice(0, 5);
 }
 
+/** A whole date as YYYY-MM-DD; else what can be read of it (partialDate: the parts as written, or the year); else ''. */
 export function normBirthDate(s: string | null | undefined): string {
-  return s ? (parseDate(s) ?? '') : '';
+  return s ? (parseDate(s) ?? partialDate(s) ?? '') : '';
 }
 
 /** American Soundex: a phonetic key for surnames ("Smith" and "Smyth" -> S530). */

@@ -33,3 +33,22 @@ export function parseDate(input: string | number | null | undefined, opts: { day
   if (/^\d{11,14}$/.test(s)) return parseDate(Number(s));
   return null;
 }
+
+/**
+ * What can still be read from a birth date that is not a whole date ("1856-86-18", "19561304",
+ * "4/31/1970"): the same YYYY-MM-DD shape with the parts as written (an impossible month kept,
+ * so a slipped digit stays one character off), or just the year; null when no plausible year
+ * (1850–2099) is in it. For matching only — never a birth date to show or send.
+ */
+export function partialDate(input: string | null | undefined): string | null {
+  const s = (input ?? '').trim();
+  if (!s) return null;
+  const two = (n: string) => n.padStart(2, '0');
+  const year = (y: string) => +y >= 1850 && +y <= 2099;
+  let m = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$/.exec(s) ?? /^(\d{4})(\d{2})(\d{2})$/.exec(s);
+  if (m && year(m[1]!)) return `${m[1]}-${two(m[2]!)}-${two(m[3]!)}`;
+  m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(s);
+  if (m && year(m[3]!)) return `${m[3]}-${two(m[1]!)}-${two(m[2]!)}`;
+  const y = /(?:^|\D)(\d{4})(?:\D|$)/.exec(s);
+  return y && year(y[1]!) ? y[1]! : null;
+}
