@@ -262,7 +262,13 @@ describe('the Concord window', () => {
     expect(core.sync.running()).toBeNull();
     expect(core.status.get().outbox.inFlight).toBe(0);
     await h.page.getByTestId('notice').getByRole('button', { name: /conflict/ }).click();
-    await h.page.locator('.tw-row[data-field="department"]').waitFor();
+    const row = h.page.locator('.tw-row[data-field="department"]');
+    await row.waitFor();
+    // Settled, the notice goes: it no longer points at a conflict that is not there.
+    await row.getByRole('radio', { name: 'Theirs' }).click();
+    await h.page.getByTestId('resolve').click();
+    await h.page.locator('.empty-state').waitFor();
+    await h.page.getByTestId('notice').waitFor({ state: 'detached' });
   });
 
   it('field trust per account is set in the window and recomputes golden records', async () => {
@@ -364,9 +370,14 @@ describe('the Concord window', () => {
     const merged = core.store.sqlite.prepare("SELECT after FROM journal WHERE kind = 'merge' ORDER BY id DESC LIMIT 1").get() as { after: string };
     const personId = (JSON.parse(merged.after) as { personId: string }).personId;
     expect(core.contacts.get(personId).golden.givenName).toBe(pickedText);
-    await h.page.getByTestId('undo').click();
+    // Undone with Ctrl+Z rather than the banner's button: the banner follows, no stale Undo left.
+    await cluster.locator('.person-name').click(); // focus outside any field
+    await h.page.keyboard.press('Control+z');
+    await expect.poll(() => h.page.getByTestId('toast').textContent()).toMatch(/^Undone\./);
+    expect(await h.page.getByTestId('undo').count()).toBe(0);
     await expect.poll(queued).toBe(before);
     await h.page.locator(`.queue-item[data-cluster="${mergedId}"]`).waitFor();
+    await h.page.getByTestId('notice').getByRole('button', { name: 'Dismiss' }).click();
     await nav('Activity');
     await h.page.locator('[data-testid=journal]', { hasText: 'Unmerged' }).waitFor();
     await shots('activity');

@@ -21,6 +21,10 @@ interface AppState {
   lastSyncError: string | null;
   /** A quiet word after a sync the app started by itself brought conflicts or refusals. */
   notice: string | null;
+  /** Journal entries undone in this window (from any view): banners offering their undo go. */
+  undone: number[];
+  /** Undo a journal entry and let every banner that offered it know. */
+  undo(id: number): Promise<void>;
   /** The last sync's automatic links, with the journal entry that undoes them all; null once settled. */
   linked: { count: number; linkId: number } | null;
   undoLinked(): Promise<void>;
@@ -61,6 +65,12 @@ export const useApp = create<AppState>((set) => ({
   lastSyncError: null,
   notice: null,
   linked: null,
+  undone: [],
+  undo: async (id) => {
+    await call('undoJournal', { id });
+    set((s) => ({ undone: [...s.undone.slice(-50), id], linked: s.linked?.linkId === id ? null : s.linked, contactsVersion: s.contactsVersion + 1 }));
+    await useApp.getState().refreshStatus();
+  },
   setView: (view) => set({ view }),
   onProgress: (p) => set((s) => ({ progress: { ...s.progress, [p.accountId]: p } })),
   onSyncStarted: (p) => set({ syncing: true, syncTrigger: p.trigger, lastSyncError: null }),
@@ -83,13 +93,12 @@ export const useApp = create<AppState>((set) => ({
     const l = useApp.getState().linked;
     if (!l) return;
     try {
-      await call('undoJournal', { id: l.linkId });
-      set((s) => ({ linked: null, notice: `Unlinked ${l.count === 1 ? 'the person' : `the ${l.count} people`} linked automatically.`, contactsVersion: s.contactsVersion + 1 }));
+      await useApp.getState().undo(l.linkId);
+      set({ notice: `Unlinked ${l.count === 1 ? 'the person' : `the ${l.count} people`} linked automatically.` });
     } catch (e) {
-      // Already undone (from Activity, or another window): the banner has nothing left to offer.
+      // Already undone (another window, the CLI): the banner has nothing left to offer.
       set({ linked: null, notice: `Could not undo the links: ${(e as Error).message}` });
     }
-    await useApp.getState().refreshStatus();
   },
   dismissLinked: () => set({ linked: null }),
   undoLast: async () => {
@@ -101,8 +110,8 @@ export const useApp = create<AppState>((set) => ({
       return;
     }
     try {
-      await call('undoJournal', { id: last.id });
-      set((s) => ({ notice: `Undone: ${last.summary}${last.people[0] ? ` (${last.people[0].name})` : ''}`, contactsVersion: s.contactsVersion + 1 }));
+      await useApp.getState().undo(last.id);
+      set({ notice: `Undone: ${last.summary}${last.people[0] ? ` (${last.people[0].name})` : ''}` });
     } catch (e) {
       set({ notice: `Could not undo: ${(e as Error).message}` });
     }
@@ -124,7 +133,9 @@ export const useApp = create<AppState>((set) => ({
   select: (selectedId) => set({ selectedId }),
   refreshStatus: async () => {
     try {
-      set({ status: await call('getStatus', {}), statusError: null });
+      const status = await call('getStatus', {});
+      // A notice about conflicts or refusals goes once there are none left to see.
+      set((s) => ({ status, statusError: null, notice: s.notice && ((/conflict/.test(s.notice) && status.openConflicts === 0) || (/refused/.test(s.notice) && status.outbox.rejected === 0)) ? null : s.notice }));
     } catch (e) {
       set({ statusError: (e as Error).message });
     }

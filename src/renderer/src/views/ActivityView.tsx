@@ -19,7 +19,7 @@ const KINDS = [
 ] as const;
 
 export function ActivityView() {
-  const { contactsVersion, contactsChanged, refreshStatus, openPerson } = useApp(useShallow((s) => ({ contactsVersion: s.contactsVersion, contactsChanged: s.contactsChanged, refreshStatus: s.refreshStatus, openPerson: s.openPerson })));
+  const { contactsVersion, undoEntry, openPerson } = useApp(useShallow((s) => ({ contactsVersion: s.contactsVersion, undoEntry: s.undo, openPerson: s.openPerson })));
   const [expanded, setExpanded] = useState<Set<number>>(new Set());
   const [kind, setKind] = useState('');
   const [data, setData] = useState<{ total: number; entries: JournalEntry[] } | null>(null);
@@ -39,10 +39,8 @@ export function ActivityView() {
 
   async function undo(e: JournalRow) {
     try {
-      await call('undoJournal', { id: e.id });
+      await undoEntry(e.id);
       setError(null);
-      contactsChanged();
-      void refreshStatus();
       load();
     } catch (err) {
       setError((err as Error).message);

@@ -22,7 +22,7 @@ type Bulk = { phase: 'planning' } | { phase: 'confirm'; plan: BulkMergePlan } | 
 
 export function DuplicatesView() {
   // Through a selector, like every view: a sync's progress events do not re-render the queue.
-  const { contactsChanged, refreshStatus, contactsVersion, status } = useApp(useShallow((s) => ({ contactsChanged: s.contactsChanged, refreshStatus: s.refreshStatus, contactsVersion: s.contactsVersion, status: s.status })));
+  const { contactsChanged, refreshStatus, contactsVersion, status, undoEntry, undone } = useApp(useShallow((s) => ({ contactsChanged: s.contactsChanged, refreshStatus: s.refreshStatus, contactsVersion: s.contactsVersion, status: s.status, undoEntry: s.undo, undone: s.undone })));
   // The queue lives in the core; the window pages through it (see lib/duplicate-queue).
   const [order, setOrder] = useState<'best' | 'unsure'>('best');
   const queue = useDuplicateQueue(contactsVersion, order);
@@ -177,11 +177,21 @@ export function DuplicatesView() {
     await call('cancelBulkMerge', {});
   }
 
+  // Undone elsewhere (Ctrl+Z, Activity): the banner no longer offers an undo that has happened,
+  // and what the merge took out of the queue is back in it.
+  useEffect(() => {
+    if (toast?.undoId == null || !undone.includes(toast.undoId)) return;
+    setToast({ text: 'Undone.' });
+    forget();
+    queue.reload(index);
+  }, [undone]);
+
   async function undo(id: number) {
     // A bulk merge is undone as a job in the core: its progress shows here while it runs.
     const off = window.api.on('bulkMergeProgress', (p) => setToast({ text: `Undoing… ${p.done.toLocaleString()} of ${p.total.toLocaleString()}` }));
+    setToast({ text: 'Undoing…' }); // offers no undo while this one runs
     try {
-      await call('undoJournal', { id });
+      await undoEntry(id);
       setToast({ text: 'Undone.' });
     } catch (e) {
       setError((e as Error).message);
