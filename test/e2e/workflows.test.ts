@@ -110,6 +110,9 @@ describe('the Concord window', () => {
     await h.page.getByTestId('offline-badge').waitFor();
     expect(await h.page.getByTestId('waiting').textContent()).toBe('offline, 1 change waiting');
     expect(await h.page.locator('[data-testid=outbox]').textContent()).toContain('Role');
+    // In a person's words, never a socket error.
+    await expect.poll(() => h.page.locator('[data-testid=outbox]').textContent()).toContain("Lightening can't be reached — nothing is lost");
+    expect(await h.page.locator('[data-testid=outbox]').textContent()).not.toMatch(/ECONNREFUSED|127\.0\.0\.1/);
     await shots('sync-offline');
     offline = false;
     await syncNow();

@@ -12,6 +12,7 @@ import { readIfThere } from '../vendors/evidence';
 import { VendorError } from '../vendors/errors';
 import { diff, fieldOfIntent } from './merge';
 import type { ChangeView, SyncStore } from './sync-store';
+import { VENDOR_LABELS, type Vendor } from '../../../shared/domain';
 
 export interface PushResult {
   pushed: number;
@@ -104,7 +105,9 @@ export class PushService {
           if (current.state === 'in_flight' || current.state === 'pending') {
             // Offline: nothing to wait for at the vendor; the next sync that reaches it sends.
             const offline = e instanceof VendorError && e.kind === 'offline';
-            this.store.release(c.id, (e as Error).message, offline ? null : this.retryAt(e, c.attempts + 1));
+            // Said in the person's words: the socket error is in the log.
+            const said = offline ? `${VENDOR_LABELS[connector.vendor as Vendor] ?? connector.vendor} can't be reached — nothing is lost; it goes out with the next sync that reaches it` : (e as Error).message;
+            this.store.release(c.id, said, offline ? null : this.retryAt(e, c.attempts + 1));
           }
           result.stoppedBy = e as Error;
           this.log.warn('push stopped', { accountId, change: c.id, error: (e as Error).message });

@@ -130,11 +130,10 @@ export class SyncService {
     this.events.emit('syncStarted', { trigger });
     let result: SyncResult | null = null;
     try {
-      const out: AccountSyncSummary[] = [];
-      for (const id of ids) {
-        if (controller.signal.aborted) break;
-        out.push(await this.syncAccount(id, { ...opts, signal: controller.signal }));
-      }
+      // Accounts sync side by side: five vendors are five servers, and waiting on one's network
+      // (or its retries when it cannot be reached) need not hold up the others. The store stays
+      // single-writer: each of its writes is one synchronous transaction between the awaits.
+      const out = await Promise.all(ids.map((id) => this.syncAccount(id, { ...opts, signal: controller.signal })));
       const cancelled = controller.signal.aborted;
       // Every sync that brought records in or out ends with an incremental duplicate scan, so
       // likely duplicates are waiting for review without anyone asking for a scan.
@@ -283,6 +282,8 @@ export class SyncService {
       this.sqlite.prepare('UPDATE accounts SET health = ?, health_message = ? WHERE id = ?').run(health, message, s.accountId);
       this.progress(s.vendor, s.accountId, 'error', s.pulled + s.pushed, null, message);
     }
+    // Each card says how its account is as soon as its sync ends, not when the slowest one does.
+    this.events.emit('statusChanged', {});
     if (s.pushed || s.conflicts || s.rejected) this.events.emit('contactsChanged', { reason: 'sync' });
     return s;
   }

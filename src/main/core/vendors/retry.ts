@@ -21,6 +21,8 @@ export interface RetryOptions {
 
 /** Extra attempts for an unreachable host (within maxRetries). */
 export const OFFLINE_RETRIES = 2;
+/** First wait before asking an unreachable host again (then doubled, ±50%): at most ~1.1 s in all. */
+const OFFLINE_BASE_MS = 250;
 
 // PUT/PATCH/DELETE carry full target state or ids in our connectors, so repeating them is harmless.
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'DELETE']);
@@ -60,7 +62,9 @@ export async function withRetry<T>(fn: () => Promise<T>, opts: RetryOptions = {}
       if (!(e instanceof VendorError) || attempt >= retriesFor(e, max, !!how.repeatable)) throw e;
       // Timeouts have their own, smaller budget: each one costs a whole request deadline.
       if (e.timedOut && ++timeouts > (opts.timeoutRetries ?? TIMEOUT_RETRIES)) throw e;
-      await sleep(retryDelayMs(e, attempt, backoff));
+      // An unreachable host is asked again quickly: the point is to tell a blip from being
+      // offline, and a person waits on that answer (about a second, not eight).
+      await sleep(retryDelayMs(e, attempt, e.kind === 'offline' ? { ...backoff, baseMs: Math.min(backoff.baseMs, OFFLINE_BASE_MS) } : backoff));
     }
   }
 }

@@ -96,7 +96,8 @@ export function SyncView() {
                     <span className={`health health-${a.health}`}>{healthWord(a.health)}</span>
                   </div>
                   <div className="progress" role="progressbar" aria-label={`${a.label} progress`} aria-valuenow={pct ?? undefined} aria-valuemin={0} aria-valuemax={100}>
-                    <div className={`progress-fill ${p?.phase === 'error' ? 'error' : ''} ${pct == null && p && syncing ? 'indeterminate' : ''}`} style={{ width: `${pct ?? (p && syncing ? 35 : 0)}%` }} />
+                    {/* Only while a sync runs: a bar left full when idle reads as work in progress. */}
+                    <div className={`progress-fill ${p?.phase === 'error' ? 'error' : ''} ${pct == null && p && syncing ? 'indeterminate' : ''}`} style={{ width: `${syncing ? (pct ?? (p ? 35 : 0)) : 0}%` }} />
                   </div>
                   <div className="card-sub">
                     {p && syncing && p.phase !== 'done' && p.phase !== 'error'
@@ -175,7 +176,10 @@ function healthWord(h: string): string {
 
 /** A vendor error in words a person can act on. */
 function plainError(health: string, message: string): string {
-  if (health === 'offline') return `Unreachable right now (${message}). Nothing is lost: changes go out at the next sync.`;
+  if (health === 'offline') {
+    const n = Number(/(\d+) changes? waiting/.exec(message)?.[1] ?? 0);
+    return `Can't be reached right now — nothing is lost.${n ? ` ${n} change${n === 1 ? '' : 's'} wait${n === 1 ? 's' : ''} for the next sync that reaches it.` : ''}`;
+  }
   if (health === 'auth') return `The vendor refused the credentials: ${message}`;
   return message;
 }
