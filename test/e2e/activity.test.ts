@@ -54,6 +54,12 @@ describe('the Activity view', () => {
     await merge.locator('button.expand').click();
     await h.page.locator('tr.journal-step', { hasText: 'to be deleted at CallTools because of the merge of' }).waitFor();
     await expect(h.page.locator('tr.journal-step', { hasText: 'user' }).count()).resolves.toBe(0);
+    // Product names and words, never the code's ids ("calltools update", "policy-apply").
+    const table = (await h.page.getByTestId('journal').textContent())!;
+    expect(table).not.toMatch(/\b(calltools|livevox|mpdx|lightening|bigchange)\b/);
+    expect(table).not.toMatch(/policy-apply|bulk-merge|dedupe\.scan|sync\.push/);
+    // A row names at most three people, then "and N more".
+    for (const cell of await h.page.locator('.journal-people').all()) expect(await cell.locator('.person-link').count()).toBeLessThanOrEqual(3);
     await h.screenshot('activity-actions-1280');
     await h.page.setViewportSize({ width: 1024, height: 640 });
     await h.screenshot('activity-actions-1024');
@@ -62,5 +68,19 @@ describe('the Activity view', () => {
     // A name opens that person in Contacts.
     await merge.getByRole('button', { name }).click();
     await h.page.locator('.person-name', { hasText: name }).waitFor();
+
+    // A sync that sends edits for six people: its row names three, then "and 3 more" (a click shows all).
+    const six = core.store.sqlite.prepare("SELECT r.id FROM records r JOIN accounts a ON a.id = r.account_id WHERE a.kind = 'calltools' AND r.person_id <> ? ORDER BY r.remote_id LIMIT 6").all(personId) as { id: string }[];
+    for (const r of six) core.edits.edit(r.id, { timeZone: 'America/Chicago' });
+    expect((await core.sync.sync()).accounts.flatMap((a) => a.errors)).toEqual([]);
+    await nav('Contacts');
+    await nav('Activity');
+    const sent = h.page.locator('tr.journal-entry').first();
+    await expect.poll(() => sent.textContent()).toMatch(/Sent/);
+    const people = sent.locator('.journal-people');
+    expect(await people.locator('.person-link').count()).toBe(3);
+    expect(await people.locator('.more-people').textContent()).toBe('and 3 more');
+    await people.locator('.more-people').click();
+    expect(await people.locator('.person-link').count()).toBe(6);
   });
 });

@@ -105,7 +105,10 @@ describe('the Concord window', () => {
     const target = loner('lightening');
     await selectPerson(target.personId);
     offline = true;
+    const oldRole = core.contacts.get(target.personId).golden.role;
     await editGolden('role', 'Night shift lead');
+    // What waits says old → new: once saved, the old value is nowhere else in the pane.
+    await expect.poll(() => h.page.locator('.pending-changes [data-field="role"]').textContent()).toBe(`Role: ${oldRole || '—'} → Night shift lead`);
     await syncNow();
     await h.page.getByTestId('offline-badge').waitFor();
     expect(await h.page.getByTestId('waiting').textContent()).toBe('offline, 1 change waiting');

@@ -133,7 +133,7 @@ function patchOf(spec: EditSpec, local: CanonicalContact): { patch: Partial<Cano
     case 'refused':
       return spec.what === 'county'
         ? { patch: { address: { ...(local.address ?? {}), county: 'Kings' } }, refusal: /county/ }
-        : { patch: { emails: [{ address: 'one@example.org' }, { address: 'two@example.org' }] }, refusal: /at most 1 email/ };
+        : { patch: { emails: [{ address: 'one@example.org' }, { address: 'two@example.org' }] }, refusal: /at most one email/ };
     case 'phones': {
       const list = local.phones ?? [];
       const e164 = `+1${spec.number}`;

@@ -133,7 +133,7 @@ describe('CallTools flat phone and email slots', () => {
     const { c } = await setup();
     const three = [H, M, N].map((n) => ({ e164: n, raw: n }));
     expect(checkEdit('calltools', { phones: three }, { region: 'US' })).toEqual([{ field: 'phones', message: 'phones: CallTools holds at most 2 phone numbers per contact (this one has 3)' }]);
-    expect(checkEdit('calltools', { emails: [{ address: 'a@example.org' }, { address: 'b@example.org' }] }, { region: 'US' })).toEqual([{ field: 'emails', message: 'emails: CallTools holds at most 1 email addresses per contact (this one has 2)' }]);
+    expect(checkEdit('calltools', { emails: [{ address: 'a@example.org' }, { address: 'b@example.org' }] }, { region: 'US' })).toEqual([{ field: 'emails', message: 'emails: CallTools holds at most one email address per contact (this one has 2)' }]);
     expect((await failure(c.create({ givenName: 'Fay', phones: three }))).kind).toBe('validation');
     expect(sb!.server.requestLog.filter((r) => r.method === 'POST')).toHaveLength(0);
   });

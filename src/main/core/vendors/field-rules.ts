@@ -121,7 +121,7 @@ function checkPhones(list: PhoneEntry[] | null | undefined, rules: FieldRule[], 
   const say = (message: string): void => void out.push({ field: 'phones', message: `phones: ${message}` });
   const phones = list ?? [];
   for (const r of rules) {
-    if (r.kind === 'count' && phones.length > r.max) say(`${vendor} holds at most ${r.max} phone numbers per contact (this one has ${phones.length})`);
+    if (r.kind === 'count' && phones.length > r.max) say(`${vendor} holds at most ${r.max === 1 ? 'one phone number' : `${r.max} phone numbers`} per contact (this one has ${phones.length})`);
   }
   for (const p of phones) {
     const sent = p.e164 ?? p.raw ?? '';
@@ -146,7 +146,7 @@ function checkEmails(list: EmailEntry[] | null | undefined, rules: FieldRule[], 
   const out: FieldProblem[] = [];
   const emails = list ?? [];
   for (const r of rules) {
-    if (r.kind === 'count' && emails.length > r.max) out.push({ field: 'emails', message: `emails: ${vendor} holds at most ${r.max} email addresses per contact (this one has ${emails.length})` });
+    if (r.kind === 'count' && emails.length > r.max) out.push({ field: 'emails', message: `emails: ${vendor} holds at most ${r.max === 1 ? 'one email address' : `${r.max} email addresses`} per contact (this one has ${emails.length})` });
   }
   for (const e of emails) {
     if (blank(e.address)) {

@@ -1,6 +1,6 @@
 // How canonical fields read in the window: one label and one display string per field, the
 // same everywhere (person, conflicts, duplicates), so aligned rows line up across views.
-import { ADDRESS_PART_WORDS, type CanonicalContact, type CanonicalField } from '../../../shared/domain';
+import { ADDRESS_PART_WORDS, VENDOR_LABELS, type CanonicalContact, type CanonicalField, type Vendor } from '../../../shared/domain';
 
 export interface FieldRow {
   field: CanonicalField;
@@ -64,7 +64,9 @@ export function diffParts(a: string, b: string): { text: string; changed: boolea
 
 /** A journal summary with field names in words ("edited givenName" -> "edited given name"). */
 export function humanise(summary: string): string {
-  return summary.replace(/\b(givenName|familyName|fullName|emails|phones|address|company|department|role|birthDate|timeZone|doNotContact|tags|notes|externalRef)\b/g, (f) => rowOf(f).label.toLowerCase());
+  return summary
+    .replace(/\b(givenName|familyName|fullName|emails|phones|address|company|department|role|birthDate|timeZone|doNotContact|tags|notes|externalRef)\b/g, (f) => rowOf(f).label.toLowerCase())
+    .replace(/\b(calltools|mpdx|livevox|lightening|bigchange)\b/g, (v) => VENDOR_LABELS[v as Vendor]); // the core's ids, as the products are called
 }
 
 /** A long vendor id shortened for a column header (the full one goes in its title). */

@@ -7,6 +7,7 @@ import { EmptyState } from '../components/EmptyState';
 import { humanise } from '../lib/fields';
 import { useApp } from '../store';
 import { useShallow } from 'zustand/react/shallow';
+import { VENDOR_LABELS, type Vendor } from '../../../shared/domain';
 
 const KINDS = [
   ['', 'Everything'],
@@ -103,7 +104,7 @@ export function ActivityView() {
                         <td>{samePeople(r.people, e.people) ? null : <People people={r.people} open={openPerson} />}</td>
                         <td>
                           <span className={`kind kind-${r.kind.split('.')[0]}`}>{label(r.kind)}</span>
-                          {r.vendor && <span className="vendor-tag">{r.vendor}</span>} {humanise(r.summary)}
+                          {r.vendor && <span className="vendor-tag">{VENDOR_LABELS[r.vendor as Vendor] ?? r.vendor}</span>} {humanise(r.summary)}
                           {r.undone && <span className="muted small"> (undone)</span>}
                         </td>
                         <td className="muted nowrap">{r.actor}</td>
@@ -130,17 +131,28 @@ export function ActivityView() {
   );
 }
 
+/** People named before "and N more": a row about ninety people stays one line, not a screen. */
+const PEOPLE_SHOWN = 3;
+
 /** The people a row is about, each a link that opens them in Contacts. */
 function People({ people, open }: { people: JournalRow['people']; open: (id: string) => void }) {
+  const [all, setAll] = useState(false);
   if (!people.length) return <span className="muted">—</span>;
+  const shown = all ? people : people.slice(0, PEOPLE_SHOWN);
   return (
     <span className="journal-people">
-      {people.map((p, i) => (
+      {shown.map((p, i) => (
         <Fragment key={p.id}>
           {i > 0 && ', '}
           <button className="link person-link" onClick={() => open(p.id)}>{p.name}</button>
         </Fragment>
       ))}
+      {people.length > shown.length && (
+        <>
+          {' '}
+          <button className="link muted more-people" onClick={() => setAll(true)}>and {(people.length - shown.length).toLocaleString()} more</button>
+        </>
+      )}
     </span>
   );
 }
@@ -152,7 +164,8 @@ function samePeople(a: JournalRow['people'], b: JournalRow['people']): boolean {
 function label(kind: string): string {
   return (
     {
-      edit: 'Edit', 'sync.push': 'Sent', 'sync.reject': 'Refused', 'conflict.raise': 'Conflict', 'conflict.resolve': 'Resolved', merge: 'Merge', 'bulk-merge': 'Bulk merge', 'bulk-unmerge': 'Bulk merge undone', unmerge: 'Unmerged', dismiss: 'Not the same', undo: 'Undo', 'account.add': 'Account',
+      edit: 'Edit', 'sync.push': 'Sent', 'sync.reject': 'Refused', 'conflict.raise': 'Conflict', 'conflict.resolve': 'Resolved', merge: 'Merge', 'bulk-merge': 'Bulk merge', 'bulk-unmerge': 'Bulk merge undone', unmerge: 'Unmerged', dismiss: 'Not the same', undo: 'Undo', 'account.add': 'Account', 'account.remove': 'Account removed', 'account.edit': 'Account changed',
+      'policy-apply': 'Make them agree', 'add-to': 'Added', 'bulk-add': 'Bulk add', 'dedupe.scan': 'Duplicate scan',
     } as Record<string, string>
-  )[kind] ?? kind;
+  )[kind] ?? kind.replace(/[-._]/g, ' ').replace(/^./, (c) => c.toUpperCase()); // a kind not listed still reads as words
 }

@@ -39,6 +39,9 @@ function notHeldLine(detail: ContactDetail, field: string, fields: Record<string
   return `${names.join(' and ')} ${names.length === 1 ? 'has' : 'have'} no ${what}: ${where}`;
 }
 
+/** A value shortened for one line of "waiting to be sent". */
+const short = (v: string): string => (v.length > 60 ? `${v.slice(0, 57)}…` : v);
+
 const STATE_WORDS: Record<string, string> = { modified: 'changed here', conflicted: 'in conflict', rejected: 'refused', pushing: 'sending', deleted_remote: 'deleted at the vendor', deleted_local: 'deleted here' };
 
 export function PersonPane({ detail }: { detail: ContactDetail }) {
@@ -160,7 +163,16 @@ export function PersonPane({ detail }: { detail: ContactDetail }) {
           <ul>
             {pending.map((r) => (
               <li key={r.id} className={`state-${r.change!.state}`}>
-                <VendorBadge kind={r.vendor} /> {VENDOR_LABELS[r.vendor]}: {r.change!.op === 'update' ? Object.keys(r.change!.patch).map((f) => rowOf(f).label).join(', ') : r.change!.op}
+                <VendorBadge kind={r.vendor} /> {VENDOR_LABELS[r.vendor]}:{' '}
+                {r.change!.op === 'update'
+                  ? Object.entries(r.change!.patch).map(([f, v], i) => (
+                      // Old → new: once saved, the old value is nowhere else in the pane.
+                      <span key={f} className="pending-field" data-field={f}>
+                        {i > 0 && '; '}
+                        {rowOf(f).label}: <span className="old-value">{short(rowOf(f).show(r.base?.[f as keyof typeof r.base])) || '—'}</span> → <span className="new-value">{short(rowOf(f).show(v as never)) || '—'}</span>
+                      </span>
+                    ))
+                  : r.change!.op}
                 {' — '}
                 <span className={`state state-${r.change!.state}`}>{r.change!.state === 'pending' ? 'waiting' : r.change!.state === 'rejected' ? 'refused' : r.change!.state === 'conflict' ? 'in conflict' : 'sending'}</span>
                 {r.change!.lastError && <div className="small error-text">{r.change!.lastError} — edit the value above to fix it; it is sent again at the next sync.</div>}
