@@ -339,7 +339,7 @@ function nestedMovedOnlyWithSlots(before: Json, after: Json, list: 'phone_number
   return JSON.stringify(keep(before[list])) === JSON.stringify(keep(after[list])) ? null : `${list} entries not fed by ${written.join(', ') || 'any written field'} changed`;
 }
 
-const COUNT_REFUSAL = /CallTools holds at most (2 phone numbers|1 email addresses) per contact/;
+const COUNT_REFUSAL = /CallTools holds at most (2 phone numbers|one email address) per contact/;
 const SLOT_REFUSAL = /CallTools (decides whether|holds one mobile|has two phone fields|has one email field)|cannot be removed here; remove it in CallTools|is a mobile number cannot be changed from Concord/;
 
 /** How the runs ended, for ROUNDTRIP_STATS=1. */
