@@ -96,7 +96,14 @@ describe('the Concord window', () => {
     await expect.poll(people).toBeGreaterThan(linkedPeople); // every record its own person again
     await h.page.getByTestId('notice').filter({ hasText: /Unlinked the \d+ people/ }).waitFor();
     expect(await linked.count()).toBe(0);
-    await h.page.getByTestId('notice').getByRole('button', { name: 'Dismiss' }).click();
+    // At 1024 px the notice gives way but keeps its × on screen, and the keychain note its words.
+    await h.page.setViewportSize({ width: 1024, height: 640 });
+    const dismiss = h.page.getByTestId('notice').getByRole('button', { name: 'Dismiss' });
+    const box = (await dismiss.boundingBox())!;
+    expect(box.x + box.width).toBeLessThanOrEqual(1024);
+    expect((await h.page.locator('.statusbar .secret-text').boundingBox())!.width).toBeGreaterThan(60);
+    await h.page.setViewportSize({ width: 1280, height: 800 });
+    await dismiss.click();
     // The tests below work the review queue itself: later syncs leave it whole.
     core.dedupe.setLinksAfterSync(false);
   });
@@ -216,6 +223,11 @@ describe('the Concord window', () => {
     await box.press('ArrowDown'); // moves the caret, not the list
     await box.press('ArrowUp');
     expect(await box.inputValue()).toBe(typed.replace('↓', ''));
+    // A long line wraps inside the box and the box grows with it: nothing typed is out of sight.
+    const long = 'Alexandra-Maximiliana Konstantinopoulou-Vanderbilt '.repeat(4).trim();
+    await box.fill(long);
+    expect(await box.evaluate((el) => el.scrollHeight <= el.clientHeight + 1 && el.clientHeight > 30)).toBe(true);
+    await box.fill(typed.replace('↓', ''));
     expect(await search.inputValue()).toBe(searched); // "/" did not jump to the search box
     expect(await h.page.locator('.person-name').textContent()).toBe(core.contacts.get(target.personId).displayName); // j/k/arrows did not move the selection
     await shots('person-typing');

@@ -24,7 +24,7 @@ export function StatusBar() {
       {waiting > 0 && <span>{status.offline ? 'offline, ' : ''}{waiting} change{waiting === 1 ? '' : 's'} waiting</span>}
       {syncing && syncTrigger !== 'person' && <span data-testid="auto-sync">{syncTrigger === 'reconnect' ? 'Back online — syncing…' : 'Syncing by itself…'}</span>}
       {notice && (
-        <span className="notice" data-testid="notice">
+        <span className="notice" data-testid="notice" title={notice}>
           {/conflict/.test(notice) ? <button className="link" onClick={() => setView('conflicts')}>{notice}</button> : /refused/.test(notice) ? <button className="link" onClick={() => setView('sync')}>{notice}</button> : <span>{notice}</span>}{' '}
           <button className="link muted" aria-label="Dismiss" onClick={dismissNotice}>×</button>
         </span>

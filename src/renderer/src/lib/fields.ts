@@ -1,6 +1,7 @@
 // How canonical fields read in the window: one label and one display string per field, the
 // same everywhere (person, conflicts, duplicates), so aligned rows line up across views.
 import { ADDRESS_PART_WORDS, VENDOR_LABELS, type CanonicalContact, type CanonicalField, type Vendor } from '../../../shared/domain';
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
 
 export interface FieldRow {
   field: CanonicalField;
@@ -21,7 +22,7 @@ export const FIELD_ROWS: FieldRow[] = [
   { field: 'familyName', label: 'Family name', show: text },
   { field: 'fullName', label: 'Full name', show: text },
   { field: 'emails', label: 'Emails', show: list<{ address: string }>((e) => e.address) },
-  { field: 'phones', label: 'Phones', show: list<{ e164?: string | null; raw: string }>((p) => p.e164 ?? p.raw) },
+  { field: 'phones', label: 'Phones', show: list<{ e164?: string | null; raw: string }>(phoneText) },
   { field: 'address', label: 'Address', show: addr },
   { field: 'company', label: 'Company', show: text },
   { field: 'department', label: 'Department', show: text },
@@ -55,6 +56,11 @@ export function diffParts(a: string, b: string): { text: string; changed: boolea
   while (p < a.length && p < b.length && a[p] === b[p]) p++;
   let s = 0;
   while (s < a.length - p && s < b.length - p && a[a.length - 1 - s] === b[b.length - 1 - s]) s++;
+  // Whole words: "Columbus" → "Cleveland" marks all of "Cleveland", not "leveland"; "Main St" →
+  // "Main Street" marks "Street".
+  const inWord = (ch: string | undefined) => !!ch && /[\p{L}\p{N}]/u.test(ch);
+  while (p > 0 && inWord(b[p - 1]) && inWord(b[p])) p--;
+  while (s > 0 && inWord(b[b.length - s]) && inWord(b[b.length - s - 1])) s--;
   return [
     { text: b.slice(0, p), changed: false },
     { text: b.slice(p, b.length - s), changed: true },
@@ -73,4 +79,17 @@ export function humanise(summary: string): string {
 export function shortId(id: string | null | undefined): string {
   if (!id) return '';
   return id.length > 14 ? `${id.slice(0, 6)}…${id.slice(-5)}` : id;
+}
+
+/**
+ * A phone as people read it, one way everywhere: international form with spaces ("+1 804 951
+ * 6242") when it is a valid number, else as it was typed.
+ */
+export function phoneText(p: { e164?: string | null; raw: string }): string {
+  if (!p.e164) return p.raw;
+  try {
+    return parsePhoneNumberFromString(p.e164)?.formatInternational() ?? p.e164;
+  } catch {
+    return p.e164;
+  }
 }

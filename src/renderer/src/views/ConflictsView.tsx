@@ -13,6 +13,7 @@ import { VendorBadge } from '../components/VendorBadge';
 import { rowOf } from '../lib/fields';
 import { useApp } from '../store';
 import { useShallow } from 'zustand/react/shallow';
+import { AutoTextarea } from '../components/AutoTextarea';
 
 type Choice = { take: 'local' | 'remote' } | { typed: string };
 type FieldConflict = ConflictItem['fields'][number];
@@ -260,11 +261,10 @@ export function ConflictsView() {
                             <button role="radio" aria-checked={!!c && 'typed' in c} onClick={(e) => pick(e, 'typed')} title="3">Type…</button>
                           </div>
                           {c && 'typed' in c && (
-                            <textarea
+                            <AutoTextarea
                               className="typed"
                               aria-label={`New value for ${row.label}`}
                               value={c.typed}
-                              rows={Math.max(1, c.typed.split('\n').length)}
                               ref={(el) => void (el ? typedBoxes.current.set(f.field, el) : typedBoxes.current.delete(f.field))}
                               onChange={(e) => setChoices((cs) => ({ ...cs, [f.field]: { typed: e.target.value } }))}
                               onKeyDown={(e) => e.key === 'Escape' && focusSelected()}

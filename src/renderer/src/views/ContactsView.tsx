@@ -7,6 +7,7 @@ import { call } from '../api';
 import { EmptyState } from '../components/EmptyState';
 import { Icon } from '../components/Icon';
 import { VendorBadge } from '../components/VendorBadge';
+import { phoneText } from '../lib/fields';
 import { useApp } from '../store';
 import { useShallow } from 'zustand/react/shallow';
 import { PersonPane } from './PersonPane';
@@ -231,7 +232,7 @@ const ContactListRow = memo(function ContactListRow(props: { index: number; star
           <div className="avatar" aria-hidden="true">{initials(row.displayName)}</div>
           <div className="contact-main">
             <div className="contact-name">{row.displayName}</div>
-            <div className="contact-sub">{[email, phone?.raw, row.fields.address?.city].filter(Boolean).join(' · ') || '—'}</div>
+            <div className="contact-sub">{[email, phone && phoneText(phone), row.fields.address?.city].filter(Boolean).join(' · ') || '—'}</div>
           </div>
           <div className="contact-vendors">
             {row.vendors.map((v) => (

@@ -15,6 +15,7 @@ import { MatchWeights } from './MatchWeights';
 import { FIELD_ROWS, shortId } from '../lib/fields';
 import { useShallow } from 'zustand/react/shallow';
 import { useApp } from '../store';
+import { Breakable } from '../components/Breakable';
 
 const ROW_HEIGHT = 58;
 
@@ -432,7 +433,7 @@ export function DuplicatesView() {
                             title={v ? (picked ? 'Picked for the golden record (click to unpick)' : 'Use this value for everyone') : undefined}
                             data-field={row.field}
                           >
-                            {v || '—'}
+                            {v ? <Breakable text={v} /> : '—'}
                           </button>
                         );
                       }),

@@ -11,6 +11,8 @@ import { VendorBadge } from '../components/VendorBadge';
 import { FIELD_ROWS, humanise, rowOf, shortId } from '../lib/fields';
 import { useApp } from '../store';
 import { useShallow } from 'zustand/react/shallow';
+import { Breakable } from '../components/Breakable';
+import { AutoTextarea } from '../components/AutoTextarea';
 
 /** Which fields each vendor can hold, from the core's vendor definitions; asked once. */
 let vendorFields: Promise<Record<string, string[]>> | null = null;
@@ -116,7 +118,7 @@ export function PersonPane({ detail }: { detail: ContactDetail }) {
               <div role="cell" className="golden">
                 {editing === row.field ? (
                   <form className="inline-edit" onSubmit={(e) => (e.preventDefault(), void save(row.field))}>
-                    <textarea aria-label={`New ${row.label}`} value={typed} autoFocus rows={Math.max(1, typed.split('\n').length)} onChange={(e) => setTyped(e.target.value)} onKeyDown={(e) => {
+                    <AutoTextarea aria-label={`New ${row.label}`} value={typed} autoFocus onChange={(e) => setTyped(e.target.value)} onKeyDown={(e) => {
                       if (e.key === 'Enter' && !e.shiftKey) {
                         e.preventDefault();
                         void save(row.field);
@@ -131,7 +133,7 @@ export function PersonPane({ detail }: { detail: ContactDetail }) {
                 ) : (
                   <>
                     <button className="editable" onClick={() => (setEditing(row.field), setTyped(golden), setKept(null))} title="Edit (saved here at once, sent at the next sync)">
-                      {golden || <span className="muted">—</span>}
+                      {golden ? <Breakable text={golden} /> : <span className="muted">—</span>}
                     </button>
                     {kept?.field === row.field && <p className="not-held-line" data-testid="not-held">{kept.line}</p>}
                   </>
@@ -141,7 +143,7 @@ export function PersonPane({ detail }: { detail: ContactDetail }) {
                 const v = row.show(r.local[row.field]);
                 return (
                   <div role="cell" key={r.id} className={`${v && v !== golden ? 'differs' : ''}${r.change && row.field in r.change.patch ? ' pending' : ''}`}>
-                    {v || <span className="muted">—</span>}
+                    {v ? <Breakable text={v} /> : <span className="muted">—</span>}
                   </div>
                 );
               })}
