@@ -47,6 +47,10 @@ Commands:
   accounts add-sandbox [FILE]    add every vendor from the line \`concord sandbox\` printed
                                  (in FILE, waiting for it, or on stdin)
   accounts test ID               ask the vendor whether the account works
+  accounts edit ID [--label L] [--base-url URL] [--setting KEY=VALUE ...] [--credentials]
+                                 change an account; --credentials reads new ones as JSON on stdin
+  accounts remove ID [--yes]     say what removing it does; with --yes, remove it (refused while
+                                 changes wait to be sent: nothing typed is lost)
   accounts trust ID FIELD ...    golden records take these fields from this account first
   sync [--account ID] [--full] [--wait]
                                  push, pull every account (or one), merge, push again;
@@ -440,10 +444,12 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   accounts: {
-    sub: ['list', 'add', 'add-sandbox', 'test', 'trust'],
+    sub: ['list', 'add', 'add-sandbox', 'test', 'trust', 'edit', 'remove'],
     options: {
       list: {},
       trust: {},
+      edit: { 'base-url': { type: 'string' }, label: { type: 'string' }, setting: { type: 'string', multiple: true }, credentials: { type: 'boolean' } },
+      remove: { yes: { type: 'boolean' } },
       add: { 'base-url': { type: 'string' }, label: { type: 'string' }, setting: { type: 'string', multiple: true } },
       'add-sandbox': {},
       test: {},
@@ -456,6 +462,35 @@ const COMMANDS: Record<string, Command> = {
         if (bad.length) throw new UsageError(`Unknown field ${bad.join(', ')} (one of: ${CANONICAL_FIELDS.join(', ')})`);
         const { peopleUpdated } = await call('setAccountTrust', { id, fields: fields as (typeof CANONICAL_FIELDS)[number][] });
         return json ? { accountId: id, trustedFor: fields, peopleUpdated } : `${fields.length ? `Trusted for ${fields.join(', ')}` : 'Trusted for nothing'}; ${peopleUpdated} golden records recomputed.\n`;
+      }
+      if (sub === 'edit') {
+        const id = positionals[0];
+        if (!id) throw new UsageError('Usage: concord accounts edit ID [--label L] [--base-url URL] [--setting KEY=VALUE ...] [--credentials]   (--credentials: new ones as JSON on stdin)');
+        let credentials: Record<string, unknown> | undefined;
+        if (values.credentials) {
+          await requirePersistentSecrets(call);
+          try {
+            credentials = JSON.parse(await readStdin()) as Record<string, unknown>;
+          } catch (e) {
+            if (e instanceof UsageError) throw e;
+            throw new UsageError('The credentials on stdin are not valid JSON');
+          }
+          if (!credentials || typeof credentials !== 'object' || Array.isArray(credentials)) throw new UsageError('The credentials on stdin must be a JSON object');
+        }
+        const settings = values.setting ? (parseSettings(values.setting as string[]) as Record<string, string>) : undefined;
+        if (values.label === undefined && values['base-url'] === undefined && !settings && !credentials) throw new UsageError('Nothing to change: give --label, --base-url, --setting or --credentials');
+        const a = await call('updateAccount', { id, ...(values.label !== undefined ? { label: values.label as string } : {}), ...(values['base-url'] !== undefined ? { baseUrl: values['base-url'] as string } : {}), ...(settings ? { settings } : {}), ...(credentials ? { credentials } : {}) });
+        return json ? a : `Saved ${a.label} (${a.id}).\n`;
+      }
+      if (sub === 'remove') {
+        const id = positionals[0];
+        if (!id) throw new UsageError('Usage: concord accounts remove ID [--yes]');
+        // Said first, as the window says it: what goes, what stays, and what would be lost.
+        const plan = await call('planRemoveAccount', { id });
+        const said = `${plan.records} records go from Concord (nothing is deleted at the vendor); ${plan.peopleOnlyHere} people only in this account go with them; ${plan.peopleLinked} people linked to other accounts stay there.${plan.waiting ? ` ${plan.waiting} change${plan.waiting === 1 ? ' waits' : 's wait'} to be sent: it cannot be removed until ${plan.waiting === 1 ? 'it is' : 'they are'} sent (concord sync) or undone.` : ''}`;
+        if (!values.yes) return json ? { plan, removed: false } : `${said}\nRun again with --yes to remove it.\n`;
+        const r = await call('removeAccount', { id });
+        return json ? { plan, removed: true, ...r } : `Removed. ${said}\n`;
       }
       if (sub === 'test') {
         const id = positionals[0];

@@ -129,6 +129,34 @@ describe('concord CLI', () => {
     expect(list.stdout).not.toContain('0123456789abcdef');
   });
 
+  it('accounts edit renames; accounts remove says what it does first, refuses while a change waits, then removes', async () => {
+    const list = JSON.parse((await concord('accounts', 'list', '--json')).stdout) as { id: string; kind: string; label: string }[];
+    const lv = list.find((a) => a.kind === 'livevox')!;
+    expect((await concord('accounts', 'edit', lv.id)).code).toBe(2); // nothing to change: a usage error
+    const edited = await concord('accounts', 'edit', lv.id, '--label', 'LiveVox (night shift)', '--json');
+    expect(edited.code, edited.stderr).toBe(0);
+    expect(JSON.parse(edited.stdout)).toMatchObject({ id: lv.id, label: 'LiveVox (night shift)' });
+
+    // A change waiting for that account: removal is refused, and says why, before and at the attempt.
+    const alan = JSON.parse((await concord('contacts', 'list', '--search', 'Turing', '--json')).stdout) as { id: string }[];
+    const shown = JSON.parse((await concord('contacts', 'show', alan[0]!.id, '--json')).stdout) as { records: { id: string }[] };
+    expect((await concord('contacts', 'edit', shown.records[0]!.id, '--set', 'familyName=Turing-Waits')).code).toBe(0);
+    const plan = await concord('accounts', 'remove', lv.id);
+    expect(plan.code).toBe(0);
+    expect(plan.stdout).toMatch(/1 records go from Concord \(nothing is deleted at the vendor\).*1 change waits to be sent.*Run again with --yes/s);
+    const refused = await concord('accounts', 'remove', lv.id, '--yes');
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/still open/);
+    expect(JSON.parse((await concord('accounts', 'list', '--json')).stdout).some((a: { id: string }) => a.id === lv.id)).toBe(true);
+
+    // Undone, nothing waits: removed, and its records with it.
+    expect((await concord('contacts', 'undo', shown.records[0]!.id)).code).toBe(0);
+    const removed = await concord('accounts', 'remove', lv.id, '--yes', '--json');
+    expect(removed.code, removed.stderr).toBe(0);
+    expect(JSON.parse(removed.stdout)).toMatchObject({ removed: true, records: 1 });
+    expect(JSON.parse((await concord('accounts', 'list', '--json')).stdout).some((a: { id: string }) => a.id === lv.id)).toBe(false);
+  });
+
   it('errors go to stderr with a non-zero exit', async () => {
     const missing = await concord('contacts', 'show', 'nope', '--json');
     expect(missing.code).toBe(1);
