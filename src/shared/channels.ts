@@ -7,7 +7,7 @@ export const REQUEST_KEYS = [
   'setSyncSchedule', 'setAccountTrust', 'getDuplicate', 'planBulkMerge', 'bulkMerge', 'cancelBulkMerge',
   'previewAddTo', 'addTo', 'planBulkAddTo', 'bulkAddTo', 'cancelBulkAddTo', 'listPolicies', 'setPolicy', 'clearPolicy', 'getDrift',
   'listDriftPeople', 'planAgree', 'applyAgree',
-  'getMatchWeights', 'listInformativePairs',
+  'getMatchWeights', 'listInformativePairs', 'getDuplicateSettings', 'setLinkAfterSync',
   // issue #14: the CLI as a host, core rules out of the renderer
   'listRejected', 'importCsv', 'exportCsv', 'previewResolution', 'getAccountForms',
   // issue #26: accounts a person can manage

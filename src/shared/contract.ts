@@ -380,6 +380,12 @@ export const requests = {
   /** The writes that would make the policy's accounts agree (from the golden record). */
   planAgree: { input: z.object({ field: z.enum(CANONICAL_FIELDS).optional(), offset: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(500).optional() }), output: AgreePlan },
   applyAgree: { input: z.object({ field: z.enum(CANONICAL_FIELDS).optional(), expected: z.number().int().min(0), exclude: z.object({ keys: z.array(z.string()).max(100_000).optional(), groups: z.array(z.object({ field: z.enum(CANONICAL_FIELDS), accountId: z.string() })).max(1000).optional() }).optional() }), output: z.object({ written: z.number().int(), refused: z.array(z.object({ recordId: z.string(), name: z.string(), reason: z.string() })), applyId: z.number().int() }) },
+  /** The lines the model drew (decision.ts) with what it expects of them, and whether a sync links the near-certain. */
+  getDuplicateSettings: {
+    input: z.object({}),
+    output: z.object({ linkAfterSync: z.boolean(), review: z.number(), autoLink: z.number(), expectedPrecision: z.number().nullable(), expectedRecall: z.number().nullable() }),
+  },
+  setLinkAfterSync: { input: z.object({ on: z.boolean() }), output: z.object({ linkAfterSync: z.boolean() }) },
   // ── Matching weights and review order (issue #13) ──
   /** What the matcher learnt from this store: per field, per comparison level, m, u and the weight in bits (log2 m/u). */
   getMatchWeights: {

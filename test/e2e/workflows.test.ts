@@ -366,6 +366,14 @@ describe('the Concord window', () => {
     // Why pairs score as they do: the weights the matcher learnt from this store, per field and level.
     await h.page.getByTestId('match-weights-panel').locator('summary').click();
     await h.page.locator('figure.match-weights').waitFor();
+    // The lines the model drew, and the choice to link after each sync (turned off above for these tests).
+    expect(await h.page.getByTestId('model-lines').textContent()).toMatch(/Shown for review from [\d.]+ bits; near-certain from [\d.]+ bits\. At the review line the model expects [\d.]+ %/);
+    const linkBox = h.page.getByTestId('link-after-sync');
+    expect(await linkBox.isChecked()).toBe(false);
+    await linkBox.check();
+    await expect.poll(() => core.dedupe.linksAfterSync()).toBe(true);
+    await linkBox.uncheck();
+    await expect.poll(() => core.dedupe.linksAfterSync()).toBe(false);
     expect(await h.page.locator('figure.match-weights').textContent()).toMatch(/Email|Phone/);
     await shots('duplicates-weights');
     // Least certain first: the queue reorders in the core, and the weights can be re-learnt on demand.

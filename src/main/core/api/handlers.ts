@@ -98,6 +98,11 @@ export function createHandlers(s: CoreServices): Handlers {
     applyAgree: ({ field, expected, exclude }) => s.policies.apply(field, expected, exclude),
     // Matching weights and review order (issue #13).
     getMatchWeights: () => s.dedupe.weights(),
+    getDuplicateSettings: () => {
+      const d = s.dedupe.decision();
+      return { linkAfterSync: s.dedupe.linksAfterSync(), ...s.dedupe.thresholds, expectedPrecision: d?.expectedPrecision ?? null, expectedRecall: d?.expectedRecall ?? null };
+    },
+    setLinkAfterSync: ({ on }) => ({ linkAfterSync: s.dedupe.setLinksAfterSync(on) }),
     listInformativePairs: ({ limit }) => s.dedupe.informativePairs(limit ?? 20),
     // --- issue #14: what the CLI needs as a host, and core rules the renderer used to copy ---
     listRejected: () => s.edits.rejected(),
