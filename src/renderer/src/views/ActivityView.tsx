@@ -90,7 +90,7 @@ export function ActivityView() {
                             {open ? '▾' : '▸'} {e.rowCount.toLocaleString()}
                           </button>
                         )}
-                        <span className={`kind kind-${e.kind.split('.')[0]}`}>{label(e.kind)}</span> {humanise(e.summary)}
+                        <span className={`kind kind-${e.kind.split('.')[0]}`}>{e.kind === 'bulk-merge' && e.actor === 'auto' ? 'Linked' : label(e.kind)}</span> {humanise(e.summary)}
                         {e.cause && e.kind === 'merge' && <span className="muted"> — {e.cause}</span>}
                         {e.undone && <span className="muted small"> (undone)</span>}
                       </td>
