@@ -16,6 +16,7 @@ import { parseDate, partialDate } from '../normalize/dates';
 import { phoneEntry } from '../normalize/phone';
 import { mapHeaders, type CsvTarget } from './headers';
 import { excerpt } from '../errors';
+import { recordLookup } from '../store/records';
 
 export interface CsvRowError {
   line: number;
@@ -276,7 +277,7 @@ export async function importCsv(
   const seen = new Set<string>();
   let created = 0;
   let updated = 0;
-  const exists = deps.sqlite.prepare('SELECT 1 FROM records WHERE account_id = ? AND remote_id = ?');
+  const exists = recordLookup(deps.sqlite);
   for (const { cells: record, line } of body) {
     const { contact, problems } = rowToContact(record, mapping, opts.region ?? 'US', header!.cells);
     for (const p of problems) warnings.push({ line, ...p });
@@ -293,7 +294,7 @@ export async function importCsv(
     }
     seen.add(remoteId);
     const raw = Object.fromEntries(header!.cells.map((h, i) => [h, record[i] ?? '']));
-    if (exists.get(account.id, remoteId)) updated++;
+    if (exists(account.id, remoteId)) updated++;
     else created++;
     deps.records.upsertFromServer({ accountId: account.id, remoteId, raw, canonical: contact, versions: {} });
   }

@@ -11,6 +11,7 @@ import type { Connector } from '../vendors/connector';
 import { VendorError, type VendorErrorKind } from '../vendors/errors';
 import { readAhead } from './read-ahead';
 import type { SyncStore } from './sync-store';
+import { healthOfFailure, setAccountHealth } from '../store/account-health';
 
 export interface PullSummary {
   accountId: string;
@@ -150,8 +151,7 @@ export class PullService {
       summary.error = { kind, message, ...(e instanceof VendorError && e.timedOut ? { timedOut: true } : {}) };
       // Paging that went nowhere: the cursor it reached would only resume the loop.
       if (e instanceof VendorError && e.restartPull) saveCursor.run(null, accountId);
-      const health = kind === 'offline' ? 'offline' : kind === 'auth' ? 'auth' : 'error';
-      if (kind !== 'cancelled') this.sqlite.prepare('UPDATE accounts SET health = ?, health_message = ? WHERE id = ?').run(health, message, accountId);
+      if (kind !== 'cancelled') setAccountHealth(this.sqlite, accountId, healthOfFailure(kind), message);
       this.log.warn('pull stopped', { accountId, vendor: acc.kind, kind, message, pulled: summary.pulled });
       this.progress(acc, 'error', summary.pulled, message);
     }
@@ -165,12 +165,12 @@ export class PullService {
     try {
       const connector = await this.connectorFor(accountId);
       const r = await connector.testConnection();
-      this.sqlite.prepare("UPDATE accounts SET health = 'ok', health_message = NULL WHERE id = ?").run(accountId);
+      setAccountHealth(this.sqlite, accountId, 'ok');
       return r;
     } catch (e) {
       const kind = e instanceof VendorError ? e.kind : 'internal';
       const detail = (e as Error)?.message ?? String(e);
-      this.sqlite.prepare('UPDATE accounts SET health = ?, health_message = ? WHERE id = ?').run(kind === 'offline' ? 'offline' : kind === 'auth' ? 'auth' : 'error', detail, accountId);
+      setAccountHealth(this.sqlite, accountId, healthOfFailure(kind), detail);
       return { ok: false, detail };
     } finally {
       this.events.emit('statusChanged', {});

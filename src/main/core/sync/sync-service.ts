@@ -18,6 +18,7 @@ import { DEFAULT_VENDOR_LIMITS, refused } from '../vendors/limits';
 import type { SyncStore } from './sync-store';
 import { SyncCancelled, type ConnectorFactory, type PullService, type PullSummary } from './pull-service';
 import type { PushService } from './push-service';
+import { healthOfFailure, markPushed, setAccountHealth } from '../store/account-health';
 
 export interface AccountSyncSummary {
   accountId: string;
@@ -219,7 +220,7 @@ export class SyncService {
       s.pushed += r.pushed;
       s.conflicts += r.conflicts;
       s.rejected += r.rejected;
-      if (r.pushed) this.sqlite.prepare('UPDATE accounts SET last_push_at = ? WHERE id = ?').run(this.clock.now().toISOString(), accountId);
+      if (r.pushed) markPushed(this.sqlite, accountId, this.clock.now().toISOString());
       if (r.stoppedBy) throw r.stoppedBy;
       return !opts.signal?.aborted;
     };
@@ -271,15 +272,15 @@ export class SyncService {
     s.waiting = this.store.openChanges(s.accountId, ['pending', 'in_flight']).length;
     const last = s.errors.at(-1);
     if (s.complete) {
-      this.sqlite.prepare("UPDATE accounts SET health = 'ok', health_message = NULL WHERE id = ?").run(s.accountId);
+      setAccountHealth(this.sqlite, s.accountId, 'ok');
       this.progress(s.vendor, s.accountId, 'done', s.pulled + s.pushed, null);
     } else if (last?.kind === 'cancelled') {
       // A person stopped it: the account is as healthy as it was; say so on its card.
       this.progress(s.vendor, s.accountId, 'error', s.pulled + s.pushed, null, 'Cancelled; the rest waits for the next sync');
     } else if (last) {
-      const health = last.kind === 'offline' ? 'offline' : last.kind === 'auth' ? 'auth' : 'error';
+      const health = healthOfFailure(last.kind);
       const message = last.kind === 'offline' ? `offline, ${s.waiting} change${s.waiting === 1 ? '' : 's'} waiting` : last.message;
-      this.sqlite.prepare('UPDATE accounts SET health = ?, health_message = ? WHERE id = ?').run(health, message, s.accountId);
+      setAccountHealth(this.sqlite, s.accountId, health, message);
       this.progress(s.vendor, s.accountId, 'error', s.pulled + s.pushed, null, message);
     }
     // Each card says how its account is as soon as its sync ends, not when the slowest one does.

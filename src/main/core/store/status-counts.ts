@@ -1,0 +1,25 @@
+// The counts `status` shows, read in one place: outbox states, accounts, people and records
+// (kept by triggers, migration 0008: no count over 100,000 rows on every status), open conflicts.
+import type Database from 'better-sqlite3';
+import type { AccountKind } from '../../../shared/domain';
+
+export interface StatusCounts {
+  outbox: Partial<Record<'pending' | 'in_flight' | 'conflict' | 'rejected' | 'done', number>>;
+  accounts: { id: string; kind: AccountKind; label: string; lastPull: string | null; lastPush: string | null; health: string }[];
+  people: number;
+  records: number;
+  openConflicts: number;
+}
+
+export function readStatusCounts(sqlite: Database.Database): StatusCounts {
+  const count = (sql: string): number => (sqlite.prepare(sql).get() as { n: number }).n;
+  const outbox = Object.fromEntries((sqlite.prepare('SELECT state, count(*) AS n FROM changes GROUP BY state').all() as { state: string; n: number }[]).map((r) => [r.state, r.n]));
+  const accounts = (sqlite.prepare('SELECT id, kind, label, last_pull_at, last_push_at, health FROM accounts ORDER BY created_at, id').all() as { id: string; kind: AccountKind; label: string; last_pull_at: string | null; last_push_at: string | null; health: string }[]).map((a) => ({ id: a.id, kind: a.kind, label: a.label, lastPull: a.last_pull_at, lastPush: a.last_push_at, health: a.health }));
+  return {
+    outbox,
+    accounts,
+    people: count("SELECT coalesce((SELECT n FROM row_counts WHERE name = 'people'), (SELECT count(*) FROM people)) AS n"),
+    records: count("SELECT coalesce((SELECT n FROM row_counts WHERE name = 'records'), (SELECT count(*) FROM records)) AS n"),
+    openConflicts: count("SELECT count(*) AS n FROM conflicts WHERE state = 'open'"),
+  };
+}
