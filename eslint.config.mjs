@@ -25,7 +25,6 @@ const SQL_NOT_YET_MOVED = [
   'src/main/core/dedupe/dedupe-service.ts',
   'src/main/core/journal/journal-service.ts',
   'src/main/core/reconcile/add-to-service.ts',
-  'src/main/core/reconcile/policy-service.ts',
   'src/main/core/sync/edit-service.ts',
   'src/main/core/sync/pull-service.ts',
   'src/main/core/sync/sync-store.ts',

@@ -14,6 +14,8 @@ import { CoreError } from '../errors';
 import type { Clock } from '../clock';
 import type { SyncStore } from '../sync/sync-store';
 import { readSetting, writeSetting } from '../store/app-settings';
+import { journalEntryOfKind, latestEditOfRecord } from '../store/journal-entries';
+import { recordsLinkedAcross, type LinkedRecordRow } from '../store/records';
 
 export interface FieldPolicy {
   field: CanonicalField;
@@ -75,14 +77,7 @@ const POLICIES = 'field_policies';
 const LAST = 'drift_last';
 const WRITES_PAGE = 500;
 
-interface Row {
-  id: string;
-  person_id: string;
-  account_id: string;
-  local: string;
-  name: string;
-  golden: string;
-}
+type Row = LinkedRecordRow;
 
 export class PolicyService {
   constructor(
@@ -192,22 +187,21 @@ export class PolicyService {
    * vendor) is left as it is and counted, and then the apply is not marked undone.
    */
   undo(applyId: number): { undone: number; writtenBack: number; leftAsIs: number } {
-    const j = this.sqlite.prepare("SELECT id, after, undone FROM journal WHERE id = ? AND kind = 'policy-apply'").get(applyId) as { id: number; after: string; undone: number } | undefined;
+    const j = journalEntryOfKind(this.sqlite, applyId, 'policy-apply');
     if (!j) throw new CoreError('not_found', `No policy apply with id ${applyId}`);
     if (j.undone) throw new CoreError('bad_request', 'That was already undone');
     return this.store.withAction(null, () => {
-      const after = JSON.parse(j.after) as { editIds: number[]; writes?: { editId: number; recordId: string; field: CanonicalField; from: unknown; to: unknown }[] };
+      const after = JSON.parse(j.after ?? '{"editIds":[]}') as { editIds: number[]; writes?: { editId: number; recordId: string; field: CanonicalField; from: unknown; to: unknown }[] };
       // Applies from before writes were kept: only their unsent edits can be taken back.
       const writes = after.writes ?? after.editIds.map((editId) => ({ editId, recordId: '', field: 'notes' as CanonicalField, from: undefined, to: undefined }));
       let undone = 0;
       let writtenBack = 0;
       let leftAsIs = 0;
       for (const w of [...writes].reverse()) {
-        const e = this.sqlite.prepare("SELECT entity_id, undone FROM journal WHERE id = ? AND kind = 'edit'").get(w.editId) as { entity_id: string; undone: number } | undefined;
+        const e = journalEntryOfKind(this.sqlite, w.editId, 'edit');
         if (!e || e.undone) continue;
         // Only the record's latest edit is this one's to take back; a later edit is someone's change.
-        const latest = this.sqlite.prepare("SELECT max(id) AS id FROM journal WHERE entity_type = 'record' AND entity_id = ? AND kind = 'edit' AND undone = 0").get(e.entity_id) as { id: number };
-        if (latest.id === w.editId && this.store.undoLatestEdit(e.entity_id)) {
+        if (latestEditOfRecord(this.sqlite, e.entityId) === w.editId && this.store.undoLatestEdit(e.entityId)) {
           undone++;
           continue;
         }
@@ -281,12 +275,7 @@ export class PolicyService {
 
   /** A policy's linked records, by person (only people with records in two or more of its accounts). */
   private groups(policy: FieldPolicy): Map<string, Row[]> {
-    const rows = this.sqlite
-      .prepare(`SELECT r.id, r.person_id, r.account_id, r.local, p.display_name AS name, p.golden FROM records r JOIN people p ON p.id = r.person_id
-        WHERE r.account_id IN (SELECT value FROM json_each(?)) AND r.state NOT IN ('deleted_local', 'deleted_remote')
-          AND r.person_id IN (SELECT person_id FROM records WHERE account_id IN (SELECT value FROM json_each(?)) AND state NOT IN ('deleted_local', 'deleted_remote') GROUP BY person_id HAVING count(DISTINCT account_id) >= 2)
-        ORDER BY p.display_name COLLATE NOCASE, r.person_id`)
-      .all(JSON.stringify(policy.accounts), JSON.stringify(policy.accounts)) as Row[];
+    const rows = recordsLinkedAcross(this.sqlite, policy.accounts);
     const by = new Map<string, Row[]>();
     for (const r of rows) by.set(r.person_id, [...(by.get(r.person_id) ?? []), r]);
     return by;

@@ -7,3 +7,32 @@ export function recordLookup(sqlite: Database.Database): (accountId: string, rem
   const st = sqlite.prepare('SELECT 1 FROM records WHERE account_id = ? AND remote_id = ?');
   return (accountId, remoteId) => st.get(accountId, remoteId) !== undefined;
 }
+
+export interface LinkedRecordRow {
+  id: string;
+  person_id: string;
+  account_id: string;
+  /** The record's canonical JSON. */
+  local: string;
+  name: string;
+  /** The person's golden record, JSON. */
+  golden: string;
+}
+
+/**
+ * The live records in these accounts of every person who has live records in two or more of
+ * them, with the person's name and golden record; by name, then person.
+ */
+export function recordsLinkedAcross(sqlite: Database.Database, accountIds: readonly string[]): LinkedRecordRow[] {
+  const live = `state NOT IN (${DEAD_STATES.map((s) => `'${s}'`).join(', ')})`;
+  const ids = JSON.stringify(accountIds);
+  return sqlite
+    .prepare(`SELECT r.id, r.person_id, r.account_id, r.local, p.display_name AS name, p.golden FROM records r JOIN people p ON p.id = r.person_id
+      WHERE r.account_id IN (SELECT value FROM json_each(?)) AND r.${live}
+        AND r.person_id IN (SELECT person_id FROM records WHERE account_id IN (SELECT value FROM json_each(?)) AND ${live} GROUP BY person_id HAVING count(DISTINCT account_id) >= 2)
+      ORDER BY p.display_name COLLATE NOCASE, r.person_id`)
+    .all(ids, ids) as LinkedRecordRow[];
+}
+
+/** Record states of records that are gone (here or at the vendor): not live. */
+const DEAD_STATES = ['deleted_local', 'deleted_remote'] as const;

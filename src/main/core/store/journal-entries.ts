@@ -1,0 +1,22 @@
+// Reads of single journal entries by intent, for the undos that look back at what they did
+// (the journal's writes and its paged listing are sync-store.ts and journal-service.ts, on
+// their way here: issue 24).
+import type Database from 'better-sqlite3';
+
+export interface JournalEntryRow {
+  id: number;
+  entityId: string;
+  after: string | null;
+  undone: boolean;
+}
+
+/** The entry `id` if it is of this kind, else undefined. */
+export function journalEntryOfKind(sqlite: Database.Database, id: number, kind: string): JournalEntryRow | undefined {
+  const r = sqlite.prepare('SELECT id, entity_id, after, undone FROM journal WHERE id = ? AND kind = ?').get(id, kind) as { id: number; entity_id: string; after: string | null; undone: number } | undefined;
+  return r && { id: r.id, entityId: r.entity_id, after: r.after, undone: r.undone === 1 };
+}
+
+/** The newest edit of a record not undone yet (only it can be taken back without undoing a later one). */
+export function latestEditOfRecord(sqlite: Database.Database, recordId: string): number | null {
+  return (sqlite.prepare("SELECT max(id) AS id FROM journal WHERE entity_type = 'record' AND entity_id = ? AND kind = 'edit' AND undone = 0").get(recordId) as { id: number | null }).id;
+}
