@@ -11,6 +11,7 @@ import { accountSecretKey, type SecretStore } from '../secrets/secret-store';
 import { ACCOUNT_FORMS } from '../vendors/account-forms';
 import { checkBaseUrl, isLoopbackHost } from '../vendors/base-url';
 import { credentialsProblem } from './credentials-check';
+import { accountAddress, insertAccount, listAccountRows, peopleOfAccount, saveAccount, saveAccountSettings } from '../store/accounts';
 
 export interface NewAccount {
   kind: AccountKind;
@@ -35,25 +36,7 @@ export class AccountsService {
   ) {}
 
   list(): AccountSummary[] {
-    const rows = this.sqlite
-      .prepare(
-        `SELECT a.*, (SELECT count(*) FROM records r WHERE r.account_id = a.id) AS record_count
-         FROM accounts a ORDER BY a.created_at, a.id`,
-      )
-      .all() as { id: string; kind: AccountKind; label: string; base_url: string | null; last_pull_at: string | null; last_push_at: string | null; health: string; health_message: string | null; record_count: number; settings: string }[];
-    return rows.map((r) => ({
-      id: r.id,
-      kind: r.kind,
-      label: r.label,
-      baseUrl: r.base_url,
-      lastPull: r.last_pull_at,
-      lastPush: r.last_push_at,
-      health: r.health,
-      healthMessage: r.health_message,
-      recordCount: r.record_count,
-      trustedFor: trustedOf(r.settings),
-      ...formSettingsOf(r.kind, r.settings),
-    }));
+    return listAccountRows(this.sqlite).map(({ settings, ...r }) => ({ ...r, trustedFor: trustedOf(settings), ...formSettingsOf(r.kind, settings) }));
   }
 
   get(id: string): AccountSummary {
@@ -91,9 +74,7 @@ export class AccountsService {
       for (const v of Object.values(input.credentials)) if (typeof v === 'string') this.log.addSecret(v);
       await this.secrets.set(accountSecretKey(id), json);
     }
-    this.sqlite
-      .prepare('INSERT INTO accounts (id, kind, label, base_url, settings, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(id, input.kind, input.label ?? defaultLabel(input.kind), input.baseUrl ?? null, JSON.stringify(settings), this.clock.now().toISOString());
+    insertAccount(this.sqlite, { id, kind: input.kind, label: input.label ?? defaultLabel(input.kind), baseUrl: input.baseUrl ?? null, settings, createdAt: this.clock.now().toISOString() });
     this.log.info('account added', { id, kind: input.kind });
     return this.get(id);
   }
@@ -145,9 +126,7 @@ export class AccountsService {
       }
     }
     const reach = newCredentials || baseUrl !== before.baseUrl;
-    this.sqlite
-      .prepare(`UPDATE accounts SET label = ?, base_url = ?, settings = ?${reach ? ", health = 'unknown', health_message = NULL" : ''} WHERE id = ?`)
-      .run(label ?? before.label, baseUrl, JSON.stringify(settings), id);
+    saveAccount(this.sqlite, id, { label: label ?? before.label, baseUrl, settings, reached: reach });
     this.log.info('account changed', { id, label: label !== undefined, baseUrl: baseUrl !== before.baseUrl, credentials: newCredentials, settings: Object.keys(input.settings ?? {}) });
     return this.get(id);
   }
@@ -169,7 +148,7 @@ export class AccountsService {
   repointSandbox(id: string, baseUrl: string, credentials: Record<string, unknown>, settings: Record<string, unknown> = {}): AccountSummary {
     if (!isLoopbackHost(new URL(baseUrl).hostname)) throw new CoreError('bad_request', 'A sandbox account must point at a loopback address (127.0.0.1)');
     const next = { ...this.rawSettings(id), ...settings, sandbox: true, testCredentials: credentials };
-    this.sqlite.prepare("UPDATE accounts SET base_url = ?, settings = ?, health = 'unknown', health_message = NULL WHERE id = ?").run(baseUrl, JSON.stringify(next), id);
+    saveAccount(this.sqlite, id, { label: this.get(id).label, baseUrl, settings: next, reached: true });
     return this.get(id);
   }
 
@@ -179,8 +158,8 @@ export class AccountsService {
    */
   setTrustedFor(id: string, fields: string[]): string[] {
     const settings = { ...this.rawSettings(id), trustedFor: [...new Set(fields)] };
-    this.sqlite.prepare('UPDATE accounts SET settings = ? WHERE id = ?').run(JSON.stringify(settings), id);
-    return (this.sqlite.prepare('SELECT DISTINCT person_id FROM records WHERE account_id = ?').all(id) as { person_id: string }[]).map((r) => r.person_id);
+    saveAccountSettings(this.sqlite, id, settings);
+    return peopleOfAccount(this.sqlite, id);
   }
 
   /** Non-secret settings (a sandbox account's test tokens are not among them). */
@@ -190,9 +169,9 @@ export class AccountsService {
   }
 
   private rawSettings(id: string): Record<string, unknown> {
-    const row = this.sqlite.prepare('SELECT settings FROM accounts WHERE id = ?').get(id) as { settings: string } | undefined;
+    const row = accountAddress(this.sqlite, id);
     if (!row) throw new CoreError('not_found', `No account with id ${id}`);
-    return JSON.parse(row.settings) as Record<string, unknown>;
+    return row.settings;
   }
 
   async credentials<C = Record<string, unknown>>(id: string): Promise<C | null> {
@@ -209,13 +188,13 @@ export class AccountsService {
 
   /** A sandbox account's test tokens — honoured only while the account still points at loopback. */
   private testCredentials(id: string): Record<string, unknown> | null {
-    const row = this.sqlite.prepare('SELECT base_url, settings FROM accounts WHERE id = ?').get(id) as { base_url: string | null; settings: string } | undefined;
-    if (!row?.base_url) return null;
-    const s = JSON.parse(row.settings) as { sandbox?: unknown; testCredentials?: unknown };
+    const row = accountAddress(this.sqlite, id);
+    if (!row?.baseUrl) return null;
+    const s = row.settings as { sandbox?: unknown; testCredentials?: unknown };
     if (s.sandbox !== true || !s.testCredentials || typeof s.testCredentials !== 'object') return null;
     let host: string;
     try {
-      host = new URL(row.base_url).hostname;
+      host = new URL(row.baseUrl).hostname;
     } catch {
       return null;
     }
