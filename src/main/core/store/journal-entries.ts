@@ -20,3 +20,8 @@ export function journalEntryOfKind(sqlite: Database.Database, id: number, kind: 
 export function latestEditOfRecord(sqlite: Database.Database, recordId: string): number | null {
   return (sqlite.prepare("SELECT max(id) AS id FROM journal WHERE entity_type = 'record' AND entity_id = ? AND kind = 'edit' AND undone = 0").get(recordId) as { id: number | null }).id;
 }
+
+/** The record an edit entry (not undone) is about; undefined for anything else. */
+export function recordOfStandingEdit(sqlite: Database.Database, journalId: number): string | undefined {
+  return (sqlite.prepare("SELECT entity_id FROM journal WHERE id = ? AND kind = 'edit' AND entity_type = 'record' AND undone = 0").get(journalId) as { entity_id: string } | undefined)?.entity_id;
+}

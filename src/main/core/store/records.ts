@@ -1,6 +1,7 @@
 // Reads of the records table by intent (the writes are the sync state machine's, sync-store.ts,
 // on its way here: issue 24).
 import type Database from 'better-sqlite3';
+import type { AccountKind } from '../../../shared/domain';
 
 /** Whether an account holds a record under this vendor id; prepared once for a loop of lookups. */
 export function recordLookup(sqlite: Database.Database): (accountId: string, remoteId: string) => boolean {
@@ -36,3 +37,21 @@ export function recordsLinkedAcross(sqlite: Database.Database, accountIds: reado
 
 /** Record states of records that are gone (here or at the vendor): not live. */
 const DEAD_STATES = ['deleted_local', 'deleted_remote'] as const;
+
+export function recordExists(sqlite: Database.Database, id: string): boolean {
+  return sqlite.prepare('SELECT 1 FROM records WHERE id = ?').get(id) !== undefined;
+}
+
+export function personExists(sqlite: Database.Database, id: string): boolean {
+  return sqlite.prepare('SELECT 1 FROM people WHERE id = ?').get(id) !== undefined;
+}
+
+/** A person's live records with their vendor, oldest first. */
+export function liveRecordsOfPerson(sqlite: Database.Database, personId: string): { id: string; kind: AccountKind }[] {
+  return sqlite.prepare(`SELECT r.id, a.kind FROM records r JOIN accounts a ON a.id = r.account_id WHERE r.person_id = ? AND r.state NOT IN (${DEAD_STATES.map((s) => `'${s}'`).join(', ')}) ORDER BY r.created_at`).all(personId) as { id: string; kind: AccountKind }[];
+}
+
+/** The record `id`, or every record of the person `id`. */
+export function recordIdsOf(sqlite: Database.Database, id: string): string[] {
+  return (sqlite.prepare('SELECT id FROM records WHERE id = ? OR person_id = ?').all(id, id) as { id: string }[]).map((r) => r.id);
+}

@@ -7,6 +7,9 @@ import { VENDOR_LABELS, type AccountKind, type CanonicalContact } from '../../..
 import { CoreError } from '../errors';
 import { applyPatch, intentOf, type FieldConflict } from './merge';
 import { existingOf, partInWords, unheldParts, type ConflictKind, type Resolution, type SyncStore } from './sync-store';
+import { latestEditOfRecord, recordOfStandingEdit } from '../store/journal-entries';
+import { openConflicts, openOutbox, refusedChanges } from '../store/outbox-reads';
+import { liveRecordsOfPerson, personExists, recordExists, recordIdsOf } from '../store/records';
 
 export type { Resolution };
 
@@ -46,15 +49,13 @@ export class EditService {
     if (!Object.keys(patch).length) throw new CoreError('bad_request', 'Nothing to change');
     // A person edit fans out to each linked record: one action in the journal.
     return this.store.withAction(null, () => {
-      const isRecord = this.sqlite.prepare('SELECT 1 FROM records WHERE id = ?').get(id);
-      if (isRecord) {
+      if (recordExists(this.sqlite, id)) {
         const rec = this.store.record(id);
         const { changeId } = this.store.edit(id, patch);
         return { records: [{ recordId: id, vendor: rec.vendor, changeId }], pinned: [], notHeld: [] };
       }
-      const person = this.sqlite.prepare('SELECT 1 FROM people WHERE id = ?').get(id);
-      if (!person) throw new CoreError('not_found', `No person or record with id ${id}`);
-      const recs = this.sqlite.prepare("SELECT r.id, a.kind FROM records r JOIN accounts a ON a.id = r.account_id WHERE r.person_id = ? AND r.state NOT IN ('deleted_local', 'deleted_remote') ORDER BY r.created_at").all(id) as { id: string; kind: AccountKind }[];
+      if (!personExists(this.sqlite, id)) throw new CoreError('not_found', `No person or record with id ${id}`);
+      const recs = liveRecordsOfPerson(this.sqlite, id);
       const out: EditResult = { records: [], pinned: [], notHeld: [] };
       const held = new Set<string>();
       for (const r of recs) {
@@ -91,7 +92,7 @@ export class EditService {
   /** Undo the latest edit of a record (or of each record of a person) that has not been pushed yet. */
   undo(id: string): { undone: number } {
     return this.store.withAction(null, () => {
-      const recordIds = (this.sqlite.prepare('SELECT id FROM records WHERE id = ? OR person_id = ?').all(id, id) as { id: string }[]).map((r) => r.id);
+      const recordIds = recordIdsOf(this.sqlite, id);
       if (!recordIds.length) throw new CoreError('not_found', `No person or record with id ${id}`);
       return { undone: recordIds.filter((r) => this.store.undoLatestEdit(r)).length };
     });
@@ -99,39 +100,31 @@ export class EditService {
 
   /** The outbox as a person reads it: what waits, what is being sent, what was refused. */
   outboxItems(): { id: number; recordId: string; personId: string; name: string; vendor: AccountKind; accountLabel: string; op: string; state: string; fields: string[]; lastError: string | null; attempts: number; createdAt: string }[] {
-    const rows = this.sqlite
-      .prepare("SELECT c.id, c.record_id, r.person_id, p.display_name, a.kind, a.label, c.op, c.state, c.patch, c.last_error, c.attempts, c.created_at FROM changes c JOIN records r ON r.id = c.record_id JOIN accounts a ON a.id = c.account_id JOIN people p ON p.id = r.person_id WHERE c.state IN ('pending', 'in_flight', 'conflict', 'rejected') ORDER BY c.id LIMIT 2000")
-      .all() as { id: number; record_id: string; person_id: string; display_name: string; kind: AccountKind; label: string; op: string; state: string; patch: string; last_error: string | null; attempts: number; created_at: string }[];
+    const rows = openOutbox(this.sqlite);
     return rows.map((r) => ({ id: r.id, recordId: r.record_id, personId: r.person_id, name: r.display_name, vendor: r.kind, accountLabel: r.label, op: r.op, state: r.state, fields: r.op === 'update' ? Object.keys(JSON.parse(r.patch) as object) : [], lastError: r.last_error, attempts: r.attempts, createdAt: r.created_at }));
   }
 
   /** Undo one journaled edit (if it was not pushed since and its values are still there). */
   undoEntry(journalId: number): { undone: number } {
-    const j = this.sqlite.prepare("SELECT entity_id FROM journal WHERE id = ? AND kind = 'edit' AND entity_type = 'record' AND undone = 0").get(journalId) as { entity_id: string } | undefined;
-    if (!j) throw new CoreError('not_found', 'That edit cannot be undone (already undone, or not an edit)');
-    const latest = this.sqlite.prepare("SELECT max(id) AS id FROM journal WHERE entity_type = 'record' AND entity_id = ? AND kind = 'edit' AND undone = 0").get(j.entity_id) as { id: number };
-    if (latest.id !== journalId) throw new CoreError('bad_request', 'Undo the later edits of this record first');
-    const r = this.undo(j.entity_id);
+    const recordId = recordOfStandingEdit(this.sqlite, journalId);
+    if (!recordId) throw new CoreError('not_found', 'That edit cannot be undone (already undone, or not an edit)');
+    if (latestEditOfRecord(this.sqlite, recordId) !== journalId) throw new CoreError('bad_request', 'Undo the later edits of this record first');
+    const r = this.undo(recordId);
     if (!r.undone) throw new CoreError('bad_request', 'That edit was already sent to the vendor; edit the record again to change it back');
     return r;
   }
 
   /** Changes a vendor refused, with its message, for the person to fix. */
   rejected(): { changeId: number; recordId: string; personId: string; vendor: AccountKind; accountLabel: string; message: string }[] {
-    return (this.sqlite
-      .prepare("SELECT c.id, c.record_id, r.person_id, a.kind, a.label, c.last_error FROM changes c JOIN records r ON r.id = c.record_id JOIN accounts a ON a.id = c.account_id WHERE c.state = 'rejected' ORDER BY c.id")
-      .all() as { id: number; record_id: string; person_id: string; kind: AccountKind; label: string; last_error: string | null }[])
-      .map((c) => ({ changeId: c.id, recordId: c.record_id, personId: c.person_id, vendor: c.kind, accountLabel: c.label, message: c.last_error ?? 'refused by the vendor' }));
+    return refusedChanges(this.sqlite).map((c) => ({ changeId: c.id, recordId: c.record_id, personId: c.person_id, vendor: c.kind, accountLabel: c.label, message: c.last_error ?? 'refused by the vendor' }));
   }
 
   conflicts(): ConflictView[] {
-    const rows = this.sqlite
-      .prepare("SELECT c.id, c.record_id, r.person_id, r.account_id, a.label, a.kind AS vendor, c.kind, c.fields, c.remote_versions, c.created_at, p.display_name FROM conflicts c JOIN records r ON r.id = c.record_id JOIN accounts a ON a.id = r.account_id JOIN people p ON p.id = r.person_id WHERE c.state = 'open' ORDER BY c.created_at, c.rowid")
-      .all() as { id: string; record_id: string; person_id: string; account_id: string; label: string; vendor: AccountKind; kind: ConflictKind; fields: string; remote_versions: string | null; created_at: string; display_name: string }[];
+    const rows = openConflicts(this.sqlite);
     return rows.map((r) => {
       const existing = existingOf(r.kind, r.remote_versions);
       return {
-        id: r.id, recordId: r.record_id, personId: r.person_id, account: r.account_id, accountLabel: r.label, vendor: r.vendor, kind: r.kind, fields: JSON.parse(r.fields) as FieldConflict[], createdAt: r.created_at, name: r.display_name,
+        id: r.id, recordId: r.record_id, personId: r.person_id, account: r.account_id, accountLabel: r.label, vendor: r.vendor, kind: r.kind as ConflictKind, fields: JSON.parse(r.fields) as FieldConflict[], createdAt: r.created_at, name: r.display_name,
         ...(existing ? { existing: { remoteId: existing.remoteId, mergedByVendor: existing.mergedByVendor, key: existing.key ? { ...existing.key, value: existing.remoteId } : null } } : {}),
       };
     });

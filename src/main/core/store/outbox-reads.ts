@@ -1,0 +1,33 @@
+// What the outbox and the conflict queue show a person, read by intent (the changes and
+// conflicts themselves are written by the sync state machine, sync-store.ts).
+import type Database from 'better-sqlite3';
+import type { AccountKind } from '../../../shared/domain';
+
+export interface OutboxRow {
+  id: number; record_id: string; person_id: string; display_name: string; kind: AccountKind; label: string; op: string; state: string; patch: string; last_error: string | null; attempts: number; created_at: string;
+}
+
+/** Changes not yet settled (waiting, sending, in conflict, refused), oldest first, at most `limit`. */
+export function openOutbox(sqlite: Database.Database, limit = 2000): OutboxRow[] {
+  return sqlite
+    .prepare("SELECT c.id, c.record_id, r.person_id, p.display_name, a.kind, a.label, c.op, c.state, c.patch, c.last_error, c.attempts, c.created_at FROM changes c JOIN records r ON r.id = c.record_id JOIN accounts a ON a.id = c.account_id JOIN people p ON p.id = r.person_id WHERE c.state IN ('pending', 'in_flight', 'conflict', 'rejected') ORDER BY c.id LIMIT ?")
+    .all(limit) as OutboxRow[];
+}
+
+/** Changes a vendor refused, oldest first. */
+export function refusedChanges(sqlite: Database.Database): { id: number; record_id: string; person_id: string; kind: AccountKind; label: string; last_error: string | null }[] {
+  return sqlite
+    .prepare("SELECT c.id, c.record_id, r.person_id, a.kind, a.label, c.last_error FROM changes c JOIN records r ON r.id = c.record_id JOIN accounts a ON a.id = c.account_id WHERE c.state = 'rejected' ORDER BY c.id")
+    .all() as { id: number; record_id: string; person_id: string; kind: AccountKind; label: string; last_error: string | null }[];
+}
+
+export interface OpenConflictRow {
+  id: string; record_id: string; person_id: string; account_id: string; label: string; vendor: AccountKind; kind: string; fields: string; remote_versions: string | null; created_at: string; display_name: string;
+}
+
+/** Conflicts waiting for a person, oldest first. */
+export function openConflicts(sqlite: Database.Database): OpenConflictRow[] {
+  return sqlite
+    .prepare("SELECT c.id, c.record_id, r.person_id, r.account_id, a.label, a.kind AS vendor, c.kind, c.fields, c.remote_versions, c.created_at, p.display_name FROM conflicts c JOIN records r ON r.id = c.record_id JOIN accounts a ON a.id = r.account_id JOIN people p ON p.id = r.person_id WHERE c.state = 'open' ORDER BY c.created_at, c.rowid")
+    .all() as OpenConflictRow[];
+}
