@@ -17,6 +17,9 @@ import type { SyncStore } from '../sync/sync-store';
 import type { Connector, CreateNeed } from '../vendors/connector';
 import { emailKey, phoneKey, strongMatch } from '../vendors/evidence';
 import { carryBlocks } from './blocks';
+import { accountRecordsByKeys, goldenExternalRef, idsOfUnsentCreates, peopleMissingFrom, peopleTagged, personHeldIn } from '../store/add-to-reads';
+import { journalEntry } from '../store/journal-entries';
+import { recordLookup } from '../store/records';
 
 export interface AddToPreview {
   personId: string;
@@ -82,8 +85,7 @@ export class AddToService {
     const account = this.d.accounts.get(accountId);
     if (account.kind === 'csv') throw new CoreError('bad_request', 'A CSV source cannot take new records; export a CSV instead');
     const person = this.d.contacts.get(personId);
-    const held = this.d.sqlite.prepare("SELECT 1 FROM records WHERE person_id = ? AND account_id = ? AND state NOT IN ('deleted_local', 'deleted_remote')").get(personId, accountId);
-    if (held) throw new CoreError('conflict', `${person.displayName} is in ${account.label} already`);
+    if (personHeldIn(this.d.sqlite, personId, accountId)) throw new CoreError('conflict', `${person.displayName} is in ${account.label} already`);
     const vendor = account.kind as AccountKind;
     const writable = this.d.writable(vendor);
     const golden = person.golden as CanonicalContact;
@@ -129,7 +131,7 @@ export class AddToService {
     for (const n of needs) {
       const v = values[n.key]?.trim();
       if (!n.becomesId || !v) continue;
-      const taken = this.d.sqlite.prepare('SELECT 1 FROM records WHERE account_id = ? AND remote_id = ?').get(accountId, v) ?? this.claimed?.has(v);
+      const taken = recordLookup(this.d.sqlite)(accountId, v) || this.claimed?.has(v);
       if (taken) problems.push({ field: n.key, message: `${n.label} "${v}" is in use in ${account.label}; choose another` });
     }
     // One preview looks up only this person's keys; a bulk job indexes the account once.
@@ -151,13 +153,7 @@ export class AddToService {
    */
   private targetIndex(accountId: string, only?: string[]): TargetIndex {
     const index: TargetIndex = new Map();
-    const live = "r.account_id = @account AND r.state NOT IN ('deleted_local', 'deleted_remote')";
-    const rows = (only
-      ? this.d.sqlite.prepare(`SELECT r.id, r.person_id, r.local FROM records r WHERE ${live} AND (
-          EXISTS (SELECT 1 FROM json_each(r.local, '$.emails') e WHERE 'e:' || lower(trim(json_extract(e.value, '$.address'))) IN (SELECT value FROM json_each(@keys)))
-          OR EXISTS (SELECT 1 FROM json_each(r.local, '$.phones') p WHERE 'p:' || replace(json_extract(p.value, '$.e164'), '+', '') IN (SELECT value FROM json_each(@keys)))
-          OR 'x:' || trim(json_extract(r.local, '$.externalRef')) IN (SELECT value FROM json_each(@keys)))`).all({ account: accountId, keys: JSON.stringify(only) })
-      : this.d.sqlite.prepare(`SELECT r.id, r.person_id, r.local FROM records r WHERE ${live}`).all({ account: accountId })) as { id: string; person_id: string; local: string }[];
+    const rows = accountRecordsByKeys(this.d.sqlite, accountId, only);
     for (const r of rows) {
       const local = JSON.parse(r.local) as CanonicalContact;
       const hit = { recordId: r.id, personId: r.person_id, local };
@@ -195,20 +191,14 @@ export class AddToService {
 
   /** People in account `from` who have no record in account `to`, optionally narrowed by a search or a tag. */
   private missing(q: { from: string; to: string; search?: string; tag?: string }): { personId: string; name: string }[] {
-    const rows = this.d.sqlite
-      .prepare(`SELECT DISTINCT p.id, p.display_name FROM records r JOIN people p ON p.id = r.person_id
-        WHERE r.account_id = ? AND r.state NOT IN ('deleted_local', 'deleted_remote')
-          AND NOT EXISTS (SELECT 1 FROM records o WHERE o.person_id = p.id AND o.account_id = ? AND o.state NOT IN ('deleted_local', 'deleted_remote'))
-        ORDER BY p.display_name COLLATE NOCASE, p.id`)
-      .all(q.from, q.to) as { id: string; display_name: string }[];
+    const rows = peopleMissingFrom(this.d.sqlite, q.from, q.to);
     let out = rows.map((r) => ({ personId: r.id, name: r.display_name }));
     if (q.search?.trim()) {
       const hits = new Set(this.d.contacts.list({ search: q.search, limit: 100_000, offset: 0 }).rows.map((r) => r.id));
       out = out.filter((r) => hits.has(r.personId));
     }
     if (q.tag?.trim()) {
-      const tag = q.tag.trim().toLowerCase();
-      const tagged = new Set((this.d.sqlite.prepare("SELECT p.id FROM people p, json_each(p.golden, '$.tags') t WHERE lower(t.value) = ?").all(tag) as { id: string }[]).map((r) => r.id));
+      const tagged = peopleTagged(this.d.sqlite, q.tag.trim());
       out = out.filter((r) => tagged.has(r.personId));
     }
     return out;
@@ -285,7 +275,7 @@ export class AddToService {
    * delete, unlinked and left there, which the answer says.
    */
   undo(journalId: number): { undone: string; deletedAtVendor: number; leftAtVendor: string[] } {
-    const j = this.d.sqlite.prepare('SELECT id, kind, after, undone FROM journal WHERE id = ?').get(journalId) as { id: number; kind: string; after: string | null; undone: number } | undefined;
+    const j = journalEntry(this.d.sqlite, journalId);
     if (!j || (j.kind !== 'add-to' && j.kind !== 'bulk-add')) throw new CoreError('not_found', `No add with id ${journalId}`);
     if (j.undone) throw new CoreError('bad_request', 'That was already undone');
     return this.d.store.withAction(j.kind === 'bulk-add' ? 'undoing a bulk add' : null, () => {
@@ -293,9 +283,9 @@ export class AddToService {
       let deletedAtVendor = 0;
       const leftAtVendor: string[] = [];
       for (const id of [...ids].reverse()) {
-        const a = this.d.sqlite.prepare('SELECT id, after, undone FROM journal WHERE id = ?').get(id) as { id: number; after: string; undone: number } | undefined;
+        const a = journalEntry(this.d.sqlite, id);
         if (!a || a.undone) continue;
-        const { recordId } = JSON.parse(a.after) as { recordId: string };
+        const { recordId } = JSON.parse(a.after ?? '{}') as { recordId: string };
         const rec = this.d.store.record(recordId);
         if (rec.state !== 'deleted_local' && rec.state !== 'deleted_remote') {
           const vendor = this.d.accounts.get(rec.accountId).kind as AccountKind;
@@ -319,12 +309,11 @@ export class AddToService {
 
   /** Vendor ids given to creates not sent yet (their records have no remote id until they are). */
   private pendingIds(accountId: string): string[] {
-    return (this.d.sqlite.prepare("SELECT json_extract(c.create_values, '$.account') AS v FROM changes c WHERE c.account_id = ? AND c.op = 'create' AND c.state IN ('pending', 'in_flight')").all(accountId) as { v: string | null }[]).flatMap((r) => (r.v ? [r.v] : []));
+    return idsOfUnsentCreates(this.d.sqlite, accountId);
   }
 
   private externalRef(personId: string): string {
-    const g = this.d.sqlite.prepare("SELECT json_extract(golden, '$.externalRef') AS x FROM people WHERE id = ?").get(personId) as { x: string | null } | undefined;
-    return g?.x ?? '';
+    return goldenExternalRef(this.d.sqlite, personId);
   }
 }
 

@@ -25,3 +25,9 @@ export function latestEditOfRecord(sqlite: Database.Database, recordId: string):
 export function recordOfStandingEdit(sqlite: Database.Database, journalId: number): string | undefined {
   return (sqlite.prepare("SELECT entity_id FROM journal WHERE id = ? AND kind = 'edit' AND entity_type = 'record' AND undone = 0").get(journalId) as { entity_id: string } | undefined)?.entity_id;
 }
+
+/** A journal entry by id, whatever its kind. */
+export function journalEntry(sqlite: Database.Database, id: number): (JournalEntryRow & { kind: string }) | undefined {
+  const r = sqlite.prepare('SELECT id, kind, entity_id, after, undone FROM journal WHERE id = ?').get(id) as { id: number; kind: string; entity_id: string; after: string | null; undone: number } | undefined;
+  return r && { id: r.id, kind: r.kind, entityId: r.entity_id, after: r.after, undone: r.undone === 1 };
+}
