@@ -22,7 +22,6 @@ const sqlOutsideStore = [
 const SQL_NOT_YET_MOVED = [
   'src/main/core/contacts/contacts-service.ts',
   'src/main/core/dedupe/dedupe-service.ts',
-  'src/main/core/sync/pull-service.ts',
   'src/main/core/sync/sync-store.ts',
 ];
 

@@ -12,6 +12,7 @@ import { VendorError, type VendorErrorKind } from '../vendors/errors';
 import { readAhead } from './read-ahead';
 import type { SyncStore } from './sync-store';
 import { healthOfFailure, setAccountHealth } from '../store/account-health';
+import { cursorSaver, markFullScan, markPulled, pullState, recordCountOfAccount, recordsAtVendor, type PullState } from '../store/pull-state';
 
 export interface PullSummary {
   accountId: string;
@@ -46,12 +47,6 @@ export const FULL_SCAN_EVERY_MS = 24 * 3600_000;
 
 export type ConnectorFactory = (accountId: string, opts?: { signal?: AbortSignal }) => Promise<Connector>;
 
-interface AccountRow {
-  id: string;
-  kind: AccountKind;
-  label: string;
-  pull_cursor: string | null;
-}
 
 export class PullService {
   constructor(
@@ -65,7 +60,7 @@ export class PullService {
   ) {}
 
   async pull(accountId: string, opts: { full?: boolean; signal?: AbortSignal; connector?: Connector } = {}): Promise<PullSummary> {
-    const acc = this.sqlite.prepare('SELECT id, kind, label, pull_cursor FROM accounts WHERE id = ?').get(accountId) as AccountRow | undefined;
+    const acc = pullState(this.sqlite, accountId);
     if (!acc) throw new Error(`No account with id ${accountId}`);
     const summary: PullSummary = { accountId, vendor: acc.kind, label: acc.label, pulled: 0, created: 0, updated: 0, unchanged: 0, held: 0, conflicts: 0, deleted: 0, pages: 0, samePages: 0, complete: false, error: null };
     if (acc.kind === 'csv') {
@@ -74,22 +69,21 @@ export class PullService {
     }
     // Incremental pulls cannot see deletions (MPDX and LiveVox filter by change time), so a
     // full scan runs when the last complete one is older than FULL_SCAN_EVERY_MS.
-    const settings = JSON.parse((this.sqlite.prepare('SELECT settings FROM accounts WHERE id = ?').get(accountId) as { settings: string }).settings) as { lastFullScanAt?: string };
-    const stale = acc.pull_cursor?.startsWith('since:') && (!settings.lastFullScanAt || this.clock.now().getTime() - Date.parse(settings.lastFullScanAt) > FULL_SCAN_EVERY_MS);
+    const stale = acc.pullCursor?.startsWith('since:') && (!acc.lastFullScanAt || this.clock.now().getTime() - Date.parse(acc.lastFullScanAt) > FULL_SCAN_EVERY_MS);
     const full = opts.full || !!stale;
-    const startCursor = full ? null : acc.pull_cursor;
+    const startCursor = full ? null : acc.pullCursor;
     const seen = new Set<string>();
     let sawFullScan = false;
     // The connector began again from the first page (its cursor pointed past the end).
     let fromStart = startCursor === null;
-    const saveCursor = this.sqlite.prepare('UPDATE accounts SET pull_cursor = ? WHERE id = ?');
+    const saveCursor = cursorSaver(this.sqlite);
     this.progress(acc, 'pull', 0);
     try {
       const connector = opts.connector ?? (await this.connectorFor(accountId));
       // The next page is requested while this one is stored; it is committed only after this one.
       // A full pull asked for by a person reads and compares every record, remembered or not.
       const remembered = opts.full ? undefined : (key: string) => this.store.rememberedPage(accountId, key);
-      const knownRecords = this.sqlite.prepare('SELECT count(*) FROM records WHERE account_id = ?').pluck().get(accountId) as number;
+      const knownRecords = recordCountOfAccount(this.sqlite, accountId);
       for await (const page of readAhead(connector.pull(startCursor, { full, signal: opts.signal, remembered, knownRecords }))) {
         // Cancelled: stop between pages; every page before this one is committed with its cursor.
         if (opts.signal?.aborted) throw new SyncCancelled();
@@ -99,7 +93,7 @@ export class PullService {
           sawFullScan = false;
           fromStart = true;
         }
-        this.sqlite.transaction(() => {
+        this.store.tx(() => {
           // Records the vendor sent byte for byte as last time: stored as they are, not looked at again.
           for (const id of page.unchangedIds ?? []) seen.add(id);
           summary.unchanged += page.unchangedIds?.length ?? 0;
@@ -127,8 +121,8 @@ export class PullService {
             const remember = page.remember ?? { remoteIds: page.records.map((r) => r.remoteId) };
             this.store.rememberPage(accountId, page.source.key, allStored ? { digest: page.source.digest, remoteIds: remember.remoteIds, itemDigests: remember.itemDigests, nextCursor: page.nextCursor } : null);
           }
-          saveCursor.run(page.nextCursor ?? page.checkpoint ?? null, accountId);
-        })();
+          saveCursor(accountId, page.nextCursor ?? page.checkpoint ?? null);
+        });
         summary.pulled += (page.unchangedIds?.length ?? 0) + page.records.length;
         summary.pages++;
         if (page.unchangedIds && !page.records.length) summary.samePages++;
@@ -140,17 +134,17 @@ export class PullService {
         const gone = this.markUnseenDeleted(accountId, seen);
         summary.deleted += gone.deleted;
         summary.conflicts += gone.conflicts;
-        this.sqlite.prepare("UPDATE accounts SET settings = json_set(settings, '$.lastFullScanAt', ?) WHERE id = ?").run(this.clock.now().toISOString(), accountId);
+        markFullScan(this.sqlite, accountId, this.clock.now().toISOString());
       }
       summary.complete = true;
-      this.sqlite.prepare("UPDATE accounts SET last_pull_at = ?, health = 'ok', health_message = NULL WHERE id = ?").run(this.clock.now().toISOString(), accountId);
+      markPulled(this.sqlite, accountId, this.clock.now().toISOString());
       this.progress(acc, 'done', summary.pulled);
     } catch (e) {
       const kind = e instanceof SyncCancelled ? 'cancelled' : e instanceof VendorError ? e.kind : 'internal';
       const message = (e as Error)?.message ?? String(e);
       summary.error = { kind, message, ...(e instanceof VendorError && e.timedOut ? { timedOut: true } : {}) };
       // Paging that went nowhere: the cursor it reached would only resume the loop.
-      if (e instanceof VendorError && e.restartPull) saveCursor.run(null, accountId);
+      if (e instanceof VendorError && e.restartPull) saveCursor(accountId, null);
       if (kind !== 'cancelled') setAccountHealth(this.sqlite, accountId, healthOfFailure(kind), message);
       this.log.warn('pull stopped', { accountId, vendor: acc.kind, kind, message, pulled: summary.pulled });
       this.progress(acc, 'error', summary.pulled, message);
@@ -178,9 +172,9 @@ export class PullService {
   }
 
   private markUnseenDeleted(accountId: string, seen: Set<string>): { deleted: number; conflicts: number } {
-    const rows = this.sqlite.prepare("SELECT id, remote_id, state FROM records WHERE account_id = ? AND remote_id IS NOT NULL AND state IN ('synced', 'modified', 'rejected', 'conflicted')").all(accountId) as { id: string; remote_id: string; state: string }[];
+    const rows = recordsAtVendor(this.sqlite, accountId);
     const n = { deleted: 0, conflicts: 0 };
-    this.sqlite.transaction(() => {
+    this.store.tx(() => {
       for (const r of rows) {
         if (seen.has(r.remote_id)) continue;
         if (r.state === 'synced') {
@@ -190,11 +184,11 @@ export class PullService {
           n.conflicts++;
         }
       }
-    })();
+    });
     return n;
   }
 
-  private progress(acc: AccountRow, phase: 'pull' | 'done' | 'error', done: number, message?: string): void {
+  private progress(acc: PullState, phase: 'pull' | 'done' | 'error', done: number, message?: string): void {
     this.events.emit('syncProgress', { accountId: acc.id, vendor: acc.kind, phase, done, total: null, message: message ?? null });
   }
 }

@@ -1,0 +1,45 @@
+// What a pull keeps about an account between runs: where it stopped (the cursor), when a full
+// scan last saw everything, when it last finished. Written page by page inside the pull's
+// transaction, so a page and its cursor commit together.
+import type Database from 'better-sqlite3';
+import type { AccountKind } from '../../../shared/domain';
+
+export interface PullState {
+  id: string;
+  kind: AccountKind;
+  label: string;
+  pullCursor: string | null;
+  lastFullScanAt: string | null;
+}
+
+export function pullState(sqlite: Database.Database, accountId: string): PullState | undefined {
+  const r = sqlite.prepare('SELECT id, kind, label, pull_cursor, settings FROM accounts WHERE id = ?').get(accountId) as { id: string; kind: AccountKind; label: string; pull_cursor: string | null; settings: string } | undefined;
+  if (!r) return undefined;
+  const s = JSON.parse(r.settings) as { lastFullScanAt?: string };
+  return { id: r.id, kind: r.kind, label: r.label, pullCursor: r.pull_cursor, lastFullScanAt: s.lastFullScanAt ?? null };
+}
+
+/** A cursor saver, prepared once for a pull's pages. */
+export function cursorSaver(sqlite: Database.Database): (accountId: string, cursor: string | null) => void {
+  const st = sqlite.prepare('UPDATE accounts SET pull_cursor = ? WHERE id = ?');
+  return (accountId, cursor) => void st.run(cursor, accountId);
+}
+
+/** A full scan ran start to end at `at`: it saw everything the vendor holds. */
+export function markFullScan(sqlite: Database.Database, accountId: string, at: string): void {
+  sqlite.prepare("UPDATE accounts SET settings = json_set(settings, '$.lastFullScanAt', ?) WHERE id = ?").run(at, accountId);
+}
+
+/** A pull finished at `at`: the account answered, so it is healthy. */
+export function markPulled(sqlite: Database.Database, accountId: string, at: string): void {
+  sqlite.prepare("UPDATE accounts SET last_pull_at = ?, health = 'ok', health_message = NULL WHERE id = ?").run(at, accountId);
+}
+
+export function recordCountOfAccount(sqlite: Database.Database, accountId: string): number {
+  return sqlite.prepare('SELECT count(*) FROM records WHERE account_id = ?').pluck().get(accountId) as number;
+}
+
+/** Records of the account a full scan should have seen (those the vendor holds as far as Concord knows). */
+export function recordsAtVendor(sqlite: Database.Database, accountId: string): { id: string; remote_id: string; state: string }[] {
+  return sqlite.prepare("SELECT id, remote_id, state FROM records WHERE account_id = ? AND remote_id IS NOT NULL AND state IN ('synced', 'modified', 'rejected', 'conflicted')").all(accountId) as { id: string; remote_id: string; state: string }[];
+}
