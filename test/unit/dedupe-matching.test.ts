@@ -194,6 +194,21 @@ describe('comparison levels', () => {
   });
 });
 
+describe('records with little in them', () => {
+  it('a record holding one name and an email or a phone meets the full record by those, and a lone shared first name does not', () => {
+    // A store of a few thousand records, so an address held by one person is as rare as it is in use.
+    const others = Array.from({ length: 3000 }, (_, i) => rec(10 + i, { givenName: ['Ann', 'Bob', 'Cher', 'Dev'][i % 4], familyName: `Family${i}`, emails: [{ address: `p${i}@example.org` }] }));
+    const one = rec(0, { fullName: 'Cher', emails: [{ address: 'cher@example.org' }] });
+    const full = rec(1, { givenName: 'Cher', familyName: 'Sarkisian', emails: [{ address: 'cher@example.org' }], phones: [{ e164: '+13105550101', raw: '' }] });
+    const byPhone = rec(2, { givenName: 'Cher', phones: [{ e164: '+13105550101', raw: '310-555-0101' }] });
+    const stranger = rec(3, { givenName: 'Cher', emails: [{ address: 'someone.else@example.org' }] });
+    const f = new Frequencies([one, full, byPhone, stranger, ...others]);
+    expect(scorePair(one, full, f).score).toBeGreaterThanOrEqual(DEFAULT_THRESHOLDS.review);
+    expect(scorePair(byPhone, full, f).score).toBeGreaterThanOrEqual(DEFAULT_THRESHOLDS.review);
+    expect(scorePair(stranger, full, f).score).toBeLessThan(DEFAULT_THRESHOLDS.review);
+  });
+});
+
 describe('clustering', () => {
   it('joins the strongest pairs first and refuses a weak link that would chain strangers', () => {
     // 0-1 strong, 1-2 strong, 0-2 unrelated (score -10): 2 must not join 0 and 1 through 1.
