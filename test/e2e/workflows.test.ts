@@ -108,6 +108,30 @@ describe('the Concord window', () => {
     core.dedupe.setLinksAfterSync(false);
   });
 
+  it('finds people by their names typed with one typo of each kind (generated from the sandbox names)', async () => {
+    await nav('Contacts');
+    const rows = core.store.sqlite.prepare('SELECT id, display_name AS name FROM people').all() as { id: string; name: string }[];
+    const words = new Set(rows.flatMap((r) => r.name.toLowerCase().split(/\s+/)));
+    const candidates = rows.filter((r) => r.name.split(' ').length === 2 && r.name.split(' ')[1]!.length >= 5).sort((a, b) => a.name.localeCompare(b.name));
+    const step = Math.max(1, Math.floor(candidates.length / 6));
+    let tried = 0;
+    for (const person of candidates.filter((_, i) => i % step === 0).slice(0, 6)) {
+      const [given, family] = person.name.split(' ') as [string, string];
+      const w = family.toLowerCase();
+      const at = Math.floor(w.length / 2);
+      // One insertion, deletion, substitution and transposition, in the middle of the family name.
+      const typos = [w.slice(0, at) + 'x' + w.slice(at), w.slice(0, at) + w.slice(at + 1), w.slice(0, at) + (w[at] === 'e' ? 'a' : 'e') + w.slice(at + 1), w.slice(0, at) + w[at + 1] + w[at] + w.slice(at + 2)]
+        .filter((t) => t !== w && ![...words].some((o) => o.startsWith(t))); // a typo that is the start of another name is that name, being typed
+      for (const typo of typos) {
+        await h.page.getByLabel('Search contacts').fill(`${given.toLowerCase()} ${typo}`);
+        await h.page.locator(`.contact-row[data-person-id="${person.id}"]`).waitFor({ timeout: 5_000 });
+        tried++;
+      }
+    }
+    expect(tried).toBeGreaterThanOrEqual(12);
+    await h.page.getByLabel('Search contacts').fill('');
+  });
+
   it('edits while the vendors are unreachable: the change waits, then goes out', async () => {
     const target = loner('lightening');
     await selectPerson(target.personId);
