@@ -7,6 +7,7 @@ import { editDistance } from '../dedupe/normalize';
 import { DEFAULT_THRESHOLDS } from '../dedupe/score';
 import { CoreError } from '../errors';
 import { BASE_IS_LOCAL } from '../sync/sync-store';
+import { openChangeOfRecord, personOfRecord, personRow, recordsOfPerson } from '../store/person-detail';
 
 export interface ListContactsQuery {
   search?: string;
@@ -127,22 +128,15 @@ export class ContactsService {
   }
 
   get(id: string): ContactDetail {
-    const person = this.sqlite.prepare('SELECT id, display_name, golden, pinned FROM people WHERE id = ?').get(id) as
-      | { id: string; display_name: string; golden: string; pinned: string }
-      | undefined;
+    const person = personRow(this.sqlite, id);
     if (!person) {
       // Accept a record id too: the CLI and deep links may hold either.
-      const rec = this.sqlite.prepare('SELECT person_id FROM records WHERE id = ?').get(id) as { person_id: string } | undefined;
-      if (rec) return this.get(rec.person_id);
+      const owner = personOfRecord(this.sqlite, id);
+      if (owner) return this.get(owner);
       throw new CoreError('not_found', `No contact with id ${id}`);
     }
-    const recs = this.sqlite
-      .prepare(
-        `SELECT r.id, r.account_id, a.label, a.kind, r.remote_id, r.state, r.local, r.base, r.versions, r.updated_at
-         FROM records r JOIN accounts a ON a.id = r.account_id WHERE r.person_id = ? ORDER BY a.kind, r.remote_id`,
-      )
-      .all(id) as { id: string; account_id: string; label: string; kind: AccountKind; remote_id: string | null; state: RecordState; local: string; base: string | null; versions: string; updated_at: string }[];
-    const changeOf = this.sqlite.prepare("SELECT id, op, state, patch, last_error FROM changes WHERE record_id = ? AND state IN ('pending', 'in_flight', 'conflict', 'rejected') ORDER BY id DESC LIMIT 1");
+    const recs = recordsOfPerson(this.sqlite, id);
+    const changeOf = openChangeOfRecord(this.sqlite);
     return {
       id: person.id,
       displayName: person.display_name,
@@ -160,7 +154,7 @@ export class ContactsService {
         versions: JSON.parse(r.versions) as Record<string, string>,
         updatedAt: r.updated_at,
         change: ((c) => (c ? { id: c.id, op: c.op, state: c.state, patch: JSON.parse(c.patch) as Record<string, unknown>, lastError: c.last_error } : null))(
-          changeOf.get(r.id) as { id: number; op: string; state: string; patch: string; last_error: string | null } | undefined,
+          changeOf(r.id),
         ),
       })),
     };
