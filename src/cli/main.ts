@@ -51,6 +51,7 @@ Commands:
                                  change an account; --credentials reads new ones as JSON on stdin
   accounts remove ID [--yes]     say what removing it does; with --yes, remove it (refused while
                                  changes wait to be sent: nothing typed is lost)
+  accounts undo-remove N         bring a removed account back (the number remove printed; 7 days)
   accounts trust ID FIELD ...    golden records take these fields from this account first
   sync [--account ID] [--full] [--wait]
                                  push, pull every account (or one), merge, push again;
@@ -444,7 +445,7 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   accounts: {
-    sub: ['list', 'add', 'add-sandbox', 'test', 'trust', 'edit', 'remove'],
+    sub: ['list', 'add', 'add-sandbox', 'test', 'trust', 'edit', 'remove', 'undo-remove'],
     options: {
       list: {},
       trust: {},
@@ -490,7 +491,13 @@ const COMMANDS: Record<string, Command> = {
         const said = `${plan.records} records go from Concord (nothing is deleted at the vendor); ${plan.peopleOnlyHere} people only in this account go with them; ${plan.peopleLinked} people linked to other accounts stay there.${plan.waiting ? ` ${plan.waiting} change${plan.waiting === 1 ? ' waits' : 's wait'} to be sent: it cannot be removed until ${plan.waiting === 1 ? 'it is' : 'they are'} sent (concord sync) or undone.` : ''}`;
         if (!values.yes) return json ? { plan, removed: false } : `${said}\nRun again with --yes to remove it.\n`;
         const r = await call('removeAccount', { id });
-        return json ? { plan, removed: true, ...r } : `Removed. ${said}\n`;
+        return json ? { plan, removed: true, ...r } : `Removed. ${said}\nUndo with: concord accounts undo-remove ${r.undoId}\n`;
+      }
+      if (sub === 'undo-remove') {
+        const n = Number(positionals[0]);
+        if (!Number.isInteger(n)) throw new UsageError('Usage: concord accounts undo-remove N (the number accounts remove printed)');
+        const r = await call('undoJournal', { id: n, kind: 'account.remove' });
+        return json ? { undone: r.undone } : 'The account is back, with its records, links and decisions.\n';
       }
       if (sub === 'test') {
         const id = positionals[0];

@@ -236,7 +236,7 @@ export const JournalRow = z.object({
   summary: z.string(),
   undone: z.boolean(),
   /** What "undo" would do here, if anything. */
-  undo: z.enum(['edit', 'merge', 'dismiss', 'add', 'agree']).nullable(),
+  undo: z.enum(['edit', 'merge', 'dismiss', 'add', 'agree', 'account']).nullable(),
   /** Who the row is about, named as they are now (a dismissal is about several). */
   people: z.array(z.object({ id: z.string(), name: z.string() })),
   /** The vendor of the record it is about. */
@@ -362,7 +362,7 @@ export const requests = {
   dismissDuplicates: { input: z.object({ clusterId: z.string().min(1) }), output: z.object({ dismissId: z.number().int() }) },
   listJournal: { input: z.object({ kind: z.string().max(40).optional(), entityIds: z.array(z.string()).max(100).optional(), limit: z.number().int().min(1).max(1000).default(200), offset: z.number().int().min(0).default(0) }), output: z.object({ total: z.number().int(), entries: z.array(JournalEntry) }) },
   /** Undo a journal entry: an edit not yet pushed, a merge, or a dismissal. */
-  undoJournal: { input: z.object({ id: z.number().int() }), output: z.object({ undone: z.string(), /** Writes a merge's undo sends to vendors at the next sync. */ compensating: z.number().int().optional() }) },
+  undoJournal: { input: z.object({ id: z.number().int(), /** Refuse unless the entry is of this kind (the CLI's typed undo commands). */ kind: z.string().optional() }), output: z.object({ undone: z.string(), /** Writes a merge's undo sends to vendors at the next sync. */ compensating: z.number().int().optional() }) },
   /** Adding a person to an account where they are missing: the exact requests, what it cannot hold, what it needs. */
   previewAddTo: { input: z.object({ personId: z.string().min(1), accountId: z.string().min(1), values: Values.default({}) }), output: AddToPreview },
   addTo: { input: z.object({ personId: z.string().min(1), accountId: z.string().min(1), values: Values.default({}) }), output: z.object({ recordId: z.string(), changeId: z.number().int(), journalId: z.number().int() }) },
@@ -438,7 +438,7 @@ export const requests = {
   /** What removing an account would do: its records, the people only there and those linked elsewhere, its open changes. */
   planRemoveAccount: { input: z.object({ id: z.string().min(1) }), output: z.object({ records: z.number().int(), peopleOnlyHere: z.number().int(), peopleLinked: z.number().int(), waiting: z.number().int(), conflicts: z.number().int() }) },
   /** Remove it (final; refused while any of its changes is open or a sync runs). */
-  removeAccount: { input: z.object({ id: z.string().min(1) }), output: z.object({ records: z.number().int(), people: z.number().int() }) },
+  removeAccount: { input: z.object({ id: z.string().min(1) }), output: z.object({ records: z.number().int(), people: z.number().int(), undoId: z.number().int() }) },
   /** Whether the sandbox vendors run in this core now. */
   getSandbox: { input: z.object({}), output: z.object({ running: z.boolean() }) },
   /** Canonical fields (and parts) each vendor can hold, so an edit can say at once where a value cannot go. */

@@ -119,6 +119,9 @@ export const RECORD_STATES = [
 export const RecordState = z.enum(RECORD_STATES);
 export type RecordState = z.infer<typeof RecordState>;
 
+/** How long an account's removal can be undone; then it is final (its kept copy and secret go). */
+export const REMOVAL_UNDO_DAYS = 7;
+
 /** Outbox states, defined once; the sync-state module moves changes between them. */
 export const CHANGE_STATES = ['pending', 'in_flight', 'done', 'conflict', 'rejected', 'cancelled'] as const;
 export const ChangeState = z.enum(CHANGE_STATES);

@@ -135,7 +135,7 @@ describe('accounts a person can manage', () => {
     expect(text).toMatch(/1 change to this account is not sent yet/);
     expect(text).toMatch(/Nothing is sent to Lightening/);
     expect(text).toMatch(/people linked to records in other accounts stay|person linked to records in other accounts stays|linked to records in other accounts stay/);
-    expect(text).toMatch(/This is final/);
+    expect(text).toMatch(/You can undo this for 7 days/);
     expect(await dialog.getByRole('button', { name: 'Remove account' }).isDisabled()).toBe(true);
     await shots('accounts-remove-waiting');
     // The core refuses too, whoever asks; the change is still there.
@@ -161,6 +161,16 @@ describe('accounts a person can manage', () => {
     expect(core.store.sqlite.prepare('SELECT count(*) AS n FROM records WHERE account_id = ?').get(lv.id)).toEqual({ n: 0 });
     expect(core.contacts.list({ limit: 1, offset: 0 }).total).toBe(people - plan.peopleOnlyHere);
     await h.page.getByRole('status').filter({ hasText: 'removed' }).waitFor();
+    await shots('accounts-removed');
+
+    // Undo brings it back whole: the account, its records and the people only there.
+    const records = plan.records;
+    await h.page.getByTestId('undo-remove').click();
+    await h.page.getByRole('status').filter({ hasText: `${lv.label} is back` }).waitFor();
+    await row(lv.label).waitFor();
+    expect(core.store.sqlite.prepare('SELECT count(*) AS n FROM records WHERE account_id = ?').get(lv.id)).toEqual({ n: records });
+    expect(core.contacts.list({ limit: 1, offset: 0 }).total).toBe(people);
+    expect(await h.page.getByTestId('undo-remove').count()).toBe(0);
   });
 
   it('says at the edit that CallTools has no notes, and where the value is kept', async () => {

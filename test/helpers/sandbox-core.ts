@@ -2,6 +2,7 @@
 // the whole-window and whole-sandbox tests share. `close` stops both and removes the store.
 // Near-certain duplicates are not linked after the sync: these tests work the review queue.
 import { createCore, type Core } from '../../src/main/core';
+import type { Clock } from '../../src/main/core/clock';
 import { createLogger, nullSink } from '../../src/main/core/log';
 import { startSandbox, type RunningSandbox } from '../../src/main/core/sandbox';
 import { MemorySecretStore } from '../../src/main/core/secrets/memory-store';
@@ -15,10 +16,10 @@ export interface SandboxCore {
   close(): Promise<void>;
 }
 
-export async function sandboxCore(seed: number, people: number): Promise<SandboxCore> {
+export async function sandboxCore(seed: number, people: number, opts: { clock?: Clock } = {}): Promise<SandboxCore> {
   const sb = await startSandbox({ seed, people });
   const t = tempDir();
-  const core = await createCore({ dataDir: t.dir, secretStore: new MemorySecretStore(), log: createLogger(nullSink), retry: FAST_RETRY, syncTuning: { roundDelayMs: 10 }, linkAfterSync: false });
+  const core = await createCore({ dataDir: t.dir, secretStore: new MemorySecretStore(), log: createLogger(nullSink), retry: FAST_RETRY, syncTuning: { roundDelayMs: 10 }, linkAfterSync: false, clock: opts.clock });
   const close = async () => {
     core.close();
     t.cleanup();

@@ -170,6 +170,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     scheduler: new SyncScheduler(store.sqlite, sync, accounts, clock, log, options.scheduleTiming),
   };
   const handlers = createHandlers(services);
+  // Removals past their undo window are final: their kept rows and keychain entries go.
+  void accounts.forgetRemoved(syncStore.purgeRemovals());
   return {
     ...services,
     dataDir,

@@ -131,10 +131,15 @@ export class AccountsService {
     return this.get(id);
   }
 
-  /** A removed account's secret leaves the keychain (its row went with its records, SyncStore.removeAccount). */
-  async forgetSecret(id: string): Promise<void> {
-    await this.secrets.delete(accountSecretKey(id)).catch((e: Error) => this.log.warn('account secret not deleted', { id, error: e.message }));
-    this.log.info('account removed', { id });
+  /**
+   * Removed accounts whose removal can no longer be undone (SyncStore.purgeRemovals): their
+   * secrets leave the keychain. Until then a removal's undo needs them.
+   */
+  async forgetRemoved(ids: readonly string[]): Promise<void> {
+    for (const id of ids) {
+      await this.secrets.delete(accountSecretKey(id)).catch((e: Error) => this.log.warn('account secret not deleted', { id, error: e.message }));
+      this.log.info('removed account forgotten', { id });
+    }
   }
 
   /** Sandbox accounts already here, by vendor (the first of each), so the sandbox is started once. */

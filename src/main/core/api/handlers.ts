@@ -63,11 +63,22 @@ export function createHandlers(s: CoreServices): Handlers {
     },
     dismissDuplicates: ({ clusterId }) => s.dedupe.dismiss(clusterId),
     listJournal: (input) => s.journal.list(input),
-    undoJournal: async ({ id }) => {
+    undoJournal: async ({ id, kind: expected }) => {
       const kind = s.journal.kindOf(id);
+      if (expected && kind !== expected) throw new CoreError('bad_request', `Entry ${id} is not that kind of entry (it is ${kind ?? 'not in the activity log'}): nothing was undone`);
       if (kind === 'edit') s.edits.undoEntry(id);
       else if (kind === 'add-to' || kind === 'bulk-add') s.addTo.undo(id);
       else if (kind === 'policy-apply') s.policies.undo(id);
+      else if (kind === 'account.remove') {
+        const lease = s.syncStore.currentLease();
+        if (lease) throw new CoreError('busy', `${lease.holder} is syncing; undo the removal when it has finished`);
+        const r = s.syncStore.restoreAccount(id);
+        // Policies that named it name it again, where their other accounts are all still here.
+        const here = new Set(s.accounts.list().map((x) => x.id));
+        for (const p of r.policies) if (p.accounts.every((x) => here.has(x))) s.policies.set(p.field, p.accounts);
+        s.events.emit('contactsChanged', { reason: 'account restored' });
+        s.events.emit('statusChanged', {});
+      }
       else if (kind === 'bulk-merge') {
         const r = await s.dedupe.undoBulk(id, (done, total) => s.events.emit('bulkMergeProgress', { done, total }));
         s.events.emit('contactsChanged', { reason: 'bulk merge undone' });
@@ -131,17 +142,19 @@ export function createHandlers(s: CoreServices): Handlers {
       // A sync writing this account's records while they go would bring some back half-made.
       const lease = s.syncStore.currentLease();
       if (lease) throw new CoreError('busy', `${lease.holder} is syncing; remove ${a.label} when it has finished`);
-      const r = s.syncStore.removeAccount(a.id, a.label);
-      await s.accounts.forgetSecret(a.id);
+      const policies = s.policies.list().filter((x) => x.accounts.includes(a.id));
+      const r = s.syncStore.removeAccount(a.id, a.label, { policies });
       // Field policies naming it keep their other accounts (two at least), else they go.
-      for (const p of s.policies.list().filter((x) => x.accounts.includes(a.id))) {
+      for (const p of policies) {
         const rest = p.accounts.filter((x) => x !== a.id);
         if (rest.length >= 2) s.policies.set(p.field, rest);
         else s.policies.clear(p.field);
       }
+      // Its secret stays in the keychain while the removal can be undone; older removals' go now.
+      await s.accounts.forgetRemoved(s.syncStore.purgeRemovals());
       s.events.emit('contactsChanged', { reason: 'account removed' });
       s.events.emit('statusChanged', {});
-      return r;
+      return { records: r.records, people: r.people, undoId: r.journalId };
     },
     getSandbox: () => ({ running: s.sandbox.isRunning() }),
     getVendorFields: () => Object.fromEntries(ACCOUNT_KINDS.map((k) => [k, [...writableFields(k)]])) as Record<AccountKind, string[]>,

@@ -4,6 +4,7 @@
 // the person it is about.
 import type Database from 'better-sqlite3';
 import { VENDOR_LABELS } from '../../../shared/domain';
+import { REMOVAL_UNDO_DAYS } from '../store/removed-accounts';
 import { journalKind, journalPage, peopleNames, personIdsOfRecords, type JournalRowSql } from '../store/journal-list';
 
 export interface JournalRowView {
@@ -15,7 +16,7 @@ export interface JournalRowView {
   entityId: string;
   summary: string;
   undone: boolean;
-  undo: 'edit' | 'merge' | 'dismiss' | 'add' | 'agree' | null;
+  undo: 'edit' | 'merge' | 'dismiss' | 'add' | 'agree' | 'account' | null;
   /** Who the row is about, as they are named now (a dismissal is about several). */
   people: { id: string; name: string }[];
   /** The vendor of the record the row is about. */
@@ -79,7 +80,7 @@ function toView(r: RowSql, people: { id: string; name: string }[]): JournalRowVi
   const vendor = r.vendor ? VENDOR_LABELS[r.vendor] : null;
   return {
     id: r.id, at: r.at, actor: r.actor, kind: r.kind, entityType: r.entity_type, entityId: r.entity_id, summary: wordsOf(r, vendor), undone: r.undone === 1,
-    undo: r.undone ? null : r.kind === 'edit' && r.entity_type === 'record' ? (r.edit_undoable ? 'edit' : null) : r.kind === 'merge' || r.kind === 'bulk-merge' ? 'merge' : r.kind === 'dismiss' ? 'dismiss' : r.kind === 'add-to' || r.kind === 'bulk-add' ? 'add' : r.kind === 'policy-apply' ? 'agree' : null,
+    undo: r.undone ? null : r.kind === 'edit' && r.entity_type === 'record' ? (r.edit_undoable ? 'edit' : null) : r.kind === 'merge' || r.kind === 'bulk-merge' ? 'merge' : r.kind === 'dismiss' ? 'dismiss' : r.kind === 'add-to' || r.kind === 'bulk-add' ? 'add' : r.kind === 'policy-apply' ? 'agree' : r.kind === 'account.remove' && Date.now() - Date.parse(r.at) < REMOVAL_UNDO_DAYS * 86_400_000 ? 'account' : null,
     people, vendor, cause: r.cause,
   };
 }

@@ -5,6 +5,7 @@
 // store consistent: an edit and its outbox row land together, a push result and the
 // change's `done` land together, a create's step id lands before the next request.
 // Every other service calls these; `grep` for INSERT/UPDATE on those tables finds only here.
+import { keepAndDeleteAccount, purgeRemovals, removalKept, removalPlan, restoreAccount, REMOVAL_UNDO_DAYS, type FieldPolicyNote, type RemovalPlan } from '../store/removed-accounts';
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import {
@@ -858,15 +859,8 @@ export class SyncStore {
    * the people who are only there (they go) and those linked to records elsewhere (they stay,
    * with those), and its changes still open (waiting, sending, in conflict or refused).
    */
-  removalPlan(accountId: string): { records: number; peopleOnlyHere: number; peopleLinked: number; waiting: number; conflicts: number } {
-    const n = (sql: string): number => (this.sqlite.prepare(sql).get({ id: accountId }) as { n: number }).n;
-    return {
-      records: n('SELECT count(*) AS n FROM records WHERE account_id = @id'),
-      peopleOnlyHere: n('SELECT count(DISTINCT r.person_id) AS n FROM records r WHERE r.account_id = @id AND NOT EXISTS (SELECT 1 FROM records o WHERE o.person_id = r.person_id AND o.account_id <> @id)'),
-      peopleLinked: n('SELECT count(DISTINCT r.person_id) AS n FROM records r WHERE r.account_id = @id AND EXISTS (SELECT 1 FROM records o WHERE o.person_id = r.person_id AND o.account_id <> @id)'),
-      waiting: n(`SELECT count(*) AS n FROM changes WHERE account_id = @id AND state IN ${OPEN}`),
-      conflicts: n("SELECT count(*) AS n FROM conflicts c JOIN records r ON r.id = c.record_id WHERE r.account_id = @id AND c.state = 'open'"),
-    };
+  removalPlan(accountId: string): RemovalPlan {
+    return removalPlan(this.sqlite, accountId);
   }
 
   /**
@@ -874,20 +868,14 @@ export class SyncStore {
    * own; nothing is sent), their closed changes and conflicts, match pairs and decisions, and
    * the people left with no record. Linked people stay with their other records, their golden
    * record recomputed. Refused while any of its changes is open, so none is dropped silently.
+   * A copy is kept for REMOVAL_UNDO_DAYS so `restoreAccount` can undo it.
    */
-  removeAccount(accountId: string, label: string): { records: number; people: number } {
+  removeAccount(accountId: string, label: string, keep: { policies: FieldPolicyNote[] } = { policies: [] }): { records: number; people: number; journalId: number } {
     return this.tx(() => {
       const plan = this.removalPlan(accountId);
       if (plan.waiting) throw new CoreError('bad_request', `${plan.waiting} change${plan.waiting === 1 ? '' : 's'} to ${label} ${plan.waiting === 1 ? 'is' : 'are'} still open (waiting, in conflict or refused): send, settle or undo ${plan.waiting === 1 ? 'it' : 'them'} first`);
-      const people = (this.sqlite.prepare('SELECT DISTINCT person_id FROM records WHERE account_id = ?').all(accountId) as { person_id: string }[]).map((r) => r.person_id);
-      const mine = 'SELECT id FROM records WHERE account_id = ?';
-      this.sqlite.prepare(`DELETE FROM conflicts WHERE record_id IN (${mine})`).run(accountId);
-      this.sqlite.prepare('DELETE FROM changes WHERE account_id = ?').run(accountId);
-      this.sqlite.prepare(`DELETE FROM changes WHERE record_id IN (${mine})`).run(accountId);
-      this.sqlite.prepare(`DELETE FROM match_candidates WHERE record_a IN (${mine}) OR record_b IN (${mine})`).run(accountId, accountId);
-      this.sqlite.prepare("DELETE FROM match_decisions WHERE key_a LIKE @id || ':%' OR key_b LIKE @id || ':%'").run({ id: accountId });
-      this.st.forgetPages.run(accountId);
-      const records = this.sqlite.prepare('DELETE FROM records WHERE account_id = ?').run(accountId).changes;
+      const journalId = this.journal('account.remove', 'account', accountId, `removed the account ${label}`, { label, policies: keep.policies }, null, 'user');
+      const { people, records } = keepAndDeleteAccount(this.sqlite, accountId, journalId);
       this.counted('records', -records);
       let gone = 0;
       for (const p of people) {
@@ -896,10 +884,32 @@ export class SyncStore {
         if (!dropped) this.refreshPerson(p);
       }
       this.counted('people', -gone);
-      this.sqlite.prepare('DELETE FROM accounts WHERE id = ?').run(accountId);
-      this.journal('account.remove', 'account', accountId, `removed the account ${label}: ${records} record${records === 1 ? '' : 's'} and ${gone} ${gone === 1 ? 'person' : 'people'} only there`, { label, records, people: gone }, null, 'user');
-      return { records, people: gone };
+      this.amendJournal(journalId, `removed the account ${label}: ${records} record${records === 1 ? '' : 's'} and ${gone} ${gone === 1 ? 'person' : 'people'} only there`, { label, records, people: gone });
+      return { records, people: gone, journalId };
     });
+  }
+
+  /**
+   * Undo an account's removal: its rows come back as they were kept (people it shared with
+   * other accounts are linked again if they still exist), indexed and counted, golden records
+   * recomputed. Returns the account id and what came back.
+   */
+  restoreAccount(journalId: number): { accountId: string; records: number; people: number; policies: FieldPolicyNote[] } {
+    return this.tx(() => {
+      if (!removalKept(this.sqlite, journalId)) throw new CoreError('bad_request', `That removal can no longer be undone: its copy was kept for ${REMOVAL_UNDO_DAYS} days, or it was already undone`);
+      const r = restoreAccount(this.sqlite, journalId);
+      for (const rec of r.records) this.inserted(rec.rowid, JSON.parse(rec.local) as CanonicalContact);
+      this.counted('people', r.people);
+      for (const p of r.stayed) this.refreshPerson(p);
+      this.markUndone(journalId);
+      this.journal('undo', 'account', r.accountId, `brought back the account ${r.label}: ${r.records.length} record${r.records.length === 1 ? '' : 's'}`, null, { undoOf: journalId }, 'user');
+      return { accountId: r.accountId, records: r.records.length, people: r.people, policies: r.policies };
+    });
+  }
+
+  /** Forget removals older than the undo window; returns the accounts whose secrets may now go. */
+  purgeRemovals(): string[] {
+    return this.tx(() => purgeRemovals(this.sqlite, new Date(this.clock.now().getTime() - REMOVAL_UNDO_DAYS * 86_400_000).toISOString()));
   }
 
   /** Golden records again after a setting they depend on changed (e.g. an account's trust). */

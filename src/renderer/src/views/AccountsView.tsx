@@ -3,7 +3,7 @@
 // Edit and Remove, and "Try with sandbox vendors" (one sandbox, however often it is asked).
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AccountForm, AccountSummary, Output } from '../../../shared/contract';
-import { CANONICAL_FIELDS, VENDORS, VENDOR_LABELS, type Vendor } from '../../../shared/domain';
+import { CANONICAL_FIELDS, REMOVAL_UNDO_DAYS, VENDORS, VENDOR_LABELS, type Vendor } from '../../../shared/domain';
 import { call } from '../api';
 import { EmptyState } from '../components/EmptyState';
 import { VendorBadge } from '../components/VendorBadge';
@@ -179,8 +179,8 @@ function EditDialog({ account, form, onClose, onSaved }: { account: AccountSumma
 
 /**
  * Remove says first what happens to the account's records, its links and its waiting changes.
- * Open changes are never dropped: Remove waits until they are sent, settled or undone. It is
- * final (a snapshot of every record, link and merge to restore is not kept).
+ * Open changes are never dropped: Remove waits until they are sent, settled or undone. A copy of
+ * what it deletes is kept for REMOVAL_UNDO_DAYS so the removal can be undone.
  */
 function RemoveDialog({ account, onClose, onRemoved }: { account: AccountSummary; onClose: () => void; onRemoved: (r: Output<'removeAccount'>) => void }) {
   const setView = useApp((s) => s.setView);
@@ -224,7 +224,7 @@ function RemoveDialog({ account, onClose, onRemoved }: { account: AccountSummary
                 <li><strong>Waiting changes:</strong> none.</li>
               )}
             </ul>
-            <p className="small"><strong>This is final</strong> — there is no undo. Adding the account again and syncing brings its records back, but not their links or merges.</p>
+            <p className="small">You can undo this for {REMOVAL_UNDO_DAYS} days (here, or in Activity): the account comes back with its records, links and decisions. After that it is final, and its credentials leave this computer&apos;s keychain.</p>
             {error && <div className="banner error inline" role="alert">{error}</div>}
           </>
         )}
@@ -263,6 +263,10 @@ export function AccountsView() {
   const [tests, setTests] = useState<Record<string, TestResult>>({});
   const [busy, setBusy] = useState(false);
   const [removing, setRemoving] = useState<AccountSummary | null>(null);
+  // The last removal, while its banner offers to undo it (Ctrl+Z or Activity may undo it first).
+  const [removed, setRemoved] = useState<{ undoId: number; label: string } | null>(null);
+  const undone = useApp((s) => s.undone);
+  const undo = useApp((s) => s.undo);
   const [sandboxRunning, setSandboxRunning] = useState(false);
 
   const [forms, setForms] = useState<Partial<Record<Vendor, AccountForm>>>({});
@@ -338,6 +342,20 @@ export function AccountsView() {
   const editing = accounts?.find((a) => a.id === editingAccount) ?? null;
   const sandboxAccounts = accounts?.filter((a) => a.sandbox).length ?? 0;
 
+  async function undoRemoval(r: { undoId: number; label: string }) {
+    setError(null);
+    try {
+      await undo(r.undoId);
+      setSaid(`${r.label} is back, with its records, links and duplicate decisions.`);
+    } catch (e) {
+      setError(`Could not bring ${r.label} back: ${(e as Error).message}`);
+    }
+    setRemoved(null);
+    load();
+    contactsChanged();
+    void refreshStatus();
+  }
+
   return (
     <section className="view accounts-view">
       <header className="view-header">
@@ -361,7 +379,17 @@ export function AccountsView() {
         </div>
       )}
       {error && <div className="banner error" role="alert">{error}</div>}
-      {said && !error && <div className="banner ok" role="status">{said}</div>}
+      {said && !error && (
+        <div className="banner ok" role="status">
+          {said}
+          {removed && !undone.includes(removed.undoId) && (
+            <>
+              {' '}
+              <button className="link" data-testid="undo-remove" onClick={() => void undoRemoval(removed)}>Undo</button>
+            </>
+          )}
+        </div>
+      )}
       <div className="scroll-body">
         {adding && (
           <form className="card add-form" onSubmit={(e) => (e.preventDefault(), !addProblems?.length && void add())} aria-label={`Add ${VENDOR_LABELS[adding]}`}>
@@ -449,6 +477,7 @@ export function AccountsView() {
           onClose={() => setRemoving(null)}
           onRemoved={(r) => {
             setSaid(`${removing.label} removed: ${r.records.toLocaleString()} records and ${r.people.toLocaleString()} people only there left Concord.`);
+            setRemoved({ undoId: r.undoId, label: removing.label });
             setRemoving(null);
             load();
             contactsChanged();
