@@ -1,4 +1,4 @@
-// The one typed contract between the window and the core (DESIGN §1). Every request and
+// The one typed contract between the window and the core (docs/design.md#architecture). Every request and
 // event has a zod schema; main validates with it, and the preload and `window.api` types
 // derive from it, so a key without a handler or a preload entry does not compile.
 import { z } from 'zod';

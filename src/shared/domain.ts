@@ -32,7 +32,7 @@ export const EmailEntry = z.object({
   doNotContactWhy: DoNotContactWhy,
   /**
    * Why the vendor marks this entry as not accurate, in words (MPDX `valid_values: false`:
-   * "whether the number is accurate", docs/mpdx-phones.txt). Read only; Concord never sets it.
+   * "whether the number is accurate", the vendor's mpdx-phones.txt). Read only; Concord never sets it.
    */
   notAccurate: z.string().optional(),
 });
@@ -48,7 +48,7 @@ export const PhoneEntry = z.object({
   doNotContactWhy: DoNotContactWhy,
   /**
    * Why the vendor marks this entry as not accurate, in words (MPDX `valid_values: false`:
-   * "whether the number is accurate", docs/mpdx-phones.txt). Read only; Concord never sets it.
+   * "whether the number is accurate", the vendor's mpdx-phones.txt). Read only; Concord never sets it.
    */
   notAccurate: z.string().optional(),
   mobile: z.boolean().optional(),
@@ -76,7 +76,7 @@ export const ADDRESS_PART_WORDS: Record<keyof Address, string> = {
   street1: 'street', street2: 'second street line', city: 'city', region: 'state or region', postalCode: 'postal code', county: 'county', country: 'country',
 };
 
-/** The canonical contact (DESIGN §3). Every field is optional: vendors hold different subsets. */
+/** The canonical contact (docs/design.md#canonical-contact). Every field is optional: vendors hold different subsets. */
 export const CanonicalContact = z.object({
   givenName: z.string().nullable().optional(),
   familyName: z.string().nullable().optional(),

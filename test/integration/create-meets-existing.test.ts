@@ -1,10 +1,10 @@
 // A create that meets a record already at the vendor is a question, not an adoption. From
-// ../shared/vendors/docs/livevox-contacts.txt, "Create a Contact that Already Exists", copied here:
+// the vendor's livevox-contacts.txt, "Create a Contact that Already Exists", copied here:
 //   POST /contact/contacts/ {"createContactDetails": {"account": "1246583", …}}
 //   → 202 Bad Request  {"code": 202, "message": "Contact already exists!"}
-// and ../shared/vendors/README.md §1 (CallTools): "POST is an upsert. With duplicate mode
-// "Overwrite", the phone is matched and the response is {"duplicate_contacts":[id],
-// "duplicate_action":"MERGE"} with no id."
+// and the project's vendor digest on CallTools (docs/vendors/calltools.md#writes): "POST is
+// an upsert. With duplicate mode "Overwrite", the phone is matched and the response is
+// {"duplicate_contacts":[id], "duplicate_action":"MERGE"} with no id."
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Core } from '../../src/main/core';
 import type { CanonicalContact } from '../../src/shared/domain';

@@ -63,7 +63,7 @@ describe('duplicates in the sandbox', () => {
     const q = clusterQuality(scan.clusters, truth);
     expect(q.truePairs).toBe(sb.population.truth.reduce((n, t) => n + (t.keys.length * (t.keys.length - 1)) / 2, 0));
     expect(q.precision).toBeGreaterThanOrEqual(0.97);
-    // BigChange's contact model has no email or phone (docs/bigchange-contacts.txt): its copies
+    // BigChange's contact model has no email or phone (the vendor's bigchange-contacts.txt): its copies
     // are found by name and address alone, which costs recall (0.90 on this population; 0.95
     // while the sandbox gave BigChange emails and phones the document does not have).
     expect(q.recall).toBeGreaterThanOrEqual(0.9);

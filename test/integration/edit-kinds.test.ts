@@ -1,4 +1,4 @@
-// Every kind of edit a person makes reaches every vendor that can hold it (DESIGN §4 "intent,
+// Every kind of edit a person makes reaches every vendor that can hold it (docs/design.md#push-and-write-guards "intent,
 // not diffs"): which phone or email is the primary one, its label, which phone is the mobile.
 // Before, an edit of only those produced an empty patch and was quietly dropped. A vendor
 // that cannot hold a part refuses the edit when it is typed, saying what it cannot hold.
@@ -61,7 +61,7 @@ describe.each(VENDORS)('%s: every edit kind it can hold reaches it', (vendor: Ve
   const holds = (p: FieldPart) => (fields.parts ?? []).includes(p) && (fields.write as readonly string[]).includes(p.split('.')[0]!);
   const maxOf = (f: 'phones' | 'emails'): number => (vendor === 'bigchange' || (vendor === 'livevox' && f === 'emails') || (vendor === 'calltools' && f === 'emails') ? 1 : 2);
 
-  // BigChange's contact model has neither (docs/bigchange-contacts.txt): typing one is refused.
+  // BigChange's contact model has neither (the vendor's bigchange-contacts.txt): typing one is refused.
   if (!(['phones', 'emails'] as const).some((f) => (fields.write as readonly string[]).includes(f))) {
     it('holds no phone or email: an edit of either is refused as it is typed, nothing queued', async () => {
       const r = (rig = await syncRig(vendor, 2));

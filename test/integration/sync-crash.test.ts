@@ -1,6 +1,6 @@
 // Crash safety as a person would meet it: `concord sync` is killed with SIGKILL in the middle
 // of pushing 500 edits and 20 creates, then run again. Every edit reaches the vendor exactly
-// once and no create is duplicated (DESIGN §4).
+// once and no create is duplicated (docs/design.md#outbox-states-and-exactly-once-pushes).
 import { spawn, execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';

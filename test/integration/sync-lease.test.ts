@@ -1,4 +1,4 @@
-// One sync at a time per store (DESIGN §4): two syncs started together on one store — two
+// One sync at a time per store (docs/design.md#one-sync-at-a-time): two syncs started together on one store — two
 // cores in this process, or the app's core and the CLI in another process — send each
 // change once, and the one that has to wait says so plainly. A lease left by a killed sync
 // lapses by itself.

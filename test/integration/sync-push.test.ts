@@ -198,7 +198,7 @@ describe.each<[Vendor, string]>([
     const person = r.recordOf(r.seeded[0]!.remoteId);
     const personId = (r.core.store.sqlite.prepare('SELECT person_id FROM records WHERE id = ?').get(person.id) as { person_id: string }).person_id;
     const fresh = { givenName: 'Grace', familyName: 'Hopper', emails: [{ address: 'grace@navy.mil' }], phones: [{ e164: '+12025550111', raw: '(202) 555-0111' }] };
-    // BigChange's contact model has no email or phone (docs/bigchange-contacts.txt): its create carries a reference instead.
+    // BigChange's contact model has no email or phone (the vendor's bigchange-contacts.txt): its create carries a reference instead.
     const made: CanonicalContact = vendor === 'mpdx' ? { ...fresh, address: { street1: '1 Navy Yard', city: 'Washington', region: 'DC', postalCode: '20374', country: 'US' } } : vendor === 'bigchange' ? { givenName: 'Grace', familyName: 'Hopper', externalRef: 'GH-1906' } : fresh;
     const { recordId } = r.core.syncStore.create(r.accountId, personId, made);
     const s = await r.core.sync.sync();

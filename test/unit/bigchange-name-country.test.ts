@@ -1,5 +1,5 @@
 // BigChange's `name` is one string and its `country` a country's name. From
-// ../shared/vendors/docs/bigchange-contacts.txt (create model), copied here:
+// the vendor's bigchange-contacts.txt (create model), copied here:
 //   "The name of the contact"  ·  "The textual name of the contact address country"
 // Concord reads given and family parts out of the name and writes a changed part back where it
 // stands; it reads a country's name or code as the ISO code and writes the English name.

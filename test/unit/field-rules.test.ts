@@ -19,7 +19,7 @@ const msgs = (p: { message: string }[]): string[] => p.map((x) => x.message);
 
 describe('bad values seen in practice are refused by every vendor that holds the field', () => {
   it('a phone typed as "call-me-maybe"', () => {
-    // BigChange's contact model has no phone (docs/bigchange-contacts.txt); every other vendor holds one.
+    // BigChange's contact model has no phone (the vendor's bigchange-contacts.txt); every other vendor holds one.
     expect(ALL.filter((v) => !holds(v, 'phones'))).toEqual(['bigchange']);
     for (const v of ALL.filter((x) => holds(x, 'phones'))) {
       const problems = checkEdit(v, { phones: [{ e164: null, raw: 'call-me-maybe' }] }, { region: REGION[v] });

@@ -1,4 +1,4 @@
-// Security posture (DESIGN §1): the page gets no Node, no navigation, no new windows, no
+// Security posture (docs/design.md#architecture): the page gets no Node, no navigation, no new windows, no
 // permissions, and a strict CSP. Vendor HTTP happens only in the core worker.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -18,7 +18,7 @@ import { writes } from '../sync';
 import { tempDir } from '../tmp';
 import { FAST_RETRY } from '../fast-retry';
 
-/** Sources whose number/email/location/address fields MPDX lets a client change (README §2). */
+/** Sources whose number/email/location/address fields MPDX lets a client change (docs/vendors/mpdx.md). */
 export const EDITABLE_SOURCES = ['MPDX', 'TntImport', 'manual'];
 const SOURCES = [...EDITABLE_SOURCES, 'DataServer', 'GoogleImport', 'Siebel'];
 

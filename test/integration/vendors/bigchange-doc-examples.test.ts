@@ -1,4 +1,4 @@
-// The document's own example payloads (test/fixtures/vendors/bigchange-contacts.txt, from shared/vendors/docs), parsed and mapped. The
+// The document's own example payloads (test/fixtures/vendors/bigchange-contacts.txt, a copy of the vendor's document), parsed and mapped. The
 // document shows no example contact, only the create answer and the problem bodies, so the
 // contact case is built from the create model's field list, every field set.
 import fs from 'node:fs';

@@ -1,4 +1,4 @@
-// BigChange against its document (shared/vendors/docs/bigchange-contacts.txt): the create
+// BigChange against its document (the vendor's bigchange-contacts.txt): the create
 // model (no email, no phone; name, groupId and location required; customFields whose null value
 // unsets), its answers (201, 400, 403, 422), and the group and location a create asks for
 // coming from the account's settings, never guessed.

@@ -1,5 +1,5 @@
 // BigChange's name and country through a real core and the simulator over HTTP. From
-// ../shared/vendors/docs/bigchange-contacts.txt (create model), copied here:
+// the vendor's bigchange-contacts.txt (create model), copied here:
 //   "The name of the contact"  ·  "The textual name of the contact address country"
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BigChangeStore } from '../../../src/main/core/sandbox/bigchange';

@@ -1,5 +1,5 @@
 // A BigChange 403 that gives a business reason is a refusal of the request, not of the
-// credentials. The example is the document's own (../shared/vendors/docs/bigchange-contacts.txt,
+// credentials. The example is the document's own (the vendor's bigchange-contacts.txt,
 // the 403 "Forbidden" answer of "Create a contact"), copied here:
 //   {"type": "https://example.com/probs/out-of-credit", "title": "You do not have enough credit",
 //    "status": 403, "detail": "Your current balance is 30, but that costs 50",

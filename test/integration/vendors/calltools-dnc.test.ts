@@ -1,4 +1,4 @@
-// CallTools' do-not-contact facts (docs/calltools-contacts.txt, the ContactDetail schema):
+// CallTools' do-not-contact facts (the vendor's calltools-contacts.txt, the ContactDetail schema):
 // `is_fdnc` (the number is on the federal do-not-call list) and `do_not_contact` on a nested
 // phone, `do_not_contact` on a nested email and on the contact. Each reads as do-not-contact
 // with its reason, from the mapping and over HTTP from the simulator into a real core.

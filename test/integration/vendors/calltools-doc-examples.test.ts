@@ -1,5 +1,5 @@
-// The document (docs/calltools-contacts.txt) gives no example payloads, only the ContactDetail
-// schema; README §1 gives the upsert's MERGE answer. The example below fills every schema field
+// The document (the vendor's calltools-contacts.txt) gives no example payloads, only the ContactDetail
+// schema; docs/vendors/calltools.md gives the upsert's MERGE answer. The example below fills every schema field
 // with a value of its documented type, and is mapped to canonical and back.
 import { afterEach, describe, expect, it } from 'vitest';
 import { CALLTOOLS_SCHEMA, startCallToolsSandbox, type CallToolsSandbox } from '../../../src/main/core/sandbox/calltools';

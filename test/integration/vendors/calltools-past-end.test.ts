@@ -2,7 +2,8 @@
 // vendor shrank while the pull was interrupted) starts the scan again instead of failing with
 // not_found at every later sync — and the scan from page 1 still marks what is gone as deleted.
 //
-// From ../shared/vendors/README.md §1 (CallTools), copied here so the test does not read it:
+// From the project's vendor digest (kept outside the repository; summarised in
+// docs/vendors/calltools.md#reading-and-paging), copied here so the test does not read it:
 //   "Paging: default 25 per page, maximum 250. The response envelope and parameter names are
 //    not documented; DRF `count/next/previous/results` with `page`/`page_size` is likely
 //    (inferred)."  and  "Expect DRF defaults (inferred): … 401/404 `{"detail":…}`".

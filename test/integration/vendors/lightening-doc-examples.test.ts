@@ -1,4 +1,4 @@
-// The examples in docs/lightening-contacts.txt, verbatim: the list entity mapped to canonical
+// The examples in the vendor's lightening-contacts.txt, verbatim: the list entity mapped to canonical
 // and back (the fields survive, and a write of what was read changes nothing), and each
 // documented answer read by the connector as the document means it.
 import { afterEach, describe, expect, it } from 'vitest';

@@ -1,6 +1,6 @@
 // Known Lightening problems, each pinned by a test written before its fix: the name form a
 // record holds, the tel / tel1 / mobile slots, and the simulator's numeric fields (document:
-// docs/lightening-contacts.txt, "Data requirements & limitations").
+// the vendor's lightening-contacts.txt, "Data requirements & limitations").
 import { afterEach, describe, expect, it } from 'vitest';
 import { startLighteningSandbox, type LighteningSandbox } from '../../../src/main/core/sandbox/lightening';
 import type { Connector } from '../../../src/main/core/vendors/connector';

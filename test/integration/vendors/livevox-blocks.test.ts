@@ -2,7 +2,7 @@
 // a blocked contact or number reads as do-not-contact with the reason, an unrelated edit's
 // round trip sends the blocks back unchanged, blocking from Concord goes through the DND route
 // (PUT /contact/contacts/{account}/dnd), and a block is never lifted from Concord. Values are
-// the document's own (docs/livevox-contacts.txt: the list example's phoneBlock PERMANENT, the
+// the document's own (the vendor's livevox-contacts.txt: the list example's phoneBlock PERMANENT, the
 // bulk-update example's accountBlock PERMANENT).
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LiveVoxStore } from '../../../src/main/core/sandbox/livevox';

@@ -1,4 +1,4 @@
-// The document's own example payloads (shared/vendors/docs/livevox-contacts.txt) mapped to
+// The document's own example payloads (the vendor's livevox-contacts.txt) mapped to
 // canonical and back: every value survives, and the write carries the server's own bytes.
 import { describe, expect, it } from 'vitest';
 import { canonicalToLiveVox, liveVoxCreateBody, liveVoxToCanonical } from '../../../src/main/core/vendors/livevox/mapping';

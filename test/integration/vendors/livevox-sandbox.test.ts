@@ -1,4 +1,4 @@
-// The LiveVox simulator answers as the document says (shared/vendors/docs/livevox-contacts.txt).
+// The LiveVox simulator answers as the document says (the vendor's livevox-contacts.txt).
 import { parse } from 'csv-parse/sync';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startLiveVoxSandbox, type LiveVoxSandbox } from '../../../src/main/core/sandbox/livevox';

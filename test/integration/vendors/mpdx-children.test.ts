@@ -1,6 +1,6 @@
 // MPDX phones and emails Concord does not show (historic ones), the person delete, and the
-// document's phone semantics (docs/mpdx-phones.txt): one primary per owner, `location` as a
-// label, the single-phone read, attribute types, source-locked fields (README §2).
+// document's phone semantics (the vendor's mpdx-phones.txt): one primary per owner, `location` as a
+// label, the single-phone read, attribute types, source-locked fields (docs/vendors/mpdx.md).
 import { afterEach, describe, expect, it } from 'vitest';
 import { startMpdxSandbox, type MpdxSandbox } from '../../../src/main/core/sandbox/mpdx';
 import { createMpdxConnector, type MpdxConnector } from '../../../src/main/core/vendors/mpdx';
@@ -114,7 +114,7 @@ describe('MPDX simulator: phones as docs/mpdx-phones.txt has them', () => {
     expect(one.json.data).toMatchObject({ id: made.json.data!.id, type: 'phone_numbers', attributes: { number: '+442079460000', location: 'office', country_code: 44, primary: false, historic: false } });
     expect(Object.keys(one.json.data!.attributes).sort()).toEqual(expect.arrayContaining(['country_code', 'created_at', 'historic', 'location', 'number', 'primary', 'source', 'updated_at', 'updated_in_db_at', 'valid_values']));
     expect((await req(sb, 'GET', `${base}/phones/not-a-uuid`)).status).toBe(404);
-    // PUT and PATCH both reach update (README §2).
+    // PUT and PATCH both reach update (docs/vendors/mpdx.md).
     const patched = await req(sb, 'PATCH', `${base}/phones/${made.json.data!.id}`, { data: { type: 'phone_numbers', id: made.json.data!.id, attributes: { location: 'home', overwrite: true } } });
     expect(patched.json.data!.attributes.location).toBe('home');
     const other = sb.store.insert('people', { first_name: 'Bo' }, { contactId: cid });

@@ -1,5 +1,5 @@
 // An MPDX contact deleted or merged away by another user is seen by the next ordinary
-// (incremental) sync, through GET /api/v2/deleted_records (README §2, "Tombstones"), not only
+// (incremental) sync, through GET /api/v2/deleted_records (docs/vendors/mpdx.md#deletes-and-tombstones), not only
 // by the daily full scan; a person MPDX's merge moved under the winner keeps its Concord
 // record (re-keyed), so Concord does not hold the moved person twice.
 import { afterEach, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// docs/mpdx-phones.txt gives no example bodies, only each route's attribute list (country_code,
+// the vendor's mpdx-phones.txt gives no example bodies, only each route's attribute list (country_code,
 // created_at, historic, location, number, primary, source, updated_at, updated_in_db_at,
 // valid_values; PUT adds overwrite). These examples are built from that list, with the
 // document's types, mapped to canonical and back; and sent to the simulator as documented.

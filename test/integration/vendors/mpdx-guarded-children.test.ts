@@ -1,5 +1,5 @@
 // MPDX phones, emails and addresses are written with the same guard as the record
-// (updated_in_db_at per child), retired rather than destroyed (docs/mpdx-phones.txt: historic
+// (updated_in_db_at per child), retired rather than destroyed (the vendor's mpdx-phones.txt: historic
 // "should be true when a phone number should no longer be used"), and a child POST whose
 // answer was lost is found again, never sent twice. A real core syncs against the MPDX
 // simulator over HTTP; "another user" writes through the simulator's store between Concord's

@@ -1,5 +1,5 @@
 // MPDX connector against its simulator over HTTP on 127.0.0.1, including the exact
-// optimistic-concurrency answers of mpdx_api (README §2).
+// optimistic-concurrency answers of mpdx_api (docs/vendors/mpdx.md).
 import { afterEach, describe, expect, it } from 'vitest';
 import { startMpdxSandbox, type MpdxSandbox } from '../../../src/main/core/sandbox/mpdx';
 import { generatePopulation } from '../../../src/main/core/sandbox/population';
@@ -119,7 +119,7 @@ describe('MPDX connector ↔ simulator', () => {
     const raw = updated.record!.raw as MpdxBundle;
     expect(raw.contact.attributes).toMatchObject({ church_name: 'Dohnavur Fellowship', pledge_amount: '75', notes: 'Annual' });
     expect(raw.person.attributes).toMatchObject({ legal_first_name: 'Amy Beatrice', last_name: 'Carmichael-Wilson' });
-    // The old number is retired, not rewritten in place (docs/mpdx-phones.txt: historic "should
+    // The old number is retired, not rewritten in place (the vendor's mpdx-phones.txt: historic "should
     // be true when a phone number should no longer be used"); the new one and the second email created.
     const oldPhone = (read.raw as MpdxBundle).phones[0]!;
     expect(raw.phones.find((p) => p.id === oldPhone.id)?.attributes).toMatchObject({ number: '+14155550123', historic: true });

@@ -1,4 +1,4 @@
-// Phones are normalised to E.164 with libphonenumber-js (DESIGN §3); the raw text is kept.
+// Phones are normalised to E.164 with libphonenumber-js (docs/design.md#canonical-contact); the raw text is kept.
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import type { PhoneEntry } from '../../../shared/domain';
 

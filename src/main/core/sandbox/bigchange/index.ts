@@ -1,4 +1,4 @@
-// BigChange simulator (shared/vendors/docs/bigchange-contacts.txt, README §5): OAuth2 client
+// BigChange simulator (the vendor's bigchange-contacts.txt, docs/vendors/bigchange.md): OAuth2 client
 // credentials at /auth/tokens (short-lived tokens), Customer-Id required, /v1/contacts with
 // pageNumber/pageSize (≤1000) answering {items, pageItemCount}, 201 {id} on create, 204 on a
 // partial PATCH, RFC 7807 problems: 400 for a body that does not bind to the contact model
@@ -16,17 +16,17 @@ import { canonicalToBigChange } from '../../vendors/bigchange/mapping';
 export type BigChangeSandboxCredentials = { clientId: string; clientSecret: string; customerId: string };
 type Json = Record<string, unknown>;
 
-// The create model (docs/bigchange-contacts.txt) is the whole contact model here: the document
+// The create model (the vendor's bigchange-contacts.txt) is the whole contact model here: the document
 // shows no read or update model, so a read answers these fields plus `id` (our reading), and a
 // PATCH takes the same fields. `email` and `phone` are in none of them: refused, not stored.
 const MODEL = ['reference', 'name', 'groupId', 'parentId', 'extraInformation', 'street', 'town', 'postalCode', 'country', 'location', 'customFields'] as const;
 const TEXT = ['reference', 'name', 'extraInformation', 'street', 'town', 'postalCode', 'country'] as const;
-// Column limits from the legacy web service (README §5, "probably the same columns"): inferred.
+// Column limits from the legacy web service (docs/vendors/bigchange.md, "probably the same columns"): inferred.
 const LIMITS: Record<string, number> = { name: 50, reference: 40, street: 100, postalCode: 10, town: 100, country: 50 };
 // Nullable in the create model; name, groupId and location are required, so never null.
 const NULLABLE = new Set(['reference', 'parentId', 'extraInformation', 'street', 'town', 'postalCode', 'country', 'customFields']);
 const PROBLEM = { 'content-type': 'application/problem+json' };
-/** The 403 of the document's example (docs/bigchange-contacts.txt, every answer's schema), for `refuseWrites`. */
+/** The 403 of the document's example (the vendor's bigchange-contacts.txt, every answer's schema), for `refuseWrites`. */
 export const BIGCHANGE_OUT_OF_CREDIT = { type: 'https://example.com/probs/out-of-credit', title: 'You do not have enough credit', detail: 'Your current balance is 30, but that costs 50' };
 
 export const problem = (status: number, title: string, detail?: string, extra: Json = {}): SandboxResponse => ({

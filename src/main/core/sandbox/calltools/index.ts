@@ -1,4 +1,4 @@
-// CallTools simulator (shared/vendors/docs/calltools-contacts.txt, README §1): DRF-style
+// CallTools simulator (the vendor's calltools-contacts.txt, docs/vendors/calltools.md): DRF-style
 // contacts API with Token auth, page/page_size paging (25 default, 250 max), PATCH partial
 // updates, read-only nested phones/emails written through flat fields, POST as an upsert that
 // answers duplicate_action "MERGE" when the phone matches, and HTML bodies on 5xx.
@@ -17,7 +17,7 @@ export type CallToolsSandboxCredentials = {
 
 type Json = Record<string, unknown>;
 
-// The writable fields of ContactDetail, as the document types them (docs/calltools-contacts.txt,
+// The writable fields of ContactDetail, as the document types them (the vendor's calltools-contacts.txt,
 // request and response schema). `nullable` is the document's x-nullable; `min` its minLength
 // (DRF: blank refused). Read-only fields (id, uuid, created_*, modified_*, phone_numbers, …) and
 // names the schema does not list are ignored on input, as DRF does.
@@ -160,7 +160,7 @@ function digits(s: string): string {
 }
 
 const UUID_RE = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
-// DRF's DateTimeField takes ISO 8601; README §1 gives the input form YYYY-MM-DD[ HH:MM:SS].
+// DRF's DateTimeField takes ISO 8601; docs/vendors/calltools.md gives the input form YYYY-MM-DD[ HH:MM:SS].
 const DATETIME_RE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 
 /** DRF's field errors for a body, by the document's types; null when it may go. */
@@ -267,7 +267,7 @@ export async function startCallToolsSandbox(opts: { faults?: Faults; seed?: numb
       const errors = validate(body);
       if (errors) return { status: 400, body: errors };
       // Duplicate mode "Overwrite": the phone is matched and the fields sent overwrite, blanks
-      // included (README §1: "Blank fields overwrite existing values").
+      // included (docs/vendors/calltools.md: "Blank fields overwrite existing values").
       const match = [body.mobile_phone_number, body.home_phone_number].map((p) => (p ? store.findByPhone(String(p)) : undefined)).find(Boolean);
       if (match) {
         store.apply(match, body);

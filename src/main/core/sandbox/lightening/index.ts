@@ -1,4 +1,4 @@
-// Lightening simulator (shared/vendors/docs/lightening-contacts.txt, README §4): always-200
+// Lightening simulator (the vendor's lightening-contacts.txt, docs/vendors/lightening.md): always-200
 // envelopes with result true/false, an unpaged list per customer_id[], update by POST,
 // delete by GET …/delete answering result:false on success, strings for booleans and ids.
 // Injected 429/5xx faults use real HTTP statuses, as a proxy in front of the API would.
@@ -58,7 +58,7 @@ export class LighteningStore {
     return c;
   }
 
-  /** Stores a write as Lightening serves it: booleans and ids as strings (README §4). */
+  /** Stores a write as Lightening serves it: booleans and ids as strings (docs/vendors/lightening.md). */
   apply(c: Json, body: Json): void {
     for (const [k, v] of Object.entries(body)) {
       if (k === 'customer_id' || k === 'id' || k === 'created_at' || k === 'updated_at' || WRITE_ONLY.has(k)) continue;

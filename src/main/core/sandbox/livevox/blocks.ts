@@ -1,4 +1,4 @@
-// Blocks and consents in the LiveVox simulator (docs/livevox-contacts.txt). The DND route's
+// Blocks and consents in the LiveVox simulator (the vendor's livevox-contacts.txt). The DND route's
 // values are actions: "The result of assigning the above values (action) depends on the
 // current status as shown in the below table" — a table our copy lost. Read here as: DAILY and
 // PERMANENT add that block (to the other one: BOTH), BOTH sets both, DAILY_OFF and

@@ -1,4 +1,4 @@
-// LiveVox simulator (shared/vendors/docs/livevox-contacts.txt, README §3): session login with
+// LiveVox simulator (the vendor's livevox-contacts.txt, docs/vendors/livevox.md): session login with
 // LV-Access, LV-Session on every call (401 once expired), count/offset lists following `next`
 // (no leading slash), read/create/update/delete by account, 202 "Contact already exists!",
 // 404 with an empty body for a missing update/delete, search results padded to ten phone

@@ -1,4 +1,4 @@
-// MPDX simulator (README §2, the CruGlobal/mpdx_api behaviour): JSON:API with the
+// MPDX simulator (docs/vendors/mpdx.md, the CruGlobal/mpdx_api behaviour): JSON:API with the
 // application/vnd.api+json content type (415/406 otherwise), JWT auth (401 body as MPDX),
 // page/per_page paging echoed as strings, filter[updated_at] ranges, and optimistic
 // concurrency exactly as ApplicationRecord does it: updated_in_db_at must equal the stored
@@ -30,7 +30,7 @@ const LOCKED_FIELDS: Partial<Record<MpdxType, string[]>> = {
   addresses: ['street', 'city', 'state', 'postal_code', 'country', 'location'],
 };
 /**
- * Attribute types from docs/mpdx-phones.txt (phones) and README §2 (emails, addresses take
+ * Attribute types from the vendor's mpdx-phones.txt (phones) and docs/vendors/mpdx.md (emails, addresses take
  * the same kinds). The document types `number` as "number", but MPDX stores E.164 with a
  * `;ext=` suffix, which no JSON number can hold: a string or a number is taken and served as
  * a string. `country_code` is a number (a numeric string is taken, as Rails casts it).
@@ -134,7 +134,7 @@ export function updatedAtRange(value: string): { from: number; to: number; endEx
   return p ? { from: p[0], to: p[1], endExclusive: false } : null;
 }
 
-/** filter[updated_at]: day, exact time, A..B inclusive, A...B end-exclusive (README §2). */
+/** filter[updated_at]: day, exact time, A..B inclusive, A...B end-exclusive (docs/vendors/mpdx.md). */
 export function updatedAtFilter(value: string): ((ms: number) => boolean) | null {
   const r = updatedAtRange(value);
   return r ? (t) => t >= r.from && (r.endExclusive ? t < r.to : t <= r.to) : null;
@@ -263,7 +263,7 @@ export async function startMpdxSandbox(opts: { faults?: Faults; seed?: number; c
   }
 
   /**
-   * README §2: when `source` is not MPDX, TntImport or manual, a change to the number, email,
+   * docs/vendors/mpdx.md: when `source` is not MPDX, TntImport or manual, a change to the number, email,
    * location or address fields fails. "Change" read as: a value different from the stored
    * one (sending the stored value again is no change). `primary` and `historic` stay open.
    */
@@ -277,7 +277,7 @@ export async function startMpdxSandbox(opts: { faults?: Faults; seed?: number; c
   /**
    * The document: "Ultimately there should only be one of these" primary numbers per owner.
    * A saved primary clears the flag on the owner's other phones (emails) with update_column,
-   * so their updated_at does not move (README §2, HasPrimary). No primary is ever invented.
+   * so their updated_at does not move (docs/vendors/mpdx.md#optimistic-concurrency, HasPrimary). No primary is ever invented.
    */
   function onePrimary(row: Row): void {
     if ((row.type !== 'phone_numbers' && row.type !== 'email_addresses') || row.attrs.primary !== true) return;
@@ -352,7 +352,7 @@ export async function startMpdxSandbox(opts: { faults?: Faults; seed?: number; c
       return doc(200, { data: serialize(store, winner) });
     }))
     .on('GET', '/api/v2/deleted_records', guarded((req) => {
-      // README §2: filter[since_date], filter[types] (Contact,Task,Donation), paged like every list.
+      // docs/vendors/mpdx.md: filter[since_date], filter[types] (Contact,Task,Donation), paged like every list.
       const since = Date.parse(req.query.get('filter[since_date]') ?? '1970-01-01T00:00:00Z');
       if (!Number.isFinite(since)) return errors(400, [{ status: '400', title: 'Bad Request', detail: "Wrong format of date for filter 'since_date'" }]);
       const types = (req.query.get('filter[types]') ?? '').split(',').map((t) => t.trim()).filter(Boolean);
@@ -412,7 +412,7 @@ export async function startMpdxSandbox(opts: { faults?: Faults; seed?: number; c
     hooks: {
       tooMany: (s) => ({ ...errors(429, [{ status: '429', title: 'Too Many Requests', detail: 'Rate limit exceeded' }]), headers: { 'content-type': JSONAPI, 'Retry-After': String(s) } }),
       serverError: () => ({ status: 500, headers: { 'content-type': 'text/html' }, body: "<html><body><h1>We're sorry, but something went wrong.</h1></body></html>" }),
-      // A unique-index refusal MPDX gives (README §2: email unique per person and source).
+      // A unique-index refusal MPDX gives (docs/vendors/mpdx.md#validation: email unique per person and source).
       refuse: () => errors(400, [v400('email', 'has already been taken')]),
       exempt: (req) => req.path === '/api/v2/user/authenticate',
     },

@@ -1,6 +1,6 @@
 // MPDX's data as the simulator keeps it: contacts, people, phone numbers, email addresses and
 // addresses, each with its own updated_at — which is also the `updated_in_db_at` token
-// (README §2). Cascades follow MPDX: a phone or email save touches its person; an address or
+// (docs/vendors/mpdx.md). Cascades follow MPDX: a phone or email save touches its person; an address or
 // contact-person save touches the contact; a person edit does not touch its contact.
 import { randomUUID } from 'node:crypto';
 import type { SimClock } from '../clock';

@@ -1,4 +1,4 @@
-// BigChange connector (README §5): OAuth2 client credentials for a short-lived bearer token
+// BigChange connector (docs/vendors/bigchange.md): OAuth2 client credentials for a short-lived bearer token
 // (refreshed before expiry and once on a 401), `Customer-Id` on every request, pages of
 // pageNumber/pageSize (≤1000) read while pageItemCount >= pageSize, PATCH with only the
 // changed fields (204), RFC 7807 problems with a 422 `errors` map. No timestamps: the version

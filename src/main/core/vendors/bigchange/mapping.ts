@@ -1,4 +1,4 @@
-// BigChange contact JSON <-> canonical (docs/bigchange-contacts.txt, README §5). The contact
+// BigChange contact JSON <-> canonical (the vendor's bigchange-contacts.txt, docs/vendors/bigchange.md). The contact
 // model has one `name`, an address split into street/town/postalCode/country, a location, free
 // text, a reference and custom fields. It has no email and no phone: Concord neither reads nor
 // writes them here (the legacy web service had such columns; the REST model does not).

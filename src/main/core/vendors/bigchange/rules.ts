@@ -1,5 +1,5 @@
-// What BigChange can hold: create model "name: non-empty" (docs/bigchange-contacts.txt) and the
-// legacy web-service column limits, probably the same table (README §5, contactsave): name 50,
+// What BigChange can hold: create model "name: non-empty" (the vendor's bigchange-contacts.txt) and the
+// legacy web-service column limits, probably the same table (docs/vendors/bigchange.md#field-limits): name 50,
 // reference 40, street 100, postcode 10, town 100, country 50. The REST contact model has no
 // email or phone, so there are no rules for them: validateBigChange refuses them outright.
 import type { VendorFieldRules } from '../field-rules';

@@ -1,4 +1,4 @@
-// CallTools connector (README §1): `Authorization: Token <40-hex>`, DRF paging (page/page_size,
+// CallTools connector (docs/vendors/calltools.md): `Authorization: Token <40-hex>`, DRF paging (page/page_size,
 // up to 250), PATCH with only the changed flat fields, POST upsert that may answer
 // duplicate_action "MERGE", HTML bodies on 5xx. No change filter: every pull is a full scan,
 // and modified_on is the version token the sync engine compares before writing.

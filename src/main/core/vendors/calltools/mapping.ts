@@ -1,6 +1,6 @@
 // CallTools contact JSON <-> canonical contact. Nested phone_numbers/email_addresses are
 // read-only; writes go through the flat home_phone_number, mobile_phone_number and
-// personal_email_address fields (README §1). Those three are "string, maxLength 255" with no
+// personal_email_address fields (docs/vendors/calltools.md). Those three are "string, maxLength 255" with no
 // x-nullable in the document, so a blank clears them, never null.
 import type { CanonicalContact, EmailEntry, PhoneEntry } from '../../../../shared/domain';
 import type { FieldSupport } from '../connector';

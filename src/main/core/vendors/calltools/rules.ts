@@ -1,5 +1,5 @@
-// What CallTools can hold, from its ContactDetail schema (docs/calltools-contacts.txt, README §1
-// "Constraints (S0)"). time_zone is "string, maxLength 50, x-nullable" there, with no Enum (the
+// What CallTools can hold, from its ContactDetail schema (the vendor's calltools-contacts.txt,
+// docs/vendors/calltools.md#field-limits). time_zone is "string, maxLength 50, x-nullable" there, with no Enum (the
 // document lists one for every custom choice field), so any text up to 50 characters is held
 // and Concord does not guess a list of zones.
 import type { VendorFieldRules } from '../field-rules';

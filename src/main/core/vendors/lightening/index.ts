@@ -1,4 +1,4 @@
-// Lightening connector (README §4): `Authorization` header with a static token; an unpaged
+// Lightening connector (docs/vendors/lightening.md): `Authorization` header with a static token; an unpaged
 // list per customer id; update is POST /contact/{id}; delete is GET /contact/{id}/delete.
 // Every answer is HTTP 200 with result:true|false — failures are read from `error`, `errors`
 // and `msg`, and a successful delete says result:false with "successfully deleted".

@@ -1,6 +1,6 @@
 // Lightening contact JSON <-> canonical. One `name` field (we split it for given/family on
 // read and write the display name back), up to three emails, tel/tel1/mobile phones.
-// Booleans and ids come back as strings (README §4).
+// Booleans and ids come back as strings (docs/vendors/lightening.md).
 import type { FieldSupport } from '../connector';
 import type { CanonicalContact, EmailEntry, PhoneEntry } from '../../../../shared/domain';
 import { nonBlank, splitFullName } from '../../normalize/names';

@@ -1,5 +1,5 @@
 // What Lightening can hold: "Data requirements & limitations" of Adding/Updating contact
-// (docs/lightening-contacts.txt, README §4). `name` is one field built from the name parts.
+// (the vendor's lightening-contacts.txt, docs/vendors/lightening.md). `name` is one field built from the name parts.
 import type { VendorFieldRules } from '../field-rules';
 
 export const LIGHTENING_RULES: VendorFieldRules = {

@@ -1,4 +1,4 @@
-// LiveVox blocks and consents (docs/livevox-contacts.txt). `accountBlock` on a contact and
+// LiveVox blocks and consents (the vendor's livevox-contacts.txt). `accountBlock` on a contact and
 // `phoneBlock` on a phone take NONE, DAILY, PERMANENT, BOTH, DAILY_OFF, PERMANENT_OFF: the
 // document says they "block any dialing to this account for the entire day or permanently",
 // and the _OFF values are the actions that take a block off. So DAILY, PERMANENT and BOTH are

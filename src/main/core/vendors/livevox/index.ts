@@ -1,4 +1,4 @@
-// LiveVox connector (README §3): log in with LV-Access + user credentials for a session id,
+// LiveVox connector (docs/vendors/livevox.md): log in with LV-Access + user credentials for a session id,
 // send LV-Session on every call and log in again once when the session has expired; list with
 // count/offset (≤1000) following `next`; incremental pulls through the bulk CSV export by
 // startDate (with a lookback window) and a read per changed account; 202 "already exists" on

@@ -1,4 +1,4 @@
-// LiveVox contact JSON <-> canonical (README §3). The person block holds names, email, birth
+// LiveVox contact JSON <-> canonical (docs/vendors/livevox.md). The person block holds names, email, birth
 // date (epoch ms, 0 = unset) and ZIP; phones carry ordinals 1–10 and search results pad the
 // list to ten with empty slots (no `phone` key), which are dropped here. Blocks and consents:
 // see blocks.ts.

@@ -1,4 +1,4 @@
-// What LiveVox can hold (docs/livevox-contacts.txt, README §3 "Constraints"): phone ordinals
+// What LiveVox can hold (the vendor's livevox-contacts.txt, docs/vendors/livevox.md#field-limits-and-blocks): phone ordinals
 // 1–10, so at most ten numbers; one person.email, so one address; person.dateOfBirth as epoch
 // ms. The document gives no lengths for the fields Concord writes.
 import type { VendorFieldRules } from '../field-rules';

@@ -1,5 +1,5 @@
 // Writing an MPDX person's phones or emails (and a contact's address) without destroying what
-// another MPDX user did, or what MPDX keeps as history (docs/mpdx-phones.txt):
+// another MPDX user did, or what MPDX keeps as history (the vendor's mpdx-phones.txt):
 // - every change to an existing child is a PUT carrying that child's own `updated_in_db_at`,
 //   so a child another user changed since Concord read it answers 409 (a conflict naming it);
 // - a number or email the person stopped using is retired (`historic: true`, "should be true
@@ -16,7 +16,7 @@ const NAME = 'MPDX';
 
 /**
  * The words MPDX uses for a phone's or email's `location` ("such as 'home', 'mobile',
- * 'office'", docs/mpdx-phones.txt, and the MPDX app's own choices). A label another vendor
+ * 'office'", the vendor's mpdx-phones.txt, and the MPDX app's own choices). A label another vendor
  * gave (LiveVox's "ordinal 3") is not an MPDX location and is never sent as one.
  */
 const MPDX_LOCATIONS = new Set(['home', 'mobile', 'work', 'office', 'other', 'fax', 'personal', 'business']);

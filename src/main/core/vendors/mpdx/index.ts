@@ -1,4 +1,4 @@
-// MPDX connector (README §2): JWT bearer auth (or a CAS ticket exchanged for one), JSON:API
+// MPDX connector (docs/vendors/mpdx.md): JWT bearer auth (or a CAS ticket exchanged for one), JSON:API
 // with application/vnd.api+json, page/per_page paging, incremental pulls by
 // filter[updated_at] ranges with a lookback, and every update carrying the stored
 // updated_in_db_at of the sub-resource it touches. A stale token comes back as 409; the

@@ -27,7 +27,7 @@ export interface MpdxBundle {
 export const MPDX_FIELDS = {
   read: ['givenName', 'familyName', 'emails', 'phones', 'address', 'company', 'role', 'birthDate', 'timeZone', 'tags', 'notes'],
   write: ['givenName', 'familyName', 'emails', 'phones', 'address', 'company', 'role', 'birthDate', 'timeZone', 'tags', 'notes'],
-  // phone_numbers and email_addresses carry `primary` and `location` (README §2 attributes).
+  // phone_numbers and email_addresses carry `primary` and `location` (docs/vendors/mpdx.md#attributes).
   parts: ['phones.primary', 'phones.label', 'emails.primary', 'emails.label'],
   // Addresses have street, city, state, postal code and country.
   addressParts: ['street1', 'city', 'region', 'postalCode', 'country'],
@@ -39,18 +39,18 @@ const COUNTRY_OUT: Record<string, string> = { US: 'United States', GB: 'United K
 
 /**
  * The phones and emails Concord shows, and so the only ones an update may match, reuse or
- * delete. A historic one "should no longer be used" (docs/mpdx-phones.txt): it stays in MPDX
+ * delete. A historic one "should no longer be used" (the vendor's mpdx-phones.txt): it stays in MPDX
  * as it is, untouched by any edit in Concord.
  */
 export const isShown = (r: JsonApiResource): boolean => r.attributes.historic !== true && !!str(r.attributes[r.type === 'email_addresses' ? 'email' : 'number']);
 
-/** Sources whose number, email and location MPDX lets a client change (README §2 "Source-locked fields"). */
+/** Sources whose number, email and location MPDX lets a client change (docs/vendors/mpdx.md#source-locked-fields). */
 export const EDITABLE_SOURCES = ['MPDX', 'TntImport', 'manual'];
 export const isSourceLocked = (r: JsonApiResource): boolean => !EDITABLE_SOURCES.includes(String(r.attributes.source ?? 'MPDX'));
 
 /**
- * The number MPDX stores for an entry: E.164, with the extension as a `;ext=` suffix (README
- * §2). The extension is kept in `raw` when read, so an edit elsewhere never drops it.
+ * The number MPDX stores for an entry: E.164, with the extension as a `;ext=` suffix
+ * (docs/vendors/mpdx.md#validation). The extension is kept in `raw` when read, so an edit elsewhere never drops it.
  */
 export function mpdxNumber(p: { e164?: string | null; raw: string }, region = 'US'): string {
   const parsed = parsePhoneNumberFromString(p.raw.replace(/;ext=/i, ' ext. '), region.toUpperCase() as CountryCode);

@@ -1,4 +1,4 @@
-// What MPDX can hold (README §2 "Validation", from CruGlobal/mpdx_api; docs/mpdx-phones.txt).
+// What MPDX can hold (docs/vendors/mpdx.md#validation, from CruGlobal/mpdx_api; the vendor's mpdx-phones.txt).
 // No length limits are documented. Phone/email `location` is "essentially a label, such as
 // 'home', 'mobile', 'office'" in the document: free text, so no list of values is enforced.
 import type { VendorFieldRules } from '../field-rules';
