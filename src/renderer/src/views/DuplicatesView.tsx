@@ -4,7 +4,7 @@
 // Keys: j/k move, m merge, n not the same, s skip.
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { isEditable } from '../lib/keys';
-import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { BulkMergePlan, DuplicateCluster, MergePlan } from '../../../shared/contract';
 import { VENDOR_LABELS } from '../../../shared/domain';
 import { call } from '../api';
@@ -28,8 +28,13 @@ export function DuplicatesView() {
   // The queue lives in the core; the window pages through it (see lib/duplicate-queue).
   const [order, setOrder] = useState<'best' | 'unsure'>('best');
   const queue = useDuplicateQueue(contactsVersion, order);
-  const total = queue.total;
+  const { total, reload } = queue;
   const [index, setIndex] = useState(0);
+  // The index as it is now, for effects keyed on something else that must not re-run when it moves.
+  const indexNow = useRef(index);
+  useLayoutEffect(() => {
+    indexNow.current = index;
+  });
   const selected = total ? queue.at(Math.min(index, total - 1)) : undefined;
   const [current, setCurrent] = useState<DuplicateCluster | null>(null);
   const [picks, setPicks] = useState<Record<string, string>>({});
@@ -49,21 +54,22 @@ export function DuplicatesView() {
   const details = useRef(new Map<string, DuplicateCluster>());
   // Plans without picks, fetched with the cluster ahead: the preview is there when j lands.
   const plans = useRef(new Map<string, MergePlan>());
-  const forget = () => {
+  const forget = useCallback(() => {
     details.current.clear();
     plans.current.clear();
-  };
-  useEffect(forget, [contactsVersion]);
-  const fetchPlan = (id: string): Promise<MergePlan> => {
+  }, []);
+  // The contacts changed: what was fetched may say otherwise now.
+  useEffect(() => forget(), [contactsVersion, forget]);
+  const fetchPlan = useCallback((id: string): Promise<MergePlan> => {
     const have = plans.current.get(id);
     if (have) return Promise.resolve(have);
     return call('planMerge', { clusterId: id, picks: {} }).then((p) => (plans.current.set(id, p), p));
-  };
-  const fetchCluster = (id: string): Promise<DuplicateCluster | null> => {
+  }, []);
+  const fetchCluster = useCallback((id: string): Promise<DuplicateCluster | null> => {
     const have = details.current.get(id);
     if (have) return Promise.resolve(have);
     return call('getDuplicate', { id }).then((c) => (c && details.current.set(id, c), c));
-  };
+  }, []);
   const selectedId = selected?.id ?? null;
   useEffect(() => setPicks({}), [selectedId]);
   useEffect(() => {
@@ -76,17 +82,19 @@ export function DuplicatesView() {
         (c) => {
           if (!live) return;
           if (c) setCurrent(c);
-          else queue.reload(index); // gone since the page was read: the queue moved on
+          else reload(indexNow.current); // gone since the page was read: the queue moved on
         },
         (e: Error) => live && setError(e.message),
       );
-    const ahead = queue.at(index + 1);
-    if (ahead) void fetchCluster(ahead.id).then(() => fetchPlan(ahead.id)).catch(() => {});
     return () => {
       live = false;
     };
-    // Only the selection matters here: the queue and index are read as they are now.
-  }, [selectedId]);
+  }, [selectedId, reload, fetchCluster]);
+  // The next cluster fetched ahead, with its plan, so j answers at once.
+  const aheadId = queue.at(index + 1)?.id;
+  useEffect(() => {
+    if (aheadId) void fetchCluster(aheadId).then(() => fetchPlan(aheadId)).catch(() => {});
+  }, [aheadId, fetchCluster, fetchPlan]);
   const shown = current && current.id === selectedId ? current : null;
   useEffect(() => {
     if (!shown) return setPlan(null);
@@ -96,7 +104,7 @@ export function DuplicatesView() {
     return () => {
       live = false;
     };
-  }, [shown, picks]);
+  }, [shown, picks, fetchPlan]);
 
   const [relearned, setRelearned] = useState(0);
   async function scan(full = false) {
@@ -181,12 +189,14 @@ export function DuplicatesView() {
 
   // Undone elsewhere (Ctrl+Z, Activity): the banner no longer offers an undo that has happened,
   // and what the merge took out of the queue is back in it.
+  // Runs at most once per undo: it clears the toast's undoId that made it run.
+  const toastUndoId = toast?.undoId;
   useEffect(() => {
-    if (toast?.undoId == null || !undone.includes(toast.undoId)) return;
+    if (toastUndoId == null || !undone.includes(toastUndoId)) return;
     setToast({ text: 'Undone.' });
     forget();
-    queue.reload(index);
-  }, [undone]);
+    reload(index);
+  }, [undone, toastUndoId, forget, reload, index]);
 
   async function undo(id: number) {
     // A bulk merge is undone as a job in the core: its progress shows here while it runs.
