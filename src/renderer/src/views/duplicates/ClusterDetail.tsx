@@ -28,6 +28,15 @@ type Props = {
   onError: (message: string) => void;
 };
 
+// A few clusters and plans, the selected one and the one ahead among them: enough for j and k to
+// answer at once, not a second copy of the queue (that one is the core's).
+const HELD = 8;
+function hold<T>(m: Map<string, T>, id: string, v: T): void {
+  m.delete(id);
+  m.set(id, v);
+  if (m.size > HELD) m.delete(m.keys().next().value!);
+}
+
 export function ClusterDetail({ selectedId, aheadId, cacheKey, busy, setBusy, bulk, grid, onGone, onResolved, onSkip, onToast, onError }: Props) {
   const [current, setCurrent] = useState<DuplicateCluster | null>(null);
   const [picks, setPicks] = useState<Picks>({});
@@ -44,12 +53,12 @@ export function ClusterDetail({ selectedId, aheadId, cacheKey, busy, setBusy, bu
   const fetchPlan = useCallback((id: string): Promise<MergePlan> => {
     const have = plans.current.get(id);
     if (have) return Promise.resolve(have);
-    return call('planMerge', { clusterId: id, picks: {} }).then((p) => (plans.current.set(id, p), p));
+    return call('planMerge', { clusterId: id, picks: {} }).then((p) => (hold(plans.current, id, p), p));
   }, []);
   const fetchCluster = useCallback((id: string): Promise<DuplicateCluster | null> => {
     const have = details.current.get(id);
     if (have) return Promise.resolve(have);
-    return call('getDuplicate', { id }).then((c) => (c && details.current.set(id, c), c));
+    return call('getDuplicate', { id }).then((c) => (c && hold(details.current, id, c), c));
   }, []);
 
   useEffect(() => setPicks({}), [selectedId]);

@@ -21,8 +21,10 @@ export function QueueList({ ref, queue, index, onSelect, bulk }: { ref: React.Re
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({ count: total ?? 0, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 10 });
   const visible = virtualizer.getVirtualItems();
+  // Every render, like the list it follows: the rows on screen, and the selection with the one
+  // after it, are held; the rest of the queue stays in the core.
   useEffect(() => {
-    if (visible.length) queue.ensure(visible[0]!.index, visible[visible.length - 1]!.index);
+    if (visible.length) queue.ensure(visible[0]!.index, visible[visible.length - 1]!.index, [index, index + 1]);
   });
   const focusAfter = useRef(false);
   const moveTo = (to: number, focus: boolean) => {
