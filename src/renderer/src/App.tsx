@@ -6,7 +6,7 @@ import { AccountsView } from './views/AccountsView';
 import { ContactsView } from './views/ContactsView';
 import { ActivityView } from './views/ActivityView';
 import { ConflictsView } from './views/ConflictsView';
-import { DuplicatesView } from './views/DuplicatesView';
+import { DuplicatesView } from './views/duplicates/DuplicatesView';
 import { ReconcileView } from './views/ReconcileView';
 import { SyncView } from './views/SyncView';
 import { CoreBanner } from './components/CoreBanner';

@@ -1,20 +1,26 @@
 // The duplicates queue as the window holds it: a sparse list the length of the core's queue,
 // filled a page at a time as rows scroll into view (the core's queue can be tens of thousands
-// of clusters; only summaries cross, and only for what is on screen). A merge or decision
-// made here takes its row out in place — the core did the same, so offsets stay in step.
+// of clusters; only summaries cross, and only for what is on screen). The queue is cached once,
+// in the core: pages scrolled away from are let go here and asked for again if they come back.
+// A merge or decision made here takes its row out in place — the core did the same, so offsets
+// stay in step.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { DuplicateSummary } from '../../../shared/contract';
 import { call } from '../api';
 
 export const QUEUE_PAGE = 100;
+const pageOf = (i: number): number => Math.floor(i / QUEUE_PAGE) * QUEUE_PAGE;
 
 export interface DuplicateQueue {
   /** null until the first page arrived. */
   total: number | null;
   autoLinkable: number;
   at(index: number): DuplicateSummary | undefined;
-  /** Load the pages holding rows from..to that are not here yet. */
-  ensure(from: number, to: number): void;
+  /**
+   * Load the pages holding rows from..to that are not here yet, and let go of the rows more than
+   * a page away from them, except those on the pages of `keep` (the selection).
+   */
+  ensure(from: number, to: number, keep?: number[]): void;
   /** Take a row out (merged or dismissed here). */
   remove(index: number): void;
   /** Forget every row and load again around `index` (after a scan, an undo, a bulk merge). */
@@ -71,12 +77,17 @@ export function useDuplicateQueue(version: number, order: 'best' | 'unsure' = 'b
   useEffect(() => reload(0), [reload, version]);
 
   const ensure = useCallback(
-    (from: number, to: number) => {
+    (from: number, to: number, keep: number[] = []) => {
       for (let i = Math.max(0, from); i <= to && i < state.items.length; i++) {
         if (state.items[i]) continue;
-        load(Math.floor(i / QUEUE_PAGE) * QUEUE_PAGE);
-        i = (Math.floor(i / QUEUE_PAGE) + 1) * QUEUE_PAGE - 1;
+        load(pageOf(i));
+        i = pageOf(i) + QUEUE_PAGE - 1;
       }
+      const held = new Set(keep.map(pageOf));
+      for (let p = pageOf(Math.max(0, from - QUEUE_PAGE)); p <= to + QUEUE_PAGE; p += QUEUE_PAGE) held.add(p);
+      const far = (i: number) => !held.has(pageOf(i));
+      // Only when there is something to let go: this runs at every render of the list.
+      if (state.items.some((it, i) => it && far(i))) setState((s) => ({ ...s, items: s.items.map((it, i) => (far(i) ? undefined : it)) }));
     },
     [load, state.items],
   );

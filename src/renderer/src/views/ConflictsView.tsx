@@ -17,6 +17,8 @@ import { AutoTextarea } from '../components/AutoTextarea';
 
 type Choice = { take: 'local' | 'remote' } | { typed: string };
 type FieldConflict = ConflictItem['fields'][number];
+// One empty list for every render: a fresh [] would make `chosen` below new each time.
+const NO_FIELDS: FieldConflict[] = [];
 
 export function ConflictsView() {
   const { contactsVersion, refreshStatus, contactsChanged } = useApp(useShallow((s) => ({ contactsVersion: s.contactsVersion, refreshStatus: s.refreshStatus, contactsChanged: s.contactsChanged })));
@@ -64,7 +66,7 @@ export function ConflictsView() {
     }
   }, [selected, items]);
 
-  const fields = current?.kind === 'fields' ? current.fields : [];
+  const fields = current?.kind === 'fields' ? current.fields : NO_FIELDS;
   const activeField = fields[Math.min(activeRow, fields.length - 1)]?.field ?? null;
   useEffect(() => {
     if (activeField) rowEls.current.get(activeField)?.scrollIntoView({ block: 'nearest' });
