@@ -144,7 +144,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       return { contact: typed, problems: checkEdit(vendor, typed, { region, current: {}, now: clock.now() }) };
     },
   });
-  const sync = new SyncService(store.sqlite, accounts, connectorFor, new PullService(store.sqlite, syncStore, accounts, connectorFor, clock, log, events), new PushService(syncStore, clock, log, options.syncTuning?.roundDelayMs), syncStore, clock, log, events, { syncDeadlineMs: options.vendorLimits?.syncDeadlineMs, ...options.syncTuning }, () => {
+  const sync = new SyncService(store.sqlite, accounts, connectorFor, new PullService(store.sqlite, syncStore, accounts, connectorFor, clock, log, events), new PushService(syncStore, clock, log, options.syncTuning?.roundDelayMs, options.syncTuning?.pushWidth), syncStore, clock, log, events, { syncDeadlineMs: options.vendorLimits?.syncDeadlineMs, ...options.syncTuning }, () => {
     dedupe.scan();
     // Near-certain duplicates across vendors become one person (a link, nothing sent), unless turned off.
     const { linked, linkId } = dedupe.linksAfterSync() ? dedupe.linkNearCertain() : { linked: 0, linkId: null };

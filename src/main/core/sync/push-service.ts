@@ -1,4 +1,5 @@
-// Push (DESIGN §4): send an account's outbox, change by change, in the order they were made.
+// Push (DESIGN §4): send an account's outbox in the order changes were made, lane by lane
+// (push-lanes.ts: one person's or one MPDX contact's changes in order, lanes side by side).
 // MPDX checks its own updated_in_db_at and answers a stale write with 409; for the other
 // vendors Concord guards the write itself by re-reading the record and comparing the version
 // token. Either way a moved record is merged: clean merges are re-sent with the fresh token,
@@ -11,6 +12,7 @@ import { retryDelayMs } from '../vendors/backoff';
 import { readIfThere } from '../vendors/evidence';
 import { VendorError } from '../vendors/errors';
 import { diff, fieldOfIntent } from './merge';
+import { lanesOf, PushWidth, runLanes, type WidthTuning } from './push-lanes';
 import type { ChangeView, SyncStore } from './sync-store';
 import { VENDOR_LABELS, type Vendor } from '../../../shared/domain';
 
@@ -20,6 +22,8 @@ export interface PushResult {
   rejected: number;
   /** Why the push stopped early (the change that hit it is back in the queue). */
   stoppedBy: VendorError | Error | null;
+  /** The most changes in flight at once. */
+  peakWidth?: number;
 }
 
 /** Re-merges per change before giving up on a record that keeps moving under us. */
@@ -32,7 +36,12 @@ export class PushService {
     private readonly log: Logger,
     /** First wait before a failed change is tried again, doubled per attempt (the sync's round delay). */
     private readonly backoffBaseMs = 2_000,
+    /** How many changes go to one vendor at once (see push-lanes.ts). */
+    private readonly widthTuning: WidthTuning = {},
   ) {}
+
+  /** Each account's pool width, kept from one push to the next. */
+  private readonly widths = new Map<string, PushWidth>();
 
   /**
    * Changes left `in_flight` by a crash or a kill: ask the vendor whether they landed before
@@ -80,15 +89,18 @@ export class PushService {
     const result: PushResult = { pushed: 0, conflicts: 0, rejected: 0, stoppedBy: null };
     // Changes told to wait (a 429's Retry-After, backoff after a failure) are not due yet.
     const queue = this.store.openChanges(accountId, ['pending'], this.clock.now());
+    const width = this.widthOf(accountId);
     let done = 0;
-    for (const queued of queue) {
-      if (signal?.aborted) break; // cancelled: the rest stays queued, nothing half-sent
+    // Cancelled, or a retryable failure: no change starts; the rest stays queued, nothing half-sent.
+    const stopped = () => result.stoppedBy !== null || !!signal?.aborted;
+    const send = async (queued: ChangeView): Promise<void> => {
       const c = this.store.change(queued.id);
-      if (c.state !== 'pending') continue; // settled by an earlier change of the same record
+      if (c.state !== 'pending') return void onProgress?.(++done, queue.length); // settled by an earlier change of its lane
       try {
         const outcome = await this.pushOne(c, connector);
         if (outcome === 'pushed') result.pushed++;
         else if (outcome === 'conflict') result.conflicts++;
+        width.ok();
       } catch (e) {
         if (e instanceof VendorError && e.kind === 'validation') {
           this.store.reject(c.id, fieldMessage(e));
@@ -109,14 +121,34 @@ export class PushService {
             const said = offline ? `${VENDOR_LABELS[connector.vendor as Vendor] ?? connector.vendor} can't be reached — nothing is lost; it goes out with the next sync that reaches it` : (e as Error).message;
             this.store.release(c.id, said, offline ? null : this.retryAt(e, c.attempts + 1));
           }
-          result.stoppedBy = e as Error;
+          if (e instanceof VendorError && (e.kind === 'rate_limited' || e.kind === 'transient')) width.slowDown();
+          result.stoppedBy ??= e as Error;
           this.log.warn('push stopped', { accountId, change: c.id, error: (e as Error).message });
-          break;
+          return;
         }
       }
       onProgress?.(++done, queue.length);
-    }
+    };
+    const lanes = lanesOf(queue.map((c) => ({ change: c, id: c.id, keys: this.laneKeys(c) })));
+    result.peakWidth = await runLanes(lanes, width, stopped, (item) => send(item.change));
     return result;
+  }
+
+  /** What a change must stay in order with: its person, its winner's person (a merge), its MPDX contact. */
+  private laneKeys(c: ChangeView): string[] {
+    const rec = this.store.record(c.recordId);
+    const keys = [`person:${rec.personId}`, `record:${rec.id}`];
+    // MPDX ids are contact/person: every write under one contact moves its updated_in_db_at.
+    const contact = rec.remoteId?.includes('/') ? rec.remoteId.split('/')[0] : null;
+    if (contact) keys.push(`contact:${contact}`);
+    if (c.op === 'merge' && typeof c.patch.winnerRecordId === 'string') keys.push(`person:${this.store.record(c.patch.winnerRecordId).personId}`, `record:${c.patch.winnerRecordId}`);
+    return keys;
+  }
+
+  private widthOf(accountId: string): PushWidth {
+    let w = this.widths.get(accountId);
+    if (!w) this.widths.set(accountId, (w = new PushWidth(this.widthTuning)));
+    return w;
   }
 
   private async pushOne(c: ChangeView, connector: Connector): Promise<'pushed' | 'conflict' | 'nothing'> {

@@ -2,6 +2,7 @@
 // (merging into edited records), then push the outbox. Rate limits and 5xx answers that
 // outlast a request's own retries make the sync wait and carry on from where it stopped,
 // a few rounds at most; an unreachable vendor stops quietly with the outbox kept.
+import type { WidthTuning } from './push-lanes';
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type Database from 'better-sqlite3';
@@ -71,6 +72,8 @@ export interface SyncTuning {
   holder?: string;
   /** One account's whole sync, every request of it (default limits.ts syncDeadlineMs). */
   syncDeadlineMs?: number;
+  /** Changes sent to one vendor at once (push-lanes.ts; default 4 growing to 8). */
+  pushWidth?: WidthTuning;
 }
 
 /** What runs after a sync brought in changes: the incremental duplicate scan (DESIGN §5). */
