@@ -532,13 +532,20 @@ export function createMpdxConnector(opts: MpdxOptions): MpdxConnector {
         : null;
       // Contact first, person second, children last: child saves touch their parent's token.
       const ca = contactAttrs(patch);
-      if (Object.keys(ca).length) await call('PUT', `/api/v2/contacts/${cid}`, write('contacts', cid, ca, v.contact, overwrite), [200], 'contact');
+      let contact = bundle.contact;
+      let person = bundle.person;
+      if (Object.keys(ca).length) contact = asOne(await call('PUT', `/api/v2/contacts/${cid}`, write('contacts', cid, ca, v.contact, overwrite), [200], 'contact'));
       const pa = personAttrs(patch);
-      if (Object.keys(pa).length) await call('PUT', `/api/v2/contacts/${cid}/people/${pid}`, write('people', pid, pa, v.person, overwrite), [200], 'person');
+      if (Object.keys(pa).length) person = asOne(await call('PUT', `/api/v2/contacts/${cid}/people/${pid}`, write('people', pid, pa, v.person, overwrite), [200], 'person'));
       if ('address' in patch) await writeAddress(cid, patch.address ?? null, current, v, overwrite);
       await phones?.();
       await emails?.();
-      return { remoteId, record: await connector.read(remoteId) };
+      // The answers to PUT contact and PUT person carry them as saved, and a person edit does
+      // not touch its contact (docs/vendors/mpdx.md, "What moves a token"): with no child
+      // written, the record is the bundle with those answers, and no read is needed. A child
+      // save moves its parent's token, so then the record is read again.
+      const children = 'address' in patch || phones !== null || emails !== null;
+      return { remoteId, record: children ? await connector.read(remoteId) : toRecord({ ...bundle, contact, person }) };
     },
 
     async delete(remoteId) {
