@@ -2,6 +2,8 @@
 // in, and each record's open outbox change. Reads only.
 import type Database from 'better-sqlite3';
 import type { AccountKind, RecordState } from '../../../shared/domain';
+import type { SqlColumns } from './rows';
+import type { records } from './schema';
 
 export interface PersonRow {
   id: string;
@@ -24,7 +26,7 @@ export function personRow(sqlite: Database.Database, id: string): PersonRow | un
 
 /** The person a record belongs to (the CLI and deep links may hold a record id). */
 export function personOfRecord(sqlite: Database.Database, recordId: string): string | undefined {
-  return (sqlite.prepare('SELECT person_id FROM records WHERE id = ?').get(recordId) as { person_id: string } | undefined)?.person_id;
+  return (sqlite.prepare('SELECT person_id FROM records WHERE id = ?').get(recordId) as SqlColumns<typeof records, 'person_id'> | undefined)?.person_id;
 }
 
 /** A person's records with their account, by vendor then vendor id. */

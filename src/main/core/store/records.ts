@@ -1,7 +1,9 @@
 // Reads of the records table by intent (the writes are the sync state machine's, sync-store.ts,
 // on its way here: issue 24).
 import type Database from 'better-sqlite3';
-import type { AccountKind } from '../../../shared/domain';
+import { liveRecord } from './predicates';
+import type { AccountSqlRow, SqlColumns } from './rows';
+import type { records } from './schema';
 
 /** Whether an account holds a record under this vendor id; prepared once for a loop of lookups. */
 export function recordLookup(sqlite: Database.Database): (accountId: string, remoteId: string) => boolean {
@@ -25,18 +27,14 @@ export interface LinkedRecordRow {
  * them, with the person's name and golden record; by name, then person.
  */
 export function recordsLinkedAcross(sqlite: Database.Database, accountIds: readonly string[]): LinkedRecordRow[] {
-  const live = `state NOT IN (${DEAD_STATES.map((s) => `'${s}'`).join(', ')})`;
   const ids = JSON.stringify(accountIds);
   return sqlite
     .prepare(`SELECT r.id, r.person_id, r.account_id, r.local, p.display_name AS name, p.golden FROM records r JOIN people p ON p.id = r.person_id
-      WHERE r.account_id IN (SELECT value FROM json_each(?)) AND r.${live}
-        AND r.person_id IN (SELECT person_id FROM records WHERE account_id IN (SELECT value FROM json_each(?)) AND ${live} GROUP BY person_id HAVING count(DISTINCT account_id) >= 2)
+      WHERE r.account_id IN (SELECT value FROM json_each(?)) AND ${liveRecord('r')}
+        AND r.person_id IN (SELECT person_id FROM records WHERE account_id IN (SELECT value FROM json_each(?)) AND ${liveRecord()} GROUP BY person_id HAVING count(DISTINCT account_id) >= 2)
       ORDER BY p.display_name COLLATE NOCASE, r.person_id`)
     .all(ids, ids) as LinkedRecordRow[];
 }
-
-/** Record states of records that are gone (here or at the vendor): not live. */
-const DEAD_STATES = ['deleted_local', 'deleted_remote'] as const;
 
 export function recordExists(sqlite: Database.Database, id: string): boolean {
   return sqlite.prepare('SELECT 1 FROM records WHERE id = ?').get(id) !== undefined;
@@ -46,12 +44,15 @@ export function personExists(sqlite: Database.Database, id: string): boolean {
   return sqlite.prepare('SELECT 1 FROM people WHERE id = ?').get(id) !== undefined;
 }
 
+/** A record and the vendor of its account. */
+export type RecordVendorRow = SqlColumns<typeof records, 'id'> & Pick<AccountSqlRow, 'kind'>;
+
 /** A person's live records with their vendor, oldest first. */
-export function liveRecordsOfPerson(sqlite: Database.Database, personId: string): { id: string; kind: AccountKind }[] {
-  return sqlite.prepare(`SELECT r.id, a.kind FROM records r JOIN accounts a ON a.id = r.account_id WHERE r.person_id = ? AND r.state NOT IN (${DEAD_STATES.map((s) => `'${s}'`).join(', ')}) ORDER BY r.created_at`).all(personId) as { id: string; kind: AccountKind }[];
+export function liveRecordsOfPerson(sqlite: Database.Database, personId: string): RecordVendorRow[] {
+  return sqlite.prepare(`SELECT r.id, a.kind FROM records r JOIN accounts a ON a.id = r.account_id WHERE r.person_id = ? AND ${liveRecord('r')} ORDER BY r.created_at`).all(personId) as RecordVendorRow[];
 }
 
 /** The record `id`, or every record of the person `id`. */
 export function recordIdsOf(sqlite: Database.Database, id: string): string[] {
-  return (sqlite.prepare('SELECT id FROM records WHERE id = ? OR person_id = ?').all(id, id) as { id: string }[]).map((r) => r.id);
+  return (sqlite.prepare('SELECT id FROM records WHERE id = ? OR person_id = ?').all(id, id) as SqlColumns<typeof records, 'id'>[]).map((r) => r.id);
 }

@@ -3,6 +3,8 @@
 // column names, JSON columns as their text and booleans as 0/1; SqlRow says so, and a read
 // casts to a Pick of it (issue 24: no row read through an `as { ... }` literal).
 import type { Column, Table } from 'drizzle-orm';
+import type { AccountKind } from '../../../shared/domain';
+import type { accounts } from './schema';
 
 /** What better-sqlite3 returns for a column: JSON as text, booleans as 0/1, null where allowed. */
 type RawValue<C extends Column> =
@@ -19,6 +21,9 @@ export type SqlColumns<T extends Table, K extends keyof SqlRow<T>> = Pick<SqlRow
 
 /** `T` with some fields' types narrowed (a `kind` that is an AccountKind, a generated column never null). */
 export type Narrowed<T, N extends { [K in keyof T]?: T[K] }> = Omit<T, keyof N> & N;
+
+/** A row of the accounts table, its kind one of the vendors Concord knows. */
+export type AccountSqlRow = Narrowed<SqlRow<typeof accounts>, { kind: AccountKind }>;
 
 /** A `count(*) AS n` (or any one number named n). */
 export interface CountRow {
