@@ -4,19 +4,15 @@
 import type Database from 'better-sqlite3';
 import { liveRecord } from './predicates';
 import type { SqlColumns } from './rows';
-import type { people } from './schema';
+import type { people, records } from './schema';
 
 /** Whether the person has a live record in the account. */
 export function personHeldIn(sqlite: Database.Database, personId: string, accountId: string): boolean {
   return sqlite.prepare(`SELECT 1 FROM records WHERE person_id = ? AND account_id = ? AND ${liveRecord()}`).get(personId, accountId) !== undefined;
 }
 
-export interface AccountRecordRow {
-  id: string;
-  person_id: string;
-  /** The record's canonical JSON. */
-  local: string;
-}
+/** A record by id, its person, and its canonical JSON. */
+export type AccountRecordRow = SqlColumns<typeof records, 'id' | 'person_id' | 'local'>;
 
 /**
  * The account's live records, or (`keys`) only those holding one of these keys: "e:" + a

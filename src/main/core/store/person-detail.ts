@@ -1,24 +1,16 @@
 // One person as the person pane shows them: their row, their records with the account each is
 // in, and each record's open outbox change. Reads only.
 import type Database from 'better-sqlite3';
-import type { AccountKind, RecordState } from '../../../shared/domain';
-import type { SqlColumns } from './rows';
-import type { records } from './schema';
+import type { RecordState } from '../../../shared/domain';
+import type { AccountSqlRow, Narrowed, SqlColumns } from './rows';
+import type { changes, people, records } from './schema';
 
-export interface PersonRow {
-  id: string;
-  display_name: string;
-  golden: string;
-  pinned: string;
-}
+export type PersonRow = SqlColumns<typeof people, 'id' | 'display_name' | 'golden' | 'pinned'>;
 
-export interface PersonRecordRow {
-  id: string; account_id: string; label: string; kind: AccountKind; remote_id: string | null; state: RecordState; local: string; base: string | null; versions: string; updated_at: string;
-}
+/** A record of the person with the label and vendor of its account. */
+export type PersonRecordRow = Narrowed<SqlColumns<typeof records, 'id' | 'account_id' | 'remote_id' | 'state' | 'local' | 'base' | 'versions' | 'updated_at'>, { state: RecordState }> & Pick<AccountSqlRow, 'label' | 'kind'>;
 
-export interface OpenChangeRow {
-  id: number; op: string; state: string; patch: string; last_error: string | null;
-}
+export type OpenChangeRow = SqlColumns<typeof changes, 'id' | 'op' | 'state' | 'patch' | 'last_error'>;
 
 export function personRow(sqlite: Database.Database, id: string): PersonRow | undefined {
   return sqlite.prepare('SELECT id, display_name, golden, pinned FROM people WHERE id = ?').get(id) as PersonRow | undefined;

@@ -3,7 +3,7 @@
 import type Database from 'better-sqlite3';
 import { liveRecord } from './predicates';
 import type { AccountSqlRow, SqlColumns } from './rows';
-import type { records } from './schema';
+import type { people, records } from './schema';
 
 /** Whether an account holds a record under this vendor id; prepared once for a loop of lookups. */
 export function recordLookup(sqlite: Database.Database): (accountId: string, remoteId: string) => boolean {
@@ -11,16 +11,11 @@ export function recordLookup(sqlite: Database.Database): (accountId: string, rem
   return (accountId, remoteId) => st.get(accountId, remoteId) !== undefined;
 }
 
-export interface LinkedRecordRow {
-  id: string;
-  person_id: string;
-  account_id: string;
-  /** The record's canonical JSON. */
-  local: string;
+/** A record (its canonical JSON in `local`) with its person's name and golden record JSON. */
+export type LinkedRecordRow = SqlColumns<typeof records, 'id' | 'person_id' | 'account_id' | 'local'> & SqlColumns<typeof people, 'golden'> & {
+  /** The person's display name. */
   name: string;
-  /** The person's golden record, JSON. */
-  golden: string;
-}
+};
 
 /**
  * The live records in these accounts of every person who has live records in two or more of
