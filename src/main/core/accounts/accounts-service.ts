@@ -195,7 +195,7 @@ export class AccountsService {
   private testCredentials(id: string): Record<string, unknown> | null {
     const row = accountAddress(this.sqlite, id);
     if (!row?.baseUrl) return null;
-    const s = row.settings as { sandbox?: unknown; testCredentials?: unknown };
+    const s = row.settings;
     if (s.sandbox !== true || !s.testCredentials || typeof s.testCredentials !== 'object') return null;
     let host: string;
     try {
@@ -227,6 +227,6 @@ function formatSetting(v: unknown): string {
 }
 
 function trustedOf(settings: string): string[] {
-  const t = (JSON.parse(settings) as { trustedFor?: unknown }).trustedFor;
+  const t = (JSON.parse(settings) as Record<string, unknown>).trustedFor;
   return Array.isArray(t) ? t.map(String) : [];
 }

@@ -1,5 +1,5 @@
-// Reading contacts for the window and the CLI. Lists are people (golden records); raw SQL
-// here because this is the hot path for 100k-row stores and the FTS join.
+// Reading contacts for the window and the CLI. Lists are people (golden records), read
+// through store/people-list.ts; this module turns what a person typed into index queries.
 import type Database from 'better-sqlite3';
 import type { ContactDetail, ContactRow } from '../../../shared/contract';
 import { primaryOf, type AccountKind, type CanonicalContact, type RecordState } from '../../../shared/domain';
@@ -7,6 +7,7 @@ import { editDistance } from '../dedupe/normalize';
 import { DEFAULT_THRESHOLDS } from '../dedupe/score';
 import { CoreError } from '../errors';
 import { BASE_IS_LOCAL } from '../sync/sync-store';
+import { PeopleList, type PeopleFilter, type PeoplePaging } from '../store/people-list';
 import { openChangeOfRecord, personOfRecord, personRow, recordsOfPerson } from '../store/person-detail';
 
 export interface ListContactsQuery {
@@ -25,38 +26,27 @@ export interface ListContactsQuery {
 /** Where the next page starts (keyset), null after the last row. */
 export type ContactsCursor = { key: string; id: string } | null;
 
-/** Above this many matches a filtered page walks the sort index instead of sorting the matches. */
-const WALK_ABOVE = 2000;
-// The search indexes are contentless (migration 0009): a match names a record by rowid; its
-// person, and the name the trigram index was built from, are read from records.
-const BY_WORDS = 'p.id IN (SELECT r.person_id FROM contacts_fts f JOIN records r ON r.rowid = f.rowid WHERE contacts_fts MATCH @match)';
-
 export class ContactsService {
-  constructor(private readonly sqlite: Database.Database) {}
+  private readonly people: PeopleList;
+
+  constructor(private readonly sqlite: Database.Database) {
+    this.people = new PeopleList(sqlite);
+  }
 
   list(q: ListContactsQuery): { total: number; rows: ContactRow[]; next: ContactsCursor } {
-    const where: string[] = [];
-    const params: Record<string, unknown> = { limit: q.limit, offset: q.after ? 0 : q.offset };
-    if (q.vendor) {
-      where.push('p.id IN (SELECT r.person_id FROM records r JOIN accounts a ON a.id = r.account_id WHERE a.kind = @vendor)');
-      params.vendor = q.vendor;
-    }
-    if (q.state) {
-      // "Changed here" includes what is being sent right now.
-      where.push(`p.id IN (SELECT person_id FROM records WHERE state IN (SELECT value FROM json_each(@states)))`);
-      params.states = JSON.stringify(q.state === 'modified' ? ['modified', 'pushing'] : [q.state]);
-    }
-    if (q.duplicates) {
-      where.push("p.id IN (SELECT r.person_id FROM records r JOIN match_candidates m ON (m.record_a = r.id OR m.record_b = r.id) WHERE m.status = 'open' AND m.score >= @dupMin)");
-      params.dupMin = DEFAULT_THRESHOLDS.review;
-    }
+    const filter: PeopleFilter = {};
+    if (q.vendor) filter.vendor = q.vendor;
+    // "Changed here" includes what is being sent right now.
+    if (q.state) filter.states = q.state === 'modified' ? ['modified', 'pushing'] : [q.state];
+    if (q.duplicates) filter.duplicatesFrom = DEFAULT_THRESHOLDS.review;
     const match = q.search ? toFtsQuery(q.search) : null;
     if (q.search && !match) return { total: 0, rows: [], next: null };
-    const page = this.page(match ? [...where, BY_WORDS] : where, match ? { ...params, match } : params, q.after, q.brief);
+    const paging = { limit: q.limit, offset: q.offset, after: q.after };
+    const page = this.page(match ? { ...filter, match } : filter, paging, q.brief);
     // Nobody by those words: try them with one typo each (a name misspelt as it is typed).
     if (q.search && !page.total && match && !isPhoneQuery(q.search)) {
       const typo = this.typoQuery(q.search);
-      if (typo) return this.page([...where, BY_WORDS], { ...params, match: typo }, q.after, q.brief);
+      if (typo) return this.page({ ...filter, match: typo }, paging, q.brief);
     }
     return page;
   }
@@ -72,8 +62,7 @@ export class ContactsService {
   private typoQuery(search: string): string | null {
     const words = search.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().split(/[\s,;()"'+\-.@]+/).filter((w) => w.length >= 3).slice(0, 4);
     if (!words.length) return null;
-    this.sqlite.exec("CREATE VIRTUAL TABLE IF NOT EXISTS temp.name_words USING fts5vocab(main, contacts_fts, 'col')");
-    const vocab = this.sqlite.prepare("SELECT term FROM temp.name_words WHERE col = 'name'").pluck().all() as string[];
+    const vocab = this.people.nameWords();
     const parts: string[] = [];
     for (const w of words) {
       const near = vocab.filter((t) => t.startsWith(w) || (t.length >= 4 && Math.abs(t.length - w.length) <= 1 && editDistance(w, t) <= 1)).slice(0, 200);
@@ -83,36 +72,14 @@ export class ContactsService {
     return parts.join(' AND ');
   }
 
-  /**
-   * One page in list order: (sort_key, id) on the `people_sort` index, so neither an offset
-   * nor a keyset (`after`) sorts anything. The unfiltered total is the kept count.
-   */
-  private page(where: string[], params: Record<string, unknown>, after?: { key: string; id: string }, brief = false): { total: number; rows: ContactRow[]; next: ContactsCursor } {
-    const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const kept = where.length ? undefined : (this.sqlite.prepare("SELECT n FROM row_counts WHERE name = 'people'").get() as { n: number } | undefined);
-    // Words alone: count the people the search index names, without visiting each of them.
-    const wordsOnly = where.length === 1 && where[0] === BY_WORDS;
-    const total = kept?.n ?? (this.sqlite.prepare(wordsOnly ? 'SELECT count(DISTINCT r.person_id) AS n FROM contacts_fts f JOIN records r ON r.rowid = f.rowid WHERE contacts_fts MATCH @match' : `SELECT count(*) AS n FROM people p ${whereSql}`).get(params) as { n: number }).n;
-    const keyset = after ? [...where, '(p.sort_key, p.id) > (@afterKey, @afterId)'] : where;
-    // Many matches ("bro" finds thousands): walk the list order and stop after a page rather
-    // than sort them all. Few: look them up and sort the few (walking would visit everyone).
-    const walk = where.length > 0 && total > WALK_ABOVE;
-    const page = this.sqlite
-      .prepare(`SELECT p.id, p.display_name, p.golden, p.sort_key FROM people p${walk ? ' INDEXED BY people_sort' : ''} ${keyset.length ? `WHERE ${keyset.join(' AND ')}` : ''} ORDER BY p.sort_key, p.id LIMIT @limit OFFSET @offset`)
-      .all(after ? { ...params, afterKey: after.key, afterId: after.id } : params) as { id: string; display_name: string; golden: string; sort_key: string }[];
+  /** One page of the list as the window and the CLI show it, and where the next one starts. */
+  private page(filter: PeopleFilter, paging: PeoplePaging, brief = false): { total: number; rows: ContactRow[]; next: ContactsCursor } {
+    const { total, people: page } = this.people.page(filter, paging);
     if (!page.length) return { total, rows: [], next: null };
     const last = page[page.length - 1]!;
-    const next = page.length < Number(params.limit) ? null : { key: last.sort_key, id: last.id };
+    const next = page.length < Number(paging.limit) ? null : { key: last.sort_key, id: last.id };
 
-    const ids = page.map((p) => p.id);
-    const meta = this.sqlite
-      .prepare(
-        `SELECT r.person_id AS pid, group_concat(DISTINCT a.kind) AS kinds, group_concat(DISTINCT r.state) AS states, count(*) AS n
-         FROM records r JOIN accounts a ON a.id = r.account_id
-         WHERE r.person_id IN (SELECT value FROM json_each(?)) GROUP BY r.person_id`,
-      )
-      .all(JSON.stringify(ids)) as { pid: string; kinds: string; states: string; n: number }[];
-    const byId = new Map(meta.map((m) => [m.pid, m]));
+    const byId = new Map(this.people.recordFacts(page.map((p) => p.id)).map((m) => [m.pid, m]));
     const rows = page.map((p): ContactRow => {
       const m = byId.get(p.id);
       return {

@@ -39,6 +39,11 @@ const LEADS = ['bulk-merge', 'bulk-unmerge', 'bulk-add', 'policy-apply', 'merge'
 
 type RowSql = JournalRowSql;
 
+/** What a dismissal's journal entry keeps (`after`): the records it was about. */
+interface DismissedAfter {
+  recordIds?: string[];
+}
+
 export class JournalService {
   constructor(private readonly sqlite: Database.Database) {}
 
@@ -47,7 +52,7 @@ export class JournalService {
 
     const personIds = new Map<number, string[]>();
     for (const r of rows) {
-      const ids = r.kind === 'unmerge' ? [r.merged_person] : r.dismissed ? this.peopleOfRecords((JSON.parse(r.dismissed) as { recordIds?: string[] }).recordIds ?? []) : [r.person_id];
+      const ids = r.kind === 'unmerge' ? [r.merged_person] : r.dismissed ? this.peopleOfRecords((JSON.parse(r.dismissed) as DismissedAfter).recordIds ?? []) : [r.person_id];
       personIds.set(r.id, [...new Set(ids.filter((x): x is string => !!x))]);
     }
     const names = this.names([...new Set([...personIds.values()].flat())]);

@@ -69,6 +69,18 @@ export interface AddToDeps {
 
 const BULK_BATCH = 100;
 
+/** What an add-to journal entry keeps (`after`): the record it created (the undo reads it), its create, the person. */
+interface AddToAfter {
+  recordId: string;
+  changeId: number;
+  personId: string;
+}
+
+/** What a bulk add's journal entry keeps (`after`): the journal ids of its adds. */
+interface BulkAddAfter {
+  addIds?: number[];
+}
+
 type TargetIndex = Map<string, { recordId: string; personId: string; local: CanonicalContact }[]>;
 // Per-person placeholders a bulk value may use (a LiveVox account key per person, say).
 const TEMPLATE = /\{(personId|externalRef)\}/g;
@@ -183,7 +195,7 @@ export class AddToService {
     const vendorValues = Object.fromEntries(p.needs.filter((n) => !n.field && values[n.key]?.trim()).map((n) => [n.key, values[n.key]!.trim()]));
     const run = () => {
       const { recordId, changeId } = this.d.store.create(p.accountId, p.personId, p.contact, 'user', vendorValues, `added to ${p.accountLabel} from the golden record`);
-      const journalId = this.d.store.journal('add-to', 'record', recordId, `added ${p.name} to ${p.accountLabel}`, null, { recordId, changeId, personId: p.personId }, 'user');
+      const journalId = this.d.store.journal('add-to', 'record', recordId, `added ${p.name} to ${p.accountLabel}`, null, { recordId, changeId, personId: p.personId } satisfies AddToAfter, 'user');
       return { recordId, changeId, journalId };
     };
     return actionId ? run() : this.d.store.withAction(`adding ${p.name} to ${p.accountLabel}`, run);
@@ -253,7 +265,7 @@ export class AddToService {
             }
           }
           bulkId ??= this.d.store.journal('bulk-add', 'bulk', actionId, '', null, null, 'user');
-          this.d.store.amendJournal(bulkId, `added ${added.length} ${added.length === 1 ? 'person' : 'people'} to ${label}`, { addIds: added });
+          this.d.store.amendJournal(bulkId, `added ${added.length} ${added.length === 1 ? 'person' : 'people'} to ${label}`, { addIds: added } satisfies BulkAddAfter);
         }, actionId);
       }, { signal: run.signal, onProgress });
     } finally {
@@ -279,13 +291,13 @@ export class AddToService {
     if (!j || (j.kind !== 'add-to' && j.kind !== 'bulk-add')) throw new CoreError('not_found', `No add with id ${journalId}`);
     if (j.undone) throw new CoreError('bad_request', 'That was already undone');
     return this.d.store.withAction(j.kind === 'bulk-add' ? 'undoing a bulk add' : null, () => {
-      const ids = j.kind === 'bulk-add' ? ((JSON.parse(j.after ?? '{}') as { addIds?: number[] }).addIds ?? []) : [j.id];
+      const ids = j.kind === 'bulk-add' ? ((JSON.parse(j.after ?? '{}') as BulkAddAfter).addIds ?? []) : [j.id];
       let deletedAtVendor = 0;
       const leftAtVendor: string[] = [];
       for (const id of [...ids].reverse()) {
         const a = journalEntry(this.d.sqlite, id);
         if (!a || a.undone) continue;
-        const { recordId } = JSON.parse(a.after ?? '{}') as { recordId: string };
+        const { recordId } = JSON.parse(a.after ?? '{}') as AddToAfter;
         const rec = this.d.store.record(recordId);
         if (rec.state !== 'deleted_local' && rec.state !== 'deleted_remote') {
           const vendor = this.d.accounts.get(rec.accountId).kind as AccountKind;

@@ -79,6 +79,21 @@ const WRITES_PAGE = 500;
 
 type Row = LinkedRecordRow;
 
+/** A write a policy apply queued, kept in its journal entry so its undo can check and take it back. */
+interface AppliedWrite {
+  editId: number;
+  recordId: string;
+  field: CanonicalField;
+  from: unknown;
+  to: unknown;
+}
+
+/** What a policy apply's journal entry keeps (`after`); applies from before writes were kept have editIds only. */
+interface PolicyApplyAfter {
+  editIds: number[];
+  writes?: AppliedWrite[];
+}
+
 export class PolicyService {
   constructor(
     private readonly sqlite: Database.Database,
@@ -161,7 +176,7 @@ export class PolicyService {
     const refused: { recordId: string; name: string; reason: string }[] = [];
     return this.store.withAction(`making ${field ?? 'the policy fields'} agree`, () => {
       const editIds: number[] = [];
-      const done: { editId: number; recordId: string; field: CanonicalField; from: unknown; to: unknown }[] = [];
+      const done: AppliedWrite[] = [];
       for (const w of writes) {
         try {
           const editId = this.store.edit(w.recordId, { [w.field]: w.to } as Partial<CanonicalContact>, 'user').journalId;
@@ -174,7 +189,7 @@ export class PolicyService {
       }
       const left = writes.length === expected ? this.writesFor(field).length - writes.length : 0;
       const summary = `made ${field ? fieldWords(field) : 'the policy fields'} agree: ${editIds.length} write${editIds.length === 1 ? '' : 's'} queued${left ? `, ${left} left out` : ''}`;
-      const applyId = this.store.journal('policy-apply', 'bulk', actionId, summary, null, { editIds, writes: done }, 'user');
+      const applyId = this.store.journal('policy-apply', 'bulk', actionId, summary, null, { editIds, writes: done } satisfies PolicyApplyAfter, 'user');
       this.check();
       return { written: editIds.length, refused, applyId };
     }, actionId);
@@ -191,7 +206,7 @@ export class PolicyService {
     if (!j) throw new CoreError('not_found', `No policy apply with id ${applyId}`);
     if (j.undone) throw new CoreError('bad_request', 'That was already undone');
     return this.store.withAction(null, () => {
-      const after = JSON.parse(j.after ?? '{"editIds":[]}') as { editIds: number[]; writes?: { editId: number; recordId: string; field: CanonicalField; from: unknown; to: unknown }[] };
+      const after = JSON.parse(j.after ?? '{"editIds":[]}') as PolicyApplyAfter;
       // Applies from before writes were kept: only their unsent edits can be taken back.
       const writes = after.writes ?? after.editIds.map((editId) => ({ editId, recordId: '', field: 'notes' as CanonicalField, from: undefined, to: undefined }));
       let undone = 0;

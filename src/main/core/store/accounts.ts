@@ -2,6 +2,8 @@
 // JSON object per account; secrets never come here (the SecretStore keeps them).
 import type Database from 'better-sqlite3';
 import type { AccountKind } from '../../../shared/domain';
+import type { AccountSqlRow, SqlColumns } from './rows';
+import type { records } from './schema';
 
 export interface AccountRow {
   id: string;
@@ -21,7 +23,7 @@ export interface AccountRow {
 export function listAccountRows(sqlite: Database.Database): AccountRow[] {
   const rows = sqlite
     .prepare('SELECT a.*, (SELECT count(*) FROM records r WHERE r.account_id = a.id) AS record_count FROM accounts a ORDER BY a.created_at, a.id')
-    .all() as { id: string; kind: AccountKind; label: string; base_url: string | null; last_pull_at: string | null; last_push_at: string | null; health: string; health_message: string | null; record_count: number; settings: string }[];
+    .all() as (AccountSqlRow & { record_count: number })[];
   return rows.map((r) => ({ id: r.id, kind: r.kind, label: r.label, baseUrl: r.base_url, lastPull: r.last_pull_at, lastPush: r.last_push_at, health: r.health, healthMessage: r.health_message, recordCount: r.record_count, settings: r.settings }));
 }
 
@@ -40,11 +42,11 @@ export function saveAccountSettings(sqlite: Database.Database, id: string, setti
 
 /** The stored address and settings of one account; undefined when there is no such account. */
 export function accountAddress(sqlite: Database.Database, id: string): { baseUrl: string | null; settings: Record<string, unknown> } | undefined {
-  const row = sqlite.prepare('SELECT base_url, settings FROM accounts WHERE id = ?').get(id) as { base_url: string | null; settings: string } | undefined;
+  const row = sqlite.prepare('SELECT base_url, settings FROM accounts WHERE id = ?').get(id) as Pick<AccountSqlRow, 'base_url' | 'settings'> | undefined;
   return row && { baseUrl: row.base_url, settings: JSON.parse(row.settings) as Record<string, unknown> };
 }
 
 /** The people with a record in this account. */
 export function peopleOfAccount(sqlite: Database.Database, id: string): string[] {
-  return (sqlite.prepare('SELECT DISTINCT person_id FROM records WHERE account_id = ?').all(id) as { person_id: string }[]).map((r) => r.person_id);
+  return (sqlite.prepare('SELECT DISTINCT person_id FROM records WHERE account_id = ?').all(id) as SqlColumns<typeof records, 'person_id'>[]).map((r) => r.person_id);
 }

@@ -1,10 +1,12 @@
 // Non-secret, app-wide settings (app_settings): one JSON value per key. The one place that
 // reads and writes that table, so every setting is stored alike.
 import type Database from 'better-sqlite3';
+import type { SqlColumns } from './rows';
+import type { appSettings } from './schema';
 
 /** The stored value of `key`, parsed; undefined when it was never set. */
 export function readSetting<T = unknown>(sqlite: Database.Database, key: string): T | undefined {
-  const row = sqlite.prepare('SELECT value FROM app_settings WHERE key = ?').get(key) as { value: string } | undefined;
+  const row = sqlite.prepare('SELECT value FROM app_settings WHERE key = ?').get(key) as SqlColumns<typeof appSettings, 'value'> | undefined;
   return row ? (JSON.parse(row.value) as T) : undefined;
 }
 

@@ -8,6 +8,7 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { checkIntegrity, damagedStore, DB_FILE, ensureDataDir, storageError } from './health';
 import { makePrivateDir, makePrivateFile } from './private-files';
+import type { CountRow } from './rows';
 import * as schema from './schema';
 
 export type Db = BetterSQLite3Database<typeof schema>;
@@ -81,7 +82,7 @@ export function openStore(opts: OpenStoreOptions): Store {
 function appliedCount(sqlite: Database.Database): number {
   const t = sqlite.prepare("SELECT name FROM sqlite_master WHERE type='table' AND name='__drizzle_migrations'").get();
   if (!t) return 0;
-  return (sqlite.prepare('SELECT count(*) AS n FROM __drizzle_migrations').get() as { n: number }).n;
+  return (sqlite.prepare('SELECT count(*) AS n FROM __drizzle_migrations').get() as CountRow).n;
 }
 
 function runMigrations(sqlite: Database.Database, db: Db, opts: OpenStoreOptions, existed: boolean) {

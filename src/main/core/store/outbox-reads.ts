@@ -2,10 +2,11 @@
 // conflicts themselves are written by the sync state machine, sync-store.ts).
 import type Database from 'better-sqlite3';
 import type { AccountKind } from '../../../shared/domain';
+import type { AccountSqlRow, SqlColumns } from './rows';
+import type { changes, conflicts, people, records } from './schema';
 
-export interface OutboxRow {
-  id: number; record_id: string; person_id: string; display_name: string; kind: AccountKind; label: string; op: string; state: string; patch: string; last_error: string | null; attempts: number; created_at: string;
-}
+/** An open change with its person and the account it goes to. */
+export type OutboxRow = SqlColumns<typeof changes, 'id' | 'record_id' | 'op' | 'state' | 'patch' | 'last_error' | 'attempts' | 'created_at'> & SqlColumns<typeof records, 'person_id'> & SqlColumns<typeof people, 'display_name'> & Pick<AccountSqlRow, 'kind' | 'label'>;
 
 /** Changes not yet settled (waiting, sending, in conflict, refused), oldest first, at most `limit`. */
 export function openOutbox(sqlite: Database.Database, limit = 2000): OutboxRow[] {
@@ -14,16 +15,18 @@ export function openOutbox(sqlite: Database.Database, limit = 2000): OutboxRow[]
     .all(limit) as OutboxRow[];
 }
 
+/** A refused change, with the person and the account it was for. */
+export type RefusedChangeRow = SqlColumns<typeof changes, 'id' | 'record_id' | 'last_error'> & SqlColumns<typeof records, 'person_id'> & Pick<AccountSqlRow, 'kind' | 'label'>;
+
 /** Changes a vendor refused, oldest first. */
-export function refusedChanges(sqlite: Database.Database): { id: number; record_id: string; person_id: string; kind: AccountKind; label: string; last_error: string | null }[] {
+export function refusedChanges(sqlite: Database.Database): RefusedChangeRow[] {
   return sqlite
     .prepare("SELECT c.id, c.record_id, r.person_id, a.kind, a.label, c.last_error FROM changes c JOIN records r ON r.id = c.record_id JOIN accounts a ON a.id = c.account_id WHERE c.state = 'rejected' ORDER BY c.id")
-    .all() as { id: number; record_id: string; person_id: string; kind: AccountKind; label: string; last_error: string | null }[];
+    .all() as RefusedChangeRow[];
 }
 
-export interface OpenConflictRow {
-  id: string; record_id: string; person_id: string; account_id: string; label: string; vendor: AccountKind; kind: string; fields: string; remote_versions: string | null; created_at: string; display_name: string;
-}
+/** An open conflict with its record's person and account (`vendor`: the account's kind). */
+export type OpenConflictRow = SqlColumns<typeof conflicts, 'id' | 'record_id' | 'kind' | 'fields' | 'remote_versions' | 'created_at'> & SqlColumns<typeof records, 'person_id' | 'account_id'> & Pick<AccountSqlRow, 'label'> & SqlColumns<typeof people, 'display_name'> & { vendor: AccountKind };
 
 /** Conflicts waiting for a person, oldest first. */
 export function openConflicts(sqlite: Database.Database): OpenConflictRow[] {

@@ -1,22 +1,16 @@
 // One person as the person pane shows them: their row, their records with the account each is
 // in, and each record's open outbox change. Reads only.
 import type Database from 'better-sqlite3';
-import type { AccountKind, RecordState } from '../../../shared/domain';
+import type { RecordState } from '../../../shared/domain';
+import type { AccountSqlRow, Narrowed, SqlColumns } from './rows';
+import type { changes, people, records } from './schema';
 
-export interface PersonRow {
-  id: string;
-  display_name: string;
-  golden: string;
-  pinned: string;
-}
+export type PersonRow = SqlColumns<typeof people, 'id' | 'display_name' | 'golden' | 'pinned'>;
 
-export interface PersonRecordRow {
-  id: string; account_id: string; label: string; kind: AccountKind; remote_id: string | null; state: RecordState; local: string; base: string | null; versions: string; updated_at: string;
-}
+/** A record of the person with the label and vendor of its account. */
+export type PersonRecordRow = Narrowed<SqlColumns<typeof records, 'id' | 'account_id' | 'remote_id' | 'state' | 'local' | 'base' | 'versions' | 'updated_at'>, { state: RecordState }> & Pick<AccountSqlRow, 'label' | 'kind'>;
 
-export interface OpenChangeRow {
-  id: number; op: string; state: string; patch: string; last_error: string | null;
-}
+export type OpenChangeRow = SqlColumns<typeof changes, 'id' | 'op' | 'state' | 'patch' | 'last_error'>;
 
 export function personRow(sqlite: Database.Database, id: string): PersonRow | undefined {
   return sqlite.prepare('SELECT id, display_name, golden, pinned FROM people WHERE id = ?').get(id) as PersonRow | undefined;
@@ -24,7 +18,7 @@ export function personRow(sqlite: Database.Database, id: string): PersonRow | un
 
 /** The person a record belongs to (the CLI and deep links may hold a record id). */
 export function personOfRecord(sqlite: Database.Database, recordId: string): string | undefined {
-  return (sqlite.prepare('SELECT person_id FROM records WHERE id = ?').get(recordId) as { person_id: string } | undefined)?.person_id;
+  return (sqlite.prepare('SELECT person_id FROM records WHERE id = ?').get(recordId) as SqlColumns<typeof records, 'person_id'> | undefined)?.person_id;
 }
 
 /** A person's records with their account, by vendor then vendor id. */

@@ -3,6 +3,8 @@
 // transaction, so a page and its cursor commit together.
 import type Database from 'better-sqlite3';
 import type { AccountKind } from '../../../shared/domain';
+import type { AccountSqlRow, Narrowed, SqlColumns } from './rows';
+import type { records } from './schema';
 
 export interface PullState {
   id: string;
@@ -12,10 +14,15 @@ export interface PullState {
   lastFullScanAt: string | null;
 }
 
+/** What a pull keeps in its account's settings JSON (markFullScan writes it). */
+interface PullSettings {
+  lastFullScanAt?: string;
+}
+
 export function pullState(sqlite: Database.Database, accountId: string): PullState | undefined {
-  const r = sqlite.prepare('SELECT id, kind, label, pull_cursor, settings FROM accounts WHERE id = ?').get(accountId) as { id: string; kind: AccountKind; label: string; pull_cursor: string | null; settings: string } | undefined;
+  const r = sqlite.prepare('SELECT id, kind, label, pull_cursor, settings FROM accounts WHERE id = ?').get(accountId) as Pick<AccountSqlRow, 'id' | 'kind' | 'label' | 'pull_cursor' | 'settings'> | undefined;
   if (!r) return undefined;
-  const s = JSON.parse(r.settings) as { lastFullScanAt?: string };
+  const s = JSON.parse(r.settings) as PullSettings;
   return { id: r.id, kind: r.kind, label: r.label, pullCursor: r.pull_cursor, lastFullScanAt: s.lastFullScanAt ?? null };
 }
 
@@ -39,7 +46,10 @@ export function recordCountOfAccount(sqlite: Database.Database, accountId: strin
   return sqlite.prepare('SELECT count(*) FROM records WHERE account_id = ?').pluck().get(accountId) as number;
 }
 
+/** A record the vendor holds under its vendor id. */
+export type RecordAtVendorRow = Narrowed<SqlColumns<typeof records, 'id' | 'remote_id' | 'state'>, { remote_id: string }>;
+
 /** Records of the account a full scan should have seen (those the vendor holds as far as Concord knows). */
-export function recordsAtVendor(sqlite: Database.Database, accountId: string): { id: string; remote_id: string; state: string }[] {
-  return sqlite.prepare("SELECT id, remote_id, state FROM records WHERE account_id = ? AND remote_id IS NOT NULL AND state IN ('synced', 'modified', 'rejected', 'conflicted')").all(accountId) as { id: string; remote_id: string; state: string }[];
+export function recordsAtVendor(sqlite: Database.Database, accountId: string): RecordAtVendorRow[] {
+  return sqlite.prepare("SELECT id, remote_id, state FROM records WHERE account_id = ? AND remote_id IS NOT NULL AND state IN ('synced', 'modified', 'rejected', 'conflicted')").all(accountId) as RecordAtVendorRow[];
 }

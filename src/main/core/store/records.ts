@@ -1,7 +1,9 @@
 // Reads of the records table by intent (the writes are the sync state machine's, sync-store.ts,
 // on its way here: issue 24).
 import type Database from 'better-sqlite3';
-import type { AccountKind } from '../../../shared/domain';
+import { liveRecord } from './predicates';
+import type { AccountSqlRow, SqlColumns } from './rows';
+import type { people, records } from './schema';
 
 /** Whether an account holds a record under this vendor id; prepared once for a loop of lookups. */
 export function recordLookup(sqlite: Database.Database): (accountId: string, remoteId: string) => boolean {
@@ -9,34 +11,25 @@ export function recordLookup(sqlite: Database.Database): (accountId: string, rem
   return (accountId, remoteId) => st.get(accountId, remoteId) !== undefined;
 }
 
-export interface LinkedRecordRow {
-  id: string;
-  person_id: string;
-  account_id: string;
-  /** The record's canonical JSON. */
-  local: string;
+/** A record (its canonical JSON in `local`) with its person's name and golden record JSON. */
+export type LinkedRecordRow = SqlColumns<typeof records, 'id' | 'person_id' | 'account_id' | 'local'> & SqlColumns<typeof people, 'golden'> & {
+  /** The person's display name. */
   name: string;
-  /** The person's golden record, JSON. */
-  golden: string;
-}
+};
 
 /**
  * The live records in these accounts of every person who has live records in two or more of
  * them, with the person's name and golden record; by name, then person.
  */
 export function recordsLinkedAcross(sqlite: Database.Database, accountIds: readonly string[]): LinkedRecordRow[] {
-  const live = `state NOT IN (${DEAD_STATES.map((s) => `'${s}'`).join(', ')})`;
   const ids = JSON.stringify(accountIds);
   return sqlite
     .prepare(`SELECT r.id, r.person_id, r.account_id, r.local, p.display_name AS name, p.golden FROM records r JOIN people p ON p.id = r.person_id
-      WHERE r.account_id IN (SELECT value FROM json_each(?)) AND r.${live}
-        AND r.person_id IN (SELECT person_id FROM records WHERE account_id IN (SELECT value FROM json_each(?)) AND ${live} GROUP BY person_id HAVING count(DISTINCT account_id) >= 2)
+      WHERE r.account_id IN (SELECT value FROM json_each(?)) AND ${liveRecord('r')}
+        AND r.person_id IN (SELECT person_id FROM records WHERE account_id IN (SELECT value FROM json_each(?)) AND ${liveRecord()} GROUP BY person_id HAVING count(DISTINCT account_id) >= 2)
       ORDER BY p.display_name COLLATE NOCASE, r.person_id`)
     .all(ids, ids) as LinkedRecordRow[];
 }
-
-/** Record states of records that are gone (here or at the vendor): not live. */
-const DEAD_STATES = ['deleted_local', 'deleted_remote'] as const;
 
 export function recordExists(sqlite: Database.Database, id: string): boolean {
   return sqlite.prepare('SELECT 1 FROM records WHERE id = ?').get(id) !== undefined;
@@ -46,12 +39,15 @@ export function personExists(sqlite: Database.Database, id: string): boolean {
   return sqlite.prepare('SELECT 1 FROM people WHERE id = ?').get(id) !== undefined;
 }
 
+/** A record and the vendor of its account. */
+export type RecordVendorRow = SqlColumns<typeof records, 'id'> & Pick<AccountSqlRow, 'kind'>;
+
 /** A person's live records with their vendor, oldest first. */
-export function liveRecordsOfPerson(sqlite: Database.Database, personId: string): { id: string; kind: AccountKind }[] {
-  return sqlite.prepare(`SELECT r.id, a.kind FROM records r JOIN accounts a ON a.id = r.account_id WHERE r.person_id = ? AND r.state NOT IN (${DEAD_STATES.map((s) => `'${s}'`).join(', ')}) ORDER BY r.created_at`).all(personId) as { id: string; kind: AccountKind }[];
+export function liveRecordsOfPerson(sqlite: Database.Database, personId: string): RecordVendorRow[] {
+  return sqlite.prepare(`SELECT r.id, a.kind FROM records r JOIN accounts a ON a.id = r.account_id WHERE r.person_id = ? AND ${liveRecord('r')} ORDER BY r.created_at`).all(personId) as RecordVendorRow[];
 }
 
 /** The record `id`, or every record of the person `id`. */
 export function recordIdsOf(sqlite: Database.Database, id: string): string[] {
-  return (sqlite.prepare('SELECT id FROM records WHERE id = ? OR person_id = ?').all(id, id) as { id: string }[]).map((r) => r.id);
+  return (sqlite.prepare('SELECT id FROM records WHERE id = ? OR person_id = ?').all(id, id) as SqlColumns<typeof records, 'id'>[]).map((r) => r.id);
 }

@@ -7,6 +7,8 @@
 // pending.
 import type Database from 'better-sqlite3';
 import type { CanonicalContact } from '../../../shared/domain';
+import type { SqlColumns } from './rows';
+import type { records } from './schema';
 
 /** The words a record is found by, in the columns of contacts_fts. */
 export interface SearchText {
@@ -34,6 +36,9 @@ export function searchTextOf(c: Partial<CanonicalContact>): SearchText {
     phones: phones.join(' '),
   };
 }
+
+/** A record to (re)index: its rowid, whether it is in the index already (1), its canonical JSON. */
+type PendingRow = SqlColumns<typeof records, 'local'> & { rowid: number; indexed: number };
 
 export class SearchIndex {
   private readonly st;
@@ -68,7 +73,7 @@ export class SearchIndex {
   flush(): number {
     if (this.st.any.get() === undefined) return 0;
     const run = (): number => {
-      const rows = this.st.pending.all() as { rowid: number; indexed: number; local: string }[];
+      const rows = this.st.pending.all() as PendingRow[];
       for (const r of rows) {
         if (r.indexed) {
           this.st.dropWords.run(r.rowid);

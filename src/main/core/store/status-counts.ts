@@ -2,6 +2,8 @@
 // (kept by triggers, migration 0008: no count over 100,000 rows on every status), open conflicts.
 import type Database from 'better-sqlite3';
 import type { AccountKind } from '../../../shared/domain';
+import type { AccountSqlRow, CountRow, SqlColumns } from './rows';
+import type { changes } from './schema';
 
 export interface StatusCounts {
   outbox: Partial<Record<'pending' | 'in_flight' | 'conflict' | 'rejected' | 'done', number>>;
@@ -11,10 +13,12 @@ export interface StatusCounts {
   openConflicts: number;
 }
 
+type AccountStatusRow = Pick<AccountSqlRow, 'id' | 'kind' | 'label' | 'last_pull_at' | 'last_push_at' | 'health'>;
+
 export function readStatusCounts(sqlite: Database.Database): StatusCounts {
-  const count = (sql: string): number => (sqlite.prepare(sql).get() as { n: number }).n;
-  const outbox = Object.fromEntries((sqlite.prepare('SELECT state, count(*) AS n FROM changes GROUP BY state').all() as { state: string; n: number }[]).map((r) => [r.state, r.n]));
-  const accounts = (sqlite.prepare('SELECT id, kind, label, last_pull_at, last_push_at, health FROM accounts ORDER BY created_at, id').all() as { id: string; kind: AccountKind; label: string; last_pull_at: string | null; last_push_at: string | null; health: string }[]).map((a) => ({ id: a.id, kind: a.kind, label: a.label, lastPull: a.last_pull_at, lastPush: a.last_push_at, health: a.health }));
+  const count = (sql: string): number => (sqlite.prepare(sql).get() as CountRow).n;
+  const outbox = Object.fromEntries((sqlite.prepare('SELECT state, count(*) AS n FROM changes GROUP BY state').all() as (SqlColumns<typeof changes, 'state'> & CountRow)[]).map((r) => [r.state, r.n]));
+  const accounts = (sqlite.prepare('SELECT id, kind, label, last_pull_at, last_push_at, health FROM accounts ORDER BY created_at, id').all() as AccountStatusRow[]).map((a) => ({ id: a.id, kind: a.kind, label: a.label, lastPull: a.last_pull_at, lastPush: a.last_push_at, health: a.health }));
   return {
     outbox,
     accounts,
