@@ -1,0 +1,235 @@
+// The duplicates queue: clusters worked out from the stored candidates, best first, kept in one
+// cache in the core. Selecting a cluster in the window plans a merge each time: with 100,000
+// records, reloading them all per click would take seconds. So the last clusters are reused
+// while the store has not been written since (SQLite's own counters: this connection's writes,
+// and data_version for other connections such as the CLI); a merge or decision made here updates
+// them in place instead of recomputing.
+import type Database from 'better-sqlite3';
+import { displayName } from '../../../shared/domain';
+import { NameCounts } from '../contacts/name-choice';
+import { CoreError } from '../errors';
+import { openCandidates } from '../store/match-candidates';
+import { decisionKey, standingDifferentPairs } from '../store/match-decisions';
+import { lastQueueTally } from '../store/match-journal';
+import { liveMatchSources, type MatchSource } from '../store/match-records';
+import { othersWriteCount, ownWriteCounter } from '../store/write-counters';
+import type { SyncStore } from '../sync/sync-store';
+import { clusterPairs } from './cluster';
+import { clusterIdOf, summaryOf, tally, type ClusterSummary, type ClusterView, type QueueTally } from './cluster-view';
+import { FLOOR_MARGIN, type MatchEstimator } from './estimator';
+import { Frequencies, toMatchRecord, type MatchRecord } from './features';
+import { confidence, modelOf, scorePair } from './score';
+
+interface ClusterCache {
+  key: string;
+  clusters: ClusterView[];
+  byId: Map<string, ClusterView>;
+  auto: number;
+  rank: Map<string, number>;
+  /** The queue least certain first, worked out when asked for. */
+  unsure?: ClusterView[];
+}
+
+/** The matcher's input: the live records as stored, and as the matcher compares them (same order). */
+export interface Loaded {
+  sources: MatchSource[];
+  recs: MatchRecord[];
+}
+
+const pairKey = (a: string, b: string): string => (a < b ? `${a}|${b}` : `${b}|${a}`);
+
+export class ClusterQueue {
+  private cache: ClusterCache | null = null;
+  private lastTally: QueueTally | null = null;
+  private readonly ownWrites: () => number;
+  /** Clusters taken out of the queue by a merge or dismissal in this process, by journal id (for undo). */
+  private readonly taken = new Map<number, ClusterView>();
+
+  constructor(
+    private readonly sqlite: Database.Database,
+    private readonly store: SyncStore,
+    private readonly estimator: MatchEstimator,
+  ) {
+    this.ownWrites = ownWriteCounter(sqlite);
+  }
+
+  /** The current clusters from the stored candidates (no rescoring). */
+  clusters(): ClusterView[] {
+    return this.current().clusters;
+  }
+
+  /**
+   * One page of the queue, best first, as light summaries: at 100,000 records the queue is
+   * tens of thousands of clusters, and the window only ever shows a screenful.
+   */
+  page(offset: number, limit: number, order: 'best' | 'unsure' = 'best'): { total: number; autoLinkable: number; items: ClusterSummary[] } {
+    const c = this.current();
+    return { total: c.clusters.length, autoLinkable: c.auto, items: this.ordered(c, order).slice(offset, offset + limit).map(summaryOf) };
+  }
+
+  /** One cluster in full (records and their values), or null when it is gone. */
+  cluster(id: string): ClusterView | null {
+    return this.current().byId.get(id) ?? null;
+  }
+
+  /** One cluster in full; not_found when it is gone. */
+  find(id: string): ClusterView {
+    const c = this.cluster(id);
+    if (!c) throw new CoreError('not_found', `No duplicate cluster ${id} (run a scan; clusters change as records change)`);
+    return c;
+  }
+
+  /**
+   * Likely duplicates waiting for a person: from the clusters this process last worked out,
+   * else from the last scan's journal entry (a fresh CLI process), null before any scan. Cheap
+   * enough for every status call; a scan, merge or decision brings it up to date.
+   */
+  waiting(): QueueTally | null {
+    if (this.lastTally) return this.lastTally;
+    // The last scan's tally, or the links after it (they take clusters out of the queue), as
+    // another process (the CLI) wrote them.
+    const after = lastQueueTally(this.sqlite) as Partial<QueueTally> | null | undefined;
+    return after && typeof after.waiting === 'number' ? { waiting: after.waiting, autoLinkable: after.autoLinkable ?? 0 } : null;
+  }
+
+  /** The live records, ready to match; the store's name statistics are counted from them on the way. */
+  load(): Loaded {
+    const sources = liveMatchSources(this.sqlite);
+    const recs = sources.map((r, i) => toMatchRecord(i, r));
+    this.countNames(recs);
+    return { sources, recs };
+  }
+
+  /** The clusters the open candidates between these records form, best first. */
+  clustersOf({ sources, recs }: Loaded, freq: Frequencies): ClusterView[] {
+    const ixOf = new Map(recs.map((r) => [r.id, r.ix]));
+    const pairs = openCandidates(this.sqlite).flatMap((r) => {
+      const a = ixOf.get(r.recordA);
+      const b = ixOf.get(r.recordB);
+      if (a === undefined || b === undefined || recs[a]!.personId === recs[b]!.personId) return [];
+      return [{ a, b, score: r.score, reasons: r.reasons }];
+    });
+    const different = new Set(standingDifferentPairs(this.sqlite).map((r) => pairKey(r.keyA, r.keyB)));
+    const model = modelOf(this.estimator.parameters());
+    const keyOf = (r: MatchRecord) => decisionKey(r.accountId, r.remoteId, r.id);
+    const { review, autoLink } = this.estimator.thresholds;
+    const clusters = clusterPairs(pairs, {
+      threshold: review,
+      floor: review - FLOOR_MARGIN,
+      score: (a, b) => (recs[a]!.personId === recs[b]!.personId ? 100 : scorePair(recs[a]!, recs[b]!, freq, false, model).score),
+      different: (a, b) => different.has(pairKey(keyOf(recs[a]!), keyOf(recs[b]!))),
+    });
+    return clusters.map((c) => {
+      const members = c.members.map((ix) => sources[ix]!);
+      const best = c.pairs[0];
+      return {
+        id: clusterIdOf(members.map((m) => m.id)),
+        score: c.score,
+        confidence: Math.round(confidence(c.score) * 1000) / 1000,
+        auto: c.score >= autoLink,
+        records: members.map((m) => ({ recordId: m.id, personId: m.personId, account: m.accountId, accountLabel: m.label, vendor: m.vendor, remoteId: m.remoteId, name: displayName(m.contact), contact: m.contact })),
+        reasons: best?.reasons ?? [],
+        pairs: c.pairs.map((p) => ({ a: recs[p.a]!.id, b: recs[p.b]!.id, score: p.score, reasons: p.reasons })),
+      };
+    });
+  }
+
+  /** Keep these clusters as the queue, current as of the store's counters now. */
+  remember(clusters: ClusterView[], rank?: Map<string, number>): ClusterView[] {
+    // Rank: the place each cluster had when the queue was worked out, so an undo puts one back exactly there.
+    this.cache = { key: this.key(), clusters, byId: new Map(clusters.map((c) => [c.id, c])), auto: clusters.filter((c) => c.auto).length, rank: rank ?? new Map(clusters.map((c, i) => [c.id, i])) };
+    this.lastTally = tally(clusters);
+    return clusters;
+  }
+
+  /** Whether the queue in hand is current: call before a write, and hand the answer to `drop` or `restore` after it. */
+  isCurrent(): boolean {
+    return !!this.cache && this.cache.key === this.key();
+  }
+
+  /**
+   * After a merge or decision made here: take its clusters out of the queue in place (valid
+   * only when the cache was current before the write, i.e. `wasCurrent`).
+   */
+  drop(wasCurrent: boolean, ids: string[]): void {
+    if (!this.cache || !wasCurrent) return void this.recompute();
+    const c = this.cache;
+    if (ids.length > 1) {
+      const gone = new Set(ids);
+      c.clusters = c.clusters.filter((x) => !gone.has(x.id));
+    } else {
+      // One merge or decision: splice it out where it is, without rebuilding the rest.
+      const at = c.clusters.findIndex((x) => x.id === ids[0]);
+      if (at >= 0) c.clusters.splice(at, 1);
+    }
+    for (const id of ids) {
+      if (c.byId.get(id)?.auto) c.auto--;
+      c.byId.delete(id);
+    }
+    c.unsure = undefined;
+    c.key = this.key();
+    this.lastTally = { waiting: c.clusters.length, autoLinkable: c.auto };
+  }
+
+  /** After an undo: put the clusters it reopened back in place, best first. */
+  restore(wasCurrent: boolean, views: ClusterView[]): void {
+    if (!this.cache || !wasCurrent) return void this.recompute();
+    const have = new Set(this.cache.clusters.map((c) => c.id));
+    const back = views.filter((v) => !have.has(v.id));
+    const rank = this.cache.rank;
+    const at = (c: ClusterView): number => rank.get(c.id) ?? Number.MAX_SAFE_INTEGER;
+    this.remember([...this.cache.clusters, ...back].sort((x, y) => y.score - x.score || at(x) - at(y)), rank);
+  }
+
+  /** Work the queue out again from the store (clusters that held records just linked regroup); what now waits. */
+  rework(): QueueTally {
+    this.cache = null;
+    return tally(this.clusters());
+  }
+
+  /** A merge or dismissal (journal id) took this cluster out of the queue: its undo puts it back. */
+  took(journalId: number, c: ClusterView): void {
+    this.taken.set(journalId, c);
+  }
+
+  /** The cluster a merge or dismissal in this process took out, if any. */
+  takenBy(journalId: number): ClusterView | undefined {
+    return this.taken.get(journalId);
+  }
+
+  /**
+   * 'unsure' puts the clusters nearest even odds first: a person's answer there teaches the
+   * matcher most (its decisions are labels at the next full scan), and they are the ones it
+   * cannot settle alone. Kept until the queue changes.
+   */
+  private ordered(c: ClusterCache, order: 'best' | 'unsure'): ClusterView[] {
+    if (order === 'best') return c.clusters;
+    if (c.unsure?.length !== c.clusters.length) c.unsure = [...c.clusters].sort((x, y) => Math.abs(x.confidence - 0.5) - Math.abs(y.confidence - 0.5) || y.score - x.score);
+    return c.unsure;
+  }
+
+  private current(): ClusterCache {
+    if (this.cache && this.cache.key === this.key()) return this.cache;
+    const loaded = this.load();
+    this.remember(this.clustersOf(loaded, new Frequencies(loaded.recs)));
+    return this.cache!;
+  }
+
+  /** The queue was not current before the write: work it out again now, so counts stay true. */
+  private recompute(): void {
+    this.cache = null;
+    this.current();
+  }
+
+  /** The store's name statistics, for golden records to repair swaps and prefer common spellings (name-choice.ts). */
+  private countNames(recs: MatchRecord[]): void {
+    const counts = new NameCounts();
+    for (const r of recs) counts.add(r.given, r.family);
+    this.store.useNameStats(counts);
+  }
+
+  private key(): string {
+    const { review, autoLink } = this.estimator.thresholds;
+    return `${this.ownWrites()}:${othersWriteCount(this.sqlite)}:${review}:${autoLink}`;
+  }
+}

@@ -1,0 +1,53 @@
+// A cluster as the duplicates queue shows it: its records with their values, its score and the
+// reasons. Plain data, shared by the queue (cluster-queue.ts), the merge planner (merge-plan.ts)
+// and the jobs that act on clusters (merge-jobs.ts).
+import { createHash } from 'node:crypto';
+import type { AccountKind, CanonicalContact } from '../../../shared/domain';
+import type { Reason } from './score';
+
+export interface ClusterRecord {
+  recordId: string;
+  personId: string;
+  account: string;
+  accountLabel: string;
+  vendor: AccountKind;
+  remoteId: string | null;
+  name: string;
+  contact: CanonicalContact;
+}
+
+export interface ClusterView {
+  id: string;
+  score: number;
+  confidence: number;
+  /** At or above the auto-link threshold. */
+  auto: boolean;
+  records: ClusterRecord[];
+  /** Reasons of the strongest pair, then the others' pairs. */
+  reasons: Reason[];
+  pairs: { a: string; b: string; score: number; reasons: Reason[] }[];
+}
+
+export interface ClusterSummary {
+  id: string;
+  score: number;
+  confidence: number;
+  auto: boolean;
+  /** The records' names, each once. */
+  names: string[];
+  vendors: AccountKind[];
+  size: number;
+}
+
+/** What waits for a person: clusters, and how many of them are above the auto-link line. */
+export interface QueueTally {
+  waiting: number;
+  autoLinkable: number;
+}
+
+export const summaryOf = (c: ClusterView): ClusterSummary => ({ id: c.id, score: c.score, confidence: c.confidence, auto: c.auto, names: [...new Set(c.records.map((r) => r.name))], vendors: c.records.map((r) => r.vendor), size: c.records.length });
+
+export const tally = (clusters: ClusterView[]): QueueTally => ({ waiting: clusters.length, autoLinkable: clusters.filter((c) => c.auto).length });
+
+/** A cluster's id: its records, whatever their order. */
+export const clusterIdOf = (recordIds: string[]): string => createHash('sha1').update([...recordIds].sort().join(',')).digest('hex').slice(0, 12);

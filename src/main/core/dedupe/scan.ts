@@ -1,0 +1,76 @@
+// A duplicate scan (DESIGN §5): score what changed since the last scan (everything on a full
+// one, which estimates the weights first), keep the scored candidates in the store, and work
+// the queue out from them.
+import type Database from 'better-sqlite3';
+import { candidateWriter, clearOpenCandidates, openCandidatesOfRecordDropper } from '../store/match-candidates';
+import { lastScanAt } from '../store/match-journal';
+import { liveRecordsChangedSince } from '../store/match-records';
+import type { SyncStore } from '../sync/sync-store';
+import type { ClusterQueue } from './cluster-queue';
+import { tally, type ClusterView } from './cluster-view';
+import type { MatchEstimator } from './estimator';
+import { Frequencies } from './features';
+import { saveParameters } from './parameter-store';
+
+export interface ScanResult {
+  clusters: ClusterView[];
+  total: number;
+  autoLinkable: number;
+  records: number;
+  rescored: number;
+  comparisons: number;
+  autoLinked: number;
+  ms: number;
+}
+
+export interface ScanDeps {
+  sqlite: Database.Database;
+  store: SyncStore;
+  estimator: MatchEstimator;
+  queue: ClusterQueue;
+  now: () => string;
+  /** Link the near-certain clusters across vendors (merge-jobs.ts); how many. */
+  linkNearCertain: () => { linked: number };
+}
+
+/**
+ * Score what changed since the last scan (everything with `full`), store the candidates, and
+ * return the clusters best first. With `autoLink`, clusters above the auto-link threshold
+ * whose records are all in different vendors are linked (undoable).
+ */
+export function scan(d: ScanDeps, opts: { full?: boolean; autoLink?: boolean } = {}): ScanResult {
+  const started = performance.now();
+  const loaded = d.queue.load();
+  const { recs } = loaded;
+  const last = opts.full ? null : lastScanAt(d.sqlite);
+  const dirtyIds = last ? new Set(liveRecordsChangedSince(d.sqlite, last)) : null;
+  const freq = new Frequencies(recs);
+  const dirty = dirtyIds ? new Set(recs.filter((r) => dirtyIds.has(r.id)).map((r) => r.ix)) : undefined;
+  // A full scan estimates the weights from the store (and the person's decisions) first;
+  // an incremental one scores with the stored estimate.
+  const scored = d.estimator.score(recs, freq, dirty, d.now);
+  const { pairs, comparisons } = scored;
+  d.store.tx(() => {
+    if (!dirty) {
+      saveParameters(d.sqlite, scored.params, d.now());
+      clearOpenCandidates(d.sqlite);
+    } else {
+      const drop = openCandidatesOfRecordDropper(d.sqlite);
+      for (const ix of dirty) drop(recs[ix]!.id);
+    }
+    const write = candidateWriter(d.sqlite);
+    const now = d.now();
+    for (const p of pairs) {
+      const [a, b] = [recs[p.a]!.id, recs[p.b]!.id].sort() as [string, string];
+      write(a, b, p.score, p.reasons, now);
+    }
+  });
+  const found = d.queue.clustersOf(loaded, freq);
+  // Journaled after clustering so the entry carries what waits for review (status reads it),
+  // and before remembering: the cache is keyed on the store's write counter.
+  d.store.journal('dedupe.scan', 'store', 'dedupe', `scanned ${recs.length} records, ${comparisons} comparisons`, null, { records: recs.length, rescored: dirty ? dirty.size : recs.length, ...tally(found) }, 'system');
+  const clusters = d.queue.remember(found);
+  const autoLinked = opts.autoLink ? d.linkNearCertain().linked : 0;
+  const now = autoLinked ? d.queue.clusters() : clusters;
+  return { clusters: now, total: now.length, autoLinkable: now.filter((c) => c.auto).length, records: recs.length, rescored: dirty ? dirty.size : recs.length, comparisons, autoLinked, ms: Math.round(performance.now() - started) };
+}

@@ -1,0 +1,61 @@
+// The duplicate scan's scored pairs (match_candidates) by intent: a full scan replaces the open
+// ones, an incremental one those of the records that changed; a merge marks its pairs linked, a
+// "not the same" dismissed, and their undos open them again. Reasons are stored as JSON and
+// come back parsed.
+import type Database from 'better-sqlite3';
+import type { matchCandidates } from './schema';
+
+type MatchCandidate = typeof matchCandidates.$inferSelect;
+
+/** A scored pair as the queue reads it (record_a < record_b). */
+export type CandidateRow = Pick<MatchCandidate, 'recordA' | 'recordB' | 'score' | 'reasons'>;
+/** The row as SQLite returns it: the reasons still JSON text. */
+type StoredCandidate = Omit<CandidateRow, 'reasons'> & { reasons: string };
+
+export type CandidateStatus = 'open' | 'linked' | 'dismissed';
+
+const parsed = (r: StoredCandidate): CandidateRow => ({ recordA: r.recordA, recordB: r.recordB, score: r.score, reasons: JSON.parse(r.reasons) as CandidateRow['reasons'] });
+
+/** Every open pair (the review queue is worked out from them). */
+export function openCandidates(sqlite: Database.Database): CandidateRow[] {
+  const rows = sqlite.prepare("SELECT record_a AS recordA, record_b AS recordB, score, reasons FROM match_candidates WHERE status = 'open'").all() as StoredCandidate[];
+  return rows.map(parsed);
+}
+
+/** The open pairs nearest even odds (score 10 bits), where the model is least sure. */
+export function leastCertainCandidates(sqlite: Database.Database, limit: number): CandidateRow[] {
+  const rows = sqlite.prepare("SELECT record_a AS recordA, record_b AS recordB, score, reasons FROM match_candidates WHERE status = 'open' ORDER BY abs(score - 10), record_a, record_b LIMIT ?").all(limit) as StoredCandidate[];
+  return rows.map(parsed);
+}
+
+/** A full scan starts over: every open pair goes (linked and dismissed ones stay). */
+export function clearOpenCandidates(sqlite: Database.Database): void {
+  sqlite.prepare("DELETE FROM match_candidates WHERE status = 'open'").run();
+}
+
+/** A dropper of one record's open pairs, prepared once for an incremental scan's changed records. */
+export function openCandidatesOfRecordDropper(sqlite: Database.Database): (recordId: string) => void {
+  const st = sqlite.prepare("DELETE FROM match_candidates WHERE status = 'open' AND (record_a = ? OR record_b = ?)");
+  return (recordId) => void st.run(recordId, recordId);
+}
+
+/**
+ * A writer of scored pairs, prepared once for a scan's thousands: a new pair is stored open, a
+ * pair already stored (whatever its status) takes the new score and reasons.
+ */
+export function candidateWriter(sqlite: Database.Database): (recordA: string, recordB: string, score: number, reasons: CandidateRow['reasons'], at: string) => void {
+  const st = sqlite.prepare("INSERT INTO match_candidates (record_a, record_b, score, reasons, status, created_at) VALUES (?, ?, ?, ?, 'open', ?) ON CONFLICT(record_a, record_b) DO UPDATE SET score = excluded.score, reasons = excluded.reasons");
+  return (recordA, recordB, score, reasons, at) => void st.run(recordA, recordB, score, JSON.stringify(reasons), at);
+}
+
+/** Every pair between these records takes this status (a merge: linked; "not the same": dismissed). */
+export function markCandidatesAmong(sqlite: Database.Database, recordIds: readonly string[], status: Exclude<CandidateStatus, 'open'>): void {
+  const ids = JSON.stringify(recordIds);
+  sqlite.prepare('UPDATE match_candidates SET status = ? WHERE record_a IN (SELECT value FROM json_each(?)) AND record_b IN (SELECT value FROM json_each(?))').run(status, ids, ids);
+}
+
+/** An undo: the pairs between these records that were `from` are open again. */
+export function reopenCandidatesAmong(sqlite: Database.Database, recordIds: readonly string[], from: Exclude<CandidateStatus, 'open'>): void {
+  const ids = JSON.stringify(recordIds);
+  sqlite.prepare("UPDATE match_candidates SET status = 'open' WHERE status = ? AND record_a IN (SELECT value FROM json_each(?)) AND record_b IN (SELECT value FROM json_each(?))").run(from, ids, ids);
+}
