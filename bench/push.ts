@@ -36,6 +36,8 @@ interface VendorTally {
   inFlight: number;
   maxInFlight: number;
   maxPushInFlight: number;
+  /** Answers that were 429 (rate limited). */
+  answered429: number;
 }
 
 /** The core's fetch, delayed and counted per vendor (by host:port). */
@@ -46,7 +48,7 @@ function instrumentedFetch(vendorOfHost: Map<string, Vendor>, phaseOf: (v: Vendo
   };
   const tallyOf = (v: Vendor): VendorTally => {
     let t = state.tally.get(v);
-    if (!t) state.tally.set(v, (t = { requests: 0, byMethod: {}, pushRequests: 0, pushByMethod: {}, inFlight: 0, maxInFlight: 0, maxPushInFlight: 0 }));
+    if (!t) state.tally.set(v, (t = { requests: 0, byMethod: {}, pushRequests: 0, pushByMethod: {}, inFlight: 0, maxInFlight: 0, maxPushInFlight: 0, answered429: 0 }));
     return t;
   };
   const fetchImpl = (async (input: string | URL | Request, init?: RequestInit) => {
@@ -68,7 +70,9 @@ function instrumentedFetch(vendorOfHost: Map<string, Vendor>, phaseOf: (v: Vendo
     }
     try {
       if (state.rttMs > 0) await sleep(state.rttMs);
-      return await nodeFetch(input as string, init);
+      const res = await nodeFetch(input as string, init);
+      if (t && res.status === 429) t.answered429++;
+      return res;
     } finally {
       if (t) t.inFlight--;
     }
@@ -192,6 +196,7 @@ export async function push(): Promise<void> {
           allByMethod: t?.byMethod ?? {},
           maxParallelPush: t?.maxPushInFlight ?? 0,
           maxParallel: t?.maxInFlight ?? 0,
+          answered429: t?.answered429 ?? 0,
           pushMs,
           perSec: n && pushMs ? +(n / (pushMs / 1000)).toFixed(1) : null,
           ...(tot?.errors.length ? { errors: tot.errors } : {}),
