@@ -19,6 +19,7 @@ import { MemorySecretStore } from '../src/main/core/secrets/memory-store';
 import { nodeFetch } from '../src/main/core/vendors/node-http-client';
 import { connectorFactory } from '../src/main/core/vendors/connector-factory';
 import { readIfThere } from '../src/main/core/vendors/evidence';
+import { VendorError } from '../src/main/core/vendors/errors';
 import { diff } from '../src/main/core/sync/merge';
 import type { CanonicalContact, Vendor } from '../src/shared/domain';
 
@@ -78,6 +79,21 @@ function instrumentedFetch(vendorOfHost: Map<string, Vendor>, phaseOf: (v: Vendo
     }
   }) as typeof fetch;
   return { fetch: fetchImpl, state, reset };
+}
+
+/**
+ * A read-back for the check, tried again on a dropped connection: a login POST on a keep-alive
+ * socket the simulator closed while idle fails with ECONNRESET and is not retried by the core
+ * (a POST may have landed), which must not fail the check of what landed.
+ */
+async function readBack(conn: Parameters<typeof readIfThere>[0], remoteId: string) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await readIfThere(conn, remoteId);
+    } catch (e) {
+      if (attempt >= 3 || !(e instanceof VendorError) || e.kind !== 'transient') throw e;
+    }
+  }
 }
 
 export async function push(): Promise<void> {
@@ -233,7 +249,7 @@ export async function push(): Promise<void> {
       const conn = await connectorFor(accountOf.get(vendor)!);
       let lost = 0;
       for (const e of list) {
-        const got = await readIfThere(conn, e.remoteId);
+        const got = await readBack(conn, e.remoteId);
         if (got?.canonical.familyName !== e.familyName) {
           lost++;
           if (lostSamples.length < 5) lostSamples.push(`${vendor} ${e.remoteId}: want ${e.familyName}, vendor has ${got ? String(got.canonical.familyName) : 'nothing'}`);
@@ -291,7 +307,7 @@ export async function push(): Promise<void> {
           if (states.get(ch.id) !== 'done') continue; // counted as stuck below
           const rec = c.syncStore.record(ch.record_id);
           if (!rec.remoteId) continue;
-          const got = await readIfThere(conn, rec.remoteId);
+          const got = await readBack(conn, rec.remoteId);
           let ok = true;
           if (ch.op === 'delete') ok = !got;
           else if (ch.op === 'update') {
