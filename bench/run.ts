@@ -699,6 +699,11 @@ const BENCHES: Record<string, () => Promise<void>> = {
     fs.rmSync(dir, { recursive: true, force: true });
   },
 
+  /** Push throughput, all accounts at once, every request RTT ms away (issue 25; bench/push.ts). */
+  async push() {
+    await (await import('./push')).push();
+  },
+
   /** Sandbox population generation. */
   async population() {
     const t0 = performance.now();
