@@ -14,6 +14,7 @@ import { PagingGuard, resolveLimits } from '../limits';
 import { classifyStatus, httpRequest, parseJson, type HttpResponse } from '../http';
 import { nodeFetch } from '../node-http-client';
 import { readListPage, rememberOf } from '../same-page';
+import { sharedSignIn } from '../sign-in';
 import { withRetry, type RetryOptions } from '../retry';
 import { assertFields } from '../field-rules';
 import { BIGCHANGE_FIELDS, bigChangeContentHash, bigChangeToCanonical, canonicalToBigChange, validateBigChange, type BigChangeJson } from './mapping';
@@ -49,7 +50,8 @@ export function createBigChangeConnector(opts: BigChangeOptions): Connector {
   const defaultLocation = locationSetting(opts.settings?.defaultLocation);
   let token: { value: string; expiresAt: number } | null = null;
 
-  async function fetchToken(): Promise<string> {
+  const fetchToken = sharedSignIn(signInFetchToken, opts.retry);
+  async function signInFetchToken(): Promise<string> {
     const res = await httpRequest(fetchImpl, {
         ...net,
       method: 'POST',

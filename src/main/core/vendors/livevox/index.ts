@@ -14,6 +14,7 @@ import { PagingGuard, refused, resolveLimits } from '../limits';
 import { classifyStatus, httpRequest, parseJson, type HttpResponse } from '../http';
 import { nodeFetch } from '../node-http-client';
 import { readIfThere } from '../evidence';
+import { sharedSignIn } from '../sign-in';
 import { withRetry } from '../retry';
 import { assertFields } from '../field-rules';
 import { canonicalToLiveVox, LIVEVOX_FIELDS, liveVoxCreateBody, liveVoxDnd, liveVoxToCanonical, realPhones, validateLiveVox, type LiveVoxJson } from './mapping';
@@ -50,7 +51,8 @@ export function createLiveVoxConnector(opts: LiveVoxOptions): Connector {
   const pageSize = Math.min(1000, opts.pageSize ?? Number(opts.settings?.pageSize ?? 1000));
   let session: string | null = null;
 
-  async function login(): Promise<string> {
+  const login = sharedSignIn(signInLogin, opts.retry);
+  async function signInLogin(): Promise<string> {
     const res = await httpRequest(fetchImpl, {
         ...net,
       method: 'POST',

@@ -14,6 +14,7 @@ import { VendorError } from '../errors';
 import { PagingGuard, resolveLimits } from '../limits';
 import { classifyStatus, httpRequest, parseJson, type HttpResponse } from '../http';
 import { nodeFetch } from '../node-http-client';
+import { sharedSignIn } from '../sign-in';
 import { withRetry, type RetryOptions } from '../retry';
 import { assertFields } from '../field-rules';
 import { mpdxLocation, planChildren, type ChildIo } from './children';
@@ -91,7 +92,8 @@ export function createMpdxConnector(opts: MpdxOptions): MpdxConnector {
   let jwt = creds.jwt ?? null;
   let accountListId = creds.accountListId ?? (opts.settings?.accountListId as string | undefined) ?? null;
 
-  async function authenticate(): Promise<string> {
+  const authenticate = sharedSignIn(signInAuthenticate, opts.retry);
+  async function signInAuthenticate(): Promise<string> {
     if (!creds.casTicket) throw new VendorError({ kind: 'auth', message: `${NAME} refused the token and there is no CAS ticket to get a new one; sign in again` });
     const res = await httpRequest(fetchImpl, {
         ...net,
