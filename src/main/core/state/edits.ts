@@ -116,7 +116,7 @@ export function undoLatestEdit(s: SyncState, recordId: string, actor = 'user'): 
     }
     s.records.setLocal(recordId, JSON.stringify(local), s.now());
     s.journalRows.markUndone(entry.id);
-    s.journal('undo', 'record', recordId, `undid ${Object.keys(before).join(', ')}`, JSON.parse(entry.after), before, actor);
+    s.journal('undo', 'record', recordId, `undid ${Object.keys(before).join(', ')}`, JSON.parse(entry.after ?? 'null'), before, actor);
     s.refreshChange(recordId);
     s.refreshPerson(rec.personId);
     return true;

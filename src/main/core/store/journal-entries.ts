@@ -48,7 +48,7 @@ export function journalTable(sqlite: Database.Database) {
     markUndone: (id: number): void => void sqlite.prepare('UPDATE journal SET undone = 1 WHERE id = ?').run(id),
     /** A record's newest edit not undone that has a before to go back to. */
     latestUndoableEdit: (recordId: string) =>
-      sqlite.prepare("SELECT id, before, after FROM journal WHERE entity_type = 'record' AND entity_id = ? AND kind = 'edit' AND undone = 0 AND before IS NOT NULL ORDER BY id DESC LIMIT 1").get(recordId) as (Pick<JournalCols, 'id'> & { before: string; after: string }) | undefined,
+      sqlite.prepare("SELECT id, before, after FROM journal WHERE entity_type = 'record' AND entity_id = ? AND kind = 'edit' AND undone = 0 AND before IS NOT NULL ORDER BY id DESC LIMIT 1").get(recordId) as (Pick<JournalCols, 'id' | 'after'> & { before: string }) | undefined,
     /** Whether the record was pushed after entry `id`. */
     pushedSince: (recordId: string, id: number): boolean => sqlite.prepare("SELECT 1 FROM journal WHERE entity_type = 'record' AND entity_id = ? AND kind = 'sync.push' AND id > ?").get(recordId, id) !== undefined,
     /** What the record's latest delete here was queued by, if it was. */
