@@ -24,5 +24,5 @@ export function releaseLease(s: SyncState, owner: string): void {
 
 /** See SyncStore.currentLease. */
 export function currentLease(s: SyncState): Lease | null {
-  return liveLease(s.sqlite, s.clock.now());
+  return liveLease(s.sqlite, () => s.clock.now());
 }

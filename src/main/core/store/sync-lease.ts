@@ -45,8 +45,8 @@ export function dropLease(sqlite: Database.Database, owner: string): void {
   sqlite.prepare('DELETE FROM sync_lease WHERE name = ? AND owner = ?').run(LEASE, owner);
 }
 
-/** The lease if it has not run out by `at`. */
-export function liveLease(sqlite: Database.Database, at: Date): Lease | null {
+/** The lease if it has not run out by now (the clock is read only when there is one). */
+export function liveLease(sqlite: Database.Database, now: () => Date): Lease | null {
   const cur = leaseRow(sqlite);
-  return !cur || Date.parse(cur.expires_at) <= at.getTime() ? null : toLease(cur);
+  return !cur || Date.parse(cur.expires_at) <= now().getTime() ? null : toLease(cur);
 }
