@@ -2,8 +2,9 @@
 // (kept by triggers, migration 0008: no count over 100,000 rows on every status), open conflicts.
 import type Database from 'better-sqlite3';
 import type { AccountKind } from '../../../shared/domain';
-import type { AccountSqlRow, CountRow, SqlColumns } from './rows';
+import type { AccountSqlRow, CountRow, SqlColumns, SqlRow } from './rows';
 import type { changes } from './schema';
+import { OPEN_STATES_SQL } from './sync-changes';
 
 export interface StatusCounts {
   outbox: Partial<Record<'pending' | 'in_flight' | 'conflict' | 'rejected' | 'done', number>>;
@@ -26,4 +27,17 @@ export function readStatusCounts(sqlite: Database.Database): StatusCounts {
     records: count("SELECT coalesce((SELECT n FROM row_counts WHERE name = 'records'), (SELECT count(*) FROM records)) AS n"),
     openConflicts: count("SELECT count(*) AS n FROM conflicts WHERE state = 'open'"),
   };
+}
+
+export type StateCountRow = Pick<SqlRow<typeof changes>, 'state'> & { n: number };
+
+/** Open changes by state (waiting, sending, in conflict, refused). */
+export function openChangeCounts(sqlite: Database.Database): StateCountRow[] {
+  return sqlite.prepare(`SELECT state, count(*) AS n FROM changes WHERE state IN ${OPEN_STATES_SQL} GROUP BY state`).all() as StateCountRow[];
+}
+
+/** A writer of row_counts (migration 0011: the sync state machine keeps them, not triggers), prepared once. */
+export function rowCountBumper(sqlite: Database.Database): (name: 'people' | 'records', by: number) => void {
+  const st = sqlite.prepare('UPDATE row_counts SET n = n + ? WHERE name = ?');
+  return (name, by) => void st.run(by, name);
 }
