@@ -1,5 +1,5 @@
 // createCore: the one place the core is assembled. The Electron worker, the CLI, the tests
-// and the e2e harness all call it (DESIGN §1). Nothing here imports electron.
+// and the e2e harness all call it (docs/design.md#architecture). Nothing here imports electron.
 import path from 'node:path';
 import { useNicknameFile } from './dedupe/nicknames';
 import { AccountsService } from './accounts/accounts-service';

@@ -1,4 +1,4 @@
-// Blocking (DESIGN §5): only records that share a key are compared — the last 7 digits of a
+// Blocking (docs/design.md#duplicates-and-matching): only records that share a key are compared — the last 7 digits of a
 // phone, an email's local part, phonetic family name + first initial (both ways round, for
 // swapped names), company (records with no person's name), postcode + family-name prefix or
 // given-name sound, birth date, birth year + both initials, house number + street. Each key is one pass;

@@ -1,4 +1,4 @@
-// Duplicate people (DESIGN §5): scan the store, keep scored candidates, show clusters best
+// Duplicate people (docs/design.md#duplicates-and-matching): scan the store, keep scored candidates, show clusters best
 // first with their reasons, and act on a person's decision — always after a preview of the
 // exact writes. This is the one door the core, the API handlers and the CLI use; the work is
 // done by the parts it composes:

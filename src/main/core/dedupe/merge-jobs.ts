@@ -1,4 +1,4 @@
-// Acting on a person's decision about a cluster (DESIGN §5). "Same person" links the records into
+// Acting on a person's decision about a cluster (docs/design.md#duplicates-and-matching). "Same person" links the records into
 // one person; picked values are written through the outbox, and inside one vendor the duplicate
 // is merged the vendor's way — the writes the planner (merge-plan.ts) previewed. "Not the same"
 // is remembered on the vendors' ids, so it survives re-syncs. Every merge and dismissal can be

@@ -1,4 +1,4 @@
-// Normalisation for matching (DESIGN §5): names without accents and punctuation with
+// Normalisation for matching (docs/design.md#duplicates-and-matching): names without accents and punctuation with
 // nicknames folded to one form, emails lower-cased, phones to E.164, addresses with the
 // usual abbreviations, birth dates from any vendor format. Pure functions, no I/O.
 import { parseDate, partialDate } from '../normalize/dates';

@@ -1,4 +1,4 @@
-// A duplicate scan (DESIGN §5): score what changed since the last scan (everything on a full
+// A duplicate scan (docs/design.md#duplicates-and-matching): score what changed since the last scan (everything on a full
 // one, which estimates the weights first), keep the scored candidates in the store, and work
 // the queue out from them.
 import type Database from 'better-sqlite3';

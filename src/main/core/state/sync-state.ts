@@ -1,4 +1,4 @@
-// The sync state machine's shared state and the steps every transition is made of (DESIGN §1,
+// The sync state machine's shared state and the steps every transition is made of (docs/design.md#architecture,
 // §2, §4): the table modules it writes through, its transaction (with the counts and search
 // entries that commit with it), the journal's action, and the internal steps (keep a record's
 // open change in line with its edit, raise or close a conflict, recompute a golden record).

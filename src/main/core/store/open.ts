@@ -1,4 +1,4 @@
-// Opening the store: pragmas, then migrations run the safe way (DESIGN §2):
+// Opening the store: pragmas, then migrations run the safe way (docs/design.md#data-model):
 // back up first, foreign keys off, migrate(), foreign_key_check, foreign keys on.
 import fs from 'node:fs';
 import path from 'node:path';

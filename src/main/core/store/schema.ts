@@ -1,4 +1,4 @@
-// The local store (DESIGN §2). JSON columns hold vendor payloads and canonical contacts
+// The local store (docs/design.md#data-model). JSON columns hold vendor payloads and canonical contacts
 // verbatim; everything sync needs to query on is a real column with an index.
 import { sql } from 'drizzle-orm';
 import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';

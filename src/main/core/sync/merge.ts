@@ -1,4 +1,4 @@
-// Three-way merge of canonical contacts, per field (DESIGN §4). A field changed on one side
+// Three-way merge of canonical contacts, per field (docs/design.md#sync-and-merge). A field changed on one side
 // only takes that side; changed on both sides to the same value is agreement; changed on
 // both sides differently is a conflict, and the merged result keeps the local value until
 // a person decides.

@@ -1,4 +1,4 @@
-// Pull: page through a vendor and store what it holds (DESIGN §4). Each page and the cursor
+// Pull: page through a vendor and store what it holds (docs/design.md#sync-and-merge). Each page and the cursor
 // that follows it are committed in one transaction, so a crash or a dropped connection
 // mid-pull resumes from the last committed page and never skips a record.
 import type Database from 'better-sqlite3';
@@ -110,7 +110,7 @@ export class PullService {
             const { id, outcome, moved } = results[i]!;
             summary[outcome]++;
             allStored &&= outcome !== 'held';
-            // Edited here and the server moved since: three-way merge with what it now holds (DESIGN §4).
+            // Edited here and the server moved since: three-way merge with what it now holds (docs/design.md#sync-and-merge).
             if (outcome === 'held' && moved && this.store.openChangesOf(id).some((c) => c.op === 'update' && c.state !== 'in_flight')) {
               if (this.store.reconcile(id, r) === 'conflict') summary.conflicts++;
             }

@@ -1,4 +1,4 @@
-// Push (DESIGN §4): send an account's outbox in the order changes were made, lane by lane
+// Push (docs/design.md#push-and-write-guards): send an account's outbox in the order changes were made, lane by lane
 // (push-lanes.ts: one person's or one MPDX contact's changes in order, lanes side by side).
 // MPDX checks its own updated_in_db_at and answers a stale write with 409; for the other
 // vendors Concord guards the write itself by re-reading the record and comparing the version

@@ -1,4 +1,4 @@
-// One sync of one or every account (DESIGN §4): check changes a crash left in flight, pull
+// One sync of one or every account (docs/design.md#sync-and-merge): check changes a crash left in flight, pull
 // (merging into edited records), then push the outbox. Rate limits and 5xx answers that
 // outlast a request's own retries make the sync wait and carry on from where it stopped,
 // a few rounds at most; an unreachable vendor stops quietly with the outbox kept.
@@ -76,7 +76,7 @@ export interface SyncTuning {
   pushWidth?: WidthTuning;
 }
 
-/** What runs after a sync brought in changes: the incremental duplicate scan (DESIGN §5). */
+/** What runs after a sync brought in changes: the incremental duplicate scan (docs/design.md#duplicates-and-matching). */
 export type AfterSync = () => { waiting: number; autoLinkable: number; linked: number; linkId: number | null } | null;
 
 export class SyncService {

@@ -1,4 +1,4 @@
-// The one owner of sync state (DESIGN §1, §2, §4), as the rest of the core calls it. Only the
+// The one owner of sync state (docs/design.md#architecture, #data-model, #sync-and-merge), as the rest of the core calls it. Only the
 // sync state machine writes the records, changes, conflicts, people and journal tables, and
 // only through named transitions — edit, create, delete, reconcile, raise conflict, claim,
 // step, pushed, release, reject, resolve, undo, link, unlink — each one transaction. A crash
