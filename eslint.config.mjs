@@ -15,8 +15,15 @@ const noElectron = {
 // that prepares or runs SQL anywhere else in the core is an error.
 const sqlOutsideStore = [
   'error',
-  { selector: 'CallExpression[callee.property.name=/^(prepare|transaction|pragma)$/]', message: 'SQL lives in src/main/core/store/ (issue 24): add an intent-named function there and call it.' },
-  { selector: 'CallExpression[callee.property.name="exec"][callee.object.name=/^(sqlite|db)$/], CallExpression[callee.property.name="exec"][callee.object.property.name=/^(sqlite|db)$/]', message: 'SQL lives in src/main/core/store/ (issue 24): add an intent-named function there and call it.' },
+  {
+    selector: 'CallExpression[callee.property.name=/^(prepare|transaction|pragma)$/]',
+    message: 'SQL lives in src/main/core/store/ (issue 24): add an intent-named function there and call it.',
+  },
+  {
+    selector:
+      'CallExpression[callee.property.name="exec"][callee.object.name=/^(sqlite|db)$/], CallExpression[callee.property.name="exec"][callee.object.property.name=/^(sqlite|db)$/]',
+    message: 'SQL lives in src/main/core/store/ (issue 24): add an intent-named function there and call it.',
+  },
 ];
 
 export default tseslint.config(
@@ -43,10 +50,16 @@ export default tseslint.config(
   {
     files: ['src/shared/**'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: noElectron.paths,
-        patterns: [...noElectron.patterns, { group: ['node:*', 'fs', 'path', 'os', 'child_process'], message: 'src/shared is plain TypeScript: no Node built-ins.' }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: noElectron.paths,
+          patterns: [
+            ...noElectron.patterns,
+            { group: ['node:*', 'fs', 'path', 'os', 'child_process'], message: 'src/shared is plain TypeScript: no Node built-ins.' },
+          ],
+        },
+      ],
     },
   },
   {
@@ -57,14 +70,17 @@ export default tseslint.config(
       // Both as errors: a stale closure in an effect is a bug the e2e suite finds only by luck.
       'react-hooks/rules-of-hooks': 'error',
       'react-hooks/exhaustive-deps': 'error',
-      'no-restricted-imports': ['error', {
-        paths: noElectron.paths,
-        patterns: [
-          ...noElectron.patterns,
-          { group: ['node:*'], message: 'The renderer has no Node: use window.api.' },
-          { group: ['**/main/**', '**/preload/**'], message: 'The renderer talks to the core only through window.api.' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: noElectron.paths,
+          patterns: [
+            ...noElectron.patterns,
+            { group: ['node:*'], message: 'The renderer has no Node: use window.api.' },
+            { group: ['**/main/**', '**/preload/**'], message: 'The renderer talks to the core only through window.api.' },
+          ],
+        },
+      ],
     },
   },
   {

@@ -28,7 +28,10 @@ if (process.argv[2] === '--serve') {
 } else {
   const vendors = (process.argv[2] ?? 'calltools').split(',');
   const rounds = Number(process.argv[3] ?? 5);
-  const child = spawn(process.execPath, ['--import', 'tsx', import.meta.filename, '--serve'], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', import.meta.filename, '--serve'], {
+    cwd: root,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const info = JSON.parse(await new Promise<string>((r) => readline.createInterface({ input: child.stdout! }).once('line', r))) as Info;
   const clients: [string, typeof fetch][] = [
     ['fetch', globalThis.fetch],
@@ -39,10 +42,24 @@ if (process.argv[2] === '--serve') {
     for (const vendor of vendors) {
       for (const [name, client] of round % 2 ? [...clients].reverse() : clients) {
         const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-http-'));
-        const core = await createCore({ dataDir: dir, secretStore: new MemorySecretStore(), log: createLogger(nullSink), migrationsDir: path.join(root, 'resources/migrations'), fetch: client });
+        const core = await createCore({
+          dataDir: dir,
+          secretStore: new MemorySecretStore(),
+          log: createLogger(nullSink),
+          migrationsDir: path.join(root, 'resources/migrations'),
+          fetch: client,
+        });
         try {
           const v = info[vendor]!;
-          const id = (await core.accounts.add({ kind: vendor as AccountKind, label: vendor, baseUrl: v.baseUrl, credentials: v.credentials, settings: v.settings })).id;
+          const id = (
+            await core.accounts.add({
+              kind: vendor as AccountKind,
+              label: vendor,
+              baseUrl: v.baseUrl,
+              credentials: v.credentials,
+              settings: v.settings,
+            })
+          ).id;
           let t = performance.now();
           const a = await core.sync.pull(id);
           const first = performance.now() - t;
@@ -56,7 +73,17 @@ if (process.argv[2] === '--serve') {
           r.first.push(first);
           r.second.push(second);
           r.cpu.push((c.user + c.system) / 1000);
-          console.log(JSON.stringify({ vendor, client: name, records: a.pulled, pages: a.pages, firstMs: Math.round(first), secondMs: Math.round(second), secondCpuMs: Math.round((c.user + c.system) / 1000) }));
+          console.log(
+            JSON.stringify({
+              vendor,
+              client: name,
+              records: a.pulled,
+              pages: a.pages,
+              firstMs: Math.round(first),
+              secondMs: Math.round(second),
+              secondCpuMs: Math.round((c.user + c.system) / 1000),
+            }),
+          );
         } finally {
           core.close();
           rmSync(dir, { recursive: true, force: true });
@@ -65,7 +92,10 @@ if (process.argv[2] === '--serve') {
     }
   }
   const median = (x: number[]) => Math.round([...x].sort((p, q) => p - q)[Math.floor(x.length / 2)]!);
-  for (const [k, r] of Object.entries(runs)) console.log(`median ${k} (${r.records} records, ${rounds} runs): first ${median(r.first)} ms, second ${median(r.second)} ms, CPU of second ${median(r.cpu)} ms`);
+  for (const [k, r] of Object.entries(runs))
+    console.log(
+      `median ${k} (${r.records} records, ${rounds} runs): first ${median(r.first)} ms, second ${median(r.second)} ms, CPU of second ${median(r.cpu)} ms`,
+    );
   child.stdin!.end();
   await new Promise((r) => child.once('exit', r));
 }

@@ -26,7 +26,8 @@ import { VendorError } from '../src/main/core/vendors/errors';
 import { diff } from '../src/main/core/sync/merge';
 import type { CanonicalContact, Vendor } from '../src/shared/domain';
 
-const report = (name: string, figures: Record<string, unknown>): void => console.log(JSON.stringify({ bench: name, ...figures, node: process.version, cpus: os.cpus().length }));
+const report = (name: string, figures: Record<string, unknown>): void =>
+  console.log(JSON.stringify({ bench: name, ...figures, node: process.version, cpus: os.cpus().length }));
 const ms = (t0: number): number => Math.round(performance.now() - t0);
 const sleep = (n: number) => new Promise<void>((r) => setTimeout(r, n));
 
@@ -52,7 +53,20 @@ function instrumentedFetch(vendorOfHost: Map<string, Vendor>, phaseOf: (v: Vendo
   };
   const tallyOf = (v: Vendor): VendorTally => {
     let t = state.tally.get(v);
-    if (!t) state.tally.set(v, (t = { requests: 0, byMethod: {}, pushRequests: 0, pushByMethod: {}, inFlight: 0, maxInFlight: 0, maxPushInFlight: 0, answered429: 0 }));
+    if (!t)
+      state.tally.set(
+        v,
+        (t = {
+          requests: 0,
+          byMethod: {},
+          pushRequests: 0,
+          pushByMethod: {},
+          inFlight: 0,
+          maxInFlight: 0,
+          maxPushInFlight: 0,
+          answered429: 0,
+        }),
+      );
     return t;
   };
   const fetchImpl = (async (input: string | URL | Request, init?: RequestInit) => {
@@ -126,11 +140,28 @@ export async function push(): Promise<void> {
     const inst = instrumentedFetch(vendorOfHost, (v) => phase.get(v) ?? 'other');
     // Defaults everywhere else (retry policy, round delays): the app's own behaviour is measured.
     // Near-certain duplicates stay unlinked after syncs, so the bulk merge has clusters to merge.
-    core = await createCore({ dataDir: dir, secretStore: new MemorySecretStore(), log: createLogger(nullSink), fetch: inst.fetch, linkAfterSync: false });
+    core = await createCore({
+      dataDir: dir,
+      secretStore: new MemorySecretStore(),
+      log: createLogger(nullSink),
+      fetch: inst.fetch,
+      linkAfterSync: false,
+    });
     const c = core;
     const accountOf = new Map<Vendor, string>();
     for (const [vendor, info] of Object.entries(sb.vendors) as [Vendor, NonNullable<RunningSandbox['vendors'][Vendor]>][]) {
-      accountOf.set(vendor, (await c.accounts.add({ kind: vendor, label: vendor, baseUrl: info.baseUrl, credentials: info.credentials, settings: info.settings })).id);
+      accountOf.set(
+        vendor,
+        (
+          await c.accounts.add({
+            kind: vendor,
+            label: vendor,
+            baseUrl: info.baseUrl,
+            credentials: info.credentials,
+            settings: info.settings,
+          })
+        ).id,
+      );
     }
     // Per-account push times from the progress events: first push event to the last one with progress.
     const pushSpan = new Map<Vendor, { first: number; last: number }>();
@@ -175,7 +206,7 @@ export async function push(): Promise<void> {
       let syncs = 0;
       const totals = new Map<Vendor, { pushed: number; conflicts: number; rejected: number; errors: string[] }>();
       try {
-        for (; syncs < maxSyncs; ) {
+        for (; syncs < maxSyncs;) {
           const r = await c.sync.sync();
           syncs++;
           for (const a of r.accounts) {
@@ -232,7 +263,11 @@ export async function push(): Promise<void> {
     const expected = new Map<Vendor, { recordId: string; remoteId: string; familyName: string }[]>();
     t0 = performance.now();
     for (const [vendor, accountId] of accountOf) {
-      const rows = c.store.sqlite.prepare("SELECT id, remote_id FROM records WHERE account_id = ? AND state = 'synced' AND remote_id IS NOT NULL ORDER BY rowid LIMIT ?").all(accountId, edits) as { id: string; remote_id: string }[];
+      const rows = c.store.sqlite
+        .prepare(
+          "SELECT id, remote_id FROM records WHERE account_id = ? AND state = 'synced' AND remote_id IS NOT NULL ORDER BY rowid LIMIT ?",
+        )
+        .all(accountId, edits) as { id: string; remote_id: string }[];
       const list: { recordId: string; remoteId: string; familyName: string }[] = [];
       for (const [i, r] of rows.entries()) {
         const before = c.syncStore.record(r.id).local.familyName || 'Doe';
@@ -250,25 +285,45 @@ export async function push(): Promise<void> {
     const lostBy: Record<string, number> = {};
     const lostSamples: string[] = [];
     const stuckBy: Record<string, number> = {};
-    await Promise.all([...expected].map(async ([vendor, list]) => {
-      const conn = await connectorFor(accountOf.get(vendor)!);
-      let lost = 0;
-      for (const e of list) {
-        const got = await readBack(conn, e.remoteId);
-        if (got?.canonical.familyName !== e.familyName) {
-          lost++;
-          if (lostSamples.length < 5) lostSamples.push(`${vendor} ${e.remoteId}: want ${e.familyName}, vendor has ${got ? String(got.canonical.familyName) : 'nothing'}`);
+    await Promise.all(
+      [...expected].map(async ([vendor, list]) => {
+        const conn = await connectorFor(accountOf.get(vendor)!);
+        let lost = 0;
+        for (const e of list) {
+          const got = await readBack(conn, e.remoteId);
+          if (got?.canonical.familyName !== e.familyName) {
+            lost++;
+            if (lostSamples.length < 5)
+              lostSamples.push(
+                `${vendor} ${e.remoteId}: want ${e.familyName}, vendor has ${got ? String(got.canonical.familyName) : 'nothing'}`,
+              );
+          }
         }
-      }
-      lostBy[vendor] = lost;
-      stuckBy[vendor] = c.syncStore.openChanges(accountOf.get(vendor)!, ['pending', 'in_flight', 'conflict', 'rejected']).length;
-    }));
+        lostBy[vendor] = lost;
+        stuckBy[vendor] = c.syncStore.openChanges(accountOf.get(vendor)!, ['pending', 'in_flight', 'conflict', 'rejected']).length;
+      }),
+    );
     const f1 = figures(run1, (v) => expected.get(v)?.length ?? 0);
     const totalEdits = [...expected.values()].reduce((n, l) => n + l.length, 0);
     report('push', {
-      phase: 'edits', rttMs: rtt, rate429, people, recordsPerVendor, sandboxStartMs, firstSyncMs, editsPerVendor: edits, editMs, queued: queued.pending,
-      ...f1, editsPerSecAll: f1.pushWallMs ? +(totalEdits / (f1.pushWallMs / 1000)).toFixed(1) : null,
-      outboxAfter: after1, lost: Object.values(lostBy).reduce((a, b) => a + b, 0), stuck: Object.values(stuckBy).reduce((a, b) => a + b, 0), lostBy, stuckBy, ...(lostSamples.length ? { lostSamples } : {}),
+      phase: 'edits',
+      rttMs: rtt,
+      rate429,
+      people,
+      recordsPerVendor,
+      sandboxStartMs,
+      firstSyncMs,
+      editsPerVendor: edits,
+      editMs,
+      queued: queued.pending,
+      ...f1,
+      editsPerSecAll: f1.pushWallMs ? +(totalEdits / (f1.pushWallMs / 1000)).toFixed(1) : null,
+      outboxAfter: after1,
+      lost: Object.values(lostBy).reduce((a, b) => a + b, 0),
+      stuck: Object.values(stuckBy).reduce((a, b) => a + b, 0),
+      lostBy,
+      stuckBy,
+      ...(lostSamples.length ? { lostSamples } : {}),
       peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
     });
 
@@ -291,7 +346,9 @@ export async function push(): Promise<void> {
         }
       }
       const mergeMs = ms(t0);
-      const changes = c.store.sqlite.prepare('SELECT c.id, c.record_id, c.op, c.patch, a.kind FROM changes c JOIN accounts a ON a.id = c.account_id WHERE c.id > ?').all(lastChange) as { id: number; record_id: string; op: string; patch: string; kind: Vendor }[];
+      const changes = c.store.sqlite
+        .prepare('SELECT c.id, c.record_id, c.op, c.patch, a.kind FROM changes c JOIN accounts a ON a.id = c.account_id WHERE c.id > ?')
+        .all(lastChange) as { id: number; record_id: string; op: string; patch: string; kind: Vendor }[];
       const perVendor = new Map<Vendor, number>();
       const ops: Record<string, number> = {};
       for (const ch of changes) {
@@ -304,34 +361,56 @@ export async function push(): Promise<void> {
       // an update holding what Concord holds in the fields it meant to write.
       const lost2: Record<string, number> = {};
       const samples2: string[] = [];
-      const states = new Map((c.store.sqlite.prepare('SELECT id, state FROM changes WHERE id > ?').all(lastChange) as { id: number; state: string }[]).map((r) => [r.id, r.state]));
-      await Promise.all([...accountOf].map(async ([vendor, accountId]) => {
-        const conn = await connectorFor(accountId);
-        let lost = 0;
-        for (const ch of changes.filter((x) => x.kind === vendor)) {
-          if (states.get(ch.id) !== 'done') continue; // counted as stuck below
-          const rec = c.syncStore.record(ch.record_id);
-          if (!rec.remoteId) continue;
-          const got = await readBack(conn, rec.remoteId);
-          let ok = true;
-          if (ch.op === 'delete') ok = !got;
-          else if (ch.op === 'update') {
-            const fields = Object.keys(JSON.parse(ch.patch) as object).filter((f) => (conn.fields.write as readonly string[]).includes(f));
-            ok = !!got && Object.keys(diff(got.canonical as CanonicalContact, rec.local, fields)).length === 0;
+      const states = new Map(
+        (c.store.sqlite.prepare('SELECT id, state FROM changes WHERE id > ?').all(lastChange) as { id: number; state: string }[]).map(
+          (r) => [r.id, r.state],
+        ),
+      );
+      await Promise.all(
+        [...accountOf].map(async ([vendor, accountId]) => {
+          const conn = await connectorFor(accountId);
+          let lost = 0;
+          for (const ch of changes.filter((x) => x.kind === vendor)) {
+            if (states.get(ch.id) !== 'done') continue; // counted as stuck below
+            const rec = c.syncStore.record(ch.record_id);
+            if (!rec.remoteId) continue;
+            const got = await readBack(conn, rec.remoteId);
+            let ok = true;
+            if (ch.op === 'delete') ok = !got;
+            else if (ch.op === 'update') {
+              const fields = Object.keys(JSON.parse(ch.patch) as object).filter((f) =>
+                (conn.fields.write as readonly string[]).includes(f),
+              );
+              ok = !!got && Object.keys(diff(got.canonical as CanonicalContact, rec.local, fields)).length === 0;
+            }
+            if (!ok) {
+              lost++;
+              if (samples2.length < 5) samples2.push(`${vendor} ${ch.op} ${rec.remoteId}`);
+            }
           }
-          if (!ok) {
-            lost++;
-            if (samples2.length < 5) samples2.push(`${vendor} ${ch.op} ${rec.remoteId}`);
-          }
-        }
-        lost2[vendor] = lost;
-      }));
+          lost2[vendor] = lost;
+        }),
+      );
       const stuck2 = [...states.values()].filter((s) => s !== 'done').length;
       const f2 = figures(run2, (v) => perVendor.get(v) ?? 0);
       report('push', {
-        phase: 'bulk-merge', rttMs: rtt, rate429, clustersAskedFor: maxMerges, autoClustersInSandbox: auto.length, clustersMerged: merged, scanMs, mergeMs, changes: changes.length, changesByOp: ops,
-        ...f2, changesPerSecAll: f2.pushWallMs ? +(changes.length / (f2.pushWallMs / 1000)).toFixed(1) : null,
-        outboxAfter: after2, lost: Object.values(lost2).reduce((a, b) => a + b, 0), stuck: stuck2, lostBy: lost2, ...(samples2.length ? { lostSamples: samples2 } : {}),
+        phase: 'bulk-merge',
+        rttMs: rtt,
+        rate429,
+        clustersAskedFor: maxMerges,
+        autoClustersInSandbox: auto.length,
+        clustersMerged: merged,
+        scanMs,
+        mergeMs,
+        changes: changes.length,
+        changesByOp: ops,
+        ...f2,
+        changesPerSecAll: f2.pushWallMs ? +(changes.length / (f2.pushWallMs / 1000)).toFixed(1) : null,
+        outboxAfter: after2,
+        lost: Object.values(lost2).reduce((a, b) => a + b, 0),
+        stuck: stuck2,
+        lostBy: lost2,
+        ...(samples2.length ? { lostSamples: samples2 } : {}),
       });
     }
   } finally {

@@ -21,8 +21,13 @@ import { startWorkerCore } from '../test/helpers/worker-core';
 import { readServerCopy, type StoredServerCopy } from '../src/main/core/sync/server-copy';
 
 function ensureBuilt(): void {
-  if (!fs.existsSync(path.resolve(__dirname, '../out/renderer/index.html')) || !fs.existsSync(path.resolve(__dirname, '../out/main/core-worker.js'))) {
-    execFileSync(process.execPath, [path.resolve(__dirname, '../node_modules/electron-vite/bin/electron-vite.js'), 'build'], { stdio: 'ignore' });
+  if (
+    !fs.existsSync(path.resolve(__dirname, '../out/renderer/index.html')) ||
+    !fs.existsSync(path.resolve(__dirname, '../out/main/core-worker.js'))
+  ) {
+    execFileSync(process.execPath, [path.resolve(__dirname, '../node_modules/electron-vite/bin/electron-vite.js'), 'build'], {
+      stdio: 'ignore',
+    });
   }
 }
 
@@ -35,7 +40,12 @@ async function keyLatencies(page: Page, key: string, n: number): Promise<number[
   await page.evaluate('window.__name = window.__name || ((f) => f)');
   return page.evaluate(
     async ({ key, n }) => {
-      const tick = () => new Promise<void>((r) => { const c = new MessageChannel(); c.port1.onmessage = () => r(); c.port2.postMessage(0); });
+      const tick = () =>
+        new Promise<void>((r) => {
+          const c = new MessageChannel();
+          c.port1.onmessage = () => r();
+          c.port2.postMessage(0);
+        });
       const shown = () => document.querySelector('[data-testid=cluster]')?.getAttribute('data-cluster') ?? null;
       const planned = () => document.querySelector('[aria-label="Write preview"]')?.getAttribute('data-cluster') ?? null;
       const selected = () => document.querySelector('.queue-item[aria-selected=true]')?.getAttribute('data-cluster') ?? null;
@@ -81,7 +91,8 @@ function mainThreadCpuMs(): number {
 
 const rssMiB = (): number => Math.round(process.resourceUsage().maxRSS / 1024);
 const ms = (t0: number): number => Math.round(performance.now() - t0);
-const report = (name: string, figures: Record<string, unknown>): void => console.log(JSON.stringify({ bench: name, ...figures, node: process.version, cpus: os.cpus().length }));
+const report = (name: string, figures: Record<string, unknown>): void =>
+  console.log(JSON.stringify({ bench: name, ...figures, node: process.version, cpus: os.cpus().length }));
 
 async function tempCore() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'concord-bench-'));
@@ -108,7 +119,16 @@ const BENCHES: Record<string, () => Promise<void>> = {
         acc.run(`bench-${vendor}`, vendor, vendor);
         for (const s of pop.byVendor[vendor]) {
           if (n >= target) break;
-          truth.set(core.syncStore.upsertFromServer({ accountId: `bench-${vendor}`, remoteId: s.key, raw: s.contact, canonical: s.contact, versions: {} }).id, personOf.get(s.key)!);
+          truth.set(
+            core.syncStore.upsertFromServer({
+              accountId: `bench-${vendor}`,
+              remoteId: s.key,
+              raw: s.contact,
+              canonical: s.contact,
+              versions: {},
+            }).id,
+            personOf.get(s.key)!,
+          );
           n++;
         }
       }
@@ -129,7 +149,22 @@ const BENCHES: Record<string, () => Promise<void>> = {
     const blocking = blockingRecall(core, truth, 'US');
     const q = clusterQuality(full.clusters, truth);
     done();
-    report('dedupe', { records: n, generateMs: gen, loadMs: load, fullScanMs: scanMs, fullScanCpuMs: scanCpuMs, loadAverage: +os.loadavg()[0]!.toFixed(1), comparisons: full.comparisons, clusters: full.clusters.length, incrementalScanMs: incMs, rescored: again.rescored, peakRssMiB: rssAfterScan, blockingRecall: +blocking.recall.toFixed(4), precision: +q.precision.toFixed(4), recall: +q.recall.toFixed(4) });
+    report('dedupe', {
+      records: n,
+      generateMs: gen,
+      loadMs: load,
+      fullScanMs: scanMs,
+      fullScanCpuMs: scanCpuMs,
+      loadAverage: +os.loadavg()[0]!.toFixed(1),
+      comparisons: full.comparisons,
+      clusters: full.clusters.length,
+      incrementalScanMs: incMs,
+      rescored: again.rescored,
+      peakRssMiB: rssAfterScan,
+      blockingRecall: +blocking.recall.toFixed(4),
+      precision: +q.precision.toFixed(4),
+      recall: +q.recall.toFixed(4),
+    });
   },
 
   /** Pairwise precision/recall at the default threshold: the labelled set and the sandbox. */
@@ -144,7 +179,22 @@ const BENCHES: Record<string, () => Promise<void>> = {
       const d = core.dedupe.decision();
       done();
       const f1 = q.precision + q.recall ? (2 * q.precision * q.recall) / (q.precision + q.recall) : 0;
-      return { records: truthOf.size, truePairs: q.truePairs, predictedPairs: q.predictedPairs, precision: +q.precision.toFixed(4), recall: +q.recall.toFixed(4), f1: +f1.toFixed(4), autoLinkFalsePositives: q.autoLinkFalsePositives, blockingRecall: +blocking.recall.toFixed(4), comparisons: blocking.comparisons, scanMs: scan.ms, review: d?.review, autoLink: d?.autoLink, expectedPrecision: d?.expectedPrecision, expectedRecall: d?.expectedRecall };
+      return {
+        records: truthOf.size,
+        truePairs: q.truePairs,
+        predictedPairs: q.predictedPairs,
+        precision: +q.precision.toFixed(4),
+        recall: +q.recall.toFixed(4),
+        f1: +f1.toFixed(4),
+        autoLinkFalsePositives: q.autoLinkFalsePositives,
+        blockingRecall: +blocking.recall.toFixed(4),
+        comparisons: blocking.comparisons,
+        scanMs: scan.ms,
+        review: d?.review,
+        autoLink: d?.autoLink,
+        expectedPrecision: d?.expectedPrecision,
+        expectedRecall: d?.expectedRecall,
+      };
     };
     // Public labelled data no one here wrote, with zero configuration.
     for (const file of ['dataset1.csv', 'dataset2.csv', 'dataset3.csv']) {
@@ -152,12 +202,22 @@ const BENCHES: Record<string, () => Promise<void>> = {
     }
     const evalSet = await measure(async (core) => {
       await core.csv.import(evalSetCsv(generateEvalSet({ seed: 2026, entities: 3000 })), { source: 'eval' });
-      return new Map((core.store.sqlite.prepare('SELECT id, server FROM records').all() as { id: string; server: StoredServerCopy }[]).map((r) => [r.id, (readServerCopy(r.server) as { entity: string }).entity]));
+      return new Map(
+        (core.store.sqlite.prepare('SELECT id, server FROM records').all() as { id: string; server: StoredServerCopy }[]).map((r) => [
+          r.id,
+          (readServerCopy(r.server) as { entity: string }).entity,
+        ]),
+      );
     });
     report('dedupe-quality', { set: 'labelled evaluation set (seed 2026, 3000 people)', ...evalSet });
     const heavy = await measure(async (core) => {
       await core.csv.import(evalSetCsv(generateEvalSet({ seed: 11, entities: 1500, heavy: true })), { source: 'eval' });
-      return new Map((core.store.sqlite.prepare('SELECT id, server FROM records').all() as { id: string; server: StoredServerCopy }[]).map((r) => [r.id, (readServerCopy(r.server) as { entity: string }).entity]));
+      return new Map(
+        (core.store.sqlite.prepare('SELECT id, server FROM records').all() as { id: string; server: StoredServerCopy }[]).map((r) => [
+          r.id,
+          (readServerCopy(r.server) as { entity: string }).entity,
+        ]),
+      );
     });
     report('dedupe-quality', { set: 'labelled evaluation set, heavy (seed 11, 1500 people, 5-15 records each)', ...heavy });
     for (const seed of [1, 2, 3]) {
@@ -167,8 +227,15 @@ const BENCHES: Record<string, () => Promise<void>> = {
         for (const t of pop.truth) for (const k of t.keys) truth.set(k, t.personId);
         const out = new Map<string, string>();
         for (const vendor of VENDORS) {
-          core.store.sqlite.prepare("INSERT INTO accounts (id, kind, label, settings, health) VALUES (?, ?, ?, '{}', 'ok')").run(vendor, vendor, vendor);
-          for (const s of pop.byVendor[vendor]) out.set(core.syncStore.upsertFromServer({ accountId: vendor, remoteId: s.key, raw: s.contact, canonical: s.contact, versions: {} }).id, truth.get(s.key)!);
+          core.store.sqlite
+            .prepare("INSERT INTO accounts (id, kind, label, settings, health) VALUES (?, ?, ?, '{}', 'ok')")
+            .run(vendor, vendor, vendor);
+          for (const s of pop.byVendor[vendor])
+            out.set(
+              core.syncStore.upsertFromServer({ accountId: vendor, remoteId: s.key, raw: s.contact, canonical: s.contact, versions: {} })
+                .id,
+              truth.get(s.key)!,
+            );
         }
         return out;
       });
@@ -190,7 +257,10 @@ const BENCHES: Record<string, () => Promise<void>> = {
     seedCore.close();
     let worker = await startWorkerCore(dir);
     let t0 = performance.now();
-    const scan = (await worker.dispatch('scanDuplicates', { full: true })) as { ok: true; value: { total: number; autoLinkable: number; comparisons: number } };
+    const scan = (await worker.dispatch('scanDuplicates', { full: true })) as {
+      ok: true;
+      value: { total: number; autoLinkable: number; comparisons: number };
+    };
     const scanMs = ms(t0);
     await worker.close();
     // A restart: the core process starts cold, the person opens Duplicates.
@@ -209,7 +279,13 @@ const BENCHES: Record<string, () => Promise<void>> = {
     const reopenMs = ms(t0);
     await h.screenshot('duplicates-100k-1280');
     const keys: Record<string, { n: number; p50Ms: number; p95Ms: number; maxMs: number }> = {};
-    for (const [key, n] of [['j', 60], ['k', 20], ['s', 20], ['m', 30], ['n', 20]] as const) {
+    for (const [key, n] of [
+      ['j', 60],
+      ['k', 20],
+      ['s', 20],
+      ['m', 30],
+      ['n', 20],
+    ] as const) {
       const xs = await keyLatencies(h.page, key, n);
       keys[key] = { n: xs.length, p50Ms: pctl(xs, 0.5), p95Ms: pctl(xs, 0.95), maxMs: pctl(xs, 1) };
     }
@@ -235,7 +311,22 @@ const BENCHES: Record<string, () => Promise<void>> = {
     await h.close();
     await worker.close();
     fs.rmSync(dir, { recursive: true, force: true });
-    report('duplicates', { records, coreInOwnProcess: true, clusters: scan.value.total, autoLinkable: scan.value.autoLinkable, fullScanMs: scanMs, firstClusterColdMs: firstClusterMs, firstClusterWarmMs: reopenMs, keys, bulkPlanMs, bulkPlanned: planned, bulkMerged: merged, bulkMs, bulkClustersPerSecond: Math.round(merged / (bulkMs / 1000)), bulkUndoMs: undoMs });
+    report('duplicates', {
+      records,
+      coreInOwnProcess: true,
+      clusters: scan.value.total,
+      autoLinkable: scan.value.autoLinkable,
+      fullScanMs: scanMs,
+      firstClusterColdMs: firstClusterMs,
+      firstClusterWarmMs: reopenMs,
+      keys,
+      bulkPlanMs,
+      bulkPlanned: planned,
+      bulkMerged: merged,
+      bulkMs,
+      bulkClustersPerSecond: Math.round(merged / (bulkMs / 1000)),
+      bulkUndoMs: undoMs,
+    });
   },
 
   /** Frame times while flinging through 100,000 contacts in Chromium (the built renderer). */
@@ -260,7 +351,14 @@ const BENCHES: Record<string, () => Promise<void>> = {
       const before = await h.page.locator('.contact-name').first().textContent();
       t0 = performance.now();
       await box.fill(['mar', 'bro', 'lee', 'ton', 'smith'][i]!);
-      await h.page.waitForFunction((b) => { const t = document.querySelector('.contact-name')?.textContent; return !!t && t !== b; }, before, { polling: 'raf' });
+      await h.page.waitForFunction(
+        (b) => {
+          const t = document.querySelector('.contact-name')?.textContent;
+          return !!t && t !== b;
+        },
+        before,
+        { polling: 'raf' },
+      );
       searchRows.push(performance.now() - t0);
       await box.fill('');
       await h.page.waitForFunction((b) => document.querySelector('.contact-name')?.textContent === b, before, { polling: 'raf' });
@@ -295,7 +393,22 @@ const BENCHES: Record<string, () => Promise<void>> = {
       const sorted = [...xs].sort((a, b) => a - b);
       return Math.round(sorted[Math.floor(p * (sorted.length - 1))]! * 10) / 10;
     };
-    report('scroll', { people: 100_000, firstRowsMs: { p50: pctl(firstRows, 0.5), max: pctl(firstRows, 1) }, searchFirstRowsMs: { p50: pctl(searchRows, 0.5), max: pctl(searchRows, 1), includesTypingPauseMs: 120 }, frames: frames.length, p50Ms: q(0.5), p95Ms: q(0.95), p99Ms: q(0.99), maxMs: q(1), framesMissed: frames.filter((f) => f > 25).length, over33ms: frames.filter((f) => f > 33.4).length, callbackP50Ms: q(0.5, callbacks), callbackP95Ms: q(0.95, callbacks), callbackP99Ms: q(0.99, callbacks), chromium: 'headless, --disable-gpu' });
+    report('scroll', {
+      people: 100_000,
+      firstRowsMs: { p50: pctl(firstRows, 0.5), max: pctl(firstRows, 1) },
+      searchFirstRowsMs: { p50: pctl(searchRows, 0.5), max: pctl(searchRows, 1), includesTypingPauseMs: 120 },
+      frames: frames.length,
+      p50Ms: q(0.5),
+      p95Ms: q(0.95),
+      p99Ms: q(0.99),
+      maxMs: q(1),
+      framesMissed: frames.filter((f) => f > 25).length,
+      over33ms: frames.filter((f) => f > 33.4).length,
+      callbackP50Ms: q(0.5, callbacks),
+      callbackP95Ms: q(0.95, callbacks),
+      callbackP99Ms: q(0.99, callbacks),
+      chromium: 'headless, --disable-gpu',
+    });
   },
 
   /**
@@ -318,9 +431,24 @@ const BENCHES: Record<string, () => Promise<void>> = {
       const t0 = performance.now();
       const sb = await startSandbox({ seed: 100, people: 2000 });
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'concord-bench-'));
-      const core = await createCore({ dataDir: dir, secretStore: new MemorySecretStore(), log: createLogger(nullSink), retry: FAST_RETRY, syncTuning: { roundDelayMs: 10 } });
+      const core = await createCore({
+        dataDir: dir,
+        secretStore: new MemorySecretStore(),
+        log: createLogger(nullSink),
+        retry: FAST_RETRY,
+        syncTuning: { roundDelayMs: 10 },
+      });
       const ids: Record<string, string> = {};
-      for (const [vendor, info] of Object.entries(sb.vendors)) ids[vendor] = (await core.accounts.add({ kind: vendor as (typeof VENDORS)[number], label: vendor, baseUrl: info!.baseUrl, credentials: info!.credentials, settings: info!.settings })).id;
+      for (const [vendor, info] of Object.entries(sb.vendors))
+        ids[vendor] = (
+          await core.accounts.add({
+            kind: vendor as (typeof VENDORS)[number],
+            label: vendor,
+            baseUrl: info!.baseUrl,
+            credentials: info!.credentials,
+            settings: info!.settings,
+          })
+        ).id;
       await core.sync.sync();
       const q = { from: ids.calltools!, to: ids.lightening!, values: { customerId: '3' } };
       const plan = await core.addTo.planBulk(q);
@@ -328,32 +456,67 @@ const BENCHES: Record<string, () => Promise<void>> = {
       const server = sb.servers.lightening!;
       const kinds = ['drop-before', 'drop-after', 'truncate', '500', '429'] as const;
       for (let i = 0; i < 60; i++) server.failAt(server.requestCount + 1 + round + i * 29, kinds[(i + round) % kinds.length]!);
-      for (let k = 0; k < 15 && core.status.get().outbox.pending + core.status.get().outbox.inFlight > 0; k++) await core.sync.sync({ accountId: ids.lightening });
+      for (let k = 0; k < 15 && core.status.get().outbox.pending + core.status.get().outbox.inFlight > 0; k++)
+        await core.sync.sync({ accountId: ids.lightening });
       const stuck = core.status.get().outbox.pending + core.status.get().outbox.inFlight;
       const there: { remoteId: string; emails: string[] }[] = [];
-      const conn = await (await import('../src/main/core/vendors/connector-factory')).connectorFactory(core.accounts, core.fetch)(ids.lightening!);
-      for await (const page of conn.pull(null, { full: true })) for (const r of page.records) there.push({ remoteId: r.remoteId, emails: (r.canonical.emails ?? []).map((e) => e.address.toLowerCase()) });
-      const people = (core.store.sqlite.prepare("SELECT json_extract(after, '$.personId') AS p FROM journal WHERE kind = 'add-to'").all() as { p: string }[]).map((r) => r.p);
+      const conn = await (
+        await import('../src/main/core/vendors/connector-factory')
+      ).connectorFactory(
+        core.accounts,
+        core.fetch,
+      )(ids.lightening!);
+      for await (const page of conn.pull(null, { full: true }))
+        for (const r of page.records)
+          there.push({ remoteId: r.remoteId, emails: (r.canonical.emails ?? []).map((e) => e.address.toLowerCase()) });
+      const people = (
+        core.store.sqlite.prepare("SELECT json_extract(after, '$.personId') AS p FROM journal WHERE kind = 'add-to'").all() as {
+          p: string;
+        }[]
+      ).map((r) => r.p);
       let missing = 0;
       let twice = 0;
       const byEmail = new Map<string, number>();
       for (const x of there) for (const e of new Set(x.emails)) byEmail.set(e, (byEmail.get(e) ?? 0) + 1);
       const seeded = new Map<string, number>();
-      for (const x of sb.population.byVendor.lightening) for (const e of new Set((x.contact.emails ?? []).map((m) => m.address.toLowerCase()))) seeded.set(e, (seeded.get(e) ?? 0) + 1);
+      for (const x of sb.population.byVendor.lightening)
+        for (const e of new Set((x.contact.emails ?? []).map((m) => m.address.toLowerCase()))) seeded.set(e, (seeded.get(e) ?? 0) + 1);
       const addedWith = new Map<string, number>();
-      const live = people.map((p) => core.store.sqlite.prepare("SELECT remote_id AS r, local FROM records WHERE person_id = ? AND account_id = ? AND state NOT IN ('deleted_local', 'deleted_remote')").all(p, ids.lightening) as { r: string | null; local: string }[]);
-      for (const l of live) for (const e of new Set(((l[0] ? JSON.parse(l[0].local) : {}) as { emails?: { address: string }[] }).emails?.map((m) => m.address.toLowerCase()) ?? [])) addedWith.set(e, (addedWith.get(e) ?? 0) + 1);
+      const live = people.map(
+        (p) =>
+          core.store.sqlite
+            .prepare(
+              "SELECT remote_id AS r, local FROM records WHERE person_id = ? AND account_id = ? AND state NOT IN ('deleted_local', 'deleted_remote')",
+            )
+            .all(p, ids.lightening) as { r: string | null; local: string }[],
+      );
+      for (const l of live)
+        for (const e of new Set(
+          ((l[0] ? JSON.parse(l[0].local) : {}) as { emails?: { address: string }[] }).emails?.map((m) => m.address.toLowerCase()) ?? [],
+        ))
+          addedWith.set(e, (addedWith.get(e) ?? 0) + 1);
       for (const l of live) {
         if (l.length !== 1 || !l[0]!.r || !there.some((x) => x.remoteId === l[0]!.r)) missing++;
         // Created twice: the vendor holds more records with this email than were seeded plus added.
-        const emails = new Set(((l[0] ? JSON.parse(l[0].local) : {}) as { emails?: { address: string }[] }).emails?.map((m) => m.address.toLowerCase()) ?? []);
+        const emails = new Set(
+          ((l[0] ? JSON.parse(l[0].local) : {}) as { emails?: { address: string }[] }).emails?.map((m) => m.address.toLowerCase()) ?? [],
+        );
         if ([...emails].some((e) => (byEmail.get(e) ?? 0) > (seeded.get(e) ?? 0) + (addedWith.get(e) ?? 0))) twice++;
       }
       const faultsHit = server.requestLog.filter((l) => l.fault).length;
       core.close();
       fs.rmSync(dir, { recursive: true, force: true });
       await sb.close();
-      report('bulk-add-faults', { round: round + 1, added: job.added, leftOut: job.refused.length, faultsHit, missing, createdTwice: twice, stuck, ms: ms(t0) });
+      report('bulk-add-faults', {
+        round: round + 1,
+        added: job.added,
+        leftOut: job.refused.length,
+        faultsHit,
+        missing,
+        createdTwice: twice,
+        stuck,
+        ms: ms(t0),
+      });
       if (missing || twice || stuck) process.exitCode = 1;
     }
   },
@@ -363,7 +526,18 @@ const BENCHES: Record<string, () => Promise<void>> = {
     for (const [i, seed] of [17, 29, 41].entries()) {
       const t0 = performance.now();
       const s = await runMatrix(VENDORS, { n, seed });
-      report('faults', { run: i + 1, seed, recordsPerVendor: n, cases: s.cases, requestsPerSync: s.requests, lost: s.lost, duplicates: s.duplicates, stuck: s.stuck, createdUnderNewPerson: s.split, ms: ms(t0) });
+      report('faults', {
+        run: i + 1,
+        seed,
+        recordsPerVendor: n,
+        cases: s.cases,
+        requestsPerSync: s.requests,
+        lost: s.lost,
+        duplicates: s.duplicates,
+        stuck: s.stuck,
+        createdUnderNewPerson: s.split,
+        ms: ms(t0),
+      });
       for (const f of s.failures) console.error(JSON.stringify(f));
       if (s.lost || s.duplicates || s.stuck || s.split) process.exitCode = 1;
     }
@@ -377,19 +551,35 @@ const BENCHES: Record<string, () => Promise<void>> = {
     const target = Number(process.env.BENCH_RECORDS ?? 100_000);
     const { core, done } = await tempCore();
     fillStore(core, target);
-    const sample = core.store.sqlite.prepare("SELECT local FROM records WHERE json_extract(local, '$.phones[0].e164') LIKE '+1%' ORDER BY rowid LIMIT 200").all() as { local: string }[];
-    const people = sample.map((r) => JSON.parse(r.local) as { givenName?: string; familyName?: string; emails?: { address: string }[]; phones?: { e164: string }[] });
+    const sample = core.store.sqlite
+      .prepare("SELECT local FROM records WHERE json_extract(local, '$.phones[0].e164') LIKE '+1%' ORDER BY rowid LIMIT 200")
+      .all() as { local: string }[];
+    const people = sample.map(
+      (r) =>
+        JSON.parse(r.local) as { givenName?: string; familyName?: string; emails?: { address: string }[]; phones?: { e164: string }[] },
+    );
     const typo = (w: string) => (w.length >= 5 ? w.slice(0, 2) + w[3] + w[2] + w.slice(4) : w); // two letters swapped
     const kinds: Record<string, (p: (typeof people)[number]) => string | null> = {
       namePrefix: (p) => (p.familyName ? p.familyName.slice(0, 3) : null),
       fullName: (p) => (p.givenName && p.familyName ? `${p.givenName} ${p.familyName}` : null),
       email: (p) => p.emails?.[0]?.address ?? null,
-      phoneNational: (p) => { const d = p.phones?.[0]?.e164?.slice(2); return d ? `(${d.slice(0, 3)}) ${d.slice(3, 6)}-${d.slice(6)}` : null; },
-      phoneInternational: (p) => { const d = p.phones?.[0]?.e164?.slice(2); return d ? `+1 ${d.slice(0, 3)} ${d.slice(3, 6)} ${d.slice(6)}` : null; },
-      phoneLast7: (p) => { const d = p.phones?.[0]?.e164; return d ? `${d.slice(-7, -4)}-${d.slice(-4)}` : null; },
+      phoneNational: (p) => {
+        const d = p.phones?.[0]?.e164?.slice(2);
+        return d ? `(${d.slice(0, 3)}) ${d.slice(3, 6)}-${d.slice(6)}` : null;
+      },
+      phoneInternational: (p) => {
+        const d = p.phones?.[0]?.e164?.slice(2);
+        return d ? `+1 ${d.slice(0, 3)} ${d.slice(3, 6)} ${d.slice(6)}` : null;
+      },
+      phoneLast7: (p) => {
+        const d = p.phones?.[0]?.e164;
+        return d ? `${d.slice(-7, -4)}-${d.slice(-4)}` : null;
+      },
       nameTypo: (p) => (p.familyName && p.familyName.length >= 5 ? typo(p.familyName) : null),
     };
-    const figures: Record<string, unknown> = { people: (core.store.sqlite.prepare('SELECT count(*) AS n FROM people').get() as { n: number }).n };
+    const figures: Record<string, unknown> = {
+      people: (core.store.sqlite.prepare('SELECT count(*) AS n FROM people').get() as { n: number }).n,
+    };
     const all: number[] = [];
     for (const [kind, make] of Object.entries(kinds)) {
       const times: number[] = [];
@@ -421,7 +611,9 @@ const BENCHES: Record<string, () => Promise<void>> = {
     const runs = Number(process.env.BENCH_ROUNDTRIP_RUNS ?? 500);
     for (const vendor of VENDORS) {
       const t0 = performance.now();
-      const mod = (await import(`../test/helpers/roundtrip/${vendor}`)) as { roundTrip(o: { numRuns: number; seed: number }): Promise<void> };
+      const mod = (await import(`../test/helpers/roundtrip/${vendor}`)) as {
+        roundTrip(o: { numRuns: number; seed: number }): Promise<void>;
+      };
       let failure: string | null = null;
       try {
         await mod.roundTrip({ numRuns: runs, seed: Number(process.env.BENCH_ROUNDTRIP_SEED ?? 20261123) });
@@ -451,12 +643,21 @@ const BENCHES: Record<string, () => Promise<void>> = {
     // The vendors run on a thread of their own (bench/sandbox-worker.ts): in real use they are
     // other machines, so the core's thread is what is measured.
     // tsx's hooks do not reach worker threads by themselves: the worker registers them first.
-    const worker = new Worker(`require('tsx/cjs'); require(${JSON.stringify(path.join(__dirname, 'sandbox-worker.ts'))});`, { eval: true, workerData: { seed: 7, people } });
-    const sb = await new Promise<{ vendors: Record<string, { baseUrl: string; credentials: Record<string, unknown>; settings?: Record<string, unknown> }> }>((resolve, reject) => {
+    const worker = new Worker(`require('tsx/cjs'); require(${JSON.stringify(path.join(__dirname, 'sandbox-worker.ts'))});`, {
+      eval: true,
+      workerData: { seed: 7, people },
+    });
+    const sb = await new Promise<{
+      vendors: Record<string, { baseUrl: string; credentials: Record<string, unknown>; settings?: Record<string, unknown> }>;
+    }>((resolve, reject) => {
       worker.once('message', resolve);
       worker.once('error', reject);
     });
-    const closeSandbox = () => new Promise<void>((resolve) => { worker.once('exit', () => resolve()); worker.postMessage('close'); });
+    const closeSandbox = () =>
+      new Promise<void>((resolve) => {
+        worker.once('exit', () => resolve());
+        worker.postMessage('close');
+      });
     const sandboxStartMs = ms(t0);
     const population = generatePopulation({ seed: 7, people });
     const rows = Object.values(population.byVendor).flatMap((l) => l.map((s) => [s.key, JSON.stringify(s.contact)] as const));
@@ -474,7 +675,9 @@ const BENCHES: Record<string, () => Promise<void>> = {
       raw.exec('DELETE FROM t');
       t0 = performance.now();
       const rawCpu0 = mainThreadCpuMs();
-      raw.transaction(() => { for (const [k, j] of rows) ins.run(k, JSON.stringify(JSON.parse(j))); })();
+      raw.transaction(() => {
+        for (const [k, j] of rows) ins.run(k, JSON.stringify(JSON.parse(j)));
+      })();
       rawPerSec = Math.max(rawPerSec, Math.round(rows.length / ((performance.now() - t0) / 1000)));
       rawPerCpuSec = Math.max(rawPerCpuSec, Math.round(rows.length / ((mainThreadCpuMs() - rawCpu0) / 1000)));
     }
@@ -484,11 +687,22 @@ const BENCHES: Record<string, () => Promise<void>> = {
     const { core, done } = await tempCore();
     const ids: Record<string, string> = {};
     for (const [vendor, info] of Object.entries(sb.vendors)) {
-      ids[vendor] = (await core.accounts.add({ kind: vendor as (typeof VENDORS)[number], label: vendor, baseUrl: info!.baseUrl, credentials: info!.credentials, settings: info!.settings })).id;
+      ids[vendor] = (
+        await core.accounts.add({
+          kind: vendor as (typeof VENDORS)[number],
+          label: vendor,
+          baseUrl: info!.baseUrl,
+          credentials: info!.credentials,
+          settings: info!.settings,
+        })
+      ).id;
     }
     const pullAll = async () => {
       // cpuMs: the core's thread's CPU time (the simulators run on another), steadier than wall time on a shared machine.
-      const out: Record<string, { records: number; ms: number; cpuMs: number; perSec: number; created: number; updated: number; unchanged: number }> = {};
+      const out: Record<
+        string,
+        { records: number; ms: number; cpuMs: number; perSec: number; created: number; updated: number; unchanged: number }
+      > = {};
       let total = 0;
       const t = performance.now();
       for (const [vendor, id] of Object.entries(ids)) {
@@ -498,7 +712,15 @@ const BENCHES: Record<string, () => Promise<void>> = {
         const cpu = mainThreadCpuMs() - c1;
         if (s.error) throw new Error(`${vendor}: ${s.error.message}`);
         const took = performance.now() - t1;
-        out[vendor] = { records: s.pulled, ms: Math.round(took), cpuMs: Math.round(cpu), perSec: Math.round(s.pulled / (took / 1000)), created: s.created, updated: s.updated, unchanged: s.unchanged };
+        out[vendor] = {
+          records: s.pulled,
+          ms: Math.round(took),
+          cpuMs: Math.round(cpu),
+          perSec: Math.round(s.pulled / (took / 1000)),
+          created: s.created,
+          updated: s.updated,
+          unchanged: s.unchanged,
+        };
         total += s.pulled;
       }
       return { ms: ms(t), records: total, vendors: out };
@@ -509,18 +731,33 @@ const BENCHES: Record<string, () => Promise<void>> = {
     const bytes = fs.statSync(path.join(core.dataDir, 'concord.db')).size;
     let tables: Record<string, number> | undefined;
     try {
-      tables = Object.fromEntries((core.store.sqlite.prepare('SELECT name, sum(pgsize) AS b FROM dbstat GROUP BY name ORDER BY b DESC LIMIT 12').all() as { name: string; b: number }[]).map((r) => [r.name, Math.round(r.b / records)]));
-    } catch { /* dbstat is not compiled in */ }
+      tables = Object.fromEntries(
+        (
+          core.store.sqlite.prepare('SELECT name, sum(pgsize) AS b FROM dbstat GROUP BY name ORDER BY b DESC LIMIT 12').all() as {
+            name: string;
+            b: number;
+          }[]
+        ).map((r) => [r.name, Math.round(r.b / records)]),
+      );
+    } catch {
+      /* dbstat is not compiled in */
+    }
 
     // 1 % of each vendor's records changed at the vendor, through its API, before the re-sync.
     const connectorFor = connectorFactory(core.accounts, core.fetch);
     let changed = 0;
     for (const [vendor, id] of Object.entries(ids)) {
       const c = await connectorFor(id);
-      const picks = core.store.sqlite.prepare('SELECT remote_id, server, versions, local FROM records WHERE account_id = ? AND rowid % 100 = 0').all(id) as { remote_id: string; server: StoredServerCopy; versions: string; local: string }[];
+      const picks = core.store.sqlite
+        .prepare('SELECT remote_id, server, versions, local FROM records WHERE account_id = ? AND rowid % 100 = 0')
+        .all(id) as { remote_id: string; server: StoredServerCopy; versions: string; local: string }[];
       for (const r of picks) {
         const family = (JSON.parse(r.local) as { familyName?: string }).familyName ?? 'Doe';
-        await c.update(r.remote_id, { familyName: `${family}-Smith` }, { raw: readServerCopy(r.server), versions: JSON.parse(r.versions) as Record<string, string> });
+        await c.update(
+          r.remote_id,
+          { familyName: `${family}-Smith` },
+          { raw: readServerCopy(r.server), versions: JSON.parse(r.versions) as Record<string, string> },
+        );
         changed++;
       }
       void vendor;
@@ -531,16 +768,35 @@ const BENCHES: Record<string, () => Promise<void>> = {
     done();
     await closeSandbox();
     const notBottleneck = Object.entries(first.vendors).filter(([v]) => v !== 'mpdx');
-    const firstRate = Math.round(notBottleneck.reduce((n, [, x]) => n + x.records, 0) / (notBottleneck.reduce((n, [, x]) => n + x.ms, 0) / 1000));
-    const firstCpuRate = Math.round(notBottleneck.reduce((n, [, x]) => n + x.records, 0) / (notBottleneck.reduce((n, [, x]) => n + x.cpuMs, 0) / 1000));
+    const firstRate = Math.round(
+      notBottleneck.reduce((n, [, x]) => n + x.records, 0) / (notBottleneck.reduce((n, [, x]) => n + x.ms, 0) / 1000),
+    );
+    const firstCpuRate = Math.round(
+      notBottleneck.reduce((n, [, x]) => n + x.records, 0) / (notBottleneck.reduce((n, [, x]) => n + x.cpuMs, 0) / 1000),
+    );
     report('sync', {
-      people, records, sandboxStartMs, rawParseInsertPerSec: rawPerSec,
+      people,
+      records,
+      sandboxStartMs,
+      rawParseInsertPerSec: rawPerSec,
       firstPull: { ms: first.ms, perSec: Math.round(first.records / (first.ms / 1000)), vendors: first.vendors },
-      firstPullPerSecWithoutMpdx: firstRate, ratioToRaw: +(firstRate / rawPerSec).toFixed(3),
-      rawParseInsertPerCpuSec: rawPerCpuSec, firstPullPerCpuSecWithoutMpdx: firstCpuRate, cpuRatioToRaw: +(firstCpuRate / rawPerCpuSec).toFixed(3),
-      changedAtVendors: changed, onePercentResync: { ms: onePercent.ms, updated: Object.values(onePercent.vendors).reduce((n, x) => n + x.updated, 0), vendors: onePercent.vendors },
+      firstPullPerSecWithoutMpdx: firstRate,
+      ratioToRaw: +(firstRate / rawPerSec).toFixed(3),
+      rawParseInsertPerCpuSec: rawPerCpuSec,
+      firstPullPerCpuSecWithoutMpdx: firstCpuRate,
+      cpuRatioToRaw: +(firstCpuRate / rawPerCpuSec).toFixed(3),
+      changedAtVendors: changed,
+      onePercentResync: {
+        ms: onePercent.ms,
+        updated: Object.values(onePercent.vendors).reduce((n, x) => n + x.updated, 0),
+        vendors: onePercent.vendors,
+      },
       nothingChangedResync: { ms: nothing.ms, ofFirst: +(nothing.ms / first.ms).toFixed(3), vendors: nothing.vendors },
-      storeBytes: bytes, bytesPerRecord: Math.round(bytes / records), ...(tables ? { bytesPerRecordByTable: tables } : {}), peakRssMiB: rss, rssNote: 'one process: the core, and the simulators on a worker thread',
+      storeBytes: bytes,
+      bytesPerRecord: Math.round(bytes / records),
+      ...(tables ? { bytesPerRecordByTable: tables } : {}),
+      peakRssMiB: rss,
+      rssNote: 'one process: the core, and the simulators on a worker thread',
     });
   },
 
@@ -560,19 +816,38 @@ const BENCHES: Record<string, () => Promise<void>> = {
     const { displayName } = await import('../src/shared/domain');
     const { Worker } = await import('node:worker_threads');
     const Database = (await import('better-sqlite3')).default;
-    const worker = new Worker(`require('tsx/cjs'); require(${JSON.stringify(path.join(__dirname, 'sandbox-worker.ts'))});`, { eval: true, workerData: { seed: 7, people } });
-    const sb = await new Promise<{ vendors: Record<string, { baseUrl: string; credentials: Record<string, unknown>; settings?: Record<string, unknown> }> }>((resolve, reject) => {
+    const worker = new Worker(`require('tsx/cjs'); require(${JSON.stringify(path.join(__dirname, 'sandbox-worker.ts'))});`, {
+      eval: true,
+      workerData: { seed: 7, people },
+    });
+    const sb = await new Promise<{
+      vendors: Record<string, { baseUrl: string; credentials: Record<string, unknown>; settings?: Record<string, unknown> }>;
+    }>((resolve, reject) => {
       worker.once('message', resolve);
       worker.once('error', reject);
     });
-    type Rec = { vendor: (typeof VENDORS)[number]; remoteId: string; raw: unknown; canonical: CanonicalContact; versions: Record<string, string> };
+    type Rec = {
+      vendor: (typeof VENDORS)[number];
+      remoteId: string;
+      raw: unknown;
+      canonical: CanonicalContact;
+      versions: Record<string, string>;
+    };
     const pages: Rec[][] = [];
     const reader = await tempCore();
     const connectorFor = connectorFactory(reader.core.accounts, reader.core.fetch);
     let readCpu = 0;
     for (const vendor of ['calltools', 'lightening', 'bigchange', 'livevox'] as const) {
       const info = sb.vendors[vendor]!;
-      const id = (await reader.core.accounts.add({ kind: vendor, label: vendor, baseUrl: info.baseUrl, credentials: info.credentials, settings: info.settings })).id;
+      const id = (
+        await reader.core.accounts.add({
+          kind: vendor,
+          label: vendor,
+          baseUrl: info.baseUrl,
+          credentials: info.credentials,
+          settings: info.settings,
+        })
+      ).id;
       const c0 = mainThreadCpuMs();
       for await (const page of (await connectorFor(id)).pull(null, { full: true })) {
         // canonical is mapped lazily by some connectors: ask for it here, as the store would.
@@ -581,7 +856,10 @@ const BENCHES: Record<string, () => Promise<void>> = {
       readCpu += mainThreadCpuMs() - c0;
     }
     reader.done();
-    await new Promise<void>((resolve) => { worker.once('exit', () => resolve()); worker.postMessage('close'); });
+    await new Promise<void>((resolve) => {
+      worker.once('exit', () => resolve());
+      worker.postMessage('close');
+    });
     const records = pages.reduce((n, p) => n + p.length, 0);
     const perRecord = (msTaken: number) => +((msTaken * 1000) / records).toFixed(1);
 
@@ -593,7 +871,9 @@ const BENCHES: Record<string, () => Promise<void>> = {
     raw.exec('CREATE TABLE t (id TEXT PRIMARY KEY, body TEXT NOT NULL)');
     const ins = raw.prepare('INSERT INTO t (id, body) VALUES (?, ?)');
     const c0 = mainThreadCpuMs();
-    raw.transaction(() => { for (const [k, j] of rows) ins.run(k, JSON.stringify(JSON.parse(j))); })();
+    raw.transaction(() => {
+      for (const [k, j] of rows) ins.run(k, JSON.stringify(JSON.parse(j)));
+    })();
     const rawUs = perRecord(mainThreadCpuMs() - c0);
     raw.close();
     fs.rmSync(rawDir, { recursive: true, force: true });
@@ -603,21 +883,35 @@ const BENCHES: Record<string, () => Promise<void>> = {
     const floorStore = async () => {
       const { core, done } = await tempCore();
       const db = core.store.sqlite;
-      for (const v of ['calltools', 'lightening', 'bigchange', 'livevox']) db.prepare("INSERT INTO accounts (id, kind, label, settings, health) VALUES (?, ?, ?, '{}', 'ok')").run(`floor-${v}`, v, v);
+      for (const v of ['calltools', 'lightening', 'bigchange', 'livevox'])
+        db.prepare("INSERT INTO accounts (id, kind, label, settings, health) VALUES (?, ?, ?, '{}', 'ok')").run(`floor-${v}`, v, v);
       return {
-        core, db, done, search: new SearchIndex(db),
+        core,
+        db,
+        done,
+        search: new SearchIndex(db),
         insertPerson: db.prepare('INSERT INTO people (id, golden, display_name, created_at, updated_at) VALUES (?, ?, ?, ?, ?)'),
-        insertRecord: db.prepare("INSERT INTO records (id, account_id, remote_id, person_id, server, base, local, versions, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, '=', ?, ?, 'synced', ?, ?)"),
+        insertRecord: db.prepare(
+          "INSERT INTO records (id, account_id, remote_id, person_id, server, base, local, versions, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, '=', ?, ?, 'synced', ?, ?)",
+        ),
       };
     };
     // SQLite's part alone: every value made beforehand, so the timed loop is only the statements
     // a record needs, on the one writer SQLite allows (no other thread could take this work).
     const { searchTextOf } = await import('../src/main/core/store/search-index');
     const sqlOnly = async (step: string, withSearch: boolean) => {
-      const made = pages.map((page) => page.map((r) => ({
-        personId: uuidv7(), recordId: uuidv7(), remoteId: r.remoteId, local: JSON.stringify(r.canonical), name: displayName(r.canonical),
-        server: packServerCopy(JSON.stringify(r.raw ?? null), r.vendor), versions: JSON.stringify(r.versions), text: searchTextOf(r.canonical),
-      })));
+      const made = pages.map((page) =>
+        page.map((r) => ({
+          personId: uuidv7(),
+          recordId: uuidv7(),
+          remoteId: r.remoteId,
+          local: JSON.stringify(r.canonical),
+          name: displayName(r.canonical),
+          server: packServerCopy(JSON.stringify(r.raw ?? null), r.vendor),
+          versions: JSON.stringify(r.versions),
+          text: searchTextOf(r.canonical),
+        })),
+      );
       const { db, done, search, insertPerson, insertRecord } = await floorStore();
       const now = new Date().toISOString();
       const c1 = mainThreadCpuMs();
@@ -652,7 +946,17 @@ const BENCHES: Record<string, () => Promise<void>> = {
             const local = JSON.stringify(r.canonical);
             const personId = uuidv7();
             insertPerson.run(personId, local, displayName(r.canonical), now, now);
-            const row = insertRecord.run(uuidv7(), account, r.remoteId, personId, parts.pack ? packServerCopy(json, r.vendor) : json, local, JSON.stringify(r.versions), now, now);
+            const row = insertRecord.run(
+              uuidv7(),
+              account,
+              r.remoteId,
+              personId,
+              parts.pack ? packServerCopy(json, r.vendor) : json,
+              local,
+              JSON.stringify(r.versions),
+              now,
+              now,
+            );
             if (parts.search) search.add(row.lastInsertRowid, r.canonical);
           }
         })();
@@ -667,8 +971,13 @@ const BENCHES: Record<string, () => Promise<void>> = {
     const readUs = perRecord(readCpu);
     const storeUs = steps[steps.length - 1]!.usPerRecord;
     report('store-floor', {
-      people, records, rawParseInsertUsPerRecord: rawUs, readFromVendorsUsPerRecord: readUs, steps,
-      firstPullUsPerRecord: +(readUs + storeUs).toFixed(1), ratioToRaw: +(rawUs / (readUs + storeUs)).toFixed(3),
+      people,
+      records,
+      rawParseInsertUsPerRecord: rawUs,
+      readFromVendorsUsPerRecord: readUs,
+      steps,
+      firstPullUsPerRecord: +(readUs + storeUs).toFixed(1),
+      ratioToRaw: +(rawUs / (readUs + storeUs)).toFixed(3),
       note: "core thread CPU per record; 'read' is HTTP, JSON and mapping of the connectors; a first pull is read + upsertPage",
     });
   },
@@ -695,7 +1004,15 @@ const BENCHES: Record<string, () => Promise<void>> = {
     }
     const t2 = performance.now();
     const r = doctor(dir);
-    report('store-check', { records, storeMiB: Math.round(bytes / 1024 / 1024), openMs: opens, quickCheckMs: quick, integrityCheckMs: ms(t2), healthy: r.ok, peakRssMiB: rssMiB() });
+    report('store-check', {
+      records,
+      storeMiB: Math.round(bytes / 1024 / 1024),
+      openMs: opens,
+      quickCheckMs: quick,
+      integrityCheckMs: ms(t2),
+      healthy: r.ok,
+      peakRssMiB: rssMiB(),
+    });
     fs.rmSync(dir, { recursive: true, force: true });
   },
 
@@ -708,7 +1025,12 @@ const BENCHES: Record<string, () => Promise<void>> = {
   async population() {
     const t0 = performance.now();
     const pop = generatePopulation({ seed: 1, people: 100_000 });
-    report('population', { people: 100_000, records: Object.values(pop.byVendor).reduce((n, l) => n + l.length, 0), ms: ms(t0), peakRssMiB: rssMiB() });
+    report('population', {
+      people: 100_000,
+      records: Object.values(pop.byVendor).reduce((n, l) => n + l.length, 0),
+      ms: ms(t0),
+      peakRssMiB: rssMiB(),
+    });
   },
 };
 

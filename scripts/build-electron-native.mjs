@@ -38,7 +38,9 @@ function electronInstalled() {
 async function main() {
   const electronVersion = electronInstalled();
   if (!electronVersion) {
-    console.log('build-electron-native: the Electron binary is not installed here; nothing to build (tests and the CLI use the Node builds).');
+    console.log(
+      'build-electron-native: the Electron binary is not installed here; nothing to build (tests and the CLI use the Node builds).',
+    );
     return 0;
   }
   const stampFile = path.join(outRoot, 'stamp.json');
@@ -54,21 +56,35 @@ async function main() {
   // A little project of its own, so @electron/rebuild touches nothing in the real node_modules.
   fs.rmSync(outRoot, { recursive: true, force: true });
   fs.mkdirSync(path.join(outRoot, 'node_modules'), { recursive: true });
-  fs.writeFileSync(path.join(outRoot, 'package.json'), JSON.stringify({ name: 'concord-electron-native', private: true, dependencies: wanted.modules }, null, 2));
+  fs.writeFileSync(
+    path.join(outRoot, 'package.json'),
+    JSON.stringify({ name: 'concord-electron-native', private: true, dependencies: wanted.modules }, null, 2),
+  );
   for (const m of ELECTRON_ABI_MODULES) {
     const src = path.dirname(require.resolve(`${m.name}/package.json`));
     fs.cpSync(src, path.join(outRoot, 'node_modules', m.name), { recursive: true, filter: (p) => keepInCopy(src, p) });
   }
-  console.log(`build-electron-native: ${ELECTRON_ABI_MODULES.map((m) => m.name).join(', ')} for Electron ${electronVersion} (${process.arch})`);
+  console.log(
+    `build-electron-native: ${ELECTRON_ABI_MODULES.map((m) => m.name).join(', ')} for Electron ${electronVersion} (${process.arch})`,
+  );
   const { rebuild } = await import('@electron/rebuild');
   try {
-    await rebuild({ buildPath: outRoot, electronVersion, arch: process.arch, onlyModules: ELECTRON_ABI_MODULES.map((m) => m.name), force: true, mode: 'sequential' });
+    await rebuild({
+      buildPath: outRoot,
+      electronVersion,
+      arch: process.arch,
+      onlyModules: ELECTRON_ABI_MODULES.map((m) => m.name),
+      force: true,
+      mode: 'sequential',
+    });
   } catch (e) {
     console.error(`build-electron-native: @electron/rebuild failed: ${e?.message ?? e}`);
   }
   const missing = ELECTRON_ABI_MODULES.filter((m) => !fs.existsSync(built(m)));
   if (missing.length) {
-    console.error(`build-electron-native: could not build ${missing.map((m) => m.name).join(', ')} for Electron (no prebuild could be fetched and the source build failed — it needs Python and a C++ toolchain). See the output above.`);
+    console.error(
+      `build-electron-native: could not build ${missing.map((m) => m.name).join(', ')} for Electron (no prebuild could be fetched and the source build failed — it needs Python and a C++ toolchain). See the output above.`,
+    );
     return 1;
   }
   fs.writeFileSync(stampFile, JSON.stringify(wanted));

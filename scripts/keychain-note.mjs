@@ -14,7 +14,8 @@ export function keychainNote() {
     const r = JSON.parse(fs.readFileSync(REPORT, 'utf8'));
     const files = r.testResults.filter((f) => /keychain\.test\.ts$/.test(f.name));
     const skipped = files.flatMap((f) => f.assertionResults.filter((a) => a.status !== 'passed' && a.status !== 'failed'));
-    if (files.length) which = `the ${skipped.length} real-keychain test${skipped.length === 1 ? '' : 's'} (test/integration/keychain.test.ts)`;
+    if (files.length)
+      which = `the ${skipped.length} real-keychain test${skipped.length === 1 ? '' : 's'} (test/integration/keychain.test.ts)`;
   }
   return `keychain: did not run ${which}: ${reason}`;
 }

@@ -57,21 +57,37 @@ async function accountId(core: Core, given: string | undefined, what: string): P
   if (byId) return byId.id;
   const ofVendor = accounts.filter((a) => a.kind === given.toLowerCase());
   if (ofVendor.length === 1) return ofVendor[0]!.id;
-  if (ofVendor.length > 1) throw new ReconcileUsageError(`There are ${ofVendor.length} ${given} accounts; name one by id: ${ofVendor.map((a) => `${a.id} (${a.label})`).join(', ')}`);
+  if (ofVendor.length > 1)
+    throw new ReconcileUsageError(
+      `There are ${ofVendor.length} ${given} accounts; name one by id: ${ofVendor.map((a) => `${a.id} (${a.label})`).join(', ')}`,
+    );
   throw new ReconcileUsageError(`No account "${given}" (see "concord accounts list")`);
 }
 
 function field(f: unknown): CanonicalField | undefined {
   if (f === undefined) return undefined;
-  if (!CANONICAL_FIELDS.includes(f as CanonicalField)) throw new ReconcileUsageError(`No field "${String(f)}"; one of: ${CANONICAL_FIELDS.join(', ')}`);
+  if (!CANONICAL_FIELDS.includes(f as CanonicalField))
+    throw new ReconcileUsageError(`No field "${String(f)}"; one of: ${CANONICAL_FIELDS.join(', ')}`);
   return f as CanonicalField;
 }
 
 function describePreview(p: Output<'previewAddTo'>): string {
   const out = [`Adding ${p.name} to ${p.accountLabel} (${VENDOR_LABELS[p.vendor]}) sends:`];
-  for (const r of p.requests) out.push(`  ${r.method} ${r.path}`, ...JSON.stringify(r.body, null, 2).split('\n').map((l) => `    ${l}`));
-  for (const n of p.needs) out.push(n.missing ? `  NEEDS ${n.label}: ${n.why} (give it with --value ${n.key}=…)` : `  ${n.label}: ${n.value ?? ''}${n.from ? ` (from ${n.from})` : ''}`);
-  if (p.notHeld.length) out.push(`  ${VENDOR_LABELS[p.vendor]} cannot hold: ${p.notHeld.join(', ')} (they stay in Concord and the other vendors)`);
+  for (const r of p.requests)
+    out.push(
+      `  ${r.method} ${r.path}`,
+      ...JSON.stringify(r.body, null, 2)
+        .split('\n')
+        .map((l) => `    ${l}`),
+    );
+  for (const n of p.needs)
+    out.push(
+      n.missing
+        ? `  NEEDS ${n.label}: ${n.why} (give it with --value ${n.key}=…)`
+        : `  ${n.label}: ${n.value ?? ''}${n.from ? ` (from ${n.from})` : ''}`,
+    );
+  if (p.notHeld.length)
+    out.push(`  ${VENDOR_LABELS[p.vendor]} cannot hold: ${p.notHeld.join(', ')} (they stay in Concord and the other vendors)`);
   for (const b of p.blocks) out.push(`  ${b}`);
   for (const x of p.problems) out.push(`  REFUSED ${x.field}: ${x.message}`);
   return out.join('\n') + '\n';
@@ -79,15 +95,19 @@ function describePreview(p: Output<'previewAddTo'>): string {
 
 export async function addTo(ctx: Ctx): Promise<unknown> {
   const [target, personId] = ctx.positionals;
-  if (!target || !personId) throw new ReconcileUsageError('Usage: concord contacts add-to VENDOR|ACCOUNT PERSON [--value KEY=VALUE ...] [--dry-run]');
+  if (!target || !personId)
+    throw new ReconcileUsageError('Usage: concord contacts add-to VENDOR|ACCOUNT PERSON [--value KEY=VALUE ...] [--dry-run]');
   const input = { personId, accountId: await accountId(ctx.core, target, 'target'), values: values(ctx.values.value) };
   const preview = await call(ctx.core, 'previewAddTo', input);
   if (ctx.values['dry-run'] || !preview.ready) {
-    if (!preview.ready && !ctx.values['dry-run']) throw new CoreError('bad_request', `${describePreview(preview)}Nothing was added: give what it needs, or fix what it refuses.`);
+    if (!preview.ready && !ctx.values['dry-run'])
+      throw new CoreError('bad_request', `${describePreview(preview)}Nothing was added: give what it needs, or fix what it refuses.`);
     return ctx.json ? preview : describePreview(preview) + 'Dry run: nothing was added.\n';
   }
   const r = await call(ctx.core, 'addTo', input);
-  return ctx.json ? { ...r, preview } : `${describePreview(preview)}Added; it is created at the next sync (undo with: concord undo ${r.journalId}).\n`;
+  return ctx.json
+    ? { ...r, preview }
+    : `${describePreview(preview)}Added; it is created at the next sync (undo with: concord undo ${r.journalId}).\n`;
 }
 
 export async function addMissing(ctx: Ctx): Promise<unknown> {
@@ -99,8 +119,15 @@ export async function addMissing(ctx: Ctx): Promise<unknown> {
     values: values(ctx.values.value),
   };
   const plan = await call(ctx.core, 'planBulkAddTo', q);
-  const said = [`${plan.count} ${plan.count === 1 ? 'person' : 'people'} to add, for example: ${plan.sample.map((s) => s.name).join(', ') || '(none)'}`];
-  for (const n of plan.needs) said.push(n.missing ? `NEEDS ${n.label}: ${n.why} (give it with --value ${n.key}=…; {personId} or {externalRef} make it per person)` : `${n.label}: ${n.value ?? ''}${n.from ? ` (from ${n.from})` : ''}`);
+  const said = [
+    `${plan.count} ${plan.count === 1 ? 'person' : 'people'} to add, for example: ${plan.sample.map((s) => s.name).join(', ') || '(none)'}`,
+  ];
+  for (const n of plan.needs)
+    said.push(
+      n.missing
+        ? `NEEDS ${n.label}: ${n.why} (give it with --value ${n.key}=…; {personId} or {externalRef} make it per person)`
+        : `${n.label}: ${n.value ?? ''}${n.from ? ` (from ${n.from})` : ''}`,
+    );
   if (plan.notHeld.length) said.push(`Not held there: ${plan.notHeld.join(', ')}`);
   if (ctx.values['dry-run'] || plan.count === 0) return ctx.json ? plan : said.join('\n') + '\nDry run: nothing was added.\n';
   if (plan.needs.some((n) => n.missing)) throw new CoreError('bad_request', said.join('\n') + '\nNothing was added.');
@@ -112,7 +139,12 @@ export async function addMissing(ctx: Ctx): Promise<unknown> {
 export async function policies(ctx: Ctx): Promise<unknown> {
   const accounts = await call(ctx.core, 'listAccounts', {});
   const label = (id: string) => accounts.find((a) => a.id === id)?.label ?? id;
-  const show = (list: Output<'listPolicies'>) => (ctx.json ? list : list.length ? list.map((p) => `${p.field.padEnd(12)} ${p.accounts.map(label).join(', ')}`).join('\n') + '\n' : 'No policies. Set one with: concord policies set FIELD ACCOUNT ACCOUNT\n');
+  const show = (list: Output<'listPolicies'>) =>
+    ctx.json
+      ? list
+      : list.length
+        ? list.map((p) => `${p.field.padEnd(12)} ${p.accounts.map(label).join(', ')}`).join('\n') + '\n'
+        : 'No policies. Set one with: concord policies set FIELD ACCOUNT ACCOUNT\n';
   if (ctx.sub === 'set') {
     const [f, ...accs] = ctx.positionals;
     if (!f || accs.length < 2) throw new ReconcileUsageError('Usage: concord policies set FIELD ACCOUNT ACCOUNT [ACCOUNT ...]');
@@ -130,7 +162,8 @@ export async function drift(ctx: Ctx): Promise<unknown> {
   const accounts = await call(ctx.core, 'listAccounts', {});
   const label = (id: string) => accounts.find((a) => a.id === id)?.label ?? id;
   const out: string[] = [];
-  if (!report.policies.length) return ctx.json ? report : 'No policies, so nothing can drift. Set one with: concord policies set FIELD ACCOUNT ACCOUNT\n';
+  if (!report.policies.length)
+    return ctx.json ? report : 'No policies, so nothing can drift. Set one with: concord policies set FIELD ACCOUNT ACCOUNT\n';
   out.push(`${report.people} ${report.people === 1 ? 'person disagrees' : 'people disagree'} under the policies`);
   for (const c of report.cells) {
     out.push(`  ${c.field.padEnd(12)} ${label(c.a)} ≠ ${label(c.b)}: ${c.count}`);
@@ -141,12 +174,18 @@ export async function drift(ctx: Ctx): Promise<unknown> {
   }
   const plan = await call(ctx.core, 'planAgree', { field: f });
   if (!ctx.values.apply) {
-    if (plan.total) out.push(`Making them agree (from the golden records) would queue ${plan.total} write${plan.total === 1 ? '' : 's'} for ${plan.people} ${plan.people === 1 ? 'person' : 'people'}: concord drift${f ? ` --field ${f}` : ''} --apply`);
+    if (plan.total)
+      out.push(
+        `Making them agree (from the golden records) would queue ${plan.total} write${plan.total === 1 ? '' : 's'} for ${plan.people} ${plan.people === 1 ? 'person' : 'people'}: concord drift${f ? ` --field ${f}` : ''} --apply`,
+      );
     return ctx.json ? { ...report, plan } : out.join('\n') + '\n';
   }
   const r = await call(ctx.core, 'applyAgree', { field: f, expected: plan.total });
   if (ctx.json) return { ...report, applied: r };
-  out.push(`Queued ${r.written} write${r.written === 1 ? '' : 's'}; they go out at the next sync (undo with: concord undo ${r.applyId}).`, ...r.refused.map((x) => `  not taken by ${x.name}: ${x.reason}`));
+  out.push(
+    `Queued ${r.written} write${r.written === 1 ? '' : 's'}; they go out at the next sync (undo with: concord undo ${r.applyId}).`,
+    ...r.refused.map((x) => `  not taken by ${x.name}: ${x.reason}`),
+  );
   return out.join('\n') + '\n';
 }
 

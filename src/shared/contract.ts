@@ -45,7 +45,12 @@ export const SyncSchedule = z.object({
 export type SyncSchedule = z.infer<typeof SyncSchedule>;
 
 /** After a sync: what waits in the duplicates queue, and the people linked without asking (one undo: `linkId`). */
-export const SyncDuplicates = z.object({ waiting: z.number().int(), autoLinkable: z.number().int(), linked: z.number().int(), linkId: z.number().int().nullable() });
+export const SyncDuplicates = z.object({
+  waiting: z.number().int(),
+  autoLinkable: z.number().int(),
+  linked: z.number().int(),
+  linkId: z.number().int().nullable(),
+});
 
 export const Status = z.object({
   version: z.string(),
@@ -60,7 +65,16 @@ export const Status = z.object({
   duplicates: z.object({ waiting: z.number().int(), autoLinkable: z.number().int() }).nullable(),
   /** People whose linked records disagree on a field a policy says should agree; null without policies. */
   drift: z.object({ people: z.number().int(), checkedAt: z.string() }).nullable(),
-  accounts: z.array(z.object({ id: z.string(), vendor: AccountKind, label: z.string(), lastPull: z.string().nullable(), lastPush: z.string().nullable(), health: z.string() })),
+  accounts: z.array(
+    z.object({
+      id: z.string(),
+      vendor: AccountKind,
+      label: z.string(),
+      lastPull: z.string().nullable(),
+      lastPush: z.string().nullable(),
+      health: z.string(),
+    }),
+  ),
 });
 export type Status = z.infer<typeof Status>;
 
@@ -87,7 +101,15 @@ export const ContactRecord = z.object({
   versions: z.record(z.string(), z.string()),
   updatedAt: z.string(),
   /** The record's open outbox change, if any: what waits to be sent, and why it could not be. */
-  change: z.object({ id: z.number().int(), op: z.string(), state: z.string(), patch: z.record(z.string(), z.unknown()), lastError: z.string().nullable() }).nullable(),
+  change: z
+    .object({
+      id: z.number().int(),
+      op: z.string(),
+      state: z.string(),
+      patch: z.record(z.string(), z.unknown()),
+      lastError: z.string().nullable(),
+    })
+    .nullable(),
 });
 export type ContactRecord = z.infer<typeof ContactRecord>;
 
@@ -169,7 +191,16 @@ export const TypedValues = z.record(z.string().max(80), z.string().max(20_000));
 
 export const Resolution = z.union([
   z.object({ take: z.enum(['local', 'remote']) }),
-  z.object({ fields: z.record(z.string(), z.union([z.object({ take: z.enum(['local', 'remote']) }), z.object({ value: z.unknown() }), /** as typed; the core parses it */ z.object({ typed: z.string().max(20_000) })])) }),
+  z.object({
+    fields: z.record(
+      z.string(),
+      z.union([
+        z.object({ take: z.enum(['local', 'remote']) }),
+        z.object({ value: z.unknown() }),
+        /** as typed; the core parses it */ z.object({ typed: z.string().max(20_000) }),
+      ]),
+    ),
+  }),
   z.object({ deleted: z.enum(['recreate', 'drop']) }),
   /** kind "exists": the same person (link them), or a different one (create under a new key, or not at all where the vendor has no key). */
   z.object({ exists: z.literal('same') }),
@@ -199,19 +230,47 @@ export const DuplicateCluster = z.object({
   score: z.number(),
   confidence: z.number(),
   auto: z.boolean(),
-  records: z.array(z.object({ recordId: z.string(), personId: z.string(), account: z.string(), accountLabel: z.string(), vendor: AccountKind, remoteId: z.string().nullable(), name: z.string(), contact: CanonicalContact })),
+  records: z.array(
+    z.object({
+      recordId: z.string(),
+      personId: z.string(),
+      account: z.string(),
+      accountLabel: z.string(),
+      vendor: AccountKind,
+      remoteId: z.string().nullable(),
+      name: z.string(),
+      contact: CanonicalContact,
+    }),
+  ),
   reasons: z.array(Reason),
   pairs: z.array(z.object({ a: z.string(), b: z.string(), score: z.number(), reasons: z.array(Reason) })),
 });
 export type DuplicateCluster = z.infer<typeof DuplicateCluster>;
 
 /** A queue row: enough to list a cluster; `getDuplicate` has the rest. */
-export const DuplicateSummary = z.object({ id: z.string(), score: z.number(), confidence: z.number(), auto: z.boolean(), names: z.array(z.string()), vendors: z.array(AccountKind), size: z.number().int() });
+export const DuplicateSummary = z.object({
+  id: z.string(),
+  score: z.number(),
+  confidence: z.number(),
+  auto: z.boolean(),
+  names: z.array(z.string()),
+  vendors: z.array(AccountKind),
+  size: z.number().int(),
+});
 export type DuplicateSummary = z.infer<typeof DuplicateSummary>;
 
 export const BulkMergePlan = z.object({
   clusters: z.number().int(),
-  accounts: z.array(z.object({ vendor: AccountKind, accountLabel: z.string(), update: z.number().int(), delete: z.number().int(), merge: z.number().int(), link: z.number().int() })),
+  accounts: z.array(
+    z.object({
+      vendor: AccountKind,
+      accountLabel: z.string(),
+      update: z.number().int(),
+      delete: z.number().int(),
+      merge: z.number().int(),
+      link: z.number().int(),
+    }),
+  ),
   deletions: z.array(z.object({ vendor: AccountKind, accountLabel: z.string(), remoteId: z.string().nullable(), name: z.string() })),
   deletionsTotal: z.number().int(),
 });
@@ -220,7 +279,17 @@ export type BulkMergePlan = z.infer<typeof BulkMergePlan>;
 export const MergePlan = z.object({
   clusterId: z.string(),
   golden: CanonicalContact,
-  writes: z.array(z.object({ recordId: z.string(), vendor: AccountKind, accountLabel: z.string(), remoteId: z.string().nullable(), op: z.enum(['update', 'delete', 'merge', 'link']), fields: Patch.optional(), note: z.string() })),
+  writes: z.array(
+    z.object({
+      recordId: z.string(),
+      vendor: AccountKind,
+      accountLabel: z.string(),
+      remoteId: z.string().nullable(),
+      op: z.enum(['update', 'delete', 'merge', 'link']),
+      fields: Patch.optional(),
+      note: z.string(),
+    }),
+  ),
   /** Golden values fewer than half of the records with the field hold. */
   minority: z.array(z.object({ field: z.string(), held: z.number().int(), of: z.number().int() })),
 });
@@ -247,37 +316,99 @@ export const JournalRow = z.object({
 export type JournalRow = z.infer<typeof JournalRow>;
 
 /** One action (a merge, a person edit sent to several vendors, a sync): its lead and its other rows. */
-export const JournalEntry = JournalRow.extend({ rows: z.array(JournalRow), /** All its rows; `rows` holds the first ENTRY_ROWS_SHOWN. */ rowCount: z.number().int() });
+export const JournalEntry = JournalRow.extend({
+  rows: z.array(JournalRow),
+  /** All its rows; `rows` holds the first ENTRY_ROWS_SHOWN. */ rowCount: z.number().int(),
+});
 export type JournalEntry = z.infer<typeof JournalEntry>;
 
 const Picks = z.record(z.string(), z.string());
 
 // ---- reconciling across vendors (add-to, field policies, drift) ----
 const Values = z.record(z.string().max(100), z.string().max(300));
-export const CreateNeed = z.object({ key: z.string(), label: z.string(), why: z.string(), field: z.enum(['phones', 'givenName', 'fullName']).optional(), from: z.string().optional(), value: z.string().optional(), becomesId: z.boolean().optional(), missing: z.boolean() });
+export const CreateNeed = z.object({
+  key: z.string(),
+  label: z.string(),
+  why: z.string(),
+  field: z.enum(['phones', 'givenName', 'fullName']).optional(),
+  from: z.string().optional(),
+  value: z.string().optional(),
+  becomesId: z.boolean().optional(),
+  missing: z.boolean(),
+});
 export type CreateNeed = z.infer<typeof CreateNeed>;
 export const AddToPreview = z.object({
-  personId: z.string(), name: z.string(), accountId: z.string(), accountLabel: z.string(), vendor: AccountKind, contact: CanonicalContact,
+  personId: z.string(),
+  name: z.string(),
+  accountId: z.string(),
+  accountLabel: z.string(),
+  vendor: AccountKind,
+  contact: CanonicalContact,
   requests: z.array(z.object({ method: z.string(), path: z.string(), body: z.unknown() })),
-  needs: z.array(CreateNeed), notHeld: z.array(z.string()), blocks: z.array(z.string()), problems: z.array(z.object({ field: z.string(), message: z.string() })),
-  likelyThere: z.array(z.object({ recordId: z.string(), personId: z.string(), name: z.string() })), ready: z.boolean(),
+  needs: z.array(CreateNeed),
+  notHeld: z.array(z.string()),
+  blocks: z.array(z.string()),
+  problems: z.array(z.object({ field: z.string(), message: z.string() })),
+  likelyThere: z.array(z.object({ recordId: z.string(), personId: z.string(), name: z.string() })),
+  ready: z.boolean(),
 });
 export type AddToPreview = z.infer<typeof AddToPreview>;
-const BulkAddQuery = z.object({ from: z.string().min(1), to: z.string().min(1), search: z.string().max(200).optional(), tag: z.string().max(100).optional(), values: Values.optional() });
-export const BulkAddPlan = z.object({ from: z.string(), to: z.string(), count: z.number().int(), sample: z.array(z.object({ personId: z.string(), name: z.string() })), needs: z.array(CreateNeed), notHeld: z.array(z.string()) });
+const BulkAddQuery = z.object({
+  from: z.string().min(1),
+  to: z.string().min(1),
+  search: z.string().max(200).optional(),
+  tag: z.string().max(100).optional(),
+  values: Values.optional(),
+});
+export const BulkAddPlan = z.object({
+  from: z.string(),
+  to: z.string(),
+  count: z.number().int(),
+  sample: z.array(z.object({ personId: z.string(), name: z.string() })),
+  needs: z.array(CreateNeed),
+  notHeld: z.array(z.string()),
+});
 export type BulkAddPlan = z.infer<typeof BulkAddPlan>;
 export const FieldPolicy = z.object({ field: z.enum(CANONICAL_FIELDS), accounts: z.array(z.string()) });
 export type FieldPolicy = z.infer<typeof FieldPolicy>;
-export const DriftReport = z.object({ policies: z.array(FieldPolicy), cells: z.array(z.object({ field: z.enum(CANONICAL_FIELDS), a: z.string(), b: z.string(), count: z.number().int() })), people: z.number().int(), checkedAt: z.string() });
+export const DriftReport = z.object({
+  policies: z.array(FieldPolicy),
+  cells: z.array(z.object({ field: z.enum(CANONICAL_FIELDS), a: z.string(), b: z.string(), count: z.number().int() })),
+  people: z.number().int(),
+  checkedAt: z.string(),
+});
 export type DriftReport = z.infer<typeof DriftReport>;
-export const AgreeGroup = z.object({ field: z.enum(CANONICAL_FIELDS), accountId: z.string(), accountLabel: z.string(), vendor: AccountKind, count: z.number().int() });
+export const AgreeGroup = z.object({
+  field: z.enum(CANONICAL_FIELDS),
+  accountId: z.string(),
+  accountLabel: z.string(),
+  vendor: AccountKind,
+  count: z.number().int(),
+});
 export type AgreeGroup = z.infer<typeof AgreeGroup>;
 export const AgreePlan = z.object({
   people: z.number().int(),
   total: z.number().int(),
   offset: z.number().int(),
   /** One page of the writes, grouped by field, then account, then person. */
-  writes: z.array(z.object({ key: z.string(), recordId: z.string(), personId: z.string(), name: z.string(), vendor: AccountKind, accountLabel: z.string(), accountId: z.string(), field: z.enum(CANONICAL_FIELDS), from: z.unknown(), to: z.unknown(), note: z.string().optional(), held: z.number().int(), of: z.number().int(), contested: z.boolean() })),
+  writes: z.array(
+    z.object({
+      key: z.string(),
+      recordId: z.string(),
+      personId: z.string(),
+      name: z.string(),
+      vendor: AccountKind,
+      accountLabel: z.string(),
+      accountId: z.string(),
+      field: z.enum(CANONICAL_FIELDS),
+      from: z.unknown(),
+      to: z.unknown(),
+      note: z.string().optional(),
+      held: z.number().int(),
+      of: z.number().int(),
+      contested: z.boolean(),
+    }),
+  ),
   groups: z.array(AgreeGroup),
 });
 export type AgreePlan = z.infer<typeof AgreePlan>;
@@ -307,14 +438,25 @@ export type AccountForm = z.infer<typeof AccountForm>;
 /** Requests: key -> {input, output}. Inputs are always objects so they can grow. */
 export const requests = {
   getStatus: { input: z.object({}), output: Status },
-  listContacts: { input: ListContactsInput, output: z.object({ total: z.number().int(), rows: z.array(ContactRow), next: ContactsCursor }) },
+  listContacts: {
+    input: ListContactsInput,
+    output: z.object({ total: z.number().int(), rows: z.array(ContactRow), next: ContactsCursor }),
+  },
   getContact: { input: z.object({ id: z.string().min(1) }), output: ContactDetail },
   listAccounts: { input: z.object({}), output: z.array(AccountSummary) },
   addAccount: {
     input: z.object({
-      kind: AccountKind.exclude(['csv']), label: z.string().max(100).optional(), baseUrl: z.string().max(500).nullable().optional(), credentials: z.record(z.string(), z.unknown()),
+      kind: AccountKind.exclude(['csv']),
+      label: z.string().max(100).optional(),
+      baseUrl: z.string().max(500).nullable().optional(),
+      credentials: z.record(z.string(), z.unknown()),
       /** Non-secret settings the vendor needs (BigChange: groupId and defaultLocation for new contacts). */
-      settings: z.record(z.string(), z.union([z.string().max(200), z.number(), z.boolean(), z.record(z.string(), z.union([z.string().max(200), z.number()]))])).optional(),
+      settings: z
+        .record(
+          z.string(),
+          z.union([z.string().max(200), z.number(), z.boolean(), z.record(z.string(), z.union([z.string().max(200), z.number()]))]),
+        )
+        .optional(),
       /** A sandbox account (loopback only): its test tokens stay with the account, no keychain needed. */
       sandbox: z.boolean().optional(),
     }),
@@ -322,21 +464,66 @@ export const requests = {
   },
   testAccount: { input: z.object({ id: z.string().min(1) }), output: z.object({ ok: z.boolean(), detail: z.string() }) },
   /** Start the five sandbox vendors inside Concord and connect an account to each — once: again, it reuses them. */
-  startSandbox: { input: z.object({ seed: z.number().int().optional(), people: z.number().int().min(1).max(5000).optional() }), output: z.object({ accounts: z.array(AccountSummary), /** Accounts it had to add (0 when the sandbox's were here). */ added: z.number().int(), /** The simulators were running already: nothing was started. */ reused: z.boolean() }) },
-  sync: { input: z.object({ accountId: z.string().optional(), full: z.boolean().optional(), /** Wait for a sync another host is running instead of failing busy. */ wait: z.boolean().optional() }), output: z.object({ accounts: z.array(AccountSyncSummary), offline: z.boolean(), cancelled: z.boolean(), duplicates: SyncDuplicates.nullable() }) },
+  startSandbox: {
+    input: z.object({ seed: z.number().int().optional(), people: z.number().int().min(1).max(5000).optional() }),
+    output: z.object({
+      accounts: z.array(AccountSummary),
+      /** Accounts it had to add (0 when the sandbox's were here). */ added: z.number().int(),
+      /** The simulators were running already: nothing was started. */ reused: z.boolean(),
+    }),
+  },
+  sync: {
+    input: z.object({
+      accountId: z.string().optional(),
+      full: z.boolean().optional(),
+      /** Wait for a sync another host is running instead of failing busy. */ wait: z.boolean().optional(),
+    }),
+    output: z.object({
+      accounts: z.array(AccountSyncSummary),
+      offline: z.boolean(),
+      cancelled: z.boolean(),
+      duplicates: SyncDuplicates.nullable(),
+    }),
+  },
   /** Golden records take these fields from this account first; every affected person is recomputed. */
-  setAccountTrust: { input: z.object({ id: z.string().min(1), fields: z.array(z.enum(CANONICAL_FIELDS)) }), output: z.object({ peopleUpdated: z.number().int() }) },
+  setAccountTrust: {
+    input: z.object({ id: z.string().min(1), fields: z.array(z.enum(CANONICAL_FIELDS)) }),
+    output: z.object({ peopleUpdated: z.number().int() }),
+  },
   /** Stop the sync running in the core (whoever started it): between pages and changes, nothing half-sent. */
   cancelSync: { input: z.object({}), output: z.object({ cancelled: z.boolean() }) },
   /** How often the app syncs by itself (minutes; 0 = never), and when it next will. */
   getSyncSchedule: { input: z.object({}), output: SyncSchedule },
-  setSyncSchedule: { input: z.object({ minutes: z.number().int().min(0).max(24 * 60) }), output: SyncSchedule },
+  setSyncSchedule: {
+    input: z.object({
+      minutes: z
+        .number()
+        .int()
+        .min(0)
+        .max(24 * 60),
+    }),
+    output: SyncSchedule,
+  },
   /** Edit a record, or a person (fans out to its records). Works offline. */
-  editContact: { input: z.object({ id: z.string().min(1), patch: Patch.default({}), /** Text as typed per field (`address.city` reaches inside); the core parses it. */ typed: TypedValues.optional() }), output: z.object({ records: z.array(z.object({ recordId: z.string(), vendor: AccountKind, changeId: z.number().int().nullable() })), pinned: z.array(z.string()), notHeld: z.array(z.object({ recordId: z.string(), vendor: AccountKind, reason: z.string() })) }) },
+  editContact: {
+    input: z.object({
+      id: z.string().min(1),
+      patch: Patch.default({}),
+      /** Text as typed per field (`address.city` reaches inside); the core parses it. */ typed: TypedValues.optional(),
+    }),
+    output: z.object({
+      records: z.array(z.object({ recordId: z.string(), vendor: AccountKind, changeId: z.number().int().nullable() })),
+      pinned: z.array(z.string()),
+      notHeld: z.array(z.object({ recordId: z.string(), vendor: AccountKind, reason: z.string() })),
+    }),
+  },
   undoEdit: { input: z.object({ id: z.string().min(1) }), output: z.object({ undone: z.number().int() }) },
   listOutbox: { input: z.object({}), output: z.array(OutboxItem) },
   listConflicts: { input: z.object({}), output: z.array(ConflictItem) },
-  resolveConflict: { input: z.object({ id: z.string().min(1), resolution: Resolution }), output: z.object({ changeId: z.number().int().nullable() }) },
+  resolveConflict: {
+    input: z.object({ id: z.string().min(1), resolution: Resolution }),
+    output: z.object({ changeId: z.number().int().nullable() }),
+  },
   scanDuplicates: {
     input: z.object({
       full: z.boolean().optional(),
@@ -346,44 +533,141 @@ export const requests = {
       review: z.number().finite().optional(),
       autoThreshold: z.number().finite().optional(),
     }),
-    output: z.object({ total: z.number().int(), autoLinkable: z.number().int(), records: z.number().int(), rescored: z.number().int(), comparisons: z.number().int(), ms: z.number(), autoLinked: z.number().int() }),
+    output: z.object({
+      total: z.number().int(),
+      autoLinkable: z.number().int(),
+      records: z.number().int(),
+      rescored: z.number().int(),
+      comparisons: z.number().int(),
+      ms: z.number(),
+      autoLinked: z.number().int(),
+    }),
   },
   /** One page of the duplicates queue, best first. */
-  listDuplicates: { input: z.object({ offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(500).default(100), /** best first, or least certain first (their answers teach the matcher most) */ order: z.enum(['best', 'unsure']).default('best') }), output: z.object({ total: z.number().int(), autoLinkable: z.number().int(), items: z.array(DuplicateSummary) }) },
+  listDuplicates: {
+    input: z.object({
+      offset: z.number().int().min(0).default(0),
+      limit: z.number().int().min(1).max(500).default(100),
+      /** best first, or least certain first (their answers teach the matcher most) */ order: z.enum(['best', 'unsure']).default('best'),
+    }),
+    output: z.object({ total: z.number().int(), autoLinkable: z.number().int(), items: z.array(DuplicateSummary) }),
+  },
   /** One cluster in full; null once it is gone (merged, dismissed, changed by a scan). */
   getDuplicate: { input: z.object({ id: z.string().min(1) }), output: DuplicateCluster.nullable() },
   /** What merging every cluster above the auto-link threshold would write, deletions named. */
   planBulkMerge: { input: z.object({}), output: BulkMergePlan },
   /** Merge them all as one job in the core (progress: bulkMergeProgress); `expected` is the count confirmed. */
-  bulkMerge: { input: z.object({ expected: z.number().int().min(0) }), output: z.object({ merged: z.number().int(), total: z.number().int(), cancelled: z.boolean(), bulkId: z.number().int().nullable() }) },
+  bulkMerge: {
+    input: z.object({ expected: z.number().int().min(0) }),
+    output: z.object({ merged: z.number().int(), total: z.number().int(), cancelled: z.boolean(), bulkId: z.number().int().nullable() }),
+  },
   cancelBulkMerge: { input: z.object({}), output: z.object({ cancelled: z.boolean() }) },
   planMerge: { input: z.object({ clusterId: z.string().min(1), picks: Picks.default({}) }), output: MergePlan },
-  mergeDuplicates: { input: z.object({ clusterId: z.string().min(1), picks: Picks.default({}) }), output: z.object({ mergeId: z.number().int(), personId: z.string(), plan: MergePlan }) },
+  mergeDuplicates: {
+    input: z.object({ clusterId: z.string().min(1), picks: Picks.default({}) }),
+    output: z.object({ mergeId: z.number().int(), personId: z.string(), plan: MergePlan }),
+  },
   dismissDuplicates: { input: z.object({ clusterId: z.string().min(1) }), output: z.object({ dismissId: z.number().int() }) },
-  listJournal: { input: z.object({ kind: z.string().max(40).optional(), entityIds: z.array(z.string()).max(100).optional(), limit: z.number().int().min(1).max(1000).default(200), offset: z.number().int().min(0).default(0) }), output: z.object({ total: z.number().int(), entries: z.array(JournalEntry) }) },
+  listJournal: {
+    input: z.object({
+      kind: z.string().max(40).optional(),
+      entityIds: z.array(z.string()).max(100).optional(),
+      limit: z.number().int().min(1).max(1000).default(200),
+      offset: z.number().int().min(0).default(0),
+    }),
+    output: z.object({ total: z.number().int(), entries: z.array(JournalEntry) }),
+  },
   /** Undo a journal entry: an edit not yet pushed, a merge, or a dismissal. */
-  undoJournal: { input: z.object({ id: z.number().int(), /** Refuse unless the entry is of this kind (the CLI's typed undo commands). */ kind: z.string().optional() }), output: z.object({ undone: z.string(), /** Writes a merge's undo sends to vendors at the next sync. */ compensating: z.number().int().optional() }) },
+  undoJournal: {
+    input: z.object({
+      id: z.number().int(),
+      /** Refuse unless the entry is of this kind (the CLI's typed undo commands). */ kind: z.string().optional(),
+    }),
+    output: z.object({
+      undone: z.string(),
+      /** Writes a merge's undo sends to vendors at the next sync. */ compensating: z.number().int().optional(),
+    }),
+  },
   /** Adding a person to an account where they are missing: the exact requests, what it cannot hold, what it needs. */
-  previewAddTo: { input: z.object({ personId: z.string().min(1), accountId: z.string().min(1), values: Values.default({}) }), output: AddToPreview },
-  addTo: { input: z.object({ personId: z.string().min(1), accountId: z.string().min(1), values: Values.default({}) }), output: z.object({ recordId: z.string(), changeId: z.number().int(), journalId: z.number().int() }) },
+  previewAddTo: {
+    input: z.object({ personId: z.string().min(1), accountId: z.string().min(1), values: Values.default({}) }),
+    output: AddToPreview,
+  },
+  addTo: {
+    input: z.object({ personId: z.string().min(1), accountId: z.string().min(1), values: Values.default({}) }),
+    output: z.object({ recordId: z.string(), changeId: z.number().int(), journalId: z.number().int() }),
+  },
   /** Everyone in one account missing from another (optionally a search or a tag): a count and a sample. */
   planBulkAddTo: { input: BulkAddQuery, output: BulkAddPlan },
   /** Add them as one job (progress: bulkAddProgress); `expected` is the count confirmed. */
-  bulkAddTo: { input: BulkAddQuery.extend({ expected: z.number().int().min(0) }), output: z.object({ added: z.number().int(), total: z.number().int(), cancelled: z.boolean(), bulkId: z.number().int().nullable(), refused: z.array(z.object({ personId: z.string(), name: z.string(), reason: z.string() })) }) },
+  bulkAddTo: {
+    input: BulkAddQuery.extend({ expected: z.number().int().min(0) }),
+    output: z.object({
+      added: z.number().int(),
+      total: z.number().int(),
+      cancelled: z.boolean(),
+      bulkId: z.number().int().nullable(),
+      refused: z.array(z.object({ personId: z.string(), name: z.string(), reason: z.string() })),
+    }),
+  },
   cancelBulkAddTo: { input: z.object({}), output: z.object({ cancelled: z.boolean() }) },
   listPolicies: { input: z.object({}), output: z.array(FieldPolicy) },
   setPolicy: { input: FieldPolicy, output: z.array(FieldPolicy) },
   clearPolicy: { input: z.object({ field: z.enum(CANONICAL_FIELDS).optional() }), output: z.array(FieldPolicy) },
   /** The drift matrix now: account pairs × fields, with counts. */
   getDrift: { input: z.object({ field: z.enum(CANONICAL_FIELDS).optional() }), output: DriftReport },
-  listDriftPeople: { input: z.object({ field: z.enum(CANONICAL_FIELDS), a: z.string(), b: z.string(), limit: z.number().int().min(1).max(500).default(100), offset: z.number().int().min(0).default(0) }), output: z.object({ total: z.number().int(), people: z.array(z.object({ personId: z.string(), name: z.string(), a: z.unknown(), b: z.unknown() })) }) },
+  listDriftPeople: {
+    input: z.object({
+      field: z.enum(CANONICAL_FIELDS),
+      a: z.string(),
+      b: z.string(),
+      limit: z.number().int().min(1).max(500).default(100),
+      offset: z.number().int().min(0).default(0),
+    }),
+    output: z.object({
+      total: z.number().int(),
+      people: z.array(z.object({ personId: z.string(), name: z.string(), a: z.unknown(), b: z.unknown() })),
+    }),
+  },
   /** The writes that would make the policy's accounts agree (from the golden record). */
-  planAgree: { input: z.object({ field: z.enum(CANONICAL_FIELDS).optional(), offset: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(500).optional() }), output: AgreePlan },
-  applyAgree: { input: z.object({ field: z.enum(CANONICAL_FIELDS).optional(), expected: z.number().int().min(0), exclude: z.object({ keys: z.array(z.string()).max(100_000).optional(), groups: z.array(z.object({ field: z.enum(CANONICAL_FIELDS), accountId: z.string() })).max(1000).optional() }).optional() }), output: z.object({ written: z.number().int(), refused: z.array(z.object({ recordId: z.string(), name: z.string(), reason: z.string() })), applyId: z.number().int() }) },
+  planAgree: {
+    input: z.object({
+      field: z.enum(CANONICAL_FIELDS).optional(),
+      offset: z.number().int().min(0).optional(),
+      limit: z.number().int().min(1).max(500).optional(),
+    }),
+    output: AgreePlan,
+  },
+  applyAgree: {
+    input: z.object({
+      field: z.enum(CANONICAL_FIELDS).optional(),
+      expected: z.number().int().min(0),
+      exclude: z
+        .object({
+          keys: z.array(z.string()).max(100_000).optional(),
+          groups: z
+            .array(z.object({ field: z.enum(CANONICAL_FIELDS), accountId: z.string() }))
+            .max(1000)
+            .optional(),
+        })
+        .optional(),
+    }),
+    output: z.object({
+      written: z.number().int(),
+      refused: z.array(z.object({ recordId: z.string(), name: z.string(), reason: z.string() })),
+      applyId: z.number().int(),
+    }),
+  },
   /** The lines the model drew (decision.ts) with what it expects of them, and whether a sync links the near-certain. */
   getDuplicateSettings: {
     input: z.object({}),
-    output: z.object({ linkAfterSync: z.boolean(), review: z.number(), autoLink: z.number(), expectedPrecision: z.number().nullable(), expectedRecall: z.number().nullable() }),
+    output: z.object({
+      linkAfterSync: z.boolean(),
+      review: z.number(),
+      autoLink: z.number(),
+      expectedPrecision: z.number().nullable(),
+      expectedRecall: z.number().nullable(),
+    }),
   },
   setLinkAfterSync: { input: z.object({ on: z.boolean() }), output: z.object({ linkAfterSync: z.boolean() }) },
   // ── Matching weights and review order (issue #13) ──
@@ -398,22 +682,50 @@ export const requests = {
       labels: z.number().int(),
       lambda: z.number(),
       priorBits: z.number(),
-      fields: z.array(z.object({ field: z.string(), label: z.string(), levels: z.array(z.object({ level: z.string(), m: z.number(), u: z.number(), weight: z.number() })) })),
+      fields: z.array(
+        z.object({
+          field: z.string(),
+          label: z.string(),
+          levels: z.array(z.object({ level: z.string(), m: z.number(), u: z.number(), weight: z.number() })),
+        }),
+      ),
     }),
   },
   /** Candidate pairs whose answer would teach the matcher most (closest to even odds), most informative first. */
   listInformativePairs: {
     input: z.object({ limit: z.number().int().min(1).max(200).optional() }),
-    output: z.array(z.object({ a: z.string(), b: z.string(), score: z.number(), confidence: z.number(), reasons: z.array(z.object({ code: z.string(), text: z.string(), weight: z.number() })) })),
+    output: z.array(
+      z.object({
+        a: z.string(),
+        b: z.string(),
+        score: z.number(),
+        confidence: z.number(),
+        reasons: z.array(z.object({ code: z.string(), text: z.string(), weight: z.number() })),
+      }),
+    ),
   },
   // ── end of matching weights ──
   // --- Requests the CLI needed to be a host like the window, and core rules the renderer used to copy (issue #14) ---
   /** Changes a vendor refused, with its message. */
-  listRejected: { input: z.object({}), output: z.array(z.object({ changeId: z.number().int(), recordId: z.string(), personId: z.string(), vendor: AccountKind, accountLabel: z.string(), message: z.string() })) },
+  listRejected: {
+    input: z.object({}),
+    output: z.array(
+      z.object({
+        changeId: z.number().int(),
+        recordId: z.string(),
+        personId: z.string(),
+        vendor: AccountKind,
+        accountLabel: z.string(),
+        message: z.string(),
+      }),
+    ),
+  },
   /** Load a CSV file as a source; every row is kept, bad values are reported by line and column. */
   importCsv: {
     input: z.object({
-      bytes: z.instanceof(Uint8Array).refine((b) => b.byteLength <= MAX_CSV_BYTES, `Concord imports files up to ${MAX_CSV_BYTES / 1024 / 1024} MB`),
+      bytes: z
+        .instanceof(Uint8Array)
+        .refine((b) => b.byteLength <= MAX_CSV_BYTES, `Concord imports files up to ${MAX_CSV_BYTES / 1024 / 1024} MB`),
       source: z.string().min(1).max(100),
       map: z.record(z.string(), z.string()).optional(),
       region: z.string().max(2).optional(),
@@ -423,22 +735,65 @@ export const requests = {
     output: CsvImportResult,
   },
   /** The golden records as CSV (formula-injection safe). */
-  exportCsv: { input: z.object({ search: z.string().max(200).optional() }), output: z.object({ text: z.string(), rows: z.number().int() }) },
+  exportCsv: {
+    input: z.object({ search: z.string().max(200).optional() }),
+    output: z.object({ text: z.string(), rows: z.number().int() }),
+  },
   /** What resolving a conflict this way would send to the vendor: each field whose final value differs from theirs. */
-  previewResolution: { input: z.object({ id: z.string().min(1), resolution: Resolution }), output: z.object({ sends: z.array(z.object({ field: z.string(), value: z.unknown() })) }) },
+  previewResolution: {
+    input: z.object({ id: z.string().min(1), resolution: Resolution }),
+    output: z.object({ sends: z.array(z.object({ field: z.string(), value: z.unknown() })) }),
+  },
   /** What each vendor asks for when an account is added (credential keys, settings). */
   getAccountForms: { input: z.object({}), output: z.record(AccountKind.exclude(['csv']), AccountForm) },
   // ── Accounts a person can manage (issue #26) ──
   /** The door's own credentials rule, problem by problem with its key, so the form says it as it is typed. `partial`: an edit, where keys left out keep what is stored. */
-  checkCredentials: { input: z.object({ kind: AccountKind.exclude(['csv']), credentials: z.record(z.string(), z.unknown()), partial: z.boolean().optional() }), output: z.object({ problems: z.array(z.object({ key: z.string().nullable(), message: z.string() })) }) },
+  checkCredentials: {
+    input: z.object({
+      kind: AccountKind.exclude(['csv']),
+      credentials: z.record(z.string(), z.unknown()),
+      partial: z.boolean().optional(),
+    }),
+    output: z.object({ problems: z.array(z.object({ key: z.string().nullable(), message: z.string() })) }),
+  },
   /** Try credentials before they are saved (over an account's stored ones when `accountId` is given: keys left out keep theirs). Nothing is kept. */
-  testCredentials: { input: z.object({ kind: AccountKind.exclude(['csv']), accountId: z.string().optional(), baseUrl: z.string().max(500).nullable().optional(), credentials: z.record(z.string(), z.unknown()), settings: z.record(z.string(), z.string().max(200)).optional() }), output: z.object({ ok: z.boolean(), detail: z.string() }) },
+  testCredentials: {
+    input: z.object({
+      kind: AccountKind.exclude(['csv']),
+      accountId: z.string().optional(),
+      baseUrl: z.string().max(500).nullable().optional(),
+      credentials: z.record(z.string(), z.unknown()),
+      settings: z.record(z.string(), z.string().max(200)).optional(),
+    }),
+    output: z.object({ ok: z.boolean(), detail: z.string() }),
+  },
   /** Change an account's label, base URL, credentials (keys left out keep theirs) or settings. */
-  updateAccount: { input: z.object({ id: z.string().min(1), label: z.string().max(100).optional(), baseUrl: z.string().max(500).nullable().optional(), credentials: z.record(z.string(), z.unknown()).optional(), settings: z.record(z.string(), z.string().max(200)).optional() }), output: AccountSummary },
+  updateAccount: {
+    input: z.object({
+      id: z.string().min(1),
+      label: z.string().max(100).optional(),
+      baseUrl: z.string().max(500).nullable().optional(),
+      credentials: z.record(z.string(), z.unknown()).optional(),
+      settings: z.record(z.string(), z.string().max(200)).optional(),
+    }),
+    output: AccountSummary,
+  },
   /** What removing an account would do: its records, the people only there and those linked elsewhere, its open changes. */
-  planRemoveAccount: { input: z.object({ id: z.string().min(1) }), output: z.object({ records: z.number().int(), peopleOnlyHere: z.number().int(), peopleLinked: z.number().int(), waiting: z.number().int(), conflicts: z.number().int() }) },
+  planRemoveAccount: {
+    input: z.object({ id: z.string().min(1) }),
+    output: z.object({
+      records: z.number().int(),
+      peopleOnlyHere: z.number().int(),
+      peopleLinked: z.number().int(),
+      waiting: z.number().int(),
+      conflicts: z.number().int(),
+    }),
+  },
   /** Remove it (final; refused while any of its changes is open or a sync runs). */
-  removeAccount: { input: z.object({ id: z.string().min(1) }), output: z.object({ records: z.number().int(), people: z.number().int(), undoId: z.number().int() }) },
+  removeAccount: {
+    input: z.object({ id: z.string().min(1) }),
+    output: z.object({ records: z.number().int(), people: z.number().int(), undoId: z.number().int() }),
+  },
   /** Whether the sandbox vendors run in this core now. */
   getSandbox: { input: z.object({}), output: z.object({ running: z.boolean() }) },
   /** Canonical fields (and parts) each vendor can hold, so an edit can say at once where a value cannot go. */

@@ -73,7 +73,13 @@ export type Address = z.infer<typeof Address>;
 
 /** Each part of an address in words, for the core's messages and the window alike. */
 export const ADDRESS_PART_WORDS: Record<keyof Address, string> = {
-  street1: 'street', street2: 'second street line', city: 'city', region: 'state or region', postalCode: 'postal code', county: 'county', country: 'country',
+  street1: 'street',
+  street2: 'second street line',
+  city: 'city',
+  region: 'state or region',
+  postalCode: 'postal code',
+  county: 'county',
+  country: 'country',
 };
 
 /** The canonical contact (docs/design.md#canonical-contact). Every field is optional: vendors hold different subsets. */
@@ -107,15 +113,27 @@ export const CanonicalContact = z.object({
 export type CanonicalContact = z.infer<typeof CanonicalContact>;
 
 export const CANONICAL_FIELDS = [
-  'givenName', 'familyName', 'fullName', 'emails', 'phones', 'address', 'company',
-  'department', 'role', 'birthDate', 'timeZone', 'doNotContact', 'tags', 'notes',
-  'externalRef', 'location', 'custom',
+  'givenName',
+  'familyName',
+  'fullName',
+  'emails',
+  'phones',
+  'address',
+  'company',
+  'department',
+  'role',
+  'birthDate',
+  'timeZone',
+  'doNotContact',
+  'tags',
+  'notes',
+  'externalRef',
+  'location',
+  'custom',
 ] as const satisfies readonly (keyof CanonicalContact)[];
 export type CanonicalField = (typeof CANONICAL_FIELDS)[number];
 
-export const RECORD_STATES = [
-  'synced', 'modified', 'conflicted', 'pushing', 'rejected', 'deleted_remote', 'deleted_local',
-] as const;
+export const RECORD_STATES = ['synced', 'modified', 'conflicted', 'pushing', 'rejected', 'deleted_remote', 'deleted_local'] as const;
 export const RecordState = z.enum(RECORD_STATES);
 export type RecordState = z.infer<typeof RecordState>;
 

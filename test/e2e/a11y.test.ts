@@ -16,7 +16,14 @@ afterAll(() => close());
 
 const nav = (label: string) => navTo(h, label);
 
-interface LowContrast { text: string; where: string; color: string; background: string; ratio: number; need: number }
+interface LowContrast {
+  text: string;
+  where: string;
+  color: string;
+  background: string;
+  ratio: number;
+  need: number;
+}
 
 /** Every visible element with its own text, measured against the background it is painted on. */
 function lowContrast(page: Page): Promise<LowContrast[]> {
@@ -25,7 +32,10 @@ function lowContrast(page: Page): Promise<LowContrast[]> {
     const parse = (c: string): RGBA => {
       const m = c.match(/rgba?\(([^)]+)\)/);
       if (!m) return [0, 0, 0, 0];
-      const p = m[1]!.split(/[\s,/]+/).filter(Boolean).map(Number);
+      const p = m[1]!
+        .split(/[\s,/]+/)
+        .filter(Boolean)
+        .map(Number);
       return [p[0]!, p[1]!, p[2]!, p[3] ?? 1];
     };
     // a over b, both straight alpha.
@@ -65,7 +75,11 @@ function lowContrast(page: Page): Promise<LowContrast[]> {
     };
     const out: LowContrast[] = [];
     for (const el of document.querySelectorAll('body *')) {
-      const own = [...el.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.textContent ?? '').join('').trim();
+      const own = [...el.childNodes]
+        .filter((n) => n.nodeType === Node.TEXT_NODE)
+        .map((n) => n.textContent ?? '')
+        .join('')
+        .trim();
       if (!own || ['SCRIPT', 'STYLE', 'OPTION', 'TITLE'].includes(el.tagName)) continue;
       const r = el.getBoundingClientRect();
       const style = getComputedStyle(el);
@@ -82,21 +96,38 @@ function lowContrast(page: Page): Promise<LowContrast[]> {
       const size = parseFloat(style.fontSize);
       const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
       const need = large ? 3 : 4.5;
-      if (ratio < need) out.push({ text: own.slice(0, 40), where: describe(el), color: style.color, background: `rgb(${bg.slice(0, 3).map(Math.round).join(', ')})`, ratio: Math.round(ratio * 100) / 100, need });
+      if (ratio < need)
+        out.push({
+          text: own.slice(0, 40),
+          where: describe(el),
+          color: style.color,
+          background: `rgb(${bg.slice(0, 3).map(Math.round).join(', ')})`,
+          ratio: Math.round(ratio * 100) / 100,
+          need,
+        });
     }
     return out;
   });
 }
 
-const report = (view: string, list: LowContrast[]) => list.map((f) => `${view}: ${f.ratio} < ${f.need} "${f.text}" ${f.where} (${f.color} on ${f.background})`);
+const report = (view: string, list: LowContrast[]) =>
+  list.map((f) => `${view}: ${f.ratio} < ${f.need} "${f.text}" ${f.where} (${f.color} on ${f.background})`);
 
 describe('accessibility', () => {
   it('loads the sandbox, with a conflict and duplicates to show', async () => {
     await nav('Accounts');
     await startSandboxInWindow(h);
-    await h.page.waitForFunction(() => [...document.querySelectorAll('[data-testid=accounts] td.num')].every((td) => Number(td.textContent?.replace(/\D/g, '')) > 0), null, { timeout: 30_000 });
+    await h.page.waitForFunction(
+      () => [...document.querySelectorAll('[data-testid=accounts] td.num')].every((td) => Number(td.textContent?.replace(/\D/g, '')) > 0),
+      null,
+      { timeout: 30_000 },
+    );
     // A conflict: the same field edited here and, differently, at the vendor.
-    const rec = core.store.sqlite.prepare("SELECT r.id, r.remote_id AS remoteId FROM records r JOIN accounts a ON a.id = r.account_id WHERE a.kind = 'calltools' ORDER BY r.remote_id LIMIT 1").get() as { id: string; remoteId: string };
+    const rec = core.store.sqlite
+      .prepare(
+        "SELECT r.id, r.remote_id AS remoteId FROM records r JOIN accounts a ON a.id = r.account_id WHERE a.kind = 'calltools' ORDER BY r.remote_id LIMIT 1",
+      )
+      .get() as { id: string; remoteId: string };
     core.edits.edit(rec.id, { familyName: 'Mine' });
     const info = core.sandbox.info()!.vendors.calltools!;
     const def = vendorDefinition('calltools')!;
@@ -114,38 +145,62 @@ describe('accessibility', () => {
   it('every text in every view meets WCAG AA contrast', async () => {
     const failures: string[] = [];
     const views: [string, () => Promise<void>][] = [
-      ['Contacts', async () => {
-        await nav('Contacts');
-        await h.page.locator('.contact-name').nth(2).click();
-        await h.page.locator('.person-name').waitFor();
-      }],
-      ['Conflicts', async () => {
-        await nav('Conflicts');
-        await h.page.locator('.tw-row[data-field="familyName"]').waitFor();
-      }],
-      ['Duplicates', async () => {
-        await nav('Duplicates');
-        await h.page.getByTestId('cluster').waitFor();
-      }],
-      ['Reconcile', async () => {
-        await nav('Reconcile');
-        await h.page.getByTestId('policies').waitFor();
-      }],
-      ['Sync', async () => {
-        await nav('Sync');
-        await h.page.locator('[data-testid=account-mpdx] .progress').waitFor();
-      }],
-      ['Accounts', async () => {
-        await nav('Accounts');
-        await h.page.locator('[data-testid=accounts] tbody tr').first().waitFor();
-      }],
-      ['Activity', async () => {
-        await nav('Activity');
-        await h.page.locator('[data-testid=journal]').first().waitFor();
-      }],
+      [
+        'Contacts',
+        async () => {
+          await nav('Contacts');
+          await h.page.locator('.contact-name').nth(2).click();
+          await h.page.locator('.person-name').waitFor();
+        },
+      ],
+      [
+        'Conflicts',
+        async () => {
+          await nav('Conflicts');
+          await h.page.locator('.tw-row[data-field="familyName"]').waitFor();
+        },
+      ],
+      [
+        'Duplicates',
+        async () => {
+          await nav('Duplicates');
+          await h.page.getByTestId('cluster').waitFor();
+        },
+      ],
+      [
+        'Reconcile',
+        async () => {
+          await nav('Reconcile');
+          await h.page.getByTestId('policies').waitFor();
+        },
+      ],
+      [
+        'Sync',
+        async () => {
+          await nav('Sync');
+          await h.page.locator('[data-testid=account-mpdx] .progress').waitFor();
+        },
+      ],
+      [
+        'Accounts',
+        async () => {
+          await nav('Accounts');
+          await h.page.locator('[data-testid=accounts] tbody tr').first().waitFor();
+        },
+      ],
+      [
+        'Activity',
+        async () => {
+          await nav('Activity');
+          await h.page.locator('[data-testid=journal]').first().waitFor();
+        },
+      ],
     ];
     for (const [name, open] of views) {
-      for (const [w, ht] of [[1280, 800], [1024, 640]] as const) {
+      for (const [w, ht] of [
+        [1280, 800],
+        [1024, 640],
+      ] as const) {
         await h.page.setViewportSize({ width: w, height: ht });
         await open();
         await h.page.mouse.move(0, ht - 1); // no hover colours in the measurement
@@ -165,18 +220,19 @@ describe('accessibility', () => {
     await page.locator('.contact-name').nth(2).click();
     await page.locator('.person-name').waitFor();
     const list = page.getByRole('listbox', { name: 'Contacts' });
-    const state = () => page.evaluate(() => {
-      const a = document.activeElement as HTMLElement;
-      const stops = [...document.querySelectorAll('[role=option][tabindex="0"]')];
-      return {
-        focused: a.getAttribute('role') === 'option' ? Number(a.getAttribute('aria-posinset')) : null,
-        focusedSelected: a.getAttribute('aria-selected'),
-        stops: stops.map((e) => Number(e.getAttribute('aria-posinset'))),
-        selected: [...document.querySelectorAll('[role=option][aria-selected=true]')].map((e) => Number(e.getAttribute('aria-posinset'))),
-        name: document.querySelector('.person-name')?.textContent,
-        rowName: a.querySelector('.contact-name')?.textContent,
-      };
-    });
+    const state = () =>
+      page.evaluate(() => {
+        const a = document.activeElement as HTMLElement;
+        const stops = [...document.querySelectorAll('[role=option][tabindex="0"]')];
+        return {
+          focused: a.getAttribute('role') === 'option' ? Number(a.getAttribute('aria-posinset')) : null,
+          focusedSelected: a.getAttribute('aria-selected'),
+          stops: stops.map((e) => Number(e.getAttribute('aria-posinset'))),
+          selected: [...document.querySelectorAll('[role=option][aria-selected=true]')].map((e) => Number(e.getAttribute('aria-posinset'))),
+          name: document.querySelector('.person-name')?.textContent,
+          rowName: a.querySelector('.contact-name')?.textContent,
+        };
+      });
     expect(await state()).toMatchObject({ stops: [3], selected: [3] });
 
     // Tab from the last header control enters the list at the selected row.
@@ -187,7 +243,11 @@ describe('accessibility', () => {
     const settled = async (pos: number) => {
       await page.waitForFunction((p) => {
         const a = document.activeElement;
-        return a?.getAttribute('aria-posinset') === String(p) && a.getAttribute('aria-selected') === 'true' && document.querySelector('.person-name')?.textContent === a.querySelector('.contact-name')?.textContent;
+        return (
+          a?.getAttribute('aria-posinset') === String(p) &&
+          a.getAttribute('aria-selected') === 'true' &&
+          document.querySelector('.person-name')?.textContent === a.querySelector('.contact-name')?.textContent
+        );
       }, pos);
       const s = await state();
       expect(s).toMatchObject({ focused: pos, stops: [pos], selected: [pos] });
@@ -211,7 +271,11 @@ describe('accessibility', () => {
     const ring = await page.evaluate(() => {
       const a = document.activeElement as HTMLElement;
       const st = getComputedStyle(a);
-      const rgb = (c: string) => c.match(/\d+(\.\d+)?/g)!.slice(0, 3).map(Number);
+      const rgb = (c: string) =>
+        c
+          .match(/\d+(\.\d+)?/g)!
+          .slice(0, 3)
+          .map(Number);
       const lum = (c: number[]) => {
         const v = c.map((x) => (x / 255 <= 0.03928 ? x / 255 / 12.92 : ((x / 255 + 0.055) / 1.055) ** 2.4));
         return 0.2126 * v[0]! + 0.7152 * v[1]! + 0.0722 * v[2]!;
@@ -231,20 +295,26 @@ describe('accessibility', () => {
     await nav('Duplicates');
     await page.getByTestId('cluster').waitFor();
     // Positions in the whole queue (aria-posinset), not in the few rows the virtual list renders.
-    const at = () => page.evaluate(() => {
-      const opts = [...document.querySelectorAll('.queue [role=option]')];
-      const pos = (o: Element) => Number(o.getAttribute('aria-posinset')) - 1;
-      const a = document.activeElement;
-      return {
-        focused: a && opts.includes(a) ? pos(a) : -1,
-        stops: opts.filter((o) => o.getAttribute('tabindex') === '0').map(pos),
-        selected: opts.filter((o) => o.getAttribute('aria-selected') === 'true').map(pos),
-        total: Number(opts[0]?.getAttribute('aria-setsize')),
-      };
-    });
+    const at = () =>
+      page.evaluate(() => {
+        const opts = [...document.querySelectorAll('.queue [role=option]')];
+        const pos = (o: Element) => Number(o.getAttribute('aria-posinset')) - 1;
+        const a = document.activeElement;
+        return {
+          focused: a && opts.includes(a) ? pos(a) : -1,
+          stops: opts.filter((o) => o.getAttribute('tabindex') === '0').map(pos),
+          selected: opts.filter((o) => o.getAttribute('aria-selected') === 'true').map(pos),
+          total: Number(opts[0]?.getAttribute('aria-setsize')),
+        };
+      });
     expect(await at()).toMatchObject({ stops: [0], selected: [0] });
     await page.getByRole('listbox', { name: 'Duplicate clusters' }).getByRole('option').first().focus();
-    for (const [key, want] of [['ArrowDown', 1], ['j', 2], ['k', 1], ['ArrowUp', 0]] as const) {
+    for (const [key, want] of [
+      ['ArrowDown', 1],
+      ['j', 2],
+      ['k', 1],
+      ['ArrowUp', 0],
+    ] as const) {
       await page.keyboard.press(key);
       await expect.poll(at).toMatchObject({ focused: want, stops: [want], selected: [want] });
     }
@@ -259,7 +329,15 @@ describe('accessibility', () => {
   it('at 1024×640 nothing is clipped: the status bar, the headers and the side-by-side tables fit', async () => {
     await h.page.setViewportSize({ width: 1024, height: 640 });
     const clipped: string[] = [];
-    for (const [view, ready] of [['Contacts', '.compare'], ['Conflicts', '.three-way'], ['Duplicates', '.cards'], ['Reconcile', '[data-testid=policies]'], ['Sync', '.account-cards'], ['Accounts', 'table.table'], ['Activity', '[data-testid=journal]']] as const) {
+    for (const [view, ready] of [
+      ['Contacts', '.compare'],
+      ['Conflicts', '.three-way'],
+      ['Duplicates', '.cards'],
+      ['Reconcile', '[data-testid=policies]'],
+      ['Sync', '.account-cards'],
+      ['Accounts', 'table.table'],
+      ['Activity', '[data-testid=journal]'],
+    ] as const) {
       await nav(view);
       await h.page.locator(ready).first().waitFor();
       const over = await h.page.evaluate((sel) => {

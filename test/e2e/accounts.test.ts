@@ -58,7 +58,11 @@ describe('accounts a person can manage', () => {
     await navTo(h, 'Accounts');
     await startSandboxInWindow(h);
     // The first start went to Contacts with what to try next (checked by the helper), and synced.
-    await h.page.waitForFunction(() => [...document.querySelectorAll('[data-testid=accounts] td.num')].every((td) => Number(td.textContent?.replace(/\D/g, '')) > 0), null, { timeout: 30_000 });
+    await h.page.waitForFunction(
+      () => [...document.querySelectorAll('[data-testid=accounts] td.num')].every((td) => Number(td.textContent?.replace(/\D/g, '')) > 0),
+      null,
+      { timeout: 30_000 },
+    );
     await h.page.getByTestId('sandbox-running').waitFor();
     expect(await h.page.getByTestId('try-sandbox').count()).toBe(0);
     const first = sandboxAccounts();
@@ -66,13 +70,16 @@ describe('accounts a person can manage', () => {
     const urls = core.sandbox.info()!.vendors;
     // Twice more at once (a double click, the empty state's button): nothing new is started.
     const again = await h.page.evaluate(async () => {
-      const api = (window as unknown as { api: { startSandbox(i: object): Promise<{ ok: boolean; value: { added: number; reused: boolean } }> } }).api;
+      const api = (
+        window as unknown as { api: { startSandbox(i: object): Promise<{ ok: boolean; value: { added: number; reused: boolean } }> } }
+      ).api;
       return Promise.all([api.startSandbox({}), api.startSandbox({})]);
     });
     for (const r of again) expect(r).toMatchObject({ ok: true, value: { added: 0, reused: true } });
     expect(sandboxAccounts().map((a) => [a.id, a.baseUrl])).toEqual(first.map((a) => [a.id, a.baseUrl]));
     expect(core.sandbox.info()!.vendors).toBe(urls);
-    for (const a of first) expect(await core.dispatch('testAccount', { id: a.id }), a.label).toMatchObject({ ok: true, value: { ok: true } });
+    for (const a of first)
+      expect(await core.dispatch('testAccount', { id: a.id }), a.label).toMatchObject({ ok: true, value: { ok: true } });
   });
 
   it('tests and adds an account before saving, then edits its label and credentials', async () => {
@@ -96,7 +103,11 @@ describe('accounts a person can manage', () => {
     await navTo(h, 'Accounts');
     const fix = row('CallTools office').getByRole('button', { name: 'Fix credentials' });
     await fix.waitFor();
-    expect(await row('CallTools office').getByRole('button', { name: /^Retry/ }).count()).toBe(0);
+    expect(
+      await row('CallTools office')
+        .getByRole('button', { name: /^Retry/ })
+        .count(),
+    ).toBe(0);
     await fix.click();
     const dialog = h.page.getByRole('dialog', { name: 'Edit CallTools office' });
     await dialog.waitFor();
@@ -122,19 +133,25 @@ describe('accounts a person can manage', () => {
 
   it('remove says what happens, refuses while changes wait (nothing lost), then removes', async () => {
     const lv = sandboxAccounts().find((a) => a.kind === 'lightening')!;
-    const rec = core.store.sqlite.prepare('SELECT id, person_id AS personId FROM records WHERE account_id = ? ORDER BY remote_id LIMIT 1').get(lv.id) as { id: string; personId: string };
+    const rec = core.store.sqlite
+      .prepare('SELECT id, person_id AS personId FROM records WHERE account_id = ? ORDER BY remote_id LIMIT 1')
+      .get(lv.id) as { id: string; personId: string };
     core.edits.edit(rec.id, { role: 'Waiting to be sent' });
     const waiting = core.edits.outboxItems().filter((o) => o.recordId === rec.id);
     expect(waiting).toHaveLength(1);
     await navTo(h, 'Sync');
     await navTo(h, 'Accounts');
-    await row(lv.label).getByRole('button', { name: `Remove ${lv.label}` }).click();
+    await row(lv.label)
+      .getByRole('button', { name: `Remove ${lv.label}` })
+      .click();
     const dialog = h.page.getByRole('dialog', { name: `Remove ${lv.label}` });
     await dialog.getByTestId('remove-waiting').waitFor();
     const text = (await dialog.textContent())!;
     expect(text).toMatch(/1 change to this account is not sent yet/);
     expect(text).toMatch(/Nothing is sent to Lightening/);
-    expect(text).toMatch(/people linked to records in other accounts stay|person linked to records in other accounts stays|linked to records in other accounts stay/);
+    expect(text).toMatch(
+      /people linked to records in other accounts stay|person linked to records in other accounts stays|linked to records in other accounts stay/,
+    );
     expect(text).toMatch(/You can undo this for 7 days/);
     expect(await dialog.getByRole('button', { name: 'Remove account' }).isDisabled()).toBe(true);
     await shots('accounts-remove-waiting');
@@ -151,7 +168,9 @@ describe('accounts a person can manage', () => {
     expect(plan.waiting).toBe(0);
     const people = core.contacts.list({ limit: 1, offset: 0 }).total;
     await navTo(h, 'Accounts');
-    await row(lv.label).getByRole('button', { name: `Remove ${lv.label}` }).click();
+    await row(lv.label)
+      .getByRole('button', { name: `Remove ${lv.label}` })
+      .click();
     const again = h.page.getByRole('dialog', { name: `Remove ${lv.label}` });
     await again.getByText('Waiting changes:').waitFor();
     await again.getByRole('button', { name: 'Remove account' }).click();
@@ -166,7 +185,10 @@ describe('accounts a person can manage', () => {
     // Undo brings it back whole: the account, its records and the people only there.
     const records = plan.records;
     await h.page.getByTestId('undo-remove').click();
-    await h.page.getByRole('status').filter({ hasText: `${lv.label} is back` }).waitFor();
+    await h.page
+      .getByRole('status')
+      .filter({ hasText: `${lv.label} is back` })
+      .waitFor();
     await row(lv.label).waitFor();
     expect(core.store.sqlite.prepare('SELECT count(*) AS n FROM records WHERE account_id = ?').get(lv.id)).toEqual({ n: records });
     expect(core.contacts.list({ limit: 1, offset: 0 }).total).toBe(people);
@@ -174,7 +196,11 @@ describe('accounts a person can manage', () => {
   });
 
   it('says at the edit that CallTools has no notes, and where the value is kept', async () => {
-    const p = core.store.sqlite.prepare(`SELECT r.person_id AS personId FROM records r JOIN accounts a ON a.id = r.account_id JOIN people pe ON pe.id = r.person_id WHERE a.kind = 'calltools' AND (SELECT count(*) FROM records x WHERE x.person_id = r.person_id) = 1 AND (SELECT count(*) FROM people q WHERE q.display_name = pe.display_name) = 1 ORDER BY r.remote_id LIMIT 1`).get() as { personId: string };
+    const p = core.store.sqlite
+      .prepare(
+        `SELECT r.person_id AS personId FROM records r JOIN accounts a ON a.id = r.account_id JOIN people pe ON pe.id = r.person_id WHERE a.kind = 'calltools' AND (SELECT count(*) FROM records x WHERE x.person_id = r.person_id) = 1 AND (SELECT count(*) FROM people q WHERE q.display_name = pe.display_name) = 1 ORDER BY r.remote_id LIMIT 1`,
+      )
+      .get() as { personId: string };
     await selectPerson(h, p.personId, core.contacts.get(p.personId).displayName);
     await h.page.getByLabel('Add a field').selectOption({ label: 'Notes' });
     const notes = h.page.locator('.compare-row[data-field="notes"]');

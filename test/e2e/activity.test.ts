@@ -20,15 +20,27 @@ describe('the Activity view', () => {
   it('shows one entry per action, names the person, and says which merge deleted a duplicate', async () => {
     await nav('Accounts');
     await startSandboxInWindow(h);
-    await h.page.waitForFunction(() => [...document.querySelectorAll('[data-testid=accounts] td.num')].every((td) => Number(td.textContent?.replace(/\D/g, '')) > 0), null, { timeout: 30_000 });
+    await h.page.waitForFunction(
+      () => [...document.querySelectorAll('[data-testid=accounts] td.num')].every((td) => Number(td.textContent?.replace(/\D/g, '')) > 0),
+      null,
+      { timeout: 30_000 },
+    );
     await expect.poll(() => core.sync.running(), { timeout: 30_000 }).toBeNull();
 
     // A duplicate made at CallTools by hand (a typo in the family name), pulled in.
     const info = core.sandbox.info()!.vendors.calltools!;
     const def = vendorDefinition('calltools')!;
     const ct = def.create({ baseUrl: info.baseUrl, credentials: def.credentialsSchema.parse(info.credentials), settings: info.settings });
-    const first = (await ct.pull(null).next()).value!.records.find((r: { canonical: { givenName?: string | null; familyName?: string | null; emails?: unknown[] } }) => r.canonical.givenName && r.canonical.familyName && r.canonical.emails?.length)!;
-    const copy = await ct.create({ givenName: first.canonical.givenName, familyName: first.canonical.familyName!.replace(/(.)(.)$/, '$2$1'), emails: first.canonical.emails, timeZone: 'America/Denver' });
+    const first = (await ct.pull(null).next()).value!.records.find(
+      (r: { canonical: { givenName?: string | null; familyName?: string | null; emails?: unknown[] } }) =>
+        r.canonical.givenName && r.canonical.familyName && r.canonical.emails?.length,
+    )!;
+    const copy = await ct.create({
+      givenName: first.canonical.givenName,
+      familyName: first.canonical.familyName!.replace(/(.)(.)$/, '$2$1'),
+      emails: first.canonical.emails,
+      timeZone: 'America/Denver',
+    });
     await core.sync.sync();
     const c = core.dedupe.scan().clusters.find((x) => x.records.some((r) => r.remoteId === copy.remoteId))!;
     expect(c.records.length).toBeGreaterThanOrEqual(2);
@@ -59,7 +71,8 @@ describe('the Activity view', () => {
     expect(table).not.toMatch(/\b(calltools|livevox|mpdx|lightening|bigchange)\b/);
     expect(table).not.toMatch(/policy-apply|bulk-merge|dedupe\.scan|sync\.push/);
     // A row names at most three people, then "and N more".
-    for (const cell of await h.page.locator('.journal-people').all()) expect(await cell.locator('.person-link').count()).toBeLessThanOrEqual(3);
+    for (const cell of await h.page.locator('.journal-people').all())
+      expect(await cell.locator('.person-link').count()).toBeLessThanOrEqual(3);
     await h.screenshot('activity-actions-1280');
     await h.page.setViewportSize({ width: 1024, height: 640 });
     await h.screenshot('activity-actions-1024');
@@ -70,7 +83,11 @@ describe('the Activity view', () => {
     await h.page.locator('.person-name', { hasText: name }).waitFor();
 
     // A sync that sends edits for six people: its row names three, then "and 3 more" (a click shows all).
-    const six = core.store.sqlite.prepare("SELECT r.id FROM records r JOIN accounts a ON a.id = r.account_id WHERE a.kind = 'calltools' AND r.person_id <> ? ORDER BY r.remote_id LIMIT 6").all(personId) as { id: string }[];
+    const six = core.store.sqlite
+      .prepare(
+        "SELECT r.id FROM records r JOIN accounts a ON a.id = r.account_id WHERE a.kind = 'calltools' AND r.person_id <> ? ORDER BY r.remote_id LIMIT 6",
+      )
+      .all(personId) as { id: string }[];
     for (const r of six) core.edits.edit(r.id, { timeZone: 'America/Chicago' });
     expect((await core.sync.sync()).accounts.flatMap((a) => a.errors)).toEqual([]);
     await nav('Contacts');

@@ -16,7 +16,10 @@ fs.mkdirSync(empty);
 
 describe('the e2e browser', () => {
   it('is CHROMIUM_PATH when set, whatever is on PATH', async () => {
-    expect(await chooseBrowser({ CHROMIUM_PATH: '/opt/c/chrome', PATH: t.dir })).toEqual({ executablePath: '/opt/c/chrome', source: 'CHROMIUM_PATH' });
+    expect(await chooseBrowser({ CHROMIUM_PATH: '/opt/c/chrome', PATH: t.dir })).toEqual({
+      executablePath: '/opt/c/chrome',
+      source: 'CHROMIUM_PATH',
+    });
   });
 
   it('else the system Chromium on PATH', async () => {
@@ -34,7 +37,10 @@ describe('the e2e browser', () => {
       // Every library it links resolves, and the ones a fresh Debian may lack come from the package.
       const ldd = spawnSync('ldd', [choice.executablePath], { encoding: 'utf8', env: { ...process.env, ...choice.env } }).stdout;
       expect(ldd).not.toMatch(/not found/);
-      for (const lib of ['libnss3.so', 'libnspr4.so', 'libexpat.so.1']) expect(ldd).toMatch(new RegExp(`${lib.replace(/\./g, '\\.')} => ${path.dirname(choice.executablePath).replace(/[.]/g, '\\.')}/lib/`));
+      for (const lib of ['libnss3.so', 'libnspr4.so', 'libexpat.so.1'])
+        expect(ldd).toMatch(
+          new RegExp(`${lib.replace(/\./g, '\\.')} => ${path.dirname(choice.executablePath).replace(/[.]/g, '\\.')}/lib/`),
+        );
     }
   });
 });

@@ -56,7 +56,9 @@ const require_ = createRequire(__filename);
 /** Unpack @sparticuz/chromium's browser (once per version) and say how to start it. */
 export async function bundledChromium(): Promise<BrowserChoice> {
   if (process.platform !== 'linux' || process.arch !== 'x64') {
-    throw new Error(`No Chromium for the e2e suite: @sparticuz/chromium ships Linux x64 only (this is ${process.platform} ${process.arch}). Install Chromium or set CHROMIUM_PATH.`);
+    throw new Error(
+      `No Chromium for the e2e suite: @sparticuz/chromium ships Linux x64 only (this is ${process.platform} ${process.arch}). Install Chromium or set CHROMIUM_PATH.`,
+    );
   }
   const pkgDir = path.resolve(path.dirname(require_.resolve('@sparticuz/chromium')), '../..');
   const { version } = JSON.parse(fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf8')) as { version: string };

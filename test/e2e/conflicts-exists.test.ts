@@ -22,14 +22,25 @@ afterAll(async () => {
   await sb.server.close();
 });
 
-const ADA: CanonicalContact = { givenName: 'Ada', familyName: 'Lovelace', fullName: 'Ada Lovelace', phones: [{ e164: '+15035550188', raw: '+1 503 555 0188' }] };
+const ADA: CanonicalContact = {
+  givenName: 'Ada',
+  familyName: 'Lovelace',
+  fullName: 'Ada Lovelace',
+  phones: [{ e164: '+15035550188', raw: '+1 503 555 0188' }],
+};
 
 describe('the conflict view, a create that met an existing record', () => {
   it('shows both records and creates under the new key a person types', async () => {
-    const acc = await core.accounts.add({ kind: 'livevox', label: 'LiveVox', baseUrl: sb.baseUrl, credentials: sb.credentials as Record<string, unknown> });
+    const acc = await core.accounts.add({
+      kind: 'livevox',
+      label: 'LiveVox',
+      baseUrl: sb.baseUrl,
+      credentials: sb.credentials as Record<string, unknown>,
+    });
     const file = await core.accounts.add({ kind: 'csv', label: 'file', baseUrl: null });
     core.syncStore.upsertFromServer({ accountId: file.id, remoteId: 'row-1', raw: { ...ADA }, canonical: ADA, versions: { v: '1' } });
-    const personId = (core.store.sqlite.prepare('SELECT person_id FROM records WHERE account_id = ?').get(file.id) as { person_id: string }).person_id;
+    const personId = (core.store.sqlite.prepare('SELECT person_id FROM records WHERE account_id = ?').get(file.id) as { person_id: string })
+      .person_id;
     const def = vendorDefinition('livevox')!;
     const colleague = def.create({ baseUrl: sb.baseUrl, credentials: def.credentialsSchema.parse(sb.credentials) });
     await colleague.create({ givenName: 'Charles', familyName: 'Babbage' }, { idempotencyKey: 'colleague', values: { account: 'ACC-77' } });
@@ -42,7 +53,9 @@ describe('the conflict view, a create that met an existing record', () => {
     await h.page.locator('.queue-item').first().click();
     const table = h.page.locator('.three-way.exists');
     await table.waitFor();
-    expect(await h.page.locator('.conflict .muted').first().textContent()).toMatch(/already has a contact under LiveVox account key ACC-77/);
+    expect(await h.page.locator('.conflict .muted').first().textContent()).toMatch(
+      /already has a contact under LiveVox account key ACC-77/,
+    );
     const given = table.locator('.tw-row[data-field=givenName]');
     expect(await given.locator('.tw-local').textContent()).toBe('Ada');
     expect(await given.locator('.tw-remote').textContent()).toBe('Charles');

@@ -23,7 +23,11 @@ function vendorClient(vendor: Vendor) {
 }
 /** A person with exactly one record, of this vendor, and a name nobody else has. */
 function loner(vendor: Vendor, skip = 0): { personId: string; recordId: string; remoteId: string } {
-  return core.store.sqlite.prepare(`SELECT r.person_id AS personId, r.id AS recordId, r.remote_id AS remoteId FROM records r JOIN accounts a ON a.id = r.account_id JOIN people p ON p.id = r.person_id WHERE a.kind = ? AND (SELECT count(*) FROM records x WHERE x.person_id = r.person_id) = 1 AND (SELECT count(*) FROM people q WHERE q.display_name = p.display_name) = 1 ORDER BY r.remote_id LIMIT 1 OFFSET ?`).get(vendor, skip) as never;
+  return core.store.sqlite
+    .prepare(
+      `SELECT r.person_id AS personId, r.id AS recordId, r.remote_id AS remoteId FROM records r JOIN accounts a ON a.id = r.account_id JOIN people p ON p.id = r.person_id WHERE a.kind = ? AND (SELECT count(*) FROM records x WHERE x.person_id = r.person_id) = 1 AND (SELECT count(*) FROM people q WHERE q.display_name = p.display_name) = 1 ORDER BY r.remote_id LIMIT 1 OFFSET ?`,
+    )
+    .get(vendor, skip) as never;
 }
 /** Edit here with the core, edit differently at the vendor with a second client. */
 async function conflict(vendor: Vendor, mine: Partial<CanonicalContact>, theirs: Partial<CanonicalContact>, skip = 0) {
@@ -45,9 +49,17 @@ describe('the conflict view', () => {
   it('waits for a choice per field, picks by keyboard, keeps typed keys in the box, and sends what was chosen', async () => {
     await nav('Accounts');
     await startSandboxInWindow(h);
-    await h.page.waitForFunction(() => [...document.querySelectorAll('[data-testid=accounts] td.num')].every((td) => Number(td.textContent?.replace(/\D/g, '')) > 0), null, { timeout: 30_000 });
+    await h.page.waitForFunction(
+      () => [...document.querySelectorAll('[data-testid=accounts] td.num')].every((td) => Number(td.textContent?.replace(/\D/g, '')) > 0),
+      null,
+      { timeout: 30_000 },
+    );
 
-    const two = await conflict('lightening', { role: 'Mine role', department: 'Mine dept' }, { role: 'Their role', department: 'Their dept' });
+    const two = await conflict(
+      'lightening',
+      { role: 'Mine role', department: 'Mine dept' },
+      { role: 'Their role', department: 'Their dept' },
+    );
     const one = await conflict('calltools', { familyName: 'Mine-Family' }, { familyName: 'Their-Family' });
     await syncNow();
     // The button may read "Sync now" before the sync has begun: wait for the core to hold both.

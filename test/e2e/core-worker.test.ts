@@ -47,7 +47,10 @@ describe('built core worker', () => {
     expect(res.id).toBe(1);
     expect(res.result).toMatchObject({ ok: true, value: { dataDir: t.dir, counts: { people: 0 } } });
     w.send({ type: 'request', id: 2, key: 'listContacts', input: { limit: 0 } });
-    expect(((await w.next('response')) as Extract<FromWorker, { type: 'response' }>).result).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    expect(((await w.next('response')) as Extract<FromWorker, { type: 'response' }>).result).toMatchObject({
+      ok: false,
+      error: { code: 'bad_request' },
+    });
   });
 
   it('reports a start-up failure as fatal', async () => {

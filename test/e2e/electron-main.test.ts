@@ -51,10 +51,19 @@ describe('built main process under a stand-in electron', () => {
   it('answers only its own window’s main frame, compared as objects', async () => {
     const win = rec.windows[0]!;
     const status = rec.handles.get(requestChannel('getStatus'))!;
-    await expect(status({ sender: win.webContents, senderFrame: win.webContents.mainFrame }, {})).resolves.toMatchObject({ ok: true, value: { counts: { people: 0 } } });
+    await expect(status({ sender: win.webContents, senderFrame: win.webContents.mainFrame }, {})).resolves.toMatchObject({
+      ok: true,
+      value: { counts: { people: 0 } },
+    });
     const other = new FakeContents();
-    await expect(status({ sender: other, senderFrame: other.mainFrame }, {})).resolves.toMatchObject({ ok: false, error: { code: 'forbidden' } });
-    await expect(status({ sender: win.webContents, senderFrame: { url: win.webContents.mainFrame.url } }, {})).resolves.toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    await expect(status({ sender: other, senderFrame: other.mainFrame }, {})).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+    await expect(status({ sender: win.webContents, senderFrame: { url: win.webContents.mainFrame.url } }, {})).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
   });
 
   it('lets a navigation to the app itself through (a dev reload) and stops any other', () => {
@@ -71,13 +80,35 @@ describe('built main process under a stand-in electron', () => {
 
   it('opens in the browser only the https origins on its allow-list, and never a new window', () => {
     const open = rec.windows[0]!.webContents.windowOpenHandler!;
-    for (const url of ['https://app.calltools.io/contacts/7', 'https://api.mpdx.org/', 'https://api.livevox.com/x', 'https://api.lightening.co/', 'https://api.bigchange.com/v1']) {
+    for (const url of [
+      'https://app.calltools.io/contacts/7',
+      'https://api.mpdx.org/',
+      'https://api.livevox.com/x',
+      'https://api.lightening.co/',
+      'https://api.bigchange.com/v1',
+    ]) {
       expect(open({ url })).toEqual({ action: 'deny' });
     }
-    for (const url of ['https://evil.example/', 'http://app.calltools.io/', 'file:///etc/passwd', 'smb://host/share', 'javascript:alert(1)', 'https://user:pw@app.calltools.io/', 'https://app.calltools.io.evil.example/', 'ms-settings:', 'not a url']) {
+    for (const url of [
+      'https://evil.example/',
+      'http://app.calltools.io/',
+      'file:///etc/passwd',
+      'smb://host/share',
+      'javascript:alert(1)',
+      'https://user:pw@app.calltools.io/',
+      'https://app.calltools.io.evil.example/',
+      'ms-settings:',
+      'not a url',
+    ]) {
       expect(open({ url })).toEqual({ action: 'deny' });
     }
-    expect(rec.opened).toEqual(['https://app.calltools.io/contacts/7', 'https://api.mpdx.org/', 'https://api.livevox.com/x', 'https://api.lightening.co/', 'https://api.bigchange.com/v1']);
+    expect(rec.opened).toEqual([
+      'https://app.calltools.io/contacts/7',
+      'https://api.mpdx.org/',
+      'https://api.livevox.com/x',
+      'https://api.lightening.co/',
+      'https://api.bigchange.com/v1',
+    ]);
   });
 
   it('keeps the userData folder and the data directory readable by their owner only', () => {

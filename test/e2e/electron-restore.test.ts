@@ -33,7 +33,10 @@ describe('a damaged store in the app', () => {
     ready();
     await until(() => rec.windows.length === 1);
     expect(rec.messageBoxes).toHaveLength(1);
-    expect(rec.messageBoxes[0]).toMatchObject({ message: 'Concord’s data file is damaged', buttons: ['Restore the latest backup', 'Quit'] });
+    expect(rec.messageBoxes[0]).toMatchObject({
+      message: 'Concord’s data file is damaged',
+      buttons: ['Restore the latest backup', 'Quit'],
+    });
     expect(rec.messageBoxes[0]!.detail).toMatch(/is empty \(0 bytes\)/);
     expect(rec.errors).toEqual([]);
     const kept = fs.readdirSync(data).filter((n) => n.startsWith('concord.db.damaged-'));
@@ -41,6 +44,9 @@ describe('a damaged store in the app', () => {
     expect(fs.statSync(path.join(data, kept[0]!)).size).toBe(0);
     const win = rec.windows[0]!;
     const list = rec.handles.get(requestChannel('listContacts'))!;
-    await expect(list({ sender: win.webContents, senderFrame: win.webContents.mainFrame }, {})).resolves.toMatchObject({ ok: true, value: { rows: [{ displayName: 'Katherine Johnson' }] } });
+    await expect(list({ sender: win.webContents, senderFrame: win.webContents.mainFrame }, {})).resolves.toMatchObject({
+      ok: true,
+      value: { rows: [{ displayName: 'Katherine Johnson' }] },
+    });
   });
 });

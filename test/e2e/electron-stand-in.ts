@@ -98,7 +98,8 @@ const electron = {
       rec.children.push(child);
       return {
         postMessage: (m: unknown) => child.connected && child.send(m as never),
-        on: (event: string, fn: Handler) => (event === 'exit' ? child.on('exit', (code, signal) => fn(code ?? (signal ? 1 : 0))) : child.on(event, fn)),
+        on: (event: string, fn: Handler) =>
+          event === 'exit' ? child.on('exit', (code, signal) => fn(code ?? (signal ? 1 : 0))) : child.on(event, fn),
         kill: () => child.kill(),
       };
     },

@@ -7,6 +7,10 @@ export default async function setup(): Promise<void> {
   const t0 = Date.now();
   const choice = await chooseBrowser();
   const v = spawnSync(choice.executablePath, ['--version'], { encoding: 'utf8', env: { ...process.env, ...choice.env } });
-  const what = { CHROMIUM_PATH: 'CHROMIUM_PATH', system: 'the system Chromium', bundled: 'the Chromium from @sparticuz/chromium' }[choice.source];
-  console.log(`e2e browser: ${what}, ${(v.stdout || v.stderr || '').trim() || 'version unknown'} (${choice.executablePath}; ready in ${Date.now() - t0} ms)`);
+  const what = { CHROMIUM_PATH: 'CHROMIUM_PATH', system: 'the system Chromium', bundled: 'the Chromium from @sparticuz/chromium' }[
+    choice.source
+  ];
+  console.log(
+    `e2e browser: ${what}, ${(v.stdout || v.stderr || '').trim() || 'version unknown'} (${choice.executablePath}; ready in ${Date.now() - t0} ms)`,
+  );
 }

@@ -15,7 +15,14 @@ import { chooseBrowser } from './browser';
 const RENDERER_DIR = path.resolve(__dirname, '../../out/renderer');
 export const SCREENSHOT_DIR = path.resolve(__dirname, 'screenshots');
 
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.woff2': 'font/woff2' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+};
 
 async function serveRenderer(): Promise<{ url: string; close: () => Promise<void> }> {
   if (!fs.existsSync(path.join(RENDERER_DIR, 'index.html'))) {
@@ -83,7 +90,15 @@ export async function startHarness(core: HarnessCore, opts: { width?: number; he
     executablePath: choice.executablePath,
     ...(choice.env ? { env: { ...process.env, ...choice.env } } : {}),
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
   });
   const context = await browser.newContext({ viewport: { width: opts.width ?? 1280, height: opts.height ?? 800 } });
   await context.exposeBinding('__concordInvoke', async (source, key: string, input: unknown) => {
@@ -100,7 +115,12 @@ export async function startHarness(core: HarnessCore, opts: { width?: number; he
     if (m.type() === 'error' && !allowed.some((re) => re.test(m.text()))) pageErrors.push(m.text());
   });
   const unsubscribe = core.events.on((event: EventKey, payload) => {
-    void page.evaluate(([e, p]) => (window as unknown as { __concordEmit: (e: string, p: unknown) => void }).__concordEmit(e as string, p), [event, payload] as const).catch(() => {});
+    void page
+      .evaluate(([e, p]) => (window as unknown as { __concordEmit: (e: string, p: unknown) => void }).__concordEmit(e as string, p), [
+        event,
+        payload,
+      ] as const)
+      .catch(() => {});
   });
   await page.goto(server.url);
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });

@@ -31,15 +31,25 @@ describe('a large store', () => {
     expect(mid).toBeTruthy();
     await h.screenshot('contacts-100k-1280');
 
-    const rare = t.core.store.sqlite.prepare("SELECT display_name FROM people WHERE display_name LIKE '%Abernathy%' LIMIT 1").get() as { display_name: string };
+    const rare = t.core.store.sqlite.prepare("SELECT display_name FROM people WHERE display_name LIKE '%Abernathy%' LIMIT 1").get() as {
+      display_name: string;
+    };
     const expected = t.core.contacts.list({ search: rare.display_name, limit: 1, offset: 0 }).total;
     await page.getByLabel('Search contacts').fill(rare.display_name);
-    await page.waitForFunction((n) => document.querySelector('[data-testid=result-count]')?.textContent === `${n.toLocaleString('en-US')} ${n === 1 ? 'person' : 'people'}`, expected);
+    await page.waitForFunction(
+      (n) =>
+        document.querySelector('[data-testid=result-count]')?.textContent ===
+        `${n.toLocaleString('en-US')} ${n === 1 ? 'person' : 'people'}`,
+      expected,
+    );
     expect(await page.locator('.contact-name').first().textContent()).toContain('Abernathy');
     await page.getByLabel('Search contacts').fill('');
     await page.getByLabel('Filter by vendor').selectOption('bigchange');
     const bc = t.core.contacts.list({ vendor: 'bigchange', limit: 1, offset: 0 }).total;
-    await page.waitForFunction((n) => document.querySelector('[data-testid=result-count]')?.textContent === `${n.toLocaleString('en-US')} people`, bc);
+    await page.waitForFunction(
+      (n) => document.querySelector('[data-testid=result-count]')?.textContent === `${n.toLocaleString('en-US')} people`,
+      bc,
+    );
   });
 
   it('the search box keeps every character typed, shortcut letters included, while a person is open beside it', async () => {
@@ -59,7 +69,12 @@ describe('a large store', () => {
     await box.pressSequentially('Abernathy');
     expect(await box.inputValue()).toBe('Abernathy');
     const expected = t.core.contacts.list({ search: 'Abernathy', limit: 1, offset: 0 }).total;
-    await page.waitForFunction((n) => document.querySelector('[data-testid=result-count]')?.textContent === `${n.toLocaleString('en-US')} ${n === 1 ? 'person' : 'people'}`, expected);
+    await page.waitForFunction(
+      (n) =>
+        document.querySelector('[data-testid=result-count]')?.textContent ===
+        `${n.toLocaleString('en-US')} ${n === 1 ? 'person' : 'people'}`,
+      expected,
+    );
     // The first row is found by the word, in its name or its email (an Abbernathy with an abernathy@ address).
     expect((await page.locator('.contact-row').first().textContent())?.toLowerCase()).toContain('bernathy');
     expect(await page.getByLabel('Contact details').locator('.person-name').textContent()).toBe(person);
@@ -76,7 +91,11 @@ describe('a large store', () => {
     expect(scan.total).toBeGreaterThan(10_000);
     await page.getByRole('navigation').getByText('Duplicates', { exact: true }).click();
     await page.getByTestId('cluster').waitFor({ timeout: 30_000 });
-    const count = () => page.getByTestId('queue-count').textContent().then((x) => Number(x?.replace(/\D/g, '')));
+    const count = () =>
+      page
+        .getByTestId('queue-count')
+        .textContent()
+        .then((x) => Number(x?.replace(/\D/g, '')));
     expect(await count()).toBe(scan.total);
     expect(await page.locator('.queue-item').count()).toBeLessThan(60);
     // What the window asks for is a page of summaries, never the whole queue.
@@ -85,7 +104,9 @@ describe('a large store', () => {
     // j three times, then m: the fourth cluster is merged and the queue shrinks in place.
     for (let i = 0; i < 3; i++) await page.keyboard.press('j');
     await expect.poll(() => page.locator('.queue-item[aria-selected=true]').getAttribute('aria-posinset')).toBe('4');
-    await expect.poll(() => page.getByLabel('Write preview').getAttribute('data-cluster')).toBe(await page.locator('.queue-item[aria-selected=true]').getAttribute('data-cluster'));
+    await expect
+      .poll(() => page.getByLabel('Write preview').getAttribute('data-cluster'))
+      .toBe(await page.locator('.queue-item[aria-selected=true]').getAttribute('data-cluster'));
     const merged = await page.getByTestId('cluster').getAttribute('data-cluster');
     await page.keyboard.press('m');
     await expect.poll(count).toBe(scan.total - 1);
@@ -94,7 +115,9 @@ describe('a large store', () => {
     // The far end of the queue is a keypress away, loaded when it is reached.
     await page.locator('.queue-item[aria-selected=true]').focus();
     await page.keyboard.press('End');
-    await expect.poll(() => page.locator('.queue-item[aria-selected=true]').getAttribute('aria-posinset'), { timeout: 10_000 }).toBe(String(scan.total - 1));
+    await expect
+      .poll(() => page.locator('.queue-item[aria-selected=true]').getAttribute('aria-posinset'), { timeout: 10_000 })
+      .toBe(String(scan.total - 1));
     await page.getByTestId('cluster').waitFor();
     await h.screenshot('duplicates-100k-end-1280');
     await page.setViewportSize({ width: 1024, height: 640 });

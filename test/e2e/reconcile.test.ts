@@ -25,11 +25,16 @@ describe('reconciling in the window', () => {
   it('a phones policy shows drift by account pair, a cell opens its people, and the writes that make them agree are previewed and queued', async () => {
     await nav('Accounts');
     await startSandboxInWindow(h);
-    await h.page.waitForFunction(() => [...document.querySelectorAll('[data-testid=accounts] td.num')].every((td) => Number(td.textContent?.replace(/\D/g, '')) > 0), null, { timeout: 30_000 });
+    await h.page.waitForFunction(
+      () => [...document.querySelectorAll('[data-testid=accounts] td.num')].every((td) => Number(td.textContent?.replace(/\D/g, '')) > 0),
+      null,
+      { timeout: 30_000 },
+    );
     await expect.poll(() => core.sync.running(), { timeout: 30_000 }).toBeNull();
     // The people the sandbox put in several vendors, linked (what "Merge all" would do).
     const scan = core.dedupe.scan();
-    for (const c of scan.clusters.filter((x) => x.auto && new Set(x.records.map((r) => r.account)).size === x.records.length)) core.dedupe.merge(c.id, { clusters: scan.clusters });
+    for (const c of scan.clusters.filter((x) => x.auto && new Set(x.records.map((r) => r.account)).size === x.records.length))
+      core.dedupe.merge(c.id, { clusters: scan.clusters });
 
     await nav('Reconcile');
     await expect.poll(() => h.page.getByTestId('drift-count').textContent()).toBe('no policies yet');
@@ -38,7 +43,9 @@ describe('reconciling in the window', () => {
     await h.page.getByTestId('drift-matrix').waitFor();
     const drifting = core.policies.check().people;
     expect(drifting).toBeGreaterThan(0);
-    await expect.poll(() => h.page.getByTestId('drift-count').textContent()).toBe(`${drifting} ${drifting === 1 ? 'person drifts' : 'people drift'}`);
+    await expect
+      .poll(() => h.page.getByTestId('drift-count').textContent())
+      .toBe(`${drifting} ${drifting === 1 ? 'person drifts' : 'people drift'}`);
     // One cell per pair of the three accounts; a count opens its people, each with both values.
     expect(await h.page.getByTestId('drift-matrix').locator('tbody tr').count()).toBe(3);
     const cell = h.page.locator('.drift-cell').first();
@@ -68,7 +75,9 @@ describe('reconciling in the window', () => {
     // Leave one account's writes out: the button counts what will be queued.
     const group = full.groups[0]!;
     await plan.getByTestId('agree-group').first().locator('input').uncheck();
-    await expect.poll(() => h.page.getByTestId('apply-agree').textContent()).toBe(`Queue ${(planned - group.count).toLocaleString()} write${planned - group.count === 1 ? '' : 's'}`);
+    await expect
+      .poll(() => h.page.getByTestId('apply-agree').textContent())
+      .toBe(`Queue ${(planned - group.count).toLocaleString()} write${planned - group.count === 1 ? '' : 's'}`);
     await both('reconcile-drift');
     await plan.scrollIntoViewIfNeeded();
     await both('reconcile-agree');
@@ -81,9 +90,15 @@ describe('reconciling in the window', () => {
     // The Sync view says how many drift (after the next sync: the check runs there too).
     await nav('Sync');
     await h.page.getByTestId('sync-now').click();
-    await h.page.waitForFunction(() => document.querySelector('[data-testid=sync-now]')?.textContent === 'Sync now', null, { timeout: 30_000 });
+    await h.page.waitForFunction(() => document.querySelector('[data-testid=sync-now]')?.textContent === 'Sync now', null, {
+      timeout: 30_000,
+    });
     const left = core.status.get().drift?.people ?? 0;
-    if (left) await h.page.getByTestId('sync-drift').filter({ hasText: `${left}` }).waitFor();
+    if (left)
+      await h.page
+        .getByTestId('sync-drift')
+        .filter({ hasText: `${left}` })
+        .waitFor();
     else expect(await h.page.getByTestId('sync-drift').count()).toBe(0);
   });
 
@@ -91,8 +106,12 @@ describe('reconciling in the window', () => {
     const mpdx = core.accounts.list().find((a) => a.kind === 'mpdx')!;
     const livevox = core.accounts.list().find((a) => a.kind === 'livevox')!;
     // Someone only in MPDX, with a phone, whose name no one else has (so the list click is theirs).
-    const person = core.store.sqlite.prepare(`SELECT r.person_id AS id FROM records r JOIN people p ON p.id = r.person_id WHERE r.account_id = ? AND (SELECT count(*) FROM records o WHERE o.person_id = r.person_id) = 1
-      AND json_array_length(json_extract(r.local, '$.phones')) > 0 AND (SELECT count(*) FROM people q WHERE q.display_name = p.display_name) = 1 ORDER BY p.display_name LIMIT 1`).get(mpdx.id) as { id: string };
+    const person = core.store.sqlite
+      .prepare(
+        `SELECT r.person_id AS id FROM records r JOIN people p ON p.id = r.person_id WHERE r.account_id = ? AND (SELECT count(*) FROM records o WHERE o.person_id = r.person_id) = 1
+      AND json_array_length(json_extract(r.local, '$.phones')) > 0 AND (SELECT count(*) FROM people q WHERE q.display_name = p.display_name) = 1 ORDER BY p.display_name LIMIT 1`,
+      )
+      .get(mpdx.id) as { id: string };
     const name = core.contacts.get(person.id).displayName;
     await nav('Contacts');
     await h.page.getByLabel('Search contacts').fill(name);
@@ -121,7 +140,12 @@ describe('reconciling in the window', () => {
     await h.page.getByTestId('add-to-confirm').click();
     await panel.getByRole('status').filter({ hasText: 'Added to' }).waitFor();
     expect(core.status.get().outbox.pending).toBe(outbox + 1);
-    expect(core.contacts.get(person.id).records.map((r) => r.vendor).sort()).toEqual(['livevox', 'mpdx']);
+    expect(
+      core.contacts
+        .get(person.id)
+        .records.map((r) => r.vendor)
+        .sort(),
+    ).toEqual(['livevox', 'mpdx']);
     await panel.getByRole('button', { name: 'Undo' }).click();
     await panel.getByRole('status').filter({ hasText: 'Undone' }).waitFor();
     expect(core.status.get().outbox.pending).toBe(outbox);
@@ -129,10 +153,17 @@ describe('reconciling in the window', () => {
 
   it('add to BigChange: the address parts it has no place for are named, and the rest of the address goes', async () => {
     const bigchange = core.accounts.list().find((a) => a.kind === 'bigchange')!;
-    await core.csv.import('first_name,last_name,street1,street2,city,state,postal code,county,country\nOrla,Quillfeather,1 Main St,Flat 2,Portland,OR,97201,Multnomah,US\n', { source: 'paper list' });
+    await core.csv.import(
+      'first_name,last_name,street1,street2,city,state,postal code,county,country\nOrla,Quillfeather,1 Main St,Flat 2,Portland,OR,97201,Multnomah,US\n',
+      { source: 'paper list' },
+    );
     await nav('Contacts');
     await h.page.getByLabel('Search contacts').fill('Quillfeather');
-    await h.page.locator('.contact-name').filter({ hasText: /^Orla Quillfeather$/ }).first().click();
+    await h.page
+      .locator('.contact-name')
+      .filter({ hasText: /^Orla Quillfeather$/ })
+      .first()
+      .click();
     await h.page.waitForFunction(() => document.querySelector('.person-name')?.textContent === 'Orla Quillfeather');
     await h.page.getByTestId('add-to').locator(`[data-account="${bigchange.id}"]`).click();
     const preview = h.page.getByTestId('add-to-preview');
@@ -158,7 +189,9 @@ describe('reconciling in the window', () => {
     await both('person-edit-address');
     await box.press('Enter');
     await box.waitFor({ state: 'detached' });
-    await expect.poll(() => core.contacts.get(core.contacts.list({ search: 'Quillfeather', limit: 1, offset: 0 }).rows[0]!.id).golden.address).toMatchObject({ street1: '1 Main St jk/mns', street2: 'Flat 2', county: 'Multnomah', country: 'US' });
+    await expect
+      .poll(() => core.contacts.get(core.contacts.list({ search: 'Quillfeather', limit: 1, offset: 0 }).rows[0]!.id).golden.address)
+      .toMatchObject({ street1: '1 Main St jk/mns', street2: 'Flat 2', county: 'Multnomah', country: 'US' });
 
     // Everyone in MPDX missing from BigChange: the plan names what BigChange has no place for,
     // the state of an MPDX address among it.

@@ -7,14 +7,30 @@ let h: Harness;
 
 beforeAll(async () => {
   t = await makeTestCore();
-  await seedAccount(t.core, 'mpdx', [
-    { givenName: 'Ada', familyName: 'Lovelace', emails: [{ address: 'ada@analytical.org', primary: true }], phones: [{ e164: '+16503517500', raw: '(650) 351-7500' }], address: { city: 'London', country: 'GB' } },
-    { givenName: 'Grace', familyName: 'Hopper', emails: [{ address: 'grace@navy.mil' }], company: 'US Navy' },
-  ], 'MPDX — Main list');
-  await seedAccount(t.core, 'calltools', [
-    { givenName: 'Alan', familyName: 'Turing', phones: [{ e164: '+441234567890', raw: '01234 567890' }], address: { city: 'Wilmslow' } },
-    { givenName: 'Katherine', familyName: 'Johnson', emails: [{ address: 'kj@nasa.gov' }] },
-  ], 'CallTools');
+  await seedAccount(
+    t.core,
+    'mpdx',
+    [
+      {
+        givenName: 'Ada',
+        familyName: 'Lovelace',
+        emails: [{ address: 'ada@analytical.org', primary: true }],
+        phones: [{ e164: '+16503517500', raw: '(650) 351-7500' }],
+        address: { city: 'London', country: 'GB' },
+      },
+      { givenName: 'Grace', familyName: 'Hopper', emails: [{ address: 'grace@navy.mil' }], company: 'US Navy' },
+    ],
+    'MPDX — Main list',
+  );
+  await seedAccount(
+    t.core,
+    'calltools',
+    [
+      { givenName: 'Alan', familyName: 'Turing', phones: [{ e164: '+441234567890', raw: '01234 567890' }], address: { city: 'Wilmslow' } },
+      { givenName: 'Katherine', familyName: 'Johnson', emails: [{ address: 'kj@nasa.gov' }] },
+    ],
+    'CallTools',
+  );
   h = await startHarness(t.core);
 });
 

@@ -16,7 +16,13 @@ export interface TestWindow {
 
 export async function openWindow(): Promise<TestWindow> {
   const tmp = tempDir();
-  const core = await createCore({ dataDir: tmp.dir, secretStore: new MemorySecretStore(), log: createLogger(nullSink), retry: { maxRetries: 1, baseDelayMs: 5, maxRetryWaitMs: 50 }, syncTuning: { roundDelayMs: 10, maxRounds: 1 } });
+  const core = await createCore({
+    dataDir: tmp.dir,
+    secretStore: new MemorySecretStore(),
+    log: createLogger(nullSink),
+    retry: { maxRetries: 1, baseDelayMs: 5, maxRetryWaitMs: 50 },
+    syncTuning: { roundDelayMs: 10, maxRounds: 1 },
+  });
   const h = await startHarness(core);
   return {
     core,

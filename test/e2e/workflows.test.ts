@@ -19,8 +19,17 @@ const tmp = tempDir();
 
 beforeAll(async () => {
   // "Unreachable" is real: requests go to a closed port while it is set.
-  const fetchImpl: typeof fetch = (url, init) => fetch(offline ? String(url).replace(/^http:\/\/127\.0\.0\.1:\d+/, 'http://127.0.0.1:9') : url, init);
-  core = await createCore({ dataDir: tmp.dir, secretStore: new MemorySecretStore(), log: createLogger(nullSink), fetch: fetchImpl, retry: { maxRetries: 1, baseDelayMs: 5, maxRetryWaitMs: 50 }, syncTuning: { roundDelayMs: 10, maxRounds: 1 }, scheduleTiming: { minuteMs: 100, probeMs: 60_000 } });
+  const fetchImpl: typeof fetch = (url, init) =>
+    fetch(offline ? String(url).replace(/^http:\/\/127\.0\.0\.1:\d+/, 'http://127.0.0.1:9') : url, init);
+  core = await createCore({
+    dataDir: tmp.dir,
+    secretStore: new MemorySecretStore(),
+    log: createLogger(nullSink),
+    fetch: fetchImpl,
+    retry: { maxRetries: 1, baseDelayMs: 5, maxRetryWaitMs: 50 },
+    syncTuning: { roundDelayMs: 10, maxRounds: 1 },
+    scheduleTiming: { minuteMs: 100, probeMs: 60_000 },
+  });
   h = await startHarness(core);
 });
 
@@ -47,7 +56,11 @@ async function shots(name: string) {
 /** A person with exactly one record, of this vendor. */
 function loner(vendor: Vendor): { personId: string; recordId: string; remoteId: string } {
   // …and a name nobody else has, so a search finds just them.
-  return core.store.sqlite.prepare(`SELECT r.person_id AS personId, r.id AS recordId, r.remote_id AS remoteId FROM records r JOIN accounts a ON a.id = r.account_id JOIN people p ON p.id = r.person_id WHERE a.kind = ? AND (SELECT count(*) FROM records x WHERE x.person_id = r.person_id) = 1 AND (SELECT count(*) FROM people q WHERE q.display_name = p.display_name) = 1 ORDER BY r.remote_id LIMIT 1`).get(vendor) as never;
+  return core.store.sqlite
+    .prepare(
+      `SELECT r.person_id AS personId, r.id AS recordId, r.remote_id AS remoteId FROM records r JOIN accounts a ON a.id = r.account_id JOIN people p ON p.id = r.person_id WHERE a.kind = ? AND (SELECT count(*) FROM records x WHERE x.person_id = r.person_id) = 1 AND (SELECT count(*) FROM people q WHERE q.display_name = p.display_name) = 1 ORDER BY r.remote_id LIMIT 1`,
+    )
+    .get(vendor) as never;
 }
 async function editGolden(field: string, value: string) {
   const row = h.page.locator(`.compare-row[data-field="${field}"]`);
@@ -73,7 +86,11 @@ describe('the Concord window', () => {
     const seen = new Set<string>();
     core.events.on((e, p) => e === 'syncProgress' && seen.add((p as { phase: string }).phase));
     await startSandboxInWindow(h);
-    await h.page.waitForFunction(() => [...document.querySelectorAll('[data-testid=accounts] td.num')].every((td) => Number(td.textContent?.replace(/\D/g, '')) > 0), null, { timeout: 30_000 });
+    await h.page.waitForFunction(
+      () => [...document.querySelectorAll('[data-testid=accounts] td.num')].every((td) => Number(td.textContent?.replace(/\D/g, '')) > 0),
+      null,
+      { timeout: 30_000 },
+    );
     expect(seen.has('pull')).toBe(true);
     await shots('accounts');
     await nav('Sync');
@@ -88,13 +105,20 @@ describe('the Concord window', () => {
     await linked.waitFor();
     const linkedCount = Number((await linked.textContent())!.replace(/Undo.*/, '').replace(/\D/g, ''));
     expect(linkedCount).toBeGreaterThan(50);
-    const people = () => h.page.getByTestId('result-count').textContent().then((t) => Number(t!.replace(/\D/g, '')));
+    const people = () =>
+      h.page
+        .getByTestId('result-count')
+        .textContent()
+        .then((t) => Number(t!.replace(/\D/g, '')));
     const linkedPeople = await people();
     expect(linkedPeople).toBeGreaterThan(300);
     await shots('contacts-linked');
     await linked.getByRole('button', { name: 'Undo' }).click();
     await expect.poll(people).toBeGreaterThan(linkedPeople); // every record its own person again
-    await h.page.getByTestId('notice').filter({ hasText: /Unlinked the \d+ people/ }).waitFor();
+    await h.page
+      .getByTestId('notice')
+      .filter({ hasText: /Unlinked the \d+ people/ })
+      .waitFor();
     expect(await linked.count()).toBe(0);
     // At 1024 px the notice gives way but keeps its × on screen, and the keychain note its words.
     await h.page.setViewportSize({ width: 1024, height: 640 });
@@ -112,7 +136,9 @@ describe('the Concord window', () => {
     await nav('Contacts');
     const rows = core.store.sqlite.prepare('SELECT id, display_name AS name FROM people').all() as { id: string; name: string }[];
     const words = new Set(rows.flatMap((r) => r.name.toLowerCase().split(/\s+/)));
-    const candidates = rows.filter((r) => r.name.split(' ').length === 2 && r.name.split(' ')[1]!.length >= 5).sort((a, b) => a.name.localeCompare(b.name));
+    const candidates = rows
+      .filter((r) => r.name.split(' ').length === 2 && r.name.split(' ')[1]!.length >= 5)
+      .sort((a, b) => a.name.localeCompare(b.name));
     const step = Math.max(1, Math.floor(candidates.length / 6));
     let tried = 0;
     for (const person of candidates.filter((_, i) => i % step === 0).slice(0, 6)) {
@@ -120,8 +146,12 @@ describe('the Concord window', () => {
       const w = family.toLowerCase();
       const at = Math.floor(w.length / 2);
       // One insertion, deletion, substitution and transposition, in the middle of the family name.
-      const typos = [w.slice(0, at) + 'x' + w.slice(at), w.slice(0, at) + w.slice(at + 1), w.slice(0, at) + (w[at] === 'e' ? 'a' : 'e') + w.slice(at + 1), w.slice(0, at) + w[at + 1] + w[at] + w.slice(at + 2)]
-        .filter((t) => t !== w && ![...words].some((o) => o.startsWith(t))); // a typo that is the start of another name is that name, being typed
+      const typos = [
+        w.slice(0, at) + 'x' + w.slice(at),
+        w.slice(0, at) + w.slice(at + 1),
+        w.slice(0, at) + (w[at] === 'e' ? 'a' : 'e') + w.slice(at + 1),
+        w.slice(0, at) + w[at + 1] + w[at] + w.slice(at + 2),
+      ].filter((t) => t !== w && ![...words].some((o) => o.startsWith(t))); // a typo that is the start of another name is that name, being typed
       for (const typo of typos) {
         await h.page.getByLabel('Search contacts').fill(`${given.toLowerCase()} ${typo}`);
         await h.page.locator(`.contact-row[data-person-id="${person.id}"]`).waitFor({ timeout: 5_000 });
@@ -139,13 +169,17 @@ describe('the Concord window', () => {
     const oldRole = core.contacts.get(target.personId).golden.role;
     await editGolden('role', 'Night shift lead');
     // What waits says old → new: once saved, the old value is nowhere else in the pane.
-    await expect.poll(() => h.page.locator('.pending-changes [data-field="role"]').textContent()).toBe(`Role: ${oldRole || '—'} → Night shift lead`);
+    await expect
+      .poll(() => h.page.locator('.pending-changes [data-field="role"]').textContent())
+      .toBe(`Role: ${oldRole || '—'} → Night shift lead`);
     await syncNow();
     await h.page.getByTestId('offline-badge').waitFor();
     expect(await h.page.getByTestId('waiting').textContent()).toBe('offline, 1 change waiting');
     expect(await h.page.locator('[data-testid=outbox]').textContent()).toContain('Role');
     // In a person's words, never a socket error.
-    await expect.poll(() => h.page.locator('[data-testid=outbox]').textContent()).toContain("Lightening can't be reached — nothing is lost");
+    await expect
+      .poll(() => h.page.locator('[data-testid=outbox]').textContent())
+      .toContain("Lightening can't be reached — nothing is lost");
     expect(await h.page.locator('[data-testid=outbox]').textContent()).not.toMatch(/ECONNREFUSED|127\.0\.0\.1/);
     await shots('sync-offline');
     offline = false;
@@ -200,8 +234,14 @@ describe('the Concord window', () => {
     const [cid, pid] = target.remoteId.split('/');
     const planted = await fetch(`${mx.baseUrl}/api/v2/contacts/${cid}/people/${pid}/email_addresses`, {
       method: 'POST',
-      headers: { Authorization: `Bearer ${String((mx.credentials as { jwt: string }).jwt)}`, 'Content-Type': 'application/vnd.api+json', Accept: 'application/vnd.api+json' },
-      body: JSON.stringify({ data: { type: 'email_addresses', attributes: { email: 'retired@example.org', historic: true, primary: false, source: 'MPDX' } } }),
+      headers: {
+        Authorization: `Bearer ${String((mx.credentials as { jwt: string }).jwt)}`,
+        'Content-Type': 'application/vnd.api+json',
+        Accept: 'application/vnd.api+json',
+      },
+      body: JSON.stringify({
+        data: { type: 'email_addresses', attributes: { email: 'retired@example.org', historic: true, primary: false, source: 'MPDX' } },
+      }),
     });
     expect(planted.status).toBe(201);
     await selectPerson(target.personId);
@@ -209,7 +249,9 @@ describe('the Concord window', () => {
     await editGolden('emails', [...current, 'retired@example.org'].join(', '));
     await syncNow();
     expect(await h.page.locator('[data-testid=outbox] .outbox-rejected').count()).toBe(0);
-    expect((await vendorClient('mpdx').read(target.remoteId)).canonical.emails?.filter((e) => e.address === 'retired@example.org')).toHaveLength(1);
+    expect(
+      (await vendorClient('mpdx').read(target.remoteId)).canonical.emails?.filter((e) => e.address === 'retired@example.org'),
+    ).toHaveLength(1);
 
     // A refusal only MPDX can give (its unique index, met by a write Concord cannot see).
     core.sandbox.info()!.servers.mpdx!.failNext('refuse', { method: 'POST', path: /email_addresses$/ });
@@ -303,7 +345,10 @@ describe('the Concord window', () => {
     await h.page.getByTestId('sync-now').waitFor();
     expect(core.sync.running()).toBeNull();
     expect(core.status.get().outbox.inFlight).toBe(0);
-    await h.page.getByTestId('notice').getByRole('button', { name: /conflict/ }).click();
+    await h.page
+      .getByTestId('notice')
+      .getByRole('button', { name: /conflict/ })
+      .click();
     const row = h.page.locator('.tw-row[data-field="department"]');
     await row.waitFor();
     // Settled, the notice goes: it no longer points at a conflict that is not there.
@@ -327,7 +372,7 @@ describe('the Concord window', () => {
     expect(await h.page.locator('[data-testid=accounts]').textContent()).toMatch(/Department, Role/);
   });
 
-  it('Ctrl+Z outside a field undoes the last edit; inside a field it is the field\'s own', async () => {
+  it("Ctrl+Z outside a field undoes the last edit; inside a field it is the field's own", async () => {
     const target = loner('lightening');
     await selectPerson(target.personId);
     const before = core.contacts.get(target.personId).golden.familyName;
@@ -350,7 +395,15 @@ describe('the Concord window', () => {
     await h.page.getByTestId('cluster').waitFor();
     const cluster = h.page.getByTestId('cluster');
     // Some clusters are exact copies inside one vendor: move to one whose records differ somewhere.
-    const differing = async () => Number(/\((\d+) of/.exec((await cluster.getByLabel(/Differences only/).locator('xpath=..').textContent()) ?? '')?.[1] ?? 0);
+    const differing = async () =>
+      Number(
+        /\((\d+) of/.exec(
+          (await cluster
+            .getByLabel(/Differences only/)
+            .locator('xpath=..')
+            .textContent()) ?? '',
+        )?.[1] ?? 0,
+      );
     for (let i = 0; i < 40 && (await differing()) === 0; i++) {
       const at = await cluster.getAttribute('data-cluster');
       await h.page.keyboard.press('j');
@@ -371,7 +424,9 @@ describe('the Concord window', () => {
     const activeField = await cluster.locator('.field-label.active').textContent();
     await h.page.keyboard.press('2');
     await expect(cluster.locator('.cell.picked').count()).resolves.toBe(1);
-    expect(await cluster.locator('.cell.picked').getAttribute('data-field')).toBe((await cluster.locator(`.cell[data-field]`).first().getAttribute('data-field')));
+    expect(await cluster.locator('.cell.picked').getAttribute('data-field')).toBe(
+      await cluster.locator(`.cell[data-field]`).first().getAttribute('data-field'),
+    );
     await h.page.keyboard.press('2');
     await expect(cluster.locator('.cell.picked').count()).resolves.toBe(0);
     expect(activeField).toBeTruthy();
@@ -391,7 +446,9 @@ describe('the Concord window', () => {
     await h.page.getByTestId('match-weights-panel').locator('summary').click();
     await h.page.locator('figure.match-weights').waitFor();
     // The lines the model drew, and the choice to link after each sync (turned off above for these tests).
-    expect(await h.page.getByTestId('model-lines').textContent()).toMatch(/Shown for review from [\d.]+ bits; near-certain from [\d.]+ bits\. At the review line the model expects [\d.]+ %/);
+    expect(await h.page.getByTestId('model-lines').textContent()).toMatch(
+      /Shown for review from [\d.]+ bits; near-certain from [\d.]+ bits\. At the review line the model expects [\d.]+ %/,
+    );
     const linkBox = h.page.getByTestId('link-after-sync');
     expect(await linkBox.isChecked()).toBe(false);
     await linkBox.check();
@@ -402,13 +459,22 @@ describe('the Concord window', () => {
     await shots('duplicates-weights');
     // Least certain first: the queue reorders in the core, and the weights can be re-learnt on demand.
     await h.page.getByTestId('queue-order').selectOption('unsure');
-    const unsureFirst = (await core.dispatch('listDuplicates', { offset: 0, limit: 1, order: 'unsure' })) as { ok: true; value: { items: { id: string }[] } };
-    await expect.poll(() => h.page.locator('.queue-item[aria-posinset="1"]').getAttribute('data-cluster')).toBe(unsureFirst.value.items[0]!.id);
+    const unsureFirst = (await core.dispatch('listDuplicates', { offset: 0, limit: 1, order: 'unsure' })) as {
+      ok: true;
+      value: { items: { id: string }[] };
+    };
+    await expect
+      .poll(() => h.page.locator('.queue-item[aria-posinset="1"]').getAttribute('data-cluster'))
+      .toBe(unsureFirst.value.items[0]!.id);
     await h.page.getByTestId('queue-order').selectOption('best');
     await h.page.getByTestId('relearn').click();
     await expect.poll(() => h.page.getByTestId('relearn').textContent()).toBe('Re-estimate now (full scan)');
     await h.page.getByTestId('match-weights-panel').locator('summary').click();
-    const queued = () => h.page.getByTestId('queue-count').textContent().then((t) => Number(t?.replace(/\D/g, '')));
+    const queued = () =>
+      h.page
+        .getByTestId('queue-count')
+        .textContent()
+        .then((t) => Number(t?.replace(/\D/g, '')));
     const before = await queued();
     const mergedId = await cluster.getAttribute('data-cluster');
     await h.page.keyboard.press('m');
@@ -417,7 +483,9 @@ describe('the Concord window', () => {
     await expect.poll(queued).toBe(before - 1);
     await expect.poll(() => cluster.getAttribute('data-cluster')).not.toBe(mergedId);
     expect(await h.page.locator(`.queue-item[data-cluster="${mergedId}"]`).count()).toBe(0);
-    const merged = core.store.sqlite.prepare("SELECT after FROM journal WHERE kind = 'merge' ORDER BY id DESC LIMIT 1").get() as { after: string };
+    const merged = core.store.sqlite.prepare("SELECT after FROM journal WHERE kind = 'merge' ORDER BY id DESC LIMIT 1").get() as {
+      after: string;
+    };
     const personId = (JSON.parse(merged.after) as { personId: string }).personId;
     expect(core.contacts.get(personId).golden.givenName).toBe(pickedText);
     // Undone with Ctrl+Z rather than the banner's button: the banner follows, no stale Undo left.
@@ -453,7 +521,8 @@ describe('the Concord window', () => {
     await h.screenshot('duplicates-bulk-confirm-1024');
     await h.page.setViewportSize({ width: 1280, height: 800 });
     const merges = () => (core.store.sqlite.prepare("SELECT count(*) AS n FROM journal WHERE kind = 'merge'").get() as { n: number }).n;
-    const standing = () => (core.store.sqlite.prepare("SELECT count(*) AS n FROM journal WHERE kind = 'merge' AND undone = 0").get() as { n: number }).n;
+    const standing = () =>
+      (core.store.sqlite.prepare("SELECT count(*) AS n FROM journal WHERE kind = 'merge' AND undone = 0").get() as { n: number }).n;
     const before = merges();
     const standingBefore = standing();
     await bulk.getByTestId('bulk-cancel').click(); // nothing written on cancel
@@ -472,7 +541,10 @@ describe('the Concord window', () => {
     await h.page.getByTestId('toast').filter({ hasText: 'Undone.' }).waitFor({ timeout: 60_000 });
     expect(standing()).toBe(standingBefore);
     expect(core.dedupe.clusters().length).toBe(waiting + auto);
-    await h.page.getByTestId('queue-count').filter({ hasText: `${(waiting + auto).toLocaleString('en-US')} to review` }).waitFor();
+    await h.page
+      .getByTestId('queue-count')
+      .filter({ hasText: `${(waiting + auto).toLocaleString('en-US')} to review` })
+      .waitFor();
   });
 });
 

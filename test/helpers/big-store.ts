@@ -9,10 +9,18 @@ export function fillStore(core: Core, records: number, seed = 42): number {
   let n = 0;
   core.store.sqlite.transaction(() => {
     for (const vendor of VENDORS) {
-      core.store.sqlite.prepare("INSERT INTO accounts (id, kind, label, settings, health) VALUES (?, ?, ?, '{}', 'ok')").run(`big-${vendor}`, vendor, `${vendor} (generated)`);
+      core.store.sqlite
+        .prepare("INSERT INTO accounts (id, kind, label, settings, health) VALUES (?, ?, ?, '{}', 'ok')")
+        .run(`big-${vendor}`, vendor, `${vendor} (generated)`);
       for (const s of pop.byVendor[vendor]) {
         if (n >= records) return;
-        core.syncStore.upsertFromServer({ accountId: `big-${vendor}`, remoteId: s.key, raw: s.contact, canonical: s.contact, versions: {} });
+        core.syncStore.upsertFromServer({
+          accountId: `big-${vendor}`,
+          remoteId: s.key,
+          raw: s.contact,
+          canonical: s.contact,
+          versions: {},
+        });
         n++;
       }
     }

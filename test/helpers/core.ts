@@ -31,6 +31,14 @@ export async function makeTestCore(dir?: string): Promise<TestCore> {
 /** Seed an account with records through the same repository a pull uses. */
 export async function seedAccount(core: Core, kind: AccountKind, contacts: CanonicalContact[], label?: string): Promise<string> {
   const acc = await core.accounts.add({ kind, label: label ?? kind, baseUrl: kind === 'csv' ? null : 'http://127.0.0.1:9' });
-  contacts.forEach((c, i) => core.syncStore.upsertFromServer({ accountId: acc.id, remoteId: `${kind}-${i + 1}`, raw: { id: i + 1, ...c }, canonical: c, versions: { v: '1' } }));
+  contacts.forEach((c, i) =>
+    core.syncStore.upsertFromServer({
+      accountId: acc.id,
+      remoteId: `${kind}-${i + 1}`,
+      raw: { id: i + 1, ...c },
+      canonical: c,
+      versions: { v: '1' },
+    }),
+  );
   return acc.id;
 }

@@ -37,13 +37,48 @@ interface Entity {
 }
 
 const NICK: Record<string, string[]> = {
-  Robert: ['Bob', 'Rob'], William: ['Bill', 'Will'], Elizabeth: ['Liz', 'Beth'], James: ['Jim', 'Jamie'], John: ['Jack', 'Johnny'],
-  Michael: ['Mike'], Richard: ['Rick', 'Rich'], Joseph: ['Joe'], Thomas: ['Tom'], Charles: ['Charlie'], Christopher: ['Chris'],
-  Daniel: ['Dan', 'Danny'], Matthew: ['Matt'], Anthony: ['Tony'], Steven: ['Steve'], Andrew: ['Andy', 'Drew'], Joshua: ['Josh'],
-  Kenneth: ['Ken'], Timothy: ['Tim'], Jeffrey: ['Jeff'], Nicholas: ['Nick'], Jonathan: ['Jon'], Edward: ['Ed', 'Ted'], Ronald: ['Ron'],
-  Margaret: ['Maggie', 'Peggy'], Jennifer: ['Jen', 'Jenny'], Jessica: ['Jess'], Patricia: ['Pat', 'Trish'], Susan: ['Sue'],
-  Deborah: ['Deb', 'Debbie'], Rebecca: ['Becky'], Kimberly: ['Kim'], Stephanie: ['Steph'], Cynthia: ['Cindy'], Kathleen: ['Kathy', 'Kate'],
-  Dorothy: ['Dot'], Amanda: ['Mandy'], Melissa: ['Missy'], Barbara: ['Barb'], Jacob: ['Jake'], Samuel: ['Sam'], Lawrence: ['Larry'],
+  Robert: ['Bob', 'Rob'],
+  William: ['Bill', 'Will'],
+  Elizabeth: ['Liz', 'Beth'],
+  James: ['Jim', 'Jamie'],
+  John: ['Jack', 'Johnny'],
+  Michael: ['Mike'],
+  Richard: ['Rick', 'Rich'],
+  Joseph: ['Joe'],
+  Thomas: ['Tom'],
+  Charles: ['Charlie'],
+  Christopher: ['Chris'],
+  Daniel: ['Dan', 'Danny'],
+  Matthew: ['Matt'],
+  Anthony: ['Tony'],
+  Steven: ['Steve'],
+  Andrew: ['Andy', 'Drew'],
+  Joshua: ['Josh'],
+  Kenneth: ['Ken'],
+  Timothy: ['Tim'],
+  Jeffrey: ['Jeff'],
+  Nicholas: ['Nick'],
+  Jonathan: ['Jon'],
+  Edward: ['Ed', 'Ted'],
+  Ronald: ['Ron'],
+  Margaret: ['Maggie', 'Peggy'],
+  Jennifer: ['Jen', 'Jenny'],
+  Jessica: ['Jess'],
+  Patricia: ['Pat', 'Trish'],
+  Susan: ['Sue'],
+  Deborah: ['Deb', 'Debbie'],
+  Rebecca: ['Becky'],
+  Kimberly: ['Kim'],
+  Stephanie: ['Steph'],
+  Cynthia: ['Cindy'],
+  Kathleen: ['Kathy', 'Kate'],
+  Dorothy: ['Dot'],
+  Amanda: ['Mandy'],
+  Melissa: ['Missy'],
+  Barbara: ['Barb'],
+  Jacob: ['Jake'],
+  Samuel: ['Sam'],
+  Lawrence: ['Larry'],
 };
 
 function typo(rng: Rng, s: string): string {
@@ -57,12 +92,23 @@ function typo(rng: Rng, s: string): string {
   ])();
 }
 
-const phoneFormats = (d: string): string[] => [`(${d.slice(0, 3)}) ${d.slice(3, 6)}-${d.slice(6)}`, `${d.slice(0, 3)}.${d.slice(3, 6)}.${d.slice(6)}`, `+1 ${d.slice(0, 3)} ${d.slice(3, 6)} ${d.slice(6)}`, `1-${d.slice(0, 3)}-${d.slice(3, 6)}-${d.slice(6)}`, d];
+const phoneFormats = (d: string): string[] => [
+  `(${d.slice(0, 3)}) ${d.slice(3, 6)}-${d.slice(6)}`,
+  `${d.slice(0, 3)}.${d.slice(3, 6)}.${d.slice(6)}`,
+  `+1 ${d.slice(0, 3)} ${d.slice(3, 6)} ${d.slice(6)}`,
+  `1-${d.slice(0, 3)}-${d.slice(3, 6)}-${d.slice(6)}`,
+  d,
+];
 const birthFormats = (iso: string): string[] => {
   const [y, m, d] = iso.split('-');
   return [iso, `${m}/${d}/${y}`, `${y}${m}${d}`, `${Number(m)}/${Number(d)}/${y}`];
 };
-const ascii = (s: string): string => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^A-Za-z]/g, '').toLowerCase();
+const ascii = (s: string): string =>
+  s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^A-Za-z]/g, '')
+    .toLowerCase();
 
 /**
  * `heavy`: the other shape of labelled set the issue describes — many records per person (5 to
@@ -95,8 +141,14 @@ export function generateEvalSet(opts: { seed?: number; entities?: number; heavy?
       given,
       family,
       email,
-      phone: household ? prev!.phone : rng.chance(0.05) ? rng.pick(switchboards) : `${rng.int(201, 989)}${rng.int(200, 999)}${String(rng.int(0, 9999)).padStart(4, '0')}`,
-      street: household ? prev!.street : `${rng.int(1, 9999)} ${rng.pick(STREETS)} ${rng.pick(['Street', 'Avenue', 'Road', 'Lane', 'Drive'])}`,
+      phone: household
+        ? prev!.phone
+        : rng.chance(0.05)
+          ? rng.pick(switchboards)
+          : `${rng.int(201, 989)}${rng.int(200, 999)}${String(rng.int(0, 9999)).padStart(4, '0')}`,
+      street: household
+        ? prev!.street
+        : `${rng.int(1, 9999)} ${rng.pick(STREETS)} ${rng.pick(['Street', 'Avenue', 'Road', 'Lane', 'Drive'])}`,
       city,
       zip: household ? prev!.zip : `${city[2]}${String(rng.int(0, 99)).padStart(2, '0')}`,
       birth: `${rng.int(1935, 2004)}-${String(rng.int(1, 12)).padStart(2, '0')}-${String(rng.int(1, 28)).padStart(2, '0')}`,
@@ -138,19 +190,40 @@ export function generateEvalSet(opts: { seed?: number; entities?: number; heavy?
       if (rng.chance(0.15 * k)) {
         street = `${rng.int(1, 9999)} ${rng.pick(STREETS)} Street`;
         cases.push('stale-address');
-      } else if (rng.chance(0.4)) street = street.replace(/Street$/, 'St').replace(/Avenue$/, 'Ave').replace(/Road$/, 'Rd');
+      } else if (rng.chance(0.4))
+        street = street
+          .replace(/Street$/, 'St')
+          .replace(/Avenue$/, 'Ave')
+          .replace(/Road$/, 'Rd');
       if (rng.chance(0.4)) {
         birth = '';
         cases.push('missing');
       } else if (opts.heavy && rng.chance(0.3)) {
         // One part of the date wrong: a month or a year off, or a digit slipped.
         const [y, m, d] = e.birth.split('-').map(Number) as [number, number, number];
-        birth = rng.pick([`${y + rng.pick([-1, 1])}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`, `${y}-${String(((m % 12) + 1)).padStart(2, '0')}-${String(d).padStart(2, '0')}`, `${y}-${String(m).padStart(2, '0')}-${String(Math.min(28, d + 1)).padStart(2, '0')}`]);
+        birth = rng.pick([
+          `${y + rng.pick([-1, 1])}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`,
+          `${y}-${String((m % 12) + 1).padStart(2, '0')}-${String(d).padStart(2, '0')}`,
+          `${y}-${String(m).padStart(2, '0')}-${String(Math.min(28, d + 1)).padStart(2, '0')}`,
+        ]);
         cases.push('birth-off');
       }
     } else if (rng.chance(0.3)) birth = '';
     if (e.phone && switchboards.includes(e.phone)) cases.push('switchboard');
-    rows.push({ id: `R${String(++rowNo).padStart(6, '0')}`, entity: e.id, first_name: given, last_name: family, email, phone, street, city: e.city[0], state: e.city[1], zip: e.zip, date_of_birth: birth, case: [...new Set(cases)].join(' ') || 'clean' });
+    rows.push({
+      id: `R${String(++rowNo).padStart(6, '0')}`,
+      entity: e.id,
+      first_name: given,
+      last_name: family,
+      email,
+      phone,
+      street,
+      city: e.city[0],
+      state: e.city[1],
+      zip: e.zip,
+      date_of_birth: birth,
+      case: [...new Set(cases)].join(' ') || 'clean',
+    });
   };
 
   for (let i = 0; i < n; i++) {
@@ -168,5 +241,8 @@ export function generateEvalSet(opts: { seed?: number; entities?: number; heavy?
 }
 
 export function evalSetCsv(rows: EvalRow[]): string {
-  return stringify(rows, { header: true, columns: ['id', 'entity', 'first_name', 'last_name', 'email', 'phone', 'street', 'city', 'state', 'zip', 'date_of_birth', 'case'] });
+  return stringify(rows, {
+    header: true,
+    columns: ['id', 'entity', 'first_name', 'last_name', 'email', 'phone', 'street', 'city', 'state', 'zip', 'date_of_birth', 'case'],
+  });
 }

@@ -21,7 +21,16 @@ import { nodeFetch } from '../../src/main/core/vendors/node-http-client';
 const RETRY = FAST_RETRY;
 
 export type MatrixFault = 'latency' | '429-storm' | '5xx' | 'drop-before' | 'drop-after' | 'truncate' | 'malformed' | 'expire';
-export const MATRIX_FAULTS: readonly MatrixFault[] = ['latency', '429-storm', '5xx', 'drop-before', 'drop-after', 'truncate', 'malformed', 'expire'];
+export const MATRIX_FAULTS: readonly MatrixFault[] = [
+  'latency',
+  '429-storm',
+  '5xx',
+  'drop-before',
+  'drop-after',
+  'truncate',
+  'malformed',
+  'expire',
+];
 /** Vendors whose simulator expires sessions/tokens (expireRate); CallTools and Lightening use fixed API keys. */
 export const EXPIRING: readonly Vendor[] = ['livevox', 'mpdx', 'bigchange'];
 
@@ -61,13 +70,22 @@ const NEW_CITY = 'Faultville';
 const CREATED_REF = 'FAULT-MATRIX-1';
 const holdsContactDetails = (vendor: Vendor): boolean => (vendorDefinition(vendor)!.fields.write as readonly string[]).includes('emails');
 const createdFor = (vendor: Vendor): CanonicalContact =>
-  vendor === 'mpdx' ? { ...CREATED, address: CREATED_ADDRESS } : holdsContactDetails(vendor) ? CREATED : { givenName: CREATED.givenName, familyName: CREATED.familyName, externalRef: CREATED_REF };
+  vendor === 'mpdx'
+    ? { ...CREATED, address: CREATED_ADDRESS }
+    : holdsContactDetails(vendor)
+      ? CREATED
+      : { givenName: CREATED.givenName, familyName: CREATED.familyName, externalRef: CREATED_REF };
 
 /**
  * One case: a fresh simulator with `n` records and a fresh core; a clean first sync; the edits;
  * then the faulted sync and up to `maxSyncs - 1` more until the outbox is empty.
  */
-export async function runCase(vendor: Vendor, fault: MatrixFault | null, index: number | null, opts: { n?: number; seed?: number; maxSyncs?: number } = {}): Promise<CaseResult> {
+export async function runCase(
+  vendor: Vendor,
+  fault: MatrixFault | null,
+  index: number | null,
+  opts: { n?: number; seed?: number; maxSyncs?: number } = {},
+): Promise<CaseResult> {
   const n = opts.n ?? 4;
   const seed = opts.seed ?? 17;
   const contacts = generatePopulation({ seed, people: Math.max(60, n * 3) }).byVendor[vendor].slice(0, n);
@@ -91,18 +109,35 @@ export async function runCase(vendor: Vendor, fault: MatrixFault | null, index: 
     // Malformed: the vendor applied the request, a proxy in between answered 200 with an HTML page.
     if (hit && fault === 'malformed' && server.requestCount === target) {
       await res.text();
-      return new Response('<html><body>Service temporarily unavailable</body></html>', { status: 200, headers: { 'content-type': 'text/html' } });
+      return new Response('<html><body>Service temporarily unavailable</body></html>', {
+        status: 200,
+        headers: { 'content-type': 'text/html' },
+      });
     }
     return res;
   };
   let core: Core | undefined;
   try {
-    core = await createCore({ dataDir: tmp.dir, secretStore: new MemorySecretStore(), log: createLogger(nullSink), fetch: fetchImpl, retry: RETRY, syncTuning: { roundDelayMs: 20 } });
-    const acc = await core.accounts.add({ kind: vendor, label: vendor, baseUrl: sb.baseUrl, credentials: sb.credentials as Record<string, unknown>, settings: sb.settings as Record<string, unknown> | undefined });
+    core = await createCore({
+      dataDir: tmp.dir,
+      secretStore: new MemorySecretStore(),
+      log: createLogger(nullSink),
+      fetch: fetchImpl,
+      retry: RETRY,
+      syncTuning: { roundDelayMs: 20 },
+    });
+    const acc = await core.accounts.add({
+      kind: vendor,
+      label: vendor,
+      baseUrl: sb.baseUrl,
+      credentials: sb.credentials as Record<string, unknown>,
+      settings: sb.settings as Record<string, unknown> | undefined,
+    });
     const def = vendorDefinition(vendor)!;
     const other: Connector = def.create({ baseUrl: sb.baseUrl, credentials: def.credentialsSchema.parse(sb.credentials), retry: RETRY });
     const first = await core.sync.sync();
-    if (!first.accounts[0]?.complete) throw new Error(`${vendor}: the clean first sync did not complete: ${JSON.stringify(first.accounts[0]?.errors)}`);
+    if (!first.accounts[0]?.complete)
+      throw new Error(`${vendor}: the clean first sync did not complete: ${JSON.stringify(first.accounts[0]?.errors)}`);
 
     const { givenName, edited, createdId, personId: createdPersonId, replaced } = makeEdits(core, acc.id, vendor, sb.seeded);
 
@@ -126,14 +161,38 @@ export async function runCase(vendor: Vendor, fault: MatrixFault | null, index: 
     // pulled one it folded into — then it sits under a person of its own: counted as `split`.
     let split = 0;
     if (carriers.length === 1) {
-      const holders = core.store.sqlite.prepare("SELECT id, person_id FROM records WHERE account_id = ? AND remote_id = ? AND state <> 'deleted_local'").all(acc.id, carriers[0]!.remoteId) as { id: string; person_id: string }[];
+      const holders = core.store.sqlite
+        .prepare("SELECT id, person_id FROM records WHERE account_id = ? AND remote_id = ? AND state <> 'deleted_local'")
+        .all(acc.id, carriers[0]!.remoteId) as { id: string; person_id: string }[];
       if (holders.length !== 1) lost.push(`create held by ${holders.length} local records`);
       else if (holders[0]!.id !== createdId && holders[0]!.person_id !== createdPersonId) split = 1;
     }
     const pushing = (core.store.sqlite.prepare("SELECT COUNT(*) AS n FROM records WHERE state = 'pushing'").get() as { n: number }).n;
     const stuck = open() + pushing;
-    const detail = stuck || lost.length || carriers.length > 1 ? JSON.stringify({ outbox: outbox(), pushing, requests: server.requestLog.slice(-40).map((r) => `${r.method} ${r.path} ${r.status}${r.fault ? ` ${r.fault}` : ''}`), conflicts: core.store.sqlite.prepare('SELECT * FROM conflicts').all(), changes: core.store.sqlite.prepare("SELECT op, state, attempts, last_error, next_attempt_at, updated_at FROM changes WHERE state != 'done'").all() }) : undefined;
-    return { vendor, fault, index, requests, syncs, lost, duplicates: Math.max(0, carriers.length - 1) + doubled, stuck, split, ...(detail ? { detail } : {}) };
+    const detail =
+      stuck || lost.length || carriers.length > 1
+        ? JSON.stringify({
+            outbox: outbox(),
+            pushing,
+            requests: server.requestLog.slice(-40).map((r) => `${r.method} ${r.path} ${r.status}${r.fault ? ` ${r.fault}` : ''}`),
+            conflicts: core.store.sqlite.prepare('SELECT * FROM conflicts').all(),
+            changes: core.store.sqlite
+              .prepare("SELECT op, state, attempts, last_error, next_attempt_at, updated_at FROM changes WHERE state != 'done'")
+              .all(),
+          })
+        : undefined;
+    return {
+      vendor,
+      fault,
+      index,
+      requests,
+      syncs,
+      lost,
+      duplicates: Math.max(0, carriers.length - 1) + doubled,
+      stuck,
+      split,
+      ...(detail ? { detail } : {}),
+    };
   } finally {
     core?.close();
     tmp.cleanup();
@@ -180,7 +239,10 @@ export interface MatrixSummary {
 }
 
 /** Every fault at every request index of the measured sync, for each vendor given. */
-export async function runMatrix(vendors: readonly Vendor[], opts: { n?: number; seed?: number; faults?: readonly MatrixFault[]; onCase?: (r: CaseResult) => void } = {}): Promise<MatrixSummary> {
+export async function runMatrix(
+  vendors: readonly Vendor[],
+  opts: { n?: number; seed?: number; faults?: readonly MatrixFault[]; onCase?: (r: CaseResult) => void } = {},
+): Promise<MatrixSummary> {
   const sum: MatrixSummary = { cases: 0, lost: 0, duplicates: 0, stuck: 0, split: 0, requests: {}, failures: [] };
   const add = (r: CaseResult) => {
     sum.cases++;
@@ -206,44 +268,87 @@ export async function runMatrix(vendors: readonly Vendor[], opts: { n?: number; 
 }
 
 /** The edits every case pushes: on the first seeded record a name, its first phone and first email; and one create. */
-export function makeEdits(core: Core, accountId: string, vendor: Vendor, seeded: { remoteId: string }[]): { givenName: string; edited: string; createdId: string; personId: string; replaced: { phone?: string; email?: string } } {
+export function makeEdits(
+  core: Core,
+  accountId: string,
+  vendor: Vendor,
+  seeded: { remoteId: string }[],
+): { givenName: string; edited: string; createdId: string; personId: string; replaced: { phone?: string; email?: string } } {
   const edited = seeded[0]!.remoteId;
-  const rec = core.store.sqlite.prepare('SELECT id, local FROM records WHERE account_id = ? AND remote_id = ?').get(accountId, edited) as { id: string; local: string };
+  const rec = core.store.sqlite.prepare('SELECT id, local FROM records WHERE account_id = ? AND remote_id = ?').get(accountId, edited) as {
+    id: string;
+    local: string;
+  };
   const local = JSON.parse(rec.local) as CanonicalContact;
   const givenName = `Edited${vendor[0]!.toUpperCase()}`;
   const address = vendor === 'mpdx' ? { address: { ...(local.address ?? CREATED_ADDRESS), city: NEW_CITY } } : {};
-  core.edits.edit(rec.id, holdsContactDetails(vendor) ? { givenName, phones: [NEW_PHONE, ...(local.phones ?? []).slice(1)], emails: [{ address: NEW_EMAIL }, ...(local.emails ?? []).slice(1)], ...address } : { givenName, notes: NEW_NOTES });
+  core.edits.edit(
+    rec.id,
+    holdsContactDetails(vendor)
+      ? {
+          givenName,
+          phones: [NEW_PHONE, ...(local.phones ?? []).slice(1)],
+          emails: [{ address: NEW_EMAIL }, ...(local.emails ?? []).slice(1)],
+          ...address,
+        }
+      : { givenName, notes: NEW_NOTES },
+  );
   // The first phone and email are replaced: the vendor must no longer show them.
-  const replaced = holdsContactDetails(vendor) ? { phone: local.phones?.[0]?.e164 ?? undefined, email: local.emails?.[0]?.address.toLowerCase() } : {};
+  const replaced = holdsContactDetails(vendor)
+    ? { phone: local.phones?.[0]?.e164 ?? undefined, email: local.emails?.[0]?.address.toLowerCase() }
+    : {};
   // The create, filed under another person.
-  const { person_id: personId } = core.store.sqlite.prepare('SELECT person_id FROM records WHERE account_id = ? AND remote_id = ?').get(accountId, seeded[1]!.remoteId) as { person_id: string };
+  const { person_id: personId } = core.store.sqlite
+    .prepare('SELECT person_id FROM records WHERE account_id = ? AND remote_id = ?')
+    .get(accountId, seeded[1]!.remoteId) as { person_id: string };
   const { recordId: createdId } = core.syncStore.create(accountId, personId, createdFor(vendor));
   return { givenName, edited, createdId, personId, replaced };
 }
 
 /** What the vendor holds, read by another client: edited values missing, and the records carrying the created email. */
-export async function vendorTruth(other: Connector, vendor: Vendor, edited: string, givenName: string, replaced: { phone?: string; email?: string } = {}): Promise<{ lost: string[]; carriers: RemoteRecord[]; doubled: number }> {
+export async function vendorTruth(
+  other: Connector,
+  vendor: Vendor,
+  edited: string,
+  givenName: string,
+  replaced: { phone?: string; email?: string } = {},
+): Promise<{ lost: string[]; carriers: RemoteRecord[]; doubled: number }> {
   const lost: string[] = [];
   const now = (await other.read(edited)).canonical;
   if (now.givenName !== givenName) lost.push(`update givenName (${now.givenName})`);
   const details = holdsContactDetails(vendor);
   if (!details && now.notes !== NEW_NOTES) lost.push(`update notes (${now.notes})`);
-  if (details && !now.phones?.some((p) => p.e164 === NEW_PHONE.e164)) lost.push(`update phone (${JSON.stringify(now.phones?.map((p) => p.e164))})`);
-  if (details && !now.emails?.some((e) => e.address.toLowerCase() === NEW_EMAIL)) lost.push(`update email (${JSON.stringify(now.emails?.map((e) => e.address))})`);
+  if (details && !now.phones?.some((p) => p.e164 === NEW_PHONE.e164))
+    lost.push(`update phone (${JSON.stringify(now.phones?.map((p) => p.e164))})`);
+  if (details && !now.emails?.some((e) => e.address.toLowerCase() === NEW_EMAIL))
+    lost.push(`update email (${JSON.stringify(now.emails?.map((e) => e.address))})`);
   // Sub-resources are counted too: each new value held once, each replaced one gone from view.
   const count = <T>(list: T[] | undefined, hit: (x: T) => boolean): number => (list ?? []).filter(hit).length;
-  let doubled = details ? Math.max(0, count(now.phones, (p) => p.e164 === NEW_PHONE.e164) - 1) + Math.max(0, count(now.emails, (e) => e.address.toLowerCase() === NEW_EMAIL) - 1) : 0;
-  if (replaced.phone && replaced.phone !== NEW_PHONE.e164 && now.phones?.some((p) => p.e164 === replaced.phone)) lost.push(`update phone removal (${replaced.phone} still shown)`);
-  if (replaced.email && replaced.email !== NEW_EMAIL && now.emails?.some((e) => e.address.toLowerCase() === replaced.email)) lost.push(`update email removal (${replaced.email} still shown)`);
+  let doubled = details
+    ? Math.max(0, count(now.phones, (p) => p.e164 === NEW_PHONE.e164) - 1) +
+      Math.max(0, count(now.emails, (e) => e.address.toLowerCase() === NEW_EMAIL) - 1)
+    : 0;
+  if (replaced.phone && replaced.phone !== NEW_PHONE.e164 && now.phones?.some((p) => p.e164 === replaced.phone))
+    lost.push(`update phone removal (${replaced.phone} still shown)`);
+  if (replaced.email && replaced.email !== NEW_EMAIL && now.emails?.some((e) => e.address.toLowerCase() === replaced.email))
+    lost.push(`update email removal (${replaced.email} still shown)`);
   if (vendor === 'mpdx' && now.address?.city !== NEW_CITY) lost.push(`update address (${JSON.stringify(now.address)})`);
   const all: RemoteRecord[] = [];
   for await (const page of other.pull(null, { full: true })) all.push(...page.records);
-  const carriers = all.filter((r) => (details ? r.canonical.emails?.some((e) => e.address.toLowerCase() === CREATED.emails![0]!.address) : r.canonical.externalRef === CREATED_REF));
+  const carriers = all.filter((r) =>
+    details
+      ? r.canonical.emails?.some((e) => e.address.toLowerCase() === CREATED.emails![0]!.address)
+      : r.canonical.externalRef === CREATED_REF,
+  );
   if (carriers.length === 0) lost.push('create');
   for (const c of carriers) {
     if (details && !c.canonical.phones?.some((p) => p.e164 === CREATED.phones![0]!.e164)) lost.push(`create phone (${c.remoteId})`);
-    if (details) doubled += Math.max(0, count(c.canonical.phones, (p) => p.e164 === CREATED.phones![0]!.e164) - 1) + Math.max(0, count(c.canonical.emails, (e) => e.address.toLowerCase() === CREATED.emails![0]!.address) - 1);
-    if (c.canonical.givenName !== CREATED.givenName || c.canonical.familyName !== CREATED.familyName) lost.push(`create name (${c.remoteId})`);
+    if (details)
+      doubled +=
+        Math.max(0, count(c.canonical.phones, (p) => p.e164 === CREATED.phones![0]!.e164) - 1) +
+        Math.max(0, count(c.canonical.emails, (e) => e.address.toLowerCase() === CREATED.emails![0]!.address) - 1);
+    if (c.canonical.givenName !== CREATED.givenName || c.canonical.familyName !== CREATED.familyName)
+      lost.push(`create name (${c.remoteId})`);
     if (vendor === 'mpdx' && c.canonical.address?.street1 !== CREATED_ADDRESS.street1) lost.push(`create address (${c.remoteId})`);
   }
   return { lost, carriers, doubled };

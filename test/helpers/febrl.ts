@@ -12,7 +12,10 @@ export const FEBRL_DIR = path.resolve(__dirname, '../fixtures/febrl');
 
 /** Import a FEBRL file without its soc_sec_id column; returns record id -> entity. */
 export async function loadFebrl(core: Core, file: string, limit?: number): Promise<Map<string, string>> {
-  const lines = fs.readFileSync(path.join(FEBRL_DIR, file), 'utf8').split('\n').filter((l) => l.trim());
+  const lines = fs
+    .readFileSync(path.join(FEBRL_DIR, file), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim());
   const cut = (l: string): string => l.split(',').slice(0, 10).join(',');
   const text = [lines[0]!, ...lines.slice(1, limit ? limit + 1 : undefined)].map(cut).join('\n');
   await core.csv.import(text, { source: file, region: 'AU' });
@@ -26,9 +29,32 @@ export function truthOf(core: Core): Map<string, string> {
 }
 
 /** How many true pairs blocking puts in front of the scorer, and how many pairs it compares. */
-export function blockingRecall(core: Core, truth: Map<string, string>, region = 'AU'): { truePairs: number; found: number; recall: number; comparisons: number } {
-  const rows = core.store.sqlite.prepare('SELECT id, account_id, remote_id, person_id, local FROM records ORDER BY rowid').all() as { id: string; account_id: string; remote_id: string | null; person_id: string; local: string }[];
-  const recs = rows.map((r, i) => toMatchRecord(i, { id: r.id, accountId: r.account_id, vendor: 'csv', remoteId: r.remote_id, personId: r.person_id, contact: JSON.parse(r.local) as CanonicalContact }, region));
+export function blockingRecall(
+  core: Core,
+  truth: Map<string, string>,
+  region = 'AU',
+): { truePairs: number; found: number; recall: number; comparisons: number } {
+  const rows = core.store.sqlite.prepare('SELECT id, account_id, remote_id, person_id, local FROM records ORDER BY rowid').all() as {
+    id: string;
+    account_id: string;
+    remote_id: string | null;
+    person_id: string;
+    local: string;
+  }[];
+  const recs = rows.map((r, i) =>
+    toMatchRecord(
+      i,
+      {
+        id: r.id,
+        accountId: r.account_id,
+        vendor: 'csv',
+        remoteId: r.remote_id,
+        personId: r.person_id,
+        contact: JSON.parse(r.local) as CanonicalContact,
+      },
+      region,
+    ),
+  );
   let found = 0;
   const comparisons = forEachCandidate(recs, (a, b) => {
     if (truth.get(recs[a]!.id) === truth.get(recs[b]!.id)) found++;

@@ -27,5 +27,12 @@ export function clusterQuality(clusters: { auto?: boolean; records: { recordId: 
   const sizes = new Map<string, number>();
   for (const e of entityOf.values()) sizes.set(e, (sizes.get(e) ?? 0) + 1);
   const truePairs = [...sizes.values()].reduce((n, k) => n + (k * (k - 1)) / 2, 0);
-  return { precision: predicted ? correct / predicted : 1, recall: truePairs ? correct / truePairs : 1, truePairs, predictedPairs: predicted, correct, autoLinkFalsePositives: autoWrong };
+  return {
+    precision: predicted ? correct / predicted : 1,
+    recall: truePairs ? correct / truePairs : 1,
+    truePairs,
+    predictedPairs: predicted,
+    correct,
+    autoLinkFalsePositives: autoWrong,
+  };
 }

@@ -19,14 +19,29 @@ export interface SandboxCore {
 export async function sandboxCore(seed: number, people: number, opts: { clock?: Clock } = {}): Promise<SandboxCore> {
   const sb = await startSandbox({ seed, people });
   const t = tempDir();
-  const core = await createCore({ dataDir: t.dir, secretStore: new MemorySecretStore(), log: createLogger(nullSink), retry: FAST_RETRY, syncTuning: { roundDelayMs: 10 }, linkAfterSync: false, clock: opts.clock });
+  const core = await createCore({
+    dataDir: t.dir,
+    secretStore: new MemorySecretStore(),
+    log: createLogger(nullSink),
+    retry: FAST_RETRY,
+    syncTuning: { roundDelayMs: 10 },
+    linkAfterSync: false,
+    clock: opts.clock,
+  });
   const close = async () => {
     core.close();
     t.cleanup();
     await sb.close();
   };
   try {
-    for (const [vendor, info] of Object.entries(sb.vendors)) await core.accounts.add({ kind: vendor as Vendor, label: vendor, baseUrl: info!.baseUrl, credentials: info!.credentials, settings: info!.settings });
+    for (const [vendor, info] of Object.entries(sb.vendors))
+      await core.accounts.add({
+        kind: vendor as Vendor,
+        label: vendor,
+        baseUrl: info!.baseUrl,
+        credentials: info!.credentials,
+        settings: info!.settings,
+      });
     const errors = (await core.sync.sync()).accounts.flatMap((a) => a.errors);
     if (errors.length) throw new Error(`the first sandbox sync failed: ${JSON.stringify(errors)}`);
   } catch (e) {

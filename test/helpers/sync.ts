@@ -34,10 +34,16 @@ export interface SyncRig {
   close(): Promise<void>;
 }
 
-export async function syncRig(vendor: Vendor, n: number, opts: { seed?: number; dataDir?: string; settings?: Record<string, unknown> } = {}): Promise<SyncRig> {
+export async function syncRig(
+  vendor: Vendor,
+  n: number,
+  opts: { seed?: number; dataDir?: string; settings?: Record<string, unknown> } = {},
+): Promise<SyncRig> {
   const seed = opts.seed ?? 17;
   const contacts = generatePopulation({ seed, people: Math.max(60, n * 3) }).byVendor[vendor].slice(0, n);
-  const sb = (await SANDBOX_STARTERS[vendor]({ faults: { ...NO_FAULTS }, seed, contacts })) as Awaited<ReturnType<(typeof SANDBOX_STARTERS)[Vendor]>> & { store: { clock: SimClock } };
+  const sb = (await SANDBOX_STARTERS[vendor]({ faults: { ...NO_FAULTS }, seed, contacts })) as Awaited<
+    ReturnType<(typeof SANDBOX_STARTERS)[Vendor]>
+  > & { store: { clock: SimClock } };
   const tmp = opts.dataDir ? { dir: opts.dataDir, cleanup: () => {} } : tempDir();
   let offline = false;
   // Wraps the core's own client, so these tests run the production transport.
@@ -45,10 +51,28 @@ export async function syncRig(vendor: Vendor, n: number, opts: { seed?: number; 
     await rig.onRequest?.(init?.method ?? 'GET', String(url));
     return nodeFetch(offline ? String(url).replace(/^http:\/\/127\.0\.0\.1:\d+/, 'http://127.0.0.1:9') : url, init);
   };
-  const core = await createCore({ dataDir: tmp.dir, secretStore: new MemorySecretStore(), log: createLogger(nullSink), fetch: fetchImpl, retry: FAST_RETRY, syncTuning: { roundDelayMs: 20 } });
-  const acc = await core.accounts.add({ kind: vendor, label: vendor, baseUrl: sb.baseUrl, credentials: sb.credentials as Record<string, unknown>, settings: { ...sb.settings, ...opts.settings } });
+  const core = await createCore({
+    dataDir: tmp.dir,
+    secretStore: new MemorySecretStore(),
+    log: createLogger(nullSink),
+    fetch: fetchImpl,
+    retry: FAST_RETRY,
+    syncTuning: { roundDelayMs: 20 },
+  });
+  const acc = await core.accounts.add({
+    kind: vendor,
+    label: vendor,
+    baseUrl: sb.baseUrl,
+    credentials: sb.credentials as Record<string, unknown>,
+    settings: { ...sb.settings, ...opts.settings },
+  });
   const def = vendorDefinition(vendor)!;
-  const other = def.create({ baseUrl: sb.baseUrl, credentials: def.credentialsSchema.parse(sb.credentials), settings: sb.settings as Record<string, unknown> | undefined, retry: FAST_RETRY });
+  const other = def.create({
+    baseUrl: sb.baseUrl,
+    credentials: def.credentialsSchema.parse(sb.credentials),
+    settings: sb.settings as Record<string, unknown> | undefined,
+    retry: FAST_RETRY,
+  });
   const rig: SyncRig = {
     core,
     store: sb.store,
@@ -60,7 +84,9 @@ export async function syncRig(vendor: Vendor, n: number, opts: { seed?: number; 
     other,
     setOffline: (off) => (offline = off),
     recordOf: (remoteId) => {
-      const r = core.store.sqlite.prepare('SELECT id, state, local, versions FROM records WHERE account_id = ? AND remote_id = ?').get(acc.id, remoteId) as { id: string; state: string; local: string; versions: string };
+      const r = core.store.sqlite
+        .prepare('SELECT id, state, local, versions FROM records WHERE account_id = ? AND remote_id = ?')
+        .get(acc.id, remoteId) as { id: string; state: string; local: string; versions: string };
       return { id: r.id, state: r.state, local: JSON.parse(r.local), versions: JSON.parse(r.versions) };
     },
     close: async () => {
@@ -75,6 +101,7 @@ export async function syncRig(vendor: Vendor, n: number, opts: { seed?: number; 
 /** Successful writes the vendor received (PUT/PATCH/POST/DELETE answered 2xx), by path. */
 export function writes(server: SandboxServer): { method: string; path: string; status: number }[] {
   // LiveVox reads by POST (search, and the bulk export answers 200 with CSV).
-  const read = (r: { path: string; status: number }) => /login|authenticate|token|\/search$/i.test(r.path) || (r.path.endsWith('/bulk') && r.status === 200);
+  const read = (r: { path: string; status: number }) =>
+    /login|authenticate|token|\/search$/i.test(r.path) || (r.path.endsWith('/bulk') && r.status === 200);
   return server.requestLog.filter((r) => r.method !== 'GET' && r.status >= 200 && r.status < 300 && !read(r));
 }

@@ -46,7 +46,11 @@ describe('removing an account and undoing it', () => {
     expect(plan.waiting).toBe(0);
 
     // A person only in CallTools, found by name before the removal.
-    const only = sqlite.prepare("SELECT p.id, p.display_name FROM people p WHERE NOT EXISTS (SELECT 1 FROM records r WHERE r.person_id = p.id AND r.account_id <> ?) AND EXISTS (SELECT 1 FROM records r WHERE r.person_id = p.id) LIMIT 1").get(ct.id) as { id: string; display_name: string };
+    const only = sqlite
+      .prepare(
+        'SELECT p.id, p.display_name FROM people p WHERE NOT EXISTS (SELECT 1 FROM records r WHERE r.person_id = p.id AND r.account_id <> ?) AND EXISTS (SELECT 1 FROM records r WHERE r.person_id = p.id) LIMIT 1',
+      )
+      .get(ct.id) as { id: string; display_name: string };
     expect(await find(only.display_name)).toContain(only.id);
     // Its secret (sandbox accounts may keep theirs in settings: give it one to keep).
     const key = accountSecretKey(ct.id);
@@ -60,7 +64,9 @@ describe('removing an account and undoing it', () => {
     expect(sqlite.prepare('SELECT count(*) FROM records WHERE account_id = ?').pluck().get(ct.id)).toBe(0);
     expect(h.core.accounts.list().some((a) => a.id === ct.id)).toBe(false);
     expect(await find(only.display_name)).not.toContain(only.id);
-    expect((await h.core.handlers.getStatus({})).counts.people).toBe((before.counts as { name: string; n: number }[]).find((c) => c.name === 'people')!.n - r.people);
+    expect((await h.core.handlers.getStatus({})).counts.people).toBe(
+      (before.counts as { name: string; n: number }[]).find((c) => c.name === 'people')!.n - r.people,
+    );
     // The keychain keeps its secret while the removal can be undone.
     expect(await h.core.secretStore.get(key)).toBe(secret);
     const entry = (await h.core.handlers.listJournal({ kind: 'account.remove', limit: 5, offset: 0 })).entries[0]!;

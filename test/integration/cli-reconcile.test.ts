@@ -35,8 +35,14 @@ function concord(args: string[], stdin = ''): Promise<{ code: number; stdout: st
 beforeAll(async () => {
   sb = await startSandbox({ seed: 31, people: 300 });
   for (const [vendor, info] of Object.entries(sb.vendors)) {
-    const settings = Object.entries(info!.settings ?? {}).flatMap(([k, v]) => ['--setting', `${k}=${typeof v === 'object' ? `${(v as { latitude: number }).latitude},${(v as { longitude: number }).longitude}` : String(v)}`]);
-    const r = await concord(['accounts', 'add', vendor as Vendor, '--base-url', info!.baseUrl, ...settings], JSON.stringify(info!.credentials));
+    const settings = Object.entries(info!.settings ?? {}).flatMap(([k, v]) => [
+      '--setting',
+      `${k}=${typeof v === 'object' ? `${(v as { latitude: number }).latitude},${(v as { longitude: number }).longitude}` : String(v)}`,
+    ]);
+    const r = await concord(
+      ['accounts', 'add', vendor as Vendor, '--base-url', info!.baseUrl, ...settings],
+      JSON.stringify(info!.credentials),
+    );
     expect(r.code, r.stderr).toBe(0);
   }
   const s = await concord(['sync']);
@@ -82,7 +88,11 @@ describe('concord reconciling commands', () => {
   });
 
   it('contacts add-to: a dry run prints the requests and asks for the LiveVox account key; with it, the person is added and undone', async () => {
-    const list = JSON.parse((await concord(['contacts', 'list', '--vendor', 'mpdx', '--json'])).stdout) as { id: string; vendors: string[]; displayName: string }[];
+    const list = JSON.parse((await concord(['contacts', 'list', '--vendor', 'mpdx', '--json'])).stdout) as {
+      id: string;
+      vendors: string[];
+      displayName: string;
+    }[];
     const person = list.find((p) => p.vendors.length === 1)!;
     const dry = await concord(['contacts', 'add-to', 'livevox', person.id, '--dry-run']);
     expect(dry.code, dry.stderr).toBe(0);
@@ -100,7 +110,9 @@ describe('concord reconciling commands', () => {
     expect(shown.records.map((r) => r.vendor).sort()).toEqual(['livevox', 'mpdx']);
     const undone = await concord(['undo', undoId]);
     expect(undone.code, undone.stderr).toBe(0);
-    const after = JSON.parse((await concord(['contacts', 'show', person.id, '--json'])).stdout) as { records: { vendor: string; state: string }[] };
+    const after = JSON.parse((await concord(['contacts', 'show', person.id, '--json'])).stdout) as {
+      records: { vendor: string; state: string }[];
+    };
     expect(after.records.filter((r) => r.state !== 'deleted_local').map((r) => r.vendor)).toEqual(['mpdx']);
     expect(JSON.parse((await concord(['status', '--json'])).stdout).outbox.pending).toBe(0);
   });

@@ -23,8 +23,13 @@ async function concord(...args: string[]): Promise<{ code: number; stdout: strin
 
 beforeAll(async () => {
   const t = await makeTestCore(tmp.dir);
-  await seedAccount(t.core, 'mpdx', [{ givenName: 'Ada', familyName: 'Lovelace', emails: [{ address: 'ada@analytical.org' }] }, { givenName: 'Grace', familyName: 'Hopper' }]);
-  await seedAccount(t.core, 'livevox', [{ givenName: 'Alan', familyName: 'Turing', phones: [{ e164: '+16503517500', raw: '650-351-7500' }] }]);
+  await seedAccount(t.core, 'mpdx', [
+    { givenName: 'Ada', familyName: 'Lovelace', emails: [{ address: 'ada@analytical.org' }] },
+    { givenName: 'Grace', familyName: 'Hopper' },
+  ]);
+  await seedAccount(t.core, 'livevox', [
+    { givenName: 'Alan', familyName: 'Turing', phones: [{ e164: '+16503517500', raw: '650-351-7500' }] },
+  ]);
   personIds.push(...t.core.contacts.list({ limit: 10, offset: 0 }).rows.map((r) => r.id));
   t.core.close();
 });
@@ -46,7 +51,10 @@ describe('concord CLI', () => {
   it('`npm run concord -- status --json` prints only JSON on stdout (no npm banner)', async () => {
     const fresh = tempDir();
     try {
-      const r = await run('npm', ['run', 'concord', '--', 'status', '--json', '--data-dir', fresh.dir], { cwd: path.resolve(__dirname, '../..'), timeout: 60_000 });
+      const r = await run('npm', ['run', 'concord', '--', 'status', '--json', '--data-dir', fresh.dir], {
+        cwd: path.resolve(__dirname, '../..'),
+        timeout: 60_000,
+      });
       expect(JSON.parse(r.stdout)).toMatchObject({ counts: { people: 0 } });
     } finally {
       fresh.cleanup();
@@ -58,7 +66,11 @@ describe('concord CLI', () => {
     expect(r.code).toBe(0);
     const rows = JSON.parse(r.stdout);
     expect(rows.map((x: { displayName: string }) => x.displayName)).toEqual(['Ada Lovelace', 'Alan Turing', 'Grace Hopper']);
-    expect(rows[0]).toMatchObject({ id: personIds[0], vendors: ['mpdx'], fields: { givenName: 'Ada', emails: [{ address: 'ada@analytical.org' }] } });
+    expect(rows[0]).toMatchObject({
+      id: personIds[0],
+      vendors: ['mpdx'],
+      fields: { givenName: 'Ada', emails: [{ address: 'ada@analytical.org' }] },
+    });
     expect(rows[1].vendors).toEqual(['livevox']);
   });
 
@@ -80,16 +92,26 @@ describe('concord CLI', () => {
   it('import a CSV (every row kept, bad values by line and column) and export the golden records', async () => {
     const file = path.join(tmp.dir, 'people.csv');
     const fs = await import('node:fs');
-    fs.writeFileSync(file, 'First Name,Surname,E-mail,Mobile,Suburb\nMary,Jackson,mj@nasa.gov,757-864-1000,Hampton\nBad,Row,not-an-email,,\n');
+    fs.writeFileSync(
+      file,
+      'First Name,Surname,E-mail,Mobile,Suburb\nMary,Jackson,mj@nasa.gov,757-864-1000,Hampton\nBad,Row,not-an-email,,\n',
+    );
     const r = await concord('import', file, '--source', 'NASA list', '--json');
     expect(r.code).toBe(0);
     // Every row kept; the bad value is left out with its line and column.
-    expect(JSON.parse(r.stdout)).toMatchObject({ imported: 2, errors: [], warnings: [{ line: 3, column: 'E-mail', kind: 'bad-email', message: expect.stringMatching(/not an email/) }], summary: { 'bad-email': 1 } });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      imported: 2,
+      errors: [],
+      warnings: [{ line: 3, column: 'E-mail', kind: 'bad-email', message: expect.stringMatching(/not an email/) }],
+      summary: { 'bad-email': 1 },
+    });
     const rejects = path.join(tmp.dir, 'rejects.csv');
     const human = await concord('import', file, '--source', 'NASA list', '--rejects', rejects);
     expect(human.stderr).toContain(`Values left out (rows kept): 1 bad-email — details in ${rejects}`);
     expect(human.stdout).toMatch(/Imported 2 rows into "NASA list" \(0 new, 2 updated; utf-8, ","-separated\)/);
-    expect(fs.readFileSync(rejects, 'utf8')).toMatch(/^line,column,kind,message\n3,E-mail,bad-email,"""not-an-email"" is not an email address; left out"\n$/);
+    expect(fs.readFileSync(rejects, 'utf8')).toMatch(
+      /^line,column,kind,message\n3,E-mail,bad-email,"""not-an-email"" is not an email address; left out"\n$/,
+    );
 
     const out = path.join(tmp.dir, 'golden.csv');
     expect((await concord('export', '--format', 'csv', '--out', out)).code).toBe(0);
@@ -104,9 +126,17 @@ describe('concord CLI', () => {
   it('accounts add reads credentials on stdin, refuses plain http off loopback, lists accounts', async () => {
     const { spawnSync } = await import('node:child_process');
     const add = (args: string[], stdin: string) =>
-      spawnSync(process.execPath, [BIN, 'accounts', 'add', ...args], { input: stdin, env: { ...process.env, CONCORD_DATA_DIR: tmp.dir }, encoding: 'utf8', timeout: 30_000 });
+      spawnSync(process.execPath, [BIN, 'accounts', 'add', ...args], {
+        input: stdin,
+        env: { ...process.env, CONCORD_DATA_DIR: tmp.dir },
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
     const keychain = process.env.CONCORD_KEYCHAIN_TEST === '1';
-    const ok = add(['calltools', '--base-url', 'http://127.0.0.1:8123', '--label', 'CT sandbox', '--json'], '{"token":"0123456789abcdef0123456789abcdef01234567"}');
+    const ok = add(
+      ['calltools', '--base-url', 'http://127.0.0.1:8123', '--label', 'CT sandbox', '--json'],
+      '{"token":"0123456789abcdef0123456789abcdef01234567"}',
+    );
     if (!keychain) {
       // Without a keychain the CLI cannot keep a secret between commands, and says so.
       expect(ok.status).toBe(1);
@@ -143,7 +173,9 @@ describe('concord CLI', () => {
     expect((await concord('contacts', 'edit', shown.records[0]!.id, '--set', 'familyName=Turing-Waits')).code).toBe(0);
     const plan = await concord('accounts', 'remove', lv.id);
     expect(plan.code).toBe(0);
-    expect(plan.stdout).toMatch(/1 records go from Concord \(nothing is deleted at the vendor\).*1 change waits to be sent.*Run again with --yes/s);
+    expect(plan.stdout).toMatch(
+      /1 records go from Concord \(nothing is deleted at the vendor\).*1 change waits to be sent.*Run again with --yes/s,
+    );
     const refused = await concord('accounts', 'remove', lv.id, '--yes');
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toMatch(/still open/);

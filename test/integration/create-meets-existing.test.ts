@@ -16,8 +16,18 @@ afterEach(async () => {
   rig = undefined;
 });
 
-const ADA: CanonicalContact = { givenName: 'Ada', familyName: 'Lovelace', fullName: 'Ada Lovelace', phones: [{ e164: '+15035550188', raw: '+1 503 555 0188' }] };
-const STRANGER: CanonicalContact = { givenName: 'Charles', familyName: 'Babbage', fullName: 'Charles Babbage', phones: [{ e164: '+15035550199', raw: '+1 503 555 0199' }] };
+const ADA: CanonicalContact = {
+  givenName: 'Ada',
+  familyName: 'Lovelace',
+  fullName: 'Ada Lovelace',
+  phones: [{ e164: '+15035550188', raw: '+1 503 555 0188' }],
+};
+const STRANGER: CanonicalContact = {
+  givenName: 'Charles',
+  familyName: 'Babbage',
+  fullName: 'Charles Babbage',
+  phones: [{ e164: '+15035550199', raw: '+1 503 555 0199' }],
+};
 
 /** A person Concord knows from a file source, to be added to the vendor. */
 async function personFromFile(core: Core): Promise<string> {
@@ -32,14 +42,31 @@ async function ask<T = unknown>(r: SyncRig, key: string, input: unknown): Promis
   if (!res.ok) throw new Error(`${res.error.code}: ${res.error.message}`);
   return res.value;
 }
-type Conflict = { id: string; kind: string; vendor: string; existing?: unknown; fields: { field: string; local: unknown; remote: unknown }[] };
+type Conflict = {
+  id: string;
+  kind: string;
+  vendor: string;
+  existing?: unknown;
+  fields: { field: string; local: unknown; remote: unknown }[];
+};
 const conflicts = (r: SyncRig) => ask<Conflict[]>(r, 'listConflicts', {});
 
-const recordsOf = (r: SyncRig, personId: string) => r.core.store.sqlite.prepare('SELECT id, remote_id, state FROM records WHERE account_id = ? AND person_id = ?').all(r.accountId, personId) as { id: string; remote_id: string | null; state: string }[];
-const golden = (r: SyncRig, personId: string) => JSON.parse((r.core.store.sqlite.prepare('SELECT golden FROM people WHERE id = ?').get(personId) as { golden: string }).golden) as CanonicalContact;
+const recordsOf = (r: SyncRig, personId: string) =>
+  r.core.store.sqlite
+    .prepare('SELECT id, remote_id, state FROM records WHERE account_id = ? AND person_id = ?')
+    .all(r.accountId, personId) as { id: string; remote_id: string | null; state: string }[];
+const golden = (r: SyncRig, personId: string) =>
+  JSON.parse(
+    (r.core.store.sqlite.prepare('SELECT golden FROM people WHERE id = ?').get(personId) as { golden: string }).golden,
+  ) as CanonicalContact;
 
 describe('LiveVox: an add-to whose account key a colleague took meanwhile', () => {
-  async function setUp(): Promise<{ r: SyncRig; personId: string; lv: { contacts: Map<string, Record<string, unknown>> }; before: string }> {
+  async function setUp(): Promise<{
+    r: SyncRig;
+    personId: string;
+    lv: { contacts: Map<string, Record<string, unknown>> };
+    before: string;
+  }> {
     const r = (rig = await syncRig('livevox', 3));
     expect((await r.core.sync.sync()).accounts[0]).toMatchObject({ complete: true });
     const personId = await personFromFile(r.core);
@@ -57,7 +84,11 @@ describe('LiveVox: an add-to whose account key a colleague took meanwhile', () =
     const { r, personId, lv, before } = await setUp();
     const [c, ...more] = await conflicts(r);
     expect(more).toHaveLength(0);
-    expect(c).toMatchObject({ kind: 'exists', vendor: 'livevox', existing: { remoteId: 'ACC-77', mergedByVendor: false, key: { name: 'account', value: 'ACC-77' } } });
+    expect(c).toMatchObject({
+      kind: 'exists',
+      vendor: 'livevox',
+      existing: { remoteId: 'ACC-77', mergedByVendor: false, key: { name: 'account', value: 'ACC-77' } },
+    });
     expect(c!.fields.find((f) => f.field === 'givenName')).toMatchObject({ local: 'Ada', remote: 'Charles' });
     // Nothing linked, nothing of Charles taken as Ada's.
     expect(recordsOf(r, personId)).toEqual([expect.objectContaining({ remote_id: null, state: 'conflicted' })]);
@@ -75,14 +106,18 @@ describe('LiveVox: an add-to whose account key a colleague took meanwhile', () =
     const [c] = await conflicts(r);
     await ask(r, 'resolveConflict', { id: c!.id, resolution: { exists: 'same' } });
     expect((await r.core.sync.sync()).accounts[0]).toMatchObject({ errors: [] });
-    expect(recordsOf(r, personId).filter((x) => x.state !== 'deleted_local')).toEqual([expect.objectContaining({ remote_id: 'ACC-77', state: 'synced' })]);
+    expect(recordsOf(r, personId).filter((x) => x.state !== 'deleted_local')).toEqual([
+      expect.objectContaining({ remote_id: 'ACC-77', state: 'synced' }),
+    ]);
     expect(JSON.stringify(lv.contacts.get('ACC-77'))).toBe(before); // linked, never written
     expect(await conflicts(r)).toHaveLength(0);
   });
 
   it('undoing the add instead settles the question: nothing created, nothing left to answer', async () => {
     const { r, personId, lv, before } = await setUp();
-    const add = r.core.store.sqlite.prepare("SELECT id FROM journal WHERE kind = 'add-to' ORDER BY id DESC LIMIT 1").get() as { id: number };
+    const add = r.core.store.sqlite.prepare("SELECT id FROM journal WHERE kind = 'add-to' ORDER BY id DESC LIMIT 1").get() as {
+      id: number;
+    };
     r.core.addTo.undo(add.id);
     expect(await conflicts(r)).toHaveLength(0);
     expect(recordsOf(r, personId)).toEqual([expect.objectContaining({ remote_id: null, state: 'deleted_local' })]);
@@ -112,11 +147,17 @@ describe('CallTools: a create its upsert merged into an existing contact', () =>
     await r.core.addTo.addTo(personId, r.accountId);
     expect((await r.core.sync.sync()).accounts[0]).toMatchObject({ conflicts: 1, pushed: 0 });
     const [c] = await conflicts(r);
-    expect(c).toMatchObject({ kind: 'exists', vendor: 'calltools', existing: { remoteId: made.remoteId, mergedByVendor: true, key: null } });
+    expect(c).toMatchObject({
+      kind: 'exists',
+      vendor: 'calltools',
+      existing: { remoteId: made.remoteId, mergedByVendor: true, key: null },
+    });
     expect(recordsOf(r, personId)).toEqual([expect.objectContaining({ remote_id: null, state: 'conflicted' })]);
     expect(golden(r, personId)).toMatchObject({ givenName: 'Ada', familyName: 'Lovelace' });
     await ask(r, 'resolveConflict', { id: c!.id, resolution: { exists: 'same' } });
     expect((await r.core.sync.sync()).accounts[0]).toMatchObject({ errors: [] });
-    expect(recordsOf(r, personId).filter((x) => x.state !== 'deleted_local')).toEqual([expect.objectContaining({ remote_id: made.remoteId })]);
+    expect(recordsOf(r, personId).filter((x) => x.state !== 'deleted_local')).toEqual([
+      expect.objectContaining({ remote_id: made.remoteId }),
+    ]);
   });
 });

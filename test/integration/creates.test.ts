@@ -21,11 +21,28 @@ afterEach(async () => {
   servers = [];
 });
 
-async function start(vendor: Vendor, n = 3): Promise<{ baseUrl: string; credentials: Record<string, unknown>; settings?: Record<string, unknown>; store: unknown; server: SandboxServer }> {
+async function start(
+  vendor: Vendor,
+  n = 3,
+): Promise<{
+  baseUrl: string;
+  credentials: Record<string, unknown>;
+  settings?: Record<string, unknown>;
+  store: unknown;
+  server: SandboxServer;
+}> {
   const contacts = generatePopulation({ seed: 5, people: 60 }).byVendor[vendor].slice(0, n);
-  const sb = (await SANDBOX_STARTERS[vendor]({ faults: { ...NO_FAULTS }, seed: 5, contacts })) as Awaited<ReturnType<(typeof SANDBOX_STARTERS)[Vendor]>> & { store: unknown };
+  const sb = (await SANDBOX_STARTERS[vendor]({ faults: { ...NO_FAULTS }, seed: 5, contacts })) as Awaited<
+    ReturnType<(typeof SANDBOX_STARTERS)[Vendor]>
+  > & { store: unknown };
   servers.push(sb.server);
-  return { baseUrl: sb.baseUrl, credentials: sb.credentials as Record<string, unknown>, settings: sb.settings as Record<string, unknown> | undefined, store: sb.store, server: sb.server };
+  return {
+    baseUrl: sb.baseUrl,
+    credentials: sb.credentials as Record<string, unknown>,
+    settings: sb.settings as Record<string, unknown> | undefined,
+    store: sb.store,
+    server: sb.server,
+  };
 }
 
 const ADA: CanonicalContact = {
@@ -39,7 +56,12 @@ const ADA: CanonicalContact = {
   address: { street1: '12 St James Square', city: 'London', postalCode: 'SW1Y 4JH', country: 'GB' },
 };
 /** Same name as Ada, nothing else in common. */
-const STRANGER: CanonicalContact = { givenName: 'Ada', familyName: 'Lovelace', phones: [{ e164: '+14155550199', raw: '+1 415 555 0199' }], emails: [{ address: 'other.ada@example.org' }] };
+const STRANGER: CanonicalContact = {
+  givenName: 'Ada',
+  familyName: 'Lovelace',
+  phones: [{ e164: '+14155550199', raw: '+1 415 555 0199' }],
+  emails: [{ address: 'other.ada@example.org' }],
+};
 
 /**
  * A fetch whose connection is cut once the `cutAfter`-th write was processed by the server:
@@ -64,7 +86,8 @@ describe('MPDX create saga', () => {
   const mpdx = async () => {
     const sb = await start('mpdx');
     const store = sb.store as MpdxStore;
-    const connector = (f?: typeof fetch) => createMpdxConnector({ baseUrl: sb.baseUrl, credentials: sb.credentials as never, retry: FAST_RETRY, ...(f ? { fetch: f } : {}) });
+    const connector = (f?: typeof fetch) =>
+      createMpdxConnector({ baseUrl: sb.baseUrl, credentials: sb.credentials as never, retry: FAST_RETRY, ...(f ? { fetch: f } : {}) });
     /** What the simulator holds for Ada: contacts, people and their live children. */
     const held = () => {
       const contacts = store.list('contacts', (k) => k.attrs.name === 'Lovelace, Ada');
@@ -72,22 +95,46 @@ describe('MPDX create saga', () => {
       return {
         contacts: contacts.length,
         people: people.length,
-        phones: store.list('phone_numbers', (x) => people.some((p) => p.id === x.personId)).map((x) => String(x.attrs.number)).sort(),
-        emails: store.list('email_addresses', (x) => people.some((p) => p.id === x.personId)).map((x) => String(x.attrs.email)).sort(),
-        addresses: store.list('addresses', (x) => contacts.some((k) => k.id === x.contactId) && x.attrs.deleted !== true).map((x) => String(x.attrs.street)),
+        phones: store
+          .list('phone_numbers', (x) => people.some((p) => p.id === x.personId))
+          .map((x) => String(x.attrs.number))
+          .sort(),
+        emails: store
+          .list('email_addresses', (x) => people.some((p) => p.id === x.personId))
+          .map((x) => String(x.attrs.email))
+          .sort(),
+        addresses: store
+          .list('addresses', (x) => contacts.some((k) => k.id === x.contactId) && x.attrs.deleted !== true)
+          .map((x) => String(x.attrs.street)),
         markers: contacts.filter((k) => k.attrs.church_name != null).length,
       };
     };
     return { sb, store, connector, held };
   };
-  const COMPLETE = { contacts: 1, people: 1, phones: ['+14155550101', '+14155550102'], emails: ['ada@analytical.example', 'countess@lovelace.example'], addresses: ['12 St James Square'], markers: 0 };
+  const COMPLETE = {
+    contacts: 1,
+    people: 1,
+    phones: ['+14155550101', '+14155550102'],
+    emails: ['ada@analytical.example', 'countess@lovelace.example'],
+    addresses: ['12 St James Square'],
+    markers: 0,
+  };
 
   it('runs every step once and reports each id as it goes', async () => {
     const { sb, connector, held } = await mpdx();
     const seen: CreateProgress[] = [];
     const res = await connector().create(ADA, { idempotencyKey: 'k-full', onStep: (p) => void seen.push(p) });
     expect(held()).toEqual(COMPLETE);
-    expect(seen.map((p) => Object.keys(p).at(-1))).toEqual(['started', 'contact', 'person', 'phone:0', 'phone:1', 'email:0', 'email:1', 'address']);
+    expect(seen.map((p) => Object.keys(p).at(-1))).toEqual([
+      'started',
+      'contact',
+      'person',
+      'phone:0',
+      'phone:1',
+      'email:0',
+      'email:1',
+      'address',
+    ]);
     expect(res.remoteId).toBe(`${seen.at(-1)!.contact}/${seen.at(-1)!.person}`);
     expect(res.record?.canonical.emails?.map((e) => e.address).sort()).toEqual(COMPLETE.emails);
     // contact, marker cleared, person, 2 phones, 2 emails, address
@@ -100,7 +147,9 @@ describe('MPDX create saga', () => {
       const { connector, held } = await mpdx();
       let stored: CreateProgress = {};
       const onStep = (p: CreateProgress) => void (stored = p);
-      await expect(connector(cuttingFetch(cutAfter)).create(ADA, { idempotencyKey: 'k-cut', onStep })).rejects.toMatchObject({ kind: 'transient' });
+      await expect(connector(cuttingFetch(cutAfter)).create(ADA, { idempotencyKey: 'k-cut', onStep })).rejects.toMatchObject({
+        kind: 'transient',
+      });
       expect(held().contacts).toBe(1); // the write did land
 
       const again = connector();
@@ -157,14 +206,30 @@ describe('MPDX create saga', () => {
     // An attempt that started but whose contact never landed: our marker is nowhere.
     expect(await c.findCreated(ADA, { idempotencyKey: 'k-ada', progress: { started: new Date().toISOString() } })).toBeNull();
     // The stranger's own email is exact evidence of the stranger.
-    expect(await c.findCreated({ ...ADA, emails: [{ address: 'Other.Ada@example.org' }], phones: [] }, { idempotencyKey: 'k-ada' })).not.toBeNull();
+    expect(
+      await c.findCreated({ ...ADA, emails: [{ address: 'Other.Ada@example.org' }], phones: [] }, { idempotencyKey: 'k-ada' }),
+    ).not.toBeNull();
   });
 });
 
 const SIMPLE: Record<Exclude<Vendor, 'mpdx'>, { ada: CanonicalContact; stranger: CanonicalContact; settings?: Record<string, unknown> }> = {
-  calltools: { ada: { givenName: 'Ada', familyName: 'Lovelace', phones: [{ e164: '+14155550101', raw: '+14155550101' }], emails: [{ address: 'ada@analytical.example' }] }, stranger: STRANGER },
-  livevox: { ada: { givenName: 'Ada', familyName: 'Lovelace', phones: [{ e164: '+14155550101', raw: '+14155550101' }] }, stranger: STRANGER },
-  lightening: { ada: { givenName: 'Ada', familyName: 'Lovelace', fullName: 'Ada Lovelace', emails: [{ address: 'ada@analytical.example' }] }, stranger: { ...STRANGER, fullName: 'Ada Lovelace' } },
+  calltools: {
+    ada: {
+      givenName: 'Ada',
+      familyName: 'Lovelace',
+      phones: [{ e164: '+14155550101', raw: '+14155550101' }],
+      emails: [{ address: 'ada@analytical.example' }],
+    },
+    stranger: STRANGER,
+  },
+  livevox: {
+    ada: { givenName: 'Ada', familyName: 'Lovelace', phones: [{ e164: '+14155550101', raw: '+14155550101' }] },
+    stranger: STRANGER,
+  },
+  lightening: {
+    ada: { givenName: 'Ada', familyName: 'Lovelace', fullName: 'Ada Lovelace', emails: [{ address: 'ada@analytical.example' }] },
+    stranger: { ...STRANGER, fullName: 'Ada Lovelace' },
+  },
   // BigChange's contact model has no email or phone: its strong evidence is the reference.
   bigchange: {
     ada: { givenName: 'Ada', familyName: 'Lovelace', fullName: 'Ada Lovelace', externalRef: 'ADA-1815' },
@@ -177,7 +242,13 @@ describe.each(Object.keys(SIMPLE) as Exclude<Vendor, 'mpdx'>[])('%s findCreated'
   const rig = async (f?: typeof fetch): Promise<Connector> => {
     const sb = await start(vendor);
     const def = vendorDefinition(vendor)!;
-    return def.create({ baseUrl: sb.baseUrl, credentials: def.credentialsSchema.parse(sb.credentials), settings: sb.settings, retry: FAST_RETRY, ...(f ? { fetch: f } : {}) });
+    return def.create({
+      baseUrl: sb.baseUrl,
+      credentials: def.credentialsSchema.parse(sb.credentials),
+      settings: sb.settings,
+      retry: FAST_RETRY,
+      ...(f ? { fetch: f } : {}),
+    });
   };
 
   it('a create answered 502 after it landed is looked for, not sent again', async () => {
@@ -195,7 +266,8 @@ describe.each(Object.keys(SIMPLE) as Exclude<Vendor, 'mpdx'>[])('%s findCreated'
     const created = await c.create(ada, { idempotencyKey: 'k-502' });
     expect(failed).toBe(true);
     const all: string[] = [];
-    for await (const page of c.pull(null, { full: true })) all.push(...page.records.filter((r) => r.canonical.givenName === 'Ada').map((r) => r.remoteId));
+    for await (const page of c.pull(null, { full: true }))
+      all.push(...page.records.filter((r) => r.canonical.givenName === 'Ada').map((r) => r.remoteId));
     expect(all).toEqual([created.remoteId]);
   });
 
@@ -214,6 +286,8 @@ describe.each(Object.keys(SIMPLE) as Exclude<Vendor, 'mpdx'>[])('%s findCreated'
     const s = await c.create(stranger, { idempotencyKey: 'k-stranger' });
     expect(s.record?.canonical.givenName).toBe('Ada');
     expect(await c.findCreated(ada, { idempotencyKey: 'k-ada' })).toBeNull();
-    expect(await c.findCreated({ givenName: 'Ada', familyName: 'Lovelace', fullName: 'Ada Lovelace' }, { idempotencyKey: 'k-ada' })).toBeNull();
+    expect(
+      await c.findCreated({ givenName: 'Ada', familyName: 'Lovelace', fullName: 'Ada Lovelace' }, { idempotencyKey: 'k-ada' }),
+    ).toBeNull();
   });
 });

@@ -42,19 +42,112 @@ describe('weights estimated from the store', () => {
 
 /** 40 households of `size` (one family name, address and phone; different given names) and 15 people entered twice. */
 function households(size: number): { contacts: CanonicalContact[]; entity: string[] } {
-  const given = ['Ada', 'Basil', 'Cora', 'Dmitri', 'Edith', 'Felix', 'Greta', 'Hugo', 'Ines', 'Jasper', 'Kira', 'Lionel', 'Mabel', 'Nils', 'Odile', 'Pavel', 'Quinn', 'Rosa', 'Soren', 'Tilda', 'Ulric', 'Vera', 'Wendell', 'Xenia', 'Yusuf', 'Zora'];
-  const family = ['Ashdown', 'Brackley', 'Cawthorne', 'Dunmore', 'Ellery', 'Fairbairn', 'Gosling', 'Hartigan', 'Ingleby', 'Jessop', 'Kettering', 'Lovelock', 'Merriman', 'Northcott', 'Oakley', 'Pendleton', 'Quarrie', 'Rookwood', 'Sedgwick', 'Thackeray', 'Underhill', 'Vickery', 'Wetherby', 'Yardley', 'Zouch', 'Abernethy', 'Blackwood', 'Carrington', 'Davenport', 'Eastwood', 'Fenwick', 'Galloway', 'Hazeldine', 'Irvine', 'Jellicoe', 'Kingsley', 'Lockhart', 'Mortimer', 'Norwood', 'Ormerod', 'Pickering', 'Radcliffe', 'Stanhope', 'Tremayne', 'Wainwright', 'Ackroyd', 'Bramwell', 'Cholmondeley', 'Drysdale', 'Elphick', 'Fothergill', 'Grimshaw', 'Holloway', 'Ibbotson', 'Jowett'];
+  const given = [
+    'Ada',
+    'Basil',
+    'Cora',
+    'Dmitri',
+    'Edith',
+    'Felix',
+    'Greta',
+    'Hugo',
+    'Ines',
+    'Jasper',
+    'Kira',
+    'Lionel',
+    'Mabel',
+    'Nils',
+    'Odile',
+    'Pavel',
+    'Quinn',
+    'Rosa',
+    'Soren',
+    'Tilda',
+    'Ulric',
+    'Vera',
+    'Wendell',
+    'Xenia',
+    'Yusuf',
+    'Zora',
+  ];
+  const family = [
+    'Ashdown',
+    'Brackley',
+    'Cawthorne',
+    'Dunmore',
+    'Ellery',
+    'Fairbairn',
+    'Gosling',
+    'Hartigan',
+    'Ingleby',
+    'Jessop',
+    'Kettering',
+    'Lovelock',
+    'Merriman',
+    'Northcott',
+    'Oakley',
+    'Pendleton',
+    'Quarrie',
+    'Rookwood',
+    'Sedgwick',
+    'Thackeray',
+    'Underhill',
+    'Vickery',
+    'Wetherby',
+    'Yardley',
+    'Zouch',
+    'Abernethy',
+    'Blackwood',
+    'Carrington',
+    'Davenport',
+    'Eastwood',
+    'Fenwick',
+    'Galloway',
+    'Hazeldine',
+    'Irvine',
+    'Jellicoe',
+    'Kingsley',
+    'Lockhart',
+    'Mortimer',
+    'Norwood',
+    'Ormerod',
+    'Pickering',
+    'Radcliffe',
+    'Stanhope',
+    'Tremayne',
+    'Wainwright',
+    'Ackroyd',
+    'Bramwell',
+    'Cholmondeley',
+    'Drysdale',
+    'Elphick',
+    'Fothergill',
+    'Grimshaw',
+    'Holloway',
+    'Ibbotson',
+    'Jowett',
+  ];
   const contacts: CanonicalContact[] = [];
   const entity: string[] = [];
   for (let h = 0; h < 40; h++) {
-    const home = { familyName: family[h]!, phones: [{ e164: `+1415555${String(1000 + h)}`, raw: '' }], address: { street1: `${100 + h} Alder Street`, city: 'Springfield', postalCode: `9${String(4000 + h)}` } };
+    const home = {
+      familyName: family[h]!,
+      phones: [{ e164: `+1415555${String(1000 + h)}`, raw: '' }],
+      address: { street1: `${100 + h} Alder Street`, city: 'Springfield', postalCode: `9${String(4000 + h)}` },
+    };
     for (let k = 0; k < size; k++) {
       contacts.push({ givenName: given[(h * size + k) % given.length]!, ...home });
       entity.push(`h${h}-${k}`);
     }
   }
   for (let p = 0; p < 15; p++) {
-    const person = { givenName: given[(p * 7) % given.length]!, familyName: family[40 + p]!, phones: [{ e164: `+1212555${String(2000 + p)}`, raw: '' }], emails: [{ address: `p${p}@example.org` }], address: { street1: `${7 + p} Birch Road`, city: 'Shelbyville', postalCode: `8${String(3000 + p)}` } };
+    const person = {
+      givenName: given[(p * 7) % given.length]!,
+      familyName: family[40 + p]!,
+      phones: [{ e164: `+1212555${String(2000 + p)}`, raw: '' }],
+      emails: [{ address: `p${p}@example.org` }],
+      address: { street1: `${7 + p} Birch Road`, city: 'Shelbyville', postalCode: `8${String(3000 + p)}` },
+    };
     contacts.push(person, { ...person, givenName: person.givenName.toUpperCase() + 'e', address: { ...person.address, street1: null } });
     entity.push(`p${p}`, `p${p}`);
   }
@@ -66,7 +159,10 @@ describe('learning from decisions', () => {
     t = await makeTestCore();
     const { contacts, entity } = households(3);
     const accountId = await seedAccount(t.core, 'csv', contacts);
-    const rows = t.core.store.sqlite.prepare('SELECT id, remote_id FROM records WHERE account_id = ?').all(accountId) as { id: string; remote_id: string }[];
+    const rows = t.core.store.sqlite.prepare('SELECT id, remote_id FROM records WHERE account_id = ?').all(accountId) as {
+      id: string;
+      remote_id: string;
+    }[];
     const truth = new Map(rows.map((r) => [r.id, entity[Number(r.remote_id.split('-').pop()) - 1]!]));
     const q = clusterQuality(t.core.dedupe.scan({ full: true }).clusters, truth);
     expect(q.precision).toBeGreaterThan(0.95);
@@ -77,10 +173,16 @@ describe('learning from decisions', () => {
     t = await makeTestCore();
     const { contacts, entity } = households(5);
     const accountId = await seedAccount(t.core, 'csv', contacts);
-    const rows = t.core.store.sqlite.prepare('SELECT id, remote_id FROM records WHERE account_id = ?').all(accountId) as { id: string; remote_id: string }[];
+    const rows = t.core.store.sqlite.prepare('SELECT id, remote_id FROM records WHERE account_id = ?').all(accountId) as {
+      id: string;
+      remote_id: string;
+    }[];
     const truth = new Map(rows.map((r) => [r.id, entity[Number(r.remote_id.split('-').pop()) - 1]!]));
     const before = clusterQuality(t.core.dedupe.scan({ full: true }).clusters, truth);
-    const weightBefore = t.core.dedupe.weights().fields.find((f) => f.field === 'given')!.levels.at(-1)!.weight;
+    const weightBefore = t.core.dedupe
+      .weights()
+      .fields.find((f) => f.field === 'given')!
+      .levels.at(-1)!.weight;
     // Unsupervised, households pass for people entered three times.
     expect(before.precision).toBeLessThan(0.8);
 
@@ -91,7 +193,9 @@ describe('learning from decisions', () => {
       t.core.dedupe.dismiss(c.id);
       for (const r of c.records) labelled.add(r.recordId);
     }
-    for (const c of clusters.filter((c) => c.records.length === 2 && c.records.every((r) => truth.get(r.recordId)!.startsWith('p'))).slice(0, 3)) {
+    for (const c of clusters
+      .filter((c) => c.records.length === 2 && c.records.every((r) => truth.get(r.recordId)!.startsWith('p')))
+      .slice(0, 3)) {
       t.core.dedupe.merge(c.id);
       for (const r of c.records) labelled.add(r.recordId);
     }
@@ -102,7 +206,8 @@ describe('learning from decisions', () => {
     // "Different given names" now counts clearly against; judged only on records nobody labelled.
     expect(w.fields.find((f) => f.field === 'given')!.levels.at(-1)!.weight).toBeLessThan(weightBefore - 2);
     const unlabelled = new Map([...truth].filter(([id]) => !labelled.has(id)));
-    const keep = (cs: { records: { recordId: string }[] }[]) => cs.map((c) => ({ records: c.records.filter((r) => unlabelled.has(r.recordId)) }));
+    const keep = (cs: { records: { recordId: string }[] }[]) =>
+      cs.map((c) => ({ records: c.records.filter((r) => unlabelled.has(r.recordId)) }));
     const q = clusterQuality(keep(after.clusters), unlabelled);
     // What to review next: the open pairs the model is least sure of (nearest even odds) first.
     const next = t.core.dedupe.informativePairs(5);

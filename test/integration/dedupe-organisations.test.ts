@@ -40,10 +40,17 @@ const ROWS: [string, string, string, string, string][] = [
 
 it('company-only records meet and match on name, address and a local phone; neighbours stay apart', { timeout: 30_000 }, async () => {
   t = await makeTestCore();
-  const csv = ['ref,name,address,city,phone', ...ROWS.map((r, i) => [`site-${i}`, ...r.slice(1)].map((v) => `"${v}"`).join(','))].join('\n');
+  const csv = ['ref,name,address,city,phone', ...ROWS.map((r, i) => [`site-${i}`, ...r.slice(1)].map((v) => `"${v}"`).join(','))].join(
+    '\n',
+  );
   const r = await t.core.csv.import(csv, { source: 'sites' });
   expect(r.imported).toBe(ROWS.length);
-  const byRef = new Map((t.core.store.sqlite.prepare('SELECT id, local FROM records').all() as { id: string; local: string }[]).map((x) => [(JSON.parse(x.local) as { externalRef: string }).externalRef, x.id]));
+  const byRef = new Map(
+    (t.core.store.sqlite.prepare('SELECT id, local FROM records').all() as { id: string; local: string }[]).map((x) => [
+      (JSON.parse(x.local) as { externalRef: string }).externalRef,
+      x.id,
+    ]),
+  );
   const truth = new Map(ROWS.map((row, i) => [byRef.get(`site-${i}`)!, row[0]]));
   const scan = t.core.dedupe.scan({ full: true });
   const q = clusterQuality(scan.clusters, truth);

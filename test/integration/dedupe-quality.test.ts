@@ -16,12 +16,21 @@ describe('duplicate finding on the labelled evaluation set', () => {
       expect(imported.errors).toEqual([]);
       expect(imported.imported).toBe(rows.length);
       const scan = t.core.dedupe.scan();
-      const entityOf = new Map((t.core.store.sqlite.prepare('SELECT id, server FROM records').all() as { id: string; server: StoredServerCopy }[]).map((r) => [r.id, (readServerCopy(r.server) as { entity: string }).entity]));
+      const entityOf = new Map(
+        (t.core.store.sqlite.prepare('SELECT id, server FROM records').all() as { id: string; server: StoredServerCopy }[]).map((r) => [
+          r.id,
+          (readServerCopy(r.server) as { entity: string }).entity,
+        ]),
+      );
       const q = clusterQuality(scan.clusters, entityOf);
       expect(q.precision).toBeGreaterThanOrEqual(0.97);
       expect(q.recall).toBeGreaterThanOrEqual(0.95);
       // The hard cases are really in the set.
-      for (const hazard of ['nickname', 'typo', 'swapped', 'missing', 'stale-address', 'household', 'switchboard']) expect(rows.some((r) => r.case.includes(hazard)), hazard).toBe(true);
+      for (const hazard of ['nickname', 'typo', 'swapped', 'missing', 'stale-address', 'household', 'switchboard'])
+        expect(
+          rows.some((r) => r.case.includes(hazard)),
+          hazard,
+        ).toBe(true);
     } finally {
       t.cleanup();
     }
@@ -35,7 +44,12 @@ describe('duplicate finding on the labelled evaluation set', () => {
       const rows = generateEvalSet({ seed: 7, entities: 400, heavy: true });
       await t.core.csv.import(evalSetCsv(rows), { source: 'eval' });
       const scan = t.core.dedupe.scan();
-      const entityOf = new Map((t.core.store.sqlite.prepare('SELECT id, server FROM records').all() as { id: string; server: StoredServerCopy }[]).map((r) => [r.id, (readServerCopy(r.server) as { entity: string }).entity]));
+      const entityOf = new Map(
+        (t.core.store.sqlite.prepare('SELECT id, server FROM records').all() as { id: string; server: StoredServerCopy }[]).map((r) => [
+          r.id,
+          (readServerCopy(r.server) as { entity: string }).entity,
+        ]),
+      );
       const q = clusterQuality(scan.clusters, entityOf);
       expect(Math.max(...scan.clusters.map((c) => c.records.length))).toBeGreaterThan(12);
       expect(q.precision).toBeGreaterThanOrEqual(0.99);

@@ -26,10 +26,23 @@ async function setup(seed = 1, people = 300): Promise<{ core: Core; sb: RunningS
   sb = await startSandbox({ seed, people });
   const t = tempDir();
   cleanup = t.cleanup;
-  core = await createCore({ dataDir: t.dir, secretStore: new MemorySecretStore(), log: createLogger(nullSink), retry: FAST_RETRY, syncTuning: { roundDelayMs: 10 }, linkAfterSync: false }); // the queue itself is under test
+  core = await createCore({
+    dataDir: t.dir,
+    secretStore: new MemorySecretStore(),
+    log: createLogger(nullSink),
+    retry: FAST_RETRY,
+    syncTuning: { roundDelayMs: 10 },
+    linkAfterSync: false,
+  }); // the queue itself is under test
   const accountOf: Record<string, string> = {};
   for (const [vendor, info] of Object.entries(sb.vendors)) {
-    const acc = await core.accounts.add({ kind: vendor as Vendor, label: vendor, baseUrl: info!.baseUrl, credentials: info!.credentials, settings: info!.settings });
+    const acc = await core.accounts.add({
+      kind: vendor as Vendor,
+      label: vendor,
+      baseUrl: info!.baseUrl,
+      credentials: info!.credentials,
+      settings: info!.settings,
+    });
     accountOf[vendor] = acc.id;
   }
   const s = await core.sync.sync();
@@ -41,7 +54,9 @@ async function setup(seed = 1, people = 300): Promise<{ core: Core; sb: RunningS
 function recordIdsByKey(core: Core, sb: RunningSandbox, accountOf: Record<string, string>): Map<string, string> {
   const out = new Map<string, string>();
   for (const [key, { vendor, remoteId }] of Object.entries(sb.remoteIds)) {
-    const r = core.store.sqlite.prepare('SELECT id FROM records WHERE account_id = ? AND remote_id = ?').get(accountOf[vendor], remoteId) as { id: string } | undefined;
+    const r = core.store.sqlite
+      .prepare('SELECT id FROM records WHERE account_id = ? AND remote_id = ?')
+      .get(accountOf[vendor], remoteId) as { id: string } | undefined;
     if (r) out.set(key, r.id);
   }
   return out;
@@ -50,7 +65,12 @@ function recordIdsByKey(core: Core, sb: RunningSandbox, accountOf: Record<string
 function other(sb: RunningSandbox, vendor: Vendor) {
   const def = vendorDefinition(vendor)!;
   const info = sb.vendors[vendor]!;
-  return def.create({ baseUrl: info.baseUrl, credentials: def.credentialsSchema.parse(info.credentials), settings: info.settings, retry: FAST_RETRY });
+  return def.create({
+    baseUrl: info.baseUrl,
+    credentials: def.credentialsSchema.parse(info.credentials),
+    settings: info.settings,
+    retry: FAST_RETRY,
+  });
 }
 
 describe('duplicates in the sandbox', () => {
@@ -72,7 +92,7 @@ describe('duplicates in the sandbox', () => {
     // setting wins over them.
     const d = core.dedupe.decision()!;
     expect(d).not.toBeNull();
-    expect(scan.clusters.every((c) => c.auto === (c.score >= d.autoLink))).toBe(true);
+    expect(scan.clusters.every((c) => c.auto === c.score >= d.autoLink)).toBe(true);
     expect(scan.clusters.every((c) => c.score >= d.review)).toBe(true);
     core.dedupe.setThresholds({ autoLink: 99 });
     expect(core.dedupe.clusters().some((c) => c.auto)).toBe(false);
@@ -93,8 +113,15 @@ describe('duplicates in the sandbox', () => {
   it('a merge across vendors links the records, writes the picked value to each vendor, and can be undone after the push', async () => {
     const { core, sb } = await setup(3, 120);
     const scan = core.dedupe.scan();
-    const c = scan.clusters.find((x) => new Set(x.records.map((r) => r.vendor)).size === x.records.length && x.records.length >= 2 && x.records.some((r) => r.contact.familyName !== x.records[0]!.contact.familyName || r.contact.givenName !== x.records[0]!.contact.givenName))
-      ?? scan.clusters.find((x) => new Set(x.records.map((r) => r.vendor)).size === x.records.length)!;
+    const c =
+      scan.clusters.find(
+        (x) =>
+          new Set(x.records.map((r) => r.vendor)).size === x.records.length &&
+          x.records.length >= 2 &&
+          x.records.some(
+            (r) => r.contact.familyName !== x.records[0]!.contact.familyName || r.contact.givenName !== x.records[0]!.contact.givenName,
+          ),
+      ) ?? scan.clusters.find((x) => new Set(x.records.map((r) => r.vendor)).size === x.records.length)!;
     const source = c.records[0]!;
     const plan = core.dedupe.plan(c.id, { givenName: source.recordId });
     expect(plan.writes.length).toBe(c.records.length);
@@ -106,16 +133,23 @@ describe('duplicates in the sandbox', () => {
     expect(detail.pinned).toContain('givenName');
     const s = await core.sync.sync();
     expect(s.accounts.reduce((n, a) => n + a.pushed, 0)).toBe(plan.writes.filter((w) => w.op === 'update').length);
-    for (const r of c.records) expect((await other(sb, r.vendor as Vendor).read(r.remoteId!)).canonical.givenName).toBe(source.contact.givenName);
+    for (const r of c.records)
+      expect((await other(sb, r.vendor as Vendor).read(r.remoteId!)).canonical.givenName).toBe(source.contact.givenName);
     expect(core.dedupe.clusters().some((x) => x.id === c.id)).toBe(false);
 
     // Undo after the push: unlinked, and the vendors get their old names back.
     const u = core.dedupe.undo(mergeId);
     expect(u.compensating).toBe(plan.writes.filter((w) => w.op === 'update').length);
-    const people = new Set(c.records.map((r) => (core!.store.sqlite.prepare('SELECT person_id FROM records WHERE id = ?').get(r.recordId) as { person_id: string }).person_id));
+    const people = new Set(
+      c.records.map(
+        (r) =>
+          (core!.store.sqlite.prepare('SELECT person_id FROM records WHERE id = ?').get(r.recordId) as { person_id: string }).person_id,
+      ),
+    );
     expect(people.size).toBe(c.records.length);
     await core.sync.sync();
-    for (const r of c.records) expect((await other(sb, r.vendor as Vendor).read(r.remoteId!)).canonical.givenName).toBe(r.contact.givenName);
+    for (const r of c.records)
+      expect((await other(sb, r.vendor as Vendor).read(r.remoteId!)).canonical.givenName).toBe(r.contact.givenName);
   });
 
   it('a merge inside one vendor: MPDX merges its own contacts, CallTools updates the survivor and deletes the duplicate, BigChange links only', async () => {
@@ -126,14 +160,26 @@ describe('duplicates in the sandbox', () => {
       const conn = other(sb, vendor);
       // BigChange holds no email (its contact model has none): its copy shares the address instead.
       const evidence = vendor === 'bigchange' ? 'address' : 'emails';
-      const first = (await conn.pull(null).next()).value!.records.find((r: { canonical: Record<string, unknown> & { givenName?: string | null; familyName?: string | null } }) => r.canonical.givenName && r.canonical.familyName && r.canonical[evidence])!;
-      made[vendor] = (await conn.create({ givenName: first.canonical.givenName, familyName: first.canonical.familyName!.replace(/(.)(.)$/, '$2$1'), [evidence]: first.canonical[evidence], ...(vendor === 'calltools' ? { timeZone: 'America/Denver' } : { notes: 'from the duplicate' }) })).remoteId;
+      const first = (await conn.pull(null).next()).value!.records.find(
+        (r: { canonical: Record<string, unknown> & { givenName?: string | null; familyName?: string | null } }) =>
+          r.canonical.givenName && r.canonical.familyName && r.canonical[evidence],
+      )!;
+      made[vendor] = (
+        await conn.create({
+          givenName: first.canonical.givenName,
+          familyName: first.canonical.familyName!.replace(/(.)(.)$/, '$2$1'),
+          [evidence]: first.canonical[evidence],
+          ...(vendor === 'calltools' ? { timeZone: 'America/Denver' } : { notes: 'from the duplicate' }),
+        })
+      ).remoteId;
     }
     await core.sync.sync();
     const scan = core.dedupe.scan();
     for (const vendor of ['mpdx', 'calltools', 'bigchange'] as Vendor[]) {
       // The cluster of the copy made above (the seeded population has some too).
-      const c = scan.clusters.find((x) => x.records.filter((r) => r.account === accountOf[vendor]).length >= 2 && x.records.some((r) => r.remoteId === made[vendor]))!;
+      const c = scan.clusters.find(
+        (x) => x.records.filter((r) => r.account === accountOf[vendor]).length >= 2 && x.records.some((r) => r.remoteId === made[vendor]),
+      )!;
       expect(c, vendor).toBeTruthy();
       const plan = core.dedupe.plan(c.id);
       const inVendor = plan.writes.filter((w) => w.vendor === vendor);
@@ -149,7 +195,11 @@ describe('duplicates in the sandbox', () => {
     const byContact = new Map<string, number>();
     for (const r of mpdx) byContact.set(r.remoteId.split('/')[0]!, (byContact.get(r.remoteId.split('/')[0]!) ?? 0) + 1);
     expect([...byContact.values()].some((n) => n >= 2)).toBe(true);
-    const ct = core.store.sqlite.prepare("SELECT count(*) AS n FROM records r JOIN accounts a ON a.id = r.account_id WHERE a.kind = 'calltools' AND r.state = 'deleted_local'").get() as { n: number };
+    const ct = core.store.sqlite
+      .prepare(
+        "SELECT count(*) AS n FROM records r JOIN accounts a ON a.id = r.account_id WHERE a.kind = 'calltools' AND r.state = 'deleted_local'",
+      )
+      .get() as { n: number };
     expect(ct.n).toBeGreaterThanOrEqual(1);
     const all = [];
     for await (const p of other(sb, 'calltools').pull(null)) all.push(...p.records);

@@ -29,19 +29,41 @@ afterEach(async () => {
 
 describe('do-not-contact travels with the person', () => {
   it('a LiveVox-blocked person added to CallTools carries do_not_contact: true in the preview and at CallTools; a blocked number CallTools cannot mark is left out', async () => {
-    lv = await startLiveVoxSandbox({ seed: 5, contacts: [{ key: 'p1', contact: { givenName: 'Ada', familyName: 'Byron', phones: [{ e164: '+16503517500', raw: '6503517500', primary: true }] } }] });
+    lv = await startLiveVoxSandbox({
+      seed: 5,
+      contacts: [
+        {
+          key: 'p1',
+          contact: { givenName: 'Ada', familyName: 'Byron', phones: [{ e164: '+16503517500', raw: '6503517500', primary: true }] },
+        },
+      ],
+    });
     ct = await startCallToolsSandbox({ seed: 5, contacts: [] });
     // The document's values: accountBlock PERMANENT (bulk update), a second number with phoneBlock PERMANENT (list).
     const account = lv.seeded[0]!.remoteId;
-    Object.assign(lv.store.contacts.get(account)!, { accountBlock: 'PERMANENT', phone: [{ phone: '6503517500', ordinal: 1, phoneBlock: 'NONE' }, { phone: '4158149720', ordinal: 2, phoneBlock: 'PERMANENT' }] });
+    Object.assign(lv.store.contacts.get(account)!, {
+      accountBlock: 'PERMANENT',
+      phone: [
+        { phone: '6503517500', ordinal: 1, phoneBlock: 'NONE' },
+        { phone: '4158149720', ordinal: 2, phoneBlock: 'PERMANENT' },
+      ],
+    });
     const t = tempDir();
     cleanup = t.cleanup;
-    core = await createCore({ dataDir: t.dir, secretStore: new MemorySecretStore(), log: createLogger(nullSink), retry: FAST_RETRY, syncTuning: { roundDelayMs: 10 } });
+    core = await createCore({
+      dataDir: t.dir,
+      secretStore: new MemorySecretStore(),
+      log: createLogger(nullSink),
+      retry: FAST_RETRY,
+      syncTuning: { roundDelayMs: 10 },
+    });
     await core.accounts.add({ kind: 'livevox', label: 'LiveVox', baseUrl: lv.baseUrl, credentials: lv.credentials });
-    const ctAccount = (await core.accounts.add({ kind: 'calltools', label: 'CallTools', baseUrl: ct.baseUrl, credentials: ct.credentials })).id;
+    const ctAccount = (await core.accounts.add({ kind: 'calltools', label: 'CallTools', baseUrl: ct.baseUrl, credentials: ct.credentials }))
+      .id;
     for (const a of (await core.sync.sync()).accounts) expect(a.errors).toEqual([]);
 
-    const personId = (core.store.sqlite.prepare('SELECT person_id FROM records WHERE remote_id = ?').get(account) as { person_id: string }).person_id;
+    const personId = (core.store.sqlite.prepare('SELECT person_id FROM records WHERE remote_id = ?').get(account) as { person_id: string })
+      .person_id;
     const person = core.contacts.get(personId);
     expect(person.golden).toMatchObject({ doNotContact: true, doNotContactWhy: 'blocked in LiveVox: PERMANENT' });
 
@@ -67,14 +89,20 @@ describe('do-not-contact travels with the person', () => {
 
     // Someone lifts the flag at CallTools; "make them agree" on phones puts the block back there
     // (LiveVox still blocks the person), and still never writes the blocked number to CallTools.
-    const ctId = Number((core.store.sqlite.prepare('SELECT remote_id FROM records WHERE account_id = ?').get(ctAccount) as { remote_id: string }).remote_id);
+    const ctId = Number(
+      (core.store.sqlite.prepare('SELECT remote_id FROM records WHERE account_id = ?').get(ctAccount) as { remote_id: string }).remote_id,
+    );
     ct.store.contacts.get(ctId)!.do_not_contact = false;
     for (const a of (await core.sync.sync({ full: true })).accounts) expect(a.errors).toEqual([]);
     expect(core.contacts.get(personId).golden).toMatchObject({ doNotContact: true, doNotContactWhy: 'blocked in LiveVox: PERMANENT' });
-    const lvAccount = (core.store.sqlite.prepare('SELECT account_id FROM records WHERE remote_id = ?').get(account) as { account_id: string }).account_id;
+    const lvAccount = (
+      core.store.sqlite.prepare('SELECT account_id FROM records WHERE remote_id = ?').get(account) as { account_id: string }
+    ).account_id;
     core.policies.set('phones', [lvAccount, ctAccount]);
     const plan = core.policies.plan('phones');
-    expect(plan.writes.map((w) => [w.accountLabel, w.field, w.to, w.note])).toEqual([['CallTools', 'doNotContact', true, 'Do not contact — blocked in LiveVox: PERMANENT']]);
+    expect(plan.writes.map((w) => [w.accountLabel, w.field, w.to, w.note])).toEqual([
+      ['CallTools', 'doNotContact', true, 'Do not contact — blocked in LiveVox: PERMANENT'],
+    ]);
     core.policies.apply('phones', plan.total);
     for (const a of (await core.sync.sync()).accounts) expect(a.errors).toEqual([]);
     expect(ct.store.contacts.get(ctId)).toMatchObject({ do_not_contact: true });
@@ -82,15 +110,24 @@ describe('do-not-contact travels with the person', () => {
   });
 
   it('a vendor that cannot hold a block refuses the person, saying why; LiveVox takes a blocked person and number blocked', () => {
-    const blocked = { givenName: 'Ada', doNotContact: true, doNotContactWhy: 'federal do-not-call list (CallTools)', phones: [{ e164: '+14158149720', raw: '4158149720', doNotContact: true, doNotContactWhy: 'federal do-not-call list (CallTools)' }] };
+    const blocked = {
+      givenName: 'Ada',
+      doNotContact: true,
+      doNotContactWhy: 'federal do-not-call list (CallTools)',
+      phones: [{ e164: '+14158149720', raw: '4158149720', doNotContact: true, doNotContactWhy: 'federal do-not-call list (CallTools)' }],
+    };
     const lightening = carryBlocks(blocked, vendorDefinition('lightening')!.fields, 'Lightening');
     expect(lightening.refusal).toBe('federal do-not-call list (CallTools); Lightening has no place to say so, so they are not added there');
     const livevox = carryBlocks(blocked, vendorDefinition('livevox')!.fields, 'LiveVox');
     expect(livevox.refusal).toBeNull();
     expect(livevox.contact.phones).toHaveLength(1);
     const def = vendorDefinition('livevox')!;
-    const connector = def.create({ baseUrl: 'http://127.0.0.1:9', credentials: def.credentialsSchema.parse({ accessToken: 't', clientName: 'c', userName: 'u', password: 'p' }) });
-    const sent = (connector.previewCreate(livevox.contact, { account: 'A1' }).requests[0]!.body as { createContactDetails: Json }).createContactDetails;
+    const connector = def.create({
+      baseUrl: 'http://127.0.0.1:9',
+      credentials: def.credentialsSchema.parse({ accessToken: 't', clientName: 'c', userName: 'u', password: 'p' }),
+    });
+    const sent = (connector.previewCreate(livevox.contact, { account: 'A1' }).requests[0]!.body as { createContactDetails: Json })
+      .createContactDetails;
     expect(sent).toMatchObject({ accountBlock: 'PERMANENT', phone: [{ phone: '4158149720', ordinal: 1, phoneBlock: 'PERMANENT' }] });
   });
 });

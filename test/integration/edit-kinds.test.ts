@@ -8,7 +8,15 @@ import { vendorDefinition } from '../../src/main/core/vendors/registry';
 import { VENDORS, primaryOf, type CanonicalContact, type EmailEntry, type PhoneEntry, type Vendor } from '../../src/shared/domain';
 import { syncRig, type SyncRig } from '../helpers/sync';
 
-const PARTS: FieldPart[] = ['phones.primary', 'phones.label', 'phones.mobile', 'phones.doNotContact', 'emails.primary', 'emails.label', 'emails.doNotContact'];
+const PARTS: FieldPart[] = [
+  'phones.primary',
+  'phones.label',
+  'phones.mobile',
+  'phones.doNotContact',
+  'emails.primary',
+  'emails.label',
+  'emails.doNotContact',
+];
 let rig: SyncRig | undefined;
 afterEach(async () => {
   await rig?.close();
@@ -23,9 +31,13 @@ async function withTwo(r: SyncRig, recordId: string, field: 'phones' | 'emails')
   const local = r.core.syncStore.record(recordId).local;
   const list = (local[field] ?? []) as Entry[];
   if (list.length >= 2) return list;
-  const extra: Entry[] = field === 'phones'
-    ? [{ e164: '+15035550161', raw: '+1 503 555 0161' }, { e164: '+15035550162', raw: '+1 503 555 0162' }]
-    : [{ address: 'kinds.one@example.org' }, { address: 'kinds.two@example.org' }];
+  const extra: Entry[] =
+    field === 'phones'
+      ? [
+          { e164: '+15035550161', raw: '+1 503 555 0161' },
+          { e164: '+15035550162', raw: '+1 503 555 0162' },
+        ]
+      : [{ address: 'kinds.one@example.org' }, { address: 'kinds.two@example.org' }];
   r.core.edits.edit(recordId, { [field]: [...list, ...extra].slice(0, 2) });
   const s = await r.core.sync.sync();
   expect(s.accounts[0]).toMatchObject({ errors: [], rejected: 0 });
@@ -50,7 +62,10 @@ function editOf(part: FieldPart, list: Entry[]): { next: Entry[]; holds: (server
     const current = (list as PhoneEntry[]).find((x) => x.mobile);
     const target = (list as PhoneEntry[]).find((x) => x !== current)!;
     const next = (list as PhoneEntry[]).map((x) => ({ ...x, mobile: x === target }));
-    return { next, holds: (server) => keyOf((server as PhoneEntry[]).find((x) => x.mobile) ?? ({ raw: '' } as PhoneEntry)) === keyOf(target) };
+    return {
+      next,
+      holds: (server) => keyOf((server as PhoneEntry[]).find((x) => x.mobile) ?? ({ raw: '' } as PhoneEntry)) === keyOf(target),
+    };
   }
   const next = list.map((x, i) => (i === 0 ? { ...x, doNotContact: !x.doNotContact } : x));
   return { next, holds: (server) => !!server.find((x) => keyOf(x) === keyOf(list[0]!))?.doNotContact === !list[0]!.doNotContact };
@@ -59,7 +74,8 @@ function editOf(part: FieldPart, list: Entry[]): { next: Entry[]; holds: (server
 describe.each(VENDORS)('%s: every edit kind it can hold reaches it', (vendor: Vendor) => {
   const fields = vendorDefinition(vendor)!.fields;
   const holds = (p: FieldPart) => (fields.parts ?? []).includes(p) && (fields.write as readonly string[]).includes(p.split('.')[0]!);
-  const maxOf = (f: 'phones' | 'emails'): number => (vendor === 'bigchange' || (vendor === 'livevox' && f === 'emails') || (vendor === 'calltools' && f === 'emails') ? 1 : 2);
+  const maxOf = (f: 'phones' | 'emails'): number =>
+    vendor === 'bigchange' || (vendor === 'livevox' && f === 'emails') || (vendor === 'calltools' && f === 'emails') ? 1 : 2;
 
   // BigChange's contact model has neither (the vendor's bigchange-contacts.txt): typing one is refused.
   if (!(['phones', 'emails'] as const).some((f) => (fields.write as readonly string[]).includes(f))) {

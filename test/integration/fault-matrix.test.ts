@@ -10,16 +10,23 @@ import { runMatrix, type CaseResult } from '../helpers/fault-matrix';
 
 describe('fault matrix: every fault at every request of a push', () => {
   // Three times in a row, each with its own population, so a flake shows as a failure.
-  it.each([17, 29, 41])('seed %i: loses no edit, duplicates no record, leaves nothing stuck, and keeps each create with its person', { timeout: 120_000 }, async (seed) => {
-    const summary = await runMatrix(VENDORS, { n: 4, seed });
-    const show = (r: CaseResult) => `${r.vendor} ${r.fault}@${r.index}: lost ${r.lost.join(', ') || 0}, duplicates ${r.duplicates}, stuck ${r.stuck} after ${r.syncs} syncs ${r.detail ?? ''}`;
-    console.log(`fault matrix: ${summary.cases} cases (requests per sync ${JSON.stringify(summary.requests)}), lost ${summary.lost}, duplicates ${summary.duplicates}, stuck ${summary.stuck} (created record under a new local person: ${summary.split})`);
-    for (const f of summary.failures) console.log(show(f));
-    // Every vendor's measured sync really pushed through several requests.
-    for (const v of VENDORS) expect(summary.requests[v]).toBeGreaterThanOrEqual(3);
-    expect(summary.failures.map(show)).toEqual([]);
-    expect({ lost: summary.lost, duplicates: summary.duplicates, stuck: summary.stuck }).toEqual({ lost: 0, duplicates: 0, stuck: 0 });
-    // …and a create a pull saw before its answer was settled stays with the person it was made for.
-    expect(summary.split).toBe(0);
-  });
+  it.each([17, 29, 41])(
+    'seed %i: loses no edit, duplicates no record, leaves nothing stuck, and keeps each create with its person',
+    { timeout: 120_000 },
+    async (seed) => {
+      const summary = await runMatrix(VENDORS, { n: 4, seed });
+      const show = (r: CaseResult) =>
+        `${r.vendor} ${r.fault}@${r.index}: lost ${r.lost.join(', ') || 0}, duplicates ${r.duplicates}, stuck ${r.stuck} after ${r.syncs} syncs ${r.detail ?? ''}`;
+      console.log(
+        `fault matrix: ${summary.cases} cases (requests per sync ${JSON.stringify(summary.requests)}), lost ${summary.lost}, duplicates ${summary.duplicates}, stuck ${summary.stuck} (created record under a new local person: ${summary.split})`,
+      );
+      for (const f of summary.failures) console.log(show(f));
+      // Every vendor's measured sync really pushed through several requests.
+      for (const v of VENDORS) expect(summary.requests[v]).toBeGreaterThanOrEqual(3);
+      expect(summary.failures.map(show)).toEqual([]);
+      expect({ lost: summary.lost, duplicates: summary.duplicates, stuck: summary.stuck }).toEqual({ lost: 0, duplicates: 0, stuck: 0 });
+      // …and a create a pull saw before its answer was settled stays with the person it was made for.
+      expect(summary.split).toBe(0);
+    },
+  );
 });

@@ -23,15 +23,30 @@ describe.each([
     expect(r.imported).toBe(rows);
     expect(t.core.accounts.list()[0]!.recordCount).toBe(rows);
     // Only values were ever left out, never rows; what was left out says where.
-    for (const w of r.warnings) expect(w).toMatchObject({ line: expect.any(Number), column: expect.any(String), kind: expect.stringMatching(/^bad-date$/) });
+    for (const w of r.warnings)
+      expect(w).toMatchObject({ line: expect.any(Number), column: expect.any(String), kind: expect.stringMatching(/^bad-date$/) });
     // A date that is not whole ("19561304") is kept for finding duplicates only, and said so.
     const partial = r.warnings.filter((w) => /kept for finding duplicates only/.test(w.message));
     expect(partial.length).toBeGreaterThan(0);
-    const kept = t.core.store.sqlite.prepare("SELECT count(*) AS n FROM records WHERE json_extract(local, '$.birthDateText') IS NOT NULL AND json_extract(local, '$.birthDate') IS NULL").get() as { n: number };
+    const kept = t.core.store.sqlite
+      .prepare(
+        "SELECT count(*) AS n FROM records WHERE json_extract(local, '$.birthDateText') IS NOT NULL AND json_extract(local, '$.birthDate') IS NULL",
+      )
+      .get() as { n: number };
     expect(kept.n).toBe(partial.length);
-    const first = fs.readFileSync(path.join(DIR, file), 'utf8').split('\n')[1]!.split(',').map((x) => x.trim());
+    const first = fs
+      .readFileSync(path.join(DIR, file), 'utf8')
+      .split('\n')[1]!
+      .split(',')
+      .map((x) => x.trim());
     const [recId, given, surname, number, street] = first;
-    const person = t.core.contacts.list({ search: surname || given, limit: 50, offset: 0 }).rows.find((x) => x.fields.externalRef === recId)!;
-    expect(person.fields).toMatchObject({ externalRef: recId, ...(surname ? { familyName: surname } : {}), address: { street1: [number, street].filter(Boolean).join(' ') } });
+    const person = t.core.contacts
+      .list({ search: surname || given, limit: 50, offset: 0 })
+      .rows.find((x) => x.fields.externalRef === recId)!;
+    expect(person.fields).toMatchObject({
+      externalRef: recId,
+      ...(surname ? { familyName: surname } : {}),
+      address: { street1: [number, street].filter(Boolean).join(' ') },
+    });
   });
 });

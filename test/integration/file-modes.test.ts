@@ -59,7 +59,8 @@ describe.skipIf(process.platform === 'win32')('files only their owner can read',
     await core.secretStore.set('acct', 'sekrit');
     core.log.info('a line in the log');
     expect(fs.readdirSync(path.join(dataDir, 'backups'))).toHaveLength(1);
-    for (const f of ['concord.db', 'concord.db-wal', 'concord.db-shm', 'secrets.json', 'logs/concord.log']) expect(fs.existsSync(path.join(dataDir, f)), f).toBe(true);
+    for (const f of ['concord.db', 'concord.db-wal', 'concord.db-shm', 'secrets.json', 'logs/concord.log'])
+      expect(fs.existsSync(path.join(dataDir, f)), f).toBe(true);
     expect(wider(dataDir)).toEqual([]);
     expect(modeOf(dataDir)).toBe(0o700);
   });
@@ -75,7 +76,8 @@ describe.skipIf(process.platform === 'win32')('files only their owner can read',
     fs.mkdirSync(path.join(dataDir, 'logs'), { mode: 0o777 });
     fs.writeFileSync(path.join(dataDir, 'logs', 'concord.log'), '', { mode: 0o644 });
     fs.writeFileSync(path.join(dataDir, 'concord.db.damaged-2024'), 'x', { mode: 0o644 });
-    for (const f of ['concord.db', 'concord.db-wal', 'concord.db-shm']) if (fs.existsSync(path.join(dataDir, f))) fs.chmodSync(path.join(dataDir, f), 0o666);
+    for (const f of ['concord.db', 'concord.db-wal', 'concord.db-shm'])
+      if (fs.existsSync(path.join(dataDir, f))) fs.chmodSync(path.join(dataDir, f), 0o666);
     fs.chmodSync(dataDir, 0o777);
     expect(wider(dataDir).length).toBeGreaterThan(4);
 

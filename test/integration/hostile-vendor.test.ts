@@ -87,7 +87,14 @@ const json = (res: http.ServerResponse, body: unknown, status = 200): void => {
 
 async function newCore(limits: Partial<VendorLimits> = {}): Promise<Core> {
   const t = tempDir();
-  const core = await createCore({ dataDir: t.dir, secretStore: new MemorySecretStore(), log: createLogger(nullSink), retry: FAST_RETRY, syncTuning: { roundDelayMs: 5 }, vendorLimits: limits });
+  const core = await createCore({
+    dataDir: t.dir,
+    secretStore: new MemorySecretStore(),
+    log: createLogger(nullSink),
+    retry: FAST_RETRY,
+    syncTuning: { roundDelayMs: 5 },
+    vendorLimits: limits,
+  });
   cleanups.push(() => {
     core.close();
     t.cleanup();
@@ -96,7 +103,13 @@ async function newCore(limits: Partial<VendorLimits> = {}): Promise<Core> {
 }
 
 /** Add the account, sync it, and say how it ended, how long it took, and what it kept. */
-async function syncAccount(core: Core, kind: AccountKind, baseUrl: string, credentials: Record<string, unknown>, settings: Record<string, unknown> = {}) {
+async function syncAccount(
+  core: Core,
+  kind: AccountKind,
+  baseUrl: string,
+  credentials: Record<string, unknown>,
+  settings: Record<string, unknown> = {},
+) {
   const acc = await core.accounts.add({ kind, label: kind, baseUrl, credentials, settings });
   global.gc?.();
   const rss = process.memoryUsage().rss;
@@ -105,7 +118,10 @@ async function syncAccount(core: Core, kind: AccountKind, baseUrl: string, crede
   const ms = Date.now() - started;
   const growthMb = (process.memoryUsage().rss - rss) / MB;
   const summary = result.accounts[0]!;
-  const kept = core.store.sqlite.prepare("SELECT count(*) FROM records WHERE account_id = ? AND state = 'synced'").pluck().get(acc.id) as number;
+  const kept = core.store.sqlite
+    .prepare("SELECT count(*) FROM records WHERE account_id = ? AND state = 'synced'")
+    .pluck()
+    .get(acc.id) as number;
   const cursor = core.store.sqlite.prepare('SELECT pull_cursor FROM accounts WHERE id = ?').pluck().get(acc.id) as string | null;
   const message = summary.errors.at(-1)?.message ?? '';
   // Every sync here ends by itself, quickly, in bounded memory.
@@ -134,11 +150,13 @@ const ltContact = (n: number) => ({ id: n, name: `Ann${n} Lee`, updated_at: '202
 const query = (s: Seen) => new URL(s.path, 'http://x').searchParams;
 
 /** LiveVox's login, then `list(offset, count)` for each list page. */
-const liveVox = (list: (offset: number, count: number, res: http.ServerResponse) => void | Promise<void>): Handler => (req, res) => {
-  if (req.path === '/session/login') return json(res, { sessionId: LV_SESSION });
-  const q = query(req);
-  return list(Number(q.get('offset')), Number(q.get('count')), res);
-};
+const liveVox =
+  (list: (offset: number, count: number, res: http.ServerResponse) => void | Promise<void>): Handler =>
+  (req, res) => {
+    if (req.path === '/session/login') return json(res, { sessionId: LV_SESSION });
+    const q = query(req);
+    return list(Number(q.get('offset')), Number(q.get('count')), res);
+  };
 
 /** Nothing secret reached this origin: no request at all, so no credential header and no body. */
 function nothingReached(other: FakeVendor): void {
@@ -152,15 +170,29 @@ describe('a hostile vendor cannot loop a pull', () => {
     const core = await newCore({ pullRecordFloor: 40 });
     const ct = await fakeVendor((req, res) => {
       const page = Number(query(req).get('page'));
-      json(res, { count: 6, next: `https://app.calltools.io/api/contacts/?page=${page + 1}`, previous: null, results: [ctContact(2 * page), ctContact(2 * page + 1)] });
+      json(res, {
+        count: 6,
+        next: `https://app.calltools.io/api/contacts/?page=${page + 1}`,
+        previous: null,
+        results: [ctContact(2 * page), ctContact(2 * page + 1)],
+      });
     });
     const a = await syncAccount(core, 'calltools', ct.url, CT, { pageSize: 2 });
     expect(a.kind).toBe('refused');
-    expect(a.message).toMatch(/^CallTools kept saying more contacts follow past page 6, beyond the 6 pages its own total allows — paging stopped/);
+    expect(a.message).toMatch(
+      /^CallTools kept saying more contacts follow past page 6, beyond the 6 pages its own total allows — paging stopped/,
+    );
     expect(a.kept).toBe(10); // the five pages before the sixth are stored
     expect(a.cursor).toBeNull(); // the next sync starts over instead of resuming the loop
 
-    const lv = await fakeVendor(liveVox((offset, count, res) => json(res, { listContactDetails: [lvContact(offset), lvContact(offset + 1)], next: `contact/contacts?offset=${offset + count}&count=${count}` })));
+    const lv = await fakeVendor(
+      liveVox((offset, count, res) =>
+        json(res, {
+          listContactDetails: [lvContact(offset), lvContact(offset + 1)],
+          next: `contact/contacts?offset=${offset + count}&count=${count}`,
+        }),
+      ),
+    );
     const b = await syncAccount(core, 'livevox', lv.url, LV, { pageSize: 2 });
     expect(b.message).toMatch(/^LiveVox sent more than 40 contacts in one pull — paging stopped; what came before is kept/);
     expect(b.kept).toBe(40);
@@ -169,7 +201,11 @@ describe('a hostile vendor cannot loop a pull', () => {
 
   it('a repeated next link or a page that brings nothing new stops the pull; the records before stay', async () => {
     const core = await newCore();
-    const lv = await fakeVendor(liveVox((offset, _count, res) => json(res, { listContactDetails: [lvContact(offset), lvContact(offset + 1)], next: 'contact/contacts?offset=2&count=2' })));
+    const lv = await fakeVendor(
+      liveVox((offset, _count, res) =>
+        json(res, { listContactDetails: [lvContact(offset), lvContact(offset + 1)], next: 'contact/contacts?offset=2&count=2' }),
+      ),
+    );
     const a = await syncAccount(core, 'livevox', lv.url, LV, { pageSize: 2 });
     expect(a.kind).toBe('refused');
     expect(a.message).toMatch(/^LiveVox sent the same next link twice \(contact\/contacts\?offset=2&count=2\) — paging stopped/);
@@ -177,7 +213,9 @@ describe('a hostile vendor cannot loop a pull', () => {
     expect(a.cursor).toBeNull();
 
     // CallTools ignoring the page number: the same records on every page, each "next" new.
-    const ct = await fakeVendor((req, res) => json(res, { count: 1000, next: `https://x/?page=${Number(query(req).get('page')) + 1}`, results: [ctContact(1), ctContact(2)] }));
+    const ct = await fakeVendor((req, res) =>
+      json(res, { count: 1000, next: `https://x/?page=${Number(query(req).get('page')) + 1}`, results: [ctContact(1), ctContact(2)] }),
+    );
     const b = await syncAccount(core, 'calltools', ct.url, CT, { pageSize: 2 });
     expect(b.message).toMatch(/^CallTools sent contacts page 2 with nothing new on it/);
     expect(b.kept).toBe(2);
@@ -197,13 +235,21 @@ describe('a hostile vendor cannot loop a pull', () => {
     const core = await newCore({ pullRecordFloor: 10 });
     const lv = await fakeVendor((req, res) => {
       if (req.path === '/session/login') return json(res, { sessionId: LV_SESSION });
-      if (req.path === '/contact/contacts/bulk') return res.writeHead(200, { 'content-type': 'text/csv' }).end(['Account,Modify Date', ...Array.from({ length: 50 }, (_, i) => `A${i},1700000000000`)].join('\n'));
+      if (req.path === '/contact/contacts/bulk')
+        return res
+          .writeHead(200, { 'content-type': 'text/csv' })
+          .end(['Account,Modify Date', ...Array.from({ length: 50 }, (_, i) => `A${i},1700000000000`)].join('\n'));
       json(res, { listContactDetails: [lvContact(0), lvContact(1)] });
     });
     const acc = await core.accounts.add({ kind: 'livevox', baseUrl: lv.url, credentials: LV });
     expect((await core.sync.sync({ accountId: acc.id })).accounts[0]).toMatchObject({ complete: true, pulled: 2 });
     const r = (await core.sync.sync({ accountId: acc.id })).accounts[0]!;
-    expect(r.errors).toEqual([{ kind: 'refused', message: expect.stringMatching(/^LiveVox listed 50 changed contacts, more than the 20 a pull may read — refused/) }]);
+    expect(r.errors).toEqual([
+      {
+        kind: 'refused',
+        message: expect.stringMatching(/^LiveVox listed 50 changed contacts, more than the 20 a pull may read — refused/),
+      },
+    ]);
     expect(lv.seen.filter((s) => s.path.startsWith('/contact/contacts/A'))).toEqual([]); // none read one by one
     expect(core.store.sqlite.prepare('SELECT pull_cursor FROM accounts WHERE id = ?').pluck().get(acc.id)).toBeNull();
   });
@@ -215,7 +261,8 @@ describe('a hostile vendor cannot exhaust memory or the stack', () => {
     let sent = 0;
     const lv = await fakeVendor(
       liveVox(async (offset, count, res) => {
-        if (offset === 0) return json(res, { listContactDetails: [lvContact(0), lvContact(1)], next: `contact/contacts?offset=2&count=${count}` });
+        if (offset === 0)
+          return json(res, { listContactDetails: [lvContact(0), lvContact(1)], next: `contact/contacts?offset=2&count=${count}` });
         res.writeHead(200, { 'content-type': 'application/json' });
         res.write('{"listContactDetails":[');
         // 1 MB of records at a time, waiting for the client to take each: never held whole here.
@@ -259,7 +306,9 @@ describe('a hostile vendor cannot exhaust memory or the stack', () => {
     const lt = await fakeVendor((req, res) => {
       const customer = query(req).get('customer_id[]');
       if (customer === '1') return json(res, { result: true, entities: [ltContact(1), ltContact(2)] });
-      res.writeHead(200, { 'content-type': 'application/json' }).end(`{"result":true,"entities":[${JSON.stringify(ltContact(3))},${deep},${JSON.stringify(ltContact(4))}]}`);
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(`{"result":true,"entities":[${JSON.stringify(ltContact(3))},${deep},${JSON.stringify(ltContact(4))}]}`);
     });
     const a = await syncAccount(core, 'lightening', lt.url, LT, { customerIds: ['1', '2'] });
     expect(a.kind).toBe('refused');
@@ -290,10 +339,18 @@ describe('a hostile vendor cannot learn a secret', () => {
       expect(v.seen).toHaveLength(1); // refused at once, not retried
     }
     // After a login that went well: LV-Access and LV-Session stay home too.
-    const lv = await fakeVendor((req, res) => (req.path === '/session/login' ? json(res, { sessionId: LV_SESSION }) : res.writeHead(307, { location: `${other.url}/contact/contacts` }).end()));
+    const lv = await fakeVendor((req, res) =>
+      req.path === '/session/login'
+        ? json(res, { sessionId: LV_SESSION })
+        : res.writeHead(307, { location: `${other.url}/contact/contacts` }).end(),
+    );
     expect((await syncAccount(core, 'livevox', lv.url, LV)).message).toBe(`LiveVox redirected to ${other.url} — refused`);
     // …and BigChange's bearer token and Customer-Id.
-    const bc = await fakeVendor((req, res) => (req.path === '/auth/tokens' ? json(res, { access_token: BC_TOKEN, expires_in: 3600 }) : res.writeHead(302, { location: `${other.url}/v1/contacts` }).end()));
+    const bc = await fakeVendor((req, res) =>
+      req.path === '/auth/tokens'
+        ? json(res, { access_token: BC_TOKEN, expires_in: 3600 })
+        : res.writeHead(302, { location: `${other.url}/v1/contacts` }).end(),
+    );
     expect((await syncAccount(core, 'bigchange', bc.url, BC)).message).toBe(`BigChange redirected to ${other.url} — refused`);
     nothingReached(other);
   });
@@ -325,7 +382,29 @@ describe('a hostile vendor cannot learn a secret', () => {
     cleanups.push(t.cleanup);
     const key = path.join(t.dir, 'key.pem');
     const cert = path.join(t.dir, 'cert.pem');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-days',
+        '2',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+      ],
+      { stdio: 'ignore' },
+    );
     return { key: fs.readFileSync(key, 'utf8'), cert: fs.readFileSync(cert, 'utf8') };
   }
 
@@ -342,7 +421,13 @@ describe('a hostile vendor cannot learn a secret', () => {
   it.skipIf(!openssl)('a redirect from https to http is refused', async () => {
     const core = await newCore();
     const plain = await fakeVendor((_r, res) => json(res, {}));
-    const v = await fakeVendor((req, res) => (req.path === '/session/login' ? json(res, { sessionId: LV_SESSION }) : res.writeHead(307, { location: `${plain.url}${req.path}` }).end()), selfSigned());
+    const v = await fakeVendor(
+      (req, res) =>
+        req.path === '/session/login'
+          ? json(res, { sessionId: LV_SESSION })
+          : res.writeHead(307, { location: `${plain.url}${req.path}` }).end(),
+      selfSigned(),
+    );
     // Only here is the test's own certificate trusted, so the vendor's redirect is what is tested.
     const before = process.env.NODE_TLS_REJECT_UNAUTHORIZED;
     process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
@@ -362,7 +447,8 @@ describe('a hostile vendor cannot stall a sync', () => {
   it('one byte every two seconds ends at the request deadline, retried once, not round after round', async () => {
     const core = await newCore({ requestTimeoutMs: 1000 });
     const ct = await fakeVendor((req, res) => {
-      if (Number(query(req).get('page')) === 1) return json(res, { count: 4, next: 'https://x/?page=2', results: [ctContact(1), ctContact(2)] });
+      if (Number(query(req).get('page')) === 1)
+        return json(res, { count: 4, next: 'https://x/?page=2', results: [ctContact(1), ctContact(2)] });
       res.writeHead(200, { 'content-type': 'application/json' });
       res.write('{');
       const t = setInterval(() => res.write(' '), 2000);
@@ -385,7 +471,9 @@ describe('a hostile vendor cannot stall a sync', () => {
     });
     const a = await syncAccount(core, 'calltools', ct.url, CT, { pageSize: 2 });
     expect(a.kind).toBe('refused');
-    expect(a.message).toBe('The sync of calltools ran past its 1.5-second limit — stopped; what came so far is kept, the rest waits for the next sync');
+    expect(a.message).toBe(
+      'The sync of calltools ran past its 1.5-second limit — stopped; what came so far is kept, the rest waits for the next sync',
+    );
     expect(a.ms).toBeLessThan(3_000);
     expect(a.kept).toBeGreaterThanOrEqual(4);
     expect(a.cursor).not.toBeNull(); // a deadline is not a loop: the next sync resumes

@@ -19,11 +19,19 @@ afterEach(() => {
 describe('credentials are checked before they are saved', () => {
   it('refuses what each vendor cannot use, naming the key, and keeps nothing', async () => {
     t = await makeTestCore();
-    const refused = async (kind: 'calltools' | 'mpdx' | 'livevox' | 'lightening' | 'bigchange', credentials: Record<string, unknown>, message: RegExp) => {
+    const refused = async (
+      kind: 'calltools' | 'mpdx' | 'livevox' | 'lightening' | 'bigchange',
+      credentials: Record<string, unknown>,
+      message: RegExp,
+    ) => {
       const r = await t!.core.dispatch('addAccount', { kind, baseUrl: 'https://example.org', credentials });
-      expect(r, JSON.stringify(credentials)).toMatchObject({ ok: false, error: { code: 'bad_request', message: expect.stringMatching(message) } });
+      expect(r, JSON.stringify(credentials)).toMatchObject({
+        ok: false,
+        error: { code: 'bad_request', message: expect.stringMatching(message) },
+      });
       // The message names keys and rules, never a value typed for them.
-      for (const v of Object.values(credentials)) if (typeof v === 'string' && v.length > 3) expect((r as { error: { message: string } }).error.message).not.toContain(v);
+      for (const v of Object.values(credentials))
+        if (typeof v === 'string' && v.length > 3) expect((r as { error: { message: string } }).error.message).not.toContain(v);
     };
     await refused('calltools', { token: 'deadbeef' }, /CallTools credentials: "token": a CallTools API token is 40 hexadecimal characters/);
     await refused('calltools', { token: `${TOKEN.slice(0, 39)}g` }, /"token"/);
@@ -35,17 +43,29 @@ describe('credentials are checked before they are saved', () => {
     await refused('livevox', { accessToken: 'lv-access-1', clientName: 'c', userName: 'u' }, /LiveVox credentials: "password" is missing/);
     await refused('livevox', { accessToken: 'lv-access-1', clientName: 'c', userName: 'u', password: 7 }, /"password": /);
     await refused('lightening', { token: 'short' }, /"token": the Lightening API token is missing/);
-    await refused('bigchange', { clientId: 'id', clientSecret: 'secret-1', customerId: 'acme' }, /"customerId": the customer id is a number/);
+    await refused(
+      'bigchange',
+      { clientId: 'id', clientSecret: 'secret-1', customerId: 'acme' },
+      /"customerId": the customer id is a number/,
+    );
     expect(t.core.accounts.list()).toEqual([]);
   });
 
   it('takes what each vendor documents', async () => {
     t = await makeTestCore();
-    const ok = { calltools: { token: TOKEN }, mpdx: { jwt: JWT }, livevox: { accessToken: 'a', clientName: 'c', userName: 'u', password: 'p' }, lightening: { token: 'lightening-token' }, bigchange: { clientId: 'i', clientSecret: 's', customerId: 123 } };
+    const ok = {
+      calltools: { token: TOKEN },
+      mpdx: { jwt: JWT },
+      livevox: { accessToken: 'a', clientName: 'c', userName: 'u', password: 'p' },
+      lightening: { token: 'lightening-token' },
+      bigchange: { clientId: 'i', clientSecret: 's', customerId: 123 },
+    };
     for (const [kind, credentials] of Object.entries(ok)) expect(credentialsProblem(kind as never, credentials), kind).toBeNull();
     expect(credentialsProblem('mpdx', { casTicket: 'ST-12345-abc' })).toBeNull();
     expect(credentialsProblem('calltools', [TOKEN])).toMatch(/must be a JSON object/);
-    await expect(t.core.accounts.add({ kind: 'calltools', baseUrl: 'https://example.org', credentials: ok.calltools })).resolves.toMatchObject({ kind: 'calltools' });
+    await expect(
+      t.core.accounts.add({ kind: 'calltools', baseUrl: 'https://example.org', credentials: ok.calltools }),
+    ).resolves.toMatchObject({ kind: 'calltools' });
   });
 });
 
@@ -55,12 +75,22 @@ describe('time zones are IANA names wherever one is typed', () => {
     const acc = await seedAccount(t.core, 'calltools', [{ givenName: 'Ada', familyName: 'Lovelace', timeZone: 'America/New_York' }]);
     const id = t.core.contacts.list({ limit: 1, offset: 0 }).rows[0]!.id;
     const bad = await t.core.dispatch('editContact', { id, typed: { timeZone: 'Mars/Olympus_Mons' } });
-    expect(bad).toMatchObject({ ok: false, error: { code: 'bad_request', message: 'timeZone: "Mars/Olympus_Mons" is not a time zone; use an IANA name such as America/New_York, Europe/London or UTC' } });
-    expect(await t.core.dispatch('editContact', { id, patch: { timeZone: 'Mars/Olympus_Mons' } })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    expect(bad).toMatchObject({
+      ok: false,
+      error: {
+        code: 'bad_request',
+        message: 'timeZone: "Mars/Olympus_Mons" is not a time zone; use an IANA name such as America/New_York, Europe/London or UTC',
+      },
+    });
+    expect(await t.core.dispatch('editContact', { id, patch: { timeZone: 'Mars/Olympus_Mons' } })).toMatchObject({
+      ok: false,
+      error: { code: 'bad_request' },
+    });
     expect(await t.core.dispatch('editContact', { id, typed: { timeZone: 'Europe/London' } })).toMatchObject({ ok: true });
     expect(t.core.accounts.get(acc).kind).toBe('calltools');
     expect(typedValue('timeZone', ' UTC ')).toBe('UTC');
-    for (const z of ['+05:00', 'EST5EDT5', 'America/Nowhere', '']) expect(() => typedValue('timeZone', z || ' x')).toThrow(/not a time zone/);
+    for (const z of ['+05:00', 'EST5EDT5', 'America/Nowhere', ''])
+      expect(() => typedValue('timeZone', z || ' x')).toThrow(/not a time zone/);
   });
 });
 

@@ -11,12 +11,29 @@ afterEach(() => {
   t = undefined;
 });
 
-const ann: CanonicalContact = { givenName: 'Ann', familyName: 'Lee', emails: [{ address: 'ann.lee@example.com' }], phones: [{ e164: '+15035550101', raw: '(503) 555-0101' }] };
-const anne: CanonicalContact = { givenName: 'Anne', familyName: 'Lee', emails: [{ address: 'ann.lee@example.com' }], phones: [{ e164: '+15035550101', raw: '(503) 555-0101' }] };
+const ann: CanonicalContact = {
+  givenName: 'Ann',
+  familyName: 'Lee',
+  emails: [{ address: 'ann.lee@example.com' }],
+  phones: [{ e164: '+15035550101', raw: '(503) 555-0101' }],
+};
+const anne: CanonicalContact = {
+  givenName: 'Anne',
+  familyName: 'Lee',
+  emails: [{ address: 'ann.lee@example.com' }],
+  phones: [{ e164: '+15035550101', raw: '(503) 555-0101' }],
+};
 // Strangers, so that a shared email and phone are rare evidence (the matcher weighs by frequency).
 const GIVEN = ['Bo', 'Cy', 'Di', 'Ed', 'Flo', 'Gus', 'Hal', 'Ida', 'Jo', 'Kit'];
 const FAMILY = ['Quist', 'Rowe', 'Sato', 'Tran'];
-const others: CanonicalContact[] = GIVEN.flatMap((g, i) => FAMILY.map((f, k) => ({ givenName: g, familyName: f, emails: [{ address: `${g}.${f}@example.org`.toLowerCase() }], phones: [{ e164: `+1503555${String(2000 + i * 10 + k)}`, raw: `503 555 ${2000 + i * 10 + k}` }] })));
+const others: CanonicalContact[] = GIVEN.flatMap((g, i) =>
+  FAMILY.map((f, k) => ({
+    givenName: g,
+    familyName: f,
+    emails: [{ address: `${g}.${f}@example.org`.toLowerCase() }],
+    phones: [{ e164: `+1503555${String(2000 + i * 10 + k)}`, raw: `503 555 ${2000 + i * 10 + k}` }],
+  })),
+);
 
 async function mergedAnn() {
   t = await makeTestCore();
@@ -34,7 +51,12 @@ describe('the activity journal', () => {
     const { core, mergeId, personId } = await mergedAnn();
     const { total, entries } = core.journal.list({ limit: 50, offset: 0 });
     const merge = entries[0]!;
-    expect(merge).toMatchObject({ id: mergeId, kind: 'merge', undo: 'merge', people: [{ id: personId, name: expect.stringMatching(/Lee$/) }] });
+    expect(merge).toMatchObject({
+      id: mergeId,
+      kind: 'merge',
+      undo: 'merge',
+      people: [{ id: personId, name: expect.stringMatching(/Lee$/) }],
+    });
     // The merge's queued writes (an edit, a delete at CallTools) are its rows, not entries of their own.
     expect(merge.rows.length).toBeGreaterThanOrEqual(1);
     const del = merge.rows.find((r) => r.summary.startsWith('deleted here'))!;
@@ -62,7 +84,9 @@ describe('the activity journal', () => {
     const sync = after.entries[0]!;
     expect(sync.kind).toBe('sync.push');
     expect(sync.rows.length).toBe(sent.length);
-    expect(sync.rows.find((r) => r.summary.startsWith('deleted at'))!.summary).toBe('deleted at CallTools because of the merge of Ann Lee and Anne Lee');
+    expect(sync.rows.find((r) => r.summary.startsWith('deleted at'))!.summary).toBe(
+      'deleted at CallTools because of the merge of Ann Lee and Anne Lee',
+    );
     expect(after.entries.map((e) => e.kind).slice(1, 3)).toEqual(['edit', 'merge']);
     // Filtering by kind keeps an action whole.
     expect(core.journal.list({ kind: 'sync', limit: 50, offset: 0 }).entries.map((e) => e.rows.length)).toEqual([sent.length]);
@@ -79,7 +103,12 @@ describe('the activity journal', () => {
     expect(records.length).toBe(2);
     core.edits.edit(personId, { familyName: 'Lee-Hart' });
     const [edit] = core.journal.list({ limit: 50, offset: 0 }).entries;
-    expect(edit).toMatchObject({ kind: 'edit', undo: null, summary: expect.stringMatching(/^edited familyName at (CallTools, MPDX|MPDX, CallTools)$/), people: [{ id: personId, name: core.contacts.get(personId).displayName }] });
+    expect(edit).toMatchObject({
+      kind: 'edit',
+      undo: null,
+      summary: expect.stringMatching(/^edited familyName at (CallTools, MPDX|MPDX, CallTools)$/),
+      people: [{ id: personId, name: core.contacts.get(personId).displayName }],
+    });
     expect(edit!.people[0]!.name).toMatch(/Lee-Hart$/);
     expect(edit!.rows.map((r) => r.entityId).sort()).toEqual(records.map((r) => r.id).sort());
     expect(edit!.rows.every((r) => r.undo === 'edit' || r.undo === null)).toBe(true);
@@ -89,7 +118,10 @@ describe('the activity journal', () => {
     core.edits.edit(rec, { givenName: 'Annie' });
     core.edits.edit(rec, { givenName: 'Ana' });
     const list = core.journal.list({ limit: 2, offset: 0 });
-    expect(list.entries.map((e) => [e.summary, e.rows.length, e.people[0]?.name])).toEqual([['edited givenName', 0, core.contacts.get(personId).displayName], ['edited givenName', 0, core.contacts.get(personId).displayName]]);
+    expect(list.entries.map((e) => [e.summary, e.rows.length, e.people[0]?.name])).toEqual([
+      ['edited givenName', 0, core.contacts.get(personId).displayName],
+      ['edited givenName', 0, core.contacts.get(personId).displayName],
+    ]);
     expect(list.total).toBe(core.journal.list({ limit: 1000, offset: 0 }).entries.length);
   });
 });

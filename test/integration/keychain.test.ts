@@ -28,11 +28,23 @@ describe.skipIf(!available)('keytar secret store (real keychain)', () => {
     try {
       const log = createLogger(nullSink);
       const first = await createCore({ dataDir: t.dir, log });
-      expect((await first.dispatch('getStatus', {})) as { value: { secretStore: { kind: string } } }).toMatchObject({ ok: true, value: { secretStore: { kind: 'keychain' } } });
-      const acc = await first.accounts.add({ kind: 'livevox', baseUrl: 'http://127.0.0.1:1', credentials: { accessToken: 'lv-access-123456', clientName: 'c', userName: 'u', password: 'p' } });
+      expect((await first.dispatch('getStatus', {})) as { value: { secretStore: { kind: string } } }).toMatchObject({
+        ok: true,
+        value: { secretStore: { kind: 'keychain' } },
+      });
+      const acc = await first.accounts.add({
+        kind: 'livevox',
+        baseUrl: 'http://127.0.0.1:1',
+        credentials: { accessToken: 'lv-access-123456', clientName: 'c', userName: 'u', password: 'p' },
+      });
       first.close();
       const second = await createCore({ dataDir: t.dir, log });
-      expect(await second.accounts.credentials(acc.id)).toEqual({ accessToken: 'lv-access-123456', clientName: 'c', userName: 'u', password: 'p' });
+      expect(await second.accounts.credentials(acc.id)).toEqual({
+        accessToken: 'lv-access-123456',
+        clientName: 'c',
+        userName: 'u',
+        password: 'p',
+      });
       second.close();
     } finally {
       t.cleanup();

@@ -55,7 +55,10 @@ async function setup(vendor: Vendor): Promise<Setup> {
     return p;
   };
   // The settings the vendor needs for a create (BigChange: a group and a default location), as a person would pass them.
-  const settings = Object.entries((sb as { settings?: Record<string, unknown> }).settings ?? {}).flatMap(([k, v]) => ['--setting', `${k}=${JSON.stringify(v)}`]);
+  const settings = Object.entries((sb as { settings?: Record<string, unknown> }).settings ?? {}).flatMap(([k, v]) => [
+    '--setting',
+    `${k}=${JSON.stringify(v)}`,
+  ]);
   await concord(['accounts', 'add', vendor, '--base-url', sb.baseUrl, '--label', vendor, ...settings], JSON.stringify(sb.credentials));
   await concord(['sync', '--json']);
   const core = await createCore({ dataDir: tmp.dir, secretStore: new MemorySecretStore(), log: createLogger(nullSink) });
@@ -93,7 +96,8 @@ async function writesOfPush(vendor: Vendor): Promise<[string, number][]> {
   const s = await setup(vendor);
   try {
     const from = s.server.requestLog.length;
-    const counted = (log: typeof s.server.requestLog, method: string) => log.filter((r) => r.method === method && !EXEMPT.test(r.path)).length;
+    const counted = (log: typeof s.server.requestLog, method: string) =>
+      log.filter((r) => r.method === method && !EXEMPT.test(r.path)).length;
     await s.concord(['sync', '--json']);
     expect(await s.check()).toEqual([]);
     const out: [string, number][] = [];
@@ -137,7 +141,9 @@ describe.concurrent.each(VENDORS)('SIGKILL at each write of a push: %s', (vendor
         const db = new Database(path.join(s.dir, 'concord.db'));
         db.prepare("UPDATE sync_lease SET expires_at = '2000-01-01T00:00:00.000Z'").run();
         db.close();
-        const again = JSON.parse((await s.concord(['sync', '--json'])).stdout) as { accounts: { complete: boolean; waiting: number; errors: unknown[] }[] };
+        const again = JSON.parse((await s.concord(['sync', '--json'])).stdout) as {
+          accounts: { complete: boolean; waiting: number; errors: unknown[] }[];
+        };
         const problems = await s.check();
         if (!again.accounts[0]?.complete) problems.push(`second sync incomplete: ${JSON.stringify(again.accounts[0])}`);
         if (problems.length) failures.push(`${vendor} killed at ${method} #${n}: ${problems.join('; ')}`);
@@ -145,7 +151,9 @@ describe.concurrent.each(VENDORS)('SIGKILL at each write of a push: %s', (vendor
         await s.close();
       }
     }
-    console.log(`kill matrix ${vendor}: ${writes.length} kill points (${writes.map(([m, n]) => `${m}#${n}`).join(' ')}), ${failures.length} failed`);
+    console.log(
+      `kill matrix ${vendor}: ${writes.length} kill points (${writes.map(([m, n]) => `${m}#${n}`).join(' ')}), ${failures.length} failed`,
+    );
     expect(failures).toEqual([]);
   });
 });

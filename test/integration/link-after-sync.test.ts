@@ -25,10 +25,25 @@ describe('linking near-certain duplicates after a sync', () => {
     sb = await startSandbox({ seed: 1, people: 300 });
     const t = tempDir();
     cleanup = t.cleanup;
-    core = await createCore({ dataDir: t.dir, secretStore: new MemorySecretStore(), log: createLogger(nullSink), retry: FAST_RETRY, syncTuning: { roundDelayMs: 10 } });
+    core = await createCore({
+      dataDir: t.dir,
+      secretStore: new MemorySecretStore(),
+      log: createLogger(nullSink),
+      retry: FAST_RETRY,
+      syncTuning: { roundDelayMs: 10 },
+    });
     expect(core.dedupe.linksAfterSync()).toBe(true); // on for a new store
     const accountOf: Record<string, string> = {};
-    for (const [vendor, info] of Object.entries(sb.vendors)) accountOf[vendor] = (await core.accounts.add({ kind: vendor as Vendor, label: vendor, baseUrl: info!.baseUrl, credentials: info!.credentials, settings: info!.settings })).id;
+    for (const [vendor, info] of Object.entries(sb.vendors))
+      accountOf[vendor] = (
+        await core.accounts.add({
+          kind: vendor as Vendor,
+          label: vendor,
+          baseUrl: info!.baseUrl,
+          credentials: info!.credentials,
+          settings: info!.settings,
+        })
+      ).id;
     const requestsBefore = Object.values(sb.servers).reduce((n, s) => n + s!.requestLog.filter((r) => r.method !== 'GET').length, 0);
     const records = (core.store.sqlite.prepare('SELECT count(*) AS n FROM records').get() as { n: number }).n;
     expect(records).toBe(0);
@@ -41,13 +56,25 @@ describe('linking near-certain duplicates after a sync', () => {
 
     // Nothing was queued for, or sent to, a vendor (reads aside: LiveVox's export and sign-in are POSTs).
     expect(core.status.get().outbox.pending + core.status.get().outbox.inFlight).toBe(0);
-    const writes = Object.values(sb.servers).flatMap((s) => s!.requestLog.filter((x) => x.method !== 'GET' && !/^\/(session\/|auth\/tokens|api\/v2\/user\/authenticate)/.test(x.path) && !(x.path === '/contact/contacts/bulk' && x.body?.includes('"exportableFields"'))));
+    const writes = Object.values(sb.servers).flatMap((s) =>
+      s!.requestLog.filter(
+        (x) =>
+          x.method !== 'GET' &&
+          !/^\/(session\/|auth\/tokens|api\/v2\/user\/authenticate)/.test(x.path) &&
+          !(x.path === '/contact/contacts/bulk' && x.body?.includes('"exportableFields"')),
+      ),
+    );
     expect(writes.length).toBe(requestsBefore);
 
     // Every linked person is one person of the sandbox's answer key, and each spans accounts.
     const truthOf = new Map<string, string>();
-    for (const p of sb.population.truth) for (const k of p.keys) truthOf.set(`${sb.remoteIds[k]!.vendor}|${sb.remoteIds[k]!.remoteId}`, p.personId);
-    const people = core.store.sqlite.prepare('SELECT r.person_id AS person, a.kind AS vendor, r.account_id AS account, r.remote_id AS remoteId FROM records r JOIN accounts a ON a.id = r.account_id').all() as { person: string; vendor: string; account: string; remoteId: string }[];
+    for (const p of sb.population.truth)
+      for (const k of p.keys) truthOf.set(`${sb.remoteIds[k]!.vendor}|${sb.remoteIds[k]!.remoteId}`, p.personId);
+    const people = core.store.sqlite
+      .prepare(
+        'SELECT r.person_id AS person, a.kind AS vendor, r.account_id AS account, r.remote_id AS remoteId FROM records r JOIN accounts a ON a.id = r.account_id',
+      )
+      .all() as { person: string; vendor: string; account: string; remoteId: string }[];
     const byPerson = new Map<string, typeof people>();
     for (const p of people) byPerson.set(p.person, [...(byPerson.get(p.person) ?? []), p]);
     const linkedPeople = [...byPerson.values()].filter((rs) => rs.length > 1);

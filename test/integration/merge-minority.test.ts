@@ -14,8 +14,12 @@ describe('minority values in a merge preview', () => {
     t = await makeTestCore();
     const phone = [{ e164: '+15035550123', raw: '+15035550123' }];
     const email = [{ address: 'mary.brown@example.org' }];
-    await seedAccount(t.core, 'calltools', [{ givenName: 'Mary', familyName: 'Brown', phones: phone, emails: email, birthDate: '1970-01-02' }]);
-    await seedAccount(t.core, 'livevox', [{ givenName: 'Mary', familyName: 'Brown', phones: phone, emails: email, birthDate: '1970-01-02' }]);
+    await seedAccount(t.core, 'calltools', [
+      { givenName: 'Mary', familyName: 'Brown', phones: phone, emails: email, birthDate: '1970-01-02' },
+    ]);
+    await seedAccount(t.core, 'livevox', [
+      { givenName: 'Mary', familyName: 'Brown', phones: phone, emails: email, birthDate: '1970-01-02' },
+    ]);
     await seedAccount(t.core, 'mpdx', [{ givenName: 'Marie', familyName: 'Brown', phones: phone, emails: email, birthDate: '1970-01-02' }]);
     const [c] = t.core.dedupe.scan({ full: true }).clusters;
     expect(c?.records).toHaveLength(3);

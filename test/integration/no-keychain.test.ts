@@ -36,7 +36,11 @@ describe('on a machine without a keychain', () => {
     expect(block).toMatch(/sandbox --seed 7 > \/tmp\/sandbox\.json &.*\n.*accounts add-sandbox \/tmp\/sandbox\.json/);
     const script = block.replaceAll('/tmp/sandbox.json', path.join(tmp.dir, 'sandbox.json'));
     // Its own process group, so the background sandbox goes with it at the end.
-    const child = spawn('bash', ['-e', '-c', `${script}\nkill %1 2>/dev/null || true`], { cwd: ROOT, env: headlessEnv(home), detached: true });
+    const child = spawn('bash', ['-e', '-c', `${script}\nkill %1 2>/dev/null || true`], {
+      cwd: ROOT,
+      env: headlessEnv(home),
+      detached: true,
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

@@ -28,11 +28,21 @@ describe('offline', () => {
     cleanup = t.cleanup;
     let offline = false;
     // "Unreachable" is real: while set, every request goes to a closed port.
-    const fetchImpl: typeof fetch = (url, init) => fetch(offline ? String(url).replace(/^http:\/\/127\.0\.0\.1:\d+/, 'http://127.0.0.1:9') : url, init);
+    const fetchImpl: typeof fetch = (url, init) =>
+      fetch(offline ? String(url).replace(/^http:\/\/127\.0\.0\.1:\d+/, 'http://127.0.0.1:9') : url, init);
     core = await createCore({ dataDir: t.dir, secretStore: new MemorySecretStore(), log: createLogger(nullSink), fetch: fetchImpl }); // the default retry policy
-    for (const [vendor, info] of Object.entries(sb.vendors)) await core.accounts.add({ kind: vendor as Vendor, label: vendor, baseUrl: info!.baseUrl, credentials: info!.credentials, settings: info!.settings });
+    for (const [vendor, info] of Object.entries(sb.vendors))
+      await core.accounts.add({
+        kind: vendor as Vendor,
+        label: vendor,
+        baseUrl: info!.baseUrl,
+        credentials: info!.credentials,
+        settings: info!.settings,
+      });
     expect((await core.sync.sync()).accounts.flatMap((a) => a.errors)).toEqual([]);
-    const rec = core.store.sqlite.prepare("SELECT r.id FROM records r JOIN accounts a ON a.id = r.account_id WHERE a.kind = 'calltools' LIMIT 1").get() as { id: string };
+    const rec = core.store.sqlite
+      .prepare("SELECT r.id FROM records r JOIN accounts a ON a.id = r.account_id WHERE a.kind = 'calltools' LIMIT 1")
+      .get() as { id: string };
     core.edits.edit(rec.id, { familyName: 'Waiting' });
 
     offline = true;

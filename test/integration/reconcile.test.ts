@@ -28,9 +28,25 @@ async function setup(seed: number, people: number) {
   sb = await startSandbox({ seed, people });
   const t = tempDir();
   cleanup = t.cleanup;
-  core = await createCore({ dataDir: t.dir, secretStore: new MemorySecretStore(), log: createLogger(nullSink), retry: FAST_RETRY, syncTuning: { roundDelayMs: 10 }, linkAfterSync: false }); // the queue itself is under test
+  core = await createCore({
+    dataDir: t.dir,
+    secretStore: new MemorySecretStore(),
+    log: createLogger(nullSink),
+    retry: FAST_RETRY,
+    syncTuning: { roundDelayMs: 10 },
+    linkAfterSync: false,
+  }); // the queue itself is under test
   const accountOf = {} as Record<Vendor, string>;
-  for (const [vendor, info] of Object.entries(sb.vendors)) accountOf[vendor as Vendor] = (await core.accounts.add({ kind: vendor as Vendor, label: vendor, baseUrl: info!.baseUrl, credentials: info!.credentials, settings: info!.settings })).id;
+  for (const [vendor, info] of Object.entries(sb.vendors))
+    accountOf[vendor as Vendor] = (
+      await core.accounts.add({
+        kind: vendor as Vendor,
+        label: vendor,
+        baseUrl: info!.baseUrl,
+        credentials: info!.credentials,
+        settings: info!.settings,
+      })
+    ).id;
   const s = await core.sync.sync();
   for (const a of s.accounts) expect(a.errors).toEqual([]);
   return { core, sb, accountOf };
@@ -39,7 +55,12 @@ async function setup(seed: number, people: number) {
 function client(vendor: Vendor) {
   const def = vendorDefinition(vendor)!;
   const info = sb!.vendors[vendor]!;
-  return def.create({ baseUrl: info.baseUrl, credentials: def.credentialsSchema.parse(info.credentials), settings: info.settings, retry: FAST_RETRY });
+  return def.create({
+    baseUrl: info.baseUrl,
+    credentials: def.credentialsSchema.parse(info.credentials),
+    settings: info.settings,
+    retry: FAST_RETRY,
+  });
 }
 
 async function atVendor(vendor: Vendor): Promise<{ remoteId: string; canonical: CanonicalContact }[]> {
@@ -48,21 +69,40 @@ async function atVendor(vendor: Vendor): Promise<{ remoteId: string; canonical: 
   return out;
 }
 
-const recordsOf = (c: Core, personId: string, accountId: string) => c.store.sqlite.prepare("SELECT id, remote_id AS remoteId, state FROM records WHERE person_id = ? AND account_id = ? AND state NOT IN ('deleted_local', 'deleted_remote')").all(personId, accountId) as { id: string; remoteId: string | null; state: string }[];
+const recordsOf = (c: Core, personId: string, accountId: string) =>
+  c.store.sqlite
+    .prepare(
+      "SELECT id, remote_id AS remoteId, state FROM records WHERE person_id = ? AND account_id = ? AND state NOT IN ('deleted_local', 'deleted_remote')",
+    )
+    .all(personId, accountId) as { id: string; remoteId: string | null; state: string }[];
 
 describe('add a person to a vendor where they are missing', () => {
   it('previews the exact requests, asks for what is required, creates exactly one record with the golden values each vendor can hold, and undoes it', async () => {
     const { core, accountOf } = await setup(11, 60);
     // Someone in MPDX alone, with a phone and an email, goes to each of the other four vendors.
     // …whose phone no other account holds (CallTools would merge a create into that contact: see below).
-    const held = new Set((core.store.sqlite.prepare("SELECT json_extract(p.value, '$.e164') AS e FROM records r, json_each(r.local, '$.phones') p WHERE r.account_id <> ?").all(accountOf.mpdx) as { e: string | null }[]).map((x) => x.e));
-    const candidates = core.store.sqlite.prepare(`SELECT r.person_id AS id, r.local FROM records r WHERE r.account_id = ? AND json_array_length(json_extract(r.local, '$.phones')) > 0 AND json_array_length(json_extract(r.local, '$.emails')) > 0
-      AND (SELECT count(*) FROM records o WHERE o.person_id = r.person_id) = 1`).all(accountOf.mpdx) as { id: string; local: string }[];
+    const held = new Set(
+      (
+        core.store.sqlite
+          .prepare("SELECT json_extract(p.value, '$.e164') AS e FROM records r, json_each(r.local, '$.phones') p WHERE r.account_id <> ?")
+          .all(accountOf.mpdx) as { e: string | null }[]
+      ).map((x) => x.e),
+    );
+    const candidates = core.store.sqlite
+      .prepare(
+        `SELECT r.person_id AS id, r.local FROM records r WHERE r.account_id = ? AND json_array_length(json_extract(r.local, '$.phones')) > 0 AND json_array_length(json_extract(r.local, '$.emails')) > 0
+      AND (SELECT count(*) FROM records o WHERE o.person_id = r.person_id) = 1`,
+      )
+      .all(accountOf.mpdx) as { id: string; local: string }[];
     const person = candidates.find((c) => !(JSON.parse(c.local) as CanonicalContact).phones!.some((p) => held.has(p.e164 ?? '')))!;
     const golden = core.contacts.get(person.id).golden;
-    const given: Partial<Record<Vendor, Record<string, string>>> = { livevox: { account: 'CONCORD-ADD-1' }, lightening: { customerId: '2' } };
+    const given: Partial<Record<Vendor, Record<string, string>>> = {
+      livevox: { account: 'CONCORD-ADD-1' },
+      lightening: { customerId: '2' },
+    };
     const email = golden.emails![0]!.address.toLowerCase();
-    const holding = async (vendor: Vendor) => (await atVendor(vendor)).filter((r) => (r.canonical.emails ?? []).some((e) => e.address.toLowerCase() === email)).length;
+    const holding = async (vendor: Vendor) =>
+      (await atVendor(vendor)).filter((r) => (r.canonical.emails ?? []).some((e) => e.address.toLowerCase() === email)).length;
     const heldBefore = {} as Record<Vendor, number>;
     const totalBefore = {} as Record<Vendor, number>;
     for (const vendor of ['calltools', 'livevox', 'lightening', 'bigchange'] as const) {
@@ -80,7 +120,13 @@ describe('add a person to a vendor where they are missing', () => {
         expect(ready.ready).toBe(true);
         expect(JSON.stringify(ready.requests)).toContain(Object.values(given[vendor]!)[0]!);
       } else expect(missing).toEqual([]);
-      if (vendor === 'bigchange') expect(p.needs.filter((n) => n.from).map((n) => n.key).sort()).toEqual(['groupId', 'location']); // from the account's settings, said so
+      if (vendor === 'bigchange')
+        expect(
+          p.needs
+            .filter((n) => n.from)
+            .map((n) => n.key)
+            .sort(),
+        ).toEqual(['groupId', 'location']); // from the account's settings, said so
       await core.addTo.addTo(person.id, accountOf[vendor], given[vendor] ?? {});
       expect(recordsOf(core, person.id, accountOf[vendor])).toHaveLength(1);
     }
@@ -103,8 +149,12 @@ describe('add a person to a vendor where they are missing', () => {
     if (given.livevox) expect(recordsOf(core, person.id, accountOf.livevox)[0]!.remoteId).toBe('CONCORD-ADD-1');
 
     // The fifth vendor: someone only in CallTools goes to MPDX (a create of several requests).
-    const other = core.store.sqlite.prepare(`SELECT r.person_id AS id FROM records r WHERE r.account_id = ? AND json_array_length(json_extract(r.local, '$.emails')) > 0
-      AND (SELECT count(*) FROM records o WHERE o.person_id = r.person_id) = 1 LIMIT 1`).get(accountOf.calltools) as { id: string };
+    const other = core.store.sqlite
+      .prepare(
+        `SELECT r.person_id AS id FROM records r WHERE r.account_id = ? AND json_array_length(json_extract(r.local, '$.emails')) > 0
+      AND (SELECT count(*) FROM records o WHERE o.person_id = r.person_id) = 1 LIMIT 1`,
+      )
+      .get(accountOf.calltools) as { id: string };
     const mpdxBefore = (await atVendor('mpdx')).length;
     const mp = await core.addTo.preview(other.id, accountOf.mpdx);
     expect(mp.ready).toBe(true);
@@ -118,10 +168,14 @@ describe('add a person to a vendor where they are missing', () => {
     expect((await atVendor('mpdx')).length, 'mpdx records').toBe(mpdxBefore + 1);
     const otherGolden = core.contacts.get(other.id).golden;
     const made = (await atVendor('mpdx')).find((r) => r.remoteId === mpRec[0]!.remoteId)!;
-    for (const f of ['givenName', 'familyName', 'phones', 'emails'] as const) if (otherGolden[f]) expect(agreeKey(f, made.canonical[f]), `mpdx ${f}`).toBe(agreeKey(f, otherGolden[f]));
+    for (const f of ['givenName', 'familyName', 'phones', 'emails'] as const)
+      if (otherGolden[f]) expect(agreeKey(f, made.canonical[f]), `mpdx ${f}`).toBe(agreeKey(f, otherGolden[f]));
 
     // Undo after the push: deleted at the vendors that can delete; BigChange says it cannot.
-    const adds = core.store.sqlite.prepare("SELECT id, entity_id FROM journal WHERE kind = 'add-to' ORDER BY id").all() as { id: number; entity_id: string }[];
+    const adds = core.store.sqlite.prepare("SELECT id, entity_id FROM journal WHERE kind = 'add-to' ORDER BY id").all() as {
+      id: number;
+      entity_id: string;
+    }[];
     const bcAdd = adds.find((a) => core.syncStore.record(a.entity_id).accountId === accountOf.bigchange)!;
     const ctAdd = adds.find((a) => core.syncStore.record(a.entity_id).accountId === accountOf.calltools)!;
     const ctRemote = core.syncStore.record(ctAdd.entity_id).remoteId!;
@@ -134,10 +188,14 @@ describe('add a person to a vendor where they are missing', () => {
 
   it('CallTools merges a create into a contact with the same phone: an add that would overwrite someone else is refused, naming them', async () => {
     const { core, accountOf } = await setup(14, 40);
-    const ct = core.store.sqlite.prepare("SELECT local FROM records WHERE account_id = ? AND json_array_length(json_extract(local, '$.phones')) > 0 LIMIT 1").get(accountOf.calltools) as { local: string };
+    const ct = core.store.sqlite
+      .prepare("SELECT local FROM records WHERE account_id = ? AND json_array_length(json_extract(local, '$.phones')) > 0 LIMIT 1")
+      .get(accountOf.calltools) as { local: string };
     const holder = JSON.parse(ct.local) as CanonicalContact;
     // A different person (another first name) who shares that number, from a CSV source.
-    await core.csv.import(`first_name,last_name,phone\nZebedee,${holder.familyName ?? 'Other'},${holder.phones![0]!.e164}\n`, { source: 'household' });
+    await core.csv.import(`first_name,last_name,phone\nZebedee,${holder.familyName ?? 'Other'},${holder.phones![0]!.e164}\n`, {
+      source: 'household',
+    });
     const zeb = core.contacts.list({ search: 'Zebedee', limit: 1, offset: 0 }).rows[0]!;
     const p = await core.addTo.preview(zeb.id, accountOf.calltools);
     expect(p.ready).toBe(false);
@@ -146,15 +204,22 @@ describe('add a person to a vendor where they are missing', () => {
     // Elsewhere the shared number is no obstacle.
     expect((await core.addTo.preview(zeb.id, accountOf.mpdx)).ready).toBe(true);
     // The same person under the same number (same first name) is "likely there already": named, not refused.
-    await core.csv.import(`first_name,last_name,phone\n${holder.givenName},${holder.familyName ?? ''},${holder.phones![0]!.e164}\n`, { source: 'copy' });
-    const copy = core.store.sqlite.prepare("SELECT r.person_id AS id FROM records r JOIN accounts a ON a.id = r.account_id WHERE a.label = 'copy'").get() as { id: string };
+    await core.csv.import(`first_name,last_name,phone\n${holder.givenName},${holder.familyName ?? ''},${holder.phones![0]!.e164}\n`, {
+      source: 'copy',
+    });
+    const copy = core.store.sqlite
+      .prepare("SELECT r.person_id AS id FROM records r JOIN accounts a ON a.id = r.account_id WHERE a.label = 'copy'")
+      .get() as { id: string };
     const same = await core.addTo.preview(copy.id, accountOf.calltools);
     expect(same.likelyThere.map((x) => x.name)).toContain(`${holder.givenName} ${holder.familyName ?? ''}`.trim());
   });
 
   it('an address part a vendor has no place for is listed as not held there, and the rest of the address is created', async () => {
     const { core, accountOf, sb } = await setup(15, 20);
-    await core.csv.import('first_name,last_name,street1,street2,city,state,postal code,county,country\nOrla,Quill,1 Main St,Flat 2,Portland,OR,97201,Multnomah,US\n', { source: 'paper' });
+    await core.csv.import(
+      'first_name,last_name,street1,street2,city,state,postal code,county,country\nOrla,Quill,1 Main St,Flat 2,Portland,OR,97201,Multnomah,US\n',
+      { source: 'paper' },
+    );
     const orla = core.contacts.list({ search: 'Quill', limit: 1, offset: 0 }).rows[0]!;
     const big = await core.addTo.preview(orla.id, accountOf.bigchange);
     expect(big.notHeld).toEqual(expect.arrayContaining(['address.street2', 'address.region', 'address.county']));
@@ -180,7 +245,9 @@ describe('add a person to a vendor where they are missing', () => {
 
   it('an add not yet sent is taken back whole and nothing is sent; a second add to the same account is refused', async () => {
     const { core, accountOf } = await setup(12, 30);
-    const person = core.store.sqlite.prepare('SELECT person_id AS id FROM records WHERE account_id = ? LIMIT 1').get(accountOf.calltools) as { id: string };
+    const person = core.store.sqlite
+      .prepare('SELECT person_id AS id FROM records WHERE account_id = ? LIMIT 1')
+      .get(accountOf.calltools) as { id: string };
     const { journalId } = await core.addTo.addTo(person.id, accountOf.mpdx);
     await expect(core.addTo.addTo(person.id, accountOf.mpdx)).rejects.toThrow(/already/);
     core.addTo.undo(journalId);
@@ -191,63 +258,83 @@ describe('add a person to a vendor where they are missing', () => {
 });
 
 describe('bulk add under faults', () => {
-  it('adds 500+ people to LiveVox and to Lightening as one job each, with faults at requests all through the push: each is created exactly once', { timeout: 180_000 }, async () => {
-    const { core, sb, accountOf } = await setup(21, 2000);
-    const targets: [Vendor, Record<string, string>, 'remoteId' | 'email'][] = [['lightening', { customerId: '3' }, 'email'], ['livevox', { account: 'BULK-{personId}' }, 'remoteId']];
-    for (const [to, values, key] of targets) {
-      const q = { from: accountOf.calltools, to: accountOf[to], values };
-      const plan = await core.addTo.planBulk(q);
-      expect(plan.count).toBeGreaterThanOrEqual(500);
-      expect(plan.sample.length).toBe(10);
-      expect(plan.needs.filter((n) => n.missing)).toEqual([]);
-      // A stale count is refused; then the job, cancelled after its first batch, then the rest.
-      await expect(core.addTo.bulk({ ...q, expected: plan.count + 1 })).rejects.toThrow(/changed since you confirmed/);
-      const progress: number[] = [];
-      const first = await core.addTo.bulk({ ...q, expected: plan.count }, (done) => {
-        progress.push(done);
-        if (progress.length === 1) core.addTo.cancelBulk();
-      });
-      // Only people already there under the same email or phone are left out (a merge links them).
-      for (const r of first.refused) expect(r.reason).toMatch(/likely in .* already as/);
-      expect(first.cancelled).toBe(true);
-      const rest = await core.addTo.bulk({ ...q, expected: plan.count - first.added });
-      for (const r of rest.refused) expect(r.reason).toMatch(/likely in .* already as/);
-      expect(first.added + rest.added + rest.refused.length).toBe(plan.count);
-      expect(first.refused.length + rest.refused.length).toBeGreaterThan(0); // the sandbox seeds people into several vendors
-      const added = first.added + rest.added;
-      expect(added).toBeGreaterThanOrEqual(500);
+  it(
+    'adds 500+ people to LiveVox and to Lightening as one job each, with faults at requests all through the push: each is created exactly once',
+    { timeout: 180_000 },
+    async () => {
+      const { core, sb, accountOf } = await setup(21, 2000);
+      const targets: [Vendor, Record<string, string>, 'remoteId' | 'email'][] = [
+        ['lightening', { customerId: '3' }, 'email'],
+        ['livevox', { account: 'BULK-{personId}' }, 'remoteId'],
+      ];
+      for (const [to, values, key] of targets) {
+        const q = { from: accountOf.calltools, to: accountOf[to], values };
+        const plan = await core.addTo.planBulk(q);
+        expect(plan.count).toBeGreaterThanOrEqual(500);
+        expect(plan.sample.length).toBe(10);
+        expect(plan.needs.filter((n) => n.missing)).toEqual([]);
+        // A stale count is refused; then the job, cancelled after its first batch, then the rest.
+        await expect(core.addTo.bulk({ ...q, expected: plan.count + 1 })).rejects.toThrow(/changed since you confirmed/);
+        const progress: number[] = [];
+        const first = await core.addTo.bulk({ ...q, expected: plan.count }, (done) => {
+          progress.push(done);
+          if (progress.length === 1) core.addTo.cancelBulk();
+        });
+        // Only people already there under the same email or phone are left out (a merge links them).
+        for (const r of first.refused) expect(r.reason).toMatch(/likely in .* already as/);
+        expect(first.cancelled).toBe(true);
+        const rest = await core.addTo.bulk({ ...q, expected: plan.count - first.added });
+        for (const r of rest.refused) expect(r.reason).toMatch(/likely in .* already as/);
+        expect(first.added + rest.added + rest.refused.length).toBe(plan.count);
+        expect(first.refused.length + rest.refused.length).toBeGreaterThan(0); // the sandbox seeds people into several vendors
+        const added = first.added + rest.added;
+        expect(added).toBeGreaterThanOrEqual(500);
 
-      // Faults of every kind the simulator has, at requests spread through the push (creates, reads, lists).
-      const server = sb.servers[to]!;
-      const kinds = ['drop-before', 'drop-after', 'truncate', '500', '429'] as const;
-      for (let i = 0; i < 40; i++) server.failAt(server.requestCount + 7 + i * 37, kinds[i % kinds.length]!);
-      for (let round = 0; round < 12 && core.status.get().outbox.pending + core.status.get().outbox.inFlight > 0; round++) await core.sync.sync({ accountId: accountOf[to] });
-      expect(core.status.get().outbox).toMatchObject({ pending: 0, inFlight: 0 });
+        // Faults of every kind the simulator has, at requests spread through the push (creates, reads, lists).
+        const server = sb.servers[to]!;
+        const kinds = ['drop-before', 'drop-after', 'truncate', '500', '429'] as const;
+        for (let i = 0; i < 40; i++) server.failAt(server.requestCount + 7 + i * 37, kinds[i % kinds.length]!);
+        for (let round = 0; round < 12 && core.status.get().outbox.pending + core.status.get().outbox.inFlight > 0; round++)
+          await core.sync.sync({ accountId: accountOf[to] });
+        expect(core.status.get().outbox).toMatchObject({ pending: 0, inFlight: 0 });
 
-      // Against the vendor's own truth: every added person there exactly once, linked to them
-      // (a create a pull saw before its answer settled is folded into the record the pull made).
-      const there = await atVendor(to);
-      const addedPeople = (core.store.sqlite.prepare("SELECT json_extract(after, '$.personId') AS personId FROM journal WHERE kind = 'add-to' AND entity_id IN (SELECT id FROM records WHERE account_id = ?)").all(accountOf[to]) as { personId: string }[]).map((r) => r.personId);
-      expect(addedPeople).toHaveLength(added);
-      let checked = 0;
-      for (const personId of addedPeople) {
-        const live = recordsOf(core, personId, accountOf[to]);
-        expect(live, personId).toHaveLength(1);
-        expect(live[0]!.remoteId).toBeTruthy();
-        expect(there.filter((x) => x.remoteId === live[0]!.remoteId)).toHaveLength(1);
-        if (key === 'remoteId') continue;
-        const email = core.syncStore.record(live[0]!.id).local.emails?.[0]?.address.toLowerCase();
-        if (!email) continue;
-        // Two people of one household can share an email: each of them was added once.
-        const before = sb.population.byVendor[to].filter((x) => x.contact.emails?.some((e) => e.address.toLowerCase() === email)).length;
-        const sharing = addedPeople.filter((p) => recordsOf(core, p, accountOf[to]).some((r) => core.syncStore.record(r.id).local.emails?.some((e) => e.address.toLowerCase() === email))).length;
-        expect(there.filter((x) => x.canonical.emails?.some((e) => e.address.toLowerCase() === email)).length, email).toBe(before + sharing);
-        checked++;
+        // Against the vendor's own truth: every added person there exactly once, linked to them
+        // (a create a pull saw before its answer settled is folded into the record the pull made).
+        const there = await atVendor(to);
+        const addedPeople = (
+          core.store.sqlite
+            .prepare(
+              "SELECT json_extract(after, '$.personId') AS personId FROM journal WHERE kind = 'add-to' AND entity_id IN (SELECT id FROM records WHERE account_id = ?)",
+            )
+            .all(accountOf[to]) as { personId: string }[]
+        ).map((r) => r.personId);
+        expect(addedPeople).toHaveLength(added);
+        let checked = 0;
+        for (const personId of addedPeople) {
+          const live = recordsOf(core, personId, accountOf[to]);
+          expect(live, personId).toHaveLength(1);
+          expect(live[0]!.remoteId).toBeTruthy();
+          expect(there.filter((x) => x.remoteId === live[0]!.remoteId)).toHaveLength(1);
+          if (key === 'remoteId') continue;
+          const email = core.syncStore.record(live[0]!.id).local.emails?.[0]?.address.toLowerCase();
+          if (!email) continue;
+          // Two people of one household can share an email: each of them was added once.
+          const before = sb.population.byVendor[to].filter((x) => x.contact.emails?.some((e) => e.address.toLowerCase() === email)).length;
+          const sharing = addedPeople.filter((p) =>
+            recordsOf(core, p, accountOf[to]).some((r) =>
+              core.syncStore.record(r.id).local.emails?.some((e) => e.address.toLowerCase() === email),
+            ),
+          ).length;
+          expect(there.filter((x) => x.canonical.emails?.some((e) => e.address.toLowerCase() === email)).length, email).toBe(
+            before + sharing,
+          );
+          checked++;
+        }
+        if (key === 'email') expect(checked).toBeGreaterThan(400);
+        expect(new Set(addedPeople.map((p) => recordsOf(core, p, accountOf[to])[0]!.remoteId)).size).toBe(added);
       }
-      if (key === 'email') expect(checked).toBeGreaterThan(400);
-      expect(new Set(addedPeople.map((p) => recordsOf(core, p, accountOf[to])[0]!.remoteId)).size).toBe(added);
-    }
-  });
+    },
+  );
 });
 
 describe('field policies and drift', () => {
@@ -255,7 +342,8 @@ describe('field policies and drift', () => {
     const { core, accountOf } = await setup(13, 400);
     // Link across vendors (the duplicates the sandbox seeded), then ask three of them to agree on phones.
     const scan = core.dedupe.scan();
-    for (const c of scan.clusters.filter((x) => x.auto && new Set(x.records.map((r) => r.account)).size === x.records.length)) core.dedupe.merge(c.id, { clusters: scan.clusters });
+    for (const c of scan.clusters.filter((x) => x.auto && new Set(x.records.map((r) => r.account)).size === x.records.length))
+      core.dedupe.merge(c.id, { clusters: scan.clusters });
     await core.sync.sync();
     const three = [accountOf.calltools, accountOf.livevox, accountOf.mpdx];
     core.policies.set('phones', three);
@@ -281,63 +369,86 @@ describe('field policies and drift', () => {
     expect(after.people).toBeLessThanOrEqual(refusedPeople.size);
 
     // A colleague changes a phone at LiveVox for someone who agreed: after the next sync, drift.
-    const agreed = core.store.sqlite.prepare(`SELECT r.remote_id AS remoteId, r.person_id AS personId FROM records r WHERE r.account_id = ? AND r.state = 'synced'
-      AND r.person_id IN (SELECT person_id FROM records WHERE account_id = ?) AND json_array_length(json_extract(r.local, '$.phones')) > 0 LIMIT 1`).get(accountOf.livevox, accountOf.calltools) as { remoteId: string; personId: string };
+    const agreed = core.store.sqlite
+      .prepare(
+        `SELECT r.remote_id AS remoteId, r.person_id AS personId FROM records r WHERE r.account_id = ? AND r.state = 'synced'
+      AND r.person_id IN (SELECT person_id FROM records WHERE account_id = ?) AND json_array_length(json_extract(r.local, '$.phones')) > 0 LIMIT 1`,
+      )
+      .get(accountOf.livevox, accountOf.calltools) as { remoteId: string; personId: string };
     expect(refusedPeople.has(agreed.personId)).toBe(false);
     const lv = client('livevox');
     const current = await lv.read(agreed.remoteId);
-    await lv.update(agreed.remoteId, { phones: [{ raw: '+14155550199', e164: '+14155550199' }] }, { raw: current.raw, versions: current.versions });
+    await lv.update(
+      agreed.remoteId,
+      { phones: [{ raw: '+14155550199', e164: '+14155550199' }] },
+      { raw: current.raw, versions: current.versions },
+    );
     await core.sync.sync();
     const again = core.policies.check();
     expect(again.people).toBe(after.people + 1);
     expect(core.status.get().drift?.people).toBe(again.people);
     const cells = again.cells.filter((c) => c.a === accountOf.livevox || c.b === accountOf.livevox);
-    const named = cells.flatMap((c) => core.policies.people({ field: 'phones', a: c.a, b: c.b, limit: 500, offset: 0 }).people.map((p) => p.personId));
+    const named = cells.flatMap((c) =>
+      core.policies.people({ field: 'phones', a: c.a, b: c.b, limit: 500, offset: 0 }).people.map((p) => p.personId),
+    );
     expect(named).toContain(agreed.personId);
   });
 });
 
 describe('make them agree: reviewed, and taken back after the push', () => {
-  it('queues exactly what was left ticked, and its undo after the push writes the vendors’ previous values back', { timeout: 120_000 }, async () => {
-    const { core, accountOf } = await setup(16, 200);
-    const scan = core.dedupe.scan();
-    for (const c of scan.clusters.filter((x) => x.auto && new Set(x.records.map((r) => r.account)).size === x.records.length)) core.dedupe.merge(c.id, { clusters: scan.clusters });
-    await core.sync.sync();
-    core.policies.set('familyName', [accountOf.calltools, accountOf.livevox, accountOf.mpdx]);
-    const plan = core.policies.plan('familyName', { limit: 3 });
-    expect(plan.total).toBeGreaterThan(3);
-    // Every write is reachable page by page, grouped by field and account; the groups add up.
-    const all = [...plan.writes, ...core.policies.plan('familyName', { offset: 3 }).writes];
-    expect(all).toHaveLength(plan.total);
-    expect(plan.groups.reduce((n, g) => n + g.count, 0)).toBe(plan.total);
-    expect(new Set(all.map((w) => w.key)).size).toBe(plan.total);
-    for (const w of all) expect(w.held).toBeLessThan(w.of);
-    // Leave out one whole account and one single write of another.
-    const [skipGroup, ...rest] = plan.groups;
-    const single = all.find((w) => w.accountId !== skipGroup!.accountId)!;
-    expect(rest.length).toBeGreaterThan(0);
-    const expected = plan.total - skipGroup!.count - 1;
-    expect(() => core.policies.apply('familyName', plan.total, { groups: [skipGroup!], keys: [single.key] })).toThrow(/changed since you looked/);
-    const applied = core.policies.apply('familyName', expected, { groups: [skipGroup!], keys: [single.key] });
-    expect(applied.written + applied.refused.length).toBe(expected);
-    const queued = new Set(core.store.sqlite.prepare("SELECT record_id FROM changes WHERE state = 'pending'").pluck().all() as string[]);
-    for (const w of all) expect(queued.has(w.recordId)).toBe(w.accountId !== skipGroup!.accountId && w.key !== single.key);
+  it(
+    'queues exactly what was left ticked, and its undo after the push writes the vendors’ previous values back',
+    { timeout: 120_000 },
+    async () => {
+      const { core, accountOf } = await setup(16, 200);
+      const scan = core.dedupe.scan();
+      for (const c of scan.clusters.filter((x) => x.auto && new Set(x.records.map((r) => r.account)).size === x.records.length))
+        core.dedupe.merge(c.id, { clusters: scan.clusters });
+      await core.sync.sync();
+      core.policies.set('familyName', [accountOf.calltools, accountOf.livevox, accountOf.mpdx]);
+      const plan = core.policies.plan('familyName', { limit: 3 });
+      expect(plan.total).toBeGreaterThan(3);
+      // Every write is reachable page by page, grouped by field and account; the groups add up.
+      const all = [...plan.writes, ...core.policies.plan('familyName', { offset: 3 }).writes];
+      expect(all).toHaveLength(plan.total);
+      expect(plan.groups.reduce((n, g) => n + g.count, 0)).toBe(plan.total);
+      expect(new Set(all.map((w) => w.key)).size).toBe(plan.total);
+      for (const w of all) expect(w.held).toBeLessThan(w.of);
+      // Leave out one whole account and one single write of another.
+      const [skipGroup, ...rest] = plan.groups;
+      const single = all.find((w) => w.accountId !== skipGroup!.accountId)!;
+      expect(rest.length).toBeGreaterThan(0);
+      const expected = plan.total - skipGroup!.count - 1;
+      expect(() => core.policies.apply('familyName', plan.total, { groups: [skipGroup!], keys: [single.key] })).toThrow(
+        /changed since you looked/,
+      );
+      const applied = core.policies.apply('familyName', expected, { groups: [skipGroup!], keys: [single.key] });
+      expect(applied.written + applied.refused.length).toBe(expected);
+      const queued = new Set(core.store.sqlite.prepare("SELECT record_id FROM changes WHERE state = 'pending'").pluck().all() as string[]);
+      for (const w of all) expect(queued.has(w.recordId)).toBe(w.accountId !== skipGroup!.accountId && w.key !== single.key);
 
-    // Sent; then undone: each sent write goes back, through the outbox, to what it replaced.
-    for (let i = 0; i < 3 && core.status.get().outbox.pending; i++) await core.sync.sync();
-    const sent = all.filter((w) => w.accountId !== skipGroup!.accountId && w.key !== single.key && !applied.refused.some((r) => r.recordId === w.recordId));
-    const vendorOf = (accountId: string) => (Object.entries(accountOf).find(([, id]) => id === accountId)![0]) as Vendor;
-    const remoteOf = (recordId: string) => core.syncStore.record(recordId).remoteId!;
-    const probe = sent.slice(0, 5);
-    for (const w of probe) expect((await client(vendorOf(w.accountId)).read(remoteOf(w.recordId))).canonical.familyName).toBe(w.to);
-    const undo = core.policies.undo(applied.applyId);
-    expect(undo).toMatchObject({ undone: 0, leftAsIs: 0, writtenBack: sent.length });
-    for (let i = 0; i < 3 && core.status.get().outbox.pending; i++) await core.sync.sync();
-    for (const w of probe) expect((await client(vendorOf(w.accountId)).read(remoteOf(w.recordId))).canonical.familyName ?? null).toBe(w.from ?? null);
-    // Activity marks it undone only now that everything was taken back, and says how.
-    const j = core.store.sqlite.prepare("SELECT undone FROM journal WHERE id = ?").get(applied.applyId) as { undone: number };
-    expect(j.undone).toBe(1);
-    const said = core.store.sqlite.prepare("SELECT summary FROM journal WHERE kind = 'undo' ORDER BY id DESC LIMIT 1").pluck().get() as string;
-    expect(said).toMatch(/already sent, written back/);
-  });
+      // Sent; then undone: each sent write goes back, through the outbox, to what it replaced.
+      for (let i = 0; i < 3 && core.status.get().outbox.pending; i++) await core.sync.sync();
+      const sent = all.filter(
+        (w) => w.accountId !== skipGroup!.accountId && w.key !== single.key && !applied.refused.some((r) => r.recordId === w.recordId),
+      );
+      const vendorOf = (accountId: string) => Object.entries(accountOf).find(([, id]) => id === accountId)![0] as Vendor;
+      const remoteOf = (recordId: string) => core.syncStore.record(recordId).remoteId!;
+      const probe = sent.slice(0, 5);
+      for (const w of probe) expect((await client(vendorOf(w.accountId)).read(remoteOf(w.recordId))).canonical.familyName).toBe(w.to);
+      const undo = core.policies.undo(applied.applyId);
+      expect(undo).toMatchObject({ undone: 0, leftAsIs: 0, writtenBack: sent.length });
+      for (let i = 0; i < 3 && core.status.get().outbox.pending; i++) await core.sync.sync();
+      for (const w of probe)
+        expect((await client(vendorOf(w.accountId)).read(remoteOf(w.recordId))).canonical.familyName ?? null).toBe(w.from ?? null);
+      // Activity marks it undone only now that everything was taken back, and says how.
+      const j = core.store.sqlite.prepare('SELECT undone FROM journal WHERE id = ?').get(applied.applyId) as { undone: number };
+      expect(j.undone).toBe(1);
+      const said = core.store.sqlite
+        .prepare("SELECT summary FROM journal WHERE kind = 'undo' ORDER BY id DESC LIMIT 1")
+        .pluck()
+        .get() as string;
+      expect(said).toMatch(/already sent, written back/);
+    },
+  );
 });

@@ -33,7 +33,8 @@ async function tiny(): Promise<{ server: SandboxServer; items: string[] }> {
   return { server, items };
 }
 
-const post = (s: SandboxServer, path: string, body: string, init: RequestInit = {}): Promise<Response> => fetch(`${s.baseUrl}${path}`, { method: 'POST', body, ...init });
+const post = (s: SandboxServer, path: string, body: string, init: RequestInit = {}): Promise<Response> =>
+  fetch(`${s.baseUrl}${path}`, { method: 'POST', body, ...init });
 const get = (s: SandboxServer, path: string): Promise<Response> => fetch(`${s.baseUrl}${path}`);
 const rejects = async (p: Promise<Response>): Promise<unknown> => {
   const r = await p.then(
@@ -136,12 +137,20 @@ describe('sandbox fault plan', () => {
     const sb = await startCallToolsSandbox({ faults: faultsFor('calltools', parsed) });
     open.push(sb.server);
     const create = (first: string): Promise<Response> =>
-      fetch(`${sb.baseUrl}/api/contacts/`, { method: 'POST', headers: { Authorization: `Token ${sb.credentials.token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ first_name: first, last_name: 'Test' }) });
+      fetch(`${sb.baseUrl}/api/contacts/`, {
+        method: 'POST',
+        headers: { Authorization: `Token ${sb.credentials.token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ first_name: first, last_name: 'Test' }),
+      });
     expect((await fetch(`${sb.baseUrl}/api/contacts/`, { headers: { Authorization: `Token ${sb.credentials.token}` } })).status).toBe(200);
     expect([200, 201]).toContain((await create('One')).status);
     await rejects(create('Two'));
     expect([...sb.store.contacts.values()].map((c) => c.first_name)).toEqual(['One', 'Two']);
-    expect(sb.server.requestLog.map((r) => `${r.method} ${r.status}${r.fault ? ` ${r.fault}` : ''}`)).toEqual(['GET 200', `POST ${sb.server.requestLog[1]!.status}`, 'POST 0 drop-after']);
+    expect(sb.server.requestLog.map((r) => `${r.method} ${r.status}${r.fault ? ` ${r.fault}` : ''}`)).toEqual([
+      'GET 200',
+      `POST ${sb.server.requestLog[1]!.status}`,
+      'POST 0 drop-after',
+    ]);
   });
 
   it('random rates still inject faults and are logged', async () => {

@@ -29,7 +29,9 @@ function concord(args: string[], input?: string): Promise<{ stdout: string; stde
 describe('sandbox → add-sandbox → sync → contacts list', () => {
   it('shows every seeded record with counts that match the sandbox', async () => {
     const truthFile = path.join(tmp.dir, 'truth.json');
-    sandbox = spawn(process.execPath, [BIN, 'sandbox', '--seed', '4', '--people', '120', '--truth', truthFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+    sandbox = spawn(process.execPath, [BIN, 'sandbox', '--seed', '4', '--people', '120', '--truth', truthFile], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const line = await new Promise<string>((resolve, reject) => {
       let buf = '';
       sandbox!.stdout!.on('data', (d: Buffer) => {
@@ -44,7 +46,10 @@ describe('sandbox → add-sandbox → sync → contacts list', () => {
     for (const v of Object.values(info.vendors)) expect(v.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+/);
 
     await concord(['accounts', 'add-sandbox'], line);
-    const sync = JSON.parse((await concord(['sync', '--json'])).stdout) as { accounts: { vendor: string; pulled: number; errors: unknown[] }[]; duplicates: { waiting: number; autoLinkable: number; linked: number } | null };
+    const sync = JSON.parse((await concord(['sync', '--json'])).stdout) as {
+      accounts: { vendor: string; pulled: number; errors: unknown[] }[];
+      duplicates: { waiting: number; autoLinkable: number; linked: number } | null;
+    };
     expect(sync.accounts.map((a) => a.vendor).sort()).toEqual(Object.keys(info.vendors).sort());
     for (const a of sync.accounts) expect(a.errors).toEqual([]);
 
@@ -59,7 +64,9 @@ describe('sandbox → add-sandbox → sync → contacts list', () => {
     const scan = JSON.parse((await concord(['duplicates', 'scan', '--json'])).stdout) as unknown[];
     expect(scan.length).toBe(sync.duplicates!.waiting); // one count, from one source
 
-    const truth = JSON.parse(fs.readFileSync(truthFile, 'utf8')) as { people: { records: { vendor: string; remoteId: string | null }[] }[] };
+    const truth = JSON.parse(fs.readFileSync(truthFile, 'utf8')) as {
+      people: { records: { vendor: string; remoteId: string | null }[] }[];
+    };
     const seeded: Record<string, number> = {};
     for (const p of truth.people) for (const r of p.records) if (r.remoteId) seeded[r.vendor] = (seeded[r.vendor] ?? 0) + 1;
     const rows = JSON.parse((await concord(['contacts', 'list', '--json'])).stdout) as { vendors: string[]; recordCount: number }[];

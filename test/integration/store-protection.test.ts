@@ -16,11 +16,22 @@ const tmp = tempDir('concord-protect-');
 /** A healthy store with 1,500 people, closed (its WAL folded in). */
 let healthy: string;
 
-const people = (n: number) => Array.from({ length: n }, (_, i) => ({ givenName: `Person${i}`, familyName: `Family${i % 97}`, emails: [{ address: `p${i}@example.org` }], notes: `note ${i} `.repeat(20) }));
+const people = (n: number) =>
+  Array.from({ length: n }, (_, i) => ({
+    givenName: `Person${i}`,
+    familyName: `Family${i % 97}`,
+    emails: [{ address: `p${i}@example.org` }],
+    notes: `note ${i} `.repeat(20),
+  }));
 const sha = (file: string) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
 function concord(dataDir: string, args: string[], opts: { uid?: number } = {}) {
-  const r = spawnSync(process.execPath, [BIN, ...args, '--data-dir', dataDir], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, HOME: tmp.dir }, ...(opts.uid !== undefined ? { uid: opts.uid, gid: opts.uid } : {}) });
+  const r = spawnSync(process.execPath, [BIN, ...args, '--data-dir', dataDir], {
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, HOME: tmp.dir },
+    ...(opts.uid !== undefined ? { uid: opts.uid, gid: opts.uid } : {}),
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -49,7 +60,9 @@ describe('store protection', () => {
     fs.truncateSync(file, 0);
     const status = concord(dir, ['status']);
     expect(status.code).toBe(1);
-    expect(status.stderr).toMatch(/concord\.db is empty \(0 bytes\).*did not open or change it.*latest backup is .*concord-schema7-.*concord doctor --restore/s);
+    expect(status.stderr).toMatch(
+      /concord\.db is empty \(0 bytes\).*did not open or change it.*latest backup is .*concord-schema7-.*concord doctor --restore/s,
+    );
     expect(fs.statSync(file).size).toBe(0);
     expect(JSON.parse(concord(dir, ['status', '--json']).stderr).error.code).toBe('store_damaged');
 
@@ -74,10 +87,14 @@ describe('store protection', () => {
     const pageSize = 4096;
     const pages = fs.statSync(file).size / pageSize;
     const fd = fs.openSync(file, 'r+');
-    for (let p = Math.floor(pages / 3); p < Math.floor(pages / 3) + 8; p++) fs.writeSync(fd, Buffer.alloc(pageSize), 0, pageSize, p * pageSize);
+    for (let p = Math.floor(pages / 3); p < Math.floor(pages / 3) + 8; p++)
+      fs.writeSync(fd, Buffer.alloc(pageSize), 0, pageSize, p * pageSize);
     fs.closeSync(fd);
     const before = sha(file);
-    const err = await createCore({ dataDir: dir, secretStore: new MemorySecretStore() }).then(() => null, (e: unknown) => e);
+    const err = await createCore({ dataDir: dir, secretStore: new MemorySecretStore() }).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(err).toMatchObject({ code: 'store_damaged' });
     expect((err as Error).message).toMatch(/is damaged .*did not open or change it.*concord doctor --restore/s);
     const status = concord(dir, ['status']);
@@ -125,7 +142,9 @@ describe('store protection', () => {
     for (const dir of [path.join(ro, 'data'), ro, existing]) {
       const r = concord(dir, ['status'], opts);
       expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(/^concord: Concord cannot write to its data directory .* \((permission denied|it is read-only)\)\. Make it writable for your user, or choose another with --data-dir DIR/);
+      expect(r.stderr).toMatch(
+        /^concord: Concord cannot write to its data directory .* \((permission denied|it is read-only)\)\. Make it writable for your user, or choose another with --data-dir DIR/,
+      );
       expect(r.stderr).not.toMatch(/ENOENT|mkdir|at /);
     }
     fs.chmodSync(existing, 0o755);
@@ -141,7 +160,15 @@ describe('store protection', () => {
       // SQLite's own "database or disk is full" (SQLITE_FULL), without filling a real disk.
       t.core.store.sqlite.pragma(`max_page_count = ${page_count}`);
       const r = await t.core.dispatch('editContact', { id: person.id, patch: { notes: 'x'.repeat(400_000) } });
-      expect(r).toEqual({ ok: false, error: { code: 'disk_full', message: expect.stringMatching(/^The disk holding .* is full, so Concord could not save\. What was saved before is intact; free some space and try again\.$/) } });
+      expect(r).toEqual({
+        ok: false,
+        error: {
+          code: 'disk_full',
+          message: expect.stringMatching(
+            /^The disk holding .* is full, so Concord could not save\. What was saved before is intact; free some space and try again\.$/,
+          ),
+        },
+      });
       t.core.store.sqlite.pragma('max_page_count = 1073741823');
       expect(t.core.contacts.get(person.id).golden.notes).toBe(person.fields.notes);
       expect(t.core.store.sqlite.pragma('quick_check', { simple: true })).toBe('ok');
@@ -152,7 +179,11 @@ describe('store protection', () => {
 
   it('`concord … | head` ends quietly (no EPIPE stack trace)', async () => {
     const dir = storeWithBackup('pipe');
-    const child = spawn('bash', ['-c', `"${process.execPath}" "${BIN}" export --format csv --data-dir "${dir}" | head -n 2; echo "exit=\${PIPESTATUS[0]}" >&2`], { env: { ...process.env, HOME: tmp.dir } });
+    const child = spawn(
+      'bash',
+      ['-c', `"${process.execPath}" "${BIN}" export --format csv --data-dir "${dir}" | head -n 2; echo "exit=\${PIPESTATUS[0]}" >&2`],
+      { env: { ...process.env, HOME: tmp.dir } },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

@@ -41,14 +41,22 @@ describe('SIGKILL in the middle of a push', () => {
 
     // 500 edits and 20 new contacts, made offline in the same store.
     const core = await createCore({ dataDir: tmp.dir, secretStore: new MemorySecretStore(), log: createLogger(nullSink) });
-    const recs = core.store.sqlite.prepare('SELECT id, remote_id, person_id, account_id FROM records ORDER BY CAST(remote_id AS INTEGER)').all() as { id: string; remote_id: string; person_id: string; account_id: string }[];
+    const recs = core.store.sqlite
+      .prepare('SELECT id, remote_id, person_id, account_id FROM records ORDER BY CAST(remote_id AS INTEGER)')
+      .all() as { id: string; remote_id: string; person_id: string; account_id: string }[];
     recs.forEach((r, i) => core.edits.edit(r.id, { givenName: `Edit${i}` }));
-    for (let i = 0; i < 20; i++) core.syncStore.create(recs[0]!.account_id, recs[i]!.person_id, { givenName: `New${i}`, familyName: 'Crashtest', phones: [{ e164: `+1503555${String(1000 + i)}`, raw: `503-555-${1000 + i}` }] });
+    for (let i = 0; i < 20; i++)
+      core.syncStore.create(recs[0]!.account_id, recs[i]!.person_id, {
+        givenName: `New${i}`,
+        familyName: 'Crashtest',
+        phones: [{ e164: `+1503555${String(1000 + i)}`, raw: `503-555-${1000 + i}` }],
+      });
     expect(core.status.get().outbox.pending).toBe(520);
     core.close();
 
     // Kill the sync once a third of the writes are in.
-    const writes = () => sb!.server.requestLog.filter((r) => (r.method === 'PATCH' || r.method === 'POST') && r.status >= 200 && r.status < 300);
+    const writes = () =>
+      sb!.server.requestLog.filter((r) => (r.method === 'PATCH' || r.method === 'POST') && r.status >= 200 && r.status < 300);
     const child = spawn(process.execPath, [BIN, 'sync', '--json', ...SECRETS, '--data-dir', tmp.dir], { stdio: 'ignore' });
     await new Promise<void>((resolve, reject) => {
       const t = setInterval(() => {
@@ -67,7 +75,9 @@ describe('SIGKILL in the middle of a push', () => {
     const atKill = writes().length;
     expect(atKill).toBeLessThan(520);
 
-    const second = JSON.parse((await concord(['sync', '--json'])).stdout) as { accounts: { pushed: number; waiting: number; errors: unknown[]; complete: boolean }[] };
+    const second = JSON.parse((await concord(['sync', '--json'])).stdout) as {
+      accounts: { pushed: number; waiting: number; errors: unknown[]; complete: boolean }[];
+    };
     expect(second.accounts[0]).toMatchObject({ waiting: 0, errors: [], complete: true });
 
     // Exactly once: one successful write per contact edited, one POST per new contact.

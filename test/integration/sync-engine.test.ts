@@ -58,18 +58,21 @@ describe.each(VENDORS)('%s: offline edits, merges and conflicts', (vendor) => {
     expect(r.core.edits.conflicts()).toHaveLength(0);
   });
 
-  it.skipIf(vendor === 'mpdx')('the same field changed at the vendor in the same second (the version token does not move): still a conflict, nothing overwritten', async () => {
-    // MPDX is skipped: it compares updated_in_db_at itself, to the second, by design (its document says so).
-    const r = await synced(vendor);
-    const id = r.seeded[3]!.remoteId;
-    const field = vendor === 'bigchange' ? 'notes' : 'familyName';
-    r.core.edits.edit(r.recordOf(id).id, { [field]: 'Minesecond' });
-    const t = await r.other.read(id);
-    await r.other.update(id, { [field]: 'Theirsecond' }, { raw: t.raw, versions: t.versions }); // no clock advance
-    const s = await r.core.sync.sync();
-    expect(s.accounts[0]).toMatchObject({ pushed: 0, conflicts: 1 });
-    expect((await r.other.read(id)).canonical[field]).toBe('Theirsecond');
-  });
+  it.skipIf(vendor === 'mpdx')(
+    'the same field changed at the vendor in the same second (the version token does not move): still a conflict, nothing overwritten',
+    async () => {
+      // MPDX is skipped: it compares updated_in_db_at itself, to the second, by design (its document says so).
+      const r = await synced(vendor);
+      const id = r.seeded[3]!.remoteId;
+      const field = vendor === 'bigchange' ? 'notes' : 'familyName';
+      r.core.edits.edit(r.recordOf(id).id, { [field]: 'Minesecond' });
+      const t = await r.other.read(id);
+      await r.other.update(id, { [field]: 'Theirsecond' }, { raw: t.raw, versions: t.versions }); // no clock advance
+      const s = await r.core.sync.sync();
+      expect(s.accounts[0]).toMatchObject({ pushed: 0, conflicts: 1 });
+      expect((await r.other.read(id)).canonical[field]).toBe('Theirsecond');
+    },
+  );
 
   it('the server changed the same field: a conflict holds the push; keep mine pushes, take theirs drops and journals', async () => {
     const r = await synced(vendor);
@@ -105,9 +108,13 @@ describe.each(VENDORS)('%s: offline edits, merges and conflicts', (vendor) => {
     expect((await r.other.read(a)).canonical.familyName).toBe('Mine');
     expect((await r.other.read(b)).canonical.familyName).toBe('Theirs');
     expect(r.recordOf(b)).toMatchObject({ state: 'synced', local: expect.objectContaining({ familyName: 'Theirs' }) });
-    const journal = r.core.store.sqlite.prepare("SELECT summary FROM journal WHERE kind = 'conflict.resolve' ORDER BY id").all() as { summary: string }[];
+    const journal = r.core.store.sqlite.prepare("SELECT summary FROM journal WHERE kind = 'conflict.resolve' ORDER BY id").all() as {
+      summary: string;
+    }[];
     expect(journal.map((j) => j.summary)).toEqual(['familyName: kept mine', 'took theirs for every field']);
-    const change = r.core.store.sqlite.prepare('SELECT overwrite FROM changes WHERE record_id = ? AND state = ?').get(r.recordOf(a).id, 'done') as { overwrite: number };
+    const change = r.core.store.sqlite
+      .prepare('SELECT overwrite FROM changes WHERE record_id = ? AND state = ?')
+      .get(r.recordOf(a).id, 'done') as { overwrite: number };
     expect(change.overwrite).toBe(1); // "keep mine" is the only way an overwrite goes out
   });
 
@@ -128,7 +135,9 @@ describe.each(VENDORS)('%s: offline edits, merges and conflicts', (vendor) => {
     r.core.edits.resolve(byRecord.get(r.recordOf(b).id)!.id, { deleted: 'drop' });
     const after = await r.core.sync.sync();
     expect(after.accounts[0]).toMatchObject({ pushed: 1, errors: [] });
-    const recreated = r.core.store.sqlite.prepare("SELECT remote_id, state FROM records WHERE json_extract(local, '$.givenName') = 'Keepme'").get() as { remote_id: string; state: string };
+    const recreated = r.core.store.sqlite
+      .prepare("SELECT remote_id, state FROM records WHERE json_extract(local, '$.givenName') = 'Keepme'")
+      .get() as { remote_id: string; state: string };
     expect(recreated.state).toBe('synced');
     expect((await r.other.read(recreated.remote_id)).canonical.givenName).toBe('Keepme');
     expect(r.recordOf(b).state).toBe('deleted_remote');

@@ -31,7 +31,13 @@ async function twoCores(settings?: Record<string, unknown>): Promise<{ r: SyncRi
   await r.core.sync.sync();
   // The second host shares the store file and the vendor account (same credentials).
   const creds = await r.core.accounts.credentials(r.accountId);
-  second = await createCore({ dataDir: tmp.dir, secretStore: new MemorySecretStore(), log: createLogger(nullSink), retry: FAST_RETRY, syncTuning: { roundDelayMs: 20, holder: 'the second host' } });
+  second = await createCore({
+    dataDir: tmp.dir,
+    secretStore: new MemorySecretStore(),
+    log: createLogger(nullSink),
+    retry: FAST_RETRY,
+    syncTuning: { roundDelayMs: 20, holder: 'the second host' },
+  });
   await second.secretStore.set(`account:${r.accountId}`, JSON.stringify(creds));
   return { r, other: second, dir: tmp.dir };
 }
@@ -43,8 +49,13 @@ describe('one sync at a time per store', () => {
     const recs = [...new Map(r.seeded.map((s) => r.recordOf(s.remoteId)).map((x) => [x.id, x])).values()];
     const n = recs.length;
     recs.forEach((x, i) => r.core.edits.edit(x.id, { givenName: `Lease${i}` }));
-    const personId = (r.core.store.sqlite.prepare('SELECT person_id FROM records WHERE id = ?').get(recs[0]!.id) as { person_id: string }).person_id;
-    r.core.syncStore.create(r.accountId, personId, { givenName: 'Once', familyName: 'Only', phones: [{ e164: '+15035550177', raw: '503-555-0177' }] });
+    const personId = (r.core.store.sqlite.prepare('SELECT person_id FROM records WHERE id = ?').get(recs[0]!.id) as { person_id: string })
+      .person_id;
+    r.core.syncStore.create(r.accountId, personId, {
+      givenName: 'Once',
+      familyName: 'Only',
+      phones: [{ e164: '+15035550177', raw: '503-555-0177' }],
+    });
     const before = writes(r.server).length;
 
     const results = await Promise.allSettled([r.core.sync.sync(), other.sync.sync()]);
@@ -77,7 +88,13 @@ describe('one sync at a time per store', () => {
     const done = await first;
     expect(done.accounts[0]!.pushed + waited.accounts[0]!.pushed).toBe(5);
     expect(waited.accounts[0]).toMatchObject({ errors: [], complete: true });
-    expect(new Set(writes(r.server).filter((w) => w.method === 'PATCH').map((w) => w.path)).size).toBe(5);
+    expect(
+      new Set(
+        writes(r.server)
+          .filter((w) => w.method === 'PATCH')
+          .map((w) => w.path),
+      ).size,
+    ).toBe(5);
   });
 
   it('the CLI, while the app is syncing the same store: exit 1 with the plain message', { timeout: 60_000 }, async () => {

@@ -27,12 +27,25 @@ async function setup(n: number, fetchImpl?: typeof fetch) {
   sb = await startCallToolsSandbox({ seed: 5, contacts });
   const t = tempDir();
   cleanup = t.cleanup;
-  core = await createCore({ dataDir: t.dir, secretStore: new MemorySecretStore(), log: createLogger(nullSink), fetch: fetchImpl, retry: FAST_RETRY }); // drops are retried now: keep the waits short
-  const acc = await core.accounts.add({ kind: 'calltools', label: 'CT', baseUrl: sb.baseUrl, credentials: sb.credentials, settings: { pageSize: 20 } });
+  core = await createCore({
+    dataDir: t.dir,
+    secretStore: new MemorySecretStore(),
+    log: createLogger(nullSink),
+    fetch: fetchImpl,
+    retry: FAST_RETRY,
+  }); // drops are retried now: keep the waits short
+  const acc = await core.accounts.add({
+    kind: 'calltools',
+    label: 'CT',
+    baseUrl: sb.baseUrl,
+    credentials: sb.credentials,
+    settings: { pageSize: 20 },
+  });
   return { sb, core, accountId: acc.id };
 }
 
-const recordCount = (c: Core) => (c.store.sqlite.prepare("SELECT count(*) AS n FROM records WHERE state = 'synced'").get() as { n: number }).n;
+const recordCount = (c: Core) =>
+  (c.store.sqlite.prepare("SELECT count(*) AS n FROM records WHERE state = 'synced'").get() as { n: number }).n;
 
 describe('pull into the store', () => {
   it('a page the vendor sends again byte for byte is not read again; a changed page, or one with a record held by a local edit, is', async () => {
@@ -55,21 +68,34 @@ describe('pull into the store', () => {
     sb.store.clock.advance(2000);
     sb.store.touch(Number(b!.remoteId), { city: 'Elsewhere' });
     expect(await core.sync.pull(accountId)).toMatchObject({ updated: 0, pages: 3 });
-    expect(core.syncStore.record(rec).local).toMatchObject({ givenName: 'Edited-Here', address: expect.objectContaining({ city: 'Elsewhere' }) });
+    expect(core.syncStore.record(rec).local).toMatchObject({
+      givenName: 'Edited-Here',
+      address: expect.objectContaining({ city: 'Elsewhere' }),
+    });
     expect(await core.sync.pull(accountId)).toMatchObject({ unchanged: 49, pages: 3, samePages: 2 });
     // Sent: the vendor's answer is stored outside a page, so every page is read once more, then skipped again.
     expect((await core.sync.sync({ accountId })).accounts[0]).toMatchObject({ pushed: 1 });
     expect(sb.store.contacts.get(Number(b!.remoteId))).toMatchObject({ first_name: 'Edited-Here', city: 'Elsewhere' });
-    core.syncStore.upsertFromServer({ accountId, remoteId: 'not-from-a-page', raw: { id: 0 }, canonical: { givenName: 'Single' }, versions: {} });
+    core.syncStore.upsertFromServer({
+      accountId,
+      remoteId: 'not-from-a-page',
+      raw: { id: 0 },
+      canonical: { givenName: 'Single' },
+      versions: {},
+    });
     expect(core.store.sqlite.prepare('SELECT count(*) FROM pull_pages').pluck().get()).toBe(0);
     expect(await core.sync.pull(accountId)).toMatchObject({ updated: 0, pages: 3, samePages: 0 });
     expect(await core.sync.pull(accountId)).toMatchObject({ pulled: 50, unchanged: 50, pages: 3, samePages: 3 });
-    expect(readServerCopy(core.store.sqlite.prepare('SELECT server FROM records WHERE id = ?').pluck().get(rec) as StoredServerCopy)).toEqual(sb.store.contacts.get(Number(b!.remoteId)));
+    expect(
+      readServerCopy(core.store.sqlite.prepare('SELECT server FROM records WHERE id = ?').pluck().get(rec) as StoredServerCopy),
+    ).toEqual(sb.store.contacts.get(Number(b!.remoteId)));
 
     // Skipped pages still count as seen: a record deleted at the vendor is the only one marked.
     sb.store.contacts.delete(Number(c!.remoteId));
     expect(await core.sync.pull(accountId)).toMatchObject({ pulled: 49, deleted: 1 }); // c (the record no page held went at the first full read after it)
-    expect(core.store.sqlite.prepare("SELECT remote_id FROM records WHERE state = 'deleted_remote' ORDER BY remote_id").pluck().all()).toEqual([c!.remoteId, 'not-from-a-page'].sort());
+    expect(
+      core.store.sqlite.prepare("SELECT remote_id FROM records WHERE state = 'deleted_remote' ORDER BY remote_id").pluck().all(),
+    ).toEqual([c!.remoteId, 'not-from-a-page'].sort());
   });
 
   it('pulls every page, then re-pulls without churn, then sees changes and deletions', async () => {
@@ -113,7 +139,8 @@ describe('pull into the store', () => {
     expect(broken.pulled).toBe(40);
     expect(recordCount(core)).toBe(40);
     expect(core.accounts.get(accountId).health).toMatch(/offline|error/);
-    const cursor = (core.store.sqlite.prepare('SELECT pull_cursor FROM accounts WHERE id = ?').get(accountId) as { pull_cursor: string }).pull_cursor;
+    const cursor = (core.store.sqlite.prepare('SELECT pull_cursor FROM accounts WHERE id = ?').get(accountId) as { pull_cursor: string })
+      .pull_cursor;
     expect(cursor).toBe('3');
 
     server.server.faults.dropRate = 0;
@@ -121,14 +148,19 @@ describe('pull into the store', () => {
     const resumed = await core.sync.pull(accountId);
     expect(resumed).toMatchObject({ complete: true, pulled: 30, created: 30 });
     expect(recordCount(core)).toBe(70);
-    const ids = (core.store.sqlite.prepare('SELECT remote_id FROM records').all() as { remote_id: string }[]).map((r) => r.remote_id).sort();
+    const ids = (core.store.sqlite.prepare('SELECT remote_id FROM records').all() as { remote_id: string }[])
+      .map((r) => r.remote_id)
+      .sort();
     expect(ids).toEqual(server.seeded.map((s) => s.remoteId).sort());
   });
 
   it('asks for the next page while storing this one; a fault on page 3 surfaces after pages 1–2 are committed with their cursor', async () => {
     const cursors: (string | null)[] = [];
     const spy: typeof fetch = (input, init) => {
-      if (/\/api\/contacts\/\?page=/.test(String(input))) cursors.push(core ? (core.store.sqlite.prepare('SELECT pull_cursor FROM accounts').get() as { pull_cursor: string | null }).pull_cursor : null);
+      if (/\/api\/contacts\/\?page=/.test(String(input)))
+        cursors.push(
+          core ? (core.store.sqlite.prepare('SELECT pull_cursor FROM accounts').get() as { pull_cursor: string | null }).pull_cursor : null,
+        );
       return nodeFetch(input, init);
     };
     const { sb: server, core: c, accountId } = await setup(70, spy);
@@ -137,7 +169,9 @@ describe('pull into the store', () => {
     const r = await c.sync.pull(accountId);
     expect(r).toMatchObject({ complete: false, pulled: 40, pages: 2, error: { kind: 'transient' } });
     expect(recordCount(c)).toBe(40);
-    expect((c.store.sqlite.prepare('SELECT pull_cursor FROM accounts WHERE id = ?').get(accountId) as { pull_cursor: string }).pull_cursor).toBe('3');
+    expect(
+      (c.store.sqlite.prepare('SELECT pull_cursor FROM accounts WHERE id = ?').get(accountId) as { pull_cursor: string }).pull_cursor,
+    ).toBe('3');
     // Read-ahead: page 2 was requested before page 1 was committed (cursor still unset), page 3 before page 2 was.
     expect(cursors.slice(0, 3)).toEqual([null, null, '2']);
   });
@@ -160,22 +194,50 @@ describe('vendors read in full every time', () => {
     try {
       for (const vendor of ['calltools', 'lightening', 'bigchange'] as const) {
         const info = all.vendors[vendor]!;
-        const id = (await c.accounts.add({ kind: vendor, label: vendor, baseUrl: info.baseUrl, credentials: info.credentials, settings: { ...info.settings, pageSize: 25 } })).id;
+        const id = (
+          await c.accounts.add({
+            kind: vendor,
+            label: vendor,
+            baseUrl: info.baseUrl,
+            credentials: info.credentials,
+            settings: { ...info.settings, pageSize: 25 },
+          })
+        ).id;
         const first = await c.sync.pull(id);
         expect(first, vendor).toMatchObject({ error: null, samePages: 0 });
         expect(first.created, vendor).toBeGreaterThan(10);
         const again = await c.sync.pull(id);
-        expect(again, vendor).toMatchObject({ error: null, pulled: first.pulled, unchanged: first.pulled, created: 0, updated: 0, deleted: 0, pages: first.pages, samePages: first.pages });
+        expect(again, vendor).toMatchObject({
+          error: null,
+          pulled: first.pulled,
+          unchanged: first.pulled,
+          created: 0,
+          updated: 0,
+          deleted: 0,
+          pages: first.pages,
+          samePages: first.pages,
+        });
         // Asked for in full (`concord sync --full`): every record is read and compared again.
         expect(await c.sync.pull(id, { full: true }), vendor).toMatchObject({ error: null, unchanged: first.pulled, samePages: 0 });
         // One record changed at the vendor, by another client: it arrives, the rest stay as they are.
-        const r = c.store.sqlite.prepare('SELECT remote_id, server, versions, local FROM records WHERE account_id = ? ORDER BY rowid LIMIT 1 OFFSET 7').get(id) as { remote_id: string; server: StoredServerCopy; versions: string; local: string };
+        const r = c.store.sqlite
+          .prepare('SELECT remote_id, server, versions, local FROM records WHERE account_id = ? ORDER BY rowid LIMIT 1 OFFSET 7')
+          .get(id) as { remote_id: string; server: StoredServerCopy; versions: string; local: string };
         const other = await connectorFactory(c.accounts, c.fetch)(id);
-        await other.update(r.remote_id, { familyName: 'Changed-Elsewhere' }, { raw: readServerCopy(r.server), versions: JSON.parse(r.versions) as Record<string, string> });
+        await other.update(
+          r.remote_id,
+          { familyName: 'Changed-Elsewhere' },
+          { raw: readServerCopy(r.server), versions: JSON.parse(r.versions) as Record<string, string> },
+        );
         const third = await c.sync.pull(id);
         expect(third, vendor).toMatchObject({ error: null, pulled: first.pulled, updated: 1, unchanged: first.pulled - 1, deleted: 0 });
         expect(third.samePages, vendor).toBe(first.pages - 1);
-        expect(c.syncStore.record(c.store.sqlite.prepare('SELECT id FROM records WHERE account_id = ? AND remote_id = ?').pluck().get(id, r.remote_id) as string).local.familyName, vendor).toBe('Changed-Elsewhere');
+        expect(
+          c.syncStore.record(
+            c.store.sqlite.prepare('SELECT id FROM records WHERE account_id = ? AND remote_id = ?').pluck().get(id, r.remote_id) as string,
+          ).local.familyName,
+          vendor,
+        ).toBe('Changed-Elsewhere');
       }
     } finally {
       c.close();

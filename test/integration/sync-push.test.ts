@@ -19,10 +19,16 @@ describe('MPDX: a second client writes between pull and push', () => {
     await r.core.sync.sync();
     const store = r.store as MpdxStore;
     // Records whose person has a phone, an email and an address.
-    const full = r.seeded.map((s) => s.remoteId).filter((id) => {
-      const [cid, pid] = id.split('/');
-      return store.list('phone_numbers', (x) => x.personId === pid).length && store.list('email_addresses', (x) => x.personId === pid).length && store.list('addresses', (x) => x.contactId === cid).length;
-    });
+    const full = r.seeded
+      .map((s) => s.remoteId)
+      .filter((id) => {
+        const [cid, pid] = id.split('/');
+        return (
+          store.list('phone_numbers', (x) => x.personId === pid).length &&
+          store.list('email_addresses', (x) => x.personId === pid).length &&
+          store.list('addresses', (x) => x.contactId === cid).length
+        );
+      });
     expect(full.length).toBeGreaterThanOrEqual(5);
     const [p, ph, em, ad, same] = full;
     const edit = (remoteId: string, patch: Record<string, unknown>) => r.core.edits.edit(r.recordOf(remoteId).id, patch);
@@ -44,7 +50,14 @@ describe('MPDX: a second client writes between pull and push', () => {
       r.clock.advance(2000);
       const id = path.split('/').pop()!;
       const row = store.rows.get(id)!;
-      const attrs = row.type === 'people' ? (path.includes(same!.split('/')[1]!) ? { last_name: 'Theirs' } : { occupation: 'Colleague edit' }) : row.type === 'addresses' ? { location: 'Mailing' } : { location: 'work' };
+      const attrs =
+        row.type === 'people'
+          ? path.includes(same!.split('/')[1]!)
+            ? { last_name: 'Theirs' }
+            : { occupation: 'Colleague edit' }
+          : row.type === 'addresses'
+            ? { location: 'Mailing' }
+            : { location: 'work' };
       store.touch(id, attrs);
     };
     const s = await r.core.sync.sync();
@@ -52,7 +65,9 @@ describe('MPDX: a second client writes between pull and push', () => {
     // the phone and the email Concord retires were relabelled by the colleague: both wrote that
     // very entry, so a person decides (the colleague's label stands meanwhile).
     expect(s.accounts[0]).toMatchObject({ pushed: 2, conflicts: 3, rejected: 0, errors: [] });
-    const conflicted = r.server.requestLog.filter((x) => x.method === 'PUT' && x.status === 409).map((x) => x.path.split('/').slice(-2, -1)[0]);
+    const conflicted = r.server.requestLog
+      .filter((x) => x.method === 'PUT' && x.status === 409)
+      .map((x) => x.path.split('/').slice(-2, -1)[0]);
     expect(new Set(conflicted)).toEqual(new Set(['people', 'phones', 'email_addresses', 'addresses']));
     // Both writers' changes are on the server.
     const read = async (id: string) => (await r.other.read(id)).canonical;
@@ -108,7 +123,9 @@ describe('a connection dropped in the middle of a pull', () => {
     r.onRequest = null;
     const next = await r.core.sync.sync();
     expect(next.accounts[0]).toMatchObject({ pulled: 50, created: 50, complete: true, errors: [] });
-    const remoteIds = (r.core.store.sqlite.prepare('SELECT remote_id FROM records').all() as { remote_id: string }[]).map((x) => x.remote_id).sort();
+    const remoteIds = (r.core.store.sqlite.prepare('SELECT remote_id FROM records').all() as { remote_id: string }[])
+      .map((x) => x.remote_id)
+      .sort();
     expect(remoteIds).toEqual(r.seeded.map((x) => x.remoteId).sort());
   });
 });
@@ -142,18 +159,26 @@ describe('rate limits, HTML 500s and refusals', () => {
     r.core.edits.edit(rec.id, { phones: [{ e164: '+15035550181', raw: '503-555-0181' }] });
     expect((await r.core.sync.sync()).accounts[0]).toMatchObject({ pushed: 1, rejected: 0 });
     const one = r.recordOf(r.seeded[0]!.remoteId).local.phones as PhoneEntry[];
-    expect(() => r.core.edits.edit(rec.id, { phones: [...one, { e164: '+15035550183', raw: '503-555-0183', mobile: false }] })).toThrow(/one mobile and one home/);
+    expect(() => r.core.edits.edit(rec.id, { phones: [...one, { e164: '+15035550183', raw: '503-555-0183', mobile: false }] })).toThrow(
+      /one mobile and one home/,
+    );
     expect(r.core.status.get().outbox.pending).toBe(0);
     // What only the push can see: CallTools changed after the edit. A number is added here (it
     // fits the free mobile field), and meanwhile another client puts one there; the pull merges
     // both into the list, which CallTools' two fields cannot hold. Refused at push, with its message.
     r.core.edits.edit(rec.id, { phones: [...one, { e164: '+15035550182', raw: '503-555-0182' }] });
     const theirs = await r.other.read(r.seeded[0]!.remoteId);
-    await r.other.update(r.seeded[0]!.remoteId, { phones: [...(theirs.canonical.phones ?? []), { e164: '+15035550184', raw: '503-555-0184', mobile: true }] }, { raw: theirs.raw, versions: theirs.versions });
+    await r.other.update(
+      r.seeded[0]!.remoteId,
+      { phones: [...(theirs.canonical.phones ?? []), { e164: '+15035550184', raw: '503-555-0184', mobile: true }] },
+      { raw: theirs.raw, versions: theirs.versions },
+    );
     const s = await r.core.sync.sync();
     expect(s.accounts[0]).toMatchObject({ pushed: 0, rejected: 1 });
     expect(r.recordOf(r.seeded[0]!.remoteId).state).toBe('rejected');
-    const change = r.core.store.sqlite.prepare("SELECT last_error FROM changes WHERE record_id = ? AND state = 'rejected'").get(rec.id) as { last_error: string };
+    const change = r.core.store.sqlite.prepare("SELECT last_error FROM changes WHERE record_id = ? AND state = 'rejected'").get(rec.id) as {
+      last_error: string;
+    };
     expect(change.last_error).toMatch(/at most 2 phone numbers/i);
     // The person fixes it: the number they added goes, theirs stays, and the city is set.
     const merged = r.recordOf(r.seeded[0]!.remoteId).local.phones as PhoneEntry[];
@@ -172,7 +197,10 @@ describe('rate limits, HTML 500s and refusals', () => {
     const original = rec.local.givenName;
     r.core.edits.edit(rec.id, { givenName: 'Oops' });
     expect(r.core.status.get().outbox.pending).toBe(1);
-    expect(r.core.journal.list({ kind: 'edit', limit: 5, offset: 0 }).entries[0]).toMatchObject({ summary: 'edited givenName', undo: 'edit' });
+    expect(r.core.journal.list({ kind: 'edit', limit: 5, offset: 0 }).entries[0]).toMatchObject({
+      summary: 'edited givenName',
+      undo: 'edit',
+    });
     expect(r.core.edits.undo(rec.id)).toEqual({ undone: 1 });
     expect(r.recordOf(r.seeded[0]!.remoteId)).toMatchObject({ state: 'synced', local: expect.objectContaining({ givenName: original }) });
     const before = writes(r.server).length;
@@ -181,7 +209,10 @@ describe('rate limits, HTML 500s and refusals', () => {
     // Once sent, an edit is history: the journal no longer offers to undo it.
     r.core.edits.edit(rec.id, { givenName: 'Sent' });
     await r.core.sync.sync();
-    expect(r.core.journal.list({ kind: 'edit', limit: 5, offset: 0 }).entries[0]).toMatchObject({ summary: 'edited givenName', undo: null });
+    expect(r.core.journal.list({ kind: 'edit', limit: 5, offset: 0 }).entries[0]).toMatchObject({
+      summary: 'edited givenName',
+      undo: null,
+    });
   });
 });
 
@@ -196,10 +227,21 @@ describe.each<[Vendor, string]>([
     const r = (rig = await syncRig(vendor, 3));
     await r.core.sync.sync();
     const person = r.recordOf(r.seeded[0]!.remoteId);
-    const personId = (r.core.store.sqlite.prepare('SELECT person_id FROM records WHERE id = ?').get(person.id) as { person_id: string }).person_id;
-    const fresh = { givenName: 'Grace', familyName: 'Hopper', emails: [{ address: 'grace@navy.mil' }], phones: [{ e164: '+12025550111', raw: '(202) 555-0111' }] };
+    const personId = (r.core.store.sqlite.prepare('SELECT person_id FROM records WHERE id = ?').get(person.id) as { person_id: string })
+      .person_id;
+    const fresh = {
+      givenName: 'Grace',
+      familyName: 'Hopper',
+      emails: [{ address: 'grace@navy.mil' }],
+      phones: [{ e164: '+12025550111', raw: '(202) 555-0111' }],
+    };
     // BigChange's contact model has no email or phone (the vendor's bigchange-contacts.txt): its create carries a reference instead.
-    const made: CanonicalContact = vendor === 'mpdx' ? { ...fresh, address: { street1: '1 Navy Yard', city: 'Washington', region: 'DC', postalCode: '20374', country: 'US' } } : vendor === 'bigchange' ? { givenName: 'Grace', familyName: 'Hopper', externalRef: 'GH-1906' } : fresh;
+    const made: CanonicalContact =
+      vendor === 'mpdx'
+        ? { ...fresh, address: { street1: '1 Navy Yard', city: 'Washington', region: 'DC', postalCode: '20374', country: 'US' } }
+        : vendor === 'bigchange'
+          ? { givenName: 'Grace', familyName: 'Hopper', externalRef: 'GH-1906' }
+          : fresh;
     const { recordId } = r.core.syncStore.create(r.accountId, personId, made);
     const s = await r.core.sync.sync();
     expect(s.accounts[0]).toMatchObject({ pushed: 1, errors: [] });
@@ -210,7 +252,11 @@ describe.each<[Vendor, string]>([
     if (vendor === 'calltools') {
       // The same phone again: CallTools merges instead of creating. That is a question for a
       // person (a conflict naming the merge); "the same person" then links that contact.
-      const dup = r.core.syncStore.create(r.accountId, personId, { givenName: 'Grace', familyName: 'Hopper', phones: [{ e164: '+12025550111', raw: '202-555-0111' }] });
+      const dup = r.core.syncStore.create(r.accountId, personId, {
+        givenName: 'Grace',
+        familyName: 'Hopper',
+        phones: [{ e164: '+12025550111', raw: '202-555-0111' }],
+      });
       expect((await r.core.sync.sync()).accounts[0]).toMatchObject({ conflicts: 1 });
       expect(r.server.requestLog.filter((x) => x.method === 'POST' && x.status === 200)).toHaveLength(1);
       expect(r.core.syncStore.record(dup.recordId)).toMatchObject({ state: 'conflicted', remoteId: null });
@@ -219,12 +265,20 @@ describe.each<[Vendor, string]>([
       r.core.edits.resolve(conflict.id, { exists: 'same' });
       await r.core.sync.sync();
       expect(r.core.syncStore.record(dup.recordId)).toMatchObject({ state: 'deleted_local', remoteId: null });
-      const note = r.core.store.sqlite.prepare("SELECT summary FROM journal WHERE entity_id = ? AND kind = 'sync.push'").get(dup.recordId) as { summary: string };
+      const note = r.core.store.sqlite
+        .prepare("SELECT summary FROM journal WHERE entity_id = ? AND kind = 'sync.push'")
+        .get(dup.recordId) as { summary: string };
       expect(note.summary).toMatch(/already existed at the vendor/);
-      expect((await r.other.pull(null).next()).value!.records.filter((x: { canonical: { familyName?: string | null } }) => x.canonical.familyName === 'Hopper')).toHaveLength(1);
+      expect(
+        (await r.other.pull(null).next()).value!.records.filter(
+          (x: { canonical: { familyName?: string | null } }) => x.canonical.familyName === 'Hopper',
+        ),
+      ).toHaveLength(1);
     }
     if (vendor === 'livevox') {
-      const change = r.core.store.sqlite.prepare("SELECT idempotency_key FROM changes WHERE record_id = ? AND op = 'create'").get(recordId) as { idempotency_key: string };
+      const change = r.core.store.sqlite
+        .prepare("SELECT idempotency_key FROM changes WHERE record_id = ? AND op = 'create'")
+        .get(recordId) as { idempotency_key: string };
       const again = await r.other.create(fresh, { idempotencyKey: change.idempotency_key });
       expect(again).toMatchObject({ remoteId: created.remoteId, alreadyExisted: true });
     }
@@ -236,12 +290,17 @@ describe.each<[Vendor, string]>([
     const del = await r.core.sync.sync();
     if (vendor === 'bigchange') {
       expect(del.accounts[0]!.rejected).toBe(1);
-      const c = r.core.store.sqlite.prepare("SELECT last_error FROM changes WHERE record_id = ? AND op = 'delete'").get(recordId) as { last_error: string };
+      const c = r.core.store.sqlite.prepare("SELECT last_error FROM changes WHERE record_id = ? AND op = 'delete'").get(recordId) as {
+        last_error: string;
+      };
       expect(c.last_error).toMatch(/BigChange/);
       return;
     }
     expect(del.accounts[0]).toMatchObject({ pushed: 1, errors: [] });
-    const gone = await r.other.read(created.remoteId!).then(() => 'still there', (e: { kind?: string }) => e.kind);
+    const gone = await r.other.read(created.remoteId!).then(
+      () => 'still there',
+      (e: { kind?: string }) => e.kind,
+    );
     expect(gone).toBe('not_found');
   });
 });
@@ -257,7 +316,12 @@ describe('deletions at vendors that pull incrementally', () => {
     const sb = await startMpdxSandbox({ seed: 5, contacts: generatePopulation({ seed: 5, people: 60 }).byVendor.mpdx.slice(0, 10) });
     const tmp = tempDir();
     let now = Date.now();
-    const core = await createCore({ dataDir: tmp.dir, secretStore: new MemorySecretStore(), log: createLogger(nullSink), clock: { now: () => new Date(now) } });
+    const core = await createCore({
+      dataDir: tmp.dir,
+      secretStore: new MemorySecretStore(),
+      log: createLogger(nullSink),
+      clock: { now: () => new Date(now) },
+    });
     try {
       const acc = await core.accounts.add({ kind: 'mpdx', label: 'MPDX', baseUrl: sb.baseUrl, credentials: sb.credentials });
       await core.sync.sync();
@@ -265,7 +329,12 @@ describe('deletions at vendors that pull incrementally', () => {
       // A person, not a contact: MPDX hard-deletes people with no tombstone (a deleted contact is
       // seen at once through deleted_records: vendors/mpdx-deletions.test.ts).
       sb.store.remove(sb.store.get('people', gone.split('/')[1]!)!);
-      const state = () => (core.store.sqlite.prepare('SELECT state FROM records WHERE account_id = ? AND remote_id = ?').get(acc.id, gone) as { state: string }).state;
+      const state = () =>
+        (
+          core.store.sqlite.prepare('SELECT state FROM records WHERE account_id = ? AND remote_id = ?').get(acc.id, gone) as {
+            state: string;
+          }
+        ).state;
       await core.sync.sync(); // incremental: MPDX's updated_at filter cannot show a deleted person
       expect(state()).toBe('synced');
       now += 25 * 3600_000;

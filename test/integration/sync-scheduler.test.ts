@@ -30,7 +30,15 @@ const until = async (what: () => boolean, ms = 5_000): Promise<void> => {
 /** A second core on the rig's store whose "minute" is 40 ms and who probes every 30 ms. */
 async function scheduledCore(r: SyncRig, dir: string, fetchImpl?: typeof fetch): Promise<Core> {
   const creds = await r.core.accounts.credentials(r.accountId);
-  const c = await createCore({ dataDir: dir, secretStore: new MemorySecretStore(), log: createLogger(nullSink), fetch: fetchImpl, retry: FAST_RETRY, syncTuning: { roundDelayMs: 10, maxRounds: 1 }, scheduleTiming: { minuteMs: 40, probeMs: 30 } });
+  const c = await createCore({
+    dataDir: dir,
+    secretStore: new MemorySecretStore(),
+    log: createLogger(nullSink),
+    fetch: fetchImpl,
+    retry: FAST_RETRY,
+    syncTuning: { roundDelayMs: 10, maxRounds: 1 },
+    scheduleTiming: { minuteMs: 40, probeMs: 30 },
+  });
   await c.secretStore.set(`account:${r.accountId}`, JSON.stringify(creds));
   return c;
 }
@@ -64,7 +72,8 @@ describe('syncing by itself', () => {
     const r = (rig = await syncRig('calltools', 5, { dataDir: tmp.dir }));
     await r.core.sync.sync();
     let offline = true;
-    const fetchImpl: typeof fetch = (url, init) => nodeFetch(offline ? String(url).replace(/^http:\/\/127\.0\.0\.1:\d+/, 'http://127.0.0.1:9') : url, init);
+    const fetchImpl: typeof fetch = (url, init) =>
+      nodeFetch(offline ? String(url).replace(/^http:\/\/127\.0\.0\.1:\d+/, 'http://127.0.0.1:9') : url, init);
     core = await scheduledCore(r, tmp.dir, fetchImpl);
     core.scheduler.setMinutes(0); // only connectivity starts this one
     const rec = r.recordOf(r.seeded[0]!.remoteId);
@@ -106,7 +115,13 @@ describe('syncing by itself', () => {
     const rest = await r.core.sync.sync();
     expect(rest).toMatchObject({ cancelled: false });
     expect(rest.accounts[0]!.pushed).toBe(ids.length - sent);
-    expect(new Set(writes(r.server).slice(before).map((w) => w.path)).size).toBe(ids.length); // each once
+    expect(
+      new Set(
+        writes(r.server)
+          .slice(before)
+          .map((w) => w.path),
+      ).size,
+    ).toBe(ids.length); // each once
     expect(writes(r.server).length - before).toBe(ids.length);
   });
 });

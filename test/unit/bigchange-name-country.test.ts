@@ -42,31 +42,46 @@ describe('BigChange name', () => {
     expect(writeName('Cher', { given: 'Cher', family: 'Bono' })).toBe('Cher Bono');
     expect(writeName(null, { given: 'Ada', family: 'King' })).toBe('Ada King');
     // A create starts from the person's full name: the suffix the parts do not carry goes too.
-    expect(canonicalToBigChange({ fullName: 'Mary-Jane Smith Jr.', givenName: 'Mary-Jane', familyName: 'Smith' }).name).toBe('Mary-Jane Smith Jr.');
+    expect(canonicalToBigChange({ fullName: 'Mary-Jane Smith Jr.', givenName: 'Mary-Jane', familyName: 'Smith' }).name).toBe(
+      'Mary-Jane Smith Jr.',
+    );
   });
 
   // A title or suffix as a name ("Dr" as a given name) is read as what it usually is: not a name.
   const word = fc.stringMatching(/^[A-Z][a-z]{1,7}$/).filter((w) => !isNameAffix(w));
-  const given = fc.oneof(word, fc.tuple(word, word).map(([a, b]) => `${a}-${b}`));
+  const given = fc.oneof(
+    word,
+    fc.tuple(word, word).map(([a, b]) => `${a}-${b}`),
+  );
   const suffix = fc.constantFrom('', ' Jr.', ' Sr', ' III', ' PhD', ', Jr.');
   const title = fc.constantFrom('', 'Dr. ', 'Mrs ', 'Prof ');
-  const held = fc.tuple(title, fc.array(given, { minLength: 1, maxLength: 3 }), word, suffix).map(([t, g, f, s]) => `${t}${g.join(' ')} ${f}${s}`);
+  const held = fc
+    .tuple(title, fc.array(given, { minLength: 1, maxLength: 3 }), word, suffix)
+    .map(([t, g, f, s]) => `${t}${g.join(' ')} ${f}${s}`);
   const words = (s: string) => s.split(/[\s,]+/).filter(Boolean);
   const bag = (ws: string[]) => [...ws].sort();
 
   it('property: an edit of one part replaces that part only — no word doubled or dropped — and reads back', () => {
     fc.assert(
-      fc.property(held, fc.constantFrom('given' as const, 'family' as const), fc.oneof(given, fc.tuple(given, given).map(([a, b]) => `${a} ${b}`)), (name, part, value) => {
-        const r = readName(name);
-        const next = { given: r.given, family: r.family, [part]: part === 'family' ? value.split(' ')[0]! : value };
-        const out = writeName(name, next);
-        const old = part === 'given' ? r.given : r.family!;
-        const expected = [...words(name)];
-        for (const w of words(old)) expected.splice(expected.indexOf(w), 1);
-        expected.push(...words(next[part]!));
-        expect(bag(words(out))).toEqual(bag(expected));
-        expect(readName(out)).toMatchObject({ given: next.given, family: next.family });
-      }),
+      fc.property(
+        held,
+        fc.constantFrom('given' as const, 'family' as const),
+        fc.oneof(
+          given,
+          fc.tuple(given, given).map(([a, b]) => `${a} ${b}`),
+        ),
+        (name, part, value) => {
+          const r = readName(name);
+          const next = { given: r.given, family: r.family, [part]: part === 'family' ? value.split(' ')[0]! : value };
+          const out = writeName(name, next);
+          const old = part === 'given' ? r.given : r.family!;
+          const expected = [...words(name)];
+          for (const w of words(old)) expected.splice(expected.indexOf(w), 1);
+          expected.push(...words(next[part]!));
+          expect(bag(words(out))).toEqual(bag(expected));
+          expect(readName(out)).toMatchObject({ given: next.given, family: next.family });
+        },
+      ),
       { numRuns: 300, seed: 20261124 },
     );
   });
@@ -74,10 +89,16 @@ describe('BigChange name', () => {
 
 describe('BigChange country', () => {
   it('writes the English name of a code and reads a name or a code as the code', () => {
-    expect(canonicalToBigChange({ address: { country: 'GB' } })).toEqual({ street: null, town: null, postalCode: null, country: 'United Kingdom' });
+    expect(canonicalToBigChange({ address: { country: 'GB' } })).toEqual({
+      street: null,
+      town: null,
+      postalCode: null,
+      country: 'United Kingdom',
+    });
     expect(countryName('US')).toBe('United States');
     for (const held of ['United Kingdom', 'UK', 'GB', 'gb', 'Great Britain']) expect(canonicalCountry(held)).toBe('GB');
-    for (const held of ['United States', 'USA', 'U.S.A.', 'US', 'United States of America', 'UNITED_STATES_OF_AMERICA']) expect(canonicalCountry(held)).toBe('US');
+    for (const held of ['United States', 'USA', 'U.S.A.', 'US', 'United States of America', 'UNITED_STATES_OF_AMERICA'])
+      expect(canonicalCountry(held)).toBe('US');
     expect(canonicalCountry('Côte d’Ivoire')).toBe('CI');
     expect(canonicalCountry('Atlantis')).toBe('Atlantis'); // not a country known: kept as written, sent as written
     expect(countryName('Atlantis')).toBe('Atlantis');
@@ -89,6 +110,8 @@ describe('BigChange country', () => {
     const current = bigChangeToCanonical({ name: 'Ada King', town: 'London', country: 'UK' });
     expect(current.address).toEqual({ city: 'London', country: 'GB' });
     expect(canonicalToBigChange({ address: { city: 'Leeds', country: 'GB' } }, current, { onlyChanged: true })).toEqual({ town: 'Leeds' });
-    expect(canonicalToBigChange({ address: { city: 'London', country: 'IE' } }, current, { onlyChanged: true })).toEqual({ country: 'Ireland' });
+    expect(canonicalToBigChange({ address: { city: 'London', country: 'IE' } }, current, { onlyChanged: true })).toEqual({
+      country: 'Ireland',
+    });
   });
 });

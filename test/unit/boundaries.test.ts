@@ -25,11 +25,14 @@ describe('import boundaries', () => {
 
   it('keeps node out of shared and the core out of the renderer', async () => {
     expect((await errorsFor('src/shared/x.ts', "import fs from 'node:fs';\nexport const a = fs;\n")).join()).toMatch(/no Node built-ins/);
-    expect((await errorsFor('src/renderer/src/x.ts', "import { createCore } from '../../main/core';\nexport const a = createCore;\n")).join()).toMatch(/window\.api/);
+    expect(
+      (await errorsFor('src/renderer/src/x.ts', "import { createCore } from '../../main/core';\nexport const a = createCore;\n")).join(),
+    ).toMatch(/window\.api/);
   });
 
   it('keeps SQL in src/main/core/store (issue 24), and the files not moved yet are the listed ones', async () => {
-    const sql = "import type Database from 'better-sqlite3';\nexport const n = (db: Database.Database) => db.prepare('SELECT 1').get();\nexport const t = (sqlite: Database.Database) => sqlite.exec('VACUUM');\n";
+    const sql =
+      "import type Database from 'better-sqlite3';\nexport const n = (db: Database.Database) => db.prepare('SELECT 1').get();\nexport const t = (sqlite: Database.Database) => sqlite.exec('VACUUM');\n";
     const outside = await errorsFor('src/main/core/sync/new-thing.ts', sql);
     expect(outside.filter((e) => /SQL lives in src\/main\/core\/store/.test(e))).toHaveLength(2);
     expect(await errorsFor('src/main/core/store/new-thing.ts', sql)).toEqual([]);

@@ -7,12 +7,28 @@ import { makeTestCore, seedAccount, type TestCore } from '../helpers/core';
 let t: TestCore | undefined;
 afterEach(() => t?.cleanup());
 
-const names = ['bob Stone', 'Ada Lovelace', 'alan Turing', 'Zoë Ångström', 'ada Byron', 'Carl Sagan', 'Ada Lovelace', 'BOB Stone', 'Émile Zola', 'carl sagan', 'Dora Maar'];
+const names = [
+  'bob Stone',
+  'Ada Lovelace',
+  'alan Turing',
+  'Zoë Ångström',
+  'ada Byron',
+  'Carl Sagan',
+  'Ada Lovelace',
+  'BOB Stone',
+  'Émile Zola',
+  'carl sagan',
+  'Dora Maar',
+];
 
 describe('contacts list hot paths', () => {
   it('keyset pages walk the same order as offset pages, case folded, ties by id', async () => {
     t = await makeTestCore();
-    await seedAccount(t.core, 'calltools', names.map((n) => ({ givenName: n.split(' ')[0], familyName: n.split(' ')[1] })));
+    await seedAccount(
+      t.core,
+      'calltools',
+      names.map((n) => ({ givenName: n.split(' ')[0], familyName: n.split(' ')[1] })),
+    );
     const all = t.core.contacts.list({ limit: 100, offset: 0 });
     expect(all.total).toBe(names.length);
     expect(all.next).toBeNull();
@@ -37,12 +53,22 @@ describe('contacts list hot paths', () => {
     const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join(' | ');
     expect(plan('SELECT p.id FROM people p ORDER BY p.sort_key, p.id LIMIT 200 OFFSET 400')).toMatch(/people_sort/);
     expect(plan('SELECT p.id FROM people p ORDER BY p.sort_key, p.id LIMIT 200 OFFSET 400')).not.toMatch(/TEMP B-TREE/);
-    expect(plan("SELECT p.id FROM people p WHERE (p.sort_key, p.id) > ('m', 'x') ORDER BY p.sort_key, p.id LIMIT 200")).toMatch(/SEARCH p USING (COVERING )?INDEX people_sort/);
+    expect(plan("SELECT p.id FROM people p WHERE (p.sort_key, p.id) > ('m', 'x') ORDER BY p.sort_key, p.id LIMIT 200")).toMatch(
+      /SEARCH p USING (COVERING )?INDEX people_sort/,
+    );
     expect(plan("SELECT id FROM match_candidates WHERE record_b = 'r1'")).toMatch(/match_record_b/);
 
-    await seedAccount(t.core, 'mpdx', names.slice(0, 4).map((n) => ({ givenName: n.split(' ')[0], familyName: n.split(' ')[1] })));
-    const kept = () => Object.fromEntries((db.prepare('SELECT name, n FROM row_counts').all() as { name: string; n: number }[]).map((r) => [r.name, r.n]));
-    const counted = () => ({ people: (db.prepare('SELECT count(*) AS n FROM people').get() as { n: number }).n, records: (db.prepare('SELECT count(*) AS n FROM records').get() as { n: number }).n });
+    await seedAccount(
+      t.core,
+      'mpdx',
+      names.slice(0, 4).map((n) => ({ givenName: n.split(' ')[0], familyName: n.split(' ')[1] })),
+    );
+    const kept = () =>
+      Object.fromEntries((db.prepare('SELECT name, n FROM row_counts').all() as { name: string; n: number }[]).map((r) => [r.name, r.n]));
+    const counted = () => ({
+      people: (db.prepare('SELECT count(*) AS n FROM people').get() as { n: number }).n,
+      records: (db.prepare('SELECT count(*) AS n FROM records').get() as { n: number }).n,
+    });
     expect(kept()).toEqual(counted());
     expect(kept().people).toBe(4);
     // A merge links two records to one person and deletes the emptied one.
@@ -65,10 +91,12 @@ describe('contacts list hot paths', () => {
     expect(kept()).toEqual({ people: 4, records: 5 });
     expect(kept()).toEqual(counted());
     // A write that fails part way takes its count back with its rows.
-    expect(() => t!.core.syncStore.tx(() => {
-      t!.core.syncStore.create(t!.core.contacts.get(ids[0]!).records[0]!.accountId, ids[0]!, { givenName: 'Never', familyName: 'Kept' });
-      throw new Error('stop');
-    })).toThrow('stop');
+    expect(() =>
+      t!.core.syncStore.tx(() => {
+        t!.core.syncStore.create(t!.core.contacts.get(ids[0]!).records[0]!.accountId, ids[0]!, { givenName: 'Never', familyName: 'Kept' });
+        throw new Error('stop');
+      }),
+    ).toThrow('stop');
     expect(kept()).toEqual(counted());
   });
 
@@ -76,9 +104,16 @@ describe('contacts list hot paths', () => {
     t = await makeTestCore();
     await seedAccount(t.core, 'calltools', [
       {
-        givenName: 'Ada', familyName: 'Lovelace', company: 'Analytical', notes: 'long notes '.repeat(50), tags: ['a', 'b'],
+        givenName: 'Ada',
+        familyName: 'Lovelace',
+        company: 'Analytical',
+        notes: 'long notes '.repeat(50),
+        tags: ['a', 'b'],
         emails: [{ address: 'ada@old.example' }, { address: 'ada@example.org', primary: true, label: 'work' }],
-        phones: [{ e164: '+15555550100', raw: '555-0100' }, { e164: '+15555550199', raw: '(555) 555-0199', primary: true, mobile: true }],
+        phones: [
+          { e164: '+15555550100', raw: '555-0100' },
+          { e164: '+15555550199', raw: '(555) 555-0199', primary: true, mobile: true },
+        ],
         address: { street1: '1 Main St', city: 'London', country: 'GB' },
       },
       { givenName: 'Bob', familyName: 'Stone' },
@@ -88,7 +123,11 @@ describe('contacts list hot paths', () => {
     expect(brief.total).toBe(full.total);
     expect(brief.next).toEqual(full.next);
     expect(brief.rows.map(({ fields: _, ...r }) => r)).toEqual(full.rows.map(({ fields: _, ...r }) => r));
-    expect(brief.rows[0]!.fields).toEqual({ emails: [{ address: 'ada@example.org' }], phones: [{ e164: '+15555550199', raw: '(555) 555-0199' }], address: { city: 'London' } });
+    expect(brief.rows[0]!.fields).toEqual({
+      emails: [{ address: 'ada@example.org' }],
+      phones: [{ e164: '+15555550199', raw: '(555) 555-0199' }],
+      address: { city: 'London' },
+    });
     expect(brief.rows[1]!.fields).toEqual({});
     expect(full.rows[0]!.fields.notes).toContain('long notes');
     // Through the dispatcher as the window asks for it (the contract lets `brief` through).

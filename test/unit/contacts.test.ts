@@ -5,7 +5,12 @@ import { makeTestCore, seedAccount, type TestCore } from '../helpers/core';
 let t: TestCore | undefined;
 afterEach(() => t?.cleanup());
 
-const ada = { givenName: 'Ada', familyName: 'Lovelace', emails: [{ address: 'ada@analytical.org', primary: true }], phones: [{ e164: '+16503517500', raw: '(650) 351-7500' }] };
+const ada = {
+  givenName: 'Ada',
+  familyName: 'Lovelace',
+  emails: [{ address: 'ada@analytical.org', primary: true }],
+  phones: [{ e164: '+16503517500', raw: '(650) 351-7500' }],
+};
 const alan = { givenName: 'Alan', familyName: 'Turing', company: 'Bletchley Park' };
 const zoe = { givenName: 'Zoë', familyName: 'Ångström' };
 
@@ -25,7 +30,11 @@ describe('contacts service', () => {
 
   it('pages with limit and offset', async () => {
     t = await makeTestCore();
-    await seedAccount(t.core, 'calltools', Array.from({ length: 25 }, (_, i) => ({ givenName: `P${String(i).padStart(2, '0')}`, familyName: 'X' })));
+    await seedAccount(
+      t.core,
+      'calltools',
+      Array.from({ length: 25 }, (_, i) => ({ givenName: `P${String(i).padStart(2, '0')}`, familyName: 'X' })),
+    );
     const p1 = t.core.contacts.list({ limit: 10, offset: 0 });
     const p3 = t.core.contacts.list({ limit: 10, offset: 20 });
     expect(p1.total).toBe(25);
@@ -52,7 +61,17 @@ describe('contacts service', () => {
     const unparsed = { givenName: 'Kim', familyName: 'Local', phones: [{ e164: null, raw: '555-0199' }] };
     await seedAccount(t.core, 'calltools', [ada, grace, unparsed, alan]);
     const names = (q: string) => t!.core.contacts.list({ search: q, limit: 10, offset: 0 }).rows.map((r) => r.displayName);
-    for (const q of ['(402) 762-1915', '402-762-1915', '+1 402 762 1915', '14027621915', '4027621915', '762-1915', '762 1915', '1915', '402762']) {
+    for (const q of [
+      '(402) 762-1915',
+      '402-762-1915',
+      '+1 402 762 1915',
+      '14027621915',
+      '4027621915',
+      '762-1915',
+      '762 1915',
+      '1915',
+      '402762',
+    ]) {
       expect(names(q), q).toEqual(['Grace Hopper']);
     }
     expect(names('555-0199')).toEqual(['Kim Local']);
@@ -82,7 +101,13 @@ describe('contacts service', () => {
 
   it('any single insertion, deletion, substitution or swap in a name of four or more letters finds the person', async () => {
     t = await makeTestCore();
-    const people = [ada, alan, { givenName: 'Amanda', familyName: 'Brown' }, { givenName: 'Andrew', familyName: 'Baker' }, { givenName: 'Mark', familyName: 'Stone' }];
+    const people = [
+      ada,
+      alan,
+      { givenName: 'Amanda', familyName: 'Brown' },
+      { givenName: 'Andrew', familyName: 'Baker' },
+      { givenName: 'Mark', familyName: 'Stone' },
+    ];
     await seedAccount(t.core, 'mpdx', people);
     const names = (q: string) => t!.core.contacts.list({ search: q, limit: 10, offset: 0 }).rows.map((r) => r.displayName);
     // The issue's own misses, then every one-edit variant of each name word.
@@ -103,14 +128,25 @@ describe('contacts service', () => {
       return [...out].filter((x) => x.length >= 3);
     };
     // Every word the index holds (names, companies, emails): a typo that starts one of them is found by it.
-    const words = people.flatMap((p) => [p.givenName!, p.familyName!, ...(('company' in p && p.company) ? p.company.split(' ') : []), ...(('emails' in p && p.emails) ? p.emails.flatMap((e) => e.address.split(/[@.]/)) : [])]).map((x) => x.toLowerCase());
+    const words = people
+      .flatMap((p) => [
+        p.givenName!,
+        p.familyName!,
+        ...('company' in p && p.company ? p.company.split(' ') : []),
+        ...('emails' in p && p.emails ? p.emails.flatMap((e) => e.address.split(/[@.]/)) : []),
+      ])
+      .map((x) => x.toLowerCase());
     for (const p of people) {
       const full = `${p.givenName} ${p.familyName}`;
       for (const word of [p.givenName!, p.familyName!].filter((x) => x.length >= 4).map((x) => x.toLowerCase())) {
         for (const typo of edits(word)) {
           const found = names(typo);
           // A typo that is itself the start of another name word finds that name (still typing); otherwise this person.
-          if (!found.includes(full)) expect(words.some((o) => o.startsWith(typo)), `"${typo}" (one edit from "${word}") found ${JSON.stringify(found)}`).toBe(true);
+          if (!found.includes(full))
+            expect(
+              words.some((o) => o.startsWith(typo)),
+              `"${typo}" (one edit from "${word}") found ${JSON.stringify(found)}`,
+            ).toBe(true);
         }
       }
     }
@@ -119,7 +155,13 @@ describe('contacts service', () => {
   it('keeps the search index in step with edits to a record', async () => {
     t = await makeTestCore();
     const acc = await seedAccount(t.core, 'mpdx', [ada]);
-    t.core.syncStore.upsertFromServer({ accountId: acc, remoteId: 'mpdx-1', raw: {}, canonical: { givenName: 'Augusta', familyName: 'King' }, versions: {} });
+    t.core.syncStore.upsertFromServer({
+      accountId: acc,
+      remoteId: 'mpdx-1',
+      raw: {},
+      canonical: { givenName: 'Augusta', familyName: 'King' },
+      versions: {},
+    });
     expect(t.core.contacts.list({ search: 'lovelace', limit: 5, offset: 0 }).total).toBe(0);
     expect(t.core.contacts.list({ search: 'augusta king', limit: 5, offset: 0 }).total).toBe(1);
   });
@@ -164,7 +206,8 @@ describe('a person edit fanned out to vendors that can and cannot hold the value
     t = await makeTestCore();
     const mx = await seedAccount(t.core, 'mpdx', [{ givenName: 'Ada', familyName: 'Lovelace', emails: [{ address: 'ada@one.org' }] }]);
     const lv = await seedAccount(t.core, 'livevox', [{ givenName: 'Ada', familyName: 'Lovelace', emails: [{ address: 'ada@one.org' }] }]);
-    const rec = (acc: string) => t!.core.store.sqlite.prepare('SELECT id, person_id FROM records WHERE account_id = ?').get(acc) as { id: string; person_id: string };
+    const rec = (acc: string) =>
+      t!.core.store.sqlite.prepare('SELECT id, person_id FROM records WHERE account_id = ?').get(acc) as { id: string; person_id: string };
     const [a, b] = [rec(mx), rec(lv)];
     t.core.syncStore.link([a.id, b.id], a.person_id, {}, [a.person_id, b.person_id]);
     const two = [{ address: 'ada@one.org' }, { address: 'ada@two.org' }];
@@ -181,14 +224,17 @@ describe('a person edit fanned out to vendors that can and cannot hold the value
     t = await makeTestCore();
     const mx = await seedAccount(t.core, 'mpdx', [{ givenName: 'Ada', familyName: 'Lovelace' }]);
     const ct = await seedAccount(t.core, 'calltools', [{ givenName: 'Ada', familyName: 'Lovelace' }]);
-    const rec = (acc: string) => t!.core.store.sqlite.prepare('SELECT id, person_id FROM records WHERE account_id = ?').get(acc) as { id: string; person_id: string };
+    const rec = (acc: string) =>
+      t!.core.store.sqlite.prepare('SELECT id, person_id FROM records WHERE account_id = ?').get(acc) as { id: string; person_id: string };
     const [a, b] = [rec(mx), rec(ct)];
     t.core.syncStore.link([a.id, b.id], a.person_id, {}, [a.person_id, b.person_id]);
     const withCounty = { street1: '1 Main St', city: 'Portland', region: 'OR', postalCode: '97201', county: 'Multnomah', country: 'US' };
     // CallTools keeps a county, MPDX does not: MPDX keeps what it had, and the result says why.
     const r = t.core.edits.edit(a.person_id, { address: withCounty });
     expect(r.records.map((x) => x.vendor)).toEqual(['calltools']);
-    expect(r.notHeld).toEqual([{ recordId: a.id, vendor: 'mpdx', reason: expect.stringMatching(/MPDX cannot hold this: address: no place for a county/) }]);
+    expect(r.notHeld).toEqual([
+      { recordId: a.id, vendor: 'mpdx', reason: expect.stringMatching(/MPDX cannot hold this: address: no place for a county/) },
+    ]);
     expect(t.core.syncStore.record(a.id).local.address).toBeUndefined();
     expect(t.core.syncStore.record(b.id).local.address).toEqual(withCounty);
     // The person still shows the whole address.

@@ -32,7 +32,18 @@ describe('normalisation helpers', () => {
 
 describe('CSV header mapping', () => {
   it('maps common aliases by themselves and honours --map', () => {
-    const { mapping, ignored } = mapHeaders(['First Name', 'surname', 'E-mail', 'Mobile', 'address_1', 'Suburb', 'Postcode', 'STATE', 'date_of_birth', 'Favourite colour']);
+    const { mapping, ignored } = mapHeaders([
+      'First Name',
+      'surname',
+      'E-mail',
+      'Mobile',
+      'address_1',
+      'Suburb',
+      'Postcode',
+      'STATE',
+      'date_of_birth',
+      'Favourite colour',
+    ]);
     expect(mapping).toEqual(['givenName', 'familyName', 'email', 'mobile', 'street1', 'city', 'postalCode', 'region', 'birthDate', null]);
     expect(ignored).toEqual(['Favourite colour']);
     expect(mapHeaders(['Favourite colour'], { 'favourite colour': 'notes' }).mapping).toEqual(['notes']);
@@ -68,13 +79,25 @@ describe('CSV import and export', () => {
     ]);
     expect(r.summary).toEqual({ 'bad-email': 1, 'bad-phone': 1, empty: 1 });
     const rows = t.core.contacts.list({ limit: 10, offset: 0 }).rows;
-    expect(rows.map((x) => x.displayName)).toEqual(['Ada Lovelace', 'Dorothy Vaughan', 'Grace Hopper', 'Hopper, Jr Grace', 'Katherine Johnson']);
+    expect(rows.map((x) => x.displayName)).toEqual([
+      'Ada Lovelace',
+      'Dorothy Vaughan',
+      'Grace Hopper',
+      'Hopper, Jr Grace',
+      'Katherine Johnson',
+    ]);
     const grace = rows.find((x) => x.displayName === 'Grace Hopper')!;
     expect(grace.fields).toMatchObject({ address: { city: 'Arlington', postalCode: '22201' }, birthDate: '1906-12-09' }); // the row's good values stay
     expect(grace.fields.emails).toBeUndefined();
     expect(rows[1]!.fields.address?.city).toBe('Hampton\nRoads');
     expect(rows[0]!.vendors).toEqual(['csv']);
-    expect(rows[0]!.fields).toMatchObject({ emails: [{ address: 'ada@analytical.org' }], phones: [{ e164: '+16503517500', raw: '(650) 351-7500' }], birthDate: '1815-12-10', tags: ['pioneer', 'math'], address: { city: 'London', postalCode: '10001' } });
+    expect(rows[0]!.fields).toMatchObject({
+      emails: [{ address: 'ada@analytical.org' }],
+      phones: [{ e164: '+16503517500', raw: '(650) 351-7500' }],
+      birthDate: '1815-12-10',
+      tags: ['pioneer', 'math'],
+      address: { city: 'London', postalCode: '10001' },
+    });
     expect(t.core.accounts.list()).toMatchObject([{ kind: 'csv', label: 'Donors 2024', recordCount: 5 }]);
   });
 
@@ -89,12 +112,18 @@ describe('CSV import and export', () => {
     const latin1 = Buffer.from('First Name\tSurname\tCity\nJosé\tNúñez\tSão Paulo\n', 'latin1');
     const rl = await t.core.csv.import(latin1, { source: 'latin1' });
     expect(rl).toMatchObject({ imported: 1, encoding: 'windows-1252', delimiter: 'tab' });
-    expect(t.core.contacts.list({ search: 'nunez', limit: 5, offset: 0 }).rows[0]!.fields).toMatchObject({ givenName: 'José', familyName: 'Núñez', address: { city: 'São Paulo' } });
+    expect(t.core.contacts.list({ search: 'nunez', limit: 5, offset: 0 }).rows[0]!.fields).toMatchObject({
+      givenName: 'José',
+      familyName: 'Núñez',
+      address: { city: 'São Paulo' },
+    });
     const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('given_name,surname\nAda,Byron\n')]);
     expect(await t.core.csv.import(bom, { source: 'bom' })).toMatchObject({ imported: 1, encoding: 'utf-8 (BOM)' });
     const huge = await t.core.csv.import(`given_name,surname,notes\nBig,Cell,${'x'.repeat(60_000)}\n`, { source: 'huge' });
     expect(huge.imported).toBe(1);
-    expect(huge.warnings).toEqual([{ line: 2, column: 'notes', kind: 'too-long', message: expect.stringMatching(/60,000 characters was left out/) }]);
+    expect(huge.warnings).toEqual([
+      { line: 2, column: 'notes', kind: 'too-long', message: expect.stringMatching(/60,000 characters was left out/) },
+    ]);
     expect(t.core.contacts.list({ search: 'cell', limit: 1, offset: 0 }).rows[0]!.fields.notes).toBeUndefined();
   });
 
@@ -115,7 +144,9 @@ describe('CSV import and export', () => {
 
   it('exports golden records safe against formula injection', async () => {
     t = await makeTestCore();
-    await t.core.csv.import('first name,last name,email,phone,notes\n=cmd|calc,Smith,s@example.org,+16503517500,@SUM(A1)\n', { source: 'evil' });
+    await t.core.csv.import('first name,last name,email,phone,notes\n=cmd|calc,Smith,s@example.org,+16503517500,@SUM(A1)\n', {
+      source: 'evil',
+    });
     const out = t.core.csv.export().text;
     const [header, line] = out.trim().split('\n');
     expect(header).toMatch(/^"id","given_name","family_name"/);
@@ -137,12 +168,15 @@ describe('CSV import and export', () => {
     expect(neutralizeFormula("Acme;=cmd|' /C calc'!A0")).toBe("'Acme;=cmd|' /C calc'!A0");
     expect(neutralizeFormula(' =1+1')).toBe("' =1+1");
     // Ordinary values stay as they are: a hyphen or a plus inside a word is not a cell's start.
-    for (const plain of ['Mary-Jane', 'Smith, Jones', '1980-03-07', 'a+b@example.org', '12 Main St; Flat 2', 'AT&T', "O'Neil"]) expect(neutralizeFormula(plain)).toBe(plain);
+    for (const plain of ['Mary-Jane', 'Smith, Jones', '1980-03-07', 'a+b@example.org', '12 Main St; Flat 2', 'AT&T', "O'Neil"])
+      expect(neutralizeFormula(plain)).toBe(plain);
   });
 
   it('quotes every cell of the export, and ordinary values read back as they were', async () => {
     t = await makeTestCore();
-    await t.core.csv.import('first name,last name,email,company,notes\nAda,Lovelace,ada@example.org,"Acme;=cmd|\' /C calc\'!A0",\n', { source: 'evil' });
+    await t.core.csv.import('first name,last name,email,company,notes\nAda,Lovelace,ada@example.org,"Acme;=cmd|\' /C calc\'!A0",\n', {
+      source: 'evil',
+    });
     const out = t.core.csv.export().text;
     const lines = out.trim().split('\n');
     for (const line of lines) expect(line).toMatch(/^"([^"]|"")*"(,"([^"]|"")*")*$/); // every cell in quotes
@@ -150,7 +184,9 @@ describe('CSV import and export', () => {
     expect(out).not.toContain('"Acme;=cmd'); // never bare
     const back = await t.core.csv.import(out, { source: 'again' });
     expect(back.created).toBe(1);
-    const ada = t.core.contacts.list({ search: 'lovelace', limit: 5, offset: 0 }).rows.find((r) => r.vendors.length === 1 && r.fields.givenName === 'Ada');
+    const ada = t.core.contacts
+      .list({ search: 'lovelace', limit: 5, offset: 0 })
+      .rows.find((r) => r.vendors.length === 1 && r.fields.givenName === 'Ada');
     expect(ada?.fields).toMatchObject({ givenName: 'Ada', familyName: 'Lovelace', emails: [{ address: 'ada@example.org' }] });
   });
 });

@@ -29,13 +29,17 @@ describe('decide', () => {
 
   it('stays between its rails, whatever the scores', () => {
     fc.assert(
-      fc.property(fc.array(fc.double({ min: -5, max: 40, noNaN: true }), { maxLength: 200 }), fc.double({ min: 0, max: 500, noNaN: true }), (scores, m) => {
-        const d = decide(scores, m);
-        expect(d.review).toBeGreaterThanOrEqual(REVIEW_RANGE[0]);
-        expect(d.review).toBeLessThanOrEqual(REVIEW_RANGE[1]);
-        expect(d.autoLink).toBeGreaterThanOrEqual(d.review);
-        for (const x of [d.expectedPrecision, d.expectedRecall, d.autoPrecision]) expect(x >= 0 && x <= 1).toBe(true);
-      }),
+      fc.property(
+        fc.array(fc.double({ min: -5, max: 40, noNaN: true }), { maxLength: 200 }),
+        fc.double({ min: 0, max: 500, noNaN: true }),
+        (scores, m) => {
+          const d = decide(scores, m);
+          expect(d.review).toBeGreaterThanOrEqual(REVIEW_RANGE[0]);
+          expect(d.review).toBeLessThanOrEqual(REVIEW_RANGE[1]);
+          expect(d.autoLink).toBeGreaterThanOrEqual(d.review);
+          for (const x of [d.expectedPrecision, d.expectedRecall, d.autoPrecision]) expect(x >= 0 && x <= 1).toBe(true);
+        },
+      ),
       { numRuns: 300, seed: 22 },
     );
   });

@@ -3,13 +3,22 @@ import { describe, expect, it } from 'vitest';
 import { blockingKeys, candidatePairs } from '../../src/main/core/dedupe/blocking';
 import { clusterPairs } from '../../src/main/core/dedupe/cluster';
 import { Frequencies, toMatchRecord } from '../../src/main/core/dedupe/features';
-import { canonicalGiven, isNicknameOf, jaroWinkler, normBirthDate, normName, normStreet, soundex } from '../../src/main/core/dedupe/normalize';
+import {
+  canonicalGiven,
+  isNicknameOf,
+  jaroWinkler,
+  normBirthDate,
+  normName,
+  normStreet,
+  soundex,
+} from '../../src/main/core/dedupe/normalize';
 import { scorePair, DEFAULT_THRESHOLDS } from '../../src/main/core/dedupe/score';
 import { COMPARISONS, compareLevels, GAMMA_WIDTH } from '../../src/main/core/dedupe/levels';
 import { normCompany } from '../../src/main/core/dedupe/company';
 import type { CanonicalContact } from '../../src/shared/domain';
 
-const rec = (ix: number, c: CanonicalContact, personId = `p${ix}`) => toMatchRecord(ix, { id: `r${ix}`, accountId: 'a', vendor: 'mpdx', remoteId: String(ix), personId, contact: c });
+const rec = (ix: number, c: CanonicalContact, personId = `p${ix}`) =>
+  toMatchRecord(ix, { id: `r${ix}`, accountId: 'a', vendor: 'mpdx', remoteId: String(ix), personId, contact: c });
 
 describe('normalisation', () => {
   it('strips accents and punctuation, folds nicknames, abbreviates streets, reads any date', () => {
@@ -51,8 +60,17 @@ describe('normalisation', () => {
 });
 
 describe('blocking', () => {
-  it('keys on the phone\'s last 7 digits, email local part, phonetic surname + initial both ways round, postcode + surname or the given name\'s sound, birth date, birth year + initials', () => {
-    const keys = blockingKeys(rec(0, { givenName: 'Robert', familyName: 'Smith', phones: [{ e164: '+16503517500', raw: '' }], emails: [{ address: 'bob@x.org' }], address: { postalCode: '94110' }, birthDate: '1970-01-02' }));
+  it("keys on the phone's last 7 digits, email local part, phonetic surname + initial both ways round, postcode + surname or the given name's sound, birth date, birth year + initials", () => {
+    const keys = blockingKeys(
+      rec(0, {
+        givenName: 'Robert',
+        familyName: 'Smith',
+        phones: [{ e164: '+16503517500', raw: '' }],
+        emails: [{ address: 'bob@x.org' }],
+        address: { postalCode: '94110' },
+        birthDate: '1970-01-02',
+      }),
+    );
     expect(keys).toEqual(['p:3517500', 'e:bob', 'n:S530:r', 'n:R163:s', 'z:94110:smi', 'zg:94110:R163', 'b:1970-01-02', 'y:1970:rs']);
   });
 
@@ -63,11 +81,16 @@ describe('blocking', () => {
       rec(2, { givenName: 'Zed', familyName: 'Quux', emails: [{ address: 'b@x.org' }] }),
       rec(3, { givenName: 'Nobody', familyName: 'Elsewhere' }),
     ];
-    expect(candidatePairs(recs).sort()).toEqual([[0, 1], [0, 2]]);
+    expect(candidatePairs(recs).sort()).toEqual([
+      [0, 1],
+      [0, 2],
+    ]);
   });
 
   it('keeps a huge block near-linear with a sorted neighbourhood', () => {
-    const recs = Array.from({ length: 2000 }, (_, i) => rec(i, { givenName: `Given${i}`, familyName: 'Smith', phones: [{ e164: '+16505550000', raw: '' }] }));
+    const recs = Array.from({ length: 2000 }, (_, i) =>
+      rec(i, { givenName: `Given${i}`, familyName: 'Smith', phones: [{ e164: '+16505550000', raw: '' }] }),
+    );
     const pairs = candidatePairs(recs);
     expect(pairs.length).toBeLessThan(2000 * 20);
     expect(pairs.length).toBeGreaterThan(2000);
@@ -75,7 +98,13 @@ describe('blocking', () => {
 });
 
 describe('scoring', () => {
-  const others = Array.from({ length: 200 }, (_, i) => rec(100 + i, { givenName: i % 2 ? 'John' : 'Mary', familyName: i % 3 ? 'Smith' : 'Jones', phones: [{ e164: `+1650555${String(1000 + i)}`, raw: '' }] }));
+  const others = Array.from({ length: 200 }, (_, i) =>
+    rec(100 + i, {
+      givenName: i % 2 ? 'John' : 'Mary',
+      familyName: i % 3 ? 'Smith' : 'Jones',
+      phones: [{ e164: `+1650555${String(1000 + i)}`, raw: '' }],
+    }),
+  );
 
   it('a nickname, a typo and a reformatted phone still score as the same person, with reasons', () => {
     const a = rec(0, { givenName: 'Robert', familyName: 'Lindqvist', phones: [{ e164: null, raw: '650.351.7500' }] });
@@ -95,7 +124,11 @@ describe('scoring', () => {
   });
 
   it('a household (same surname, phone and address, different first names) is not one person', () => {
-    const home = { familyName: 'Okafor', phones: [{ e164: '+16503517500', raw: '' }], address: { street1: '1 Elm Street', postalCode: '94110' } };
+    const home = {
+      familyName: 'Okafor',
+      phones: [{ e164: '+16503517500', raw: '' }],
+      address: { street1: '1 Elm Street', postalCode: '94110' },
+    };
     const a = rec(0, { givenName: 'Chidi', ...home });
     const b = rec(1, { givenName: 'Ngozi', ...home });
     const s = scorePair(a, b, new Frequencies([a, b, ...others]));
@@ -130,7 +163,6 @@ const levelsOf = (a: CanonicalContact, b: CanonicalContact) => {
 };
 
 describe('comparison levels', () => {
-
   it('birth dates: day and month swapped, one digit or one part off, same year, else', () => {
     expect(levelsOf({ birthDate: '1980-03-07' }, { birthDate: '1980-07-03' }).birth).toBe('day and month swapped');
     expect(levelsOf({ birthDate: '1980-03-07' }, { birthDate: '1981-03-07' }).birth).toBe('one digit or one part off');
@@ -151,29 +183,52 @@ describe('comparison levels', () => {
 
   it('streets: the house number apart from the street', () => {
     expect(levelsOf({ address: { street1: '12 Main Street' } }, { address: { street1: '12 Main St.' } }).street).toBe('exact');
-    expect(levelsOf({ address: { street1: '12 Main Street' } }, { address: { street1: '12 Mian Street' } }).street).toBe('same number, street close');
-    expect(levelsOf({ address: { street1: '12 Main Street' } }, { address: { street1: '14 Main Street' } }).street).toBe('same street, other or no number');
-    expect(levelsOf({ address: { street1: '12 Main Street' } }, { address: { street1: 'Main Street' } }).street).toBe('same street, other or no number');
+    expect(levelsOf({ address: { street1: '12 Main Street' } }, { address: { street1: '12 Mian Street' } }).street).toBe(
+      'same number, street close',
+    );
+    expect(levelsOf({ address: { street1: '12 Main Street' } }, { address: { street1: '14 Main Street' } }).street).toBe(
+      'same street, other or no number',
+    );
+    expect(levelsOf({ address: { street1: '12 Main Street' } }, { address: { street1: 'Main Street' } }).street).toBe(
+      'same street, other or no number',
+    );
   });
 
   it('names: swapped either way, hyphenated and double family names, initials', () => {
-    expect(levelsOf({ givenName: 'Okafor', familyName: 'Margaret' }, { givenName: 'Margaret', familyName: 'Okafor' })).toMatchObject({ given: 'exact', family: 'exact' });
-    expect(levelsOf({ givenName: 'Ana', familyName: 'García-López' }, { givenName: 'Ana', familyName: 'Garcia' }).family).toBe('close (typo, part of a double name)');
-    expect(levelsOf({ givenName: 'Ana', familyName: 'López García' }, { givenName: 'Ana', familyName: 'Garcia Lopez' }).family).toBe('close (typo, part of a double name)');
+    expect(levelsOf({ givenName: 'Okafor', familyName: 'Margaret' }, { givenName: 'Margaret', familyName: 'Okafor' })).toMatchObject({
+      given: 'exact',
+      family: 'exact',
+    });
+    expect(levelsOf({ givenName: 'Ana', familyName: 'García-López' }, { givenName: 'Ana', familyName: 'Garcia' }).family).toBe(
+      'close (typo, part of a double name)',
+    );
+    expect(levelsOf({ givenName: 'Ana', familyName: 'López García' }, { givenName: 'Ana', familyName: 'Garcia Lopez' }).family).toBe(
+      'close (typo, part of a double name)',
+    );
     expect(levelsOf({ givenName: 'J', familyName: 'Smith' }, { givenName: 'John', familyName: 'Smith' }).given).toBe('initial');
     expect(levelsOf({ givenName: 'Chris', familyName: 'Smith' }, { givenName: 'Christine', familyName: 'Smith' }).given).toBe('nickname');
     expect(levelsOf({ givenName: 'Christopher', familyName: 'Smith' }, { givenName: 'Christine', familyName: 'Smith' }).given).toBe('else');
     // Two nicknames of one formal name, neither listed under the other: a level of its own.
-    expect(levelsOf({ givenName: 'Hal', familyName: 'Smith' }, { givenName: 'Harry', familyName: 'Smith' }).given).toBe('nicknames of one name');
-    expect(levelsOf({ givenName: 'Peggy', familyName: 'Smith' }, { givenName: 'Maggie', familyName: 'Smith' }).given).toBe('nicknames of one name');
+    expect(levelsOf({ givenName: 'Hal', familyName: 'Smith' }, { givenName: 'Harry', familyName: 'Smith' }).given).toBe(
+      'nicknames of one name',
+    );
+    expect(levelsOf({ givenName: 'Peggy', familyName: 'Smith' }, { givenName: 'Maggie', familyName: 'Smith' }).given).toBe(
+      'nicknames of one name',
+    );
     expect(levelsOf({ givenName: 'Bert', familyName: 'Smith' }, { givenName: 'Herbert', familyName: 'Smith' }).given).toBe('nickname');
     // Formal names sharing a nickname do not meet this way.
-    expect(levelsOf({ givenName: 'Francis', familyName: 'Smith' }, { givenName: 'Frances', familyName: 'Smith' }).given).not.toBe('nicknames of one name');
+    expect(levelsOf({ givenName: 'Francis', familyName: 'Smith' }, { givenName: 'Frances', familyName: 'Smith' }).given).not.toBe(
+      'nicknames of one name',
+    );
   });
 
   it('phones: a local number without its area code meets the full one by the last 7 digits', () => {
-    expect(levelsOf({ phones: [{ e164: '+16503517500', raw: '' }] }, { phones: [{ e164: null, raw: '351-7500' }] }).phone).toBe('same last 7 digits');
-    expect(levelsOf({ phones: [{ e164: '+16503517500', raw: '' }] }, { phones: [{ e164: null, raw: '(650) 351 7500' }] }).phone).toBe('exact');
+    expect(levelsOf({ phones: [{ e164: '+16503517500', raw: '' }] }, { phones: [{ e164: null, raw: '351-7500' }] }).phone).toBe(
+      'same last 7 digits',
+    );
+    expect(levelsOf({ phones: [{ e164: '+16503517500', raw: '' }] }, { phones: [{ e164: null, raw: '(650) 351 7500' }] }).phone).toBe(
+      'exact',
+    );
   });
 
   it('companies: legal suffixes, Saint/St., &/and, punctuation and word order do not tell them apart', () => {
@@ -183,9 +238,26 @@ describe('comparison levels', () => {
   });
 
   it('a company-only record matches on name, address and a local phone, with reasons', () => {
-    const a = rec(0, { fullName: "St. Mary's Hospital", company: "St. Mary's Hospital, Inc.", phones: [{ e164: '+16503517500', raw: '' }], address: { street1: '450 Oak Avenue', postalCode: '94110' } });
-    const b = rec(1, { fullName: 'Saint Marys Hospital', company: 'Saint Marys Hospital', phones: [{ e164: null, raw: '351-7500' }], address: { street1: '450 Oak Ave', postalCode: '94110' } });
-    const others = Array.from({ length: 50 }, (_, i) => rec(2 + i, { fullName: `Firm ${i}`, company: `Firm ${i}`, phones: [{ e164: `+1650555${String(1000 + i)}`, raw: '' }], address: { postalCode: '94110' } }));
+    const a = rec(0, {
+      fullName: "St. Mary's Hospital",
+      company: "St. Mary's Hospital, Inc.",
+      phones: [{ e164: '+16503517500', raw: '' }],
+      address: { street1: '450 Oak Avenue', postalCode: '94110' },
+    });
+    const b = rec(1, {
+      fullName: 'Saint Marys Hospital',
+      company: 'Saint Marys Hospital',
+      phones: [{ e164: null, raw: '351-7500' }],
+      address: { street1: '450 Oak Ave', postalCode: '94110' },
+    });
+    const others = Array.from({ length: 50 }, (_, i) =>
+      rec(2 + i, {
+        fullName: `Firm ${i}`,
+        company: `Firm ${i}`,
+        phones: [{ e164: `+1650555${String(1000 + i)}`, raw: '' }],
+        address: { postalCode: '94110' },
+      }),
+    );
     expect(blockingKeys(a).filter((k) => blockingKeys(b).includes(k)).length).toBeGreaterThan(0);
     const s = scorePair(a, b, new Frequencies([a, b, ...others]));
     expect(s.score).toBeGreaterThanOrEqual(DEFAULT_THRESHOLDS.review);
@@ -197,9 +269,20 @@ describe('comparison levels', () => {
 describe('records with little in them', () => {
   it('a record holding one name and an email or a phone meets the full record by those, and a lone shared first name does not', () => {
     // A store of a few thousand records, so an address held by one person is as rare as it is in use.
-    const others = Array.from({ length: 3000 }, (_, i) => rec(10 + i, { givenName: ['Ann', 'Bob', 'Cher', 'Dev'][i % 4], familyName: `Family${i}`, emails: [{ address: `p${i}@example.org` }] }));
+    const others = Array.from({ length: 3000 }, (_, i) =>
+      rec(10 + i, {
+        givenName: ['Ann', 'Bob', 'Cher', 'Dev'][i % 4],
+        familyName: `Family${i}`,
+        emails: [{ address: `p${i}@example.org` }],
+      }),
+    );
     const one = rec(0, { fullName: 'Cher', emails: [{ address: 'cher@example.org' }] });
-    const full = rec(1, { givenName: 'Cher', familyName: 'Sarkisian', emails: [{ address: 'cher@example.org' }], phones: [{ e164: '+13105550101', raw: '' }] });
+    const full = rec(1, {
+      givenName: 'Cher',
+      familyName: 'Sarkisian',
+      emails: [{ address: 'cher@example.org' }],
+      phones: [{ e164: '+13105550101', raw: '' }],
+    });
     const byPhone = rec(2, { givenName: 'Cher', phones: [{ e164: '+13105550101', raw: '310-555-0101' }] });
     const stranger = rec(3, { givenName: 'Cher', emails: [{ address: 'someone.else@example.org' }] });
     const f = new Frequencies([one, full, byPhone, stranger, ...others]);
@@ -213,9 +296,14 @@ describe('clustering', () => {
   it('joins the strongest pairs first and refuses a weak link that would chain strangers', () => {
     // 0-1 strong, 1-2 strong, 0-2 unrelated (score -10): 2 must not join 0 and 1 through 1.
     const scores: Record<string, number> = { '0:1': 25, '1:2': 12, '0:2': -10, '3:4': 15 };
-    const pairs = Object.entries(scores).filter(([, s]) => s >= 9).map(([k, score]) => ({ a: Number(k[0]), b: Number(k[2]), score, reasons: [] }));
+    const pairs = Object.entries(scores)
+      .filter(([, s]) => s >= 9)
+      .map(([k, score]) => ({ a: Number(k[0]), b: Number(k[2]), score, reasons: [] }));
     const clusters = clusterPairs(pairs, { threshold: 9, score: (a, b) => scores[`${Math.min(a, b)}:${Math.max(a, b)}`] ?? -20 });
-    expect(clusters.map((c) => c.members)).toEqual([[0, 1], [3, 4]]);
+    expect(clusters.map((c) => c.members)).toEqual([
+      [0, 1],
+      [3, 4],
+    ]);
   });
 
   it('never crosses a "not the same" decision', () => {
@@ -227,7 +315,11 @@ describe('clustering', () => {
 describe('survivorship', () => {
   it('pinned beats trusted beats most recent; blanks filled; lists united', async () => {
     const { computeGolden } = await import('../../src/main/core/contacts/golden');
-    const old = { local: { givenName: 'Robert', address: { city: 'Portland' }, emails: [{ address: 'a@x.org' }], birthDate: '1970-01-02' }, updatedAt: '2026-01-01', trusted: ['address'] };
+    const old = {
+      local: { givenName: 'Robert', address: { city: 'Portland' }, emails: [{ address: 'a@x.org' }], birthDate: '1970-01-02' },
+      updatedAt: '2026-01-01',
+      trusted: ['address'],
+    };
     const recent = { local: { givenName: 'Bob', address: { city: 'Salem' }, emails: [{ address: 'b@x.org' }] }, updatedAt: '2026-06-01' };
     const g = computeGolden([old, recent], { familyName: 'Pinned' });
     expect(g).toMatchObject({ givenName: 'Bob', familyName: 'Pinned', address: { city: 'Portland' }, birthDate: '1970-01-02' });

@@ -21,10 +21,28 @@ const vendors = (over: Partial<VendorAbilities> = {}): VendorAbilities => ({
 let n = 0;
 function rec(vendor: AccountKind, contact: CanonicalContact, over: Partial<ClusterRecord> = {}): ClusterRecord {
   n++;
-  return { recordId: `r${n}`, personId: `p${n}`, account: `acc-${vendor}`, accountLabel: `${vendor} account`, vendor, remoteId: `remote-${n}`, name: [contact.givenName, contact.familyName].filter(Boolean).join(' '), contact, ...over };
+  return {
+    recordId: `r${n}`,
+    personId: `p${n}`,
+    account: `acc-${vendor}`,
+    accountLabel: `${vendor} account`,
+    vendor,
+    remoteId: `remote-${n}`,
+    name: [contact.givenName, contact.familyName].filter(Boolean).join(' '),
+    contact,
+    ...over,
+  };
 }
 
-const cluster = (...records: ClusterRecord[]): ClusterView => ({ id: 'c1', score: 20, confidence: 1, auto: true, records, reasons: [], pairs: [] });
+const cluster = (...records: ClusterRecord[]): ClusterView => ({
+  id: 'c1',
+  score: 20,
+  confidence: 1,
+  auto: true,
+  records,
+  reasons: [],
+  pairs: [],
+});
 
 describe('planMerge across vendors', () => {
   it('gives every record the picked values it lacks, the name as one fact, and links a record that already holds them', () => {
@@ -35,27 +53,68 @@ describe('planMerge across vendors', () => {
     expect(plan.golden).toMatchObject({ givenName: 'Anne', familyName: 'Leigh' });
     // Picking B's given name takes its family name along: A is never written "Anne Lee".
     expect(plan.writes).toEqual([
-      { recordId: a.recordId, vendor: 'calltools', accountLabel: 'calltools account', remoteId: a.remoteId, op: 'update', fields: { givenName: 'Anne', familyName: 'Leigh' }, note: 'update givenName, familyName' },
-      { recordId: b.recordId, vendor: 'livevox', accountLabel: 'livevox account', remoteId: b.remoteId, op: 'link', note: 'linked; nothing to write' },
+      {
+        recordId: a.recordId,
+        vendor: 'calltools',
+        accountLabel: 'calltools account',
+        remoteId: a.remoteId,
+        op: 'update',
+        fields: { givenName: 'Anne', familyName: 'Leigh' },
+        note: 'update givenName, familyName',
+      },
+      {
+        recordId: b.recordId,
+        vendor: 'livevox',
+        accountLabel: 'livevox account',
+        remoteId: b.remoteId,
+        op: 'link',
+        note: 'linked; nothing to write',
+      },
     ]);
   });
 
   it('writes only the fields a vendor can hold', () => {
     const a = rec('calltools', { givenName: 'Ann', familyName: 'Lee', company: 'Acme' });
     const b = rec('livevox', { givenName: 'Ann', familyName: 'Lee', company: 'Acme Inc' });
-    const plan = planMerge(cluster(a, b), { company: b.recordId }, vendors({ writable: (v) => (v === 'calltools' ? ['givenName', 'familyName'] : ALL) }));
-    expect(plan.writes.map((w) => [w.vendor, w.op])).toEqual([['calltools', 'link'], ['livevox', 'link']]);
+    const plan = planMerge(
+      cluster(a, b),
+      { company: b.recordId },
+      vendors({ writable: (v) => (v === 'calltools' ? ['givenName', 'familyName'] : ALL) }),
+    );
+    expect(plan.writes.map((w) => [w.vendor, w.op])).toEqual([
+      ['calltools', 'link'],
+      ['livevox', 'link'],
+    ]);
   });
 });
 
 describe('planMerge inside one vendor', () => {
   it('keeps the fuller record, fills its blanks from the duplicate, and uses the vendor’s own merge when it has one', () => {
-    const full = rec('mpdx', { givenName: 'Ann', familyName: 'Lee', emails: [{ address: 'ann@example.org' }], company: 'Acme' }, { account: 'acc-m' });
+    const full = rec(
+      'mpdx',
+      { givenName: 'Ann', familyName: 'Lee', emails: [{ address: 'ann@example.org' }], company: 'Acme' },
+      { account: 'acc-m' },
+    );
     const thin = rec('mpdx', { givenName: 'Ann', familyName: 'Lee', role: 'Treasurer' }, { account: 'acc-m' });
     const plan = planMerge(cluster(thin, full), {}, vendors());
     expect(plan.writes).toEqual([
-      { recordId: full.recordId, vendor: 'mpdx', accountLabel: 'mpdx account', remoteId: full.remoteId, op: 'update', fields: { role: 'Treasurer' }, note: 'update role' },
-      { recordId: thin.recordId, vendor: 'mpdx', accountLabel: 'mpdx account', remoteId: thin.remoteId, op: 'merge', note: `merged into ${full.remoteId} by mpdx's own merge` },
+      {
+        recordId: full.recordId,
+        vendor: 'mpdx',
+        accountLabel: 'mpdx account',
+        remoteId: full.remoteId,
+        op: 'update',
+        fields: { role: 'Treasurer' },
+        note: 'update role',
+      },
+      {
+        recordId: thin.recordId,
+        vendor: 'mpdx',
+        accountLabel: 'mpdx account',
+        remoteId: thin.remoteId,
+        op: 'merge',
+        note: `merged into ${full.remoteId} by mpdx's own merge`,
+      },
     ]);
   });
 
@@ -84,18 +143,45 @@ describe('planMerge inside one vendor', () => {
 describe('planMerge: what a vendor holds', () => {
   it('sends an address as the parts the vendor keeps, and says what it leaves out', () => {
     const a = rec('bigchange', { givenName: 'Di', familyName: 'Po' });
-    const b = rec('livevox', { givenName: 'Di', familyName: 'Po', address: { street1: '1 Main St', city: 'Salem', region: 'OR', postalCode: '97301' } });
-    const plan = planMerge(cluster(a, b), { address: b.recordId }, vendors({ addressParts: (v) => (v === 'bigchange' ? ['street1', 'street2', 'city', 'postalCode', 'country'] : undefined) }));
-    expect(plan.writes[0]).toMatchObject({ op: 'update', fields: { address: { street1: '1 Main St', city: 'Salem', postalCode: '97301' } }, note: 'update address; BigChange keeps no state or region' });
+    const b = rec('livevox', {
+      givenName: 'Di',
+      familyName: 'Po',
+      address: { street1: '1 Main St', city: 'Salem', region: 'OR', postalCode: '97301' },
+    });
+    const plan = planMerge(
+      cluster(a, b),
+      { address: b.recordId },
+      vendors({ addressParts: (v) => (v === 'bigchange' ? ['street1', 'street2', 'city', 'postalCode', 'country'] : undefined) }),
+    );
+    expect(plan.writes[0]).toMatchObject({
+      op: 'update',
+      fields: { address: { street1: '1 Main St', city: 'Salem', postalCode: '97301' } },
+      note: 'update address; BigChange keeps no state or region',
+    });
   });
 
   it('the same numbers are no write whatever their labels; other entries carry only the parts the vendor keeps', () => {
     const a = rec('calltools', { givenName: 'Ed', familyName: 'Qi', phones: [{ e164: '+15035550100', raw: '503-555-0100' }] });
-    const b = rec('livevox', { givenName: 'Ed', familyName: 'Qi', phones: [{ e164: '+15035550100', raw: '503-555-0100', label: 'mobile', mobile: true }] });
-    expect(planMerge(cluster(a, b), { phones: b.recordId }, vendors({ parts: () => [] })).writes.map((w) => w.op)).toEqual(['link', 'link']);
-    const c = rec('livevox', { givenName: 'Ed', familyName: 'Qi', phones: [{ e164: '+15035550199', raw: '503-555-0199', label: 'work', primary: true, mobile: true }] });
+    const b = rec('livevox', {
+      givenName: 'Ed',
+      familyName: 'Qi',
+      phones: [{ e164: '+15035550100', raw: '503-555-0100', label: 'mobile', mobile: true }],
+    });
+    expect(planMerge(cluster(a, b), { phones: b.recordId }, vendors({ parts: () => [] })).writes.map((w) => w.op)).toEqual([
+      'link',
+      'link',
+    ]);
+    const c = rec('livevox', {
+      givenName: 'Ed',
+      familyName: 'Qi',
+      phones: [{ e164: '+15035550199', raw: '503-555-0199', label: 'work', primary: true, mobile: true }],
+    });
     const plan = planMerge(cluster(a, c), { phones: c.recordId }, vendors({ parts: (v) => (v === 'calltools' ? ['phones.label'] : []) }));
-    expect(plan.writes[0]).toMatchObject({ recordId: a.recordId, op: 'update', fields: { phones: [{ e164: '+15035550199', raw: '503-555-0199', label: 'work' }] } });
+    expect(plan.writes[0]).toMatchObject({
+      recordId: a.recordId,
+      op: 'update',
+      fields: { phones: [{ e164: '+15035550199', raw: '503-555-0199', label: 'work' }] },
+    });
   });
 });
 

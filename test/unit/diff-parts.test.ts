@@ -3,7 +3,10 @@
 import { describe, expect, it } from 'vitest';
 import { diffParts, phoneText } from '../../src/renderer/src/lib/fields';
 
-const marked = (a: string, b: string) => diffParts(a, b).filter((p) => p.changed).map((p) => p.text);
+const marked = (a: string, b: string) =>
+  diffParts(a, b)
+    .filter((p) => p.changed)
+    .map((p) => p.text);
 
 describe('diffParts', () => {
   it('marks whole words, never part of one', () => {
@@ -14,8 +17,17 @@ describe('diffParts', () => {
   });
 
   it('keeps what is the same unmarked, and puts the value back together', () => {
-    for (const [a, b] of [['Dayton', 'Cleveland'], ['+1 650 351 7500', '+1 650 351 7501'], ['', 'x'], ['same', 'same']]) {
-      expect(diffParts(a!, b!).map((p) => p.text).join('')).toBe(b);
+    for (const [a, b] of [
+      ['Dayton', 'Cleveland'],
+      ['+1 650 351 7500', '+1 650 351 7501'],
+      ['', 'x'],
+      ['same', 'same'],
+    ]) {
+      expect(
+        diffParts(a!, b!)
+          .map((p) => p.text)
+          .join(''),
+      ).toBe(b);
     }
     expect(marked('same', 'same')).toEqual([]);
     expect(marked('+1 650 351 7500', '+1 650 351 7501')).toEqual(['7501']);

@@ -29,7 +29,10 @@ describe('dispatcher (the validated entry every host uses)', () => {
 
   it('refuses unknown keys and bad input with {code, message}', async () => {
     t = await makeTestCore();
-    expect(await t.core.dispatch('dropDatabase', {})).toEqual({ ok: false, error: { code: 'unknown_request', message: 'Unknown request "dropDatabase"' } });
+    expect(await t.core.dispatch('dropDatabase', {})).toEqual({
+      ok: false,
+      error: { code: 'unknown_request', message: 'Unknown request "dropDatabase"' },
+    });
     const bad = await t.core.dispatch('listContacts', { limit: -4 });
     expect(bad.ok).toBe(false);
     if (!bad.ok) {

@@ -13,7 +13,13 @@ const { getConfig, validateConfiguration } = require('app-builder-lib/out/util/c
   validateConfiguration(c: Record<string, unknown>, logger: unknown): Promise<void>;
 };
 const { DebugLogger } = require('builder-util') as { DebugLogger: new (enabled: boolean) => unknown };
-const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string>; main: string; productName: string; author?: { email?: string }; devDependencies: Record<string, string> };
+const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+  scripts: Record<string, string>;
+  main: string;
+  productName: string;
+  author?: { email?: string };
+  devDependencies: Record<string, string>;
+};
 
 type Config = {
   appId: string;
@@ -36,7 +42,9 @@ describe('electron-builder configuration (npm run dist)', () => {
   it('passes electron-builder’s own validation, which does reject a wrong key', async () => {
     const config = await getConfig(ROOT, 'electron-builder.json', null);
     await expect(validateConfiguration(config, new DebugLogger(false))).resolves.toBeUndefined();
-    await expect(validateConfiguration({ ...config, linux: { target: ['AppImage'], tragets: ['deb'] } }, new DebugLogger(false))).rejects.toThrow(/configuration\.linux/);
+    await expect(
+      validateConfiguration({ ...config, linux: { target: ['AppImage'], tragets: ['deb'] } }, new DebugLogger(false)),
+    ).rejects.toThrow(/configuration\.linux/);
   });
 
   it('flips Electron’s fuses so the packaged binary cannot be run as Node, inspected, or fed other code', async () => {
@@ -53,7 +61,9 @@ describe('electron-builder configuration (npm run dist)', () => {
       enableCookieEncryption: true,
     });
     const config = await getConfig(ROOT, 'electron-builder.json', null);
-    await expect(validateConfiguration({ ...config, electronFuses: { runAsNod: false } }, new DebugLogger(false))).rejects.toThrow(/electronFuses/);
+    await expect(validateConfiguration({ ...config, electronFuses: { runAsNod: false } }, new DebugLogger(false))).rejects.toThrow(
+      /electronFuses/,
+    );
   });
 
   it('builds AppImage and deb, dmg and nsis, with the app id, product name and an icon big enough for all three', () => {

@@ -59,11 +59,17 @@ describe('ipc handlers', () => {
   it('refuses untrusted senders and invalid input before reaching the core', async () => {
     const { handlers, forwarded } = await setup();
     const list = handlers.get(requestChannel('listContacts'))!;
-    await expect(list({ senderFrame: { url: 'https://evil.example/' } }, {})).resolves.toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    await expect(list({ senderFrame: { url: 'https://evil.example/' } }, {})).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
     await expect(list({ senderFrame: null }, {})).resolves.toMatchObject({ ok: false, error: { code: 'forbidden' } });
     await expect(list(trusted, { limit: 'all' })).resolves.toMatchObject({ ok: false, error: { code: 'bad_request' } });
     expect(forwarded).toEqual([]);
-    await expect(list(trusted, { search: 'mary' })).resolves.toMatchObject({ ok: true, value: { total: 1, rows: [{ displayName: 'Mary Jackson' }] } });
+    await expect(list(trusted, { search: 'mary' })).resolves.toMatchObject({
+      ok: true,
+      value: { total: 1, rows: [{ displayName: 'Mary Jackson' }] },
+    });
     expect(forwarded).toEqual(['listContacts']);
   });
 });

@@ -26,6 +26,10 @@ describe('logger', () => {
     const lines: string[] = [];
     createLogger((l) => lines.push(l), { level: 'warn' }).info('hidden');
     expect(lines).toEqual([]);
-    expect(() => createLogger(() => { throw new Error('disk full'); }).error('x')).not.toThrow();
+    expect(() =>
+      createLogger(() => {
+        throw new Error('disk full');
+      }).error('x'),
+    ).not.toThrow();
   });
 });

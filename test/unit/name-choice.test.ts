@@ -27,27 +27,80 @@ describe('choosing a name', () => {
   });
 
   it('takes the name whole: the swapped record and the right one agree', () => {
-    const c = chooseName([{ givenName: 'Martin', familyName: 'Melissa' }, { givenName: 'Melissa', familyName: 'Martin' }], stats());
+    const c = chooseName(
+      [
+        { givenName: 'Martin', familyName: 'Melissa' },
+        { givenName: 'Melissa', familyName: 'Martin' },
+      ],
+      stats(),
+    );
     expect(c).toMatchObject({ givenName: 'Melissa', familyName: 'Martin', support: 2, of: 2 });
   });
 
   it('a one-off spelling never beats a common one, whichever record is newer', () => {
-    expect(chooseName([{ givenName: 'Brown', familyName: 'Mry' }, { givenName: 'Mary', familyName: 'Brown' }], stats())).toMatchObject({ givenName: 'Mary', familyName: 'Brown', support: 1 });
-    expect(chooseName([{ givenName: 'Jaocb', familyName: 'Taylor' }, { givenName: 'Jacob', familyName: 'Taylor' }], stats())).toMatchObject({ givenName: 'Jacob' });
+    expect(
+      chooseName(
+        [
+          { givenName: 'Brown', familyName: 'Mry' },
+          { givenName: 'Mary', familyName: 'Brown' },
+        ],
+        stats(),
+      ),
+    ).toMatchObject({ givenName: 'Mary', familyName: 'Brown', support: 1 });
+    expect(
+      chooseName(
+        [
+          { givenName: 'Jaocb', familyName: 'Taylor' },
+          { givenName: 'Jacob', familyName: 'Taylor' },
+        ],
+        stats(),
+      ),
+    ).toMatchObject({ givenName: 'Jacob' });
   });
 
   it('most records win over commonness', () => {
-    expect(chooseName([{ givenName: 'Mry', familyName: 'Brown' }, { givenName: 'Mry', familyName: 'Brown' }, { givenName: 'Mary', familyName: 'Brown' }], stats())).toMatchObject({ givenName: 'Mry', support: 2, of: 3 });
+    expect(
+      chooseName(
+        [
+          { givenName: 'Mry', familyName: 'Brown' },
+          { givenName: 'Mry', familyName: 'Brown' },
+          { givenName: 'Mary', familyName: 'Brown' },
+        ],
+        stats(),
+      ),
+    ).toMatchObject({ givenName: 'Mry', support: 2, of: 3 });
   });
 
   it('between a nickname and its formal name, the formal one, unless most records say otherwise', () => {
     const s = new NameCounts(); // equally common, so only formality decides
-    expect(chooseName([{ givenName: 'Bobby', familyName: 'Smith' }, { givenName: 'Robert', familyName: 'Smith' }], s)).toMatchObject({ givenName: 'Robert' });
-    expect(chooseName([{ givenName: 'Bobby', familyName: 'Smith' }, { givenName: 'Bobby', familyName: 'Smith' }, { givenName: 'Robert', familyName: 'Smith' }], s)).toMatchObject({ givenName: 'Bobby' });
+    expect(
+      chooseName(
+        [
+          { givenName: 'Bobby', familyName: 'Smith' },
+          { givenName: 'Robert', familyName: 'Smith' },
+        ],
+        s,
+      ),
+    ).toMatchObject({ givenName: 'Robert' });
+    expect(
+      chooseName(
+        [
+          { givenName: 'Bobby', familyName: 'Smith' },
+          { givenName: 'Bobby', familyName: 'Smith' },
+          { givenName: 'Robert', familyName: 'Smith' },
+        ],
+        s,
+      ),
+    ).toMatchObject({ givenName: 'Bobby' });
   });
 
   it('with nothing to go on, the caller’s first (trusted, then most recent) wins', () => {
-    expect(chooseName([{ givenName: 'Ann', familyName: 'Lee' }, { givenName: 'Anne', familyName: 'Leigh' }])).toMatchObject({ givenName: 'Ann' });
+    expect(
+      chooseName([
+        { givenName: 'Ann', familyName: 'Lee' },
+        { givenName: 'Anne', familyName: 'Leigh' },
+      ]),
+    ).toMatchObject({ givenName: 'Ann' });
     expect(chooseName([])).toBeNull();
   });
 });

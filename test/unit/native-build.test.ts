@@ -11,11 +11,17 @@ import { describe, expect, it } from 'vitest';
 const ROOT = path.resolve(__dirname, '../..');
 const hasNm = spawnSync('sh', ['-c', 'command -v nm'], { stdio: 'ignore' }).status === 0;
 const undefinedSymbols = (file: string): string[] =>
-  spawnSync('nm', ['-D', '--undefined-only', file], { encoding: 'utf8' }).stdout.split('\n').map((l) => l.trim().split(/\s+/).pop() ?? '').filter(Boolean);
+  spawnSync('nm', ['-D', '--undefined-only', file], { encoding: 'utf8' })
+    .stdout.split('\n')
+    .map((l) => l.trim().split(/\s+/).pop() ?? '')
+    .filter(Boolean);
 
 describe('native modules for Electron', () => {
   it('rebuilds better-sqlite3 only, and its copy filter is relative to the package', async () => {
-    const m = (await import(path.join(ROOT, 'scripts/build-electron-native.mjs'))) as { ELECTRON_ABI_MODULES: { name: string }[]; keepInCopy(pkg: string, p: string): boolean };
+    const m = (await import(path.join(ROOT, 'scripts/build-electron-native.mjs'))) as {
+      ELECTRON_ABI_MODULES: { name: string }[];
+      keepInCopy(pkg: string, p: string): boolean;
+    };
     expect(m.ELECTRON_ABI_MODULES.map((x) => x.name)).toEqual(['better-sqlite3']);
     const pkg = path.join('/home/ann/build/concord/node_modules/better-sqlite3');
     expect(m.keepInCopy(pkg, path.join(pkg, 'src', 'better_sqlite3.cpp'))).toBe(true);
@@ -26,7 +32,10 @@ describe('native modules for Electron', () => {
   });
 
   it('keytar is N-API (loads in Electron unchanged); better-sqlite3 links V8 (rebuilt)', () => {
-    const keytar = JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules/keytar/package.json'), 'utf8')) as { version: string; binary?: { napi_versions?: number[] } };
+    const keytar = JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules/keytar/package.json'), 'utf8')) as {
+      version: string;
+      binary?: { napi_versions?: number[] };
+    };
     expect(keytar.binary?.napi_versions?.length).toBeGreaterThan(0);
     if (!hasNm) return; // binutils come with the C++ toolchain CI installs
     const k = undefinedSymbols(path.join(ROOT, 'node_modules/keytar/build/Release/keytar.node'));
@@ -37,7 +46,10 @@ describe('native modules for Electron', () => {
   });
 
   it('npm start runs the native step first and @electron/rebuild is pinned', () => {
-    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string>; devDependencies: Record<string, string> };
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+      devDependencies: Record<string, string>;
+    };
     expect(pkg.scripts.prestart).toBe('node scripts/build-electron-native.mjs');
     expect(pkg.devDependencies['@electron/rebuild']).toMatch(/^\d+\.\d+\.\d+$/);
     expect(fs.readFileSync(path.join(ROOT, 'scripts/build-electron-native.mjs'), 'utf8')).not.toMatch(/npx|node-gyp/);

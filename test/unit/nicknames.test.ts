@@ -19,7 +19,12 @@ describe('nicknames from the dataset', () => {
   });
 
   it('holds every row of the file, nothing invented', () => {
-    const rows = fs.readFileSync(FILE, 'utf8').trim().split(/\r?\n/).slice(1).map((l) => l.split(','));
+    const rows = fs
+      .readFileSync(FILE, 'utf8')
+      .trim()
+      .split(/\r?\n/)
+      .slice(1)
+      .map((l) => l.split(','));
     expect(rows.length).toBeGreaterThan(2500);
     for (const [a, , b] of rows) expect(isNickname(a!, b!)).toBe(a !== b);
     // A pair no row holds is not related, even when both names are in the file.

@@ -33,12 +33,21 @@ interface Seen {
   body: string;
   port: number;
 }
-async function recording(answer: (req: Seen, res: http.ServerResponse) => void, opts: http.ServerOptions = {}): Promise<{ url: string; seen: Seen[] }> {
+async function recording(
+  answer: (req: Seen, res: http.ServerResponse) => void,
+  opts: http.ServerOptions = {},
+): Promise<{ url: string; seen: Seen[] }> {
   const seen: Seen[] = [];
   const url = await serve(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const s = { method: req.method!, path: req.url!, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), port: req.socket.remotePort! };
+    const s = {
+      method: req.method!,
+      path: req.url!,
+      headers: req.headers,
+      body: Buffer.concat(chunks).toString('utf8'),
+      port: req.socket.remotePort!,
+    };
     seen.push(s);
     answer(s, res);
   }, opts);
@@ -76,7 +85,12 @@ describe('nodeFetch answers like fetch', () => {
     });
     const r = await httpRequest(nodeFetch, { method: 'GET', url });
     expect(r).toMatchObject({ status: 500, text: page });
-    expect(classifyStatus(r, 'V')).toMatchObject({ kind: 'transient', status: 500, maybeApplied: true, message: expect.stringMatching(/HTML page/) });
+    expect(classifyStatus(r, 'V')).toMatchObject({
+      kind: 'transient',
+      status: 500,
+      maybeApplied: true,
+      message: expect.stringMatching(/HTML page/),
+    });
   });
 
   it('a 429 carries Retry-After through res.headers.get', async () => {
@@ -91,7 +105,10 @@ describe('nodeFetch answers like fetch', () => {
 
   it('204 and HEAD answers have no body', async () => {
     const url = await serve((req, res) => {
-      res.writeHead(req.method === 'DELETE' ? 204 : 200, { 'content-type': 'application/json', 'content-length': req.method === 'HEAD' ? '12' : '0' });
+      res.writeHead(req.method === 'DELETE' ? 204 : 200, {
+        'content-type': 'application/json',
+        'content-length': req.method === 'HEAD' ? '12' : '0',
+      });
       res.end();
     });
     const del = await nodeFetch(`${url}/x`, { method: 'DELETE' });
@@ -105,11 +122,27 @@ describe('nodeFetch answers like fetch', () => {
   it('sends the body with its content-length and the caller’s headers', async () => {
     const { url, seen } = await recording((_req, res) => res.end('ok'));
     const body = JSON.stringify({ first_name: 'Zoë' });
-    await (await nodeFetch(`${url}/api/contacts/`, { method: 'post', headers: { Authorization: 'Token abc', 'Content-Type': 'application/json' }, body })).text();
-    await (await nodeFetch(`${url}/auth/tokens`, { method: 'POST', body: new URLSearchParams({ grant_type: 'client_credentials' }) })).text();
-    expect(seen[0]).toMatchObject({ method: 'POST', path: '/api/contacts/', body, headers: { authorization: 'Token abc', 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } });
+    await (
+      await nodeFetch(`${url}/api/contacts/`, {
+        method: 'post',
+        headers: { Authorization: 'Token abc', 'Content-Type': 'application/json' },
+        body,
+      })
+    ).text();
+    await (
+      await nodeFetch(`${url}/auth/tokens`, { method: 'POST', body: new URLSearchParams({ grant_type: 'client_credentials' }) })
+    ).text();
+    expect(seen[0]).toMatchObject({
+      method: 'POST',
+      path: '/api/contacts/',
+      body,
+      headers: { authorization: 'Token abc', 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) },
+    });
     expect(seen[0]!.headers['transfer-encoding']).toBeUndefined();
-    expect(seen[1]).toMatchObject({ body: 'grant_type=client_credentials', headers: { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8', 'content-length': '29' } });
+    expect(seen[1]).toMatchObject({
+      body: 'grant_type=client_credentials',
+      headers: { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8', 'content-length': '29' },
+    });
   });
 
   it('reuses one keep-alive connection for sequential requests', async () => {
@@ -137,7 +170,11 @@ describe('nodeFetch answers like fetch', () => {
     expect(await (await nodeFetch(`${url}/away`, { headers: { authorization: 'Token abc' } })).text()).toBe('moved here');
     expect(other.seen[0]!.headers.authorization).toBeUndefined();
     // 303 after a POST: fetched with GET, without the body.
-    expect(await (await nodeFetch(`${url}/created`, { method: 'POST', body: '{"a":1}', headers: { 'content-type': 'application/json' } })).text()).toBe('new place');
+    expect(
+      await (
+        await nodeFetch(`${url}/created`, { method: 'POST', body: '{"a":1}', headers: { 'content-type': 'application/json' } })
+      ).text(),
+    ).toBe('new place');
     expect(seen.slice(-2).map((s) => [s.method, s.path, s.body, s.headers['content-type']])).toEqual([
       ['POST', '/created', '{"a":1}', 'application/json'],
       ['GET', '/new', '', undefined],
@@ -154,7 +191,10 @@ describe('nodeFetch answers like fetch', () => {
     expect(await (await nodeFetch(`${url}/gzip`)).text()).toBe(json);
     expect(await (await nodeFetch(`${url}/deflate`)).text()).toBe(json);
     expect(seen[0]!.headers['accept-encoding']).toMatch(/gzip/);
-    expect(await failure(httpRequest(nodeFetch, { method: 'GET', url: `${url}/corrupt` }))).toMatchObject({ kind: 'transient', status: 200 });
+    expect(await failure(httpRequest(nodeFetch, { method: 'GET', url: `${url}/corrupt` }))).toMatchObject({
+      kind: 'transient',
+      status: 200,
+    });
     await (await nodeFetch(`${url}/gzip`)).text();
     expect(new Set(seen.map((s) => s.port)).size).toBe(1); // every answer read to its end: one connection throughout
   });
@@ -196,12 +236,20 @@ describe('nodeFetch failures, as httpRequest classifies them', () => {
     expect(res.status).toBe(200);
     const e = await failure(res.text());
     expect(e).toBeInstanceOf(TypeError);
-    expect(await failure(httpRequest(nodeFetch, { method: 'GET', url }))).toMatchObject({ kind: 'transient', status: 200, maybeApplied: true });
+    expect(await failure(httpRequest(nodeFetch, { method: 'GET', url }))).toMatchObject({
+      kind: 'transient',
+      status: 200,
+      maybeApplied: true,
+    });
   });
 
   it('a timeout (no answer) is transient', async () => {
     const url = await serve(() => {});
-    expect(await failure(httpRequest(nodeFetch, { method: 'GET', url, timeoutMs: 80 }))).toMatchObject({ kind: 'transient', maybeApplied: true, message: expect.stringMatching(/within 0.08s/) });
+    expect(await failure(httpRequest(nodeFetch, { method: 'GET', url, timeoutMs: 80 }))).toMatchObject({
+      kind: 'transient',
+      maybeApplied: true,
+      message: expect.stringMatching(/within 0.08s/),
+    });
   });
 
   it('an abort rejects with the signal’s reason, before the answer and mid-body', async () => {
@@ -248,7 +296,9 @@ describe('a stale keep-alive socket', () => {
             const method = head.split(' ')[0]!;
             if (n++ === 0) {
               requests.push({ method, answered: true });
-              socket.write('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 11\r\nConnection: keep-alive\r\n\r\n{"ok":true}');
+              socket.write(
+                'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 11\r\nConnection: keep-alive\r\n\r\n{"ok":true}',
+              );
             } else {
               requests.push({ method, answered: false });
               socket.destroy();
@@ -300,16 +350,19 @@ describe('a stale keep-alive socket', () => {
     const lastAnswer = new WeakMap<net.Socket, number>();
     let dropped = 0;
     const ports = new Set<number>();
-    const url = await serve((req, res) => {
-      const last = lastAnswer.get(req.socket);
-      if (last !== undefined && Date.now() - last > 25) {
-        dropped++;
-        req.socket.destroy();
-        return;
-      }
-      ports.add(req.socket.remotePort!);
-      res.end(JSON.stringify({ ok: true }), () => lastAnswer.set(req.socket, Date.now()));
-    }, { keepAliveTimeout: 0 }); // 0: no Keep-Alive header, so the client cannot expire the socket first
+    const url = await serve(
+      (req, res) => {
+        const last = lastAnswer.get(req.socket);
+        if (last !== undefined && Date.now() - last > 25) {
+          dropped++;
+          req.socket.destroy();
+          return;
+        }
+        ports.add(req.socket.remotePort!);
+        res.end(JSON.stringify({ ok: true }), () => lastAnswer.set(req.socket, Date.now()));
+      },
+      { keepAliveTimeout: 0 },
+    ); // 0: no Keep-Alive header, so the client cannot expire the socket first
     for (let i = 0; i < 12; i++) {
       const r = await httpRequest(nodeFetch, { method: 'GET', url: `${url}/p${i}` });
       expect(parseJson(r, 'V')).toEqual({ ok: true });

@@ -11,8 +11,15 @@ describe('README field table', () => {
     const table = /<!-- fields:start -->([\s\S]*?)<!-- fields:end -->/.exec(readme)?.[1];
     expect(table, 'README lacks the fields table markers').toBeTruthy();
     const rows = new Map(
-      table!.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| Vendor') && !l.startsWith('| ---'))
-        .map((l) => l.split('|').map((c) => c.trim()).filter(Boolean))
+      table!
+        .split('\n')
+        .filter((l) => l.startsWith('| ') && !l.startsWith('| Vendor') && !l.startsWith('| ---'))
+        .map((l) =>
+          l
+            .split('|')
+            .map((c) => c.trim())
+            .filter(Boolean),
+        )
         .map(([vendor, reads, writes]) => [vendor!, { read: reads!.split(', '), write: writes!.split(', ') }]),
     );
     for (const def of Object.values(VENDOR_DEFINITIONS)) {

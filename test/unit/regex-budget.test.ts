@@ -35,7 +35,37 @@ const LONG = 50_000;
 const BUDGET_MS = 1_000;
 
 // The repeated units: every class the patterns above quantify, and pairs that alternate two.
-const UNITS = ['1', '0', ' ', '\t', 'a', 'A', ',', ';', '.', '-', '/', '@', '+', '(', '"', "'", '1a', '1 ', '1-', '1.', 'a.', 'a-', 'a@', 'a ', ', ', ' ,', 'a,', ' 1', 'A '];
+const UNITS = [
+  '1',
+  '0',
+  ' ',
+  '\t',
+  'a',
+  'A',
+  ',',
+  ';',
+  '.',
+  '-',
+  '/',
+  '@',
+  '+',
+  '(',
+  '"',
+  "'",
+  '1a',
+  '1 ',
+  '1-',
+  '1.',
+  'a.',
+  'a-',
+  'a@',
+  'a ',
+  ', ',
+  ' ,',
+  'a,',
+  ' 1',
+  'A ',
+];
 // What breaks the match after the run: a mismatch, a line end, a letter, nothing, a digit word.
 const TAILS = ['!', '\n', 'x', '', ' 1', '@'];
 const ADVERSARIAL: string[] = [
@@ -60,8 +90,28 @@ function bestOfThree(run: () => void): number {
   return best;
 }
 
-const vendorContact = (s: string) => ({ givenName: s, familyName: s, fullName: s, company: s, birthDate: s, phones: [{ raw: s, e164: null }], emails: [{ address: s }], address: { street1: s, street2: s, city: s, postalCode: s, country: s } });
-const CSV_TARGETS: CsvTarget[] = ['givenName', 'familyName', 'emails', 'phones', 'tags', 'doNotContact', 'birthDate', 'address.street1', 'address.country', 'address.postalCode'] as CsvTarget[];
+const vendorContact = (s: string) => ({
+  givenName: s,
+  familyName: s,
+  fullName: s,
+  company: s,
+  birthDate: s,
+  phones: [{ raw: s, e164: null }],
+  emails: [{ address: s }],
+  address: { street1: s, street2: s, city: s, postalCode: s, country: s },
+});
+const CSV_TARGETS: CsvTarget[] = [
+  'givenName',
+  'familyName',
+  'emails',
+  'phones',
+  'tags',
+  'doNotContact',
+  'birthDate',
+  'address.street1',
+  'address.country',
+  'address.postalCode',
+] as CsvTarget[];
 
 const FUNCTIONS: Record<string, (s: string) => unknown> = {
   // normalize/
@@ -82,13 +132,21 @@ const FUNCTIONS: Record<string, (s: string) => unknown> = {
   normPostcode,
   normBirthDate,
   normCompany,
-  matchRecord: (s) => blockingKeys(toMatchRecord(0, { id: 'r', accountId: 'a', vendor: 'mpdx', remoteId: '1', personId: 'p', contact: vendorContact(s) as never })),
+  matchRecord: (s) =>
+    blockingKeys(
+      toMatchRecord(0, { id: 'r', accountId: 'a', vendor: 'mpdx', remoteId: '1', personId: 'p', contact: vendorContact(s) as never }),
+    ),
   // csv/
   headerKey,
   mapHeaders: (s) => mapHeaders([s, s.toUpperCase()]),
   readRecords: (s) => readRecords(s),
   detectDelimiter,
-  rowToContact: (s) => rowToContact(CSV_TARGETS.map(() => s), CSV_TARGETS, 'US'),
+  rowToContact: (s) =>
+    rowToContact(
+      CSV_TARGETS.map(() => s),
+      CSV_TARGETS,
+      'US',
+    ),
   exportCsv: (s) => exportCsv([{ id: 'p', displayName: s, vendors: [s], recordCount: 1, states: [], fields: vendorContact(s) } as never]),
   // contacts/
   typedAddress: (s) => typedValue('address', `street\n${s}`),
@@ -106,8 +164,18 @@ const FUNCTIONS: Record<string, (s: string) => unknown> = {
   writeNameGiven: (s) => writeName(s, { given: 'Bob' }),
   writeNameFamily: (s) => writeName(`Ann ${s} Lee`, { family: '' }),
   bigChange: (s) => bigChangeToCanonical({ name: s, email: s, phone: s, mobile: s, street: s, postcode: s, country: s } as never),
-  callTools: (s) => callToolsToCanonical({ first_name: s, last_name: s, home_phone_number: s, mobile_phone_number: s, email: s, birth_date: s, country: s } as never),
-  liveVox: (s) => liveVoxToCanonical({ firstName: s, lastName: s, dateOfBirth: s, phone: [{ phoneNumber: s, phoneLabel: s }], email: s } as never),
+  callTools: (s) =>
+    callToolsToCanonical({
+      first_name: s,
+      last_name: s,
+      home_phone_number: s,
+      mobile_phone_number: s,
+      email: s,
+      birth_date: s,
+      country: s,
+    } as never),
+  liveVox: (s) =>
+    liveVoxToCanonical({ firstName: s, lastName: s, dateOfBirth: s, phone: [{ phoneNumber: s, phoneLabel: s }], email: s } as never),
   lightening: (s) => lighteningToCanonical({ first_name: s, last_name: s, phone: s, email: s, dob: s } as never),
   dateOfEpoch,
   mpdxPhoneKey: phoneKey,
@@ -155,7 +223,11 @@ describe('splitStreet without nested quantifiers', () => {
   });
 
   it('reads the address line a person typed as before', () => {
-    expect(typedValue('address', '1 Main St\nPortland OR 97201\nUS')).toMatchObject({ city: 'Portland', region: 'OR', postalCode: '97201' });
+    expect(typedValue('address', '1 Main St\nPortland OR 97201\nUS')).toMatchObject({
+      city: 'Portland',
+      region: 'OR',
+      postalCode: '97201',
+    });
     expect(typedValue('address', '1 Main St\nNew York NY')).toMatchObject({ city: 'New York', region: 'NY', postalCode: null });
     expect(typedValue('address', '1 Main St\nLondon SW1A 1AA')).toMatchObject({ city: 'London SW1A', region: null, postalCode: '1AA' });
     expect(typedValue('address', '1 Main St\nNY 10001')).toMatchObject({ city: 'NY', region: null, postalCode: '10001' });

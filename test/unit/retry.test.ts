@@ -27,7 +27,10 @@ async function tiny(): Promise<{ server: SandboxServer; items: string[] }> {
     .on('GET', '/items', () => ({ status: 200, body: { items } }));
   const server = await startSandboxServer({
     router,
-    hooks: { tooMany: (s) => ({ status: 429, headers: { 'Retry-After': String(s) }, body: {} }), serverError: () => ({ status: 500, body: '<html>oops</html>' }) },
+    hooks: {
+      tooMany: (s) => ({ status: 429, headers: { 'Retry-After': String(s) }, body: {} }),
+      serverError: () => ({ status: 500, body: '<html>oops</html>' }),
+    },
   });
   server.faults.retryAfterSec = 0;
   open.push(server);
@@ -39,7 +42,8 @@ function call(server: SandboxServer | string, method: string, path: string, body
   const base = typeof server === 'string' ? server : server.baseUrl;
   return withRetry(async () => {
     const res = await httpRequest(fetch, { method, url: `${base}${path}`, body, timeoutMs: 200 });
-    if (res.status >= 300) throw classifyStatus(res, 'V') ?? new VendorError({ kind: 'malformed', status: res.status, message: 'unexpected' });
+    if (res.status >= 300)
+      throw classifyStatus(res, 'V') ?? new VendorError({ kind: 'malformed', status: res.status, message: 'unexpected' });
     return parseJson(res, 'V');
   }, FAST_RETRY);
 }
@@ -139,7 +143,10 @@ describe('withRetry over real faults', () => {
     open.push(sb.server);
     sb.server.failNext('drop-after', { method: 'POST' });
     const c = createCallToolsConnector({ baseUrl: sb.baseUrl, credentials: sb.credentials, retry: FAST_RETRY });
-    const res = await c.create({ givenName: 'Grace', familyName: 'Hopper', emails: [{ address: 'grace@example.org' }] }, { idempotencyKey: 'k-lost' });
+    const res = await c.create(
+      { givenName: 'Grace', familyName: 'Hopper', emails: [{ address: 'grace@example.org' }] },
+      { idempotencyKey: 'k-lost' },
+    );
     expect(res.record?.canonical.emails?.[0]?.address).toBe('grace@example.org');
     expect(sb.store.contacts.size).toBe(1);
     expect(sb.server.requestLog.filter((r) => r.method === 'POST')).toHaveLength(1);
@@ -167,7 +174,9 @@ describe('backoff', () => {
     expect(retryDelayMs(limited(3_000), 0, { capMs: 60_000 })).toBe(3_000);
     expect(retryDelayMs(limited(3_600_000), 0, { capMs: 50 })).toBe(50);
     expect(retryDelayMs(limited(), 1, { baseMs: 10, random: () => 0 })).toBe(10);
-    expect(retryDelayMs(new VendorError({ kind: 'transient', message: 'x', retryAfterMs: 9_999 }), 0, { baseMs: 10, random: () => 0 })).toBe(5);
+    expect(
+      retryDelayMs(new VendorError({ kind: 'transient', message: 'x', retryAfterMs: 9_999 }), 0, { baseMs: 10, random: () => 0 }),
+    ).toBe(5);
   });
 
   it('withRetry waits what the policy says', async () => {

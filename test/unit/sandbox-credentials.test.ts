@@ -10,7 +10,12 @@ describe('sandbox credentials', () => {
   it('are kept with a loopback sandbox account, out of the secret store, its settings and the logs', async () => {
     t = await makeTestCore();
     const token = 'feedface'.repeat(5);
-    const r = await t.core.dispatch('addAccount', { kind: 'calltools', baseUrl: 'http://127.0.0.1:9', credentials: { token }, sandbox: true });
+    const r = await t.core.dispatch('addAccount', {
+      kind: 'calltools',
+      baseUrl: 'http://127.0.0.1:9',
+      credentials: { token },
+      sandbox: true,
+    });
     expect(r.ok).toBe(true);
     const id = (r as { value: { id: string } }).value.id;
     expect(await t.core.secretStore.get(`account:${id}`)).toBeNull();
@@ -25,8 +30,20 @@ describe('sandbox credentials', () => {
 
   it('are refused off loopback, and a real account cannot smuggle test tokens in through its settings', async () => {
     t = await makeTestCore();
-    expect(await t.core.dispatch('addAccount', { kind: 'calltools', baseUrl: 'https://api.calltools.example', credentials: { token: 'f'.repeat(40) }, sandbox: true })).toMatchObject({ ok: false, error: { code: 'bad_request', message: expect.stringMatching(/loopback/) } });
-    const acc = await t.core.accounts.add({ kind: 'calltools', baseUrl: 'http://127.0.0.1:9', credentials: { token: 'a'.repeat(40) }, settings: { sandbox: true, testCredentials: { token: 'b'.repeat(40) } } });
+    expect(
+      await t.core.dispatch('addAccount', {
+        kind: 'calltools',
+        baseUrl: 'https://api.calltools.example',
+        credentials: { token: 'f'.repeat(40) },
+        sandbox: true,
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'bad_request', message: expect.stringMatching(/loopback/) } });
+    const acc = await t.core.accounts.add({
+      kind: 'calltools',
+      baseUrl: 'http://127.0.0.1:9',
+      credentials: { token: 'a'.repeat(40) },
+      settings: { sandbox: true, testCredentials: { token: 'b'.repeat(40) } },
+    });
     expect(await t.core.accounts.credentials(acc.id)).toEqual({ token: 'a'.repeat(40) }); // from the secret store
   });
 });

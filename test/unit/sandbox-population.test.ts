@@ -24,7 +24,11 @@ describe('sandbox population', () => {
 
   it('varies copies of one person the way real systems do', () => {
     const pop = generatePopulation({ seed: 1, people: 1000 });
-    const byKey = new Map(Object.values(pop.byVendor).flat().map((c) => [c.key, c.contact]));
+    const byKey = new Map(
+      Object.values(pop.byVendor)
+        .flat()
+        .map((c) => [c.key, c.contact]),
+    );
     let nickname = 0;
     let swapped = 0;
     let phoneFormats = 0;
@@ -44,16 +48,20 @@ describe('sandbox population', () => {
     expect(phoneFormats).toBeGreaterThan(10);
     // Households: two different people sharing a phone number.
     const phoneOwners = new Map<string, Set<string>>();
-    for (const t of pop.truth) for (const k of t.keys) for (const p of byKey.get(k)!.phones ?? []) {
-      if (!phoneOwners.has(p.e164!)) phoneOwners.set(p.e164!, new Set());
-      phoneOwners.get(p.e164!)!.add(t.personId);
-    }
+    for (const t of pop.truth)
+      for (const k of t.keys)
+        for (const p of byKey.get(k)!.phones ?? []) {
+          if (!phoneOwners.has(p.e164!)) phoneOwners.set(p.e164!, new Set());
+          phoneOwners.get(p.e164!)!.add(t.personId);
+        }
     expect([...phoneOwners.values()].filter((s) => s.size > 1).length).toBeGreaterThan(5);
   });
 
   it('keeps values inside the tightest vendor limits', () => {
     const pop = generatePopulation({ seed: 3, people: 2000 });
-    for (const c of Object.values(pop.byVendor).flat().map((x) => x.contact)) {
+    for (const c of Object.values(pop.byVendor)
+      .flat()
+      .map((x) => x.contact)) {
       expect(`${c.givenName} ${c.familyName}`.length).toBeLessThanOrEqual(50);
       for (const p of c.phones ?? []) expect(p.raw.length).toBeLessThanOrEqual(20);
       for (const e of c.emails ?? []) expect(e.address.length).toBeLessThanOrEqual(100);

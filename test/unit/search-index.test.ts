@@ -11,15 +11,24 @@ import { makeTestCore, seedAccount, type TestCore } from '../helpers/core';
 let t: TestCore | undefined;
 afterEach(() => t?.cleanup());
 
-const names = (core: TestCore['core'], search: string) => core.contacts.list({ limit: 50, offset: 0, search }).rows.map((r) => r.displayName).sort();
+const names = (core: TestCore['core'], search: string) =>
+  core.contacts
+    .list({ limit: 50, offset: 0, search })
+    .rows.map((r) => r.displayName)
+    .sort();
 const pending = (core: TestCore['core']) => core.store.sqlite.prepare('SELECT count(*) FROM search_pending').pluck().get();
 
 describe('search index', () => {
   it('a phone is found by every trailing run of four or more digits, however it was typed', () => {
-    expect(searchTextOf({ givenName: 'Ann', familyName: 'Lee', phones: [{ raw: '(402) 762-1915', e164: '+14027621915' }] }).phones.split(' ')).toEqual(
-      ['14027621915', '4027621915', '027621915', '27621915', '7621915', '621915', '21915', '1915'],
-    );
-    expect(searchTextOf({ fullName: 'Carol King', givenName: 'Carol', emails: [{ address: 'c@k.org' }], company: 'Northwind' })).toEqual({ name: 'Carol Carol King', company: 'Northwind', emails: 'c@k.org', phones: '' });
+    expect(
+      searchTextOf({ givenName: 'Ann', familyName: 'Lee', phones: [{ raw: '(402) 762-1915', e164: '+14027621915' }] }).phones.split(' '),
+    ).toEqual(['14027621915', '4027621915', '027621915', '27621915', '7621915', '621915', '21915', '1915']);
+    expect(searchTextOf({ fullName: 'Carol King', givenName: 'Carol', emails: [{ address: 'c@k.org' }], company: 'Northwind' })).toEqual({
+      name: 'Carol Carol King',
+      company: 'Northwind',
+      emails: 'c@k.org',
+      phones: '',
+    });
   });
 
   it('follows a pull, an edit and a merge, with nothing left pending between writes', async () => {
@@ -34,14 +43,23 @@ describe('search index', () => {
     expect(names(core, '762-1915')).toEqual(['Ada Lovelace']);
     expect(names(core, 'lovelase')).toEqual(['Ada Lovelace']); // one typo: the trigram index
 
-    const ada = core.store.sqlite.prepare("SELECT id FROM records WHERE account_id = ? AND remote_id = 'lightening-1'").pluck().get(acc) as string;
+    const ada = core.store.sqlite
+      .prepare("SELECT id FROM records WHERE account_id = ? AND remote_id = 'lightening-1'")
+      .pluck()
+      .get(acc) as string;
     core.syncStore.edit(ada, { familyName: 'King' });
     expect(pending(core)).toBe(0);
     expect(names(core, 'lovelace')).toEqual([]);
     expect(names(core, 'king')).toEqual(['Ada King']);
 
     // A server change fast-forwards local: the index follows it too.
-    core.syncStore.upsertFromServer({ accountId: acc, remoteId: 'lightening-2', raw: { id: 2, n: 'Ada Byron' }, canonical: { givenName: 'Ada', familyName: 'Byron' }, versions: { v: '2' } });
+    core.syncStore.upsertFromServer({
+      accountId: acc,
+      remoteId: 'lightening-2',
+      raw: { id: 2, n: 'Ada Byron' },
+      canonical: { givenName: 'Ada', familyName: 'Byron' },
+      versions: { v: '2' },
+    });
     expect(names(core, 'augusta')).toEqual([]);
     expect(names(core, 'byron')).toEqual(['Ada Byron']);
 

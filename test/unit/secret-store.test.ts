@@ -11,8 +11,12 @@ const hanging: KeytarApi = {
   deletePassword: () => new Promise(() => {}),
 };
 const failing: KeytarApi = {
-  getPassword: async () => { throw new Error('Cannot autolaunch D-Bus without X11 $DISPLAY'); },
-  setPassword: async () => { throw new Error('Cannot autolaunch D-Bus without X11 $DISPLAY'); },
+  getPassword: async () => {
+    throw new Error('Cannot autolaunch D-Bus without X11 $DISPLAY');
+  },
+  setPassword: async () => {
+    throw new Error('Cannot autolaunch D-Bus without X11 $DISPLAY');
+  },
   deletePassword: async () => false,
 };
 
@@ -43,7 +47,11 @@ describe('secret store selection', () => {
   it('keeps account credentials out of SQLite and the log', async () => {
     const t = await makeTestCore();
     try {
-      const acc = await t.core.accounts.add({ kind: 'calltools', baseUrl: 'http://127.0.0.1:1', credentials: { token: 'a1b2c3d4e5f6a7b8c9d0a1b2c3d4e5f6a7b8c9d0' } });
+      const acc = await t.core.accounts.add({
+        kind: 'calltools',
+        baseUrl: 'http://127.0.0.1:1',
+        credentials: { token: 'a1b2c3d4e5f6a7b8c9d0a1b2c3d4e5f6a7b8c9d0' },
+      });
       expect(await t.core.accounts.credentials(acc.id)).toEqual({ token: 'a1b2c3d4e5f6a7b8c9d0a1b2c3d4e5f6a7b8c9d0' });
       t.core.log.info('debug dump', { creds: 'a1b2c3d4e5f6a7b8c9d0a1b2c3d4e5f6a7b8c9d0' });
       const dump = t.core.store.sqlite.prepare('SELECT * FROM accounts').all();

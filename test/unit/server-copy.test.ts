@@ -9,7 +9,12 @@ import { makeTestCore } from '../helpers/core';
 
 describe('server copies', () => {
   it('packs large copies to a fraction of their size and reads every form back exactly', () => {
-    const big = JSON.stringify({ id: 7, first_name: 'Zoë', notes: 'ünïcödé ✓', ...Object.fromEntries(Array.from({ length: 80 }, (_, i) => [`field_${i}`, i % 3 ? null : `v${i}`])) });
+    const big = JSON.stringify({
+      id: 7,
+      first_name: 'Zoë',
+      notes: 'ünïcödé ✓',
+      ...Object.fromEntries(Array.from({ length: 80 }, (_, i) => [`field_${i}`, i % 3 ? null : `v${i}`])),
+    });
     const packed = packServerCopy(big);
     expect(Buffer.isBuffer(packed)).toBe(true);
     expect((packed as Buffer).length).toBeLessThan(big.length / 2);
@@ -26,8 +31,14 @@ describe('server copies', () => {
   it("packs with the vendor's dictionary to a fraction of what deflate alone gives, and still reads copies packed before dictionaries", () => {
     for (const vendor of VENDORS) {
       // A record like the dictionary's but not in it: its values changed, one key added.
-      const model = JSON.parse(RAW_DICTIONARIES[vendor].slice(0, RAW_DICTIONARIES[vendor].indexOf('}{') + 1 || undefined)) as Record<string, unknown>;
-      const json = JSON.stringify({ ...Object.fromEntries(Object.entries(model).map(([k, v]) => [k, typeof v === 'string' ? `${v}-Zoë` : v])), an_unknown_field: 'kept-Zoë' });
+      const model = JSON.parse(RAW_DICTIONARIES[vendor].slice(0, RAW_DICTIONARIES[vendor].indexOf('}{') + 1 || undefined)) as Record<
+        string,
+        unknown
+      >;
+      const json = JSON.stringify({
+        ...Object.fromEntries(Object.entries(model).map(([k, v]) => [k, typeof v === 'string' ? `${v}-Zoë` : v])),
+        an_unknown_field: 'kept-Zoë',
+      });
       const packed = packServerCopy(json, vendor) as Buffer;
       expect(Buffer.isBuffer(packed), vendor).toBe(true);
       const alone = zlib.deflateRawSync(json).length + 8;
@@ -43,7 +54,13 @@ describe('server copies', () => {
   });
 
   it('the dictionaries never change: stored copies name theirs by its Adler-32', () => {
-    expect(dictionaryIds()).toEqual({ calltools: 3156347009, mpdx: 1859694417, livevox: 2235407238, lightening: 303673573, bigchange: 912503374 });
+    expect(dictionaryIds()).toEqual({
+      calltools: 3156347009,
+      mpdx: 1859694417,
+      livevox: 2235407238,
+      lightening: 303673573,
+      bigchange: 912503374,
+    });
   });
 
   it('a store keeps a pulled record whole, and a copy written as text before still reads', async () => {
@@ -51,12 +68,24 @@ describe('server copies', () => {
     try {
       const acc = await t.core.accounts.add({ kind: 'calltools', label: 'ct', baseUrl: 'http://127.0.0.1:9' });
       const raw = { id: 1, first_name: 'Ada', extra: Array.from({ length: 50 }, (_, i) => ({ k: i, unknown_field: null })) };
-      const { id } = t.core.syncStore.upsertFromServer({ accountId: acc.id, remoteId: '1', raw, canonical: { givenName: 'Ada' }, versions: { v: '1' } });
+      const { id } = t.core.syncStore.upsertFromServer({
+        accountId: acc.id,
+        remoteId: '1',
+        raw,
+        canonical: { givenName: 'Ada' },
+        versions: { v: '1' },
+      });
       expect(t.core.syncStore.record(id).server).toEqual(raw);
-      expect(t.core.syncStore.upsertFromServer({ accountId: acc.id, remoteId: '1', raw, canonical: { givenName: 'Ada' }, versions: { v: '1' } }).outcome).toBe('unchanged');
+      expect(
+        t.core.syncStore.upsertFromServer({ accountId: acc.id, remoteId: '1', raw, canonical: { givenName: 'Ada' }, versions: { v: '1' } })
+          .outcome,
+      ).toBe('unchanged');
       t.core.store.sqlite.prepare('UPDATE records SET server = ? WHERE id = ?').run(JSON.stringify(raw), id);
       expect(t.core.syncStore.record(id).server).toEqual(raw);
-      expect(t.core.syncStore.upsertFromServer({ accountId: acc.id, remoteId: '1', raw, canonical: { givenName: 'Ada' }, versions: { v: '1' } }).outcome).toBe('unchanged');
+      expect(
+        t.core.syncStore.upsertFromServer({ accountId: acc.id, remoteId: '1', raw, canonical: { givenName: 'Ada' }, versions: { v: '1' } })
+          .outcome,
+      ).toBe('unchanged');
     } finally {
       t.cleanup();
     }

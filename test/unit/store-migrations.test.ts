@@ -20,8 +20,14 @@ function schemaOf(file: string): string {
 function rowCounts(file: string): Record<string, number> {
   const db = new Database(file, { readonly: true });
   // The search index is derived from records (rebuilt from them by a migration or at open), so it is not counted here.
-  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'contacts_fts%' AND name NOT LIKE 'names_trigram%' AND name <> 'search_pending'").all() as { name: string }[];
-  const out = Object.fromEntries(tables.map((t) => [t.name, (db.prepare(`SELECT count(*) AS n FROM "${t.name}"`).get() as { n: number }).n]));
+  const tables = db
+    .prepare(
+      "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'contacts_fts%' AND name NOT LIKE 'names_trigram%' AND name <> 'search_pending'",
+    )
+    .all() as { name: string }[];
+  const out = Object.fromEntries(
+    tables.map((t) => [t.name, (db.prepare(`SELECT count(*) AS n FROM "${t.name}"`).get() as { n: number }).n]),
+  );
   db.close();
   return out;
 }
@@ -42,11 +48,16 @@ function fillEveryTable(sqlite: Database.Database): void {
   // From migration 0011 no trigger counts or indexes an insert: SyncStore, the only writer,
   // does both, so a store written at that step holds them; write them as it would.
   const tables = sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all();
-  const triggered = sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'records' AND sql LIKE '%AFTER INSERT%'").get();
+  const triggered = sqlite
+    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'records' AND sql LIKE '%AFTER INSERT%'")
+    .get();
   if (tables.includes('row_counts') && tables.includes('search_pending') && !triggered) {
-    sqlite.exec("INSERT OR REPLACE INTO row_counts (name, n) VALUES ('people', (SELECT count(*) FROM people)), ('records', (SELECT count(*) FROM records))");
+    sqlite.exec(
+      "INSERT OR REPLACE INTO row_counts (name, n) VALUES ('people', (SELECT count(*) FROM people)), ('records', (SELECT count(*) FROM records))",
+    );
     const index = new SearchIndex(sqlite);
-    for (const r of sqlite.prepare('SELECT rowid, local FROM records').all() as { rowid: number; local: string }[]) index.add(r.rowid, JSON.parse(r.local));
+    for (const r of sqlite.prepare('SELECT rowid, local FROM records').all() as { rowid: number; local: string }[])
+      index.add(r.rowid, JSON.parse(r.local));
   }
 }
 
@@ -64,8 +75,20 @@ describe('store migrations', () => {
     expect(store.sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(store.sqlite.pragma('busy_timeout', { simple: true })).toBe(5000);
     expect(store.sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
-    const names = (store.sqlite.prepare("SELECT name FROM sqlite_master WHERE type IN ('table')").all() as { name: string }[]).map((r) => r.name);
-    for (const t of ['accounts', 'records', 'people', 'changes', 'conflicts', 'match_candidates', 'match_decisions', 'journal', 'contacts_fts']) {
+    const names = (store.sqlite.prepare("SELECT name FROM sqlite_master WHERE type IN ('table')").all() as { name: string }[]).map(
+      (r) => r.name,
+    );
+    for (const t of [
+      'accounts',
+      'records',
+      'people',
+      'changes',
+      'conflicts',
+      'match_candidates',
+      'match_decisions',
+      'journal',
+      'contacts_fts',
+    ]) {
       expect(names).toContain(t);
     }
   });
@@ -89,8 +112,13 @@ describe('store migrations', () => {
   });
 
   it('no migration deletes rows: each step applied on a filled store keeps every row, after a backup', () => {
-    const all = fs.readdirSync(defaultMigrationsDir()).filter((f) => f.endsWith('.sql')).sort();
-    const journal = JSON.parse(fs.readFileSync(path.join(defaultMigrationsDir(), 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] };
+    const all = fs
+      .readdirSync(defaultMigrationsDir())
+      .filter((f) => f.endsWith('.sql'))
+      .sort();
+    const journal = JSON.parse(fs.readFileSync(path.join(defaultMigrationsDir(), 'meta', '_journal.json'), 'utf8')) as {
+      entries: unknown[];
+    };
     expect(journal.entries.length).toBe(all.length);
     // For every prefix that already has the base tables, fill the store, then apply the rest.
     for (let k = 1; k < all.length; k++) {
@@ -113,18 +141,35 @@ describe('store migrations', () => {
       // The kept counts are the rows (migration 0011 takes them again), and no trigger runs on an
       // insert into people or records: SyncStore does that work (counts, search) itself.
       for (const table of ['people', 'records']) {
-        expect(upgraded.sqlite.prepare('SELECT n FROM row_counts WHERE name = ?').pluck().get(table), `${table} count after migrating from step ${k}`).toBe(upgraded.sqlite.prepare(`SELECT count(*) FROM ${table}`).pluck().get());
+        expect(
+          upgraded.sqlite.prepare('SELECT n FROM row_counts WHERE name = ?').pluck().get(table),
+          `${table} count after migrating from step ${k}`,
+        ).toBe(upgraded.sqlite.prepare(`SELECT count(*) FROM ${table}`).pluck().get());
       }
-      expect(upgraded.sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ('people', 'records') AND sql LIKE '%AFTER INSERT%'").pluck().all()).toEqual([]);
+      expect(
+        upgraded.sqlite
+          .prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ('people', 'records') AND sql LIKE '%AFTER INSERT%'",
+          )
+          .pluck()
+          .all(),
+      ).toEqual([]);
       upgraded.close();
       const after = rowCounts(path.join(data, 'concord.db'));
-      for (const [table, n] of Object.entries(before)) expect(after[table], `rows in ${table} after migrating from step ${k}`).toBeGreaterThanOrEqual(n);
+      for (const [table, n] of Object.entries(before))
+        expect(after[table], `rows in ${table} after migrating from step ${k}`).toBeGreaterThanOrEqual(n);
       // The backup holds the pre-migration data.
       expect(rowCounts(upgraded.backupFile!).records).toBe(before.records);
       // And the records are found by search once the core has indexed what the migrations left pending.
       const reopened = openStore({ dataDir: data, migrationsDir: defaultMigrationsDir() });
       expect(new SearchIndex(reopened.sqlite).flush()).toBeLessThanOrEqual(before.records!);
-      expect(reopened.sqlite.prepare("SELECT r.person_id FROM contacts_fts f JOIN records r ON r.rowid = f.rowid WHERE contacts_fts MATCH 'lovelace'").pluck().all(), `search after migrating from step ${k}`).toEqual(['p1']);
+      expect(
+        reopened.sqlite
+          .prepare("SELECT r.person_id FROM contacts_fts f JOIN records r ON r.rowid = f.rowid WHERE contacts_fts MATCH 'lovelace'")
+          .pluck()
+          .all(),
+        `search after migrating from step ${k}`,
+      ).toEqual(['p1']);
       expect(reopened.sqlite.prepare("SELECT count(*) FROM names_trigram WHERE names_trigram MATCH 'gus'").pluck().get()).toBe(1);
       reopened.close();
     }
@@ -135,7 +180,9 @@ describe('store migrations', () => {
       const sql = fs.readFileSync(path.join(defaultMigrationsDir(), f), 'utf8');
       // DELETE inside the FTS triggers maintains the index; anything else would lose data.
       // The search indexes are derived from records and may be emptied to be rebuilt from them.
-      const outsideTriggers = sql.replace(/CREATE TRIGGER[\s\S]*?END;/g, '').replace(/DELETE FROM `?(contacts_fts|names_trigram)`?;\s*--> statement-breakpoint\s*INSERT INTO `?\1`?/g, '');
+      const outsideTriggers = sql
+        .replace(/CREATE TRIGGER[\s\S]*?END;/g, '')
+        .replace(/DELETE FROM `?(contacts_fts|names_trigram)`?;\s*--> statement-breakpoint\s*INSERT INTO `?\1`?/g, '');
       expect(outsideTriggers, f).not.toMatch(/\bDELETE\s+FROM\b/i);
       for (const m of outsideTriggers.matchAll(/DROP TABLE\s+(?:IF EXISTS\s+)?`?(\w+)`?/gi)) {
         if (DERIVED.has(m[1]!)) continue;

@@ -31,17 +31,30 @@ describe('SyncStore.upsertPage', () => {
     t = await makeTestCore();
     const a = await seedAccount(t.core, 'calltools', [{ givenName: 'Ann', familyName: 'Lee' }]);
     const b = await seedAccount(t.core, 'livevox', [{ givenName: 'Ann', familyName: 'Lee', company: 'Acme' }]);
-    const rec = (acc: string) => (t!.core.store.sqlite.prepare('SELECT id, person_id FROM records WHERE account_id = ?').get(acc) as { id: string; person_id: string });
+    const rec = (acc: string) =>
+      t!.core.store.sqlite.prepare('SELECT id, person_id FROM records WHERE account_id = ?').get(acc) as { id: string; person_id: string };
     const [ra, rb] = [rec(a), rec(b)];
     t.core.syncStore.link([ra.id, rb.id], ra.person_id, {}, [ra.person_id, rb.person_id]);
-    t.core.syncStore.upsertPage(b, [{ remoteId: 'livevox-1', raw: { id: 1 }, canonical: { givenName: 'Ann', familyName: 'Lee', company: 'Acme Ltd', role: 'CFO' }, versions: { v: '2' } }]);
+    t.core.syncStore.upsertPage(b, [
+      {
+        remoteId: 'livevox-1',
+        raw: { id: 1 },
+        canonical: { givenName: 'Ann', familyName: 'Lee', company: 'Acme Ltd', role: 'CFO' },
+        versions: { v: '2' },
+      },
+    ]);
     expect(t.core.contacts.get(ra.person_id).golden).toMatchObject({ company: 'Acme Ltd', role: 'CFO' });
   });
 
   it('keeps the canonical JSON once for an unedited record, and the base it had once edited', async () => {
     t = await makeTestCore();
     const acc = await seedAccount(t.core, 'calltools', [{ givenName: 'Ada', familyName: 'Lovelace' }]);
-    const row = () => t!.core.store.sqlite.prepare('SELECT id, base, local FROM records WHERE account_id = ?').get(acc) as { id: string; base: string; local: string };
+    const row = () =>
+      t!.core.store.sqlite.prepare('SELECT id, base, local FROM records WHERE account_id = ?').get(acc) as {
+        id: string;
+        base: string;
+        local: string;
+      };
     const id = row().id;
     expect(row().base).toBe(BASE_IS_LOCAL);
     expect(t.core.syncStore.record(id).base).toEqual({ givenName: 'Ada', familyName: 'Lovelace' });
@@ -51,7 +64,9 @@ describe('SyncStore.upsertPage', () => {
     expect(t.core.syncStore.record(id).local.familyName).toBe('King');
     expect(t.core.contacts.get(id).records[0]!.base).toEqual({ givenName: 'Ada', familyName: 'Lovelace' });
     // The vendor's copy moves on with the edit's value: both agree again.
-    t.core.syncStore.upsertPage(acc, [{ remoteId: 'calltools-1', raw: { id: 1 }, canonical: { givenName: 'Ada', familyName: 'Lovelace' }, versions: { v: '1' } }]);
+    t.core.syncStore.upsertPage(acc, [
+      { remoteId: 'calltools-1', raw: { id: 1 }, canonical: { givenName: 'Ada', familyName: 'Lovelace' }, versions: { v: '1' } },
+    ]);
     expect(row().base).not.toBe(BASE_IS_LOCAL); // held: it has an edit waiting
   });
 
@@ -59,7 +74,8 @@ describe('SyncStore.upsertPage', () => {
     t = await makeTestCore();
     const acc = await seedAccount(t.core, 'calltools', []);
     let mapped = 0;
-    const rec = (raw: Record<string, unknown>, v: string) => lazyRecord('r1', raw, { v }, () => (mapped++, { givenName: String(raw.first_name) }));
+    const rec = (raw: Record<string, unknown>, v: string) =>
+      lazyRecord('r1', raw, { v }, () => (mapped++, { givenName: String(raw.first_name) }));
     expect(t.core.syncStore.upsertPage(acc, [rec({ id: 1, first_name: 'Ada' }, '1')])[0]!.outcome).toBe('created');
     expect(mapped).toBe(1);
     expect(t.core.syncStore.upsertPage(acc, [rec({ id: 1, first_name: 'Ada' }, '1')])[0]!.outcome).toBe('unchanged');

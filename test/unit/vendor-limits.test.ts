@@ -62,7 +62,8 @@ describe('jsonTooDeep', () => {
 });
 
 describe('PagingGuard', () => {
-  const guard = (o: Partial<ConstructorParameters<typeof PagingGuard>[1]> = {}) => new PagingGuard('CallTools', { pageSize: 2, limits: DEFAULT_VENDOR_LIMITS, ...o });
+  const guard = (o: Partial<ConstructorParameters<typeof PagingGuard>[1]> = {}) =>
+    new PagingGuard('CallTools', { pageSize: 2, limits: DEFAULT_VENDOR_LIMITS, ...o });
   const stopped = (f: () => void): VendorError => {
     try {
       f();
@@ -77,7 +78,9 @@ describe('PagingGuard', () => {
     const g = guard();
     g.page({ at: '1', next: 'p2', ids: ['a', 'b'], more: true });
     expect(stopped(() => g.page({ at: '2', next: 'p2', ids: ['c', 'd'], more: true })).message).toMatch(/same next link twice/);
-    expect(stopped(() => guard().page({ at: '1', ids: [], more: true })).message).toMatch(/empty contacts page \(1\) that says more follow/);
+    expect(stopped(() => guard().page({ at: '1', ids: [], more: true })).message).toMatch(
+      /empty contacts page \(1\) that says more follow/,
+    );
     const h = guard();
     h.page({ at: '1', ids: ['a', 'b'], more: true });
     expect(stopped(() => h.page({ at: '2', ids: ['b', 'a'], more: true })).message).toMatch(/nothing new/);
@@ -101,7 +104,9 @@ describe('PagingGuard', () => {
   });
 
   it('more records on a page than a multiple of the page size is refused', () => {
-    expect(() => guard().page({ at: '1', ids: ['a', 'b', 'c', 'd', 'e'], more: false })).toThrow(/sent 5 contacts on one page where 2 were asked for/);
+    expect(() => guard().page({ at: '1', ids: ['a', 'b', 'c', 'd', 'e'], more: false })).toThrow(
+      /sent 5 contacts on one page where 2 were asked for/,
+    );
   });
 });
 
@@ -114,12 +119,18 @@ describe('httpRequest refuses', () => {
       else res.end(JSON.stringify({ got: req.body }));
     });
     const headers = { 'LV-Access': 'secret-access', 'LV-Session': 'sid', 'Customer-Id': '42', Authorization: 'Bearer t', Cookie: 'a=b' };
-    const e = await failure(httpRequest(nodeFetch, { method: 'POST', url: `${url}/away`, headers, body: '{"password":"pw"}', vendorName: 'LiveVox' }));
+    const e = await failure(
+      httpRequest(nodeFetch, { method: 'POST', url: `${url}/away`, headers, body: '{"password":"pw"}', vendorName: 'LiveVox' }),
+    );
     expect(e).toMatchObject({ kind: 'refused', message: `LiveVox redirected to ${other.url} — refused` });
     expect(other.seen).toEqual([]);
     const ok = await httpRequest(nodeFetch, { method: 'POST', url: `${url}/moved`, headers, body: 'kept' });
     expect(JSON.parse(ok.text)).toEqual({ got: 'kept' });
-    expect(seen.at(-1)).toMatchObject({ method: 'POST', path: '/here', headers: expect.objectContaining({ 'lv-access': 'secret-access' }) });
+    expect(seen.at(-1)).toMatchObject({
+      method: 'POST',
+      path: '/here',
+      headers: expect.objectContaining({ 'lv-access': 'secret-access' }),
+    });
   });
 
   it('nodeFetch by itself keeps no vendor header across origins and never sends a body there', async () => {
@@ -140,19 +151,34 @@ describe('httpRequest refuses', () => {
       else res.end(`{"a":${'['.repeat(100)}${']'.repeat(100)}}`);
     });
     const limits = { maxResponseBytes: 1000 };
-    expect(await failure(httpRequest(nodeFetch, { method: 'GET', url: `${url}/big`, vendorName: 'LiveVox', limits }))).toMatchObject({ kind: 'refused', message: 'LiveVox sent more than 1000 bytes in one answer — refused' });
-    expect(await failure(httpRequest(nodeFetch, { method: 'GET', url: `${url}/deep`, vendorName: 'MPDX' }))).toMatchObject({ kind: 'refused', message: 'MPDX sent JSON nested deeper than 64 levels — refused' });
+    expect(await failure(httpRequest(nodeFetch, { method: 'GET', url: `${url}/big`, vendorName: 'LiveVox', limits }))).toMatchObject({
+      kind: 'refused',
+      message: 'LiveVox sent more than 1000 bytes in one answer — refused',
+    });
+    expect(await failure(httpRequest(nodeFetch, { method: 'GET', url: `${url}/deep`, vendorName: 'MPDX' }))).toMatchObject({
+      kind: 'refused',
+      message: 'MPDX sent JSON nested deeper than 64 levels — refused',
+    });
   });
 
   it('a certificate error is refused in words, not retried', async () => {
     let calls = 0;
-    const tlsFail = (code: string): typeof fetch => async () => {
-      calls++;
-      throw new TypeError('fetch failed', { cause: Object.assign(new Error(code), { code }) });
-    };
-    for (const [code, words] of [['DEPTH_ZERO_SELF_SIGNED_CERT', 'self-signed'], ['CERT_HAS_EXPIRED', 'expired'], ['ERR_TLS_CERT_ALTNAME_INVALID', 'issued for another host name'], ['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'signed by an unknown authority']]) {
+    const tlsFail =
+      (code: string): typeof fetch =>
+      async () => {
+        calls++;
+        throw new TypeError('fetch failed', { cause: Object.assign(new Error(code), { code }) });
+      };
+    for (const [code, words] of [
+      ['DEPTH_ZERO_SELF_SIGNED_CERT', 'self-signed'],
+      ['CERT_HAS_EXPIRED', 'expired'],
+      ['ERR_TLS_CERT_ALTNAME_INVALID', 'issued for another host name'],
+      ['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'signed by an unknown authority'],
+    ]) {
       calls = 0;
-      const e = await failure(withRetry(() => httpRequest(tlsFail(code!), { method: 'GET', url: 'https://api.example.com/x' }), { baseDelayMs: 1 }));
+      const e = await failure(
+        withRetry(() => httpRequest(tlsFail(code!), { method: 'GET', url: 'https://api.example.com/x' }), { baseDelayMs: 1 }),
+      );
       expect(e).toMatchObject({ kind: 'refused', message: `the certificate of api.example.com is not trusted: ${words}` });
       expect(calls).toBe(1);
     }
@@ -166,7 +192,9 @@ describe('httpRequest refuses', () => {
       res.on('close', () => clearInterval(t));
     });
     const started = Date.now();
-    const e = await failure(withRetry(() => httpRequest(nodeFetch, { method: 'GET', url, timeoutMs: 300 }), { maxRetries: 5, baseDelayMs: 1 }));
+    const e = await failure(
+      withRetry(() => httpRequest(nodeFetch, { method: 'GET', url, timeoutMs: 300 }), { maxRetries: 5, baseDelayMs: 1 }),
+    );
     expect(e).toMatchObject({ kind: 'transient', timedOut: true, message: expect.stringMatching(/did not finish its answer within 0.3s/) });
     expect(seen).toHaveLength(2);
     expect(Date.now() - started).toBeLessThan(3_000);

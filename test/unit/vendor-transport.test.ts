@@ -104,10 +104,20 @@ describe.each([
 });
 
 describe('status and body classification carry the request method', () => {
-  const res = (status: number, text: string, method = 'POST', headers: Record<string, string> = {}) => ({ method, status, headers: new Headers(headers), text });
+  const res = (status: number, text: string, method = 'POST', headers: Record<string, string> = {}) => ({
+    method,
+    status,
+    headers: new Headers(headers),
+    text,
+  });
 
   it('429 was not applied; 5xx may have been; 401/404 were refused', () => {
-    expect(classifyStatus(res(429, '', 'POST', { 'retry-after': '2' }), 'V')).toMatchObject({ kind: 'rate_limited', method: 'POST', maybeApplied: false, retryAfterMs: 2000 });
+    expect(classifyStatus(res(429, '', 'POST', { 'retry-after': '2' }), 'V')).toMatchObject({
+      kind: 'rate_limited',
+      method: 'POST',
+      maybeApplied: false,
+      retryAfterMs: 2000,
+    });
     expect(classifyStatus(res(502, '<html>', 'POST'), 'V')).toMatchObject({ kind: 'transient', method: 'POST', maybeApplied: true });
     expect(classifyStatus(res(401, ''), 'V')).toMatchObject({ kind: 'auth', maybeApplied: false });
     expect(classifyStatus(res(404, '', 'DELETE'), 'V')).toMatchObject({ kind: 'not_found', method: 'DELETE', maybeApplied: false });

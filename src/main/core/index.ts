@@ -127,36 +127,80 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const contacts = new ContactsService(store.sqlite);
   const accounts = new AccountsService(store.sqlite, secretStore, clock, log);
   // Phones are typed for the account's region (its `region` setting, else the vendor's home).
-  const regionOf = (accountId: string, vendor: string): string => String(accounts.settings(accountId).region ?? (vendor === 'bigchange' ? 'GB' : 'US'));
+  const regionOf = (accountId: string, vendor: string): string =>
+    String(accounts.settings(accountId).region ?? (vendor === 'bigchange' ? 'GB' : 'US'));
   const syncStore = new SyncStore(store.sqlite, clock, writableFields, (vendor, accountId, patch, current, raw) => {
     const region = regionOf(accountId, vendor);
     return { patch: normalizeTypedContact(patch, region), problems: checkEdit(vendor, patch, { region, current, now: clock.now(), raw }) };
   });
   const connectorFor = connectorFactory(accounts, fetchImpl, options.retry, options.vendorLimits);
-  const dedupe = new DedupeService(store.sqlite, syncStore, clock, writableFields, canDeleteContacts, hasOwnMerge, {}, (vendor) => vendorDefinition(vendor)?.fields.addressParts, (vendor) => vendorDefinition(vendor)?.fields.parts ?? []);
+  const dedupe = new DedupeService(
+    store.sqlite,
+    syncStore,
+    clock,
+    writableFields,
+    canDeleteContacts,
+    hasOwnMerge,
+    {},
+    (vendor) => vendorDefinition(vendor)?.fields.addressParts,
+    (vendor) => vendorDefinition(vendor)?.fields.parts ?? [],
+  );
   if (options.linkAfterSync !== undefined) dedupe.setLinksAfterSync(options.linkAfterSync);
-  const policies = new PolicyService(store.sqlite, syncStore, accounts, clock, writableFields, (vendor) => vendorDefinition(vendor)?.fields.parts ?? []);
+  const policies = new PolicyService(
+    store.sqlite,
+    syncStore,
+    accounts,
+    clock,
+    writableFields,
+    (vendor) => vendorDefinition(vendor)?.fields.parts ?? [],
+  );
   const addTo = new AddToService({
-    sqlite: store.sqlite, store: syncStore, accounts, contacts, connectorFor, writable: writableFields, addressParts: (vendor) => vendorDefinition(vendor)?.fields.addressParts, canDelete: canDeleteContacts,
+    sqlite: store.sqlite,
+    store: syncStore,
+    accounts,
+    contacts,
+    connectorFor,
+    writable: writableFields,
+    addressParts: (vendor) => vendorDefinition(vendor)?.fields.addressParts,
+    canDelete: canDeleteContacts,
     check: (vendor, accountId, contact) => {
       const region = regionOf(accountId, vendor);
       const typed = normalizeTypedContact(contact, region) as CanonicalContact;
       return { contact: typed, problems: checkEdit(vendor, typed, { region, current: {}, now: clock.now() }) };
     },
   });
-  const sync = new SyncService(store.sqlite, accounts, connectorFor, new PullService(store.sqlite, syncStore, accounts, connectorFor, clock, log, events), new PushService(syncStore, clock, log, options.syncTuning?.roundDelayMs, options.syncTuning?.pushWidth), syncStore, clock, log, events, { syncDeadlineMs: options.vendorLimits?.syncDeadlineMs, ...options.syncTuning }, () => {
-    dedupe.scan();
-    // Near-certain duplicates across vendors become one person (a link, nothing sent), unless turned off.
-    const { linked, linkId } = dedupe.linksAfterSync() ? dedupe.linkNearCertain() : { linked: 0, linkId: null };
-    policies.check(); // drift is re-checked after every sync, for status and the Sync view
-    const q = dedupe.page(0, 1);
-    return { waiting: q.total, autoLinkable: q.autoLinkable, linked, linkId };
-  });
+  const sync = new SyncService(
+    store.sqlite,
+    accounts,
+    connectorFor,
+    new PullService(store.sqlite, syncStore, accounts, connectorFor, clock, log, events),
+    new PushService(syncStore, clock, log, options.syncTuning?.roundDelayMs, options.syncTuning?.pushWidth),
+    syncStore,
+    clock,
+    log,
+    events,
+    { syncDeadlineMs: options.vendorLimits?.syncDeadlineMs, ...options.syncTuning },
+    () => {
+      dedupe.scan();
+      // Near-certain duplicates across vendors become one person (a link, nothing sent), unless turned off.
+      const { linked, linkId } = dedupe.linksAfterSync() ? dedupe.linkNearCertain() : { linked: 0, linkId: null };
+      policies.check(); // drift is re-checked after every sync, for status and the Sync view
+      const q = dedupe.page(0, 1);
+      return { waiting: q.total, autoLinkable: q.autoLinkable, linked, linkId };
+    },
+  );
   const services: CoreServices = {
     contacts,
     accounts,
     syncStore,
-    status: new StatusService(store.sqlite, secretStore, dataDir, store.schemaVersion, () => dedupe.waiting(), () => policies.last()),
+    status: new StatusService(
+      store.sqlite,
+      secretStore,
+      dataDir,
+      store.schemaVersion,
+      () => dedupe.waiting(),
+      () => policies.last(),
+    ),
     csv: new CsvService(store.sqlite, accounts, syncStore, contacts),
     edits: new EditService(store.sqlite, syncStore, writableFields),
     journal: new JournalService(store.sqlite),

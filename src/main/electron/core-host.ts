@@ -121,7 +121,13 @@ export async function startCoreWorker(modulePath: string, init: WorkerInit, opts
   return {
     request: (key, input) => {
       if (!ready || !child) {
-        return Promise.resolve({ ok: false, error: { code: 'unavailable', message: down ?? (stopping ? 'Concord is quitting' : 'The Concord core is restarting; try again in a moment') } });
+        return Promise.resolve({
+          ok: false,
+          error: {
+            code: 'unavailable',
+            message: down ?? (stopping ? 'Concord is quitting' : 'The Concord core is restarting; try again in a moment'),
+          },
+        });
       }
       const c = child;
       return new Promise((res) => {

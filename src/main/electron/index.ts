@@ -85,7 +85,10 @@ function start(): void {
         }
         return null;
       }
-      dialog.showErrorBox('Concord could not start', `${message}${/NODE_MODULE_VERSION/.test(message) ? '\n\nRun "npm start" again: it rebuilds the native modules for Electron.' : ''}`);
+      dialog.showErrorBox(
+        'Concord could not start',
+        `${message}${/NODE_MODULE_VERSION/.test(message) ? '\n\nRun "npm start" again: it rebuilds the native modules for Electron.' : ''}`,
+      );
       return null;
     }
   }

@@ -19,6 +19,15 @@ export function resourcesDir(): string {
  */
 export function electronNative(): { nativeBinding?: string } {
   if (app.isPackaged) return {};
-  const sqlite = path.join(app.getAppPath(), '.native', 'electron', 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
+  const sqlite = path.join(
+    app.getAppPath(),
+    '.native',
+    'electron',
+    'node_modules',
+    'better-sqlite3',
+    'build',
+    'Release',
+    'better_sqlite3.node',
+  );
   return { nativeBinding: fs.existsSync(sqlite) ? sqlite : undefined };
 }

@@ -11,9 +11,7 @@ export interface WorkerInit {
 }
 
 export type ToWorker =
-  | { type: 'init'; options: WorkerInit }
-  | { type: 'request'; id: number; key: string; input: unknown }
-  | { type: 'shutdown' };
+  { type: 'init'; options: WorkerInit } | { type: 'request'; id: number; key: string; input: unknown } | { type: 'shutdown' };
 
 export type FromWorker =
   | { type: 'ready' }

@@ -28,7 +28,9 @@ const compact = new Intl.NumberFormat(undefined, { notation: 'compact', maximumF
 const navCount = (n: number): string => (n < 10_000 ? n.toLocaleString() : compact.format(n));
 
 export function App() {
-  const { view, setView, status, refreshStatus, undoLast } = useApp(useShallow((s) => ({ view: s.view, setView: s.setView, status: s.status, refreshStatus: s.refreshStatus, undoLast: s.undoLast })));
+  const { view, setView, status, refreshStatus, undoLast } = useApp(
+    useShallow((s) => ({ view: s.view, setView: s.setView, status: s.status, refreshStatus: s.refreshStatus, undoLast: s.undoLast })),
+  );
   useEffect(() => {
     void refreshStatus();
   }, [refreshStatus]);
@@ -69,16 +71,28 @@ export function App() {
     <div className="app">
       <nav className="sidebar" aria-label="Main">
         <div className="brand">
-          <span className="brand-mark" aria-hidden="true">C</span>
+          <span className="brand-mark" aria-hidden="true">
+            C
+          </span>
           <span className="brand-name">Concord</span>
         </div>
         <ul>
           {VIEWS.map((v, i) => (
             <li key={v}>
-              <button className={`nav-item${view === v ? ' active' : ''}`} onClick={() => setView(v)} aria-current={view === v ? 'page' : undefined} title={`${LABELS[v]} (Ctrl+${i + 1})`} data-view={v}>
+              <button
+                className={`nav-item${view === v ? ' active' : ''}`}
+                onClick={() => setView(v)}
+                aria-current={view === v ? 'page' : undefined}
+                title={`${LABELS[v]} (Ctrl+${i + 1})`}
+                data-view={v}
+              >
                 <Icon name={v} />
                 <span className="nav-label">{LABELS[v]}</span>
-                {badge(v) != null && <span className={`nav-count${v === 'conflicts' ? ' warn' : ''}`} title={badge(v)!.toLocaleString()}>{navCount(badge(v)!)}</span>}
+                {badge(v) != null && (
+                  <span className={`nav-count${v === 'conflicts' ? ' warn' : ''}`} title={badge(v)!.toLocaleString()}>
+                    {navCount(badge(v)!)}
+                  </span>
+                )}
               </button>
             </li>
           ))}

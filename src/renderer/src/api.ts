@@ -11,7 +11,9 @@ export class ApiCallError extends Error {
 }
 
 export async function call<K extends RequestKey>(key: K, input: Input<K>): Promise<Output<K>> {
-  const fn = window.api[key] as (i: Input<K>) => Promise<{ ok: true; value: Output<K> } | { ok: false; error: { code: string; message: string } }>;
+  const fn = window.api[key] as (
+    i: Input<K>,
+  ) => Promise<{ ok: true; value: Output<K> } | { ok: false; error: { code: string; message: string } }>;
   const res = await fn(input);
   if (!res.ok) throw new ApiCallError(res.error.code, res.error.message);
   return res.value;

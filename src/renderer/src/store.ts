@@ -68,14 +68,23 @@ export const useApp = create<AppState>((set) => ({
   undone: [],
   undo: async (id) => {
     await call('undoJournal', { id });
-    set((s) => ({ undone: [...s.undone.slice(-50), id], linked: s.linked?.linkId === id ? null : s.linked, contactsVersion: s.contactsVersion + 1 }));
+    set((s) => ({
+      undone: [...s.undone.slice(-50), id],
+      linked: s.linked?.linkId === id ? null : s.linked,
+      contactsVersion: s.contactsVersion + 1,
+    }));
     await useApp.getState().refreshStatus();
   },
   setView: (view) => set({ view }),
   onProgress: (p) => set((s) => ({ progress: { ...s.progress, [p.accountId]: p } })),
   onSyncStarted: (p) => set({ syncing: true, syncTrigger: p.trigger, lastSyncError: null }),
   onSyncFinished: (p) => {
-    const said = [p.conflicts && `${p.conflicts} new conflict${p.conflicts === 1 ? '' : 's'}`, p.rejected && `${p.rejected} refused change${p.rejected === 1 ? '' : 's'}`].filter(Boolean).join(' and ');
+    const said = [
+      p.conflicts && `${p.conflicts} new conflict${p.conflicts === 1 ? '' : 's'}`,
+      p.rejected && `${p.rejected} refused change${p.rejected === 1 ? '' : 's'}`,
+    ]
+      .filter(Boolean)
+      .join(' and ');
     set((s) => ({
       syncing: false,
       syncTrigger: null,
@@ -135,7 +144,15 @@ export const useApp = create<AppState>((set) => ({
     try {
       const status = await call('getStatus', {});
       // A notice about conflicts or refusals goes once there are none left to see.
-      set((s) => ({ status, statusError: null, notice: s.notice && ((/conflict/.test(s.notice) && status.openConflicts === 0) || (/refused/.test(s.notice) && status.outbox.rejected === 0)) ? null : s.notice }));
+      set((s) => ({
+        status,
+        statusError: null,
+        notice:
+          s.notice &&
+          ((/conflict/.test(s.notice) && status.openConflicts === 0) || (/refused/.test(s.notice) && status.outbox.rejected === 0))
+            ? null
+            : s.notice,
+      }));
     } catch (e) {
       set({ statusError: (e as Error).message });
     }

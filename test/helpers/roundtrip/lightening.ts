@@ -24,9 +24,14 @@ type Raw = Record<string, unknown>;
 
 /** Vendor fields each canonical field maps to (the connector's write side). */
 const MAPS_TO: Record<string, string[]> = {
-  givenName: ['name'], familyName: ['name'], fullName: ['name'],
-  emails: ['email', 'email2', 'email3'], phones: ['tel', 'tel1', 'mobile'],
-  department: ['department'], role: ['role'], externalRef: ['customer_custom_identifier'],
+  givenName: ['name'],
+  familyName: ['name'],
+  fullName: ['name'],
+  emails: ['email', 'email2', 'email3'],
+  phones: ['tel', 'tel1', 'mobile'],
+  department: ['department'],
+  role: ['role'],
+  externalRef: ['customer_custom_identifier'],
 };
 /** Lightening's own bookkeeping: it stamps every write. */
 const BOOKKEEPING = ['updated_at'];
@@ -37,14 +42,18 @@ const GIVEN = ['Ada', 'Grace', 'Mary Ann', 'José', 'Zoë', 'Li', "D'Arcy", 'Ann
 const FAMILY = ['Lovelace', 'Hopper', 'van Dyke', "O'Brien", 'Nguyen', 'Smith-Jones', 'de la Cruz'];
 const WORDS = ['Ops', 'Facilities', 'North', 'Billing', 'Site lead', 'Night shift', 'Porter', 'Área 5'];
 
-const pad = (a: fc.Arbitrary<string>): fc.Arbitrary<string> => fc.tuple(a, fc.constantFrom('', ' ', '  '), fc.constantFrom('', ' ')).map(([s, l, r]) => `${l}${s}${r}`);
-const maybe = (a: fc.Arbitrary<string>): fc.Arbitrary<string> => fc.oneof({ arbitrary: fc.constant(''), weight: 1 }, { arbitrary: a, weight: 2 });
+const pad = (a: fc.Arbitrary<string>): fc.Arbitrary<string> =>
+  fc.tuple(a, fc.constantFrom('', ' ', '  '), fc.constantFrom('', ' ')).map(([s, l, r]) => `${l}${s}${r}`);
+const maybe = (a: fc.Arbitrary<string>): fc.Arbitrary<string> =>
+  fc.oneof({ arbitrary: fc.constant(''), weight: 1 }, { arbitrary: a, weight: 2 });
 
-const nameArb: fc.Arbitrary<string> = fc.oneof(
-  fc.tuple(fc.constantFrom(...GIVEN), fc.constantFrom(...FAMILY)).map(([g, f]) => `${g} ${f}`),
-  fc.tuple(fc.constantFrom(...GIVEN), fc.constantFrom(...FAMILY)).map(([g, f]) => `${f}, ${g}`),
-  fc.constantFrom('Cher', 'Prince', 'Madonna'),
-).chain((n) => fc.oneof(fc.constant(n), pad(fc.constant(n))));
+const nameArb: fc.Arbitrary<string> = fc
+  .oneof(
+    fc.tuple(fc.constantFrom(...GIVEN), fc.constantFrom(...FAMILY)).map(([g, f]) => `${g} ${f}`),
+    fc.tuple(fc.constantFrom(...GIVEN), fc.constantFrom(...FAMILY)).map(([g, f]) => `${f}, ${g}`),
+    fc.constantFrom('Cher', 'Prince', 'Madonna'),
+  )
+  .chain((n) => fc.oneof(fc.constant(n), pad(fc.constant(n))));
 
 /** A number in one of the spellings people type; `n` (0–99) keeps numbers of a record distinct. */
 const spell = (n: number, style: number, block = '01'): string => {
@@ -53,7 +62,13 @@ const spell = (n: number, style: number, block = '01'): string => {
 };
 
 const emailArb = (i: number): fc.Arbitrary<string> =>
-  fc.tuple(fc.constantFrom('ada', 'grace.h', 'ops', 'Mary.Ann', 'j_o'), fc.constantFrom('example.org', 'Example.COM', 'mail.example.net'), fc.constantFrom('', ' ')).map(([u, d, p]) => `${p}${u}${i}@${d}${p}`);
+  fc
+    .tuple(
+      fc.constantFrom('ada', 'grace.h', 'ops', 'Mary.Ann', 'j_o'),
+      fc.constantFrom('example.org', 'Example.COM', 'mail.example.net'),
+      fc.constantFrom('', ' '),
+    )
+    .map(([u, d, p]) => `${p}${u}${i}@${d}${p}`);
 
 const unknownValue = fc.oneof(fc.string({ maxLength: 12 }), fc.integer({ min: -5, max: 99999 }), fc.boolean(), fc.constant(null));
 
@@ -85,13 +100,38 @@ export const rawRecordArb: fc.Arbitrary<Raw> = fc
   .map((g) => {
     const [t, t1, m] = g.phoneNs.map((n, i) => spell(n, g.phoneStyles[i]!));
     const r: Raw = {
-      email: g.emails[0], tel: g.phoneSet[0] ? (g.oddTel ?? t) : '', tel1: g.phoneSet[1] ? t1 : '', fax: g.fax, mobile: g.phoneSet[2] ? m : '',
-      role: g.role, department: g.department, milestone: g.milestone, cost_center_id: g.costCenter, email2: g.emails[1], email3: g.emails[2],
-      customer_portal_profile_id: g.profile, customer_name: ['Northwind Facilities', 'Contoso Housing', 'Fabrikam Estates'][g.customer - 1],
-      customer_account: 'NW-001', customer_id: g.customer, portal_profile: 'Portal profile id', name: g.name, cost_center_name: '',
-      customer_custom_identifier: g.customId, portal_fullname: '', portal_branch_id: '', vendor_account: '', vendor_id: '', vendor_name: '',
-      vendor_type: 1, id: '', created_at: '2024-03-01 09:00:00', updated_at: '2024-03-02 10:30:00', is_active: g.isActive,
-      portal_active: g.portalActive, locale: g.locale, customer_portal_profile_name: '',
+      email: g.emails[0],
+      tel: g.phoneSet[0] ? (g.oddTel ?? t) : '',
+      tel1: g.phoneSet[1] ? t1 : '',
+      fax: g.fax,
+      mobile: g.phoneSet[2] ? m : '',
+      role: g.role,
+      department: g.department,
+      milestone: g.milestone,
+      cost_center_id: g.costCenter,
+      email2: g.emails[1],
+      email3: g.emails[2],
+      customer_portal_profile_id: g.profile,
+      customer_name: ['Northwind Facilities', 'Contoso Housing', 'Fabrikam Estates'][g.customer - 1],
+      customer_account: 'NW-001',
+      customer_id: g.customer,
+      portal_profile: 'Portal profile id',
+      name: g.name,
+      cost_center_name: '',
+      customer_custom_identifier: g.customId,
+      portal_fullname: '',
+      portal_branch_id: '',
+      vendor_account: '',
+      vendor_id: '',
+      vendor_name: '',
+      vendor_type: 1,
+      id: '',
+      created_at: '2024-03-01 09:00:00',
+      updated_at: '2024-03-02 10:30:00',
+      is_active: g.isActive,
+      portal_active: g.portalActive,
+      locale: g.locale,
+      customer_portal_profile_name: '',
     };
     // Unknown fields never shadow documented ones.
     for (const [k, v] of Object.entries(g.unknown)) if (!(k in r)) r[k] = v;
@@ -111,12 +151,36 @@ export type EditSpec =
   | { kind: 'emailChange'; at: number; n: number };
 
 export const editArb: fc.Arbitrary<EditSpec> = fc.oneof(
-  fc.record({ kind: fc.constant('text' as const), field: fc.constant('department' as const), value: fc.option(pad(fc.constantFrom(...WORDS)), { nil: null }) }),
-  fc.record({ kind: fc.constant('text' as const), field: fc.constant('role' as const), value: fc.option(fc.constantFrom(...WORDS, 'Senior caretaker'), { nil: null }) }),
-  fc.record({ kind: fc.constant('text' as const), field: fc.constant('externalRef' as const), value: fc.option(fc.stringMatching(/^[A-Z]{2,3}-[0-9]{1,6}$/), { nil: null }) }),
-  fc.record({ kind: fc.constant('name' as const), field: fc.constant('givenName' as const), value: fc.constantFrom(...GIVEN, 'Augusta Ada') }),
-  fc.record({ kind: fc.constant('name' as const), field: fc.constant('familyName' as const), value: fc.option(fc.constantFrom(...FAMILY, 'King'), { nil: null }) }),
-  fc.record({ kind: fc.constant('name' as const), field: fc.constant('fullName' as const), value: fc.constantFrom('Ada King', 'King, Ada', 'Prince') }),
+  fc.record({
+    kind: fc.constant('text' as const),
+    field: fc.constant('department' as const),
+    value: fc.option(pad(fc.constantFrom(...WORDS)), { nil: null }),
+  }),
+  fc.record({
+    kind: fc.constant('text' as const),
+    field: fc.constant('role' as const),
+    value: fc.option(fc.constantFrom(...WORDS, 'Senior caretaker'), { nil: null }),
+  }),
+  fc.record({
+    kind: fc.constant('text' as const),
+    field: fc.constant('externalRef' as const),
+    value: fc.option(fc.stringMatching(/^[A-Z]{2,3}-[0-9]{1,6}$/), { nil: null }),
+  }),
+  fc.record({
+    kind: fc.constant('name' as const),
+    field: fc.constant('givenName' as const),
+    value: fc.constantFrom(...GIVEN, 'Augusta Ada'),
+  }),
+  fc.record({
+    kind: fc.constant('name' as const),
+    field: fc.constant('familyName' as const),
+    value: fc.option(fc.constantFrom(...FAMILY, 'King'), { nil: null }),
+  }),
+  fc.record({
+    kind: fc.constant('name' as const),
+    field: fc.constant('fullName' as const),
+    value: fc.constantFrom('Ada King', 'King, Ada', 'Prince'),
+  }),
   fc.record({ kind: fc.constant('company' as const), value: fc.constantFrom('Initech') }),
   fc.record({ kind: fc.constant('phoneAdd' as const), n: fc.integer({ min: 0, max: 99 }), mobile: fc.boolean() }),
   fc.record({ kind: fc.constant('phoneRemove' as const), at: fc.nat(2) }),
@@ -190,7 +254,12 @@ function plan(spec: EditSpec, local: CanonicalContact): Planned | null {
       return { patch: { emails: emails.filter((_, i) => i !== spec.at) }, field: 'emails', refusal: null, maxChanged: 1 };
     case 'emailChange':
       if (!emails[spec.at]) return null;
-      return { patch: { emails: emails.map((e, i) => (i === spec.at ? { address: `new${spec.n}@example.org` } : e)) }, field: 'emails', refusal: null, maxChanged: 1 };
+      return {
+        patch: { emails: emails.map((e, i) => (i === spec.at ? { address: `new${spec.n}@example.org` } : e)) },
+        field: 'emails',
+        refusal: null,
+        maxChanged: 1,
+      };
   }
 }
 
@@ -204,7 +273,8 @@ function landed(p: Planned, after: Raw, local: CanonicalContact): string | null 
     if (JSON.stringify(want) !== JSON.stringify(got)) return `phones ${JSON.stringify(got)}, edited ${JSON.stringify(want)}`;
     const wantMobile = (v as PhoneEntry[]).find((x) => x.mobile);
     const gotMobile = (c.phones ?? []).find((x) => x.mobile);
-    if ((wantMobile && phoneKey(wantMobile)) !== (gotMobile && phoneKey(gotMobile))) return `mobile is ${gotMobile?.raw}, edited ${wantMobile?.raw}`;
+    if ((wantMobile && phoneKey(wantMobile)) !== (gotMobile && phoneKey(gotMobile)))
+      return `mobile is ${gotMobile?.raw}, edited ${wantMobile?.raw}`;
     return null;
   }
   if (p.field === 'emails') {
@@ -216,7 +286,10 @@ function landed(p: Planned, after: Raw, local: CanonicalContact): string | null 
     const name = String(after.name);
     // Family name cleared: the one name is the given name alone. (Concord's split of it may
     // differ — "Mary Ann" reads back as Mary + Ann — since Lightening holds one name.)
-    if (v == null) return name.trim() === local.givenName?.trim() ? null : `name ${JSON.stringify(name)} after clearing the family name of ${JSON.stringify(local.givenName)}`;
+    if (v == null)
+      return name.trim() === local.givenName?.trim()
+        ? null
+        : `name ${JSON.stringify(name)} after clearing the family name of ${JSON.stringify(local.givenName)}`;
     return name.includes(String(v).trim()) ? null : `name ${JSON.stringify(name)} lacks ${JSON.stringify(v)}`;
   }
   const got = (c as Record<string, unknown>)[p.field] ?? null;
@@ -236,10 +309,19 @@ function landed(p: Planned, after: Raw, local: CanonicalContact): string | null 
 const OTHER_KINDS = ['name', 'phone', 'email', 'role', 'department', 'externalRef', 'unmapped'] as const;
 type OtherKind = (typeof OTHER_KINDS)[number];
 export type Other = { kind: OtherKind; pick: number; variant: number; sameSecond: boolean } | null;
-export const otherArb: fc.Arbitrary<Other> = fc.option(fc.record({ kind: fc.constantFrom(...OTHER_KINDS), pick: fc.nat(), variant: fc.nat({ max: 3 }), sameSecond: fc.boolean() }), { freq: 3 });
+export const otherArb: fc.Arbitrary<Other> = fc.option(
+  fc.record({ kind: fc.constantFrom(...OTHER_KINDS), pick: fc.nat(), variant: fc.nat({ max: 3 }), sameSecond: fc.boolean() }),
+  { freq: 3 },
+);
 /** The canonical fields their change lands in (to know when the person's edit overlaps it). */
 const OTHER_FIELDS: Record<OtherKind, string[]> = {
-  name: ['givenName', 'familyName', 'fullName'], phone: ['phones'], email: ['emails'], role: ['role'], department: ['department'], externalRef: ['externalRef'], unmapped: [],
+  name: ['givenName', 'familyName', 'fullName'],
+  phone: ['phones'],
+  email: ['emails'],
+  role: ['role'],
+  department: ['department'],
+  externalRef: ['externalRef'],
+  unmapped: [],
 };
 
 /** The vendor fields their save sets (null: nothing to do on this record). */
@@ -267,12 +349,21 @@ function otherBody(raw: Raw, o: NonNullable<Other>): Raw | null {
       if (o.variant === 1 && str(raw[slot])) return { [slot]: '' };
       return { [slot]: `other${o.pick % 10}@example.com` };
     }
-    case 'role': return { role: o.variant === 1 && str(raw.role) ? '' : 'Changed elsewhere' };
-    case 'department': return { department: o.variant === 1 && str(raw.department) ? '' : 'Changed elsewhere' };
-    case 'externalRef': return { customer_custom_identifier: o.variant === 1 && str(raw.customer_custom_identifier) ? '' : 'OT-77' };
+    case 'role':
+      return { role: o.variant === 1 && str(raw.role) ? '' : 'Changed elsewhere' };
+    case 'department':
+      return { department: o.variant === 1 && str(raw.department) ? '' : 'Changed elsewhere' };
+    case 'externalRef':
+      return { customer_custom_identifier: o.variant === 1 && str(raw.customer_custom_identifier) ? '' : 'OT-77' };
     case 'unmapped': {
       const flip = (k: string) => ({ [k]: raw[k] === '1' ? '0' : '1' });
-      return at([{ fax: '503-555-0888' }, flip('milestone'), flip('is_active'), { locale: raw.locale === 'fr_FR' ? 'en_GB' : 'fr_FR' }, { cost_center_id: '99' }]);
+      return at([
+        { fax: '503-555-0888' },
+        flip('milestone'),
+        flip('is_active'),
+        { locale: raw.locale === 'fr_FR' ? 'en_GB' : 'fr_FR' },
+        { cost_center_id: '99' },
+      ]);
     }
   }
 }
@@ -299,7 +390,8 @@ function applyOther(sb: LighteningSandbox, remoteId: string, o: NonNullable<Othe
     sb.store.touch(remoteId, body);
   }
   const left = Object.fromEntries(Object.keys(body).map((k) => [k, c[k]]));
-  const key = (k: string, v: unknown) => (o.kind === 'phone' ? (toE164(String(v), 'US') ?? String(v).trim()) : String(v).trim().toLowerCase());
+  const key = (k: string, v: unknown) =>
+    o.kind === 'phone' ? (toE164(String(v), 'US') ?? String(v).trim()) : String(v).trim().toLowerCase();
   return (overlaps) => {
     const now = sb.store.contacts.get(remoteId);
     if (!now) return 'the contact is gone';
@@ -333,21 +425,31 @@ interface Run {
 
 async function coreOn(sb: LighteningSandbox): Promise<Run> {
   const tmp = tempDir('concord-rt-lightening-');
-  const core = await createCore({ dataDir: tmp.dir, secretStore: new MemorySecretStore(), log: createLogger(nullSink), retry: FAST_RETRY, syncTuning: { roundDelayMs: 5 } });
+  const core = await createCore({
+    dataDir: tmp.dir,
+    secretStore: new MemorySecretStore(),
+    log: createLogger(nullSink),
+    retry: FAST_RETRY,
+    syncTuning: { roundDelayMs: 5 },
+  });
   const acc = await core.accounts.add({ kind: 'lightening', label: 'Lightening', baseUrl: sb.baseUrl, credentials: sb.credentials });
   return { core, accountId: acc.id, close: () => (core.close(), tmp.cleanup()) };
 }
 
 /** Writes the vendor received since `from`: every POST, and the delete, which is a GET. */
 function writesSince(sb: LighteningSandbox, from: number): string[] {
-  return sb.server.requestLog.slice(from).filter((r) => r.method !== 'GET' || r.path.endsWith('/delete')).map((r) => `${r.method} ${r.path} → ${r.status}`);
+  return sb.server.requestLog
+    .slice(from)
+    .filter((r) => r.method !== 'GET' || r.path.endsWith('/delete'))
+    .map((r) => `${r.method} ${r.path} → ${r.status}`);
 }
 
 /** A sync with no error; a conflict or a refusal only where another user's save may explain one. */
 async function syncOk(run: Run, may: { conflicts?: boolean; rejected?: boolean } = {}): Promise<{ rejected: number }> {
   const s = await run.core.sync.sync();
   const a = s.accounts[0]!;
-  if (a.errors.length || (a.rejected && !may.rejected) || (a.conflicts && !may.conflicts)) throw new Error(`sync did not go cleanly: ${JSON.stringify(a)}`);
+  if (a.errors.length || (a.rejected && !may.rejected) || (a.conflicts && !may.conflicts))
+    throw new Error(`sync did not go cleanly: ${JSON.stringify(a)}`);
   return a;
 }
 
@@ -357,7 +459,8 @@ function put(sb: LighteningSandbox, raw: Raw): string {
   return id;
 }
 
-const changedKeys = (a: Raw, b: Raw): string[] => [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
+const changedKeys = (a: Raw, b: Raw): string[] =>
+  [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
 
 export async function roundTrip(opts: { numRuns: number; seed: number }): Promise<void> {
   const sb = await startLighteningSandbox({ seed: opts.seed });
@@ -371,7 +474,11 @@ export async function roundTrip(opts: { numRuns: number; seed: number }): Promis
         const run = await coreOn(sb);
         try {
           await syncOk(run);
-          const recordId = (run.core.store.sqlite.prepare('SELECT id FROM records WHERE account_id = ? AND remote_id = ?').get(run.accountId, remoteId) as { id: string }).id;
+          const recordId = (
+            run.core.store.sqlite.prepare('SELECT id FROM records WHERE account_id = ? AND remote_id = ?').get(run.accountId, remoteId) as {
+              id: string;
+            }
+          ).id;
           const local = run.core.syncStore.record(recordId).local;
           const p = plan(spec, local);
           if (!p) return; // no such edit on this record (say, removing a phone it does not have)
@@ -387,21 +494,34 @@ export async function roundTrip(opts: { numRuns: number; seed: number }): Promis
           }
           if (p.refusal) throw new Error(`expected a refusal (${p.refusal}) but the edit was taken`);
           // Their save of the same field may win the merge or become the conflict: the edit need not land then.
-          const overlaps = !!survives && OTHER_FIELDS[other!.kind].some((f) => MAPS_TO[f]!.some((k) => (MAPS_TO[p.field] ?? []).includes(k)));
+          const overlaps =
+            !!survives && OTHER_FIELDS[other!.kind].some((f) => MAPS_TO[f]!.some((k) => (MAPS_TO[p.field] ?? []).includes(k)));
           const mark = sb.server.requestLog.length;
           const synced = await syncOk(run, { conflicts: !!survives, rejected: overlaps });
           if (synced.rejected) {
             // Both replaced numbers (or emails): merged entry by entry, the list can outgrow the
             // slots. Refused with that reason, nothing written; a person sees why.
-            const why = (run.core.store.sqlite.prepare('SELECT last_error FROM changes WHERE record_id = ? ORDER BY id DESC LIMIT 1').get(recordId) as { last_error: string | null }).last_error ?? '';
-            if (!/at most 3|one mobile|two numbers besides/.test(why)) throw new Error(`${p.field} edit refused after another user's save (${JSON.stringify(other)}): ${why}`);
+            const why =
+              (
+                run.core.store.sqlite
+                  .prepare('SELECT last_error FROM changes WHERE record_id = ? ORDER BY id DESC LIMIT 1')
+                  .get(recordId) as { last_error: string | null }
+              ).last_error ?? '';
+            if (!/at most 3|one mobile|two numbers besides/.test(why))
+              throw new Error(`${p.field} edit refused after another user's save (${JSON.stringify(other)}): ${why}`);
           }
           const after = sb.store.contacts.get(remoteId)!;
           const changed = changedKeys(before, after).filter((k) => !BOOKKEEPING.includes(k));
           const allowed = MAPS_TO[p.field] ?? [];
           const stray = changed.filter((k) => !allowed.includes(k));
-          if (stray.length) throw new Error(`edit of ${p.field} changed ${stray.map((k) => `${k}: ${JSON.stringify(before[k])} → ${JSON.stringify(after[k])}`).join(', ')}`);
-          if (changed.length > p.maxChanged) throw new Error(`edit of ${p.field} changed ${changed.length} vendor fields (${changed.map((k) => `${k}: ${JSON.stringify(before[k])} → ${JSON.stringify(after[k])}`).join(', ')}); at most ${p.maxChanged} expected`);
+          if (stray.length)
+            throw new Error(
+              `edit of ${p.field} changed ${stray.map((k) => `${k}: ${JSON.stringify(before[k])} → ${JSON.stringify(after[k])}`).join(', ')}`,
+            );
+          if (changed.length > p.maxChanged)
+            throw new Error(
+              `edit of ${p.field} changed ${changed.length} vendor fields (${changed.map((k) => `${k}: ${JSON.stringify(before[k])} → ${JSON.stringify(after[k])}`).join(', ')}); at most ${p.maxChanged} expected`,
+            );
           // Their save survived, or it is a conflict for a person to settle; never lost silently.
           const raised = run.core.edits.conflicts().some((c) => c.recordId === recordId);
           const lost = survives?.(overlaps) ?? null;
@@ -413,7 +533,8 @@ export async function roundTrip(opts: { numRuns: number; seed: number }): Promis
           // One write, or none where the edit changed nothing (say, clearing an empty field) or
           // where their save already holds it or raised a conflict.
           const w = writesSince(sb, mark).length;
-          if (survives ? w > 1 || ((raised || synced.rejected) && w) : w !== (changeId === null ? 0 : 1)) throw new Error(`expected ${changeId === null ? 'no' : 'one'} write, got ${writesSince(sb, mark).join(', ') || 'none'}`);
+          if (survives ? w > 1 || ((raised || synced.rejected) && w) : w !== (changeId === null ? 0 : 1))
+            throw new Error(`expected ${changeId === null ? 'no' : 'one'} write, got ${writesSince(sb, mark).join(', ') || 'none'}`);
           // Settled: the next sync has nothing to send.
           const again = sb.server.requestLog.length;
           await syncOk(run, { conflicts: raised, rejected: !!synced.rejected });
@@ -437,7 +558,8 @@ export async function roundTrip(opts: { numRuns: number; seed: number }): Promis
           await syncOk(run);
           const w = writesSince(sb, mark);
           if (w.length) throw new Error(`no edit, yet the vendor was written: ${w.join(', ')}`);
-          for (const [id, raw] of before) if (changedKeys(raw, sb.store.contacts.get(id)!).length) throw new Error(`record ${id} changed with no edit`);
+          for (const [id, raw] of before)
+            if (changedKeys(raw, sb.store.contacts.get(id)!).length) throw new Error(`record ${id} changed with no edit`);
         } finally {
           run.close();
         }

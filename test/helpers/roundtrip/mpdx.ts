@@ -31,49 +31,63 @@ const unknownAttrs = fc.dictionary(
 );
 const usNumber = fc.integer({ min: 0, max: 9999 }).map((n) => `+1503555${String(n).padStart(4, '0')}`);
 const ukNumber = fc.integer({ min: 0, max: 9999 }).map((n) => `+44207946${String(n).padStart(4, '0')}`);
-const phoneNumber = fc.tuple(fc.oneof(usNumber, usNumber, ukNumber), fc.option(fc.integer({ min: 1, max: 9999 }), { freq: 3 }))
+const phoneNumber = fc
+  .tuple(fc.oneof(usNumber, usNumber, ukNumber), fc.option(fc.integer({ min: 1, max: 9999 }), { freq: 3 }))
   .map(([n, ext]) => (ext === null ? n : `${n};ext=${ext}`));
 
-interface GenChild { attrs: Attrs }
-const genPhone = fc.record({
-  number: phoneNumber,
-  country_code: fc.constantFrom(1, 44),
-  location: fc.constantFrom('mobile', 'home', 'work', 'office', 'other', null),
-  historic: fc.boolean(),
-  source: fc.constantFrom(...SOURCES),
-  valid_values: fc.boolean(),
-  extra: unknownAttrs,
-}).map(({ extra, ...a }): GenChild => ({ attrs: { ...extra, ...a, primary: false } }));
-const genEmail = fc.record({
-  user: fc.constantFrom('ann', 'bo', 'cy', 'di', 'ed', 'flo'),
-  n: fc.integer({ min: 0, max: 99 }),
-  location: fc.constantFrom('home', 'work', 'other', null),
-  historic: fc.boolean(),
-  source: fc.constantFrom(...SOURCES),
-  valid_values: fc.boolean(),
-  extra: unknownAttrs,
-}).map(({ user, n, extra, ...a }): GenChild => ({ attrs: { ...extra, email: `${user}${n}@example.org`, ...a, primary: false } }));
-const genAddress = fc.record({
-  street: fc.option(fc.constantFrom('1 Main St', '22 Oak Ave', 'PO Box 9'), { nil: null }),
-  city: fc.option(fc.constantFrom('Portland', 'Leeds', 'Orlando'), { nil: null }),
-  state: fc.option(fc.constantFrom('OR', 'FL', 'WYK'), { nil: null }),
-  postal_code: fc.option(fc.constantFrom('97201', '32801', 'LS1 1AA'), { nil: null }),
-  country: fc.option(fc.constantFrom('United States', 'United Kingdom', 'Canada'), { nil: null }),
-  location: fc.constantFrom('Home', 'Business', 'Mailing', 'Seasonal', 'Other', 'Temporary', 'Rep Address'),
-  primary_mailing_address: fc.boolean(),
-  historic: fc.boolean(),
-  seasonal: fc.boolean(),
-  source: fc.constantFrom(...SOURCES),
-  start_date: fc.constantFrom(null, '2020-11-01'),
-  end_date: fc.constantFrom(null, '2021-03-31'),
-  deleted: fc.boolean(),
-  extra: unknownAttrs,
-}).map(({ extra, deleted, ...a }) => ({ deleted, attrs: { ...extra, ...a, region: null, metro_area: null, geo: null, remote_id: null, valid_values: true } }));
+interface GenChild {
+  attrs: Attrs;
+}
+const genPhone = fc
+  .record({
+    number: phoneNumber,
+    country_code: fc.constantFrom(1, 44),
+    location: fc.constantFrom('mobile', 'home', 'work', 'office', 'other', null),
+    historic: fc.boolean(),
+    source: fc.constantFrom(...SOURCES),
+    valid_values: fc.boolean(),
+    extra: unknownAttrs,
+  })
+  .map(({ extra, ...a }): GenChild => ({ attrs: { ...extra, ...a, primary: false } }));
+const genEmail = fc
+  .record({
+    user: fc.constantFrom('ann', 'bo', 'cy', 'di', 'ed', 'flo'),
+    n: fc.integer({ min: 0, max: 99 }),
+    location: fc.constantFrom('home', 'work', 'other', null),
+    historic: fc.boolean(),
+    source: fc.constantFrom(...SOURCES),
+    valid_values: fc.boolean(),
+    extra: unknownAttrs,
+  })
+  .map(({ user, n, extra, ...a }): GenChild => ({ attrs: { ...extra, email: `${user}${n}@example.org`, ...a, primary: false } }));
+const genAddress = fc
+  .record({
+    street: fc.option(fc.constantFrom('1 Main St', '22 Oak Ave', 'PO Box 9'), { nil: null }),
+    city: fc.option(fc.constantFrom('Portland', 'Leeds', 'Orlando'), { nil: null }),
+    state: fc.option(fc.constantFrom('OR', 'FL', 'WYK'), { nil: null }),
+    postal_code: fc.option(fc.constantFrom('97201', '32801', 'LS1 1AA'), { nil: null }),
+    country: fc.option(fc.constantFrom('United States', 'United Kingdom', 'Canada'), { nil: null }),
+    location: fc.constantFrom('Home', 'Business', 'Mailing', 'Seasonal', 'Other', 'Temporary', 'Rep Address'),
+    primary_mailing_address: fc.boolean(),
+    historic: fc.boolean(),
+    seasonal: fc.boolean(),
+    source: fc.constantFrom(...SOURCES),
+    start_date: fc.constantFrom(null, '2020-11-01'),
+    end_date: fc.constantFrom(null, '2021-03-31'),
+    deleted: fc.boolean(),
+    extra: unknownAttrs,
+  })
+  .map(({ extra, deleted, ...a }) => ({
+    deleted,
+    attrs: { ...extra, ...a, region: null, metro_area: null, geo: null, remote_id: null, valid_values: true },
+  }));
 
 /** One primary at most among a person's phones (or emails), as the document wants. */
 const withPrimary = (list: GenChild[], at: number | null): GenChild[] => list.map((c, i) => ({ attrs: { ...c.attrs, primary: i === at } }));
 const children = <T extends GenChild>(g: fc.Arbitrary<T>, key: (c: T) => string) =>
-  fc.uniqueArray(g, { maxLength: 4, selector: key }).chain((list) => fc.tuple(fc.constant(list), fc.option(fc.nat({ max: Math.max(0, list.length - 1) }), { nil: null })))
+  fc
+    .uniqueArray(g, { maxLength: 4, selector: key })
+    .chain((list) => fc.tuple(fc.constant(list), fc.option(fc.nat({ max: Math.max(0, list.length - 1) }), { nil: null })))
     .map(([list, at]) => withPrimary(list, list.length ? at : null));
 // Unique by number without the extension, so two live entries never share the digits Concord matches on.
 const genPerson = fc.record({
@@ -81,7 +95,9 @@ const genPerson = fc.record({
   last_name: fc.option(fc.constantFrom('Ng', 'Okafor', 'Smith'), { nil: null }),
   employer: fc.option(fc.constantFrom('Acme', 'Grace Church'), { nil: null }),
   occupation: fc.option(fc.constantFrom('Nurse', 'Pilot'), { nil: null }),
-  birthday: fc.option(fc.tuple(fc.integer({ min: 1930, max: 2005 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 28 })), { nil: null }),
+  birthday: fc.option(fc.tuple(fc.integer({ min: 1930, max: 2005 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 28 })), {
+    nil: null,
+  }),
   extra: unknownAttrs,
   phones: children(genPhone, (c) => String(c.attrs.number).split(';')[0]!),
   emails: children(genEmail, (c) => String(c.attrs.email)),
@@ -105,11 +121,36 @@ type World = typeof genWorld extends fc.Arbitrary<infer T> ? T : never;
 function plant(sb: MpdxSandbox, w: World): { cid: string; pids: string[] } {
   const s = sb.store;
   const { extra, ...c } = w.contact;
-  const contact = s.insert('contacts', { ...extra, ...c, likely_to_give: null, send_newsletter: null, greeting: null, pledge_currency: 'USD', no_appeals: false, deceased: false });
+  const contact = s.insert('contacts', {
+    ...extra,
+    ...c,
+    likely_to_give: null,
+    send_newsletter: null,
+    greeting: null,
+    pledge_currency: 'USD',
+    no_appeals: false,
+    deceased: false,
+  });
   const pids: string[] = [];
   for (const p of w.people) {
     const [y, m, d] = p.birthday ?? [null, null, null];
-    const person = s.insert('people', { ...p.extra, first_name: p.first_name, middle_name: null, last_name: p.last_name, employer: p.employer, occupation: p.occupation, birthday_year: y, birthday_month: m, birthday_day: d, deceased: false, optout_enewsletter: false }, { contactId: contact.id });
+    const person = s.insert(
+      'people',
+      {
+        ...p.extra,
+        first_name: p.first_name,
+        middle_name: null,
+        last_name: p.last_name,
+        employer: p.employer,
+        occupation: p.occupation,
+        birthday_year: y,
+        birthday_month: m,
+        birthday_day: d,
+        deceased: false,
+        optout_enewsletter: false,
+      },
+      { contactId: contact.id },
+    );
     pids.push(person.id);
     for (const ph of p.phones) s.insert('phone_numbers', ph.attrs, { personId: person.id, contactId: contact.id });
     for (const e of p.emails) s.insert('email_addresses', e.attrs, { personId: person.id, contactId: contact.id });
@@ -121,18 +162,39 @@ function plant(sb: MpdxSandbox, w: World): { cid: string; pids: string[] } {
   // A second contact nobody edits: it must stay exactly as it was.
   const other = s.insert('contacts', { name: 'Bystander', notes: 'untouched', tag_list: ['x'] });
   const op = s.insert('people', { first_name: 'Bystander' }, { contactId: other.id });
-  s.insert('phone_numbers', { number: '+15035559999', location: 'home', primary: true, historic: false, source: 'MPDX' }, { personId: op.id, contactId: other.id });
+  s.insert(
+    'phone_numbers',
+    { number: '+15035559999', location: 'home', primary: true, historic: false, source: 'MPDX' },
+    { personId: op.id, contactId: other.id },
+  );
   s.clock.advance(5000);
   return { cid: contact.id, pids };
 }
 
 // ---- snapshots and diffs -----------------------------------------------------------------
 
-type Snap = Map<string, { type: MpdxType; attrs: string; created: number; contactId?: string; personId?: string; deleted: boolean; a: Attrs }>;
+type Snap = Map<
+  string,
+  { type: MpdxType; attrs: string; created: number; contactId?: string; personId?: string; deleted: boolean; a: Attrs }
+>;
 function snapshot(sb: MpdxSandbox): Snap {
-  return new Map([...sb.store.rows.values()].map((r) => [r.id, { type: r.type, attrs: JSON.stringify(r.attrs), a: structuredClone(r.attrs), created: r.createdAt, contactId: r.contactId, personId: r.personId, deleted: !!r.deleted }]));
+  return new Map(
+    [...sb.store.rows.values()].map((r) => [
+      r.id,
+      {
+        type: r.type,
+        attrs: JSON.stringify(r.attrs),
+        a: structuredClone(r.attrs),
+        created: r.createdAt,
+        contactId: r.contactId,
+        personId: r.personId,
+        deleted: !!r.deleted,
+      },
+    ]),
+  );
 }
-const changedKeys = (a: Attrs, b: Attrs): string[] => [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
+const changedKeys = (a: Attrs, b: Attrs): string[] =>
+  [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
 
 function bundleOf(sb: MpdxSandbox, cid: string, pid: string): MpdxBundle {
   const s = sb.store;
@@ -141,8 +203,10 @@ function bundleOf(sb: MpdxSandbox, cid: string, pid: string): MpdxBundle {
     return r.deleted ? { ...x, attributes: { ...x.attributes, deleted: true } } : x;
   };
   return {
-    contact: ser(s.get('contacts', cid)!), person: ser(s.get('people', pid)!),
-    phones: s.list('phone_numbers', (r) => r.personId === pid).map(ser), emails: s.list('email_addresses', (r) => r.personId === pid).map(ser),
+    contact: ser(s.get('contacts', cid)!),
+    person: ser(s.get('people', pid)!),
+    phones: s.list('phone_numbers', (r) => r.personId === pid).map(ser),
+    emails: s.list('email_addresses', (r) => r.personId === pid).map(ser),
     addresses: [...s.rows.values()].filter((r) => r.type === 'addresses' && r.contactId === cid).map(ser),
   };
 }
@@ -150,8 +214,12 @@ function bundleOf(sb: MpdxSandbox, cid: string, pid: string): MpdxBundle {
 // ---- edits -------------------------------------------------------------------------------
 
 type Edit = { field: keyof CanonicalContact; value: unknown };
-const newPhone = fc.tuple(usNumber, fc.constantFrom('home', 'work', 'office', undefined)).map(([n, label]): PhoneEntry => ({ e164: n, raw: n, ...(label ? { label } : {}) }));
-const newEmail = fc.tuple(fc.constantFrom('new', 'zed', 'yan'), fc.integer({ min: 0, max: 99 }), fc.constantFrom('home', 'work', undefined)).map(([u, n, label]): EmailEntry => ({ address: `${u}${n}@example.net`, ...(label ? { label } : {}) }));
+const newPhone = fc
+  .tuple(usNumber, fc.constantFrom('home', 'work', 'office', undefined))
+  .map(([n, label]): PhoneEntry => ({ e164: n, raw: n, ...(label ? { label } : {}) }));
+const newEmail = fc
+  .tuple(fc.constantFrom('new', 'zed', 'yan'), fc.integer({ min: 0, max: 99 }), fc.constantFrom('home', 'work', undefined))
+  .map(([u, n, label]): EmailEntry => ({ address: `${u}${n}@example.net`, ...(label ? { label } : {}) }));
 
 /** One edit of a list: add, remove, replace one entry's value, relabel one, or move the primary. */
 function listEdit<T extends PhoneEntry | EmailEntry>(list: T[], fresh: fc.Arbitrary<T>): fc.Arbitrary<T[]> {
@@ -159,15 +227,28 @@ function listEdit<T extends PhoneEntry | EmailEntry>(list: T[], fresh: fc.Arbitr
   if (list.length) {
     const i = fc.nat({ max: list.length - 1 });
     ops.push(i.map((k) => list.filter((_, j) => j !== k)));
-    ops.push(fc.tuple(i, fresh).map(([k, x]) => list.map((y, j) => (j === k ? ({ ...y, ...('address' in x ? { address: x.address } : { e164: (x as PhoneEntry).e164, raw: (x as PhoneEntry).raw }) }) : y))));
-    ops.push(fc.tuple(i, fc.constantFrom('home', 'work', 'office')).map(([k, label]) => list.map((y, j) => (j === k ? { ...y, label } : y))));
+    ops.push(
+      fc
+        .tuple(i, fresh)
+        .map(([k, x]) =>
+          list.map((y, j) =>
+            j === k
+              ? { ...y, ...('address' in x ? { address: x.address } : { e164: (x as PhoneEntry).e164, raw: (x as PhoneEntry).raw }) }
+              : y,
+          ),
+        ),
+    );
+    ops.push(
+      fc.tuple(i, fc.constantFrom('home', 'work', 'office')).map(([k, label]) => list.map((y, j) => (j === k ? { ...y, label } : y))),
+    );
   }
   if (list.length >= 2) ops.push(fc.nat({ max: list.length - 1 }).map((k) => list.map((y, j) => ({ ...y, primary: j === k }))));
   return fc.oneof(...ops);
 }
 
 function editFor(local: CanonicalContact): fc.Arbitrary<Edit> {
-  const e = <K extends keyof CanonicalContact>(field: K, v: fc.Arbitrary<CanonicalContact[K]>) => v.map((value): Edit => ({ field, value }));
+  const e = <K extends keyof CanonicalContact>(field: K, v: fc.Arbitrary<CanonicalContact[K]>) =>
+    v.map((value): Edit => ({ field, value }));
   return fc.oneof(
     e('givenName', fc.constantFrom('Zoe', 'Yusuf', 'Xia')),
     e('familyName', fc.constantFrom('Quill', 'Ruiz', null)),
@@ -177,7 +258,14 @@ function editFor(local: CanonicalContact): fc.Arbitrary<Edit> {
     e('notes', fc.constantFrom('Call in spring', null)),
     e('tags', fc.constantFrom(['vip'], [], ['donor', 'vip'])),
     e('timeZone', fc.constantFrom('America/Denver', null)),
-    e('address', fc.constantFrom({ street1: '9 Elm St', city: 'Salem', region: 'OR', postalCode: '97301', country: 'US' }, { city: 'York', country: 'GB' }, null)),
+    e(
+      'address',
+      fc.constantFrom(
+        { street1: '9 Elm St', city: 'Salem', region: 'OR', postalCode: '97301', country: 'US' },
+        { city: 'York', country: 'GB' },
+        null,
+      ),
+    ),
     e('phones', listEdit(local.phones ?? [], newPhone)),
     e('emails', listEdit(local.emails ?? [], newEmail)),
   );
@@ -192,9 +280,21 @@ function editFor(local: CanonicalContact): fc.Arbitrary<Edit> {
  */
 const OTHER_KINDS = ['phone', 'email', 'address', 'person', 'contact', 'newPhone', 'dropPhone', 'dropEmail'] as const;
 type Other = { kind: (typeof OTHER_KINDS)[number]; pick: number; variant: number } | null;
-const genOther: fc.Arbitrary<Other> = fc.option(fc.record({ kind: fc.constantFrom(...OTHER_KINDS), pick: fc.nat(), variant: fc.nat({ max: 2 }) }), { freq: 3 });
+const genOther: fc.Arbitrary<Other> = fc.option(
+  fc.record({ kind: fc.constantFrom(...OTHER_KINDS), pick: fc.nat(), variant: fc.nat({ max: 2 }) }),
+  { freq: 3 },
+);
 /** The canonical field the other user's change lands in (to know when the person's edit overlaps it). */
-const OTHER_FIELD: Record<(typeof OTHER_KINDS)[number], keyof CanonicalContact> = { phone: 'phones', email: 'emails', address: 'address', person: 'role', contact: 'notes', newPhone: 'phones', dropPhone: 'phones', dropEmail: 'emails' };
+const OTHER_FIELD: Record<(typeof OTHER_KINDS)[number], keyof CanonicalContact> = {
+  phone: 'phones',
+  email: 'emails',
+  address: 'address',
+  person: 'role',
+  contact: 'notes',
+  newPhone: 'phones',
+  dropPhone: 'phones',
+  dropEmail: 'emails',
+};
 
 /** Apply the other user's change; returns a check that it is still there (null: it is). */
 function applyOther(sb: MpdxSandbox, cid: string, pid: string, o: NonNullable<Other>): (() => string | null) | null {
@@ -204,16 +304,22 @@ function applyOther(sb: MpdxSandbox, cid: string, pid: string, o: NonNullable<Ot
   const keep = (row: Row, attrs: Attrs) => {
     s.update(row, attrs);
     const want = { historic: row.attrs.historic, ...attrs };
-    return () => (s.get(row.type, row.id) && Object.entries(want).every(([k, v]) => JSON.stringify(s.get(row.type, row.id)!.attrs[k]) === JSON.stringify(v)) ? null : `their ${row.type} change ${JSON.stringify(attrs)} was lost: ${JSON.stringify(s.get(row.type, row.id)?.attrs ?? 'row gone')}`);
+    return () =>
+      s.get(row.type, row.id) &&
+      Object.entries(want).every(([k, v]) => JSON.stringify(s.get(row.type, row.id)!.attrs[k]) === JSON.stringify(v))
+        ? null
+        : `their ${row.type} change ${JSON.stringify(attrs)} was lost: ${JSON.stringify(s.get(row.type, row.id)?.attrs ?? 'row gone')}`;
   };
-  const liveWith = (type: MpdxType, attr: string, v: unknown) => s.list(type, (r) => r.personId === pid && r.attrs.historic !== true && String(r.attrs[attr]) === String(v));
+  const liveWith = (type: MpdxType, attr: string, v: unknown) =>
+    s.list(type, (r) => r.personId === pid && r.attrs.historic !== true && String(r.attrs[attr]) === String(v));
   if (o.kind === 'phone' || o.kind === 'email') {
     const type = o.kind === 'phone' ? 'phone_numbers' : 'email_addresses';
     const rows = s.list(type, (r) => r.personId === pid);
     if (!rows.length) return null;
     const row = rows[o.pick % rows.length]!;
     const locked = isLocked(row.attrs);
-    if (o.variant === 2 || locked) return keep(row, { historic: row.attrs.historic !== true, ...(row.attrs.historic !== true ? { primary: false } : {}) });
+    if (o.variant === 2 || locked)
+      return keep(row, { historic: row.attrs.historic !== true, ...(row.attrs.historic !== true ? { primary: false } : {}) });
     if (o.variant === 1) return keep(row, { location: 'other' });
     return keep(row, o.kind === 'phone' ? { number: `+1503555${8000 + (o.pick % 1000)}` } : { email: `other${o.pick % 100}@example.com` });
   }
@@ -224,8 +330,13 @@ function applyOther(sb: MpdxSandbox, cid: string, pid: string, o: NonNullable<Ot
   if (o.kind === 'person') return keep(s.get('people', pid)!, { occupation: 'Changed elsewhere' });
   if (o.kind === 'contact') return keep(s.get('contacts', cid)!, { notes: 'Changed elsewhere' });
   if (o.kind === 'newPhone') {
-    s.insert('phone_numbers', { number: '+15035558888', location: 'work', primary: false, historic: false, source: 'MPDX' }, { personId: pid, contactId: cid });
-    return () => (liveWith('phone_numbers', 'number', '+15035558888').length === 1 ? null : 'their new phone +15035558888 was lost or copied');
+    s.insert(
+      'phone_numbers',
+      { number: '+15035558888', location: 'work', primary: false, historic: false, source: 'MPDX' },
+      { personId: pid, contactId: cid },
+    );
+    return () =>
+      liveWith('phone_numbers', 'number', '+15035558888').length === 1 ? null : 'their new phone +15035558888 was lost or copied';
   }
   // MPDX hard-deletes phones and emails: a removal another user made must stay a removal.
   const type = o.kind === 'dropPhone' ? 'phone_numbers' : 'email_addresses';
@@ -240,22 +351,53 @@ function applyOther(sb: MpdxSandbox, cid: string, pid: string, o: NonNullable<Ot
 
 // ---- the property -------------------------------------------------------------------------
 
-interface Rig { sb: MpdxSandbox; core: Core; cleanup: () => Promise<void> }
+interface Rig {
+  sb: MpdxSandbox;
+  core: Core;
+  cleanup: () => Promise<void>;
+}
 async function rig(w: World): Promise<Rig & { cid: string; pids: string[]; accountId: string }> {
   const sb = await startMpdxSandbox({ seed: 5 });
   const planted = plant(sb, w);
   const tmp = tempDir();
-  const core = await createCore({ dataDir: tmp.dir, secretStore: new MemorySecretStore(), log: createLogger(nullSink), retry: FAST_RETRY, syncTuning: { roundDelayMs: 0 } });
-  const acc = await core.accounts.add({ kind: 'mpdx', label: 'mpdx', baseUrl: sb.baseUrl, credentials: sb.credentials as Record<string, unknown> });
-  return { sb, core, ...planted, accountId: acc.id, cleanup: async () => { core.close(); tmp.cleanup(); await sb.server.close(); } };
+  const core = await createCore({
+    dataDir: tmp.dir,
+    secretStore: new MemorySecretStore(),
+    log: createLogger(nullSink),
+    retry: FAST_RETRY,
+    syncTuning: { roundDelayMs: 0 },
+  });
+  const acc = await core.accounts.add({
+    kind: 'mpdx',
+    label: 'mpdx',
+    baseUrl: sb.baseUrl,
+    credentials: sb.credentials as Record<string, unknown>,
+  });
+  return {
+    sb,
+    core,
+    ...planted,
+    accountId: acc.id,
+    cleanup: async () => {
+      core.close();
+      tmp.cleanup();
+      await sb.server.close();
+    },
+  };
 }
 
-const LOCKED_ATTRS: Record<string, string[]> = { phone_numbers: ['number', 'location'], email_addresses: ['email', 'location'], addresses: ['street', 'city', 'state', 'postal_code', 'country', 'location'] };
+const LOCKED_ATTRS: Record<string, string[]> = {
+  phone_numbers: ['number', 'location'],
+  email_addresses: ['email', 'location'],
+  addresses: ['street', 'city', 'state', 'postal_code', 'country', 'location'],
+};
 const isLocked = (a: Attrs): boolean => !EDITABLE_SOURCES.includes(String(a.source ?? 'MPDX'));
 
 /** What each canonical field may change: which rows, which attributes. */
 function checkDiff(before: Snap, after: Snap, edit: Edit, cid: string, pid: string, refused: string | null): void {
-  const fail = (msg: string): never => { throw new Error(`${edit.field} edit: ${msg}`); };
+  const fail = (msg: string): never => {
+    throw new Error(`${edit.field} edit: ${msg}`);
+  };
   // The one address Concord shows (mapping's primaryAddress): the only one an address edit may touch.
   const live = [...before].filter(([, r]) => r.type === 'addresses' && r.contactId === cid && !r.deleted && r.a.historic !== true);
   const shownAddress = (live.find(([, r]) => r.a.primary_mailing_address === true) ?? live[0])?.[0];
@@ -271,20 +413,39 @@ function checkDiff(before: Snap, after: Snap, edit: Edit, cid: string, pid: stri
     if (!keys.length) continue;
     if (refused) fail(`refused ("${refused}") yet ${b.type} ${id} changed ${keys.join(',')}`);
     let allowed: string[] = [];
-    if (b.type === 'people' && id === pid) allowed = ({ givenName: ['first_name'], familyName: ['last_name'], company: ['employer'], role: ['occupation'], birthDate: ['birthday_year', 'birthday_month', 'birthday_day'] } as Record<string, string[]>)[edit.field] ?? [];
-    if (b.type === 'contacts' && id === cid) allowed = ({ notes: ['notes'], tags: ['tag_list'], timeZone: ['timezone'] } as Record<string, string[]>)[edit.field] ?? [];
-    if (b.type === 'addresses' && id === shownAddress && edit.field === 'address') allowed = edit.value === null ? ['historic', 'primary_mailing_address'] : ['street', 'city', 'state', 'postal_code', 'country'];
+    if (b.type === 'people' && id === pid)
+      allowed =
+        (
+          {
+            givenName: ['first_name'],
+            familyName: ['last_name'],
+            company: ['employer'],
+            role: ['occupation'],
+            birthDate: ['birthday_year', 'birthday_month', 'birthday_day'],
+          } as Record<string, string[]>
+        )[edit.field] ?? [];
+    if (b.type === 'contacts' && id === cid)
+      allowed = ({ notes: ['notes'], tags: ['tag_list'], timeZone: ['timezone'] } as Record<string, string[]>)[edit.field] ?? [];
+    if (b.type === 'addresses' && id === shownAddress && edit.field === 'address')
+      allowed = edit.value === null ? ['historic', 'primary_mailing_address'] : ['street', 'city', 'state', 'postal_code', 'country'];
     // MPDX keeps one primary per person: saving a primary clears it on the siblings (update_column).
     // A row keeps its value for good: a new value is a new row, an old one is retired or revived.
     if (mine) allowed = ['location', 'primary', 'historic'];
     const bad = keys.filter((k) => !allowed.includes(k));
-    if (bad.length) fail(`${b.type} ${id} changed ${bad.join(',')} (before ${JSON.stringify(pickKeys(b.a, bad))}, after ${JSON.stringify(pickKeys(a.a, bad))})`);
+    if (bad.length)
+      fail(
+        `${b.type} ${id} changed ${bad.join(',')} (before ${JSON.stringify(pickKeys(b.a, bad))}, after ${JSON.stringify(pickKeys(a.a, bad))})`,
+      );
     if (mine && a.a.historic === true && a.a.primary === true) fail(`historic ${b.type} ${id} is primary`);
-    if (isLocked(b.a) && keys.some((k) => (LOCKED_ATTRS[b.type] ?? []).includes(k))) fail(`source-locked ${b.type} ${id} (${String(b.a.source)}) changed ${keys.join(',')}`);
+    if (isLocked(b.a) && keys.some((k) => (LOCKED_ATTRS[b.type] ?? []).includes(k)))
+      fail(`source-locked ${b.type} ${id} (${String(b.a.source)}) changed ${keys.join(',')}`);
   }
   for (const [id, a] of after) {
     if (before.has(id)) continue;
-    const ok = !refused && ((childType && a.type === childType && a.personId === pid) || (edit.field === 'address' && a.type === 'addresses' && a.contactId === cid));
+    const ok =
+      !refused &&
+      ((childType && a.type === childType && a.personId === pid) ||
+        (edit.field === 'address' && a.type === 'addresses' && a.contactId === cid));
     if (!ok) fail(`a new ${a.type} ${id} appeared (${a.attrs})`);
   }
 }
@@ -293,13 +454,16 @@ const pickKeys = (a: Attrs, keys: string[]): Attrs => Object.fromEntries(keys.ma
 /** The edited value is what the vendor now holds (for the parts MPDX keeps). */
 function checkHeld(sb: MpdxSandbox, edit: Edit, cid: string, pid: string): void {
   const now = mpdxToCanonical(bundleOf(sb, cid, pid));
-  const fail = (msg: string): never => { throw new Error(`${edit.field} edit not held: ${msg}`); };
+  const fail = (msg: string): never => {
+    throw new Error(`${edit.field} edit not held: ${msg}`);
+  };
   const v = edit.value;
   if (edit.field === 'phones' || edit.field === 'emails') {
     const key = (x: PhoneEntry | EmailEntry): string => ('address' in x ? x.address.toLowerCase() : (x.e164 ?? x.raw));
-    const want = (v as (PhoneEntry | EmailEntry)[]);
+    const want = v as (PhoneEntry | EmailEntry)[];
     const got = (now[edit.field] ?? []) as (PhoneEntry | EmailEntry)[];
-    if (JSON.stringify(got.map(key).sort()) !== JSON.stringify(want.map(key).sort())) fail(`vendor holds ${JSON.stringify(got.map(key))}, wanted ${JSON.stringify(want.map(key))}`);
+    if (JSON.stringify(got.map(key).sort()) !== JSON.stringify(want.map(key).sort()))
+      fail(`vendor holds ${JSON.stringify(got.map(key))}, wanted ${JSON.stringify(want.map(key))}`);
     for (const w of want) if (w.label && got.find((g) => key(g) === key(w))?.label !== w.label) fail(`label of ${key(w)}`);
     // An entry marked primary is the vendor's primary (unmarked lists may keep theirs as read).
     const wp = want.find((x) => x.primary);
@@ -311,14 +475,16 @@ function checkHeld(sb: MpdxSandbox, edit: Edit, cid: string, pid: string): void 
   if (edit.field === 'address') {
     if (v === null) return; // the shown address is gone (checkDiff); another live one may show now
     const want = v as NonNullable<CanonicalContact['address']>;
-    for (const k of ['street1', 'city', 'region', 'postalCode', 'country'] as const) if ((want[k] ?? null) !== (now.address?.[k] ?? null)) fail(`address.${k}: ${String(now.address?.[k])}`);
+    for (const k of ['street1', 'city', 'region', 'postalCode', 'country'] as const)
+      if ((want[k] ?? null) !== (now.address?.[k] ?? null)) fail(`address.${k}: ${String(now.address?.[k])}`);
     return;
   }
   if (JSON.stringify(norm(now[edit.field])) !== JSON.stringify(norm(v))) fail(`holds ${JSON.stringify(now[edit.field])}`);
 }
 
 function recordIdOf(core: Core, accountId: string, remoteId: string): { id: string; local: CanonicalContact } {
-  const r = core.store.sqlite.prepare('SELECT id, local FROM records WHERE account_id = ? AND remote_id = ?').get(accountId, remoteId) as { id: string; local: string } | undefined;
+  const r = core.store.sqlite.prepare('SELECT id, local FROM records WHERE account_id = ? AND remote_id = ?').get(accountId, remoteId) as
+    { id: string; local: string } | undefined;
   if (!r) throw new Error(`no record for ${remoteId}`);
   return { id: r.id, local: JSON.parse(r.local) as CanonicalContact };
 }
@@ -350,11 +516,14 @@ export async function roundTrip(opts: { numRuns: number; seed: number; path?: st
           const acc = s.accounts[0]!;
           if (acc.errors.length) throw new Error(`sync failed: ${JSON.stringify(acc.errors)}`);
           if (acc.rejected) {
-            const ch = r.core.store.sqlite.prepare('SELECT last_error, state FROM changes WHERE record_id = ? ORDER BY id DESC LIMIT 1').get(rec.id) as { last_error: string | null; state: string };
+            const ch = r.core.store.sqlite
+              .prepare('SELECT last_error, state FROM changes WHERE record_id = ? ORDER BY id DESC LIMIT 1')
+              .get(rec.id) as { last_error: string | null; state: string };
             // A refusal is fine only when MPDX truly cannot hold it: a field of a source-locked row.
             // (A refused edit of a row another user then retired is settled by the pull: cancelled.)
             refused = ch.last_error ?? (other && ch.state === 'cancelled' ? 'cancelled: the row it changed was retired meanwhile' : null);
-            if (!refused || (!/source/.test(refused) && ch.state !== 'cancelled')) throw new Error(`${edit.field} edit rejected: ${refused}`);
+            if (!refused || (!/source/.test(refused) && ch.state !== 'cancelled'))
+              throw new Error(`${edit.field} edit rejected: ${refused}`);
           }
         }
         const after = snapshot(r.sb);
@@ -362,7 +531,8 @@ export async function roundTrip(opts: { numRuns: number; seed: number; path?: st
         // Their change survived, or it is a conflict for a person to settle; never lost silently.
         const raised = r.core.edits.conflicts().some((c) => c.recordId === rec.id);
         const lost = survives?.() ?? null;
-        if (lost && !raised) throw new Error(`another user's change lost (${JSON.stringify(other)}, Concord's ${edit.field} edit): ${lost}`);
+        if (lost && !raised)
+          throw new Error(`another user's change lost (${JSON.stringify(other)}, Concord's ${edit.field} edit): ${lost}`);
         if (!refused && !raised && (!other || OTHER_FIELD[other.kind] !== edit.field)) checkHeld(r.sb, edit, r.cid, pid);
       } finally {
         await r.cleanup();

@@ -11,7 +11,13 @@ import { classifyStatus } from '../../../src/main/core/vendors/http';
 import { FAST_RETRY, failure } from '../../helpers/vendor';
 import { syncRig, type SyncRig } from '../../helpers/sync';
 
-const DOCUMENT_403 = { type: 'https://example.com/probs/out-of-credit', title: 'You do not have enough credit', status: 403, detail: 'Your current balance is 30, but that costs 50', instance: '/account/12345/msgs/abc' };
+const DOCUMENT_403 = {
+  type: 'https://example.com/probs/out-of-credit',
+  title: 'You do not have enough credit',
+  status: 403,
+  detail: 'Your current balance is 30, but that costs 50',
+  instance: '/account/12345/msgs/abc',
+};
 
 let rig: SyncRig | undefined;
 afterEach(async () => {
@@ -19,7 +25,12 @@ afterEach(async () => {
   rig = undefined;
 });
 
-const answer = (body: unknown) => ({ method: 'POST', status: 403, headers: new Headers({ 'content-type': 'application/problem+json' }), text: JSON.stringify(body) });
+const answer = (body: unknown) => ({
+  method: 'POST',
+  status: 403,
+  headers: new Headers({ 'content-type': 'application/problem+json' }),
+  text: JSON.stringify(body),
+});
 
 describe('a 403 problem with a business reason', () => {
   it("the document's example is a refusal carrying its words; a 403 about access stays auth", () => {
@@ -27,8 +38,15 @@ describe('a 403 problem with a business reason', () => {
     expect(e.kind).toBe('validation');
     expect(e.message).toBe('BigChange refused it: You do not have enough credit: Your current balance is 30, but that costs 50');
     expect(e.maybeApplied).toBe(false);
-    expect(classifyStatus(answer({ type: 'https://httpstatuses.io/403', title: 'Forbidden', status: 403, detail: 'You do not have access to this customer' }), 'BigChange')!.kind).toBe('auth');
-    expect(classifyStatus(answer({ title: 'Forbidden', status: 403, detail: 'Insufficient scope: contacts:write' }), 'BigChange')!.kind).toBe('auth');
+    expect(
+      classifyStatus(
+        answer({ type: 'https://httpstatuses.io/403', title: 'Forbidden', status: 403, detail: 'You do not have access to this customer' }),
+        'BigChange',
+      )!.kind,
+    ).toBe('auth');
+    expect(
+      classifyStatus(answer({ title: 'Forbidden', status: 403, detail: 'Insufficient scope: contacts:write' }), 'BigChange')!.kind,
+    ).toBe('auth');
     expect(classifyStatus({ ...answer(null), text: '' }, 'BigChange')!.kind).toBe('auth');
     // DRF's {"detail"} is not a problem document: CallTools' 403s stay as they were.
     expect(classifyStatus(answer({ detail: 'You do not have permission to perform this action.' }), 'CallTools')!.kind).toBe('auth');
@@ -61,10 +79,15 @@ describe('a 403 problem with a business reason', () => {
     r.core.edits.edit(r.recordOf(id).id, { notes: 'Call after nine' });
     const s = (await r.core.sync.sync()).accounts[0]!;
     expect(s).toMatchObject({ rejected: 1, pushed: 0 });
-    const change = r.core.store.sqlite.prepare("SELECT state, last_error FROM changes WHERE record_id = ? AND op = 'update'").get(r.recordOf(id).id) as { state: string; last_error: string };
+    const change = r.core.store.sqlite
+      .prepare("SELECT state, last_error FROM changes WHERE record_id = ? AND op = 'update'")
+      .get(r.recordOf(id).id) as { state: string; last_error: string };
     expect(change.state).toBe('rejected');
     expect(change.last_error).toMatch(/Your current balance is 30, but that costs 50/);
-    const acc = r.core.store.sqlite.prepare('SELECT health, health_message FROM accounts WHERE id = ?').get(r.accountId) as { health: string; health_message: string | null };
+    const acc = r.core.store.sqlite.prepare('SELECT health, health_message FROM accounts WHERE id = ?').get(r.accountId) as {
+      health: string;
+      health_message: string | null;
+    };
     expect(acc.health).not.toBe('auth');
     expect(store.contacts.get(Number(id))!.extraInformation).not.toBe('Call after nine');
   });

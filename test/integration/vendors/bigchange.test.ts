@@ -14,7 +14,17 @@ afterEach(async () => {
 
 async function setup(n = 0, pageSize = 1000): Promise<{ sb: BigChangeSandbox; c: Connector }> {
   sb = await startBigChangeSandbox({ seed: 31, contacts: generatePopulation({ seed: 31, people: 200 }).byVendor.bigchange.slice(0, n) });
-  return { sb, c: createBigChangeConnector({ baseUrl: sb.baseUrl, credentials: sb.credentials, settings: sb.settings, pageSize, retry: FAST_RETRY, now: () => sb!.store.clock.now() }) };
+  return {
+    sb,
+    c: createBigChangeConnector({
+      baseUrl: sb.baseUrl,
+      credentials: sb.credentials,
+      settings: sb.settings,
+      pageSize,
+      retry: FAST_RETRY,
+      now: () => sb!.store.clock.now(),
+    }),
+  };
 }
 
 describe('BigChange connector ↔ simulator', () => {
@@ -34,9 +44,17 @@ describe('BigChange connector ↔ simulator', () => {
 
   it('refuses bad client credentials as auth, and needs Customer-Id', async () => {
     const { sb } = await setup(1);
-    const bad = createBigChangeConnector({ baseUrl: sb.baseUrl, credentials: { ...sb.credentials, clientSecret: 'nope' }, retry: FAST_RETRY });
+    const bad = createBigChangeConnector({
+      baseUrl: sb.baseUrl,
+      credentials: { ...sb.credentials, clientSecret: 'nope' },
+      retry: FAST_RETRY,
+    });
     expect((await failure(bad.testConnection())).kind).toBe('auth');
-    const wrongCustomer = createBigChangeConnector({ baseUrl: sb.baseUrl, credentials: { ...sb.credentials, customerId: '42' }, retry: FAST_RETRY });
+    const wrongCustomer = createBigChangeConnector({
+      baseUrl: sb.baseUrl,
+      credentials: { ...sb.credentials, customerId: '42' },
+      retry: FAST_RETRY,
+    });
     expect((await failure(wrongCustomer.testConnection())).kind).toBe('auth');
     const raw = await fetch(`${sb.baseUrl}/v1/contacts?pageNumber=1&pageSize=1`);
     expect(raw.status).toBe(401);
@@ -75,15 +93,33 @@ describe('BigChange connector ↔ simulator', () => {
   it('create → read → partial update (204) keeping custom fields; delete is not offered', async () => {
     const { sb, c } = await setup(0);
     // No phone: the contact model has none (it used to be sent, and a custom field invented).
-    const created = await c.create({ givenName: 'Dorothy', familyName: 'Vaughan', externalRef: 'DV-1910', address: { street1: '1 Langley Way', city: 'Hampton', postalCode: 'HA1 1AA', country: 'UK' } });
+    const created = await c.create({
+      givenName: 'Dorothy',
+      familyName: 'Vaughan',
+      externalRef: 'DV-1910',
+      address: { street1: '1 Langley Way', city: 'Hampton', postalCode: 'HA1 1AA', country: 'UK' },
+    });
     const read = await c.read(created.remoteId);
-    expect(read.canonical).toMatchObject({ givenName: 'Dorothy', familyName: 'Vaughan', externalRef: 'DV-1910', address: { city: 'Hampton' } });
+    expect(read.canonical).toMatchObject({
+      givenName: 'Dorothy',
+      familyName: 'Vaughan',
+      externalRef: 'DV-1910',
+      address: { city: 'Hampton' },
+    });
     expect(read.canonical.custom).toBeUndefined();
     sb.store.touch(Number(created.remoteId), { customFields: [{ definitionId: 12, value: 'Platinum' }] });
     const before = (await c.read(created.remoteId)).versions.hash;
-    const updated = await c.update(created.remoteId, { address: { street1: '2 Langley Way', city: 'Hampton', postalCode: 'HA1 1AB', country: 'UK' } }, { raw: read.raw, versions: read.versions });
+    const updated = await c.update(
+      created.remoteId,
+      { address: { street1: '2 Langley Way', city: 'Hampton', postalCode: 'HA1 1AB', country: 'UK' } },
+      { raw: read.raw, versions: read.versions },
+    );
     expect(sb.server.requestLog.find((r) => r.method === 'PATCH')?.status).toBe(204);
-    expect(updated.record!.canonical).toMatchObject({ givenName: 'Dorothy', address: { street1: '2 Langley Way', postalCode: 'HA1 1AB' }, custom: { '12': 'Platinum' } });
+    expect(updated.record!.canonical).toMatchObject({
+      givenName: 'Dorothy',
+      address: { street1: '2 Langley Way', postalCode: 'HA1 1AB' },
+      custom: { '12': 'Platinum' },
+    });
     expect(updated.record!.versions.hash).not.toBe(before);
     const e = await failure(c.delete(created.remoteId));
     expect(e.message).toMatch(/no API to delete/);
@@ -91,14 +127,34 @@ describe('BigChange connector ↔ simulator', () => {
 
   it('validates before sending and maps the 422 errors map', async () => {
     const { sb, c } = await setup(1);
-    expect(c.validate({ address: { postalCode: 'ABCDEFGHIJK' } })).toEqual([{ field: 'address.postalCode', message: 'address.postalCode: "ABCDEFGHIJK" is 11 characters; BigChange allows at most 10' }]);
-    const res = await fetch(`${sb.baseUrl}/auth/tokens`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'client_credentials', client_id: sb.credentials.clientId, client_secret: sb.credentials.clientSecret }) });
+    expect(c.validate({ address: { postalCode: 'ABCDEFGHIJK' } })).toEqual([
+      { field: 'address.postalCode', message: 'address.postalCode: "ABCDEFGHIJK" is 11 characters; BigChange allows at most 10' },
+    ]);
+    const res = await fetch(`${sb.baseUrl}/auth/tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: sb.credentials.clientId,
+        client_secret: sb.credentials.clientSecret,
+      }),
+    });
     const { access_token } = (await res.json()) as { access_token: string };
-    const bad = await fetch(`${sb.baseUrl}/v1/contacts`, { method: 'POST', headers: { Authorization: `Bearer ${access_token}`, 'Customer-Id': sb.credentials.customerId, 'content-type': 'application/json' }, body: JSON.stringify({ name: '' }) });
+    const bad = await fetch(`${sb.baseUrl}/v1/contacts`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${access_token}`, 'Customer-Id': sb.credentials.customerId, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: '' }),
+    });
     expect(bad.status).toBe(422);
     const body = (await bad.json()) as { errors: Record<string, string[]> };
     expect(Object.keys(body.errors).sort()).toEqual(['groupId', 'location', 'name']);
     // A phone has no place in BigChange's contact model: refused before it travels.
-    expect((await failure(c.update(sb.seeded[0]!.remoteId, { phones: [{ e164: '+442079460958', raw: '020 7946 0958' }] }, { raw: {}, versions: {} }))).message).toMatch(/cannot hold a phone number/);
+    expect(
+      (
+        await failure(
+          c.update(sb.seeded[0]!.remoteId, { phones: [{ e164: '+442079460958', raw: '020 7946 0958' }] }, { raw: {}, versions: {} }),
+        )
+      ).message,
+    ).toMatch(/cannot hold a phone number/);
   });
 });

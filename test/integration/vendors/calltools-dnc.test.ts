@@ -16,13 +16,26 @@ afterEach(async () => {
 });
 
 // The schema's nested PhoneNumber and EmailAddress, reduced to the fields that matter here.
-const phone = (id: number, number: string, flags: Json): Json => ({ id, contact_field: 31, e164_country_code: 1, phone_number: number, do_not_contact: false, is_fdnc: false, is_mobile: false, ...flags });
+const phone = (id: number, number: string, flags: Json): Json => ({
+  id,
+  contact_field: 31,
+  e164_country_code: 1,
+  phone_number: number,
+  do_not_contact: false,
+  is_fdnc: false,
+  is_mobile: false,
+  ...flags,
+});
 
 describe('CallTools do-not-contact', () => {
   it('is_fdnc on a number reads as that number\'s do-not-contact, "federal do-not-call list (CallTools)"; do_not_contact on number, email and contact too', () => {
     const c = callToolsToCanonical({
       do_not_contact: true,
-      phone_numbers: [phone(901, '5035550142', { is_fdnc: true }), phone(902, '5035550199', { do_not_contact: true }), phone(903, '5035550100', {})],
+      phone_numbers: [
+        phone(901, '5035550142', { is_fdnc: true }),
+        phone(902, '5035550199', { do_not_contact: true }),
+        phone(903, '5035550100', {}),
+      ],
       email_addresses: [{ id: 77, email: 'maria.lopez@example.org', do_not_contact: true }],
     });
     expect(c).toMatchObject({ doNotContact: true, doNotContactWhy: 'do not contact (CallTools)' });
@@ -43,8 +56,14 @@ describe('CallTools do-not-contact', () => {
     const s = await rig.core.sync.sync();
     expect(s.accounts[0]).toMatchObject({ errors: [] });
     const local = rig.recordOf(id).local as CanonicalContact;
-    expect(local.phones!.find((p) => p.e164 === '+14158149720')).toMatchObject({ doNotContact: true, doNotContactWhy: 'federal do-not-call list (CallTools)' });
+    expect(local.phones!.find((p) => p.e164 === '+14158149720')).toMatchObject({
+      doNotContact: true,
+      doNotContactWhy: 'federal do-not-call list (CallTools)',
+    });
     const person = rig.core.contacts.get(rig.core.syncStore.record(rig.recordOf(id).id).personId!);
-    expect((person.golden.phones ?? []).find((p) => p.e164 === '+14158149720')).toMatchObject({ doNotContact: true, doNotContactWhy: 'federal do-not-call list (CallTools)' });
+    expect((person.golden.phones ?? []).find((p) => p.e164 === '+14158149720')).toMatchObject({
+      doNotContact: true,
+      doNotContactWhy: 'federal do-not-call list (CallTools)',
+    });
   });
 });

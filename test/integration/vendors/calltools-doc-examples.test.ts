@@ -54,21 +54,43 @@ describe('CallTools document examples', () => {
 
   it('ContactDetail maps to canonical', () => {
     expect(callToolsToCanonical(doc)).toEqual({
-      givenName: 'Maria', familyName: 'Lopez',
+      givenName: 'Maria',
+      familyName: 'Lopez',
       emails: [{ address: 'maria.lopez@example.org', doNotContact: false, primary: true }],
       phones: [
         { e164: '+15035550142', raw: '5035550142', mobile: true, primary: true, doNotContact: false },
-        { e164: '+15035550199', raw: '5035550199', mobile: false, primary: false, doNotContact: true, doNotContactWhy: 'do not contact (CallTools)' },
+        {
+          e164: '+15035550199',
+          raw: '5035550199',
+          mobile: false,
+          primary: false,
+          doNotContact: true,
+          doNotContactWhy: 'do not contact (CallTools)',
+        },
       ],
       address: { street1: '12 Elm St', city: 'Portland', region: 'OR', postalCode: '97201', county: 'Multnomah', country: 'US' },
-      timeZone: 'America/Los_Angeles', doNotContact: false, birthDate: '1984-07-09',
+      timeZone: 'America/Los_Angeles',
+      doNotContact: false,
+      birthDate: '1984-07-09',
     });
   });
 
   it('maps back: unchanged phones and email write nothing; the other fields come back as they were', () => {
     const c = callToolsToCanonical(doc);
     const body = canonicalToCallTools(c, { raw: doc });
-    expect(body).toEqual({ first_name: 'Maria', last_name: 'Lopez', address: '12 Elm St', city: 'Portland', state: 'OR', zip_code: '97201', county: 'Multnomah', country: 'US', time_zone: 'America/Los_Angeles', do_not_contact: false, birthday: '1984-07-09' });
+    expect(body).toEqual({
+      first_name: 'Maria',
+      last_name: 'Lopez',
+      address: '12 Elm St',
+      city: 'Portland',
+      state: 'OR',
+      zip_code: '97201',
+      county: 'Multnomah',
+      country: 'US',
+      time_zone: 'America/Los_Angeles',
+      do_not_contact: false,
+      birthday: '1984-07-09',
+    });
     for (const [k, v] of Object.entries(body)) expect(doc[k]).toEqual(v);
   });
 
@@ -78,10 +100,18 @@ describe('CallTools document examples', () => {
     const c = callToolsToCanonical(doc);
     const made = await conn.create(c);
     const back = (await conn.read(made.remoteId)).canonical;
-    const values = (x: typeof c) => ({ ...x, phones: x.phones?.map((p) => [p.e164, !!p.mobile]).sort(), emails: x.emails?.map((e) => e.address) });
+    const values = (x: typeof c) => ({
+      ...x,
+      phones: x.phones?.map((p) => [p.e164, !!p.mobile]).sort(),
+      emails: x.emails?.map((e) => e.address),
+    });
     // The flags CallTools sets itself (a number's do_not_contact) are not written by a create.
     expect(values(back)).toEqual(values(c));
-    const res = await fetch(`${sb.baseUrl}/api/contacts/`, { method: 'POST', headers: { Authorization: `Token ${sb.credentials.token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ mobile_phone_number: '503-555-0142', first_name: 'Maria' }) });
+    const res = await fetch(`${sb.baseUrl}/api/contacts/`, {
+      method: 'POST',
+      headers: { Authorization: `Token ${sb.credentials.token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ mobile_phone_number: '503-555-0142', first_name: 'Maria' }),
+    });
     expect(await res.json()).toEqual({ duplicate_contacts: [Number(made.remoteId)], duplicate_action: 'MERGE' });
   });
 });

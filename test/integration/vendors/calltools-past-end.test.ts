@@ -24,8 +24,18 @@ afterEach(async () => {
   rig = undefined;
 });
 
-const cursorOf = (r: SyncRig) => (r.core.store.sqlite.prepare('SELECT pull_cursor FROM accounts WHERE id = ?').get(r.accountId) as { pull_cursor: string | null }).pull_cursor;
-const states = (r: SyncRig) => Object.fromEntries((r.core.store.sqlite.prepare('SELECT remote_id, state FROM records WHERE account_id = ?').all(r.accountId) as { remote_id: string; state: string }[]).map((x) => [x.remote_id, x.state]));
+const cursorOf = (r: SyncRig) =>
+  (r.core.store.sqlite.prepare('SELECT pull_cursor FROM accounts WHERE id = ?').get(r.accountId) as { pull_cursor: string | null })
+    .pull_cursor;
+const states = (r: SyncRig) =>
+  Object.fromEntries(
+    (
+      r.core.store.sqlite.prepare('SELECT remote_id, state FROM records WHERE account_id = ?').all(r.accountId) as {
+        remote_id: string;
+        state: string;
+      }[]
+    ).map((x) => [x.remote_id, x.state]),
+  );
 
 describe('CallTools simulator paging, as DRF', () => {
   let sb: CallToolsSandbox | undefined;
@@ -41,7 +51,8 @@ describe('CallTools simulator paging, as DRF', () => {
       return { status: res.status, body: (await res.json()) as { count?: number; results?: unknown[]; next?: string | null } };
     };
     expect(await get('page=2&page_size=10')).toMatchObject({ status: 200, body: { count: 12, next: null } });
-    for (const q of ['page=3&page_size=10', 'page=0&page_size=10', 'page=x&page_size=10']) expect(await get(q)).toEqual({ status: 404, body: INVALID_PAGE });
+    for (const q of ['page=3&page_size=10', 'page=0&page_size=10', 'page=x&page_size=10'])
+      expect(await get(q)).toEqual({ status: 404, body: INVALID_PAGE });
     expect((await get('page=last&page_size=10')).body.results).toHaveLength(2);
     expect((await get('page=1&page_size=0')).body.results).toHaveLength(12); // not a positive size: DRF's default, 25
     for (const c of [...sb.store.contacts.values()]) sb.store.contacts.delete(c.id as number);
@@ -58,7 +69,12 @@ describe('CallTools simulator paging, as DRF', () => {
       [2, false, null],
     ]);
     // A 404 that is not DRF's "Invalid page." (a wrong path: an HTML page) is still not_found.
-    const wrong = createCallToolsConnector({ baseUrl: `${sb.baseUrl}/nowhere`, credentials: sb.credentials, pageSize: 10, retry: FAST_RETRY });
+    const wrong = createCallToolsConnector({
+      baseUrl: `${sb.baseUrl}/nowhere`,
+      credentials: sb.credentials,
+      pageSize: 10,
+      retry: FAST_RETRY,
+    });
     expect((await failure(pullAll(wrong, '5'))).kind).toBe('not_found');
   });
 });

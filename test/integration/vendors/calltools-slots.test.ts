@@ -24,15 +24,28 @@ async function setup(): Promise<{ sb: CallToolsSandbox; c: Connector; sent: Sent
   sb = await startCallToolsSandbox({ seed: 3 });
   const sent: Sent[] = [];
   const spy: typeof fetch = async (url, init) => {
-    sent.push({ method: init?.method ?? 'GET', url: String(url), body: init?.body ? (JSON.parse(String(init.body)) as Record<string, unknown>) : null });
+    sent.push({
+      method: init?.method ?? 'GET',
+      url: String(url),
+      body: init?.body ? (JSON.parse(String(init.body)) as Record<string, unknown>) : null,
+    });
     return nodeFetch(url, init);
   };
   const c = createCallToolsConnector({ baseUrl: sb.baseUrl, credentials: sb.credentials, retry: FAST_RETRY, fetch: spy });
   return { sb, c, sent };
 }
 
-async function raw(sb: CallToolsSandbox, method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
-  const res = await fetch(`${sb.baseUrl}${path}`, { method, headers: { Authorization: `Token ${sb.credentials.token}`, 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+async function raw(
+  sb: CallToolsSandbox,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: Record<string, unknown> }> {
+  const res = await fetch(`${sb.baseUrl}${path}`, {
+    method,
+    headers: { Authorization: `Token ${sb.credentials.token}`, 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   return { status: res.status, json: (await res.json()) as Record<string, unknown> };
 }
 
@@ -43,7 +56,14 @@ const N = '+15035550103'; // new
 describe('CallTools flat phone and email slots', () => {
   it('clears phones and the email with blanks, never null (the fields are not x-nullable)', async () => {
     const { sb, c, sent } = await setup();
-    const made = await c.create({ givenName: 'Ann', phones: [{ e164: M, raw: M, mobile: true }, { e164: H, raw: H }], emails: [{ address: 'ann@example.org' }] });
+    const made = await c.create({
+      givenName: 'Ann',
+      phones: [
+        { e164: M, raw: M, mobile: true },
+        { e164: H, raw: H },
+      ],
+      emails: [{ address: 'ann@example.org' }],
+    });
     const before = await c.read(made.remoteId);
     await c.update(made.remoteId, { phones: [], emails: [] }, { raw: before.raw, versions: before.versions });
     const patch = sent.find((s) => s.method === 'PATCH')!;
@@ -57,12 +77,36 @@ describe('CallTools flat phone and email slots', () => {
     const { c } = await setup();
     const made = await c.create({ givenName: 'Ann', phones: [{ e164: M, raw: M, mobile: true }] });
     const path = `/api/contacts/${made.remoteId}/`;
-    for (const field of ['home_phone_number', 'mobile_phone_number', 'personal_email_address', 'city', 'state', 'zip_code', 'county', 'country', 'status', 'do_not_contact', 'ready', 'calls_outbound']) {
+    for (const field of [
+      'home_phone_number',
+      'mobile_phone_number',
+      'personal_email_address',
+      'city',
+      'state',
+      'zip_code',
+      'county',
+      'country',
+      'status',
+      'do_not_contact',
+      'ready',
+      'calls_outbound',
+    ]) {
       const res = await raw(sb!, 'PATCH', path, { [field]: null });
       expect({ field, ...res }).toMatchObject({ field, status: 400, json: { [field]: ['This field may not be null.'] } });
     }
     // x-nullable ones take null.
-    for (const field of ['first_name', 'last_name', 'address', 'time_zone', 'birthday', 'suppress_until', 'owned_by', 'user_queue', 'website', 'genders']) {
+    for (const field of [
+      'first_name',
+      'last_name',
+      'address',
+      'time_zone',
+      'birthday',
+      'suppress_until',
+      'owned_by',
+      'user_queue',
+      'website',
+      'genders',
+    ]) {
       expect({ field, status: (await raw(sb!, 'PATCH', path, { [field]: null })).status }).toEqual({ field, status: 200 });
     }
   });
@@ -72,7 +116,11 @@ describe('CallTools flat phone and email slots', () => {
     const made = await c.create({ givenName: 'Bo', phones: [{ e164: H, raw: H }] });
     const before = await c.read(made.remoteId);
     expect((before.raw as Record<string, unknown>).home_phone_number).toBe(H);
-    await c.update(made.remoteId, { phones: [...before.canonical.phones!, { e164: N, raw: N }] }, { raw: before.raw, versions: before.versions });
+    await c.update(
+      made.remoteId,
+      { phones: [...before.canonical.phones!, { e164: N, raw: N }] },
+      { raw: before.raw, versions: before.versions },
+    );
     // Only the free slot is written; the landline is not re-sent, let alone moved.
     expect(sent.find((s) => s.method === 'PATCH')!.body).toEqual({ mobile_phone_number: N });
     const after = sb.store.contacts.get(Number(made.remoteId))!;
@@ -81,10 +129,19 @@ describe('CallTools flat phone and email slots', () => {
 
   it('keeps each number in its slot when another is replaced, even if the list order or flags read differently', async () => {
     const { sb, c } = await setup();
-    const made = await c.create({ givenName: 'Cy', phones: [{ e164: M, raw: M, mobile: true }, { e164: H, raw: H }] });
+    const made = await c.create({
+      givenName: 'Cy',
+      phones: [
+        { e164: M, raw: M, mobile: true },
+        { e164: H, raw: H },
+      ],
+    });
     const before = await c.read(made.remoteId);
     // The person replaces the mobile number; the home one is listed first.
-    const next: PhoneEntry[] = [{ e164: H, raw: H, mobile: false }, { e164: N, raw: N }];
+    const next: PhoneEntry[] = [
+      { e164: H, raw: H, mobile: false },
+      { e164: N, raw: N },
+    ];
     await c.update(made.remoteId, { phones: next }, { raw: before.raw, versions: before.versions });
     const after = sb.store.contacts.get(Number(made.remoteId))!;
     expect([after.home_phone_number, after.mobile_phone_number]).toEqual([H, N]);
@@ -92,7 +149,13 @@ describe('CallTools flat phone and email slots', () => {
 
   it('moves numbers between slots only when the person changes the mobile flag (phones.mobile)', async () => {
     const { sb, c } = await setup();
-    const made = await c.create({ givenName: 'Di', phones: [{ e164: M, raw: M, mobile: true }, { e164: H, raw: H }] });
+    const made = await c.create({
+      givenName: 'Di',
+      phones: [
+        { e164: M, raw: M, mobile: true },
+        { e164: H, raw: H },
+      ],
+    });
     const before = await c.read(made.remoteId);
     const swapped = before.canonical.phones!.map((p) => ({ ...p, mobile: !p.mobile }));
     await c.update(made.remoteId, { phones: swapped }, { raw: before.raw, versions: before.versions });
@@ -104,7 +167,13 @@ describe('CallTools flat phone and email slots', () => {
 
   it('refuses a mobile flag it cannot express, instead of moving the other number silently', async () => {
     const { sb, c } = await setup();
-    const made = await c.create({ givenName: 'Ed', phones: [{ e164: M, raw: M, mobile: true }, { e164: H, raw: H }] });
+    const made = await c.create({
+      givenName: 'Ed',
+      phones: [
+        { e164: M, raw: M, mobile: true },
+        { e164: H, raw: H },
+      ],
+    });
     const before = await c.read(made.remoteId);
     // Both marked mobile: CallTools has one mobile field.
     const both = before.canonical.phones!.map((p) => ({ ...p, mobile: true }));
@@ -126,14 +195,20 @@ describe('CallTools flat phone and email slots', () => {
     expect(e.kind).toBe('validation');
     expect(e.message).toMatch(/marked do not contact/);
     expect(sb.server.requestLog.filter((r) => r.method === 'PATCH')).toHaveLength(0);
-    expect((sb.store.contacts.get(Number(made.remoteId))!.phone_numbers as Record<string, unknown>[]).map((p) => p.do_not_contact)).toEqual([true]);
+    expect((sb.store.contacts.get(Number(made.remoteId))!.phone_numbers as Record<string, unknown>[]).map((p) => p.do_not_contact)).toEqual(
+      [true],
+    );
   });
 
   it('refuses a third phone and a second email as they are typed (count rules), and before a push', async () => {
     const { c } = await setup();
     const three = [H, M, N].map((n) => ({ e164: n, raw: n }));
-    expect(checkEdit('calltools', { phones: three }, { region: 'US' })).toEqual([{ field: 'phones', message: 'phones: CallTools holds at most 2 phone numbers per contact (this one has 3)' }]);
-    expect(checkEdit('calltools', { emails: [{ address: 'a@example.org' }, { address: 'b@example.org' }] }, { region: 'US' })).toEqual([{ field: 'emails', message: 'emails: CallTools holds at most one email address per contact (this one has 2)' }]);
+    expect(checkEdit('calltools', { phones: three }, { region: 'US' })).toEqual([
+      { field: 'phones', message: 'phones: CallTools holds at most 2 phone numbers per contact (this one has 3)' },
+    ]);
+    expect(checkEdit('calltools', { emails: [{ address: 'a@example.org' }, { address: 'b@example.org' }] }, { region: 'US' })).toEqual([
+      { field: 'emails', message: 'emails: CallTools holds at most one email address per contact (this one has 2)' },
+    ]);
     expect((await failure(c.create({ givenName: 'Fay', phones: three }))).kind).toBe('validation');
     expect(sb!.server.requestLog.filter((r) => r.method === 'POST')).toHaveLength(0);
   });
@@ -143,7 +218,10 @@ describe('CallTools flat phone and email slots', () => {
     const made = await c.create({ givenName: 'Gus' });
     const path = `/api/contacts/${made.remoteId}/`;
     expect((await raw(sb!, 'PATCH', path, { time_zone: 'Mars/Olympus_Mons' })).status).toBe(200);
-    expect(await raw(sb!, 'PATCH', path, { time_zone: 'X'.repeat(51) })).toMatchObject({ status: 400, json: { time_zone: ['Ensure this field has no more than 50 characters.'] } });
+    expect(await raw(sb!, 'PATCH', path, { time_zone: 'X'.repeat(51) })).toMatchObject({
+      status: 400,
+      json: { time_zone: ['Ensure this field has no more than 50 characters.'] },
+    });
     expect(c.validate({ timeZone: 'X'.repeat(51) })).toHaveLength(1);
   });
 });

@@ -89,13 +89,23 @@ describe('CallTools connector ↔ simulator', () => {
 
   it('create → read → update → delete, keeping fields Concord does not understand', async () => {
     const { sb, c } = await setup(0);
-    const created = await c.create({ givenName: 'Ada', familyName: 'Lovelace', emails: [{ address: 'ada@example.org' }], phones: [{ e164: '+16503517500', raw: '(650) 351-7500', mobile: true }] });
+    const created = await c.create({
+      givenName: 'Ada',
+      familyName: 'Lovelace',
+      emails: [{ address: 'ada@example.org' }],
+      phones: [{ e164: '+16503517500', raw: '(650) 351-7500', mobile: true }],
+    });
     expect(created.alreadyExisted).toBeUndefined();
     const id = created.remoteId;
     // Another CallTools user sets a custom field Concord does not map.
     sb.store.touch(Number(id), { custom_fields: { favourite_colour: 'violet' } });
     const read = await c.read(id);
-    expect(read.canonical).toMatchObject({ givenName: 'Ada', familyName: 'Lovelace', emails: [{ address: 'ada@example.org' }], phones: [{ e164: '+16503517500' }] });
+    expect(read.canonical).toMatchObject({
+      givenName: 'Ada',
+      familyName: 'Lovelace',
+      emails: [{ address: 'ada@example.org' }],
+      phones: [{ e164: '+16503517500' }],
+    });
     const before = read.versions.modified_on;
     sb.store.clock.advance(1500);
     const updated = await c.update(id, { familyName: 'King' }, { raw: read.raw, versions: read.versions });
@@ -110,8 +120,17 @@ describe('CallTools connector ↔ simulator', () => {
 
   it('treats the upsert answer duplicate_action "MERGE" as "already existed"', async () => {
     const { c } = await setup(0);
-    const first = await c.create({ givenName: 'Grace', familyName: 'Hopper', phones: [{ e164: '+12025550143', raw: '202-555-0143', mobile: true }] });
-    const again = await c.create({ givenName: 'Grace', familyName: 'Hopper', emails: [{ address: 'grace@navy.mil' }], phones: [{ e164: '+12025550143', raw: '(202) 555-0143', mobile: true }] });
+    const first = await c.create({
+      givenName: 'Grace',
+      familyName: 'Hopper',
+      phones: [{ e164: '+12025550143', raw: '202-555-0143', mobile: true }],
+    });
+    const again = await c.create({
+      givenName: 'Grace',
+      familyName: 'Hopper',
+      emails: [{ address: 'grace@navy.mil' }],
+      phones: [{ e164: '+12025550143', raw: '(202) 555-0143', mobile: true }],
+    });
     expect(again.alreadyExisted).toBe(true);
     expect(again.remoteId).toBe(first.remoteId);
     expect(again.record!.canonical.emails?.[0]?.address).toBe('grace@navy.mil');
@@ -119,18 +138,28 @@ describe('CallTools connector ↔ simulator', () => {
 
   it('validates before sending, and reports the vendor’s own field errors', async () => {
     const { sb, c } = await setup(1);
-    expect(c.validate({ address: { city: 'X'.repeat(51) } })).toEqual([{ field: 'address.city', message: `address.city: "${'X'.repeat(39)}…" is 51 characters; CallTools allows at most 50` }]);
+    expect(c.validate({ address: { city: 'X'.repeat(51) } })).toEqual([
+      { field: 'address.city', message: `address.city: "${'X'.repeat(39)}…" is 51 characters; CallTools allows at most 50` },
+    ]);
     const pre = await failure(c.update(sb.seeded[0]!.remoteId, { address: { city: 'X'.repeat(51) } }, { raw: {}, versions: {} }));
     expect(pre.kind).toBe('validation');
     // The typed phone that once cleared the stored number, and an invalid email, never leave.
-    const phone = await failure(c.update(sb.seeded[0]!.remoteId, { phones: [{ e164: null, raw: 'call-me-maybe' }] }, { raw: {}, versions: {} }));
+    const phone = await failure(
+      c.update(sb.seeded[0]!.remoteId, { phones: [{ e164: null, raw: 'call-me-maybe' }] }, { raw: {}, versions: {} }),
+    );
     expect(phone.fieldErrors).toEqual({ phones: ['phones: "call-me-maybe" is not a phone number in US'] });
-    expect((await failure(c.update(sb.seeded[0]!.remoteId, { emails: [{ address: 'ann@example' }] }, { raw: {}, versions: {} }))).kind).toBe('validation');
+    expect(
+      (await failure(c.update(sb.seeded[0]!.remoteId, { emails: [{ address: 'ann@example' }] }, { raw: {}, versions: {} }))).kind,
+    ).toBe('validation');
     expect(sb.server.requestLog.filter((r) => r.method === 'PATCH')).toHaveLength(0);
     // The server's own refusal, in DRF's 400 {field: [messages]} shape, reaches the person. The
     // document gives time_zone no Enum (the simulator holds any text up to 50), so a stub plays a
     // server whose account does restrict it.
-    const drf400: typeof fetch = async () => new Response(JSON.stringify({ time_zone: ['"Mars/Olympus_Mons" is not a valid choice.'] }), { status: 400, headers: { 'content-type': 'application/json' } });
+    const drf400: typeof fetch = async () =>
+      new Response(JSON.stringify({ time_zone: ['"Mars/Olympus_Mons" is not a valid choice.'] }), {
+        status: 400,
+        headers: { 'content-type': 'application/json' },
+      });
     const strict = createCallToolsConnector({ baseUrl: sb.baseUrl, credentials: sb.credentials, retry: FAST_RETRY, fetch: drf400 });
     const server = await failure(strict.update(sb.seeded[0]!.remoteId, { timeZone: 'Mars/Olympus_Mons' }, { raw: {}, versions: {} }));
     expect(server.fieldErrors).toEqual({ time_zone: ['"Mars/Olympus_Mons" is not a valid choice.'] });

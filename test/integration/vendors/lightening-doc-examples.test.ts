@@ -9,11 +9,38 @@ import { FAST_RETRY, failure } from '../../helpers/vendor';
 
 // "Get the list of Contacts" → Example result → entities[0], as printed.
 const ENTITY = {
-  email: 'Email Address', tel: '123456789', tel1: '1234567890', fax: '', mobile: '', role: 'User Role', department: 'Department name', milestone: '1',
-  cost_center_id: '0', email2: '', email3: '', customer_portal_profile_id: '1', customer_name: 'Name of the Customer', customer_account: 'Customer account number',
-  customer_id: 1, portal_profile: 'Portal profile id', name: 'Contact Name', cost_center_name: '', customer_custom_identifier: '', portal_fullname: '',
-  portal_branch_id: '', vendor_account: '', vendor_id: '', vendor_name: '', vendor_type: 1, id: 'Internal Id', created_at: 'Creation Date',
-  updated_at: 'Last Update Time', is_active: '1', portal_active: '1', locale: 'en_US', customer_portal_profile_name: '',
+  email: 'Email Address',
+  tel: '123456789',
+  tel1: '1234567890',
+  fax: '',
+  mobile: '',
+  role: 'User Role',
+  department: 'Department name',
+  milestone: '1',
+  cost_center_id: '0',
+  email2: '',
+  email3: '',
+  customer_portal_profile_id: '1',
+  customer_name: 'Name of the Customer',
+  customer_account: 'Customer account number',
+  customer_id: 1,
+  portal_profile: 'Portal profile id',
+  name: 'Contact Name',
+  cost_center_name: '',
+  customer_custom_identifier: '',
+  portal_fullname: '',
+  portal_branch_id: '',
+  vendor_account: '',
+  vendor_id: '',
+  vendor_name: '',
+  vendor_type: 1,
+  id: 'Internal Id',
+  created_at: 'Creation Date',
+  updated_at: 'Last Update Time',
+  is_active: '1',
+  portal_active: '1',
+  locale: 'en_US',
+  customer_portal_profile_name: '',
 };
 const CREATED = { msg: 'Successfully created entity.', id: '1', result: true };
 const UPDATED = { msg: 'Successfully updated entity.', result: true };
@@ -31,13 +58,17 @@ afterEach(async () => {
 describe('Lightening document examples: mapping', () => {
   it('the list entity maps to canonical', () => {
     expect(lighteningToCanonical(ENTITY)).toEqual({
-      fullName: 'Contact Name', givenName: 'Contact', familyName: 'Name',
+      fullName: 'Contact Name',
+      givenName: 'Contact',
+      familyName: 'Name',
       emails: [{ address: 'Email Address', primary: true }],
       phones: [
         { e164: null, raw: '123456789', label: 'work', mobile: false, primary: true },
         { e164: '+11234567890', raw: '1234567890', label: 'other', mobile: false, primary: false },
       ],
-      company: 'Name of the Customer', department: 'Department name', role: 'User Role',
+      company: 'Name of the Customer',
+      department: 'Department name',
+      role: 'User Role',
     });
   });
 
@@ -49,7 +80,14 @@ describe('Lightening document examples: mapping', () => {
 
   it('mapped back as a create body, the fields keep their values and slots', () => {
     const body = canonicalToLightening(lighteningToCanonical(ENTITY), {});
-    expect(body).toMatchObject({ name: 'Contact Name', email: 'Email Address', tel: '123456789', mobile: '', role: 'User Role', department: 'Department name' });
+    expect(body).toMatchObject({
+      name: 'Contact Name',
+      email: 'Email Address',
+      tel: '123456789',
+      mobile: '',
+      role: 'User Role',
+      department: 'Department name',
+    });
     expect(body.tel1).toBe('+11234567890'); // the same number, sent in E.164
     expect(body).not.toHaveProperty('customer_name');
   });
@@ -57,7 +95,12 @@ describe('Lightening document examples: mapping', () => {
   it('through the simulator: the entity read and written back unchanged keeps every byte but updated_at', async () => {
     sb = await startLighteningSandbox({ seed: 9 });
     sb.store.contacts.set('Internal Id', structuredClone(ENTITY));
-    const c = createLighteningConnector({ baseUrl: sb.baseUrl, credentials: sb.credentials, settings: { customerIds: ['1'] }, retry: FAST_RETRY });
+    const c = createLighteningConnector({
+      baseUrl: sb.baseUrl,
+      credentials: sb.credentials,
+      settings: { customerIds: ['1'] },
+      retry: FAST_RETRY,
+    });
     const read = await c.read('Internal Id');
     const { company: _company, ...writable } = read.canonical;
     await c.update('Internal Id', writable, { raw: read.raw, versions: read.versions });
@@ -76,7 +119,16 @@ describe('Lightening document examples: answers', () => {
       sent.push({ method: init?.method ?? 'GET', url: String(url), body: init?.body ? JSON.parse(String(init.body)) : undefined });
       return new Response(JSON.stringify(replies.shift()), { status: 200, headers: { 'content-type': 'application/json' } });
     }) as typeof fetch;
-    return { sent, c: createLighteningConnector({ baseUrl: 'https://vendor.test', credentials: { token: 'token-12345' }, settings: { customerIds: ['1'] }, fetch: fetchImpl, retry: { maxRetries: 0 } }) };
+    return {
+      sent,
+      c: createLighteningConnector({
+        baseUrl: 'https://vendor.test',
+        credentials: { token: 'token-12345' },
+        settings: { customerIds: ['1'] },
+        fetch: fetchImpl,
+        retry: { maxRetries: 0 },
+      }),
+    };
   }
 
   it('create: "Successfully created entity." with a string id', async () => {
@@ -89,11 +141,17 @@ describe('Lightening document examples: answers', () => {
   it('update: "Successfully updated entity." is success; POST /contact/{id}', async () => {
     const { c, sent } = answering(UPDATED, { entity: ENTITY, result: true });
     await c.update('Internal Id', { role: 'Lead' }, { raw: ENTITY, versions: {} });
-    expect(sent[0]).toMatchObject({ method: 'POST', url: 'https://vendor.test/contact/Internal%20Id', body: { name: 'Contact Name', role: 'Lead' } });
+    expect(sent[0]).toMatchObject({
+      method: 'POST',
+      url: 'https://vendor.test/contact/Internal%20Id',
+      body: { name: 'Contact Name', role: 'Lead' },
+    });
   });
 
   it('failures: empty request, field errors, not found — each read from result:false', async () => {
-    expect((await failure(answering(EMPTY).c.update('1', { role: 'x' }, { raw: ENTITY, versions: {} }))).message).toMatch(/Nothing sent for request/);
+    expect((await failure(answering(EMPTY).c.update('1', { role: 'x' }, { raw: ENTITY, versions: {} }))).message).toMatch(
+      /Nothing sent for request/,
+    );
     const fe = await failure(answering(FIELD_ERRORS).c.update('1', { role: 'x' }, { raw: ENTITY, versions: {} }));
     expect(fe).toMatchObject({ kind: 'validation', fieldErrors: { name: ['Field is required.'] } });
     expect((await failure(answering(NOT_FOUND).c.read('9'))).kind).toBe('not_found');

@@ -15,13 +15,33 @@ afterEach(async () => {
 
 async function setup(): Promise<{ sb: LighteningSandbox; c: Connector }> {
   sb = await startLighteningSandbox({ seed: 5 });
-  return { sb, c: createLighteningConnector({ baseUrl: sb.baseUrl, credentials: sb.credentials, settings: { customerIds: ['1'] }, retry: FAST_RETRY }) };
+  return {
+    sb,
+    c: createLighteningConnector({ baseUrl: sb.baseUrl, credentials: sb.credentials, settings: { customerIds: ['1'] }, retry: FAST_RETRY }),
+  };
 }
 
 /** A record put straight into the simulator's store, as the vendor could hold it. */
 function put(s: LighteningSandbox, fields: Record<string, unknown>): string {
   const id = String(900 + s.store.contacts.size);
-  s.store.contacts.set(id, { id, customer_id: 1, name: 'X', email: '', email2: '', email3: '', tel: '', tel1: '', mobile: '', fax: '', role: '', department: '', is_active: '1', created_at: '2024-01-01 00:00:00', updated_at: '2024-01-01 00:00:00', ...fields });
+  s.store.contacts.set(id, {
+    id,
+    customer_id: 1,
+    name: 'X',
+    email: '',
+    email2: '',
+    email3: '',
+    tel: '',
+    tel1: '',
+    mobile: '',
+    fax: '',
+    role: '',
+    department: '',
+    is_active: '1',
+    created_at: '2024-01-01 00:00:00',
+    updated_at: '2024-01-01 00:00:00',
+    ...fields,
+  });
   return id;
 }
 
@@ -71,7 +91,11 @@ describe('Lightening: tel / tel1 / mobile slots', () => {
     const changed = phones.map((p) => (p.raw === '503-555-0101' ? { e164: '+15035550199', raw: '503 555 0199' } : p));
     expect(await edit(c, id, { phones: changed })).toMatchObject({ tel: '503-555-0100', tel1: '+15035550199', mobile: '503-555-0102' });
     const phones2 = (await c.read(id)).canonical.phones!;
-    expect(await edit(c, id, { phones: phones2.filter((p) => p.raw !== '503-555-0100') })).toMatchObject({ tel: '', tel1: '+15035550199', mobile: '503-555-0102' });
+    expect(await edit(c, id, { phones: phones2.filter((p) => p.raw !== '503-555-0100') })).toMatchObject({
+      tel: '',
+      tel1: '+15035550199',
+      mobile: '503-555-0102',
+    });
   });
 
   it('moving the mobile flag swaps the two numbers’ slots and nothing else', async () => {
@@ -85,32 +109,66 @@ describe('Lightening: tel / tel1 / mobile slots', () => {
   it('refuses a phone list it cannot hold instead of dropping a number', () => {
     const c = createLighteningConnector({ baseUrl: 'http://127.0.0.1:9', credentials: { token: 'token-12345' } });
     const n = (d: string, mobile = false) => ({ e164: `+1503555010${d}`, raw: `503555010${d}`, mobile });
-    expect(c.validate({ phones: [n('1'), n('2'), n('3'), n('4', true)] }).map((p) => p.message).join(' ')).toMatch(/at most 3 phone numbers/);
-    expect(c.validate({ phones: [n('1'), n('2'), n('3')] }).map((p) => p.message).join(' ')).toMatch(/two numbers besides the mobile/);
-    expect(c.validate({ phones: [n('1', true), n('2', true)] }).map((p) => p.message).join(' ')).toMatch(/one mobile/);
+    expect(
+      c
+        .validate({ phones: [n('1'), n('2'), n('3'), n('4', true)] })
+        .map((p) => p.message)
+        .join(' '),
+    ).toMatch(/at most 3 phone numbers/);
+    expect(
+      c
+        .validate({ phones: [n('1'), n('2'), n('3')] })
+        .map((p) => p.message)
+        .join(' '),
+    ).toMatch(/two numbers besides the mobile/);
+    expect(
+      c
+        .validate({ phones: [n('1', true), n('2', true)] })
+        .map((p) => p.message)
+        .join(' '),
+    ).toMatch(/one mobile/);
     expect(c.validate({ phones: [n('1'), n('2'), n('3', true)] })).toEqual([]);
   });
 });
 
 describe('Lightening simulator: numeric and boolean fields as the document states', () => {
   const post = async (s: LighteningSandbox, body: Record<string, unknown>) =>
-    (await fetch(`${s.baseUrl}/contact`, { method: 'POST', headers: { Authorization: s.credentials.token, 'Content-Type': 'application/json' }, body: JSON.stringify(body) })).json() as Promise<Record<string, unknown>>;
+    (
+      await fetch(`${s.baseUrl}/contact`, {
+        method: 'POST',
+        headers: { Authorization: s.credentials.token, 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      })
+    ).json() as Promise<Record<string, unknown>>;
 
   it('customer_portal_profile_id is an unsigned integer up to 4294967295', async () => {
     const { sb } = await setup();
-    for (const bad of ['abc', -1, '-1', 4294967296, '1.5', 2.5]) expect(await post(sb, { name: 'N', customer_portal_profile_id: bad }), String(bad)).toMatchObject({ result: false, errors: { customer_portal_profile_id: expect.any(String) } });
-    for (const good of [0, '7', 4294967295]) expect(await post(sb, { name: 'N', customer_portal_profile_id: good }), String(good)).toMatchObject({ result: true });
+    for (const bad of ['abc', -1, '-1', 4294967296, '1.5', 2.5])
+      expect(await post(sb, { name: 'N', customer_portal_profile_id: bad }), String(bad)).toMatchObject({
+        result: false,
+        errors: { customer_portal_profile_id: expect.any(String) },
+      });
+    for (const good of [0, '7', 4294967295])
+      expect(await post(sb, { name: 'N', customer_portal_profile_id: good }), String(good)).toMatchObject({ result: true });
   });
 
   it('cost_center_id is an int', async () => {
     const { sb } = await setup();
-    for (const bad of ['x', '1.5', 3.2]) expect(await post(sb, { name: 'N', cost_center_id: bad })).toMatchObject({ result: false, errors: { cost_center_id: expect.any(String) } });
+    for (const bad of ['x', '1.5', 3.2])
+      expect(await post(sb, { name: 'N', cost_center_id: bad })).toMatchObject({
+        result: false,
+        errors: { cost_center_id: expect.any(String) },
+      });
     expect(await post(sb, { name: 'N', cost_center_id: '12' })).toMatchObject({ result: true });
   });
 
   it('is_active, portal_active, milestone are 1 or 0, served back as strings', async () => {
     const { sb } = await setup();
-    for (const bad of ['yes', 'true', 2, '2']) expect(await post(sb, { name: 'N', is_active: bad }), String(bad)).toMatchObject({ result: false, errors: { is_active: expect.any(String) } });
+    for (const bad of ['yes', 'true', 2, '2'])
+      expect(await post(sb, { name: 'N', is_active: bad }), String(bad)).toMatchObject({
+        result: false,
+        errors: { is_active: expect.any(String) },
+      });
     const ok = await post(sb, { name: 'N', is_active: 0, milestone: '1', portal_active: true, cost_center_id: 4 });
     expect(ok).toMatchObject({ result: true, id: expect.any(String) });
     expect(sb.store.contacts.get(String(ok.id))).toMatchObject({ is_active: '0', milestone: '1', portal_active: '1', cost_center_id: '4' });

@@ -31,7 +31,12 @@ describe('Lightening connector ↔ simulator', () => {
     expect(rec.canonical.company).toBeTruthy();
     expect((await pullAll(c, '2')).flatMap((p) => p.records).map((r) => r.remoteId)).toEqual(pages[2]!.records.map((r) => r.remoteId));
     // Configured customer ids skip the discovery call.
-    const only = createLighteningConnector({ baseUrl: sb.baseUrl, credentials: sb.credentials, settings: { customerIds: ['2'] }, retry: FAST_RETRY });
+    const only = createLighteningConnector({
+      baseUrl: sb.baseUrl,
+      credentials: sb.credentials,
+      settings: { customerIds: ['2'] },
+      retry: FAST_RETRY,
+    });
     expect(await pullAll(only)).toHaveLength(1);
   });
 
@@ -65,15 +70,33 @@ describe('Lightening connector ↔ simulator', () => {
 
   it('create → read → update → delete; name is rebuilt on update and unknown fields survive', async () => {
     const { sb, c } = await setup(0);
-    const created = await c.create({ givenName: 'Mary', familyName: 'Jackson', emails: [{ address: 'mj@nasa.gov' }], phones: [{ e164: '+17578641000', raw: '757-864-1000', mobile: true }], role: 'Engineer' });
+    const created = await c.create({
+      givenName: 'Mary',
+      familyName: 'Jackson',
+      emails: [{ address: 'mj@nasa.gov' }],
+      phones: [{ e164: '+17578641000', raw: '757-864-1000', mobile: true }],
+      role: 'Engineer',
+    });
     const id = created.remoteId;
     sb.store.touch(id, { cost_center_name: 'Langley', portal_fullname: 'M. Jackson' });
     const read = await c.read(id);
-    expect(read.canonical).toMatchObject({ givenName: 'Mary', familyName: 'Jackson', role: 'Engineer', emails: [{ address: 'mj@nasa.gov' }], phones: [{ e164: '+17578641000', mobile: true }] });
+    expect(read.canonical).toMatchObject({
+      givenName: 'Mary',
+      familyName: 'Jackson',
+      role: 'Engineer',
+      emails: [{ address: 'mj@nasa.gov' }],
+      phones: [{ e164: '+17578641000', mobile: true }],
+    });
     sb.store.clock.advance(2000);
     const updated = await c.update(id, { role: 'Aerospace Engineer' }, { raw: read.raw, versions: read.versions });
     const raw = updated.record!.raw as Record<string, unknown>;
-    expect(raw).toMatchObject({ name: 'Mary Jackson', role: 'Aerospace Engineer', cost_center_name: 'Langley', portal_fullname: 'M. Jackson', email: 'mj@nasa.gov' });
+    expect(raw).toMatchObject({
+      name: 'Mary Jackson',
+      role: 'Aerospace Engineer',
+      cost_center_name: 'Langley',
+      portal_fullname: 'M. Jackson',
+      email: 'mj@nasa.gov',
+    });
     expect(updated.record!.versions.updated_at).not.toBe(read.versions.updated_at);
     await c.delete(id); // succeeds although Lightening says result:false
     expect((await failure(c.read(id))).kind).toBe('not_found');
@@ -82,10 +105,18 @@ describe('Lightening connector ↔ simulator', () => {
 
   it('validates before sending and maps the vendor’s field errors', async () => {
     const { sb, c } = await setup(1);
-    expect(c.validate({ role: 'R'.repeat(33) })).toEqual([{ field: 'role', message: `role: "${'R'.repeat(33)}" is 33 characters; Lightening allows at most 32` }]);
+    expect(c.validate({ role: 'R'.repeat(33) })).toEqual([
+      { field: 'role', message: `role: "${'R'.repeat(33)}" is 33 characters; Lightening allows at most 32` },
+    ]);
     expect((await failure(c.create({ emails: [{ address: 'x@y.z' }] }))).message).toMatch(/needs a name/);
-    const res = await fetch(`${sb.baseUrl}/contact`, { method: 'POST', headers: { Authorization: sb.credentials.token, 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'X', portal_password: 'short' }) });
+    const res = await fetch(`${sb.baseUrl}/contact`, {
+      method: 'POST',
+      headers: { Authorization: sb.credentials.token, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'X', portal_password: 'short' }),
+    });
     expect(await res.json()).toEqual({ errors: { portal_password: 'Field must be at least 8 characters.' }, result: false });
-    expect(await (await fetch(`${sb.baseUrl}/contact`, { method: 'POST', headers: { Authorization: sb.credentials.token } })).json()).toEqual({ error: 'Nothing sent for request.', result: false });
+    expect(
+      await (await fetch(`${sb.baseUrl}/contact`, { method: 'POST', headers: { Authorization: sb.credentials.token } })).json(),
+    ).toEqual({ error: 'Nothing sent for request.', result: false });
   });
 });

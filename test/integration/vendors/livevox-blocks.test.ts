@@ -58,7 +58,7 @@ describe('LiveVox blocks', () => {
     expect((after.person as Json).firstName).toBe('Agent');
   });
 
-  it('a number\'s phoneBlock PERMANENT reads as that number\'s do-not-contact, and survives a phone edit', async () => {
+  it("a number's phoneBlock PERMANENT reads as that number's do-not-contact, and survives a phone edit", async () => {
     const { r, recordId, account, store } = await pulled({ accountBlock: 'NONE', phone: PHONES });
     const local = r.recordOf(account).local as CanonicalContact;
     expect(local.doNotContact).toBe(false);
@@ -70,7 +70,10 @@ describe('LiveVox blocks', () => {
     r.core.edits.edit(recordId, { phones: [...local.phones!, { e164: '+14155550123', raw: '415 555 0123', mobile: true }] });
     await sync(r);
     expect(store.contacts.get(account)!.phone).toEqual([...PHONES, { phone: '4155550123', ordinal: 3 }]);
-    expect((r.recordOf(account).local as CanonicalContact).phones![0]).toMatchObject({ doNotContact: true, doNotContactWhy: 'blocked in LiveVox: PERMANENT' });
+    expect((r.recordOf(account).local as CanonicalContact).phones![0]).toMatchObject({
+      doNotContact: true,
+      doNotContactWhy: 'blocked in LiveVox: PERMANENT',
+    });
   });
 
   it('marking a contact or a number do-not-contact in Concord goes through the DND route', async () => {
@@ -78,7 +81,9 @@ describe('LiveVox blocks', () => {
     const mark = r.server.requestLog.length;
     r.core.edits.edit(recordId, { doNotContact: true });
     await sync(r);
-    expect(writes({ ...r.server, requestLog: r.server.requestLog.slice(mark) } as typeof r.server).map((w) => `${w.method} ${w.path}`)).toEqual([`PUT /contact/contacts/${account}/dnd`]);
+    expect(
+      writes({ ...r.server, requestLog: r.server.requestLog.slice(mark) } as typeof r.server).map((w) => `${w.method} ${w.path}`),
+    ).toEqual([`PUT /contact/contacts/${account}/dnd`]);
     expect(store.contacts.get(account)!.accountBlock).toBe('PERMANENT');
     expect(r.recordOf(account).local).toMatchObject({ doNotContact: true, doNotContactWhy: 'blocked in LiveVox: PERMANENT' });
 
@@ -97,7 +102,7 @@ describe('LiveVox blocks', () => {
     expect(store.contacts.get(account)!.accountBlock).toBe('PERMANENT');
   });
 
-  it('the simulator\'s DND actions combine with the current block', () => {
+  it("the simulator's DND actions combine with the current block", () => {
     expect(dndAction('NONE', 'DAILY')).toBe('DAILY');
     expect(dndAction('DAILY', 'PERMANENT')).toBe('BOTH');
     expect(dndAction('BOTH', 'PERMANENT_OFF')).toBe('DAILY');

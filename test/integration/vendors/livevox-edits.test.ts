@@ -38,7 +38,7 @@ async function edit(r: SyncRig, recordId: string, patch: Json): Promise<void> {
 }
 
 describe('LiveVox phones keep their slots', () => {
-  it('a changed number keeps its ordinal and phoneBlock but not the old number\'s consents; the other is untouched', async () => {
+  it("a changed number keeps its ordinal and phoneBlock but not the old number's consents; the other is untouched", async () => {
     const { r, recordId, account, store } = await pulled({ phone: PHONES });
     const local = r.core.syncStore.record(recordId).local.phones as PhoneEntry[];
     expect(local.map((p) => p.label)).toEqual(['ordinal 1', 'ordinal 7']);
@@ -86,7 +86,9 @@ describe('LiveVox dates stay dates', () => {
   it('an unchanged date goes back as the exact value the vendor had; an edit writes midnight New York', async () => {
     const noonUtc = Date.UTC(1975, 4, 17, 12); // written by some other client: still 1975-05-17
     expect(canonicalToLiveVox({ birthDate: '1975-05-17' }, { person: { dateOfBirth: noonUtc } }).person).toEqual({ dateOfBirth: noonUtc });
-    const { r, recordId, account, store } = await pulled({ person: { firstName: 'James', lastName: 'Bond', dateOfBirth: 621057600000, email: null, ssn: '5656', zipCode: null } });
+    const { r, recordId, account, store } = await pulled({
+      person: { firstName: 'James', lastName: 'Bond', dateOfBirth: 621057600000, email: null, ssn: '5656', zipCode: null },
+    });
     expect(r.core.syncStore.record(recordId).local.birthDate).toBe('1989-09-06');
     await edit(r, recordId, { birthDate: '1990-01-15' });
     expect((store.contacts.get(account)!.person as Json).dateOfBirth).toBe(632379600000); // 1990-01-15 00:00 EST

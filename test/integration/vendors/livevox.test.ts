@@ -83,20 +83,43 @@ describe('LiveVox connector ↔ simulator', () => {
 
   it('create (201, then 202 "already exists") → read → update → delete, unknown fields kept', async () => {
     const { sb, c } = await setup(0);
-    const contact = { givenName: 'Katherine', familyName: 'Johnson', emails: [{ address: 'kj@nasa.gov' }], phones: [{ e164: '+17578641000', raw: '757-864-1000' }], birthDate: '1918-08-26' };
+    const contact = {
+      givenName: 'Katherine',
+      familyName: 'Johnson',
+      emails: [{ address: 'kj@nasa.gov' }],
+      phones: [{ e164: '+17578641000', raw: '757-864-1000' }],
+      birthDate: '1918-08-26',
+    };
     const created = await c.create(contact, { idempotencyKey: 'change-1' });
     expect(created.alreadyExisted).toBeUndefined();
     const again = await c.create(contact, { idempotencyKey: 'change-1' });
     expect(again).toMatchObject({ remoteId: created.remoteId, alreadyExisted: true });
-    expect(sb.server.requestLog.filter((r) => r.method === 'POST' && r.path === '/contact/contacts/').map((r) => r.status)).toEqual([201, 202]);
+    expect(sb.server.requestLog.filter((r) => r.method === 'POST' && r.path === '/contact/contacts/').map((r) => r.status)).toEqual([
+      201, 202,
+    ]);
     const id = created.remoteId;
     sb.store.touch(id, { balance: 123.45, guarantor: { firstName: 'Joylette', lastName: 'Goble' } });
     const read = await c.read(id);
-    expect(read.canonical).toMatchObject({ givenName: 'Katherine', familyName: 'Johnson', birthDate: '1918-08-26', phones: [{ e164: '+17578641000' }] });
+    expect(read.canonical).toMatchObject({
+      givenName: 'Katherine',
+      familyName: 'Johnson',
+      birthDate: '1918-08-26',
+      phones: [{ e164: '+17578641000' }],
+    });
     sb.store.clock.advance(1000);
-    const updated = await c.update(id, { address: { street1: '1 NASA Dr', city: 'Hampton', region: 'VA', postalCode: '23681', country: 'US' } }, { raw: read.raw, versions: read.versions });
+    const updated = await c.update(
+      id,
+      { address: { street1: '1 NASA Dr', city: 'Hampton', region: 'VA', postalCode: '23681', country: 'US' } },
+      { raw: read.raw, versions: read.versions },
+    );
     const raw = updated.record!.raw as Record<string, unknown>;
-    expect(raw).toMatchObject({ balance: 123.45, guarantor: { firstName: 'Joylette' }, city: 'Hampton', country: 'UNITED_STATES_OF_AMERICA', customFields: [{ field: 'COL1', value: 'Gold' }] });
+    expect(raw).toMatchObject({
+      balance: 123.45,
+      guarantor: { firstName: 'Joylette' },
+      city: 'Hampton',
+      country: 'UNITED_STATES_OF_AMERICA',
+      customFields: [{ field: 'COL1', value: 'Gold' }],
+    });
     expect(updated.record!.canonical.address).toMatchObject({ country: 'US', postalCode: '23681' });
     expect(Number(updated.record!.versions.modifyDate)).toBeGreaterThan(Number(read.versions.modifyDate));
     await c.delete(id);
@@ -107,9 +130,17 @@ describe('LiveVox connector ↔ simulator', () => {
 
   it('drops the padded phone slots of search results and validates before sending', async () => {
     const { sb, c } = await setup(2);
-    const login = await fetch(`${sb.baseUrl}/session/login`, { method: 'POST', headers: { 'LV-Access': sb.credentials.accessToken, 'content-type': 'application/json' }, body: JSON.stringify({ ...sb.credentials, agent: false }) });
+    const login = await fetch(`${sb.baseUrl}/session/login`, {
+      method: 'POST',
+      headers: { 'LV-Access': sb.credentials.accessToken, 'content-type': 'application/json' },
+      body: JSON.stringify({ ...sb.credentials, agent: false }),
+    });
     const { sessionId } = (await login.json()) as { sessionId: string };
-    const res = await fetch(`${sb.baseUrl}/contact/contacts/search?offset=0&count=5`, { method: 'POST', headers: { 'LV-Session': sessionId, 'content-type': 'application/json' }, body: JSON.stringify({ search: { field: 'account', criteria: sb.seeded[0]!.remoteId, condition: 'EQUALS' } }) });
+    const res = await fetch(`${sb.baseUrl}/contact/contacts/search?offset=0&count=5`, {
+      method: 'POST',
+      headers: { 'LV-Session': sessionId, 'content-type': 'application/json' },
+      body: JSON.stringify({ search: { field: 'account', criteria: sb.seeded[0]!.remoteId, condition: 'EQUALS' } }),
+    });
     const hit = ((await res.json()) as { findMatchingContactsDetails: Record<string, unknown>[] }).findMatchingContactsDetails[0]!;
     expect((hit.phone as unknown[]).length).toBe(10);
     const mapped = liveVoxToCanonical(hit);
@@ -117,6 +148,8 @@ describe('LiveVox connector ↔ simulator', () => {
     expect(mapped.phones?.every((p) => p.raw)).not.toBe(false);
     const eleven = Array.from({ length: 11 }, (_, i) => ({ e164: `+1650351750${i % 10}`, raw: `650351750${i % 10}` }));
     expect(c.validate({ phones: eleven })[0]!.message).toMatch(/at most 10 phone numbers/);
-    expect((await failure(c.update(sb.seeded[0]!.remoteId, { emails: [{ address: 'not-an-email' }] }, { raw: {}, versions: {} }))).kind).toBe('validation');
+    expect(
+      (await failure(c.update(sb.seeded[0]!.remoteId, { emails: [{ address: 'not-an-email' }] }, { raw: {}, versions: {} }))).kind,
+    ).toBe('validation');
   });
 });

@@ -14,7 +14,11 @@ afterEach(async () => {
 });
 
 const liveRecords = (rig: SyncRig) =>
-  rig.core.store.sqlite.prepare("SELECT id, remote_id, person_id, state FROM records WHERE account_id = ? AND state NOT IN ('deleted_local', 'deleted_remote')").all(rig.accountId) as { id: string; remote_id: string; person_id: string; state: string }[];
+  rig.core.store.sqlite
+    .prepare(
+      "SELECT id, remote_id, person_id, state FROM records WHERE account_id = ? AND state NOT IN ('deleted_local', 'deleted_remote')",
+    )
+    .all(rig.accountId) as { id: string; remote_id: string; person_id: string; state: string }[];
 
 describe('MPDX deletions and merges reach the next incremental sync', () => {
   it('a contact another user deleted is gone after the next ordinary sync', async () => {
@@ -50,7 +54,9 @@ describe('MPDX deletions and merges reach the next incremental sync', () => {
     expect(s.accounts[0]!.errors).toEqual([]);
     const now = liveRecords(r);
     // The moved person is the same Concord record under its new id; nothing is held twice.
-    expect(now.filter((x) => x.remote_id.endsWith(`/${lp}`))).toEqual([expect.objectContaining({ id: before.id, remote_id: `${wc}/${lp}`, state: 'synced' })]);
+    expect(now.filter((x) => x.remote_id.endsWith(`/${lp}`))).toEqual([
+      expect.objectContaining({ id: before.id, remote_id: `${wc}/${lp}`, state: 'synced' }),
+    ]);
     expect(now.some((x) => x.remote_id.startsWith(`${lc}/`))).toBe(false);
     expect(now.length).toBe(liveBefore);
     // And it is written back under its new id.

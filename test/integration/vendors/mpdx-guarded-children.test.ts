@@ -22,8 +22,16 @@ async function withTwoPhones(): Promise<{ r: SyncRig; store: MpdxStore; remoteId
   const remoteId = r.seeded[0]!.remoteId;
   const [cid, pid] = remoteId.split('/') as [string, string];
   for (const row of store.list('phone_numbers', (x) => x.personId === pid)) store.remove(row);
-  store.insert('phone_numbers', { number: '+15035550101', location: 'home', primary: true, historic: false, source: 'MPDX' }, { personId: pid, contactId: cid });
-  store.insert('phone_numbers', { number: '+15035550102', location: 'work', primary: false, historic: false, source: 'MPDX' }, { personId: pid, contactId: cid });
+  store.insert(
+    'phone_numbers',
+    { number: '+15035550101', location: 'home', primary: true, historic: false, source: 'MPDX' },
+    { personId: pid, contactId: cid },
+  );
+  store.insert(
+    'phone_numbers',
+    { number: '+15035550102', location: 'work', primary: false, historic: false, source: 'MPDX' },
+    { personId: pid, contactId: cid },
+  );
   store.clock.advance(5000);
   const first = await r.core.sync.sync();
   expect(first.accounts[0]!.errors).toEqual([]);
@@ -38,7 +46,10 @@ describe('MPDX sub-resources are guarded like records', () => {
     r.core.edits.edit(rec.id, { phones: (rec.local.phones as PhoneEntry[]).filter((p) => p.e164 !== '+15035550102') });
     const s = await r.core.sync.sync();
     expect(s.accounts[0]).toMatchObject({ pushed: 1, conflicts: 0, errors: [] });
-    expect(store.list('phone_numbers', (x) => x.personId === pid).find(numberIs('+15035550102'))?.attrs).toMatchObject({ historic: true, location: 'work' });
+    expect(store.list('phone_numbers', (x) => x.personId === pid).find(numberIs('+15035550102'))?.attrs).toMatchObject({
+      historic: true,
+      location: 'work',
+    });
     expect(writes(r.server).filter((w) => w.method === 'DELETE')).toEqual([]);
     // Concord no longer shows it, and the next sync writes nothing.
     expect((r.recordOf(remoteId).local.phones as PhoneEntry[]).map((p) => p.e164)).toEqual(['+15035550101']);
@@ -61,7 +72,12 @@ describe('MPDX sub-resources are guarded like records', () => {
     // MPDX refused the retirement: B's token had moved. Both wrote that very phone: a person decides.
     expect(r.server.requestLog.slice(n).find((x) => x.method === 'PUT' && x.path.endsWith(b.id))?.status).toBe(409);
     expect(s.accounts[0]!.conflicts).toBe(1);
-    expect(r.core.edits.conflicts().find((c) => c.recordId === rec.id)?.fields.map((f) => f.field)).toEqual(['phones']);
+    expect(
+      r.core.edits
+        .conflicts()
+        .find((c) => c.recordId === rec.id)
+        ?.fields.map((f) => f.field),
+    ).toEqual(['phones']);
     expect(store.get('phone_numbers', b.id)?.attrs).toMatchObject({ number: '+15035550177', historic: false });
   });
 
@@ -71,7 +87,9 @@ describe('MPDX sub-resources are guarded like records', () => {
     const all = rec.local.phones as PhoneEntry[];
     r.core.edits.edit(rec.id, { phones: all.filter((p) => p.e164 !== '+15035550102') });
     await r.core.sync.sync();
-    r.core.edits.edit(rec.id, { phones: [...(r.recordOf(remoteId).local.phones as PhoneEntry[]), { e164: '+15035550102', raw: '503 555 0102', label: 'work' }] });
+    r.core.edits.edit(rec.id, {
+      phones: [...(r.recordOf(remoteId).local.phones as PhoneEntry[]), { e164: '+15035550102', raw: '503 555 0102', label: 'work' }],
+    });
     expect((await r.core.sync.sync()).accounts[0]).toMatchObject({ pushed: 1, conflicts: 0, errors: [] });
     const rows = store.list('phone_numbers', (x) => x.personId === pid).filter(numberIs('+15035550102'));
     expect(rows.map((x) => x.attrs.historic)).toEqual([false]);
@@ -93,7 +111,9 @@ describe('MPDX sub-resources are guarded like records', () => {
   it('through sync: a lost child POST leaves one phone and nothing waiting', async () => {
     const { r, store, remoteId, pid } = await withTwoPhones();
     const rec = r.recordOf(remoteId);
-    r.core.edits.edit(rec.id, { phones: [...(rec.local.phones as PhoneEntry[]), { e164: '+15035550199', raw: '503 555 0199', label: 'mobile' }] });
+    r.core.edits.edit(rec.id, {
+      phones: [...(rec.local.phones as PhoneEntry[]), { e164: '+15035550199', raw: '503 555 0199', label: 'mobile' }],
+    });
     r.server.failNext('drop-after', { method: 'POST', path: /\/phones$/ });
     for (let i = 0; i < 4 && r.recordOf(remoteId).state !== 'synced'; i++) {
       await new Promise((res) => setTimeout(res, 60)); // past the push's short test backoff
@@ -126,13 +146,18 @@ describe('MPDX sub-resources are guarded like records', () => {
       await r.core.sync.sync();
     }
     expect(store.list('addresses', (x) => x.contactId === cid && x.attrs.street === '9 Elm St')).toHaveLength(1);
-    expect(r.recordOf(remoteId)).toMatchObject({ state: 'synced', local: expect.objectContaining({ address: expect.objectContaining({ street1: '9 Elm St' }) }) });
+    expect(r.recordOf(remoteId)).toMatchObject({
+      state: 'synced',
+      local: expect.objectContaining({ address: expect.objectContaining({ street1: '9 Elm St' }) }),
+    });
   });
 
   it("a label from another vendor's words (LiveVox 'ordinal 3') is never sent as an MPDX location", async () => {
     const { r, store, remoteId, pid } = await withTwoPhones();
     const rec = r.recordOf(remoteId);
-    r.core.edits.edit(rec.id, { phones: [...(rec.local.phones as PhoneEntry[]), { e164: '+15035550155', raw: '503 555 0155', label: 'ordinal 3' }] });
+    r.core.edits.edit(rec.id, {
+      phones: [...(rec.local.phones as PhoneEntry[]), { e164: '+15035550155', raw: '503 555 0155', label: 'ordinal 3' }],
+    });
     expect((await r.core.sync.sync()).accounts[0]).toMatchObject({ pushed: 1, errors: [] });
     const row = store.list('phone_numbers', (x) => x.personId === pid).find(numberIs('+15035550155'))!;
     expect(row.attrs.location).not.toBe('ordinal 3');

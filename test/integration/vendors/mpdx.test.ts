@@ -19,8 +19,16 @@ async function setup(n = 0, pageSize = 100): Promise<{ sb: MpdxSandbox; c: MpdxC
 }
 
 const JSONAPI = 'application/vnd.api+json';
-async function put(sb: MpdxSandbox, path: string, body: unknown): Promise<{ status: number; json: { errors?: Record<string, unknown>[]; data?: { attributes: Record<string, unknown> } } }> {
-  const res = await fetch(`${sb.baseUrl}${path}`, { method: 'PUT', headers: { Authorization: `Bearer ${sb.credentials.jwt}`, 'Content-Type': JSONAPI }, body: JSON.stringify(body) });
+async function put(
+  sb: MpdxSandbox,
+  path: string,
+  body: unknown,
+): Promise<{ status: number; json: { errors?: Record<string, unknown>[]; data?: { attributes: Record<string, unknown> } } }> {
+  const res = await fetch(`${sb.baseUrl}${path}`, {
+    method: 'PUT',
+    headers: { Authorization: `Bearer ${sb.credentials.jwt}`, 'Content-Type': JSONAPI },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, json: (await res.json()) as never };
 }
 
@@ -54,7 +62,8 @@ describe('MPDX connector ↔ simulator', () => {
     const [a, b] = [sb.seeded[2]!.remoteId, sb.seeded[5]!.remoteId];
     sb.store.touch(a.split('/')[0]!, { notes: 'Met at the conference' }); // contact edit
     const phone = sb.store.list('phone_numbers', (p) => p.personId === b.split('/')[1])[0];
-    if (phone) sb.store.touch(phone.id, { location: 'work' }); // touches only the person
+    if (phone)
+      sb.store.touch(phone.id, { location: 'work' }); // touches only the person
     else sb.store.touch(b.split('/')[1]!, { occupation: 'Pilot' });
     const inc = await pullAll(c, checkpoint);
     expect(inc.every((p) => !p.fullScan)).toBe(true);
@@ -83,9 +92,15 @@ describe('MPDX connector ↔ simulator', () => {
   it('refuses a request without the JSON:API content type (415) or with a foreign Accept (406)', async () => {
     const { sb } = await setup(1);
     const [cid] = sb.seeded[0]!.remoteId.split('/');
-    const r415 = await fetch(`${sb.baseUrl}/api/v2/contacts/${cid}`, { method: 'PUT', headers: { Authorization: `Bearer ${sb.credentials.jwt}`, 'Content-Type': 'application/json' }, body: '{}' });
+    const r415 = await fetch(`${sb.baseUrl}/api/v2/contacts/${cid}`, {
+      method: 'PUT',
+      headers: { Authorization: `Bearer ${sb.credentials.jwt}`, 'Content-Type': 'application/json' },
+      body: '{}',
+    });
     expect(r415.status).toBe(415);
-    const r406 = await fetch(`${sb.baseUrl}/api/v2/contacts`, { headers: { Authorization: `Bearer ${sb.credentials.jwt}`, Accept: 'text/html' } });
+    const r406 = await fetch(`${sb.baseUrl}/api/v2/contacts`, {
+      headers: { Authorization: `Bearer ${sb.credentials.jwt}`, Accept: 'text/html' },
+    });
     expect(r406.status).toBe(406);
   });
 
@@ -107,15 +122,37 @@ describe('MPDX connector ↔ simulator', () => {
 
   it('create → read → update → delete, keeping attributes Concord does not know', async () => {
     const { sb, c } = await setup(1); // one contact so the account list can be learned
-    const created = await c.create({ givenName: 'Amy', familyName: 'Carmichael', emails: [{ address: 'Amy@Dohnavur.org' }], phones: [{ e164: '+14155550123', raw: '(415) 555-0123' }], address: { street1: '1 Mission Rd', city: 'Tirunelveli', country: 'IN' }, notes: 'Supports monthly' });
+    const created = await c.create({
+      givenName: 'Amy',
+      familyName: 'Carmichael',
+      emails: [{ address: 'Amy@Dohnavur.org' }],
+      phones: [{ e164: '+14155550123', raw: '(415) 555-0123' }],
+      address: { street1: '1 Mission Rd', city: 'Tirunelveli', country: 'IN' },
+      notes: 'Supports monthly',
+    });
     const id = created.remoteId;
-    expect(created.record!.canonical).toMatchObject({ givenName: 'Amy', familyName: 'Carmichael', emails: [{ address: 'amy@dohnavur.org' }], phones: [{ e164: '+14155550123' }], notes: 'Supports monthly' });
+    expect(created.record!.canonical).toMatchObject({
+      givenName: 'Amy',
+      familyName: 'Carmichael',
+      emails: [{ address: 'amy@dohnavur.org' }],
+      phones: [{ e164: '+14155550123' }],
+      notes: 'Supports monthly',
+    });
     const [cid, pid] = id.split('/');
     sb.store.touch(cid!, { church_name: 'Dohnavur Fellowship', pledge_amount: '75' });
     sb.store.touch(pid!, { legal_first_name: 'Amy Beatrice' });
     const read = await c.read(id);
     sb.store.clock.advance(2000);
-    const updated = await c.update(id, { familyName: 'Carmichael-Wilson', notes: 'Annual', phones: [{ e164: '+14155550199', raw: '415 555 0199' }], emails: [{ address: 'amy@dohnavur.org' }, { address: 'amy@example.org' }] }, { raw: read.raw, versions: read.versions });
+    const updated = await c.update(
+      id,
+      {
+        familyName: 'Carmichael-Wilson',
+        notes: 'Annual',
+        phones: [{ e164: '+14155550199', raw: '415 555 0199' }],
+        emails: [{ address: 'amy@dohnavur.org' }, { address: 'amy@example.org' }],
+      },
+      { raw: read.raw, versions: read.versions },
+    );
     const raw = updated.record!.raw as MpdxBundle;
     expect(raw.contact.attributes).toMatchObject({ church_name: 'Dohnavur Fellowship', pledge_amount: '75', notes: 'Annual' });
     expect(raw.person.attributes).toMatchObject({ legal_first_name: 'Amy Beatrice', last_name: 'Carmichael-Wilson' });
@@ -127,7 +164,11 @@ describe('MPDX connector ↔ simulator', () => {
     expect(updated.record!.canonical.emails!.map((e) => e.address).sort()).toEqual(['amy@dohnavur.org', 'amy@example.org']);
     // Only changed attributes go out, each with its own updated_in_db_at; nothing is DELETEd.
     const puts = sb.server.requestLog.filter((r) => r.method === 'PUT');
-    expect(puts.map((r) => r.path.replace(/[0-9a-f-]{36}/g, ':id'))).toEqual(['/api/v2/contacts/:id', '/api/v2/contacts/:id/people/:id', '/api/v2/contacts/:id/people/:id/phones/:id']);
+    expect(puts.map((r) => r.path.replace(/[0-9a-f-]{36}/g, ':id'))).toEqual([
+      '/api/v2/contacts/:id',
+      '/api/v2/contacts/:id/people/:id',
+      '/api/v2/contacts/:id/people/:id/phones/:id',
+    ]);
     expect(sb.server.requestLog.filter((r) => r.method === 'DELETE')).toEqual([]);
     await c.delete(id);
     expect((await failure(c.read(id))).kind).toBe('not_found');
@@ -162,9 +203,17 @@ describe('MPDX connector ↔ simulator', () => {
     expect(sb.store.get('people', pid!)!.attrs.last_name).not.toBe('Stale');
     // Same second is not a conflict; a newer value is.
     const sameSecond = current.replace('Z', '.999Z');
-    expect((await put(sb, `/api/v2/contacts/${cid}/people/${pid}`, { data: { type: 'people', id: pid, attributes: { middle_name: 'Q', updated_in_db_at: sameSecond } } })).status).toBe(200);
+    expect(
+      (
+        await put(sb, `/api/v2/contacts/${cid}/people/${pid}`, {
+          data: { type: 'people', id: pid, attributes: { middle_name: 'Q', updated_in_db_at: sameSecond } },
+        })
+      ).status,
+    ).toBe(200);
     const later = new Date(Date.parse(current) + 60_000).toISOString();
-    const newer = await put(sb, `/api/v2/contacts/${cid}/people/${pid}`, { data: { type: 'people', id: pid, attributes: { middle_name: 'R', updated_in_db_at: later } } });
+    const newer = await put(sb, `/api/v2/contacts/${cid}/people/${pid}`, {
+      data: { type: 'people', id: pid, attributes: { middle_name: 'R', updated_in_db_at: later } },
+    });
     expect(newer.status).toBe(409);
     // Each child resource is checked with its own token.
     for (const [kind, path, list] of [
@@ -175,18 +224,41 @@ describe('MPDX connector ↔ simulator', () => {
       const r = list[0];
       if (!r) continue;
       const type = ({ phone: 'phone_numbers', email: 'email_addresses', address: 'addresses' } as const)[kind];
-      const res = await put(sb, `${path}/${r.id}`, { data: { type, id: r.id, attributes: { location: kind === 'address' ? 'Mailing' : 'work', updated_in_db_at: '2001-01-01T00:00:00Z' } } });
+      const res = await put(sb, `${path}/${r.id}`, {
+        data: {
+          type,
+          id: r.id,
+          attributes: { location: kind === 'address' ? 'Mailing' : 'work', updated_in_db_at: '2001-01-01T00:00:00Z' },
+        },
+      });
       expect(res.status).toBe(409);
       const value = sb.store.get(type, r.id)!.updatedAt;
       const now = new Date(Math.floor(value / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-      expect(res.json.errors).toEqual([{ status: '409', source: { pointer: '/data/attributes/updated_in_db_at' }, title: `is not equal to the current value in the database (${now})`, detail: `Updated in db at is not equal to the current value in the database (${now})`, meta: { updated_in_db_at: now } }]);
+      expect(res.json.errors).toEqual([
+        {
+          status: '409',
+          source: { pointer: '/data/attributes/updated_in_db_at' },
+          title: `is not equal to the current value in the database (${now})`,
+          detail: `Updated in db at is not equal to the current value in the database (${now})`,
+          meta: { updated_in_db_at: now },
+        },
+      ]);
     }
     // A person chose "keep mine": overwrite skips the check.
     const kept = await c.update(id, { familyName: 'Kept' }, { raw: read.raw, versions: read.versions, overwrite: true });
     expect(kept.record!.canonical.familyName).toBe('Kept');
     expect(sb.store.get('people', pid!)!.attrs.occupation).toBe('Teacher');
-    expect((await put(sb, `/api/v2/contacts/${cid}`, { data: { type: 'contacts', id: cid, attributes: { notes: 'x', overwrite: 'true' } } })).status).toBe(200);
-    expect((await put(sb, `/api/v2/contacts/${cid}`, { data: { type: 'contacts', id: cid, attributes: { notes: 'y', overwrite: 'yes', updated_in_db_at: '2001-01-01T00:00:00Z' } } })).status).toBe(409);
+    expect(
+      (await put(sb, `/api/v2/contacts/${cid}`, { data: { type: 'contacts', id: cid, attributes: { notes: 'x', overwrite: 'true' } } }))
+        .status,
+    ).toBe(200);
+    expect(
+      (
+        await put(sb, `/api/v2/contacts/${cid}`, {
+          data: { type: 'contacts', id: cid, attributes: { notes: 'y', overwrite: 'yes', updated_in_db_at: '2001-01-01T00:00:00Z' } },
+        })
+      ).status,
+    ).toBe(409);
   });
 
   it('a missing token gives 409 with both errors in order, each carrying the current value', async () => {
@@ -195,13 +267,23 @@ describe('MPDX connector ↔ simulator', () => {
     const res = await put(sb, `/api/v2/contacts/${cid}`, { data: { type: 'contacts', id: cid, attributes: { notes: 'no token' } } });
     expect(res.status).toBe(409);
     const now = new Date(Math.floor(sb.store.get('contacts', cid!)!.updatedAt / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-    expect(res.json.errors!.map((x) => x.title)).toEqual(['has to be sent in the list of attributes in order to update resource', `is not equal to the current value in the database (${now})`]);
-    expect(res.json.errors!.every((x) => (x.meta as { updated_in_db_at: string }).updated_in_db_at === now && x.status === '409')).toBe(true);
+    expect(res.json.errors!.map((x) => x.title)).toEqual([
+      'has to be sent in the list of attributes in order to update resource',
+      `is not equal to the current value in the database (${now})`,
+    ]);
+    expect(res.json.errors!.every((x) => (x.meta as { updated_in_db_at: string }).updated_in_db_at === now && x.status === '409')).toBe(
+      true,
+    );
     expect(sb.store.get('contacts', cid!)!.attrs.notes).not.toBe('no token');
     // Another validation error rides along in the same 409.
-    const both = await put(sb, `/api/v2/contacts/${cid}`, { data: { type: 'contacts', id: cid, attributes: { status: 'Bogus', updated_in_db_at: '2001-01-01T00:00:00Z' } } });
+    const both = await put(sb, `/api/v2/contacts/${cid}`, {
+      data: { type: 'contacts', id: cid, attributes: { status: 'Bogus', updated_in_db_at: '2001-01-01T00:00:00Z' } },
+    });
     expect(both.status).toBe(409);
-    expect(both.json.errors!.map((x) => (x.source as { pointer: string }).pointer)).toEqual(['/data/attributes/updated_in_db_at', '/data/attributes/status']);
+    expect(both.json.errors!.map((x) => (x.source as { pointer: string }).pointer)).toEqual([
+      '/data/attributes/updated_in_db_at',
+      '/data/attributes/status',
+    ]);
   });
 
   it('merges two contacts with MPDX’s own merge, the loser’s people moving to the winner', async () => {

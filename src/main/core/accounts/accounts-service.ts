@@ -36,7 +36,11 @@ export class AccountsService {
   ) {}
 
   list(): AccountSummary[] {
-    return listAccountRows(this.sqlite).map(({ settings, ...r }) => ({ ...r, trustedFor: trustedOf(settings), ...formSettingsOf(r.kind, settings) }));
+    return listAccountRows(this.sqlite).map(({ settings, ...r }) => ({
+      ...r,
+      trustedFor: trustedOf(settings),
+      ...formSettingsOf(r.kind, settings),
+    }));
   }
 
   get(id: string): AccountSummary {
@@ -63,7 +67,10 @@ export class AccountsService {
     delete settings.testCredentials; // only ever set here, from a sandbox account's own tokens
     if (input.sandbox) {
       if (!input.baseUrl || !isLoopbackHost(new URL(input.baseUrl).hostname)) {
-        throw new CoreError('bad_request', 'A sandbox account must point at a loopback address (127.0.0.1); real credentials go to the secret store');
+        throw new CoreError(
+          'bad_request',
+          'A sandbox account must point at a loopback address (127.0.0.1); real credentials go to the secret store',
+        );
       }
       settings.sandbox = true;
       if (input.credentials) settings.testCredentials = input.credentials;
@@ -74,7 +81,14 @@ export class AccountsService {
       for (const v of Object.values(input.credentials)) if (typeof v === 'string') this.log.addSecret(v);
       await this.secrets.set(accountSecretKey(id), json);
     }
-    insertAccount(this.sqlite, { id, kind: input.kind, label: input.label ?? defaultLabel(input.kind), baseUrl: input.baseUrl ?? null, settings, createdAt: this.clock.now().toISOString() });
+    insertAccount(this.sqlite, {
+      id,
+      kind: input.kind,
+      label: input.label ?? defaultLabel(input.kind),
+      baseUrl: input.baseUrl ?? null,
+      settings,
+      createdAt: this.clock.now().toISOString(),
+    });
     this.log.info('account added', { id, kind: input.kind });
     return this.get(id);
   }
@@ -85,7 +99,10 @@ export class AccountsService {
    * the merged whole is checked by the same rule as `add`. A new address or new credentials
    * make the account's health unknown again until the next test or sync says otherwise.
    */
-  async update(id: string, input: { label?: string; baseUrl?: string | null; credentials?: Record<string, unknown>; settings?: Record<string, unknown> }): Promise<AccountSummary> {
+  async update(
+    id: string,
+    input: { label?: string; baseUrl?: string | null; credentials?: Record<string, unknown>; settings?: Record<string, unknown> },
+  ): Promise<AccountSummary> {
     const before = this.get(id);
     if (before.kind === 'csv') throw new CoreError('bad_request', 'A CSV source has no address or credentials to change');
     const raw = this.rawSettings(id);
@@ -103,7 +120,8 @@ export class AccountsService {
         }
       }
       // Its test tokens are honoured only on loopback: a sandbox account cannot become a real one.
-      if (sandbox && (!baseUrl || !isLoopbackHost(new URL(baseUrl).hostname))) throw new CoreError('bad_request', 'A sandbox account stays on 127.0.0.1; add a new account for the real vendor');
+      if (sandbox && (!baseUrl || !isLoopbackHost(new URL(baseUrl).hostname)))
+        throw new CoreError('bad_request', 'A sandbox account stays on 127.0.0.1; add a new account for the real vendor');
     }
     const settings = { ...raw };
     for (const [k, v] of Object.entries(input.settings ?? {})) {
@@ -127,7 +145,13 @@ export class AccountsService {
     }
     const reach = newCredentials || baseUrl !== before.baseUrl;
     saveAccount(this.sqlite, id, { label: label ?? before.label, baseUrl, settings, reached: reach });
-    this.log.info('account changed', { id, label: label !== undefined, baseUrl: baseUrl !== before.baseUrl, credentials: newCredentials, settings: Object.keys(input.settings ?? {}) });
+    this.log.info('account changed', {
+      id,
+      label: label !== undefined,
+      baseUrl: baseUrl !== before.baseUrl,
+      credentials: newCredentials,
+      settings: Object.keys(input.settings ?? {}),
+    });
     return this.get(id);
   }
 
@@ -137,7 +161,9 @@ export class AccountsService {
    */
   async forgetRemoved(ids: readonly string[]): Promise<void> {
     for (const id of ids) {
-      await this.secrets.delete(accountSecretKey(id)).catch((e: Error) => this.log.warn('account secret not deleted', { id, error: e.message }));
+      await this.secrets
+        .delete(accountSecretKey(id))
+        .catch((e: Error) => this.log.warn('account secret not deleted', { id, error: e.message }));
       this.log.info('removed account forgotten', { id });
     }
   }
@@ -150,8 +176,14 @@ export class AccountsService {
   }
 
   /** A sandbox account pointed at simulators started again (new port, new test tokens). */
-  repointSandbox(id: string, baseUrl: string, credentials: Record<string, unknown>, settings: Record<string, unknown> = {}): AccountSummary {
-    if (!isLoopbackHost(new URL(baseUrl).hostname)) throw new CoreError('bad_request', 'A sandbox account must point at a loopback address (127.0.0.1)');
+  repointSandbox(
+    id: string,
+    baseUrl: string,
+    credentials: Record<string, unknown>,
+    settings: Record<string, unknown> = {},
+  ): AccountSummary {
+    if (!isLoopbackHost(new URL(baseUrl).hostname))
+      throw new CoreError('bad_request', 'A sandbox account must point at a loopback address (127.0.0.1)');
     const next = { ...this.rawSettings(id), ...settings, sandbox: true, testCredentials: credentials };
     saveAccount(this.sqlite, id, { label: this.get(id).label, baseUrl, settings: next, reached: true });
     return this.get(id);
@@ -215,7 +247,12 @@ function defaultLabel(kind: AccountKind): string {
 function formSettingsOf(kind: AccountKind, settings: string): { sandbox: boolean; settings: Record<string, string> } {
   const s = JSON.parse(settings) as Record<string, unknown>;
   const keys = kind === 'csv' ? [] : ACCOUNT_FORMS[kind].settings.map((f) => f.key);
-  return { sandbox: s.sandbox === true, settings: Object.fromEntries(keys.filter((k) => s[k] != null).map((k) => [k, typeof s[k] === 'object' ? formatSetting(s[k]) : String(s[k])])) };
+  return {
+    sandbox: s.sandbox === true,
+    settings: Object.fromEntries(
+      keys.filter((k) => s[k] != null).map((k) => [k, typeof s[k] === 'object' ? formatSetting(s[k]) : String(s[k])]),
+    ),
+  };
 }
 
 /** A structured setting as typed in the form (BigChange's location: "latitude, longitude"). */

@@ -15,7 +15,9 @@ export function credentialsProblem(kind: AccountKind, credentials: unknown): str
   const problems = credentialsProblems(kind, credentials);
   if (!problems.length) return null;
   if (problems.length === 1 && problems[0]!.key === null && /JSON object/.test(problems[0]!.message)) return problems[0]!.message;
-  const words = problems.map((p) => (p.key === null ? p.message : p.message === MISSING ? `"${p.key}" is missing` : `"${p.key}": ${p.message}`));
+  const words = problems.map((p) =>
+    p.key === null ? p.message : p.message === MISSING ? `"${p.key}" is missing` : `"${p.key}": ${p.message}`,
+  );
   return `${VENDOR_LABELS[kind]} credentials: ${[...new Set(words)].join('; ')}`;
 }
 
@@ -26,11 +28,16 @@ const MISSING = 'is missing';
  * form can show each under its field as it is typed (checkCredentials). `partial`: an edit,
  * where a key left out keeps what is stored, so only the keys given are checked.
  */
-export function credentialsProblems(kind: AccountKind, credentials: unknown, opts: { partial?: boolean } = {}): { key: string | null; message: string }[] {
+export function credentialsProblems(
+  kind: AccountKind,
+  credentials: unknown,
+  opts: { partial?: boolean } = {},
+): { key: string | null; message: string }[] {
   const def = vendorDefinition(kind);
   if (!def || kind === 'csv') return [];
   const label = VENDOR_LABELS[kind];
-  if (!credentials || typeof credentials !== 'object' || Array.isArray(credentials)) return [{ key: null, message: `${label} credentials must be a JSON object` }];
+  if (!credentials || typeof credentials !== 'object' || Array.isArray(credentials))
+    return [{ key: null, message: `${label} credentials must be a JSON object` }];
   const given = credentials as Record<string, unknown>;
   const known = [...ACCOUNT_FORMS[kind].credentials.map((f) => f.key), ...(EXTRA_KEYS[kind] ?? [])];
   const problems: { key: string | null; message: string }[] = [];
@@ -46,7 +53,11 @@ export function credentialsProblems(kind: AccountKind, credentials: unknown, opt
     }
   }
   for (const key of Object.keys(given)) {
-    if (!known.includes(key)) problems.push({ key: null, message: `"${excerpt(key, 40)}" is not a ${label} credential (it takes ${known.map((k) => `"${k}"`).join(', ')})` });
+    if (!known.includes(key))
+      problems.push({
+        key: null,
+        message: `"${excerpt(key, 40)}" is not a ${label} credential (it takes ${known.map((k) => `"${k}"`).join(', ')})`,
+      });
   }
   return problems;
 }

@@ -21,7 +21,11 @@ export function isRequestKey(key: string): key is RequestKey {
 export function parseRequest(key: string, input: unknown): { ok: true; key: RequestKey; input: unknown } | { ok: false; error: ApiError } {
   if (!isRequestKey(key)) return { ok: false, error: { code: 'unknown_request', message: `Unknown request "${excerpt(key)}"` } };
   const parsed = requests[key].input.safeParse(input ?? {});
-  if (!parsed.success) return { ok: false, error: { code: 'bad_request', message: excerpt(`Invalid ${key} request: ${z.prettifyError(parsed.error)}`, MAX_MESSAGE) } };
+  if (!parsed.success)
+    return {
+      ok: false,
+      error: { code: 'bad_request', message: excerpt(`Invalid ${key} request: ${z.prettifyError(parsed.error)}`, MAX_MESSAGE) },
+    };
   return { ok: true, key, input: parsed.data };
 }
 

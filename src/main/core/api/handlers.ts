@@ -42,7 +42,11 @@ export function createHandlers(s: CoreServices): Handlers {
     listConflicts: () => s.edits.conflicts(),
     resolveConflict: ({ id, resolution }) => s.edits.resolve(id, parsedResolution(resolution, conflictOf(s, id).local)),
     scanDuplicates: ({ full, autoLink, review, autoThreshold }) => {
-      if (review !== undefined || autoThreshold !== undefined) s.dedupe.setThresholds({ ...(review !== undefined ? { review } : {}), ...(autoThreshold !== undefined ? { autoLink: autoThreshold } : {}) });
+      if (review !== undefined || autoThreshold !== undefined)
+        s.dedupe.setThresholds({
+          ...(review !== undefined ? { review } : {}),
+          ...(autoThreshold !== undefined ? { autoLink: autoThreshold } : {}),
+        });
       const { clusters: _all, ...r } = s.dedupe.scan({ full, autoLink }); // the queue is paged, never sent whole
       return r;
     },
@@ -65,7 +69,11 @@ export function createHandlers(s: CoreServices): Handlers {
     listJournal: (input) => s.journal.list(input),
     undoJournal: async ({ id, kind: expected }) => {
       const kind = s.journal.kindOf(id);
-      if (expected && kind !== expected) throw new CoreError('bad_request', `Entry ${id} is not that kind of entry (it is ${kind ?? 'not in the activity log'}): nothing was undone`);
+      if (expected && kind !== expected)
+        throw new CoreError(
+          'bad_request',
+          `Entry ${id} is not that kind of entry (it is ${kind ?? 'not in the activity log'}): nothing was undone`,
+        );
       if (kind === 'edit') s.edits.undoEntry(id);
       else if (kind === 'add-to' || kind === 'bulk-add') s.addTo.undo(id);
       else if (kind === 'policy-apply') s.policies.undo(id);
@@ -78,8 +86,7 @@ export function createHandlers(s: CoreServices): Handlers {
         for (const p of r.policies) if (p.accounts.every((x) => here.has(x))) s.policies.set(p.field, p.accounts);
         s.events.emit('contactsChanged', { reason: 'account restored' });
         s.events.emit('statusChanged', {});
-      }
-      else if (kind === 'bulk-merge') {
+      } else if (kind === 'bulk-merge') {
         const r = await s.dedupe.undoBulk(id, (done, total) => s.events.emit('bulkMergeProgress', { done, total }));
         s.events.emit('contactsChanged', { reason: 'bulk merge undone' });
         return { undone: kind, compensating: r.compensating };
@@ -111,7 +118,12 @@ export function createHandlers(s: CoreServices): Handlers {
     getMatchWeights: () => s.dedupe.weights(),
     getDuplicateSettings: () => {
       const d = s.dedupe.decision();
-      return { linkAfterSync: s.dedupe.linksAfterSync(), ...s.dedupe.thresholds, expectedPrecision: d?.expectedPrecision ?? null, expectedRecall: d?.expectedRecall ?? null };
+      return {
+        linkAfterSync: s.dedupe.linksAfterSync(),
+        ...s.dedupe.thresholds,
+        expectedPrecision: d?.expectedPrecision ?? null,
+        expectedRecall: d?.expectedRecall ?? null,
+      };
     },
     setLinkAfterSync: ({ on }) => ({ linkAfterSync: s.dedupe.setLinksAfterSync(on) }),
     listInformativePairs: ({ limit }) => s.dedupe.informativePairs(limit ?? 20),

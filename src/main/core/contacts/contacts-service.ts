@@ -60,12 +60,20 @@ export class ContactsService {
    * some word has no such name word.
    */
   private typoQuery(search: string): string | null {
-    const words = search.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().split(/[\s,;()"'+\-.@]+/).filter((w) => w.length >= 3).slice(0, 4);
+    const words = search
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase()
+      .split(/[\s,;()"'+\-.@]+/)
+      .filter((w) => w.length >= 3)
+      .slice(0, 4);
     if (!words.length) return null;
     const vocab = this.people.nameWords();
     const parts: string[] = [];
     for (const w of words) {
-      const near = vocab.filter((t) => t.startsWith(w) || (t.length >= 4 && Math.abs(t.length - w.length) <= 1 && editDistance(w, t) <= 1)).slice(0, 200);
+      const near = vocab
+        .filter((t) => t.startsWith(w) || (t.length >= 4 && Math.abs(t.length - w.length) <= 1 && editDistance(w, t) <= 1))
+        .slice(0, 200);
       if (!near.length) return null;
       parts.push(`name : (${near.map((t) => `"${t.replace(/"/g, '""')}"`).join(' OR ')})`);
     }
@@ -117,12 +125,14 @@ export class ContactsService {
         remoteId: r.remote_id,
         state: r.state,
         local: JSON.parse(r.local) as CanonicalContact,
-        base: r.base === BASE_IS_LOCAL ? (JSON.parse(r.local) as CanonicalContact) : r.base ? (JSON.parse(r.base) as CanonicalContact) : null,
+        base:
+          r.base === BASE_IS_LOCAL ? (JSON.parse(r.local) as CanonicalContact) : r.base ? (JSON.parse(r.base) as CanonicalContact) : null,
         versions: JSON.parse(r.versions) as Record<string, string>,
         updatedAt: r.updated_at,
-        change: ((c) => (c ? { id: c.id, op: c.op, state: c.state, patch: JSON.parse(c.patch) as Record<string, unknown>, lastError: c.last_error } : null))(
-          changeOf(r.id),
-        ),
+        change: ((c) =>
+          c
+            ? { id: c.id, op: c.op, state: c.state, patch: JSON.parse(c.patch) as Record<string, unknown>, lastError: c.last_error }
+            : null)(changeOf(r.id)),
       })),
     };
   }

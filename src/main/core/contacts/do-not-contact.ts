@@ -19,11 +19,32 @@ export function strictestDoNotContact(out: Record<string, unknown>, sources: rea
     out.doNotContactWhy = whyOf(blocked.local.doNotContactWhy);
   } else if (out.doNotContact !== true) delete out.doNotContactWhy;
   else out.doNotContactWhy ??= 'do not contact (set in Concord)';
-  if (Array.isArray(out.phones)) out.phones = (out.phones as PhoneEntry[]).map((p) => entry(p, sources.flatMap((s) => s.local.phones ?? []), phoneKey(p), phoneKey));
-  if (Array.isArray(out.emails)) out.emails = (out.emails as EmailEntry[]).map((e) => entry(e, sources.flatMap((s) => s.local.emails ?? []), emailKey(e), emailKey));
+  if (Array.isArray(out.phones))
+    out.phones = (out.phones as PhoneEntry[]).map((p) =>
+      entry(
+        p,
+        sources.flatMap((s) => s.local.phones ?? []),
+        phoneKey(p),
+        phoneKey,
+      ),
+    );
+  if (Array.isArray(out.emails))
+    out.emails = (out.emails as EmailEntry[]).map((e) =>
+      entry(
+        e,
+        sources.flatMap((s) => s.local.emails ?? []),
+        emailKey(e),
+        emailKey,
+      ),
+    );
 }
 
-function entry<T extends { doNotContact?: boolean; doNotContactWhy?: string | null; consent?: unknown }>(chosen: T, all: T[], key: string, keyOf: (x: T) => string): T {
+function entry<T extends { doNotContact?: boolean; doNotContactWhy?: string | null; consent?: unknown }>(
+  chosen: T,
+  all: T[],
+  key: string,
+  keyOf: (x: T) => string,
+): T {
   const same = all.filter((x) => keyOf(x) === key);
   const blocked = same.find((x) => x.doNotContact === true);
   const out: T = { ...chosen };

@@ -31,9 +31,21 @@ export function computeGolden(sources: GoldenSource[], pinned: Partial<Canonical
       out[field] = pinned[field];
       continue;
     }
-    if (field === 'emails') out.emails = unionBy(ordered.flatMap((s) => s.local.emails ?? []), (e) => e.address.trim().toLowerCase());
-    else if (field === 'phones') out.phones = unionBy(ordered.flatMap((s) => s.local.phones ?? []), (p) => p.e164 ?? p.raw.replace(/\D/g, ''));
-    else if (field === 'tags') out.tags = unionBy(ordered.flatMap((s) => s.local.tags ?? []), (t) => t.toLowerCase());
+    if (field === 'emails')
+      out.emails = unionBy(
+        ordered.flatMap((s) => s.local.emails ?? []),
+        (e) => e.address.trim().toLowerCase(),
+      );
+    else if (field === 'phones')
+      out.phones = unionBy(
+        ordered.flatMap((s) => s.local.phones ?? []),
+        (p) => p.e164 ?? p.raw.replace(/\D/g, ''),
+      );
+    else if (field === 'tags')
+      out.tags = unionBy(
+        ordered.flatMap((s) => s.local.tags ?? []),
+        (t) => t.toLowerCase(),
+      );
     else {
       const fromTrusted = trusted.find((s) => !isBlank(s.local[field]));
       const hit = fromTrusted ?? agreed(recent, field) ?? recent.find((s) => !isBlank(s.local[field]));
@@ -58,7 +70,12 @@ export function computeGolden(sources: GoldenSource[], pinned: Partial<Canonical
  * record brings that record's other part; otherwise the name is chosen whole (name-choice.ts:
  * swaps repaired, then the pair most records hold, then the spelling common in the store).
  */
-function keepNamesTogether(out: Record<string, unknown>, recent: GoldenSource[], pinned: Partial<CanonicalContact>, names?: NameStats): void {
+function keepNamesTogether(
+  out: Record<string, unknown>,
+  recent: GoldenSource[],
+  pinned: Partial<CanonicalContact>,
+  names?: NameStats,
+): void {
   const both = recent.filter((s) => !isBlank(s.local.givenName) && !isBlank(s.local.familyName));
   const pinnedParts = (['givenName', 'familyName'] as const).filter((f) => f in pinned);
   if (pinnedParts.length === 1) {
@@ -69,7 +86,10 @@ function keepNamesTogether(out: Record<string, unknown>, recent: GoldenSource[],
     return;
   }
   if (pinnedParts.length === 2 || recent.some((s) => s.trusted?.includes('givenName') || s.trusted?.includes('familyName'))) return;
-  const chosen = chooseName(both.map((s) => ({ givenName: String(s.local.givenName), familyName: String(s.local.familyName) })), names);
+  const chosen = chooseName(
+    both.map((s) => ({ givenName: String(s.local.givenName), familyName: String(s.local.familyName) })),
+    names,
+  );
   if (!chosen) return;
   out.givenName = chosen.givenName;
   out.familyName = chosen.familyName;
@@ -86,7 +106,12 @@ function fullerAddress(chosen: NonNullable<CanonicalContact['address']>, recent:
   for (const s of recent) {
     const a = s.local.address;
     if (!a || parts(a).length <= parts(best).length) continue;
-    if (parts(chosen).every(([k, v]) => typeof v === 'string' && typeof a[k as keyof typeof a] === 'string' && fold(v) === fold(a[k as keyof typeof a]!))) best = a;
+    if (
+      parts(chosen).every(
+        ([k, v]) => typeof v === 'string' && typeof a[k as keyof typeof a] === 'string' && fold(v) === fold(a[k as keyof typeof a]!),
+      )
+    )
+      best = a;
   }
   return best;
 }
@@ -104,7 +129,13 @@ function agreed(recent: GoldenSource[], field: (typeof CANONICAL_FIELDS)[number]
   return best && best.length >= 2 && best.length > (next?.length ?? 0) ? best[0] : undefined;
 }
 
-const fold = (s: string): string => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/\s+/g, ' ').trim().toLowerCase();
+const fold = (s: string): string =>
+  s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .toLowerCase();
 
 export function isBlank(v: unknown): boolean {
   if (v == null) return true;

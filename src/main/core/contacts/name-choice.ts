@@ -88,11 +88,8 @@ export function chooseName(candidates: NameCandidate[], stats?: NameStats): Name
     if (g) g.n++;
     else groups.set(k, { first: i, name: c, n: 1 });
   });
-  const ranked = [...groups.values()].sort((a, b) =>
-    b.n - a.n
-    || commonness(b.name, stats) - commonness(a.name, stats)
-    || -formality(a.name, b.name)
-    || a.first - b.first,
+  const ranked = [...groups.values()].sort(
+    (a, b) => b.n - a.n || commonness(b.name, stats) - commonness(a.name, stats) || -formality(a.name, b.name) || a.first - b.first,
   );
   const best = ranked[0]!;
   return { givenName: best.name.givenName, familyName: best.name.familyName, support: best.n, of: candidates.length };

@@ -12,7 +12,8 @@ export function parseTypedValues(typed: Record<string, string>, current: Canonic
   const patch: Record<string, unknown> = {};
   for (const [key, raw] of Object.entries(typed)) {
     const [field, sub] = key.trim().split('.', 2) as [string, string | undefined];
-    if (!(CANONICAL_FIELDS as readonly string[]).includes(field)) throw bad(`Unknown field "${excerpt(field)}" (one of: ${CANONICAL_FIELDS.join(', ')})`);
+    if (!(CANONICAL_FIELDS as readonly string[]).includes(field))
+      throw bad(`Unknown field "${excerpt(field)}" (one of: ${CANONICAL_FIELDS.join(', ')})`);
     if (sub) {
       if (field !== 'address' && field !== 'custom') throw bad(`Only address.* and custom.* take a dotted name, not "${excerpt(key)}"`);
       const base = { ...((patch[field] ?? current[field as keyof CanonicalContact] ?? {}) as Record<string, unknown>) };
@@ -28,7 +29,11 @@ export function parseTypedValues(typed: Record<string, string>, current: Canonic
 
 export function typedValue(field: string, raw: string, region?: string): unknown {
   const t = raw.trim();
-  const list = (sep: RegExp) => t.split(sep).map((x) => x.trim()).filter(Boolean);
+  const list = (sep: RegExp) =>
+    t
+      .split(sep)
+      .map((x) => x.trim())
+      .filter(Boolean);
   switch (field) {
     case 'emails':
       return list(/[\n,]+/).map((address, i) => ({ address, primary: i === 0 }));
@@ -64,7 +69,15 @@ function addressOf(t: string): Record<string, string | null> {
   const lines = all.filter((l) => l !== countyLine);
   const [street1, street2, cityLine, country] = lines.length >= 4 ? lines : [lines[0], null, lines[1], lines[2]];
   const m = cityRegionPostcode((cityLine ?? '').trim());
-  return { street1: street1 || null, street2: street2 || null, city: m?.city || null, region: m?.region ?? null, postalCode: m?.postalCode ?? null, ...(county ? { county } : {}), country: country || null };
+  return {
+    street1: street1 || null,
+    street2: street2 || null,
+    city: m?.city || null,
+    region: m?.region ?? null,
+    postalCode: m?.postalCode ?? null,
+    ...(county ? { county } : {}),
+    country: country || null,
+  };
 }
 
 const isSpace = (ch: string | undefined) => ch !== undefined && /\s/.test(ch);
@@ -89,7 +102,8 @@ function cityRegionPostcode(t: string): { city: string; region?: string; postalC
   const isRegion = (w: string) => /^[A-Z]{2}$/.test(w);
   const isPostcode = (w: string) => /\d/.test(w);
   let out: { city: string; region?: string; postalCode?: string };
-  if (last && before && isPostcode(last.word) && isRegion(before.word)) out = { city: t.slice(0, before.spaceAt), region: before.word, postalCode: last.word };
+  if (last && before && isPostcode(last.word) && isRegion(before.word))
+    out = { city: t.slice(0, before.spaceAt), region: before.word, postalCode: last.word };
   else if (last && isRegion(last.word)) out = { city: t.slice(0, last.spaceAt), region: last.word };
   else if (last && isPostcode(last.word)) out = { city: t.slice(0, last.spaceAt), postalCode: last.word };
   else out = { city: t };

@@ -23,7 +23,7 @@ export class CsvService {
     const contacts = this.contacts;
     let rows = 0;
     function* all(): Generator<ContactRow> {
-      for (let offset = 0; ; ) {
+      for (let offset = 0; ;) {
         const page = contacts.list({ search, limit: 1000, offset });
         rows += page.rows.length;
         yield* page.rows;

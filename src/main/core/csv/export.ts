@@ -8,9 +8,27 @@ import { stringify } from 'csv-stringify/sync';
 import type { ContactRow } from '../../../shared/contract';
 
 export const EXPORT_COLUMNS = [
-  'id', 'given_name', 'family_name', 'full_name', 'email', 'other_emails', 'phone', 'other_phones',
-  'street1', 'street2', 'city', 'region', 'postal_code', 'country', 'company', 'department', 'role',
-  'birth_date', 'tags', 'notes', 'vendors',
+  'id',
+  'given_name',
+  'family_name',
+  'full_name',
+  'email',
+  'other_emails',
+  'phone',
+  'other_phones',
+  'street1',
+  'street2',
+  'city',
+  'region',
+  'postal_code',
+  'country',
+  'company',
+  'department',
+  'role',
+  'birth_date',
+  'tags',
+  'notes',
+  'vendors',
 ] as const;
 
 // A formula starter at the start or after a separator, spaces allowed between (some spreadsheets trim them).
@@ -29,12 +47,33 @@ export function exportCsv(rows: Iterable<ContactRow>): string {
     const primaryEmail = emails.find((e) => e.primary) ?? emails[0];
     const primaryPhone = phones.find((p) => p.primary) ?? phones[0];
     const cells = [
-      r.id, f.givenName, f.familyName, f.fullName, primaryEmail?.address,
-      emails.filter((e) => e !== primaryEmail).map((e) => e.address).join('; '),
+      r.id,
+      f.givenName,
+      f.familyName,
+      f.fullName,
+      primaryEmail?.address,
+      emails
+        .filter((e) => e !== primaryEmail)
+        .map((e) => e.address)
+        .join('; '),
       primaryPhone ? (primaryPhone.e164 ?? primaryPhone.raw) : '',
-      phones.filter((p) => p !== primaryPhone).map((p) => p.e164 ?? p.raw).join('; '),
-      f.address?.street1, f.address?.street2, f.address?.city, f.address?.region, f.address?.postalCode, f.address?.country,
-      f.company, f.department, f.role, f.birthDate, (f.tags ?? []).join('; '), f.notes, r.vendors.join('; '),
+      phones
+        .filter((p) => p !== primaryPhone)
+        .map((p) => p.e164 ?? p.raw)
+        .join('; '),
+      f.address?.street1,
+      f.address?.street2,
+      f.address?.city,
+      f.address?.region,
+      f.address?.postalCode,
+      f.address?.country,
+      f.company,
+      f.department,
+      f.role,
+      f.birthDate,
+      (f.tags ?? []).join('; '),
+      f.notes,
+      r.vendors.join('; '),
     ];
     out.push(cells.map((c) => neutralizeFormula(c ?? '')));
   }

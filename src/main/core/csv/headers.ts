@@ -2,9 +2,31 @@
 // punctuation-insensitively, so "First Name", "first_name" and "FIRSTNAME" are one alias.
 
 export const CSV_TARGETS = [
-  'givenName', 'familyName', 'fullName', 'email', 'phone', 'mobile', 'homePhone', 'workPhone',
-  'streetNumber', 'street1', 'street2', 'city', 'region', 'postalCode', 'county', 'country', 'company',
-  'department', 'role', 'birthDate', 'timeZone', 'notes', 'tags', 'externalRef', 'doNotContact',
+  'givenName',
+  'familyName',
+  'fullName',
+  'email',
+  'phone',
+  'mobile',
+  'homePhone',
+  'workPhone',
+  'streetNumber',
+  'street1',
+  'street2',
+  'city',
+  'region',
+  'postalCode',
+  'county',
+  'country',
+  'company',
+  'department',
+  'role',
+  'birthDate',
+  'timeZone',
+  'notes',
+  'tags',
+  'externalRef',
+  'doNotContact',
 ] as const;
 export type CsvTarget = (typeof CSV_TARGETS)[number];
 
@@ -43,7 +65,12 @@ const ALIASES: Record<CsvTarget, string[]> = {
  * "Given Name" and "GIVEN-NAME" are one.
  */
 export function headerKey(h: string): string {
-  return h.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase().replace(/[\s_\-.]+/g, ' ').replace(/[^a-z0-9/ ]/g, '').trim();
+  return h
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .replace(/[\s_\-.]+/g, ' ')
+    .replace(/[^a-z0-9/ ]/g, '')
+    .trim();
 }
 
 const BY_KEY = new Map<string, CsvTarget>();
@@ -56,10 +83,14 @@ for (const [target, aliases] of Object.entries(ALIASES) as [CsvTarget, string[]]
  * Map each header to a target. `overrides` (from --map HEADER=field) win; a header mapped to
  * nothing is reported so the person sees what was ignored.
  */
-export function mapHeaders(headers: string[], overrides: Record<string, string> = {}): { mapping: (CsvTarget | null)[]; ignored: string[] } {
+export function mapHeaders(
+  headers: string[],
+  overrides: Record<string, string> = {},
+): { mapping: (CsvTarget | null)[]; ignored: string[] } {
   const over = new Map(Object.entries(overrides).map(([h, f]) => [headerKey(h), f]));
   for (const [h, f] of over) {
-    if (!(CSV_TARGETS as readonly string[]).includes(f)) throw new Error(`--map ${h}=${f}: "${f}" is not a field (use one of ${CSV_TARGETS.join(', ')})`);
+    if (!(CSV_TARGETS as readonly string[]).includes(f))
+      throw new Error(`--map ${h}=${f}: "${f}" is not a field (use one of ${CSV_TARGETS.join(', ')})`);
   }
   const mapping = headers.map((h) => (over.get(headerKey(h)) as CsvTarget | undefined) ?? BY_KEY.get(headerKey(h)) ?? null);
   return { mapping, ignored: headers.filter((_, i) => mapping[i] === null) };

@@ -66,7 +66,12 @@ export interface CsvImportOptions {
 
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-export function rowToContact(cells: string[], mapping: (CsvTarget | null)[], region: string, headers: string[] = []): { contact: CanonicalContact; problems: { column: string; kind: string; message: string }[] } {
+export function rowToContact(
+  cells: string[],
+  mapping: (CsvTarget | null)[],
+  region: string,
+  headers: string[] = [],
+): { contact: CanonicalContact; problems: { column: string; kind: string; message: string }[] } {
   const c: CanonicalContact = {};
   const problems: { column: string; kind: string; message: string }[] = [];
   const emails: EmailEntry[] = [];
@@ -79,7 +84,11 @@ export function rowToContact(cells: string[], mapping: (CsvTarget | null)[], reg
     if (!target || !v) return;
     const column = headers[i]?.trim() || `column ${i + 1}`;
     const drop = (kind: string, message: string): void => void problems.push({ column, kind, message });
-    if (v.length > MAX_CELL_CHARS) return drop('too-long', `a value of ${v.length.toLocaleString()} characters was left out (at most ${MAX_CELL_CHARS.toLocaleString()})`);
+    if (v.length > MAX_CELL_CHARS)
+      return drop(
+        'too-long',
+        `a value of ${v.length.toLocaleString()} characters was left out (at most ${MAX_CELL_CHARS.toLocaleString()})`,
+      );
     switch (target) {
       case 'email':
         for (const e of v.split(/[;,\s]+/).filter(Boolean)) {
@@ -95,7 +104,10 @@ export function rowToContact(cells: string[], mapping: (CsvTarget | null)[], reg
       case 'homePhone':
       case 'workPhone': {
         const label = target === 'phone' ? null : target === 'mobile' ? 'mobile' : target === 'homePhone' ? 'home' : 'work';
-        for (const p of v.split(/[;,]+/).map((x) => x.trim()).filter(Boolean)) {
+        for (const p of v
+          .split(/[;,]+/)
+          .map((x) => x.trim())
+          .filter(Boolean)) {
           const entry = phoneEntry(p, { region, label, mobile: target === 'mobile' ? true : undefined });
           if (!entry.e164 && p.replace(/\D/g, '').length < 5) drop('bad-phone', `"${excerpt(p)}" is not a phone number; left out`);
           else phones.push(entry);
@@ -121,7 +133,10 @@ export function rowToContact(cells: string[], mapping: (CsvTarget | null)[], reg
         return;
       }
       case 'tags':
-        c.tags = v.split(/[;,|]+/).map((t) => t.trim()).filter(Boolean);
+        c.tags = v
+          .split(/[;,|]+/)
+          .map((t) => t.trim())
+          .filter(Boolean);
         return;
       case 'doNotContact':
         c.doNotContact = /^(1|y|yes|true|x)$/i.test(v);
@@ -171,7 +186,7 @@ export function readRecords(text: string, delimiter = ','): { records: CsvRecord
   const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/);
   const records: CsvRecord[] = [];
   const errors: CsvRowError[] = [];
-  for (let i = 0; i < lines.length; ) {
+  for (let i = 0; i < lines.length;) {
     if (lines[i]!.trim() === '') {
       i++;
       continue;
@@ -210,7 +225,11 @@ function countQuotes(s: string): number {
  * writes, and a superset of Latin-1's printable characters).
  */
 export function decodeCsv(bytes: Uint8Array, encoding?: string): { text: string; encoding: string } {
-  const named = encoding?.toLowerCase().replace(/^latin-?1$|^iso-?8859-?1$/, 'windows-1252').replace(/^utf8$/, 'utf-8').replace(/^cp1252$/, 'windows-1252');
+  const named = encoding
+    ?.toLowerCase()
+    .replace(/^latin-?1$|^iso-?8859-?1$/, 'windows-1252')
+    .replace(/^utf8$/, 'utf-8')
+    .replace(/^cp1252$/, 'windows-1252');
   if (named) {
     try {
       return { text: new TextDecoder(named).decode(bytes).replace(/^\uFEFF/, ''), encoding: named };
@@ -218,7 +237,8 @@ export function decodeCsv(bytes: Uint8Array, encoding?: string): { text: string;
       throw new Error(`Unknown encoding "${excerpt(encoding ?? '')}" (utf-8, utf-16le, utf-16be, windows-1252, latin1)`);
     }
   }
-  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return { text: new TextDecoder('utf-8').decode(bytes.subarray(3)), encoding: 'utf-8 (BOM)' };
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)
+    return { text: new TextDecoder('utf-8').decode(bytes.subarray(3)), encoding: 'utf-8 (BOM)' };
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return { text: new TextDecoder('utf-16le').decode(bytes.subarray(2)), encoding: 'utf-16le' };
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return { text: new TextDecoder('utf-16be').decode(bytes.subarray(2)), encoding: 'utf-16be' };
   const sample = bytes.subarray(0, 4096);
@@ -241,7 +261,11 @@ export function decodeCsv(bytes: Uint8Array, encoding?: string): { text: string;
 /** The delimiter the header line uses most, outside quotes: comma, semicolon or tab. */
 export function detectDelimiter(text: string): string {
   const first = text.split(/\r\n|\n|\r/).find((l) => l.trim() !== '') ?? '';
-  const counts = new Map<string, number>([[',', 0], [';', 0], ['\t', 0]]);
+  const counts = new Map<string, number>([
+    [',', 0],
+    [';', 0],
+    ['\t', 0],
+  ]);
   let quoted = false;
   for (const ch of first) {
     if (ch === '"') quoted = !quoted;
@@ -257,7 +281,9 @@ export async function importCsv(
   deps: { accounts: AccountsService; records: SyncStore; sqlite: Database.Database },
 ): Promise<CsvImportResult> {
   if (typeof input !== 'string' && input.byteLength > MAX_FILE_BYTES) {
-    throw new Error(`The file is ${(input.byteLength / 1024 / 1024).toFixed(0)} MB; Concord imports files up to ${MAX_FILE_BYTES / 1024 / 1024} MB (split it and import the parts into the same --source)`);
+    throw new Error(
+      `The file is ${(input.byteLength / 1024 / 1024).toFixed(0)} MB; Concord imports files up to ${MAX_FILE_BYTES / 1024 / 1024} MB (split it and import the parts into the same --source)`,
+    );
   }
   const { text, encoding } = typeof input === 'string' ? { text: input, encoding: 'utf-8' } : decodeCsv(input, opts.encoding);
   const delimiter = opts.delimiter === 'tab' ? '\t' : (opts.delimiter ?? detectDelimiter(text));
@@ -268,7 +294,11 @@ export async function importCsv(
   const { mapping, ignored } = mapHeaders(header!.cells, opts.map);
   if (!mapping.some(Boolean)) {
     // The headers are quoted short: a file of one 50 MB line is one 50 MB "header".
-    const shown = header!.cells.slice(0, 12).map((h) => excerpt(h)).join(', ') + (header!.cells.length > 12 ? `, … (${header!.cells.length} columns)` : '');
+    const shown =
+      header!.cells
+        .slice(0, 12)
+        .map((h) => excerpt(h))
+        .join(', ') + (header!.cells.length > 12 ? `, … (${header!.cells.length} columns)` : '');
     throw new Error(`No column could be matched to a contact field (headers: ${shown}). Use --map HEADER=field.`);
   }
 
@@ -289,7 +319,12 @@ export async function importCsv(
     if (seen.has(remoteId)) {
       // The same id (or the same person) twice in one file: both rows are kept, the second under
       // its line number, so nothing typed is lost and duplicates can find them.
-      warnings.push({ line, column: contact.externalRef ? 'id' : '', kind: 'repeat', message: `repeats an earlier row (${contact.externalRef ? `id ${excerpt(contact.externalRef)}` : 'same name, email and phone'}); kept as line ${line}` });
+      warnings.push({
+        line,
+        column: contact.externalRef ? 'id' : '',
+        kind: 'repeat',
+        message: `repeats an earlier row (${contact.externalRef ? `id ${excerpt(contact.externalRef)}` : 'same name, email and phone'}); kept as line ${line}`,
+      });
       remoteId = `${remoteId}#line${line}`;
     }
     seen.add(remoteId);
@@ -301,5 +336,17 @@ export async function importCsv(
   errors.sort((a, b) => a.line - b.line);
   const summary: Record<string, number> = {};
   for (const w of warnings) summary[w.kind] = (summary[w.kind] ?? 0) + 1;
-  return { accountId: account.id, source: opts.source, imported: created + updated, created, updated, errors, warnings, summary, ignoredHeaders: ignored, encoding, delimiter: delimiter === '\t' ? 'tab' : delimiter };
+  return {
+    accountId: account.id,
+    source: opts.source,
+    imported: created + updated,
+    created,
+    updated,
+    errors,
+    warnings,
+    summary,
+    ignoredHeaders: ignored,
+    encoding,
+    delimiter: delimiter === '\t' ? 'tab' : delimiter,
+  };
 }

@@ -92,7 +92,8 @@ export function forEachCandidate(records: MatchRecord[], visit: (lo: number, hi:
       return `${r.givenCanon}|${r.family}|${r.postcode}`;
     };
     const sorted = ids.map((ix) => [sortKey(ix), ix] as const).sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
-    for (let i = 0; i < sorted.length; i++) for (let j = i + 1; j < Math.min(sorted.length, i + 1 + WINDOW); j++) add(sorted[i]![1], sorted[j]![1]);
+    for (let i = 0; i < sorted.length; i++)
+      for (let j = i + 1; j < Math.min(sorted.length, i + 1 + WINDOW); j++) add(sorted[i]![1], sorted[j]![1]);
   }
   const pairs = found.subarray(0, n).sort();
   let count = 0;

@@ -64,7 +64,13 @@ export class ClusterQueue {
    */
   page(offset: number, limit: number, order: 'best' | 'unsure' = 'best'): { total: number; autoLinkable: number; items: ClusterSummary[] } {
     const c = this.current();
-    return { total: c.clusters.length, autoLinkable: c.auto, items: this.ordered(c, order).slice(offset, offset + limit).map(summaryOf) };
+    return {
+      total: c.clusters.length,
+      autoLinkable: c.auto,
+      items: this.ordered(c, order)
+        .slice(offset, offset + limit)
+        .map(summaryOf),
+    };
   }
 
   /** One cluster in full (records and their values), or null when it is gone. */
@@ -127,7 +133,16 @@ export class ClusterQueue {
         score: c.score,
         confidence: Math.round(confidence(c.score) * 1000) / 1000,
         auto: c.score >= autoLink,
-        records: members.map((m) => ({ recordId: m.id, personId: m.personId, account: m.accountId, accountLabel: m.label, vendor: m.vendor, remoteId: m.remoteId, name: displayName(m.contact), contact: m.contact })),
+        records: members.map((m) => ({
+          recordId: m.id,
+          personId: m.personId,
+          account: m.accountId,
+          accountLabel: m.label,
+          vendor: m.vendor,
+          remoteId: m.remoteId,
+          name: displayName(m.contact),
+          contact: m.contact,
+        })),
         reasons: best?.reasons ?? [],
         pairs: c.pairs.map((p) => ({ a: recs[p.a]!.id, b: recs[p.b]!.id, score: p.score, reasons: p.reasons })),
       };
@@ -137,7 +152,13 @@ export class ClusterQueue {
   /** Keep these clusters as the queue, current as of the store's counters now. */
   remember(clusters: ClusterView[], rank?: Map<string, number>): ClusterView[] {
     // Rank: the place each cluster had when the queue was worked out, so an undo puts one back exactly there.
-    this.cache = { key: this.key(), clusters, byId: new Map(clusters.map((c) => [c.id, c])), auto: clusters.filter((c) => c.auto).length, rank: rank ?? new Map(clusters.map((c, i) => [c.id, i])) };
+    this.cache = {
+      key: this.key(),
+      clusters,
+      byId: new Map(clusters.map((c) => [c.id, c])),
+      auto: clusters.filter((c) => c.auto).length,
+      rank: rank ?? new Map(clusters.map((c, i) => [c.id, i])),
+    };
     this.lastTally = tally(clusters);
     return clusters;
   }
@@ -178,7 +199,10 @@ export class ClusterQueue {
     const back = views.filter((v) => !have.has(v.id));
     const rank = this.cache.rank;
     const at = (c: ClusterView): number => rank.get(c.id) ?? Number.MAX_SAFE_INTEGER;
-    this.remember([...this.cache.clusters, ...back].sort((x, y) => y.score - x.score || at(x) - at(y)), rank);
+    this.remember(
+      [...this.cache.clusters, ...back].sort((x, y) => y.score - x.score || at(x) - at(y)),
+      rank,
+    );
   }
 
   /** Work the queue out again from the store (clusters that held records just linked regroup); what now waits. */
@@ -204,7 +228,8 @@ export class ClusterQueue {
    */
   private ordered(c: ClusterCache, order: 'best' | 'unsure'): ClusterView[] {
     if (order === 'best') return c.clusters;
-    if (c.unsure?.length !== c.clusters.length) c.unsure = [...c.clusters].sort((x, y) => Math.abs(x.confidence - 0.5) - Math.abs(y.confidence - 0.5) || y.score - x.score);
+    if (c.unsure?.length !== c.clusters.length)
+      c.unsure = [...c.clusters].sort((x, y) => Math.abs(x.confidence - 0.5) - Math.abs(y.confidence - 0.5) || y.score - x.score);
     return c.unsure;
   }
 

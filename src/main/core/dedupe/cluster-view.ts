@@ -45,9 +45,24 @@ export interface QueueTally {
   autoLinkable: number;
 }
 
-export const summaryOf = (c: ClusterView): ClusterSummary => ({ id: c.id, score: c.score, confidence: c.confidence, auto: c.auto, names: [...new Set(c.records.map((r) => r.name))], vendors: c.records.map((r) => r.vendor), size: c.records.length });
+export const summaryOf = (c: ClusterView): ClusterSummary => ({
+  id: c.id,
+  score: c.score,
+  confidence: c.confidence,
+  auto: c.auto,
+  names: [...new Set(c.records.map((r) => r.name))],
+  vendors: c.records.map((r) => r.vendor),
+  size: c.records.length,
+});
 
-export const tally = (clusters: ClusterView[]): QueueTally => ({ waiting: clusters.length, autoLinkable: clusters.filter((c) => c.auto).length });
+export const tally = (clusters: ClusterView[]): QueueTally => ({
+  waiting: clusters.length,
+  autoLinkable: clusters.filter((c) => c.auto).length,
+});
 
 /** A cluster's id: its records, whatever their order. */
-export const clusterIdOf = (recordIds: string[]): string => createHash('sha1').update([...recordIds].sort().join(',')).digest('hex').slice(0, 12);
+export const clusterIdOf = (recordIds: string[]): string =>
+  createHash('sha1')
+    .update([...recordIds].sort().join(','))
+    .digest('hex')
+    .slice(0, 12);

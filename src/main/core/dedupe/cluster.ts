@@ -72,7 +72,11 @@ export function clusterPairs(pairs: ScoredPair[], opts: ClusterOptions): Cluster
     // join through a single corrupted record.
     const big = ga.members.length + gb.members.length > 4;
     if (!ok || sum / (ga.members.length * gb.members.length) < (big ? floor + 2 : floor)) continue;
-    const merged = { members: [...ga.members, ...gb.members], weakest: Math.min(ga.weakest, gb.weakest, p.score), pairs: [...ga.pairs, ...gb.pairs, p] };
+    const merged = {
+      members: [...ga.members, ...gb.members],
+      weakest: Math.min(ga.weakest, gb.weakest, p.score),
+      pairs: [...ga.pairs, ...gb.pairs, p],
+    };
     for (const m of merged.members) groupOf.set(m, merged);
   }
   const seen = new Set<object>();

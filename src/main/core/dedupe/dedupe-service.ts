@@ -49,7 +49,13 @@ export class DedupeService {
     this.vendors = { writable, canDelete, hasOwnMerge, addressParts, parts };
     this.estimator = new MatchEstimator(sqlite, thresholds);
     this.queue = new ClusterQueue(sqlite, store, this.estimator);
-    this.jobs = new MergeJobs(sqlite, store, this.queue, (c, picks) => this.plan(c, picks), () => this.now());
+    this.jobs = new MergeJobs(
+      sqlite,
+      store,
+      this.queue,
+      (c, picks) => this.plan(c, picks),
+      () => this.now(),
+    );
   }
 
   setThresholds(t: Partial<Thresholds>): Thresholds {
@@ -72,7 +78,17 @@ export class DedupeService {
    * threshold whose records are all in different vendors are linked (undoable).
    */
   scan(opts: { full?: boolean; autoLink?: boolean } = {}): ScanResult {
-    return scan({ sqlite: this.sqlite, store: this.store, estimator: this.estimator, queue: this.queue, now: () => this.now(), linkNearCertain: () => this.jobs.linkNearCertain() }, opts);
+    return scan(
+      {
+        sqlite: this.sqlite,
+        store: this.store,
+        estimator: this.estimator,
+        queue: this.queue,
+        now: () => this.now(),
+        linkNearCertain: () => this.jobs.linkNearCertain(),
+      },
+      opts,
+    );
   }
 
   /** The current clusters from the stored candidates (no rescoring). */
@@ -145,7 +161,10 @@ export class DedupeService {
   }
 
   /** Merge every cluster above the auto-link threshold as one job; `expected` is the count the person confirmed. */
-  bulkMerge(opts: { expected: number; onProgress?: (done: number, total: number) => void }): Promise<{ merged: number; total: number; cancelled: boolean; bulkId: number | null }> {
+  bulkMerge(opts: {
+    expected: number;
+    onProgress?: (done: number, total: number) => void;
+  }): Promise<{ merged: number; total: number; cancelled: boolean; bulkId: number | null }> {
     return this.jobs.bulkMerge(opts);
   }
 

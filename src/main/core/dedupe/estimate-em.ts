@@ -47,15 +47,24 @@ const LABEL_WEIGHT = 20;
 // Single-valued fields whose exact level is "the same value": u from how often values repeat.
 const EXACT_KEY: (((r: MatchRecord) => string) | null)[] = COMPARISONS.map((c) => {
   switch (c.key) {
-    case 'given': return (r) => r.given;
-    case 'family': return (r) => r.family;
-    case 'birth': return (r) => r.birth;
-    case 'street': return (r) => r.street;
-    case 'line2': return (r) => r.line2;
-    case 'postcode': return (r) => r.postcode;
-    case 'city': return (r) => r.city;
-    case 'company': return (r) => r.company;
-    default: return null;
+    case 'given':
+      return (r) => r.given;
+    case 'family':
+      return (r) => r.family;
+    case 'birth':
+      return (r) => r.birth;
+    case 'street':
+      return (r) => r.street;
+    case 'line2':
+      return (r) => r.line2;
+    case 'postcode':
+      return (r) => r.postcode;
+    case 'city':
+      return (r) => r.city;
+    case 'company':
+      return (r) => r.company;
+    default:
+      return null;
   }
 });
 
@@ -180,7 +189,18 @@ export function estimateParameters(input: EstimateInput): MatchParameters {
   const n = records.length;
   const allPairs = Math.max(1, (n * (n - 1)) / 2);
   const expected = Math.max(1, lambda * pairs);
-  return { m, u, priorBits: Math.min(MAX_PRIOR_BITS, Math.log2(expected / allPairs)), lambda, source: 'estimated', estimatedAt: input.now, records: n, pairs, labels: labels.length, iterations };
+  return {
+    m,
+    u,
+    priorBits: Math.min(MAX_PRIOR_BITS, Math.log2(expected / allPairs)),
+    lambda,
+    source: 'estimated',
+    estimatedAt: input.now,
+    records: n,
+    pairs,
+    labels: labels.length,
+    iterations,
+  };
 }
 
 function normalise(acc: Float64Array, toward: number[]): number[] {

@@ -56,7 +56,16 @@ export class MatchEstimator {
   /** The weights in use, per field and level, for the match-weights chart. */
   weights(): Weights {
     const p = this.parameters();
-    return { source: p.source, estimatedAt: p.estimatedAt, records: p.records, pairs: p.pairs, labels: p.labels, lambda: p.lambda, priorBits: p.priorBits, fields: describeParameters(p) };
+    return {
+      source: p.source,
+      estimatedAt: p.estimatedAt,
+      records: p.records,
+      pairs: p.pairs,
+      labels: p.labels,
+      lambda: p.lambda,
+      priorBits: p.priorBits,
+      fields: describeParameters(p),
+    };
   }
 
   /**
@@ -67,11 +76,24 @@ export class MatchEstimator {
    */
   score(recs: MatchRecord[], freq: Frequencies, dirty: Set<number> | undefined, now: () => string): ScoredCandidates {
     const floor = Math.min(this.thresholds.review, DEFAULT_THRESHOLDS.review) - FLOOR_MARGIN;
-    const scored = dirty?.size === 0 ? { pairs: [], comparisons: 0, params: this.parameters() } : scoreCandidates(recs, freq, !dirty
-      ? { floor, dirty, estimate: { start: DEFAULT_PARAMETERS, labels: this.labels(recs), now: now() } }
-      : { floor, dirty, params: this.parameters() });
+    const scored =
+      dirty?.size === 0
+        ? { pairs: [], comparisons: 0, params: this.parameters() }
+        : scoreCandidates(
+            recs,
+            freq,
+            !dirty
+              ? { floor, dirty, estimate: { start: DEFAULT_PARAMETERS, labels: this.labels(recs), now: now() } }
+              : { floor, dirty, params: this.parameters() },
+          );
     if (!dirty) {
-      scored.params = { ...scored.params, decision: decide(scored.pairs.map((p) => p.score), scored.params.lambda * scored.params.pairs) };
+      scored.params = {
+        ...scored.params,
+        decision: decide(
+          scored.pairs.map((p) => p.score),
+          scored.params.lambda * scored.params.pairs,
+        ),
+      };
       this.decided = { decision: scored.params.decision ?? null, version: othersWriteCount(this.sqlite) };
     }
     return scored;
@@ -82,7 +104,13 @@ export class MatchEstimator {
    * nearest even odds (score 10 bits, confidence 0.5), where the model is least sure.
    */
   informativePairs(limit = 20): { a: string; b: string; score: number; confidence: number; reasons: Reason[] }[] {
-    return leastCertainCandidates(this.sqlite, limit).map((r) => ({ a: r.recordA, b: r.recordB, score: r.score, confidence: Math.round(confidence(r.score) * 1000) / 1000, reasons: r.reasons }));
+    return leastCertainCandidates(this.sqlite, limit).map((r) => ({
+      a: r.recordA,
+      b: r.recordB,
+      score: r.score,
+      confidence: Math.round(confidence(r.score) * 1000) / 1000,
+      reasons: r.reasons,
+    }));
   }
 
   /** The person's standing decisions as record index pairs: labels for the estimate. */

@@ -4,7 +4,17 @@
 import type { CanonicalContact } from '../../../shared/domain';
 import { splitFullName } from '../normalize/names';
 import { normCompany } from './company';
-import { canonicalGiven, givenWithoutTitle, normBirthDate, normEmail, normName, normPhone, normPostcode, normStreet, splitStreet } from './normalize';
+import {
+  canonicalGiven,
+  givenWithoutTitle,
+  normBirthDate,
+  normEmail,
+  normName,
+  normPhone,
+  normPostcode,
+  normStreet,
+  splitStreet,
+} from './normalize';
 import { parseDate } from '../normalize/dates';
 
 export interface MatchRecord {
@@ -50,7 +60,11 @@ export interface MatchRecord {
   show: { given: string; family: string; full: string; phones: string[] };
 }
 
-export function toMatchRecord(ix: number, r: { id: string; accountId: string; vendor: string; remoteId: string | null; personId: string; contact: CanonicalContact }, region = 'US'): MatchRecord {
+export function toMatchRecord(
+  ix: number,
+  r: { id: string; accountId: string; vendor: string; remoteId: string | null; personId: string; contact: CanonicalContact },
+  region = 'US',
+): MatchRecord {
   const c = r.contact;
   // A title typed as the given name ("Reverend", "Sir John") is no evidence about the name.
   let given = givenWithoutTitle(c.givenName);
@@ -64,7 +78,10 @@ export function toMatchRecord(ix: number, r: { id: string; accountId: string; ve
   const emails = [...new Set((c.emails ?? []).map((e) => normEmail(e.address)).filter(Boolean))];
   const street = normStreet(c.address?.street1);
   const { number: streetNumber, name: streetName } = splitStreet(street);
-  const familyParts = (c.familyName ?? '').split(/[\s\-‐–]+/).map(normName).filter((p) => p.length > 1);
+  const familyParts = (c.familyName ?? '')
+    .split(/[\s\-‐–]+/)
+    .map(normName)
+    .filter((p) => p.length > 1);
   return {
     ix,
     id: r.id,
@@ -91,7 +108,12 @@ export function toMatchRecord(ix: number, r: { id: string; accountId: string; ve
     fullKey: normCompany(c.fullName),
     phones7: [...new Set(phones.map((p) => p.slice(-7)))],
     emailLocals: [...new Set(emails.map((e) => e.split('@')[0]!.split('+')[0]!.replace(/\./g, '')).filter((l) => l.length >= 3))],
-    show: { given: c.givenName ?? '', family: c.familyName ?? '', full: c.fullName ?? '', phones: (c.phones ?? []).map((p) => p.e164 ?? p.raw) },
+    show: {
+      given: c.givenName ?? '',
+      family: c.familyName ?? '',
+      full: c.fullName ?? '',
+      phones: (c.phones ?? []).map((p) => p.e164 ?? p.raw),
+    },
   };
 }
 
@@ -135,7 +157,16 @@ export class Frequencies {
    * pair being compared accounts for one). Names are never taken as rarer than 1 in 2,000.
    */
   u(kind: 'family' | 'given' | 'phone' | 'email' | 'company', v: string): number {
-    const m = kind === 'family' ? this.family : kind === 'given' ? this.given : kind === 'phone' ? this.phone : kind === 'email' ? this.email : this.company;
+    const m =
+      kind === 'family'
+        ? this.family
+        : kind === 'given'
+          ? this.given
+          : kind === 'phone'
+            ? this.phone
+            : kind === 'email'
+              ? this.email
+              : this.company;
     const others = Math.max(1, (m.get(v) ?? 1) - 1);
     return Math.max(others / this.n, kind === 'family' || kind === 'given' ? 1 / 2000 : 0);
   }

@@ -37,7 +37,19 @@ export const COMPARISONS: readonly ComparisonDef[] = [
 /** The given-name levels by name (COMPARISONS[0]). */
 export const GIVEN = { exact: 0, nickname: 1, typo: 2, sibling: 3, initial: 4, else: 5 } as const;
 
-export const F = { given: 0, family: 1, name: 2, birth: 3, street: 4, line2: 5, postcode: 6, city: 7, phone: 8, email: 9, company: 10 } as const;
+export const F = {
+  given: 0,
+  family: 1,
+  name: 2,
+  birth: 3,
+  street: 4,
+  line2: 5,
+  postcode: 6,
+  city: 7,
+  phone: 8,
+  email: 9,
+  company: 10,
+} as const;
 export const NF = COMPARISONS.length;
 /** Level value for "blank on one side": no evidence either way. */
 export const NULL = -1;

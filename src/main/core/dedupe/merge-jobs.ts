@@ -79,15 +79,30 @@ export class MergeJobs {
     const actionId = randomUUID();
     const mergeIds: number[] = [];
     const people = sure.length === 1 ? '1 person' : `${sure.length} people`;
-    const linkId = this.store.withAction(`linking ${people} the model is near-certain about`, () => {
-      for (const c of sure) {
-        const r = this.mergeOne(c, { actor: 'auto', linkOnly: true });
-        this.queue.took(r.mergeId, c);
-        mergeIds.push(r.mergeId);
-      }
-      return this.store.journal('bulk-merge', 'bulk', actionId, `linked ${people} automatically (nothing sent to a vendor)`, null, { mergeIds, linkOnly: true }, 'auto');
-    }, actionId);
-    this.queue.drop(was, sure.map((c) => c.id));
+    const linkId = this.store.withAction(
+      `linking ${people} the model is near-certain about`,
+      () => {
+        for (const c of sure) {
+          const r = this.mergeOne(c, { actor: 'auto', linkOnly: true });
+          this.queue.took(r.mergeId, c);
+          mergeIds.push(r.mergeId);
+        }
+        return this.store.journal(
+          'bulk-merge',
+          'bulk',
+          actionId,
+          `linked ${people} automatically (nothing sent to a vendor)`,
+          null,
+          { mergeIds, linkOnly: true },
+          'auto',
+        );
+      },
+      actionId,
+    );
+    this.queue.drop(
+      was,
+      sure.map((c) => c.id),
+    );
     // What now waits: the queue re-forms around the people just linked (clusters that held one
     // of their records regroup), so it is worked out again, and kept on the entry for status in
     // another process.
@@ -112,8 +127,22 @@ export class MergeJobs {
     const was = this.queue.isCurrent();
     const r = this.store.tx(() => {
       const ids = this.decide(c, 'different', 'user');
-      markCandidatesAmong(this.sqlite, c.records.map((r) => r.recordId), 'dismissed');
-      return { dismissId: this.store.journal('dismiss', 'cluster', clusterId, `not the same: ${c.records.map((r) => r.name).join(' / ')}`, null, { decisionIds: ids, recordIds: c.records.map((r) => r.recordId) }, 'user') };
+      markCandidatesAmong(
+        this.sqlite,
+        c.records.map((r) => r.recordId),
+        'dismissed',
+      );
+      return {
+        dismissId: this.store.journal(
+          'dismiss',
+          'cluster',
+          clusterId,
+          `not the same: ${c.records.map((r) => r.name).join(' / ')}`,
+          null,
+          { decisionIds: ids, recordIds: c.records.map((r) => r.recordId) },
+          'user',
+        ),
+      };
     });
     this.queue.took(r.dismissId, c);
     this.queue.drop(was, [c.id]);
@@ -128,7 +157,8 @@ export class MergeJobs {
    */
   undo(journalId: number): Undone {
     const j = undoableEntry(this.sqlite, journalId);
-    if (!j || !['merge', 'dismiss', 'bulk-merge'].includes(j.kind)) throw new CoreError('not_found', `No merge or dismissal with id ${journalId}`);
+    if (!j || !['merge', 'dismiss', 'bulk-merge'].includes(j.kind))
+      throw new CoreError('not_found', `No merge or dismissal with id ${journalId}`);
     if (j.undone) throw new CoreError('bad_request', 'That was already undone');
     if (j.kind === 'bulk-merge') throw new CoreError('bad_request', 'A bulk merge is undone as a job (undoBulk)');
     const was = this.queue.isCurrent();
@@ -154,23 +184,44 @@ export class MergeJobs {
     const actionId = randomUUID();
     let compensating = 0;
     let undone = 0;
-    await inBatches(order, BULK_BATCH, (batch) => {
-      const was = this.queue.isCurrent();
-      const back: ClusterView[] = [];
-      this.store.withAction('undoing a bulk merge', () => {
-        for (const id of batch) {
-          const m = undoableEntry(this.sqlite, id);
-          if (!m || m.undone) continue;
-          compensating += this.undoOne(m, back).compensating;
-          undone++;
-        }
-      }, actionId);
-      this.queue.restore(was, back);
-    }, { onProgress });
-    this.store.withAction('undoing a bulk merge', () => {
-      this.store.markUndone(j.id);
-      this.store.journal('bulk-unmerge', 'bulk', String(j.id), `bulk merge undone: ${undone} merge${undone === 1 ? '' : 's'} taken back${compensating ? `; ${compensating} compensating write${compensating === 1 ? '' : 's'} queued` : ''}`, null, { undone, compensating }, 'user');
-    }, actionId);
+    await inBatches(
+      order,
+      BULK_BATCH,
+      (batch) => {
+        const was = this.queue.isCurrent();
+        const back: ClusterView[] = [];
+        this.store.withAction(
+          'undoing a bulk merge',
+          () => {
+            for (const id of batch) {
+              const m = undoableEntry(this.sqlite, id);
+              if (!m || m.undone) continue;
+              compensating += this.undoOne(m, back).compensating;
+              undone++;
+            }
+          },
+          actionId,
+        );
+        this.queue.restore(was, back);
+      },
+      { onProgress },
+    );
+    this.store.withAction(
+      'undoing a bulk merge',
+      () => {
+        this.store.markUndone(j.id);
+        this.store.journal(
+          'bulk-unmerge',
+          'bulk',
+          String(j.id),
+          `bulk merge undone: ${undone} merge${undone === 1 ? '' : 's'} taken back${compensating ? `; ${compensating} compensating write${compensating === 1 ? '' : 's'} queued` : ''}`,
+          null,
+          { undone, compensating },
+          'user',
+        );
+      },
+      actionId,
+    );
     return { undone: 'bulk-merge', compensating };
   }
 
@@ -180,7 +231,10 @@ export class MergeJobs {
    * before a bulk merge.
    */
   bulkPlan(): BulkPlan {
-    return bulkPlanOf(this.queue.clusters().filter((c) => c.auto), (c) => this.plan(c));
+    return bulkPlanOf(
+      this.queue.clusters().filter((c) => c.auto),
+      (c) => this.plan(c),
+    );
   }
 
   /**
@@ -190,30 +244,49 @@ export class MergeJobs {
    * undoing it undoes every merge. `expected` is the count the person confirmed: if the
    * queue changed since, nothing is merged.
    */
-  async bulkMerge(opts: { expected: number; onProgress?: (done: number, total: number) => void }): Promise<{ merged: number; total: number; cancelled: boolean; bulkId: number | null }> {
+  async bulkMerge(opts: {
+    expected: number;
+    onProgress?: (done: number, total: number) => void;
+  }): Promise<{ merged: number; total: number; cancelled: boolean; bulkId: number | null }> {
     if (this.bulkRun) throw new CoreError('conflict', 'A bulk merge is already running');
     const auto = this.queue.clusters().filter((c) => c.auto);
-    if (auto.length !== opts.expected) throw new CoreError('conflict', `The queue changed since you confirmed (${opts.expected} clusters then, ${auto.length} now); review the new count and confirm again`);
+    if (auto.length !== opts.expected)
+      throw new CoreError(
+        'conflict',
+        `The queue changed since you confirmed (${opts.expected} clusters then, ${auto.length} now); review the new count and confirm again`,
+      );
     const run = (this.bulkRun = new AbortController());
     const actionId = randomUUID();
     const cause = `the bulk merge of ${auto.length} cluster${auto.length === 1 ? '' : 's'}`;
     const mergeIds: number[] = [];
     let bulkId: number | null = null;
     try {
-      await inBatches(auto, BULK_BATCH, (batch) => {
-        const was = this.queue.isCurrent();
-        this.store.withAction(cause, () => {
-          for (const c of batch) {
-            const r = this.mergeOne(c, { actor: 'user' });
-            this.queue.took(r.mergeId, c);
-            mergeIds.push(r.mergeId);
-          }
-          // The lead row, kept up to date batch by batch so a crash leaves one undoable entry.
-          bulkId ??= this.store.journal('bulk-merge', 'bulk', actionId, '', null, null, 'user');
-          this.store.amendJournal(bulkId, `merged ${mergeIds.length} clusters above the auto-link threshold`, { mergeIds });
-        }, actionId);
-        this.queue.drop(was, batch.map((c) => c.id));
-      }, { signal: run.signal, onProgress: opts.onProgress });
+      await inBatches(
+        auto,
+        BULK_BATCH,
+        (batch) => {
+          const was = this.queue.isCurrent();
+          this.store.withAction(
+            cause,
+            () => {
+              for (const c of batch) {
+                const r = this.mergeOne(c, { actor: 'user' });
+                this.queue.took(r.mergeId, c);
+                mergeIds.push(r.mergeId);
+              }
+              // The lead row, kept up to date batch by batch so a crash leaves one undoable entry.
+              bulkId ??= this.store.journal('bulk-merge', 'bulk', actionId, '', null, null, 'user');
+              this.store.amendJournal(bulkId, `merged ${mergeIds.length} clusters above the auto-link threshold`, { mergeIds });
+            },
+            actionId,
+          );
+          this.queue.drop(
+            was,
+            batch.map((c) => c.id),
+          );
+        },
+        { signal: run.signal, onProgress: opts.onProgress },
+      );
     } finally {
       this.bulkRun = null;
     }
@@ -239,19 +312,38 @@ export class MergeJobs {
       const target = survivingPerson(c.records);
       const pinned = { ...Object.assign({}, ...before.people.map((p) => JSON.parse(p.pinned) as object)) } as Record<string, unknown>;
       Object.assign(pinned, pinsOf(c, opts.picks ?? {}));
-      this.store.link(recordIds, target, pinned, before.people.map((p) => p.id));
+      this.store.link(
+        recordIds,
+        target,
+        pinned,
+        before.people.map((p) => p.id),
+      );
       const changeIds: number[] = [];
       const survivorOf = new Map<string, string>();
-      for (const w of plan.writes) if (w.op === 'update' || w.op === 'link') survivorOf.set(c.records.find((r) => r.recordId === w.recordId)!.account, w.recordId);
+      for (const w of plan.writes)
+        if (w.op === 'update' || w.op === 'link') survivorOf.set(c.records.find((r) => r.recordId === w.recordId)!.account, w.recordId);
       for (const w of opts.linkOnly ? [] : plan.writes) {
         if (w.op === 'update') changeIds.push(this.store.edit(w.recordId, w.fields!, 'merge').changeId ?? 0);
         else if (w.op === 'delete') changeIds.push(this.store.delete(w.recordId, 'merge'));
-        else if (w.op === 'merge') changeIds.push(this.store.queueVendorMerge(w.recordId, survivorOf.get(c.records.find((r) => r.recordId === w.recordId)!.account)));
+        else if (w.op === 'merge')
+          changeIds.push(
+            this.store.queueVendorMerge(w.recordId, survivorOf.get(c.records.find((r) => r.recordId === w.recordId)!.account)),
+          );
       }
       markCandidatesAmong(this.sqlite, recordIds, 'linked');
       const decisionIds = this.decide(c, 'same', opts.actor ?? 'user');
-      const said = opts.linkOnly ? `linked ${c.records.length} records as one person (nothing sent to a vendor)` : `merged ${c.records.length} records: ${plan.writes.map((w) => `${w.vendor} ${w.op}`).join(', ')}`;
-      const mergeId = this.store.journal('merge', 'person', target, said, before, { personId: target, recordIds, changeIds: changeIds.filter(Boolean), decisionIds, clusterId, picks: opts.picks ?? {} }, opts.actor ?? 'user');
+      const said = opts.linkOnly
+        ? `linked ${c.records.length} records as one person (nothing sent to a vendor)`
+        : `merged ${c.records.length} records: ${plan.writes.map((w) => `${w.vendor} ${w.op}`).join(', ')}`;
+      const mergeId = this.store.journal(
+        'merge',
+        'person',
+        target,
+        said,
+        before,
+        { personId: target, recordIds, changeIds: changeIds.filter(Boolean), decisionIds, clusterId, picks: opts.picks ?? {} },
+        opts.actor ?? 'user',
+      );
       return { mergeId, personId: target, plan };
     });
   }
@@ -270,15 +362,33 @@ export class MergeJobs {
     }
     const before = j.before as MergeSnapshot;
     const { compensating } = this.store.unlink(before, after.changeIds ?? []);
-    reopenCandidatesAmong(this.sqlite, before.records.map((r) => r.id), 'linked');
+    reopenCandidatesAmong(
+      this.sqlite,
+      before.records.map((r) => r.id),
+      'linked',
+    );
     reverseDecisions(this.sqlite, after.decisionIds ?? [], now);
     this.store.markUndone(j.id);
-    this.store.journal('unmerge', 'person', String(j.id), `merge undone${compensating ? `; ${compensating} compensating write${compensating === 1 ? '' : 's'} queued` : ''}`, null, { compensating }, 'user');
+    this.store.journal(
+      'unmerge',
+      'person',
+      String(j.id),
+      `merge undone${compensating ? `; ${compensating} compensating write${compensating === 1 ? '' : 's'} queued` : ''}`,
+      null,
+      { compensating },
+      'user',
+    );
     return { undone: 'merge', compensating };
   }
 
   /** The decision on every pair of the cluster's records, kept on the vendors' ids; the new rows' ids. */
   private decide(c: ClusterView, decision: Decided, by: string): number[] {
-    return recordDecisions(this.sqlite, c.records.map((r) => decisionKey(r.account, r.remoteId, r.recordId)), decision, by, this.now());
+    return recordDecisions(
+      this.sqlite,
+      c.records.map((r) => decisionKey(r.account, r.remoteId, r.recordId)),
+      decision,
+      by,
+      this.now(),
+    );
   }
 }

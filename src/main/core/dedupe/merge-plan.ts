@@ -58,9 +58,18 @@ export const BULK_DELETIONS_LISTED = 500;
  * one record (FIELD -> record id); inside an account the record with the most filled fields
  * survives. `names` lets the golden record repair swaps and prefer common spellings.
  */
-export function planMerge(c: Pick<ClusterView, 'id' | 'records'>, picks: Record<string, string>, vendors: VendorAbilities, names?: NameStats): MergePlan {
+export function planMerge(
+  c: Pick<ClusterView, 'id' | 'records'>,
+  picks: Record<string, string>,
+  vendors: VendorAbilities,
+  names?: NameStats,
+): MergePlan {
   const pinned = pinsOf(c, picks);
-  const golden = computeGolden(c.records.map((r) => ({ local: r.contact, updatedAt: '' })), pinned as Partial<CanonicalContact>, names);
+  const golden = computeGolden(
+    c.records.map((r) => ({ local: r.contact, updatedAt: '' })),
+    pinned as Partial<CanonicalContact>,
+    names,
+  );
   const writes: PlannedWrite[] = [];
   const byAccount = new Map<string, ClusterRecord[]>();
   for (const r of c.records) byAccount.set(r.account, [...(byAccount.get(r.account) ?? []), r]);
@@ -70,7 +79,8 @@ export function planMerge(c: Pick<ClusterView, 'id' | 'records'>, picks: Record<
     // The picked values go to every record that can hold them; inside one vendor the
     // survivor also takes what only the duplicates had (fill blanks).
     const patch: Record<string, unknown> = {};
-    for (const [f, v] of Object.entries(pinned)) if (writable.includes(f) && JSON.stringify(survivor.contact[f as keyof CanonicalContact] ?? null) !== JSON.stringify(v)) patch[f] = v;
+    for (const [f, v] of Object.entries(pinned))
+      if (writable.includes(f) && JSON.stringify(survivor.contact[f as keyof CanonicalContact] ?? null) !== JSON.stringify(v)) patch[f] = v;
     if (group.length > 1) {
       for (const loser of group) {
         if (loser === survivor) continue;
@@ -83,13 +93,54 @@ export function planMerge(c: Pick<ClusterView, 'id' | 'records'>, picks: Record<
     }
     const notHeld = keepHeldAddress(patch, survivor, vendors.addressParts(survivor.vendor));
     keepHeldEntries(patch, survivor, vendors.parts(survivor.vendor));
-    if (Object.keys(patch).length) writes.push({ recordId: survivor.recordId, vendor: survivor.vendor, accountLabel: survivor.accountLabel, remoteId: survivor.remoteId, op: 'update', fields: patch as Partial<CanonicalContact>, note: `update ${Object.keys(patch).join(', ')}${notHeld}` });
-    else writes.push({ recordId: survivor.recordId, vendor: survivor.vendor, accountLabel: survivor.accountLabel, remoteId: survivor.remoteId, op: 'link', note: 'linked; nothing to write' });
+    if (Object.keys(patch).length)
+      writes.push({
+        recordId: survivor.recordId,
+        vendor: survivor.vendor,
+        accountLabel: survivor.accountLabel,
+        remoteId: survivor.remoteId,
+        op: 'update',
+        fields: patch as Partial<CanonicalContact>,
+        note: `update ${Object.keys(patch).join(', ')}${notHeld}`,
+      });
+    else
+      writes.push({
+        recordId: survivor.recordId,
+        vendor: survivor.vendor,
+        accountLabel: survivor.accountLabel,
+        remoteId: survivor.remoteId,
+        op: 'link',
+        note: 'linked; nothing to write',
+      });
     for (const loser of group) {
       if (loser === survivor) continue;
-      if (vendors.hasOwnMerge(loser.vendor) && loser.remoteId && survivor.remoteId) writes.push({ recordId: loser.recordId, vendor: loser.vendor, accountLabel: loser.accountLabel, remoteId: loser.remoteId, op: 'merge', note: `merged into ${survivor.remoteId} by ${loser.vendor}'s own merge` });
-      else if (vendors.canDelete(loser.vendor) && loser.remoteId) writes.push({ recordId: loser.recordId, vendor: loser.vendor, accountLabel: loser.accountLabel, remoteId: loser.remoteId, op: 'delete', note: `delete the duplicate (its values are kept on ${survivor.remoteId})` });
-      else writes.push({ recordId: loser.recordId, vendor: loser.vendor, accountLabel: loser.accountLabel, remoteId: loser.remoteId, op: 'link', note: `${loser.vendor} cannot delete contacts; the duplicate stays and is linked` });
+      if (vendors.hasOwnMerge(loser.vendor) && loser.remoteId && survivor.remoteId)
+        writes.push({
+          recordId: loser.recordId,
+          vendor: loser.vendor,
+          accountLabel: loser.accountLabel,
+          remoteId: loser.remoteId,
+          op: 'merge',
+          note: `merged into ${survivor.remoteId} by ${loser.vendor}'s own merge`,
+        });
+      else if (vendors.canDelete(loser.vendor) && loser.remoteId)
+        writes.push({
+          recordId: loser.recordId,
+          vendor: loser.vendor,
+          accountLabel: loser.accountLabel,
+          remoteId: loser.remoteId,
+          op: 'delete',
+          note: `delete the duplicate (its values are kept on ${survivor.remoteId})`,
+        });
+      else
+        writes.push({
+          recordId: loser.recordId,
+          vendor: loser.vendor,
+          accountLabel: loser.accountLabel,
+          remoteId: loser.remoteId,
+          op: 'link',
+          note: `${loser.vendor} cannot delete contacts; the duplicate stays and is linked`,
+        });
     }
   }
   return { clusterId: c.id, golden, writes, minority: minorityOf(c, golden) };
@@ -109,7 +160,13 @@ export function bulkPlanOf(clusters: ClusterView[], planOf: (c: ClusterView) => 
       const a = perAccount.get(key) ?? { vendor: w.vendor, accountLabel: w.accountLabel, update: 0, delete: 0, merge: 0, link: 0 };
       a[w.op]++;
       perAccount.set(key, a);
-      if (w.op === 'delete' && deletions.length < BULK_DELETIONS_LISTED) deletions.push({ vendor: w.vendor, accountLabel: w.accountLabel, remoteId: w.remoteId, name: c.records.find((r) => r.recordId === w.recordId)?.name ?? '' });
+      if (w.op === 'delete' && deletions.length < BULK_DELETIONS_LISTED)
+        deletions.push({
+          vendor: w.vendor,
+          accountLabel: w.accountLabel,
+          remoteId: w.remoteId,
+          name: c.records.find((r) => r.recordId === w.recordId)?.name ?? '',
+        });
     }
   }
   const accounts = [...perAccount.values()];
@@ -180,7 +237,9 @@ function keepHeldAddress(patch: Record<string, unknown>, r: ClusterRecord, parts
   const lost = Object.keys(a).filter((k) => !parts.includes(k) && !isBlank(a[k as keyof typeof a]));
   if (sameValue('address', kept, r.contact.address)) delete patch.address;
   else patch.address = kept;
-  return lost.length ? `; ${VENDOR_LABELS[r.vendor]} keeps no ${lost.map((k) => ADDRESS_PART_WORDS[k as keyof typeof ADDRESS_PART_WORDS] ?? k).join(' or ')}` : '';
+  return lost.length
+    ? `; ${VENDOR_LABELS[r.vendor]} keeps no ${lost.map((k) => ADDRESS_PART_WORDS[k as keyof typeof ADDRESS_PART_WORDS] ?? k).join(' or ')}`
+    : '';
 }
 
 /**
@@ -197,6 +256,10 @@ function keepHeldEntries(patch: Record<string, unknown>, r: ClusterRecord, held:
       delete patch[f];
       continue;
     }
-    patch[f] = v.map((e) => Object.fromEntries(Object.entries(e).filter(([k]) => !['label', 'primary', 'mobile', 'doNotContact'].includes(k) || held.includes(`${f}.${k}`))));
+    patch[f] = v.map((e) =>
+      Object.fromEntries(
+        Object.entries(e).filter(([k]) => !['label', 'primary', 'mobile', 'doNotContact'].includes(k) || held.includes(`${f}.${k}`)),
+      ),
+    );
   }
 }

@@ -32,12 +32,16 @@ export function useNicknameFile(at: string): void {
 export function parseNicknames(csv: string): Relation {
   const r: Relation = { heads: new Set(), related: new Map(), formal: new Map() };
   const lines = csv.split(/\r?\n/);
-  if (!/^name1,relationship,name2$/.test(lines[0]?.trim() ?? '')) throw new Error('The nickname file does not start with "name1,relationship,name2"');
+  if (!/^name1,relationship,name2$/.test(lines[0]?.trim() ?? ''))
+    throw new Error('The nickname file does not start with "name1,relationship,name2"');
   for (const line of lines.slice(1)) {
     const [a, rel, b] = line.trim().toLowerCase().split(',');
     if (!a || !b || rel !== 'has_nickname' || a === b) continue;
     r.heads.add(a);
-    for (const [x, y] of [[a, b], [b, a]] as const) {
+    for (const [x, y] of [
+      [a, b],
+      [b, a],
+    ] as const) {
       const set = r.related.get(x) ?? new Set<string>();
       set.add(y);
       r.related.set(x, set);
@@ -62,7 +66,8 @@ function rel(): Relation {
 }
 
 /** How many nicknames the file lists for a name. */
-const breadth = (r: Relation, name: string): number => (r.heads.has(name) ? r.related.get(name)!.size - (r.formal.get(name)?.length ?? 0) : 0);
+const breadth = (r: Relation, name: string): number =>
+  r.heads.has(name) ? r.related.get(name)!.size - (r.formal.get(name)?.length ?? 0) : 0;
 
 /** True when one name is listed as a variant of the other (not merely sharing a nickname). */
 export function isNickname(a: string, b: string): boolean {

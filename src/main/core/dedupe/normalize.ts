@@ -8,19 +8,74 @@ import { hubName, isNickname } from './nicknames';
 /** Lower-case ASCII letters only: "José-María O'Neil" -> "josemariaoneil". */
 export function normName(s: string | null | undefined): string {
   if (!s) return '';
-  return s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z]/g, '');
+  return s
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z]/g, '');
 }
 
 /**
  * Titles and honorifics people type into the given-name field ("Sir John", "Rev. Ann",
  * "Admiral"): not part of the name. Words only, compared after normName.
  */
-const TITLES = new Set(['mr', 'mrs', 'ms', 'miss', 'mx', 'dr', 'doctor', 'prof', 'professor', 'sir', 'dame', 'lady', 'lord', 'rev', 'revd', 'reverend', 'fr', 'father', 'sr', 'sister', 'br', 'brother', 'pastor', 'rabbi', 'imam', 'hon', 'capt', 'captain', 'col', 'colonel', 'gen', 'general', 'maj', 'major', 'lt', 'sgt', 'adm', 'admiral', 'cmdr', 'commander', 'judge', 'mister', 'madam', 'mme', 'mlle', 'herr', 'frau']);
+const TITLES = new Set([
+  'mr',
+  'mrs',
+  'ms',
+  'miss',
+  'mx',
+  'dr',
+  'doctor',
+  'prof',
+  'professor',
+  'sir',
+  'dame',
+  'lady',
+  'lord',
+  'rev',
+  'revd',
+  'reverend',
+  'fr',
+  'father',
+  'sr',
+  'sister',
+  'br',
+  'brother',
+  'pastor',
+  'rabbi',
+  'imam',
+  'hon',
+  'capt',
+  'captain',
+  'col',
+  'colonel',
+  'gen',
+  'general',
+  'maj',
+  'major',
+  'lt',
+  'sgt',
+  'adm',
+  'admiral',
+  'cmdr',
+  'commander',
+  'judge',
+  'mister',
+  'madam',
+  'mme',
+  'mlle',
+  'herr',
+  'frau',
+]);
 
 /** A given name without the titles in front of it ("Sir John" -> "john"); blank when it was only a title. */
 export function givenWithoutTitle(s: string | null | undefined): string {
   if (!s) return '';
-  const words = s.split(/[\s.]+/).map(normName).filter(Boolean);
+  const words = s
+    .split(/[\s.]+/)
+    .map(normName)
+    .filter(Boolean);
   let i = 0;
   while (i < words.length && TITLES.has(words[i]!)) i++;
   return words.slice(i).join('');
@@ -50,19 +105,53 @@ export function normPhone(e164: string | null | undefined, raw: string | null | 
 }
 
 const ABBREVIATIONS: Record<string, string> = {
-  street: 'st', road: 'rd', avenue: 'ave', av: 'ave', boulevard: 'blvd', drive: 'dr', lane: 'ln', court: 'ct', place: 'pl',
-  terrace: 'ter', highway: 'hwy', parkway: 'pkwy', circle: 'cir', square: 'sq', north: 'n', south: 's', east: 'e', west: 'w',
-  apartment: 'apt', suite: 'ste', unit: 'unit', mount: 'mt', saint: 'st', trail: 'trl', way: 'way',
-  first: '1st', second: '2nd', third: '3rd', fourth: '4th', fifth: '5th', sixth: '6th', seventh: '7th', eighth: '8th', ninth: '9th', tenth: '10th',
+  street: 'st',
+  road: 'rd',
+  avenue: 'ave',
+  av: 'ave',
+  boulevard: 'blvd',
+  drive: 'dr',
+  lane: 'ln',
+  court: 'ct',
+  place: 'pl',
+  terrace: 'ter',
+  highway: 'hwy',
+  parkway: 'pkwy',
+  circle: 'cir',
+  square: 'sq',
+  north: 'n',
+  south: 's',
+  east: 'e',
+  west: 'w',
+  apartment: 'apt',
+  suite: 'ste',
+  unit: 'unit',
+  mount: 'mt',
+  saint: 'st',
+  trail: 'trl',
+  way: 'way',
+  first: '1st',
+  second: '2nd',
+  third: '3rd',
+  fourth: '4th',
+  fifth: '5th',
+  sixth: '6th',
+  seventh: '7th',
+  eighth: '8th',
+  ninth: '9th',
+  tenth: '10th',
 };
 
 /** "1200 North Main Street, Apt. 4" -> "1200 n main st apt 4". */
 export function normStreet(s: string | null | undefined): string {
   if (!s) return '';
   return s
-    .normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase()
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
     .replace(/[^a-z0-9 ]/g, ' ')
-    .split(/\s+/).filter(Boolean)
+    .split(/\s+/)
+    .filter(Boolean)
     .map((w) => ABBREVIATIONS[w] ?? w)
     .join(' ');
 }
@@ -105,7 +194,10 @@ export function splitStreet(street: string): { number: string; name: string } {
 }
 
 export function normPostcode(s: string | null | undefined): string {
-  return (s ?? '').toUpperCase().replace(/[^A-Z0-9]/g, '').slice(0, 5);
+  return (s ?? '')
+    .toUpperCase()
+    .replace(/[^A-Z0-9]/g, '')
+    .slice(0, 5);
 }
 
 /** A whole date as YYYY-MM-DD; else what can be read of it (partialDate: the parts as written, or the year); else ''. */
@@ -116,7 +208,26 @@ export function normBirthDate(s: string | null | undefined): string {
 /** American Soundex: a phonetic key for surnames ("Smith" and "Smyth" -> S530). */
 export function soundex(normalized: string): string {
   if (!normalized) return '';
-  const codes: Record<string, string> = { b: '1', f: '1', p: '1', v: '1', c: '2', g: '2', j: '2', k: '2', q: '2', s: '2', x: '2', z: '2', d: '3', t: '3', l: '4', m: '5', n: '5', r: '6' };
+  const codes: Record<string, string> = {
+    b: '1',
+    f: '1',
+    p: '1',
+    v: '1',
+    c: '2',
+    g: '2',
+    j: '2',
+    k: '2',
+    q: '2',
+    s: '2',
+    x: '2',
+    z: '2',
+    d: '3',
+    t: '3',
+    l: '4',
+    m: '5',
+    n: '5',
+    r: '6',
+  };
   let out = normalized[0]!.toUpperCase();
   let last = codes[normalized[0]!] ?? '';
   for (let i = 1; i < normalized.length && out.length < 4; i++) {
@@ -160,7 +271,8 @@ export function jaroWinkler(a: string, b: string): number {
   if (!a || !b) return 0;
   const range = Math.max(0, Math.floor(Math.max(a.length, b.length) / 2) - 1);
   // Reused buffers: this runs on most candidate pairs of a scan, several fields each.
-  if (a.length > hitA.length || b.length > hitB.length) [hitA, hitB] = [new Uint8Array(Math.max(a.length, b.length) * 2), new Uint8Array(Math.max(a.length, b.length) * 2)];
+  if (a.length > hitA.length || b.length > hitB.length)
+    [hitA, hitB] = [new Uint8Array(Math.max(a.length, b.length) * 2), new Uint8Array(Math.max(a.length, b.length) * 2)];
   const aHit = hitA.fill(0, 0, a.length);
   const bHit = hitB.fill(0, 0, b.length);
   let matches = 0;
@@ -203,7 +315,8 @@ export function editDistance(a: string, b: string): number {
     for (let j = 1; j <= b.length; j++) {
       const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
       let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
-      if (i > 1 && j > 1 && a.charCodeAt(i - 1) === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === b.charCodeAt(j - 1)) v = Math.min(v, prev2[j - 2]! + 1);
+      if (i > 1 && j > 1 && a.charCodeAt(i - 1) === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === b.charCodeAt(j - 1))
+        v = Math.min(v, prev2[j - 2]! + 1);
       cur[j] = v;
     }
     [prev2, prev, cur] = [prev, cur, prev2];
@@ -222,7 +335,8 @@ export function typo(a: string, b: string, known?: number): boolean {
 }
 
 /** One edit counts as a typo in names of five letters or more, or a letter dropped from one (Helen / Hlen). */
-const longEnough = (a: string, b: string): boolean => Math.min(a.length, b.length) >= 5 || (Math.max(a.length, b.length) >= 5 && Math.min(a.length, b.length) >= 4);
+const longEnough = (a: string, b: string): boolean =>
+  Math.min(a.length, b.length) >= 5 || (Math.max(a.length, b.length) >= 5 && Math.min(a.length, b.length) >= 4);
 
 export function isTypoOf(a: string, b: string, known?: number): { typo: boolean; similarity: number } {
   const similarity = known ?? jaroWinklerMin(a, b, 0.8);

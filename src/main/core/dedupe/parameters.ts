@@ -55,7 +55,18 @@ const DEFAULT_U: number[][] = [
   [0.01, 0.01, 0.98],
 ];
 
-export const DEFAULT_PARAMETERS: MatchParameters = { m: DEFAULT_M, u: DEFAULT_U, priorBits: -10, lambda: 0, source: 'default', estimatedAt: null, records: 0, pairs: 0, labels: 0, iterations: 0 };
+export const DEFAULT_PARAMETERS: MatchParameters = {
+  m: DEFAULT_M,
+  u: DEFAULT_U,
+  priorBits: -10,
+  lambda: 0,
+  source: 'default',
+  estimatedAt: null,
+  records: 0,
+  pairs: 0,
+  labels: 0,
+  iterations: 0,
+};
 
 /** Bits per comparison level: log2(m/u), bounded so one field can never decide alone. */
 export function levelWeights(p: MatchParameters): Float64Array[] {
@@ -73,11 +84,25 @@ export const bound = (w: number): number => Math.max(-20, Math.min(20, w));
 /** A stored value is trusted only if it has the current shape (comparisons and levels). */
 export function validParameters(p: unknown): p is MatchParameters {
   const q = p as MatchParameters | null;
-  return !!q && Array.isArray(q.m) && Array.isArray(q.u) && q.m.length === NF && q.u.length === NF && COMPARISONS.every((c, i) => q.m[i]!.length === c.levels.length && q.u[i]!.length === c.levels.length) && typeof q.priorBits === 'number';
+  return (
+    !!q &&
+    Array.isArray(q.m) &&
+    Array.isArray(q.u) &&
+    q.m.length === NF &&
+    q.u.length === NF &&
+    COMPARISONS.every((c, i) => q.m[i]!.length === c.levels.length && q.u[i]!.length === c.levels.length) &&
+    typeof q.priorBits === 'number'
+  );
 }
 
 /** Per comparison level: m, u and weight, for the match-weights chart. */
-export function describeParameters(p: MatchParameters): { field: string; label: string; levels: { level: string; m: number; u: number; weight: number }[] }[] {
+export function describeParameters(
+  p: MatchParameters,
+): { field: string; label: string; levels: { level: string; m: number; u: number; weight: number }[] }[] {
   const w = levelWeights(p);
-  return COMPARISONS.map((c, f) => ({ field: c.key, label: c.label, levels: c.levels.map((level, l) => ({ level, m: p.m[f]![l]!, u: p.u[f]![l]!, weight: Math.round(w[f]![l]! * 100) / 100 })) }));
+  return COMPARISONS.map((c, f) => ({
+    field: c.key,
+    label: c.label,
+    levels: c.levels.map((level, l) => ({ level, m: p.m[f]![l]!, u: p.u[f]![l]!, weight: Math.round(w[f]![l]! * 100) / 100 })),
+  }));
 }

@@ -22,31 +22,39 @@ export interface ScoredCandidates {
   params: MatchParameters;
 }
 
-export function scoreCandidates(recs: MatchRecord[], freq: Frequencies, opts: {
-  floor: number;
-  dirty?: Set<number>;
-  /** Score with these parameters; without them, estimate from the store first (a full scan). */
-  params?: MatchParameters;
-  /** Where the estimate starts, and the person's decisions as record index pairs. */
-  estimate?: { start: MatchParameters; labels: [number, number, boolean][]; now: string };
-}): ScoredCandidates {
+export function scoreCandidates(
+  recs: MatchRecord[],
+  freq: Frequencies,
+  opts: {
+    floor: number;
+    dirty?: Set<number>;
+    /** Score with these parameters; without them, estimate from the store first (a full scan). */
+    params?: MatchParameters;
+    /** Where the estimate starts, and the person's decisions as record index pairs. */
+    estimate?: { start: MatchParameters; labels: [number, number, boolean][]; now: string };
+  },
+): ScoredCandidates {
   let gammas = new Int8Array(W * 65_536);
   let ix = new Int32Array(2 * 65_536);
   let n = 0;
-  const comparisons = forEachCandidate(recs, (a, b) => {
-    if (n * W + W > gammas.length) {
-      const g = new Int8Array(gammas.length * 2);
-      g.set(gammas);
-      gammas = g;
-      const p = new Int32Array(ix.length * 2);
-      p.set(ix);
-      ix = p;
-    }
-    levelsOf(recs[a]!, recs[b]!, gammas, n * W);
-    ix[2 * n] = a;
-    ix[2 * n + 1] = b;
-    n++;
-  }, opts.dirty);
+  const comparisons = forEachCandidate(
+    recs,
+    (a, b) => {
+      if (n * W + W > gammas.length) {
+        const g = new Int8Array(gammas.length * 2);
+        g.set(gammas);
+        gammas = g;
+        const p = new Int32Array(ix.length * 2);
+        p.set(ix);
+        ix = p;
+      }
+      levelsOf(recs[a]!, recs[b]!, gammas, n * W);
+      ix[2 * n] = a;
+      ix[2 * n + 1] = b;
+      n++;
+    },
+    opts.dirty,
+  );
   let params = opts.params;
   if (!params) {
     const est = opts.estimate!;

@@ -68,9 +68,26 @@ export function scan(d: ScanDeps, opts: { full?: boolean; autoLink?: boolean } =
   const found = d.queue.clustersOf(loaded, freq);
   // Journaled after clustering so the entry carries what waits for review (status reads it),
   // and before remembering: the cache is keyed on the store's write counter.
-  d.store.journal('dedupe.scan', 'store', 'dedupe', `scanned ${recs.length} records, ${comparisons} comparisons`, null, { records: recs.length, rescored: dirty ? dirty.size : recs.length, ...tally(found) }, 'system');
+  d.store.journal(
+    'dedupe.scan',
+    'store',
+    'dedupe',
+    `scanned ${recs.length} records, ${comparisons} comparisons`,
+    null,
+    { records: recs.length, rescored: dirty ? dirty.size : recs.length, ...tally(found) },
+    'system',
+  );
   const clusters = d.queue.remember(found);
   const autoLinked = opts.autoLink ? d.linkNearCertain().linked : 0;
   const now = autoLinked ? d.queue.clusters() : clusters;
-  return { clusters: now, total: now.length, autoLinkable: now.filter((c) => c.auto).length, records: recs.length, rescored: dirty ? dirty.size : recs.length, comparisons, autoLinked, ms: Math.round(performance.now() - started) };
+  return {
+    clusters: now,
+    total: now.length,
+    autoLinkable: now.filter((c) => c.auto).length,
+    records: recs.length,
+    rescored: dirty ? dirty.size : recs.length,
+    comparisons,
+    autoLinked,
+    ms: Math.round(performance.now() - started),
+  };
 }

@@ -71,12 +71,18 @@ const shared = (a: string[], b: string[]): string | undefined => a.find((v) => b
 /** An exact value's weight from how common that value is (term frequency). */
 function exactWeight(k: number, x: MatchRecord, y: MatchRecord, f: Frequencies, m: number, w: number): number {
   switch (k) {
-    case FL.given: return clamp(Math.log2(m / Math.max(f.uOf('given', x), f.uOf('given', y))));
-    case FL.family: return clamp(Math.log2(m / f.uOf('family', x)));
-    case FL.phone: return clamp(Math.log2(m / f.u('phone', shared(x.phones, y.phones)!)));
-    case FL.email: return clamp(Math.log2(m / f.u('email', shared(x.emails, y.emails)!)));
-    case FL.company: return clamp(Math.log2(m / f.u('company', x.company)));
-    default: return w;
+    case FL.given:
+      return clamp(Math.log2(m / Math.max(f.uOf('given', x), f.uOf('given', y))));
+    case FL.family:
+      return clamp(Math.log2(m / f.uOf('family', x)));
+    case FL.phone:
+      return clamp(Math.log2(m / f.u('phone', shared(x.phones, y.phones)!)));
+    case FL.email:
+      return clamp(Math.log2(m / f.u('email', shared(x.emails, y.emails)!)));
+    case FL.company:
+      return clamp(Math.log2(m / f.u('company', x.company)));
+    default:
+      return w;
   }
 }
 
@@ -141,19 +147,42 @@ export function reasonsOf(g: Int8Array, parts: Float64Array, x: MatchRecord, y: 
   };
   const swapped = g[nf]! > 0;
   // Which names faced each other (levels.ts: the other way round, in one of two readings).
-  const [xg, yg, xf, yf] = g[nf] === 1 ? [x.family, y.given, x.given, y.family] : g[nf] === 2 ? [x.given, y.family, x.family, y.given] : [x.given, y.given, x.family, y.family];
+  const [xg, yg, xf, yf] =
+    g[nf] === 1
+      ? [x.family, y.given, x.given, y.family]
+      : g[nf] === 2
+        ? [x.given, y.family, x.family, y.given]
+        : [x.given, y.given, x.family, y.family];
   switch (g[FL.given]) {
-    case 0: add(FL.given, 'given_same', `same given name ${cap(yg)}`); break;
-    case 1: add(FL.given, 'given_nickname', nicknameText(xg, yg)); break;
-    case 2: add(FL.given, 'given_close', `given names ${jaroWinkler(xg, yg).toFixed(2)} alike (${cap(xg)} / ${cap(yg)})`); break;
-    case GIVEN.sibling: add(FL.given, 'given_sibling', siblingText(xg, yg)); break;
-    case GIVEN.initial: add(FL.given, 'given_initial', `same initial ${yg[0]!.toUpperCase()}.`); break;
-    case GIVEN.else: add(FL.given, 'given_differ', `different given names (${cap(xg)} / ${cap(yg)})`, parts[nf]!); break;
+    case 0:
+      add(FL.given, 'given_same', `same given name ${cap(yg)}`);
+      break;
+    case 1:
+      add(FL.given, 'given_nickname', nicknameText(xg, yg));
+      break;
+    case 2:
+      add(FL.given, 'given_close', `given names ${jaroWinkler(xg, yg).toFixed(2)} alike (${cap(xg)} / ${cap(yg)})`);
+      break;
+    case GIVEN.sibling:
+      add(FL.given, 'given_sibling', siblingText(xg, yg));
+      break;
+    case GIVEN.initial:
+      add(FL.given, 'given_initial', `same initial ${yg[0]!.toUpperCase()}.`);
+      break;
+    case GIVEN.else:
+      add(FL.given, 'given_differ', `different given names (${cap(xg)} / ${cap(yg)})`, parts[nf]!);
+      break;
   }
   switch (g[FL.family]) {
-    case 0: add(FL.family, 'family_same', `same family name ${cap(yf)}`); break;
-    case 1: add(FL.family, 'family_close', `family names ${jaroWinkler(xf, yf).toFixed(2)} alike (${cap(xf)} / ${cap(yf)})`); break;
-    case 2: add(FL.family, 'family_differ', `different family names (${cap(xf)} / ${cap(yf)})`); break;
+    case 0:
+      add(FL.family, 'family_same', `same family name ${cap(yf)}`);
+      break;
+    case 1:
+      add(FL.family, 'family_close', `family names ${jaroWinkler(xf, yf).toFixed(2)} alike (${cap(xf)} / ${cap(yf)})`);
+      break;
+    case 2:
+      add(FL.family, 'family_differ', `different family names (${cap(xf)} / ${cap(yf)})`);
+      break;
   }
   if (swapped) out.push({ code: 'names_swapped', text: 'given and family names entered the other way round', weight: 0 });
   const level = (k: number, codes: [string, string][]): void => {
@@ -161,17 +190,56 @@ export function reasonsOf(g: Int8Array, parts: Float64Array, x: MatchRecord, y: 
     if (l !== NONE) add(k, codes[l]![0], codes[l]![1]);
   };
   const [xn, yn] = [x.show.full || cap(x.full), y.show.full || cap(y.full)];
-  level(FL.name, [['name_same', `same name ${yn}`], ['name_close', `names alike (${xn} / ${yn})`], ['name_differ', `different names (${xn} / ${yn})`]]);
-  level(FL.birth, [['birth_same', `same birth date ${x.birth}`], ['birth_swapped', `birth dates with day and month swapped (${x.birth} / ${y.birth})`], ['birth_close', `birth dates one digit apart (${x.birth} / ${y.birth})`], ['birth_year', `same birth year, other day (${x.birth} / ${y.birth})`], ['birth_differ', `different birth dates (${x.birth} / ${y.birth})`]]);
-  level(FL.street, [['address_same', `same street address ${x.street}`], ['street_close', `same house number, street alike (${x.street} / ${y.street})`], ['street_number_differ', `same street, other house number (${x.street} / ${y.street})`], ['street_differ', 'different street addresses']]);
-  level(FL.line2, [['line2_same', `same address line 2 ${x.line2}`], ['line2_close', `address line 2 alike (${x.line2} / ${y.line2})`], ['line2_differ', 'different address line 2']]);
-  level(FL.postcode, [['postcode_same', `same postcode ${x.postcode}`], ['postcode_close', `postcodes one digit apart (${x.postcode} / ${y.postcode})`], ['address_differ', 'different postcodes']]);
-  level(FL.city, [['city_same', `same city ${cap(x.city)}`], ['city_close', `city names alike (${cap(x.city)} / ${cap(y.city)})`], ['city_differ', 'different cities']]);
+  level(FL.name, [
+    ['name_same', `same name ${yn}`],
+    ['name_close', `names alike (${xn} / ${yn})`],
+    ['name_differ', `different names (${xn} / ${yn})`],
+  ]);
+  level(FL.birth, [
+    ['birth_same', `same birth date ${x.birth}`],
+    ['birth_swapped', `birth dates with day and month swapped (${x.birth} / ${y.birth})`],
+    ['birth_close', `birth dates one digit apart (${x.birth} / ${y.birth})`],
+    ['birth_year', `same birth year, other day (${x.birth} / ${y.birth})`],
+    ['birth_differ', `different birth dates (${x.birth} / ${y.birth})`],
+  ]);
+  level(FL.street, [
+    ['address_same', `same street address ${x.street}`],
+    ['street_close', `same house number, street alike (${x.street} / ${y.street})`],
+    ['street_number_differ', `same street, other house number (${x.street} / ${y.street})`],
+    ['street_differ', 'different street addresses'],
+  ]);
+  level(FL.line2, [
+    ['line2_same', `same address line 2 ${x.line2}`],
+    ['line2_close', `address line 2 alike (${x.line2} / ${y.line2})`],
+    ['line2_differ', 'different address line 2'],
+  ]);
+  level(FL.postcode, [
+    ['postcode_same', `same postcode ${x.postcode}`],
+    ['postcode_close', `postcodes one digit apart (${x.postcode} / ${y.postcode})`],
+    ['address_differ', 'different postcodes'],
+  ]);
+  level(FL.city, [
+    ['city_same', `same city ${cap(x.city)}`],
+    ['city_close', `city names alike (${cap(x.city)} / ${cap(y.city)})`],
+    ['city_differ', 'different cities'],
+  ]);
   const phone = shared(x.phones, y.phones);
   const shownPhone = phone ? (x.show.phones.find((p) => p.replace(/\D/g, '') === phone) ?? `+${phone}`) : '';
-  level(FL.phone, [['phone_same', `same phone ${shownPhone}${parts[FL.phone]! < 4 ? ' (shared by several records)' : ''}`], ['phone_local', `same local number ${shared(x.phones7, y.phones7) ?? ''} (one without its area code)`], ['phone_differ', 'different phone numbers']]);
-  level(FL.email, [['email_same', `same email ${shared(x.emails, y.emails) ?? ''}`], ['email_local', `same email name ${shared(x.emailLocals, y.emailLocals) ?? ''} at different domains`], ['email_differ', 'different email addresses']]);
-  level(FL.company, [['company_same', `same company ${x.company}`], ['company_close', `company names alike (${x.company} / ${y.company})`], ['company_differ', 'different companies']]);
+  level(FL.phone, [
+    ['phone_same', `same phone ${shownPhone}${parts[FL.phone]! < 4 ? ' (shared by several records)' : ''}`],
+    ['phone_local', `same local number ${shared(x.phones7, y.phones7) ?? ''} (one without its area code)`],
+    ['phone_differ', 'different phone numbers'],
+  ]);
+  level(FL.email, [
+    ['email_same', `same email ${shared(x.emails, y.emails) ?? ''}`],
+    ['email_local', `same email name ${shared(x.emailLocals, y.emailLocals) ?? ''} at different domains`],
+    ['email_differ', 'different email addresses'],
+  ]);
+  level(FL.company, [
+    ['company_same', `same company ${x.company}`],
+    ['company_close', `company names alike (${x.company} / ${y.company})`],
+    ['company_differ', 'different companies'],
+  ]);
   if (parts[nf + 1]! < 0) out.push({ code: 'name_only', text: 'nothing in common but the name', weight: parts[nf + 1]! });
   return out.sort((p, q) => Math.abs(q.weight) - Math.abs(p.weight));
 }
@@ -185,7 +253,9 @@ function nicknameText(a: string, b: string): string {
 
 function siblingText(a: string, b: string): string {
   const fa = formalNames(a);
-  const both = formalNames(b).filter((f) => fa.includes(f)).map(cap);
+  const both = formalNames(b)
+    .filter((f) => fa.includes(f))
+    .map(cap);
   return `${cap(a)} and ${cap(b)} are both short for ${both.slice(0, 2).join(' or ')}`;
 }
 

@@ -52,11 +52,21 @@ export class JournalService {
 
     const personIds = new Map<number, string[]>();
     for (const r of rows) {
-      const ids = r.kind === 'unmerge' ? [r.merged_person] : r.dismissed ? this.peopleOfRecords((JSON.parse(r.dismissed) as DismissedAfter).recordIds ?? []) : [r.person_id];
+      const ids =
+        r.kind === 'unmerge'
+          ? [r.merged_person]
+          : r.dismissed
+            ? this.peopleOfRecords((JSON.parse(r.dismissed) as DismissedAfter).recordIds ?? [])
+            : [r.person_id];
       personIds.set(r.id, [...new Set(ids.filter((x): x is string => !!x))]);
     }
     const names = this.names([...new Set([...personIds.values()].flat())]);
-    const views = rows.map((r) => toView(r, (personIds.get(r.id) ?? []).filter((id) => names.has(id)).map((id) => ({ id, name: names.get(id)! }))));
+    const views = rows.map((r) =>
+      toView(
+        r,
+        (personIds.get(r.id) ?? []).filter((id) => names.has(id)).map((id) => ({ id, name: names.get(id)! })),
+      ),
+    );
 
     const byGroup = new Map<string, JournalRowView[]>();
     rows.forEach((r, i) => {
@@ -65,7 +75,12 @@ export class JournalService {
       if (list) list.push(views[i]!);
       else byGroup.set(key, [views[i]!]);
     });
-    return { total, entries: groups.map((g) => entryOf(byGroup.get(g.action_id ?? `j${g.top}`) ?? [], g.action_id ? (counts.get(g.action_id) ?? 1) : 1)).filter((e): e is JournalEntryView => e !== null) };
+    return {
+      total,
+      entries: groups
+        .map((g) => entryOf(byGroup.get(g.action_id ?? `j${g.top}`) ?? [], g.action_id ? (counts.get(g.action_id) ?? 1) : 1))
+        .filter((e): e is JournalEntryView => e !== null),
+    };
   }
 
   kindOf(id: number): string | null {
@@ -84,9 +99,34 @@ export class JournalService {
 function toView(r: RowSql, people: { id: string; name: string }[]): JournalRowView {
   const vendor = r.vendor ? VENDOR_LABELS[r.vendor] : null;
   return {
-    id: r.id, at: r.at, actor: r.actor, kind: r.kind, entityType: r.entity_type, entityId: r.entity_id, summary: wordsOf(r, vendor), undone: r.undone === 1,
-    undo: r.undone ? null : r.kind === 'edit' && r.entity_type === 'record' ? (r.edit_undoable ? 'edit' : null) : r.kind === 'merge' || r.kind === 'bulk-merge' ? 'merge' : r.kind === 'dismiss' ? 'dismiss' : r.kind === 'add-to' || r.kind === 'bulk-add' ? 'add' : r.kind === 'policy-apply' ? 'agree' : r.kind === 'account.remove' && Date.now() - Date.parse(r.at) < REMOVAL_UNDO_DAYS * 86_400_000 ? 'account' : null,
-    people, vendor, cause: r.cause,
+    id: r.id,
+    at: r.at,
+    actor: r.actor,
+    kind: r.kind,
+    entityType: r.entity_type,
+    entityId: r.entity_id,
+    summary: wordsOf(r, vendor),
+    undone: r.undone === 1,
+    undo: r.undone
+      ? null
+      : r.kind === 'edit' && r.entity_type === 'record'
+        ? r.edit_undoable
+          ? 'edit'
+          : null
+        : r.kind === 'merge' || r.kind === 'bulk-merge'
+          ? 'merge'
+          : r.kind === 'dismiss'
+            ? 'dismiss'
+            : r.kind === 'add-to' || r.kind === 'bulk-add'
+              ? 'add'
+              : r.kind === 'policy-apply'
+                ? 'agree'
+                : r.kind === 'account.remove' && Date.now() - Date.parse(r.at) < REMOVAL_UNDO_DAYS * 86_400_000
+                  ? 'account'
+                  : null,
+    people,
+    vendor,
+    cause: r.cause,
   };
 }
 
@@ -117,9 +157,22 @@ function entryOfAll(rows: JournalRowView[], all: number): Omit<JournalEntryView,
   const vendors = [...new Set(rows.map((r) => r.vendor).filter((v): v is string => !!v))];
   const people = [...new Map(rows.flatMap((r) => r.people).map((p) => [p.id, p])).values()];
   const at = vendors.length ? ` at ${vendors.join(', ')}` : '';
-  const summary = kind === 'edit' && kinds.size === 1
-    ? `${[...new Set(rows.map((r) => r.summary))].join('; ')}${at}`
-    : kind === 'sync.push' ? `${all} writes sent${at}` : `${all} entries${at}`;
+  const summary =
+    kind === 'edit' && kinds.size === 1
+      ? `${[...new Set(rows.map((r) => r.summary))].join('; ')}${at}`
+      : kind === 'sync.push'
+        ? `${all} writes sent${at}`
+        : `${all} entries${at}`;
   // Its rows keep their own undo; the action as a whole has none of its own.
-  return { ...last, kind, summary, people, vendor: vendors.length === 1 ? vendors[0]! : null, undo: null, undone: rows.every((r) => r.undone), cause: rows.find((r) => r.cause)?.cause ?? null, rows };
+  return {
+    ...last,
+    kind,
+    summary,
+    people,
+    vendor: vendors.length === 1 ? vendors[0]! : null,
+    undo: null,
+    undone: rows.every((r) => r.undone),
+    cause: rows.find((r) => r.cause)?.cause ?? null,
+    rows,
+  };
 }

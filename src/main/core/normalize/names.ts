@@ -3,7 +3,33 @@
 
 // Lower-case words that begin a family name of several words ("Ludwig van Beethoven", "Maria
 // de la Cruz", "William Van der Berg"): read with the family name, not the given one.
-const PARTICLES = new Set(['van', 'von', 'der', 'den', 'de', 'del', 'della', 'dela', 'di', 'da', 'du', 'des', 'la', 'le', 'ter', 'ten', 'bin', 'ibn', 'al', 'el', 'st', 'st.', 'zu', 'dos', 'das']);
+const PARTICLES = new Set([
+  'van',
+  'von',
+  'der',
+  'den',
+  'de',
+  'del',
+  'della',
+  'dela',
+  'di',
+  'da',
+  'du',
+  'des',
+  'la',
+  'le',
+  'ter',
+  'ten',
+  'bin',
+  'ibn',
+  'al',
+  'el',
+  'st',
+  'st.',
+  'zu',
+  'dos',
+  'das',
+]);
 
 /**
  * Where the family name starts among a name's words: the last word, and any particles just

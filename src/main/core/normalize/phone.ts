@@ -10,7 +10,10 @@ export function toE164(raw: string, region: string = 'US'): string | null {
   return parsed && parsed.isPossible() ? parsed.number : null;
 }
 
-export function phoneEntry(raw: string, opts: { region?: string; label?: string | null; mobile?: boolean; primary?: boolean } = {}): PhoneEntry {
+export function phoneEntry(
+  raw: string,
+  opts: { region?: string; label?: string | null; mobile?: boolean; primary?: boolean } = {},
+): PhoneEntry {
   const entry: PhoneEntry = { e164: toE164(raw, opts.region), raw: raw.trim() };
   if (opts.label) entry.label = opts.label;
   if (opts.mobile !== undefined) entry.mobile = opts.mobile;

@@ -17,7 +17,14 @@ import type { SyncStore } from '../sync/sync-store';
 import type { Connector, CreateNeed } from '../vendors/connector';
 import { emailKey, phoneKey, strongMatch } from '../vendors/evidence';
 import { carryBlocks } from './blocks';
-import { accountRecordsByKeys, goldenExternalRef, idsOfUnsentCreates, peopleMissingFrom, peopleTagged, personHeldIn } from '../store/add-to-reads';
+import {
+  accountRecordsByKeys,
+  goldenExternalRef,
+  idsOfUnsentCreates,
+  peopleMissingFrom,
+  peopleTagged,
+  personHeldIn,
+} from '../store/add-to-reads';
 import { journalEntry } from '../store/journal-entries';
 import { recordLookup } from '../store/records';
 
@@ -64,7 +71,11 @@ export interface AddToDeps {
   addressParts: (vendor: AccountKind) => readonly string[] | undefined;
   canDelete: (vendor: AccountKind) => boolean;
   /** The vendor's field rules on typed values, and its normaliser (typed phones to E.164). */
-  check: (vendor: AccountKind, accountId: string, contact: CanonicalContact) => { contact: CanonicalContact; problems: { field: string; message: string }[] };
+  check: (
+    vendor: AccountKind,
+    accountId: string,
+    contact: CanonicalContact,
+  ) => { contact: CanonicalContact; problems: { field: string; message: string }[] };
 }
 
 const BULK_BATCH = 100;
@@ -93,11 +104,18 @@ export class AddToService {
     return this.previewWith(connector, personId, accountId, values);
   }
 
-  private previewWith(connector: Connector, personId: string, accountId: string, values: Record<string, string>, index?: TargetIndex): AddToPreview {
+  private previewWith(
+    connector: Connector,
+    personId: string,
+    accountId: string,
+    values: Record<string, string>,
+    index?: TargetIndex,
+  ): AddToPreview {
     const account = this.d.accounts.get(accountId);
     if (account.kind === 'csv') throw new CoreError('bad_request', 'A CSV source cannot take new records; export a CSV instead');
     const person = this.d.contacts.get(personId);
-    if (personHeldIn(this.d.sqlite, personId, accountId)) throw new CoreError('conflict', `${person.displayName} is in ${account.label} already`);
+    if (personHeldIn(this.d.sqlite, personId, accountId))
+      throw new CoreError('conflict', `${person.displayName} is in ${account.label} already`);
     const vendor = account.kind as AccountKind;
     const writable = this.d.writable(vendor);
     const golden = person.golden as CanonicalContact;
@@ -122,7 +140,14 @@ export class AddToService {
       base.address = address;
     }
     // Blocks travel with the person: sent where the vendor can hold them, else left out or refused.
-    const carried = carryBlocks({ ...(base as CanonicalContact), ...(golden.doNotContact === true ? { doNotContact: true, doNotContactWhy: golden.doNotContactWhy ?? null } : {}) }, connector.fields, account.label);
+    const carried = carryBlocks(
+      {
+        ...(base as CanonicalContact),
+        ...(golden.doNotContact === true ? { doNotContact: true, doNotContactWhy: golden.doNotContactWhy ?? null } : {}),
+      },
+      connector.fields,
+      account.label,
+    );
     Object.keys(base).forEach((k) => delete base[k]);
     Object.assign(base, carried.contact);
     if (!connector.fields.write.includes('doNotContact')) delete base.doNotContact;
@@ -153,10 +178,28 @@ export class AddToService {
       // The vendor would not create a record but merge into (and overwrite) one holding a phone.
       for (const p of checked.contact.phones ?? []) {
         const holder = (idx.get(`p:${phoneKey(p)}`) ?? []).find((h) => !likelyThere.some((l) => l.recordId === h.recordId));
-        if (holder && phoneKey(p)) problems.push({ field: 'phones', message: `${account.label} would merge this into ${displayName(holder.local)} (same phone ${p.e164 ?? p.raw}) and overwrite it; link them in Duplicates instead, or leave that phone out` });
+        if (holder && phoneKey(p))
+          problems.push({
+            field: 'phones',
+            message: `${account.label} would merge this into ${displayName(holder.local)} (same phone ${p.e164 ?? p.raw}) and overwrite it; link them in Duplicates instead, or leave that phone out`,
+          });
       }
     }
-    return { personId, name: person.displayName, accountId, accountLabel: account.label, vendor, contact: checked.contact, requests: preview.requests, needs, notHeld, blocks: carried.lines, problems, likelyThere, ready: !needs.some((n) => n.missing) && problems.length === 0 };
+    return {
+      personId,
+      name: person.displayName,
+      accountId,
+      accountLabel: account.label,
+      vendor,
+      contact: checked.contact,
+      requests: preview.requests,
+      needs,
+      notHeld,
+      blocks: carried.lines,
+      problems,
+      likelyThere,
+      ready: !needs.some((n) => n.missing) && problems.length === 0,
+    };
   }
 
   /**
@@ -180,22 +223,50 @@ export class AddToService {
 
   private likelyThere(golden: CanonicalContact, index: TargetIndex): AddToPreview['likelyThere'] {
     const seen = new Map<string, AddToPreview['likelyThere'][number]>();
-    for (const k of keysOf(golden)) for (const hit of index.get(k) ?? []) if (!seen.has(hit.recordId) && strongMatch(golden, hit.local)) seen.set(hit.recordId, { recordId: hit.recordId, personId: hit.personId, name: displayName(hit.local) });
+    for (const k of keysOf(golden))
+      for (const hit of index.get(k) ?? [])
+        if (!seen.has(hit.recordId) && strongMatch(golden, hit.local))
+          seen.set(hit.recordId, { recordId: hit.recordId, personId: hit.personId, name: displayName(hit.local) });
     return [...seen.values()];
   }
 
   /** Create the person's record in the account (through the outbox). Refused, with what is missing, when the preview is not ready. */
-  async addTo(personId: string, accountId: string, values: Record<string, string> = {}): Promise<{ recordId: string; changeId: number; journalId: number }> {
+  async addTo(
+    personId: string,
+    accountId: string,
+    values: Record<string, string> = {},
+  ): Promise<{ recordId: string; changeId: number; journalId: number }> {
     const p = await this.preview(personId, accountId, values);
     return this.store(p, values, null);
   }
 
-  private store(p: AddToPreview, values: Record<string, string>, actionId: string | null): { recordId: string; changeId: number; journalId: number } {
+  private store(
+    p: AddToPreview,
+    values: Record<string, string>,
+    actionId: string | null,
+  ): { recordId: string; changeId: number; journalId: number } {
     if (!p.ready) throw new CoreError('bad_request', refusal(p));
-    const vendorValues = Object.fromEntries(p.needs.filter((n) => !n.field && values[n.key]?.trim()).map((n) => [n.key, values[n.key]!.trim()]));
+    const vendorValues = Object.fromEntries(
+      p.needs.filter((n) => !n.field && values[n.key]?.trim()).map((n) => [n.key, values[n.key]!.trim()]),
+    );
     const run = () => {
-      const { recordId, changeId } = this.d.store.create(p.accountId, p.personId, p.contact, 'user', vendorValues, `added to ${p.accountLabel} from the golden record`);
-      const journalId = this.d.store.journal('add-to', 'record', recordId, `added ${p.name} to ${p.accountLabel}`, null, { recordId, changeId, personId: p.personId } satisfies AddToAfter, 'user');
+      const { recordId, changeId } = this.d.store.create(
+        p.accountId,
+        p.personId,
+        p.contact,
+        'user',
+        vendorValues,
+        `added to ${p.accountLabel} from the golden record`,
+      );
+      const journalId = this.d.store.journal(
+        'add-to',
+        'record',
+        recordId,
+        `added ${p.name} to ${p.accountLabel}`,
+        null,
+        { recordId, changeId, personId: p.personId } satisfies AddToAfter,
+        'user',
+      );
       return { recordId, changeId, journalId };
     };
     return actionId ? run() : this.d.store.withAction(`adding ${p.name} to ${p.accountLabel}`, run);
@@ -221,7 +292,9 @@ export class AddToService {
     const people = this.missing(q);
     const first = people[0];
     const connector = await this.d.connectorFor(q.to);
-    const p = first ? this.previewWith(connector, first.personId, q.to, expand(q.values ?? {}, first.personId, this.externalRef(first.personId))) : null;
+    const p = first
+      ? this.previewWith(connector, first.personId, q.to, expand(q.values ?? {}, first.personId, this.externalRef(first.personId)))
+      : null;
     return { from: q.from, to: q.to, count: people.length, sample: people.slice(0, 10), needs: p?.needs ?? [], notHeld: p?.notHeld ?? [] };
   }
 
@@ -235,10 +308,23 @@ export class AddToService {
    * A person whose record the vendor would refuse (a value too long, a required value missing)
    * is skipped and reported; the others go on.
    */
-  async bulk(q: { from: string; to: string; search?: string; tag?: string; values?: Record<string, string>; expected: number }, onProgress?: (done: number, total: number) => void): Promise<{ added: number; total: number; cancelled: boolean; bulkId: number | null; refused: { personId: string; name: string; reason: string }[] }> {
+  async bulk(
+    q: { from: string; to: string; search?: string; tag?: string; values?: Record<string, string>; expected: number },
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<{
+    added: number;
+    total: number;
+    cancelled: boolean;
+    bulkId: number | null;
+    refused: { personId: string; name: string; reason: string }[];
+  }> {
     if (this.bulkRun) throw new CoreError('conflict', 'A bulk add is already running');
     const people = this.missing(q);
-    if (people.length !== q.expected) throw new CoreError('conflict', `The people to add changed since you confirmed (${q.expected} then, ${people.length} now); review the new count and confirm again`);
+    if (people.length !== q.expected)
+      throw new CoreError(
+        'conflict',
+        `The people to add changed since you confirmed (${q.expected} then, ${people.length} now); review the new count and confirm again`,
+      );
     const connector = await this.d.connectorFor(q.to);
     const label = this.d.accounts.get(q.to).label;
     const index = this.targetIndex(q.to);
@@ -251,23 +337,39 @@ export class AddToService {
     let bulkId: number | null = null;
     let done = 0;
     try {
-      done = await inBatches(people, BULK_BATCH, (batch) => {
-        this.d.store.withAction(cause, () => {
-          for (const who of batch) {
-            const values = expand(q.values ?? {}, who.personId, this.externalRef(who.personId));
-            const p = this.previewWith(connector, who.personId, q.to, values, index);
-            if (!p.ready) refused.push({ personId: who.personId, name: who.name, reason: refusal(p) });
-            // Someone already there under the same email or phone is linked by a merge, not added twice.
-            else if (p.likelyThere.length) refused.push({ personId: who.personId, name: who.name, reason: `likely in ${label} already as ${p.likelyThere.map((x) => x.name).join(', ')}; review it in Duplicates` });
-            else {
-              added.push(this.store(p, values, actionId).journalId);
-              for (const n of p.needs) if (n.becomesId && values[n.key]) this.claimed!.add(values[n.key]!.trim());
-            }
-          }
-          bulkId ??= this.d.store.journal('bulk-add', 'bulk', actionId, '', null, null, 'user');
-          this.d.store.amendJournal(bulkId, `added ${added.length} ${added.length === 1 ? 'person' : 'people'} to ${label}`, { addIds: added } satisfies BulkAddAfter);
-        }, actionId);
-      }, { signal: run.signal, onProgress });
+      done = await inBatches(
+        people,
+        BULK_BATCH,
+        (batch) => {
+          this.d.store.withAction(
+            cause,
+            () => {
+              for (const who of batch) {
+                const values = expand(q.values ?? {}, who.personId, this.externalRef(who.personId));
+                const p = this.previewWith(connector, who.personId, q.to, values, index);
+                if (!p.ready) refused.push({ personId: who.personId, name: who.name, reason: refusal(p) });
+                // Someone already there under the same email or phone is linked by a merge, not added twice.
+                else if (p.likelyThere.length)
+                  refused.push({
+                    personId: who.personId,
+                    name: who.name,
+                    reason: `likely in ${label} already as ${p.likelyThere.map((x) => x.name).join(', ')}; review it in Duplicates`,
+                  });
+                else {
+                  added.push(this.store(p, values, actionId).journalId);
+                  for (const n of p.needs) if (n.becomesId && values[n.key]) this.claimed!.add(values[n.key]!.trim());
+                }
+              }
+              bulkId ??= this.d.store.journal('bulk-add', 'bulk', actionId, '', null, null, 'user');
+              this.d.store.amendJournal(bulkId, `added ${added.length} ${added.length === 1 ? 'person' : 'people'} to ${label}`, {
+                addIds: added,
+              } satisfies BulkAddAfter);
+            },
+            actionId,
+          );
+        },
+        { signal: run.signal, onProgress },
+      );
     } finally {
       this.bulkRun = null;
       this.claimed = null;
@@ -313,8 +415,21 @@ export class AddToService {
         this.d.store.markUndone(a.id);
       }
       if (j.kind === 'bulk-add') this.d.store.markUndone(j.id);
-      const said = [deletedAtVendor && `${deletedAtVendor} to be deleted at the vendor`, leftAtVendor.length && `${leftAtVendor.length} left at the vendor, which cannot delete contacts`].filter(Boolean).join('; ');
-      this.d.store.journal('undo', j.kind === 'bulk-add' ? 'bulk' : 'record', String(j.id), `add undone${said ? `: ${said}` : ''}`, null, { deletedAtVendor, leftAtVendor }, 'user');
+      const said = [
+        deletedAtVendor && `${deletedAtVendor} to be deleted at the vendor`,
+        leftAtVendor.length && `${leftAtVendor.length} left at the vendor, which cannot delete contacts`,
+      ]
+        .filter(Boolean)
+        .join('; ');
+      this.d.store.journal(
+        'undo',
+        j.kind === 'bulk-add' ? 'bulk' : 'record',
+        String(j.id),
+        `add undone${said ? `: ${said}` : ''}`,
+        null,
+        { deletedAtVendor, leftAtVendor },
+        'user',
+      );
       return { undone: j.kind, deletedAtVendor, leftAtVendor };
     });
   }
@@ -331,13 +446,19 @@ export class AddToService {
 
 /** What can recognise a person in another account: emails, E.164 phones (digits), the external reference. */
 function keysOf(c: CanonicalContact): string[] {
-  const keys = [...(c.emails ?? []).map((e) => `e:${emailKey(e.address)}`), ...(c.phones ?? []).map((p) => `p:${phoneKey(p)}`), ...(c.externalRef?.trim() ? [`x:${c.externalRef.trim()}`] : [])];
+  const keys = [
+    ...(c.emails ?? []).map((e) => `e:${emailKey(e.address)}`),
+    ...(c.phones ?? []).map((p) => `p:${phoneKey(p)}`),
+    ...(c.externalRef?.trim() ? [`x:${c.externalRef.trim()}`] : []),
+  ];
   return keys.filter((k) => !k.endsWith(':'));
 }
 
 /** A bulk value with per-person placeholders filled in: "CONCORD-{personId}", "{externalRef}". */
 function expand(values: Record<string, string>, personId: string, externalRef: string): Record<string, string> {
-  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v.replace(TEMPLATE, (_m, name: string) => (name === 'personId' ? personId : externalRef))]));
+  return Object.fromEntries(
+    Object.entries(values).map(([k, v]) => [k, v.replace(TEMPLATE, (_m, name: string) => (name === 'personId' ? personId : externalRef))]),
+  );
 }
 
 function refusal(p: AddToPreview): string {

@@ -24,13 +24,20 @@ export function carryBlocks(c: CanonicalContact, fields: FieldSupport, label: st
     if (fields.write.includes('doNotContact')) lines.push(`Do not contact — ${why(c)}: created as do-not-contact in ${label}`);
     else refusal = `${why(c)}; ${label} has no place to say so, so they are not added there`;
   }
-  const carry = <T extends PhoneEntry | EmailEntry>(field: 'phones' | 'emails', list: T[] | undefined, name: (e: T) => string): T[] | undefined => {
+  const carry = <T extends PhoneEntry | EmailEntry>(
+    field: 'phones' | 'emails',
+    list: T[] | undefined,
+    name: (e: T) => string,
+  ): T[] | undefined => {
     if (!list) return list;
     const canMark = fields.parts?.includes(`${field}.doNotContact`) ?? false;
     const kept = list.filter((e) => {
       if (!e.doNotContact) return true;
       if (canMark) lines.push(`${name(e)} — ${why(e)}: sent blocked`);
-      else lines.push(`${name(e)} left out — ${why(e)}; ${label} cannot mark one ${field === 'phones' ? 'number' : 'email address'} as do-not-contact`);
+      else
+        lines.push(
+          `${name(e)} left out — ${why(e)}; ${label} cannot mark one ${field === 'phones' ? 'number' : 'email address'} as do-not-contact`,
+        );
       return canMark;
     });
     return kept.length ? kept : undefined;

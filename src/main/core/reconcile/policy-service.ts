@@ -120,7 +120,8 @@ export class PolicyService {
     for (const id of ids) {
       const a = this.accounts.get(id);
       if (a.kind === 'csv') throw new CoreError('bad_request', `${a.label} is a CSV source; it cannot be written to`);
-      if (!this.writable(a.kind as AccountKind).includes(field)) throw new CoreError('bad_request', `${a.label} (${a.kind}) cannot hold ${field}`);
+      if (!this.writable(a.kind as AccountKind).includes(field))
+        throw new CoreError('bad_request', `${a.label} (${a.kind}) cannot hold ${field}`);
     }
     const next = [...this.list().filter((p) => p.field !== field), { field, accounts: ids }];
     this.save(POLICIES, next);
@@ -149,11 +150,19 @@ export class PolicyService {
   }
 
   /** The people in one cell of the matrix, with what each side holds. */
-  people(q: { field: CanonicalField; a: string; b: string; limit: number; offset: number }): { total: number; people: { personId: string; name: string; a: unknown; b: unknown }[] } {
+  people(q: { field: CanonicalField; a: string; b: string; limit: number; offset: number }): {
+    total: number;
+    people: { personId: string; name: string; a: unknown; b: unknown }[];
+  } {
     const { byCell } = this.compute(q.field);
     const list = byCell.get(cellKey(q.field, q.a, q.b)) ?? byCell.get(cellKey(q.field, q.b, q.a)) ?? [];
     const flip = !byCell.has(cellKey(q.field, q.a, q.b));
-    return { total: list.length, people: list.slice(q.offset, q.offset + q.limit).map((x) => ({ personId: x.personId, name: x.name, a: flip ? x.vb : x.va, b: flip ? x.va : x.vb })) };
+    return {
+      total: list.length,
+      people: list
+        .slice(q.offset, q.offset + q.limit)
+        .map((x) => ({ personId: x.personId, name: x.name, a: flip ? x.vb : x.va, b: flip ? x.va : x.vb })),
+    };
   }
 
   /**
@@ -161,10 +170,19 @@ export class PolicyService {
    * page at a time in the order they are queued (field, then account, then person), with the
    * count per field and account so a person can review every one and leave groups out.
    */
-  plan(field?: CanonicalField, page: { offset?: number; limit?: number } = {}): { people: number; total: number; writes: AgreeWrite[]; groups: AgreeGroup[]; offset: number } {
+  plan(
+    field?: CanonicalField,
+    page: { offset?: number; limit?: number } = {},
+  ): { people: number; total: number; writes: AgreeWrite[]; groups: AgreeGroup[]; offset: number } {
     const writes = this.writesFor(field);
     const offset = Math.max(0, page.offset ?? 0);
-    return { people: new Set(writes.map((w) => w.personId)).size, total: writes.length, writes: writes.slice(offset, offset + Math.min(page.limit ?? WRITES_PAGE, WRITES_PAGE)), groups: groupsOf(writes), offset };
+    return {
+      people: new Set(writes.map((w) => w.personId)).size,
+      total: writes.length,
+      writes: writes.slice(offset, offset + Math.min(page.limit ?? WRITES_PAGE, WRITES_PAGE)),
+      groups: groupsOf(writes),
+      offset,
+    };
   }
 
   /**
@@ -172,30 +190,47 @@ export class PolicyService {
    * `expected` is the count the person saw queued. Each write keeps what it replaced, so an
    * undo after the push can write it back.
    */
-  apply(field: CanonicalField | undefined, expected: number, exclude: AgreeExclusions = {}): { written: number; refused: { recordId: string; name: string; reason: string }[]; applyId: number } {
+  apply(
+    field: CanonicalField | undefined,
+    expected: number,
+    exclude: AgreeExclusions = {},
+  ): { written: number; refused: { recordId: string; name: string; reason: string }[]; applyId: number } {
     const writes = excluding(this.writesFor(field), exclude);
-    if (writes.length !== expected) throw new CoreError('conflict', `The writes changed since you looked (${expected} then, ${writes.length} now); review them again`);
+    if (writes.length !== expected)
+      throw new CoreError('conflict', `The writes changed since you looked (${expected} then, ${writes.length} now); review them again`);
     const actionId = randomUUID();
     const refused: { recordId: string; name: string; reason: string }[] = [];
-    return this.store.withAction(`making ${field ?? 'the policy fields'} agree`, () => {
-      const editIds: number[] = [];
-      const done: AppliedWrite[] = [];
-      for (const w of writes) {
-        try {
-          const editId = this.store.edit(w.recordId, { [w.field]: w.to } as Partial<CanonicalContact>, 'user').journalId;
-          editIds.push(editId);
-          done.push({ editId, recordId: w.recordId, field: w.field, from: w.from, to: w.to });
-        } catch (e) {
-          // A value this vendor cannot hold (too many phones for its slots, say) is reported, not forced.
-          refused.push({ recordId: w.recordId, name: w.name, reason: (e as Error).message });
+    return this.store.withAction(
+      `making ${field ?? 'the policy fields'} agree`,
+      () => {
+        const editIds: number[] = [];
+        const done: AppliedWrite[] = [];
+        for (const w of writes) {
+          try {
+            const editId = this.store.edit(w.recordId, { [w.field]: w.to } as Partial<CanonicalContact>, 'user').journalId;
+            editIds.push(editId);
+            done.push({ editId, recordId: w.recordId, field: w.field, from: w.from, to: w.to });
+          } catch (e) {
+            // A value this vendor cannot hold (too many phones for its slots, say) is reported, not forced.
+            refused.push({ recordId: w.recordId, name: w.name, reason: (e as Error).message });
+          }
         }
-      }
-      const left = writes.length === expected ? this.writesFor(field).length - writes.length : 0;
-      const summary = `made ${field ? fieldWords(field) : 'the policy fields'} agree: ${editIds.length} write${editIds.length === 1 ? '' : 's'} queued${left ? `, ${left} left out` : ''}`;
-      const applyId = this.store.journal('policy-apply', 'bulk', actionId, summary, null, { editIds, writes: done } satisfies PolicyApplyAfter, 'user');
-      this.check();
-      return { written: editIds.length, refused, applyId };
-    }, actionId);
+        const left = writes.length === expected ? this.writesFor(field).length - writes.length : 0;
+        const summary = `made ${field ? fieldWords(field) : 'the policy fields'} agree: ${editIds.length} write${editIds.length === 1 ? '' : 's'} queued${left ? `, ${left} left out` : ''}`;
+        const applyId = this.store.journal(
+          'policy-apply',
+          'bulk',
+          actionId,
+          summary,
+          null,
+          { editIds, writes: done } satisfies PolicyApplyAfter,
+          'user',
+        );
+        this.check();
+        return { written: editIds.length, refused, applyId };
+      },
+      actionId,
+    );
   }
 
   /**
@@ -211,7 +246,9 @@ export class PolicyService {
     return this.store.withAction(null, () => {
       const after = JSON.parse(j.after ?? '{"editIds":[]}') as PolicyApplyAfter;
       // Applies from before writes were kept: only their unsent edits can be taken back.
-      const writes = after.writes ?? after.editIds.map((editId) => ({ editId, recordId: '', field: 'notes' as CanonicalField, from: undefined, to: undefined }));
+      const writes =
+        after.writes ??
+        after.editIds.map((editId) => ({ editId, recordId: '', field: 'notes' as CanonicalField, from: undefined, to: undefined }));
       let undone = 0;
       let writtenBack = 0;
       let leftAsIs = 0;
@@ -230,8 +267,20 @@ export class PolicyService {
         } else leftAsIs++;
       }
       if (!leftAsIs) this.store.markUndone(j.id);
-      const parts = [undone && `${undone} not sent yet, cancelled`, writtenBack && `${writtenBack} already sent, written back`, leftAsIs && `${leftAsIs} changed since, left as they are`].filter(Boolean);
-      this.store.journal('undo', 'bulk', String(j.id), `${leftAsIs ? 'partly undid' : 'undid'} making them agree: ${parts.join('; ') || 'nothing to take back'}`, null, { undone, writtenBack, leftAsIs }, 'user');
+      const parts = [
+        undone && `${undone} not sent yet, cancelled`,
+        writtenBack && `${writtenBack} already sent, written back`,
+        leftAsIs && `${leftAsIs} changed since, left as they are`,
+      ].filter(Boolean);
+      this.store.journal(
+        'undo',
+        'bulk',
+        String(j.id),
+        `${leftAsIs ? 'partly undid' : 'undid'} making them agree: ${parts.join('; ') || 'nothing to take back'}`,
+        null,
+        { undone, writtenBack, leftAsIs },
+        'user',
+      );
       this.check();
       return { undone, writtenBack, leftAsIs };
     });
@@ -262,10 +311,32 @@ export class PolicyService {
           const have = local[policy.field];
           const acc = labels.get(r.account_id)!;
           const vendor = acc.kind as AccountKind;
-          const base = { recordId: r.id, personId: r.person_id, name: r.name, vendor, accountLabel: acc.label, accountId: r.account_id, held, of: group.length, contested };
-          if (golden.doNotContact === true && !blocking.has(r.id) && local.doNotContact !== true && this.writable(vendor).includes('doNotContact')) {
+          const base = {
+            recordId: r.id,
+            personId: r.person_id,
+            name: r.name,
+            vendor,
+            accountLabel: acc.label,
+            accountId: r.account_id,
+            held,
+            of: group.length,
+            contested,
+          };
+          if (
+            golden.doNotContact === true &&
+            !blocking.has(r.id) &&
+            local.doNotContact !== true &&
+            this.writable(vendor).includes('doNotContact')
+          ) {
             blocking.add(r.id);
-            out.push({ ...base, key: `${r.id}|doNotContact`, field: 'doNotContact', from: local.doNotContact ?? null, to: true, note: `Do not contact — ${golden.doNotContactWhy ?? 'a linked record says so'}` });
+            out.push({
+              ...base,
+              key: `${r.id}|doNotContact`,
+              field: 'doNotContact',
+              from: local.doNotContact ?? null,
+              to: true,
+              note: `Do not contact — ${golden.doNotContactWhy ?? 'a linked record says so'}`,
+            });
           }
           if (agreeKey(policy.field, have) === key) continue;
           const { to, note } = this.withoutUnmarkable(policy.field, want, have, vendor, acc.label);
@@ -275,12 +346,26 @@ export class PolicyService {
       }
     }
     // Grouped as the window shows them: by field, then account, then person.
-    return out.sort((a, b) => a.field.localeCompare(b.field) || a.accountLabel.localeCompare(b.accountLabel) || a.accountId.localeCompare(b.accountId) || a.name.localeCompare(b.name) || a.recordId.localeCompare(b.recordId));
+    return out.sort(
+      (a, b) =>
+        a.field.localeCompare(b.field) ||
+        a.accountLabel.localeCompare(b.accountLabel) ||
+        a.accountId.localeCompare(b.accountId) ||
+        a.name.localeCompare(b.name) ||
+        a.recordId.localeCompare(b.recordId),
+    );
   }
 
   /** A phone or email list without the blocked entries a vendor cannot mark (unless the record holds them already). */
-  private withoutUnmarkable(field: CanonicalField, want: unknown, have: unknown, vendor: AccountKind, label: string): { to: unknown; note?: string } {
-    if ((field !== 'phones' && field !== 'emails') || !Array.isArray(want) || this.parts(vendor).includes(`${field}.doNotContact`)) return { to: want };
+  private withoutUnmarkable(
+    field: CanonicalField,
+    want: unknown,
+    have: unknown,
+    vendor: AccountKind,
+    label: string,
+  ): { to: unknown; note?: string } {
+    if ((field !== 'phones' && field !== 'emails') || !Array.isArray(want) || this.parts(vendor).includes(`${field}.doNotContact`))
+      return { to: want };
     const held = new Set(agreeKey(field, have).split(','));
     const left: string[] = [];
     const to = (want as { doNotContact?: boolean; doNotContactWhy?: string | null }[]).filter((e) => {
@@ -288,7 +373,12 @@ export class PolicyService {
       left.push(`${agreeKey(field, [e])} (${e.doNotContactWhy ?? 'do not contact'})`);
       return false;
     });
-    return left.length ? { to, note: `left out: ${left.join(', ')}; ${label} cannot mark one ${field === 'phones' ? 'number' : 'email address'} as do-not-contact` } : { to };
+    return left.length
+      ? {
+          to,
+          note: `left out: ${left.join(', ')}; ${label} cannot mark one ${field === 'phones' ? 'number' : 'email address'} as do-not-contact`,
+        }
+      : { to };
   }
 
   /** A policy's linked records, by person (only people with records in two or more of its accounts). */
@@ -299,7 +389,10 @@ export class PolicyService {
     return by;
   }
 
-  private compute(only?: CanonicalField): { report: DriftReport; byCell: Map<string, { personId: string; name: string; va: unknown; vb: unknown }[]> } {
+  private compute(only?: CanonicalField): {
+    report: DriftReport;
+    byCell: Map<string, { personId: string; name: string; va: unknown; vb: unknown }[]>;
+  } {
     const policies = this.list();
     const counts = new Map<string, DriftCell>();
     const byCell = new Map<string, { personId: string; name: string; va: unknown; vb: unknown }[]>();
@@ -358,5 +451,13 @@ function excluding(writes: PlannedWrite[], ex: AgreeExclusions): PlannedWrite[] 
   return writes.filter((w) => !keys.has(w.key) && !groups.has(`${w.field}|${w.accountId}`));
 }
 
-const FIELD_WORDS: Partial<Record<CanonicalField, string>> = { givenName: 'given names', familyName: 'family names', fullName: 'full names', birthDate: 'birth dates', timeZone: 'time zones', doNotContact: 'do-not-contact', externalRef: 'external refs' };
+const FIELD_WORDS: Partial<Record<CanonicalField, string>> = {
+  givenName: 'given names',
+  familyName: 'family names',
+  fullName: 'full names',
+  birthDate: 'birth dates',
+  timeZone: 'time zones',
+  doNotContact: 'do-not-contact',
+  externalRef: 'external refs',
+};
 const fieldWords = (f: CanonicalField): string => FIELD_WORDS[f] ?? f;

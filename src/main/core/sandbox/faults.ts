@@ -56,13 +56,19 @@ const KEYS: Record<string, Exclude<keyof Faults, 'plan'>> = {
 export function parseFaultSpec(spec: string | undefined): Record<string, Faults> {
   const out: Record<string, Faults> = {};
   if (!spec) return out;
-  for (const part of spec.split(';').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(';')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const m = /^([a-z]+):(.*)$/i.exec(part);
     const vendor = m && !(m[1]!.toLowerCase() in KEYS) ? m[1]!.toLowerCase() : '*';
     const body = vendor === '*' ? part : m![2]!;
     const from = out[vendor] ?? out['*'] ?? NO_FAULTS;
     const f: Faults = { ...from, plan: [...(from.plan ?? [])] }; // never share a plan between vendors
-    for (const kv of body.split(',').map((s) => s.trim()).filter(Boolean)) {
+    for (const kv of body
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       const [k, v] = kv.split('=');
       if ((k ?? '').toLowerCase() === 'fail') {
         f.plan!.push(parsePlanned(v ?? '', kv));
@@ -70,7 +76,8 @@ export function parseFaultSpec(spec: string | undefined): Record<string, Faults>
       }
       const key = KEYS[(k ?? '').toLowerCase()];
       const num = Number(v);
-      if (!key || !Number.isFinite(num) || num < 0) throw new Error(`Bad fault "${kv}" (expected one of ${Object.keys(KEYS).join(', ')} = number)`);
+      if (!key || !Number.isFinite(num) || num < 0)
+        throw new Error(`Bad fault "${kv}" (expected one of ${Object.keys(KEYS).join(', ')} = number)`);
       f[key] = num;
     }
     out[vendor] = f;

@@ -35,7 +35,13 @@ export interface SandboxOptions {
   truthFile?: string;
 }
 
-export type Starter = (o: { faults: ReturnType<typeof faultsFor>; seed: number; contacts: SeedContact[] }) => Promise<{ server: SandboxServer; baseUrl: string; credentials: object; seeded: { key: string; remoteId: string }[]; settings?: object }>;
+export type Starter = (o: { faults: ReturnType<typeof faultsFor>; seed: number; contacts: SeedContact[] }) => Promise<{
+  server: SandboxServer;
+  baseUrl: string;
+  credentials: object;
+  seeded: { key: string; remoteId: string }[];
+  settings?: object;
+}>;
 
 /** One simulator per vendor, in the order the sandbox line lists them. */
 export const SANDBOX_STARTERS: Record<Vendor, Starter> = {
@@ -56,7 +62,11 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
   try {
     for (const [vendor, start] of Object.entries(SANDBOX_STARTERS) as [Vendor, Starter][]) {
       const sb = await start({ faults: faultsFor(vendor, faults), seed, contacts: population.byVendor[vendor] });
-      vendors[vendor] = { baseUrl: sb.baseUrl, credentials: { ...sb.credentials }, ...(sb.settings ? { settings: { ...sb.settings } } : {}) };
+      vendors[vendor] = {
+        baseUrl: sb.baseUrl,
+        credentials: { ...sb.credentials },
+        ...(sb.settings ? { settings: { ...sb.settings } } : {}),
+      };
       servers[vendor] = sb.server;
       for (const s of sb.seeded) remoteIds[s.key] = { vendor, remoteId: s.remoteId };
     }

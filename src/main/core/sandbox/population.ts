@@ -5,7 +5,20 @@
 import fs from 'node:fs';
 import type { CanonicalContact, PhoneEntry, Vendor } from '../../../shared/domain';
 import { VENDORS } from '../../../shared/domain';
-import { AREA_CODES, CITIES, COMPANIES, DEPARTMENTS, EMAIL_DOMAINS, FAMILY, GIVEN, NICKNAMES, ROLES, STREETS, STREET_TYPES, TAGS } from './population-data';
+import {
+  AREA_CODES,
+  CITIES,
+  COMPANIES,
+  DEPARTMENTS,
+  EMAIL_DOMAINS,
+  FAMILY,
+  GIVEN,
+  NICKNAMES,
+  ROLES,
+  STREETS,
+  STREET_TYPES,
+  TAGS,
+} from './population-data';
 import type { Population, SeedContact, TruthPerson } from './population-types';
 import { createRng, type Rng } from './rng';
 
@@ -27,7 +40,12 @@ interface Person {
   notes?: string;
 }
 
-const ascii = (s: string): string => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^A-Za-z]/g, '').toLowerCase();
+const ascii = (s: string): string =>
+  s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^A-Za-z]/g, '')
+    .toLowerCase();
 
 function makePerson(rng: Rng, i: number, household?: Person): Person {
   const family = household?.family ?? rng.pick(FAMILY);
@@ -51,14 +69,21 @@ function makePerson(rng: Rng, i: number, household?: Person): Person {
   if (rng.chance(0.5)) p.company = rng.pick(COMPANIES);
   if (rng.chance(0.6)) p.role = rng.pick(ROLES);
   if (p.company && rng.chance(0.4)) p.department = rng.pick(DEPARTMENTS);
-  if (rng.chance(0.45)) p.birthDate = `${rng.int(1940, 2002)}-${String(rng.int(1, 12)).padStart(2, '0')}-${String(rng.int(1, 28)).padStart(2, '0')}`;
+  if (rng.chance(0.45))
+    p.birthDate = `${rng.int(1940, 2002)}-${String(rng.int(1, 12)).padStart(2, '0')}-${String(rng.int(1, 28)).padStart(2, '0')}`;
   if (rng.chance(0.35)) p.tags = [rng.pick(TAGS), ...(rng.chance(0.3) ? [rng.pick(TAGS)] : [])].filter((t, k, a) => a.indexOf(t) === k);
   if (rng.chance(0.08)) p.notes = rng.pick(['Prefers email', 'Call after 5pm', 'Met at the spring gala', 'Spouse handles giving']);
   return p;
 }
 
 const formatPhone = (rng: Rng, d: string): string =>
-  rng.pick([`(${d.slice(0, 3)}) ${d.slice(3, 6)}-${d.slice(6)}`, `${d.slice(0, 3)}.${d.slice(3, 6)}.${d.slice(6)}`, `+1 ${d.slice(0, 3)} ${d.slice(3, 6)} ${d.slice(6)}`, d, `${d.slice(0, 3)}-${d.slice(3, 6)}-${d.slice(6)}`]);
+  rng.pick([
+    `(${d.slice(0, 3)}) ${d.slice(3, 6)}-${d.slice(6)}`,
+    `${d.slice(0, 3)}.${d.slice(3, 6)}.${d.slice(6)}`,
+    `+1 ${d.slice(0, 3)} ${d.slice(3, 6)} ${d.slice(6)}`,
+    d,
+    `${d.slice(0, 3)}-${d.slice(3, 6)}-${d.slice(6)}`,
+  ]);
 
 function typo(rng: Rng, s: string): string {
   if (s.length < 4) return s;
@@ -87,12 +112,15 @@ function copyOf(rng: Rng, p: Person, variant: boolean): CanonicalContact {
     if (rng.chance(0.2)) email = undefined;
     else if (rng.chance(0.15)) email = email.replace(/^./, (c) => c.toUpperCase());
     if (rng.chance(0.15)) phoneDigits = undefined;
-    if (rng.chance(0.2)) street = p.oldStreet; // a stale address
+    if (rng.chance(0.2))
+      street = p.oldStreet; // a stale address
     else if (rng.chance(0.3)) {
       for (const [long, short] of STREET_TYPES) street = street.replace(new RegExp(`${long}$`), short);
     }
   }
-  const phones: PhoneEntry[] = phoneDigits ? [{ e164: `+1${phoneDigits}`, raw: formatPhone(rng, phoneDigits), primary: true, mobile: rng.chance(0.6) }] : [];
+  const phones: PhoneEntry[] = phoneDigits
+    ? [{ e164: `+1${phoneDigits}`, raw: formatPhone(rng, phoneDigits), primary: true, mobile: rng.chance(0.6) }]
+    : [];
   const c: CanonicalContact = { givenName: given, familyName: family };
   if (email) c.emails = [{ address: email, primary: true }];
   if (phones.length) c.phones = phones;
@@ -153,7 +181,12 @@ export function generatePopulation(opts: { seed: number; people?: number }): Pop
   return { byVendor, truth };
 }
 
-export function writeTruthFile(file: string, seed: number, population: Population, remoteIds: Record<string, { vendor: string; remoteId: string }>): void {
+export function writeTruthFile(
+  file: string,
+  seed: number,
+  population: Population,
+  remoteIds: Record<string, { vendor: string; remoteId: string }>,
+): void {
   const people = population.truth.map((t) => ({
     personId: t.personId,
     records: t.keys.map((key) => ({ vendor: key.split(':')[0], key, remoteId: remoteIds[key]?.remoteId ?? null })),

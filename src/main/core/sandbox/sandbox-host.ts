@@ -23,7 +23,10 @@ export class SandboxHost {
     return this.starting;
   }
 
-  private async startOnce(opts: { seed?: number; people?: number }): Promise<{ accounts: AccountSummary[]; added: number; reused: boolean }> {
+  private async startOnce(opts: {
+    seed?: number;
+    people?: number;
+  }): Promise<{ accounts: AccountSummary[]; added: number; reused: boolean }> {
     const wasRunning = !!this.running;
     this.running ??= await startSandbox({ seed: opts.seed ?? 1, people: opts.people ?? 300 });
     const have = this.accounts.sandboxAccounts();
@@ -31,10 +34,21 @@ export class SandboxHost {
     let added = 0;
     for (const [vendor, info] of Object.entries(this.running.vendors) as [Vendor, VendorInfo][]) {
       const existing = have.get(vendor);
-      if (existing && wasRunning && existing.baseUrl === info.baseUrl) out.push(existing); // already connected to these simulators
-      else if (existing) out.push(this.accounts.repointSandbox(existing.id, info.baseUrl, info.credentials, info.settings)); // simulators of an earlier run are gone
+      if (existing && wasRunning && existing.baseUrl === info.baseUrl)
+        out.push(existing); // already connected to these simulators
+      else if (existing)
+        out.push(this.accounts.repointSandbox(existing.id, info.baseUrl, info.credentials, info.settings)); // simulators of an earlier run are gone
       else {
-        out.push(await this.accounts.add({ kind: vendor, label: `${VENDOR_LABELS[vendor]} sandbox`, baseUrl: info.baseUrl, credentials: info.credentials, settings: info.settings, sandbox: true }));
+        out.push(
+          await this.accounts.add({
+            kind: vendor,
+            label: `${VENDOR_LABELS[vendor]} sandbox`,
+            baseUrl: info.baseUrl,
+            credentials: info.credentials,
+            settings: info.settings,
+            sandbox: true,
+          }),
+        );
         added++;
       }
     }

@@ -126,7 +126,8 @@ export async function startSandboxServer(opts: StartOptions): Promise<SandboxSer
   const plan: Pending[] = [];
   const addPlanned = (p: PlannedFault): void => {
     const count = seen.filter((r) => matches(p, r)).length;
-    if (!Number.isInteger(p.at) || p.at <= count) throw new Error(`Cannot fail request ${p.at}: ${count} matching requests were already served`);
+    if (!Number.isInteger(p.at) || p.at <= count)
+      throw new Error(`Cannot fail request ${p.at}: ${count} matching requests were already served`);
     plan.push({ ...p, count });
   };
   for (const p of opts.faults?.plan ?? []) addPlanned(p);
@@ -211,7 +212,11 @@ export async function startSandboxServer(opts: StartOptions): Promise<SandboxSer
     if (fault === 'truncate') {
       // A truncated body: what a proxy cutting the response short looks like.
       const text = typeof out.body === 'string' ? out.body : JSON.stringify(out.body ?? {});
-      out = { ...out, body: text.slice(0, Math.max(1, Math.floor(text.length / 2))), headers: { ...(out.headers ?? {}), 'content-type': 'application/json' } };
+      out = {
+        ...out,
+        body: text.slice(0, Math.max(1, Math.floor(text.length / 2))),
+        headers: { ...(out.headers ?? {}), 'content-type': 'application/json' },
+      };
     }
     if (fault === 'timeout') {
       const answer = out;

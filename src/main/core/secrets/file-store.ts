@@ -49,7 +49,10 @@ export class FileSecretStore implements SecretStore {
       // A file others can read is refused rather than used: its secrets may already be out.
       const st = fs.statSync(this.file);
       if (process.platform !== 'win32' && (st.mode & 0o077) !== 0) {
-        throw new CoreError('secret_store', `${this.file} can be read by other users (mode ${(st.mode & 0o777).toString(8)}); run "chmod 600 ${this.file}" and rotate the credentials in it if others may have read them`);
+        throw new CoreError(
+          'secret_store',
+          `${this.file} can be read by other users (mode ${(st.mode & 0o777).toString(8)}); run "chmod 600 ${this.file}" and rotate the credentials in it if others may have read them`,
+        );
       }
       text = fs.readFileSync(this.file, 'utf8');
     } catch (e) {

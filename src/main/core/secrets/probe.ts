@@ -22,7 +22,9 @@ export async function chooseSecretStore(opts: ProbeOptions = {}): Promise<Secret
   try {
     keytar = opts.keytar ?? (await loadKeytar(opts.keytarPath));
   } catch (e) {
-    return new MemorySecretStore(`The keychain library could not be loaded (${shortError(e)}); credentials are kept only until Concord quits.`);
+    return new MemorySecretStore(
+      `The keychain library could not be loaded (${shortError(e)}); credentials are kept only until Concord quits.`,
+    );
   }
   const probeKey = `probe:${process.pid}:${Date.now()}`;
   const probe = async (): Promise<void> => {

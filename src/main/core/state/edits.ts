@@ -9,7 +9,12 @@ import type { SyncState } from './sync-state';
 import { partInWords, pick, refusal, summaryOf, unheldParts } from './types';
 
 /** See SyncStore.edit. */
-export function edit(s: SyncState, recordId: string, typed: Partial<CanonicalContact>, actor = 'user'): { changeId: number | null; journalId: number } {
+export function edit(
+  s: SyncState,
+  recordId: string,
+  typed: Partial<CanonicalContact>,
+  actor = 'user',
+): { changeId: number | null; journalId: number } {
   return s.tx(() => {
     const rec = s.record(recordId);
     if (rec.state === 'deleted_local') throw new CoreError('bad_request', 'This record was deleted here; it cannot be edited');
@@ -24,14 +29,24 @@ export function edit(s: SyncState, recordId: string, typed: Partial<CanonicalCon
     const local = applyPatch(rec.local, patch);
     const intent = intentOf(before, local);
     const unheld = unheldParts(intent, writable);
-    if (unheld.length) throw new CoreError('bad_request', `Not saved — ${VENDOR_LABELS[rec.vendor]} cannot hold ${unheld.map(partInWords).join(' or ')}`);
+    if (unheld.length)
+      throw new CoreError('bad_request', `Not saved — ${VENDOR_LABELS[rec.vendor]} cannot hold ${unheld.map(partInWords).join(' or ')}`);
     // A vendor that cannot hold which entry is primary keeps its own rule (its first entry), so
     // the stored list carries no primary flags of its own there: what is shown is what it holds.
     for (const f of ['phones', 'emails'] as const) {
-      if (f in patch && !writable.includes(`${f}.primary`) && Array.isArray(local[f])) (local as Record<string, unknown>)[f] = (local[f] as { primary?: boolean }[]).map(({ primary: _p, ...rest }) => rest);
+      if (f in patch && !writable.includes(`${f}.primary`) && Array.isArray(local[f]))
+        (local as Record<string, unknown>)[f] = (local[f] as { primary?: boolean }[]).map(({ primary: _p, ...rest }) => rest);
     }
     s.records.setLocal(recordId, JSON.stringify(local), s.now());
-    const journalId = s.journal('edit', 'record', recordId, `edited ${summaryOf(patch)}`, pick(before, Object.keys(patch)), pick(local, Object.keys(patch)), actor);
+    const journalId = s.journal(
+      'edit',
+      'record',
+      recordId,
+      `edited ${summaryOf(patch)}`,
+      pick(before, Object.keys(patch)),
+      pick(local, Object.keys(patch)),
+      actor,
+    );
     const changeId = s.refreshChange(recordId, intent);
     s.refreshPerson(rec.personId);
     return { changeId, journalId };
@@ -51,7 +66,15 @@ export function pin(s: SyncState, personId: string, fields: Partial<CanonicalCon
 }
 
 /** See SyncStore.create. */
-export function create(s: SyncState, accountId: string, personId: string, contact: CanonicalContact, actor = 'user', values: Record<string, string> = {}, summary = 'created here'): { recordId: string; changeId: number } {
+export function create(
+  s: SyncState,
+  accountId: string,
+  personId: string,
+  contact: CanonicalContact,
+  actor = 'user',
+  values: Record<string, string> = {},
+  summary = 'created here',
+): { recordId: string; changeId: number } {
   return s.tx(() => {
     const id = uuidv7();
     const now = s.now();

@@ -5,7 +5,13 @@ import { dropLease, extendLease, liveLease, takeLease, type Lease } from '../sto
 import type { SyncState } from './sync-state';
 
 /** See SyncStore.acquireLease. */
-export function acquireLease(s: SyncState, owner: string, holder: string, ttlMs: number, gone: (owner: string) => boolean = () => false): { ok: true } | { ok: false; lease: Lease } {
+export function acquireLease(
+  s: SyncState,
+  owner: string,
+  holder: string,
+  ttlMs: number,
+  gone: (owner: string) => boolean = () => false,
+): { ok: true } | { ok: false; lease: Lease } {
   const got = takeLease(s.sqlite, owner, holder, ttlMs, () => s.clock.now(), gone);
   if (got.ok) s.syncAction = randomUUID();
   return got;

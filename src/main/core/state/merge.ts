@@ -11,7 +11,12 @@ import type { SyncState } from './sync-state';
 import type { ReconcileOutcome } from './types';
 
 /** See SyncStore.reconcile. */
-export function reconcile(s: SyncState, recordId: string, remote: RemoteRecord, opts: { contested?: readonly string[] } = {}): ReconcileOutcome {
+export function reconcile(
+  s: SyncState,
+  recordId: string,
+  remote: RemoteRecord,
+  opts: { contested?: readonly string[] } = {},
+): ReconcileOutcome {
   return s.tx(() => {
     const rec = s.record(recordId);
     s.pages.forgetAll(rec.accountId); // a server copy stored outside a page (see rememberPage)
@@ -21,11 +26,29 @@ export function reconcile(s: SyncState, recordId: string, remote: RemoteRecord, 
     // changed that field, a person decides, even if the lists would merge entry by entry.
     for (const f of opts.contested ?? []) {
       const field = f as keyof CanonicalContact;
-      if (conflicts.some((c) => c.field === f) || sameValue(f, rec.local[field], rec.base?.[field]) || sameValue(f, remote.canonical[field], rec.base?.[field]) || sameValue(f, rec.local[field], remote.canonical[field])) continue;
-      conflicts.push({ field: f, base: rec.base?.[field] ?? null, local: rec.local[field] ?? null, remote: remote.canonical[field] ?? null });
+      if (
+        conflicts.some((c) => c.field === f) ||
+        sameValue(f, rec.local[field], rec.base?.[field]) ||
+        sameValue(f, remote.canonical[field], rec.base?.[field]) ||
+        sameValue(f, rec.local[field], remote.canonical[field])
+      )
+        continue;
+      conflicts.push({
+        field: f,
+        base: rec.base?.[field] ?? null,
+        local: rec.local[field] ?? null,
+        remote: remote.canonical[field] ?? null,
+      });
       merged[field] = rec.local[field] as never;
     }
-    s.records.setServerCopy(recordId, packServerCopy(JSON.stringify(remote.raw ?? null), rec.vendor), baseBeside(JSON.stringify(remote.canonical), JSON.stringify(merged)), JSON.stringify(merged), JSON.stringify(remote.versions), s.now());
+    s.records.setServerCopy(
+      recordId,
+      packServerCopy(JSON.stringify(remote.raw ?? null), rec.vendor),
+      baseBeside(JSON.stringify(remote.canonical), JSON.stringify(merged)),
+      JSON.stringify(merged),
+      JSON.stringify(remote.versions),
+      s.now(),
+    );
     for (const c of s.openChangesOf(recordId)) {
       if (c.op === 'update') s.changes.setBaseVersions(c.id, JSON.stringify(remote.versions));
     }
@@ -36,7 +59,8 @@ export function reconcile(s: SyncState, recordId: string, remote: RemoteRecord, 
       for (const f of prior.fields) {
         if (conflicts.some((c) => c.field === f.field)) continue;
         const field = f.field as keyof CanonicalContact;
-        if (!sameValue(f.field, merged[field], remote.canonical[field])) conflicts.push({ ...f, local: merged[field] ?? null, remote: remote.canonical[field] ?? null });
+        if (!sameValue(f.field, merged[field], remote.canonical[field]))
+          conflicts.push({ ...f, local: merged[field] ?? null, remote: remote.canonical[field] ?? null });
       }
     }
     if (prior && !conflicts.length) s.settleConflict(recordId, prior.changeId);
@@ -58,18 +82,32 @@ export function reconcile(s: SyncState, recordId: string, remote: RemoteRecord, 
 }
 
 /** See SyncStore.raiseExists. */
-export function raiseExists(s: SyncState, changeId: number, existing: RemoteRecord, how: { mergedByVendor: boolean; key: { name: string; label: string } | null }): void {
+export function raiseExists(
+  s: SyncState,
+  changeId: number,
+  existing: RemoteRecord,
+  how: { mergedByVendor: boolean; key: { name: string; label: string } | null },
+): void {
   s.tx(() => {
     const c = s.change(changeId);
     const rec = s.record(c.recordId);
     const names = [...new Set([...Object.keys(rec.local), ...Object.keys(existing.canonical)])];
-    const fields = names.map((field) => ({ field, base: null, local: rec.local[field as keyof CanonicalContact] ?? null, remote: existing.canonical[field as keyof CanonicalContact] ?? null }));
+    const fields = names.map((field) => ({
+      field,
+      base: null,
+      local: rec.local[field as keyof CanonicalContact] ?? null,
+      remote: existing.canonical[field as keyof CanonicalContact] ?? null,
+    }));
     const vendor = VENDOR_LABELS[rec.vendor];
     const why = how.mergedByVendor
       ? `${vendor} merged this new contact into its contact ${existing.remoteId}: is it the same person?`
       : `${vendor} already has a contact${how.key ? ` under ${how.key.label} ${existing.remoteId}` : ` ${existing.remoteId}`}: is it the same person?`;
     s.setChange(changeId, 'conflict', why);
-    const meta: Record<string, string> = { existingRemoteId: existing.remoteId, mergedByVendor: String(how.mergedByVendor), ...(how.key ? { keyName: how.key.name, keyLabel: how.key.label } : {}) };
+    const meta: Record<string, string> = {
+      existingRemoteId: existing.remoteId,
+      mergedByVendor: String(how.mergedByVendor),
+      ...(how.key ? { keyName: how.key.name, keyLabel: how.key.label } : {}),
+    };
     s.raiseConflict(rec.id, 'exists', fields, meta);
     s.setRecordState(rec.id, 'conflicted');
   });
@@ -79,7 +117,12 @@ export function raiseExists(s: SyncState, changeId: number, existing: RemoteReco
 export function raiseDeleted(s: SyncState, recordId: string): void {
   s.tx(() => {
     const rec = s.record(recordId);
-    const fields = Object.entries(diff(rec.base ?? {}, rec.local)).map(([field, local]) => ({ field, base: rec.base?.[field as keyof CanonicalContact] ?? null, local, remote: null }));
+    const fields = Object.entries(diff(rec.base ?? {}, rec.local)).map(([field, local]) => ({
+      field,
+      base: rec.base?.[field as keyof CanonicalContact] ?? null,
+      local,
+      remote: null,
+    }));
     s.raiseConflict(recordId, 'deleted', fields, {});
     for (const c of s.openChangesOf(recordId)) if (c.state !== 'in_flight') s.setChange(c.id, 'conflict', 'Deleted on the server');
     s.setRecordState(recordId, 'conflicted');

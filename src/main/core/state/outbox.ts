@@ -43,7 +43,14 @@ export function pushed(s: SyncState, changeId: number, result: RemoteRecord | nu
         // LiveVox 202), or a pull saw our create before its answer was settled: Concord
         // already has it as another record, so this one folds into it.
         s.setRecordState(rec.id, 'deleted_local');
-        if (result) upsertFromServer(s, { accountId: rec.accountId, remoteId, raw: result.raw, canonical: result.canonical, versions: result.versions });
+        if (result)
+          upsertFromServer(s, {
+            accountId: rec.accountId,
+            remoteId,
+            raw: result.raw,
+            canonical: result.canonical,
+            versions: result.versions,
+          });
         // A holder alone in a person of its own (what a pull makes) joins the person the
         // record was created for; one already linked to others stays where a person put it.
         const alone = s.records.countOfPerson(holder.person_id) === 1;
@@ -51,7 +58,15 @@ export function pushed(s: SyncState, changeId: number, result: RemoteRecord | nu
           s.records.moveToPerson(holder.id, rec.personId);
           s.counted('people', -s.people.dropIfEmpty(holder.person_id));
         }
-        s.journal('sync.push', 'record', rec.id, `already existed at the vendor as record ${holder.id}; folded into it`, null, { existingRecord: holder.id, remoteId }, 'sync');
+        s.journal(
+          'sync.push',
+          'record',
+          rec.id,
+          `already existed at the vendor as record ${holder.id}; folded into it`,
+          null,
+          { existingRecord: holder.id, remoteId },
+          'sync',
+        );
         s.refreshPerson(rec.personId);
         return;
       }
@@ -59,7 +74,14 @@ export function pushed(s: SyncState, changeId: number, result: RemoteRecord | nu
     }
     if (result) {
       const local = others.length ? rec.local : result.canonical;
-      s.records.setServerCopy(rec.id, packServerCopy(JSON.stringify(result.raw ?? null), rec.vendor), baseBeside(JSON.stringify(result.canonical), JSON.stringify(local)), JSON.stringify(local), JSON.stringify(result.versions), s.now());
+      s.records.setServerCopy(
+        rec.id,
+        packServerCopy(JSON.stringify(result.raw ?? null), rec.vendor),
+        baseBeside(JSON.stringify(result.canonical), JSON.stringify(local)),
+        JSON.stringify(local),
+        JSON.stringify(result.versions),
+        s.now(),
+      );
     }
     s.setRecordState(rec.id, others.length ? (others.some((o) => o.state === 'conflict') ? 'conflicted' : 'modified') : 'synced');
     s.closeConflicts(rec.id, 'pushed');
@@ -76,7 +98,15 @@ export function merged(s: SyncState, changeId: number, loserRemoteId: string | n
     if (loserRemoteId) s.records.setRemoteIdAt(c.recordId, loserRemoteId, s.now());
     else s.setRecordState(c.recordId, 'deleted_local');
     if (loserRemoteId && !s.openChangesOf(c.recordId).length) s.setRecordState(c.recordId, 'synced');
-    s.journal('sync.push', 'record', c.recordId, `merged at the vendor into record ${String(c.patch.winnerRecordId)}`, null, c.patch, 'sync');
+    s.journal(
+      'sync.push',
+      'record',
+      c.recordId,
+      `merged at the vendor into record ${String(c.patch.winnerRecordId)}`,
+      null,
+      c.patch,
+      'sync',
+    );
   });
 }
 

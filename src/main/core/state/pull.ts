@@ -26,7 +26,14 @@ export function upsertFromServer(s: SyncState, rec: IncomingRecord): Upserted {
 /** See SyncStore.upsertPage. */
 export function upsertPage(s: SyncState, accountId: string, recs: Omit<IncomingRecord, 'accountId'>[]): Upserted[] {
   return s.tx(() => {
-    const stored = new Map<string, StoredCopyRow>(s.records.storedCopies(accountId, recs.map((r) => r.remoteId)).map((r) => [r.remote_id, r]));
+    const stored = new Map<string, StoredCopyRow>(
+      s.records
+        .storedCopies(
+          accountId,
+          recs.map((r) => r.remoteId),
+        )
+        .map((r) => [r.remote_id, r]),
+    );
     const touched = new Set<string>();
     const kind = s.records.kindOf(accountId);
     const out = recs.map((r) => {
@@ -41,7 +48,14 @@ export function upsertPage(s: SyncState, accountId: string, recs: Omit<IncomingR
 }
 
 /** One record of a pull against its stored copy; people whose golden record must be recomputed go to `touched`. */
-function upsertOne(s: SyncState, accountId: string, kind: AccountKind | undefined, rec: Omit<IncomingRecord, 'accountId'>, existing: StoredCopyRow | undefined, touched: Set<string>): Upserted {
+function upsertOne(
+  s: SyncState,
+  accountId: string,
+  kind: AccountKind | undefined,
+  rec: Omit<IncomingRecord, 'accountId'>,
+  existing: StoredCopyRow | undefined,
+  touched: Set<string>,
+): Upserted {
   const raw = JSON.stringify(rec.raw ?? null);
   const versions = JSON.stringify(rec.versions);
   // Asked for only when needed: a connector may map a record lazily (see vendors/lazy-record),
@@ -50,7 +64,8 @@ function upsertOne(s: SyncState, accountId: string, kind: AccountKind | undefine
   const canonical = (): string => (canonicalJson ??= JSON.stringify(rec.canonical));
   if (existing) {
     // `moved`: the server's copy is not the one the edit was last merged with.
-    if (existing.state !== 'synced' && existing.state !== 'deleted_remote') return { id: existing.id, outcome: 'held', moved: existing.versions !== versions };
+    if (existing.state !== 'synced' && existing.state !== 'deleted_remote')
+      return { id: existing.id, outcome: 'held', moved: existing.versions !== versions };
     if (existing.state === 'synced' && existing.versions === versions) {
       const sameRaw = sameServerCopy(existing.server, raw);
       if (sameRaw || (existing.base === BASE_IS_LOCAL ? existing.local : existing.base) === canonical()) {
@@ -69,7 +84,18 @@ function upsertOne(s: SyncState, accountId: string, kind: AccountKind | undefine
   s.people.insert(personId, canonical(), displayName(rec.canonical), now);
   s.counted('people', 1);
   const id = uuidv7();
-  const rowid = s.records.insert(id, accountId, rec.remoteId, personId, packServerCopy(raw, kind), BASE_IS_LOCAL, canonical(), versions, 'synced', now);
+  const rowid = s.records.insert(
+    id,
+    accountId,
+    rec.remoteId,
+    personId,
+    packServerCopy(raw, kind),
+    BASE_IS_LOCAL,
+    canonical(),
+    versions,
+    'synced',
+    now,
+  );
   s.inserted(rowid, rec.canonical);
   return { id, outcome: 'created' };
 }
@@ -79,12 +105,23 @@ export function rememberedPage(s: SyncState, accountId: string, key: string): Re
   const row = s.pages.remembered(accountId, key);
   if (!row) return undefined;
   const itemDigests = row.item_digests ? (JSON.parse(row.item_digests) as string[]) : undefined;
-  return { digest: row.digest, remoteIds: JSON.parse(row.remote_ids) as string[], ...(itemDigests ? { itemDigests } : {}), nextCursor: row.next_cursor };
+  return {
+    digest: row.digest,
+    remoteIds: JSON.parse(row.remote_ids) as string[],
+    ...(itemDigests ? { itemDigests } : {}),
+    nextCursor: row.next_cursor,
+  };
 }
 
 /** See SyncStore.rememberPage. */
 export function rememberPage(s: SyncState, accountId: string, key: string, page: RememberedPage | null): void {
-  if (page) s.pages.remember(accountId, key, { digest: page.digest, remote_ids: JSON.stringify(page.remoteIds), item_digests: page.itemDigests ? JSON.stringify(page.itemDigests) : null, next_cursor: page.nextCursor });
+  if (page)
+    s.pages.remember(accountId, key, {
+      digest: page.digest,
+      remote_ids: JSON.stringify(page.remoteIds),
+      item_digests: page.itemDigests ? JSON.stringify(page.itemDigests) : null,
+      next_cursor: page.nextCursor,
+    });
   else s.pages.forget(accountId, key);
 }
 

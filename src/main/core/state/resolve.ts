@@ -22,10 +22,15 @@ export function resolve(s: SyncState, conflictId: string, resolution: Resolution
     const open = s.openChangesOf(rec.id).filter((c) => c.state !== 'in_flight');
 
     if (kind === 'exists') {
-      if (!('exists' in resolution)) throw new CoreError('bad_request', 'This create met a record already at the vendor: say whether it is the same person or a different one');
+      if (!('exists' in resolution))
+        throw new CoreError(
+          'bad_request',
+          'This create met a record already at the vendor: say whether it is the same person or a different one',
+        );
       return resolveExists(s, rec, open, existingOf(kind, row.remote_versions)!, resolution, close);
     }
-    if ('exists' in resolution) throw new CoreError('bad_request', 'same/different person is only for a create that met an existing record');
+    if ('exists' in resolution)
+      throw new CoreError('bad_request', 'same/different person is only for a create that met an existing record');
     if (kind === 'deleted') {
       if (!('deleted' in resolution)) throw new CoreError('bad_request', 'This record was deleted on the server: choose recreate or drop');
       for (const c of open) s.setChange(c.id, 'cancelled', null);
@@ -35,10 +40,13 @@ export function resolve(s: SyncState, conflictId: string, resolution: Resolution
         return { changeId: null };
       }
       s.records.forgetServer(rec.id, now);
-      return { changeId: s.insertChange(rec.id, rec.accountId, 'create', rec.local as Record<string, unknown>, {}, Object.keys(rec.local)) };
+      return {
+        changeId: s.insertChange(rec.id, rec.accountId, 'create', rec.local as Record<string, unknown>, {}, Object.keys(rec.local)),
+      };
     }
     if ('deleted' in resolution) throw new CoreError('bad_request', 'recreate/drop is only for a record deleted on the server');
-    const choice = (f: string): { take: 'local' | 'remote' } | { value: unknown } => ('take' in resolution ? { take: resolution.take } : resolution.fields[f]) ?? missing(f);
+    const choice = (f: string): { take: 'local' | 'remote' } | { value: unknown } =>
+      ('take' in resolution ? { take: resolution.take } : resolution.fields[f]) ?? missing(f);
     const local = { ...rec.local } as Record<string, unknown>;
     const typed: string[] = [];
     let keepMine = false;
@@ -55,7 +63,13 @@ export function resolve(s: SyncState, conflictId: string, resolution: Resolution
       if (local[f.field] === null || local[f.field] === undefined) delete local[f.field];
     }
     if (typed.length) {
-      const checked = s.check(rec.vendor, rec.accountId, Object.fromEntries(typed.map((f) => [f, local[f] ?? null])), rec.local, rec.server);
+      const checked = s.check(
+        rec.vendor,
+        rec.accountId,
+        Object.fromEntries(typed.map((f) => [f, local[f] ?? null])),
+        rec.local,
+        rec.server,
+      );
       if (checked.problems.length) throw new CoreError('bad_request', refusal(rec.vendor, checked.problems));
       Object.assign(local, checked.patch);
     }
@@ -76,7 +90,14 @@ export function resolve(s: SyncState, conflictId: string, resolution: Resolution
  * "A different person": under a new key the create is sent again from the start; where the
  * vendor has no key (CallTools merged by phone), nothing is created and the record is dropped.
  */
-function resolveExists(s: SyncState, rec: RecordView, open: ChangeView[], existing: ExistingRecord, resolution: { exists: 'same' } | { exists: 'different'; key?: string }, close: () => void): { changeId: number | null } {
+function resolveExists(
+  s: SyncState,
+  rec: RecordView,
+  open: ChangeView[],
+  existing: ExistingRecord,
+  resolution: { exists: 'same' } | { exists: 'different'; key?: string },
+  close: () => void,
+): { changeId: number | null } {
   const create = open.find((c) => c.op === 'create' && c.state === 'conflict');
   if (!create) throw new CoreError('conflict', 'The create this conflict holds is not waiting any more');
   const now = s.now();
@@ -96,7 +117,8 @@ function resolveExists(s: SyncState, rec: RecordView, open: ChangeView[], existi
   const key = resolution.key?.trim();
   if (!key) throw new CoreError('bad_request', `Type a new ${existing.key.label} for this person`);
   if (key === existing.remoteId) throw new CoreError('bad_request', `${existing.key.label} ${key} is the one already taken`);
-  if (s.records.heldUnder(rec.accountId, key)) throw new CoreError('bad_request', `${VENDOR_LABELS[rec.vendor]} already has a contact under ${existing.key.label} ${key}`);
+  if (s.records.heldUnder(rec.accountId, key))
+    throw new CoreError('bad_request', `${VENDOR_LABELS[rec.vendor]} already has a contact under ${existing.key.label} ${key}`);
   const values = { ...create.createValues, [existing.key.name]: key };
   s.changes.retryFromStart(create.id, JSON.stringify(values), now);
   s.setRecordState(rec.id, 'modified');
@@ -112,6 +134,11 @@ function missing(field: string): never {
 function describe(r: Resolution): string {
   if ('take' in r) return r.take === 'local' ? 'kept mine for every field' : 'took theirs for every field';
   if ('deleted' in r) return r.deleted === 'recreate' ? 'recreate on the server' : 'dropped the local edit';
-  if ('exists' in r) return r.exists === 'same' ? 'the same person: link them' : `a different person${r.key ? `: create under ${r.key}` : ': not created there'}`;
-  return Object.entries(r.fields).map(([f, c]) => `${f}: ${'value' in c ? 'typed a value' : c.take === 'local' ? 'kept mine' : 'took theirs'}`).join(', ');
+  if ('exists' in r)
+    return r.exists === 'same'
+      ? 'the same person: link them'
+      : `a different person${r.key ? `: create under ${r.key}` : ': not created there'}`;
+  return Object.entries(r.fields)
+    .map(([f, c]) => `${f}: ${'value' in c ? 'typed a value' : c.take === 'local' ? 'kept mine' : 'took theirs'}`)
+    .join(', ');
 }

@@ -6,7 +6,14 @@
 // lease); SyncStore (sync/sync-store.ts) is the facade the rest of the core calls.
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import { displayName, type AccountKind, type CanonicalContact, type ChangeOp, type ChangeState, type RecordState } from '../../../shared/domain';
+import {
+  displayName,
+  type AccountKind,
+  type CanonicalContact,
+  type ChangeOp,
+  type ChangeState,
+  type RecordState,
+} from '../../../shared/domain';
 import type { Clock } from '../clock';
 import { computeGolden } from '../contacts/golden';
 import type { NameStats } from '../contacts/name-choice';
@@ -30,7 +37,13 @@ export type WritableFields = (vendor: AccountKind) => readonly string[];
  * The vendor's field rules, run when a value is typed: the patch as it will be stored
  * (typed phones in E.164 with the raw text kept, emails trimmed) and what is wrong with it.
  */
-export type FieldCheck = (vendor: AccountKind, accountId: string, patch: Partial<CanonicalContact>, current: CanonicalContact, raw: unknown) => { patch: Partial<CanonicalContact>; problems: { field: string; message: string }[] };
+export type FieldCheck = (
+  vendor: AccountKind,
+  accountId: string,
+  patch: Partial<CanonicalContact>,
+  current: CanonicalContact,
+  raw: unknown,
+) => { patch: Partial<CanonicalContact>; problems: { field: string; message: string }[] };
 
 export class SyncState {
   readonly records;
@@ -125,9 +138,29 @@ export class SyncState {
   }
 
   /** See SyncStore.journal. */
-  journal(kind: string, entityType: string, entityId: string, summary: string, before: unknown, after: unknown, actor: string, cause?: string | null): number {
+  journal(
+    kind: string,
+    entityType: string,
+    entityId: string,
+    summary: string,
+    before: unknown,
+    after: unknown,
+    actor: string,
+    cause?: string | null,
+  ): number {
     const actionId = this.action?.id ?? (actor === 'sync' ? this.syncAction : null);
-    return this.journalRows.append(this.now(), actor, kind, entityType, entityId, summary, before === null ? null : JSON.stringify(before), after === null ? null : JSON.stringify(after), actionId, cause ?? this.action?.cause ?? null);
+    return this.journalRows.append(
+      this.now(),
+      actor,
+      kind,
+      entityType,
+      entityId,
+      summary,
+      before === null ? null : JSON.stringify(before),
+      after === null ? null : JSON.stringify(after),
+      actionId,
+      cause ?? this.action?.cause ?? null,
+    );
   }
 
   // ---- reads ------------------------------------------------------------------------------
@@ -136,9 +169,16 @@ export class SyncState {
     const r = this.records.byId(id);
     if (!r) throw new CoreError('not_found', `No record with id ${id}`);
     return {
-      id: r.id, accountId: r.account_id, vendor: r.kind, remoteId: r.remote_id, personId: r.person_id,
-      server: readServerCopy(r.server), base: r.base === BASE_IS_LOCAL ? (JSON.parse(r.local) as CanonicalContact) : r.base ? (JSON.parse(r.base) as CanonicalContact) : null,
-      local: JSON.parse(r.local) as CanonicalContact, versions: JSON.parse(r.versions) as Record<string, string>, state: r.state,
+      id: r.id,
+      accountId: r.account_id,
+      vendor: r.kind,
+      remoteId: r.remote_id,
+      personId: r.person_id,
+      server: readServerCopy(r.server),
+      base: r.base === BASE_IS_LOCAL ? (JSON.parse(r.local) as CanonicalContact) : r.base ? (JSON.parse(r.base) as CanonicalContact) : null,
+      local: JSON.parse(r.local) as CanonicalContact,
+      versions: JSON.parse(r.versions) as Record<string, string>,
+      state: r.state,
     };
   }
 
@@ -154,7 +194,9 @@ export class SyncState {
 
   openConflict(recordId: string): { id: string; kind: ConflictKind; fields: FieldConflict[]; changeId: number | null } | null {
     const row = this.conflicts.openOfRecord(recordId);
-    return row ? { id: row.id, kind: row.kind as ConflictKind, fields: JSON.parse(row.fields) as FieldConflict[], changeId: row.change_id } : null;
+    return row
+      ? { id: row.id, kind: row.kind as ConflictKind, fields: JSON.parse(row.fields) as FieldConflict[], changeId: row.change_id }
+      : null;
   }
 
   // ---- the steps transitions are made of ----------------------------------------------------
@@ -204,8 +246,21 @@ export class SyncState {
       this.conflicts.update(open.id, kind, JSON.stringify(fields), JSON.stringify(remoteVersions), change?.id ?? null);
       return;
     }
-    this.conflicts.insert(randomUUID(), recordId, change?.id ?? null, kind, JSON.stringify(fields), JSON.stringify(remoteVersions), this.now());
-    const said = kind === 'deleted' ? 'deleted on the server while edited here' : kind === 'exists' ? `the create met a record already at the vendor (${remoteVersions.existingRemoteId ?? '?'})` : `conflict on ${fields.map((f) => f.field).join(', ')}`;
+    this.conflicts.insert(
+      randomUUID(),
+      recordId,
+      change?.id ?? null,
+      kind,
+      JSON.stringify(fields),
+      JSON.stringify(remoteVersions),
+      this.now(),
+    );
+    const said =
+      kind === 'deleted'
+        ? 'deleted on the server while edited here'
+        : kind === 'exists'
+          ? `the create met a record already at the vendor (${remoteVersions.existingRemoteId ?? '?'})`
+          : `conflict on ${fields.map((f) => f.field).join(', ')}`;
     this.journal('conflict.raise', 'record', recordId, said, null, fields, 'sync');
   }
 
@@ -228,9 +283,25 @@ export class SyncState {
     this.records.setState(recordId, state, this.now());
   }
 
-  insertChange(recordId: string, accountId: string, op: ChangeOp, patch: Record<string, unknown>, baseVersions: Record<string, string>, intent: string[] = []): number {
+  insertChange(
+    recordId: string,
+    accountId: string,
+    op: ChangeOp,
+    patch: Record<string, unknown>,
+    baseVersions: Record<string, string>,
+    intent: string[] = [],
+  ): number {
     const now = this.now();
-    return this.changes.insert(recordId, accountId, op, JSON.stringify(patch), JSON.stringify(intent), JSON.stringify(baseVersions), randomUUID(), now);
+    return this.changes.insert(
+      recordId,
+      accountId,
+      op,
+      JSON.stringify(patch),
+      JSON.stringify(intent),
+      JSON.stringify(baseVersions),
+      randomUUID(),
+      now,
+    );
   }
 
   /** Recompute a person's golden record from its records (pinned fields win). */

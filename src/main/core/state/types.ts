@@ -1,7 +1,14 @@
 // What the sync state machine hands out and takes in: records and changes as views, the
 // outcomes of its transitions, a person's resolution of a conflict. Plain types and the pure
 // helpers that word or check them.
-import { VENDOR_LABELS, type AccountKind, type CanonicalContact, type ChangeOp, type ChangeState, type RecordState } from '../../../shared/domain';
+import {
+  VENDOR_LABELS,
+  type AccountKind,
+  type CanonicalContact,
+  type ChangeOp,
+  type ChangeState,
+  type RecordState,
+} from '../../../shared/domain';
 import type { ChangeSqlRow } from '../store/sync-changes';
 import type { PersonSnapshotRow } from '../store/sync-people';
 import type { CreateProgress } from '../vendors/connector';
@@ -79,18 +86,37 @@ export interface ExistingRecord {
 export function existingOf(kind: string, remoteVersions: string | null): ExistingRecord | null {
   if (kind !== 'exists' || !remoteVersions) return null;
   const v = JSON.parse(remoteVersions) as Record<string, string>;
-  return { remoteId: v.existingRemoteId ?? '', mergedByVendor: v.mergedByVendor === 'true', key: v.keyName ? { name: v.keyName, label: v.keyLabel ?? v.keyName } : null };
+  return {
+    remoteId: v.existingRemoteId ?? '',
+    mergedByVendor: v.mergedByVendor === 'true',
+    key: v.keyName ? { name: v.keyName, label: v.keyLabel ?? v.keyName } : null,
+  };
 }
 
 export type PersonSnapshot = PersonSnapshotRow;
-export type MergeSnapshot = { records: { id: string; personId: string; local: CanonicalContact; state: string }[]; people: PersonSnapshot[] };
+export type MergeSnapshot = {
+  records: { id: string; personId: string; local: CanonicalContact; state: string }[];
+  people: PersonSnapshot[];
+};
 
 export function toChange(c: ChangeSqlRow): ChangeView {
   return {
-    id: c.id, recordId: c.record_id, accountId: c.account_id, op: c.op, patch: JSON.parse(c.patch) as Record<string, unknown>,
-    intent: JSON.parse(c.intent) as string[], progress: JSON.parse(c.progress) as CreateProgress, createValues: JSON.parse(c.create_values ?? '{}') as Record<string, string>,
-    baseVersions: JSON.parse(c.base_versions) as Record<string, string>, idempotencyKey: c.idempotency_key, state: c.state,
-    overwrite: c.overwrite === 1, attempts: c.attempts, lastError: c.last_error, nextAttemptAt: c.next_attempt_at, createdAt: c.created_at,
+    id: c.id,
+    recordId: c.record_id,
+    accountId: c.account_id,
+    op: c.op,
+    patch: JSON.parse(c.patch) as Record<string, unknown>,
+    intent: JSON.parse(c.intent) as string[],
+    progress: JSON.parse(c.progress) as CreateProgress,
+    createValues: JSON.parse(c.create_values ?? '{}') as Record<string, string>,
+    baseVersions: JSON.parse(c.base_versions) as Record<string, string>,
+    idempotencyKey: c.idempotency_key,
+    state: c.state,
+    overwrite: c.overwrite === 1,
+    attempts: c.attempts,
+    lastError: c.last_error,
+    nextAttemptAt: c.next_attempt_at,
+    createdAt: c.created_at,
   };
 }
 
@@ -106,7 +132,13 @@ export function unheldParts(intent: string[], writable: readonly string[]): stri
 export function partInWords(path: string): string {
   const [field, part] = path.split('.') as [string, string];
   const what = field === 'phones' ? 'phone' : 'email';
-  return part === 'primary' ? `which ${what} is the primary one` : part === 'label' ? `${what} labels` : part === 'mobile' ? 'which phone is the mobile' : `a do-not-contact flag per ${what}`;
+  return part === 'primary'
+    ? `which ${what} is the primary one`
+    : part === 'label'
+      ? `${what} labels`
+      : part === 'mobile'
+        ? 'which phone is the mobile'
+        : `a do-not-contact flag per ${what}`;
 }
 
 export function refusal(vendor: AccountKind, problems: { field: string; message: string }[]): string {

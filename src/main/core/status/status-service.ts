@@ -25,11 +25,23 @@ export class StatusService {
       // Offline means: every vendor account was unreachable at its last attempt.
       offline: vendors.length > 0 && vendors.every((a) => a.health === 'offline'),
       counts: { accounts: c.accounts.length, people: c.people, records: c.records },
-      outbox: { pending: c.outbox.pending ?? 0, inFlight: c.outbox.in_flight ?? 0, conflict: c.outbox.conflict ?? 0, rejected: c.outbox.rejected ?? 0 },
+      outbox: {
+        pending: c.outbox.pending ?? 0,
+        inFlight: c.outbox.in_flight ?? 0,
+        conflict: c.outbox.conflict ?? 0,
+        rejected: c.outbox.rejected ?? 0,
+      },
       openConflicts: c.openConflicts,
       duplicates: this.duplicates(),
       drift: this.drift(),
-      accounts: c.accounts.map((a) => ({ id: a.id, vendor: a.kind, label: a.label, lastPull: a.lastPull, lastPush: a.lastPush, health: a.health })),
+      accounts: c.accounts.map((a) => ({
+        id: a.id,
+        vendor: a.kind,
+        label: a.label,
+        lastPull: a.lastPull,
+        lastPush: a.lastPush,
+        health: a.health,
+      })),
     };
   }
 }

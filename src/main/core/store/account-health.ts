@@ -9,7 +9,9 @@ export const healthOfFailure = (kind: string): AccountHealth => (kind === 'offli
 
 /** Record how the account is; `message` says why when it is not ok. */
 export function setAccountHealth(sqlite: Database.Database, accountId: string, health: AccountHealth, message: string | null = null): void {
-  sqlite.prepare('UPDATE accounts SET health = ?, health_message = ? WHERE id = ?').run(health, health === 'ok' ? null : message, accountId);
+  sqlite
+    .prepare('UPDATE accounts SET health = ?, health_message = ? WHERE id = ?')
+    .run(health, health === 'ok' ? null : message, accountId);
 }
 
 /** Something reached the vendor from this account's outbox at `at`. */

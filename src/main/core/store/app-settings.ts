@@ -6,12 +6,15 @@ import type { appSettings } from './schema';
 
 /** The stored value of `key`, parsed; undefined when it was never set. */
 export function readSetting<T = unknown>(sqlite: Database.Database, key: string): T | undefined {
-  const row = sqlite.prepare('SELECT value FROM app_settings WHERE key = ?').get(key) as SqlColumns<typeof appSettings, 'value'> | undefined;
+  const row = sqlite.prepare('SELECT value FROM app_settings WHERE key = ?').get(key) as
+    SqlColumns<typeof appSettings, 'value'> | undefined;
   return row ? (JSON.parse(row.value) as T) : undefined;
 }
 
 export function writeSetting(sqlite: Database.Database, key: string, value: unknown, now: string): void {
   sqlite
-    .prepare('INSERT INTO app_settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at')
+    .prepare(
+      'INSERT INTO app_settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
+    )
     .run(key, JSON.stringify(value), now);
 }

@@ -44,10 +44,22 @@ export function storageError(e: unknown, dataDir: string): CoreError | null {
   if (e instanceof CoreError) return e;
   const code = String((e as { code?: unknown })?.code ?? '');
   if (code === 'ENOSPC' || code === 'SQLITE_FULL' || code === 'EDQUOT') {
-    return new CoreError('disk_full', `The disk holding ${dataDir} is full, so Concord could not save. What was saved before is intact; free some space and try again.`);
+    return new CoreError(
+      'disk_full',
+      `The disk holding ${dataDir} is full, so Concord could not save. What was saved before is intact; free some space and try again.`,
+    );
   }
-  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN')) {
-    return new CoreError('not_writable', `Concord cannot write to its data directory ${dataDir} (${code === 'EROFS' || code.startsWith('SQLITE_READONLY') ? 'it is read-only' : 'permission denied'}). Make it writable for your user, or choose another with --data-dir DIR (or CONCORD_DATA_DIR).`);
+  if (
+    code === 'EACCES' ||
+    code === 'EPERM' ||
+    code === 'EROFS' ||
+    code.startsWith('SQLITE_READONLY') ||
+    code.startsWith('SQLITE_CANTOPEN')
+  ) {
+    return new CoreError(
+      'not_writable',
+      `Concord cannot write to its data directory ${dataDir} (${code === 'EROFS' || code.startsWith('SQLITE_READONLY') ? 'it is read-only' : 'permission denied'}). Make it writable for your user, or choose another with --data-dir DIR (or CONCORD_DATA_DIR).`,
+    );
   }
   if (SQLITE_DAMAGED.test(code)) return damagedStore(dataDir, path.join(dataDir, DB_FILE), `is damaged (${(e as Error).message})`);
   return null;
@@ -85,14 +97,22 @@ export function doctor(dataDir: string, nativeBinding?: string): DoctorReport {
  * Put the latest backup in place of the data file. The file it replaces (and its WAL) is
  * kept, renamed concord.db.damaged-<time>; the backup itself stays in backups/.
  */
-export function restoreLatestBackup(dataDir: string, opts: { now?: Date; nativeBinding?: string } = {}): { restored: string; keptAs: string | null } {
+export function restoreLatestBackup(
+  dataDir: string,
+  opts: { now?: Date; nativeBinding?: string } = {},
+): { restored: string; keptAs: string | null } {
   const now = opts.now ?? new Date();
   const [latest] = listBackups(dataDir);
   if (!latest) throw new CoreError('not_found', `There is no backup in ${path.join(dataDir, BACKUP_DIR)} to restore.`);
-  const check = new Database(latest.file, { readonly: true, fileMustExist: true, ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}) });
+  const check = new Database(latest.file, {
+    readonly: true,
+    fileMustExist: true,
+    ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}),
+  });
   try {
     const problems = checkIntegrity(check, true);
-    if (problems.length) throw new CoreError('store_damaged', `The latest backup ${latest.file} is damaged too (${problems[0]}); nothing was changed.`);
+    if (problems.length)
+      throw new CoreError('store_damaged', `The latest backup ${latest.file} is damaged too (${problems[0]}); nothing was changed.`);
   } finally {
     check.close();
   }

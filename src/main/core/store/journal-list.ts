@@ -6,7 +6,10 @@ import type { CountRow, SqlColumns } from './rows';
 import type { journal, people, records } from './schema';
 
 /** A journal row as the log shows it, with what it says about the row's person and vendor. */
-export type JournalRowSql = SqlColumns<typeof journal, 'id' | 'at' | 'actor' | 'kind' | 'entity_type' | 'entity_id' | 'summary' | 'undone' | 'action_id' | 'cause' | 'after'> & {
+export type JournalRowSql = SqlColumns<
+  typeof journal,
+  'id' | 'at' | 'actor' | 'kind' | 'entity_type' | 'entity_id' | 'summary' | 'undone' | 'action_id' | 'cause' | 'after'
+> & {
   /** 1 when the row is an edit that can still be undone. */
   edit_undoable: number;
   person_id: string | null;
@@ -33,24 +36,55 @@ export interface JournalPage {
 }
 
 /** One page of the journal's actions; of each, the first `shownPerAction` rows (and a bulk action's lead). */
-export function journalPage(sqlite: Database.Database, q: { kind?: string; entityIds?: string[]; limit: number; offset: number }, shownPerAction: number): JournalPage {
+export function journalPage(
+  sqlite: Database.Database,
+  q: { kind?: string; entityIds?: string[]; limit: number; offset: number },
+  shownPerAction: number,
+): JournalPage {
   const ENTRY_ROWS_SHOWN = shownPerAction;
   // An action is in the list when any of its rows matches; it is paged as one entry.
   const where = `WHERE kind NOT IN ${HIDDEN}${q.kind ? ' AND (kind = @kind OR kind LIKE @prefix)' : ''}${q.entityIds ? ' AND entity_id IN (SELECT value FROM json_each(@ids))' : ''}`;
-  const params = { kind: q.kind ?? '', prefix: `${q.kind ?? ''}.%`, ids: JSON.stringify(q.entityIds ?? []), limit: q.limit, offset: q.offset };
-  const total = (sqlite.prepare(`SELECT count(DISTINCT coalesce(action_id, 'j' || id)) AS n FROM journal ${where}`).get(params) as CountRow).n;
-  const groups = sqlite.prepare(`SELECT action_id, max(id) AS top FROM journal ${where} GROUP BY coalesce(action_id, 'j' || id) ORDER BY top DESC LIMIT @limit OFFSET @offset`).all(params) as ActionGroupRow[];
+  const params = {
+    kind: q.kind ?? '',
+    prefix: `${q.kind ?? ''}.%`,
+    ids: JSON.stringify(q.entityIds ?? []),
+    limit: q.limit,
+    offset: q.offset,
+  };
+  const total = (sqlite.prepare(`SELECT count(DISTINCT coalesce(action_id, 'j' || id)) AS n FROM journal ${where}`).get(params) as CountRow)
+    .n;
+  const groups = sqlite
+    .prepare(
+      `SELECT action_id, max(id) AS top FROM journal ${where} GROUP BY coalesce(action_id, 'j' || id) ORDER BY top DESC LIMIT @limit OFFSET @offset`,
+    )
+    .all(params) as ActionGroupRow[];
   const actions = groups.filter((g) => g.action_id).map((g) => g.action_id!);
   const singles = groups.filter((g) => !g.action_id).map((g) => g.top);
   // A bulk merge is one action of tens of thousands of rows: count them all, read the first
   // ENTRY_ROWS_SHOWN of each (and a bulk action's own lead row, written after its first batch).
-  const counts = new Map((sqlite.prepare(`SELECT action_id, count(*) AS n FROM journal WHERE action_id IN (SELECT value FROM json_each(?)) AND kind NOT IN ${HIDDEN} GROUP BY action_id`).all(JSON.stringify(actions)) as (CountRow & { action_id: string })[]).map((c) => [c.action_id, c.n]));
-  const shownIds = (sqlite.prepare(`SELECT id FROM (SELECT id, kind, ROW_NUMBER() OVER (PARTITION BY action_id ORDER BY id) AS rn FROM journal WHERE action_id IN (SELECT value FROM json_each(?)) AND kind NOT IN ${HIDDEN})
-      WHERE rn <= ${ENTRY_ROWS_SHOWN + 1} OR kind IN ('bulk-merge', 'bulk-unmerge', 'bulk-add', 'policy-apply')`).all(JSON.stringify(actions)) as SqlColumns<typeof journal, 'id'>[]).map((r) => r.id);
+  const counts = new Map(
+    (
+      sqlite
+        .prepare(
+          `SELECT action_id, count(*) AS n FROM journal WHERE action_id IN (SELECT value FROM json_each(?)) AND kind NOT IN ${HIDDEN} GROUP BY action_id`,
+        )
+        .all(JSON.stringify(actions)) as (CountRow & { action_id: string })[]
+    ).map((c) => [c.action_id, c.n]),
+  );
+  const shownIds = (
+    sqlite
+      .prepare(
+        `SELECT id FROM (SELECT id, kind, ROW_NUMBER() OVER (PARTITION BY action_id ORDER BY id) AS rn FROM journal WHERE action_id IN (SELECT value FROM json_each(?)) AND kind NOT IN ${HIDDEN})
+      WHERE rn <= ${ENTRY_ROWS_SHOWN + 1} OR kind IN ('bulk-merge', 'bulk-unmerge', 'bulk-add', 'policy-apply')`,
+      )
+      .all(JSON.stringify(actions)) as SqlColumns<typeof journal, 'id'>[]
+  ).map((r) => r.id);
   // An edit can be undone while it has not been sent and no later edit of the record is still
   // standing (entity_type first, so the lookup uses the journal_entity index). The person: a
   // record's person now, a person row's own, an unmerge's merged person, a dismissal's records'.
-  const rows = sqlite.prepare(`SELECT j.id, j.at, j.actor, j.kind, j.entity_type, j.entity_id, j.summary, j.undone, j.action_id, j.cause, j.after,
+  const rows = sqlite
+    .prepare(
+      `SELECT j.id, j.at, j.actor, j.kind, j.entity_type, j.entity_id, j.summary, j.undone, j.action_id, j.cause, j.after,
       (j.kind = 'edit' AND j.before IS NOT NULL AND NOT EXISTS (SELECT 1 FROM journal l WHERE l.entity_type = j.entity_type AND l.entity_id = j.entity_id AND l.id > j.id AND (l.kind = 'sync.push' OR (l.kind = 'edit' AND l.undone = 0)))) AS edit_undoable,
       CASE j.entity_type WHEN 'record' THEN r.person_id WHEN 'person' THEN j.entity_id END AS person_id,
       a.kind AS vendor,
@@ -60,7 +94,9 @@ export function journalPage(sqlite: Database.Database, q: { kind?: string; entit
     LEFT JOIN records r ON j.entity_type = 'record' AND r.id = j.entity_id
     LEFT JOIN accounts a ON a.id = r.account_id
     WHERE j.id IN (SELECT value FROM json_each(@ids)) AND j.kind NOT IN ${HIDDEN}
-    ORDER BY j.id`).all({ ids: JSON.stringify([...shownIds, ...singles]) }) as JournalRowSql[];
+    ORDER BY j.id`,
+    )
+    .all({ ids: JSON.stringify([...shownIds, ...singles]) }) as JournalRowSql[];
   return { total, groups, counts, rows };
 }
 
@@ -70,11 +106,17 @@ export function journalKind(sqlite: Database.Database, id: number): string | nul
 
 /** The people these records belong to now. */
 export function personIdsOfRecords(sqlite: Database.Database, recordIds: string[]): string[] {
-  return (sqlite.prepare('SELECT DISTINCT person_id FROM records WHERE id IN (SELECT value FROM json_each(?))').all(JSON.stringify(recordIds)) as SqlColumns<typeof records, 'person_id'>[]).map((r) => r.person_id);
+  return (
+    sqlite
+      .prepare('SELECT DISTINCT person_id FROM records WHERE id IN (SELECT value FROM json_each(?))')
+      .all(JSON.stringify(recordIds)) as SqlColumns<typeof records, 'person_id'>[]
+  ).map((r) => r.person_id);
 }
 
 /** People's names by id ('Unnamed' for a blank one). */
 export function peopleNames(sqlite: Database.Database, ids: string[]): Map<string, string> {
-  const rows = sqlite.prepare('SELECT id, display_name FROM people WHERE id IN (SELECT value FROM json_each(?))').all(JSON.stringify(ids)) as SqlColumns<typeof people, 'id' | 'display_name'>[];
+  const rows = sqlite
+    .prepare('SELECT id, display_name FROM people WHERE id IN (SELECT value FROM json_each(?))')
+    .all(JSON.stringify(ids)) as SqlColumns<typeof people, 'id' | 'display_name'>[];
   return new Map(rows.map((r) => [r.id, r.display_name || 'Unnamed']));
 }

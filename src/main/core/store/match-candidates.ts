@@ -14,17 +14,28 @@ type StoredCandidate = Omit<CandidateRow, 'reasons'> & { reasons: string };
 
 export type CandidateStatus = 'open' | 'linked' | 'dismissed';
 
-const parsed = (r: StoredCandidate): CandidateRow => ({ recordA: r.recordA, recordB: r.recordB, score: r.score, reasons: JSON.parse(r.reasons) as CandidateRow['reasons'] });
+const parsed = (r: StoredCandidate): CandidateRow => ({
+  recordA: r.recordA,
+  recordB: r.recordB,
+  score: r.score,
+  reasons: JSON.parse(r.reasons) as CandidateRow['reasons'],
+});
 
 /** Every open pair (the review queue is worked out from them). */
 export function openCandidates(sqlite: Database.Database): CandidateRow[] {
-  const rows = sqlite.prepare("SELECT record_a AS recordA, record_b AS recordB, score, reasons FROM match_candidates WHERE status = 'open'").all() as StoredCandidate[];
+  const rows = sqlite
+    .prepare("SELECT record_a AS recordA, record_b AS recordB, score, reasons FROM match_candidates WHERE status = 'open'")
+    .all() as StoredCandidate[];
   return rows.map(parsed);
 }
 
 /** The open pairs nearest even odds (score 10 bits), where the model is least sure. */
 export function leastCertainCandidates(sqlite: Database.Database, limit: number): CandidateRow[] {
-  const rows = sqlite.prepare("SELECT record_a AS recordA, record_b AS recordB, score, reasons FROM match_candidates WHERE status = 'open' ORDER BY abs(score - 10), record_a, record_b LIMIT ?").all(limit) as StoredCandidate[];
+  const rows = sqlite
+    .prepare(
+      "SELECT record_a AS recordA, record_b AS recordB, score, reasons FROM match_candidates WHERE status = 'open' ORDER BY abs(score - 10), record_a, record_b LIMIT ?",
+    )
+    .all(limit) as StoredCandidate[];
   return rows.map(parsed);
 }
 
@@ -43,19 +54,39 @@ export function openCandidatesOfRecordDropper(sqlite: Database.Database): (recor
  * A writer of scored pairs, prepared once for a scan's thousands: a new pair is stored open, a
  * pair already stored (whatever its status) takes the new score and reasons.
  */
-export function candidateWriter(sqlite: Database.Database): (recordA: string, recordB: string, score: number, reasons: CandidateRow['reasons'], at: string) => void {
-  const st = sqlite.prepare("INSERT INTO match_candidates (record_a, record_b, score, reasons, status, created_at) VALUES (?, ?, ?, ?, 'open', ?) ON CONFLICT(record_a, record_b) DO UPDATE SET score = excluded.score, reasons = excluded.reasons");
+export function candidateWriter(
+  sqlite: Database.Database,
+): (recordA: string, recordB: string, score: number, reasons: CandidateRow['reasons'], at: string) => void {
+  const st = sqlite.prepare(
+    "INSERT INTO match_candidates (record_a, record_b, score, reasons, status, created_at) VALUES (?, ?, ?, ?, 'open', ?) ON CONFLICT(record_a, record_b) DO UPDATE SET score = excluded.score, reasons = excluded.reasons",
+  );
   return (recordA, recordB, score, reasons, at) => void st.run(recordA, recordB, score, JSON.stringify(reasons), at);
 }
 
 /** Every pair between these records takes this status (a merge: linked; "not the same": dismissed). */
-export function markCandidatesAmong(sqlite: Database.Database, recordIds: readonly string[], status: Exclude<CandidateStatus, 'open'>): void {
+export function markCandidatesAmong(
+  sqlite: Database.Database,
+  recordIds: readonly string[],
+  status: Exclude<CandidateStatus, 'open'>,
+): void {
   const ids = JSON.stringify(recordIds);
-  sqlite.prepare('UPDATE match_candidates SET status = ? WHERE record_a IN (SELECT value FROM json_each(?)) AND record_b IN (SELECT value FROM json_each(?))').run(status, ids, ids);
+  sqlite
+    .prepare(
+      'UPDATE match_candidates SET status = ? WHERE record_a IN (SELECT value FROM json_each(?)) AND record_b IN (SELECT value FROM json_each(?))',
+    )
+    .run(status, ids, ids);
 }
 
 /** An undo: the pairs between these records that were `from` are open again. */
-export function reopenCandidatesAmong(sqlite: Database.Database, recordIds: readonly string[], from: Exclude<CandidateStatus, 'open'>): void {
+export function reopenCandidatesAmong(
+  sqlite: Database.Database,
+  recordIds: readonly string[],
+  from: Exclude<CandidateStatus, 'open'>,
+): void {
   const ids = JSON.stringify(recordIds);
-  sqlite.prepare("UPDATE match_candidates SET status = 'open' WHERE status = ? AND record_a IN (SELECT value FROM json_each(?)) AND record_b IN (SELECT value FROM json_each(?))").run(from, ids, ids);
+  sqlite
+    .prepare(
+      "UPDATE match_candidates SET status = 'open' WHERE status = ? AND record_a IN (SELECT value FROM json_each(?)) AND record_b IN (SELECT value FROM json_each(?))",
+    )
+    .run(from, ids, ids);
 }

@@ -29,12 +29,16 @@ export function recordDecisions(sqlite: Database.Database, keys: readonly string
 
 /** Every decision not reversed. */
 export function standingDecisions(sqlite: Database.Database): DecisionRow[] {
-  return sqlite.prepare('SELECT key_a AS keyA, key_b AS keyB, decision FROM match_decisions WHERE reversed_at IS NULL').all() as DecisionRow[];
+  return sqlite
+    .prepare('SELECT key_a AS keyA, key_b AS keyB, decision FROM match_decisions WHERE reversed_at IS NULL')
+    .all() as DecisionRow[];
 }
 
 /** The pairs a person said are not the same, not reversed. */
 export function standingDifferentPairs(sqlite: Database.Database): Pick<DecisionRow, 'keyA' | 'keyB'>[] {
-  return sqlite.prepare("SELECT key_a AS keyA, key_b AS keyB FROM match_decisions WHERE decision = 'different' AND reversed_at IS NULL").all() as Pick<DecisionRow, 'keyA' | 'keyB'>[];
+  return sqlite
+    .prepare("SELECT key_a AS keyA, key_b AS keyB FROM match_decisions WHERE decision = 'different' AND reversed_at IS NULL")
+    .all() as Pick<DecisionRow, 'keyA' | 'keyB'>[];
 }
 
 /** An undo takes these decisions back (they are kept, marked reversed at `at`). */

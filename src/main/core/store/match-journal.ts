@@ -23,7 +23,11 @@ export function lastScanAt(sqlite: Database.Database): JournalRow['at'] | null {
  * there is none, null when it says nothing.
  */
 export function lastQueueTally(sqlite: Database.Database): JournalRow['after'] | undefined {
-  const row = sqlite.prepare("SELECT after FROM journal WHERE kind = 'dedupe.scan' OR (kind = 'bulk-merge' AND actor = 'auto' AND undone = 0) ORDER BY id DESC LIMIT 1").get() as Pick<StoredEntry, 'after'> | undefined;
+  const row = sqlite
+    .prepare(
+      "SELECT after FROM journal WHERE kind = 'dedupe.scan' OR (kind = 'bulk-merge' AND actor = 'auto' AND undone = 0) ORDER BY id DESC LIMIT 1",
+    )
+    .get() as Pick<StoredEntry, 'after'> | undefined;
   return row && json(row.after);
 }
 

@@ -20,9 +20,19 @@ type StoredMatchSource = Omit<MatchSource, 'contact'> & { contact: string };
 /** Every live record, in rowid order. */
 export function liveMatchSources(sqlite: Database.Database): MatchSource[] {
   const rows = sqlite
-    .prepare(`SELECT r.id, r.account_id AS accountId, a.kind AS vendor, a.label, r.remote_id AS remoteId, r.person_id AS personId, r.local AS contact FROM records r JOIN accounts a ON a.id = r.account_id WHERE ${liveRecord('r')} ORDER BY r.rowid`)
+    .prepare(
+      `SELECT r.id, r.account_id AS accountId, a.kind AS vendor, a.label, r.remote_id AS remoteId, r.person_id AS personId, r.local AS contact FROM records r JOIN accounts a ON a.id = r.account_id WHERE ${liveRecord('r')} ORDER BY r.rowid`,
+    )
     .all() as StoredMatchSource[];
-  return rows.map((r) => ({ id: r.id, accountId: r.accountId, vendor: r.vendor, label: r.label, remoteId: r.remoteId, personId: r.personId, contact: JSON.parse(r.contact) as RecordRow['local'] }));
+  return rows.map((r) => ({
+    id: r.id,
+    accountId: r.accountId,
+    vendor: r.vendor,
+    label: r.label,
+    remoteId: r.remoteId,
+    personId: r.personId,
+    contact: JSON.parse(r.contact) as RecordRow['local'],
+  }));
 }
 
 /** The ids of live records written after `at` (an incremental scan rescores only them). */

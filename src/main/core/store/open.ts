@@ -40,7 +40,8 @@ export function openStore(opts: OpenStoreOptions): Store {
   const file = path.join(opts.dataDir, DB_FILE);
   const existed = fs.existsSync(file);
   // SQLite would take an empty file for a new store and start over in it: say so instead.
-  if (existed && fs.statSync(file).size === 0) throw damagedStore(opts.dataDir, file, 'is empty (0 bytes) — it may have been cut short by a crash, a full disk or a sync tool');
+  if (existed && fs.statSync(file).size === 0)
+    throw damagedStore(opts.dataDir, file, 'is empty (0 bytes) — it may have been cut short by a crash, a full disk or a sync tool');
   let sqlite: Database.Database;
   try {
     sqlite = new Database(file, opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {});
@@ -54,7 +55,12 @@ export function openStore(opts: OpenStoreOptions): Store {
     // Checked before anything writes to the file (the WAL switch rewrites its header).
     if (existed) {
       const problems = checkIntegrity(sqlite, false);
-      if (problems.length) throw damagedStore(opts.dataDir, file, `is damaged (quick_check: ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? '; …' : ''})`);
+      if (problems.length)
+        throw damagedStore(
+          opts.dataDir,
+          file,
+          `is damaged (quick_check: ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? '; …' : ''})`,
+        );
     }
     sqlite.pragma('journal_mode = WAL');
     for (const side of ['-wal', '-shm']) makePrivateFile(file + side);
@@ -89,7 +95,9 @@ function runMigrations(sqlite: Database.Database, db: Db, opts: OpenStoreOptions
   const migrations = readMigrationFiles({ migrationsFolder: opts.migrationsDir });
   const before = appliedCount(sqlite);
   if (before > migrations.length) {
-    throw new Error(`This data file was written by a newer Concord (schema ${before}, this build knows ${migrations.length}). Update Concord.`);
+    throw new Error(
+      `This data file was written by a newer Concord (schema ${before}, this build knows ${migrations.length}). Update Concord.`,
+    );
   }
   if (before === migrations.length) return { applied: 0, backupFile: null, total: migrations.length };
 
@@ -110,7 +118,9 @@ function runMigrations(sqlite: Database.Database, db: Db, opts: OpenStoreOptions
     migrate(db, { migrationsFolder: opts.migrationsDir });
     const broken = sqlite.pragma('foreign_key_check') as unknown[];
     if (broken.length) {
-      throw new Error(`Migration left ${broken.length} broken references${backupFile ? `; your data before the upgrade is in ${backupFile}` : ''}`);
+      throw new Error(
+        `Migration left ${broken.length} broken references${backupFile ? `; your data before the upgrade is in ${backupFile}` : ''}`,
+      );
     }
   } finally {
     sqlite.pragma('foreign_keys = ON');

@@ -65,7 +65,9 @@ export class PeopleList {
       params.states = JSON.stringify(f.states);
     }
     if (f.duplicatesFrom !== undefined) {
-      where.push("p.id IN (SELECT r.person_id FROM records r JOIN match_candidates m ON (m.record_a = r.id OR m.record_b = r.id) WHERE m.status = 'open' AND m.score >= @dupMin)");
+      where.push(
+        "p.id IN (SELECT r.person_id FROM records r JOIN match_candidates m ON (m.record_a = r.id OR m.record_b = r.id) WHERE m.status = 'open' AND m.score >= @dupMin)",
+      );
       params.dupMin = f.duplicatesFrom;
     }
     if (f.match) {
@@ -77,8 +79,9 @@ export class PeopleList {
     // Many matches ("bro" finds thousands): walk the list order and stop after a page rather
     // than sort them all. Few: look them up and sort the few (walking would visit everyone).
     const walk = where.length > 0 && total > WALK_ABOVE;
-    const rows = this.statement(`SELECT p.id, p.display_name, p.golden, p.sort_key FROM people p${walk ? ' INDEXED BY people_sort' : ''} ${keyset.length ? `WHERE ${keyset.join(' AND ')}` : ''} ORDER BY p.sort_key, p.id LIMIT @limit OFFSET @offset`)
-      .all(paging.after ? { ...params, afterKey: paging.after.key, afterId: paging.after.id } : params) as PeopleListRow[];
+    const rows = this.statement(
+      `SELECT p.id, p.display_name, p.golden, p.sort_key FROM people p${walk ? ' INDEXED BY people_sort' : ''} ${keyset.length ? `WHERE ${keyset.join(' AND ')}` : ''} ORDER BY p.sort_key, p.id LIMIT @limit OFFSET @offset`,
+    ).all(paging.after ? { ...params, afterKey: paging.after.key, afterId: paging.after.id } : params) as PeopleListRow[];
     return { total, people: rows };
   }
 
@@ -102,10 +105,14 @@ export class PeopleList {
 
   /** How many people match: the kept count unfiltered; words alone, the people the index names without visiting each. */
   private count(where: string[], params: Record<string, unknown>): number {
-    const kept = where.length ? undefined : (this.statement("SELECT n FROM row_counts WHERE name = 'people'").get() as CountRow | undefined);
+    const kept = where.length
+      ? undefined
+      : (this.statement("SELECT n FROM row_counts WHERE name = 'people'").get() as CountRow | undefined);
     if (kept) return kept.n;
     const wordsOnly = where.length === 1 && where[0] === BY_WORDS;
-    const sql = wordsOnly ? 'SELECT count(DISTINCT r.person_id) AS n FROM contacts_fts f JOIN records r ON r.rowid = f.rowid WHERE contacts_fts MATCH @match' : `SELECT count(*) AS n FROM people p ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
+    const sql = wordsOnly
+      ? 'SELECT count(DISTINCT r.person_id) AS n FROM contacts_fts f JOIN records r ON r.rowid = f.rowid WHERE contacts_fts MATCH @match'
+      : `SELECT count(*) AS n FROM people p ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
     return (this.statement(sql).get(params) as CountRow).n;
   }
 

@@ -20,7 +20,8 @@ interface PullSettings {
 }
 
 export function pullState(sqlite: Database.Database, accountId: string): PullState | undefined {
-  const r = sqlite.prepare('SELECT id, kind, label, pull_cursor, settings FROM accounts WHERE id = ?').get(accountId) as Pick<AccountSqlRow, 'id' | 'kind' | 'label' | 'pull_cursor' | 'settings'> | undefined;
+  const r = sqlite.prepare('SELECT id, kind, label, pull_cursor, settings FROM accounts WHERE id = ?').get(accountId) as
+    Pick<AccountSqlRow, 'id' | 'kind' | 'label' | 'pull_cursor' | 'settings'> | undefined;
   if (!r) return undefined;
   const s = JSON.parse(r.settings) as PullSettings;
   return { id: r.id, kind: r.kind, label: r.label, pullCursor: r.pull_cursor, lastFullScanAt: s.lastFullScanAt ?? null };
@@ -51,7 +52,11 @@ export type RecordAtVendorRow = Narrowed<SqlColumns<typeof records, 'id' | 'remo
 
 /** Records of the account a full scan should have seen (those the vendor holds as far as Concord knows). */
 export function recordsAtVendor(sqlite: Database.Database, accountId: string): RecordAtVendorRow[] {
-  return sqlite.prepare("SELECT id, remote_id, state FROM records WHERE account_id = ? AND remote_id IS NOT NULL AND state IN ('synced', 'modified', 'rejected', 'conflicted')").all(accountId) as RecordAtVendorRow[];
+  return sqlite
+    .prepare(
+      "SELECT id, remote_id, state FROM records WHERE account_id = ? AND remote_id IS NOT NULL AND state IN ('synced', 'modified', 'rejected', 'conflicted')",
+    )
+    .all(accountId) as RecordAtVendorRow[];
 }
 
 /** What a page of a full re-read held when it was stored (migration 0010; not in schema.ts, which drizzle-kit would migrate). */
@@ -69,14 +74,19 @@ export type PullPages = ReturnType<typeof pullPages>;
 /** The pull's page memory, statements prepared once (see SyncStore.rememberPage). */
 export function pullPages(sqlite: Database.Database) {
   const st = {
-    remembered: sqlite.prepare('SELECT digest, remote_ids, item_digests, next_cursor FROM pull_pages WHERE account_id = ? AND page_key = ?'),
-    remember: sqlite.prepare('INSERT INTO pull_pages (account_id, page_key, digest, remote_ids, item_digests, next_cursor) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (account_id, page_key) DO UPDATE SET digest = excluded.digest, remote_ids = excluded.remote_ids, item_digests = excluded.item_digests, next_cursor = excluded.next_cursor'),
+    remembered: sqlite.prepare(
+      'SELECT digest, remote_ids, item_digests, next_cursor FROM pull_pages WHERE account_id = ? AND page_key = ?',
+    ),
+    remember: sqlite.prepare(
+      'INSERT INTO pull_pages (account_id, page_key, digest, remote_ids, item_digests, next_cursor) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (account_id, page_key) DO UPDATE SET digest = excluded.digest, remote_ids = excluded.remote_ids, item_digests = excluded.item_digests, next_cursor = excluded.next_cursor',
+    ),
     forget: sqlite.prepare('DELETE FROM pull_pages WHERE account_id = ? AND page_key = ?'),
     forgetAll: sqlite.prepare('DELETE FROM pull_pages WHERE account_id = ?'),
   };
   return {
     remembered: (accountId: string, key: string) => st.remembered.get(accountId, key) as PullPageRow | undefined,
-    remember: (accountId: string, key: string, page: PullPageRow): void => void st.remember.run(accountId, key, page.digest, page.remote_ids, page.item_digests, page.next_cursor),
+    remember: (accountId: string, key: string, page: PullPageRow): void =>
+      void st.remember.run(accountId, key, page.digest, page.remote_ids, page.item_digests, page.next_cursor),
     forget: (accountId: string, key: string): void => void st.forget.run(accountId, key),
     /** Every page of the account: a server copy was stored outside a page. */
     forgetAll: (accountId: string): void => void st.forgetAll.run(accountId),

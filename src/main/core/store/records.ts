@@ -12,10 +12,11 @@ export function recordLookup(sqlite: Database.Database): (accountId: string, rem
 }
 
 /** A record (its canonical JSON in `local`) with its person's name and golden record JSON. */
-export type LinkedRecordRow = SqlColumns<typeof records, 'id' | 'person_id' | 'account_id' | 'local'> & SqlColumns<typeof people, 'golden'> & {
-  /** The person's display name. */
-  name: string;
-};
+export type LinkedRecordRow = SqlColumns<typeof records, 'id' | 'person_id' | 'account_id' | 'local'> &
+  SqlColumns<typeof people, 'golden'> & {
+    /** The person's display name. */
+    name: string;
+  };
 
 /**
  * The live records in these accounts of every person who has live records in two or more of
@@ -24,10 +25,12 @@ export type LinkedRecordRow = SqlColumns<typeof records, 'id' | 'person_id' | 'a
 export function recordsLinkedAcross(sqlite: Database.Database, accountIds: readonly string[]): LinkedRecordRow[] {
   const ids = JSON.stringify(accountIds);
   return sqlite
-    .prepare(`SELECT r.id, r.person_id, r.account_id, r.local, p.display_name AS name, p.golden FROM records r JOIN people p ON p.id = r.person_id
+    .prepare(
+      `SELECT r.id, r.person_id, r.account_id, r.local, p.display_name AS name, p.golden FROM records r JOIN people p ON p.id = r.person_id
       WHERE r.account_id IN (SELECT value FROM json_each(?)) AND ${liveRecord('r')}
         AND r.person_id IN (SELECT person_id FROM records WHERE account_id IN (SELECT value FROM json_each(?)) AND ${liveRecord()} GROUP BY person_id HAVING count(DISTINCT account_id) >= 2)
-      ORDER BY p.display_name COLLATE NOCASE, r.person_id`)
+      ORDER BY p.display_name COLLATE NOCASE, r.person_id`,
+    )
     .all(ids, ids) as LinkedRecordRow[];
 }
 
@@ -44,10 +47,16 @@ export type RecordVendorRow = SqlColumns<typeof records, 'id'> & Pick<AccountSql
 
 /** A person's live records with their vendor, oldest first. */
 export function liveRecordsOfPerson(sqlite: Database.Database, personId: string): RecordVendorRow[] {
-  return sqlite.prepare(`SELECT r.id, a.kind FROM records r JOIN accounts a ON a.id = r.account_id WHERE r.person_id = ? AND ${liveRecord('r')} ORDER BY r.created_at`).all(personId) as RecordVendorRow[];
+  return sqlite
+    .prepare(
+      `SELECT r.id, a.kind FROM records r JOIN accounts a ON a.id = r.account_id WHERE r.person_id = ? AND ${liveRecord('r')} ORDER BY r.created_at`,
+    )
+    .all(personId) as RecordVendorRow[];
 }
 
 /** The record `id`, or every record of the person `id`. */
 export function recordIdsOf(sqlite: Database.Database, id: string): string[] {
-  return (sqlite.prepare('SELECT id FROM records WHERE id = ? OR person_id = ?').all(id, id) as SqlColumns<typeof records, 'id'>[]).map((r) => r.id);
+  return (sqlite.prepare('SELECT id FROM records WHERE id = ? OR person_id = ?').all(id, id) as SqlColumns<typeof records, 'id'>[]).map(
+    (r) => r.id,
+  );
 }

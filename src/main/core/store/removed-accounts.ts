@@ -22,7 +22,12 @@ const TABLES: { table: string; keep: string; restoreIf?: string }[] = [
   { table: 'changes', keep: `account_id = @id OR record_id IN (${MINE})` },
   { table: 'conflicts', keep: `record_id IN (${MINE})` },
   // A pair whose other record has gone since stays gone.
-  { table: 'match_candidates', keep: `record_a IN (${MINE}) OR record_b IN (${MINE})`, restoreIf: "json_extract(row, '$.record_a') IN (SELECT id FROM records) AND json_extract(row, '$.record_b') IN (SELECT id FROM records)" },
+  {
+    table: 'match_candidates',
+    keep: `record_a IN (${MINE}) OR record_b IN (${MINE})`,
+    restoreIf:
+      "json_extract(row, '$.record_a') IN (SELECT id FROM records) AND json_extract(row, '$.record_b') IN (SELECT id FROM records)",
+  },
   { table: 'match_decisions', keep: "key_a LIKE @id || ':%' OR key_b LIKE @id || ':%'" },
   { table: 'pull_pages', keep: 'account_id = @id' },
 ];
@@ -47,8 +52,12 @@ export function removalPlan(sqlite: Database.Database, accountId: string): Remov
   const open = OPEN_CHANGE_STATES.map((s) => `'${s}'`).join(', ');
   return {
     records: n('SELECT count(*) FROM records WHERE account_id = @id'),
-    peopleOnlyHere: n('SELECT count(DISTINCT r.person_id) FROM records r WHERE r.account_id = @id AND NOT EXISTS (SELECT 1 FROM records o WHERE o.person_id = r.person_id AND o.account_id <> @id)'),
-    peopleLinked: n('SELECT count(DISTINCT r.person_id) FROM records r WHERE r.account_id = @id AND EXISTS (SELECT 1 FROM records o WHERE o.person_id = r.person_id AND o.account_id <> @id)'),
+    peopleOnlyHere: n(
+      'SELECT count(DISTINCT r.person_id) FROM records r WHERE r.account_id = @id AND NOT EXISTS (SELECT 1 FROM records o WHERE o.person_id = r.person_id AND o.account_id <> @id)',
+    ),
+    peopleLinked: n(
+      'SELECT count(DISTINCT r.person_id) FROM records r WHERE r.account_id = @id AND EXISTS (SELECT 1 FROM records o WHERE o.person_id = r.person_id AND o.account_id <> @id)',
+    ),
     waiting: n(`SELECT count(*) FROM changes WHERE account_id = @id AND state IN (${open})`),
     conflicts: n("SELECT count(*) FROM conflicts c JOIN records r ON r.id = c.record_id WHERE r.account_id = @id AND c.state = 'open'"),
   };
@@ -65,12 +74,22 @@ const q = (name: string): string => `"${name.replace(/"/g, '""')}"`;
  * them (people excepted: the caller drops those left with no record). Returns the people of
  * its records and the number of records deleted. Runs inside the caller's transaction.
  */
-export function keepAndDeleteAccount(sqlite: Database.Database, accountId: string, journalId: number): { people: string[]; records: number } {
+export function keepAndDeleteAccount(
+  sqlite: Database.Database,
+  accountId: string,
+  journalId: number,
+): { people: string[]; records: number } {
   const people = sqlite.prepare('SELECT DISTINCT person_id FROM records WHERE account_id = ?').pluck().all(accountId).map(String);
   for (const { table, keep } of TABLES) {
     // JSON holds no BLOB: those are kept as {"blob": hex} and turned back by restore.
-    const obj = columnsOf(sqlite, table).map((c) => `'${c}', CASE WHEN typeof(${q(c)}) = 'blob' THEN json_object('blob', hex(${q(c)})) ELSE ${q(c)} END`).join(', ');
-    sqlite.prepare(`INSERT INTO removed_rows (journal_id, tbl, row) SELECT @journal, '${table}', json_object(${obj}) FROM ${table} WHERE ${keep}`).run({ id: accountId, journal: journalId });
+    const obj = columnsOf(sqlite, table)
+      .map((c) => `'${c}', CASE WHEN typeof(${q(c)}) = 'blob' THEN json_object('blob', hex(${q(c)})) ELSE ${q(c)} END`)
+      .join(', ');
+    sqlite
+      .prepare(
+        `INSERT INTO removed_rows (journal_id, tbl, row) SELECT @journal, '${table}', json_object(${obj}) FROM ${table} WHERE ${keep}`,
+      )
+      .run({ id: accountId, journal: journalId });
   }
   // Children first; records last but one, the account last (page memory cascades with it).
   let records = 0;
@@ -83,7 +102,9 @@ export function keepAndDeleteAccount(sqlite: Database.Database, accountId: strin
 }
 
 // What the removal's journal entry notes beside the rows (older entries have no policies).
-const RemovalNote = z.object({ policies: z.array(z.object({ field: z.enum(CANONICAL_FIELDS), accounts: z.array(z.string()) })).default([]) });
+const RemovalNote = z.object({
+  policies: z.array(z.object({ field: z.enum(CANONICAL_FIELDS), accounts: z.array(z.string()) })).default([]),
+});
 
 /** Whether a removal's rows are still kept (not purged, not already put back). */
 export function removalKept(sqlite: Database.Database, journalId: number): boolean {
@@ -96,33 +117,68 @@ export function removalKept(sqlite: Database.Database, journalId: number): boole
  * account id and label, the rowids and contents of the records put back (to index them for search),
  * how many people were put back and which stayed.
  */
-export function restoreAccount(sqlite: Database.Database, journalId: number): { accountId: string; label: string; records: { rowid: number; local: string; personId: string }[]; people: number; stayed: string[]; policies: FieldPolicyNote[] } {
-  const accountId = sqlite.prepare("SELECT json_extract(row, '$.id') FROM removed_rows WHERE journal_id = ? AND tbl = 'accounts'").pluck().get(journalId);
+export function restoreAccount(
+  sqlite: Database.Database,
+  journalId: number,
+): {
+  accountId: string;
+  label: string;
+  records: { rowid: number; local: string; personId: string }[];
+  people: number;
+  stayed: string[];
+  policies: FieldPolicyNote[];
+} {
+  const accountId = sqlite
+    .prepare("SELECT json_extract(row, '$.id') FROM removed_rows WHERE journal_id = ? AND tbl = 'accounts'")
+    .pluck()
+    .get(journalId);
   if (typeof accountId !== 'string') throw new Error(`removal ${journalId} is not kept`);
   // People that stayed (linked elsewhere) get their golden record recomputed by the caller;
   // those put back keep the one they had.
-  const stayed = sqlite.prepare("SELECT DISTINCT p.id FROM removed_rows k JOIN people p ON p.id = json_extract(k.row, '$.id') WHERE k.journal_id = ? AND k.tbl = 'people'").pluck().all(journalId).map(String);
+  const stayed = sqlite
+    .prepare(
+      "SELECT DISTINCT p.id FROM removed_rows k JOIN people p ON p.id = json_extract(k.row, '$.id') WHERE k.journal_id = ? AND k.tbl = 'people'",
+    )
+    .pluck()
+    .all(journalId)
+    .map(String);
   let people = 0;
   for (const { table, restoreIf } of TABLES) {
     const cols = columnsOf(sqlite, table);
-    const values = cols.map((c) => `CASE WHEN json_type(row, '$.${c}') = 'object' THEN unhex(json_extract(row, '$.${c}.blob')) ELSE json_extract(row, '$.${c}') END`).join(', ');
-    const n = sqlite.prepare(`INSERT OR IGNORE INTO ${table} (${cols.map(q).join(', ')}) SELECT ${values} FROM removed_rows WHERE journal_id = ? AND tbl = '${table}'${restoreIf ? ` AND ${restoreIf}` : ''} ORDER BY rowid`).run(journalId).changes;
+    const values = cols
+      .map(
+        (c) =>
+          `CASE WHEN json_type(row, '$.${c}') = 'object' THEN unhex(json_extract(row, '$.${c}.blob')) ELSE json_extract(row, '$.${c}') END`,
+      )
+      .join(', ');
+    const n = sqlite
+      .prepare(
+        `INSERT OR IGNORE INTO ${table} (${cols.map(q).join(', ')}) SELECT ${values} FROM removed_rows WHERE journal_id = ? AND tbl = '${table}'${restoreIf ? ` AND ${restoreIf}` : ''} ORDER BY rowid`,
+      )
+      .run(journalId).changes;
     if (table === 'people') people = n;
   }
   sqlite.prepare('DELETE FROM removed_rows WHERE journal_id = ?').run(journalId);
-  const records = sqlite.prepare('SELECT rowid, local, person_id FROM records WHERE account_id = ?').all(accountId).map((r) => {
-    const row = r as Record<string, unknown>;
-    return { rowid: Number(row.rowid), local: String(row.local), personId: String(row.person_id) };
-  });
+  const records = sqlite
+    .prepare('SELECT rowid, local, person_id FROM records WHERE account_id = ?')
+    .all(accountId)
+    .map((r) => {
+      const row = r as Record<string, unknown>;
+      return { rowid: Number(row.rowid), local: String(row.local), personId: String(row.person_id) };
+    });
   const label = String(sqlite.prepare('SELECT label FROM accounts WHERE id = ?').pluck().get(accountId));
-  const note = RemovalNote.safeParse(JSON.parse(String(sqlite.prepare('SELECT before FROM journal WHERE id = ?').pluck().get(journalId) ?? 'null')));
+  const note = RemovalNote.safeParse(
+    JSON.parse(String(sqlite.prepare('SELECT before FROM journal WHERE id = ?').pluck().get(journalId) ?? 'null')),
+  );
   return { accountId, label, records, people, stayed, policies: note.success ? note.data.policies : [] };
 }
 
 /** Removals whose undo window has passed: their kept rows go; returns their account ids (for the keychain). */
 export function purgeRemovals(sqlite: Database.Database, before: string): string[] {
   const old = sqlite
-    .prepare("SELECT DISTINCT k.journal_id, json_extract(k.row, '$.id') AS account_id FROM removed_rows k JOIN journal j ON j.id = k.journal_id WHERE k.tbl = 'accounts' AND j.at < ?")
+    .prepare(
+      "SELECT DISTINCT k.journal_id, json_extract(k.row, '$.id') AS account_id FROM removed_rows k JOIN journal j ON j.id = k.journal_id WHERE k.tbl = 'accounts' AND j.at < ?",
+    )
     .all(before)
     .map((r) => r as Record<string, unknown>);
   const del = sqlite.prepare('DELETE FROM removed_rows WHERE journal_id = ?');

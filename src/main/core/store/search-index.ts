@@ -32,7 +32,10 @@ export function searchTextOf(c: Partial<CanonicalContact>): SearchText {
   return {
     name: [c.givenName, c.familyName, c.fullName].filter(Boolean).join(' '),
     company: c.company ?? '',
-    emails: (c.emails ?? []).map((e) => e.address).filter(Boolean).join(' '),
+    emails: (c.emails ?? [])
+      .map((e) => e.address)
+      .filter(Boolean)
+      .join(' '),
     phones: phones.join(' '),
   };
 }
@@ -46,7 +49,9 @@ export class SearchIndex {
   constructor(private readonly sqlite: Database.Database) {
     this.st = {
       any: sqlite.prepare('SELECT 1 FROM search_pending LIMIT 1').pluck(),
-      pending: sqlite.prepare('SELECT p.rowid AS rowid, p.indexed AS indexed, r.local AS local FROM search_pending p JOIN records r ON r.rowid = p.rowid'),
+      pending: sqlite.prepare(
+        'SELECT p.rowid AS rowid, p.indexed AS indexed, r.local AS local FROM search_pending p JOIN records r ON r.rowid = p.rowid',
+      ),
       dropWords: sqlite.prepare('DELETE FROM contacts_fts WHERE rowid = ?'),
       dropName: sqlite.prepare('DELETE FROM names_trigram WHERE rowid = ?'),
       addWords: sqlite.prepare('INSERT INTO contacts_fts (rowid, name, company, emails, phones) VALUES (?, ?, ?, ?, ?)'),

@@ -18,8 +18,16 @@ type AccountStatusRow = Pick<AccountSqlRow, 'id' | 'kind' | 'label' | 'last_pull
 
 export function readStatusCounts(sqlite: Database.Database): StatusCounts {
   const count = (sql: string): number => (sqlite.prepare(sql).get() as CountRow).n;
-  const outbox = Object.fromEntries((sqlite.prepare('SELECT state, count(*) AS n FROM changes GROUP BY state').all() as (SqlColumns<typeof changes, 'state'> & CountRow)[]).map((r) => [r.state, r.n]));
-  const accounts = (sqlite.prepare('SELECT id, kind, label, last_pull_at, last_push_at, health FROM accounts ORDER BY created_at, id').all() as AccountStatusRow[]).map((a) => ({ id: a.id, kind: a.kind, label: a.label, lastPull: a.last_pull_at, lastPush: a.last_push_at, health: a.health }));
+  const outbox = Object.fromEntries(
+    (
+      sqlite.prepare('SELECT state, count(*) AS n FROM changes GROUP BY state').all() as (SqlColumns<typeof changes, 'state'> & CountRow)[]
+    ).map((r) => [r.state, r.n]),
+  );
+  const accounts = (
+    sqlite
+      .prepare('SELECT id, kind, label, last_pull_at, last_push_at, health FROM accounts ORDER BY created_at, id')
+      .all() as AccountStatusRow[]
+  ).map((a) => ({ id: a.id, kind: a.kind, label: a.label, lastPull: a.last_pull_at, lastPush: a.last_push_at, health: a.health }));
   return {
     outbox,
     accounts,
@@ -33,7 +41,9 @@ export type StateCountRow = Pick<SqlRow<typeof changes>, 'state'> & { n: number 
 
 /** Open changes by state (waiting, sending, in conflict, refused). */
 export function openChangeCounts(sqlite: Database.Database): StateCountRow[] {
-  return sqlite.prepare(`SELECT state, count(*) AS n FROM changes WHERE state IN ${OPEN_STATES_SQL} GROUP BY state`).all() as StateCountRow[];
+  return sqlite
+    .prepare(`SELECT state, count(*) AS n FROM changes WHERE state IN ${OPEN_STATES_SQL} GROUP BY state`)
+    .all() as StateCountRow[];
 }
 
 /** A writer of row_counts (migration 0011: the sync state machine keeps them, not triggers), prepared once. */

@@ -23,13 +23,24 @@ const toLease = (r: LeaseRow): Lease => ({ owner: r.owner, holder: r.holder, sta
  * (BEGIN IMMEDIATE), so two processes cannot both see it free. `gone`: the holder is known to
  * have died (a killed process on this machine), so its lease need not run out first.
  */
-export function takeLease(sqlite: Database.Database, owner: string, holder: string, ttlMs: number, now: () => Date, gone: (owner: string) => boolean): { ok: true } | { ok: false; lease: Lease } {
+export function takeLease(
+  sqlite: Database.Database,
+  owner: string,
+  holder: string,
+  ttlMs: number,
+  now: () => Date,
+  gone: (owner: string) => boolean,
+): { ok: true } | { ok: false; lease: Lease } {
   const take = sqlite.transaction(() => {
     const at = now();
     const cur = leaseRow(sqlite);
-    if (cur && cur.owner !== owner && Date.parse(cur.expires_at) > at.getTime() && !gone(cur.owner)) return { ok: false as const, lease: toLease(cur) };
+    if (cur && cur.owner !== owner && Date.parse(cur.expires_at) > at.getTime() && !gone(cur.owner))
+      return { ok: false as const, lease: toLease(cur) };
     const iso = at.toISOString();
-    sqlite.prepare('INSERT INTO sync_lease (name, owner, holder, started_at, heartbeat_at, expires_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET owner = excluded.owner, holder = excluded.holder, started_at = excluded.started_at, heartbeat_at = excluded.heartbeat_at, expires_at = excluded.expires_at')
+    sqlite
+      .prepare(
+        'INSERT INTO sync_lease (name, owner, holder, started_at, heartbeat_at, expires_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET owner = excluded.owner, holder = excluded.holder, started_at = excluded.started_at, heartbeat_at = excluded.heartbeat_at, expires_at = excluded.expires_at',
+      )
       .run(LEASE, owner, holder, iso, iso, new Date(at.getTime() + ttlMs).toISOString());
     return { ok: true as const };
   });
@@ -38,7 +49,11 @@ export function takeLease(sqlite: Database.Database, owner: string, holder: stri
 
 /** Push the lease's expiry on; false when `owner` no longer holds it. */
 export function extendLease(sqlite: Database.Database, owner: string, at: Date, ttlMs: number): boolean {
-  return sqlite.prepare('UPDATE sync_lease SET heartbeat_at = ?, expires_at = ? WHERE name = ? AND owner = ?').run(at.toISOString(), new Date(at.getTime() + ttlMs).toISOString(), LEASE, owner).changes > 0;
+  return (
+    sqlite
+      .prepare('UPDATE sync_lease SET heartbeat_at = ?, expires_at = ? WHERE name = ? AND owner = ?')
+      .run(at.toISOString(), new Date(at.getTime() + ttlMs).toISOString(), LEASE, owner).changes > 0
+  );
 }
 
 export function dropLease(sqlite: Database.Database, owner: string): void {

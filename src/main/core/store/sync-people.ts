@@ -27,9 +27,12 @@ export function peopleTable(sqlite: Database.Database) {
     setPinned: (id: string, pinned: string): void => void sqlite.prepare('UPDATE people SET pinned = ? WHERE id = ?').run(pinned, id),
     /** Drop the person if no record is left with it; 1 if it went, else 0. */
     dropIfEmpty: (id: string): number => st.dropIfEmpty.run(id, id).changes,
-    snapshot: (id: string) => sqlite.prepare('SELECT id, golden, pinned, display_name, created_at FROM people WHERE id = ?').get(id) as PersonSnapshotRow,
+    snapshot: (id: string) =>
+      sqlite.prepare('SELECT id, golden, pinned, display_name, created_at FROM people WHERE id = ?').get(id) as PersonSnapshotRow,
     /** A person back as it was (a merge undone); false when it is still there. */
     restore: (p: PersonSnapshotRow, at: string): boolean =>
-      sqlite.prepare('INSERT OR IGNORE INTO people (id, golden, pinned, display_name, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)').run(p.id, p.golden, p.pinned, p.display_name, p.created_at, at).changes > 0,
+      sqlite
+        .prepare('INSERT OR IGNORE INTO people (id, golden, pinned, display_name, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(p.id, p.golden, p.pinned, p.display_name, p.created_at, at).changes > 0,
   };
 }

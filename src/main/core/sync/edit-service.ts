@@ -68,7 +68,11 @@ export class EditService {
         const local = this.store.record(r.id).local;
         const unheld = unheldParts(intentOf(local, applyPatch(local, sub)), this.writable(r.kind));
         if (unheld.length) {
-          out.notHeld.push({ recordId: r.id, vendor: r.kind, reason: `${VENDOR_LABELS[r.kind]} cannot hold ${unheld.map(partInWords).join(' or ')}` });
+          out.notHeld.push({
+            recordId: r.id,
+            vendor: r.kind,
+            reason: `${VENDOR_LABELS[r.kind]} cannot hold ${unheld.map(partInWords).join(' or ')}`,
+          });
           continue;
         }
         try {
@@ -99,16 +103,43 @@ export class EditService {
   }
 
   /** The outbox as a person reads it: what waits, what is being sent, what was refused. */
-  outboxItems(): { id: number; recordId: string; personId: string; name: string; vendor: AccountKind; accountLabel: string; op: string; state: string; fields: string[]; lastError: string | null; attempts: number; createdAt: string }[] {
+  outboxItems(): {
+    id: number;
+    recordId: string;
+    personId: string;
+    name: string;
+    vendor: AccountKind;
+    accountLabel: string;
+    op: string;
+    state: string;
+    fields: string[];
+    lastError: string | null;
+    attempts: number;
+    createdAt: string;
+  }[] {
     const rows = openOutbox(this.sqlite);
-    return rows.map((r) => ({ id: r.id, recordId: r.record_id, personId: r.person_id, name: r.display_name, vendor: r.kind, accountLabel: r.label, op: r.op, state: r.state, fields: r.op === 'update' ? Object.keys(JSON.parse(r.patch) as object) : [], lastError: r.last_error, attempts: r.attempts, createdAt: r.created_at }));
+    return rows.map((r) => ({
+      id: r.id,
+      recordId: r.record_id,
+      personId: r.person_id,
+      name: r.display_name,
+      vendor: r.kind,
+      accountLabel: r.label,
+      op: r.op,
+      state: r.state,
+      fields: r.op === 'update' ? Object.keys(JSON.parse(r.patch) as object) : [],
+      lastError: r.last_error,
+      attempts: r.attempts,
+      createdAt: r.created_at,
+    }));
   }
 
   /** Undo one journaled edit (if it was not pushed since and its values are still there). */
   undoEntry(journalId: number): { undone: number } {
     const recordId = recordOfStandingEdit(this.sqlite, journalId);
     if (!recordId) throw new CoreError('not_found', 'That edit cannot be undone (already undone, or not an edit)');
-    if (latestEditOfRecord(this.sqlite, recordId) !== journalId) throw new CoreError('bad_request', 'Undo the later edits of this record first');
+    if (latestEditOfRecord(this.sqlite, recordId) !== journalId)
+      throw new CoreError('bad_request', 'Undo the later edits of this record first');
     const r = this.undo(recordId);
     if (!r.undone) throw new CoreError('bad_request', 'That edit was already sent to the vendor; edit the record again to change it back');
     return r;
@@ -116,7 +147,14 @@ export class EditService {
 
   /** Changes a vendor refused, with its message, for the person to fix. */
   rejected(): { changeId: number; recordId: string; personId: string; vendor: AccountKind; accountLabel: string; message: string }[] {
-    return refusedChanges(this.sqlite).map((c) => ({ changeId: c.id, recordId: c.record_id, personId: c.person_id, vendor: c.kind, accountLabel: c.label, message: c.last_error ?? 'refused by the vendor' }));
+    return refusedChanges(this.sqlite).map((c) => ({
+      changeId: c.id,
+      recordId: c.record_id,
+      personId: c.person_id,
+      vendor: c.kind,
+      accountLabel: c.label,
+      message: c.last_error ?? 'refused by the vendor',
+    }));
   }
 
   conflicts(): ConflictView[] {
@@ -124,8 +162,25 @@ export class EditService {
     return rows.map((r) => {
       const existing = existingOf(r.kind, r.remote_versions);
       return {
-        id: r.id, recordId: r.record_id, personId: r.person_id, account: r.account_id, accountLabel: r.label, vendor: r.vendor, kind: r.kind as ConflictKind, fields: JSON.parse(r.fields) as FieldConflict[], createdAt: r.created_at, name: r.display_name,
-        ...(existing ? { existing: { remoteId: existing.remoteId, mergedByVendor: existing.mergedByVendor, key: existing.key ? { ...existing.key, value: existing.remoteId } : null } } : {}),
+        id: r.id,
+        recordId: r.record_id,
+        personId: r.person_id,
+        account: r.account_id,
+        accountLabel: r.label,
+        vendor: r.vendor,
+        kind: r.kind as ConflictKind,
+        fields: JSON.parse(r.fields) as FieldConflict[],
+        createdAt: r.created_at,
+        name: r.display_name,
+        ...(existing
+          ? {
+              existing: {
+                remoteId: existing.remoteId,
+                mergedByVendor: existing.mergedByVendor,
+                key: existing.key ? { ...existing.key, value: existing.remoteId } : null,
+              },
+            }
+          : {}),
       };
     });
   }

@@ -28,7 +28,10 @@ export function comparable(field: string, v: unknown): unknown {
   if (typeof v === 'string') return v.trim() === '' ? null : v.trim();
   if (Array.isArray(v)) {
     if (v.length === 0) return null;
-    if (field === 'emails' || field === 'phones') return entries(field, v as EntryLike[]).map((e) => JSON.stringify(e)).sort();
+    if (field === 'emails' || field === 'phones')
+      return entries(field, v as EntryLike[])
+        .map((e) => JSON.stringify(e))
+        .sort();
     if (field === 'tags') return [...new Set(v.map((t) => String(t).trim().toLowerCase()))].sort();
     return v.map((x) => comparable('', x));
   }
@@ -42,21 +45,35 @@ export function comparable(field: string, v: unknown): unknown {
   return v;
 }
 
-type EntryLike = { address?: string; e164?: string | null; raw?: string; label?: string | null; primary?: boolean; doNotContact?: boolean; mobile?: boolean };
+type EntryLike = {
+  address?: string;
+  e164?: string | null;
+  raw?: string;
+  label?: string | null;
+  primary?: boolean;
+  doNotContact?: boolean;
+  mobile?: boolean;
+};
 
 /**
  * An entry's identity: the lower-cased address, or the E.164 number, else its digits, else its
  * text ("n/a" in a phone slot is still something a person can remove).
  */
 const valueOf = (field: 'emails' | 'phones', x: EntryLike): string => {
-  if (field === 'emails') return String(x?.address ?? '').trim().toLowerCase();
+  if (field === 'emails')
+    return String(x?.address ?? '')
+      .trim()
+      .toLowerCase();
   if (x?.e164) return x.e164;
   const raw = String(x?.raw ?? '');
   return raw.replace(/\D/g, '') || raw.trim().toLowerCase();
 };
 
 /** Phone and email entries reduced to what a person can change, one per value. */
-function entries(field: 'emails' | 'phones', list: EntryLike[]): { value: string; label: string | null; primary: boolean; doNotContact: boolean; mobile?: boolean }[] {
+function entries(
+  field: 'emails' | 'phones',
+  list: EntryLike[],
+): { value: string; label: string | null; primary: boolean; doNotContact: boolean; mobile?: boolean }[] {
   // A list that says nothing about primaries (typed by a person) has the first as its primary
   // (primaryOf), so marking it is no change. A list that does say (a vendor's, with true/false
   // on its entries) means what it says: "none is primary" differs from "the first one is".
@@ -67,7 +84,13 @@ function entries(field: 'emails' | 'phones', list: EntryLike[]): { value: string
     const value = valueOf(field, x);
     if (!value || seen.has(value)) return;
     const label = typeof x?.label === 'string' && x.label.trim() ? x.label.trim().toLowerCase() : null;
-    seen.set(value, { value, label, primary: i === primaryAt, doNotContact: !!x?.doNotContact, ...(field === 'phones' ? { mobile: !!x?.mobile } : {}) });
+    seen.set(value, {
+      value,
+      label,
+      primary: i === primaryAt,
+      doNotContact: !!x?.doNotContact,
+      ...(field === 'phones' ? { mobile: !!x?.mobile } : {}),
+    });
   });
   return [...seen.values()];
 }
@@ -87,7 +110,11 @@ export function intentOf(before: CanonicalContact, after: CanonicalContact): str
     }
     const a = entries(f, (before[f] ?? []) as EntryLike[]);
     const b = entries(f, (after[f] ?? []) as EntryLike[]);
-    const values = (xs: typeof a) => xs.map((x) => x.value).sort().join('|');
+    const values = (xs: typeof a) =>
+      xs
+        .map((x) => x.value)
+        .sort()
+        .join('|');
     if (values(a) !== values(b)) {
       out.push(f);
       continue;
@@ -110,7 +137,12 @@ export function sameValue(field: string, a: unknown, b: unknown): boolean {
 const fieldsOf = (...cs: (CanonicalContact | null | undefined)[]): CanonicalField[] =>
   CANONICAL_FIELDS.filter((f) => cs.some((c) => c && f in c));
 
-export function merge3(base: CanonicalContact, local: CanonicalContact, remote: CanonicalContact, onlyFields?: readonly string[]): MergeResult {
+export function merge3(
+  base: CanonicalContact,
+  local: CanonicalContact,
+  remote: CanonicalContact,
+  onlyFields?: readonly string[],
+): MergeResult {
   const merged: Record<string, unknown> = { ...remote };
   const conflicts: FieldConflict[] = [];
   for (const f of fieldsOf(base, local, remote)) {
@@ -119,7 +151,8 @@ export function merge3(base: CanonicalContact, local: CanonicalContact, remote: 
     if (sameValue(f, l, b) || sameValue(f, l, r)) continue; // untouched here, or both sides agree: take the server's
     // A consent is read-only here (not a part a person edits), so it is not in sameValue; but a
     // consent recorded there on a number removed here must not go silently (mergeEntries).
-    if (sameValue(f, r, b) && !(f === 'phones' && consentsMoved(b, r))) merged[f] = l; // changed here only
+    if (sameValue(f, r, b) && !(f === 'phones' && consentsMoved(b, r)))
+      merged[f] = l; // changed here only
     else if (f === 'phones' || f === 'emails') {
       // Both sides changed the list: merge it entry by entry, so a number added here and a
       // label changed there both survive; only the same part of the same entry changed two ways conflicts.
@@ -151,7 +184,12 @@ function consentsMoved(a: unknown, b: unknown): boolean {
  * (what a colleague just recorded about that very number): a conflict. Each part (label, primary, do-not-contact, mobile) merges by
  * itself; the same part changed to two values, or two different primaries, is a conflict.
  */
-function mergeEntries(field: 'phones' | 'emails', base: EntryLike[], local: EntryLike[], remote: EntryLike[]): { merged: EntryLike[]; conflict: boolean } {
+function mergeEntries(
+  field: 'phones' | 'emails',
+  base: EntryLike[],
+  local: EntryLike[],
+  remote: EntryLike[],
+): { merged: EntryLike[]; conflict: boolean } {
   const norm = (list: EntryLike[]) => new Map(entries(field, list).map((e) => [e.value, e]));
   const [nb, nl, nr] = [norm(base), norm(local), norm(remote)];
   const rawB = new Map(base.map((x) => [valueOf(field, x), x]));

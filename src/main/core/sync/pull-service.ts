@@ -12,7 +12,15 @@ import { VendorError, type VendorErrorKind } from '../vendors/errors';
 import { readAhead } from './read-ahead';
 import type { SyncStore } from './sync-store';
 import { healthOfFailure, setAccountHealth } from '../store/account-health';
-import { cursorSaver, markFullScan, markPulled, pullState, recordCountOfAccount, recordsAtVendor, type PullState } from '../store/pull-state';
+import {
+  cursorSaver,
+  markFullScan,
+  markPulled,
+  pullState,
+  recordCountOfAccount,
+  recordsAtVendor,
+  type PullState,
+} from '../store/pull-state';
 
 export interface PullSummary {
   accountId: string;
@@ -47,7 +55,6 @@ export const FULL_SCAN_EVERY_MS = 24 * 3600_000;
 
 export type ConnectorFactory = (accountId: string, opts?: { signal?: AbortSignal }) => Promise<Connector>;
 
-
 export class PullService {
   constructor(
     private readonly sqlite: Database.Database,
@@ -62,14 +69,31 @@ export class PullService {
   async pull(accountId: string, opts: { full?: boolean; signal?: AbortSignal; connector?: Connector } = {}): Promise<PullSummary> {
     const acc = pullState(this.sqlite, accountId);
     if (!acc) throw new Error(`No account with id ${accountId}`);
-    const summary: PullSummary = { accountId, vendor: acc.kind, label: acc.label, pulled: 0, created: 0, updated: 0, unchanged: 0, held: 0, conflicts: 0, deleted: 0, pages: 0, samePages: 0, complete: false, error: null };
+    const summary: PullSummary = {
+      accountId,
+      vendor: acc.kind,
+      label: acc.label,
+      pulled: 0,
+      created: 0,
+      updated: 0,
+      unchanged: 0,
+      held: 0,
+      conflicts: 0,
+      deleted: 0,
+      pages: 0,
+      samePages: 0,
+      complete: false,
+      error: null,
+    };
     if (acc.kind === 'csv') {
       summary.complete = true; // a file source has nothing to pull; it changes by re-import
       return summary;
     }
     // Incremental pulls cannot see deletions (MPDX and LiveVox filter by change time), so a
     // full scan runs when the last complete one is older than FULL_SCAN_EVERY_MS.
-    const stale = acc.pullCursor?.startsWith('since:') && (!acc.lastFullScanAt || this.clock.now().getTime() - Date.parse(acc.lastFullScanAt) > FULL_SCAN_EVERY_MS);
+    const stale =
+      acc.pullCursor?.startsWith('since:') &&
+      (!acc.lastFullScanAt || this.clock.now().getTime() - Date.parse(acc.lastFullScanAt) > FULL_SCAN_EVERY_MS);
     const full = opts.full || !!stale;
     const startCursor = full ? null : acc.pullCursor;
     const seen = new Set<string>();
@@ -103,7 +127,8 @@ export class PullService {
             summary.deleted += n.deleted;
             summary.conflicts += n.conflicts;
           }
-          if (connector.recordKey && !page.fullScan) for (const r of page.records) this.store.adoptMoved(accountId, r.remoteId, connector.recordKey);
+          if (connector.recordKey && !page.fullScan)
+            for (const r of page.records) this.store.adoptMoved(accountId, r.remoteId, connector.recordKey);
           const results = page.records.length ? this.store.upsertPage(accountId, page.records) : [];
           let allStored = true;
           page.records.forEach((r, i) => {
@@ -119,7 +144,18 @@ export class PullService {
           for (const id of page.deletedIds ?? []) if (this.store.markDeletedRemote(accountId, id)) summary.deleted++;
           if (page.source) {
             const remember = page.remember ?? { remoteIds: page.records.map((r) => r.remoteId) };
-            this.store.rememberPage(accountId, page.source.key, allStored ? { digest: page.source.digest, remoteIds: remember.remoteIds, itemDigests: remember.itemDigests, nextCursor: page.nextCursor } : null);
+            this.store.rememberPage(
+              accountId,
+              page.source.key,
+              allStored
+                ? {
+                    digest: page.source.digest,
+                    remoteIds: remember.remoteIds,
+                    itemDigests: remember.itemDigests,
+                    nextCursor: page.nextCursor,
+                  }
+                : null,
+            );
           }
           saveCursor(accountId, page.nextCursor ?? page.checkpoint ?? null);
         });

@@ -81,7 +81,12 @@ export class PushWidth {
  * so a narrowing takes effect as lanes finish). `stopped` ends it: no lane starts and each
  * running lane stops after its current change. Resolves when every started lane has ended.
  */
-export async function runLanes<T>(lanes: readonly T[][], width: PushWidth, stopped: () => boolean, send: (item: T) => Promise<void>): Promise<number> {
+export async function runLanes<T>(
+  lanes: readonly T[][],
+  width: PushWidth,
+  stopped: () => boolean,
+  send: (item: T) => Promise<void>,
+): Promise<number> {
   let next = 0;
   let peak = 0;
   const running = new Set<Promise<void>>();

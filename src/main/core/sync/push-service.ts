@@ -85,7 +85,12 @@ export class PushService {
     }
   }
 
-  async push(accountId: string, connector: Connector, onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<PushResult> {
+  async push(
+    accountId: string,
+    connector: Connector,
+    onProgress?: (done: number, total: number) => void,
+    signal?: AbortSignal,
+  ): Promise<PushResult> {
     const result: PushResult = { pushed: 0, conflicts: 0, rejected: 0, stoppedBy: null };
     // Changes told to wait (a 429's Retry-After, backoff after a failure) are not due yet.
     const queue = this.store.openChanges(accountId, ['pending'], this.clock.now());
@@ -118,7 +123,9 @@ export class PushService {
             // Offline: nothing to wait for at the vendor; the next sync that reaches it sends.
             const offline = e instanceof VendorError && e.kind === 'offline';
             // Said in the person's words: the socket error is in the log.
-            const said = offline ? `${VENDOR_LABELS[connector.vendor as Vendor] ?? connector.vendor} can't be reached — nothing is lost; it goes out with the next sync that reaches it` : (e as Error).message;
+            const said = offline
+              ? `${VENDOR_LABELS[connector.vendor as Vendor] ?? connector.vendor} can't be reached — nothing is lost; it goes out with the next sync that reaches it`
+              : (e as Error).message;
             this.store.release(c.id, said, offline ? null : this.retryAt(e, c.attempts + 1));
           }
           if (e instanceof VendorError && (e.kind === 'rate_limited' || e.kind === 'transient')) width.slowDown();
@@ -141,7 +148,8 @@ export class PushService {
     // MPDX ids are contact/person: every write under one contact moves its updated_in_db_at.
     const contact = rec.remoteId?.includes('/') ? rec.remoteId.split('/')[0] : null;
     if (contact) keys.push(`contact:${contact}`);
-    if (c.op === 'merge' && typeof c.patch.winnerRecordId === 'string') keys.push(`person:${this.store.record(c.patch.winnerRecordId).personId}`, `record:${c.patch.winnerRecordId}`);
+    if (c.op === 'merge' && typeof c.patch.winnerRecordId === 'string')
+      keys.push(`person:${this.store.record(c.patch.winnerRecordId).personId}`, `record:${c.patch.winnerRecordId}`);
     return keys;
   }
 
@@ -158,7 +166,11 @@ export class PushService {
     if (c.op === 'merge') {
       // The vendor's own merge (MPDX): the loser lives on under the winner, or is gone.
       const winner = this.store.record(String(c.patch.winnerRecordId));
-      if (!connector.mergeRecords || !winner.remoteId) throw new VendorError({ kind: 'validation', message: `${connector.vendor} has no merge of its own; the records stay linked in Concord` });
+      if (!connector.mergeRecords || !winner.remoteId)
+        throw new VendorError({
+          kind: 'validation',
+          message: `${connector.vendor} has no merge of its own; the records stay linked in Concord`,
+        });
       this.store.claim(c.id);
       const res = await connector.mergeRecords(winner.remoteId, rec.remoteId);
       this.store.merged(c.id, res.loserRemoteId);
@@ -185,7 +197,9 @@ export class PushService {
         // A version token can be too coarse to see a write in the same second (Lightening's
         // updated_at), so what the record holds counts too: any change since base is a move.
         const stored = this.store.record(rec.id);
-        const moved = JSON.stringify(current.versions) !== JSON.stringify(stored.versions) || Object.keys(diff(stored.base ?? {}, current.canonical)).length > 0;
+        const moved =
+          JSON.stringify(current.versions) !== JSON.stringify(stored.versions) ||
+          Object.keys(diff(stored.base ?? {}, current.canonical)).length > 0;
         if (moved) {
           const outcome = this.store.reconcile(rec.id, current);
           if (outcome === 'conflict') return 'conflict';
@@ -205,7 +219,11 @@ export class PushService {
       try {
         // A save the re-read could not see (same second, a change of no meaning such as a
         // trimmed name) is still in the fresh copy, which a connector sends back (Lightening's name).
-        const res = await connector.update(rec.remoteId, patch, { raw: fresh ?? now.server, versions: now.versions, overwrite: latest.overwrite });
+        const res = await connector.update(rec.remoteId, patch, {
+          raw: fresh ?? now.server,
+          versions: now.versions,
+          overwrite: latest.overwrite,
+        });
         this.store.pushed(c.id, res.record);
         return 'pushed';
       } catch (e) {
@@ -220,7 +238,10 @@ export class PushService {
       }
     }
     // Still moving after several merges: leave it for the next sync rather than loop.
-    throw new VendorError({ kind: 'transient', message: 'The record kept changing on the server while Concord was writing it; it will be tried again at the next sync' });
+    throw new VendorError({
+      kind: 'transient',
+      message: 'The record kept changing on the server while Concord was writing it; it will be tried again at the next sync',
+    });
   }
 
   /**
@@ -235,7 +256,11 @@ export class PushService {
       // With progress stored the record may be complete already (its answer, or the re-read
       // after it, failed): a one-request create would otherwise be sent again. A saga's
       // findCreated adopts only a record holding everything; else it resumes below.
-      const found = await connector.findCreated(rec.local, { idempotencyKey: c.idempotencyKey, progress: c.progress, values: c.createValues });
+      const found = await connector.findCreated(rec.local, {
+        idempotencyKey: c.idempotencyKey,
+        progress: c.progress,
+        values: c.createValues,
+      });
       if (found) {
         this.store.pushed(c.id, found, found.remoteId);
         return 'pushed';
@@ -251,7 +276,10 @@ export class PushService {
     if (res.alreadyExisted && res.record) {
       // Someone's record already there: a person says whether it is this one (never adopted here).
       const key = connector.previewCreate(rec.local, c.createValues).needs.find((n) => n.becomesId);
-      this.store.raiseExists(c.id, res.record, { mergedByVendor: !!res.mergedByVendor, key: key ? { name: key.key, label: key.label } : null });
+      this.store.raiseExists(c.id, res.record, {
+        mergedByVendor: !!res.mergedByVendor,
+        key: key ? { name: key.key, label: key.label } : null,
+      });
       return 'conflict';
     }
     this.store.pushed(c.id, res.record, res.remoteId);
@@ -278,6 +306,8 @@ function intentFields(c: ChangeView, connector: Connector): string[] {
 
 function fieldMessage(e: VendorError): string {
   // Field messages the summary does not already say, e.g. "email: has already been taken".
-  const extra = Object.entries(e.fieldErrors ?? {}).flatMap(([f, msgs]) => msgs.filter((m) => !e.message.includes(m)).map((m) => `${f}: ${m}`));
+  const extra = Object.entries(e.fieldErrors ?? {}).flatMap(([f, msgs]) =>
+    msgs.filter((m) => !e.message.includes(m)).map((m) => `${f}: ${m}`),
+  );
   return extra.length ? `${e.message} (${extra.join('; ')})` : e.message;
 }

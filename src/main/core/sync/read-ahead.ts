@@ -42,7 +42,12 @@ export function readAhead<T>(source: AsyncIterable<T>): AsyncIterableIterator<T>
       // Closing the source has to wait for the read-ahead to settle (an async generator runs one
       // step at a time). That happens in the background: a cancelled pull must not wait for a
       // page nobody will store. That page's result or error is dropped.
-      pending.then(() => it.return?.(), () => undefined).catch(() => undefined);
+      pending
+        .then(
+          () => it.return?.(),
+          () => undefined,
+        )
+        .catch(() => undefined);
       return { done: true, value: value as T };
     },
   };

@@ -24,7 +24,8 @@ export function parsedResolution(input: ResolutionInput, local: CanonicalContact
   const fields: Record<string, { take: 'local' | 'remote' } | { value: unknown }> = {};
   const typed: Record<string, string> = {};
   for (const [f, c] of Object.entries(input.fields)) {
-    if ('typed' in c) typed[f] = c.typed; // `address.city` reaches inside the address
+    if ('typed' in c)
+      typed[f] = c.typed; // `address.city` reaches inside the address
     else fields[f] = c;
   }
   for (const [f, v] of Object.entries(parseTypedValues(typed, local))) fields[f] = { value: v ?? null };
@@ -39,10 +40,12 @@ export function previewResolution(conflict: ConflictFields, resolution: Resoluti
   }
   // Linking writes nothing to the existing record; a new key sends the create again (not a field).
   if ('exists' in resolution) {
-    if (conflict.kind !== 'exists') throw new CoreError('bad_request', 'same/different person is only for a create that met an existing record');
+    if (conflict.kind !== 'exists')
+      throw new CoreError('bad_request', 'same/different person is only for a create that met an existing record');
     return [];
   }
-  if (conflict.kind === 'exists') throw new CoreError('bad_request', 'This create met a record already at the vendor: say whether it is the same person');
+  if (conflict.kind === 'exists')
+    throw new CoreError('bad_request', 'This create met a record already at the vendor: say whether it is the same person');
   return conflict.fields.flatMap((f) => {
     const c = 'take' in resolution ? { take: resolution.take } : resolution.fields[f.field];
     if (!c) return [];
@@ -60,7 +63,9 @@ function canonical(v: unknown): string {
   if (v === undefined || v === null || v === '') return 'null';
   if (Array.isArray(v)) return v.length ? `[${v.map(canonical).join(',')}]` : 'null';
   if (typeof v === 'object') {
-    const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined && x !== null && x !== '').sort(([a], [b]) => a.localeCompare(b));
+    const entries = Object.entries(v as Record<string, unknown>)
+      .filter(([, x]) => x !== undefined && x !== null && x !== '')
+      .sort(([a], [b]) => a.localeCompare(b));
     return entries.length ? `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonical(x)}`).join(',')}}` : 'null';
   }
   return JSON.stringify(v);

@@ -46,7 +46,9 @@ export const dictionaryIds = (): Record<string, number> => Object.fromEntries([.
 export function packServerCopy(json: string, vendor?: AccountKind): string | Buffer {
   const dictionary = vendor ? dictionaryOf.get(vendor) : undefined;
   if (dictionary && json.length > PACK_WITH_DICTIONARY_ABOVE) return Buffer.concat([digest(json), zlib.deflateSync(json, { dictionary })]);
-  return json.length > PACK_ABOVE ? Buffer.concat([digest(json), zlib.deflateRawSync(json, { level: 1, memLevel: 4, ...RAW_OPTIONS })]) : json;
+  return json.length > PACK_ABOVE
+    ? Buffer.concat([digest(json), zlib.deflateRawSync(json, { level: 1, memLevel: 4, ...RAW_OPTIONS })])
+    : json;
 }
 
 /** The dictionary a packed stream was made with, or undefined for a raw deflate stream. */

@@ -117,7 +117,8 @@ export class SyncScheduler {
       await this.sync.sync({ trigger });
     } catch (e) {
       // Another sync holds the store (the CLI, a person's): this one simply waits for the next turn.
-      if (!(e instanceof CoreError && e.code === 'busy')) this.log.warn('scheduled sync failed', { trigger, error: String((e as Error)?.message ?? e) });
+      if (!(e instanceof CoreError && e.code === 'busy'))
+        this.log.warn('scheduled sync failed', { trigger, error: String((e as Error)?.message ?? e) });
     }
   }
 }

@@ -114,14 +114,20 @@ export class SyncService {
   }
 
   async sync(opts: SyncOptions = {}): Promise<SyncResult> {
-    const ids = opts.accountId ? [this.accounts.get(opts.accountId).id] : this.accounts.list().filter((a) => a.kind !== 'csv').map((a) => a.id);
+    const ids = opts.accountId
+      ? [this.accounts.get(opts.accountId).id]
+      : this.accounts
+          .list()
+          .filter((a) => a.kind !== 'csv')
+          .map((a) => a.id);
     // The owner names this machine and process, so a sync killed here is seen as gone at once.
     const owner = `${os.hostname()}|${process.pid}|${randomUUID()}`;
     const holder = this.tuning.holder ?? `process ${process.pid}`;
     for (;;) {
       const got = this.store.acquireLease(owner, holder, LEASE_TTL_MS, holderGone);
       if (got.ok) break;
-      if (!opts.wait) throw new CoreError('busy', `A sync is already running (since ${localTime(got.lease.startedAt)}, ${got.lease.holder})`);
+      if (!opts.wait)
+        throw new CoreError('busy', `A sync is already running (since ${localTime(got.lease.startedAt)}, ${got.lease.holder})`);
       await (this.tuning.sleep ?? ((x) => new Promise((r) => setTimeout(r, x))))(500);
     }
     const beat = setInterval(() => {
@@ -144,7 +150,12 @@ export class SyncService {
       const changed = out.some((a) => a.created + a.updated + a.deleted + a.pushed > 0);
       const duplicates = changed && !cancelled ? this.afterSync() : null;
       this.events.emit('statusChanged', {});
-      result = { accounts: out, offline: out.length > 0 && out.every((a) => a.errors.some((e) => e.kind === 'offline')), cancelled, duplicates };
+      result = {
+        accounts: out,
+        offline: out.length > 0 && out.every((a) => a.errors.some((e) => e.kind === 'offline')),
+        cancelled,
+        duplicates,
+      };
       return result;
     } finally {
       clearInterval(beat);
@@ -181,7 +192,21 @@ export class SyncService {
 
   async syncAccount(accountId: string, opts: SyncOptions & { signal?: AbortSignal } = {}): Promise<AccountSyncSummary> {
     const acc = this.accounts.get(accountId);
-    const s: AccountSyncSummary = { accountId, vendor: acc.kind, label: acc.label, pulled: 0, created: 0, updated: 0, deleted: 0, pushed: 0, conflicts: 0, rejected: 0, waiting: 0, complete: false, errors: [] };
+    const s: AccountSyncSummary = {
+      accountId,
+      vendor: acc.kind,
+      label: acc.label,
+      pulled: 0,
+      created: 0,
+      updated: 0,
+      deleted: 0,
+      pushed: 0,
+      conflicts: 0,
+      rejected: 0,
+      waiting: 0,
+      complete: false,
+      errors: [],
+    };
     if (acc.kind === 'csv') {
       s.complete = true;
       return s;
@@ -191,7 +216,15 @@ export class SyncService {
     // sync (and the store's lease) for ever. Pages already committed stay.
     const deadlineMs = this.tuning.syncDeadlineMs ?? DEFAULT_VENDOR_LIMITS.syncDeadlineMs;
     const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(refused(`The sync of ${acc.label} ran past its ${durationText(deadlineMs)} limit — stopped; what came so far is kept, the rest waits for the next sync`)), deadlineMs);
+    const timer = setTimeout(
+      () =>
+        deadline.abort(
+          refused(
+            `The sync of ${acc.label} ran past its ${durationText(deadlineMs)} limit — stopped; what came so far is kept, the rest waits for the next sync`,
+          ),
+        ),
+      deadlineMs,
+    );
     timer.unref();
     try {
       return await this.syncAccountWithin(acc, s, deadline.signal, opts);
@@ -200,7 +233,12 @@ export class SyncService {
     }
   }
 
-  private async syncAccountWithin(acc: { id: string; kind: AccountKind; label: string }, s: AccountSyncSummary, deadline: AbortSignal, opts: SyncOptions & { signal?: AbortSignal }): Promise<AccountSyncSummary> {
+  private async syncAccountWithin(
+    acc: { id: string; kind: AccountKind; label: string },
+    s: AccountSyncSummary,
+    deadline: AbortSignal,
+    opts: SyncOptions & { signal?: AbortSignal },
+  ): Promise<AccountSyncSummary> {
     const accountId = acc.id;
     let connector: Connector;
     try {
@@ -219,7 +257,12 @@ export class SyncService {
     const pushAll = async (): Promise<boolean> => {
       const total = this.store.openChanges(accountId, ['pending'], this.clock.now()).length;
       this.progress(acc.kind, accountId, 'push', 0, total);
-      const r = await this.pusher.push(accountId, connector, (done, all) => this.progress(acc.kind, accountId, 'push', done, all), opts.signal);
+      const r = await this.pusher.push(
+        accountId,
+        connector,
+        (done, all) => this.progress(acc.kind, accountId, 'push', done, all),
+        opts.signal,
+      );
       s.pushed += r.pushed;
       s.conflicts += r.conflicts;
       s.rejected += r.rejected;
@@ -308,12 +351,21 @@ export class SyncService {
   private wait(round: number, last: { kind: string } | undefined, accountId: string): Promise<void> {
     const base = this.tuning.roundDelayMs ?? 2_000;
     const backoff = backoffMs(round - 1, { baseMs: base * (last?.kind === 'rate_limited' ? 2 : 1), capMs: 60_000 });
-    const due = this.store.openChanges(accountId, ['pending']).map((c) => (c.nextAttemptAt ? Date.parse(c.nextAttemptAt) - this.clock.now().getTime() : 0));
+    const due = this.store
+      .openChanges(accountId, ['pending'])
+      .map((c) => (c.nextAttemptAt ? Date.parse(c.nextAttemptAt) - this.clock.now().getTime() : 0));
     const ms = Math.min(60_000, Math.max(backoff, due.length ? Math.min(...due) : 0));
     return (this.tuning.sleep ?? ((x) => new Promise((r) => setTimeout(r, x))))(ms);
   }
 
-  private progress(vendor: AccountKind, accountId: string, phase: 'pull' | 'push' | 'done' | 'error', done: number, total: number | null, message?: string): void {
+  private progress(
+    vendor: AccountKind,
+    accountId: string,
+    phase: 'pull' | 'push' | 'done' | 'error',
+    done: number,
+    total: number | null,
+    message?: string,
+  ): void {
     this.events.emit('syncProgress', { accountId, vendor, phase, done, total, message: message ?? null });
   }
 }

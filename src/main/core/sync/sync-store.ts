@@ -9,7 +9,16 @@
 // This class is a facade (issue 24): the transitions live in src/main/core/state/ (one module
 // per group, on SyncState), their SQL in src/main/core/store/ (one module per table). It keeps
 // the API every caller compiles against.
-import { keepAndDeleteAccount, purgeRemovals, removalKept, removalPlan, restoreAccount, REMOVAL_UNDO_DAYS, type FieldPolicyNote, type RemovalPlan } from '../store/removed-accounts';
+import {
+  keepAndDeleteAccount,
+  purgeRemovals,
+  removalKept,
+  removalPlan,
+  restoreAccount,
+  REMOVAL_UNDO_DAYS,
+  type FieldPolicyNote,
+  type RemovalPlan,
+} from '../store/removed-accounts';
 import type Database from 'better-sqlite3';
 import type { CanonicalContact, ChangeOp, ChangeState } from '../../../shared/domain';
 import type { Clock } from '../clock';
@@ -23,7 +32,16 @@ import * as outbox from '../state/outbox';
 import * as pull from '../state/pull';
 import { resolve } from '../state/resolve';
 import { SyncState, type FieldCheck, type WritableFields } from '../state/sync-state';
-import { toChange, type ChangeView, type ConflictKind, type IncomingRecord, type MergeSnapshot, type ReconcileOutcome, type RecordView, type Resolution } from '../state/types';
+import {
+  toChange,
+  type ChangeView,
+  type ConflictKind,
+  type IncomingRecord,
+  type MergeSnapshot,
+  type ReconcileOutcome,
+  type RecordView,
+  type Resolution,
+} from '../state/types';
 import { openChangeCounts } from '../store/status-counts';
 import type { Lease } from '../store/sync-lease';
 import type { CreateProgress, RemoteRecord, RememberedPage } from '../vendors/connector';
@@ -32,10 +50,20 @@ import type { FieldConflict } from './merge';
 export type { ChangeOp, ChangeState, Lease };
 export { BASE_IS_LOCAL } from '../store/sync-records';
 export {
-  existingOf, partInWords, summaryOf, unheldParts,
-  type ChangeView, type ConflictKind, type ExistingRecord, type IncomingRecord, type MergeSnapshot, type ReconcileOutcome, type RecordView, type Resolution, type UpsertOutcome,
+  existingOf,
+  partInWords,
+  summaryOf,
+  unheldParts,
+  type ChangeView,
+  type ConflictKind,
+  type ExistingRecord,
+  type IncomingRecord,
+  type MergeSnapshot,
+  type ReconcileOutcome,
+  type RecordView,
+  type Resolution,
+  type UpsertOutcome,
 } from '../state/types';
-
 
 export class SyncStore {
   private readonly s: SyncState;
@@ -159,7 +187,11 @@ export class SyncStore {
    * conflict showing both records; nothing of the existing one becomes the person's, and no
    * vendor id is kept, until someone says they are the same person.
    */
-  raiseExists(changeId: number, existing: RemoteRecord, how: { mergedByVendor: boolean; key: { name: string; label: string } | null }): void {
+  raiseExists(
+    changeId: number,
+    existing: RemoteRecord,
+    how: { mergedByVendor: boolean; key: { name: string; label: string } | null },
+  ): void {
     mergeSteps.raiseExists(this.s, changeId, existing, how);
   }
 
@@ -203,7 +235,14 @@ export class SyncStore {
   }
 
   /** A new record made here, pushed as a create. */
-  create(accountId: string, personId: string, contact: CanonicalContact, actor = 'user', values: Record<string, string> = {}, summary = 'created here'): { recordId: string; changeId: number } {
+  create(
+    accountId: string,
+    personId: string,
+    contact: CanonicalContact,
+    actor = 'user',
+    values: Record<string, string> = {},
+    summary = 'created here',
+  ): { recordId: string; changeId: number } {
     return edits.create(this.s, accountId, personId, contact, actor, values, summary);
   }
 
@@ -306,11 +345,27 @@ export class SyncStore {
    * record recomputed. Refused while any of its changes is open, so none is dropped silently.
    * A copy is kept for REMOVAL_UNDO_DAYS so `restoreAccount` can undo it.
    */
-  removeAccount(accountId: string, label: string, keep: { policies: FieldPolicyNote[] } = { policies: [] }): { records: number; people: number; journalId: number } {
+  removeAccount(
+    accountId: string,
+    label: string,
+    keep: { policies: FieldPolicyNote[] } = { policies: [] },
+  ): { records: number; people: number; journalId: number } {
     return this.tx(() => {
       const plan = this.removalPlan(accountId);
-      if (plan.waiting) throw new CoreError('bad_request', `${plan.waiting} change${plan.waiting === 1 ? '' : 's'} to ${label} ${plan.waiting === 1 ? 'is' : 'are'} still open (waiting, in conflict or refused): send, settle or undo ${plan.waiting === 1 ? 'it' : 'them'} first`);
-      const journalId = this.journal('account.remove', 'account', accountId, `removed the account ${label}`, { label, policies: keep.policies }, null, 'user');
+      if (plan.waiting)
+        throw new CoreError(
+          'bad_request',
+          `${plan.waiting} change${plan.waiting === 1 ? '' : 's'} to ${label} ${plan.waiting === 1 ? 'is' : 'are'} still open (waiting, in conflict or refused): send, settle or undo ${plan.waiting === 1 ? 'it' : 'them'} first`,
+        );
+      const journalId = this.journal(
+        'account.remove',
+        'account',
+        accountId,
+        `removed the account ${label}`,
+        { label, policies: keep.policies },
+        null,
+        'user',
+      );
       const { people, records } = keepAndDeleteAccount(this.sqlite, accountId, journalId);
       this.counted('records', -records);
       let gone = 0;
@@ -320,7 +375,11 @@ export class SyncStore {
         if (!dropped) this.refreshPerson(p);
       }
       this.counted('people', -gone);
-      this.amendJournal(journalId, `removed the account ${label}: ${records} record${records === 1 ? '' : 's'} and ${gone} ${gone === 1 ? 'person' : 'people'} only there`, { label, records, people: gone });
+      this.amendJournal(
+        journalId,
+        `removed the account ${label}: ${records} record${records === 1 ? '' : 's'} and ${gone} ${gone === 1 ? 'person' : 'people'} only there`,
+        { label, records, people: gone },
+      );
       return { records, people: gone, journalId };
     });
   }
@@ -332,13 +391,25 @@ export class SyncStore {
    */
   restoreAccount(journalId: number): { accountId: string; records: number; people: number; policies: FieldPolicyNote[] } {
     return this.tx(() => {
-      if (!removalKept(this.sqlite, journalId)) throw new CoreError('bad_request', `That removal can no longer be undone: its copy was kept for ${REMOVAL_UNDO_DAYS} days, or it was already undone`);
+      if (!removalKept(this.sqlite, journalId))
+        throw new CoreError(
+          'bad_request',
+          `That removal can no longer be undone: its copy was kept for ${REMOVAL_UNDO_DAYS} days, or it was already undone`,
+        );
       const r = restoreAccount(this.sqlite, journalId);
       for (const rec of r.records) this.s.inserted(rec.rowid, JSON.parse(rec.local) as CanonicalContact);
       this.counted('people', r.people);
       for (const p of r.stayed) this.refreshPerson(p);
       this.markUndone(journalId);
-      this.journal('undo', 'account', r.accountId, `brought back the account ${r.label}: ${r.records.length} record${r.records.length === 1 ? '' : 's'}`, null, { undoOf: journalId }, 'user');
+      this.journal(
+        'undo',
+        'account',
+        r.accountId,
+        `brought back the account ${r.label}: ${r.records.length} record${r.records.length === 1 ? '' : 's'}`,
+        null,
+        { undoOf: journalId },
+        'user',
+      );
       return { accountId: r.accountId, records: r.records.length, people: r.people, policies: r.policies };
     });
   }
@@ -379,7 +450,16 @@ export class SyncStore {
    * the action it belongs to. `cause` overrides the action's, for a row written long after the
    * action that caused it (a queued delete, pushed by a later sync).
    */
-  journal(kind: string, entityType: string, entityId: string, summary: string, before: unknown, after: unknown, actor: string, cause?: string | null): number {
+  journal(
+    kind: string,
+    entityType: string,
+    entityId: string,
+    summary: string,
+    before: unknown,
+    after: unknown,
+    actor: string,
+    cause?: string | null,
+  ): number {
     return this.s.journal(kind, entityType, entityId, summary, before, after, actor, cause);
   }
 
@@ -399,7 +479,12 @@ export class SyncStore {
    * Take the store's sync lease, or say who holds it. One transaction that takes SQLite's
    * write lock first (BEGIN IMMEDIATE), so two processes cannot both see it free.
    */
-  acquireLease(owner: string, holder: string, ttlMs: number, gone: (owner: string) => boolean = () => false): { ok: true } | { ok: false; lease: Lease } {
+  acquireLease(
+    owner: string,
+    holder: string,
+    ttlMs: number,
+    gone: (owner: string) => boolean = () => false,
+  ): { ok: true } | { ok: false; lease: Lease } {
     return lease.acquireLease(this.s, owner, holder, ttlMs, gone);
   }
 

@@ -36,7 +36,11 @@ export const ACCOUNT_FORMS: Record<Vendor, AccountForm> = {
     ],
     settings: [
       { key: 'groupId', label: 'Group id for new contacts', placeholder: 'e.g. 12' },
-      { key: 'defaultLocation', label: 'Location for new contacts without one (latitude, longitude)', placeholder: 'e.g. 51.5072, -0.1276' },
+      {
+        key: 'defaultLocation',
+        label: 'Location for new contacts without one (latitude, longitude)',
+        placeholder: 'e.g. 51.5072, -0.1276',
+      },
     ],
   },
 };

@@ -10,29 +10,60 @@ import { vendorDefinition } from './registry';
 import type { RetryOptions } from './retry';
 import type { VendorLimits } from './limits';
 
-export function connectorFactory(accounts: AccountsService, fetchImpl: typeof fetch, retry?: RetryOptions, limits?: Partial<VendorLimits>): (accountId: string, opts?: { signal?: AbortSignal }) => Promise<Connector> {
+export function connectorFactory(
+  accounts: AccountsService,
+  fetchImpl: typeof fetch,
+  retry?: RetryOptions,
+  limits?: Partial<VendorLimits>,
+): (accountId: string, opts?: { signal?: AbortSignal }) => Promise<Connector> {
   return async (accountId, opts = {}) => {
     const acc = accounts.get(accountId);
     const def = vendorDefinition(acc.kind);
     if (!def) throw new VendorError({ kind: 'validation', message: `Concord cannot talk to ${acc.kind} accounts yet` });
     const credentials = await accounts.credentials(accountId);
     if (!credentials) {
-      throw new VendorError({ kind: 'auth', message: `No credentials are stored for "${acc.label}" (the keychain may have been unavailable when it was added, or it was added with --secret-store file and this run did not pass it); add the account again` });
+      throw new VendorError({
+        kind: 'auth',
+        message: `No credentials are stored for "${acc.label}" (the keychain may have been unavailable when it was added, or it was added with --secret-store file and this run did not pass it); add the account again`,
+      });
     }
     const parsed = def.credentialsSchema.safeParse(credentials);
-    if (!parsed.success) throw new VendorError({ kind: 'auth', message: `The stored credentials for "${acc.label}" are not what ${acc.kind} needs: ${parsed.error.issues.map((i) => i.message).join('; ')}` });
-    return def.create({ baseUrl: acc.baseUrl ?? def.defaultBaseUrl, credentials: parsed.data, settings: accounts.settings(accountId), fetch: fetchImpl, retry, limits, signal: opts.signal });
+    if (!parsed.success)
+      throw new VendorError({
+        kind: 'auth',
+        message: `The stored credentials for "${acc.label}" are not what ${acc.kind} needs: ${parsed.error.issues.map((i) => i.message).join('; ')}`,
+      });
+    return def.create({
+      baseUrl: acc.baseUrl ?? def.defaultBaseUrl,
+      credentials: parsed.data,
+      settings: accounts.settings(accountId),
+      fetch: fetchImpl,
+      retry,
+      limits,
+      signal: opts.signal,
+    });
   };
 }
 
-export type CredentialsTest = (input: { kind: Vendor; accountId?: string; baseUrl?: string | null; credentials: Record<string, unknown>; settings?: Record<string, string> }) => Promise<{ ok: boolean; detail: string }>;
+export type CredentialsTest = (input: {
+  kind: Vendor;
+  accountId?: string;
+  baseUrl?: string | null;
+  credentials: Record<string, unknown>;
+  settings?: Record<string, string>;
+}) => Promise<{ ok: boolean; detail: string }>;
 
 /**
  * "Test" before saving: a connector for credentials as typed (over an account's stored ones
  * for an edit), asked the vendor's own connection test. Nothing is kept, and the account's
  * health is not touched: these are not its credentials yet.
  */
-export function credentialsTester(accounts: AccountsService, fetchImpl: typeof fetch, retry?: RetryOptions, limits?: Partial<VendorLimits>): CredentialsTest {
+export function credentialsTester(
+  accounts: AccountsService,
+  fetchImpl: typeof fetch,
+  retry?: RetryOptions,
+  limits?: Partial<VendorLimits>,
+): CredentialsTest {
   return async ({ kind, accountId, baseUrl, credentials, settings }) => {
     const def = vendorDefinition(kind);
     if (!def) return { ok: false, detail: `Concord cannot talk to ${kind} accounts yet` };
@@ -48,7 +79,14 @@ export function credentialsTester(accounts: AccountsService, fetchImpl: typeof f
       return { ok: false, detail: (e as Error).message };
     }
     try {
-      const connector = def.create({ baseUrl: url, credentials: def.credentialsSchema.parse(merged), settings: { ...(accountId ? accounts.settings(accountId) : {}), ...settings }, fetch: fetchImpl, retry, limits });
+      const connector = def.create({
+        baseUrl: url,
+        credentials: def.credentialsSchema.parse(merged),
+        settings: { ...(accountId ? accounts.settings(accountId) : {}), ...settings },
+        fetch: fetchImpl,
+        retry,
+        limits,
+      });
       return await connector.testConnection();
     } catch (e) {
       return { ok: false, detail: (e as Error)?.message ?? String(e) };

@@ -203,7 +203,10 @@ export interface Connector {
    * idempotency marker the vendor keeps, or an exact email / phone / external ref — never a
    * name alone, so recovery cannot adopt a stranger.
    */
-  findCreated(contact: CanonicalContact, options: { idempotencyKey: string; progress?: CreateProgress; values?: Record<string, string> }): Promise<RemoteRecord | null>;
+  findCreated(
+    contact: CanonicalContact,
+    options: { idempotencyKey: string; progress?: CreateProgress; values?: Record<string, string> },
+  ): Promise<RemoteRecord | null>;
   testConnection(): Promise<{ ok: true; detail: string }>;
   /** Check a change against the vendor's constraints before sending; [] when it is fine. */
   validate(contact: Partial<CanonicalContact>): { field: string; message: string }[];
@@ -227,6 +230,9 @@ export interface ConnectorOptions<C = Record<string, unknown>> {
 }
 
 /** What every request of a connector carries to httpRequest: its name, limits and deadline. */
-export function transportOf(opts: Pick<ConnectorOptions, 'limits' | 'signal'>, vendorName: string): { vendorName: string; limits?: Partial<VendorLimits>; signal?: AbortSignal } {
+export function transportOf(
+  opts: Pick<ConnectorOptions, 'limits' | 'signal'>,
+  vendorName: string,
+): { vendorName: string; limits?: Partial<VendorLimits>; signal?: AbortSignal } {
   return { vendorName, limits: opts.limits, signal: opts.signal };
 }

@@ -25,7 +25,9 @@ export const phoneKey = (p: Pick<PhoneEntry, 'e164'>): string => (p.e164 ?? '').
 
 /** True when the wanted contact could claim something strong enough to recognise it by. */
 export function hasStrongEvidence(wanted: CanonicalContact): boolean {
-  return !!wanted.externalRef?.trim() || (wanted.emails ?? []).some((e) => emailKey(e.address)) || (wanted.phones ?? []).some((p) => phoneKey(p));
+  return (
+    !!wanted.externalRef?.trim() || (wanted.emails ?? []).some((e) => emailKey(e.address)) || (wanted.phones ?? []).some((p) => phoneKey(p))
+  );
 }
 
 /**
@@ -49,19 +51,32 @@ export function strongMatch(wanted: CanonicalContact, found: CanonicalContact): 
  * is: before each retry `find` (the connector's findCreated) looks for it. `send` must not
  * retry by itself.
  */
-export async function createOnce<T>(send: () => Promise<T>, find: () => Promise<RemoteRecord | null>, retry?: RetryOptions): Promise<{ answer: T; found?: undefined } | { found: RemoteRecord }> {
+export async function createOnce<T>(
+  send: () => Promise<T>,
+  find: () => Promise<RemoteRecord | null>,
+  retry?: RetryOptions,
+): Promise<{ answer: T; found?: undefined } | { found: RemoteRecord }> {
   let sent = false;
-  return withRetry(async () => {
-    if (sent) {
-      const found = await find();
-      if (found) return { found };
-    }
-    sent = true;
-    return { answer: await send() };
-  }, retry, { repeatable: true });
+  return withRetry(
+    async () => {
+      if (sent) {
+        const found = await find();
+        if (found) return { found };
+      }
+      sent = true;
+      return { answer: await send() };
+    },
+    retry,
+    { repeatable: true },
+  );
 }
 
-const fold = (s: string | null | undefined): string => (s ?? '').normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z]/g, '');
+const fold = (s: string | null | undefined): string =>
+  (s ?? '')
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z]/g, '');
 
 /** Both give a first name and neither is the other (nor its initial, nor a shortening of it). */
 function differentGivenNames(a: CanonicalContact, b: CanonicalContact): boolean {

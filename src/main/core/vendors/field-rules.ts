@@ -25,9 +25,25 @@ export type FieldRule =
 
 /** Canonical fields a rule can name; address parts are addressed as `address.<part>`. */
 export type RuleField =
-  | 'givenName' | 'familyName' | 'fullName' | 'emails' | 'phones' | 'company' | 'department' | 'role'
-  | 'birthDate' | 'timeZone' | 'notes' | 'externalRef'
-  | 'address.street1' | 'address.street2' | 'address.city' | 'address.region' | 'address.postalCode' | 'address.county' | 'address.country';
+  | 'givenName'
+  | 'familyName'
+  | 'fullName'
+  | 'emails'
+  | 'phones'
+  | 'company'
+  | 'department'
+  | 'role'
+  | 'birthDate'
+  | 'timeZone'
+  | 'notes'
+  | 'externalRef'
+  | 'address.street1'
+  | 'address.street2'
+  | 'address.city'
+  | 'address.region'
+  | 'address.postalCode'
+  | 'address.county'
+  | 'address.country';
 
 export interface VendorFieldRules {
   /** The vendor's name as people know it, used in messages. */
@@ -121,7 +137,10 @@ function checkPhones(list: PhoneEntry[] | null | undefined, rules: FieldRule[], 
   const say = (message: string): void => void out.push({ field: 'phones', message: `phones: ${message}` });
   const phones = list ?? [];
   for (const r of rules) {
-    if (r.kind === 'count' && phones.length > r.max) say(`${vendor} holds at most ${r.max === 1 ? 'one phone number' : `${r.max} phone numbers`} per contact (this one has ${phones.length})`);
+    if (r.kind === 'count' && phones.length > r.max)
+      say(
+        `${vendor} holds at most ${r.max === 1 ? 'one phone number' : `${r.max} phone numbers`} per contact (this one has ${phones.length})`,
+      );
   }
   for (const p of phones) {
     const sent = p.e164 ?? p.raw ?? '';
@@ -146,14 +165,27 @@ function checkEmails(list: EmailEntry[] | null | undefined, rules: FieldRule[], 
   const out: FieldProblem[] = [];
   const emails = list ?? [];
   for (const r of rules) {
-    if (r.kind === 'count' && emails.length > r.max) out.push({ field: 'emails', message: `emails: ${vendor} holds at most ${r.max === 1 ? 'one email address' : `${r.max} email addresses`} per contact (this one has ${emails.length})` });
+    if (r.kind === 'count' && emails.length > r.max)
+      out.push({
+        field: 'emails',
+        message: `emails: ${vendor} holds at most ${r.max === 1 ? 'one email address' : `${r.max} email addresses`} per contact (this one has ${emails.length})`,
+      });
   }
   for (const e of emails) {
     if (blank(e.address)) {
       out.push({ field: 'emails', message: 'emails: an empty email entry; remove the address to clear it' });
       continue;
     }
-    out.push(...checkText('emails', 'emails', e.address, rules.filter((r) => r.kind !== 'required' && r.kind !== 'count'), vendor, opts));
+    out.push(
+      ...checkText(
+        'emails',
+        'emails',
+        e.address,
+        rules.filter((r) => r.kind !== 'required' && r.kind !== 'count'),
+        vendor,
+        opts,
+      ),
+    );
   }
   return out;
 }
@@ -231,10 +263,17 @@ export function normalizeTypedContact(patch: Partial<CanonicalContact>, region: 
  * A typed address's parts the vendor has no place for (`held`: the parts it keeps; absent, all):
  * refused with the vendor's own words, rather than dropped at the push and lost at the next pull.
  */
-export function addressPartsNotHeld(patch: Partial<CanonicalContact>, held: readonly (keyof Address)[] | undefined, vendor: string): FieldProblem[] {
+export function addressPartsNotHeld(
+  patch: Partial<CanonicalContact>,
+  held: readonly (keyof Address)[] | undefined,
+  vendor: string,
+): FieldProblem[] {
   if (!held || !patch.address) return [];
   const keeps = held.map((p) => ADDRESS_PART_WORDS[p]).join(', ');
   return (Object.keys(ADDRESS_PART_WORDS) as (keyof Address)[])
     .filter((part) => !held.includes(part) && typeof patch.address?.[part] === 'string' && patch.address[part]!.trim() !== '')
-    .map((part) => ({ field: `address.${part}`, message: `address: no place for a ${ADDRESS_PART_WORDS[part]} (${vendor} addresses have ${keeps}); clear it to save the address here` }));
+    .map((part) => ({
+      field: `address.${part}`,
+      message: `address: no place for a ${ADDRESS_PART_WORDS[part]} (${vendor} addresses have ${keeps}); clear it to save the address here`,
+    }));
 }

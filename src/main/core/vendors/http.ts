@@ -56,11 +56,18 @@ export async function httpRequest(fetchImpl: typeof fetch, req: HttpRequest): Pr
     try {
       to = new URL(location, out.url);
     } catch (e) {
-      throw new VendorError({ kind: 'malformed', status: res.status, method, message: `${who} redirected to an invalid address`, cause: e });
+      throw new VendorError({
+        kind: 'malformed',
+        status: res.status,
+        method,
+        message: `${who} redirected to an invalid address`,
+        cause: e,
+      });
     }
     // Another origin includes https -> http on the same host: either could expose the credentials.
     if (to.origin !== new URL(out.url).origin) throw refused(`${who} redirected to ${to.origin} — refused`, { status: res.status, method });
-    if (hops >= limits.maxRedirects) throw refused(`${who} redirected more than ${limits.maxRedirects} times — refused`, { status: res.status, method });
+    if (hops >= limits.maxRedirects)
+      throw refused(`${who} redirected more than ${limits.maxRedirects} times — refused`, { status: res.status, method });
     // fetch's rules within the origin: 307/308 keep method and body; 303 (and 301/302 after a POST) become a GET without one.
     if (res.status === 303 ? out.method !== 'HEAD' : (res.status === 301 || res.status === 302) && out.method === 'POST') {
       const headers = Object.fromEntries(Object.entries(out.headers ?? {}).filter(([k]) => !CONTENT_HEADERS.includes(k.toLowerCase())));
@@ -68,7 +75,8 @@ export async function httpRequest(fetchImpl: typeof fetch, req: HttpRequest): Pr
     }
     out = { ...out, url: to.toString() };
   }
-  const tooBig = (): VendorError => refused(`${who} sent more than ${sizeText(limits.maxResponseBytes)} in one answer — refused`, { status: res.status, method });
+  const tooBig = (): VendorError =>
+    refused(`${who} sent more than ${sizeText(limits.maxResponseBytes)} in one answer — refused`, { status: res.status, method });
   // A declared length over the cap is refused before a byte is read (with gzip it is the
   // compressed size, and a compressed answer that large decodes to more).
   if (Number(res.headers.get('content-length') ?? 0) > limits.maxResponseBytes) {
@@ -95,10 +103,25 @@ export async function httpRequest(fetchImpl: typeof fetch, req: HttpRequest): Pr
     if (e instanceof VendorError) throw e;
     if (req.signal?.aborted) throw req.signal.reason instanceof VendorError ? req.signal.reason : e;
     if (timeout.aborted) {
-      throw new VendorError({ kind: 'transient', method, maybeApplied: true, status: res.status, timedOut: true, message: `${hostOf(req.url)} did not finish its answer within ${timeoutMs / 1000}s`, cause: e });
+      throw new VendorError({
+        kind: 'transient',
+        method,
+        maybeApplied: true,
+        status: res.status,
+        timedOut: true,
+        message: `${hostOf(req.url)} did not finish its answer within ${timeoutMs / 1000}s`,
+        cause: e,
+      });
     }
     // The connection dropped while the body was streaming.
-    throw new VendorError({ kind: 'transient', method, maybeApplied: true, status: res.status, message: `Connection to ${hostOf(req.url)} dropped mid-response`, cause: e });
+    throw new VendorError({
+      kind: 'transient',
+      method,
+      maybeApplied: true,
+      status: res.status,
+      message: `Connection to ${hostOf(req.url)} dropped mid-response`,
+      cause: e,
+    });
   }
   // As Response.text() decodes: UTF-8, a leading BOM dropped.
   const text = new TextDecoder().decode(Buffer.concat(chunks, size));
@@ -115,19 +138,44 @@ function failure(e: unknown, req: HttpRequest, method: string, timeout: AbortSig
   // The caller's own abort passes through unclassified (a deadline's reason is its refusal).
   if (req.signal?.aborted) return req.signal.reason instanceof VendorError ? req.signal.reason : e;
   if (timeout.aborted) {
-    return new VendorError({ kind: 'transient', method, maybeApplied: true, timedOut: true, message: `No answer from ${hostOf(req.url)} within ${timeoutMs / 1000}s`, cause: e });
+    return new VendorError({
+      kind: 'transient',
+      method,
+      maybeApplied: true,
+      timedOut: true,
+      message: `No answer from ${hostOf(req.url)} within ${timeoutMs / 1000}s`,
+      cause: e,
+    });
   }
   const code = networkCode(e);
   const untrusted = code !== undefined ? certificateProblem(code) : null;
   if (untrusted) {
     // Nothing was sent (the handshake failed) and trying again meets the same certificate.
-    return new VendorError({ kind: 'refused', method, maybeApplied: false, message: `the certificate of ${hostnameOf(req.url)} is not trusted: ${untrusted}`, cause: e });
+    return new VendorError({
+      kind: 'refused',
+      method,
+      maybeApplied: false,
+      message: `the certificate of ${hostnameOf(req.url)} is not trusted: ${untrusted}`,
+      cause: e,
+    });
   }
   if (isUnreachable(e, code)) {
-    return new VendorError({ kind: 'offline', method, maybeApplied: false, message: `Cannot reach ${hostOf(req.url)}: ${code ?? describeNetworkError(e)}`, cause: e });
+    return new VendorError({
+      kind: 'offline',
+      method,
+      maybeApplied: false,
+      message: `Cannot reach ${hostOf(req.url)}: ${code ?? describeNetworkError(e)}`,
+      cause: e,
+    });
   }
   // Reset or closed mid-request: the vendor may have acted before the connection died.
-  return new VendorError({ kind: 'transient', method, maybeApplied: true, message: `Connection to ${hostOf(req.url)} dropped before the answer came (${code ?? describeNetworkError(e)})`, cause: e });
+  return new VendorError({
+    kind: 'transient',
+    method,
+    maybeApplied: true,
+    message: `Connection to ${hostOf(req.url)} dropped before the answer came (${code ?? describeNetworkError(e)})`,
+    cause: e,
+  });
 }
 
 // Node's (OpenSSL's) verification failures, in words.
@@ -179,25 +227,56 @@ export function classifyStatus(res: HttpResponse, vendorName: string): VendorErr
   const excerpt = res.text.slice(0, 300);
   const method = res.method;
   if (res.status === 429) {
-    return new VendorError({ kind: 'rate_limited', status: 429, method, maybeApplied: false, message: `${vendorName} asks us to slow down`, retryAfterMs: parseRetryAfter(res.headers.get('retry-after')), bodyExcerpt: excerpt });
+    return new VendorError({
+      kind: 'rate_limited',
+      status: 429,
+      method,
+      maybeApplied: false,
+      message: `${vendorName} asks us to slow down`,
+      retryAfterMs: parseRetryAfter(res.headers.get('retry-after')),
+      bodyExcerpt: excerpt,
+    });
   }
   if (res.status >= 500) {
     const html = /^\s*</.test(res.text);
-    return new VendorError({ kind: 'transient', status: res.status, method, maybeApplied: true, message: `${vendorName} had a server error (HTTP ${res.status}${html ? ', HTML page' : ''})`, bodyExcerpt: excerpt });
+    return new VendorError({
+      kind: 'transient',
+      status: res.status,
+      method,
+      maybeApplied: true,
+      message: `${vendorName} had a server error (HTTP ${res.status}${html ? ', HTML page' : ''})`,
+      bodyExcerpt: excerpt,
+    });
   }
   if (res.status === 403) {
     const refusal = businessRefusal(res, vendorName);
     if (refusal) return refusal;
   }
   if (res.status === 401 || res.status === 403) {
-    return new VendorError({ kind: 'auth', status: res.status, method, maybeApplied: false, message: `${vendorName} refused the credentials (HTTP ${res.status})`, bodyExcerpt: excerpt });
+    return new VendorError({
+      kind: 'auth',
+      status: res.status,
+      method,
+      maybeApplied: false,
+      message: `${vendorName} refused the credentials (HTTP ${res.status})`,
+      bodyExcerpt: excerpt,
+    });
   }
-  if (res.status === 404) return new VendorError({ kind: 'not_found', status: 404, method, maybeApplied: false, message: `${vendorName}: record not found`, bodyExcerpt: excerpt });
+  if (res.status === 404)
+    return new VendorError({
+      kind: 'not_found',
+      status: 404,
+      method,
+      maybeApplied: false,
+      message: `${vendorName}: record not found`,
+      bodyExcerpt: excerpt,
+    });
   return null;
 }
 
 // What a 403 says when it is about who is asking (credentials, scope, tenant), not about what.
-const AUTH_WORDS = /\b(auth\w*|unauthori[sz]ed|forbidden|access|permissions?|scopes?|tokens?|credentials?|sign(ed)? ?in|log(ged)? ?in|customer[- ]?id|not allowed)\b/i;
+const AUTH_WORDS =
+  /\b(auth\w*|unauthori[sz]ed|forbidden|access|permissions?|scopes?|tokens?|credentials?|sign(ed)? ?in|log(ged)? ?in|customer[- ]?id|not allowed)\b/i;
 
 /**
  * A 403 RFC 7807 problem whose detail is a business reason ("You do not have enough credit"):
@@ -220,7 +299,14 @@ export function businessRefusal(res: HttpResponse, vendorName: string): VendorEr
   if (typeof title !== 'string' && typeof type !== 'string') return null;
   if (!texts.length || texts.some((t) => AUTH_WORDS.test(t.replace(/[-_/]/g, ' ')))) return null;
   const said = [title, detail].filter((x) => typeof x === 'string' && x.trim()).join(': ');
-  return new VendorError({ kind: 'validation', status: 403, method: res.method, maybeApplied: false, message: `${vendorName} refused it: ${said}`, bodyExcerpt: res.text.slice(0, 300) });
+  return new VendorError({
+    kind: 'validation',
+    status: 403,
+    method: res.method,
+    maybeApplied: false,
+    message: `${vendorName} refused it: ${said}`,
+    bodyExcerpt: res.text.slice(0, 300),
+  });
 }
 
 /** Parse a JSON body or throw a `malformed` error that says what came back. */
@@ -228,7 +314,15 @@ export function parseJson<T = unknown>(res: HttpResponse, vendorName: string): T
   try {
     return JSON.parse(res.text) as T;
   } catch (e) {
-    throw new VendorError({ kind: 'malformed', status: res.status, method: res.method, maybeApplied: true, message: `${vendorName} sent a reply that is not valid JSON (HTTP ${res.status})`, bodyExcerpt: res.text.slice(0, 300), cause: e });
+    throw new VendorError({
+      kind: 'malformed',
+      status: res.status,
+      method: res.method,
+      maybeApplied: true,
+      message: `${vendorName} sent a reply that is not valid JSON (HTTP ${res.status})`,
+      bodyExcerpt: res.text.slice(0, 300),
+      cause: e,
+    });
   }
 }
 

@@ -50,7 +50,10 @@ export function sizeText(bytes: number): string {
   return `${Number.isInteger(n) ? n : n.toFixed(1)} ${units[u]}`;
 }
 
-export function refused(message: string, extra: { status?: number; method?: string; restartPull?: boolean; cause?: unknown } = {}): VendorError {
+export function refused(
+  message: string,
+  extra: { status?: number; method?: string; restartPull?: boolean; cause?: unknown } = {},
+): VendorError {
   return new VendorError({ kind: 'refused', maybeApplied: true, message, ...extra });
 }
 
@@ -131,7 +134,9 @@ export class PagingGuard {
   page(p: PageFacts): void {
     const what = this.o.what ?? 'contacts';
     const stop = (why: string): never => {
-      throw refused(`${this.vendor} ${why} — paging stopped; what came before is kept, and the next sync starts from the first page`, { restartPull: true });
+      throw refused(`${this.vendor} ${why} — paging stopped; what came before is kept, and the next sync starts from the first page`, {
+        restartPull: true,
+      });
     };
     this.pages++;
     if (this.ats.has(p.at)) stop(`sent ${what} page ${p.at} a second time`);
@@ -145,7 +150,8 @@ export class PagingGuard {
       throw refused(`${this.vendor} sent ${p.ids.length} ${what} on one page where ${this.o.pageSize} were asked for — refused`);
     }
     if (!p.ids.length && p.more) stop(`sent an empty ${what} page (${p.at}) that says more follow`);
-    if (p.ids.length && p.ids.every((id) => this.seen.has(id))) stop(`sent ${what} page ${p.at} with nothing new on it (every record came earlier in this pull)`);
+    if (p.ids.length && p.ids.every((id) => this.seen.has(id)))
+      stop(`sent ${what} page ${p.at} with nothing new on it (every record came earlier in this pull)`);
     for (const id of p.ids) this.seen.add(id);
     this.records += p.ids.length;
     // The first stated size counts: a vendor that raises it page after page does not extend the cap.
@@ -155,7 +161,8 @@ export class PagingGuard {
       const base = Math.max(fromTotal ?? 0, stated ?? 0);
       if (fromTotal !== null || stated !== null) this.maxPages = base + Math.max(3, Math.ceil(base / 10));
     }
-    if (p.more && this.maxPages !== null && this.pages >= this.maxPages) stop(`kept saying more ${what} follow past page ${this.pages}, beyond the ${this.maxPages} pages its own total allows`);
+    if (p.more && this.maxPages !== null && this.pages >= this.maxPages)
+      stop(`kept saying more ${what} follow past page ${this.pages}, beyond the ${this.maxPages} pages its own total allows`);
     if (this.records > this.maxRecords) stop(`sent more than ${this.maxRecords.toLocaleString('en')} ${what} in one pull`);
   }
 }

@@ -72,7 +72,10 @@ export const nodeFetch: typeof fetch = async (input, init = {}) => {
     const location = res.headers.get('location');
     if (!REDIRECT.has(res.status) || location === null || init.redirect === 'manual') return res;
     await res.arrayBuffer().catch(() => undefined); // read to the end, so the connection is reused
-    if (init.redirect === 'error' || hops >= MAX_REDIRECTS) throw new TypeError('fetch failed', { cause: new Error(`redirect ${init.redirect === 'error' ? 'refused' : 'count exceeded'} (${res.status} to ${location})`) });
+    if (init.redirect === 'error' || hops >= MAX_REDIRECTS)
+      throw new TypeError('fetch failed', {
+        cause: new Error(`redirect ${init.redirect === 'error' ? 'refused' : 'count exceeded'} (${res.status} to ${location})`),
+      });
     out = redirected(out, res.status, location);
   }
 };
@@ -106,7 +109,10 @@ function redirected(prev: Outgoing, status: number, location: string): Outgoing 
   if (url.origin !== prev.url.origin) {
     // A vendor's credentials ride in headers of its own (LV-Access, Customer-Id, …): on another
     // origin only headers known to hold nothing secret go along, and a body never does.
-    if (body !== undefined) throw new TypeError('fetch failed', { cause: new Error(`redirect with a body to another origin refused (${status} to ${url.origin})`) });
+    if (body !== undefined)
+      throw new TypeError('fetch failed', {
+        cause: new Error(`redirect with a body to another origin refused (${status} to ${url.origin})`),
+      });
     for (const h of Object.keys(headers)) if (!CROSS_ORIGIN_SAFE.has(h)) delete headers[h];
   }
   return { url, method, headers, body, signal: prev.signal };
@@ -186,7 +192,9 @@ function send(o: Outgoing, retryStale: boolean): Promise<Response> {
             if (ended) return;
             ended = true;
             done();
-            c.error(o.signal?.aborted ? o.signal.reason : new TypeError('terminated', { cause: e ?? new Error('connection closed mid-body') }));
+            c.error(
+              o.signal?.aborted ? o.signal.reason : new TypeError('terminated', { cause: e ?? new Error('connection closed mid-body') }),
+            );
           };
           res.on('error', fail);
           res.on('close', () => {

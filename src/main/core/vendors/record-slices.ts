@@ -46,7 +46,14 @@ export function sliceRecords(body: string, key: string): RecordSlices | null {
       }
       i = end;
     } else if (c === 123 || c === 91 /* { [ */) {
-      if (depth === 1 && c === 91 && arrayOpen < 0 && lastKeyEnd >= 0 && body.slice(lastKeyStart, lastKeyEnd) === wanted && /^\s*:\s*$/.test(body.slice(lastKeyEnd, i))) {
+      if (
+        depth === 1 &&
+        c === 91 &&
+        arrayOpen < 0 &&
+        lastKeyEnd >= 0 &&
+        body.slice(lastKeyStart, lastKeyEnd) === wanted &&
+        /^\s*:\s*$/.test(body.slice(lastKeyEnd, i))
+      ) {
         arrayOpen = i;
         from = i + 1;
       }

@@ -114,7 +114,11 @@ export const hasOwnMerge = (kind: string): boolean => VENDOR_DEFINITIONS[kind as
  * as the golden record will hold it (E.164 phones, lower-case emails) and then judged by the same
  * validate the connector runs before a push. [] when it may go; unknown kinds (CSV) hold anything.
  */
-export function checkEdit(vendor: string, patch: Partial<CanonicalContact>, opts: { region: string; current?: CanonicalContact; now?: Date; raw?: unknown }): FieldProblem[] {
+export function checkEdit(
+  vendor: string,
+  patch: Partial<CanonicalContact>,
+  opts: { region: string; current?: CanonicalContact; now?: Date; raw?: unknown },
+): FieldProblem[] {
   const def = VENDOR_DEFINITIONS[vendor as Vendor];
   if (!def) return [];
   return def.validate(normalizeTypedContact(patch, opts.region), opts);

@@ -64,7 +64,9 @@ export async function withRetry<T>(fn: () => Promise<T>, opts: RetryOptions = {}
       if (e.timedOut && ++timeouts > (opts.timeoutRetries ?? TIMEOUT_RETRIES)) throw e;
       // An unreachable host is asked again quickly: the point is to tell a blip from being
       // offline, and a person waits on that answer (about a second, not eight).
-      await sleep(retryDelayMs(e, attempt, e.kind === 'offline' ? { ...backoff, baseMs: Math.min(backoff.baseMs, OFFLINE_BASE_MS) } : backoff));
+      await sleep(
+        retryDelayMs(e, attempt, e.kind === 'offline' ? { ...backoff, baseMs: Math.min(backoff.baseMs, OFFLINE_BASE_MS) } : backoff),
+      );
     }
   }
 }

@@ -30,7 +30,13 @@ export interface ListPage {
 }
 
 /** Read a list page whose records are the array under `arrayKey`, parsing only what the store does not hold. */
-export function readListPage(options: PullOptions | undefined, key: string, res: HttpResponse, arrayKey: string, vendorName: string): ListPage {
+export function readListPage(
+  options: PullOptions | undefined,
+  key: string,
+  res: HttpResponse,
+  arrayKey: string,
+  vendorName: string,
+): ListPage {
   const body = res.text;
   const source = { key, digest: sha1(body) };
   const known = options?.remembered?.(key);
@@ -39,11 +45,27 @@ export function readListPage(options: PullOptions | undefined, key: string, res:
     const same: PullPage = { records: [], unchangedIds: known.remoteIds, nextCursor: known.nextCursor, fullScan: true, checkpoint: null };
     return { same, json: {}, unchangedIds: known.remoteIds, unchangedDigests: [], digests: undefined, source };
   }
-  const malformed = (e: unknown) => new VendorError({ kind: 'malformed', status: res.status, method: res.method, maybeApplied: true, message: `${vendorName} sent a reply that is not valid JSON (HTTP ${res.status})`, bodyExcerpt: body.slice(0, 300), cause: e });
+  const malformed = (e: unknown) =>
+    new VendorError({
+      kind: 'malformed',
+      status: res.status,
+      method: res.method,
+      maybeApplied: true,
+      message: `${vendorName} sent a reply that is not valid JSON (HTTP ${res.status})`,
+      bodyExcerpt: body.slice(0, 300),
+      cause: e,
+    });
   const slices = sliceRecords(body, arrayKey);
   if (!slices) {
     try {
-      return { same: null, json: JSON.parse(body) as Record<string, unknown>, unchangedIds: [], unchangedDigests: [], digests: undefined, source };
+      return {
+        same: null,
+        json: JSON.parse(body) as Record<string, unknown>,
+        unchangedIds: [],
+        unchangedDigests: [],
+        digests: undefined,
+        source,
+      };
     } catch (e) {
       throw malformed(e);
     }
@@ -76,5 +98,8 @@ export function readListPage(options: PullOptions | undefined, key: string, res:
 
 /** What the store should remember of a page read by `readListPage`, once its records are known. */
 export function rememberOf(page: ListPage, remoteIds: string[]): PullPage['remember'] {
-  return { remoteIds: [...page.unchangedIds, ...remoteIds], itemDigests: page.digests ? [...page.unchangedDigests, ...page.digests] : undefined };
+  return {
+    remoteIds: [...page.unchangedIds, ...remoteIds],
+    itemDigests: page.digests ? [...page.unchangedDigests, ...page.digests] : undefined,
+  };
 }

@@ -74,28 +74,53 @@ export function AddToPanel({ detail }: { detail: ContactDetail }) {
       <div className="add-to-head">
         <h3>Add to a vendor</h3>
         {missing.map((a) => (
-          <button key={a.id} className={`btn small${target === a.id ? ' primary' : ''}`} onClick={() => (setTarget(target === a.id ? null : a.id), setValues({}), setDone(null))} aria-pressed={target === a.id} data-account={a.id}>
+          <button
+            key={a.id}
+            className={`btn small${target === a.id ? ' primary' : ''}`}
+            onClick={() => (setTarget(target === a.id ? null : a.id), setValues({}), setDone(null))}
+            aria-pressed={target === a.id}
+            data-account={a.id}
+          >
             <VendorBadge kind={a.kind} /> {a.label}
           </button>
         ))}
       </div>
       {done && (
         <div className="banner ok inline" role="status">
-          {done.text} {done.undoId != null && <button className="link" onClick={() => void undo(done.undoId!)}>Undo</button>}
+          {done.text}{' '}
+          {done.undoId != null && (
+            <button className="link" onClick={() => void undo(done.undoId!)}>
+              Undo
+            </button>
+          )}
         </div>
       )}
-      {error && <div className="banner error inline" role="alert">{error}</div>}
+      {error && (
+        <div className="banner error inline" role="alert">
+          {error}
+        </div>
+      )}
       {preview && (
         <div className="add-to-preview" data-testid="add-to-preview">
           {preview.needs.length > 0 && (
             <div className="add-to-needs">
               {preview.needs.map((n) => (
                 <label key={n.key} className={`need${n.missing ? ' missing' : ''}`}>
-                  <span className="need-label">{n.label}{n.missing ? ' (required)' : ''}</span>
+                  <span className="need-label">
+                    {n.label}
+                    {n.missing ? ' (required)' : ''}
+                  </span>
                   {n.from ? (
-                    <span className="muted small">{n.value} — from {n.from}</span>
+                    <span className="muted small">
+                      {n.value} — from {n.from}
+                    </span>
                   ) : (
-                    <input value={values[n.key] ?? ''} onChange={(e) => setValues({ ...values, [n.key]: e.target.value })} aria-label={n.label} placeholder={n.missing ? 'required' : ''} />
+                    <input
+                      value={values[n.key] ?? ''}
+                      onChange={(e) => setValues({ ...values, [n.key]: e.target.value })}
+                      aria-label={n.label}
+                      placeholder={n.missing ? 'required' : ''}
+                    />
                   )}
                   <span className="muted small">{n.why}</span>
                 </label>
@@ -104,26 +129,44 @@ export function AddToPanel({ detail }: { detail: ContactDetail }) {
           )}
           {preview.likelyThere.length > 0 && (
             <div className="banner warn inline" role="note" data-testid="likely-there">
-              {preview.accountLabel} may have this person already: {preview.likelyThere.map((x) => x.name).join(', ')} (same email or phone). Merging them in Duplicates links the records; adding makes a second one.
+              {preview.accountLabel} may have this person already: {preview.likelyThere.map((x) => x.name).join(', ')} (same email or
+              phone). Merging them in Duplicates links the records; adding makes a second one.
             </div>
           )}
-          {preview.notHeld.length > 0 && <p className="small muted">{VENDOR_LABELS[preview.vendor]} cannot hold {preview.notHeld.map(fieldInWords).join(', ')}; those stay in Concord and the other vendors.</p>}
+          {preview.notHeld.length > 0 && (
+            <p className="small muted">
+              {VENDOR_LABELS[preview.vendor]} cannot hold {preview.notHeld.map(fieldInWords).join(', ')}; those stay in Concord and the
+              other vendors.
+            </p>
+          )}
           {preview.blocks.length > 0 && (
             <ul className="small add-to-blocks" data-testid="add-to-blocks">
-              {preview.blocks.map((b) => <li key={b}>{b}</li>)}
+              {preview.blocks.map((b) => (
+                <li key={b}>{b}</li>
+              ))}
             </ul>
           )}
-          {preview.problems.map((p) => <p key={p.field} className="small error-text">{rowOf(p.field).label}: {p.message}</p>)}
+          {preview.problems.map((p) => (
+            <p key={p.field} className="small error-text">
+              {rowOf(p.field).label}: {p.message}
+            </p>
+          ))}
           <h4>What will be sent to {preview.accountLabel}</h4>
           {preview.requests.map((r, i) => (
             <div key={i} className="request">
-              <code className="request-line">{r.method} {r.path}</code>
+              <code className="request-line">
+                {r.method} {r.path}
+              </code>
               <pre className="request-body">{JSON.stringify(r.body, null, 2)}</pre>
             </div>
           ))}
           <div className="add-to-actions">
-            <button className="btn primary" disabled={!preview.ready} onClick={() => void add()} data-testid="add-to-confirm">Add to {preview.accountLabel}</button>
-            <button className="btn" onClick={() => setTarget(null)}>Cancel</button>
+            <button className="btn primary" disabled={!preview.ready} onClick={() => void add()} data-testid="add-to-confirm">
+              Add to {preview.accountLabel}
+            </button>
+            <button className="btn" onClick={() => setTarget(null)}>
+              Cancel
+            </button>
             {!preview.ready && <span className="muted small">Give what is required first; nothing is sent until then.</span>}
           </div>
         </div>

@@ -5,7 +5,15 @@ export function Diff({ value, against, kind }: { value: string; against: string;
   if (!value) return <span className="muted">—</span>;
   return (
     <>
-      {diffParts(against, value).map((p, i) => (p.changed ? <mark key={i} className={`diff-${kind}`}>{p.text}</mark> : <span key={i}>{p.text}</span>))}
+      {diffParts(against, value).map((p, i) =>
+        p.changed ? (
+          <mark key={i} className={`diff-${kind}`}>
+            {p.text}
+          </mark>
+        ) : (
+          <span key={i}>{p.text}</span>
+        ),
+      )}
     </>
   );
 }

@@ -41,28 +41,31 @@ export function useDuplicateQueue(version: number, order: 'best' | 'unsure' = 'b
   const generation = useRef(0);
   const loading = useRef(new Set<number>());
 
-  const load = useCallback((offset: number) => {
-    if (loading.current.has(offset)) return;
-    loading.current.add(offset);
-    const g = generation.current;
-    call('listDuplicates', { offset, limit: QUEUE_PAGE, order }).then(
-      (r) => {
-        if (g !== generation.current) return;
-        loading.current.delete(offset);
-        setState((s) => {
-          // A different length means the core's queue changed under us: start from this page.
-          const items = s.total === r.total ? [...s.items] : new Array<DuplicateSummary | undefined>(r.total);
-          r.items.forEach((it, i) => (items[offset + i] = it));
-          return { total: r.total, autoLinkable: r.autoLinkable, items };
-        });
-        setError(null);
-      },
-      (e: Error) => {
-        loading.current.delete(offset);
-        setError(e.message);
-      },
-    );
-  }, [order]);
+  const load = useCallback(
+    (offset: number) => {
+      if (loading.current.has(offset)) return;
+      loading.current.add(offset);
+      const g = generation.current;
+      call('listDuplicates', { offset, limit: QUEUE_PAGE, order }).then(
+        (r) => {
+          if (g !== generation.current) return;
+          loading.current.delete(offset);
+          setState((s) => {
+            // A different length means the core's queue changed under us: start from this page.
+            const items = s.total === r.total ? [...s.items] : new Array<DuplicateSummary | undefined>(r.total);
+            r.items.forEach((it, i) => (items[offset + i] = it));
+            return { total: r.total, autoLinkable: r.autoLinkable, items };
+          });
+          setError(null);
+        },
+        (e: Error) => {
+          loading.current.delete(offset);
+          setError(e.message);
+        },
+      );
+    },
+    [order],
+  );
 
   const reload = useCallback(
     (index = 0) => {

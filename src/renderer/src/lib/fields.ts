@@ -10,11 +10,22 @@ export interface FieldRow {
 }
 
 const text = (v: unknown): string => (v == null ? '' : String(v));
-const list = <T,>(pick: (x: T) => string) => (v: unknown): string => (Array.isArray(v) ? (v as T[]).map(pick).filter(Boolean).join('\n') : '');
+const list =
+  <T>(pick: (x: T) => string) =>
+  (v: unknown): string =>
+    Array.isArray(v) ? (v as T[]).map(pick).filter(Boolean).join('\n') : '';
 const addr = (v: unknown): string => {
   const a = (v ?? {}) as NonNullable<CanonicalContact['address']>;
   // The county on a line of its own, labelled, so editing the address as shown keeps it (the core reads it back).
-  return [a.street1, a.street2, [a.city, a.region, a.postalCode].filter(Boolean).join(' '), a.county ? `County: ${a.county}` : null, a.country].filter(Boolean).join('\n');
+  return [
+    a.street1,
+    a.street2,
+    [a.city, a.region, a.postalCode].filter(Boolean).join(' '),
+    a.county ? `County: ${a.county}` : null,
+    a.country,
+  ]
+    .filter(Boolean)
+    .join('\n');
 };
 
 export const FIELD_ROWS: FieldRow[] = [
@@ -44,8 +55,16 @@ export const fieldInWords = (field: string): string => {
 
 // A field without a row of its own (a vendor's custom fields, LiveVox COL1…) reads as "name: value" lines, never raw JSON.
 const OTHER_LABELS: Record<string, string> = { custom: 'Other fields', location: 'Map location' };
-const plain = (v: unknown): string => (v == null ? '' : typeof v === 'object' ? Object.entries(v as Record<string, unknown>).map(([k, x]) => `${k}: ${typeof x === 'object' ? JSON.stringify(x) : String(x)}`).join('\n') : String(v));
-export const rowOf = (field: string): FieldRow => FIELD_ROWS.find((r) => r.field === field) ?? { field: field as CanonicalField, label: OTHER_LABELS[field] ?? field, show: plain };
+const plain = (v: unknown): string =>
+  v == null
+    ? ''
+    : typeof v === 'object'
+      ? Object.entries(v as Record<string, unknown>)
+          .map(([k, x]) => `${k}: ${typeof x === 'object' ? JSON.stringify(x) : String(x)}`)
+          .join('\n')
+      : String(v);
+export const rowOf = (field: string): FieldRow =>
+  FIELD_ROWS.find((r) => r.field === field) ?? { field: field as CanonicalField, label: OTHER_LABELS[field] ?? field, show: plain };
 
 // What a person types is parsed by the core (editContact `typed`, resolveConflict `{typed}`).
 
@@ -71,7 +90,10 @@ export function diffParts(a: string, b: string): { text: string; changed: boolea
 /** A journal summary with field names in words ("edited givenName" -> "edited given name"). */
 export function humanise(summary: string): string {
   return summary
-    .replace(/\b(givenName|familyName|fullName|emails|phones|address|company|department|role|birthDate|timeZone|doNotContact|tags|notes|externalRef)\b/g, (f) => rowOf(f).label.toLowerCase())
+    .replace(
+      /\b(givenName|familyName|fullName|emails|phones|address|company|department|role|birthDate|timeZone|doNotContact|tags|notes|externalRef)\b/g,
+      (f) => rowOf(f).label.toLowerCase(),
+    )
     .replace(/\b(calltools|mpdx|livevox|lightening|bigchange)\b/g, (v) => VENDOR_LABELS[v as Vendor]); // the core's ids, as the products are called
 }
 

@@ -30,7 +30,9 @@ function TrustEditor({ account, onSaved }: { account: AccountSummary; onSaved: (
     return (
       <span className="small">
         {words}{' '}
-        <button className="link" onClick={() => setOpen(true)} aria-label={`Change what ${account.label} is trusted for`}>Change…</button>
+        <button className="link" onClick={() => setOpen(true)} aria-label={`Change what ${account.label} is trusted for`}>
+          Change…
+        </button>
         {said && <span className="muted"> · {said}</span>}
       </span>
     );
@@ -51,12 +53,21 @@ function TrustEditor({ account, onSaved }: { account: AccountSummary; onSaved: (
     <fieldset className="trust-editor" aria-label={`${account.label} is trusted for`}>
       {CANONICAL_FIELDS.filter((f) => f !== 'custom' && f !== 'location').map((f) => (
         <label key={f} className="small">
-          <input type="checkbox" checked={chosen.includes(f)} onChange={(e) => setChosen(e.target.checked ? [...chosen, f] : chosen.filter((x) => x !== f))} /> {rowOf(f).label}
+          <input
+            type="checkbox"
+            checked={chosen.includes(f)}
+            onChange={(e) => setChosen(e.target.checked ? [...chosen, f] : chosen.filter((x) => x !== f))}
+          />{' '}
+          {rowOf(f).label}
         </label>
       ))}
       <div className="actions">
-        <button className="btn small primary" disabled={busy} onClick={() => void save()}>Save</button>
-        <button className="btn small" onClick={() => (setChosen(account.trustedFor), setOpen(false))}>Cancel</button>
+        <button className="btn small primary" disabled={busy} onClick={() => void save()}>
+          Save
+        </button>
+        <button className="btn small" onClick={() => (setChosen(account.trustedFor), setOpen(false))}>
+          Cancel
+        </button>
       </div>
     </fieldset>
   );
@@ -85,7 +96,19 @@ function useCredentialCheck(kind: Vendor | null, credentials: Record<string, str
 }
 
 /** The credential and setting fields of a vendor's form, each with its problem under it. */
-function VendorFields({ form, values, set, problems, editing }: { form: AccountForm; values: Record<string, string>; set: (k: string, v: string) => void; problems: Problem[] | null; editing: boolean }) {
+function VendorFields({
+  form,
+  values,
+  set,
+  problems,
+  editing,
+}: {
+  form: AccountForm;
+  values: Record<string, string>;
+  set: (k: string, v: string) => void;
+  problems: Problem[] | null;
+  editing: boolean;
+}) {
   return (
     <>
       {form.credentials.map((f) => {
@@ -95,29 +118,50 @@ function VendorFields({ form, values, set, problems, editing }: { form: AccountF
         const id = `cred-${f.key}`;
         return (
           <label key={f.key}>
-            {f.label}{f.optional && <span className="muted small"> (optional)</span>}
-            <input type={f.secret ? 'password' : 'text'} autoComplete="off" value={values[f.key] ?? ''} placeholder={editing ? 'unchanged (type to replace)' : undefined} aria-invalid={!!problem} aria-describedby={problem ? `${id}-problem` : undefined} onChange={(e) => set(f.key, e.target.value)} />
-            {problem && <span className="field-problem" id={`${id}-problem`} role="alert">{problem.message}</span>}
+            {f.label}
+            {f.optional && <span className="muted small"> (optional)</span>}
+            <input
+              type={f.secret ? 'password' : 'text'}
+              autoComplete="off"
+              value={values[f.key] ?? ''}
+              placeholder={editing ? 'unchanged (type to replace)' : undefined}
+              aria-invalid={!!problem}
+              aria-describedby={problem ? `${id}-problem` : undefined}
+              onChange={(e) => set(f.key, e.target.value)}
+            />
+            {problem && (
+              <span className="field-problem" id={`${id}-problem`} role="alert">
+                {problem.message}
+              </span>
+            )}
           </label>
         );
       })}
       {form.settings.map((f) => (
         <label key={f.key}>
           {f.label}
-          <input value={values[`setting:${f.key}`] ?? ''} placeholder={f.placeholder} onChange={(e) => set(`setting:${f.key}`, e.target.value)} />
+          <input
+            value={values[`setting:${f.key}`] ?? ''}
+            placeholder={f.placeholder}
+            onChange={(e) => set(`setting:${f.key}`, e.target.value)}
+          />
         </label>
       ))}
     </>
   );
 }
 
-const credentialsOf = (form: AccountForm, values: Record<string, string>): Record<string, string> => Object.fromEntries(form.credentials.map((f) => [f.key, values[f.key]?.trim() ?? '']).filter(([, v]) => v));
-const settingsOf = (form: AccountForm, values: Record<string, string>): Record<string, string> => Object.fromEntries(form.settings.map((f) => [f.key, values[`setting:${f.key}`]?.trim() ?? '']));
+const credentialsOf = (form: AccountForm, values: Record<string, string>): Record<string, string> =>
+  Object.fromEntries(form.credentials.map((f) => [f.key, values[f.key]?.trim() ?? '']).filter(([, v]) => v));
+const settingsOf = (form: AccountForm, values: Record<string, string>): Record<string, string> =>
+  Object.fromEntries(form.settings.map((f) => [f.key, values[`setting:${f.key}`]?.trim() ?? '']));
 
 /** Why Save waits, in words: the fields still empty that the vendor needs, and problems not under a field. */
 function waitsFor(form: AccountForm, problems: Problem[] | null, values: Record<string, string>): string | null {
   if (!problems?.length) return null;
-  const missing = problems.filter((p) => p.key && !(values[p.key] ?? '').trim()).map((p) => form.credentials.find((f) => f.key === p.key)?.label ?? p.key!);
+  const missing = problems
+    .filter((p) => p.key && !(values[p.key] ?? '').trim())
+    .map((p) => form.credentials.find((f) => f.key === p.key)?.label ?? p.key!);
   const general = problems.filter((p) => !p.key).map((p) => p.message);
   const words = [...(missing.length ? [`fill in ${[...new Set(missing)].join(', ')}`] : []), ...general];
   return words.length ? `Save waits: ${words.join('; ')}.` : null;
@@ -125,14 +169,38 @@ function waitsFor(form: AccountForm, problems: Problem[] | null, values: Record<
 
 function TestLine({ result }: { result: TestResult | undefined }) {
   if (!result) return null;
-  if (result === 'running') return <p className="small muted" role="status">Testing…</p>;
-  return <p className={`small ${result.ok ? 'ok-text' : 'error-text'}`} role="status" data-testid="test-result">{result.ok ? 'Connected: ' : 'Failed: '}{result.detail}</p>;
+  if (result === 'running')
+    return (
+      <p className="small muted" role="status">
+        Testing…
+      </p>
+    );
+  return (
+    <p className={`small ${result.ok ? 'ok-text' : 'error-text'}`} role="status" data-testid="test-result">
+      {result.ok ? 'Connected: ' : 'Failed: '}
+      {result.detail}
+    </p>
+  );
 }
 
 /** Edit an account: label, base URL, credentials (empty keeps the stored ones), settings. */
-function EditDialog({ account, form, onClose, onSaved }: { account: AccountSummary; form: AccountForm; onClose: () => void; onSaved: (changedReach: boolean) => void }) {
+function EditDialog({
+  account,
+  form,
+  onClose,
+  onSaved,
+}: {
+  account: AccountSummary;
+  form: AccountForm;
+  onClose: () => void;
+  onSaved: (changedReach: boolean) => void;
+}) {
   const kind = account.kind as Vendor;
-  const [values, setValues] = useState<Record<string, string>>(() => ({ label: account.label, baseUrl: account.baseUrl ?? '', ...Object.fromEntries(Object.entries(account.settings).map(([k, v]) => [`setting:${k}`, v])) }));
+  const [values, setValues] = useState<Record<string, string>>(() => ({
+    label: account.label,
+    baseUrl: account.baseUrl ?? '',
+    ...Object.fromEntries(Object.entries(account.settings).map(([k, v]) => [`setting:${k}`, v])),
+  }));
   const set = (k: string, v: string) => setValues((x) => ({ ...x, [k]: v }));
   const credentials = credentialsOf(form, values);
   const problems = useCredentialCheck(kind, credentials, true);
@@ -145,7 +213,13 @@ function EditDialog({ account, form, onClose, onSaved }: { account: AccountSumma
     setError(null);
     try {
       const baseUrl = values.baseUrl?.trim() || null;
-      await call('updateAccount', { id: account.id, label: values.label?.trim(), ...(baseUrl !== account.baseUrl ? { baseUrl } : {}), ...(Object.keys(credentials).length ? { credentials } : {}), settings: settingsOf(form, values) });
+      await call('updateAccount', {
+        id: account.id,
+        label: values.label?.trim(),
+        ...(baseUrl !== account.baseUrl ? { baseUrl } : {}),
+        ...(Object.keys(credentials).length ? { credentials } : {}),
+        settings: settingsOf(form, values),
+      });
       onSaved(Object.keys(credentials).length > 0 || baseUrl !== account.baseUrl);
     } catch (e) {
       setError((e as Error).message); // the dialog keeps what was typed
@@ -155,22 +229,48 @@ function EditDialog({ account, form, onClose, onSaved }: { account: AccountSumma
   }
   async function runTest() {
     setTest('running');
-    setTest(await call('testCredentials', { kind, accountId: account.id, baseUrl: values.baseUrl?.trim() || null, credentials, settings: settingsOf(form, values) }).catch((e: Error) => ({ ok: false, detail: e.message })));
+    setTest(
+      await call('testCredentials', {
+        kind,
+        accountId: account.id,
+        baseUrl: values.baseUrl?.trim() || null,
+        credentials,
+        settings: settingsOf(form, values),
+      }).catch((e: Error) => ({ ok: false, detail: e.message })),
+    );
   }
   return (
     <Modal label={`Edit ${account.label}`} onClose={onClose}>
       <form className="add-form dialog-form" onSubmit={(e) => (e.preventDefault(), !blocked && void save())}>
-        <h2><VendorBadge kind={account.kind} /> Edit {account.label}</h2>
-        <label>Label<input value={values.label ?? ''} onChange={(e) => set('label', e.target.value)} autoFocus /></label>
-        <label>Base URL <span className="muted small">(empty: the vendor&apos;s own)</span><input value={values.baseUrl ?? ''} placeholder="https://…" onChange={(e) => set('baseUrl', e.target.value)} /></label>
+        <h2>
+          <VendorBadge kind={account.kind} /> Edit {account.label}
+        </h2>
+        <label>
+          Label
+          <input value={values.label ?? ''} onChange={(e) => set('label', e.target.value)} autoFocus />
+        </label>
+        <label>
+          Base URL <span className="muted small">(empty: the vendor&apos;s own)</span>
+          <input value={values.baseUrl ?? ''} placeholder="https://…" onChange={(e) => set('baseUrl', e.target.value)} />
+        </label>
         <p className="muted small">Credentials left empty keep the ones stored{account.sandbox ? ' (the sandbox’s test tokens)' : ''}.</p>
         <VendorFields form={form} values={values} set={set} problems={problems} editing />
-        {error && <div className="banner error inline" role="alert">{error}</div>}
+        {error && (
+          <div className="banner error inline" role="alert">
+            {error}
+          </div>
+        )}
         <TestLine result={test} />
         <div className="actions">
-          <button className="btn primary" type="submit" disabled={busy || blocked}>Save</button>
-          <button className="btn" type="button" onClick={() => void runTest()} disabled={test === 'running' || !!problems?.length}>Test</button>
-          <button className="btn" type="button" onClick={onClose}>Cancel</button>
+          <button className="btn primary" type="submit" disabled={busy || blocked}>
+            Save
+          </button>
+          <button className="btn" type="button" onClick={() => void runTest()} disabled={test === 'running' || !!problems?.length}>
+            Test
+          </button>
+          <button className="btn" type="button" onClick={onClose}>
+            Cancel
+          </button>
         </div>
       </form>
     </Modal>
@@ -182,7 +282,15 @@ function EditDialog({ account, form, onClose, onSaved }: { account: AccountSumma
  * Open changes are never dropped: Remove waits until they are sent, settled or undone. A copy of
  * what it deletes is kept for REMOVAL_UNDO_DAYS so the removal can be undone.
  */
-function RemoveDialog({ account, onClose, onRemoved }: { account: AccountSummary; onClose: () => void; onRemoved: (r: Output<'removeAccount'>) => void }) {
+function RemoveDialog({
+  account,
+  onClose,
+  onRemoved,
+}: {
+  account: AccountSummary;
+  onClose: () => void;
+  onRemoved: (r: Output<'removeAccount'>) => void;
+}) {
   const setView = useApp((s) => s.setView);
   const [plan, setPlan] = useState<Output<'planRemoveAccount'> | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -206,31 +314,64 @@ function RemoveDialog({ account, onClose, onRemoved }: { account: AccountSummary
   return (
     <Modal label={`Remove ${account.label}`} onClose={onClose}>
       <div className="dialog-body" data-testid="remove-dialog">
-        <h2><VendorBadge kind={account.kind} /> Remove {account.label}?</h2>
+        <h2>
+          <VendorBadge kind={account.kind} /> Remove {account.label}?
+        </h2>
         {!plan ? (
-          error ? <div className="banner error inline" role="alert">{error}</div> : <p className="muted">Working out what it holds…</p>
+          error ? (
+            <div className="banner error inline" role="alert">
+              {error}
+            </div>
+          ) : (
+            <p className="muted">Working out what it holds…</p>
+          )
         ) : (
           <>
             <ul className="remove-effects">
-              <li><strong>Records:</strong> its {n(plan.records, 'record leaves', 'records leave')} Concord. Nothing is sent to {vendor}: the vendor keeps its own.</li>
-              <li><strong>People:</strong> {n(plan.peopleOnlyHere, 'person who is', 'people who are')} only in this account leave the contacts list; {n(plan.peopleLinked, 'person linked', 'people linked')} to records in other accounts stay, with those records.</li>
-              <li><strong>Links:</strong> its records&apos; links to other accounts&apos; records, and field policies naming it, go with it.</li>
+              <li>
+                <strong>Records:</strong> its {n(plan.records, 'record leaves', 'records leave')} Concord. Nothing is sent to {vendor}: the
+                vendor keeps its own.
+              </li>
+              <li>
+                <strong>People:</strong> {n(plan.peopleOnlyHere, 'person who is', 'people who are')} only in this account leave the contacts
+                list; {n(plan.peopleLinked, 'person linked', 'people linked')} to records in other accounts stay, with those records.
+              </li>
+              <li>
+                <strong>Links:</strong> its records&apos; links to other accounts&apos; records, and field policies naming it, go with it.
+              </li>
               {plan.waiting > 0 ? (
                 <li className="remove-blocked" data-testid="remove-waiting">
-                  <strong>Waiting changes:</strong> {n(plan.waiting, 'change', 'changes')} to this account {plan.waiting === 1 ? 'is' : 'are'} not sent yet (waiting, in conflict or refused). Nothing is dropped: remove it once {plan.waiting === 1 ? 'it is' : 'they are'} sent, settled or undone.{' '}
-                  <button className="link" onClick={() => (onClose(), setView('sync'))}>See {plan.waiting === 1 ? 'it' : 'them'} in Sync</button>
+                  <strong>Waiting changes:</strong> {n(plan.waiting, 'change', 'changes')} to this account{' '}
+                  {plan.waiting === 1 ? 'is' : 'are'} not sent yet (waiting, in conflict or refused). Nothing is dropped: remove it once{' '}
+                  {plan.waiting === 1 ? 'it is' : 'they are'} sent, settled or undone.{' '}
+                  <button className="link" onClick={() => (onClose(), setView('sync'))}>
+                    See {plan.waiting === 1 ? 'it' : 'them'} in Sync
+                  </button>
                 </li>
               ) : (
-                <li><strong>Waiting changes:</strong> none.</li>
+                <li>
+                  <strong>Waiting changes:</strong> none.
+                </li>
               )}
             </ul>
-            <p className="small">You can undo this for {REMOVAL_UNDO_DAYS} days (here, or in Activity): the account comes back with its records, links and decisions. After that it is final, and its credentials leave this computer&apos;s keychain.</p>
-            {error && <div className="banner error inline" role="alert">{error}</div>}
+            <p className="small">
+              You can undo this for {REMOVAL_UNDO_DAYS} days (here, or in Activity): the account comes back with its records, links and
+              decisions. After that it is final, and its credentials leave this computer&apos;s keychain.
+            </p>
+            {error && (
+              <div className="banner error inline" role="alert">
+                {error}
+              </div>
+            )}
           </>
         )}
         <div className="actions">
-          <button className="btn danger" onClick={() => void remove()} disabled={busy || !plan || plan.waiting > 0}>Remove account</button>
-          <button className="btn" onClick={onClose} autoFocus>Cancel</button>
+          <button className="btn danger" onClick={() => void remove()} disabled={busy || !plan || plan.waiting > 0}>
+            Remove account
+          </button>
+          <button className="btn" onClick={onClose} autoFocus>
+            Cancel
+          </button>
         </div>
       </div>
     </Modal>
@@ -254,7 +395,18 @@ function Modal({ label, onClose, children }: { label: string; onClose: () => voi
 }
 
 export function AccountsView() {
-  const { status, refreshStatus, contactsChanged, syncNow, setView, setTip, editingAccount, fixCredentials } = useApp(useShallow((s) => ({ status: s.status, refreshStatus: s.refreshStatus, contactsChanged: s.contactsChanged, syncNow: s.syncNow, setView: s.setView, setTip: s.setTip, editingAccount: s.editingAccount, fixCredentials: s.fixCredentials })));
+  const { status, refreshStatus, contactsChanged, syncNow, setView, setTip, editingAccount, fixCredentials } = useApp(
+    useShallow((s) => ({
+      status: s.status,
+      refreshStatus: s.refreshStatus,
+      contactsChanged: s.contactsChanged,
+      syncNow: s.syncNow,
+      setView: s.setView,
+      setTip: s.setTip,
+      editingAccount: s.editingAccount,
+      fixCredentials: s.fixCredentials,
+    })),
+  );
   const [accounts, setAccounts] = useState<AccountSummary[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [said, setSaid] = useState<string | null>(null);
@@ -276,7 +428,10 @@ export function AccountsView() {
   const formOf = (v: Vendor): AccountForm => forms[v] ?? NO_FORM;
   const load = useCallback(() => {
     call('listAccounts', {}).then(setAccounts, (e: Error) => setError(e.message));
-    call('getSandbox', {}).then((r) => setSandboxRunning(r.running), () => {});
+    call('getSandbox', {}).then(
+      (r) => setSandboxRunning(r.running),
+      () => {},
+    );
   }, []);
   useEffect(load, [load, status]);
 
@@ -292,7 +447,13 @@ export function AccountsView() {
     setError(null);
     try {
       const settings = Object.fromEntries(Object.entries(settingsOf(formOf(adding), form)).filter(([, v]) => v));
-      const a = await call('addAccount', { kind: adding, label: form.label?.trim() || undefined, baseUrl: form.baseUrl?.trim() || undefined, credentials: addCredentials, ...(Object.keys(settings).length ? { settings } : {}) });
+      const a = await call('addAccount', {
+        kind: adding,
+        label: form.label?.trim() || undefined,
+        baseUrl: form.baseUrl?.trim() || undefined,
+        credentials: addCredentials,
+        ...(Object.keys(settings).length ? { settings } : {}),
+      });
       setAdding(null);
       setForm({});
       setSaid(`${a.label} added.`);
@@ -309,7 +470,11 @@ export function AccountsView() {
     if (!adding) return;
     setAddTest('running');
     const settings = settingsOf(formOf(adding), form);
-    setAddTest(await call('testCredentials', { kind: adding, baseUrl: form.baseUrl?.trim() || null, credentials: addCredentials, settings }).catch((e: Error) => ({ ok: false, detail: e.message })));
+    setAddTest(
+      await call('testCredentials', { kind: adding, baseUrl: form.baseUrl?.trim() || null, credentials: addCredentials, settings }).catch(
+        (e: Error) => ({ ok: false, detail: e.message }),
+      ),
+    );
   }
 
   async function test(id: string) {
@@ -329,9 +494,16 @@ export function AccountsView() {
       contactsChanged();
       if (r.added > 0) {
         // A first start: the people are what there is to see, so go there and say what to try.
-        setTip('Try next: search a name with /, click a golden value to edit it (it goes to every vendor that holds it), or open Duplicates (Ctrl+3) to merge the same person across vendors.');
+        setTip(
+          'Try next: search a name with /, click a golden value to edit it (it goes to every vendor that holds it), or open Duplicates (Ctrl+3) to merge the same person across vendors.',
+        );
         setView('contacts');
-      } else setSaid(r.reused ? 'The sandbox vendors were already running: nothing new was started.' : 'The sandbox vendors started again; the sandbox accounts now point at them.');
+      } else
+        setSaid(
+          r.reused
+            ? 'The sandbox vendors were already running: nothing new was started.'
+            : 'The sandbox vendors started again; the sandbox accounts now point at them.',
+        );
     } catch (e) {
       setError((e as Error).message);
     } finally {
@@ -361,16 +533,30 @@ export function AccountsView() {
       <header className="view-header">
         <h1>Accounts</h1>
         <span className="spacer" />
-        <select value={adding ?? ''} onChange={(e) => (setAdding((e.target.value || null) as Vendor | null), setForm({}))} aria-label="Add an account">
+        <select
+          value={adding ?? ''}
+          onChange={(e) => (setAdding((e.target.value || null) as Vendor | null), setForm({}))}
+          aria-label="Add an account"
+        >
           <option value="">Add an account…</option>
           {VENDORS.map((v) => (
-            <option key={v} value={v}>{VENDOR_LABELS[v]}</option>
+            <option key={v} value={v}>
+              {VENDOR_LABELS[v]}
+            </option>
           ))}
         </select>
         {sandboxRunning ? (
-          <span className="sandbox-running small" data-testid="sandbox-running" title="The five sandbox vendors run inside Concord until it quits">Sandbox running</span>
+          <span
+            className="sandbox-running small"
+            data-testid="sandbox-running"
+            title="The five sandbox vendors run inside Concord until it quits"
+          >
+            Sandbox running
+          </span>
         ) : (
-          <button className="btn" onClick={() => void sandbox()} disabled={busy} data-testid="try-sandbox">{sandboxAccounts ? 'Restart sandbox vendors' : 'Try with sandbox vendors'}</button>
+          <button className="btn" onClick={() => void sandbox()} disabled={busy} data-testid="try-sandbox">
+            {sandboxAccounts ? 'Restart sandbox vendors' : 'Try with sandbox vendors'}
+          </button>
         )}
       </header>
       {status && !status.secretStore.persistent && (
@@ -378,40 +564,96 @@ export function AccountsView() {
           {status.secretStore.detail} Install and unlock a keychain (on Linux: GNOME Keyring or KWallet with libsecret) to keep them.
         </div>
       )}
-      {error && <div className="banner error" role="alert">{error}</div>}
+      {error && (
+        <div className="banner error" role="alert">
+          {error}
+        </div>
+      )}
       {said && !error && (
         <div className="banner ok" role="status">
           {said}
           {removed && !undone.includes(removed.undoId) && (
             <>
               {' '}
-              <button className="link" data-testid="undo-remove" onClick={() => void undoRemoval(removed)}>Undo</button>
+              <button className="link" data-testid="undo-remove" onClick={() => void undoRemoval(removed)}>
+                Undo
+              </button>
             </>
           )}
         </div>
       )}
       <div className="scroll-body">
         {adding && (
-          <form className="card add-form" onSubmit={(e) => (e.preventDefault(), !addProblems?.length && void add())} aria-label={`Add ${VENDOR_LABELS[adding]}`}>
-            <h2><VendorBadge kind={adding} /> Add a {VENDOR_LABELS[adding]} account</h2>
-            <label>Label<input value={form.label ?? ''} placeholder={`${VENDOR_LABELS[adding]} (main)`} onChange={(e) => setForm({ ...form, label: e.target.value })} /></label>
-            <label>Base URL <span className="muted small">(leave empty for the vendor&apos;s own; other addresses must be https)</span><input value={form.baseUrl ?? ''} placeholder="https://…" onChange={(e) => setForm({ ...form, baseUrl: e.target.value })} /></label>
-            <VendorFields form={formOf(adding)} values={form} set={(k, v) => setForm((f) => ({ ...f, [k]: v }))} problems={addProblems} editing={false} />
-            <p className="muted small">{status?.secretStore.persistent ? 'Secrets go to the system keychain, never to disk in plain text.' : 'No keychain: secrets are kept for this session only.'}</p>
+          <form
+            className="card add-form"
+            onSubmit={(e) => (e.preventDefault(), !addProblems?.length && void add())}
+            aria-label={`Add ${VENDOR_LABELS[adding]}`}
+          >
+            <h2>
+              <VendorBadge kind={adding} /> Add a {VENDOR_LABELS[adding]} account
+            </h2>
+            <label>
+              Label
+              <input
+                value={form.label ?? ''}
+                placeholder={`${VENDOR_LABELS[adding]} (main)`}
+                onChange={(e) => setForm({ ...form, label: e.target.value })}
+              />
+            </label>
+            <label>
+              Base URL <span className="muted small">(leave empty for the vendor&apos;s own; other addresses must be https)</span>
+              <input value={form.baseUrl ?? ''} placeholder="https://…" onChange={(e) => setForm({ ...form, baseUrl: e.target.value })} />
+            </label>
+            <VendorFields
+              form={formOf(adding)}
+              values={form}
+              set={(k, v) => setForm((f) => ({ ...f, [k]: v }))}
+              problems={addProblems}
+              editing={false}
+            />
+            <p className="muted small">
+              {status?.secretStore.persistent
+                ? 'Secrets go to the system keychain, never to disk in plain text.'
+                : 'No keychain: secrets are kept for this session only.'}
+            </p>
             <TestLine result={addTest} />
             <div className="actions">
-              <button className="btn primary" type="submit" disabled={busy || addProblems == null || addProblems.length > 0}>Save</button>
-              <button className="btn" type="button" onClick={() => void testNew()} disabled={addTest === 'running' || addProblems == null || addProblems.length > 0}>Test</button>
-              <button className="btn" type="button" onClick={() => setAdding(null)}>Cancel</button>
-              {addWaits && <span className="small muted" data-testid="save-waits">{addWaits}</span>}
+              <button className="btn primary" type="submit" disabled={busy || addProblems == null || addProblems.length > 0}>
+                Save
+              </button>
+              <button
+                className="btn"
+                type="button"
+                onClick={() => void testNew()}
+                disabled={addTest === 'running' || addProblems == null || addProblems.length > 0}
+              >
+                Test
+              </button>
+              <button className="btn" type="button" onClick={() => setAdding(null)}>
+                Cancel
+              </button>
+              {addWaits && (
+                <span className="small muted" data-testid="save-waits">
+                  {addWaits}
+                </span>
+              )}
             </div>
           </form>
         )}
         {accounts == null ? (
           <div className="loading">Loading…</div>
         ) : accounts.length === 0 && adding ? null : accounts.length === 0 ? (
-          <EmptyState icon="accounts" title="No accounts connected" action={<button className="btn primary" onClick={() => void sandbox()} disabled={busy}>Try with sandbox vendors</button>}>
-            Add CallTools, MPDX, LiveVox, Lightening or BigChange with your credentials — or try Concord first with five sandbox vendors that run on this computer.
+          <EmptyState
+            icon="accounts"
+            title="No accounts connected"
+            action={
+              <button className="btn primary" onClick={() => void sandbox()} disabled={busy}>
+                Try with sandbox vendors
+              </button>
+            }
+          >
+            Add CallTools, MPDX, LiveVox, Lightening or BigChange with your credentials — or try Concord first with five sandbox vendors
+            that run on this computer.
           </EmptyState>
         ) : (
           <table className="table accounts-table" data-testid="accounts">
@@ -432,23 +674,42 @@ export function AccountsView() {
                   <tr key={a.id} data-account={a.label}>
                     <td>
                       <VendorBadge kind={a.kind} /> {a.label}
-                      <div className="muted small account-url">{VENDOR_LABELS[a.kind]} · {a.baseUrl ?? 'the vendor’s own address'}</div>
+                      <div className="muted small account-url">
+                        {VENDOR_LABELS[a.kind]} · {a.baseUrl ?? 'the vendor’s own address'}
+                      </div>
                     </td>
                     <td className="num">{a.recordCount.toLocaleString()}</td>
                     <td>{a.lastPull ? new Date(a.lastPull).toLocaleString() : 'never'}</td>
                     <td>
                       <span className={`health health-${a.health}`}>{a.health === 'auth' ? 'credentials refused' : a.health}</span>
-                      {t && t !== 'running' ? <div className={`small ${t.ok ? 'ok-text' : 'error-text'}`}>{t.detail}</div> : a.health === 'auth' && a.healthMessage && <div className="small error-text">{a.healthMessage}</div>}
-                    </td>
-                    <td><TrustEditor account={a} onSaved={load} /></td>
-                    <td className="row-actions">
-                      {a.kind !== 'csv' && (a.health === 'auth' ? (
-                        <button className="btn small primary" onClick={() => fixCredentials(a.id)}>Fix credentials</button>
+                      {t && t !== 'running' ? (
+                        <div className={`small ${t.ok ? 'ok-text' : 'error-text'}`}>{t.detail}</div>
                       ) : (
-                        <button className="link" disabled={t === 'running'} onClick={() => void test(a.id)}>{t === 'running' ? 'Testing…' : 'Test'}</button>
-                      ))}
-                      {a.kind !== 'csv' && <button className="link" onClick={() => fixCredentials(a.id)} aria-label={`Edit ${a.label}`}>Edit</button>}
-                      <button className="link danger-text" onClick={() => setRemoving(a)} aria-label={`Remove ${a.label}`}>Remove</button>
+                        a.health === 'auth' && a.healthMessage && <div className="small error-text">{a.healthMessage}</div>
+                      )}
+                    </td>
+                    <td>
+                      <TrustEditor account={a} onSaved={load} />
+                    </td>
+                    <td className="row-actions">
+                      {a.kind !== 'csv' &&
+                        (a.health === 'auth' ? (
+                          <button className="btn small primary" onClick={() => fixCredentials(a.id)}>
+                            Fix credentials
+                          </button>
+                        ) : (
+                          <button className="link" disabled={t === 'running'} onClick={() => void test(a.id)}>
+                            {t === 'running' ? 'Testing…' : 'Test'}
+                          </button>
+                        ))}
+                      {a.kind !== 'csv' && (
+                        <button className="link" onClick={() => fixCredentials(a.id)} aria-label={`Edit ${a.label}`}>
+                          Edit
+                        </button>
+                      )}
+                      <button className="link danger-text" onClick={() => setRemoving(a)} aria-label={`Remove ${a.label}`}>
+                        Remove
+                      </button>
                     </td>
                   </tr>
                 );
@@ -476,7 +737,9 @@ export function AccountsView() {
           account={removing}
           onClose={() => setRemoving(null)}
           onRemoved={(r) => {
-            setSaid(`${removing.label} removed: ${r.records.toLocaleString()} records and ${r.people.toLocaleString()} people only there left Concord.`);
+            setSaid(
+              `${removing.label} removed: ${r.records.toLocaleString()} records and ${r.people.toLocaleString()} people only there left Concord.`,
+            );
             setRemoved({ undoId: r.undoId, label: removing.label });
             setRemoving(null);
             load();

@@ -20,7 +20,9 @@ const KINDS = [
 ] as const;
 
 export function ActivityView() {
-  const { contactsVersion, undoEntry, openPerson } = useApp(useShallow((s) => ({ contactsVersion: s.contactsVersion, undoEntry: s.undo, openPerson: s.openPerson })));
+  const { contactsVersion, undoEntry, openPerson } = useApp(
+    useShallow((s) => ({ contactsVersion: s.contactsVersion, undoEntry: s.undo, openPerson: s.openPerson })),
+  );
   const [expanded, setExpanded] = useState<Set<number>>(new Set());
   const [kind, setKind] = useState('');
   const [data, setData] = useState<{ total: number; entries: JournalEntry[] } | null>(null);
@@ -54,12 +56,18 @@ export function ActivityView() {
         <h1>Activity</h1>
         <select value={kind} onChange={(e) => setKind(e.target.value)} aria-label="Filter activity">
           {KINDS.map(([k, label]) => (
-            <option key={k} value={k}>{label}</option>
+            <option key={k} value={k}>
+              {label}
+            </option>
           ))}
         </select>
         <span className="result-count">{data ? `${data.total.toLocaleString()} entries` : '…'}</span>
       </header>
-      {error && <div className="banner error" role="alert">{error}</div>}
+      {error && (
+        <div className="banner error" role="alert">
+          {error}
+        </div>
+      )}
       {data && data.entries.length === 0 ? (
         <EmptyState icon="activity" title="No activity yet">
           Every edit, sync, merge and resolution is recorded here, with undo where it is possible.
@@ -83,34 +91,58 @@ export function ActivityView() {
                   <Fragment key={e.id}>
                     <tr className={`journal-entry${e.undone ? ' undone' : ''}`} data-entry={e.id}>
                       <td className="nowrap muted">{new Date(e.at).toLocaleString()}</td>
-                      <td><People people={e.people} open={openPerson} /></td>
+                      <td>
+                        <People people={e.people} open={openPerson} />
+                      </td>
                       <td>
                         {e.rows.length > 0 && (
-                          <button className="link expand" aria-expanded={open} onClick={() => toggle(e.id)} title={open ? 'Hide the steps' : 'Show each step'}>
+                          <button
+                            className="link expand"
+                            aria-expanded={open}
+                            onClick={() => toggle(e.id)}
+                            title={open ? 'Hide the steps' : 'Show each step'}
+                          >
                             {open ? '▾' : '▸'} {e.rowCount.toLocaleString()}
                           </button>
                         )}
-                        <span className={`kind kind-${e.kind.split('.')[0]}`}>{e.kind === 'bulk-merge' && e.actor === 'auto' ? 'Linked' : label(e.kind)}</span> {humanise(e.summary)}
+                        <span className={`kind kind-${e.kind.split('.')[0]}`}>
+                          {e.kind === 'bulk-merge' && e.actor === 'auto' ? 'Linked' : label(e.kind)}
+                        </span>{' '}
+                        {humanise(e.summary)}
                         {e.cause && e.kind === 'merge' && <span className="muted"> — {e.cause}</span>}
                         {e.undone && <span className="muted small"> (undone)</span>}
                       </td>
                       <td className="muted nowrap">{e.actor}</td>
-                      <td className="row-actions">{e.undo && <button className="link" onClick={() => void undo(e)}>Undo</button>}</td>
+                      <td className="row-actions">
+                        {e.undo && (
+                          <button className="link" onClick={() => void undo(e)}>
+                            Undo
+                          </button>
+                        )}
+                      </td>
                     </tr>
-                    {open && e.rows.map((r) => (
-                      <tr key={r.id} className={`journal-step${r.undone ? ' undone' : ''}`}>
-                        <td className="nowrap muted small">{new Date(r.at).toLocaleTimeString()}</td>
-                        {/* The entry names them already; a step names only someone else. */}
-                        <td>{samePeople(r.people, e.people) ? null : <People people={r.people} open={openPerson} />}</td>
-                        <td>
-                          <span className={`kind kind-${r.kind.split('.')[0]}`}>{label(r.kind)}</span>
-                          {r.vendor && <span className="vendor-tag">{VENDOR_LABELS[r.vendor as Vendor] ?? r.vendor}</span>} {humanise(r.summary)}
-                          {r.undone && <span className="muted small"> (undone)</span>}
-                        </td>
-                        <td className="muted nowrap">{r.actor}</td>
-                        <td className="row-actions">{r.undo && <button className="link" onClick={() => void undo(r)}>Undo</button>}</td>
-                      </tr>
-                    ))}
+                    {open &&
+                      e.rows.map((r) => (
+                        <tr key={r.id} className={`journal-step${r.undone ? ' undone' : ''}`}>
+                          <td className="nowrap muted small">{new Date(r.at).toLocaleTimeString()}</td>
+                          {/* The entry names them already; a step names only someone else. */}
+                          <td>{samePeople(r.people, e.people) ? null : <People people={r.people} open={openPerson} />}</td>
+                          <td>
+                            <span className={`kind kind-${r.kind.split('.')[0]}`}>{label(r.kind)}</span>
+                            {r.vendor && <span className="vendor-tag">{VENDOR_LABELS[r.vendor as Vendor] ?? r.vendor}</span>}{' '}
+                            {humanise(r.summary)}
+                            {r.undone && <span className="muted small"> (undone)</span>}
+                          </td>
+                          <td className="muted nowrap">{r.actor}</td>
+                          <td className="row-actions">
+                            {r.undo && (
+                              <button className="link" onClick={() => void undo(r)}>
+                                Undo
+                              </button>
+                            )}
+                          </td>
+                        </tr>
+                      ))}
                     {open && e.rowCount > e.rows.length && (
                       <tr className="journal-step">
                         <td />
@@ -144,13 +176,17 @@ function People({ people, open }: { people: JournalRow['people']; open: (id: str
       {shown.map((p, i) => (
         <Fragment key={p.id}>
           {i > 0 && ', '}
-          <button className="link person-link" onClick={() => open(p.id)}>{p.name}</button>
+          <button className="link person-link" onClick={() => open(p.id)}>
+            {p.name}
+          </button>
         </Fragment>
       ))}
       {people.length > shown.length && (
         <>
           {' '}
-          <button className="link muted more-people" onClick={() => setAll(true)}>and {(people.length - shown.length).toLocaleString()} more</button>
+          <button className="link muted more-people" onClick={() => setAll(true)}>
+            and {(people.length - shown.length).toLocaleString()} more
+          </button>
         </>
       )}
     </span>
@@ -163,9 +199,27 @@ function samePeople(a: JournalRow['people'], b: JournalRow['people']): boolean {
 
 function label(kind: string): string {
   return (
-    {
-      edit: 'Edit', 'sync.push': 'Sent', 'sync.reject': 'Refused', 'conflict.raise': 'Conflict', 'conflict.resolve': 'Resolved', merge: 'Merge', 'bulk-merge': 'Bulk merge', 'bulk-unmerge': 'Bulk merge undone', unmerge: 'Unmerged', dismiss: 'Not the same', undo: 'Undo', 'account.add': 'Account', 'account.remove': 'Account removed', 'account.edit': 'Account changed',
-      'policy-apply': 'Make them agree', 'add-to': 'Added', 'bulk-add': 'Bulk add', 'dedupe.scan': 'Duplicate scan',
-    } as Record<string, string>
-  )[kind] ?? kind.replace(/[-._]/g, ' ').replace(/^./, (c) => c.toUpperCase()); // a kind not listed still reads as words
+    (
+      {
+        edit: 'Edit',
+        'sync.push': 'Sent',
+        'sync.reject': 'Refused',
+        'conflict.raise': 'Conflict',
+        'conflict.resolve': 'Resolved',
+        merge: 'Merge',
+        'bulk-merge': 'Bulk merge',
+        'bulk-unmerge': 'Bulk merge undone',
+        unmerge: 'Unmerged',
+        dismiss: 'Not the same',
+        undo: 'Undo',
+        'account.add': 'Account',
+        'account.remove': 'Account removed',
+        'account.edit': 'Account changed',
+        'policy-apply': 'Make them agree',
+        'add-to': 'Added',
+        'bulk-add': 'Bulk add',
+        'dedupe.scan': 'Duplicate scan',
+      } as Record<string, string>
+    )[kind] ?? kind.replace(/[-._]/g, ' ').replace(/^./, (c) => c.toUpperCase())
+  ); // a kind not listed still reads as words
 }

@@ -21,7 +21,9 @@ type FieldConflict = ConflictItem['fields'][number];
 const NO_FIELDS: FieldConflict[] = [];
 
 export function ConflictsView() {
-  const { contactsVersion, refreshStatus, contactsChanged } = useApp(useShallow((s) => ({ contactsVersion: s.contactsVersion, refreshStatus: s.refreshStatus, contactsChanged: s.contactsChanged })));
+  const { contactsVersion, refreshStatus, contactsChanged } = useApp(
+    useShallow((s) => ({ contactsVersion: s.contactsVersion, refreshStatus: s.refreshStatus, contactsChanged: s.contactsChanged })),
+  );
   const [items, setItems] = useState<ConflictItem[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
@@ -102,7 +104,10 @@ export function ConflictsView() {
 
   // What goes to the vendor — every chosen field whose final value is not what the vendor holds
   // now — as the core works it out (typed text parsed by the core's own parser).
-  const chosen = useMemo(() => Object.fromEntries(fields.filter((f) => choices[f.field]).map((f) => [f.field, choices[f.field]!])), [fields, choices]);
+  const chosen = useMemo(
+    () => Object.fromEntries(fields.filter((f) => choices[f.field]).map((f) => [f.field, choices[f.field]!])),
+    [fields, choices],
+  );
   const [preview, setPreview] = useState<{ field: string; value: string }[]>([]);
   const [previewError, setPreviewError] = useState<string | null>(null);
   const currentId = current?.kind === 'fields' ? current.id : null;
@@ -127,7 +132,9 @@ export function ConflictsView() {
     setBusy(true);
     try {
       const r = await call('resolveConflict', { id: current.id, resolution });
-      setNotice(r.changeId === null ? 'Resolved — nothing left to send.' : `Resolved — ${VENDOR_LABELS[current.vendor]} gets it at the next sync.`);
+      setNotice(
+        r.changeId === null ? 'Resolved — nothing left to send.' : `Resolved — ${VENDOR_LABELS[current.vendor]} gets it at the next sync.`,
+      );
       refocusQueue.current = true;
       contactsChanged();
       await refreshStatus();
@@ -177,7 +184,11 @@ export function ConflictsView() {
       <header className="view-header">
         <h1>Conflicts</h1>
         <span className="result-count">{items ? `${items.length} to settle` : '…'}</span>
-        {notice && <span className="notice" role="status">{notice}</span>}
+        {notice && (
+          <span className="notice" role="status">
+            {notice}
+          </span>
+        )}
       </header>
       {error && <div className="banner error">Could not load conflicts: {error}</div>}
       {items && items.length === 0 ? (
@@ -198,7 +209,13 @@ export function ConflictsView() {
                   <VendorBadge kind={c.vendor} />
                   <span className="queue-main">
                     <span className="queue-title">{nameOf(c)}</span>
-                    <span className="queue-sub">{c.kind === 'deleted' ? 'deleted at the vendor while edited here' : c.kind === 'exists' ? `already at ${VENDOR_LABELS[c.vendor]}: the same person?` : c.fields.map((f) => rowOf(f.field).label).join(', ')}</span>
+                    <span className="queue-sub">
+                      {c.kind === 'deleted'
+                        ? 'deleted at the vendor while edited here'
+                        : c.kind === 'exists'
+                          ? `already at ${VENDOR_LABELS[c.vendor]}: the same person?`
+                          : c.fields.map((f) => rowOf(f.field).label).join(', ')}
+                    </span>
                   </span>
                 </button>
               </li>
@@ -210,11 +227,18 @@ export function ConflictsView() {
             ) : current.kind === 'deleted' ? (
               <div className="conflict">
                 <h2 className="person-name">{nameOf(current)}</h2>
-                <p className="muted">{VENDOR_LABELS[current.vendor]} · {current.accountLabel} — this record was deleted at {VENDOR_LABELS[current.vendor]} while you edited it here.</p>
+                <p className="muted">
+                  {VENDOR_LABELS[current.vendor]} · {current.accountLabel} — this record was deleted at {VENDOR_LABELS[current.vendor]}{' '}
+                  while you edited it here.
+                </p>
                 <ChangesTable fields={current.fields} />
                 <div className="actions">
-                  <button className="btn primary" disabled={busy} onClick={() => void resolve({ deleted: 'recreate' })}>Create it again at {VENDOR_LABELS[current.vendor]}</button>
-                  <button className="btn" disabled={busy} onClick={() => void resolve({ deleted: 'drop' })}>Drop my edit</button>
+                  <button className="btn primary" disabled={busy} onClick={() => void resolve({ deleted: 'recreate' })}>
+                    Create it again at {VENDOR_LABELS[current.vendor]}
+                  </button>
+                  <button className="btn" disabled={busy} onClick={() => void resolve({ deleted: 'drop' })}>
+                    Drop my edit
+                  </button>
                 </div>
               </div>
             ) : (
@@ -252,15 +276,29 @@ export function ConflictsView() {
                         ref={(el) => void (el ? rowEls.current.set(f.field, el) : rowEls.current.delete(f.field))}
                         onClick={() => setActiveRow(idx)}
                       >
-                        <div className="field-label" role="rowheader">{row.label}</div>
-                        <div role="cell" className="tw-base" data-label="Before">{b || <span className="muted">—</span>}</div>
-                        <div role="cell" className={`tw-local${took('local') ? ' chosen' : ''}`} data-label="Mine"><Diff value={l} against={b} kind="mark" /></div>
-                        <div role="cell" className={`tw-remote${took('remote') ? ' chosen' : ''}`} data-label="Theirs"><Diff value={r} against={b} kind="mark" /></div>
+                        <div className="field-label" role="rowheader">
+                          {row.label}
+                        </div>
+                        <div role="cell" className="tw-base" data-label="Before">
+                          {b || <span className="muted">—</span>}
+                        </div>
+                        <div role="cell" className={`tw-local${took('local') ? ' chosen' : ''}`} data-label="Mine">
+                          <Diff value={l} against={b} kind="mark" />
+                        </div>
+                        <div role="cell" className={`tw-remote${took('remote') ? ' chosen' : ''}`} data-label="Theirs">
+                          <Diff value={r} against={b} kind="mark" />
+                        </div>
                         <div role="cell" className="tw-choice">
                           <div className="segmented" role="radiogroup" aria-label={`Keep for ${row.label}`}>
-                            <button role="radio" aria-checked={took('local')} onClick={(e) => pick(e, 'local')} title="1">Mine</button>
-                            <button role="radio" aria-checked={took('remote')} onClick={(e) => pick(e, 'remote')} title="2">Theirs</button>
-                            <button role="radio" aria-checked={!!c && 'typed' in c} onClick={(e) => pick(e, 'typed')} title="3">Type…</button>
+                            <button role="radio" aria-checked={took('local')} onClick={(e) => pick(e, 'local')} title="1">
+                              Mine
+                            </button>
+                            <button role="radio" aria-checked={took('remote')} onClick={(e) => pick(e, 'remote')} title="2">
+                              Theirs
+                            </button>
+                            <button role="radio" aria-checked={!!c && 'typed' in c} onClick={(e) => pick(e, 'typed')} title="3">
+                              Type…
+                            </button>
                           </div>
                           {c && 'typed' in c && (
                             <AutoTextarea
@@ -280,7 +318,9 @@ export function ConflictsView() {
                 <div className="preview" aria-label="What will be sent">
                   <h3>Will be sent to {VENDOR_LABELS[current.vendor]}</h3>
                   {previewError ? (
-                    <p className="error" role="alert">{previewError}</p>
+                    <p className="error" role="alert">
+                      {previewError}
+                    </p>
                   ) : !allChosen ? (
                     <p className="muted">Still to choose: {unchosen.map((f) => rowOf(f.field).label).join(', ')}.</p>
                   ) : preview.length === 0 ? (
@@ -296,13 +336,30 @@ export function ConflictsView() {
                   )}
                 </div>
                 <div className="actions">
-                  <button className="btn primary" disabled={busy || !allChosen} onClick={resolveChosen} data-testid="resolve" aria-describedby={allChosen ? undefined : 'resolve-hint'}>Resolve</button>
-                  <button className="btn" disabled={busy} onClick={() => void resolve({ take: 'local' })}>Keep all mine</button>
-                  <button className="btn" disabled={busy} onClick={() => void resolve({ take: 'remote' })}>Take all theirs</button>
-                  {!allChosen && <span className="resolve-hint" id="resolve-hint">Choose mine, theirs or a value for every field</span>}
+                  <button
+                    className="btn primary"
+                    disabled={busy || !allChosen}
+                    onClick={resolveChosen}
+                    data-testid="resolve"
+                    aria-describedby={allChosen ? undefined : 'resolve-hint'}
+                  >
+                    Resolve
+                  </button>
+                  <button className="btn" disabled={busy} onClick={() => void resolve({ take: 'local' })}>
+                    Keep all mine
+                  </button>
+                  <button className="btn" disabled={busy} onClick={() => void resolve({ take: 'remote' })}>
+                    Take all theirs
+                  </button>
+                  {!allChosen && (
+                    <span className="resolve-hint" id="resolve-hint">
+                      Choose mine, theirs or a value for every field
+                    </span>
+                  )}
                 </div>
                 <p className="keys-hint muted">
-                  <kbd>j</kbd>/<kbd>k</kbd> conflict · <kbd>↑</kbd>/<kbd>↓</kbd> field · <kbd>1</kbd> mine · <kbd>2</kbd> theirs · <kbd>3</kbd> type (<kbd>Esc</kbd> leaves the box) · <kbd>Enter</kbd> resolve
+                  <kbd>j</kbd>/<kbd>k</kbd> conflict · <kbd>↑</kbd>/<kbd>↓</kbd> field · <kbd>1</kbd> mine · <kbd>2</kbd> theirs ·{' '}
+                  <kbd>3</kbd> type (<kbd>Esc</kbd> leaves the box) · <kbd>Enter</kbd> resolve
                 </p>
               </div>
             )}

@@ -16,7 +16,18 @@ import { useContactPages, type ContactFilters } from './useContactPages';
 const ROW_HEIGHT = 52;
 
 export function ContactsView() {
-  const { search, setSearch, selectedId, select, contactsVersion, setView, tip, setTip } = useApp(useShallow((s) => ({ search: s.search, setSearch: s.setSearch, selectedId: s.selectedId, select: s.select, contactsVersion: s.contactsVersion, setView: s.setView, tip: s.tip, setTip: s.setTip })));
+  const { search, setSearch, selectedId, select, contactsVersion, setView, tip, setTip } = useApp(
+    useShallow((s) => ({
+      search: s.search,
+      setSearch: s.setSearch,
+      selectedId: s.selectedId,
+      select: s.select,
+      contactsVersion: s.contactsVersion,
+      setView: s.setView,
+      tip: s.tip,
+      setTip: s.setTip,
+    })),
+  );
   const [vendor, setVendor] = useState<AccountKind | ''>('');
   const [state, setState] = useState<ContactFilters['state']>('');
   const [duplicates, setDuplicates] = useState(false);
@@ -120,7 +131,14 @@ export function ContactsView() {
         <div className="toolbar">
           <label className="search">
             <Icon name="search" size={14} />
-            <input ref={searchRef} type="search" placeholder="Search names, emails, phones…  ( / )" value={typed} onChange={(e) => setTyped(e.target.value)} aria-label="Search contacts" />
+            <input
+              ref={searchRef}
+              type="search"
+              placeholder="Search names, emails, phones…  ( / )"
+              value={typed}
+              onChange={(e) => setTyped(e.target.value)}
+              aria-label="Search contacts"
+            />
           </label>
           <select value={vendor} onChange={(e) => setVendor(e.target.value as AccountKind | '')} aria-label="Filter by vendor">
             <option value="">All vendors</option>
@@ -170,7 +188,9 @@ export function ContactsView() {
         <div className="tip-line" role="status" data-testid="tip">
           <span>{tip}</span>
           <span className="spacer" />
-          <button className="link" onClick={() => setTip(null)} aria-label="Dismiss the tip">Got it</button>
+          <button className="link" onClick={() => setTip(null)} aria-label="Dismiss the tip">
+            Got it
+          </button>
         </div>
       )}
       {header}
@@ -182,19 +202,39 @@ export function ContactsView() {
       <div className="split">
         <div className="list-pane">
           {empty && !filtered ? (
-            <EmptyState icon="contacts" title="No contacts yet" action={<button className="btn primary" onClick={() => setView('accounts')}>Connect an account</button>}>
+            <EmptyState
+              icon="contacts"
+              title="No contacts yet"
+              action={
+                <button className="btn primary" onClick={() => setView('accounts')}>
+                  Connect an account
+                </button>
+              }
+            >
               Connect a vendor account, or try Concord with the sandbox vendors, to pull contacts into this workstation.
             </EmptyState>
           ) : empty ? (
             <EmptyState icon="search" title="No matches">
-              Nobody matches{search ? ` “${search}”` : ' these filters'}{vendor ? ` in ${VENDOR_LABELS[vendor]}` : ''}.
+              Nobody matches{search ? ` “${search}”` : ' these filters'}
+              {vendor ? ` in ${VENDOR_LABELS[vendor]}` : ''}.
             </EmptyState>
           ) : (
             <div className="virtual-scroll" ref={scrollRef} role="listbox" aria-label="Contacts" data-testid="contact-list">
               <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
                 {items.map((it) => {
                   const row = pages.row(it.index);
-                  return <ContactListRow key={it.key} index={it.index} start={it.start} row={row} selected={!!row && row.id === selectedId} count={count} tabStop={it.index === tabStop} onSelect={select} />;
+                  return (
+                    <ContactListRow
+                      key={it.key}
+                      index={it.index}
+                      start={it.start}
+                      row={row}
+                      selected={!!row && row.id === selectedId}
+                      count={count}
+                      tabStop={it.index === tabStop}
+                      onSelect={select}
+                    />
+                  );
                 })}
               </div>
             </div>
@@ -210,7 +250,15 @@ export function ContactsView() {
  * One row of the virtual list. Memoised: while the list scrolls, a row still on screen keeps
  * its props (index, offset, data) and is not rendered again — only rows coming into view are.
  */
-const ContactListRow = memo(function ContactListRow(props: { index: number; start: number; row: ContactRow | undefined; selected: boolean; count: number; tabStop: boolean; onSelect: (id: string) => void }) {
+const ContactListRow = memo(function ContactListRow(props: {
+  index: number;
+  start: number;
+  row: ContactRow | undefined;
+  selected: boolean;
+  count: number;
+  tabStop: boolean;
+  onSelect: (id: string) => void;
+}) {
   const { index, start, row, selected, count, tabStop, onSelect } = props;
   const email = primaryOf(row?.fields.emails)?.address;
   const phone = primaryOf(row?.fields.phones);
@@ -229,10 +277,14 @@ const ContactListRow = memo(function ContactListRow(props: { index: number; star
     >
       {row ? (
         <>
-          <div className="avatar" aria-hidden="true">{initials(row.displayName)}</div>
+          <div className="avatar" aria-hidden="true">
+            {initials(row.displayName)}
+          </div>
           <div className="contact-main">
             <div className="contact-name">{row.displayName}</div>
-            <div className="contact-sub">{[email, phone && phoneText(phone), row.fields.address?.city].filter(Boolean).join(' · ') || '—'}</div>
+            <div className="contact-sub">
+              {[email, phone && phoneText(phone), row.fields.address?.city].filter(Boolean).join(' · ') || '—'}
+            </div>
           </div>
           <div className="contact-vendors">
             {row.vendors.map((v) => (

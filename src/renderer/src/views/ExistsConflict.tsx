@@ -8,7 +8,15 @@ import { rowOf } from '../lib/fields';
 
 type ExistsResolution = { exists: 'same' } | { exists: 'different'; key?: string };
 
-export function ExistsConflict({ conflict, busy, onResolve }: { conflict: ConflictItem; busy: boolean; onResolve: (r: ExistsResolution) => void }) {
+export function ExistsConflict({
+  conflict,
+  busy,
+  onResolve,
+}: {
+  conflict: ConflictItem;
+  busy: boolean;
+  onResolve: (r: ExistsResolution) => void;
+}) {
   const vendor = VENDOR_LABELS[conflict.vendor];
   const existing = conflict.existing;
   const [key, setKey] = useState('');
@@ -36,9 +44,15 @@ export function ExistsConflict({ conflict, busy, onResolve }: { conflict: Confli
           const [l, r] = [row.show(f.local), row.show(f.remote)];
           return (
             <div className="tw-row" role="row" key={f.field} data-field={f.field}>
-              <div className="field-label" role="rowheader">{row.label}</div>
-              <div role="cell" className="tw-local" data-label="This person">{l || <span className="muted">—</span>}</div>
-              <div role="cell" className="tw-remote" data-label={`At ${vendor}`}>{r || <span className="muted">—</span>}</div>
+              <div className="field-label" role="rowheader">
+                {row.label}
+              </div>
+              <div role="cell" className="tw-local" data-label="This person">
+                {l || <span className="muted">—</span>}
+              </div>
+              <div role="cell" className="tw-remote" data-label={`At ${vendor}`}>
+                {r || <span className="muted">—</span>}
+              </div>
             </div>
           );
         })}
@@ -56,8 +70,7 @@ export function ExistsConflict({ conflict, busy, onResolve }: { conflict: Confli
             }}
           >
             <label>
-              New {keyLabel}{' '}
-              <input value={key} maxLength={255} onChange={(e) => setKey(e.target.value)} aria-label={`New ${keyLabel}`} />
+              New {keyLabel} <input value={key} maxLength={255} onChange={(e) => setKey(e.target.value)} aria-label={`New ${keyLabel}`} />
             </label>
             <button className="btn" type="submit" disabled={busy || !key.trim()} data-testid="exists-different">
               A different person — create under this key

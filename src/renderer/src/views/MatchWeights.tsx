@@ -18,14 +18,21 @@ export function MatchWeights({ refreshKey }: { refreshKey?: unknown }): React.JS
   useEffect(() => {
     call('getMatchWeights', {}).then(setData, (e: Error) => setError(e.message));
   }, [refreshKey]);
-  if (error) return <p className="match-weights-note" role="alert">Could not read the match weights: {error}</p>;
+  if (error)
+    return (
+      <p className="match-weights-note" role="alert">
+        Could not read the match weights: {error}
+      </p>
+    );
   if (!data) return <p className="match-weights-note">Loading match weights…</p>;
   return <MatchWeightsChart weights={data} />;
 }
 
 /** The chart alone, for a given set of weights. */
 export function MatchWeightsChart({ weights }: { weights: Weights }): React.JSX.Element {
-  const rows = weights.fields.flatMap((f) => f.levels.map((l, i) => ({ key: `${f.field}:${i}`, field: f.label, first: i === 0, span: f.levels.length, ...l })));
+  const rows = weights.fields.flatMap((f) =>
+    f.levels.map((l, i) => ({ key: `${f.field}:${i}`, field: f.label, first: i === 0, span: f.levels.length, ...l })),
+  );
   return (
     <figure className="match-weights" aria-labelledby="match-weights-title">
       <figcaption id="match-weights-title">
@@ -48,9 +55,15 @@ export function MatchWeightsChart({ weights }: { weights: Weights }): React.JSX.
                 <span>for</span>
               </div>
             </th>
-            <th scope="col" className="num">Bits</th>
-            <th scope="col" className="num" title="How often one person's records land here">m</th>
-            <th scope="col" className="num" title="How often two strangers' records land here">u</th>
+            <th scope="col" className="num">
+              Bits
+            </th>
+            <th scope="col" className="num" title="How often one person's records land here">
+              m
+            </th>
+            <th scope="col" className="num" title="How often two strangers' records land here">
+              u
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -72,7 +85,10 @@ export function MatchWeightsChart({ weights }: { weights: Weights }): React.JSX.
                     style={r.weight >= 0 ? { left: '50%', width: `${width}%` } : { left: `${50 - width}%`, width: `${width}%` }}
                   />
                 </td>
-                <td className="num">{r.weight > 0 ? '+' : ''}{r.weight.toFixed(1)}</td>
+                <td className="num">
+                  {r.weight > 0 ? '+' : ''}
+                  {r.weight.toFixed(1)}
+                </td>
                 <td className="num">{fmt(r.m)}</td>
                 <td className="num">{fmt(r.u)}</td>
               </tr>

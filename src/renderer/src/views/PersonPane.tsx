@@ -37,17 +37,29 @@ function notHeldLine(detail: ContactDetail, field: string, fields: Record<string
   if (!cannot.length) return null;
   const names = [...new Set(cannot.map((r) => VENDOR_LABELS[r.vendor]))];
   const what = rowOf(top).label.toLowerCase();
-  const where = cannot.length === live.length ? 'kept on the person only' : `not sent there; kept on the person and sent to ${[...new Set(live.filter((r) => !cannot.includes(r)).map((r) => VENDOR_LABELS[r.vendor]))].join(', ')}`;
+  const where =
+    cannot.length === live.length
+      ? 'kept on the person only'
+      : `not sent there; kept on the person and sent to ${[...new Set(live.filter((r) => !cannot.includes(r)).map((r) => VENDOR_LABELS[r.vendor]))].join(', ')}`;
   return `${names.join(' and ')} ${names.length === 1 ? 'has' : 'have'} no ${what}: ${where}`;
 }
 
 /** A value shortened for one line of "waiting to be sent". */
 const short = (v: string): string => (v.length > 60 ? `${v.slice(0, 57)}…` : v);
 
-const STATE_WORDS: Record<string, string> = { modified: 'changed here', conflicted: 'in conflict', rejected: 'refused', pushing: 'sending', deleted_remote: 'deleted at the vendor', deleted_local: 'deleted here' };
+const STATE_WORDS: Record<string, string> = {
+  modified: 'changed here',
+  conflicted: 'in conflict',
+  rejected: 'refused',
+  pushing: 'sending',
+  deleted_remote: 'deleted at the vendor',
+  deleted_local: 'deleted here',
+};
 
 export function PersonPane({ detail }: { detail: ContactDetail }) {
-  const { contactsChanged, refreshStatus, setView } = useApp(useShallow((s) => ({ contactsChanged: s.contactsChanged, refreshStatus: s.refreshStatus, setView: s.setView })));
+  const { contactsChanged, refreshStatus, setView } = useApp(
+    useShallow((s) => ({ contactsChanged: s.contactsChanged, refreshStatus: s.refreshStatus, setView: s.setView })),
+  );
   const [editing, setEditing] = useState<string | null>(null);
   const [typed, setTyped] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -56,7 +68,10 @@ export function PersonPane({ detail }: { detail: ContactDetail }) {
   /** After a save: the field whose value some vendor could not take, and the line saying so. */
   const [kept, setKept] = useState<{ field: string; line: string } | null>(null);
   useEffect(() => {
-    call('listJournal', { entityIds: [detail.id, ...detail.records.map((r) => r.id)], limit: 20, offset: 0 }).then((j) => setHistory(j.entries), () => setHistory([]));
+    call('listJournal', { entityIds: [detail.id, ...detail.records.map((r) => r.id)], limit: 20, offset: 0 }).then(
+      (j) => setHistory(j.entries),
+      () => setHistory([]),
+    );
   }, [detail]);
   useEffect(() => {
     setEditing(null);
@@ -67,7 +82,9 @@ export function PersonPane({ detail }: { detail: ContactDetail }) {
   const [differencesOnly, setDifferencesOnly] = useState(false);
   const allRows = FIELD_ROWS.filter((r) => r.show(detail.golden[r.field]) || detail.records.some((rec) => r.show(rec.local[r.field])));
   // "Differences only": the rows where some record does not say what the golden record says.
-  const rows = differencesOnly ? allRows.filter((r) => detail.records.some((rec) => r.show(rec.local[r.field]) !== r.show(detail.golden[r.field]))) : allRows;
+  const rows = differencesOnly
+    ? allRows.filter((r) => detail.records.some((rec) => r.show(rec.local[r.field]) !== r.show(detail.golden[r.field])))
+    : allRows;
   async function save(field: string) {
     try {
       const r = await call('editContact', { id: detail.id, typed: { [field]: typed } }); // the core parses what was typed
@@ -92,10 +109,17 @@ export function PersonPane({ detail }: { detail: ContactDetail }) {
         {detail.pinned.length > 0 && <> · kept on the person: {detail.pinned.map((f) => rowOf(f).label).join(', ')}</>}
       </p>
       <DoNotContact contact={detail.golden} />
-      {error && <div className="banner error inline" role="alert">{error}</div>}
+      {error && (
+        <div className="banner error inline" role="alert">
+          {error}
+        </div>
+      )}
       {detail.records.length > 1 && (
         <label className="small muted differences-only">
-          <input type="checkbox" checked={differencesOnly} onChange={(e) => setDifferencesOnly(e.target.checked)} /> Differences only ({allRows.length - allRows.filter((r) => detail.records.every((rec) => r.show(rec.local[r.field]) === r.show(detail.golden[r.field]))).length} of {allRows.length} fields)
+          <input type="checkbox" checked={differencesOnly} onChange={(e) => setDifferencesOnly(e.target.checked)} /> Differences only (
+          {allRows.length -
+            allRows.filter((r) => detail.records.every((rec) => r.show(rec.local[r.field]) === r.show(detail.golden[r.field]))).length}{' '}
+          of {allRows.length} fields)
         </label>
       )}
       <div className="compare" role="table" aria-label="Golden record and vendor records">
@@ -114,35 +138,63 @@ export function PersonPane({ detail }: { detail: ContactDetail }) {
           const notHeld = editing === row.field ? notHeldLine(detail, row.field, fields) : null;
           return (
             <div className="compare-row" role="row" key={row.field} data-field={row.field}>
-              <div className="field-label" role="rowheader">{row.label}</div>
+              <div className="field-label" role="rowheader">
+                {row.label}
+              </div>
               <div role="cell" className="golden">
                 {editing === row.field ? (
                   <form className="inline-edit" onSubmit={(e) => (e.preventDefault(), void save(row.field))}>
-                    <AutoTextarea aria-label={`New ${row.label}`} value={typed} autoFocus onChange={(e) => setTyped(e.target.value)} onKeyDown={(e) => {
-                      if (e.key === 'Enter' && !e.shiftKey) {
-                        e.preventDefault();
-                        void save(row.field);
-                      } else if (e.key === 'Escape') setEditing(null);
-                    }} />
+                    <AutoTextarea
+                      aria-label={`New ${row.label}`}
+                      value={typed}
+                      autoFocus
+                      onChange={(e) => setTyped(e.target.value)}
+                      onKeyDown={(e) => {
+                        if (e.key === 'Enter' && !e.shiftKey) {
+                          e.preventDefault();
+                          void save(row.field);
+                        } else if (e.key === 'Escape') setEditing(null);
+                      }}
+                    />
                     <div className="inline-actions">
-                      <button className="btn primary small" type="submit">Save</button>
-                      <button className="btn small" type="button" onClick={() => setEditing(null)}>Cancel</button>
+                      <button className="btn primary small" type="submit">
+                        Save
+                      </button>
+                      <button className="btn small" type="button" onClick={() => setEditing(null)}>
+                        Cancel
+                      </button>
                     </div>
-                    {notHeld && <p className="not-held-line" data-testid="not-held">{notHeld}</p>}
+                    {notHeld && (
+                      <p className="not-held-line" data-testid="not-held">
+                        {notHeld}
+                      </p>
+                    )}
                   </form>
                 ) : (
                   <>
-                    <button className="editable" onClick={() => (setEditing(row.field), setTyped(golden), setKept(null))} title="Edit (saved here at once, sent at the next sync)">
+                    <button
+                      className="editable"
+                      onClick={() => (setEditing(row.field), setTyped(golden), setKept(null))}
+                      title="Edit (saved here at once, sent at the next sync)"
+                    >
                       {golden ? <Breakable text={golden} /> : <span className="muted">—</span>}
                     </button>
-                    {kept?.field === row.field && <p className="not-held-line" data-testid="not-held">{kept.line}</p>}
+                    {kept?.field === row.field && (
+                      <p className="not-held-line" data-testid="not-held">
+                        {kept.line}
+                      </p>
+                    )}
                   </>
                 )}
               </div>
               {detail.records.map((r) => {
                 const v = row.show(r.local[row.field]);
                 return (
-                  <div role="cell" key={r.id} className={`${v && v !== golden ? 'differs' : ''}${r.change && row.field in r.change.patch ? ' pending' : ''}`}>
+                  <div
+                    role="cell"
+                    key={r.id}
+                    className={`${v && v !== golden ? 'differs' : ''}${r.change && row.field in r.change.patch ? ' pending' : ''}`}
+                  >
                     {v ? <Breakable text={v} /> : <span className="muted">—</span>}
                   </div>
                 );
@@ -155,7 +207,9 @@ export function PersonPane({ detail }: { detail: ContactDetail }) {
         <select value="" onChange={(e) => e.target.value && (setEditing(e.target.value), setTyped(''))} aria-label="Add a field">
           <option value="">Add a field…</option>
           {FIELD_ROWS.filter((r) => !rows.includes(r)).map((r) => (
-            <option key={r.field} value={r.field}>{r.label}</option>
+            <option key={r.field} value={r.field}>
+              {r.label}
+            </option>
           ))}
         </select>
       </div>
@@ -171,14 +225,32 @@ export function PersonPane({ detail }: { detail: ContactDetail }) {
                       // Old → new: once saved, the old value is nowhere else in the pane.
                       <span key={f} className="pending-field" data-field={f}>
                         {i > 0 && '; '}
-                        {rowOf(f).label}: <span className="old-value">{short(rowOf(f).show(r.base?.[f as keyof typeof r.base])) || '—'}</span> → <span className="new-value">{short(rowOf(f).show(v as never)) || '—'}</span>
+                        {rowOf(f).label}:{' '}
+                        <span className="old-value">{short(rowOf(f).show(r.base?.[f as keyof typeof r.base])) || '—'}</span> →{' '}
+                        <span className="new-value">{short(rowOf(f).show(v as never)) || '—'}</span>
                       </span>
                     ))
                   : r.change!.op}
                 {' — '}
-                <span className={`state state-${r.change!.state}`}>{r.change!.state === 'pending' ? 'waiting' : r.change!.state === 'rejected' ? 'refused' : r.change!.state === 'conflict' ? 'in conflict' : 'sending'}</span>
-                {r.change!.lastError && <div className="small error-text">{r.change!.lastError} — edit the value above to fix it; it is sent again at the next sync.</div>}
-                {r.change!.state === 'conflict' && <button className="link" onClick={() => setView('conflicts')}>Settle the conflict…</button>}
+                <span className={`state state-${r.change!.state}`}>
+                  {r.change!.state === 'pending'
+                    ? 'waiting'
+                    : r.change!.state === 'rejected'
+                      ? 'refused'
+                      : r.change!.state === 'conflict'
+                        ? 'in conflict'
+                        : 'sending'}
+                </span>
+                {r.change!.lastError && (
+                  <div className="small error-text">
+                    {r.change!.lastError} — edit the value above to fix it; it is sent again at the next sync.
+                  </div>
+                )}
+                {r.change!.state === 'conflict' && (
+                  <button className="link" onClick={() => setView('conflicts')}>
+                    Settle the conflict…
+                  </button>
+                )}
               </li>
             ))}
           </ul>

@@ -28,10 +28,19 @@ function ScheduleControl() {
   return (
     <label className="schedule muted small">
       Sync by itself{' '}
-      <select aria-label="Sync by itself" value={schedule.minutes} onChange={(e) => void call('setSyncSchedule', { minutes: Number(e.target.value) }).then(setSchedule)} data-testid="schedule">
-        {[...new Set([0, 5, 15, 30, 60, schedule.minutes])].sort((a, b) => a - b).map((m) => (
-          <option key={m} value={m}>{m === 0 ? 'never' : m === 60 ? 'every hour' : `every ${m} min`}</option>
-        ))}
+      <select
+        aria-label="Sync by itself"
+        value={schedule.minutes}
+        onChange={(e) => void call('setSyncSchedule', { minutes: Number(e.target.value) }).then(setSchedule)}
+        data-testid="schedule"
+      >
+        {[...new Set([0, 5, 15, 30, 60, schedule.minutes])]
+          .sort((a, b) => a - b)
+          .map((m) => (
+            <option key={m} value={m}>
+              {m === 0 ? 'never' : m === 60 ? 'every hour' : `every ${m} min`}
+            </option>
+          ))}
       </select>
       {next && <span data-testid="next-sync"> · next at {next}</span>}
     </label>
@@ -39,7 +48,33 @@ function ScheduleControl() {
 }
 
 export function SyncView() {
-  const { status, progress, syncing, syncTrigger, syncNow, cancelSync, lastSyncError, contactsVersion, setView, openPerson, fixCredentials } = useApp(useShallow((s) => ({ status: s.status, progress: s.progress, syncing: s.syncing, syncTrigger: s.syncTrigger, syncNow: s.syncNow, cancelSync: s.cancelSync, lastSyncError: s.lastSyncError, contactsVersion: s.contactsVersion, setView: s.setView, openPerson: s.openPerson, fixCredentials: s.fixCredentials })));
+  const {
+    status,
+    progress,
+    syncing,
+    syncTrigger,
+    syncNow,
+    cancelSync,
+    lastSyncError,
+    contactsVersion,
+    setView,
+    openPerson,
+    fixCredentials,
+  } = useApp(
+    useShallow((s) => ({
+      status: s.status,
+      progress: s.progress,
+      syncing: s.syncing,
+      syncTrigger: s.syncTrigger,
+      syncNow: s.syncNow,
+      cancelSync: s.cancelSync,
+      lastSyncError: s.lastSyncError,
+      contactsVersion: s.contactsVersion,
+      setView: s.setView,
+      openPerson: s.openPerson,
+      fixCredentials: s.fixCredentials,
+    })),
+  );
   const [accounts, setAccounts] = useState<AccountSummary[] | null>(null);
   const [outbox, setOutbox] = useState<OutboxItem[] | null>(null);
   const [tab, setTab] = useState<string>('all');
@@ -56,13 +91,23 @@ export function SyncView() {
     <section className="view sync-view">
       <header className="view-header">
         <h1>Sync</h1>
-        {status?.offline && <span className="pill pill-offline" data-testid="offline-badge">Offline</span>}
-        <span className="result-count" data-testid="waiting">{waiting ? `${status?.offline ? 'offline, ' : ''}${waiting} change${waiting === 1 ? '' : 's'} waiting` : 'Nothing waiting'}</span>
+        {status?.offline && (
+          <span className="pill pill-offline" data-testid="offline-badge">
+            Offline
+          </span>
+        )}
+        <span className="result-count" data-testid="waiting">
+          {waiting ? `${status?.offline ? 'offline, ' : ''}${waiting} change${waiting === 1 ? '' : 's'} waiting` : 'Nothing waiting'}
+        </span>
         <span className="spacer" />
         <ScheduleControl />
         {syncing ? (
           <button className="btn" onClick={() => void cancelSync()} data-testid="cancel-sync">
-            {syncTrigger === 'schedule' ? 'Scheduled sync… Cancel' : syncTrigger === 'reconnect' ? 'Back online, syncing… Cancel' : 'Syncing… Cancel'}
+            {syncTrigger === 'schedule'
+              ? 'Scheduled sync… Cancel'
+              : syncTrigger === 'reconnect'
+                ? 'Back online, syncing… Cancel'
+                : 'Syncing… Cancel'}
           </button>
         ) : (
           <button className="btn primary" disabled={!vendorAccounts.length} onClick={() => void syncNow()} data-testid="sync-now">
@@ -75,11 +120,21 @@ export function SyncView() {
         // Re-checked after every sync: linked records that disagree on a field a policy covers.
         <div className="banner warn" data-testid="sync-drift">
           {status.drift.people.toLocaleString()} {status.drift.people === 1 ? 'person drifts' : 'people drift'} from the field policies.{' '}
-          <button className="link" onClick={() => setView('reconcile')}>Review in Reconcile</button>
+          <button className="link" onClick={() => setView('reconcile')}>
+            Review in Reconcile
+          </button>
         </div>
       )}
       {accounts && !vendorAccounts.length ? (
-        <EmptyState icon="sync" title="Nothing to sync yet" action={<button className="btn primary" onClick={() => setView('accounts')}>Connect an account</button>}>
+        <EmptyState
+          icon="sync"
+          title="Nothing to sync yet"
+          action={
+            <button className="btn primary" onClick={() => setView('accounts')}>
+              Connect an account
+            </button>
+          }
+        >
           Connect an account to pull its contacts. Edits you make offline wait here until the next sync.
         </EmptyState>
       ) : (
@@ -87,7 +142,11 @@ export function SyncView() {
           <div className="account-cards">
             {vendorAccounts.map((a) => {
               const p = progress[a.id];
-              const pct = p?.total ? Math.round((100 * p.done) / Math.max(1, p.total)) : p && (p.phase === 'done' || p.phase === 'error') ? 100 : null;
+              const pct = p?.total
+                ? Math.round((100 * p.done) / Math.max(1, p.total))
+                : p && (p.phase === 'done' || p.phase === 'error')
+                  ? 100
+                  : null;
               return (
                 <div className="card" key={a.id} data-testid={`account-${a.kind}`}>
                   <div className="card-head">
@@ -95,9 +154,19 @@ export function SyncView() {
                     <strong>{a.label}</strong>
                     <span className={`health health-${a.health}`}>{healthWord(a.health)}</span>
                   </div>
-                  <div className="progress" role="progressbar" aria-label={`${a.label} progress`} aria-valuenow={pct ?? undefined} aria-valuemin={0} aria-valuemax={100}>
+                  <div
+                    className="progress"
+                    role="progressbar"
+                    aria-label={`${a.label} progress`}
+                    aria-valuenow={pct ?? undefined}
+                    aria-valuemin={0}
+                    aria-valuemax={100}
+                  >
                     {/* Only while a sync runs: a bar left full when idle reads as work in progress. */}
-                    <div className={`progress-fill ${p?.phase === 'error' ? 'error' : ''} ${pct == null && p && syncing ? 'indeterminate' : ''}`} style={{ width: `${syncing ? (pct ?? (p ? 35 : 0)) : 0}%` }} />
+                    <div
+                      className={`progress-fill ${p?.phase === 'error' ? 'error' : ''} ${pct == null && p && syncing ? 'indeterminate' : ''}`}
+                      style={{ width: `${syncing ? (pct ?? (p ? 35 : 0)) : 0}%` }}
+                    />
                   </div>
                   <div className="card-sub">
                     {p && syncing && p.phase !== 'done' && p.phase !== 'error'
@@ -108,7 +177,15 @@ export function SyncView() {
                     <div className="card-error">
                       {plainError(a.health, a.healthMessage)}{' '}
                       {/* Refused credentials do not get better by asking again: they need fixing. */}
-                      {a.health === 'auth' ? <button className="link" onClick={() => fixCredentials(a.id)}>Fix credentials</button> : <button className="link" onClick={() => void syncNow(a.id)} disabled={syncing}>Retry</button>}
+                      {a.health === 'auth' ? (
+                        <button className="link" onClick={() => fixCredentials(a.id)}>
+                          Fix credentials
+                        </button>
+                      ) : (
+                        <button className="link" onClick={() => void syncNow(a.id)} disabled={syncing}>
+                          Retry
+                        </button>
+                      )}
                     </div>
                   )}
                 </div>
@@ -117,7 +194,9 @@ export function SyncView() {
           </div>
           <h2 className="section-title">Outbox</h2>
           <div className="tabs" role="tablist">
-            <button role="tab" aria-selected={tab === 'all'} onClick={() => setTab('all')}>All <span className="count">{outbox?.length ?? 0}</span></button>
+            <button role="tab" aria-selected={tab === 'all'} onClick={() => setTab('all')}>
+              All <span className="count">{outbox?.length ?? 0}</span>
+            </button>
             {STATES.map(([k, label]) => (
               <button key={k} role="tab" aria-selected={tab === k} onClick={() => setTab(k)}>
                 {label} <span className="count">{(outbox ?? []).filter((o) => o.state === k).length}</span>
@@ -141,16 +220,38 @@ export function SyncView() {
                 {shown.map((o) => (
                   <tr key={o.id} className={`outbox-${o.state}`}>
                     <td>{o.name}</td>
-                    <td><VendorBadge kind={o.vendor} /> {o.accountLabel}</td>
-                    <td>{o.op === 'update' ? o.fields.map((f) => rowOf(f).label).join(', ') : o.op === 'create' ? 'create' : o.op === 'delete' ? 'delete' : 'merge'}</td>
+                    <td>
+                      <VendorBadge kind={o.vendor} /> {o.accountLabel}
+                    </td>
+                    <td>
+                      {o.op === 'update'
+                        ? o.fields.map((f) => rowOf(f).label).join(', ')
+                        : o.op === 'create'
+                          ? 'create'
+                          : o.op === 'delete'
+                            ? 'delete'
+                            : 'merge'}
+                    </td>
                     <td>
                       <span className={`state state-${o.state}`}>{STATES.find(([k]) => k === o.state)?.[1] ?? o.state}</span>
                       {o.lastError && <div className="small error-text">{o.lastError}</div>}
                     </td>
                     <td className="row-actions">
-                      {o.state === 'rejected' && <button className="link" onClick={() => openPerson(o.personId)}>Fix…</button>}
-                      {o.state === 'conflict' && <button className="link" onClick={() => setView('conflicts')}>Settle…</button>}
-                      {o.state === 'pending' && o.lastError && <button className="link" onClick={() => void syncNow()} disabled={syncing}>Retry</button>}
+                      {o.state === 'rejected' && (
+                        <button className="link" onClick={() => openPerson(o.personId)}>
+                          Fix…
+                        </button>
+                      )}
+                      {o.state === 'conflict' && (
+                        <button className="link" onClick={() => setView('conflicts')}>
+                          Settle…
+                        </button>
+                      )}
+                      {o.state === 'pending' && o.lastError && (
+                        <button className="link" onClick={() => void syncNow()} disabled={syncing}>
+                          Retry
+                        </button>
+                      )}
                     </td>
                   </tr>
                 ))}

@@ -43,7 +43,16 @@ export function useContactPages(search: string, filters: ContactFilters, version
       const gen = generation.current;
       try {
         const after = cursors.current.get(page - 1) ?? undefined;
-        const res = await call('listContacts', { search: search || undefined, vendor: vendor || undefined, state: state || undefined, duplicates: duplicates || undefined, limit: PAGE, offset: page * PAGE, after, brief: true });
+        const res = await call('listContacts', {
+          search: search || undefined,
+          vendor: vendor || undefined,
+          state: state || undefined,
+          duplicates: duplicates || undefined,
+          limit: PAGE,
+          offset: page * PAGE,
+          after,
+          brief: true,
+        });
         if (gen !== generation.current) return; // a newer query replaced this one
         pages.current.set(page, res.rows);
         cursors.current.set(page, res.next);

@@ -19,7 +19,19 @@ type Json = Record<string, unknown>;
 // The create model (the vendor's bigchange-contacts.txt) is the whole contact model here: the document
 // shows no read or update model, so a read answers these fields plus `id` (our reading), and a
 // PATCH takes the same fields. `email` and `phone` are in none of them: refused, not stored.
-const MODEL = ['reference', 'name', 'groupId', 'parentId', 'extraInformation', 'street', 'town', 'postalCode', 'country', 'location', 'customFields'] as const;
+const MODEL = [
+  'reference',
+  'name',
+  'groupId',
+  'parentId',
+  'extraInformation',
+  'street',
+  'town',
+  'postalCode',
+  'country',
+  'location',
+  'customFields',
+] as const;
 const TEXT = ['reference', 'name', 'extraInformation', 'street', 'town', 'postalCode', 'country'] as const;
 // Column limits from the legacy web service (docs/vendors/bigchange.md, "probably the same columns"): inferred.
 const LIMITS: Record<string, number> = { name: 50, reference: 40, street: 100, postalCode: 10, town: 100, country: 50 };
@@ -27,12 +39,23 @@ const LIMITS: Record<string, number> = { name: 50, reference: 40, street: 100, p
 const NULLABLE = new Set(['reference', 'parentId', 'extraInformation', 'street', 'town', 'postalCode', 'country', 'customFields']);
 const PROBLEM = { 'content-type': 'application/problem+json' };
 /** The 403 of the document's example (the vendor's bigchange-contacts.txt, every answer's schema), for `refuseWrites`. */
-export const BIGCHANGE_OUT_OF_CREDIT = { type: 'https://example.com/probs/out-of-credit', title: 'You do not have enough credit', detail: 'Your current balance is 30, but that costs 50' };
+export const BIGCHANGE_OUT_OF_CREDIT = {
+  type: 'https://example.com/probs/out-of-credit',
+  title: 'You do not have enough credit',
+  detail: 'Your current balance is 30, but that costs 50',
+};
 
 export const problem = (status: number, title: string, detail?: string, extra: Json = {}): SandboxResponse => ({
   status,
   headers: PROBLEM,
-  body: { type: `https://httpstatuses.io/${status}`, title, status, detail: detail ?? title, instance: `/v1/contacts#${randomBytes(4).toString('hex')}`, ...extra },
+  body: {
+    type: `https://httpstatuses.io/${status}`,
+    title,
+    status,
+    detail: detail ?? title,
+    instance: `/v1/contacts#${randomBytes(4).toString('hex')}`,
+    ...extra,
+  },
 });
 
 type CustomField = { definitionId: number; value: unknown };
@@ -62,7 +85,20 @@ export class BigChangeStore {
   /** A contact as the create model defines it; unset nullable fields read as null. */
   create(body: Json): Json {
     const id = this.nextId++;
-    const c: Json = { id, reference: null, name: '', groupId: null, parentId: null, extraInformation: null, street: null, town: null, postalCode: null, country: null, location: null, customFields: [] };
+    const c: Json = {
+      id,
+      reference: null,
+      name: '',
+      groupId: null,
+      parentId: null,
+      extraInformation: null,
+      street: null,
+      town: null,
+      postalCode: null,
+      country: null,
+      location: null,
+      customFields: [],
+    };
     Object.assign(c, body);
     // A null value on create has nothing to unset: it is not stored.
     c.customFields = ((body.customFields as CustomField[] | null | undefined) ?? []).filter((f) => f.value !== null);
@@ -95,20 +131,28 @@ function unbound(body: Json): string | null {
   for (const [k, v] of Object.entries(body)) {
     if (!(MODEL as readonly string[]).includes(k)) return `The JSON property '${k}' is not part of the contact model`;
     if (v === null) continue;
-    if ((TEXT as readonly string[]).includes(k) && typeof v !== 'string') return `The JSON value of '${k}' could not be converted to a string`;
+    if ((TEXT as readonly string[]).includes(k) && typeof v !== 'string')
+      return `The JSON value of '${k}' could not be converted to a string`;
     if ((k === 'groupId' || k === 'parentId') && !Number.isInteger(v)) return `The JSON value of '${k}' could not be converted to an int64`;
     if (k === 'location') {
       const loc = v as Json;
-      if (typeof v !== 'object' || Array.isArray(v) || Object.keys(loc).some((x) => x !== 'latitude' && x !== 'longitude')) return "The JSON value of 'location' is not a location {latitude, longitude}";
-      if ((loc.latitude !== undefined && typeof loc.latitude !== 'number') || (loc.longitude !== undefined && typeof loc.longitude !== 'number')) return "The JSON value of 'location' could not be converted: latitude and longitude are numbers";
+      if (typeof v !== 'object' || Array.isArray(v) || Object.keys(loc).some((x) => x !== 'latitude' && x !== 'longitude'))
+        return "The JSON value of 'location' is not a location {latitude, longitude}";
+      if (
+        (loc.latitude !== undefined && typeof loc.latitude !== 'number') ||
+        (loc.longitude !== undefined && typeof loc.longitude !== 'number')
+      )
+        return "The JSON value of 'location' could not be converted: latitude and longitude are numbers";
     }
     if (k === 'customFields') {
       if (!Array.isArray(v)) return "The JSON value of 'customFields' could not be converted to an array";
       for (const f of v as unknown[]) {
-        if (!f || typeof f !== 'object' || Array.isArray(f) || Object.keys(f).some((x) => x !== 'definitionId' && x !== 'value')) return "Each of 'customFields' is {definitionId, value}";
+        if (!f || typeof f !== 'object' || Array.isArray(f) || Object.keys(f).some((x) => x !== 'definitionId' && x !== 'value'))
+          return "Each of 'customFields' is {definitionId, value}";
         const { definitionId, value } = f as Json;
         if (!Number.isInteger(definitionId)) return "The JSON value of 'customFields.definitionId' could not be converted to an int64";
-        if (value !== null && value !== undefined && typeof value === 'object') return "The JSON value of 'customFields.value' could not be converted";
+        if (value !== null && value !== undefined && typeof value === 'object')
+          return "The JSON value of 'customFields.value' could not be converted";
       }
     }
   }
@@ -135,9 +179,11 @@ function invalid(body: Json, creating: boolean, store: BigChangeStore): Record<s
   if (typeof body.parentId === 'number' && !store.contacts.has(body.parentId)) say('parentId', `Contact ${body.parentId} does not exist.`);
   for (const [k, max] of Object.entries(LIMITS)) {
     const v = body[k];
-    if (typeof v === 'string' && v.length > max) say(k, `The length of '${k}' must be ${max} characters or fewer. You entered ${v.length} characters.`);
+    if (typeof v === 'string' && v.length > max)
+      say(k, `The length of '${k}' must be ${max} characters or fewer. You entered ${v.length} characters.`);
   }
-  for (const k of ['name', 'groupId', 'location']) if (k in body && body[k] === null && !NULLABLE.has(k) && !errors[k]) say(k, `'${k}' must not be null.`);
+  for (const k of ['name', 'groupId', 'location'])
+    if (k in body && body[k] === null && !NULLABLE.has(k) && !errors[k]) say(k, `'${k}' must not be null.`);
   (Array.isArray(body.customFields) ? (body.customFields as Json[]) : []).forEach((f, i) => {
     if (f.value === undefined) say(`customFields[${i}].value`, "'Value' is required; null unsets it.");
   });
@@ -165,13 +211,24 @@ export interface BigChangeSandbox {
 }
 
 export type BigChangeSandboxSettings = { groupId: number; defaultLocation: { latitude: number; longitude: number } };
-export const BIGCHANGE_SANDBOX_SETTINGS: BigChangeSandboxSettings = { groupId: 1, defaultLocation: { latitude: 51.5072, longitude: -0.1276 } };
+export const BIGCHANGE_SANDBOX_SETTINGS: BigChangeSandboxSettings = {
+  groupId: 1,
+  defaultLocation: { latitude: 51.5072, longitude: -0.1276 },
+};
 
-export async function startBigChangeSandbox(opts: { faults?: Faults; seed?: number; contacts?: SeedContact[] } = {}): Promise<BigChangeSandbox> {
+export async function startBigChangeSandbox(
+  opts: { faults?: Faults; seed?: number; contacts?: SeedContact[] } = {},
+): Promise<BigChangeSandbox> {
   const clock = new SimClock();
   const store = new BigChangeStore(clock);
-  const seedHex = createHash('sha256').update(`bigchange-${opts.seed ?? 1}`).digest('hex');
-  const credentials: BigChangeSandboxCredentials = { clientId: `concord-${seedHex.slice(0, 8)}`, clientSecret: seedHex.slice(8, 40), customerId: String(100000 + (parseInt(seedHex.slice(40, 44), 16) % 900000)) };
+  const seedHex = createHash('sha256')
+    .update(`bigchange-${opts.seed ?? 1}`)
+    .digest('hex');
+  const credentials: BigChangeSandboxCredentials = {
+    clientId: `concord-${seedHex.slice(0, 8)}`,
+    clientSecret: seedHex.slice(8, 40),
+    customerId: String(100000 + (parseInt(seedHex.slice(40, 44), 16) % 900000)),
+  };
   const rng = createRng(opts.seed ?? 4);
   const faultRng = createRng((opts.seed ?? 4) + 1);
   const seeded = (opts.contacts ?? []).map(({ key, contact, updatedAgoMs }) => {
@@ -188,7 +245,8 @@ export async function startBigChangeSandbox(opts: { faults?: Faults; seed?: numb
     const t = /^Bearer (.+)$/.exec(h)?.[1];
     const exp = t ? store.tokens.get(t) : undefined;
     if (!t || exp === undefined) return problem(401, 'Unauthorized', 'A valid bearer token is required');
-    if (exp <= clock.now().getTime() || faultRng.chance(server.faults.expireRate)) return problem(401, 'Unauthorized', 'The access token has expired');
+    if (exp <= clock.now().getTime() || faultRng.chance(server.faults.expireRate))
+      return problem(401, 'Unauthorized', 'The access token has expired');
     if (!/^\d+$/.test(String(req.headers['customer-id'] ?? ''))) return problem(400, 'Bad Request', 'The Customer-Id header is required');
     if (req.headers['customer-id'] !== credentials.customerId) return problem(403, 'Forbidden', 'You do not have access to this customer');
     return null;
@@ -207,23 +265,37 @@ export async function startBigChangeSandbox(opts: { faults?: Faults; seed?: numb
     .on('POST', '/auth/tokens', (req) => {
       const form = new URLSearchParams(req.body);
       if (form.get('grant_type') !== 'client_credentials') return { status: 400, body: { error: 'unsupported_grant_type' } };
-      if (form.get('client_id') !== credentials.clientId || form.get('client_secret') !== credentials.clientSecret) return { status: 401, body: { error: 'invalid_client' } };
+      if (form.get('client_id') !== credentials.clientId || form.get('client_secret') !== credentials.clientSecret)
+        return { status: 401, body: { error: 'invalid_client' } };
       const t = randomBytes(24).toString('base64url');
       store.tokens.set(t, clock.now().getTime() + store.tokenTtlSec * 1000);
-      return { status: 200, body: { access_token: t, token_type: 'Bearer', expires_in: store.tokenTtlSec, scope: form.get('scope') ?? '' } };
+      return {
+        status: 200,
+        body: { access_token: t, token_type: 'Bearer', expires_in: store.tokenTtlSec, scope: form.get('scope') ?? '' },
+      };
     })
     .on('GET', '/v1/contacts', (req) => {
       const denied = authorise(req);
       if (denied) return denied;
       const pageNumber = Number(req.query.get('pageNumber') ?? '1');
       const pageSize = Number(req.query.get('pageSize') ?? '100');
-      if (!Number.isInteger(pageNumber) || pageNumber < 1) return problem(400, 'Bad Request', "'Page Number' must be greater than or equal to '1'.");
-      if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) return problem(400, 'Bad Request', "'Page Size' must be between 1 and 1000.");
+      if (!Number.isInteger(pageNumber) || pageNumber < 1)
+        return problem(400, 'Bad Request', "'Page Number' must be greater than or equal to '1'.");
+      if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000)
+        return problem(400, 'Bad Request', "'Page Size' must be between 1 and 1000.");
       const all = store.contacts.ordered('id', (a, b) => (a.id as number) - (b.id as number));
       const items = all.slice((pageNumber - 1) * pageSize, pageNumber * pageSize);
       return { status: 200, body: { items, pageNumber, pageSize, pageItemCount: items.length } };
     })
-    .on('GET', '/v1/contacts/:id', (req) => authorise(req) ?? (byId(req.params.id!) ? { status: 200, body: byId(req.params.id!)! } : problem(404, 'Not Found', `Contact ${req.params.id} was not found`)))
+    .on(
+      'GET',
+      '/v1/contacts/:id',
+      (req) =>
+        authorise(req) ??
+        (byId(req.params.id!)
+          ? { status: 200, body: byId(req.params.id!)! }
+          : problem(404, 'Not Found', `Contact ${req.params.id} was not found`)),
+    )
     .on('POST', '/v1/contacts', (req) => {
       const denied = authorise(req);
       if (denied) return denied;
@@ -252,7 +324,8 @@ export async function startBigChangeSandbox(opts: { faults?: Faults; seed?: numb
       if (errors) return problem(422, 'One or more validation errors occurred.', undefined, { errors });
       const { customFields, ...rest } = body;
       Object.assign(c, rest);
-      if (Array.isArray(customFields) && customFields.length) c.customFields = mergeCustomFields(c.customFields, customFields as CustomField[]);
+      if (Array.isArray(customFields) && customFields.length)
+        c.customFields = mergeCustomFields(c.customFields, customFields as CustomField[]);
       return { status: 204 };
     });
 
@@ -267,7 +340,8 @@ export async function startBigChangeSandbox(opts: { faults?: Faults; seed?: numb
       serverError: () => problem(500, 'Internal Server Error', 'An unexpected error occurred'),
       exempt: (req) => req.path === '/auth/tokens',
     },
-    notFound: (req) => (req.path.startsWith('/v1/contacts/') && req.method === 'DELETE' ? problem(405, 'Method Not Allowed') : problem(404, 'Not Found')),
+    notFound: (req) =>
+      req.path.startsWith('/v1/contacts/') && req.method === 'DELETE' ? problem(405, 'Method Not Allowed') : problem(404, 'Not Found'),
   });
   return { server, baseUrl: server.baseUrl, credentials, seeded, store, settings: { ...BIGCHANGE_SANDBOX_SETTINGS } };
 }

@@ -22,39 +22,97 @@ type Json = Record<string, unknown>;
 // (DRF: blank refused). Read-only fields (id, uuid, created_*, modified_*, phone_numbers, …) and
 // names the schema does not list are ignored on input, as DRF does.
 type FieldType = 'string' | 'integer' | 'boolean' | 'datetime' | 'date' | 'uuid' | 'intlist';
-interface FieldSpec { type: FieldType; nullable?: boolean; max?: number; min?: number; choices?: readonly string[] }
+interface FieldSpec {
+  type: FieldType;
+  nullable?: boolean;
+  max?: number;
+  min?: number;
+  choices?: readonly string[];
+}
 const S = (max: number | undefined, nullable = false, min?: number): FieldSpec => ({ type: 'string', max, nullable, min });
 const E = (choices: readonly string[] | null): FieldSpec => ({ type: 'string', nullable: true, ...(choices ? { choices } : {}) });
 const YES_NO = ['Yes', 'No'] as const;
 export const CALLTOOLS_SCHEMA: Record<string, FieldSpec> = {
-  ready: { type: 'boolean' }, status: S(255, false, 1), do_not_contact: { type: 'boolean' },
-  first_name: S(255, true), last_name: S(255, true), address: S(255, true),
-  city: S(50), state: S(50), zip_code: S(50), county: S(50), country: S(50),
+  ready: { type: 'boolean' },
+  status: S(255, false, 1),
+  do_not_contact: { type: 'boolean' },
+  first_name: S(255, true),
+  last_name: S(255, true),
+  address: S(255, true),
+  city: S(50),
+  state: S(50),
+  zip_code: S(50),
+  county: S(50),
+  country: S(50),
   // No Enum in the document (unlike the custom choice fields below): any text up to 50 is held.
   time_zone: S(50, true),
   suppress_until: { type: 'datetime', nullable: true },
-  last_call_outbound: { type: 'datetime', nullable: true }, last_call_outbound_human: { type: 'datetime', nullable: true },
-  last_call_outbound_machine: { type: 'datetime', nullable: true }, last_call_inbound: { type: 'datetime', nullable: true },
-  last_sms_sent: { type: 'datetime', nullable: true }, last_sms_received: { type: 'datetime', nullable: true }, last_email_sent: { type: 'datetime', nullable: true },
-  calls_outbound: { type: 'integer' }, calls_outbound_human: { type: 'integer' }, calls_outbound_machine: { type: 'integer' }, calls_inbound: { type: 'integer' },
-  sms_sent: { type: 'integer' }, emails_sent: { type: 'integer' }, consecutive_no_contact: { type: 'integer' },
-  owned_by: { type: 'uuid', nullable: true }, user_queue: { type: 'integer', nullable: true },
-  tags: { type: 'intlist', nullable: true }, add_tags: { type: 'intlist' }, remove_tags: { type: 'intlist' },
-  buckets: { type: 'intlist', nullable: true }, add_buckets: { type: 'intlist' }, remove_buckets: { type: 'intlist' }, remove_from_other_buckets_on_add: { type: 'boolean' },
+  last_call_outbound: { type: 'datetime', nullable: true },
+  last_call_outbound_human: { type: 'datetime', nullable: true },
+  last_call_outbound_machine: { type: 'datetime', nullable: true },
+  last_call_inbound: { type: 'datetime', nullable: true },
+  last_sms_sent: { type: 'datetime', nullable: true },
+  last_sms_received: { type: 'datetime', nullable: true },
+  last_email_sent: { type: 'datetime', nullable: true },
+  calls_outbound: { type: 'integer' },
+  calls_outbound_human: { type: 'integer' },
+  calls_outbound_machine: { type: 'integer' },
+  calls_inbound: { type: 'integer' },
+  sms_sent: { type: 'integer' },
+  emails_sent: { type: 'integer' },
+  consecutive_no_contact: { type: 'integer' },
+  owned_by: { type: 'uuid', nullable: true },
+  user_queue: { type: 'integer', nullable: true },
+  tags: { type: 'intlist', nullable: true },
+  add_tags: { type: 'intlist' },
+  remove_tags: { type: 'intlist' },
+  buckets: { type: 'intlist', nullable: true },
+  add_buckets: { type: 'intlist' },
+  remove_buckets: { type: 'intlist' },
+  remove_from_other_buckets_on_add: { type: 'boolean' },
   call_uuid: { type: 'uuid', nullable: true },
   // This account's custom fields ("the schema is generated per account"). Enum lists the scan
   // cuts off (campaigns, lead_source, monthly_bill, power_solution, roof_type) take any text.
-  appointment_set: { type: 'datetime', nullable: true }, bill_discount: { type: 'boolean', nullable: true }, birthday: { type: 'date', nullable: true },
-  call_disposition_id: { type: 'integer', nullable: true }, callerphonenumber: S(1024, true), campaigns: E(null), car_model: S(1024, true),
-  credit_score: E(['650+', '650-']), crm_id: S(1024, true), disposition_id: { type: 'integer', nullable: true }, driver_experience: E(YES_NO),
-  dui_charges: E(YES_NO), electric_provider: S(1024, true), genders: E(['Male', 'Female', 'Non-Binary']),
-  home_phone_number: S(255), home_value: E(['50k - 90k', '100k - 140k', '150k - 190k', '200k+']), jornaya_id: S(1024, true),
-  lead_source: E(null), license: E(YES_NO), married: E(YES_NO), mobile_phone_number: S(255), monthly_bill: E(null), multivehicle: E(YES_NO),
-  ownership: E(['1- Yes', '0- No']), personal_email_address: S(255), power_solution: E(null), project_nature: E(['1- Install', '2- Replace', '3- Repair']),
-  property_type: E(['1- Owned', '2- Rented', '3- Business']), roof_shading: E(['1- Full Sun', '2- Partial Sun', '3- Mostly Shaded', '4- Not Sure']),
-  roof_type: E(null), service: S(1024, true), sr_22_need: E(YES_NO), start_time: E(['1- immediately', '2- within 6 months', '3- Not Sure']),
-  taxablincome: E(['40,000$+', '39,999$-']), transactionid: S(1024, true), trusted_form: S(1024, true), vehiclemake: S(1024, true),
-  vehicleyear: S(1024, true), website: S(1024, true), window_number: E(['1- 1', '2- 2', '3- 3-5', '4- 6-9', '5- 10+']),
+  appointment_set: { type: 'datetime', nullable: true },
+  bill_discount: { type: 'boolean', nullable: true },
+  birthday: { type: 'date', nullable: true },
+  call_disposition_id: { type: 'integer', nullable: true },
+  callerphonenumber: S(1024, true),
+  campaigns: E(null),
+  car_model: S(1024, true),
+  credit_score: E(['650+', '650-']),
+  crm_id: S(1024, true),
+  disposition_id: { type: 'integer', nullable: true },
+  driver_experience: E(YES_NO),
+  dui_charges: E(YES_NO),
+  electric_provider: S(1024, true),
+  genders: E(['Male', 'Female', 'Non-Binary']),
+  home_phone_number: S(255),
+  home_value: E(['50k - 90k', '100k - 140k', '150k - 190k', '200k+']),
+  jornaya_id: S(1024, true),
+  lead_source: E(null),
+  license: E(YES_NO),
+  married: E(YES_NO),
+  mobile_phone_number: S(255),
+  monthly_bill: E(null),
+  multivehicle: E(YES_NO),
+  ownership: E(['1- Yes', '0- No']),
+  personal_email_address: S(255),
+  power_solution: E(null),
+  project_nature: E(['1- Install', '2- Replace', '3- Repair']),
+  property_type: E(['1- Owned', '2- Rented', '3- Business']),
+  roof_shading: E(['1- Full Sun', '2- Partial Sun', '3- Mostly Shaded', '4- Not Sure']),
+  roof_type: E(null),
+  service: S(1024, true),
+  sr_22_need: E(YES_NO),
+  start_time: E(['1- immediately', '2- within 6 months', '3- Not Sure']),
+  taxablincome: E(['40,000$+', '39,999$-']),
+  transactionid: S(1024, true),
+  trusted_form: S(1024, true),
+  vehiclemake: S(1024, true),
+  vehicleyear: S(1024, true),
+  website: S(1024, true),
+  window_number: E(['1- 1', '2- 2', '3- 3-5', '4- 6-9', '5- 10+']),
 };
 // Fields the API lets a client write; the delta fields (add_tags, …) act and are not stored.
 const WRITABLE = new Set(Object.keys(CALLTOOLS_SCHEMA));
@@ -64,7 +122,8 @@ export const CALLTOOLS_CONTACT_FIELDS = { home_phone_number: 31, mobile_phone_nu
 /** Who the API token writes as (modified_by). */
 const API_USER = '5f0c3d1e-7a52-4c1b-9b8e-2d6f4a9e0c71';
 
-export const CALLTOOLS_HTML_500 = '<!DOCTYPE html>\n<html lang="en"><head><title>Server Error (500)</title></head><body><h1>Server Error (500)</h1><p></p></body></html>\n';
+export const CALLTOOLS_HTML_500 =
+  '<!DOCTYPE html>\n<html lang="en"><head><title>Server Error (500)</title></head><body><h1>Server Error (500)</h1><p></p></body></html>\n';
 
 /** The value a field holds before anyone writes it: the document's default, else null / blank / 0. */
 function defaultOf(k: string, f: FieldSpec): unknown {
@@ -89,9 +148,19 @@ export class CallToolsStore {
     const c: Json = { id, account_id: 7, uuid: randomUUID(), system_disposition: null };
     for (const [k, f] of Object.entries(CALLTOOLS_SCHEMA)) if (!DELTAS.has(k)) c[k] = defaultOf(k, f);
     Object.assign(c, {
-      next_agent_script: null, next_sms_template: null, phone_numbers: [], email_addresses: [], user_queue_id: null, last_call_uuid: null,
-      created_on: now, created_by: API_USER, modified_on: now, modified_by: API_USER,
-      message: null, duplicate_action: null, duplicate_contacts: [],
+      next_agent_script: null,
+      next_sms_template: null,
+      phone_numbers: [],
+      email_addresses: [],
+      user_queue_id: null,
+      last_call_uuid: null,
+      created_on: now,
+      created_by: API_USER,
+      modified_on: now,
+      modified_by: API_USER,
+      message: null,
+      duplicate_action: null,
+      duplicate_contacts: [],
     });
     this.contacts.set(id, c);
     this.apply(c, body);
@@ -104,7 +173,8 @@ export class CallToolsStore {
     const id = c.id as number;
     this.contacts.set(id, c);
     this.nextId = Math.max(this.nextId, id + 1);
-    for (const sub of [...((c.phone_numbers as Json[] | undefined) ?? []), ...((c.email_addresses as Json[] | undefined) ?? [])]) if (typeof sub.id === 'number') this.nextSubId = Math.max(this.nextSubId, sub.id + 1);
+    for (const sub of [...((c.phone_numbers as Json[] | undefined) ?? []), ...((c.email_addresses as Json[] | undefined) ?? [])])
+      if (typeof sub.id === 'number') this.nextSubId = Math.max(this.nextSubId, sub.id + 1);
     return c;
   }
 
@@ -119,18 +189,52 @@ export class CallToolsStore {
         const field = CALLTOOLS_CONTACT_FIELDS[k];
         const phones = ((c.phone_numbers as Json[] | undefined) ?? []).filter((p) => p.contact_field !== field);
         const d = digits(String(v ?? ''));
-        if (d) phones.push({ id: this.nextSubId++, account_id: 7, contact: c.id, destination: null, contact_field: field, e164_country_code: 1, phone_number: d, area_code: d.slice(0, 3), do_not_contact: false, is_fdnc: false, is_mobile: k === 'mobile_phone_number', time_zone: null, created_on: now, created_by: API_USER, modified_on: now, modified_by: API_USER });
+        if (d)
+          phones.push({
+            id: this.nextSubId++,
+            account_id: 7,
+            contact: c.id,
+            destination: null,
+            contact_field: field,
+            e164_country_code: 1,
+            phone_number: d,
+            area_code: d.slice(0, 3),
+            do_not_contact: false,
+            is_fdnc: false,
+            is_mobile: k === 'mobile_phone_number',
+            time_zone: null,
+            created_on: now,
+            created_by: API_USER,
+            modified_on: now,
+            modified_by: API_USER,
+          });
         c.phone_numbers = phones;
         c[k] = v;
       } else if (k === 'personal_email_address') {
         const field = CALLTOOLS_CONTACT_FIELDS[k];
         const emails = ((c.email_addresses as Json[] | undefined) ?? []).filter((e) => e.contact_field !== field);
-        if (String(v ?? '').trim()) emails.push({ id: this.nextSubId++, account_id: 7, contact: c.id, contact_field: field, email: String(v).trim(), do_not_contact: false, created_on: now, created_by: API_USER, modified_on: now, modified_by: API_USER });
+        if (String(v ?? '').trim())
+          emails.push({
+            id: this.nextSubId++,
+            account_id: 7,
+            contact: c.id,
+            contact_field: field,
+            email: String(v).trim(),
+            do_not_contact: false,
+            created_on: now,
+            created_by: API_USER,
+            modified_on: now,
+            modified_by: API_USER,
+          });
         c.email_addresses = emails;
         c[k] = v;
       } else if (k === 'add_tags') c.tags = [...new Set([...((c.tags as number[] | null) ?? []), ...(v as number[])])];
       else if (k === 'remove_tags') c.tags = ((c.tags as number[] | null) ?? []).filter((t) => !(v as number[]).includes(t));
-      else if (k === 'add_buckets') c.buckets = body.remove_from_other_buckets_on_add === true ? [...(v as number[])] : [...new Set([...((c.buckets as number[] | null) ?? []), ...(v as number[])])];
+      else if (k === 'add_buckets')
+        c.buckets =
+          body.remove_from_other_buckets_on_add === true
+            ? [...(v as number[])]
+            : [...new Set([...((c.buckets as number[] | null) ?? []), ...(v as number[])])];
       else if (k === 'remove_buckets') c.buckets = ((c.buckets as number[] | null) ?? []).filter((t) => !(v as number[]).includes(t));
       else if (k === 'remove_from_other_buckets_on_add') continue;
       else c[k] = v;
@@ -142,7 +246,8 @@ export class CallToolsStore {
   findByPhone(phone: string): Json | undefined {
     const d = digits(phone);
     if (!d) return undefined;
-    for (const c of this.contacts.values()) if (((c.phone_numbers as Json[] | undefined) ?? []).some((p) => digits(String(p.phone_number)) === d)) return c;
+    for (const c of this.contacts.values())
+      if (((c.phone_numbers as Json[] | undefined) ?? []).some((p) => digits(String(p.phone_number)) === d)) return c;
     return undefined;
   }
 
@@ -176,17 +281,21 @@ function validate(body: Json): Record<string, string[]> | null {
     }
     if (f.type === 'string') {
       if (typeof v !== 'string' && typeof v !== 'number') err('Not a valid string.');
-      else if (f.choices && !f.choices.includes(String(v)) && !(String(v) === '' && f.nullable)) err(`"${String(v)}" is not a valid choice.`);
+      else if (f.choices && !f.choices.includes(String(v)) && !(String(v) === '' && f.nullable))
+        err(`"${String(v)}" is not a valid choice.`);
       else if (String(v).trim() === '' && f.min) err('This field may not be blank.');
       else if (f.max !== undefined && String(v).length > f.max) err(`Ensure this field has no more than ${f.max} characters.`);
     } else if (f.type === 'integer') {
-      if (!(typeof v === 'number' && Number.isInteger(v)) && !(typeof v === 'string' && /^-?\d+$/.test(v))) err('A valid integer is required.');
+      if (!(typeof v === 'number' && Number.isInteger(v)) && !(typeof v === 'string' && /^-?\d+$/.test(v)))
+        err('A valid integer is required.');
     } else if (f.type === 'boolean') {
       if (typeof v !== 'boolean' && !['true', 'false', '1', '0', 1, 0].includes(v as string)) err('Must be a valid boolean.');
     } else if (f.type === 'date') {
-      if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(v))) err('Date has wrong format. Use one of these formats instead: YYYY-MM-DD.');
+      if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(v)))
+        err('Date has wrong format. Use one of these formats instead: YYYY-MM-DD.');
     } else if (f.type === 'datetime') {
-      if (typeof v !== 'string' || !DATETIME_RE.test(v) || Number.isNaN(Date.parse(v.replace(' ', 'T')))) err('Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].');
+      if (typeof v !== 'string' || !DATETIME_RE.test(v) || Number.isNaN(Date.parse(v.replace(' ', 'T'))))
+        err('Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].');
     } else if (f.type === 'uuid') {
       if (typeof v !== 'string' || !UUID_RE.test(v)) err('Must be a valid UUID.');
     } else if (f.type === 'intlist') {
@@ -205,15 +314,30 @@ export interface CallToolsSandbox {
   store: CallToolsStore;
 }
 
-export async function startCallToolsSandbox(opts: { faults?: Faults; seed?: number; contacts?: SeedContact[] } = {}): Promise<CallToolsSandbox> {
+export async function startCallToolsSandbox(
+  opts: { faults?: Faults; seed?: number; contacts?: SeedContact[] } = {},
+): Promise<CallToolsSandbox> {
   const clock = new SimClock();
   const store = new CallToolsStore(clock);
-  const token = createHash('sha1').update(`calltools-${opts.seed ?? 1}`).digest('hex'); // 40 hex, like a real key
+  const token = createHash('sha1')
+    .update(`calltools-${opts.seed ?? 1}`)
+    .digest('hex'); // 40 hex, like a real key
   const rng = createRng(opts.seed ?? 1);
   const seeded = (opts.contacts ?? []).map(({ key, contact, updatedAgoMs }) => {
     // The population may give a person more numbers than CallTools' two phone fields and one
     // email field hold; seed what a CallTools user could have typed.
-    const c = clock.at(updatedAgoMs ?? 0, () => store.create(canonicalToCallTools({ ...contact, ...(contact.phones ? { phones: contact.phones.slice(0, 2) } : {}), ...(contact.emails ? { emails: contact.emails.slice(0, 1) } : {}) }, { forCreate: true })));
+    const c = clock.at(updatedAgoMs ?? 0, () =>
+      store.create(
+        canonicalToCallTools(
+          {
+            ...contact,
+            ...(contact.phones ? { phones: contact.phones.slice(0, 2) } : {}),
+            ...(contact.emails ? { emails: contact.emails.slice(0, 1) } : {}),
+          },
+          { forCreate: true },
+        ),
+      ),
+    );
     if (rng.chance(0.3)) c.calls_outbound = rng.int(1, 40);
     return { key, remoteId: String(c.id) };
   });
@@ -227,7 +351,8 @@ export async function startCallToolsSandbox(opts: { faults?: Faults; seed?: numb
   const parseBody = (req: SandboxRequest): { body: Json } | { error: SandboxResponse } => {
     try {
       const b = JSON.parse(req.body || '{}') as unknown;
-      if (!b || typeof b !== 'object' || Array.isArray(b)) return { error: { status: 400, body: { non_field_errors: ['Invalid data. Expected a dictionary, but got list.'] } } };
+      if (!b || typeof b !== 'object' || Array.isArray(b))
+        return { error: { status: 400, body: { non_field_errors: ['Invalid data. Expected a dictionary, but got list.'] } } };
       return { body: b as Json };
     } catch (e) {
       return { error: { status: 400, body: { detail: `JSON parse error - ${(e as Error).message}` } } };
@@ -256,7 +381,15 @@ export async function startCallToolsSandbox(opts: { faults?: Faults; seed?: numb
       if (!(page >= 1 && page <= pages)) return { status: 404, body: { detail: 'Invalid page.' } };
       const base = `http://${req.headers.host}/api/contacts/`;
       const link = (p: number) => `${base}?page=${p}&page_size=${size}`;
-      return { status: 200, body: { count: all.length, next: page < pages ? link(page + 1) : null, previous: page > 1 ? link(page - 1) : null, results: all.slice((page - 1) * size, page * size) } };
+      return {
+        status: 200,
+        body: {
+          count: all.length,
+          next: page < pages ? link(page + 1) : null,
+          previous: page > 1 ? link(page - 1) : null,
+          results: all.slice((page - 1) * size, page * size),
+        },
+      };
     })
     .on('POST', '/api/contacts/', (req) => {
       const denied = auth(req);
@@ -268,7 +401,9 @@ export async function startCallToolsSandbox(opts: { faults?: Faults; seed?: numb
       if (errors) return { status: 400, body: errors };
       // Duplicate mode "Overwrite": the phone is matched and the fields sent overwrite, blanks
       // included (docs/vendors/calltools.md: "Blank fields overwrite existing values").
-      const match = [body.mobile_phone_number, body.home_phone_number].map((p) => (p ? store.findByPhone(String(p)) : undefined)).find(Boolean);
+      const match = [body.mobile_phone_number, body.home_phone_number]
+        .map((p) => (p ? store.findByPhone(String(p)) : undefined))
+        .find(Boolean);
       if (match) {
         store.apply(match, body);
         return { status: 200, body: { duplicate_contacts: [match.id], duplicate_action: 'MERGE' } };
@@ -312,10 +447,18 @@ export async function startCallToolsSandbox(opts: { faults?: Faults; seed?: numb
     seed: opts.seed,
     faults: opts.faults,
     hooks: {
-      tooMany: (s) => ({ status: 429, headers: { 'Retry-After': String(s) }, body: { detail: `Request was throttled. Expected available in ${s} seconds.` } }),
+      tooMany: (s) => ({
+        status: 429,
+        headers: { 'Retry-After': String(s) },
+        body: { detail: `Request was throttled. Expected available in ${s} seconds.` },
+      }),
       serverError: () => ({ status: 500, headers: { 'content-type': 'text/html; charset=utf-8' }, body: CALLTOOLS_HTML_500 }),
     },
-    notFound: () => ({ status: 404, headers: { 'content-type': 'text/html; charset=utf-8' }, body: '<h1>Not Found</h1><p>The requested resource was not found on this server.</p>' }),
+    notFound: () => ({
+      status: 404,
+      headers: { 'content-type': 'text/html; charset=utf-8' },
+      body: '<h1>Not Found</h1><p>The requested resource was not found on this server.</p>',
+    }),
   });
   return { server, baseUrl: server.baseUrl, credentials: { token }, seeded, store };
 }

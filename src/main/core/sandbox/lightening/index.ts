@@ -22,13 +22,31 @@ const CUSTOMERS = [
 // email2 / email3 are not in that list but are served beside `email`; we read them as writable
 // with email's rules (inferred: the list gives limits, it does not say every field is writable;
 // customer_id is not in it either, yet every contact belongs to a customer).
-type Rule = { kind: 'string'; max: number; min?: number; email?: boolean } | { kind: 'bool' } | { kind: 'uint32' } | { kind: 'int' } | { kind: 'locale' };
+type Rule =
+  | { kind: 'string'; max: number; min?: number; email?: boolean }
+  | { kind: 'bool' }
+  | { kind: 'uint32' }
+  | { kind: 'int' }
+  | { kind: 'locale' };
 const RULES: Record<string, Rule> = {
-  name: { kind: 'string', max: 64 }, email: { kind: 'string', max: 191, email: true }, email2: { kind: 'string', max: 191, email: true }, email3: { kind: 'string', max: 191, email: true },
-  tel: { kind: 'string', max: 32 }, tel1: { kind: 'string', max: 32 }, fax: { kind: 'string', max: 32 }, mobile: { kind: 'string', max: 32 }, role: { kind: 'string', max: 32 }, department: { kind: 'string', max: 64 },
-  customer_custom_identifier: { kind: 'string', max: 16 }, portal_password: { kind: 'string', min: 8, max: 32 },
-  is_active: { kind: 'bool' }, portal_active: { kind: 'bool' }, milestone: { kind: 'bool' },
-  customer_portal_profile_id: { kind: 'uint32' }, cost_center_id: { kind: 'int' }, locale: { kind: 'locale' },
+  name: { kind: 'string', max: 64 },
+  email: { kind: 'string', max: 191, email: true },
+  email2: { kind: 'string', max: 191, email: true },
+  email3: { kind: 'string', max: 191, email: true },
+  tel: { kind: 'string', max: 32 },
+  tel1: { kind: 'string', max: 32 },
+  fax: { kind: 'string', max: 32 },
+  mobile: { kind: 'string', max: 32 },
+  role: { kind: 'string', max: 32 },
+  department: { kind: 'string', max: 64 },
+  customer_custom_identifier: { kind: 'string', max: 16 },
+  portal_password: { kind: 'string', min: 8, max: 32 },
+  is_active: { kind: 'bool' },
+  portal_active: { kind: 'bool' },
+  milestone: { kind: 'bool' },
+  customer_portal_profile_id: { kind: 'uint32' },
+  cost_center_id: { kind: 'int' },
+  locale: { kind: 'locale' },
 };
 /** Written, never served back. */
 const WRITE_ONLY = new Set(['portal_password']);
@@ -47,11 +65,38 @@ export class LighteningStore {
     const customer = CUSTOMERS.find((c) => c.id === String(body.customer_id ?? '1')) ?? CUSTOMERS[0]!;
     const now = fmt(this.clock.now());
     const c: Json = {
-      email: '', tel: '', tel1: '', fax: '', mobile: '', role: '', department: '', milestone: '0', cost_center_id: '0', email2: '', email3: '',
-      customer_portal_profile_id: '1', customer_name: customer.name, customer_account: customer.account, customer_id: Number(customer.id),
-      portal_profile: '', name: '', cost_center_name: '', customer_custom_identifier: '', portal_fullname: '', portal_branch_id: '',
-      vendor_account: '', vendor_id: '', vendor_name: '', vendor_type: 1, id, created_at: now, updated_at: now, is_active: '1', portal_active: '0',
-      locale: 'en_US', customer_portal_profile_name: '',
+      email: '',
+      tel: '',
+      tel1: '',
+      fax: '',
+      mobile: '',
+      role: '',
+      department: '',
+      milestone: '0',
+      cost_center_id: '0',
+      email2: '',
+      email3: '',
+      customer_portal_profile_id: '1',
+      customer_name: customer.name,
+      customer_account: customer.account,
+      customer_id: Number(customer.id),
+      portal_profile: '',
+      name: '',
+      cost_center_name: '',
+      customer_custom_identifier: '',
+      portal_fullname: '',
+      portal_branch_id: '',
+      vendor_account: '',
+      vendor_id: '',
+      vendor_name: '',
+      vendor_type: 1,
+      id,
+      created_at: now,
+      updated_at: now,
+      is_active: '1',
+      portal_active: '0',
+      locale: 'en_US',
+      customer_portal_profile_name: '',
     };
     this.apply(c, body);
     this.contacts.set(id, c);
@@ -87,7 +132,8 @@ function validate(body: Json, creating: boolean): Record<string, string> | null 
   if ('create_method' in body) errors.create_method = 'Field is not allowed.';
   // "name (required)" is listed for update as well as create: an update must carry it.
   if (typeof body.name !== 'string' || !body.name.trim()) errors.name = 'Field is required.';
-  if (creating && 'customer_id' in body && !CUSTOMERS.some((c) => c.id === String(body.customer_id))) errors.customer_id = 'Customer not found.';
+  if (creating && 'customer_id' in body && !CUSTOMERS.some((c) => c.id === String(body.customer_id)))
+    errors.customer_id = 'Customer not found.';
   for (const [k, r] of Object.entries(RULES)) {
     if (!(k in body) || k in errors) continue;
     const v = body[k];
@@ -121,19 +167,29 @@ export interface LighteningSandbox {
   store: LighteningStore;
 }
 
-export async function startLighteningSandbox(opts: { faults?: Faults; seed?: number; contacts?: SeedContact[] } = {}): Promise<LighteningSandbox> {
+export async function startLighteningSandbox(
+  opts: { faults?: Faults; seed?: number; contacts?: SeedContact[] } = {},
+): Promise<LighteningSandbox> {
   const clock = new SimClock();
   const store = new LighteningStore(clock);
-  const token = createHash('sha256').update(`lightening-${opts.seed ?? 1}`).digest('hex').slice(0, 32);
+  const token = createHash('sha256')
+    .update(`lightening-${opts.seed ?? 1}`)
+    .digest('hex')
+    .slice(0, 32);
   const rng = createRng(opts.seed ?? 2);
   const seeded = (opts.contacts ?? []).map(({ key, contact, updatedAgoMs }) => {
-    const body = { ...canonicalToLightening(contact, contact), customer_id: rng.pick(CUSTOMERS).id, milestone: rng.chance(0.2) ? '1' : '0' };
+    const body = {
+      ...canonicalToLightening(contact, contact),
+      customer_id: rng.pick(CUSTOMERS).id,
+      milestone: rng.chance(0.2) ? '1' : '0',
+    };
     const c = clock.at(updatedAgoMs ?? 0, () => store.create(body));
     return { key, remoteId: String(c.id) };
   });
 
   const ok = (body: Json): SandboxResponse => ({ status: 200, body: { ...body } });
-  const guard = (req: SandboxRequest): SandboxResponse | null => (req.headers.authorization === token ? null : ok({ result: false, error: 'Unauthorized. Invalid or missing Authorization token.' }));
+  const guard = (req: SandboxRequest): SandboxResponse | null =>
+    req.headers.authorization === token ? null : ok({ result: false, error: 'Unauthorized. Invalid or missing Authorization token.' });
   const bodyOf = (req: SandboxRequest): Json | null => {
     if (!req.body.trim()) return null;
     try {
@@ -145,7 +201,11 @@ export async function startLighteningSandbox(opts: { faults?: Faults; seed?: num
   };
 
   const router = new Router()
-    .on('GET', '/customer', (req) => guard(req) ?? ok({ entities: CUSTOMERS.map((c) => ({ id: c.id, name: c.name, account: c.account })), result: true }))
+    .on(
+      'GET',
+      '/customer',
+      (req) => guard(req) ?? ok({ entities: CUSTOMERS.map((c) => ({ id: c.id, name: c.name, account: c.account })), result: true }),
+    )
     .on('GET', '/contact', (req) => {
       const denied = guard(req);
       if (denied) return denied;
@@ -195,7 +255,11 @@ export async function startLighteningSandbox(opts: { faults?: Faults; seed?: num
     faults: opts.faults,
     hooks: {
       tooMany: (s) => ({ status: 429, headers: { 'Retry-After': String(s) }, body: { result: false, error: 'Too many requests.' } }),
-      serverError: () => ({ status: 502, headers: { 'content-type': 'text/html' }, body: '<html><body><h1>502 Bad Gateway</h1></body></html>' }),
+      serverError: () => ({
+        status: 502,
+        headers: { 'content-type': 'text/html' },
+        body: '<html><body><h1>502 Bad Gateway</h1></body></html>',
+      }),
     },
     notFound: () => ({ status: 200, body: { result: false, error: 'Route not found.' } }),
   });

@@ -14,12 +14,18 @@ export function dndAction(current: unknown, action: unknown): string {
   const permanent = cur === 'PERMANENT' || cur === 'BOTH';
   const state = (d: boolean, p: boolean): string => (d && p ? 'BOTH' : d ? 'DAILY' : p ? 'PERMANENT' : 'NONE');
   switch (action) {
-    case 'DAILY': return state(true, permanent);
-    case 'PERMANENT': return state(daily, true);
-    case 'BOTH': return 'BOTH';
-    case 'DAILY_OFF': return daily ? state(false, permanent) : cur;
-    case 'PERMANENT_OFF': return permanent ? state(daily, false) : cur;
-    default: return 'NONE';
+    case 'DAILY':
+      return state(true, permanent);
+    case 'PERMANENT':
+      return state(daily, true);
+    case 'BOTH':
+      return 'BOTH';
+    case 'DAILY_OFF':
+      return daily ? state(false, permanent) : cur;
+    case 'PERMANENT_OFF':
+      return permanent ? state(daily, false) : cur;
+    default:
+      return 'NONE';
   }
 }
 

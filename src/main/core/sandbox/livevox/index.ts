@@ -18,11 +18,36 @@ type Json = Record<string, unknown>;
 
 // Export columns are headed by display labels; the document shows "Account" and "Account Due Date".
 const EXPORT_LABELS: Record<string, string> = {
-  account: 'Account', modifyDate: 'Modify Date', dueDate: 'Account Due Date', firstName: 'First Name', lastName: 'Last Name', email: 'Email', zipCode: 'Zip Code',
-  address1: 'Address 1', address2: 'Address 2', city: 'City', state: 'State', balance: 'Balance', ...Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`phone${i + 1}`, `Phone ${i + 1}`])),
+  account: 'Account',
+  modifyDate: 'Modify Date',
+  dueDate: 'Account Due Date',
+  firstName: 'First Name',
+  lastName: 'Last Name',
+  email: 'Email',
+  zipCode: 'Zip Code',
+  address1: 'Address 1',
+  address2: 'Address 2',
+  city: 'City',
+  state: 'State',
+  balance: 'Balance',
+  ...Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`phone${i + 1}`, `Phone ${i + 1}`])),
 };
 /** What `allFields` expands to (the document names the key, not its columns). */
-const ALL_FIELDS = ['account', 'firstName', 'lastName', 'email', 'zipCode', 'address1', 'address2', 'city', 'state', 'balance', 'dueDate', 'modifyDate', ...Array.from({ length: 10 }, (_, i) => `phone${i + 1}`)];
+const ALL_FIELDS = [
+  'account',
+  'firstName',
+  'lastName',
+  'email',
+  'zipCode',
+  'address1',
+  'address2',
+  'city',
+  'state',
+  'balance',
+  'dueDate',
+  'modifyDate',
+  ...Array.from({ length: 10 }, (_, i) => `phone${i + 1}`),
+];
 
 export class LiveVoxStore {
   readonly contacts = new IndexedMap<string, Json>();
@@ -42,9 +67,28 @@ export class LiveVoxStore {
   create(body: Json): Json {
     const now = this.clock.now().getTime();
     const c: Json = {
-      id: this.nextId++, person: { firstName: null, lastName: null, dateOfBirth: null, email: null, ssn: null, zipCode: null }, guarantor: { firstName: null, lastName: null },
-      phone: [], customFields: [{ field: 'COL1', value: 'Gold' }], active: true, balance: 0, accountBlock: 'NONE', address1: null, address2: null, city: null, state: null, country: null,
-      amountToSpeak: 0, dueDate: 0, groupId: 0, callAttemptsToday: 0, callAttemptsTotal: 0, initialLoad: now, lastLoad: null, createDate: now, modifyDate: now,
+      id: this.nextId++,
+      person: { firstName: null, lastName: null, dateOfBirth: null, email: null, ssn: null, zipCode: null },
+      guarantor: { firstName: null, lastName: null },
+      phone: [],
+      customFields: [{ field: 'COL1', value: 'Gold' }],
+      active: true,
+      balance: 0,
+      accountBlock: 'NONE',
+      address1: null,
+      address2: null,
+      city: null,
+      state: null,
+      country: null,
+      amountToSpeak: 0,
+      dueDate: 0,
+      groupId: 0,
+      callAttemptsToday: 0,
+      callAttemptsTotal: 0,
+      initialLoad: now,
+      lastLoad: null,
+      createDate: now,
+      modifyDate: now,
     };
     this.apply(c, body);
     this.contacts.set(String(c.account), c);
@@ -55,7 +99,8 @@ export class LiveVoxStore {
     for (const [k, v] of Object.entries(body)) {
       if (['id', 'createDate', 'modifyDate', 'createdDate', 'modifiedDate'].includes(k)) continue;
       if (k === 'person' || k === 'guarantor') c[k] = { ...((c[k] as Json) ?? {}), ...(v as Json) };
-      else if (k === 'groupId') c[k] = v === null ? null : Number(v) || 0; // a string in requests, a number in responses
+      else if (k === 'groupId')
+        c[k] = v === null ? null : Number(v) || 0; // a string in requests, a number in responses
       else if (k === 'phone') c.phone = (v as Json[]).map((p) => ({ ...p, ordinal: Number(p.ordinal) }));
       else c[k] = v;
     }
@@ -83,7 +128,17 @@ function asRead(c: Json): Json {
 function padPhones(c: Json): Json {
   const byOrdinal = new Map((c.phone as Json[]).map((p) => [Number(p.ordinal), p]));
   // Empty slots look like the document's (no `phone` key); a stored entry keeps its own flags.
-  const phone = Array.from({ length: 10 }, (_, i) => ({ smsConsent: false, cellConsent: false, dnd: false, dndDaily: false, callAttemptsTotal: 0, callAttemptsToday: 0, ...(byOrdinal.get(i + 1) ?? {}), ordinal: i + 1, position: i + 1 }));
+  const phone = Array.from({ length: 10 }, (_, i) => ({
+    smsConsent: false,
+    cellConsent: false,
+    dnd: false,
+    dndDaily: false,
+    callAttemptsTotal: 0,
+    callAttemptsToday: 0,
+    ...(byOrdinal.get(i + 1) ?? {}),
+    ordinal: i + 1,
+    position: i + 1,
+  }));
   return { ...c, phone };
 }
 
@@ -203,7 +258,8 @@ function searchTest(node: Json): (c: Json) => boolean {
   if ('rule' in node) {
     const rule = String(node.rule).toUpperCase();
     if (rule !== 'AND' && rule !== 'OR') throw new Error(`Invalid rule ${String(node.rule)}: must be AND or OR`);
-    if (!node.left || !node.right || typeof node.left !== 'object' || typeof node.right !== 'object') throw new Error('A rule needs left and right');
+    if (!node.left || !node.right || typeof node.left !== 'object' || typeof node.right !== 'object')
+      throw new Error('A rule needs left and right');
     const l = searchTest(node.left as Json);
     const r = searchTest(node.right as Json);
     return rule === 'AND' ? (c) => l(c) && r(c) : (c) => l(c) || r(c);
@@ -227,11 +283,20 @@ export interface LiveVoxSandbox {
   store: LiveVoxStore;
 }
 
-export async function startLiveVoxSandbox(opts: { faults?: Faults; seed?: number; contacts?: SeedContact[] } = {}): Promise<LiveVoxSandbox> {
+export async function startLiveVoxSandbox(
+  opts: { faults?: Faults; seed?: number; contacts?: SeedContact[] } = {},
+): Promise<LiveVoxSandbox> {
   const clock = new SimClock();
   const store = new LiveVoxStore(clock);
-  const h = createHash('sha256').update(`livevox-${opts.seed ?? 1}`).digest('hex');
-  const credentials: LiveVoxSandboxCredentials = { accessToken: `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`, clientName: 'ConcordSandbox', userName: 'concord.api', password: h.slice(32, 48) };
+  const h = createHash('sha256')
+    .update(`livevox-${opts.seed ?? 1}`)
+    .digest('hex');
+  const credentials: LiveVoxSandboxCredentials = {
+    accessToken: `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`,
+    clientName: 'ConcordSandbox',
+    userName: 'concord.api',
+    password: h.slice(32, 48),
+  };
   const rng = createRng(opts.seed ?? 3);
   const blockRng = createRng((opts.seed ?? 3) + 11); // its own stream, so the other seeded values stay as they were
   const faultRng = createRng((opts.seed ?? 3) + 7);
@@ -266,7 +331,8 @@ export async function startLiveVoxSandbox(opts: { faults?: Faults; seed?: number
   const login = (req: SandboxRequest): SandboxResponse => {
     const b = json(req);
     if (req.headers['lv-access'] !== credentials.accessToken) return err(403, 403, 'Invalid or missing LV-Access token');
-    if (!b || b.clientName !== credentials.clientName || b.userName !== credentials.userName || b.password !== credentials.password) return err(401, 401, 'Invalid credentials');
+    if (!b || b.clientName !== credentials.clientName || b.userName !== credentials.userName || b.password !== credentials.password)
+      return err(401, 401, 'Invalid credentials');
     // The same user and token get back the same session id while it lives.
     if (!sessionId || !store.sessions.has(sessionId)) sessionId = randomBytes(16).toString('hex');
     store.sessions.set(sessionId, clock.now().getTime());
@@ -281,11 +347,25 @@ export async function startLiveVoxSandbox(opts: { faults?: Faults; seed?: number
       if (denied) return denied;
       const count = Number(req.query.get('count'));
       const offset = Number(req.query.get('offset'));
-      if (!req.query.has('count') || !req.query.has('offset') || !Number.isInteger(count) || !Number.isInteger(offset) || count < 1 || offset < 0) return err(400, 400, 'count and offset are required');
+      if (
+        !req.query.has('count') ||
+        !req.query.has('offset') ||
+        !Number.isInteger(count) ||
+        !Number.isInteger(offset) ||
+        count < 1 ||
+        offset < 0
+      )
+        return err(400, 400, 'count and offset are required');
       if (count > 1000) return err(400, 400, 'count must not exceed 1000');
       const all = store.contacts.ordered();
       const page = all.slice(offset, offset + count).map(({ id: _id, ...c }) => c);
-      return { status: 200, body: { listContactDetails: page, ...(offset + count < all.length ? { next: `contact/contacts?offset=${offset + count}&count=${count}` } : {}) } };
+      return {
+        status: 200,
+        body: {
+          listContactDetails: page,
+          ...(offset + count < all.length ? { next: `contact/contacts?offset=${offset + count}&count=${count}` } : {}),
+        },
+      };
     })
     .on('POST', '/contact/contacts/search', (req) => {
       const denied = session(req);
@@ -294,7 +374,15 @@ export async function startLiveVoxSandbox(opts: { faults?: Faults; seed?: number
       const count = Number(req.query.get('count'));
       const offset = Number(req.query.get('offset'));
       // Both are documented as mandatory here too.
-      if (!req.query.has('count') || !req.query.has('offset') || !Number.isInteger(count) || !Number.isInteger(offset) || count < 1 || offset < 0) return err(400, 400, 'count and offset are required');
+      if (
+        !req.query.has('count') ||
+        !req.query.has('offset') ||
+        !Number.isInteger(count) ||
+        !Number.isInteger(offset) ||
+        count < 1 ||
+        offset < 0
+      )
+        return err(400, 400, 'count and offset are required');
       if (count > 1000) return err(400, 400, 'count must not exceed 1000');
       if (!b?.search || typeof b.search !== 'object') return err(400, 400, 'search is required');
       let test: (c: Json) => boolean;
@@ -314,7 +402,13 @@ export async function startLiveVoxSandbox(opts: { faults?: Faults; seed?: number
         return { id: c.id, ...padPhones(asRead(c)), ...(zip != null ? { postalCode: zip } : {}) };
       });
       // The document's `next` here has a leading slash (the list's has none).
-      return { status: 200, body: { findMatchingContactsDetails: page, ...(offset + count < hits.length ? { next: `/contact/contacts/search?offset=${offset + count}&count=${count}` } : {}) } };
+      return {
+        status: 200,
+        body: {
+          findMatchingContactsDetails: page,
+          ...(offset + count < hits.length ? { next: `/contact/contacts/search?offset=${offset + count}&count=${count}` } : {}),
+        },
+      };
     })
     .on('PUT', '/contact/contacts/bulk', (req) => {
       const denied = session(req);
@@ -359,22 +453,35 @@ export async function startLiveVoxSandbox(opts: { faults?: Faults; seed?: number
     .on('GET', '/contact/contacts/customFields', (req) => {
       const denied = session(req);
       if (denied) return denied;
-      return { status: 200, body: { customFields: [...store.customFieldLabels].map(([field, f]) => ({ field, label: f.label, dataType: f.dataType })) } };
+      return {
+        status: 200,
+        body: { customFields: [...store.customFieldLabels].map(([field, f]) => ({ field, label: f.label, dataType: f.dataType })) },
+      };
     })
     .on('GET', '/contact/contacts/customFields/:field', (req) => {
       const denied = session(req);
       if (denied) return denied;
       const f = store.customFieldLabels.get(req.params.field!);
       if (!f) return err(404, 203, 'No Record Found');
-      return { status: 200, body: { ...(f.listValues ? { listValues: f.listValues } : {}), field: req.params.field, label: f.label, dataType: f.dataType } };
+      return {
+        status: 200,
+        body: { ...(f.listValues ? { listValues: f.listValues } : {}), field: req.params.field, label: f.label, dataType: f.dataType },
+      };
     })
     .on('PUT', '/contact/contacts/customFields', (req) => {
       const denied = session(req);
       if (denied) return denied;
       const list = json(req)?.customFields;
       if (!Array.isArray(list) || !list.length) return err(400, 400, 'customFields is required');
-      for (const f of list as Json[]) if (!/^COL([1-9]\d?|100)$/.test(String(f.field)) || typeof f.label !== 'string') return err(400, 400, `Invalid custom field ${String(f.field)}`);
-      for (const f of list as Json[]) store.customFieldLabels.set(String(f.field), { dataType: 'STRING', ...store.customFieldLabels.get(String(f.field)), label: String(f.label) });
+      for (const f of list as Json[])
+        if (!/^COL([1-9]\d?|100)$/.test(String(f.field)) || typeof f.label !== 'string')
+          return err(400, 400, `Invalid custom field ${String(f.field)}`);
+      for (const f of list as Json[])
+        store.customFieldLabels.set(String(f.field), {
+          dataType: 'STRING',
+          ...store.customFieldLabels.get(String(f.field)),
+          label: String(f.label),
+        });
       return { status: 204 };
     })
     .on('GET', '/contact/contacts/:account', (req) => {
@@ -390,7 +497,8 @@ export async function startLiveVoxSandbox(opts: { faults?: Faults; seed?: number
       if (denied) return denied;
       const b = json(req);
       const details = b?.createContactDetails as Json | undefined;
-      if (!details || typeof details.account !== 'string' || !details.account) return err(400, 400, 'createContactDetails.account is required');
+      if (!details || typeof details.account !== 'string' || !details.account)
+        return err(400, 400, 'createContactDetails.account is required');
       if (store.contacts.has(details.account)) return err(202, 202, 'Contact already exists!');
       const problem = validate(details);
       if (problem) return err(400, 400, problem);
@@ -418,19 +526,41 @@ export async function startLiveVoxSandbox(opts: { faults?: Faults; seed?: number
       const start = parseLvDate(b.startDate);
       const end = parseLvDate(b.endDate);
       if (Number.isNaN(start) || Number.isNaN(end)) return err(400, 400, 'startDate/endDate must be CCYY-MM-DD or epoch milliseconds');
-      const rows = [...store.contacts.values()].filter((c) => (start === null || (c.modifyDate as number) >= start) && (end === null || (c.modifyDate as number) <= end + (typeof b.endDate === 'string' && !/^\d+$/.test(b.endDate) ? 86_399_999 : 0)));
+      const rows = [...store.contacts.values()].filter(
+        (c) =>
+          (start === null || (c.modifyDate as number) >= start) &&
+          (end === null || (c.modifyDate as number) <= end + (typeof b.endDate === 'string' && !/^\d+$/.test(b.endDate) ? 86_399_999 : 0)),
+      );
       const cell = (c: Json, f: string): string => {
         const ph = /^phone(\d+)$/.exec(f);
         const col = /^COL\d+$/.test(f) ? ((c.customFields as Json[] | null) ?? []).find((x) => x.field === f) : undefined;
-        const v = f === 'modifyDate' ? (c[f] ? usDate(c[f] as number) : '')
-          : f === 'dueDate' ? (c[f] ? usDay(c[f] as number) : '')
-          : ph ? String(((c.phone as Json[]) ?? []).find((p) => Number(p.ordinal) === Number(ph[1]))?.phone ?? '')
-          : /^COL\d+$/.test(f) ? String(col?.value ?? '')
-          : String(c[f] ?? (c.person as Json)?.[f] ?? '');
+        const v =
+          f === 'modifyDate'
+            ? c[f]
+              ? usDate(c[f] as number)
+              : ''
+            : f === 'dueDate'
+              ? c[f]
+                ? usDay(c[f] as number)
+                : ''
+              : ph
+                ? String(((c.phone as Json[]) ?? []).find((p) => Number(p.ordinal) === Number(ph[1]))?.phone ?? '')
+                : /^COL\d+$/.test(f)
+                  ? String(col?.value ?? '')
+                  : String(c[f] ?? (c.person as Json)?.[f] ?? '');
         return /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
       };
       const label = (f: string): string => EXPORT_LABELS[f] ?? store.customFieldLabels.get(f)?.label ?? f;
-      const csv = [fields.map((f) => { const l = label(f); return /[",\n]/.test(l) ? `"${l.replace(/"/g, '""')}"` : l; }).join(','), ...rows.map((c) => fields.map((f) => cell(c, f)).join(','))].join('\n') + '\n';
+      const csv =
+        [
+          fields
+            .map((f) => {
+              const l = label(f);
+              return /[",\n]/.test(l) ? `"${l.replace(/"/g, '""')}"` : l;
+            })
+            .join(','),
+          ...rows.map((c) => fields.map((f) => cell(c, f)).join(',')),
+        ].join('\n') + '\n';
       return { status: 200, headers: { 'content-type': 'text/csv' }, body: csv };
     })
     .on('PUT', '/contact/contacts/:account', (req) => {

@@ -127,9 +127,16 @@ export class MpdxStore {
 
   /** Rows of `type` belonging to a contact or a person, in the order they were made. */
   childrenOf(type: MpdxType, parent: { contactId?: string; personId?: string }): Row[] {
-    const s = parent.contactId !== undefined ? this.byContact.get(parent.contactId) : parent.personId !== undefined ? this.byPerson.get(parent.personId) : undefined;
+    const s =
+      parent.contactId !== undefined
+        ? this.byContact.get(parent.contactId)
+        : parent.personId !== undefined
+          ? this.byPerson.get(parent.personId)
+          : undefined;
     const out: Row[] = [];
-    if (s) for (const r of s) if (r.type === type && !r.deleted && (parent.personId === undefined || r.personId === parent.personId)) out.push(r);
+    if (s)
+      for (const r of s)
+        if (r.type === type && !r.deleted && (parent.personId === undefined || r.personId === parent.personId)) out.push(r);
     return out;
   }
 

@@ -17,13 +17,25 @@ import { readListPage, rememberOf } from '../same-page';
 import { sharedSignIn } from '../sign-in';
 import { withRetry, type RetryOptions } from '../retry';
 import { assertFields } from '../field-rules';
-import { BIGCHANGE_FIELDS, bigChangeContentHash, bigChangeToCanonical, canonicalToBigChange, validateBigChange, type BigChangeJson } from './mapping';
+import {
+  BIGCHANGE_FIELDS,
+  bigChangeContentHash,
+  bigChangeToCanonical,
+  canonicalToBigChange,
+  validateBigChange,
+  type BigChangeJson,
+} from './mapping';
 
 export const BIGCHANGE_DEFAULT_BASE_URL = 'https://api.bigchange.com';
 export const bigChangeCredentialsSchema = z.object({
   clientId: z.string().min(1, 'the OAuth client id is missing'),
   clientSecret: z.string().min(1, 'the OAuth client secret is missing'),
-  customerId: z.union([z.string().regex(/^\d+$/, 'the customer id is a number'), z.number().int('the customer id is a number')], 'the customer id is a number').transform(String),
+  customerId: z
+    .union(
+      [z.string().regex(/^\d+$/, 'the customer id is a number'), z.number().int('the customer id is a number')],
+      'the customer id is a number',
+    )
+    .transform(String),
 });
 export type BigChangeCredentials = z.input<typeof bigChangeCredentialsSchema>;
 
@@ -53,16 +65,27 @@ export function createBigChangeConnector(opts: BigChangeOptions): Connector {
   const fetchToken = sharedSignIn(signInFetchToken, opts.retry);
   async function signInFetchToken(): Promise<string> {
     const res = await httpRequest(fetchImpl, {
-        ...net,
+      ...net,
       method: 'POST',
       url: joinUrl(base, '/auth/tokens'),
       headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: creds.clientId, client_secret: creds.clientSecret, scope: 'contacts:read contacts:write' }).toString(),
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: creds.clientId,
+        client_secret: creds.clientSecret,
+        scope: 'contacts:read contacts:write',
+      }).toString(),
     });
-    if (res.status === 400 || res.status === 401) throw new VendorError({ kind: 'auth', status: res.status, message: `${NAME} refused the client credentials` });
-    if (res.status !== 200) throw classifyStatus(res, NAME) ?? new VendorError({ kind: 'malformed', status: res.status, message: `${NAME} token endpoint answered HTTP ${res.status}` });
+    if (res.status === 400 || res.status === 401)
+      throw new VendorError({ kind: 'auth', status: res.status, message: `${NAME} refused the client credentials` });
+    if (res.status !== 200)
+      throw (
+        classifyStatus(res, NAME) ??
+        new VendorError({ kind: 'malformed', status: res.status, message: `${NAME} token endpoint answered HTTP ${res.status}` })
+      );
     const j = parseJson<{ access_token?: unknown; expires_in?: unknown }>(res, NAME);
-    if (typeof j?.access_token !== 'string') throw new VendorError({ kind: 'malformed', message: `${NAME} sent a token response without access_token` });
+    if (typeof j?.access_token !== 'string')
+      throw new VendorError({ kind: 'malformed', message: `${NAME} sent a token response without access_token` });
     const ttl = typeof j.expires_in === 'number' ? j.expires_in * 1000 : 3_600_000;
     token = { value: j.access_token, expiresAt: now().getTime() + ttl };
     return token.value;
@@ -73,15 +96,26 @@ export function createBigChangeConnector(opts: BigChangeOptions): Connector {
     return fetchToken();
   }
 
-  async function call(method: string, path: string, body?: unknown, ok: number[] = [200], retry: RetryOptions | undefined = opts.retry): Promise<HttpResponse> {
+  async function call(
+    method: string,
+    path: string,
+    body?: unknown,
+    ok: number[] = [200],
+    retry: RetryOptions | undefined = opts.retry,
+  ): Promise<HttpResponse> {
     return withRetry(async () => {
       let res: HttpResponse | null = null;
       for (let attempt = 0; attempt < 2; attempt++) {
         res = await httpRequest(fetchImpl, {
-        ...net,
+          ...net,
           method,
           url: joinUrl(base, `/v1${path}`),
-          headers: { Authorization: `Bearer ${await bearer()}`, 'Customer-Id': creds.customerId, Accept: 'application/json', ...(body ? { 'Content-Type': 'application/json' } : {}) },
+          headers: {
+            Authorization: `Bearer ${await bearer()}`,
+            'Customer-Id': creds.customerId,
+            Accept: 'application/json',
+            ...(body ? { 'Content-Type': 'application/json' } : {}),
+          },
           body: body ? JSON.stringify(body) : undefined,
         });
         if (res.status !== 401) break;
@@ -96,18 +130,43 @@ export function createBigChangeConnector(opts: BigChangeOptions): Connector {
     const p = safeJson(res.text) as { title?: unknown; detail?: unknown; errors?: unknown } | null;
     const title = [p?.title, p?.detail].filter((x) => typeof x === 'string' && x).join(': ');
     if (res.status === 422 || res.status === 400) {
-      const fieldErrors = p?.errors && typeof p.errors === 'object' ? Object.fromEntries(Object.entries(p.errors as Record<string, unknown>).map(([k, v]) => [k, Array.isArray(v) ? v.map(String) : [String(v)]])) : undefined;
-      return new VendorError({ kind: 'validation', status: res.status, fieldErrors, message: `${NAME} refused the change: ${fieldErrors ? Object.entries(fieldErrors).map(([k, v]) => `${k}: ${v.join(' ')}`).join('; ') : title || `HTTP ${res.status}`}` });
+      const fieldErrors =
+        p?.errors && typeof p.errors === 'object'
+          ? Object.fromEntries(
+              Object.entries(p.errors as Record<string, unknown>).map(([k, v]) => [k, Array.isArray(v) ? v.map(String) : [String(v)]]),
+            )
+          : undefined;
+      return new VendorError({
+        kind: 'validation',
+        status: res.status,
+        fieldErrors,
+        message: `${NAME} refused the change: ${
+          fieldErrors
+            ? Object.entries(fieldErrors)
+                .map(([k, v]) => `${k}: ${v.join(' ')}`)
+                .join('; ')
+            : title || `HTTP ${res.status}`
+        }`,
+      });
     }
     const generic = classifyStatus(res, NAME);
     // A 403 with a business reason (out of credit) is already a refusal carrying its words.
     if (generic?.status === 403 && generic.kind === 'validation') return generic;
-    if (generic) return title && generic.kind !== 'transient' ? new VendorError({ kind: generic.kind, status: res.status, retryAfterMs: generic.retryAfterMs, message: `${NAME}: ${title}` }) : generic;
-    return new VendorError({ kind: 'malformed', status: res.status, message: `${NAME} answered HTTP ${res.status} unexpectedly`, bodyExcerpt: res.text.slice(0, 300) });
+    if (generic)
+      return title && generic.kind !== 'transient'
+        ? new VendorError({ kind: generic.kind, status: res.status, retryAfterMs: generic.retryAfterMs, message: `${NAME}: ${title}` })
+        : generic;
+    return new VendorError({
+      kind: 'malformed',
+      status: res.status,
+      message: `${NAME} answered HTTP ${res.status} unexpectedly`,
+      bodyExcerpt: res.text.slice(0, 300),
+    });
   }
 
   function toRecord(j: BigChangeJson): RemoteRecord {
-    if (typeof j.id !== 'number' && typeof j.id !== 'string') throw new VendorError({ kind: 'malformed', message: `${NAME} sent a contact without an id` });
+    if (typeof j.id !== 'number' && typeof j.id !== 'string')
+      throw new VendorError({ kind: 'malformed', message: `${NAME} sent a contact without an id` });
     return { remoteId: String(j.id), raw: j, canonical: bigChangeToCanonical(j), versions: { hash: bigChangeContentHash(j) } };
   }
 
@@ -133,12 +192,24 @@ export function createBigChangeConnector(opts: BigChangeOptions): Connector {
           continue;
         }
         const j = read.json as { items?: unknown; pageItemCount?: unknown };
-        if (!j || !Array.isArray(j.items)) throw new VendorError({ kind: 'malformed', message: `${NAME} sent a page without "items"`, bodyExcerpt: res.text.slice(0, 300) });
+        if (!j || !Array.isArray(j.items))
+          throw new VendorError({ kind: 'malformed', message: `${NAME} sent a page without "items"`, bodyExcerpt: res.text.slice(0, 300) });
         const count = typeof j.pageItemCount === 'number' ? j.pageItemCount : j.items.length + read.unchangedIds.length;
         const more = count >= pageSize;
         const records = (j.items as BigChangeJson[]).map(toRecord);
         guard.page({ at: String(page), ids: [...read.unchangedIds, ...records.map((r) => r.remoteId)], more });
-        yield { records, unchangedIds: read.unchangedIds, nextCursor: more ? String(page + 1) : null, fullScan: true, checkpoint: null, source: read.source, remember: rememberOf(read, records.map((r) => r.remoteId)) };
+        yield {
+          records,
+          unchangedIds: read.unchangedIds,
+          nextCursor: more ? String(page + 1) : null,
+          fullScan: true,
+          checkpoint: null,
+          source: read.source,
+          remember: rememberOf(
+            read,
+            records.map((r) => r.remoteId),
+          ),
+        };
         if (!more) return;
         page++;
       }
@@ -156,34 +227,108 @@ export function createBigChangeConnector(opts: BigChangeOptions): Connector {
       const fields = canonicalToBigChange(named);
       const needs: CreateNeed[] = [];
       // Asked for only when the name sent would be blank: a given and family name make one too.
-      if (!String(fields.name ?? '').trim()) needs.push({ key: 'name', label: 'Name', why: `${NAME} requires a name on every contact`, field: 'fullName' });
+      if (!String(fields.name ?? '').trim())
+        needs.push({ key: 'name', label: 'Name', why: `${NAME} requires a name on every contact`, field: 'fullName' });
       const group = values.groupId?.trim() ? groupSetting(values.groupId.trim()) : groupId;
-      if (group === null) needs.push({ key: 'groupId', label: 'Contact group id', why: `${NAME} puts every new contact in a contact group (or set the account setting "groupId")` });
-      else if (values.groupId?.trim()) needs.push({ key: 'groupId', label: 'Contact group id', why: `${NAME} puts every new contact in a contact group`, value: String(group) });
-      else needs.push({ key: 'groupId', label: 'Contact group id', why: `${NAME} puts every new contact in a contact group`, from: 'the account setting "groupId"', value: String(group) });
+      if (group === null)
+        needs.push({
+          key: 'groupId',
+          label: 'Contact group id',
+          why: `${NAME} puts every new contact in a contact group (or set the account setting "groupId")`,
+        });
+      else if (values.groupId?.trim())
+        needs.push({
+          key: 'groupId',
+          label: 'Contact group id',
+          why: `${NAME} puts every new contact in a contact group`,
+          value: String(group),
+        });
+      else
+        needs.push({
+          key: 'groupId',
+          label: 'Contact group id',
+          why: `${NAME} puts every new contact in a contact group`,
+          from: 'the account setting "groupId"',
+          value: String(group),
+        });
       const given = values.location?.trim() ? locationSetting(values.location.trim()) : null;
       const location = contact.location ? { latitude: contact.location.lat, longitude: contact.location.lng } : (given ?? defaultLocation);
-      if (location === null) needs.push({ key: 'location', label: 'Location (latitude, longitude)', why: `${NAME} needs a location for every new contact (or set the account setting "defaultLocation")` });
-      else if (given) needs.push({ key: 'location', label: 'Location (latitude, longitude)', why: `${NAME} needs a location for every new contact`, value: `${given.latitude}, ${given.longitude}` });
-      else if (!contact.location) needs.push({ key: 'location', label: 'Location (latitude, longitude)', why: `${NAME} needs a location for every new contact`, from: 'the account setting "defaultLocation"', value: `${location.latitude}, ${location.longitude}` });
-      return { requests: [{ method: 'POST', path: '/contacts', body: { ...Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== null)), groupId: group ?? '{groupId}', location: location ?? '{location}' } }], needs };
+      if (location === null)
+        needs.push({
+          key: 'location',
+          label: 'Location (latitude, longitude)',
+          why: `${NAME} needs a location for every new contact (or set the account setting "defaultLocation")`,
+        });
+      else if (given)
+        needs.push({
+          key: 'location',
+          label: 'Location (latitude, longitude)',
+          why: `${NAME} needs a location for every new contact`,
+          value: `${given.latitude}, ${given.longitude}`,
+        });
+      else if (!contact.location)
+        needs.push({
+          key: 'location',
+          label: 'Location (latitude, longitude)',
+          why: `${NAME} needs a location for every new contact`,
+          from: 'the account setting "defaultLocation"',
+          value: `${location.latitude}, ${location.longitude}`,
+        });
+      return {
+        requests: [
+          {
+            method: 'POST',
+            path: '/contacts',
+            body: {
+              ...Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== null)),
+              groupId: group ?? '{groupId}',
+              location: location ?? '{location}',
+            },
+          },
+        ],
+        needs,
+      };
     },
 
     async create(contact: CanonicalContact, options?: CreateOptions) {
       const named = { ...contact, fullName: contact.fullName ?? contact.company ?? null };
       assertValid(named);
       const givenLocation = options?.values?.location?.trim() ? locationSetting(options.values.location.trim()) : null;
-      const location = contact.location ? { latitude: contact.location.lat, longitude: contact.location.lng } : (givenLocation ?? defaultLocation);
+      const location = contact.location
+        ? { latitude: contact.location.lat, longitude: contact.location.lng }
+        : (givenLocation ?? defaultLocation);
       const groupId = options?.values?.groupId?.trim() ? groupSetting(options.values.groupId.trim()) : accountGroup;
       const missing = [
-        ...(groupId === null ? [{ field: 'groupId', message: `${NAME} needs a group for every new contact; set it with the account setting "groupId" (the id of a ${NAME} contact group)` }] : []),
-        ...(location === null ? [{ field: 'location', message: `${NAME} needs a location for every new contact; give the contact a location, or set it with the account setting "defaultLocation" ({"latitude": …, "longitude": …})` }] : []),
+        ...(groupId === null
+          ? [
+              {
+                field: 'groupId',
+                message: `${NAME} needs a group for every new contact; set it with the account setting "groupId" (the id of a ${NAME} contact group)`,
+              },
+            ]
+          : []),
+        ...(location === null
+          ? [
+              {
+                field: 'location',
+                message: `${NAME} needs a location for every new contact; give the contact a location, or set it with the account setting "defaultLocation" ({"latitude": …, "longitude": …})`,
+              },
+            ]
+          : []),
       ];
       assertFields(missing);
       // Every field of the new contact, with the name always present (it is required).
       const fields = canonicalToBigChange(named);
-      const body: Record<string, unknown> = { ...Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== null)), groupId, location };
-      const sent = await createOnce(() => call('POST', '/contacts', body, [201], { ...opts.retry, maxRetries: 0 }), () => connector.findCreated(contact, { idempotencyKey: options?.idempotencyKey ?? '' }), opts.retry);
+      const body: Record<string, unknown> = {
+        ...Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== null)),
+        groupId,
+        location,
+      };
+      const sent = await createOnce(
+        () => call('POST', '/contacts', body, [201], { ...opts.retry, maxRetries: 0 }),
+        () => connector.findCreated(contact, { idempotencyKey: options?.idempotencyKey ?? '' }),
+        opts.retry,
+      );
       if (sent.found) {
         await options?.onStep?.({ record: sent.found.remoteId });
         return { remoteId: sent.found.remoteId, record: sent.found };
@@ -249,7 +394,8 @@ function groupSetting(v: unknown): number | null {
 function locationSetting(v: unknown): { latitude: number; longitude: number } | null {
   // Typed as "latitude, longitude" (the window's form, `--setting defaultLocation=51.5,-0.12`) or as the object.
   const typed = typeof v === 'string' ? /^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$/.exec(v) : null;
-  const l = (typed ? { latitude: Number(typed[1]), longitude: Number(typed[2]) } : v) as { latitude?: unknown; longitude?: unknown } | null | undefined;
+  const l = (typed ? { latitude: Number(typed[1]), longitude: Number(typed[2]) } : v) as
+    { latitude?: unknown; longitude?: unknown } | null | undefined;
   if (!l || typeof l.latitude !== 'number' || typeof l.longitude !== 'number') return null;
   if (Math.abs(l.latitude) > 90 || Math.abs(l.longitude) > 180) return null;
   return { latitude: l.latitude, longitude: l.longitude };

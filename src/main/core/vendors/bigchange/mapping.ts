@@ -35,25 +35,39 @@ export function bigChangeToCanonical(j: BigChangeJson): CanonicalContact {
   // The country is held as its name ("The textual name of the contact address country"); a
   // name or a code read back is the same canonical value (ISO alpha-2 where known).
   const address = { street1: str(j.street), city: str(j.town), postalCode: str(j.postalCode), country: canonicalCountry(str(j.country)) };
-  if (Object.values(address).some(Boolean)) c.address = Object.fromEntries(Object.entries(address).filter(([, v]) => v)) as CanonicalContact['address'];
+  if (Object.values(address).some(Boolean))
+    c.address = Object.fromEntries(Object.entries(address).filter(([, v]) => v)) as CanonicalContact['address'];
   if (str(j.extraInformation)) c.notes = str(j.extraInformation);
   if (str(j.reference)) c.externalRef = str(j.reference);
   const loc = j.location as { latitude?: unknown; longitude?: unknown } | null | undefined;
   if (loc && typeof loc.latitude === 'number' && typeof loc.longitude === 'number') c.location = { lat: loc.latitude, lng: loc.longitude };
   if (Array.isArray(j.customFields) && j.customFields.length) {
-    c.custom = Object.fromEntries((j.customFields as { definitionId?: unknown; value?: unknown }[]).filter((f) => f.value != null).map((f) => [String(f.definitionId), String(f.value)]));
+    c.custom = Object.fromEntries(
+      (j.customFields as { definitionId?: unknown; value?: unknown }[])
+        .filter((f) => f.value != null)
+        .map((f) => [String(f.definitionId), String(f.value)]),
+    );
   }
   return c;
 }
 
-const ADDRESS_PARTS = [['street1', 'street'], ['city', 'town'], ['postalCode', 'postalCode'], ['country', 'country']] as const;
+const ADDRESS_PARTS = [
+  ['street1', 'street'],
+  ['city', 'town'],
+  ['postalCode', 'postalCode'],
+  ['country', 'country'],
+] as const;
 
 /**
  * Only the fields in the patch: BigChange keeps omitted fields, `null` unsets a nullable one.
  * With `current`, an address sends only the parts that changed (a blank the server holds as ""
  * is not turned into null behind the person's back).
  */
-export function canonicalToBigChange(patch: Partial<CanonicalContact>, current: CanonicalContact = {}, opts: { onlyChanged?: boolean } = {}): BigChangeJson {
+export function canonicalToBigChange(
+  patch: Partial<CanonicalContact>,
+  current: CanonicalContact = {},
+  opts: { onlyChanged?: boolean } = {},
+): BigChangeJson {
   const b: BigChangeJson = {};
   if ('givenName' in patch || 'familyName' in patch) {
     const m = { ...current, ...patch };
@@ -90,7 +104,10 @@ function samePart(part: (typeof ADDRESS_PARTS)[number][0], v: string | null | un
 }
 
 /** The parts of `address` that differ from `current` (as a push compares them). */
-function changedParts(address: NonNullable<CanonicalContact['address']>, current: NonNullable<CanonicalContact['address']>): CanonicalContact['address'] {
+function changedParts(
+  address: NonNullable<CanonicalContact['address']>,
+  current: NonNullable<CanonicalContact['address']>,
+): CanonicalContact['address'] {
   const out: Record<string, unknown> = {};
   for (const [part] of ADDRESS_PARTS) if (!samePart(part, address[part], current[part])) out[part] = address[part];
   return out as CanonicalContact['address'];
@@ -99,8 +116,19 @@ function changedParts(address: NonNullable<CanonicalContact['address']>, current
 /** BigChange has no modification time: the version token is a hash of the stored record. */
 export function bigChangeContentHash(j: BigChangeJson): string {
   const stable = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(stable) : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, stable((v as Record<string, unknown>)[k])])) : v;
-  return createHash('sha256').update(JSON.stringify(stable(j))).digest('hex').slice(0, 32);
+    Array.isArray(v)
+      ? v.map(stable)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, stable((v as Record<string, unknown>)[k])]),
+          )
+        : v;
+  return createHash('sha256')
+    .update(JSON.stringify(stable(j)))
+    .digest('hex')
+    .slice(0, 32);
 }
 
 /** Why BigChange cannot hold a field it has no place for (its contact model lacks it). */
@@ -119,7 +147,11 @@ export function validateBigChange(patch: Partial<CanonicalContact>, opts: Valida
   // those are judged: a part BigChange already holds beyond its limit, which the person did not
   // touch, is not sent and must not block an edit of the town beside it.
   const judged = patch.address && opts.current?.address ? { ...patch, address: changedParts(patch.address, opts.current.address) } : patch;
-  const out = checkFields(BIGCHANGE_RULES, judged, { region: opts.region ?? 'GB', now: opts.now, body: canonicalToBigChange(patch, opts.current) });
+  const out = checkFields(BIGCHANGE_RULES, judged, {
+    region: opts.region ?? 'GB',
+    now: opts.now,
+    body: canonicalToBigChange(patch, opts.current),
+  });
   out.push(...addressPartsNotHeld(judged, BIGCHANGE_FIELDS.addressParts, 'BigChange'));
   for (const [f, message] of Object.entries(NO_PLACE)) {
     const v = patch[f as keyof CanonicalContact];
@@ -128,7 +160,11 @@ export function validateBigChange(patch: Partial<CanonicalContact>, opts: Valida
   if ('location' in patch) {
     const l = patch.location;
     if (!l) out.push({ field: 'location', message: 'location: BigChange needs a location for every contact; it cannot be cleared' });
-    else if (!Number.isFinite(l.lat) || l.lat < -90 || l.lat > 90 || !Number.isFinite(l.lng) || l.lng < -180 || l.lng > 180) out.push({ field: 'location', message: `location: ${l.lat}, ${l.lng} is not a place on Earth (latitude -90…90, longitude -180…180)` });
+    else if (!Number.isFinite(l.lat) || l.lat < -90 || l.lat > 90 || !Number.isFinite(l.lng) || l.lng < -180 || l.lng > 180)
+      out.push({
+        field: 'location',
+        message: `location: ${l.lat}, ${l.lng} is not a place on Earth (latitude -90…90, longitude -180…180)`,
+      });
   }
   return out;
 }

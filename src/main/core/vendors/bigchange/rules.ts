@@ -14,6 +14,12 @@ export const BIGCHANGE_RULES: VendorFieldRules = {
     'address.country': [{ kind: 'length', max: 50 }],
   },
   bodyFields: {
-    name: { label: 'name', rules: [{ kind: 'required', what: 'a name for every contact' }, { kind: 'length', max: 50 }] },
+    name: {
+      label: 'name',
+      rules: [
+        { kind: 'required', what: 'a name for every contact' },
+        { kind: 'length', max: 50 },
+      ],
+    },
   },
 };

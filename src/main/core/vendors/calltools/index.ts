@@ -5,7 +5,16 @@
 import { z } from 'zod';
 import type { CanonicalContact } from '../../../../shared/domain';
 import { checkBaseUrl, joinUrl } from '../base-url';
-import { transportOf, type Connector, type ConnectorOptions, type CreateOptions, type PullPage, type RemoteRecord, type WriteResult, type CreateNeed } from '../connector';
+import {
+  transportOf,
+  type Connector,
+  type ConnectorOptions,
+  type CreateOptions,
+  type PullPage,
+  type RemoteRecord,
+  type WriteResult,
+  type CreateNeed,
+} from '../connector';
 import { createOnce, hasStrongEvidence, readIfThere, strongMatch } from '../evidence';
 import { VendorError } from '../errors';
 import { PagingGuard, resolveLimits } from '../limits';
@@ -18,7 +27,9 @@ import { lazyRecord } from '../lazy-record';
 import { readListPage, rememberOf } from '../same-page';
 
 export const CALLTOOLS_DEFAULT_BASE_URL = 'https://app.calltools.io';
-export const callToolsCredentialsSchema = z.object({ token: z.string().regex(/^[0-9a-f]{40}$/i, 'a CallTools API token is 40 hexadecimal characters') });
+export const callToolsCredentialsSchema = z.object({
+  token: z.string().regex(/^[0-9a-f]{40}$/i, 'a CallTools API token is 40 hexadecimal characters'),
+});
 export type CallToolsCredentials = z.infer<typeof callToolsCredentialsSchema>;
 
 const NAME = 'CallTools';
@@ -37,34 +48,74 @@ export function createCallToolsConnector(opts: CallToolsOptions): Connector {
   const pageSize = Math.min(250, opts.pageSize ?? Number(opts.settings?.pageSize ?? 250));
   const region = opts.defaultRegion ?? 'US';
 
-  async function call(method: string, path: string, body?: unknown, ok: number[] = [200], retry: RetryOptions | undefined = opts.retry): Promise<HttpResponse> {
+  async function call(
+    method: string,
+    path: string,
+    body?: unknown,
+    ok: number[] = [200],
+    retry: RetryOptions | undefined = opts.retry,
+  ): Promise<HttpResponse> {
     return withRetry(async () => {
       const url = /^https?:/.test(path) ? path : joinUrl(base, path);
       const res = await httpRequest(fetchImpl, {
         ...net,
         method,
         url,
-        headers: { Authorization: `Token ${creds.token}`, Accept: 'application/json', ...(body ? { 'Content-Type': 'application/json' } : {}) },
+        headers: {
+          Authorization: `Token ${creds.token}`,
+          Accept: 'application/json',
+          ...(body ? { 'Content-Type': 'application/json' } : {}),
+        },
         body: body ? JSON.stringify(body) : undefined,
       });
       if (ok.includes(res.status)) return res;
       if (res.status === 400) {
         const j = safeJson(res.text);
-        const fieldErrors = j && typeof j === 'object' ? Object.fromEntries(Object.entries(j).map(([k, v]) => [k, Array.isArray(v) ? v.map(String) : [String(v)]])) : undefined;
-        throw new VendorError({ kind: 'validation', status: 400, fieldErrors, message: `${NAME} refused the change: ${fieldErrors ? Object.entries(fieldErrors).map(([k, v]) => `${k}: ${v.join(' ')}`).join('; ') : res.text.slice(0, 200)}` });
+        const fieldErrors =
+          j && typeof j === 'object'
+            ? Object.fromEntries(Object.entries(j).map(([k, v]) => [k, Array.isArray(v) ? v.map(String) : [String(v)]]))
+            : undefined;
+        throw new VendorError({
+          kind: 'validation',
+          status: 400,
+          fieldErrors,
+          message: `${NAME} refused the change: ${
+            fieldErrors
+              ? Object.entries(fieldErrors)
+                  .map(([k, v]) => `${k}: ${v.join(' ')}`)
+                  .join('; ')
+              : res.text.slice(0, 200)
+          }`,
+        });
       }
-      throw classifyStatus(res, NAME) ?? new VendorError({ kind: 'malformed', status: res.status, message: `${NAME} answered HTTP ${res.status} unexpectedly`, bodyExcerpt: res.text.slice(0, 300) });
+      throw (
+        classifyStatus(res, NAME) ??
+        new VendorError({
+          kind: 'malformed',
+          status: res.status,
+          message: `${NAME} answered HTTP ${res.status} unexpectedly`,
+          bodyExcerpt: res.text.slice(0, 300),
+        })
+      );
     }, retry);
   }
 
   function contactJson(res: HttpResponse): CallToolsJson {
     const j = parseJson<CallToolsJson>(res, NAME);
-    if (!j || typeof j !== 'object' || typeof j.id !== 'number') throw new VendorError({ kind: 'malformed', status: res.status, message: `${NAME} sent a contact without an id`, bodyExcerpt: res.text.slice(0, 300) });
+    if (!j || typeof j !== 'object' || typeof j.id !== 'number')
+      throw new VendorError({
+        kind: 'malformed',
+        status: res.status,
+        message: `${NAME} sent a contact without an id`,
+        bodyExcerpt: res.text.slice(0, 300),
+      });
     return j;
   }
 
   function toRecord(j: CallToolsJson): RemoteRecord {
-    return lazyRecord(String(j.id), j, typeof j.modified_on === 'string' ? { modified_on: j.modified_on } : {}, () => callToolsToCanonical(j, region));
+    return lazyRecord(String(j.id), j, typeof j.modified_on === 'string' ? { modified_on: j.modified_on } : {}, () =>
+      callToolsToCanonical(j, region),
+    );
   }
 
   const connector: Connector = {
@@ -108,15 +159,40 @@ export function createCallToolsConnector(opts: CallToolsOptions): Connector {
           continue;
         }
         const j = read.json as { results?: unknown; next?: unknown; count?: unknown };
-        if (!j || !Array.isArray(j.results)) throw new VendorError({ kind: 'malformed', status: res.status, message: `${NAME} sent a contact page without "results"`, bodyExcerpt: res.text.slice(0, 300) });
+        if (!j || !Array.isArray(j.results))
+          throw new VendorError({
+            kind: 'malformed',
+            status: res.status,
+            message: `${NAME} sent a contact page without "results"`,
+            bodyExcerpt: res.text.slice(0, 300),
+          });
         const records = (j.results as CallToolsJson[]).map((r) => {
-          if (!r || typeof r.id !== 'number') throw new VendorError({ kind: 'malformed', message: `${NAME} sent a contact without an id on page ${page}` });
+          if (!r || typeof r.id !== 'number')
+            throw new VendorError({ kind: 'malformed', message: `${NAME} sent a contact without an id on page ${page}` });
           return toRecord(r);
         });
         const next = typeof j.next === 'string' && j.next ? page + 1 : null;
         // Proof of progress: a new `next` every page, something new on it, within its own `count`.
-        guard.page({ at: String(page), next: typeof j.next === 'string' ? j.next : null, ids: [...read.unchangedIds, ...records.map((r) => r.remoteId)], more: next !== null, statedTotal: typeof j.count === 'number' ? j.count : undefined });
-        const out: PullPage = { ...restart, records, unchangedIds: read.unchangedIds, nextCursor: next === null ? null : String(next), fullScan: true, checkpoint: null, source: read.source, remember: rememberOf(read, records.map((r) => r.remoteId)) };
+        guard.page({
+          at: String(page),
+          next: typeof j.next === 'string' ? j.next : null,
+          ids: [...read.unchangedIds, ...records.map((r) => r.remoteId)],
+          more: next !== null,
+          statedTotal: typeof j.count === 'number' ? j.count : undefined,
+        });
+        const out: PullPage = {
+          ...restart,
+          records,
+          unchangedIds: read.unchangedIds,
+          nextCursor: next === null ? null : String(next),
+          fullScan: true,
+          checkpoint: null,
+          source: read.source,
+          remember: rememberOf(
+            read,
+            records.map((r) => r.remoteId),
+          ),
+        };
         yield out;
         if (next === null) return;
         page = next;
@@ -129,14 +205,23 @@ export function createCallToolsConnector(opts: CallToolsOptions): Connector {
 
     previewCreate(contact) {
       // A phone number is required on every CallTools contact (phone_number, 1–20 digits).
-      const needs: CreateNeed[] = contact.phones?.length ? [] : [{ key: 'phone', label: 'Phone number', why: `${NAME} requires a phone number on every contact`, field: 'phones' }];
-      return { requests: [{ method: 'POST', path: '/api/contacts/', body: canonicalToCallTools(contact, { forCreate: true, region }) }], needs };
+      const needs: CreateNeed[] = contact.phones?.length
+        ? []
+        : [{ key: 'phone', label: 'Phone number', why: `${NAME} requires a phone number on every contact`, field: 'phones' }];
+      return {
+        requests: [{ method: 'POST', path: '/api/contacts/', body: canonicalToCallTools(contact, { forCreate: true, region }) }],
+        needs,
+      };
     },
 
     async create(contact: CanonicalContact, options?: CreateOptions): Promise<WriteResult> {
       assertValid(contact);
       const sent = await createOnce(
-        () => call('POST', '/api/contacts/', canonicalToCallTools(contact, { forCreate: true, region }), [200, 201], { ...opts.retry, maxRetries: 0 }),
+        () =>
+          call('POST', '/api/contacts/', canonicalToCallTools(contact, { forCreate: true, region }), [200, 201], {
+            ...opts.retry,
+            maxRetries: 0,
+          }),
         () => connector.findCreated(contact, { idempotencyKey: options?.idempotencyKey ?? '' }),
         opts.retry,
       );
@@ -171,12 +256,24 @@ export function createCallToolsConnector(opts: CallToolsOptions): Connector {
       for (let page = 1; ; page++) {
         const res = await call('GET', `/api/contacts/?page=${page}&page_size=${pageSize}${filter}`);
         const j = parseJson<{ results?: unknown; next?: unknown; count?: unknown }>(res, NAME);
-        if (!j || !Array.isArray(j.results)) throw new VendorError({ kind: 'malformed', status: res.status, message: `${NAME} sent a contact page without "results"`, bodyExcerpt: res.text.slice(0, 300) });
+        if (!j || !Array.isArray(j.results))
+          throw new VendorError({
+            kind: 'malformed',
+            status: res.status,
+            message: `${NAME} sent a contact page without "results"`,
+            bodyExcerpt: res.text.slice(0, 300),
+          });
         const records = (j.results as CallToolsJson[]).map(toRecord);
         const hit = records.find((r) => strongMatch(contact, r.canonical));
         if (hit) return hit;
         const more = typeof j.next === 'string' && !!j.next;
-        guard.page({ at: String(page), next: more ? (j.next as string) : null, ids: records.map((r) => r.remoteId), more, statedTotal: typeof j.count === 'number' ? j.count : undefined });
+        guard.page({
+          at: String(page),
+          next: more ? (j.next as string) : null,
+          ids: records.map((r) => r.remoteId),
+          more,
+          statedTotal: typeof j.count === 'number' ? j.count : undefined,
+        });
         if (!more) return null;
       }
     },

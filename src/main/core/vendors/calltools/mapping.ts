@@ -58,18 +58,35 @@ export function callToolsToCanonical(j: CallToolsJson, region = 'US'): Canonical
   if (str(j.last_name)) c.familyName = str(j.last_name);
   // The nested lists are what CallTools holds; a flat slot with no nested record yet is added so
   // a later write cannot clear a number the person never saw.
-  const emails: EmailEntry[] = list(j.email_addresses).filter((e) => str(e.email)).map((e) => ({ address: String(e.email).trim(), ...dnc(e) }));
+  const emails: EmailEntry[] = list(j.email_addresses)
+    .filter((e) => str(e.email))
+    .map((e) => ({ address: String(e.email).trim(), ...dnc(e) }));
   const flatEmail = str(j.personal_email_address);
-  if (flatEmail && !emails.some((e) => emailKey(e.address) === emailKey(flatEmail))) emails.push({ address: flatEmail.trim(), doNotContact: false });
+  if (flatEmail && !emails.some((e) => emailKey(e.address) === emailKey(flatEmail)))
+    emails.push({ address: flatEmail.trim(), doNotContact: false });
   if (emails.length) c.emails = emails.map((e, i) => ({ ...e, primary: i === 0 }));
-  const phones: PhoneEntry[] = list(j.phone_numbers).filter((p) => str(p.phone_number)).map((p, i) => nestedPhone(p, region, i === 0));
+  const phones: PhoneEntry[] = list(j.phone_numbers)
+    .filter((p) => str(p.phone_number))
+    .map((p, i) => nestedPhone(p, region, i === 0));
   for (const slot of SLOTS) {
     const flat = str(j[slot]);
-    if (flat && !phones.some((p) => entryKey(p, region) === phoneKey(flat, region))) phones.push({ ...phoneEntry(flat, { region, mobile: slot === 'mobile_phone_number', primary: phones.length === 0 }), doNotContact: false });
+    if (flat && !phones.some((p) => entryKey(p, region) === phoneKey(flat, region)))
+      phones.push({
+        ...phoneEntry(flat, { region, mobile: slot === 'mobile_phone_number', primary: phones.length === 0 }),
+        doNotContact: false,
+      });
   }
   if (phones.length) c.phones = phones;
-  const address = { street1: str(j.address), city: str(j.city), region: str(j.state), postalCode: str(j.zip_code), county: str(j.county), country: str(j.country) };
-  if (Object.values(address).some(Boolean)) c.address = Object.fromEntries(Object.entries(address).filter(([, v]) => v)) as CanonicalContact['address'];
+  const address = {
+    street1: str(j.address),
+    city: str(j.city),
+    region: str(j.state),
+    postalCode: str(j.zip_code),
+    county: str(j.county),
+    country: str(j.country),
+  };
+  if (Object.values(address).some(Boolean))
+    c.address = Object.fromEntries(Object.entries(address).filter(([, v]) => v)) as CanonicalContact['address'];
   if (str(j.time_zone)) c.timeZone = str(j.time_zone);
   if (typeof j.do_not_contact === 'boolean') c.doNotContact = j.do_not_contact;
   if (j.do_not_contact === true) c.doNotContactWhy = CT_DNC;
@@ -103,7 +120,12 @@ function phoneSlots(phones: PhoneEntry[], raw: CallToolsJson, region: string): C
   for (const s of SLOTS) if (cur[s] && !wasMobile.has(cur[s])) wasMobile.set(cur[s], s === 'mobile_phone_number');
   const wanted = new Map(phones.map((p) => [entryKey(p, region), p] as const));
   const inSlot = new Set(Object.values(cur).filter(Boolean));
-  for (const k of wasMobile.keys()) if (!wanted.has(k) && !inSlot.has(k)) refuse('phones', `${k} is not in CallTools' home or mobile phone field, the only ones Concord can write, so it cannot be removed here; remove it in CallTools`);
+  for (const k of wasMobile.keys())
+    if (!wanted.has(k) && !inSlot.has(k))
+      refuse(
+        'phones',
+        `${k} is not in CallTools' home or mobile phone field, the only ones Concord can write, so it cannot be removed here; remove it in CallTools`,
+      );
 
   const next: Record<Slot, string | null> = { home_phone_number: null, mobile_phone_number: null };
   const flagChanged = (k: string) => wasMobile.has(k) && wasMobile.get(k) !== !!wanted.get(k)?.mobile;
@@ -113,13 +135,29 @@ function phoneSlots(phones: PhoneEntry[], raw: CallToolsJson, region: string): C
     if (!flagChanged(k)) continue;
     // Writing a number held outside the flat fields into one would make a second nested record
     // of it (the document does not say CallTools merges them), so its flag stays as CallTools has it.
-    if (!inSlot.has(k)) refuse('phones', `${shown(k)} is not in CallTools' home or mobile phone field, so whether it is a mobile number cannot be changed from Concord`);
+    if (!inSlot.has(k))
+      refuse(
+        'phones',
+        `${shown(k)} is not in CallTools' home or mobile phone field, so whether it is a mobile number cannot be changed from Concord`,
+      );
     // Moving a number to the other field makes a new nested record of it, without the
     // do-not-contact flag its record holds: that would lift it (whoever set it, whenever).
-    if (flagged.has(k)) refuse('phones', `${shown(k)} is marked do not contact in CallTools; moving it between the home and mobile fields would drop that mark, so whether it is a mobile number cannot be changed from Concord`);
+    if (flagged.has(k))
+      refuse(
+        'phones',
+        `${shown(k)} is marked do not contact in CallTools; moving it between the home and mobile fields would drop that mark, so whether it is a mobile number cannot be changed from Concord`,
+      );
     const want: Slot = p.mobile ? 'mobile_phone_number' : 'home_phone_number';
-    if (cur[want] === k) refuse('phones', `CallTools decides whether ${shown(k)} is a mobile number by the field it is in, and it is in the ${want === 'mobile_phone_number' ? 'mobile' : 'home'} field already; its flag cannot be changed from Concord`);
-    if (next[want]) refuse('phones', `CallTools holds one mobile and one home number; ${shown(k)} cannot be marked ${p.mobile ? '' : 'not '}mobile while ${shown(next[want])} ${p.mobile ? 'is' : 'is not'}`);
+    if (cur[want] === k)
+      refuse(
+        'phones',
+        `CallTools decides whether ${shown(k)} is a mobile number by the field it is in, and it is in the ${want === 'mobile_phone_number' ? 'mobile' : 'home'} field already; its flag cannot be changed from Concord`,
+      );
+    if (next[want])
+      refuse(
+        'phones',
+        `CallTools holds one mobile and one home number; ${shown(k)} cannot be marked ${p.mobile ? '' : 'not '}mobile while ${shown(next[want])} ${p.mobile ? 'is' : 'is not'}`,
+      );
     next[want] = k;
   }
   // New numbers take their flag's slot, else the one left.
@@ -127,9 +165,14 @@ function phoneSlots(phones: PhoneEntry[], raw: CallToolsJson, region: string): C
     if (wasMobile.has(k)) continue;
     const order: Slot[] = p.mobile ? ['mobile_phone_number', 'home_phone_number'] : ['home_phone_number', 'mobile_phone_number'];
     const slot = order.find((s) => !next[s]);
-    if (!slot) refuse('phones', `CallTools has two phone fields you can write (home and mobile), both in use; remove a number to add ${shown(k)}`);
+    if (!slot)
+      refuse('phones', `CallTools has two phone fields you can write (home and mobile), both in use; remove a number to add ${shown(k)}`);
     // A flag typed with the number must hold: the other field would say the opposite.
-    if (p.mobile !== undefined && slot !== order[0]) refuse('phones', `CallTools holds one mobile and one home number; ${shown(k)} cannot be added as ${p.mobile ? '' : 'not '}mobile while ${shown(next[order[0]!]!)} ${p.mobile ? 'is' : 'is not'}`);
+    if (p.mobile !== undefined && slot !== order[0])
+      refuse(
+        'phones',
+        `CallTools holds one mobile and one home number; ${shown(k)} cannot be added as ${p.mobile ? '' : 'not '}mobile while ${shown(next[order[0]!]!)} ${p.mobile ? 'is' : 'is not'}`,
+      );
     next[slot!] = k;
   }
   const body: CallToolsJson = {};
@@ -140,9 +183,18 @@ function phoneSlots(phones: PhoneEntry[], raw: CallToolsJson, region: string): C
 /** personal_email_address for a new email list; the same rules as phoneSlots, with one slot. */
 function emailSlot(emails: EmailEntry[], raw: CallToolsJson): CallToolsJson {
   const cur = str(raw.personal_email_address) ? emailKey(String(raw.personal_email_address)) : null;
-  const held = new Set(list(raw.email_addresses).filter((e) => str(e.email)).map((e) => emailKey(String(e.email))));
+  const held = new Set(
+    list(raw.email_addresses)
+      .filter((e) => str(e.email))
+      .map((e) => emailKey(String(e.email))),
+  );
   const wanted = new Set(emails.map((e) => emailKey(e.address)));
-  for (const k of held) if (!wanted.has(k) && k !== cur) refuse('emails', `${k} is not in CallTools' personal email field, the only one Concord can write, so it cannot be removed here; remove it in CallTools`);
+  for (const k of held)
+    if (!wanted.has(k) && k !== cur)
+      refuse(
+        'emails',
+        `${k} is not in CallTools' personal email field, the only one Concord can write, so it cannot be removed here; remove it in CallTools`,
+      );
   const added = [...wanted].filter((k) => !held.has(k) && k !== cur);
   let next = cur && wanted.has(cur) ? cur : null;
   for (const k of added) {
@@ -159,7 +211,10 @@ function emailSlot(emails: EmailEntry[], raw: CallToolsJson): CallToolsJson {
  * placed by phoneSlots/emailSlot against `raw`, the record as last read (a create has none).
  * Blank values are left out of creates because CallTools' upsert lets a blank overwrite a stored value.
  */
-export function canonicalToCallTools(patch: Partial<CanonicalContact>, opts: { forCreate?: boolean; raw?: unknown; region?: string } = {}): CallToolsJson {
+export function canonicalToCallTools(
+  patch: Partial<CanonicalContact>,
+  opts: { forCreate?: boolean; raw?: unknown; region?: string } = {},
+): CallToolsJson {
   const b: CallToolsJson = {};
   const region = opts.region ?? 'US';
   const raw = (opts.raw && typeof opts.raw === 'object' ? opts.raw : {}) as CallToolsJson;
@@ -170,7 +225,14 @@ export function canonicalToCallTools(patch: Partial<CanonicalContact>, opts: { f
   if ('address' in patch) {
     const a = patch.address ?? {};
     // address is x-nullable; city, state, zip_code, county and country are not: blank clears them.
-    Object.assign(b, { address: a.street1 ?? null, city: a.city ?? '', state: a.region ?? '', zip_code: a.postalCode ?? '', county: a.county ?? '', country: a.country ?? '' });
+    Object.assign(b, {
+      address: a.street1 ?? null,
+      city: a.city ?? '',
+      state: a.region ?? '',
+      zip_code: a.postalCode ?? '',
+      county: a.county ?? '',
+      country: a.country ?? '',
+    });
   }
   if ('timeZone' in patch) b.time_zone = patch.timeZone ?? null;
   if ('doNotContact' in patch) b.do_not_contact = patch.doNotContact ?? false;

@@ -12,7 +12,14 @@ import { classifyStatus, httpRequest, parseJson, type HttpResponse } from '../ht
 import { nodeFetch } from '../node-http-client';
 import { withRetry, type RetryOptions } from '../retry';
 import { assertFields } from '../field-rules';
-import { canonicalToLightening, LIGHTENING_FIELDS, lighteningToCanonical, lighteningUpdateBody, validateLightening, type LighteningJson } from './mapping';
+import {
+  canonicalToLightening,
+  LIGHTENING_FIELDS,
+  lighteningToCanonical,
+  lighteningUpdateBody,
+  validateLightening,
+  type LighteningJson,
+} from './mapping';
 import { lazyRecord } from '../lazy-record';
 import { readListPage, rememberOf } from '../same-page';
 
@@ -45,12 +52,22 @@ export function createLighteningConnector(opts: LighteningOptions): Connector {
   const configuredCustomers = Array.isArray(opts.settings?.customerIds) ? (opts.settings.customerIds as unknown[]).map(String) : null;
 
   /** One request; the envelope's own verdict decides success. */
-  async function call(method: 'GET' | 'POST', path: string, body?: Record<string, unknown>, retry: RetryOptions | undefined = opts.retry): Promise<Envelope> {
+  async function call(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: Record<string, unknown>,
+    retry: RetryOptions | undefined = opts.retry,
+  ): Promise<Envelope> {
     return envelopeOf(await send(method, path, body, retry));
   }
 
   /** The answer as it came (status checked), before its body is read as an envelope. */
-  async function send(method: 'GET' | 'POST', path: string, body?: Record<string, unknown>, retry: RetryOptions | undefined = opts.retry): Promise<HttpResponse> {
+  async function send(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: Record<string, unknown>,
+    retry: RetryOptions | undefined = opts.retry,
+  ): Promise<HttpResponse> {
     return withRetry(async () => {
       const res = await httpRequest(fetchImpl, {
         ...net,
@@ -60,32 +77,54 @@ export function createLighteningConnector(opts: LighteningOptions): Connector {
         body: body ? JSON.stringify(body) : undefined,
       });
       // Lightening itself always answers 200; other statuses come from a proxy in front of it.
-      if (res.status !== 200) throw classifyStatus(res, NAME) ?? new VendorError({ kind: 'malformed', status: res.status, message: `${NAME} answered HTTP ${res.status}`, bodyExcerpt: res.text.slice(0, 300) });
+      if (res.status !== 200)
+        throw (
+          classifyStatus(res, NAME) ??
+          new VendorError({
+            kind: 'malformed',
+            status: res.status,
+            message: `${NAME} answered HTTP ${res.status}`,
+            bodyExcerpt: res.text.slice(0, 300),
+          })
+        );
       return res;
     }, retry);
   }
 
   /** The reply as Lightening's envelope; `parsed` when the page was read already (same-page.ts). */
   function envelopeOf(res: HttpResponse, parsed: unknown = parseJson<unknown>(res, NAME)): Envelope {
-    if (!parsed || typeof parsed !== 'object' || !('result' in parsed)) throw new VendorError({ kind: 'malformed', message: `${NAME} sent a reply without "result"`, bodyExcerpt: res.text.slice(0, 300) });
+    if (!parsed || typeof parsed !== 'object' || !('result' in parsed))
+      throw new VendorError({ kind: 'malformed', message: `${NAME} sent a reply without "result"`, bodyExcerpt: res.text.slice(0, 300) });
     return parsed as Envelope;
   }
 
   function failure(j: Envelope, action: string): VendorError {
     const msg = typeof j.msg === 'string' ? j.msg : '';
     const error = typeof j.error === 'string' ? j.error : '';
-    if (/not found/i.test(msg) || /not found/i.test(error)) return new VendorError({ kind: 'not_found', message: `${NAME}: contact not found` });
+    if (/not found/i.test(msg) || /not found/i.test(error))
+      return new VendorError({ kind: 'not_found', message: `${NAME}: contact not found` });
     if (/unauthori|token|auth/i.test(error)) return new VendorError({ kind: 'auth', message: `${NAME} refused the credentials: ${error}` });
     if (j.errors && typeof j.errors === 'object') {
-      const fieldErrors = Object.fromEntries(Object.entries(j.errors as Record<string, unknown>).map(([k, v]) => [k, Array.isArray(v) ? v.map(String) : [String(v)]]));
-      return new VendorError({ kind: 'validation', fieldErrors, message: `${NAME} refused to ${action}: ${Object.entries(fieldErrors).map(([k, v]) => `${k}: ${v.join(' ')}`).join('; ')}` });
+      const fieldErrors = Object.fromEntries(
+        Object.entries(j.errors as Record<string, unknown>).map(([k, v]) => [k, Array.isArray(v) ? v.map(String) : [String(v)]]),
+      );
+      return new VendorError({
+        kind: 'validation',
+        fieldErrors,
+        message: `${NAME} refused to ${action}: ${Object.entries(fieldErrors)
+          .map(([k, v]) => `${k}: ${v.join(' ')}`)
+          .join('; ')}`,
+      });
     }
     return new VendorError({ kind: 'validation', message: `${NAME} refused to ${action}: ${error || msg || 'no reason given'}` });
   }
 
   function toRecord(j: LighteningJson): RemoteRecord {
-    if (j.id === undefined || j.id === null || j.id === '') throw new VendorError({ kind: 'malformed', message: `${NAME} sent a contact without an id` });
-    return lazyRecord(String(j.id), j, typeof j.updated_at === 'string' ? { updated_at: j.updated_at } : {}, () => lighteningToCanonical(j, region));
+    if (j.id === undefined || j.id === null || j.id === '')
+      throw new VendorError({ kind: 'malformed', message: `${NAME} sent a contact without an id` });
+    return lazyRecord(String(j.id), j, typeof j.updated_at === 'string' ? { updated_at: j.updated_at } : {}, () =>
+      lighteningToCanonical(j, region),
+    );
   }
 
   async function customerIds(): Promise<string[]> {
@@ -126,9 +165,21 @@ export function createLighteningConnector(opts: LighteningOptions): Connector {
         }
         const j = envelopeOf(res, read.json);
         if (j.result !== true) throw failure(j, 'list contacts');
-        if (!Array.isArray(j.entities)) throw new VendorError({ kind: 'malformed', message: `${NAME} sent a contact list without "entities"` });
+        if (!Array.isArray(j.entities))
+          throw new VendorError({ kind: 'malformed', message: `${NAME} sent a contact list without "entities"` });
         const records = (j.entities as LighteningJson[]).map(toRecord);
-        yield { records, unchangedIds: read.unchangedIds, nextCursor, fullScan: true, checkpoint: null, source: read.source, remember: rememberOf(read, records.map((r) => r.remoteId)) };
+        yield {
+          records,
+          unchangedIds: read.unchangedIds,
+          nextCursor,
+          fullScan: true,
+          checkpoint: null,
+          source: read.source,
+          remember: rememberOf(
+            read,
+            records.map((r) => r.remoteId),
+          ),
+        };
       }
     },
 
@@ -137,9 +188,17 @@ export function createLighteningConnector(opts: LighteningOptions): Connector {
     },
 
     previewCreate(contact, values) {
-      const body: Record<string, unknown> = Object.fromEntries(Object.entries(canonicalToLightening(contact, {})).filter(([, v]) => v !== ''));
+      const body: Record<string, unknown> = Object.fromEntries(
+        Object.entries(canonicalToLightening(contact, {})).filter(([, v]) => v !== ''),
+      );
       const needs: CreateNeed[] = [];
-      if (!body.name) needs.push({ key: 'name', label: 'Name', why: `${NAME} requires a name on every contact (up to 64 characters)`, field: 'fullName' });
+      if (!body.name)
+        needs.push({
+          key: 'name',
+          label: 'Name',
+          why: `${NAME} requires a name on every contact (up to 64 characters)`,
+          field: 'fullName',
+        });
       // Contacts belong to a customer (the document lists them by customer_id[] and each entity
       // carries customer_id; its create field list omits it, so sending it is inferred): which
       // customer is the person's choice, or the account's only one — never the first one found.
@@ -150,9 +209,23 @@ export function createLighteningConnector(opts: LighteningOptions): Connector {
         needs.push({ key: 'customerId', label: 'Customer id', why: `${NAME} files every contact under a customer`, value: given });
       } else if (only) {
         body.customer_id = Number(only);
-        needs.push({ key: 'customerId', label: 'Customer id', why: `${NAME} files every contact under a customer`, from: 'the account setting "customerIds"', value: only });
-      } else needs.push({ key: 'customerId', label: 'Customer id', why: `${NAME} files every contact under a customer; give the id of the customer this person belongs to${configuredCustomers?.length ? ` (this account: ${configuredCustomers.join(', ')})` : ''}` });
-      return { requests: [{ method: 'POST', path: '/contact', body: { ...body, customer_id: body.customer_id ?? '{customerId}' } }], needs };
+        needs.push({
+          key: 'customerId',
+          label: 'Customer id',
+          why: `${NAME} files every contact under a customer`,
+          from: 'the account setting "customerIds"',
+          value: only,
+        });
+      } else
+        needs.push({
+          key: 'customerId',
+          label: 'Customer id',
+          why: `${NAME} files every contact under a customer; give the id of the customer this person belongs to${configuredCustomers?.length ? ` (this account: ${configuredCustomers.join(', ')})` : ''}`,
+        });
+      return {
+        requests: [{ method: 'POST', path: '/contact', body: { ...body, customer_id: body.customer_id ?? '{customerId}' } }],
+        needs,
+      };
     },
 
     async create(contact: CanonicalContact, options?: CreateOptions) {
@@ -161,7 +234,11 @@ export function createLighteningConnector(opts: LighteningOptions): Connector {
       const chosen = options?.values?.customerId?.trim();
       const ids = chosen ? [chosen] : await customerIds();
       if (ids[0]) body.customer_id = Number(ids[0]);
-      const sent = await createOnce(() => call('POST', '/contact', body, { ...opts.retry, maxRetries: 0 }), () => connector.findCreated(contact, { idempotencyKey: options?.idempotencyKey ?? '', values: options?.values }), opts.retry);
+      const sent = await createOnce(
+        () => call('POST', '/contact', body, { ...opts.retry, maxRetries: 0 }),
+        () => connector.findCreated(contact, { idempotencyKey: options?.idempotencyKey ?? '', values: options?.values }),
+        opts.retry,
+      );
       if (sent.found) {
         await options?.onStep?.({ record: sent.found.remoteId });
         return { remoteId: sent.found.remoteId, record: sent.found };

@@ -74,7 +74,11 @@ export function lighteningUpdateBody(patch: Partial<CanonicalContact>, raw: Ligh
   const current = lighteningToCanonical(raw, region);
   const b: LighteningJson = {};
   const touchesName = 'givenName' in patch || 'familyName' in patch || 'fullName' in patch;
-  b.name = touchesName ? lighteningName({ ...current, ...patch }, typeof raw.name === 'string' ? raw.name : '', patch) : typeof raw.name === 'string' ? raw.name : lighteningName(current, '');
+  b.name = touchesName
+    ? lighteningName({ ...current, ...patch }, typeof raw.name === 'string' ? raw.name : '', patch)
+    : typeof raw.name === 'string'
+      ? raw.name
+      : lighteningName(current, '');
   if ('emails' in patch) Object.assign(b, changedOnly(emailSlots(patch.emails ?? [], raw), raw));
   if ('phones' in patch) Object.assign(b, changedOnly(phoneSlots(patch.phones ?? [], raw, region), raw));
   const text: LighteningJson = {};
@@ -143,7 +147,10 @@ export function phoneSlots(list: PhoneEntry[], raw: LighteningJson, region = 'US
 
 /** Slot values for an email list, by the same rule (case-insensitive match; no mobile). */
 function emailSlots(list: EmailEntry[], raw: LighteningJson): Record<string, string> {
-  const key = (v: unknown) => String(v ?? '').trim().toLowerCase();
+  const key = (v: unknown) =>
+    String(v ?? '')
+      .trim()
+      .toLowerCase();
   const slot = new Map<EmailEntry, string>();
   const taken = new Set<string>();
   const was = EMAIL_SLOTS.filter((k) => str(raw[k]));
@@ -201,8 +208,14 @@ export function validateLightening(patch: Partial<CanonicalContact>, opts: Valid
   if (touchesName) body.name = lighteningName({ ...current, ...patch }, current?.fullName ?? '', patch);
   else if (current) body.name = lighteningName(current, current.fullName ?? '');
   const judged = { ...patch };
-  if (current && patch.phones) judged.phones = patch.phones.filter((p) => !(current.phones ?? []).some((q) => phoneKey(q.e164 ?? q.raw, region) === phoneKey(p.e164 ?? p.raw, region)));
-  if (current && patch.emails) judged.emails = patch.emails.filter((e) => !(current.emails ?? []).some((q) => q.address.trim().toLowerCase() === e.address.trim().toLowerCase()));
+  if (current && patch.phones)
+    judged.phones = patch.phones.filter(
+      (p) => !(current.phones ?? []).some((q) => phoneKey(q.e164 ?? q.raw, region) === phoneKey(p.e164 ?? p.raw, region)),
+    );
+  if (current && patch.emails)
+    judged.emails = patch.emails.filter(
+      (e) => !(current.emails ?? []).some((q) => q.address.trim().toLowerCase() === e.address.trim().toLowerCase()),
+    );
   return [...checkFields(LIGHTENING_RULES, judged, { region, now: opts.now, body }), ...slotProblems(patch)];
 }
 
@@ -210,11 +223,24 @@ export function validateLightening(patch: Partial<CanonicalContact>, opts: Valid
 function slotProblems(patch: Partial<CanonicalContact>): FieldProblem[] {
   const out: FieldProblem[] = [];
   const emails = patch.emails ?? [];
-  if (emails.length > 3) out.push({ field: 'emails', message: `emails: Lightening holds at most 3 email addresses per contact (this one has ${emails.length})` });
+  if (emails.length > 3)
+    out.push({
+      field: 'emails',
+      message: `emails: Lightening holds at most 3 email addresses per contact (this one has ${emails.length})`,
+    });
   const phones = patch.phones ?? [];
   const mobiles = phones.filter(isMobile).length;
-  if (phones.length > 3) out.push({ field: 'phones', message: `phones: Lightening holds at most 3 phone numbers per contact, tel, tel1 and mobile (this one has ${phones.length})` });
-  else if (mobiles > 1) out.push({ field: 'phones', message: 'phones: Lightening holds one mobile number per contact; mark only one as the mobile' });
-  else if (phones.length - mobiles > 2) out.push({ field: 'phones', message: 'phones: Lightening holds two numbers besides the mobile (tel and tel1); mark one as the mobile or remove one' });
+  if (phones.length > 3)
+    out.push({
+      field: 'phones',
+      message: `phones: Lightening holds at most 3 phone numbers per contact, tel, tel1 and mobile (this one has ${phones.length})`,
+    });
+  else if (mobiles > 1)
+    out.push({ field: 'phones', message: 'phones: Lightening holds one mobile number per contact; mark only one as the mobile' });
+  else if (phones.length - mobiles > 2)
+    out.push({
+      field: 'phones',
+      message: 'phones: Lightening holds two numbers besides the mobile (tel and tel1); mark one as the mobile or remove one',
+    });
   return out;
 }

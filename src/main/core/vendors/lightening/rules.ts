@@ -12,6 +12,12 @@ export const LIGHTENING_RULES: VendorFieldRules = {
     externalRef: [{ kind: 'length', max: 16 }], // customer_custom_identifier: at most 16
   },
   bodyFields: {
-    name: { label: 'name', rules: [{ kind: 'required', what: 'a name for every contact' }, { kind: 'length', max: 64 }] }, // name (required), at most 64
+    name: {
+      label: 'name',
+      rules: [
+        { kind: 'required', what: 'a name for every contact' },
+        { kind: 'length', max: 64 },
+      ],
+    }, // name (required), at most 64
   },
 };

@@ -17,7 +17,16 @@ import { readIfThere } from '../evidence';
 import { sharedSignIn } from '../sign-in';
 import { withRetry } from '../retry';
 import { assertFields } from '../field-rules';
-import { canonicalToLiveVox, LIVEVOX_FIELDS, liveVoxCreateBody, liveVoxDnd, liveVoxToCanonical, realPhones, validateLiveVox, type LiveVoxJson } from './mapping';
+import {
+  canonicalToLiveVox,
+  LIVEVOX_FIELDS,
+  liveVoxCreateBody,
+  liveVoxDnd,
+  liveVoxToCanonical,
+  realPhones,
+  validateLiveVox,
+  type LiveVoxJson,
+} from './mapping';
 import { lazyRecord } from '../lazy-record';
 
 export const LIVEVOX_DEFAULT_BASE_URL = 'https://api.livevox.com';
@@ -39,7 +48,8 @@ export interface LiveVoxOptions extends ConnectorOptions<LiveVoxCredentials> {
 }
 
 /** The LiveVox account key Concord gives a contact it creates: derived from the idempotency key. */
-export const accountKeyFor = (idempotencyKey: string): string => `CONCORD-${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 12).toUpperCase()}`;
+export const accountKeyFor = (idempotencyKey: string): string =>
+  `CONCORD-${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 12).toUpperCase()}`;
 
 export function createLiveVoxConnector(opts: LiveVoxOptions): Connector {
   const base = checkBaseUrl(opts.baseUrl || LIVEVOX_DEFAULT_BASE_URL).toString();
@@ -54,16 +64,24 @@ export function createLiveVoxConnector(opts: LiveVoxOptions): Connector {
   const login = sharedSignIn(signInLogin, opts.retry);
   async function signInLogin(): Promise<string> {
     const res = await httpRequest(fetchImpl, {
-        ...net,
+      ...net,
       method: 'POST',
       url: joinUrl(base, '/session/login'),
       headers: { 'LV-Access': creds.accessToken, 'Content-Type': 'application/json', Accept: 'application/json' },
       body: JSON.stringify({ clientName: creds.clientName, userName: creds.userName, password: creds.password, agent: false }),
     });
     if (res.status === 401 || res.status === 403 || res.status === 400) {
-      throw new VendorError({ kind: 'auth', status: res.status, message: `${NAME} refused the login: ${lvMessage(res) ?? `HTTP ${res.status}`}` });
+      throw new VendorError({
+        kind: 'auth',
+        status: res.status,
+        message: `${NAME} refused the login: ${lvMessage(res) ?? `HTTP ${res.status}`}`,
+      });
     }
-    if (res.status !== 200) throw classifyStatus(res, NAME) ?? new VendorError({ kind: 'malformed', status: res.status, message: `${NAME} login answered HTTP ${res.status}` });
+    if (res.status !== 200)
+      throw (
+        classifyStatus(res, NAME) ??
+        new VendorError({ kind: 'malformed', status: res.status, message: `${NAME} login answered HTTP ${res.status}` })
+      );
     const j = parseJson<{ sessionId?: unknown }>(res, NAME);
     if (typeof j?.sessionId !== 'string') throw new VendorError({ kind: 'malformed', message: `${NAME} login sent no sessionId` });
     session = j.sessionId;
@@ -76,10 +94,15 @@ export function createLiveVoxConnector(opts: LiveVoxOptions): Connector {
       for (let attempt = 0; attempt < 2; attempt++) {
         const sid = session ?? (await login());
         res = await httpRequest(fetchImpl, {
-        ...net,
+          ...net,
           method,
           url: joinUrl(base, path),
-          headers: { 'LV-Access': creds.accessToken, 'LV-Session': sid, Accept: 'application/json', ...(body ? { 'Content-Type': 'application/json' } : {}) },
+          headers: {
+            'LV-Access': creds.accessToken,
+            'LV-Session': sid,
+            Accept: 'application/json',
+            ...(body ? { 'Content-Type': 'application/json' } : {}),
+          },
           body: body ? JSON.stringify(body) : undefined,
         });
         if (res.status !== 401) break;
@@ -87,15 +110,28 @@ export function createLiveVoxConnector(opts: LiveVoxOptions): Connector {
       }
       if (ok.includes(res!.status)) return res!;
       if (res!.status === 400 || res!.status === 422) {
-        throw new VendorError({ kind: 'validation', status: res!.status, message: `${NAME} refused the change: ${lvMessage(res!) ?? `HTTP ${res!.status}`}` });
+        throw new VendorError({
+          kind: 'validation',
+          status: res!.status,
+          message: `${NAME} refused the change: ${lvMessage(res!) ?? `HTTP ${res!.status}`}`,
+        });
       }
       if (res!.status === 404) throw new VendorError({ kind: 'not_found', status: 404, message: `${NAME}: contact not found` });
-      throw classifyStatus(res!, NAME) ?? new VendorError({ kind: 'malformed', status: res!.status, message: `${NAME} answered HTTP ${res!.status} unexpectedly`, bodyExcerpt: res!.text.slice(0, 300) });
+      throw (
+        classifyStatus(res!, NAME) ??
+        new VendorError({
+          kind: 'malformed',
+          status: res!.status,
+          message: `${NAME} answered HTTP ${res!.status} unexpectedly`,
+          bodyExcerpt: res!.text.slice(0, 300),
+        })
+      );
     }, opts.retry);
   }
 
   function toRecord(j: LiveVoxJson): RemoteRecord {
-    if (typeof j.account !== 'string' || !j.account) throw new VendorError({ kind: 'malformed', message: `${NAME} sent a contact without an account` });
+    if (typeof j.account !== 'string' || !j.account)
+      throw new VendorError({ kind: 'malformed', message: `${NAME} sent a contact without an account` });
     const modified = j.modifiedDate ?? j.modifyDate; // the name differs by endpoint
     return lazyRecord(j.account, j, modified != null ? { modifyDate: String(modified) } : {}, () => liveVoxToCanonical(j, region));
   }
@@ -103,7 +139,8 @@ export function createLiveVoxConnector(opts: LiveVoxOptions): Connector {
   async function readRaw(account: string): Promise<LiveVoxJson> {
     const res = await call('GET', `/contact/contacts/${encodeURIComponent(account)}`);
     const j = parseJson<{ readContactDetails?: LiveVoxJson }>(res, NAME);
-    if (!j?.readContactDetails || typeof j.readContactDetails !== 'object') throw new VendorError({ kind: 'malformed', message: `${NAME} sent a read without readContactDetails` });
+    if (!j?.readContactDetails || typeof j.readContactDetails !== 'object')
+      throw new VendorError({ kind: 'malformed', message: `${NAME} sent a read without readContactDetails` });
     return { account, ...j.readContactDetails };
   }
 
@@ -114,12 +151,18 @@ export function createLiveVoxConnector(opts: LiveVoxOptions): Connector {
     try {
       rows = parse(res.text, { relax_column_count: true, skip_empty_lines: true, bom: true }) as string[][];
     } catch (e) {
-      throw new VendorError({ kind: 'malformed', message: `${NAME} sent an export that is not CSV`, bodyExcerpt: res.text.slice(0, 300), cause: e });
+      throw new VendorError({
+        kind: 'malformed',
+        message: `${NAME} sent an export that is not CSV`,
+        bodyExcerpt: res.text.slice(0, 300),
+        cause: e,
+      });
     }
     const [header, ...data] = rows;
     // The header row uses display labels ("Account", "Modify Date"), not field keys.
     const col = (header ?? []).findIndex((h) => h.trim().toLowerCase() === 'account');
-    if (col < 0) throw new VendorError({ kind: 'malformed', message: `${NAME} export has no Account column`, bodyExcerpt: res.text.slice(0, 300) });
+    if (col < 0)
+      throw new VendorError({ kind: 'malformed', message: `${NAME} export has no Account column`, bodyExcerpt: res.text.slice(0, 300) });
     return data.map((r) => r[col]?.trim() ?? '').filter(Boolean);
   }
 
@@ -138,7 +181,11 @@ export function createLiveVoxConnector(opts: LiveVoxOptions): Connector {
         // Each account is read by itself, so the export's list is capped as a pull is (limits.ts), and read once.
         const accounts = [...new Set(await changedSince(Math.max(0, since - LIVEVOX_LOOKBACK_MS)))];
         const cap = Math.max(limits.pullRecordFloor, limits.pullRecordFactor * (options?.knownRecords ?? 0));
-        if (accounts.length > cap) throw refused(`${NAME} listed ${accounts.length.toLocaleString('en')} changed contacts, more than the ${cap.toLocaleString('en')} a pull may read — refused; the next sync reads everything from the first page`, { restartPull: true });
+        if (accounts.length > cap)
+          throw refused(
+            `${NAME} listed ${accounts.length.toLocaleString('en')} changed contacts, more than the ${cap.toLocaleString('en')} a pull may read — refused; the next sync reads everything from the first page`,
+            { restartPull: true },
+          );
         let newest = since;
         for (let i = 0; i < accounts.length || i === 0; i += READS_PER_PAGE) {
           const batch = accounts.slice(i, i + READS_PER_PAGE);
@@ -166,7 +213,12 @@ export function createLiveVoxConnector(opts: LiveVoxOptions): Connector {
       for (;;) {
         const res = await call('GET', `/contact/contacts?count=${pageSize}&offset=${offset}`);
         const j = parseJson<{ listContactDetails?: unknown; next?: unknown }>(res, NAME);
-        if (!j || !Array.isArray(j.listContactDetails)) throw new VendorError({ kind: 'malformed', message: `${NAME} sent a list without listContactDetails`, bodyExcerpt: res.text.slice(0, 300) });
+        if (!j || !Array.isArray(j.listContactDetails))
+          throw new VendorError({
+            kind: 'malformed',
+            message: `${NAME} sent a list without listContactDetails`,
+            bodyExcerpt: res.text.slice(0, 300),
+          });
         const records = (j.listContactDetails as LiveVoxJson[]).map(toRecord);
         newest = maxModified(records, newest);
         const next = typeof j.next === 'string' && j.next.trim() ? j.next.trim() : null;
@@ -176,7 +228,10 @@ export function createLiveVoxConnector(opts: LiveVoxOptions): Connector {
           const to = Number(new URL(next.replace(/^\/?/, '/'), 'http://x').searchParams.get('offset') ?? offset + pageSize);
           // An offset that does not move forward would read the same records for ever.
           if (!Number.isSafeInteger(to) || to <= offset) {
-            throw refused(`${NAME} sent a next link back to offset ${to} from offset ${offset} — paging stopped; what came before is kept, and the next sync starts from the first page`, { restartPull: true });
+            throw refused(
+              `${NAME} sent a next link back to offset ${to} from offset ${offset} — paging stopped; what came before is kept, and the next sync starts from the first page`,
+              { restartPull: true },
+            );
           }
           offset = to;
           yield { records, nextCursor: `full:${offset}:${newest}`, fullScan: true };
@@ -201,8 +256,25 @@ export function createLiveVoxConnector(opts: LiveVoxOptions): Connector {
       // Every LiveVox contact lives under an "account" key the client chooses (it is the id in
       // every path): a person adding someone names it; it is not made up for them.
       const account = values.account?.trim();
-      const needs: CreateNeed[] = [{ key: 'account', label: 'LiveVox account key', why: `${NAME} files every contact under an account key your organisation chooses (up to 255 characters)`, becomesId: true, ...(account ? { value: account } : {}) }];
-      return { requests: [{ method: 'POST', path: '/contact/contacts/', body: { createContactDetails: { ...liveVoxCreateBody(contact, region), account: account || '{account}', active: true } } }], needs };
+      const needs: CreateNeed[] = [
+        {
+          key: 'account',
+          label: 'LiveVox account key',
+          why: `${NAME} files every contact under an account key your organisation chooses (up to 255 characters)`,
+          becomesId: true,
+          ...(account ? { value: account } : {}),
+        },
+      ];
+      return {
+        requests: [
+          {
+            method: 'POST',
+            path: '/contact/contacts/',
+            body: { createContactDetails: { ...liveVoxCreateBody(contact, region), account: account || '{account}', active: true } },
+          },
+        ],
+        needs,
+      };
     },
 
     async create(contact: CanonicalContact, options) {
@@ -240,7 +312,8 @@ export function createLiveVoxConnector(opts: LiveVoxOptions): Connector {
       const { account: _a, ...body } = canonicalToLiveVox(patch, raw, region);
       const { doNotContact: _d, ...fields } = patch;
       // 204, sometimes with a body (documented for the bulk form): the body is ignored.
-      if (Object.keys(fields).length) await call('PUT', `/contact/contacts/${encodeURIComponent(remoteId)}`, { updateContactDetails: body }, [200, 204]);
+      if (Object.keys(fields).length)
+        await call('PUT', `/contact/contacts/${encodeURIComponent(remoteId)}`, { updateContactDetails: body }, [200, 204]);
       // Blocking goes through the documented DND route, after the numbers are in their slots.
       const dnd = liveVoxDnd(patch, raw, Array.isArray(body.phone) ? (body.phone as LiveVoxJson[]) : realPhones(raw), region);
       if (dnd) await call('PUT', `/contact/contacts/${encodeURIComponent(remoteId)}/dnd`, dnd, [200, 204]);

@@ -23,7 +23,13 @@ export const LIVEVOX_FIELDS = {
 } as const satisfies FieldSupport;
 
 // LiveVox spells countries as enum names.
-const COUNTRY_TO_LV: Record<string, string> = { US: 'UNITED_STATES_OF_AMERICA', USA: 'UNITED_STATES_OF_AMERICA', GB: 'UNITED_KINGDOM', UK: 'UNITED_KINGDOM', CA: 'CANADA' };
+const COUNTRY_TO_LV: Record<string, string> = {
+  US: 'UNITED_STATES_OF_AMERICA',
+  USA: 'UNITED_STATES_OF_AMERICA',
+  GB: 'UNITED_KINGDOM',
+  UK: 'UNITED_KINGDOM',
+  CA: 'CANADA',
+};
 const LV_TO_COUNTRY: Record<string, string> = { UNITED_STATES_OF_AMERICA: 'US', UNITED_KINGDOM: 'GB', CANADA: 'CA' };
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v.trim() : typeof v === 'number' ? String(v) : null);
@@ -50,14 +56,26 @@ export function liveVoxToCanonical(j: LiveVoxJson, region = 'US'): CanonicalCont
   const phones = realPhones(j).sort((a, b) => Number(a.ordinal) - Number(b.ordinal));
   if (phones.length) c.phones = phones.map((p, i) => phoneOf(p, i === 0, region));
   const country = str(j.country);
-  const address = { street1: str(j.address1), street2: str(j.address2), city: str(j.city), region: str(j.state), postalCode: str(person.zipCode), country: country ? (LV_TO_COUNTRY[country] ?? country) : null };
-  if (Object.values(address).some(Boolean)) c.address = Object.fromEntries(Object.entries(address).filter(([, v]) => v)) as CanonicalContact['address'];
+  const address = {
+    street1: str(j.address1),
+    street2: str(j.address2),
+    city: str(j.city),
+    region: str(j.state),
+    postalCode: str(person.zipCode),
+    country: country ? (LV_TO_COUNTRY[country] ?? country) : null,
+  };
+  if (Object.values(address).some(Boolean))
+    c.address = Object.fromEntries(Object.entries(address).filter(([, v]) => v)) as CanonicalContact['address'];
   const why = liveVoxBlockWhy(j.accountBlock, { dnd: j.dnd });
   if (why) Object.assign(c, { doNotContact: true, doNotContactWhy: why });
   else if (typeof j.accountBlock === 'string') c.doNotContact = false;
   if (str(j.account)) c.externalRef = str(j.account);
   if (Array.isArray(j.customFields) && j.customFields.length) {
-    c.custom = Object.fromEntries((j.customFields as { field?: unknown; value?: unknown }[]).filter((f) => f.value != null).map((f) => [String(f.field), String(f.value)]));
+    c.custom = Object.fromEntries(
+      (j.customFields as { field?: unknown; value?: unknown }[])
+        .filter((f) => f.value != null)
+        .map((f) => [String(f.field), String(f.value)]),
+    );
   }
   return c;
 }
@@ -82,7 +100,16 @@ export function dateOfEpoch(v: unknown): string | null {
   return parseDate(Number(v) || null);
 }
 
-const NY = new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+const NY = new Intl.DateTimeFormat('en-US', {
+  timeZone: 'America/New_York',
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: 'numeric',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: 'numeric',
+  second: 'numeric',
+});
 const wallMs = (t: number): number => {
   const p = Object.fromEntries(NY.formatToParts(new Date(t)).map((x) => [x.type, Number(x.value)]));
   return Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!);
@@ -106,7 +133,10 @@ export function liveVoxEpochOf(iso: string): number {
   return t;
 }
 
-const digitsOf = (v: unknown): string => String(v ?? '').replace(/\D/g, '').replace(/^1(\d{10})$/, '$1');
+const digitsOf = (v: unknown): string =>
+  String(v ?? '')
+    .replace(/\D/g, '')
+    .replace(/^1(\d{10})$/, '$1');
 /** The ordinal a canonical phone came from (its label is `ordinal N`), if any. */
 const ordinalOfLabel = (label: string | null | undefined): number | null => {
   const m = /^ordinal (\d+)$/.exec(String(label ?? '').trim());
@@ -161,7 +191,8 @@ function phonesFor(list: PhoneEntry[], raw: LiveVoxJson, region: string): LvPhon
     const free = Array.from({ length: 10 }, (_, i) => i + 1).filter((o) => !used.has(o));
     const above = free.filter((o) => o > first);
     const o = p.primary ? free[0] : (above[0] ?? free[0]);
-    if (o === undefined) throw new VendorError({ kind: 'validation', message: 'phones: LiveVox holds at most 10 phone numbers per contact (ordinals 1–10)' });
+    if (o === undefined)
+      throw new VendorError({ kind: 'validation', message: 'phones: LiveVox holds at most 10 phone numbers per contact (ordinals 1–10)' });
     used.add(o);
     const slot = all.find((x) => !(typeof x?.phone === 'string' && x.phone.trim()) && Number(x?.ordinal) === o);
     const { cellConsent: _c, smsConsent: _s, ...empty } = slot ?? {};
@@ -188,17 +219,38 @@ function keep(rawValue: unknown, canonicalBefore: unknown, canonicalNow: unknown
  * country spelled "UK", a blank "" vs null).
  */
 export function canonicalToLiveVox(patch: Partial<CanonicalContact>, raw: LiveVoxJson = {}, region = 'US'): LiveVoxJson {
-  const { createDate: _c1, modifyDate: _m1, createdDate: _c2, modifiedDate: _m2, id: _id, callAttemptsToday: _a, callAttemptsTotal: _b, callAttemptsLifetime: _l, initialLoad: _i, lastLoad: _ll, agentId: _ag, ...body } = raw;
+  const {
+    createDate: _c1,
+    modifyDate: _m1,
+    createdDate: _c2,
+    modifiedDate: _m2,
+    id: _id,
+    callAttemptsToday: _a,
+    callAttemptsTotal: _b,
+    callAttemptsLifetime: _l,
+    initialLoad: _i,
+    lastLoad: _ll,
+    agentId: _ag,
+    ...body
+  } = raw;
   const before = liveVoxToCanonical(raw, region);
   const rawPerson = (raw.person as LiveVoxJson) ?? {};
   const person: LiveVoxJson = { ...rawPerson };
   const touchesPerson = ['givenName', 'familyName', 'emails', 'birthDate', 'address'].some((f) => f in patch);
   if ('givenName' in patch) person.firstName = keep(rawPerson.firstName, before.givenName, patch.givenName, patch.givenName ?? null);
   if ('familyName' in patch) person.lastName = keep(rawPerson.lastName, before.familyName, patch.familyName, patch.familyName ?? null);
-  if ('emails' in patch) person.email = keep(rawPerson.email, before.emails?.[0]?.address, patch.emails?.[0]?.address, patch.emails?.[0]?.address ?? null);
+  if ('emails' in patch)
+    person.email = keep(rawPerson.email, before.emails?.[0]?.address, patch.emails?.[0]?.address, patch.emails?.[0]?.address ?? null);
   // 0 is the documented "unset".
-  if ('birthDate' in patch) person.dateOfBirth = keep(rawPerson.dateOfBirth, before.birthDate, patch.birthDate, patch.birthDate ? liveVoxEpochOf(patch.birthDate) : 0);
-  if ('address' in patch) person.zipCode = keep(rawPerson.zipCode, before.address?.postalCode, patch.address?.postalCode, patch.address?.postalCode ?? null);
+  if ('birthDate' in patch)
+    person.dateOfBirth = keep(
+      rawPerson.dateOfBirth,
+      before.birthDate,
+      patch.birthDate,
+      patch.birthDate ? liveVoxEpochOf(patch.birthDate) : 0,
+    );
+  if ('address' in patch)
+    person.zipCode = keep(rawPerson.zipCode, before.address?.postalCode, patch.address?.postalCode, patch.address?.postalCode ?? null);
   if (touchesPerson) body.person = person;
   if ('phones' in patch) body.phone = phonesFor(patch.phones ?? [], raw, region);
   if ('address' in patch) {
@@ -252,7 +304,10 @@ export function validateLiveVox(patch: Partial<CanonicalContact>, opts: Validate
   // A block is lifted in LiveVox by whoever is entitled to, never by a write from Concord.
   const raw = (opts.raw && typeof opts.raw === 'object' ? opts.raw : {}) as LiveVoxJson;
   if ('doNotContact' in patch && !patch.doNotContact && isLiveVoxBlock(raw.accountBlock)) {
-    out.push({ field: 'doNotContact', message: `LiveVox blocks this contact (${String(raw.accountBlock)}); a LiveVox block is lifted in LiveVox itself, Concord never lifts one` });
+    out.push({
+      field: 'doNotContact',
+      message: `LiveVox blocks this contact (${String(raw.accountBlock)}); a LiveVox block is lifted in LiveVox itself, Concord never lifts one`,
+    });
   }
   return out;
 }

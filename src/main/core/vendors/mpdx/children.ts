@@ -57,11 +57,18 @@ type Put = { row: JsonApiResource; attrs: Record<string, unknown> };
  * clears the others' flags itself), then creates, then retirements.
  */
 export function planChildren<T extends PhoneEntry | EmailEntry>(
-  stored: JsonApiResource[], wanted: T[], versions: Record<string, string>, spec: ChildSpec<T>, io: ChildIo,
+  stored: JsonApiResource[],
+  wanted: T[],
+  versions: Record<string, string>,
+  spec: ChildSpec<T>,
+  io: ChildIo,
 ): () => Promise<void> {
   const shown = stored.filter(isShown);
   const retired = stored.filter((r) => !isShown(r) && nonBlank(String(r.attributes[spec.attr] ?? '')));
-  const first = Math.max(0, wanted.findIndex((x) => x.primary));
+  const first = Math.max(
+    0,
+    wanted.findIndex((x) => x.primary),
+  );
   const attrsOf = (x: T, i: number): Record<string, unknown> => {
     const loc = mpdxLocation(x.label);
     const location = loc !== undefined ? { location: loc } : 'mobile' in x && x.mobile ? { location: 'mobile' } : {};
@@ -97,11 +104,19 @@ export function planChildren<T extends PhoneEntry | EmailEntry>(
   const locked = puts.find(({ row, attrs }) => isSourceLocked(row) && 'location' in attrs);
   if (locked) {
     const v = String(locked.row.attributes[spec.attr]);
-    throw new VendorError({ kind: 'validation', resource: `${spec.key}:${locked.row.id}`, fieldErrors: { [`${spec.key}s`]: [`the label of ${v} cannot be changed`] }, message: `${NAME} cannot change the label of ${v}: its source is ${String(locked.row.attributes.source)}, and MPDX lets only MPDX, TntImport or manual entries change` });
+    throw new VendorError({
+      kind: 'validation',
+      resource: `${spec.key}:${locked.row.id}`,
+      fieldErrors: { [`${spec.key}s`]: [`the label of ${v} cannot be changed`] },
+      message: `${NAME} cannot change the label of ${v}: its source is ${String(locked.row.attributes.source)}, and MPDX lets only MPDX, TntImport or manual entries change`,
+    });
   }
   puts.sort((a, b) => Number(b.attrs.primary === true) - Number(a.attrs.primary === true));
   // What the person no longer uses: retired, its primary flag given up with it.
-  const retire: Put[] = left.map((row) => ({ row, attrs: { historic: true, ...(row.attributes.primary === true ? { primary: false } : {}) } }));
+  const retire: Put[] = left.map((row) => ({
+    row,
+    attrs: { historic: true, ...(row.attributes.primary === true ? { primary: false } : {}) },
+  }));
 
   return async () => {
     for (const p of puts) await io.put(p.row.id, p.attrs, token(p.row));
@@ -110,7 +125,9 @@ export function planChildren<T extends PhoneEntry | EmailEntry>(
       // either way it is there now and is brought to what the person wants, not sent again.
       const now = await io.list();
       for (const attrs of creates) {
-        const there = now.find((r) => !stored.some((s) => s.id === r.id) && spec.same(r.attributes[spec.attr]) === spec.same(attrs[spec.attr]));
+        const there = now.find(
+          (r) => !stored.some((s) => s.id === r.id) && spec.same(r.attributes[spec.attr]) === spec.same(attrs[spec.attr]),
+        );
         if (!there) {
           await io.post(attrs);
           continue;
@@ -128,6 +145,6 @@ function differs<T>(r: JsonApiResource, k: string, v: unknown, spec: ChildSpec<T
   if (k === spec.attr) return spec.same(now) !== spec.same(v);
   if (k === 'primary') return (now === true) !== v;
   // A blank label is no label, and "Home" is the same label as "home".
-  const norm = (x: unknown): unknown => (typeof x === 'string' ? nonBlank(x)?.toLowerCase() ?? null : x ?? null);
+  const norm = (x: unknown): unknown => (typeof x === 'string' ? (nonBlank(x)?.toLowerCase() ?? null) : (x ?? null));
   return norm(now) !== norm(v);
 }

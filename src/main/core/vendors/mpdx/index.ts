@@ -8,7 +8,16 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { CanonicalContact } from '../../../../shared/domain';
 import { checkBaseUrl, joinUrl } from '../base-url';
-import { transportOf, type Connector, type ConnectorOptions, type CreateOptions, type CreateProgress, type RemoteRecord, type WriteResult, type CreatePreview } from '../connector';
+import {
+  transportOf,
+  type Connector,
+  type ConnectorOptions,
+  type CreateOptions,
+  type CreateProgress,
+  type RemoteRecord,
+  type WriteResult,
+  type CreatePreview,
+} from '../connector';
 import { emailKey, hasStrongEvidence, strongMatch } from '../evidence';
 import { VendorError } from '../errors';
 import { PagingGuard, resolveLimits } from '../limits';
@@ -21,16 +30,38 @@ import { mpdxLocation, planChildren, type ChildIo } from './children';
 import { lazyRecord } from '../lazy-record';
 import { mapLimit } from '../map-limit';
 import {
-  addressAttrs, contactAttrs, isSourceLocked, mpdxNumber, phoneKey, MPDX_FIELDS, mpdxRemoteId, mpdxToCanonical, mpdxVersions, newestUpdate, personAttrs, primaryAddress, validateMpdx,
-  type JsonApiResource, type MpdxBundle,
+  addressAttrs,
+  contactAttrs,
+  isSourceLocked,
+  mpdxNumber,
+  phoneKey,
+  MPDX_FIELDS,
+  mpdxRemoteId,
+  mpdxToCanonical,
+  mpdxVersions,
+  newestUpdate,
+  personAttrs,
+  primaryAddress,
+  validateMpdx,
+  type JsonApiResource,
+  type MpdxBundle,
 } from './mapping';
 
 export const MPDX_DEFAULT_BASE_URL = 'https://api.mpdx.org';
 export const mpdxCredentialsSchema = z
   .object({
     // MPDX's JWT (HS256, from /user/authenticate) is header.payload.signature in base64url.
-    jwt: z.string().regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, 'a JSON web token is three base64url parts joined by dots (header.payload.signature)').optional(),
-    casTicket: z.string().regex(/^\S{3,}$/, 'a CAS ticket is one word (e.g. ST-…), without spaces').optional(),
+    jwt: z
+      .string()
+      .regex(
+        /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/,
+        'a JSON web token is three base64url parts joined by dots (header.payload.signature)',
+      )
+      .optional(),
+    casTicket: z
+      .string()
+      .regex(/^\S{3,}$/, 'a CAS ticket is one word (e.g. ST-…), without spaces')
+      .optional(),
     accountListId: z.string().optional(),
   })
   .refine((c) => c.jwt || c.casTicket, 'MPDX needs "jwt" (a JSON web token) or "casTicket" (a CAS ticket), or both');
@@ -52,11 +83,14 @@ const READ_CONCURRENCY = 4;
  * between the contact POST and the next request, which clears it.
  */
 const MARKER_FIELD = 'church_name';
-export const markerFor = (idempotencyKey: string): string => `concord:${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 16)}`;
+export const markerFor = (idempotencyKey: string): string =>
+  `concord:${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 16)}`;
 const ADDRESS_KEYS = ['street', 'city', 'state', 'postal_code', 'country'] as const;
 /** Digits of a number as MPDX stores it (E.164, `;ext=` suffix dropped; a bare 10-digit number is US). */
 const mpdxDigits = (n: unknown): string => {
-  const d = String(n ?? '').split(';')[0]!.replace(/\D/g, '');
+  const d = String(n ?? '')
+    .split(';')[0]!
+    .replace(/\D/g, '');
   return d.length === 10 ? `1${d}` : d;
 };
 const isoSecond = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -70,14 +104,29 @@ export interface MpdxOptions extends ConnectorOptions<MpdxCredentials> {
   pageSize?: number;
 }
 
-type Doc = { data?: unknown; included?: JsonApiResource[]; errors?: { status?: string; title?: string; detail?: string; source?: { pointer?: string }; meta?: { updated_in_db_at?: string } }[]; meta?: { pagination?: { total_pages?: unknown; total_count?: unknown } } };
+type Doc = {
+  data?: unknown;
+  included?: JsonApiResource[];
+  errors?: { status?: string; title?: string; detail?: string; source?: { pointer?: string }; meta?: { updated_in_db_at?: string } }[];
+  meta?: { pagination?: { total_pages?: unknown; total_count?: unknown } };
+};
 
 /** What a list page says of itself, for the paging guard: its ids, whether more follow, the stated totals. */
-function pageFacts(d: Doc, page: number, ids: string[]): { at: string; ids: string[]; more: boolean; statedPages?: number; statedTotal?: number } {
+function pageFacts(
+  d: Doc,
+  page: number,
+  ids: string[],
+): { at: string; ids: string[]; more: boolean; statedPages?: number; statedTotal?: number } {
   const p = d.meta?.pagination;
   const pages = Number(p?.total_pages ?? 1);
   const total = Number(p?.total_count);
-  return { at: String(page), ids, more: page < pages, statedPages: Number.isFinite(pages) ? pages : undefined, statedTotal: Number.isFinite(total) ? total : undefined };
+  return {
+    at: String(page),
+    ids,
+    more: page < pages,
+    statedPages: Number.isFinite(pages) ? pages : undefined,
+    statedTotal: Number.isFinite(total) ? total : undefined,
+  };
 }
 
 export function createMpdxConnector(opts: MpdxOptions): MpdxConnector {
@@ -94,28 +143,44 @@ export function createMpdxConnector(opts: MpdxOptions): MpdxConnector {
 
   const authenticate = sharedSignIn(signInAuthenticate, opts.retry);
   async function signInAuthenticate(): Promise<string> {
-    if (!creds.casTicket) throw new VendorError({ kind: 'auth', message: `${NAME} refused the token and there is no CAS ticket to get a new one; sign in again` });
+    if (!creds.casTicket)
+      throw new VendorError({
+        kind: 'auth',
+        message: `${NAME} refused the token and there is no CAS ticket to get a new one; sign in again`,
+      });
     const res = await httpRequest(fetchImpl, {
-        ...net,
+      ...net,
       method: 'POST',
       url: joinUrl(base, '/api/v2/user/authenticate'),
       headers: { 'Content-Type': JSONAPI, Accept: JSONAPI },
       body: JSON.stringify({ data: { type: 'authenticate', attributes: { cas_ticket: creds.casTicket } } }),
     });
-    if (res.status !== 200) throw new VendorError({ kind: res.status >= 500 ? 'transient' : 'auth', status: res.status, message: `${NAME} refused the CAS ticket (HTTP ${res.status})` });
+    if (res.status !== 200)
+      throw new VendorError({
+        kind: res.status >= 500 ? 'transient' : 'auth',
+        status: res.status,
+        message: `${NAME} refused the CAS ticket (HTTP ${res.status})`,
+      });
     const token = parseJson<{ data?: { attributes?: { json_web_token?: unknown } } }>(res, NAME)?.data?.attributes?.json_web_token;
     if (typeof token !== 'string') throw new VendorError({ kind: 'malformed', message: `${NAME} sent no json_web_token` });
     jwt = token;
     return token;
   }
 
-  async function call(method: string, path: string, body?: unknown, ok: number[] = [200], resource?: string, retry: RetryOptions | undefined = opts.retry): Promise<Doc> {
+  async function call(
+    method: string,
+    path: string,
+    body?: unknown,
+    ok: number[] = [200],
+    resource?: string,
+    retry: RetryOptions | undefined = opts.retry,
+  ): Promise<Doc> {
     return withRetry(async () => {
       let res: HttpResponse | null = null;
       for (let attempt = 0; attempt < 2; attempt++) {
         const token = jwt ?? (await authenticate());
         res = await httpRequest(fetchImpl, {
-        ...net,
+          ...net,
           method,
           url: joinUrl(base, path),
           headers: { Authorization: `Bearer ${token}`, Accept: JSONAPI, ...(body ? { 'Content-Type': JSONAPI } : {}) },
@@ -131,16 +196,54 @@ export function createMpdxConnector(opts: MpdxOptions): MpdxConnector {
       if (r.status === 409) {
         const stale = errs.find((e) => e.source?.pointer === '/data/attributes/updated_in_db_at');
         if (stale) {
-          return Promise.reject(new VendorError({ kind: 'conflict', status: 409, resource, currentVersion: stale.meta?.updated_in_db_at, message: `${NAME} ${resource ?? 'record'} changed since it was read (${stale.title})`, fieldErrors: fieldErrorsOf(errs) }));
+          return Promise.reject(
+            new VendorError({
+              kind: 'conflict',
+              status: 409,
+              resource,
+              currentVersion: stale.meta?.updated_in_db_at,
+              message: `${NAME} ${resource ?? 'record'} changed since it was read (${stale.title})`,
+              fieldErrors: fieldErrorsOf(errs),
+            }),
+          );
         }
-        return Promise.reject(new VendorError({ kind: 'validation', status: 409, resource, message: `${NAME} refused the change: ${errs.map((e) => e.detail ?? e.title).join('; ')}` }));
+        return Promise.reject(
+          new VendorError({
+            kind: 'validation',
+            status: 409,
+            resource,
+            message: `${NAME} refused the change: ${errs.map((e) => e.detail ?? e.title).join('; ')}`,
+          }),
+        );
       }
       if (r.status === 400) {
-        return Promise.reject(new VendorError({ kind: 'validation', status: 400, resource, fieldErrors: fieldErrorsOf(errs), message: `${NAME} refused the change: ${errs.map((e) => e.detail ?? e.title).join('; ') || 'HTTP 400'}` }));
+        return Promise.reject(
+          new VendorError({
+            kind: 'validation',
+            status: 400,
+            resource,
+            fieldErrors: fieldErrorsOf(errs),
+            message: `${NAME} refused the change: ${errs.map((e) => e.detail ?? e.title).join('; ') || 'HTTP 400'}`,
+          }),
+        );
       }
-      if (r.status === 404) return Promise.reject(new VendorError({ kind: 'not_found', status: 404, resource, message: errs[0]?.detail ?? `${NAME}: not found` }));
-      if (r.status === 415 || r.status === 406) return Promise.reject(new VendorError({ kind: 'malformed', status: r.status, message: `${NAME} refused the request format (HTTP ${r.status})` }));
-      return Promise.reject(classifyStatus(r, NAME) ?? new VendorError({ kind: 'malformed', status: r.status, message: `${NAME} answered HTTP ${r.status} unexpectedly`, bodyExcerpt: r.text.slice(0, 300) }));
+      if (r.status === 404)
+        return Promise.reject(
+          new VendorError({ kind: 'not_found', status: 404, resource, message: errs[0]?.detail ?? `${NAME}: not found` }),
+        );
+      if (r.status === 415 || r.status === 406)
+        return Promise.reject(
+          new VendorError({ kind: 'malformed', status: r.status, message: `${NAME} refused the request format (HTTP ${r.status})` }),
+        );
+      return Promise.reject(
+        classifyStatus(r, NAME) ??
+          new VendorError({
+            kind: 'malformed',
+            status: r.status,
+            message: `${NAME} answered HTTP ${r.status} unexpectedly`,
+            bodyExcerpt: r.text.slice(0, 300),
+          }),
+      );
     }, retry);
   }
 
@@ -150,7 +253,8 @@ export function createMpdxConnector(opts: MpdxOptions): MpdxConnector {
   };
   const asOne = (d: Doc): JsonApiResource => {
     const r = d.data as JsonApiResource | undefined;
-    if (!r || typeof r !== 'object' || typeof r.id !== 'string') throw new VendorError({ kind: 'malformed', message: `${NAME} sent a resource without an id` });
+    if (!r || typeof r !== 'object' || typeof r.id !== 'string')
+      throw new VendorError({ kind: 'malformed', message: `${NAME} sent a resource without an id` });
     return r;
   };
 
@@ -165,7 +269,13 @@ export function createMpdxConnector(opts: MpdxOptions): MpdxConnector {
     for (const contact of asList(d)) {
       const addresses = rel(contact, 'addresses', 'addresses');
       for (const person of rel(contact, 'people', 'people')) {
-        out.push({ contact, person, addresses, phones: rel(person, 'phone_numbers', 'phone_numbers'), emails: rel(person, 'email_addresses', 'email_addresses') });
+        out.push({
+          contact,
+          person,
+          addresses,
+          phones: rel(person, 'phone_numbers', 'phone_numbers'),
+          emails: rel(person, 'email_addresses', 'email_addresses'),
+        });
       }
     }
     return out;
@@ -191,8 +301,18 @@ export function createMpdxConnector(opts: MpdxOptions): MpdxConnector {
 
   const toRecord = (b: MpdxBundle): RemoteRecord => lazyRecord(mpdxRemoteId(b), b, mpdxVersions(b), () => mpdxToCanonical(b, region));
 
-  const write = (type: string, id: string | undefined, attributes: Record<string, unknown>, token: string | undefined, overwrite: boolean) => ({
-    data: { type, ...(id ? { id } : {}), attributes: { ...attributes, ...(token !== undefined ? { updated_in_db_at: token } : {}), ...(overwrite ? { overwrite: true } : {}) } },
+  const write = (
+    type: string,
+    id: string | undefined,
+    attributes: Record<string, unknown>,
+    token: string | undefined,
+    overwrite: boolean,
+  ) => ({
+    data: {
+      type,
+      ...(id ? { id } : {}),
+      attributes: { ...attributes, ...(token !== undefined ? { updated_in_db_at: token } : {}), ...(overwrite ? { overwrite: true } : {}) },
+    },
   });
 
   /** A child's requests: PUTs carry its own token; a POST is sent once (a lost answer is looked for, not re-sent). */
@@ -205,7 +325,12 @@ export function createMpdxConnector(opts: MpdxOptions): MpdxConnector {
         // changing it is a conflict for the person, never a silent re-create.
         if (!(e instanceof VendorError && e.kind === 'not_found')) throw e;
         if (attrs.historic === true) return;
-        throw new VendorError({ kind: 'conflict', status: 404, resource: `${key}:${id}`, message: `${NAME} ${key} was removed by someone else since it was read` });
+        throw new VendorError({
+          kind: 'conflict',
+          status: 404,
+          resource: `${key}:${id}`,
+          message: `${NAME} ${key} was removed by someone else since it was read`,
+        });
       }
     },
     post: async (attrs) => void (await call('POST', path, write(type, undefined, attrs, undefined, false), [201], key, ONCE)),
@@ -217,17 +342,46 @@ export function createMpdxConnector(opts: MpdxOptions): MpdxConnector {
    * (MPDX keeps its history; a DELETE would hide it for good), or added once: an address
    * already there with the same parts (an earlier attempt's POST) is not posted again.
    */
-  async function writeAddress(cid: string, address: CanonicalContact['address'] | null, current: JsonApiResource | undefined, v: Record<string, string>, overwrite: boolean): Promise<void> {
+  async function writeAddress(
+    cid: string,
+    address: CanonicalContact['address'] | null,
+    current: JsonApiResource | undefined,
+    v: Record<string, string>,
+    overwrite: boolean,
+  ): Promise<void> {
     const path = `/api/v2/contacts/${cid}/addresses`;
     if (address && current) {
-      await call('PUT', `${path}/${current.id}`, write('addresses', current.id, addressAttrs(address), v[`address:${current.id}`], overwrite), [200], `address:${current.id}`);
+      await call(
+        'PUT',
+        `${path}/${current.id}`,
+        write('addresses', current.id, addressAttrs(address), v[`address:${current.id}`], overwrite),
+        [200],
+        `address:${current.id}`,
+      );
     } else if (address) {
       const attrs = addressAttrs(address);
-      const there = asList(await call('GET', `${path}?per_page=100`)).find((r) => r.attributes.deleted !== true && r.attributes.historic !== true && ADDRESS_KEYS.every((f) => (r.attributes[f] ?? null) === (attrs[f] ?? null)));
-      if (!there) await call('POST', path, write('addresses', undefined, { ...attrs, location: 'Home', primary_mailing_address: true }, undefined, false), [201], 'address', ONCE);
+      const there = asList(await call('GET', `${path}?per_page=100`)).find(
+        (r) =>
+          r.attributes.deleted !== true &&
+          r.attributes.historic !== true &&
+          ADDRESS_KEYS.every((f) => (r.attributes[f] ?? null) === (attrs[f] ?? null)),
+      );
+      if (!there)
+        await call(
+          'POST',
+          path,
+          write('addresses', undefined, { ...attrs, location: 'Home', primary_mailing_address: true }, undefined, false),
+          [201],
+          'address',
+          ONCE,
+        );
     } else if (current) {
       const retire = { historic: true, ...(current.attributes.primary_mailing_address === true ? { primary_mailing_address: false } : {}) };
-      await childIo(path, 'addresses', 'address', overwrite).put(current.id, retire, v[`address:${current.id}`] ?? String(current.attributes.updated_in_db_at ?? ''));
+      await childIo(path, 'addresses', 'address', overwrite).put(
+        current.id,
+        retire,
+        v[`address:${current.id}`] ?? String(current.attributes.updated_in_db_at ?? ''),
+      );
     }
   }
 
@@ -236,8 +390,17 @@ export function createMpdxConnector(opts: MpdxOptions): MpdxConnector {
     const out: string[] = [];
     const guard = new PagingGuard(NAME, { pageSize: perPage, limits, what: 'deleted records' });
     for (let page = 1; ; page++) {
-      const d = await call('GET', `/api/v2/deleted_records?filter[since_date]=${encodeURIComponent(from)}&filter[types]=Contact&page=${page}&per_page=${perPage}`);
-      guard.page(pageFacts(d, page, asList(d).map((r) => r.id)));
+      const d = await call(
+        'GET',
+        `/api/v2/deleted_records?filter[since_date]=${encodeURIComponent(from)}&filter[types]=Contact&page=${page}&per_page=${perPage}`,
+      );
+      guard.page(
+        pageFacts(
+          d,
+          page,
+          asList(d).map((r) => r.id),
+        ),
+      );
       for (const r of asList(d)) {
         const a = r.attributes ?? {};
         if (String(a.deletable_type ?? 'Contact') === 'Contact' && typeof a.deletable_id === 'string') out.push(a.deletable_id);
@@ -250,7 +413,11 @@ export function createMpdxConnector(opts: MpdxOptions): MpdxConnector {
     if (accountListId) return accountListId;
     const page = asList(await call('GET', '/api/v2/contacts?per_page=1'));
     const rel = page[0]?.relationships?.account_list?.data as { id?: string } | undefined;
-    if (!rel?.id) throw new VendorError({ kind: 'validation', message: `${NAME}: set the account list to create contacts in (no contact to learn it from)` });
+    if (!rel?.id)
+      throw new VendorError({
+        kind: 'validation',
+        message: `${NAME}: set the account list to create contacts in (no contact to learn it from)`,
+      });
     accountListId = rel.id;
     return rel.id;
   }
@@ -281,7 +448,13 @@ export function createMpdxConnector(opts: MpdxOptions): MpdxConnector {
     const guard = new PagingGuard(NAME, { pageSize: perPage, limits });
     for (let page = 1; ; page++) {
       const d = await call('GET', `/api/v2/contacts?include=${INCLUDE}&${range}&page=${page}&per_page=${perPage}&sort=-created_at`);
-      guard.page(pageFacts(d, page, asList(d).map((r) => r.id)));
+      guard.page(
+        pageFacts(
+          d,
+          page,
+          asList(d).map((r) => r.id),
+        ),
+      );
       const contact = asList(d).find((k) => k.attributes[MARKER_FIELD] === marker);
       if (contact) return { contact, bundle: bundlesOf(d).find((b) => b.contact.id === contact.id) ?? null };
       if (page >= Number(d.meta?.pagination?.total_pages ?? 1)) return null;
@@ -294,7 +467,13 @@ export function createMpdxConnector(opts: MpdxOptions): MpdxConnector {
     const guard = new PagingGuard(NAME, { pageSize: perPage, limits });
     for (let page = 1; ; page++) {
       const d = await call('GET', `/api/v2/contacts?include=${INCLUDE}&page=${page}&per_page=${perPage}&sort=-created_at`);
-      guard.page(pageFacts(d, page, asList(d).map((r) => r.id)));
+      guard.page(
+        pageFacts(
+          d,
+          page,
+          asList(d).map((r) => r.id),
+        ),
+      );
       const hit = bundlesOf(d).find((b) => strongMatch(contact, mpdxToCanonical(b, region)));
       if (hit) return hit;
       if (page >= Number(d.meta?.pagination?.total_pages ?? 1)) return null;
@@ -324,22 +503,47 @@ export function createMpdxConnector(opts: MpdxOptions): MpdxConnector {
       const list = await ensureAccountList();
       const name = [contact.familyName, contact.givenName].filter(Boolean).join(', ') || contact.fullName || contact.company || 'Unnamed';
       const attributes = { name, ...contactAttrs(contact), ...(marker ? { [MARKER_FIELD]: marker } : {}) };
-      k = asOne(await call('POST', '/api/v2/contacts', { data: { type: 'contacts', attributes, relationships: { account_list: { data: { type: 'account_lists', id: list } } } } }, [201], 'contact', ONCE));
+      k = asOne(
+        await call(
+          'POST',
+          '/api/v2/contacts',
+          { data: { type: 'contacts', attributes, relationships: { account_list: { data: { type: 'account_lists', id: list } } } } },
+          [201],
+          'contact',
+          ONCE,
+        ),
+      );
     }
     const cid = k.id;
     if (progress.contact !== cid) await step('contact', cid);
     // The marker has done its job once the contact id is stored: take it off again.
     if (marker && k.attributes[MARKER_FIELD] === marker) {
-      await call('PUT', `/api/v2/contacts/${cid}`, write('contacts', cid, { [MARKER_FIELD]: null }, String(k.attributes.updated_in_db_at ?? ''), false), [200], 'contact');
+      await call(
+        'PUT',
+        `/api/v2/contacts/${cid}`,
+        write('contacts', cid, { [MARKER_FIELD]: null }, String(k.attributes.updated_in_db_at ?? ''), false),
+        [200],
+        'contact',
+      );
     }
 
     // 2. The person: the stored id, else the one an unheard attempt put under our contact, else a new one.
     let pid = progress.person ?? null;
-    if (!pid && oldContact) pid = asList(await call('GET', `/api/v2/contacts/${cid}/people?per_page=100`, undefined, [200], 'contact'))[0]?.id ?? null;
+    if (!pid && oldContact)
+      pid = asList(await call('GET', `/api/v2/contacts/${cid}/people?per_page=100`, undefined, [200], 'contact'))[0]?.id ?? null;
     const oldPerson = !!pid;
     if (!pid) {
       const given = contact.givenName ?? contact.fullName ?? String(k.attributes.name ?? 'Unnamed');
-      pid = asOne(await call('POST', `/api/v2/contacts/${cid}/people`, write('people', undefined, { first_name: given, ...personAttrs({ ...contact, givenName: given }) }, undefined, false), [201], 'person', ONCE)).id;
+      pid = asOne(
+        await call(
+          'POST',
+          `/api/v2/contacts/${cid}/people`,
+          write('people', undefined, { first_name: given, ...personAttrs({ ...contact, givenName: given }) }, undefined, false),
+          [201],
+          'person',
+          ONCE,
+        ),
+      ).id;
     }
     if (progress.person !== pid) await step('person', pid);
 
@@ -348,25 +552,57 @@ export function createMpdxConnector(opts: MpdxOptions): MpdxConnector {
     const base = `/api/v2/contacts/${cid}/people/${pid}`;
     const claimed = new Set(Object.values(progress));
     const adopt = async (path: string, same: (r: JsonApiResource) => boolean): Promise<string | null> => {
-      const hit = asList(await call('GET', `${path}?per_page=100`)).find((r) => !claimed.has(r.id) && r.attributes.deleted !== true && same(r));
+      const hit = asList(await call('GET', `${path}?per_page=100`)).find(
+        (r) => !claimed.has(r.id) && r.attributes.deleted !== true && same(r),
+      );
       return hit?.id ?? null;
     };
-    const child = async (name: string, path: string, type: string, attrs: Record<string, unknown>, old: boolean, same: (r: JsonApiResource) => boolean): Promise<void> => {
+    const child = async (
+      name: string,
+      path: string,
+      type: string,
+      attrs: Record<string, unknown>,
+      old: boolean,
+      same: (r: JsonApiResource) => boolean,
+    ): Promise<void> => {
       if (progress[name]) return;
-      const id = (old ? await adopt(path, same) : null) ?? asOne(await call('POST', path, write(type, undefined, attrs, undefined, false), [201], name.split(':')[0], ONCE)).id;
+      const id =
+        (old ? await adopt(path, same) : null) ??
+        asOne(await call('POST', path, write(type, undefined, attrs, undefined, false), [201], name.split(':')[0], ONCE)).id;
       claimed.add(id);
       await step(name, id);
     };
     for (const [i, ph] of (contact.phones ?? []).entries()) {
       const number = mpdxNumber(ph, region);
-      await child(`phone:${i}`, `${base}/phones`, 'phone_numbers', { number, location: ph.mobile ? 'mobile' : (mpdxLocation(ph.label) ?? 'home'), primary: i === primaryIndex(contact.phones!) }, oldPerson, (r) => phoneKey(r.attributes.number) === phoneKey(number));
+      await child(
+        `phone:${i}`,
+        `${base}/phones`,
+        'phone_numbers',
+        { number, location: ph.mobile ? 'mobile' : (mpdxLocation(ph.label) ?? 'home'), primary: i === primaryIndex(contact.phones!) },
+        oldPerson,
+        (r) => phoneKey(r.attributes.number) === phoneKey(number),
+      );
     }
     for (const [i, e] of (contact.emails ?? []).entries()) {
-      await child(`email:${i}`, `${base}/email_addresses`, 'email_addresses', { email: e.address, location: mpdxLocation(e.label) ?? 'home', primary: i === primaryIndex(contact.emails!) }, oldPerson, (r) => emailKey(String(r.attributes.email ?? '')) === emailKey(e.address));
+      await child(
+        `email:${i}`,
+        `${base}/email_addresses`,
+        'email_addresses',
+        { email: e.address, location: mpdxLocation(e.label) ?? 'home', primary: i === primaryIndex(contact.emails!) },
+        oldPerson,
+        (r) => emailKey(String(r.attributes.email ?? '')) === emailKey(e.address),
+      );
     }
     if (contact.address) {
       const attrs = addressAttrs(contact.address);
-      await child('address', `/api/v2/contacts/${cid}/addresses`, 'addresses', { ...attrs, location: 'Home', primary_mailing_address: true }, oldContact, (r) => ADDRESS_KEYS.every((f) => (r.attributes[f] ?? null) === (attrs[f] ?? null)));
+      await child(
+        'address',
+        `/api/v2/contacts/${cid}/addresses`,
+        'addresses',
+        { ...attrs, location: 'Home', primary_mailing_address: true },
+        oldContact,
+        (r) => ADDRESS_KEYS.every((f) => (r.attributes[f] ?? null) === (attrs[f] ?? null)),
+      );
     }
     const remoteId = `${cid}/${pid}`;
     return { remoteId, record: await connector.read(remoteId) };
@@ -403,7 +639,13 @@ export function createMpdxConnector(opts: MpdxOptions): MpdxConnector {
           const guard = new PagingGuard(NAME, { pageSize: perPage, limits, knownRecords: options?.knownRecords });
           for (let page = inc ? Number(inc[3]) : 1; ; page++) {
             const d = await call('GET', `/api/v2/contacts?include=${INCLUDE}&${range}&page=${page}&per_page=${perPage}&sort=updated_at`);
-            guard.page(pageFacts(d, page, asList(d).map((r) => r.id)));
+            guard.page(
+              pageFacts(
+                d,
+                page,
+                asList(d).map((r) => r.id),
+              ),
+            );
             const records: RemoteRecord[] = [];
             for (const b of bundlesOf(d)) {
               contactIds.add(b.contact.id);
@@ -419,7 +661,13 @@ export function createMpdxConnector(opts: MpdxOptions): MpdxConnector {
         const guard = new PagingGuard(NAME, { pageSize: perPage, limits, knownRecords: options?.knownRecords, what: 'people' });
         for (let page = inc?.[2] === 'p' ? Number(inc[3]) : 1; ; page++) {
           const d = await call('GET', `/api/v2/contacts/people?${range}&page=${page}&per_page=${perPage}&sort=updated_at`);
-          guard.page(pageFacts(d, page, asList(d).map((r) => r.id)));
+          guard.page(
+            pageFacts(
+              d,
+              page,
+              asList(d).map((r) => r.id),
+            ),
+          );
           const records: RemoteRecord[] = [];
           const cids: string[] = [];
           for (const p of asList(d)) {
@@ -437,7 +685,12 @@ export function createMpdxConnector(opts: MpdxOptions): MpdxConnector {
             }
           }
           const last = page >= Number(d.meta?.pagination?.total_pages ?? 1);
-          yield { records, nextCursor: last ? null : next('p', page + 1), fullScan: false, checkpoint: last ? `since:${newest}` : undefined };
+          yield {
+            records,
+            nextCursor: last ? null : next('p', page + 1),
+            fullScan: false,
+            checkpoint: last ? `since:${newest}` : undefined,
+          };
           if (last) return;
         }
       }
@@ -448,11 +701,22 @@ export function createMpdxConnector(opts: MpdxOptions): MpdxConnector {
       const guard = new PagingGuard(NAME, { pageSize: perPage, limits, knownRecords: options?.knownRecords });
       for (;;) {
         const d = await call('GET', `/api/v2/contacts?include=${INCLUDE}&page=${page}&per_page=${perPage}&sort=created_at`);
-        guard.page(pageFacts(d, page, asList(d).map((r) => r.id)));
+        guard.page(
+          pageFacts(
+            d,
+            page,
+            asList(d).map((r) => r.id),
+          ),
+        );
         const bundles = bundlesOf(d);
         for (const b of bundles) newest = Math.max(newest, newestUpdate(b));
         const last = page >= Number(d.meta?.pagination?.total_pages ?? 1);
-        yield { records: bundles.map(toRecord), nextCursor: last ? null : `full:${page + 1}:${newest}`, fullScan: true, checkpoint: last ? `since:${newest}` : undefined };
+        yield {
+          records: bundles.map(toRecord),
+          nextCursor: last ? null : `full:${page + 1}:${newest}`,
+          fullScan: true,
+          checkpoint: last ? `since:${newest}` : undefined,
+        };
         if (last) return;
         page++;
       }
@@ -474,15 +738,77 @@ export function createMpdxConnector(opts: MpdxOptions): MpdxConnector {
       const base = '/api/v2/contacts/{contact}/people/{person}';
       const requests: CreatePreview['requests'] = [
         // The create's marker goes out with the contact and is taken off at once (MARKER_FIELD): shown, since it reaches MPDX.
-        { method: 'POST', path: '/api/v2/contacts', body: { data: { type: 'contacts', attributes: { name, ...contactAttrs(contact), [MARKER_FIELD]: '{concord marker}' }, relationships: { account_list: { data: { type: 'account_lists', id: accountListId ?? '{account list}' } } } } } },
-        { method: 'PUT', path: '/api/v2/contacts/{contact}', body: write('contacts', '{contact}', { [MARKER_FIELD]: null }, '{updated_in_db_at}', false) },
-        { method: 'POST', path: '/api/v2/contacts/{contact}/people', body: write('people', undefined, { first_name: given, ...personAttrs({ ...contact, givenName: given }) }, undefined, false) },
-        ...(contact.phones ?? []).map((ph, i) => ({ method: 'POST', path: `${base}/phones`, body: write('phone_numbers', undefined, { number: mpdxNumber(ph, region), location: ph.mobile ? 'mobile' : (mpdxLocation(ph.label) ?? 'home'), primary: i === primaryIndex(contact.phones!) }, undefined, false) })),
-        ...(contact.emails ?? []).map((e, i) => ({ method: 'POST', path: `${base}/email_addresses`, body: write('email_addresses', undefined, { email: e.address, location: mpdxLocation(e.label) ?? 'home', primary: i === primaryIndex(contact.emails!) }, undefined, false) })),
-        ...(contact.address ? [{ method: 'POST', path: '/api/v2/contacts/{contact}/addresses', body: write('addresses', undefined, { ...addressAttrs(contact.address), location: 'Home', primary_mailing_address: true }, undefined, false) }] : []),
+        {
+          method: 'POST',
+          path: '/api/v2/contacts',
+          body: {
+            data: {
+              type: 'contacts',
+              attributes: { name, ...contactAttrs(contact), [MARKER_FIELD]: '{concord marker}' },
+              relationships: { account_list: { data: { type: 'account_lists', id: accountListId ?? '{account list}' } } },
+            },
+          },
+        },
+        {
+          method: 'PUT',
+          path: '/api/v2/contacts/{contact}',
+          body: write('contacts', '{contact}', { [MARKER_FIELD]: null }, '{updated_in_db_at}', false),
+        },
+        {
+          method: 'POST',
+          path: '/api/v2/contacts/{contact}/people',
+          body: write('people', undefined, { first_name: given, ...personAttrs({ ...contact, givenName: given }) }, undefined, false),
+        },
+        ...(contact.phones ?? []).map((ph, i) => ({
+          method: 'POST',
+          path: `${base}/phones`,
+          body: write(
+            'phone_numbers',
+            undefined,
+            {
+              number: mpdxNumber(ph, region),
+              location: ph.mobile ? 'mobile' : (mpdxLocation(ph.label) ?? 'home'),
+              primary: i === primaryIndex(contact.phones!),
+            },
+            undefined,
+            false,
+          ),
+        })),
+        ...(contact.emails ?? []).map((e, i) => ({
+          method: 'POST',
+          path: `${base}/email_addresses`,
+          body: write(
+            'email_addresses',
+            undefined,
+            { email: e.address, location: mpdxLocation(e.label) ?? 'home', primary: i === primaryIndex(contact.emails!) },
+            undefined,
+            false,
+          ),
+        })),
+        ...(contact.address
+          ? [
+              {
+                method: 'POST',
+                path: '/api/v2/contacts/{contact}/addresses',
+                body: write(
+                  'addresses',
+                  undefined,
+                  { ...addressAttrs(contact.address), location: 'Home', primary_mailing_address: true },
+                  undefined,
+                  false,
+                ),
+              },
+            ]
+          : []),
       ];
       // MPDX requires a contact name and a person first name: never "Unnamed" for a person's add.
-      return { requests, needs: contact.familyName || contact.givenName || contact.fullName || contact.company ? [] : [{ key: 'name', label: 'Name', why: `${NAME} requires a name on every contact and person`, field: 'fullName' }] };
+      return {
+        requests,
+        needs:
+          contact.familyName || contact.givenName || contact.fullName || contact.company
+            ? []
+            : [{ key: 'name', label: 'Name', why: `${NAME} requires a name on every contact and person`, field: 'fullName' }],
+      };
     },
 
     async create(contact: CanonicalContact, options?: CreateOptions): Promise<WriteResult> {
@@ -523,22 +849,53 @@ export function createMpdxConnector(opts: MpdxOptions): MpdxConnector {
       // Every refusal MPDX would give for a source-locked resource is found before any request.
       const current = primaryAddress(bundle);
       if (patch.address && current && isSourceLocked(current)) {
-        throw new VendorError({ kind: 'validation', resource: `address:${current.id}`, fieldErrors: { address: ['this address cannot be changed'] }, message: `${NAME} cannot change this address: its source is ${String(current.attributes.source)}, and MPDX lets only MPDX, TntImport or manual addresses change` });
+        throw new VendorError({
+          kind: 'validation',
+          resource: `address:${current.id}`,
+          fieldErrors: { address: ['this address cannot be changed'] },
+          message: `${NAME} cannot change this address: its source is ${String(current.attributes.source)}, and MPDX lets only MPDX, TntImport or manual addresses change`,
+        });
       }
       const base = `/api/v2/contacts/${cid}/people/${pid}`;
-      const phones = 'phones' in patch
-        ? planChildren(bundle.phones, patch.phones ?? [], v, { key: 'phone', attr: 'number', of: (x) => mpdxNumber(x, region), same: phoneKey }, childIo(`${base}/phones`, 'phone_numbers', 'phone', overwrite))
-        : null;
-      const emails = 'emails' in patch
-        ? planChildren(bundle.emails, patch.emails ?? [], v, { key: 'email', attr: 'email', of: (x) => x.address.trim().toLowerCase(), same: (e) => String(e ?? '').trim().toLowerCase() }, childIo(`${base}/email_addresses`, 'email_addresses', 'email', overwrite))
-        : null;
+      const phones =
+        'phones' in patch
+          ? planChildren(
+              bundle.phones,
+              patch.phones ?? [],
+              v,
+              { key: 'phone', attr: 'number', of: (x) => mpdxNumber(x, region), same: phoneKey },
+              childIo(`${base}/phones`, 'phone_numbers', 'phone', overwrite),
+            )
+          : null;
+      const emails =
+        'emails' in patch
+          ? planChildren(
+              bundle.emails,
+              patch.emails ?? [],
+              v,
+              {
+                key: 'email',
+                attr: 'email',
+                of: (x) => x.address.trim().toLowerCase(),
+                same: (e) =>
+                  String(e ?? '')
+                    .trim()
+                    .toLowerCase(),
+              },
+              childIo(`${base}/email_addresses`, 'email_addresses', 'email', overwrite),
+            )
+          : null;
       // Contact first, person second, children last: child saves touch their parent's token.
       const ca = contactAttrs(patch);
       let contact = bundle.contact;
       let person = bundle.person;
-      if (Object.keys(ca).length) contact = asOne(await call('PUT', `/api/v2/contacts/${cid}`, write('contacts', cid, ca, v.contact, overwrite), [200], 'contact'));
+      if (Object.keys(ca).length)
+        contact = asOne(await call('PUT', `/api/v2/contacts/${cid}`, write('contacts', cid, ca, v.contact, overwrite), [200], 'contact'));
       const pa = personAttrs(patch);
-      if (Object.keys(pa).length) person = asOne(await call('PUT', `/api/v2/contacts/${cid}/people/${pid}`, write('people', pid, pa, v.person, overwrite), [200], 'person'));
+      if (Object.keys(pa).length)
+        person = asOne(
+          await call('PUT', `/api/v2/contacts/${cid}/people/${pid}`, write('people', pid, pa, v.person, overwrite), [200], 'person'),
+        );
       if ('address' in patch) await writeAddress(cid, patch.address ?? null, current, v, overwrite);
       await phones?.();
       await emails?.();
@@ -562,7 +919,18 @@ export function createMpdxConnector(opts: MpdxOptions): MpdxConnector {
     },
 
     async mergeContacts(winner, loser) {
-      await call('POST', '/api/v2/contacts/merges', { data: { type: 'contacts_merges', relationships: { winner: { data: { type: 'contacts', id: winner } }, loser: { data: { type: 'contacts', id: loser } } } } }, [200], 'contact');
+      await call(
+        'POST',
+        '/api/v2/contacts/merges',
+        {
+          data: {
+            type: 'contacts_merges',
+            relationships: { winner: { data: { type: 'contacts', id: winner } }, loser: { data: { type: 'contacts', id: loser } } },
+          },
+        },
+        [200],
+        'contact',
+      );
     },
 
     async mergeRecords(winner, loser) {
@@ -593,14 +961,19 @@ export function createMpdxConnector(opts: MpdxOptions): MpdxConnector {
 function holdsEverything(b: MpdxBundle, c: CanonicalContact): boolean {
   const phones = new Set(b.phones.map((r) => mpdxDigits(r.attributes.number)));
   const emails = new Set(b.emails.map((r) => emailKey(String(r.attributes.email ?? ''))));
-  return (c.phones ?? []).every((p) => phones.has(mpdxDigits(p.e164 ?? p.raw)))
-    && (c.emails ?? []).every((e) => emails.has(emailKey(e.address)))
-    && (!c.address || b.addresses.some((a) => a.attributes.deleted !== true));
+  return (
+    (c.phones ?? []).every((p) => phones.has(mpdxDigits(p.e164 ?? p.raw))) &&
+    (c.emails ?? []).every((e) => emails.has(emailKey(e.address))) &&
+    (!c.address || b.addresses.some((a) => a.attributes.deleted !== true))
+  );
 }
 
 /** The one primary entry: the one marked, else the first (MPDX keeps a single primary). */
 function primaryIndex(list: { primary?: boolean }[]): number {
-  return Math.max(0, list.findIndex((x) => x.primary));
+  return Math.max(
+    0,
+    list.findIndex((x) => x.primary),
+  );
 }
 
 function splitId(remoteId: string): [string, string] {

@@ -42,7 +42,8 @@ const COUNTRY_OUT: Record<string, string> = { US: 'United States', GB: 'United K
  * delete. A historic one "should no longer be used" (the vendor's mpdx-phones.txt): it stays in MPDX
  * as it is, untouched by any edit in Concord.
  */
-export const isShown = (r: JsonApiResource): boolean => r.attributes.historic !== true && !!str(r.attributes[r.type === 'email_addresses' ? 'email' : 'number']);
+export const isShown = (r: JsonApiResource): boolean =>
+  r.attributes.historic !== true && !!str(r.attributes[r.type === 'email_addresses' ? 'email' : 'number']);
 
 /** Sources whose number, email and location MPDX lets a client change (docs/vendors/mpdx.md#source-locked-fields). */
 export const EDITABLE_SOURCES = ['MPDX', 'TntImport', 'manual'];
@@ -73,7 +74,8 @@ export function primaryAddress(b: MpdxBundle): JsonApiResource | undefined {
 }
 
 /** MPDX's `valid_values: false` says the number or address "is not accurate": kept as read, never written. */
-const accuracy = (r: JsonApiResource): { notAccurate?: string } => (r.attributes.valid_values === false ? { notAccurate: 'marked not accurate in MPDX' } : {});
+const accuracy = (r: JsonApiResource): { notAccurate?: string } =>
+  r.attributes.valid_values === false ? { notAccurate: 'marked not accurate in MPDX' } : {};
 
 export function mpdxToCanonical(b: MpdxBundle, region = 'US'): CanonicalContact {
   const p = b.person.attributes;
@@ -88,18 +90,39 @@ export function mpdxToCanonical(b: MpdxBundle, region = 'US'): CanonicalContact 
   if (str(p.employer)) c.company = str(p.employer);
   if (str(p.occupation)) c.role = str(p.occupation);
   const emails = b.emails.filter(isShown);
-  if (emails.length) c.emails = emails.map((e) => ({ address: String(e.attributes.email), primary: e.attributes.primary === true, label: str(e.attributes.location), ...accuracy(e) }));
+  if (emails.length)
+    c.emails = emails.map((e) => ({
+      address: String(e.attributes.email),
+      primary: e.attributes.primary === true,
+      label: str(e.attributes.location),
+      ...accuracy(e),
+    }));
   const phones = b.phones.filter(isShown);
   if (phones.length) {
     c.phones = phones.map((x) => {
       const number = String(x.attributes.number);
-      return { ...phoneEntry(number, { region, label: str(x.attributes.location), primary: x.attributes.primary === true, mobile: x.attributes.location === 'mobile' ? true : undefined }), ...accuracy(x) };
+      return {
+        ...phoneEntry(number, {
+          region,
+          label: str(x.attributes.location),
+          primary: x.attributes.primary === true,
+          mobile: x.attributes.location === 'mobile' ? true : undefined,
+        }),
+        ...accuracy(x),
+      };
     });
   }
   const a = primaryAddress(b)?.attributes;
   if (a) {
-    const address = { street1: str(a.street), city: str(a.city), region: str(a.state), postalCode: str(a.postal_code), country: str(a.country) ? (COUNTRY_IN[str(a.country)!] ?? str(a.country)) : null };
-    if (Object.values(address).some(Boolean)) c.address = Object.fromEntries(Object.entries(address).filter(([, v]) => v)) as CanonicalContact['address'];
+    const address = {
+      street1: str(a.street),
+      city: str(a.city),
+      region: str(a.state),
+      postalCode: str(a.postal_code),
+      country: str(a.country) ? (COUNTRY_IN[str(a.country)!] ?? str(a.country)) : null,
+    };
+    if (Object.values(address).some(Boolean))
+      c.address = Object.fromEntries(Object.entries(address).filter(([, v]) => v)) as CanonicalContact['address'];
   }
   if (str(k.notes)) c.notes = str(k.notes);
   if (Array.isArray(k.tag_list) && k.tag_list.length) c.tags = (k.tag_list as unknown[]).map(String);
@@ -120,7 +143,9 @@ export function mpdxVersions(b: MpdxBundle): Record<string, string> {
 
 /** Newest updated_at in a bundle, for the incremental pull's checkpoint. */
 export function newestUpdate(b: MpdxBundle): number {
-  return Math.max(...[b.contact, b.person, ...b.phones, ...b.emails, ...b.addresses].map((r) => Date.parse(String(r.attributes.updated_at ?? '')) || 0));
+  return Math.max(
+    ...[b.contact, b.person, ...b.phones, ...b.emails, ...b.addresses].map((r) => Date.parse(String(r.attributes.updated_at ?? '')) || 0),
+  );
 }
 
 export function personAttrs(patch: Partial<CanonicalContact>): Record<string, unknown> {
@@ -145,7 +170,13 @@ export function contactAttrs(patch: Partial<CanonicalContact>): Record<string, u
 }
 
 export function addressAttrs(a: NonNullable<CanonicalContact['address']>): Record<string, unknown> {
-  return { street: a.street1 ?? null, city: a.city ?? null, state: a.region ?? null, postal_code: a.postalCode ?? null, country: a.country ? (COUNTRY_OUT[a.country.toUpperCase()] ?? a.country) : null };
+  return {
+    street: a.street1 ?? null,
+    city: a.city ?? null,
+    state: a.region ?? null,
+    postal_code: a.postalCode ?? null,
+    country: a.country ? (COUNTRY_OUT[a.country.toUpperCase()] ?? a.country) : null,
+  };
 }
 
 /**

@@ -37,7 +37,20 @@ function hold<T>(m: Map<string, T>, id: string, v: T): void {
   if (m.size > HELD) m.delete(m.keys().next().value!);
 }
 
-export function ClusterDetail({ selectedId, aheadId, cacheKey, busy, setBusy, bulk, grid, onGone, onResolved, onSkip, onToast, onError }: Props) {
+export function ClusterDetail({
+  selectedId,
+  aheadId,
+  cacheKey,
+  busy,
+  setBusy,
+  bulk,
+  grid,
+  onGone,
+  onResolved,
+  onSkip,
+  onToast,
+  onError,
+}: Props) {
   const [current, setCurrent] = useState<DuplicateCluster | null>(null);
   const [picks, setPicks] = useState<Picks>({});
   const [plan, setPlan] = useState<MergePlan | null>(null);
@@ -81,14 +94,20 @@ export function ClusterDetail({ selectedId, aheadId, cacheKey, busy, setBusy, bu
     };
   }, [selectedId, fetchCluster, onGone, onError]);
   useEffect(() => {
-    if (aheadId) void fetchCluster(aheadId).then(() => fetchPlan(aheadId)).catch(() => {});
+    if (aheadId)
+      void fetchCluster(aheadId)
+        .then(() => fetchPlan(aheadId))
+        .catch(() => {});
   }, [aheadId, fetchCluster, fetchPlan]);
   const shown = current && current.id === selectedId ? current : null;
   useEffect(() => {
     if (!shown) return setPlan(null);
     let live = true;
     const none = Object.keys(picks).length === 0;
-    (none ? fetchPlan(shown.id) : call('planMerge', { clusterId: shown.id, picks })).then((p) => live && setPlan(p), (e: Error) => live && onError(e.message));
+    (none ? fetchPlan(shown.id) : call('planMerge', { clusterId: shown.id, picks })).then(
+      (p) => live && setPlan(p),
+      (e: Error) => live && onError(e.message),
+    );
     return () => {
       live = false;
     };
@@ -127,17 +146,28 @@ export function ClusterDetail({ selectedId, aheadId, cacheKey, busy, setBusy, bu
     return () => window.removeEventListener('keydown', onKey);
   });
 
-  const togglePick = (field: string, recordId: string) => setPicks((p) => (p[field] === recordId ? Object.fromEntries(Object.entries(p).filter(([f]) => f !== field)) : { ...p, [field]: recordId }));
+  const togglePick = (field: string, recordId: string) =>
+    setPicks((p) =>
+      p[field] === recordId ? Object.fromEntries(Object.entries(p).filter(([f]) => f !== field)) : { ...p, [field]: recordId },
+    );
   if (!shown) return null;
   return (
     <div className="cluster" data-testid="cluster" data-cluster={shown.id}>
       <div className="cluster-head">
         <h2 className="person-name">{shown.records[0]!.name}</h2>
-        <span className="muted">score {shown.score} · {Math.round(shown.confidence * 100)}% sure</span>
+        <span className="muted">
+          score {shown.score} · {Math.round(shown.confidence * 100)}% sure
+        </span>
         <span className="spacer" />
-        <button className="btn primary" disabled={busy || bulk} onClick={() => void act('merge')} title="m">Merge <kbd>m</kbd></button>
-        <button className="btn" disabled={busy || bulk} onClick={() => void act('dismiss')} title="n">Not the same <kbd>n</kbd></button>
-        <button className="btn" disabled={busy || bulk} onClick={() => void act('skip')} title="s">Skip <kbd>s</kbd></button>
+        <button className="btn primary" disabled={busy || bulk} onClick={() => void act('merge')} title="m">
+          Merge <kbd>m</kbd>
+        </button>
+        <button className="btn" disabled={busy || bulk} onClick={() => void act('dismiss')} title="n">
+          Not the same <kbd>n</kbd>
+        </button>
+        <button className="btn" disabled={busy || bulk} onClick={() => void act('skip')} title="s">
+          Skip <kbd>s</kbd>
+        </button>
       </div>
       <ComparisonGrid cluster={shown} picks={picks} onPick={togglePick} options={grid} bulk={bulk} />
       <WhyMatched reasons={shown.reasons} />

@@ -22,13 +22,20 @@ export function useGridOptions() {
 }
 export type GridOptions = ReturnType<typeof useGridOptions>;
 
-type Props = { cluster: DuplicateCluster; picks: Picks; onPick: (field: string, recordId: string) => void; options: GridOptions; bulk: boolean };
+type Props = {
+  cluster: DuplicateCluster;
+  picks: Picks;
+  onPick: (field: string, recordId: string) => void;
+  options: GridOptions;
+  bulk: boolean;
+};
 
 export function ComparisonGrid({ cluster, picks, onPick, options, bulk }: Props) {
   const { differencesOnly, setDifferencesOnly, activeField, setActiveField } = options;
   const allRows = FIELD_ROWS.filter((r) => cluster.records.some((rec) => r.show(rec.contact[r.field])));
   // "Differences only": rows where the records do not all say the same thing.
-  const differs = (r: (typeof FIELD_ROWS)[number]): boolean => new Set(cluster.records.map((rec) => r.show(rec.contact[r.field]).toLowerCase())).size > 1;
+  const differs = (r: (typeof FIELD_ROWS)[number]): boolean =>
+    new Set(cluster.records.map((rec) => r.show(rec.contact[r.field]).toLowerCase())).size > 1;
   const rows = differencesOnly ? allRows.filter(differs) : allRows;
 
   useEffect(() => {
@@ -55,12 +62,25 @@ export function ComparisonGrid({ cluster, picks, onPick, options, bulk }: Props)
   return (
     <>
       <label className="small muted differences-only">
-        <input type="checkbox" checked={differencesOnly} onChange={(e) => setDifferencesOnly(e.target.checked)} /> Differences only ({allRows.filter(differs).length} of {allRows.length} fields)
+        <input type="checkbox" checked={differencesOnly} onChange={(e) => setDifferencesOnly(e.target.checked)} /> Differences only (
+        {allRows.filter(differs).length} of {allRows.length} fields)
       </label>
-      <div className="cards" role="table" aria-label="Records side by side" style={{ gridTemplateColumns: `110px repeat(${cluster.records.length}, minmax(160px, 1fr))` }}>
-        <div role="columnheader" className="cards-corner">Field</div>
+      <div
+        className="cards"
+        role="table"
+        aria-label="Records side by side"
+        style={{ gridTemplateColumns: `110px repeat(${cluster.records.length}, minmax(160px, 1fr))` }}
+      >
+        <div role="columnheader" className="cards-corner">
+          Field
+        </div>
         {cluster.records.map((r) => (
-          <div role="columnheader" key={r.recordId} className="card-col-head" title={`${r.accountLabel} · ${r.remoteId ?? 'not yet created'}`}>
+          <div
+            role="columnheader"
+            key={r.recordId}
+            className="card-col-head"
+            title={`${r.accountLabel} · ${r.remoteId ?? 'not yet created'}`}
+          >
             <VendorBadge kind={r.vendor} /> {VENDOR_LABELS[r.vendor]} <span className="muted small">{shortId(r.remoteId)}</span>
           </div>
         ))}
@@ -70,7 +90,14 @@ export function ComparisonGrid({ cluster, picks, onPick, options, bulk }: Props)
           const agree = filled.length > 1 && filled.every((v) => v.toLowerCase() === filled[0]!.toLowerCase());
           const pickedId = picks[row.field];
           return [
-            <div role="rowheader" key={`${row.field}-h`} className={`field-label${activeField === row.field ? ' active' : ''}`} onClick={() => setActiveField(row.field)}>{row.label}</div>,
+            <div
+              role="rowheader"
+              key={`${row.field}-h`}
+              className={`field-label${activeField === row.field ? ' active' : ''}`}
+              onClick={() => setActiveField(row.field)}
+            >
+              {row.label}
+            </div>,
             ...cluster.records.map((r, i) => {
               const v = values[i]!;
               const picked = pickedId === r.recordId;

@@ -18,7 +18,16 @@ import { SettingsPanel } from './SettingsPanel';
 
 export function DuplicatesView() {
   // Through a selector, like every view: a sync's progress events do not re-render the queue.
-  const { contactsChanged, refreshStatus, contactsVersion, status, undoEntry, undone } = useApp(useShallow((s) => ({ contactsChanged: s.contactsChanged, refreshStatus: s.refreshStatus, contactsVersion: s.contactsVersion, status: s.status, undoEntry: s.undo, undone: s.undone })));
+  const { contactsChanged, refreshStatus, contactsVersion, status, undoEntry, undone } = useApp(
+    useShallow((s) => ({
+      contactsChanged: s.contactsChanged,
+      refreshStatus: s.refreshStatus,
+      contactsVersion: s.contactsVersion,
+      status: s.status,
+      undoEntry: s.undo,
+      undone: s.undone,
+    })),
+  );
   // The queue lives in the core; the window pages through it (see lib/duplicate-queue).
   const [order, setOrder] = useState<'best' | 'unsure'>('best');
   const queue = useDuplicateQueue(contactsVersion, order);
@@ -53,7 +62,9 @@ export function DuplicatesView() {
     try {
       const r = await call('scanDuplicates', full ? { full: true } : {});
       if (full) setRelearned((n) => n + 1);
-      setScanInfo(`${r.records.toLocaleString()} records, ${r.comparisons.toLocaleString()} comparison${r.comparisons === 1 ? "" : "s"}, ${r.ms} ms`);
+      setScanInfo(
+        `${r.records.toLocaleString()} records, ${r.comparisons.toLocaleString()} comparison${r.comparisons === 1 ? '' : 's'}, ${r.ms} ms`,
+      );
       forget();
       setIndex(0);
       reload(0);
@@ -91,7 +102,9 @@ export function DuplicatesView() {
 
   async function undo(id: number) {
     // A bulk merge is undone as a job in the core: its progress shows here while it runs.
-    const off = window.api.on('bulkMergeProgress', (p) => setToast({ text: `Undoing… ${p.done.toLocaleString()} of ${p.total.toLocaleString()}` }));
+    const off = window.api.on('bulkMergeProgress', (p) =>
+      setToast({ text: `Undoing… ${p.done.toLocaleString()} of ${p.total.toLocaleString()}` }),
+    );
     setToast({ text: 'Undoing…' }); // offers no undo while this one runs
     try {
       await undoEntry(id);
@@ -117,22 +130,47 @@ export function DuplicatesView() {
     <section className="view duplicates-view">
       <header className="view-header">
         <h1>Duplicates</h1>
-        <span className="result-count" data-testid="queue-count">{total == null ? '…' : `${total.toLocaleString()} to review`}</span>
+        <span className="result-count" data-testid="queue-count">
+          {total == null ? '…' : `${total.toLocaleString()} to review`}
+        </span>
         {scanInfo && <span className="muted small scan-info">{scanInfo}</span>}
         <span className="spacer" />
-        <select value={order} onChange={(e) => (setOrder(e.target.value as 'best' | 'unsure'), setIndex(0))} aria-label="Queue order" data-testid="queue-order">
+        <select
+          value={order}
+          onChange={(e) => (setOrder(e.target.value as 'best' | 'unsure'), setIndex(0))}
+          aria-label="Queue order"
+          data-testid="queue-order"
+        >
           <option value="best">Best match first</option>
           <option value="unsure">Least certain first</option>
         </select>
-        {autoCount > 0 && <button className="btn" disabled={busy || !!bulk} onClick={() => void bulkMerge.plan()} data-testid="merge-all">Merge all {autoCount.toLocaleString()} above the auto-link threshold…</button>}
-        <button className="btn primary" disabled={scanning || !!bulk} onClick={() => void scan()} data-testid="scan">{scanning ? 'Scanning…' : 'Scan for duplicates'}</button>
+        {autoCount > 0 && (
+          <button className="btn" disabled={busy || !!bulk} onClick={() => void bulkMerge.plan()} data-testid="merge-all">
+            Merge all {autoCount.toLocaleString()} above the auto-link threshold…
+          </button>
+        )}
+        <button className="btn primary" disabled={scanning || !!bulk} onClick={() => void scan()} data-testid="scan">
+          {scanning ? 'Scanning…' : 'Scan for duplicates'}
+        </button>
       </header>
       <SettingsPanel refreshKey={`${contactsVersion}|${relearned}`} scanning={scanning} onRelearn={() => void scan(true)} />
-      {(error || queue.error) && <div className="banner error" role="alert">{error ?? queue.error} <button className="link" onClick={() => setError(null)}>Dismiss</button></div>}
+      {(error || queue.error) && (
+        <div className="banner error" role="alert">
+          {error ?? queue.error}{' '}
+          <button className="link" onClick={() => setError(null)}>
+            Dismiss
+          </button>
+        </div>
+      )}
       {bulk && <BulkMergeBanner bulk={bulk} onConfirm={(plan) => void bulkMerge.run(plan)} onCancel={() => void bulkMerge.cancel()} />}
       {toast && (
         <div className="banner ok" role="status" data-testid="toast">
-          {toast.text} {toast.undoId != null && <button className="link" onClick={() => void undo(toast.undoId!)} data-testid="undo">Undo</button>}
+          {toast.text}{' '}
+          {toast.undoId != null && (
+            <button className="link" onClick={() => void undo(toast.undoId!)} data-testid="undo">
+              Undo
+            </button>
+          )}
         </div>
       )}
       {total === 0 ? (
@@ -140,7 +178,11 @@ export function DuplicatesView() {
         <EmptyState
           icon="duplicates"
           title={scanning ? 'Scanning…' : status?.duplicates == null ? 'Not scanned yet' : 'No duplicates to review'}
-          action={<button className="btn primary" onClick={() => void scan()} disabled={scanning}>{scanning ? 'Scanning…' : 'Scan now'}</button>}
+          action={
+            <button className="btn primary" onClick={() => void scan()} disabled={scanning}>
+              {scanning ? 'Scanning…' : 'Scan now'}
+            </button>
+          }
         >
           {scanning
             ? 'Comparing every record with the ones that could be the same person; this takes a few seconds on a large store.'

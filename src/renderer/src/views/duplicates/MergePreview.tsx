@@ -14,7 +14,10 @@ export function WhyMatched({ reasons }: { reasons: DuplicateCluster['reasons'] }
             <span className="reason-bar" aria-hidden="true">
               <span className={r.weight >= 0 ? 'pos' : 'neg'} style={{ width: `${Math.min(100, Math.abs(r.weight) * 8)}%` }} />
             </span>
-            <span className="reason-weight">{r.weight > 0 ? '+' : ''}{r.weight}</span>
+            <span className="reason-weight">
+              {r.weight > 0 ? '+' : ''}
+              {r.weight}
+            </span>
             <span>{r.text}</span>
           </li>
         ))}
@@ -36,7 +39,12 @@ export function MergePreview({ plan }: { plan: MergePlan }) {
                 <dt>{r.label}</dt>
                 <dd>
                   {r.show(plan.golden[r.field])}
-                  {few && <span className="flag small" title="Most records say otherwise: check before merging" data-testid="minority-flag"> ⚑ {few.held} of {few.of} records</span>}
+                  {few && (
+                    <span className="flag small" title="Most records say otherwise: check before merging" data-testid="minority-flag">
+                      {' '}
+                      ⚑ {few.held} of {few.of} records
+                    </span>
+                  )}
                 </dd>
               </div>
             );
@@ -50,7 +58,15 @@ export function MergePreview({ plan }: { plan: MergePlan }) {
             <li key={w.recordId} className={`write-${w.op}`}>
               <VendorBadge kind={w.vendor} /> <strong>{w.op === 'link' ? 'link' : w.op}</strong> {w.remoteId ?? ''} — {w.note}
               {w.fields && Object.keys(w.fields).length > 0 && (
-                <span className="muted">: {Object.entries(w.fields).map(([f, v]) => `${FIELD_ROWS.find((x) => x.field === f)?.label ?? f} = ${FIELD_ROWS.find((x) => x.field === f)?.show(v) ?? String(v)}`).join('; ')}</span>
+                <span className="muted">
+                  :{' '}
+                  {Object.entries(w.fields)
+                    .map(
+                      ([f, v]) =>
+                        `${FIELD_ROWS.find((x) => x.field === f)?.label ?? f} = ${FIELD_ROWS.find((x) => x.field === f)?.show(v) ?? String(v)}`,
+                    )
+                    .join('; ')}
+                </span>
               )}
             </li>
           ))}

@@ -16,10 +16,27 @@ export interface QueueHandle {
   focusSelected(): void;
 }
 
-export function QueueList({ ref, queue, index, onSelect, bulk }: { ref: React.Ref<QueueHandle>; queue: DuplicateQueue; index: number; onSelect: (index: number) => void; bulk: boolean }) {
+export function QueueList({
+  ref,
+  queue,
+  index,
+  onSelect,
+  bulk,
+}: {
+  ref: React.Ref<QueueHandle>;
+  queue: DuplicateQueue;
+  index: number;
+  onSelect: (index: number) => void;
+  bulk: boolean;
+}) {
   const total = queue.total;
   const scrollRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({ count: total ?? 0, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 10 });
+  const virtualizer = useVirtualizer({
+    count: total ?? 0,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 10,
+  });
   const visible = virtualizer.getVirtualItems();
   // Every render, like the list it follows: the rows on screen, and the selection with the one
   // after it, are held; the rest of the queue stays in the core.
@@ -87,7 +104,10 @@ export function QueueList({ ref, queue, index, onSelect, bulk }: { ref: React.Re
                 <span className="queue-main">
                   <span className="queue-title">{c.names.join(' / ')}</span>
                   <span className="queue-sub">
-                    {c.vendors.map((k, i) => <VendorBadge key={i} kind={k} />)} <span className="score-bar" style={{ width: `${Math.min(100, (c.score / 30) * 100)}%` }} /> {c.score}
+                    {c.vendors.map((k, i) => (
+                      <VendorBadge key={i} kind={k} />
+                    ))}{' '}
+                    <span className="score-bar" style={{ width: `${Math.min(100, (c.score / 30) * 100)}%` }} /> {c.score}
                     {c.auto && <span className="pill pill-online">auto</span>}
                   </span>
                 </span>

@@ -12,8 +12,11 @@ export function SettingsPanel({ refreshKey, scanning, onRelearn }: { refreshKey:
       <LinkSettings refreshKey={refreshKey} />
       <MatchWeights refreshKey={refreshKey} />
       <p className="small muted">
-        The weights are estimated again at every full scan, with your merges and &ldquo;not the same&rdquo; answers as labels (the least certain clusters teach it most).{' '}
-        <button className="link" disabled={scanning} onClick={onRelearn} data-testid="relearn">{scanning ? 'Scanning…' : 'Re-estimate now (full scan)'}</button>
+        The weights are estimated again at every full scan, with your merges and &ldquo;not the same&rdquo; answers as labels (the least
+        certain clusters teach it most).{' '}
+        <button className="link" disabled={scanning} onClick={onRelearn} data-testid="relearn">
+          {scanning ? 'Scanning…' : 'Re-estimate now (full scan)'}
+        </button>
       </p>
     </details>
   );
@@ -36,7 +39,13 @@ function LinkSettings({ refreshKey }: { refreshKey: string }) {
     <div className="link-settings small">
       <p className="muted" data-testid="model-lines">
         Shown for review from {s.review} bits; near-certain from {s.autoLink} bits.
-        {s.expectedPrecision != null && <> At the review line the model expects {pct(s.expectedPrecision)} of what it shows to be one person, and to find {pct(s.expectedRecall)} of them.</>}
+        {s.expectedPrecision != null && (
+          <>
+            {' '}
+            At the review line the model expects {pct(s.expectedPrecision)} of what it shows to be one person, and to find{' '}
+            {pct(s.expectedRecall)} of them.
+          </>
+        )}
       </p>
       <label className="check">
         <input
