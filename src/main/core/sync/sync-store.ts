@@ -9,21 +9,12 @@
 // This class is a facade (issue 24): the transitions live in src/main/core/state/ (one module
 // per group, on SyncState), their SQL in src/main/core/store/ (one module per table). It keeps
 // the API every caller compiles against.
-import {
-  keepAndDeleteAccount,
-  purgeRemovals,
-  removalKept,
-  removalPlan,
-  restoreAccount,
-  REMOVAL_UNDO_DAYS,
-  type FieldPolicyNote,
-  type RemovalPlan,
-} from '../store/removed-accounts';
+import { removalPlan, type FieldPolicyNote, type RemovalPlan } from '../store/removed-accounts';
+import * as removal from '../state/account-removal';
 import type Database from 'better-sqlite3';
 import type { CanonicalContact, ChangeOp, ChangeState } from '../../../shared/domain';
 import type { Clock } from '../clock';
 import type { NameStats } from '../contacts/name-choice';
-import { CoreError } from '../errors';
 import * as edits from '../state/edits';
 import * as lease from '../state/lease';
 import * as links from '../state/links';
@@ -350,38 +341,7 @@ export class SyncStore {
     label: string,
     keep: { policies: FieldPolicyNote[] } = { policies: [] },
   ): { records: number; people: number; journalId: number } {
-    return this.tx(() => {
-      const plan = this.removalPlan(accountId);
-      if (plan.waiting)
-        throw new CoreError(
-          'bad_request',
-          `${plan.waiting} change${plan.waiting === 1 ? '' : 's'} to ${label} ${plan.waiting === 1 ? 'is' : 'are'} still open (waiting, in conflict or refused): send, settle or undo ${plan.waiting === 1 ? 'it' : 'them'} first`,
-        );
-      const journalId = this.journal(
-        'account.remove',
-        'account',
-        accountId,
-        `removed the account ${label}`,
-        { label, policies: keep.policies },
-        null,
-        'user',
-      );
-      const { people, records } = keepAndDeleteAccount(this.sqlite, accountId, journalId);
-      this.counted('records', -records);
-      let gone = 0;
-      for (const p of people) {
-        const dropped = this.s.people.dropIfEmpty(p);
-        gone += dropped;
-        if (!dropped) this.refreshPerson(p);
-      }
-      this.counted('people', -gone);
-      this.amendJournal(
-        journalId,
-        `removed the account ${label}: ${records} record${records === 1 ? '' : 's'} and ${gone} ${gone === 1 ? 'person' : 'people'} only there`,
-        { label, records, people: gone },
-      );
-      return { records, people: gone, journalId };
-    });
+    return removal.removeAccount(this.s, accountId, label, keep);
   }
 
   /**
@@ -390,33 +350,12 @@ export class SyncStore {
    * recomputed. Returns the account id and what came back.
    */
   restoreAccount(journalId: number): { accountId: string; records: number; people: number; policies: FieldPolicyNote[] } {
-    return this.tx(() => {
-      if (!removalKept(this.sqlite, journalId))
-        throw new CoreError(
-          'bad_request',
-          `That removal can no longer be undone: its copy was kept for ${REMOVAL_UNDO_DAYS} days, or it was already undone`,
-        );
-      const r = restoreAccount(this.sqlite, journalId);
-      for (const rec of r.records) this.s.inserted(rec.rowid, JSON.parse(rec.local) as CanonicalContact);
-      this.counted('people', r.people);
-      for (const p of r.stayed) this.refreshPerson(p);
-      this.markUndone(journalId);
-      this.journal(
-        'undo',
-        'account',
-        r.accountId,
-        `brought back the account ${r.label}: ${r.records.length} record${r.records.length === 1 ? '' : 's'}`,
-        null,
-        { undoOf: journalId },
-        'user',
-      );
-      return { accountId: r.accountId, records: r.records.length, people: r.people, policies: r.policies };
-    });
+    return removal.restoreAccount(this.s, journalId);
   }
 
   /** Forget removals older than the undo window; returns the accounts whose secrets may now go. */
   purgeRemovals(): string[] {
-    return this.tx(() => purgeRemovals(this.sqlite, new Date(this.s.clock.now().getTime() - REMOVAL_UNDO_DAYS * 86_400_000).toISOString()));
+    return removal.purgeRemovals(this.s);
   }
 
   /** Golden records again after a setting they depend on changed (e.g. an account's trust). */
