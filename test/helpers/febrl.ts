@@ -34,27 +34,32 @@ export function blockingRecall(
   truth: Map<string, string>,
   region = 'AU',
 ): { truePairs: number; found: number; recall: number; comparisons: number } {
-  const rows = core.store.sqlite.prepare('SELECT id, account_id, remote_id, person_id, local FROM records ORDER BY rowid').all() as {
+  // Row by row: a million-record bench cannot hold every parsed contact at once.
+  const rows = core.store.sqlite
+    .prepare('SELECT id, account_id, remote_id, person_id, local FROM records ORDER BY rowid')
+    .iterate() as IterableIterator<{
     id: string;
     account_id: string;
     remote_id: string | null;
     person_id: string;
     local: string;
-  }[];
-  const recs = rows.map((r, i) =>
-    toMatchRecord(
-      i,
-      {
-        id: r.id,
-        accountId: r.account_id,
-        vendor: 'csv',
-        remoteId: r.remote_id,
-        personId: r.person_id,
-        contact: JSON.parse(r.local) as CanonicalContact,
-      },
-      region,
-    ),
-  );
+  }>;
+  const recs: ReturnType<typeof toMatchRecord>[] = [];
+  for (const r of rows)
+    recs.push(
+      toMatchRecord(
+        recs.length,
+        {
+          id: r.id,
+          accountId: r.account_id,
+          vendor: 'csv',
+          remoteId: r.remote_id,
+          personId: r.person_id,
+          contact: JSON.parse(r.local) as CanonicalContact,
+        },
+        region,
+      ),
+    );
   let found = 0;
   const comparisons = forEachCandidate(recs, (a, b) => {
     if (truth.get(recs[a]!.id) === truth.get(recs[b]!.id)) found++;

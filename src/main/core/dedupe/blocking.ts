@@ -12,29 +12,57 @@ import { soundex } from './normalize';
 const BIG = 40;
 const WINDOW = 6;
 
-export function blockingKeys(r: MatchRecord): string[] {
-  const keys: string[] = [];
+/**
+ * The blocking passes, one per key kind. A key's kind is its prefix, so keys of different
+ * passes never meet: a scan can block one pass at a time and hold only that pass's blocks.
+ */
+const PASSES: ((r: MatchRecord, keys: string[]) => void)[] = [
   // Last 7 digits: a local number written without its area code meets the full one.
-  for (const p of r.phones7) keys.push(`p:${p}`);
+  (r, keys) => {
+    for (const p of r.phones7) keys.push(`p:${p}`);
+  },
   // The email's local part: the same person at another domain (and the same address).
-  for (const e of r.emailLocals) keys.push(`e:${e}`);
-  for (const e of r.emails) if (!r.emailLocals.includes(e.split('@')[0]!.split('+')[0]!.replace(/\./g, ''))) keys.push(`e:${e}`);
-  const gi = r.givenCanon[0] ?? '';
-  const fi = r.family[0] ?? '';
-  // The given name's initial and those of the formal names it may be short for (Sandy: a, c, s).
-  if (r.family) for (const i of initials(r.given)) keys.push(`n:${soundex(r.family)}:${i}`);
-  if (r.given && r.family) keys.push(`n:${soundex(r.given)}:${fi}`); // the other way round
-  if (!r.family && r.full) keys.push(`f:${soundex(r.full)}`);
-  if (r.company && !r.given && !r.family) keys.push(`c:${r.company}`); // an organisation's own record
-  if (r.postcode && r.family) keys.push(`z:${r.postcode}:${r.family.slice(0, 3)}`);
+  (r, keys) => {
+    for (const e of r.emailLocals) keys.push(`e:${e}`);
+    for (const e of r.emails) if (!r.emailLocals.includes(e.split('@')[0]!.split('+')[0]!.replace(/\./g, ''))) keys.push(`e:${e}`);
+  },
+  (r, keys) => {
+    // The given name's initial and those of the formal names it may be short for (Sandy: a, c, s).
+    if (r.family) for (const i of initials(r.given)) keys.push(`n:${soundex(r.family)}:${i}`);
+    if (r.given && r.family) keys.push(`n:${soundex(r.given)}:${r.family[0] ?? ''}`); // the other way round
+  },
+  (r, keys) => {
+    if (!r.family && r.full) keys.push(`f:${soundex(r.full)}`);
+  },
+  (r, keys) => {
+    if (r.company && !r.given && !r.family) keys.push(`c:${r.company}`); // an organisation's own record
+  },
+  (r, keys) => {
+    if (r.postcode && r.family) keys.push(`z:${r.postcode}:${r.family.slice(0, 3)}`);
+  },
   // A family name changed or mistyped at its start: the given name's sound with the postcode.
-  if (r.postcode && r.given) keys.push(`zg:${r.postcode}:${soundex(r.given)}`);
+  (r, keys) => {
+    if (r.postcode && r.given) keys.push(`zg:${r.postcode}:${soundex(r.given)}`);
+  },
   // A birth date alone is rare enough (one in ~30,000) to be a block; with a corrupted one,
   // the year and both initials.
-  if (r.birth) keys.push(`b:${r.birth}`);
-  if (r.birth && gi && fi) keys.push(`y:${r.birth.slice(0, 4)}:${gi}${fi}`);
+  (r, keys) => {
+    if (r.birth) keys.push(`b:${r.birth}`);
+  },
+  (r, keys) => {
+    const gi = r.givenCanon[0] ?? '';
+    const fi = r.family[0] ?? '';
+    if (r.birth && gi && fi) keys.push(`y:${r.birth.slice(0, 4)}:${gi}${fi}`);
+  },
   // The house: number and the start of the street name.
-  if (r.streetNumber && r.streetName) keys.push(`s:${r.streetNumber}:${r.streetName.slice(0, 4)}`);
+  (r, keys) => {
+    if (r.streetNumber && r.streetName) keys.push(`s:${r.streetNumber}:${r.streetName.slice(0, 4)}`);
+  },
+];
+
+export function blockingKeys(r: MatchRecord): string[] {
+  const keys: string[] = [];
+  for (const pass of PASSES) pass(r, keys);
   return keys;
 }
 
@@ -58,14 +86,6 @@ export function candidatePairs(records: MatchRecord[], dirty?: Set<number>): [nu
  * which is much cheaper than a set of a few million entries.
  */
 export function forEachCandidate(records: MatchRecord[], visit: (lo: number, hi: number) => void, dirty?: Set<number>): number {
-  const blocks = new Map<string, number[]>();
-  for (const r of records) {
-    for (const k of blockingKeys(r)) {
-      const b = blocks.get(k);
-      if (b) b.push(r.ix);
-      else blocks.set(k, [r.ix]);
-    }
-  }
   let found = new Float64Array(1 << 16);
   let n = 0;
   const add = (a: number, b: number): void => {
@@ -81,19 +101,34 @@ export function forEachCandidate(records: MatchRecord[], visit: (lo: number, hi:
     }
     found[n++] = lo * SPAN + hi;
   };
-  for (const ids of blocks.values()) {
-    if (ids.length < 2) continue;
-    if (ids.length <= BIG) {
-      for (let i = 0; i < ids.length; i++) for (let j = i + 1; j < ids.length; j++) add(ids[i]!, ids[j]!);
-      continue;
+  const sortKey = (ix: number): string => {
+    const r = records[ix]!;
+    return `${r.givenCanon}|${r.family}|${r.postcode}`;
+  };
+  // One pass (key kind) at a time: at a million records all the keys at once are tens of
+  // millions of strings and arrays; one kind's blocks are a tenth of that, dropped after it.
+  const keys: string[] = [];
+  for (const pass of PASSES) {
+    const blocks = new Map<string, number[]>();
+    for (const r of records) {
+      keys.length = 0;
+      pass(r, keys);
+      for (const k of keys) {
+        const b = blocks.get(k);
+        if (b) b.push(r.ix);
+        else blocks.set(k, [r.ix]);
+      }
     }
-    const sortKey = (ix: number): string => {
-      const r = records[ix]!;
-      return `${r.givenCanon}|${r.family}|${r.postcode}`;
-    };
-    const sorted = ids.map((ix) => [sortKey(ix), ix] as const).sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
-    for (let i = 0; i < sorted.length; i++)
-      for (let j = i + 1; j < Math.min(sorted.length, i + 1 + WINDOW); j++) add(sorted[i]![1], sorted[j]![1]);
+    for (const ids of blocks.values()) {
+      if (ids.length < 2) continue;
+      if (ids.length <= BIG) {
+        for (let i = 0; i < ids.length; i++) for (let j = i + 1; j < ids.length; j++) add(ids[i]!, ids[j]!);
+        continue;
+      }
+      const sorted = ids.map((ix) => [sortKey(ix), ix] as const).sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+      for (let i = 0; i < sorted.length; i++)
+        for (let j = i + 1; j < Math.min(sorted.length, i + 1 + WINDOW); j++) add(sorted[i]![1], sorted[j]![1]);
+    }
   }
   const pairs = found.subarray(0, n).sort();
   let count = 0;

@@ -11,7 +11,7 @@ import { CoreError } from '../errors';
 import { openCandidates } from '../store/match-candidates';
 import { decisionKey, standingDifferentPairs } from '../store/match-decisions';
 import { lastQueueTally } from '../store/match-journal';
-import { liveMatchSources, type MatchSource } from '../store/match-records';
+import { forEachLiveMatchSource, liveMatchSourcesOf } from '../store/match-records';
 import { othersWriteCount, ownWriteCounter } from '../store/write-counters';
 import type { SyncStore } from '../sync/sync-store';
 import { clusterPairs } from './cluster';
@@ -30,9 +30,11 @@ interface ClusterCache {
   unsure?: ClusterView[];
 }
 
-/** The matcher's input: the live records as stored, and as the matcher compares them (same order). */
+/**
+ * The matcher's input: the live records as the matcher compares them, in the store's order. The
+ * contacts themselves are not kept (a million do not fit): the clusters' members are read again.
+ */
 export interface Loaded {
-  sources: MatchSource[];
   recs: MatchRecord[];
 }
 
@@ -100,14 +102,14 @@ export class ClusterQueue {
 
   /** The live records, ready to match; the store's name statistics are counted from them on the way. */
   load(): Loaded {
-    const sources = liveMatchSources(this.sqlite);
-    const recs = sources.map((r, i) => toMatchRecord(i, r));
+    const recs: MatchRecord[] = [];
+    forEachLiveMatchSource(this.sqlite, (r) => void recs.push(toMatchRecord(recs.length, r)));
     this.countNames(recs);
-    return { sources, recs };
+    return { recs };
   }
 
   /** The clusters the open candidates between these records form, best first. */
-  clustersOf({ sources, recs }: Loaded, freq: Frequencies): ClusterView[] {
+  clustersOf({ recs }: Loaded, freq: Frequencies): ClusterView[] {
     const ixOf = new Map(recs.map((r) => [r.id, r.ix]));
     const pairs = openCandidates(this.sqlite).flatMap((r) => {
       const a = ixOf.get(r.recordA);
@@ -125,8 +127,12 @@ export class ClusterQueue {
       score: (a, b) => (recs[a]!.personId === recs[b]!.personId ? 100 : scorePair(recs[a]!, recs[b]!, freq, false, model).score),
       different: (a, b) => different.has(pairKey(keyOf(recs[a]!), keyOf(recs[b]!))),
     });
+    const sources = liveMatchSourcesOf(
+      this.sqlite,
+      clusters.flatMap((c) => c.members.map((ix) => recs[ix]!.id)),
+    );
     return clusters.map((c) => {
-      const members = c.members.map((ix) => sources[ix]!);
+      const members = c.members.map((ix) => sources.get(recs[ix]!.id)!);
       const best = c.pairs[0];
       return {
         id: clusterIdOf(members.map((m) => m.id)),

@@ -56,8 +56,11 @@ export interface MatchRecord {
   phones7: string[];
   /** Email local parts without dots and +tags ("j.smith+news" -> "jsmith"). */
   emailLocals: string[];
-  /** Display strings for reasons. */
-  show: { given: string; family: string; full: string; phones: string[] };
+  /**
+   * Display strings for reasons: the name as one field, and the phones as written when any is
+   * written other than as `+` and its digits (else none: the reasons show `+` and the digits).
+   */
+  show: { full: string; phones: readonly string[] };
 }
 
 export function toMatchRecord(
@@ -74,8 +77,8 @@ export function toMatchRecord(
     given = givenWithoutTitle(split.given);
     family = normName(split.family);
   }
-  const phones = [...new Set((c.phones ?? []).map((p) => normPhone(p.e164, p.raw, region)).filter((p) => p.length >= 7))];
-  const emails = [...new Set((c.emails ?? []).map((e) => normEmail(e.address)).filter(Boolean))];
+  const phones = listOf((c.phones ?? []).map((p) => normPhone(p.e164, p.raw, region)).filter((p) => p.length >= 7));
+  const emails = listOf((c.emails ?? []).map((e) => normEmail(e.address)).filter(Boolean));
   const street = normStreet(c.address?.street1);
   const { number: streetNumber, name: streetName } = splitStreet(street);
   const familyParts = (c.familyName ?? '')
@@ -100,21 +103,35 @@ export function toMatchRecord(
     city: normName(c.address?.city),
     birth: normBirthDate(c.birthDate || c.birthDateText),
     birthPartial: !parseDate(c.birthDate || c.birthDateText || ''),
-    familyParts: familyParts.length > 1 ? familyParts : [],
+    familyParts: familyParts.length > 1 ? familyParts : NONE,
     streetNumber,
     streetName,
     line2: normStreet(c.address?.street2),
     company: normCompany(c.company),
     fullKey: normCompany(c.fullName),
-    phones7: [...new Set(phones.map((p) => p.slice(-7)))],
-    emailLocals: [...new Set(emails.map((e) => e.split('@')[0]!.split('+')[0]!.replace(/\./g, '')).filter((l) => l.length >= 3))],
-    show: {
-      given: c.givenName ?? '',
-      family: c.familyName ?? '',
-      full: c.fullName ?? '',
-      phones: (c.phones ?? []).map((p) => p.e164 ?? p.raw),
-    },
+    phones7: listOf(phones.map((p) => p.slice(-7))),
+    emailLocals: listOf(emails.map((e) => e.split('@')[0]!.split('+')[0]!.replace(/\./g, '')).filter((l) => l.length >= 3)),
+    show: { full: c.fullName ?? '', phones: shownPhones(c.phones) },
   };
+}
+
+/**
+ * One shared empty list for every record without phones, emails or a double family name. Not
+ * frozen (another elements kind for the comparison loops to meet): nothing writes to it.
+ */
+const NONE: string[] = [];
+const NO_PHONES: readonly string[] = NONE;
+
+/** The values once each, in order; the shared empty list when there are none. */
+const listOf = (values: string[]): string[] => (values.length === 0 ? NONE : [...new Set(values)]);
+
+/**
+ * The phones as written, for reasons; none (one shared empty list) when each is `+` and its
+ * digits, which is what the reasons show without them: a million records keep no copy.
+ */
+function shownPhones(phones: CanonicalContact['phones']): readonly string[] {
+  const shown = (phones ?? []).map((p) => p.e164 ?? p.raw);
+  return shown.every((p) => p === `+${p.replace(/\D/g, '')}`) ? NO_PHONES : shown;
 }
 
 /** How often each value occurs, for frequency-aware weights. */

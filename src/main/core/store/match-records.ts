@@ -17,23 +17,49 @@ export type MatchSource = Pick<RecordRow, 'id' | 'accountId' | 'remoteId' | 'per
 /** The row as SQLite returns it: the contact still JSON text. */
 type StoredMatchSource = Omit<MatchSource, 'contact'> & { contact: string };
 
-/** Every live record, in rowid order. */
-export function liveMatchSources(sqlite: Database.Database): MatchSource[] {
+const MATCH_SOURCE_COLUMNS =
+  'r.id, r.account_id AS accountId, a.kind AS vendor, a.label, r.remote_id AS remoteId, r.person_id AS personId, r.local AS contact';
+
+/**
+ * Every live record, in rowid order, handed over one at a time: at a million records the rows
+ * and their parsed contacts all at once do not fit in the heap, and the matcher keeps only its
+ * own features of each. The account's id, vendor and label are shared strings, not one per row.
+ */
+export function forEachLiveMatchSource(sqlite: Database.Database, visit: (r: MatchSource) => void): void {
+  const shared = new Map<string, string>();
+  const share = (s: string): string => {
+    const had = shared.get(s);
+    if (had !== undefined) return had;
+    shared.set(s, s);
+    return s;
+  };
   const rows = sqlite
     .prepare(
-      `SELECT r.id, r.account_id AS accountId, a.kind AS vendor, a.label, r.remote_id AS remoteId, r.person_id AS personId, r.local AS contact FROM records r JOIN accounts a ON a.id = r.account_id WHERE ${liveRecord('r')} ORDER BY r.rowid`,
+      `SELECT ${MATCH_SOURCE_COLUMNS} FROM records r JOIN accounts a ON a.id = r.account_id WHERE ${liveRecord('r')} ORDER BY r.rowid`,
     )
-    .all() as StoredMatchSource[];
-  return rows.map((r) => ({
-    id: r.id,
-    accountId: r.accountId,
-    vendor: r.vendor,
-    label: r.label,
-    remoteId: r.remoteId,
-    personId: r.personId,
-    contact: JSON.parse(r.contact) as RecordRow['local'],
-  }));
+    .iterate() as IterableIterator<StoredMatchSource>;
+  for (const r of rows) visit(parsedSource(r, share));
 }
+
+/** These live records (the members of the clusters a scan found), by id; ids not live are left out. */
+export function liveMatchSourcesOf(sqlite: Database.Database, ids: readonly string[]): Map<string, MatchSource> {
+  const rows = sqlite
+    .prepare(
+      `SELECT ${MATCH_SOURCE_COLUMNS} FROM records r JOIN accounts a ON a.id = r.account_id WHERE r.id IN (SELECT value FROM json_each(?)) AND ${liveRecord('r')}`,
+    )
+    .all(JSON.stringify(ids)) as StoredMatchSource[];
+  return new Map(rows.map((r) => [r.id, parsedSource(r, (s) => s)]));
+}
+
+const parsedSource = (r: StoredMatchSource, share: (s: string) => string): MatchSource => ({
+  id: r.id,
+  accountId: share(r.accountId),
+  vendor: share(r.vendor) as AccountKind,
+  label: share(r.label),
+  remoteId: r.remoteId,
+  personId: r.personId,
+  contact: JSON.parse(r.contact) as RecordRow['local'],
+});
 
 /** The ids of live records written after `at` (an incremental scan rescores only them). */
 export function liveRecordsChangedSince(sqlite: Database.Database, at: string): string[] {
