@@ -81,13 +81,35 @@ export function candidatePairs(records: MatchRecord[], dirty?: Set<number>): [nu
 
 /**
  * Visit each candidate pair once (lo < hi), in index order: a 100,000-record scan makes over
- * a million comparisons, and only the few that score well are kept. Pairs are gathered as
- * numbers in a typed array and sorted to drop repeats (several keys find the same pair),
- * which is much cheaper than a set of a few million entries.
+ * a million comparisons, and only the few that score well are kept. The number of pairs visited.
  */
 export function forEachCandidate(records: MatchRecord[], visit: (lo: number, hi: number) => void, dirty?: Set<number>): number {
+  const keys = candidateKeys(records, dirty);
+  for (let i = 0; i < keys.length; i++) visit(pairLo(keys[i]!), pairHi(keys[i]!));
+  return keys.length;
+}
+
+/** A candidate pair's key: lo * SPAN + hi, so keys sort in index order. */
+export const pairLo = (key: number): number => Math.floor(key / SPAN);
+export const pairHi = (key: number): number => key % SPAN;
+
+/**
+ * Each candidate pair once (lo < hi) as its key (pairLo, pairHi), in index order, in an array
+ * of exactly their number. Pairs are gathered as numbers in a typed array and sorted to drop
+ * repeats (several keys find the same pair), which is much cheaper than a set of a few million
+ * entries; when the array fills, the repeats are dropped before it grows (a million records
+ * find tens of millions of pairs, each several times over).
+ */
+export function candidateKeys(records: MatchRecord[], dirty?: Set<number>): Float64Array {
   let found = new Float64Array(1 << 16);
   let n = 0;
+  /** Sort what was found and drop the repeats, in place. */
+  const compact = (): void => {
+    const sorted = found.subarray(0, n).sort();
+    let kept = 0;
+    for (let i = 0; i < n; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) found[kept++] = sorted[i]!;
+    n = kept;
+  };
   const add = (a: number, b: number): void => {
     if (a === b) return;
     const lo = a < b ? a : b;
@@ -95,9 +117,12 @@ export function forEachCandidate(records: MatchRecord[], visit: (lo: number, hi:
     if (dirty && !dirty.has(lo) && !dirty.has(hi)) return;
     if (records[lo]!.personId === records[hi]!.personId) return; // already one person
     if (n === found.length) {
-      const grown = new Float64Array(found.length * 2);
-      grown.set(found);
-      found = grown;
+      compact();
+      if (n > found.length / 2) {
+        const grown = new Float64Array(found.length * 2);
+        grown.set(found.subarray(0, n));
+        found = grown;
+      }
     }
     found[n++] = lo * SPAN + hi;
   };
@@ -130,16 +155,8 @@ export function forEachCandidate(records: MatchRecord[], visit: (lo: number, hi:
         for (let j = i + 1; j < Math.min(sorted.length, i + 1 + WINDOW); j++) add(sorted[i]![1], sorted[j]![1]);
     }
   }
-  const pairs = found.subarray(0, n).sort();
-  let count = 0;
-  for (let i = 0; i < n; i++) {
-    const key = pairs[i]!;
-    if (i > 0 && key === pairs[i - 1]) continue;
-    count++;
-    const lo = Math.floor(key / SPAN);
-    visit(lo, key - lo * SPAN);
-  }
-  return count;
+  compact();
+  return found.slice(0, n);
 }
 
 /** Record indexes up to 2^22 (4 million) fit in a pair's number. */

@@ -8,7 +8,7 @@ import type Database from 'better-sqlite3';
 import { displayName } from '../../../shared/domain';
 import { NameCounts } from '../contacts/name-choice';
 import { CoreError } from '../errors';
-import { openCandidates } from '../store/match-candidates';
+import { candidateReasonsReader, forEachOpenCandidateScore } from '../store/match-candidates';
 import { decisionKey, standingDifferentPairs } from '../store/match-decisions';
 import { lastQueueTally } from '../store/match-journal';
 import { forEachLiveMatchSource, liveMatchSourcesOf } from '../store/match-records';
@@ -18,7 +18,7 @@ import { clusterPairs } from './cluster';
 import { clusterIdOf, summaryOf, tally, type ClusterSummary, type ClusterView, type QueueTally } from './cluster-view';
 import { FLOOR_MARGIN, type MatchEstimator } from './estimator';
 import { Frequencies, toMatchRecord, type MatchRecord } from './features';
-import { confidence, modelOf, scorePair } from './score';
+import { confidence, modelOf, scorePair, type Reason, type ScoredPair } from './score';
 
 interface ClusterCache {
   key: string;
@@ -37,6 +37,9 @@ interface ClusterCache {
 export interface Loaded {
   recs: MatchRecord[];
 }
+
+/** Placeholder reasons while clustering (the clusters' pairs read theirs from the store after). */
+const NO_REASONS: Reason[] = [];
 
 const pairKey = (a: string, b: string): string => (a < b ? `${a}|${b}` : `${b}|${a}`);
 
@@ -111,11 +114,13 @@ export class ClusterQueue {
   /** The clusters the open candidates between these records form, best first. */
   clustersOf({ recs }: Loaded, freq: Frequencies): ClusterView[] {
     const ixOf = new Map(recs.map((r) => [r.id, r.ix]));
-    const pairs = openCandidates(this.sqlite).flatMap((r) => {
-      const a = ixOf.get(r.recordA);
-      const b = ixOf.get(r.recordB);
-      if (a === undefined || b === undefined || recs[a]!.personId === recs[b]!.personId) return [];
-      return [{ a, b, score: r.score, reasons: r.reasons }];
+    // Clustered on the scores alone; the reasons of the pairs the clusters hold are read after.
+    const pairs: ScoredPair[] = [];
+    forEachOpenCandidateScore(this.sqlite, (recordA, recordB, score) => {
+      const a = ixOf.get(recordA);
+      const b = ixOf.get(recordB);
+      if (a === undefined || b === undefined || recs[a]!.personId === recs[b]!.personId) return;
+      pairs.push({ a, b, score, reasons: NO_REASONS });
     });
     const different = new Set(standingDifferentPairs(this.sqlite).map((r) => pairKey(r.keyA, r.keyB)));
     const model = modelOf(this.estimator.parameters());
@@ -131,9 +136,13 @@ export class ClusterQueue {
       this.sqlite,
       clusters.flatMap((c) => c.members.map((ix) => recs[ix]!.id)),
     );
+    const reasonsOf = candidateReasonsReader(this.sqlite);
     return clusters.map((c) => {
       const members = c.members.map((ix) => sources.get(recs[ix]!.id)!);
-      const best = c.pairs[0];
+      const pairs = c.pairs.map((p) => {
+        const [a, b] = [recs[p.a]!.id, recs[p.b]!.id];
+        return { a, b, score: p.score, reasons: reasonsOf(a, b) };
+      });
       return {
         id: clusterIdOf(members.map((m) => m.id)),
         score: c.score,
@@ -149,8 +158,8 @@ export class ClusterQueue {
           name: displayName(m.contact),
           contact: m.contact,
         })),
-        reasons: best?.reasons ?? [],
-        pairs: c.pairs.map((p) => ({ a: recs[p.a]!.id, b: recs[p.b]!.id, score: p.score, reasons: p.reasons })),
+        reasons: pairs[0]?.reasons ?? [],
+        pairs,
       };
     });
   }

@@ -32,7 +32,7 @@ const AUTO_LINK_SCORE = 10 + Math.log2(AUTO_LINK_CERTAINTY / (1 - AUTO_LINK_CERT
  * true pairs among all compared (its λ × pairs); pairs scored below the candidate floor are
  * not in `scores`, so the sum of their posteriors alone would undercount them.
  */
-export function decide(scores: readonly number[], expectedMatches: number): Decision {
+export function decide(scores: ArrayLike<number>, expectedMatches: number): Decision {
   const sorted = Float64Array.from(scores).sort().reverse();
   let sumP = 0;
   for (const s of sorted) sumP += confidence(s);

@@ -9,7 +9,7 @@ import { decide, type Decision } from './decision';
 import type { Frequencies, MatchRecord } from './features';
 import { loadParameters } from './parameter-store';
 import { DEFAULT_PARAMETERS, describeParameters, type MatchParameters } from './parameters';
-import { scoreCandidates, type ScoredCandidates } from './scan-pairs';
+import { noCandidates, scoreCandidates, type ScoredCandidates } from './scan-pairs';
 import { confidence, DEFAULT_THRESHOLDS, type Reason, type Thresholds } from './score';
 
 /** Candidates are kept from this far below the lowest review threshold, so the next full scan's curve (decision.ts) sees the pairs around it. */
@@ -78,7 +78,7 @@ export class MatchEstimator {
     const floor = Math.min(this.thresholds.review, DEFAULT_THRESHOLDS.review) - FLOOR_MARGIN;
     const scored =
       dirty?.size === 0
-        ? { pairs: [], comparisons: 0, params: this.parameters() }
+        ? noCandidates(this.parameters())
         : scoreCandidates(
             recs,
             freq,
@@ -89,10 +89,7 @@ export class MatchEstimator {
     if (!dirty) {
       scored.params = {
         ...scored.params,
-        decision: decide(
-          scored.pairs.map((p) => p.score),
-          scored.params.lambda * scored.params.pairs,
-        ),
+        decision: decide(scored.scores, scored.params.lambda * scored.params.pairs),
       };
       this.decided = { decision: scored.params.decision ?? null, version: othersWriteCount(this.sqlite) };
     }

@@ -2,7 +2,7 @@
 // levels once; on a full scan the parameters are estimated from those levels (EM) before
 // any pair is scored, so the weights used are the store's own. Only pairs near or above
 // the review threshold are kept, with their reasons.
-import { forEachCandidate } from './blocking';
+import { candidateKeys, pairHi, pairLo } from './blocking';
 import { estimateParameters, type Label } from './estimate-em';
 import type { Frequencies, MatchRecord } from './features';
 import { compareLevels, GAMMA_WIDTH, NF } from './levels';
@@ -15,12 +15,32 @@ const W = GAMMA_WIDTH;
 const nf = NF;
 const levelsOf = compareLevels;
 const weighPair = weigh;
+const loOf = pairLo;
+const hiOf = pairHi;
 
 export interface ScoredCandidates {
-  pairs: ScoredPair[];
+  /** How many pairs scored at or above the floor (kept), and each one's score, rounded to 0.1. */
+  kept: number;
+  scores: Float64Array;
+  /**
+   * Kept pair `i` with its reasons, worked out when asked: at a million records the kept pairs
+   * and their reasons all at once take a gigabyte, and a scan writes them one by one.
+   */
+  pair(i: number): ScoredPair;
   comparisons: number;
   params: MatchParameters;
 }
+
+/** No pairs: an incremental scan with nothing changed. */
+export const noCandidates = (params: MatchParameters): ScoredCandidates => ({
+  kept: 0,
+  scores: new Float64Array(0),
+  pair: () => {
+    throw new RangeError('no kept pairs');
+  },
+  comparisons: 0,
+  params,
+});
 
 export function scoreCandidates(
   recs: MatchRecord[],
@@ -34,27 +54,12 @@ export function scoreCandidates(
     estimate?: { start: MatchParameters; labels: [number, number, boolean][]; now: string };
   },
 ): ScoredCandidates {
-  let gammas = new Int8Array(W * 65_536);
-  let ix = new Int32Array(2 * 65_536);
-  let n = 0;
-  const comparisons = forEachCandidate(
-    recs,
-    (a, b) => {
-      if (n * W + W > gammas.length) {
-        const g = new Int8Array(gammas.length * 2);
-        g.set(gammas);
-        gammas = g;
-        const p = new Int32Array(ix.length * 2);
-        p.set(ix);
-        ix = p;
-      }
-      levelsOf(recs[a]!, recs[b]!, gammas, n * W);
-      ix[2 * n] = a;
-      ix[2 * n + 1] = b;
-      n++;
-    },
-    opts.dirty,
-  );
+  // The pairs first, then their levels in one array of exactly their size: at a million
+  // records, tens of millions of pairs, so no array is grown by doubling.
+  const keys = candidateKeys(recs, opts.dirty);
+  const n = keys.length;
+  const gammas = new Int8Array(W * n);
+  for (let i = 0; i < n; i++) levelsOf(recs[loOf(keys[i]!)]!, recs[hiOf(keys[i]!)]!, gammas, i * W);
   let params = opts.params;
   if (!params) {
     const est = opts.estimate!;
@@ -67,14 +72,30 @@ export function scoreCandidates(
   }
   const model: Model = modelOf(params);
   const parts = new Float64Array(nf + 2);
-  const pairs: ScoredPair[] = [];
+  // The kept pairs (few: those near or above the review threshold) keep their own keys and levels.
+  const keptAt: number[] = [];
+  const keptScores: number[] = [];
   for (let i = 0; i < n; i++) {
-    const x = recs[ix[2 * i]!]!;
-    const y = recs[ix[2 * i + 1]!]!;
-    const score = weighPair(gammas, i * W, x, y, freq, model, parts);
+    const score = weighPair(gammas, i * W, recs[loOf(keys[i]!)]!, recs[hiOf(keys[i]!)]!, freq, model, parts);
     if (score < opts.floor) continue;
-    const g = gammas.subarray(i * W, (i + 1) * W);
-    pairs.push({ a: x.ix, b: y.ix, score: Math.round(score * 10) / 10, reasons: reasonsOf(g, parts, x, y) });
+    keptAt.push(i);
+    keptScores.push(Math.round(score * 10) / 10);
   }
-  return { pairs, comparisons, params };
+  const kept = keptAt.length;
+  const keptKeys = new Float64Array(kept);
+  const keptGammas = new Int8Array(W * kept);
+  for (let k = 0; k < kept; k++) {
+    const i = keptAt[k]!;
+    keptKeys[k] = keys[i]!;
+    keptGammas.set(gammas.subarray(i * W, (i + 1) * W), k * W);
+  }
+  const scores = Float64Array.from(keptScores);
+  const pair = (k: number): ScoredPair => {
+    const x = recs[loOf(keptKeys[k]!)]!;
+    const y = recs[hiOf(keptKeys[k]!)]!;
+    // Weighed again for its parts (the same sum as above): reasons are read from them.
+    weighPair(keptGammas, k * W, x, y, freq, model, parts);
+    return { a: x.ix, b: y.ix, score: scores[k]!, reasons: reasonsOf(keptGammas.subarray(k * W, (k + 1) * W), parts, x, y) };
+  };
+  return { kept, scores, pair, comparisons: n, params };
 }

@@ -4,7 +4,7 @@
 import type Database from 'better-sqlite3';
 import { candidateWriter, clearOpenCandidates, openCandidatesOfRecordDropper } from '../store/match-candidates';
 import { lastScanAt } from '../store/match-journal';
-import { liveRecordsChangedSince } from '../store/match-records';
+import { liveRecordCount, liveRecordsChangedSince } from '../store/match-records';
 import type { SyncStore } from '../sync/sync-store';
 import type { ClusterQueue } from './cluster-queue';
 import { tally, type ClusterView } from './cluster-view';
@@ -40,16 +40,20 @@ export interface ScanDeps {
  */
 export function scan(d: ScanDeps, opts: { full?: boolean; autoLink?: boolean } = {}): ScanResult {
   const started = performance.now();
+  const last = opts.full ? null : lastScanAt(d.sqlite);
+  const changed = last ? liveRecordsChangedSince(d.sqlite, last) : null;
+  // Nothing written since the last scan: rescoring would find the stored candidates again, so
+  // the queue as it stands (the one in hand when current) is the answer, without reading a record.
+  if (changed?.length === 0)
+    return finish(d, opts, started, d.queue.clusters(), { records: liveRecordCount(d.sqlite), rescored: 0, comparisons: 0 });
   const loaded = d.queue.load();
   const { recs } = loaded;
-  const last = opts.full ? null : lastScanAt(d.sqlite);
-  const dirtyIds = last ? new Set(liveRecordsChangedSince(d.sqlite, last)) : null;
+  const dirtyIds = changed ? new Set(changed) : null;
   const freq = new Frequencies(recs);
   const dirty = dirtyIds ? new Set(recs.filter((r) => dirtyIds.has(r.id)).map((r) => r.ix)) : undefined;
   // A full scan estimates the weights from the store (and the person's decisions) first;
   // an incremental one scores with the stored estimate.
   const scored = d.estimator.score(recs, freq, dirty, d.now);
-  const { pairs, comparisons } = scored;
   d.store.tx(() => {
     if (!dirty) {
       saveParameters(d.sqlite, scored.params, d.now());
@@ -60,21 +64,38 @@ export function scan(d: ScanDeps, opts: { full?: boolean; autoLink?: boolean } =
     }
     const write = candidateWriter(d.sqlite);
     const now = d.now();
-    for (const p of pairs) {
+    // Pair by pair, each with its reasons worked out as it is written: never all at once.
+    for (let i = 0; i < scored.kept; i++) {
+      const p = scored.pair(i);
       const [a, b] = [recs[p.a]!.id, recs[p.b]!.id].sort() as [string, string];
       write(a, b, p.score, p.reasons, now);
     }
   });
   const found = d.queue.clustersOf(loaded, freq);
+  return finish(d, opts, started, found, {
+    records: recs.length,
+    rescored: dirty ? dirty.size : recs.length,
+    comparisons: scored.comparisons,
+  });
+}
+
+/** Journal the scan, keep its clusters as the queue, link the near-certain ones when asked. */
+function finish(
+  d: ScanDeps,
+  opts: { autoLink?: boolean },
+  started: number,
+  found: ClusterView[],
+  counts: { records: number; rescored: number; comparisons: number },
+): ScanResult {
   // Journaled after clustering so the entry carries what waits for review (status reads it),
   // and before remembering: the cache is keyed on the store's write counter.
   d.store.journal(
     'dedupe.scan',
     'store',
     'dedupe',
-    `scanned ${recs.length} records, ${comparisons} comparisons`,
+    `scanned ${counts.records} records, ${counts.comparisons} comparisons`,
     null,
-    { records: recs.length, rescored: dirty ? dirty.size : recs.length, ...tally(found) },
+    { records: counts.records, rescored: counts.rescored, ...tally(found) },
     'system',
   );
   const clusters = d.queue.remember(found);
@@ -84,9 +105,7 @@ export function scan(d: ScanDeps, opts: { full?: boolean; autoLink?: boolean } =
     clusters: now,
     total: now.length,
     autoLinkable: now.filter((c) => c.auto).length,
-    records: recs.length,
-    rescored: dirty ? dirty.size : recs.length,
-    comparisons,
+    ...counts,
     autoLinked,
     ms: Math.round(performance.now() - started),
   };

@@ -29,6 +29,31 @@ export function openCandidates(sqlite: Database.Database): CandidateRow[] {
   return rows.map(parsed);
 }
 
+/**
+ * Every open pair's records and score, handed over one at a time, in the order openCandidates
+ * reads them, without parsing its reasons: the queue is clustered on scores alone, and at a
+ * million records the reasons of every pair at once do not fit (candidateReasonsReader).
+ */
+export function forEachOpenCandidateScore(
+  sqlite: Database.Database,
+  visit: (recordA: string, recordB: string, score: number) => void,
+): void {
+  // The same query as openCandidates (reasons included), so the rows come in the same order.
+  const rows = sqlite
+    .prepare("SELECT record_a AS recordA, record_b AS recordB, score, reasons FROM match_candidates WHERE status = 'open'")
+    .iterate() as IterableIterator<StoredCandidate>;
+  for (const r of rows) visit(r.recordA, r.recordB, r.score);
+}
+
+/** A reader of one stored pair's reasons (record_a < record_b as stored), prepared once for a queue's pairs; none when it is not stored. */
+export function candidateReasonsReader(sqlite: Database.Database): (recordA: string, recordB: string) => CandidateRow['reasons'] {
+  const st = sqlite.prepare('SELECT reasons FROM match_candidates WHERE record_a = ? AND record_b = ?').pluck();
+  return (recordA, recordB) => {
+    const text = st.get(recordA, recordB) as string | undefined;
+    return text ? (JSON.parse(text) as CandidateRow['reasons']) : [];
+  };
+}
+
 /** The open pairs nearest even odds (score 10 bits), where the model is least sure. */
 export function leastCertainCandidates(sqlite: Database.Database, limit: number): CandidateRow[] {
   const rows = sqlite

@@ -65,3 +65,8 @@ const parsedSource = (r: StoredMatchSource, share: (s: string) => string): Match
 export function liveRecordsChangedSince(sqlite: Database.Database, at: string): string[] {
   return sqlite.prepare(`SELECT id FROM records WHERE updated_at > ? AND ${liveRecord()}`).pluck().all(at) as RecordRow['id'][];
 }
+
+/** How many live records there are. */
+export function liveRecordCount(sqlite: Database.Database): number {
+  return sqlite.prepare(`SELECT count(*) FROM records WHERE ${liveRecord()}`).pluck().get() as number;
+}
