@@ -153,9 +153,14 @@ const BENCHES: Record<string, () => Promise<void>> = {
     const t3 = performance.now();
     const again = core.dedupe.scan();
     const incMs = ms(t3);
+    if (process.env.BENCH_VERBOSE)
+      console.error(
+        `dedupe: full scan ${scanMs} ms (CPU ${scanCpuMs} ms), ${full.comparisons} comparisons, ${full.clusters.length} clusters, peak RSS ${rssAfterScan} MiB; incremental ${incMs} ms`,
+      );
+    const q = clusterQuality(full.clusters, truth);
+    if (process.env.BENCH_VERBOSE) console.error(`dedupe: precision ${q.precision.toFixed(4)}, recall ${q.recall.toFixed(4)}`);
     // The population's answer key, at this size: what blocking loses, and the clusters' quality.
     const blocking = blockingRecall(core, truth, 'US');
-    const q = clusterQuality(full.clusters, truth);
     done();
     report('dedupe', {
       records: n,

@@ -119,13 +119,18 @@ let siblingsOf: { from: Relation; formal: Map<string, string[]> } | null = null;
 export function shareFormal(a: string, b: string): boolean {
   const r = rel();
   if (siblingsOf?.from !== r) siblingsOf = { from: r, formal: new Map() };
-  const of = (n: string): string[] => {
-    let f = siblingsOf!.formal.get(n);
-    if (!f) siblingsOf!.formal.set(n, (f = isFormal(n) ? [] : formalNames(n)));
-    return f;
-  };
-  const fa = of(a);
+  const fa = formalOf(siblingsOf.formal, a);
   if (!fa.length) return false;
-  const fb = of(b);
+  const fb = formalOf(siblingsOf.formal, b);
   return fb.some((x) => fa.includes(x));
+}
+
+/**
+ * A nickname's formal names (none for a formal name), kept in `known`. At module level, not a
+ * closure made per call: shareFormal is asked for millions of pairs a scan.
+ */
+function formalOf(known: Map<string, string[]>, n: string): string[] {
+  let f = known.get(n);
+  if (!f) known.set(n, (f = isFormal(n) ? [] : formalNames(n)));
+  return f;
 }
