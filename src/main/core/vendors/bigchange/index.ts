@@ -62,7 +62,7 @@ export function createBigChangeConnector(opts: BigChangeOptions): Connector {
   const defaultLocation = locationSetting(opts.settings?.defaultLocation);
   let token: { value: string; expiresAt: number } | null = null;
 
-  const fetchToken = sharedSignIn(signInFetchToken, opts.retry);
+  const fetchToken = sharedSignIn(signInFetchToken);
   async function signInFetchToken(): Promise<string> {
     const res = await httpRequest(fetchImpl, {
       ...net,

@@ -141,7 +141,7 @@ export function createMpdxConnector(opts: MpdxOptions): MpdxConnector {
   let jwt = creds.jwt ?? null;
   let accountListId = creds.accountListId ?? (opts.settings?.accountListId as string | undefined) ?? null;
 
-  const authenticate = sharedSignIn(signInAuthenticate, opts.retry);
+  const authenticate = sharedSignIn(signInAuthenticate);
   async function signInAuthenticate(): Promise<string> {
     if (!creds.casTicket)
       throw new VendorError({
