@@ -15,7 +15,7 @@ import { liveMatchSources, type MatchSource } from '../store/match-records';
 import { othersWriteCount, ownWriteCounter } from '../store/write-counters';
 import type { SyncStore } from '../sync/sync-store';
 import { clusterPairs } from './cluster';
-import { clusterIdOf, summaryOf, tally, type ClusterSummary, type ClusterView, type QueueTally } from './cluster-view';
+import { clusterIdOf, clusterSummaryOf, tally, type ClusterSummary, type ClusterView, type QueueTally } from './cluster-view';
 import { FLOOR_MARGIN, type MatchEstimator } from './estimator';
 import { Frequencies, toMatchRecord, type MatchRecord } from './features';
 import { confidence, modelOf, scorePair } from './score';
@@ -69,7 +69,7 @@ export class ClusterQueue {
       autoLinkable: c.auto,
       items: this.ordered(c, order)
         .slice(offset, offset + limit)
-        .map(summaryOf),
+        .map(clusterSummaryOf),
     };
   }
 

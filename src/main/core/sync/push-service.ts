@@ -201,7 +201,7 @@ export class PushService {
           JSON.stringify(current.versions) !== JSON.stringify(stored.versions) ||
           Object.keys(diff(stored.base ?? {}, current.canonical)).length > 0;
         if (moved) {
-          const outcome = this.store.reconcile(rec.id, current);
+          const outcome = this.store.mergeRemote(rec.id, current);
           if (outcome === 'conflict') return 'conflict';
           if (outcome === 'already_there') return 'nothing';
         }
@@ -232,7 +232,7 @@ export class PushService {
         // A 409 on one phone, email or address means both wrote that very entry: a person decides.
         this.store.release(c.id, e.message);
         const current = await connector.read(rec.remoteId);
-        const outcome = this.store.reconcile(rec.id, current, { contested: contestedField(e.resource) });
+        const outcome = this.store.mergeRemote(rec.id, current, { contested: contestedField(e.resource) });
         if (outcome === 'conflict') return 'conflict';
         if (outcome === 'already_there') return 'nothing';
       }

@@ -1,6 +1,6 @@
 // The one owner of sync state (docs/design.md#architecture, #data-model, #sync-and-merge), as the rest of the core calls it. Only the
 // sync state machine writes the records, changes, conflicts, people and journal tables, and
-// only through named transitions — edit, create, delete, reconcile, raise conflict, claim,
+// only through named transitions — edit, create, delete, merge remote, raise conflict, claim,
 // step, pushed, release, reject, resolve, undo, link, unlink — each one transaction. A crash
 // between any two of them leaves the store consistent: an edit and its outbox row land
 // together, a push result and the change's `done` land together, a create's step id lands
@@ -29,7 +29,7 @@ import {
   type ConflictKind,
   type IncomingRecord,
   type MergeSnapshot,
-  type ReconcileOutcome,
+  type MergeOutcome,
   type RecordView,
   type Resolution,
 } from '../state/types';
@@ -50,7 +50,7 @@ export {
   type ExistingRecord,
   type IncomingRecord,
   type MergeSnapshot,
-  type ReconcileOutcome,
+  type MergeOutcome,
   type RecordView,
   type Resolution,
   type UpsertOutcome,
@@ -127,7 +127,7 @@ export class SyncStore {
 
   /**
    * Store what the server holds for a record with no local edits: server, base and local all
-   * fast-forward. A record with pending local edits is left for `reconcile`.
+   * fast-forward. A record with pending local edits is left for `mergeRemote`.
    */
   upsertFromServer(rec: IncomingRecord): pull.Upserted {
     return pull.upsertFromServer(this.s, rec);
@@ -168,8 +168,8 @@ export class SyncStore {
    * push): three-way merge per field. Clean: the edit is rebased on the new server copy.
    * Same field changed on both sides: a conflict, and the change is held.
    */
-  reconcile(recordId: string, remote: RemoteRecord, opts: { contested?: readonly string[] } = {}): ReconcileOutcome {
-    return mergeSteps.reconcile(this.s, recordId, remote, opts);
+  mergeRemote(recordId: string, remote: RemoteRecord, opts: { contested?: readonly string[] } = {}): MergeOutcome {
+    return mergeSteps.mergeRemote(this.s, recordId, remote, opts);
   }
 
   /**
