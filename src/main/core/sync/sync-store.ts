@@ -33,6 +33,7 @@ import {
   type RecordView,
   type Resolution,
 } from '../state/types';
+import { remoteIdClaimed } from '../store/records';
 import { openChangeCounts } from '../store/status-counts';
 import type { Lease } from '../store/sync-lease';
 import type { CreateProgress, RemoteRecord, RememberedPage } from '../vendors/connector';
@@ -58,6 +59,7 @@ export {
 
 export class SyncStore {
   private readonly s: SyncState;
+  private claimed: ((accountId: string, remoteId: string) => boolean) | undefined;
 
   constructor(
     private readonly sqlite: Database.Database,
@@ -97,6 +99,12 @@ export class SyncStore {
 
   record(id: string): RecordView {
     return this.s.record(id);
+  }
+
+  /** Whether a vendor id belongs to another record for good (store/records.ts): a create's lookup must not adopt it. */
+  remoteIdClaimed(accountId: string, remoteId: string): boolean {
+    this.claimed ??= remoteIdClaimed(this.sqlite);
+    return this.claimed(accountId, remoteId);
   }
 
   change(id: number): ChangeView {

@@ -13,6 +13,7 @@ import {
   addressAttrs,
   contactAttrs,
   mpdxNumber,
+  mpdxRemoteId,
   mpdxToCanonical,
   personAttrs,
   phoneKey,
@@ -91,7 +92,11 @@ async function findMarked(
 }
 
 /** Newest first, stopping at the first person sharing an exact email or phone. */
-async function scanForEvidence(client: MpdxClient, contact: CanonicalContact): Promise<MpdxBundle | null> {
+async function scanForEvidence(
+  client: MpdxClient,
+  contact: CanonicalContact,
+  taken?: (remoteId: string) => boolean,
+): Promise<MpdxBundle | null> {
   const { call, perPage, limits, region } = client;
   if (!hasStrongEvidence(contact)) return null; // a name alone proves nothing: send again
   const guard = new PagingGuard(NAME, { pageSize: perPage, limits });
@@ -104,7 +109,7 @@ async function scanForEvidence(client: MpdxClient, contact: CanonicalContact): P
         asList(d).map((r) => r.id),
       ),
     );
-    const hit = bundlesOf(d).find((b) => strongMatch(contact, mpdxToCanonical(b, region)));
+    const hit = bundlesOf(d).find((b) => !taken?.(mpdxRemoteId(b)) && strongMatch(contact, mpdxToCanonical(b, region)));
     if (hit) return hit;
     if (page >= Number(d.meta?.pagination?.total_pages ?? 1)) return null;
   }
@@ -337,7 +342,7 @@ export function previewCreate(client: MpdxClient, contact: CanonicalContact): Cr
 export async function findCreated(
   client: MpdxClient,
   contact: CanonicalContact,
-  { idempotencyKey, progress }: { idempotencyKey: string; progress?: CreateProgress },
+  { idempotencyKey, progress, taken }: { idempotencyKey: string; progress?: CreateProgress; taken?: (remoteId: string) => boolean },
 ): Promise<RemoteRecord | null> {
   let bundle: MpdxBundle | null = null;
   if (progress?.contact) {
@@ -347,7 +352,7 @@ export async function findCreated(
   } else if (progress?.started) {
     bundle = (await findMarked(client, markerFor(idempotencyKey), progress.started))?.bundle ?? null;
   } else {
-    const hit = await scanForEvidence(client, contact);
+    const hit = await scanForEvidence(client, contact, taken);
     return hit ? toRecord(hit, client.region) : null;
   }
   return bundle && holdsEverything(bundle, contact) ? toRecord(bundle, client.region) : null;
