@@ -291,3 +291,50 @@ describe.each(Object.keys(SIMPLE) as Exclude<Vendor, 'mpdx'>[])('%s findCreated'
     ).toBeNull();
   });
 });
+
+// Two people of one household share an email: when the second one's create loses its answer,
+// the lookup that follows must find the second one's record, not take the first one's (the bulk
+// add under faults met this: one person adopted the other's record and left a duplicate behind).
+describe('a lost answer in a household', () => {
+  it('Lightening: the lookup skips a record Concord holds for someone else', async () => {
+    const sb = await start('lightening');
+    const def = vendorDefinition('lightening')!;
+    let cut = false;
+    const cutting: typeof fetch = async (url, init) => {
+      const res = await nodeFetch(url, init);
+      if (cut && init?.method === 'POST' && /\/contact\/?$/.test(new URL(String(url)).pathname)) {
+        cut = false;
+        await res.text(); // the server made it; the answer is lost on the way back
+        throw new TypeError('fetch failed');
+      }
+      return res;
+    };
+    const c = def.create({
+      baseUrl: sb.baseUrl,
+      credentials: def.credentialsSchema.parse(sb.credentials),
+      settings: sb.settings,
+      retry: FAST_RETRY,
+      fetch: cutting,
+    });
+    const mary: CanonicalContact = {
+      givenName: 'Mary',
+      familyName: 'Young',
+      fullName: 'Mary Young',
+      emails: [{ address: 'mary.young@example.org' }],
+    };
+    const first = await c.create(mary, { idempotencyKey: 'k-first' });
+    cut = true;
+    const second = await c.create(
+      { ...mary, phones: [{ e164: '+18049380795', raw: '+18049380795', mobile: true }] },
+      { idempotencyKey: 'k-second', taken: (id) => id === first.remoteId },
+    );
+    expect(cut).toBe(false); // the answer really was lost
+    expect(second.remoteId).not.toBe(first.remoteId);
+    const held: string[] = [];
+    for await (const page of c.pull(null, { full: true }))
+      held.push(
+        ...page.records.filter((r) => r.canonical.emails?.some((e) => e.address === 'mary.young@example.org')).map((r) => r.remoteId),
+      );
+    expect(held.sort()).toEqual([first.remoteId, second.remoteId].sort());
+  });
+});

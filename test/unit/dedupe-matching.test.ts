@@ -11,7 +11,7 @@ import {
   normName,
   normStreet,
   soundex,
-} from '../../src/main/core/dedupe/normalize';
+} from '../../src/main/core/dedupe/match-forms';
 import { scorePair, DEFAULT_THRESHOLDS } from '../../src/main/core/dedupe/score';
 import { COMPARISONS, compareLevels, GAMMA_WIDTH } from '../../src/main/core/dedupe/levels';
 import { normCompany } from '../../src/main/core/dedupe/company';
@@ -329,7 +329,7 @@ describe('survivorship', () => {
 
 describe('titles in the given-name field', () => {
   it('are not part of the name, and a title alone is no evidence', async () => {
-    const { givenWithoutTitle } = await import('../../src/main/core/dedupe/normalize');
+    const { givenWithoutTitle } = await import('../../src/main/core/dedupe/match-forms');
     expect(givenWithoutTitle('Sir John')).toBe('john');
     expect(givenWithoutTitle('Rev. Ann Marie')).toBe('annmarie');
     expect(givenWithoutTitle('Admiral')).toBe('');

@@ -9,7 +9,15 @@ import { splitFullName } from '../../src/main/core/normalize/names';
 import { canonicalCountry, countryCode, countryName } from '../../src/main/core/normalize/countries';
 import { parseDate } from '../../src/main/core/normalize/dates';
 import { toE164 } from '../../src/main/core/normalize/phone';
-import { normBirthDate, normEmail, normName, normPhone, normPostcode, normStreet, splitStreet } from '../../src/main/core/dedupe/normalize';
+import {
+  normBirthDate,
+  normEmail,
+  normName,
+  normPhone,
+  normPostcode,
+  normStreet,
+  splitStreet,
+} from '../../src/main/core/dedupe/match-forms';
 import { normCompany } from '../../src/main/core/dedupe/company';
 import { toMatchRecord } from '../../src/main/core/dedupe/features';
 import { blockingKeys } from '../../src/main/core/dedupe/blocking';

@@ -3,7 +3,7 @@
 import type Database from 'better-sqlite3';
 import type { ContactDetail, ContactRow } from '../../../shared/contract';
 import { primaryOf, type AccountKind, type CanonicalContact, type RecordState } from '../../../shared/domain';
-import { editDistance } from '../dedupe/normalize';
+import { editDistance } from '../dedupe/match-forms';
 import { DEFAULT_THRESHOLDS } from '../dedupe/score';
 import { CoreError } from '../errors';
 import { BASE_IS_LOCAL } from '../sync/sync-store';

@@ -7,7 +7,7 @@
 // caller's order (trusted accounts, then recency). Pure: the planner of the single merge, the
 // bulk merge, "make them agree" and every golden record alike.
 import { isFormal, isNickname } from '../dedupe/nicknames';
-import { normName } from '../dedupe/normalize';
+import { normName } from '../dedupe/match-forms';
 
 /** How many records of the store hold a word as a given name and as a family name (keys: normName). */
 export interface NameStats {

@@ -7,7 +7,7 @@
 // record meets only its WINDOW nearest, so the work stays near-linear in the store size.
 import type { MatchRecord } from './features';
 import { formalNames } from './nicknames';
-import { soundex } from './normalize';
+import { soundex } from './match-forms';
 
 const BIG = 40;
 const WINDOW = 6;

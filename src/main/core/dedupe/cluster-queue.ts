@@ -15,7 +15,7 @@ import { forEachLiveMatchSource, liveMatchSourcesOf } from '../store/match-recor
 import { othersWriteCount, ownWriteCounter } from '../store/write-counters';
 import type { SyncStore } from '../sync/sync-store';
 import { clusterPairs } from './cluster';
-import { clusterIdOf, summaryOf, tally, type ClusterSummary, type ClusterView, type QueueTally } from './cluster-view';
+import { clusterIdOf, clusterSummaryOf, tally, type ClusterSummary, type ClusterView, type QueueTally } from './cluster-view';
 import { FLOOR_MARGIN, type MatchEstimator } from './estimator';
 import { Frequencies, toMatchRecord, type MatchRecord } from './features';
 import { confidence, modelOf, scorePair, type Reason, type ScoredPair } from './score';
@@ -74,7 +74,7 @@ export class ClusterQueue {
       autoLinkable: c.auto,
       items: this.ordered(c, order)
         .slice(offset, offset + limit)
-        .map(summaryOf),
+        .map(clusterSummaryOf),
     };
   }
 

@@ -45,7 +45,7 @@ export interface QueueTally {
   autoLinkable: number;
 }
 
-export const summaryOf = (c: ClusterView): ClusterSummary => ({
+export const clusterSummaryOf = (c: ClusterView): ClusterSummary => ({
   id: c.id,
   score: c.score,
   confidence: c.confidence,

@@ -14,7 +14,7 @@ import {
   normPostcode,
   normStreet,
   splitStreet,
-} from './normalize';
+} from './match-forms';
 import { parseDate } from '../normalize/dates';
 
 export interface MatchRecord {

@@ -4,7 +4,7 @@
 // day and month swapped counts for what it is, not as a plain disagreement.
 import type { MatchRecord } from './features';
 import { isNickname, shareFormal } from './nicknames';
-import { editDistance, jaroWinklerMin, typo } from './normalize';
+import { editDistance, jaroWinklerMin, typo } from './match-forms';
 
 // Local bindings of the helpers called millions of times a scan: a call through an imported
 // binding costs a property lookup (a getter, under the loader benches and tests run with).

@@ -6,7 +6,7 @@
 import type { Frequencies, MatchRecord } from './features';
 import { compareLevels, F, GAMMA_WIDTH, GIVEN, NF, NULL } from './levels';
 import { formalNames, isFormal } from './nicknames';
-import { jaroWinkler } from './normalize';
+import { jaroWinkler } from './match-forms';
 import { bound, DEFAULT_PARAMETERS, levelWeights, type MatchParameters } from './parameters';
 
 // Local copies of imported constants and helpers used per pair: under the loader benches and

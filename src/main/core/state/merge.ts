@@ -8,15 +8,15 @@ import { packServerCopy } from '../sync/server-copy';
 import type { RemoteRecord } from '../vendors/connector';
 import { markDeletedRemote } from './pull';
 import type { SyncState } from './sync-state';
-import type { ReconcileOutcome } from './types';
+import type { MergeOutcome } from './types';
 
-/** See SyncStore.reconcile. */
-export function reconcile(
+/** See SyncStore.mergeRemote. */
+export function mergeRemote(
   s: SyncState,
   recordId: string,
   remote: RemoteRecord,
   opts: { contested?: readonly string[] } = {},
-): ReconcileOutcome {
+): MergeOutcome {
   return s.tx(() => {
     const rec = s.record(recordId);
     s.pages.forgetAll(rec.accountId); // a server copy stored outside a page (see rememberPage)
@@ -64,7 +64,7 @@ export function reconcile(
       }
     }
     if (prior && !conflicts.length) s.settleConflict(recordId, prior.changeId);
-    let outcome: ReconcileOutcome;
+    let outcome: MergeOutcome;
     if (conflicts.length) {
       s.raiseConflict(recordId, 'fields', conflicts, remote.versions);
       outcome = 'conflict';

@@ -49,7 +49,7 @@ export interface ChangeView {
 }
 
 /** What applying a server copy to an edited record came to. */
-export type ReconcileOutcome = 'clean' | 'conflict' | 'already_there';
+export type MergeOutcome = 'clean' | 'conflict' | 'already_there';
 
 /** What sync does with a record the vendor sent (see `upsertFromServer`). `held`: it has local edits, so sync merges it instead. */
 export type UpsertOutcome = 'created' | 'updated' | 'unchanged' | 'held';

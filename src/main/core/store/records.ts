@@ -60,3 +60,17 @@ export function recordIdsOf(sqlite: Database.Database, id: string): string[] {
     (r) => r.id,
   );
 }
+
+/**
+ * Whether a vendor id is another record's for good: a record Concord created itself, or one
+ * linked to other records. A lone pulled record is not: it may be the copy a pull made of a
+ * create whose answer was lost, which the create folds into (state/outbox.ts).
+ */
+export function remoteIdClaimed(sqlite: Database.Database): (accountId: string, remoteId: string) => boolean {
+  const st = sqlite.prepare(
+    `SELECT 1 FROM records r WHERE r.account_id = ? AND r.remote_id = ? AND (
+       EXISTS (SELECT 1 FROM changes c WHERE c.record_id = r.id AND c.op = 'create')
+       OR (SELECT count(*) FROM records o WHERE o.person_id = r.person_id) > 1)`,
+  );
+  return (accountId, remoteId) => st.get(accountId, remoteId) !== undefined;
+}

@@ -137,7 +137,7 @@ export class PullService {
             allStored &&= outcome !== 'held';
             // Edited here and the server moved since: three-way merge with what it now holds (docs/design.md#sync-and-merge).
             if (outcome === 'held' && moved && this.store.openChangesOf(id).some((c) => c.op === 'update' && c.state !== 'in_flight')) {
-              if (this.store.reconcile(id, r) === 'conflict') summary.conflicts++;
+              if (this.store.mergeRemote(id, r) === 'conflict') summary.conflicts++;
             }
             seen.add(r.remoteId);
           });

@@ -148,6 +148,15 @@ export class PushService {
     // MPDX ids are contact/person: every write under one contact moves its updated_in_db_at.
     const contact = rec.remoteId?.includes('/') ? rec.remoteId.split('/')[0] : null;
     if (contact) keys.push(`contact:${contact}`);
+    // Creates a vendor's evidence lookup could mistake for each other (one email or phone, a
+    // household) go one after the other, so a lost answer is looked up with the other settled.
+    if (c.op === 'create') {
+      for (const e of rec.local.emails ?? []) if (e.address) keys.push(`email:${e.address.trim().toLowerCase()}`);
+      for (const p of rec.local.phones ?? []) {
+        const digits = String(p.e164 ?? p.raw ?? '').replace(/\D/g, '');
+        if (digits) keys.push(`phone:${digits}`);
+      }
+    }
     if (c.op === 'merge' && typeof c.patch.winnerRecordId === 'string')
       keys.push(`person:${this.store.record(c.patch.winnerRecordId).personId}`, `record:${c.patch.winnerRecordId}`);
     return keys;
@@ -201,7 +210,7 @@ export class PushService {
           JSON.stringify(current.versions) !== JSON.stringify(stored.versions) ||
           Object.keys(diff(stored.base ?? {}, current.canonical)).length > 0;
         if (moved) {
-          const outcome = this.store.reconcile(rec.id, current);
+          const outcome = this.store.mergeRemote(rec.id, current);
           if (outcome === 'conflict') return 'conflict';
           if (outcome === 'already_there') return 'nothing';
         }
@@ -232,7 +241,7 @@ export class PushService {
         // A 409 on one phone, email or address means both wrote that very entry: a person decides.
         this.store.release(c.id, e.message);
         const current = await connector.read(rec.remoteId);
-        const outcome = this.store.reconcile(rec.id, current, { contested: contestedField(e.resource) });
+        const outcome = this.store.mergeRemote(rec.id, current, { contested: contestedField(e.resource) });
         if (outcome === 'conflict') return 'conflict';
         if (outcome === 'already_there') return 'nothing';
       }
@@ -257,6 +266,8 @@ export class PushService {
       // after it, failed): a one-request create would otherwise be sent again. A saga's
       // findCreated adopts only a record holding everything; else it resumes below.
       const found = await connector.findCreated(rec.local, {
+        // Two people can share an email or phone: the other one's record is never this create's.
+        taken: (id) => id !== rec.remoteId && this.store.remoteIdClaimed(c.accountId, id),
         idempotencyKey: c.idempotencyKey,
         progress: c.progress,
         values: c.createValues,
@@ -268,6 +279,7 @@ export class PushService {
     }
     this.store.claim(c.id);
     const res = await connector.create(rec.local, {
+      taken: (id) => id !== rec.remoteId && this.store.remoteIdClaimed(c.accountId, id),
       idempotencyKey: c.idempotencyKey,
       progress: c.progress,
       values: c.createValues,

@@ -1,6 +1,6 @@
 // The one owner of sync state (docs/design.md#architecture, #data-model, #sync-and-merge), as the rest of the core calls it. Only the
 // sync state machine writes the records, changes, conflicts, people and journal tables, and
-// only through named transitions — edit, create, delete, reconcile, raise conflict, claim,
+// only through named transitions — edit, create, delete, merge remote, raise conflict, claim,
 // step, pushed, release, reject, resolve, undo, link, unlink — each one transaction. A crash
 // between any two of them leaves the store consistent: an edit and its outbox row land
 // together, a push result and the change's `done` land together, a create's step id lands
@@ -29,10 +29,11 @@ import {
   type ConflictKind,
   type IncomingRecord,
   type MergeSnapshot,
-  type ReconcileOutcome,
+  type MergeOutcome,
   type RecordView,
   type Resolution,
 } from '../state/types';
+import { remoteIdClaimed } from '../store/records';
 import { openChangeCounts } from '../store/status-counts';
 import type { Lease } from '../store/sync-lease';
 import type { CreateProgress, RemoteRecord, RememberedPage } from '../vendors/connector';
@@ -50,7 +51,7 @@ export {
   type ExistingRecord,
   type IncomingRecord,
   type MergeSnapshot,
-  type ReconcileOutcome,
+  type MergeOutcome,
   type RecordView,
   type Resolution,
   type UpsertOutcome,
@@ -58,6 +59,7 @@ export {
 
 export class SyncStore {
   private readonly s: SyncState;
+  private claimed: ((accountId: string, remoteId: string) => boolean) | undefined;
 
   constructor(
     private readonly sqlite: Database.Database,
@@ -99,6 +101,12 @@ export class SyncStore {
     return this.s.record(id);
   }
 
+  /** Whether a vendor id belongs to another record for good (store/records.ts): a create's lookup must not adopt it. */
+  remoteIdClaimed(accountId: string, remoteId: string): boolean {
+    this.claimed ??= remoteIdClaimed(this.sqlite);
+    return this.claimed(accountId, remoteId);
+  }
+
   change(id: number): ChangeView {
     return this.s.change(id);
   }
@@ -127,7 +135,7 @@ export class SyncStore {
 
   /**
    * Store what the server holds for a record with no local edits: server, base and local all
-   * fast-forward. A record with pending local edits is left for `reconcile`.
+   * fast-forward. A record with pending local edits is left for `mergeRemote`.
    */
   upsertFromServer(rec: IncomingRecord): pull.Upserted {
     return pull.upsertFromServer(this.s, rec);
@@ -168,8 +176,8 @@ export class SyncStore {
    * push): three-way merge per field. Clean: the edit is rebased on the new server copy.
    * Same field changed on both sides: a conflict, and the change is held.
    */
-  reconcile(recordId: string, remote: RemoteRecord, opts: { contested?: readonly string[] } = {}): ReconcileOutcome {
-    return mergeSteps.reconcile(this.s, recordId, remote, opts);
+  mergeRemote(recordId: string, remote: RemoteRecord, opts: { contested?: readonly string[] } = {}): MergeOutcome {
+    return mergeSteps.mergeRemote(this.s, recordId, remote, opts);
   }
 
   /**

@@ -101,6 +101,8 @@ export interface CreateOptions {
   onStep?: (progress: CreateProgress) => void | Promise<void>;
   /** Values the vendor needs that a contact does not carry, given by a person (see `previewCreate`). */
   values?: Record<string, string>;
+  /** Vendor ids Concord already holds for other records: never the record this create made. */
+  taken?: (remoteId: string) => boolean;
 }
 
 /** Something a vendor requires to create a contact that the contact itself does not give. */
@@ -205,7 +207,7 @@ export interface Connector {
    */
   findCreated(
     contact: CanonicalContact,
-    options: { idempotencyKey: string; progress?: CreateProgress; values?: Record<string, string> },
+    options: { idempotencyKey: string; progress?: CreateProgress; values?: Record<string, string>; taken?: (remoteId: string) => boolean },
   ): Promise<RemoteRecord | null>;
   testConnection(): Promise<{ ok: true; detail: string }>;
   /** Check a change against the vendor's constraints before sending; [] when it is fine. */

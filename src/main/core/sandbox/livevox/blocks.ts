@@ -5,6 +5,7 @@
 // PERMANENT_OFF take that one off (BOTH less one leaves the other), NONE clears. Sending the
 // value a record holds leaves it as it is.
 import type { Rng } from '../rng';
+import { validate } from './validate';
 
 type Json = Record<string, unknown>;
 
@@ -44,4 +45,37 @@ export function seedBlocksAndConsents(rng: Rng, c: Json): Json {
     return out;
   });
   return { ...c, accountBlock, phone };
+}
+
+/**
+ * The DND update: each entry acts on the phoneBlock of the phone at its ordinal and sets its
+ * consents as sent (an empty slot with a number given gets that number); accountBlock acts on
+ * the contact's. How an action combines with the current block is the document's lost table,
+ * read as the top of this file says (DAILY on PERMANENT is BOTH, PERMANENT_OFF on BOTH leaves DAILY…).
+ */
+export function applyDnd(c: Json, d: Json, now: number): string | null {
+  const entries = Array.isArray(d.updateContactDND) ? (d.updateContactDND as Json[]) : [];
+  const next = [...((c.phone as Json[]) ?? [])].map((p) => ({ ...p }));
+  for (const e of entries) {
+    const o = Number(e.ordinal);
+    if (!Number.isInteger(o) || o < 1 || o > 10) return `Invalid phone ordinal ${String(e.ordinal)}: must be 1-10`;
+    let slot = next.find((p) => Number(p.ordinal) === o);
+    if (!slot) {
+      if (typeof e.phone !== 'string' || !e.phone) continue;
+      slot = { phone: e.phone, ordinal: o };
+      next.push(slot);
+    }
+    if (e.phoneBlock !== undefined) {
+      const problem = validate({ phone: [{ ordinal: o, phoneBlock: e.phoneBlock }] });
+      if (problem) return problem;
+      slot.phoneBlock = dndAction(slot.phoneBlock, e.phoneBlock);
+    }
+    for (const k of ['smsConsent', 'cellConsent'] as const) if (e[k] !== undefined) slot[k] = e[k];
+  }
+  const problem = validate({ ...c, phone: next, ...(d.accountBlock !== undefined ? { accountBlock: d.accountBlock } : {}) });
+  if (problem) return problem;
+  c.phone = next;
+  if (d.accountBlock !== undefined) c.accountBlock = dndAction(c.accountBlock, d.accountBlock);
+  c.modifyDate = now;
+  return null;
 }

@@ -62,7 +62,7 @@ export function createBigChangeConnector(opts: BigChangeOptions): Connector {
   const defaultLocation = locationSetting(opts.settings?.defaultLocation);
   let token: { value: string; expiresAt: number } | null = null;
 
-  const fetchToken = sharedSignIn(signInFetchToken, opts.retry);
+  const fetchToken = sharedSignIn(signInFetchToken);
   async function signInFetchToken(): Promise<string> {
     const res = await httpRequest(fetchImpl, {
       ...net,
@@ -326,7 +326,7 @@ export function createBigChangeConnector(opts: BigChangeOptions): Connector {
       };
       const sent = await createOnce(
         () => call('POST', '/contacts', body, [201], { ...opts.retry, maxRetries: 0 }),
-        () => connector.findCreated(contact, { idempotencyKey: options?.idempotencyKey ?? '' }),
+        () => connector.findCreated(contact, { idempotencyKey: options?.idempotencyKey ?? '', taken: options?.taken }),
         opts.retry,
       );
       if (sent.found) {
@@ -345,12 +345,12 @@ export function createBigChangeConnector(opts: BigChangeOptions): Connector {
     // Concord (not hijacked) and custom fields need a per-account definition. Evidence: the
     // stored id, else an exact reference (the contact model has no email or phone), paging
     // until the first hit (no search is documented); none of those: null.
-    async findCreated(contact, { progress }) {
+    async findCreated(contact, { progress, taken }) {
       const stored = await readIfThere(connector, progress?.record);
       if (stored) return stored;
       if (!hasStrongEvidence(contact)) return null;
       for await (const page of connector.pull(null)) {
-        const hit = page.records.find((r) => strongMatch(contact, r.canonical));
+        const hit = page.records.find((r) => !taken?.(r.remoteId) && strongMatch(contact, r.canonical));
         if (hit) return hit;
       }
       return null;

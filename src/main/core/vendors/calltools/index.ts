@@ -222,7 +222,7 @@ export function createCallToolsConnector(opts: CallToolsOptions): Connector {
             ...opts.retry,
             maxRetries: 0,
           }),
-        () => connector.findCreated(contact, { idempotencyKey: options?.idempotencyKey ?? '' }),
+        () => connector.findCreated(contact, { idempotencyKey: options?.idempotencyKey ?? '', taken: options?.taken }),
         opts.retry,
       );
       if (sent.found) {
@@ -247,7 +247,7 @@ export function createCallToolsConnector(opts: CallToolsOptions): Connector {
     // account, so none can be counted on. Evidence: the stored id, else an exact email or E.164
     // phone (also what its upsert dedupes on), narrowed by the documented exact first_name filter
     // when there is a first name; no email or phone: null (a name alone proves nothing).
-    async findCreated(contact, { progress }) {
+    async findCreated(contact, { progress, taken }) {
       const stored = await readIfThere(connector, progress?.record);
       if (stored) return stored;
       if (!hasStrongEvidence(contact)) return null;
@@ -264,7 +264,7 @@ export function createCallToolsConnector(opts: CallToolsOptions): Connector {
             bodyExcerpt: res.text.slice(0, 300),
           });
         const records = (j.results as CallToolsJson[]).map(toRecord);
-        const hit = records.find((r) => strongMatch(contact, r.canonical));
+        const hit = records.find((r) => !taken?.(r.remoteId) && strongMatch(contact, r.canonical));
         if (hit) return hit;
         const more = typeof j.next === 'string' && !!j.next;
         guard.page({

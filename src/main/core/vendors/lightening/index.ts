@@ -236,7 +236,8 @@ export function createLighteningConnector(opts: LighteningOptions): Connector {
       if (ids[0]) body.customer_id = Number(ids[0]);
       const sent = await createOnce(
         () => call('POST', '/contact', body, { ...opts.retry, maxRetries: 0 }),
-        () => connector.findCreated(contact, { idempotencyKey: options?.idempotencyKey ?? '', values: options?.values }),
+        () =>
+          connector.findCreated(contact, { idempotencyKey: options?.idempotencyKey ?? '', values: options?.values, taken: options?.taken }),
         opts.retry,
       );
       if (sent.found) {
@@ -254,7 +255,7 @@ export function createLighteningConnector(opts: LighteningOptions): Connector {
     // external ref in Concord, so it is not hijacked. Evidence: the stored id, else an exact
     // external ref, email or E.164 phone among the contacts of the customer creates go to (one
     // request: the list has no filter and no paging); none of those: null.
-    async findCreated(contact, { progress, values }) {
+    async findCreated(contact, { progress, values, taken }) {
       const stored = await readIfThere(connector, progress?.record);
       if (stored) return stored;
       if (!hasStrongEvidence(contact)) return null;
@@ -263,7 +264,7 @@ export function createLighteningConnector(opts: LighteningOptions): Connector {
       if (!customer) return null;
       const j = await call('GET', `/contact?customer_id[]=${encodeURIComponent(customer)}`);
       if (j.result !== true || !Array.isArray(j.entities)) throw failure(j, 'list contacts');
-      return (j.entities as LighteningJson[]).map(toRecord).find((r) => strongMatch(contact, r.canonical)) ?? null;
+      return (j.entities as LighteningJson[]).map(toRecord).find((r) => !taken?.(r.remoteId) && strongMatch(contact, r.canonical)) ?? null;
     },
 
     async update(remoteId, patch, ctx) {

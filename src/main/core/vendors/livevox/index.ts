@@ -61,7 +61,7 @@ export function createLiveVoxConnector(opts: LiveVoxOptions): Connector {
   const pageSize = Math.min(1000, opts.pageSize ?? Number(opts.settings?.pageSize ?? 1000));
   let session: string | null = null;
 
-  const login = sharedSignIn(signInLogin, opts.retry);
+  const login = sharedSignIn(signInLogin);
   async function signInLogin(): Promise<string> {
     const res = await httpRequest(fetchImpl, {
       ...net,

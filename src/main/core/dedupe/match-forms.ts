@@ -1,4 +1,5 @@
-// Normalisation for matching (docs/design.md#duplicates-and-matching): names without accents and punctuation with
+// The forms records are compared in (docs/design.md#duplicates-and-matching), not the values
+// stored (those are normalize/, for every vendor): names without accents and punctuation with
 // nicknames folded to one form, emails lower-cased, phones to E.164, addresses with the
 // usual abbreviations, birth dates from any vendor format. Pure functions, no I/O.
 import { parseDate, partialDate } from '../normalize/dates';
