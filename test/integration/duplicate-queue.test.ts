@@ -48,6 +48,21 @@ describe('the duplicates queue in the core', () => {
     const full = (await call('getDuplicate', { id: target.id }))!;
     expect(full.records.map((r) => r.name).sort()).toEqual([...full.records.map((r) => r.name)].sort());
     expect(new Set(full.records.map((r) => r.name))).toEqual(new Set(target.names));
+    // The queue keeps only who is in each cluster; the full cluster reads its values and every
+    // pair's reasons from the store, as stored (the pair's records in either order).
+    for (const s of first.items.filter((c) => c.size > 2).slice(0, 5)) {
+      const c = (await call('getDuplicate', { id: s.id }))!;
+      for (const r of c.records) expect(r.contact).toEqual(t!.core.syncStore.record(r.recordId).local);
+      expect(c.pairs.length).toBeGreaterThanOrEqual(c.records.length - 1);
+      for (const p of c.pairs) {
+        const stored = t!.core.store.sqlite
+          .prepare('SELECT reasons FROM match_candidates WHERE record_a = ? AND record_b = ?')
+          .pluck()
+          .get(...[p.a, p.b].sort()) as string;
+        expect(p.reasons.length).toBeGreaterThan(0);
+        expect(p.reasons).toEqual(JSON.parse(stored));
+      }
+    }
 
     // A merge: the row goes, everything else keeps its order; the count is one less everywhere.
     const { mergeId } = await call('mergeDuplicates', { clusterId: target.id, picks: {} });

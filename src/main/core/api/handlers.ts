@@ -47,8 +47,9 @@ export function createHandlers(s: CoreServices): Handlers {
           ...(review !== undefined ? { review } : {}),
           ...(autoThreshold !== undefined ? { autoLink: autoThreshold } : {}),
         });
-      const { clusters: _all, ...r } = s.dedupe.scan({ full, autoLink }); // the queue is paged, never sent whole
-      return r;
+      // The queue is paged, never sent whole: its clusters (read in full when asked for) stay here.
+      const { total, autoLinkable, records, rescored, comparisons, autoLinked, ms } = s.dedupe.scan({ full, autoLink });
+      return { total, autoLinkable, records, rescored, comparisons, autoLinked, ms };
     },
     listDuplicates: ({ offset, limit, order }) => s.dedupe.page(offset, limit, order),
     getDuplicate: ({ id }) => s.dedupe.cluster(id),

@@ -3,9 +3,11 @@
 // records, reloading them all per click would take seconds. So the last clusters are reused
 // while the store has not been written since (SQLite's own counters: this connection's writes,
 // and data_version for other connections such as the CLI); a merge or decision made here updates
-// them in place instead of recomputing.
+// them in place instead of recomputing. The cache holds who is in each cluster and how strongly;
+// their values and reasons are read when a cluster is shown or acted on (full), so opening the
+// view costs no contact JSON and no reasons for the tens of thousands of clusters off screen.
 import type Database from 'better-sqlite3';
-import { displayName } from '../../../shared/domain';
+import { displayName, type AccountKind } from '../../../shared/domain';
 import { NameCounts } from '../contacts/name-choice';
 import { CoreError } from '../errors';
 import { candidateReasonsReader, forEachOpenCandidateScore } from '../store/match-candidates';
@@ -15,20 +17,33 @@ import { forEachLiveMatchSource, liveMatchSourcesOf } from '../store/match-recor
 import { othersWriteCount, ownWriteCounter } from '../store/write-counters';
 import type { SyncStore } from '../sync/sync-store';
 import { clusterPairs } from './cluster';
-import { clusterIdOf, clusterSummaryOf, tally, type ClusterSummary, type ClusterView, type QueueTally } from './cluster-view';
+import {
+  clusterIdOf,
+  clusterSummaryOf,
+  tally,
+  type ClusterSummary,
+  type ClusterView,
+  type QueueTally,
+  type QueuedCluster,
+} from './cluster-view';
 import { FLOOR_MARGIN, type MatchEstimator } from './estimator';
 import { Frequencies, toMatchRecord, type MatchRecord } from './features';
 import { confidence, modelOf, scorePair, type Reason, type ScoredPair } from './score';
 
 interface ClusterCache {
   key: string;
-  clusters: ClusterView[];
-  byId: Map<string, ClusterView>;
+  clusters: QueuedCluster[];
+  byId: Map<string, QueuedCluster>;
   auto: number;
   rank: Map<string, number>;
   /** The queue least certain first, worked out when asked for. */
-  unsure?: ClusterView[];
+  unsure?: QueuedCluster[];
+  /** The clusters last shown in full (a key press asks for one twice: to show it and to plan it). */
+  shown: Map<string, ClusterView>;
 }
+
+/** Clusters kept in full: the one on screen, the one ahead, a few behind. */
+const SHOWN_KEPT = 16;
 
 /**
  * The matcher's input: the live records as the matcher compares them, in the store's order. The
@@ -36,6 +51,10 @@ interface ClusterCache {
  */
 export interface Loaded {
   recs: MatchRecord[];
+  /** Each record's display name, by index: what the queue lists (the contacts are not kept). */
+  names: string[];
+  /** Each account's label, by id. */
+  labels: Map<string, string>;
 }
 
 /** Placeholder reasons while clustering (the clusters' pairs read theirs from the store after). */
@@ -58,9 +77,38 @@ export class ClusterQueue {
     this.ownWrites = ownWriteCounter(sqlite);
   }
 
-  /** The current clusters from the stored candidates (no rescoring). */
+  /** The current clusters from the stored candidates (no rescoring), in full. */
   clusters(): ClusterView[] {
+    return this.full(this.current().clusters);
+  }
+
+  /** The current clusters as the queue keeps them (who is in each, no values): pick, then ask `full` for those. */
+  queued(): readonly QueuedCluster[] {
     return this.current().clusters;
+  }
+
+  /** These clusters in full: their records' values and their pairs' reasons, read now. */
+  full(clusters: readonly QueuedCluster[]): ClusterView[] {
+    const sources = liveMatchSourcesOf(
+      this.sqlite,
+      clusters.flatMap((c) => c.records.map((r) => r.recordId)),
+    );
+    const reasonsOf = candidateReasonsReader(this.sqlite);
+    const out: ClusterView[] = [];
+    for (const c of clusters) {
+      // A record deleted since the queue was worked out (a job's clusters outlive a sync's
+      // writes) leaves its cluster; one with fewer than two records left is no longer a cluster.
+      const records = c.records.flatMap((r) => {
+        const s = sources.get(r.recordId);
+        return s ? [{ ...r, contact: s.contact }] : [];
+      });
+      if (records.length < 2) continue;
+      const pairs = c.pairs
+        .filter((p) => sources.has(p.a) && sources.has(p.b))
+        .map((p) => ({ ...p, reasons: reasonsOf(p.a < p.b ? p.a : p.b, p.a < p.b ? p.b : p.a) }));
+      out.push({ ...c, records, reasons: pairs[0]?.reasons ?? [], pairs });
+    }
+    return out;
   }
 
   /**
@@ -80,7 +128,15 @@ export class ClusterQueue {
 
   /** One cluster in full (records and their values), or null when it is gone. */
   cluster(id: string): ClusterView | null {
-    return this.current().byId.get(id) ?? null;
+    const cache = this.current();
+    const had = cache.shown.get(id);
+    if (had) return had;
+    const c = cache.byId.get(id);
+    const view = c ? this.full([c])[0] : undefined;
+    if (!view) return null;
+    if (cache.shown.size >= SHOWN_KEPT) cache.shown.delete(cache.shown.keys().next().value!);
+    cache.shown.set(id, view);
+    return view;
   }
 
   /** One cluster in full; not_found when it is gone. */
@@ -106,13 +162,19 @@ export class ClusterQueue {
   /** The live records, ready to match; the store's name statistics are counted from them on the way. */
   load(): Loaded {
     const recs: MatchRecord[] = [];
-    forEachLiveMatchSource(this.sqlite, (r) => void recs.push(toMatchRecord(recs.length, r)));
+    const names: string[] = [];
+    const labels = new Map<string, string>();
+    forEachLiveMatchSource(this.sqlite, (r) => {
+      recs.push(toMatchRecord(recs.length, r));
+      names.push(displayName(r.contact));
+      labels.set(r.accountId, r.label);
+    });
     this.countNames(recs);
-    return { recs };
+    return { recs, names, labels };
   }
 
   /** The clusters the open candidates between these records form, best first. */
-  clustersOf({ recs }: Loaded, freq: Frequencies): ClusterView[] {
+  clustersOf({ recs, names, labels }: Loaded, freq: Frequencies): QueuedCluster[] {
     const ixOf = new Map(recs.map((r) => [r.id, r.ix]));
     // Clustered on the scores alone; the reasons of the pairs the clusters hold are read after.
     const pairs: ScoredPair[] = [];
@@ -132,17 +194,8 @@ export class ClusterQueue {
       score: (a, b) => (recs[a]!.personId === recs[b]!.personId ? 100 : scorePair(recs[a]!, recs[b]!, freq, false, model).score),
       different: (a, b) => different.has(pairKey(keyOf(recs[a]!), keyOf(recs[b]!))),
     });
-    const sources = liveMatchSourcesOf(
-      this.sqlite,
-      clusters.flatMap((c) => c.members.map((ix) => recs[ix]!.id)),
-    );
-    const reasonsOf = candidateReasonsReader(this.sqlite);
     return clusters.map((c) => {
-      const members = c.members.map((ix) => sources.get(recs[ix]!.id)!);
-      const pairs = c.pairs.map((p) => {
-        const [a, b] = [recs[p.a]!.id, recs[p.b]!.id];
-        return { a, b, score: p.score, reasons: reasonsOf(a, b) };
-      });
+      const members = c.members.map((ix) => recs[ix]!);
       return {
         id: clusterIdOf(members.map((m) => m.id)),
         score: c.score,
@@ -152,20 +205,18 @@ export class ClusterQueue {
           recordId: m.id,
           personId: m.personId,
           account: m.accountId,
-          accountLabel: m.label,
-          vendor: m.vendor,
+          accountLabel: labels.get(m.accountId) ?? '',
+          vendor: m.vendor as AccountKind,
           remoteId: m.remoteId,
-          name: displayName(m.contact),
-          contact: m.contact,
+          name: names[m.ix]!,
         })),
-        reasons: pairs[0]?.reasons ?? [],
-        pairs,
+        pairs: c.pairs.map((p) => ({ a: recs[p.a]!.id, b: recs[p.b]!.id, score: p.score })),
       };
     });
   }
 
   /** Keep these clusters as the queue, current as of the store's counters now. */
-  remember(clusters: ClusterView[], rank?: Map<string, number>): ClusterView[] {
+  remember<C extends QueuedCluster>(clusters: C[], rank?: Map<string, number>): C[] {
     // Rank: the place each cluster had when the queue was worked out, so an undo puts one back exactly there.
     this.cache = {
       key: this.key(),
@@ -173,6 +224,7 @@ export class ClusterQueue {
       byId: new Map(clusters.map((c) => [c.id, c])),
       auto: clusters.filter((c) => c.auto).length,
       rank: rank ?? new Map(clusters.map((c, i) => [c.id, i])),
+      shown: new Map(),
     };
     this.lastTally = tally(clusters);
     return clusters;
@@ -201,6 +253,7 @@ export class ClusterQueue {
     for (const id of ids) {
       if (c.byId.get(id)?.auto) c.auto--;
       c.byId.delete(id);
+      c.shown.delete(id);
     }
     c.unsure = undefined;
     c.key = this.key();
@@ -208,12 +261,12 @@ export class ClusterQueue {
   }
 
   /** After an undo: put the clusters it reopened back in place, best first. */
-  restore(wasCurrent: boolean, views: ClusterView[]): void {
+  restore(wasCurrent: boolean, views: QueuedCluster[]): void {
     if (!this.cache || !wasCurrent) return void this.recompute();
     const have = new Set(this.cache.clusters.map((c) => c.id));
     const back = views.filter((v) => !have.has(v.id));
     const rank = this.cache.rank;
-    const at = (c: ClusterView): number => rank.get(c.id) ?? Number.MAX_SAFE_INTEGER;
+    const at = (c: QueuedCluster): number => rank.get(c.id) ?? Number.MAX_SAFE_INTEGER;
     this.remember(
       [...this.cache.clusters, ...back].sort((x, y) => y.score - x.score || at(x) - at(y)),
       rank,
@@ -223,7 +276,7 @@ export class ClusterQueue {
   /** Work the queue out again from the store (clusters that held records just linked regroup); what now waits. */
   rework(): QueueTally {
     this.cache = null;
-    return tally(this.clusters());
+    return tally(this.queued());
   }
 
   /** A merge or dismissal (journal id) took this cluster out of the queue: its undo puts it back. */
@@ -241,7 +294,7 @@ export class ClusterQueue {
    * matcher most (its decisions are labels at the next full scan), and they are the ones it
    * cannot settle alone. Kept until the queue changes.
    */
-  private ordered(c: ClusterCache, order: 'best' | 'unsure'): ClusterView[] {
+  private ordered(c: ClusterCache, order: 'best' | 'unsure'): QueuedCluster[] {
     if (order === 'best') return c.clusters;
     if (c.unsure?.length !== c.clusters.length)
       c.unsure = [...c.clusters].sort((x, y) => Math.abs(x.confidence - 0.5) - Math.abs(y.confidence - 0.5) || y.score - x.score);

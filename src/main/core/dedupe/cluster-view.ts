@@ -1,6 +1,7 @@
 // A cluster as the duplicates queue shows it: its records with their values, its score and the
 // reasons. Plain data, shared by the queue (cluster-queue.ts), the merge planner (merge-plan.ts)
-// and the jobs that act on clusters (merge-jobs.ts).
+// and the jobs that act on clusters (merge-jobs.ts). The queue itself keeps only who is in each
+// cluster (QueuedCluster): values and reasons are read for the clusters shown or acted on.
 import { createHash } from 'node:crypto';
 import type { AccountKind, CanonicalContact } from '../../../shared/domain';
 import type { Reason } from './score';
@@ -16,12 +17,19 @@ export interface ClusterRecord {
   contact: CanonicalContact;
 }
 
-export interface ClusterView {
+/** A cluster as the queue keeps it: who is in it and how strongly, without their values or reasons. */
+export interface QueuedCluster {
   id: string;
   score: number;
   confidence: number;
   /** At or above the auto-link threshold. */
   auto: boolean;
+  records: Omit<ClusterRecord, 'contact'>[];
+  pairs: { a: string; b: string; score: number }[];
+}
+
+/** A cluster in full: its records' values and why its pairs matched (read when it is shown or acted on). */
+export interface ClusterView extends QueuedCluster {
   records: ClusterRecord[];
   /** Reasons of the strongest pair, then the others' pairs. */
   reasons: Reason[];
@@ -45,7 +53,7 @@ export interface QueueTally {
   autoLinkable: number;
 }
 
-export const clusterSummaryOf = (c: ClusterView): ClusterSummary => ({
+export const clusterSummaryOf = (c: QueuedCluster): ClusterSummary => ({
   id: c.id,
   score: c.score,
   confidence: c.confidence,
@@ -55,7 +63,7 @@ export const clusterSummaryOf = (c: ClusterView): ClusterSummary => ({
   size: c.records.length,
 });
 
-export const tally = (clusters: ClusterView[]): QueueTally => ({
+export const tally = (clusters: readonly { auto: boolean }[]): QueueTally => ({
   waiting: clusters.length,
   autoLinkable: clusters.filter((c) => c.auto).length,
 });

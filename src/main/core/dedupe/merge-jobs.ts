@@ -14,7 +14,7 @@ import { decisionKey, recordDecisions, reverseDecisions, type Decided } from '..
 import { undoableEntry, type UndoableEntry } from '../store/match-journal';
 import type { MergeSnapshot, SyncStore } from '../sync/sync-store';
 import type { ClusterQueue } from './cluster-queue';
-import type { ClusterView } from './cluster-view';
+import type { ClusterView, QueuedCluster } from './cluster-view';
 import { andList, bulkPlanOf, pinsOf, survivingPerson, type BulkPlan, type MergePlan } from './merge-plan';
 
 const LINK_AFTER_SYNC = 'dedupe.linkAfterSync';
@@ -72,8 +72,9 @@ export class MergeJobs {
    * leads them, and undoing it unlinks them all.
    */
   linkNearCertain(): { linked: number; linkId: number | null } {
-    const all = this.queue.clusters();
-    const sure = all.filter((c) => c.auto && new Set(c.records.map((r) => r.account)).size === c.records.length);
+    const sure = this.queue.full(
+      this.queue.queued().filter((c) => c.auto && new Set(c.records.map((r) => r.account)).size === c.records.length),
+    );
     if (!sure.length) return { linked: 0, linkId: null };
     const was = this.queue.isCurrent();
     const actionId = randomUUID();
@@ -225,16 +226,18 @@ export class MergeJobs {
     return { undone: 'bulk-merge', compensating };
   }
 
+  /** These clusters in full, read a thousand at a time (a million records' queue in full at once does not fit). */
+  private *inFull(clusters: readonly QueuedCluster[]): Iterable<ClusterView> {
+    for (let i = 0; i < clusters.length; i += 1000) yield* this.queue.full(clusters.slice(i, i + 1000));
+  }
+
   /**
    * What merging every cluster above the auto-link threshold would write, counted per
    * vendor account, with every vendor deletion named — for the confirmation a person reads
    * before a bulk merge.
    */
   bulkPlan(): BulkPlan {
-    return bulkPlanOf(
-      this.queue.clusters().filter((c) => c.auto),
-      (c) => this.plan(c),
-    );
+    return bulkPlanOf(this.inFull(this.queue.queued().filter((c) => c.auto)), (c) => this.plan(c));
   }
 
   /**
@@ -249,7 +252,7 @@ export class MergeJobs {
     onProgress?: (done: number, total: number) => void;
   }): Promise<{ merged: number; total: number; cancelled: boolean; bulkId: number | null }> {
     if (this.bulkRun) throw new CoreError('conflict', 'A bulk merge is already running');
-    const auto = this.queue.clusters().filter((c) => c.auto);
+    const auto = this.queue.queued().filter((c) => c.auto);
     if (auto.length !== opts.expected)
       throw new CoreError(
         'conflict',
@@ -269,7 +272,7 @@ export class MergeJobs {
           this.store.withAction(
             cause,
             () => {
-              for (const c of batch) {
+              for (const c of this.queue.full(batch)) {
                 const r = this.mergeOne(c, { actor: 'user' });
                 this.queue.took(r.mergeId, c);
                 mergeIds.push(r.mergeId);

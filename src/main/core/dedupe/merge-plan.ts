@@ -151,10 +151,12 @@ export function planMerge(
  * deletion named (the first BULK_DELETIONS_LISTED) — for the confirmation a person reads
  * before a bulk merge.
  */
-export function bulkPlanOf(clusters: ClusterView[], planOf: (c: ClusterView) => MergePlan): BulkPlan {
+export function bulkPlanOf(clusters: Iterable<ClusterView>, planOf: (c: ClusterView) => MergePlan): BulkPlan {
+  let count = 0;
   const perAccount = new Map<string, BulkPlan['accounts'][number]>();
   const deletions: BulkPlan['deletions'] = [];
   for (const c of clusters) {
+    count++;
     for (const w of planOf(c).writes) {
       const key = `${w.vendor}|${w.accountLabel}`;
       const a = perAccount.get(key) ?? { vendor: w.vendor, accountLabel: w.accountLabel, update: 0, delete: 0, merge: 0, link: 0 };
@@ -170,7 +172,7 @@ export function bulkPlanOf(clusters: ClusterView[], planOf: (c: ClusterView) => 
     }
   }
   const accounts = [...perAccount.values()];
-  return { clusters: clusters.length, accounts, deletions, deletionsTotal: accounts.reduce((n, a) => n + a.delete, 0) };
+  return { clusters: count, accounts, deletions, deletionsTotal: accounts.reduce((n, a) => n + a.delete, 0) };
 }
 
 /** The person who stays when these records become one: the one with the most of them, then the lowest id (links and deep links stay valid). */

@@ -7,13 +7,14 @@ import { lastScanAt } from '../store/match-journal';
 import { liveRecordCount, liveRecordsChangedSince } from '../store/match-records';
 import type { SyncStore } from '../sync/sync-store';
 import type { ClusterQueue } from './cluster-queue';
-import { tally, type ClusterView } from './cluster-view';
+import { tally, type ClusterView, type QueuedCluster } from './cluster-view';
 import type { MatchEstimator } from './estimator';
 import { Frequencies } from './features';
 import { saveParameters } from './parameter-store';
 
 export interface ScanResult {
-  clusters: ClusterView[];
+  /** The clusters in full, read when first asked for (the window pages the queue and never asks). */
+  readonly clusters: ClusterView[];
   total: number;
   autoLinkable: number;
   records: number;
@@ -45,7 +46,7 @@ export function scan(d: ScanDeps, opts: { full?: boolean; autoLink?: boolean } =
   // Nothing written since the last scan: rescoring would find the stored candidates again, so
   // the queue as it stands (the one in hand when current) is the answer, without reading a record.
   if (changed?.length === 0)
-    return finish(d, opts, started, d.queue.clusters(), { records: liveRecordCount(d.sqlite), rescored: 0, comparisons: 0 });
+    return finish(d, opts, started, d.queue.queued(), { records: liveRecordCount(d.sqlite), rescored: 0, comparisons: 0 });
   const loaded = d.queue.load();
   const { recs } = loaded;
   const dirtyIds = changed ? new Set(changed) : null;
@@ -84,7 +85,7 @@ function finish(
   d: ScanDeps,
   opts: { autoLink?: boolean },
   started: number,
-  found: ClusterView[],
+  found: readonly QueuedCluster[],
   counts: { records: number; rescored: number; comparisons: number },
 ): ScanResult {
   // Journaled after clustering so the entry carries what waits for review (status reads it),
@@ -98,11 +99,14 @@ function finish(
     { records: counts.records, rescored: counts.rescored, ...tally(found) },
     'system',
   );
-  const clusters = d.queue.remember(found);
+  const clusters = d.queue.remember([...found]);
   const autoLinked = opts.autoLink ? d.linkNearCertain().linked : 0;
-  const now = autoLinked ? d.queue.clusters() : clusters;
+  const now = autoLinked ? d.queue.queued() : clusters;
+  let full: ClusterView[] | undefined;
   return {
-    clusters: now,
+    get clusters() {
+      return (full ??= d.queue.full(now));
+    },
     total: now.length,
     autoLinkable: now.filter((c) => c.auto).length,
     ...counts,

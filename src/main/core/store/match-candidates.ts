@@ -21,27 +21,18 @@ const parsed = (r: StoredCandidate): CandidateRow => ({
   reasons: JSON.parse(r.reasons) as CandidateRow['reasons'],
 });
 
-/** Every open pair (the review queue is worked out from them). */
-export function openCandidates(sqlite: Database.Database): CandidateRow[] {
-  const rows = sqlite
-    .prepare("SELECT record_a AS recordA, record_b AS recordB, score, reasons FROM match_candidates WHERE status = 'open'")
-    .all() as StoredCandidate[];
-  return rows.map(parsed);
-}
-
 /**
- * Every open pair's records and score, handed over one at a time, in the order openCandidates
- * reads them, without parsing its reasons: the queue is clustered on scores alone, and at a
- * million records the reasons of every pair at once do not fit (candidateReasonsReader).
+ * Every open pair's records and score, handed over one at a time in the order they were stored,
+ * without their reasons: the queue is clustered on scores alone, and at a million records the
+ * reasons of every pair at once do not fit (candidateReasonsReader reads a shown cluster's).
  */
 export function forEachOpenCandidateScore(
   sqlite: Database.Database,
   visit: (recordA: string, recordB: string, score: number) => void,
 ): void {
-  // The same query as openCandidates (reasons included), so the rows come in the same order.
   const rows = sqlite
-    .prepare("SELECT record_a AS recordA, record_b AS recordB, score, reasons FROM match_candidates WHERE status = 'open'")
-    .iterate() as IterableIterator<StoredCandidate>;
+    .prepare("SELECT record_a AS recordA, record_b AS recordB, score FROM match_candidates WHERE status = 'open' ORDER BY id")
+    .iterate() as IterableIterator<Omit<CandidateRow, 'reasons'>>;
   for (const r of rows) visit(r.recordA, r.recordB, r.score);
 }
 
