@@ -7,6 +7,7 @@ import { VENDOR_LABELS } from '../../../shared/domain';
 import { call } from '../api';
 import { fieldInWords, rowOf } from '../lib/fields';
 import { useApp } from '../store';
+import { CreateNeedField } from './CreateNeedField';
 import { VendorBadge } from './VendorBadge';
 
 export function AddToPanel({ detail }: { detail: ContactDetail }) {
@@ -105,25 +106,13 @@ export function AddToPanel({ detail }: { detail: ContactDetail }) {
           {preview.needs.length > 0 && (
             <div className="add-to-needs">
               {preview.needs.map((n) => (
-                <label key={n.key} className={`need${n.missing ? ' missing' : ''}`}>
-                  <span className="need-label">
-                    {n.label}
-                    {n.missing ? ' (required)' : ''}
-                  </span>
-                  {n.from ? (
-                    <span className="muted small">
-                      {n.value} — from {n.from}
-                    </span>
-                  ) : (
-                    <input
-                      value={values[n.key] ?? ''}
-                      onChange={(e) => setValues({ ...values, [n.key]: e.target.value })}
-                      aria-label={n.label}
-                      placeholder={n.missing ? 'required' : ''}
-                    />
-                  )}
-                  <span className="muted small">{n.why}</span>
-                </label>
+                <CreateNeedField
+                  key={n.key}
+                  need={n}
+                  value={values[n.key] ?? ''}
+                  onChange={(v) => setValues({ ...values, [n.key]: v })}
+                  placeholder={n.missing ? 'required' : ''}
+                />
               ))}
             </div>
           )}

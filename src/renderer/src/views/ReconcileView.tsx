@@ -6,6 +6,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { AccountSummary, AgreePlan, BulkAddPlan, DriftReport, FieldPolicy } from '../../../shared/contract';
 import type { CanonicalField } from '../../../shared/domain';
 import { call } from '../api';
+import { CreateNeedField } from '../components/CreateNeedField';
 import { VendorBadge } from '../components/VendorBadge';
 import { AgreeReview } from './AgreeReview';
 import { FIELD_ROWS, fieldInWords, rowOf } from '../lib/fields';
@@ -386,28 +387,14 @@ export function ReconcileView() {
                 {bulk.sample.length ? `, e.g. ${bulk.sample.map((s) => s.name).join(', ')}` : ''}.
               </p>
               {bulk.needs.map((n) => (
-                <label key={n.key} className={`need${n.missing ? ' missing' : ''}`}>
-                  <span className="need-label">
-                    {n.label}
-                    {n.missing ? ' (required)' : ''}
-                  </span>
-                  {n.from ? (
-                    <span className="muted small">
-                      {n.value} — from {n.from}
-                    </span>
-                  ) : (
-                    <input
-                      value={values[n.key] ?? ''}
-                      onChange={(e) => setValues({ ...values, [n.key]: e.target.value })}
-                      aria-label={n.label}
-                      placeholder={n.becomesId ? 'e.g. CONCORD-{personId}' : ''}
-                    />
-                  )}
-                  <span className="muted small">
-                    {n.why}
-                    {n.becomesId ? ' — one per person: use {personId} or {externalRef}' : ''}
-                  </span>
-                </label>
+                <CreateNeedField
+                  key={n.key}
+                  need={n}
+                  value={values[n.key] ?? ''}
+                  onChange={(v) => setValues({ ...values, [n.key]: v })}
+                  placeholder={n.becomesId ? 'e.g. CONCORD-{personId}' : ''}
+                  hint={n.becomesId ? ' — one per person: use {personId} or {externalRef}' : ''}
+                />
               ))}
               {bulk.notHeld.length > 0 && <p className="small muted">Not held there: {bulk.notHeld.map(fieldInWords).join(', ')}.</p>}
               {progress ? (
