@@ -14,6 +14,16 @@ export function childRoutes(router: Router, store: MpdxStore, guarded: Guard): v
     ['email_addresses', 'email_addresses'],
   ] as const) {
     const base = `/api/v2/contacts/:cid/people/:pid/${path}`;
+    const updateOne = guarded((req) =>
+      update(
+        store,
+        req,
+        child(store, type, req, personOf(store, req)),
+        type,
+        req.params.id!,
+        type === 'phone_numbers' ? phoneRules : emailRules(store, req.params.pid!, req.params.id),
+      ),
+    );
     router
       .on(
         'GET',
@@ -49,34 +59,9 @@ export function childRoutes(router: Router, store: MpdxStore, guarded: Guard): v
           return r ? doc(200, { data: serialize(store, r) }) : notFound(type, req.params.id!);
         }),
       )
-      .on(
-        'PUT',
-        `${base}/:id`,
-        guarded((req) =>
-          update(
-            store,
-            req,
-            child(store, type, req, personOf(store, req)),
-            type,
-            req.params.id!,
-            type === 'phone_numbers' ? phoneRules : emailRules(store, req.params.pid!, req.params.id),
-          ),
-        ),
-      )
-      .on(
-        'PATCH',
-        `${base}/:id`,
-        guarded((req) =>
-          update(
-            store,
-            req,
-            child(store, type, req, personOf(store, req)),
-            type,
-            req.params.id!,
-            type === 'phone_numbers' ? phoneRules : emailRules(store, req.params.pid!, req.params.id),
-          ),
-        ),
-      )
+      // PUT and PATCH both reach update (docs/vendors/mpdx.md, from MPDX's config/routes.rb).
+      .on('PUT', `${base}/:id`, updateOne)
+      .on('PATCH', `${base}/:id`, updateOne)
       .on(
         'DELETE',
         `${base}/:id`,
@@ -88,6 +73,9 @@ export function childRoutes(router: Router, store: MpdxStore, guarded: Guard): v
         }),
       );
   }
+  const updateAddress = guarded((req) =>
+    update(store, req, child(store, 'addresses', req, contactOf(store, req)), 'addresses', req.params.id!, addressRules),
+  );
   router
     .on(
       'GET',
@@ -107,20 +95,8 @@ export function childRoutes(router: Router, store: MpdxStore, guarded: Guard): v
           : notFound('contacts', req.params.cid!),
       ),
     )
-    .on(
-      'PUT',
-      '/api/v2/contacts/:cid/addresses/:id',
-      guarded((req) =>
-        update(store, req, child(store, 'addresses', req, contactOf(store, req)), 'addresses', req.params.id!, addressRules),
-      ),
-    )
-    .on(
-      'PATCH',
-      '/api/v2/contacts/:cid/addresses/:id',
-      guarded((req) =>
-        update(store, req, child(store, 'addresses', req, contactOf(store, req)), 'addresses', req.params.id!, addressRules),
-      ),
-    )
+    .on('PUT', '/api/v2/contacts/:cid/addresses/:id', updateAddress)
+    .on('PATCH', '/api/v2/contacts/:cid/addresses/:id', updateAddress)
     .on(
       'DELETE',
       '/api/v2/contacts/:cid/addresses/:id',
