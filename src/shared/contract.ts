@@ -491,7 +491,8 @@ export const requests = {
     output: z.object({ peopleUpdated: z.number().int() }),
   },
   /** Stop the sync running in the core (whoever started it): between pages and changes, nothing half-sent. */
-  cancelSync: { input: z.object({}), output: z.object({ cancelled: z.boolean() }) },
+  /** Stop the running sync, or only one account of it (the others go on). */
+  cancelSync: { input: z.object({ accountId: z.string().min(1).optional() }), output: z.object({ cancelled: z.boolean() }) },
   /** How often the app syncs by itself (minutes; 0 = never), and when it next will. */
   getSyncSchedule: { input: z.object({}), output: SyncSchedule },
   setSyncSchedule: {

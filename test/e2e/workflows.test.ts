@@ -358,6 +358,43 @@ describe('the Concord window', () => {
     await h.page.getByTestId('notice').waitFor({ state: 'detached' });
   });
 
+  it('one account of a running sync is cancelled from its card; the others push everything', async () => {
+    const ids = (kind: string, n: number) =>
+      core.store.sqlite
+        .prepare(
+          "SELECT r.id FROM records r JOIN accounts a ON a.id = r.account_id WHERE a.kind = ? AND r.state = 'synced' ORDER BY r.rowid LIMIT ?",
+        )
+        .pluck()
+        .all(kind, n) as string[];
+    const pendingOf = (kind: string) =>
+      core.store.sqlite
+        .prepare(
+          "SELECT count(*) FROM changes c JOIN accounts a ON a.id = c.account_id WHERE a.kind = ? AND c.state IN ('pending', 'in_flight')",
+        )
+        .pluck()
+        .get(kind) as number;
+    ids('calltools', 30).forEach((id, i) => core.edits.edit(id, { familyName: `Slowname${i}` }));
+    ids('lightening', 4).forEach((id, i) => core.edits.edit(id, { familyName: `Quickname${i}` }));
+    const slow = core.sandbox.info()!.servers.calltools!;
+    slow.faults.latencyMs = 300;
+    try {
+      await nav('Sync');
+      await h.page.getByTestId('sync-now').click();
+      const cancel = h.page.getByTestId('cancel-sync-calltools');
+      await cancel.waitFor();
+      await shots('sync-cancel-one');
+      await cancel.click();
+      await h.page.getByTestId('sync-now').waitFor({ timeout: 30_000 });
+      expect(pendingOf('lightening')).toBe(0);
+      expect(pendingOf('calltools')).toBeGreaterThan(0); // stopped between changes, still queued
+      expect(core.status.get().outbox.inFlight).toBe(0);
+    } finally {
+      slow.faults.latencyMs = 0;
+    }
+    await core.sync.sync();
+    expect(pendingOf('calltools')).toBe(0);
+  });
+
   it('field trust per account is set in the window and recomputes golden records', async () => {
     await nav('Accounts');
     const lg = core.accounts.list().find((a) => a.kind === 'lightening')!;

@@ -31,7 +31,8 @@ interface AppState {
   dismissLinked(): void;
   onSyncStarted(p: EventPayload<'syncStarted'>): void;
   onSyncFinished(p: EventPayload<'syncFinished'>): void;
-  cancelSync(): Promise<void>;
+  /** Stop the running sync, or only one account of it. */
+  cancelSync(accountId?: string): Promise<void>;
   dismissNotice(): void;
   /** Take back the newest action that can be undone (Ctrl+Z), and say what was undone. */
   undoLast(): Promise<void>;
@@ -94,8 +95,8 @@ export const useApp = create<AppState>((set) => ({
     }));
     void useApp.getState().refreshStatus();
   },
-  cancelSync: async () => {
-    await call('cancelSync', {});
+  cancelSync: async (accountId?: string) => {
+    await call('cancelSync', accountId ? { accountId } : {});
   },
   dismissNotice: () => set({ notice: null }),
   undoLinked: async () => {

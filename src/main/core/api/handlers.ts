@@ -28,7 +28,7 @@ export function createHandlers(s: CoreServices): Handlers {
       s.syncStore.refreshPeople(people);
       return { peopleUpdated: people.length };
     },
-    cancelSync: () => ({ cancelled: s.sync.cancel() }),
+    cancelSync: ({ accountId }) => ({ cancelled: s.sync.cancel(accountId) }),
     getSyncSchedule: () => s.scheduler.schedule(),
     setSyncSchedule: ({ minutes }) => s.scheduler.setMinutes(minutes),
     editContact: ({ id, patch, typed }) => {

@@ -98,13 +98,28 @@ export class SyncService {
    * Sync every account (or one) under the store's sync lease: one sync at a time per store,
    * whether the app or the CLI started it. A second one is told plainly who is syncing.
    */
-  /** The sync this process is running, so a person can stop it (whoever started it). */
-  private current: { controller: AbortController; trigger: SyncTrigger; startedAt: string } | null = null;
+  /** The sync this process is running, so a person can stop it (whoever started it), or one account of it. */
+  private current: {
+    controller: AbortController;
+    accounts: Map<string, AbortController>;
+    trigger: SyncTrigger;
+    startedAt: string;
+  } | null = null;
 
-  /** Stop this process's running sync between pages and changes. False when none runs here. */
-  cancel(): boolean {
+  /**
+   * Stop this process's running sync between pages and changes: every account, or only
+   * `accountId` (the others go on: accounts sync side by side). False when none runs here, or
+   * that account is not part of it.
+   */
+  cancel(accountId?: string): boolean {
     if (!this.current) return false;
-    this.current.controller.abort();
+    if (accountId === undefined) {
+      this.current.controller.abort();
+      return true;
+    }
+    const one = this.current.accounts.get(accountId);
+    if (!one) return false;
+    one.abort();
     return true;
   }
 
@@ -136,15 +151,19 @@ export class SyncService {
     beat.unref?.();
     const trigger = opts.trigger ?? 'person';
     const controller = new AbortController();
-    this.current = { controller, trigger, startedAt: this.clock.now().toISOString() };
+    const accounts = new Map(ids.map((id) => [id, new AbortController()]));
+    this.current = { controller, accounts, trigger, startedAt: this.clock.now().toISOString() };
     this.events.emit('syncStarted', { trigger });
     let result: SyncResult | null = null;
     try {
       // Accounts sync side by side: five vendors are five servers, and waiting on one's network
       // (or its retries when it cannot be reached) need not hold up the others. The store stays
       // single-writer: each of its writes is one synchronous transaction between the awaits.
-      const out = await Promise.all(ids.map((id) => this.syncAccount(id, { ...opts, signal: controller.signal })));
-      const cancelled = controller.signal.aborted;
+      const out = await Promise.all(
+        ids.map((id) => this.syncAccount(id, { ...opts, signal: AbortSignal.any([controller.signal, accounts.get(id)!.signal]) })),
+      );
+      // Cancelled as a whole, or account by account until none was left running.
+      const cancelled = controller.signal.aborted || [...accounts.values()].every((a) => a.signal.aborted);
       // Every sync that brought records in or out ends with an incremental duplicate scan, so
       // likely duplicates are waiting for review without anyone asking for a scan.
       const changed = out.some((a) => a.created + a.updated + a.deleted + a.pushed > 0);

@@ -147,6 +147,7 @@ export function SyncView() {
                 : p && (p.phase === 'done' || p.phase === 'error')
                   ? 100
                   : null;
+              const running = !!p && syncing && p.phase !== 'done' && p.phase !== 'error';
               return (
                 <div className="card" key={a.id} data-testid={`account-${a.kind}`}>
                   <div className="card-head">
@@ -169,9 +170,23 @@ export function SyncView() {
                     />
                   </div>
                   <div className="card-sub">
-                    {p && syncing && p.phase !== 'done' && p.phase !== 'error'
+                    {running
                       ? `${p.phase === 'pull' ? 'Pulling' : 'Pushing'} · ${p.done.toLocaleString()}${p.total ? ` of ${p.total.toLocaleString()}` : ' records'}`
                       : `Last pull ${when(a.lastPull)} · last push ${when(a.lastPush)} · ${a.recordCount.toLocaleString()} records`}
+                    {running && (
+                      // Accounts sync side by side: one slow vendor can be stopped without the others.
+                      <>
+                        {' '}
+                        <button
+                          className="link"
+                          onClick={() => void cancelSync(a.id)}
+                          aria-label={`Cancel ${a.label}'s sync`}
+                          data-testid={`cancel-sync-${a.kind}`}
+                        >
+                          Cancel
+                        </button>
+                      </>
+                    )}
                   </div>
                   {a.health !== 'ok' && a.healthMessage && (
                     <div className="card-error">
