@@ -1,8 +1,9 @@
-// `npm run bench -- push` (issue 25): the five simulators in this process, a core whose every
-// request waits RTT ms first (a vendor in another region), N single-field edits per vendor
-// pushed by one sync of all accounts at once, then a bulk merge of the sandbox's duplicate
-// clusters pushed the same way. Per vendor: requests (by method, and per edit), the most
-// requests in flight at once, edits/s over that vendor's push, and the whole sync's wall time.
+// `npm run bench -- push` (issue 25): the five simulators on a worker thread of their own
+// (sandbox-worker.ts, started by sandbox-thread.ts), a core on this thread whose every request
+// waits RTT ms first (a vendor in another region), N single-field edits per vendor pushed by
+// one sync of all accounts at once, then a bulk merge of the sandbox's duplicate clusters
+// pushed the same way. Per vendor: requests (by method, and per edit), the most requests in
+// flight at once, edits/s over that vendor's push, and the whole sync's wall time.
 // Afterwards every edited record is read back at its vendor: `lost` counts edits the vendor
 // does not hold as sent (a suffix twice would show), `stuck` changes left in the outbox; both
 // must be 0. One write per edit shows in the write methods' counts.
@@ -10,14 +11,17 @@
 //   the edits and the clusters) sandbox size; BENCH_MERGES (5000, 0 skips) clusters at most;
 //   RATE429 (0) share of requests the simulators answer 429 during the timed pushes, with
 //   Retry-After RETRY_AFTER (1) s; MAX_SYNCS (20) syncs at most to empty the outbox.
-// The simulators share this process (their faults are set directly): on a loaded machine
-// their CPU adds to each request's time.
+// The simulators are other machines in real use: on their own thread their CPU work (routing,
+// JSON, their in-memory stores) is not charged to the core's event loop, though on a machine
+// with few cores the two threads still share it. The core reaches them over HTTP on
+// 127.0.0.1, as before; the 429 share and Retry-After are set by a message to that thread
+// (their fault controls), and the read-back goes over HTTP through the core's connectors.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createCore, type Core } from '../src/main/core';
 import { createLogger, nullSink } from '../src/main/core/log';
-import { startSandbox, type RunningSandbox } from '../src/main/core/sandbox';
+import type { SandboxVendorInfo } from '../src/main/core/sandbox';
 import { MemorySecretStore } from '../src/main/core/secrets/memory-store';
 import { nodeFetch } from '../src/main/core/vendors/node-http-client';
 import { connectorFactory } from '../src/main/core/vendors/connector-factory';
@@ -25,6 +29,7 @@ import { readIfThere } from '../src/main/core/vendors/evidence';
 import { VendorError } from '../src/main/core/vendors/errors';
 import { diff } from '../src/main/core/sync/merge';
 import type { CanonicalContact, Vendor } from '../src/shared/domain';
+import { startSandboxThread, type SandboxThread } from './sandbox-thread';
 
 const report = (name: string, figures: Record<string, unknown>): void =>
   console.log(JSON.stringify({ bench: name, ...figures, node: process.version, cpus: os.cpus().length }));
@@ -126,12 +131,12 @@ export async function push(): Promise<void> {
   const people = Number(process.env.PEOPLE ?? Math.max(300, Math.ceil((edits / 0.33) * 1.05), Math.ceil(maxMerges / 0.4)));
   const seed = 7;
 
-  let sb: RunningSandbox | null = null;
+  let sb: SandboxThread | null = null;
   let core: Core | null = null;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'concord-bench-push-'));
   try {
     let t0 = performance.now();
-    sb = await startSandbox({ seed, people });
+    sb = await startSandboxThread({ seed, people });
     const sandboxStartMs = ms(t0);
     const vendorOfHost = new Map<string, Vendor>();
     for (const [v, info] of Object.entries(sb.vendors) as [Vendor, { baseUrl: string }][]) vendorOfHost.set(new URL(info.baseUrl).host, v);
@@ -149,7 +154,7 @@ export async function push(): Promise<void> {
     });
     const c = core;
     const accountOf = new Map<Vendor, string>();
-    for (const [vendor, info] of Object.entries(sb.vendors) as [Vendor, NonNullable<RunningSandbox['vendors'][Vendor]>][]) {
+    for (const [vendor, info] of Object.entries(sb.vendors) as [Vendor, SandboxVendorInfo][]) {
       accountOf.set(
         vendor,
         (
@@ -186,13 +191,8 @@ export async function push(): Promise<void> {
     const recordsPerVendor = Object.fromEntries(first.accounts.map((a) => [a.vendor, a.pulled]));
 
     const connectorFor = connectorFactory(c.accounts, inst.fetch);
-    const servers = Object.values(sb.servers);
-    const setFaults = (on: boolean) => {
-      for (const s of servers) {
-        s!.faults.rate429 = on ? rate429 : 0;
-        s!.faults.retryAfterSec = retryAfterSec;
-      }
-    };
+    const simulators = sb;
+    const setFaults = (on: boolean) => simulators.setFaults({ rate429: on ? rate429 : 0, retryAfterSec });
 
     /** Sync all accounts until the outbox is empty (or MAX_SYNCS), delayed, counted, faults on. */
     const timedPush = async () => {
@@ -201,7 +201,7 @@ export async function push(): Promise<void> {
       phase.clear();
       inst.state.rttMs = rtt;
       inst.state.counting = true;
-      setFaults(rate429 > 0);
+      await setFaults(rate429 > 0);
       const t = performance.now();
       let syncs = 0;
       const totals = new Map<Vendor, { pushed: number; conflicts: number; rejected: number; errors: string[] }>();
@@ -221,7 +221,7 @@ export async function push(): Promise<void> {
           if (open.pending + open.inFlight === 0) break;
         }
       } finally {
-        setFaults(false);
+        await setFaults(false);
         inst.state.counting = false;
         inst.state.rttMs = 0;
       }
