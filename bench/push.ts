@@ -35,6 +35,21 @@ const report = (name: string, figures: Record<string, unknown>): void =>
   console.log(JSON.stringify({ bench: name, ...figures, node: process.version, cpus: os.cpus().length }));
 const ms = (t0: number): number => Math.round(performance.now() - t0);
 const sleep = (n: number) => new Promise<void>((r) => setTimeout(r, n));
+/** CPU ms of this (the core's) thread alone, not the simulators' worker: Linux's per-thread stat. */
+function coreThreadCpuMs(): number {
+  try {
+    const stat = fs.readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields from the 3rd on
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime + stime, in ticks of 1/100 s
+  } catch {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  }
+}
+const processCpuMs = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
 
 type Phase = 'push' | 'pull' | 'other';
 interface VendorTally {
@@ -203,6 +218,8 @@ export async function push(): Promise<void> {
       inst.state.counting = true;
       await setFaults(rate429 > 0);
       const t = performance.now();
+      const cpu0 = coreThreadCpuMs();
+      const allCpu0 = processCpuMs();
       let syncs = 0;
       const totals = new Map<Vendor, { pushed: number; conflicts: number; rejected: number; errors: string[] }>();
       try {
@@ -225,7 +242,15 @@ export async function push(): Promise<void> {
         inst.state.counting = false;
         inst.state.rttMs = 0;
       }
-      return { syncs, wallMs: ms(t), totals, tally: new Map(inst.state.tally), spans: new Map(pushSpan) };
+      return {
+        syncs,
+        wallMs: ms(t),
+        coreCpuMs: Math.round(coreThreadCpuMs() - cpu0),
+        allThreadsCpuMs: Math.round(processCpuMs() - allCpu0),
+        totals,
+        tally: new Map(inst.state.tally),
+        spans: new Map(pushSpan),
+      };
     };
 
     const figures = (run: Awaited<ReturnType<typeof timedPush>>, changesOf: (v: Vendor) => number) => {
@@ -256,7 +281,16 @@ export async function push(): Promise<void> {
       }
       const spans = [...run.spans.values()];
       const pushWallMs = spans.length ? Math.round(Math.max(...spans.map((s) => s.last)) - Math.min(...spans.map((s) => s.first))) : null;
-      return { vendors, syncs: run.syncs, syncWallMs: run.wallMs, pushWallMs };
+      // CPU over the timed syncs (their pulls too): the core's thread, and all threads (the
+      // simulators' worker, libuv's pool, GC helpers) — figures a loaded machine shifts less than walls.
+      return {
+        vendors,
+        syncs: run.syncs,
+        syncWallMs: run.wallMs,
+        pushWallMs,
+        coreCpuMs: run.coreCpuMs,
+        allThreadsCpuMs: run.allThreadsCpuMs,
+      };
     };
 
     // ---- Phase 1: N single-field edits per vendor, one familyName each, pushed at once. ----
@@ -318,6 +352,7 @@ export async function push(): Promise<void> {
       queued: queued.pending,
       ...f1,
       editsPerSecAll: f1.pushWallMs ? +(totalEdits / (f1.pushWallMs / 1000)).toFixed(1) : null,
+      coreCpuMsPerEdit: totalEdits ? +(f1.coreCpuMs / totalEdits).toFixed(2) : null,
       outboxAfter: after1,
       lost: Object.values(lostBy).reduce((a, b) => a + b, 0),
       stuck: Object.values(stuckBy).reduce((a, b) => a + b, 0),
@@ -325,6 +360,8 @@ export async function push(): Promise<void> {
       stuckBy,
       ...(lostSamples.length ? { lostSamples } : {}),
       peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+      // Other work on the machine stretches every wall figure: say how loaded it was.
+      loadavg: os.loadavg().map((x) => +x.toFixed(2)),
     });
 
     // ---- Phase 2: a bulk merge of the sandbox's near-certain clusters, pushed at once. ----
@@ -411,6 +448,7 @@ export async function push(): Promise<void> {
         stuck: stuck2,
         lostBy: lost2,
         ...(samples2.length ? { lostSamples: samples2 } : {}),
+        loadavg: os.loadavg().map((x) => +x.toFixed(2)),
       });
     }
   } finally {
