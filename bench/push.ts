@@ -10,7 +10,8 @@
 //   BENCH_EDITS (1000) edits per vendor; RTT (50) ms before each request; PEOPLE (enough for
 //   the edits and the clusters) sandbox size; BENCH_MERGES (5000, 0 skips) clusters at most;
 //   RATE429 (0) share of requests the simulators answer 429 during the timed pushes, with
-//   Retry-After RETRY_AFTER (1) s; MAX_SYNCS (20) syncs at most to empty the outbox.
+//   Retry-After RETRY_AFTER (1) s; MAX_SYNCS (20) syncs at most to empty the outbox;
+//   PUSH_MAX (the app's default, push-lanes.ts) the push pool's bound, to compare widths.
 // The simulators are other machines in real use: on their own thread their CPU work (routing,
 // JSON, their in-memory stores) is not charged to the core's event loop, though on a machine
 // with few cores the two threads still share it. The core reaches them over HTTP on
@@ -28,6 +29,7 @@ import { connectorFactory } from '../src/main/core/vendors/connector-factory';
 import { readIfThere } from '../src/main/core/vendors/evidence';
 import { VendorError } from '../src/main/core/vendors/errors';
 import { diff } from '../src/main/core/sync/merge';
+import { DEFAULT_MAX_WIDTH } from '../src/main/core/sync/push-lanes';
 import type { CanonicalContact, Vendor } from '../src/shared/domain';
 import { startSandboxThread, type SandboxThread } from './sandbox-thread';
 
@@ -140,6 +142,7 @@ export async function push(): Promise<void> {
   const rate429 = Number(process.env.RATE429 ?? 0);
   const retryAfterSec = Number(process.env.RETRY_AFTER ?? 1);
   const maxSyncs = Number(process.env.MAX_SYNCS ?? 20);
+  const pushMax = process.env.PUSH_MAX ? Number(process.env.PUSH_MAX) : undefined;
   // About 0.35 records per person per vendor (population.ts), a tenth more for the thinnest
   // vendor; and about 0.4 near-certain clusters per person (seed 7: 1,301 at 3,182 people,
   // 5,810 at 12,500), so the bulk merge has the clusters it asks for.
@@ -166,6 +169,7 @@ export async function push(): Promise<void> {
       log: createLogger(nullSink),
       fetch: inst.fetch,
       linkAfterSync: false,
+      ...(pushMax ? { syncTuning: { pushWidth: { max: pushMax } } } : {}),
     });
     const c = core;
     const accountOf = new Map<Vendor, string>();
@@ -244,6 +248,8 @@ export async function push(): Promise<void> {
       }
       return {
         syncs,
+        startedAt: t,
+        endedAt: performance.now(),
         wallMs: ms(t),
         coreCpuMs: Math.round(coreThreadCpuMs() - cpu0),
         allThreadsCpuMs: Math.round(processCpuMs() - allCpu0),
@@ -280,13 +286,19 @@ export async function push(): Promise<void> {
         };
       }
       const spans = [...run.spans.values()];
-      const pushWallMs = spans.length ? Math.round(Math.max(...spans.map((s) => s.last)) - Math.min(...spans.map((s) => s.first))) : null;
+      const firstPush = spans.length ? Math.min(...spans.map((s) => s.first)) : null;
+      const lastPush = spans.length ? Math.max(...spans.map((s) => s.last)) : null;
+      const pushWallMs = firstPush !== null && lastPush !== null ? Math.round(lastPush - firstPush) : null;
       // CPU over the timed syncs (their pulls too): the core's thread, and all threads (the
       // simulators' worker, libuv's pool, GC helpers) — figures a loaded machine shifts less than walls.
       return {
         vendors,
         syncs: run.syncs,
         syncWallMs: run.wallMs,
+        // Where the rest of the sync's wall went: its pulls before the first push, and what
+        // follows the last (the last account's push answer to the sync's end, later syncs).
+        beforeFirstPushMs: firstPush !== null ? Math.round(firstPush - run.startedAt) : null,
+        afterLastPushMs: lastPush !== null ? Math.round(run.endedAt - lastPush) : null,
         pushWallMs,
         coreCpuMs: run.coreCpuMs,
         allThreadsCpuMs: run.allThreadsCpuMs,
@@ -343,6 +355,7 @@ export async function push(): Promise<void> {
       phase: 'edits',
       rttMs: rtt,
       rate429,
+      pushMax: pushMax ?? DEFAULT_MAX_WIDTH,
       people,
       recordsPerVendor,
       sandboxStartMs,
