@@ -1,35 +1,57 @@
-// `npm run bench -- push` (issue 25): the five simulators in this process, a core whose every
-// request waits RTT ms first (a vendor in another region), N single-field edits per vendor
-// pushed by one sync of all accounts at once, then a bulk merge of the sandbox's duplicate
-// clusters pushed the same way. Per vendor: requests (by method, and per edit), the most
-// requests in flight at once, edits/s over that vendor's push, and the whole sync's wall time.
+// `npm run bench -- push` (issue 25): the five simulators on a worker thread of their own
+// (sandbox-worker.ts, started by sandbox-thread.ts), a core on this thread whose every request
+// waits RTT ms first (a vendor in another region), N single-field edits per vendor pushed by
+// one sync of all accounts at once, then a bulk merge of the sandbox's duplicate clusters
+// pushed the same way. Per vendor: requests (by method, and per edit), the most requests in
+// flight at once, edits/s over that vendor's push, and the whole sync's wall time.
 // Afterwards every edited record is read back at its vendor: `lost` counts edits the vendor
 // does not hold as sent (a suffix twice would show), `stuck` changes left in the outbox; both
 // must be 0. One write per edit shows in the write methods' counts.
 //   BENCH_EDITS (1000) edits per vendor; RTT (50) ms before each request; PEOPLE (enough for
 //   the edits and the clusters) sandbox size; BENCH_MERGES (5000, 0 skips) clusters at most;
 //   RATE429 (0) share of requests the simulators answer 429 during the timed pushes, with
-//   Retry-After RETRY_AFTER (1) s; MAX_SYNCS (20) syncs at most to empty the outbox.
-// The simulators share this process (their faults are set directly): on a loaded machine
-// their CPU adds to each request's time.
+//   Retry-After RETRY_AFTER (1) s; MAX_SYNCS (20) syncs at most to empty the outbox;
+//   PUSH_MAX (the app's default, push-lanes.ts) the push pool's bound, to compare widths.
+// The simulators are other machines in real use: on their own thread their CPU work (routing,
+// JSON, their in-memory stores) is not charged to the core's event loop, though on a machine
+// with few cores the two threads still share it. The core reaches them over HTTP on
+// 127.0.0.1, as before; the 429 share and Retry-After are set by a message to that thread
+// (their fault controls), and the read-back goes over HTTP through the core's connectors.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createCore, type Core } from '../src/main/core';
 import { createLogger, nullSink } from '../src/main/core/log';
-import { startSandbox, type RunningSandbox } from '../src/main/core/sandbox';
+import type { SandboxVendorInfo } from '../src/main/core/sandbox';
 import { MemorySecretStore } from '../src/main/core/secrets/memory-store';
 import { nodeFetch } from '../src/main/core/vendors/node-http-client';
 import { connectorFactory } from '../src/main/core/vendors/connector-factory';
 import { readIfThere } from '../src/main/core/vendors/evidence';
 import { VendorError } from '../src/main/core/vendors/errors';
 import { diff } from '../src/main/core/sync/merge';
+import { DEFAULT_MAX_WIDTH } from '../src/main/core/sync/push-lanes';
 import type { CanonicalContact, Vendor } from '../src/shared/domain';
+import { startSandboxThread, type SandboxThread } from './sandbox-thread';
 
 const report = (name: string, figures: Record<string, unknown>): void =>
   console.log(JSON.stringify({ bench: name, ...figures, node: process.version, cpus: os.cpus().length }));
 const ms = (t0: number): number => Math.round(performance.now() - t0);
 const sleep = (n: number) => new Promise<void>((r) => setTimeout(r, n));
+/** CPU ms of this (the core's) thread alone, not the simulators' worker: Linux's per-thread stat. */
+function coreThreadCpuMs(): number {
+  try {
+    const stat = fs.readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields from the 3rd on
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime + stime, in ticks of 1/100 s
+  } catch {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  }
+}
+const processCpuMs = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
 
 type Phase = 'push' | 'pull' | 'other';
 interface VendorTally {
@@ -120,18 +142,19 @@ export async function push(): Promise<void> {
   const rate429 = Number(process.env.RATE429 ?? 0);
   const retryAfterSec = Number(process.env.RETRY_AFTER ?? 1);
   const maxSyncs = Number(process.env.MAX_SYNCS ?? 20);
+  const pushMax = process.env.PUSH_MAX ? Number(process.env.PUSH_MAX) : undefined;
   // About 0.35 records per person per vendor (population.ts), a tenth more for the thinnest
   // vendor; and about 0.4 near-certain clusters per person (seed 7: 1,301 at 3,182 people,
   // 5,810 at 12,500), so the bulk merge has the clusters it asks for.
   const people = Number(process.env.PEOPLE ?? Math.max(300, Math.ceil((edits / 0.33) * 1.05), Math.ceil(maxMerges / 0.4)));
   const seed = 7;
 
-  let sb: RunningSandbox | null = null;
+  let sb: SandboxThread | null = null;
   let core: Core | null = null;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'concord-bench-push-'));
   try {
     let t0 = performance.now();
-    sb = await startSandbox({ seed, people });
+    sb = await startSandboxThread({ seed, people });
     const sandboxStartMs = ms(t0);
     const vendorOfHost = new Map<string, Vendor>();
     for (const [v, info] of Object.entries(sb.vendors) as [Vendor, { baseUrl: string }][]) vendorOfHost.set(new URL(info.baseUrl).host, v);
@@ -146,10 +169,11 @@ export async function push(): Promise<void> {
       log: createLogger(nullSink),
       fetch: inst.fetch,
       linkAfterSync: false,
+      ...(pushMax ? { syncTuning: { pushWidth: { max: pushMax } } } : {}),
     });
     const c = core;
     const accountOf = new Map<Vendor, string>();
-    for (const [vendor, info] of Object.entries(sb.vendors) as [Vendor, NonNullable<RunningSandbox['vendors'][Vendor]>][]) {
+    for (const [vendor, info] of Object.entries(sb.vendors) as [Vendor, SandboxVendorInfo][]) {
       accountOf.set(
         vendor,
         (
@@ -186,13 +210,8 @@ export async function push(): Promise<void> {
     const recordsPerVendor = Object.fromEntries(first.accounts.map((a) => [a.vendor, a.pulled]));
 
     const connectorFor = connectorFactory(c.accounts, inst.fetch);
-    const servers = Object.values(sb.servers);
-    const setFaults = (on: boolean) => {
-      for (const s of servers) {
-        s!.faults.rate429 = on ? rate429 : 0;
-        s!.faults.retryAfterSec = retryAfterSec;
-      }
-    };
+    const simulators = sb;
+    const setFaults = (on: boolean) => simulators.setFaults({ rate429: on ? rate429 : 0, retryAfterSec });
 
     /** Sync all accounts until the outbox is empty (or MAX_SYNCS), delayed, counted, faults on. */
     const timedPush = async () => {
@@ -201,8 +220,10 @@ export async function push(): Promise<void> {
       phase.clear();
       inst.state.rttMs = rtt;
       inst.state.counting = true;
-      setFaults(rate429 > 0);
+      await setFaults(rate429 > 0);
       const t = performance.now();
+      const cpu0 = coreThreadCpuMs();
+      const allCpu0 = processCpuMs();
       let syncs = 0;
       const totals = new Map<Vendor, { pushed: number; conflicts: number; rejected: number; errors: string[] }>();
       try {
@@ -221,11 +242,21 @@ export async function push(): Promise<void> {
           if (open.pending + open.inFlight === 0) break;
         }
       } finally {
-        setFaults(false);
+        await setFaults(false);
         inst.state.counting = false;
         inst.state.rttMs = 0;
       }
-      return { syncs, wallMs: ms(t), totals, tally: new Map(inst.state.tally), spans: new Map(pushSpan) };
+      return {
+        syncs,
+        startedAt: t,
+        endedAt: performance.now(),
+        wallMs: ms(t),
+        coreCpuMs: Math.round(coreThreadCpuMs() - cpu0),
+        allThreadsCpuMs: Math.round(processCpuMs() - allCpu0),
+        totals,
+        tally: new Map(inst.state.tally),
+        spans: new Map(pushSpan),
+      };
     };
 
     const figures = (run: Awaited<ReturnType<typeof timedPush>>, changesOf: (v: Vendor) => number) => {
@@ -255,8 +286,23 @@ export async function push(): Promise<void> {
         };
       }
       const spans = [...run.spans.values()];
-      const pushWallMs = spans.length ? Math.round(Math.max(...spans.map((s) => s.last)) - Math.min(...spans.map((s) => s.first))) : null;
-      return { vendors, syncs: run.syncs, syncWallMs: run.wallMs, pushWallMs };
+      const firstPush = spans.length ? Math.min(...spans.map((s) => s.first)) : null;
+      const lastPush = spans.length ? Math.max(...spans.map((s) => s.last)) : null;
+      const pushWallMs = firstPush !== null && lastPush !== null ? Math.round(lastPush - firstPush) : null;
+      // CPU over the timed syncs (their pulls too): the core's thread, and all threads (the
+      // simulators' worker, libuv's pool, GC helpers) — figures a loaded machine shifts less than walls.
+      return {
+        vendors,
+        syncs: run.syncs,
+        syncWallMs: run.wallMs,
+        // Where the rest of the sync's wall went: its pulls before the first push, and what
+        // follows the last (the last account's push answer to the sync's end, later syncs).
+        beforeFirstPushMs: firstPush !== null ? Math.round(firstPush - run.startedAt) : null,
+        afterLastPushMs: lastPush !== null ? Math.round(run.endedAt - lastPush) : null,
+        pushWallMs,
+        coreCpuMs: run.coreCpuMs,
+        allThreadsCpuMs: run.allThreadsCpuMs,
+      };
     };
 
     // ---- Phase 1: N single-field edits per vendor, one familyName each, pushed at once. ----
@@ -309,6 +355,7 @@ export async function push(): Promise<void> {
       phase: 'edits',
       rttMs: rtt,
       rate429,
+      pushMax: pushMax ?? DEFAULT_MAX_WIDTH,
       people,
       recordsPerVendor,
       sandboxStartMs,
@@ -318,6 +365,7 @@ export async function push(): Promise<void> {
       queued: queued.pending,
       ...f1,
       editsPerSecAll: f1.pushWallMs ? +(totalEdits / (f1.pushWallMs / 1000)).toFixed(1) : null,
+      coreCpuMsPerEdit: totalEdits ? +(f1.coreCpuMs / totalEdits).toFixed(2) : null,
       outboxAfter: after1,
       lost: Object.values(lostBy).reduce((a, b) => a + b, 0),
       stuck: Object.values(stuckBy).reduce((a, b) => a + b, 0),
@@ -325,6 +373,8 @@ export async function push(): Promise<void> {
       stuckBy,
       ...(lostSamples.length ? { lostSamples } : {}),
       peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+      // Other work on the machine stretches every wall figure: say how loaded it was.
+      loadavg: os.loadavg().map((x) => +x.toFixed(2)),
     });
 
     // ---- Phase 2: a bulk merge of the sandbox's near-certain clusters, pushed at once. ----
@@ -411,6 +461,7 @@ export async function push(): Promise<void> {
         stuck: stuck2,
         lostBy: lost2,
         ...(samples2.length ? { lostSamples: samples2 } : {}),
+        loadavg: os.loadavg().map((x) => +x.toFixed(2)),
       });
     }
   } finally {

@@ -2,7 +2,7 @@
 // runs wider than its width, and a stop starts nothing new.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { lanesOf, PushWidth, runLanes } from '../../src/main/core/sync/push-lanes';
+import { DEFAULT_MAX_WIDTH, DEFAULT_START_WIDTH, lanesOf, PushWidth, runLanes } from '../../src/main/core/sync/push-lanes';
 
 describe('push lanes', () => {
   it('puts changes sharing a key in one lane, in queue order, and no others', () => {
@@ -78,5 +78,72 @@ describe('push lanes', () => {
     w.slowDown();
     w.slowDown();
     expect(w.current).toBe(1);
+  });
+
+  it('starts at 4 and grows to 16 by default, twice as many successes per step as it is wide', () => {
+    // 16 lets a vendor needing three requests per edit reach ~100 edits/s at 50 ms (issue 25).
+    expect([DEFAULT_START_WIDTH, DEFAULT_MAX_WIDTH]).toEqual([4, 16]);
+    const w = new PushWidth();
+    expect([w.current, w.max]).toEqual([4, 16]);
+    const widths: number[] = [];
+    let successes = 0;
+    while (w.current < w.max) {
+      const before = w.current;
+      w.ok();
+      successes++;
+      if (w.current !== before) widths.push(w.current);
+    }
+    expect(widths).toEqual([5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]);
+    // 2 × (4 + 5 + … + 15): a push of a few hundred changes reaches the bound.
+    expect(successes).toBe(228);
+    for (let i = 0; i < 1000; i++) w.ok();
+    expect(w.current).toBe(16);
+    // Pushed back at the bound: 16 -> 8 -> 4 -> 2 -> 1, and it must earn its width again.
+    const halvings = [1, 2, 3, 4].map(() => (w.slowDown(), w.current));
+    expect(halvings).toEqual([8, 4, 2, 1]);
+    w.ok();
+    expect(w.current).toBe(1);
+    w.ok();
+    expect(w.current).toBe(2);
+  });
+
+  it('keeps a given bound: never past max, never below 1, a start above max clamped', () => {
+    expect(new PushWidth({ start: 20, max: 6 }).current).toBe(6);
+    expect(new PushWidth({ start: 0, max: 0 }).current).toBe(1);
+    const w = new PushWidth({ start: 1, max: 1 });
+    for (let i = 0; i < 50; i++) w.ok();
+    expect(w.current).toBe(1);
+    w.slowDown();
+    expect(w.current).toBe(1);
+  });
+
+  it('runs up to 16 lanes at once by default once widened, and narrows as lanes finish', async () => {
+    const lanes = Array.from({ length: 400 }, (_, i) => [i]);
+    const width = new PushWidth();
+    let inFlight = 0;
+    let most = 0;
+    let narrowedAt = -1;
+    const afterNarrowing: number[] = [];
+    const peak = await runLanes(
+      lanes,
+      width,
+      () => false,
+      async (x) => {
+        inFlight++;
+        most = Math.max(most, inFlight);
+        if (narrowedAt >= 0) afterNarrowing.push(inFlight);
+        await new Promise((r) => setTimeout(r, 1));
+        inFlight--;
+        if (x === 300) {
+          width.slowDown();
+          narrowedAt = x;
+        } else if (narrowedAt < 0) width.ok(); // no widening again after it: the halving is what is checked
+      },
+    );
+    expect(peak).toBe(16);
+    expect(most).toBe(16);
+    // After the halving no new lane starts until fewer than 8 run.
+    expect(afterNarrowing.length).toBeGreaterThan(50);
+    expect(Math.max(...afterNarrowing)).toBe(8);
   });
 });

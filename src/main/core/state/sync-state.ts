@@ -168,13 +168,21 @@ export class SyncState {
   record(id: string): RecordView {
     const r = this.records.byId(id);
     if (!r) throw new CoreError('not_found', `No record with id ${id}`);
+    // The server copy is unpacked (inflated, its dictionary applied) when first asked for: most
+    // readers want ids, local and base only (a push reads a record up to four times per change).
+    let server: { v: unknown } | null = null;
     return {
       id: r.id,
       accountId: r.account_id,
       vendor: r.kind,
       remoteId: r.remote_id,
       personId: r.person_id,
-      server: readServerCopy(r.server),
+      get server() {
+        return (server ??= { v: readServerCopy(r.server) }).v;
+      },
+      set server(v: unknown) {
+        server = { v };
+      },
       base: r.base === BASE_IS_LOCAL ? (JSON.parse(r.local) as CanonicalContact) : r.base ? (JSON.parse(r.base) as CanonicalContact) : null,
       local: JSON.parse(r.local) as CanonicalContact,
       versions: JSON.parse(r.versions) as Record<string, string>,

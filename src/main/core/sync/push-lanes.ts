@@ -37,10 +37,28 @@ export function lanesOf<T extends LaneItem>(queue: readonly T[]): T[][] {
   return [...lanes.values()];
 }
 
+/** Changes in flight to one vendor when an account's first push starts. */
+export const DEFAULT_START_WIDTH = 4;
+
+/**
+ * The widest the pool grows, one bound for every vendor. Each lane has one request out at a
+ * time, so this is also the most requests in flight to one vendor. The vendors that need
+ * three requests per edit (a read before, the write, a read after: Lightening, BigChange,
+ * LiveVox) send ~16 / (3 × RTT) edits a second at most, about 100/s at 50 ms, where 8 capped
+ * them near 50/s (issue 25, bench/push.ts). No vendor gives a number to stay under, so none
+ * gets a bound of its own: BigChange publishes no rate limit and its SDK retries 429 and 5xx
+ * with backoff (docs/vendors/bigchange.md, Errors); LiveVox mentions rate limits without
+ * quantifying them and documents no headers (docs/vendors/livevox.md); CallTools answers 429
+ * with Retry-After when throttling is on (docs/vendors/calltools.md, Errors); Lightening's and
+ * MPDX's documents say nothing of limits. What keeps 16 polite is the feedback: each request
+ * honours Retry-After (vendors/retry.ts) and a push the vendor stops halves the width.
+ */
+export const DEFAULT_MAX_WIDTH = 16;
+
 export interface WidthTuning {
-  /** Requests in flight to one vendor when a push starts (default 4). */
+  /** Requests in flight to one vendor when a push starts (default DEFAULT_START_WIDTH). */
   start?: number;
-  /** Never more than this (default 8); 1 sends one change at a time. */
+  /** Never more than this (default DEFAULT_MAX_WIDTH); 1 sends one change at a time. */
   max?: number;
 }
 
@@ -55,8 +73,8 @@ export class PushWidth {
   readonly max: number;
 
   constructor(t: WidthTuning = {}) {
-    this.max = Math.max(1, t.max ?? 8);
-    this.width = Math.min(this.max, Math.max(1, t.start ?? 4));
+    this.max = Math.max(1, t.max ?? DEFAULT_MAX_WIDTH);
+    this.width = Math.min(this.max, Math.max(1, t.start ?? DEFAULT_START_WIDTH));
   }
 
   get current(): number {

@@ -13,7 +13,7 @@ import { readIfThere } from '../vendors/evidence';
 import { VendorError } from '../vendors/errors';
 import { diff, fieldOfIntent } from './merge';
 import { lanesOf, PushWidth, runLanes, type WidthTuning } from './push-lanes';
-import type { ChangeView, SyncStore } from './sync-store';
+import type { ChangeView, RecordView, SyncStore } from './sync-store';
 import { VENDOR_LABELS, type Vendor } from '../../../shared/domain';
 
 export interface PushResult {
@@ -199,6 +199,7 @@ export class PushService {
       const change = this.store.change(c.id);
       // The record as just re-read: the write is built against it, not the copy of the last pull.
       let fresh: unknown;
+      let now: RecordView | null = null;
       if (!connector.checksVersions && !change.overwrite) {
         // Last-writer-wins vendors: look before writing.
         const current = await connector.read(rec.remoteId);
@@ -213,9 +214,9 @@ export class PushService {
           const outcome = this.store.mergeRemote(rec.id, current);
           if (outcome === 'conflict') return 'conflict';
           if (outcome === 'already_there') return 'nothing';
-        }
+        } else now = stored; // nothing merged since it was read: no need to read it again
       }
-      const now = this.store.record(rec.id);
+      now ??= this.store.record(rec.id);
       const latest = this.store.change(c.id);
       // Intent, not diffs: only the fields the person changed go out.
       const patch = diff(now.base ?? {}, now.local, intentFields(latest, connector));
