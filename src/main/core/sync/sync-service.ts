@@ -261,7 +261,8 @@ export class SyncService {
     const accountId = acc.id;
     let connector: Connector;
     try {
-      connector = await this.connectorFor(accountId, { signal: deadline });
+      // A request the vendor pushed back on and that is being retried narrows this account's push pool.
+      connector = await this.connectorFor(accountId, { signal: deadline, onRetry: (e) => this.pusher.strained(accountId, e) });
     } catch (e) {
       this.fail(s, e);
       return this.finish(s);
