@@ -8,6 +8,25 @@ export function asRead(c: Json): Json {
   return { ...rest, createdDate: createDate, modifiedDate: modifyDate };
 }
 
+/**
+ * A search answer leaves out what is null: the document's search examples show a contact with
+ * no `person` at all and one whose `person` holds only `zipCode`, and neither shows an empty
+ * `address1`, `email` or `dateOfBirth`, where its read example says `"dateOfBirth": null`.
+ * Empty strings stay (the examples' `"country": ""`).
+ */
+export function withoutNulls(c: Json): Json {
+  const out: Json = {};
+  for (const [k, v] of Object.entries(c)) {
+    if (v === null || v === undefined) continue;
+    if (Array.isArray(v)) out[k] = v.map((x) => (x && typeof x === 'object' && !Array.isArray(x) ? withoutNulls(x as Json) : x));
+    else if (typeof v === 'object') {
+      const inner = withoutNulls(v as Json);
+      if (Object.keys(inner).length) out[k] = inner;
+    } else out[k] = v;
+  }
+  return out;
+}
+
 export function padPhones(c: Json): Json {
   const byOrdinal = new Map((c.phone as Json[]).map((p) => [Number(p.ordinal), p]));
   // Empty slots look like the document's (no `phone` key); a stored entry keeps its own flags.
