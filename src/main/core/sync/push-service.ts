@@ -11,7 +11,8 @@ import type { Connector } from '../vendors/connector';
 import { retryDelayMs } from '../vendors/backoff';
 import { readIfThere } from '../vendors/evidence';
 import { VendorError } from '../vendors/errors';
-import { diff, fieldOfIntent } from './merge';
+import { diff } from './merge';
+import { fieldMessage, intentFields, pushBatches } from './push-batch';
 import { lanesOf, PushWidth, runLanes, type WidthTuning } from './push-lanes';
 import type { ChangeView, SyncStore } from './sync-store';
 import { VENDOR_LABELS, type Vendor } from '../../../shared/domain';
@@ -95,12 +96,18 @@ export class PushService {
     // Changes told to wait (a 429's Retry-After, backoff after a failure) are not due yet.
     const queue = this.store.openChanges(accountId, ['pending'], this.clock.now());
     const width = this.widthOf(accountId);
-    let done = 0;
+    // Each change counts once, whether a batch or its lane settled it.
+    const counted = new Set<number>();
+    const progress = (id: number) => {
+      if (counted.has(id)) return;
+      counted.add(id);
+      onProgress?.(counted.size, queue.length);
+    };
     // Cancelled, or a retryable failure: no change starts; the rest stays queued, nothing half-sent.
     const stopped = () => result.stoppedBy !== null || !!signal?.aborted;
     const send = async (queued: ChangeView): Promise<void> => {
       const c = this.store.change(queued.id);
-      if (c.state !== 'pending') return void onProgress?.(++done, queue.length); // settled by an earlier change of its lane
+      if (c.state !== 'pending') return progress(c.id); // settled by a batch or by an earlier change of its lane
       try {
         const outcome = await this.pushOne(c, connector);
         if (outcome === 'pushed') result.pushed++;
@@ -118,25 +125,48 @@ export class PushService {
           // Offline, rate limited, 5xx, auth, a malformed answer or a bug: keep the change
           // queued. A write that may have landed is re-read before it is sent again (updates
           // are guarded; a create with attempts > 0 looks itself up first).
-          const current = this.store.change(c.id);
-          if (current.state === 'in_flight' || current.state === 'pending') {
-            // Offline: nothing to wait for at the vendor; the next sync that reaches it sends.
-            const offline = e instanceof VendorError && e.kind === 'offline';
-            // Said in the person's words: the socket error is in the log.
-            const said = offline
-              ? `${VENDOR_LABELS[connector.vendor as Vendor] ?? connector.vendor} can't be reached — nothing is lost; it goes out with the next sync that reaches it`
-              : (e as Error).message;
-            this.store.release(c.id, said, offline ? null : this.retryAt(e, c.attempts + 1));
-          }
-          if (e instanceof VendorError && (e.kind === 'rate_limited' || e.kind === 'transient')) width.slowDown();
-          result.stoppedBy ??= e as Error;
-          this.log.warn('push stopped', { accountId, change: c.id, error: (e as Error).message });
+          stop([c], e);
           return;
         }
       }
-      onProgress?.(++done, queue.length);
+      progress(c.id);
+    };
+    const stop = (changes: readonly ChangeView[], e: unknown): void => {
+      // Offline: nothing to wait for at the vendor; the next sync that reaches it sends.
+      const offline = e instanceof VendorError && e.kind === 'offline';
+      // Said in the person's words: the socket error is in the log.
+      const said = offline
+        ? `${VENDOR_LABELS[connector.vendor as Vendor] ?? connector.vendor} can't be reached — nothing is lost; it goes out with the next sync that reaches it`
+        : (e as Error).message;
+      for (const queued of changes) {
+        const c = this.store.change(queued.id);
+        // Attempts made so far, this one included (a claim counted it already).
+        const attempts = c.state === 'in_flight' ? c.attempts : c.attempts + 1;
+        if (c.state === 'in_flight' || c.state === 'pending') this.store.release(c.id, said, offline ? null : this.retryAt(e, attempts));
+      }
+      if (e instanceof VendorError && (e.kind === 'rate_limited' || e.kind === 'transient')) width.slowDown();
+      result.stoppedBy ??= e as Error;
+      this.log.warn('push stopped', { accountId, changes: changes.map((c) => c.id), error: (e as Error).message });
     };
     const lanes = lanesOf(queue.map((c) => ({ change: c, id: c.id, keys: this.laneKeys(c) })));
+    // Where the vendor has bulk routes, the lanes' heads go out in batches first (push-batch.ts).
+    await pushBatches(
+      {
+        store: this.store,
+        log: this.log,
+        width,
+        stopped,
+        failed: stop,
+        settled: (id, outcome) => {
+          if (outcome === 'pushed') result.pushed++;
+          else if (outcome === 'conflict') result.conflicts++;
+          else if (outcome === 'rejected') result.rejected++;
+          progress(id);
+        },
+      },
+      connector,
+      lanes.map((lane) => lane.map((item) => item.change)),
+    );
     result.peakWidth = await runLanes(lanes, width, stopped, (item) => send(item.change));
     return result;
   }
@@ -308,18 +338,4 @@ export class PushService {
 function contestedField(resource: string | undefined): string[] {
   const kind = resource?.split(':')[0];
   return kind === 'phone' ? ['phones'] : kind === 'email' ? ['emails'] : kind === 'address' ? ['address'] : [];
-}
-
-/** The canonical fields a change means to write, that this vendor can hold. */
-function intentFields(c: ChangeView, connector: Connector): string[] {
-  const meant = new Set(c.intent.map(fieldOfIntent));
-  return connector.fields.write.filter((f) => meant.has(f));
-}
-
-function fieldMessage(e: VendorError): string {
-  // Field messages the summary does not already say, e.g. "email: has already been taken".
-  const extra = Object.entries(e.fieldErrors ?? {}).flatMap(([f, msgs]) =>
-    msgs.filter((m) => !e.message.includes(m)).map((m) => `${f}: ${m}`),
-  );
-  return extra.length ? `${e.message} (${extra.join('; ')})` : e.message;
 }
