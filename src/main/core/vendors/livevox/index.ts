@@ -1,8 +1,9 @@
 // LiveVox connector (docs/vendors/livevox.md): log in with LV-Access + user credentials for a session id,
 // send LV-Session on every call and log in again once when the session has expired; list with
 // count/offset (≤1000) following `next`; incremental pulls through the bulk CSV export by
-// startDate (with a lookback window) and a read per changed account; 202 "already exists" on
-// create; PUT the whole rebuilt contact; epoch-ms dates; padded phone slots dropped.
+// startDate (with a lookback window) and one search per 100 changed accounts; 202 "already
+// exists" on create; PUT the whole rebuilt contact, or many through the bulk PUT (bulk.ts);
+// epoch-ms dates; padded phone slots dropped.
 import { createHash } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
@@ -150,6 +151,29 @@ export function createLiveVoxConnector(opts: LiveVoxOptions): Connector {
     return { account, ...j.readContactDetails };
   }
 
+  /** Many accounts read by search, 1000 a request (its cap): an OR of `account EQUALS` conditions. Absent: not there. */
+  async function searchAccounts(remoteIds: readonly string[]): Promise<Map<string, RemoteRecord>> {
+    const found = new Map<string, RemoteRecord>();
+    const wanted = [...new Set(remoteIds)];
+    for (let i = 0; i < wanted.length; i += LIVEVOX_SEARCH_CAP) {
+      const chunk = wanted.slice(i, i + LIVEVOX_SEARCH_CAP);
+      const want = new Set(chunk);
+      const res = await call('POST', `/contact/contacts/search?count=${chunk.length}&offset=0`, { search: accountsSearch(chunk) });
+      const j = parseJson<{ findMatchingContactsDetails?: unknown }>(res, NAME);
+      if (!j || !Array.isArray(j.findMatchingContactsDetails))
+        throw new VendorError({
+          kind: 'malformed',
+          message: `${NAME} sent a search answer without findMatchingContactsDetails`,
+          bodyExcerpt: res.text.slice(0, 300),
+        });
+      for (const hit of j.findMatchingContactsDetails as LiveVoxJson[]) {
+        // EQUALS is exact; anything else the vendor sends is not what was asked for.
+        if (hit && typeof hit.account === 'string' && want.has(hit.account)) found.set(hit.account, toRecord(searchAsRead(hit)));
+      }
+    }
+    return found;
+  }
+
   /** Accounts whose modifyDate is on or after `since` (epoch ms), from the bulk CSV export. */
   async function changedSince(since: number): Promise<string[]> {
     const res = await call('POST', '/contact/contacts/bulk', { startDate: since, exportableFields: ['account', 'modifyDate'] });
@@ -184,7 +208,7 @@ export function createLiveVoxConnector(opts: LiveVoxOptions): Connector {
     async *pull(cursor, options) {
       const since = !options?.full && cursor?.startsWith('since:') ? Number(cursor.slice(6)) : null;
       if (since !== null && Number.isFinite(since)) {
-        // Each account is read by itself, so the export's list is capped as a pull is (limits.ts), and read once.
+        // The export's list is capped as a pull is (limits.ts), and each account read once.
         const accounts = [...new Set(await changedSince(Math.max(0, since - LIVEVOX_LOOKBACK_MS)))];
         const cap = Math.max(limits.pullRecordFloor, limits.pullRecordFactor * (options?.knownRecords ?? 0));
         if (accounts.length > cap)
@@ -195,14 +219,9 @@ export function createLiveVoxConnector(opts: LiveVoxOptions): Connector {
         let newest = since;
         for (let i = 0; i < accounts.length || i === 0; i += READS_PER_PAGE) {
           const batch = accounts.slice(i, i + READS_PER_PAGE);
-          const records: RemoteRecord[] = [];
-          for (const account of batch) {
-            try {
-              records.push(toRecord(await readRaw(account)));
-            } catch (e) {
-              if (!(e instanceof VendorError && e.kind === 'not_found')) throw e; // deleted since the export
-            }
-          }
+          // One search for the page's accounts; one deleted since the export is just not there.
+          const found = batch.length ? await searchAccounts(batch) : new Map<string, RemoteRecord>();
+          const records = batch.flatMap((account) => found.get(account) ?? []);
           newest = maxModified(records, newest);
           const last = i + READS_PER_PAGE >= accounts.length;
           // Until the last batch is stored the cursor stays put: a resumed pull redoes it (idempotent).
@@ -328,28 +347,7 @@ export function createLiveVoxConnector(opts: LiveVoxOptions): Connector {
 
     batchSize: LIVEVOX_BATCH,
 
-    // One search per 1000 accounts (its cap): an OR of `account EQUALS` conditions.
-    async readMany(remoteIds) {
-      const found = new Map<string, RemoteRecord>();
-      const wanted = [...new Set(remoteIds)];
-      for (let i = 0; i < wanted.length; i += LIVEVOX_SEARCH_CAP) {
-        const chunk = wanted.slice(i, i + LIVEVOX_SEARCH_CAP);
-        const want = new Set(chunk);
-        const res = await call('POST', `/contact/contacts/search?count=${chunk.length}&offset=0`, { search: accountsSearch(chunk) });
-        const j = parseJson<{ findMatchingContactsDetails?: unknown }>(res, NAME);
-        if (!j || !Array.isArray(j.findMatchingContactsDetails))
-          throw new VendorError({
-            kind: 'malformed',
-            message: `${NAME} sent a search answer without findMatchingContactsDetails`,
-            bodyExcerpt: res.text.slice(0, 300),
-          });
-        for (const hit of j.findMatchingContactsDetails as LiveVoxJson[]) {
-          // EQUALS is exact; anything else the vendor sends is not what was asked for.
-          if (hit && typeof hit.account === 'string' && want.has(hit.account)) found.set(hit.account, toRecord(searchAsRead(hit)));
-        }
-      }
-      return found;
-    },
+    readMany: searchAccounts,
 
     async updateMany(items, beforeSend) {
       const refused = new Map<string, VendorError>();
