@@ -7,7 +7,7 @@
 // change back in the queue, so order is kept and nothing is lost.
 import type { Clock } from '../clock';
 import type { Logger } from '../log';
-import type { Connector } from '../vendors/connector';
+import type { Connector, RemoteRecord } from '../vendors/connector';
 import { retryDelayMs } from '../vendors/backoff';
 import { readIfThere } from '../vendors/evidence';
 import { VendorError } from '../vendors/errors';
@@ -49,9 +49,19 @@ export class PushService {
    * anything is sent again, so a write reaches the vendor once.
    */
   async recover(accountId: string, connector: Connector): Promise<void> {
+    const readBack = async (ids: (string | null)[]): Promise<Map<string, RemoteRecord> | null> => {
+      const wanted = ids.filter((id): id is string => !!id);
+      return connector.readMany && wanted.length >= 2 ? connector.readMany(wanted) : null;
+    };
     // Only the holder of the store's sync lease gets here, so an in-flight change is a
     // leftover of a sync that died (its lease expired), never one another sync is sending.
-    for (const c of this.store.openChanges(accountId, ['in_flight'])) {
+    const inFlight = this.store.openChanges(accountId, ['in_flight']);
+    // A batch killed mid-way leaves many: read them back together where the vendor can (one
+    // search for 200 LiveVox records), else one by one below.
+    const known = await readBack(
+      inFlight.filter((c) => c.op === 'update' || c.op === 'delete').map((c) => this.store.record(c.recordId).remoteId),
+    );
+    for (const c of inFlight) {
       const rec = this.store.record(c.recordId);
       if (c.op === 'create') {
         if (rec.remoteId) {
@@ -69,7 +79,7 @@ export class PushService {
         this.store.release(c.id, 'Interrupted; merging again'); // the vendor's merge of merged records is a no-op or a 404 we accept
         continue;
       }
-      const current = rec.remoteId ? await readIfThere(connector, rec.remoteId) : null;
+      const current = !rec.remoteId ? null : known ? (known.get(rec.remoteId) ?? null) : await readIfThere(connector, rec.remoteId);
       if (c.op === 'delete') {
         if (current) this.store.release(c.id, 'Interrupted; the record is still there, deleting again');
         else this.store.pushed(c.id, null);
