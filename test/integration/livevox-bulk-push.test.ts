@@ -79,4 +79,41 @@ describe('LiveVox push in batches', () => {
       expect(r.core.syncStore.counts()).toMatchObject({ pending: 0, inFlight: 0, conflict: 1, rejected: 1 });
     },
   );
+
+  it(
+    'only a lane’s head is batched: a person’s second record waits for the first, then goes in the next batch',
+    { timeout: 60_000 },
+    async () => {
+      const r = (rig = await syncRig('livevox', 30, { seed: 29 }));
+      expect((await r.core.sync.sync()).accounts[0]!.errors).toEqual([]);
+      const ids = r.seeded.slice(0, 12).map((s) => s.remoteId);
+      // Two people hold two LiveVox records each (as after a link): their changes share a lane.
+      const pairs = [
+        [ids[0]!, ids[1]!],
+        [ids[2]!, ids[3]!],
+      ] as const;
+      for (const [a, b] of pairs) {
+        const person = (
+          r.core.store.sqlite.prepare('SELECT person_id FROM records WHERE id = ?').get(r.recordOf(a).id) as { person_id: string }
+        ).person_id;
+        r.core.store.sqlite.prepare('UPDATE records SET person_id = ? WHERE id = ?').run(person, r.recordOf(b).id);
+      }
+      for (const id of ids) r.core.edits.edit(r.recordOf(id).id, { givenName: `Lane ${id}` });
+      const result = (await r.core.sync.sync()).accounts[0]!;
+      expect(result).toMatchObject({ pushed: 12, conflicts: 0, rejected: 0, errors: [] });
+      const bulks = r.server.requestLog
+        .filter((x) => x.method === 'PUT' && x.path === '/contact/contacts/bulk')
+        .map((x) =>
+          (JSON.parse((x as { body?: string }).body!) as { updateContactDetails: { account: string }[] }).updateContactDetails.map(
+            (d) => d.account,
+          ),
+        );
+      // Round one: every lane's head (the pairs' first records); round two: the pairs' second records.
+      expect(bulks).toHaveLength(2);
+      expect(bulks[0]!.sort()).toEqual(ids.filter((id) => id !== pairs[0][1] && id !== pairs[1][1]).sort());
+      expect(bulks[1]!.sort()).toEqual([pairs[0][1], pairs[1][1]].sort());
+      const held = await r.other.readMany!(ids);
+      for (const id of ids) expect(held.get(id)!.canonical.givenName).toBe(`Lane ${id}`);
+    },
+  );
 });
