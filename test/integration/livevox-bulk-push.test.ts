@@ -116,4 +116,24 @@ describe('LiveVox push in batches', () => {
       for (const id of ids) expect(held.get(id)!.canonical.givenName).toBe(`Lane ${id}`);
     },
   );
+
+  it(
+    'a bulk PUT refused as a whole (HTTP 400) holds nothing back: each change goes alone, where the vendor would say which',
+    { timeout: 60_000 },
+    async () => {
+      const r = (rig = await syncRig('livevox', 10, { seed: 31 }));
+      expect((await r.core.sync.sync()).accounts[0]!.errors).toEqual([]);
+      const ids = r.seeded.slice(0, 5).map((s) => s.remoteId);
+      for (const id of ids) r.core.edits.edit(r.recordOf(id).id, { givenName: `Whole ${id}` });
+      r.server.failAt(1, 'refuse', { method: 'PUT', path: /\/contact\/contacts\/bulk$/ });
+      const result = (await r.core.sync.sync()).accounts[0]!;
+      expect(result).toMatchObject({ pushed: 5, rejected: 0, errors: [] });
+      expect(r.server.requestLog.filter((x) => x.method === 'PUT').map((x) => x.path)).toEqual([
+        '/contact/contacts/bulk',
+        ...ids.map((id) => `/contact/contacts/${id}`),
+      ]);
+      const held = await r.other.readMany!(ids);
+      for (const id of ids) expect(held.get(id)!.canonical.givenName).toBe(`Whole ${id}`);
+    },
+  );
 });

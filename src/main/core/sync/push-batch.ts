@@ -167,6 +167,9 @@ async function sendBatch(host: BatchHost, connector: Connector, changes: ChangeV
     );
     return alone;
   }
+  // LiveVox skips an item it refuses; a vendor refusing the whole request for one item (a 400)
+  // must not hold the others back for ever: each goes alone, and the vendor says which it is.
+  const refusedWhole = sendError instanceof VendorError && sendError.kind === 'validation';
   const notLanded: ChangeView[] = [];
   for (const { id, change, patch } of sent) {
     const cur = after.get(id);
@@ -178,7 +181,7 @@ async function sendBatch(host: BatchHost, connector: Connector, changes: ChangeV
       store.pushed(change.id, cur);
       host.settled(change.id, 'pushed');
       host.width.ok();
-    } else if (sendError === null) {
+    } else if (sendError === null || refusedWhole) {
       // The vendor answered but did not apply this one (it skips what it refuses, or someone
       // wrote over it just after): sent alone now, where the vendor says why, or the guard merges.
       store.release(change.id, null);
@@ -186,7 +189,7 @@ async function sendBatch(host: BatchHost, connector: Connector, changes: ChangeV
     } else notLanded.push(change);
   }
   if (notLanded.length) host.failed(notLanded, sendError);
-  else if (sendError !== null) host.log.warn('bulk write answer lost; every item was found landed', { error: String(sendError) });
+  else if (sendError !== null) host.log.warn('bulk write failed; each item settled by reading back', { error: String(sendError) });
   return alone;
 }
 
