@@ -1,7 +1,7 @@
 // LiveVox connector (docs/vendors/livevox.md): log in with LV-Access + user credentials for a session id,
 // send LV-Session on every call and log in again once when the session has expired; list with
 // count/offset (≤1000) following `next`; incremental pulls through the bulk CSV export by
-// startDate (with a lookback window) and one search per 100 changed accounts; 202 "already
+// startDate (with a lookback window) and a read per changed account; 202 "already
 // exists" on create; PUT the whole rebuilt contact, or many through the bulk PUT (bulk.ts);
 // epoch-ms dates; padded phone slots dropped.
 import { createHash } from 'node:crypto';
@@ -208,7 +208,7 @@ export function createLiveVoxConnector(opts: LiveVoxOptions): Connector {
     async *pull(cursor, options) {
       const since = !options?.full && cursor?.startsWith('since:') ? Number(cursor.slice(6)) : null;
       if (since !== null && Number.isFinite(since)) {
-        // The export's list is capped as a pull is (limits.ts), and each account read once.
+        // Each account is read by itself, so the export's list is capped as a pull is (limits.ts), and read once.
         const accounts = [...new Set(await changedSince(Math.max(0, since - LIVEVOX_LOOKBACK_MS)))];
         const cap = Math.max(limits.pullRecordFloor, limits.pullRecordFactor * (options?.knownRecords ?? 0));
         if (accounts.length > cap)
@@ -219,9 +219,17 @@ export function createLiveVoxConnector(opts: LiveVoxOptions): Connector {
         let newest = since;
         for (let i = 0; i < accounts.length || i === 0; i += READS_PER_PAGE) {
           const batch = accounts.slice(i, i + READS_PER_PAGE);
-          // One search for the page's accounts; one deleted since the export is just not there.
-          const found = batch.length ? await searchAccounts(batch) : new Map<string, RemoteRecord>();
-          const records = batch.flatMap((account) => found.get(account) ?? []);
+          // Read one by one, not by search: a search answer differs from a read in shape (no
+          // nulls, consents on every number), and a record read in another shape than the
+          // copy held would count as changed at every pull.
+          const records: RemoteRecord[] = [];
+          for (const account of batch) {
+            try {
+              records.push(toRecord(await readRaw(account)));
+            } catch (e) {
+              if (!(e instanceof VendorError && e.kind === 'not_found')) throw e; // deleted since the export
+            }
+          }
           newest = maxModified(records, newest);
           const last = i + READS_PER_PAGE >= accounts.length;
           // Until the last batch is stored the cursor stays put: a resumed pull redoes it (idempotent).
