@@ -84,7 +84,7 @@ export async function runCase(
   vendor: Vendor,
   fault: MatrixFault | null,
   index: number | null,
-  opts: { n?: number; seed?: number; maxSyncs?: number } = {},
+  opts: { n?: number; seed?: number; maxSyncs?: number; batch?: number } = {},
 ): Promise<CaseResult> {
   const n = opts.n ?? 4;
   const seed = opts.seed ?? 17;
@@ -140,6 +140,15 @@ export async function runCase(
       throw new Error(`${vendor}: the clean first sync did not complete: ${JSON.stringify(first.accounts[0]?.errors)}`);
 
     const { givenName, edited, createdId, personId: createdPersonId, replaced } = makeEdits(core, acc.id, vendor, sb.seeded);
+    // `batch`: that many more records get a new given name, so the updates go out together
+    // where the vendor has bulk routes (push-batch.ts) and each request of a batch is faulted.
+    const batched = sb.seeded.slice(2, 2 + (opts.batch ?? 0)).map((s, i) => ({ remoteId: s.remoteId, givenName: `Batched${i}` }));
+    for (const b of batched) {
+      const { id } = core.store.sqlite.prepare('SELECT id FROM records WHERE account_id = ? AND remote_id = ?').get(acc.id, b.remoteId) as {
+        id: string;
+      };
+      core.edits.edit(id, { givenName: b.givenName });
+    }
 
     const base = server.requestCount;
     target = index === null ? -1 : base + index;
@@ -156,6 +165,10 @@ export async function runCase(
     } while (open() > 0 && syncs < (opts.maxSyncs ?? 6));
 
     const { lost, carriers, doubled } = await vendorTruth(other, vendor, edited, givenName, replaced);
+    for (const b of batched) {
+      const now = (await other.read(b.remoteId)).canonical.givenName;
+      if (now !== b.givenName) lost.push(`batched update ${b.remoteId} (${now})`);
+    }
     // Locally: exactly one live record holds the created vendor record. It is the one the
     // person made, or (when a pull saw the record before the create's answer was settled) the
     // pulled one it folded into — then it sits under a person of its own: counted as `split`.
@@ -241,7 +254,7 @@ export interface MatrixSummary {
 /** Every fault at every request index of the measured sync, for each vendor given. */
 export async function runMatrix(
   vendors: readonly Vendor[],
-  opts: { n?: number; seed?: number; faults?: readonly MatrixFault[]; onCase?: (r: CaseResult) => void } = {},
+  opts: { n?: number; seed?: number; batch?: number; faults?: readonly MatrixFault[]; onCase?: (r: CaseResult) => void } = {},
 ): Promise<MatrixSummary> {
   const sum: MatrixSummary = { cases: 0, lost: 0, duplicates: 0, stuck: 0, split: 0, requests: {}, failures: [] };
   const add = (r: CaseResult) => {

@@ -29,4 +29,23 @@ describe('fault matrix: every fault at every request of a push', () => {
       expect(summary.split).toBe(0);
     },
   );
+
+  // The matrix above pushes one update per vendor, too few for a batch. Here LiveVox pushes four
+  // (one search, one bulk PUT, one search back) beside its create, with each fault at every
+  // request of that sync: the bulk PUT's answer lost, cut, refused with a 500 or a 429 storm.
+  it('livevox, four updates in one batch: loses no edit, duplicates nothing, leaves nothing stuck', { timeout: 120_000 }, async () => {
+    const summary = await runMatrix(['livevox'], {
+      n: 6,
+      seed: 17,
+      batch: 3,
+      faults: ['drop-before', 'drop-after', 'truncate', '5xx', '429-storm', 'malformed'],
+    });
+    const show = (r: CaseResult) =>
+      `${r.vendor} ${r.fault}@${r.index}: lost ${r.lost.join(', ') || 0}, duplicates ${r.duplicates}, stuck ${r.stuck} after ${r.syncs} syncs ${r.detail ?? ''}`;
+    console.log(`batch fault matrix: ${summary.cases} cases (requests per sync ${JSON.stringify(summary.requests)})`);
+    // The clean sync batched its updates: sent one by one, they alone would take 12 requests.
+    expect(summary.requests.livevox).toBeLessThanOrEqual(14);
+    expect(summary.failures.map(show)).toEqual([]);
+    expect({ lost: summary.lost, duplicates: summary.duplicates, stuck: summary.stuck }).toEqual({ lost: 0, duplicates: 0, stuck: 0 });
+  });
 });

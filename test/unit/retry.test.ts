@@ -38,14 +38,18 @@ async function tiny(): Promise<{ server: SandboxServer; items: string[] }> {
 }
 
 /** The connectors' call shape: httpRequest, then status and JSON checks, all inside withRetry. */
-function call(server: SandboxServer | string, method: string, path: string, body?: string): Promise<unknown> {
+function call(server: SandboxServer | string, method: string, path: string, body?: string, how?: { once?: boolean }): Promise<unknown> {
   const base = typeof server === 'string' ? server : server.baseUrl;
-  return withRetry(async () => {
-    const res = await httpRequest(fetch, { method, url: `${base}${path}`, body, timeoutMs: 200 });
-    if (res.status >= 300)
-      throw classifyStatus(res, 'V') ?? new VendorError({ kind: 'malformed', status: res.status, message: 'unexpected' });
-    return parseJson(res, 'V');
-  }, FAST_RETRY);
+  return withRetry(
+    async () => {
+      const res = await httpRequest(fetch, { method, url: `${base}${path}`, body, timeoutMs: 200 });
+      if (res.status >= 300)
+        throw classifyStatus(res, 'V') ?? new VendorError({ kind: 'malformed', status: res.status, message: 'unexpected' });
+      return parseJson(res, 'V');
+    },
+    FAST_RETRY,
+    how,
+  );
 }
 
 const sent = (s: SandboxServer, method: string): number => s.requestLog.filter((r) => r.method === method).length;
@@ -68,6 +72,20 @@ describe('withRetry over real faults', () => {
       expect(e.maybeApplied).toBe(true);
       expect(sent(server, 'POST')).toBe(1);
     }
+  });
+
+  it('`once`: a PUT that may have landed is not sent again (a bulk PUT is re-read instead); one refused with a 429 is', async () => {
+    for (const kind of ['drop-after', '500', 'truncate'] as const) {
+      const { server } = await tiny();
+      server.failAt(1, kind);
+      const e = await failure(call(server, 'PUT', '/items/1', '{}', { once: true }));
+      expect(e.maybeApplied).toBe(true);
+      expect(sent(server, 'PUT')).toBe(1);
+    }
+    const { server } = await tiny();
+    server.failAt(1, '429');
+    await expect(call(server, 'PUT', '/items/1', '{}', { once: true })).resolves.toEqual({ ok: true });
+    expect(sent(server, 'PUT')).toBe(2);
   });
 
   it('repeats a GET after a dropped answer, a timeout and a truncated body, then succeeds', async () => {

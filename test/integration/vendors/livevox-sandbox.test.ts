@@ -122,6 +122,26 @@ describe('LiveVox simulator per the document', () => {
     ).toBe(400);
   });
 
+  it('search answers leave null values out, as the examples do; a read keeps them', async () => {
+    const { sb, call } = await api();
+    sb.store.touch('999', { person: { firstName: null, lastName: null, zipCode: null }, address1: null });
+    const hit = (
+      (
+        await call('POST', '/contact/contacts/search?offset=0&count=5', {
+          search: { field: 'account', criteria: '999', condition: 'EQUALS' },
+        })
+      ).json().findMatchingContactsDetails as Json[]
+    )[0]!;
+    // The document's first search example: no `person` at all, no empty address keys.
+    expect(hit).not.toHaveProperty('person');
+    expect(hit).not.toHaveProperty('address1');
+    expect(hit).not.toHaveProperty('postalCode');
+    expect(hit).toMatchObject({ account: '999', balance: 0, modifiedDate: expect.any(Number) });
+    const read = (await call('GET', '/contact/contacts/999')).json().readContactDetails as Json;
+    expect(read.person).toMatchObject({ firstName: null, zipCode: null });
+    expect(read.address1).toBeNull();
+  });
+
   it('list uses createDate/modifyDate, read createdDate/modifiedDate; groupId is a number out and a string in', async () => {
     const { sb, call } = await api();
     const list = (await call('GET', '/contact/contacts?count=10&offset=0')).json().listContactDetails as Json[];

@@ -7,11 +7,12 @@
 // change back in the queue, so order is kept and nothing is lost.
 import type { Clock } from '../clock';
 import type { Logger } from '../log';
-import type { Connector } from '../vendors/connector';
+import type { Connector, RemoteRecord } from '../vendors/connector';
 import { retryDelayMs } from '../vendors/backoff';
 import { readIfThere } from '../vendors/evidence';
 import { VendorError } from '../vendors/errors';
-import { diff, fieldOfIntent } from './merge';
+import { diff } from './merge';
+import { fieldMessage, intentFields, pushBatches } from './push-batch';
 import { lanesOf, PushWidth, runLanes, type WidthTuning } from './push-lanes';
 import type { ChangeView, RecordView, SyncStore } from './sync-store';
 import { VENDOR_LABELS, type Vendor } from '../../../shared/domain';
@@ -48,9 +49,19 @@ export class PushService {
    * anything is sent again, so a write reaches the vendor once.
    */
   async recover(accountId: string, connector: Connector): Promise<void> {
+    const readBack = async (ids: (string | null)[]): Promise<Map<string, RemoteRecord> | null> => {
+      const wanted = ids.filter((id): id is string => !!id);
+      return connector.readMany && wanted.length >= 2 ? connector.readMany(wanted) : null;
+    };
     // Only the holder of the store's sync lease gets here, so an in-flight change is a
     // leftover of a sync that died (its lease expired), never one another sync is sending.
-    for (const c of this.store.openChanges(accountId, ['in_flight'])) {
+    const inFlight = this.store.openChanges(accountId, ['in_flight']);
+    // A batch killed mid-way leaves many: read them back together where the vendor can (one
+    // search for 200 LiveVox records), else one by one below.
+    const known = await readBack(
+      inFlight.filter((c) => c.op === 'update' || c.op === 'delete').map((c) => this.store.record(c.recordId).remoteId),
+    );
+    for (const c of inFlight) {
       const rec = this.store.record(c.recordId);
       if (c.op === 'create') {
         if (rec.remoteId) {
@@ -68,7 +79,7 @@ export class PushService {
         this.store.release(c.id, 'Interrupted; merging again'); // the vendor's merge of merged records is a no-op or a 404 we accept
         continue;
       }
-      const current = rec.remoteId ? await readIfThere(connector, rec.remoteId) : null;
+      const current = !rec.remoteId ? null : known ? (known.get(rec.remoteId) ?? null) : await readIfThere(connector, rec.remoteId);
       if (c.op === 'delete') {
         if (current) this.store.release(c.id, 'Interrupted; the record is still there, deleting again');
         else this.store.pushed(c.id, null);
@@ -95,12 +106,18 @@ export class PushService {
     // Changes told to wait (a 429's Retry-After, backoff after a failure) are not due yet.
     const queue = this.store.openChanges(accountId, ['pending'], this.clock.now());
     const width = this.widthOf(accountId);
-    let done = 0;
+    // Each change counts once, whether a batch or its lane settled it.
+    const counted = new Set<number>();
+    const progress = (id: number) => {
+      if (counted.has(id)) return;
+      counted.add(id);
+      onProgress?.(counted.size, queue.length);
+    };
     // Cancelled, or a retryable failure: no change starts; the rest stays queued, nothing half-sent.
     const stopped = () => result.stoppedBy !== null || !!signal?.aborted;
     const send = async (queued: ChangeView): Promise<void> => {
       const c = this.store.change(queued.id);
-      if (c.state !== 'pending') return void onProgress?.(++done, queue.length); // settled by an earlier change of its lane
+      if (c.state !== 'pending') return progress(c.id); // settled by a batch or by an earlier change of its lane
       try {
         const outcome = await this.pushOne(c, connector);
         if (outcome === 'pushed') result.pushed++;
@@ -118,25 +135,48 @@ export class PushService {
           // Offline, rate limited, 5xx, auth, a malformed answer or a bug: keep the change
           // queued. A write that may have landed is re-read before it is sent again (updates
           // are guarded; a create with attempts > 0 looks itself up first).
-          const current = this.store.change(c.id);
-          if (current.state === 'in_flight' || current.state === 'pending') {
-            // Offline: nothing to wait for at the vendor; the next sync that reaches it sends.
-            const offline = e instanceof VendorError && e.kind === 'offline';
-            // Said in the person's words: the socket error is in the log.
-            const said = offline
-              ? `${VENDOR_LABELS[connector.vendor as Vendor] ?? connector.vendor} can't be reached — nothing is lost; it goes out with the next sync that reaches it`
-              : (e as Error).message;
-            this.store.release(c.id, said, offline ? null : this.retryAt(e, c.attempts + 1));
-          }
-          if (e instanceof VendorError && (e.kind === 'rate_limited' || e.kind === 'transient')) width.slowDown();
-          result.stoppedBy ??= e as Error;
-          this.log.warn('push stopped', { accountId, change: c.id, error: (e as Error).message });
+          stop([c], e);
           return;
         }
       }
-      onProgress?.(++done, queue.length);
+      progress(c.id);
+    };
+    const stop = (changes: readonly ChangeView[], e: unknown): void => {
+      // Offline: nothing to wait for at the vendor; the next sync that reaches it sends.
+      const offline = e instanceof VendorError && e.kind === 'offline';
+      // Said in the person's words: the socket error is in the log.
+      const said = offline
+        ? `${VENDOR_LABELS[connector.vendor as Vendor] ?? connector.vendor} can't be reached — nothing is lost; it goes out with the next sync that reaches it`
+        : (e as Error).message;
+      for (const queued of changes) {
+        const c = this.store.change(queued.id);
+        // Attempts made so far, this one included (a claim counted it already).
+        const attempts = c.state === 'in_flight' ? c.attempts : c.attempts + 1;
+        if (c.state === 'in_flight' || c.state === 'pending') this.store.release(c.id, said, offline ? null : this.retryAt(e, attempts));
+      }
+      if (e instanceof VendorError && (e.kind === 'rate_limited' || e.kind === 'transient')) width.slowDown();
+      result.stoppedBy ??= e as Error;
+      this.log.warn('push stopped', { accountId, changes: changes.map((c) => c.id), error: (e as Error).message });
     };
     const lanes = lanesOf(queue.map((c) => ({ change: c, id: c.id, keys: this.laneKeys(c) })));
+    // Where the vendor has bulk routes, the lanes' heads go out in batches first (push-batch.ts).
+    await pushBatches(
+      {
+        store: this.store,
+        log: this.log,
+        width,
+        stopped,
+        failed: stop,
+        settled: (id, outcome) => {
+          if (outcome === 'pushed') result.pushed++;
+          else if (outcome === 'conflict') result.conflicts++;
+          else if (outcome === 'rejected') result.rejected++;
+          progress(id);
+        },
+      },
+      connector,
+      lanes.map((lane) => lane.map((item) => item.change)),
+    );
     result.peakWidth = await runLanes(lanes, width, stopped, (item) => send(item.change));
     return result;
   }
@@ -314,18 +354,4 @@ export class PushService {
 function contestedField(resource: string | undefined): string[] {
   const kind = resource?.split(':')[0];
   return kind === 'phone' ? ['phones'] : kind === 'email' ? ['emails'] : kind === 'address' ? ['address'] : [];
-}
-
-/** The canonical fields a change means to write, that this vendor can hold. */
-function intentFields(c: ChangeView, connector: Connector): string[] {
-  const meant = new Set(c.intent.map(fieldOfIntent));
-  return connector.fields.write.filter((f) => meant.has(f));
-}
-
-function fieldMessage(e: VendorError): string {
-  // Field messages the summary does not already say, e.g. "email: has already been taken".
-  const extra = Object.entries(e.fieldErrors ?? {}).flatMap(([f, msgs]) =>
-    msgs.filter((m) => !e.message.includes(m)).map((m) => `${f}: ${m}`),
-  );
-  return extra.length ? `${e.message} (${extra.join('; ')})` : e.message;
 }

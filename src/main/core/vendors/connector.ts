@@ -1,6 +1,7 @@
 // The one interface every vendor connector implements (issue 3). Sync talks only to this.
 import type { RetryOptions } from './retry';
 import type { VendorLimits } from './limits';
+import type { VendorError } from './errors';
 import type { Address, CanonicalContact, CanonicalField, Vendor } from '../../../shared/domain';
 
 /** One vendor record as Concord sees it after a read or a pull. */
@@ -195,6 +196,24 @@ export interface Connector {
   ): Promise<WriteResult>;
   delete(remoteId: string): Promise<void>;
   /**
+   * Batches (issue 25), where the vendor documents bulk routes: the most records one
+   * `readMany` or `updateMany` takes. Absent: every change goes out by itself.
+   */
+  readonly batchSize?: number;
+  /**
+   * Read many records in one request (LiveVox's search by account). A record the vendor no
+   * longer holds is absent from the answer.
+   */
+  readMany?(remoteIds: readonly string[]): Promise<Map<string, RemoteRecord>>;
+  /**
+   * Send many plain updates in one request, each as `update` would build it. The vendor's answer
+   * says nothing per item, so sync re-reads (`readMany`) to learn which landed. `beforeSend`
+   * is called with the ids about to go, before the request (sync claims them there, so a crash
+   * is resolved by re-reading). Items refused before sending are in `refused`; items a batch
+   * cannot carry (LiveVox's DND route) are in `alone`, untouched, for `update`.
+   */
+  updateMany?(items: readonly BatchUpdate[], beforeSend: (remoteIds: string[]) => void): Promise<BatchAnswer>;
+  /**
    * The vendor's own merge of two of its records (MPDX contacts/merges). Returns the loser's
    * id afterwards where the vendor keeps it under the winner, null when it is gone.
    */
@@ -212,6 +231,20 @@ export interface Connector {
   testConnection(): Promise<{ ok: true; detail: string }>;
   /** Check a change against the vendor's constraints before sending; [] when it is fine. */
   validate(contact: Partial<CanonicalContact>): { field: string; message: string }[];
+}
+
+/** One update of a batch: what `update` would be given. */
+export interface BatchUpdate {
+  remoteId: string;
+  patch: Partial<CanonicalContact>;
+  context: { raw: unknown; versions: Record<string, string> };
+}
+
+export interface BatchAnswer {
+  /** Items refused before anything was sent, by remote id (a value the vendor cannot hold). */
+  refused: Map<string, VendorError>;
+  /** Items left out of the batch, to be sent by `update` alone. */
+  alone: string[];
 }
 
 /** What a connector factory receives. Credentials come from the SecretStore, never from SQLite. */

@@ -39,8 +39,8 @@ export function safeToRepeat(e: VendorError): boolean {
 export const TIMEOUT_RETRIES = 1;
 
 /** How many retries this error allows in total (0: give up now). */
-function retriesFor(e: VendorError, max: number, repeatable: boolean): number {
-  if (!repeatable && !safeToRepeat(e)) return 0;
+function retriesFor(e: VendorError, max: number, how: { repeatable?: boolean; once?: boolean }): number {
+  if (how.once ? e.maybeApplied : !how.repeatable && !safeToRepeat(e)) return 0;
   if (e.kind === 'offline') return Math.min(max, OFFLINE_RETRIES);
   return RETRIED.has(e.kind) ? max : 0;
 }
@@ -50,9 +50,14 @@ const defaultSleep = (ms: number): Promise<void> => new Promise((r) => setTimeou
 /**
  * `repeatable`: the caller made repeating `fn` safe itself (it looks for what an earlier
  * attempt made before sending again, as a create saga does), so even a POST whose answer was
- * lost is retried.
+ * lost is retried. `once`: never repeated when it may have been applied, whatever its method
+ * (a bulk PUT: the caller re-reads to learn what landed rather than send it blindly again).
  */
-export async function withRetry<T>(fn: () => Promise<T>, opts: RetryOptions = {}, how: { repeatable?: boolean } = {}): Promise<T> {
+export async function withRetry<T>(
+  fn: () => Promise<T>,
+  opts: RetryOptions = {},
+  how: { repeatable?: boolean; once?: boolean } = {},
+): Promise<T> {
   const max = opts.maxRetries ?? 3;
   const backoff = { baseMs: opts.baseDelayMs ?? 500, capMs: opts.maxRetryWaitMs ?? 60_000, random: opts.random };
   const sleep = opts.sleep ?? defaultSleep;
@@ -61,7 +66,7 @@ export async function withRetry<T>(fn: () => Promise<T>, opts: RetryOptions = {}
     try {
       return await fn();
     } catch (e) {
-      if (!(e instanceof VendorError) || attempt >= retriesFor(e, max, !!how.repeatable)) throw e;
+      if (!(e instanceof VendorError) || attempt >= retriesFor(e, max, how)) throw e;
       // Timeouts have their own, smaller budget: each one costs a whole request deadline.
       if (e.timedOut && ++timeouts > (opts.timeoutRetries ?? TIMEOUT_RETRIES)) throw e;
       opts.onRetry?.(e);

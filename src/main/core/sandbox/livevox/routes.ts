@@ -7,7 +7,7 @@ import type { Router, SandboxRequest, SandboxResponse } from '../server';
 import { applyDnd } from './blocks';
 import { bulkExport } from './export';
 import { err, json } from './http';
-import { asRead, compare, fieldValue, padPhones, searchTest } from './search';
+import { asRead, compare, fieldValue, padPhones, searchTest, withoutNulls } from './search';
 import type { Json, LiveVoxStore } from './store';
 import { validate } from './validate';
 
@@ -75,7 +75,8 @@ export function contactRoutes(
       const page = hits.slice(offset, offset + count).map((c) => {
         const zip = (c.person as Json | undefined)?.zipCode;
         // Search answers carry the internal id and a top-level postalCode beside person.zipCode.
-        return { id: c.id, ...padPhones(asRead(c)), ...(zip != null ? { postalCode: zip } : {}) };
+        // Null values are left out, as in the document's search answers (withoutNulls).
+        return withoutNulls({ id: c.id, ...padPhones(asRead(c)), ...(zip != null ? { postalCode: zip } : {}) });
       });
       // The document's `next` here has a leading slash (the list's has none).
       return {

@@ -1,8 +1,9 @@
 // LiveVox connector (docs/vendors/livevox.md): log in with LV-Access + user credentials for a session id,
 // send LV-Session on every call and log in again once when the session has expired; list with
 // count/offset (≤1000) following `next`; incremental pulls through the bulk CSV export by
-// startDate (with a lookback window) and a read per changed account; 202 "already exists" on
-// create; PUT the whole rebuilt contact; epoch-ms dates; padded phone slots dropped.
+// startDate (with a lookback window) and a read per changed account; 202 "already
+// exists" on create; PUT the whole rebuilt contact, or many through the bulk PUT (bulk.ts);
+// epoch-ms dates; padded phone slots dropped.
 import { createHash } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
@@ -28,6 +29,7 @@ import {
   type LiveVoxJson,
 } from './mapping';
 import { lazyRecord } from '../lazy-record';
+import { accountsSearch, LIVEVOX_BATCH, LIVEVOX_SEARCH_CAP, searchAsRead } from './bulk';
 
 export const LIVEVOX_DEFAULT_BASE_URL = 'https://api.livevox.com';
 export const liveVoxCredentialsSchema = z.object({
@@ -88,45 +90,50 @@ export function createLiveVoxConnector(opts: LiveVoxOptions): Connector {
     return session;
   }
 
-  async function call(method: string, path: string, body?: unknown, ok: number[] = [200]): Promise<HttpResponse> {
-    return withRetry(async () => {
-      let res: HttpResponse | null = null;
-      for (let attempt = 0; attempt < 2; attempt++) {
-        const sid = session ?? (await login());
-        res = await httpRequest(fetchImpl, {
-          ...net,
-          method,
-          url: joinUrl(base, path),
-          headers: {
-            'LV-Access': creds.accessToken,
-            'LV-Session': sid,
-            Accept: 'application/json',
-            ...(body ? { 'Content-Type': 'application/json' } : {}),
-          },
-          body: body ? JSON.stringify(body) : undefined,
-        });
-        if (res.status !== 401) break;
-        session = null; // expired (2 h idle, or a password change): log in once more
-      }
-      if (ok.includes(res!.status)) return res!;
-      if (res!.status === 400 || res!.status === 422) {
-        throw new VendorError({
-          kind: 'validation',
-          status: res!.status,
-          message: `${NAME} refused the change: ${lvMessage(res!) ?? `HTTP ${res!.status}`}`,
-        });
-      }
-      if (res!.status === 404) throw new VendorError({ kind: 'not_found', status: 404, message: `${NAME}: contact not found` });
-      throw (
-        classifyStatus(res!, NAME) ??
-        new VendorError({
-          kind: 'malformed',
-          status: res!.status,
-          message: `${NAME} answered HTTP ${res!.status} unexpectedly`,
-          bodyExcerpt: res!.text.slice(0, 300),
-        })
-      );
-    }, opts.retry);
+  // `once`: a request never repeated when it may have landed (the bulk PUT: sync re-reads instead).
+  async function call(method: string, path: string, body?: unknown, ok: number[] = [200], once = false): Promise<HttpResponse> {
+    return withRetry(
+      async () => {
+        let res: HttpResponse | null = null;
+        for (let attempt = 0; attempt < 2; attempt++) {
+          const sid = session ?? (await login());
+          res = await httpRequest(fetchImpl, {
+            ...net,
+            method,
+            url: joinUrl(base, path),
+            headers: {
+              'LV-Access': creds.accessToken,
+              'LV-Session': sid,
+              Accept: 'application/json',
+              ...(body ? { 'Content-Type': 'application/json' } : {}),
+            },
+            body: body ? JSON.stringify(body) : undefined,
+          });
+          if (res.status !== 401) break;
+          session = null; // expired (2 h idle, or a password change): log in once more
+        }
+        if (ok.includes(res!.status)) return res!;
+        if (res!.status === 400 || res!.status === 422) {
+          throw new VendorError({
+            kind: 'validation',
+            status: res!.status,
+            message: `${NAME} refused the change: ${lvMessage(res!) ?? `HTTP ${res!.status}`}`,
+          });
+        }
+        if (res!.status === 404) throw new VendorError({ kind: 'not_found', status: 404, message: `${NAME}: contact not found` });
+        throw (
+          classifyStatus(res!, NAME) ??
+          new VendorError({
+            kind: 'malformed',
+            status: res!.status,
+            message: `${NAME} answered HTTP ${res!.status} unexpectedly`,
+            bodyExcerpt: res!.text.slice(0, 300),
+          })
+        );
+      },
+      opts.retry,
+      { once },
+    );
   }
 
   function toRecord(j: LiveVoxJson): RemoteRecord {
@@ -142,6 +149,29 @@ export function createLiveVoxConnector(opts: LiveVoxOptions): Connector {
     if (!j?.readContactDetails || typeof j.readContactDetails !== 'object')
       throw new VendorError({ kind: 'malformed', message: `${NAME} sent a read without readContactDetails` });
     return { account, ...j.readContactDetails };
+  }
+
+  /** Many accounts read by search, 1000 a request (its cap): an OR of `account EQUALS` conditions. Absent: not there. */
+  async function searchAccounts(remoteIds: readonly string[]): Promise<Map<string, RemoteRecord>> {
+    const found = new Map<string, RemoteRecord>();
+    const wanted = [...new Set(remoteIds)];
+    for (let i = 0; i < wanted.length; i += LIVEVOX_SEARCH_CAP) {
+      const chunk = wanted.slice(i, i + LIVEVOX_SEARCH_CAP);
+      const want = new Set(chunk);
+      const res = await call('POST', `/contact/contacts/search?count=${chunk.length}&offset=0`, { search: accountsSearch(chunk) });
+      const j = parseJson<{ findMatchingContactsDetails?: unknown }>(res, NAME);
+      if (!j || !Array.isArray(j.findMatchingContactsDetails))
+        throw new VendorError({
+          kind: 'malformed',
+          message: `${NAME} sent a search answer without findMatchingContactsDetails`,
+          bodyExcerpt: res.text.slice(0, 300),
+        });
+      for (const hit of j.findMatchingContactsDetails as LiveVoxJson[]) {
+        // EQUALS is exact; anything else the vendor sends is not what was asked for.
+        if (hit && typeof hit.account === 'string' && want.has(hit.account)) found.set(hit.account, toRecord(searchAsRead(hit)));
+      }
+    }
+    return found;
   }
 
   /** Accounts whose modifyDate is on or after `since` (epoch ms), from the bulk CSV export. */
@@ -189,6 +219,9 @@ export function createLiveVoxConnector(opts: LiveVoxOptions): Connector {
         let newest = since;
         for (let i = 0; i < accounts.length || i === 0; i += READS_PER_PAGE) {
           const batch = accounts.slice(i, i + READS_PER_PAGE);
+          // Read one by one, not by search: a search answer differs from a read in shape (no
+          // nulls, consents on every number), and a record read in another shape than the
+          // copy held would count as changed at every pull.
           const records: RemoteRecord[] = [];
           for (const account of batch) {
             try {
@@ -318,6 +351,36 @@ export function createLiveVoxConnector(opts: LiveVoxOptions): Connector {
       const dnd = liveVoxDnd(patch, raw, Array.isArray(body.phone) ? (body.phone as LiveVoxJson[]) : realPhones(raw), region);
       if (dnd) await call('PUT', `/contact/contacts/${encodeURIComponent(remoteId)}/dnd`, dnd, [200, 204]);
       return { remoteId, record: await connector.read(remoteId) };
+    },
+
+    batchSize: LIVEVOX_BATCH,
+
+    readMany: searchAccounts,
+
+    async updateMany(items, beforeSend) {
+      const refused = new Map<string, VendorError>();
+      const alone: string[] = [];
+      const bodies: LiveVoxJson[] = [];
+      for (const { remoteId, patch, context } of items) {
+        try {
+          const raw = context.raw && typeof context.raw === 'object' ? (context.raw as LiveVoxJson) : {};
+          assertValid(patch, raw);
+          const { account: _a, ...body } = canonicalToLiveVox(patch, raw, region);
+          const { doNotContact: _d, ...fields } = patch;
+          // A block goes through the DND route, which has no bulk form for a whole contact: alone.
+          const sent = Array.isArray(body.phone) ? (body.phone as LiveVoxJson[]) : realPhones(raw);
+          if (!Object.keys(fields).length || liveVoxDnd(patch, raw, sent, region)) alone.push(remoteId);
+          else bodies.push({ ...body, account: remoteId }); // the account names each item (the document's example)
+        } catch (e) {
+          if (!(e instanceof VendorError && e.kind === 'validation')) throw e;
+          refused.set(remoteId, e);
+        }
+      }
+      if (!bodies.length) return { refused, alone };
+      beforeSend(bodies.map((b) => String(b.account)));
+      // "204" with {message: "Successfully updated contacts n"}: a count, nothing per item.
+      await call('PUT', '/contact/contacts/bulk', { updateContactDetails: bodies }, [200, 204], true);
+      return { refused, alone };
     },
 
     async delete(remoteId) {
