@@ -38,11 +38,13 @@ export function forEachOpenCandidateScore(
   sqlite: Database.Database,
   visit: (recordA: string, recordB: string, score: number) => void,
 ): void {
-  // The same query as openCandidates (reasons included), so the rows come in the same order.
+  // The same rows in the same order as openCandidates (a scan of the table in id order: no
+  // index holds the status), without reading each pair's reasons text into a string.
   const rows = sqlite
-    .prepare("SELECT record_a AS recordA, record_b AS recordB, score, reasons FROM match_candidates WHERE status = 'open'")
-    .iterate() as IterableIterator<StoredCandidate>;
-  for (const r of rows) visit(r.recordA, r.recordB, r.score);
+    .prepare("SELECT record_a, record_b, score FROM match_candidates WHERE status = 'open'")
+    .raw()
+    .iterate() as IterableIterator<[string, string, number]>;
+  for (const r of rows) visit(r[0], r[1], r[2]);
 }
 
 /** A reader of one stored pair's reasons (record_a < record_b as stored), prepared once for a queue's pairs; none when it is not stored. */
