@@ -4,30 +4,19 @@
 // given-name sound, birth date, birth year + both initials, house number + street. Each key is one pass;
 // `npm run bench -- dedupe-quality` reports how many true pairs all passes together lose. A block bigger than BIG (a shared switchboard, a
 // very common name) is compared by sorted neighbourhood: sorted by name and postcode, each
-// record meets only its WINDOW nearest, so the work stays near-linear in the store size. The
-// weak keys (address and birth: WEAK_BIG, WEAK_WINDOW) are capped tighter: in a store of a
-// million their blocks are tens of strangers each, and a pair they alone find needs other
-// evidence anyway; their exhaustive blocks were two thirds of a million-record scan's pairs.
+// record meets only its WINDOW nearest, so the work stays near-linear in the store size.
 import type { MatchRecord } from './features';
 import { formalNames } from './nicknames';
 import { soundex } from './match-forms';
 
 const BIG = 40;
 const WINDOW = 6;
-const WEAK_BIG = 8;
-const WEAK_WINDOW = 4;
 
 /**
  * The blocking passes, one per key kind. A key's kind is its prefix, so keys of different
  * passes never meet: a scan can block one pass at a time and hold only that pass's blocks.
  */
-type Pass = (r: MatchRecord, keys: string[]) => void;
-
-/** A weak key's pass: its blocks are capped at WEAK_BIG, with a WEAK_WINDOW neighbourhood beyond. */
-const WEAK = new Set<Pass>();
-const weak = (pass: Pass): Pass => (WEAK.add(pass), pass);
-
-const PASSES: Pass[] = [
+const PASSES: ((r: MatchRecord, keys: string[]) => void)[] = [
   // Last 7 digits: a local number written without its area code meets the full one.
   (r, keys) => {
     for (const p of r.phones7) keys.push(`p:${p}`);
@@ -48,27 +37,27 @@ const PASSES: Pass[] = [
   (r, keys) => {
     if (r.company && !r.given && !r.family) keys.push(`c:${r.company}`); // an organisation's own record
   },
-  weak((r, keys) => {
+  (r, keys) => {
     if (r.postcode && r.family) keys.push(`z:${r.postcode}:${r.family.slice(0, 3)}`);
-  }),
+  },
   // A family name changed or mistyped at its start: the given name's sound with the postcode.
-  weak((r, keys) => {
+  (r, keys) => {
     if (r.postcode && r.given) keys.push(`zg:${r.postcode}:${soundex(r.given)}`);
-  }),
+  },
   // A birth date alone is rare enough (one in ~30,000) to be a block; with a corrupted one,
   // the year and both initials.
-  weak((r, keys) => {
+  (r, keys) => {
     if (r.birth) keys.push(`b:${r.birth}`);
-  }),
-  weak((r, keys) => {
+  },
+  (r, keys) => {
     const gi = r.givenCanon[0] ?? '';
     const fi = r.family[0] ?? '';
     if (r.birth && gi && fi) keys.push(`y:${r.birth.slice(0, 4)}:${gi}${fi}`);
-  }),
+  },
   // The house: number and the start of the street name.
-  weak((r, keys) => {
+  (r, keys) => {
     if (r.streetNumber && r.streetName) keys.push(`s:${r.streetNumber}:${r.streetName.slice(0, 4)}`);
-  }),
+  },
 ];
 
 export function blockingKeys(r: MatchRecord): string[] {
@@ -135,14 +124,13 @@ export function candidateKeys(records: MatchRecord[], dirty?: Set<number>): Floa
       const from = start[blk]!;
       const to = start[blk + 1]!;
       const pos = from + refPos[r]!;
-      const window = big[blk]!;
-      if (!window) {
+      if (!big[blk]) {
         // Members in index order: those after i's own place have higher indexes.
         for (let k = higherOnly ? pos + 1 : from; k < to; k++) if (members[k] !== i) take(members[k]!);
       } else {
-        // Sorted neighbourhood: the window's nearest on either side in the block's sorted order.
-        const lo = Math.max(from, pos - window);
-        const hi = Math.min(to - 1, pos + window);
+        // Sorted neighbourhood: the WINDOW nearest on either side in the block's sorted order.
+        const lo = Math.max(from, pos - WINDOW);
+        const hi = Math.min(to - 1, pos + WINDOW);
         for (let k = lo; k <= hi; k++) {
           const j = members[k]!;
           if (j !== i && (!higherOnly || j > i)) take(j);
@@ -223,8 +211,7 @@ class IntList {
 /**
  * Every pass's blocks of two or more as typed arrays: block `k`'s members are
  * members[start[k] .. start[k+1]) (in index order; sorted by name and postcode when the block
- * is over its pass's cap), and record `i`'s places are refBlock/refPos[recStart[i] ..
- * recStart[i+1]). big[k] is 0 for a block compared whole, else its sorted-neighbourhood window.
+ * is big), and record `i`'s places are refBlock/refPos[recStart[i] .. recStart[i+1]).
  * One pass's keys (strings) at a time: at a million records all the keys at once are tens of
  * millions of strings; one kind's map is a tenth of that, dropped after it.
  */
@@ -242,8 +229,6 @@ function buildBlocks(records: MatchRecord[]): {
   const entBlock = new IntList();
   let blocks = 0;
   const keys: string[] = [];
-  /** Each block's size cap and window: its pass's. */
-  const caps: number[] = [];
   for (const pass of PASSES) {
     const ids = new Map<string, number>();
     for (const r of records) {
@@ -257,7 +242,6 @@ function buildBlocks(records: MatchRecord[]): {
       }
     }
     blocks += ids.size;
-    for (let k = 0; k < ids.size; k++) caps.push(WEAK.has(pass) ? WEAK_BIG : BIG);
   }
   // Sizes, and single-member blocks dropped (they find no pair).
   const size = new Int32Array(blocks);
@@ -293,8 +277,8 @@ function buildBlocks(records: MatchRecord[]): {
   const big = new Uint8Array(blocks);
   let rank: Int32Array | null = null;
   for (let k = 0; k < blocks; k++) {
-    if (size[k]! <= caps[k]!) continue;
-    big[k] = caps[k] === BIG ? WINDOW : WEAK_WINDOW;
+    if (size[k]! <= BIG) continue;
+    big[k] = 1;
     rank ??= sortRanks(records);
     const from = start[k]!;
     const len = start[k + 1]! - from;
