@@ -155,7 +155,8 @@ const BENCHES: Record<string, () => Promise<void>> = {
     const incMs = ms(t3);
     if (process.env.BENCH_VERBOSE)
       console.error(
-        `dedupe: full scan ${scanMs} ms (CPU ${scanCpuMs} ms), ${full.comparisons} comparisons, ${full.clusters.length} clusters, peak RSS ${rssAfterScan} MiB; incremental ${incMs} ms`,
+        `dedupe: full scan ${scanMs} ms (CPU ${scanCpuMs} ms), ${full.comparisons} comparisons, ${full.clusters.length} clusters, peak RSS ${rssAfterScan} MiB; incremental ${incMs} ms\n` +
+          `dedupe: phases (ms) ${JSON.stringify(full.phases)}`,
       );
     const q = clusterQuality(full.clusters, truth);
     if (process.env.BENCH_VERBOSE) console.error(`dedupe: precision ${q.precision.toFixed(4)}, recall ${q.recall.toFixed(4)}`);

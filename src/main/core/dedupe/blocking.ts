@@ -95,68 +95,214 @@ export const pairHi = (key: number): number => key % SPAN;
 
 /**
  * Each candidate pair once (lo < hi) as its key (pairLo, pairHi), in index order, in an array
- * of exactly their number. Pairs are gathered as numbers in a typed array and sorted to drop
- * repeats (several keys find the same pair), which is much cheaper than a set of a few million
- * entries; when the array fills, the repeats are dropped before it grows (a million records
- * find tens of millions of pairs, each several times over).
+ * of exactly their number. The blocks of every pass are first kept as typed arrays (the
+ * members of each block, and each record's places in its blocks); then each record in turn
+ * gathers its partners of higher index from all its blocks, drops the repeats (several keys
+ * find the same pair) among those few, and appends them. No pair is held twice, so a million
+ * records' tens of millions of pairs are never sorted or grown as a whole. With `dirty`, only
+ * the dirty records gather (partners on both sides): the work is theirs, not the store's.
  */
 export function candidateKeys(records: MatchRecord[], dirty?: Set<number>): Float64Array {
-  let found = new Float64Array(1 << 16);
-  let n = 0;
-  /** Sort what was found and drop the repeats, in place. */
-  const compact = (): void => {
-    const sorted = found.subarray(0, n).sort();
-    let kept = 0;
-    for (let i = 0; i < n; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) found[kept++] = sorted[i]!;
-    n = kept;
+  const n = records.length;
+  const b = buildBlocks(records);
+  const { start, members, recStart, refBlock, refPos, big } = b;
+  let scratch = new Int32Array(1024);
+  let got = 0;
+  const take = (j: number): void => {
+    if (got === scratch.length) {
+      const grown = new Int32Array(scratch.length * 2);
+      grown.set(scratch);
+      scratch = grown;
+    }
+    scratch[got++] = j;
   };
-  const add = (a: number, b: number): void => {
-    if (a === b) return;
-    const lo = a < b ? a : b;
-    const hi = a < b ? b : a;
-    if (dirty && !dirty.has(lo) && !dirty.has(hi)) return;
-    if (records[lo]!.personId === records[hi]!.personId) return; // already one person
-    if (n === found.length) {
-      compact();
-      if (n > found.length / 2) {
-        const grown = new Float64Array(found.length * 2);
-        grown.set(found.subarray(0, n));
-        found = grown;
+  /** The partners of record i in its blocks, into scratch (all of them, or those of higher index only). */
+  const gather = (i: number, higherOnly: boolean): void => {
+    got = 0;
+    for (let r = recStart[i]!; r < recStart[i + 1]!; r++) {
+      const blk = refBlock[r]!;
+      const from = start[blk]!;
+      const to = start[blk + 1]!;
+      const pos = from + refPos[r]!;
+      if (!big[blk]) {
+        // Members in index order: those after i's own place have higher indexes.
+        for (let k = higherOnly ? pos + 1 : from; k < to; k++) if (members[k] !== i) take(members[k]!);
+      } else {
+        // Sorted neighbourhood: the WINDOW nearest on either side in the block's sorted order.
+        const lo = Math.max(from, pos - WINDOW);
+        const hi = Math.min(to - 1, pos + WINDOW);
+        for (let k = lo; k <= hi; k++) {
+          const j = members[k]!;
+          if (j !== i && (!higherOnly || j > i)) take(j);
+        }
       }
     }
-    found[n++] = lo * SPAN + hi;
   };
-  const sortKey = (ix: number): string => {
-    const r = records[ix]!;
-    return `${r.givenCanon}|${r.family}|${r.postcode}`;
-  };
-  // One pass (key kind) at a time: at a million records all the keys at once are tens of
-  // millions of strings and arrays; one kind's blocks are a tenth of that, dropped after it.
+  const out = new PairList();
+  if (dirty) {
+    for (const i of dirty) {
+      gather(i, false);
+      for (let k = 0; k < got; k++) {
+        const j = scratch[k]!;
+        if (records[i]!.personId === records[j]!.personId) continue;
+        out.push(i < j ? i * SPAN + j : j * SPAN + i);
+      }
+    }
+    const all = out.done().sort();
+    let kept = 0;
+    for (let k = 0; k < all.length; k++) if (k === 0 || all[k] !== all[k - 1]) all[kept++] = all[k]!;
+    return all.slice(0, kept);
+  }
+  for (let i = 0; i < n; i++) {
+    gather(i, true);
+    if (got === 0) continue;
+    const mine = scratch.subarray(0, got).sort();
+    const person = records[i]!.personId;
+    for (let k = 0; k < got; k++) {
+      const j = mine[k]!;
+      if (k > 0 && j === mine[k - 1]) continue;
+      if (records[j]!.personId === person) continue; // already one person
+      out.push(i * SPAN + j);
+    }
+  }
+  return out.done();
+}
+
+/** Pair keys appended in chunks, joined once at the end: no doubling copy of tens of millions. */
+class PairList {
+  private chunks: Float64Array[] = [];
+  private cur = new Float64Array(1 << 20);
+  private at = 0;
+  push(key: number): void {
+    if (this.at === this.cur.length) {
+      this.chunks.push(this.cur);
+      this.cur = new Float64Array(1 << 20);
+      this.at = 0;
+    }
+    this.cur[this.at++] = key;
+  }
+  done(): Float64Array {
+    const all = new Float64Array(this.chunks.length * (1 << 20) + this.at);
+    let o = 0;
+    for (const c of this.chunks) {
+      all.set(c, o);
+      o += c.length;
+    }
+    all.set(this.cur.subarray(0, this.at), o);
+    this.chunks = [];
+    return all;
+  }
+}
+
+/** Growable Int32 list. */
+class IntList {
+  a = new Int32Array(1 << 16);
+  n = 0;
+  push(v: number): void {
+    if (this.n === this.a.length) {
+      const g = new Int32Array(this.a.length * 2);
+      g.set(this.a);
+      this.a = g;
+    }
+    this.a[this.n++] = v;
+  }
+}
+
+/**
+ * Every pass's blocks of two or more as typed arrays: block `k`'s members are
+ * members[start[k] .. start[k+1]) (in index order; sorted by name and postcode when the block
+ * is big), and record `i`'s places are refBlock/refPos[recStart[i] .. recStart[i+1]).
+ * One pass's keys (strings) at a time: at a million records all the keys at once are tens of
+ * millions of strings; one kind's map is a tenth of that, dropped after it.
+ */
+function buildBlocks(records: MatchRecord[]): {
+  start: Int32Array;
+  members: Int32Array;
+  recStart: Int32Array;
+  refBlock: Int32Array;
+  refPos: Int32Array;
+  big: Uint8Array;
+} {
+  const n = records.length;
+  // (record, block) entries of every pass, blocks numbered across passes.
+  const entRec = new IntList();
+  const entBlock = new IntList();
+  let blocks = 0;
   const keys: string[] = [];
   for (const pass of PASSES) {
-    const blocks = new Map<string, number[]>();
+    const ids = new Map<string, number>();
     for (const r of records) {
       keys.length = 0;
       pass(r, keys);
       for (const k of keys) {
-        const b = blocks.get(k);
-        if (b) b.push(r.ix);
-        else blocks.set(k, [r.ix]);
+        let id = ids.get(k);
+        if (id === undefined) ids.set(k, (id = blocks + ids.size));
+        entRec.push(r.ix);
+        entBlock.push(id);
       }
     }
-    for (const ids of blocks.values()) {
-      if (ids.length < 2) continue;
-      if (ids.length <= BIG) {
-        for (let i = 0; i < ids.length; i++) for (let j = i + 1; j < ids.length; j++) add(ids[i]!, ids[j]!);
-        continue;
-      }
-      const sorted = ids.map((ix) => [sortKey(ix), ix] as const).sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
-      for (let i = 0; i < sorted.length; i++)
-        for (let j = i + 1; j < Math.min(sorted.length, i + 1 + WINDOW); j++) add(sorted[i]![1], sorted[j]![1]);
+    blocks += ids.size;
+  }
+  // Sizes, and single-member blocks dropped (they find no pair).
+  const size = new Int32Array(blocks);
+  for (let e = 0; e < entBlock.n; e++) size[entBlock.a[e]!]!++;
+  const start = new Int32Array(blocks + 1);
+  for (let k = 0; k < blocks; k++) start[k + 1] = start[k]! + (size[k]! >= 2 ? size[k]! : 0);
+  const members = new Int32Array(start[blocks]!);
+  const fill = new Int32Array(blocks);
+  const perRec = new Int32Array(n + 1);
+  for (let e = 0; e < entBlock.n; e++) if (size[entBlock.a[e]!]! >= 2) perRec[entRec.a[e]! + 1]!++;
+  for (let i = 0; i < n; i++) perRec[i + 1]! += perRec[i]!;
+  const recStart = perRec;
+  const refBlock = new Int32Array(recStart[n]!);
+  const refPos = new Int32Array(recStart[n]!);
+  const recFill = new Int32Array(n);
+  /** The record place (refBlock/refPos index) of each member slot, as first filled. */
+  const refAt = new Int32Array(members.length);
+  // Entries are in record order within each pass, so each block's members come in index order.
+  for (let e = 0; e < entBlock.n; e++) {
+    const k = entBlock.a[e]!;
+    if (size[k]! < 2) continue;
+    const i = entRec.a[e]!;
+    const pos = fill[k]!++;
+    members[start[k]! + pos] = i;
+    const r = recStart[i]! + recFill[i]!++;
+    refBlock[r] = k;
+    refPos[r] = pos;
+    refAt[start[k]! + pos] = r;
+  }
+  // Big blocks: members in sorted-neighbourhood order (name, postcode; ties in index order),
+  // and each record's place in that order. Every record's rank in that order is worked out
+  // once, so a block sorts numbers, not strings.
+  const big = new Uint8Array(blocks);
+  let rank: Int32Array | null = null;
+  for (let k = 0; k < blocks; k++) {
+    if (size[k]! <= BIG) continue;
+    big[k] = 1;
+    rank ??= sortRanks(records);
+    const from = start[k]!;
+    const len = start[k + 1]! - from;
+    // rank * SPAN + place: sorts by rank, then (one record's repeats) by place.
+    const order = new Float64Array(len);
+    for (let p = 0; p < len; p++) order[p] = rank[members[from + p]!]! * SPAN + p;
+    order.sort();
+    const was = members.slice(from, from + len);
+    for (let q = 0; q < len; q++) {
+      const p = order[q]! % SPAN;
+      members[from + q] = was[p]!;
+      refPos[refAt[from + p]!] = q;
     }
   }
-  compact();
-  return found.slice(0, n);
+  return { start, members, recStart, refBlock, refPos, big };
+}
+
+/** Each record's place when all are sorted by given name (folded), family name and postcode, ties in index order. */
+function sortRanks(records: MatchRecord[]): Int32Array {
+  const keyOf = records.map((r) => `${r.givenCanon}|${r.family}|${r.postcode}`);
+  const byKey = Array.from(records, (_, i) => i).sort((x, y) => (keyOf[x]! < keyOf[y]! ? -1 : keyOf[x]! > keyOf[y]! ? 1 : x - y));
+  const rank = new Int32Array(records.length);
+  byKey.forEach((ix, q) => (rank[ix] = q));
+  return rank;
 }
 
 /** Record indexes up to 2^22 (4 million) fit in a pair's number. */

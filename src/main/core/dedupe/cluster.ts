@@ -30,7 +30,7 @@ export function clusterPairs(pairs: ScoredPair[], opts: ClusterOptions): Cluster
   const floor = opts.floor ?? opts.threshold - 4;
   const maxSize = opts.maxSize ?? 40; // 12 cut people with more records in two (recall 0.87 on such a set)
   const hardFloor = opts.hardFloor ?? 0;
-  const known = new Map<string, number>();
+  const known = new Map<number, number>();
   for (const p of pairs) known.set(key(p.a, p.b), p.score);
   const scoreOf = (a: number, b: number): number => {
     const k = key(a, b);
@@ -89,4 +89,5 @@ export function clusterPairs(pairs: ScoredPair[], opts: ClusterOptions): Cluster
   return out.sort((x, y) => y.score - x.score || x.members[0]! - y.members[0]!);
 }
 
-const key = (a: number, b: number): string => (a < b ? `${a}:${b}` : `${b}:${a}`);
+/** A pair's key as one number (record indexes are below 2^22): no string per pair. */
+const key = (a: number, b: number): number => (a < b ? a * 4_194_304 + b : b * 4_194_304 + a);

@@ -74,7 +74,13 @@ export class MatchEstimator {
    * the store and the person's decisions first, and the thresholds they imply are decided — the
    * returned parameters carry them, for the caller to save with the candidates.
    */
-  score(recs: MatchRecord[], freq: Frequencies, dirty: Set<number> | undefined, now: () => string): ScoredCandidates {
+  score(
+    recs: MatchRecord[],
+    freq: Frequencies,
+    dirty: Set<number> | undefined,
+    now: () => string,
+    phases?: Record<string, number>,
+  ): ScoredCandidates {
     const floor = Math.min(this.thresholds.review, DEFAULT_THRESHOLDS.review) - FLOOR_MARGIN;
     const scored =
       dirty?.size === 0
@@ -83,8 +89,8 @@ export class MatchEstimator {
             recs,
             freq,
             !dirty
-              ? { floor, dirty, estimate: { start: DEFAULT_PARAMETERS, labels: this.labels(recs), now: now() } }
-              : { floor, dirty, params: this.parameters() },
+              ? { floor, dirty, phases, estimate: { start: DEFAULT_PARAMETERS, labels: this.labels(recs), now: now() } }
+              : { floor, dirty, phases, params: this.parameters() },
           );
     if (!dirty) {
       scored.params = {

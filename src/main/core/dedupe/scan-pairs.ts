@@ -52,14 +52,24 @@ export function scoreCandidates(
     params?: MatchParameters;
     /** Where the estimate starts, and the person's decisions as record index pairs. */
     estimate?: { start: MatchParameters; labels: [number, number, boolean][]; now: string };
+    /** Milliseconds per phase (blocking, levels, estimate, weigh), added to when given. */
+    phases?: Record<string, number>;
   },
 ): ScoredCandidates {
+  let t = performance.now();
+  const lap = (name: string): void => {
+    const now = performance.now();
+    if (opts.phases) opts.phases[name] = (opts.phases[name] ?? 0) + Math.round(now - t);
+    t = now;
+  };
   // The pairs first, then their levels in one array of exactly their size: at a million
   // records, tens of millions of pairs, so no array is grown by doubling.
   const keys = candidateKeys(recs, opts.dirty);
+  lap('blocking');
   const n = keys.length;
   const gammas = new Int8Array(W * n);
   for (let i = 0; i < n; i++) levelsOf(recs[loOf(keys[i]!)]!, recs[hiOf(keys[i]!)]!, gammas, i * W);
+  lap('levels');
   let params = opts.params;
   if (!params) {
     const est = opts.estimate!;
@@ -69,6 +79,7 @@ export function scoreCandidates(
       return { gamma, same };
     });
     params = estimateParameters({ records: recs, gammas, pairs: n, labels, start: est.start, now: est.now });
+    lap('estimate');
   }
   const model: Model = modelOf(params);
   const parts = new Float64Array(nf + 2);
@@ -90,6 +101,7 @@ export function scoreCandidates(
     keptGammas.set(gammas.subarray(i * W, (i + 1) * W), k * W);
   }
   const scores = Float64Array.from(keptScores);
+  lap('weigh');
   const pair = (k: number): ScoredPair => {
     const x = recs[loOf(keptKeys[k]!)]!;
     const y = recs[hiOf(keptKeys[k]!)]!;

@@ -22,6 +22,8 @@ export interface ScanResult {
   comparisons: number;
   autoLinked: number;
   ms: number;
+  /** Milliseconds per phase of the scan (load, frequencies, blocking, levels, estimate, weigh, write, cluster), for benches. */
+  phases: Record<string, number>;
 }
 
 export interface ScanDeps {
@@ -41,20 +43,30 @@ export interface ScanDeps {
  */
 export function scan(d: ScanDeps, opts: { full?: boolean; autoLink?: boolean } = {}): ScanResult {
   const started = performance.now();
+  const phases: Record<string, number> = {};
+  let t = started;
+  const lap = (name: string): void => {
+    const now = performance.now();
+    phases[name] = (phases[name] ?? 0) + Math.round(now - t);
+    t = now;
+  };
   const last = opts.full ? null : lastScanAt(d.sqlite);
   const changed = last ? liveRecordsChangedSince(d.sqlite, last) : null;
   // Nothing written since the last scan: rescoring would find the stored candidates again, so
   // the queue as it stands (the one in hand when current) is the answer, without reading a record.
   if (changed?.length === 0)
-    return finish(d, opts, started, d.queue.queued(), { records: liveRecordCount(d.sqlite), rescored: 0, comparisons: 0 });
+    return finish(d, opts, started, d.queue.queued(), { records: liveRecordCount(d.sqlite), rescored: 0, comparisons: 0 }, phases);
   const loaded = d.queue.load();
+  lap('load');
   const { recs } = loaded;
   const dirtyIds = changed ? new Set(changed) : null;
   const freq = new Frequencies(recs);
   const dirty = dirtyIds ? new Set(recs.filter((r) => dirtyIds.has(r.id)).map((r) => r.ix)) : undefined;
+  lap('frequencies');
   // A full scan estimates the weights from the store (and the person's decisions) first;
   // an incremental one scores with the stored estimate.
-  const scored = d.estimator.score(recs, freq, dirty, d.now);
+  const scored = d.estimator.score(recs, freq, dirty, d.now, phases);
+  t = performance.now();
   d.store.tx(() => {
     if (!dirty) {
       saveParameters(d.sqlite, scored.params, d.now());
@@ -72,12 +84,21 @@ export function scan(d: ScanDeps, opts: { full?: boolean; autoLink?: boolean } =
       write(a, b, p.score, p.reasons, now);
     }
   });
+  lap('write');
   const found = d.queue.clustersOf(loaded, freq);
-  return finish(d, opts, started, found, {
-    records: recs.length,
-    rescored: dirty ? dirty.size : recs.length,
-    comparisons: scored.comparisons,
-  });
+  lap('cluster');
+  return finish(
+    d,
+    opts,
+    started,
+    found,
+    {
+      records: recs.length,
+      rescored: dirty ? dirty.size : recs.length,
+      comparisons: scored.comparisons,
+    },
+    phases,
+  );
 }
 
 /** Journal the scan, keep its clusters as the queue, link the near-certain ones when asked. */
@@ -87,6 +108,7 @@ function finish(
   started: number,
   found: readonly QueuedCluster[],
   counts: { records: number; rescored: number; comparisons: number },
+  phases: Record<string, number>,
 ): ScanResult {
   // Journaled after clustering so the entry carries what waits for review (status reads it),
   // and before remembering: the cache is keyed on the store's write counter.
@@ -112,5 +134,6 @@ function finish(
     ...counts,
     autoLinked,
     ms: Math.round(performance.now() - started),
+    phases,
   };
 }
