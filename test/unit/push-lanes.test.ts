@@ -80,17 +80,6 @@ describe('push lanes', () => {
     expect(w.current).toBe(1);
   });
 
-  it('halves once for requests pushed back together, and again only after an answer came through', () => {
-    const w = new PushWidth({ start: 8, max: 8 });
-    for (let i = 0; i < 8; i++) w.strained(); // eight 429s to requests that were in flight at once
-    expect(w.current).toBe(4);
-    w.ok();
-    w.strained();
-    expect(w.current).toBe(2);
-    w.slowDown(); // a push stopped by the vendor always halves
-    expect(w.current).toBe(1);
-  });
-
   it('starts at 4 and grows to 16 by default, twice as many successes per step as it is wide', () => {
     // 16 lets a vendor needing three requests per edit reach ~100 edits/s at 50 ms (issue 25).
     expect([DEFAULT_START_WIDTH, DEFAULT_MAX_WIDTH]).toEqual([4, 16]);

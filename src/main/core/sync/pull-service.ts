@@ -53,10 +53,7 @@ export class SyncCancelled extends Error {
 
 export const FULL_SCAN_EVERY_MS = 24 * 3600_000;
 
-export type ConnectorFactory = (
-  accountId: string,
-  opts?: { signal?: AbortSignal; onRetry?: (e: VendorError) => void },
-) => Promise<Connector>;
+export type ConnectorFactory = (accountId: string, opts?: { signal?: AbortSignal }) => Promise<Connector>;
 
 export class PullService {
   constructor(

@@ -70,8 +70,6 @@ export interface WidthTuning {
 export class PushWidth {
   private width: number;
   private streak = 0;
-  /** Narrowed since the last success: further pushing back from that window changes nothing. */
-  private cutSinceOk = false;
   readonly max: number;
 
   constructor(t: WidthTuning = {}) {
@@ -84,7 +82,6 @@ export class PushWidth {
   }
 
   ok(): void {
-    this.cutSinceOk = false;
     if (++this.streak >= this.width * 2 && this.width < this.max) {
       this.width++;
       this.streak = 0;
@@ -94,16 +91,6 @@ export class PushWidth {
   slowDown(): void {
     this.width = Math.max(1, Math.floor(this.width / 2));
     this.streak = 0;
-    this.cutSinceOk = true;
-  }
-
-  /**
-   * The vendor pushed back on one request that is being retried (a 429 honoured by its
-   * Retry-After, a 5xx): halve once per answer window, not once per request already in flight
-   * when the pushing back began (eight 429s at once are one signal).
-   */
-  strained(): void {
-    if (!this.cutSinceOk) this.slowDown();
   }
 }
 

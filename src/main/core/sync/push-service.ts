@@ -202,11 +202,6 @@ export class PushService {
     return keys;
   }
 
-  /** A request to this account's vendor was refused for now and is being retried: 429 or 5xx narrow the pool. */
-  strained(accountId: string, e: VendorError): void {
-    if (e.kind === 'rate_limited' || e.kind === 'transient') this.widthOf(accountId).strained();
-  }
-
   private widthOf(accountId: string): PushWidth {
     let w = this.widths.get(accountId);
     if (!w) this.widths.set(accountId, (w = new PushWidth(this.widthTuning)));

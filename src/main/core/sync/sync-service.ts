@@ -261,8 +261,7 @@ export class SyncService {
     const accountId = acc.id;
     let connector: Connector;
     try {
-      // A request the vendor pushed back on and that is being retried narrows this account's push pool.
-      connector = await this.connectorFor(accountId, { signal: deadline, onRetry: (e) => this.pusher.strained(accountId, e) });
+      connector = await this.connectorFor(accountId, { signal: deadline });
     } catch (e) {
       this.fail(s, e);
       return this.finish(s);

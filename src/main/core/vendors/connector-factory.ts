@@ -15,7 +15,7 @@ export function connectorFactory(
   fetchImpl: typeof fetch,
   retry?: RetryOptions,
   limits?: Partial<VendorLimits>,
-): (accountId: string, opts?: { signal?: AbortSignal; onRetry?: RetryOptions['onRetry'] }) => Promise<Connector> {
+): (accountId: string, opts?: { signal?: AbortSignal }) => Promise<Connector> {
   return async (accountId, opts = {}) => {
     const acc = accounts.get(accountId);
     const def = vendorDefinition(acc.kind);
@@ -38,7 +38,7 @@ export function connectorFactory(
       credentials: parsed.data,
       settings: accounts.settings(accountId),
       fetch: fetchImpl,
-      retry: opts.onRetry ? { ...retry, onRetry: opts.onRetry } : retry,
+      retry,
       limits,
       signal: opts.signal,
     });

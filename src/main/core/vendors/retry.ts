@@ -17,8 +17,6 @@ export interface RetryOptions {
   baseDelayMs?: number;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
-  /** Told before each retry: the vendor pushed back (a push narrows its pool on it, push-lanes.ts). */
-  onRetry?: (e: VendorError) => void;
 }
 
 /** Extra attempts for an unreachable host (within maxRetries). */
@@ -69,7 +67,6 @@ export async function withRetry<T>(
       if (!(e instanceof VendorError) || attempt >= retriesFor(e, max, how)) throw e;
       // Timeouts have their own, smaller budget: each one costs a whole request deadline.
       if (e.timedOut && ++timeouts > (opts.timeoutRetries ?? TIMEOUT_RETRIES)) throw e;
-      opts.onRetry?.(e);
       // An unreachable host is asked again quickly: the point is to tell a blip from being
       // offline, and a person waits on that answer (about a second, not eight).
       await sleep(
