@@ -36,10 +36,13 @@ export function upsertPage(s: SyncState, accountId: string, recs: Omit<IncomingR
     );
     const touched = new Set<string>();
     const kind = s.records.kindOf(accountId);
+    /** Records this page has written so far: the same record twice in one page is read again. */
+    const written = new Set<string>();
     const out = recs.map((r) => {
-      const res = upsertOne(s, accountId, kind, r, stored.get(r.remoteId), touched);
       // The same record twice in one page: the second sees what the first stored.
-      if (res.outcome === 'created' || res.outcome === 'updated') stored.set(r.remoteId, s.records.storedCopy(accountId, r.remoteId)!);
+      const existing = written.has(r.remoteId) ? s.records.storedCopy(accountId, r.remoteId) : stored.get(r.remoteId);
+      const res = upsertOne(s, accountId, kind, r, existing, touched);
+      if (res.outcome === 'created' || res.outcome === 'updated') written.add(r.remoteId);
       return res;
     });
     for (const p of touched) s.refreshPerson(p);
