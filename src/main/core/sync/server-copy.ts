@@ -97,6 +97,9 @@ function deflateReused(json: string, vendor: string, dictionary: Buffer): Buffer
   if (!z) return undefined;
   const input = Buffer.from(json, 'utf8');
   const room = reuseOut.length - HASH_BYTES;
+  // What a writeSync that did not run would leave: no room, nothing read (so: not used).
+  z.state[0] = 0;
+  z.state[1] = input.length;
   try {
     z.handle.reset();
     z.handle.writeSync(zlib.constants.Z_FINISH, input, 0, input.length, reuseOut, HASH_BYTES, room);
@@ -113,8 +116,13 @@ function deflateReused(json: string, vendor: string, dictionary: Buffer): Buffer
   const out = Buffer.allocUnsafe(HASH_BYTES + room - availOut);
   createHash('sha1').update(input).digest().copy(out, 0, 0, HASH_BYTES);
   reuseOut.copy(out, HASH_BYTES, HASH_BYTES, HASH_BYTES + room - availOut);
+  packedOnReused++;
   return out;
 }
+
+let packedOnReused = 0;
+/** How many copies were packed on a vendor's reused context (a test checks the fast path is taken). */
+export const packedOnReusedContext = (): number => packedOnReused;
 
 export function packServerCopy(json: string, vendor?: AccountKind): string | Buffer {
   const dictionary = vendor ? dictionaryOf.get(vendor) : undefined;
