@@ -9,6 +9,8 @@ import type { PhoneEntry } from '../../../shared/domain';
  */
 const parsedLately = new Map<string, string | null>();
 const PARSED_LATELY_MAX = 4096;
+/** Only texts a phone number could be are remembered: a long one (a pasted note) is parsed each time and not kept. */
+const PARSED_LATELY_LONGEST = 40;
 
 /**
  * North American numbers written plainly (+1 NPA NXX XXXX, or the ten digits in the US or
@@ -28,13 +30,15 @@ export function toE164(raw: string, region: string = 'US'): string | null {
     const r = region.toUpperCase();
     if (r === 'US' || r === 'CA') return `+1${text}`;
   }
-  const key = `${region}\u0000${text}`;
-  const known = parsedLately.get(key);
+  const key = text.length <= PARSED_LATELY_LONGEST ? `${region}\u0000${text}` : undefined;
+  const known = key === undefined ? undefined : parsedLately.get(key);
   if (known !== undefined) return known;
   const parsed = parsePhoneNumberFromString(text, region.toUpperCase() as CountryCode);
   const e164 = parsed && parsed.isPossible() ? parsed.number : null;
-  if (parsedLately.size >= PARSED_LATELY_MAX) parsedLately.clear();
-  parsedLately.set(key, e164);
+  if (key !== undefined) {
+    if (parsedLately.size >= PARSED_LATELY_MAX) parsedLately.clear();
+    parsedLately.set(key, e164);
+  }
   return e164;
 }
 
