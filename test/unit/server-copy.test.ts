@@ -1,9 +1,17 @@
 // Raw vendor copies are kept whole but stored deflated when large: they read back exactly,
 // small ones and copies written before (JSON text) read the same way.
 import { describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
 import zlib from 'node:zlib';
 import { VENDORS } from '../../src/shared/domain';
-import { dictionaryIds, packServerCopy, readServerCopy, sameServerCopy, unpackServerCopy } from '../../src/main/core/sync/server-copy';
+import {
+  dictionaryIds,
+  packedOnReusedContext,
+  packServerCopy,
+  readServerCopy,
+  sameServerCopy,
+  unpackServerCopy,
+} from '../../src/main/core/sync/server-copy';
 import { RAW_DICTIONARIES } from '../../src/main/core/sync/server-copy-dictionaries';
 import { makeTestCore } from '../helpers/core';
 
@@ -51,6 +59,27 @@ describe('server copies', () => {
     const old = JSON.stringify({ id: 1, first_name: 'Ada', pad: 'x'.repeat(500) });
     const before = Buffer.concat([Buffer.alloc(8), zlib.deflateRawSync(old, { level: 1, windowBits: 12, memLevel: 4 })]);
     expect(unpackServerCopy(before)).toBe(old);
+  });
+
+  it('packs record after record to the very bytes a fresh deflate stream gives (one context per vendor, reset per record)', () => {
+    const sha = (s: string) => createHash('sha1').update(s).digest().subarray(0, 8);
+    const reusedBefore = packedOnReusedContext();
+    for (const vendor of VENDORS) {
+      const dictionary = Buffer.from(RAW_DICTIONARIES[vendor], 'utf8');
+      const copies = [
+        RAW_DICTIONARIES[vendor].slice(0, 300),
+        JSON.stringify({ id: 1, name: 'Zoë Ünïcödé ✓ 😀', notes: 'x'.repeat(2000) }),
+        JSON.stringify({ id: 2, big: Array.from({ length: 3000 }, (_, i) => `v${i}-ü`) }), // past the reused context's limit
+        JSON.stringify({ id: 3, name: 'Ada' }).padEnd(200, ' '),
+      ];
+      for (const json of copies) {
+        const packed = packServerCopy(json, vendor) as Buffer;
+        expect(packed.equals(Buffer.concat([sha(json), zlib.deflateSync(json, { dictionary })])), vendor).toBe(true);
+        expect(unpackServerCopy(packed)).toBe(json);
+      }
+    }
+    // This Node's zlib handle is the one the fast path drives: all but the long copy took it.
+    expect(packedOnReusedContext() - reusedBefore).toBe(VENDORS.length * 3);
   });
 
   it('the dictionaries never change: stored copies name theirs by its Adler-32', () => {

@@ -17,7 +17,7 @@ export function upsertFromServer(s: SyncState, rec: IncomingRecord): Upserted {
     s.pages.forgetAll(rec.accountId); // a server copy stored outside a page (see rememberPage)
     const existing = s.records.storedCopy(rec.accountId, rec.remoteId);
     const touched = new Set<string>();
-    const out = upsertOne(s, rec.accountId, s.records.kindOf(rec.accountId), rec, existing, touched);
+    const out = upsertOne(s, rec.accountId, s.records.kindOf(rec.accountId), rec, existing, touched, s.now());
     for (const p of touched) s.refreshPerson(p);
     return out;
   });
@@ -36,10 +36,15 @@ export function upsertPage(s: SyncState, accountId: string, recs: Omit<IncomingR
     );
     const touched = new Set<string>();
     const kind = s.records.kindOf(accountId);
+    /** Records this page has written so far: the same record twice in one page is read again. */
+    const written = new Set<string>();
+    // One time for the page's rows, as they commit together.
+    const now = s.now();
     const out = recs.map((r) => {
-      const res = upsertOne(s, accountId, kind, r, stored.get(r.remoteId), touched);
       // The same record twice in one page: the second sees what the first stored.
-      if (res.outcome === 'created' || res.outcome === 'updated') stored.set(r.remoteId, s.records.storedCopy(accountId, r.remoteId)!);
+      const existing = written.has(r.remoteId) ? s.records.storedCopy(accountId, r.remoteId) : stored.get(r.remoteId);
+      const res = upsertOne(s, accountId, kind, r, existing, touched, now);
+      if (res.outcome === 'created' || res.outcome === 'updated') written.add(r.remoteId);
       return res;
     });
     for (const p of touched) s.refreshPerson(p);
@@ -55,14 +60,15 @@ function upsertOne(
   rec: Omit<IncomingRecord, 'accountId'>,
   existing: StoredCopyRow | undefined,
   touched: Set<string>,
+  now: string,
 ): Upserted {
   const raw = JSON.stringify(rec.raw ?? null);
   const versions = JSON.stringify(rec.versions);
   // Asked for only when needed: a connector may map a record lazily (see vendors/lazy-record),
   // and an unchanged record (same version, same raw copy) never needs its canonical form.
-  let canonicalJson: string | undefined;
-  const canonical = (): string => (canonicalJson ??= JSON.stringify(rec.canonical));
   if (existing) {
+    let canonicalJson: string | undefined;
+    const canonical = (): string => (canonicalJson ??= JSON.stringify(rec.canonical));
     // `moved`: the server's copy is not the one the edit was last merged with.
     if (existing.state !== 'synced' && existing.state !== 'deleted_remote')
       return { id: existing.id, outcome: 'held', moved: existing.versions !== versions };
@@ -75,13 +81,13 @@ function upsertOne(
         return { id: existing.id, outcome: 'unchanged' };
       }
     }
-    s.records.fastForward(existing.id, packServerCopy(raw, kind), BASE_IS_LOCAL, canonical(), versions, s.now());
+    s.records.fastForward(existing.id, packServerCopy(raw, kind), BASE_IS_LOCAL, canonical(), versions, now);
     touched.add(existing.person_id);
     return { id: existing.id, outcome: 'updated' };
   }
-  const now = s.now();
+  const canonical = JSON.stringify(rec.canonical);
   const personId = uuidv7();
-  s.people.insert(personId, canonical(), displayName(rec.canonical), now);
+  s.people.insert(personId, canonical, displayName(rec.canonical), now);
   s.counted('people', 1);
   const id = uuidv7();
   const rowid = s.records.insert(
@@ -91,7 +97,7 @@ function upsertOne(
     personId,
     packServerCopy(raw, kind),
     BASE_IS_LOCAL,
-    canonical(),
+    canonical,
     versions,
     'synced',
     now,

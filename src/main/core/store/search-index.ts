@@ -23,21 +23,22 @@ const MIN_SUFFIX = 4;
 /** The longest numbers (with country code) have 15 digits; 12 suffixes cover every useful start. */
 const MAX_SUFFIXES = 12;
 
+/** An E.164 number's digits are all of it but the plus: no pattern to run for most phones. */
+const E164 = /^\+\d+$/;
+
+/** Run per record a pull stores: built as strings, no arrays to join. */
 export function searchTextOf(c: Partial<CanonicalContact>): SearchText {
-  const phones: string[] = [];
+  let phones = '';
   for (const p of c.phones ?? []) {
-    const digits = String(p.e164 ?? p.raw ?? '').replace(/\D/g, '');
-    for (let k = 0; k < MAX_SUFFIXES && digits.length - k >= MIN_SUFFIX; k++) phones.push(digits.slice(k));
+    const text = String(p.e164 ?? p.raw ?? '');
+    const digits = E164.test(text) ? text.slice(1) : text.replace(/\D/g, '');
+    for (let k = 0; k < MAX_SUFFIXES && digits.length - k >= MIN_SUFFIX; k++) phones += phones ? ` ${digits.slice(k)}` : digits.slice(k);
   }
-  return {
-    name: [c.givenName, c.familyName, c.fullName].filter(Boolean).join(' '),
-    company: c.company ?? '',
-    emails: (c.emails ?? [])
-      .map((e) => e.address)
-      .filter(Boolean)
-      .join(' '),
-    phones: phones.join(' '),
-  };
+  let name = '';
+  for (const part of [c.givenName, c.familyName, c.fullName]) if (part) name += name ? ` ${part}` : part;
+  let emails = '';
+  for (const e of c.emails ?? []) if (e.address) emails += emails ? ` ${e.address}` : e.address;
+  return { name, company: c.company ?? '', phones, emails };
 }
 
 /** A record to (re)index: its rowid, whether it is in the index already (1), its canonical JSON. */

@@ -43,9 +43,91 @@ const dictionaryById = new Map<number, Buffer>([...dictionaryOf.values()].map((d
 /** The dictionaries' ids (Adler-32), pinned by a test: a changed dictionary would strand every copy packed with it. */
 export const dictionaryIds = (): Record<string, number> => Object.fromEntries([...dictionaryOf].map(([v, d]) => [v, adler32(d)]));
 
+/**
+ * Node's zlib sets up a stream per `deflateSync` call (a Transform stream object, deflateInit2's
+ * tables, the dictionary): more than the deflating of a record itself. A pull packs records one
+ * after another on one thread, so each vendor keeps one deflate context and resets it per record
+ * (deflateReset, then the dictionary again), through the handle `deflateSync` itself drives.
+ * The bytes are the same as `deflateSync`'s. The handle is Node's own, not a documented API: if
+ * it is not there, or a record does not fit the output buffer, or zlib reports an error, the
+ * record goes through `deflateSync` as before.
+ */
+interface ZlibHandle {
+  reset(): void;
+  writeSync(flush: number, input: Buffer, inOff: number, inLen: number, out: Buffer, outOff: number, outLen: number): void;
+  onerror?: (...args: unknown[]) => void;
+}
+type ReusedDeflate = { stream: zlib.Deflate; handle: ZlibHandle; state: Uint32Array; failed: boolean };
+/** Copies longer than this (characters; a UTF-8 byte count is at most three times it) go through `deflateSync`. */
+const REUSE_UP_TO = 16 * 1024;
+/** Room for REUSE_UP_TO characters of UTF-8 deflated (deflateBound: input + 0.1 % + a few bytes) and the digest. */
+const reuseOut = Buffer.allocUnsafe(3 * REUSE_UP_TO + 1024);
+const reused = new Map<string, ReusedDeflate | null>();
+
+function reusedDeflate(vendor: string, dictionary: Buffer): ReusedDeflate | null {
+  let r = reused.get(vendor);
+  if (r !== undefined) return r;
+  r = null;
+  try {
+    const stream = zlib.createDeflate({ dictionary });
+    const inner = stream as unknown as { _handle?: ZlibHandle; _writeState?: Uint32Array };
+    const handle = inner._handle;
+    if (handle && typeof handle.writeSync === 'function' && typeof handle.reset === 'function' && inner._writeState) {
+      const made: ReusedDeflate = { stream, handle, state: inner._writeState, failed: false };
+      // zlib reports an error through the handle, synchronously; the stream then emits it.
+      const onerror = handle.onerror;
+      handle.onerror = (...args: unknown[]) => {
+        made.failed = true;
+        onerror?.apply(handle, args);
+      };
+      stream.on('error', () => (made.failed = true));
+      r = made;
+    }
+  } catch {
+    r = null;
+  }
+  reused.set(vendor, r);
+  return r;
+}
+
+/** `digest(json)` then `deflateSync(json, { dictionary })`, on the vendor's one deflate context; undefined when it cannot. */
+function deflateReused(json: string, vendor: string, dictionary: Buffer): Buffer | undefined {
+  if (json.length > REUSE_UP_TO) return undefined;
+  const z = reusedDeflate(vendor, dictionary);
+  if (!z) return undefined;
+  const input = Buffer.from(json, 'utf8');
+  const room = reuseOut.length - HASH_BYTES;
+  // What a writeSync that did not run would leave: no room, nothing read (so: not used).
+  z.state[0] = 0;
+  z.state[1] = input.length;
+  try {
+    z.handle.reset();
+    z.handle.writeSync(zlib.constants.Z_FINISH, input, 0, input.length, reuseOut, HASH_BYTES, room);
+  } catch {
+    z.failed = true;
+  }
+  const availOut = z.state[0]!;
+  const availIn = z.state[1]!;
+  if (z.failed || availIn !== 0 || availOut === 0) {
+    // Not this context again: a fresh stream per record, as before.
+    reused.set(vendor, null);
+    return undefined;
+  }
+  const out = Buffer.allocUnsafe(HASH_BYTES + room - availOut);
+  createHash('sha1').update(input).digest().copy(out, 0, 0, HASH_BYTES);
+  reuseOut.copy(out, HASH_BYTES, HASH_BYTES, HASH_BYTES + room - availOut);
+  packedOnReused++;
+  return out;
+}
+
+let packedOnReused = 0;
+/** How many copies were packed on a vendor's reused context (a test checks the fast path is taken). */
+export const packedOnReusedContext = (): number => packedOnReused;
+
 export function packServerCopy(json: string, vendor?: AccountKind): string | Buffer {
   const dictionary = vendor ? dictionaryOf.get(vendor) : undefined;
-  if (dictionary && json.length > PACK_WITH_DICTIONARY_ABOVE) return Buffer.concat([digest(json), zlib.deflateSync(json, { dictionary })]);
+  if (dictionary && json.length > PACK_WITH_DICTIONARY_ABOVE)
+    return deflateReused(json, vendor!, dictionary) ?? Buffer.concat([digest(json), zlib.deflateSync(json, { dictionary })]);
   return json.length > PACK_ABOVE
     ? Buffer.concat([digest(json), zlib.deflateRawSync(json, { level: 1, memLevel: 4, ...RAW_OPTIONS })])
     : json;
