@@ -34,6 +34,17 @@ export class NameCounts implements NameStats {
   family(key: string): number {
     return this.f.get(key) ?? 0;
   }
+  /** The counts as plain data (kept with the saved duplicates queue), and back. */
+  toJSON(): { given: [string, number][]; family: [string, number][] } {
+    return { given: [...this.g], family: [...this.f] };
+  }
+  static fromJSON(j: unknown): NameCounts {
+    const c = new NameCounts();
+    const o = j as Partial<ReturnType<NameCounts['toJSON']>> | null;
+    for (const [k, n] of Array.isArray(o?.given) ? o.given : []) c.g.set(k, n);
+    for (const [k, n] of Array.isArray(o?.family) ? o.family : []) c.f.set(k, n);
+    return c;
+  }
 }
 
 /** How much more often the swapped reading must occur before a record is read as swapped. */

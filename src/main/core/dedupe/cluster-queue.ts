@@ -6,6 +6,9 @@
 // them in place instead of recomputing. The cache holds who is in each cluster and how strongly;
 // their values and reasons are read when a cluster is shown or acted on (full), so opening the
 // view costs no contact JSON and no reasons for the tens of thousands of clusters off screen.
+// The queue is also kept in the store (store/saved-queue.ts), tagged with the store's write
+// stamp: a restarted app, or this one after a write the queue does not depend on, reads it back
+// instead of working it out from every record and pair again.
 import type Database from 'better-sqlite3';
 import { displayName, type AccountKind } from '../../../shared/domain';
 import { NameCounts } from '../contacts/name-choice';
@@ -14,6 +17,7 @@ import { candidateReasonsReader, forEachOpenCandidateScore } from '../store/matc
 import { decisionKey, standingDifferentPairs } from '../store/match-decisions';
 import { lastQueueTally } from '../store/match-journal';
 import { forEachLiveMatchSource, liveMatchSourcesOf } from '../store/match-records';
+import { addToSavedQueue, dropFromSavedQueue, savedQueue, saveQueue, storeWriteStamp, type SavedCluster } from '../store/saved-queue';
 import { othersWriteCount, ownWriteCounter } from '../store/write-counters';
 import type { SyncStore } from '../sync/sync-store';
 import { clusterPairs } from './cluster';
@@ -40,7 +44,12 @@ interface ClusterCache {
   unsure?: QueuedCluster[];
   /** The clusters last shown in full (a key press asks for one twice: to show it and to plan it). */
   shown: Map<string, ClusterView>;
+  /** The saved queue's tag while it holds these clusters; null when it does not. */
+  saved: string | null;
 }
+
+type QueuedRecord = QueuedCluster['records'][number];
+type QueuedPair = QueuedCluster['pairs'][number];
 
 /** Clusters kept in full: the one on screen, the one ahead, a few behind. */
 const SHOWN_KEPT = 16;
@@ -215,16 +224,42 @@ export class ClusterQueue {
     });
   }
 
-  /** Keep these clusters as the queue, current as of the store's counters now. */
-  remember<C extends QueuedCluster>(clusters: C[], rank?: Map<string, number>): C[] {
+  /** Keep these clusters as the queue, current as of the store's counters now, and save them in the store. */
+  remember<C extends QueuedCluster>(clusters: C[]): C[] {
+    const tag = this.tag();
+    // An incremental scan that found the queue as it was (and is saved): nothing to write again.
+    const had = this.cache;
+    if (had?.saved === tag && had.clusters.length === clusters.length && had.clusters.every((c, i) => c.id === clusters[i]!.id))
+      return this.keep(clusters, had.rank, tag);
     // Rank: the place each cluster had when the queue was worked out, so an undo puts one back exactly there.
+    const rank = new Map(clusters.map((c, i) => [c.id, i]));
+    saveQueue(
+      this.sqlite,
+      tag,
+      clusters.map((c, i) => ({
+        rank: i,
+        id: c.id,
+        score: c.score,
+        confidence: c.confidence,
+        auto: c.auto,
+        records: c.records,
+        pairs: c.pairs,
+      })),
+      this.store.nameStats instanceof NameCounts ? this.store.nameStats : null,
+    );
+    return this.keep(clusters, rank, tag);
+  }
+
+  /** Hold these clusters as the queue in hand (the saved queue holds them when `saved` is its tag). */
+  private keep<C extends QueuedCluster>(clusters: C[], rank: Map<string, number>, saved: string | null): C[] {
     this.cache = {
       key: this.key(),
       clusters,
       byId: new Map(clusters.map((c) => [c.id, c])),
       auto: clusters.filter((c) => c.auto).length,
-      rank: rank ?? new Map(clusters.map((c, i) => [c.id, i])),
+      rank,
       shown: new Map(),
+      saved,
     };
     this.lastTally = tally(clusters);
     return clusters;
@@ -256,6 +291,11 @@ export class ClusterQueue {
       c.shown.delete(id);
     }
     c.unsure = undefined;
+    // The saved queue follows, tagged as of the write: it held what the cache held before it.
+    if (c.saved) {
+      const tag = this.tag();
+      c.saved = dropFromSavedQueue(this.sqlite, c.saved, tag, ids) ? tag : null;
+    }
     c.key = this.key();
     this.lastTally = { waiting: c.clusters.length, autoLinkable: c.auto };
   }
@@ -267,9 +307,27 @@ export class ClusterQueue {
     const back = views.filter((v) => !have.has(v.id));
     const rank = this.cache.rank;
     const at = (c: QueuedCluster): number => rank.get(c.id) ?? Number.MAX_SAFE_INTEGER;
-    this.remember(
+    let saved = this.cache.saved;
+    if (saved) {
+      // Back in the saved queue at their old places (a cluster without one goes last).
+      let next = rank.size;
+      for (const c of back) if (!rank.has(c.id)) rank.set(c.id, next++);
+      const tag = this.tag();
+      const light = back.map((c) => ({
+        rank: rank.get(c.id)!,
+        id: c.id,
+        score: c.score,
+        confidence: c.confidence,
+        auto: c.auto,
+        records: c.records.map(queuedRecord),
+        pairs: c.pairs.map(({ a, b, score }) => ({ a, b, score })),
+      }));
+      saved = addToSavedQueue(this.sqlite, saved, tag, light) ? tag : null;
+    }
+    this.keep(
       [...this.cache.clusters, ...back].sort((x, y) => y.score - x.score || at(x) - at(y)),
       rank,
+      saved,
     );
   }
 
@@ -303,6 +361,15 @@ export class ClusterQueue {
 
   private current(): ClusterCache {
     if (this.cache && this.cache.key === this.key()) return this.cache;
+    // Saved by this process or another (a scan in the CLI) and still current: read back, not worked out.
+    const tag = this.tag();
+    const saved = savedQueue<QueuedRecord, QueuedPair>(this.sqlite, tag);
+    if (saved) {
+      if (!this.store.nameStats && saved.names) this.store.useNameStats(NameCounts.fromJSON(saved.names));
+      const clusters = saved.clusters.map(queuedFromSaved);
+      this.keep(clusters, new Map(saved.clusters.map((c) => [c.id, c.rank])), tag);
+      return this.cache!;
+    }
     const loaded = this.load();
     this.remember(this.clustersOf(loaded, new Frequencies(loaded.recs)));
     return this.cache!;
@@ -325,4 +392,35 @@ export class ClusterQueue {
     const { review, autoLink } = this.estimator.thresholds;
     return `${this.ownWrites()}:${othersWriteCount(this.sqlite)}:${review}:${autoLink}`;
   }
+
+  /** What the saved queue is tagged with: the store's write stamp and the thresholds. */
+  private tag(): string {
+    const { review, autoLink } = this.estimator.thresholds;
+    return `${storeWriteStamp(this.sqlite)}:${review}:${autoLink}`;
+  }
 }
+
+/** A record as the queue keeps it: without the contact a full view carries. */
+const queuedRecord = ({ recordId, personId, account, accountLabel, vendor, remoteId, name }: QueuedRecord): QueuedRecord => ({
+  recordId,
+  personId,
+  account,
+  accountLabel,
+  vendor,
+  remoteId,
+  name,
+});
+
+/** A saved cluster as the queue keeps it: who is in it read from the store when first asked for. */
+const queuedFromSaved = (s: SavedCluster<QueuedRecord, QueuedPair>): QueuedCluster => ({
+  id: s.id,
+  score: s.score,
+  confidence: s.confidence,
+  auto: s.auto,
+  get records() {
+    return s.contents().records;
+  },
+  get pairs() {
+    return s.contents().pairs;
+  },
+});

@@ -3,6 +3,7 @@
 import type Database from 'better-sqlite3';
 import { DEFAULT_PARAMETERS, validParameters, type MatchParameters } from './parameters';
 import { readSetting, writeSetting } from '../store/app-settings';
+import { noteMatchInputsWritten } from '../store/saved-queue';
 
 const KEY = 'match.parameters';
 
@@ -15,4 +16,6 @@ export function loadParameters(sqlite: Database.Database): MatchParameters {
 
 export function saveParameters(sqlite: Database.Database, p: MatchParameters, now: string): void {
   writeSetting(sqlite, KEY, p, now);
+  // The queue is clustered with these (a saved queue from other ones no longer holds).
+  noteMatchInputsWritten(sqlite);
 }

@@ -3,6 +3,7 @@
 // "not the same" dismissed, and their undos open them again. Reasons are stored as JSON and
 // come back parsed.
 import type Database from 'better-sqlite3';
+import { noteMatchInputsWritten } from './saved-queue';
 import type { matchCandidates } from './schema';
 
 type MatchCandidate = typeof matchCandidates.$inferSelect;
@@ -60,12 +61,14 @@ export function leastCertainCandidates(sqlite: Database.Database, limit: number)
 
 /** A full scan starts over: every open pair goes (linked and dismissed ones stay). */
 export function clearOpenCandidates(sqlite: Database.Database): void {
+  noteMatchInputsWritten(sqlite);
   sqlite.prepare("DELETE FROM match_candidates WHERE status = 'open'").run();
 }
 
 /** A dropper of one record's open pairs, prepared once for an incremental scan's changed records. */
 export function openCandidatesOfRecordDropper(sqlite: Database.Database): (recordId: string) => void {
   const st = sqlite.prepare("DELETE FROM match_candidates WHERE status = 'open' AND (record_a = ? OR record_b = ?)");
+  noteMatchInputsWritten(sqlite);
   return (recordId) => void st.run(recordId, recordId);
 }
 
@@ -79,6 +82,7 @@ export function candidateWriter(
   const st = sqlite.prepare(
     "INSERT INTO match_candidates (record_a, record_b, score, reasons, status, created_at) VALUES (?, ?, ?, ?, 'open', ?) ON CONFLICT(record_a, record_b) DO UPDATE SET score = excluded.score, reasons = excluded.reasons",
   );
+  noteMatchInputsWritten(sqlite);
   return (recordA, recordB, score, reasons, at) => void st.run(recordA, recordB, score, JSON.stringify(reasons), at);
 }
 
@@ -89,6 +93,7 @@ export function markCandidatesAmong(
   status: Exclude<CandidateStatus, 'open'>,
 ): void {
   const ids = JSON.stringify(recordIds);
+  noteMatchInputsWritten(sqlite);
   sqlite
     .prepare(
       'UPDATE match_candidates SET status = ? WHERE record_a IN (SELECT value FROM json_each(?)) AND record_b IN (SELECT value FROM json_each(?))',
@@ -103,6 +108,7 @@ export function reopenCandidatesAmong(
   from: Exclude<CandidateStatus, 'open'>,
 ): void {
   const ids = JSON.stringify(recordIds);
+  noteMatchInputsWritten(sqlite);
   sqlite
     .prepare(
       "UPDATE match_candidates SET status = 'open' WHERE status = ? AND record_a IN (SELECT value FROM json_each(?)) AND record_b IN (SELECT value FROM json_each(?))",
