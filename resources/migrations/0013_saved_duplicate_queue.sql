@@ -33,7 +33,8 @@ CREATE TRIGGER `accounts_write_delete` AFTER DELETE ON `accounts`
 BEGIN UPDATE `store_writes` SET `n` = `n` + 1 WHERE `id` = 1; END;
 --> statement-breakpoint
 -- One row per cluster, in the queue's order (score, then `rank`: its place when worked out). Its
--- members and pairs are JSON, read when the cluster is listed or shown.
+-- members and pairs are JSON, read when the cluster is listed or shown. A cluster a merge or
+-- decision took out stays, `gone`, so its undo puts it back in its place even after a restart.
 CREATE TABLE `saved_queue` (
 	`rank` integer PRIMARY KEY NOT NULL,
 	`id` text NOT NULL,
@@ -41,10 +42,16 @@ CREATE TABLE `saved_queue` (
 	`confidence` real NOT NULL,
 	`auto` integer NOT NULL,
 	`records` text NOT NULL,
-	`pairs` text NOT NULL
+	`pairs` text NOT NULL,
+	`gone` integer DEFAULT 0 NOT NULL
 );
 --> statement-breakpoint
 CREATE INDEX `saved_queue_id` ON `saved_queue` (`id`);
+--> statement-breakpoint
+-- The window pages the queue straight from these, in either order, without reading it all.
+CREATE INDEX `saved_queue_best` ON `saved_queue` (`gone`, `score` DESC, `rank`, `auto`);
+--> statement-breakpoint
+CREATE INDEX `saved_queue_unsure` ON `saved_queue` (`gone`, abs(`confidence` - 0.5), `score` DESC, `rank`);
 --> statement-breakpoint
 -- What the saved queue was worked out from (the write stamp and the thresholds; no row, no queue)
 -- and the store's name counts it was worked out with (golden records choose names by them).

@@ -38,14 +38,19 @@ async function call<K extends RequestKey>(t: TestCore, k: K, input: Input<K>): P
 
 /** The whole queue as the window sees it: every summary, best first, the tally, and the first cluster in full. */
 async function queue(t: TestCore): Promise<unknown> {
-  const items = [];
-  let page;
-  do {
-    page = await call(t, 'listDuplicates', { offset: items.length, limit: 500 });
-    items.push(...page.items);
-  } while (page.items.length && items.length < page.total);
-  const first = items[0] && (await call(t, 'getDuplicate', { id: items[0].id }));
-  return { total: page.total, autoLinkable: page.autoLinkable, items, first };
+  const listed = async (order: 'best' | 'unsure') => {
+    const items = [];
+    let page;
+    do {
+      page = await call(t, 'listDuplicates', { offset: items.length, limit: 500, order });
+      items.push(...page.items);
+    } while (page.items.length && items.length < page.total);
+    return { total: page.total, autoLinkable: page.autoLinkable, items };
+  };
+  const best = await listed('best');
+  const first = best.items[0] && (await call(t, 'getDuplicate', { id: best.items[0].id }));
+  // Both orders, as a restarted core pages them straight from the store.
+  return { ...best, unsure: (await listed('unsure')).items.map((c) => c.id), first };
 }
 
 /** The queue's first cluster and its first two records, as the window shows them. */

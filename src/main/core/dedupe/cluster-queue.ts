@@ -17,7 +17,7 @@ import { candidateReasonsReader, forEachOpenCandidateScore } from '../store/matc
 import { decisionKey, standingDifferentPairs } from '../store/match-decisions';
 import { lastQueueTally } from '../store/match-journal';
 import { forEachLiveMatchSource, liveMatchSourcesOf } from '../store/match-records';
-import { addToSavedQueue, dropFromSavedQueue, savedQueue, saveQueue, storeWriteStamp, type SavedCluster } from '../store/saved-queue';
+import { storeWriteStamp } from '../store/saved-queue';
 import { othersWriteCount, ownWriteCounter } from '../store/write-counters';
 import type { SyncStore } from '../sync/sync-store';
 import { clusterPairs } from './cluster';
@@ -32,6 +32,7 @@ import {
 } from './cluster-view';
 import { FLOOR_MARGIN, type MatchEstimator } from './estimator';
 import { Frequencies, toMatchRecord, type MatchRecord } from './features';
+import { SavedClusters } from './saved-clusters';
 import { confidence, modelOf, scorePair, type Reason, type ScoredPair } from './score';
 
 interface ClusterCache {
@@ -48,8 +49,11 @@ interface ClusterCache {
   saved: string | null;
 }
 
-type QueuedRecord = QueuedCluster['records'][number];
-type QueuedPair = QueuedCluster['pairs'][number];
+/** The queue served from the store (no cache in hand): the saved queue's tag, and the clusters last shown in full. */
+interface InStore {
+  tag: string;
+  shown: Map<string, ClusterView>;
+}
 
 /** Clusters kept in full: the one on screen, the one ahead, a few behind. */
 const SHOWN_KEPT = 16;
@@ -73,6 +77,11 @@ const pairKey = (a: string, b: string): string => (a < b ? `${a}|${b}` : `${b}|$
 
 export class ClusterQueue {
   private cache: ClusterCache | null = null;
+  /** With no cache in hand and the saved queue current, pages and clusters are read from it. */
+  private stored: InStore | null = null;
+  /** The saved queue's tag `isCurrent` saw, for the `drop` or `restore` after the write. */
+  private storedWas: string | null = null;
+  private readonly saved: SavedClusters;
   private lastTally: QueueTally | null = null;
   private readonly ownWrites: () => number;
   /** Clusters taken out of the queue by a merge or dismissal in this process, by journal id (for undo). */
@@ -84,6 +93,7 @@ export class ClusterQueue {
     private readonly estimator: MatchEstimator,
   ) {
     this.ownWrites = ownWriteCounter(sqlite);
+    this.saved = new SavedClusters(sqlite);
   }
 
   /** The current clusters from the stored candidates (no rescoring), in full. */
@@ -125,6 +135,10 @@ export class ClusterQueue {
    * tens of thousands of clusters, and the window only ever shows a screenful.
    */
   page(offset: number, limit: number, order: 'best' | 'unsure' = 'best'): { total: number; autoLinkable: number; items: ClusterSummary[] } {
+    if (this.inStore()) {
+      const t = this.saved.tally();
+      return { total: t.waiting, autoLinkable: t.autoLinkable, items: this.saved.page(order, offset, limit) };
+    }
     const c = this.current();
     return {
       total: c.clusters.length,
@@ -137,10 +151,11 @@ export class ClusterQueue {
 
   /** One cluster in full (records and their values), or null when it is gone. */
   cluster(id: string): ClusterView | null {
-    const cache = this.current();
+    const s = this.inStore();
+    const cache = s ?? this.current();
     const had = cache.shown.get(id);
     if (had) return had;
-    const c = cache.byId.get(id);
+    const c = s ? this.saved.cluster(id) : this.current().byId.get(id);
     const view = c ? this.full([c])[0] : undefined;
     if (!view) return null;
     if (cache.shown.size >= SHOWN_KEPT) cache.shown.delete(cache.shown.keys().next().value!);
@@ -233,25 +248,13 @@ export class ClusterQueue {
       return this.keep(clusters, had.rank, tag);
     // Rank: the place each cluster had when the queue was worked out, so an undo puts one back exactly there.
     const rank = new Map(clusters.map((c, i) => [c.id, i]));
-    saveQueue(
-      this.sqlite,
-      tag,
-      clusters.map((c, i) => ({
-        rank: i,
-        id: c.id,
-        score: c.score,
-        confidence: c.confidence,
-        auto: c.auto,
-        records: c.records,
-        pairs: c.pairs,
-      })),
-      this.store.nameStats instanceof NameCounts ? this.store.nameStats : null,
-    );
+    this.saved.save(tag, clusters, this.store.nameStats instanceof NameCounts ? this.store.nameStats : null);
     return this.keep(clusters, rank, tag);
   }
 
   /** Hold these clusters as the queue in hand (the saved queue holds them when `saved` is its tag). */
   private keep<C extends QueuedCluster>(clusters: C[], rank: Map<string, number>, saved: string | null): C[] {
+    this.stored = null;
     this.cache = {
       key: this.key(),
       clusters,
@@ -267,7 +270,10 @@ export class ClusterQueue {
 
   /** Whether the queue in hand is current: call before a write, and hand the answer to `drop` or `restore` after it. */
   isCurrent(): boolean {
-    return !!this.cache && this.cache.key === this.key();
+    this.storedWas = null;
+    if (this.cache && this.cache.key === this.key()) return true;
+    this.storedWas = this.inStore()?.tag ?? null;
+    return this.storedWas !== null;
   }
 
   /**
@@ -275,6 +281,7 @@ export class ClusterQueue {
    * only when the cache was current before the write, i.e. `wasCurrent`).
    */
   drop(wasCurrent: boolean, ids: string[]): void {
+    if (!this.cache && wasCurrent && this.storedWas) return this.dropStored(this.storedWas, ids);
     if (!this.cache || !wasCurrent) return void this.recompute();
     const c = this.cache;
     if (ids.length > 1) {
@@ -294,7 +301,7 @@ export class ClusterQueue {
     // The saved queue follows, tagged as of the write: it held what the cache held before it.
     if (c.saved) {
       const tag = this.tag();
-      c.saved = dropFromSavedQueue(this.sqlite, c.saved, tag, ids) ? tag : null;
+      c.saved = this.saved.drop(c.saved, tag, ids) ? tag : null;
     }
     c.key = this.key();
     this.lastTally = { waiting: c.clusters.length, autoLinkable: c.auto };
@@ -302,6 +309,7 @@ export class ClusterQueue {
 
   /** After an undo: put the clusters it reopened back in place, best first. */
   restore(wasCurrent: boolean, views: QueuedCluster[]): void {
+    if (!this.cache && wasCurrent && this.storedWas) return this.restoreStored(this.storedWas, views);
     if (!this.cache || !wasCurrent) return void this.recompute();
     const have = new Set(this.cache.clusters.map((c) => c.id));
     const back = views.filter((v) => !have.has(v.id));
@@ -309,20 +317,11 @@ export class ClusterQueue {
     const at = (c: QueuedCluster): number => rank.get(c.id) ?? Number.MAX_SAFE_INTEGER;
     let saved = this.cache.saved;
     if (saved) {
-      // Back in the saved queue at their old places (a cluster without one goes last).
-      let next = rank.size;
-      for (const c of back) if (!rank.has(c.id)) rank.set(c.id, next++);
+      // Back in the saved queue at their old places; one it never held goes last, here too.
       const tag = this.tag();
-      const light = back.map((c) => ({
-        rank: rank.get(c.id)!,
-        id: c.id,
-        score: c.score,
-        confidence: c.confidence,
-        auto: c.auto,
-        records: c.records.map(queuedRecord),
-        pairs: c.pairs.map(({ a, b, score }) => ({ a, b, score })),
-      }));
-      saved = addToSavedQueue(this.sqlite, saved, tag, light) ? tag : null;
+      const ranks = this.saved.restore(saved, tag, back);
+      for (const [id, r] of ranks ?? []) if (!rank.has(id)) rank.set(id, r);
+      saved = ranks ? tag : null;
     }
     this.keep(
       [...this.cache.clusters, ...back].sort((x, y) => y.score - x.score || at(x) - at(y)),
@@ -334,6 +333,7 @@ export class ClusterQueue {
   /** Work the queue out again from the store (clusters that held records just linked regroup); what now waits. */
   rework(): QueueTally {
     this.cache = null;
+    this.stored = null;
     return tally(this.queued());
   }
 
@@ -363,11 +363,10 @@ export class ClusterQueue {
     if (this.cache && this.cache.key === this.key()) return this.cache;
     // Saved by this process or another (a scan in the CLI) and still current: read back, not worked out.
     const tag = this.tag();
-    const saved = savedQueue<QueuedRecord, QueuedPair>(this.sqlite, tag);
+    const saved = this.saved.load(tag);
     if (saved) {
-      if (!this.store.nameStats && saved.names) this.store.useNameStats(NameCounts.fromJSON(saved.names));
-      const clusters = saved.clusters.map(queuedFromSaved);
-      this.keep(clusters, new Map(saved.clusters.map((c) => [c.id, c.rank])), tag);
+      this.useSavedNames();
+      this.keep(saved.clusters, saved.rank, tag);
       return this.cache!;
     }
     const loaded = this.load();
@@ -378,7 +377,49 @@ export class ClusterQueue {
   /** The queue was not current before the write: work it out again now, so counts stay true. */
   private recompute(): void {
     this.cache = null;
+    this.stored = null;
     this.current();
+  }
+
+  /**
+   * The saved queue, when no queue is in hand and it is current (a restart, or a write it does
+   * not depend on): the window pages it and reads clusters from it without loading it all.
+   */
+  private inStore(): InStore | null {
+    if (this.cache && this.cache.key === this.key()) return null;
+    const tag = this.tag();
+    if (this.stored?.tag === tag) return this.stored;
+    this.stored = null;
+    if (!this.saved.holds(tag)) return null;
+    this.cache = null;
+    this.useSavedNames();
+    return (this.stored = { tag, shown: new Map() });
+  }
+
+  /** A merge or decision made while the queue was served from the store: take its clusters out there. */
+  private dropStored(was: string, ids: string[]): void {
+    const shown = this.stored?.tag === was ? this.stored.shown : new Map<string, ClusterView>();
+    const tag = this.tag();
+    if (!this.saved.drop(was, tag, ids)) return void this.recompute();
+    for (const id of ids) shown.delete(id);
+    this.stored = { tag, shown };
+    this.lastTally = this.saved.tally();
+  }
+
+  /** An undo made while the queue was served from the store: its clusters back there, in their places. */
+  private restoreStored(was: string, views: QueuedCluster[]): void {
+    const shown = this.stored?.tag === was ? this.stored.shown : new Map<string, ClusterView>();
+    const tag = this.tag();
+    if (!this.saved.restore(was, tag, views)) return void this.recompute();
+    this.stored = { tag, shown };
+    this.lastTally = this.saved.tally();
+  }
+
+  /** Golden records choose names by the counts the saved queue was worked out with (a restart has no scan's). */
+  private useSavedNames(): void {
+    if (this.store.nameStats) return;
+    const names = this.saved.names();
+    if (names) this.store.useNameStats(names);
   }
 
   /** The store's name statistics, for golden records to repair swaps and prefer common spellings (name-choice.ts). */
@@ -399,28 +440,3 @@ export class ClusterQueue {
     return `${storeWriteStamp(this.sqlite)}:${review}:${autoLink}`;
   }
 }
-
-/** A record as the queue keeps it: without the contact a full view carries. */
-const queuedRecord = ({ recordId, personId, account, accountLabel, vendor, remoteId, name }: QueuedRecord): QueuedRecord => ({
-  recordId,
-  personId,
-  account,
-  accountLabel,
-  vendor,
-  remoteId,
-  name,
-});
-
-/** A saved cluster as the queue keeps it: who is in it read from the store when first asked for. */
-const queuedFromSaved = (s: SavedCluster<QueuedRecord, QueuedPair>): QueuedCluster => ({
-  id: s.id,
-  score: s.score,
-  confidence: s.confidence,
-  auto: s.auto,
-  get records() {
-    return s.contents().records;
-  },
-  get pairs() {
-    return s.contents().pairs;
-  },
-});

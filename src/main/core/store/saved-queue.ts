@@ -1,5 +1,5 @@
 // The duplicates queue kept in the store (migration 0013), so a restarted app opens Duplicates
-// from it instead of reading every record and pair again (a minute at a million records). A saved
+// from it instead of reading every record and pair again (minutes at a million records). A saved
 // queue holds only while nothing it was worked out from has changed: it carries a tag (the
 // store's write stamp and the thresholds) and is read only when the tag still matches.
 // The stamp moves with every write the queue depends on: triggers on records, decisions and
@@ -8,16 +8,24 @@
 // largest rowid (no insert trigger: migration 0011).
 import type Database from 'better-sqlite3';
 
-/** A cluster as saved: its place, score and flags as columns; who is in it read when asked. */
+/** A cluster as saved: its place, score and flags, who is in it and its pairs. */
 export interface SavedCluster<R, P> {
   rank: number;
   id: string;
   score: number;
   confidence: number;
   auto: boolean;
-  /** The members and pairs, read (and parsed) on first use. */
-  contents(): { records: R[]; pairs: P[] };
+  records: R[];
+  pairs: P[];
 }
+
+/** The queue's two orders: best first, or nearest even odds first (then best first). */
+export type SavedOrder = 'best' | 'unsure';
+
+const ORDER_BY: Record<SavedOrder, string> = {
+  best: 'score DESC, rank',
+  unsure: 'abs(confidence - 0.5), score DESC, rank',
+};
 
 /** The store's write stamp now: changes whenever the records, decisions, accounts or match pairs do. */
 export function storeWriteStamp(sqlite: Database.Database): string {
@@ -33,13 +41,13 @@ export function noteMatchInputsWritten(sqlite: Database.Database): void {
   sqlite.prepare('UPDATE store_writes SET n = n + 1 WHERE id = 1').run();
 }
 
-/** Replace the saved queue with these clusters (each with its rank) and the name counts they were worked out with, tagged. */
-export function saveQueue<R, P>(
-  sqlite: Database.Database,
-  tag: string,
-  clusters: readonly { rank: number; id: string; score: number; confidence: number; auto: boolean; records: R[]; pairs: P[] }[],
-  names: unknown,
-): void {
+/** The saved queue's tag; null when none is saved. */
+export function savedTag(sqlite: Database.Database): string | null {
+  return (sqlite.prepare('SELECT tag FROM saved_queue_state WHERE id = 1').pluck().get() as string | undefined) ?? null;
+}
+
+/** Replace the saved queue with these clusters and the name counts they were worked out with, tagged. */
+export function saveQueue<R, P>(sqlite: Database.Database, tag: string, clusters: readonly SavedCluster<R, P>[], names: unknown): void {
   sqlite.transaction(() => {
     sqlite.prepare('DELETE FROM saved_queue').run();
     insertClusters(sqlite, clusters);
@@ -56,7 +64,7 @@ export function addToSavedQueue<R, P>(
   sqlite: Database.Database,
   was: string,
   tag: string,
-  clusters: readonly { rank: number; id: string; score: number; confidence: number; auto: boolean; records: R[]; pairs: P[] }[],
+  clusters: readonly SavedCluster<R, P>[],
 ): boolean {
   return sqlite.transaction(() => {
     if (savedTag(sqlite) !== was) return false;
@@ -66,63 +74,113 @@ export function addToSavedQueue<R, P>(
   })();
 }
 
-/** Clusters out of the saved queue (a merge or decision), and the new tag; only when the saved queue had `was`. */
+/**
+ * Clusters out of the saved queue (a merge or decision), and the new tag; only when the saved
+ * queue had `was`. They stay as gone, so an undo puts each back in its place.
+ */
 export function dropFromSavedQueue(sqlite: Database.Database, was: string, tag: string, ids: readonly string[]): boolean {
   return sqlite.transaction(() => {
     if (savedTag(sqlite) !== was) return false;
-    const del = sqlite.prepare('DELETE FROM saved_queue WHERE id = ?');
-    for (const id of ids) del.run(id);
+    const gone = sqlite.prepare('UPDATE saved_queue SET gone = 1 WHERE id = ?');
+    for (const id of ids) gone.run(id);
     setTag(sqlite, tag);
     return true;
   })();
 }
 
-/** The saved queue in queue order (best first, then rank) with its name counts, when its tag is `tag`; else null. */
-export function savedQueue<R, P>(sqlite: Database.Database, tag: string): { clusters: SavedCluster<R, P>[]; names: unknown } | null {
-  const state = sqlite.prepare('SELECT tag, names FROM saved_queue_state WHERE id = 1').raw().get() as [string, string] | undefined;
-  if (state?.[0] !== tag) return null;
-  const rows = sqlite.prepare('SELECT rank, id, score, confidence, auto FROM saved_queue ORDER BY score DESC, rank').raw().all() as [
-    number,
-    string,
-    number,
-    number,
-    number,
-  ][];
-  const read = sqlite.prepare('SELECT records, pairs FROM saved_queue WHERE rank = ?').raw();
-  const clusters = rows.map(([rank, id, score, confidence, auto]): SavedCluster<R, P> => {
-    let got: { records: R[]; pairs: P[] } | undefined;
-    return {
-      rank,
-      id,
-      score,
-      confidence,
-      auto: auto === 1,
-      contents: () => {
-        if (got) return got;
-        const [records, pairs] = read.get(rank) as [string, string];
-        return (got = { records: JSON.parse(records) as R[], pairs: JSON.parse(pairs) as P[] });
-      },
-    };
-  });
-  return { clusters, names: JSON.parse(state[1]) };
+/** The rank each of these clusters has in the saved queue (gone or not), by id. */
+export function savedRanks(sqlite: Database.Database, ids: readonly string[]): Map<string, number> {
+  const st = sqlite.prepare('SELECT rank FROM saved_queue WHERE id = ?').pluck();
+  const out = new Map<string, number>();
+  for (const id of ids) {
+    const rank = st.get(id) as number | undefined;
+    if (rank !== undefined) out.set(id, rank);
+  }
+  return out;
 }
 
-/** The saved queue's tag; null when none is saved. */
-export function savedTag(sqlite: Database.Database): string | null {
-  return (sqlite.prepare('SELECT tag FROM saved_queue_state WHERE id = 1').pluck().get() as string | undefined) ?? null;
+/** The next rank after every saved one (for a cluster that was never in the saved queue). */
+export function nextSavedRank(sqlite: Database.Database): number {
+  return ((sqlite.prepare('SELECT max(rank) FROM saved_queue').pluck().get() as number | null) ?? -1) + 1;
 }
+
+/** How many clusters the saved queue holds, and how many of them are at or above the auto-link line. */
+export function savedTally(sqlite: Database.Database): { waiting: number; autoLinkable: number } {
+  const [waiting, auto] = sqlite.prepare('SELECT count(*), total(auto) FROM saved_queue WHERE gone = 0').raw().get() as [number, number];
+  return { waiting, autoLinkable: auto };
+}
+
+/** One page of the saved queue in either order, each cluster whole. */
+export function savedPage<R, P>(sqlite: Database.Database, order: SavedOrder, offset: number, limit: number): SavedCluster<R, P>[] {
+  const rows = sqlite
+    .prepare(
+      `SELECT rank, id, score, confidence, auto, records, pairs FROM saved_queue WHERE gone = 0 ORDER BY ${ORDER_BY[order]} LIMIT ? OFFSET ?`,
+    )
+    .raw()
+    .all(limit, offset) as SavedRow[];
+  return rows.map(parsedRow<R, P>);
+}
+
+/** One saved cluster by id, whole; undefined when the saved queue does not hold it. */
+export function savedCluster<R, P>(sqlite: Database.Database, id: string): SavedCluster<R, P> | undefined {
+  const row = sqlite
+    .prepare('SELECT rank, id, score, confidence, auto, records, pairs FROM saved_queue WHERE id = ? AND gone = 0')
+    .raw()
+    .get(id) as SavedRow | undefined;
+  return row && parsedRow<R, P>(row);
+}
+
+/**
+ * The whole saved queue, best first, handed over one cluster at a time as its place, id, score
+ * and flags; its members and pairs are read by `contents(rank)` when first needed.
+ */
+export function forEachSavedCluster(
+  sqlite: Database.Database,
+  visit: (rank: number, id: string, score: number, confidence: number, auto: boolean) => void,
+): void {
+  const rows = sqlite
+    .prepare(`SELECT rank, id, score, confidence, auto FROM saved_queue WHERE gone = 0 ORDER BY ${ORDER_BY.best}`)
+    .raw()
+    .iterate() as IterableIterator<[number, string, number, number, number]>;
+  for (const [rank, id, score, confidence, auto] of rows) visit(rank, id, score, confidence, auto === 1);
+}
+
+/** A reader of one saved cluster's members and pairs by rank, prepared once. */
+export function savedContentsReader<R, P>(sqlite: Database.Database): (rank: number) => { records: R[]; pairs: P[] } {
+  const st = sqlite.prepare('SELECT records, pairs FROM saved_queue WHERE rank = ?').raw();
+  return (rank) => {
+    const [records, pairs] = (st.get(rank) as [string, string] | undefined) ?? ['[]', '[]'];
+    return { records: JSON.parse(records) as R[], pairs: JSON.parse(pairs) as P[] };
+  };
+}
+
+/** The name counts saved with the queue (null when none is saved). */
+export function savedNames(sqlite: Database.Database): unknown {
+  const names = sqlite.prepare('SELECT names FROM saved_queue_state WHERE id = 1').pluck().get() as string | undefined;
+  return names ? JSON.parse(names) : null;
+}
+
+type SavedRow = [number, string, number, number, number, string, string];
+
+const parsedRow = <R, P>([rank, id, score, confidence, auto, records, pairs]: SavedRow): SavedCluster<R, P> => ({
+  rank,
+  id,
+  score,
+  confidence,
+  auto: auto === 1,
+  records: JSON.parse(records) as R[],
+  pairs: JSON.parse(pairs) as P[],
+});
 
 /** A changed queue's new tag (its name counts stay: the row is there, `was` matched). */
 function setTag(sqlite: Database.Database, tag: string): void {
   sqlite.prepare('UPDATE saved_queue_state SET tag = ? WHERE id = 1').run(tag);
 }
 
-function insertClusters<R, P>(
-  sqlite: Database.Database,
-  clusters: readonly { rank: number; id: string; score: number; confidence: number; auto: boolean; records: R[]; pairs: P[] }[],
-): void {
+function insertClusters<R, P>(sqlite: Database.Database, clusters: readonly SavedCluster<R, P>[]): void {
+  // A cluster put back takes its row again (with the rank it had), no longer gone.
   const ins = sqlite.prepare(
-    'INSERT OR REPLACE INTO saved_queue (rank, id, score, confidence, auto, records, pairs) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    'INSERT OR REPLACE INTO saved_queue (rank, id, score, confidence, auto, records, pairs, gone) VALUES (?, ?, ?, ?, ?, ?, ?, 0)',
   );
   for (const c of clusters)
     ins.run(c.rank, c.id, c.score, c.confidence, c.auto ? 1 : 0, JSON.stringify(c.records), JSON.stringify(c.pairs));
