@@ -41,6 +41,8 @@ export interface CaseResult {
   index: number | null;
   /** Requests the simulator saw during the first (faulted) sync after the edits. */
   requests: number;
+  /** The most writes (not reads, logins or searches) in flight at once during that sync. */
+  peakWrites: number;
   syncs: number;
   /** Edited or created values not at the vendor. */
   lost: string[];
@@ -76,6 +78,30 @@ const createdFor = (vendor: Vendor): CanonicalContact =>
       ? CREATED
       : { givenName: CREATED.givenName, familyName: CREATED.familyName, externalRef: CREATED_REF };
 
+/** Requests that read by POST or sign in: LiveVox's search, the logins (which the simulators exempt from faults). */
+const READS_BY_POST = /\/session\/|\/user\/authenticate$|\/auth\/tokens$|\/search$/;
+
+/** A request that writes at the vendor: not a read, a login, a LiveVox search or export (a POST to its bulk route). */
+function isWrite(method: string, url: string): boolean {
+  const path = new URL(url).pathname;
+  if (method === 'GET' || READS_BY_POST.test(path)) return false;
+  return !(method === 'POST' && path.endsWith('/contact/contacts/bulk'));
+}
+
+export interface CaseOptions {
+  n?: number;
+  seed?: number;
+  maxSyncs?: number;
+  /** That many more records get a new given name beside the update and the create (a LiveVox batch). */
+  batch?: number;
+  /**
+   * Only updates, this many, each of another person, so the push pool (push-lanes.ts) has them in
+   * flight at once; no create. LiveVox's also block the contact: a block goes through its own
+   * route change by change, where plain updates would go in one bulk request.
+   */
+  parallel?: number;
+}
+
 /**
  * One case: a fresh simulator with `n` records and a fresh core; a clean first sync; the edits;
  * then the faulted sync and up to `maxSyncs - 1` more until the outbox is empty.
@@ -84,7 +110,7 @@ export async function runCase(
   vendor: Vendor,
   fault: MatrixFault | null,
   index: number | null,
-  opts: { n?: number; seed?: number; maxSyncs?: number; batch?: number } = {},
+  opts: CaseOptions = {},
 ): Promise<CaseResult> {
   const n = opts.n ?? 4;
   const seed = opts.seed ?? 17;
@@ -95,15 +121,20 @@ export async function runCase(
   const tmp = tempDir();
   /** Set per case: what to do around the request the simulator will count as number `target`. */
   let target = -1;
+  // Writes in flight, counted during the measured sync: the pool's real width.
+  const writes = { measuring: false, now: 0, peak: 0 };
   // Wraps the core's own client: the faults hit the production transport.
   const fetchImpl: typeof fetch = async (url, init) => {
     const before = server.requestCount;
     const hit = before + 1 === target;
     if (hit && fault === 'expire') server.faults.expireRate = 1;
+    const counted = writes.measuring && isWrite(init?.method ?? 'GET', String(url));
+    if (counted) writes.peak = Math.max(writes.peak, ++writes.now);
     let res: Response;
     try {
       res = await nodeFetch(url, init);
     } finally {
+      if (counted) writes.now--;
       if (hit && fault === 'expire') server.faults.expireRate = 0;
     }
     // Malformed: the vendor applied the request, a proxy in between answered 200 with an HTML page.
@@ -139,16 +170,19 @@ export async function runCase(
     if (!first.accounts[0]?.complete)
       throw new Error(`${vendor}: the clean first sync did not complete: ${JSON.stringify(first.accounts[0]?.errors)}`);
 
-    const { givenName, edited, createdId, personId: createdPersonId, replaced } = makeEdits(core, acc.id, vendor, sb.seeded);
+    const recordOf = (remoteId: string) =>
+      (core!.store.sqlite.prepare('SELECT id FROM records WHERE account_id = ? AND remote_id = ?').get(acc.id, remoteId) as { id: string })
+        .id;
+    const main = opts.parallel ? null : makeEdits(core, acc.id, vendor, sb.seeded);
     // `batch`: that many more records get a new given name, so the updates go out together
     // where the vendor has bulk routes (push-batch.ts) and each request of a batch is faulted.
-    const batched = sb.seeded.slice(2, 2 + (opts.batch ?? 0)).map((s, i) => ({ remoteId: s.remoteId, givenName: `Batched${i}` }));
-    for (const b of batched) {
-      const { id } = core.store.sqlite.prepare('SELECT id FROM records WHERE account_id = ? AND remote_id = ?').get(acc.id, b.remoteId) as {
-        id: string;
-      };
-      core.edits.edit(id, { givenName: b.givenName });
-    }
+    // `parallel`: only updates, of as many people, side by side in the push pool.
+    const from = opts.parallel ? 0 : 2;
+    const block = !!opts.parallel && vendor === 'livevox';
+    const batched = sb.seeded
+      .slice(from, from + (opts.parallel ?? opts.batch ?? 0))
+      .map((s, i) => ({ remoteId: s.remoteId, givenName: `${opts.parallel ? 'Parallel' : 'Batched'}${i}` }));
+    for (const b of batched) core.edits.edit(recordOf(b.remoteId), { givenName: b.givenName, ...(block ? { doNotContact: true } : {}) });
 
     const base = server.requestCount;
     target = index === null ? -1 : base + index;
@@ -157,28 +191,33 @@ export async function runCase(
     let requests = 0;
     const outbox = () => core!.status.get().outbox;
     const open = () => Object.values(outbox()).reduce((a, b) => a + b, 0);
+    writes.measuring = true;
     do {
       await core.sync.sync();
       if (syncs++ === 0) requests = server.requestCount - base;
+      writes.measuring = false;
       target = -1; // faults hit the first sync only
       server.faults.latencyMs = 0;
     } while (open() > 0 && syncs < (opts.maxSyncs ?? 6));
 
-    const { lost, carriers, doubled } = await vendorTruth(other, vendor, edited, givenName, replaced);
+    const { lost, carriers, doubled } = main
+      ? await vendorTruth(other, vendor, main.edited, main.givenName, main.replaced)
+      : await recordsTruth(other, first.accounts[0]!.pulled);
     for (const b of batched) {
-      const now = (await other.read(b.remoteId)).canonical.givenName;
-      if (now !== b.givenName) lost.push(`batched update ${b.remoteId} (${now})`);
+      const now = (await other.read(b.remoteId)).canonical;
+      if (now.givenName !== b.givenName) lost.push(`${opts.parallel ? 'parallel' : 'batched'} update ${b.remoteId} (${now.givenName})`);
+      if (block && now.doNotContact !== true) lost.push(`parallel block ${b.remoteId}`);
     }
     // Locally: exactly one live record holds the created vendor record. It is the one the
     // person made, or (when a pull saw the record before the create's answer was settled) the
     // pulled one it folded into — then it sits under a person of its own: counted as `split`.
     let split = 0;
-    if (carriers.length === 1) {
+    if (main && carriers.length === 1) {
       const holders = core.store.sqlite
         .prepare("SELECT id, person_id FROM records WHERE account_id = ? AND remote_id = ? AND state <> 'deleted_local'")
         .all(acc.id, carriers[0]!.remoteId) as { id: string; person_id: string }[];
       if (holders.length !== 1) lost.push(`create held by ${holders.length} local records`);
-      else if (holders[0]!.id !== createdId && holders[0]!.person_id !== createdPersonId) split = 1;
+      else if (holders[0]!.id !== main.createdId && holders[0]!.person_id !== main.personId) split = 1;
     }
     const pushing = (core.store.sqlite.prepare("SELECT COUNT(*) AS n FROM records WHERE state = 'pushing'").get() as { n: number }).n;
     const stuck = open() + pushing;
@@ -199,6 +238,7 @@ export async function runCase(
       fault,
       index,
       requests,
+      peakWrites: writes.peak,
       syncs,
       lost,
       duplicates: Math.max(0, carriers.length - 1) + doubled,
@@ -248,15 +288,17 @@ export interface MatrixSummary {
   split: number;
   /** Requests of the clean measured sync, per vendor. */
   requests: Partial<Record<Vendor, number>>;
+  /** The most writes in flight at once in the clean measured sync, per vendor. */
+  peakWrites: Partial<Record<Vendor, number>>;
   failures: CaseResult[];
 }
 
 /** Every fault at every request index of the measured sync, for each vendor given. */
 export async function runMatrix(
   vendors: readonly Vendor[],
-  opts: { n?: number; seed?: number; batch?: number; faults?: readonly MatrixFault[]; onCase?: (r: CaseResult) => void } = {},
+  opts: CaseOptions & { faults?: readonly MatrixFault[]; onCase?: (r: CaseResult) => void } = {},
 ): Promise<MatrixSummary> {
-  const sum: MatrixSummary = { cases: 0, lost: 0, duplicates: 0, stuck: 0, split: 0, requests: {}, failures: [] };
+  const sum: MatrixSummary = { cases: 0, lost: 0, duplicates: 0, stuck: 0, split: 0, requests: {}, peakWrites: {}, failures: [] };
   const add = (r: CaseResult) => {
     sum.cases++;
     sum.lost += r.lost.length;
@@ -271,6 +313,7 @@ export async function runMatrix(
       const clean = await runCase(vendor, null, null, opts);
       add(clean);
       sum.requests[vendor] = clean.requests;
+      sum.peakWrites[vendor] = clean.peakWrites;
       for (const fault of opts.faults ?? MATRIX_FAULTS) {
         if (fault === 'expire' && !EXPIRING.includes(vendor)) continue;
         for (let i = 1; i <= clean.requests; i++) add(await runCase(vendor, fault, i, opts));
@@ -316,6 +359,13 @@ export function makeEdits(
     .get(accountId, seeded[1]!.remoteId) as { person_id: string };
   const { recordId: createdId } = core.syncStore.create(accountId, personId, createdFor(vendor));
   return { givenName, edited, createdId, personId, replaced };
+}
+
+/** With updates only: the vendor holds as many records as before, none gone and none added. */
+async function recordsTruth(other: Connector, held: number): Promise<{ lost: string[]; carriers: RemoteRecord[]; doubled: number }> {
+  let now = 0;
+  for await (const page of other.pull(null, { full: true })) now += page.records.length;
+  return { lost: now < held ? [`${held - now} records gone`] : [], carriers: [], doubled: Math.max(0, now - held) };
 }
 
 /** What the vendor holds, read by another client: edited values missing, and the records carrying the created email. */

@@ -4,90 +4,59 @@
 // `timeout` fault), the test waits until the simulator has it, then kills `concord sync`.
 // The next `concord sync` must recover: exactly one vendor record with every value, every
 // edit at the vendor, nothing stuck.
-import { execFile, spawn } from 'node:child_process';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createCore } from '../../src/main/core';
-import { createLogger, nullSink } from '../../src/main/core/log';
-import { SANDBOX_STARTERS } from '../../src/main/core/sandbox';
-import { NO_FAULTS } from '../../src/main/core/sandbox/faults';
-import { generatePopulation } from '../../src/main/core/sandbox/population';
-import type { SandboxServer } from '../../src/main/core/sandbox/server';
-import { MemorySecretStore } from '../../src/main/core/secrets/memory-store';
 import { vendorDefinition } from '../../src/main/core/vendors/registry';
 import { VENDORS, type Vendor } from '../../src/shared/domain';
+import { cliRig, EXEMPT, type CliRig, type StartedSandbox } from '../helpers/cli-kill';
 import { makeEdits, vendorTruth } from '../helpers/fault-matrix';
-import { tempDir } from '../helpers/tmp';
 import { FAST_RETRY } from '../helpers/vendor';
 
-const run = promisify(execFile);
-const BIN = path.resolve(__dirname, '../../bin/concord.mjs');
-// The CLI keeps credentials in the keychain: the private one npm test starts where it can
-// (scripts/with-keychain.mjs), else the explicit file store, so this runs on any machine.
-const SECRETS = process.env.CONCORD_KEYCHAIN_TEST === '1' ? [] : ['--secret-store', 'file'];
 const dirs: { cleanup(): void }[] = [];
 afterAll(() => dirs.forEach((d) => d.cleanup()));
 
-/** Requests the simulators exempt from faults (logins); the fault plan does not count them. */
-const EXEMPT = /\/auth\/tokens$|\/session\/|\/user\/authenticate$/;
-
-interface Setup {
-  server: SandboxServer;
-  dir: string;
-  concord(args: string[], input?: string): Promise<{ stdout: string }>;
+type Setup = CliRig<StartedSandbox> & {
   /** Checks the vendor's truth and the store; returns what went wrong. */
   check(): Promise<string[]>;
-  close(): Promise<void>;
+};
+
+/** Nothing left in the outbox, no record left in 'pushing'. */
+async function leftOver(s: CliRig<StartedSandbox>): Promise<string[]> {
+  const problems: string[] = [];
+  const status = JSON.parse((await s.concord(['status', '--json'])).stdout) as { outbox: Record<string, number> };
+  if (Object.values(status.outbox).some((x) => x !== 0)) problems.push(`outbox ${JSON.stringify(status.outbox)}`);
+  const db = new Database(path.join(s.dir, 'concord.db'), { readonly: true });
+  try {
+    const pushing = (db.prepare("SELECT COUNT(*) AS n FROM records WHERE state = 'pushing'").get() as { n: number }).n;
+    if (pushing) problems.push(`${pushing} records left in 'pushing'`);
+  } finally {
+    db.close();
+  }
+  return problems;
 }
+
+const otherClient = (vendor: Vendor, sb: StartedSandbox) => {
+  const def = vendorDefinition(vendor)!;
+  return def.create({ baseUrl: sb.baseUrl, credentials: def.credentialsSchema.parse(sb.credentials), retry: FAST_RETRY });
+};
 
 /** A simulator with 4 records, the CLI's account on it, a first sync, then the edits (made offline). */
 async function setup(vendor: Vendor): Promise<Setup> {
-  const seed = 17;
-  const contacts = generatePopulation({ seed, people: 60 }).byVendor[vendor].slice(0, 4);
-  const sb = await SANDBOX_STARTERS[vendor]({ faults: { ...NO_FAULTS }, seed, contacts });
-  const tmp = tempDir();
-  dirs.push(tmp);
-  const concord = (args: string[], input?: string) => {
-    const p = run(process.execPath, [BIN, ...args, ...SECRETS, '--data-dir', tmp.dir], { timeout: 60_000 });
-    if (input !== undefined) p.child.stdin!.end(input);
-    return p;
-  };
-  // The settings the vendor needs for a create (BigChange: a group and a default location), as a person would pass them.
-  const settings = Object.entries((sb as { settings?: Record<string, unknown> }).settings ?? {}).flatMap(([k, v]) => [
-    '--setting',
-    `${k}=${JSON.stringify(v)}`,
-  ]);
-  await concord(['accounts', 'add', vendor, '--base-url', sb.baseUrl, '--label', vendor, ...settings], JSON.stringify(sb.credentials));
-  await concord(['sync', '--json']);
-  const core = await createCore({ dataDir: tmp.dir, secretStore: new MemorySecretStore(), log: createLogger(nullSink) });
-  const accountId = (core.store.sqlite.prepare('SELECT id FROM accounts').get() as { id: string }).id;
-  const { givenName, edited, replaced } = makeEdits(core, accountId, vendor, sb.seeded);
+  const rig = await cliRig(vendor, { seed: 17, n: 4, cleanups: dirs });
+  const { core, accountId } = await rig.openCore();
+  const { givenName, edited, replaced } = makeEdits(core, accountId, vendor, rig.sb.seeded);
   core.close();
-  const def = vendorDefinition(vendor)!;
-  const other = def.create({ baseUrl: sb.baseUrl, credentials: def.credentialsSchema.parse(sb.credentials), retry: FAST_RETRY });
+  const other = otherClient(vendor, rig.sb);
   return {
-    server: sb.server,
-    dir: tmp.dir,
-    concord,
+    ...rig,
     check: async () => {
       const { lost, carriers, doubled } = await vendorTruth(other, vendor, edited, givenName, replaced);
       const problems = [...lost];
       if (doubled) problems.push(`${doubled} phones or emails held twice`);
       if (carriers.length > 1) problems.push(`${carriers.length} records carry the created email`);
-      const status = JSON.parse((await concord(['status', '--json'])).stdout) as { outbox: Record<string, number> };
-      if (Object.values(status.outbox).some((x) => x !== 0)) problems.push(`outbox ${JSON.stringify(status.outbox)}`);
-      const db = new Database(path.join(tmp.dir, 'concord.db'), { readonly: true });
-      try {
-        const pushing = (db.prepare("SELECT COUNT(*) AS n FROM records WHERE state = 'pushing'").get() as { n: number }).n;
-        if (pushing) problems.push(`${pushing} records left in 'pushing'`);
-      } finally {
-        db.close();
-      }
-      return problems;
+      return [...problems, ...(await leftOver(rig))];
     },
-    close: () => sb.server.close(),
   };
 }
 
@@ -121,26 +90,8 @@ describe.concurrent.each(VENDORS)('SIGKILL at each write of a push: %s', (vendor
       try {
         // Request n of this method is applied, its answer held; the sync is killed while it waits.
         s.server.failAt(n, 'timeout', { method, holdMs: 10_000 });
-        const child = spawn(process.execPath, [BIN, 'sync', '--json', ...SECRETS, '--data-dir', s.dir], { stdio: 'ignore' });
-        const exited = new Promise((r) => child.once('exit', r));
-        await new Promise<void>((resolve, reject) => {
-          const t = setInterval(() => {
-            if (s.server.requestLog.some((r) => r.fault === 'timeout')) {
-              clearInterval(t);
-              child.kill('SIGKILL');
-              resolve();
-            }
-          }, 2);
-          child.once('exit', () => {
-            clearInterval(t);
-            reject(new Error(`${vendor} ${method} #${n}: sync finished before it could be killed`));
-          });
-        });
-        await exited;
-        // The killed sync's lease would lapse after LEASE_TTL_MS (30 s); expiring it here stands for that time passing.
-        const db = new Database(path.join(s.dir, 'concord.db'));
-        db.prepare("UPDATE sync_lease SET expires_at = '2000-01-01T00:00:00.000Z'").run();
-        db.close();
+        await s.killSyncWhen(() => s.server.requestLog.some((r) => r.fault === 'timeout'), `${method} #${n}`);
+        s.expireLease();
         const again = JSON.parse((await s.concord(['sync', '--json'])).stdout) as {
           accounts: { complete: boolean; waiting: number; errors: unknown[] }[];
         };
@@ -156,4 +107,57 @@ describe.concurrent.each(VENDORS)('SIGKILL at each write of a push: %s', (vendor
     );
     expect(failures).toEqual([]);
   });
+
+  // The matrix above kills with one update in flight (beside the create). Here three updates of
+  // three people go out side by side (the push pool), each write's answer is held, and the sync
+  // is killed once two or more are applied and unanswered at once. LiveVox's updates also block
+  // the contact, so they go change by change through the pool, not in one bulk PUT
+  // (livevox-bulk-kill.test.ts kills that one).
+  it('killed with several updates in flight at once: each lands, nothing doubled or stuck', { timeout: 120_000 }, async () => {
+    const s = await cliRig(vendor, { seed: 17, n: 4, cleanups: dirs });
+    try {
+      const other = otherClient(vendor, s.sb);
+      const records = async () => {
+        let n = 0;
+        for await (const page of other.pull(null, { full: true })) n += page.records.length;
+        return n;
+      };
+      const held = await records();
+      const { core, accountId } = await s.openCore();
+      const ids = s.sb.seeded.slice(0, 3).map((x) => x.remoteId);
+      const block = vendor === 'livevox' ? { doNotContact: true } : {};
+      for (const [i, remoteId] of ids.entries()) {
+        const { id } = core.store.sqlite
+          .prepare('SELECT id FROM records WHERE account_id = ? AND remote_id = ?')
+          .get(accountId, remoteId) as {
+          id: string;
+        };
+        core.edits.edit(id, { givenName: `Inflight${i}`, ...block });
+      }
+      core.close();
+      const method = WRITE_METHOD[vendor];
+      const sent = s.server.requestLog.filter((r) => r.method === method && !EXEMPT.test(r.path)).length;
+      for (let k = 1; k <= 3; k++) s.server.failAt(sent + k, 'timeout', { method, holdMs: 10_000 });
+      const heldNow = () => s.server.requestLog.filter((r) => r.fault === 'timeout');
+      await s.killSyncWhen(() => heldNow().length >= 2, 'several updates in flight');
+      // Two writes, to two records, were applied and unanswered when the kill came.
+      expect(new Set(heldNow().map((r) => r.path)).size).toBeGreaterThanOrEqual(2);
+      expect(s.changesIn('in_flight')).toBeGreaterThanOrEqual(2);
+      s.expireLease();
+      const again = JSON.parse((await s.concord(['sync', '--json'])).stdout) as { accounts: { complete: boolean }[] };
+      expect(again.accounts[0]?.complete).toBe(true);
+      for (const [i, remoteId] of ids.entries()) {
+        const now = (await other.read(remoteId)).canonical;
+        expect(now.givenName).toBe(`Inflight${i}`);
+        if (vendor === 'livevox') expect(now.doNotContact).toBe(true);
+      }
+      expect(await records()).toBe(held);
+      expect(await leftOver(s)).toEqual([]);
+    } finally {
+      await s.close();
+    }
+  });
 });
+
+/** The method of each vendor's update (LiveVox: the contact PUT and its DND PUT). */
+const WRITE_METHOD: Record<Vendor, string> = { calltools: 'PATCH', mpdx: 'PUT', lightening: 'POST', bigchange: 'PATCH', livevox: 'PUT' };

@@ -5,6 +5,7 @@ import { generatePopulation } from '../../../src/main/core/sandbox/population';
 import type { Connector } from '../../../src/main/core/vendors/connector';
 import { createLiveVoxConnector } from '../../../src/main/core/vendors/livevox';
 import { liveVoxToCanonical } from '../../../src/main/core/vendors/livevox/mapping';
+import { nodeFetch } from '../../../src/main/core/vendors/node-http-client';
 import { FAST_RETRY, failure, pullAll } from '../../helpers/vendor';
 
 let sb: LiveVoxSandbox | undefined;
@@ -54,6 +55,30 @@ describe('LiveVox connector ↔ simulator', () => {
     const none = await pullAll(c, inc.at(-1)!.checkpoint!);
     expect(none.flatMap((p) => p.records.map((x) => x.remoteId)).sort()).toEqual([b, d].sort()); // only the lookback
     expect(none.at(-1)!.checkpoint).toBe(inc.at(-1)!.checkpoint);
+  });
+
+  it('reads the changed accounts of an incremental pull a few side by side, never more than eight', async () => {
+    sb = await startLiveVoxSandbox({ seed: 41, contacts: generatePopulation({ seed: 41, people: 200 }).byVendor.livevox.slice(0, 30) });
+    let inFlight = 0;
+    let peak = 0;
+    const counted: typeof fetch = async (url, init) => {
+      peak = Math.max(peak, ++inFlight);
+      try {
+        return await nodeFetch(String(url), init);
+      } finally {
+        inFlight--;
+      }
+    };
+    const c = createLiveVoxConnector({ baseUrl: sb.baseUrl, credentials: sb.credentials, retry: FAST_RETRY, fetch: counted });
+    const checkpoint = (await pullAll(c)).at(-1)!.checkpoint!;
+    sb.store.clock.advance(3_600_000);
+    const changed = sb.seeded.slice(0, 20).map((x) => x.remoteId);
+    for (const a of changed) sb.store.touch(a, { city: 'Elko' });
+    peak = 0;
+    const inc = await pullAll(c, checkpoint);
+    expect(inc.flatMap((p) => p.records.map((x) => x.remoteId)).sort()).toEqual([...changed].sort());
+    expect(peak).toBeGreaterThanOrEqual(2);
+    expect(peak).toBeLessThanOrEqual(8);
   });
 
   it('logs in again when the session expires, and reports a bad login as auth', async () => {

@@ -59,6 +59,20 @@ export function recordsAtVendor(sqlite: Database.Database, accountId: string): R
     .all(accountId) as RecordAtVendorRow[];
 }
 
+/** The version tokens stored for these vendor ids, of records the vendor holds as far as Concord knows (one lookup per call). */
+export function storedVersionsOf(
+  sqlite: Database.Database,
+  accountId: string,
+): (remoteIds: readonly string[]) => Map<string, Record<string, string>> {
+  const st = sqlite.prepare(
+    "SELECT remote_id, versions FROM records WHERE account_id = ? AND remote_id IN (SELECT value FROM json_each(?)) AND state IN ('synced', 'modified', 'rejected', 'conflicted')",
+  );
+  return (remoteIds) => {
+    const rows = st.all(accountId, JSON.stringify(remoteIds)) as { remote_id: string; versions: string }[];
+    return new Map(rows.map((r) => [r.remote_id, JSON.parse(r.versions) as Record<string, string>]));
+  };
+}
+
 /** What a page of a full re-read held when it was stored (migration 0010; not in schema.ts, which drizzle-kit would migrate). */
 export interface PullPageRow {
   digest: string;

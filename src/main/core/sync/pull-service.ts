@@ -19,6 +19,7 @@ import {
   pullState,
   recordCountOfAccount,
   recordsAtVendor,
+  storedVersionsOf,
   type PullState,
 } from '../store/pull-state';
 
@@ -108,7 +109,11 @@ export class PullService {
       // A full pull asked for by a person reads and compares every record, remembered or not.
       const remembered = opts.full ? undefined : (key: string) => this.store.rememberedPage(accountId, key);
       const knownRecords = recordCountOfAccount(this.sqlite, accountId);
-      for await (const page of readAhead(connector.pull(startCursor, { full, signal: opts.signal, remembered, knownRecords }))) {
+      // What the store holds, so an incremental pull need not re-read what a push's answer gave it.
+      const storedVersions = full ? undefined : storedVersionsOf(this.sqlite, accountId);
+      for await (const page of readAhead(
+        connector.pull(startCursor, { full, signal: opts.signal, remembered, knownRecords, storedVersions }),
+      )) {
         // Cancelled: stop between pages; every page before this one is committed with its cursor.
         if (opts.signal?.aborted) throw new SyncCancelled();
         if (page.restarted) {

@@ -75,6 +75,12 @@ export interface PullOptions {
   remembered?: (key: string) => RememberedPage | undefined;
   /** Records the store holds for the account: where a vendor states no total, a pull may bring a multiple of it (limits.ts). */
   knownRecords?: number;
+  /**
+   * The version tokens the store holds for these vendor ids (records the vendor holds as far as
+   * Concord knows; others are absent), so an incremental pull can leave out a record whose list
+   * entry shows the tokens already held: a push's answer stored them (docs/design.md#pull).
+   */
+  storedVersions?: (remoteIds: readonly string[]) => Map<string, Record<string, string>>;
 }
 
 export interface WriteResult {

@@ -29,6 +29,7 @@ import {
   type LiveVoxJson,
 } from './mapping';
 import { lazyRecord } from '../lazy-record';
+import { mapLimit } from '../map-limit';
 import { accountsSearch, LIVEVOX_BATCH, LIVEVOX_SEARCH_CAP, searchAsRead } from './bulk';
 
 export const LIVEVOX_DEFAULT_BASE_URL = 'https://api.livevox.com';
@@ -44,6 +45,12 @@ const NAME = 'LiveVox';
 /** Incremental pulls start this far before the last change seen, against clock skew and same-ms writes. */
 export const LIVEVOX_LOOKBACK_MS = 10 * 60 * 1000;
 const READS_PER_PAGE = 100;
+/**
+ * Changed accounts read side by side in an incremental pull. LiveVox states no rate limit
+ * (docs/vendors/livevox.md); the push already sends up to 16 at once (push-lanes.ts), and a
+ * 429 is retried after its Retry-After as any request is.
+ */
+const READ_CONCURRENCY = 8;
 
 export interface LiveVoxOptions extends ConnectorOptions<LiveVoxCredentials> {
   pageSize?: number;
@@ -219,17 +226,19 @@ export function createLiveVoxConnector(opts: LiveVoxOptions): Connector {
         let newest = since;
         for (let i = 0; i < accounts.length || i === 0; i += READS_PER_PAGE) {
           const batch = accounts.slice(i, i + READS_PER_PAGE);
-          // Read one by one, not by search: a search answer differs from a read in shape (no
-          // nulls, consents on every number), and a record read in another shape than the
-          // copy held would count as changed at every pull.
-          const records: RemoteRecord[] = [];
-          for (const account of batch) {
+          // Read account by account, not by search: a search answer differs from a read in shape
+          // (no nulls, consents on every number), and a record read in another shape than the
+          // copy held would count as changed at every pull. So the pull after a batch push reads
+          // each account the batch wrote (its read back was a search), a few side by side.
+          const read = await mapLimit(batch, READ_CONCURRENCY, async (account) => {
             try {
-              records.push(toRecord(await readRaw(account)));
+              return toRecord(await readRaw(account));
             } catch (e) {
               if (!(e instanceof VendorError && e.kind === 'not_found')) throw e; // deleted since the export
+              return null;
             }
-          }
+          });
+          const records = read.filter((x): x is RemoteRecord => x !== null);
           newest = maxModified(records, newest);
           const last = i + READS_PER_PAGE >= accounts.length;
           // Until the last batch is stored the cursor stays put: a resumed pull redoes it (idempotent).

@@ -6,7 +6,7 @@ import { PagingGuard } from '../limits';
 import { mapLimit } from '../map-limit';
 import { asList, NAME, type MpdxClient } from './client';
 import { newestUpdate } from './mapping';
-import { bundlesOf, contactBundles, FAR_FUTURE, INCLUDE, MPDX_LOOKBACK_MS, pageFacts, toRecord } from './reads';
+import { bundlesOf, contactBundles, FAR_FUTURE, heldAsListed, INCLUDE, MPDX_LOOKBACK_MS, pageFacts, toRecord } from './reads';
 
 /** Contacts read side by side in an incremental pull (MPDX cannot list contacts by id). */
 const READ_CONCURRENCY = 4;
@@ -92,13 +92,24 @@ export async function* pullContacts(client: MpdxClient, cursor: string | null, o
         ),
       );
       const records: RemoteRecord[] = [];
+      const listed = asList(d).map((p) => ({
+        p,
+        cid: Array.isArray(p.attributes.parent_contacts) ? String(p.attributes.parent_contacts[0] ?? '') : '',
+      }));
+      // A contact is read only for a person the store does not hold as listed (a push's answer
+      // gave it the tokens it shows): the rest count as seen, unchanged.
+      const stored = options?.storedVersions?.(listed.filter((x) => x.cid).map((x) => `${x.cid}/${x.p.id}`)) ?? new Map();
+      const unchangedIds: string[] = [];
       const cids: string[] = [];
-      for (const p of asList(d)) {
-        const cid = Array.isArray(p.attributes.parent_contacts) ? String(p.attributes.parent_contacts[0] ?? '') : '';
-        if (cid && !contactIds.has(cid)) {
-          contactIds.add(cid);
-          cids.push(cid);
+      for (const { p, cid } of listed) {
+        if (!cid || contactIds.has(cid)) continue;
+        if (heldAsListed(p, stored.get(`${cid}/${p.id}`))) {
+          unchangedIds.push(`${cid}/${p.id}`);
+          newest = Math.max(newest, Date.parse(String(p.attributes.updated_at ?? '')) || 0);
+          continue;
         }
+        contactIds.add(cid);
+        cids.push(cid);
       }
       // MPDX has no filter by id: each contact is read by itself, a few at a time.
       for (const bundles of await mapLimit(cids, READ_CONCURRENCY, (cid) => contactBundles(client, cid))) {
@@ -108,8 +119,12 @@ export async function* pullContacts(client: MpdxClient, cursor: string | null, o
         }
       }
       const last = page >= Number(d.meta?.pagination?.total_pages ?? 1);
+      // A person of a contact read for another is in `records` as read, so not unchanged too.
+      const read = new Set(records.map((r) => r.remoteId));
+      const unchanged = unchangedIds.filter((id) => !read.has(id));
       yield {
         records,
+        ...(unchanged.length ? { unchangedIds: unchanged } : {}),
         nextCursor: last ? null : next('p', page + 1),
         fullScan: false,
         checkpoint: last ? `since:${newest}` : undefined,

@@ -73,6 +73,32 @@ export async function contactBundles(client: MpdxClient, cid: string): Promise<M
   return Promise.all(people.map((p) => readBundle(client, `${cid}/${p.id}`)));
 }
 
+/**
+ * Whether a person's entry in the people list shows the record exactly as the store holds it, so
+ * it need not be read again (the answer to Concord's own PUT stored its tokens). Sound because a
+ * phone or email save touches its person and an address save its contact, which the contacts
+ * list shows (docs/vendors/mpdx.md, "What moves a token"). A delete is not documented to touch
+ * the person, so the entry must also name the very phones and emails held: no relationships, no
+ * skip. Left unseen: another user's save in the same second as the token held (MPDX's own
+ * check cannot tell those apart either); the daily full scan reads them.
+ */
+export function heldAsListed(person: JsonApiResource, stored: Record<string, string> | undefined): boolean {
+  const token = String(person.attributes.updated_in_db_at ?? person.attributes.updated_at ?? '');
+  if (!stored || !token || stored.person !== token) return false;
+  const ids = (name: string, key: string): string[] | null => {
+    const data = person.relationships?.[name]?.data;
+    return Array.isArray(data) ? data.map((x) => `${key}:${x.id}`).sort() : null;
+  };
+  const phones = ids('phone_numbers', 'phone');
+  const emails = ids('email_addresses', 'email');
+  if (!phones || !emails) return false;
+  const held = (key: string) =>
+    Object.keys(stored)
+      .filter((k) => k.startsWith(`${key}:`))
+      .sort();
+  return JSON.stringify(phones) === JSON.stringify(held('phone')) && JSON.stringify(emails) === JSON.stringify(held('email'));
+}
+
 export const toRecord = (b: MpdxBundle, region: string): RemoteRecord =>
   lazyRecord(mpdxRemoteId(b), b, mpdxVersions(b), () => mpdxToCanonical(b, region));
 

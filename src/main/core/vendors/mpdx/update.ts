@@ -161,7 +161,10 @@ export async function updatePerson(
   // The answers to PUT contact and PUT person carry them as saved, and a person edit does
   // not touch its contact (docs/vendors/mpdx.md, "What moves a token"): with no child
   // written, the record is the bundle with those answers, and no read is needed. A child
-  // save moves its parent's token, so then the record is read again.
-  const children = 'address' in patch || phones !== null || emails !== null;
-  return { remoteId, record: children ? await read(remoteId) : toRecord({ ...bundle, contact, person }, region) };
+  // save moves its parent's token, so then the record is read again. So does a write with
+  // `overwrite`: it passed even if another user saved a phone or email since the copy held,
+  // and its answer's token would then vouch for children the store does not have (a pull
+  // leaves out a person whose token it holds).
+  const reread = 'address' in patch || phones !== null || emails !== null || overwrite;
+  return { remoteId, record: reread ? await read(remoteId) : toRecord({ ...bundle, contact, person }, region) };
 }
