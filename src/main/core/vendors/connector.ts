@@ -17,6 +17,13 @@ export interface RemoteRecord {
    * `updated_at`, BigChange a content hash (`hash`).
    */
   versions: Record<string, string>;
+  /**
+   * The record's JSON exactly as the vendor wrote it, and the hex SHA-1 of its UTF-8 bytes, when
+   * a list read cut it out of its page and hashed it already (same-page.ts): a raw copy that
+   * serialises to the same text is not hashed a second time when it is stored.
+   */
+  rawText?: string;
+  rawSha1?: string;
 }
 
 export interface PullPage {
