@@ -207,12 +207,16 @@ describe('vendors read in full every time', () => {
         const first = await c.sync.pull(id);
         expect(first, vendor).toMatchObject({ error: null, samePages: 0 });
         expect(first.created, vendor).toBeGreaterThan(10);
-        // A record read from a list comes with the text it was cut from and that text's digest;
-        // the store, taking the digest instead of hashing again, keeps the very copy it would have.
+        // A record read from a list comes with the text it was cut from, and that text's digest,
+        // where the text is what serialising the record writes (not BigChange's: its coordinates
+        // have decimals); the store, taking both, keeps the very copy it would have made.
         const read = await (await connectorFactory(c.accounts, c.fetch)(id)).pull(null, { full: true }).next();
-        const rec = read.done ? undefined : read.value.records[0];
-        expect(rec?.rawText, vendor).toBe(JSON.stringify(rec?.raw));
-        expect(rec?.rawSha1, vendor).toBe(createHash('sha1').update(rec!.rawText!).digest('hex').slice(0, 16));
+        const recs = read.done ? [] : read.value.records;
+        expect(recs.filter((r) => r.rawText !== undefined).length, vendor).toBe(vendor === 'bigchange' ? 0 : recs.length);
+        for (const r of recs.filter((x) => x.rawText !== undefined)) {
+          expect(r.rawText, vendor).toBe(JSON.stringify(r.raw));
+          expect(r.rawSha1, vendor).toBe(createHash('sha1').update(r.rawText!).digest('hex').slice(0, 16));
+        }
         const copies = c.store.sqlite.prepare('SELECT server FROM records WHERE account_id = ?').pluck().all(id) as StoredServerCopy[];
         expect(copies.length, vendor).toBe(first.created);
         for (const copy of copies) expect(packServerCopy(JSON.stringify(readServerCopy(copy)), vendor), vendor).toEqual(copy);

@@ -62,9 +62,9 @@ function upsertOne(
   touched: Set<string>,
   now: string,
 ): Upserted {
-  const raw = JSON.stringify(rec.raw ?? null);
-  // The read hashed these very characters already (same-page.ts): not a second time.
-  const rawSha1 = rec.rawText === raw ? rec.rawSha1 : undefined;
+  // A record read from a list may come serialised and hashed already (RemoteRecord.rawText).
+  const raw = rec.rawText ?? JSON.stringify(rec.raw ?? null);
+  const rawSha1 = rec.rawText === undefined ? undefined : rec.rawSha1;
   const versions = JSON.stringify(rec.versions);
   // Asked for only when needed: a connector may map a record lazily (see vendors/lazy-record),
   // and an unchanged record (same version, same raw copy) never needs its canonical form.

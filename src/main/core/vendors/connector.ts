@@ -18,9 +18,10 @@ export interface RemoteRecord {
    */
   versions: Record<string, string>;
   /**
-   * The record's JSON exactly as the vendor wrote it, and the hex SHA-1 of its UTF-8 bytes, when
-   * a list read cut it out of its page and hashed it already (same-page.ts): a raw copy that
-   * serialises to the same text is not hashed a second time when it is stored.
+   * `JSON.stringify(raw)`, when a list read cut the record out of its page and found the
+   * vendor's own text to be exactly that (same-page.ts, stringify-output.ts), and the hex SHA-1
+   * of its UTF-8 bytes, worked out for the page memory: the store neither serialises nor hashes
+   * the raw copy again. Both or neither; `raw` is not to be changed once they are set.
    */
   rawText?: string;
   rawSha1?: string;

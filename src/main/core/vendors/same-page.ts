@@ -11,6 +11,7 @@ import type { PullOptions, PullPage, RemoteRecord } from './connector';
 import { VendorError } from './errors';
 import type { HttpResponse } from './http';
 import { sliceRecords } from './record-slices';
+import { isStringifyOutput } from './stringify-output';
 
 /** SHA-1 in one call (Node ≥ 20.12: no Hash object per record); createHash where it is missing. */
 const sha1: (s: string) => string =
@@ -28,8 +29,8 @@ export interface ListPage {
   unchangedDigests: string[];
   /** The digest of each record in `json[arrayKey]`, in order (absent when the page could not be cut). */
   digests: string[] | undefined;
-  /** Each record in `json[arrayKey]` as the vendor wrote it, in the same order as `digests`. */
-  texts: string[] | undefined;
+  /** Each record in `json[arrayKey]` as the vendor wrote it when that is what JSON.stringify writes for it, in the order of `digests`. */
+  texts: (string | undefined)[] | undefined;
   source: { key: string; digest: string };
 }
 
@@ -81,7 +82,7 @@ export function readListPage(
   const unchangedDigests: string[] = [];
   const items: unknown[] = [];
   const digests: string[] = [];
-  const texts: string[] = [];
+  const texts: (string | undefined)[] = [];
   try {
     const json = JSON.parse(slices.envelope) as Record<string, unknown>;
     for (const item of slices.items) {
@@ -91,9 +92,10 @@ export function readListPage(
         unchangedIds.push(id);
         unchangedDigests.push(d);
       } else {
-        items.push(JSON.parse(item));
+        const parsed: unknown = JSON.parse(item);
+        items.push(parsed);
         digests.push(d);
-        texts.push(item);
+        texts.push(isStringifyOutput(item, parsed) ? item : undefined);
       }
     }
     if (json && typeof json === 'object') json[arrayKey] = items;
@@ -113,13 +115,16 @@ export function rememberOf(page: ListPage, remoteIds: string[]): PullPage['remem
 
 /**
  * The page's records (made from `json[arrayKey]`, in its order) with the text each was parsed
- * from and its digest, so the store need not hash it again (RemoteRecord.rawText).
+ * from and its digest, where that text is what serialising the record gives: the store then
+ * neither serialises nor hashes it again (RemoteRecord.rawText).
  */
 export function withSentText(page: ListPage, records: RemoteRecord[]): RemoteRecord[] {
   const { texts, digests } = page;
   if (!texts || !digests || texts.length !== records.length) return records;
   records.forEach((r, i) => {
-    r.rawText = texts[i];
+    const text = texts[i];
+    if (text === undefined) return;
+    r.rawText = text;
     r.rawSha1 = digests[i];
   });
   return records;
