@@ -847,6 +847,8 @@ const BENCHES: Record<string, () => Promise<void>> = {
       raw: unknown;
       canonical: CanonicalContact;
       versions: Record<string, string>;
+      rawText?: string;
+      rawSha1?: string;
     };
     const pages: Rec[][] = [];
     const reader = await tempCore();
@@ -874,13 +876,16 @@ const BENCHES: Record<string, () => Promise<void>> = {
       for (const [vendor, id] of accountIds) {
         const c0 = mainThreadCpuMs();
         for await (const page of (await connectorFor(id)).pull(null, { full: true })) {
-          // canonical is mapped lazily by some connectors: ask for it here, as the store would.
+          // canonical is mapped lazily by some connectors: ask for it here, as the store would. The
+          // text a record was cut from, and its digest, go to upsertPage as a pull hands them over.
           const recs = page.records.map((r) => ({
             vendor,
             remoteId: r.remoteId,
             raw: r.raw,
             canonical: r.canonical,
             versions: r.versions,
+            rawText: r.rawText,
+            rawSha1: r.rawSha1,
           }));
           if (round === 0) pages.push(recs); // later rounds read the same records again, only timed
         }

@@ -10,7 +10,8 @@ import { MemorySecretStore } from '../../src/main/core/secrets/memory-store';
 import { tempDir } from '../helpers/tmp';
 import { FAST_RETRY } from '../helpers/vendor';
 import { nodeFetch } from '../../src/main/core/vendors/node-http-client';
-import { readServerCopy, type StoredServerCopy } from '../../src/main/core/sync/server-copy';
+import { packServerCopy, readServerCopy, type StoredServerCopy } from '../../src/main/core/sync/server-copy';
+import { createHash } from 'node:crypto';
 import { connectorFactory } from '../../src/main/core/vendors/connector-factory';
 
 let sb: CallToolsSandbox | undefined;
@@ -206,6 +207,19 @@ describe('vendors read in full every time', () => {
         const first = await c.sync.pull(id);
         expect(first, vendor).toMatchObject({ error: null, samePages: 0 });
         expect(first.created, vendor).toBeGreaterThan(10);
+        // A record read from a list comes with the text it was cut from, and that text's digest,
+        // where the text is what serialising the record writes (not BigChange's: its coordinates
+        // have decimals); the store, taking both, keeps the very copy it would have made.
+        const read = await (await connectorFactory(c.accounts, c.fetch)(id)).pull(null, { full: true }).next();
+        const recs = read.done ? [] : read.value.records;
+        expect(recs.filter((r) => r.rawText !== undefined).length, vendor).toBe(vendor === 'bigchange' ? 0 : recs.length);
+        for (const r of recs.filter((x) => x.rawText !== undefined)) {
+          expect(r.rawText, vendor).toBe(JSON.stringify(r.raw));
+          expect(r.rawSha1, vendor).toBe(createHash('sha1').update(r.rawText!).digest('hex').slice(0, 16));
+        }
+        const copies = c.store.sqlite.prepare('SELECT server FROM records WHERE account_id = ?').pluck().all(id) as StoredServerCopy[];
+        expect(copies.length, vendor).toBe(first.created);
+        for (const copy of copies) expect(packServerCopy(JSON.stringify(readServerCopy(copy)), vendor), vendor).toEqual(copy);
         const again = await c.sync.pull(id);
         expect(again, vendor).toMatchObject({
           error: null,

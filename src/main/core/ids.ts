@@ -8,14 +8,18 @@ let lastMs = 0;
 let seq = 0;
 const pool = { buf: Buffer.alloc(0), at: 0 };
 
-function random(n: number): Buffer {
+/** Where the next `n` random bytes start in `pool.buf`. */
+function random(n: number): number {
   if (pool.at + n > pool.buf.length) {
     pool.buf = randomBytes(4096);
     pool.at = 0;
   }
   pool.at += n;
-  return pool.buf.subarray(pool.at - n, pool.at);
+  return pool.at - n;
 }
+
+/** Two hex digits per byte, looked up: a pull makes two ids a record, and a Buffer and its hex string each cost more. */
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 export function uuidv7(now = Date.now()): string {
   // Monotonic within this process: a 12-bit counter in rand_a for ids made in the same
@@ -27,12 +31,12 @@ export function uuidv7(now = Date.now()): string {
     lastMs++;
     seq = 0;
   }
-  const b = Buffer.alloc(16);
-  b.writeUIntBE(lastMs, 0, 6);
-  b[6] = 0x70 | (seq >> 8);
-  b[7] = seq & 0xff;
-  random(8).copy(b, 8);
-  b[8] = 0x80 | (b[8]! & 0x3f); // variant 10
-  const h = b.toString('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  const time = lastMs.toString(16).padStart(12, '0').slice(-12); // 48 bits
+  const at = random(8);
+  const r = pool.buf; // after random(): it may have refilled the pool
+  return (
+    `${time.slice(0, 8)}-${time.slice(8)}-${HEX[0x70 | (seq >> 8)]}${HEX[seq & 0xff]}-` +
+    `${HEX[0x80 | (r[at]! & 0x3f)]}${HEX[r[at + 1]!]}-` + // variant 10
+    `${HEX[r[at + 2]!]}${HEX[r[at + 3]!]}${HEX[r[at + 4]!]}${HEX[r[at + 5]!]}${HEX[r[at + 6]!]}${HEX[r[at + 7]!]}`
+  );
 }

@@ -62,7 +62,9 @@ function upsertOne(
   touched: Set<string>,
   now: string,
 ): Upserted {
-  const raw = JSON.stringify(rec.raw ?? null);
+  // A record read from a list may come serialised and hashed already (RemoteRecord.rawText).
+  const raw = rec.rawText ?? JSON.stringify(rec.raw ?? null);
+  const rawSha1 = rec.rawText === undefined ? undefined : rec.rawSha1;
   const versions = JSON.stringify(rec.versions);
   // Asked for only when needed: a connector may map a record lazily (see vendors/lazy-record),
   // and an unchanged record (same version, same raw copy) never needs its canonical form.
@@ -73,15 +75,15 @@ function upsertOne(
     if (existing.state !== 'synced' && existing.state !== 'deleted_remote')
       return { id: existing.id, outcome: 'held', moved: existing.versions !== versions };
     if (existing.state === 'synced' && existing.versions === versions) {
-      const sameRaw = sameServerCopy(existing.server, raw);
+      const sameRaw = sameServerCopy(existing.server, raw, rawSha1);
       if (sameRaw || (existing.base === BASE_IS_LOCAL ? existing.local : existing.base) === canonical()) {
         // Same version, same meaning: a different endpoint's shape of the same record (LiveVox
         // read vs list) is kept as the raw copy without counting as a change.
-        if (!sameRaw) s.records.setServer(existing.id, packServerCopy(raw, kind));
+        if (!sameRaw) s.records.setServer(existing.id, packServerCopy(raw, kind, rawSha1));
         return { id: existing.id, outcome: 'unchanged' };
       }
     }
-    s.records.fastForward(existing.id, packServerCopy(raw, kind), BASE_IS_LOCAL, canonical(), versions, now);
+    s.records.fastForward(existing.id, packServerCopy(raw, kind, rawSha1), BASE_IS_LOCAL, canonical(), versions, now);
     touched.add(existing.person_id);
     return { id: existing.id, outcome: 'updated' };
   }
@@ -95,7 +97,7 @@ function upsertOne(
     accountId,
     rec.remoteId,
     personId,
-    packServerCopy(raw, kind),
+    packServerCopy(raw, kind, rawSha1),
     BASE_IS_LOCAL,
     canonical,
     versions,

@@ -60,6 +60,9 @@ export interface IncomingRecord {
   raw: unknown;
   canonical: CanonicalContact;
   versions: Record<string, string>;
+  /** See RemoteRecord.rawText. */
+  rawText?: string;
+  rawSha1?: string;
 }
 
 export type Resolution =

@@ -17,6 +17,14 @@ export interface RemoteRecord {
    * `updated_at`, BigChange a content hash (`hash`).
    */
   versions: Record<string, string>;
+  /**
+   * `JSON.stringify(raw)`, when a list read cut the record out of its page and found the
+   * vendor's own text to be exactly that (same-page.ts, stringify-output.ts), and the hex SHA-1
+   * of its UTF-8 bytes, worked out for the page memory: the store neither serialises nor hashes
+   * the raw copy again. Both or neither; `raw` is not to be changed once they are set.
+   */
+  rawText?: string;
+  rawSha1?: string;
 }
 
 export interface PullPage {

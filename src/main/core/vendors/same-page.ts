@@ -6,13 +6,16 @@
 //    and a record whose bytes the store remembers from that page is the record it holds; only
 //    the others are parsed, mapped and compared.
 // What is remembered, and when it is forgotten, is SyncStore's (rememberPage).
-import { createHash } from 'node:crypto';
-import type { PullOptions, PullPage } from './connector';
+import crypto from 'node:crypto';
+import type { PullOptions, PullPage, RemoteRecord } from './connector';
 import { VendorError } from './errors';
 import type { HttpResponse } from './http';
 import { sliceRecords } from './record-slices';
+import { isStringifyOutput } from './stringify-output';
 
-const sha1 = (s: string): string => createHash('sha1').update(s).digest('hex');
+/** SHA-1 in one call (Node ≥ 20.12: no Hash object per record); createHash where it is missing. */
+const sha1: (s: string) => string =
+  typeof crypto.hash === 'function' ? (s) => crypto.hash('sha1', s, 'hex') : (s) => crypto.createHash('sha1').update(s).digest('hex');
 /** 64 bits of a record's SHA-1 tell its bytes apart within a page. */
 const itemDigest = (s: string): string => sha1(s).slice(0, 16);
 
@@ -26,6 +29,8 @@ export interface ListPage {
   unchangedDigests: string[];
   /** The digest of each record in `json[arrayKey]`, in order (absent when the page could not be cut). */
   digests: string[] | undefined;
+  /** Each record in `json[arrayKey]` as the vendor wrote it when that is what JSON.stringify writes for it, in the order of `digests`. */
+  texts: (string | undefined)[] | undefined;
   source: { key: string; digest: string };
 }
 
@@ -43,7 +48,7 @@ export function readListPage(
   if (known && known.digest === source.digest) {
     // Nothing to remember afresh: the store holds this page as it is (pull-service skips it).
     const same: PullPage = { records: [], unchangedIds: known.remoteIds, nextCursor: known.nextCursor, fullScan: true, checkpoint: null };
-    return { same, json: {}, unchangedIds: known.remoteIds, unchangedDigests: [], digests: undefined, source };
+    return { same, json: {}, unchangedIds: known.remoteIds, unchangedDigests: [], digests: undefined, texts: undefined, source };
   }
   const malformed = (e: unknown) =>
     new VendorError({
@@ -64,6 +69,7 @@ export function readListPage(
         unchangedIds: [],
         unchangedDigests: [],
         digests: undefined,
+        texts: undefined,
         source,
       };
     } catch (e) {
@@ -76,6 +82,7 @@ export function readListPage(
   const unchangedDigests: string[] = [];
   const items: unknown[] = [];
   const digests: string[] = [];
+  const texts: (string | undefined)[] = [];
   try {
     const json = JSON.parse(slices.envelope) as Record<string, unknown>;
     for (const item of slices.items) {
@@ -85,12 +92,14 @@ export function readListPage(
         unchangedIds.push(id);
         unchangedDigests.push(d);
       } else {
-        items.push(JSON.parse(item));
+        const parsed: unknown = JSON.parse(item);
+        items.push(parsed);
         digests.push(d);
+        texts.push(isStringifyOutput(item, parsed) ? item : undefined);
       }
     }
     if (json && typeof json === 'object') json[arrayKey] = items;
-    return { same: null, json, unchangedIds, unchangedDigests, digests, source };
+    return { same: null, json, unchangedIds, unchangedDigests, digests, texts, source };
   } catch (e) {
     throw malformed(e);
   }
@@ -102,4 +111,21 @@ export function rememberOf(page: ListPage, remoteIds: string[]): PullPage['remem
     remoteIds: [...page.unchangedIds, ...remoteIds],
     itemDigests: page.digests ? [...page.unchangedDigests, ...page.digests] : undefined,
   };
+}
+
+/**
+ * The page's records (made from `json[arrayKey]`, in its order) with the text each was parsed
+ * from and its digest, where that text is what serialising the record gives: the store then
+ * neither serialises nor hashes it again (RemoteRecord.rawText).
+ */
+export function withSentText(page: ListPage, records: RemoteRecord[]): RemoteRecord[] {
+  const { texts, digests } = page;
+  if (!texts || !digests || texts.length !== records.length) return records;
+  records.forEach((r, i) => {
+    const text = texts[i];
+    if (text === undefined) return;
+    r.rawText = text;
+    r.rawSha1 = digests[i];
+  });
+  return records;
 }

@@ -13,7 +13,7 @@ import { VendorError } from '../errors';
 import { PagingGuard, resolveLimits } from '../limits';
 import { classifyStatus, httpRequest, parseJson, type HttpResponse } from '../http';
 import { nodeFetch } from '../node-http-client';
-import { readListPage, rememberOf } from '../same-page';
+import { readListPage, rememberOf, withSentText } from '../same-page';
 import { sharedSignIn } from '../sign-in';
 import { withRetry, type RetryOptions } from '../retry';
 import { assertFields } from '../field-rules';
@@ -196,7 +196,7 @@ export function createBigChangeConnector(opts: BigChangeOptions): Connector {
           throw new VendorError({ kind: 'malformed', message: `${NAME} sent a page without "items"`, bodyExcerpt: res.text.slice(0, 300) });
         const count = typeof j.pageItemCount === 'number' ? j.pageItemCount : j.items.length + read.unchangedIds.length;
         const more = count >= pageSize;
-        const records = (j.items as BigChangeJson[]).map(toRecord);
+        const records = withSentText(read, (j.items as BigChangeJson[]).map(toRecord));
         guard.page({ at: String(page), ids: [...read.unchangedIds, ...records.map((r) => r.remoteId)], more });
         yield {
           records,

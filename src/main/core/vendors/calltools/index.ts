@@ -24,7 +24,7 @@ import { withRetry, type RetryOptions } from '../retry';
 import { assertFields } from '../field-rules';
 import { CALLTOOLS_FIELDS, callToolsToCanonical, canonicalToCallTools, validateCallTools, type CallToolsJson } from './mapping';
 import { lazyRecord } from '../lazy-record';
-import { readListPage, rememberOf } from '../same-page';
+import { readListPage, rememberOf, withSentText } from '../same-page';
 
 export const CALLTOOLS_DEFAULT_BASE_URL = 'https://app.calltools.io';
 export const callToolsCredentialsSchema = z.object({
@@ -166,11 +166,14 @@ export function createCallToolsConnector(opts: CallToolsOptions): Connector {
             message: `${NAME} sent a contact page without "results"`,
             bodyExcerpt: res.text.slice(0, 300),
           });
-        const records = (j.results as CallToolsJson[]).map((r) => {
-          if (!r || typeof r.id !== 'number')
-            throw new VendorError({ kind: 'malformed', message: `${NAME} sent a contact without an id on page ${page}` });
-          return toRecord(r);
-        });
+        const records = withSentText(
+          read,
+          (j.results as CallToolsJson[]).map((r) => {
+            if (!r || typeof r.id !== 'number')
+              throw new VendorError({ kind: 'malformed', message: `${NAME} sent a contact without an id on page ${page}` });
+            return toRecord(r);
+          }),
+        );
         const next = typeof j.next === 'string' && j.next ? page + 1 : null;
         // Proof of progress: a new `next` every page, something new on it, within its own `count`.
         guard.page({

@@ -21,7 +21,7 @@ import {
   type LighteningJson,
 } from './mapping';
 import { lazyRecord } from '../lazy-record';
-import { readListPage, rememberOf } from '../same-page';
+import { readListPage, rememberOf, withSentText } from '../same-page';
 
 export const LIGHTENING_DEFAULT_BASE_URL = 'https://api.lightening.co';
 // The Login/Auth page is not in the vendor corpus: Concord stores the token the account was
@@ -167,7 +167,7 @@ export function createLighteningConnector(opts: LighteningOptions): Connector {
         if (j.result !== true) throw failure(j, 'list contacts');
         if (!Array.isArray(j.entities))
           throw new VendorError({ kind: 'malformed', message: `${NAME} sent a contact list without "entities"` });
-        const records = (j.entities as LighteningJson[]).map(toRecord);
+        const records = withSentText(read, (j.entities as LighteningJson[]).map(toRecord));
         yield {
           records,
           unchangedIds: read.unchangedIds,
