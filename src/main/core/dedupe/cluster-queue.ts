@@ -16,7 +16,7 @@ import { lastQueueTally } from '../store/match-journal';
 import { forEachLiveMatchSource, liveMatchSourcesOf } from '../store/match-records';
 import { othersWriteCount, ownWriteCounter } from '../store/write-counters';
 import type { SyncStore } from '../sync/sync-store';
-import { clusterPairs } from './cluster';
+import { clusterPairs, type ScoredPairList } from './cluster';
 import {
   clusterIdOf,
   clusterSummaryOf,
@@ -27,7 +27,7 @@ import {
   type QueuedCluster,
 } from './cluster-view';
 import { FLOOR_MARGIN, type MatchEstimator } from './estimator';
-import { Frequencies, toMatchRecord, type MatchRecord } from './features';
+import { FormCache, Frequencies, toMatchRecord, type MatchRecord } from './features';
 import { confidence, modelOf, scorePair, type Reason, type ScoredPair } from './score';
 
 interface ClusterCache {
@@ -164,8 +164,10 @@ export class ClusterQueue {
     const recs: MatchRecord[] = [];
     const names: string[] = [];
     const labels = new Map<string, string>();
+    // Dropped with the load: it holds each distinct value once, the records keep only the forms.
+    const forms = new FormCache();
     forEachLiveMatchSource(this.sqlite, (r) => {
-      recs.push(toMatchRecord(recs.length, r));
+      recs.push(toMatchRecord(recs.length, r, undefined, forms));
       names.push(displayName(r.contact));
       labels.set(r.accountId, r.label);
     });
@@ -173,17 +175,29 @@ export class ClusterQueue {
     return { recs, names, labels };
   }
 
-  /** The clusters the open candidates between these records form, best first. */
-  clustersOf({ recs, names, labels }: Loaded, freq: Frequencies): QueuedCluster[] {
-    const ixOf = new Map(recs.map((r) => [r.id, r.ix]));
+  /**
+   * The clusters the open candidates between these records form, best first: the stored ones,
+   * or `scanned` when a full scan hands over the pairs it just stored open (the same pairs, in
+   * the same order, without reading them back).
+   */
+  clustersOf({ recs, names, labels }: Loaded, freq: Frequencies, scanned?: ScoredPairList): QueuedCluster[] {
     // Clustered on the scores alone; the reasons of the pairs the clusters hold are read after.
     const pairs: ScoredPair[] = [];
-    forEachOpenCandidateScore(this.sqlite, (recordA, recordB, score) => {
-      const a = ixOf.get(recordA);
-      const b = ixOf.get(recordB);
-      if (a === undefined || b === undefined || recs[a]!.personId === recs[b]!.personId) return;
-      pairs.push({ a, b, score, reasons: NO_REASONS });
-    });
+    if (scanned) {
+      for (let i = 0; i < scanned.count; i++) {
+        const a = scanned.a[i]!;
+        const b = scanned.b[i]!;
+        if (recs[a]!.personId !== recs[b]!.personId) pairs.push({ a, b, score: scanned.score[i]!, reasons: NO_REASONS });
+      }
+    } else {
+      const ixOf = new Map(recs.map((r) => [r.id, r.ix]));
+      forEachOpenCandidateScore(this.sqlite, (recordA, recordB, score) => {
+        const a = ixOf.get(recordA);
+        const b = ixOf.get(recordB);
+        if (a === undefined || b === undefined || recs[a]!.personId === recs[b]!.personId) return;
+        pairs.push({ a, b, score, reasons: NO_REASONS });
+      });
+    }
     const different = new Set(standingDifferentPairs(this.sqlite).map((r) => pairKey(r.keyA, r.keyB)));
     const model = modelOf(this.estimator.parameters());
     const keyOf = (r: MatchRecord) => decisionKey(r.accountId, r.remoteId, r.id);
@@ -192,7 +206,7 @@ export class ClusterQueue {
       threshold: review,
       floor: review - FLOOR_MARGIN,
       score: (a, b) => (recs[a]!.personId === recs[b]!.personId ? 100 : scorePair(recs[a]!, recs[b]!, freq, false, model).score),
-      different: (a, b) => different.has(pairKey(keyOf(recs[a]!), keyOf(recs[b]!))),
+      different: different.size ? (a, b) => different.has(pairKey(keyOf(recs[a]!), keyOf(recs[b]!))) : undefined,
     });
     return clusters.map((c) => {
       const members = c.members.map((ix) => recs[ix]!);

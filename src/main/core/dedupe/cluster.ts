@@ -4,6 +4,29 @@
 // cannot chain strangers together. "Not the same" decisions are never crossed.
 import type { ScoredPair } from './score';
 
+/**
+ * Scored pairs by record index in typed arrays, in the order they were found: a full scan's
+ * kept pairs (about a million at a million records) without an object each.
+ */
+export class ScoredPairList {
+  count = 0;
+  readonly a: Int32Array;
+  readonly b: Int32Array;
+  readonly score: Float64Array;
+
+  constructor(capacity: number) {
+    this.a = new Int32Array(capacity);
+    this.b = new Int32Array(capacity);
+    this.score = new Float64Array(capacity);
+  }
+
+  add(a: number, b: number, score: number): void {
+    this.a[this.count] = a;
+    this.b[this.count] = b;
+    this.score[this.count++] = score;
+  }
+}
+
 export interface Cluster {
   members: number[];
   /** The weakest link that holds the cluster together. */
