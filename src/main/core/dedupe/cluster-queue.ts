@@ -16,7 +16,7 @@ import { lastQueueTally } from '../store/match-journal';
 import { forEachLiveMatchSource, liveMatchSourcesOf } from '../store/match-records';
 import { othersWriteCount, ownWriteCounter } from '../store/write-counters';
 import type { SyncStore } from '../sync/sync-store';
-import { clusterPairs, type ScoredPairList } from './cluster';
+import { clusterPairs, ScoredPairList } from './cluster';
 import {
   clusterIdOf,
   clusterSummaryOf,
@@ -28,7 +28,7 @@ import {
 } from './cluster-view';
 import { FLOOR_MARGIN, type MatchEstimator } from './estimator';
 import { FormCache, Frequencies, toMatchRecord, type MatchRecord } from './features';
-import { confidence, modelOf, scorePair, type Reason, type ScoredPair } from './score';
+import { confidence, modelOf, scorePair } from './score';
 
 interface ClusterCache {
   key: string;
@@ -56,9 +56,6 @@ export interface Loaded {
   /** Each account's label, by id. */
   labels: Map<string, string>;
 }
-
-/** Placeholder reasons while clustering (the clusters' pairs read theirs from the store after). */
-const NO_REASONS: Reason[] = [];
 
 const pairKey = (a: string, b: string): string => (a < b ? `${a}|${b}` : `${b}|${a}`);
 
@@ -182,20 +179,18 @@ export class ClusterQueue {
    */
   clustersOf({ recs, names, labels }: Loaded, freq: Frequencies, scanned?: ScoredPairList): QueuedCluster[] {
     // Clustered on the scores alone; the reasons of the pairs the clusters hold are read after.
-    const pairs: ScoredPair[] = [];
+    const pairs = new ScoredPairList(scanned?.count);
     if (scanned) {
       for (let i = 0; i < scanned.count; i++) {
-        const a = scanned.a[i]!;
-        const b = scanned.b[i]!;
-        if (recs[a]!.personId !== recs[b]!.personId) pairs.push({ a, b, score: scanned.score[i]!, reasons: NO_REASONS });
+        const [a, b] = [scanned.a[i]!, scanned.b[i]!];
+        if (recs[a]!.personId !== recs[b]!.personId) pairs.add(a, b, scanned.score[i]!);
       }
     } else {
       const ixOf = new Map(recs.map((r) => [r.id, r.ix]));
       forEachOpenCandidateScore(this.sqlite, (recordA, recordB, score) => {
         const a = ixOf.get(recordA);
         const b = ixOf.get(recordB);
-        if (a === undefined || b === undefined || recs[a]!.personId === recs[b]!.personId) return;
-        pairs.push({ a, b, score, reasons: NO_REASONS });
+        if (a !== undefined && b !== undefined && recs[a]!.personId !== recs[b]!.personId) pairs.add(a, b, score);
       });
     }
     const different = new Set(standingDifferentPairs(this.sqlite).map((r) => pairKey(r.keyA, r.keyB)));

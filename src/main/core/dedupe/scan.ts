@@ -2,7 +2,13 @@
 // one, which estimates the weights first), keep the scored candidates in the store, and work
 // the queue out from them.
 import type Database from 'better-sqlite3';
-import { candidateWriter, clearOpenCandidates, closedCandidatePairs, openCandidatesOfRecordDropper } from '../store/match-candidates';
+import {
+  candidateWriter,
+  clearOpenCandidates,
+  closedCandidatePairs,
+  openCandidatesOfRecordDropper,
+  withCandidateIndexesRebuilt,
+} from '../store/match-candidates';
 import { lastScanAt } from '../store/match-journal';
 import { liveRecordCount, liveRecordsChangedSince } from '../store/match-records';
 import type { SyncStore } from '../sync/sync-store';
@@ -71,7 +77,7 @@ export function scan(d: ScanDeps, opts: { full?: boolean; autoLink?: boolean } =
   // A full scan clusters the pairs it writes, as written, without reading them back (at a
   // million records, about a million rows); an incremental one clusters the stored ones, old and new.
   const written = dirty ? undefined : new ScoredPairList(scored.kept);
-  d.store.tx(() => {
+  const write = (): void => {
     let closed: Set<string> | undefined;
     if (!dirty) {
       saveParameters(d.sqlite, scored.params, d.now());
@@ -93,7 +99,9 @@ export function scan(d: ScanDeps, opts: { full?: boolean; autoLink?: boolean } =
       if (written && !(closed!.size && closed!.has(`${a}|${b}`))) written.add(x, y, p.score);
     }
     writer.done();
-  });
+  };
+  // A full scan rewrites every open pair: its indexes are built once after, not row by row.
+  d.store.tx(() => (dirty ? write() : withCandidateIndexesRebuilt(d.sqlite, write)));
   lap('write');
   const found = d.queue.clustersOf(loaded, freq, written);
   lap('cluster');
