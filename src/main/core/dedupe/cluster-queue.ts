@@ -20,7 +20,7 @@ import { forEachLiveMatchSource, liveMatchSourcesOf } from '../store/match-recor
 import { storeWriteStamp } from '../store/saved-queue';
 import { othersWriteCount, ownWriteCounter } from '../store/write-counters';
 import type { SyncStore } from '../sync/sync-store';
-import { clusterPairs } from './cluster';
+import { clusterPairs, ScoredPairList } from './cluster';
 import {
   clusterIdOf,
   clusterSummaryOf,
@@ -31,9 +31,9 @@ import {
   type QueuedCluster,
 } from './cluster-view';
 import { FLOOR_MARGIN, type MatchEstimator } from './estimator';
-import { Frequencies, toMatchRecord, type MatchRecord } from './features';
+import { FormCache, Frequencies, toMatchRecord, type MatchRecord } from './features';
 import { SavedClusters } from './saved-clusters';
-import { confidence, modelOf, scorePair, type Reason, type ScoredPair } from './score';
+import { confidence, modelOf, scorePair } from './score';
 
 interface ClusterCache {
   key: string;
@@ -69,9 +69,6 @@ export interface Loaded {
   /** Each account's label, by id. */
   labels: Map<string, string>;
 }
-
-/** Placeholder reasons while clustering (the clusters' pairs read theirs from the store after). */
-const NO_REASONS: Reason[] = [];
 
 const pairKey = (a: string, b: string): string => (a < b ? `${a}|${b}` : `${b}|${a}`);
 
@@ -188,8 +185,10 @@ export class ClusterQueue {
     const recs: MatchRecord[] = [];
     const names: string[] = [];
     const labels = new Map<string, string>();
+    // Dropped with the load: it holds each distinct value once, the records keep only the forms.
+    const forms = new FormCache();
     forEachLiveMatchSource(this.sqlite, (r) => {
-      recs.push(toMatchRecord(recs.length, r));
+      recs.push(toMatchRecord(recs.length, r, undefined, forms));
       names.push(displayName(r.contact));
       labels.set(r.accountId, r.label);
     });
@@ -197,17 +196,27 @@ export class ClusterQueue {
     return { recs, names, labels };
   }
 
-  /** The clusters the open candidates between these records form, best first. */
-  clustersOf({ recs, names, labels }: Loaded, freq: Frequencies): QueuedCluster[] {
-    const ixOf = new Map(recs.map((r) => [r.id, r.ix]));
+  /**
+   * The clusters the open candidates between these records form, best first: the stored ones,
+   * or `scanned` when a full scan hands over the pairs it just stored open (the same pairs, in
+   * the same order, without reading them back).
+   */
+  clustersOf({ recs, names, labels }: Loaded, freq: Frequencies, scanned?: ScoredPairList): QueuedCluster[] {
     // Clustered on the scores alone; the reasons of the pairs the clusters hold are read after.
-    const pairs: ScoredPair[] = [];
-    forEachOpenCandidateScore(this.sqlite, (recordA, recordB, score) => {
-      const a = ixOf.get(recordA);
-      const b = ixOf.get(recordB);
-      if (a === undefined || b === undefined || recs[a]!.personId === recs[b]!.personId) return;
-      pairs.push({ a, b, score, reasons: NO_REASONS });
-    });
+    const pairs = new ScoredPairList(scanned?.count);
+    if (scanned) {
+      for (let i = 0; i < scanned.count; i++) {
+        const [a, b] = [scanned.a[i]!, scanned.b[i]!];
+        if (recs[a]!.personId !== recs[b]!.personId) pairs.add(a, b, scanned.score[i]!);
+      }
+    } else {
+      const ixOf = new Map(recs.map((r) => [r.id, r.ix]));
+      forEachOpenCandidateScore(this.sqlite, (recordA, recordB, score) => {
+        const a = ixOf.get(recordA);
+        const b = ixOf.get(recordB);
+        if (a !== undefined && b !== undefined && recs[a]!.personId !== recs[b]!.personId) pairs.add(a, b, score);
+      });
+    }
     const different = new Set(standingDifferentPairs(this.sqlite).map((r) => pairKey(r.keyA, r.keyB)));
     const model = modelOf(this.estimator.parameters());
     const keyOf = (r: MatchRecord) => decisionKey(r.accountId, r.remoteId, r.id);
@@ -216,7 +225,7 @@ export class ClusterQueue {
       threshold: review,
       floor: review - FLOOR_MARGIN,
       score: (a, b) => (recs[a]!.personId === recs[b]!.personId ? 100 : scorePair(recs[a]!, recs[b]!, freq, false, model).score),
-      different: (a, b) => different.has(pairKey(keyOf(recs[a]!), keyOf(recs[b]!))),
+      different: different.size ? (a, b) => different.has(pairKey(keyOf(recs[a]!), keyOf(recs[b]!))) : undefined,
     });
     return clusters.map((c) => {
       const members = c.members.map((ix) => recs[ix]!);

@@ -63,15 +63,56 @@ export interface MatchRecord {
   show: { full: string; phones: readonly string[] };
 }
 
+/**
+ * The forms of values already seen in one load, by the value as stored: names, cities, streets,
+ * postcodes, birth dates and companies repeat across a store (a person in several accounts,
+ * common names), so each form is worked out once and the records holding it share one string.
+ * The functions are pure, so a record comes out the same with or without it.
+ */
+export class FormCache {
+  readonly given = new Map<string, string>();
+  readonly canon = new Map<string, string>();
+  readonly name = new Map<string, string>();
+  readonly familyParts = new Map<string, string[]>();
+  readonly company = new Map<string, string>();
+  readonly street = new Map<string, { street: string; number: string; name: string }>();
+  readonly line2 = new Map<string, string>();
+  readonly postcode = new Map<string, string>();
+  readonly birth = new Map<string, { birth: string; partial: boolean }>();
+}
+
+/** `f(s)`, from `cache` when s was seen before; blank values are not kept. */
+function cached<T>(cache: Map<string, T> | undefined, s: string | null | undefined, f: (s: string | null | undefined) => T): T {
+  if (!cache || !s) return f(s);
+  let v = cache.get(s);
+  if (v === undefined) cache.set(s, (v = f(s)));
+  return v;
+}
+
+const streetForms = (s: string | null | undefined) => {
+  const street = normStreet(s);
+  const { number, name } = splitStreet(street);
+  return { street, number, name };
+};
+const birthForms = (s: string | null | undefined) => ({ birth: normBirthDate(s), partial: !parseDate(s || '') });
+const familyPartsOf = (s: string | null | undefined): string[] => {
+  const parts = (s ?? '')
+    .split(/[\s\-‐–]+/)
+    .map(normName)
+    .filter((p) => p.length > 1);
+  return parts.length > 1 ? parts : NONE;
+};
+
 export function toMatchRecord(
   ix: number,
   r: { id: string; accountId: string; vendor: string; remoteId: string | null; personId: string; contact: CanonicalContact },
   region = 'US',
+  forms?: FormCache,
 ): MatchRecord {
   const c = r.contact;
   // A title typed as the given name ("Reverend", "Sir John") is no evidence about the name.
-  let given = givenWithoutTitle(c.givenName);
-  let family = normName(c.familyName);
+  let given = cached(forms?.given, c.givenName, givenWithoutTitle);
+  let family = cached(forms?.name, c.familyName, normName);
   if (!given && !family && c.fullName) {
     const split = splitFullName(c.fullName);
     given = givenWithoutTitle(split.given);
@@ -79,12 +120,11 @@ export function toMatchRecord(
   }
   const phones = listOf((c.phones ?? []).map((p) => normPhone(p.e164, p.raw, region)).filter((p) => p.length >= 7));
   const emails = listOf((c.emails ?? []).map((e) => normEmail(e.address)).filter(Boolean));
-  const street = normStreet(c.address?.street1);
-  const { number: streetNumber, name: streetName } = splitStreet(street);
-  const familyParts = (c.familyName ?? '')
-    .split(/[\s\-‐–]+/)
-    .map(normName)
-    .filter((p) => p.length > 1);
+  const street = cached(forms?.street, c.address?.street1, streetForms);
+  const birthText = c.birthDate || c.birthDateText;
+  const birth = cached(forms?.birth, birthText, birthForms);
+  const full = c.fullName ?? '';
+  const shownAs = shownPhones(c.phones);
   return {
     ix,
     id: r.id,
@@ -93,25 +133,26 @@ export function toMatchRecord(
     remoteId: r.remoteId,
     personId: r.personId,
     given,
-    givenCanon: canonicalGiven(given),
+    givenCanon: cached(forms?.canon, given, canonicalGiven as (s: string | null | undefined) => string),
     family,
-    full: normName(c.fullName),
+    full: cached(forms?.name, c.fullName, normName),
     phones,
     emails,
-    street,
-    postcode: normPostcode(c.address?.postalCode),
-    city: normName(c.address?.city),
-    birth: normBirthDate(c.birthDate || c.birthDateText),
-    birthPartial: !parseDate(c.birthDate || c.birthDateText || ''),
-    familyParts: familyParts.length > 1 ? familyParts : NONE,
-    streetNumber,
-    streetName,
-    line2: normStreet(c.address?.street2),
-    company: normCompany(c.company),
-    fullKey: normCompany(c.fullName),
+    street: street.street,
+    postcode: cached(forms?.postcode, c.address?.postalCode, normPostcode),
+    city: cached(forms?.name, c.address?.city, normName),
+    birth: birth.birth,
+    birthPartial: birth.partial,
+    familyParts: cached(forms?.familyParts, c.familyName, familyPartsOf),
+    streetNumber: street.number,
+    streetName: street.name,
+    line2: cached(forms?.line2, c.address?.street2, normStreet),
+    company: cached(forms?.company, c.company, normCompany),
+    fullKey: cached(forms?.company, c.fullName, normCompany),
     phones7: listOf(phones.map((p) => p.slice(-7))),
     emailLocals: listOf(emails.map((e) => e.split('@')[0]!.split('+')[0]!.replace(/\./g, '')).filter((l) => l.length >= 3)),
-    show: { full: c.fullName ?? '', phones: shownPhones(c.phones) },
+    // One shared object for the many records without a single-field name or phones written otherwise.
+    show: !full && shownAs === NO_PHONES ? NO_SHOW : { full, phones: shownAs },
   };
 }
 
@@ -121,6 +162,7 @@ export function toMatchRecord(
  */
 const NONE: string[] = [];
 const NO_PHONES: readonly string[] = NONE;
+const NO_SHOW: MatchRecord['show'] = { full: '', phones: NO_PHONES };
 
 /** The values once each, in order; the shared empty list when there are none. */
 const listOf = (values: string[]): string[] => (values.length === 0 ? NONE : [...new Set(values)]);

@@ -2,10 +2,17 @@
 // one, which estimates the weights first), keep the scored candidates in the store, and work
 // the queue out from them.
 import type Database from 'better-sqlite3';
-import { candidateWriter, clearOpenCandidates, openCandidatesOfRecordDropper } from '../store/match-candidates';
+import {
+  candidateWriter,
+  clearOpenCandidates,
+  closedCandidatePairs,
+  openCandidatesOfRecordDropper,
+  withCandidateIndexesRebuilt,
+} from '../store/match-candidates';
 import { lastScanAt } from '../store/match-journal';
 import { liveRecordCount, liveRecordsChangedSince } from '../store/match-records';
 import type { SyncStore } from '../sync/sync-store';
+import { ScoredPairList } from './cluster';
 import type { ClusterQueue } from './cluster-queue';
 import { tally, type ClusterView, type QueuedCluster } from './cluster-view';
 import type { MatchEstimator } from './estimator';
@@ -67,25 +74,36 @@ export function scan(d: ScanDeps, opts: { full?: boolean; autoLink?: boolean } =
   // an incremental one scores with the stored estimate.
   const scored = d.estimator.score(recs, freq, dirty, d.now, phases);
   t = performance.now();
-  d.store.tx(() => {
+  // A full scan clusters the pairs it writes, as written, without reading them back (at a
+  // million records, about a million rows); an incremental one clusters the stored ones, old and new.
+  const written = dirty ? undefined : new ScoredPairList(scored.kept);
+  const write = (): void => {
+    let closed: Set<string> | undefined;
     if (!dirty) {
       saveParameters(d.sqlite, scored.params, d.now());
       clearOpenCandidates(d.sqlite);
+      closed = new Set(closedCandidatePairs(d.sqlite).map(([a, b]) => `${a}|${b}`));
     } else {
       const drop = openCandidatesOfRecordDropper(d.sqlite);
       for (const ix of dirty) drop(recs[ix]!.id);
     }
-    const write = candidateWriter(d.sqlite);
+    const writer = candidateWriter(d.sqlite);
     const now = d.now();
     // Pair by pair, each with its reasons worked out as it is written: never all at once.
     for (let i = 0; i < scored.kept; i++) {
       const p = scored.pair(i);
-      const [a, b] = [recs[p.a]!.id, recs[p.b]!.id].sort() as [string, string];
-      write(a, b, p.score, p.reasons, now);
+      const [x, y] = recs[p.a]!.id < recs[p.b]!.id ? [p.a, p.b] : [p.b, p.a];
+      const [a, b] = [recs[x]!.id, recs[y]!.id];
+      writer.write(a, b, p.score, p.reasons, now);
+      // A pair stored linked or dismissed keeps that status (the write takes only its score): not open, not clustered.
+      if (written && !(closed!.size && closed!.has(`${a}|${b}`))) written.add(x, y, p.score);
     }
-  });
+    writer.done();
+  };
+  // A full scan rewrites every open pair: its indexes are built once after, not row by row.
+  d.store.tx(() => (dirty ? write() : withCandidateIndexesRebuilt(d.sqlite, write)));
   lap('write');
-  const found = d.queue.clustersOf(loaded, freq);
+  const found = d.queue.clustersOf(loaded, freq, written);
   lap('cluster');
   return finish(
     d,

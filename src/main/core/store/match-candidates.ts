@@ -65,6 +65,24 @@ export function clearOpenCandidates(sqlite: Database.Database): void {
   sqlite.prepare("DELETE FROM match_candidates WHERE status = 'open'").run();
 }
 
+/**
+ * A full scan's bulk write, inside its transaction: the indexes other than the pair's own (by
+ * score, by second record) are dropped for it and built again after, one sort each, instead of
+ * taking every row in random order (at a million records, hundreds of thousands of rows in
+ * indexes far larger than SQLite's page cache). Rebuilt from their own definitions as stored.
+ */
+export function withCandidateIndexesRebuilt<T>(sqlite: Database.Database, write: () => T): T {
+  const indexes = sqlite
+    .prepare(
+      "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'match_candidates' AND sql IS NOT NULL AND name != 'match_pair'",
+    )
+    .all() as { name: string; sql: string }[];
+  for (const i of indexes) sqlite.prepare(`DROP INDEX "${i.name}"`).run();
+  const out = write();
+  for (const i of indexes) sqlite.prepare(i.sql).run();
+  return out;
+}
+
 /** A dropper of one record's open pairs, prepared once for an incremental scan's changed records. */
 export function openCandidatesOfRecordDropper(sqlite: Database.Database): (recordId: string) => void {
   const st = sqlite.prepare("DELETE FROM match_candidates WHERE status = 'open' AND (record_a = ? OR record_b = ?)");
@@ -72,18 +90,43 @@ export function openCandidatesOfRecordDropper(sqlite: Database.Database): (recor
   return (recordId) => void st.run(recordId, recordId);
 }
 
+/** The pairs stored linked or dismissed (after a full scan's clear, every pair left), as [record_a, record_b]. */
+export function closedCandidatePairs(sqlite: Database.Database): [string, string][] {
+  return sqlite.prepare("SELECT record_a, record_b FROM match_candidates WHERE status != 'open'").raw().all() as [string, string][];
+}
+
+/** Pairs per INSERT: one statement per pair cost more in binding and stepping than SQLite's own work. */
+const WRITE_BATCH = 64;
+
+const CANDIDATE_INSERT = (rows: number): string =>
+  `INSERT INTO match_candidates (record_a, record_b, score, reasons, status, created_at) VALUES ${Array<string>(rows).fill("(?, ?, ?, ?, 'open', ?)").join(', ')} ON CONFLICT(record_a, record_b) DO UPDATE SET score = excluded.score, reasons = excluded.reasons`;
+
 /**
  * A writer of scored pairs, prepared once for a scan's thousands: a new pair is stored open, a
- * pair already stored (whatever its status) takes the new score and reasons.
+ * pair already stored (whatever its status) takes the new score and reasons. Pairs are written
+ * in batches, in the order given (their ids keep it); `done` writes the last ones.
  */
-export function candidateWriter(
-  sqlite: Database.Database,
-): (recordA: string, recordB: string, score: number, reasons: CandidateRow['reasons'], at: string) => void {
-  const st = sqlite.prepare(
-    "INSERT INTO match_candidates (record_a, record_b, score, reasons, status, created_at) VALUES (?, ?, ?, ?, 'open', ?) ON CONFLICT(record_a, record_b) DO UPDATE SET score = excluded.score, reasons = excluded.reasons",
-  );
+export function candidateWriter(sqlite: Database.Database): {
+  write(recordA: string, recordB: string, score: number, reasons: CandidateRow['reasons'], at: string): void;
+  done(): void;
+} {
+  const batch = sqlite.prepare(CANDIDATE_INSERT(WRITE_BATCH));
+  const one = sqlite.prepare(CANDIDATE_INSERT(1));
   noteMatchInputsWritten(sqlite);
-  return (recordA, recordB, score, reasons, at) => void st.run(recordA, recordB, score, JSON.stringify(reasons), at);
+  const params: (string | number)[] = [];
+  return {
+    write(recordA, recordB, score, reasons, at) {
+      params.push(recordA, recordB, score, JSON.stringify(reasons), at);
+      if (params.length === WRITE_BATCH * 5) {
+        batch.run(params);
+        params.length = 0;
+      }
+    },
+    done() {
+      for (let i = 0; i < params.length; i += 5) one.run(params.slice(i, i + 5));
+      params.length = 0;
+    },
+  };
 }
 
 /** Every pair between these records takes this status (a merge: linked; "not the same": dismissed). */
