@@ -53,6 +53,8 @@ interface ClusterCache {
 interface InStore {
   tag: string;
   shown: Map<string, ClusterView>;
+  /** What it holds, counted once and kept up to date by merges, decisions and undos. */
+  tally: QueueTally;
 }
 
 /** Clusters kept in full: the one on screen, the one ahead, a few behind. */
@@ -132,10 +134,8 @@ export class ClusterQueue {
    * tens of thousands of clusters, and the window only ever shows a screenful.
    */
   page(offset: number, limit: number, order: 'best' | 'unsure' = 'best'): { total: number; autoLinkable: number; items: ClusterSummary[] } {
-    if (this.inStore()) {
-      const t = this.saved.tally();
-      return { total: t.waiting, autoLinkable: t.autoLinkable, items: this.saved.page(order, offset, limit) };
-    }
+    const s = this.inStore();
+    if (s) return { total: s.tally.waiting, autoLinkable: s.tally.autoLinkable, items: this.saved.page(order, offset, limit) };
     const c = this.current();
     return {
       total: c.clusters.length,
@@ -328,9 +328,9 @@ export class ClusterQueue {
     if (saved) {
       // Back in the saved queue at their old places; one it never held goes last, here too.
       const tag = this.tag();
-      const ranks = this.saved.restore(saved, tag, back);
-      for (const [id, r] of ranks ?? []) if (!rank.has(id)) rank.set(id, r);
-      saved = ranks ? tag : null;
+      const put = this.saved.restore(saved, tag, back);
+      for (const [id, r] of put?.ranks ?? []) if (!rank.has(id)) rank.set(id, r);
+      saved = put ? tag : null;
     }
     this.keep(
       [...this.cache.clusters, ...back].sort((x, y) => y.score - x.score || at(x) - at(y)),
@@ -402,26 +402,34 @@ export class ClusterQueue {
     if (!this.saved.holds(tag)) return null;
     this.cache = null;
     this.useSavedNames();
-    return (this.stored = { tag, shown: new Map() });
+    return (this.stored = { tag, shown: new Map(), tally: this.saved.tally() });
   }
 
   /** A merge or decision made while the queue was served from the store: take its clusters out there. */
   private dropStored(was: string, ids: string[]): void {
-    const shown = this.stored?.tag === was ? this.stored.shown : new Map<string, ClusterView>();
+    const had = this.stored?.tag === was ? this.stored : null;
     const tag = this.tag();
-    if (!this.saved.drop(was, tag, ids)) return void this.recompute();
+    const taken = this.saved.drop(was, tag, ids);
+    if (!taken) return void this.recompute();
+    const shown = had?.shown ?? new Map<string, ClusterView>();
     for (const id of ids) shown.delete(id);
-    this.stored = { tag, shown };
-    this.lastTally = this.saved.tally();
+    const before = had?.tally ?? this.saved.tally();
+    const tally = had ? { waiting: before.waiting - taken.waiting, autoLinkable: before.autoLinkable - taken.autoLinkable } : before;
+    this.stored = { tag, shown, tally };
+    this.lastTally = tally;
   }
 
   /** An undo made while the queue was served from the store: its clusters back there, in their places. */
   private restoreStored(was: string, views: QueuedCluster[]): void {
-    const shown = this.stored?.tag === was ? this.stored.shown : new Map<string, ClusterView>();
+    const had = this.stored?.tag === was ? this.stored : null;
     const tag = this.tag();
-    if (!this.saved.restore(was, tag, views)) return void this.recompute();
-    this.stored = { tag, shown };
-    this.lastTally = this.saved.tally();
+    const put = this.saved.restore(was, tag, views);
+    if (!put) return void this.recompute();
+    const tally = had
+      ? { waiting: had.tally.waiting + put.added.waiting, autoLinkable: had.tally.autoLinkable + put.added.autoLinkable }
+      : this.saved.tally();
+    this.stored = { tag, shown: had?.shown ?? new Map<string, ClusterView>(), tally };
+    this.lastTally = tally;
   }
 
   /** Golden records choose names by the counts the saved queue was worked out with (a restart has no scan's). */

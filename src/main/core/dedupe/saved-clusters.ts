@@ -8,7 +8,7 @@ import {
   dropFromSavedQueue,
   forEachSavedCluster,
   nextSavedRank,
-  savedRanks,
+  savedPlaces,
   savedCluster,
   savedContentsReader,
   savedNames,
@@ -88,25 +88,37 @@ export class SavedClusters {
   }
 
   /** Take clusters out (a merge or decision made when the saved queue was `was`), tagging it `tag`. */
-  drop(was: string, tag: string, ids: readonly string[]): boolean {
+  /** Take clusters out (a merge or decision made when the saved queue was `was`), tagging it `tag`; what was taken, or null. */
+  drop(was: string, tag: string, ids: readonly string[]): QueueTally | null {
     return dropFromSavedQueue(this.sqlite, was, tag, ids);
   }
 
   /**
    * Put clusters back (an undo made when the saved queue was `was`), each at the place it had
-   * (a cluster it never held goes after all the others), tagging it `tag`. The ranks used, or
-   * null when the saved queue was not `was`.
+   * (a cluster it never held goes after all the others), tagging it `tag`. The ranks used and
+   * what came back into the queue, or null when the saved queue was not `was`.
    */
-  restore(was: string, tag: string, clusters: readonly QueuedCluster[]): Map<string, number> | null {
-    const ranks = savedRanks(
+  restore(was: string, tag: string, clusters: readonly QueuedCluster[]): { ranks: Map<string, number>; added: QueueTally } | null {
+    const places = savedPlaces(
       this.sqlite,
       clusters.map((c) => c.id),
     );
+    const ranks = new Map<string, number>();
+    const added = { waiting: 0, autoLinkable: 0 };
     let next = -1;
     for (const c of clusters) {
-      if (ranks.has(c.id)) continue;
-      if (next < 0) next = nextSavedRank(this.sqlite);
-      ranks.set(c.id, next++);
+      const place = places.get(c.id);
+      if (place && !place.gone) {
+        ranks.set(c.id, place.rank);
+        continue;
+      }
+      if (place) ranks.set(c.id, place.rank);
+      else {
+        if (next < 0) next = nextSavedRank(this.sqlite);
+        ranks.set(c.id, next++);
+      }
+      added.waiting++;
+      if (c.auto) added.autoLinkable++;
     }
     const ok = addToSavedQueue(
       this.sqlite,
@@ -114,7 +126,7 @@ export class SavedClusters {
       tag,
       clusters.map((c) => asSaved(c, ranks.get(c.id)!)),
     );
-    return ok ? ranks : null;
+    return ok ? { ranks, added } : null;
   }
 }
 

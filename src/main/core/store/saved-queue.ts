@@ -76,25 +76,37 @@ export function addToSavedQueue<R, P>(
 
 /**
  * Clusters out of the saved queue (a merge or decision), and the new tag; only when the saved
- * queue had `was`. They stay as gone, so an undo puts each back in its place.
+ * queue had `was`. They stay as gone, so an undo puts each back in its place. How many were
+ * taken out, and how many of them were at or above the auto-link line; null when not `was`.
  */
-export function dropFromSavedQueue(sqlite: Database.Database, was: string, tag: string, ids: readonly string[]): boolean {
+export function dropFromSavedQueue(
+  sqlite: Database.Database,
+  was: string,
+  tag: string,
+  ids: readonly string[],
+): { waiting: number; autoLinkable: number } | null {
   return sqlite.transaction(() => {
-    if (savedTag(sqlite) !== was) return false;
-    const gone = sqlite.prepare('UPDATE saved_queue SET gone = 1 WHERE id = ?');
-    for (const id of ids) gone.run(id);
+    if (savedTag(sqlite) !== was) return null;
+    const gone = sqlite.prepare('UPDATE saved_queue SET gone = 1 WHERE id = ? AND gone = 0 RETURNING auto').pluck();
+    const taken = { waiting: 0, autoLinkable: 0 };
+    for (const id of ids) {
+      const auto = gone.get(id) as number | undefined;
+      if (auto === undefined) continue;
+      taken.waiting++;
+      taken.autoLinkable += auto;
+    }
     setTag(sqlite, tag);
-    return true;
+    return taken;
   })();
 }
 
-/** The rank each of these clusters has in the saved queue (gone or not), by id. */
-export function savedRanks(sqlite: Database.Database, ids: readonly string[]): Map<string, number> {
-  const st = sqlite.prepare('SELECT rank FROM saved_queue WHERE id = ?').pluck();
-  const out = new Map<string, number>();
+/** Each of these clusters' rank in the saved queue and whether it is gone, by id (absent when never saved). */
+export function savedPlaces(sqlite: Database.Database, ids: readonly string[]): Map<string, { rank: number; gone: boolean }> {
+  const st = sqlite.prepare('SELECT rank, gone FROM saved_queue WHERE id = ?').raw();
+  const out = new Map<string, { rank: number; gone: boolean }>();
   for (const id of ids) {
-    const rank = st.get(id) as number | undefined;
-    if (rank !== undefined) out.set(id, rank);
+    const row = st.get(id) as [number, number] | undefined;
+    if (row) out.set(id, { rank: row[0], gone: row[1] === 1 });
   }
   return out;
 }
