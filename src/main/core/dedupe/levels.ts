@@ -4,7 +4,7 @@
 // day and month swapped counts for what it is, not as a plain disagreement.
 import type { MatchRecord } from './features';
 import { isNickname, shareFormal } from './nicknames';
-import { editDistance, jaroWinklerMin, typo } from './match-forms';
+import { jaroWinklerMin, typo, withinOneEdit } from './match-forms';
 
 // Local bindings of the helpers called millions of times a scan: a call through an imported
 // binding costs a property lookup (a getter, under the loader benches and tests run with).
@@ -12,6 +12,7 @@ const jwMin = jaroWinklerMin;
 const isTypo = typo;
 const isNick = isNickname;
 const isSibling = shareFormal;
+const oneEdit = withinOneEdit;
 
 export interface ComparisonDef {
   key: string;
@@ -59,7 +60,7 @@ export const NULL = -1;
  */
 export const GAMMA_WIDTH = NF + 1;
 
-const givenLevel = (a: string, b: string): number => {
+export const givenLevel = (a: string, b: string): number => {
   if (!a || !b) return NULL;
   if (a === b) return GIVEN.exact;
   if (isNick(a, b)) return GIVEN.nickname;
@@ -71,19 +72,30 @@ const givenLevel = (a: string, b: string): number => {
 };
 
 const familyLevel = (a: string, b: string, ap: string[], bp: string[]): number => {
+  const l = familyNamesLevel(a, b);
+  return l === 2 ? familyPartsLevel(a, b, ap, bp) : l;
+};
+
+/** The family level from the two names alone: blank, the same, alike (typo), else. */
+export function familyNamesLevel(a: string, b: string): number {
   if (!a || !b) return NULL;
   if (a === b) return 0;
   const s = jwMin(a, b, 0.8);
-  if (s >= 0.88 || isTypo(a, b, s)) return 1;
-  // Double and hyphenated names: "Garcia-Lopez" and "Garcia", "Lopez Garcia" and "Garcia Lopez".
+  return s >= 0.88 || isTypo(a, b, s) ? 1 : 2;
+}
+
+/** Names that are not alike may still be one double or hyphenated name's parts: close (1) or else (2). */
+export function familyPartsLevel(a: string, b: string, ap: string[], bp: string[]): number {
+  // "Garcia-Lopez" and "Garcia", "Lopez Garcia" and "Garcia Lopez".
   if (ap.length && (ap.includes(b) || anyShared(bp, ap))) return 1;
   if (bp.length && bp.includes(a)) return 1;
   return 2;
-};
+}
 
-const closeLevel = (a: string, b: string, close = 0.9): number => (!a || !b ? NULL : a === b ? 0 : jwMin(a, b, close) >= close ? 1 : 2);
+export const closeLevel = (a: string, b: string, close = 0.9): number =>
+  !a || !b ? NULL : a === b ? 0 : jwMin(a, b, close) >= close ? 1 : 2;
 
-function birthLevel(a: string, b: string): number {
+export function birthLevel(a: string, b: string): number {
   if (!a || !b) return NULL;
   if (a === b) return 0;
   // YYYY-MM-DD: day and month swapped is a data-entry habit, not a different person.
@@ -131,7 +143,7 @@ function streetLevel(x: MatchRecord, y: MatchRecord): number {
  * Sorted-word names (normCompany): the same, close (alike, or every word of the shorter in
  * the longer, at least two words or five letters: "arnie mortons" in "arnie mortons chicago"), else.
  */
-function tokensLevel(a: string, b: string): number {
+export function tokensLevel(a: string, b: string): number {
   if (a === b) return 0;
   if (jwMin(a, b, 0.92) >= 0.92) return 1;
   const [short, long] = a.length <= b.length ? [a, b] : [b, a];
@@ -141,21 +153,21 @@ function tokensLevel(a: string, b: string): number {
   return words.every((w) => longWords.includes(w)) ? 1 : 2;
 }
 
-function postcodeLevel(a: string, b: string): number {
+export function postcodeLevel(a: string, b: string): number {
   if (!a || !b) return NULL;
   if (a === b) return 0;
   return oneOff(a, b) ? 1 : 2;
 }
 
-function anyShared(a: string[], b: string[]): boolean {
+export function anyShared(a: string[], b: string[]): boolean {
   for (let i = 0; i < a.length; i++) for (let j = 0; j < b.length; j++) if (a[i] === b[j]) return true;
   return false;
 }
 
-const good = (l: number, worst: number): boolean => l !== NULL && l < worst;
-const rank = (gl: number, fl: number): number => (gl === NULL ? GIVEN.else + 1 : gl) + (fl === NULL ? 3 : fl);
+export const good = (l: number, worst: number): boolean => l !== NULL && l < worst;
+export const rank = (gl: number, fl: number): number => (gl === NULL ? GIVEN.else + 1 : gl) + (fl === NULL ? 3 : fl);
 
-function listLevel(a: string[], b: string[], a2: string[], b2: string[]): number {
+export function listLevel(a: string[], b: string[], a2: string[], b2: string[]): number {
   if (!a.length || !b.length) return NULL;
   if (anyShared(a, b)) return 0;
   return anyShared(a2, b2) ? 1 : 2;
@@ -165,22 +177,38 @@ function listLevel(a: string[], b: string[], a2: string[], b2: string[]): number
  * Emails: the same address; the same local part (a cut-short or other domain: h.k@sharp.co /
  * h.k@sharp.com); or one character off in the local part at the same domain (a typo); else.
  */
-function emailLevel(a: string[], b: string[], a2: string[], b2: string[]): number {
+export function emailLevel(a: string[], b: string[], a2: string[], b2: string[]): number {
   const l = listLevel(a, b, a2, b2);
   if (l !== 2) return l;
+  // Compared in place (parts as index ranges, no substrings): most pairs of a scan have emails that differ.
   for (const x of a) {
     const at = x.indexOf('@');
     for (const y of b) {
       if (Math.abs(y.length - x.length) > 2) continue;
       const yat = y.indexOf('@');
-      const [lx, ly, dx, dy] = [x.slice(0, at), y.slice(0, yat), x.slice(at + 1), y.slice(yat + 1)];
+      if (at < 0 || yat < 0) {
+        if (emailsAlikeNoAt(x, y, at, yat)) return 1;
+        continue;
+      }
       // The whole local part, at a domain cut short or one letter off (sharp.co / sharp.com).
-      if (lx === ly && lx.length >= 2 && editDistance(dx, dy) <= 1) return 1;
+      if (at === yat && at >= 2 && sameRange(x, y, 0, 0, at) && oneEdit(x, y, at + 1, x.length, yat + 1, y.length)) return 1;
       // One character off in a local part of four or more, at the same domain.
-      if (dx === dy && lx.length >= 4 && editDistance(lx, ly) <= 1) return 1;
+      const domain = x.length - at;
+      if (at >= 4 && domain === y.length - yat && sameRange(x, y, at, yat, domain) && oneEdit(x, y, 0, at, 0, yat)) return 1;
     }
   }
   return 2;
+}
+
+function sameRange(x: string, y: string, xFrom: number, yFrom: number, len: number): boolean {
+  for (let k = 0; k < len; k++) if (x.charCodeAt(xFrom + k) !== y.charCodeAt(yFrom + k)) return false;
+  return true;
+}
+
+/** An address without an @ (a vendor's free text): its parts as slices make of it, as before. */
+function emailsAlikeNoAt(x: string, y: string, at: number, yat: number): boolean {
+  const [lx, ly, dx, dy] = [x.slice(0, at), y.slice(0, yat), x.slice(at + 1), y.slice(yat + 1)];
+  return (lx === ly && lx.length >= 2 && oneEdit(dx, dy)) || (dx === dy && lx.length >= 4 && oneEdit(lx, ly));
 }
 
 /** Given and family levels as entered, or the other way round (x's given against y's family), into out. */

@@ -206,34 +206,35 @@ export function normBirthDate(s: string | null | undefined): string {
   return s ? (parseDate(s) ?? partialDate(s) ?? '') : '';
 }
 
+/** Soundex digit per letter a-z ('' for vowels, h, w, y), made once: blocking asks for millions of keys. */
+const SOUNDEX_CODES: readonly string[] = Array.from('abcdefghijklmnopqrstuvwxyz', (ch) =>
+  'bfpv'.includes(ch)
+    ? '1'
+    : 'cgjkqsxz'.includes(ch)
+      ? '2'
+      : 'dt'.includes(ch)
+        ? '3'
+        : ch === 'l'
+          ? '4'
+          : 'mn'.includes(ch)
+            ? '5'
+            : ch === 'r'
+              ? '6'
+              : '',
+);
+const soundexCode = (ch: string): string => {
+  const c = ch.charCodeAt(0) - 97;
+  return c >= 0 && c < 26 ? SOUNDEX_CODES[c]! : '';
+};
+
 /** American Soundex: a phonetic key for surnames ("Smith" and "Smyth" -> S530). */
 export function soundex(normalized: string): string {
   if (!normalized) return '';
-  const codes: Record<string, string> = {
-    b: '1',
-    f: '1',
-    p: '1',
-    v: '1',
-    c: '2',
-    g: '2',
-    j: '2',
-    k: '2',
-    q: '2',
-    s: '2',
-    x: '2',
-    z: '2',
-    d: '3',
-    t: '3',
-    l: '4',
-    m: '5',
-    n: '5',
-    r: '6',
-  };
   let out = normalized[0]!.toUpperCase();
-  let last = codes[normalized[0]!] ?? '';
+  let last = soundexCode(normalized[0]!);
   for (let i = 1; i < normalized.length && out.length < 4; i++) {
     const ch = normalized[i]!;
-    const code = codes[ch] ?? '';
+    const code = soundexCode(ch);
     if (code && code !== last) out += code;
     if (ch !== 'h' && ch !== 'w') last = code;
   }
@@ -326,13 +327,45 @@ export function editDistance(a: string, b: string): number {
 }
 
 /**
+ * editDistance(a[aFrom..aTo), b[bFrom..bTo)) <= 1 without the table or a substring: the two
+ * parts are the same, or one character changed, dropped or added, or two neighbours swapped.
+ * Scans ask it of most pairs of emails and close names.
+ */
+export function withinOneEdit(a: string, b: string, aFrom = 0, aTo = a.length, bFrom = 0, bTo = b.length): boolean {
+  const la = aTo - aFrom;
+  const lb = bTo - bFrom;
+  if (la - lb > 1 || lb - la > 1) return false;
+  let i = 0; // the common prefix
+  const short = Math.min(la, lb);
+  while (i < short && a.charCodeAt(aFrom + i) === b.charCodeAt(bFrom + i)) i++;
+  if (i === short && la === lb) return true;
+  // The rest after one step on each side (changed), on the longer only (dropped or added), or
+  // after the swapped two, must be the same.
+  if (la > lb) return sameTail(a, aFrom + i + 1, b, bFrom + i, lb - i);
+  if (lb > la) return sameTail(a, aFrom + i, b, bFrom + i + 1, la - i);
+  return (
+    sameTail(a, aFrom + i + 1, b, bFrom + i + 1, la - i - 1) ||
+    (i + 1 < la &&
+      a.charCodeAt(aFrom + i) === b.charCodeAt(bFrom + i + 1) &&
+      a.charCodeAt(aFrom + i + 1) === b.charCodeAt(bFrom + i) &&
+      sameTail(a, aFrom + i + 2, b, bFrom + i + 2, la - i - 2))
+  );
+}
+
+/** a[from..from+len) and b[bFrom..bFrom+len) hold the same characters. */
+function sameTail(a: string, from: number, b: string, bFrom: number, len: number): boolean {
+  for (let k = 0; k < len; k++) if (a.charCodeAt(from + k) !== b.charCodeAt(bFrom + k)) return false;
+  return true;
+}
+
+/**
  * A typo, not a different name: one edit in a name of five letters or more (or a letter dropped from one), or very close
  * spelling. Short names one letter apart (Mark / Mary) are different people.
  */
 /** isTypoOf without the similarity: no object per call, for the scan's hot path. */
 export function typo(a: string, b: string, known?: number): boolean {
   const similarity = known ?? jaroWinklerMin(a, b, 0.8);
-  return similarity >= 0.92 || (similarity >= 0.8 && longEnough(a, b) && editDistance(a, b) <= 1);
+  return similarity >= 0.92 || (similarity >= 0.8 && longEnough(a, b) && withinOneEdit(a, b));
 }
 
 /** One edit counts as a typo in names of five letters or more, or a letter dropped from one (Helen / Hlen). */
@@ -342,5 +375,5 @@ const longEnough = (a: string, b: string): boolean =>
 export function isTypoOf(a: string, b: string, known?: number): { typo: boolean; similarity: number } {
   const similarity = known ?? jaroWinklerMin(a, b, 0.8);
   // One edit in a 5+ letter name never drops Jaro–Winkler below 0.8: skip the distance then.
-  return { typo: similarity >= 0.92 || (similarity >= 0.8 && longEnough(a, b) && editDistance(a, b) <= 1), similarity };
+  return { typo: similarity >= 0.92 || (similarity >= 0.8 && longEnough(a, b) && withinOneEdit(a, b)), similarity };
 }

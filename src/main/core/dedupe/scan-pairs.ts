@@ -6,6 +6,7 @@ import { candidateKeys, pairHi, pairLo } from './blocking';
 import { estimateParameters, type Label } from './estimate-em';
 import type { Frequencies, MatchRecord } from './features';
 import { compareLevels, GAMMA_WIDTH, NF } from './levels';
+import { PairLevels } from './pair-levels';
 import type { MatchParameters } from './parameters';
 import { modelOf, reasonsOf, weigh, type Model, type ScoredPair } from './score';
 
@@ -68,7 +69,8 @@ export function scoreCandidates(
   lap('blocking');
   const n = keys.length;
   const gammas = new Int8Array(W * n);
-  for (let i = 0; i < n; i++) levelsOf(recs[loOf(keys[i]!)]!, recs[hiOf(keys[i]!)]!, gammas, i * W);
+  const table = new PairLevels(recs);
+  for (let i = 0; i < n; i++) table.levels(loOf(keys[i]!), hiOf(keys[i]!), gammas, i * W);
   lap('levels');
   let params = opts.params;
   if (!params) {

@@ -1,0 +1,299 @@
+// Comparison levels for a scan's millions of candidate pairs, the same as compareLevels gives
+// (levels.ts) and checked against it pair for pair in the tests. Names, cities and streets
+// repeat a lot across a store, so each record's values are interned once (equal values are
+// equal ids: an equality is an int compare) and each distinct pair of values is put at its
+// level once, then looked up: the Jaro–Winkler, typo and nickname work is per value pair, not
+// per record pair.
+import type { MatchRecord } from './features';
+import {
+  birthLevel,
+  closeLevel,
+  emailLevel,
+  F,
+  familyNamesLevel,
+  familyPartsLevel,
+  givenLevel,
+  GIVEN,
+  good,
+  listLevel,
+  NF,
+  NULL,
+  postcodeLevel,
+  rank,
+  tokensLevel,
+} from './levels';
+import { jaroWinklerMin } from './match-forms';
+
+// Local copies of imported constants and helpers used per pair: under the loader benches and
+// tests run with, every read of an imported binding is a getter call.
+const jwMin = jaroWinklerMin;
+const NONE = NULL;
+const INITIAL = GIVEN.initial;
+const EXACT = GIVEN.exact;
+const [FG, FF, FN, FB, FS, FL2, FP, FC, FPH, FE, FCO] = [
+  F.given,
+  F.family,
+  F.name,
+  F.birth,
+  F.street,
+  F.line2,
+  F.postcode,
+  F.city,
+  F.phone,
+  F.email,
+  F.company,
+];
+const SWAP = NF;
+const isGood = good;
+const rankOf = rank;
+const givenL = givenLevel;
+const familyNamesL = familyNamesLevel;
+const familyPartsL = familyPartsLevel;
+const closeL = closeLevel;
+const tokensL = tokensLevel;
+const birthL = birthLevel;
+const postcodeL = postcodeLevel;
+const listL = listLevel;
+const emailL = emailLevel;
+
+/** Interned values: id 0 is the blank value. */
+class Dict {
+  readonly values: string[] = [''];
+  private readonly ids = new Map<string, number>([['', 0]]);
+  id(v: string): number {
+    let id = this.ids.get(v);
+    if (id === undefined) {
+      id = this.values.length;
+      this.ids.set(v, id);
+      this.values.push(v);
+    }
+    return id;
+  }
+}
+
+const MISS = 127;
+/** A memo holds at most this many value pairs (about 9 bytes each, twice over): then it only answers what it holds. */
+const MAX_ENTRIES = 1 << 22;
+
+/** Level per ordered pair of value ids: open addressing in typed arrays, no object per entry. */
+class PairMemo {
+  private ka: Int32Array;
+  private kb: Int32Array;
+  private v: Int8Array;
+  private mask: number;
+  private size = 0;
+  constructor(bits = 12) {
+    this.ka = new Int32Array(1 << bits).fill(-1);
+    this.kb = new Int32Array(1 << bits);
+    this.v = new Int8Array(1 << bits);
+    this.mask = (1 << bits) - 1;
+  }
+  get(a: number, b: number): number {
+    const { ka, kb, mask } = this;
+    let h = (Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca77)) & mask;
+    for (;;) {
+      const k = ka[h]!;
+      if (k === -1) return MISS;
+      if (k === a && kb[h] === b) return this.v[h]!;
+      h = (h + 1) & mask;
+    }
+  }
+  set(a: number, b: number, level: number): void {
+    if (this.size >= MAX_ENTRIES) return;
+    if (2 * (this.size + 1) > this.ka.length) this.grow();
+    const { ka, kb, mask } = this;
+    let h = (Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca77)) & mask;
+    while (ka[h] !== -1) h = (h + 1) & mask;
+    ka[h] = a;
+    kb[h] = b;
+    this.v[h] = level;
+    this.size++;
+  }
+  private grow(): void {
+    const { ka, kb, v } = this;
+    const cap = ka.length * 2;
+    this.ka = new Int32Array(cap).fill(-1);
+    this.kb = new Int32Array(cap);
+    this.v = new Int8Array(cap);
+    this.mask = cap - 1;
+    this.size = 0;
+    for (let h = 0; h < ka.length; h++) if (ka[h] !== -1) this.set(ka[h]!, kb[h]!, v[h]!);
+  }
+}
+
+/** Street names alike: 2 at 0.92 or more, 1 at 0.85 or more, else 0 (streetLevel's two thresholds). */
+const streetNamesAlike = (a: string, b: string): number => {
+  const s = a === b ? 1 : jwMin(a, b, 0.85);
+  return s >= 0.92 ? 2 : s >= 0.85 ? 1 : 0;
+};
+
+const [C_given, C_family, C_full, C_fullKey, C_company, C_birth, C_street, C_streetName, C_streetNumber, C_line2, C_postcode, C_city] = [
+  0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
+];
+const WIDTH = 12;
+
+export class PairLevels {
+  private readonly names = new Dict();
+  /** Each record's value ids, one row of WIDTH per record: a pair reads two rows, not a column per field. */
+  private readonly ids: Int32Array;
+  private readonly tokens = new Dict();
+  private readonly births = new Dict();
+  private readonly streetNames = new Dict();
+  private readonly others = new Dict();
+  private readonly givenMemo = new PairMemo();
+  private readonly familyMemo = new PairMemo();
+  private readonly fullMemo = new PairMemo();
+  private readonly tokensMemo = new PairMemo();
+  private readonly streetMemo = new PairMemo();
+  private readonly line2Memo = new PairMemo();
+  private readonly cityMemo = new PairMemo();
+  private readonly postcodeMemo = new PairMemo();
+
+  constructor(private readonly recs: readonly MatchRecord[]) {
+    const n = recs.length;
+    // Given and family names in one dictionary: names entered the other way round meet across them.
+    const dicts: [Dict, (r: MatchRecord) => string][] = [
+      [this.names, (r) => r.given],
+      [this.names, (r) => r.family],
+      [this.others, (r) => r.full],
+      [this.tokens, (r) => r.fullKey],
+      [this.tokens, (r) => r.company],
+      [this.births, (r) => r.birth],
+      [this.others, (r) => r.street],
+      [this.streetNames, (r) => r.streetName],
+      [this.others, (r) => r.streetNumber],
+      [this.others, (r) => r.line2],
+      [this.others, (r) => r.postcode],
+      [this.others, (r) => r.city],
+    ];
+    this.ids = new Int32Array(n * WIDTH);
+    for (let c = 0; c < WIDTH; c++) {
+      const [dict, of] = dicts[c]!;
+      for (let i = 0; i < n; i++) this.ids[i * WIDTH + c] = dict.id(of(recs[i]!));
+    }
+  }
+
+  private givenOf(a: number, b: number): number {
+    if (a === 0 || b === 0) return NONE;
+    if (a === b) return EXACT;
+    let l = this.givenMemo.get(a, b);
+    if (l === MISS) this.givenMemo.set(a, b, (l = givenL(this.names.values[a]!, this.names.values[b]!)));
+    return l;
+  }
+
+  /** familyLevel: the names' level looked up, the double-name parts (the records' own) only when the names differ. */
+  private familyOf(a: number, b: number, ap: string[], bp: string[]): number {
+    if (a === 0 || b === 0) return NONE;
+    if (a === b) return 0;
+    let l = this.familyMemo.get(a, b);
+    if (l === MISS) this.familyMemo.set(a, b, (l = familyNamesL(this.names.values[a]!, this.names.values[b]!)));
+    return l === 2 && (ap.length || bp.length) ? familyPartsL(this.names.values[a]!, this.names.values[b]!, ap, bp) : l;
+  }
+
+  private memo(m: PairMemo, dict: Dict, a: number, b: number, level: (a: string, b: string) => number): number {
+    if (a === 0 || b === 0) return NONE;
+    if (a === b) return 0;
+    let l = m.get(a, b);
+    if (l === MISS) m.set(a, b, (l = level(dict.values[a]!, dict.values[b]!)));
+    return l;
+  }
+
+  /** nameLevels (levels.ts) on ids. */
+  private nameLevels(i: number, j: number, x: MatchRecord, y: MatchRecord, out: Int8Array, at: number): void {
+    const ids = this.ids;
+    const iW = i * WIDTH;
+    const jW = j * WIDTH;
+    const xg = ids[iW + C_given]!;
+    const xf = ids[iW + C_family]!;
+    const yg = ids[jW + C_given]!;
+    const yf = ids[jW + C_family]!;
+    const g = this.givenOf(xg, yg);
+    const f = this.familyOf(xf, yf, x.familyParts, y.familyParts);
+    out[at + FG] = g;
+    out[at + FF] = f;
+    out[at + SWAP] = 0;
+    if ((isGood(g, INITIAL) && isGood(f, 2)) || xg === 0 || xf === 0 || yg === 0 || yf === 0 || xg === xf) return;
+    const sg = this.givenOf(xf, yg);
+    const sf = sg !== NONE && sg < INITIAL ? this.familyOf(xg, yf, NO_PARTS, y.familyParts) : 2;
+    if (isGood(sg, INITIAL) && isGood(sf, 2) && rankOf(sg, sf) < rankOf(g, f)) {
+      out[at + FG] = sg;
+      out[at + FF] = sf;
+      out[at + SWAP] = 1;
+      return;
+    }
+    const sg2 = this.givenOf(xg, yf);
+    const sf2 = sg2 !== NONE && sg2 < INITIAL ? this.familyOf(xf, yg, x.familyParts, NO_PARTS) : 2;
+    if (isGood(sg2, INITIAL) && isGood(sf2, 2) && rankOf(sg2, sf2) < rankOf(g, f)) {
+      out[at + FG] = sg2;
+      out[at + FF] = sf2;
+      out[at + SWAP] = 2;
+    }
+  }
+
+  /** compareLevels(recs[i], recs[j]) into `out` at `at`. */
+  levels(i: number, j: number, out: Int8Array, at = 0): void {
+    const ids = this.ids;
+    const iW = i * WIDTH;
+    const jW = j * WIDTH;
+    const x = this.recs[i]!;
+    const y = this.recs[j]!;
+    this.nameLevels(i, j, x, y, out, at);
+    out[at + FN] =
+      ids[iW + C_family] === 0 && ids[jW + C_family] === 0
+        ? this.memo(this.fullMemo, this.others, ids[iW + C_full]!, ids[jW + C_full]!, closeFull)
+        : NONE;
+    const xk = ids[iW + C_fullKey]!;
+    const yk = ids[jW + C_fullKey]!;
+    if (xk !== 0 && yk !== 0 && !(isGood(out[at + FG]!, INITIAL) && isGood(out[at + FF]!, 2))) {
+      const whole = xk === yk ? 0 : this.memo(this.tokensMemo, this.tokens, xk, yk, tokensL);
+      if (whole < 2) {
+        out[at + FG] = NONE;
+        out[at + FF] = NONE;
+        out[at + SWAP] = 0;
+        out[at + FN] = whole;
+      }
+    }
+    // Birth dates pair up too variously to be worth remembering: only the same date is looked up.
+    const xb = ids[iW + C_birth]!;
+    const yb = ids[jW + C_birth]!;
+    const birth = xb === 0 || yb === 0 ? NONE : xb === yb ? 0 : birthL(x.birth, y.birth);
+    out[at + FB] = birth === 4 && (x.birthPartial || y.birthPartial) ? NONE : birth;
+    out[at + FS] = this.streetLevel(i, j);
+    out[at + FL2] = this.memo(this.line2Memo, this.others, ids[iW + C_line2]!, ids[jW + C_line2]!, closeL);
+    const xp = ids[iW + C_postcode]!;
+    const yp = ids[jW + C_postcode]!;
+    out[at + FP] = this.memo(this.postcodeMemo, this.others, xp, yp, postcodeL);
+    out[at + FC] = this.memo(this.cityMemo, this.others, ids[iW + C_city]!, ids[jW + C_city]!, closeL);
+    out[at + FPH] = listL(x.phones, y.phones, x.phones7, y.phones7);
+    out[at + FE] = emailL(x.emails, y.emails, x.emailLocals, y.emailLocals);
+    const xc = ids[iW + C_company]!;
+    const yc = ids[jW + C_company]!;
+    out[at + FCO] = xc === 0 || yc === 0 ? NONE : xc === yc ? 0 : this.memo(this.tokensMemo, this.tokens, xc, yc, tokensL);
+  }
+
+  /** streetLevel (levels.ts) on ids. */
+  private streetLevel(i: number, j: number): number {
+    const ids = this.ids;
+    const iW = i * WIDTH;
+    const jW = j * WIDTH;
+    const xs = ids[iW + C_street]!;
+    const ys = ids[jW + C_street]!;
+    if (xs === 0 || ys === 0) return NONE;
+    if (xs === ys) return 0;
+    const xn = ids[iW + C_streetName]!;
+    const yn = ids[jW + C_streetName]!;
+    let alike: number;
+    if (xn === yn) alike = 2;
+    else {
+      alike = this.streetMemo.get(xn, yn);
+      if (alike === MISS)
+        this.streetMemo.set(xn, yn, (alike = streetNamesAlike(this.streetNames.values[xn]!, this.streetNames.values[yn]!)));
+    }
+    const num = ids[iW + C_streetNumber]!;
+    if (num !== 0 && num === ids[jW + C_streetNumber] && alike >= 1) return 1;
+    return alike === 2 ? 2 : 3;
+  }
+}
+
+const NO_PARTS: string[] = [];
+const closeFull = (a: string, b: string): number => closeL(a, b, 0.95);

@@ -1,0 +1,104 @@
+// The scan's looked-up comparison levels (pair-levels.ts) against compareLevels, pair for pair:
+// a speed-up may not move a single level. Records from the sandbox population and the labelled
+// evaluation set (typos, nicknames, swapped names, double names, partial dates), plus firms
+// and names in one field.
+import { describe, expect, it } from 'vitest';
+import { candidateKeys, pairHi, pairLo } from '../../src/main/core/dedupe/blocking';
+import { toMatchRecord, type MatchRecord } from '../../src/main/core/dedupe/features';
+import { compareLevels, GAMMA_WIDTH } from '../../src/main/core/dedupe/levels';
+import { editDistance, withinOneEdit } from '../../src/main/core/dedupe/match-forms';
+import { PairLevels } from '../../src/main/core/dedupe/pair-levels';
+import { generatePopulation } from '../../src/main/core/sandbox/population';
+import { createRng } from '../../src/main/core/sandbox/rng';
+import type { CanonicalContact } from '../../src/shared/domain';
+import { generateEvalSet } from '../helpers/eval-set';
+
+function records(): MatchRecord[] {
+  const contacts: CanonicalContact[] = [];
+  const pop = generatePopulation({ seed: 5, people: 600 });
+  for (const list of Object.values(pop.byVendor)) for (const s of list) contacts.push(s.contact);
+  for (const row of generateEvalSet({ seed: 7, entities: 600, heavy: true }))
+    contacts.push({
+      givenName: row.first_name,
+      familyName: row.last_name,
+      emails: row.email ? [{ address: row.email }] : [],
+      phones: row.phone ? [{ e164: null, raw: row.phone }] : [],
+      address: { street1: row.street, city: row.city, postalCode: row.zip },
+      birthDateText: row.date_of_birth,
+    } as CanonicalContact);
+  contacts.push(
+    { givenName: 'Maria', familyName: 'Garcia-Lopez' },
+    { givenName: 'Maria', familyName: 'Lopez Garcia' },
+    { givenName: 'Garcia', familyName: 'Maria' },
+    { fullName: "Arnie Morton's of Chicago", company: "Arnie Morton's" },
+    { fullName: "Arnie Morton's", company: "Arnie Morton's of Chicago Inc" },
+    { fullName: 'Hotel Bel-Air' },
+    { fullName: 'Bel-Air Hotel' },
+    { givenName: 'Hal', familyName: 'Smith', birthDateText: '1970' },
+    { givenName: 'Harry', familyName: 'Smith', birthDateText: '05/1970' },
+  );
+  return contacts.map((c, ix) =>
+    toMatchRecord(ix, { id: `r${ix}`, accountId: 'a', vendor: 'mpdx', remoteId: String(ix), personId: `p${ix}`, contact: c }),
+  );
+}
+
+describe('looked-up comparison levels', () => {
+  it('are the levels compareLevels gives, for every candidate pair and for random pairs, in any order', () => {
+    const recs = records();
+    const table = new PairLevels(recs);
+    const rng = createRng(3);
+    const pairs: [number, number][] = Array.from(candidateKeys(recs), (k) => [pairLo(k), pairHi(k)]);
+    for (let i = 0; i < 20_000; i++) pairs.push([Math.floor(rng.next() * recs.length), Math.floor(rng.next() * recs.length)]);
+    // Both ways round, and again once every value pair is remembered.
+    const all = [...pairs, ...pairs.map(([a, b]) => [b, a] as [number, number]), ...pairs];
+    const want = new Int8Array(GAMMA_WIDTH);
+    const got = new Int8Array(GAMMA_WIDTH);
+    let differ = 0;
+    let first = '';
+    for (const [a, b] of all) {
+      compareLevels(recs[a]!, recs[b]!, want);
+      table.levels(a, b, got);
+      let same = true;
+      for (let k = 0; k < GAMMA_WIDTH; k++) same &&= want[k] === got[k];
+      if (same) continue;
+      differ++;
+      first ||= `${a}/${b}: ${want.join()} vs ${got.join()}`;
+    }
+    expect(first).toBe('');
+    expect(differ).toBe(0);
+    expect(all.length).toBeGreaterThan(100_000);
+  });
+});
+
+describe('one edit apart', () => {
+  it('is what the edit distance says, for random short strings and parts of them', () => {
+    const rng = createRng(9);
+    const word = (): string => Array.from({ length: Math.floor(rng.next() * 7) }, () => 'abc'[Math.floor(rng.next() * 3)]).join('');
+    let near = 0;
+    const wrong: string[] = [];
+    for (let i = 0; i < 50_000; i++) {
+      const a = word();
+      // Half the time a copy with one random edit, so the near cases are many.
+      let b = word();
+      if (rng.next() < 0.5) {
+        const at = Math.floor(rng.next() * (a.length + 1));
+        const c = 'abc'[Math.floor(rng.next() * 3)]!;
+        const kind = Math.floor(rng.next() * 4);
+        b =
+          kind === 0
+            ? a.slice(0, at) + c + a.slice(at + 1)
+            : kind === 1
+              ? a.slice(0, at) + c + a.slice(at)
+              : kind === 2
+                ? a.slice(0, at) + a.slice(at + 1)
+                : a.slice(0, at) + a.slice(at + 1, at + 2) + a.slice(at, at + 1) + a.slice(at + 2);
+      }
+      const want = editDistance(a, b) <= 1;
+      if (want) near++;
+      if (withinOneEdit(a, b) !== want) wrong.push(`${a} / ${b}`);
+      if (withinOneEdit(`x${a}@`, `yy${b}@z`, 1, a.length + 1, 2, b.length + 2) !== want) wrong.push(`${a} / ${b} in place`);
+    }
+    expect(wrong).toEqual([]);
+    expect(near).toBeGreaterThan(10_000);
+  });
+});
