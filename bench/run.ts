@@ -192,6 +192,32 @@ const BENCHES: Record<string, () => Promise<void>> = {
     if (process.env.BENCH_VERBOSE) console.error(`dedupe: precision ${q.precision.toFixed(4)}, recall ${q.recall.toFixed(4)}`);
     // The population's answer key, at this size: what blocking loses, and the clusters' quality.
     const blocking = blockingRecall(core, truth, 'US');
+    // The scan after a sync that changed a few records: BENCH_EDITS (default 100) records spread
+    // over the store each take another's name, as a pull would write them.
+    const edits = Number(process.env.BENCH_EDITS ?? 100);
+    const picked = core.store.sqlite
+      .prepare('SELECT account_id AS accountId, remote_id AS remoteId, local FROM records WHERE rowid % ? = 0 LIMIT ?')
+      .all(Math.max(1, Math.floor(n / edits)), edits) as { accountId: string; remoteId: string; local: string }[];
+    core.store.sqlite.transaction(() => {
+      picked.forEach((p, i) => {
+        const from = JSON.parse(picked[(i + 1) % picked.length]!.local) as CanonicalContact;
+        const local: CanonicalContact = {
+          ...(JSON.parse(p.local) as CanonicalContact),
+          givenName: from.givenName,
+          familyName: from.familyName,
+        };
+        core.syncStore.upsertFromServer({ accountId: p.accountId, remoteId: p.remoteId, raw: local, canonical: local, versions: {} });
+      });
+    })();
+    const t4 = performance.now();
+    const cpu4 = process.cpuUsage();
+    const afterEdits = core.dedupe.scan();
+    const editScanMs = ms(t4);
+    const editCpu = process.cpuUsage(cpu4);
+    if (process.env.BENCH_VERBOSE)
+      console.error(
+        `dedupe: after ${picked.length} edits, incremental ${editScanMs} ms (CPU ${Math.round((editCpu.user + editCpu.system) / 1000)} ms), read ${afterEdits.read} records, rescored ${afterEdits.rescored}, phases ${JSON.stringify(afterEdits.phases)}`,
+      );
     done();
     report('dedupe', {
       records: n,
@@ -204,6 +230,10 @@ const BENCHES: Record<string, () => Promise<void>> = {
       clusters: full.clusters.length,
       incrementalScanMs: incMs,
       rescored: again.rescored,
+      editsBeforeScan: picked.length,
+      incrementalAfterEditsMs: editScanMs,
+      incrementalAfterEditsCpuMs: Math.round((editCpu.user + editCpu.system) / 1000),
+      incrementalAfterEditsRead: afterEdits.read,
       peakRssBeforeScanMiB: rssBeforeScan,
       peakRssMiB: rssAfterScan,
       blockingRecall: +blocking.recall.toFixed(4),

@@ -9,8 +9,8 @@ import type { MatchRecord } from './features';
 import { formalNames } from './nicknames';
 import { soundex } from './match-forms';
 
-const BIG = 40;
-const WINDOW = 6;
+export const BIG = 40;
+export const WINDOW = 6;
 
 /**
  * The blocking passes, one per key kind. A key's kind is its prefix, so keys of different
@@ -29,7 +29,9 @@ const PASSES: ((r: MatchRecord, keys: string[]) => void)[] = [
   (r, keys) => {
     // The given name's initial and those of the formal names it may be short for (Sandy: a, c, s).
     if (r.family) for (const i of initials(r.given)) keys.push(`n:${soundex(r.family)}:${i}`);
-    if (r.given && r.family) keys.push(`n:${soundex(r.given)}:${r.family[0] ?? ''}`); // the other way round
+    // The other way round (once: a record is in a block once, as store/match-keys.ts keeps it).
+    const swapped = `n:${soundex(r.given)}:${r.family[0] ?? ''}`;
+    if (r.given && r.family && !keys.includes(swapped)) keys.push(swapped);
   },
   (r, keys) => {
     if (!r.family && r.full) keys.push(`f:${soundex(r.full)}`);
@@ -88,6 +90,9 @@ export function forEachCandidate(records: MatchRecord[], visit: (lo: number, hi:
   for (let i = 0; i < keys.length; i++) visit(pairLo(keys[i]!), pairHi(keys[i]!));
   return keys.length;
 }
+
+/** A candidate pair's key from its two record indexes (lo < hi). */
+export const pairKeyOf = (lo: number, hi: number): number => lo * SPAN + hi;
 
 /** A candidate pair's key: lo * SPAN + hi, so keys sort in index order. */
 export const pairLo = (key: number): number => Math.floor(key / SPAN);
@@ -298,12 +303,15 @@ function buildBlocks(records: MatchRecord[]): {
 
 /** Each record's place when all are sorted by given name (folded), family name and postcode, ties in index order. */
 function sortRanks(records: MatchRecord[]): Int32Array {
-  const keyOf = records.map((r) => `${r.givenCanon}|${r.family}|${r.postcode}`);
+  const keyOf = records.map(sortKeyOf);
   const byKey = Array.from(records, (_, i) => i).sort((x, y) => (keyOf[x]! < keyOf[y]! ? -1 : keyOf[x]! > keyOf[y]! ? 1 : x - y));
   const rank = new Int32Array(records.length);
   byKey.forEach((ix, q) => (rank[ix] = q));
   return rank;
 }
+
+/** What a big block is sorted by (then by index: the store's order). */
+export const sortKeyOf = (r: MatchRecord): string => `${r.givenCanon}|${r.family}|${r.postcode}`;
 
 /** Record indexes up to 2^22 (4 million) fit in a pair's number. */
 const SPAN = 4_194_304;

@@ -16,8 +16,9 @@ import { CoreError } from '../errors';
 import { candidateReasonsReader, forEachOpenCandidateScore } from '../store/match-candidates';
 import { decisionKey, standingDifferentPairs } from '../store/match-decisions';
 import { lastQueueTally } from '../store/match-journal';
-import { forEachLiveMatchSource, liveMatchSourcesOf } from '../store/match-records';
-import { storeWriteStamp } from '../store/saved-queue';
+import { matchKeysKept, recordsWrittenSinceKeys } from '../store/match-keys';
+import { forEachLiveMatchSource, liveMatchSourcesOf, liveRecordCount, type MatchSource } from '../store/match-records';
+import { relinkStampOf, savedClustersHolding, savedTag, storeWriteStamp } from '../store/saved-queue';
 import { othersWriteCount, ownWriteCounter } from '../store/write-counters';
 import type { SyncStore } from '../sync/sync-store';
 import { clusterPairs, ScoredPairList } from './cluster';
@@ -32,6 +33,7 @@ import {
 } from './cluster-view';
 import { FLOOR_MARGIN, type MatchEstimator } from './estimator';
 import { FormCache, Frequencies, toMatchRecord, type MatchRecord } from './features';
+import { regroup, strongPartners } from './regroup';
 import { SavedClusters } from './saved-clusters';
 import { confidence, modelOf, scorePair } from './score';
 
@@ -72,6 +74,13 @@ export interface Loaded {
   labels: Map<string, string>;
 }
 
+/** One more record for the matcher, indexed after those it has. */
+export function addToLoaded(l: Loaded, s: MatchSource, forms: FormCache): void {
+  l.recs.push(toMatchRecord(l.recs.length, s, undefined, forms));
+  l.names.push(displayName(s.contact));
+  l.labels.set(s.accountId, s.label);
+}
+
 const pairKey = (a: string, b: string): string => (a < b ? `${a}|${b}` : `${b}|${a}`);
 
 export class ClusterQueue {
@@ -103,6 +112,11 @@ export class ClusterQueue {
   /** The current clusters as the queue keeps them (who is in each, no values): pick, then ask `full` for those. */
   queued(): readonly QueuedCluster[] {
     return this.current().clusters;
+  }
+
+  /** The clusters at or above the auto-link line, best first (from the saved queue when it serves: no whole read). */
+  autoLinkable(): QueuedCluster[] {
+    return this.inStore() ? this.saved.auto() : this.current().clusters.filter((c) => c.auto);
   }
 
   /** These clusters in full: their records' values and their pairs' reasons, read now. */
@@ -182,18 +196,12 @@ export class ClusterQueue {
 
   /** The live records, ready to match; the store's name statistics are counted from them on the way. */
   load(): Loaded {
-    const recs: MatchRecord[] = [];
-    const names: string[] = [];
-    const labels = new Map<string, string>();
+    const out: Loaded = { recs: [], names: [], labels: new Map() };
     // Dropped with the load: it holds each distinct value once, the records keep only the forms.
     const forms = new FormCache();
-    forEachLiveMatchSource(this.sqlite, (r) => {
-      recs.push(toMatchRecord(recs.length, r, undefined, forms));
-      names.push(displayName(r.contact));
-      labels.set(r.accountId, r.label);
-    });
-    this.countNames(recs);
-    return { recs, names, labels };
+    forEachLiveMatchSource(this.sqlite, (r) => addToLoaded(out, r, forms));
+    this.countNames(out.recs);
+    return out;
   }
 
   /**
@@ -231,6 +239,7 @@ export class ClusterQueue {
       const members = c.members.map((ix) => recs[ix]!);
       return {
         id: clusterIdOf(members.map((m) => m.id)),
+        first: members[0]!.rowid,
         score: c.score,
         confidence: Math.round(confidence(c.score) * 1000) / 1000,
         auto: c.score >= autoLink,
@@ -323,7 +332,8 @@ export class ClusterQueue {
     const have = new Set(this.cache.clusters.map((c) => c.id));
     const back = views.filter((v) => !have.has(v.id));
     const rank = this.cache.rank;
-    const at = (c: QueuedCluster): number => rank.get(c.id) ?? Number.MAX_SAFE_INTEGER;
+    // Within one score, by first record as working the queue out orders them (the saved queue too).
+    const at = (c: QueuedCluster): number => c.first ?? rank.get(c.id) ?? Number.MAX_SAFE_INTEGER;
     let saved = this.cache.saved;
     if (saved) {
       // Back in the saved queue at their old places; one it never held goes last, here too.
@@ -337,6 +347,54 @@ export class ClusterQueue {
       rank,
       saved,
     );
+  }
+
+  /**
+   * The saved queue's tag when an incremental scan may patch it: saved with the thresholds in
+   * use, and nothing written since but contacts' own edits and inserts (the relink stamp has not
+   * moved), which the scan follows record by record. Null when the queue must be worked out again.
+   */
+  patchable(): string | null {
+    const saved = savedTag(this.sqlite);
+    if (!saved) return null;
+    const [stamp, ...thresholds] = saved.split(':');
+    const [now, ...nowThresholds] = this.tag().split(':');
+    // A queue saved before the relink stamp (migration 0014) has a two-part stamp: never patched.
+    const same = stamp!.split('.').length === 3 && relinkStampOf(stamp!) === relinkStampOf(now!);
+    return same && thresholds.join(':') === nowThresholds.join(':') ? saved : null;
+  }
+
+  /**
+   * An incremental scan's patch of the saved queue `was`: the clusters holding any of these
+   * records out, these in (each goes where working the queue out would put it: by score, then
+   * first record). The queue is served from the store after. False when the saved queue was not `was`.
+   */
+  patch(was: string, around: Iterable<string>, clusters: QueuedCluster[]): boolean {
+    const tag = this.tag();
+    const out = [...savedClustersHolding(this.sqlite, around)];
+    if (!this.saved.drop(was, tag, out) || !this.saved.restore(tag, tag, clusters)) return false;
+    this.cache = null;
+    this.stored = null;
+    this.lastTally = this.saved.tally();
+    return true;
+  }
+
+  /**
+   * After these records were linked: the queue worked out again around them only (regroup.ts),
+   * when the saved queue can be patched and the store's kept counts are current; else the whole
+   * queue (rework). What now waits.
+   */
+  regroupAround(recordIds: readonly string[]): QueueTally {
+    const was = this.patchable();
+    if (!was || matchKeysKept(this.sqlite) === 0 || recordsWrittenSinceKeys(this.sqlite).length) return this.rework();
+    const { review } = this.estimator.thresholds;
+    const strong = strongPartners(this.sqlite, review);
+    const seeds = new Set(recordIds);
+    for (const id of recordIds) for (const p of strong(id)) seeds.add(p);
+    const live = liveRecordCount(this.sqlite);
+    return this.store.tx(() => regroup(this.sqlite, this, was, { review, live, seeds, around: recordIds })) === null
+      ? this.rework()
+      : this.waiting()!;
   }
 
   /** Work the queue out again from the store (clusters that held records just linked regroup); what now waits. */

@@ -26,6 +26,8 @@ export interface QueuedCluster {
   auto: boolean;
   records: Omit<ClusterRecord, 'contact'>[];
   pairs: { a: string; b: string; score: number }[];
+  /** Its first record's place in the store (rowid): the queue's order within one score. */
+  first?: number;
 }
 
 /** A cluster in full: its records' values and why its pairs matched (read when it is shown or acted on). */

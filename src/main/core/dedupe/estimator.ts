@@ -80,6 +80,7 @@ export class MatchEstimator {
     dirty: Set<number> | undefined,
     now: () => string,
     phases?: Record<string, number>,
+    pairs?: Float64Array,
   ): ScoredCandidates {
     const floor = Math.min(this.thresholds.review, DEFAULT_THRESHOLDS.review) - FLOOR_MARGIN;
     const scored =
@@ -90,7 +91,7 @@ export class MatchEstimator {
             freq,
             !dirty
               ? { floor, dirty, phases, estimate: { start: DEFAULT_PARAMETERS, labels: this.labels(recs), now: now() } }
-              : { floor, dirty, phases, params: this.parameters() },
+              : { floor, dirty, phases, pairs, params: this.parameters() },
           );
     if (!dirty) {
       scored.params = {

@@ -16,10 +16,13 @@ import {
   splitStreet,
 } from './match-forms';
 import { parseDate } from '../normalize/dates';
+import { hash53 } from './match-keys';
 
 export interface MatchRecord {
   /** Index in the scan's array (pairs are kept as index pairs for speed). */
   ix: number;
+  /** The record's rowid (its place in the store; the index when matched outside a store). */
+  rowid: number;
   id: string;
   accountId: string;
   vendor: string;
@@ -105,7 +108,15 @@ const familyPartsOf = (s: string | null | undefined): string[] => {
 
 export function toMatchRecord(
   ix: number,
-  r: { id: string; accountId: string; vendor: string; remoteId: string | null; personId: string; contact: CanonicalContact },
+  r: {
+    rowid?: number;
+    id: string;
+    accountId: string;
+    vendor: string;
+    remoteId: string | null;
+    personId: string;
+    contact: CanonicalContact;
+  },
   region = 'US',
   forms?: FormCache,
 ): MatchRecord {
@@ -127,6 +138,7 @@ export function toMatchRecord(
   const shownAs = shownPhones(c.phones);
   return {
     ix,
+    rowid: r.rowid ?? ix,
     id: r.id,
     accountId: r.accountId,
     vendor: r.vendor,
@@ -189,17 +201,29 @@ export class Frequencies {
   readonly givenU: Float64Array;
   readonly familyU: Float64Array;
 
-  constructor(private readonly records: MatchRecord[]) {
-    this.n = Math.max(1, records.length);
-    const bump = (m: Map<string, number>, k: string): void => {
-      if (k) m.set(k, (m.get(k) ?? 0) + 1);
-    };
+  /**
+   * Counted over `records`; or, with `stored`, over the whole store as it keeps the counts
+   * (store/match-keys.ts): an incremental scan holds only the records around what changed.
+   */
+  constructor(
+    private readonly records: MatchRecord[],
+    stored?: { n: number; count: (value: number) => number },
+  ) {
+    this.n = Math.max(1, stored ? stored.n : records.length);
+    const bump = stored
+      ? (m: Map<string, number>, k: string, kind: string): void => {
+          if (k && !m.has(k)) m.set(k, stored.count(hash53(kind + k)));
+        }
+      : (m: Map<string, number>, k: string): void => {
+          if (k) m.set(k, (m.get(k) ?? 0) + 1);
+        };
+    // The kinds' letters are countedValues' (match-keys.ts).
     for (const r of records) {
-      bump(this.family, r.family);
-      bump(this.given, r.givenCanon);
-      for (const p of r.phones) bump(this.phone, p);
-      for (const e of r.emails) bump(this.email, e);
-      bump(this.company, r.company);
+      bump(this.family, r.family, 'F');
+      bump(this.given, r.givenCanon, 'G');
+      for (const p of r.phones) bump(this.phone, p, 'P');
+      for (const e of r.emails) bump(this.email, e, 'E');
+      bump(this.company, r.company, 'C');
     }
     this.givenU = Float64Array.from(records, (r) => this.u('given', r.givenCanon));
     this.familyU = Float64Array.from(records, (r) => this.u('family', r.family));

@@ -73,7 +73,7 @@ export class MergeJobs {
    */
   linkNearCertain(): { linked: number; linkId: number | null } {
     const sure = this.queue.full(
-      this.queue.queued().filter((c) => c.auto && new Set(c.records.map((r) => r.account)).size === c.records.length),
+      this.queue.autoLinkable().filter((c) => new Set(c.records.map((r) => r.account)).size === c.records.length),
     );
     if (!sure.length) return { linked: 0, linkId: null };
     const was = this.queue.isCurrent();
@@ -104,10 +104,10 @@ export class MergeJobs {
       was,
       sure.map((c) => c.id),
     );
-    // What now waits: the queue re-forms around the people just linked (clusters that held one
-    // of their records regroup), so it is worked out again, and kept on the entry for status in
-    // another process.
-    const left = this.queue.rework();
+    // What now waits: the queue re-forms around the people just linked (records that could not
+    // join them may now), so it is worked out again around them, and kept on the entry for
+    // status in another process.
+    const left = this.queue.regroupAround(sure.flatMap((c) => c.records.map((r) => r.recordId)));
     this.store.amendJournal(linkId, `linked ${people} automatically (nothing sent to a vendor)`, { mergeIds, linkOnly: true, ...left });
     return { linked: sure.length, linkId };
   }

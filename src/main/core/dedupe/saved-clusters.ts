@@ -6,9 +6,11 @@ import { NameCounts } from '../contacts/name-choice';
 import {
   addToSavedQueue,
   dropFromSavedQueue,
+  firstRowidOf,
   forEachSavedCluster,
   nextSavedRank,
   savedPlaces,
+  savedAutoClusters,
   savedCluster,
   savedContentsReader,
   savedNames,
@@ -37,7 +39,7 @@ export class SavedClusters {
     saveQueue(
       this.sqlite,
       tag,
-      clusters.map((c, rank) => asSaved(c, rank)),
+      clusters.map((c, rank) => this.asSaved(c, rank)),
       names,
     );
   }
@@ -48,7 +50,7 @@ export class SavedClusters {
     const contents = savedContentsReader<QueuedRecord, QueuedPair>(this.sqlite);
     const clusters: QueuedCluster[] = [];
     const rank = new Map<string, number>();
-    forEachSavedCluster(this.sqlite, (at, id, score, confidence, auto) => {
+    forEachSavedCluster(this.sqlite, (at, first, id, score, confidence, auto) => {
       let got: { records: QueuedRecord[]; pairs: QueuedPair[] } | undefined;
       // Members and pairs read on first use: a bulk job reads them all, the window a page.
       clusters.push({
@@ -56,6 +58,7 @@ export class SavedClusters {
         score,
         confidence,
         auto,
+        first,
         get records() {
           return (got ??= contents(at)).records;
         },
@@ -80,6 +83,11 @@ export class SavedClusters {
 
   tally(): QueueTally {
     return savedTally(this.sqlite);
+  }
+
+  /** The clusters at or above the auto-link line, best first. */
+  auto(): QueuedCluster[] {
+    return savedAutoClusters<QueuedRecord, QueuedPair>(this.sqlite).map(asQueued);
   }
 
   cluster(id: string): QueuedCluster | undefined {
@@ -124,15 +132,28 @@ export class SavedClusters {
       this.sqlite,
       was,
       tag,
-      clusters.map((c) => asSaved(c, ranks.get(c.id)!)),
+      clusters.map((c) => this.asSaved(c, ranks.get(c.id)!)),
     );
     return ok ? { ranks, added } : null;
   }
+
+  /** A cluster as saved: members without their values, pairs without their reasons. */
+  private asSaved(c: QueuedCluster, rank: number): SavedCluster<QueuedRecord, QueuedPair> {
+    return asSaved(
+      c,
+      rank,
+      c.first ??
+        firstRowidOf(
+          this.sqlite,
+          c.records.map((r) => r.recordId),
+        ),
+    );
+  }
 }
 
-/** A cluster as saved: members without their values, pairs without their reasons. */
-const asSaved = (c: QueuedCluster, rank: number): SavedCluster<QueuedRecord, QueuedPair> => ({
+const asSaved = (c: QueuedCluster, rank: number, first: number): SavedCluster<QueuedRecord, QueuedPair> => ({
   rank,
+  first,
   id: c.id,
   score: c.score,
   confidence: c.confidence,
@@ -149,8 +170,9 @@ const asSaved = (c: QueuedCluster, rank: number): SavedCluster<QueuedRecord, Que
   pairs: c.pairs.map(({ a, b, score }) => ({ a, b, score })),
 });
 
-const asQueued = ({ id, score, confidence, auto, records, pairs }: SavedCluster<QueuedRecord, QueuedPair>): QueuedCluster => ({
+const asQueued = ({ id, score, confidence, auto, records, pairs, first }: SavedCluster<QueuedRecord, QueuedPair>): QueuedCluster => ({
   id,
+  first,
   score,
   confidence,
   auto,

@@ -55,6 +55,8 @@ export function scoreCandidates(
     estimate?: { start: MatchParameters; labels: [number, number, boolean][]; now: string };
     /** Milliseconds per phase (blocking, levels, estimate, weigh), added to when given. */
     phases?: Record<string, number>;
+    /** The candidate pairs' keys (pairKeyOf), sorted, when blocked already (an incremental scan's, from the kept keys). */
+    pairs?: Float64Array;
   },
 ): ScoredCandidates {
   let t = performance.now();
@@ -65,7 +67,7 @@ export function scoreCandidates(
   };
   // The pairs first, then their levels in one array of exactly their size: at a million
   // records, tens of millions of pairs, so no array is grown by doubling.
-  const keys = candidateKeys(recs, opts.dirty);
+  const keys = opts.pairs ?? candidateKeys(recs, opts.dirty);
   lap('blocking');
   const n = keys.length;
   const gammas = new Int8Array(W * n);

@@ -10,6 +10,7 @@ import {
   withCandidateIndexesRebuilt,
 } from '../store/match-candidates';
 import { lastScanAt } from '../store/match-journal';
+import { clearWrittenMarks, replaceMatchKeys } from '../store/match-keys';
 import { liveRecordCount, liveRecordsChangedSince } from '../store/match-records';
 import type { SyncStore } from '../sync/sync-store';
 import { ScoredPairList } from './cluster';
@@ -17,7 +18,9 @@ import type { ClusterQueue } from './cluster-queue';
 import { tally, type ClusterView, type QueuedCluster } from './cluster-view';
 import type { MatchEstimator } from './estimator';
 import { Frequencies } from './features';
+import { recordKeys } from './match-keys';
 import { saveParameters } from './parameter-store';
+import { scanChanged } from './scan-incremental';
 
 export interface ScanResult {
   /** The clusters in full, read when first asked for (the window pages the queue and never asks). */
@@ -26,10 +29,12 @@ export interface ScanResult {
   autoLinkable: number;
   records: number;
   rescored: number;
+  /** How many records the scan read and parsed: every live one, or (incremental) those around what changed. */
+  read: number;
   comparisons: number;
   autoLinked: number;
   ms: number;
-  /** Milliseconds per phase of the scan (load, frequencies, blocking, levels, estimate, weigh, write, cluster), for benches. */
+  /** Milliseconds per phase of the scan (load, frequencies, blocking, levels, estimate, weigh, write, keys, cluster), for benches. */
   phases: Record<string, number>;
 }
 
@@ -57,12 +62,15 @@ export function scan(d: ScanDeps, opts: { full?: boolean; autoLink?: boolean } =
     phases[name] = (phases[name] ?? 0) + Math.round(now - t);
     t = now;
   };
+  // After a sync, only what changed and what is around it (scan-incremental.ts), when it can.
+  const patched = opts.full ? null : scanChanged(d, lap, phases);
+  if (patched) return finishPatched(d, opts, started, patched, phases);
   const last = opts.full ? null : lastScanAt(d.sqlite);
   const changed = last ? liveRecordsChangedSince(d.sqlite, last) : null;
   // Nothing written since the last scan: rescoring would find the stored candidates again, so
   // the queue as it stands (the one in hand when current) is the answer, without reading a record.
   if (changed?.length === 0)
-    return finish(d, opts, started, d.queue.queued(), { records: liveRecordCount(d.sqlite), rescored: 0, comparisons: 0 }, phases);
+    return finish(d, opts, started, d.queue.queued(), { records: liveRecordCount(d.sqlite), rescored: 0, read: 0, comparisons: 0 }, phases);
   const loaded = d.queue.load();
   lap('load');
   const { recs } = loaded;
@@ -87,6 +95,13 @@ export function scan(d: ScanDeps, opts: { full?: boolean; autoLink?: boolean } =
       const drop = openCandidatesOfRecordDropper(d.sqlite);
       for (const ix of dirty) drop(recs[ix]!.id);
     }
+    // Every record was read: their keys and the value counts are kept whole for the next scan.
+    lap('write');
+    replaceMatchKeys(d.sqlite, (put) => {
+      for (const r of recs) put(recordKeys(r));
+    });
+    clearWrittenMarks(d.sqlite);
+    lap('keys');
     const writer = candidateWriter(d.sqlite);
     const now = d.now();
     // Pair by pair, each with its reasons worked out as it is written: never all at once.
@@ -113,10 +128,46 @@ export function scan(d: ScanDeps, opts: { full?: boolean; autoLink?: boolean } =
     {
       records: recs.length,
       rescored: dirty ? dirty.size : recs.length,
+      read: recs.length,
       comparisons: scored.comparisons,
     },
     phases,
   );
+}
+
+/** Journal a scan that patched the saved queue (scan-incremental.ts), link the near-certain ones when asked. */
+function finishPatched(
+  d: ScanDeps,
+  opts: { autoLink?: boolean },
+  started: number,
+  counts: { records: number; rescored: number; read: number; comparisons: number },
+  phases: Record<string, number>,
+): ScanResult {
+  const waiting = d.queue.waiting() ?? { waiting: 0, autoLinkable: 0 };
+  d.store.journal(
+    'dedupe.scan',
+    'store',
+    'dedupe',
+    `scanned ${counts.rescored} changed of ${counts.records} records, ${counts.comparisons} comparisons`,
+    null,
+    { records: counts.records, rescored: counts.rescored, ...waiting },
+    'system',
+  );
+  const autoLinked = opts.autoLink ? d.linkNearCertain().linked : 0;
+  const now = autoLinked ? (d.queue.waiting() ?? waiting) : waiting;
+  let full: ClusterView[] | undefined;
+  return {
+    // The clusters in full only when asked for: at a million records, hundreds of thousands.
+    get clusters() {
+      return (full ??= d.queue.full(d.queue.queued()));
+    },
+    total: now.waiting,
+    autoLinkable: now.autoLinkable,
+    ...counts,
+    autoLinked,
+    ms: Math.round(performance.now() - started),
+    phases,
+  };
 }
 
 /** Journal the scan, keep its clusters as the queue, link the near-certain ones when asked. */
@@ -125,7 +176,7 @@ function finish(
   opts: { autoLink?: boolean },
   started: number,
   found: readonly QueuedCluster[],
-  counts: { records: number; rescored: number; comparisons: number },
+  counts: { records: number; rescored: number; read: number; comparisons: number },
   phases: Record<string, number>,
 ): ScanResult {
   // Journaled after clustering so the entry carries what waits for review (status reads it),

@@ -40,6 +40,25 @@ export function forEachOpenCandidateScore(
   for (const r of rows) visit(r[0], r[1], r[2]);
 }
 
+/** A reader of one record's open partners at or above a score (the pairs that can join it to a cluster). */
+export function openPartnersReader(sqlite: Database.Database, minScore: number): (recordId: string) => string[] {
+  const asA = sqlite.prepare("SELECT record_b FROM match_candidates WHERE record_a = ? AND status = 'open' AND score >= ?").pluck();
+  const asB = sqlite.prepare("SELECT record_a FROM match_candidates WHERE record_b = ? AND status = 'open' AND score >= ?").pluck();
+  return (recordId) => [...(asA.all(recordId, minScore) as string[]), ...(asB.all(recordId, minScore) as string[])];
+}
+
+/**
+ * Every open pair with both records among these, in the order they were stored (as
+ * forEachOpenCandidateScore hands them over): the pairs an incremental scan clusters again.
+ */
+export function openCandidatesAmong(sqlite: Database.Database, recordIds: ReadonlySet<string>): [string, string, number][] {
+  const st = sqlite.prepare("SELECT id, record_b, score FROM match_candidates WHERE record_a = ? AND status = 'open'").raw();
+  const found: [number, string, string, number][] = [];
+  for (const a of recordIds)
+    for (const [id, b, score] of st.all(a) as [number, string, number][]) if (recordIds.has(b)) found.push([id, a, b, score]);
+  return found.sort((x, y) => x[0] - y[0]).map(([, a, b, score]) => [a, b, score]);
+}
+
 /** A reader of one stored pair's reasons (record_a < record_b as stored), prepared once for a queue's pairs; none when it is not stored. */
 export function candidateReasonsReader(sqlite: Database.Database): (recordA: string, recordB: string) => CandidateRow['reasons'] {
   const st = sqlite.prepare('SELECT reasons FROM match_candidates WHERE record_a = ? AND record_b = ?').pluck();

@@ -10,6 +10,8 @@ type RecordRow = typeof records.$inferSelect;
 
 /** A live record to match: its own columns, its vendor (`accounts.kind`) and account label, its contact (`records.local`). */
 export type MatchSource = Pick<RecordRow, 'id' | 'accountId' | 'remoteId' | 'personId'> & {
+  /** The record's rowid: its place in the store's order. */
+  rowid: number;
   vendor: AccountKind;
   label: (typeof accounts.$inferSelect)['label'];
   contact: RecordRow['local'];
@@ -18,7 +20,7 @@ export type MatchSource = Pick<RecordRow, 'id' | 'accountId' | 'remoteId' | 'per
 type StoredMatchSource = Omit<MatchSource, 'contact'> & { contact: string };
 
 const MATCH_SOURCE_COLUMNS =
-  'r.id, r.account_id AS accountId, a.kind AS vendor, a.label, r.remote_id AS remoteId, r.person_id AS personId, r.local AS contact';
+  'r.rowid, r.id, r.account_id AS accountId, a.kind AS vendor, a.label, r.remote_id AS remoteId, r.person_id AS personId, r.local AS contact';
 
 /**
  * Every live record, in rowid order, handed over one at a time: at a million records the rows
@@ -39,9 +41,10 @@ export function forEachLiveMatchSource(sqlite: Database.Database, visit: (r: Mat
       `SELECT ${MATCH_SOURCE_COLUMNS} FROM records r JOIN accounts a ON a.id = r.account_id WHERE ${liveRecord('r')} ORDER BY r.rowid`,
     )
     .raw()
-    .iterate() as IterableIterator<[string, string, string, string, string | null, string, string]>;
-  for (const [id, accountId, vendor, label, remoteId, personId, contact] of rows)
+    .iterate() as IterableIterator<[number, string, string, string, string, string | null, string, string]>;
+  for (const [rowid, id, accountId, vendor, label, remoteId, personId, contact] of rows)
     visit({
+      rowid,
       id,
       accountId: share(accountId),
       vendor: share(vendor) as AccountKind,
@@ -74,7 +77,23 @@ export function liveMatchSourcesOf(sqlite: Database.Database, ids: readonly stri
   return out;
 }
 
+/** These records by rowid, those live, in rowid order (an incremental scan's changed records and their partners). */
+export function liveMatchSourcesByRowid(sqlite: Database.Database, rowids: Iterable<number>): MatchSource[] {
+  const st = sqlite.prepare(
+    `SELECT ${MATCH_SOURCE_COLUMNS} FROM records r JOIN accounts a ON a.id = r.account_id WHERE r.rowid = ? AND ${liveRecord('r')}`,
+  );
+  const shared = new Map<string, string>();
+  const share = (s: string): string => shared.get(s) ?? (shared.set(s, s), s);
+  const out: MatchSource[] = [];
+  for (const rowid of [...new Set(rowids)].sort((x, y) => x - y)) {
+    const r = st.get(rowid) as StoredMatchSource | undefined;
+    if (r) out.push(parsedSource(r, share));
+  }
+  return out;
+}
+
 const parsedSource = (r: StoredMatchSource, share: (s: string) => string): MatchSource => ({
+  rowid: r.rowid,
   id: r.id,
   accountId: share(r.accountId),
   vendor: share(r.vendor) as AccountKind,

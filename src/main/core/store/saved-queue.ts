@@ -11,6 +11,8 @@ import type Database from 'better-sqlite3';
 /** A cluster as saved: its place, score and flags, who is in it and its pairs. */
 export interface SavedCluster<R, P> {
   rank: number;
+  /** Its first record's rowid: the queue's order within one score (what working it out gives). */
+  first: number;
   id: string;
   score: number;
   confidence: number;
@@ -23,22 +25,29 @@ export interface SavedCluster<R, P> {
 export type SavedOrder = 'best' | 'unsure';
 
 const ORDER_BY: Record<SavedOrder, string> = {
-  best: 'score DESC, rank',
-  unsure: 'abs(confidence - 0.5), score DESC, rank',
+  best: 'score DESC, first',
+  unsure: 'abs(confidence - 0.5), score DESC, first',
 };
 
-/** The store's write stamp now: changes whenever the records, decisions, accounts or match pairs do. */
+/**
+ * The store's write stamp now: changes whenever the records, decisions, accounts or match pairs
+ * do. Its last part is the relink stamp (migration 0014): every write but a contact's own edit.
+ */
 export function storeWriteStamp(sqlite: Database.Database): string {
-  const [n, max] = sqlite.prepare('SELECT n, (SELECT max(rowid) FROM records) FROM store_writes WHERE id = 1').raw().get() as [
+  const [n, max, s] = sqlite.prepare('SELECT n, (SELECT max(rowid) FROM records), s FROM store_writes WHERE id = 1').raw().get() as [
     number,
     number | null,
+    number,
   ];
-  return `${n}.${max ?? 0}`;
+  return `${n}.${max ?? 0}.${s}`;
 }
+
+/** The relink stamp a write stamp holds (storeWriteStamp's last part). */
+export const relinkStampOf = (stamp: string): string => stamp.slice(stamp.lastIndexOf('.') + 1);
 
 /** A writer of what the queue is worked out from that no trigger sees (match pairs, parameters) moves the stamp. */
 export function noteMatchInputsWritten(sqlite: Database.Database): void {
-  sqlite.prepare('UPDATE store_writes SET n = n + 1 WHERE id = 1').run();
+  sqlite.prepare('UPDATE store_writes SET n = n + 1, s = s + 1 WHERE id = 1').run();
 }
 
 /** The saved queue's tag; null when none is saved. */
@@ -47,9 +56,15 @@ export function savedTag(sqlite: Database.Database): string | null {
 }
 
 /** Replace the saved queue with these clusters and the name counts they were worked out with, tagged. */
-export function saveQueue<R, P>(sqlite: Database.Database, tag: string, clusters: readonly SavedCluster<R, P>[], names: unknown): void {
+export function saveQueue<R extends { recordId: string }, P>(
+  sqlite: Database.Database,
+  tag: string,
+  clusters: readonly SavedCluster<R, P>[],
+  names: unknown,
+): void {
   sqlite.transaction(() => {
     sqlite.prepare('DELETE FROM saved_queue').run();
+    sqlite.prepare('DELETE FROM saved_queue_members').run();
     insertClusters(sqlite, clusters);
     sqlite
       .prepare(
@@ -60,7 +75,7 @@ export function saveQueue<R, P>(sqlite: Database.Database, tag: string, clusters
 }
 
 /** Clusters back in the saved queue (an undo), and the new tag; only when the saved queue had `was`. */
-export function addToSavedQueue<R, P>(
+export function addToSavedQueue<R extends { recordId: string }, P>(
   sqlite: Database.Database,
   was: string,
   tag: string,
@@ -111,6 +126,27 @@ export function savedPlaces(sqlite: Database.Database, ids: readonly string[]): 
   return out;
 }
 
+/** The first (least) rowid among these records: a cluster's place within its score. */
+export function firstRowidOf(sqlite: Database.Database, recordIds: readonly string[]): number {
+  const st = sqlite.prepare('SELECT rowid FROM records WHERE id = ?').pluck();
+  let first = Number.MAX_SAFE_INTEGER;
+  for (const id of recordIds) {
+    const r = st.get(id) as number | undefined;
+    if (r !== undefined && r < first) first = r;
+  }
+  return first;
+}
+
+/** The saved clusters (not gone) that hold any of these records, by id. */
+export function savedClustersHolding(sqlite: Database.Database, recordIds: Iterable<string>): Set<string> {
+  const st = sqlite
+    .prepare('SELECT q.id FROM saved_queue_members m JOIN saved_queue q ON q.rank = m.rank WHERE m.record = ? AND q.gone = 0')
+    .pluck();
+  const out = new Set<string>();
+  for (const r of recordIds) for (const id of st.all(r) as string[]) out.add(id);
+  return out;
+}
+
 /** The next rank after every saved one (for a cluster that was never in the saved queue). */
 export function nextSavedRank(sqlite: Database.Database): number {
   return ((sqlite.prepare('SELECT max(rank) FROM saved_queue').pluck().get() as number | null) ?? -1) + 1;
@@ -126,7 +162,7 @@ export function savedTally(sqlite: Database.Database): { waiting: number; autoLi
 export function savedPage<R, P>(sqlite: Database.Database, order: SavedOrder, offset: number, limit: number): SavedCluster<R, P>[] {
   const rows = sqlite
     .prepare(
-      `SELECT rank, id, score, confidence, auto, records, pairs FROM saved_queue WHERE gone = 0 ORDER BY ${ORDER_BY[order]} LIMIT ? OFFSET ?`,
+      `SELECT rank, first, id, score, confidence, auto, records, pairs FROM saved_queue WHERE gone = 0 ORDER BY ${ORDER_BY[order]} LIMIT ? OFFSET ?`,
     )
     .raw()
     .all(limit, offset) as SavedRow[];
@@ -136,7 +172,7 @@ export function savedPage<R, P>(sqlite: Database.Database, order: SavedOrder, of
 /** One saved cluster by id, whole; undefined when the saved queue does not hold it. */
 export function savedCluster<R, P>(sqlite: Database.Database, id: string): SavedCluster<R, P> | undefined {
   const row = sqlite
-    .prepare('SELECT rank, id, score, confidence, auto, records, pairs FROM saved_queue WHERE id = ? AND gone = 0')
+    .prepare('SELECT rank, first, id, score, confidence, auto, records, pairs FROM saved_queue WHERE id = ? AND gone = 0')
     .raw()
     .get(id) as SavedRow | undefined;
   return row && parsedRow<R, P>(row);
@@ -148,13 +184,24 @@ export function savedCluster<R, P>(sqlite: Database.Database, id: string): Saved
  */
 export function forEachSavedCluster(
   sqlite: Database.Database,
-  visit: (rank: number, id: string, score: number, confidence: number, auto: boolean) => void,
+  visit: (rank: number, first: number, id: string, score: number, confidence: number, auto: boolean) => void,
 ): void {
   const rows = sqlite
-    .prepare(`SELECT rank, id, score, confidence, auto FROM saved_queue WHERE gone = 0 ORDER BY ${ORDER_BY.best}`)
+    .prepare(`SELECT rank, first, id, score, confidence, auto FROM saved_queue WHERE gone = 0 ORDER BY ${ORDER_BY.best}`)
     .raw()
-    .iterate() as IterableIterator<[number, string, number, number, number]>;
-  for (const [rank, id, score, confidence, auto] of rows) visit(rank, id, score, confidence, auto === 1);
+    .iterate() as IterableIterator<[number, number, string, number, number, number]>;
+  for (const [rank, first, id, score, confidence, auto] of rows) visit(rank, first, id, score, confidence, auto === 1);
+}
+
+/** The saved clusters at or above the auto-link line, best first, each whole (they lead the queue's order). */
+export function savedAutoClusters<R, P>(sqlite: Database.Database): SavedCluster<R, P>[] {
+  const rows = sqlite
+    .prepare(
+      `SELECT rank, first, id, score, confidence, auto, records, pairs FROM saved_queue WHERE gone = 0 AND auto = 1 ORDER BY ${ORDER_BY.best}`,
+    )
+    .raw()
+    .all() as SavedRow[];
+  return rows.map(parsedRow<R, P>);
 }
 
 /** A reader of one saved cluster's members and pairs by rank, prepared once. */
@@ -172,10 +219,11 @@ export function savedNames(sqlite: Database.Database): unknown {
   return names ? JSON.parse(names) : null;
 }
 
-type SavedRow = [number, string, number, number, number, string, string];
+type SavedRow = [number, number, string, number, number, number, string, string];
 
-const parsedRow = <R, P>([rank, id, score, confidence, auto, records, pairs]: SavedRow): SavedCluster<R, P> => ({
+const parsedRow = <R, P>([rank, first, id, score, confidence, auto, records, pairs]: SavedRow): SavedCluster<R, P> => ({
   rank,
+  first,
   id,
   score,
   confidence,
@@ -189,11 +237,14 @@ function setTag(sqlite: Database.Database, tag: string): void {
   sqlite.prepare('UPDATE saved_queue_state SET tag = ? WHERE id = 1').run(tag);
 }
 
-function insertClusters<R, P>(sqlite: Database.Database, clusters: readonly SavedCluster<R, P>[]): void {
+function insertClusters<R extends { recordId: string }, P>(sqlite: Database.Database, clusters: readonly SavedCluster<R, P>[]): void {
   // A cluster put back takes its row again (with the rank it had), no longer gone.
   const ins = sqlite.prepare(
-    'INSERT OR REPLACE INTO saved_queue (rank, id, score, confidence, auto, records, pairs, gone) VALUES (?, ?, ?, ?, ?, ?, ?, 0)',
+    'INSERT OR REPLACE INTO saved_queue (rank, first, id, score, confidence, auto, records, pairs, gone) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)',
   );
-  for (const c of clusters)
-    ins.run(c.rank, c.id, c.score, c.confidence, c.auto ? 1 : 0, JSON.stringify(c.records), JSON.stringify(c.pairs));
+  const member = sqlite.prepare('INSERT OR IGNORE INTO saved_queue_members (record, rank) VALUES (?, ?)');
+  for (const c of clusters) {
+    ins.run(c.rank, c.first, c.id, c.score, c.confidence, c.auto ? 1 : 0, JSON.stringify(c.records), JSON.stringify(c.pairs));
+    for (const r of c.records) member.run(r.recordId, c.rank);
+  }
 }
