@@ -364,6 +364,11 @@ export class ClusterQueue {
     return same && thresholds.join(':') === nowThresholds.join(':') ? saved : null;
   }
 
+  /** Whether an incremental scan can patch the saved queue now (it is patchable and the store's keys are kept). */
+  canPatch(): boolean {
+    return this.patchable() !== null && matchKeysKept(this.sqlite) > 0;
+  }
+
   /**
    * An incremental scan's patch of the saved queue `was`: the clusters holding any of these
    * records out, these in (each goes where working the queue out would put it: by score, then

@@ -98,12 +98,24 @@ export class DedupeService {
 
   /** One page of the queue as light summaries, best first or least certain first. */
   page(offset: number, limit: number, order: 'best' | 'unsure' = 'best'): { total: number; autoLinkable: number; items: ClusterSummary[] } {
+    this.freshen();
     return this.queue.page(offset, limit, order);
   }
 
   /** One cluster in full (records and their values), or null when it is gone. */
   cluster(id: string): ClusterView | null {
+    this.freshen();
     return this.queue.cluster(id);
+  }
+
+  /**
+   * Records written since the last scan (an edit, a pull in another process) leave the queue
+   * stale. When a scan can follow them record by record (scan-incremental.ts: a fraction of a
+   * second), it runs before the queue is shown, instead of the whole queue being worked out
+   * again from pairs that do not yet know those writes (a minute or more at a million records).
+   */
+  private freshen(): void {
+    if (!this.queue.isCurrent() && this.queue.canPatch()) this.scan();
   }
 
   /** Likely duplicates waiting for a person (null before any scan); cheap enough for every status call. */
