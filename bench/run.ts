@@ -224,7 +224,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
           core.syncStore.upsertFromServer({ accountId: p.accountId, remoteId: p.remoteId, raw: local, canonical: local, versions: {} });
         }
       })();
-      core.store.sqlite.prepare('DELETE FROM match_record_keys').run();
+      core.store.sqlite.prepare('UPDATE match_keys_state SET kept = 0').run();
       const t5 = performance.now();
       const whole = core.dedupe.scan();
       wholeMs = ms(t5);

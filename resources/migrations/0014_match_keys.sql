@@ -29,6 +29,14 @@ CREATE TABLE `match_record_keys` (
 	`sort` text NOT NULL
 );
 --> statement-breakpoint
+-- How many records have keys kept (a count(*) of the table above reads all its pages).
+CREATE TABLE `match_keys_state` (
+	`id` integer PRIMARY KEY NOT NULL CHECK (`id` = 1),
+	`kept` integer NOT NULL
+);
+--> statement-breakpoint
+INSERT INTO `match_keys_state` (`id`, `kept`) VALUES (1, 0);
+--> statement-breakpoint
 -- A second stamp, `s`, for the writes an incremental scan cannot follow record by record (a
 -- record relinked or deleted outright, a decision, an account renamed, pairs written): the saved
 -- queue is patched by an incremental scan only while `s` is where it was when the queue was

@@ -74,7 +74,9 @@ export function replaceMatchKeys(sqlite: Database.Database, each: (put: (k: Reco
   const keys = new Floats();
   const recs = new Floats();
   const vals = new Floats();
+  let kept = 0;
   each((k) => {
+    kept++;
     perRecord.row(k.rec, k.id, blob(k.keys), blob(k.vals), k.sort);
     for (const key of k.keys) {
       keys.push(key);
@@ -83,6 +85,7 @@ export function replaceMatchKeys(sqlite: Database.Database, each: (put: (k: Reco
     for (const v of k.vals) vals.push(v);
   });
   perRecord.done();
+  sqlite.prepare('UPDATE match_keys_state SET kept = ? WHERE id = 1').run(kept);
   const order = sortedOrder(keys.a.subarray(0, keys.n));
   const keyRows = new BatchInsert(sqlite, 'match_keys (key, rec)', 2);
   for (const i of order) keyRows.row(keys.a[i]!, recs.a[i]!);
@@ -139,7 +142,7 @@ export function sortedOrder(keys: Float64Array): Uint32Array {
 
 /** How many records have keys kept (every live record, while the tables are current). */
 export function matchKeysKept(sqlite: Database.Database): number {
-  return sqlite.prepare('SELECT count(*) FROM match_record_keys').pluck().get() as number;
+  return sqlite.prepare('SELECT kept FROM match_keys_state WHERE id = 1').pluck().get() as number;
 }
 
 /**
@@ -149,13 +152,14 @@ export function matchKeysKept(sqlite: Database.Database): number {
  */
 export function recordsWrittenSinceKeys(sqlite: Database.Database): { rec: number; id: string; live: boolean }[] {
   const after = (sqlite.prepare('SELECT max(rec) FROM match_record_keys').pluck().get() as number | null) ?? 0;
-  const found = sqlite
-    .prepare(
-      `SELECT r.rowid, r.id, ${liveRecord('r')} FROM records r WHERE r.rowid IN (SELECT rec FROM match_dirty) OR r.rowid > ? ORDER BY r.rowid`,
-    )
+  // Two lookups by rowid: with an OR between them SQLite reads the whole table.
+  const cols = `r.rowid, r.id, ${liveRecord('r')}`;
+  const marked = sqlite
+    .prepare(`SELECT ${cols} FROM records r WHERE r.rowid IN (SELECT rec FROM match_dirty) AND r.rowid <= ?`)
     .raw()
-    .all(after) as [number, string, number][];
-  return found.map(([rec, id, live]) => ({ rec, id, live: live === 1 }));
+    .all(after);
+  const added = sqlite.prepare(`SELECT ${cols} FROM records r WHERE r.rowid > ? ORDER BY r.rowid`).raw().all(after);
+  return ([...marked, ...added] as [number, string, number][]).map(([rec, id, live]) => ({ rec, id, live: live === 1 }));
 }
 
 /** The marks of records written are spent: a scan took what they marked into account. */
@@ -179,6 +183,7 @@ export function recordKeysWriter(sqlite: Database.Database): { remove(k: RecordK
   const up = sqlite.prepare('INSERT INTO match_values (value, n) VALUES (?, 1) ON CONFLICT(value) DO UPDATE SET n = n + 1');
   const delRec = sqlite.prepare('DELETE FROM match_record_keys WHERE rec = ?');
   const addRec = sqlite.prepare('INSERT INTO match_record_keys (rec, id, keys, vals, sort) VALUES (?, ?, ?, ?, ?)');
+  const kept = sqlite.prepare('UPDATE match_keys_state SET kept = kept + ? WHERE id = 1');
   return {
     remove(k) {
       for (const key of k.keys) delKey.run(key, k.rec);
@@ -186,12 +191,13 @@ export function recordKeysWriter(sqlite: Database.Database): { remove(k: RecordK
         down.run(v);
         dropZero.run(v);
       }
-      delRec.run(k.rec);
+      if (delRec.run(k.rec).changes) kept.run(-1);
     },
     add(k) {
       for (const key of k.keys) addKey.run(key, k.rec);
       for (const v of k.vals) up.run(v);
       addRec.run(k.rec, k.id, blob(k.keys), blob(k.vals), k.sort);
+      kept.run(1);
     },
   };
 }

@@ -102,7 +102,7 @@ export function dropFromSavedQueue(
 ): { waiting: number; autoLinkable: number } | null {
   return sqlite.transaction(() => {
     if (savedTag(sqlite) !== was) return null;
-    const gone = sqlite.prepare('UPDATE saved_queue SET gone = 1 WHERE id = ? AND gone = 0 RETURNING auto').pluck();
+    const gone = sqlite.prepare('UPDATE saved_queue SET gone = 1 WHERE id = ? AND +gone = 0 RETURNING auto').pluck();
     const taken = { waiting: 0, autoLinkable: 0 };
     for (const id of ids) {
       const auto = gone.get(id) as number | undefined;
@@ -172,7 +172,7 @@ export function savedPage<R, P>(sqlite: Database.Database, order: SavedOrder, of
 /** One saved cluster by id, whole; undefined when the saved queue does not hold it. */
 export function savedCluster<R, P>(sqlite: Database.Database, id: string): SavedCluster<R, P> | undefined {
   const row = sqlite
-    .prepare('SELECT rank, first, id, score, confidence, auto, records, pairs FROM saved_queue WHERE id = ? AND gone = 0')
+    .prepare('SELECT rank, first, id, score, confidence, auto, records, pairs FROM saved_queue WHERE id = ? AND +gone = 0')
     .raw()
     .get(id) as SavedRow | undefined;
   return row && parsedRow<R, P>(row);
