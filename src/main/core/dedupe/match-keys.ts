@@ -56,6 +56,8 @@ export function partnersOf(
   sorted: (key: number) => [number, string][],
 ): Map<number, Set<number>> {
   const out = new Map<number, Set<number>>();
+  // A big block sorted once per scan: a common name's block is shared by many changed records.
+  const bigBlocks = new Map<number, [number, string][]>();
   for (const c of changed) {
     const mine = new Set<number>();
     for (const key of c.keys) {
@@ -64,7 +66,8 @@ export function partnersOf(
         for (const r of m) if (r !== c.rec) mine.add(r);
         continue;
       }
-      const block = sorted(key).sort((x, y) => (x[1] < y[1] ? -1 : x[1] > y[1] ? 1 : x[0] - y[0]));
+      let block = bigBlocks.get(key);
+      if (!block) bigBlocks.set(key, (block = sorted(key).sort((x, y) => (x[1] < y[1] ? -1 : x[1] > y[1] ? 1 : x[0] - y[0]))));
       const pos = block.findIndex(([r]) => r === c.rec);
       for (let k = Math.max(0, pos - WINDOW); k <= Math.min(block.length - 1, pos + WINDOW); k++)
         if (block[k]![0] !== c.rec) mine.add(block[k]![0]);
