@@ -37,6 +37,46 @@ function records(): MatchRecord[] {
     { givenName: 'Hal', familyName: 'Smith', birthDateText: '1970' },
     { givenName: 'Harry', familyName: 'Smith', birthDateText: '05/1970' },
   );
+  // Emails and birth dates one slip apart, records with two emails or phones, and an address
+  // without an @: the looked-up email and birth levels and the list fallback, each way.
+  const emails = [
+    'h.k@sharp.co',
+    'h.k@sharp.com',
+    'hk@sharp.com',
+    'johnsmith@x.org',
+    'johnsmiht@x.org',
+    'johnsmit@x.org',
+    'jo@x.org',
+    'jo@y.org',
+    'no-at-sign.org',
+    'no-at-sign.org.',
+  ];
+  const births = [
+    '1970-05-04',
+    '1970-04-05',
+    '1969-05-04',
+    '1970-05-05',
+    '1970-05-14',
+    '1970-06-04',
+    '1971-05-04',
+    '1970',
+    '1970-05',
+    '0000-00-00',
+  ];
+  for (let i = 0; i < emails.length; i++)
+    contacts.push({
+      givenName: 'Kim',
+      familyName: 'Sharp',
+      emails: i % 3 === 2 ? [{ address: emails[i]! }, { address: emails[(i + 1) % emails.length]! }] : [{ address: emails[i]! }],
+      phones:
+        i % 4 === 3
+          ? [
+              { e164: '+16505550101', raw: '' },
+              { e164: '+14155550101', raw: '' },
+            ]
+          : [{ e164: `+1650555010${i % 3}`, raw: '' }],
+      birthDateText: births[i],
+    });
   return contacts.map((c, ix) =>
     toMatchRecord(ix, { id: `r${ix}`, accountId: 'a', vendor: 'mpdx', remoteId: String(ix), personId: `p${ix}`, contact: c }),
   );
