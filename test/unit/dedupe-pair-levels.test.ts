@@ -8,6 +8,7 @@ import { toMatchRecord, type MatchRecord } from '../../src/main/core/dedupe/feat
 import { compareLevels, GAMMA_WIDTH } from '../../src/main/core/dedupe/levels';
 import { editDistance, withinOneEdit } from '../../src/main/core/dedupe/match-forms';
 import { PairLevels } from '../../src/main/core/dedupe/pair-levels';
+import { MISS, PairMemo } from '../../src/main/core/dedupe/pair-memo';
 import { generatePopulation } from '../../src/main/core/sandbox/population';
 import { createRng } from '../../src/main/core/sandbox/rng';
 import type { CanonicalContact } from '../../src/shared/domain';
@@ -140,5 +141,29 @@ describe('one edit apart', () => {
     }
     expect(wrong).toEqual([]);
     expect(near).toBeGreaterThan(10_000);
+  });
+});
+
+describe('a memo of levels by pair of ids', () => {
+  it('answers what a Map answers, through its growing, for levels -1 to 14 and large ids', () => {
+    const rng = createRng(13);
+    const memo = new PairMemo();
+    const want = new Map<string, number>();
+    for (let i = 0; i < 200_000; i++) {
+      const a = Math.floor(rng.next() * 3000);
+      const b = Math.floor(rng.next() * (i % 2 ? 3000 : 1 << 27));
+      const key = `${a}/${b}`;
+      if (want.has(key)) continue;
+      const level = (i % 16) - 1;
+      memo.set(a, b, level);
+      want.set(key, level);
+    }
+    let wrong = 0;
+    for (const [key, level] of want) {
+      const [a, b] = key.split('/').map(Number) as [number, number];
+      if (memo.get(a, b) !== level) wrong++;
+      if (memo.get(b + 1, a) !== (want.get(`${b + 1}/${a}`) ?? MISS)) wrong++;
+    }
+    expect(wrong).toBe(0);
   });
 });

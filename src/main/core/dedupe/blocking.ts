@@ -167,19 +167,34 @@ export function candidateKeys(records: MatchRecord[], dirty?: Set<number>): Floa
     for (let k = 0; k < all.length; k++) if (k === 0 || all[k] !== all[k - 1]) all[kept++] = all[k]!;
     return all.slice(0, kept);
   }
+  // Each record's person as a number: a partner's person is then read from one array, not
+  // from its record (at a million records, a cache miss per pair).
+  const personOf = personNumbers(records);
   for (let i = 0; i < n; i++) {
     gather(i, true);
     if (got === 0) continue;
     const mine = scratch.subarray(0, got).sort();
-    const person = records[i]!.personId;
+    const person = personOf[i]!;
     for (let k = 0; k < got; k++) {
       const j = mine[k]!;
       if (k > 0 && j === mine[k - 1]) continue;
-      if (records[j]!.personId === person) continue; // already one person
+      if (personOf[j] === person) continue; // already one person
       out.push(i * SPAN + j);
     }
   }
   return out.done();
+}
+
+function personNumbers(records: MatchRecord[]): Int32Array {
+  const ids = new Map<string, number>();
+  const out = new Int32Array(records.length);
+  for (let i = 0; i < records.length; i++) {
+    const p = records[i]!.personId;
+    let id = ids.get(p);
+    if (id === undefined) ids.set(p, (id = ids.size));
+    out[i] = id;
+  }
+  return out;
 }
 
 /** Pair keys appended in chunks, joined once at the end: no doubling copy of tens of millions. */

@@ -91,6 +91,8 @@ export class PairLevels {
   private readonly emails = new Emails();
   private readonly streetNames = new Dict();
   private readonly others = new Dict();
+  /** Postcodes are few and one-off is quick to tell: compared in their own small dictionary, not remembered (a million value pairs at 300,000 records). */
+  private readonly postcodes = new Dict();
   private readonly givenMemo = new PairMemo();
   private readonly familyMemo = new PairMemo();
   private readonly fullMemo = new PairMemo();
@@ -98,7 +100,6 @@ export class PairLevels {
   private readonly streetMemo = new PairMemo();
   private readonly line2Memo = new PairMemo();
   private readonly cityMemo = new PairMemo();
-  private readonly postcodeMemo = new PairMemo();
 
   constructor(private readonly recs: readonly MatchRecord[]) {
     const n = recs.length;
@@ -114,7 +115,7 @@ export class PairLevels {
       [this.streetNames, (r) => r.streetName],
       [this.others, (r) => r.streetNumber],
       [this.others, (r) => r.line2],
-      [this.others, (r) => r.postcode],
+      [this.postcodes, (r) => r.postcode],
       [this.others, (r) => r.city],
     ];
     this.ids = new Int32Array(n * WIDTH);
@@ -236,7 +237,7 @@ export class PairLevels {
     out[at + FL2] = this.memo(this.line2Memo, this.others, ids[iW + C_line2]!, ids[jW + C_line2]!, closeL);
     const xp = ids[iW + C_postcode]!;
     const yp = ids[jW + C_postcode]!;
-    out[at + FP] = this.memo(this.postcodeMemo, this.others, xp, yp, postcodeL);
+    out[at + FP] = xp === yp ? (xp === 0 ? NONE : 0) : postcodeL(this.postcodes.values[xp]!, this.postcodes.values[yp]!);
     out[at + FC] = this.memo(this.cityMemo, this.others, ids[iW + C_city]!, ids[jW + C_city]!, closeL);
     if ((xflags | yflags) & LISTS) {
       const x = this.recs[i]!;

@@ -51,9 +51,14 @@ export class Births {
 
   private onePartOff(a: number, b: number): boolean {
     const p = this.ymd;
-    const [ya, ma, da, yb, mb, db] = [p[3 * a]!, p[3 * a + 1]!, p[3 * a + 2]!, p[3 * b]!, p[3 * b + 1]!, p[3 * b + 2]!];
+    const ya = p[3 * a]!;
+    const yb = p[3 * b]!;
     // Not ten characters (all NaN): never one part off, as in onePartOff.
     if (ya !== ya || yb !== yb) return false;
+    const ma = p[3 * a + 1]!;
+    const mb = p[3 * b + 1]!;
+    const da = p[3 * a + 2]!;
+    const db = p[3 * b + 2]!;
     const same = Number(ya === yb) + Number(ma === mb) + Number(da === db);
     return same === 2 && (Math.abs(ya - yb) === 1 || Math.abs(ma - mb) === 1 || Math.abs(da - db) === 1);
   }
