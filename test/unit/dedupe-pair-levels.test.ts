@@ -38,8 +38,8 @@ function records(): MatchRecord[] {
     { givenName: 'Hal', familyName: 'Smith', birthDateText: '1970' },
     { givenName: 'Harry', familyName: 'Smith', birthDateText: '05/1970' },
   );
-  // Emails and birth dates one slip apart, records with two emails or phones, and an address
-  // without an @: the looked-up email and birth levels and the list fallback, each way.
+  // Emails, phones and birth dates one slip apart, records with two emails or phones, and an
+  // address without an @: the looked-up email, phone and birth levels and the list fallback.
   const emails = [
     'h.k@sharp.co',
     'h.k@sharp.com',
@@ -75,9 +75,19 @@ function records(): MatchRecord[] {
               { e164: '+16505550101', raw: '' },
               { e164: '+14155550101', raw: '' },
             ]
-          : [{ e164: `+1650555010${i % 3}`, raw: '' }],
+          : // The same last 7 digits at another area code, and a number too long to be a phone.
+            [{ e164: i === 8 ? '+123456789012345678' : `+1${i % 4 === 1 ? 415 : 650}555010${i % 3}`, raw: '' }],
       birthDateText: births[i],
     });
+  // One phone and one email each (the looked-up path): the same last 7 digits at other area
+  // codes, local parts of three and four characters one letter apart.
+  for (const [email, phone] of [
+    ['kim@x.org', '+16505550199'],
+    ['kym@x.org', '+14155550199'],
+    ['kims@x.org', '+16505550199'],
+    ['kimz@x.org', '+12125550199'],
+  ])
+    contacts.push({ givenName: 'Kim', familyName: 'Sharp', emails: [{ address: email! }], phones: [{ e164: phone!, raw: '' }] });
   return contacts.map((c, ix) =>
     toMatchRecord(ix, { id: `r${ix}`, accountId: 'a', vendor: 'mpdx', remoteId: String(ix), personId: `p${ix}`, contact: c }),
   );

@@ -74,10 +74,11 @@ const HAS_PARTS = 1;
 const PARTIAL = 2;
 const LISTS = 4;
 
-/** Phones and emails of `r` fit its row: at most one of each, its short form alongside, an email with an @. */
+/** Phones and emails of `r` fit its row: at most one of each, its short form alongside, a phone of digits (15 at most), an email with an @. */
 const oneEach = (r: MatchRecord): boolean =>
   r.phones.length <= 1 &&
   r.phones7.length === r.phones.length &&
+  r.phones.every((p) => p.length <= 15 && /^\d+$/.test(p)) &&
   r.emails.length <= 1 &&
   r.emailLocals.length === r.emails.length &&
   r.emails.every((e) => e.includes('@'));
@@ -129,8 +130,13 @@ export class PairLevels {
       const one = oneEach(r);
       this.ids[row + C_flags] = (r.familyParts.length ? HAS_PARTS : 0) | (r.birthPartial ? PARTIAL : 0) | (one ? 0 : LISTS);
       if (!one) continue;
-      this.ids[row + C_phone] = this.others.id(r.phones[0] ?? '');
-      this.ids[row + C_phone7] = this.others.id(r.phones7[0] ?? '');
+      // A phone as two numbers, its digits before the last 7 and those 7, each behind a leading
+      // 1 (so "0" and "00" differ, and no phone is 0): equal numbers, equal phones, no dictionary.
+      const p = r.phones[0];
+      if (p) {
+        this.ids[row + C_phone] = Number(`1${p.slice(0, -7)}`);
+        this.ids[row + C_phone7] = Number(`1${p.slice(-7)}`);
+      }
       this.ids[row + C_email] = this.emails.dict.id(r.emails[0] ?? '');
       this.ids[row + C_emailLocal] = this.others.id(r.emailLocals[0] ?? '');
     }
@@ -245,7 +251,9 @@ export class PairLevels {
       out[at + FPH] = listL(x.phones, y.phones, x.phones7, y.phones7);
       out[at + FE] = emailL(x.emails, y.emails, x.emailLocals, y.emailLocals);
     } else {
-      out[at + FPH] = oneLevel(ids[iW + C_phone]!, ids[jW + C_phone]!, ids[iW + C_phone7]!, ids[jW + C_phone7]!);
+      const xp7 = ids[iW + C_phone7]!;
+      const yp7 = ids[jW + C_phone7]!;
+      out[at + FPH] = xp7 === 0 || yp7 === 0 ? NONE : xp7 !== yp7 ? 2 : ids[iW + C_phone] === ids[jW + C_phone] ? 0 : 1;
       const e = oneLevel(ids[iW + C_email]!, ids[jW + C_email]!, ids[iW + C_emailLocal]!, ids[jW + C_emailLocal]!);
       out[at + FE] = e === 2 && this.emails.alike(ids[iW + C_email]!, ids[jW + C_email]!) ? 1 : e;
     }
