@@ -94,6 +94,7 @@ export class PairLevels {
   private readonly others = new Dict();
   /** Postcodes are few and one-off is quick to tell: compared in their own small dictionary, not remembered (a million value pairs at 300,000 records). */
   private readonly postcodes = new Dict();
+  private readonly locals = new Dict();
   private readonly givenMemo = new PairMemo();
   private readonly familyMemo = new PairMemo();
   private readonly fullMemo = new PairMemo();
@@ -138,7 +139,7 @@ export class PairLevels {
         this.ids[row + C_phone7] = Number(`1${p.slice(-7)}`);
       }
       this.ids[row + C_email] = this.emails.dict.id(r.emails[0] ?? '');
-      this.ids[row + C_emailLocal] = this.others.id(r.emailLocals[0] ?? '');
+      this.ids[row + C_emailLocal] = this.locals.id(r.emailLocals[0] ?? '');
     }
     this.births.done();
     this.emails.done();

@@ -6,6 +6,7 @@ export class Dict {
   readonly values: string[] = [''];
   private readonly ids = new Map<string, number>([['', 0]]);
   id(v: string): number {
+    if (v === '') return 0; // most fields of most records: no look-up
     let id = this.ids.get(v);
     if (id === undefined) {
       id = this.values.length;
