@@ -4,10 +4,12 @@
 // and names in one field.
 import { describe, expect, it } from 'vitest';
 import { candidateKeys, pairHi, pairLo } from '../../src/main/core/dedupe/blocking';
-import { toMatchRecord, type MatchRecord } from '../../src/main/core/dedupe/features';
+import { Frequencies, toMatchRecord, type MatchRecord } from '../../src/main/core/dedupe/features';
 import { compareLevels, GAMMA_WIDTH } from '../../src/main/core/dedupe/levels';
 import { editDistance, withinOneEdit } from '../../src/main/core/dedupe/match-forms';
 import { PairLevels } from '../../src/main/core/dedupe/pair-levels';
+import { DEFAULT_PARAMETERS } from '../../src/main/core/dedupe/parameters';
+import { DEFAULT_MODEL, exactCaps, modelOf, scoreBound, weigh } from '../../src/main/core/dedupe/score';
 import { MISS, PairMemo } from '../../src/main/core/dedupe/pair-memo';
 import { generatePopulation } from '../../src/main/core/sandbox/population';
 import { createRng } from '../../src/main/core/sandbox/rng';
@@ -175,5 +177,34 @@ describe('a memo of levels by pair of ids', () => {
       if (memo.get(b + 1, a) !== (want.get(`${b + 1}/${a}`) ?? MISS)) wrong++;
     }
     expect(wrong).toBe(0);
+  });
+});
+
+describe('the score bound from levels alone', () => {
+  it('is never under the score, for every candidate pair and random pairs, with any name and phone frequencies', () => {
+    const recs = records();
+    const freq = new Frequencies(recs);
+    const rng = createRng(21);
+    const pairs: [number, number][] = Array.from(candidateKeys(recs), (k) => [pairLo(k), pairHi(k)]);
+    for (let i = 0; i < 20_000; i++) pairs.push([Math.floor(rng.next() * recs.length), Math.floor(rng.next() * recs.length)]);
+    // The default weights, and exact levels as likely as can be for one person (the caps at their highest).
+    const sure = { ...DEFAULT_PARAMETERS, m: DEFAULT_PARAMETERS.m.map((ms) => ms.map((m, l) => (l === 0 ? 1 : m))) };
+    let over = 0;
+    let first = '';
+    for (const model of [DEFAULT_MODEL, modelOf(sure)]) {
+      const caps = exactCaps(model, freq);
+      const g = new Int8Array(GAMMA_WIDTH);
+      const parts = new Float64Array(GAMMA_WIDTH + 1);
+      for (const [a, b] of pairs) {
+        compareLevels(recs[a]!, recs[b]!, g);
+        const score = weigh(g, 0, recs[a]!, recs[b]!, freq, model, parts);
+        const bound = scoreBound(g, 0, model, caps);
+        if (score <= bound + 1e-9) continue;
+        over++;
+        first ||= `${a}/${b}: ${score} > ${bound}`;
+      }
+    }
+    expect(first).toBe('');
+    expect(over).toBe(0);
   });
 });

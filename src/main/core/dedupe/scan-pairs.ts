@@ -8,7 +8,7 @@ import type { Frequencies, MatchRecord } from './features';
 import { compareLevels, GAMMA_WIDTH, NF } from './levels';
 import { PairLevels } from './pair-levels';
 import type { MatchParameters } from './parameters';
-import { modelOf, reasonsOf, weigh, type Model, type ScoredPair } from './score';
+import { exactCaps, modelOf, reasonsOf, scoreBound, weigh, type Model, type ScoredPair } from './score';
 
 // Local copies of imported constants and helpers used per pair: under the loader benches and
 // tests run with, every read of an imported binding is a getter call.
@@ -16,6 +16,7 @@ const W = GAMMA_WIDTH;
 const nf = NF;
 const levelsOf = compareLevels;
 const weighPair = weigh;
+const boundOf = scoreBound;
 const loOf = pairLo;
 const hiOf = pairHi;
 
@@ -88,7 +89,13 @@ export function scoreCandidates(
   // The kept pairs (few: those near or above the review threshold) keep their own keys and levels.
   const keptAt: number[] = [];
   const keptScores: number[] = [];
+  // Most pairs are strangers: their levels alone bound their score under the floor, without
+  // reading the two records (at a million records, a cache miss each). The margin keeps a
+  // sum in another order from rounding across the floor.
+  const caps = exactCaps(model, freq);
+  const below = opts.floor - 1e-9;
   for (let i = 0; i < n; i++) {
+    if (boundOf(gammas, i * W, model, caps) < below) continue;
     const score = weighPair(gammas, i * W, recs[loOf(keys[i]!)]!, recs[hiOf(keys[i]!)]!, freq, model, parts);
     if (score < opts.floor) continue;
     keptAt.push(i);
