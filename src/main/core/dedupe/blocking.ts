@@ -116,6 +116,13 @@ export const pairHi = (key: number): number => key % SPAN;
  * the dirty records gather (partners on both sides): the work is theirs, not the store's.
  */
 export function candidateKeys(records: MatchRecord[], dirty?: Set<number>): Float64Array {
+  const got = collectKeys(records, dirty);
+  // Joined once the blocks are out of reach: at a million records they and the pairs' chunks
+  // are each hundreds of MB, so the joined copy is not made beside both.
+  return got instanceof PairList ? got.done() : got;
+}
+
+function collectKeys(records: MatchRecord[], dirty?: Set<number>): PairList | Float64Array {
   const n = records.length;
   const b = buildBlocks(records);
   const { start, members, recStart, refBlock, refPos, window } = b;
@@ -182,7 +189,7 @@ export function candidateKeys(records: MatchRecord[], dirty?: Set<number>): Floa
       out.push(i * SPAN + j);
     }
   }
-  return out.done();
+  return out;
 }
 
 function personNumbers(records: MatchRecord[]): Int32Array {

@@ -69,9 +69,7 @@ export function scoreCandidates(
   const keys = candidateKeys(recs, opts.dirty);
   lap('blocking');
   const n = keys.length;
-  const gammas = new Int8Array(W * n);
-  const table = new PairLevels(recs);
-  for (let i = 0; i < n; i++) table.levels(loOf(keys[i]!), hiOf(keys[i]!), gammas, i * W);
+  const gammas = levelsOfPairs(recs, keys);
   lap('levels');
   let params = opts.params;
   if (!params) {
@@ -119,4 +117,16 @@ export function scoreCandidates(
     return { a: x.ix, b: y.ix, score: scores[k]!, reasons: reasonsOf(keptGammas.subarray(k * W, (k + 1) * W), parts, x, y) };
   };
   return { kept, scores, pair, comparisons: n, params };
+}
+
+/**
+ * Every pair's levels in one array of exactly their size. The table of value ids (at a million
+ * records, hundreds of MB of dictionaries) is out of reach once this returns, before the
+ * estimate and the weighing.
+ */
+function levelsOfPairs(recs: MatchRecord[], keys: Float64Array): Int8Array {
+  const gammas = new Int8Array(W * keys.length);
+  const table = new PairLevels(recs);
+  for (let i = 0; i < keys.length; i++) table.levels(loOf(keys[i]!), hiOf(keys[i]!), gammas, i * W);
+  return gammas;
 }
