@@ -41,7 +41,10 @@ const PASSES: ((r: MatchRecord, keys: string[]) => void)[] = [
   },
   (r, keys) => {
     // The given name's initial and those of the formal names it may be short for (Sandy: a, c, s).
-    if (r.family) for (const i of initials(r.given)) keys.push(`n:${soundex(r.family)}:${i}`);
+    if (r.family) {
+      const sound = soundex(r.family);
+      for (const i of initials(r.given)) keys.push(`n:${sound}:${i}`);
+    }
     if (r.given && r.family) keys.push(`n:${soundex(r.given)}:${r.family[0] ?? ''}`); // the other way round
   },
   (r, keys) => {
