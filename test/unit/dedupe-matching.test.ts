@@ -1,6 +1,6 @@
 // The matcher's parts on small, readable cases: normalisation, blocking, scoring, clustering.
 import { describe, expect, it } from 'vitest';
-import { blockingKeys, candidatePairs } from '../../src/main/core/dedupe/blocking';
+import { blockingKeys, candidatePairs, weakCap } from '../../src/main/core/dedupe/blocking';
 import { clusterPairs } from '../../src/main/core/dedupe/cluster';
 import { Frequencies, toMatchRecord } from '../../src/main/core/dedupe/features';
 import {
@@ -94,6 +94,20 @@ describe('blocking', () => {
     const pairs = candidatePairs(recs);
     expect(pairs.length).toBeLessThan(2000 * 20);
     expect(pairs.length).toBeGreaterThan(2000);
+  });
+
+  it('caps a weak key (a birth date) by the store size, and a strong one (a phone) not', () => {
+    expect([weakCap(1000), weakCap(100_000), weakCap(300_000), weakCap(1_000_000), weakCap(10_000_000)]).toEqual([40, 40, 23, 13, 10]);
+    const born = Array.from({ length: 30 }, (_, i) => rec(i, { birthDate: '1970-01-01' }));
+    const phoned = Array.from({ length: 30 }, (_, i) => rec(30 + i, { phones: [{ e164: '+16505550000', raw: '' }] }));
+    // Records with no key at all make the store big without adding a pair.
+    const blank = rec(60, {});
+    const pad = Array.from({ length: 200_000 }, (_, i) => ({ ...blank, ix: 60 + i, id: `r${60 + i}`, personId: `p${60 + i}` }));
+    const count = (recs: typeof born, lo: number, hi: number) => candidatePairs(recs).filter(([a, b]) => a >= lo && b < hi).length;
+    // Small store: every pair of the block. Past 178,000 records the cap is under 30: each meets its 3 nearest either side.
+    expect(count([...born, ...phoned], 0, 30)).toBe(435);
+    expect(count([...born, ...phoned, ...pad], 0, 30)).toBe(30 * 3 - 6);
+    expect(count([...born, ...phoned, ...pad], 30, 60)).toBe(435);
   });
 });
 

@@ -4,10 +4,13 @@
 // and names in one field.
 import { describe, expect, it } from 'vitest';
 import { candidateKeys, pairHi, pairLo } from '../../src/main/core/dedupe/blocking';
-import { toMatchRecord, type MatchRecord } from '../../src/main/core/dedupe/features';
+import { Frequencies, toMatchRecord, type MatchRecord } from '../../src/main/core/dedupe/features';
 import { compareLevels, GAMMA_WIDTH } from '../../src/main/core/dedupe/levels';
 import { editDistance, withinOneEdit } from '../../src/main/core/dedupe/match-forms';
 import { PairLevels } from '../../src/main/core/dedupe/pair-levels';
+import { DEFAULT_PARAMETERS } from '../../src/main/core/dedupe/parameters';
+import { DEFAULT_MODEL, exactCaps, modelOf, scoreBound, weigh } from '../../src/main/core/dedupe/score';
+import { MISS, PairMemo } from '../../src/main/core/dedupe/pair-memo';
 import { generatePopulation } from '../../src/main/core/sandbox/population';
 import { createRng } from '../../src/main/core/sandbox/rng';
 import type { CanonicalContact } from '../../src/shared/domain';
@@ -37,6 +40,56 @@ function records(): MatchRecord[] {
     { givenName: 'Hal', familyName: 'Smith', birthDateText: '1970' },
     { givenName: 'Harry', familyName: 'Smith', birthDateText: '05/1970' },
   );
+  // Emails, phones and birth dates one slip apart, records with two emails or phones, and an
+  // address without an @: the looked-up email, phone and birth levels and the list fallback.
+  const emails = [
+    'h.k@sharp.co',
+    'h.k@sharp.com',
+    'hk@sharp.com',
+    'johnsmith@x.org',
+    'johnsmiht@x.org',
+    'johnsmit@x.org',
+    'jo@x.org',
+    'jo@y.org',
+    'no-at-sign.org',
+    'no-at-sign.org.',
+  ];
+  const births = [
+    '1970-05-04',
+    '1970-04-05',
+    '1969-05-04',
+    '1970-05-05',
+    '1970-05-14',
+    '1970-06-04',
+    '1971-05-04',
+    '1970',
+    '1970-05',
+    '0000-00-00',
+  ];
+  for (let i = 0; i < emails.length; i++)
+    contacts.push({
+      givenName: 'Kim',
+      familyName: 'Sharp',
+      emails: i % 3 === 2 ? [{ address: emails[i]! }, { address: emails[(i + 1) % emails.length]! }] : [{ address: emails[i]! }],
+      phones:
+        i % 4 === 3
+          ? [
+              { e164: '+16505550101', raw: '' },
+              { e164: '+14155550101', raw: '' },
+            ]
+          : // The same last 7 digits at another area code, and a number too long to be a phone.
+            [{ e164: i === 8 ? '+123456789012345678' : `+1${i % 4 === 1 ? 415 : 650}555010${i % 3}`, raw: '' }],
+      birthDateText: births[i],
+    });
+  // One phone and one email each (the looked-up path): the same last 7 digits at other area
+  // codes, local parts of three and four characters one letter apart.
+  for (const [email, phone] of [
+    ['kim@x.org', '+16505550199'],
+    ['kym@x.org', '+14155550199'],
+    ['kims@x.org', '+16505550199'],
+    ['kimz@x.org', '+12125550199'],
+  ])
+    contacts.push({ givenName: 'Kim', familyName: 'Sharp', emails: [{ address: email! }], phones: [{ e164: phone!, raw: '' }] });
   return contacts.map((c, ix) =>
     toMatchRecord(ix, { id: `r${ix}`, accountId: 'a', vendor: 'mpdx', remoteId: String(ix), personId: `p${ix}`, contact: c }),
   );
@@ -100,5 +153,58 @@ describe('one edit apart', () => {
     }
     expect(wrong).toEqual([]);
     expect(near).toBeGreaterThan(10_000);
+  });
+});
+
+describe('a memo of levels by pair of ids', () => {
+  it('answers what a Map answers, through its growing, for levels -1 to 14 and large ids', () => {
+    const rng = createRng(13);
+    const memo = new PairMemo();
+    const want = new Map<string, number>();
+    for (let i = 0; i < 200_000; i++) {
+      const a = Math.floor(rng.next() * 3000);
+      const b = Math.floor(rng.next() * (i % 2 ? 3000 : 1 << 27));
+      const key = `${a}/${b}`;
+      if (want.has(key)) continue;
+      const level = (i % 16) - 1;
+      memo.set(a, b, level);
+      want.set(key, level);
+    }
+    let wrong = 0;
+    for (const [key, level] of want) {
+      const [a, b] = key.split('/').map(Number) as [number, number];
+      if (memo.get(a, b) !== level) wrong++;
+      if (memo.get(b + 1, a) !== (want.get(`${b + 1}/${a}`) ?? MISS)) wrong++;
+    }
+    expect(wrong).toBe(0);
+  });
+});
+
+describe('the score bound from levels alone', () => {
+  it('is never under the score, for every candidate pair and random pairs, with any name and phone frequencies', () => {
+    const recs = records();
+    const freq = new Frequencies(recs);
+    const rng = createRng(21);
+    const pairs: [number, number][] = Array.from(candidateKeys(recs), (k) => [pairLo(k), pairHi(k)]);
+    for (let i = 0; i < 20_000; i++) pairs.push([Math.floor(rng.next() * recs.length), Math.floor(rng.next() * recs.length)]);
+    // The default weights, and exact levels as likely as can be for one person (the caps at their highest).
+    const sure = { ...DEFAULT_PARAMETERS, m: DEFAULT_PARAMETERS.m.map((ms) => ms.map((m, l) => (l === 0 ? 1 : m))) };
+    let over = 0;
+    let first = '';
+    for (const model of [DEFAULT_MODEL, modelOf(sure)]) {
+      const caps = exactCaps(model, freq);
+      const g = new Int8Array(GAMMA_WIDTH);
+      const parts = new Float64Array(GAMMA_WIDTH + 1);
+      for (const [a, b] of pairs) {
+        compareLevels(recs[a]!, recs[b]!, g);
+        const score = weigh(g, 0, recs[a]!, recs[b]!, freq, model, parts);
+        const bound = scoreBound(g, 0, model, caps);
+        if (score <= bound + 1e-9) continue;
+        over++;
+        first ||= `${a}/${b}: ${score} > ${bound}`;
+      }
+    }
+    expect(first).toBe('');
+    expect(over).toBe(0);
   });
 });

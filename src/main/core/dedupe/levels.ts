@@ -118,7 +118,7 @@ function onePartOff(a: string, b: string): boolean {
 }
 
 /** One character changed, or two neighbours swapped: at most two positions differ, side by side. */
-function oneOff(a: string, b: string): boolean {
+export function oneOff(a: string, b: string): boolean {
   if (a.length !== b.length) return false;
   let first = -1;
   let diffs = 0;

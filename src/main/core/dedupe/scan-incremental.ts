@@ -92,7 +92,7 @@ function patch(
   lap('load');
 
   // The changed records' partners as blocking finds them, read with the changed records in the store's order.
-  const partners = partnersOf([...fresh.values()], blockMembersReader(sqlite), blockSortKeysReader(sqlite));
+  const partners = partnersOf([...fresh.values()], blockMembersReader(sqlite), blockSortKeysReader(sqlite), live);
   const count = valueCountReader(sqlite);
   const near = loaded(liveMatchSourcesByRowid(sqlite, [...partners.keys(), ...[...partners.values()].flatMap((p) => [...p])]), forms);
   const freq = new Frequencies(near.recs, { n: live, count });

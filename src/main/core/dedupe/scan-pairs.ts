@@ -8,7 +8,7 @@ import type { Frequencies, MatchRecord } from './features';
 import { compareLevels, GAMMA_WIDTH, NF } from './levels';
 import { PairLevels } from './pair-levels';
 import type { MatchParameters } from './parameters';
-import { modelOf, reasonsOf, weigh, type Model, type ScoredPair } from './score';
+import { exactCaps, modelOf, reasonsOf, scoreBound, weigh, type Model, type ScoredPair } from './score';
 
 // Local copies of imported constants and helpers used per pair: under the loader benches and
 // tests run with, every read of an imported binding is a getter call.
@@ -16,6 +16,7 @@ const W = GAMMA_WIDTH;
 const nf = NF;
 const levelsOf = compareLevels;
 const weighPair = weigh;
+const boundOf = scoreBound;
 const loOf = pairLo;
 const hiOf = pairHi;
 
@@ -70,9 +71,7 @@ export function scoreCandidates(
   const keys = opts.pairs ?? candidateKeys(recs, opts.dirty);
   lap('blocking');
   const n = keys.length;
-  const gammas = new Int8Array(W * n);
-  const table = new PairLevels(recs);
-  for (let i = 0; i < n; i++) table.levels(loOf(keys[i]!), hiOf(keys[i]!), gammas, i * W);
+  const gammas = levelsOfPairs(recs, keys);
   lap('levels');
   let params = opts.params;
   if (!params) {
@@ -90,7 +89,13 @@ export function scoreCandidates(
   // The kept pairs (few: those near or above the review threshold) keep their own keys and levels.
   const keptAt: number[] = [];
   const keptScores: number[] = [];
+  // Most pairs are strangers: their levels alone bound their score under the floor, without
+  // reading the two records (at a million records, a cache miss each). The margin keeps a
+  // sum in another order from rounding across the floor.
+  const caps = exactCaps(model, freq);
+  const below = opts.floor - 1e-9;
   for (let i = 0; i < n; i++) {
+    if (boundOf(gammas, i * W, model, caps) < below) continue;
     const score = weighPair(gammas, i * W, recs[loOf(keys[i]!)]!, recs[hiOf(keys[i]!)]!, freq, model, parts);
     if (score < opts.floor) continue;
     keptAt.push(i);
@@ -114,4 +119,16 @@ export function scoreCandidates(
     return { a: x.ix, b: y.ix, score: scores[k]!, reasons: reasonsOf(keptGammas.subarray(k * W, (k + 1) * W), parts, x, y) };
   };
   return { kept, scores, pair, comparisons: n, params };
+}
+
+/**
+ * Every pair's levels in one array of exactly their size. The table of value ids (at a million
+ * records, hundreds of MB of dictionaries) is out of reach once this returns, before the
+ * estimate and the weighing.
+ */
+function levelsOfPairs(recs: MatchRecord[], keys: Float64Array): Int8Array {
+  const gammas = new Int8Array(W * keys.length);
+  const table = new PairLevels(recs);
+  for (let i = 0; i < keys.length; i++) table.levels(loOf(keys[i]!), hiOf(keys[i]!), gammas, i * W);
+  return gammas;
 }

@@ -129,6 +129,34 @@ export function weigh(g: Int8Array, at: number, x: MatchRecord, y: MatchRecord, 
   return sum + household + parts[nf + 1]! + model.offset;
 }
 
+/**
+ * The most an exact level can weigh per comparison, in a store of these frequencies: a name's
+ * u is never under 1 in 2,000, a phone's, email's or company's never under one record in n;
+ * other fields weigh their level's weight.
+ */
+export function exactCaps(model: Model, f: Frequencies): Float64Array {
+  return Float64Array.from({ length: nf }, (_, k) => {
+    const m = model.params.m[k]![0]!;
+    if (k === FL.given || k === FL.family) return clamp(Math.log2(m * 2000));
+    if (k === FL.phone || k === FL.email || k === FL.company) return clamp(Math.log2(m * f.n));
+    return model.w[k]![0]!;
+  });
+}
+
+/**
+ * At least what weigh gives the pair, from its levels alone (an exact level at its cap; the
+ * household and name-only terms are never above 0): a pair whose bound is under the floor
+ * needs neither its records nor their frequencies.
+ */
+export function scoreBound(g: Int8Array, at: number, model: Model, caps: Float64Array): number {
+  let sum = model.offset;
+  for (let k = 0; k < nf; k++) {
+    const l = g[at + k]!;
+    if (l !== NONE) sum += l === 0 ? caps[k]! : model.w[k]![l]!;
+  }
+  return sum;
+}
+
 const gamma = new Int8Array(GAMMA_WIDTH);
 const parts = new Float64Array(nf + 2);
 
