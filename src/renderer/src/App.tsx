@@ -25,7 +25,9 @@ const LABELS: Record<View, string> = {
 
 // Counts past 9,999 read "28K" in the narrow nav; the exact figure is in the tooltip and the view.
 const compact = new Intl.NumberFormat(undefined, { notation: 'compact', maximumFractionDigits: 1 });
-const navCount = (n: number): string => (n < 10_000 ? n.toLocaleString() : compact.format(n));
+const compactWhole = new Intl.NumberFormat(undefined, { notation: 'compact', maximumFractionDigits: 0 });
+// Short enough to sit beside the longest label in the sidebar ("284K", not "284.2K"); the full count is its title.
+const navCount = (n: number): string => (n < 10_000 ? n.toLocaleString() : n < 100_000 ? compact.format(n) : compactWhole.format(n));
 
 export function App() {
   const { view, setView, status, refreshStatus, undoLast } = useApp(
