@@ -19,4 +19,12 @@ describe('uuidv7', () => {
     const after = uuidv7(t - 5_000);
     expect(after > ids[ids.length - 1]!).toBe(true);
   });
+
+  it('draws its 62 random bits evenly: every variant digit, every tail digit, no tail twice', () => {
+    const ids = Array.from({ length: 4000 }, () => uuidv7());
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(new Set(ids.map((id) => id[19])).size).toBe(4);
+    expect(new Set(ids.map((id) => id.slice(20))).size).toBe(ids.length);
+    expect(new Set(ids.flatMap((id) => [...id.slice(24)])).size).toBe(16);
+  });
 });

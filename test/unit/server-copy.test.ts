@@ -6,6 +6,7 @@ import zlib from 'node:zlib';
 import { VENDORS } from '../../src/shared/domain';
 import {
   dictionaryIds,
+  packedFixedCount,
   packedOnReusedContext,
   packServerCopy,
   readServerCopy,
@@ -61,31 +62,46 @@ describe('server copies', () => {
     expect(unpackServerCopy(before)).toBe(old);
   });
 
-  it('packs record after record to the very bytes a fresh deflate stream at level 3 gives (one context per vendor, reset per record)', () => {
+  it("packs record after record on the vendor's own packer (fixed-deflate), and copies past its window with zlib", () => {
     const sha = (s: string) => createHash('sha1').update(s).digest().subarray(0, 8);
+    const fixedBefore = packedFixedCount();
     const reusedBefore = packedOnReusedContext();
     for (const vendor of VENDORS) {
       const dictionary = Buffer.from(RAW_DICTIONARIES[vendor], 'utf8');
       const copies = [
         RAW_DICTIONARIES[vendor].slice(0, 300),
         JSON.stringify({ id: 1, name: 'Zoë Ünïcödé ✓ 😀', notes: 'x'.repeat(2000) }),
-        JSON.stringify({ id: 2, big: Array.from({ length: 3000 }, (_, i) => `v${i}-ü`) }), // past the reused context's limit
         JSON.stringify({ id: 3, name: 'Ada' }).padEnd(200, ' '),
       ];
       for (const json of copies) {
         const packed = packServerCopy(json, vendor) as Buffer;
-        expect(packed.equals(Buffer.concat([sha(json), zlib.deflateSync(json, { dictionary, level: 3 })])), vendor).toBe(true);
+        expect(packed.subarray(0, 8).equals(sha(json)), vendor).toBe(true);
+        expect(zlib.inflateSync(packed.subarray(8), { dictionary }).toString('utf8'), vendor).toBe(json);
         expect(unpackServerCopy(packed)).toBe(json);
+        // Packed again, the same bytes (a re-read compares digests, but a test may compare copies).
+        expect((packServerCopy(json, vendor) as Buffer).equals(packed), vendor).toBe(true);
         // The digest a read worked out already gives the same bytes; one of other bytes is not taken for it.
         expect((packServerCopy(json, vendor, sha(json).toString('hex')) as Buffer).equals(packed), vendor).toBe(true);
         expect(sameServerCopy(packed, json, createHash('sha1').update(json).digest('hex'))).toBe(true);
         expect(sameServerCopy(packed, json, createHash('sha1').update(`${json} `).digest('hex'))).toBe(false);
-        // Copies packed at zlib's default level, as builds before this one did, read back the same.
+        // Copies packed by zlib, at level 3 and at its default, as builds before this one did, read back the same.
+        expect(unpackServerCopy(Buffer.concat([sha(json), zlib.deflateSync(json, { dictionary, level: 3 })]))).toBe(json);
         expect(unpackServerCopy(Buffer.concat([sha(json), zlib.deflateSync(json, { dictionary })]))).toBe(json);
       }
+      // Past the packer's window (32 KB less the dictionary) but within the reused zlib context's
+      // limit, and past both: zlib's very bytes, as before.
+      for (const json of [
+        JSON.stringify({ id: 4, big: '€'.repeat(11_000) }),
+        JSON.stringify({ id: 2, big: Array.from({ length: 4000 }, (_, i) => `v${i}-ü`) }),
+      ]) {
+        const packed = packServerCopy(json, vendor) as Buffer;
+        expect(packed.equals(Buffer.concat([sha(json), zlib.deflateSync(json, { dictionary, level: 3 })])), vendor).toBe(true);
+        expect(unpackServerCopy(packed)).toBe(json);
+      }
     }
-    // This Node's zlib handle is the one the fast path drives: all but the long copy took it (twice each).
-    expect(packedOnReusedContext() - reusedBefore).toBe(VENDORS.length * 6);
+    // Each short copy took the fast path (three times each); the first long one the reused zlib context.
+    expect(packedFixedCount() - fixedBefore).toBe(VENDORS.length * 9);
+    expect(packedOnReusedContext() - reusedBefore).toBe(VENDORS.length);
   });
 
   it('the dictionaries never change: stored copies name theirs by its Adler-32', () => {

@@ -6,20 +6,30 @@ import { randomBytes } from 'node:crypto';
 
 let lastMs = 0;
 let seq = 0;
-const pool = { buf: Buffer.alloc(0), at: 0 };
 
-/** Where the next `n` random bytes start in `pool.buf`. */
-function random(n: number): number {
-  if (pool.at + n > pool.buf.length) {
-    pool.buf = randomBytes(4096);
+/**
+ * Random hex digits, 4,096 at a time, sliced per id: a pull makes two ids a record, and one
+ * template of a few slices costs less than sixteen looked-up pairs (0.85 → ~0.4 µs an id).
+ */
+const pool = { hex: '', at: 0 };
+function randomHex(n: number): number {
+  if (pool.at + n > pool.hex.length) {
+    pool.hex = randomBytes(2048).toString('hex');
     pool.at = 0;
   }
   pool.at += n;
   return pool.at - n;
 }
 
-/** Two hex digits per byte, looked up: a pull makes two ids a record, and a Buffer and its hex string each cost more. */
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+/** A random hex digit's low two bits under the variant bits 10 (RFC 9562 §4.1): 8, 9, a or b. */
+const VARIANT: Record<string, string> = Object.fromEntries(
+  Array.from({ length: 16 }, (_, d) => [d.toString(16), (0x8 | (d & 3)).toString(16)]),
+);
+/** The counter as three hex digits. */
+const SEQ = Array.from({ length: 0x1000 }, (_, i) => i.toString(16).padStart(3, '0'));
+/** `tttttttt-tttt-7` for the millisecond last written. */
+let prefix = '';
+let prefixMs = -1;
 
 export function uuidv7(now = Date.now()): string {
   // Monotonic within this process: a 12-bit counter in rand_a for ids made in the same
@@ -31,12 +41,13 @@ export function uuidv7(now = Date.now()): string {
     lastMs++;
     seq = 0;
   }
-  const time = lastMs.toString(16).padStart(12, '0').slice(-12); // 48 bits
-  const at = random(8);
-  const r = pool.buf; // after random(): it may have refilled the pool
-  return (
-    `${time.slice(0, 8)}-${time.slice(8)}-${HEX[0x70 | (seq >> 8)]}${HEX[seq & 0xff]}-` +
-    `${HEX[0x80 | (r[at]! & 0x3f)]}${HEX[r[at + 1]!]}-` + // variant 10
-    `${HEX[r[at + 2]!]}${HEX[r[at + 3]!]}${HEX[r[at + 4]!]}${HEX[r[at + 5]!]}${HEX[r[at + 6]!]}${HEX[r[at + 7]!]}`
-  );
+  if (prefixMs !== lastMs) {
+    const time = lastMs.toString(16).padStart(12, '0').slice(-12); // 48 bits
+    prefix = `${time.slice(0, 8)}-${time.slice(8)}-7`;
+    prefixMs = lastMs;
+  }
+  const at = randomHex(16);
+  const h = pool.hex; // after randomHex(): it may have refilled the pool
+  // 62 random bits: the variant takes two of the sixteen digits' 64.
+  return `${prefix}${SEQ[seq]}-${VARIANT[h[at]!]}${h.slice(at + 1, at + 4)}-${h.slice(at + 4, at + 16)}`;
 }

@@ -14,7 +14,7 @@ import { sliceRecords } from './record-slices';
 import { isStringifyOutput } from './stringify-output';
 
 /** SHA-1 in one call (Node ≥ 20.12: no Hash object per record); createHash where it is missing. */
-const sha1: (s: string) => string =
+const sha1: (s: string | Uint8Array) => string =
   typeof crypto.hash === 'function' ? (s) => crypto.hash('sha1', s, 'hex') : (s) => crypto.createHash('sha1').update(s).digest('hex');
 /** 64 bits of a record's SHA-1 tell its bytes apart within a page. */
 const itemDigest = (s: string): string => sha1(s).slice(0, 16);
@@ -43,7 +43,8 @@ export function readListPage(
   vendorName: string,
 ): ListPage {
   const body = res.text;
-  const source = { key, digest: sha1(body) };
+  // The bytes, when the text is exactly their UTF-8, hash to the same digest without encoding it again.
+  const source = { key, digest: sha1(res.bytes ?? body) };
   const known = options?.remembered?.(key);
   if (known && known.digest === source.digest) {
     // Nothing to remember afresh: the store holds this page as it is (pull-service skips it).

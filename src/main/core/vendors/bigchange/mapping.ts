@@ -2,12 +2,13 @@
 // model has one `name`, an address split into street/town/postalCode/country, a location, free
 // text, a reference and custom fields. It has no email and no phone: Concord neither reads nor
 // writes them here (the legacy web service had such columns; the REST model does not).
-import { createHash } from 'node:crypto';
+import crypto from 'node:crypto';
 import { canonicalCountry, countryName, sameCountry } from '../../normalize/countries';
 import { nonBlank } from '../../normalize/names';
 import type { CanonicalContact } from '../../../../shared/domain';
 import { addressPartsNotHeld, checkFields, type FieldProblem, type ValidateOptions } from '../field-rules';
 import type { FieldSupport } from '../connector';
+import { stableJson } from '../stable-json';
 import { readName, writeName } from './name';
 import { BIGCHANGE_RULES } from './rules';
 
@@ -115,21 +116,27 @@ function changedParts(
 
 /** BigChange has no modification time: the version token is a hash of the stored record. */
 export function bigChangeContentHash(j: BigChangeJson): string {
-  const stable = (v: unknown): unknown =>
-    Array.isArray(v)
-      ? v.map(stable)
-      : v && typeof v === 'object'
-        ? Object.fromEntries(
-            Object.keys(v)
-              .sort()
-              .map((k) => [k, stable((v as Record<string, unknown>)[k])]),
-          )
-        : v;
-  return createHash('sha256')
-    .update(JSON.stringify(stable(j)))
-    .digest('hex')
-    .slice(0, 32);
+  // Written straight out with sorted keys (stable-json.ts), the same text as the sorted copy
+  // below: 4.6 → 2.7 µs a record. The copy is for what that does not write (index-like keys).
+  return sha256Hex(stableJson(j) ?? JSON.stringify(sortedCopy(j))).slice(0, 32);
 }
+
+/** The value with each object rebuilt from its keys in sorted order. */
+export function sortedCopy(v: unknown): unknown {
+  return Array.isArray(v)
+    ? v.map(sortedCopy)
+    : v && typeof v === 'object'
+      ? Object.fromEntries(
+          Object.keys(v)
+            .sort()
+            .map((k) => [k, sortedCopy((v as Record<string, unknown>)[k])]),
+        )
+      : v;
+}
+
+/** SHA-256 in one call (Node ≥ 20.12); createHash where it is missing. */
+const sha256Hex: (s: string) => string =
+  typeof crypto.hash === 'function' ? (s) => crypto.hash('sha256', s, 'hex') : (s) => crypto.createHash('sha256').update(s).digest('hex');
 
 /** Why BigChange cannot hold a field it has no place for (its contact model lacks it). */
 export const NO_PLACE: Partial<Record<keyof CanonicalContact, string>> = {
