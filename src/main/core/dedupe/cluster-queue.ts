@@ -75,10 +75,17 @@ export interface Loaded {
 }
 
 /** One more record for the matcher, indexed after those it has. */
-export function addToLoaded(l: Loaded, s: MatchSource, forms: FormCache): void {
+function addToLoaded(l: Loaded, s: MatchSource, forms: FormCache): void {
   l.recs.push(toMatchRecord(l.recs.length, s, undefined, forms));
   l.names.push(displayName(s.contact));
   l.labels.set(s.accountId, s.label);
+}
+
+/** These records as the matcher reads them, indexed in the order given (the store's, for a scan around some records). */
+export function loadedOf(sources: Iterable<MatchSource>, forms = new FormCache()): Loaded {
+  const out: Loaded = { recs: [], names: [], labels: new Map() };
+  for (const s of sources) addToLoaded(out, s, forms);
+  return out;
 }
 
 const pairKey = (a: string, b: string): string => (a < b ? `${a}|${b}` : `${b}|${a}`);

@@ -9,8 +9,8 @@ import { openCandidatesAmong, openPartnersReader } from '../store/match-candidat
 import { valueCountReader } from '../store/match-keys';
 import { liveMatchSourcesOf, type MatchSource } from '../store/match-records';
 import { ScoredPairList } from './cluster';
-import { addToLoaded, type ClusterQueue, type Loaded } from './cluster-queue';
-import { FormCache, Frequencies } from './features';
+import { loadedOf, type ClusterQueue } from './cluster-queue';
+import { Frequencies, type FormCache } from './features';
 
 /** A reader of the records strong enough to join each record (its open pairs at or above the review line). */
 export const strongPartners = (sqlite: Database.Database, review: number): ((id: string) => string[]) => openPartnersReader(sqlite, review);
@@ -42,9 +42,10 @@ export function regroup(
       for (const p of strong(s.id)) if (!group.has(p)) next.push(p);
     }
   }
-  const forms = opts.forms ?? new FormCache();
-  const members: Loaded = { recs: [], names: [], labels: new Map() };
-  for (const s of [...group.values()].sort((x, y) => x.rowid - y.rowid)) addToLoaded(members, s, forms);
+  const members = loadedOf(
+    [...group.values()].sort((x, y) => x.rowid - y.rowid),
+    opts.forms,
+  );
   const ids = new Set(group.keys());
   const ixOf = new Map(members.recs.map((r) => [r.id, r.ix]));
   const pairs = new ScoredPairList();

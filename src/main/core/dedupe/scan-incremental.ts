@@ -22,8 +22,8 @@ import {
   valueCountReader,
   type RecordKeys,
 } from '../store/match-keys';
-import { liveMatchSourcesByRowid, liveRecordCount, type MatchSource } from '../store/match-records';
-import { addToLoaded, type Loaded } from './cluster-queue';
+import { liveMatchSourcesByRowid, liveRecordCount } from '../store/match-records';
+import { loadedOf } from './cluster-queue';
 import { FormCache, Frequencies, toMatchRecord } from './features';
 import { pairKeyOf } from './blocking';
 import { partnersOf, recordKeys } from './match-keys';
@@ -94,7 +94,7 @@ function patch(
   // The changed records' partners as blocking finds them, read with the changed records in the store's order.
   const partners = partnersOf([...fresh.values()], blockMembersReader(sqlite), blockSortKeysReader(sqlite), live);
   const count = valueCountReader(sqlite);
-  const near = loaded(liveMatchSourcesByRowid(sqlite, [...partners.keys(), ...[...partners.values()].flatMap((p) => [...p])]), forms);
+  const near = loadedOf(liveMatchSourcesByRowid(sqlite, [...partners.keys(), ...[...partners.values()].flatMap((p) => [...p])]), forms);
   const freq = new Frequencies(near.recs, { n: live, count });
   const ixOf = new Map(near.recs.map((r) => [r.rowid, r.ix]));
   const dirty = new Set<number>();
@@ -136,11 +136,4 @@ function patch(
   if (regrouped === null) throw new NotKept();
   lap('cluster');
   return { records: live, rescored: dirty.size, read: near.recs.length + regrouped, comparisons: scored.comparisons };
-}
-
-/** Records as the matcher reads them, indexed in the order given (the store's). */
-function loaded(sources: MatchSource[], forms: FormCache): Loaded {
-  const out: Loaded = { recs: [], names: [], labels: new Map() };
-  for (const s of sources) addToLoaded(out, s, forms);
-  return out;
 }
